@@ -1,0 +1,125 @@
+package io.brazier.app;
+
+import io.brazier.fhir.Fhir;
+import io.brazier.server.FhirServer;
+import io.brazier.server.ServerConfig;
+import io.brazier.store.DatabaseConfig;
+import io.brazier.store.sql.Database;
+import io.brazier.store.sql.PostgresStore;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code brazier serve}: the FHIR server on PostgreSQL, embedded unless a database URL is given. */
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    description = {
+        "Starts the FHIR R4 server at http://<host>:<port>/fhir, with /healthz and /metrics beside it.",
+        "Without --db-url it runs an embedded PostgreSQL in <data-dir>/postgres and keeps the data across restarts."},
+    sortOptions = false)
+final class Serve implements Callable<Integer> {
+  private static final Logger log = LoggerFactory.getLogger(Serve.class);
+
+  @Option(names = "--config", paramLabel = "FILE",
+      description = "A properties file of option defaults (port=8080, db-url=...). Env: BRAZIER_CONFIG.")
+  Path config;
+
+  @Option(names = "--host", defaultValue = "127.0.0.1",
+      description = "Address to listen on (default: ${DEFAULT-VALUE}). Use 0.0.0.0 to open it to the network: "
+          + "nothing is authenticated until the proxy runs in front.")
+  String host;
+
+  @Option(names = "--port", defaultValue = "8080", description = "HTTP port (default: ${DEFAULT-VALUE}).")
+  int port;
+
+  @Option(names = "--base-url", paramLabel = "URL",
+      description = "The FHIR base URL written in Location, fullUrl and links (default: from each request).")
+  String baseUrl;
+
+  @Option(names = "--trust-forwarded-headers", defaultValue = "false",
+      description = "Take the base URL's scheme and host from X-Forwarded-Proto/Host (only behind a trusted proxy).")
+  boolean trustForwardedHeaders;
+
+  @Option(names = "--data-dir", defaultValue = "./brazier-data", paramLabel = "DIR",
+      description = "Where the embedded database keeps its files (default: ${DEFAULT-VALUE}).")
+  Path dataDir;
+
+  @Option(names = "--db-url", paramLabel = "JDBC_URL",
+      description = "An external PostgreSQL, e.g. jdbc:postgresql://db:5432/fhir (default: embedded).")
+  String dbUrl;
+
+  @Option(names = "--db-user", description = "User of the external PostgreSQL.")
+  String dbUser;
+
+  @Option(names = "--db-password", description = "Password of the external PostgreSQL (prefer BRAZIER_DB_PASSWORD).")
+  String dbPassword;
+
+  @Option(names = "--db-pool-size", defaultValue = "32",
+      description = "Database connections in the pool (default: ${DEFAULT-VALUE}).")
+  int dbPoolSize;
+
+  @Option(names = "--db-statement-timeout", defaultValue = "PT30S", paramLabel = "DURATION",
+      description = "Longest a database statement of a request may run, ISO-8601 (default: ${DEFAULT-VALUE}).")
+  Duration statementTimeout;
+
+  @Option(names = "--max-body-bytes", defaultValue = "134217728",
+      description = "Largest request body accepted, after decompression; larger is a 413 (default: ${DEFAULT-VALUE}).")
+  long maxBodyBytes;
+
+  @Option(names = "--cors-origins", split = ",", paramLabel = "ORIGIN",
+      description = "Origins allowed by CORS, comma separated, or * for any (default: CORS off).")
+  List<String> corsOrigins = List.of();
+
+  @Option(names = "--lenient", defaultValue = "false",
+      description = "Drop unknown elements and invalid values instead of rejecting the request with 400.")
+  boolean lenient;
+
+  @Option(names = "--conditional-delete-max", defaultValue = "100",
+      description = "Most resources one conditional delete may remove; more matches are a 412 (default: ${DEFAULT-VALUE}).")
+  int conditionalDeleteMax;
+
+  @Option(names = "--page-size", defaultValue = "20",
+      description = "Entries per page of history when the client sets no _count (default: ${DEFAULT-VALUE}).")
+  int pageSize;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    ServerConfig serverConfig = new ServerConfig(host, port, baseUrl, trustForwardedHeaders, maxBodyBytes,
+        corsOrigins, lenient, conditionalDeleteMax, pageSize);
+    DatabaseConfig databaseConfig =
+        new DatabaseConfig(dbUrl, dbUser, dbPassword, dataDir.toAbsolutePath(), dbPoolSize, statementTimeout);
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmGcMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+
+    Fhir fhir = new Fhir(lenient);
+    Database database = Database.open(databaseConfig);
+    database.pool().setMetricRegistry(registry);
+    PostgresStore store = new PostgresStore(database, fhir.resourceTypes()).startChangeSequencer();
+    FhirServer server = new FhirServer(serverConfig, fhir, store, registry).start();
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      log.info("Shutting down");
+      server.close();
+      store.close();
+      stopped.countDown();
+    }, "brazier-shutdown"));
+    stopped.await();
+    return 0;
+  }
+}

@@ -1,0 +1,87 @@
+package io.brazier.fhir;
+
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+
+/**
+ * An expected failure of a FHIR request: it carries the HTTP status and the OperationOutcome that explains it. One
+ * handler renders every one of them, so nothing else builds error responses.
+ */
+public final class FhirException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  private final int status;
+  private final transient OperationOutcome outcome;
+
+  public FhirException(int status, IssueType type, String message) {
+    this(status, Outcomes.error(type, message));
+  }
+
+  public FhirException(int status, OperationOutcome outcome) {
+    super(outcome.getIssueFirstRep().getDiagnostics(), null, false, false);
+    this.status = status;
+    this.outcome = outcome;
+  }
+
+  public int status() {
+    return status;
+  }
+
+  public OperationOutcome outcome() {
+    return outcome;
+  }
+
+  public static FhirException badRequest(String message) {
+    return new FhirException(400, IssueType.INVALID, message);
+  }
+
+  public static FhirException invalid(String message) {
+    return new FhirException(400, IssueType.STRUCTURE, message);
+  }
+
+  public static FhirException notSupported(String message) {
+    return new FhirException(400, IssueType.NOTSUPPORTED, message);
+  }
+
+  public static FhirException unknownType(String type) {
+    return new FhirException(404, IssueType.NOTSUPPORTED, "Resource type '" + type + "' is not known to FHIR R4.");
+  }
+
+  public static FhirException notFound(String type, String id) {
+    return new FhirException(404, IssueType.NOTFOUND, "Resource " + type + "/" + id + " is not known.");
+  }
+
+  public static FhirException versionNotFound(String type, String id, long version) {
+    return new FhirException(404, IssueType.NOTFOUND,
+        "Version " + version + " of resource " + type + "/" + id + " is not known.");
+  }
+
+  public static FhirException gone(String type, String id) {
+    return new FhirException(410, IssueType.DELETED, "Resource " + type + "/" + id + " has been deleted.");
+  }
+
+  public static FhirException methodNotAllowed(String method, String path) {
+    return new FhirException(405, IssueType.NOTSUPPORTED, method + " is not a FHIR interaction on " + path + ".");
+  }
+
+  public static FhirException conflict(String message) {
+    return new FhirException(409, IssueType.CONFLICT, message);
+  }
+
+  public static FhirException preconditionFailed(String message) {
+    return new FhirException(412, IssueType.CONFLICT, message);
+  }
+
+  public static FhirException tooLarge(String message) {
+    return new FhirException(413, IssueType.TOOLONG, message);
+  }
+
+  public static FhirException unsupportedMediaType(String contentType) {
+    return new FhirException(415, IssueType.NOTSUPPORTED, "Content-Type '" + contentType
+        + "' is not supported: send application/fhir+json or application/fhir+xml.");
+  }
+
+  public static FhirException unprocessable(String message) {
+    return new FhirException(422, IssueType.PROCESSING, message);
+  }
+}

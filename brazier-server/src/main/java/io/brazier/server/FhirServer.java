@@ -1,0 +1,224 @@
+package io.brazier.server;
+
+import io.brazier.fhir.Fhir;
+import io.brazier.fhir.FhirException;
+import io.brazier.fhir.Outcomes;
+import io.brazier.server.http.FhirRequest;
+import io.brazier.server.http.FhirResponse;
+import io.brazier.server.http.HttpBodies;
+import io.brazier.server.http.Rendering;
+import io.brazier.store.Store;
+import io.brazier.store.StoreFailure;
+import io.javalin.Javalin;
+import io.javalin.compression.CompressionStrategy;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * The FHIR REST API over HTTP: {@code /fhir} for FHIR, {@code /healthz} and {@code /metrics} for operators. It
+ * adapts HTTP to {@link Routes} and renders every failure as an OperationOutcome.
+ */
+public final class FhirServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(FhirServer.class);
+  private static final String BASE = "/fhir";
+  private static final List<HandlerType> METHODS =
+      List.of(HandlerType.GET, HandlerType.HEAD, HandlerType.POST, HandlerType.PUT, HandlerType.DELETE,
+          HandlerType.PATCH);
+
+  private final ServerConfig config;
+  private final Store store;
+  private final Routes routes;
+  private final Rendering rendering;
+  private final Metrics metrics;
+  private final Javalin app;
+
+  public FhirServer(ServerConfig config, Fhir fhir, Store store, PrometheusMeterRegistry registry) {
+    this.config = config;
+    this.store = store;
+    this.routes = new Routes(fhir, store, config);
+    this.rendering = new Rendering(fhir);
+    this.metrics = new Metrics(registry);
+    this.app = Javalin.create(javalin -> {
+      javalin.startup.showJavalinBanner = false;
+      javalin.jetty.host = config.host();
+      javalin.jetty.port = config.port();
+      javalin.http.maxRequestSize = config.maxBodyBytes();
+      javalin.http.compressionStrategy = CompressionStrategy.GZIP;
+      javalin.http.prefer405over404 = true;
+      if (!config.corsOrigins().isEmpty()) {
+        javalin.bundledPlugins.enableCors(cors -> cors.addRule(rule -> {
+          if (config.corsOrigins().contains("*")) {
+            rule.anyHost();
+          } else {
+            config.corsOrigins().forEach(origin -> rule.allowHost(origin));
+          }
+          List.of("ETag", "Location", "Content-Location", "Last-Modified", "X-Request-Id")
+              .forEach(rule::exposeHeader);
+        }));
+      }
+      javalin.requestLogger.http(this::logRequest);
+      javalin.routes.before(this::tagRequest);
+      for (HandlerType method : METHODS) {
+        javalin.routes.addHttpHandler(method, BASE, this::fhir);
+        javalin.routes.addHttpHandler(method, BASE + "/*", this::fhir);
+      }
+      javalin.routes.get("/healthz", this::health);
+      javalin.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(registry.scrape()));
+      javalin.routes.exception(FhirException.class, (e, ctx) -> writeOutcome(ctx, e.status(), e.outcome()));
+      javalin.routes.exception(StoreFailure.class, this::storeFailed);
+      javalin.routes.exception(Exception.class, this::failed);
+      javalin.routes.error(404, ctx -> notFoundOrNotAllowed(ctx, 404));
+      javalin.routes.error(405, ctx -> notFoundOrNotAllowed(ctx, 405));
+    });
+  }
+
+  public FhirServer start() {
+    app.start();
+    log.info("FHIR server listening url=http://{}:{}{}", config.host(), port(), BASE);
+    return this;
+  }
+
+  public int port() {
+    return app.port();
+  }
+
+  /** The in-process FHIR API: the same routes as HTTP, without the network. */
+  public Routes routes() {
+    return routes;
+  }
+
+  private void tagRequest(Context ctx) {
+    String requestId = ctx.header("X-Request-Id");
+    if (requestId == null || requestId.isBlank() || requestId.length() > 200) {
+      requestId = UUID.randomUUID().toString();
+    }
+    ctx.attribute("requestId", requestId);
+    ctx.header("X-Request-Id", requestId);
+    MDC.put("requestId", requestId);
+  }
+
+  private void fhir(Context ctx) {
+    FhirRequest request = request(ctx);
+    ctx.attribute("interaction", "unknown");
+    var interaction = routes.route(request);
+    String name = interaction.getClass().getSimpleName();
+    ctx.attribute("interaction", name);
+    Timer.Sample sample = Timer.start();
+    FhirResponse response = interaction.handle(request);
+    write(ctx, request, response);
+    metrics.record(sample, name, response.status());
+  }
+
+  private FhirRequest request(Context ctx) {
+    String path = ctx.path();
+    List<String> segments = new ArrayList<>();
+    if (path.length() > BASE.length()) {
+      for (String segment : path.substring(BASE.length() + 1).split("/")) {
+        if (!segment.isEmpty()) {
+          segments.add(URLDecoder.decode(segment, StandardCharsets.UTF_8));
+        }
+      }
+    }
+    byte[] body = HttpBodies.read(ctx.bodyInputStream(), ctx.header("Content-Encoding"), config.maxBodyBytes());
+    return new FhirRequest(ctx.method().name(), segments, ctx.queryParamMap(), ctx::header, body, baseUrl(ctx));
+  }
+
+  private String baseUrl(Context ctx) {
+    if (config.baseUrl() != null) {
+      return config.baseUrl();
+    }
+    String scheme = ctx.scheme();
+    String host = ctx.host();
+    if (config.trustForwardedHeaders()) {
+      scheme = first(ctx.header("X-Forwarded-Proto"), scheme);
+      host = first(ctx.header("X-Forwarded-Host"), host);
+    }
+    return scheme + "://" + host + BASE;
+  }
+
+  private static String first(String header, String fallback) {
+    return header == null || header.isBlank() ? fallback : header.split(",")[0].trim();
+  }
+
+  private void write(Context ctx, FhirRequest request, FhirResponse response) {
+    ctx.status(response.status());
+    response.headers().forEach(ctx::header);
+    if (response.hasBody()) {
+      ctx.contentType(request.responseFormat().mediaType() + ";charset=utf-8");
+      byte[] bytes = rendering.render(request, response);
+      if (!request.method().equals("HEAD")) {
+        ctx.result(bytes);
+      }
+    }
+  }
+
+  private void writeOutcome(Context ctx, int status, OperationOutcome outcome) {
+    FhirRequest request;
+    try {
+      request = new FhirRequest(ctx.method().name(), List.of(), ctx.queryParamMap(), ctx::header, null, "");
+    } catch (FhirException e) {
+      // The client's own format negotiation is broken: answer in JSON.
+      request = new FhirRequest(ctx.method().name(), List.of(), java.util.Map.of(), name -> null, null, "");
+    }
+    ctx.status(status);
+    ctx.contentType(request.responseFormat().mediaType() + ";charset=utf-8");
+    ctx.result(rendering.render(request, FhirResponse.of(status, outcome)));
+  }
+
+  private void notFoundOrNotAllowed(Context ctx, int status) {
+    if (ctx.result() == null || ctx.result().isEmpty()) {
+      String message = status == 404 ? "Nothing is served at " + ctx.path() + "; the FHIR API is at " + BASE + "."
+          : ctx.method() + " is not allowed on " + ctx.path() + ".";
+      writeOutcome(ctx, status, Outcomes.error(status == 404 ? IssueType.NOTFOUND : IssueType.NOTSUPPORTED, message));
+    }
+  }
+
+  private void storeFailed(StoreFailure e, Context ctx) {
+    if (e.isTimeout()) {
+      log.warn("Request ran past the statement timeout method={} path={}", ctx.method(), ctx.path());
+      writeOutcome(ctx, 503, Outcomes.error(IssueType.TIMEOUT,
+          "The request took longer than the database statement timeout allows; narrow it or retry later."));
+    } else {
+      failed(e, ctx);
+    }
+  }
+
+  private void failed(Exception e, Context ctx) {
+    String incident = UUID.randomUUID().toString();
+    log.error("Request failed incident={} method={} path={}", incident, ctx.method(), ctx.path(), e);
+    writeOutcome(ctx, 500, Outcomes.error(IssueType.EXCEPTION, "Internal error, incident " + incident));
+  }
+
+  private void health(Context ctx) {
+    boolean up = store.healthy();
+    ctx.status(up ? 200 : 503).contentType("application/json")
+        .result(up ? "{\"status\":\"UP\"}" : "{\"status\":\"DOWN\",\"database\":\"unreachable\"}");
+  }
+
+  private void logRequest(Context ctx, Float millis) {
+    String interaction = ctx.attribute("interaction");
+    if (interaction != null && ctx.status().getCode() >= 400) {
+      metrics.count(interaction, ctx.status().getCode());
+    }
+    log.info("{} {} status={} ms={} interaction={} requestId={}", ctx.method(), ctx.path(), ctx.status().getCode(),
+        String.format("%.1f", millis), interaction, ctx.<String>attribute("requestId"));
+    MDC.remove("requestId");
+  }
+
+  @Override
+  public void close() {
+    app.stop();
+  }
+}

@@ -1,0 +1,90 @@
+package io.brazier.server;
+
+import io.brazier.fhir.Fhir;
+import io.brazier.fhir.FhirException;
+import io.brazier.server.http.FhirRequest;
+import io.brazier.server.http.FhirResponse;
+import io.brazier.server.interaction.Bodies;
+import io.brazier.server.interaction.Conditions;
+import io.brazier.server.interaction.Create;
+import io.brazier.server.interaction.Delete;
+import io.brazier.server.interaction.Interaction;
+import io.brazier.server.interaction.Read;
+import io.brazier.server.interaction.Update;
+import io.brazier.server.interaction.VRead;
+import io.brazier.server.interaction.Writes;
+import io.brazier.store.Store;
+import java.time.Clock;
+import java.util.List;
+
+/**
+ * The whole route table: which interaction answers a method on a path below the FHIR base. Read it top to bottom;
+ * the path shapes are those of https://hl7.org/fhir/R4/http.html.
+ */
+public final class Routes {
+  private final Fhir fhir;
+  private final Interaction read;
+  private final Interaction vread;
+  private final Interaction create;
+  private final Interaction update;
+  private final Interaction delete;
+
+  public Routes(Fhir fhir, Store store, ServerConfig config) {
+    this.fhir = fhir;
+    Writes writes = new Writes(fhir, Clock.systemUTC());
+    Bodies bodies = new Bodies(fhir);
+    Conditions conditions = new Conditions(store);
+    this.read = new Read(store);
+    this.vread = new VRead(store);
+    this.create = new Create(store, bodies, writes, conditions);
+    this.update = new Update(store, bodies, writes, conditions);
+    this.delete = new Delete(store, writes, conditions, config.conditionalDeleteMax());
+  }
+
+  /** Runs a request in process: the HTTP server, and any module of this process, come through here. */
+  public FhirResponse handle(FhirRequest request) {
+    return route(request).handle(request);
+  }
+
+  /** The interaction's name, for metrics and logs. */
+  public Interaction route(FhirRequest request) {
+    List<String> path = request.segments();
+    String method = request.method();
+    if (path.isEmpty()) {
+      throw notAllowed(request);
+    }
+    String type = path.get(0);
+    if (!fhir.isResourceType(type)) {
+      throw FhirException.unknownType(type);
+    }
+    if (path.size() >= 2 && !Fhir.isValidId(path.get(1)) && !path.get(1).startsWith("$")
+        && !path.get(1).startsWith("_")) {
+      throw FhirException.badRequest("'" + path.get(1) + "' is not a valid FHIR id (1-64 of A-Z a-z 0-9 - .).");
+    }
+    return switch (path.size()) {
+      case 1 -> switch (method) {
+        case "POST" -> create;
+        case "PUT" -> update;
+        case "DELETE" -> delete;
+        default -> throw notAllowed(request);
+      };
+      case 2 -> switch (method) {
+        case "GET", "HEAD" -> read;
+        case "PUT" -> update;
+        case "DELETE" -> delete;
+        default -> throw notAllowed(request);
+      };
+      case 4 -> {
+        if (path.get(2).equals("_history") && (method.equals("GET") || method.equals("HEAD"))) {
+          yield vread;
+        }
+        throw notAllowed(request);
+      }
+      default -> throw notAllowed(request);
+    };
+  }
+
+  private static FhirException notAllowed(FhirRequest request) {
+    return FhirException.methodNotAllowed(request.method(), "/" + String.join("/", request.segments()));
+  }
+}

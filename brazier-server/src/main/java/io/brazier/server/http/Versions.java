@@ -1,0 +1,36 @@
+package io.brazier.server.http;
+
+import io.brazier.fhir.FhirException;
+
+/** Version ids in ETags: {@code W/"3"}, {@code "3"} or a bare {@code 3}. */
+final class Versions {
+  private Versions() {}
+
+  static int parse(String etag, String header) {
+    String value = etag.trim();
+    if (value.startsWith("W/")) {
+      value = value.substring(2);
+    }
+    if (value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")) {
+      value = value.substring(1, value.length() - 1);
+    }
+    try {
+      return Integer.parseInt(value);
+    } catch (NumberFormatException e) {
+      throw FhirException.badRequest(header + " '" + etag + "' is not a version ETag such as W/\"1\".");
+    }
+  }
+
+  static boolean matches(String etags, int version) {
+    for (String etag : etags.split(",")) {
+      try {
+        if (parse(etag, "If-None-Match") == version) {
+          return true;
+        }
+      } catch (FhirException e) {
+        // An ETag of another shape cannot name one of our versions.
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,48 @@
+package io.brazier.server.interaction;
+
+import io.brazier.fhir.FhirException;
+import io.brazier.server.http.FhirRequest;
+import io.brazier.server.http.FhirResponse;
+import io.brazier.store.Store;
+import io.brazier.store.Write;
+import java.util.List;
+import org.hl7.fhir.r4.model.Resource;
+
+/**
+ * FHIR create: POST [base]/[type], conditional with If-None-Exist. The server assigns the id; an id in the body is
+ * ignored, as the spec says. https://hl7.org/fhir/R4/http.html#create
+ */
+public final class Create implements Interaction {
+  private final Store store;
+  private final Bodies bodies;
+  private final Writes writes;
+  private final Conditions conditions;
+
+  public Create(Store store, Bodies bodies, Writes writes, Conditions conditions) {
+    this.store = store;
+    this.bodies = bodies;
+    this.writes = writes;
+    this.conditions = conditions;
+  }
+
+  @Override
+  public FhirResponse handle(FhirRequest request) {
+    Resource resource = bodies.resource(request);
+    String ifNoneExist = request.header("If-None-Exist");
+    if (ifNoneExist != null && !ifNoneExist.isBlank()) {
+      List<String> matches = conditions.matches(request.type(), ifNoneExist, 1);
+      if (matches.size() > 1) {
+        throw FhirException.preconditionFailed("If-None-Exist '" + ifNoneExist + "' matches more than one "
+            + request.type() + ".");
+      }
+      if (matches.size() == 1) {
+        return store.current(request.type(), matches.get(0))
+            .map(existing -> FhirResponse.written(request, 200, existing))
+            .orElseThrow(() -> FhirException.conflict("The matching resource was deleted meanwhile; retry."));
+      }
+    }
+    Write write = writes.next(resource, writes.newId(), null);
+    store.commit(List.of(write));
+    return FhirResponse.written(request, 201, write.toVersion());
+  }
+}

@@ -1,0 +1,76 @@
+package io.brazier.server.interaction;
+
+import io.brazier.fhir.FhirException;
+import io.brazier.fhir.Outcomes;
+import io.brazier.server.http.FhirRequest;
+import io.brazier.server.http.FhirResponse;
+import io.brazier.server.http.Prefer;
+import io.brazier.store.ResourceVersion;
+import io.brazier.store.Store;
+import io.brazier.store.VersionConflictException;
+import io.brazier.store.Write;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * FHIR delete: DELETE [base]/[type]/[id], and conditional delete DELETE [base]/[type]?criteria, which deletes every
+ * match up to a configured limit (more matches are a 412). A delete stores a deleted version; older versions stay
+ * readable with vread. https://hl7.org/fhir/R4/http.html#delete
+ */
+public final class Delete implements Interaction {
+  private final Store store;
+  private final Writes writes;
+  private final Conditions conditions;
+  private final int conditionalMax;
+
+  public Delete(Store store, Writes writes, Conditions conditions, int conditionalMax) {
+    this.store = store;
+    this.writes = writes;
+    this.conditions = conditions;
+    this.conditionalMax = conditionalMax;
+  }
+
+  @Override
+  public FhirResponse handle(FhirRequest request) {
+    List<String> ids = request.id() != null ? List.of(request.id()) : matches(request);
+    for (int attempt = 1; ; attempt++) {
+      List<Write> deletions = new ArrayList<>();
+      for (String id : ids) {
+        ResourceVersion current = store.current(request.type(), id).orElse(null);
+        if (current == null && request.id() != null) {
+          throw FhirException.notFound(request.type(), id);
+        }
+        if (current != null && !current.deleted()) {
+          deletions.add(writes.deletion(current));
+        }
+      }
+      try {
+        store.commit(deletions);
+        return answer(request, deletions);
+      } catch (VersionConflictException e) {
+        if (attempt == 20) {
+          throw FhirException.conflict("Resource " + e.type() + "/" + e.id() + " is being changed concurrently; retry.");
+        }
+      }
+    }
+  }
+
+  private List<String> matches(FhirRequest request) {
+    List<String> ids = conditions.matches(request.type(), request.query(), conditionalMax);
+    if (ids.size() > conditionalMax) {
+      throw FhirException.preconditionFailed("The criteria match more than " + conditionalMax + " " + request.type()
+          + " resources, the most one conditional delete may remove.");
+    }
+    return ids;
+  }
+
+  private static FhirResponse answer(FhirRequest request, List<Write> deletions) {
+    FhirResponse response = request.prefer() == Prefer.OPERATION_OUTCOME
+        ? FhirResponse.ok(Outcomes.information("Deleted " + deletions.size() + " resource(s)."))
+        : FhirResponse.empty(204);
+    if (deletions.size() == 1) {
+      response.header("ETag", deletions.get(0).toVersion().etag());
+    }
+    return response;
+  }
+}

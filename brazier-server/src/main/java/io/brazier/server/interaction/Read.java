@@ -1,0 +1,26 @@
+package io.brazier.server.interaction;
+
+import io.brazier.fhir.FhirException;
+import io.brazier.server.http.FhirRequest;
+import io.brazier.server.http.FhirResponse;
+import io.brazier.store.ResourceVersion;
+import io.brazier.store.Store;
+
+/** FHIR read: GET [base]/[type]/[id], conditional with If-None-Match and If-Modified-Since. https://hl7.org/fhir/R4/http.html#read */
+public final class Read implements Interaction {
+  private final Store store;
+
+  public Read(Store store) {
+    this.store = store;
+  }
+
+  @Override
+  public FhirResponse handle(FhirRequest request) {
+    ResourceVersion current = store.current(request.type(), request.id())
+        .orElseThrow(() -> FhirException.notFound(request.type(), request.id()));
+    if (current.deleted()) {
+      throw FhirException.gone(request.type(), request.id());
+    }
+    return request.notModified(current) ? FhirResponse.notModified(current) : FhirResponse.ok(current);
+  }
+}

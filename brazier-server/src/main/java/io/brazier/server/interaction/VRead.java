@@ -1,0 +1,34 @@
+package io.brazier.server.interaction;
+
+import io.brazier.fhir.FhirException;
+import io.brazier.server.http.FhirRequest;
+import io.brazier.server.http.FhirResponse;
+import io.brazier.store.ResourceVersion;
+import io.brazier.store.Store;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+
+/** FHIR vread: GET [base]/[type]/[id]/_history/[vid]. https://hl7.org/fhir/R4/http.html#vread */
+public final class VRead implements Interaction {
+  private final Store store;
+
+  public VRead(Store store) {
+    this.store = store;
+  }
+
+  @Override
+  public FhirResponse handle(FhirRequest request) {
+    String vid = request.segment(3);
+    int version;
+    try {
+      version = Integer.parseInt(vid);
+    } catch (NumberFormatException e) {
+      throw new FhirException(404, IssueType.NOTFOUND, "'" + vid + "' is not a version id: versions are numbers.");
+    }
+    ResourceVersion found = store.version(request.type(), request.id(), version)
+        .orElseThrow(() -> FhirException.versionNotFound(request.type(), request.id(), version));
+    if (found.deleted()) {
+      throw FhirException.gone(request.type(), request.id());
+    }
+    return FhirResponse.ok(found);
+  }
+}

@@ -1,0 +1,72 @@
+package io.brazier.server.interaction;
+
+import io.brazier.fhir.Fhir;
+import io.brazier.fhir.Format;
+import io.brazier.fhir.search.TokenExtractor;
+import io.brazier.store.ResourceVersion;
+import io.brazier.store.Write;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Date;
+import org.hl7.fhir.r4.model.Resource;
+
+/**
+ * Turns a resource into the version to store: the server owns id, meta.versionId and meta.lastUpdated, so it sets
+ * them here, then encodes the JSON that reads will serve and extracts the search index values.
+ */
+public final class Writes {
+  private static final char[] ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz".toCharArray();
+
+  private final Fhir fhir;
+  private final TokenExtractor tokens;
+  private final Clock clock;
+  private final SecureRandom random = new SecureRandom();
+
+  public Writes(Fhir fhir, Clock clock) {
+    this.fhir = fhir;
+    this.tokens = new TokenExtractor(fhir);
+    this.clock = clock;
+  }
+
+  /** A new server-assigned id: 16 characters, time-ordered so that new rows land together in the indexes. */
+  public String newId() {
+    long millis = clock.millis();
+    long bits = random.nextLong();
+    char[] id = new char[16];
+    for (int i = 8; i >= 0; i--) {
+      id[i] = ALPHABET[(int) (millis % 36)];
+      millis /= 36;
+    }
+    for (int i = 9; i < 16; i++) {
+      id[i] = ALPHABET[(int) Math.floorMod(bits, 36L)];
+      bits /= 36;
+    }
+    return new String(id);
+  }
+
+  /** The next version of {@code resource}, replacing {@code current} (null when the resource is new). */
+  public Write next(Resource resource, String id, ResourceVersion current) {
+    int version = current == null ? 1 : current.version() + 1;
+    Instant now = now(current);
+    resource.setId(id);
+    resource.getMeta().setVersionId(Integer.toString(version));
+    resource.getMeta().setLastUpdated(Date.from(now));
+    byte[] json = fhir.encode(Format.JSON, resource, false);
+    return new Write(resource.fhirType(), id, version, now, json, tokens.extract(resource));
+  }
+
+  public Write deletion(ResourceVersion current) {
+    return Write.delete(current.type(), current.id(), current.version() + 1, now(current));
+  }
+
+  /** Millisecond precision, as FHIR instants travel; never before the version it replaces. */
+  private Instant now(ResourceVersion current) {
+    Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    if (current != null && !now.isAfter(current.lastUpdated())) {
+      return current.lastUpdated().plusMillis(1);
+    }
+    return now;
+  }
+}

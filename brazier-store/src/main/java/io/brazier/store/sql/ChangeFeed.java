@@ -1,0 +1,130 @@
+package io.brazier.store.sql;
+
+import io.brazier.store.Change;
+import io.brazier.store.StoreFailure;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.LockSupport;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The ordered log of every write. PostgreSQL sequences can commit out of order under concurrent writers, so writers
+ * append unnumbered rows and a sequencer numbers the committed ones, one sequencer at a time across all nodes (an
+ * advisory lock): a row committed later always gets a higher number, and a reader that resumes after the last
+ * number it saw never skips a committed write.
+ */
+final class ChangeFeed implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ChangeFeed.class);
+  private static final long SEQUENCER_LOCK = 0x62727a_6368616eL;
+  private static final String NUMBER = """
+      WITH todo AS (
+        SELECT id, row_number() OVER (ORDER BY id) AS n FROM change WHERE seq IS NULL ORDER BY id LIMIT 50000
+      ), base AS (
+        SELECT coalesce(max(seq), 0) AS seq FROM change
+      )
+      UPDATE change c SET seq = base.seq + todo.n FROM todo, base WHERE c.id = todo.id""";
+  private static final long IDLE_NANOS = 200_000_000L;
+  private static final long BATCH_MILLIS = 5;
+
+  private final DataSource dataSource;
+  private final TypeKeys types;
+  private volatile Thread sequencer;
+  private volatile boolean closed;
+
+  ChangeFeed(DataSource dataSource, TypeKeys types) {
+    this.dataSource = dataSource;
+    this.types = types;
+  }
+
+  List<Change> read(long since, int count) {
+    number();
+    String sql = "SELECT seq, type, res_id, version, action, at FROM change WHERE seq > ? ORDER BY seq LIMIT ?";
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement statement = connection.prepareStatement(sql)) {
+      statement.setLong(1, since);
+      statement.setInt(2, count);
+      List<Change> changes = new ArrayList<>();
+      try (ResultSet rows = statement.executeQuery()) {
+        while (rows.next()) {
+          changes.add(new Change(rows.getLong(1), types.name(rows.getShort(2)), rows.getString(3), rows.getInt(4),
+              Change.Action.of(rows.getString(5).charAt(0)), rows.getTimestamp(6).toInstant()));
+        }
+      }
+      return changes;
+    } catch (SQLException e) {
+      throw new StoreFailure("Could not read the change feed", e);
+    }
+  }
+
+  /** Numbers the committed changes not numbered yet; returns how many. */
+  int number() {
+    try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+      connection.setAutoCommit(false);
+      try {
+        statement.execute("SELECT pg_advisory_xact_lock(" + SEQUENCER_LOCK + ")");
+        int numbered = statement.executeUpdate(NUMBER);
+        connection.commit();
+        return numbered;
+      } catch (SQLException e) {
+        connection.rollback();
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw new StoreFailure("Could not number the change feed", e);
+    }
+  }
+
+  /** Numbers changes in the background: promptly after a local commit, and every 200 ms for other nodes' writes. */
+  void start() {
+    Thread thread = new Thread(this::run, "brazier-change-sequencer");
+    thread.setDaemon(true);
+    sequencer = thread;
+    thread.start();
+  }
+
+  void wake() {
+    Thread thread = sequencer;
+    if (thread != null) {
+      LockSupport.unpark(thread);
+    }
+  }
+
+  private void run() {
+    while (!closed) {
+      try {
+        number();
+        // A short pause lets one pass number the commits of many requests; a wake-up ends only the idle wait.
+        Thread.sleep(BATCH_MILLIS);
+        LockSupport.parkNanos(IDLE_NANOS);
+      } catch (InterruptedException e) {
+        return;
+      } catch (StoreFailure e) {
+        if (!closed) {
+          log.warn("Change sequencer failed, retrying in 1 s: {}", e.getMessage());
+          LockSupport.parkNanos(1_000_000_000L);
+        }
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    Thread thread = sequencer;
+    if (thread != null) {
+      thread.interrupt();
+      try {
+        thread.join(5_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}

@@ -1,0 +1,111 @@
+package io.brazier.store.sql;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.brazier.store.DatabaseConfig;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** A migrated PostgreSQL database behind a connection pool: an external one, or an embedded one it starts. */
+public final class Database implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Database.class);
+
+  private final EmbeddedPostgres embedded;
+  private final HikariDataSource pool;
+
+  private Database(EmbeddedPostgres embedded, HikariDataSource pool) {
+    this.embedded = embedded;
+    this.pool = pool;
+  }
+
+  public static Database open(DatabaseConfig config) {
+    EmbeddedPostgres embedded = config.isEmbedded() ? startEmbedded(config.dataDir().resolve("postgres")) : null;
+    String url = embedded != null ? embedded.getJdbcUrl("postgres", "postgres") : config.url();
+    HikariConfig hikari = new HikariConfig();
+    hikari.setPoolName("brazier");
+    hikari.setJdbcUrl(url);
+    hikari.setUsername(embedded != null ? "postgres" : config.user());
+    hikari.setPassword(embedded != null ? null : config.password());
+    hikari.setMaximumPoolSize(config.poolSize());
+    hikari.setMinimumIdle(Math.min(4, config.poolSize()));
+    hikari.setConnectionTimeout(10_000);
+    // Every statement of every request runs under this bound, so a runaway query cannot hold a connection forever.
+    hikari.setConnectionInitSql("SET statement_timeout = " + config.statementTimeout().toMillis());
+    hikari.addDataSourceProperty("reWriteBatchedInserts", "true");
+    hikari.addDataSourceProperty("prepareThreshold", "3");
+    HikariDataSource pool;
+    try {
+      pool = new HikariDataSource(hikari);
+    } catch (RuntimeException e) {
+      closeQuietly(embedded);
+      throw e;
+    }
+    Database database = new Database(embedded, pool);
+    database.migrate();
+    return database;
+  }
+
+  private static EmbeddedPostgres startEmbedded(Path dir) {
+    try {
+      Files.createDirectories(dir.getParent());
+      long started = System.nanoTime();
+      EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+          .setDataDirectory(dir)
+          .setCleanDataDirectory(false)
+          // The embedded defaults trade durability for test speed; a 2xx from Brazier must survive a power cut.
+          .setServerConfig("fsync", "on")
+          .setServerConfig("synchronous_commit", "on")
+          .setServerConfig("full_page_writes", "on")
+          .setServerConfig("max_connections", "200")
+          .setServerConfig("shared_buffers", "256MB")
+          .setServerConfig("wal_buffers", "16MB")
+          .setServerConfig("max_wal_size", "4GB")
+          .setServerConfig("checkpoint_timeout", "15min")
+          .setServerConfig("wal_compression", "on")
+          .start();
+      log.info("Embedded PostgreSQL started dir={} port={} ms={}", dir, postgres.getPort(),
+          (System.nanoTime() - started) / 1_000_000);
+      return postgres;
+    } catch (IOException e) {
+      throw new UncheckedIOException("Could not start the embedded PostgreSQL in " + dir, e);
+    }
+  }
+
+  private void migrate() {
+    var result = Flyway.configure().dataSource(pool).locations("classpath:db/migration").load().migrate();
+    log.info("Database schema version={} migrationsApplied={}", result.targetSchemaVersion == null
+        ? result.initialSchemaVersion : result.targetSchemaVersion, result.migrationsExecuted);
+  }
+
+  public DataSource dataSource() {
+    return pool;
+  }
+
+  public HikariDataSource pool() {
+    return pool;
+  }
+
+  @Override
+  public void close() {
+    pool.close();
+    closeQuietly(embedded);
+  }
+
+  private static void closeQuietly(EmbeddedPostgres postgres) {
+    if (postgres == null) {
+      return;
+    }
+    try {
+      postgres.close();
+    } catch (IOException e) {
+      log.warn("Embedded PostgreSQL did not stop cleanly", e);
+    }
+  }
+}

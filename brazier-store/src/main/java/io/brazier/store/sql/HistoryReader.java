@@ -1,0 +1,91 @@
+package io.brazier.store.sql;
+
+import io.brazier.store.HistoryCursor;
+import io.brazier.store.HistoryPage;
+import io.brazier.store.HistoryQuery;
+import io.brazier.store.ResourceVersion;
+import io.brazier.store.StoreFailure;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.List;
+import javax.sql.DataSource;
+
+/** Reads history (instance, type or system), newest first, one keyset page at a time. */
+final class HistoryReader {
+  private final DataSource dataSource;
+  private final TypeKeys types;
+
+  HistoryReader(DataSource dataSource, TypeKeys types) {
+    this.dataSource = dataSource;
+    this.types = types;
+  }
+
+  HistoryPage page(HistoryQuery query) {
+    List<Object> args = new ArrayList<>();
+    String current = select("resource", "NULL::timestamptz", query, args);
+    String past = select("resource_history", "replaced_at", query, args);
+    String sql = "SELECT v.rid, v.type, r.id, v.version, v.last_updated, v.deleted, v.body FROM ("
+        + current + " UNION ALL " + past + ") v JOIN resource r ON r.rid = v.rid"
+        + " ORDER BY v.last_updated DESC, v.rid DESC, v.version DESC LIMIT ?";
+    args.add(query.count() + 1);
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement statement = connection.prepareStatement(sql)) {
+      for (int i = 0; i < args.size(); i++) {
+        statement.setObject(i + 1, args.get(i));
+      }
+      List<ResourceVersion> versions = new ArrayList<>();
+      HistoryCursor last = null;
+      HistoryCursor next = null;
+      try (ResultSet rows = statement.executeQuery()) {
+        while (rows.next()) {
+          if (versions.size() == query.count()) {
+            next = last;
+            break;
+          }
+          Timestamp updated = rows.getTimestamp(5);
+          versions.add(new ResourceVersion(types.name(rows.getShort(2)), rows.getString(3), rows.getInt(4),
+              updated.toInstant(), rows.getBoolean(6), rows.getBytes(7)));
+          last = new HistoryCursor(updated.toInstant(), rows.getLong(1), rows.getInt(4));
+        }
+      }
+      return new HistoryPage(versions, next);
+    } catch (SQLException e) {
+      throw new StoreFailure("Could not read history", e);
+    }
+  }
+
+  /** One arm of the union, with the query's filters; {@code replacedAt} is when a version stopped being current. */
+  private String select(String table, String replacedAt, HistoryQuery query, List<Object> args) {
+    StringBuilder sql = new StringBuilder("SELECT rid, type, version, last_updated, deleted, body FROM ")
+        .append(table).append(" WHERE true");
+    if (query.id() != null) {
+      sql.append(" AND rid = (SELECT rid FROM resource WHERE type = ? AND id = ?)");
+      args.add(types.key(query.type()));
+      args.add(query.id());
+    } else if (query.type() != null) {
+      sql.append(" AND type = ?");
+      args.add(types.key(query.type()));
+    }
+    if (query.since() != null) {
+      sql.append(" AND last_updated >= ?");
+      args.add(Timestamp.from(query.since()));
+    }
+    if (query.at() != null) {
+      sql.append(" AND last_updated <= ? AND (").append(replacedAt).append(" IS NULL OR ")
+          .append(replacedAt).append(" > ?)");
+      args.add(Timestamp.from(query.at()));
+      args.add(Timestamp.from(query.at()));
+    }
+    if (query.before() != null) {
+      sql.append(" AND (last_updated, rid, version) < (?, ?, ?)");
+      args.add(Timestamp.from(query.before().lastUpdated()));
+      args.add(query.before().rid());
+      args.add(query.before().version());
+    }
+    return sql.toString();
+  }
+}

@@ -1,0 +1,165 @@
+package io.brazier.store.sql;
+
+import io.brazier.store.Change;
+import io.brazier.store.HistoryPage;
+import io.brazier.store.HistoryQuery;
+import io.brazier.store.ResourceVersion;
+import io.brazier.store.Store;
+import io.brazier.store.StoreFailure;
+import io.brazier.store.Write;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/** The {@link Store} on PostgreSQL: see docs/ARCHITECTURE.md for the tables. */
+public final class PostgresStore implements Store {
+  private final Database database;
+  private final DataSource dataSource;
+  private final TypeKeys types;
+  private final Writer writer;
+  private final HistoryReader history;
+  private final ChangeFeed changes;
+
+  public PostgresStore(Database database, Collection<String> resourceTypes) {
+    this.database = database;
+    this.dataSource = database.dataSource();
+    this.types = new TypeKeys(dataSource, resourceTypes);
+    this.writer = new Writer(types);
+    this.history = new HistoryReader(dataSource, types);
+    this.changes = new ChangeFeed(dataSource, types);
+  }
+
+  @Override
+  public Optional<ResourceVersion> current(String type, String id) {
+    return queryOne("SELECT version, last_updated, deleted, body FROM resource WHERE type = ? AND id = ?",
+        type, id, statement -> { });
+  }
+
+  @Override
+  public Optional<ResourceVersion> version(String type, String id, int version) {
+    String sql = """
+        SELECT version, last_updated, deleted, body FROM resource WHERE type = ? AND id = ? AND version = ?
+        UNION ALL
+        SELECT h.version, h.last_updated, h.deleted, h.body
+          FROM resource r JOIN resource_history h ON h.rid = r.rid
+         WHERE r.type = ? AND r.id = ? AND h.version = ?""";
+    return queryOne(sql, type, id, statement -> {
+      statement.setInt(3, version);
+      statement.setShort(4, types.key(type));
+      statement.setString(5, id);
+      statement.setInt(6, version);
+    });
+  }
+
+  private interface Binder {
+    void bind(PreparedStatement statement) throws SQLException;
+  }
+
+  private Optional<ResourceVersion> queryOne(String sql, String type, String id, Binder more) {
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement statement = connection.prepareStatement(sql)) {
+      statement.setShort(1, types.key(type));
+      statement.setString(2, id);
+      more.bind(statement);
+      try (ResultSet row = statement.executeQuery()) {
+        if (!row.next()) {
+          return Optional.empty();
+        }
+        Timestamp updated = row.getTimestamp(2);
+        return Optional.of(new ResourceVersion(type, id, row.getInt(1), updated.toInstant(), row.getBoolean(3),
+            row.getBytes(4)));
+      }
+    } catch (SQLException e) {
+      throw new StoreFailure("Could not read " + type + "/" + id, e);
+    }
+  }
+
+  @Override
+  public void commit(List<Write> writes) {
+    if (writes.isEmpty()) {
+      return;
+    }
+    try (Connection connection = dataSource.getConnection()) {
+      connection.setAutoCommit(false);
+      try {
+        writer.write(connection, writes);
+        connection.commit();
+      } catch (SQLException | RuntimeException e) {
+        connection.rollback();
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw new StoreFailure("Could not store " + writes.size() + " resource versions", e);
+    }
+    changes.wake();
+  }
+
+  @Override
+  public HistoryPage history(HistoryQuery query) {
+    return history.page(query);
+  }
+
+  @Override
+  public List<String> idsByToken(String type, String param, String system, String code, int limit) {
+    StringBuilder sql = new StringBuilder("""
+        SELECT r.id FROM search_token t JOIN resource r ON r.rid = t.rid
+         WHERE t.type = ? AND t.param = ? AND t.code = ?""");
+    if (system != null) {
+      sql.append(system.isEmpty() ? " AND t.system IS NULL" : " AND t.system = ?");
+    }
+    sql.append(" GROUP BY r.id ORDER BY r.id LIMIT ?");
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement statement = connection.prepareStatement(sql.toString())) {
+      int i = 1;
+      statement.setShort(i++, types.key(type));
+      statement.setString(i++, param);
+      statement.setString(i++, code);
+      if (system != null && !system.isEmpty()) {
+        statement.setString(i++, system);
+      }
+      statement.setInt(i, limit);
+      List<String> ids = new ArrayList<>();
+      try (ResultSet rows = statement.executeQuery()) {
+        while (rows.next()) {
+          ids.add(rows.getString(1));
+        }
+      }
+      return ids;
+    } catch (SQLException e) {
+      throw new StoreFailure("Could not search " + type + " by " + param, e);
+    }
+  }
+
+  @Override
+  public List<Change> changes(long since, int count) {
+    return changes.read(since, count);
+  }
+
+  @Override
+  public boolean healthy() {
+    try (Connection connection = dataSource.getConnection()) {
+      return connection.isValid(2);
+    } catch (SQLException e) {
+      return false;
+    }
+  }
+
+  /** Starts numbering committed changes in the background, so that readers of the feed see them promptly. */
+  public PostgresStore startChangeSequencer() {
+    changes.start();
+    return this;
+  }
+
+  @Override
+  public void close() {
+    changes.close();
+    database.close();
+  }
+}

@@ -1,0 +1,183 @@
+package io.brazier.store.sql;
+
+import io.brazier.store.Change.Action;
+import io.brazier.fhir.search.Token;
+import io.brazier.store.VersionConflictException;
+import io.brazier.store.Write;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Writes a batch of versions inside the caller's transaction. Each kind of row is written by one statement over
+ * arrays ({@code unnest}), so a batch of any size costs a handful of round trips.
+ */
+final class Writer {
+  private static final String INSERT_NEW = """
+      INSERT INTO resource (type, id, version, last_updated, deleted, body)
+      SELECT * FROM unnest(?::smallint[], ?::text[], ?::int[], ?::timestamptz[], ?::boolean[], ?::bytea[])
+      ON CONFLICT (type, id) DO NOTHING
+      RETURNING type, id""";
+
+  // Locks the expected current versions, moves them to history and replaces them; a row whose version moved on
+  // meanwhile is not selected, and the caller sees fewer rows than it asked for.
+  private static final String REPLACE = """
+      WITH w AS (
+        SELECT * FROM unnest(?::smallint[], ?::text[], ?::int[], ?::timestamptz[], ?::boolean[], ?::bytea[])
+          AS w(type, id, version, last_updated, deleted, body)
+      ), old AS (
+        SELECT r.rid, r.type, r.version, r.last_updated, r.deleted, r.body, w.id,
+               w.version AS new_version, w.last_updated AS new_last_updated, w.deleted AS new_deleted,
+               w.body AS new_body
+          FROM resource r JOIN w ON r.type = w.type AND r.id = w.id AND r.version = w.version - 1
+           FOR UPDATE OF r
+      ), moved AS (
+        INSERT INTO resource_history (rid, version, type, last_updated, replaced_at, deleted, body)
+        SELECT rid, version, type, last_updated, new_last_updated, deleted, body FROM old
+      ), replaced AS (
+        UPDATE resource r SET version = old.new_version, last_updated = old.new_last_updated,
+                              deleted = old.new_deleted, body = old.new_body
+          FROM old WHERE r.rid = old.rid
+        RETURNING r.rid
+      ), untokened AS (
+        DELETE FROM search_token t USING old WHERE t.rid = old.rid
+      )
+      SELECT old.type, old.id FROM old""";
+
+  private static final String INSERT_TOKENS = """
+      INSERT INTO search_token (rid, type, param, system, code)
+      SELECT r.rid, t.type, t.param, t.system, t.code
+        FROM unnest(?::smallint[], ?::text[], ?::text[], ?::text[], ?::text[]) AS t(type, id, param, system, code)
+        JOIN resource r ON r.type = t.type AND r.id = t.id""";
+
+  private static final String INSERT_CHANGES = """
+      INSERT INTO change (type, res_id, version, action, at)
+      SELECT * FROM unnest(?::smallint[], ?::text[], ?::int[], ?::char[], ?::timestamptz[])""";
+
+  private final TypeKeys types;
+
+  Writer(TypeKeys types) {
+    this.types = types;
+  }
+
+  void write(Connection connection, List<Write> writes) throws SQLException {
+    List<Write> created = new ArrayList<>();
+    List<Write> replaced = new ArrayList<>();
+    for (Write write : writes) {
+      (write.version() == 1 ? created : replaced).add(write);
+    }
+    writeVersions(connection, INSERT_NEW, created);
+    writeVersions(connection, REPLACE, replaced);
+    writeTokens(connection, writes);
+    writeChanges(connection, writes);
+  }
+
+  private void writeVersions(Connection connection, String sql, List<Write> writes) throws SQLException {
+    if (writes.isEmpty()) {
+      return;
+    }
+    int n = writes.size();
+    Short[] typeKeys = new Short[n];
+    String[] ids = new String[n];
+    Integer[] versions = new Integer[n];
+    Timestamp[] updated = new Timestamp[n];
+    Boolean[] deleted = new Boolean[n];
+    byte[][] bodies = new byte[n][];
+    for (int i = 0; i < n; i++) {
+      Write write = writes.get(i);
+      typeKeys[i] = types.key(write.type());
+      ids[i] = write.id();
+      versions[i] = write.version();
+      updated[i] = Timestamp.from(write.lastUpdated());
+      deleted[i] = write.deleted();
+      bodies[i] = write.json();
+    }
+    Set<String> written = new HashSet<>();
+    try (PreparedStatement statement = connection.prepareStatement(sql)) {
+      statement.setArray(1, connection.createArrayOf("int2", typeKeys));
+      statement.setArray(2, connection.createArrayOf("text", ids));
+      statement.setArray(3, connection.createArrayOf("int4", versions));
+      statement.setArray(4, connection.createArrayOf("timestamptz", updated));
+      statement.setArray(5, connection.createArrayOf("bool", deleted));
+      statement.setObject(6, bodies);
+      try (ResultSet rows = statement.executeQuery()) {
+        while (rows.next()) {
+          written.add(rows.getShort(1) + "/" + rows.getString(2));
+        }
+      }
+    }
+    if (written.size() < n) {
+      for (Write write : writes) {
+        if (!written.contains(types.key(write.type()) + "/" + write.id())) {
+          throw new VersionConflictException(write.type(), write.id());
+        }
+      }
+    }
+  }
+
+  private void writeTokens(Connection connection, List<Write> writes) throws SQLException {
+    List<Short> typeKeys = new ArrayList<>();
+    List<String> ids = new ArrayList<>();
+    List<String> params = new ArrayList<>();
+    List<String> systems = new ArrayList<>();
+    List<String> codes = new ArrayList<>();
+    for (Write write : writes) {
+      for (Token token : write.tokens()) {
+        typeKeys.add(types.key(write.type()));
+        ids.add(write.id());
+        params.add(token.param());
+        systems.add(token.system());
+        codes.add(token.code());
+      }
+    }
+    if (typeKeys.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement statement = connection.prepareStatement(INSERT_TOKENS)) {
+      statement.setArray(1, connection.createArrayOf("int2", typeKeys.toArray()));
+      statement.setArray(2, connection.createArrayOf("text", ids.toArray()));
+      statement.setArray(3, connection.createArrayOf("text", params.toArray()));
+      statement.setArray(4, connection.createArrayOf("text", systems.toArray()));
+      statement.setArray(5, connection.createArrayOf("text", codes.toArray()));
+      statement.executeUpdate();
+    }
+  }
+
+  private void writeChanges(Connection connection, List<Write> writes) throws SQLException {
+    int n = writes.size();
+    Short[] typeKeys = new Short[n];
+    String[] ids = new String[n];
+    Integer[] versions = new Integer[n];
+    String[] actions = new String[n];
+    Timestamp[] at = new Timestamp[n];
+    for (int i = 0; i < n; i++) {
+      Write write = writes.get(i);
+      typeKeys[i] = types.key(write.type());
+      ids[i] = write.id();
+      versions[i] = write.version();
+      actions[i] = String.valueOf(action(write).code());
+      at[i] = Timestamp.from(write.lastUpdated());
+    }
+    try (PreparedStatement statement = connection.prepareStatement(INSERT_CHANGES)) {
+      statement.setArray(1, connection.createArrayOf("int2", typeKeys));
+      statement.setArray(2, connection.createArrayOf("text", ids));
+      statement.setArray(3, connection.createArrayOf("int4", versions));
+      statement.setArray(4, connection.createArrayOf("bpchar", actions));
+      statement.setArray(5, connection.createArrayOf("timestamptz", at));
+      statement.executeUpdate();
+    }
+  }
+
+  private static Action action(Write write) {
+    if (write.deleted()) {
+      return Action.DELETE;
+    }
+    return write.version() == 1 ? Action.CREATE : Action.UPDATE;
+  }
+}
