@@ -46,42 +46,66 @@ public final class Routes {
     return route(request).handle(request);
   }
 
-  /** The interaction's name, for metrics and logs. */
+  /** The interaction that answers a request; its class name names it in metrics and logs. */
   public Interaction route(FhirRequest request) {
     List<String> path = request.segments();
-    String method = request.method();
-    if (path.isEmpty()) {
-      throw notAllowed(request);
+    if (path.isEmpty() || !Character.isUpperCase(path.get(0).charAt(0))) {
+      return system(request);
     }
     String type = path.get(0);
     if (!fhir.isResourceType(type)) {
       throw FhirException.unknownType(type);
     }
-    if (path.size() >= 2 && !Fhir.isValidId(path.get(1)) && !path.get(1).startsWith("$")
-        && !path.get(1).startsWith("_")) {
-      throw FhirException.badRequest("'" + path.get(1) + "' is not a valid FHIR id (1-64 of A-Z a-z 0-9 - .).");
+    if (path.size() == 1) {
+      return type(request);
     }
-    return switch (path.size()) {
-      case 1 -> switch (method) {
-        case "POST" -> create;
-        case "PUT" -> update;
-        case "DELETE" -> delete;
-        default -> throw notAllowed(request);
-      };
-      case 2 -> switch (method) {
+    String second = path.get(1);
+    if (second.startsWith("$") || second.startsWith("_")) {
+      return typeLevel(request, second);
+    }
+    if (!Fhir.isValidId(second)) {
+      throw FhirException.badRequest("'" + second + "' is not a valid FHIR id (1-64 of A-Z a-z 0-9 - .).");
+    }
+    return instance(request);
+  }
+
+  /** [base], [base]/metadata, [base]/_history, [base]/$operation. */
+  private Interaction system(FhirRequest request) {
+    throw notAllowed(request);
+  }
+
+  /** [base]/[type]. */
+  private Interaction type(FhirRequest request) {
+    return switch (request.method()) {
+      case "POST" -> create;
+      case "PUT" -> update;
+      case "DELETE" -> delete;
+      default -> throw notAllowed(request);
+    };
+  }
+
+  /** [base]/[type]/_history, [base]/[type]/_search, [base]/[type]/$operation. */
+  private Interaction typeLevel(FhirRequest request, String name) {
+    throw notAllowed(request);
+  }
+
+  /** [base]/[type]/[id] and below. */
+  private Interaction instance(FhirRequest request) {
+    List<String> path = request.segments();
+    String method = request.method();
+    boolean get = method.equals("GET") || method.equals("HEAD");
+    if (path.size() == 2) {
+      return switch (method) {
         case "GET", "HEAD" -> read;
         case "PUT" -> update;
         case "DELETE" -> delete;
         default -> throw notAllowed(request);
       };
-      case 4 -> {
-        if (path.get(2).equals("_history") && (method.equals("GET") || method.equals("HEAD"))) {
-          yield vread;
-        }
-        throw notAllowed(request);
-      }
-      default -> throw notAllowed(request);
-    };
+    }
+    if (path.size() == 4 && path.get(2).equals("_history") && get) {
+      return vread;
+    }
+    throw notAllowed(request);
   }
 
   private static FhirException notAllowed(FhirRequest request) {
