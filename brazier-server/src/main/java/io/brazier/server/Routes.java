@@ -2,6 +2,8 @@ package io.brazier.server;
 
 import io.brazier.fhir.Fhir;
 import io.brazier.fhir.FhirException;
+import io.brazier.fhir.search.Compartments;
+import io.brazier.fhir.search.FhirSearch;
 import io.brazier.server.http.FhirRequest;
 import io.brazier.server.http.FhirResponse;
 import io.brazier.server.interaction.Bodies;
@@ -10,9 +12,14 @@ import io.brazier.server.interaction.Create;
 import io.brazier.server.interaction.Delete;
 import io.brazier.server.interaction.Interaction;
 import io.brazier.server.interaction.Read;
+import io.brazier.server.interaction.Search;
+import io.brazier.server.interaction.SearchCompartment;
+import io.brazier.server.interaction.SearchSystem;
+import io.brazier.server.interaction.SearchType;
 import io.brazier.server.interaction.Update;
 import io.brazier.server.interaction.VRead;
 import io.brazier.server.interaction.Writes;
+import io.brazier.server.terminology.StoredTerminology;
 import io.brazier.store.Store;
 import java.time.Clock;
 import java.util.List;
@@ -28,12 +35,21 @@ public final class Routes {
   private final Interaction create;
   private final Interaction update;
   private final Interaction delete;
+  private final Interaction searchType;
+  private final Interaction searchSystem;
+  private final Interaction searchCompartment;
 
   public Routes(Fhir fhir, Store store, ServerConfig config) {
     this.fhir = fhir;
-    Writes writes = new Writes(fhir, Clock.systemUTC());
+    FhirSearch search = new FhirSearch(fhir);
+    StoredTerminology terminology = new StoredTerminology(store, fhir);
+    Writes writes = new Writes(fhir, search.extractor(), Clock.systemUTC());
     Bodies bodies = new Bodies(fhir);
-    Conditions conditions = new Conditions(store);
+    Conditions conditions = new Conditions(store, search.parser(), terminology);
+    Search searches = new Search(fhir, store, search, terminology, config.historyPageSize());
+    this.searchType = new SearchType(searches);
+    this.searchSystem = new SearchSystem(searches);
+    this.searchCompartment = new SearchCompartment(fhir, searches, new Compartments(fhir));
     this.read = new Read(store);
     this.vread = new VRead(store);
     this.create = new Create(store, bodies, writes, conditions);
@@ -71,12 +87,18 @@ public final class Routes {
 
   /** [base], [base]/metadata, [base]/_history, [base]/$operation. */
   private Interaction system(FhirRequest request) {
+    List<String> path = request.segments();
+    boolean get = request.method().equals("GET") || request.method().equals("HEAD");
+    if (path.isEmpty() && get || path.size() == 1 && path.get(0).equals("_search") && request.method().equals("POST")) {
+      return searchSystem;
+    }
     throw notAllowed(request);
   }
 
   /** [base]/[type]. */
   private Interaction type(FhirRequest request) {
     return switch (request.method()) {
+      case "GET", "HEAD" -> searchType;
       case "POST" -> create;
       case "PUT" -> update;
       case "DELETE" -> delete;
@@ -86,6 +108,9 @@ public final class Routes {
 
   /** [base]/[type]/_history, [base]/[type]/_search, [base]/[type]/$operation. */
   private Interaction typeLevel(FhirRequest request, String name) {
+    if (name.equals("_search") && request.method().equals("POST") && request.segments().size() == 2) {
+      return searchType;
+    }
     throw notAllowed(request);
   }
 
@@ -104,6 +129,9 @@ public final class Routes {
     }
     if (path.size() == 4 && path.get(2).equals("_history") && get) {
       return vread;
+    }
+    if (path.size() == 3 && get && (path.get(2).equals("*") || Character.isUpperCase(path.get(2).charAt(0)))) {
+      return searchCompartment;
     }
     throw notAllowed(request);
   }

@@ -17,11 +17,22 @@ public final class FhirResponse {
   private final Map<String, String> headers = new LinkedHashMap<>();
   private final ResourceVersion stored;
   private final Resource resource;
+  private final BundleBody bundle;
 
   private FhirResponse(int status, ResourceVersion stored, Resource resource) {
+    this(status, stored, resource, null);
+  }
+
+  private FhirResponse(int status, ResourceVersion stored, Resource resource, BundleBody bundle) {
     this.status = status;
     this.stored = stored;
     this.resource = resource;
+    this.bundle = bundle;
+  }
+
+  /** A Bundle of stored versions, such as a page of search results. */
+  public static FhirResponse ok(BundleBody bundle) {
+    return new FhirResponse(200, null, null, bundle);
   }
 
   public static FhirResponse ok(Resource resource) {
@@ -88,7 +99,11 @@ public final class FhirResponse {
     return resource;
   }
 
+  public BundleBody bundle() {
+    return bundle;
+  }
+
   public boolean hasBody() {
-    return (stored != null && stored.json() != null) || resource != null;
+    return (stored != null && stored.json() != null) || resource != null || bundle != null;
   }
 }

@@ -1,68 +1,37 @@
 package io.brazier.server.http;
 
 import ca.uhn.fhir.parser.IParser;
-import ca.uhn.fhir.rest.api.SummaryEnum;
 import io.brazier.fhir.Fhir;
-import io.brazier.fhir.FhirException;
 import io.brazier.fhir.Format;
 import java.nio.charset.StandardCharsets;
-import java.util.HashSet;
-import java.util.Locale;
-import java.util.Set;
 import org.hl7.fhir.r4.model.Resource;
 
 /**
  * Turns a response body into bytes in the client's format. A stored version asked for as plain JSON is served as
  * its stored bytes, without parsing; anything else ({@code _pretty}, XML, {@code _summary}, {@code _elements}) is
- * encoded by HAPI's parser.
+ * encoded by HAPI's parser. Bundles of stored versions are {@link BundleRendering}'s.
  */
 public final class Rendering {
   private final Fhir fhir;
+  private final BundleRendering bundles;
 
   public Rendering(Fhir fhir) {
     this.fhir = fhir;
+    this.bundles = new BundleRendering(fhir);
   }
 
   public byte[] render(FhirRequest request, FhirResponse response) {
-    SummaryEnum summary = summary(request.param("_summary"));
-    String elements = request.param("_elements");
-    boolean plain = !request.pretty() && summary == null && elements == null;
-    if (response.stored() != null && request.responseFormat() == Format.JSON && plain) {
+    RenderOptions options = RenderOptions.of(request);
+    if (response.bundle() != null) {
+      return bundles.render(request, response.bundle(), options);
+    }
+    if (response.stored() != null && request.responseFormat() == Format.JSON && options.plain()) {
       return response.stored().json();
     }
     Resource resource = response.resource() != null ? response.resource()
         : (Resource) fhir.jsonParser().parseResource(new String(response.stored().json(), StandardCharsets.UTF_8));
     IParser parser = request.responseFormat() == Format.XML ? fhir.xmlParser() : fhir.jsonParser();
-    parser.setPrettyPrint(request.pretty());
-    if (summary != null) {
-      parser.setSummaryMode(summary == SummaryEnum.TRUE);
-      parser.setSuppressNarratives(summary == SummaryEnum.DATA);
-      if (summary == SummaryEnum.TEXT) {
-        parser.setEncodeElements(Set.of("*.text", "*.id", "*.meta"));
-      }
-    }
-    if (elements != null && !elements.isBlank()) {
-      Set<String> names = new HashSet<>();
-      for (String name : elements.split(",")) {
-        names.add(resource.fhirType() + "." + name.trim());
-      }
-      names.add(resource.fhirType() + ".id");
-      names.add(resource.fhirType() + ".meta");
-      parser.setEncodeElements(names);
-    }
+    options.apply(parser, resource.fhirType());
     return parser.encodeResourceToString(resource).getBytes(StandardCharsets.UTF_8);
-  }
-
-  private static SummaryEnum summary(String value) {
-    if (value == null || value.equalsIgnoreCase("false")) {
-      return null;
-    }
-    return switch (value.toLowerCase(Locale.ROOT)) {
-      case "true" -> SummaryEnum.TRUE;
-      case "text" -> SummaryEnum.TEXT;
-      case "data" -> SummaryEnum.DATA;
-      default -> throw FhirException.badRequest("_summary '" + value
-          + "' is not supported here: use true, text, data or false.");
-    };
   }
 }

@@ -2,7 +2,7 @@ package io.brazier.server.interaction;
 
 import io.brazier.fhir.Fhir;
 import io.brazier.fhir.Format;
-import io.brazier.fhir.search.TokenExtractor;
+import io.brazier.fhir.search.IndexExtractor;
 import io.brazier.store.ResourceVersion;
 import io.brazier.store.Write;
 import java.security.SecureRandom;
@@ -20,13 +20,13 @@ public final class Writes {
   private static final char[] ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz".toCharArray();
 
   private final Fhir fhir;
-  private final TokenExtractor tokens;
+  private final IndexExtractor indexes;
   private final Clock clock;
   private final SecureRandom random = new SecureRandom();
 
-  public Writes(Fhir fhir, Clock clock) {
+  public Writes(Fhir fhir, IndexExtractor indexes, Clock clock) {
     this.fhir = fhir;
-    this.tokens = new TokenExtractor(fhir);
+    this.indexes = indexes;
     this.clock = clock;
   }
 
@@ -54,7 +54,7 @@ public final class Writes {
     resource.getMeta().setVersionId(Integer.toString(version));
     resource.getMeta().setLastUpdated(Date.from(now));
     byte[] json = fhir.encode(Format.JSON, resource, false);
-    return new Write(resource.fhirType(), id, version, now, json, tokens.extract(resource));
+    return new Write(resource.fhirType(), id, version, now, json, indexes.extract(resource, json));
   }
 
   public Write deletion(ResourceVersion current) {

@@ -1,9 +1,11 @@
 package io.brazier.store.sql;
 
+import io.brazier.fhir.search.SearchQuery;
 import io.brazier.store.Change;
 import io.brazier.store.HistoryPage;
 import io.brazier.store.HistoryQuery;
 import io.brazier.store.ResourceVersion;
+import io.brazier.store.SearchPage;
 import io.brazier.store.Store;
 import io.brazier.store.StoreFailure;
 import io.brazier.store.Write;
@@ -24,6 +26,8 @@ public final class PostgresStore implements Store {
   private final DataSource dataSource;
   private final TypeKeys types;
   private final Writer writer;
+  private final IndexWriter indexes;
+  private final SearchReader searches;
   private final HistoryReader history;
   private final ChangeFeed changes;
 
@@ -31,7 +35,10 @@ public final class PostgresStore implements Store {
     this.database = database;
     this.dataSource = database.dataSource();
     this.types = new TypeKeys(dataSource, resourceTypes);
-    this.writer = new Writer(types);
+    ParamKeys params = new ParamKeys(dataSource, types);
+    this.indexes = new IndexWriter(types, params);
+    this.writer = new Writer(types, indexes);
+    this.searches = new SearchReader(dataSource, types, params);
     this.history = new HistoryReader(dataSource, types);
     this.changes = new ChangeFeed(dataSource, types);
   }
@@ -86,6 +93,7 @@ public final class PostgresStore implements Store {
     if (writes.isEmpty()) {
       return;
     }
+    indexes.prepare(writes);
     try (Connection connection = dataSource.getConnection()) {
       connection.setAutoCommit(false);
       try {
@@ -107,34 +115,29 @@ public final class PostgresStore implements Store {
   }
 
   @Override
-  public List<String> idsByToken(String type, String param, String system, String code, int limit) {
-    StringBuilder sql = new StringBuilder("""
-        SELECT r.id FROM search_token t JOIN resource r ON r.rid = t.rid
-         WHERE t.type = ? AND t.param = ? AND t.code = ?""");
-    if (system != null) {
-      sql.append(system.isEmpty() ? " AND t.system IS NULL" : " AND t.system = ?");
-    }
-    sql.append(" GROUP BY r.id ORDER BY r.id LIMIT ?");
-    try (Connection connection = dataSource.getConnection();
-        PreparedStatement statement = connection.prepareStatement(sql.toString())) {
-      int i = 1;
-      statement.setShort(i++, types.key(type));
-      statement.setString(i++, param);
-      statement.setString(i++, code);
-      if (system != null && !system.isEmpty()) {
-        statement.setString(i++, system);
-      }
-      statement.setInt(i, limit);
-      List<String> ids = new ArrayList<>();
-      try (ResultSet rows = statement.executeQuery()) {
-        while (rows.next()) {
-          ids.add(rows.getString(1));
-        }
-      }
-      return ids;
-    } catch (SQLException e) {
-      throw new StoreFailure("Could not search " + type + " by " + param, e);
-    }
+  public SearchPage search(SearchQuery query, int count) {
+    return searches.search(query, count);
+  }
+
+  @Override
+  public Optional<SearchPage> page(String snapshot, int offset, int count) {
+    return searches.page(snapshot, offset, count);
+  }
+
+  @Override
+  public int count(SearchQuery query) {
+    return searches.count(query);
+  }
+
+  @Override
+  public List<String> ids(SearchQuery query, int limit) {
+    return searches.ids(query, limit);
+  }
+
+  @Override
+  public List<ResourceVersion> include(List<ResourceVersion> from, List<SearchQuery.Include> includes,
+      boolean reverse, int limit) {
+    return searches.include(from, includes, reverse, limit);
   }
 
   @Override

@@ -1,0 +1,303 @@
+package io.brazier.store.search;
+
+import io.brazier.fhir.search.Criterion;
+import io.brazier.fhir.search.Criterion.AnyOf;
+import io.brazier.fhir.search.Criterion.Chain;
+import io.brazier.fhir.search.Criterion.CompositeMatch;
+import io.brazier.fhir.search.Criterion.CompositeValue;
+import io.brazier.fhir.search.Criterion.DateMatch;
+import io.brazier.fhir.search.Criterion.DateValue;
+import io.brazier.fhir.search.Criterion.Has;
+import io.brazier.fhir.search.Criterion.IdMatch;
+import io.brazier.fhir.search.Criterion.InCompartment;
+import io.brazier.fhir.search.Criterion.InList;
+import io.brazier.fhir.search.Criterion.LastUpdatedMatch;
+import io.brazier.fhir.search.Criterion.Missing;
+import io.brazier.fhir.search.Criterion.NumberMatch;
+import io.brazier.fhir.search.Criterion.NumberValue;
+import io.brazier.fhir.search.Criterion.QuantityMatch;
+import io.brazier.fhir.search.Criterion.QuantityValue;
+import io.brazier.fhir.search.Criterion.ReferenceMatch;
+import io.brazier.fhir.search.Criterion.ReferenceValue;
+import io.brazier.fhir.search.Criterion.StringMatch;
+import io.brazier.fhir.search.Criterion.TextMatch;
+import io.brazier.fhir.search.Criterion.TokenMatch;
+import io.brazier.fhir.search.Criterion.TokenValue;
+import io.brazier.fhir.search.Criterion.UriMatch;
+import io.brazier.fhir.search.ParamType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns search criteria into SQL conditions on a resource row: each criterion is an {@code EXISTS} over the index
+ * table of its type, correlated on the row's rid, which PostgreSQL plans as a semi-join in whatever order its
+ * statistics favour. Chains join through the reference table to the target row, {@code _has} the other way round.
+ */
+final class CriteriaSql {
+  private final Keys keys;
+  private final Values values = new Values();
+
+  CriteriaSql(Keys keys) {
+    this.keys = keys;
+  }
+
+  /** Appends {@code c1 AND c2 ...} for row alias {@code r} of one of {@code types} (empty: any type). */
+  void all(Sql sql, String r, List<String> types, List<Criterion> criteria) {
+    if (criteria.isEmpty()) {
+      sql.append("true");
+      return;
+    }
+    for (int i = 0; i < criteria.size(); i++) {
+      sql.append(i == 0 ? "" : " AND ");
+      criterion(sql, r, types, criteria.get(i));
+    }
+  }
+
+  void criterion(Sql sql, String r, List<String> types, Criterion criterion) {
+    if (criterion instanceof TokenMatch token) {
+      exists(sql, "search_token", r, types, token.param(), token.negated(), true, i -> tokens(sql, i, token.values()));
+    } else if (criterion instanceof StringMatch string) {
+      exists(sql, "search_string", r, types, string.param(), false, true,
+          i -> any(sql, string.values(), v -> values.string(sql, i, string.mode(), v)));
+    } else if (criterion instanceof DateMatch date) {
+      exists(sql, "search_date", r, types, date.param(), false, true,
+          i -> any(sql, date.values(), v -> values.date(sql, i + ".lo", i + ".hi", v)));
+    } else if (criterion instanceof NumberMatch number) {
+      exists(sql, "search_number", r, types, number.param(), false, false,
+          i -> any(sql, number.values(), v -> values.number(sql, i + ".value", v)));
+    } else if (criterion instanceof QuantityMatch quantity) {
+      exists(sql, "search_quantity", r, types, quantity.param(), false, true,
+          i -> any(sql, quantity.values(), v -> values.quantity(sql, i, v)));
+    } else if (criterion instanceof ReferenceMatch reference) {
+      exists(sql, "search_reference", r, types, reference.param(), false, false,
+          i -> any(sql, reference.values(), v -> reference(sql, i, v)));
+    } else if (criterion instanceof UriMatch uri) {
+      exists(sql, "search_uri", r, types, uri.param(), false, false,
+          i -> any(sql, uri.values(), v -> values.uri(sql, i + ".value", uri.mode(), v)));
+    } else if (criterion instanceof CompositeMatch composite) {
+      composite(sql, r, types, composite);
+    } else if (criterion instanceof Missing missing) {
+      missing(sql, r, types, missing);
+    } else if (criterion instanceof TextMatch text) {
+      exists(sql, "search_text", r, types, text.param(), false, false,
+          i -> sql.append(i + ".words @@ ?::tsquery", Values.tsquery(text.values())));
+    } else if (criterion instanceof IdMatch id) {
+      sql.append(id.negated() ? "NOT " : "").array(r + ".id = ANY(?)", "text", id.ids().toArray());
+    } else if (criterion instanceof LastUpdatedMatch updated) {
+      sql.append("(");
+      any(sql, updated.values(), v -> values.lastUpdated(sql, r + ".last_updated", v));
+      sql.append(")");
+    } else {
+      related(sql, r, types, criterion);
+    }
+  }
+
+  /** The criteria that relate the row to other resources: chains, _has, _list, compartments. */
+  private void related(Sql sql, String r, List<String> types, Criterion criterion) {
+    if (criterion instanceof Chain chain) {
+      String i = sql.alias("c");
+      String t = sql.alias("t");
+      sql.append("EXISTS (SELECT 1 FROM search_reference " + i + " JOIN resource " + t + " ON " + t + ".type = "
+          + i + ".ttype AND " + t + ".id = " + i + ".tid WHERE " + i + ".rid = " + r + ".rid AND ");
+      params(sql, i, types, chain.param());
+      sql.array(" AND " + i + ".ttype = ANY(?)", "int2", typeKeys(chain.targetTypes()));
+      sql.append(" AND NOT " + t + ".deleted AND ");
+      criterion(sql, t, chain.targetTypes(), chain.inner());
+      sql.append(")");
+    } else if (criterion instanceof Has has) {
+      String i = sql.alias("h");
+      String s = sql.alias("s");
+      sql.append("EXISTS (SELECT 1 FROM search_reference " + i + " JOIN resource " + s + " ON " + s + ".rid = " + i
+          + ".rid WHERE " + i + ".ttype = " + r + ".type AND " + i + ".tid = " + r + ".id AND ");
+      params(sql, i, List.of(has.sourceType()), has.param());
+      sql.append(" AND ");
+      criterion(sql, s, List.of(has.sourceType()), has.inner());
+      sql.append(")");
+    } else if (criterion instanceof InList list) {
+      String l = sql.alias("l");
+      String i = sql.alias("i");
+      sql.append("EXISTS (SELECT 1 FROM resource " + l + " JOIN search_reference " + i + " ON " + i + ".rid = " + l
+          + ".rid WHERE " + l + ".type = ?", keys.type("List"));
+      sql.array(" AND " + l + ".id = ANY(?)", "text", list.listIds().toArray());
+      sql.append(" AND NOT " + l + ".deleted AND ");
+      params(sql, i, List.of("List"), "item");
+      sql.append(" AND " + i + ".ttype = " + r + ".type AND " + i + ".tid = " + r + ".id)");
+    } else if (criterion instanceof InCompartment compartment) {
+      compartment(sql, r, compartment);
+    } else if (criterion instanceof AnyOf anyOf) {
+      sql.append("(");
+      for (int k = 0; k < anyOf.alternatives().size(); k++) {
+        sql.append(k == 0 ? "" : " OR ");
+        criterion(sql, r, types, anyOf.alternatives().get(k));
+      }
+      sql.append(")");
+    } else {
+      throw new IllegalArgumentException("Unknown criterion " + criterion);
+    }
+  }
+
+  private interface Condition {
+    void append(String alias);
+  }
+
+  private interface ValueCondition<T> {
+    void append(T value);
+  }
+
+  /**
+   * {@code [NOT] EXISTS (SELECT 1 FROM table i WHERE i.rid = r.rid AND i.param = ANY(keys) AND condition)};
+   * {@code plain} tables hold composite rows too, which a plain match leaves out.
+   */
+  private void exists(Sql sql, String table, String r, List<String> types, String param, boolean negated,
+      boolean plain, Condition condition) {
+    String i = sql.alias("i");
+    sql.append(negated ? "NOT " : "").append("EXISTS (SELECT 1 FROM " + table + " " + i + " WHERE " + i + ".rid = "
+        + r + ".rid AND ");
+    params(sql, i, types, param);
+    sql.append(plain ? " AND " + i + ".qcode IS NULL AND (" : " AND (");
+    condition.append(i);
+    sql.append("))");
+  }
+
+  private void params(Sql sql, String i, List<String> types, String param) {
+    sql.array(i + ".param = ANY(?)", "int4", keys.params(types, param));
+  }
+
+  private static <T> void any(Sql sql, List<T> alternatives, ValueCondition<T> condition) {
+    for (int k = 0; k < alternatives.size(); k++) {
+      sql.append(k == 0 ? "(" : " OR (");
+      condition.append(alternatives.get(k));
+      sql.append(")");
+    }
+  }
+
+  private Object[] typeKeys(List<String> types) {
+    Object[] typeKeys = new Object[types.size()];
+    for (int k = 0; k < types.size(); k++) {
+      typeKeys[k] = keys.type(types.get(k));
+    }
+    return typeKeys;
+  }
+
+  /** Tokens; long lists (expanded value sets) compare system|code against one array. */
+  private void tokens(Sql sql, String i, List<TokenValue> tokens) {
+    List<Object> pairs = new ArrayList<>();
+    List<Object> codes = new ArrayList<>();
+    List<TokenValue> others = new ArrayList<>();
+    for (TokenValue token : tokens) {
+      if (token.system() != null && token.code() != null && tokens.size() > 8) {
+        pairs.add(token.system() + "|" + token.code());
+        codes.add(token.code());
+      } else {
+        others.add(token);
+      }
+    }
+    if (tokens.isEmpty()) {
+      sql.append("false");
+      return;
+    }
+    if (!pairs.isEmpty()) {
+      sql.array("(" + i + ".code = ANY(?)", "text", codes.toArray())
+          .array(" AND " + i + ".system || '|' || " + i + ".code = ANY(?))", "text", pairs.toArray());
+      sql.append(others.isEmpty() ? "" : " OR ");
+    }
+    any(sql, others, token -> values.token(sql, i + ".system", i + ".code", token));
+  }
+
+  private void reference(Sql sql, String i, ReferenceValue value) {
+    if (value.url() != null) {
+      sql.append(i + ".url = ?", value.url());
+      if (value.version() != null) {
+        sql.append(" AND " + i + ".version = ?", value.version());
+      }
+      return;
+    }
+    sql.append(i + ".tid = ?", value.id());
+    if (value.type() != null) {
+      sql.append(" AND " + i + ".ttype = ?", keys.type(value.type()));
+    }
+  }
+
+  private void composite(Sql sql, String r, List<String> types, CompositeMatch composite) {
+    String table = Values.table(composite.secondType());
+    String i = sql.alias("i");
+    sql.append("EXISTS (SELECT 1 FROM " + table + " " + i + " WHERE " + i + ".rid = " + r + ".rid AND ");
+    params(sql, i, types, composite.param());
+    sql.append(" AND (");
+    any(sql, composite.values(), v -> compositeValue(sql, i, composite.secondType(), v));
+    sql.append("))");
+  }
+
+  private void compositeValue(Sql sql, String i, ParamType secondType, CompositeValue value) {
+    values.token(sql, i + ".qsystem", i + ".qcode", value.first());
+    sql.append(" AND ");
+    Object second = value.second();
+    switch (secondType) {
+      case TOKEN -> values.token(sql, i + ".system", i + ".code", (TokenValue) second);
+      case QUANTITY -> values.quantity(sql, i, (QuantityValue) second);
+      case DATE -> values.date(sql, i + ".lo", i + ".hi", (DateValue) second);
+      case NUMBER -> values.number(sql, i + ".value", (NumberValue) second);
+      case STRING -> values.string(sql, i, Criterion.StringMode.STARTS_WITH, (String) second);
+      default -> throw new IllegalArgumentException("Composite with a " + secondType + " component");
+    }
+  }
+
+  private void missing(Sql sql, String r, List<String> types, Missing missing) {
+    List<String> tables = missing.type() == ParamType.COMPOSITE
+        ? List.of("search_token", "search_quantity", "search_date", "search_string")
+        : List.of(Values.table(missing.type()));
+    sql.append(missing.missing() ? "NOT (" : "(");
+    for (int k = 0; k < tables.size(); k++) {
+      String i = sql.alias("i");
+      sql.append(k == 0 ? "" : " OR ").append("EXISTS (SELECT 1 FROM " + tables.get(k) + " " + i + " WHERE " + i
+          + ".rid = " + r + ".rid AND ");
+      params(sql, i, types, missing.param());
+      sql.append(")");
+    }
+    sql.append(")");
+  }
+
+  private void compartment(Sql sql, String r, InCompartment compartment) {
+    List<Object> paramKeys = new ArrayList<>();
+    for (Map.Entry<String, List<String>> entry : compartment.paramsByType().entrySet()) {
+      for (String param : entry.getValue()) {
+        paramKeys.addAll(List.of(keys.params(List.of(entry.getKey()), param)));
+      }
+    }
+    String i = sql.alias("p");
+    short owner = keys.type(compartment.compartmentType());
+    sql.append("(EXISTS (SELECT 1 FROM search_reference " + i + " WHERE " + i + ".rid = " + r + ".rid")
+        .array(" AND " + i + ".param = ANY(?)", "int4", paramKeys.toArray())
+        .append(" AND " + i + ".ttype = ?", owner)
+        .array(" AND " + i + ".tid = ANY(?))", "text", compartment.ids().toArray());
+    if (compartment.includeOwner()) {
+      sql.append(" OR " + r + ".type = ?", owner).array(" AND " + r + ".id = ANY(?)", "text",
+          compartment.ids().toArray());
+    }
+    sql.append(")");
+  }
+
+  /** The sort value of a row for one parameter: the lowest value ascending, the highest descending. */
+  void sortValue(Sql sql, String r, List<String> types, String param, ParamType type, boolean descending) {
+    switch (param) {
+      case "_id" -> sql.append(r + ".id");
+      case "_lastUpdated" -> sql.append(r + ".last_updated");
+      default -> {
+        String i = sql.alias("o");
+        String column = switch (type) {
+          case DATE -> descending ? i + ".hi" : i + ".lo";
+          case TOKEN -> i + ".code";
+          case REFERENCE -> i + ".tid";
+          case QUANTITY -> "coalesce(" + i + ".cvalue, " + i + ".value)";
+          default -> i + ".value";
+        };
+        sql.append("(SELECT " + (descending ? "max(" : "min(") + column + ") FROM " + Values.table(type) + " " + i
+            + " WHERE " + i + ".rid = " + r + ".rid AND ");
+        params(sql, i, types, param);
+        sql.append(type == ParamType.STRING || type == ParamType.TOKEN || type == ParamType.DATE
+            || type == ParamType.QUANTITY ? " AND " + i + ".qcode IS NULL)" : ")");
+      }
+    }
+  }
+}

@@ -1,0 +1,84 @@
+package io.brazier.store.search;
+
+import io.brazier.fhir.search.SearchQuery;
+import io.brazier.fhir.search.SearchQuery.SortKey;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The SQL statements of a search, built from a parsed query: the first page (which also stores the result snapshot
+ * when there are more pages), a count, and the ids of matches for conditional interactions.
+ */
+public final class SearchSql {
+  /** Matches per row of a stored snapshot. */
+  public static final int CHUNK = 1000;
+
+  private final Keys keys;
+
+  public SearchSql(Keys keys) {
+    this.keys = keys;
+  }
+
+  /**
+   * One statement that finds every match in result order, counts them, stores them as snapshot {@code snapshot}
+   * when they are more than {@code count}, and returns the first {@code count} with their bodies. Its first row
+   * carries the total even when nothing matches (the resource columns are then null).
+   * Columns: total, type, id, version, last_updated, deleted, body.
+   */
+  public Sql firstPage(SearchQuery query, int count, UUID snapshot) {
+    Sql sql = new Sql();
+    sql.append("WITH m AS MATERIALIZED (SELECT r.rid, r.version");
+    List<SortKey> sort = query.sort();
+    for (int k = 0; k < sort.size(); k++) {
+      sql.append(", ");
+      new CriteriaSql(keys).sortValue(sql, "r", query.types(), sort.get(k).param(), sort.get(k).type(),
+          sort.get(k).descending());
+      sql.append(" AS s" + k);
+    }
+    sql.append(" FROM resource r WHERE ");
+    where(sql, query);
+    sql.append("), o AS (SELECT rid, version, row_number() OVER (ORDER BY ");
+    for (int k = 0; k < sort.size(); k++) {
+      sql.append("s" + k + (sort.get(k).descending() ? " DESC" : "") + " NULLS LAST, ");
+    }
+    sql.append("rid) AS n FROM m), t AS (SELECT count(*) AS total FROM m)")
+        .append(", h AS (INSERT INTO search_snapshot (id, total) SELECT ?, total FROM t", snapshot)
+        .append(" WHERE total > ?)", count)
+        .append(", c AS (INSERT INTO search_result (snapshot, chunk, rids, versions) SELECT ?", snapshot)
+        .append(", (n - 1) / " + CHUNK + ", array_agg(rid ORDER BY n), array_agg(version ORDER BY n) FROM o")
+        .append(" WHERE (SELECT total FROM t) > ?", count)
+        .append(" GROUP BY (n - 1) / " + CHUNK + ")")
+        .append(" SELECT t.total, r.type, r.id, r.version, r.last_updated, r.deleted, r.body FROM t")
+        .append(" LEFT JOIN o ON o.n <= ?", count)
+        .append(" LEFT JOIN resource r ON r.rid = o.rid ORDER BY o.n");
+    return sql;
+  }
+
+  public Sql count(SearchQuery query) {
+    Sql sql = new Sql().append("SELECT count(*) FROM resource r WHERE ");
+    where(sql, query);
+    return sql;
+  }
+
+  /** Columns: id, in insertion order, at most {@code limit}. */
+  public Sql ids(SearchQuery query, int limit) {
+    Sql sql = new Sql().append("SELECT r.id FROM resource r WHERE ");
+    where(sql, query);
+    return sql.append(" ORDER BY r.rid LIMIT ?", limit);
+  }
+
+  private void where(Sql sql, SearchQuery query) {
+    List<String> types = query.types();
+    if (types.size() == 1) {
+      sql.append("r.type = ? AND ", keys.type(types.get(0)));
+    } else if (!types.isEmpty()) {
+      Object[] typeKeys = new Object[types.size()];
+      for (int k = 0; k < types.size(); k++) {
+        typeKeys[k] = keys.type(types.get(k));
+      }
+      sql.array("r.type = ANY(?) AND ", "int2", typeKeys);
+    }
+    sql.append("NOT r.deleted AND ");
+    new CriteriaSql(keys).all(sql, "r", types, query.criteria());
+  }
+}
