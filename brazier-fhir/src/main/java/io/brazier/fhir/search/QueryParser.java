@@ -336,6 +336,9 @@ public final class QueryParser {
         String trimmed = field.trim();
         boolean descending = trimmed.startsWith("-");
         String code = descending ? trimmed.substring(1) : trimmed;
+        if (code.isEmpty()) {
+          throw FhirException.badRequest("_sort '" + value + "' has an empty field.");
+        }
         if (code.equals("_id") || code.equals("_lastUpdated")) {
           keys.add(new SearchQuery.SortKey(code, code.equals("_id") ? ParamType.TOKEN : ParamType.DATE, descending));
           continue;

@@ -65,6 +65,9 @@ final class ValueParser {
       throw FhirException.badRequest("The value of " + name + " is longer than " + MAX_VALUE_LENGTH
           + " characters.");
     }
+    if (value.indexOf('\u0000') >= 0) {
+      throw FhirException.badRequest("The value of " + name + " contains a NUL character.");
+    }
     List<String> alternatives = split(value, ',');
     for (String alternative : alternatives) {
       if (alternative.isEmpty()) {

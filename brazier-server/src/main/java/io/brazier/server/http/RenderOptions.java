@@ -9,7 +9,9 @@ import java.util.Set;
 
 /** What a client asked of the encoding: {@code _pretty}, {@code _summary} and {@code _elements}. */
 record RenderOptions(boolean pretty, SummaryEnum summary, Set<String> elements) {
+  static final RenderOptions PLAIN = new RenderOptions(false, null, Set.of());
 
+  /** @throws io.brazier.fhir.FhirException 400 for a {@code _summary} that is not one of the spec's */
   static RenderOptions of(FhirRequest request) {
     String elements = request.param("_elements");
     Set<String> names = new HashSet<>();

@@ -21,7 +21,8 @@ public final class Rendering {
   }
 
   public byte[] render(FhirRequest request, FhirResponse response) {
-    RenderOptions options = RenderOptions.of(request);
+    // An error is rendered plainly: the request's own _summary or _elements may be what was wrong with it.
+    RenderOptions options = response.status() >= 400 ? RenderOptions.PLAIN : RenderOptions.of(request);
     if (response.bundle() != null) {
       return bundles.render(request, response.bundle(), options);
     }

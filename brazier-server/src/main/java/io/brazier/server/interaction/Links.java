@@ -71,6 +71,6 @@ final class Links {
 
   private static String encode(String text) {
     return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("%3A", ":").replace("%2C", ",")
-        .replace("%7C", "|").replace("%2F", "/");
+        .replace("%2F", "/");
   }
 }
