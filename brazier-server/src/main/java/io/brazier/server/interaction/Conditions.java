@@ -36,8 +36,12 @@ public final class Conditions {
     return store.ids(query, limit + 1);
   }
 
-  /** Parses a criteria string such as {@code identifier=http://x|1&_id=a}. */
+  /**
+   * Parses a criteria string such as {@code identifier=http://x|1&_id=a}; clients also send it as
+   * {@code Patient?...} or as an absolute URL, whose part before the query is dropped.
+   */
   public List<String> matches(String type, String query, int limit) {
-    return matches(type, Queries.parse(query), limit);
+    int question = query.indexOf('?');
+    return matches(type, Queries.parse(question < 0 ? query : query.substring(question + 1)), limit);
   }
 }
