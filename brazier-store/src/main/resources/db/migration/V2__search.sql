@@ -102,6 +102,16 @@ CREATE TABLE search_uri (
 CREATE INDEX search_uri_value ON search_uri (param, value);
 CREATE INDEX search_uri_rid ON search_uri (rid, param);
 
+-- Positions (Location.position) for near: WGS84 degrees.
+CREATE TABLE search_position (
+  param     integer          NOT NULL,
+  rid       bigint           NOT NULL,
+  latitude  double precision NOT NULL,
+  longitude double precision NOT NULL
+);
+CREATE INDEX search_position_place ON search_position (param, latitude, longitude);
+CREATE INDEX search_position_rid ON search_position (rid, param);
+
 -- Full text (_text: the narrative, _content: every string of the resource) as PostgreSQL tsvectors of folded words.
 CREATE TABLE search_text (
   param integer  NOT NULL,

@@ -51,6 +51,9 @@ public sealed interface Criterion {
 
   record CompositeMatch(String param, ParamType secondType, List<CompositeValue> values) implements Criterion {}
 
+  /** {@code near}: within {@code meters} of a place (WGS84 degrees). */
+  record Near(String param, double latitude, double longitude, double meters) implements Criterion {}
+
   /** {@code :missing}: whether the resource has no value for the parameter (true) or at least one (false). */
   record Missing(String param, ParamType type, boolean missing) implements Criterion {}
 

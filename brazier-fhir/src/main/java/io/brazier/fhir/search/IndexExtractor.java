@@ -117,7 +117,7 @@ public final class IndexExtractor {
   private List<Compiled> compile(String type) {
     List<Compiled> compiled = new ArrayList<>();
     for (SearchParam param : params.forType(type)) {
-      if (!param.isIndexed() || param.type() == ParamType.SPECIAL) {
+      if (!param.isIndexed()) {
         continue;
       }
       try {

@@ -24,6 +24,7 @@ import org.hl7.fhir.r4.model.DecimalType;
 import org.hl7.fhir.r4.model.Enumeration;
 import org.hl7.fhir.r4.model.HumanName;
 import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Location;
 import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.Money;
 import org.hl7.fhir.r4.model.Period;
@@ -73,6 +74,13 @@ final class IndexValues {
       case URI -> {
         if (value instanceof PrimitiveType<?> primitive && primitive.hasValue()) {
           index.add(new UriEntry(param, SearchStrings.bounded(primitive.getValueAsString())));
+        }
+      }
+      case SPECIAL -> {
+        if (value instanceof Location.LocationPositionComponent position && position.hasLatitude()
+            && position.hasLongitude()) {
+          index.add(new SearchIndex.PositionEntry(param, position.getLatitude().doubleValue(),
+              position.getLongitude().doubleValue()));
         }
       }
       default -> { }

@@ -221,7 +221,7 @@ public final class QueryParser {
           : modifier.equals("above") ? UriMode.ABOVE : UriMode.BELOW,
           alternatives.stream().map(ValueParser::unescape).toList());
       case COMPOSITE -> composite(param, name, alternatives);
-      case SPECIAL -> throw new Unknown("Search parameter '" + code + "' (special) is not supported.");
+      case SPECIAL -> near(param, name, alternatives);
     };
   }
 
@@ -270,6 +270,14 @@ public final class QueryParser {
       composites.add(new CompositeValue(first, value));
     }
     return new CompositeMatch(param.code(), second.type(), composites);
+  }
+
+  /** {@code near=latitude|longitude|distance|units}, the distance 1 km by default; one place per search. */
+  private Criterion near(SearchParam param, String name, List<String> alternatives) {
+    if (!param.code().equals("near") || alternatives.size() != 1) {
+      throw new Unknown("Search parameter '" + param.code() + "' (special) is supported only as near, with one place.");
+    }
+    return values.near(name, param.code(), alternatives.get(0));
   }
 
   /** {@code ref[:Type].rest}: the inner criterion is parsed for the target types that have its parameter. */

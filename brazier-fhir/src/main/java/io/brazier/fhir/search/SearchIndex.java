@@ -12,7 +12,7 @@ import java.util.Set;
  */
 public record SearchIndex(List<StringEntry> strings, List<TokenEntry> tokens, List<DateEntry> dates,
     List<NumberEntry> numbers, List<QuantityEntry> quantities, List<ReferenceEntry> references,
-    List<UriEntry> uris, List<TextEntry> texts) {
+    List<UriEntry> uris, List<TextEntry> texts, List<PositionEntry> positions) {
 
   public static final SearchIndex EMPTY = new Builder().build();
 
@@ -38,6 +38,9 @@ public record SearchIndex(List<StringEntry> strings, List<TokenEntry> tokens, Li
 
   public record UriEntry(String param, String uri) {}
 
+  /** A place on earth (WGS84 degrees), for {@code near}. */
+  public record PositionEntry(String param, double latitude, double longitude) {}
+
   /** The distinct words of a full-text parameter ({@code _text}, {@code _content}), folded like strings. */
   public record TextEntry(String param, List<String> words) {}
 
@@ -58,7 +61,7 @@ public record SearchIndex(List<StringEntry> strings, List<TokenEntry> tokens, Li
 
   public int size() {
     return strings.size() + tokens.size() + dates.size() + numbers.size() + quantities.size() + references.size()
-        + uris.size() + texts.size();
+        + uris.size() + texts.size() + positions.size();
   }
 
   /** Collects entries, dropping duplicates (a resource matches a value once, however often it holds it). */
@@ -71,6 +74,7 @@ public record SearchIndex(List<StringEntry> strings, List<TokenEntry> tokens, Li
     private final Set<ReferenceEntry> references = new LinkedHashSet<>();
     private final Set<UriEntry> uris = new LinkedHashSet<>();
     private final List<TextEntry> texts = new ArrayList<>();
+    private final Set<PositionEntry> positions = new LinkedHashSet<>();
 
     public Builder add(StringEntry entry) {
       strings.add(entry);
@@ -112,9 +116,15 @@ public record SearchIndex(List<StringEntry> strings, List<TokenEntry> tokens, Li
       return this;
     }
 
+    public Builder add(PositionEntry entry) {
+      positions.add(entry);
+      return this;
+    }
+
     public SearchIndex build() {
       return new SearchIndex(List.copyOf(strings), List.copyOf(tokens), List.copyOf(dates), List.copyOf(numbers),
-          List.copyOf(quantities), List.copyOf(references), List.copyOf(uris), List.copyOf(texts));
+          List.copyOf(quantities), List.copyOf(references), List.copyOf(uris), List.copyOf(texts),
+          List.copyOf(positions));
     }
   }
 }

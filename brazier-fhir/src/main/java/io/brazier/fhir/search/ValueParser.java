@@ -168,6 +168,29 @@ final class ValueParser {
     return new ReferenceValue(type, text, null, null);
   }
 
+  /** {@code latitude|longitude[|distance[|units]]}: units are UCUM (km by default), the distance 1 km by default. */
+  Criterion.Near near(String name, String param, String value) {
+    List<String> parts = split(value, '|');
+    try {
+      if (parts.size() < 2 || parts.size() > 4) {
+        throw new NumberFormatException();
+      }
+      double latitude = Double.parseDouble(parts.get(0));
+      double longitude = Double.parseDouble(parts.get(1));
+      BigDecimal distance = parts.size() > 2 && !parts.get(2).isEmpty() ? new BigDecimal(parts.get(2)) : BigDecimal.ONE;
+      String unit = parts.size() > 3 && !parts.get(3).isEmpty() ? unescape(parts.get(3)) : "km";
+      Units.Canonical meters = units.canonical(distance, unit).filter(c -> c.unit().equals("m"))
+          .orElseThrow(() -> FhirException.badRequest("'" + unit + "' is not a UCUM unit of length for " + name + "."));
+      if (Math.abs(latitude) > 90 || Math.abs(longitude) > 180 || meters.value().signum() < 0) {
+        throw new NumberFormatException();
+      }
+      return new Criterion.Near(param, latitude, longitude, meters.value().doubleValue());
+    } catch (NumberFormatException e) {
+      throw FhirException.badRequest("'" + value + "' is not a place for " + name
+          + ": use latitude|longitude|distance|units, such as 42.25|-83.69|10|km.");
+    }
+  }
+
   private static Prefix prefix(String value) {
     Prefix prefix = Prefix.of(value);
     if (prefix == null && value.length() > 2 && Character.isLetter(value.charAt(0))

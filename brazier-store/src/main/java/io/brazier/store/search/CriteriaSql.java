@@ -13,6 +13,7 @@ import io.brazier.fhir.search.Criterion.InCompartment;
 import io.brazier.fhir.search.Criterion.InList;
 import io.brazier.fhir.search.Criterion.LastUpdatedMatch;
 import io.brazier.fhir.search.Criterion.Missing;
+import io.brazier.fhir.search.Criterion.Near;
 import io.brazier.fhir.search.Criterion.NumberMatch;
 import io.brazier.fhir.search.Criterion.NumberValue;
 import io.brazier.fhir.search.Criterion.QuantityMatch;
@@ -25,6 +26,7 @@ import io.brazier.fhir.search.Criterion.TokenMatch;
 import io.brazier.fhir.search.Criterion.TokenValue;
 import io.brazier.fhir.search.Criterion.UriMatch;
 import io.brazier.fhir.search.ParamType;
+import io.brazier.fhir.search.SearchIndex;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -77,6 +79,8 @@ final class CriteriaSql {
           i -> any(sql, uri.values(), v -> values.uri(sql, i + ".value", uri.mode(), v)));
     } else if (criterion instanceof CompositeMatch composite) {
       composite(sql, r, types, composite);
+    } else if (criterion instanceof Near near) {
+      exists(sql, "search_position", r, types, near.param(), false, false, i -> values.near(sql, i, near));
     } else if (criterion instanceof Missing missing) {
       missing(sql, r, types, missing);
     } else if (criterion instanceof TextMatch text) {
@@ -243,16 +247,25 @@ final class CriteriaSql {
     }
   }
 
+  /**
+   * Whether the row has any entry for the parameter; a reference that carries only an identifier has a value
+   * too (in the token table, under the parameter's {@code :identifier}).
+   */
   private void missing(Sql sql, String r, List<String> types, Missing missing) {
-    List<String> tables = missing.type() == ParamType.COMPOSITE
-        ? List.of("search_token", "search_quantity", "search_date", "search_string")
-        : List.of(Values.table(missing.type()));
+    List<String[]> places = switch (missing.type()) {
+      case COMPOSITE -> List.of(new String[] {"search_token", missing.param()},
+          new String[] {"search_quantity", missing.param()}, new String[] {"search_date", missing.param()},
+          new String[] {"search_string", missing.param()});
+      case REFERENCE -> List.of(new String[] {"search_reference", missing.param()},
+          new String[] {"search_token", SearchIndex.identifierOf(missing.param())});
+      default -> List.<String[]>of(new String[] {Values.table(missing.type()), missing.param()});
+    };
     sql.append(missing.missing() ? "NOT (" : "(");
-    for (int k = 0; k < tables.size(); k++) {
+    for (int k = 0; k < places.size(); k++) {
       String i = sql.alias("i");
-      sql.append(k == 0 ? "" : " OR ").append("EXISTS (SELECT 1 FROM " + tables.get(k) + " " + i + " WHERE " + i
+      sql.append(k == 0 ? "" : " OR ").append("EXISTS (SELECT 1 FROM " + places.get(k)[0] + " " + i + " WHERE " + i
           + ".rid = " + r + ".rid AND ");
-      params(sql, i, types, missing.param());
+      params(sql, i, types, places.get(k)[1]);
       sql.append(")");
     }
     sql.append(")");

@@ -1,5 +1,6 @@
 package io.brazier.store.search;
 
+import io.brazier.fhir.search.Criterion;
 import io.brazier.fhir.search.Criterion.DateValue;
 import io.brazier.fhir.search.Criterion.NumberValue;
 import io.brazier.fhir.search.Criterion.QuantityValue;
@@ -38,6 +39,7 @@ final class Values {
       case QUANTITY -> "search_quantity";
       case REFERENCE -> "search_reference";
       case URI -> "search_uri";
+      case SPECIAL -> "search_position";
       default -> throw new IllegalArgumentException("No index table for " + type);
     };
   }
@@ -182,6 +184,28 @@ final class Values {
       sql.append(i + ".code = ? AND ", value.code());
     }
     number(sql, i + ".value", value.number());
+  }
+
+  /** Earth's mean radius, for great-circle distances. */
+  private static final double EARTH_METERS = 6_371_008.8;
+
+  /**
+   * Within a distance of a place: a latitude/longitude box the index narrows to, then the haversine distance.
+   */
+  void near(Sql sql, String i, Criterion.Near near) {
+    double degrees = Math.toDegrees(near.meters() / EARTH_METERS);
+    double cosine = Math.max(Math.cos(Math.toRadians(near.latitude())), 1e-6);
+    sql.append(i + ".latitude BETWEEN ?", near.latitude() - degrees).append(" AND ?", near.latitude() + degrees);
+    if (degrees / cosine < 180) {
+      sql.append(" AND " + i + ".longitude BETWEEN ?", near.longitude() - degrees / cosine)
+          .append(" AND ?", near.longitude() + degrees / cosine);
+    }
+    sql.append(" AND 2 * " + EARTH_METERS + " * asin(sqrt(power(sin(radians(" + i + ".latitude - ?) / 2), 2)",
+            near.latitude())
+        .append(" + cos(radians(?))", near.latitude())
+        .append(" * cos(radians(" + i + ".latitude)) * power(sin(radians(" + i + ".longitude - ?) / 2), 2))) <= ?",
+            near.longitude())
+        .arg(near.meters());
   }
 
   /** Full-text alternatives as a tsquery: ('a' & 'b') | 'c'. Words are letters and digits only, so quoting is safe. */

@@ -20,7 +20,7 @@ import java.util.Set;
  */
 final class IndexWriter {
   static final List<String> TABLES = List.of("search_string", "search_token", "search_date", "search_number",
-      "search_quantity", "search_reference", "search_uri", "search_text");
+      "search_quantity", "search_reference", "search_uri", "search_text", "search_position");
 
   private final TypeKeys types;
   private final ParamKeys params;
@@ -52,6 +52,7 @@ final class IndexWriter {
     index.references().forEach(e -> codes.add(e.param()));
     index.uris().forEach(e -> codes.add(e.param()));
     index.texts().forEach(e -> codes.add(e.param()));
+    index.positions().forEach(e -> codes.add(e.param()));
     return codes;
   }
 
@@ -121,8 +122,11 @@ final class IndexWriter {
     private final Table texts = new Table("search_text", "param,rid,words", "int4,int8,text",
         "array_to_tsvector(string_to_array(words, ' '))");
 
+    private final Table positions = new Table("search_position", "param,rid,latitude,longitude", "int4,int8,float8,float8",
+        "");
+
     List<Table> tables() {
-      return List.of(strings, tokens, dates, numbers, quantities, references, uris, texts);
+      return List.of(strings, tokens, dates, numbers, quantities, references, uris, texts, positions);
     }
 
     void add(String type, long rid, SearchIndex index) {
@@ -153,6 +157,9 @@ final class IndexWriter {
       }
       for (var e : index.texts()) {
         texts.add(params.key(type, e.param()), rid, String.join(" ", e.words()));
+      }
+      for (var e : index.positions()) {
+        positions.add(params.key(type, e.param()), rid, e.latitude(), e.longitude());
       }
     }
 

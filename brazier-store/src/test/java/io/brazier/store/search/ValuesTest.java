@@ -10,6 +10,7 @@ import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.DateType;
 import org.hl7.fhir.r4.model.Enumerations.AdministrativeGender;
+import org.hl7.fhir.r4.model.Location;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Period;
@@ -252,6 +253,21 @@ class ValuesTest {
     assertThat(find("Patient", "gender:missing=true")).containsExactly(none);
     assertThat(find("Patient", "gender:missing=false")).containsExactly(female);
     assertThat(find("Patient", "birthdate:missing=true")).containsExactlyInAnyOrder(female, none);
+  }
+
+  @Test
+  void nearFindsLocationsWithinTheDistanceOfAPlace() {
+    Location boston = new Location();
+    boston.getPosition().setLatitude(42.3601).setLongitude(-71.0589);
+    String b = save(boston);
+    Location worcester = new Location();
+    worcester.getPosition().setLatitude(42.2626).setLongitude(-71.8023);
+    String w = save(worcester);
+
+    assertThat(find("Location", "near=42.36|-71.06|10|km")).containsExactly(b);
+    assertThat(find("Location", "near=42.36|-71.06|70|km")).containsExactlyInAnyOrder(b, w);
+    assertThat(find("Location", "near=42.36|-71.06|50|[mi_i]")).containsExactlyInAnyOrder(b, w);
+    assertThat(find("Location", "near=42.36|-71.06|30|[mi_i]")).containsExactly(b);
   }
 
   static Patient patient(String family, String given) {
