@@ -16,9 +16,13 @@ import io.brazier.server.interaction.Search;
 import io.brazier.server.interaction.SearchCompartment;
 import io.brazier.server.interaction.SearchSystem;
 import io.brazier.server.interaction.SearchType;
+import io.brazier.server.interaction.StoredSearchParameters;
 import io.brazier.server.interaction.Update;
 import io.brazier.server.interaction.VRead;
 import io.brazier.server.interaction.Writes;
+import io.brazier.server.operation.AsyncStatus;
+import io.brazier.server.operation.Jobs;
+import io.brazier.server.operation.Reindex;
 import io.brazier.server.terminology.StoredTerminology;
 import io.brazier.store.Store;
 import java.time.Clock;
@@ -38,18 +42,24 @@ public final class Routes {
   private final Interaction searchType;
   private final Interaction searchSystem;
   private final Interaction searchCompartment;
+  private final Interaction reindex;
+  private final Interaction asyncStatus;
 
   public Routes(Fhir fhir, Store store, ServerConfig config) {
     this.fhir = fhir;
     FhirSearch search = new FhirSearch(fhir);
     StoredTerminology terminology = new StoredTerminology(store, fhir);
-    Writes writes = new Writes(fhir, search.extractor(), Clock.systemUTC());
+    new StoredSearchParameters(store, fhir, search.parameters()).load();
+    Writes writes = new Writes(fhir, search, Clock.systemUTC());
     Bodies bodies = new Bodies(fhir);
     Conditions conditions = new Conditions(store, search.parser(), terminology);
     Search searches = new Search(fhir, store, search, terminology, config.historyPageSize());
     this.searchType = new SearchType(searches);
     this.searchSystem = new SearchSystem(searches);
     this.searchCompartment = new SearchCompartment(fhir, searches, new Compartments(fhir));
+    Jobs jobs = new Jobs();
+    this.reindex = new Reindex(fhir, store, search.extractor(), jobs);
+    this.asyncStatus = new AsyncStatus(jobs);
     this.read = new Read(store);
     this.vread = new VRead(store);
     this.create = new Create(store, bodies, writes, conditions);
@@ -92,6 +102,12 @@ public final class Routes {
     if (path.isEmpty() && get || path.size() == 1 && path.get(0).equals("_search") && request.method().equals("POST")) {
       return searchSystem;
     }
+    if (path.size() == 2 && path.get(0).equals("_async") && (get || request.method().equals("DELETE"))) {
+      return asyncStatus;
+    }
+    if (path.size() == 1 && path.get(0).equals("$reindex") && request.method().equals("POST")) {
+      return reindex;
+    }
     throw notAllowed(request);
   }
 
@@ -110,6 +126,9 @@ public final class Routes {
   private Interaction typeLevel(FhirRequest request, String name) {
     if (name.equals("_search") && request.method().equals("POST") && request.segments().size() == 2) {
       return searchType;
+    }
+    if (name.equals("$reindex") && request.method().equals("POST") && request.segments().size() == 2) {
+      return reindex;
     }
     throw notAllowed(request);
   }
@@ -132,6 +151,9 @@ public final class Routes {
     }
     if (path.size() == 3 && get && (path.get(2).equals("*") || Character.isUpperCase(path.get(2).charAt(0)))) {
       return searchCompartment;
+    }
+    if (path.size() == 3 && path.get(2).equals("$reindex") && method.equals("POST")) {
+      return reindex;
     }
     throw notAllowed(request);
   }

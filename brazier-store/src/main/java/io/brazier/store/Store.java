@@ -44,6 +44,18 @@ public interface Store extends AutoCloseable {
   List<ResourceVersion> include(List<ResourceVersion> from, List<SearchQuery.Include> includes, boolean reverse,
       int limit);
 
+  /**
+   * Live resources of a type in id order, after {@code afterId} (null: from the start), at most {@code limit}: a
+   * walk through a type that concurrent writes do not disturb.
+   */
+  List<ResourceVersion> scan(String type, String afterId, int limit);
+
+  /**
+   * Replaces the search index of resources whose current version is still the one given (a resource written since
+   * has its new version's index already); the writes' bodies are not stored. Returns how many were reindexed.
+   */
+  int reindex(List<Write> writes);
+
   /** Changes numbered after {@code since}, oldest first, at most {@code count}. */
   List<Change> changes(long since, int count);
 

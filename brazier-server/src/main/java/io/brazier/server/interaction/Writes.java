@@ -2,15 +2,17 @@ package io.brazier.server.interaction;
 
 import io.brazier.fhir.Fhir;
 import io.brazier.fhir.Format;
-import io.brazier.fhir.search.IndexExtractor;
+import io.brazier.fhir.search.FhirSearch;
 import io.brazier.store.ResourceVersion;
 import io.brazier.store.Write;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Date;
 import org.hl7.fhir.r4.model.Resource;
+import org.hl7.fhir.r4.model.SearchParameter;
 
 /**
  * Turns a resource into the version to store: the server owns id, meta.versionId and meta.lastUpdated, so it sets
@@ -20,13 +22,13 @@ public final class Writes {
   private static final char[] ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz".toCharArray();
 
   private final Fhir fhir;
-  private final IndexExtractor indexes;
+  private final FhirSearch search;
   private final Clock clock;
   private final SecureRandom random = new SecureRandom();
 
-  public Writes(Fhir fhir, IndexExtractor indexes, Clock clock) {
+  public Writes(Fhir fhir, FhirSearch search, Clock clock) {
     this.fhir = fhir;
-    this.indexes = indexes;
+    this.search = search;
     this.clock = clock;
   }
 
@@ -48,16 +50,24 @@ public final class Writes {
 
   /** The next version of {@code resource}, replacing {@code current} (null when the resource is new). */
   public Write next(Resource resource, String id, ResourceVersion current) {
+    if (resource instanceof SearchParameter definition) {
+      // A SearchParameter applies to the writes after it: register it (a bad one is a 422 before anything is stored).
+      search.parameters().register(definition);
+    }
     int version = current == null ? 1 : current.version() + 1;
     Instant now = now(current);
     resource.setId(id);
     resource.getMeta().setVersionId(Integer.toString(version));
     resource.getMeta().setLastUpdated(Date.from(now));
     byte[] json = fhir.encode(Format.JSON, resource, false);
-    return new Write(resource.fhirType(), id, version, now, json, indexes.extract(resource, json));
+    return new Write(resource.fhirType(), id, version, now, json, search.extractor().extract(resource, json));
   }
 
   public Write deletion(ResourceVersion current) {
+    if (current.type().equals("SearchParameter") && current.json() != null) {
+      search.parameters().unregister(((SearchParameter) fhir.jsonParser().parseResource(
+          new String(current.json(), StandardCharsets.UTF_8))).getUrl());
+    }
     return Write.delete(current.type(), current.id(), current.version() + 1, now(current));
   }
 

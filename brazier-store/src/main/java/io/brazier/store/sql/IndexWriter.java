@@ -103,6 +103,46 @@ final class IndexWriter {
     }
   }
 
+  /**
+   * Replaces the rows of the writes whose version is still current, locking those rows against a concurrent write
+   * of the same resources; returns how many.
+   */
+  int reindex(Connection connection, List<Write> writes) throws SQLException {
+    Object[] typeKeys = new Object[writes.size()];
+    Object[] ids = new Object[writes.size()];
+    Object[] versions = new Object[writes.size()];
+    for (int i = 0; i < writes.size(); i++) {
+      typeKeys[i] = types.key(writes.get(i).type());
+      ids[i] = writes.get(i).id();
+      versions[i] = writes.get(i).version();
+    }
+    String sql = """
+        SELECT r.rid, r.type, r.id FROM resource r
+          JOIN unnest(?::smallint[], ?::text[], ?::int[]) AS w(type, id, version)
+            ON r.type = w.type AND r.id = w.id AND r.version = w.version
+         WHERE NOT r.deleted
+           FOR UPDATE OF r""";
+    Map<String, Long> rids = new java.util.HashMap<>();
+    try (PreparedStatement statement = connection.prepareStatement(sql)) {
+      statement.setArray(1, connection.createArrayOf("int2", typeKeys));
+      statement.setArray(2, connection.createArrayOf("text", ids));
+      statement.setArray(3, connection.createArrayOf("int4", versions));
+      try (var rows = statement.executeQuery()) {
+        while (rows.next()) {
+          rids.put(rows.getShort(2) + "/" + rows.getString(3), rows.getLong(1));
+        }
+      }
+    }
+    List<Write> current = new ArrayList<>();
+    for (Write write : writes) {
+      if (rids.containsKey(types.key(write.type()) + "/" + write.id())) {
+        current.add(write);
+      }
+    }
+    write(connection, current, rids, rids.values());
+    return current.size();
+  }
+
   /** The rows of a batch, column by column, per table. */
   private final class Rows {
     private final Table strings = new Table("search_string", "param,rid,value,exact,qsystem,qcode",

@@ -141,6 +141,32 @@ public final class PostgresStore implements Store {
   }
 
   @Override
+  public List<ResourceVersion> scan(String type, String afterId, int limit) {
+    return searches.scan(type, afterId, limit);
+  }
+
+  @Override
+  public int reindex(List<Write> writes) {
+    if (writes.isEmpty()) {
+      return 0;
+    }
+    indexes.prepare(writes);
+    try (Connection connection = dataSource.getConnection()) {
+      connection.setAutoCommit(false);
+      try {
+        int reindexed = indexes.reindex(connection, writes);
+        connection.commit();
+        return reindexed;
+      } catch (SQLException | RuntimeException e) {
+        connection.rollback();
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw new StoreFailure("Could not reindex " + writes.size() + " resources", e);
+    }
+  }
+
+  @Override
   public List<Change> changes(long since, int count) {
     return changes.read(since, count);
   }

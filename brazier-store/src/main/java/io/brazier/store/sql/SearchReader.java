@@ -189,6 +189,23 @@ final class SearchReader {
     }
   }
 
+  List<ResourceVersion> scan(String type, String afterId, int limit) {
+    String sql = "SELECT 0, type, id, version, last_updated, deleted, body FROM resource"
+        + " WHERE type = ? AND id > ? AND NOT deleted ORDER BY id LIMIT ?";
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement statement = prepare(connection, new Sql().append(sql).arg(types.key(type))
+            .arg(afterId == null ? "" : afterId).arg(limit));
+        ResultSet rows = statement.executeQuery()) {
+      List<ResourceVersion> found = new ArrayList<>();
+      while (rows.next()) {
+        found.add(version(rows));
+      }
+      return found;
+    } catch (SQLException e) {
+      throw new StoreFailure("Could not scan " + type, e);
+    }
+  }
+
   private ResourceVersion version(ResultSet rows) throws SQLException {
     return new ResourceVersion(types.name(rows.getShort(2)), rows.getString(3), rows.getInt(4),
         rows.getTimestamp(5).toInstant(), rows.getBoolean(6), rows.getBytes(7));
