@@ -21,6 +21,9 @@ import io.brazier.server.interaction.Update;
 import io.brazier.server.interaction.VRead;
 import io.brazier.server.interaction.Writes;
 import io.brazier.server.operation.AsyncStatus;
+import io.brazier.server.operation.Expand;
+import io.brazier.server.operation.Lookup;
+import io.brazier.server.operation.ValidateCode;
 import io.brazier.server.operation.Jobs;
 import io.brazier.server.operation.Reindex;
 import io.brazier.server.terminology.StoredTerminology;
@@ -44,6 +47,9 @@ public final class Routes {
   private final Interaction searchCompartment;
   private final Interaction reindex;
   private final Interaction asyncStatus;
+  private final Interaction expand;
+  private final Interaction lookup;
+  private final Interaction validateCode;
 
   public Routes(Fhir fhir, Store store, ServerConfig config) {
     this.fhir = fhir;
@@ -60,6 +66,9 @@ public final class Routes {
     Jobs jobs = new Jobs();
     this.reindex = new Reindex(fhir, store, search.extractor(), jobs);
     this.asyncStatus = new AsyncStatus(jobs);
+    this.expand = new Expand(fhir, terminology);
+    this.lookup = new Lookup(fhir, terminology);
+    this.validateCode = new ValidateCode(fhir, terminology);
     this.read = new Read(store);
     this.vread = new VRead(store);
     this.create = new Create(store, bodies, writes, conditions);
@@ -130,6 +139,10 @@ public final class Routes {
     if (name.equals("$reindex") && request.method().equals("POST") && request.segments().size() == 2) {
       return reindex;
     }
+    Interaction terminologyOperation = terminology(request.type(), name);
+    if (terminologyOperation != null && request.segments().size() == 2) {
+      return terminologyOperation;
+    }
     throw notAllowed(request);
   }
 
@@ -155,7 +168,21 @@ public final class Routes {
     if (path.size() == 3 && path.get(2).equals("$reindex") && method.equals("POST")) {
       return reindex;
     }
+    Interaction terminologyOperation = path.size() == 3 ? terminology(request.type(), path.get(2)) : null;
+    if (terminologyOperation != null && terminologyOperation != lookup) {
+      return terminologyOperation;
+    }
     throw notAllowed(request);
+  }
+
+  /** $expand, $lookup and $validate-code on ValueSet and CodeSystem, by GET or POST; null for anything else. */
+  private Interaction terminology(String type, String operation) {
+    return switch (type + "/" + operation) {
+      case "ValueSet/$expand" -> expand;
+      case "CodeSystem/$lookup" -> lookup;
+      case "ValueSet/$validate-code", "CodeSystem/$validate-code" -> validateCode;
+      default -> null;
+    };
   }
 
   private static FhirException notAllowed(FhirRequest request) {

@@ -65,6 +65,16 @@ public final class Hierarchy {
     return concept == null ? null : concept.getDisplay();
   }
 
+  /** The codes directly above a code. */
+  public Set<String> parents(String code) {
+    return parents.getOrDefault(code, Set.of());
+  }
+
+  /** The codes directly below a code. */
+  public Set<String> children(String code) {
+    return children.getOrDefault(code, Set.of());
+  }
+
   /** The code and every code it subsumes. */
   public Set<String> below(String code) {
     return closure(code, children);
