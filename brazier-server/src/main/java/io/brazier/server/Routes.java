@@ -23,6 +23,7 @@ import io.brazier.server.interaction.Writes;
 import io.brazier.server.operation.AsyncStatus;
 import io.brazier.server.operation.Expand;
 import io.brazier.server.operation.Lookup;
+import io.brazier.server.operation.PatientEverything;
 import io.brazier.server.operation.ValidateCode;
 import io.brazier.server.operation.Jobs;
 import io.brazier.server.operation.Reindex;
@@ -50,6 +51,7 @@ public final class Routes {
   private final Interaction expand;
   private final Interaction lookup;
   private final Interaction validateCode;
+  private final Interaction everything;
 
   public Routes(Fhir fhir, Store store, ServerConfig config) {
     this.fhir = fhir;
@@ -62,7 +64,9 @@ public final class Routes {
     Search searches = new Search(fhir, store, search, terminology, config.historyPageSize());
     this.searchType = new SearchType(searches);
     this.searchSystem = new SearchSystem(searches);
-    this.searchCompartment = new SearchCompartment(fhir, searches, new Compartments(fhir));
+    Compartments compartments = new Compartments(fhir);
+    this.searchCompartment = new SearchCompartment(fhir, searches, compartments);
+    this.everything = new PatientEverything(fhir, store, searches, compartments);
     Jobs jobs = new Jobs();
     this.reindex = new Reindex(fhir, store, search.extractor(), jobs);
     this.asyncStatus = new AsyncStatus(jobs);
@@ -139,6 +143,9 @@ public final class Routes {
     if (name.equals("$reindex") && request.method().equals("POST") && request.segments().size() == 2) {
       return reindex;
     }
+    if (name.equals("$everything") && request.type().equals("Patient") && request.segments().size() == 2) {
+      return everything;
+    }
     Interaction terminologyOperation = terminology(request.type(), name);
     if (terminologyOperation != null && request.segments().size() == 2) {
       return terminologyOperation;
@@ -167,6 +174,9 @@ public final class Routes {
     }
     if (path.size() == 3 && path.get(2).equals("$reindex") && method.equals("POST")) {
       return reindex;
+    }
+    if (path.size() == 3 && path.get(2).equals("$everything") && request.type().equals("Patient")) {
+      return everything;
     }
     Interaction terminologyOperation = path.size() == 3 ? terminology(request.type(), path.get(2)) : null;
     if (terminologyOperation != null && terminologyOperation != lookup) {

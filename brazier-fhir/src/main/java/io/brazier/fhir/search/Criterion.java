@@ -76,6 +76,7 @@ public sealed interface Criterion {
   /**
    * The resource is in the compartment of {@code compartmentType}/{@code id}: it refers to it through one of the
    * parameters named for its type in {@code paramsByType} (or it is that resource, when {@code includeOwner}).
+   * No ids means the compartment of every resource of the type.
    */
   record InCompartment(String compartmentType, List<String> ids, java.util.Map<String, List<String>> paramsByType,
       boolean includeOwner) implements Criterion {}

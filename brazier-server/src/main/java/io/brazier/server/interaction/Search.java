@@ -57,9 +57,14 @@ public final class Search {
   public FhirResponse run(FhirRequest request, String path, List<String> types, Criterion scope) {
     Map<String, List<String>> params = params(request);
     SearchQuery query = parse(request, params, types);
-    if (scope != null) {
-      query = query.withCriterion(scope);
-    }
+    return respond(request, path, scope == null ? query : query.withCriterion(scope), params);
+  }
+
+  /**
+   * Answers a query built by the caller (an operation such as $everything): the first page or, with
+   * {@code _cursor}, a later one, with includes and links that carry {@code params}.
+   */
+  public FhirResponse respond(FhirRequest request, String path, SearchQuery query, Map<String, List<String>> params) {
     List<String> notes = new ArrayList<>();
     int count = count(params, notes);
     boolean countOnly = count == 0 || "count".equals(first(params, "_summary"));

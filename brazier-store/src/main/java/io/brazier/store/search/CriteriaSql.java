@@ -280,13 +280,19 @@ final class CriteriaSql {
     }
     String i = sql.alias("p");
     short owner = keys.type(compartment.compartmentType());
+    boolean anyOwner = compartment.ids().isEmpty();
     sql.append("(EXISTS (SELECT 1 FROM search_reference " + i + " WHERE " + i + ".rid = " + r + ".rid")
         .array(" AND " + i + ".param = ANY(?)", "int4", paramKeys.toArray())
-        .append(" AND " + i + ".ttype = ?", owner)
-        .array(" AND " + i + ".tid = ANY(?))", "text", compartment.ids().toArray());
+        .append(" AND " + i + ".ttype = ?", owner);
+    if (!anyOwner) {
+      sql.array(" AND " + i + ".tid = ANY(?)", "text", compartment.ids().toArray());
+    }
+    sql.append(")");
     if (compartment.includeOwner()) {
-      sql.append(" OR " + r + ".type = ?", owner).array(" AND " + r + ".id = ANY(?)", "text",
-          compartment.ids().toArray());
+      sql.append(" OR " + r + ".type = ?", owner);
+      if (!anyOwner) {
+        sql.array(" AND " + r + ".id = ANY(?)", "text", compartment.ids().toArray());
+      }
     }
     sql.append(")");
   }
