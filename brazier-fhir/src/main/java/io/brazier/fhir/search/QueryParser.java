@@ -143,7 +143,7 @@ public final class QueryParser {
         for (String alternative : ValueParser.alternatives(name, value)) {
           List<String> words = Words.of(ValueParser.unescape(alternative));
           if (words.isEmpty()) {
-            throw FhirException.badRequest(name + " needs words of at least two letters or digits.");
+            throw FhirException.badRequest(name + " needs words: two or more characters, mostly letters.");
           }
           alternatives.add(words);
         }

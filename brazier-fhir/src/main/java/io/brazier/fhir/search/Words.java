@@ -6,8 +6,9 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The words of full-text search ({@code _text}, {@code _content}): runs of letters and digits, folded like strings,
- * at least two characters long. The same splitting serves the indexed text and the searched one.
+ * The words of full-text search ({@code _text}, {@code _content}): runs of letters and digits, mostly letters,
+ * folded like strings, at least two characters long. The same splitting serves the indexed text and the searched
+ * one.
  */
 public final class Words {
   /** Most distinct words indexed per resource and parameter, so that a huge resource stays a bounded entry. */
@@ -25,12 +26,20 @@ public final class Words {
   static void add(Set<String> words, String text) {
     String folded = SearchStrings.fold(text);
     int start = -1;
+    int letters = 0;
     for (int i = 0; i <= folded.length() && words.size() < MAX_WORDS; i++) {
-      boolean word = i < folded.length() && Character.isLetterOrDigit(folded.charAt(i));
+      char c = i < folded.length() ? folded.charAt(i) : ' ';
+      boolean word = Character.isLetterOrDigit(c);
       if (word && start < 0) {
         start = i;
+        letters = 0;
+      }
+      if (word && Character.isLetter(c)) {
+        letters++;
       } else if (!word && start >= 0) {
-        if (i - start >= 2 && i - start <= MAX_WORD_LENGTH) {
+        int length = i - start;
+        // Words are mostly letters: numbers and ids (uuid fragments) are what tokens and dates search.
+        if (length >= 2 && length <= MAX_WORD_LENGTH && letters * 2 > length) {
           words.add(folded.substring(start, i));
         }
         start = -1;
@@ -38,9 +47,13 @@ public final class Words {
     }
   }
 
+  /** Values that are not text a person searches: identifiers, addresses of things, markup, base64. */
+  private static final Set<String> NOT_CONTENT = Set.of("div", "data", "id", "reference", "system", "url", "profile",
+      "fullUrl", "versionId", "lastUpdated", "source", "valueSet");
+
   /**
-   * The words of the string values of a resource's JSON, keys left out, as are narrative markup and attachment
-   * data (base64): what {@code _content} searches.
+   * The words of the string values of a resource's JSON, keys left out, as are the values of
+   * {@link #NOT_CONTENT} keys: what {@code _content} searches.
    */
   public static List<String> ofJson(String json) {
     Set<String> words = new LinkedHashSet<>();
@@ -71,7 +84,7 @@ public final class Words {
       }
       if (next < json.length() && json.charAt(next) == ':') {
         key = value.toString();
-      } else if (!"div".equals(key) && !"data".equals(key)) {
+      } else if (!NOT_CONTENT.contains(key)) {
         add(words, value.toString());
       }
       i = end + 1;

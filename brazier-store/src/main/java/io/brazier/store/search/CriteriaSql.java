@@ -57,35 +57,15 @@ final class CriteriaSql {
   }
 
   void criterion(Sql sql, String r, List<String> types, Criterion criterion) {
-    if (criterion instanceof TokenMatch token) {
-      exists(sql, "search_token", r, types, token.param(), token.negated(), true, i -> tokens(sql, i, token.values()));
-    } else if (criterion instanceof StringMatch string) {
-      exists(sql, "search_string", r, types, string.param(), false, true,
-          i -> any(sql, string.values(), v -> values.string(sql, i, string.mode(), v)));
-    } else if (criterion instanceof DateMatch date) {
-      exists(sql, "search_date", r, types, date.param(), false, true,
-          i -> any(sql, date.values(), v -> values.date(sql, i + ".lo", i + ".hi", v)));
-    } else if (criterion instanceof NumberMatch number) {
-      exists(sql, "search_number", r, types, number.param(), false, false,
-          i -> any(sql, number.values(), v -> values.number(sql, i + ".value", v)));
-    } else if (criterion instanceof QuantityMatch quantity) {
-      exists(sql, "search_quantity", r, types, quantity.param(), false, true,
-          i -> any(sql, quantity.values(), v -> values.quantity(sql, i, v)));
-    } else if (criterion instanceof ReferenceMatch reference) {
-      exists(sql, "search_reference", r, types, reference.param(), false, false,
-          i -> any(sql, reference.values(), v -> reference(sql, i, v)));
-    } else if (criterion instanceof UriMatch uri) {
-      exists(sql, "search_uri", r, types, uri.param(), false, false,
-          i -> any(sql, uri.values(), v -> values.uri(sql, i + ".value", uri.mode(), v)));
-    } else if (criterion instanceof CompositeMatch composite) {
-      composite(sql, r, types, composite);
-    } else if (criterion instanceof Near near) {
-      exists(sql, "search_position", r, types, near.param(), false, false, i -> values.near(sql, i, near));
+    Lookup lookup = lookup(sql, criterion);
+    if (lookup != null) {
+      String i = sql.alias("i");
+      sql.append(lookup.negated() ? "NOT " : "").append("EXISTS (SELECT 1 FROM " + lookup.table() + " " + i
+          + " WHERE " + i + ".rid = " + r + ".rid AND ");
+      lookup.where(sql, this, i, types);
+      sql.append(")");
     } else if (criterion instanceof Missing missing) {
       missing(sql, r, types, missing);
-    } else if (criterion instanceof TextMatch text) {
-      exists(sql, "search_text", r, types, text.param(), false, false,
-          i -> sql.append(i + ".words @@ ?::tsquery", Values.tsquery(text.values())));
     } else if (criterion instanceof IdMatch id) {
       sql.append(id.negated() ? "NOT " : "").array(r + ".id = ANY(?)", "text", id.ids().toArray());
     } else if (criterion instanceof LastUpdatedMatch updated) {
@@ -95,6 +75,93 @@ final class CriteriaSql {
     } else {
       related(sql, r, types, criterion);
     }
+  }
+
+  /**
+   * A criterion that one index table answers: which table, which parameter, whether composite rows are left out,
+   * and the condition on a row of it.
+   */
+  private record Lookup(String table, String param, boolean plain, boolean negated, Condition condition) {
+    void where(Sql sql, CriteriaSql criteria, String i, List<String> types) {
+      criteria.params(sql, i, types, param);
+      sql.append(plain ? " AND " + i + ".qcode IS NULL AND (" : " AND (");
+      condition.append(i);
+      sql.append(")");
+    }
+  }
+
+  /** The index lookup of a criterion, or null when it is not one. */
+  private Lookup lookup(Sql sql, Criterion criterion) {
+    if (criterion instanceof TokenMatch token) {
+      return new Lookup("search_token", token.param(), true, token.negated(), i -> tokens(sql, i, token.values()));
+    } else if (criterion instanceof StringMatch string) {
+      return new Lookup("search_string", string.param(), true, false,
+          i -> any(sql, string.values(), v -> values.string(sql, i, string.mode(), v)));
+    } else if (criterion instanceof DateMatch date) {
+      return new Lookup("search_date", date.param(), true, false,
+          i -> any(sql, date.values(), v -> values.date(sql, i + ".lo", i + ".hi", v)));
+    } else if (criterion instanceof NumberMatch number) {
+      return new Lookup("search_number", number.param(), false, false,
+          i -> any(sql, number.values(), v -> values.number(sql, i + ".value", v)));
+    } else if (criterion instanceof QuantityMatch quantity) {
+      return new Lookup("search_quantity", quantity.param(), true, false,
+          i -> any(sql, quantity.values(), v -> values.quantity(sql, i, v)));
+    } else if (criterion instanceof ReferenceMatch reference) {
+      return new Lookup("search_reference", reference.param(), false, false,
+          i -> any(sql, reference.values(), v -> reference(sql, i, v)));
+    } else if (criterion instanceof UriMatch uri) {
+      return new Lookup("search_uri", uri.param(), false, false,
+          i -> any(sql, uri.values(), v -> values.uri(sql, i + ".value", uri.mode(), v)));
+    } else if (criterion instanceof CompositeMatch composite) {
+      return new Lookup(Values.table(composite.secondType()), composite.param(), false, false,
+          i -> any(sql, composite.values(), v -> compositeValue(sql, i, composite.secondType(), v)));
+    } else if (criterion instanceof Near near) {
+      return new Lookup("search_position", near.param(), false, false, i -> values.near(sql, i, near));
+    } else if (criterion instanceof TextMatch text) {
+      return new Lookup("search_text", text.param(), false, false,
+          i -> sql.append(i + ".words @@ ?::tsquery", Values.tsquery(text.values())));
+    }
+    return null;
+  }
+
+  /**
+   * When the criteria need nothing of the resource row but its rid, the rows of the index table of the first
+   * positive lookup stand for the matches (index rows exist only for live, current versions): appends
+   * {@code FROM table r WHERE condition AND the other criteria} and returns true; false when that does not apply.
+   */
+  boolean driving(Sql sql, String r, List<String> types, List<Criterion> criteria) {
+    Criterion driver = null;
+    for (Criterion criterion : criteria) {
+      if (!ridOnly(criterion)) {
+        return false;
+      }
+      Lookup lookup = lookup(sql, criterion);
+      if (driver == null && lookup != null && !lookup.negated()) {
+        driver = criterion;
+      }
+    }
+    if (driver == null) {
+      return false;
+    }
+    Lookup lookup = lookup(sql, driver);
+    sql.append(" FROM " + lookup.table() + " " + r + " WHERE ");
+    lookup.where(sql, this, r, types);
+    for (Criterion criterion : criteria) {
+      if (criterion != driver) {
+        sql.append(" AND ");
+        criterion(sql, r, types, criterion);
+      }
+    }
+    return true;
+  }
+
+  /** Whether a criterion looks at the row's rid alone (not its id, type or lastUpdated). */
+  private static boolean ridOnly(Criterion criterion) {
+    if (criterion instanceof AnyOf anyOf) {
+      return anyOf.alternatives().stream().allMatch(CriteriaSql::ridOnly);
+    }
+    return !(criterion instanceof IdMatch || criterion instanceof LastUpdatedMatch || criterion instanceof Has
+        || criterion instanceof InList || criterion instanceof InCompartment);
   }
 
   /** The criteria that relate the row to other resources: chains, _has, _list, compartments. */
@@ -147,21 +214,6 @@ final class CriteriaSql {
 
   private interface ValueCondition<T> {
     void append(T value);
-  }
-
-  /**
-   * {@code [NOT] EXISTS (SELECT 1 FROM table i WHERE i.rid = r.rid AND i.param = ANY(keys) AND condition)};
-   * {@code plain} tables hold composite rows too, which a plain match leaves out.
-   */
-  private void exists(Sql sql, String table, String r, List<String> types, String param, boolean negated,
-      boolean plain, Condition condition) {
-    String i = sql.alias("i");
-    sql.append(negated ? "NOT " : "").append("EXISTS (SELECT 1 FROM " + table + " " + i + " WHERE " + i + ".rid = "
-        + r + ".rid AND ");
-    params(sql, i, types, param);
-    sql.append(plain ? " AND " + i + ".qcode IS NULL AND (" : " AND (");
-    condition.append(i);
-    sql.append("))");
   }
 
   private void params(Sql sql, String i, List<String> types, String param) {
@@ -221,16 +273,6 @@ final class CriteriaSql {
     if (value.type() != null) {
       sql.append(" AND " + i + ".ttype = ?", keys.type(value.type()));
     }
-  }
-
-  private void composite(Sql sql, String r, List<String> types, CompositeMatch composite) {
-    String table = Values.table(composite.secondType());
-    String i = sql.alias("i");
-    sql.append("EXISTS (SELECT 1 FROM " + table + " " + i + " WHERE " + i + ".rid = " + r + ".rid AND ");
-    params(sql, i, types, composite.param());
-    sql.append(" AND (");
-    any(sql, composite.values(), v -> compositeValue(sql, i, composite.secondType(), v));
-    sql.append("))");
   }
 
   private void compositeValue(Sql sql, String i, ParamType secondType, CompositeValue value) {

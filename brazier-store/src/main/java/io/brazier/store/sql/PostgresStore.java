@@ -16,7 +16,9 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import javax.sql.DataSource;
 
@@ -177,6 +179,26 @@ public final class PostgresStore implements Store {
       return connection.isValid(2);
     } catch (SQLException e) {
       return false;
+    }
+  }
+
+  /**
+   * Bytes on disk by table (indexes included), for operators and benchmarks: the resource tables and every search
+   * index table.
+   */
+  public Map<String, Long> tableSizes() {
+    String sql = "SELECT relname, pg_total_relation_size(oid) FROM pg_class WHERE relkind = 'r'"
+        + " AND (relname LIKE 'resource%' OR relname LIKE 'search%') ORDER BY relname";
+    Map<String, Long> sizes = new LinkedHashMap<>();
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement statement = connection.prepareStatement(sql);
+        ResultSet rows = statement.executeQuery()) {
+      while (rows.next()) {
+        sizes.put(rows.getString(1), rows.getLong(2));
+      }
+      return sizes;
+    } catch (SQLException e) {
+      throw new StoreFailure("Could not read table sizes", e);
     }
   }
 

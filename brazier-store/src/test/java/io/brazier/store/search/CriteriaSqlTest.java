@@ -158,6 +158,23 @@ class CriteriaSqlTest {
   }
 
   @Test
+  void aCountEqualsTheNumberOfMatchesWhetherItReadsIndexRowsOrResourceRows() {
+    for (int i = 0; i < 3; i++) {
+      Patient patient = ValuesTest.patient("Counted", "C" + i);
+      patient.addIdentifier().setSystem("http://a").setValue("1");
+      patient.addIdentifier().setSystem("http://b").setValue("1");
+      save(patient);
+    }
+    save(ValuesTest.patient("Other", "D"));
+
+    for (String query : List.of("identifier=1", "family=counted&identifier=1", "family=counted&gender:missing=true",
+        "family=counted&_lastUpdated=gt2000", "identifier:not=1")) {
+      SearchQuery parsed = store.parse("Patient", query + "&_tag=http://brazier.test/tag|" + tag);
+      assertThat(store.store().count(parsed)).as(query).isEqualTo(store.store().ids(parsed, 100).size());
+    }
+  }
+
+  @Test
   void aLargeResultIsKeptAsASnapshotThatLaterPagesWalkWhateverIsWrittenMeanwhile() {
     for (int i = 0; i < 25; i++) {
       save(ValuesTest.patient("Paged", "P" + i));
