@@ -1,7 +1,8 @@
 -- Search indexes. Every index row belongs to the current, live version of a resource (rid): a write deletes the
 -- rows of the version it replaces and inserts the new ones in the same transaction, so a match never needs to check
 -- versions or deletion. param is a key for (resource type, parameter code), so rows carry no type and no name.
--- Text columns are bounded (256 characters) by the writer, as index entries must be.
+-- Text columns are bounded (256 characters) by the writer, as index entries must be. Value indexes do not end in
+-- rid: equal keys then share one index entry (B-tree deduplication), which keeps them several times smaller.
 -- qsystem/qcode hold the first (token) component of a composite parameter's row; they are NULL for every other
 -- row, which costs nothing, and the value indexes leave composite rows out (partial indexes).
 
@@ -23,7 +24,7 @@ CREATE TABLE search_string (
   qsystem text,
   qcode   text
 );
-CREATE INDEX search_string_value ON search_string (param, value, rid) WHERE qcode IS NULL;
+CREATE INDEX search_string_value ON search_string (param, value) WHERE qcode IS NULL;
 CREATE INDEX search_string_composite ON search_string (param, qcode, value) WHERE qcode IS NOT NULL;
 CREATE INDEX search_string_rid ON search_string (rid, param);
 
@@ -35,7 +36,7 @@ CREATE TABLE search_token (
   qsystem text,
   qcode   text
 );
-CREATE INDEX search_token_code ON search_token (param, code, system, rid) WHERE qcode IS NULL;
+CREATE INDEX search_token_code ON search_token (param, code, system) WHERE qcode IS NULL;
 CREATE INDEX search_token_composite ON search_token (param, qcode, code) WHERE qcode IS NOT NULL;
 CREATE INDEX search_token_rid ON search_token (rid, param);
 
@@ -90,7 +91,7 @@ CREATE TABLE search_reference (
   url     text,
   version text
 );
-CREATE INDEX search_reference_target ON search_reference (param, tid, ttype, rid) WHERE tid IS NOT NULL;
+CREATE INDEX search_reference_target ON search_reference (param, tid, ttype) WHERE tid IS NOT NULL;
 CREATE INDEX search_reference_url ON search_reference (param, url) WHERE url IS NOT NULL;
 CREATE INDEX search_reference_rid ON search_reference (rid, param);
 

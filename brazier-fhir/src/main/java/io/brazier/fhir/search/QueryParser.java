@@ -2,7 +2,6 @@ package io.brazier.fhir.search;
 
 import io.brazier.fhir.Fhir;
 import io.brazier.fhir.FhirException;
-import io.brazier.fhir.search.Criterion.AnyOf;
 import io.brazier.fhir.search.Criterion.Chain;
 import io.brazier.fhir.search.Criterion.CompositeMatch;
 import io.brazier.fhir.search.Criterion.CompositeValue;
@@ -295,7 +294,6 @@ public final class QueryParser {
     List<String> candidates = type != null ? List.of(type)
         : param.targets().isEmpty() ? List.copyOf(fhir.resourceTypes()) : param.targets();
     String innerCode = rest.split("[.:]", 2)[0];
-    List<Criterion> alternatives = new ArrayList<>();
     List<String> targets = new ArrayList<>();
     for (String target : candidates) {
       if (innerCode.startsWith("_") || params.get(target, innerCode).isPresent()) {
@@ -306,11 +304,9 @@ public final class QueryParser {
       throw FhirException.badRequest("The chain " + head + "." + rest + " is broken: no resource that " + code
           + " refers to has a search parameter '" + innerCode + "'.");
     }
-    // Each target type parses the rest on its own, because the parameter's definition may differ between them.
-    for (String target : targets) {
-      alternatives.add(new Chain(code, List.of(target), criterion(List.of(target), rest, value, options, depth + 1)));
-    }
-    return alternatives.size() == 1 ? alternatives.get(0) : new AnyOf(alternatives);
+    // One criterion over every target type (their parameter must have one type), so that the database sees one
+    // join it can start from either end, rather than alternatives it can only try one by one.
+    return new Chain(code, targets, criterion(targets, rest, value, options, depth + 1));
   }
 
   /** {@code _has:Type:ref:param=value}, where param may itself be a {@code _has} or a chain. */
