@@ -30,12 +30,13 @@ public final class TestStore {
 
   private final Fhir fhir = new Fhir(false);
   private final FhirSearch search = new FhirSearch(fhir);
+  private final Database database;
   private final PostgresStore store;
 
   private TestStore() {
     try {
-      store = new PostgresStore(Database.open(DatabaseConfig.embedded(Files.createTempDirectory("brazier-store"))),
-          fhir.resourceTypes());
+      database = Database.open(DatabaseConfig.embedded(Files.createTempDirectory("brazier-store")));
+      store = new PostgresStore(database, fhir.resourceTypes());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -51,6 +52,11 @@ public final class TestStore {
 
   public PostgresStore store() {
     return store;
+  }
+
+  /** Another store over the same database, refusing searches the planner costs above {@code maxCost}. */
+  public PostgresStore withMaxSearchCost(double maxCost) {
+    return new PostgresStore(database, fhir.resourceTypes(), maxCost);
   }
 
   public FhirSearch search() {

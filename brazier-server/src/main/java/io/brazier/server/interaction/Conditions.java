@@ -4,6 +4,7 @@ import io.brazier.fhir.FhirException;
 import io.brazier.fhir.search.QueryParser;
 import io.brazier.fhir.search.SearchQuery;
 import io.brazier.fhir.search.Terminology;
+import io.brazier.store.QueryTooCostly;
 import io.brazier.store.Store;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,7 +34,11 @@ public final class Conditions {
       throw FhirException.badRequest("A conditional " + type + " request needs search criteria, such as identifier.");
     }
     SearchQuery query = parser.parse(List.of(type), selecting, new QueryParser.Options(true, null, terminology));
-    return store.ids(query, limit + 1);
+    try {
+      return store.ids(query, limit + 1);
+    } catch (QueryTooCostly e) {
+      throw FhirException.tooCostly(e.getMessage());
+    }
   }
 
   /**

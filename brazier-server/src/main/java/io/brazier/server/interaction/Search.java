@@ -11,6 +11,7 @@ import io.brazier.server.http.BundleBody;
 import io.brazier.server.http.FhirRequest;
 import io.brazier.server.http.FhirResponse;
 import io.brazier.server.http.Formats;
+import io.brazier.store.QueryTooCostly;
 import io.brazier.store.ResourceVersion;
 import io.brazier.store.SearchPage;
 import io.brazier.store.Store;
@@ -65,6 +66,14 @@ public final class Search {
    * {@code _cursor}, a later one, with includes and links that carry {@code params}.
    */
   public FhirResponse respond(FhirRequest request, String path, SearchQuery query, Map<String, List<String>> params) {
+    try {
+      return page(request, path, query, params);
+    } catch (QueryTooCostly e) {
+      throw FhirException.tooCostly(e.getMessage());
+    }
+  }
+
+  private FhirResponse page(FhirRequest request, String path, SearchQuery query, Map<String, List<String>> params) {
     List<String> notes = new ArrayList<>();
     int count = count(params, notes);
     boolean countOnly = count == 0 || "count".equals(first(params, "_summary"));

@@ -1,5 +1,6 @@
 package io.brazier.store.search;
 
+import io.brazier.fhir.search.Criterion;
 import io.brazier.fhir.search.SearchQuery;
 import io.brazier.fhir.search.SearchQuery.SortKey;
 import java.util.List;
@@ -73,6 +74,23 @@ public final class SearchSql {
     Sql sql = new Sql().append("SELECT r.id FROM resource r WHERE ");
     where(sql, query);
     return sql.append(" ORDER BY r.rid LIMIT ?", limit);
+  }
+
+  /**
+   * Whether a query holds parts whose cost depends on the data (chains, _has, :contains, full text), so that the
+   * planner's estimate should be checked before it runs.
+   */
+  public static boolean mayBeCostly(SearchQuery query) {
+    return query.criteria().stream().anyMatch(SearchSql::mayBeCostly);
+  }
+
+  private static boolean mayBeCostly(Criterion criterion) {
+    if (criterion instanceof Criterion.AnyOf anyOf) {
+      return anyOf.alternatives().stream().anyMatch(SearchSql::mayBeCostly);
+    }
+    return criterion instanceof Criterion.Chain || criterion instanceof Criterion.Has
+        || criterion instanceof Criterion.TextMatch
+        || criterion instanceof Criterion.StringMatch string && string.mode() == Criterion.StringMode.CONTAINS;
   }
 
   private void where(Sql sql, SearchQuery query) {

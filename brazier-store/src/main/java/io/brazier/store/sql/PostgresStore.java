@@ -24,6 +24,12 @@ import javax.sql.DataSource;
 
 /** The {@link Store} on PostgreSQL: see docs/ARCHITECTURE.md for the tables. */
 public final class PostgresStore implements Store {
+  /**
+   * The planner cost above which a chain, _has, :contains or full-text search is refused rather than left to run
+   * into the statement timeout: about what scanning tens of millions of index rows costs.
+   */
+  private static final double MAX_SEARCH_COST = 20_000_000;
+
   private final Database database;
   private final DataSource dataSource;
   private final TypeKeys types;
@@ -34,13 +40,18 @@ public final class PostgresStore implements Store {
   private final ChangeFeed changes;
 
   public PostgresStore(Database database, Collection<String> resourceTypes) {
+    this(database, resourceTypes, MAX_SEARCH_COST);
+  }
+
+  /** {@code maxSearchCost}: the planner cost above which a data-dependent search is refused. */
+  public PostgresStore(Database database, Collection<String> resourceTypes, double maxSearchCost) {
     this.database = database;
     this.dataSource = database.dataSource();
     this.types = new TypeKeys(dataSource, resourceTypes);
     ParamKeys params = new ParamKeys(dataSource, types);
     this.indexes = new IndexWriter(types, params);
     this.writer = new Writer(types, indexes);
-    this.searches = new SearchReader(dataSource, types, params);
+    this.searches = new SearchReader(dataSource, types, params, maxSearchCost);
     this.history = new HistoryReader(dataSource, types);
     this.changes = new ChangeFeed(dataSource, types);
   }

@@ -2,6 +2,7 @@ package io.brazier.store.sql;
 
 import io.brazier.fhir.search.SearchQuery;
 import io.brazier.fhir.search.SearchQuery.Include;
+import io.brazier.store.QueryTooCostly;
 import io.brazier.store.ResourceVersion;
 import io.brazier.store.SearchPage;
 import io.brazier.store.StoreFailure;
@@ -48,9 +49,12 @@ final class SearchReader {
   private final Keys keys;
   private final SearchSql statements;
   private final AtomicLong lastCleanup = new AtomicLong();
+  private final double maxCost;
 
-  SearchReader(DataSource dataSource, TypeKeys types, ParamKeys params) {
+  /** {@code maxCost}: the planner's cost above which a chain, _has or :contains search is refused. */
+  SearchReader(DataSource dataSource, TypeKeys types, ParamKeys params, double maxCost) {
     this.dataSource = dataSource;
+    this.maxCost = maxCost;
     this.types = types;
     this.keys = new Keys() {
       @Override
@@ -71,7 +75,7 @@ final class SearchReader {
     UUID snapshot = UUID.randomUUID();
     Sql sql = statements.firstPage(query, count, snapshot);
     try (Connection connection = dataSource.getConnection();
-        PreparedStatement statement = prepare(connection, sql);
+        PreparedStatement statement = guarded(connection, query, sql);
         ResultSet rows = statement.executeQuery()) {
       List<ResourceVersion> resources = new ArrayList<>();
       int total = 0;
@@ -124,7 +128,7 @@ final class SearchReader {
 
   int count(SearchQuery query) {
     try (Connection connection = dataSource.getConnection();
-        PreparedStatement statement = prepare(connection, statements.count(query));
+        PreparedStatement statement = guarded(connection, query, statements.count(query));
         ResultSet rows = statement.executeQuery()) {
       rows.next();
       return rows.getInt(1);
@@ -135,7 +139,7 @@ final class SearchReader {
 
   List<String> ids(SearchQuery query, int limit) {
     try (Connection connection = dataSource.getConnection();
-        PreparedStatement statement = prepare(connection, statements.ids(query, limit));
+        PreparedStatement statement = guarded(connection, query, statements.ids(query, limit));
         ResultSet rows = statement.executeQuery()) {
       List<String> ids = new ArrayList<>();
       while (rows.next()) {
@@ -209,6 +213,38 @@ final class SearchReader {
   private ResourceVersion version(ResultSet rows) throws SQLException {
     return new ResourceVersion(types.name(rows.getShort(2)), rows.getString(3), rows.getInt(4),
         rows.getTimestamp(5).toInstant(), rows.getBoolean(6), rows.getBytes(7));
+  }
+
+  /**
+   * Prepares a search statement; one whose cost depends on the data is first explained, and refused when the
+   * planner expects it to cost more than {@code maxCost}.
+   */
+  private PreparedStatement guarded(Connection connection, SearchQuery query, Sql sql) throws SQLException {
+    if (SearchSql.mayBeCostly(query)) {
+      Sql explain = new Sql().append("EXPLAIN (FORMAT JSON) " + sql.text());
+      sql.args().forEach(explain::arg);
+      try (PreparedStatement statement = prepare(connection, explain); ResultSet plan = statement.executeQuery()) {
+        plan.next();
+        String json = plan.getString(1);
+        double cost = number(json, "\"Total Cost\": ");
+        if (cost > maxCost) {
+          throw new QueryTooCostly("This search is too costly: the database expects to go through about "
+              + (long) number(json, "\"Plan Rows\": ") + " rows and more. Narrow it with a selective parameter;"
+              + " chains, _has, :contains and full text are costly without one.");
+        }
+      }
+    }
+    return prepare(connection, sql);
+  }
+
+  /** The first number after {@code key} in a JSON plan: its top node's. */
+  private static double number(String json, String key) {
+    int at = json.indexOf(key) + key.length();
+    int end = at;
+    while (end < json.length() && "0123456789.e+-".indexOf(json.charAt(end)) >= 0) {
+      end++;
+    }
+    return Double.parseDouble(json.substring(at, end));
   }
 
   private static PreparedStatement prepare(Connection connection, Sql sql) throws SQLException {

@@ -1,9 +1,11 @@
 package io.brazier.store.search;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.brazier.fhir.search.Criterion.InCompartment;
 import io.brazier.fhir.search.SearchQuery;
+import io.brazier.store.QueryTooCostly;
 import io.brazier.store.ResourceVersion;
 import io.brazier.store.SearchPage;
 import io.brazier.store.TestStore;
@@ -172,6 +174,15 @@ class CriteriaSqlTest {
       SearchQuery parsed = store.parse("Patient", query + "&_tag=http://brazier.test/tag|" + tag);
       assertThat(store.store().count(parsed)).as(query).isEqualTo(store.store().ids(parsed, 100).size());
     }
+  }
+
+  @Test
+  void aChainThePlannerCostsAboveTheLimitIsRefusedBeforeItRuns() {
+    SearchQuery chain = store.parse("Observation", "subject:Patient.name:contains=e");
+
+    assertThatThrownBy(() -> store.withMaxSearchCost(1).search(chain, 10)).isInstanceOf(QueryTooCostly.class)
+        .hasMessageContaining("too costly");
+    assertThat(store.store().search(chain, 10)).isNotNull();
   }
 
   @Test
