@@ -12,6 +12,7 @@ import io.brazier.server.interaction.Create;
 import io.brazier.server.interaction.Delete;
 import io.brazier.server.interaction.Interaction;
 import io.brazier.server.interaction.Read;
+import io.brazier.server.interaction.ReadSearchParameter;
 import io.brazier.server.interaction.Search;
 import io.brazier.server.interaction.SearchCompartment;
 import io.brazier.server.interaction.SearchSystem;
@@ -52,6 +53,7 @@ public final class Routes {
   private final Interaction lookup;
   private final Interaction validateCode;
   private final Interaction everything;
+  private final Interaction readSearchParameter;
 
   public Routes(Fhir fhir, Store store, ServerConfig config) {
     this.fhir = fhir;
@@ -74,6 +76,7 @@ public final class Routes {
     this.lookup = new Lookup(fhir, terminology);
     this.validateCode = new ValidateCode(fhir, terminology);
     this.read = new Read(store);
+    this.readSearchParameter = new ReadSearchParameter(store, read, search.parameters());
     this.vread = new VRead(store);
     this.create = new Create(store, bodies, writes, conditions);
     this.update = new Update(store, bodies, writes, conditions);
@@ -160,7 +163,7 @@ public final class Routes {
     boolean get = method.equals("GET") || method.equals("HEAD");
     if (path.size() == 2) {
       return switch (method) {
-        case "GET", "HEAD" -> read;
+        case "GET", "HEAD" -> request.type().equals("SearchParameter") ? readSearchParameter : read;
         case "PUT" -> update;
         case "DELETE" -> delete;
         default -> throw notAllowed(request);

@@ -40,6 +40,7 @@ public final class SearchParameters {
   private final Fhir fhir;
   private final FhirPath fhirPath;
   private final Map<String, SearchParam> builtInByUrl;
+  private final Map<String, SearchParameter> builtInById = new HashMap<>();
   private volatile State state;
 
   /** An immutable snapshot: parameters by base (a type, Resource or DomainResource) and code, and by url. */
@@ -52,6 +53,7 @@ public final class SearchParameters {
     Map<String, Map<String, SearchParam>> byBase = new HashMap<>();
     Map<String, List<SearchParam>> byUrl = new HashMap<>();
     for (SearchParameter definition : specification(fhir)) {
+      builtInById.put(definition.getIdElement().getIdPart(), withModifiers(definition));
       for (SearchParam param : split(definition)) {
         byBase.computeIfAbsent(param.base(), b -> new TreeMap<>()).put(param.code(), param);
         byUrl.computeIfAbsent(param.url(), u -> new ArrayList<>()).add(param);
@@ -250,25 +252,20 @@ public final class SearchParameters {
   }
 
   /**
-   * The definition of a parameter as the server serves it, naming the modifiers it supports: what a
-   * CapabilityStatement's {@code searchParam.definition} points to.
+   * A built-in definition by its id in the specification (such as {@code Observation-code}, whose canonical url is
+   * {@code http://hl7.org/fhir/SearchParameter/Observation-code}), naming the modifiers this server supports on
+   * it: what the server serves at [base]/SearchParameter/[id] for a CapabilityStatement's definitions.
    */
-  public SearchParameter definition(SearchParam param) {
-    SearchParameter definition = new SearchParameter();
-    definition.setUrl(param.url());
-    definition.setName(param.code());
-    definition.setCode(param.code());
-    definition.setStatus(PublicationStatus.ACTIVE);
-    definition.setDescription(param.description());
-    definition.addBase(param.base());
-    definition.setType(org.hl7.fhir.r4.model.Enumerations.SearchParamType.fromCode(param.type().code()));
-    definition.setExpression(param.expression());
-    param.targets().forEach(definition::addTarget);
-    param.components().forEach(component -> definition.addComponent()
-        .setDefinition(component.definition()).setExpression(component.expression()));
-    for (String modifier : param.type().modifiers()) {
-      definition.addModifier(SearchModifierCode.fromCode(modifier.equals("of-type") ? "ofType" : modifier));
+  public Optional<SearchParameter> builtIn(String id) {
+    return Optional.ofNullable(builtInById.get(id)).map(SearchParameter::copy);
+  }
+
+  private static SearchParameter withModifiers(SearchParameter definition) {
+    SearchParameter served = definition.copy();
+    served.getModifier().clear();
+    for (String modifier : ParamType.of(definition.getType().toCode()).modifiers()) {
+      served.addModifier(SearchModifierCode.fromCode(modifier.equals("of-type") ? "ofType" : modifier));
     }
-    return definition;
+    return served;
   }
 }
