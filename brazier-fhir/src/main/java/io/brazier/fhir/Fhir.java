@@ -6,6 +6,8 @@ import ca.uhn.fhir.parser.DataFormatException;
 import ca.uhn.fhir.parser.IParser;
 import ca.uhn.fhir.parser.LenientErrorHandler;
 import ca.uhn.fhir.parser.StrictErrorHandler;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
@@ -13,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
+import org.hl7.fhir.r4.model.PrimitiveType;
 import org.hl7.fhir.r4.model.Resource;
 
 /**
@@ -64,16 +67,50 @@ public final class Fhir {
     return context.newXmlParser();
   }
 
+  public boolean lenient() {
+    return lenient;
+  }
+
   /** Parses a resource with the base R4 rules: unknown elements and invalid values are 400s unless lenient. */
   public Resource parse(Format format, InputStream body) {
+    try (body) {
+      return parse(format, body.readAllBytes());
+    } catch (IOException e) {
+      throw FhirException.badRequest("The body could not be read: " + e.getMessage());
+    }
+  }
+
+  /** Parses a resource with the base R4 rules: unknown elements and invalid values are 400s unless lenient. */
+  public Resource parse(Format format, byte[] body) {
+    Numbers.check(body, format);
     IParser parser = format == Format.XML ? xmlParser() : jsonParser();
-    parser.setParserErrorHandler(lenient ? new LenientErrorHandler(false) : new StrictErrorHandler());
-    try (Reader reader = new InputStreamReader(body, StandardCharsets.UTF_8)) {
-      return (Resource) parser.parseResource(reader);
+    // The lenient handler still throws on invalid values unless told otherwise; they are dropped below instead.
+    parser.setParserErrorHandler(lenient
+        ? new LenientErrorHandler(false).setErrorOnInvalidValue(false) : new StrictErrorHandler());
+    Resource resource;
+    try (Reader reader = new InputStreamReader(new ByteArrayInputStream(body), StandardCharsets.UTF_8)) {
+      resource = (Resource) parser.parseResource(reader);
     } catch (DataFormatException | ClassCastException e) {
       throw FhirException.invalid("The body is not a valid FHIR resource: " + clean(e.getMessage()));
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw FhirException.badRequest("The body could not be read: " + e.getMessage());
+    }
+    if (lenient) {
+      dropInvalidValues(resource);
+    }
+    return resource;
+  }
+
+  /**
+   * HAPI keeps the text of a value it could not parse (gender "robot", birthDate "1999-13-45") and would write it
+   * back out; lenient mode promises to drop it.
+   */
+  @SuppressWarnings({"rawtypes", "unchecked"}) // the terser takes a class, which cannot name PrimitiveType<?>
+  private void dropInvalidValues(Resource resource) {
+    for (PrimitiveType value : context.newTerser().getAllPopulatedChildElementsOfType(resource, PrimitiveType.class)) {
+      if (value.getValue() == null && value.getValueAsString() != null) {
+        value.setValue(null);
+      }
     }
   }
 

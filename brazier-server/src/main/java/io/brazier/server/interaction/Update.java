@@ -23,6 +23,7 @@ public final class Update implements Interaction {
   private final Bodies bodies;
   private final Writes writes;
   private final Conditions conditions;
+  private final ResourceLocks locks = new ResourceLocks();
 
   public Update(Store store, Bodies bodies, Writes writes, Conditions conditions) {
     this.store = store;
@@ -65,15 +66,8 @@ public final class Update implements Interaction {
   private FhirResponse store(FhirRequest request, Resource resource, String id) {
     Integer ifMatch = request.ifMatch();
     for (int attempt = 1; ; attempt++) {
-      ResourceVersion current = store.current(request.type(), id).orElse(null);
-      if (ifMatch != null && (current == null || current.version() != ifMatch)) {
-        throw FhirException.preconditionFailed("If-Match names version " + ifMatch + " but the current version of "
-            + request.type() + "/" + id + " is " + (current == null ? "none" : current.version()) + ".");
-      }
-      Write write = writes.next(resource, id, current);
       try {
-        store.commit(List.of(write));
-        return FhirResponse.written(request, current == null || current.deleted() ? 201 : 200, write.toVersion());
+        return locks.holding(request.type(), id, () -> attempt(request, resource, id, ifMatch));
       } catch (VersionConflictException e) {
         if (ifMatch != null) {
           throw FhirException.preconditionFailed("Resource " + request.type() + "/" + id
@@ -85,5 +79,16 @@ public final class Update implements Interaction {
         }
       }
     }
+  }
+
+  private FhirResponse attempt(FhirRequest request, Resource resource, String id, Integer ifMatch) {
+    ResourceVersion current = store.current(request.type(), id).orElse(null);
+    if (ifMatch != null && (current == null || current.version() != ifMatch)) {
+      throw FhirException.preconditionFailed("If-Match names version " + ifMatch + " but the current version of "
+          + request.type() + "/" + id + " is " + (current == null ? "none" : current.version()) + ".");
+    }
+    Write write = writes.next(resource, id, current);
+    store.commit(List.of(write));
+    return FhirResponse.written(request, current == null || current.deleted() ? 201 : 200, write.toVersion());
   }
 }
