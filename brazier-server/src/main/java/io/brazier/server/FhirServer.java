@@ -18,7 +18,10 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
@@ -165,12 +168,15 @@ public final class FhirServer implements AutoCloseable {
   }
 
   private void writeOutcome(Context ctx, int status, OperationOutcome outcome) {
+    // An outcome is rendered whole, in the client's format: _summary or _elements would strip its issues.
+    Map<String, List<String>> query = new HashMap<>(ctx.queryParamMap());
+    query.keySet().retainAll(Set.of("_format", "_pretty"));
     FhirRequest request;
     try {
-      request = new FhirRequest(ctx.method().name(), List.of(), ctx.queryParamMap(), ctx::header, null, "");
+      request = new FhirRequest(ctx.method().name(), List.of(), query, ctx::header, null, "");
     } catch (FhirException e) {
       // The client's own format negotiation is broken: answer in JSON.
-      request = new FhirRequest(ctx.method().name(), List.of(), java.util.Map.of(), name -> null, null, "");
+      request = new FhirRequest(ctx.method().name(), List.of(), Map.of(), name -> null, null, "");
     }
     ctx.status(status);
     ctx.contentType(request.responseFormat().mediaType() + ";charset=utf-8");
