@@ -13,7 +13,6 @@ import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
-import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -113,15 +112,12 @@ public final class FhirServer implements AutoCloseable {
   }
 
   private void fhir(Context ctx) {
-    FhirRequest request = request(ctx);
+    // Named before parsing, so that a request refused before it reaches an interaction is counted too.
     ctx.attribute("interaction", "unknown");
+    FhirRequest request = request(ctx);
     var interaction = routes.route(request);
-    String name = interaction.getClass().getSimpleName();
-    ctx.attribute("interaction", name);
-    Timer.Sample sample = Timer.start();
-    FhirResponse response = interaction.handle(request);
-    write(ctx, request, response);
-    metrics.record(sample, name, response.status());
+    ctx.attribute("interaction", interaction.getClass().getSimpleName());
+    write(ctx, request, interaction.handle(request));
   }
 
   private FhirRequest request(Context ctx) {
@@ -183,8 +179,10 @@ public final class FhirServer implements AutoCloseable {
     ctx.result(rendering.render(request, FhirResponse.of(status, outcome)));
   }
 
+  /** Answers Javalin's own 404s and 405s (paths outside the FHIR base); the FHIR routes have answered theirs. */
   private void notFoundOrNotAllowed(Context ctx, int status) {
-    if (ctx.result() == null || ctx.result().isEmpty()) {
+    String answered = ctx.res().getContentType();
+    if (answered == null || !answered.contains("fhir+")) {
       String message = status == 404 ? "Nothing is served at " + ctx.path() + "; the FHIR API is at " + BASE + "."
           : ctx.method() + " is not allowed on " + ctx.path() + ".";
       writeOutcome(ctx, status, Outcomes.error(status == 404 ? IssueType.NOTFOUND : IssueType.NOTSUPPORTED, message));
@@ -192,7 +190,10 @@ public final class FhirServer implements AutoCloseable {
   }
 
   private void storeFailed(StoreFailure e, Context ctx) {
-    if (e.isTimeout()) {
+    if (e.isUnavailable()) {
+      log.warn("Database unavailable method={} path={}: {}", ctx.method(), ctx.path(), e.getMessage());
+      writeOutcome(ctx, 503, Outcomes.error(IssueType.TRANSIENT, "The database is unavailable; retry later."));
+    } else if (e.isTimeout()) {
       log.warn("Request ran past the statement timeout method={} path={}", ctx.method(), ctx.path());
       writeOutcome(ctx, 503, Outcomes.error(IssueType.TIMEOUT,
           "The request took longer than the database statement timeout allows; narrow it or retry later."));
@@ -215,8 +216,8 @@ public final class FhirServer implements AutoCloseable {
 
   private void logRequest(Context ctx, Float millis) {
     String interaction = ctx.attribute("interaction");
-    if (interaction != null && ctx.status().getCode() >= 400) {
-      metrics.count(interaction, ctx.status().getCode());
+    if (interaction != null) {
+      metrics.record(interaction, ctx.status().getCode(), millis);
     }
     log.info("{} {} status={} ms={} interaction={} requestId={}", ctx.method(), ctx.path(), ctx.status().getCode(),
         String.format("%.1f", millis), interaction, ctx.<String>attribute("requestId"));

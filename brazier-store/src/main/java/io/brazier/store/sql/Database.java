@@ -92,6 +92,14 @@ public final class Database implements AutoCloseable {
     return pool;
   }
 
+  /**
+   * Stops the embedded PostgreSQL, if there is one, and leaves the pool to find it gone: an outage, as the tests of
+   * {@code /healthz} stage it. {@link #close()} still closes the pool.
+   */
+  public void stopEmbedded() {
+    closeQuietly(embedded);
+  }
+
   @Override
   public void close() {
     pool.close();
