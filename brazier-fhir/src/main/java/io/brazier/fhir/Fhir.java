@@ -87,18 +87,24 @@ public final class Fhir {
     // The lenient handler still throws on invalid values unless told otherwise; they are dropped below instead.
     parser.setParserErrorHandler(lenient
         ? new LenientErrorHandler(false).setErrorOnInvalidValue(false) : new StrictErrorHandler());
-    Resource resource;
-    try (Reader reader = new InputStreamReader(new ByteArrayInputStream(body), StandardCharsets.UTF_8)) {
-      resource = (Resource) parser.parseResource(reader);
+    Resource resource = read(parser, body);
+    if (lenient) {
+      dropInvalidValues(resource);
+    }
+    return resource;
+  }
+
+  private static Resource read(IParser parser, byte[] body) {
+    // Some Windows tools start UTF-8 with a byte order mark, which HAPI's JSON parser takes for content.
+    int start = body.length >= 3 && body[0] == (byte) 0xEF && body[1] == (byte) 0xBB && body[2] == (byte) 0xBF ? 3 : 0;
+    try (Reader reader = new InputStreamReader(new ByteArrayInputStream(body, start, body.length - start),
+        StandardCharsets.UTF_8)) {
+      return (Resource) parser.parseResource(reader);
     } catch (DataFormatException | ClassCastException e) {
       throw FhirException.invalid("The body is not a valid FHIR resource: " + clean(e.getMessage()));
     } catch (IOException e) {
       throw FhirException.badRequest("The body could not be read: " + e.getMessage());
     }
-    if (lenient) {
-      dropInvalidValues(resource);
-    }
-    return resource;
   }
 
   /**
@@ -117,7 +123,16 @@ public final class Fhir {
   public byte[] encode(Format format, Resource resource, boolean pretty) {
     IParser parser = format == Format.XML ? xmlParser() : jsonParser();
     parser.setPrettyPrint(pretty);
-    return parser.encodeResourceToString(resource).getBytes(StandardCharsets.UTF_8);
+    try {
+      return parser.encodeResourceToString(resource).getBytes(StandardCharsets.UTF_8);
+    } catch (Error e) {
+      // HAPI turns a writer's IOException into an Error; the one a resource can cause is JSON's nesting limit
+      // (1,000), which an XML body may exceed: that is the client's resource, not the server's fault.
+      if (e.getCause() instanceof IOException cause) {
+        throw FhirException.invalid("The resource cannot be encoded: " + cause.getMessage());
+      }
+      throw e;
+    }
   }
 
   /** HAPI prefixes its messages with an internal code such as {@code HAPI-1821: }; clients need only the sentence. */

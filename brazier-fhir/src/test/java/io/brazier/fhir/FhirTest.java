@@ -33,4 +33,22 @@ class FhirTest {
     assertThatThrownBy(() -> new Fhir(true).parse(Format.JSON, "{\"resourceType\":".getBytes(StandardCharsets.UTF_8)))
         .isInstanceOf(FhirException.class);
   }
+
+  @Test
+  void aByteOrderMarkBeforeJsonIsSkipped() {
+    byte[] body = "\uFEFF{\"resourceType\":\"Patient\",\"active\":true}".getBytes(StandardCharsets.UTF_8);
+
+    assertThat(((Patient) new Fhir(false).parse(Format.JSON, body)).getActive()).isTrue();
+  }
+
+  @Test
+  void aResourceNestedTooDeeplyForJsonIsRefusedAsInvalid() {
+    String xml = "<Patient xmlns=\"http://hl7.org/fhir\">" + "<extension url=\"http://x\">".repeat(600)
+        + "<valueString value=\"deep\"/>" + "</extension>".repeat(600) + "</Patient>";
+    Fhir fhir = new Fhir(false);
+    Patient patient = (Patient) fhir.parse(Format.XML, xml.getBytes(StandardCharsets.UTF_8));
+
+    assertThatThrownBy(() -> fhir.encode(Format.JSON, patient, false))
+        .isInstanceOfSatisfying(FhirException.class, e -> assertThat(e.status()).isEqualTo(400));
+  }
 }

@@ -6,6 +6,7 @@ import io.brazier.fhir.Outcomes;
 import io.brazier.server.http.FhirRequest;
 import io.brazier.server.http.FhirResponse;
 import io.brazier.server.http.HttpBodies;
+import io.brazier.server.http.ProtocolErrors;
 import io.brazier.server.http.Rendering;
 import io.brazier.store.Store;
 import io.brazier.store.StoreFailure;
@@ -56,6 +57,7 @@ public final class FhirServer implements AutoCloseable {
       javalin.startup.showJavalinBanner = false;
       javalin.jetty.host = config.host();
       javalin.jetty.port = config.port();
+      javalin.jetty.modifyServer(server -> server.setErrorHandler(new ProtocolErrors(fhir)));
       javalin.http.maxRequestSize = config.maxBodyBytes();
       javalin.http.compressionStrategy = CompressionStrategy.GZIP;
       javalin.http.prefer405over404 = true;

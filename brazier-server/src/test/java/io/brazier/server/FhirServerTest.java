@@ -60,6 +60,18 @@ class FhirServerTest {
   }
 
   @Test
+  void requestsRefusedBeforeAnyRouteAreAnsweredWithAnOperationOutcome() {
+    String badUri = http.raw("GET /fhir/Patient/%ZZ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    String badHeader = http.raw("GET /fhir/Patient/1 HTTP/1.1\r\nHost: x\r\nX-Request-Id: a\u0001b\r\n"
+        + "Connection: close\r\n\r\n");
+
+    for (String response : List.of(badUri, badHeader)) {
+      assertThat(response).startsWith("HTTP/1.1 400").contains("application/fhir+json")
+          .contains("\"resourceType\":\"OperationOutcome\"");
+    }
+  }
+
+  @Test
   void withoutConfiguredOriginsThereAreNoCorsHeaders() {
     Http.Response response = http.get("/fhir/Patient/never-was", "Origin", "https://app.example");
 

@@ -215,6 +215,28 @@ class CreateTest {
   }
 
   @Test
+  void xmlEntitiesAreNeitherResolvedNorExpanded() {
+    String xxe = """
+        <?xml version="1.0"?><!DOCTYPE p [<!ENTITY x SYSTEM "file:///etc/passwd">]>
+        <Patient xmlns="http://hl7.org/fhir"><name><family value="&x;"/></name></Patient>""";
+
+    http.refused(400, "POST", "/fhir/Patient", xxe, "Content-Type", "application/fhir+xml");
+  }
+
+  @Test
+  void aResourceNestedDeeperThanJsonAllowsIsRefused() {
+    String deep = "<Patient xmlns=\"http://hl7.org/fhir\">" + "<extension url=\"http://x\">".repeat(600)
+        + "<valueString value=\"deep\"/>" + "</extension>".repeat(600) + "</Patient>";
+
+    http.refused(400, "POST", "/fhir/Patient", deep, "Content-Type", "application/fhir+xml");
+  }
+
+  @Test
+  void aByteOrderMarkBeforeTheJsonIsAccepted() {
+    assertThat(http.post("/fhir/Patient", "\uFEFF{\"resourceType\":\"Patient\"}").status()).isEqualTo(201);
+  }
+
+  @Test
   void anEmptyBodyIsRefused() {
     http.refused(400, "POST", "/fhir/Patient", "");
   }
