@@ -25,9 +25,17 @@ public final class Bodies {
       throw FhirException.badRequest("The body is a " + resource.fhirType() + " but the URL names "
           + request.type() + ".");
     }
+    check(resource);
+    return resource;
+  }
+
+  /**
+   * The base R4 rules the parser cannot apply, for a resource made some other way (patched, or an entry of a
+   * transaction): the required bindings, unless lenient.
+   */
+  public void check(Resource resource) {
     if (!fhir.lenient()) {
       bindings.check(resource);
     }
-    return resource;
   }
 }

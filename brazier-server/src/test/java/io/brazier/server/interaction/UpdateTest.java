@@ -8,6 +8,7 @@ import ca.uhn.fhir.rest.api.MethodOutcome;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
 import io.brazier.server.Http;
+import io.brazier.server.ServerConfig;
 import io.brazier.server.TestServer;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -268,6 +269,24 @@ class UpdateTest {
           Integer.toString(version)).execute().getNameFirstRep().getFamily());
     }
     assertThat(families).hasSize(threads * updates);
+  }
+
+  @Test
+  void concurrentUpdatesThroughTwoServersOnOneDatabaseAllLand() throws Exception {
+    Patient patient = created("TwoNodes");
+    String path = "/fhir/Patient/" + patient.getIdPart();
+    int threads = 12;
+    int updates = 4;
+
+    try (TestServer other = TestServer.onSharedStore(ServerConfig.defaults())) {
+      List<Http> nodes = List.of(http, other.http());
+      List<Integer> statuses = inParallel(threads, updates, (thread, i) ->
+          nodes.get(thread % 2).put(path, body(patient)).status());
+
+      assertThat(statuses).containsOnly(200).hasSize(threads * updates);
+    }
+    assertThat(client.read().resource(Patient.class).withId(patient.getIdPart()).execute().getMeta().getVersionId())
+        .isEqualTo(Integer.toString(1 + threads * updates));
   }
 
   private interface Step {
