@@ -20,8 +20,8 @@ import org.hl7.fhir.r4.model.Resource;
 
 /**
  * FHIRPath Patch: a Parameters resource whose {@code operation} parameters add, insert, delete, replace and move
- * elements that FHIRPath expressions name. This class reads and checks the document; {@link Elements} applies each
- * operation to the R4 model. https://hl7.org/fhir/R4/fhirpatch.html
+ * elements that FHIRPath expressions name. This class reads and checks the document; {@link FhirPathOperations}
+ * applies each operation to the R4 model. https://hl7.org/fhir/R4/fhirpatch.html
  */
 final class FhirPathPatch {
   /** The parts each operation type needs besides {@code type} and {@code path}. */
@@ -134,10 +134,10 @@ final class FhirPathPatch {
 
   private byte[] apply(List<Operation> operations, byte[] json) {
     Resource resource = fhir.parse(Format.JSON, new ByteArrayInputStream(json));
-    Elements elements = new Elements(fhir.context(), engines.get(), resource);
+    FhirPathOperations editor = new FhirPathOperations(fhir.context(), engines.get(), resource);
     for (Operation operation : operations) {
       try {
-        elements.apply(operation);
+        editor.apply(operation);
       } catch (FHIRException | DataFormatException | ClassCastException e) {
         // The model's word for a value of the wrong type or an element it does not have.
         throw FhirException.unprocessable("The FHIRPath Patch " + operation + " does not apply: "

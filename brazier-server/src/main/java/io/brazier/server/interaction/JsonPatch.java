@@ -1,5 +1,7 @@
 package io.brazier.server.interaction;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -35,8 +37,12 @@ final class JsonPatch {
     JsonNode patch;
     try {
       patch = mapper.readTree(body);
+    } catch (JsonProcessingException e) {
+      JsonLocation at = e.getLocation();
+      throw FhirException.badRequest("The JSON Patch is not JSON: " + e.getOriginalMessage()
+          + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")") + ".");
     } catch (IOException e) {
-      throw FhirException.badRequest("The JSON Patch is not JSON: " + e.getMessage());
+      throw new UncheckedIOException(e);
     }
     try {
       com.flipkart.zjsonpatch.JsonPatch.validate(patch);
@@ -51,7 +57,8 @@ final class JsonPatch {
     try {
       patched = com.flipkart.zjsonpatch.JsonPatch.apply(patch, mapper.readTree(json), flags);
     } catch (JsonPatchApplicationException e) {
-      String where = e.getOperation() == null ? "" : " (" + e.getOperation().rfcName() + " " + e.getPath() + ")";
+      String where = e.getOperation() == null || e.getPath() == null || e.getPath().isRoot() ? ""
+          : " (" + e.getOperation().rfcName() + " at " + e.getPath() + ")";
       throw FhirException.unprocessable("The JSON Patch does not apply: " + e.getMessage() + where + ".");
     } catch (IllegalStateException | IllegalArgumentException e) {
       // zjsonpatch's word for a pointer that steps through the wrong kind of node, e.g. a member name into an array.

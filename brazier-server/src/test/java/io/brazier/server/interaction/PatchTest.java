@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ca.uhn.fhir.rest.api.MethodOutcome;
 import ca.uhn.fhir.rest.api.PreferReturnEnum;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ca.uhn.fhir.rest.gclient.IPatchWithBody;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
@@ -88,7 +89,8 @@ class PatchTest {
 
     Patient read = read(id);
     assertThat(read.getName()).hasSize(2);
-    assertThat(read.getName().get(0).getGiven()).extracting(StringType::getValue).containsExactly("James", "Jim", "Peter");
+    assertThat(read.getName().get(0).getGiven()).extracting(StringType::getValue)
+        .containsExactly("James", "Jim", "Peter");
     assertThat(read.getName().get(1).getUse()).isEqualTo(HumanName.NameUse.NICKNAME);
     assertThat(read.hasGender()).isFalse();
     assertThat(read.getActive()).isTrue();
@@ -138,56 +140,37 @@ class PatchTest {
   }
 
   @Test
-  void aJsonPatchPathThatDoesNotExistIsUnprocessable() {
+  void aJsonPatchWithAMissingPathOrThatLeavesAnInvalidResourceIsUnprocessable() {
     IIdType id = create(patient("Chalmers"));
 
-    for (String patch : List.of("[{\"op\":\"remove\",\"path\":\"/birthDate\"}]",
+    assertEveryPatchFails(id, UnprocessableEntityException.class, List.of(
+        "[{\"op\":\"remove\",\"path\":\"/birthDate\"}]",
         "[{\"op\":\"replace\",\"path\":\"/name/5/family\",\"value\":\"X\"}]",
-        "[{\"op\":\"remove\",\"path\":\"/name/family\"}]")) {
-      assertThatThrownBy(() -> client.patch().withBody(patch).withId(id.toVersionless()).execute())
-          .as(patch).isInstanceOf(UnprocessableEntityException.class);
-    }
-    assertThat(read(id).getMeta().getVersionId()).isEqualTo("1");
+        "[{\"op\":\"remove\",\"path\":\"/name/family\"}]",
+        "[{\"op\":\"add\",\"path\":\"/birthDate\",\"value\":\"yesterday\"}]",
+        "[{\"op\":\"add\",\"path\":\"/favouriteColour\",\"value\":\"blue\"}]",
+        "[{\"op\":\"add\",\"path\":\"/gender\",\"value\":\"robot\"}]"));
   }
 
   @Test
   void aMalformedJsonPatchIsABadRequest() {
     IIdType id = create(patient("Chalmers"));
 
-    for (String patch : List.of("[{\"op\":\"replace\",\"path\":\"/name/0/family\"", "{\"op\":\"remove\"}",
+    assertEveryPatchFails(id, InvalidRequestException.class, List.of(
+        "[{\"op\":\"replace\",\"path\":\"/name/0/family\"", "{\"op\":\"remove\"}",
         "[{\"op\":\"frobnicate\",\"path\":\"/name\"}]", "[{\"op\":\"remove\",\"path\":\"name\"}]",
         "[{\"op\":\"add\",\"path\":\"/active\"}]", "[{\"op\":\"move\",\"path\":\"/active\"}]",
-        "[{\"op\":\"remove\",\"path\":\"/active\"}] trailing")) {
-      assertThatThrownBy(() -> client.patch().withBody(patch).withId(id.toVersionless()).execute())
-          .as(patch).isInstanceOfSatisfying(InvalidRequestException.class,
-              e -> assertThat(e.getOperationOutcome()).isNotNull());
-    }
-    assertThat(read(id).getMeta().getVersionId()).isEqualTo("1");
-  }
-
-  @Test
-  void aPatchThatLeavesAnInvalidResourceIsUnprocessable() {
-    IIdType id = create(patient("Chalmers"));
-
-    for (String patch : List.of("[{\"op\":\"add\",\"path\":\"/birthDate\",\"value\":\"yesterday\"}]",
-        "[{\"op\":\"add\",\"path\":\"/favouriteColour\",\"value\":\"blue\"}]",
-        "[{\"op\":\"add\",\"path\":\"/gender\",\"value\":\"robot\"}]")) {
-      assertThatThrownBy(() -> client.patch().withBody(patch).withId(id.toVersionless()).execute())
-          .as(patch).isInstanceOf(UnprocessableEntityException.class);
-    }
-    assertThat(read(id).getMeta().getVersionId()).isEqualTo("1");
+        "[{\"op\":\"remove\",\"path\":\"/active\"}] trailing"));
   }
 
   @Test
   void aPatchMayNotChangeTheIdOrTheResourceType() {
     IIdType id = create(patient("Chalmers"));
 
-    for (String patch : List.of("[{\"op\":\"replace\",\"path\":\"/id\",\"value\":\"another\"}]",
-        "[{\"op\":\"remove\",\"path\":\"/id\"}]", "[{\"op\":\"replace\",\"path\":\"/resourceType\",\"value\":\"Person\"}]")) {
-      assertThatThrownBy(() -> client.patch().withBody(patch).withId(id.toVersionless()).execute())
-          .as(patch).isInstanceOf(UnprocessableEntityException.class);
-    }
-    assertThat(read(id).getMeta().getVersionId()).isEqualTo("1");
+    assertEveryPatchFails(id, UnprocessableEntityException.class, List.of(
+        "[{\"op\":\"replace\",\"path\":\"/id\",\"value\":\"another\"}]",
+        "[{\"op\":\"remove\",\"path\":\"/id\"}]",
+        "[{\"op\":\"replace\",\"path\":\"/resourceType\",\"value\":\"Person\"}]"));
     assertThatThrownBy(() -> client.read().resource(Patient.class).withId("another").execute())
         .isInstanceOf(ResourceNotFoundException.class);
   }
@@ -229,7 +212,8 @@ class PatchTest {
     client.patch().withFhirPatch(patch).withId(id.toVersionless()).execute();
 
     Patient read = read(id);
-    assertThat(read.getNameFirstRep().getGiven()).extracting(StringType::getValue).containsExactly("Jim", "James", "Peter");
+    assertThat(read.getNameFirstRep().getGiven()).extracting(StringType::getValue)
+        .containsExactly("Jim", "James", "Peter");
     assertThat(read.getIdentifierFirstRep().getValue()).isEqualTo("first");
   }
 
@@ -295,11 +279,7 @@ class PatchTest {
     textIndex.getParameterFirstRep().addPart().setName("index").setValue(new StringType("0"));
     patches.add(textIndex);
 
-    for (Parameters patch : patches) {
-      assertThatThrownBy(() -> client.patch().withFhirPatch(patch).withId(id.toVersionless()).execute())
-          .isInstanceOf(InvalidRequestException.class);
-    }
-    assertThat(read(id).getMeta().getVersionId()).isEqualTo("1");
+    assertEveryPatchFails(id, InvalidRequestException.class, patches);
   }
 
   @Test
@@ -315,6 +295,11 @@ class PatchTest {
     patches.add(operationOnly("replace", "Patient.birthDate", new StringType("not a date")));
     patches.add(operationOnly("replace", "Patient.active", new StringType("yes")));
     patches.add(operationOnly("delete", "Patient.name", null));
+    patches.add(operationOnly("replace", "Patient.managingOrganization.resolve().name", new StringType("x")));
+    patches.add(operationOnly("replace", "Patient.name[0].family | Patient.birthDate", new StringType("x")));
+    Parameters moveOperator = operationOnly("move", "Patient.name | Patient.address", null);
+    part(part(moveOperator.getParameterFirstRep(), "source", new IntegerType(0)), "destination", new IntegerType(1));
+    patches.add(moveOperator);
     Parameters twice = operationOnly("add", "Patient", new DateType("2000-01-01"));
     twice.getParameterFirstRep().addPart().setName("name").setValue(new StringType("birthDate"));
     patches.add(twice);
@@ -328,14 +313,8 @@ class PatchTest {
     lastFails.addParameter(operationOnly("replace", "Patient.gender", new StringType("x")).getParameterFirstRep());
     patches.add(lastFails);
 
-    for (Parameters patch : patches) {
-      assertThatThrownBy(() -> client.patch().withFhirPatch(patch).withId(id.toVersionless()).execute())
-          .isInstanceOfSatisfying(UnprocessableEntityException.class,
-              e -> assertThat(e.getOperationOutcome()).isNotNull());
-    }
-    Patient read = read(id);
-    assertThat(read.getMeta().getVersionId()).isEqualTo("1");
-    assertThat(read.getNameFirstRep().getFamily()).isEqualTo("Chalmers");
+    assertEveryPatchFails(id, UnprocessableEntityException.class, patches);
+    assertThat(read(id).getNameFirstRep().getFamily()).isEqualTo("Chalmers");
   }
 
   @Test
@@ -461,8 +440,8 @@ class PatchTest {
     Patient patient = patient("Chalmers");
     patient.addIdentifier().setSystem("urn:t").setValue("first");
     IIdType id = create(patient);
-    int threads = 6;
-    int each = 4;
+    int threads = 4;
+    int each = 5;
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     List<Future<?>> done = new ArrayList<>();
 
@@ -483,6 +462,23 @@ class PatchTest {
     Patient read = read(id);
     assertThat(read.getIdentifier()).hasSize(1 + threads * each);
     assertThat(read.getMeta().getVersionId()).isEqualTo(Integer.toString(1 + threads * each));
+  }
+
+  /** Each patch, a JSON Patch string or a FHIRPath Patch, fails with an OperationOutcome and writes nothing. */
+  private void assertEveryPatchFails(IIdType id, Class<? extends BaseServerResponseException> failure,
+      List<?> patches) {
+    for (Object patch : patches) {
+      IPatchWithBody request = patch instanceof Parameters parameters ? client.patch().withFhirPatch(parameters)
+          : client.patch().withBody((String) patch);
+      assertThatThrownBy(() -> request.withId(id.toVersionless()).execute())
+          .as(patch instanceof Parameters parameters ? fhirJson(parameters) : patch.toString())
+          .isInstanceOfSatisfying(failure, e -> assertThat(e.getOperationOutcome()).isNotNull());
+    }
+    assertThat(read(id).getMeta().getVersionId()).as("versions after rejected patches").isEqualTo("1");
+  }
+
+  private String fhirJson(Parameters parameters) {
+    return client.getFhirContext().newJsonParser().encodeResourceToString(parameters);
   }
 
   private IIdType create(Patient patient) {

@@ -20,7 +20,7 @@ import org.hl7.fhir.r4.model.Resource;
  * is found by walking the resource to it, which also keeps every change inside this resource, as the spec demands.
  * Lists change by rewriting the property in its new order, since the model offers no insert at an index.
  */
-final class Elements {
+final class FhirPathOperations {
   /** Where an element sits: its parent and the property of the parent that holds it. */
   private record Slot(Base parent, Property property) {
     String name() {
@@ -45,7 +45,7 @@ final class Elements {
   private final FHIRPathEngine engine;
   private final Resource resource;
 
-  Elements(FhirContext context, FHIRPathEngine engine, Resource resource) {
+  FhirPathOperations(FhirContext context, FHIRPathEngine engine, Resource resource) {
     this.context = context;
     this.engine = engine;
     this.resource = resource;
