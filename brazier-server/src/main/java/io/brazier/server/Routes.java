@@ -9,6 +9,7 @@ import io.brazier.server.interaction.Conditions;
 import io.brazier.server.interaction.Create;
 import io.brazier.server.interaction.Delete;
 import io.brazier.server.interaction.Interaction;
+import io.brazier.server.interaction.Patch;
 import io.brazier.server.interaction.Read;
 import io.brazier.server.interaction.Update;
 import io.brazier.server.interaction.VRead;
@@ -28,6 +29,7 @@ public final class Routes {
   private final Interaction create;
   private final Interaction update;
   private final Interaction delete;
+  private final Interaction patch;
 
   public Routes(Fhir fhir, Store store, ServerConfig config) {
     this.fhir = fhir;
@@ -39,6 +41,7 @@ public final class Routes {
     this.create = new Create(store, bodies, writes, conditions);
     this.update = new Update(store, bodies, writes, conditions);
     this.delete = new Delete(store, writes, conditions, config.conditionalDeleteMax());
+    this.patch = new Patch(fhir, store, writes, conditions);
   }
 
   /** Runs a request in process: the HTTP server, and any module of this process, come through here. */
@@ -80,6 +83,7 @@ public final class Routes {
       case "POST" -> create;
       case "PUT" -> update;
       case "DELETE" -> delete;
+      case "PATCH" -> patch;
       default -> throw notAllowed(request);
     };
   }
@@ -99,6 +103,7 @@ public final class Routes {
         case "GET", "HEAD" -> read;
         case "PUT" -> update;
         case "DELETE" -> delete;
+        case "PATCH" -> patch;
         default -> throw notAllowed(request);
       };
     }
