@@ -14,7 +14,10 @@ bench_cp="$root/brazier-bench/target/classes:$(cd "$root/brazier-bench" && mvn -
 
 "$root/brazier" serve --port $port --data-dir "$dir" > "$dir/server.log" 2>&1 &
 server=$!
-until curl -sf "http://127.0.0.1:$port/healthz" > /dev/null; do sleep 0.5; done
+until curl -sf "http://127.0.0.1:$port/healthz" > /dev/null; do
+  kill -0 $server 2>/dev/null || { echo "the server did not start (is port $port taken?):" >&2; tail -5 "$dir/server.log" >&2; exit 1; }
+  sleep 0.5
+done
 
 load() { java -Xmx1g -cp "$bench_cp" io.brazier.bench.CrudLoad --url "http://127.0.0.1:$port/fhir" --data "$data" "$@"; }
 rss() { echo "server RSS: $(( $(ps -o rss= -p $server) / 1024 )) MiB, PostgreSQL RSS: $(( $(ps -C postgres -o rss= | awk '{s+=$1} END {print s}') / 1024 )) MiB"; }
