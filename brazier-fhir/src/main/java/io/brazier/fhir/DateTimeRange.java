@@ -20,8 +20,8 @@ public record DateTimeRange(Instant start, Instant end) {
   public static final DateTimeRange ALWAYS = new DateTimeRange(null, null);
 
   // The R4 dateTime syntax, with the seconds optional as search allows.
-  private static final Pattern DATE_TIME = Pattern.compile(
-      "(\\d{4})(?:-(\\d{2})(?:-(\\d{2})(?:T(\\d{2}):(\\d{2})(?::(\\d{2})(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:\\d{2}))?)?)?");
+  private static final Pattern DATE_TIME = Pattern.compile("(\\d{4})(?:-(\\d{2})(?:-(\\d{2})"
+      + "(?:T(\\d{2}):(\\d{2})(?::(\\d{2})(\\.\\d{1,9})?)?(Z|[+-](?:(?:0\\d|1[0-3]):[0-5]\\d|14:00)))?)?)?");
 
   /** The span a date, dateTime or instant stands for. */
   public static DateTimeRange parse(String text) {
