@@ -79,7 +79,7 @@ public final class FhirRequest {
   public int count(int defaultCount) {
     String value = param("_count");
     if (value == null) {
-      return defaultCount;
+      return Math.min(defaultCount, MAX_COUNT);
     }
     try {
       int count = Integer.parseInt(value.trim());
