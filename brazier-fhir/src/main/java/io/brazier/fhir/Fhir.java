@@ -136,7 +136,7 @@ public final class Fhir {
   }
 
   /** HAPI prefixes its messages with an internal code such as {@code HAPI-1821: }; clients need only the sentence. */
-  static String clean(String message) {
+  public static String clean(String message) {
     return message == null ? "" : message.replaceAll("HAPI-\\d+: ", "");
   }
 }

@@ -8,11 +8,17 @@ import io.brazier.server.interaction.Bodies;
 import io.brazier.server.interaction.Conditions;
 import io.brazier.server.interaction.Create;
 import io.brazier.server.interaction.Delete;
+import io.brazier.server.interaction.History;
+import io.brazier.server.interaction.HistoryInstance;
+import io.brazier.server.interaction.HistorySystem;
+import io.brazier.server.interaction.HistoryType;
 import io.brazier.server.interaction.Interaction;
+import io.brazier.server.interaction.Patch;
 import io.brazier.server.interaction.Read;
 import io.brazier.server.interaction.Update;
 import io.brazier.server.interaction.VRead;
 import io.brazier.server.interaction.Writes;
+import io.brazier.server.operation.Changes;
 import io.brazier.store.Store;
 import java.time.Clock;
 import java.util.List;
@@ -28,6 +34,11 @@ public final class Routes {
   private final Interaction create;
   private final Interaction update;
   private final Interaction delete;
+  private final Interaction patch;
+  private final Interaction historyInstance;
+  private final Interaction historyType;
+  private final Interaction historySystem;
+  private final Interaction changes;
 
   public Routes(Fhir fhir, Store store, ServerConfig config) {
     this.fhir = fhir;
@@ -39,6 +50,12 @@ public final class Routes {
     this.create = new Create(store, bodies, writes, conditions);
     this.update = new Update(store, bodies, writes, conditions);
     this.delete = new Delete(store, writes, conditions, config.conditionalDeleteMax());
+    this.patch = new Patch(fhir, store, bodies, writes, conditions);
+    History history = new History(store, config.historyPageSize());
+    this.historyInstance = new HistoryInstance(store, history);
+    this.historyType = new HistoryType(history);
+    this.historySystem = new HistorySystem(history);
+    this.changes = new Changes(store, config.historyPageSize());
   }
 
   /** Runs a request in process: the HTTP server, and any module of this process, come through here. */
@@ -71,6 +88,14 @@ public final class Routes {
 
   /** [base], [base]/metadata, [base]/_history, [base]/$operation. */
   private Interaction system(FhirRequest request) {
+    List<String> path = request.segments();
+    if (path.size() == 1 && isRead(request)) {
+      switch (path.get(0)) {
+        case "_history" -> { return historySystem; }
+        case "$changes" -> { return changes; }
+        default -> { }
+      }
+    }
     throw notAllowed(request);
   }
 
@@ -80,12 +105,16 @@ public final class Routes {
       case "POST" -> create;
       case "PUT" -> update;
       case "DELETE" -> delete;
+      case "PATCH" -> patch;
       default -> throw notAllowed(request);
     };
   }
 
   /** [base]/[type]/_history, [base]/[type]/_search, [base]/[type]/$operation. */
   private Interaction typeLevel(FhirRequest request, String name) {
+    if (name.equals("_history") && request.segments().size() == 2 && isRead(request)) {
+      return historyType;
+    }
     throw notAllowed(request);
   }
 
@@ -99,13 +128,21 @@ public final class Routes {
         case "GET", "HEAD" -> read;
         case "PUT" -> update;
         case "DELETE" -> delete;
+        case "PATCH" -> patch;
         default -> throw notAllowed(request);
       };
+    }
+    if (path.size() == 3 && path.get(2).equals("_history") && get) {
+      return historyInstance;
     }
     if (path.size() == 4 && path.get(2).equals("_history") && get) {
       return vread;
     }
     throw notAllowed(request);
+  }
+
+  private static boolean isRead(FhirRequest request) {
+    return request.method().equals("GET") || request.method().equals("HEAD");
   }
 
   private static FhirException notAllowed(FhirRequest request) {

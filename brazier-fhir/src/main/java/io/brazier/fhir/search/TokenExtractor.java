@@ -1,7 +1,6 @@
 package io.brazier.fhir.search;
 
 import ca.uhn.fhir.context.RuntimeSearchParam;
-import ca.uhn.fhir.context.support.DefaultProfileValidationSupport;
 import ca.uhn.fhir.rest.api.RestSearchParameterTypeEnum;
 import io.brazier.fhir.Fhir;
 import java.util.ArrayList;
@@ -33,8 +32,8 @@ public final class TokenExtractor {
 
   public TokenExtractor(Fhir fhir) {
     this.fhir = fhir;
-    HapiWorkerContext worker =
-        new HapiWorkerContext(fhir.context(), new DefaultProfileValidationSupport(fhir.context()));
+    // The context's own validation support, shared with every other FHIRPath user: the R4 definitions load once.
+    HapiWorkerContext worker = new HapiWorkerContext(fhir.context(), fhir.context().getValidationSupport());
     this.engines = ThreadLocal.withInitial(() -> new FHIRPathEngine(worker));
   }
 
