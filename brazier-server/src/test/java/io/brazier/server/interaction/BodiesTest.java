@@ -44,12 +44,7 @@ class BodiesTest {
 
   @Test
   void lenientModeSkipsTheRequiredBindings() {
-    String condition = """
-        {"resourceType":"Condition","subject":{"reference":"Patient/x"},
-         "clinicalStatus":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/condition-clinical",
-                                      "code":"robot"}]}}""";
-
-    Http.Response response = lenient.http().post("/fhir/Condition", condition);
+    Http.Response response = lenient.http().post("/fhir/Condition", CreateTest.condition("robot"));
 
     assertThat(response.status()).isEqualTo(201);
     assertThat(response.resource(Condition.class).getClinicalStatus().getCodingFirstRep().getCode()).isEqualTo("robot");

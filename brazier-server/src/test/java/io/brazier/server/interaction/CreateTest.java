@@ -167,24 +167,14 @@ class CreateTest {
 
   @Test
   void aCodingOutsideARequiredBindingIsRefused() {
-    String condition = """
-        {"resourceType":"Condition","subject":{"reference":"Patient/x"},
-         "clinicalStatus":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/condition-clinical",
-                                      "code":"robot"}]}}""";
-
-    OperationOutcome outcome = http.refused(400, "POST", "/fhir/Condition", condition);
+    OperationOutcome outcome = http.refused(400, "POST", "/fhir/Condition", condition("robot"));
 
     assertThat(outcome.getIssueFirstRep().getExpression().get(0).getValue()).isEqualTo("Condition.clinicalStatus");
   }
 
   @Test
   void aCodingInsideARequiredBindingIsAccepted() {
-    String condition = """
-        {"resourceType":"Condition","subject":{"reference":"Patient/x"},
-         "clinicalStatus":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/condition-clinical",
-                                      "code":"active"}]}}""";
-
-    assertThat(http.post("/fhir/Condition", condition).status()).isEqualTo(201);
+    assertThat(http.post("/fhir/Condition", condition("active")).status()).isEqualTo(201);
   }
 
   @Test
@@ -263,5 +253,13 @@ class CreateTest {
     patient.addName().setFamily(family);
     patient.addIdentifier().setSystem(SYSTEM).setValue(identifier);
     return patient;
+  }
+
+  /** A Condition whose clinicalStatus, bound to a required ValueSet, has this code of the right system. */
+  static String condition(String clinicalStatus) {
+    return """
+        {"resourceType":"Condition","subject":{"reference":"Patient/x"},
+         "clinicalStatus":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/condition-clinical",
+                                      "code":"%s"}]}}""".formatted(clinicalStatus);
   }
 }
