@@ -5,17 +5,21 @@ import io.brazier.fhir.FhirException;
 import io.brazier.server.http.FhirRequest;
 import io.brazier.server.http.FhirResponse;
 import io.brazier.server.interaction.Bodies;
+import io.brazier.server.interaction.Capabilities;
 import io.brazier.server.interaction.Conditions;
 import io.brazier.server.interaction.Create;
 import io.brazier.server.interaction.Delete;
 import io.brazier.server.interaction.Interaction;
 import io.brazier.server.interaction.Read;
+import io.brazier.server.interaction.Supported;
 import io.brazier.server.interaction.Update;
 import io.brazier.server.interaction.VRead;
 import io.brazier.server.interaction.Writes;
+import io.brazier.server.operation.Validate;
 import io.brazier.store.Store;
 import java.time.Clock;
 import java.util.List;
+import org.hl7.fhir.r4.model.CapabilityStatement.TypeRestfulInteraction;
 
 /**
  * The whole route table: which interaction answers a method on a path below the FHIR base. Read it top to bottom;
@@ -28,17 +32,29 @@ public final class Routes {
   private final Interaction create;
   private final Interaction update;
   private final Interaction delete;
+  private final Validate validate;
+  private final Interaction capabilities;
 
   public Routes(Fhir fhir, Store store, ServerConfig config) {
     this.fhir = fhir;
     Writes writes = new Writes(fhir, Clock.systemUTC());
     Bodies bodies = new Bodies(fhir);
     Conditions conditions = new Conditions(store);
-    this.read = new Read(store);
-    this.vread = new VRead(store);
-    this.create = new Create(store, bodies, writes, conditions);
-    this.update = new Update(store, bodies, writes, conditions);
-    this.delete = new Delete(store, writes, conditions, config.conditionalDeleteMax());
+    // Declare each interaction as you build it: metadata lists exactly what is declared here.
+    Supported supported = new Supported();
+    this.read = supported.type(TypeRestfulInteraction.READ, new Read(store));
+    this.vread = supported.type(TypeRestfulInteraction.VREAD, new VRead(store));
+    this.create = supported.type(TypeRestfulInteraction.CREATE, new Create(store, bodies, writes, conditions));
+    this.update = supported.type(TypeRestfulInteraction.UPDATE, new Update(store, bodies, writes, conditions));
+    this.delete = supported.type(TypeRestfulInteraction.DELETE,
+        new Delete(store, writes, conditions, config.conditionalDeleteMax()));
+    this.validate = supported.typeOperation(Validate.OPERATION, new Validate(fhir, store));
+    this.capabilities = new Capabilities(fhir, supported, config.baseUrl()); // last: it describes all of the above
+  }
+
+  /** Loads in the background what the first requests would otherwise wait for; call it once the server listens. */
+  public void warmUp() {
+    validate.warmUp();
   }
 
   /** Runs a request in process: the HTTP server, and any module of this process, come through here. */
@@ -71,6 +87,10 @@ public final class Routes {
 
   /** [base], [base]/metadata, [base]/_history, [base]/$operation. */
   private Interaction system(FhirRequest request) {
+    List<String> path = request.segments();
+    if (path.size() == 1 && path.get(0).equals("metadata") && isRead(request)) {
+      return capabilities;
+    }
     throw notAllowed(request);
   }
 
@@ -86,6 +106,9 @@ public final class Routes {
 
   /** [base]/[type]/_history, [base]/[type]/_search, [base]/[type]/$operation. */
   private Interaction typeLevel(FhirRequest request, String name) {
+    if (request.segments().size() == 2 && name.equals("$validate") && request.method().equals("POST")) {
+      return validate;
+    }
     throw notAllowed(request);
   }
 
@@ -105,7 +128,14 @@ public final class Routes {
     if (path.size() == 4 && path.get(2).equals("_history") && get) {
       return vread;
     }
+    if (path.size() == 3 && path.get(2).equals("$validate") && (get || method.equals("POST"))) {
+      return validate;
+    }
     throw notAllowed(request);
+  }
+
+  private static boolean isRead(FhirRequest request) {
+    return request.method().equals("GET") || request.method().equals("HEAD");
   }
 
   private static FhirException notAllowed(FhirRequest request) {
