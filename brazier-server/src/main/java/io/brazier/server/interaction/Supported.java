@@ -1,6 +1,7 @@
 package io.brazier.server.interaction;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
@@ -24,25 +25,26 @@ public final class Supported {
 
   /** An interaction on every resource type (and its instances), such as read or history-type. */
   public <T extends Interaction> T type(TypeRestfulInteraction code, T interaction) {
-    typeInteractions.add(code);
-    return interaction;
+    return declare(typeInteractions, code, interaction);
   }
 
   /** An interaction on the whole server, such as transaction or history-system. */
   public <T extends Interaction> T system(SystemRestfulInteraction code, T interaction) {
-    systemInteractions.add(code);
-    return interaction;
+    return declare(systemInteractions, code, interaction);
   }
 
   /** An operation on every resource type or its instances, such as $validate. */
   public <T extends Interaction> T typeOperation(Operation operation, T interaction) {
-    typeOperations.add(operation);
-    return interaction;
+    return declare(typeOperations, operation, interaction);
   }
 
   /** An operation on the whole server, such as $changes. */
   public <T extends Interaction> T systemOperation(Operation operation, T interaction) {
-    systemOperations.add(operation);
+    return declare(systemOperations, operation, interaction);
+  }
+
+  private static <E, T extends Interaction> T declare(Collection<E> declared, E what, T interaction) {
+    declared.add(what);
     return interaction;
   }
 
