@@ -4,6 +4,7 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.context.RuntimeResourceDefinition;
 import ca.uhn.fhir.parser.DataFormatException;
 import ca.uhn.fhir.parser.IParser;
+import ca.uhn.fhir.parser.IParserErrorHandler;
 import ca.uhn.fhir.parser.LenientErrorHandler;
 import ca.uhn.fhir.parser.StrictErrorHandler;
 import java.io.InputStream;
@@ -66,8 +67,16 @@ public final class Fhir {
 
   /** Parses a resource with the base R4 rules: unknown elements and invalid values are 400s unless lenient. */
   public Resource parse(Format format, InputStream body) {
+    return parse(format, body, lenient ? new LenientErrorHandler(false) : new StrictErrorHandler());
+  }
+
+  /**
+   * Parses a resource, telling {@code handler} of unknown elements and invalid values; only a body that is not a
+   * resource at all is a 400 here.
+   */
+  public Resource parse(Format format, InputStream body, IParserErrorHandler handler) {
     IParser parser = format == Format.XML ? xmlParser() : jsonParser();
-    parser.setParserErrorHandler(lenient ? new LenientErrorHandler(false) : new StrictErrorHandler());
+    parser.setParserErrorHandler(handler);
     try (Reader reader = new InputStreamReader(body, StandardCharsets.UTF_8)) {
       return (Resource) parser.parseResource(reader);
     } catch (DataFormatException | ClassCastException e) {
