@@ -4,6 +4,7 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.context.RuntimeResourceDefinition;
 import ca.uhn.fhir.parser.DataFormatException;
 import ca.uhn.fhir.parser.IParser;
+import ca.uhn.fhir.parser.IParserErrorHandler;
 import ca.uhn.fhir.parser.LenientErrorHandler;
 import ca.uhn.fhir.parser.StrictErrorHandler;
 import java.io.ByteArrayInputStream;
@@ -73,28 +74,32 @@ public final class Fhir {
 
   /** Parses a resource with the base R4 rules: unknown elements and invalid values are 400s unless lenient. */
   public Resource parse(Format format, InputStream body) {
-    try (body) {
-      return parse(format, body.readAllBytes());
-    } catch (IOException e) {
-      throw FhirException.badRequest("The body could not be read: " + e.getMessage());
-    }
+    return parse(format, bytes(body));
   }
 
   /** Parses a resource with the base R4 rules: unknown elements and invalid values are 400s unless lenient. */
   public Resource parse(Format format, byte[] body) {
-    Numbers.check(body, format);
-    IParser parser = format == Format.XML ? xmlParser() : jsonParser();
     // The lenient handler still throws on invalid values unless told otherwise; they are dropped below instead.
-    parser.setParserErrorHandler(lenient
-        ? new LenientErrorHandler(false).setErrorOnInvalidValue(false) : new StrictErrorHandler());
-    Resource resource = read(parser, body);
+    Resource resource = parse(format, body,
+        lenient ? new LenientErrorHandler(false).setErrorOnInvalidValue(false) : new StrictErrorHandler());
     if (lenient) {
       dropInvalidValues(resource);
     }
     return resource;
   }
 
-  private static Resource read(IParser parser, byte[] body) {
+  /**
+   * Parses a resource, telling {@code handler} of unknown elements and invalid values; only a body that is not a
+   * resource at all, or has numbers too costly to read ({@link Numbers}), is a 400 here.
+   */
+  public Resource parse(Format format, InputStream body, IParserErrorHandler handler) {
+    return parse(format, bytes(body), handler);
+  }
+
+  private Resource parse(Format format, byte[] body, IParserErrorHandler handler) {
+    Numbers.check(body, format);
+    IParser parser = format == Format.XML ? xmlParser() : jsonParser();
+    parser.setParserErrorHandler(handler);
     // Some Windows tools start UTF-8 with a byte order mark, which HAPI's JSON parser takes for content.
     int start = body.length >= 3 && body[0] == (byte) 0xEF && body[1] == (byte) 0xBB && body[2] == (byte) 0xBF ? 3 : 0;
     try (Reader reader = new InputStreamReader(new ByteArrayInputStream(body, start, body.length - start),
@@ -102,6 +107,14 @@ public final class Fhir {
       return (Resource) parser.parseResource(reader);
     } catch (DataFormatException | ClassCastException e) {
       throw FhirException.invalid("The body is not a valid FHIR resource: " + clean(e.getMessage()));
+    } catch (IOException e) {
+      throw FhirException.badRequest("The body could not be read: " + e.getMessage());
+    }
+  }
+
+  private static byte[] bytes(InputStream body) {
+    try (body) {
+      return body.readAllBytes();
     } catch (IOException e) {
       throw FhirException.badRequest("The body could not be read: " + e.getMessage());
     }

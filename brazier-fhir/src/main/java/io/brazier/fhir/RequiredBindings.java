@@ -32,7 +32,7 @@ import org.hl7.fhir.r4.model.StructureDefinition;
 public final class RequiredBindings {
   private final Fhir fhir;
   private final ValueSetCodes valueSets;
-  private final CompletableFuture<Map<String, List<Binding>>> byType;
+  private volatile CompletableFuture<Map<String, List<Binding>>> byType;
 
   /** A bound element: the children to walk from the resource to it, and the codes it admits. */
   private record Binding(String path, List<BaseRuntimeChildDefinition> steps, String valueSet,
@@ -41,8 +41,11 @@ public final class RequiredBindings {
   public RequiredBindings(Fhir fhir) {
     this.fhir = fhir;
     this.valueSets = new ValueSetCodes(fhir.context().getValidationSupport());
-    // Reading the R4 definitions takes seconds: it starts now, off the startup path, and the first write waits.
-    this.byType = CompletableFuture.supplyAsync(this::compileAll);
+  }
+
+  /** Starts finding the bindings in the background: reading the R4 definitions takes seconds. */
+  public void warmUp() {
+    compiled();
   }
 
   /** Throws a 400 that lists every coded value outside its required ValueSet. */
@@ -64,7 +67,21 @@ public final class RequiredBindings {
   }
 
   private List<Binding> bindings(String type) {
-    return byType.join().getOrDefault(type, List.of());
+    return compiled().join().getOrDefault(type, List.of());
+  }
+
+  /** The bindings of every type, found once; a check before {@link #warmUp()} has finished waits for them. */
+  private CompletableFuture<Map<String, List<Binding>>> compiled() {
+    CompletableFuture<Map<String, List<Binding>>> compiled = byType;
+    if (compiled == null) {
+      synchronized (this) {
+        if (byType == null) {
+          byType = CompletableFuture.supplyAsync(this::compileAll);
+        }
+        compiled = byType;
+      }
+    }
+    return compiled;
   }
 
   private Map<String, List<Binding>> compileAll() {

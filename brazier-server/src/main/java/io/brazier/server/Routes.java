@@ -5,6 +5,7 @@ import io.brazier.fhir.FhirException;
 import io.brazier.server.http.FhirRequest;
 import io.brazier.server.http.FhirResponse;
 import io.brazier.server.interaction.Bodies;
+import io.brazier.server.interaction.Capabilities;
 import io.brazier.server.interaction.Conditions;
 import io.brazier.server.interaction.Create;
 import io.brazier.server.interaction.Delete;
@@ -15,13 +16,17 @@ import io.brazier.server.interaction.HistoryType;
 import io.brazier.server.interaction.Interaction;
 import io.brazier.server.interaction.Patch;
 import io.brazier.server.interaction.Read;
+import io.brazier.server.interaction.Supported;
 import io.brazier.server.interaction.Update;
 import io.brazier.server.interaction.VRead;
 import io.brazier.server.interaction.Writes;
 import io.brazier.server.operation.Changes;
+import io.brazier.server.operation.Validate;
 import io.brazier.store.Store;
 import java.time.Clock;
 import java.util.List;
+import org.hl7.fhir.r4.model.CapabilityStatement.SystemRestfulInteraction;
+import org.hl7.fhir.r4.model.CapabilityStatement.TypeRestfulInteraction;
 
 /**
  * The whole route table: which interaction answers a method on a path below the FHIR base. Read it top to bottom;
@@ -29,6 +34,7 @@ import java.util.List;
  */
 public final class Routes {
   private final Fhir fhir;
+  private final Bodies bodies;
   private final Interaction read;
   private final Interaction vread;
   private final Interaction create;
@@ -39,23 +45,36 @@ public final class Routes {
   private final Interaction historyType;
   private final Interaction historySystem;
   private final Interaction changes;
+  private final Validate validate;
+  private final Interaction capabilities;
 
   public Routes(Fhir fhir, Store store, ServerConfig config) {
     this.fhir = fhir;
     Writes writes = new Writes(fhir, Clock.systemUTC());
-    Bodies bodies = new Bodies(fhir);
+    this.bodies = new Bodies(fhir);
     Conditions conditions = new Conditions(store);
-    this.read = new Read(store);
-    this.vread = new VRead(store);
-    this.create = new Create(store, bodies, writes, conditions);
-    this.update = new Update(store, bodies, writes, conditions);
-    this.delete = new Delete(store, writes, conditions, config.conditionalDeleteMax());
-    this.patch = new Patch(fhir, store, bodies, writes, conditions);
+    // Declare each interaction as you build it: metadata lists exactly what is declared here.
+    Supported supported = new Supported();
+    this.read = supported.type(TypeRestfulInteraction.READ, new Read(store));
+    this.vread = supported.type(TypeRestfulInteraction.VREAD, new VRead(store));
+    this.create = supported.type(TypeRestfulInteraction.CREATE, new Create(store, bodies, writes, conditions));
+    this.update = supported.type(TypeRestfulInteraction.UPDATE, new Update(store, bodies, writes, conditions));
+    this.delete = supported.type(TypeRestfulInteraction.DELETE,
+        new Delete(store, writes, conditions, config.conditionalDeleteMax()));
+    this.patch = supported.type(TypeRestfulInteraction.PATCH, new Patch(fhir, store, bodies, writes, conditions));
     History history = new History(store, config.historyPageSize());
-    this.historyInstance = new HistoryInstance(store, history);
-    this.historyType = new HistoryType(history);
-    this.historySystem = new HistorySystem(history);
-    this.changes = new Changes(store, config.historyPageSize());
+    this.historyInstance = supported.type(TypeRestfulInteraction.HISTORYINSTANCE, new HistoryInstance(store, history));
+    this.historyType = supported.type(TypeRestfulInteraction.HISTORYTYPE, new HistoryType(history));
+    this.historySystem = supported.system(SystemRestfulInteraction.HISTORYSYSTEM, new HistorySystem(history));
+    this.changes = supported.systemOperation(Changes.OPERATION, new Changes(store, config.historyPageSize()));
+    this.validate = supported.typeOperation(Validate.OPERATION, new Validate(fhir, store));
+    this.capabilities = new Capabilities(fhir, supported, config.baseUrl()); // last: it describes all of the above
+  }
+
+  /** Loads in the background what the first requests would otherwise wait for; call it once the server listens. */
+  public void warmUp() {
+    bodies.warmUp();
+    validate.warmUp();
   }
 
   /** Runs a request in process: the HTTP server, and any module of this process, come through here. */
@@ -91,6 +110,7 @@ public final class Routes {
     List<String> path = request.segments();
     if (path.size() == 1 && isRead(request)) {
       switch (path.get(0)) {
+        case "metadata" -> { return capabilities; }
         case "_history" -> { return historySystem; }
         case "$changes" -> { return changes; }
         default -> { }
@@ -112,8 +132,11 @@ public final class Routes {
 
   /** [base]/[type]/_history, [base]/[type]/_search, [base]/[type]/$operation. */
   private Interaction typeLevel(FhirRequest request, String name) {
-    if (name.equals("_history") && request.segments().size() == 2 && isRead(request)) {
+    if (request.segments().size() == 2 && isRead(request) && name.equals("_history")) {
       return historyType;
+    }
+    if (request.segments().size() == 2 && name.equals("$validate") && request.method().equals("POST")) {
+      return validate;
     }
     throw notAllowed(request);
   }
@@ -137,6 +160,9 @@ public final class Routes {
     }
     if (path.size() == 4 && path.get(2).equals("_history") && get) {
       return vread;
+    }
+    if (path.size() == 3 && path.get(2).equals("$validate") && (get || method.equals("POST"))) {
+      return validate;
     }
     throw notAllowed(request);
   }

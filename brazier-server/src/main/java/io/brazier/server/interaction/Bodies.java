@@ -19,6 +19,11 @@ public final class Bodies {
     this.bindings = new RequiredBindings(fhir);
   }
 
+  /** Starts the one slow part, finding the required bindings, in the background. */
+  public void warmUp() {
+    bindings.warmUp();
+  }
+
   public Resource resource(FhirRequest request) {
     Resource resource = fhir.parse(request.bodyFormat(), request.body());
     if (!resource.fhirType().equals(request.type())) {

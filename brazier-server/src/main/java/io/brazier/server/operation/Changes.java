@@ -5,6 +5,7 @@ import io.brazier.server.http.FhirRequest;
 import io.brazier.server.http.FhirResponse;
 import io.brazier.server.interaction.History;
 import io.brazier.server.interaction.Interaction;
+import io.brazier.server.interaction.Supported;
 import io.brazier.store.Change;
 import io.brazier.store.Store;
 import java.util.List;
@@ -28,6 +29,8 @@ import org.hl7.fhir.r4.model.DecimalType;
  * Entries carry no resource: read the version named by the ETag with vread.
  */
 public final class Changes implements Interaction {
+  public static final Supported.Operation OPERATION =
+      new Supported.Operation("changes", "https://brazier.dev/fhir/OperationDefinition/changes");
   public static final String SEQUENCE = "https://brazier.dev/fhir/StructureDefinition/change-sequence";
 
   private final Store store;
