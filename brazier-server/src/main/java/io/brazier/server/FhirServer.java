@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.slf4j.Logger;
@@ -36,6 +37,7 @@ import org.slf4j.MDC;
 public final class FhirServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(FhirServer.class);
   private static final String BASE = "/fhir";
+  private static final Pattern REQUEST_ID = Pattern.compile("[\\x21-\\x7e]{1,200}");
   private static final List<HandlerType> METHODS =
       List.of(HandlerType.GET, HandlerType.HEAD, HandlerType.POST, HandlerType.PUT, HandlerType.DELETE,
           HandlerType.PATCH);
@@ -106,7 +108,8 @@ public final class FhirServer implements AutoCloseable {
 
   private void tagRequest(Context ctx) {
     String requestId = ctx.header("X-Request-Id");
-    if (requestId == null || requestId.isBlank() || requestId.length() > 200) {
+    // A client's id goes into every log line of the request: printable ASCII without spaces, or one of ours.
+    if (requestId == null || !REQUEST_ID.matcher(requestId).matches()) {
       requestId = UUID.randomUUID().toString();
     }
     ctx.attribute("requestId", requestId);

@@ -47,9 +47,11 @@ class FhirServerTest {
   void aRequestIdIsEchoedOrMade() {
     Http.Response given = http.get("/fhir/Patient/never-was", "X-Request-Id", "trace-42");
     Http.Response made = http.get("/healthz");
+    Http.Response unfit = http.get("/healthz", "X-Request-Id", "two words");
 
     assertThat(given.header("X-Request-Id")).hasValue("trace-42");
     assertThat(made.header("X-Request-Id")).hasValueSatisfying(id -> assertThat(id).hasSize(36));
+    assertThat(unfit.header("X-Request-Id")).hasValueSatisfying(id -> assertThat(id).hasSize(36));
   }
 
   @Test
