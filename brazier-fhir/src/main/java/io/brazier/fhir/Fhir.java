@@ -4,8 +4,11 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.context.RuntimeResourceDefinition;
 import ca.uhn.fhir.parser.DataFormatException;
 import ca.uhn.fhir.parser.IParser;
+import ca.uhn.fhir.parser.IParserErrorHandler;
 import ca.uhn.fhir.parser.LenientErrorHandler;
 import ca.uhn.fhir.parser.StrictErrorHandler;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
@@ -13,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
+import org.hl7.fhir.r4.model.PrimitiveType;
 import org.hl7.fhir.r4.model.Resource;
 
 /**
@@ -64,27 +68,88 @@ public final class Fhir {
     return context.newXmlParser();
   }
 
+  public boolean lenient() {
+    return lenient;
+  }
+
   /** Parses a resource with the base R4 rules: unknown elements and invalid values are 400s unless lenient. */
   public Resource parse(Format format, InputStream body) {
+    return parse(format, bytes(body));
+  }
+
+  /** Parses a resource with the base R4 rules: unknown elements and invalid values are 400s unless lenient. */
+  public Resource parse(Format format, byte[] body) {
+    // The lenient handler still throws on invalid values unless told otherwise; they are dropped below instead.
+    Resource resource = parse(format, body,
+        lenient ? new LenientErrorHandler(false).setErrorOnInvalidValue(false) : new StrictErrorHandler());
+    if (lenient) {
+      dropInvalidValues(resource);
+    }
+    return resource;
+  }
+
+  /**
+   * Parses a resource, telling {@code handler} of unknown elements and invalid values; only a body that is not a
+   * resource at all, or has numbers too costly to read ({@link Numbers}), is a 400 here.
+   */
+  public Resource parse(Format format, InputStream body, IParserErrorHandler handler) {
+    return parse(format, bytes(body), handler);
+  }
+
+  private Resource parse(Format format, byte[] body, IParserErrorHandler handler) {
+    Numbers.check(body, format);
     IParser parser = format == Format.XML ? xmlParser() : jsonParser();
-    parser.setParserErrorHandler(lenient ? new LenientErrorHandler(false) : new StrictErrorHandler());
-    try (Reader reader = new InputStreamReader(body, StandardCharsets.UTF_8)) {
+    parser.setParserErrorHandler(handler);
+    // Some Windows tools start UTF-8 with a byte order mark, which HAPI's JSON parser takes for content.
+    int start = body.length >= 3 && body[0] == (byte) 0xEF && body[1] == (byte) 0xBB && body[2] == (byte) 0xBF ? 3 : 0;
+    try (Reader reader = new InputStreamReader(new ByteArrayInputStream(body, start, body.length - start),
+        StandardCharsets.UTF_8)) {
       return (Resource) parser.parseResource(reader);
     } catch (DataFormatException | ClassCastException e) {
       throw FhirException.invalid("The body is not a valid FHIR resource: " + clean(e.getMessage()));
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw FhirException.badRequest("The body could not be read: " + e.getMessage());
+    }
+  }
+
+  private static byte[] bytes(InputStream body) {
+    try (body) {
+      return body.readAllBytes();
+    } catch (IOException e) {
+      throw FhirException.badRequest("The body could not be read: " + e.getMessage());
+    }
+  }
+
+  /**
+   * HAPI keeps the text of a value it could not parse (gender "robot", birthDate "1999-13-45") and would write it
+   * back out; lenient mode promises to drop it.
+   */
+  @SuppressWarnings({"rawtypes", "unchecked"}) // the terser takes a class, which cannot name PrimitiveType<?>
+  private void dropInvalidValues(Resource resource) {
+    for (PrimitiveType value : context.newTerser().getAllPopulatedChildElementsOfType(resource, PrimitiveType.class)) {
+      if (value.getValue() == null && value.getValueAsString() != null) {
+        value.setValue(null);
+      }
     }
   }
 
   public byte[] encode(Format format, Resource resource, boolean pretty) {
     IParser parser = format == Format.XML ? xmlParser() : jsonParser();
     parser.setPrettyPrint(pretty);
-    return parser.encodeResourceToString(resource).getBytes(StandardCharsets.UTF_8);
+    try {
+      return parser.encodeResourceToString(resource).getBytes(StandardCharsets.UTF_8);
+    } catch (Error e) {
+      // HAPI turns a writer's IOException into an Error; the one a resource can cause is JSON's nesting limit
+      // (1,000), which an XML body may exceed: that is the client's resource, not the server's fault.
+      if (e.getCause() instanceof IOException cause) {
+        throw FhirException.invalid("The resource cannot be encoded: " + cause.getMessage());
+      }
+      throw e;
+    }
   }
 
   /** HAPI prefixes its messages with an internal code such as {@code HAPI-1821: }; clients need only the sentence. */
-  static String clean(String message) {
+  public static String clean(String message) {
     return message == null ? "" : message.replaceAll("HAPI-\\d+: ", "");
   }
 }

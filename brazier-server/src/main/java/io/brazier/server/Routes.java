@@ -7,10 +7,16 @@ import io.brazier.fhir.search.FhirSearch;
 import io.brazier.server.http.FhirRequest;
 import io.brazier.server.http.FhirResponse;
 import io.brazier.server.interaction.Bodies;
+import io.brazier.server.interaction.Capabilities;
 import io.brazier.server.interaction.Conditions;
 import io.brazier.server.interaction.Create;
 import io.brazier.server.interaction.Delete;
+import io.brazier.server.interaction.History;
+import io.brazier.server.interaction.HistoryInstance;
+import io.brazier.server.interaction.HistorySystem;
+import io.brazier.server.interaction.HistoryType;
 import io.brazier.server.interaction.Interaction;
+import io.brazier.server.interaction.Patch;
 import io.brazier.server.interaction.Read;
 import io.brazier.server.interaction.ReadSearchParameter;
 import io.brazier.server.interaction.Search;
@@ -18,20 +24,25 @@ import io.brazier.server.interaction.SearchCompartment;
 import io.brazier.server.interaction.SearchSystem;
 import io.brazier.server.interaction.SearchType;
 import io.brazier.server.interaction.StoredSearchParameters;
+import io.brazier.server.interaction.Supported;
 import io.brazier.server.interaction.Update;
 import io.brazier.server.interaction.VRead;
 import io.brazier.server.interaction.Writes;
 import io.brazier.server.operation.AsyncStatus;
+import io.brazier.server.operation.Changes;
 import io.brazier.server.operation.Expand;
+import io.brazier.server.operation.Jobs;
 import io.brazier.server.operation.Lookup;
 import io.brazier.server.operation.PatientEverything;
-import io.brazier.server.operation.ValidateCode;
-import io.brazier.server.operation.Jobs;
 import io.brazier.server.operation.Reindex;
+import io.brazier.server.operation.Validate;
+import io.brazier.server.operation.ValidateCode;
 import io.brazier.server.terminology.StoredTerminology;
 import io.brazier.store.Store;
 import java.time.Clock;
 import java.util.List;
+import org.hl7.fhir.r4.model.CapabilityStatement.SystemRestfulInteraction;
+import org.hl7.fhir.r4.model.CapabilityStatement.TypeRestfulInteraction;
 
 /**
  * The whole route table: which interaction answers a method on a path below the FHIR base. Read it top to bottom;
@@ -39,48 +50,77 @@ import java.util.List;
  */
 public final class Routes {
   private final Fhir fhir;
+  private final Bodies bodies;
   private final Interaction read;
   private final Interaction vread;
   private final Interaction create;
   private final Interaction update;
   private final Interaction delete;
+  private final Interaction patch;
+  private final Interaction historyInstance;
+  private final Interaction historyType;
+  private final Interaction historySystem;
+  private final Interaction changes;
+  private final Validate validate;
   private final Interaction searchType;
   private final Interaction searchSystem;
   private final Interaction searchCompartment;
+  private final Interaction readSearchParameter;
   private final Interaction reindex;
   private final Interaction asyncStatus;
   private final Interaction expand;
   private final Interaction lookup;
   private final Interaction validateCode;
   private final Interaction everything;
-  private final Interaction readSearchParameter;
+  private final Interaction capabilities;
 
   public Routes(Fhir fhir, Store store, ServerConfig config) {
     this.fhir = fhir;
     FhirSearch search = new FhirSearch(fhir);
-    StoredTerminology terminology = new StoredTerminology(store, fhir);
     new StoredSearchParameters(store, fhir, search.parameters()).load();
+    StoredTerminology terminology = new StoredTerminology(store, fhir);
     Writes writes = new Writes(fhir, search, Clock.systemUTC());
-    Bodies bodies = new Bodies(fhir);
+    this.bodies = new Bodies(fhir);
     Conditions conditions = new Conditions(store, search.parser(), terminology);
+    // Declare each interaction as you build it: metadata lists exactly what is declared here.
+    Supported supported = new Supported();
+    this.read = supported.type(TypeRestfulInteraction.READ, new Read(store));
+    this.readSearchParameter = new ReadSearchParameter(store, read, search.parameters());
+    this.vread = supported.type(TypeRestfulInteraction.VREAD, new VRead(store));
+    this.create = supported.type(TypeRestfulInteraction.CREATE, new Create(store, bodies, writes, conditions));
+    this.update = supported.type(TypeRestfulInteraction.UPDATE, new Update(store, bodies, writes, conditions));
+    this.delete = supported.type(TypeRestfulInteraction.DELETE,
+        new Delete(store, writes, conditions, config.conditionalDeleteMax()));
+    this.patch = supported.type(TypeRestfulInteraction.PATCH, new Patch(fhir, store, bodies, writes, conditions));
+    History history = new History(store, config.historyPageSize());
+    this.historyInstance = supported.type(TypeRestfulInteraction.HISTORYINSTANCE, new HistoryInstance(store, history));
+    this.historyType = supported.type(TypeRestfulInteraction.HISTORYTYPE, new HistoryType(history));
+    this.historySystem = supported.system(SystemRestfulInteraction.HISTORYSYSTEM, new HistorySystem(history));
     Search searches = new Search(fhir, store, search, terminology, config.historyPageSize());
-    this.searchType = new SearchType(searches);
-    this.searchSystem = new SearchSystem(searches);
+    this.searchType = supported.type(TypeRestfulInteraction.SEARCHTYPE, new SearchType(searches));
+    this.searchSystem = supported.system(SystemRestfulInteraction.SEARCHSYSTEM, new SearchSystem(searches));
     Compartments compartments = new Compartments(fhir);
     this.searchCompartment = new SearchCompartment(fhir, searches, compartments);
-    this.everything = new PatientEverything(fhir, store, searches, compartments);
+    this.changes = supported.systemOperation(Changes.OPERATION, new Changes(store, config.historyPageSize()));
+    this.validate = supported.typeOperation(Validate.OPERATION, new Validate(fhir, store));
     Jobs jobs = new Jobs();
-    this.reindex = new Reindex(fhir, store, search.extractor(), jobs);
+    this.reindex = supported.systemOperation(Reindex.OPERATION,
+        supported.typeOperation(Reindex.OPERATION, new Reindex(fhir, store, search.extractor(), jobs)));
     this.asyncStatus = new AsyncStatus(jobs);
-    this.expand = new Expand(fhir, terminology);
-    this.lookup = new Lookup(fhir, terminology);
-    this.validateCode = new ValidateCode(fhir, terminology);
-    this.read = new Read(store);
-    this.readSearchParameter = new ReadSearchParameter(store, read, search.parameters());
-    this.vread = new VRead(store);
-    this.create = new Create(store, bodies, writes, conditions);
-    this.update = new Update(store, bodies, writes, conditions);
-    this.delete = new Delete(store, writes, conditions, config.conditionalDeleteMax());
+    this.expand = supported.typeOperation("ValueSet", Expand.OPERATION, new Expand(fhir, terminology));
+    this.lookup = supported.typeOperation("CodeSystem", Lookup.OPERATION, new Lookup(fhir, terminology));
+    this.validateCode = supported.typeOperation("CodeSystem", ValidateCode.CODE_SYSTEM_OPERATION,
+        supported.typeOperation("ValueSet", ValidateCode.VALUE_SET_OPERATION, new ValidateCode(fhir, terminology)));
+    this.everything = supported.typeOperation("Patient", PatientEverything.OPERATION,
+        new PatientEverything(fhir, store, searches, compartments));
+    // Last: it describes all of the above.
+    this.capabilities = new Capabilities(fhir, supported, search.parameters(), config.baseUrl());
+  }
+
+  /** Loads in the background what the first requests would otherwise wait for; call it once the server listens. */
+  public void warmUp() {
+    bodies.warmUp();
+    validate.warmUp();
   }
 
   /** Runs a request in process: the HTTP server, and any module of this process, come through here. */
@@ -111,18 +151,29 @@ public final class Routes {
     return instance(request);
   }
 
-  /** [base], [base]/metadata, [base]/_history, [base]/$operation. */
+  /** [base], [base]/metadata, [base]/_history, [base]/_search, [base]/_async/[id], [base]/$operation. */
   private Interaction system(FhirRequest request) {
     List<String> path = request.segments();
-    boolean get = request.method().equals("GET") || request.method().equals("HEAD");
-    if (path.isEmpty() && get || path.size() == 1 && path.get(0).equals("_search") && request.method().equals("POST")) {
+    if (path.isEmpty() && isRead(request)) {
       return searchSystem;
     }
-    if (path.size() == 2 && path.get(0).equals("_async") && (get || request.method().equals("DELETE"))) {
-      return asyncStatus;
+    if (path.size() == 1 && isRead(request)) {
+      switch (path.get(0)) {
+        case "metadata" -> { return capabilities; }
+        case "_history" -> { return historySystem; }
+        case "$changes" -> { return changes; }
+        default -> { }
+      }
     }
-    if (path.size() == 1 && path.get(0).equals("$reindex") && request.method().equals("POST")) {
-      return reindex;
+    if (path.size() == 1 && request.method().equals("POST")) {
+      switch (path.get(0)) {
+        case "_search" -> { return searchSystem; }
+        case "$reindex" -> { return reindex; }
+        default -> { }
+      }
+    }
+    if (path.size() == 2 && path.get(0).equals("_async") && (isRead(request) || request.method().equals("DELETE"))) {
+      return asyncStatus;
     }
     throw notAllowed(request);
   }
@@ -134,24 +185,32 @@ public final class Routes {
       case "POST" -> create;
       case "PUT" -> update;
       case "DELETE" -> delete;
+      case "PATCH" -> patch;
       default -> throw notAllowed(request);
     };
   }
 
   /** [base]/[type]/_history, [base]/[type]/_search, [base]/[type]/$operation. */
   private Interaction typeLevel(FhirRequest request, String name) {
-    if (name.equals("_search") && request.method().equals("POST") && request.segments().size() == 2) {
+    if (request.segments().size() != 2) {
+      throw notAllowed(request);
+    }
+    if (isRead(request) && name.equals("_history")) {
+      return historyType;
+    }
+    boolean post = request.method().equals("POST");
+    if (post && name.equals("_search")) {
       return searchType;
     }
-    if (name.equals("$reindex") && request.method().equals("POST") && request.segments().size() == 2) {
+    if (post && name.equals("$validate")) {
+      return validate;
+    }
+    if (post && name.equals("$reindex")) {
       return reindex;
     }
-    if (name.equals("$everything") && request.type().equals("Patient") && request.segments().size() == 2) {
-      return everything;
-    }
-    Interaction terminologyOperation = terminology(request.type(), name);
-    if (terminologyOperation != null && request.segments().size() == 2) {
-      return terminologyOperation;
+    Interaction operation = typeOperation(request.type(), name);
+    if (operation != null && (isRead(request) || post)) {
+      return operation;
     }
     throw notAllowed(request);
   }
@@ -166,36 +225,45 @@ public final class Routes {
         case "GET", "HEAD" -> request.type().equals("SearchParameter") ? readSearchParameter : read;
         case "PUT" -> update;
         case "DELETE" -> delete;
+        case "PATCH" -> patch;
         default -> throw notAllowed(request);
       };
+    }
+    if (path.size() == 3 && path.get(2).equals("_history") && get) {
+      return historyInstance;
     }
     if (path.size() == 4 && path.get(2).equals("_history") && get) {
       return vread;
     }
-    if (path.size() == 3 && get && (path.get(2).equals("*") || Character.isUpperCase(path.get(2).charAt(0)))) {
-      return searchCompartment;
+    if (path.size() == 3 && path.get(2).equals("$validate") && (get || method.equals("POST"))) {
+      return validate;
     }
     if (path.size() == 3 && path.get(2).equals("$reindex") && method.equals("POST")) {
       return reindex;
     }
-    if (path.size() == 3 && path.get(2).equals("$everything") && request.type().equals("Patient")) {
-      return everything;
+    Interaction operation = path.size() == 3 ? typeOperation(request.type(), path.get(2)) : null;
+    if (operation != null && operation != lookup && (get || method.equals("POST"))) {
+      return operation;
     }
-    Interaction terminologyOperation = path.size() == 3 ? terminology(request.type(), path.get(2)) : null;
-    if (terminologyOperation != null && terminologyOperation != lookup) {
-      return terminologyOperation;
+    if (path.size() == 3 && get && (path.get(2).equals("*") || Character.isUpperCase(path.get(2).charAt(0)))) {
+      return searchCompartment;
     }
     throw notAllowed(request);
   }
 
-  /** $expand, $lookup and $validate-code on ValueSet and CodeSystem, by GET or POST; null for anything else. */
-  private Interaction terminology(String type, String operation) {
+  /** The operations of one type, by GET or POST: terminology and $everything; null for anything else. */
+  private Interaction typeOperation(String type, String operation) {
     return switch (type + "/" + operation) {
       case "ValueSet/$expand" -> expand;
       case "CodeSystem/$lookup" -> lookup;
       case "ValueSet/$validate-code", "CodeSystem/$validate-code" -> validateCode;
+      case "Patient/$everything" -> everything;
       default -> null;
     };
+  }
+
+  private static boolean isRead(FhirRequest request) {
+    return request.method().equals("GET") || request.method().equals("HEAD");
   }
 
   private static FhirException notAllowed(FhirRequest request) {

@@ -47,4 +47,26 @@ public record ServerConfig(
     return new ServerConfig(host, newPort, baseUrl, trustForwardedHeaders, maxBodyBytes, corsOrigins, lenient,
         conditionalDeleteMax, historyPageSize);
   }
+
+  /** The base URL, and whether X-Forwarded-Proto/Host may set it: how a proxy in front is configured. */
+  public ServerConfig withBaseUrl(String newBaseUrl, boolean trustForwarded) {
+    return new ServerConfig(host, port, newBaseUrl, trustForwarded, maxBodyBytes, corsOrigins, lenient,
+        conditionalDeleteMax, historyPageSize);
+  }
+
+  /** The most one request may send, and the most one conditional delete may remove. */
+  public ServerConfig withLimits(long newMaxBodyBytes, int newConditionalDeleteMax) {
+    return new ServerConfig(host, port, baseUrl, trustForwardedHeaders, newMaxBodyBytes, corsOrigins, lenient,
+        newConditionalDeleteMax, historyPageSize);
+  }
+
+  public ServerConfig withLenient(boolean newLenient) {
+    return new ServerConfig(host, port, baseUrl, trustForwardedHeaders, maxBodyBytes, corsOrigins, newLenient,
+        conditionalDeleteMax, historyPageSize);
+  }
+
+  public ServerConfig withCorsOrigins(List<String> newCorsOrigins) {
+    return new ServerConfig(host, port, baseUrl, trustForwardedHeaders, maxBodyBytes, newCorsOrigins, lenient,
+        conditionalDeleteMax, historyPageSize);
+  }
 }

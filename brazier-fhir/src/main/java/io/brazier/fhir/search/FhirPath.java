@@ -1,6 +1,5 @@
 package io.brazier.fhir.search;
 
-import ca.uhn.fhir.context.support.DefaultProfileValidationSupport;
 import io.brazier.fhir.Fhir;
 import java.util.List;
 import java.util.Map;
@@ -34,8 +33,8 @@ public final class FhirPath {
 
   public FhirPath(Fhir fhir) {
     this.fhir = fhir;
-    HapiWorkerContext worker =
-        new HapiWorkerContext(fhir.context(), new DefaultProfileValidationSupport(fhir.context()));
+    // The context's own validation support, shared with every other FHIRPath user: the R4 definitions load once.
+    HapiWorkerContext worker = new HapiWorkerContext(fhir.context(), fhir.context().getValidationSupport());
     Resolver resolver = new Resolver();
     this.engines = ThreadLocal.withInitial(() -> {
       FHIRPathEngine engine = new FHIRPathEngine(worker);

@@ -10,29 +10,24 @@ import org.hl7.fhir.r4.model.Resource;
 
 /**
  * What an interaction answers: a status, headers, and a body that is either a stored version (served as its stored
- * JSON bytes when the client wants exactly that), a resource, or nothing.
+ * JSON bytes when the client wants exactly that), a bundle of stored versions, a resource, or nothing.
  */
 public final class FhirResponse {
   private final int status;
   private final Map<String, String> headers = new LinkedHashMap<>();
   private final ResourceVersion stored;
   private final Resource resource;
-  private final BundleBody bundle;
+  private final StoredBundle bundle;
 
   private FhirResponse(int status, ResourceVersion stored, Resource resource) {
     this(status, stored, resource, null);
   }
 
-  private FhirResponse(int status, ResourceVersion stored, Resource resource, BundleBody bundle) {
+  private FhirResponse(int status, ResourceVersion stored, Resource resource, StoredBundle bundle) {
     this.status = status;
     this.stored = stored;
     this.resource = resource;
     this.bundle = bundle;
-  }
-
-  /** A Bundle of stored versions, such as a page of search results. */
-  public static FhirResponse ok(BundleBody bundle) {
-    return new FhirResponse(200, null, null, bundle);
   }
 
   public static FhirResponse ok(Resource resource) {
@@ -41,6 +36,10 @@ public final class FhirResponse {
 
   public static FhirResponse of(int status, Resource resource) {
     return new FhirResponse(status, null, resource);
+  }
+
+  public static FhirResponse ok(StoredBundle bundle) {
+    return new FhirResponse(200, null, null, bundle);
   }
 
   public static FhirResponse empty(int status) {
@@ -99,7 +98,7 @@ public final class FhirResponse {
     return resource;
   }
 
-  public BundleBody bundle() {
+  public StoredBundle bundle() {
     return bundle;
   }
 

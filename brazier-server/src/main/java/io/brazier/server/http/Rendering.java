@@ -1,38 +1,63 @@
 package io.brazier.server.http;
 
 import ca.uhn.fhir.parser.IParser;
+import ca.uhn.fhir.rest.api.SummaryEnum;
 import io.brazier.fhir.Fhir;
 import io.brazier.fhir.Format;
 import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.Set;
 import org.hl7.fhir.r4.model.Resource;
 
 /**
  * Turns a response body into bytes in the client's format. A stored version asked for as plain JSON is served as
- * its stored bytes, without parsing; anything else ({@code _pretty}, XML, {@code _summary}, {@code _elements}) is
- * encoded by HAPI's parser. Bundles of stored versions are {@link BundleRendering}'s.
+ * its stored bytes, and a bundle of them with those bytes spliced in, without parsing; anything else
+ * ({@code _pretty}, XML, {@code _summary}, {@code _elements}) is encoded by HAPI's parser.
  */
 public final class Rendering {
   private final Fhir fhir;
-  private final BundleRendering bundles;
 
   public Rendering(Fhir fhir) {
     this.fhir = fhir;
-    this.bundles = new BundleRendering(fhir);
   }
 
   public byte[] render(FhirRequest request, FhirResponse response) {
-    // An error is rendered plainly: the request's own _summary or _elements may be what was wrong with it.
-    RenderOptions options = response.status() >= 400 ? RenderOptions.PLAIN : RenderOptions.of(request);
-    if (response.bundle() != null) {
-      return bundles.render(request, response.bundle(), options);
-    }
-    if (response.stored() != null && request.responseFormat() == Format.JSON && options.plain()) {
+    // _summary=count asks a search for its total; a single resource has none and is rendered whole.
+    SummaryEnum summary = request.summary() == SummaryEnum.COUNT ? null : request.summary();
+    String elements = request.param("_elements");
+    boolean plain = !request.pretty() && summary == null && elements == null;
+    boolean json = request.responseFormat() == Format.JSON;
+    if (response.stored() != null && json && plain) {
       return response.stored().json();
     }
+    if (response.bundle() != null && json && plain) {
+      return response.bundle().json(fhir);
+    }
     Resource resource = response.resource() != null ? response.resource()
+        : response.bundle() != null ? response.bundle().parsed(fhir)
         : (Resource) fhir.jsonParser().parseResource(new String(response.stored().json(), StandardCharsets.UTF_8));
     IParser parser = request.responseFormat() == Format.XML ? fhir.xmlParser() : fhir.jsonParser();
-    options.apply(parser, resource.fhirType());
+    parser.setPrettyPrint(request.pretty());
+    if (summary != null) {
+      parser.setSummaryMode(summary == SummaryEnum.TRUE);
+      parser.setSuppressNarratives(summary == SummaryEnum.DATA);
+      if (summary == SummaryEnum.TEXT) {
+        parser.setEncodeElements(Set.of("*.text", "*.id", "*.meta"));
+      }
+    }
+    if (elements != null && !elements.isBlank()) {
+      // In a bundle of stored resources, as in a search result, the elements are those of each entry's resource.
+      boolean entries = response.bundle() != null;
+      String prefix = entries ? "*." : resource.fhirType() + ".";
+      Set<String> names = new HashSet<>();
+      for (String name : elements.split(",")) {
+        names.add(prefix + name.trim());
+      }
+      names.add(prefix + "id");
+      names.add(prefix + "meta");
+      parser.setEncodeElements(names);
+      parser.setEncodeElementsAppliesToChildResourcesOnly(entries);
+    }
     return parser.encodeResourceToString(resource).getBytes(StandardCharsets.UTF_8);
   }
 }

@@ -42,11 +42,17 @@ public final class Conditions {
   }
 
   /**
-   * Parses a criteria string such as {@code identifier=http://x|1&_id=a}; clients also send it as
-   * {@code Patient?...} or as an absolute URL, whose part before the query is dropped.
+   * Parses criteria such as {@code identifier=http://x|1&_id=a}, bare or, as clients also send them, after the type
+   * or the type's whole URL ({@code Patient?identifier=...}, the HAPI client's {@code If-None-Exist}).
    */
-  public List<String> matches(String type, String query, int limit) {
-    int question = query.indexOf('?');
-    return matches(type, Queries.parse(question < 0 ? query : query.substring(question + 1)), limit);
+  public List<String> matches(String type, String criteria, int limit) {
+    int question = criteria.indexOf('?');
+    if (question >= 0) {
+      String path = criteria.substring(0, question);
+      if (!path.isEmpty() && !path.equals(type) && !path.endsWith("/" + type)) {
+        throw FhirException.badRequest("The criteria '" + criteria + "' name another type than " + type + ".");
+      }
+    }
+    return matches(type, Queries.parse(criteria.substring(question + 1)), limit);
   }
 }

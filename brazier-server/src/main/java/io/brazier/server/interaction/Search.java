@@ -7,7 +7,6 @@ import io.brazier.fhir.search.FhirSearch;
 import io.brazier.fhir.search.QueryParser;
 import io.brazier.fhir.search.SearchQuery;
 import io.brazier.fhir.search.Terminology;
-import io.brazier.server.http.BundleBody;
 import io.brazier.server.http.FhirRequest;
 import io.brazier.server.http.FhirResponse;
 import io.brazier.server.http.Formats;
@@ -21,10 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.hl7.fhir.r4.model.Bundle.BundleType;
 import org.hl7.fhir.r4.model.Bundle.SearchEntryMode;
-import org.hl7.fhir.r4.model.OperationOutcome;
-import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 
 /**
@@ -78,27 +74,23 @@ public final class Search {
     int count = count(params, notes);
     boolean countOnly = count == 0 || "count".equals(first(params, "_summary"));
     if (countOnly) {
-      int total = store.count(query);
-      Map<String, String> links = new LinkedHashMap<>();
-      links.put("self", Links.url(request, path, Links.kept(params, query), null));
-      return FhirResponse.ok(new BundleBody(BundleType.SEARCHSET, total, links, outcome(query, notes)));
+      Searchset searchset = new Searchset(request, store.count(query),
+          Map.of("self", Links.url(request, path, Links.kept(params, query), null)));
+      searchset.outcome(query, notes);
+      return searchset.response();
     }
     Cursor cursor = Cursor.parse(first(params, "_cursor"));
     SearchPage page = cursor == null ? store.search(query, count) : store.page(cursor.snapshot(), cursor.offset(), count)
         .orElseThrow(() -> new FhirException(410, IssueType.NOTFOUND,
             "This page of search results has expired; run the search again."));
     int offset = cursor == null ? 0 : cursor.offset();
-    List<BundleBody.Entry> entries = new ArrayList<>();
-    for (ResourceVersion match : page.resources()) {
-      entries.add(entry(request, match, SearchEntryMode.MATCH));
-    }
-    for (ResourceVersion included : includes.of(query, page.resources(), notes)) {
-      entries.add(entry(request, included, SearchEntryMode.INCLUDE));
-    }
-    entries.addAll(outcome(query, notes));
     Integer total = "none".equals(first(params, "_total")) ? null : page.total();
-    return FhirResponse.ok(new BundleBody(BundleType.SEARCHSET, total,
-        Links.paging(request, path, Links.kept(params, query), page, offset, count), entries));
+    Searchset searchset = new Searchset(request, total,
+        Links.paging(request, path, Links.kept(params, query), page, offset, count));
+    page.resources().forEach(match -> searchset.add(match, SearchEntryMode.MATCH));
+    includes.of(query, page.resources(), notes).forEach(included -> searchset.add(included, SearchEntryMode.INCLUDE));
+    searchset.outcome(query, notes);
+    return searchset.response();
   }
 
   private SearchQuery parse(FhirRequest request, Map<String, List<String>> params, List<String> types) {
@@ -154,27 +146,6 @@ public final class Search {
   static String first(Map<String, List<String>> params, String name) {
     List<String> values = params.get(name);
     return values == null || values.isEmpty() ? null : values.get(0);
-  }
-
-  private static BundleBody.Entry entry(FhirRequest request, ResourceVersion version, SearchEntryMode mode) {
-    return new BundleBody.Entry(request.baseUrl() + "/" + version.type() + "/" + version.id(), version, null, mode);
-  }
-
-  /** An outcome entry naming what was ignored or cut short, when anything was. */
-  private static List<BundleBody.Entry> outcome(SearchQuery query, List<String> notes) {
-    if (query.ignored().isEmpty() && notes.isEmpty()) {
-      return List.of();
-    }
-    OperationOutcome outcome = new OperationOutcome();
-    for (SearchQuery.Ignored ignored : query.ignored()) {
-      outcome.addIssue().setSeverity(IssueSeverity.WARNING).setCode(IssueType.NOTSUPPORTED)
-          .setDiagnostics(ignored.reason() + " It was ignored.");
-    }
-    for (String note : notes) {
-      outcome.addIssue().setSeverity(IssueSeverity.WARNING).setCode(IssueType.INCOMPLETE).setDiagnostics(note);
-    }
-    return List.of(new BundleBody.Entry("urn:uuid:" + java.util.UUID.randomUUID(), null, outcome,
-        SearchEntryMode.OUTCOME));
   }
 
   /** Where a later page starts: the snapshot and the number of matches before the page. */

@@ -3,10 +3,7 @@ package io.brazier.server.interaction;
 import io.brazier.fhir.FhirException;
 import io.brazier.server.http.FhirRequest;
 import io.brazier.server.http.FhirResponse;
-import io.brazier.store.ResourceVersion;
 import io.brazier.store.Store;
-import io.brazier.store.VersionConflictException;
-import io.brazier.store.Write;
 import java.util.List;
 import org.hl7.fhir.r4.model.Resource;
 
@@ -17,18 +14,16 @@ import org.hl7.fhir.r4.model.Resource;
  * https://hl7.org/fhir/R4/http.html#update
  */
 public final class Update implements Interaction {
-  private static final int ATTEMPTS = 20;
-
-  private final Store store;
   private final Bodies bodies;
   private final Writes writes;
   private final Conditions conditions;
+  private final NextVersion versions;
 
   public Update(Store store, Bodies bodies, Writes writes, Conditions conditions) {
-    this.store = store;
     this.bodies = bodies;
     this.writes = writes;
     this.conditions = conditions;
+    this.versions = new NextVersion(store, writes);
   }
 
   @Override
@@ -45,7 +40,7 @@ public final class Update implements Interaction {
     if (!io.brazier.fhir.Fhir.isValidId(id)) {
       throw FhirException.badRequest("'" + id + "' is not a valid FHIR id (1-64 of A-Z a-z 0-9 - .).");
     }
-    return store(request, resource, id);
+    return versions.write(request, id, current -> resource);
   }
 
   /** The one resource the criteria match, or a new server id when they match none. */
@@ -60,30 +55,5 @@ public final class Update implements Interaction {
       return bodyId != null ? bodyId : writes.newId();
     }
     return matches.get(0);
-  }
-
-  private FhirResponse store(FhirRequest request, Resource resource, String id) {
-    Integer ifMatch = request.ifMatch();
-    for (int attempt = 1; ; attempt++) {
-      ResourceVersion current = store.current(request.type(), id).orElse(null);
-      if (ifMatch != null && (current == null || current.version() != ifMatch)) {
-        throw FhirException.preconditionFailed("If-Match names version " + ifMatch + " but the current version of "
-            + request.type() + "/" + id + " is " + (current == null ? "none" : current.version()) + ".");
-      }
-      Write write = writes.next(resource, id, current);
-      try {
-        store.commit(List.of(write));
-        return FhirResponse.written(request, current == null || current.deleted() ? 201 : 200, write.toVersion());
-      } catch (VersionConflictException e) {
-        if (ifMatch != null) {
-          throw FhirException.preconditionFailed("Resource " + request.type() + "/" + id
-              + " was changed by another request after version " + ifMatch + ".");
-        }
-        if (attempt == ATTEMPTS) {
-          throw FhirException.conflict("Resource " + request.type() + "/" + id
-              + " is being changed by too many requests at once; retry.");
-        }
-      }
-    }
   }
 }

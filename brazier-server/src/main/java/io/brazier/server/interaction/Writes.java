@@ -1,7 +1,9 @@
 package io.brazier.server.interaction;
 
+import ca.uhn.fhir.model.api.TemporalPrecisionEnum;
 import io.brazier.fhir.Fhir;
 import io.brazier.fhir.Format;
+import io.brazier.fhir.Numbers;
 import io.brazier.fhir.search.FhirSearch;
 import io.brazier.store.ResourceVersion;
 import io.brazier.store.Write;
@@ -11,6 +13,8 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Date;
+import java.util.TimeZone;
+import org.hl7.fhir.r4.model.InstantType;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.SearchParameter;
 
@@ -19,6 +23,7 @@ import org.hl7.fhir.r4.model.SearchParameter;
  * them here, then encodes the JSON that reads will serve and extracts the search index values.
  */
 public final class Writes {
+  private static final TimeZone UTC = TimeZone.getTimeZone("UTC");
   private static final char[] ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz".toCharArray();
 
   private final Fhir fhir;
@@ -58,8 +63,11 @@ public final class Writes {
     Instant now = now(current);
     resource.setId(id);
     resource.getMeta().setVersionId(Integer.toString(version));
-    resource.getMeta().setLastUpdated(Date.from(now));
+    // A new element, not setLastUpdated: that keeps the precision of a client's lastUpdated, which may be seconds.
+    resource.getMeta().setLastUpdatedElement(new InstantType(Date.from(now), TemporalPrecisionEnum.MILLI, UTC));
     byte[] json = fhir.encode(Format.JSON, resource, false);
+    // Reads parse these bytes again: a number HAPI would blow up (an XML 1e999999999) must not be stored.
+    Numbers.check(json, Format.JSON);
     return new Write(resource.fhirType(), id, version, now, json, search.extractor().extract(resource, json));
   }
 

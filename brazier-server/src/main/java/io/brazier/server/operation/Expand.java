@@ -6,6 +6,7 @@ import io.brazier.fhir.search.SearchStrings;
 import io.brazier.server.http.FhirRequest;
 import io.brazier.server.http.FhirResponse;
 import io.brazier.server.interaction.Interaction;
+import io.brazier.server.interaction.Supported;
 import io.brazier.server.terminology.StoredTerminology;
 import io.brazier.server.terminology.StoredTerminology.Concept;
 import java.util.ArrayList;
@@ -20,6 +21,8 @@ import org.hl7.fhir.r4.model.ValueSet;
  * {@code count}. https://hl7.org/fhir/R4/valueset-operation-expand.html
  */
 public final class Expand implements Interaction {
+  public static final Supported.Operation OPERATION =
+      new Supported.Operation("expand", "http://hl7.org/fhir/OperationDefinition/ValueSet-expand");
   private final Fhir fhir;
   private final StoredTerminology terminology;
 

@@ -15,6 +15,7 @@ import io.brazier.fhir.search.SearchQuery.Include;
 import io.brazier.server.http.FhirRequest;
 import io.brazier.server.http.FhirResponse;
 import io.brazier.server.interaction.Interaction;
+import io.brazier.server.interaction.Supported;
 import io.brazier.server.interaction.Search;
 import io.brazier.store.Store;
 import java.util.ArrayList;
@@ -29,6 +30,8 @@ import java.util.Map;
  * {@code date} falls in that span (those without one stay). https://hl7.org/fhir/R4/patient-operation-everything.html
  */
 public final class PatientEverything implements Interaction {
+  public static final Supported.Operation OPERATION =
+      new Supported.Operation("everything", "http://hl7.org/fhir/OperationDefinition/Patient-everything");
   private final Fhir fhir;
   private final Store store;
   private final Search search;

@@ -6,6 +6,7 @@ import io.brazier.fhir.search.IndexExtractor;
 import io.brazier.server.http.FhirRequest;
 import io.brazier.server.http.FhirResponse;
 import io.brazier.server.interaction.Interaction;
+import io.brazier.server.interaction.Supported;
 import io.brazier.store.ResourceVersion;
 import io.brazier.store.Store;
 import io.brazier.store.Write;
@@ -21,6 +22,8 @@ import org.hl7.fhir.r4.model.Resource;
  * job (202 and a Content-Location to poll); otherwise the request waits for it.
  */
 public final class Reindex implements Interaction {
+  public static final Supported.Operation OPERATION =
+      new Supported.Operation("reindex", "https://brazier.dev/fhir/OperationDefinition/reindex");
   private static final int PAGE = 500;
 
   private final Fhir fhir;

@@ -5,6 +5,7 @@ import io.brazier.fhir.FhirException;
 import io.brazier.server.http.FhirRequest;
 import io.brazier.server.http.FhirResponse;
 import io.brazier.server.interaction.Interaction;
+import io.brazier.server.interaction.Supported;
 import io.brazier.server.terminology.Hierarchy;
 import io.brazier.server.terminology.StoredTerminology;
 import io.brazier.server.terminology.StoredTerminology.Concept;
@@ -24,6 +25,10 @@ import org.hl7.fhir.r4.model.StringType;
  * https://hl7.org/fhir/R4/valueset-operation-validate-code.html
  */
 public final class ValidateCode implements Interaction {
+  public static final Supported.Operation VALUE_SET_OPERATION =
+      new Supported.Operation("validate-code", "http://hl7.org/fhir/OperationDefinition/ValueSet-validate-code");
+  public static final Supported.Operation CODE_SYSTEM_OPERATION =
+      new Supported.Operation("validate-code", "http://hl7.org/fhir/OperationDefinition/CodeSystem-validate-code");
   private final Fhir fhir;
   private final StoredTerminology terminology;
 

@@ -186,11 +186,7 @@ public final class PostgresStore implements Store {
 
   @Override
   public boolean healthy() {
-    try (Connection connection = dataSource.getConnection()) {
-      return connection.isValid(2);
-    } catch (SQLException e) {
-      return false;
-    }
+    return database.answers();
   }
 
   /**

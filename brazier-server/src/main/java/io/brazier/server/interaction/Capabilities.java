@@ -1,0 +1,128 @@
+package io.brazier.server.interaction;
+
+import io.brazier.fhir.Fhir;
+import io.brazier.fhir.Format;
+import io.brazier.fhir.search.Compartments;
+import io.brazier.fhir.search.ParamType;
+import io.brazier.fhir.search.SearchParam;
+import io.brazier.fhir.search.SearchParameters;
+import io.brazier.server.http.FhirRequest;
+import io.brazier.server.http.FhirResponse;
+import io.brazier.server.http.Formats;
+import java.util.Date;
+import java.util.Locale;
+import org.hl7.fhir.r4.model.CapabilityStatement;
+import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementKind;
+import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestComponent;
+import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestResourceComponent;
+import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestResourceSearchParamComponent;
+import org.hl7.fhir.r4.model.CapabilityStatement.ConditionalDeleteStatus;
+import org.hl7.fhir.r4.model.CapabilityStatement.ConditionalReadStatus;
+import org.hl7.fhir.r4.model.CapabilityStatement.ResourceVersionPolicy;
+import org.hl7.fhir.r4.model.CapabilityStatement.RestfulCapabilityMode;
+import org.hl7.fhir.r4.model.CapabilityStatement.SystemRestfulInteraction;
+import org.hl7.fhir.r4.model.CapabilityStatement.TypeRestfulInteraction;
+import org.hl7.fhir.r4.model.Enumerations.FHIRVersion;
+import org.hl7.fhir.r4.model.Enumerations.PublicationStatus;
+import org.hl7.fhir.r4.model.Enumerations.SearchParamType;
+
+/**
+ * FHIR capabilities: GET [base]/metadata, the CapabilityStatement of what this server really serves. It is made
+ * once, from every R4 resource type HAPI's model knows and from the interactions and operations {@code Routes}
+ * declared in {@link Supported}. https://hl7.org/fhir/R4/http.html#capabilities
+ */
+public final class Capabilities implements Interaction {
+  private static final String SOFTWARE = "Brazier";
+
+  private final CapabilityStatement statement;
+
+  /** @param baseUrl the configured base URL, or null when each request derives its own */
+  public Capabilities(Fhir fhir, Supported supported, SearchParameters parameters, String baseUrl) {
+    this.statement = statement(fhir, supported, parameters, baseUrl);
+  }
+
+  @Override
+  public FhirResponse handle(FhirRequest request) {
+    return FhirResponse.ok(statement);
+  }
+
+  private static CapabilityStatement statement(Fhir fhir, Supported supported, SearchParameters parameters,
+      String baseUrl) {
+    CapabilityStatement statement = new CapabilityStatement();
+    statement.setStatus(PublicationStatus.ACTIVE)
+        .setDate(new Date())
+        .setPublisher(SOFTWARE)
+        .setKind(CapabilityStatementKind.INSTANCE)
+        .setFhirVersion(FHIRVersion._4_0_1);
+    statement.getSoftware().setName(SOFTWARE).setVersion(Capabilities.class.getPackage().getImplementationVersion());
+    statement.getImplementation().setDescription("Brazier FHIR R4 server").setUrl(baseUrl);
+    for (Format format : Format.values()) {
+      statement.addFormat(format.name().toLowerCase(Locale.ROOT));
+      statement.addFormat(format.mediaType());
+    }
+    if (supported.supports(TypeRestfulInteraction.PATCH)) {
+      statement.addPatchFormat(Formats.JSON_PATCH);
+      for (Format format : Format.values()) {
+        statement.addPatchFormat(format.mediaType()); // FHIRPath Patch: a Parameters resource in either format
+      }
+    }
+    CapabilityStatementRestComponent rest = statement.addRest().setMode(RestfulCapabilityMode.SERVER);
+    supported.systemInteractions().forEach(code -> rest.addInteraction().setCode(code));
+    supported.systemOperations().forEach(operation ->
+        rest.addOperation().setName(operation.name()).setDefinition(operation.definition()));
+    if (supported.systemInteractions().contains(SystemRestfulInteraction.SEARCHSYSTEM)) {
+      parameters.common().forEach(param -> rest.addSearchParam(searchParam(param)));
+      Compartments.TYPES.stream().sorted().forEach(compartment ->
+          rest.addCompartment("http://hl7.org/fhir/CompartmentDefinition/" + compartment.toLowerCase(Locale.ROOT)));
+    }
+    for (String type : fhir.resourceTypes()) {
+      rest.addResource(resource(supported, parameters, type));
+    }
+    return statement;
+  }
+
+  private static CapabilityStatementRestResourceComponent resource(Supported supported, SearchParameters parameters,
+      String type) {
+    CapabilityStatementRestResourceComponent resource = new CapabilityStatementRestResourceComponent()
+        .setType(type)
+        .setProfile("http://hl7.org/fhir/StructureDefinition/" + type);
+    supported.typeInteractions().forEach(code -> resource.addInteraction().setCode(code));
+    // The conditional forms and versioning are those of the interactions themselves: see Create, Read, Update, Delete.
+    if (supported.supports(TypeRestfulInteraction.UPDATE)) {
+      resource.setVersioning(ResourceVersionPolicy.VERSIONEDUPDATE).setUpdateCreate(true).setConditionalUpdate(true);
+    }
+    resource.setReadHistory(supported.supports(TypeRestfulInteraction.VREAD));
+    resource.setConditionalCreate(supported.supports(TypeRestfulInteraction.CREATE));
+    if (supported.supports(TypeRestfulInteraction.READ)) {
+      resource.setConditionalRead(ConditionalReadStatus.FULLSUPPORT);
+    }
+    if (supported.supports(TypeRestfulInteraction.DELETE)) {
+      resource.setConditionalDelete(ConditionalDeleteStatus.MULTIPLE);
+    }
+    if (supported.supports(TypeRestfulInteraction.SEARCHTYPE)) {
+      for (SearchParam param : parameters.forType(type)) {
+        resource.addSearchParam(searchParam(param));
+        if (param.type() == ParamType.REFERENCE) {
+          resource.addSearchInclude(type + ":" + param.code());
+        }
+      }
+      resource.addSearchInclude("*");
+      resource.addSearchRevInclude("*");
+    }
+    supported.typeOperations().forEach(operation ->
+        resource.addOperation().setName(operation.name()).setDefinition(operation.definition()));
+    supported.typeOperations(type).forEach(operation ->
+        resource.addOperation().setName(operation.name()).setDefinition(operation.definition()));
+    return resource;
+  }
+
+  /**
+   * A parameter as metadata lists it: its definition is served at [base]/SearchParameter/[id] and names the
+   * modifiers this server takes, which the documentation repeats.
+   */
+  private static CapabilityStatementRestResourceSearchParamComponent searchParam(SearchParam param) {
+    return new CapabilityStatementRestResourceSearchParamComponent().setName(param.code())
+        .setDefinition(param.url()).setType(SearchParamType.fromCode(param.type().code()))
+        .setDocumentation("Modifiers: " + String.join(", ", param.type().modifiers()) + ".");
+  }
+}

@@ -1,0 +1,86 @@
+package io.brazier.server.interaction;
+
+import io.brazier.fhir.Fhir;
+import io.brazier.fhir.FhirException;
+import io.brazier.fhir.Format;
+import io.brazier.server.http.FhirRequest;
+import io.brazier.server.http.FhirResponse;
+import io.brazier.server.http.Formats;
+import io.brazier.store.Store;
+import java.io.ByteArrayInputStream;
+import java.util.List;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+import org.hl7.fhir.r4.model.Parameters;
+import org.hl7.fhir.r4.model.Resource;
+
+/**
+ * FHIR patch: PATCH [base]/[type]/[id], and conditional patch PATCH [base]/[type]?criteria, with a JSON Patch
+ * ({@code application/json-patch+json}) or a FHIRPath Patch (a Parameters resource in JSON or XML). The patch
+ * applies to the current version, and the result must pass the same base R4 checks as an update and keep its type
+ * and id. If-Match and retries on concurrent writes work as in update. https://hl7.org/fhir/R4/http.html#patch
+ */
+public final class Patch implements Interaction {
+  private final Fhir fhir;
+  private final Bodies bodies;
+  private final Conditions conditions;
+  private final NextVersion versions;
+  private final JsonPatch jsonPatch = new JsonPatch();
+  private final FhirPathPatch fhirPathPatch;
+
+  public Patch(Fhir fhir, Store store, Bodies bodies, Writes writes, Conditions conditions) {
+    this.fhir = fhir;
+    this.bodies = bodies;
+    this.conditions = conditions;
+    this.versions = new NextVersion(store, writes);
+    this.fhirPathPatch = new FhirPathPatch(fhir);
+  }
+
+  @Override
+  public FhirResponse handle(FhirRequest request) {
+    PatchDocument patch = document(request);
+    String type = request.type();
+    String id = request.id() != null ? request.id() : conditionalTarget(request);
+    return versions.writeExisting(request, id, current -> patched(type, id, patch.apply(current.json())));
+  }
+
+  /** The patch in the body, parsed before anything is read, so that a malformed one is a 400 that costs nothing. */
+  private PatchDocument document(FhirRequest request) {
+    if (Formats.isJsonPatch(request.header("Content-Type"))) {
+      return jsonPatch.parse(request.body());
+    }
+    Resource body = fhir.parse(request.bodyFormat(), new ByteArrayInputStream(request.body()));
+    if (!(body instanceof Parameters parameters)) {
+      throw FhirException.badRequest("A patch is a JSON Patch (" + Formats.JSON_PATCH + ") or a FHIRPath Patch "
+          + "Parameters resource, not a " + body.fhirType() + ".");
+    }
+    return fhirPathPatch.parse(parameters);
+  }
+
+  private String conditionalTarget(FhirRequest request) {
+    List<String> matches = conditions.matches(request.type(), request.query(), 1);
+    if (matches.isEmpty()) {
+      throw new FhirException(404, IssueType.NOTFOUND, "No " + request.type()
+          + " matches the criteria of this conditional patch.");
+    }
+    if (matches.size() > 1) {
+      throw FhirException.preconditionFailed("The criteria of this conditional patch match more than one "
+          + request.type() + ".");
+    }
+    return matches.get(0);
+  }
+
+  /** The patched JSON as a resource, held to the rules of an update: the base R4 checks, and the same type and id. */
+  private Resource patched(String type, String id, byte[] json) {
+    Resource resource;
+    try {
+      resource = fhir.parse(Format.JSON, new ByteArrayInputStream(json));
+      bodies.check(resource);
+    } catch (FhirException e) {
+      throw FhirException.unprocessable("The patched " + type + "/" + id + " is not valid: " + e.getMessage());
+    }
+    if (!resource.fhirType().equals(type) || !id.equals(resource.getIdElement().getIdPart())) {
+      throw FhirException.unprocessable("A patch may not change the resourceType or id of " + type + "/" + id + ".");
+    }
+    return resource;
+  }
+}
