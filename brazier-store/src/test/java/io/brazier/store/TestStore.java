@@ -78,6 +78,32 @@ public final class TestStore {
     return id;
   }
 
+  /**
+   * Resources saved with a tag of their own, and searches kept among them: a test sees only what it saved, however
+   * many tests share the database.
+   */
+  public final class Tagged {
+    private final String tag = UUID.randomUUID().toString();
+
+    public String save(Resource resource) {
+      resource.getMeta().addTag("http://brazier.test/tag", tag, null);
+      return TestStore.this.save(resource);
+    }
+
+    public List<String> find(String type, String query) {
+      return ids(type, query + "&" + scope());
+    }
+
+    /** The query parameter that keeps a search among these resources. */
+    public String scope() {
+      return "_tag=http://brazier.test/tag|" + tag;
+    }
+  }
+
+  public Tagged tagged() {
+    return new Tagged();
+  }
+
   /** The ids a query such as {@code name=pet&_tag=x} finds among resources of {@code type}, in result order. */
   public List<String> ids(String type, String query) {
     return store.ids(parse(type, query), 10_000);

@@ -26,15 +26,14 @@ import org.junit.jupiter.api.Test;
 /** The common parameters, chains, reverse chains, lists, compartments and sorting, worked out by hand. */
 class CriteriaSqlTest {
   private final TestStore store = TestStore.shared();
-  private final String tag = UUID.randomUUID().toString();
+  private final TestStore.Tagged tagged = store.tagged();
 
   private String save(Resource resource) {
-    resource.getMeta().addTag("http://brazier.test/tag", tag, null);
-    return store.save(resource);
+    return tagged.save(resource);
   }
 
   private List<String> find(String type, String query) {
-    return store.ids(type, query + "&_tag=http://brazier.test/tag|" + tag);
+    return tagged.find(type, query);
   }
 
   @Test
@@ -134,7 +133,7 @@ class CriteriaSqlTest {
     observation.setSubject(new Reference("Patient/" + p));
     String o = save(observation);
     save(ValuesTest.observation("http://loinc.org", "1"));
-    SearchQuery query = store.parse("Observation", "_tag=http://brazier.test/tag|" + tag)
+    SearchQuery query = store.parse("Observation", tagged.scope())
         .withCriterion(new InCompartment("Patient", List.of(p), Map.of("Observation", List.of("subject",
             "performer")), false));
 
@@ -154,8 +153,7 @@ class CriteriaSqlTest {
   }
 
   private List<String> sorted(String sort) {
-    SearchPage page = store.store().search(store.parse("Patient", "_sort=" + sort + "&_tag=http://brazier.test/tag|"
-        + tag), 10);
+    SearchPage page = store.store().search(store.parse("Patient", "_sort=" + sort + "&" + tagged.scope()), 10);
     return page.resources().stream().map(ResourceVersion::id).toList();
   }
 
@@ -171,7 +169,7 @@ class CriteriaSqlTest {
 
     for (String query : List.of("identifier=1", "family=counted&identifier=1", "family=counted&gender:missing=true",
         "family=counted&_lastUpdated=gt2000", "identifier:not=1")) {
-      SearchQuery parsed = store.parse("Patient", query + "&_tag=http://brazier.test/tag|" + tag);
+      SearchQuery parsed = store.parse("Patient", query + "&" + tagged.scope());
       assertThat(store.store().count(parsed)).as(query).isEqualTo(store.store().ids(parsed, 100).size());
     }
   }
@@ -190,7 +188,7 @@ class CriteriaSqlTest {
     for (int i = 0; i < 25; i++) {
       save(ValuesTest.patient("Paged", "P" + i));
     }
-    SearchQuery query = store.parse("Patient", "family=paged&_tag=http://brazier.test/tag|" + tag);
+    SearchQuery query = store.parse("Patient", "family=paged&" + tagged.scope());
 
     SearchPage first = store.store().search(query, 10);
     save(ValuesTest.patient("Paged", "Late"));

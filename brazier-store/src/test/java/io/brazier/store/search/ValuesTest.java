@@ -23,15 +23,14 @@ import org.junit.jupiter.api.Test;
 /** Each parameter type's matching rules, on resources whose expected matches are worked out by hand. */
 class ValuesTest {
   private final TestStore store = TestStore.shared();
-  private final String tag = UUID.randomUUID().toString();
+  private final TestStore.Tagged tagged = store.tagged();
 
   private String save(Resource resource) {
-    resource.getMeta().addTag("http://brazier.test/tag", tag, null);
-    return store.save(resource);
+    return tagged.save(resource);
   }
 
   private List<String> find(String type, String query) {
-    return store.ids(type, query + "&_tag=http://brazier.test/tag|" + tag);
+    return tagged.find(type, query);
   }
 
   @Test
