@@ -13,9 +13,7 @@ import io.brazier.fhir.search.Criterion.InList;
 import io.brazier.fhir.search.Criterion.LastUpdatedMatch;
 import io.brazier.fhir.search.Criterion.Missing;
 import io.brazier.fhir.search.Criterion.NumberMatch;
-import io.brazier.fhir.search.Criterion.NumberValue;
 import io.brazier.fhir.search.Criterion.QuantityMatch;
-import io.brazier.fhir.search.Criterion.QuantityValue;
 import io.brazier.fhir.search.Criterion.ReferenceMatch;
 import io.brazier.fhir.search.Criterion.ReferenceValue;
 import io.brazier.fhir.search.Criterion.StringMatch;
@@ -66,11 +64,7 @@ public final class QueryParser {
 
   /** Parses the criteria, sort and includes of a query over {@code types} (empty: every type). */
   public SearchQuery parse(List<String> types, Map<String, List<String>> query, Options options) {
-    List<String> scope = types;
-    List<String> typeParam = query.get("_type");
-    if (typeParam != null && types.isEmpty()) {
-      scope = resourceTypes(typeParam);
-    }
+    List<String> scope = types.isEmpty() && query.containsKey("_type") ? resourceTypes(query.get("_type")) : types;
     List<Criterion> criteria = new ArrayList<>();
     List<SearchQuery.Ignored> ignored = new ArrayList<>();
     for (Map.Entry<String, List<String>> param : query.entrySet()) {
@@ -90,9 +84,9 @@ public final class QueryParser {
       }
     }
     Includes includes = new Includes(fhir, params);
-    return new SearchQuery(scope, criteria, sort(scope, query.get("_sort"), options, ignored),
-        includes.parse(scope, query, false), includes.parse(scope, query, true),
-        ignored);
+    Sorts sorts = new Sorts(code -> find(scope, code), options.strict());
+    return new SearchQuery(scope, criteria, sorts.parse(query.get("_sort"), ignored),
+        includes.parse(scope, query, false), includes.parse(scope, query, true), ignored);
   }
 
   private List<String> resourceTypes(List<String> values) {
@@ -174,6 +168,16 @@ public final class QueryParser {
 
   /** The definition of {@code code} shared by all of {@code types} (the common ones when types is empty). */
   SearchParam definition(List<String> types, String code) {
+    SearchParam param = find(types, code);
+    if (param == null) {
+      throw new Unknown("Search parameter '" + code + "' is not known for "
+          + (types.isEmpty() ? "every type" : String.join(", ", types)) + ".");
+    }
+    return param;
+  }
+
+  /** Like {@link #definition}, but null when some of the types lack the parameter. */
+  SearchParam find(List<String> types, String code) {
     List<String> scope = types.isEmpty() ? List.of("Resource") : types;
     SearchParam first = null;
     for (String type : scope) {
@@ -181,7 +185,7 @@ public final class QueryParser {
           ? params.common().stream().filter(p -> p.code().equals(code)).findFirst().orElse(null)
           : params.get(type, code).orElse(null);
       if (param == null) {
-        throw new Unknown("Search parameter '" + code + "' is not known for " + String.join(", ", scope) + ".");
+        return null;
       }
       if (first != null && first.type() != param.type()) {
         throw FhirException.badRequest("Search parameter '" + code + "' has different types across "
@@ -327,40 +331,5 @@ public final class QueryParser {
           + String.join(", ", types) + ".");
     }
     return new Has(source, parts[2], criterion(List.of(source), parts[3], value, options, depth + 1));
-  }
-
-  private List<SearchQuery.SortKey> sort(List<String> types, List<String> sortParams, Options options,
-      List<SearchQuery.Ignored> ignored) {
-    List<SearchQuery.SortKey> keys = new ArrayList<>();
-    if (sortParams == null) {
-      return keys;
-    }
-    for (String value : sortParams) {
-      for (String field : value.split(",")) {
-        String trimmed = field.trim();
-        boolean descending = trimmed.startsWith("-");
-        String code = descending ? trimmed.substring(1) : trimmed;
-        if (code.isEmpty()) {
-          throw FhirException.badRequest("_sort '" + value + "' has an empty field.");
-        }
-        if (code.equals("_id") || code.equals("_lastUpdated")) {
-          keys.add(new SearchQuery.SortKey(code, code.equals("_id") ? ParamType.TOKEN : ParamType.DATE, descending));
-          continue;
-        }
-        try {
-          SearchParam param = definition(types, code);
-          if (param.type() == ParamType.COMPOSITE || param.type() == ParamType.SPECIAL) {
-            throw FhirException.badRequest("_sort cannot order by " + param.type().code() + " parameter " + code + ".");
-          }
-          keys.add(new SearchQuery.SortKey(code, param.type(), descending));
-        } catch (Unknown e) {
-          if (options.strict()) {
-            throw FhirException.badRequest("_sort: " + e.getMessage());
-          }
-          ignored.add(new SearchQuery.Ignored("_sort:" + code, "_sort: " + e.getMessage()));
-        }
-      }
-    }
-    return keys;
   }
 }

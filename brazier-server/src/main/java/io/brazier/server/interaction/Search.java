@@ -11,7 +11,6 @@ import io.brazier.server.http.FhirRequest;
 import io.brazier.server.http.FhirResponse;
 import io.brazier.server.http.Formats;
 import io.brazier.store.QueryTooCostly;
-import io.brazier.store.ResourceVersion;
 import io.brazier.store.SearchPage;
 import io.brazier.store.Store;
 import java.nio.charset.StandardCharsets;

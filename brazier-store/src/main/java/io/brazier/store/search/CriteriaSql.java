@@ -19,7 +19,6 @@ import io.brazier.fhir.search.Criterion.NumberValue;
 import io.brazier.fhir.search.Criterion.QuantityMatch;
 import io.brazier.fhir.search.Criterion.QuantityValue;
 import io.brazier.fhir.search.Criterion.ReferenceMatch;
-import io.brazier.fhir.search.Criterion.ReferenceValue;
 import io.brazier.fhir.search.Criterion.StringMatch;
 import io.brazier.fhir.search.Criterion.TextMatch;
 import io.brazier.fhir.search.Criterion.TokenMatch;
@@ -93,7 +92,7 @@ final class CriteriaSql {
   /** The index lookup of a criterion, or null when it is not one. */
   private Lookup lookup(Sql sql, Criterion criterion) {
     if (criterion instanceof TokenMatch token) {
-      return new Lookup("search_token", token.param(), true, token.negated(), i -> tokens(sql, i, token.values()));
+      return new Lookup("search_token", token.param(), true, token.negated(), i -> values.tokens(sql, i, token.values()));
     } else if (criterion instanceof StringMatch string) {
       return new Lookup("search_string", string.param(), true, false,
           i -> any(sql, string.values(), v -> values.string(sql, i, string.mode(), v)));
@@ -108,7 +107,7 @@ final class CriteriaSql {
           i -> any(sql, quantity.values(), v -> values.quantity(sql, i, v)));
     } else if (criterion instanceof ReferenceMatch reference) {
       return new Lookup("search_reference", reference.param(), false, false,
-          i -> any(sql, reference.values(), v -> reference(sql, i, v)));
+          i -> any(sql, reference.values(), v -> values.reference(sql, i, v, keys)));
     } else if (criterion instanceof UriMatch uri) {
       return new Lookup("search_uri", uri.param(), false, false,
           i -> any(sql, uri.values(), v -> values.uri(sql, i + ".value", uri.mode(), v)));
@@ -212,15 +211,15 @@ final class CriteriaSql {
     void append(String alias);
   }
 
-  private interface ValueCondition<T> {
+  interface ValueCondition<T> {
     void append(T value);
   }
 
-  private void params(Sql sql, String i, List<String> types, String param) {
+  void params(Sql sql, String i, List<String> types, String param) {
     sql.array(i + ".param = ANY(?)", "int4", keys.params(types, param));
   }
 
-  private static <T> void any(Sql sql, List<T> alternatives, ValueCondition<T> condition) {
+  static <T> void any(Sql sql, List<T> alternatives, ValueCondition<T> condition) {
     for (int k = 0; k < alternatives.size(); k++) {
       sql.append(k == 0 ? "(" : " OR (");
       condition.append(alternatives.get(k));
@@ -234,45 +233,6 @@ final class CriteriaSql {
       typeKeys[k] = keys.type(types.get(k));
     }
     return typeKeys;
-  }
-
-  /** Tokens; long lists (expanded value sets) compare system|code against one array. */
-  private void tokens(Sql sql, String i, List<TokenValue> tokens) {
-    List<Object> pairs = new ArrayList<>();
-    List<Object> codes = new ArrayList<>();
-    List<TokenValue> others = new ArrayList<>();
-    for (TokenValue token : tokens) {
-      if (token.system() != null && token.code() != null && tokens.size() > 8) {
-        pairs.add(token.system() + "|" + token.code());
-        codes.add(token.code());
-      } else {
-        others.add(token);
-      }
-    }
-    if (tokens.isEmpty()) {
-      sql.append("false");
-      return;
-    }
-    if (!pairs.isEmpty()) {
-      sql.array("(" + i + ".code = ANY(?)", "text", codes.toArray())
-          .array(" AND " + i + ".system || '|' || " + i + ".code = ANY(?))", "text", pairs.toArray());
-      sql.append(others.isEmpty() ? "" : " OR ");
-    }
-    any(sql, others, token -> values.token(sql, i + ".system", i + ".code", token));
-  }
-
-  private void reference(Sql sql, String i, ReferenceValue value) {
-    if (value.url() != null) {
-      sql.append(i + ".url = ?", value.url());
-      if (value.version() != null) {
-        sql.append(" AND " + i + ".version = ?", value.version());
-      }
-      return;
-    }
-    sql.append(i + ".tid = ?", value.id());
-    if (value.type() != null) {
-      sql.append(" AND " + i + ".ttype = ?", keys.type(value.type()));
-    }
   }
 
   private void compositeValue(Sql sql, String i, ParamType secondType, CompositeValue value) {
@@ -337,28 +297,5 @@ final class CriteriaSql {
       }
     }
     sql.append(")");
-  }
-
-  /** The sort value of a row for one parameter: the lowest value ascending, the highest descending. */
-  void sortValue(Sql sql, String r, List<String> types, String param, ParamType type, boolean descending) {
-    switch (param) {
-      case "_id" -> sql.append(r + ".id");
-      case "_lastUpdated" -> sql.append(r + ".last_updated");
-      default -> {
-        String i = sql.alias("o");
-        String column = switch (type) {
-          case DATE -> descending ? i + ".hi" : i + ".lo";
-          case TOKEN -> i + ".code";
-          case REFERENCE -> i + ".tid";
-          case QUANTITY -> "coalesce(" + i + ".cvalue, " + i + ".value)";
-          default -> i + ".value";
-        };
-        sql.append("(SELECT " + (descending ? "max(" : "min(") + column + ") FROM " + Values.table(type) + " " + i
-            + " WHERE " + i + ".rid = " + r + ".rid AND ");
-        params(sql, i, types, param);
-        sql.append(type == ParamType.STRING || type == ParamType.TOKEN || type == ParamType.DATE
-            || type == ParamType.QUANTITY ? " AND " + i + ".qcode IS NULL)" : ")");
-      }
-    }
   }
 }

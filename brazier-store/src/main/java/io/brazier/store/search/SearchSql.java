@@ -1,6 +1,7 @@
 package io.brazier.store.search;
 
 import io.brazier.fhir.search.Criterion;
+import io.brazier.fhir.search.ParamType;
 import io.brazier.fhir.search.SearchQuery;
 import io.brazier.fhir.search.SearchQuery.SortKey;
 import java.util.List;
@@ -32,8 +33,7 @@ public final class SearchSql {
     List<SortKey> sort = query.sort();
     for (int k = 0; k < sort.size(); k++) {
       sql.append(", ");
-      new CriteriaSql(keys).sortValue(sql, "r", query.types(), sort.get(k).param(), sort.get(k).type(),
-          sort.get(k).descending());
+      sortValue(sql, "r", query.types(), sort.get(k));
       sql.append(" AS s" + k);
     }
     sql.append(" FROM resource r WHERE ");
@@ -53,6 +53,29 @@ public final class SearchSql {
         .append(" LEFT JOIN o ON o.n <= ?", count)
         .append(" LEFT JOIN resource r ON r.rid = o.rid ORDER BY o.n");
     return sql;
+  }
+
+  /** The sort value of a row for one key: its lowest value ascending, its highest descending. */
+  private void sortValue(Sql sql, String r, List<String> types, SortKey key) {
+    switch (key.param()) {
+      case "_id" -> sql.append(r + ".id");
+      case "_lastUpdated" -> sql.append(r + ".last_updated");
+      default -> {
+        String i = sql.alias("o");
+        String column = switch (key.type()) {
+          case DATE -> key.descending() ? i + ".hi" : i + ".lo";
+          case TOKEN -> i + ".code";
+          case REFERENCE -> i + ".tid";
+          case QUANTITY -> "coalesce(" + i + ".cvalue, " + i + ".value)";
+          default -> i + ".value";
+        };
+        sql.append("(SELECT " + (key.descending() ? "max(" : "min(") + column + ") FROM "
+            + Values.table(key.type()) + " " + i + " WHERE " + i + ".rid = " + r + ".rid AND ");
+        new CriteriaSql(keys).params(sql, i, types, key.param());
+        sql.append(key.type() == ParamType.STRING || key.type() == ParamType.TOKEN || key.type() == ParamType.DATE
+            || key.type() == ParamType.QUANTITY ? " AND " + i + ".qcode IS NULL)" : ")");
+      }
+    }
   }
 
   /**

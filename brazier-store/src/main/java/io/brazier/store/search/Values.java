@@ -4,6 +4,7 @@ import io.brazier.fhir.search.Criterion;
 import io.brazier.fhir.search.Criterion.DateValue;
 import io.brazier.fhir.search.Criterion.NumberValue;
 import io.brazier.fhir.search.Criterion.QuantityValue;
+import io.brazier.fhir.search.Criterion.ReferenceValue;
 import io.brazier.fhir.search.Criterion.StringMode;
 import io.brazier.fhir.search.Criterion.TokenValue;
 import io.brazier.fhir.search.Criterion.UriMode;
@@ -42,6 +43,45 @@ final class Values {
       case SPECIAL -> "search_position";
       default -> throw new IllegalArgumentException("No index table for " + type);
     };
+  }
+
+  /** Tokens; long lists (expanded value sets) compare system|code against one array. */
+  void tokens(Sql sql, String i, List<TokenValue> tokens) {
+    List<Object> pairs = new ArrayList<>();
+    List<Object> codes = new ArrayList<>();
+    List<TokenValue> others = new ArrayList<>();
+    for (TokenValue token : tokens) {
+      if (token.system() != null && token.code() != null && tokens.size() > 8) {
+        pairs.add(token.system() + "|" + token.code());
+        codes.add(token.code());
+      } else {
+        others.add(token);
+      }
+    }
+    if (tokens.isEmpty()) {
+      sql.append("false");
+      return;
+    }
+    if (!pairs.isEmpty()) {
+      sql.array("(" + i + ".code = ANY(?)", "text", codes.toArray())
+          .array(" AND " + i + ".system || '|' || " + i + ".code = ANY(?))", "text", pairs.toArray());
+      sql.append(others.isEmpty() ? "" : " OR ");
+    }
+    CriteriaSql.any(sql, others, token -> token(sql, i + ".system", i + ".code", token));
+  }
+
+  void reference(Sql sql, String i, ReferenceValue value, Keys keys) {
+    if (value.url() != null) {
+      sql.append(i + ".url = ?", value.url());
+      if (value.version() != null) {
+        sql.append(" AND " + i + ".version = ?", value.version());
+      }
+      return;
+    }
+    sql.append(i + ".tid = ?", value.id());
+    if (value.type() != null) {
+      sql.append(" AND " + i + ".ttype = ?", keys.type(value.type()));
+    }
   }
 
   void token(Sql sql, String system, String code, TokenValue token) {
