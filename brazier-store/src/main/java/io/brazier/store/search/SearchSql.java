@@ -55,6 +55,24 @@ public final class SearchSql {
     return sql;
   }
 
+  /**
+   * Whether the one criterion matches at most one index row per resource, so that rows can be counted without
+   * DISTINCT (an index-only count, several times faster): a single system|code token or Type/id reference, which
+   * extraction stores once per resource.
+   */
+  private static boolean onePerResource(SearchQuery query) {
+    if (query.criteria().size() != 1) {
+      return false;
+    }
+    Criterion criterion = query.criteria().get(0);
+    if (criterion instanceof Criterion.TokenMatch token) {
+      return !token.negated() && token.values().size() == 1 && token.values().get(0).system() != null
+          && token.values().get(0).code() != null;
+    }
+    return criterion instanceof Criterion.ReferenceMatch reference && reference.values().size() == 1
+        && reference.values().get(0).type() != null;
+  }
+
   /** The sort value of a row for one key: its lowest value ascending, its highest descending. */
   private void sortValue(Sql sql, String r, List<String> types, SortKey key) {
     switch (key.param()) {
@@ -83,7 +101,7 @@ public final class SearchSql {
    * never touches the resource table, which is what makes counting a frequent code fast.
    */
   public Sql count(SearchQuery query) {
-    Sql sql = new Sql().append("SELECT count(DISTINCT r.rid)");
+    Sql sql = new Sql().append(onePerResource(query) ? "SELECT count(*)" : "SELECT count(DISTINCT r.rid)");
     if (new CriteriaSql(keys).driving(sql, "r", query.types(), query.criteria())) {
       return sql;
     }

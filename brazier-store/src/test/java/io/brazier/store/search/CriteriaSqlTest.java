@@ -167,7 +167,8 @@ class CriteriaSqlTest {
     }
     save(ValuesTest.patient("Other", "D"));
 
-    for (String query : List.of("identifier=1", "family=counted&identifier=1", "family=counted&gender:missing=true",
+    for (String query : List.of("identifier=1", "identifier=http://a|1", "family=counted&identifier=1",
+        "family=counted&gender:missing=true",
         "family=counted&_lastUpdated=gt2000", "identifier:not=1")) {
       SearchQuery parsed = store.parse("Patient", query + "&" + tagged.scope());
       assertThat(store.store().count(parsed)).as(query).isEqualTo(store.store().ids(parsed, 100).size());
