@@ -2,6 +2,7 @@ package io.brazier.bench;
 
 import io.brazier.fhir.Fhir;
 import io.brazier.fhir.search.FhirSearch;
+import io.brazier.fhir.search.SearchIndex;
 import io.brazier.server.FhirServer;
 import io.brazier.server.ServerConfig;
 import io.brazier.server.interaction.Writes;
@@ -28,6 +29,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -60,6 +65,9 @@ public final class SearchBench implements Callable<Integer> {
   @Option(names = "--no-index", description = "Load without search indexes, to measure what indexing costs.")
   boolean noIndex;
 
+  @Option(names = "--no-searches", description = "Only load (and report sizes); run no searches.")
+  boolean noSearches;
+
   @Option(names = "--limit", defaultValue = "2147483647", description = "At most this many resources per file.")
   int limit;
 
@@ -86,6 +94,7 @@ public final class SearchBench implements Callable<Integer> {
     FhirSearch search = new FhirSearch(fhir);
     if (load) {
       load(store, new Writes(fhir, search, Clock.systemUTC()), fhir);
+      store.analyze();
     }
     long resources = 0;
     long indexes = 0;
@@ -98,6 +107,10 @@ public final class SearchBench implements Callable<Integer> {
       }
     }
     System.out.printf("size resources=%,d indexes=%,d ratio=%.2f%n", resources, indexes, (double) indexes / resources);
+    if (noSearches) {
+      store.close();
+      return 0;
+    }
     try (FhirServer server = new FhirServer(ServerConfig.defaults().withPort(0), fhir, store,
         new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)).start()) {
       base = "http://127.0.0.1:" + server.port() + "/fhir";
@@ -107,33 +120,57 @@ public final class SearchBench implements Callable<Integer> {
     return 0;
   }
 
-  private void load(PostgresStore store, Writes writes, Fhir fhir) throws IOException {
+  /** Loads every file in batches of 1,000, two batches at a time (parse and index in Java while one commits). */
+  private void load(PostgresStore store, Writes writes, Fhir fhir) throws Exception {
     long started = System.nanoTime();
-    long count = 0;
+    AtomicLong count = new AtomicLong();
+    ExecutorService workers = Executors.newFixedThreadPool(2);
+    Semaphore inFlight = new Semaphore(4);
     try (Stream<Path> files = Files.list(ndjson)) {
       for (Path file : files.filter(f -> f.toString().endsWith(".ndjson.gz")).sorted().toList()) {
-        List<Write> batch = new ArrayList<>();
+        List<String> batch = new ArrayList<>();
         try (BufferedReader lines = new BufferedReader(new InputStreamReader(new GZIPInputStream(
             Files.newInputStream(file)), StandardCharsets.UTF_8))) {
           int read = 0;
           for (String line; (line = lines.readLine()) != null && read < limit; read++) {
-            Resource resource = (Resource) fhir.jsonParser().parseResource(line);
-            Write write = writes.next(resource, resource.getIdElement().getIdPart(), null);
-            batch.add(noIndex ? new Write(write.type(), write.id(), 1, write.lastUpdated(), write.json(),
-                io.brazier.fhir.search.SearchIndex.EMPTY) : write);
+            batch.add(line);
             if (batch.size() == 1000) {
-              store.commit(batch);
-              count += batch.size();
-              batch.clear();
+              submit(workers, inFlight, store, writes, fhir, batch, count);
+              batch = new ArrayList<>();
             }
           }
         }
-        store.commit(batch);
-        count += batch.size();
-        System.out.printf("loaded %s total=%,d %.0f resources/s%n", file.getFileName(), count,
-            count / ((System.nanoTime() - started) / 1e9));
+        submit(workers, inFlight, store, writes, fhir, batch, count);
+        inFlight.acquire(4);
+        inFlight.release(4);
+        System.out.printf("loaded %s total=%,d %.0f resources/s%n", file.getFileName(), count.get(),
+            count.get() / ((System.nanoTime() - started) / 1e9));
       }
+    } finally {
+      workers.shutdown();
     }
+  }
+
+  private void submit(ExecutorService workers, Semaphore inFlight, PostgresStore store, Writes writes, Fhir fhir,
+      List<String> lines, AtomicLong count) throws InterruptedException {
+    inFlight.acquire();
+    workers.submit(() -> {
+      try {
+        List<Write> batch = new ArrayList<>();
+        for (String line : lines) {
+          Resource resource = (Resource) fhir.jsonParser().parseResource(line);
+          Write write = writes.next(resource, resource.getIdElement().getIdPart(), null);
+          batch.add(noIndex ? new Write(write.type(), write.id(), 1, write.lastUpdated(), write.json(),
+              SearchIndex.EMPTY) : write);
+        }
+        store.commit(batch);
+        count.addAndGet(batch.size());
+      } catch (RuntimeException e) {
+        System.err.println("A batch failed and is left out: " + e);
+      } finally {
+        inFlight.release();
+      }
+    });
   }
 
   private void measure() throws Exception {

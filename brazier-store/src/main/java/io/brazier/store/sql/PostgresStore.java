@@ -208,6 +208,19 @@ public final class PostgresStore implements Store {
     }
   }
 
+  /**
+   * Refreshes the planner's statistics, as autovacuum soon would: after a bulk load, so that searches are planned on
+   * the data as it now is.
+   */
+  public void analyze() {
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement statement = connection.prepareStatement("ANALYZE")) {
+      statement.execute();
+    } catch (SQLException e) {
+      throw new StoreFailure("Could not analyze the database", e);
+    }
+  }
+
   /** Starts numbering committed changes in the background, so that readers of the feed see them promptly. */
   public PostgresStore startChangeSequencer() {
     changes.start();
