@@ -68,6 +68,8 @@ public final class Fhir {
   public Resource parse(Format format, InputStream body) {
     IParser parser = format == Format.XML ? xmlParser() : jsonParser();
     parser.setParserErrorHandler(lenient ? new LenientErrorHandler(false) : new StrictErrorHandler());
+    // A bundle's resources keep the ids they carry: HAPI would replace them with the entries' fullUrls.
+    parser.setOverrideResourceIdWithBundleEntryFullUrl(false);
     try (Reader reader = new InputStreamReader(body, StandardCharsets.UTF_8)) {
       return (Resource) parser.parseResource(reader);
     } catch (DataFormatException | ClassCastException e) {

@@ -5,11 +5,14 @@ import io.brazier.fhir.FhirException;
 import io.brazier.server.http.FhirRequest;
 import io.brazier.server.http.FhirResponse;
 import io.brazier.server.interaction.Bodies;
+import io.brazier.server.interaction.Bundles;
+import io.brazier.server.interaction.Commits;
 import io.brazier.server.interaction.Conditions;
 import io.brazier.server.interaction.Create;
 import io.brazier.server.interaction.Delete;
 import io.brazier.server.interaction.Interaction;
 import io.brazier.server.interaction.Read;
+import io.brazier.server.interaction.References;
 import io.brazier.server.interaction.Update;
 import io.brazier.server.interaction.VRead;
 import io.brazier.server.interaction.Writes;
@@ -28,17 +31,24 @@ public final class Routes {
   private final Interaction create;
   private final Interaction update;
   private final Interaction delete;
+  private final Interaction bundles;
 
   public Routes(Fhir fhir, Store store, ServerConfig config) {
     this.fhir = fhir;
     Writes writes = new Writes(fhir, Clock.systemUTC());
     Bodies bodies = new Bodies(fhir);
     Conditions conditions = new Conditions(store);
+    References references = new References(fhir, store, conditions, writes,
+        config.referentialIntegrity() == ServerConfig.ReferentialIntegrity.ENFORCE,
+        config.missingReferences() == ServerConfig.MissingReferences.PLACEHOLDER);
+    Commits commits = new Commits(store, references);
     this.read = new Read(store);
     this.vread = new VRead(store);
-    this.create = new Create(store, bodies, writes, conditions);
-    this.update = new Update(store, bodies, writes, conditions);
-    this.delete = new Delete(store, writes, conditions, config.conditionalDeleteMax());
+    this.create = new Create(store, bodies, writes, conditions, commits);
+    this.update = new Update(store, bodies, writes, conditions, commits);
+    this.delete = new Delete(store, writes, conditions, commits, config.conditionalDeleteMax());
+    this.bundles = new Bundles(fhir, store, references, this::route, config.bundleMaxEntries(),
+        config.bundleMaxBytes());
   }
 
   /** Runs a request in process: the HTTP server, and any module of this process, come through here. */
@@ -71,6 +81,9 @@ public final class Routes {
 
   /** [base], [base]/metadata, [base]/_history, [base]/$operation. */
   private Interaction system(FhirRequest request) {
+    if (request.segments().isEmpty() && request.method().equals("POST")) {
+      return bundles;
+    }
     throw notAllowed(request);
   }
 

@@ -55,6 +55,23 @@ public final class TestServer {
     return fhir.context().newRestfulGenericClient(baseUrl());
   }
 
+  /** Another server on the same database with other settings, for tests of options; close it when done. */
+  public FhirServer startServer(ServerConfig config) {
+    return new FhirServer(config.withPort(0), fhir, store, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))
+        .start();
+  }
+
+  /** A client of a server started by {@link #startServer}. */
+  public IGenericClient client(FhirServer other) {
+    fhir.context().getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
+    return fhir.context().newRestfulGenericClient("http://127.0.0.1:" + other.port() + "/fhir");
+  }
+
+  /** How many versions have been written so far (the change feed's length): a rejected request leaves it unchanged. */
+  public int writeCount() {
+    return store.changes(0, Integer.MAX_VALUE).size();
+  }
+
   public Fhir fhir() {
     return fhir;
   }

@@ -1,7 +1,9 @@
 package io.brazier.store;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /** Durable storage of FHIR resources, their versions, search indexes and change feed. */
 public interface Store extends AutoCloseable {
@@ -20,6 +22,12 @@ public interface Store extends AutoCloseable {
   void commit(List<Write> writes);
 
   HistoryPage history(HistoryQuery query);
+
+  /**
+   * Which of these resources, each written {@code Type/id}, exist now and are not deleted: one round trip for all of
+   * them, as referential integrity checks a whole transaction's references at once.
+   */
+  Set<String> existing(Collection<String> resources);
 
   /** Ids of the current, not deleted resources of a type whose token parameter matches. */
   List<String> idsByToken(String type, String param, String system, String code, int limit);

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
+import org.hl7.fhir.r4.model.Resource;
 
 /**
  * A FHIR request, parsed once: the path below the base split into segments, the query, the headers the interactions
@@ -23,11 +24,18 @@ public final class FhirRequest {
   private final Map<String, List<String>> query;
   private final Function<String, String> headers;
   private final byte[] body;
+  private final Resource resource;
   private final String baseUrl;
   private final Format responseFormat;
 
   public FhirRequest(String method, List<String> segments, Map<String, List<String>> query,
       Function<String, String> headers, byte[] body, String baseUrl) {
+    this(method, segments, query, headers, body, null, baseUrl);
+  }
+
+  private FhirRequest(String method, List<String> segments, Map<String, List<String>> query,
+      Function<String, String> headers, byte[] body, Resource resource, String baseUrl) {
+    this.resource = resource;
     this.method = method.toUpperCase(Locale.ROOT);
     this.segments = List.copyOf(segments);
     this.query = Map.copyOf(query);
@@ -37,6 +45,12 @@ public final class FhirRequest {
     Format bodyFormat = body != null && body.length > 0 && !Formats.isJsonPatch(header("Content-Type"))
         ? Formats.body(header("Content-Type")) : Format.JSON;
     this.responseFormat = Formats.response(param("_format"), header("Accept"), bodyFormat);
+  }
+
+  /** A request whose body is parsed already, as a bundle entry's resource is: it is not encoded and parsed again. */
+  public static FhirRequest parsed(String method, List<String> segments, Map<String, List<String>> query,
+      Function<String, String> headers, Resource resource, String baseUrl) {
+    return new FhirRequest(method, segments, query, headers, null, resource, baseUrl);
   }
 
   public String method() {
@@ -81,7 +95,12 @@ public final class FhirRequest {
   }
 
   public boolean hasBody() {
-    return body != null && body.length > 0;
+    return (body != null && body.length > 0) || resource != null;
+  }
+
+  /** The body parsed already (see {@link #parsed}), or null. */
+  public Resource resource() {
+    return resource;
   }
 
   public Format bodyFormat() {

@@ -17,6 +17,7 @@ public final class FhirResponse {
   private final Map<String, String> headers = new LinkedHashMap<>();
   private final ResourceVersion stored;
   private final Resource resource;
+  private ResourceVersion version;
 
   private FhirResponse(int status, ResourceVersion stored, Resource resource) {
     this.status = status;
@@ -62,6 +63,7 @@ public final class FhirResponse {
   }
 
   private FhirResponse versionHeaders(ResourceVersion version) {
+    this.version = version;
     header("ETag", version.etag());
     return header("Last-Modified", DateTimeFormatter.RFC_1123_DATE_TIME.format(
         version.lastUpdated().atOffset(ZoneOffset.UTC)));
@@ -86,6 +88,11 @@ public final class FhirResponse {
 
   public Resource resource() {
     return resource;
+  }
+
+  /** The version this answer is about (read, written or unchanged), whether or not the body carries it; or null. */
+  public ResourceVersion version() {
+    return version;
   }
 
   public boolean hasBody() {

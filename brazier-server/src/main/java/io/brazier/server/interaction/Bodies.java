@@ -15,7 +15,8 @@ public final class Bodies {
   }
 
   public Resource resource(FhirRequest request) {
-    Resource resource = fhir.parse(request.bodyFormat(), new ByteArrayInputStream(request.body()));
+    Resource resource = request.resource() != null ? request.resource()
+        : fhir.parse(request.bodyFormat(), new ByteArrayInputStream(request.body()));
     if (!resource.fhirType().equals(request.type())) {
       throw FhirException.badRequest("The body is a " + resource.fhirType() + " but the URL names "
           + request.type() + ".");

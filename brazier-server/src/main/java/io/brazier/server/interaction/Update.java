@@ -1,11 +1,11 @@
 package io.brazier.server.interaction;
 
+import io.brazier.fhir.Fhir;
 import io.brazier.fhir.FhirException;
 import io.brazier.server.http.FhirRequest;
 import io.brazier.server.http.FhirResponse;
 import io.brazier.store.ResourceVersion;
 import io.brazier.store.Store;
-import io.brazier.store.VersionConflictException;
 import io.brazier.store.Write;
 import java.util.List;
 import org.hl7.fhir.r4.model.Resource;
@@ -13,26 +13,31 @@ import org.hl7.fhir.r4.model.Resource;
 /**
  * FHIR update: PUT [base]/[type]/[id] (creating the resource with the client's id when it does not exist), and
  * conditional update PUT [base]/[type]?criteria. If-Match makes it optimistic: a stale version is a 412. Without
- * If-Match a write that races another is retried on the new current version, so no write is ever lost.
+ * If-Match a write that races another is prepared again on the new current version, so no write is ever lost.
  * https://hl7.org/fhir/R4/http.html#update
  */
-public final class Update implements Interaction {
-  private static final int ATTEMPTS = 20;
-
+public final class Update implements WriteInteraction {
   private final Store store;
   private final Bodies bodies;
   private final Writes writes;
   private final Conditions conditions;
+  private final Commits commits;
 
-  public Update(Store store, Bodies bodies, Writes writes, Conditions conditions) {
+  public Update(Store store, Bodies bodies, Writes writes, Conditions conditions, Commits commits) {
     this.store = store;
     this.bodies = bodies;
     this.writes = writes;
     this.conditions = conditions;
+    this.commits = commits;
   }
 
   @Override
   public FhirResponse handle(FhirRequest request) {
+    return commits.run(this, request);
+  }
+
+  @Override
+  public Target target(FhirRequest request) {
     Resource resource = bodies.resource(request);
     String id = request.id() != null ? request.id() : conditionalTarget(request, resource);
     String bodyId = resource.getIdElement().getIdPart();
@@ -42,10 +47,10 @@ public final class Update implements Interaction {
     if (bodyId != null && !bodyId.equals(id)) {
       throw FhirException.badRequest("The body's id " + bodyId + " does not match the id " + id + " of the URL.");
     }
-    if (!io.brazier.fhir.Fhir.isValidId(id)) {
+    if (!Fhir.isValidId(id)) {
       throw FhirException.badRequest("'" + id + "' is not a valid FHIR id (1-64 of A-Z a-z 0-9 - .).");
     }
-    return store(request, resource, id);
+    return Target.of(request.type(), id, resource);
   }
 
   /** The one resource the criteria match, or a new server id when they match none. */
@@ -62,28 +67,17 @@ public final class Update implements Interaction {
     return matches.get(0);
   }
 
-  private FhirResponse store(FhirRequest request, Resource resource, String id) {
+  @Override
+  public Prepared prepare(FhirRequest request, Target target, Links links) {
     Integer ifMatch = request.ifMatch();
-    for (int attempt = 1; ; attempt++) {
-      ResourceVersion current = store.current(request.type(), id).orElse(null);
-      if (ifMatch != null && (current == null || current.version() != ifMatch)) {
-        throw FhirException.preconditionFailed("If-Match names version " + ifMatch + " but the current version of "
-            + request.type() + "/" + id + " is " + (current == null ? "none" : current.version()) + ".");
-      }
-      Write write = writes.next(resource, id, current);
-      try {
-        store.commit(List.of(write));
-        return FhirResponse.written(request, current == null || current.deleted() ? 201 : 200, write.toVersion());
-      } catch (VersionConflictException e) {
-        if (ifMatch != null) {
-          throw FhirException.preconditionFailed("Resource " + request.type() + "/" + id
-              + " was changed by another request after version " + ifMatch + ".");
-        }
-        if (attempt == ATTEMPTS) {
-          throw FhirException.conflict("Resource " + request.type() + "/" + id
-              + " is being changed by too many requests at once; retry.");
-        }
-      }
+    ResourceVersion current = store.current(target.type(), target.id()).orElse(null);
+    if (ifMatch != null && (current == null || current.version() != ifMatch)) {
+      throw FhirException.preconditionFailed("If-Match names version " + ifMatch + " but the current version of "
+          + target.type() + "/" + target.id() + " is " + (current == null ? "none" : current.version()) + ".");
     }
+    links.resolve(target.resource());
+    Write write = writes.next(target.resource(), target.id(), current);
+    int status = current == null || current.deleted() ? 201 : 200;
+    return new Prepared(List.of(write), FhirResponse.written(request, status, write.toVersion()));
   }
 }

@@ -1,0 +1,63 @@
+package io.brazier.server.interaction;
+
+import io.brazier.fhir.FhirException;
+import io.brazier.server.http.FhirRequest;
+import io.brazier.server.http.FhirResponse;
+import io.brazier.server.interaction.References.Missing;
+import io.brazier.store.Store;
+import io.brazier.store.VersionConflictException;
+import io.brazier.store.Write;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Runs a write interaction on its own: target, prepare, check the references, one commit. A write that races another
+ * writer is prepared again on the new current version, so no write is ever lost; with If-Match it is a 412 instead.
+ */
+public final class Commits {
+  static final int ATTEMPTS = 20;
+
+  private final Store store;
+  private final References references;
+
+  public Commits(Store store, References references) {
+    this.store = store;
+    this.references = references;
+  }
+
+  public FhirResponse run(WriteInteraction interaction, FhirRequest request) {
+    for (int attempt = 1; ; attempt++) {
+      Links links = references.open(request.baseUrl());
+      Prepared prepared = interaction.prepare(request, interaction.target(request), links);
+      List<Missing> missing = links.missing(prepared.writes());
+      if (!missing.isEmpty()) {
+        throw missing.get(0).failure();
+      }
+      List<Write> writes = new ArrayList<>(links.placeholders());
+      writes.addAll(prepared.writes());
+      try {
+        store.commit(writes);
+        return prepared.response();
+      } catch (VersionConflictException e) {
+        if (request.ifMatch() != null) {
+          throw changedSince(e);
+        }
+        if (attempt == ATTEMPTS) {
+          throw tooBusy(e);
+        }
+      }
+    }
+  }
+
+  /** A write that named a version (If-Match) and lost a race to another writer. */
+  static FhirException changedSince(VersionConflictException e) {
+    return FhirException.preconditionFailed("Resource " + e.type() + "/" + e.id()
+        + " was changed by another request after the version named in If-Match.");
+  }
+
+  /** A write that lost the race to other writers on every attempt. */
+  static FhirException tooBusy(VersionConflictException e) {
+    return FhirException.conflict("Resource " + e.type() + "/" + e.id()
+        + " is being changed by too many requests at once; retry.");
+  }
+}
