@@ -4,15 +4,20 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.context.RuntimeResourceDefinition;
 import ca.uhn.fhir.parser.DataFormatException;
 import ca.uhn.fhir.parser.IParser;
+import ca.uhn.fhir.parser.JsonParser;
 import ca.uhn.fhir.parser.LenientErrorHandler;
 import ca.uhn.fhir.parser.StrictErrorHandler;
+import ca.uhn.fhir.parser.json.jackson.JacksonStructure;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
+import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Resource;
 
 /**
@@ -66,16 +71,37 @@ public final class Fhir {
 
   /** Parses a resource with the base R4 rules: unknown elements and invalid values are 400s unless lenient. */
   public Resource parse(Format format, InputStream body) {
-    IParser parser = format == Format.XML ? xmlParser() : jsonParser();
+    IParser parser = withRules(format == Format.XML ? xmlParser() : jsonParser());
+    try (Reader reader = new InputStreamReader(body, StandardCharsets.UTF_8)) {
+      return parsed(() -> parser.parseResource(reader));
+    } catch (java.io.IOException e) {
+      throw FhirException.badRequest("The body could not be read: " + e.getMessage());
+    }
+  }
+
+  /**
+   * Parses a resource from a JSON tree with the same rules, so that the resources of a large bundle, read as one tree,
+   * can be parsed one by one (and in parallel): each error then belongs to one entry.
+   */
+  public Resource parse(ObjectNode json) {
+    JacksonStructure structure = new JacksonStructure();
+    structure.setNativeObject(json);
+    JsonParser parser = (JsonParser) withRules(jsonParser());
+    return parsed(() -> parser.parseResource(structure));
+  }
+
+  private IParser withRules(IParser parser) {
     parser.setParserErrorHandler(lenient ? new LenientErrorHandler(false) : new StrictErrorHandler());
     // A bundle's resources keep the ids they carry: HAPI would replace them with the entries' fullUrls.
     parser.setOverrideResourceIdWithBundleEntryFullUrl(false);
-    try (Reader reader = new InputStreamReader(body, StandardCharsets.UTF_8)) {
-      return (Resource) parser.parseResource(reader);
+    return parser;
+  }
+
+  private static Resource parsed(Supplier<IBaseResource> parse) {
+    try {
+      return (Resource) parse.get();
     } catch (DataFormatException | ClassCastException e) {
       throw FhirException.invalid("The body is not a valid FHIR resource: " + clean(e.getMessage()));
-    } catch (java.io.IOException e) {
-      throw FhirException.badRequest("The body could not be read: " + e.getMessage());
     }
   }
 

@@ -47,7 +47,7 @@ public final class Routes {
     this.create = new Create(store, bodies, writes, conditions, commits);
     this.update = new Update(store, bodies, writes, conditions, commits);
     this.delete = new Delete(store, writes, conditions, commits, config.conditionalDeleteMax());
-    this.bundles = new Bundles(fhir, store, references, this::route, config.bundleMaxEntries(),
+    this.bundles = new Bundles(fhir, store, references, commits, this::route, config.bundleMaxEntries(),
         config.bundleMaxBytes());
   }
 

@@ -29,13 +29,13 @@ public final class Bundles implements Interaction {
    * @param maxEntries most entries one bundle may have
    * @param maxBytes largest bundle body, in bytes
    */
-  public Bundles(Fhir fhir, Store store, References references, Function<FhirRequest, Interaction> router,
-      int maxEntries, long maxBytes) {
+  public Bundles(Fhir fhir, Store store, References references, Commits commits,
+      Function<FhirRequest, Interaction> router, int maxEntries, long maxBytes) {
     EntryResponses responses = new EntryResponses(fhir);
     this.reader = new BundleReader(fhir);
     this.entries = new Entries(fhir, router);
     this.transaction = new Transaction(store, references, responses);
-    this.batch = new Batch(responses);
+    this.batch = new Batch(store, commits, responses);
     // A parsed bundle takes a few times its size until committed: keep the bytes in flight to a tenth of the heap.
     this.admission = new Admission(Runtime.getRuntime().maxMemory() / 10);
     this.maxEntries = maxEntries;
@@ -50,16 +50,12 @@ public final class Bundles implements Interaction {
           + " in one batch or transaction (--bundle-max-bytes).");
     }
     try (Admission.Permit permit = admission.admit(body.length)) {
-      BundleReader.Read read = reader.read(request);
+      BundleReader.Read read = reader.read(request, maxEntries);
       Bundle bundle = read.bundle();
       BundleType type = bundle.getType();
       if (type != BundleType.TRANSACTION && type != BundleType.BATCH) {
         throw FhirException.badRequest("POST to the base takes a Bundle of type batch or transaction, not "
             + (type == null || type == BundleType.NULL ? "one without a type" : type.toCode()) + ".");
-      }
-      if (bundle.getEntry().size() > maxEntries) {
-        throw FhirException.tooLarge("The bundle has " + bundle.getEntry().size() + " entries; this server takes at"
-            + " most " + maxEntries + " in one batch or transaction (--bundle-max-entries).");
       }
       List<Entry> list = entries.of(request, bundle.getEntry(), read.failures());
       return type == BundleType.TRANSACTION ? transaction.process(request, list) : batch.process(request, list);

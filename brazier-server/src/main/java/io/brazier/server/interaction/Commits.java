@@ -27,17 +27,10 @@ public final class Commits {
 
   public FhirResponse run(WriteInteraction interaction, FhirRequest request) {
     for (int attempt = 1; ; attempt++) {
-      Links links = references.open(request.baseUrl());
-      Prepared prepared = interaction.prepare(request, interaction.target(request), links);
-      List<Missing> missing = links.missing(prepared.writes());
-      if (!missing.isEmpty()) {
-        throw missing.get(0).failure();
-      }
-      List<Write> writes = new ArrayList<>(links.placeholders());
-      writes.addAll(prepared.writes());
+      Prepared staged = stage(interaction, request);
       try {
-        store.commit(writes);
-        return prepared.response();
+        store.commit(staged.writes());
+        return staged.response();
       } catch (VersionConflictException e) {
         if (request.ifMatch() != null) {
           throw changedSince(e);
@@ -47,6 +40,19 @@ public final class Commits {
         }
       }
     }
+  }
+
+  /** Everything one write stores, placeholders included, with its references checked: ready to commit. */
+  Prepared stage(WriteInteraction interaction, FhirRequest request) {
+    Links links = references.open(request.baseUrl());
+    Prepared prepared = interaction.prepare(request, interaction.target(request), links);
+    List<Missing> missing = links.missing(prepared.writes());
+    if (!missing.isEmpty()) {
+      throw missing.get(0).failure();
+    }
+    List<Write> writes = new ArrayList<>(links.placeholders());
+    writes.addAll(prepared.writes());
+    return new Prepared(writes, prepared.response());
   }
 
   /** A write that named a version (If-Match) and lost a race to another writer. */

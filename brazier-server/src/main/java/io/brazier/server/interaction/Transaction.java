@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import java.util.stream.IntStream;
 import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
 import org.hl7.fhir.r4.model.Bundle.BundleType;
 
@@ -76,17 +77,18 @@ final class Transaction {
     return targets;
   }
 
-  /** Prepares every write and stores them all with one commit; prepared again if another writer got there first. */
+  /**
+   * Prepares every write (in parallel: encoding and indexing take most of a transaction's time) and stores them all
+   * with one commit; prepared again if another writer got there first.
+   */
   private Map<Integer, FhirResponse> commit(List<Entry> writes, Map<Integer, Target> targets, Links links) {
     for (int attempt = 1; ; attempt++) {
+      Prepared[] prepared = prepare(writes, targets, links);
       Map<Integer, FhirResponse> answers = new HashMap<>();
       List<Write> versions = new ArrayList<>();
-      for (Entry entry : writes) {
-        links.at(entry.index(), entry.fullUrl());
-        Prepared prepared = located(entry, () -> writer(entry).prepare(entry.request(), targets.get(entry.index()),
-            links));
-        answers.put(entry.index(), prepared.response());
-        versions.addAll(prepared.writes());
+      for (int i = 0; i < writes.size(); i++) {
+        answers.put(writes.get(i).index(), prepared[i].response());
+        versions.addAll(prepared[i].writes());
       }
       List<Missing> missing = links.missing(versions);
       if (!missing.isEmpty()) {
@@ -109,6 +111,27 @@ final class Transaction {
         links.retry();
       }
     }
+  }
+
+  /** Every write prepared, in the order of {@code writes}; the first failing entry's failure otherwise. */
+  private static Prepared[] prepare(List<Entry> writes, Map<Integer, Target> targets, Links links) {
+    Prepared[] prepared = new Prepared[writes.size()];
+    FhirException[] failures = new FhirException[writes.size()];
+    IntStream.range(0, writes.size()).parallel().forEach(i -> {
+      Entry entry = writes.get(i);
+      try {
+        prepared[i] = writer(entry).prepare(entry.request(), targets.get(entry.index()),
+            links.at(entry.index(), entry.fullUrl()));
+      } catch (FhirException e) {
+        failures[i] = entry.located(e);
+      }
+    });
+    for (FhirException failure : failures) {
+      if (failure != null) {
+        throw failure;
+      }
+    }
+    return prepared;
   }
 
   private static Entry writerOf(VersionConflictException e, List<Entry> writes, Map<Integer, Target> targets) {

@@ -52,6 +52,27 @@ class BatchTest {
   }
 
   @Test
+  void entriesWithTheSameConditionsOrTargetAnswerAsIfTheyRanOneAfterAnother() {
+    String value = java.util.UUID.randomUUID().toString();
+    String id = "batch-" + value.substring(0, 8);
+    Bundle batch = new Bundle().setType(BundleType.BATCH);
+    for (int i = 0; i < 2; i++) {
+      add(batch, null, patient("Same").addIdentifier(new org.hl7.fhir.r4.model.Identifier()
+          .setSystem("http://example.org/mrn").setValue(value)), HTTPVerb.POST, "Patient").getRequest()
+          .setIfNoneExist("identifier=http://example.org/mrn|" + value);
+      add(batch, null, patient("Put").setId(id), HTTPVerb.PUT, "Patient/" + id);
+    }
+
+    Bundle response = client.transaction().withBundle(batch).execute();
+
+    assertThat(response.getEntry()).extracting(entry -> entry.getResponse().getStatus())
+        .containsExactly("201 Created", "201 Created", "200 OK", "200 OK");
+    assertThat(response.getEntry().get(2).getResponse().getLocation())
+        .isEqualTo(response.getEntry().get(0).getResponse().getLocation());
+    assertThat(response.getEntry().get(3).getResponse().getEtag()).isEqualTo("W/\"2\"");
+  }
+
+  @Test
   void anUnparseableEntryFailsAloneWhileTheOthersRun() {
     String batch = """
         {"resourceType": "Bundle", "type": "batch", "entry": [
