@@ -49,6 +49,11 @@ public final class Fhir {
     return resourceTypes;
   }
 
+  /** Whether unknown elements and invalid values are dropped while parsing, rather than rejected. */
+  public boolean lenient() {
+    return lenient;
+  }
+
   public boolean isResourceType(String name) {
     return resourceTypes.contains(name);
   }

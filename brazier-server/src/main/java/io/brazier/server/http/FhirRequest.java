@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
-import org.hl7.fhir.r4.model.Resource;
 
 /**
  * A FHIR request, parsed once: the path below the base split into segments, the query, the headers the interactions
@@ -24,7 +23,7 @@ public final class FhirRequest {
   private final Map<String, List<String>> query;
   private final Function<String, String> headers;
   private final byte[] body;
-  private final Resource resource;
+  private final Body parsed;
   private final String baseUrl;
   private final Format responseFormat;
 
@@ -34,8 +33,8 @@ public final class FhirRequest {
   }
 
   private FhirRequest(String method, List<String> segments, Map<String, List<String>> query,
-      Function<String, String> headers, byte[] body, Resource resource, String baseUrl) {
-    this.resource = resource;
+      Function<String, String> headers, byte[] body, Body parsed, String baseUrl) {
+    this.parsed = parsed;
     this.method = method.toUpperCase(Locale.ROOT);
     this.segments = List.copyOf(segments);
     this.query = Map.copyOf(query);
@@ -49,8 +48,8 @@ public final class FhirRequest {
 
   /** A request whose body is parsed already, as a bundle entry's resource is: it is not encoded and parsed again. */
   public static FhirRequest parsed(String method, List<String> segments, Map<String, List<String>> query,
-      Function<String, String> headers, Resource resource, String baseUrl) {
-    return new FhirRequest(method, segments, query, headers, null, resource, baseUrl);
+      Function<String, String> headers, Body body, String baseUrl) {
+    return new FhirRequest(method, segments, query, headers, null, body, baseUrl);
   }
 
   public String method() {
@@ -95,12 +94,12 @@ public final class FhirRequest {
   }
 
   public boolean hasBody() {
-    return (body != null && body.length > 0) || resource != null;
+    return (body != null && body.length > 0) || parsed != null;
   }
 
-  /** The body parsed already (see {@link #parsed}), or null. */
-  public Resource resource() {
-    return resource;
+  /** The body read already (see {@link #parsed}), or null. */
+  public Body parsedBody() {
+    return parsed;
   }
 
   public Format bodyFormat() {

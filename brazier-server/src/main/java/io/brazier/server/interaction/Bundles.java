@@ -57,7 +57,7 @@ public final class Bundles implements Interaction {
         throw FhirException.badRequest("POST to the base takes a Bundle of type batch or transaction, not "
             + (type == null || type == BundleType.NULL ? "one without a type" : type.toCode()) + ".");
       }
-      List<Entry> list = entries.of(request, bundle.getEntry(), read.failures());
+      List<Entry> list = entries.of(request, bundle.getEntry(), read.bodies(), read.failures());
       return type == BundleType.TRANSACTION ? transaction.process(request, list) : batch.process(request, list);
     }
   }

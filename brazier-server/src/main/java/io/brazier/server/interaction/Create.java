@@ -1,13 +1,14 @@
 package io.brazier.server.interaction;
 
 import io.brazier.fhir.FhirException;
+import io.brazier.server.http.Body;
 import io.brazier.server.http.FhirRequest;
 import io.brazier.server.http.FhirResponse;
 import io.brazier.store.ResourceVersion;
 import io.brazier.store.Store;
 import io.brazier.store.Write;
 import java.util.List;
-import org.hl7.fhir.r4.model.Resource;
+
 
 /**
  * FHIR create: POST [base]/[type], conditional with If-None-Exist. The server assigns the id; an id in the body is
@@ -35,7 +36,7 @@ public final class Create implements WriteInteraction {
 
   @Override
   public Target target(FhirRequest request) {
-    Resource resource = bodies.resource(request);
+    Body body = bodies.body(request);
     String ifNoneExist = request.header("If-None-Exist");
     if (ifNoneExist != null && !ifNoneExist.isBlank()) {
       List<String> matches = conditions.matches(request.type(), ifNoneExist, 1);
@@ -44,22 +45,23 @@ public final class Create implements WriteInteraction {
             + request.type() + ".");
       }
       if (matches.size() == 1) {
-        return new Target(request.type(), matches, resource, true);
+        return new Target(request.type(), matches, body, true);
       }
     }
-    return Target.of(request.type(), writes.newId(), resource);
+    return Target.of(request.type(), writes.newId(), body);
   }
 
   @Override
   public Prepared prepare(FhirRequest request, Target target, Links links) {
     if (target.matched()) {
+      target.body().resource(); // a body that breaks the rules is a 400 even when nothing is written
       ResourceVersion existing = store.current(target.type(), target.id())
           .filter(version -> !version.deleted())
           .orElseThrow(() -> FhirException.conflict("The matching resource was deleted meanwhile; retry."));
       return new Prepared(List.of(), FhirResponse.written(request, 200, existing));
     }
-    links.resolve(target.resource());
-    Write write = writes.next(target.resource(), target.id(), null);
+    links.resolve(target.body());
+    Write write = writes.next(target.body(), target.id(), null);
     return new Prepared(List.of(write), FhirResponse.written(request, 201, write.toVersion()));
   }
 }

@@ -3,6 +3,7 @@ package io.brazier.server.interaction;
 import io.brazier.fhir.Fhir;
 import io.brazier.fhir.FhirException;
 import io.brazier.fhir.Format;
+import io.brazier.server.http.Body;
 import io.brazier.server.http.FhirRequest;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -32,8 +33,12 @@ final class Entries {
     this.router = router;
   }
 
-  /** Every entry, in request order; {@code failures} are entries that could not even be parsed. */
-  List<Entry> of(FhirRequest outer, List<BundleEntryComponent> components, Map<Integer, FhirException> failures) {
+  /**
+   * Every entry, in request order, with its resource's body ({@code bodies}, by index); {@code failures} are entries
+   * that could not even be read.
+   */
+  List<Entry> of(FhirRequest outer, List<BundleEntryComponent> components, List<Body> bodies,
+      Map<Integer, FhirException> failures) {
     List<Entry> entries = new ArrayList<>(components.size());
     for (int i = 0; i < components.size(); i++) {
       FhirException failure = failures.get(i);
@@ -42,7 +47,7 @@ final class Entries {
         continue;
       }
       try {
-        entries.add(entry(outer, i, components.get(i)));
+        entries.add(entry(outer, i, components.get(i), bodies.get(i)));
       } catch (FhirException e) {
         entries.add(Entry.broken(i, e));
       }
@@ -50,7 +55,7 @@ final class Entries {
     return entries;
   }
 
-  private Entry entry(FhirRequest outer, int index, BundleEntryComponent component) {
+  private Entry entry(FhirRequest outer, int index, BundleEntryComponent component, Body body) {
     BundleEntryRequestComponent request = component.getRequest();
     if (!component.hasRequest() || !request.hasMethod() || request.getMethod().toCode() == null) {
       throw FhirException.badRequest("The entry has no request.method: a batch or transaction entry says what to do"
@@ -65,14 +70,13 @@ final class Entries {
     }
     Map<String, List<String>> query = Queries.parse(question < 0 ? "" : url.substring(question + 1));
     Map<String, String> headers = headers(outer, request);
-    Resource resource = component.getResource();
     boolean needsBody = method.equals("POST") || method.equals("PUT") || method.equals("PATCH");
-    if (needsBody && resource == null) {
+    if (needsBody && body == null) {
       throw FhirException.badRequest("The entry's " + method + " has no resource.");
     }
     FhirRequest entryRequest = method.equals("PATCH")
-        ? new FhirRequest(method, segments, query, headers::get, patchBody(resource, headers), outer.baseUrl())
-        : FhirRequest.parsed(method, segments, query, headers::get, needsBody ? resource : null, outer.baseUrl());
+        ? new FhirRequest(method, segments, query, headers::get, patchBody(body.resource(), headers), outer.baseUrl())
+        : FhirRequest.parsed(method, segments, query, headers::get, needsBody ? body : null, outer.baseUrl());
     return new Entry(index, component.getFullUrl(), entryRequest, router.apply(entryRequest), null);
   }
 

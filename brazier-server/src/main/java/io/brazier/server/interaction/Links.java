@@ -1,6 +1,10 @@
 package io.brazier.server.interaction;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import io.brazier.fhir.Fhir;
+import io.brazier.server.http.Body;
 import io.brazier.server.interaction.References.Missing;
 import io.brazier.store.Write;
 import java.util.ArrayList;
@@ -14,6 +18,8 @@ import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Narrative;
 import org.hl7.fhir.r4.model.Reference;
@@ -30,6 +36,8 @@ import org.hl7.fhir.utilities.xhtml.XhtmlNode;
  * ({@link #at}). https://hl7.org/fhir/R4/bundle.html#references
  */
 public final class Links {
+  private static final Pattern LINK = Pattern.compile("((?:href|src)=\")([^\"]*)\"");
+
   private final Shared shared;
   private final int owner;
   private final String entryBase;
@@ -40,6 +48,7 @@ public final class Links {
     final Fhir fhir;
     final String ownBase;
     final Map<String, String> aliases = new HashMap<>();
+    int longestAlias;
     final Map<String, Set<String>> identified = new HashMap<>();
     final Map<String, String> conditional = new ConcurrentHashMap<>();
     final Map<String, Write> placeholders = new ConcurrentHashMap<>();
@@ -67,12 +76,13 @@ public final class Links {
    * Declares that the entry with this {@code fullUrl} writes {@code Type/id}: references to the fullUrl become
    * references to it, and conditional references on its identifiers find it. Call before any {@link #resolve}.
    */
-  public void alias(String fullUrl, String type, String id, Resource resource) {
+  public void alias(String fullUrl, String type, String id, Body body) {
     if (fullUrl != null && !fullUrl.isBlank()) {
       shared.aliases.put(fullUrl, type + "/" + id);
+      shared.longestAlias = Math.max(shared.longestAlias, fullUrl.length());
     }
-    if (resource != null) {
-      for (String identifier : shared.references.identifiers(resource)) {
+    if (body != null) {
+      for (String identifier : body.identifiers()) {
         shared.identified.computeIfAbsent(type + "?" + identifier, key -> new LinkedHashSet<>()).add(id);
       }
     }
@@ -84,11 +94,32 @@ public final class Links {
     return new Links(shared, index, cut < 0 ? null : fullUrl.substring(0, cut));
   }
 
+  /**
+   * Rewrites the body's references in place, and remembers the local ones to check. A JSON body still in its tree is
+   * rewritten there, before its model is parsed: a Jackson tree walks in a fraction of a model's time.
+   */
+  public void resolve(Body body) {
+    ObjectNode tree = body.tree();
+    if (tree == null) {
+      resolve(body.resource());
+    } else if (walk(tree)) {
+      // Some other element names an entry's fullUrl: only the model knows whether it is a uri.
+      body.dropTree();
+      resolve(body.resource());
+    }
+  }
+
   /** Rewrites the resource's references in place, and remembers the local ones to check. */
   public void resolve(Resource resource) {
     shared.fhir.context().newTerser().visit(resource, (root, element, path, child, definition) -> {
       if (element instanceof Reference reference) {
-        reference(reference);
+        // The parser links references to the bundle's resources; an encoder would contain a linked resource.
+        reference.setResource(null);
+        String value = reference.getReference();
+        String target = rewrite(value);
+        if (target != null && !target.equals(value)) {
+          reference.setReference(target);
+        }
       } else if (element instanceof UriType uri && !(element instanceof IdType) && uri.hasValue()) {
         String target = shared.aliases.get(uri.getValue());
         if (target != null) {
@@ -101,12 +132,49 @@ public final class Links {
     });
   }
 
-  private void reference(Reference reference) {
-    // The parser links references to the bundle's resources; an encoder would contain a linked resource.
-    reference.setResource(null);
-    String value = reference.getReference();
+  /**
+   * Rewrites the {@code reference} strings and narrative links of a JSON tree; true when some other string names an
+   * entry's fullUrl (a uri element, or not: only the model can tell).
+   */
+  private boolean walk(JsonNode node) {
+    boolean other = false;
+    if (node instanceof ObjectNode object) {
+      for (Map.Entry<String, JsonNode> field : object.properties()) {
+        JsonNode value = field.getValue();
+        if (!value.isTextual()) {
+          other |= value.isContainerNode() && walk(value);
+        } else if (field.getKey().equals("reference")) {
+          String target = rewrite(value.asText());
+          if (!value.asText().equals(target)) {
+            field.setValue(TextNode.valueOf(target));
+          }
+        } else if (field.getKey().equals("div") && !shared.aliases.isEmpty()) {
+          field.setValue(TextNode.valueOf(narrativeLinks(value.asText())));
+        } else {
+          other |= isAlias(value.asText());
+        }
+      }
+    } else {
+      for (JsonNode element : node) {
+        other |= element.isContainerNode() ? walk(element) : isAlias(element.asText());
+      }
+    }
+    return other;
+  }
+
+  /** Whether a string names an entry's fullUrl; cheap for the long strings (attachments) that cannot. */
+  private boolean isAlias(String text) {
+    return text.length() <= shared.longestAlias && shared.aliases.containsKey(text);
+  }
+
+  /**
+   * What a reference becomes: the {@code Type/id} of the entry whose fullUrl it names (also relative to an absolute
+   * fullUrl's base), relative when it is absolute on this server, or the one match of a conditional reference.
+   * Local references are remembered, to check that they exist.
+   */
+  private String rewrite(String value) {
     if (value == null || value.isEmpty() || value.startsWith("#")) {
-      return;
+      return value;
     }
     String target = shared.aliases.get(value);
     if (target == null && entryBase != null && !value.contains(":")) {
@@ -116,23 +184,19 @@ public final class Links {
       target = value.substring(shared.ownBase.length());
     }
     if (target == null && isConditional(value)) {
-      reference.setReference(shared.conditional.computeIfAbsent(value,
-          key -> shared.references.conditional(key, pending(key), shared.placeholders)));
-      return;
+      return shared.conditional.computeIfAbsent(value,
+          key -> shared.references.conditional(key, pending(key), shared.placeholders));
     }
-    if (target != null) {
-      reference.setReference(target);
-      value = target;
+    String result = target != null ? target : value;
+    if (shared.references.enforced()) {
+      String local = shared.references.local(result);
+      if (local != null) {
+        shared.required.merge(local, owner, Math::min);
+      } else if (owner >= 0 && (result.startsWith("urn:uuid:") || result.startsWith("urn:oid:"))) {
+        shared.unresolved.add(new Missing(owner, result));
+      }
     }
-    if (!shared.references.enforced()) {
-      return;
-    }
-    String local = shared.references.local(value);
-    if (local != null) {
-      shared.required.merge(local, owner, Math::min);
-    } else if (owner >= 0 && (value.startsWith("urn:uuid:") || value.startsWith("urn:oid:"))) {
-      shared.unresolved.add(new Missing(owner, value));
-    }
+    return result;
   }
 
   private static boolean isConditional(String value) {
@@ -150,6 +214,18 @@ public final class Links {
       return List.of();
     }
     return shared.identified.getOrDefault(reference.substring(0, question) + "?" + identifier.get(0), Set.of());
+  }
+
+  /** The narrative with its {@code href} and {@code src} links to entries' fullUrls rewritten. */
+  private String narrativeLinks(String div) {
+    Matcher matcher = LINK.matcher(div);
+    StringBuilder out = new StringBuilder(div.length());
+    while (matcher.find()) {
+      String target = shared.aliases.get(matcher.group(2));
+      matcher.appendReplacement(out, Matcher.quoteReplacement(target == null ? matcher.group()
+          : matcher.group(1) + target + "\""));
+    }
+    return matcher.appendTail(out).toString();
   }
 
   private void narrativeLinks(XhtmlNode node) {

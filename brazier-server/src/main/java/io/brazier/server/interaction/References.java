@@ -1,6 +1,5 @@
 package io.brazier.server.interaction;
 
-import ca.uhn.fhir.context.BaseRuntimeChildDefinition;
 import io.brazier.fhir.Fhir;
 import io.brazier.fhir.FhirException;
 import io.brazier.store.Store;
@@ -14,9 +13,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.hl7.fhir.instance.model.api.IBase;
-import org.hl7.fhir.r4.model.Identifier;
-import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 
 /**
@@ -143,26 +139,5 @@ public final class References {
       return new FhirException(400, IssueType.NOTFOUND, "The reference " + reference
           + " names no resource on this server" + (reference.startsWith("urn:") ? " nor in this bundle." : "."));
     }
-  }
-
-  /**
-   * Keys of the resource's identifiers ({@code value} and {@code system|value}), so that a conditional reference can
-   * find a resource created by the same transaction.
-   */
-  List<String> identifiers(Resource resource) {
-    List<String> keys = new ArrayList<>();
-    BaseRuntimeChildDefinition child = fhir.definition(resource.fhirType()).getChildByName("identifier");
-    if (child == null) {
-      return keys;
-    }
-    for (IBase value : child.getAccessor().getValues(resource)) {
-      if (value instanceof Identifier identifier && identifier.hasValue()) {
-        keys.add(identifier.getValue());
-        if (identifier.hasSystem()) {
-          keys.add(identifier.getSystem() + "|" + identifier.getValue());
-        }
-      }
-    }
-    return keys;
   }
 }

@@ -70,7 +70,7 @@ final class Transaction {
         }
       }
       if (!entry.method().equals("DELETE") && target.ids().size() == 1) {
-        links.alias(entry.fullUrl(), target.type(), target.id(), target.resource());
+        links.alias(entry.fullUrl(), target.type(), target.id(), target.body());
       }
       targets.put(entry.index(), target);
     }

@@ -2,13 +2,13 @@ package io.brazier.server.interaction;
 
 import io.brazier.fhir.Fhir;
 import io.brazier.fhir.FhirException;
+import io.brazier.server.http.Body;
 import io.brazier.server.http.FhirRequest;
 import io.brazier.server.http.FhirResponse;
 import io.brazier.store.ResourceVersion;
 import io.brazier.store.Store;
 import io.brazier.store.Write;
 import java.util.List;
-import org.hl7.fhir.r4.model.Resource;
 
 /**
  * FHIR update: PUT [base]/[type]/[id] (creating the resource with the client's id when it does not exist), and
@@ -38,9 +38,9 @@ public final class Update implements WriteInteraction {
 
   @Override
   public Target target(FhirRequest request) {
-    Resource resource = bodies.resource(request);
-    String id = request.id() != null ? request.id() : conditionalTarget(request, resource);
-    String bodyId = resource.getIdElement().getIdPart();
+    Body body = bodies.body(request);
+    String id = request.id() != null ? request.id() : conditionalTarget(request, body);
+    String bodyId = body.id();
     if (request.id() != null && bodyId == null) {
       throw FhirException.badRequest("The body of an update must carry the id of the URL, " + id + ".");
     }
@@ -50,19 +50,18 @@ public final class Update implements WriteInteraction {
     if (!Fhir.isValidId(id)) {
       throw FhirException.badRequest("'" + id + "' is not a valid FHIR id (1-64 of A-Z a-z 0-9 - .).");
     }
-    return Target.of(request.type(), id, resource);
+    return Target.of(request.type(), id, body);
   }
 
   /** The one resource the criteria match, or a new server id when they match none. */
-  private String conditionalTarget(FhirRequest request, Resource resource) {
+  private String conditionalTarget(FhirRequest request, Body body) {
     List<String> matches = conditions.matches(request.type(), request.query(), 1);
     if (matches.size() > 1) {
       throw FhirException.preconditionFailed("The criteria of this conditional update match more than one "
           + request.type() + ".");
     }
     if (matches.isEmpty()) {
-      String bodyId = resource.getIdElement().getIdPart();
-      return bodyId != null ? bodyId : writes.newId();
+      return body.id() != null ? body.id() : writes.newId();
     }
     return matches.get(0);
   }
@@ -75,8 +74,8 @@ public final class Update implements WriteInteraction {
       throw FhirException.preconditionFailed("If-Match names version " + ifMatch + " but the current version of "
           + target.type() + "/" + target.id() + " is " + (current == null ? "none" : current.version()) + ".");
     }
-    links.resolve(target.resource());
-    Write write = writes.next(target.resource(), target.id(), current);
+    links.resolve(target.body());
+    Write write = writes.next(target.body(), target.id(), current);
     int status = current == null || current.deleted() ? 201 : 200;
     return new Prepared(List.of(write), FhirResponse.written(request, status, write.toVersion()));
   }

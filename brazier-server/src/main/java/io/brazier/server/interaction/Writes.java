@@ -1,8 +1,11 @@
 package io.brazier.server.interaction;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.brazier.fhir.Fhir;
 import io.brazier.fhir.Format;
 import io.brazier.fhir.search.TokenExtractor;
+import io.brazier.server.http.Body;
 import io.brazier.store.ResourceVersion;
 import io.brazier.store.Write;
 import java.security.SecureRandom;
@@ -10,6 +13,9 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.hl7.fhir.r4.model.InstantType;
 import org.hl7.fhir.r4.model.Resource;
 
 /**
@@ -44,6 +50,46 @@ public final class Writes {
       bits /= 36;
     }
     return new String(id);
+  }
+
+  /**
+   * The next version of {@code body}, replacing {@code current} (null when the resource is new). A JSON body still
+   * in its tree gets id and meta there, is parsed from it (the base R4 rules) and is stored as the tree written out;
+   * any other body is encoded by HAPI.
+   */
+  public Write next(Body body, String id, ResourceVersion current) {
+    ObjectNode tree = body.tree();
+    if (tree == null) {
+      return next(body.resource(), id, current);
+    }
+    int version = current == null ? 1 : current.version() + 1;
+    Instant now = now(current);
+    stamp(tree, id, version, now);
+    Resource resource = body.resource();
+    return new Write(resource.fhirType(), id, version, now, body.json(), tokens.extract(resource));
+  }
+
+  /** Sets id, meta.versionId and meta.lastUpdated, and puts them first, where HAPI writes them. */
+  private static void stamp(ObjectNode tree, String id, int version, Instant now) {
+    ObjectNode meta = tree.get("meta") instanceof ObjectNode given ? given : Body.emptyObject();
+    Map<String, JsonNode> restOfMeta = new LinkedHashMap<>();
+    meta.fields().forEachRemaining(field -> restOfMeta.put(field.getKey(), field.getValue()));
+    restOfMeta.remove("versionId");
+    restOfMeta.remove("lastUpdated");
+    meta.removeAll();
+    meta.put("versionId", Integer.toString(version));
+    meta.put("lastUpdated", new InstantType(Date.from(now)).getValueAsString());
+    meta.setAll(restOfMeta);
+    Map<String, JsonNode> rest = new LinkedHashMap<>();
+    tree.fields().forEachRemaining(field -> rest.put(field.getKey(), field.getValue()));
+    JsonNode type = rest.remove("resourceType");
+    rest.remove("id");
+    rest.remove("meta");
+    tree.removeAll();
+    tree.set("resourceType", type);
+    tree.put("id", id);
+    tree.set("meta", meta);
+    tree.setAll(rest);
   }
 
   /** The next version of {@code resource}, replacing {@code current} (null when the resource is new). */
