@@ -95,12 +95,17 @@ public final class Body {
     return resource;
   }
 
-  /** The tree as JSON bytes, when it was edited into what is stored; null when only the model can say. */
+  /**
+   * The edited tree as the JSON bytes to store, after {@link #resource()} has parsed it. The tree is let go then (a
+   * large transaction holds every entry until its commit); the model stays, should the write be prepared again.
+   */
   public byte[] json() {
     try {
-      return tree == null ? null : JSON.writeValueAsBytes(tree);
+      return JSON.writeValueAsBytes(tree);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("A JSON tree could not be written", e);
+    } finally {
+      tree = null;
     }
   }
 
