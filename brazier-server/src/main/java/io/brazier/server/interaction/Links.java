@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.brazier.fhir.Fhir;
+import io.brazier.fhir.FhirException;
 import io.brazier.server.http.Body;
 import io.brazier.server.interaction.References.Missing;
 import io.brazier.store.Write;
@@ -78,7 +79,9 @@ public final class Links {
    */
   public void alias(String fullUrl, String type, String id, Body body) {
     if (fullUrl != null && !fullUrl.isBlank()) {
-      shared.aliases.put(fullUrl, type + "/" + id);
+      if (shared.aliases.putIfAbsent(fullUrl, type + "/" + id) != null) {
+        throw FhirException.badRequest("Another entry has the fullUrl " + fullUrl + "; each entry needs its own.");
+      }
       shared.longestAlias = Math.max(shared.longestAlias, fullUrl.length());
     }
     if (body != null) {

@@ -70,7 +70,10 @@ final class Transaction {
         }
       }
       if (!entry.method().equals("DELETE") && target.ids().size() == 1) {
-        links.alias(entry.fullUrl(), target.type(), target.id(), target.body());
+        located(entry, () -> {
+          links.alias(entry.fullUrl(), target.type(), target.id(), target.body());
+          return target;
+        });
       }
       targets.put(entry.index(), target);
     }

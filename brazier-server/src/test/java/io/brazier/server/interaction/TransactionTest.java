@@ -317,6 +317,31 @@ class TransactionTest {
   }
 
   @Test
+  void twoEntriesWithTheSameFullUrlFailTheTransaction() {
+    Bundle bundle = transaction();
+    add(bundle, "urn:uuid:twice", patient("One"), HTTPVerb.POST, "Patient");
+    add(bundle, "urn:uuid:twice", patient("Two"), HTTPVerb.POST, "Patient");
+
+    assertThatThrownBy(() -> client.transaction().withBundle(bundle).execute())
+        .isInstanceOfSatisfying(InvalidRequestException.class, e -> assertThat(
+            ((OperationOutcome) e.getOperationOutcome()).getIssueFirstRep().getExpression().get(0).getValue())
+            .isEqualTo("Bundle.entry[1]"));
+  }
+
+  @Test
+  void anXmlTransactionIsProcessedLikeAJsonOne() {
+    String patientUrl = "urn:uuid:" + UUID.randomUUID();
+    Bundle bundle = transaction();
+    add(bundle, patientUrl, patient("Xml"), HTTPVerb.POST, "Patient");
+    add(bundle, null, observation(new Reference(patientUrl)), HTTPVerb.POST, "Observation");
+
+    Bundle response = client.transaction().withBundle(bundle).encodedXml().execute();
+
+    assertThat(read(Observation.class, response.getEntry().get(1)).getSubject().getReference())
+        .isEqualTo("Patient/" + new IdType(response.getEntry().get(0).getResponse().getLocation()).getIdPart());
+  }
+
+  @Test
   void aPatchEntryThatNoInteractionCanRunFailsTheTransaction() {
     Bundle bundle = transaction();
     add(bundle, null, new org.hl7.fhir.r4.model.Parameters(), HTTPVerb.PATCH, "Patient/any");
