@@ -88,6 +88,15 @@ public final class SyntheaLoad implements Callable<Integer> {
 
   private Row level(int clients, List<Path> reference, List<Path> patients, Path dir) throws IOException {
     Files.createDirectories(dir);
+    try {
+      return measure(clients, reference, patients, dir);
+    } finally {
+      // Each level loads a fresh database of up to 2 GB; only the server's log is worth keeping.
+      deleteTree(dir.resolve("data"));
+    }
+  }
+
+  private Row measure(int clients, List<Path> reference, List<Path> patients, Path dir) {
     try (ServerProcess server = ServerProcess.start(jar, javaOptions, dir.resolve("data"), port,
         dir.resolve("server.log"))) {
       BundlePoster poster = new BundlePoster(server.baseUrl());
@@ -103,6 +112,17 @@ public final class SyntheaLoad implements Callable<Integer> {
           clients, patientResult.succeeded(), patientResult.failed(), seconds(patientResult),
           patientResult.perSecond(), wal.syncs() / seconds(patientResult), row.peakRss() >> 20);
       return row;
+    }
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(root)) {
+      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(path);
+      }
     }
   }
 
