@@ -22,7 +22,8 @@ import org.hl7.fhir.r4.model.Resource;
 /**
  * Turns each entry of a batch or transaction into the request it stands for, with the entry's conditional headers
  * ({@code ifNoneExist}, {@code ifMatch}, {@code ifNoneMatch}, {@code ifModifiedSince}), routed as if it had come over
- * HTTP: an entry runs the same interaction code as a request of its own. https://hl7.org/fhir/R4/bundle.html#transaction
+ * HTTP: an entry runs the same interaction code as a request of its own.
+ * https://hl7.org/fhir/R4/bundle.html#transaction
  */
 final class Entries {
   private final Fhir fhir;

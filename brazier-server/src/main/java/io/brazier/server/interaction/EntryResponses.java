@@ -17,7 +17,8 @@ import org.hl7.fhir.r4.model.Resource;
 /**
  * The answer to a batch or transaction: a {@code batch-response} or {@code transaction-response} Bundle with one
  * entry per request entry, in request order, each with the status, location, etag and lastModified that the
- * entry's own request would have answered, and its body or OperationOutcome. https://hl7.org/fhir/R4/http.html#transaction-response
+ * entry's own request would have answered, and its body or OperationOutcome.
+ * https://hl7.org/fhir/R4/http.html#transaction-response
  */
 final class EntryResponses {
   private final Fhir fhir;

@@ -56,32 +56,34 @@ final class Transaction {
     return FhirResponse.ok(responses.bundle(BundleType.TRANSACTIONRESPONSE, out));
   }
 
-  /** Every write's target; a resource written by two entries fails the transaction, as the spec says. */
-  private Map<Integer, Target> targets(List<Entry> writes, Links links) {
+  /** Every write's target, by entry index. */
+  private static Map<Integer, Target> targets(List<Entry> writes, Links links) {
     Map<Integer, Target> targets = new HashMap<>();
     Map<String, Integer> identities = new HashMap<>();
     for (Entry entry : writes) {
-      Target target = located(entry, () -> writer(entry).target(entry.request()));
-      for (String id : target.ids()) {
-        Integer other = identities.putIfAbsent(target.type() + "/" + id, entry.index());
-        if (other != null) {
-          throw entry.located(FhirException.badRequest(Entry.expression(other) + " and this entry both write "
-              + target.type() + "/" + id + "; a transaction may write each resource once."));
-        }
-      }
-      if (!entry.method().equals("DELETE") && target.ids().size() == 1) {
-        located(entry, () -> {
-          links.alias(entry.fullUrl(), target.type(), target.id(), target.body());
-          return target;
-        });
-      }
-      targets.put(entry.index(), target);
+      targets.put(entry.index(), located(entry, () -> target(entry, links, identities)));
     }
     return targets;
   }
 
+  /** An entry's target, declared to the links; a resource written by two entries fails, as the spec says. */
+  private static Target target(Entry entry, Links links, Map<String, Integer> identities) {
+    Target target = writer(entry).target(entry.request());
+    for (String id : target.ids()) {
+      Integer other = identities.putIfAbsent(target.type() + "/" + id, entry.index());
+      if (other != null) {
+        throw FhirException.badRequest(Entry.expression(other) + " and this entry both write " + target.type()
+            + "/" + id + "; a transaction may write each resource once.");
+      }
+    }
+    if (!entry.method().equals("DELETE") && target.ids().size() == 1) {
+      links.alias(entry.fullUrl(), target.type(), target.id(), target.body());
+    }
+    return target;
+  }
+
   /**
-   * Prepares every write (in parallel: encoding and indexing take most of a transaction's time) and stores them all
+   * Prepares every write (in parallel: parsing and indexing take most of a transaction's time) and stores them all
    * with one commit; prepared again if another writer got there first.
    */
   private Map<Integer, FhirResponse> commit(List<Entry> writes, Map<Integer, Target> targets, Links links) {
@@ -151,8 +153,8 @@ final class Transaction {
     if (entry.interaction() instanceof WriteInteraction writer) {
       return writer;
     }
-    throw entry.located(FhirException.notSupported(entry.method() + " " + String.join("/",
-        entry.request().segments()) + " cannot be part of a transaction."));
+    throw FhirException.notSupported(entry.method() + " " + String.join("/", entry.request().segments())
+        + " cannot be part of a transaction.");
   }
 
   private static <T> T located(Entry entry, Supplier<T> step) {
