@@ -87,11 +87,9 @@ final class Batch {
       for (Write write : staged[i].writes()) {
         claims.add(write.type() + "/" + write.id());
       }
-      FhirRequest request = entries.get(i).request();
-      String conditions = request.header("If-None-Exist") != null ? request.header("If-None-Exist")
-          : request.id() == null ? String.valueOf(request.query()) : null;
+      String conditions = conditions(entries.get(i).request());
       if (conditions != null) {
-        claims.add(request.type() + "?" + conditions);
+        claims.add(conditions);
       }
       if (claims.stream().noneMatch(claimed::contains)) {
         claimed.addAll(claims);
@@ -99,5 +97,14 @@ final class Batch {
       }
     }
     return together;
+  }
+
+  /** The conditions a write names: a create's If-None-Exist, or the criteria of a conditional update or delete. */
+  private static String conditions(FhirRequest request) {
+    if (request.method().equals("POST")) {
+      String ifNoneExist = request.header("If-None-Exist");
+      return ifNoneExist == null ? null : request.type() + "?" + ifNoneExist;
+    }
+    return request.id() == null ? request.type() + "?" + request.query() : null;
   }
 }
