@@ -4,6 +4,7 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.context.RuntimeResourceDefinition;
 import ca.uhn.fhir.parser.DataFormatException;
 import ca.uhn.fhir.parser.IParser;
+import ca.uhn.fhir.parser.IParserErrorHandler;
 import ca.uhn.fhir.parser.JsonParser;
 import ca.uhn.fhir.parser.LenientErrorHandler;
 import ca.uhn.fhir.parser.StrictErrorHandler;
@@ -76,7 +77,18 @@ public final class Fhir {
 
   /** Parses a resource with the base R4 rules: unknown elements and invalid values are 400s unless lenient. */
   public Resource parse(Format format, InputStream body) {
-    IParser parser = withRules(format == Format.XML ? xmlParser() : jsonParser());
+    return parse(format, body, rules());
+  }
+
+  /**
+   * Parses a resource, telling {@code handler} of unknown elements and invalid values; only a body that is not a
+   * resource at all is a 400 here.
+   */
+  public Resource parse(Format format, InputStream body, IParserErrorHandler handler) {
+    IParser parser = format == Format.XML ? xmlParser() : jsonParser();
+    parser.setParserErrorHandler(handler);
+    // A bundle's resources keep the ids they carry: HAPI would replace them with the entries' fullUrls.
+    parser.setOverrideResourceIdWithBundleEntryFullUrl(false);
     try (Reader reader = new InputStreamReader(body, StandardCharsets.UTF_8)) {
       return parsed(() -> parser.parseResource(reader));
     } catch (java.io.IOException e) {
@@ -91,15 +103,15 @@ public final class Fhir {
   public Resource parse(ObjectNode json) {
     JacksonStructure structure = new JacksonStructure();
     structure.setNativeObject(json);
-    JsonParser parser = (JsonParser) withRules(jsonParser());
+    JsonParser parser = (JsonParser) jsonParser();
+    parser.setParserErrorHandler(rules());
+    parser.setOverrideResourceIdWithBundleEntryFullUrl(false);
     return parsed(() -> parser.parseResource(structure));
   }
 
-  private IParser withRules(IParser parser) {
-    parser.setParserErrorHandler(lenient ? new LenientErrorHandler(false) : new StrictErrorHandler());
-    // A bundle's resources keep the ids they carry: HAPI would replace them with the entries' fullUrls.
-    parser.setOverrideResourceIdWithBundleEntryFullUrl(false);
-    return parser;
+  /** The base R4 rules: unknown elements and invalid values are errors, unless lenient. */
+  private IParserErrorHandler rules() {
+    return lenient ? new LenientErrorHandler(false) : new StrictErrorHandler();
   }
 
   private static Resource parsed(Supplier<IBaseResource> parse) {
@@ -117,7 +129,7 @@ public final class Fhir {
   }
 
   /** HAPI prefixes its messages with an internal code such as {@code HAPI-1821: }; clients need only the sentence. */
-  static String clean(String message) {
+  public static String clean(String message) {
     return message == null ? "" : message.replaceAll("HAPI-\\d+: ", "");
   }
 }

@@ -87,6 +87,7 @@ public final class FhirServer implements AutoCloseable {
   public FhirServer start() {
     app.start();
     log.info("FHIR server listening url=http://{}:{}{}", config.host(), port(), BASE);
+    routes.warmUp(); // only now, so that it does not slow the start
     return this;
   }
 

@@ -52,6 +52,8 @@ public final class TestServer {
 
   public IGenericClient client() {
     fhir.context().getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
+    // The first $validate may wait for the validator's warm-up, longer than the default 10 s on a busy machine.
+    fhir.context().getRestfulClientFactory().setSocketTimeout(60_000);
     return fhir.context().newRestfulGenericClient(baseUrl());
   }
 

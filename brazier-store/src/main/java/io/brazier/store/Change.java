@@ -18,6 +18,14 @@ public record Change(long sequence, String type, String id, int version, Action 
       return code;
     }
 
+    /** The write that stored a version: the first one creates, a deletion deletes, any other updates. */
+    public static Action of(int version, boolean deleted) {
+      if (deleted) {
+        return DELETE;
+      }
+      return version == 1 ? CREATE : UPDATE;
+    }
+
     public static Action of(char code) {
       for (Action action : values()) {
         if (action.code == code) {

@@ -1,12 +1,13 @@
 package io.brazier.fhir.search;
 
 import ca.uhn.fhir.context.RuntimeSearchParam;
-import ca.uhn.fhir.context.support.DefaultProfileValidationSupport;
 import ca.uhn.fhir.rest.api.RestSearchParameterTypeEnum;
 import io.brazier.fhir.Fhir;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.hl7.fhir.r4.hapi.ctx.HapiWorkerContext;
 import org.hl7.fhir.r4.model.Base;
@@ -20,10 +21,14 @@ import org.hl7.fhir.r4.fhirpath.FHIRPathEngine;
 
 /**
  * Extracts the values of token search parameters from a resource, with each parameter's FHIRPath expression compiled
- * once. For now it indexes {@code identifier}, which conditional interactions need.
+ * once. For now it indexes {@code identifier}, which conditional interactions need, and {@code url} (a uri
+ * parameter, kept as a token without system), by which $validate finds stored StructureDefinitions, ValueSets and
+ * CodeSystems by their canonical url.
  */
 public final class TokenExtractor {
-  static final List<String> INDEXED = List.of("identifier");
+  static final List<String> INDEXED = List.of("identifier", "url");
+  private static final Set<RestSearchParameterTypeEnum> TYPES =
+      EnumSet.of(RestSearchParameterTypeEnum.TOKEN, RestSearchParameterTypeEnum.URI);
 
   private final Fhir fhir;
   private final ThreadLocal<FHIRPathEngine> engines;
@@ -33,8 +38,8 @@ public final class TokenExtractor {
 
   public TokenExtractor(Fhir fhir) {
     this.fhir = fhir;
-    HapiWorkerContext worker =
-        new HapiWorkerContext(fhir.context(), new DefaultProfileValidationSupport(fhir.context()));
+    // The context's own validation support, shared with every other FHIRPath user: the R4 definitions load once.
+    HapiWorkerContext worker = new HapiWorkerContext(fhir.context(), fhir.context().getValidationSupport());
     this.engines = ThreadLocal.withInitial(() -> new FHIRPathEngine(worker));
   }
 
@@ -55,7 +60,7 @@ public final class TokenExtractor {
       FHIRPathEngine engine = engines.get();
       for (String name : INDEXED) {
         RuntimeSearchParam param = fhir.definition(t).getSearchParam(name);
-        if (param != null && param.getParamType() == RestSearchParameterTypeEnum.TOKEN && param.getPath() != null
+        if (param != null && TYPES.contains(param.getParamType()) && param.getPath() != null
             && !param.getPath().isBlank()) {
           result.add(new Compiled(name, engine.parse(param.getPath())));
         }

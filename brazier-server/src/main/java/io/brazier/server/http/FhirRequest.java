@@ -3,6 +3,8 @@ package io.brazier.server.http;
 import io.brazier.fhir.FhirException;
 import io.brazier.fhir.Format;
 import io.brazier.store.ResourceVersion;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -10,6 +12,7 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.function.Function;
 
 /**
@@ -18,6 +21,9 @@ import java.util.function.Function;
  * can run requests in process.
  */
 public final class FhirRequest {
+  /** The largest page a client may ask for with {@code _count}; larger asks get this many. */
+  public static final int MAX_COUNT = 1000;
+
   private final String method;
   private final List<String> segments;
   private final Map<String, List<String>> query;
@@ -80,6 +86,54 @@ public final class FhirRequest {
   public String param(String name) {
     List<String> values = query.get(name);
     return values == null || values.isEmpty() ? null : values.get(0);
+  }
+
+  /** {@code _count}: the page size asked for, at most {@link #MAX_COUNT}; {@code defaultCount} when not given. */
+  public int count(int defaultCount) {
+    String value = param("_count");
+    if (value == null) {
+      return Math.min(defaultCount, MAX_COUNT);
+    }
+    try {
+      int count = Integer.parseInt(value.trim());
+      if (count >= 1) {
+        return Math.min(count, MAX_COUNT);
+      }
+    } catch (NumberFormatException e) {
+      // Answered below, as any other count out of range.
+    }
+    throw FhirException.badRequest("_count '" + value + "' is not a whole number of 1 or more.");
+  }
+
+  /** This request's URL, its parameters in a stable order: the self link of a page. */
+  public String url() {
+    return link(null, null);
+  }
+
+  /**
+   * This request's URL with parameter {@code name} set to {@code value} (or removed, when null) and the others kept,
+   * in a stable order: the next link of a page.
+   */
+  public String link(String name, String value) {
+    StringBuilder url = new StringBuilder(baseUrl);
+    segments.forEach(segment -> url.append('/').append(segment));
+    char separator = '?';
+    for (String key : new TreeSet<>(query.keySet())) {
+      if (!key.equals(name)) {
+        for (String each : query.get(key)) {
+          url.append(separator).append(encode(key)).append('=').append(encode(each));
+          separator = '&';
+        }
+      }
+    }
+    if (value != null) {
+      url.append(separator).append(encode(name)).append('=').append(encode(value));
+    }
+    return url.toString();
+  }
+
+  private static String encode(String text) {
+    return URLEncoder.encode(text, StandardCharsets.UTF_8);
   }
 
   public String header(String name) {

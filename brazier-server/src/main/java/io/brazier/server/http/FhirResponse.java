@@ -10,19 +10,25 @@ import org.hl7.fhir.r4.model.Resource;
 
 /**
  * What an interaction answers: a status, headers, and a body that is either a stored version (served as its stored
- * JSON bytes when the client wants exactly that), a resource, or nothing.
+ * JSON bytes when the client wants exactly that), a bundle of stored versions, a resource, or nothing.
  */
 public final class FhirResponse {
   private final int status;
   private final Map<String, String> headers = new LinkedHashMap<>();
   private final ResourceVersion stored;
   private final Resource resource;
+  private final StoredBundle bundle;
   private ResourceVersion version;
 
   private FhirResponse(int status, ResourceVersion stored, Resource resource) {
+    this(status, stored, resource, null);
+  }
+
+  private FhirResponse(int status, ResourceVersion stored, Resource resource, StoredBundle bundle) {
     this.status = status;
     this.stored = stored;
     this.resource = resource;
+    this.bundle = bundle;
   }
 
   public static FhirResponse ok(Resource resource) {
@@ -31,6 +37,10 @@ public final class FhirResponse {
 
   public static FhirResponse of(int status, Resource resource) {
     return new FhirResponse(status, null, resource);
+  }
+
+  public static FhirResponse ok(StoredBundle bundle) {
+    return new FhirResponse(200, null, null, bundle);
   }
 
   public static FhirResponse empty(int status) {
@@ -90,12 +100,16 @@ public final class FhirResponse {
     return resource;
   }
 
+  public StoredBundle bundle() {
+    return bundle;
+  }
+
   /** The version this answer is about (read, written or unchanged), whether or not the body carries it; or null. */
   public ResourceVersion version() {
     return version;
   }
 
   public boolean hasBody() {
-    return (stored != null && stored.json() != null) || resource != null;
+    return (stored != null && stored.json() != null) || resource != null || bundle != null;
   }
 }

@@ -13,8 +13,8 @@ import org.hl7.fhir.r4.model.Resource;
 
 /**
  * Turns a response body into bytes in the client's format. A stored version asked for as plain JSON is served as
- * its stored bytes, without parsing; anything else ({@code _pretty}, XML, {@code _summary}, {@code _elements}) is
- * encoded by HAPI's parser.
+ * its stored bytes, and a bundle of them with those bytes spliced in, without parsing; anything else
+ * ({@code _pretty}, XML, {@code _summary}, {@code _elements}) is encoded by HAPI's parser.
  */
 public final class Rendering {
   private final Fhir fhir;
@@ -27,10 +27,15 @@ public final class Rendering {
     SummaryEnum summary = summary(request.param("_summary"));
     String elements = request.param("_elements");
     boolean plain = !request.pretty() && summary == null && elements == null;
-    if (response.stored() != null && request.responseFormat() == Format.JSON && plain) {
+    boolean json = request.responseFormat() == Format.JSON;
+    if (response.stored() != null && json && plain) {
       return response.stored().json();
     }
+    if (response.bundle() != null && json && plain) {
+      return response.bundle().json(fhir);
+    }
     Resource resource = response.resource() != null ? response.resource()
+        : response.bundle() != null ? response.bundle().parsed(fhir)
         : (Resource) fhir.jsonParser().parseResource(new String(response.stored().json(), StandardCharsets.UTF_8));
     IParser parser = request.responseFormat() == Format.XML ? fhir.xmlParser() : fhir.jsonParser();
     parser.setPrettyPrint(request.pretty());
@@ -42,13 +47,17 @@ public final class Rendering {
       }
     }
     if (elements != null && !elements.isBlank()) {
+      // In a bundle of stored resources, as in a search result, the elements are those of each entry's resource.
+      boolean entries = response.bundle() != null;
+      String prefix = entries ? "*." : resource.fhirType() + ".";
       Set<String> names = new HashSet<>();
       for (String name : elements.split(",")) {
-        names.add(resource.fhirType() + "." + name.trim());
+        names.add(prefix + name.trim());
       }
-      names.add(resource.fhirType() + ".id");
-      names.add(resource.fhirType() + ".meta");
+      names.add(prefix + "id");
+      names.add(prefix + "meta");
       parser.setEncodeElements(names);
+      parser.setEncodeElementsAppliesToChildResourcesOnly(entries);
     }
     return parser.encodeResourceToString(resource).getBytes(StandardCharsets.UTF_8);
   }

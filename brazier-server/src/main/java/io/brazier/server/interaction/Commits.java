@@ -4,6 +4,7 @@ import io.brazier.fhir.FhirException;
 import io.brazier.server.http.FhirRequest;
 import io.brazier.server.http.FhirResponse;
 import io.brazier.server.interaction.References.Missing;
+import io.brazier.store.ResourceVersion;
 import io.brazier.store.Store;
 import io.brazier.store.VersionConflictException;
 import io.brazier.store.Write;
@@ -53,6 +54,15 @@ public final class Commits {
     List<Write> writes = new ArrayList<>(links.placeholders());
     writes.addAll(prepared.writes());
     return new Prepared(writes, prepared.response());
+  }
+
+  /** A 412 unless the request's If-Match, if any, names the current version. */
+  static void checkIfMatch(FhirRequest request, String type, String id, ResourceVersion current) {
+    Integer ifMatch = request.ifMatch();
+    if (ifMatch != null && (current == null || current.version() != ifMatch)) {
+      throw FhirException.preconditionFailed("If-Match names version " + ifMatch + " but the current version of "
+          + type + "/" + id + " is " + (current == null ? "none" : current.version()) + ".");
+    }
   }
 
   /** A write that named a version (If-Match) and lost a race to another writer. */

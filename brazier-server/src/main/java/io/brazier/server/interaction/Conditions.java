@@ -14,6 +14,8 @@ import java.util.Set;
  * match (AND), and a comma inside one criterion means any of its values (OR).
  */
 public final class Conditions {
+  /** The search parameters conditional interactions understand, as metadata lists them. */
+  public static final List<String> PARAMETERS = List.of("_id", "identifier");
   private static final Set<String> IGNORED = Set.of("_format", "_pretty");
 
   private final Store store;
@@ -58,7 +60,7 @@ public final class Conditions {
             .ifPresent(version -> ids.add(version.id()));
         case "identifier" -> ids.addAll(byIdentifier(type, alternative, limit));
         default -> throw FhirException.notSupported("Search parameter '" + name
-            + "' is not supported in conditional requests yet: use _id or identifier.");
+            + "' is not supported in conditional requests yet: use " + String.join(" or ", PARAMETERS) + ".");
       }
     }
     return ids;

@@ -68,12 +68,8 @@ public final class Update implements WriteInteraction {
 
   @Override
   public Prepared prepare(FhirRequest request, Target target, Links links) {
-    Integer ifMatch = request.ifMatch();
     ResourceVersion current = store.current(target.type(), target.id()).orElse(null);
-    if (ifMatch != null && (current == null || current.version() != ifMatch)) {
-      throw FhirException.preconditionFailed("If-Match names version " + ifMatch + " but the current version of "
-          + target.type() + "/" + target.id() + " is " + (current == null ? "none" : current.version()) + ".");
-    }
+    Commits.checkIfMatch(request, target.type(), target.id(), current);
     links.resolve(target.body());
     Write write = writes.next(target.body(), target.id(), current);
     int status = current == null || current.deleted() ? 201 : 200;

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ca.uhn.fhir.rest.client.api.IGenericClient;
-import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
 import ca.uhn.fhir.util.FhirTerser;
@@ -12,19 +11,23 @@ import io.brazier.server.TestServer;
 import java.net.http.HttpResponse;
 import java.util.UUID;
 import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Binary;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
 import org.hl7.fhir.r4.model.Bundle.BundleType;
 import org.hl7.fhir.r4.model.Bundle.HTTPVerb;
+import org.hl7.fhir.r4.model.CodeType;
 import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Practitioner;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.Specimen;
+import org.hl7.fhir.r4.model.StringType;
 import org.hl7.fhir.r4.model.UriType;
 import org.junit.jupiter.api.Test;
 
@@ -342,13 +345,28 @@ class TransactionTest {
   }
 
   @Test
-  void aPatchEntryThatNoInteractionCanRunFailsTheTransaction() {
+  void patchEntriesApplyAFhirPathPatchAndAJsonPatchInTheSameCommit() {
+    Patient first = created(patient("Before"));
+    Patient second = created(patient("Before"));
+    Parameters fhirPathPatch = new Parameters();
+    var operation = fhirPathPatch.addParameter().setName("operation");
+    operation.addPart().setName("type").setValue(new CodeType("replace"));
+    operation.addPart().setName("path").setValue(new StringType("Patient.name[0].family"));
+    operation.addPart().setName("value").setValue(new StringType("AfterFhirPath"));
+    Binary jsonPatch = new Binary().setContentType("application/json-patch+json");
+    jsonPatch.setData("[{\"op\": \"replace\", \"path\": \"/name/0/family\", \"value\": \"AfterJson\"}]"
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
     Bundle bundle = transaction();
-    add(bundle, null, new org.hl7.fhir.r4.model.Parameters(), HTTPVerb.PATCH, "Patient/any");
+    add(bundle, null, fhirPathPatch, HTTPVerb.PATCH, "Patient/" + first.getIdPart());
+    add(bundle, null, jsonPatch, HTTPVerb.PATCH, "Patient/" + second.getIdPart()).getRequest().setIfMatch("W/\"1\"");
 
-    assertThatThrownBy(() -> client.transaction().withBundle(bundle).execute())
-        .isInstanceOf(BaseServerResponseException.class)
-        .satisfies(e -> assertThat(((BaseServerResponseException) e).getStatusCode()).isBetween(400, 499));
+    Bundle response = client.transaction().withBundle(bundle).execute();
+
+    assertThat(response.getEntry()).extracting(entry -> entry.getResponse().getStatus())
+        .containsExactly("200 OK", "200 OK");
+    assertThat(read(Patient.class, response.getEntry().get(0)).getNameFirstRep().getFamily())
+        .isEqualTo("AfterFhirPath");
+    assertThat(read(Patient.class, response.getEntry().get(1)).getNameFirstRep().getFamily()).isEqualTo("AfterJson");
   }
 
   /** Where the resource object of the nth entry starts, just after its opening brace. */

@@ -25,8 +25,11 @@ final class HistoryReader {
   }
 
   HistoryPage page(HistoryQuery query) {
+    if (query.at().isEmpty()) {
+      return new HistoryPage(List.of(), null);
+    }
     List<Object> args = new ArrayList<>();
-    String current = select("resource", "NULL::timestamptz", query, args);
+    String current = select("resource", null, query, args);
     String past = select("resource_history", "replaced_at", query, args);
     String sql = "SELECT v.rid, v.type, r.id, v.version, v.last_updated, v.deleted, v.body FROM ("
         + current + " UNION ALL " + past + ") v JOIN resource r ON r.rid = v.rid"
@@ -58,7 +61,10 @@ final class HistoryReader {
     }
   }
 
-  /** One arm of the union, with the query's filters; {@code replacedAt} is when a version stopped being current. */
+  /**
+   * One arm of the union, with the query's filters. {@code replacedAt} is the column that says when a version stopped
+   * being current; null for the current versions, which still are.
+   */
   private String select(String table, String replacedAt, HistoryQuery query, List<Object> args) {
     StringBuilder sql = new StringBuilder("SELECT rid, type, version, last_updated, deleted, body FROM ")
         .append(table).append(" WHERE true");
@@ -74,15 +80,21 @@ final class HistoryReader {
       sql.append(" AND last_updated >= ?");
       args.add(Timestamp.from(query.since()));
     }
-    if (query.at() != null) {
-      sql.append(" AND last_updated <= ? AND (").append(replacedAt).append(" IS NULL OR ")
-          .append(replacedAt).append(" > ?)");
-      args.add(Timestamp.from(query.at()));
-      args.add(Timestamp.from(query.at()));
+    // Current at some point of [start, end): it became current before the end and was replaced after the start.
+    if (query.at().end() != null) {
+      sql.append(" AND last_updated < ?");
+      args.add(Timestamp.from(query.at().end()));
+    }
+    if (query.at().start() != null && replacedAt != null) {
+      sql.append(" AND ").append(replacedAt).append(" > ?");
+      args.add(Timestamp.from(query.at().start()));
     }
     if (query.before() != null) {
-      sql.append(" AND (last_updated, rid, version) < (?, ?, ?)");
-      args.add(Timestamp.from(query.before().lastUpdated()));
+      // The plain bound lets the last_updated indexes skip to the cursor; the row comparison breaks the ties.
+      sql.append(" AND last_updated <= ? AND (last_updated, rid, version) < (?, ?, ?)");
+      Timestamp before = Timestamp.from(query.before().lastUpdated());
+      args.add(before);
+      args.add(before);
       args.add(query.before().rid());
       args.add(query.before().version());
     }

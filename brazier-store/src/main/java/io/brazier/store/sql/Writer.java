@@ -19,9 +19,11 @@ import java.util.Set;
  * arrays ({@code unnest}), so a batch of any size costs a handful of round trips.
  */
 final class Writer {
+  // Concurrent batches take their keys and row locks in one order, (type, id), so that they cannot deadlock.
   private static final String INSERT_NEW = """
       INSERT INTO resource (type, id, version, last_updated, deleted, body)
       SELECT * FROM unnest(?::smallint[], ?::text[], ?::int[], ?::timestamptz[], ?::boolean[], ?::bytea[])
+       ORDER BY 1, 2
       ON CONFLICT (type, id) DO NOTHING
       RETURNING type, id""";
 
@@ -36,6 +38,7 @@ final class Writer {
                w.version AS new_version, w.last_updated AS new_last_updated, w.deleted AS new_deleted,
                w.body AS new_body
           FROM resource r JOIN w ON r.type = w.type AND r.id = w.id AND r.version = w.version - 1
+         ORDER BY r.type, r.id
            FOR UPDATE OF r
       ), moved AS (
         INSERT INTO resource_history (rid, version, type, last_updated, replaced_at, deleted, body)
@@ -161,7 +164,7 @@ final class Writer {
       typeKeys[i] = types.key(write.type());
       ids[i] = write.id();
       versions[i] = write.version();
-      actions[i] = String.valueOf(action(write).code());
+      actions[i] = String.valueOf(Action.of(write.version(), write.deleted()).code());
       at[i] = Timestamp.from(write.lastUpdated());
     }
     try (PreparedStatement statement = connection.prepareStatement(INSERT_CHANGES)) {
@@ -172,12 +175,5 @@ final class Writer {
       statement.setArray(5, connection.createArrayOf("timestamptz", at));
       statement.executeUpdate();
     }
-  }
-
-  private static Action action(Write write) {
-    if (write.deleted()) {
-      return Action.DELETE;
-    }
-    return write.version() == 1 ? Action.CREATE : Action.UPDATE;
   }
 }

@@ -1,0 +1,31 @@
+package io.brazier.server.interaction;
+
+import io.brazier.fhir.FhirException;
+import io.brazier.server.http.FhirRequest;
+import io.brazier.server.http.FhirResponse;
+import io.brazier.store.HistoryPage;
+import io.brazier.store.Store;
+
+/**
+ * FHIR history of one resource: GET [base]/[type]/[id]/_history, its deletions included; a deleted resource still
+ * has its history. https://hl7.org/fhir/R4/http.html#history
+ */
+public final class HistoryInstance implements Interaction {
+  private final Store store;
+  private final History history;
+
+  public HistoryInstance(Store store, History history) {
+    this.store = store;
+    this.history = history;
+  }
+
+  @Override
+  public FhirResponse handle(FhirRequest request) {
+    HistoryPage page = history.page(request, request.type(), request.id());
+    // An empty page may mean the filters left nothing, or that the resource never existed: only the latter is a 404.
+    if (page.versions().isEmpty() && store.current(request.type(), request.id()).isEmpty()) {
+      throw FhirException.notFound(request.type(), request.id());
+    }
+    return history.answer(request, page);
+  }
+}

@@ -1,0 +1,115 @@
+package io.brazier.server.operation;
+
+import io.brazier.fhir.Fhir;
+import io.brazier.fhir.FhirException;
+import io.brazier.fhir.Outcomes;
+import io.brazier.server.http.FhirRequest;
+import io.brazier.server.http.FhirResponse;
+import io.brazier.server.interaction.Interaction;
+import io.brazier.server.interaction.Supported;
+import io.brazier.store.ResourceVersion;
+import io.brazier.store.Store;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+import org.hl7.fhir.r4.model.Resource;
+
+/**
+ * FHIR $validate: POST [base]/[type]/$validate and GET|POST [base]/[type]/[id]/$validate (without a resource, the
+ * stored one). HAPI's validator checks the resource against the base R4 definitions, the profiles it claims or the
+ * request names, and the definitions stored in this server. The answer is 200 with its OperationOutcome, valid or
+ * not; only a request that cannot be understood is an error. Mode delete checks only that the resource exists.
+ * https://hl7.org/fhir/R4/resource-operation-validate.html
+ */
+public final class Validate implements Interaction {
+  public static final Supported.Operation OPERATION =
+      new Supported.Operation("validate", "http://hl7.org/fhir/OperationDefinition/Resource-validate");
+  private static final List<String> MODES = List.of("create", "update", "delete");
+
+  private final Fhir fhir;
+  private final Store store;
+  private final Validator validator;
+
+  public Validate(Fhir fhir, Store store) {
+    this.fhir = fhir;
+    this.store = store;
+    this.validator = new Validator(fhir, store);
+  }
+
+  /** Starts loading the validator's definitions in the background, so that the first $validate need not wait. */
+  public void warmUp() {
+    validator.warmUp();
+  }
+
+  @Override
+  public FhirResponse handle(FhirRequest request) {
+    ValidateInput input = ValidateInput.read(fhir, request);
+    if (input.mode() != null && !MODES.contains(input.mode())) {
+      throw FhirException.badRequest("'" + input.mode() + "' is not a mode of $validate: use "
+          + String.join(", ", MODES) + ".");
+    }
+    if ("delete".equals(input.mode())) {
+      return FhirResponse.ok(deletable(request));
+    }
+    Resource resource = input.resource();
+    if (resource != null && !resource.fhirType().equals(request.type())) {
+      throw FhirException.badRequest("The resource is a " + resource.fhirType() + " but the URL names "
+          + request.type() + ".");
+    }
+    String text = resource != null ? input.text() : new String(stored(request).json(), StandardCharsets.UTF_8);
+    OperationOutcome outcome = validator.validate(text, input.profiles());
+    input.parseIssues().forEach(outcome::addIssue);
+    if ("update".equals(input.mode()) && resource != null) {
+      checkUpdateId(id(request), resource, outcome);
+    }
+    return FhirResponse.ok(outcome);
+  }
+
+  /** The stored resource an instance-level request without a resource validates. */
+  private ResourceVersion stored(FhirRequest request) {
+    if (id(request) == null) {
+      throw FhirException.badRequest("$validate needs a resource: send it as the body or as the 'resource' parameter.");
+    }
+    ResourceVersion current = current(request);
+    if (current.deleted()) {
+      throw FhirException.gone(request.type(), request.id());
+    }
+    return current;
+  }
+
+  private OperationOutcome deletable(FhirRequest request) {
+    if (id(request) == null) {
+      throw FhirException.badRequest("mode=delete checks the deletion of one resource: use [type]/[id]/$validate.");
+    }
+    String name = request.type() + "/" + request.id();
+    return Outcomes.information(current(request).deleted()
+        ? name + " is already deleted; deleting it again changes nothing." : name + " may be deleted.");
+  }
+
+  private ResourceVersion current(FhirRequest request) {
+    return store.current(request.type(), request.id())
+        .orElseThrow(() -> FhirException.notFound(request.type(), request.id()));
+  }
+
+  /** The id of [type]/[id]/$validate; null at type level. */
+  private static String id(FhirRequest request) {
+    return request.segments().size() == 3 ? request.id() : null;
+  }
+
+  /** An update carries the id of the resource it replaces, as {@code Update} demands. */
+  private static void checkUpdateId(String urlId, Resource resource, OperationOutcome outcome) {
+    String bodyId = resource.getIdElement().getIdPart();
+    if (bodyId == null) {
+      addError(outcome, resource, "An update needs the id of the resource it replaces.");
+    } else if (urlId != null && !bodyId.equals(urlId)) {
+      addError(outcome, resource, "The resource's id " + bodyId + " does not match the id " + urlId + " of the URL.");
+    }
+  }
+
+  private static void addError(OperationOutcome outcome, Resource resource, String diagnostics) {
+    outcome.addIssue().setSeverity(IssueSeverity.ERROR).setCode(IssueType.INVALID).setDiagnostics(diagnostics)
+        .addExpression(resource.fhirType() + ".id");
+  }
+}

@@ -1,0 +1,124 @@
+package io.brazier.server.operation;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.context.support.DefaultProfileValidationSupport;
+import ca.uhn.fhir.validation.FhirValidator;
+import ca.uhn.fhir.validation.ValidationOptions;
+import io.brazier.fhir.Fhir;
+import io.brazier.store.Store;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.hl7.fhir.common.hapi.validation.support.CommonCodeSystemsTerminologyService;
+import org.hl7.fhir.common.hapi.validation.support.InMemoryTerminologyServerValidationSupport;
+import org.hl7.fhir.common.hapi.validation.support.SnapshotGeneratingValidationSupport;
+import org.hl7.fhir.common.hapi.validation.support.ValidationSupportChain;
+import org.hl7.fhir.common.hapi.validation.validator.FhirInstanceValidator;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * HAPI's instance validator over the base R4 definitions and the definitions stored in this server. It is expensive
+ * to build and thread-safe, so one serves every request. Its chain caches what the stored definitions served, and
+ * what it derived from them; when one of them has changed in the store, the chain's caches are dropped before the
+ * next validation. The worker context above the chain keeps its own: it holds only the base definitions.
+ */
+final class Validator {
+  private static final Logger log = LoggerFactory.getLogger(Validator.class);
+
+  private final StoredDefinitions definitions;
+  private final ValidationSupportChain chain;
+  private final FhirValidator validator;
+  /** Validations share it, dropping the caches takes it alone: no validation caches a definition as it is dropped. */
+  private final ReadWriteLock lock = new ReentrantReadWriteLock(true);
+  private CompletableFuture<Void> ready;
+
+  Validator(Fhir fhir, Store store) {
+    FhirContext context = fhir.context();
+    this.definitions = new StoredDefinitions(fhir, store);
+    this.chain = new ValidationSupportChain(new DefaultProfileValidationSupport(context),
+        new CommonCodeSystemsTerminologyService(context),
+        new InMemoryTerminologyServerValidationSupport(context),
+        new SnapshotGeneratingValidationSupport(context),
+        definitions);
+    FhirInstanceValidator module = new FhirInstanceValidator(chain);
+    // A profile the server does not hold, such as the US Core ones Synthea names, is a warning, not an error.
+    module.setErrorForUnknownProfiles(false);
+    this.validator = new FhirValidator(context);
+    validator.registerValidatorModule(module);
+  }
+
+  /**
+   * Loads the base definitions in the background, once: the first validation would otherwise take some ten seconds,
+   * as long as HAPI's clients wait for an answer by default.
+   */
+  synchronized CompletableFuture<Void> warmUp() {
+    if (ready == null) {
+      CompletableFuture<Void> loaded = new CompletableFuture<>();
+      Thread thread = new Thread(() -> {
+        long start = System.nanoTime();
+        try {
+          run("{\"resourceType\":\"Patient\",\"gender\":\"unknown\"}", List.of());
+          log.info("Validator ready ms={}", (System.nanoTime() - start) / 1_000_000);
+        } catch (RuntimeException e) {
+          log.warn("Validator warm-up failed; the first $validate will load the definitions instead", e);
+        } finally {
+          loaded.complete(null);
+        }
+      }, "brazier-validator-warm-up");
+      thread.setDaemon(true);
+      thread.start();
+      ready = loaded;
+    }
+    return ready;
+  }
+
+  /** Validates a resource given as JSON or XML text, which the validator reads itself, also against profiles. */
+  OperationOutcome validate(String resource, List<String> profiles) {
+    warmUp().join(); // rather than load the definitions a second time, alongside the warm-up
+    return run(resource, profiles);
+  }
+
+  private OperationOutcome run(String resource, List<String> profiles) {
+    if (definitions.changed()) {
+      forgetDefinitions();
+    }
+    lock.readLock().lock();
+    try {
+      ValidationOptions options = new ValidationOptions();
+      List<String> unknown = new ArrayList<>();
+      for (String profile : profiles) {
+        if (chain.fetchStructureDefinition(profile) == null) {
+          unknown.add(profile);
+        } else {
+          options.addProfile(profile);
+        }
+      }
+      OperationOutcome outcome =
+          (OperationOutcome) validator.validateWithResult(resource, options).toOperationOutcome();
+      // HAPI would only warn; but a client that names a profile wants to know that the resource was not checked.
+      unknown.forEach(profile -> outcome.addIssue().setSeverity(IssueSeverity.ERROR).setCode(IssueType.NOTFOUND)
+          .setDiagnostics("Profile " + profile + " is not held by this server, so the resource was not checked"
+              + " against it: create its StructureDefinition first."));
+      return outcome;
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  private void forgetDefinitions() {
+    lock.writeLock().lock();
+    try {
+      if (definitions.changed()) { // another request may have dropped them while this one waited
+        chain.invalidateCaches(); // which tells the stored definitions to forget what they served
+      }
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+}

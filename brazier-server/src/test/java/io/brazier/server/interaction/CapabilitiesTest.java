@@ -1,0 +1,124 @@
+package io.brazier.server.interaction;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import io.brazier.server.TestServer;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.util.Map;
+import org.hl7.fhir.r4.model.CapabilityStatement;
+import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestResourceComponent;
+import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestResourceOperationComponent;
+import org.hl7.fhir.r4.model.CapabilityStatement.ConditionalDeleteStatus;
+import org.hl7.fhir.r4.model.CapabilityStatement.ConditionalReadStatus;
+import org.hl7.fhir.r4.model.CapabilityStatement.ResourceInteractionComponent;
+import org.hl7.fhir.r4.model.CapabilityStatement.ResourceVersionPolicy;
+import org.hl7.fhir.r4.model.CapabilityStatement.TypeRestfulInteraction;
+import org.hl7.fhir.r4.model.CodeType;
+import org.hl7.fhir.r4.model.Enumerations.FHIRVersion;
+import org.junit.jupiter.api.Test;
+
+class CapabilitiesTest {
+  /** How to ask for each interaction a CapabilityStatement may list: method and path below the base. */
+  private static final Map<TypeRestfulInteraction, String[]> REQUESTS = Map.of(
+      TypeRestfulInteraction.READ, new String[] {"GET", "/Patient/capable"},
+      TypeRestfulInteraction.VREAD, new String[] {"GET", "/Patient/capable/_history/1"},
+      TypeRestfulInteraction.UPDATE, new String[] {"PUT", "/Patient/capable"},
+      TypeRestfulInteraction.PATCH, new String[] {"PATCH", "/Patient/capable"},
+      TypeRestfulInteraction.DELETE, new String[] {"DELETE", "/Patient/capable"},
+      TypeRestfulInteraction.HISTORYINSTANCE, new String[] {"GET", "/Patient/capable/_history"},
+      TypeRestfulInteraction.HISTORYTYPE, new String[] {"GET", "/Patient/_history"},
+      TypeRestfulInteraction.CREATE, new String[] {"POST", "/Patient"},
+      TypeRestfulInteraction.SEARCHTYPE, new String[] {"GET", "/Patient"});
+
+  private final TestServer server = TestServer.shared();
+  private final IGenericClient client = server.client();
+
+  @Test
+  void everyR4ResourceTypeIsListedWithTheInteractionsTheServerRoutes() {
+    CapabilityStatement statement = client.capabilities().ofType(CapabilityStatement.class).execute();
+
+    assertThat(statement.getRestFirstRep().getResource()).extracting(CapabilityStatementRestResourceComponent::getType)
+        .containsExactlyElementsOf(server.fhir().resourceTypes());
+    assertThat(patient(statement).getInteraction()).extracting(ResourceInteractionComponent::getCode)
+        .contains(TypeRestfulInteraction.READ, TypeRestfulInteraction.VREAD, TypeRestfulInteraction.CREATE,
+            TypeRestfulInteraction.UPDATE, TypeRestfulInteraction.DELETE);
+  }
+
+  @Test
+  void noListedInteractionIsAMethodNotAllowed() throws Exception {
+    CapabilityStatement statement = client.capabilities().ofType(CapabilityStatement.class).execute();
+
+    for (ResourceInteractionComponent interaction : patient(statement).getInteraction()) {
+      String[] request = REQUESTS.get(interaction.getCode());
+      assertThat(request).as("a request for %s", interaction.getCode().toCode()).isNotNull();
+      assertThat(send(request[0], request[1]).statusCode()).as(interaction.getCode().toCode()).isNotEqualTo(405);
+    }
+  }
+
+  @Test
+  void conditionalInteractionsVersioningAndOperationsAreDeclared() {
+    CapabilityStatementRestResourceComponent patient =
+        patient(client.capabilities().ofType(CapabilityStatement.class).execute());
+
+    assertThat(patient.getConditionalCreate()).isTrue();
+    assertThat(patient.getConditionalRead()).isEqualTo(ConditionalReadStatus.FULLSUPPORT);
+    assertThat(patient.getConditionalUpdate()).isTrue();
+    assertThat(patient.getConditionalDelete()).isEqualTo(ConditionalDeleteStatus.MULTIPLE);
+    assertThat(patient.getUpdateCreate()).isTrue();
+    assertThat(patient.getVersioning()).isEqualTo(ResourceVersionPolicy.VERSIONEDUPDATE);
+    assertThat(patient.getReadHistory()).isTrue();
+    assertThat(patient.getSearchParam()).extracting(param -> param.getName()).containsExactly("_id", "identifier");
+    assertThat(patient.getOperation()).extracting(CapabilityStatementRestResourceOperationComponent::getName)
+        .contains("validate");
+  }
+
+  @Test
+  void theStatementNamesFhirR4AndBothFormats() {
+    CapabilityStatement statement = client.capabilities().ofType(CapabilityStatement.class).execute();
+
+    assertThat(statement.getFhirVersion()).isEqualTo(FHIRVersion._4_0_1);
+    assertThat(statement.getFormat()).extracting(CodeType::getValue)
+        .contains("json", "xml", "application/fhir+json", "application/fhir+xml");
+    assertThat(statement.getSoftware().getName()).isEqualTo("Brazier");
+  }
+
+  @Test
+  void formatAndElementsWorkAsOnReads() throws Exception {
+    HttpResponse<String> xml = send("GET", "/metadata?_format=xml&_elements=fhirVersion");
+
+    assertThat(xml.statusCode()).isEqualTo(200);
+    assertThat(xml.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type)
+        .startsWith("application/fhir+xml"));
+    assertThat(xml.body()).contains("<fhirVersion value=\"4.0.1\"/>").doesNotContain("<rest>");
+  }
+
+  @Test
+  void metadataIsReadOnly() throws Exception {
+    assertThat(send("HEAD", "/metadata").statusCode()).isEqualTo(200);
+    assertThat(send("POST", "/metadata").statusCode()).isEqualTo(405);
+  }
+
+  private static CapabilityStatementRestResourceComponent patient(CapabilityStatement statement) {
+    return statement.getRestFirstRep().getResource().stream()
+        .filter(resource -> resource.getType().equals("Patient"))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  private HttpResponse<String> send(String method, String path) throws IOException, InterruptedException {
+    boolean hasBody = method.equals("POST") || method.equals("PUT");
+    HttpRequest request = HttpRequest.newBuilder(URI.create(server.baseUrl() + path))
+        .header("Content-Type", "application/fhir+json")
+        .method(method, hasBody ? BodyPublishers.ofString("{\"resourceType\":\"Patient\",\"id\":\"capable\"}")
+            : BodyPublishers.noBody())
+        .build();
+    return HttpClient.newHttpClient().send(request, BodyHandlers.ofString());
+  }
+}
