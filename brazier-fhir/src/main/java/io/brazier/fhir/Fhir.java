@@ -10,15 +10,16 @@ import ca.uhn.fhir.parser.LenientErrorHandler;
 import ca.uhn.fhir.parser.StrictErrorHandler;
 import ca.uhn.fhir.parser.json.jackson.JacksonStructure;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.Supplier;
 import java.util.regex.Pattern;
-import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.PrimitiveType;
 import org.hl7.fhir.r4.model.Resource;
 
 /**
@@ -50,11 +51,6 @@ public final class Fhir {
     return resourceTypes;
   }
 
-  /** Whether unknown elements and invalid values are dropped while parsing, rather than rejected. */
-  public boolean lenient() {
-    return lenient;
-  }
-
   public boolean isResourceType(String name) {
     return resourceTypes.contains(name);
   }
@@ -75,30 +71,24 @@ public final class Fhir {
     return context.newXmlParser();
   }
 
-  /** Parses a resource with the base R4 rules: unknown elements and invalid values are 400s unless lenient. */
-  public Resource parse(Format format, InputStream body) {
-    return parse(format, body, rules());
+  public boolean lenient() {
+    return lenient;
   }
 
-  /**
-   * Parses a resource, telling {@code handler} of unknown elements and invalid values; only a body that is not a
-   * resource at all is a 400 here.
-   */
-  public Resource parse(Format format, InputStream body, IParserErrorHandler handler) {
-    IParser parser = format == Format.XML ? xmlParser() : jsonParser();
-    parser.setParserErrorHandler(handler);
-    // A bundle's resources keep the ids they carry: HAPI would replace them with the entries' fullUrls.
-    parser.setOverrideResourceIdWithBundleEntryFullUrl(false);
-    try (Reader reader = new InputStreamReader(body, StandardCharsets.UTF_8)) {
-      return parsed(() -> parser.parseResource(reader));
-    } catch (java.io.IOException e) {
-      throw FhirException.badRequest("The body could not be read: " + e.getMessage());
-    }
+  /** Parses a resource with the base R4 rules: unknown elements and invalid values are 400s unless lenient. */
+  public Resource parse(Format format, InputStream body) {
+    return parse(format, bytes(body));
+  }
+
+  /** Parses a resource with the base R4 rules: unknown elements and invalid values are 400s unless lenient. */
+  public Resource parse(Format format, byte[] body) {
+    return lenientOnly(parse(format, body, rules()));
   }
 
   /**
    * Parses a resource from a JSON tree with the same rules, so that the resources of a large bundle, read as one tree,
-   * can be parsed one by one (and in parallel): each error then belongs to one entry.
+   * can be parsed one by one (and in parallel): each error then belongs to one entry. The caller checks the numbers
+   * of the bytes it read the tree from ({@link Numbers}).
    */
   public Resource parse(ObjectNode json) {
     JacksonStructure structure = new JacksonStructure();
@@ -106,26 +96,86 @@ public final class Fhir {
     JsonParser parser = (JsonParser) jsonParser();
     parser.setParserErrorHandler(rules());
     parser.setOverrideResourceIdWithBundleEntryFullUrl(false);
-    return parsed(() -> parser.parseResource(structure));
-  }
-
-  /** The base R4 rules: unknown elements and invalid values are errors, unless lenient. */
-  private IParserErrorHandler rules() {
-    return lenient ? new LenientErrorHandler(false) : new StrictErrorHandler();
-  }
-
-  private static Resource parsed(Supplier<IBaseResource> parse) {
     try {
-      return (Resource) parse.get();
+      return lenientOnly((Resource) parser.parseResource(structure));
     } catch (DataFormatException | ClassCastException e) {
       throw FhirException.invalid("The body is not a valid FHIR resource: " + clean(e.getMessage()));
+    }
+  }
+
+  /** The base R4 rules; the lenient handler still throws on invalid values unless told otherwise. */
+  private IParserErrorHandler rules() {
+    return lenient ? new LenientErrorHandler(false).setErrorOnInvalidValue(false) : new StrictErrorHandler();
+  }
+
+  /** In lenient mode, the invalid values dropped (see {@link #dropInvalidValues}). */
+  private Resource lenientOnly(Resource resource) {
+    if (lenient) {
+      dropInvalidValues(resource);
+    }
+    return resource;
+  }
+
+  /**
+   * Parses a resource, telling {@code handler} of unknown elements and invalid values; only a body that is not a
+   * resource at all, or has numbers too costly to read ({@link Numbers}), is a 400 here.
+   */
+  public Resource parse(Format format, InputStream body, IParserErrorHandler handler) {
+    return parse(format, bytes(body), handler);
+  }
+
+  private Resource parse(Format format, byte[] body, IParserErrorHandler handler) {
+    Numbers.check(body, format);
+    IParser parser = format == Format.XML ? xmlParser() : jsonParser();
+    parser.setParserErrorHandler(handler);
+    // A bundle's resources keep the ids they carry: HAPI would replace them with the entries' fullUrls.
+    parser.setOverrideResourceIdWithBundleEntryFullUrl(false);
+    // Some Windows tools start UTF-8 with a byte order mark, which HAPI's JSON parser takes for content.
+    int start = body.length >= 3 && body[0] == (byte) 0xEF && body[1] == (byte) 0xBB && body[2] == (byte) 0xBF ? 3 : 0;
+    try (Reader reader = new InputStreamReader(new ByteArrayInputStream(body, start, body.length - start),
+        StandardCharsets.UTF_8)) {
+      return (Resource) parser.parseResource(reader);
+    } catch (DataFormatException | ClassCastException e) {
+      throw FhirException.invalid("The body is not a valid FHIR resource: " + clean(e.getMessage()));
+    } catch (IOException e) {
+      throw FhirException.badRequest("The body could not be read: " + e.getMessage());
+    }
+  }
+
+  private static byte[] bytes(InputStream body) {
+    try (body) {
+      return body.readAllBytes();
+    } catch (IOException e) {
+      throw FhirException.badRequest("The body could not be read: " + e.getMessage());
+    }
+  }
+
+  /**
+   * HAPI keeps the text of a value it could not parse (gender "robot", birthDate "1999-13-45") and would write it
+   * back out; lenient mode promises to drop it.
+   */
+  @SuppressWarnings({"rawtypes", "unchecked"}) // the terser takes a class, which cannot name PrimitiveType<?>
+  private void dropInvalidValues(Resource resource) {
+    for (PrimitiveType value : context.newTerser().getAllPopulatedChildElementsOfType(resource, PrimitiveType.class)) {
+      if (value.getValue() == null && value.getValueAsString() != null) {
+        value.setValue(null);
+      }
     }
   }
 
   public byte[] encode(Format format, Resource resource, boolean pretty) {
     IParser parser = format == Format.XML ? xmlParser() : jsonParser();
     parser.setPrettyPrint(pretty);
-    return parser.encodeResourceToString(resource).getBytes(StandardCharsets.UTF_8);
+    try {
+      return parser.encodeResourceToString(resource).getBytes(StandardCharsets.UTF_8);
+    } catch (Error e) {
+      // HAPI turns a writer's IOException into an Error; the one a resource can cause is JSON's nesting limit
+      // (1,000), which an XML body may exceed: that is the client's resource, not the server's fault.
+      if (e.getCause() instanceof IOException cause) {
+        throw FhirException.invalid("The resource cannot be encoded: " + cause.getMessage());
+      }
+      throw e;
+    }
   }
 
   /** HAPI prefixes its messages with an internal code such as {@code HAPI-1821: }; clients need only the sentence. */

@@ -6,6 +6,7 @@ import io.brazier.fhir.Outcomes;
 import io.brazier.server.http.FhirRequest;
 import io.brazier.server.http.FhirResponse;
 import io.brazier.server.http.HttpBodies;
+import io.brazier.server.http.ProtocolErrors;
 import io.brazier.server.http.Rendering;
 import io.brazier.store.Store;
 import io.brazier.store.StoreFailure;
@@ -13,13 +14,16 @@ import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
-import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.slf4j.Logger;
@@ -33,6 +37,7 @@ import org.slf4j.MDC;
 public final class FhirServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(FhirServer.class);
   private static final String BASE = "/fhir";
+  private static final Pattern REQUEST_ID = Pattern.compile("[\\x21-\\x7e]{1,200}");
   private static final List<HandlerType> METHODS =
       List.of(HandlerType.GET, HandlerType.HEAD, HandlerType.POST, HandlerType.PUT, HandlerType.DELETE,
           HandlerType.PATCH);
@@ -54,6 +59,7 @@ public final class FhirServer implements AutoCloseable {
       javalin.startup.showJavalinBanner = false;
       javalin.jetty.host = config.host();
       javalin.jetty.port = config.port();
+      javalin.jetty.modifyServer(server -> server.setErrorHandler(new ProtocolErrors(fhir)));
       javalin.http.maxRequestSize = config.maxBodyBytes();
       javalin.http.compressionStrategy = CompressionStrategy.GZIP;
       javalin.http.prefer405over404 = true;
@@ -102,7 +108,8 @@ public final class FhirServer implements AutoCloseable {
 
   private void tagRequest(Context ctx) {
     String requestId = ctx.header("X-Request-Id");
-    if (requestId == null || requestId.isBlank() || requestId.length() > 200) {
+    // A client's id goes into every log line of the request: printable ASCII without spaces, or one of ours.
+    if (requestId == null || !REQUEST_ID.matcher(requestId).matches()) {
       requestId = UUID.randomUUID().toString();
     }
     ctx.attribute("requestId", requestId);
@@ -111,15 +118,12 @@ public final class FhirServer implements AutoCloseable {
   }
 
   private void fhir(Context ctx) {
-    FhirRequest request = request(ctx);
+    // Named before parsing, so that a request refused before it reaches an interaction is counted too.
     ctx.attribute("interaction", "unknown");
+    FhirRequest request = request(ctx);
     var interaction = routes.route(request);
-    String name = interaction.getClass().getSimpleName();
-    ctx.attribute("interaction", name);
-    Timer.Sample sample = Timer.start();
-    FhirResponse response = interaction.handle(request);
-    write(ctx, request, response);
-    metrics.record(sample, name, response.status());
+    ctx.attribute("interaction", interaction.getClass().getSimpleName());
+    write(ctx, request, interaction.handle(request));
   }
 
   private FhirRequest request(Context ctx) {
@@ -166,20 +170,25 @@ public final class FhirServer implements AutoCloseable {
   }
 
   private void writeOutcome(Context ctx, int status, OperationOutcome outcome) {
+    // An outcome is rendered whole, in the client's format: _summary or _elements would strip its issues.
+    Map<String, List<String>> query = new HashMap<>(ctx.queryParamMap());
+    query.keySet().retainAll(Set.of("_format", "_pretty"));
     FhirRequest request;
     try {
-      request = new FhirRequest(ctx.method().name(), List.of(), ctx.queryParamMap(), ctx::header, null, "");
+      request = new FhirRequest(ctx.method().name(), List.of(), query, ctx::header, null, "");
     } catch (FhirException e) {
       // The client's own format negotiation is broken: answer in JSON.
-      request = new FhirRequest(ctx.method().name(), List.of(), java.util.Map.of(), name -> null, null, "");
+      request = new FhirRequest(ctx.method().name(), List.of(), Map.of(), name -> null, null, "");
     }
     ctx.status(status);
     ctx.contentType(request.responseFormat().mediaType() + ";charset=utf-8");
     ctx.result(rendering.render(request, FhirResponse.of(status, outcome)));
   }
 
+  /** Answers Javalin's own 404s and 405s (paths outside the FHIR base); the FHIR routes have answered theirs. */
   private void notFoundOrNotAllowed(Context ctx, int status) {
-    if (ctx.result() == null || ctx.result().isEmpty()) {
+    String answered = ctx.res().getContentType();
+    if (answered == null || !answered.contains("fhir+")) {
       String message = status == 404 ? "Nothing is served at " + ctx.path() + "; the FHIR API is at " + BASE + "."
           : ctx.method() + " is not allowed on " + ctx.path() + ".";
       writeOutcome(ctx, status, Outcomes.error(status == 404 ? IssueType.NOTFOUND : IssueType.NOTSUPPORTED, message));
@@ -187,7 +196,10 @@ public final class FhirServer implements AutoCloseable {
   }
 
   private void storeFailed(StoreFailure e, Context ctx) {
-    if (e.isTimeout()) {
+    if (e.isUnavailable()) {
+      log.warn("Database unavailable method={} path={}: {}", ctx.method(), ctx.path(), e.getMessage());
+      writeOutcome(ctx, 503, Outcomes.error(IssueType.TRANSIENT, "The database is unavailable; retry later."));
+    } else if (e.isTimeout()) {
       log.warn("Request ran past the statement timeout method={} path={}", ctx.method(), ctx.path());
       writeOutcome(ctx, 503, Outcomes.error(IssueType.TIMEOUT,
           "The request took longer than the database statement timeout allows; narrow it or retry later."));
@@ -210,8 +222,8 @@ public final class FhirServer implements AutoCloseable {
 
   private void logRequest(Context ctx, Float millis) {
     String interaction = ctx.attribute("interaction");
-    if (interaction != null && ctx.status().getCode() >= 400) {
-      metrics.count(interaction, ctx.status().getCode());
+    if (interaction != null) {
+      metrics.record(interaction, ctx.status().getCode(), millis);
     }
     log.info("{} {} status={} ms={} interaction={} requestId={}", ctx.method(), ctx.path(), ctx.status().getCode(),
         String.format("%.1f", millis), interaction, ctx.<String>attribute("requestId"));

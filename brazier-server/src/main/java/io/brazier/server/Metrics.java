@@ -1,8 +1,8 @@
 package io.brazier.server;
 
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
 
 /** Request metrics by interaction and status, as Prometheus scrapes them from /metrics. */
 final class Metrics {
@@ -12,23 +12,14 @@ final class Metrics {
     this.registry = registry;
   }
 
-  /** A request that completed: its latency, by interaction and status. */
-  void record(Timer.Sample sample, String interaction, int status) {
-    sample.stop(Timer.builder("brazier.requests")
+  /** A FHIR request that was answered, well or not: its latency, by interaction and status. */
+  void record(String interaction, int status, float millis) {
+    Timer.builder("brazier.requests")
         .description("FHIR requests by interaction and status")
         .tag("interaction", interaction)
         .tag("status", Integer.toString(status))
         .publishPercentileHistogram()
-        .register(registry));
-  }
-
-  /** A request that failed with an error response. */
-  void count(String interaction, int status) {
-    Counter.builder("brazier.requests.failed")
-        .description("FHIR requests answered with an error, by interaction and status")
-        .tag("interaction", interaction)
-        .tag("status", Integer.toString(status))
         .register(registry)
-        .increment();
+        .record(Duration.ofNanos((long) (millis * 1_000_000)));
   }
 }

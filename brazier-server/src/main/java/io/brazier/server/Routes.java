@@ -37,6 +37,7 @@ import org.hl7.fhir.r4.model.CapabilityStatement.TypeRestfulInteraction;
  */
 public final class Routes {
   private final Fhir fhir;
+  private final Bodies bodies;
   private final Interaction read;
   private final Interaction vread;
   private final Interaction create;
@@ -54,7 +55,7 @@ public final class Routes {
   public Routes(Fhir fhir, Store store, ServerConfig config) {
     this.fhir = fhir;
     Writes writes = new Writes(fhir, Clock.systemUTC());
-    Bodies bodies = new Bodies(fhir);
+    this.bodies = new Bodies(fhir);
     Conditions conditions = new Conditions(store);
     References references = new References(fhir, store, conditions, writes,
         config.referentialIntegrity() == ServerConfig.ReferentialIntegrity.ENFORCE,
@@ -70,9 +71,10 @@ public final class Routes {
         new Update(store, bodies, writes, conditions, commits));
     this.delete = supported.type(TypeRestfulInteraction.DELETE,
         new Delete(store, writes, conditions, commits, config.conditionalDeleteMax()));
-    this.patch = supported.type(TypeRestfulInteraction.PATCH, new Patch(fhir, store, writes, conditions, commits));
-    Bundles bundles = new Bundles(fhir, store, references, commits, this::route, config.bundleMaxEntries(),
-        config.bundleMaxBytes());
+    this.patch = supported.type(TypeRestfulInteraction.PATCH,
+        new Patch(fhir, store, bodies, writes, conditions, commits));
+    Bundles bundles = new Bundles(fhir, store, this.bodies, references, commits, this::route,
+        config.bundleMaxEntries(), config.bundleMaxBytes());
     this.bundles = supported.system(SystemRestfulInteraction.BATCH,
         supported.system(SystemRestfulInteraction.TRANSACTION, bundles));
     History history = new History(store, config.historyPageSize());
@@ -86,6 +88,7 @@ public final class Routes {
 
   /** Loads in the background what the first requests would otherwise wait for; call it once the server listens. */
   public void warmUp() {
+    bodies.warmUp();
     validate.warmUp();
   }
 

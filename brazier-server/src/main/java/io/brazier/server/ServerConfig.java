@@ -87,4 +87,30 @@ public record ServerConfig(
     return new ServerConfig(host, port, baseUrl, trustForwardedHeaders, maxBodyBytes, corsOrigins, lenient,
         conditionalDeleteMax, historyPageSize, maxEntries, maxBytes, integrity, missing);
   }
+
+  /** The base URL, and whether X-Forwarded-Proto/Host may set it: how a proxy in front is configured. */
+  public ServerConfig withBaseUrl(String newBaseUrl, boolean trustForwarded) {
+    return new ServerConfig(host, port, newBaseUrl, trustForwarded, maxBodyBytes, corsOrigins, lenient,
+        conditionalDeleteMax, historyPageSize, bundleMaxEntries, bundleMaxBytes, referentialIntegrity,
+        missingReferences);
+  }
+
+  /** The most one request may send, and the most one conditional delete may remove. */
+  public ServerConfig withLimits(long newMaxBodyBytes, int newConditionalDeleteMax) {
+    return new ServerConfig(host, port, baseUrl, trustForwardedHeaders, newMaxBodyBytes, corsOrigins, lenient,
+        newConditionalDeleteMax, historyPageSize, bundleMaxEntries, bundleMaxBytes, referentialIntegrity,
+        missingReferences);
+  }
+
+  public ServerConfig withLenient(boolean newLenient) {
+    return new ServerConfig(host, port, baseUrl, trustForwardedHeaders, maxBodyBytes, corsOrigins, newLenient,
+        conditionalDeleteMax, historyPageSize, bundleMaxEntries, bundleMaxBytes, referentialIntegrity,
+        missingReferences);
+  }
+
+  public ServerConfig withCorsOrigins(List<String> newCorsOrigins) {
+    return new ServerConfig(host, port, baseUrl, trustForwardedHeaders, maxBodyBytes, newCorsOrigins, lenient,
+        conditionalDeleteMax, historyPageSize, bundleMaxEntries, bundleMaxBytes, referentialIntegrity,
+        missingReferences);
+  }
 }

@@ -3,6 +3,7 @@ package io.brazier.server;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
 import io.brazier.fhir.Fhir;
+import io.brazier.store.Change;
 import io.brazier.store.DatabaseConfig;
 import io.brazier.store.sql.Database;
 import io.brazier.store.sql.PostgresStore;
@@ -12,28 +13,37 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
-/** An embedded PostgreSQL and a FHIR server on a free port, started once per test JVM and shared by all tests. */
-public final class TestServer {
+/**
+ * A FHIR server on a free port over embedded PostgreSQL. {@link #shared()} is started once per test JVM and shared by
+ * all tests; a test of configuration starts a dedicated server on the shared database ({@link #onSharedStore}), and a
+ * test that stops or restarts the database starts one on its own ({@link #start}), closing either when done.
+ */
+public final class TestServer implements AutoCloseable {
   private static TestServer shared;
 
   private final Fhir fhir;
+  private final Database database;
   private final PostgresStore store;
   private final FhirServer server;
+  private long lastChange;
 
-  private TestServer(Path dataDir) {
-    this.fhir = new Fhir(false);
-    this.store = new PostgresStore(Database.open(DatabaseConfig.embedded(dataDir)), fhir.resourceTypes())
-        .startChangeSequencer();
-    this.server = new FhirServer(ServerConfig.defaults().withPort(0), fhir, store,
-        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)).start();
+  private TestServer(ServerConfig config, Database database, PostgresStore store) {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    this.fhir = new Fhir(config.lenient());
+    this.database = database;
+    this.store = store;
+    if (database != null) {
+      database.pool().setMetricRegistry(registry);
+    }
+    this.server = new FhirServer(config.withPort(0), fhir, store, registry).start();
   }
 
   public static synchronized TestServer shared() {
     if (shared == null) {
       try {
-        Path dir = Files.createTempDirectory("brazier-test");
-        shared = new TestServer(dir);
+        shared = start(Files.createTempDirectory("brazier-test"), ServerConfig.defaults());
         Runtime.getRuntime().addShutdownHook(new Thread(shared::close));
       } catch (IOException e) {
         throw new UncheckedIOException(e);
@@ -42,8 +52,20 @@ public final class TestServer {
     return shared;
   }
 
+  /** A server with its own embedded PostgreSQL in {@code dataDir} (kept there across a close and a new start). */
+  public static TestServer start(Path dataDir, ServerConfig config) {
+    Database database = Database.open(DatabaseConfig.embedded(dataDir));
+    var fhir = new Fhir(config.lenient());
+    return new TestServer(config, database, new PostgresStore(database, fhir.resourceTypes()).startChangeSequencer());
+  }
+
+  /** A server configured as given over the shared server's database: cheap, for tests of configuration. */
+  public static TestServer onSharedStore(ServerConfig config) {
+    return new TestServer(config, null, shared().store);
+  }
+
   public String baseUrl() {
-    return "http://127.0.0.1:" + server.port() + "/fhir";
+    return rootUrl() + "/fhir";
   }
 
   public String rootUrl() {
@@ -57,21 +79,9 @@ public final class TestServer {
     return fhir.context().newRestfulGenericClient(baseUrl());
   }
 
-  /** Another server on the same database with other settings, for tests of options; close it when done. */
-  public FhirServer startServer(ServerConfig config) {
-    return new FhirServer(config.withPort(0), fhir, store, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))
-        .start();
-  }
-
-  /** A client of a server started by {@link #startServer}. */
-  public IGenericClient client(FhirServer other) {
-    fhir.context().getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
-    return fhir.context().newRestfulGenericClient("http://127.0.0.1:" + other.port() + "/fhir");
-  }
-
-  /** How many versions have been written so far (the change feed's length): a rejected request leaves it unchanged. */
-  public int writeCount() {
-    return store.changes(0, Integer.MAX_VALUE).size();
+  /** Raw HTTP, for what the HAPI client cannot send or does not show. */
+  public Http http() {
+    return new Http(this);
   }
 
   public Fhir fhir() {
@@ -82,8 +92,30 @@ public final class TestServer {
     return store;
   }
 
-  private void close() {
+  /** The database of a server started with {@link #start}, to break it for real. */
+  public Database database() {
+    return database;
+  }
+
+  /** The sequence number of the latest change: take it before a request, then see what came after it. */
+  public synchronized long lastChange() {
+    for (List<Change> page = store.changes(lastChange, 1000); !page.isEmpty();
+        page = store.changes(lastChange, 1000)) {
+      lastChange = page.get(page.size() - 1).sequence();
+    }
+    return lastChange;
+  }
+
+  /** The changes after {@code seq}: none after a request that must write nothing. */
+  public List<Change> changesSince(long seq) {
+    return store.changes(seq, 100);
+  }
+
+  @Override
+  public void close() {
     server.close();
-    store.close();
+    if (database != null) {
+      store.close();
+    }
   }
 }

@@ -13,6 +13,7 @@ import io.brazier.fhir.FhirException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import org.hl7.fhir.r4.model.Base;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Resource;
@@ -32,22 +33,28 @@ public final class Body {
       .build();
 
   private final Fhir fhir;
+  private final Consumer<Resource> check;
   private ObjectNode tree;
   private Resource resource;
 
-  private Body(Fhir fhir, ObjectNode tree, Resource resource) {
+  private Body(Fhir fhir, ObjectNode tree, Resource resource, Consumer<Resource> check) {
     this.fhir = fhir;
     this.tree = tree;
     this.resource = resource;
+    this.check = check;
   }
 
+  /** A resource already parsed and checked. */
   public static Body of(Resource resource) {
-    return new Body(null, null, resource);
+    return new Body(null, null, resource, null);
   }
 
-  /** A JSON resource, parsed with {@code fhir}'s rules when {@link #resource()} is first called. */
-  public static Body of(Fhir fhir, ObjectNode tree) {
-    return new Body(fhir, tree, null);
+  /**
+   * A JSON resource, parsed with {@code fhir}'s rules when {@link #resource()} is first called, then held to
+   * {@code check} (the rules a parser cannot apply).
+   */
+  public static Body of(Fhir fhir, ObjectNode tree, Consumer<Resource> check) {
+    return new Body(fhir, tree, null, check);
   }
 
   /** Reads JSON into a tree; malformed JSON is a 400. */
@@ -84,13 +91,15 @@ public final class Body {
    * it cannot read, which only the model then knows); null otherwise.
    */
   public ObjectNode tree() {
-    return resource == null && !fhir.lenient() ? tree : null;
+    return resource == null && fhir != null && !fhir.lenient() ? tree : null;
   }
 
   /** The model, parsed from the tree on first call; from then on the tree is no longer edited. */
   public Resource resource() {
     if (resource == null) {
-      resource = fhir.parse(tree);
+      Resource parsed = fhir.parse(tree);
+      check.accept(parsed);
+      resource = parsed;
     }
     return resource;
   }

@@ -1,5 +1,6 @@
 package io.brazier.server.http;
 
+import ca.uhn.fhir.rest.api.SummaryEnum;
 import io.brazier.fhir.FhirException;
 import io.brazier.fhir.Format;
 import io.brazier.store.ResourceVersion;
@@ -32,6 +33,7 @@ public final class FhirRequest {
   private final Body parsed;
   private final String baseUrl;
   private final Format responseFormat;
+  private final SummaryEnum summary;
 
   public FhirRequest(String method, List<String> segments, Map<String, List<String>> query,
       Function<String, String> headers, byte[] body, String baseUrl) {
@@ -50,6 +52,22 @@ public final class FhirRequest {
     Format bodyFormat = body != null && body.length > 0 && !Formats.isJsonPatch(header("Content-Type"))
         ? Formats.body(header("Content-Type")) : Format.JSON;
     this.responseFormat = Formats.response(param("_format"), header("Accept"), bodyFormat);
+    this.summary = summary(param("_summary"));
+  }
+
+  /** Parsed before anything runs, so that a bad value refuses a write before it happens rather than after. */
+  private static SummaryEnum summary(String value) {
+    if (value == null || value.equalsIgnoreCase("false")) {
+      return null;
+    }
+    return switch (value.toLowerCase(Locale.ROOT)) {
+      case "true" -> SummaryEnum.TRUE;
+      case "text" -> SummaryEnum.TEXT;
+      case "data" -> SummaryEnum.DATA;
+      case "count" -> SummaryEnum.COUNT;
+      default -> throw FhirException.badRequest("_summary '" + value + "' is not one of true, text, data, count "
+          + "and false.");
+    };
   }
 
   /** A request whose body is parsed already, as a bundle entry's resource is: it is not encoded and parsed again. */
@@ -162,6 +180,11 @@ public final class FhirRequest {
 
   public Format responseFormat() {
     return responseFormat;
+  }
+
+  /** The {@code _summary} asked for, or null for the whole resource. */
+  public SummaryEnum summary() {
+    return summary;
   }
 
   public boolean pretty() {

@@ -3,11 +3,9 @@ package io.brazier.server.http;
 import ca.uhn.fhir.parser.IParser;
 import ca.uhn.fhir.rest.api.SummaryEnum;
 import io.brazier.fhir.Fhir;
-import io.brazier.fhir.FhirException;
 import io.brazier.fhir.Format;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
-import java.util.Locale;
 import java.util.Set;
 import org.hl7.fhir.r4.model.Resource;
 
@@ -24,7 +22,8 @@ public final class Rendering {
   }
 
   public byte[] render(FhirRequest request, FhirResponse response) {
-    SummaryEnum summary = summary(request.param("_summary"));
+    // _summary=count asks a search for its total; a single resource has none and is rendered whole.
+    SummaryEnum summary = request.summary() == SummaryEnum.COUNT ? null : request.summary();
     String elements = request.param("_elements");
     boolean plain = !request.pretty() && summary == null && elements == null;
     boolean json = request.responseFormat() == Format.JSON;
@@ -60,18 +59,5 @@ public final class Rendering {
       parser.setEncodeElementsAppliesToChildResourcesOnly(entries);
     }
     return parser.encodeResourceToString(resource).getBytes(StandardCharsets.UTF_8);
-  }
-
-  private static SummaryEnum summary(String value) {
-    if (value == null || value.equalsIgnoreCase("false")) {
-      return null;
-    }
-    return switch (value.toLowerCase(Locale.ROOT)) {
-      case "true" -> SummaryEnum.TRUE;
-      case "text" -> SummaryEnum.TEXT;
-      case "data" -> SummaryEnum.DATA;
-      default -> throw FhirException.badRequest("_summary '" + value
-          + "' is not supported here: use true, text, data or false.");
-    };
   }
 }

@@ -4,19 +4,29 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.brazier.fhir.Fhir;
 import io.brazier.fhir.FhirException;
 import io.brazier.fhir.Format;
+import io.brazier.fhir.Numbers;
+import io.brazier.fhir.RequiredBindings;
 import io.brazier.server.http.Body;
 import io.brazier.server.http.FhirRequest;
-import java.io.ByteArrayInputStream;
+import org.hl7.fhir.r4.model.Resource;
 
 /**
- * Reads a request's body as the resource the URL names. A JSON body stays a tree until a write parses it (with the
- * base R4 rules) from the tree it has edited; an XML body is parsed at once.
+ * Reads a request's body as the resource the URL names, with the base R4 rules: HAPI's strict parser and the
+ * required bindings. Lenient mode drops what the parser cannot read and skips the bindings. A JSON body stays a tree
+ * until a write parses it from the tree it has edited (ids, meta, references); an XML body is parsed at once.
  */
 public final class Bodies {
   private final Fhir fhir;
+  private final RequiredBindings bindings;
 
   public Bodies(Fhir fhir) {
     this.fhir = fhir;
+    this.bindings = new RequiredBindings(fhir);
+  }
+
+  /** Starts the one slow part, finding the required bindings, in the background. */
+  public void warmUp() {
+    bindings.warmUp();
   }
 
   public Body body(FhirRequest request) {
@@ -27,13 +37,34 @@ public final class Bodies {
     return body;
   }
 
+  /**
+   * A JSON resource read as a tree, whose numbers the caller has checked ({@link Numbers}): it is parsed, with the
+   * base R4 rules, when a write first needs its model.
+   */
+  public Body tree(ObjectNode tree) {
+    return Body.of(fhir, tree, this::check);
+  }
+
   private Body read(FhirRequest request) {
     if (request.bodyFormat() == Format.XML) {
-      return Body.of(fhir.parse(Format.XML, new ByteArrayInputStream(request.body())));
+      Resource resource = fhir.parse(Format.XML, request.body());
+      check(resource);
+      return Body.of(resource);
     }
+    Numbers.check(request.body(), Format.JSON);
     if (Body.read(request.body()) instanceof ObjectNode tree && tree.path("resourceType").isTextual()) {
-      return Body.of(fhir, tree);
+      return tree(tree);
     }
     throw FhirException.invalid("The body is not a FHIR resource: a JSON object with a resourceType.");
+  }
+
+  /**
+   * The base R4 rules the parser cannot apply, for a resource made some other way (patched, or an entry of a
+   * transaction): the required bindings, unless lenient.
+   */
+  public void check(Resource resource) {
+    if (!fhir.lenient()) {
+      bindings.check(resource);
+    }
   }
 }

@@ -6,9 +6,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.brazier.fhir.Fhir;
 import io.brazier.fhir.FhirException;
 import io.brazier.fhir.Format;
+import io.brazier.fhir.Numbers;
 import io.brazier.server.http.Body;
 import io.brazier.server.http.FhirRequest;
-import java.io.ByteArrayInputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,9 +24,11 @@ import org.hl7.fhir.r4.model.Resource;
  */
 final class BundleReader {
   private final Fhir fhir;
+  private final Bodies bodies;
 
-  BundleReader(Fhir fhir) {
+  BundleReader(Fhir fhir, Bodies bodies) {
     this.fhir = fhir;
+    this.bodies = bodies;
   }
 
   /**
@@ -38,14 +40,21 @@ final class BundleReader {
   /** Reads the bundle; more than {@code maxEntries} entries is a 413 before any entry is looked at. */
   Read read(FhirRequest request, int maxEntries) {
     if (request.bodyFormat() != Format.JSON) {
-      Bundle bundle = bundle(fhir.parse(request.bodyFormat(), new ByteArrayInputStream(request.body())));
+      Bundle bundle = bundle(fhir.parse(request.bodyFormat(), request.body()));
       checkSize(bundle.getEntry().size(), maxEntries);
-      List<Body> bodies = new ArrayList<>();
+      List<Body> resources = new ArrayList<>();
+      Map<Integer, FhirException> failures = new TreeMap<>();
       for (BundleEntryComponent entry : bundle.getEntry()) {
-        bodies.add(entry.hasResource() ? Body.of(entry.getResource()) : null);
+        try {
+          resources.add(entry.hasResource() ? checked(entry.getResource()) : null);
+        } catch (FhirException e) {
+          failures.put(resources.size(), e.at(Entry.expression(resources.size())));
+          resources.add(null);
+        }
       }
-      return new Read(bundle, bodies, Map.of());
+      return new Read(bundle, resources, failures);
     }
+    Numbers.check(request.body(), Format.JSON);
     if (!(Body.read(request.body()) instanceof ObjectNode root)) {
       throw FhirException.invalid("The body is not a JSON object.");
     }
@@ -55,16 +64,21 @@ final class BundleReader {
     ArrayNode entries = root.path("entry") instanceof ArrayNode array ? array : Body.emptyObject().arrayNode();
     checkSize(entries.size(), maxEntries);
     Map<Integer, FhirException> failures = new TreeMap<>();
-    List<Body> bodies = new ArrayList<>(entries.size());
+    List<Body> resources = new ArrayList<>(entries.size());
     for (int i = 0; i < entries.size(); i++) {
       JsonNode resource = entries.get(i) instanceof ObjectNode entry ? entry.remove("resource") : null;
       if (resource != null && !(resource instanceof ObjectNode && resource.path("resourceType").isTextual())) {
         failures.put(i, FhirException.invalid("The entry's resource is not a JSON object with a resourceType.")
             .at(Entry.expression(i)));
       }
-      bodies.add(resource instanceof ObjectNode object ? Body.of(fhir, object) : null);
+      resources.add(resource instanceof ObjectNode object ? bodies.tree(object) : null);
     }
-    return new Read(shell(root, entries, failures), bodies, failures);
+    return new Read(shell(root, entries, failures), resources, failures);
+  }
+
+  private Body checked(Resource resource) {
+    bodies.check(resource);
+    return Body.of(resource);
   }
 
   private static Bundle bundle(Resource resource) {

@@ -29,10 +29,10 @@ public final class Bundles implements Interaction {
    * @param maxEntries most entries one bundle may have
    * @param maxBytes largest bundle body, in bytes
    */
-  public Bundles(Fhir fhir, Store store, References references, Commits commits,
+  public Bundles(Fhir fhir, Store store, Bodies bodies, References references, Commits commits,
       Function<FhirRequest, Interaction> router, int maxEntries, long maxBytes) {
     EntryResponses responses = new EntryResponses(fhir);
-    this.reader = new BundleReader(fhir);
+    this.reader = new BundleReader(fhir, bodies);
     this.entries = new Entries(fhir, router);
     this.transaction = new Transaction(store, references, responses);
     this.batch = new Batch(store, commits, responses);

@@ -12,14 +12,16 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Runs a write interaction on its own: target, prepare, check the references, one commit. A write that races another
- * writer is prepared again on the new current version, so no write is ever lost; with If-Match it is a 412 instead.
+ * Runs a write interaction on its own: target, prepare, check the references, one commit. Writers of one resource in
+ * this process take turns ({@link ResourceLocks}); a write that races a writer elsewhere is prepared again on the new
+ * current version, so no write is ever lost; with If-Match it is a 412 instead.
  */
 public final class Commits {
   static final int ATTEMPTS = 20;
 
   private final Store store;
   private final References references;
+  private final ResourceLocks locks = new ResourceLocks();
 
   public Commits(Store store, References references) {
     this.store = store;
@@ -28,10 +30,11 @@ public final class Commits {
 
   public FhirResponse run(WriteInteraction interaction, FhirRequest request) {
     for (int attempt = 1; ; attempt++) {
-      Prepared staged = stage(interaction, request);
       try {
-        store.commit(staged.writes());
-        return staged.response();
+        Target target = interaction.target(request);
+        return target.ids().size() == 1
+            ? locks.holding(target.type(), target.id(), () -> commit(interaction, request, target))
+            : commit(interaction, request, target);
       } catch (VersionConflictException e) {
         if (request.ifMatch() != null) {
           throw changedSince(e);
@@ -43,10 +46,20 @@ public final class Commits {
     }
   }
 
+  private FhirResponse commit(WriteInteraction interaction, FhirRequest request, Target target) {
+    Prepared staged = stage(interaction, request, target);
+    store.commit(staged.writes());
+    return staged.response();
+  }
+
   /** Everything one write stores, placeholders included, with its references checked: ready to commit. */
   Prepared stage(WriteInteraction interaction, FhirRequest request) {
+    return stage(interaction, request, interaction.target(request));
+  }
+
+  private Prepared stage(WriteInteraction interaction, FhirRequest request, Target target) {
     Links links = references.open(request.baseUrl());
-    Prepared prepared = interaction.prepare(request, interaction.target(request), links);
+    Prepared prepared = interaction.prepare(request, target, links);
     List<Missing> missing = links.missing(prepared.writes());
     if (!missing.isEmpty()) {
       throw missing.get(0).failure();

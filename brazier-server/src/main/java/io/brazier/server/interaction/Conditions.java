@@ -46,9 +46,19 @@ public final class Conditions {
     return new ArrayList<>(result);
   }
 
-  /** Parses a criteria string such as {@code identifier=http://x|1&_id=a}. */
-  public List<String> matches(String type, String query, int limit) {
-    return matches(type, Queries.parse(query), limit);
+  /**
+   * Parses criteria such as {@code identifier=http://x|1&_id=a}, bare or, as clients also send them, after the type
+   * or the type's whole URL ({@code Patient?identifier=...}, the HAPI client's {@code If-None-Exist}).
+   */
+  public List<String> matches(String type, String criteria, int limit) {
+    int question = criteria.indexOf('?');
+    if (question >= 0) {
+      String path = criteria.substring(0, question);
+      if (!path.isEmpty() && !path.equals(type) && !path.endsWith("/" + type)) {
+        throw FhirException.badRequest("The criteria '" + criteria + "' name another type than " + type + ".");
+      }
+    }
+    return matches(type, Queries.parse(criteria.substring(question + 1)), limit);
   }
 
   private Set<String> matchesOne(String type, String name, String value, int limit) {

@@ -25,15 +25,17 @@ import org.hl7.fhir.r4.model.Resource;
 public final class Patch implements WriteInteraction {
   private final Fhir fhir;
   private final Store store;
+  private final Bodies bodies;
   private final Writes writes;
   private final Conditions conditions;
   private final Commits commits;
   private final JsonPatch jsonPatch = new JsonPatch();
   private final FhirPathPatch fhirPathPatch;
 
-  public Patch(Fhir fhir, Store store, Writes writes, Conditions conditions, Commits commits) {
+  public Patch(Fhir fhir, Store store, Bodies bodies, Writes writes, Conditions conditions, Commits commits) {
     this.fhir = fhir;
     this.store = store;
+    this.bodies = bodies;
     this.writes = writes;
     this.conditions = conditions;
     this.commits = commits;
@@ -102,6 +104,7 @@ public final class Patch implements WriteInteraction {
     Resource resource;
     try {
       resource = fhir.parse(Format.JSON, new ByteArrayInputStream(json));
+      bodies.check(resource);
     } catch (FhirException e) {
       throw FhirException.unprocessable("The patched " + type + "/" + id + " is not valid: " + e.getMessage());
     }

@@ -1,9 +1,11 @@
 package io.brazier.server.interaction;
 
+import ca.uhn.fhir.model.api.TemporalPrecisionEnum;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.brazier.fhir.Fhir;
 import io.brazier.fhir.Format;
+import io.brazier.fhir.Numbers;
 import io.brazier.fhir.search.TokenExtractor;
 import io.brazier.server.http.Body;
 import io.brazier.store.ResourceVersion;
@@ -15,6 +17,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TimeZone;
 import org.hl7.fhir.r4.model.InstantType;
 import org.hl7.fhir.r4.model.Resource;
 
@@ -23,6 +26,7 @@ import org.hl7.fhir.r4.model.Resource;
  * them here, then encodes the JSON that reads will serve and extracts the search index values.
  */
 public final class Writes {
+  private static final TimeZone UTC = TimeZone.getTimeZone("UTC");
   private static final char[] ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz".toCharArray();
 
   private final Fhir fhir;
@@ -78,7 +82,7 @@ public final class Writes {
     restOfMeta.remove("lastUpdated");
     meta.removeAll();
     meta.put("versionId", Integer.toString(version));
-    meta.put("lastUpdated", new InstantType(Date.from(now)).getValueAsString());
+    meta.put("lastUpdated", lastUpdated(now).getValueAsString());
     meta.setAll(restOfMeta);
     Map<String, JsonNode> rest = new LinkedHashMap<>();
     tree.fields().forEachRemaining(field -> rest.put(field.getKey(), field.getValue()));
@@ -98,9 +102,17 @@ public final class Writes {
     Instant now = now(current);
     resource.setId(id);
     resource.getMeta().setVersionId(Integer.toString(version));
-    resource.getMeta().setLastUpdated(Date.from(now));
+    // A new element, not setLastUpdated: that keeps the precision of a client's lastUpdated, which may be seconds.
+    resource.getMeta().setLastUpdatedElement(lastUpdated(now));
     byte[] json = fhir.encode(Format.JSON, resource, false);
+    // Reads parse these bytes again: a number HAPI would blow up (an XML 1e999999999) must not be stored.
+    Numbers.check(json, Format.JSON);
     return new Write(resource.fhirType(), id, version, now, json, tokens.extract(resource));
+  }
+
+  /** A server's lastUpdated: milliseconds, in UTC. */
+  private static InstantType lastUpdated(Instant now) {
+    return new InstantType(Date.from(now), TemporalPrecisionEnum.MILLI, UTC);
   }
 
   public Write deletion(ResourceVersion current) {

@@ -4,7 +4,6 @@ import static io.brazier.server.interaction.TransactionTest.add;
 import static io.brazier.server.interaction.TransactionTest.patient;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.brazier.server.FhirServer;
 import io.brazier.server.ServerConfig;
 import io.brazier.server.TestServer;
 import java.net.http.HttpResponse;
@@ -43,7 +42,7 @@ class BundlesTest {
 
   @Test
   void aTransactionEntryWithoutARequestIs400NamingTheEntry() {
-    int before = server.writeCount();
+    long before = server.lastChange();
 
     HttpResponse<String> response = Http.post("""
         {"resourceType": "Bundle", "type": "transaction", "entry": [
@@ -53,7 +52,7 @@ class BundlesTest {
 
     assertThat(response.statusCode()).isEqualTo(400);
     assertThat(expression(Http.outcome(response))).isEqualTo("Bundle.entry[1]");
-    assertThat(server.writeCount()).isEqualTo(before);
+    assertThat(server.changesSince(before)).isEmpty();
   }
 
   @Test
@@ -97,8 +96,8 @@ class BundlesTest {
   void moreEntriesOrBytesThanConfiguredAre413WithAnOperationOutcome() {
     ServerConfig small = ServerConfig.defaults().withBundles(2, 2048, ServerConfig.ReferentialIntegrity.ENFORCE,
         ServerConfig.MissingReferences.ERROR);
-    try (FhirServer limited = server.startServer(small)) {
-      String base = "http://127.0.0.1:" + limited.port() + "/fhir";
+    try (TestServer limited = TestServer.onSharedStore(small)) {
+      String base = limited.baseUrl();
       Bundle three = new Bundle().setType(BundleType.TRANSACTION);
       for (int i = 0; i < 3; i++) {
         add(three, null, patient("Many"), HTTPVerb.POST, "Patient");

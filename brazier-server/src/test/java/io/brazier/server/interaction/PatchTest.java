@@ -30,6 +30,7 @@ import java.util.concurrent.Future;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.CodeType;
 import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Condition;
 import org.hl7.fhir.r4.model.DateType;
 import org.hl7.fhir.r4.model.DecimalType;
 import org.hl7.fhir.r4.model.Enumerations.AdministrativeGender;
@@ -150,6 +151,20 @@ class PatchTest {
         "[{\"op\":\"add\",\"path\":\"/birthDate\",\"value\":\"yesterday\"}]",
         "[{\"op\":\"add\",\"path\":\"/favouriteColour\",\"value\":\"blue\"}]",
         "[{\"op\":\"add\",\"path\":\"/gender\",\"value\":\"robot\"}]"));
+  }
+
+  @Test
+  void aPatchThatLeavesACodingOutsideARequiredBindingIsUnprocessable() {
+    Condition condition = new Condition();
+    condition.getSubject().setDisplay("A patient not stored here");
+    IIdType id = client.create().resource(condition).execute().getId().toVersionless();
+
+    assertThatThrownBy(() -> client.patch().withBody("""
+        [{"op":"add","path":"/clinicalStatus","value":{"coding":[
+          {"system":"http://terminology.hl7.org/CodeSystem/condition-clinical","code":"robot"}]}}]""")
+        .withId(id).execute())
+        .isInstanceOf(UnprocessableEntityException.class);
+    assertThat(client.read().resource(Condition.class).withId(id).execute().getMeta().getVersionId()).isEqualTo("1");
   }
 
   @Test

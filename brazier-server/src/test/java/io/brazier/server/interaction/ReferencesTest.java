@@ -9,7 +9,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
-import io.brazier.server.FhirServer;
 import io.brazier.server.ServerConfig;
 import io.brazier.server.ServerConfig.MissingReferences;
 import io.brazier.server.ServerConfig.ReferentialIntegrity;
@@ -33,12 +32,12 @@ class ReferencesTest {
 
   @Test
   void aCreateThatReferencesAMissingResourceIs400ByDefault() {
-    int before = server.writeCount();
+    long before = server.lastChange();
 
     assertThatThrownBy(() -> client.create().resource(observation(new Reference("Patient/nobody"))).execute())
         .isInstanceOfSatisfying(InvalidRequestException.class, e -> assertThat(e.getMessage())
             .contains("Patient/nobody"));
-    assertThat(server.writeCount()).isEqualTo(before);
+    assertThat(server.changesSince(before)).isEmpty();
   }
 
   @Test
@@ -87,8 +86,9 @@ class ReferencesTest {
 
   @Test
   void withLenientIntegrityAReferenceToAMissingResourceIsStored() {
-    try (FhirServer lenient = server.startServer(config(ReferentialIntegrity.LENIENT, MissingReferences.ERROR))) {
-      IGenericClient other = server.client(lenient);
+    try (TestServer lenient = TestServer.onSharedStore(config(ReferentialIntegrity.LENIENT,
+        MissingReferences.ERROR))) {
+      IGenericClient other = lenient.client();
 
       IIdType id = other.create().resource(observation(new Reference("Patient/not-yet-loaded"))).execute().getId();
 
@@ -101,9 +101,9 @@ class ReferencesTest {
   void withPlaceholdersAConditionalReferenceToNothingGetsOneTaggedPlaceholderCarryingTheIdentifier() {
     String npi = UUID.randomUUID().toString();
     String reference = "Practitioner?identifier=" + NPI + "|" + npi;
-    try (FhirServer placeholders = server.startServer(config(ReferentialIntegrity.ENFORCE,
+    try (TestServer placeholders = TestServer.onSharedStore(config(ReferentialIntegrity.ENFORCE,
         MissingReferences.PLACEHOLDER))) {
-      IGenericClient other = server.client(placeholders);
+      IGenericClient other = placeholders.client();
       Bundle bundle = new Bundle().setType(BundleType.TRANSACTION);
       add(bundle, null, observation(null).addPerformer(new Reference(reference)), HTTPVerb.POST, "Observation");
       add(bundle, null, observation(null).addPerformer(new Reference(reference)), HTTPVerb.POST, "Observation");
@@ -124,9 +124,9 @@ class ReferencesTest {
   @Test
   void withPlaceholdersAMissingLocalReferenceGetsAPlaceholderOfThatId() {
     String id = "ph-test-" + UUID.randomUUID().toString().substring(0, 8);
-    try (FhirServer placeholders = server.startServer(config(ReferentialIntegrity.ENFORCE,
+    try (TestServer placeholders = TestServer.onSharedStore(config(ReferentialIntegrity.ENFORCE,
         MissingReferences.PLACEHOLDER))) {
-      IGenericClient other = server.client(placeholders);
+      IGenericClient other = placeholders.client();
 
       other.create().resource(observation(new Reference("Patient/" + id))).execute();
 

@@ -178,11 +178,7 @@ public final class PostgresStore implements Store {
 
   @Override
   public boolean healthy() {
-    try (Connection connection = dataSource.getConnection()) {
-      return connection.isValid(2);
-    } catch (SQLException e) {
-      return false;
-    }
+    return database.answers();
   }
 
   /** Starts numbering committed changes in the background, so that readers of the feed see them promptly. */

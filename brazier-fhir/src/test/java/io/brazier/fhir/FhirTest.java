@@ -1,0 +1,54 @@
+package io.brazier.fhir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import org.hl7.fhir.r4.model.Patient;
+import org.junit.jupiter.api.Test;
+
+class FhirTest {
+  private static final String SLOPPY = """
+      {"resourceType":"Patient","favouriteColour":"green","gender":"robot","birthDate":"1999-13-45",
+       "active":"maybe","name":[{"family":"Kept","nickname":"x"}]}""";
+
+  @Test
+  void strictParsingRefusesUnknownElementsAndInvalidValues() {
+    assertThatThrownBy(() -> new Fhir(false).parse(Format.JSON, SLOPPY.getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOfSatisfying(FhirException.class, e -> assertThat(e.status()).isEqualTo(400));
+  }
+
+  @Test
+  void lenientParsingDropsUnknownElementsAndInvalidValues() {
+    Fhir fhir = new Fhir(true);
+
+    Patient patient = (Patient) fhir.parse(Format.JSON, SLOPPY.getBytes(StandardCharsets.UTF_8));
+
+    assertThat(new String(fhir.encode(Format.JSON, patient, false), StandardCharsets.UTF_8))
+        .isEqualTo("{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"Kept\"}]}");
+  }
+
+  @Test
+  void lenientParsingStillRefusesWhatIsNotAResource() {
+    assertThatThrownBy(() -> new Fhir(true).parse(Format.JSON, "{\"resourceType\":".getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOf(FhirException.class);
+  }
+
+  @Test
+  void aByteOrderMarkBeforeJsonIsSkipped() {
+    byte[] body = "\uFEFF{\"resourceType\":\"Patient\",\"active\":true}".getBytes(StandardCharsets.UTF_8);
+
+    assertThat(((Patient) new Fhir(false).parse(Format.JSON, body)).getActive()).isTrue();
+  }
+
+  @Test
+  void aResourceNestedTooDeeplyForJsonIsRefusedAsInvalid() {
+    String xml = "<Patient xmlns=\"http://hl7.org/fhir\">" + "<extension url=\"http://x\">".repeat(600)
+        + "<valueString value=\"deep\"/>" + "</extension>".repeat(600) + "</Patient>";
+    Fhir fhir = new Fhir(false);
+    Patient patient = (Patient) fhir.parse(Format.XML, xml.getBytes(StandardCharsets.UTF_8));
+
+    assertThatThrownBy(() -> fhir.encode(Format.JSON, patient, false))
+        .isInstanceOfSatisfying(FhirException.class, e -> assertThat(e.status()).isEqualTo(400));
+  }
+}

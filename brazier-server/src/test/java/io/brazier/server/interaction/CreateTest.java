@@ -1,0 +1,265 @@
+package io.brazier.server.interaction;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ca.uhn.fhir.rest.api.MethodOutcome;
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
+import io.brazier.server.Http;
+import io.brazier.server.TestServer;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.UUID;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.Patient;
+import org.junit.jupiter.api.Test;
+
+class CreateTest {
+  private static final String SYSTEM = "urn:brazier:test:create";
+
+  private final TestServer server = TestServer.shared();
+  private final IGenericClient client = server.client();
+  private final Http http = server.http();
+
+  @Test
+  void createAssignsAnIdAndTheMetaIgnoringThoseInTheBody() {
+    String body = """
+        {"resourceType":"Patient","id":"chosen-by-client",
+         "meta":{"versionId":"42","lastUpdated":"2001-01-01T00:00:00Z"},"name":[{"family":"Chalmers"}]}""";
+
+    Http.Response response = http.post("/fhir/Patient", body);
+
+    assertThat(response.status()).isEqualTo(201);
+    Patient created = response.resource(Patient.class);
+    assertThat(created.getIdPart()).isNotEqualTo("chosen-by-client").matches("[a-z0-9]{16}");
+    assertThat(created.getMeta().getVersionId()).isEqualTo("1");
+    assertThat(created.getMeta().getLastUpdated()).isAfter(Instant.now().minus(1, ChronoUnit.MINUTES));
+    assertThat(created.getNameFirstRep().getFamily()).isEqualTo("Chalmers");
+    assertThat(response.header("Location"))
+        .hasValue(server.baseUrl() + "/Patient/" + created.getIdPart() + "/_history/1");
+    assertThat(response.header("ETag")).hasValue("W/\"1\"");
+    assertThat(response.header("Last-Modified")).isPresent();
+  }
+
+  @Test
+  void aCreatedResourceReadsBackAsTheCreateAnsweredIt() {
+    Http.Response created = http.post("/fhir/Patient", "{\"resourceType\":\"Patient\",\"active\":true}");
+    String id = created.resource(Patient.class).getIdPart();
+
+    Http.Response read = http.get("/fhir/Patient/" + id);
+
+    assertThat(read.body()).isEqualTo(created.body());
+  }
+
+  @Test
+  void theHapiClientSeesTheCreatedIdAndVersion() {
+    MethodOutcome outcome = client.create().resource(patient("Hapi", "create-" + UUID.randomUUID())).execute();
+
+    assertThat(outcome.getResponseStatusCode()).isEqualTo(201);
+    assertThat(outcome.getId().getResourceType()).isEqualTo("Patient");
+    assertThat(outcome.getId().getVersionIdPart()).isEqualTo("1");
+  }
+
+  @Test
+  void conditionalCreateWithoutAMatchCreates() {
+    String value = UUID.randomUUID().toString();
+
+    MethodOutcome outcome = client.create().resource(patient("First", value))
+        .conditional().where(Patient.IDENTIFIER.exactly().systemAndIdentifier(SYSTEM, value)).execute();
+
+    assertThat(outcome.getResponseStatusCode()).isEqualTo(201);
+  }
+
+  @Test
+  void conditionalCreateWithOneMatchAnswersTheMatchAndWritesNothing() {
+    String value = UUID.randomUUID().toString();
+    String existing = client.create().resource(patient("First", value)).execute().getId().getIdPart();
+    long before = server.lastChange();
+
+    MethodOutcome outcome = client.create().resource(patient("Second", value))
+        .conditional().where(Patient.IDENTIFIER.exactly().systemAndIdentifier(SYSTEM, value)).execute();
+
+    assertThat(outcome.getResponseStatusCode()).isEqualTo(200);
+    assertThat(outcome.getId().getIdPart()).isEqualTo(existing);
+    assertThat(server.changesSince(before)).isEmpty();
+  }
+
+  @Test
+  void conditionalCreateByIdFindsTheResource() {
+    String existing = client.create().resource(patient("ById", "x")).execute().getId().getIdPart();
+
+    MethodOutcome outcome = client.create().resource(patient("Other", "y"))
+        .conditionalByUrl("Patient?_id=" + existing).execute();
+
+    assertThat(outcome.getResponseStatusCode()).isEqualTo(200);
+    assertThat(outcome.getId().getIdPart()).isEqualTo(existing);
+  }
+
+  @Test
+  void conditionalCreateWithManyMatchesIsAPreconditionFailure() {
+    String value = UUID.randomUUID().toString();
+    client.create().resource(patient("One", value)).execute();
+    client.create().resource(patient("Two", value)).execute();
+    long before = server.lastChange();
+
+    assertThatThrownBy(() -> client.create().resource(patient("Three", value))
+        .conditional().where(Patient.IDENTIFIER.exactly().systemAndIdentifier(SYSTEM, value)).execute())
+        .isInstanceOfSatisfying(PreconditionFailedException.class,
+            e -> assertThat(e.getOperationOutcome()).isNotNull());
+    assertThat(server.changesSince(before)).isEmpty();
+  }
+
+  @Test
+  void conditionalCreateTakesTheCriteriaWithOrWithoutTheType() {
+    String value = UUID.randomUUID().toString();
+    String existing = client.create().resource(patient("Bare", value)).execute().getId().getIdPart();
+
+    Http.Response bare = http.post("/fhir/Patient", "{\"resourceType\":\"Patient\"}",
+        "If-None-Exist", "identifier=" + SYSTEM + "|" + value);
+    Http.Response typed = http.post("/fhir/Patient", "{\"resourceType\":\"Patient\"}",
+        "If-None-Exist", "Patient?identifier=" + SYSTEM + "|" + value);
+
+    assertThat(bare.status()).isEqualTo(200);
+    assertThat(typed.status()).isEqualTo(200);
+    assertThat(typed.resource(Patient.class).getIdPart()).isEqualTo(existing);
+  }
+
+  @Test
+  void conditionalCreateWithAnUnsupportedParameterIsRefused() {
+    http.refused(400, "POST", "/fhir/Patient", "{\"resourceType\":\"Patient\"}", "If-None-Exist", "family=Smith");
+  }
+
+  @Test
+  void malformedJsonIsRefused() {
+    http.refused(400, "POST", "/fhir/Patient", "{\"resourceType\":\"Patient\",");
+  }
+
+  @Test
+  void malformedXmlIsRefused() {
+    http.refused(400, "POST", "/fhir/Patient", "<Patient xmlns=\"http://hl7.org/fhir\"><active value=\"true\">",
+        "Content-Type", "application/fhir+xml");
+  }
+
+  @Test
+  void jsonThatIsNotAResourceIsRefused() {
+    http.refused(400, "POST", "/fhir/Patient", "[1, 2, 3]");
+    http.refused(400, "POST", "/fhir/Patient", "{\"name\":[{\"family\":\"NoType\"}]}");
+  }
+
+  @Test
+  void aBodyOfAnotherTypeThanTheUrlIsRefused() {
+    http.refused(400, "POST", "/fhir/Patient", "{\"resourceType\":\"Observation\",\"status\":\"final\"}");
+  }
+
+  @Test
+  void anUnknownElementIsRefused() {
+    OperationOutcome outcome = http.refused(400, "POST", "/fhir/Patient",
+        "{\"resourceType\":\"Patient\",\"favouriteColour\":\"green\"}");
+
+    assertThat(outcome.getIssueFirstRep().getDiagnostics()).contains("favouriteColour");
+  }
+
+  @Test
+  void aCodeOutsideARequiredBindingIsRefused() {
+    http.refused(400, "POST", "/fhir/Patient", "{\"resourceType\":\"Patient\",\"gender\":\"robot\"}");
+  }
+
+  @Test
+  void aCodingOutsideARequiredBindingIsRefused() {
+    OperationOutcome outcome = http.refused(400, "POST", "/fhir/Condition", condition("robot"));
+
+    assertThat(outcome.getIssueFirstRep().getExpression().get(0).getValue()).isEqualTo("Condition.clinicalStatus");
+  }
+
+  @Test
+  void aCodingInsideARequiredBindingIsAccepted() {
+    assertThat(http.post("/fhir/Condition", condition("active")).status()).isEqualTo(201);
+  }
+
+  @Test
+  void anInvalidDateIsRefused() {
+    OperationOutcome outcome =
+        http.refused(400, "POST", "/fhir/Patient", "{\"resourceType\":\"Patient\",\"birthDate\":\"1999-13-45\"}");
+
+    assertThat(outcome.getIssueFirstRep().getDiagnostics()).contains("1999-13-45");
+  }
+
+  @Test
+  void aValueOfTheWrongJsonTypeIsRefused() {
+    http.refused(400, "POST", "/fhir/Patient", "{\"resourceType\":\"Patient\",\"active\":\"maybe\"}");
+    http.refused(400, "POST", "/fhir/Patient", "{\"resourceType\":\"Patient\",\"name\":{\"family\":\"NotAList\"}}");
+  }
+
+  @Test
+  void numbersThatWouldCostMinutesToReadAreRefused() {
+    String observation = "{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":{\"text\":\"x\"},"
+        + "\"valueQuantity\":{\"value\":%s}}";
+
+    http.refused(400, "POST", "/fhir/Observation", observation.formatted("1e999999999"));
+    http.refused(400, "POST", "/fhir/Observation", observation.formatted("\"" + "7".repeat(300_000) + "\""));
+    http.refused(400, "POST", "/fhir/Observation", """
+        <Observation xmlns="http://hl7.org/fhir"><status value="final"/><code><text value="x"/></code>
+        <valueQuantity><value value="1e999999999"/></valueQuantity></Observation>""",
+        "Content-Type", "application/fhir+xml");
+  }
+
+  @Test
+  void xmlEntitiesAreNeitherResolvedNorExpanded() {
+    String xxe = """
+        <?xml version="1.0"?><!DOCTYPE p [<!ENTITY x SYSTEM "file:///etc/passwd">]>
+        <Patient xmlns="http://hl7.org/fhir"><name><family value="&x;"/></name></Patient>""";
+
+    http.refused(400, "POST", "/fhir/Patient", xxe, "Content-Type", "application/fhir+xml");
+  }
+
+  @Test
+  void aResourceNestedDeeperThanJsonAllowsIsRefused() {
+    String deep = "<Patient xmlns=\"http://hl7.org/fhir\">" + "<extension url=\"http://x\">".repeat(600)
+        + "<valueString value=\"deep\"/>" + "</extension>".repeat(600) + "</Patient>";
+
+    http.refused(400, "POST", "/fhir/Patient", deep, "Content-Type", "application/fhir+xml");
+  }
+
+  @Test
+  void aByteOrderMarkBeforeTheJsonIsAccepted() {
+    assertThat(http.post("/fhir/Patient", "\uFEFF{\"resourceType\":\"Patient\"}").status()).isEqualTo(201);
+  }
+
+  @Test
+  void anEmptyBodyIsRefused() {
+    http.refused(400, "POST", "/fhir/Patient", "");
+  }
+
+  @Test
+  void aBodyOfAnUnsupportedMediaTypeIsRefused() {
+    http.refused(415, "POST", "/fhir/Patient", "resourceType=Patient", "Content-Type", "text/plain");
+  }
+
+  @Test
+  void aCreateOfAnUnknownResourceTypeIsNotFound() {
+    http.refused(404, "POST", "/fhir/Unicorn", "{\"resourceType\":\"Unicorn\"}");
+  }
+
+  @Test
+  void aPostOnAnInstanceIsNotAllowed() {
+    String id = client.create().resource(patient("Posted", "p")).execute().getId().getIdPart();
+
+    http.refused(405, "POST", "/fhir/Patient/" + id, "{\"resourceType\":\"Patient\"}");
+  }
+
+  static Patient patient(String family, String identifier) {
+    Patient patient = new Patient();
+    patient.addName().setFamily(family);
+    patient.addIdentifier().setSystem(SYSTEM).setValue(identifier);
+    return patient;
+  }
+
+  /** A Condition whose clinicalStatus, bound to a required ValueSet, has this code of the right system. */
+  static String condition(String clinicalStatus) {
+    return """
+        {"resourceType":"Condition","subject":{"display":"A patient not stored here"},
+         "clinicalStatus":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/condition-clinical",
+                                      "code":"%s"}]}}""".formatted(clinicalStatus);
+  }
+}

@@ -1,0 +1,138 @@
+package io.brazier.server.interaction;
+
+import static io.brazier.server.interaction.CreateTest.patient;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
+import io.brazier.server.Http;
+import io.brazier.server.ServerConfig;
+import io.brazier.server.TestServer;
+import java.util.List;
+import java.util.UUID;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.Patient;
+import org.junit.jupiter.api.Test;
+
+class DeleteTest {
+  private static final String IDENTIFIER = "/fhir/Patient?identifier=urn:brazier:test:create%7C";
+
+  private final TestServer server = TestServer.shared();
+  private final IGenericClient client = server.client();
+  private final Http http = server.http();
+
+  @Test
+  void deleteAnswersNoContentAndTheResourceIsGoneButItsOldVersionsStay() {
+    String id = created("Deleted", "d");
+
+    Http.Response response = http.send("DELETE", "/fhir/Patient/" + id, null);
+
+    assertThat(response.status()).isEqualTo(204);
+    assertThat(response.header("ETag")).hasValue("W/\"2\"");
+    assertThatThrownBy(() -> client.read().resource(Patient.class).withId(id).execute())
+        .isInstanceOf(ResourceGoneException.class);
+    assertThat(client.read().resource(Patient.class).withIdAndVersion(id, "1").execute().getNameFirstRep().getFamily())
+        .isEqualTo("Deleted");
+  }
+
+  @Test
+  void deletingADeletedResourceAgainChangesNothing() {
+    String id = created("Twice", "t");
+    client.delete().resourceById("Patient", id).execute();
+    long before = server.lastChange();
+
+    Http.Response response = http.send("DELETE", "/fhir/Patient/" + id, null);
+
+    assertThat(response.status()).isEqualTo(204);
+    assertThat(server.changesSince(before)).isEmpty();
+  }
+
+  @Test
+  void deleteOfAnUnknownResourceIsNotFound() {
+    http.refused(404, "DELETE", "/fhir/Patient/never-existed", (byte[]) null);
+  }
+
+  @Test
+  void deleteWithAnInvalidIdOrTypeIsRefused() {
+    http.refused(400, "DELETE", "/fhir/Patient/bad!id", (byte[]) null);
+    http.refused(404, "DELETE", "/fhir/Unicorn/1", (byte[]) null);
+  }
+
+  @Test
+  void deleteCanAnswerWithAnOperationOutcome() {
+    String id = created("Outcome", "o");
+
+    Http.Response response = http.send("DELETE", "/fhir/Patient/" + id, null, "Prefer", "return=OperationOutcome");
+
+    assertThat(response.status()).isEqualTo(200);
+    assertThat(response.resource(OperationOutcome.class).getIssueFirstRep().getDiagnostics()).contains("Deleted 1");
+  }
+
+  @Test
+  void conditionalDeleteRemovesTheOneMatch() {
+    String value = UUID.randomUUID().toString();
+    String id = created("Single", value);
+
+    client.delete().resourceConditionalByUrl("Patient?identifier=urn:brazier:test:create|" + value).execute();
+
+    assertThatThrownBy(() -> client.read().resource(Patient.class).withId(id).execute())
+        .isInstanceOf(ResourceGoneException.class);
+  }
+
+  @Test
+  void conditionalDeleteByIdRemovesThatResource() {
+    String id = created("ById", "i");
+
+    assertThat(http.send("DELETE", "/fhir/Patient?_id=" + id, null).status()).isEqualTo(204);
+
+    assertThatThrownBy(() -> client.read().resource(Patient.class).withId(id).execute())
+        .isInstanceOf(ResourceGoneException.class);
+  }
+
+  @Test
+  void conditionalDeleteRemovesEveryMatchUpToTheLimit() {
+    String value = UUID.randomUUID().toString();
+    List<String> ids = List.of(created("A", value), created("B", value), created("C", value));
+
+    Http.Response response = http.send("DELETE", IDENTIFIER + value, null);
+
+    assertThat(response.status()).isEqualTo(204);
+    for (String id : ids) {
+      assertThatThrownBy(() -> client.read().resource(Patient.class).withId(id).execute())
+          .isInstanceOf(ResourceGoneException.class);
+    }
+  }
+
+  @Test
+  void conditionalDeleteOfMoreMatchesThanTheLimitIsAPreconditionFailure() {
+    String value = UUID.randomUUID().toString();
+    List.of("A", "B", "C").forEach(family -> created(family, value));
+
+    try (TestServer limited = TestServer.onSharedStore(ServerConfig.defaults().withLimits(1024 * 1024, 2))) {
+      OperationOutcome outcome = limited.http().refused(412, "DELETE", IDENTIFIER + value, (byte[]) null);
+
+      assertThat(outcome.getIssueFirstRep().getDiagnostics()).contains("more than 2");
+    }
+  }
+
+  @Test
+  void conditionalDeleteWithoutAMatchDeletesNothing() {
+    long before = server.lastChange();
+
+    Http.Response response = http.send("DELETE", IDENTIFIER + UUID.randomUUID(), null);
+
+    assertThat(response.status()).isEqualTo(204);
+    assertThat(server.changesSince(before)).isEmpty();
+  }
+
+  @Test
+  void conditionalDeleteWithoutCriteriaIsRefused() {
+    http.refused(400, "DELETE", "/fhir/Patient", (byte[]) null);
+    http.refused(400, "DELETE", "/fhir/Patient?family=Smith", (byte[]) null);
+  }
+
+  private String created(String family, String identifier) {
+    return client.create().resource(patient(family, identifier)).execute().getId().getIdPart();
+  }
+}
