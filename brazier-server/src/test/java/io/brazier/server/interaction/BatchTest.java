@@ -5,8 +5,8 @@ import static io.brazier.server.interaction.TransactionTest.patient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ca.uhn.fhir.rest.client.api.IGenericClient;
+import io.brazier.server.Http;
 import io.brazier.server.TestServer;
-import java.net.http.HttpResponse;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Bundle.BundleEntryResponseComponent;
 import org.hl7.fhir.r4.model.Bundle.BundleType;
@@ -82,10 +82,10 @@ class BatchTest {
         ]}""";
     long before = server.lastChange();
 
-    HttpResponse<String> response = Http.post(batch);
+    Http.Response response = server.http().post("/fhir", batch);
 
-    assertThat(response.statusCode()).isEqualTo(200);
-    Bundle answer = server.fhir().jsonParser().parseResource(Bundle.class, response.body());
+    assertThat(response.status()).isEqualTo(200);
+    Bundle answer = response.resource(Bundle.class);
     assertThat(answer.getEntry()).extracting(entry -> entry.getResponse().getStatus())
         .containsExactly("400 Bad Request", "201 Created", "400 Bad Request");
     assertThat(((OperationOutcome) answer.getEntry().get(0).getResponse().getOutcome()).getIssueFirstRep()
