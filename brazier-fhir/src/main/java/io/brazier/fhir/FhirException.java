@@ -95,6 +95,10 @@ public final class FhirException extends RuntimeException {
         + "' is not supported: send application/fhir+json or application/fhir+xml.");
   }
 
+  public static FhirException tooCostly(String message) {
+    return new FhirException(400, IssueType.TOOCOSTLY, message);
+  }
+
   public static FhirException unprocessable(String message) {
     return new FhirException(422, IssueType.PROCESSING, message);
   }

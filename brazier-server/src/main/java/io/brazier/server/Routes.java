@@ -2,6 +2,8 @@ package io.brazier.server;
 
 import io.brazier.fhir.Fhir;
 import io.brazier.fhir.FhirException;
+import io.brazier.fhir.search.Compartments;
+import io.brazier.fhir.search.FhirSearch;
 import io.brazier.server.http.FhirRequest;
 import io.brazier.server.http.FhirResponse;
 import io.brazier.server.interaction.Bodies;
@@ -19,12 +21,26 @@ import io.brazier.server.interaction.Interaction;
 import io.brazier.server.interaction.Patch;
 import io.brazier.server.interaction.Read;
 import io.brazier.server.interaction.References;
+import io.brazier.server.interaction.ReadSearchParameter;
+import io.brazier.server.interaction.Search;
+import io.brazier.server.interaction.SearchCompartment;
+import io.brazier.server.interaction.SearchSystem;
+import io.brazier.server.interaction.SearchType;
+import io.brazier.server.interaction.StoredSearchParameters;
 import io.brazier.server.interaction.Supported;
 import io.brazier.server.interaction.Update;
 import io.brazier.server.interaction.VRead;
 import io.brazier.server.interaction.Writes;
+import io.brazier.server.operation.AsyncStatus;
 import io.brazier.server.operation.Changes;
+import io.brazier.server.operation.Expand;
+import io.brazier.server.operation.Jobs;
+import io.brazier.server.operation.Lookup;
+import io.brazier.server.operation.PatientEverything;
+import io.brazier.server.operation.Reindex;
 import io.brazier.server.operation.Validate;
+import io.brazier.server.operation.ValidateCode;
+import io.brazier.server.terminology.StoredTerminology;
 import io.brazier.store.Store;
 import java.time.Clock;
 import java.util.List;
@@ -50,13 +66,26 @@ public final class Routes {
   private final Interaction historySystem;
   private final Interaction changes;
   private final Validate validate;
+  private final Interaction searchType;
+  private final Interaction searchSystem;
+  private final Interaction searchCompartment;
+  private final Interaction readSearchParameter;
+  private final Interaction reindex;
+  private final Interaction asyncStatus;
+  private final Interaction expand;
+  private final Interaction lookup;
+  private final Interaction validateCode;
+  private final Interaction everything;
   private final Interaction capabilities;
 
   public Routes(Fhir fhir, Store store, ServerConfig config) {
     this.fhir = fhir;
-    Writes writes = new Writes(fhir, Clock.systemUTC());
+    FhirSearch search = new FhirSearch(fhir);
+    new StoredSearchParameters(store, fhir, search.parameters()).load();
+    StoredTerminology terminology = new StoredTerminology(store, fhir);
+    Writes writes = new Writes(fhir, search, Clock.systemUTC());
     this.bodies = new Bodies(fhir);
-    Conditions conditions = new Conditions(store);
+    Conditions conditions = new Conditions(store, search.parser(), terminology);
     References references = new References(fhir, store, conditions, writes,
         config.referentialIntegrity() == ServerConfig.ReferentialIntegrity.ENFORCE,
         config.missingReferences() == ServerConfig.MissingReferences.PLACEHOLDER);
@@ -64,6 +93,7 @@ public final class Routes {
     // Declare each interaction as you build it: metadata lists exactly what is declared here.
     Supported supported = new Supported();
     this.read = supported.type(TypeRestfulInteraction.READ, new Read(store));
+    this.readSearchParameter = new ReadSearchParameter(store, read, search.parameters());
     this.vread = supported.type(TypeRestfulInteraction.VREAD, new VRead(store));
     this.create = supported.type(TypeRestfulInteraction.CREATE,
         new Create(store, bodies, writes, conditions, commits));
@@ -81,9 +111,25 @@ public final class Routes {
     this.historyInstance = supported.type(TypeRestfulInteraction.HISTORYINSTANCE, new HistoryInstance(store, history));
     this.historyType = supported.type(TypeRestfulInteraction.HISTORYTYPE, new HistoryType(history));
     this.historySystem = supported.system(SystemRestfulInteraction.HISTORYSYSTEM, new HistorySystem(history));
+    Search searches = new Search(fhir, store, search, terminology, config.historyPageSize());
+    this.searchType = supported.type(TypeRestfulInteraction.SEARCHTYPE, new SearchType(searches));
+    this.searchSystem = supported.system(SystemRestfulInteraction.SEARCHSYSTEM, new SearchSystem(searches));
+    Compartments compartments = new Compartments(fhir);
+    this.searchCompartment = new SearchCompartment(fhir, searches, compartments);
     this.changes = supported.systemOperation(Changes.OPERATION, new Changes(store, config.historyPageSize()));
     this.validate = supported.typeOperation(Validate.OPERATION, new Validate(fhir, store));
-    this.capabilities = new Capabilities(fhir, supported, config.baseUrl()); // last: it describes all of the above
+    Jobs jobs = new Jobs();
+    this.reindex = supported.systemOperation(Reindex.OPERATION,
+        supported.typeOperation(Reindex.OPERATION, new Reindex(fhir, store, search.extractor(), jobs)));
+    this.asyncStatus = new AsyncStatus(jobs);
+    this.expand = supported.typeOperation("ValueSet", Expand.OPERATION, new Expand(fhir, terminology));
+    this.lookup = supported.typeOperation("CodeSystem", Lookup.OPERATION, new Lookup(fhir, terminology));
+    this.validateCode = supported.typeOperation("CodeSystem", ValidateCode.CODE_SYSTEM_OPERATION,
+        supported.typeOperation("ValueSet", ValidateCode.VALUE_SET_OPERATION, new ValidateCode(fhir, terminology)));
+    this.everything = supported.typeOperation("Patient", PatientEverything.OPERATION,
+        new PatientEverything(fhir, store, searches, compartments));
+    // Last: it describes all of the above.
+    this.capabilities = new Capabilities(fhir, supported, search.parameters(), config.baseUrl());
   }
 
   /** Loads in the background what the first requests would otherwise wait for; call it once the server listens. */
@@ -120,11 +166,14 @@ public final class Routes {
     return instance(request);
   }
 
-  /** [base], [base]/metadata, [base]/_history, [base]/$operation. */
+  /** [base], [base]/metadata, [base]/_history, [base]/_search, [base]/_async/[id], [base]/$operation. */
   private Interaction system(FhirRequest request) {
     List<String> path = request.segments();
     if (path.isEmpty() && request.method().equals("POST")) {
       return bundles;
+    }
+    if (path.isEmpty() && isRead(request)) {
+      return searchSystem;
     }
     if (path.size() == 1 && isRead(request)) {
       switch (path.get(0)) {
@@ -134,12 +183,23 @@ public final class Routes {
         default -> { }
       }
     }
+    if (path.size() == 1 && request.method().equals("POST")) {
+      switch (path.get(0)) {
+        case "_search" -> { return searchSystem; }
+        case "$reindex" -> { return reindex; }
+        default -> { }
+      }
+    }
+    if (path.size() == 2 && path.get(0).equals("_async") && (isRead(request) || request.method().equals("DELETE"))) {
+      return asyncStatus;
+    }
     throw notAllowed(request);
   }
 
   /** [base]/[type]. */
   private Interaction type(FhirRequest request) {
     return switch (request.method()) {
+      case "GET", "HEAD" -> searchType;
       case "POST" -> create;
       case "PUT" -> update;
       case "DELETE" -> delete;
@@ -150,11 +210,25 @@ public final class Routes {
 
   /** [base]/[type]/_history, [base]/[type]/_search, [base]/[type]/$operation. */
   private Interaction typeLevel(FhirRequest request, String name) {
-    if (request.segments().size() == 2 && isRead(request) && name.equals("_history")) {
+    if (request.segments().size() != 2) {
+      throw notAllowed(request);
+    }
+    if (isRead(request) && name.equals("_history")) {
       return historyType;
     }
-    if (request.segments().size() == 2 && name.equals("$validate") && request.method().equals("POST")) {
+    boolean post = request.method().equals("POST");
+    if (post && name.equals("_search")) {
+      return searchType;
+    }
+    if (post && name.equals("$validate")) {
       return validate;
+    }
+    if (post && name.equals("$reindex")) {
+      return reindex;
+    }
+    Interaction operation = typeOperation(request.type(), name);
+    if (operation != null && (isRead(request) || post)) {
+      return operation;
     }
     throw notAllowed(request);
   }
@@ -166,7 +240,7 @@ public final class Routes {
     boolean get = method.equals("GET") || method.equals("HEAD");
     if (path.size() == 2) {
       return switch (method) {
-        case "GET", "HEAD" -> read;
+        case "GET", "HEAD" -> request.type().equals("SearchParameter") ? readSearchParameter : read;
         case "PUT" -> update;
         case "DELETE" -> delete;
         case "PATCH" -> patch;
@@ -182,7 +256,28 @@ public final class Routes {
     if (path.size() == 3 && path.get(2).equals("$validate") && (get || method.equals("POST"))) {
       return validate;
     }
+    if (path.size() == 3 && path.get(2).equals("$reindex") && method.equals("POST")) {
+      return reindex;
+    }
+    Interaction operation = path.size() == 3 ? typeOperation(request.type(), path.get(2)) : null;
+    if (operation != null && operation != lookup && (get || method.equals("POST"))) {
+      return operation;
+    }
+    if (path.size() == 3 && get && (path.get(2).equals("*") || Character.isUpperCase(path.get(2).charAt(0)))) {
+      return searchCompartment;
+    }
     throw notAllowed(request);
+  }
+
+  /** The operations of one type, by GET or POST: terminology and $everything; null for anything else. */
+  private Interaction typeOperation(String type, String operation) {
+    return switch (type + "/" + operation) {
+      case "ValueSet/$expand" -> expand;
+      case "CodeSystem/$lookup" -> lookup;
+      case "ValueSet/$validate-code", "CodeSystem/$validate-code" -> validateCode;
+      case "Patient/$everything" -> everything;
+      default -> null;
+    };
   }
 
   private static boolean isRead(FhirRequest request) {

@@ -1,6 +1,7 @@
 package io.brazier.store;
 
 import java.util.Collection;
+import io.brazier.fhir.search.SearchQuery;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -29,8 +30,39 @@ public interface Store extends AutoCloseable {
    */
   Set<String> existing(Collection<String> resources);
 
-  /** Ids of the current, not deleted resources of a type whose token parameter matches. */
-  List<String> idsByToken(String type, String param, String system, String code, int limit);
+  /**
+   * The first {@code count} matches of a search, in result order. When there are more, the whole result is stored
+   * as a snapshot that {@link #page} walks, so that later pages show exactly what matched now.
+   */
+  SearchPage search(SearchQuery query, int count);
+
+  /** Matches {@code offset + 1} to {@code offset + count} of a stored snapshot; empty when it has expired. */
+  Optional<SearchPage> page(String snapshot, int offset, int count);
+
+  /** How many resources match a search. */
+  int count(SearchQuery query);
+
+  /** Ids of the matches of a search over one type, oldest first, at most {@code limit}. */
+  List<String> ids(SearchQuery query, int limit);
+
+  /**
+   * The live resources that {@code from} refer to through the includes' parameters ({@code reverse}: that refer to
+   * {@code from}), at most {@code limit}. Each include names one source type and parameter.
+   */
+  List<ResourceVersion> include(List<ResourceVersion> from, List<SearchQuery.Include> includes, boolean reverse,
+      int limit);
+
+  /**
+   * Live resources of a type in id order, after {@code afterId} (null: from the start), at most {@code limit}: a
+   * walk through a type that concurrent writes do not disturb.
+   */
+  List<ResourceVersion> scan(String type, String afterId, int limit);
+
+  /**
+   * Replaces the search index of resources whose current version is still the one given (a resource written since
+   * has its new version's index already); the writes' bodies are not stored. Returns how many were reindexed.
+   */
+  int reindex(List<Write> writes);
 
   /** Changes numbered after {@code since}, oldest first, at most {@code count}. */
   List<Change> changes(long since, int count);

@@ -49,8 +49,9 @@ public final class FhirRequest {
     this.headers = headers;
     this.body = body;
     this.baseUrl = baseUrl;
-    Format bodyFormat = body != null && body.length > 0 && !Formats.isJsonPatch(header("Content-Type"))
-        ? Formats.body(header("Content-Type")) : Format.JSON;
+    String contentType = header("Content-Type");
+    Format bodyFormat = body != null && body.length > 0 && !Formats.isJsonPatch(contentType)
+        && !Formats.isForm(contentType) ? Formats.body(contentType) : Format.JSON;
     this.responseFormat = Formats.response(param("_format"), header("Accept"), bodyFormat);
     this.summary = summary(param("_summary"));
   }

@@ -42,6 +42,11 @@ public final class Formats {
     return format;
   }
 
+  /** A form body, as {@code POST [type]/_search} carries its parameters. */
+  public static boolean isForm(String contentType) {
+    return contentType != null && mediaType(contentType).equals("application/x-www-form-urlencoded");
+  }
+
   public static boolean isJsonPatch(String contentType) {
     return contentType != null && mediaType(contentType).equals(JSON_PATCH);
   }

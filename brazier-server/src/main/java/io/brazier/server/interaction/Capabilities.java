@@ -1,8 +1,11 @@
 package io.brazier.server.interaction;
 
-import ca.uhn.fhir.context.RuntimeSearchParam;
 import io.brazier.fhir.Fhir;
 import io.brazier.fhir.Format;
+import io.brazier.fhir.search.Compartments;
+import io.brazier.fhir.search.ParamType;
+import io.brazier.fhir.search.SearchParam;
+import io.brazier.fhir.search.SearchParameters;
 import io.brazier.server.http.FhirRequest;
 import io.brazier.server.http.FhirResponse;
 import io.brazier.server.http.Formats;
@@ -12,10 +15,12 @@ import org.hl7.fhir.r4.model.CapabilityStatement;
 import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementKind;
 import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestComponent;
 import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestResourceComponent;
+import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestResourceSearchParamComponent;
 import org.hl7.fhir.r4.model.CapabilityStatement.ConditionalDeleteStatus;
 import org.hl7.fhir.r4.model.CapabilityStatement.ConditionalReadStatus;
 import org.hl7.fhir.r4.model.CapabilityStatement.ResourceVersionPolicy;
 import org.hl7.fhir.r4.model.CapabilityStatement.RestfulCapabilityMode;
+import org.hl7.fhir.r4.model.CapabilityStatement.SystemRestfulInteraction;
 import org.hl7.fhir.r4.model.CapabilityStatement.TypeRestfulInteraction;
 import org.hl7.fhir.r4.model.Enumerations.FHIRVersion;
 import org.hl7.fhir.r4.model.Enumerations.PublicationStatus;
@@ -32,8 +37,8 @@ public final class Capabilities implements Interaction {
   private final CapabilityStatement statement;
 
   /** @param baseUrl the configured base URL, or null when each request derives its own */
-  public Capabilities(Fhir fhir, Supported supported, String baseUrl) {
-    this.statement = statement(fhir, supported, baseUrl);
+  public Capabilities(Fhir fhir, Supported supported, SearchParameters parameters, String baseUrl) {
+    this.statement = statement(fhir, supported, parameters, baseUrl);
   }
 
   @Override
@@ -41,7 +46,8 @@ public final class Capabilities implements Interaction {
     return FhirResponse.ok(statement);
   }
 
-  private static CapabilityStatement statement(Fhir fhir, Supported supported, String baseUrl) {
+  private static CapabilityStatement statement(Fhir fhir, Supported supported, SearchParameters parameters,
+      String baseUrl) {
     CapabilityStatement statement = new CapabilityStatement();
     statement.setStatus(PublicationStatus.ACTIVE)
         .setDate(new Date())
@@ -64,13 +70,19 @@ public final class Capabilities implements Interaction {
     supported.systemInteractions().forEach(code -> rest.addInteraction().setCode(code));
     supported.systemOperations().forEach(operation ->
         rest.addOperation().setName(operation.name()).setDefinition(operation.definition()));
+    if (supported.systemInteractions().contains(SystemRestfulInteraction.SEARCHSYSTEM)) {
+      parameters.common().forEach(param -> rest.addSearchParam(searchParam(param)));
+      Compartments.TYPES.stream().sorted().forEach(compartment ->
+          rest.addCompartment("http://hl7.org/fhir/CompartmentDefinition/" + compartment.toLowerCase(Locale.ROOT)));
+    }
     for (String type : fhir.resourceTypes()) {
-      rest.addResource(resource(fhir, supported, type));
+      rest.addResource(resource(supported, parameters, type));
     }
     return statement;
   }
 
-  private static CapabilityStatementRestResourceComponent resource(Fhir fhir, Supported supported, String type) {
+  private static CapabilityStatementRestResourceComponent resource(Supported supported, SearchParameters parameters,
+      String type) {
     CapabilityStatementRestResourceComponent resource = new CapabilityStatementRestResourceComponent()
         .setType(type)
         .setProfile("http://hl7.org/fhir/StructureDefinition/" + type);
@@ -87,16 +99,30 @@ public final class Capabilities implements Interaction {
     if (supported.supports(TypeRestfulInteraction.DELETE)) {
       resource.setConditionalDelete(ConditionalDeleteStatus.MULTIPLE);
     }
-    for (String name : Conditions.PARAMETERS) {
-      RuntimeSearchParam param = fhir.definition(type).getSearchParam(name);
-      if (param != null) {
-        resource.addSearchParam().setName(name).setDefinition(param.getUri())
-            .setType(SearchParamType.fromCode(param.getParamType().getCode()))
-            .setDocumentation("Accepted in the criteria of conditional create, update and delete.");
+    if (supported.supports(TypeRestfulInteraction.SEARCHTYPE)) {
+      for (SearchParam param : parameters.forType(type)) {
+        resource.addSearchParam(searchParam(param));
+        if (param.type() == ParamType.REFERENCE) {
+          resource.addSearchInclude(type + ":" + param.code());
+        }
       }
+      resource.addSearchInclude("*");
+      resource.addSearchRevInclude("*");
     }
     supported.typeOperations().forEach(operation ->
         resource.addOperation().setName(operation.name()).setDefinition(operation.definition()));
+    supported.typeOperations(type).forEach(operation ->
+        resource.addOperation().setName(operation.name()).setDefinition(operation.definition()));
     return resource;
+  }
+
+  /**
+   * A parameter as metadata lists it: its definition is served at [base]/SearchParameter/[id] and names the
+   * modifiers this server takes, which the documentation repeats.
+   */
+  private static CapabilityStatementRestResourceSearchParamComponent searchParam(SearchParam param) {
+    return new CapabilityStatementRestResourceSearchParamComponent().setName(param.code())
+        .setDefinition(param.url()).setType(SearchParamType.fromCode(param.type().code()))
+        .setDocumentation("Modifiers: " + String.join(", ", param.type().modifiers()) + ".");
   }
 }

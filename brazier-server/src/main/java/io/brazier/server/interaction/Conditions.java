@@ -1,49 +1,44 @@
 package io.brazier.server.interaction;
 
 import io.brazier.fhir.FhirException;
+import io.brazier.fhir.search.QueryParser;
+import io.brazier.fhir.search.SearchQuery;
+import io.brazier.fhir.search.Terminology;
+import io.brazier.store.QueryTooCostly;
 import io.brazier.store.Store;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Finds the resources a conditional interaction names by search criteria ({@code If-None-Exist}, {@code PUT
- * Type?query}, {@code DELETE Type?query}). It understands {@code _id} and {@code identifier}; every criterion must
- * match (AND), and a comma inside one criterion means any of its values (OR).
+ * Type?query}, {@code DELETE Type?query}): any search the server supports. Criteria are read strictly, because
+ * ignoring one would widen the match of a delete or an update.
  */
 public final class Conditions {
-  /** The search parameters conditional interactions understand, as metadata lists them. */
-  public static final List<String> PARAMETERS = List.of("_id", "identifier");
-  private static final Set<String> IGNORED = Set.of("_format", "_pretty");
-
   private final Store store;
+  private final QueryParser parser;
+  private final Terminology terminology;
 
-  public Conditions(Store store) {
+  public Conditions(Store store, QueryParser parser, Terminology terminology) {
     this.store = store;
+    this.parser = parser;
+    this.terminology = terminology;
   }
 
   /** The ids of the resources of {@code type} that match all criteria, at most {@code limit + 1} of them. */
   public List<String> matches(String type, Map<String, List<String>> criteria, int limit) {
-    Set<String> result = null;
-    for (Map.Entry<String, List<String>> criterion : criteria.entrySet()) {
-      if (IGNORED.contains(criterion.getKey())) {
-        continue;
-      }
-      for (String value : criterion.getValue()) {
-        Set<String> ids = matchesOne(type, criterion.getKey(), value, limit);
-        if (result == null) {
-          result = ids;
-        } else {
-          result.retainAll(ids);
-        }
-      }
-    }
-    if (result == null) {
+    Map<String, List<String>> selecting = new LinkedHashMap<>(criteria);
+    QueryParser.RESULT_PARAMS.forEach(selecting::remove);
+    if (selecting.isEmpty()) {
       throw FhirException.badRequest("A conditional " + type + " request needs search criteria, such as identifier.");
     }
-    return new ArrayList<>(result);
+    SearchQuery query = parser.parse(List.of(type), selecting, new QueryParser.Options(true, null, terminology));
+    try {
+      return store.ids(query, limit + 1);
+    } catch (QueryTooCostly e) {
+      throw FhirException.tooCostly(e.getMessage());
+    }
   }
 
   /**
@@ -59,30 +54,5 @@ public final class Conditions {
       }
     }
     return matches(type, Queries.parse(criteria.substring(question + 1)), limit);
-  }
-
-  private Set<String> matchesOne(String type, String name, String value, int limit) {
-    Set<String> ids = new LinkedHashSet<>();
-    for (String alternative : value.split(",")) {
-      switch (name) {
-        case "_id" -> store.current(type, alternative)
-            .filter(version -> !version.deleted())
-            .ifPresent(version -> ids.add(version.id()));
-        case "identifier" -> ids.addAll(byIdentifier(type, alternative, limit));
-        default -> throw FhirException.notSupported("Search parameter '" + name
-            + "' is not supported in conditional requests yet: use " + String.join(" or ", PARAMETERS) + ".");
-      }
-    }
-    return ids;
-  }
-
-  private List<String> byIdentifier(String type, String token, int limit) {
-    int bar = token.indexOf('|');
-    String system = bar < 0 ? null : token.substring(0, bar);
-    String code = bar < 0 ? token : token.substring(bar + 1);
-    if (code.isEmpty()) {
-      throw FhirException.badRequest("identifier '" + token + "' has no value: use system|value or value.");
-    }
-    return store.idsByToken(type, "identifier", system, code, limit + 1);
   }
 }

@@ -5,7 +5,9 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import org.hl7.fhir.r4.model.CapabilityStatement.SystemRestfulInteraction;
 import org.hl7.fhir.r4.model.CapabilityStatement.TypeRestfulInteraction;
 
@@ -22,6 +24,7 @@ public final class Supported {
   private final Set<SystemRestfulInteraction> systemInteractions = EnumSet.noneOf(SystemRestfulInteraction.class);
   private final List<Operation> typeOperations = new ArrayList<>();
   private final List<Operation> systemOperations = new ArrayList<>();
+  private final Map<String, List<Operation>> operationsByType = new TreeMap<>();
 
   /** An interaction on every resource type (and its instances), such as read or history-type. */
   public <T extends Interaction> T type(TypeRestfulInteraction code, T interaction) {
@@ -36,6 +39,11 @@ public final class Supported {
   /** An operation on every resource type or its instances, such as $validate. */
   public <T extends Interaction> T typeOperation(Operation operation, T interaction) {
     return declare(typeOperations, operation, interaction);
+  }
+
+  /** An operation on one resource type or its instances, such as ValueSet's $expand. */
+  public <T extends Interaction> T typeOperation(String type, Operation operation, T interaction) {
+    return declare(operationsByType.computeIfAbsent(type, t -> new ArrayList<>()), operation, interaction);
   }
 
   /** An operation on the whole server, such as $changes. */
@@ -62,6 +70,11 @@ public final class Supported {
 
   public List<Operation> typeOperations() {
     return Collections.unmodifiableList(typeOperations);
+  }
+
+  /** The operations of one type only (those of every type are {@link #typeOperations()}). */
+  public List<Operation> typeOperations(String type) {
+    return Collections.unmodifiableList(operationsByType.getOrDefault(type, List.of()));
   }
 
   public List<Operation> systemOperations() {

@@ -6,10 +6,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.brazier.fhir.Fhir;
 import io.brazier.fhir.Format;
 import io.brazier.fhir.Numbers;
-import io.brazier.fhir.search.TokenExtractor;
 import io.brazier.server.http.Body;
+import io.brazier.fhir.search.FhirSearch;
 import io.brazier.store.ResourceVersion;
 import io.brazier.store.Write;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
@@ -20,6 +21,7 @@ import java.util.Map;
 import java.util.TimeZone;
 import org.hl7.fhir.r4.model.InstantType;
 import org.hl7.fhir.r4.model.Resource;
+import org.hl7.fhir.r4.model.SearchParameter;
 
 /**
  * Turns a resource into the version to store: the server owns id, meta.versionId and meta.lastUpdated, so it sets
@@ -30,13 +32,13 @@ public final class Writes {
   private static final char[] ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz".toCharArray();
 
   private final Fhir fhir;
-  private final TokenExtractor tokens;
+  private final FhirSearch search;
   private final Clock clock;
   private final SecureRandom random = new SecureRandom();
 
-  public Writes(Fhir fhir, Clock clock) {
+  public Writes(Fhir fhir, FhirSearch search, Clock clock) {
     this.fhir = fhir;
-    this.tokens = new TokenExtractor(fhir);
+    this.search = search;
     this.clock = clock;
   }
 
@@ -70,7 +72,8 @@ public final class Writes {
     Instant now = now(current);
     stamp(tree, id, version, now);
     Resource resource = body.resource();
-    return new Write(resource.fhirType(), id, version, now, body.json(), tokens.extract(resource));
+    byte[] json = body.json();
+    return new Write(resource.fhirType(), id, version, now, json, search.extractor().extract(resource, json));
   }
 
   /** Sets id, meta.versionId and meta.lastUpdated, and puts them first, where HAPI writes them. */
@@ -98,6 +101,10 @@ public final class Writes {
 
   /** The next version of {@code resource}, replacing {@code current} (null when the resource is new). */
   public Write next(Resource resource, String id, ResourceVersion current) {
+    if (resource instanceof SearchParameter definition) {
+      // A SearchParameter applies to the writes after it: register it (a bad one is a 422 before anything is stored).
+      search.parameters().register(definition);
+    }
     int version = current == null ? 1 : current.version() + 1;
     Instant now = now(current);
     resource.setId(id);
@@ -107,7 +114,7 @@ public final class Writes {
     byte[] json = fhir.encode(Format.JSON, resource, false);
     // Reads parse these bytes again: a number HAPI would blow up (an XML 1e999999999) must not be stored.
     Numbers.check(json, Format.JSON);
-    return new Write(resource.fhirType(), id, version, now, json, tokens.extract(resource));
+    return new Write(resource.fhirType(), id, version, now, json, search.extractor().extract(resource, json));
   }
 
   /** A server's lastUpdated: milliseconds, in UTC. */
@@ -116,6 +123,10 @@ public final class Writes {
   }
 
   public Write deletion(ResourceVersion current) {
+    if (current.type().equals("SearchParameter") && current.json() != null) {
+      search.parameters().unregister(((SearchParameter) fhir.jsonParser().parseResource(
+          new String(current.json(), StandardCharsets.UTF_8))).getUrl());
+    }
     return Write.delete(current.type(), current.id(), current.version() + 1, now(current));
   }
 

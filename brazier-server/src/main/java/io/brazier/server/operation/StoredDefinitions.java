@@ -3,6 +3,8 @@ package io.brazier.server.operation;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.context.support.IValidationSupport;
 import io.brazier.fhir.Fhir;
+import io.brazier.fhir.search.Criterion;
+import io.brazier.fhir.search.SearchQuery;
 import io.brazier.store.ResourceVersion;
 import io.brazier.store.Store;
 import java.nio.charset.StandardCharsets;
@@ -97,7 +99,9 @@ final class StoredDefinitions implements IValidationSupport {
 
   private List<ResourceVersion> current(Canonical canonical) {
     List<ResourceVersion> versions = new ArrayList<>();
-    for (String id : store.idsByToken(canonical.type(), "url", null, canonical.url(), MATCHES)) {
+    SearchQuery byUrl = SearchQuery.of(List.of(canonical.type()),
+        List.of(new Criterion.UriMatch("url", Criterion.UriMode.EQUALS, List.of(canonical.url()))));
+    for (String id : store.ids(byUrl, MATCHES)) {
       store.current(canonical.type(), id).filter(version -> !version.deleted()).ifPresent(versions::add);
     }
     return versions;

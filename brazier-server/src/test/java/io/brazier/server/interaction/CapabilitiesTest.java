@@ -74,9 +74,13 @@ class CapabilitiesTest {
     assertThat(patient.getUpdateCreate()).isTrue();
     assertThat(patient.getVersioning()).isEqualTo(ResourceVersionPolicy.VERSIONEDUPDATE);
     assertThat(patient.getReadHistory()).isTrue();
-    assertThat(patient.getSearchParam()).extracting(param -> param.getName()).containsExactly("_id", "identifier");
+    assertThat(patient.getSearchParam()).extracting(param -> param.getName())
+        .contains("_id", "_lastUpdated", "identifier", "name", "birthdate", "general-practitioner");
+    assertThat(patient.getSearchParam()).allSatisfy(param -> assertThat(param.getDefinition()).isNotBlank());
+    assertThat(patient.getSearchInclude()).extracting(include -> include.getValue())
+        .contains("Patient:organization", "*");
     assertThat(patient.getOperation()).extracting(CapabilityStatementRestResourceOperationComponent::getName)
-        .contains("validate");
+        .contains("validate", "everything");
   }
 
   @Test

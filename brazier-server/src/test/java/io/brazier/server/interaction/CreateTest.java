@@ -126,8 +126,8 @@ class CreateTest {
   }
 
   @Test
-  void conditionalCreateWithAnUnsupportedParameterIsRefused() {
-    http.refused(400, "POST", "/fhir/Patient", "{\"resourceType\":\"Patient\"}", "If-None-Exist", "family=Smith");
+  void conditionalCreateWithAnUnknownParameterIsRefused() {
+    http.refused(400, "POST", "/fhir/Patient", "{\"resourceType\":\"Patient\"}", "If-None-Exist", "bogus=Smith");
   }
 
   @Test

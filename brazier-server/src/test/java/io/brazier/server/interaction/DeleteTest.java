@@ -127,9 +127,9 @@ class DeleteTest {
   }
 
   @Test
-  void conditionalDeleteWithoutCriteriaIsRefused() {
+  void conditionalDeleteWithoutCriteriaOrWithAnUnknownOneIsRefused() {
     http.refused(400, "DELETE", "/fhir/Patient", (byte[]) null);
-    http.refused(400, "DELETE", "/fhir/Patient?family=Smith", (byte[]) null);
+    http.refused(400, "DELETE", "/fhir/Patient?bogus=Smith", (byte[]) null);
   }
 
   private String created(String family, String identifier) {

@@ -4,6 +4,8 @@ import static io.brazier.server.interaction.ReadTest.patient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ca.uhn.fhir.rest.client.api.IGenericClient;
+import io.brazier.fhir.Fhir;
+import io.brazier.fhir.search.FhirSearch;
 import io.brazier.server.TestServer;
 import io.brazier.store.Write;
 import java.net.URI;
@@ -38,7 +40,8 @@ class HistorySystemTest {
 
   @Test
   void aPageHoldsAtMostAThousandVersionsAndTheNextLinkHasTheRest() {
-    Writes writes = new Writes(TestServer.shared().fhir(), Clock.systemUTC());
+    Fhir fhir = TestServer.shared().fhir();
+    Writes writes = new Writes(fhir, new FhirSearch(fhir), Clock.systemUTC());
     List<Write> batch = IntStream.range(0, 1100).mapToObj(i -> writes.next(patient("Many" + i), writes.newId(), null))
         .toList();
     TestServer.shared().store().commit(batch);

@@ -1,9 +1,11 @@
 package io.brazier.store.sql;
 
+import io.brazier.fhir.search.SearchQuery;
 import io.brazier.store.Change;
 import io.brazier.store.HistoryPage;
 import io.brazier.store.HistoryQuery;
 import io.brazier.store.ResourceVersion;
+import io.brazier.store.SearchPage;
 import io.brazier.store.Store;
 import io.brazier.store.StoreFailure;
 import io.brazier.store.Write;
@@ -12,28 +14,46 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
-import java.util.ArrayList;
 import java.util.Collection;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import javax.sql.DataSource;
 
 /** The {@link Store} on PostgreSQL: see docs/ARCHITECTURE.md for the tables. */
 public final class PostgresStore implements Store {
+  /**
+   * The planner cost above which a chain, _has, :contains or full-text search is refused rather than left to run
+   * into the statement timeout: about what scanning tens of millions of index rows costs.
+   */
+  private static final double MAX_SEARCH_COST = 20_000_000;
+
   private final Database database;
   private final DataSource dataSource;
   private final TypeKeys types;
   private final Writer writer;
+  private final IndexWriter indexes;
+  private final SearchReader searches;
   private final HistoryReader history;
   private final ChangeFeed changes;
 
   public PostgresStore(Database database, Collection<String> resourceTypes) {
+    this(database, resourceTypes, MAX_SEARCH_COST);
+  }
+
+  /** {@code maxSearchCost}: the planner cost above which a data-dependent search is refused. */
+  public PostgresStore(Database database, Collection<String> resourceTypes, double maxSearchCost) {
     this.database = database;
     this.dataSource = database.dataSource();
     this.types = new TypeKeys(dataSource, resourceTypes);
-    this.writer = new Writer(types);
+    ParamKeys params = new ParamKeys(dataSource, types);
+    this.indexes = new IndexWriter(types, params);
+    this.writer = new Writer(types, indexes);
+    this.searches = new SearchReader(dataSource, types, params, maxSearchCost);
     this.history = new HistoryReader(dataSource, types);
     this.changes = new ChangeFeed(dataSource, types);
   }
@@ -88,6 +108,7 @@ public final class PostgresStore implements Store {
     if (writes.isEmpty()) {
       return;
     }
+    indexes.prepare(writes);
     try (Connection connection = dataSource.getConnection()) {
       connection.setAutoCommit(false);
       try {
@@ -141,33 +162,54 @@ public final class PostgresStore implements Store {
   }
 
   @Override
-  public List<String> idsByToken(String type, String param, String system, String code, int limit) {
-    StringBuilder sql = new StringBuilder("""
-        SELECT r.id FROM search_token t JOIN resource r ON r.rid = t.rid
-         WHERE t.type = ? AND t.param = ? AND t.code = ?""");
-    if (system != null) {
-      sql.append(system.isEmpty() ? " AND t.system IS NULL" : " AND t.system = ?");
+  public SearchPage search(SearchQuery query, int count) {
+    return searches.search(query, count);
+  }
+
+  @Override
+  public Optional<SearchPage> page(String snapshot, int offset, int count) {
+    return searches.page(snapshot, offset, count);
+  }
+
+  @Override
+  public int count(SearchQuery query) {
+    return searches.count(query);
+  }
+
+  @Override
+  public List<String> ids(SearchQuery query, int limit) {
+    return searches.ids(query, limit);
+  }
+
+  @Override
+  public List<ResourceVersion> include(List<ResourceVersion> from, List<SearchQuery.Include> includes,
+      boolean reverse, int limit) {
+    return searches.include(from, includes, reverse, limit);
+  }
+
+  @Override
+  public List<ResourceVersion> scan(String type, String afterId, int limit) {
+    return searches.scan(type, afterId, limit);
+  }
+
+  @Override
+  public int reindex(List<Write> writes) {
+    if (writes.isEmpty()) {
+      return 0;
     }
-    sql.append(" GROUP BY r.id ORDER BY r.id LIMIT ?");
-    try (Connection connection = dataSource.getConnection();
-        PreparedStatement statement = connection.prepareStatement(sql.toString())) {
-      int i = 1;
-      statement.setShort(i++, types.key(type));
-      statement.setString(i++, param);
-      statement.setString(i++, code);
-      if (system != null && !system.isEmpty()) {
-        statement.setString(i++, system);
+    indexes.prepare(writes);
+    try (Connection connection = dataSource.getConnection()) {
+      connection.setAutoCommit(false);
+      try {
+        int reindexed = indexes.reindex(connection, writes);
+        connection.commit();
+        return reindexed;
+      } catch (SQLException | RuntimeException e) {
+        connection.rollback();
+        throw e;
       }
-      statement.setInt(i, limit);
-      List<String> ids = new ArrayList<>();
-      try (ResultSet rows = statement.executeQuery()) {
-        while (rows.next()) {
-          ids.add(rows.getString(1));
-        }
-      }
-      return ids;
     } catch (SQLException e) {
-      throw new StoreFailure("Could not search " + type + " by " + param, e);
+      throw new StoreFailure("Could not reindex " + writes.size() + " resources", e);
     }
   }
 
@@ -179,6 +221,39 @@ public final class PostgresStore implements Store {
   @Override
   public boolean healthy() {
     return database.answers();
+  }
+
+  /**
+   * Bytes on disk by table (indexes included), for operators and benchmarks: the resource tables and every search
+   * index table.
+   */
+  public Map<String, Long> tableSizes() {
+    String sql = "SELECT relname, pg_total_relation_size(oid) FROM pg_class WHERE relkind = 'r'"
+        + " AND (relname LIKE 'resource%' OR relname LIKE 'search%') ORDER BY relname";
+    Map<String, Long> sizes = new LinkedHashMap<>();
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement statement = connection.prepareStatement(sql);
+        ResultSet rows = statement.executeQuery()) {
+      while (rows.next()) {
+        sizes.put(rows.getString(1), rows.getLong(2));
+      }
+      return sizes;
+    } catch (SQLException e) {
+      throw new StoreFailure("Could not read table sizes", e);
+    }
+  }
+
+  /**
+   * Refreshes the planner's statistics, as autovacuum soon would: after a bulk load, so that searches are planned on
+   * the data as it now is.
+   */
+  public void analyze() {
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement statement = connection.prepareStatement("ANALYZE")) {
+      statement.execute();
+    } catch (SQLException e) {
+      throw new StoreFailure("Could not analyze the database", e);
+    }
   }
 
   /** Starts numbering committed changes in the background, so that readers of the feed see them promptly. */

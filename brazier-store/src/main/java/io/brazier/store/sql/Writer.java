@@ -1,7 +1,6 @@
 package io.brazier.store.sql;
 
 import io.brazier.store.Change.Action;
-import io.brazier.fhir.search.Token;
 import io.brazier.store.VersionConflictException;
 import io.brazier.store.Write;
 import java.sql.Connection;
@@ -10,9 +9,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 
 /**
  * Writes a batch of versions inside the caller's transaction. Each kind of row is written by one statement over
@@ -25,7 +24,7 @@ final class Writer {
       SELECT * FROM unnest(?::smallint[], ?::text[], ?::int[], ?::timestamptz[], ?::boolean[], ?::bytea[])
        ORDER BY 1, 2
       ON CONFLICT (type, id) DO NOTHING
-      RETURNING type, id""";
+      RETURNING rid, type, id""";
 
   // Locks the expected current versions, moves them to history and replaces them; a row whose version moved on
   // meanwhile is not selected, and the caller sees fewer rows than it asked for.
@@ -48,25 +47,19 @@ final class Writer {
                               deleted = old.new_deleted, body = old.new_body
           FROM old WHERE r.rid = old.rid
         RETURNING r.rid
-      ), untokened AS (
-        DELETE FROM search_token t USING old WHERE t.rid = old.rid
       )
-      SELECT old.type, old.id FROM old""";
-
-  private static final String INSERT_TOKENS = """
-      INSERT INTO search_token (rid, type, param, system, code)
-      SELECT r.rid, t.type, t.param, t.system, t.code
-        FROM unnest(?::smallint[], ?::text[], ?::text[], ?::text[], ?::text[]) AS t(type, id, param, system, code)
-        JOIN resource r ON r.type = t.type AND r.id = t.id""";
+      SELECT old.rid, old.type, old.id FROM old""";
 
   private static final String INSERT_CHANGES = """
       INSERT INTO change (type, res_id, version, action, at)
       SELECT * FROM unnest(?::smallint[], ?::text[], ?::int[], ?::char[], ?::timestamptz[])""";
 
   private final TypeKeys types;
+  private final IndexWriter indexes;
 
-  Writer(TypeKeys types) {
+  Writer(TypeKeys types, IndexWriter indexes) {
     this.types = types;
+    this.indexes = indexes;
   }
 
   void write(Connection connection, List<Write> writes) throws SQLException {
@@ -75,15 +68,18 @@ final class Writer {
     for (Write write : writes) {
       (write.version() == 1 ? created : replaced).add(write);
     }
-    writeVersions(connection, INSERT_NEW, created);
-    writeVersions(connection, REPLACE, replaced);
-    writeTokens(connection, writes);
+    Map<String, Long> rids = writeVersions(connection, INSERT_NEW, created);
+    Map<String, Long> replacedRids = writeVersions(connection, REPLACE, replaced);
+    rids.putAll(replacedRids);
+    indexes.write(connection, writes, rids, replacedRids.values());
     writeChanges(connection, writes);
   }
 
-  private void writeVersions(Connection connection, String sql, List<Write> writes) throws SQLException {
+  /** Writes versions; returns the rid of each, by type key and id. */
+  private Map<String, Long> writeVersions(Connection connection, String sql, List<Write> writes) throws SQLException {
+    Map<String, Long> written = new HashMap<>();
     if (writes.isEmpty()) {
-      return;
+      return written;
     }
     int n = writes.size();
     Short[] typeKeys = new Short[n];
@@ -101,7 +97,6 @@ final class Writer {
       deleted[i] = write.deleted();
       bodies[i] = write.json();
     }
-    Set<String> written = new HashSet<>();
     try (PreparedStatement statement = connection.prepareStatement(sql)) {
       statement.setArray(1, connection.createArrayOf("int2", typeKeys));
       statement.setArray(2, connection.createArrayOf("text", ids));
@@ -111,45 +106,22 @@ final class Writer {
       statement.setObject(6, bodies);
       try (ResultSet rows = statement.executeQuery()) {
         while (rows.next()) {
-          written.add(rows.getShort(1) + "/" + rows.getString(2));
+          written.put(rows.getShort(2) + "/" + rows.getString(3), rows.getLong(1));
         }
       }
     }
     if (written.size() < n) {
       for (Write write : writes) {
-        if (!written.contains(types.key(write.type()) + "/" + write.id())) {
+        if (!written.containsKey(key(write))) {
           throw new VersionConflictException(write.type(), write.id());
         }
       }
     }
+    return written;
   }
 
-  private void writeTokens(Connection connection, List<Write> writes) throws SQLException {
-    List<Short> typeKeys = new ArrayList<>();
-    List<String> ids = new ArrayList<>();
-    List<String> params = new ArrayList<>();
-    List<String> systems = new ArrayList<>();
-    List<String> codes = new ArrayList<>();
-    for (Write write : writes) {
-      for (Token token : write.tokens()) {
-        typeKeys.add(types.key(write.type()));
-        ids.add(write.id());
-        params.add(token.param());
-        systems.add(token.system());
-        codes.add(token.code());
-      }
-    }
-    if (typeKeys.isEmpty()) {
-      return;
-    }
-    try (PreparedStatement statement = connection.prepareStatement(INSERT_TOKENS)) {
-      statement.setArray(1, connection.createArrayOf("int2", typeKeys.toArray()));
-      statement.setArray(2, connection.createArrayOf("text", ids.toArray()));
-      statement.setArray(3, connection.createArrayOf("text", params.toArray()));
-      statement.setArray(4, connection.createArrayOf("text", systems.toArray()));
-      statement.setArray(5, connection.createArrayOf("text", codes.toArray()));
-      statement.executeUpdate();
-    }
+  private String key(Write write) {
+    return types.key(write.type()) + "/" + write.id();
   }
 
   private void writeChanges(Connection connection, List<Write> writes) throws SQLException {

@@ -8,6 +8,7 @@ import io.brazier.store.Change.Action;
 import io.brazier.store.DatabaseConfig;
 import io.brazier.store.ResourceVersion;
 import io.brazier.store.VersionConflictException;
+import io.brazier.fhir.search.SearchIndex;
 import io.brazier.store.Write;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -191,6 +192,6 @@ class ChangeFeedTest {
   private static Write write(String type, String id, int version, Instant at) {
     String json = "{\"resourceType\":\"" + type + "\",\"id\":\"" + id + "\",\"meta\":{\"versionId\":\"" + version
         + "\"}}";
-    return new Write(type, id, version, at, json.getBytes(StandardCharsets.UTF_8), List.of());
+    return new Write(type, id, version, at, json.getBytes(StandardCharsets.UTF_8), SearchIndex.EMPTY);
   }
 }

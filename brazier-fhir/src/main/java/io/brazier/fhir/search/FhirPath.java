@@ -1,0 +1,150 @@
+package io.brazier.fhir.search;
+
+import io.brazier.fhir.Fhir;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.hl7.fhir.exceptions.FHIRException;
+import org.hl7.fhir.r4.fhirpath.ExpressionNode;
+import org.hl7.fhir.r4.fhirpath.FHIRPathEngine;
+import org.hl7.fhir.r4.fhirpath.FHIRPathUtilityClasses.FunctionDetails;
+import org.hl7.fhir.r4.fhirpath.IHostApplicationServices;
+import org.hl7.fhir.r4.fhirpath.TypeDetails;
+import org.hl7.fhir.r4.hapi.ctx.HapiWorkerContext;
+import org.hl7.fhir.r4.model.Base;
+import org.hl7.fhir.r4.model.Resource;
+import org.hl7.fhir.r4.model.ValueSet;
+import org.hl7.fhir.utilities.fhirpath.FHIRPathConstantEvaluationMode;
+
+/**
+ * HAPI's FHIRPath engine as search needs it: one engine per thread over a shared worker context (building that
+ * context takes seconds, so a process builds one), and a {@code resolve()} that answers from the reference alone, so
+ * that expressions such as {@code subject.where(resolve() is Patient)} work without reading the target.
+ */
+public final class FhirPath {
+  private static final Pattern LOCAL_REFERENCE =
+      Pattern.compile("(?:.*/)?([A-Z][A-Za-z]+)/([A-Za-z0-9\\-.]{1,64})(?:/_history/[^/]+)?");
+
+  private final Fhir fhir;
+  private final ThreadLocal<FHIRPathEngine> engines;
+  private final Map<String, Resource> stubs = new ConcurrentHashMap<>();
+
+  public FhirPath(Fhir fhir) {
+    this.fhir = fhir;
+    // The context's own validation support, shared with every other FHIRPath user: the R4 definitions load once.
+    HapiWorkerContext worker = new HapiWorkerContext(fhir.context(), fhir.context().getValidationSupport());
+    Resolver resolver = new Resolver();
+    this.engines = ThreadLocal.withInitial(() -> {
+      FHIRPathEngine engine = new FHIRPathEngine(worker);
+      engine.setHostServices(resolver);
+      return engine;
+    });
+  }
+
+  /**
+   * Parses each term of an expression's top-level union apart: evaluating them one by one and keeping duplicates
+   * costs less than FHIRPath's union, which compares every pair (and needs a UCUM service to compare quantities).
+   */
+  public List<ExpressionNode> parseTerms(String expression) {
+    List<ExpressionNode> terms = new java.util.ArrayList<>();
+    for (String term : Expressions.terms(expression)) {
+      if (!term.isBlank()) {
+        terms.add(parse(term.trim()));
+      }
+    }
+    return terms;
+  }
+
+  /** Parses an expression once, for many evaluations. */
+  public ExpressionNode parse(String expression) {
+    try {
+      return engines.get().parse(expression);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("'" + expression + "' is not a valid FHIRPath expression: "
+          + e.getMessage(), e);
+    }
+  }
+
+  /** Evaluates on {@code focus}, with {@code %resource} bound to {@code root}. */
+  public List<Base> evaluate(Resource root, Base focus, ExpressionNode expression) {
+    try {
+      return engines.get().evaluate(root, root, root, focus, expression);
+    } catch (FHIRException | UnsupportedOperationException e) {
+      throw new IllegalStateException("FHIRPath " + expression + " failed on " + root.fhirType() + ": "
+          + e.getMessage(), e);
+    }
+  }
+
+  /** A resource of the type a reference names, with nothing else in it: enough for {@code resolve() is Patient}. */
+  private Base stub(String reference, Object root) {
+    if (reference.startsWith("#") && root instanceof org.hl7.fhir.r4.model.DomainResource domain) {
+      return domain.getContained().stream()
+          .filter(contained -> reference.substring(1).equals(contained.getIdElement().getIdPart()))
+          .findFirst().orElse(null);
+    }
+    Matcher matcher = LOCAL_REFERENCE.matcher(reference);
+    if (!matcher.matches() || !fhir.isResourceType(matcher.group(1))) {
+      return null;
+    }
+    return stubs.computeIfAbsent(matcher.group(1), type -> (Resource) fhir.definition(type).newInstance());
+  }
+
+  /** Host services: only {@code resolve()} does anything. */
+  private final class Resolver implements IHostApplicationServices {
+    @Override
+    public List<Base> resolveConstant(FHIRPathEngine engine, Object context, String name,
+        FHIRPathConstantEvaluationMode mode) {
+      return List.of();
+    }
+
+    @Override
+    public TypeDetails resolveConstantType(FHIRPathEngine engine, Object context, String name,
+        FHIRPathConstantEvaluationMode mode) {
+      return null;
+    }
+
+    @Override
+    public boolean log(String argument, List<Base> focus) {
+      return false;
+    }
+
+    @Override
+    public FunctionDetails resolveFunction(FHIRPathEngine engine, String functionName) {
+      return null;
+    }
+
+    @Override
+    public TypeDetails checkFunction(FHIRPathEngine engine, Object context, String functionName, TypeDetails focus,
+        List<TypeDetails> parameters) {
+      return null;
+    }
+
+    @Override
+    public List<Base> executeFunction(FHIRPathEngine engine, Object context, List<Base> focus, String functionName,
+        List<List<Base>> parameters) {
+      return List.of();
+    }
+
+    @Override
+    public Base resolveReference(FHIRPathEngine engine, Object context, String url, Base refContext) {
+      return stub(url, context);
+    }
+
+    @Override
+    public boolean conformsToProfile(FHIRPathEngine engine, Object context, Base item, String url) {
+      return false;
+    }
+
+    @Override
+    public ValueSet resolveValueSet(FHIRPathEngine engine, Object context, String url) {
+      return null;
+    }
+
+    @Override
+    public boolean paramIsType(String name, int index) {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,153 @@
+package io.brazier.fhir.search;
+
+import io.brazier.fhir.Fhir;
+import io.brazier.fhir.search.SearchIndex.Qualifier;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.hl7.fhir.r4.fhirpath.ExpressionNode;
+import org.hl7.fhir.r4.model.Base;
+import org.hl7.fhir.r4.model.DomainResource;
+import org.hl7.fhir.r4.model.Resource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Extracts the search index of a resource: every parameter of its type, by evaluating the parameter's FHIRPath
+ * (parsed once per type and registry version), plus the full-text words of {@code _text} and {@code _content}. It runs
+ * on every write, so it does no I/O and nothing per call that it can do once.
+ */
+public final class IndexExtractor {
+  private static final Logger log = LoggerFactory.getLogger(IndexExtractor.class);
+
+  private final SearchParameters params;
+  private final FhirPath fhirPath;
+  private final IndexValues values;
+  private final Map<String, Plan> plans = new ConcurrentHashMap<>();
+
+  private record Plan(long version, List<Compiled> params) {}
+
+  /** A parameter with its expression parsed; for a composite, the types and expressions of its components. */
+  private record Compiled(SearchParam param, List<ExpressionNode> terms, List<ParamType> componentTypes,
+      List<List<ExpressionNode>> components) {}
+
+  public IndexExtractor(Fhir fhir, SearchParameters params, FhirPath fhirPath, Units units) {
+    this.params = params;
+    this.fhirPath = fhirPath;
+    this.values = new IndexValues(units, fhir::isResourceType);
+  }
+
+  /** The index of {@code resource}; {@code json} is its stored form, whose words {@code _content} searches. */
+  public SearchIndex extract(Resource resource, byte[] json) {
+    SearchIndex.Builder index = new SearchIndex.Builder();
+    for (Compiled compiled : plan(resource.fhirType())) {
+      try {
+        if (compiled.param().type() == ParamType.COMPOSITE) {
+          composite(index, resource, compiled);
+        } else {
+          for (Base value : evaluate(resource, resource, compiled.terms())) {
+            values.add(index, compiled.param().type(), compiled.param().code(), null, value);
+          }
+        }
+      } catch (IllegalStateException e) {
+        // A custom expression that fails on this resource indexes nothing for it, rather than failing the write.
+        log.debug("Search parameter {} not indexed: {}", compiled.param().url(), e.getMessage());
+      }
+    }
+    fullText(index, resource, json);
+    return index.build();
+  }
+
+  private void composite(SearchIndex.Builder index, Resource resource, Compiled compiled) {
+    int last = compiled.components().size() - 1;
+    for (Base item : evaluate(resource, resource, compiled.terms())) {
+      List<Qualifier> qualifiers = new ArrayList<>();
+      for (Base first : evaluate(resource, item, compiled.components().get(0))) {
+        qualifiers.addAll(values.qualifiers(first));
+      }
+      if (qualifiers.isEmpty()) {
+        continue;
+      }
+      for (Base value : evaluate(resource, item, compiled.components().get(last))) {
+        for (Qualifier qualifier : qualifiers) {
+          values.add(index, compiled.componentTypes().get(last), compiled.param().code(), qualifier, value);
+        }
+      }
+    }
+  }
+
+  private List<Base> evaluate(Resource resource, Base focus, List<ExpressionNode> terms) {
+    if (terms.size() == 1) {
+      return fhirPath.evaluate(resource, focus, terms.get(0));
+    }
+    List<Base> values = new ArrayList<>();
+    for (ExpressionNode term : terms) {
+      values.addAll(fhirPath.evaluate(resource, focus, term));
+    }
+    return values;
+  }
+
+  private void fullText(SearchIndex.Builder index, Resource resource, byte[] json) {
+    if (resource instanceof DomainResource domain && domain.hasText() && domain.getText().hasDiv()) {
+      List<String> words = Words.of(domain.getText().getDiv().allText());
+      if (!words.isEmpty()) {
+        index.add(new SearchIndex.TextEntry("_text", words));
+      }
+    }
+    if (json != null) {
+      List<String> words = Words.ofJson(new String(json, java.nio.charset.StandardCharsets.UTF_8));
+      if (!words.isEmpty()) {
+        index.add(new SearchIndex.TextEntry("_content", words));
+      }
+    }
+  }
+
+  private List<Compiled> plan(String type) {
+    long version = params.version();
+    Plan plan = plans.get(type);
+    if (plan == null || plan.version() != version) {
+      plan = new Plan(version, compile(type));
+      plans.put(type, plan);
+    }
+    return plan.params();
+  }
+
+  private List<Compiled> compile(String type) {
+    List<Compiled> compiled = new ArrayList<>();
+    for (SearchParam param : params.forType(type)) {
+      if (!param.isIndexed()) {
+        continue;
+      }
+      try {
+        if (param.type() == ParamType.COMPOSITE) {
+          compileComposite(param).ifPresent(compiled::add);
+        } else {
+          compiled.add(new Compiled(param, fhirPath.parseTerms(param.expression()), List.of(), List.of()));
+        }
+      } catch (IllegalArgumentException e) {
+        log.warn("Search parameter not indexed url={} reason={}", param.url(), e.getMessage());
+      }
+    }
+    return List.copyOf(compiled);
+  }
+
+  /** Composites of a token and one value of any type; others (three components) are not indexed. */
+  private Optional<Compiled> compileComposite(SearchParam param) {
+    if (param.components().size() != 2) {
+      return Optional.empty();
+    }
+    List<ParamType> types = new ArrayList<>();
+    List<List<ExpressionNode>> expressions = new ArrayList<>();
+    for (SearchParam.Component component : param.components()) {
+      SearchParam definition = params.byUrl(component.definition()).orElse(null);
+      if (definition == null || component.expression() == null) {
+        return Optional.empty();
+      }
+      types.add(definition.type());
+      expressions.add(fhirPath.parseTerms(component.expression()));
+    }
+    return Optional.of(new Compiled(param, fhirPath.parseTerms(param.expression()), types, expressions));
+  }
+}

@@ -1,0 +1,335 @@
+package io.brazier.fhir.search;
+
+import io.brazier.fhir.Fhir;
+import io.brazier.fhir.FhirException;
+import io.brazier.fhir.search.Criterion.Chain;
+import io.brazier.fhir.search.Criterion.CompositeMatch;
+import io.brazier.fhir.search.Criterion.CompositeValue;
+import io.brazier.fhir.search.Criterion.DateMatch;
+import io.brazier.fhir.search.Criterion.DateValue;
+import io.brazier.fhir.search.Criterion.Has;
+import io.brazier.fhir.search.Criterion.IdMatch;
+import io.brazier.fhir.search.Criterion.InList;
+import io.brazier.fhir.search.Criterion.LastUpdatedMatch;
+import io.brazier.fhir.search.Criterion.Missing;
+import io.brazier.fhir.search.Criterion.NumberMatch;
+import io.brazier.fhir.search.Criterion.QuantityMatch;
+import io.brazier.fhir.search.Criterion.ReferenceMatch;
+import io.brazier.fhir.search.Criterion.ReferenceValue;
+import io.brazier.fhir.search.Criterion.StringMatch;
+import io.brazier.fhir.search.Criterion.StringMode;
+import io.brazier.fhir.search.Criterion.TextMatch;
+import io.brazier.fhir.search.Criterion.TokenMatch;
+import io.brazier.fhir.search.Criterion.TokenValue;
+import io.brazier.fhir.search.Criterion.UriMatch;
+import io.brazier.fhir.search.Criterion.UriMode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Parses the criteria of a search query: parameter names with modifiers, chains and {@code _has}, and their values.
+ * A parameter the searched types do not have is an error when {@code strict}; otherwise it is left out and named in
+ * {@link SearchQuery#ignored()}. A bad value or an unsupported modifier is always an error (400).
+ * https://hl7.org/fhir/R4/search.html
+ */
+public final class QueryParser {
+  /** Parameters that shape the result rather than select resources; the request handles them. */
+  public static final Set<String> RESULT_PARAMS = Set.of("_count", "_sort", "_include", "_revinclude", "_summary",
+      "_elements", "_total", "_format", "_pretty", "_cursor", "_contained", "_containedType");
+  static final int MAX_CHAIN_DEPTH = 4;
+
+  private final Fhir fhir;
+  private final SearchParameters params;
+  private final ValueParser values;
+
+  public QueryParser(Fhir fhir, SearchParameters params, Units units) {
+    this.fhir = fhir;
+    this.params = params;
+    this.values = new ValueParser(units, fhir::isResourceType);
+  }
+
+  /** How to read a query: strict or lenient, this server's base URL (cut from references) and the terminology. */
+  public record Options(boolean strict, String baseUrl, Terminology terminology) {}
+
+  /** A parameter this parser could not use, and why. */
+  private static final class Unknown extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Unknown(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  /** Parses the criteria, sort and includes of a query over {@code types} (empty: every type). */
+  public SearchQuery parse(List<String> types, Map<String, List<String>> query, Options options) {
+    List<String> scope = types.isEmpty() && query.containsKey("_type") ? resourceTypes(query.get("_type")) : types;
+    List<Criterion> criteria = new ArrayList<>();
+    List<SearchQuery.Ignored> ignored = new ArrayList<>();
+    for (Map.Entry<String, List<String>> param : query.entrySet()) {
+      String name = param.getKey();
+      if (RESULT_PARAMS.contains(name) || Includes.isInclude(name) || name.equals("_type") && types.isEmpty()) {
+        continue;
+      }
+      for (String value : param.getValue()) {
+        try {
+          criteria.add(criterion(scope, name, value, options, 0));
+        } catch (Unknown e) {
+          if (options.strict()) {
+            throw FhirException.badRequest(e.getMessage());
+          }
+          ignored.add(new SearchQuery.Ignored(name, e.getMessage()));
+        }
+      }
+    }
+    Includes includes = new Includes(fhir, params);
+    Sorts sorts = new Sorts(code -> find(scope, code), options.strict());
+    return new SearchQuery(scope, criteria, sorts.parse(query.get("_sort"), ignored),
+        includes.parse(scope, query, false), includes.parse(scope, query, true), ignored);
+  }
+
+  private List<String> resourceTypes(List<String> values) {
+    List<String> types = new ArrayList<>();
+    for (String value : values) {
+      for (String type : value.split(",")) {
+        if (!fhir.isResourceType(type.trim())) {
+          throw FhirException.badRequest("_type '" + type + "' is not a resource type.");
+        }
+        types.add(type.trim());
+      }
+    }
+    return types;
+  }
+
+  private Criterion criterion(List<String> types, String name, String value, Options options, int depth) {
+    if (depth > MAX_CHAIN_DEPTH) {
+      throw FhirException.badRequest("Chains and _has may nest at most " + MAX_CHAIN_DEPTH + " levels: " + name);
+    }
+    if (name.startsWith("_has:")) {
+      return has(types, name, value, options, depth);
+    }
+    int dot = name.indexOf('.');
+    if (dot > 0) {
+      return chain(types, name.substring(0, dot), name.substring(dot + 1), value, options, depth);
+    }
+    int colon = name.indexOf(':');
+    String code = colon < 0 ? name : name.substring(0, colon);
+    String modifier = colon < 0 ? null : name.substring(colon + 1);
+    switch (code) {
+      case "_id" -> {
+        return id(name, modifier, value);
+      }
+      case "_lastUpdated" -> {
+        noModifier(name, modifier);
+        List<DateValue> dates = new ArrayList<>();
+        ValueParser.alternatives(name, value).forEach(v -> dates.add(ValueParser.date(name, v)));
+        return new LastUpdatedMatch(dates);
+      }
+      case "_list" -> {
+        noModifier(name, modifier);
+        return new InList(ValueParser.alternatives(name, value).stream().map(ValueParser::unescape).toList());
+      }
+      case "_text", "_content" -> {
+        noModifier(name, modifier);
+        List<List<String>> alternatives = new ArrayList<>();
+        for (String alternative : ValueParser.alternatives(name, value)) {
+          List<String> words = Words.of(ValueParser.unescape(alternative));
+          if (words.isEmpty()) {
+            throw FhirException.badRequest(name + " needs words: two or more characters, mostly letters.");
+          }
+          alternatives.add(words);
+        }
+        return new TextMatch(code, alternatives);
+      }
+      case "_query", "_filter" -> throw new Unknown("Search parameter " + code + " is not supported.");
+      default -> {
+        return parameter(types, name, code, modifier, value, options);
+      }
+    }
+  }
+
+  private static void noModifier(String name, String modifier) {
+    if (modifier != null && !modifier.equals("missing")) {
+      throw FhirException.badRequest("Modifier :" + modifier + " is not supported on " + name + ".");
+    }
+  }
+
+  private static Criterion id(String name, String modifier, String value) {
+    if (modifier != null && !modifier.equals("not")) {
+      throw FhirException.badRequest("Modifier :" + modifier + " is not supported on _id.");
+    }
+    List<String> ids = new ArrayList<>();
+    for (String alternative : ValueParser.alternatives(name, value)) {
+      ids.add(ValueParser.unescape(alternative));
+    }
+    return new IdMatch(ids, "not".equals(modifier));
+  }
+
+  /** The definition of {@code code} shared by all of {@code types} (the common ones when types is empty). */
+  SearchParam definition(List<String> types, String code) {
+    SearchParam param = find(types, code);
+    if (param == null) {
+      throw new Unknown("Search parameter '" + code + "' is not known for "
+          + (types.isEmpty() ? "every type" : String.join(", ", types)) + ".");
+    }
+    return param;
+  }
+
+  /** Like {@link #definition}, but null when some of the types lack the parameter. */
+  SearchParam find(List<String> types, String code) {
+    List<String> scope = types.isEmpty() ? List.of("Resource") : types;
+    SearchParam first = null;
+    for (String type : scope) {
+      SearchParam param = type.equals("Resource")
+          ? params.common().stream().filter(p -> p.code().equals(code)).findFirst().orElse(null)
+          : params.get(type, code).orElse(null);
+      if (param == null) {
+        return null;
+      }
+      if (first != null && first.type() != param.type()) {
+        throw FhirException.badRequest("Search parameter '" + code + "' has different types across "
+            + String.join(", ", scope) + ".");
+      }
+      first = first == null ? param : first;
+    }
+    return first;
+  }
+
+  private Criterion parameter(List<String> types, String name, String code, String modifier, String value,
+      Options options) {
+    SearchParam param = definition(types, code);
+    if ("missing".equals(modifier)) {
+      if (!value.equals("true") && !value.equals("false")) {
+        throw FhirException.badRequest(name + " takes true or false, not '" + value + "'.");
+      }
+      return new Missing(code, param.type(), value.equals("true"));
+    }
+    if (modifier != null && !param.type().modifiers().contains(modifier)
+        && !(param.type() == ParamType.REFERENCE && fhir.isResourceType(modifier))) {
+      throw FhirException.badRequest("Modifier :" + modifier + " is not supported on " + param.type().code()
+          + " parameter " + code + "; supported: " + String.join(", ", param.type().modifiers()) + ".");
+    }
+    List<String> alternatives = ValueParser.alternatives(name, value);
+    return switch (param.type()) {
+      case STRING -> new StringMatch(code, modifier == null ? StringMode.STARTS_WITH
+          : modifier.equals("exact") ? StringMode.EXACT : StringMode.CONTAINS,
+          alternatives.stream().map(ValueParser::unescape).toList());
+      case TOKEN -> new Tokens(options.terminology()).criterion(code, modifier, alternatives);
+      case DATE -> new DateMatch(code, alternatives.stream().map(v -> ValueParser.date(name, v)).toList());
+      case NUMBER -> new NumberMatch(code, alternatives.stream().map(v -> ValueParser.number(name, v)).toList());
+      case QUANTITY -> new QuantityMatch(code, alternatives.stream().map(v -> values.quantity(name, v)).toList());
+      case REFERENCE -> reference(param, name, modifier, alternatives, options);
+      case URI -> new UriMatch(code, modifier == null ? UriMode.EQUALS
+          : modifier.equals("above") ? UriMode.ABOVE : UriMode.BELOW,
+          alternatives.stream().map(ValueParser::unescape).toList());
+      case COMPOSITE -> composite(param, name, alternatives);
+      case SPECIAL -> near(param, name, alternatives);
+    };
+  }
+
+  private Criterion reference(SearchParam param, String name, String modifier, List<String> alternatives,
+      Options options) {
+    if ("identifier".equals(modifier)) {
+      return new TokenMatch(SearchIndex.identifierOf(param.code()),
+          alternatives.stream().map(v -> ValueParser.token(name, v)).toList(), false);
+    }
+    String type = modifier != null ? modifier : param.targets().size() == 1 ? param.targets().get(0) : null;
+    if (modifier != null && !param.targets().isEmpty() && !param.targets().contains(modifier)) {
+      throw FhirException.badRequest(param.code() + " cannot refer to a " + modifier + "; it refers to "
+          + String.join(", ", param.targets()) + ".");
+    }
+    List<ReferenceValue> references = new ArrayList<>();
+    for (String alternative : alternatives) {
+      references.add(values.reference(name, alternative, type, options.baseUrl()));
+    }
+    return new ReferenceMatch(param.code(), references);
+  }
+
+  private CompositeMatch composite(SearchParam param, String name, List<String> alternatives) {
+    if (param.components().size() != 2) {
+      throw new Unknown("Composite parameter '" + param.code() + "' of " + param.components().size()
+          + " components is not supported.");
+    }
+    SearchParam second = params.byUrl(param.components().get(1).definition())
+        .orElseThrow(() -> new Unknown("Composite parameter '" + param.code() + "' has an unknown component."));
+    List<CompositeValue> composites = new ArrayList<>();
+    for (String alternative : alternatives) {
+      List<String> parts = ValueParser.split(alternative, '$');
+      if (parts.size() != 2 || parts.get(0).isEmpty() || parts.get(1).isEmpty()) {
+        throw FhirException.badRequest("'" + alternative + "' is not a value of " + name
+            + ": use token$value, such as http://loinc.org|8480-6$gt100.");
+      }
+      TokenValue first = ValueParser.token(name, parts.get(0));
+      Object value = switch (second.type()) {
+        case TOKEN -> ValueParser.token(name, parts.get(1));
+        case QUANTITY -> values.quantity(name, parts.get(1));
+        case DATE -> ValueParser.date(name, parts.get(1));
+        case NUMBER -> ValueParser.number(name, parts.get(1));
+        case STRING -> ValueParser.unescape(parts.get(1));
+        default -> throw new Unknown("Composite parameter '" + param.code() + "' with a " + second.type().code()
+            + " component is not supported.");
+      };
+      composites.add(new CompositeValue(first, value));
+    }
+    return new CompositeMatch(param.code(), second.type(), composites);
+  }
+
+  /** {@code near=latitude|longitude|distance|units}, the distance 1 km by default; one place per search. */
+  private Criterion near(SearchParam param, String name, List<String> alternatives) {
+    if (!param.code().equals("near") || alternatives.size() != 1) {
+      throw new Unknown("Search parameter '" + param.code() + "' (special) is supported only as near, with one place.");
+    }
+    return values.near(name, param.code(), alternatives.get(0));
+  }
+
+  /** {@code ref[:Type].rest}: the inner criterion is parsed for the target types that have its parameter. */
+  private Criterion chain(List<String> types, String head, String rest, String value, Options options, int depth) {
+    int colon = head.indexOf(':');
+    String code = colon < 0 ? head : head.substring(0, colon);
+    String type = colon < 0 ? null : head.substring(colon + 1);
+    SearchParam param = definition(types, code);
+    if (param.type() != ParamType.REFERENCE) {
+      throw FhirException.badRequest("Chained parameter " + code + " is not a reference parameter.");
+    }
+    if (type != null && !fhir.isResourceType(type)) {
+      throw FhirException.badRequest("'" + type + "' in the chain " + head + "." + rest + " is not a resource type.");
+    }
+    List<String> candidates = type != null ? List.of(type)
+        : param.targets().isEmpty() ? List.copyOf(fhir.resourceTypes()) : param.targets();
+    String innerCode = rest.split("[.:]", 2)[0];
+    List<String> targets = new ArrayList<>();
+    for (String target : candidates) {
+      if (innerCode.startsWith("_") || params.get(target, innerCode).isPresent()) {
+        targets.add(target);
+      }
+    }
+    if (targets.isEmpty()) {
+      throw FhirException.badRequest("The chain " + head + "." + rest + " is broken: no resource that " + code
+          + " refers to has a search parameter '" + innerCode + "'.");
+    }
+    // One criterion over every target type (their parameter must have one type), so that the database sees one
+    // join it can start from either end, rather than alternatives it can only try one by one.
+    return new Chain(code, targets, criterion(targets, rest, value, options, depth + 1));
+  }
+
+  /** {@code _has:Type:ref:param=value}, where param may itself be a {@code _has} or a chain. */
+  private Criterion has(List<String> types, String name, String value, Options options, int depth) {
+    String[] parts = name.split(":", 4);
+    if (parts.length != 4 || !fhir.isResourceType(parts[1])) {
+      throw FhirException.badRequest("'" + name + "' is not a reverse chain: use _has:Type:reference:parameter.");
+    }
+    String source = parts[1];
+    SearchParam reference = params.get(source, parts[2]).orElseThrow(() -> FhirException.badRequest(
+        "The reverse chain " + name + " is broken: " + source + " has no search parameter '" + parts[2] + "'."));
+    if (reference.type() != ParamType.REFERENCE) {
+      throw FhirException.badRequest("In " + name + ", " + parts[2] + " is not a reference parameter.");
+    }
+    if (!types.isEmpty() && !reference.targets().isEmpty()
+        && types.stream().noneMatch(reference.targets()::contains)) {
+      throw FhirException.badRequest("In " + name + ", " + source + "." + parts[2] + " cannot refer to "
+          + String.join(", ", types) + ".");
+    }
+    return new Has(source, parts[2], criterion(List.of(source), parts[3], value, options, depth + 1));
+  }
+}

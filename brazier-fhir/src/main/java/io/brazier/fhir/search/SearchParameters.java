@@ -1,0 +1,271 @@
+package io.brazier.fhir.search;
+
+import io.brazier.fhir.Fhir;
+import io.brazier.fhir.FhirException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.CodeType;
+import org.hl7.fhir.r4.model.DomainResource;
+import org.hl7.fhir.r4.model.Enumerations.PublicationStatus;
+import org.hl7.fhir.r4.model.SearchParameter;
+import org.hl7.fhir.r4.model.SearchParameter.SearchModifierCode;
+
+/**
+ * Every search parameter the server knows: all of the R4 specification (its definitions bundle, as shipped in
+ * hapi-fhir-validation-resources-r4) and the SearchParameter resources clients have stored. Each definition is split
+ * per base type, so that a parameter shared by many types (such as {@code clinical-patient}) evaluates only the part
+ * of its expression that can match. The registry is copy-on-write: readers never lock, and {@link #version()}
+ * changes whenever it does, so compiled caches know when to rebuild.
+ */
+public final class SearchParameters {
+  /** The common parameters answered from the resource table rather than from index rows. */
+  static final Set<String> RESOURCE_COLUMNS = Set.of("_id", "_lastUpdated");
+  private static final String BUNDLE = "/org/hl7/fhir/r4/model/sp/search-parameters.json";
+  private static final Pattern CODE = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_\\-]{0,63}");
+
+  private final Fhir fhir;
+  private final FhirPath fhirPath;
+  private final Map<String, SearchParam> builtInByUrl;
+  private final Map<String, SearchParameter> builtInById = new HashMap<>();
+  private volatile State state;
+
+  /** An immutable snapshot: parameters by base (a type, Resource or DomainResource) and code, and by url. */
+  private record State(long version, Map<String, Map<String, SearchParam>> byBase,
+      Map<String, List<SearchParam>> byUrl) {}
+
+  public SearchParameters(Fhir fhir, FhirPath fhirPath) {
+    this.fhir = fhir;
+    this.fhirPath = fhirPath;
+    Map<String, Map<String, SearchParam>> byBase = new HashMap<>();
+    Map<String, List<SearchParam>> byUrl = new HashMap<>();
+    for (SearchParameter definition : specification(fhir)) {
+      builtInById.put(definition.getIdElement().getIdPart(), withModifiers(definition));
+      for (SearchParam param : split(definition)) {
+        byBase.computeIfAbsent(param.base(), b -> new TreeMap<>()).put(param.code(), param);
+        byUrl.computeIfAbsent(param.url(), u -> new ArrayList<>()).add(param);
+      }
+    }
+    Map<String, SearchParam> builtIn = new HashMap<>();
+    byUrl.forEach((url, params) -> builtIn.put(url, params.get(0)));
+    this.builtInByUrl = Map.copyOf(builtIn);
+    this.state = new State(0, byBase, byUrl);
+  }
+
+  private static List<SearchParameter> specification(Fhir fhir) {
+    try (InputStream in = SearchParameters.class.getResourceAsStream(BUNDLE)) {
+      if (in == null) {
+        throw new IllegalStateException(BUNDLE + " is missing: hapi-fhir-validation-resources-r4 must be on the classpath");
+      }
+      Reader reader = new InputStreamReader(in, StandardCharsets.UTF_8);
+      Bundle bundle = fhir.jsonParser().parseResource(Bundle.class, reader);
+      List<SearchParameter> definitions = new ArrayList<>();
+      bundle.getEntry().forEach(entry -> definitions.add((SearchParameter) entry.getResource()));
+      return definitions;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Changes whenever a parameter is registered or removed. */
+  public long version() {
+    return state.version();
+  }
+
+  /** The parameter {@code code} of a resource type, including the common ones of Resource and DomainResource. */
+  public Optional<SearchParam> get(String type, String code) {
+    State current = state;
+    for (String base : bases(type)) {
+      SearchParam param = current.byBase().getOrDefault(base, Map.of()).get(code);
+      if (param != null) {
+        return Optional.of(param);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Every parameter of a resource type, by code; a type's own parameter hides a common one of the same code. */
+  public Collection<SearchParam> forType(String type) {
+    State current = state;
+    Map<String, SearchParam> params = new TreeMap<>();
+    List<String> bases = bases(type);
+    for (int i = bases.size() - 1; i >= 0; i--) {
+      params.putAll(current.byBase().getOrDefault(bases.get(i), Map.of()));
+    }
+    return params.values();
+  }
+
+  /** The parameters of the common bases, which apply to every type (system-level search). */
+  public Collection<SearchParam> common() {
+    Map<String, SearchParam> params = new TreeMap<>(state.byBase().getOrDefault("Resource", Map.of()));
+    return params.values();
+  }
+
+  /** The definition a composite's component names, typed by the parameter it points to. */
+  public Optional<SearchParam> byUrl(String url) {
+    List<SearchParam> params = state.byUrl().get(url);
+    return params == null || params.isEmpty() ? Optional.ofNullable(builtInByUrl.get(url)) : Optional.of(params.get(0));
+  }
+
+  private List<String> bases(String type) {
+    boolean domain = fhir.isResourceType(type)
+        && DomainResource.class.isAssignableFrom(fhir.definition(type).getImplementingClass());
+    return domain ? List.of(type, "DomainResource", "Resource") : List.of(type, "Resource");
+  }
+
+  /**
+   * Adds or replaces a client's SearchParameter; it applies to writes from now on (existing resources need
+   * {@code $reindex}). A retired one is removed.
+   *
+   * @throws FhirException 422 when the definition cannot be used for search
+   */
+  public synchronized void register(SearchParameter definition) {
+    String url = definition.getUrl();
+    if (definition.getStatus() == PublicationStatus.RETIRED) {
+      unregister(url);
+      return;
+    }
+    List<SearchParam> params = validated(definition);
+    State current = state;
+    Map<String, Map<String, SearchParam>> byBase = copy(current.byBase());
+    Map<String, List<SearchParam>> byUrl = new HashMap<>(current.byUrl());
+    remove(byBase, byUrl, url);
+    for (SearchParam param : params) {
+      byBase.computeIfAbsent(param.base(), b -> new TreeMap<>()).put(param.code(), param);
+    }
+    byUrl.put(url, params);
+    state = new State(current.version() + 1, byBase, byUrl);
+  }
+
+  /** Removes a client's SearchParameter; a built-in parameter it replaced comes back. */
+  public synchronized void unregister(String url) {
+    State current = state;
+    if (url == null || !current.byUrl().containsKey(url) || builtInByUrl.containsKey(url)
+        && current.byUrl().get(url).get(0) == builtInByUrl.get(url)) {
+      return;
+    }
+    Map<String, Map<String, SearchParam>> byBase = copy(current.byBase());
+    Map<String, List<SearchParam>> byUrl = new HashMap<>(current.byUrl());
+    remove(byBase, byUrl, url);
+    state = new State(current.version() + 1, byBase, byUrl);
+  }
+
+  private void remove(Map<String, Map<String, SearchParam>> byBase, Map<String, List<SearchParam>> byUrl, String url) {
+    List<SearchParam> old = byUrl.remove(url);
+    if (old == null) {
+      return;
+    }
+    for (SearchParam param : old) {
+      Map<String, SearchParam> codes = byBase.get(param.base());
+      if (codes != null && codes.get(param.code()) == param) {
+        codes.remove(param.code());
+        builtInByUrl.values().stream()
+            .filter(builtIn -> builtIn.base().equals(param.base()) && builtIn.code().equals(param.code()))
+            .findFirst().ifPresent(builtIn -> codes.put(builtIn.code(), builtIn));
+      }
+    }
+  }
+
+  private static Map<String, Map<String, SearchParam>> copy(Map<String, Map<String, SearchParam>> byBase) {
+    Map<String, Map<String, SearchParam>> copy = new HashMap<>();
+    byBase.forEach((base, codes) -> copy.put(base, new TreeMap<>(codes)));
+    return copy;
+  }
+
+  private List<SearchParam> validated(SearchParameter definition) {
+    if (!definition.hasUrl()) {
+      throw FhirException.unprocessable("A SearchParameter needs a url to be used for search.");
+    }
+    if (!definition.hasCode() || !CODE.matcher(definition.getCode()).matches()) {
+      throw FhirException.unprocessable("SearchParameter.code '" + definition.getCode()
+          + "' is not a usable search parameter name.");
+    }
+    if (!definition.hasType()) {
+      throw FhirException.unprocessable("SearchParameter." + definition.getCode() + " needs a type.");
+    }
+    if (definition.getBase().isEmpty()) {
+      throw FhirException.unprocessable("SearchParameter." + definition.getCode() + " needs at least one base.");
+    }
+    for (CodeType base : definition.getBase()) {
+      if (!fhir.isResourceType(base.getValue()) && !base.getValue().equals("Resource")
+          && !base.getValue().equals("DomainResource")) {
+        throw FhirException.unprocessable("SearchParameter base '" + base.getValue() + "' is not a resource type.");
+      }
+    }
+    if (!definition.hasExpression() && definition.getType() != org.hl7.fhir.r4.model.Enumerations.SearchParamType.SPECIAL) {
+      throw FhirException.unprocessable("SearchParameter." + definition.getCode() + " needs a FHIRPath expression.");
+    }
+    List<SearchParam> params = split(definition);
+    for (SearchParam param : params) {
+      parses(param.expression());
+      for (SearchParam.Component component : param.components()) {
+        parses(component.expression());
+        if (byUrl(component.definition()).isEmpty()) {
+          throw FhirException.unprocessable("The component " + component.definition() + " of composite "
+              + param.code() + " is not a known SearchParameter.");
+        }
+      }
+    }
+    return params;
+  }
+
+  private void parses(String expression) {
+    if (expression == null) {
+      return;
+    }
+    try {
+      fhirPath.parse(expression);
+    } catch (IllegalArgumentException e) {
+      throw FhirException.unprocessable(e.getMessage());
+    }
+  }
+
+  /** One SearchParam per base, each with the part of the expression that concerns its base. */
+  private static List<SearchParam> split(SearchParameter definition) {
+    List<String> targets = new ArrayList<>();
+    definition.getTarget().forEach(target -> targets.add(target.getValue()));
+    List<SearchParam.Component> components = new ArrayList<>();
+    definition.getComponent().forEach(component ->
+        components.add(new SearchParam.Component(component.getDefinition(), component.getExpression())));
+    ParamType type = ParamType.of(definition.getType().toCode());
+    List<SearchParam> params = new ArrayList<>();
+    for (CodeType base : definition.getBase()) {
+      String expression = definition.getBase().size() == 1 ? definition.getExpression()
+          : Expressions.forBase(definition.getExpression(), base.getValue());
+      params.add(new SearchParam(definition.getUrl(), definition.getCode(), base.getValue(), type, expression,
+          targets, components, definition.getDescription()));
+    }
+    return params;
+  }
+
+  /**
+   * A built-in definition by its id in the specification (such as {@code Observation-code}, whose canonical url is
+   * {@code http://hl7.org/fhir/SearchParameter/Observation-code}), naming the modifiers this server supports on
+   * it: what the server serves at [base]/SearchParameter/[id] for a CapabilityStatement's definitions.
+   */
+  public Optional<SearchParameter> builtIn(String id) {
+    return Optional.ofNullable(builtInById.get(id)).map(SearchParameter::copy);
+  }
+
+  private static SearchParameter withModifiers(SearchParameter definition) {
+    SearchParameter served = definition.copy();
+    served.getModifier().clear();
+    for (String modifier : ParamType.of(definition.getType().toCode()).modifiers()) {
+      served.addModifier(SearchModifierCode.fromCode(modifier.equals("of-type") ? "ofType" : modifier));
+    }
+    return served;
+  }
+}

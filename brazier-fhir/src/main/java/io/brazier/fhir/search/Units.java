@@ -1,0 +1,85 @@
+package io.brazier.fhir.search;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.fhir.ucum.Decimal;
+import org.fhir.ucum.Pair;
+import org.fhir.ucum.UcumEssenceService;
+import org.fhir.ucum.UcumException;
+import org.fhir.ucum.UcumService;
+
+/**
+ * UCUM canonical forms, so that quantities in equivalent units compare: {@code 5 mg} and {@code 0.005 g} both become
+ * {@code 0.005 g}. The conversion of each unit is learnt once; linear units (almost all) then cost a multiplication.
+ */
+public final class Units {
+  public static final String UCUM = "http://unitsofmeasure.org";
+  private static final MathContext PRECISION = MathContext.DECIMAL64;
+  private static final BigDecimal TEN = BigDecimal.TEN;
+
+  private final UcumService ucum;
+  private final Map<String, Optional<Conversion>> conversions = new ConcurrentHashMap<>();
+
+  /** A quantity in canonical UCUM units. */
+  public record Canonical(BigDecimal value, String unit) {}
+
+  /** canonical = value * factor + offset; {@code linear} false means: ask UCUM for every value. */
+  private record Conversion(String unit, BigDecimal factor, BigDecimal offset, boolean linear) {}
+
+  public Units() {
+    try (InputStream essence = UcumService.class.getResourceAsStream("/ucum-essence.xml")) {
+      this.ucum = new UcumEssenceService(essence);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (UcumException e) {
+      throw new IllegalStateException("The UCUM definitions could not be loaded", e);
+    }
+  }
+
+  /** The canonical form of {@code value unit}, or empty when {@code unit} is not a UCUM unit. */
+  public Optional<Canonical> canonical(BigDecimal value, String unit) {
+    if (unit == null || unit.isBlank() || unit.length() > 64) {
+      return Optional.empty();
+    }
+    Optional<Conversion> conversion = conversions.computeIfAbsent(unit, this::learn);
+    return conversion.map(c -> c.linear()
+        ? new Canonical(value.multiply(c.factor(), PRECISION).add(c.offset(), PRECISION).stripTrailingZeros(), c.unit())
+        : convert(value, unit));
+  }
+
+  private Optional<Conversion> learn(String unit) {
+    try {
+      Canonical zero = convert(BigDecimal.ZERO, unit);
+      Canonical one = convert(BigDecimal.ONE, unit);
+      Canonical ten = convert(TEN, unit);
+      if (zero == null || one == null || ten == null) {
+        return Optional.empty();
+      }
+      BigDecimal factor = one.value().subtract(zero.value(), PRECISION);
+      BigDecimal predicted = factor.multiply(TEN, PRECISION).add(zero.value(), PRECISION);
+      boolean linear = predicted.compareTo(ten.value()) == 0;
+      return Optional.of(new Conversion(one.unit(), factor, zero.value(), linear));
+    } catch (RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  private Canonical convert(BigDecimal value, String unit) {
+    try {
+      Pair canonical = ucum.getCanonicalForm(new Pair(new Decimal(value.toPlainString()), unit));
+      if (canonical == null || canonical.getValue() == null) {
+        return null;
+      }
+      return new Canonical(new BigDecimal(canonical.getValue().asDecimal(), PRECISION).stripTrailingZeros(),
+          canonical.getCode());
+    } catch (UcumException | RuntimeException e) {
+      return null;
+    }
+  }
+}

@@ -1,0 +1,172 @@
+package io.brazier.server.interaction;
+
+import io.brazier.fhir.Fhir;
+import io.brazier.fhir.FhirException;
+import io.brazier.fhir.search.Criterion;
+import io.brazier.fhir.search.FhirSearch;
+import io.brazier.fhir.search.QueryParser;
+import io.brazier.fhir.search.SearchQuery;
+import io.brazier.fhir.search.Terminology;
+import io.brazier.server.http.FhirRequest;
+import io.brazier.server.http.FhirResponse;
+import io.brazier.server.http.Formats;
+import io.brazier.store.QueryTooCostly;
+import io.brazier.store.SearchPage;
+import io.brazier.store.Store;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.hl7.fhir.r4.model.Bundle.SearchEntryMode;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+
+/**
+ * Runs a search for the search interactions (type, system, compartment): parses the query, serves the first page
+ * (the store keeps a snapshot when there are more) or a later page of a snapshot, adds {@code _include}d resources,
+ * and answers a searchset Bundle with paging links and, when something was ignored or cut, an OperationOutcome
+ * entry. https://hl7.org/fhir/R4/search.html
+ */
+public final class Search {
+  /** Largest {@code _count}; a larger one is lowered to it, and the outcome entry says so. */
+  public static final int MAX_COUNT = 1000;
+
+  private final Store store;
+  private final FhirSearch search;
+  private final Terminology terminology;
+  private final SearchIncludes includes;
+  private final int defaultCount;
+
+  public Search(Fhir fhir, Store store, FhirSearch search, Terminology terminology, int defaultCount) {
+    this.store = store;
+    this.search = search;
+    this.terminology = terminology;
+    this.includes = new SearchIncludes(store, search.parameters(), fhir.resourceTypes());
+    this.defaultCount = defaultCount;
+  }
+
+  /**
+   * Searches {@code types} (empty: all) below {@code path} (for links), with {@code scope} (a compartment, or null)
+   * added to the client's criteria.
+   */
+  public FhirResponse run(FhirRequest request, String path, List<String> types, Criterion scope) {
+    Map<String, List<String>> params = params(request);
+    SearchQuery query = parse(request, params, types);
+    return respond(request, path, scope == null ? query : query.withCriterion(scope), params);
+  }
+
+  /**
+   * Answers a query built by the caller (an operation such as $everything): the first page or, with
+   * {@code _cursor}, a later one, with includes and links that carry {@code params}.
+   */
+  public FhirResponse respond(FhirRequest request, String path, SearchQuery query, Map<String, List<String>> params) {
+    try {
+      return page(request, path, query, params);
+    } catch (QueryTooCostly e) {
+      throw FhirException.tooCostly(e.getMessage());
+    }
+  }
+
+  private FhirResponse page(FhirRequest request, String path, SearchQuery query, Map<String, List<String>> params) {
+    List<String> notes = new ArrayList<>();
+    int count = count(params, notes);
+    boolean countOnly = count == 0 || "count".equals(first(params, "_summary"));
+    if (countOnly) {
+      Searchset searchset = new Searchset(request, store.count(query),
+          Map.of("self", PageLinks.url(request, path, PageLinks.kept(params, query), null)));
+      searchset.outcome(query, notes);
+      return searchset.response();
+    }
+    Cursor cursor = Cursor.parse(first(params, "_cursor"));
+    SearchPage page = cursor == null ? store.search(query, count) : store.page(cursor.snapshot(), cursor.offset(), count)
+        .orElseThrow(() -> new FhirException(410, IssueType.NOTFOUND,
+            "This page of search results has expired; run the search again."));
+    int offset = cursor == null ? 0 : cursor.offset();
+    Integer total = "none".equals(first(params, "_total")) ? null : page.total();
+    Searchset searchset = new Searchset(request, total,
+        PageLinks.paging(request, path, PageLinks.kept(params, query), page, offset, count));
+    page.resources().forEach(match -> searchset.add(match, SearchEntryMode.MATCH));
+    includes.of(query, page.resources(), notes).forEach(included -> searchset.add(included, SearchEntryMode.INCLUDE));
+    searchset.outcome(query, notes);
+    return searchset.response();
+  }
+
+  private SearchQuery parse(FhirRequest request, Map<String, List<String>> params, List<String> types) {
+    String total = first(params, "_total");
+    if (total != null && !List.of("none", "estimate", "accurate").contains(total)) {
+      throw FhirException.badRequest("_total '" + total + "' is not none, estimate or accurate.");
+    }
+    return search.parser().parse(types, params,
+        new QueryParser.Options(strict(request), request.baseUrl(), terminology));
+  }
+
+  /** The query's parameters: the URL's, and a form body's for POST [type]/_search. */
+  static Map<String, List<String>> params(FhirRequest request) {
+    Map<String, List<String>> params = new LinkedHashMap<>(request.query());
+    if (request.method().equals("POST") && request.hasBody()) {
+      if (!Formats.isForm(request.header("Content-Type"))) {
+        throw FhirException.unsupportedMediaType(request.header("Content-Type")
+            + "' for _search: send application/x-www-form-urlencoded");
+      }
+      Queries.parse(new String(request.body(), StandardCharsets.UTF_8))
+          .forEach((name, values) -> params.computeIfAbsent(name, n -> new ArrayList<>()).addAll(values));
+    }
+    return params;
+  }
+
+  /** {@code Prefer: handling=strict} makes unknown parameters a 400; lenient is the default. */
+  static boolean strict(FhirRequest request) {
+    String prefer = request.header("Prefer");
+    return prefer != null && prefer.toLowerCase(Locale.ROOT).replace(" ", "").contains("handling=strict");
+  }
+
+  private int count(Map<String, List<String>> params, List<String> notes) {
+    String value = first(params, "_count");
+    if (value == null) {
+      return defaultCount;
+    }
+    int count;
+    try {
+      count = Integer.parseInt(value.trim());
+    } catch (NumberFormatException e) {
+      throw FhirException.badRequest("_count '" + value + "' is not a whole number.");
+    }
+    if (count < 0) {
+      throw FhirException.badRequest("_count must not be negative.");
+    }
+    if (count > MAX_COUNT) {
+      notes.add("_count " + count + " is more than this server serves per page; pages hold " + MAX_COUNT + ".");
+      return MAX_COUNT;
+    }
+    return count;
+  }
+
+  static String first(Map<String, List<String>> params, String name) {
+    List<String> values = params.get(name);
+    return values == null || values.isEmpty() ? null : values.get(0);
+  }
+
+  /** Where a later page starts: the snapshot and the number of matches before the page. */
+  record Cursor(String snapshot, int offset) {
+    static Cursor parse(String value) {
+      if (value == null) {
+        return null;
+      }
+      int dot = value.lastIndexOf('.');
+      try {
+        int offset = Integer.parseInt(value.substring(dot + 1));
+        if (dot <= 0 || offset < 0) {
+          throw new NumberFormatException();
+        }
+        return new Cursor(value.substring(0, dot), offset);
+      } catch (NumberFormatException e) {
+        throw FhirException.badRequest("_cursor '" + value + "' is not a page of this server's search results.");
+      }
+    }
+
+    String encode() {
+      return snapshot + "." + offset;
+    }
+  }
+}

@@ -1,0 +1,49 @@
+package io.brazier.server.interaction;
+
+import io.brazier.fhir.Fhir;
+import io.brazier.fhir.FhirException;
+import io.brazier.fhir.search.Compartments;
+import io.brazier.fhir.search.Criterion.InCompartment;
+import io.brazier.server.http.FhirRequest;
+import io.brazier.server.http.FhirResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * FHIR compartment search: GET [base]/[Compartment]/[id]/[type]?... and [base]/[Compartment]/[id]/*, the resources
+ * that refer to the compartment's owner through the parameters its CompartmentDefinition names.
+ * https://hl7.org/fhir/R4/http.html#vsearch
+ */
+public final class SearchCompartment implements Interaction {
+  private final Fhir fhir;
+  private final Search search;
+  private final Compartments compartments;
+
+  public SearchCompartment(Fhir fhir, Search search, Compartments compartments) {
+    this.fhir = fhir;
+    this.search = search;
+    this.compartments = compartments;
+  }
+
+  @Override
+  public FhirResponse handle(FhirRequest request) {
+    String compartment = request.type();
+    if (!Compartments.TYPES.contains(compartment)) {
+      throw FhirException.badRequest(compartment + " is not a compartment; compartments are "
+          + String.join(", ", Compartments.TYPES.stream().sorted().toList()) + ".");
+    }
+    String target = request.segment(2);
+    Map<String, List<String>> params = compartments.params(compartment);
+    boolean all = target.equals("*");
+    if (!all && !fhir.isResourceType(target)) {
+      throw FhirException.unknownType(target);
+    }
+    List<String> types = all ? new ArrayList<>(params.keySet()) : List.of(target);
+    if (all && !types.contains(compartment)) {
+      types.add(compartment);
+    }
+    InCompartment scope = new InCompartment(compartment, List.of(request.id()), params, all);
+    return search.run(request, compartment + "/" + request.id() + "/" + target, types, scope);
+  }
+}

@@ -1,0 +1,68 @@
+package io.brazier.server.interaction;
+
+import io.brazier.fhir.search.SearchQuery;
+import io.brazier.server.http.FhirRequest;
+import io.brazier.server.http.FhirResponse;
+import io.brazier.server.http.StoredBundle;
+import io.brazier.store.ResourceVersion;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Bundle.BundleType;
+import org.hl7.fhir.r4.model.Bundle.SearchEntryMode;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+
+/**
+ * A searchset Bundle being built: its total and links, the matches and included resources as stored JSON, and an
+ * outcome entry when the search ignored or cut something. https://hl7.org/fhir/R4/bundle.html#searchset
+ */
+final class Searchset {
+  private final FhirRequest request;
+  private final Bundle bundle = new Bundle();
+  private final List<byte[]> resources = new ArrayList<>();
+
+  /** {@code total} null leaves it out; {@code links} are relation to URL, in order. */
+  Searchset(FhirRequest request, Integer total, Map<String, String> links) {
+    this.request = request;
+    bundle.setId(UUID.randomUUID().toString());
+    bundle.getMeta().setLastUpdated(new Date());
+    bundle.setType(BundleType.SEARCHSET);
+    if (total != null) {
+      bundle.setTotal(total);
+    }
+    links.forEach((relation, url) -> bundle.addLink().setRelation(relation).setUrl(url));
+  }
+
+  void add(ResourceVersion version, SearchEntryMode mode) {
+    bundle.addEntry().setFullUrl(request.baseUrl() + "/" + version.type() + "/" + version.id())
+        .getSearch().setMode(mode);
+    resources.add(version.json());
+  }
+
+  /** An outcome entry naming what was ignored or cut short, when anything was. */
+  void outcome(SearchQuery query, List<String> notes) {
+    if (query.ignored().isEmpty() && notes.isEmpty()) {
+      return;
+    }
+    OperationOutcome outcome = new OperationOutcome();
+    for (SearchQuery.Ignored ignored : query.ignored()) {
+      outcome.addIssue().setSeverity(IssueSeverity.WARNING).setCode(IssueType.NOTSUPPORTED)
+          .setDiagnostics(ignored.reason() + " It was ignored.");
+    }
+    for (String note : notes) {
+      outcome.addIssue().setSeverity(IssueSeverity.WARNING).setCode(IssueType.INCOMPLETE).setDiagnostics(note);
+    }
+    bundle.addEntry().setFullUrl("urn:uuid:" + UUID.randomUUID()).setResource(outcome).getSearch()
+        .setMode(SearchEntryMode.OUTCOME);
+    resources.add(null);
+  }
+
+  FhirResponse response() {
+    return FhirResponse.ok(new StoredBundle(bundle, resources));
+  }
+}

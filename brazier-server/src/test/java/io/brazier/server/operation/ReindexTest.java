@@ -1,0 +1,97 @@
+package io.brazier.server.operation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
+import io.brazier.server.TestServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.UUID;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.CodeType;
+import org.hl7.fhir.r4.model.Enumerations.PublicationStatus;
+import org.hl7.fhir.r4.model.Enumerations.SearchParamType;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.SearchParameter;
+import org.junit.jupiter.api.Test;
+
+class ReindexTest {
+  private static final String COLOUR = "http://example.org/fhir/StructureDefinition/favourite-colour";
+  private final IGenericClient client = TestServer.shared().client();
+  private final HttpClient http = HttpClient.newHttpClient();
+  private final String colour = "c" + UUID.randomUUID().toString().substring(0, 8);
+
+  @Test
+  void aCustomParameterAppliesToNewWritesAndAfterAnAsyncReindexToOldOnes() throws Exception {
+    String old = client.create().resource(patient(colour)).execute().getId().getIdPart();
+    client.create().resource(parameter("favourite-colour", "Patient.extension('" + COLOUR + "').value")).execute();
+    String fresh = client.create().resource(patient(colour)).execute().getId().getIdPart();
+
+    Bundle before = find();
+    HttpResponse<String> started = http.send(HttpRequest.newBuilder(URI.create(TestServer.shared().baseUrl()
+        + "/Patient/$reindex")).header("Prefer", "respond-async").POST(HttpRequest.BodyPublishers.noBody()).build(),
+        HttpResponse.BodyHandlers.ofString());
+    String status = started.headers().firstValue("Content-Location").orElseThrow();
+    HttpResponse<String> polled = poll(status);
+    Bundle after = find();
+
+    assertThat(ids(before)).containsExactly(fresh);
+    assertThat(started.statusCode()).isEqualTo(202);
+    assertThat(polled.statusCode()).isEqualTo(200);
+    assertThat(polled.body()).contains("Reindexed");
+    assertThat(ids(after)).containsExactlyInAnyOrder(old, fresh);
+  }
+
+  @Test
+  void aSearchParameterWhoseExpressionDoesNotParseIsRefused() {
+    assertThatThrownBy(() -> client.create().resource(parameter("broken", "Patient.name.where(")).execute())
+        .isInstanceOf(UnprocessableEntityException.class);
+  }
+
+  @Test
+  void anUnknownJobIsNotFound() throws Exception {
+    HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(TestServer.shared().baseUrl()
+        + "/_async/" + UUID.randomUUID())).build(), HttpResponse.BodyHandlers.ofString());
+
+    assertThat(response.statusCode()).isEqualTo(404);
+  }
+
+  private HttpResponse<String> poll(String status) throws Exception {
+    while (true) {
+      HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(status)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() != 202) {
+        return response;
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  private Bundle find() {
+    return client.search().byUrl("Patient?favourite-colour=" + colour).returnBundle(Bundle.class).execute();
+  }
+
+  private static java.util.List<String> ids(Bundle bundle) {
+    return bundle.getEntry().stream().filter(e -> e.getResource() instanceof Patient)
+        .map(e -> e.getResource().getIdElement().getIdPart()).toList();
+  }
+
+  private static Patient patient(String colour) {
+    Patient patient = new Patient();
+    patient.addExtension(COLOUR, new CodeType(colour));
+    return patient;
+  }
+
+  private static SearchParameter parameter(String code, String expression) {
+    SearchParameter parameter = new SearchParameter();
+    parameter.setUrl("http://example.org/fhir/SearchParameter/" + code + "-" + UUID.randomUUID())
+        .setName(code).setCode(code).setStatus(PublicationStatus.ACTIVE).setType(SearchParamType.TOKEN)
+        .setExpression(expression).setDescription("test parameter");
+    parameter.addBase("Patient");
+    return parameter;
+  }
+}

@@ -1,0 +1,151 @@
+package io.brazier.store.search;
+
+import io.brazier.fhir.search.Criterion;
+import io.brazier.fhir.search.ParamType;
+import io.brazier.fhir.search.SearchQuery;
+import io.brazier.fhir.search.SearchQuery.SortKey;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The SQL statements of a search, built from a parsed query: the first page (which also stores the result snapshot
+ * when there are more pages), a count, and the ids of matches for conditional interactions.
+ */
+public final class SearchSql {
+  /** Matches per row of a stored snapshot. */
+  public static final int CHUNK = 1000;
+
+  private final Keys keys;
+
+  public SearchSql(Keys keys) {
+    this.keys = keys;
+  }
+
+  /**
+   * One statement that finds every match in result order, counts them, stores them as snapshot {@code snapshot}
+   * when they are more than {@code count}, and returns the first {@code count} with their bodies. Its first row
+   * carries the total even when nothing matches (the resource columns are then null).
+   * Columns: total, type, id, version, last_updated, deleted, body.
+   */
+  public Sql firstPage(SearchQuery query, int count, UUID snapshot) {
+    Sql sql = new Sql();
+    sql.append("WITH m AS MATERIALIZED (SELECT r.rid, r.version");
+    List<SortKey> sort = query.sort();
+    for (int k = 0; k < sort.size(); k++) {
+      sql.append(", ");
+      sortValue(sql, "r", query.types(), sort.get(k));
+      sql.append(" AS s" + k);
+    }
+    sql.append(" FROM resource r WHERE ");
+    where(sql, query);
+    sql.append("), o AS (SELECT rid, version, row_number() OVER (ORDER BY ");
+    for (int k = 0; k < sort.size(); k++) {
+      sql.append("s" + k + (sort.get(k).descending() ? " DESC" : "") + " NULLS LAST, ");
+    }
+    sql.append("rid) AS n FROM m), t AS (SELECT count(*) AS total FROM m)")
+        .append(", h AS (INSERT INTO search_snapshot (id, total) SELECT ?, total FROM t", snapshot)
+        .append(" WHERE total > ?)", count)
+        .append(", c AS (INSERT INTO search_result (snapshot, chunk, rids, versions) SELECT ?", snapshot)
+        .append(", (n - 1) / " + CHUNK + ", array_agg(rid ORDER BY n), array_agg(version ORDER BY n) FROM o")
+        .append(" WHERE (SELECT total FROM t) > ?", count)
+        .append(" GROUP BY (n - 1) / " + CHUNK + ")")
+        .append(" SELECT t.total, r.type, r.id, r.version, r.last_updated, r.deleted, r.body FROM t")
+        .append(" LEFT JOIN o ON o.n <= ?", count)
+        .append(" LEFT JOIN resource r ON r.rid = o.rid ORDER BY o.n");
+    return sql;
+  }
+
+  /**
+   * Whether the one criterion matches at most one index row per resource, so that rows can be counted without
+   * DISTINCT (an index-only count, several times faster): a single system|code token or Type/id reference, which
+   * extraction stores once per resource.
+   */
+  private static boolean onePerResource(SearchQuery query) {
+    if (query.criteria().size() != 1) {
+      return false;
+    }
+    Criterion criterion = query.criteria().get(0);
+    if (criterion instanceof Criterion.TokenMatch token) {
+      return !token.negated() && token.values().size() == 1 && token.values().get(0).system() != null
+          && token.values().get(0).code() != null;
+    }
+    return criterion instanceof Criterion.ReferenceMatch reference && reference.values().size() == 1
+        && reference.values().get(0).type() != null;
+  }
+
+  /** The sort value of a row for one key: its lowest value ascending, its highest descending. */
+  private void sortValue(Sql sql, String r, List<String> types, SortKey key) {
+    switch (key.param()) {
+      case "_id" -> sql.append(r + ".id");
+      case "_lastUpdated" -> sql.append(r + ".last_updated");
+      default -> {
+        String i = sql.alias("o");
+        String column = switch (key.type()) {
+          case DATE -> key.descending() ? i + ".hi" : i + ".lo";
+          case TOKEN -> i + ".code";
+          case REFERENCE -> i + ".tid";
+          case QUANTITY -> "coalesce(" + i + ".cvalue, " + i + ".value)";
+          default -> i + ".value";
+        };
+        sql.append("(SELECT " + (key.descending() ? "max(" : "min(") + column + ") FROM "
+            + Values.table(key.type()) + " " + i + " WHERE " + i + ".rid = " + r + ".rid AND ");
+        new CriteriaSql(keys).params(sql, i, types, key.param());
+        sql.append(key.type() == ParamType.STRING || key.type() == ParamType.TOKEN || key.type() == ParamType.DATE
+            || key.type() == ParamType.QUANTITY ? " AND " + i + ".qcode IS NULL)" : ")");
+      }
+    }
+  }
+
+  /**
+   * A count. When the criteria need only rids, it counts the distinct rids of an index table's matching rows and
+   * never touches the resource table, which is what makes counting a frequent code fast.
+   */
+  public Sql count(SearchQuery query) {
+    Sql sql = new Sql().append(onePerResource(query) ? "SELECT count(*)" : "SELECT count(DISTINCT r.rid)");
+    if (new CriteriaSql(keys).driving(sql, "r", query.types(), query.criteria())) {
+      return sql;
+    }
+    sql = new Sql().append("SELECT count(*) FROM resource r WHERE ");
+    where(sql, query);
+    return sql;
+  }
+
+  /** Columns: id, in insertion order, at most {@code limit}. */
+  public Sql ids(SearchQuery query, int limit) {
+    Sql sql = new Sql().append("SELECT r.id FROM resource r WHERE ");
+    where(sql, query);
+    return sql.append(" ORDER BY r.rid LIMIT ?", limit);
+  }
+
+  /**
+   * Whether a query holds parts whose cost depends on the data (chains, _has, :contains, full text), so that the
+   * planner's estimate should be checked before it runs.
+   */
+  public static boolean mayBeCostly(SearchQuery query) {
+    return query.criteria().stream().anyMatch(SearchSql::mayBeCostly);
+  }
+
+  private static boolean mayBeCostly(Criterion criterion) {
+    if (criterion instanceof Criterion.AnyOf anyOf) {
+      return anyOf.alternatives().stream().anyMatch(SearchSql::mayBeCostly);
+    }
+    return criterion instanceof Criterion.Chain || criterion instanceof Criterion.Has
+        || criterion instanceof Criterion.TextMatch
+        || criterion instanceof Criterion.StringMatch string && string.mode() == Criterion.StringMode.CONTAINS;
+  }
+
+  private void where(Sql sql, SearchQuery query) {
+    List<String> types = query.types();
+    if (types.size() == 1) {
+      sql.append("r.type = ? AND ", keys.type(types.get(0)));
+    } else if (!types.isEmpty()) {
+      Object[] typeKeys = new Object[types.size()];
+      for (int k = 0; k < types.size(); k++) {
+        typeKeys[k] = keys.type(types.get(k));
+      }
+      sql.array("r.type = ANY(?) AND ", "int2", typeKeys);
+    }
+    sql.append("NOT r.deleted AND ");
+    new CriteriaSql(keys).all(sql, "r", types, query.criteria());
+  }
+}

@@ -1,0 +1,299 @@
+package io.brazier.store.sql;
+
+import io.brazier.fhir.search.SearchQuery;
+import io.brazier.fhir.search.SearchQuery.Include;
+import io.brazier.store.QueryTooCostly;
+import io.brazier.store.ResourceVersion;
+import io.brazier.store.SearchPage;
+import io.brazier.store.StoreFailure;
+import io.brazier.store.search.Keys;
+import io.brazier.store.search.SearchSql;
+import io.brazier.store.search.Sql;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.sql.DataSource;
+
+/**
+ * Runs searches: the statements {@link SearchSql} builds, the pages of stored snapshots (each match at the version
+ * that matched, from history if it changed since), includes, and the expiry of old snapshots.
+ */
+final class SearchReader {
+  /** How long a snapshot can be paged through after the search that made it. */
+  private static final long SNAPSHOT_MINUTES = 60;
+  private static final long CLEANUP_MILLIS = 60_000;
+  private static final String PAGE = """
+      WITH p AS (
+        SELECT u.rid, u.version, s.chunk * %d + u.k AS n
+          FROM search_result s, unnest(s.rids, s.versions) WITH ORDINALITY AS u(rid, version, k)
+         WHERE s.snapshot = ? AND s.chunk BETWEEN ? AND ?
+      )
+      SELECT 0, r.type, r.id, p.version, coalesce(h.last_updated, r.last_updated), coalesce(h.deleted, r.deleted),
+             coalesce(h.body, r.body)
+        FROM p JOIN resource r ON r.rid = p.rid
+        LEFT JOIN resource_history h ON r.version <> p.version AND h.rid = p.rid AND h.version = p.version
+       WHERE p.n > ? AND p.n <= ?
+       ORDER BY p.n""".formatted(SearchSql.CHUNK);
+  private static final String CLEANUP = """
+      WITH old AS (DELETE FROM search_snapshot WHERE created < now() - interval '%d minutes' RETURNING id)
+      DELETE FROM search_result WHERE snapshot IN (SELECT id FROM old)""".formatted(SNAPSHOT_MINUTES);
+
+  private final DataSource dataSource;
+  private final TypeKeys types;
+  private final Keys keys;
+  private final SearchSql statements;
+  private final AtomicLong lastCleanup = new AtomicLong();
+  private final double maxCost;
+
+  /** {@code maxCost}: the planner's cost above which a chain, _has or :contains search is refused. */
+  SearchReader(DataSource dataSource, TypeKeys types, ParamKeys params, double maxCost) {
+    this.dataSource = dataSource;
+    this.maxCost = maxCost;
+    this.types = types;
+    this.keys = new Keys() {
+      @Override
+      public short type(String type) {
+        return types.key(type);
+      }
+
+      @Override
+      public Integer[] params(List<String> typeNames, String code) {
+        return params.find(typeNames, code);
+      }
+    };
+    this.statements = new SearchSql(keys);
+  }
+
+  SearchPage search(SearchQuery query, int count) {
+    cleanup();
+    UUID snapshot = UUID.randomUUID();
+    Sql sql = statements.firstPage(query, count, snapshot);
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement statement = guarded(connection, query, sql);
+        ResultSet rows = statement.executeQuery()) {
+      List<ResourceVersion> resources = new ArrayList<>();
+      int total = 0;
+      while (rows.next()) {
+        total = rows.getInt(1);
+        if (rows.getObject(2) != null) {
+          resources.add(version(rows));
+        }
+      }
+      return new SearchPage(resources, total, total > count ? snapshot.toString() : null);
+    } catch (SQLException e) {
+      throw new StoreFailure("Could not search " + query.types(), e);
+    }
+  }
+
+  Optional<SearchPage> page(String snapshot, int offset, int count) {
+    UUID id;
+    try {
+      id = UUID.fromString(snapshot);
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+    try (Connection connection = dataSource.getConnection()) {
+      Integer total = total(connection, id);
+      if (total == null) {
+        return Optional.empty();
+      }
+      Sql sql = new Sql().append(PAGE).arg(id).arg(offset / SearchSql.CHUNK)
+          .arg((offset + Math.max(count, 1) - 1) / SearchSql.CHUNK).arg((long) offset).arg((long) offset + count);
+      List<ResourceVersion> resources = new ArrayList<>();
+      try (PreparedStatement statement = prepare(connection, sql); ResultSet rows = statement.executeQuery()) {
+        while (rows.next()) {
+          resources.add(version(rows));
+        }
+      }
+      return Optional.of(new SearchPage(resources, total, snapshot));
+    } catch (SQLException e) {
+      throw new StoreFailure("Could not read search snapshot " + snapshot, e);
+    }
+  }
+
+  private static Integer total(Connection connection, UUID id) throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement("SELECT total FROM search_snapshot WHERE id = ?")) {
+      statement.setObject(1, id);
+      try (ResultSet rows = statement.executeQuery()) {
+        return rows.next() ? rows.getInt(1) : null;
+      }
+    }
+  }
+
+  int count(SearchQuery query) {
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement statement = guarded(connection, query, statements.count(query));
+        ResultSet rows = statement.executeQuery()) {
+      rows.next();
+      return rows.getInt(1);
+    } catch (SQLException e) {
+      throw new StoreFailure("Could not count " + query.types(), e);
+    }
+  }
+
+  List<String> ids(SearchQuery query, int limit) {
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement statement = guarded(connection, query, statements.ids(query, limit));
+        ResultSet rows = statement.executeQuery()) {
+      List<String> ids = new ArrayList<>();
+      while (rows.next()) {
+        ids.add(rows.getString(1));
+      }
+      return ids;
+    } catch (SQLException e) {
+      throw new StoreFailure("Could not search " + query.types(), e);
+    }
+  }
+
+  List<ResourceVersion> include(List<ResourceVersion> from, List<Include> includes, boolean reverse, int limit) {
+    if (from.isEmpty() || includes.isEmpty()) {
+      return List.of();
+    }
+    Object[] fromTypes = new Object[from.size()];
+    Object[] fromIds = new Object[from.size()];
+    for (int k = 0; k < from.size(); k++) {
+      fromTypes[k] = types.key(from.get(k).type());
+      fromIds[k] = from.get(k).id();
+    }
+    Sql sql = new Sql();
+    for (int k = 0; k < includes.size(); k++) {
+      Include include = includes.get(k);
+      sql.append(k == 0 ? "" : " UNION ");
+      String pairs = reverse ? "(i.ttype, i.tid)" : "(s.type, s.id)";
+      sql.append(reverse
+          ? "SELECT i.rid FROM search_reference i WHERE "
+          : "SELECT t.rid FROM resource s JOIN search_reference i ON i.rid = s.rid"
+              + " JOIN resource t ON t.type = i.ttype AND t.id = i.tid WHERE ");
+      sql.array(pairs + " IN (SELECT * FROM unnest(?::smallint[]", "int2", fromTypes)
+          .array(", ?::text[]))", "text", fromIds)
+          .array(" AND i.param = ANY(?)", "int4", keys.params(List.of(include.sourceType()), include.param()));
+      if (include.targetType() != null) {
+        sql.append(" AND i.ttype = ?", types.key(include.targetType()));
+      }
+    }
+    Sql outer = new Sql().append("SELECT 0, r.type, r.id, r.version, r.last_updated, r.deleted, r.body FROM resource r"
+        + " WHERE NOT r.deleted AND r.rid IN (");
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement statement = prepare(connection, outer.append(sql.text() + ") ORDER BY r.rid LIMIT ?"),
+            sql.args(), limit);
+        ResultSet rows = statement.executeQuery()) {
+      List<ResourceVersion> included = new ArrayList<>();
+      while (rows.next()) {
+        included.add(version(rows));
+      }
+      return included;
+    } catch (SQLException e) {
+      throw new StoreFailure("Could not read included resources", e);
+    }
+  }
+
+  List<ResourceVersion> scan(String type, String afterId, int limit) {
+    String sql = "SELECT 0, type, id, version, last_updated, deleted, body FROM resource"
+        + " WHERE type = ? AND id > ? AND NOT deleted ORDER BY id LIMIT ?";
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement statement = prepare(connection, new Sql().append(sql).arg(types.key(type))
+            .arg(afterId == null ? "" : afterId).arg(limit));
+        ResultSet rows = statement.executeQuery()) {
+      List<ResourceVersion> found = new ArrayList<>();
+      while (rows.next()) {
+        found.add(version(rows));
+      }
+      return found;
+    } catch (SQLException e) {
+      throw new StoreFailure("Could not scan " + type, e);
+    }
+  }
+
+  private ResourceVersion version(ResultSet rows) throws SQLException {
+    return new ResourceVersion(types.name(rows.getShort(2)), rows.getString(3), rows.getInt(4),
+        rows.getTimestamp(5).toInstant(), rows.getBoolean(6), rows.getBytes(7));
+  }
+
+  /**
+   * Prepares a search statement; one whose cost depends on the data is first explained, and refused when the
+   * planner expects it to cost more than {@code maxCost}.
+   */
+  private PreparedStatement guarded(Connection connection, SearchQuery query, Sql sql) throws SQLException {
+    if (SearchSql.mayBeCostly(query)) {
+      Sql explain = new Sql().append("EXPLAIN (FORMAT JSON) " + sql.text());
+      sql.args().forEach(explain::arg);
+      try (PreparedStatement statement = prepare(connection, explain); ResultSet plan = statement.executeQuery()) {
+        plan.next();
+        String json = plan.getString(1);
+        double cost = number(json, "\"Total Cost\": ");
+        if (cost > maxCost) {
+          throw new QueryTooCostly("This search is too costly: the database expects to go through about "
+              + (long) number(json, "\"Plan Rows\": ") + " rows and more. Narrow it with a selective parameter;"
+              + " chains, _has, :contains and full text are costly without one.");
+        }
+      }
+    }
+    return prepare(connection, sql);
+  }
+
+  /** The first number after {@code key} in a JSON plan: its top node's. */
+  private static double number(String json, String key) {
+    int at = json.indexOf(key) + key.length();
+    int end = at;
+    while (end < json.length() && "0123456789.e+-".indexOf(json.charAt(end)) >= 0) {
+      end++;
+    }
+    return Double.parseDouble(json.substring(at, end));
+  }
+
+  private static PreparedStatement prepare(Connection connection, Sql sql) throws SQLException {
+    return prepare(connection, sql, List.of(), null);
+  }
+
+  /** Prepares {@code sql} with its arguments, then {@code more} arguments and a last one when not null. */
+  private static PreparedStatement prepare(Connection connection, Sql sql, List<Object> more, Object last)
+      throws SQLException {
+    PreparedStatement statement = connection.prepareStatement(sql.text());
+    try {
+      int i = 1;
+      for (Object arg : sql.args()) {
+        bind(connection, statement, i++, arg);
+      }
+      for (Object arg : more) {
+        bind(connection, statement, i++, arg);
+      }
+      if (last != null) {
+        bind(connection, statement, i, last);
+      }
+      return statement;
+    } catch (SQLException | RuntimeException e) {
+      statement.close();
+      throw e;
+    }
+  }
+
+  private static void bind(Connection connection, PreparedStatement statement, int index, Object arg)
+      throws SQLException {
+    if (arg instanceof Sql.Array array) {
+      statement.setArray(index, connection.createArrayOf(array.elementType(), array.values()));
+    } else {
+      statement.setObject(index, arg);
+    }
+  }
+
+  /** Drops expired snapshots, at most once a minute, on the way into a search. */
+  private void cleanup() {
+    long now = System.currentTimeMillis();
+    long last = lastCleanup.get();
+    if (now - last < CLEANUP_MILLIS || !lastCleanup.compareAndSet(last, now)) {
+      return;
+    }
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement statement = connection.prepareStatement(CLEANUP)) {
+      statement.executeUpdate();
+    } catch (SQLException e) {
+      throw new StoreFailure("Could not drop expired search snapshots", e);
+    }
+  }
+}

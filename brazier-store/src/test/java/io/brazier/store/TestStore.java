@@ -1,0 +1,126 @@
+package io.brazier.store;
+
+import io.brazier.fhir.Fhir;
+import io.brazier.fhir.Format;
+import io.brazier.fhir.search.FhirSearch;
+import io.brazier.fhir.search.QueryParser;
+import io.brazier.fhir.search.SearchQuery;
+import io.brazier.fhir.search.Terminology;
+import io.brazier.store.sql.Database;
+import io.brazier.store.sql.PostgresStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.hl7.fhir.r4.model.Resource;
+
+/**
+ * An embedded PostgreSQL with the store and the search machinery, once per test JVM: resources are saved with
+ * their index extracted, as the server saves them, and searched with queries as clients write them.
+ */
+public final class TestStore {
+  private static TestStore shared;
+
+  private final Fhir fhir = new Fhir(false);
+  private final FhirSearch search = new FhirSearch(fhir);
+  private final Database database;
+  private final PostgresStore store;
+
+  private TestStore() {
+    try {
+      database = Database.open(DatabaseConfig.embedded(Files.createTempDirectory("brazier-store")));
+      store = new PostgresStore(database, fhir.resourceTypes());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public static synchronized TestStore shared() {
+    if (shared == null) {
+      shared = new TestStore();
+      Runtime.getRuntime().addShutdownHook(new Thread(shared.store::close));
+    }
+    return shared;
+  }
+
+  public PostgresStore store() {
+    return store;
+  }
+
+  /** Another store over the same database, refusing searches the planner costs above {@code maxCost}. */
+  public PostgresStore withMaxSearchCost(double maxCost) {
+    return new PostgresStore(database, fhir.resourceTypes(), maxCost);
+  }
+
+  public FhirSearch search() {
+    return search;
+  }
+
+  /** Saves a new resource (a new id unless it has one) and returns its id. */
+  public String save(Resource resource) {
+    String id = resource.getIdElement().getIdPart() != null ? resource.getIdElement().getIdPart()
+        : UUID.randomUUID().toString();
+    int version = store.current(resource.fhirType(), id).map(v -> v.version() + 1).orElse(1);
+    resource.setId(id);
+    resource.getMeta().setVersionId(Integer.toString(version));
+    Instant now = Instant.now();
+    resource.getMeta().setLastUpdated(java.util.Date.from(now));
+    byte[] json = fhir.encode(Format.JSON, resource, false);
+    store.commit(List.of(new Write(resource.fhirType(), id, version, now, json,
+        search.extractor().extract(resource, json))));
+    return id;
+  }
+
+  /**
+   * Resources saved with a tag of their own, and searches kept among them: a test sees only what it saved, however
+   * many tests share the database.
+   */
+  public final class Tagged {
+    private final String tag = UUID.randomUUID().toString();
+
+    public String save(Resource resource) {
+      resource.getMeta().addTag("http://brazier.test/tag", tag, null);
+      return TestStore.this.save(resource);
+    }
+
+    public List<String> find(String type, String query) {
+      return ids(type, query + "&" + scope());
+    }
+
+    /** The query parameter that keeps a search among these resources. */
+    public String scope() {
+      return "_tag=http://brazier.test/tag|" + tag;
+    }
+  }
+
+  public Tagged tagged() {
+    return new Tagged();
+  }
+
+  /** The ids a query such as {@code name=pet&_tag=x} finds among resources of {@code type}, in result order. */
+  public List<String> ids(String type, String query) {
+    return store.ids(parse(type, query), 10_000);
+  }
+
+  public SearchQuery parse(String type, String query) {
+    return search.parser().parse(List.of(type), params(query), new QueryParser.Options(true,
+        "http://localhost/fhir", Terminology.NONE));
+  }
+
+  public static Map<String, List<String>> params(String query) {
+    Map<String, List<String>> params = new LinkedHashMap<>();
+    for (String pair : query.split("&")) {
+      int eq = pair.indexOf('=');
+      params.computeIfAbsent(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+          k -> new ArrayList<>()).add(URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+    }
+    return params;
+  }
+}

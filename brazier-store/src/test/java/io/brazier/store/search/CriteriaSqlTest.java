@@ -1,0 +1,206 @@
+package io.brazier.store.search;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.brazier.fhir.search.Criterion.InCompartment;
+import io.brazier.fhir.search.SearchQuery;
+import io.brazier.store.QueryTooCostly;
+import io.brazier.store.ResourceVersion;
+import io.brazier.store.SearchPage;
+import io.brazier.store.TestStore;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.hl7.fhir.r4.model.DateType;
+import org.hl7.fhir.r4.model.Encounter;
+import org.hl7.fhir.r4.model.ListResource;
+import org.hl7.fhir.r4.model.Narrative;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Organization;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Resource;
+import org.junit.jupiter.api.Test;
+
+/** The common parameters, chains, reverse chains, lists, compartments and sorting, worked out by hand. */
+class CriteriaSqlTest {
+  private final TestStore store = TestStore.shared();
+  private final TestStore.Tagged tagged = store.tagged();
+
+  private String save(Resource resource) {
+    return tagged.save(resource);
+  }
+
+  private List<String> find(String type, String query) {
+    return tagged.find(type, query);
+  }
+
+  @Test
+  void idAndLastUpdatedSelectFromTheResourceItself() {
+    String a = save(ValuesTest.patient("A", "A"));
+    String b = save(ValuesTest.patient("B", "B"));
+
+    assertThat(find("Patient", "_id=" + a)).containsExactly(a);
+    assertThat(find("Patient", "_id=" + a + "," + b)).containsExactlyInAnyOrder(a, b);
+    assertThat(find("Patient", "_id:not=" + a)).containsExactly(b);
+    assertThat(find("Patient", "_lastUpdated=gt2000-01-01")).containsExactlyInAnyOrder(a, b);
+    assertThat(find("Patient", "_lastUpdated=lt2000-01-01")).isEmpty();
+  }
+
+  @Test
+  void metaParametersSearchTagsProfilesSecurityLabelsAndSource() {
+    Patient labelled = ValuesTest.patient("A", "A");
+    labelled.getMeta().addProfile("http://example.org/StructureDefinition/special");
+    labelled.getMeta().addSecurity("http://terminology.hl7.org/CodeSystem/v3-Confidentiality", "R", null);
+    labelled.getMeta().setSource("http://example.org/source#1");
+    String a = save(labelled);
+    save(ValuesTest.patient("B", "B"));
+
+    assertThat(find("Patient", "_profile=http://example.org/StructureDefinition/special")).containsExactly(a);
+    assertThat(find("Patient", "_security=R")).containsExactly(a);
+    assertThat(find("Patient", "_source=http://example.org/source#1")).containsExactly(a);
+  }
+
+  @Test
+  void textSearchesTheNarrativeAndContentSearchesEveryString() {
+    Patient narrated = ValuesTest.patient("Quixote", "Alonso");
+    narrated.getText().setStatus(Narrative.NarrativeStatus.GENERATED).setDivAsString(
+        "<div xmlns=\"http://www.w3.org/1999/xhtml\">A knight errant from La Mancha</div>");
+    String a = save(narrated);
+    String b = save(ValuesTest.patient("Panza", "Sancho"));
+
+    assertThat(find("Patient", "_text=knight mancha")).containsExactly(a);
+    assertThat(find("Patient", "_text=quixote")).isEmpty();
+    assertThat(find("Patient", "_content=sancho")).containsExactly(b);
+    assertThat(find("Patient", "_content=alonso,panza")).containsExactlyInAnyOrder(a, b);
+  }
+
+  @Test
+  void listFindsTheItemsOfAList() {
+    String a = save(ValuesTest.patient("A", "A"));
+    save(ValuesTest.patient("B", "B"));
+    ListResource list = new ListResource();
+    list.setStatus(ListResource.ListStatus.CURRENT).setMode(ListResource.ListMode.WORKING);
+    list.addEntry().setItem(new Reference("Patient/" + a));
+    String l = save(list);
+
+    assertThat(find("Patient", "_list=" + l)).containsExactly(a);
+  }
+
+  @Test
+  void chainsFollowReferencesToAnyDepth() {
+    Organization acme = new Organization().setName("Acme Health");
+    String org = save(acme);
+    Patient member = ValuesTest.patient("Chained", "A");
+    member.setManagingOrganization(new Reference("Organization/" + org));
+    String p = save(member);
+    String other = save(ValuesTest.patient("Chained", "B"));
+    Observation observation = ValuesTest.observation("http://loinc.org", "1");
+    observation.setSubject(new Reference("Patient/" + p));
+    String o = save(observation);
+    Observation unrelated = ValuesTest.observation("http://loinc.org", "1");
+    unrelated.setSubject(new Reference("Patient/" + other));
+    save(unrelated);
+
+    assertThat(find("Observation", "subject:Patient.name=chained")).hasSize(2);
+    assertThat(find("Observation", "subject:Patient.organization.name=acme")).containsExactly(o);
+    assertThat(find("Observation", "patient.organization.name=acme")).containsExactly(o);
+    assertThat(find("Observation", "subject.organization.name=acme")).containsExactly(o);
+  }
+
+  @Test
+  void hasFindsResourcesThatOthersReferToAndNests() {
+    String p = save(ValuesTest.patient("A", "A"));
+    String q = save(ValuesTest.patient("B", "B"));
+    Encounter visit = new Encounter();
+    visit.setStatus(Encounter.EncounterStatus.FINISHED).setSubject(new Reference("Patient/" + p));
+    String e = save(visit);
+    Observation observation = ValuesTest.observation("http://loinc.org", "8302-2");
+    observation.setSubject(new Reference("Patient/" + q)).setEncounter(new Reference("Encounter/" + e));
+    save(observation);
+
+    assertThat(find("Patient", "_has:Encounter:subject:status=finished")).containsExactly(p);
+    assertThat(find("Patient", "_has:Observation:patient:code=8302-2")).containsExactly(q);
+    assertThat(find("Patient", "_has:Encounter:subject:_has:Observation:encounter:code=8302-2")).containsExactly(p);
+    assertThat(find("Patient", "_has:Observation:patient:code=0000-0")).isEmpty();
+  }
+
+  @Test
+  void aCompartmentHoldsTheResourcesThatReferToItsOwner() {
+    String p = save(ValuesTest.patient("A", "A"));
+    Observation observation = ValuesTest.observation("http://loinc.org", "1");
+    observation.setSubject(new Reference("Patient/" + p));
+    String o = save(observation);
+    save(ValuesTest.observation("http://loinc.org", "1"));
+    SearchQuery query = store.parse("Observation", tagged.scope())
+        .withCriterion(new InCompartment("Patient", List.of(p), Map.of("Observation", List.of("subject",
+            "performer")), false));
+
+    assertThat(store.store().ids(query, 100)).containsExactly(o);
+  }
+
+  @Test
+  void sortingOrdersByEachKeyInTurnAscendingOrDescending() {
+    String b1 = save(ValuesTest.patient("Beta", "A").setBirthDateElement(new DateType("1990-01-01")));
+    String a = save(ValuesTest.patient("Alpha", "A").setBirthDateElement(new DateType("1980-01-01")));
+    String b2 = save(ValuesTest.patient("Beta", "A").setBirthDateElement(new DateType("2000-01-01")));
+    String none = save(ValuesTest.patient("Gamma", "A"));
+
+    assertThat(sorted("family,-birthdate")).containsExactly(a, b2, b1, none);
+    assertThat(sorted("-family,birthdate")).containsExactly(none, b1, b2, a);
+    assertThat(sorted("birthdate")).containsExactly(a, b1, b2, none);
+  }
+
+  private List<String> sorted(String sort) {
+    SearchPage page = store.store().search(store.parse("Patient", "_sort=" + sort + "&" + tagged.scope()), 10);
+    return page.resources().stream().map(ResourceVersion::id).toList();
+  }
+
+  @Test
+  void aCountEqualsTheNumberOfMatchesWhetherItReadsIndexRowsOrResourceRows() {
+    for (int i = 0; i < 3; i++) {
+      Patient patient = ValuesTest.patient("Counted", "C" + i);
+      patient.addIdentifier().setSystem("http://a").setValue("1");
+      patient.addIdentifier().setSystem("http://b").setValue("1");
+      save(patient);
+    }
+    save(ValuesTest.patient("Other", "D"));
+
+    for (String query : List.of("identifier=1", "identifier=http://a|1", "family=counted&identifier=1",
+        "family=counted&gender:missing=true",
+        "family=counted&_lastUpdated=gt2000", "identifier:not=1")) {
+      SearchQuery parsed = store.parse("Patient", query + "&" + tagged.scope());
+      assertThat(store.store().count(parsed)).as(query).isEqualTo(store.store().ids(parsed, 100).size());
+    }
+  }
+
+  @Test
+  void aChainThePlannerCostsAboveTheLimitIsRefusedBeforeItRuns() {
+    SearchQuery chain = store.parse("Observation", "subject:Patient.name:contains=e");
+
+    assertThatThrownBy(() -> store.withMaxSearchCost(1).search(chain, 10)).isInstanceOf(QueryTooCostly.class)
+        .hasMessageContaining("too costly");
+    assertThat(store.store().search(chain, 10)).isNotNull();
+  }
+
+  @Test
+  void aLargeResultIsKeptAsASnapshotThatLaterPagesWalkWhateverIsWrittenMeanwhile() {
+    for (int i = 0; i < 25; i++) {
+      save(ValuesTest.patient("Paged", "P" + i));
+    }
+    SearchQuery query = store.parse("Patient", "family=paged&" + tagged.scope());
+
+    SearchPage first = store.store().search(query, 10);
+    save(ValuesTest.patient("Paged", "Late"));
+    SearchPage second = store.store().page(first.snapshot(), 10, 10).orElseThrow();
+    SearchPage third = store.store().page(first.snapshot(), 20, 10).orElseThrow();
+
+    assertThat(first.total()).isEqualTo(25);
+    assertThat(first.resources()).hasSize(10);
+    assertThat(second.resources()).hasSize(10);
+    assertThat(third.resources()).hasSize(5);
+    assertThat(third.total()).isEqualTo(25);
+    assertThat(store.store().page(UUID.randomUUID().toString(), 0, 10)).isEmpty();
+  }
+}
