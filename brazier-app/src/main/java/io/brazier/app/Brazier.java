@@ -28,6 +28,7 @@ public final class Brazier implements Runnable {
   static CommandLine commandLine(String[] args) {
     CommandLine commandLine = new CommandLine(new Brazier());
     commandLine.setDefaultValueProvider(Defaults.from(args, System.getenv()));
+    commandLine.setCaseInsensitiveEnumValuesAllowed(true);
     return commandLine;
   }
 }

@@ -95,10 +95,31 @@ final class Serve implements Callable<Integer> {
       description = "Entries per page of history when the client sets no _count (default: ${DEFAULT-VALUE}).")
   int pageSize;
 
+  @Option(names = "--bundle-max-entries", defaultValue = "50000",
+      description = "Most entries in one batch or transaction; more are a 413 (default: ${DEFAULT-VALUE}).")
+  int bundleMaxEntries;
+
+  @Option(names = "--bundle-max-bytes", defaultValue = "67108864",
+      description = "Largest batch or transaction body in bytes, after decompression; larger is a 413"
+          + " (default: ${DEFAULT-VALUE}, room for the largest Synthea bundle, 36 MB).")
+  long bundleMaxBytes;
+
+  @Option(names = "--referential-integrity", defaultValue = "enforce", paramLabel = "enforce|lenient",
+      description = "enforce: a write whose local reference names no stored resource fails with 400; lenient: it is"
+          + " stored as it is (default: ${DEFAULT-VALUE}).")
+  ServerConfig.ReferentialIntegrity referentialIntegrity;
+
+  @Option(names = "--missing-references", defaultValue = "error", paramLabel = "error|placeholder",
+      description = "error: a conditional reference (Practitioner?identifier=...) that matches nothing fails the"
+          + " write with 400; placeholder: a placeholder resource with that identifier (or the missing id) is"
+          + " created, tagged https://brazier.io/fhir/tag|placeholder, and referenced (default: ${DEFAULT-VALUE}).")
+  ServerConfig.MissingReferences missingReferences;
+
   @Override
   public Integer call() throws InterruptedException {
     ServerConfig serverConfig = new ServerConfig(host, port, baseUrl, trustForwardedHeaders, maxBodyBytes,
-        corsOrigins, lenient, conditionalDeleteMax, pageSize);
+        corsOrigins, lenient, conditionalDeleteMax, pageSize, bundleMaxEntries, bundleMaxBytes, referentialIntegrity,
+        missingReferences);
     DatabaseConfig databaseConfig =
         new DatabaseConfig(dbUrl, dbUser, dbPassword, dataDir.toAbsolutePath(), dbPoolSize, statementTimeout);
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);

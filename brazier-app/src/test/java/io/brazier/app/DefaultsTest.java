@@ -67,6 +67,7 @@ class DefaultsTest {
   private static Serve parse(String[] args, Map<String, String> environment) {
     CommandLine commandLine = new CommandLine(new Brazier());
     commandLine.setDefaultValueProvider(Defaults.from(args, environment));
+    commandLine.setCaseInsensitiveEnumValuesAllowed(true); // as Brazier.commandLine sets it
     CommandLine.ParseResult result = commandLine.parseArgs(args);
     return (Serve) result.subcommand().commandSpec().userObject();
   }

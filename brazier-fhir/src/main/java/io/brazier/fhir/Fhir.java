@@ -5,8 +5,11 @@ import ca.uhn.fhir.context.RuntimeResourceDefinition;
 import ca.uhn.fhir.parser.DataFormatException;
 import ca.uhn.fhir.parser.IParser;
 import ca.uhn.fhir.parser.IParserErrorHandler;
+import ca.uhn.fhir.parser.JsonParser;
 import ca.uhn.fhir.parser.LenientErrorHandler;
 import ca.uhn.fhir.parser.StrictErrorHandler;
+import ca.uhn.fhir.parser.json.jackson.JacksonStructure;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -79,9 +82,34 @@ public final class Fhir {
 
   /** Parses a resource with the base R4 rules: unknown elements and invalid values are 400s unless lenient. */
   public Resource parse(Format format, byte[] body) {
-    // The lenient handler still throws on invalid values unless told otherwise; they are dropped below instead.
-    Resource resource = parse(format, body,
-        lenient ? new LenientErrorHandler(false).setErrorOnInvalidValue(false) : new StrictErrorHandler());
+    return lenientOnly(parse(format, body, rules()));
+  }
+
+  /**
+   * Parses a resource from a JSON tree with the same rules, so that the resources of a large bundle, read as one tree,
+   * can be parsed one by one (and in parallel): each error then belongs to one entry. The caller checks the numbers
+   * of the bytes it read the tree from ({@link Numbers}).
+   */
+  public Resource parse(ObjectNode json) {
+    JacksonStructure structure = new JacksonStructure();
+    structure.setNativeObject(json);
+    JsonParser parser = (JsonParser) jsonParser();
+    parser.setParserErrorHandler(rules());
+    parser.setOverrideResourceIdWithBundleEntryFullUrl(false);
+    try {
+      return lenientOnly((Resource) parser.parseResource(structure));
+    } catch (DataFormatException | ClassCastException e) {
+      throw FhirException.invalid("The body is not a valid FHIR resource: " + clean(e.getMessage()));
+    }
+  }
+
+  /** The base R4 rules; the lenient handler still throws on invalid values unless told otherwise. */
+  private IParserErrorHandler rules() {
+    return lenient ? new LenientErrorHandler(false).setErrorOnInvalidValue(false) : new StrictErrorHandler();
+  }
+
+  /** In lenient mode, the invalid values dropped (see {@link #dropInvalidValues}). */
+  private Resource lenientOnly(Resource resource) {
     if (lenient) {
       dropInvalidValues(resource);
     }
@@ -100,6 +128,8 @@ public final class Fhir {
     Numbers.check(body, format);
     IParser parser = format == Format.XML ? xmlParser() : jsonParser();
     parser.setParserErrorHandler(handler);
+    // A bundle's resources keep the ids they carry: HAPI would replace them with the entries' fullUrls.
+    parser.setOverrideResourceIdWithBundleEntryFullUrl(false);
     // Some Windows tools start UTF-8 with a byte order mark, which HAPI's JSON parser takes for content.
     int start = body.length >= 3 && body[0] == (byte) 0xEF && body[1] == (byte) 0xBB && body[2] == (byte) 0xBF ? 3 : 0;
     try (Reader reader = new InputStreamReader(new ByteArrayInputStream(body, start, body.length - start),

@@ -2,6 +2,7 @@ package io.brazier.fhir;
 
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+import org.hl7.fhir.r4.model.StringType;
 
 /**
  * An expected failure of a FHIR request: it carries the HTTP status and the OperationOutcome that explains it. One
@@ -29,6 +30,19 @@ public final class FhirException extends RuntimeException {
 
   public OperationOutcome outcome() {
     return outcome;
+  }
+
+  /**
+   * The same failure, located: every issue gets {@code expression} (such as {@code Bundle.entry[3]}) and its
+   * diagnostics say where, so a client can tell which part of a large request failed.
+   */
+  public FhirException at(String expression) {
+    OperationOutcome located = outcome.copy();
+    for (OperationOutcome.OperationOutcomeIssueComponent issue : located.getIssue()) {
+      issue.getExpression().add(0, new StringType(expression));
+      issue.setDiagnostics(expression + ": " + issue.getDiagnostics());
+    }
+    return new FhirException(status, located);
   }
 
   public static FhirException badRequest(String message) {

@@ -7,7 +7,9 @@ import io.brazier.fhir.search.FhirSearch;
 import io.brazier.server.http.FhirRequest;
 import io.brazier.server.http.FhirResponse;
 import io.brazier.server.interaction.Bodies;
+import io.brazier.server.interaction.Bundles;
 import io.brazier.server.interaction.Capabilities;
+import io.brazier.server.interaction.Commits;
 import io.brazier.server.interaction.Conditions;
 import io.brazier.server.interaction.Create;
 import io.brazier.server.interaction.Delete;
@@ -18,6 +20,7 @@ import io.brazier.server.interaction.HistoryType;
 import io.brazier.server.interaction.Interaction;
 import io.brazier.server.interaction.Patch;
 import io.brazier.server.interaction.Read;
+import io.brazier.server.interaction.References;
 import io.brazier.server.interaction.ReadSearchParameter;
 import io.brazier.server.interaction.Search;
 import io.brazier.server.interaction.SearchCompartment;
@@ -56,6 +59,7 @@ public final class Routes {
   private final Interaction create;
   private final Interaction update;
   private final Interaction delete;
+  private final Interaction bundles;
   private final Interaction patch;
   private final Interaction historyInstance;
   private final Interaction historyType;
@@ -82,16 +86,27 @@ public final class Routes {
     Writes writes = new Writes(fhir, search, Clock.systemUTC());
     this.bodies = new Bodies(fhir);
     Conditions conditions = new Conditions(store, search.parser(), terminology);
+    References references = new References(fhir, store, conditions, writes,
+        config.referentialIntegrity() == ServerConfig.ReferentialIntegrity.ENFORCE,
+        config.missingReferences() == ServerConfig.MissingReferences.PLACEHOLDER);
+    Commits commits = new Commits(store, references);
     // Declare each interaction as you build it: metadata lists exactly what is declared here.
     Supported supported = new Supported();
     this.read = supported.type(TypeRestfulInteraction.READ, new Read(store));
     this.readSearchParameter = new ReadSearchParameter(store, read, search.parameters());
     this.vread = supported.type(TypeRestfulInteraction.VREAD, new VRead(store));
-    this.create = supported.type(TypeRestfulInteraction.CREATE, new Create(store, bodies, writes, conditions));
-    this.update = supported.type(TypeRestfulInteraction.UPDATE, new Update(store, bodies, writes, conditions));
+    this.create = supported.type(TypeRestfulInteraction.CREATE,
+        new Create(store, bodies, writes, conditions, commits));
+    this.update = supported.type(TypeRestfulInteraction.UPDATE,
+        new Update(store, bodies, writes, conditions, commits));
     this.delete = supported.type(TypeRestfulInteraction.DELETE,
-        new Delete(store, writes, conditions, config.conditionalDeleteMax()));
-    this.patch = supported.type(TypeRestfulInteraction.PATCH, new Patch(fhir, store, bodies, writes, conditions));
+        new Delete(store, writes, conditions, commits, config.conditionalDeleteMax()));
+    this.patch = supported.type(TypeRestfulInteraction.PATCH,
+        new Patch(fhir, store, bodies, writes, conditions, commits));
+    Bundles bundles = new Bundles(fhir, store, this.bodies, references, commits, this::route,
+        config.bundleMaxEntries(), config.bundleMaxBytes());
+    this.bundles = supported.system(SystemRestfulInteraction.BATCH,
+        supported.system(SystemRestfulInteraction.TRANSACTION, bundles));
     History history = new History(store, config.historyPageSize());
     this.historyInstance = supported.type(TypeRestfulInteraction.HISTORYINSTANCE, new HistoryInstance(store, history));
     this.historyType = supported.type(TypeRestfulInteraction.HISTORYTYPE, new HistoryType(history));
@@ -154,6 +169,9 @@ public final class Routes {
   /** [base], [base]/metadata, [base]/_history, [base]/_search, [base]/_async/[id], [base]/$operation. */
   private Interaction system(FhirRequest request) {
     List<String> path = request.segments();
+    if (path.isEmpty() && request.method().equals("POST")) {
+      return bundles;
+    }
     if (path.isEmpty() && isRead(request)) {
       return searchSystem;
     }

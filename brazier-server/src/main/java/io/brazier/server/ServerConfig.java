@@ -15,9 +15,31 @@ public record ServerConfig(
     List<String> corsOrigins,
     boolean lenient,
     int conditionalDeleteMax,
-    int historyPageSize) {
+    int historyPageSize,
+    int bundleMaxEntries,
+    long bundleMaxBytes,
+    ReferentialIntegrity referentialIntegrity,
+    MissingReferences missingReferences) {
 
   public static final long DEFAULT_MAX_BODY_BYTES = 128L * 1024 * 1024;
+  public static final int DEFAULT_BUNDLE_MAX_ENTRIES = 50_000;
+  public static final long DEFAULT_BUNDLE_MAX_BYTES = 64L * 1024 * 1024;
+
+  /** What a write does with a local reference to a resource that does not exist. */
+  public enum ReferentialIntegrity {
+    /** Fails the write with 400. */
+    ENFORCE,
+    /** Stores the reference as it is. */
+    LENIENT
+  }
+
+  /** What a write does with a reference that names nothing: a conditional reference with no match, or a missing id. */
+  public enum MissingReferences {
+    /** Fails the write with 400 (a missing id only when referential integrity is enforced). */
+    ERROR,
+    /** Creates a placeholder resource, tagged so that it can be found, and points the reference at it. */
+    PLACEHOLDER
+  }
 
   public ServerConfig {
     if (port < 0 || port > 65_535) {
@@ -32,6 +54,15 @@ public record ServerConfig(
     if (historyPageSize < 1) {
       throw new IllegalArgumentException("--page-size must be at least 1, not " + historyPageSize);
     }
+    if (bundleMaxEntries < 1) {
+      throw new IllegalArgumentException("--bundle-max-entries must be at least 1, not " + bundleMaxEntries);
+    }
+    if (bundleMaxBytes < 1024) {
+      throw new IllegalArgumentException("--bundle-max-bytes must be at least 1024, not " + bundleMaxBytes);
+    }
+    if (referentialIntegrity == null || missingReferences == null) {
+      throw new IllegalArgumentException("--referential-integrity and --missing-references must be set");
+    }
     if (baseUrl != null && baseUrl.endsWith("/")) {
       baseUrl = baseUrl.substring(0, baseUrl.length() - 1);
     }
@@ -40,33 +71,46 @@ public record ServerConfig(
 
   /** The defaults of {@code brazier serve}. */
   public static ServerConfig defaults() {
-    return new ServerConfig("127.0.0.1", 8080, null, false, DEFAULT_MAX_BODY_BYTES, List.of(), false, 100, 20);
+    return new ServerConfig("127.0.0.1", 8080, null, false, DEFAULT_MAX_BODY_BYTES, List.of(), false, 100, 20,
+        DEFAULT_BUNDLE_MAX_ENTRIES, DEFAULT_BUNDLE_MAX_BYTES, ReferentialIntegrity.ENFORCE, MissingReferences.ERROR);
   }
 
   public ServerConfig withPort(int newPort) {
     return new ServerConfig(host, newPort, baseUrl, trustForwardedHeaders, maxBodyBytes, corsOrigins, lenient,
-        conditionalDeleteMax, historyPageSize);
+        conditionalDeleteMax, historyPageSize, bundleMaxEntries, bundleMaxBytes, referentialIntegrity,
+        missingReferences);
+  }
+
+  /** The same configuration with other rules for bundles and references. */
+  public ServerConfig withBundles(int maxEntries, long maxBytes, ReferentialIntegrity integrity,
+      MissingReferences missing) {
+    return new ServerConfig(host, port, baseUrl, trustForwardedHeaders, maxBodyBytes, corsOrigins, lenient,
+        conditionalDeleteMax, historyPageSize, maxEntries, maxBytes, integrity, missing);
   }
 
   /** The base URL, and whether X-Forwarded-Proto/Host may set it: how a proxy in front is configured. */
   public ServerConfig withBaseUrl(String newBaseUrl, boolean trustForwarded) {
     return new ServerConfig(host, port, newBaseUrl, trustForwarded, maxBodyBytes, corsOrigins, lenient,
-        conditionalDeleteMax, historyPageSize);
+        conditionalDeleteMax, historyPageSize, bundleMaxEntries, bundleMaxBytes, referentialIntegrity,
+        missingReferences);
   }
 
   /** The most one request may send, and the most one conditional delete may remove. */
   public ServerConfig withLimits(long newMaxBodyBytes, int newConditionalDeleteMax) {
     return new ServerConfig(host, port, baseUrl, trustForwardedHeaders, newMaxBodyBytes, corsOrigins, lenient,
-        newConditionalDeleteMax, historyPageSize);
+        newConditionalDeleteMax, historyPageSize, bundleMaxEntries, bundleMaxBytes, referentialIntegrity,
+        missingReferences);
   }
 
   public ServerConfig withLenient(boolean newLenient) {
     return new ServerConfig(host, port, baseUrl, trustForwardedHeaders, maxBodyBytes, corsOrigins, newLenient,
-        conditionalDeleteMax, historyPageSize);
+        conditionalDeleteMax, historyPageSize, bundleMaxEntries, bundleMaxBytes, referentialIntegrity,
+        missingReferences);
   }
 
   public ServerConfig withCorsOrigins(List<String> newCorsOrigins) {
     return new ServerConfig(host, port, baseUrl, trustForwardedHeaders, maxBodyBytes, newCorsOrigins, lenient,
-        conditionalDeleteMax, historyPageSize);
+        conditionalDeleteMax, historyPageSize, bundleMaxEntries, bundleMaxBytes, referentialIntegrity,
+        missingReferences);
   }
 }

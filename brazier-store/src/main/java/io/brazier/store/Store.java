@@ -1,8 +1,10 @@
 package io.brazier.store;
 
+import java.util.Collection;
 import io.brazier.fhir.search.SearchQuery;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /** Durable storage of FHIR resources, their versions, search indexes and change feed. */
 public interface Store extends AutoCloseable {
@@ -21,6 +23,12 @@ public interface Store extends AutoCloseable {
   void commit(List<Write> writes);
 
   HistoryPage history(HistoryQuery query);
+
+  /**
+   * Which of these resources, each written {@code Type/id}, exist now and are not deleted: one round trip for all of
+   * them, as referential integrity checks a whole transaction's references at once.
+   */
+  Set<String> existing(Collection<String> resources);
 
   /**
    * The first {@code count} matches of a search, in result order. When there are more, the whole result is stored

@@ -30,12 +30,19 @@ public final class FhirRequest {
   private final Map<String, List<String>> query;
   private final Function<String, String> headers;
   private final byte[] body;
+  private final Body parsed;
   private final String baseUrl;
   private final Format responseFormat;
   private final SummaryEnum summary;
 
   public FhirRequest(String method, List<String> segments, Map<String, List<String>> query,
       Function<String, String> headers, byte[] body, String baseUrl) {
+    this(method, segments, query, headers, body, null, baseUrl);
+  }
+
+  private FhirRequest(String method, List<String> segments, Map<String, List<String>> query,
+      Function<String, String> headers, byte[] body, Body parsed, String baseUrl) {
+    this.parsed = parsed;
     this.method = method.toUpperCase(Locale.ROOT);
     this.segments = List.copyOf(segments);
     this.query = Map.copyOf(query);
@@ -62,6 +69,12 @@ public final class FhirRequest {
       default -> throw FhirException.badRequest("_summary '" + value + "' is not one of true, text, data, count "
           + "and false.");
     };
+  }
+
+  /** A request whose body is parsed already, as a bundle entry's resource is: it is not encoded and parsed again. */
+  public static FhirRequest parsed(String method, List<String> segments, Map<String, List<String>> query,
+      Function<String, String> headers, Body body, String baseUrl) {
+    return new FhirRequest(method, segments, query, headers, null, body, baseUrl);
   }
 
   public String method() {
@@ -154,7 +167,12 @@ public final class FhirRequest {
   }
 
   public boolean hasBody() {
-    return body != null && body.length > 0;
+    return (body != null && body.length > 0) || parsed != null;
+  }
+
+  /** The body read already (see {@link #parsed}), or null. */
+  public Body parsedBody() {
+    return parsed;
   }
 
   public Format bodyFormat() {

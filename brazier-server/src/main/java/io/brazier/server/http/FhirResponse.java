@@ -18,6 +18,7 @@ public final class FhirResponse {
   private final ResourceVersion stored;
   private final Resource resource;
   private final StoredBundle bundle;
+  private ResourceVersion version;
 
   private FhirResponse(int status, ResourceVersion stored, Resource resource) {
     this(status, stored, resource, null);
@@ -72,6 +73,7 @@ public final class FhirResponse {
   }
 
   private FhirResponse versionHeaders(ResourceVersion version) {
+    this.version = version;
     header("ETag", version.etag());
     return header("Last-Modified", DateTimeFormatter.RFC_1123_DATE_TIME.format(
         version.lastUpdated().atOffset(ZoneOffset.UTC)));
@@ -100,6 +102,11 @@ public final class FhirResponse {
 
   public StoredBundle bundle() {
     return bundle;
+  }
+
+  /** The version this answer is about (read, written or unchanged), whether or not the body carries it; or null. */
+  public ResourceVersion version() {
+    return version;
   }
 
   public boolean hasBody() {

@@ -1,14 +1,19 @@
 package io.brazier.server.interaction;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.brazier.fhir.Fhir;
 import io.brazier.fhir.FhirException;
+import io.brazier.fhir.Format;
+import io.brazier.fhir.Numbers;
 import io.brazier.fhir.RequiredBindings;
+import io.brazier.server.http.Body;
 import io.brazier.server.http.FhirRequest;
 import org.hl7.fhir.r4.model.Resource;
 
 /**
  * Reads a request's body as the resource the URL names, with the base R4 rules: HAPI's strict parser and the
- * required bindings. Lenient mode drops what the parser cannot read and skips the bindings.
+ * required bindings. Lenient mode drops what the parser cannot read and skips the bindings. A JSON body stays a tree
+ * until a write parses it from the tree it has edited (ids, meta, references); an XML body is parsed at once.
  */
 public final class Bodies {
   private final Fhir fhir;
@@ -24,14 +29,33 @@ public final class Bodies {
     bindings.warmUp();
   }
 
-  public Resource resource(FhirRequest request) {
-    Resource resource = fhir.parse(request.bodyFormat(), request.body());
-    if (!resource.fhirType().equals(request.type())) {
-      throw FhirException.badRequest("The body is a " + resource.fhirType() + " but the URL names "
-          + request.type() + ".");
+  public Body body(FhirRequest request) {
+    Body body = request.parsedBody() != null ? request.parsedBody() : read(request);
+    if (!request.type().equals(body.type())) {
+      throw FhirException.badRequest("The body is a " + body.type() + " but the URL names " + request.type() + ".");
     }
-    check(resource);
-    return resource;
+    return body;
+  }
+
+  /**
+   * A JSON resource read as a tree, whose numbers the caller has checked ({@link Numbers}): it is parsed, with the
+   * base R4 rules, when a write first needs its model.
+   */
+  public Body tree(ObjectNode tree) {
+    return Body.of(fhir, tree, this::check);
+  }
+
+  private Body read(FhirRequest request) {
+    if (request.bodyFormat() == Format.XML) {
+      Resource resource = fhir.parse(Format.XML, request.body());
+      check(resource);
+      return Body.of(resource);
+    }
+    Numbers.check(request.body(), Format.JSON);
+    if (Body.read(request.body()) instanceof ObjectNode tree && tree.path("resourceType").isTextual()) {
+      return tree(tree);
+    }
+    throw FhirException.invalid("The body is not a FHIR resource: a JSON object with a resourceType.");
   }
 
   /**

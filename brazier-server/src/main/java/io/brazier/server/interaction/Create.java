@@ -1,33 +1,42 @@
 package io.brazier.server.interaction;
 
 import io.brazier.fhir.FhirException;
+import io.brazier.server.http.Body;
 import io.brazier.server.http.FhirRequest;
 import io.brazier.server.http.FhirResponse;
+import io.brazier.store.ResourceVersion;
 import io.brazier.store.Store;
 import io.brazier.store.Write;
 import java.util.List;
-import org.hl7.fhir.r4.model.Resource;
+
 
 /**
  * FHIR create: POST [base]/[type], conditional with If-None-Exist. The server assigns the id; an id in the body is
  * ignored, as the spec says. https://hl7.org/fhir/R4/http.html#create
  */
-public final class Create implements Interaction {
+public final class Create implements WriteInteraction {
   private final Store store;
   private final Bodies bodies;
   private final Writes writes;
   private final Conditions conditions;
+  private final Commits commits;
 
-  public Create(Store store, Bodies bodies, Writes writes, Conditions conditions) {
+  public Create(Store store, Bodies bodies, Writes writes, Conditions conditions, Commits commits) {
     this.store = store;
     this.bodies = bodies;
     this.writes = writes;
     this.conditions = conditions;
+    this.commits = commits;
   }
 
   @Override
   public FhirResponse handle(FhirRequest request) {
-    Resource resource = bodies.resource(request);
+    return commits.run(this, request);
+  }
+
+  @Override
+  public Target target(FhirRequest request) {
+    Body body = bodies.body(request);
     String ifNoneExist = request.header("If-None-Exist");
     if (ifNoneExist != null && !ifNoneExist.isBlank()) {
       List<String> matches = conditions.matches(request.type(), ifNoneExist, 1);
@@ -36,13 +45,23 @@ public final class Create implements Interaction {
             + request.type() + ".");
       }
       if (matches.size() == 1) {
-        return store.current(request.type(), matches.get(0))
-            .map(existing -> FhirResponse.written(request, 200, existing))
-            .orElseThrow(() -> FhirException.conflict("The matching resource was deleted meanwhile; retry."));
+        return new Target(request.type(), matches, body, true);
       }
     }
-    Write write = writes.next(resource, writes.newId(), null);
-    store.commit(List.of(write));
-    return FhirResponse.written(request, 201, write.toVersion());
+    return Target.of(request.type(), writes.newId(), body);
+  }
+
+  @Override
+  public Prepared prepare(FhirRequest request, Target target, Links links) {
+    if (target.matched()) {
+      target.body().resource(); // a body that breaks the rules is a 400 even when nothing is written
+      ResourceVersion existing = store.current(target.type(), target.id())
+          .filter(version -> !version.deleted())
+          .orElseThrow(() -> FhirException.conflict("The matching resource was deleted meanwhile; retry."));
+      return new Prepared(List.of(), FhirResponse.written(request, 200, existing));
+    }
+    links.resolve(target.body());
+    Write write = writes.next(target.body(), target.id(), null);
+    return new Prepared(List.of(write), FhirResponse.written(request, 201, write.toVersion()));
   }
 }

@@ -7,7 +7,6 @@ import io.brazier.server.http.FhirResponse;
 import io.brazier.server.http.Prefer;
 import io.brazier.store.ResourceVersion;
 import io.brazier.store.Store;
-import io.brazier.store.VersionConflictException;
 import io.brazier.store.Write;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,51 +16,52 @@ import java.util.List;
  * match up to a configured limit (more matches are a 412). A delete stores a deleted version; older versions stay
  * readable with vread. https://hl7.org/fhir/R4/http.html#delete
  */
-public final class Delete implements Interaction {
+public final class Delete implements WriteInteraction {
   private final Store store;
   private final Writes writes;
   private final Conditions conditions;
+  private final Commits commits;
   private final int conditionalMax;
 
-  public Delete(Store store, Writes writes, Conditions conditions, int conditionalMax) {
+  public Delete(Store store, Writes writes, Conditions conditions, Commits commits, int conditionalMax) {
     this.store = store;
     this.writes = writes;
     this.conditions = conditions;
+    this.commits = commits;
     this.conditionalMax = conditionalMax;
   }
 
   @Override
   public FhirResponse handle(FhirRequest request) {
-    List<String> ids = request.id() != null ? List.of(request.id()) : matches(request);
-    for (int attempt = 1; ; attempt++) {
-      List<Write> deletions = new ArrayList<>();
-      for (String id : ids) {
-        ResourceVersion current = store.current(request.type(), id).orElse(null);
-        if (current == null && request.id() != null) {
-          throw FhirException.notFound(request.type(), id);
-        }
-        if (current != null && !current.deleted()) {
-          deletions.add(writes.deletion(current));
-        }
-      }
-      try {
-        store.commit(deletions);
-        return answer(request, deletions);
-      } catch (VersionConflictException e) {
-        if (attempt == 20) {
-          throw FhirException.conflict("Resource " + e.type() + "/" + e.id() + " is being changed concurrently; retry.");
-        }
-      }
-    }
+    return commits.run(this, request);
   }
 
-  private List<String> matches(FhirRequest request) {
+  @Override
+  public Target target(FhirRequest request) {
+    if (request.id() != null) {
+      return new Target(request.type(), List.of(request.id()), null, false);
+    }
     List<String> ids = conditions.matches(request.type(), request.query(), conditionalMax);
     if (ids.size() > conditionalMax) {
       throw FhirException.preconditionFailed("The criteria match more than " + conditionalMax + " " + request.type()
           + " resources, the most one conditional delete may remove.");
     }
-    return ids;
+    return new Target(request.type(), ids, null, false);
+  }
+
+  @Override
+  public Prepared prepare(FhirRequest request, Target target, Links links) {
+    List<Write> deletions = new ArrayList<>();
+    for (String id : target.ids()) {
+      ResourceVersion current = store.current(target.type(), id).orElse(null);
+      if (current == null && request.id() != null) {
+        throw FhirException.notFound(target.type(), id);
+      }
+      if (current != null && !current.deleted()) {
+        deletions.add(writes.deletion(current));
+      }
+    }
+    return new Prepared(deletions, answer(request, deletions));
   }
 
   private static FhirResponse answer(FhirRequest request, List<Write> deletions) {

@@ -1,76 +1,278 @@
 package io.brazier.server.interaction;
 
-import io.brazier.fhir.search.SearchQuery;
-import io.brazier.server.http.FhirRequest;
-import io.brazier.store.SearchPage;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import io.brazier.fhir.Fhir;
+import io.brazier.fhir.FhirException;
+import io.brazier.server.http.Body;
+import io.brazier.server.interaction.References.Missing;
+import io.brazier.store.Write;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Narrative;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Resource;
+import org.hl7.fhir.r4.model.UriType;
+import org.hl7.fhir.utilities.xhtml.XhtmlNode;
 
 /**
- * The links of a searchset: self, first, previous, next and last. A later page's link carries the client's own
- * parameters (those the search ignored left out) and an opaque {@code _cursor}: the snapshot and the offset.
+ * The references of one commit: a single write, or every entry of a transaction. It rewrites references to the
+ * entries' {@code fullUrl}s (in elements, extensions, contained resources, uri elements and narrative links) to the
+ * {@code Type/id} each entry gets, resolves each conditional reference once per commit (a Synthea bundle repeats the
+ * same {@code Practitioner?identifier=...} thousands of times), and collects the local references, which are all
+ * checked with one query before the commit. Entries may be resolved in parallel, each through its own view
+ * ({@link #at}). https://hl7.org/fhir/R4/bundle.html#references
  */
-final class Links {
-  private Links() {}
+public final class Links {
+  private static final Pattern LINK = Pattern.compile("((?:href|src)=\")([^\"]*)\"");
 
-  /** The client's parameters minus the ones the search ignored and the cursor. */
-  static Map<String, List<String>> kept(Map<String, List<String>> params, SearchQuery query) {
-    Map<String, List<String>> kept = new LinkedHashMap<>(params);
-    kept.remove("_cursor");
-    query.ignored().forEach(ignored -> kept.remove(ignored.parameter()));
-    return kept;
+  private final Shared shared;
+  private final int owner;
+  private final String entryBase;
+
+  /** What all views of one commit share: aliases are declared first, the rest fills up concurrently. */
+  private static final class Shared {
+    final References references;
+    final Fhir fhir;
+    final String ownBase;
+    final Map<String, String> aliases = new HashMap<>();
+    int longestAlias;
+    final Map<String, Set<String>> identified = new HashMap<>();
+    final Map<String, String> conditional = new ConcurrentHashMap<>();
+    final Map<String, Write> placeholders = new ConcurrentHashMap<>();
+    final Map<String, Integer> required = new ConcurrentHashMap<>();
+    final Queue<Missing> unresolved = new ConcurrentLinkedQueue<>();
+
+    Shared(References references, Fhir fhir, String baseUrl) {
+      this.references = references;
+      this.fhir = fhir;
+      this.ownBase = baseUrl + "/";
+    }
   }
 
-  static Map<String, String> paging(FhirRequest request, String path, Map<String, List<String>> params,
-      SearchPage page, int offset, int count) {
-    Map<String, String> links = new LinkedHashMap<>();
-    if (page.snapshot() == null) {
-      links.put("self", url(request, path, params, null));
-      return links;
-    }
-    Map<String, List<String>> paged = new LinkedHashMap<>(params);
-    paged.put("_count", List.of(Integer.toString(count)));
-    int step = Math.max(count, 1);
-    int last = page.total() == 0 ? 0 : (page.total() - 1) / step * step;
-    links.put("self", url(request, path, paged, cursor(page, offset)));
-    links.put("first", url(request, path, paged, cursor(page, 0)));
-    if (offset > 0) {
-      links.put("previous", url(request, path, paged, cursor(page, Math.max(0, offset - step))));
-    }
-    if (offset + step < page.total()) {
-      links.put("next", url(request, path, paged, cursor(page, offset + step)));
-    }
-    links.put("last", url(request, path, paged, cursor(page, last)));
-    return links;
+  Links(References references, Fhir fhir, String baseUrl) {
+    this(new Shared(references, fhir, baseUrl), -1, null);
   }
 
-  private static String cursor(SearchPage page, int offset) {
-    return new Search.Cursor(page.snapshot(), offset).encode();
+  private Links(Shared shared, int owner, String entryBase) {
+    this.shared = shared;
+    this.owner = owner;
+    this.entryBase = entryBase;
   }
 
-  static String url(FhirRequest request, String path, Map<String, List<String>> params, String cursor) {
-    StringBuilder url = new StringBuilder(request.baseUrl());
-    if (!path.isEmpty()) {
-      url.append('/').append(path);
+  /**
+   * Declares that the entry with this {@code fullUrl} writes {@code Type/id}: references to the fullUrl become
+   * references to it, and conditional references on its identifiers find it. Call before any {@link #resolve}.
+   */
+  public void alias(String fullUrl, String type, String id, Body body) {
+    if (fullUrl != null && !fullUrl.isBlank()) {
+      if (shared.aliases.putIfAbsent(fullUrl, type + "/" + id) != null) {
+        throw FhirException.badRequest("Another entry has the fullUrl " + fullUrl + "; each entry needs its own.");
+      }
+      shared.longestAlias = Math.max(shared.longestAlias, fullUrl.length());
     }
-    char separator = '?';
-    for (Map.Entry<String, List<String>> param : params.entrySet()) {
-      for (String value : param.getValue()) {
-        url.append(separator).append(encode(param.getKey())).append('=').append(encode(value));
-        separator = '&';
+    if (body != null) {
+      for (String identifier : body.identifiers()) {
+        shared.identified.computeIfAbsent(type + "?" + identifier, key -> new LinkedHashSet<>()).add(id);
       }
     }
-    if (cursor != null) {
-      url.append(separator).append("_cursor=").append(encode(cursor));
-    }
-    return url.toString();
   }
 
-  private static String encode(String text) {
-    return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("%3A", ":").replace("%2C", ",")
-        .replace("%2F", "/");
+  /** The view for one bundle entry: errors name it, and its fullUrl's base resolves relative references. */
+  public Links at(int index, String fullUrl) {
+    int cut = fullUrl == null || !fullUrl.startsWith("http") ? -1 : baseEnd(fullUrl);
+    return new Links(shared, index, cut < 0 ? null : fullUrl.substring(0, cut));
+  }
+
+  /**
+   * Rewrites the body's references in place, and remembers the local ones to check. A JSON body still in its tree is
+   * rewritten there, before its model is parsed: a Jackson tree walks in a fraction of a model's time.
+   */
+  public void resolve(Body body) {
+    ObjectNode tree = body.tree();
+    if (tree == null) {
+      resolve(body.resource());
+    } else if (walk(tree)) {
+      // Some other element names an entry's fullUrl: only the model knows whether it is a uri.
+      body.dropTree();
+      resolve(body.resource());
+    }
+  }
+
+  /** Rewrites the resource's references in place, and remembers the local ones to check. */
+  public void resolve(Resource resource) {
+    shared.fhir.context().newTerser().visit(resource, (root, element, path, child, definition) -> {
+      if (element instanceof Reference reference) {
+        // The parser links references to the bundle's resources; an encoder would contain a linked resource.
+        reference.setResource(null);
+        String value = reference.getReference();
+        String target = rewrite(value);
+        if (target != null && !target.equals(value)) {
+          reference.setReference(target);
+        }
+      } else if (element instanceof UriType uri && !(element instanceof IdType) && uri.hasValue()) {
+        String target = shared.aliases.get(uri.getValue());
+        if (target != null) {
+          uri.setValue(target);
+        }
+      } else if (element instanceof Narrative narrative && narrative.getDiv() != null
+          && !shared.aliases.isEmpty()) {
+        narrativeLinks(narrative.getDiv());
+      }
+    });
+  }
+
+  /**
+   * Rewrites the {@code reference} strings and narrative links of a JSON tree; true when some other string names an
+   * entry's fullUrl (a uri element, or not: only the model can tell).
+   */
+  private boolean walk(JsonNode node) {
+    boolean other = false;
+    if (node instanceof ObjectNode object) {
+      for (Map.Entry<String, JsonNode> field : object.properties()) {
+        JsonNode value = field.getValue();
+        if (!value.isTextual()) {
+          other |= value.isContainerNode() && walk(value);
+        } else if (field.getKey().equals("reference")) {
+          String target = rewrite(value.asText());
+          if (!value.asText().equals(target)) {
+            field.setValue(TextNode.valueOf(target));
+          }
+        } else if (field.getKey().equals("div") && !shared.aliases.isEmpty()) {
+          field.setValue(TextNode.valueOf(narrativeLinks(value.asText())));
+        } else {
+          other |= isAlias(value.asText());
+        }
+      }
+    } else {
+      for (JsonNode element : node) {
+        other |= element.isContainerNode() ? walk(element) : isAlias(element.asText());
+      }
+    }
+    return other;
+  }
+
+  /** Whether a string names an entry's fullUrl; cheap for the long strings (attachments) that cannot. */
+  private boolean isAlias(String text) {
+    return text.length() <= shared.longestAlias && shared.aliases.containsKey(text);
+  }
+
+  /**
+   * What a reference becomes: the {@code Type/id} of the entry whose fullUrl it names (also relative to an absolute
+   * fullUrl's base), relative when it is absolute on this server, or the one match of a conditional reference.
+   * Local references are remembered, to check that they exist.
+   */
+  private String rewrite(String value) {
+    if (value == null || value.isEmpty() || value.startsWith("#")) {
+      return value;
+    }
+    String target = shared.aliases.get(value);
+    if (target == null && entryBase != null && !value.contains(":")) {
+      target = shared.aliases.get(entryBase + value);
+    }
+    if (target == null && value.startsWith(shared.ownBase)) {
+      target = value.substring(shared.ownBase.length());
+    }
+    if (target == null && isConditional(value)) {
+      return shared.conditional.computeIfAbsent(value,
+          key -> shared.references.conditional(key, pending(key), shared.placeholders));
+    }
+    String result = target != null ? target : value;
+    if (shared.references.enforced()) {
+      String local = shared.references.local(result);
+      if (local != null) {
+        shared.required.merge(local, owner, Math::min);
+      } else if (owner >= 0 && (result.startsWith("urn:uuid:") || result.startsWith("urn:oid:"))) {
+        shared.unresolved.add(new Missing(owner, result));
+      }
+    }
+    return result;
+  }
+
+  private static boolean isConditional(String value) {
+    int question = value.indexOf('?');
+    int slash = value.indexOf('/');
+    return question > 0 && (slash < 0 || slash > question);
+  }
+
+  /** Resources of this transaction that a conditional reference on one identifier matches. */
+  private Collection<String> pending(String reference) {
+    int question = reference.indexOf('?');
+    Map<String, List<String>> criteria = Queries.parse(reference.substring(question + 1));
+    List<String> identifier = criteria.get("identifier");
+    if (criteria.size() != 1 || identifier == null || identifier.size() != 1) {
+      return List.of();
+    }
+    return shared.identified.getOrDefault(reference.substring(0, question) + "?" + identifier.get(0), Set.of());
+  }
+
+  /** The narrative with its {@code href} and {@code src} links to entries' fullUrls rewritten. */
+  private String narrativeLinks(String div) {
+    Matcher matcher = LINK.matcher(div);
+    StringBuilder out = new StringBuilder(div.length());
+    while (matcher.find()) {
+      String target = shared.aliases.get(matcher.group(2));
+      matcher.appendReplacement(out, Matcher.quoteReplacement(target == null ? matcher.group()
+          : matcher.group(1) + target + "\""));
+    }
+    return matcher.appendTail(out).toString();
+  }
+
+  private void narrativeLinks(XhtmlNode node) {
+    String attribute = "a".equals(node.getName()) ? "href" : "img".equals(node.getName()) ? "src" : null;
+    if (attribute != null) {
+      String target = shared.aliases.get(node.getAttribute(attribute));
+      if (target != null) {
+        node.setAttribute(attribute, target);
+      }
+    }
+    if (node.hasChildren()) {
+      for (XhtmlNode child : node.getChildNodes()) {
+        narrativeLinks(child);
+      }
+    }
+  }
+
+  /**
+   * The references that name no resource, the first entry's first, given every version this commit writes; with
+   * placeholders on, the missing local ones get placeholders instead (see {@link #placeholders()}). One query.
+   */
+  public List<Missing> missing(List<Write> writes) {
+    List<Missing> missing = new ArrayList<>(shared.unresolved);
+    missing.addAll(shared.references.missing(shared.required, writes, shared.placeholders));
+    missing.sort(Comparator.comparingInt(Missing::owner));
+    return missing;
+  }
+
+  /** The placeholder resources this commit must also write. */
+  public List<Write> placeholders() {
+    return new ArrayList<>(shared.placeholders.values());
+  }
+
+  /** Forgets what a failed attempt collected; the rewritten references stay, so they are checked again. */
+  public void retry() {
+    shared.required.clear();
+    shared.unresolved.clear();
+    shared.placeholders.keySet().removeAll(shared.references.stored(shared.placeholders.keySet()));
+  }
+
+  /** Where {@code [base]} ends in an absolute {@code [base]/Type/id}, or -1. */
+  private static int baseEnd(String fullUrl) {
+    int idSlash = fullUrl.lastIndexOf('/');
+    int typeSlash = idSlash > 0 ? fullUrl.lastIndexOf('/', idSlash - 1) : -1;
+    return typeSlash < 0 ? -1 : typeSlash + 1;
   }
 }

@@ -6,7 +6,9 @@ import io.brazier.fhir.Format;
 import io.brazier.server.http.FhirRequest;
 import io.brazier.server.http.FhirResponse;
 import io.brazier.server.http.Formats;
+import io.brazier.store.ResourceVersion;
 import io.brazier.store.Store;
+import io.brazier.store.Write;
 import java.io.ByteArrayInputStream;
 import java.util.List;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
@@ -17,33 +19,61 @@ import org.hl7.fhir.r4.model.Resource;
  * FHIR patch: PATCH [base]/[type]/[id], and conditional patch PATCH [base]/[type]?criteria, with a JSON Patch
  * ({@code application/json-patch+json}) or a FHIRPath Patch (a Parameters resource in JSON or XML). The patch
  * applies to the current version, and the result must pass the same base R4 checks as an update and keep its type
- * and id. If-Match and retries on concurrent writes work as in update. https://hl7.org/fhir/R4/http.html#patch
+ * and id. If-Match and retries on concurrent writes work as in update, and a patch can be an entry of a
+ * transaction. https://hl7.org/fhir/R4/http.html#patch
  */
-public final class Patch implements Interaction {
+public final class Patch implements WriteInteraction {
   private final Fhir fhir;
+  private final Store store;
   private final Bodies bodies;
+  private final Writes writes;
   private final Conditions conditions;
-  private final NextVersion versions;
+  private final Commits commits;
   private final JsonPatch jsonPatch = new JsonPatch();
   private final FhirPathPatch fhirPathPatch;
 
-  public Patch(Fhir fhir, Store store, Bodies bodies, Writes writes, Conditions conditions) {
+  public Patch(Fhir fhir, Store store, Bodies bodies, Writes writes, Conditions conditions, Commits commits) {
     this.fhir = fhir;
+    this.store = store;
     this.bodies = bodies;
+    this.writes = writes;
     this.conditions = conditions;
-    this.versions = new NextVersion(store, writes);
+    this.commits = commits;
     this.fhirPathPatch = new FhirPathPatch(fhir);
   }
 
   @Override
   public FhirResponse handle(FhirRequest request) {
-    PatchDocument patch = document(request);
-    String type = request.type();
-    String id = request.id() != null ? request.id() : conditionalTarget(request);
-    return versions.writeExisting(request, id, current -> patched(type, id, patch.apply(current.json())));
+    return commits.run(this, request);
   }
 
-  /** The patch in the body, parsed before anything is read, so that a malformed one is a 400 that costs nothing. */
+  @Override
+  public Target target(FhirRequest request) {
+    document(request);
+    String id = request.id() != null ? request.id() : conditionalTarget(request);
+    return new Target(request.type(), List.of(id), null, false);
+  }
+
+  /**
+   * The patch applied to the current version, which must exist: 404 when it never did, 410 when it is deleted,
+   * before If-Match is looked at, as HTTP evaluates preconditions only on what would otherwise succeed.
+   */
+  @Override
+  public Prepared prepare(FhirRequest request, Target target, Links links) {
+    String type = target.type();
+    String id = target.id();
+    ResourceVersion current = store.current(type, id).orElseThrow(() -> FhirException.notFound(type, id));
+    if (current.deleted()) {
+      throw FhirException.gone(type, id);
+    }
+    Commits.checkIfMatch(request, type, id, current);
+    Resource resource = patched(type, id, document(request).apply(current.json()));
+    links.resolve(resource);
+    Write write = writes.next(resource, id, current);
+    return new Prepared(List.of(write), FhirResponse.written(request, 200, write.toVersion()));
+  }
+
+  /** The patch in the body, parsed before anything is read (a malformed one is a 400 that costs nothing). */
   private PatchDocument document(FhirRequest request) {
     if (Formats.isJsonPatch(request.header("Content-Type"))) {
       return jsonPatch.parse(request.body());

@@ -74,7 +74,7 @@ public final class Search {
     boolean countOnly = count == 0 || "count".equals(first(params, "_summary"));
     if (countOnly) {
       Searchset searchset = new Searchset(request, store.count(query),
-          Map.of("self", Links.url(request, path, Links.kept(params, query), null)));
+          Map.of("self", PageLinks.url(request, path, PageLinks.kept(params, query), null)));
       searchset.outcome(query, notes);
       return searchset.response();
     }
@@ -85,7 +85,7 @@ public final class Search {
     int offset = cursor == null ? 0 : cursor.offset();
     Integer total = "none".equals(first(params, "_total")) ? null : page.total();
     Searchset searchset = new Searchset(request, total,
-        Links.paging(request, path, Links.kept(params, query), page, offset, count));
+        PageLinks.paging(request, path, PageLinks.kept(params, query), page, offset, count));
     page.resources().forEach(match -> searchset.add(match, SearchEntryMode.MATCH));
     includes.of(query, page.resources(), notes).forEach(included -> searchset.add(included, SearchEntryMode.INCLUDE));
     searchset.outcome(query, notes);

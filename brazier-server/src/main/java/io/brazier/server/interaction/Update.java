@@ -1,59 +1,78 @@
 package io.brazier.server.interaction;
 
+import io.brazier.fhir.Fhir;
 import io.brazier.fhir.FhirException;
+import io.brazier.server.http.Body;
 import io.brazier.server.http.FhirRequest;
 import io.brazier.server.http.FhirResponse;
+import io.brazier.store.ResourceVersion;
 import io.brazier.store.Store;
+import io.brazier.store.Write;
 import java.util.List;
-import org.hl7.fhir.r4.model.Resource;
 
 /**
  * FHIR update: PUT [base]/[type]/[id] (creating the resource with the client's id when it does not exist), and
  * conditional update PUT [base]/[type]?criteria. If-Match makes it optimistic: a stale version is a 412. Without
- * If-Match a write that races another is retried on the new current version, so no write is ever lost.
+ * If-Match a write that races another is prepared again on the new current version, so no write is ever lost.
  * https://hl7.org/fhir/R4/http.html#update
  */
-public final class Update implements Interaction {
+public final class Update implements WriteInteraction {
+  private final Store store;
   private final Bodies bodies;
   private final Writes writes;
   private final Conditions conditions;
-  private final NextVersion versions;
+  private final Commits commits;
 
-  public Update(Store store, Bodies bodies, Writes writes, Conditions conditions) {
+  public Update(Store store, Bodies bodies, Writes writes, Conditions conditions, Commits commits) {
+    this.store = store;
     this.bodies = bodies;
     this.writes = writes;
     this.conditions = conditions;
-    this.versions = new NextVersion(store, writes);
+    this.commits = commits;
   }
 
   @Override
   public FhirResponse handle(FhirRequest request) {
-    Resource resource = bodies.resource(request);
-    String id = request.id() != null ? request.id() : conditionalTarget(request, resource);
-    String bodyId = resource.getIdElement().getIdPart();
+    return commits.run(this, request);
+  }
+
+  @Override
+  public Target target(FhirRequest request) {
+    Body body = bodies.body(request);
+    String id = request.id() != null ? request.id() : conditionalTarget(request, body);
+    String bodyId = body.id();
     if (request.id() != null && bodyId == null) {
       throw FhirException.badRequest("The body of an update must carry the id of the URL, " + id + ".");
     }
     if (bodyId != null && !bodyId.equals(id)) {
       throw FhirException.badRequest("The body's id " + bodyId + " does not match the id " + id + " of the URL.");
     }
-    if (!io.brazier.fhir.Fhir.isValidId(id)) {
+    if (!Fhir.isValidId(id)) {
       throw FhirException.badRequest("'" + id + "' is not a valid FHIR id (1-64 of A-Z a-z 0-9 - .).");
     }
-    return versions.write(request, id, current -> resource);
+    return Target.of(request.type(), id, body);
   }
 
   /** The one resource the criteria match, or a new server id when they match none. */
-  private String conditionalTarget(FhirRequest request, Resource resource) {
+  private String conditionalTarget(FhirRequest request, Body body) {
     List<String> matches = conditions.matches(request.type(), request.query(), 1);
     if (matches.size() > 1) {
       throw FhirException.preconditionFailed("The criteria of this conditional update match more than one "
           + request.type() + ".");
     }
     if (matches.isEmpty()) {
-      String bodyId = resource.getIdElement().getIdPart();
-      return bodyId != null ? bodyId : writes.newId();
+      return body.id() != null ? body.id() : writes.newId();
     }
     return matches.get(0);
+  }
+
+  @Override
+  public Prepared prepare(FhirRequest request, Target target, Links links) {
+    ResourceVersion current = store.current(target.type(), target.id()).orElse(null);
+    Commits.checkIfMatch(request, target.type(), target.id(), current);
+    links.resolve(target.body());
+    Write write = writes.next(target.body(), target.id(), current);
+    int status = current == null || current.deleted() ? 201 : 200;
+    return new Prepared(List.of(write), FhirResponse.written(request, status, write.toVersion()));
   }
 }

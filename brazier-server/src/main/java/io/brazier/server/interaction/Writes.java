@@ -1,9 +1,12 @@
 package io.brazier.server.interaction;
 
 import ca.uhn.fhir.model.api.TemporalPrecisionEnum;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.brazier.fhir.Fhir;
 import io.brazier.fhir.Format;
 import io.brazier.fhir.Numbers;
+import io.brazier.server.http.Body;
 import io.brazier.fhir.search.FhirSearch;
 import io.brazier.store.ResourceVersion;
 import io.brazier.store.Write;
@@ -13,6 +16,8 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.TimeZone;
 import org.hl7.fhir.r4.model.InstantType;
 import org.hl7.fhir.r4.model.Resource;
@@ -53,22 +58,73 @@ public final class Writes {
     return new String(id);
   }
 
+  /**
+   * The next version of {@code body}, replacing {@code current} (null when the resource is new). A JSON body still
+   * in its tree gets id and meta there, is parsed from it (the base R4 rules) and is stored as the tree written out;
+   * any other body is encoded by HAPI.
+   */
+  public Write next(Body body, String id, ResourceVersion current) {
+    ObjectNode tree = body.tree();
+    if (tree == null) {
+      return next(body.resource(), id, current);
+    }
+    int version = current == null ? 1 : current.version() + 1;
+    Instant now = now(current);
+    stamp(tree, id, version, now);
+    Resource resource = body.resource();
+    register(resource);
+    byte[] json = body.json();
+    return new Write(resource.fhirType(), id, version, now, json, search.extractor().extract(resource, json));
+  }
+
+  /** Sets id, meta.versionId and meta.lastUpdated, and puts them first, where HAPI writes them. */
+  private static void stamp(ObjectNode tree, String id, int version, Instant now) {
+    ObjectNode meta = tree.get("meta") instanceof ObjectNode given ? given : Body.emptyObject();
+    Map<String, JsonNode> restOfMeta = new LinkedHashMap<>();
+    meta.fields().forEachRemaining(field -> restOfMeta.put(field.getKey(), field.getValue()));
+    restOfMeta.remove("versionId");
+    restOfMeta.remove("lastUpdated");
+    meta.removeAll();
+    meta.put("versionId", Integer.toString(version));
+    meta.put("lastUpdated", lastUpdated(now).getValueAsString());
+    meta.setAll(restOfMeta);
+    Map<String, JsonNode> rest = new LinkedHashMap<>();
+    tree.fields().forEachRemaining(field -> rest.put(field.getKey(), field.getValue()));
+    JsonNode type = rest.remove("resourceType");
+    rest.remove("id");
+    rest.remove("meta");
+    tree.removeAll();
+    tree.set("resourceType", type);
+    tree.put("id", id);
+    tree.set("meta", meta);
+    tree.setAll(rest);
+  }
+
   /** The next version of {@code resource}, replacing {@code current} (null when the resource is new). */
   public Write next(Resource resource, String id, ResourceVersion current) {
-    if (resource instanceof SearchParameter definition) {
-      // A SearchParameter applies to the writes after it: register it (a bad one is a 422 before anything is stored).
-      search.parameters().register(definition);
-    }
+    register(resource);
     int version = current == null ? 1 : current.version() + 1;
     Instant now = now(current);
     resource.setId(id);
     resource.getMeta().setVersionId(Integer.toString(version));
     // A new element, not setLastUpdated: that keeps the precision of a client's lastUpdated, which may be seconds.
-    resource.getMeta().setLastUpdatedElement(new InstantType(Date.from(now), TemporalPrecisionEnum.MILLI, UTC));
+    resource.getMeta().setLastUpdatedElement(lastUpdated(now));
     byte[] json = fhir.encode(Format.JSON, resource, false);
     // Reads parse these bytes again: a number HAPI would blow up (an XML 1e999999999) must not be stored.
     Numbers.check(json, Format.JSON);
     return new Write(resource.fhirType(), id, version, now, json, search.extractor().extract(resource, json));
+  }
+
+  /** A SearchParameter applies to the writes after it: registered here, a bad one is a 422 before anything is stored. */
+  private void register(Resource resource) {
+    if (resource instanceof SearchParameter definition) {
+      search.parameters().register(definition);
+    }
+  }
+
+  /** A server's lastUpdated: milliseconds, in UTC. */
+  private static InstantType lastUpdated(Instant now) {
+    return new InstantType(Date.from(now), TemporalPrecisionEnum.MILLI, UTC);
   }
 
   public Write deletion(ResourceVersion current) {

@@ -258,7 +258,7 @@ class CreateTest {
   /** A Condition whose clinicalStatus, bound to a required ValueSet, has this code of the right system. */
   static String condition(String clinicalStatus) {
     return """
-        {"resourceType":"Condition","subject":{"reference":"Patient/x"},
+        {"resourceType":"Condition","subject":{"display":"A patient not stored here"},
          "clinicalStatus":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/condition-clinical",
                                       "code":"%s"}]}}""".formatted(clinicalStatus);
   }

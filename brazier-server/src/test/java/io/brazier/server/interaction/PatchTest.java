@@ -156,7 +156,7 @@ class PatchTest {
   @Test
   void aPatchThatLeavesACodingOutsideARequiredBindingIsUnprocessable() {
     Condition condition = new Condition();
-    condition.getSubject().setReference("Patient/x");
+    condition.getSubject().setDisplay("A patient not stored here");
     IIdType id = client.create().resource(condition).execute().getId().toVersionless();
 
     assertThatThrownBy(() -> client.patch().withBody("""

@@ -15,10 +15,13 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.util.Collection;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import javax.sql.DataSource;
 
 /** The {@link Store} on PostgreSQL: see docs/ARCHITECTURE.md for the tables. */
@@ -124,6 +127,38 @@ public final class PostgresStore implements Store {
   @Override
   public HistoryPage history(HistoryQuery query) {
     return history.page(query);
+  }
+
+  @Override
+  public Set<String> existing(Collection<String> resources) {
+    Set<String> found = new HashSet<>();
+    if (resources.isEmpty()) {
+      return found;
+    }
+    List<Short> typeKeys = new ArrayList<>();
+    List<String> ids = new ArrayList<>();
+    for (String resource : resources) {
+      int slash = resource.indexOf('/');
+      typeKeys.add(types.key(resource.substring(0, slash)));
+      ids.add(resource.substring(slash + 1));
+    }
+    String sql = """
+        SELECT r.type, r.id FROM resource r
+          JOIN unnest(?::smallint[], ?::text[]) AS k(type, id) ON r.type = k.type AND r.id = k.id
+         WHERE NOT r.deleted""";
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement statement = connection.prepareStatement(sql)) {
+      statement.setArray(1, connection.createArrayOf("int2", typeKeys.toArray()));
+      statement.setArray(2, connection.createArrayOf("text", ids.toArray()));
+      try (ResultSet rows = statement.executeQuery()) {
+        while (rows.next()) {
+          found.add(types.name(rows.getShort(1)) + "/" + rows.getString(2));
+        }
+      }
+      return found;
+    } catch (SQLException e) {
+      throw new StoreFailure("Could not check that " + resources.size() + " referenced resources exist", e);
+    }
   }
 
   @Override

@@ -1,0 +1,171 @@
+package io.brazier.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Loads the Synthea bundles through HTTP, as a user would: for each concurrency level, a fresh server (its own
+ * process and embedded PostgreSQL), the hospital and practitioner batches first, then every patient transaction from
+ * N clients at once. Reports resources/s, WAL fsyncs/s and the server's peak memory, as a Markdown table.
+ */
+@Command(name = "synthea-load", mixinStandardHelpOptions = true, sortOptions = false,
+    description = "Loads ../shared/data/synthea/bundles into fresh Brazier servers at several concurrencies.")
+public final class SyntheaLoad implements Callable<Integer> {
+
+  @Option(names = "--bundles", defaultValue = "../shared/data/synthea/bundles",
+      description = "Directory of Synthea bundles (*.json or *.json.gz) (default: ${DEFAULT-VALUE}).")
+  Path bundles;
+
+  @Option(names = "--jar", defaultValue = "brazier-app/target/brazier.jar",
+      description = "The server's runnable jar (default: ${DEFAULT-VALUE}).")
+  Path jar;
+
+  @Option(names = "--java-opts", defaultValue = "-Xmx2g -XX:+UseParallelGC", split = " ",
+      description = "JVM options of the server (default: ${DEFAULT-VALUE}, as ./brazier runs it).")
+  List<String> javaOptions;
+
+  @Option(names = "--concurrency", defaultValue = "1,2,4,8", split = ",",
+      description = "Client counts, one fresh server each (default: ${DEFAULT-VALUE}).")
+  List<Integer> concurrency;
+
+  @Option(names = "--limit", defaultValue = "0",
+      description = "Load only the first N patient bundles, for short runs (default: all).")
+  int limit;
+
+  @Option(names = "--port", defaultValue = "18080", description = "Port of the server (default: ${DEFAULT-VALUE}).")
+  int port;
+
+  @Option(names = "--work-dir", description = "Where the servers keep their data and logs (default: a temp dir).")
+  Path workDir;
+
+  @Option(names = "--verify", defaultValue = "false",
+      description = "After each level, check that every stored reference names a stored resource (slow).")
+  boolean verify;
+
+  record Row(int clients, BundlePoster.Result reference, BundlePoster.Result patients, WalStats wal,
+      ServerProcess.CpuTime cpu, long peakRss, String integrity) {}
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new SyntheaLoad()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws IOException {
+    Path work = workDir != null ? Files.createDirectories(workDir) : Files.createTempDirectory("synthea-load");
+    List<Path> reference = new ArrayList<>();
+    List<Path> patients = new ArrayList<>();
+    try (Stream<Path> files = Files.list(bundles)) {
+      files.filter(file -> file.getFileName().toString().matches(".*\\.json(\\.gz)?")).sorted().forEach(file -> {
+        String name = file.getFileName().toString();
+        (name.startsWith("hospital") || name.startsWith("practitioner") ? reference : patients).add(file);
+      });
+    }
+    reference.sort(Comparator.comparing(file -> !file.getFileName().toString().startsWith("hospital")));
+    List<Path> load = limit > 0 ? patients.subList(0, Math.min(limit, patients.size())) : patients;
+    System.out.printf("%d reference bundles, %d patient bundles, work dir %s%n", reference.size(), load.size(), work);
+    List<Row> rows = new ArrayList<>();
+    for (int clients : concurrency) {
+      rows.add(level(clients, reference, load, work.resolve("c" + clients)));
+      print(rows);
+    }
+    return rows.stream().allMatch(row -> row.patients().failed() == 0 && row.patients().rejectedBundles() == 0
+        && row.reference().rejectedBundles() == 0) ? 0 : 1;
+  }
+
+  private Row level(int clients, List<Path> reference, List<Path> patients, Path dir) throws IOException {
+    Files.createDirectories(dir);
+    try {
+      return measure(clients, reference, patients, dir);
+    } finally {
+      // Each level loads a fresh database of up to 2 GB; only the server's log is worth keeping.
+      deleteTree(dir.resolve("data"));
+    }
+  }
+
+  private Row measure(int clients, List<Path> reference, List<Path> patients, Path dir) {
+    try (ServerProcess server = ServerProcess.start(jar, javaOptions, dir.resolve("data"), port,
+        dir.resolve("server.log"))) {
+      BundlePoster poster = new BundlePoster(server.baseUrl());
+      BundlePoster.Result referenceResult = poster.post(reference, 1);
+      WalStats before = WalStats.read(server.jdbcUrl());
+      ServerProcess.CpuTime cpuBefore = server.cpu();
+      BundlePoster.Result patientResult = poster.post(patients, clients);
+      ServerProcess.CpuTime cpu = server.cpu().minus(cpuBefore);
+      WalStats wal = WalStats.read(server.jdbcUrl()).minus(before);
+      String integrity = verify ? danglingReferences(server.jdbcUrl()) : "not checked";
+      Row row = new Row(clients, referenceResult, patientResult, wal, cpu, server.peakResidentBytes(), integrity);
+      System.out.printf("clients=%d resources=%d failed=%d seconds=%.1f resources/s=%.0f fsyncs/s=%.0f peakRss=%dMB%n",
+          clients, patientResult.succeeded(), patientResult.failed(), seconds(patientResult),
+          patientResult.perSecond(), wal.syncs() / seconds(patientResult), row.peakRss() >> 20);
+      return row;
+    }
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(root)) {
+      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(path);
+      }
+    }
+  }
+
+  /** Counts the distinct local references in stored resources that name no stored resource. */
+  private static String danglingReferences(String jdbcUrl) {
+    String sql = """
+        WITH refs AS (
+          SELECT DISTINCT ref FROM resource r,
+                 jsonb_path_query(convert_from(r.body, 'UTF8')::jsonb, 'strict $.**.reference') AS j(value),
+                 LATERAL (SELECT j.value #>> '{}' AS ref) x
+           WHERE NOT r.deleted AND ref ~ '^[A-Z][A-Za-z]+/[A-Za-z0-9.-]+$'
+        )
+        SELECT count(*) FILTER (WHERE res.rid IS NULL), count(*)
+          FROM refs
+          LEFT JOIN resource_type t ON t.name = split_part(refs.ref, '/', 1)
+          LEFT JOIN resource res ON res.type = t.id AND res.id = split_part(refs.ref, '/', 2) AND NOT res.deleted""";
+    try (Connection connection = DriverManager.getConnection(jdbcUrl);
+        Statement statement = connection.createStatement();
+        ResultSet row = statement.executeQuery(sql)) {
+      row.next();
+      return row.getLong(1) + " of " + row.getLong(2) + " distinct references dangle";
+    } catch (SQLException e) {
+      return "check failed: " + e.getMessage();
+    }
+  }
+
+  private static double seconds(BundlePoster.Result result) {
+    return result.elapsed().toNanos() / 1e9;
+  }
+
+  private static void print(List<Row> rows) {
+    System.out.println();
+    System.out.println("| clients | resources | failed | seconds | resources/s | WAL fsyncs/s | commits/s "
+        + "| WAL MB | JVM CPU s | PostgreSQL CPU s | peak RSS MB | reference data (s) | integrity |");
+    System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+    for (Row row : rows) {
+      double seconds = seconds(row.patients());
+      System.out.printf("| %d | %d | %d | %.1f | %.0f | %.0f | %.0f | %d | %.1f | %.1f | %d | %.1f | %s |%n",
+          row.clients(), row.patients().succeeded(), row.patients().failed() + row.patients().rejectedBundles(),
+          seconds, row.patients().perSecond(), row.wal().syncs() / seconds, row.wal().commits() / seconds,
+          row.wal().bytes() >> 20, row.cpu().jvm().toMillis() / 1e3, row.cpu().postgres().toMillis() / 1e3,
+          row.peakRss() >> 20, seconds(row.reference()), row.integrity());
+    }
+    System.out.println();
+  }
+}

@@ -1,0 +1,92 @@
+package io.brazier.server.interaction;
+
+import io.brazier.fhir.FhirException;
+import io.brazier.server.http.FhirRequest;
+import io.brazier.server.http.FhirResponse;
+import io.brazier.server.interaction.References.Missing;
+import io.brazier.store.ResourceVersion;
+import io.brazier.store.Store;
+import io.brazier.store.VersionConflictException;
+import io.brazier.store.Write;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Runs a write interaction on its own: target, prepare, check the references, one commit. Writers of one resource in
+ * this process take turns ({@link ResourceLocks}); a write that races a writer elsewhere is prepared again on the new
+ * current version, so no write is ever lost; with If-Match it is a 412 instead.
+ */
+public final class Commits {
+  static final int ATTEMPTS = 20;
+
+  private final Store store;
+  private final References references;
+  private final ResourceLocks locks = new ResourceLocks();
+
+  public Commits(Store store, References references) {
+    this.store = store;
+    this.references = references;
+  }
+
+  public FhirResponse run(WriteInteraction interaction, FhirRequest request) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        Target target = interaction.target(request);
+        return target.ids().size() == 1
+            ? locks.holding(target.type(), target.id(), () -> commit(interaction, request, target))
+            : commit(interaction, request, target);
+      } catch (VersionConflictException e) {
+        if (request.ifMatch() != null) {
+          throw changedSince(e);
+        }
+        if (attempt == ATTEMPTS) {
+          throw tooBusy(e);
+        }
+      }
+    }
+  }
+
+  private FhirResponse commit(WriteInteraction interaction, FhirRequest request, Target target) {
+    Prepared staged = stage(interaction, request, target);
+    store.commit(staged.writes());
+    return staged.response();
+  }
+
+  /** Everything one write stores, placeholders included, with its references checked: ready to commit. */
+  Prepared stage(WriteInteraction interaction, FhirRequest request) {
+    return stage(interaction, request, interaction.target(request));
+  }
+
+  private Prepared stage(WriteInteraction interaction, FhirRequest request, Target target) {
+    Links links = references.open(request.baseUrl());
+    Prepared prepared = interaction.prepare(request, target, links);
+    List<Missing> missing = links.missing(prepared.writes());
+    if (!missing.isEmpty()) {
+      throw missing.get(0).failure();
+    }
+    List<Write> writes = new ArrayList<>(links.placeholders());
+    writes.addAll(prepared.writes());
+    return new Prepared(writes, prepared.response());
+  }
+
+  /** A 412 unless the request's If-Match, if any, names the current version. */
+  static void checkIfMatch(FhirRequest request, String type, String id, ResourceVersion current) {
+    Integer ifMatch = request.ifMatch();
+    if (ifMatch != null && (current == null || current.version() != ifMatch)) {
+      throw FhirException.preconditionFailed("If-Match names version " + ifMatch + " but the current version of "
+          + type + "/" + id + " is " + (current == null ? "none" : current.version()) + ".");
+    }
+  }
+
+  /** A write that named a version (If-Match) and lost a race to another writer. */
+  static FhirException changedSince(VersionConflictException e) {
+    return FhirException.preconditionFailed("Resource " + e.type() + "/" + e.id()
+        + " was changed by another request after the version named in If-Match.");
+  }
+
+  /** A write that lost the race to other writers on every attempt. */
+  static FhirException tooBusy(VersionConflictException e) {
+    return FhirException.conflict("Resource " + e.type() + "/" + e.id()
+        + " is being changed by too many requests at once; retry.");
+  }
+}

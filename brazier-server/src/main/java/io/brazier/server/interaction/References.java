@@ -1,0 +1,143 @@
+package io.brazier.server.interaction;
+
+import io.brazier.fhir.Fhir;
+import io.brazier.fhir.FhirException;
+import io.brazier.store.Store;
+import io.brazier.store.Write;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+
+/**
+ * How references inside written resources are resolved and checked, for the whole server. A conditional reference
+ * ({@code Practitioner?identifier=...}) becomes the one resource it matches; several matches are a 412, none a 400
+ * unless placeholders are on. With {@code enforce} (the default) a local reference to a resource that does not exist
+ * fails the write with 400; otherwise it is stored as it is. Each commit collects its references in its own
+ * {@link Links}. https://hl7.org/fhir/R4/references.html
+ */
+public final class References {
+  /** A relative reference to a resource, optionally to one of its versions. */
+  private static final Pattern RELATIVE =
+      Pattern.compile("([A-Z][A-Za-z]+)/([A-Za-z0-9\\-.]{1,64})(/_history/[A-Za-z0-9\\-.]{1,64})?");
+
+  private final Fhir fhir;
+  private final Store store;
+  private final Conditions conditions;
+  private final Placeholders placeholders;
+  private final boolean enforce;
+  private final boolean makePlaceholders;
+
+  /**
+   * @param enforce a local reference to a resource that does not exist fails the write; otherwise it is stored
+   * @param makePlaceholders a reference that names nothing gets a placeholder resource instead of failing the write
+   */
+  public References(Fhir fhir, Store store, Conditions conditions, Writes writes, boolean enforce,
+      boolean makePlaceholders) {
+    this.fhir = fhir;
+    this.store = store;
+    this.conditions = conditions;
+    this.placeholders = new Placeholders(fhir, store, writes);
+    this.enforce = enforce;
+    this.makePlaceholders = makePlaceholders;
+  }
+
+  /** The references of one commit: a single write's, or a whole transaction's. */
+  public Links open(String baseUrl) {
+    return new Links(this, fhir, baseUrl);
+  }
+
+  /** {@code Type/id} of a relative reference to a resource of a known type (versioned or not), or null. */
+  String local(String reference) {
+    Matcher matcher = RELATIVE.matcher(reference);
+    if (!matcher.matches() || !fhir.isResourceType(matcher.group(1))) {
+      return null;
+    }
+    return matcher.group(3) == null ? reference : matcher.group(1) + "/" + matcher.group(2);
+  }
+
+  boolean enforced() {
+    return enforce;
+  }
+
+  /**
+   * The {@code Type/id} a conditional reference names: the one stored or {@code pending} (written by the same
+   * commit) resource that matches, or a new placeholder added to {@code created}.
+   */
+  String conditional(String reference, Collection<String> pending, Map<String, Write> created) {
+    int question = reference.indexOf('?');
+    String type = reference.substring(0, question);
+    String query = reference.substring(question + 1);
+    if (!fhir.isResourceType(type)) {
+      throw FhirException.badRequest("The conditional reference '" + reference + "' names no resource type.");
+    }
+    Set<String> ids = new LinkedHashSet<>(conditions.matches(type, query, 1));
+    ids.addAll(pending);
+    if (ids.size() > 1) {
+      throw FhirException.preconditionFailed("The conditional reference '" + reference + "' matches "
+          + ids.size() + " " + type + " resources; it must match exactly one.");
+    }
+    if (!ids.isEmpty()) {
+      return type + "/" + ids.iterator().next();
+    }
+    if (!makePlaceholders) {
+      throw new FhirException(400, IssueType.NOTFOUND, "The conditional reference '" + reference
+          + "' matches no " + type + ".");
+    }
+    return placeholders.forCriteria(type, query, reference, created);
+  }
+
+  /**
+   * The references of a commit that name no resource: neither stored (and not deleted) nor written live by
+   * {@code writes}. With placeholders on, each missing local reference gets one, added to {@code created}, instead.
+   *
+   * @param required {@code Type/id} of every local reference, each with the entry it is in
+   */
+  List<Missing> missing(Map<String, Integer> required, List<Write> writes, Map<String, Write> created) {
+    Set<String> live = new HashSet<>();
+    Set<String> deleted = new HashSet<>();
+    for (Write write : writes) {
+      (write.deleted() ? deleted : live).add(write.type() + "/" + write.id());
+    }
+    live.addAll(created.keySet());
+    List<String> unknown = new ArrayList<>();
+    for (String reference : required.keySet()) {
+      if (!live.contains(reference)) {
+        unknown.add(reference);
+      }
+    }
+    Set<String> stored = store.existing(unknown);
+    List<Missing> missing = new ArrayList<>();
+    for (String reference : unknown) {
+      if (stored.contains(reference) && !deleted.contains(reference)) {
+        continue;
+      }
+      if (makePlaceholders && !deleted.contains(reference)) {
+        placeholders.forReference(reference, created);
+      } else {
+        missing.add(new Missing(required.get(reference), reference));
+      }
+    }
+    return missing;
+  }
+
+  /** Which of these {@code Type/id} are stored and not deleted. */
+  Set<String> stored(Collection<String> resources) {
+    return store.existing(resources);
+  }
+
+  /** A reference to nothing, in the entry {@code owner} (-1 outside a bundle). */
+  record Missing(int owner, String reference) {
+
+    FhirException failure() {
+      return new FhirException(400, IssueType.NOTFOUND, "The reference " + reference
+          + " names no resource on this server" + (reference.startsWith("urn:") ? " nor in this bundle." : "."));
+    }
+  }
+}

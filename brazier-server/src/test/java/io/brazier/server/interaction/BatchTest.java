@@ -1,0 +1,95 @@
+package io.brazier.server.interaction;
+
+import static io.brazier.server.interaction.TransactionTest.add;
+import static io.brazier.server.interaction.TransactionTest.patient;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import io.brazier.server.Http;
+import io.brazier.server.TestServer;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Bundle.BundleEntryResponseComponent;
+import org.hl7.fhir.r4.model.Bundle.BundleType;
+import org.hl7.fhir.r4.model.Bundle.HTTPVerb;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.junit.jupiter.api.Test;
+
+class BatchTest {
+  private final TestServer server = TestServer.shared();
+  private final IGenericClient client = server.client();
+
+  @Test
+  void syntheaReferenceDataLoadsAndAgainFindsWhatIsThere() {
+    Bundle hospitals = Synthea.hospitals();
+    client.transaction().withBundle(hospitals).execute();
+
+    Bundle again = client.transaction().withBundle(hospitals).execute();
+
+    assertThat(again.getType()).isEqualTo(BundleType.BATCHRESPONSE);
+    assertThat(again.getEntry()).hasSize(hospitals.getEntry().size());
+    assertThat(again.getEntry()).allSatisfy(entry -> assertThat(entry.getResponse().getStatus()).isEqualTo("200 OK"));
+  }
+
+  @Test
+  void eachEntryAnswersOnItsOwnAndOneBadEntryDoesNotBlockTheOthers() {
+    Bundle batch = new Bundle().setType(BundleType.BATCH);
+    add(batch, null, patient("First"), HTTPVerb.POST, "Patient");
+    add(batch, null, null, HTTPVerb.GET, "Patient/no-such-patient");
+    add(batch, null, TransactionTest.observation(new org.hl7.fhir.r4.model.Reference("Patient/nobody")),
+        HTTPVerb.POST, "Observation");
+    add(batch, null, patient("Last"), HTTPVerb.POST, "Patient");
+
+    Bundle response = client.transaction().withBundle(batch).execute();
+
+    assertThat(response.getEntry()).extracting(entry -> entry.getResponse().getStatus())
+        .containsExactly("201 Created", "404 Not Found", "400 Bad Request", "201 Created");
+    BundleEntryResponseComponent created = response.getEntry().get(0).getResponse();
+    assertThat(created.getLocation()).startsWith("Patient/");
+    assertThat(created.getEtag()).isEqualTo("W/\"1\"");
+    assertThat(created.getLastModified()).isNotNull();
+    OperationOutcome outcome = (OperationOutcome) response.getEntry().get(2).getResponse().getOutcome();
+    assertThat(outcome.getIssueFirstRep().getExpression().get(0).getValue()).isEqualTo("Bundle.entry[2]");
+  }
+
+  @Test
+  void entriesWithTheSameConditionsOrTargetAnswerAsIfTheyRanOneAfterAnother() {
+    String value = java.util.UUID.randomUUID().toString();
+    String id = "batch-" + value.substring(0, 8);
+    Bundle batch = new Bundle().setType(BundleType.BATCH);
+    for (int i = 0; i < 2; i++) {
+      add(batch, null, patient("Same").addIdentifier(new org.hl7.fhir.r4.model.Identifier()
+          .setSystem("http://example.org/mrn").setValue(value)), HTTPVerb.POST, "Patient").getRequest()
+          .setIfNoneExist("identifier=http://example.org/mrn|" + value);
+      add(batch, null, patient("Put").setId(id), HTTPVerb.PUT, "Patient/" + id);
+    }
+
+    Bundle response = client.transaction().withBundle(batch).execute();
+
+    assertThat(response.getEntry()).extracting(entry -> entry.getResponse().getStatus())
+        .containsExactly("201 Created", "201 Created", "200 OK", "200 OK");
+    assertThat(response.getEntry().get(2).getResponse().getLocation())
+        .isEqualTo(response.getEntry().get(0).getResponse().getLocation());
+    assertThat(response.getEntry().get(3).getResponse().getEtag()).isEqualTo("W/\"2\"");
+  }
+
+  @Test
+  void anUnparseableEntryFailsAloneWhileTheOthersRun() {
+    String batch = """
+        {"resourceType": "Bundle", "type": "batch", "entry": [
+          {"resource": {"resourceType": "Patient", "notAnElement": 1}, "request": {"method": "POST", "url": "Patient"}},
+          {"resource": {"resourceType": "Patient", "active": true}, "request": {"method": "POST", "url": "Patient"}},
+          {"request": {"url": "Patient"}}
+        ]}""";
+    long before = server.lastChange();
+
+    Http.Response response = server.http().post("/fhir", batch);
+
+    assertThat(response.status()).isEqualTo(200);
+    Bundle answer = response.resource(Bundle.class);
+    assertThat(answer.getEntry()).extracting(entry -> entry.getResponse().getStatus())
+        .containsExactly("400 Bad Request", "201 Created", "400 Bad Request");
+    assertThat(((OperationOutcome) answer.getEntry().get(0).getResponse().getOutcome()).getIssueFirstRep()
+        .getDiagnostics()).contains("Bundle.entry[0]").contains("notAnElement");
+    assertThat(server.changesSince(before)).hasSize(1);
+  }
+}
