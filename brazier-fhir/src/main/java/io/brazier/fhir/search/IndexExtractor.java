@@ -97,7 +97,7 @@ public final class IndexExtractor {
       }
     }
     if (json != null) {
-      List<String> words = Words.ofJson(new String(json, java.nio.charset.StandardCharsets.UTF_8));
+      List<String> words = Words.ofJson(json);
       if (!words.isEmpty()) {
         index.add(new SearchIndex.TextEntry("_content", words));
       }

@@ -1,5 +1,6 @@
 package io.brazier.fhir.search;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -52,43 +53,73 @@ public final class Words {
       "fullUrl", "versionId", "lastUpdated", "source", "valueSet");
 
   /**
-   * The words of the string values of a resource's JSON, keys left out, as are the values of
-   * {@link #NOT_CONTENT} keys: what {@code _content} searches.
+   * The words of the string values of a resource's JSON (UTF-8), keys left out, as are the values of
+   * {@link #NOT_CONTENT} keys: what {@code _content} searches. It runs on every write, so it reads the bytes as
+   * they are: an ASCII value is split without making a string of it, any other goes through {@link #add}.
    */
-  public static List<String> ofJson(String json) {
+  public static List<String> ofJson(byte[] json) {
     Set<String> words = new LinkedHashSet<>();
     String key = null;
+    char[] word = new char[MAX_WORD_LENGTH];
     int i = 0;
-    while (i < json.length() && words.size() < MAX_WORDS) {
-      char c = json.charAt(i);
-      if (c != '"') {
+    while (i < json.length && words.size() < MAX_WORDS) {
+      if (json[i] != '"') {
         i++;
         continue;
       }
-      int end = i + 1;
-      StringBuilder value = new StringBuilder();
-      while (end < json.length() && json.charAt(end) != '"') {
-        char v = json.charAt(end);
-        if (v == '\\') {
-          // An escape (\n, \", \u0009) separates words; HAPI writes non-ASCII letters unescaped, so words survive.
-          end += end + 1 < json.length() && json.charAt(end + 1) == 'u' ? 6 : 2;
-          value.append(' ');
-        } else {
-          value.append(v);
-          end++;
-        }
+      int start = i + 1;
+      int end = start;
+      boolean ascii = true;
+      while (end < json.length && json[end] != '"') {
+        // An escape (\n, \", \u0009) is not ASCII text here: the value takes the slow, exact way.
+        ascii &= json[end] > 0 && json[end] != '\\';
+        end += json[end] == '\\' ? 2 : 1;
       }
       int next = end + 1;
-      while (next < json.length() && Character.isWhitespace(json.charAt(next))) {
+      while (next < json.length && json[next] <= ' ') {
         next++;
       }
-      if (next < json.length() && json.charAt(next) == ':') {
-        key = value.toString();
-      } else if (!NOT_CONTENT.contains(key)) {
-        add(words, value.toString());
+      if (next < json.length && json[next] == ':') {
+        // Only short keys can be one of NOT_CONTENT: longer ones need no string.
+        key = end - start <= 12 ? new String(json, start, end - start, StandardCharsets.UTF_8) : null;
+      } else if (key == null || !NOT_CONTENT.contains(key)) {
+        if (ascii) {
+          addAscii(words, json, start, end, word);
+        } else {
+          add(words, unescaped(json, start, end));
+        }
       }
       i = end + 1;
     }
     return new ArrayList<>(words);
+  }
+
+  /** {@link #add} for ASCII bytes, lower-casing as it goes. */
+  private static void addAscii(Set<String> words, byte[] json, int start, int end, char[] word) {
+    int length = 0;
+    int letters = 0;
+    for (int i = start; i <= end && words.size() < MAX_WORDS; i++) {
+      char c = i < end ? (char) json[i] : ' ';
+      boolean letter = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z';
+      if (letter || c >= '0' && c <= '9') {
+        if (length < word.length) {
+          word[length] = letter ? (char) (c | 0x20) : c;
+        }
+        length++;
+        letters += letter ? 1 : 0;
+      } else if (length > 0) {
+        if (length >= 2 && length <= MAX_WORD_LENGTH && letters * 2 > length) {
+          words.add(new String(word, 0, length));
+        }
+        length = 0;
+        letters = 0;
+      }
+    }
+  }
+
+  /** A JSON string value's text, each escape read as a space (it separates words either way). */
+  private static String unescaped(byte[] json, int start, int end) {
+    String raw = new String(json, start, end - start, StandardCharsets.UTF_8);
+    return raw.indexOf('\\') < 0 ? raw : raw.replaceAll("\\\\(u[0-9a-fA-F]{4}|.)", " ");
   }
 }
