@@ -106,8 +106,8 @@ public final class Search {
     Map<String, List<String>> params = new LinkedHashMap<>(request.query());
     if (request.method().equals("POST") && request.hasBody()) {
       if (!Formats.isForm(request.header("Content-Type"))) {
-        throw FhirException.unsupportedMediaType(request.header("Content-Type")
-            + "' for _search: send application/x-www-form-urlencoded");
+        throw new FhirException(415, IssueType.NOTSUPPORTED, "POST _search takes its parameters as"
+            + " application/x-www-form-urlencoded, not " + request.header("Content-Type") + ".");
       }
       Queries.parse(new String(request.body(), StandardCharsets.UTF_8))
           .forEach((name, values) -> params.computeIfAbsent(name, n -> new ArrayList<>()).addAll(values));

@@ -67,6 +67,17 @@ class SearchTypeTest {
   }
 
   @Test
+  void postToSearchWithAnythingButAFormIsA415() throws Exception {
+    HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(TestServer.shared().baseUrl()
+        + "/Patient/_search")).header("Content-Type", "application/fhir+json")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"resourceType\":\"Patient\"}")).build(),
+        HttpResponse.BodyHandlers.ofString());
+
+    assertThat(response.statusCode()).isEqualTo(415);
+    assertThat(response.body()).contains("x-www-form-urlencoded");
+  }
+
+  @Test
   void aHugeValueIsA400() throws Exception {
     HttpResponse<String> response = get("Patient?name=" + "x".repeat(5000));
 

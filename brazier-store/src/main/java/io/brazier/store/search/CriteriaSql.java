@@ -43,18 +43,6 @@ final class CriteriaSql {
     this.keys = keys;
   }
 
-  /** Appends {@code c1 AND c2 ...} for row alias {@code r} of one of {@code types} (empty: any type). */
-  void all(Sql sql, String r, List<String> types, List<Criterion> criteria) {
-    if (criteria.isEmpty()) {
-      sql.append("true");
-      return;
-    }
-    for (int i = 0; i < criteria.size(); i++) {
-      sql.append(i == 0 ? "" : " AND ");
-      criterion(sql, r, types, criteria.get(i));
-    }
-  }
-
   void criterion(Sql sql, String r, List<String> types, Criterion criterion) {
     Lookup lookup = lookup(sql, criterion);
     if (lookup != null) {
@@ -124,38 +112,38 @@ final class CriteriaSql {
   }
 
   /**
-   * When the criteria need nothing of the resource row but its rid, the rows of the index table of the first
-   * positive lookup stand for the matches (index rows exist only for live, current versions): appends
-   * {@code FROM table r WHERE condition AND the other criteria} and returns true; false when that does not apply.
+   * The criterion whose index rows can stand for the matches: the first positive lookup among those that need only
+   * the row's rid (index rows exist only for live, current versions); null when there is none.
    */
-  boolean driving(Sql sql, String r, List<String> types, List<Criterion> criteria) {
-    Criterion driver = null;
+  Criterion driver(List<Criterion> criteria) {
     for (Criterion criterion : criteria) {
-      if (!ridOnly(criterion)) {
-        return false;
-      }
-      Lookup lookup = lookup(sql, criterion);
-      if (driver == null && lookup != null && !lookup.negated()) {
-        driver = criterion;
+      Lookup lookup = ridOnly(criterion) ? lookup(new Sql(), criterion) : null;
+      if (lookup != null && !lookup.negated()) {
+        return criterion;
       }
     }
-    if (driver == null) {
-      return false;
-    }
+    return null;
+  }
+
+  /**
+   * Appends {@code FROM table d WHERE} the driver's condition {@code AND} the other rid-only criteria, on the
+   * driver's index rows {@code d}: the database can then join index lists with each other before it reads any
+   * resource row.
+   */
+  void driving(Sql sql, String d, List<String> types, List<Criterion> ridOnly, Criterion driver) {
     Lookup lookup = lookup(sql, driver);
-    sql.append(" FROM " + lookup.table() + " " + r + " WHERE ");
-    lookup.where(sql, this, r, types);
-    for (Criterion criterion : criteria) {
+    sql.append(" FROM " + lookup.table() + " " + d + " WHERE ");
+    lookup.where(sql, this, d, types);
+    for (Criterion criterion : ridOnly) {
       if (criterion != driver) {
         sql.append(" AND ");
-        criterion(sql, r, types, criterion);
+        criterion(sql, d, types, criterion);
       }
     }
-    return true;
   }
 
   /** Whether a criterion looks at the row's rid alone (not its id, type or lastUpdated). */
-  private static boolean ridOnly(Criterion criterion) {
+  static boolean ridOnly(Criterion criterion) {
     if (criterion instanceof AnyOf anyOf) {
       return anyOf.alternatives().stream().allMatch(CriteriaSql::ridOnly);
     }

@@ -101,11 +101,15 @@ public final class SearchSql {
    * never touches the resource table, which is what makes counting a frequent code fast.
    */
   public Sql count(SearchQuery query) {
-    Sql sql = new Sql().append(onePerResource(query) ? "SELECT count(*)" : "SELECT count(DISTINCT r.rid)");
-    if (new CriteriaSql(keys).driving(sql, "r", query.types(), query.criteria())) {
+    CriteriaSql criteria = new CriteriaSql(keys);
+    Criterion driver = criteria.driver(query.criteria());
+    Sql sql = new Sql();
+    if (driver != null && query.criteria().stream().allMatch(CriteriaSql::ridOnly)) {
+      sql.append(onePerResource(query) ? "SELECT count(*)" : "SELECT count(DISTINCT r.rid)");
+      criteria.driving(sql, "r", query.types(), query.criteria(), driver);
       return sql;
     }
-    sql = new Sql().append("SELECT count(*) FROM resource r WHERE ");
+    sql.append("SELECT count(*) FROM resource r WHERE ");
     where(sql, query);
     return sql;
   }
@@ -145,7 +149,21 @@ public final class SearchSql {
       }
       sql.array("r.type = ANY(?) AND ", "int2", typeKeys);
     }
-    sql.append("NOT r.deleted AND ");
-    new CriteriaSql(keys).all(sql, "r", types, query.criteria());
+    sql.append("NOT r.deleted");
+    CriteriaSql criteria = new CriteriaSql(keys);
+    List<Criterion> rest = query.criteria();
+    Criterion driver = criteria.driver(rest);
+    if (driver != null) {
+      List<Criterion> ridOnly = rest.stream().filter(CriteriaSql::ridOnly).toList();
+      String d = sql.alias("d");
+      sql.append(" AND r.rid IN (SELECT " + d + ".rid");
+      criteria.driving(sql, d, types, ridOnly, driver);
+      sql.append(")");
+      rest = rest.stream().filter(c -> !CriteriaSql.ridOnly(c)).toList();
+    }
+    for (Criterion criterion : rest) {
+      sql.append(" AND ");
+      criteria.criterion(sql, "r", types, criterion);
+    }
   }
 }
