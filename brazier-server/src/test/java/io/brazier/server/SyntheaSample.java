@@ -1,6 +1,5 @@
 package io.brazier.server;
 
-import ca.uhn.fhir.rest.client.api.IGenericClient;
 import io.brazier.fhir.Fhir;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -10,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
+import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Resource;
 
 /**
@@ -28,18 +28,28 @@ public final class SyntheaSample {
   public static synchronized List<Resource> resources() {
     if (loaded == null) {
       Fhir fhir = TestServer.shared().fhir();
-      IGenericClient client = TestServer.shared().client();
       List<Resource> resources = new ArrayList<>();
+      // One transaction of PUTs: the references between the sample's resources hold whatever their order.
+      Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
       try (BufferedReader lines = new BufferedReader(new InputStreamReader(new GZIPInputStream(
           SyntheaSample.class.getResourceAsStream("/synthea/sample.ndjson.gz")), StandardCharsets.UTF_8))) {
         for (String line; (line = lines.readLine()) != null; ) {
           Resource resource = (Resource) fhir.jsonParser().parseResource(line);
           resource.getMeta().addTag(TAG_SYSTEM, TAG, null);
-          client.update().resource(resource).execute();
+          transaction.addEntry().setResource(resource).getRequest().setMethod(Bundle.HTTPVerb.PUT)
+              .setUrl(resource.fhirType() + "/" + resource.getIdElement().getIdPart());
           resources.add(resource);
         }
       } catch (IOException e) {
         throw new UncheckedIOException(e);
+      }
+      // The sample was cut from a larger set: a few of its references lead outside it, which only a lenient
+      // server stores.
+      ServerConfig lenient = ServerConfig.defaults().withPort(0).withBundles(ServerConfig.DEFAULT_BUNDLE_MAX_ENTRIES,
+          ServerConfig.DEFAULT_BUNDLE_MAX_BYTES, ServerConfig.ReferentialIntegrity.LENIENT,
+          ServerConfig.MissingReferences.ERROR);
+      try (TestServer loader = TestServer.onSharedStore(lenient)) {
+        loader.client().transaction().withBundle(transaction).execute();
       }
       loaded = List.copyOf(resources);
     }

@@ -72,6 +72,7 @@ public final class Writes {
     Instant now = now(current);
     stamp(tree, id, version, now);
     Resource resource = body.resource();
+    register(resource);
     byte[] json = body.json();
     return new Write(resource.fhirType(), id, version, now, json, search.extractor().extract(resource, json));
   }
@@ -101,10 +102,7 @@ public final class Writes {
 
   /** The next version of {@code resource}, replacing {@code current} (null when the resource is new). */
   public Write next(Resource resource, String id, ResourceVersion current) {
-    if (resource instanceof SearchParameter definition) {
-      // A SearchParameter applies to the writes after it: register it (a bad one is a 422 before anything is stored).
-      search.parameters().register(definition);
-    }
+    register(resource);
     int version = current == null ? 1 : current.version() + 1;
     Instant now = now(current);
     resource.setId(id);
@@ -115,6 +113,13 @@ public final class Writes {
     // Reads parse these bytes again: a number HAPI would blow up (an XML 1e999999999) must not be stored.
     Numbers.check(json, Format.JSON);
     return new Write(resource.fhirType(), id, version, now, json, search.extractor().extract(resource, json));
+  }
+
+  /** A SearchParameter applies to the writes after it: a bad one is a 422 before anything is stored. */
+  private void register(Resource resource) {
+    if (resource instanceof SearchParameter definition) {
+      search.parameters().register(definition);
+    }
   }
 
   /** A server's lastUpdated: milliseconds, in UTC. */
