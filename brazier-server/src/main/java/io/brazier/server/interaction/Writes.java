@@ -115,7 +115,7 @@ public final class Writes {
     return new Write(resource.fhirType(), id, version, now, json, search.extractor().extract(resource, json));
   }
 
-  /** A SearchParameter applies to the writes after it: a bad one is a 422 before anything is stored. */
+  /** A SearchParameter applies to the writes after it: registered here, a bad one is a 422 before anything is stored. */
   private void register(Resource resource) {
     if (resource instanceof SearchParameter definition) {
       search.parameters().register(definition);

@@ -166,6 +166,17 @@ class SearchTest {
   }
 
   @Test
+  void aSearchAnswersInXmlWhenAskedAndThenParsesItsStoredEntries() {
+    String p = create(SearchTypeTest.patient("Xml", "A"));
+
+    Bundle found = client.search().byUrl("Patient?family=xml&_tag=http://brazier.test/tag|" + tag)
+        .encodedXml().returnBundle(Bundle.class).execute();
+
+    assertThat(found.getEntry()).extracting(e -> e.getResource().getIdElement().getIdPart()).containsExactly(p);
+    assertThat(((Patient) found.getEntryFirstRep().getResource()).getNameFirstRep().getFamily()).isEqualTo("Xml");
+  }
+
+  @Test
   void aCountAboveTheMaximumIsLoweredAndTheOutcomeSaysSo() {
     create(SearchTypeTest.patient("Capped", "A"));
 

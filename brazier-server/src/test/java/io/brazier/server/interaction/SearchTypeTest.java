@@ -58,7 +58,7 @@ class SearchTypeTest {
       "Patient?_cursor=garbage", "Patient?_total=maybe", "Patient?_summary=bogus", "Patient?_id=",
       "Observation?code-value-quantity=abc", "Observation?subject=Patient/", "Patient?_text=!!",
       "Patient?name=%00", "Patient?_sort=-", "Patient?_include:bogus=Patient:organization",
-      "Observation?subject.organization.partof.partof.partof.name=x", "Patient?family:contains="})
+      "Observation?subject.organization.partof.partof.partof.partof.partof.partof.partof.partof.name=x", "Patient?family:contains="})
   void badSearchInputIsA400WithAnOperationOutcome(String query) throws Exception {
     HttpResponse<String> response = get(query);
 

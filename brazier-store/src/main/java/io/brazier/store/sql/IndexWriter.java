@@ -8,6 +8,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -32,18 +33,24 @@ final class IndexWriter {
 
   /** Makes sure every parameter of the batch has a key; runs before the write's transaction opens. */
   void prepare(List<Write> writes) {
-    Set<List<String>> seen = new LinkedHashSet<>();
+    Set<List<String>> missing = new LinkedHashSet<>();
     for (Write write : writes) {
-      SearchIndex index = write.index();
-      codes(index).forEach(code -> seen.add(List.of(write.type(), code)));
+      for (String code : codes(write.index())) {
+        if (params.find(write.type(), code) == null) {
+          missing.add(List.of(write.type(), code));
+        }
+      }
     }
-    List<String[]> typeCodes = new ArrayList<>();
-    seen.forEach(pair -> typeCodes.add(pair.toArray(new String[0])));
-    params.register(typeCodes);
+    if (!missing.isEmpty()) {
+      List<String[]> typeCodes = new ArrayList<>();
+      missing.forEach(pair -> typeCodes.add(pair.toArray(new String[0])));
+      params.register(typeCodes);
+    }
   }
 
+  /** The distinct parameter codes of an index, in one pass over its entries. */
   private static Set<String> codes(SearchIndex index) {
-    Set<String> codes = new LinkedHashSet<>();
+    Set<String> codes = new HashSet<>();
     index.strings().forEach(e -> codes.add(e.param()));
     index.tokens().forEach(e -> codes.add(e.param()));
     index.dates().forEach(e -> codes.add(e.param()));
