@@ -44,6 +44,7 @@ import io.brazier.server.terminology.StoredTerminology;
 import io.brazier.store.Store;
 import java.time.Clock;
 import java.util.List;
+import java.util.Set;
 import org.hl7.fhir.r4.model.CapabilityStatement.SystemRestfulInteraction;
 import org.hl7.fhir.r4.model.CapabilityStatement.TypeRestfulInteraction;
 
@@ -52,6 +53,7 @@ import org.hl7.fhir.r4.model.CapabilityStatement.TypeRestfulInteraction;
  * the path shapes are those of https://hl7.org/fhir/R4/http.html.
  */
 public final class Routes {
+  private static final Set<String> SYSTEM_SEGMENTS = Set.of("metadata", "_history", "_search", "_async");
   private final Fhir fhir;
   private final Bodies bodies;
   private final Interaction read;
@@ -192,6 +194,9 @@ public final class Routes {
     }
     if (path.size() == 2 && path.get(0).equals("_async") && (isRead(request) || request.method().equals("DELETE"))) {
       return asyncStatus;
+    }
+    if (!path.isEmpty() && !SYSTEM_SEGMENTS.contains(path.get(0)) && !path.get(0).startsWith("$")) {
+      throw FhirException.unknownType(path.get(0)); // such as "patient": resource types start upper-case
     }
     throw notAllowed(request);
   }

@@ -97,6 +97,7 @@ class ReadTest {
     http.refused(400, "GET", "/fhir/Patient/" + "x".repeat(65), (byte[]) null);
     http.refused(400, "GET", "/fhir/Patient/a%20b", (byte[]) null);
     http.refused(404, "GET", "/fhir/Unicorn/1", (byte[]) null);
+    http.refused(404, "GET", "/fhir/patient/1", (byte[]) null);
   }
 
   @Test
