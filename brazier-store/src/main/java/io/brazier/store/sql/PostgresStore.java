@@ -40,6 +40,7 @@ public final class PostgresStore implements Store {
   private final SearchReader searches;
   private final HistoryReader history;
   private final ChangeFeed changes;
+  private final GroupCommit groupCommit = new GroupCommit(this::store);
 
   public PostgresStore(Database database, Collection<String> resourceTypes) {
     this(database, resourceTypes, MAX_SEARCH_COST);
@@ -109,6 +110,11 @@ public final class PostgresStore implements Store {
       return;
     }
     indexes.prepare(writes);
+    groupCommit.commit(writes);
+  }
+
+  /** One database transaction for these writes. */
+  private void store(List<Write> writes) {
     try (Connection connection = dataSource.getConnection()) {
       connection.setAutoCommit(false);
       try {

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.Random;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -142,6 +143,12 @@ class ChangeFeedTest {
         int version = current == null ? 1 : current.version() + 1;
         boolean delete = current != null && !current.deleted() && random.nextInt(5) == 0;
         batch.add(delete ? Write.delete(type, id, version, Instant.now()) : write(type, id, version, Instant.now()));
+      }
+      if (random.nextInt(4) == 0) {
+        // Small batches share group commits, one at a time; a batch this large commits on its own, concurrently.
+        for (int i = 0; i < GroupCommit.MAX_GROUPED_BATCH; i++) {
+          batch.add(write(type, "filler-" + UUID.randomUUID(), 1, Instant.now()));
+        }
       }
       try {
         store.commit(batch);
