@@ -92,7 +92,8 @@ final class Serve implements Callable<Integer> {
   int conditionalDeleteMax;
 
   @Option(names = "--page-size", defaultValue = "20",
-      description = "Entries per page of history when the client sets no _count (default: ${DEFAULT-VALUE}).")
+      description = "Entries per page of search, history and $changes when the client sets no _count "
+          + "(default: ${DEFAULT-VALUE}).")
   int pageSize;
 
   @Option(names = "--bundle-max-entries", defaultValue = "50000",

@@ -109,16 +109,16 @@ public final class Routes {
         config.bundleMaxEntries(), config.bundleMaxBytes());
     this.bundles = supported.system(SystemRestfulInteraction.BATCH,
         supported.system(SystemRestfulInteraction.TRANSACTION, bundles));
-    History history = new History(store, config.historyPageSize());
+    History history = new History(store, config.pageSize());
     this.historyInstance = supported.type(TypeRestfulInteraction.HISTORYINSTANCE, new HistoryInstance(store, history));
     this.historyType = supported.type(TypeRestfulInteraction.HISTORYTYPE, new HistoryType(history));
     this.historySystem = supported.system(SystemRestfulInteraction.HISTORYSYSTEM, new HistorySystem(history));
-    Search searches = new Search(fhir, store, search, terminology, config.historyPageSize());
+    Search searches = new Search(fhir, store, search, terminology, config.pageSize());
     this.searchType = supported.type(TypeRestfulInteraction.SEARCHTYPE, new SearchType(searches));
     this.searchSystem = supported.system(SystemRestfulInteraction.SEARCHSYSTEM, new SearchSystem(searches));
     Compartments compartments = new Compartments(fhir);
     this.searchCompartment = new SearchCompartment(fhir, searches, compartments);
-    this.changes = supported.systemOperation(Changes.OPERATION, new Changes(store, config.historyPageSize()));
+    this.changes = supported.systemOperation(Changes.OPERATION, new Changes(store, config.pageSize()));
     this.validate = supported.typeOperation(Validate.OPERATION, new Validate(fhir, store));
     Jobs jobs = new Jobs();
     this.reindex = supported.systemOperation(Reindex.OPERATION,

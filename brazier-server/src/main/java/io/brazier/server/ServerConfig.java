@@ -15,7 +15,7 @@ public record ServerConfig(
     List<String> corsOrigins,
     boolean lenient,
     int conditionalDeleteMax,
-    int historyPageSize,
+    int pageSize,
     int bundleMaxEntries,
     long bundleMaxBytes,
     ReferentialIntegrity referentialIntegrity,
@@ -51,8 +51,8 @@ public record ServerConfig(
     if (conditionalDeleteMax < 1) {
       throw new IllegalArgumentException("--conditional-delete-max must be at least 1, not " + conditionalDeleteMax);
     }
-    if (historyPageSize < 1) {
-      throw new IllegalArgumentException("--page-size must be at least 1, not " + historyPageSize);
+    if (pageSize < 1) {
+      throw new IllegalArgumentException("--page-size must be at least 1, not " + pageSize);
     }
     if (bundleMaxEntries < 1) {
       throw new IllegalArgumentException("--bundle-max-entries must be at least 1, not " + bundleMaxEntries);
@@ -77,7 +77,7 @@ public record ServerConfig(
 
   public ServerConfig withPort(int newPort) {
     return new ServerConfig(host, newPort, baseUrl, trustForwardedHeaders, maxBodyBytes, corsOrigins, lenient,
-        conditionalDeleteMax, historyPageSize, bundleMaxEntries, bundleMaxBytes, referentialIntegrity,
+        conditionalDeleteMax, pageSize, bundleMaxEntries, bundleMaxBytes, referentialIntegrity,
         missingReferences);
   }
 
@@ -85,32 +85,32 @@ public record ServerConfig(
   public ServerConfig withBundles(int maxEntries, long maxBytes, ReferentialIntegrity integrity,
       MissingReferences missing) {
     return new ServerConfig(host, port, baseUrl, trustForwardedHeaders, maxBodyBytes, corsOrigins, lenient,
-        conditionalDeleteMax, historyPageSize, maxEntries, maxBytes, integrity, missing);
+        conditionalDeleteMax, pageSize, maxEntries, maxBytes, integrity, missing);
   }
 
   /** The base URL, and whether X-Forwarded-Proto/Host may set it: how a proxy in front is configured. */
   public ServerConfig withBaseUrl(String newBaseUrl, boolean trustForwarded) {
     return new ServerConfig(host, port, newBaseUrl, trustForwarded, maxBodyBytes, corsOrigins, lenient,
-        conditionalDeleteMax, historyPageSize, bundleMaxEntries, bundleMaxBytes, referentialIntegrity,
+        conditionalDeleteMax, pageSize, bundleMaxEntries, bundleMaxBytes, referentialIntegrity,
         missingReferences);
   }
 
   /** The most one request may send, and the most one conditional delete may remove. */
   public ServerConfig withLimits(long newMaxBodyBytes, int newConditionalDeleteMax) {
     return new ServerConfig(host, port, baseUrl, trustForwardedHeaders, newMaxBodyBytes, corsOrigins, lenient,
-        newConditionalDeleteMax, historyPageSize, bundleMaxEntries, bundleMaxBytes, referentialIntegrity,
+        newConditionalDeleteMax, pageSize, bundleMaxEntries, bundleMaxBytes, referentialIntegrity,
         missingReferences);
   }
 
   public ServerConfig withLenient(boolean newLenient) {
     return new ServerConfig(host, port, baseUrl, trustForwardedHeaders, maxBodyBytes, corsOrigins, newLenient,
-        conditionalDeleteMax, historyPageSize, bundleMaxEntries, bundleMaxBytes, referentialIntegrity,
+        conditionalDeleteMax, pageSize, bundleMaxEntries, bundleMaxBytes, referentialIntegrity,
         missingReferences);
   }
 
   public ServerConfig withCorsOrigins(List<String> newCorsOrigins) {
     return new ServerConfig(host, port, baseUrl, trustForwardedHeaders, maxBodyBytes, newCorsOrigins, lenient,
-        conditionalDeleteMax, historyPageSize, bundleMaxEntries, bundleMaxBytes, referentialIntegrity,
+        conditionalDeleteMax, pageSize, bundleMaxEntries, bundleMaxBytes, referentialIntegrity,
         missingReferences);
   }
 }

@@ -2,6 +2,7 @@ package io.brazier.store.sql;
 
 import io.brazier.store.Write;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Queue;
@@ -27,11 +28,13 @@ final class GroupCommit {
 
   private static final class Pending {
     final List<Write> writes;
+    final List<String> keys = new ArrayList<>();
     RuntimeException failure;
     volatile boolean done;
 
     Pending(List<Write> writes) {
       this.writes = writes;
+      writes.forEach(write -> keys.add(write.type() + "/" + write.id()));
     }
   }
 
@@ -66,8 +69,8 @@ final class GroupCommit {
     Set<String> touched = new HashSet<>();
     int size = 0;
     for (Pending pending; (pending = queue.poll()) != null; ) {
-      if (size + pending.writes.size() <= MAX_GROUP_WRITES && disjoint(pending, touched)) {
-        pending.writes.forEach(write -> touched.add(write.type() + "/" + write.id()));
+      if (size + pending.writes.size() <= MAX_GROUP_WRITES && Collections.disjoint(pending.keys, touched)) {
+        touched.addAll(pending.keys);
         size += pending.writes.size();
         group.add(pending);
       } else {
@@ -76,10 +79,6 @@ final class GroupCommit {
     }
     queue.addAll(later);
     return group;
-  }
-
-  private static boolean disjoint(Pending pending, Set<String> touched) {
-    return pending.writes.stream().noneMatch(write -> touched.contains(write.type() + "/" + write.id()));
   }
 
   private void commitGroup(List<Pending> group) {
