@@ -18,6 +18,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 
 /** Jobs in the database: claimed by one runner at a time, held by a lease, taken over when the lease runs out. */
@@ -169,6 +170,7 @@ class PostgresJobStoreTest {
       if (job.isPresent()) {
         return job.get();
       }
+      LockSupport.parkNanos(10_000_000);
     }
     throw new AssertionError("The job was not claimable within " + deadline);
   }
