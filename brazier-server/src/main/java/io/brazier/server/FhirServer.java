@@ -233,5 +233,6 @@ public final class FhirServer implements AutoCloseable {
   @Override
   public void close() {
     app.stop();
+    routes.close();
   }
 }
