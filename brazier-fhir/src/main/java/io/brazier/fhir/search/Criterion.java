@@ -15,7 +15,7 @@ public sealed interface Criterion {
 
   record TokenMatch(String param, List<TokenValue> values, boolean negated) implements Criterion {}
 
-  /** {@code EQUALS} and {@code ENDS_WITH} compare folded values as {@code STARTS_WITH} does ({@code _filter}'s eq, ew). */
+  /** {@code EQUALS} and {@code ENDS_WITH} ({@code _filter}'s eq and ew) compare folded values, as STARTS_WITH does. */
   enum StringMode { STARTS_WITH, EXACT, CONTAINS, EQUALS, ENDS_WITH }
 
   /** {@code values} are as the client wrote them; they are folded where the mode asks for it. */

@@ -152,7 +152,8 @@ final class FilterCriteria {
       return parser.criterion(types, code + ":missing", raw.equals("true") ? "false" : "true", options, depth);
     }
     return switch (type) {
-      case NUMBER, QUANTITY -> ordinary(types, type.code() + " parameter " + code, operators, op, code, op + value, depth);
+      case NUMBER, QUANTITY ->
+          ordinary(types, type.code() + " parameter " + code, operators, op, code, op + value, depth);
       case DATE -> op.equals("po") ? new DateMatch(code, List.of(overlaps(code, raw)))
           : ordinary(types, "date parameter " + code, operators, op, code, op + value, depth);
       case STRING -> string(code, operators, op, raw);

@@ -4,6 +4,8 @@ import io.brazier.fhir.FhirException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.BiFunction;
+import java.util.function.Supplier;
 
 /**
  * Reads the text of a {@code _filter} into a {@link Filter}, by recursive descent over the grammar of
@@ -37,21 +39,21 @@ final class FilterParser {
   }
 
   private Filter or() {
-    int at = skipSpaces();
-    List<Filter> terms = new ArrayList<>(List.of(and()));
-    while (keyword("or")) {
-      terms.add(and());
-    }
-    return terms.size() == 1 ? terms.get(0) : new Filter.Or(terms, at);
+    return joined("or", this::and, Filter.Or::new);
   }
 
   private Filter and() {
+    return joined("and", this::unary, Filter.And::new);
+  }
+
+  /** Terms separated by {@code keyword}; one term stands for itself. */
+  private Filter joined(String keyword, Supplier<Filter> term, BiFunction<List<Filter>, Integer, Filter> join) {
     int at = skipSpaces();
-    List<Filter> terms = new ArrayList<>(List.of(unary()));
-    while (keyword("and")) {
-      terms.add(unary());
+    List<Filter> terms = new ArrayList<>(List.of(term.get()));
+    while (keyword(keyword)) {
+      terms.add(term.get());
     }
-    return terms.size() == 1 ? terms.get(0) : new Filter.And(terms, at);
+    return terms.size() == 1 ? terms.get(0) : join.apply(terms, at);
   }
 
   private Filter unary() {
@@ -69,8 +71,9 @@ final class FilterParser {
     Filter.Path path = path();
     String operator = word().toLowerCase(Locale.ROOT);
     if (!Filter.OPERATORS.contains(operator)) {
-      throw error(operator.isEmpty() ? "expected an operator (" + String.join(", ", Filter.OPERATORS) + ")"
-          : "'" + operator + "' is not an operator; use one of " + String.join(", ", Filter.OPERATORS), pos - operator.length());
+      String operators = String.join(", ", Filter.OPERATORS);
+      throw error(operator.isEmpty() ? "expected an operator (" + operators + ")"
+          : "'" + operator + "' is not an operator; use one of " + operators, pos - operator.length());
     }
     return new Filter.Test(path, operator, value(), at);
   }
