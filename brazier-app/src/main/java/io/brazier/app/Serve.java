@@ -96,6 +96,11 @@ final class Serve implements Callable<Integer> {
           + "(default: ${DEFAULT-VALUE}).")
   int pageSize;
 
+  @Option(names = "--max-page-size", defaultValue = "1000",
+      description = "Most entries per page of search, history and $changes whatever _count asks; a search says so"
+          + " in its OperationOutcome entry when it lowers _count (default: ${DEFAULT-VALUE}).")
+  int maxPageSize;
+
   @Option(names = "--bundle-max-entries", defaultValue = "50000",
       description = "Most entries in one batch or transaction; more are a 413 (default: ${DEFAULT-VALUE}).")
   int bundleMaxEntries;
@@ -119,8 +124,8 @@ final class Serve implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     ServerConfig serverConfig = new ServerConfig(host, port, baseUrl, trustForwardedHeaders, maxBodyBytes,
-        corsOrigins, lenient, conditionalDeleteMax, pageSize, bundleMaxEntries, bundleMaxBytes, referentialIntegrity,
-        missingReferences);
+        corsOrigins, lenient, conditionalDeleteMax, pageSize, maxPageSize, bundleMaxEntries, bundleMaxBytes,
+        referentialIntegrity, missingReferences);
     DatabaseConfig databaseConfig =
         new DatabaseConfig(dbUrl, dbUser, dbPassword, dataDir.toAbsolutePath(), dbPoolSize, statementTimeout);
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);

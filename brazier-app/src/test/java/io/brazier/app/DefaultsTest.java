@@ -32,6 +32,20 @@ class DefaultsTest {
   }
 
   @Test
+  void theMaximumPageSizeIsAFlagAnEnvironmentVariableAndAConfigKey() throws IOException {
+    Path config = Files.writeString(dir.resolve("brazier.properties"), "max-page-size=300\n");
+
+    Serve fromFile = parse(new String[] {"serve", "--config", config.toString()}, Map.of());
+    Serve fromEnvironment = parse(new String[] {"serve"}, Map.of("BRAZIER_MAX_PAGE_SIZE", "200"));
+    Serve fromFlag = parse(new String[] {"serve", "--max-page-size", "100"}, Map.of("BRAZIER_MAX_PAGE_SIZE", "200"));
+
+    assertThat(parse(new String[] {"serve"}, Map.of()).maxPageSize).isEqualTo(1000);
+    assertThat(fromFile.maxPageSize).isEqualTo(300);
+    assertThat(fromEnvironment.maxPageSize).isEqualTo(200);
+    assertThat(fromFlag.maxPageSize).isEqualTo(100);
+  }
+
+  @Test
   void theConfigFileCanComeFromTheEnvironment() throws IOException {
     Path config = Files.writeString(dir.resolve("brazier.properties"), "port=7003\n");
 

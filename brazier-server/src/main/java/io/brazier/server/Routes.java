@@ -6,6 +6,7 @@ import io.brazier.fhir.search.Compartments;
 import io.brazier.fhir.search.FhirSearch;
 import io.brazier.server.http.FhirRequest;
 import io.brazier.server.http.FhirResponse;
+import io.brazier.server.http.PageSizes;
 import io.brazier.server.interaction.Bodies;
 import io.brazier.server.interaction.Bundles;
 import io.brazier.server.interaction.Capabilities;
@@ -110,16 +111,17 @@ public final class Routes {
         config.bundleMaxEntries(), config.bundleMaxBytes());
     this.bundles = supported.system(SystemRestfulInteraction.BATCH,
         supported.system(SystemRestfulInteraction.TRANSACTION, bundles));
-    History history = new History(store, config.pageSize());
+    PageSizes pageSizes = new PageSizes(config.pageSize(), config.maxPageSize());
+    History history = new History(store, pageSizes);
     this.historyInstance = supported.type(TypeRestfulInteraction.HISTORYINSTANCE, new HistoryInstance(store, history));
     this.historyType = supported.type(TypeRestfulInteraction.HISTORYTYPE, new HistoryType(history));
     this.historySystem = supported.system(SystemRestfulInteraction.HISTORYSYSTEM, new HistorySystem(history));
-    Search searches = new Search(fhir, store, search, terminology, config.pageSize());
+    Search searches = new Search(fhir, store, search, terminology, pageSizes);
     this.searchType = supported.type(TypeRestfulInteraction.SEARCHTYPE, new SearchType(searches));
     this.searchSystem = supported.system(SystemRestfulInteraction.SEARCHSYSTEM, new SearchSystem(searches));
     Compartments compartments = new Compartments(fhir);
     this.searchCompartment = new SearchCompartment(fhir, searches, compartments);
-    this.changes = supported.systemOperation(Changes.OPERATION, new Changes(store, config.pageSize()));
+    this.changes = supported.systemOperation(Changes.OPERATION, new Changes(store, pageSizes));
     this.validate = supported.typeOperation(Validate.OPERATION, new Validate(fhir, store));
     this.jobs = new Jobs(store.jobs(), fhir, Jobs.LEASE);
     Reindex reindexing = new Reindex(fhir, store, search.extractor(), jobs);

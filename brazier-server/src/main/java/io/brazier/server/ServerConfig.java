@@ -16,6 +16,7 @@ public record ServerConfig(
     boolean lenient,
     int conditionalDeleteMax,
     int pageSize,
+    int maxPageSize,
     int bundleMaxEntries,
     long bundleMaxBytes,
     ReferentialIntegrity referentialIntegrity,
@@ -23,6 +24,7 @@ public record ServerConfig(
 
   public static final long DEFAULT_MAX_BODY_BYTES = 128L * 1024 * 1024;
   public static final int DEFAULT_BUNDLE_MAX_ENTRIES = 50_000;
+  public static final int DEFAULT_MAX_PAGE_SIZE = 1000;
   public static final long DEFAULT_BUNDLE_MAX_BYTES = 64L * 1024 * 1024;
 
   /** What a write does with a local reference to a resource that does not exist. */
@@ -54,6 +56,10 @@ public record ServerConfig(
     if (pageSize < 1) {
       throw new IllegalArgumentException("--page-size must be at least 1, not " + pageSize);
     }
+    if (maxPageSize < pageSize) {
+      throw new IllegalArgumentException("--max-page-size must be at least --page-size (" + pageSize + "), not "
+          + maxPageSize);
+    }
     if (bundleMaxEntries < 1) {
       throw new IllegalArgumentException("--bundle-max-entries must be at least 1, not " + bundleMaxEntries);
     }
@@ -72,12 +78,13 @@ public record ServerConfig(
   /** The defaults of {@code brazier serve}. */
   public static ServerConfig defaults() {
     return new ServerConfig("127.0.0.1", 8080, null, false, DEFAULT_MAX_BODY_BYTES, List.of(), false, 100, 20,
+        DEFAULT_MAX_PAGE_SIZE,
         DEFAULT_BUNDLE_MAX_ENTRIES, DEFAULT_BUNDLE_MAX_BYTES, ReferentialIntegrity.ENFORCE, MissingReferences.ERROR);
   }
 
   public ServerConfig withPort(int newPort) {
     return new ServerConfig(host, newPort, baseUrl, trustForwardedHeaders, maxBodyBytes, corsOrigins, lenient,
-        conditionalDeleteMax, pageSize, bundleMaxEntries, bundleMaxBytes, referentialIntegrity,
+        conditionalDeleteMax, pageSize, maxPageSize, bundleMaxEntries, bundleMaxBytes, referentialIntegrity,
         missingReferences);
   }
 
@@ -85,32 +92,39 @@ public record ServerConfig(
   public ServerConfig withBundles(int maxEntries, long maxBytes, ReferentialIntegrity integrity,
       MissingReferences missing) {
     return new ServerConfig(host, port, baseUrl, trustForwardedHeaders, maxBodyBytes, corsOrigins, lenient,
-        conditionalDeleteMax, pageSize, maxEntries, maxBytes, integrity, missing);
+        conditionalDeleteMax, pageSize, maxPageSize, maxEntries, maxBytes, integrity, missing);
   }
 
   /** The base URL, and whether X-Forwarded-Proto/Host may set it: how a proxy in front is configured. */
   public ServerConfig withBaseUrl(String newBaseUrl, boolean trustForwarded) {
     return new ServerConfig(host, port, newBaseUrl, trustForwarded, maxBodyBytes, corsOrigins, lenient,
-        conditionalDeleteMax, pageSize, bundleMaxEntries, bundleMaxBytes, referentialIntegrity,
+        conditionalDeleteMax, pageSize, maxPageSize, bundleMaxEntries, bundleMaxBytes, referentialIntegrity,
         missingReferences);
   }
 
   /** The most one request may send, and the most one conditional delete may remove. */
   public ServerConfig withLimits(long newMaxBodyBytes, int newConditionalDeleteMax) {
     return new ServerConfig(host, port, baseUrl, trustForwardedHeaders, newMaxBodyBytes, corsOrigins, lenient,
-        newConditionalDeleteMax, pageSize, bundleMaxEntries, bundleMaxBytes, referentialIntegrity,
+        newConditionalDeleteMax, pageSize, maxPageSize, bundleMaxEntries, bundleMaxBytes, referentialIntegrity,
+        missingReferences);
+  }
+
+  /** Entries per page when the client sets no {@code _count}, and the most it may ask for. */
+  public ServerConfig withPageSizes(int newPageSize, int newMaxPageSize) {
+    return new ServerConfig(host, port, baseUrl, trustForwardedHeaders, maxBodyBytes, corsOrigins, lenient,
+        conditionalDeleteMax, newPageSize, newMaxPageSize, bundleMaxEntries, bundleMaxBytes, referentialIntegrity,
         missingReferences);
   }
 
   public ServerConfig withLenient(boolean newLenient) {
     return new ServerConfig(host, port, baseUrl, trustForwardedHeaders, maxBodyBytes, corsOrigins, newLenient,
-        conditionalDeleteMax, pageSize, bundleMaxEntries, bundleMaxBytes, referentialIntegrity,
+        conditionalDeleteMax, pageSize, maxPageSize, bundleMaxEntries, bundleMaxBytes, referentialIntegrity,
         missingReferences);
   }
 
   public ServerConfig withCorsOrigins(List<String> newCorsOrigins) {
     return new ServerConfig(host, port, baseUrl, trustForwardedHeaders, maxBodyBytes, newCorsOrigins, lenient,
-        conditionalDeleteMax, pageSize, bundleMaxEntries, bundleMaxBytes, referentialIntegrity,
+        conditionalDeleteMax, pageSize, maxPageSize, bundleMaxEntries, bundleMaxBytes, referentialIntegrity,
         missingReferences);
   }
 }

@@ -42,6 +42,9 @@ public interface Store extends AutoCloseable {
   /** How many resources match a search. */
   int count(SearchQuery query);
 
+  /** About how many resources match a search, as the database's statistics tell without running it. */
+  int estimate(SearchQuery query);
+
   /** Ids of the matches of a search over one type, oldest first, at most {@code limit}. */
   List<String> ids(SearchQuery query, int limit);
 

@@ -15,7 +15,8 @@ public sealed interface Criterion {
 
   record TokenMatch(String param, List<TokenValue> values, boolean negated) implements Criterion {}
 
-  enum StringMode { STARTS_WITH, EXACT, CONTAINS }
+  /** {@code EQUALS} and {@code ENDS_WITH} ({@code _filter}'s eq and ew) compare folded values, as STARTS_WITH does. */
+  enum StringMode { STARTS_WITH, EXACT, CONTAINS, EQUALS, ENDS_WITH }
 
   /** {@code values} are as the client wrote them; they are folded where the mode asks for it. */
   record StringMatch(String param, StringMode mode, List<String> values) implements Criterion {}
@@ -83,4 +84,10 @@ public sealed interface Criterion {
 
   /** Alternatives of whole criteria (used where one query parameter expands to several, such as untyped chains). */
   record AnyOf(List<Criterion> alternatives) implements Criterion {}
+
+  /** Criteria that must all hold, inside an alternative or a negation ({@code _filter}'s and). */
+  record AllOf(List<Criterion> criteria) implements Criterion {}
+
+  /** The resource does not match {@code inner} ({@code _filter}'s not). */
+  record Not(Criterion inner) implements Criterion {}
 }

@@ -2,6 +2,7 @@ package io.brazier.fhir.search;
 
 import io.brazier.fhir.Fhir;
 import io.brazier.fhir.FhirException;
+import io.brazier.fhir.search.Criterion.AllOf;
 import io.brazier.fhir.search.Criterion.Chain;
 import io.brazier.fhir.search.Criterion.CompositeMatch;
 import io.brazier.fhir.search.Criterion.CompositeValue;
@@ -55,7 +56,7 @@ public final class QueryParser {
   public record Options(boolean strict, String baseUrl, Terminology terminology) {}
 
   /** A parameter this parser could not use, and why. */
-  private static final class Unknown extends RuntimeException {
+  static final class Unknown extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     Unknown(String message) {
@@ -75,7 +76,9 @@ public final class QueryParser {
       }
       for (String value : param.getValue()) {
         try {
-          criteria.add(criterion(scope, name, value, options, 0));
+          Criterion criterion = criterion(scope, name, value, options, 0);
+          // A filter's top-level terms stand as criteria of their own, so that the planner may drive by any.
+          criteria.addAll(criterion instanceof AllOf all ? all.criteria() : List.of(criterion));
         } catch (Unknown e) {
           if (options.strict()) {
             throw FhirException.badRequest(e.getMessage());
@@ -103,7 +106,7 @@ public final class QueryParser {
     return types;
   }
 
-  private Criterion criterion(List<String> types, String name, String value, Options options, int depth) {
+  Criterion criterion(List<String> types, String name, String value, Options options, int depth) {
     if (depth > MAX_CHAIN_DEPTH) {
       throw FhirException.badRequest("Chains and _has may nest at most " + MAX_CHAIN_DEPTH + " levels: " + name);
     }
@@ -143,7 +146,13 @@ public final class QueryParser {
         }
         return new TextMatch(code, alternatives);
       }
-      case "_query", "_filter" -> throw new Unknown("Search parameter " + code + " is not supported.");
+      case "_filter" -> {
+        if (modifier != null) {
+          throw FhirException.badRequest("_filter takes no modifier, not :" + modifier + ".");
+        }
+        return new FilterCriteria(this, options, value).criterion(types, depth);
+      }
+      case "_query" -> throw new Unknown("Search parameter " + code + " is not supported.");
       default -> {
         return parameter(types, name, code, modifier, value, options);
       }
@@ -289,16 +298,26 @@ public final class QueryParser {
     int colon = head.indexOf(':');
     String code = colon < 0 ? head : head.substring(0, colon);
     String type = colon < 0 ? null : head.substring(colon + 1);
+    List<String> targets = chainTargets(types, code, type, rest.split("[.:]", 2)[0], head + "." + rest);
+    // One criterion over every target type (their parameter must have one type), so that the database sees one
+    // join it can start from either end, rather than alternatives it can only try one by one.
+    return new Chain(code, targets, criterion(targets, rest, value, options, depth + 1));
+  }
+
+  /**
+   * The types the reference parameter {@code code} (narrowed to {@code type} when not null) may point to that have
+   * the parameter {@code innerCode}; {@code chain} names the whole chain in errors.
+   */
+  List<String> chainTargets(List<String> types, String code, String type, String innerCode, String chain) {
     SearchParam param = definition(types, code);
     if (param.type() != ParamType.REFERENCE) {
       throw FhirException.badRequest("Chained parameter " + code + " is not a reference parameter.");
     }
     if (type != null && !fhir.isResourceType(type)) {
-      throw FhirException.badRequest("'" + type + "' in the chain " + head + "." + rest + " is not a resource type.");
+      throw FhirException.badRequest("'" + type + "' in the chain " + chain + " is not a resource type.");
     }
     List<String> candidates = type != null ? List.of(type)
         : param.targets().isEmpty() ? List.copyOf(fhir.resourceTypes()) : param.targets();
-    String innerCode = rest.split("[.:]", 2)[0];
     List<String> targets = new ArrayList<>();
     for (String target : candidates) {
       if (innerCode.startsWith("_") || params.get(target, innerCode).isPresent()) {
@@ -306,12 +325,10 @@ public final class QueryParser {
       }
     }
     if (targets.isEmpty()) {
-      throw FhirException.badRequest("The chain " + head + "." + rest + " is broken: no resource that " + code
+      throw FhirException.badRequest("The chain " + chain + " is broken: no resource that " + code
           + " refers to has a search parameter '" + innerCode + "'.");
     }
-    // One criterion over every target type (their parameter must have one type), so that the database sees one
-    // join it can start from either end, rather than alternatives it can only try one by one.
-    return new Chain(code, targets, criterion(targets, rest, value, options, depth + 1));
+    return targets;
   }
 
   /** {@code _has:Type:ref:param=value}, where param may itself be a {@code _has} or a chain. */

@@ -22,8 +22,6 @@ import java.util.function.Function;
  * can run requests in process.
  */
 public final class FhirRequest {
-  /** The largest page a client may ask for with {@code _count}; larger asks get this many. */
-  public static final int MAX_COUNT = 1000;
 
   private final String method;
   private final List<String> segments;
@@ -107,16 +105,16 @@ public final class FhirRequest {
     return values == null || values.isEmpty() ? null : values.get(0);
   }
 
-  /** {@code _count}: the page size asked for, at most {@link #MAX_COUNT}; {@code defaultCount} when not given. */
-  public int count(int defaultCount) {
+  /** {@code _count}: the page size asked for, at most {@code sizes.max()}; the standard size when not given. */
+  public int count(PageSizes sizes) {
     String value = param("_count");
     if (value == null) {
-      return Math.min(defaultCount, MAX_COUNT);
+      return sizes.standard();
     }
     try {
       int count = Integer.parseInt(value.trim());
       if (count >= 1) {
-        return Math.min(count, MAX_COUNT);
+        return Math.min(count, sizes.max());
       }
     } catch (NumberFormatException e) {
       // Answered below, as any other count out of range.

@@ -72,6 +72,7 @@ public final class Capabilities implements Interaction {
         rest.addOperation().setName(operation.name()).setDefinition(operation.definition()));
     if (supported.systemInteractions().contains(SystemRestfulInteraction.SEARCHSYSTEM)) {
       parameters.common().forEach(param -> rest.addSearchParam(searchParam(param)));
+      rest.addSearchParam(filter());
       Compartments.TYPES.stream().sorted().forEach(compartment ->
           rest.addCompartment("http://hl7.org/fhir/CompartmentDefinition/" + compartment.toLowerCase(Locale.ROOT)));
     }
@@ -106,6 +107,7 @@ public final class Capabilities implements Interaction {
           resource.addSearchInclude(type + ":" + param.code());
         }
       }
+      resource.addSearchParam(filter());
       resource.addSearchInclude("*");
       resource.addSearchRevInclude("*");
     }
@@ -114,6 +116,15 @@ public final class Capabilities implements Interaction {
     supported.typeOperations(type).forEach(operation ->
         resource.addOperation().setName(operation.name()).setDefinition(operation.definition()));
     return resource;
+  }
+
+  /** {@code _filter}, which has a page of the specification rather than a SearchParameter. */
+  private static CapabilityStatementRestResourceSearchParamComponent filter() {
+    return new CapabilityStatementRestResourceSearchParamComponent().setName("_filter")
+        .setType(SearchParamType.SPECIAL)
+        .setDocumentation("https://hl7.org/fhir/R4/search_filter.html: and, or, not, parentheses, chains and the"
+            + " operators eq ne co sw ew gt lt ge le sa eb ap pr po ss sb in ni re, each where its parameter's type"
+            + " takes it.");
   }
 
   /**

@@ -2,6 +2,7 @@ package io.brazier.server.interaction;
 
 import io.brazier.server.http.FhirRequest;
 import io.brazier.server.http.FhirResponse;
+import io.brazier.server.http.PageSizes;
 import io.brazier.server.http.StoredBundle;
 import io.brazier.store.Change.Action;
 import io.brazier.store.HistoryPage;
@@ -26,16 +27,16 @@ import org.hl7.fhir.r4.model.Bundle.HTTPVerb;
  */
 public final class History {
   private final Store store;
-  private final int defaultCount;
+  private final PageSizes pageSizes;
 
-  public History(Store store, int defaultCount) {
+  public History(Store store, PageSizes pageSizes) {
     this.store = store;
-    this.defaultCount = defaultCount;
+    this.pageSizes = pageSizes;
   }
 
   /** The page of the history of a resource (type and id), of a type (id null) or of the server (both null). */
   HistoryPage page(FhirRequest request, String type, String id) {
-    return store.history(HistoryParameters.query(request, type, id, defaultCount));
+    return store.history(HistoryParameters.query(request, type, id, pageSizes));
   }
 
   /** The answer: the page as a history bundle. */

@@ -3,6 +3,7 @@ package io.brazier.server.interaction;
 import io.brazier.fhir.DateTimeRange;
 import io.brazier.fhir.FhirException;
 import io.brazier.server.http.FhirRequest;
+import io.brazier.server.http.PageSizes;
 import io.brazier.store.HistoryCursor;
 import io.brazier.store.HistoryQuery;
 import java.time.DateTimeException;
@@ -20,8 +21,8 @@ final class HistoryParameters {
 
   private HistoryParameters() {}
 
-  static HistoryQuery query(FhirRequest request, String type, String id, int defaultCount) {
-    return new HistoryQuery(type, id, since(request), at(request), cursor(request), request.count(defaultCount));
+  static HistoryQuery query(FhirRequest request, String type, String id, PageSizes pageSizes) {
+    return new HistoryQuery(type, id, since(request), at(request), cursor(request), request.count(pageSizes));
   }
 
   private static Instant since(FhirRequest request) {

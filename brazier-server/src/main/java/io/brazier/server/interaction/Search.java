@@ -10,6 +10,7 @@ import io.brazier.fhir.search.Terminology;
 import io.brazier.server.http.FhirRequest;
 import io.brazier.server.http.FhirResponse;
 import io.brazier.server.http.Formats;
+import io.brazier.server.http.PageSizes;
 import io.brazier.store.QueryTooCostly;
 import io.brazier.store.SearchPage;
 import io.brazier.store.Store;
@@ -29,21 +30,19 @@ import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
  * entry. https://hl7.org/fhir/R4/search.html
  */
 public final class Search {
-  /** Largest {@code _count}; a larger one is lowered to it, and the outcome entry says so. */
-  public static final int MAX_COUNT = 1000;
-
   private final Store store;
   private final FhirSearch search;
   private final Terminology terminology;
   private final SearchIncludes includes;
-  private final int defaultCount;
+  /** A larger {@code _count} than the max is lowered to it, and the outcome entry says so. */
+  private final PageSizes pageSizes;
 
-  public Search(Fhir fhir, Store store, FhirSearch search, Terminology terminology, int defaultCount) {
+  public Search(Fhir fhir, Store store, FhirSearch search, Terminology terminology, PageSizes pageSizes) {
     this.store = store;
     this.search = search;
     this.terminology = terminology;
     this.includes = new SearchIncludes(store, search.parameters(), fhir.resourceTypes());
-    this.defaultCount = defaultCount;
+    this.pageSizes = pageSizes;
   }
 
   /**
@@ -73,7 +72,7 @@ public final class Search {
     int count = count(params, notes);
     boolean countOnly = count == 0 || "count".equals(first(params, "_summary"));
     if (countOnly) {
-      Searchset searchset = new Searchset(request, store.count(query),
+      Searchset searchset = new Searchset(request, total(query, first(params, "_total")),
           Map.of("self", PageLinks.url(request, path, PageLinks.kept(params, query), null)));
       searchset.outcome(query, notes);
       return searchset.response();
@@ -90,6 +89,17 @@ public final class Search {
     includes.of(query, page.resources(), notes).forEach(included -> searchset.add(included, SearchEntryMode.INCLUDE));
     searchset.outcome(query, notes);
     return searchset.response();
+  }
+
+  /**
+   * The total of a count-only search: the planner's estimate when the client settles for one, none when it asks for
+   * none. (A page's total is exact whatever {@code _total} says: finding the first page counts every match anyway.)
+   */
+  private Integer total(SearchQuery query, String total) {
+    if ("none".equals(total)) {
+      return null;
+    }
+    return "estimate".equals(total) ? store.estimate(query) : store.count(query);
   }
 
   private SearchQuery parse(FhirRequest request, Map<String, List<String>> params, List<String> types) {
@@ -124,7 +134,7 @@ public final class Search {
   private int count(Map<String, List<String>> params, List<String> notes) {
     String value = first(params, "_count");
     if (value == null) {
-      return defaultCount;
+      return pageSizes.standard();
     }
     int count;
     try {
@@ -135,9 +145,9 @@ public final class Search {
     if (count < 0) {
       throw FhirException.badRequest("_count must not be negative.");
     }
-    if (count > MAX_COUNT) {
-      notes.add("_count " + count + " is more than this server serves per page; pages hold " + MAX_COUNT + ".");
-      return MAX_COUNT;
+    if (count > pageSizes.max()) {
+      notes.add("_count " + count + " is more than this server serves per page; pages hold " + pageSizes.max() + ".");
+      return pageSizes.max();
     }
     return count;
   }

@@ -3,6 +3,7 @@ package io.brazier.server.operation;
 import io.brazier.fhir.FhirException;
 import io.brazier.server.http.FhirRequest;
 import io.brazier.server.http.FhirResponse;
+import io.brazier.server.http.PageSizes;
 import io.brazier.server.interaction.History;
 import io.brazier.server.interaction.Interaction;
 import io.brazier.server.interaction.Supported;
@@ -34,17 +35,17 @@ public final class Changes implements Interaction {
   public static final String SEQUENCE = "https://brazier.dev/fhir/StructureDefinition/change-sequence";
 
   private final Store store;
-  private final int defaultCount;
+  private final PageSizes pageSizes;
 
-  public Changes(Store store, int defaultCount) {
+  public Changes(Store store, PageSizes pageSizes) {
     this.store = store;
-    this.defaultCount = defaultCount;
+    this.pageSizes = pageSizes;
   }
 
   @Override
   public FhirResponse handle(FhirRequest request) {
     long since = since(request);
-    List<Change> changes = store.changes(since, request.count(defaultCount));
+    List<Change> changes = store.changes(since, request.count(pageSizes));
     long last = changes.isEmpty() ? since : changes.get(changes.size() - 1).sequence();
     Bundle bundle = History.bundle(request, request.link("since", Long.toString(last)));
     for (Change change : changes) {

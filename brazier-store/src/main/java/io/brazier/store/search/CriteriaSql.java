@@ -1,6 +1,7 @@
 package io.brazier.store.search;
 
 import io.brazier.fhir.search.Criterion;
+import io.brazier.fhir.search.Criterion.AllOf;
 import io.brazier.fhir.search.Criterion.AnyOf;
 import io.brazier.fhir.search.Criterion.Chain;
 import io.brazier.fhir.search.Criterion.CompositeMatch;
@@ -14,6 +15,7 @@ import io.brazier.fhir.search.Criterion.InList;
 import io.brazier.fhir.search.Criterion.LastUpdatedMatch;
 import io.brazier.fhir.search.Criterion.Missing;
 import io.brazier.fhir.search.Criterion.Near;
+import io.brazier.fhir.search.Criterion.Not;
 import io.brazier.fhir.search.Criterion.NumberMatch;
 import io.brazier.fhir.search.Criterion.NumberValue;
 import io.brazier.fhir.search.Criterion.QuantityMatch;
@@ -146,6 +148,10 @@ final class CriteriaSql {
   static boolean ridOnly(Criterion criterion) {
     if (criterion instanceof AnyOf anyOf) {
       return anyOf.alternatives().stream().allMatch(CriteriaSql::ridOnly);
+    } else if (criterion instanceof AllOf allOf) {
+      return allOf.criteria().stream().allMatch(CriteriaSql::ridOnly);
+    } else if (criterion instanceof Not not) {
+      return ridOnly(not.inner());
     }
     return !(criterion instanceof IdMatch || criterion instanceof LastUpdatedMatch || criterion instanceof Has
         || criterion instanceof InList || criterion instanceof InCompartment);
@@ -184,15 +190,25 @@ final class CriteriaSql {
     } else if (criterion instanceof InCompartment compartment) {
       compartment(sql, r, compartment);
     } else if (criterion instanceof AnyOf anyOf) {
-      sql.append("(");
-      for (int k = 0; k < anyOf.alternatives().size(); k++) {
-        sql.append(k == 0 ? "" : " OR ");
-        criterion(sql, r, types, anyOf.alternatives().get(k));
-      }
-      sql.append(")");
+      joined(sql, r, types, anyOf.alternatives(), " OR ");
+    } else if (criterion instanceof AllOf allOf) {
+      joined(sql, r, types, allOf.criteria(), " AND ");
+    } else if (criterion instanceof Not not) {
+      sql.append("NOT ");
+      joined(sql, r, types, List.of(not.inner()), "");
     } else {
       throw new IllegalArgumentException("Unknown criterion " + criterion);
     }
+  }
+
+  /** The criteria joined by {@code operator}, in parentheses: each is the SQL it is on its own. */
+  private void joined(Sql sql, String r, List<String> types, List<Criterion> criteria, String operator) {
+    sql.append("(");
+    for (int k = 0; k < criteria.size(); k++) {
+      sql.append(k == 0 ? "" : operator);
+      criterion(sql, r, types, criteria.get(k));
+    }
+    sql.append(")");
   }
 
   private interface Condition {

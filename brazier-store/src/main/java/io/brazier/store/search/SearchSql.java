@@ -116,9 +116,14 @@ public final class SearchSql {
 
   /** Columns: id, in insertion order, at most {@code limit}. */
   public Sql ids(SearchQuery query, int limit) {
+    return matches(query).append(" ORDER BY r.rid LIMIT ?", limit);
+  }
+
+  /** Every match, unordered: what the planner's row estimate of {@code _total=estimate} is taken from. */
+  public Sql matches(SearchQuery query) {
     Sql sql = new Sql().append("SELECT r.id FROM resource r WHERE ");
     where(sql, query);
-    return sql.append(" ORDER BY r.rid LIMIT ?", limit);
+    return sql;
   }
 
   /**
@@ -132,10 +137,15 @@ public final class SearchSql {
   private static boolean mayBeCostly(Criterion criterion) {
     if (criterion instanceof Criterion.AnyOf anyOf) {
       return anyOf.alternatives().stream().anyMatch(SearchSql::mayBeCostly);
+    } else if (criterion instanceof Criterion.AllOf allOf) {
+      return allOf.criteria().stream().anyMatch(SearchSql::mayBeCostly);
+    } else if (criterion instanceof Criterion.Not not) {
+      return mayBeCostly(not.inner());
     }
     return criterion instanceof Criterion.Chain || criterion instanceof Criterion.Has
         || criterion instanceof Criterion.TextMatch
-        || criterion instanceof Criterion.StringMatch string && string.mode() == Criterion.StringMode.CONTAINS;
+        || criterion instanceof Criterion.StringMatch string && (string.mode() == Criterion.StringMode.CONTAINS
+            || string.mode() == Criterion.StringMode.ENDS_WITH);
   }
 
   private void where(Sql sql, SearchQuery query) {

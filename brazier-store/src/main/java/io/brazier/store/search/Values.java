@@ -103,6 +103,8 @@ final class Values {
     switch (mode) {
       case EXACT -> sql.append(i + ".value = ?", folded).append(" AND " + i + ".exact = ?", SearchStrings.bounded(text));
       case CONTAINS -> sql.append(i + ".value LIKE ?", "%" + escapeLike(folded) + "%");
+      case ENDS_WITH -> sql.append(i + ".value LIKE ?", "%" + escapeLike(folded));
+      case EQUALS -> sql.append(i + ".value = ?", folded);
       default -> {
         if (folded.isEmpty()) {
           sql.append("true");
@@ -162,6 +164,7 @@ final class Values {
         DateRange wide = approximately(value.range());
         sql.append(lo + " <= ?", wide.hi()).append(" AND " + hi + " >= ?", wide.lo());
       }
+      case PO -> sql.append(lo + " <= ?", shi).append(" AND " + hi + " >= ?", slo);
     }
   }
 
@@ -171,7 +174,7 @@ final class Values {
     Timestamp lo = timestamp(range.lo());
     Timestamp hi = timestamp(range.hi());
     switch (value.prefix()) {
-      case EQ, AP -> sql.append(column + " >= ?", lo).append(" AND " + column + " <= ?", hi);
+      case EQ, AP, PO -> sql.append(column + " >= ?", lo).append(" AND " + column + " <= ?", hi);
       case NE -> sql.append("NOT (" + column + " >= ?", lo).append(" AND " + column + " <= ?)", hi);
       case GT, SA -> sql.append(column + " > ?", hi);
       case LT, EB -> sql.append(column + " < ?", lo);

@@ -186,6 +186,11 @@ public final class PostgresStore implements Store {
   }
 
   @Override
+  public int estimate(SearchQuery query) {
+    return searches.estimate(query);
+  }
+
+  @Override
   public List<String> ids(SearchQuery query, int limit) {
     return searches.ids(query, limit);
   }

@@ -28,6 +28,7 @@ final class SearchReader {
   /** How long a snapshot can be paged through after the search that made it. */
   private static final long SNAPSHOT_MINUTES = 60;
   private static final long CLEANUP_MILLIS = 60_000;
+  private static final String PLAN_ROWS = "\"Plan Rows\": ";
   private static final String PAGE = """
       WITH p AS (
         SELECT u.rid, u.version, s.chunk * %d + u.k AS n
@@ -137,6 +138,16 @@ final class SearchReader {
     }
   }
 
+  /** The planner's estimate of the matches: an EXPLAIN, which reads statistics and no rows. */
+  int estimate(SearchQuery query) {
+    try (Connection connection = dataSource.getConnection()) {
+      return (int) Math.min(Integer.MAX_VALUE, Math.round(number(plan(connection, statements.matches(query)),
+          PLAN_ROWS)));
+    } catch (SQLException e) {
+      throw new StoreFailure("Could not estimate a count of " + query.types(), e);
+    }
+  }
+
   List<String> ids(SearchQuery query, int limit) {
     try (Connection connection = dataSource.getConnection();
         PreparedStatement statement = guarded(connection, query, statements.ids(query, limit));
@@ -221,20 +232,25 @@ final class SearchReader {
    */
   private PreparedStatement guarded(Connection connection, SearchQuery query, Sql sql) throws SQLException {
     if (SearchSql.mayBeCostly(query)) {
-      Sql explain = new Sql().append("EXPLAIN (FORMAT JSON) " + sql.text());
-      sql.args().forEach(explain::arg);
-      try (PreparedStatement statement = prepare(connection, explain); ResultSet plan = statement.executeQuery()) {
-        plan.next();
-        String json = plan.getString(1);
-        double cost = number(json, "\"Total Cost\": ");
-        if (cost > maxCost) {
-          throw new QueryTooCostly("This search is too costly: the database expects to go through about "
-              + (long) number(json, "\"Plan Rows\": ") + " rows and more. Narrow it with a selective parameter;"
-              + " chains, _has, :contains and full text are costly without one.");
-        }
+      String json = plan(connection, sql);
+      double cost = number(json, "\"Total Cost\": ");
+      if (cost > maxCost) {
+        throw new QueryTooCostly("This search is too costly: the database expects to go through about "
+            + (long) number(json, PLAN_ROWS) + " rows and more. Narrow it with a selective parameter;"
+            + " chains, _has, :contains and full text are costly without one.");
       }
     }
     return prepare(connection, sql);
+  }
+
+  /** The planner's plan of {@code sql}, as JSON. */
+  private static String plan(Connection connection, Sql sql) throws SQLException {
+    Sql explain = new Sql().append("EXPLAIN (FORMAT JSON) " + sql.text());
+    sql.args().forEach(explain::arg);
+    try (PreparedStatement statement = prepare(connection, explain); ResultSet plan = statement.executeQuery()) {
+      plan.next();
+      return plan.getString(1);
+    }
   }
 
   /** The first number after {@code key} in a JSON plan: its top node's. */

@@ -12,6 +12,7 @@ import io.brazier.store.TestStore;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.hl7.fhir.r4.model.Basic;
 import org.hl7.fhir.r4.model.DateType;
 import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.ListResource;
@@ -173,6 +174,20 @@ class CriteriaSqlTest {
       SearchQuery parsed = store.parse("Patient", query + "&" + tagged.scope());
       assertThat(store.store().count(parsed)).as(query).isEqualTo(store.store().ids(parsed, 100).size());
     }
+  }
+
+  @Test
+  void anEstimateIsThePlannersRowCountWithinAFactorOfTheExactCount() {
+    for (int i = 0; i < 200; i++) {
+      save(new Basic());
+    }
+    store.analyze();
+    SearchQuery query = store.parse("Basic", tagged.scope());
+
+    int estimate = store.store().estimate(query);
+
+    assertThat(store.store().count(query)).isEqualTo(200);
+    assertThat(estimate).isBetween(50, 800);
   }
 
   @Test
