@@ -14,6 +14,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -127,10 +128,9 @@ public final class SearchBench implements Callable<Integer> {
     ExecutorService workers = Executors.newFixedThreadPool(2);
     Semaphore inFlight = new Semaphore(4);
     try (Stream<Path> files = Files.list(ndjson)) {
-      for (Path file : files.filter(f -> f.toString().endsWith(".ndjson.gz")).sorted().toList()) {
+      for (Path file : files.filter(SearchBench::isNdjson).sorted().toList()) {
         List<String> batch = new ArrayList<>();
-        try (BufferedReader lines = new BufferedReader(new InputStreamReader(new GZIPInputStream(
-            Files.newInputStream(file)), StandardCharsets.UTF_8))) {
+        try (BufferedReader lines = lines(file)) {
           int read = 0;
           for (String line; (line = lines.readLine()) != null && read < limit; read++) {
             batch.add(line);
@@ -265,12 +265,23 @@ public final class SearchBench implements Callable<Integer> {
   }
 
   private void scan(String type, LineConsumer consumer) throws IOException {
-    try (BufferedReader lines = new BufferedReader(new InputStreamReader(new GZIPInputStream(
-        Files.newInputStream(ndjson.resolve(type + ".ndjson.gz"))), StandardCharsets.UTF_8))) {
+    Path file = ndjson.resolve(type + ".ndjson.gz");
+    try (BufferedReader lines = lines(Files.exists(file) ? file : ndjson.resolve(type + ".ndjson"))) {
       int read = 0;
       for (String line; (line = lines.readLine()) != null && read < limit; read++) {
         consumer.accept(line);
       }
     }
+  }
+
+  private static boolean isNdjson(Path file) {
+    return file.toString().endsWith(".ndjson.gz") || file.toString().endsWith(".ndjson");
+  }
+
+  /** The lines of an NDJSON file, gzipped (as the shared set keeps them) or not (as Synthea writes them). */
+  private static BufferedReader lines(Path file) throws IOException {
+    InputStream in = Files.newInputStream(file);
+    return new BufferedReader(new InputStreamReader(file.toString().endsWith(".gz") ? new GZIPInputStream(in, 1 << 16)
+        : in, StandardCharsets.UTF_8), 1 << 16);
   }
 }

@@ -136,7 +136,8 @@ public final class FhirServer implements AutoCloseable {
         }
       }
     }
-    byte[] body = HttpBodies.read(ctx.bodyInputStream(), ctx.header("Content-Encoding"), config.maxBodyBytes());
+    byte[] body = HttpBodies.read(ctx.bodyInputStream(), ctx.header("Content-Encoding"), ctx.contentLength(),
+        config.maxBodyBytes());
     return new FhirRequest(ctx.method().name(), segments, ctx.queryParamMap(), ctx::header, body, baseUrl(ctx));
   }
 

@@ -12,10 +12,12 @@ import java.util.zip.InflaterInputStream;
 public final class HttpBodies {
   private HttpBodies() {}
 
-  public static byte[] read(InputStream raw, String contentEncoding, long limit) {
+  /** {@code expectedLength}: the Content-Length, or -1; it sizes the buffers, the limit still holds whatever it says. */
+  public static byte[] read(InputStream raw, String contentEncoding, long expectedLength, long limit) {
     try (InputStream in = decoded(raw, contentEncoding)) {
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      byte[] buffer = new byte[64 * 1024];
+      int expected = (int) Math.min(Math.max(expectedLength, 1024), 64 * 1024);
+      ByteArrayOutputStream out = new ByteArrayOutputStream(expected);
+      byte[] buffer = new byte[expected];
       long total = 0;
       for (int n; (n = in.read(buffer)) > 0; ) {
         total += n;

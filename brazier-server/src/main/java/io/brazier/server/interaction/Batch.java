@@ -87,7 +87,7 @@ final class Batch {
       for (Write write : staged[i].writes()) {
         claims.add(write.type() + "/" + write.id());
       }
-      String conditions = conditions(entries.get(i).request());
+      String conditions = Conditions.named(entries.get(i).request());
       if (conditions != null) {
         claims.add(conditions);
       }
@@ -97,14 +97,5 @@ final class Batch {
       }
     }
     return together;
-  }
-
-  /** The conditions a write names: a create's If-None-Exist, or the criteria of a conditional update or delete. */
-  private static String conditions(FhirRequest request) {
-    if (request.method().equals("POST")) {
-      String ifNoneExist = request.header("If-None-Exist");
-      return ifNoneExist == null ? null : request.type() + "?" + ifNoneExist;
-    }
-    return request.id() == null ? request.type() + "?" + request.query() : null;
   }
 }

@@ -14,7 +14,8 @@ import java.util.List;
 /**
  * Runs a write interaction on its own: target, prepare, check the references, one commit. Writers of one resource in
  * this process take turns ({@link ResourceLocks}); a write that races a writer elsewhere is prepared again on the new
- * current version, so no write is ever lost; with If-Match it is a 412 instead.
+ * current version, so no write is ever lost; with If-Match it is a 412 instead. Conditional writes with the same
+ * criteria take turns too, from the search to the commit, so that two of them never both create.
  */
 public final class Commits {
   static final int ATTEMPTS = 20;
@@ -22,6 +23,8 @@ public final class Commits {
   private final Store store;
   private final References references;
   private final ResourceLocks locks = new ResourceLocks();
+  // Taken before a resource's lock, never while holding one, so the two kinds cannot deadlock.
+  private final ResourceLocks conditionLocks = new ResourceLocks();
 
   public Commits(Store store, References references) {
     this.store = store;
@@ -29,6 +32,12 @@ public final class Commits {
   }
 
   public FhirResponse run(WriteInteraction interaction, FhirRequest request) {
+    String conditions = Conditions.named(request);
+    return conditions == null ? attempts(interaction, request)
+        : conditionLocks.holding(request.type(), conditions, () -> attempts(interaction, request));
+  }
+
+  private FhirResponse attempts(WriteInteraction interaction, FhirRequest request) {
     for (int attempt = 1; ; attempt++) {
       try {
         Target target = interaction.target(request);

@@ -4,11 +4,13 @@ import io.brazier.fhir.FhirException;
 import io.brazier.fhir.search.QueryParser;
 import io.brazier.fhir.search.SearchQuery;
 import io.brazier.fhir.search.Terminology;
+import io.brazier.server.http.FhirRequest;
 import io.brazier.store.QueryTooCostly;
 import io.brazier.store.Store;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Finds the resources a conditional interaction names by search criteria ({@code If-None-Exist}, {@code PUT
@@ -54,5 +56,25 @@ public final class Conditions {
       }
     }
     return matches(type, Queries.parse(criteria.substring(question + 1)), limit);
+  }
+
+  /**
+   * The conditions a write names, as one key: a create's If-None-Exist, or the criteria of a conditional update or
+   * delete, their parameters sorted; null for a write that names none.
+   */
+  public static String named(FhirRequest request) {
+    Map<String, List<String>> criteria;
+    if (request.method().equals("POST")) {
+      String ifNoneExist = request.header("If-None-Exist");
+      if (ifNoneExist == null || ifNoneExist.isBlank()) {
+        return null;
+      }
+      criteria = Queries.parse(ifNoneExist.substring(ifNoneExist.indexOf('?') + 1));
+    } else if (request.id() == null) {
+      criteria = request.query();
+    } else {
+      return null;
+    }
+    return request.type() + "?" + new TreeMap<>(criteria);
   }
 }
