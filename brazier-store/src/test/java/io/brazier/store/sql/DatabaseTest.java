@@ -1,0 +1,105 @@
+package io.brazier.store.sql;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.brazier.fhir.Format;
+import io.brazier.fhir.search.SearchQuery;
+import io.brazier.store.TestStore;
+import io.brazier.store.Write;
+import io.brazier.store.search.Keys;
+import io.brazier.store.search.SearchSql;
+import io.brazier.store.search.Sql;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.hl7.fhir.r4.model.Patient;
+import org.junit.jupiter.api.Test;
+
+/** The migrated schema as searches use it: the trigram index of V3 serves string :contains. */
+class DatabaseTest {
+  private final TestStore store = TestStore.shared();
+
+  @Test
+  void containsSearchesUseTheTrigramIndexOnThousandsOfRows() throws SQLException {
+    List<String> families = saveFamilies(5_000);
+    vacuum();
+    String middle = families.get(1234).substring(2, 8);
+
+    String plan = plan(store.parse("Patient", "family:contains=" + middle));
+
+    assertThat(plan).contains("search_string_trigram");
+    assertThat(store.ids("Patient", "family:contains=" + middle)).containsExactly("trgm-1234");
+  }
+
+  /** What autovacuum soon does: statistics, and the new GIN entries moved from the pending list into the tree. */
+  private void vacuum() throws SQLException {
+    try (Connection connection = store.database().dataSource().getConnection();
+        Statement statement = connection.createStatement()) {
+      statement.execute("VACUUM ANALYZE search_string");
+    }
+  }
+
+  /** {@code count} patients in one commit, with family names of ten random letters, as varied as real ones. */
+  private List<String> saveFamilies(int count) {
+    Random random = new Random(42);
+    List<String> families = new ArrayList<>();
+    List<Write> writes = new ArrayList<>();
+    Instant now = Instant.now();
+    for (int n = 0; n < count; n++) {
+      StringBuilder family = new StringBuilder();
+      random.ints(10, 'a', 'z' + 1).forEach(c -> family.append((char) c));
+      families.add(family.toString());
+      Patient patient = new Patient();
+      patient.setId("trgm-" + n);
+      patient.getMeta().setVersionId("1");
+      patient.addName().setFamily(family.toString());
+      byte[] json = store.fhir().encode(Format.JSON, patient, false);
+      writes.add(new Write("Patient", patient.getIdPart(), 1, now, json,
+          store.search().extractor().extract(patient, json)));
+    }
+    store.store().commit(writes);
+    return families;
+  }
+
+  /** The plan PostgreSQL chooses for counting the matches of {@code query}, as the store counts them. */
+  private String plan(SearchQuery query) throws SQLException {
+    var dataSource = store.database().dataSource();
+    TypeKeys types = new TypeKeys(dataSource, List.of());
+    ParamKeys params = new ParamKeys(dataSource, types);
+    Sql sql = new SearchSql(new Keys() {
+      @Override
+      public short type(String type) {
+        return types.key(type);
+      }
+
+      @Override
+      public Integer[] params(List<String> typeNames, String code) {
+        return params.find(typeNames, code);
+      }
+    }).count(query);
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement explain = connection.prepareStatement("EXPLAIN " + sql.text())) {
+      int i = 1;
+      for (Object arg : sql.args()) {
+        if (arg instanceof Sql.Array array) {
+          explain.setArray(i++, connection.createArrayOf(array.elementType(), array.values()));
+        } else {
+          explain.setObject(i++, arg);
+        }
+      }
+      StringBuilder plan = new StringBuilder();
+      try (ResultSet rows = explain.executeQuery()) {
+        while (rows.next()) {
+          plan.append(rows.getString(1)).append('\n');
+        }
+      }
+      return plan.toString();
+    }
+  }
+}
