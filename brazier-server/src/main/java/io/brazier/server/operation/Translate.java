@@ -49,8 +49,8 @@ public final class Translate implements Interaction {
     for (Coding coding : codings) {
       List<ConceptMap> maps = named != null ? List.of(named)
           : terminology.conceptMapsFor(coding.getSystem(), coding.getCode(), reverse);
-      var translation = new ConceptMapping.Request(coding, input.value("version"), input.value("targetsystem"),
-          reverse);
+      String version = coding.hasVersion() ? coding.getVersion() : input.value("version");
+      var translation = new ConceptMapping.Request(coding, version, input.value("targetsystem"), reverse);
       for (ConceptMap map : maps) {
         ConceptMapping mapping = new ConceptMapping(map);
         if (mapping.between(input.value("source"), input.value("target"), reverse)) {

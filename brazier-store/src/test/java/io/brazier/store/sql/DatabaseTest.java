@@ -6,7 +6,6 @@ import io.brazier.fhir.Format;
 import io.brazier.fhir.search.SearchQuery;
 import io.brazier.store.TestStore;
 import io.brazier.store.Write;
-import io.brazier.store.search.Keys;
 import io.brazier.store.search.SearchSql;
 import io.brazier.store.search.Sql;
 import java.sql.Connection;
@@ -71,18 +70,7 @@ class DatabaseTest {
   private String plan(SearchQuery query) throws SQLException {
     var dataSource = store.database().dataSource();
     TypeKeys types = new TypeKeys(dataSource, List.of());
-    ParamKeys params = new ParamKeys(dataSource, types);
-    Sql sql = new SearchSql(new Keys() {
-      @Override
-      public short type(String type) {
-        return types.key(type);
-      }
-
-      @Override
-      public Integer[] params(List<String> typeNames, String code) {
-        return params.find(typeNames, code);
-      }
-    }).count(query);
+    Sql sql = new SearchSql(SearchReader.keys(types, new ParamKeys(dataSource, types))).count(query);
     try (Connection connection = dataSource.getConnection();
         PreparedStatement explain = connection.prepareStatement("EXPLAIN " + sql.text())) {
       int i = 1;
