@@ -91,7 +91,7 @@ public final class Database implements AutoCloseable {
     warnWithoutTrigramIndex();
   }
 
-  /** V3 creates no trigram index where pg_trgm is missing; searches still work, :contains scans, the operator acts. */
+  /** V4 creates no trigram index where pg_trgm is missing; searches still work, :contains scans, the operator acts. */
   private void warnWithoutTrigramIndex() {
     try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement();
         ResultSet row = statement.executeQuery("SELECT to_regclass('search_string_trigram') IS NOT NULL")) {

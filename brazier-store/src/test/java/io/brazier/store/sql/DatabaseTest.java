@@ -20,7 +20,7 @@ import java.util.Random;
 import org.hl7.fhir.r4.model.Patient;
 import org.junit.jupiter.api.Test;
 
-/** The migrated schema as searches use it: the trigram index of V3 serves string :contains. */
+/** The migrated schema as searches use it: the trigram index of V4 serves string :contains. */
 class DatabaseTest {
   private final TestStore store = TestStore.shared();
 
