@@ -226,12 +226,13 @@ public final class FhirServer implements AutoCloseable {
       metrics.record(interaction, ctx.status().getCode(), millis);
     }
     log.info("{} {} status={} ms={} interaction={} requestId={}", ctx.method(), ctx.path(), ctx.status().getCode(),
-        String.format("%.1f", millis), interaction, ctx.<String>attribute("requestId"));
+        Math.round(millis * 10) / 10.0, interaction, ctx.<String>attribute("requestId"));
     MDC.remove("requestId");
   }
 
   @Override
   public void close() {
     app.stop();
+    routes.close();
   }
 }

@@ -75,6 +75,7 @@ public final class Routes {
   private final Interaction readSearchParameter;
   private final Interaction reindex;
   private final Interaction asyncStatus;
+  private final Jobs jobs;
   private final Interaction expand;
   private final Interaction lookup;
   private final Interaction validateCode;
@@ -122,10 +123,12 @@ public final class Routes {
     this.searchCompartment = new SearchCompartment(fhir, searches, compartments);
     this.changes = supported.systemOperation(Changes.OPERATION, new Changes(store, config.pageSize()));
     this.validate = supported.typeOperation(Validate.OPERATION, new Validate(fhir, store));
-    Jobs jobs = new Jobs();
+    this.jobs = new Jobs(store.jobs(), fhir, Jobs.LEASE);
+    Reindex reindexing = new Reindex(fhir, store, search.extractor(), jobs);
+    jobs.register(Reindex.KIND, reindexing);
     this.reindex = supported.systemOperation(Reindex.OPERATION,
-        supported.typeOperation(Reindex.OPERATION, new Reindex(fhir, store, search.extractor(), jobs)));
-    this.asyncStatus = new AsyncStatus(jobs);
+        supported.typeOperation(Reindex.OPERATION, reindexing));
+    this.asyncStatus = new AsyncStatus(fhir, jobs);
     this.expand = supported.typeOperation("ValueSet", Expand.OPERATION, new Expand(fhir, terminology));
     this.lookup = supported.typeOperation("CodeSystem", Lookup.OPERATION, new Lookup(fhir, terminology));
     this.validateCode = supported.typeOperation("CodeSystem", ValidateCode.CODE_SYSTEM_OPERATION,
@@ -137,10 +140,19 @@ public final class Routes {
     this.capabilities = new Capabilities(fhir, supported, search.parameters(), config.baseUrl());
   }
 
-  /** Loads in the background what the first requests would otherwise wait for; call it once the server listens. */
+  /**
+   * Loads in the background what the first requests would otherwise wait for, and starts running background jobs;
+   * call it once the server listens.
+   */
   public void warmUp() {
     bodies.warmUp();
     validate.warmUp();
+    jobs.start();
+  }
+
+  /** Stops running background jobs: a running one is queued again for another node (or this one, restarted). */
+  public void close() {
+    jobs.close();
   }
 
   /** Runs a request in process: the HTTP server, and any module of this process, come through here. */

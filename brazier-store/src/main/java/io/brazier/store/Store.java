@@ -67,6 +67,9 @@ public interface Store extends AutoCloseable {
   /** Changes numbered after {@code since}, oldest first, at most {@code count}. */
   List<Change> changes(long since, int count);
 
+  /** The background jobs, shared with every node on this database. */
+  JobStore jobs();
+
   /** Whether the database answers. */
   boolean healthy();
 

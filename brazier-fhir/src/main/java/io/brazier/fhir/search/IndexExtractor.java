@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import org.hl7.fhir.r4.fhirpath.ExpressionNode;
 import org.hl7.fhir.r4.model.Base;
 import org.hl7.fhir.r4.model.DomainResource;
 import org.hl7.fhir.r4.model.Resource;
@@ -30,8 +29,8 @@ public final class IndexExtractor {
   private record Plan(long version, List<Compiled> params) {}
 
   /** A parameter with its expression parsed; for a composite, the types and expressions of its components. */
-  private record Compiled(SearchParam param, List<ExpressionNode> terms, List<ParamType> componentTypes,
-      List<List<ExpressionNode>> components) {}
+  private record Compiled(SearchParam param, List<FhirPath.Term> terms, List<ParamType> componentTypes,
+      List<List<FhirPath.Term>> components) {}
 
   public IndexExtractor(Fhir fhir, SearchParameters params, FhirPath fhirPath, Units units) {
     this.params = params;
@@ -83,13 +82,13 @@ public final class IndexExtractor {
     }
   }
 
-  private List<Base> evaluate(Resource resource, Base focus, List<ExpressionNode> terms) {
+  private List<Base> evaluate(Resource resource, Base focus, List<FhirPath.Term> terms) {
     if (terms.size() == 1) {
-      return fhirPath.evaluate(resource, focus, terms.get(0));
+      return terms.get(0).evaluate(resource, focus);
     }
     List<Base> values = new ArrayList<>();
-    for (ExpressionNode term : terms) {
-      values.addAll(fhirPath.evaluate(resource, focus, term));
+    for (FhirPath.Term term : terms) {
+      values.addAll(term.evaluate(resource, focus));
     }
     return values;
   }
@@ -129,7 +128,7 @@ public final class IndexExtractor {
         if (param.type() == ParamType.COMPOSITE) {
           compileComposite(param).ifPresent(compiled::add);
         } else {
-          compiled.add(new Compiled(param, fhirPath.parseTerms(param.expression()), List.of(), List.of()));
+          compiled.add(new Compiled(param, fhirPath.terms(param.expression()), List.of(), List.of()));
         }
       } catch (IllegalArgumentException e) {
         log.warn("Search parameter not indexed url={} reason={}", param.url(), e.getMessage());
@@ -144,10 +143,10 @@ public final class IndexExtractor {
     if (types.isEmpty() || param.components().stream().anyMatch(component -> component.expression() == null)) {
       return Optional.empty();
     }
-    List<List<ExpressionNode>> expressions = new ArrayList<>();
+    List<List<FhirPath.Term>> expressions = new ArrayList<>();
     for (SearchParam.Component component : param.components()) {
-      expressions.add(fhirPath.parseTerms(component.expression()));
+      expressions.add(fhirPath.terms(component.expression()));
     }
-    return Optional.of(new Compiled(param, fhirPath.parseTerms(param.expression()), types.get(), expressions));
+    return Optional.of(new Compiled(param, fhirPath.terms(param.expression()), types.get(), expressions));
   }
 }

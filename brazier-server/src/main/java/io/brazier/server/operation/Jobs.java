@@ -1,109 +1,212 @@
 package io.brazier.server.operation;
 
+import io.brazier.fhir.Fhir;
 import io.brazier.fhir.FhirException;
+import io.brazier.fhir.Format;
+import io.brazier.fhir.Outcomes;
+import io.brazier.store.Job;
+import io.brazier.store.JobStore;
+import io.brazier.store.StoreFailure;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.hl7.fhir.r4.model.Resource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Background jobs of the FHIR asynchronous pattern (https://hl7.org/fhir/R4/async.html): a job runs on one
- * background thread (jobs queue, so two reindexes never compete), counts its progress, and keeps its result for the
- * client to poll. Jobs live in memory: a restart forgets them. The thread is a daemon, so a job never holds up
- * a shutdown (a cut-short reindex is simply run again).
+ * Background jobs of the FHIR asynchronous pattern (https://hl7.org/fhir/R4/async.html), kept in the database that all
+ * nodes share ({@link JobStore}), so that any node answers a poll and a restart forgets nothing. Each node runs one
+ * job at a time on a background thread (two reindexes never compete on one node): it claims a queued job of a kind it
+ * knows, or one whose node stopped renewing its lease (that node died), and runs its work from the cursor the job last
+ * recorded. The work records progress and cursor as it goes, which renews the lease and tells the work to stop when
+ * the job was cancelled or taken over. On close, a running job is queued again for the next runner.
  */
-public final class Jobs {
+public final class Jobs implements AutoCloseable {
+  /** How long a job stays with its node without a heartbeat; work records progress every few hundred ms. */
+  public static final Duration LEASE = Duration.ofSeconds(30);
   private static final Logger log = LoggerFactory.getLogger(Jobs.class);
+  /** How often an idle runner looks for jobs submitted on other nodes or left by a dead one. */
+  private static final long IDLE_NANOS = 1_000_000_000L;
+  private static final long AWAIT_MILLIS = 50;
 
-  private final ExecutorService executor = Executors.newSingleThreadExecutor(runnable -> {
-    Thread thread = new Thread(runnable, "brazier-jobs");
-    thread.setDaemon(true);
-    return thread;
-  });
-  private final Map<String, Job> jobs = new ConcurrentHashMap<>();
+  private final JobStore store;
+  private final Fhir fhir;
+  private final Duration lease;
+  private final String owner = host() + "/" + UUID.randomUUID();
+  private final Map<String, Work> kinds = new ConcurrentHashMap<>();
+  private final Thread runner = new Thread(this::runJobs, "brazier-jobs");
+  private volatile boolean closed;
 
-  /** The work of a job: it reports progress to the job and stops early when the job is cancelled. */
+  public Jobs(JobStore store, Fhir fhir, Duration lease) {
+    this.store = store;
+    this.fhir = fhir;
+    this.lease = lease;
+    runner.setDaemon(true);
+  }
+
+  /** The work of a kind of job: it records progress as it goes, and stops early when told to. */
   @FunctionalInterface
   public interface Work {
-    Resource run(Job job);
+    Resource run(Run run);
   }
 
-  /** A job's state, as a poll sees it. */
-  public static final class Job {
-    private final String id;
-    private final AtomicLong done = new AtomicLong();
-    private final AtomicBoolean cancelled = new AtomicBoolean();
-    private volatile Resource result;
-    private volatile FhirException failure;
-
-    Job(String id) {
-      this.id = id;
-    }
-
-    public String id() {
-      return id;
-    }
-
-    public void progress(long count) {
-      done.addAndGet(count);
-    }
-
-    public long done() {
-      return done.get();
-    }
-
-    public boolean cancelled() {
-      return cancelled.get();
-    }
-
-    public Resource result() {
-      return result;
-    }
-
-    public FhirException failure() {
-      return failure;
-    }
-
-    public boolean finished() {
-      return result != null || failure != null;
-    }
+  /** Runs jobs of {@code kind} on this node with {@code work}; register every kind before {@link #start}. */
+  public Jobs register(String kind, Work work) {
+    kinds.put(kind, work);
+    return this;
   }
 
-  public Job submit(String name, Work work) {
-    Job job = new Job(UUID.randomUUID().toString());
-    jobs.put(job.id(), job);
-    executor.submit(() -> {
-      try {
-        job.result = work.run(job);
-      } catch (FhirException e) {
-        job.failure = e;
-      } catch (RuntimeException e) {
-        String incident = UUID.randomUUID().toString();
-        log.error("Job failed incident={} job={} name={}", incident, job.id(), name, e);
-        job.failure = new FhirException(500, IssueType.EXCEPTION, "The job failed, incident " + incident);
-      }
-    });
-    return job;
+  public Jobs start() {
+    runner.start();
+    return this;
+  }
+
+  /** Queues a job ({@code request} is JSON, all the work needs); returns its id. */
+  public String submit(String kind, String request) {
+    String id = store.submit(kind, request);
+    LockSupport.unpark(runner);
+    return id;
   }
 
   public Job get(String id) {
-    Job job = jobs.get(id);
-    if (job == null) {
-      throw new FhirException(404, IssueType.NOTFOUND, "There is no job " + id + " (jobs are kept until restart).");
-    }
-    return job;
+    return store.read(id).orElseThrow(() -> unknown(id));
   }
 
-  /** Cancels a job (it stops at its next step) and forgets it. */
   public void cancel(String id) {
-    get(id).cancelled.set(true);
-    jobs.remove(id);
+    if (!store.cancel(id)) {
+      throw unknown(id);
+    }
+  }
+
+  /** Waits until a job ends, for a client that asked to wait; empty when the wait is interrupted. */
+  public Optional<Job> await(String id) {
+    for (Job job = get(id); ; job = get(id)) {
+      if (job.finished()) {
+        return Optional.of(job);
+      }
+      try {
+        Thread.sleep(AWAIT_MILLIS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return Optional.empty();
+      }
+    }
+  }
+
+  private static FhirException unknown(String id) {
+    return new FhirException(404, IssueType.NOTFOUND, "There is no job " + id + ".");
+  }
+
+  /** A claimed job, as its work sees it. */
+  public final class Run {
+    private final Job job;
+    private volatile boolean lost;
+
+    Run(Job job) {
+      this.job = job;
+    }
+
+    public String id() {
+      return job.id();
+    }
+
+    /** What the job was asked to do (JSON). */
+    public String request() {
+      return job.request();
+    }
+
+    /** Where a previous runner got to (JSON), or null for a fresh start. */
+    public String cursor() {
+      return job.cursor();
+    }
+
+    /** How much a previous runner had done. */
+    public long done() {
+      return job.done();
+    }
+
+    /** Records how much is done (of {@code total}, when known) and where to resume; renews the lease. */
+    public void progress(long done, Long total, String cursor) {
+      if (!store.heartbeat(job.id(), owner, done, total, cursor, lease)) {
+        lost = true;
+      }
+    }
+
+    /** Whether the work should stop: the job was cancelled or taken over, or this node is shutting down. */
+    public boolean stopped() {
+      return lost || closed;
+    }
+  }
+
+  private void runJobs() {
+    while (!closed) {
+      try {
+        Optional<Job> claimed = store.claim(owner, kinds.keySet(), lease);
+        if (claimed.isPresent()) {
+          run(claimed.get());
+        } else {
+          LockSupport.parkNanos(IDLE_NANOS);
+        }
+      } catch (StoreFailure e) {
+        // The job, if any, keeps its lease until it runs out, and is then claimed again.
+        log.warn("Job runner could not reach the database, retrying in 1 s: {}", e.getMessage());
+        LockSupport.parkNanos(IDLE_NANOS);
+      }
+    }
+  }
+
+  private void run(Job job) {
+    log.info("Job started id={} kind={} resumed={}", job.id(), job.kind(), job.cursor() != null);
+    try {
+      Resource result = kinds.get(job.kind()).run(new Run(job));
+      if (closed) {
+        store.release(job.id(), owner);
+      } else if (store.finish(job.id(), owner, fhir.encode(Format.JSON, result, false))) {
+        log.info("Job done id={} kind={}", job.id(), job.kind());
+      }
+    } catch (FhirException e) {
+      store.fail(job.id(), owner, e.status(), fhir.encode(Format.JSON, e.outcome(), false));
+    } catch (StoreFailure e) {
+      if (e.isUnavailable()) {
+        throw e;
+      }
+      failed(job, e);
+    } catch (RuntimeException e) {
+      failed(job, e);
+    }
+  }
+
+  private void failed(Job job, RuntimeException e) {
+    String incident = UUID.randomUUID().toString();
+    log.error("Job failed incident={} id={} kind={}", incident, job.id(), job.kind(), e);
+    store.fail(job.id(), owner, 500, fhir.encode(Format.JSON,
+        Outcomes.error(IssueType.EXCEPTION, "The job failed, incident " + incident), false));
+  }
+
+  private static String host() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      return "unknown-host";
+    }
+  }
+
+  /** Stops the runner; its job, if any, stops at its next step and is queued again for another runner. */
+  @Override
+  public void close() {
+    closed = true;
+    LockSupport.unpark(runner);
+    try {
+      runner.join(LEASE.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

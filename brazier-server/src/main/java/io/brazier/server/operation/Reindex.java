@@ -1,6 +1,9 @@
 package io.brazier.server.operation;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.brazier.fhir.Fhir;
+import io.brazier.fhir.FhirException;
 import io.brazier.fhir.Outcomes;
 import io.brazier.fhir.search.IndexExtractor;
 import io.brazier.server.http.FhirRequest;
@@ -18,18 +21,27 @@ import org.hl7.fhir.r4.model.Resource;
 
 /**
  * {@code $reindex} at system, type or instance level: extracts the search index of stored resources again, so that
- * SearchParameters created since apply to existing data. With {@code Prefer: respond-async} it runs as a background
- * job (202 and a Content-Location to poll); otherwise the request waits for it.
+ * SearchParameters created since apply to existing data. It runs as a background job that walks each type in id
+ * order and records the last type and id as its cursor, so a job whose node died resumes there on another node. With
+ * {@code Prefer: respond-async} the answer is 202 and a Content-Location to poll; otherwise the request waits for it.
  */
-public final class Reindex implements Interaction {
+public final class Reindex implements Interaction, Jobs.Work {
   public static final Supported.Operation OPERATION =
       new Supported.Operation("reindex", "https://brazier.dev/fhir/OperationDefinition/reindex");
+  public static final String KIND = "reindex";
   private static final int PAGE = 500;
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Fhir fhir;
   private final Store store;
   private final IndexExtractor extractor;
   private final Jobs jobs;
+
+  /** What to reindex: these types, or one resource ({@code id}) of the one type. */
+  record Request(List<String> types, String id) {}
+
+  /** Where the walk got to: after resource {@code after} of {@code type}, with {@code reindexed} so far. */
+  record Cursor(String type, String after, long reindexed) {}
 
   public Reindex(Fhir fhir, Store store, IndexExtractor extractor, Jobs jobs) {
     this.fhir = fhir;
@@ -41,39 +53,50 @@ public final class Reindex implements Interaction {
   @Override
   public FhirResponse handle(FhirRequest request) {
     boolean instance = request.segments().size() == 3;
-    List<String> types = request.type() == null || request.type().startsWith("$") ? List.copyOf(fhir.resourceTypes())
-        : List.of(request.type());
-    String id = instance ? request.id() : null;
-    Jobs.Work work = job -> run(job, types, id);
+    List<String> types = request.type() == null || request.type().startsWith("$")
+        ? fhir.resourceTypes().stream().sorted().toList() : List.of(request.type());
+    String job = jobs.submit(KIND, write(new Request(types, instance ? request.id() : null)));
     String prefer = request.header("Prefer");
     if (prefer != null && prefer.toLowerCase(Locale.ROOT).contains("respond-async")) {
-      Jobs.Job job = jobs.submit("$reindex", work);
       return FhirResponse.of(202, Outcomes.information("Reindexing has started; poll the Content-Location."))
-          .header("Content-Location", request.baseUrl() + "/_async/" + job.id());
+          .header("Content-Location", request.baseUrl() + "/_async/" + job);
     }
-    Jobs.Job job = jobs.submit("$reindex", work);
-    return AsyncStatus.await(job);
+    return jobs.await(job).map(ended -> AsyncStatus.answer(fhir, ended)).orElseGet(() -> FhirResponse.empty(202));
   }
 
-  private Resource run(Jobs.Job job, List<String> types, String id) {
-    long reindexed = 0;
-    for (String type : types) {
-      if (id != null) {
-        List<ResourceVersion> one = store.current(type, id).filter(v -> !v.deleted()).map(List::of)
-            .orElseThrow(() -> io.brazier.fhir.FhirException.notFound(type, id));
-        reindexed += store.reindex(writes(one));
-        continue;
-      }
-      String after = null;
-      for (List<ResourceVersion> page = store.scan(type, null, PAGE); !page.isEmpty() && !job.cancelled();
+  @Override
+  public Resource run(Jobs.Run run) {
+    Request request = read(run.request(), Request.class);
+    if (request.id() != null) {
+      return one(request.types().get(0), request.id());
+    }
+    Cursor cursor = run.cursor() == null ? new Cursor(request.types().get(0), null, 0)
+        : read(run.cursor(), Cursor.class);
+    long done = run.done();
+    long reindexed = cursor.reindexed();
+    List<String> types = request.types();
+    for (int i = types.indexOf(cursor.type()); i < types.size() && !run.stopped(); i++) {
+      String type = types.get(i);
+      String after = type.equals(cursor.type()) ? cursor.after() : null;
+      for (List<ResourceVersion> page = store.scan(type, after, PAGE); !page.isEmpty() && !run.stopped();
           page = store.scan(type, after, PAGE)) {
-        int count = store.reindex(writes(page));
-        reindexed += count;
-        job.progress(page.size());
+        reindexed += store.reindex(writes(page));
+        done += page.size();
         after = page.get(page.size() - 1).id();
+        run.progress(done, null, write(new Cursor(type, after, reindexed)));
       }
     }
-    return Outcomes.information("Reindexed " + reindexed + " resources.");
+    return reindexed(reindexed);
+  }
+
+  private Resource one(String type, String id) {
+    List<ResourceVersion> one = store.current(type, id).filter(v -> !v.deleted()).map(List::of)
+        .orElseThrow(() -> FhirException.notFound(type, id));
+    return reindexed(store.reindex(writes(one)));
+  }
+
+  private static Resource reindexed(long count) {
+    return Outcomes.information("Reindexed " + count + " resources.");
   }
 
   private List<Write> writes(List<ResourceVersion> versions) {
@@ -85,5 +108,21 @@ public final class Reindex implements Interaction {
           extractor.extract(resource, version.json())));
     }
     return writes;
+  }
+
+  private static String write(Object value) {
+    try {
+      return JSON.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("A job's request and cursor are plain records", e);
+    }
+  }
+
+  private static <T> T read(String json, Class<T> type) {
+    try {
+      return JSON.readValue(json, type);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("Not a " + type.getSimpleName() + " of a reindex job: " + json, e);
+    }
   }
 }

@@ -5,11 +5,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
+import io.brazier.fhir.Fhir;
+import io.brazier.server.ServerConfig;
 import io.brazier.server.TestServer;
+import io.brazier.store.DatabaseConfig;
+import io.brazier.store.sql.Database;
+import io.brazier.store.sql.PostgresStore;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Set;
 import java.util.UUID;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeType;
@@ -18,6 +26,7 @@ import org.hl7.fhir.r4.model.Enumerations.SearchParamType;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.SearchParameter;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ReindexTest {
   private static final String COLOUR = "http://example.org/fhir/StructureDefinition/favourite-colour";
@@ -53,15 +62,37 @@ class ReindexTest {
   }
 
   @Test
-  void anUnknownJobIsNotFound() throws Exception {
-    HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(TestServer.shared().baseUrl()
-        + "/_async/" + UUID.randomUUID())).build(), HttpResponse.BodyHandlers.ofString());
+  void aReindexWhoseNodeDiedResumesAfterItsCursorOnTheNextNode(@TempDir Path dir) throws Exception {
+    try (TestServer before = TestServer.start(dir, ServerConfig.defaults())) {
+      IGenericClient first = before.client();
+      first.update().resource(patient(colour).setId("a")).execute();
+      first.update().resource(patient(colour).setId("b")).execute();
+      first.create().resource(parameter("favourite-colour", "Patient.extension('" + COLOUR + "').value")).execute();
+    }
+    String job;
+    try (PostgresStore store = new PostgresStore(Database.open(DatabaseConfig.embedded(dir)),
+        new Fhir(false).resourceTypes())) {
+      // A node claimed the job, reindexed Patient/a, recorded it as its cursor, and died.
+      job = store.jobs().submit(Reindex.KIND, "{\"types\": [\"Patient\"], \"id\": null}");
+      store.jobs().claim("dead-node", Set.of(Reindex.KIND), Duration.ofMillis(1));
+      store.jobs().heartbeat(job, "dead-node", 1, null,
+          "{\"type\": \"Patient\", \"after\": \"a\", \"reindexed\": 1}", Duration.ofMillis(1));
+    }
 
-    assertThat(response.statusCode()).isEqualTo(404);
+    try (TestServer after = TestServer.start(dir, ServerConfig.defaults())) {
+      HttpResponse<String> polled = poll(after.baseUrl() + "/_async/" + job);
+      Bundle found = after.client().search().byUrl("Patient?favourite-colour=" + colour)
+          .returnBundle(Bundle.class).execute();
+
+      assertThat(polled.statusCode()).isEqualTo(200);
+      assertThat(polled.body()).contains("Reindexed 2 resources");
+      assertThat(ids(found)).as("Patient/a, before the cursor, is not reindexed again").containsExactly("b");
+    }
   }
 
   private HttpResponse<String> poll(String status) throws Exception {
-    while (true) {
+    long end = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+    while (System.nanoTime() < end) {
       HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(status)).build(),
           HttpResponse.BodyHandlers.ofString());
       if (response.statusCode() != 202) {
@@ -69,6 +100,7 @@ class ReindexTest {
       }
       Thread.sleep(50);
     }
+    throw new AssertionError(status + " did not end within two minutes");
   }
 
   private Bundle find() {

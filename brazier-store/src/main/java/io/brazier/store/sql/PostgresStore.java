@@ -4,6 +4,7 @@ import io.brazier.fhir.search.SearchQuery;
 import io.brazier.store.Change;
 import io.brazier.store.HistoryPage;
 import io.brazier.store.HistoryQuery;
+import io.brazier.store.JobStore;
 import io.brazier.store.ResourceVersion;
 import io.brazier.store.SearchPage;
 import io.brazier.store.Store;
@@ -40,6 +41,7 @@ public final class PostgresStore implements Store {
   private final SearchReader searches;
   private final HistoryReader history;
   private final ChangeFeed changes;
+  private final JobStore jobs;
   private final GroupCommit groupCommit = new GroupCommit(this::store);
 
   public PostgresStore(Database database, Collection<String> resourceTypes) {
@@ -57,6 +59,7 @@ public final class PostgresStore implements Store {
     this.searches = new SearchReader(dataSource, types, params, maxSearchCost);
     this.history = new HistoryReader(dataSource, types);
     this.changes = new ChangeFeed(dataSource, types);
+    this.jobs = new PostgresJobStore(dataSource);
   }
 
   @Override
@@ -222,6 +225,11 @@ public final class PostgresStore implements Store {
   @Override
   public List<Change> changes(long since, int count) {
     return changes.read(since, count);
+  }
+
+  @Override
+  public JobStore jobs() {
+    return jobs;
   }
 
   @Override

@@ -1,0 +1,175 @@
+package io.brazier.store.sql;
+
+import io.brazier.store.Job;
+import io.brazier.store.JobStore;
+import io.brazier.store.StoreFailure;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.Optional;
+import java.util.UUID;
+import javax.sql.DataSource;
+
+/**
+ * The {@link JobStore} on the {@code job} table. Leases are reckoned on the database's clock, so the clocks of the
+ * nodes need not agree.
+ */
+final class PostgresJobStore implements JobStore {
+  private static final String COLUMNS = "id, kind, request, status, done, total, cursor, result, error, error_status,"
+      + " owner, lease_until, created, updated";
+  private static final String CLAIM = """
+      UPDATE job SET status = 'running', owner = ?, lease_until = now() + ? * interval '1 millisecond',
+             updated = now()
+       WHERE id = (SELECT id FROM job
+                    WHERE kind = ANY (?) AND (status = 'queued' OR (status = 'running' AND lease_until < now()))
+                    ORDER BY created LIMIT 1 FOR UPDATE SKIP LOCKED)
+      RETURNING\s""" + COLUMNS;
+  private static final String HELD = " WHERE id = ? AND owner = ? AND status = 'running'";
+
+  private final DataSource dataSource;
+
+  PostgresJobStore(DataSource dataSource) {
+    this.dataSource = dataSource;
+  }
+
+  private interface Binder {
+    void bind(PreparedStatement statement, Connection connection) throws SQLException;
+  }
+
+  @Override
+  public String submit(String kind, String request) {
+    UUID id = UUID.randomUUID();
+    update("submit a " + kind + " job", "INSERT INTO job (id, kind, request, status) VALUES (?, ?, ?::jsonb, 'queued')",
+        (statement, connection) -> {
+          statement.setObject(1, id);
+          statement.setString(2, kind);
+          statement.setString(3, request);
+        });
+    return id.toString();
+  }
+
+  @Override
+  public Optional<Job> claim(String owner, Collection<String> kinds, Duration lease) {
+    if (kinds.isEmpty()) {
+      return Optional.empty();
+    }
+    return query("claim a job", CLAIM, (statement, connection) -> {
+      statement.setString(1, owner);
+      statement.setLong(2, lease.toMillis());
+      statement.setArray(3, connection.createArrayOf("text", kinds.toArray()));
+    });
+  }
+
+  @Override
+  public boolean heartbeat(String id, String owner, long done, Long total, String cursor, Duration lease) {
+    String sql = "UPDATE job SET done = ?, total = ?, cursor = ?::jsonb,"
+        + " lease_until = now() + ? * interval '1 millisecond', updated = now()" + HELD;
+    return update("record the progress of job " + id, sql, (statement, connection) -> {
+      statement.setLong(1, done);
+      statement.setObject(2, total, Types.BIGINT);
+      statement.setString(3, cursor);
+      statement.setLong(4, lease.toMillis());
+      held(statement, 5, id, owner);
+    }) > 0;
+  }
+
+  @Override
+  public boolean finish(String id, String owner, byte[] result) {
+    String sql = "UPDATE job SET status = 'done', result = ?, lease_until = NULL, updated = now()" + HELD;
+    return update("finish job " + id, sql, (statement, connection) -> {
+      statement.setBytes(1, result);
+      held(statement, 2, id, owner);
+    }) > 0;
+  }
+
+  @Override
+  public boolean fail(String id, String owner, int status, byte[] outcome) {
+    String sql = "UPDATE job SET status = 'failed', error = ?, error_status = ?, lease_until = NULL, updated = now()"
+        + HELD;
+    return update("fail job " + id, sql, (statement, connection) -> {
+      statement.setBytes(1, outcome);
+      statement.setShort(2, (short) status);
+      held(statement, 3, id, owner);
+    }) > 0;
+  }
+
+  @Override
+  public boolean release(String id, String owner) {
+    String sql = "UPDATE job SET status = 'queued', owner = NULL, lease_until = NULL, updated = now()" + HELD;
+    return update("release job " + id, sql, (statement, connection) -> held(statement, 1, id, owner)) > 0;
+  }
+
+  @Override
+  public boolean cancel(String id) {
+    UUID uuid = uuid(id);
+    if (uuid == null) {
+      return false;
+    }
+    String sql = "UPDATE job SET status = 'cancelled', result = NULL, lease_until = NULL, updated = now()"
+        + " WHERE id = ? AND status <> 'cancelled'";
+    return update("cancel job " + id, sql, (statement, connection) -> statement.setObject(1, uuid)) > 0;
+  }
+
+  @Override
+  public Optional<Job> read(String id) {
+    UUID uuid = uuid(id);
+    if (uuid == null) {
+      return Optional.empty();
+    }
+    return query("read job " + id, "SELECT " + COLUMNS + " FROM job WHERE id = ?",
+        (statement, connection) -> statement.setObject(1, uuid));
+  }
+
+  private static void held(PreparedStatement statement, int index, String id, String owner) throws SQLException {
+    statement.setObject(index, UUID.fromString(id));
+    statement.setString(index + 1, owner);
+  }
+
+  /** A job id is a UUID; anything else names no job. */
+  private static UUID uuid(String id) {
+    try {
+      return UUID.fromString(id);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  private int update(String what, String sql, Binder binder) {
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement statement = connection.prepareStatement(sql)) {
+      binder.bind(statement, connection);
+      return statement.executeUpdate();
+    } catch (SQLException e) {
+      throw new StoreFailure("Could not " + what, e);
+    }
+  }
+
+  private Optional<Job> query(String what, String sql, Binder binder) {
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement statement = connection.prepareStatement(sql)) {
+      binder.bind(statement, connection);
+      try (ResultSet row = statement.executeQuery()) {
+        return row.next() ? Optional.of(job(row)) : Optional.empty();
+      }
+    } catch (SQLException e) {
+      throw new StoreFailure("Could not " + what, e);
+    }
+  }
+
+  private static Job job(ResultSet row) throws SQLException {
+    return new Job(row.getString(1), row.getString(2), row.getString(3), Job.Status.of(row.getString(4)),
+        row.getLong(5), row.getObject(6, Long.class), row.getString(7), row.getBytes(8), row.getBytes(9),
+        row.getShort(10), row.getString(11), instant(row.getTimestamp(12)), instant(row.getTimestamp(13)),
+        instant(row.getTimestamp(14)));
+  }
+
+  private static Instant instant(Timestamp timestamp) {
+    return timestamp == null ? null : timestamp.toInstant();
+  }
+}

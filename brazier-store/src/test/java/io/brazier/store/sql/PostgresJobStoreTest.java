@@ -1,0 +1,181 @@
+package io.brazier.store.sql;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.brazier.store.Job;
+import io.brazier.store.Job.Status;
+import io.brazier.store.JobStore;
+import io.brazier.store.TestStore;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.Test;
+
+/** Jobs in the database: claimed by one runner at a time, held by a lease, taken over when the lease runs out. */
+class PostgresJobStoreTest {
+  private static final Duration LONG = Duration.ofMinutes(5);
+
+  private final JobStore jobs = TestStore.shared().store().jobs();
+  // Each test claims only its own kind, so that tests sharing the database never take each other's jobs.
+  private final Set<String> kind = Set.of("test-" + UUID.randomUUID());
+
+  @Test
+  void aSubmittedJobIsQueuedAndClaimedWithItsRequest() {
+    String id = jobs.submit(kind(), "{\"types\": [\"Patient\"]}");
+    Job queued = jobs.read(id).orElseThrow();
+
+    Job claimed = jobs.claim("node-a", kind, LONG).orElseThrow();
+
+    assertThat(queued.status()).isEqualTo(Status.QUEUED);
+    assertThat(claimed.id()).isEqualTo(id);
+    assertThat(claimed.status()).isEqualTo(Status.RUNNING);
+    assertThat(claimed.owner()).isEqualTo("node-a");
+    assertThat(claimed.request()).isEqualTo("{\"types\": [\"Patient\"]}");
+    assertThat(claimed.leaseUntil()).isAfter(Instant.now());
+    assertThat(jobs.claim("node-b", kind, LONG)).isEmpty();
+  }
+
+  @Test
+  void aJobWhoseLeaseRanOutIsClaimedAgainWithItsProgressAndCursor() {
+    String id = jobs.submit(kind(), "{}");
+    jobs.claim("node-a", kind, LONG).orElseThrow();
+    jobs.heartbeat(id, "node-a", 500, 2000L, "{\"after\": \"p500\"}", Duration.ofMillis(1));
+
+    Job taken = claimWithin(Duration.ofSeconds(30), "node-b");
+    boolean formerOwnerHeartbeat = jobs.heartbeat(id, "node-a", 1000, 2000L, "{\"after\": \"p1000\"}", LONG);
+    boolean formerOwnerFinish = jobs.finish(id, "node-a", bytes("{}"));
+
+    assertThat(taken.id()).isEqualTo(id);
+    assertThat(taken.owner()).isEqualTo("node-b");
+    assertThat(taken.done()).isEqualTo(500);
+    assertThat(taken.total()).isEqualTo(2000L);
+    assertThat(taken.cursor()).isEqualTo("{\"after\": \"p500\"}");
+    assertThat(formerOwnerHeartbeat).isFalse();
+    assertThat(formerOwnerFinish).isFalse();
+    assertThat(jobs.read(id).orElseThrow().cursor()).isEqualTo("{\"after\": \"p500\"}");
+  }
+
+  @Test
+  void concurrentClaimersNeverGetTheSameJob() throws Exception {
+    List<String> submitted = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      submitted.add(jobs.submit(kind(), "{}"));
+    }
+    ConcurrentLinkedQueue<String> claimed = new ConcurrentLinkedQueue<>();
+    ExecutorService claimers = Executors.newFixedThreadPool(4);
+    List<Future<?>> done = new ArrayList<>();
+    for (int c = 0; c < 4; c++) {
+      String owner = "node-" + c;
+      done.add(claimers.submit(() -> {
+        for (Optional<Job> job = jobs.claim(owner, kind, LONG); job.isPresent(); job = jobs.claim(owner, kind, LONG)) {
+          claimed.add(job.get().id());
+        }
+      }));
+    }
+    for (Future<?> claimer : done) {
+      claimer.get();
+    }
+    claimers.shutdown();
+
+    assertThat(claimed).containsExactlyInAnyOrderElementsOf(submitted);
+  }
+
+  @Test
+  void aFinishedJobKeepsItsResultAndAFailedOneItsOutcomeAndStatus() {
+    String finished = jobs.submit(kind(), "{}");
+    jobs.claim("node-a", kind, LONG);
+    String failed = jobs.submit(kind(), "{}");
+    jobs.claim("node-a", kind, LONG);
+
+    jobs.finish(finished, "node-a", bytes("{\"resourceType\":\"OperationOutcome\"}"));
+    jobs.fail(failed, "node-a", 404, bytes("{\"resourceType\":\"OperationOutcome\",\"id\":\"x\"}"));
+
+    Job done = jobs.read(finished).orElseThrow();
+    Job error = jobs.read(failed).orElseThrow();
+    assertThat(done.status()).isEqualTo(Status.DONE);
+    assertThat(done.finished()).isTrue();
+    assertThat(done.result()).asString(StandardCharsets.UTF_8).isEqualTo("{\"resourceType\":\"OperationOutcome\"}");
+    assertThat(error.status()).isEqualTo(Status.FAILED);
+    assertThat(error.errorStatus()).isEqualTo(404);
+    assertThat(error.error()).asString(StandardCharsets.UTF_8).contains("\"id\":\"x\"");
+    assertThat(jobs.claim("node-b", kind, Duration.ofMillis(1))).isEmpty();
+  }
+
+  @Test
+  void aCancelledJobIsNeverClaimedAndItsRunnerLosesIt() {
+    String queued = jobs.submit(kind(), "{}");
+    jobs.cancel(queued);
+    String running = jobs.submit(kind(), "{}");
+    jobs.claim("node-a", kind, LONG).orElseThrow();
+
+    boolean cancelled = jobs.cancel(running);
+    boolean heartbeat = jobs.heartbeat(running, "node-a", 1, null, "{}", LONG);
+
+    assertThat(cancelled).isTrue();
+    assertThat(heartbeat).isFalse();
+    assertThat(jobs.read(running).orElseThrow().status()).isEqualTo(Status.CANCELLED);
+    assertThat(jobs.claim("node-b", kind, LONG)).isEmpty();
+    assertThat(jobs.cancel(running)).isFalse();
+  }
+
+  @Test
+  void aReleasedJobIsQueuedAgainWithItsCursor() {
+    String id = jobs.submit(kind(), "{}");
+    jobs.claim("node-a", kind, LONG);
+    jobs.heartbeat(id, "node-a", 7, null, "{\"after\": 7}", LONG);
+
+    jobs.release(id, "node-a");
+
+    Job again = jobs.claim("node-b", kind, LONG).orElseThrow();
+    assertThat(again.cursor()).isEqualTo("{\"after\": 7}");
+    assertThat(again.owner()).isEqualTo("node-b");
+  }
+
+  @Test
+  void unknownIdsAndIdsThatAreNotJobIdsAreNotFound() {
+    assertThat(jobs.read(UUID.randomUUID().toString())).isEmpty();
+    assertThat(jobs.read("not-a-job")).isEmpty();
+    assertThat(jobs.cancel(UUID.randomUUID().toString())).isFalse();
+    assertThat(jobs.cancel("'; DROP TABLE job; --")).isFalse();
+  }
+
+  @Test
+  void runnersClaimOnlyKindsTheyKnow() {
+    jobs.submit(kind(), "{}");
+
+    assertThat(jobs.claim("node-a", Set.of("test-" + UUID.randomUUID()), LONG)).isEmpty();
+    assertThat(jobs.claim("node-a", Set.of(), LONG)).isEmpty();
+    assertThat(jobs.claim("node-a", kind, LONG)).isPresent();
+  }
+
+  private String kind() {
+    return kind.iterator().next();
+  }
+
+  /** Claims the test's job once its lease has run out, on the database's clock. */
+  private Job claimWithin(Duration deadline, String owner) {
+    long end = System.nanoTime() + deadline.toNanos();
+    while (System.nanoTime() < end) {
+      Optional<Job> job = jobs.claim(owner, kind, LONG);
+      if (job.isPresent()) {
+        return job.get();
+      }
+      LockSupport.parkNanos(10_000_000);
+    }
+    throw new AssertionError("The job was not claimable within " + deadline);
+  }
+
+  private static byte[] bytes(String json) {
+    return json.getBytes(StandardCharsets.UTF_8);
+  }
+}
