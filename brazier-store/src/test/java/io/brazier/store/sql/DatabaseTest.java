@@ -4,19 +4,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.brazier.fhir.Format;
 import io.brazier.fhir.search.SearchQuery;
+import io.brazier.store.DatabaseConfig;
 import io.brazier.store.TestStore;
 import io.brazier.store.Write;
 import io.brazier.store.search.SearchSql;
 import io.brazier.store.search.Sql;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.UUID;
+import javax.sql.DataSource;
 import org.hl7.fhir.r4.model.Patient;
 import org.junit.jupiter.api.Test;
 
@@ -34,6 +39,43 @@ class DatabaseTest {
 
     assertThat(plan).contains("search_string_trigram");
     assertThat(store.ids("Patient", "family:contains=" + middle)).containsExactly("trgm-1234");
+  }
+
+  @Test
+  void aRoleThatMayNotCreateTheExtensionStillMigratesWithoutTheTrigramIndex() throws SQLException {
+    String name = "plain_" + UUID.randomUUID().toString().replace("-", "");
+    execute(store.database().dataSource(), "CREATE ROLE " + name + " LOGIN PASSWORD 'secret'",
+        "CREATE DATABASE " + name);
+    String url = store.database().pool().getJdbcUrl().replaceFirst("/postgres(\\?.*)?$", "/" + name);
+    try (Connection superuser = DriverManager.getConnection(url, "postgres", null);
+        Statement statement = superuser.createStatement()) {
+      // Tables may be made in the schema, but extensions need CREATE on the database, which the role lacks.
+      statement.execute("DROP SCHEMA public CASCADE");
+      statement.execute("CREATE SCHEMA public AUTHORIZATION " + name);
+    }
+
+    try (Database database = Database.open(new DatabaseConfig(url, name, "secret", null, 4,
+        Duration.ofSeconds(30)))) {
+
+      assertThat(single(database, "SELECT to_regclass('search_string_trigram') IS NULL")).isTrue();
+      assertThat(single(database, "SELECT count(*) = 5 FROM flyway_schema_history WHERE success")).isTrue();
+    }
+  }
+
+  private static void execute(DataSource dataSource, String... statements) throws SQLException {
+    try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+      for (String sql : statements) {
+        statement.execute(sql);
+      }
+    }
+  }
+
+  private static boolean single(Database database, String query) throws SQLException {
+    try (Connection connection = database.dataSource().getConnection();
+        Statement statement = connection.createStatement(); ResultSet row = statement.executeQuery(query)) {
+      row.next();
+      return row.getBoolean(1);
+    }
   }
 
   /** What autovacuum soon does: statistics, and the new GIN entries moved from the pending list into the tree. */
