@@ -40,6 +40,7 @@ import io.brazier.server.operation.Lookup;
 import io.brazier.server.operation.PatientEverything;
 import io.brazier.server.operation.Reindex;
 import io.brazier.server.operation.Validate;
+import io.brazier.server.operation.Translate;
 import io.brazier.server.operation.ValidateCode;
 import io.brazier.server.terminology.StoredTerminology;
 import io.brazier.store.Store;
@@ -79,6 +80,7 @@ public final class Routes {
   private final Interaction expand;
   private final Interaction lookup;
   private final Interaction validateCode;
+  private final Interaction translate;
   private final Interaction everything;
   private final Interaction capabilities;
 
@@ -133,6 +135,7 @@ public final class Routes {
     this.lookup = supported.typeOperation("CodeSystem", Lookup.OPERATION, new Lookup(fhir, terminology));
     this.validateCode = supported.typeOperation("CodeSystem", ValidateCode.CODE_SYSTEM_OPERATION,
         supported.typeOperation("ValueSet", ValidateCode.VALUE_SET_OPERATION, new ValidateCode(fhir, terminology)));
+    this.translate = supported.typeOperation("ConceptMap", Translate.OPERATION, new Translate(fhir, terminology));
     this.everything = supported.typeOperation("Patient", PatientEverything.OPERATION,
         new PatientEverything(fhir, store, searches, compartments));
     // Last: it describes all of the above.
@@ -294,6 +297,7 @@ public final class Routes {
       case "ValueSet/$expand" -> expand;
       case "CodeSystem/$lookup" -> lookup;
       case "ValueSet/$validate-code", "CodeSystem/$validate-code" -> validateCode;
+      case "ConceptMap/$translate" -> translate;
       case "Patient/$everything" -> everything;
       default -> null;
     };

@@ -54,6 +54,14 @@ public final class TestStore {
     return store;
   }
 
+  public Database database() {
+    return database;
+  }
+
+  public Fhir fhir() {
+    return fhir;
+  }
+
   /** Another store over the same database, refusing searches the planner costs above {@code maxCost}. */
   public PostgresStore withMaxSearchCost(double maxCost) {
     return new PostgresStore(database, fhir.resourceTypes(), maxCost);

@@ -47,8 +47,15 @@ public sealed interface Criterion {
 
   record UriMatch(String param, UriMode mode, List<String> values) implements Criterion {}
 
-  /** A composite: the token of the first component and a value of the second, held by the same item. */
-  record CompositeValue(TokenValue first, Object second) {}
+  /**
+   * A composite: the token of the first component and a value of the second, held by the same item; {@code third}
+   * is the value of a third component (a number, as in MolecularSequence's coordinates), null for two components.
+   */
+  record CompositeValue(TokenValue first, Object second, Object third) {
+    public CompositeValue(TokenValue first, Object second) {
+      this(first, second, null);
+    }
+  }
 
   record CompositeMatch(String param, ParamType secondType, List<CompositeValue> values) implements Criterion {}
 

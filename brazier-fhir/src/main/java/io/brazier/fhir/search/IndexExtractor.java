@@ -60,7 +60,6 @@ public final class IndexExtractor {
   }
 
   private void composite(SearchIndex.Builder index, Resource resource, Compiled compiled) {
-    int last = compiled.components().size() - 1;
     for (Base item : evaluate(resource, resource, compiled.terms())) {
       List<Qualifier> qualifiers = new ArrayList<>();
       for (Base first : evaluate(resource, item, compiled.components().get(0))) {
@@ -69,9 +68,15 @@ public final class IndexExtractor {
       if (qualifiers.isEmpty()) {
         continue;
       }
-      for (Base value : evaluate(resource, item, compiled.components().get(last))) {
+      for (Base value : evaluate(resource, item, compiled.components().get(1))) {
         for (Qualifier qualifier : qualifiers) {
-          values.add(index, compiled.componentTypes().get(last), compiled.param().code(), qualifier, value);
+          if (compiled.components().size() == 3) {
+            for (Base third : evaluate(resource, item, compiled.components().get(2))) {
+              values.numbers(index, compiled.param().code(), qualifier, value, third);
+            }
+          } else {
+            values.add(index, compiled.componentTypes().get(1), compiled.param().code(), qualifier, value);
+          }
         }
       }
     }
@@ -132,21 +137,16 @@ public final class IndexExtractor {
     return List.copyOf(compiled);
   }
 
-  /** Composites of a token and one value of any type; others (three components) are not indexed. */
+  /** A composite the registry can index (see {@link SearchParameters#compositeTypes}), with its expressions parsed. */
   private Optional<Compiled> compileComposite(SearchParam param) {
-    if (param.components().size() != 2) {
+    Optional<List<ParamType>> types = params.compositeTypes(param);
+    if (types.isEmpty() || param.components().stream().anyMatch(component -> component.expression() == null)) {
       return Optional.empty();
     }
-    List<ParamType> types = new ArrayList<>();
     List<List<FhirPath.Term>> expressions = new ArrayList<>();
     for (SearchParam.Component component : param.components()) {
-      SearchParam definition = params.byUrl(component.definition()).orElse(null);
-      if (definition == null || component.expression() == null) {
-        return Optional.empty();
-      }
-      types.add(definition.type());
       expressions.add(fhirPath.terms(component.expression()));
     }
-    return Optional.of(new Compiled(param, fhirPath.terms(param.expression()), types, expressions));
+    return Optional.of(new Compiled(param, fhirPath.terms(param.expression()), types.get(), expressions));
   }
 }

@@ -66,7 +66,7 @@ final class IndexValues {
       case NUMBER -> {
         BigDecimal number = number(value);
         if (number != null) {
-          index.add(new NumberEntry(param, number, qualifier));
+          index.add(new NumberEntry(param, number, null, qualifier));
         }
       }
       case QUANTITY -> quantities(value).forEach(quantity -> index.add(quantity(param, quantity, qualifier)));
@@ -87,8 +87,24 @@ final class IndexValues {
     }
   }
 
-  /** The token values of a composite's first component. */
+  /** The second and third components of a three-part composite, both numbers, of one item. */
+  void numbers(SearchIndex.Builder index, String param, Qualifier qualifier, Base second, Base third) {
+    BigDecimal value = number(second);
+    BigDecimal value2 = number(third);
+    if (value != null && value2 != null) {
+      index.add(new NumberEntry(param, value, value2, qualifier));
+    }
+  }
+
+  /**
+   * The token values of a composite's first component; a reference (DocumentReference's relationship) qualifies
+   * by its literal text, such as {@code DocumentReference/123}, which the token of a search names.
+   */
   List<Qualifier> qualifiers(Base value) {
+    if (value instanceof Reference reference) {
+      return reference.hasReference() ? List.of(new Qualifier(null, SearchStrings.bounded(reference.getReference())))
+          : List.of();
+    }
     SearchIndex.Builder tokens = new SearchIndex.Builder();
     token(tokens, "", null, value);
     List<Qualifier> qualifiers = new ArrayList<>();

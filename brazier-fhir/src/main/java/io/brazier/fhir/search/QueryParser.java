@@ -256,33 +256,39 @@ public final class QueryParser {
     return new ReferenceMatch(param.code(), references);
   }
 
+  /**
+   * {@code token$value} (the first component may be a reference, written as stored: {@code DocumentReference/1}),
+   * or {@code token$number$number} for the three-part coordinates of MolecularSequence.
+   */
   private CompositeMatch composite(SearchParam param, String name, List<String> alternatives) {
-    if (param.components().size() != 2) {
-      throw new Unknown("Composite parameter '" + param.code() + "' of " + param.components().size()
-          + " components is not supported.");
-    }
-    SearchParam second = params.byUrl(param.components().get(1).definition())
-        .orElseThrow(() -> new Unknown("Composite parameter '" + param.code() + "' has an unknown component."));
+    List<ParamType> types = params.compositeTypes(param).orElseThrow(() -> new Unknown("Composite parameter '"
+        + param.code() + "' of " + param.components().size() + " components is not supported."));
     List<CompositeValue> composites = new ArrayList<>();
     for (String alternative : alternatives) {
       List<String> parts = ValueParser.split(alternative, '$');
-      if (parts.size() != 2 || parts.get(0).isEmpty() || parts.get(1).isEmpty()) {
-        throw FhirException.badRequest("'" + alternative + "' is not a value of " + name
-            + ": use token$value, such as http://loinc.org|8480-6$gt100.");
+      if (parts.size() != types.size() || parts.stream().anyMatch(String::isEmpty)) {
+        throw FhirException.badRequest("'" + alternative + "' is not a value of " + name + ": use "
+            + (types.size() == 2 ? "token$value, such as http://loinc.org|8480-6$gt100."
+                : "token$number$number, such as 1$ge22125500$le22125600."));
       }
       TokenValue first = ValueParser.token(name, parts.get(0));
-      Object value = switch (second.type()) {
-        case TOKEN -> ValueParser.token(name, parts.get(1));
-        case QUANTITY -> values.quantity(name, parts.get(1));
-        case DATE -> ValueParser.date(name, parts.get(1));
-        case NUMBER -> ValueParser.number(name, parts.get(1));
-        case STRING -> ValueParser.unescape(parts.get(1));
-        default -> throw new Unknown("Composite parameter '" + param.code() + "' with a " + second.type().code()
-            + " component is not supported.");
-      };
-      composites.add(new CompositeValue(first, value));
+      Object second = component(param, name, types.get(1), parts.get(1));
+      composites.add(new CompositeValue(first, second, types.size() == 3
+          ? component(param, name, types.get(2), parts.get(2)) : null));
     }
-    return new CompositeMatch(param.code(), second.type(), composites);
+    return new CompositeMatch(param.code(), types.get(1), composites);
+  }
+
+  private Object component(SearchParam param, String name, ParamType type, String value) {
+    return switch (type) {
+      case TOKEN -> ValueParser.token(name, value);
+      case QUANTITY -> values.quantity(name, value);
+      case DATE -> ValueParser.date(name, value);
+      case NUMBER -> ValueParser.number(name, value);
+      case STRING -> ValueParser.unescape(value);
+      default -> throw new Unknown("Composite parameter '" + param.code() + "' with a " + type.code()
+          + " component is not supported.");
+    };
   }
 
   /** {@code near=latitude|longitude|distance|units}, the distance 1 km by default; one place per search. */

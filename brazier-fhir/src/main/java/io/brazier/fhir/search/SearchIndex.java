@@ -27,7 +27,11 @@ public record SearchIndex(List<StringEntry> strings, List<TokenEntry> tokens, Li
   /** Epoch milliseconds, both included; see {@link DateRange}. */
   public record DateEntry(String param, long lo, long hi, Qualifier qualifier) {}
 
-  public record NumberEntry(String param, BigDecimal value, Qualifier qualifier) {}
+  /**
+   * {@code value2} is the third component of a three-part composite (a token and two numbers, such as
+   * MolecularSequence's chromosome-variant-coordinate), held in the same row as the second; null otherwise.
+   */
+  public record NumberEntry(String param, BigDecimal value, BigDecimal value2, Qualifier qualifier) {}
 
   /** {@code canonicalValue} and {@code canonicalUnit} are set when the unit is UCUM. */
   public record QuantityEntry(String param, BigDecimal value, String system, String code, BigDecimal canonicalValue,

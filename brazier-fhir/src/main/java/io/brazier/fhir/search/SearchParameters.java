@@ -73,11 +73,25 @@ public final class SearchParameters {
       Reader reader = new InputStreamReader(in, StandardCharsets.UTF_8);
       Bundle bundle = fhir.jsonParser().parseResource(Bundle.class, reader);
       List<SearchParameter> definitions = new ArrayList<>();
-      bundle.getEntry().forEach(entry -> definitions.add((SearchParameter) entry.getResource()));
+      bundle.getEntry().forEach(entry -> definitions.add(corrected((SearchParameter) entry.getResource())));
       return definitions;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * The one erratum of the R4 definitions that search trips on: DocumentReference's relationship gives its reference
+   * component (relatesto) the expression of the code and its token component (relation) that of the target.
+   */
+  private static SearchParameter corrected(SearchParameter definition) {
+    if (definition.getUrl().equals("http://hl7.org/fhir/SearchParameter/DocumentReference-relationship")) {
+      var components = definition.getComponent();
+      String relatesTo = components.get(1).getExpression();
+      components.get(1).setExpression(components.get(0).getExpression());
+      components.get(0).setExpression(relatesTo);
+    }
+    return definition;
   }
 
   /** Changes whenever a parameter is registered or removed. */
@@ -118,6 +132,25 @@ public final class SearchParameters {
   public Optional<SearchParam> byUrl(String url) {
     List<SearchParam> params = state.byUrl().get(url);
     return params == null || params.isEmpty() ? Optional.ofNullable(builtInByUrl.get(url)) : Optional.of(params.get(0));
+  }
+
+  /**
+   * The types of a composite's components when the server indexes and searches it: two components, the first a
+   * token or a reference, or a token and two numbers (the only three-part composites of R4, MolecularSequence's
+   * coordinates); empty for any other shape or an unknown component.
+   */
+  public Optional<List<ParamType>> compositeTypes(SearchParam param) {
+    List<ParamType> types = new ArrayList<>();
+    for (SearchParam.Component component : param.components()) {
+      Optional<SearchParam> definition = byUrl(component.definition());
+      if (definition.isEmpty()) {
+        return Optional.empty();
+      }
+      types.add(definition.get().type());
+    }
+    boolean pair = types.size() == 2 && (types.get(0) == ParamType.TOKEN || types.get(0) == ParamType.REFERENCE);
+    boolean coordinates = types.equals(List.of(ParamType.TOKEN, ParamType.NUMBER, ParamType.NUMBER));
+    return pair || coordinates ? Optional.of(List.copyOf(types)) : Optional.empty();
   }
 
   private List<String> bases(String type) {

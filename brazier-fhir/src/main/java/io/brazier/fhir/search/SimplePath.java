@@ -68,7 +68,7 @@ final class SimplePath implements FhirPath.Term {
     if (exactType != null) {
       String type = exactType;
       steps.add((root, item, next) -> {
-        if (item.fhirType().equals(type)) {
+        if (item.fhirType().equalsIgnoreCase(type)) {
           next.add(item);
         }
       });

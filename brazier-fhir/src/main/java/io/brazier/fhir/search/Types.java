@@ -19,9 +19,12 @@ final class Types {
     this.fhir = fhir;
   }
 
-  /** Whether {@code item} is of {@code type} or of a type derived from it. */
+  /**
+   * Whether {@code item} is of {@code type} or of a type derived from it. Names compare ignoring case, as HAPI's
+   * {@code Base.hasType} does: R4's composites write {@code value.as(DateTime)} for a dateTime.
+   */
   boolean isA(Base item, String type) {
-    if (item.fhirType().equals(type)) {
+    if (item.fhirType().equalsIgnoreCase(type)) {
       return true;
     }
     Class<?> wanted = modelClass(type);

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.hl7.fhir.r4.model.CodeSystem;
+import org.hl7.fhir.r4.model.ConceptMap;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.ValueSet;
 import org.hl7.fhir.r4.model.ValueSet.ConceptReferenceComponent;
@@ -32,6 +33,8 @@ public final class StoredTerminology implements Terminology {
   /** Largest expansion served; a larger value set is better searched by its CodeSystem hierarchy. */
   static final int MAX_CODES = 10_000;
   private static final int MAX_DEPTH = 8;
+  /** Most ConceptMaps a $translate without a named map consults. */
+  static final int MAX_MAPS = 100;
 
   private final Store store;
   private final Fhir fhir;
@@ -77,6 +80,25 @@ public final class StoredTerminology implements Terminology {
   public Hierarchy hierarchy(String system) {
     return new Hierarchy(codeSystem(system).orElseThrow(() -> FhirException.badRequest(
         "CodeSystem " + system + " is not stored in this server, so its hierarchy is not known.")));
+  }
+
+  /** The stored ConceptMap a url (with an optional {@code |version}) or a reference ConceptMap/id names. */
+  public Optional<ConceptMap> conceptMap(String reference) {
+    return find("ConceptMap", reference).map(ConceptMap.class::cast);
+  }
+
+  /**
+   * The stored ConceptMaps that may map a coding: by the system they map from (to, when reversed), or by the code
+   * when the coding has no system; at most {@link #MAX_MAPS}.
+   */
+  public List<ConceptMap> conceptMapsFor(String system, String code, boolean reverse) {
+    Criterion criterion = system != null
+        ? new Criterion.UriMatch(reverse ? "target-system" : "source-system", Criterion.UriMode.EQUALS,
+            List.of(system))
+        : new Criterion.TokenMatch(reverse ? "target-code" : "source-code",
+            List.of(new TokenValue(null, code, false)), false);
+    return store.search(SearchQuery.of(List.of("ConceptMap"), List.of(criterion)), MAX_MAPS).resources().stream()
+        .map(version -> (ConceptMap) parse(version)).toList();
   }
 
   private Optional<Resource> find(String type, String reference) {

@@ -247,7 +247,13 @@ final class CriteriaSql {
       case TOKEN -> values.token(sql, i + ".system", i + ".code", (TokenValue) second);
       case QUANTITY -> values.quantity(sql, i, (QuantityValue) second);
       case DATE -> values.date(sql, i + ".lo", i + ".hi", (DateValue) second);
-      case NUMBER -> values.number(sql, i + ".value", (NumberValue) second);
+      case NUMBER -> {
+        values.number(sql, i + ".value", (NumberValue) second);
+        if (value.third() != null) {
+          sql.append(" AND ");
+          values.number(sql, i + ".value2", (NumberValue) value.third());
+        }
+      }
       case STRING -> values.string(sql, i, Criterion.StringMode.STARTS_WITH, (String) second);
       default -> throw new IllegalArgumentException("Composite with a " + secondType + " component");
     }
@@ -261,7 +267,7 @@ final class CriteriaSql {
     List<String[]> places = switch (missing.type()) {
       case COMPOSITE -> List.of(new String[] {"search_token", missing.param()},
           new String[] {"search_quantity", missing.param()}, new String[] {"search_date", missing.param()},
-          new String[] {"search_string", missing.param()});
+          new String[] {"search_string", missing.param()}, new String[] {"search_number", missing.param()});
       case REFERENCE -> List.of(new String[] {"search_reference", missing.param()},
           new String[] {"search_token", SearchIndex.identifierOf(missing.param())});
       default -> List.<String[]>of(new String[] {Values.table(missing.type()), missing.param()});

@@ -97,7 +97,10 @@ final class Values {
     }
   }
 
-  /** A folded prefix is a range, which the index serves even in a generic plan (where LIKE ? would not be). */
+  /**
+   * A folded prefix is a range, which the B-tree serves even in a generic plan (where LIKE ? would not be); a folded
+   * infix is LIKE '%x%' with the client's metacharacters escaped, which the trigram index (V4) serves.
+   */
   void string(Sql sql, String i, StringMode mode, String text) {
     String folded = SearchStrings.normalize(text);
     switch (mode) {

@@ -10,7 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Properties;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -86,6 +88,20 @@ public final class Database implements AutoCloseable {
     var result = Flyway.configure().dataSource(pool).locations("classpath:db/migration").load().migrate();
     log.info("Database schema version={} migrationsApplied={}", result.targetSchemaVersion == null
         ? result.initialSchemaVersion : result.targetSchemaVersion, result.migrationsExecuted);
+    warnWithoutTrigramIndex();
+  }
+
+  /** V4 creates no trigram index where pg_trgm is missing; searches still work, :contains scans, the operator acts. */
+  private void warnWithoutTrigramIndex() {
+    try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement();
+        ResultSet row = statement.executeQuery("SELECT to_regclass('search_string_trigram') IS NOT NULL")) {
+      if (row.next() && !row.getBoolean(1)) {
+        log.warn("No trigram index: string :contains searches scan every value of the parameter. Install the"
+            + " pg_trgm extension and create the index as docs/ARCHITECTURE.md shows");
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("Could not check the trigram index", e);
+    }
   }
 
   public DataSource dataSource() {

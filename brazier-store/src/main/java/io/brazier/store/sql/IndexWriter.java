@@ -158,7 +158,8 @@ final class IndexWriter {
         "int4,int8,text,text,text,text", "");
     private final Table dates = new Table("search_date", "param,rid,lo,hi,qsystem,qcode",
         "int4,int8,int8,int8,text,text", "");
-    private final Table numbers = new Table("search_number", "param,rid,value", "int4,int8,numeric", "");
+    private final Table numbers = new Table("search_number", "param,rid,value,value2,qsystem,qcode",
+        "int4,int8,numeric,numeric,text,text", "");
     private final Table quantities = new Table("search_quantity",
         "param,rid,value,system,code,cvalue,cunit,qsystem,qcode", "int4,int8,numeric,text,text,numeric,text,text,text",
         "");
@@ -189,7 +190,8 @@ final class IndexWriter {
         dates.add(params.key(type, e.param()), rid, e.lo(), e.hi(), qsystem(e.qualifier()), qcode(e.qualifier()));
       }
       for (var e : index.numbers()) {
-        numbers.add(params.key(type, e.param()), rid, e.value());
+        numbers.add(params.key(type, e.param()), rid, e.value(), e.value2(), qsystem(e.qualifier()),
+            qcode(e.qualifier()));
       }
       for (var e : index.quantities()) {
         quantities.add(params.key(type, e.param()), rid, e.value(), e.system(), e.code(), e.canonicalValue(),

@@ -57,7 +57,13 @@ final class SearchReader {
     this.dataSource = dataSource;
     this.maxCost = maxCost;
     this.types = types;
-    this.keys = new Keys() {
+    this.keys = keys(types, params);
+    this.statements = new SearchSql(keys);
+  }
+
+  /** The keys of the index tables, as the statements of searches name them. */
+  static Keys keys(TypeKeys types, ParamKeys params) {
+    return new Keys() {
       @Override
       public short type(String type) {
         return types.key(type);
@@ -68,7 +74,6 @@ final class SearchReader {
         return params.find(typeNames, code);
       }
     };
-    this.statements = new SearchSql(keys);
   }
 
   SearchPage search(SearchQuery query, int count) {

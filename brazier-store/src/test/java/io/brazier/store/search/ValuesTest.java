@@ -56,6 +56,20 @@ class ValuesTest {
   }
 
   @Test
+  void containsTakesPercentUnderscoreAndBackslashLiterally() {
+    String percent = save(patient("Save 10% now", "A"));
+    String underscore = save(patient("snake_case", "B"));
+    String backslash = save(patient("back\\slash", "C"));
+    save(patient("Save 10 now", "D"));
+    save(patient("snakeXcase", "E"));
+
+    assertThat(find("Patient", "family:contains=10%25")).containsExactly(percent);
+    assertThat(find("Patient", "family:contains=e_c")).containsExactly(underscore);
+    assertThat(find("Patient", "family:contains=k\\\\s")).containsExactly(backslash);
+    assertThat(find("Patient", "family:contains=%25")).containsExactly(percent);
+  }
+
+  @Test
   void aTokenMatchesByCodeSystemOrBothAndAnEmptySystemMeansNone() {
     Patient withSystem = patient("A", "A");
     withSystem.addIdentifier().setSystem("http://hospital/mrn").setValue("123");

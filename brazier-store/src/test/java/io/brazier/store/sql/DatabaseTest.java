@@ -1,0 +1,135 @@
+package io.brazier.store.sql;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.brazier.fhir.Format;
+import io.brazier.fhir.search.SearchQuery;
+import io.brazier.store.DatabaseConfig;
+import io.brazier.store.TestStore;
+import io.brazier.store.Write;
+import io.brazier.store.search.SearchSql;
+import io.brazier.store.search.Sql;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.hl7.fhir.r4.model.Patient;
+import org.junit.jupiter.api.Test;
+
+/** The migrated schema as searches use it: the trigram index of V4 serves string :contains. */
+class DatabaseTest {
+  private final TestStore store = TestStore.shared();
+
+  @Test
+  void containsSearchesUseTheTrigramIndexOnThousandsOfRows() throws SQLException {
+    List<String> families = saveFamilies(5_000);
+    vacuum();
+    String middle = families.get(1234).substring(2, 8);
+
+    String plan = plan(store.parse("Patient", "family:contains=" + middle));
+
+    assertThat(plan).contains("search_string_trigram");
+    assertThat(store.ids("Patient", "family:contains=" + middle)).containsExactly("trgm-1234");
+  }
+
+  @Test
+  void aRoleThatMayNotCreateTheExtensionStillMigratesWithoutTheTrigramIndex() throws SQLException {
+    String name = "plain_" + UUID.randomUUID().toString().replace("-", "");
+    execute(store.database().dataSource(), "CREATE ROLE " + name + " LOGIN PASSWORD 'secret'",
+        "CREATE DATABASE " + name);
+    String url = store.database().pool().getJdbcUrl().replaceFirst("/postgres(\\?.*)?$", "/" + name);
+    try (Connection superuser = DriverManager.getConnection(url, "postgres", null);
+        Statement statement = superuser.createStatement()) {
+      // Tables may be made in the schema, but extensions need CREATE on the database, which the role lacks.
+      statement.execute("DROP SCHEMA public CASCADE");
+      statement.execute("CREATE SCHEMA public AUTHORIZATION " + name);
+    }
+
+    try (Database database = Database.open(new DatabaseConfig(url, name, "secret", null, 4,
+        Duration.ofSeconds(30)))) {
+
+      assertThat(single(database, "SELECT to_regclass('search_string_trigram') IS NULL")).isTrue();
+      assertThat(single(database, "SELECT count(*) = 5 FROM flyway_schema_history WHERE success")).isTrue();
+    }
+  }
+
+  private static void execute(DataSource dataSource, String... statements) throws SQLException {
+    try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+      for (String sql : statements) {
+        statement.execute(sql);
+      }
+    }
+  }
+
+  private static boolean single(Database database, String query) throws SQLException {
+    try (Connection connection = database.dataSource().getConnection();
+        Statement statement = connection.createStatement(); ResultSet row = statement.executeQuery(query)) {
+      row.next();
+      return row.getBoolean(1);
+    }
+  }
+
+  /** What autovacuum soon does: statistics, and the new GIN entries moved from the pending list into the tree. */
+  private void vacuum() throws SQLException {
+    try (Connection connection = store.database().dataSource().getConnection();
+        Statement statement = connection.createStatement()) {
+      statement.execute("VACUUM ANALYZE search_string");
+    }
+  }
+
+  /** {@code count} patients in one commit, with family names of ten random letters, as varied as real ones. */
+  private List<String> saveFamilies(int count) {
+    Random random = new Random(42);
+    List<String> families = new ArrayList<>();
+    List<Write> writes = new ArrayList<>();
+    Instant now = Instant.now();
+    for (int n = 0; n < count; n++) {
+      StringBuilder family = new StringBuilder();
+      random.ints(10, 'a', 'z' + 1).forEach(c -> family.append((char) c));
+      families.add(family.toString());
+      Patient patient = new Patient();
+      patient.setId("trgm-" + n);
+      patient.getMeta().setVersionId("1");
+      patient.addName().setFamily(family.toString());
+      byte[] json = store.fhir().encode(Format.JSON, patient, false);
+      writes.add(new Write("Patient", patient.getIdPart(), 1, now, json,
+          store.search().extractor().extract(patient, json)));
+    }
+    store.store().commit(writes);
+    return families;
+  }
+
+  /** The plan PostgreSQL chooses for counting the matches of {@code query}, as the store counts them. */
+  private String plan(SearchQuery query) throws SQLException {
+    var dataSource = store.database().dataSource();
+    TypeKeys types = new TypeKeys(dataSource, List.of());
+    Sql sql = new SearchSql(SearchReader.keys(types, new ParamKeys(dataSource, types))).count(query);
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement explain = connection.prepareStatement("EXPLAIN " + sql.text())) {
+      int i = 1;
+      for (Object arg : sql.args()) {
+        if (arg instanceof Sql.Array array) {
+          explain.setArray(i++, connection.createArrayOf(array.elementType(), array.values()));
+        } else {
+          explain.setObject(i++, arg);
+        }
+      }
+      StringBuilder plan = new StringBuilder();
+      try (ResultSet rows = explain.executeQuery()) {
+        while (rows.next()) {
+          plan.append(rows.getString(1)).append('\n');
+        }
+      }
+      return plan.toString();
+    }
+  }
+}
