@@ -80,11 +80,10 @@ public final class IndexExtractor {
     for (Resource contained : container.getContained()) {
       String type = contained.fhirType();
       params(index, contained, type);
+      // Always a row, even for an id-less contained resource: a _contained search finds containers by it.
       String id = contained.getIdElement().getIdPart();
-      if (id != null) {
-        index.add(new SearchIndex.TokenEntry(SearchIndex.containedOf(type, "_id"), null,
-            id.startsWith("#") ? id.substring(1) : id, null));
-      }
+      index.add(new SearchIndex.TokenEntry(SearchIndex.containedOf(type, "_id"), null,
+          id == null ? "" : id.startsWith("#") ? id.substring(1) : id, null));
     }
   }
 
