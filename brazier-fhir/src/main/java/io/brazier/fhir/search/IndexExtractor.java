@@ -41,13 +41,28 @@ public final class IndexExtractor {
   /** The index of {@code resource}; {@code json} is its stored form, whose words {@code _content} searches. */
   public SearchIndex extract(Resource resource, byte[] json) {
     SearchIndex.Builder index = new SearchIndex.Builder();
+    params(index, resource, null);
+    if (resource instanceof DomainResource domain && domain.hasContained()) {
+      contained(index, domain);
+    }
+    fullText(index, resource, json);
+    return index.build();
+  }
+
+  /**
+   * The values of every parameter of the resource's type; named as contained values when
+   * {@code containedType} (the resource's type) is set.
+   */
+  private void params(SearchIndex.Builder index, Resource resource, String containedType) {
     for (Compiled compiled : plan(resource.fhirType())) {
+      String code = containedType == null ? compiled.param().code()
+          : SearchIndex.containedOf(containedType, compiled.param().code());
       try {
         if (compiled.param().type() == ParamType.COMPOSITE) {
-          composite(index, resource, compiled);
+          composite(index, resource, compiled, code);
         } else {
           for (Base value : evaluate(resource, resource, compiled.terms())) {
-            values.add(index, compiled.param().type(), compiled.param().code(), null, value);
+            values.add(index, compiled.param().type(), code, null, value);
           }
         }
       } catch (IllegalStateException e) {
@@ -55,11 +70,29 @@ public final class IndexExtractor {
         log.debug("Search parameter {} not indexed: {}", compiled.param().url(), e.getMessage());
       }
     }
-    fullText(index, resource, json);
-    return index.build();
   }
 
+<<<<<<< HEAD
   private void composite(SearchIndex.Builder index, Resource resource, Compiled compiled) {
+=======
+  /**
+   * The parameters of each contained resource, of its own type, under codes that say so (see
+   * {@link SearchIndex#containedOf}), and its local id, so that {@code _contained} searches find the container.
+   */
+  private void contained(SearchIndex.Builder index, DomainResource container) {
+    for (Resource contained : container.getContained()) {
+      String type = contained.fhirType();
+      params(index, contained, type);
+      // Always a row, even for an id-less contained resource: a _contained search finds containers by it.
+      String id = contained.getIdElement().getIdPart();
+      index.add(new SearchIndex.TokenEntry(SearchIndex.containedOf(type, "_id"), null,
+          id == null ? "" : id.startsWith("#") ? id.substring(1) : id, null));
+    }
+  }
+
+  private void composite(SearchIndex.Builder index, Resource resource, Compiled compiled, String code) {
+    int last = compiled.components().size() - 1;
+>>>>>>> contained
     for (Base item : evaluate(resource, resource, compiled.terms())) {
       List<Qualifier> qualifiers = new ArrayList<>();
       for (Base first : evaluate(resource, item, compiled.components().get(0))) {
@@ -70,6 +103,7 @@ public final class IndexExtractor {
       }
       for (Base value : evaluate(resource, item, compiled.components().get(1))) {
         for (Qualifier qualifier : qualifiers) {
+<<<<<<< HEAD
           if (compiled.components().size() == 3) {
             for (Base third : evaluate(resource, item, compiled.components().get(2))) {
               values.numbers(index, compiled.param().code(), qualifier, value, third);
@@ -77,6 +111,9 @@ public final class IndexExtractor {
           } else {
             values.add(index, compiled.componentTypes().get(1), compiled.param().code(), qualifier, value);
           }
+=======
+          values.add(index, compiled.componentTypes().get(last), code, qualifier, value);
+>>>>>>> contained
         }
       }
     }

@@ -89,8 +89,8 @@ public final class QueryParser {
     }
     Includes includes = new Includes(fhir, params);
     Sorts sorts = new Sorts(code -> find(scope, code), options.strict());
-    return new SearchQuery(scope, criteria, sorts.parse(query.get("_sort"), ignored),
-        includes.parse(scope, query, false), includes.parse(scope, query, true), ignored);
+    return ContainedSearch.apply(new SearchQuery(scope, criteria, sorts.parse(query.get("_sort"), ignored),
+        includes.parse(scope, query, false), includes.parse(scope, query, true), ignored), query);
   }
 
   private List<String> resourceTypes(List<String> values) {

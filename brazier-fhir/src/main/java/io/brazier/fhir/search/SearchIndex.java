@@ -63,6 +63,15 @@ public record SearchIndex(List<StringEntry> strings, List<TokenEntry> tokens, Li
     return param + ":identifier";
   }
 
+  /**
+   * The parameter under which the values of a resource of {@code type} contained in the indexed one are kept, beside
+   * the container's own: never a real code (codes hold no colon), and one per container type, so that the index
+   * tables and their keys stay as they are. {@code _id} holds the contained resource's local id.
+   */
+  public static String containedOf(String type, String param) {
+    return "contained:" + type + ":" + param;
+  }
+
   public int size() {
     return strings.size() + tokens.size() + dates.size() + numbers.size() + quantities.size() + references.size()
         + uris.size() + texts.size() + positions.size();

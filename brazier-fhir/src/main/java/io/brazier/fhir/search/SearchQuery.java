@@ -8,7 +8,14 @@ import java.util.List;
  * parameters stay with the request.
  */
 public record SearchQuery(List<String> types, List<Criterion> criteria, List<SortKey> sort, List<Include> includes,
-    List<Include> revIncludes, List<Ignored> ignored) {
+    List<Include> revIncludes, List<Ignored> ignored, Contained contained) {
+
+  /**
+   * Which resources the criteria apply to ({@code _contained}): top-level ones (false, the default), resources
+   * contained in others (true: the matches are their containers), or both.
+   * https://hl7.org/fhir/R4/search.html#contained
+   */
+  public enum Contained { TOP_LEVEL, CONTAINED, BOTH }
 
   /** A query parameter left out of a lenient search, and why. */
   public record Ignored(String parameter, String reason) {}
@@ -31,6 +38,11 @@ public record SearchQuery(List<String> types, List<Criterion> criteria, List<Sor
     ignored = List.copyOf(ignored);
   }
 
+  public SearchQuery(List<String> types, List<Criterion> criteria, List<SortKey> sort, List<Include> includes,
+      List<Include> revIncludes, List<Ignored> ignored) {
+    this(types, criteria, sort, includes, revIncludes, ignored, Contained.TOP_LEVEL);
+  }
+
   public static SearchQuery of(List<String> types, List<Criterion> criteria) {
     return new SearchQuery(types, criteria, List.of(), List.of(), List.of(), List.of());
   }
@@ -38,6 +50,10 @@ public record SearchQuery(List<String> types, List<Criterion> criteria, List<Sor
   public SearchQuery withCriterion(Criterion criterion) {
     List<Criterion> more = new java.util.ArrayList<>(criteria);
     more.add(criterion);
-    return new SearchQuery(types, more, sort, includes, revIncludes, ignored);
+    return new SearchQuery(types, more, sort, includes, revIncludes, ignored, contained);
+  }
+
+  public SearchQuery withContained(Contained contained) {
+    return new SearchQuery(types, criteria, sort, includes, revIncludes, ignored, contained);
   }
 }

@@ -2,6 +2,7 @@ package io.brazier.server.interaction;
 
 import io.brazier.fhir.Fhir;
 import io.brazier.fhir.FhirException;
+import io.brazier.fhir.search.ContainedSearch;
 import io.brazier.fhir.search.Criterion;
 import io.brazier.fhir.search.FhirSearch;
 import io.brazier.fhir.search.QueryParser;
@@ -12,6 +13,7 @@ import io.brazier.server.http.FhirResponse;
 import io.brazier.server.http.Formats;
 import io.brazier.server.http.PageSizes;
 import io.brazier.store.QueryTooCostly;
+import io.brazier.store.ResourceVersion;
 import io.brazier.store.SearchPage;
 import io.brazier.store.Store;
 import java.nio.charset.StandardCharsets;
@@ -52,6 +54,9 @@ public final class Search {
   public FhirResponse run(FhirRequest request, String path, List<String> types, Criterion scope) {
     Map<String, List<String>> params = params(request);
     SearchQuery query = parse(request, params, types);
+    if (scope != null && query.contained() != SearchQuery.Contained.TOP_LEVEL) {
+      throw ContainedSearch.unsupported("a compartment search");
+    }
     return respond(request, path, scope == null ? query : query.withCriterion(scope), params);
   }
 
@@ -85,10 +90,29 @@ public final class Search {
     Integer total = "none".equals(first(params, "_total")) ? null : page.total();
     Searchset searchset = new Searchset(request, total,
         PageLinks.paging(request, path, PageLinks.kept(params, query), page, offset, count));
-    page.resources().forEach(match -> searchset.add(match, SearchEntryMode.MATCH));
+    if (ContainedSearch.containedEntries(params)) {
+      page.resources().forEach(match -> containedEntries(searchset, query, match));
+    } else {
+      page.resources().forEach(match -> searchset.add(match, SearchEntryMode.MATCH));
+    }
     includes.of(query, page.resources(), notes).forEach(included -> searchset.add(included, SearchEntryMode.INCLUDE));
     searchset.outcome(query, notes);
     return searchset.response();
+  }
+
+  /**
+   * The entries of a match for {@code _containedType=contained}: a top-level match of a searched type (with
+   * {@code _contained=both}) as it is, and a container's contained resources of the searched types. The index keeps
+   * a container's contained values together, so every contained resource of those types is an entry, and paging
+   * and totals count containers.
+   */
+  private static void containedEntries(Searchset searchset, SearchQuery query, ResourceVersion match) {
+    if (query.contained() == SearchQuery.Contained.BOTH && query.types().contains(match.type())) {
+      searchset.add(match, SearchEntryMode.MATCH);
+      return;
+    }
+    ContainedResources.of(match, query.types()).forEach(contained -> searchset.add(contained.fullUrl(),
+        contained.json(), SearchEntryMode.MATCH));
   }
 
   /**

@@ -39,9 +39,13 @@ final class Searchset {
   }
 
   void add(ResourceVersion version, SearchEntryMode mode) {
-    bundle.addEntry().setFullUrl(request.baseUrl() + "/" + version.type() + "/" + version.id())
-        .getSearch().setMode(mode);
-    resources.add(version.json());
+    add("/" + version.type() + "/" + version.id(), version.json(), mode);
+  }
+
+  /** An entry of stored JSON at {@code path} below the base. */
+  void add(String path, byte[] json, SearchEntryMode mode) {
+    bundle.addEntry().setFullUrl(request.baseUrl() + path).getSearch().setMode(mode);
+    resources.add(json);
   }
 
   /** An outcome entry naming what was ignored or cut short, when anything was. */

@@ -23,7 +23,9 @@ import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeType;
 import org.hl7.fhir.r4.model.Enumerations.PublicationStatus;
 import org.hl7.fhir.r4.model.Enumerations.SearchParamType;
+import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.SearchParameter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,6 +55,30 @@ class ReindexTest {
     assertThat(polled.statusCode()).isEqualTo(200);
     assertThat(polled.body()).contains("Reindexed");
     assertThat(ids(after)).containsExactlyInAnyOrder(old, fresh);
+  }
+
+  @Test
+  void aReindexIndexesTheContainedResourcesOfExistingContainers() throws Exception {
+    Patient contained = patient(colour);
+    contained.setId("p");
+    Observation observation = new Observation().setStatus(Observation.ObservationStatus.FINAL)
+        .setSubject(new Reference("#p"));
+    observation.getCode().setText("colour");
+    observation.addContained(contained);
+    String container = client.create().resource(observation).execute().getId().getIdPart();
+    // A code of its own: the other tests' parameter would index the container on create.
+    client.create().resource(parameter("contained-colour", "Patient.extension('" + COLOUR + "').value")).execute();
+
+    Bundle before = findContained();
+    HttpResponse<String> started = http.send(HttpRequest.newBuilder(URI.create(TestServer.shared().baseUrl()
+        + "/Observation/$reindex")).header("Prefer", "respond-async").POST(HttpRequest.BodyPublishers.noBody())
+        .build(), HttpResponse.BodyHandlers.ofString());
+    poll(started.headers().firstValue("Content-Location").orElseThrow());
+    Bundle after = findContained();
+
+    assertThat(before.getEntry()).isEmpty();
+    assertThat(after.getEntry()).extracting(e -> e.getResource().getIdElement().getIdPart())
+        .containsExactly(container);
   }
 
   @Test
@@ -105,6 +131,11 @@ class ReindexTest {
 
   private Bundle find() {
     return client.search().byUrl("Patient?favourite-colour=" + colour).returnBundle(Bundle.class).execute();
+  }
+
+  private Bundle findContained() {
+    return client.search().byUrl("Patient?_contained=true&contained-colour=" + colour).returnBundle(Bundle.class)
+        .execute();
   }
 
   private static java.util.List<String> ids(Bundle bundle) {

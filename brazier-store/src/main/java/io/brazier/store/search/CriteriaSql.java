@@ -40,9 +40,16 @@ import java.util.Map;
 final class CriteriaSql {
   private final Keys keys;
   private final Values values = new Values();
+  /** Whether criteria apply to the rows' contained resources ({@code _contained}) rather than to the rows. */
+  private final boolean contained;
 
   CriteriaSql(Keys keys) {
+    this(keys, false);
+  }
+
+  CriteriaSql(Keys keys, boolean contained) {
     this.keys = keys;
+    this.contained = contained;
   }
 
   void criterion(Sql sql, String r, List<String> types, Criterion criterion) {
@@ -55,6 +62,12 @@ final class CriteriaSql {
       sql.append(")");
     } else if (criterion instanceof Missing missing) {
       missing(sql, r, types, missing);
+    } else if (criterion instanceof IdMatch id && contained) {
+      String i = sql.alias("i");
+      sql.append(id.negated() ? "NOT " : "").append("EXISTS (SELECT 1 FROM search_token " + i + " WHERE " + i
+          + ".rid = " + r + ".rid AND ");
+      params(sql, i, types, "_id");
+      sql.array(" AND " + i + ".code = ANY(?))", "text", id.ids().toArray());
     } else if (criterion instanceof IdMatch id) {
       sql.append(id.negated() ? "NOT " : "").array(r + ".id = ANY(?)", "text", id.ids().toArray());
     } else if (criterion instanceof LastUpdatedMatch updated) {
@@ -220,7 +233,27 @@ final class CriteriaSql {
   }
 
   void params(Sql sql, String i, List<String> types, String param) {
-    sql.array(i + ".param = ANY(?)", "int4", keys.params(types, param));
+    sql.array(i + ".param = ANY(?)", "int4", contained ? containedKeys(types, param) : keys.params(types, param));
+  }
+
+  /** The keys of a contained parameter: one per container type that has held a resource of {@code types}. */
+  private Object[] containedKeys(List<String> types, String param) {
+    List<Integer> found = new ArrayList<>();
+    for (String type : types) {
+      found.addAll(List.of(keys.params(List.of(), SearchIndex.containedOf(type, param))));
+    }
+    return found.toArray();
+  }
+
+  /**
+   * The condition that a row holds a contained resource of one of {@code types}: every contained resource is
+   * indexed with its local id.
+   */
+  void holdsContained(Sql sql, String r, List<String> types) {
+    String c = sql.alias("c");
+    sql.append("EXISTS (SELECT 1 FROM search_token " + c + " WHERE " + c + ".rid = " + r + ".rid AND ");
+    params(sql, c, types, "_id");
+    sql.append(")");
   }
 
   static <T> void any(Sql sql, List<T> alternatives, ValueCondition<T> condition) {

@@ -3,6 +3,7 @@ package io.brazier.store.search;
 import io.brazier.fhir.search.Criterion;
 import io.brazier.fhir.search.ParamType;
 import io.brazier.fhir.search.SearchQuery;
+import io.brazier.fhir.search.SearchQuery.Contained;
 import io.brazier.fhir.search.SearchQuery.SortKey;
 import java.util.List;
 import java.util.UUID;
@@ -33,7 +34,7 @@ public final class SearchSql {
     List<SortKey> sort = query.sort();
     for (int k = 0; k < sort.size(); k++) {
       sql.append(", ");
-      sortValue(sql, "r", query.types(), sort.get(k));
+      sortValue(sql, "r", query.types(), sort.get(k), query.contained() == Contained.CONTAINED);
       sql.append(" AS s" + k);
     }
     sql.append(" FROM resource r WHERE ");
@@ -74,7 +75,7 @@ public final class SearchSql {
   }
 
   /** The sort value of a row for one key: its lowest value ascending, its highest descending. */
-  private void sortValue(Sql sql, String r, List<String> types, SortKey key) {
+  private void sortValue(Sql sql, String r, List<String> types, SortKey key, boolean contained) {
     switch (key.param()) {
       case "_id" -> sql.append(r + ".id");
       case "_lastUpdated" -> sql.append(r + ".last_updated");
@@ -89,7 +90,7 @@ public final class SearchSql {
         };
         sql.append("(SELECT " + (key.descending() ? "max(" : "min(") + column + ") FROM "
             + Values.table(key.type()) + " " + i + " WHERE " + i + ".rid = " + r + ".rid AND ");
-        new CriteriaSql(keys).params(sql, i, types, key.param());
+        new CriteriaSql(keys, contained).params(sql, i, types, key.param());
         sql.append(key.type() == ParamType.STRING || key.type() == ParamType.TOKEN || key.type() == ParamType.DATE
             || key.type() == ParamType.QUANTITY ? " AND " + i + ".qcode IS NULL)" : ")");
       }
@@ -101,10 +102,11 @@ public final class SearchSql {
    * never touches the resource table, which is what makes counting a frequent code fast.
    */
   public Sql count(SearchQuery query) {
-    CriteriaSql criteria = new CriteriaSql(keys);
+    CriteriaSql criteria = new CriteriaSql(keys, query.contained() == Contained.CONTAINED);
     Criterion driver = criteria.driver(query.criteria());
     Sql sql = new Sql();
-    if (driver != null && query.criteria().stream().allMatch(CriteriaSql::ridOnly)) {
+    if (driver != null && query.contained() != Contained.BOTH
+        && query.criteria().stream().allMatch(CriteriaSql::ridOnly)) {
       sql.append(onePerResource(query) ? "SELECT count(*)" : "SELECT count(DISTINCT r.rid)");
       criteria.driving(sql, "r", query.types(), query.criteria(), driver);
       return sql;
@@ -148,19 +150,35 @@ public final class SearchSql {
             || string.mode() == Criterion.StringMode.ENDS_WITH);
   }
 
+  /**
+   * The condition on a resource row {@code r}: it matches itself, or (_contained) it holds a contained resource of
+   * the searched types that matches, or either.
+   */
   private void where(Sql sql, SearchQuery query) {
-    List<String> types = query.types();
-    if (types.size() == 1) {
-      sql.append("r.type = ? AND ", keys.type(types.get(0)));
-    } else if (!types.isEmpty()) {
-      Object[] typeKeys = new Object[types.size()];
-      for (int k = 0; k < types.size(); k++) {
-        typeKeys[k] = keys.type(types.get(k));
+    switch (query.contained()) {
+      case TOP_LEVEL -> matching(sql, query, false);
+      case CONTAINED -> matching(sql, query, true);
+      case BOTH -> {
+        sql.append("((");
+        matching(sql, query, false);
+        sql.append(") OR (");
+        matching(sql, query, true);
+        sql.append("))");
       }
-      sql.array("r.type = ANY(?) AND ", "int2", typeKeys);
     }
-    sql.append("NOT r.deleted");
-    CriteriaSql criteria = new CriteriaSql(keys);
+  }
+
+  private void matching(Sql sql, SearchQuery query, boolean contained) {
+    List<String> types = query.types();
+    CriteriaSql criteria = new CriteriaSql(keys, contained);
+    if (contained) {
+      // A container may be of any type.
+      sql.append("NOT r.deleted AND ");
+      criteria.holdsContained(sql, "r", types);
+    } else {
+      types(sql, types);
+      sql.append("NOT r.deleted");
+    }
     List<Criterion> rest = query.criteria();
     Criterion driver = criteria.driver(rest);
     if (driver != null) {
@@ -174,6 +192,18 @@ public final class SearchSql {
     for (Criterion criterion : rest) {
       sql.append(" AND ");
       criteria.criterion(sql, "r", types, criterion);
+    }
+  }
+
+  private void types(Sql sql, List<String> types) {
+    if (types.size() == 1) {
+      sql.append("r.type = ? AND ", keys.type(types.get(0)));
+    } else if (!types.isEmpty()) {
+      Object[] typeKeys = new Object[types.size()];
+      for (int k = 0; k < types.size(); k++) {
+        typeKeys[k] = keys.type(types.get(k));
+      }
+      sql.array("r.type = ANY(?) AND ", "int2", typeKeys);
     }
   }
 }
