@@ -72,9 +72,6 @@ public final class IndexExtractor {
     }
   }
 
-<<<<<<< HEAD
-  private void composite(SearchIndex.Builder index, Resource resource, Compiled compiled) {
-=======
   /**
    * The parameters of each contained resource, of its own type, under codes that say so (see
    * {@link SearchIndex#containedOf}), and its local id, so that {@code _contained} searches find the container.
@@ -91,8 +88,6 @@ public final class IndexExtractor {
   }
 
   private void composite(SearchIndex.Builder index, Resource resource, Compiled compiled, String code) {
-    int last = compiled.components().size() - 1;
->>>>>>> contained
     for (Base item : evaluate(resource, resource, compiled.terms())) {
       List<Qualifier> qualifiers = new ArrayList<>();
       for (Base first : evaluate(resource, item, compiled.components().get(0))) {
@@ -103,17 +98,13 @@ public final class IndexExtractor {
       }
       for (Base value : evaluate(resource, item, compiled.components().get(1))) {
         for (Qualifier qualifier : qualifiers) {
-<<<<<<< HEAD
           if (compiled.components().size() == 3) {
             for (Base third : evaluate(resource, item, compiled.components().get(2))) {
-              values.numbers(index, compiled.param().code(), qualifier, value, third);
+              values.numbers(index, code, qualifier, value, third);
             }
           } else {
-            values.add(index, compiled.componentTypes().get(1), compiled.param().code(), qualifier, value);
+            values.add(index, compiled.componentTypes().get(1), code, qualifier, value);
           }
-=======
-          values.add(index, compiled.componentTypes().get(last), code, qualifier, value);
->>>>>>> contained
         }
       }
     }
