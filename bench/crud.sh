@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The CRUD benchmark of docs/PERFORMANCE.md: creates at 32 clients and reads at 16, on a fresh server and database.
+# The CRUD benchmark of docs/PERFORMANCE.md: creates at 32 clients and reads at 16, on a fresh server and database,
+# driven by wrk (a light generator, so that the two cores go to the server) and by the Java load generator.
 #   bench/crud.sh [seconds]     (needs ../shared/data/synthea, wrk, and a built tree: ./brazier builds it)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -23,6 +24,21 @@ done
 load() { java -Xmx1g -cp "$bench_cp" io.brazier.bench.CrudLoad --url "http://127.0.0.1:$port/fhir" --data "$data" "$@"; }
 rss() { echo "server RSS: $(( $(ps -o rss= -p $server) / 1024 )) MiB, PostgreSQL RSS: $(( $(ps -C postgres -o rss= | awk '{s+=$1} END {print s}') / 1024 )) MiB"; }
 
+count() { curl -sf "http://127.0.0.1:$port/fhir/Observation?_summary=count" | sed 's/.*"total":\([0-9]*\).*/\1/'; }
+{ zcat "$data" || true; } | head -20000 > "$dir/observations.ndjson"  # zcat stops early: not an error
+echo "== create, 32 connections (wrk, 2 threads): a 60 s warm-up (the JIT compiles the write path), then 3 runs"
+creates() { BODIES="$dir/observations.ndjson" wrk -t2 -c32 -d"$1" --latency -s "$root/bench/create.lua" "http://127.0.0.1:$port"; }
+creates 60s > /dev/null
+for run in 1 2 3; do
+  before=$(count)
+  creates "${seconds}s" > "$dir/create.txt"
+  answered=$(grep -oP '\d+(?= requests in)' "$dir/create.txt")
+  # wrk stops counting at the deadline; requests still in flight then are stored too.
+  echo "run $run: $(grep -oP '(?<=Requests/sec:)\s+\S+' "$dir/create.txt" | tr -d ' ')/s," \
+    "p50 $(grep -oP '(?<= 50%)\s+\S+' "$dir/create.txt" | tr -d ' '), p99 $(grep -oP '(?<= 99%)\s+\S+' "$dir/create.txt" | tr -d ' ')," \
+    "$answered answered, $(( $(count) - before )) stored, $(grep -oP '(?<=Non-2xx or 3xx responses: )\d+' "$dir/create.txt" || echo 0) errors"
+done
+rss
 echo "== create, 32 clients (Java load generator)"
 load --mode create --clients 32 --seconds "$seconds"
 rss

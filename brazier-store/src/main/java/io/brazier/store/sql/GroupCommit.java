@@ -5,32 +5,35 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Queue;
 import java.util.Set;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.BlockingDeque;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingDeque;
 import java.util.function.Consumer;
 
 /**
  * Commits the small batches of concurrent requests together, in one database transaction: one statement per table
- * and one WAL flush serve many creates and updates. While one group commits, the batches that arrive queue up; the
- * next caller to take the lead commits all of them. A group that fails is committed again batch by batch, so each
+ * and one WAL flush serve many creates and updates. A few committer threads (lanes) each take what has queued up
+ * and commit it as one group, so that while one group waits for its WAL flush the next is already being written,
+ * and PostgreSQL flushes their commits together. A group that fails is committed again batch by batch, so each
  * caller gets its own outcome and one bad write never fails another's. Large batches (bundles) commit on their own,
- * concurrently, and batches that touch the same resource never share a group.
+ * on the caller's thread, and batches that touch the same resource never share a group.
  */
-final class GroupCommit {
+final class GroupCommit implements AutoCloseable {
   static final int MAX_GROUPED_BATCH = 64;
   private static final int MAX_GROUP_WRITES = 1024;
+  private static final int LANES = 3;
 
   private final Consumer<List<Write>> transaction;
-  private final ReentrantLock lead = new ReentrantLock();
-  private final Queue<Pending> queue = new ConcurrentLinkedQueue<>();
+  private final BlockingDeque<Pending> queue = new LinkedBlockingDeque<>();
+  private final List<Thread> lanes = new ArrayList<>();
+  private volatile boolean closed;
 
   private static final class Pending {
     final List<Write> writes;
     final List<String> keys = new ArrayList<>();
-    RuntimeException failure;
-    volatile boolean done;
+    final CompletableFuture<Void> done = new CompletableFuture<>();
 
     Pending(List<Write> writes) {
       this.writes = writes;
@@ -40,6 +43,12 @@ final class GroupCommit {
 
   GroupCommit(Consumer<List<Write>> transaction) {
     this.transaction = transaction;
+    for (int i = 1; i <= LANES; i++) {
+      Thread lane = new Thread(this::commitGroups, "brazier-commit-" + i);
+      lane.setDaemon(true);
+      lane.start();
+      lanes.add(lane);
+    }
   }
 
   void commit(List<Write> writes) {
@@ -47,27 +56,44 @@ final class GroupCommit {
       transaction.accept(writes);
       return;
     }
+    if (closed) {
+      throw new IllegalStateException("The store is closed");
+    }
     Pending mine = new Pending(writes);
     queue.add(mine);
-    lead.lock();
     try {
-      while (!mine.done) {
-        commitGroup(nextGroup());
+      mine.done.get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException failure) {
+        throw failure;
       }
-    } finally {
-      lead.unlock();
-    }
-    if (mine.failure != null) {
-      throw mine.failure;
+      throw (Error) e.getCause();
+    } catch (InterruptedException e) {
+      // The group may still commit: the caller only stops waiting for it.
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while waiting for a commit", e);
     }
   }
 
-  /** The queued batches, in arrival order, that touch disjoint resources; the others stay queued. */
-  private List<Pending> nextGroup() {
-    List<Pending> group = new ArrayList<>();
+  private void commitGroups() {
+    while (!closed) {
+      try {
+        commitGroup(nextGroup(queue.take()));
+      } catch (InterruptedException e) {
+        return;
+      }
+    }
+  }
+
+  /**
+   * {@code first} and the batches queued after it, in arrival order, that touch resources none of the others
+   * touches; the rest stay queued, at their place.
+   */
+  private List<Pending> nextGroup(Pending first) {
+    List<Pending> group = new ArrayList<>(List.of(first));
     List<Pending> later = new ArrayList<>();
-    Set<String> touched = new HashSet<>();
-    int size = 0;
+    Set<String> touched = new HashSet<>(first.keys);
+    int size = first.writes.size();
     for (Pending pending; (pending = queue.poll()) != null; ) {
       if (size + pending.writes.size() <= MAX_GROUP_WRITES && Collections.disjoint(pending.keys, touched)) {
         touched.addAll(pending.keys);
@@ -77,7 +103,9 @@ final class GroupCommit {
         later.add(pending);
       }
     }
-    queue.addAll(later);
+    for (int i = later.size() - 1; i >= 0; i--) {
+      queue.addFirst(later.get(i));
+    }
     return group;
   }
 
@@ -87,7 +115,7 @@ final class GroupCommit {
       group.forEach(pending -> all.addAll(pending.writes));
       try {
         transaction.accept(all);
-        group.forEach(pending -> pending.done = true);
+        group.forEach(pending -> pending.done.complete(null));
         return;
       } catch (RuntimeException e) {
         // Someone's write failed: find out whose by committing each batch on its own.
@@ -96,10 +124,20 @@ final class GroupCommit {
     for (Pending pending : group) {
       try {
         transaction.accept(pending.writes);
-      } catch (RuntimeException e) {
-        pending.failure = e;
+        pending.done.complete(null);
+      } catch (RuntimeException | Error e) {
+        pending.done.completeExceptionally(e);
       }
-      pending.done = true;
+    }
+  }
+
+  /** Stops the lanes; batches still queued fail, as the database they would go to is closing. */
+  @Override
+  public void close() {
+    closed = true;
+    lanes.forEach(Thread::interrupt);
+    for (Pending pending; (pending = queue.poll()) != null; ) {
+      pending.done.completeExceptionally(new IllegalStateException("The store closed before this commit"));
     }
   }
 }

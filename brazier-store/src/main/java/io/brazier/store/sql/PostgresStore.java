@@ -283,6 +283,7 @@ public final class PostgresStore implements Store {
 
   @Override
   public void close() {
+    groupCommit.close();
     changes.close();
     database.close();
   }
