@@ -11,8 +11,7 @@ dir="$(mktemp -d /tmp/brazier-search-bench.XXXXXX)"
 trap 'rm -rf "$dir"' EXIT
 
 (cd "$root" && mvn -B -q -DskipTests package -pl brazier-bench -am) >&2
-bench_cp="$root/brazier-bench/target/classes:$(cd "$root/brazier-bench" && mvn -B -q dependency:build-classpath -Dmdep.outputFile=/dev/stdout)"
-bench() { java -Xmx2g -cp "$bench_cp" io.brazier.bench.SearchBench --ndjson "$ndjson" "$@"; }
+bench() { java -Xmx2g -cp "$root/brazier-bench/target/brazier-bench.jar" io.brazier.bench.SearchBench --ndjson "$ndjson" "$@"; }
 
 echo "== load without search indexes (the write cost of indexing is the difference)"
 bench --data-dir "$dir/plain" --load --no-index --no-searches | grep -E "^loaded .*SupplyDelivery|^size resources"

@@ -263,15 +263,15 @@ public final class PostgresStore implements Store {
   }
 
   /**
-   * Refreshes the planner's statistics, as autovacuum soon would: after a bulk load, so that searches are planned on
-   * the data as it now is.
+   * Does what autovacuum soon would after a bulk load: refreshes the planner's statistics and the visibility map,
+   * so that searches are planned on the data as it now is and counts are answered from the indexes alone.
    */
-  public void analyze() {
+  public void vacuumAnalyze() {
     try (Connection connection = dataSource.getConnection();
-        PreparedStatement statement = connection.prepareStatement("ANALYZE")) {
+        PreparedStatement statement = connection.prepareStatement("VACUUM (ANALYZE)")) {
       statement.execute();
     } catch (SQLException e) {
-      throw new StoreFailure("Could not analyze the database", e);
+      throw new StoreFailure("Could not vacuum and analyze the database", e);
     }
   }
 

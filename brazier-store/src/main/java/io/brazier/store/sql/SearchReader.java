@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
+import org.postgresql.PGStatement;
 
 /**
  * Runs searches: the statements {@link SearchSql} builds, the pages of stored snapshots (each match at the version
@@ -272,10 +273,15 @@ final class SearchReader {
     return prepare(connection, sql, List.of(), null);
   }
 
-  /** Prepares {@code sql} with its arguments, then {@code more} arguments and a last one when not null. */
+  /**
+   * Prepares {@code sql} with its arguments, then {@code more} arguments and a last one when not null. A search is
+   * always planned for its own values: a plan cached for the statement (PostgreSQL's generic plan, after a few
+   * runs) cannot tell a patient's few Observations from a code's fifty thousand, and drives from the wrong one.
+   */
   private static PreparedStatement prepare(Connection connection, Sql sql, List<Object> more, Object last)
       throws SQLException {
     PreparedStatement statement = connection.prepareStatement(sql.text());
+    statement.unwrap(PGStatement.class).setPrepareThreshold(0);
     try {
       int i = 1;
       for (Object arg : sql.args()) {
