@@ -36,6 +36,9 @@ public interface JobStore {
   /** Cancels a job and drops its result; false when there is no such job or it was already cancelled. */
   boolean cancel(String id);
 
+  /** Deletes the jobs that ended (done, failed or cancelled) longer than {@code age} ago; returns how many. */
+  int purge(Duration age);
+
   /** A job by id; empty for an unknown one (and for an id that is not a job id at all). */
   Optional<Job> read(String id);
 }

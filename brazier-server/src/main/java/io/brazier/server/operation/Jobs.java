@@ -35,6 +35,9 @@ public final class Jobs implements AutoCloseable {
   /** How often an idle runner looks for jobs submitted on other nodes or left by a dead one. */
   private static final long IDLE_NANOS = 1_000_000_000L;
   private static final long AWAIT_MILLIS = 50;
+  /** How long an ended job (done, failed, cancelled) stays for its client to fetch; purged when idle, hourly. */
+  static final Duration KEPT = Duration.ofDays(7);
+  private static final long PURGE_NANOS = Duration.ofHours(1).toNanos();
 
   private final JobStore store;
   private final Fhir fhir;
@@ -43,6 +46,7 @@ public final class Jobs implements AutoCloseable {
   private final Map<String, Work> kinds = new ConcurrentHashMap<>();
   private final Thread runner = new Thread(this::runJobs, "brazier-jobs");
   private volatile boolean closed;
+  private long purged = System.nanoTime() - PURGE_NANOS;
 
   public Jobs(JobStore store, Fhir fhir, Duration lease) {
     this.store = store;
@@ -152,12 +156,23 @@ public final class Jobs implements AutoCloseable {
         if (claimed.isPresent()) {
           run(claimed.get());
         } else {
+          purgeEnded();
           LockSupport.parkNanos(IDLE_NANOS);
         }
       } catch (StoreFailure e) {
         // The job, if any, keeps its lease until it runs out, and is then claimed again.
         log.warn("Job runner could not reach the database, retrying in 1 s: {}", e.getMessage());
         LockSupport.parkNanos(IDLE_NANOS);
+      }
+    }
+  }
+
+  private void purgeEnded() {
+    if (System.nanoTime() - purged >= PURGE_NANOS) {
+      purged = System.nanoTime();
+      int count = store.purge(KEPT);
+      if (count > 0) {
+        log.info("Purged ended jobs count={} olderThan={}", count, KEPT);
       }
     }
   }

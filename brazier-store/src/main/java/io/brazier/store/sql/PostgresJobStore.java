@@ -117,6 +117,13 @@ final class PostgresJobStore implements JobStore {
   }
 
   @Override
+  public int purge(Duration age) {
+    String sql = "DELETE FROM job WHERE status IN ('done', 'failed', 'cancelled')"
+        + " AND updated < now() - make_interval(secs => ?)";
+    return update("purge jobs", sql, (statement, connection) -> statement.setDouble(1, age.toMillis() / 1000.0));
+  }
+
+  @Override
   public Optional<Job> read(String id) {
     UUID uuid = uuid(id);
     if (uuid == null) {

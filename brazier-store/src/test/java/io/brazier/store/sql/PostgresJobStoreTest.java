@@ -142,6 +142,26 @@ class PostgresJobStoreTest {
   }
 
   @Test
+  void purgeDeletesEndedJobsOlderThanTheAgeAndKeepsTheRest() {
+    String done = jobs.submit(kind(), "{}");
+    jobs.claim("node-a", kind, LONG);
+    jobs.finish(done, "node-a", "{}".getBytes(StandardCharsets.UTF_8));
+    String cancelled = jobs.submit(kind(), "{}");
+    jobs.cancel(cancelled);
+    String queued = jobs.submit(kind(), "{}");
+
+    int kept = jobs.purge(Duration.ofDays(1));
+    LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
+    int purged = jobs.purge(Duration.ofMillis(10));
+
+    assertThat(kept).isZero();
+    assertThat(purged).isGreaterThanOrEqualTo(2);
+    assertThat(jobs.read(done)).isEmpty();
+    assertThat(jobs.read(cancelled)).isEmpty();
+    assertThat(jobs.read(queued)).isPresent();
+  }
+
+  @Test
   void unknownIdsAndIdsThatAreNotJobIdsAreNotFound() {
     assertThat(jobs.read(UUID.randomUUID().toString())).isEmpty();
     assertThat(jobs.read("not-a-job")).isEmpty();
