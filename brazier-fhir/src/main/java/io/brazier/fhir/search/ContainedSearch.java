@@ -12,8 +12,9 @@ import java.util.Map;
  * {@code _contained} and {@code _containedType}: whether a search's criteria apply to contained resources, and
  * whether their containers or the contained resources themselves are the entries. Contained resources are indexed
  * on their container's rows (see {@link SearchIndex#containedOf}), so a contained match is a container that holds a
- * resource of the searched type meeting each criterion; what that index cannot answer is refused (400), never
- * ignored. https://hl7.org/fhir/R4/search.html#contained
+ * resource of the searched type meeting the criterion. The rows cannot tell which contained resource met what, so
+ * only what one criterion decides is searched; the rest (two parameters, negations) is refused (400), never
+ * answered wrong. https://hl7.org/fhir/R4/search.html#contained
  */
 public final class ContainedSearch {
   private ContainedSearch() {}
@@ -33,6 +34,13 @@ public final class ContainedSearch {
         throw FhirException.badRequest("_containedType=contained needs _contained=true or both.");
       }
       return query;
+    }
+    if (contained == Contained.BOTH && entries) {
+      throw unsupported("_containedType=contained (a container may match itself or through what it holds)");
+    }
+    if (query.criteria().size() > 1) {
+      // A container's contained resources share its index rows: two parameters could be met by two of them.
+      throw unsupported("more than one search parameter");
     }
     if (query.types().isEmpty()) {
       throw unsupported("a search of every type; name the contained resources' type (_type)");
@@ -67,8 +75,11 @@ public final class ContainedSearch {
       anyOf.alternatives().forEach(ContainedSearch::check);
     } else if (criterion instanceof AllOf allOf) {
       allOf.criteria().forEach(ContainedSearch::check);
-    } else if (criterion instanceof Not not) {
-      check(not.inner());
+    } else if (criterion instanceof Not || criterion instanceof Criterion.Missing
+        || criterion instanceof Criterion.TokenMatch token && token.negated()
+        || criterion instanceof Criterion.IdMatch id && id.negated()) {
+      // Decided over all the contained resources of a container together, a negation would be true of the container.
+      throw unsupported("a negation (:not, :missing, not)");
     } else if (criterion instanceof Criterion.LastUpdatedMatch) {
       throw unsupported("_lastUpdated (a contained resource has no lastUpdated of its own)");
     } else if (criterion instanceof Criterion.Chain chain) {

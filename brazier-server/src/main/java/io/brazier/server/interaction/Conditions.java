@@ -30,6 +30,11 @@ public final class Conditions {
 
   /** The ids of the resources of {@code type} that match all criteria, at most {@code limit + 1} of them. */
   public List<String> matches(String type, Map<String, List<String>> criteria, int limit) {
+    if (criteria.containsKey("_contained") || criteria.containsKey("_containedType")) {
+      // Dropped like the other result parameters, it would widen the match of a delete or an update.
+      throw FhirException.badRequest("A conditional " + type + " request cannot search contained resources"
+          + " (_contained).");
+    }
     Map<String, List<String>> selecting = new LinkedHashMap<>(criteria);
     QueryParser.RESULT_PARAMS.forEach(selecting::remove);
     if (selecting.isEmpty()) {
@@ -75,6 +80,8 @@ public final class Conditions {
     } else {
       return null;
     }
-    return request.type() + "?" + new TreeMap<>(criteria);
+    Map<String, List<String>> selecting = new TreeMap<>(criteria);
+    QueryParser.RESULT_PARAMS.forEach(selecting::remove);
+    return request.type() + "?" + selecting;
   }
 }

@@ -89,11 +89,18 @@ public final class Jobs implements AutoCloseable {
     }
   }
 
-  /** Waits until a job ends, for a client that asked to wait; empty when the wait is interrupted. */
-  public Optional<Job> await(String id) {
+  /**
+   * Waits until a job ends, for a client that asked to wait; empty when the wait is interrupted, this node closes,
+   * or {@code limit} passes (the client then polls).
+   */
+  public Optional<Job> await(String id, Duration limit) {
+    long deadline = System.nanoTime() + limit.toNanos();
     for (Job job = get(id); ; job = get(id)) {
       if (job.finished()) {
         return Optional.of(job);
+      }
+      if (closed || System.nanoTime() > deadline) {
+        return Optional.empty();
       }
       try {
         Thread.sleep(AWAIT_MILLIS);
@@ -162,6 +169,10 @@ public final class Jobs implements AutoCloseable {
       } catch (StoreFailure e) {
         // The job, if any, keeps its lease until it runs out, and is then claimed again.
         log.warn("Job runner could not reach the database, retrying in 1 s: {}", e.getMessage());
+        LockSupport.parkNanos(IDLE_NANOS);
+      } catch (RuntimeException | Error e) {
+        // The runner outlives anything a job throws: the job is claimed again once its lease runs out.
+        log.error("Job runner failed, going on in 1 s", e);
         LockSupport.parkNanos(IDLE_NANOS);
       }
     }

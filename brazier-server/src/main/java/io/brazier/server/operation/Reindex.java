@@ -10,13 +10,16 @@ import io.brazier.server.http.FhirRequest;
 import io.brazier.server.http.FhirResponse;
 import io.brazier.server.interaction.Interaction;
 import io.brazier.server.interaction.Supported;
+import io.brazier.store.Job;
 import io.brazier.store.ResourceVersion;
 import io.brazier.store.Store;
 import io.brazier.store.Write;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import org.hl7.fhir.r4.model.Resource;
 
 /**
@@ -31,6 +34,8 @@ public final class Reindex implements Interaction, Jobs.Work {
   public static final String KIND = "reindex";
   private static final int PAGE = 500;
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** How long a request without Prefer: respond-async waits for its reindex before it is answered 202. */
+  private static final Duration SYNCHRONOUS_WAIT = Duration.ofMinutes(5);
 
   private final Fhir fhir;
   private final Store store;
@@ -57,11 +62,12 @@ public final class Reindex implements Interaction, Jobs.Work {
         ? fhir.resourceTypes().stream().sorted().toList() : List.of(request.type());
     String job = jobs.submit(KIND, write(new Request(types, instance ? request.id() : null)));
     String prefer = request.header("Prefer");
-    if (prefer != null && prefer.toLowerCase(Locale.ROOT).contains("respond-async")) {
-      return FhirResponse.of(202, Outcomes.information("Reindexing has started; poll the Content-Location."))
-          .header("Content-Location", request.baseUrl() + "/_async/" + job);
-    }
-    return jobs.await(job).map(ended -> AsyncStatus.answer(fhir, ended)).orElseGet(() -> FhirResponse.empty(202));
+    boolean async = prefer != null && prefer.toLowerCase(Locale.ROOT).contains("respond-async");
+    // A client that waits gets the result, unless the reindex outlasts the wait: then it polls like an async one.
+    return (async ? Optional.<Job>empty() : jobs.await(job, SYNCHRONOUS_WAIT))
+        .map(ended -> AsyncStatus.answer(fhir, ended))
+        .orElseGet(() -> FhirResponse.of(202, Outcomes.information("Reindexing has started; poll the"
+            + " Content-Location.")).header("Content-Location", request.baseUrl() + "/_async/" + job));
   }
 
   @Override

@@ -161,6 +161,12 @@ class CreateTest {
   }
 
   @Test
+  void conditionalCreateOverContainedResourcesIsRefusedRatherThanWidened() {
+    http.refused(400, "POST", "/fhir/Patient", "{\"resourceType\":\"Patient\"}", "If-None-Exist",
+        "_contained=true&name=Smith");
+  }
+
+  @Test
   void malformedJsonIsRefused() {
     http.refused(400, "POST", "/fhir/Patient", "{\"resourceType\":\"Patient\",");
   }

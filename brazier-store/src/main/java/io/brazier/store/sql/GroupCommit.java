@@ -61,6 +61,9 @@ final class GroupCommit implements AutoCloseable {
     }
     Pending mine = new Pending(writes);
     queue.add(mine);
+    if (closed && queue.remove(mine)) {
+      throw new IllegalStateException("The store is closed");
+    }
     try {
       mine.done.get();
     } catch (ExecutionException e) {
@@ -77,10 +80,17 @@ final class GroupCommit implements AutoCloseable {
 
   private void commitGroups() {
     while (!closed) {
+      List<Pending> group;
       try {
-        commitGroup(nextGroup(queue.take()));
+        group = nextGroup(queue.take());
       } catch (InterruptedException e) {
         return;
+      }
+      try {
+        commitGroup(group);
+      } catch (RuntimeException | Error e) {
+        // Whatever went wrong, every caller of the group gets an answer and the lane lives on.
+        group.forEach(pending -> pending.done.completeExceptionally(e));
       }
     }
   }
@@ -117,7 +127,7 @@ final class GroupCommit implements AutoCloseable {
         transaction.accept(all);
         group.forEach(pending -> pending.done.complete(null));
         return;
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | Error e) {
         // Someone's write failed: find out whose by committing each batch on its own.
       }
     }
@@ -131,11 +141,22 @@ final class GroupCommit implements AutoCloseable {
     }
   }
 
-  /** Stops the lanes; batches still queued fail, as the database they would go to is closing. */
+  /**
+   * Stops the lanes once their groups in flight have committed; batches still queued fail, as the database they
+   * would go to is closing.
+   */
   @Override
   public void close() {
     closed = true;
     lanes.forEach(Thread::interrupt);
+    for (Thread lane : lanes) {
+      try {
+        lane.join(10_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
     for (Pending pending; (pending = queue.poll()) != null; ) {
       pending.done.completeExceptionally(new IllegalStateException("The store closed before this commit"));
     }
