@@ -34,7 +34,7 @@ public final class Bundles implements Interaction {
     EntryResponses responses = new EntryResponses(fhir);
     this.reader = new BundleReader(fhir, bodies);
     this.entries = new Entries(fhir, router);
-    this.transaction = new Transaction(store, references, responses);
+    this.transaction = new Transaction(store, references, responses, commits);
     this.batch = new Batch(store, commits, responses);
     // A bundle takes about ten times its size until committed (measured on Synthea's largest, 36 MB): keep the
     // bundle bytes in flight to a sixteenth of the heap, which leaves room for everything else.

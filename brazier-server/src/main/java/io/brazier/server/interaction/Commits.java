@@ -10,12 +10,15 @@ import io.brazier.store.VersionConflictException;
 import io.brazier.store.Write;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * Runs a write interaction on its own: target, prepare, check the references, one commit. Writers of one resource in
  * this process take turns ({@link ResourceLocks}); a write that races a writer elsewhere is prepared again on the new
  * current version, so no write is ever lost; with If-Match it is a 412 instead. Conditional writes with the same
- * criteria take turns too, from the search to the commit, so that two of them never both create.
+ * criteria take turns too, from the search to the commit (a bundle's conditional entries all together), so that two
+ * of them never both create.
  */
 public final class Commits {
   static final int ATTEMPTS = 20;
@@ -32,9 +35,16 @@ public final class Commits {
   }
 
   public FhirResponse run(WriteInteraction interaction, FhirRequest request) {
-    String conditions = Conditions.named(request);
-    return conditions == null ? attempts(interaction, request)
-        : conditionLocks.holding(request.type(), conditions, () -> attempts(interaction, request));
+    return holdingConditions(List.of(request), () -> attempts(interaction, request));
+  }
+
+  /**
+   * Runs {@code action} holding the turns of every condition these requests name: a conditional write alone, or
+   * the conditional entries of a bundle, all at once.
+   */
+  <T> T holdingConditions(List<FhirRequest> requests, Supplier<T> action) {
+    List<String> conditions = requests.stream().map(Conditions::named).filter(Objects::nonNull).toList();
+    return conditions.isEmpty() ? action.get() : conditionLocks.holdingAll(conditions, action);
   }
 
   private FhirResponse attempts(WriteInteraction interaction, FhirRequest request) {

@@ -2,6 +2,7 @@ package io.brazier.server.interaction;
 
 import io.brazier.fhir.FhirException;
 import io.brazier.server.http.FhirRequest;
+import java.util.List;
 
 /**
  * One entry of a batch or transaction: its position, its fullUrl, and the request it stands for with the interaction
@@ -11,6 +12,11 @@ record Entry(int index, String fullUrl, FhirRequest request, Interaction interac
 
   static Entry broken(int index, FhirException failure) {
     return new Entry(index, null, null, null, failure.at(expression(index)));
+  }
+
+  /** The requests of the sound write entries: what may name conditions. */
+  static List<FhirRequest> writeRequests(List<Entry> entries) {
+    return entries.stream().filter(entry -> entry.failure() == null && !entry.isRead()).map(Entry::request).toList();
   }
 
   static String expression(int index) {

@@ -1,5 +1,6 @@
 package io.brazier.server.interaction;
 
+import java.util.Collection;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
@@ -27,6 +28,26 @@ final class ResourceLocks {
       return action.get();
     } finally {
       lock.unlock();
+    }
+  }
+
+  /**
+   * Holds the locks of all these keys at once. They are taken in one order (by stripe), so that two holders of
+   * several never wait on each other in a circle; a holder may take one of its own again (the locks are reentrant).
+   */
+  <T> T holdingAll(Collection<String> keys, Supplier<T> action) {
+    int[] held = keys.stream().mapToInt(key -> Math.floorMod(key.hashCode(), STRIPES)).distinct().sorted().toArray();
+    int locked = 0;
+    try {
+      for (int stripe : held) {
+        stripes[stripe].lock();
+        locked++;
+      }
+      return action.get();
+    } finally {
+      for (int i = locked - 1; i >= 0; i--) {
+        stripes[held[i]].unlock();
+      }
     }
   }
 }
