@@ -2,13 +2,10 @@ package io.brazier.bench;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,7 +16,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.zip.GZIPInputStream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -145,10 +141,8 @@ public final class CrudLoad implements Callable<Integer> {
   }
 
   static List<String> load(Path file, int limit) throws IOException {
-    var in = Files.newInputStream(file);
-    var stream = file.toString().endsWith(".gz") ? new GZIPInputStream(in, 1 << 16) : in;
     List<String> lines = new ArrayList<>();
-    try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
+    try (BufferedReader reader = Ndjson.open(file)) {
       for (String line; lines.size() < limit && (line = reader.readLine()) != null; ) {
         if (!line.isBlank()) {
           lines.add(line);

@@ -14,8 +14,6 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -37,7 +35,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import java.util.zip.GZIPInputStream;
 import org.hl7.fhir.r4.model.Resource;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -128,9 +125,9 @@ public final class SearchBench implements Callable<Integer> {
     ExecutorService workers = Executors.newFixedThreadPool(2);
     Semaphore inFlight = new Semaphore(4);
     try (Stream<Path> files = Files.list(ndjson)) {
-      for (Path file : files.filter(SearchBench::isNdjson).sorted().toList()) {
+      for (Path file : files.filter(Ndjson::isNdjson).sorted().toList()) {
         List<String> batch = new ArrayList<>();
-        try (BufferedReader lines = lines(file)) {
+        try (BufferedReader lines = Ndjson.open(file)) {
           int read = 0;
           for (String line; (line = lines.readLine()) != null && read < limit; read++) {
             batch.add(line);
@@ -275,22 +272,11 @@ public final class SearchBench implements Callable<Integer> {
 
   private void scan(String type, LineConsumer consumer) throws IOException {
     Path file = ndjson.resolve(type + ".ndjson.gz");
-    try (BufferedReader lines = lines(Files.exists(file) ? file : ndjson.resolve(type + ".ndjson"))) {
+    try (BufferedReader lines = Ndjson.open(Files.exists(file) ? file : ndjson.resolve(type + ".ndjson"))) {
       int read = 0;
       for (String line; (line = lines.readLine()) != null && read < limit; read++) {
         consumer.accept(line);
       }
     }
-  }
-
-  private static boolean isNdjson(Path file) {
-    return file.toString().endsWith(".ndjson.gz") || file.toString().endsWith(".ndjson");
-  }
-
-  /** The lines of an NDJSON file, gzipped (as the shared set keeps them) or not (as Synthea writes them). */
-  private static BufferedReader lines(Path file) throws IOException {
-    InputStream in = Files.newInputStream(file);
-    return new BufferedReader(new InputStreamReader(file.toString().endsWith(".gz") ? new GZIPInputStream(in, 1 << 16)
-        : in, StandardCharsets.UTF_8), 1 << 16);
   }
 }

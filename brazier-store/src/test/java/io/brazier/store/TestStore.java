@@ -67,16 +67,6 @@ public final class TestStore {
     return new PostgresStore(database, fhir.resourceTypes(), maxCost);
   }
 
-  /** Refreshes the planner's statistics, which autovacuum would do in its own time. */
-  public void analyze() {
-    try (java.sql.Connection connection = database.pool().getConnection();
-        java.sql.Statement statement = connection.createStatement()) {
-      statement.execute("ANALYZE");
-    } catch (java.sql.SQLException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
   public FhirSearch search() {
     return search;
   }

@@ -35,11 +35,6 @@ final class Batch {
   }
 
   FhirResponse process(FhirRequest request, List<Entry> entries) {
-    return commits.holdingConditions(Entry.writeRequests(entries),
-        () -> processHolding(request, entries));
-  }
-
-  private FhirResponse processHolding(FhirRequest request, List<Entry> entries) {
     BundleEntryComponent[] out = new BundleEntryComponent[entries.size()];
     Prepared[] staged = stage(entries, out);
     List<Integer> together = together(entries, staged);

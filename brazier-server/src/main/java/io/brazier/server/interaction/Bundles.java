@@ -20,6 +20,7 @@ public final class Bundles implements Interaction {
   private final Entries entries;
   private final Transaction transaction;
   private final Batch batch;
+  private final Commits commits;
   private final Admission admission;
   private final int maxEntries;
   private final long maxBytes;
@@ -34,8 +35,9 @@ public final class Bundles implements Interaction {
     EntryResponses responses = new EntryResponses(fhir);
     this.reader = new BundleReader(fhir, bodies);
     this.entries = new Entries(fhir, router);
-    this.transaction = new Transaction(store, references, responses, commits);
+    this.transaction = new Transaction(store, references, responses);
     this.batch = new Batch(store, commits, responses);
+    this.commits = commits;
     // A bundle takes about ten times its size until committed (measured on Synthea's largest, 36 MB): keep the
     // bundle bytes in flight to a sixteenth of the heap, which leaves room for everything else.
     this.admission = new Admission(Runtime.getRuntime().maxMemory() / 16);
@@ -59,7 +61,9 @@ public final class Bundles implements Interaction {
             + (type == null || type == BundleType.NULL ? "one without a type" : type.toCode()) + ".");
       }
       List<Entry> list = entries.of(request, bundle.getEntry(), read.bodies(), read.failures());
-      return type == BundleType.TRANSACTION ? transaction.process(request, list) : batch.process(request, list);
+      // The conditional entries take their turns together, as one conditional write alone takes its own.
+      return commits.holdingConditions(Entry.writeRequests(list), () -> type == BundleType.TRANSACTION
+          ? transaction.process(request, list) : batch.process(request, list));
     }
   }
 }

@@ -35,8 +35,7 @@ public final class Conditions {
       throw FhirException.badRequest("A conditional " + type + " request cannot search contained resources"
           + " (_contained).");
     }
-    Map<String, List<String>> selecting = new LinkedHashMap<>(criteria);
-    QueryParser.RESULT_PARAMS.forEach(selecting::remove);
+    Map<String, List<String>> selecting = selecting(new LinkedHashMap<>(criteria));
     if (selecting.isEmpty()) {
       throw FhirException.badRequest("A conditional " + type + " request needs search criteria, such as identifier.");
     }
@@ -80,8 +79,12 @@ public final class Conditions {
     } else {
       return null;
     }
-    Map<String, List<String>> selecting = new TreeMap<>(criteria);
-    QueryParser.RESULT_PARAMS.forEach(selecting::remove);
-    return request.type() + "?" + selecting;
+    return request.type() + "?" + selecting(new TreeMap<>(criteria));
+  }
+
+  /** {@code criteria} without the parameters that shape a result rather than select resources. */
+  private static Map<String, List<String>> selecting(Map<String, List<String>> criteria) {
+    QueryParser.RESULT_PARAMS.forEach(criteria::remove);
+    return criteria;
   }
 }

@@ -30,21 +30,14 @@ final class Transaction {
   private final Store store;
   private final References references;
   private final EntryResponses responses;
-  private final Commits commits;
 
-  Transaction(Store store, References references, EntryResponses responses, Commits commits) {
+  Transaction(Store store, References references, EntryResponses responses) {
     this.store = store;
     this.references = references;
     this.responses = responses;
-    this.commits = commits;
   }
 
   FhirResponse process(FhirRequest request, List<Entry> entries) {
-    return commits.holdingConditions(Entry.writeRequests(entries),
-        () -> processHolding(request, entries));
-  }
-
-  private FhirResponse processHolding(FhirRequest request, List<Entry> entries) {
     for (Entry entry : entries) {
       if (entry.failure() != null) {
         throw entry.failure();

@@ -62,12 +62,15 @@ public final class Reindex implements Interaction, Jobs.Work {
         ? fhir.resourceTypes().stream().sorted().toList() : List.of(request.type());
     String job = jobs.submit(KIND, write(new Request(types, instance ? request.id() : null)));
     String prefer = request.header("Prefer");
-    boolean async = prefer != null && prefer.toLowerCase(Locale.ROOT).contains("respond-async");
-    // A client that waits gets the result, unless the reindex outlasts the wait: then it polls like an async one.
-    return (async ? Optional.<Job>empty() : jobs.await(job, SYNCHRONOUS_WAIT))
-        .map(ended -> AsyncStatus.answer(fhir, ended))
-        .orElseGet(() -> FhirResponse.of(202, Outcomes.information("Reindexing has started; poll the"
-            + " Content-Location.")).header("Content-Location", request.baseUrl() + "/_async/" + job));
+    if (prefer == null || !prefer.toLowerCase(Locale.ROOT).contains("respond-async")) {
+      // A client that waits gets the result, unless the reindex outlasts the wait: then it polls like an async one.
+      Optional<Job> ended = jobs.await(job, SYNCHRONOUS_WAIT);
+      if (ended.isPresent()) {
+        return AsyncStatus.answer(fhir, ended.get());
+      }
+    }
+    return FhirResponse.of(202, Outcomes.information("Reindexing has started; poll the Content-Location."))
+        .header("Content-Location", request.baseUrl() + "/_async/" + job);
   }
 
   @Override

@@ -181,7 +181,7 @@ class CriteriaSqlTest {
     for (int i = 0; i < 200; i++) {
       save(new Basic());
     }
-    store.analyze();
+    store.store().vacuumAnalyze();
     // The whole type, whose row count the statistics know; a rare tag would be estimated at a row or two.
     SearchQuery query = store.parse("Basic", "_lastUpdated=gt2000");
 
