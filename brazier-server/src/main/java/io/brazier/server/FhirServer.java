@@ -3,36 +3,33 @@ package io.brazier.server;
 import io.brazier.fhir.Fhir;
 import io.brazier.fhir.FhirException;
 import io.brazier.fhir.Outcomes;
-import io.brazier.server.http.FhirRequest;
-import io.brazier.server.http.FhirResponse;
 import io.brazier.server.http.HttpBodies;
 import io.brazier.server.http.ProtocolErrors;
+import io.brazier.server.http.Queries;
 import io.brazier.server.http.Rendering;
 import io.brazier.store.Store;
-import io.brazier.store.StoreFailure;
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
-import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+import org.hl7.fhir.r4.model.OperationOutcome;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
  * The FHIR REST API over HTTP: {@code /fhir} for FHIR, {@code /healthz} and {@code /metrics} for operators. It
- * adapts HTTP to {@link Routes} and renders every failure as an OperationOutcome.
+ * adapts HTTP to {@link FhirApi}, which answers every failure with an OperationOutcome, and renders the answers.
  */
 public final class FhirServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(FhirServer.class);
@@ -44,15 +41,21 @@ public final class FhirServer implements AutoCloseable {
 
   private final ServerConfig config;
   private final Store store;
-  private final Routes routes;
+  private final FhirApi api;
   private final Rendering rendering;
   private final Metrics metrics;
   private final Javalin app;
 
   public FhirServer(ServerConfig config, Fhir fhir, Store store, PrometheusMeterRegistry registry) {
+    this(config, fhir, store, registry, List.of());
+  }
+
+  /** @param interceptors run around every interaction, in this order: see {@link Interceptor} */
+  public FhirServer(ServerConfig config, Fhir fhir, Store store, PrometheusMeterRegistry registry,
+      List<Interceptor> interceptors) {
     this.config = config;
     this.store = store;
-    this.routes = new Routes(fhir, store, config);
+    this.api = new FhirApi(fhir, store, config, interceptors);
     this.rendering = new Rendering(fhir);
     this.metrics = new Metrics(registry);
     this.app = Javalin.create(javalin -> {
@@ -82,8 +85,8 @@ public final class FhirServer implements AutoCloseable {
       }
       javalin.routes.get("/healthz", this::health);
       javalin.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(registry.scrape()));
+      // What FhirApi answers has no exception left; these are for requests refused before they reach it.
       javalin.routes.exception(FhirException.class, (e, ctx) -> writeOutcome(ctx, e.status(), e.outcome()));
-      javalin.routes.exception(StoreFailure.class, this::storeFailed);
       javalin.routes.exception(Exception.class, this::failed);
       javalin.routes.error(404, ctx -> notFoundOrNotAllowed(ctx, 404));
       javalin.routes.error(405, ctx -> notFoundOrNotAllowed(ctx, 405));
@@ -93,7 +96,7 @@ public final class FhirServer implements AutoCloseable {
   public FhirServer start() {
     app.start();
     log.info("FHIR server listening url=http://{}:{}{}", config.host(), port(), BASE);
-    routes.warmUp(); // only now, so that it does not slow the start
+    api.warmUp(); // only now, so that it does not slow the start
     return this;
   }
 
@@ -101,9 +104,9 @@ public final class FhirServer implements AutoCloseable {
     return app.port();
   }
 
-  /** The in-process FHIR API: the same routes as HTTP, without the network. */
-  public Routes routes() {
-    return routes;
+  /** The in-process FHIR API: what HTTP requests go through, without the network. */
+  public FhirApi api() {
+    return api;
   }
 
   private void tagRequest(Context ctx) {
@@ -121,21 +124,15 @@ public final class FhirServer implements AutoCloseable {
     // Named before parsing, so that a request refused before it reaches an interaction is counted too.
     ctx.attribute("interaction", "unknown");
     FhirRequest request = request(ctx);
-    var interaction = routes.route(request);
-    ctx.attribute("interaction", interaction.getClass().getSimpleName());
-    write(ctx, request, interaction.handle(request));
+    FhirResponse response = api.handle(request);
+    ctx.attribute("interaction", response.answeredBy());
+    write(ctx, request, response);
   }
 
   private FhirRequest request(Context ctx) {
     String path = ctx.path();
-    List<String> segments = new ArrayList<>();
-    if (path.length() > BASE.length()) {
-      for (String segment : path.substring(BASE.length() + 1).split("/")) {
-        if (!segment.isEmpty()) {
-          segments.add(URLDecoder.decode(segment, StandardCharsets.UTF_8));
-        }
-      }
-    }
+    List<String> segments = path.length() > BASE.length() ? Queries.segments(path.substring(BASE.length()))
+        : List.of();
     byte[] body = HttpBodies.read(ctx.bodyInputStream(), ctx.header("Content-Encoding"), ctx.contentLength(),
         config.maxBodyBytes());
     return new FhirRequest(ctx.method().name(), segments, ctx.queryParamMap(), ctx::header, body, baseUrl(ctx));
@@ -161,12 +158,22 @@ public final class FhirServer implements AutoCloseable {
   private void write(Context ctx, FhirRequest request, FhirResponse response) {
     ctx.status(response.status());
     response.headers().forEach(ctx::header);
-    if (response.hasBody()) {
-      ctx.contentType(request.responseFormat().mediaType() + ";charset=utf-8");
-      byte[] bytes = rendering.render(request, response);
-      if (!request.method().equals("HEAD")) {
-        ctx.result(bytes);
+    if (!response.hasBody()) {
+      return;
+    }
+    ctx.contentType(response.contentType() != null ? response.contentType()
+        : request.responseFormat().mediaType() + ";charset=utf-8");
+    if (request.method().equals("HEAD")) {
+      return;
+    }
+    if (response.stream() != null) {
+      try (OutputStream out = ctx.outputStream()) {
+        response.stream().writeTo(out);
+      } catch (IOException e) {
+        log.warn("Client stopped reading path={}: {}", ctx.path(), e.getMessage());
       }
+    } else {
+      ctx.result(rendering.render(request, response));
     }
   }
 
@@ -196,19 +203,6 @@ public final class FhirServer implements AutoCloseable {
     }
   }
 
-  private void storeFailed(StoreFailure e, Context ctx) {
-    if (e.isUnavailable()) {
-      log.warn("Database unavailable method={} path={}: {}", ctx.method(), ctx.path(), e.getMessage());
-      writeOutcome(ctx, 503, Outcomes.error(IssueType.TRANSIENT, "The database is unavailable; retry later."));
-    } else if (e.isTimeout()) {
-      log.warn("Request ran past the statement timeout method={} path={}", ctx.method(), ctx.path());
-      writeOutcome(ctx, 503, Outcomes.error(IssueType.TIMEOUT,
-          "The request took longer than the database statement timeout allows; narrow it or retry later."));
-    } else {
-      failed(e, ctx);
-    }
-  }
-
   private void failed(Exception e, Context ctx) {
     String incident = UUID.randomUUID().toString();
     log.error("Request failed incident={} method={} path={}", incident, ctx.method(), ctx.path(), e);
@@ -234,6 +228,6 @@ public final class FhirServer implements AutoCloseable {
   @Override
   public void close() {
     app.stop();
-    routes.close();
+    api.close();
   }
 }

@@ -1,11 +1,16 @@
 package io.brazier.server;
 
+import static io.brazier.server.interaction.Operations.ALL_LEVELS;
+import static io.brazier.server.interaction.Operations.ANY_TYPE;
+import static io.brazier.server.interaction.Operations.GET;
+import static io.brazier.server.interaction.Operations.GET_OR_POST;
+import static io.brazier.server.interaction.Operations.POST;
+import static io.brazier.server.interaction.Operations.TYPE_AND_INSTANCE;
+
 import io.brazier.fhir.Fhir;
 import io.brazier.fhir.FhirException;
 import io.brazier.fhir.search.Compartments;
 import io.brazier.fhir.search.FhirSearch;
-import io.brazier.server.http.FhirRequest;
-import io.brazier.server.http.FhirResponse;
 import io.brazier.server.http.PageSizes;
 import io.brazier.server.interaction.Bodies;
 import io.brazier.server.interaction.Bundles;
@@ -18,7 +23,10 @@ import io.brazier.server.interaction.History;
 import io.brazier.server.interaction.HistoryInstance;
 import io.brazier.server.interaction.HistorySystem;
 import io.brazier.server.interaction.HistoryType;
-import io.brazier.server.interaction.Interaction;
+import io.brazier.server.interaction.EntryRouter;
+import io.brazier.server.interaction.Operations;
+import io.brazier.server.interaction.Operations.Level;
+import io.brazier.server.interaction.Operations.Operation;
 import io.brazier.server.interaction.Patch;
 import io.brazier.server.interaction.Read;
 import io.brazier.server.interaction.References;
@@ -45,6 +53,7 @@ import io.brazier.server.operation.ValidateCode;
 import io.brazier.server.terminology.StoredTerminology;
 import io.brazier.store.Store;
 import java.time.Clock;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import org.hl7.fhir.r4.model.CapabilityStatement.SystemRestfulInteraction;
@@ -54,37 +63,31 @@ import org.hl7.fhir.r4.model.CapabilityStatement.TypeRestfulInteraction;
  * The whole route table: which interaction answers a method on a path below the FHIR base. Read it top to bottom;
  * the path shapes are those of https://hl7.org/fhir/R4/http.html.
  */
-public final class Routes {
+final class Routes {
   private static final Set<String> SYSTEM_SEGMENTS = Set.of("metadata", "_history", "_search", "_async");
   private final Fhir fhir;
   private final Bodies bodies;
-  private final Interaction read;
-  private final Interaction vread;
-  private final Interaction create;
-  private final Interaction update;
-  private final Interaction delete;
-  private final Interaction bundles;
-  private final Interaction patch;
-  private final Interaction historyInstance;
-  private final Interaction historyType;
-  private final Interaction historySystem;
-  private final Interaction changes;
   private final Validate validate;
-  private final Interaction searchType;
-  private final Interaction searchSystem;
-  private final Interaction searchCompartment;
-  private final Interaction readSearchParameter;
-  private final Interaction reindex;
-  private final Interaction asyncStatus;
   private final Jobs jobs;
-  private final Interaction expand;
-  private final Interaction lookup;
-  private final Interaction validateCode;
-  private final Interaction translate;
-  private final Interaction everything;
-  private final Interaction capabilities;
+  private final Operations operations = new Operations();
+  private final Route read;
+  private final Route readSearchParameter;
+  private final Route vread;
+  private final Route create;
+  private final Route update;
+  private final Route delete;
+  private final Route patch;
+  private final Route bundles;
+  private final Route historyInstance;
+  private final Route historyType;
+  private final Route historySystem;
+  private final Route searchType;
+  private final Route searchSystem;
+  private final Route searchCompartment;
+  private final Route capabilities;
+  private final Route asyncStatus;
 
-  public Routes(Fhir fhir, Store store, ServerConfig config) {
+  Routes(Fhir fhir, Store store, ServerConfig config, EntryRouter entries) {
     this.fhir = fhir;
     FhirSearch search = new FhirSearch(fhir);
     new StoredSearchParameters(store, fhir, search.parameters()).load();
@@ -98,72 +101,84 @@ public final class Routes {
     Commits commits = new Commits(store, references);
     // Declare each interaction as you build it: metadata lists exactly what is declared here.
     Supported supported = new Supported();
-    this.read = supported.type(TypeRestfulInteraction.READ, new Read(store));
-    this.readSearchParameter = new ReadSearchParameter(store, read, search.parameters());
-    this.vread = supported.type(TypeRestfulInteraction.VREAD, new VRead(store));
-    this.create = supported.type(TypeRestfulInteraction.CREATE,
-        new Create(store, bodies, writes, conditions, commits));
-    this.update = supported.type(TypeRestfulInteraction.UPDATE,
-        new Update(store, bodies, writes, conditions, commits));
-    this.delete = supported.type(TypeRestfulInteraction.DELETE,
-        new Delete(store, writes, conditions, commits, config.conditionalDeleteMax()));
-    this.patch = supported.type(TypeRestfulInteraction.PATCH,
-        new Patch(fhir, store, bodies, writes, conditions, commits));
-    Bundles bundles = new Bundles(fhir, store, this.bodies, references, commits, this::route,
+    Read reads = supported.type(TypeRestfulInteraction.READ, new Read(store));
+    this.read = Route.of(FhirInteraction.READ, reads);
+    this.readSearchParameter =
+        Route.of(FhirInteraction.READ, new ReadSearchParameter(store, reads, search.parameters()));
+    this.vread = Route.of(FhirInteraction.VREAD, supported.type(TypeRestfulInteraction.VREAD, new VRead(store)));
+    this.create = Route.of(FhirInteraction.CREATE, supported.type(TypeRestfulInteraction.CREATE,
+        new Create(store, bodies, writes, conditions, commits)));
+    this.update = Route.of(FhirInteraction.UPDATE, supported.type(TypeRestfulInteraction.UPDATE,
+        new Update(store, bodies, writes, conditions, commits)));
+    this.delete = Route.of(FhirInteraction.DELETE, supported.type(TypeRestfulInteraction.DELETE,
+        new Delete(store, writes, conditions, commits, config.conditionalDeleteMax())));
+    this.patch = Route.of(FhirInteraction.PATCH, supported.type(TypeRestfulInteraction.PATCH,
+        new Patch(fhir, store, bodies, writes, conditions, commits)));
+    Bundles bundles = new Bundles(fhir, store, this.bodies, references, commits, entries,
         config.bundleMaxEntries(), config.bundleMaxBytes());
-    this.bundles = supported.system(SystemRestfulInteraction.BATCH,
-        supported.system(SystemRestfulInteraction.TRANSACTION, bundles));
+    this.bundles = Route.of(FhirInteraction.BUNDLE, supported.system(SystemRestfulInteraction.BATCH,
+        supported.system(SystemRestfulInteraction.TRANSACTION, bundles)));
     PageSizes pageSizes = new PageSizes(config.pageSize(), config.maxPageSize());
     History history = new History(store, pageSizes);
-    this.historyInstance = supported.type(TypeRestfulInteraction.HISTORYINSTANCE, new HistoryInstance(store, history));
-    this.historyType = supported.type(TypeRestfulInteraction.HISTORYTYPE, new HistoryType(history));
-    this.historySystem = supported.system(SystemRestfulInteraction.HISTORYSYSTEM, new HistorySystem(history));
+    this.historyInstance = Route.of(FhirInteraction.HISTORY_INSTANCE,
+        supported.type(TypeRestfulInteraction.HISTORYINSTANCE, new HistoryInstance(store, history)));
+    this.historyType = Route.of(FhirInteraction.HISTORY_TYPE,
+        supported.type(TypeRestfulInteraction.HISTORYTYPE, new HistoryType(history)));
+    this.historySystem = Route.of(FhirInteraction.HISTORY_SYSTEM,
+        supported.system(SystemRestfulInteraction.HISTORYSYSTEM, new HistorySystem(history)));
     Search searches = new Search(fhir, store, search, terminology, pageSizes);
-    this.searchType = supported.type(TypeRestfulInteraction.SEARCHTYPE, new SearchType(searches));
-    this.searchSystem = supported.system(SystemRestfulInteraction.SEARCHSYSTEM, new SearchSystem(searches));
+    this.searchType = Route.of(FhirInteraction.SEARCH_TYPE,
+        supported.type(TypeRestfulInteraction.SEARCHTYPE, new SearchType(searches)));
+    this.searchSystem = Route.of(FhirInteraction.SEARCH_SYSTEM,
+        supported.system(SystemRestfulInteraction.SEARCHSYSTEM, new SearchSystem(searches)));
     Compartments compartments = new Compartments(fhir);
-    this.searchCompartment = new SearchCompartment(fhir, searches, compartments);
-    this.changes = supported.systemOperation(Changes.OPERATION, new Changes(store, pageSizes));
-    this.validate = supported.typeOperation(Validate.OPERATION, new Validate(fhir, store));
+    this.searchCompartment = Route.of(FhirInteraction.SEARCH_COMPARTMENT,
+        new SearchCompartment(fhir, searches, compartments));
     this.jobs = new Jobs(store.jobs(), fhir, Jobs.LEASE);
-    Reindex reindexing = new Reindex(fhir, store, search.extractor(), jobs);
-    jobs.register(Reindex.KIND, reindexing);
-    this.reindex = supported.systemOperation(Reindex.OPERATION,
-        supported.typeOperation(Reindex.OPERATION, reindexing));
-    this.asyncStatus = new AsyncStatus(fhir, jobs);
-    this.expand = supported.typeOperation("ValueSet", Expand.OPERATION, new Expand(fhir, terminology));
-    this.lookup = supported.typeOperation("CodeSystem", Lookup.OPERATION, new Lookup(fhir, terminology));
-    this.validateCode = supported.typeOperation("CodeSystem", ValidateCode.CODE_SYSTEM_OPERATION,
-        supported.typeOperation("ValueSet", ValidateCode.VALUE_SET_OPERATION, new ValidateCode(fhir, terminology)));
-    this.translate = supported.typeOperation("ConceptMap", Translate.OPERATION, new Translate(fhir, terminology));
-    this.everything = supported.typeOperation("Patient", PatientEverything.OPERATION,
+    this.asyncStatus = Route.of(FhirInteraction.ASYNC_STATUS, new AsyncStatus(fhir, jobs));
+
+    // The operations, one line each: where they are invoked, on which types, by which methods.
+    operations.add(Changes.OPERATION, EnumSet.of(Level.SYSTEM), ANY_TYPE, GET, new Changes(store, pageSizes));
+    this.validate = operations.add(Validate.OPERATION, TYPE_AND_INSTANCE, ANY_TYPE, GET_OR_POST,
+        new Validate(fhir, store));
+    Reindex reindex = operations.add(Reindex.OPERATION, ALL_LEVELS, ANY_TYPE, POST,
+        new Reindex(fhir, store, search.extractor(), jobs));
+    jobs.register(Reindex.KIND, reindex);
+    operations.add(Expand.OPERATION, TYPE_AND_INSTANCE, Set.of("ValueSet"), GET_OR_POST,
+        new Expand(fhir, terminology));
+    operations.add(Lookup.OPERATION, EnumSet.of(Level.TYPE), Set.of("CodeSystem"), GET_OR_POST,
+        new Lookup(fhir, terminology));
+    ValidateCode validateCode = new ValidateCode(fhir, terminology);
+    operations.add(ValidateCode.CODE_SYSTEM_OPERATION, TYPE_AND_INSTANCE, Set.of("CodeSystem"), GET_OR_POST,
+        validateCode);
+    operations.add(ValidateCode.VALUE_SET_OPERATION, TYPE_AND_INSTANCE, Set.of("ValueSet"), GET_OR_POST,
+        validateCode);
+    operations.add(Translate.OPERATION, TYPE_AND_INSTANCE, Set.of("ConceptMap"), GET_OR_POST,
+        new Translate(fhir, terminology));
+    operations.add(PatientEverything.OPERATION, TYPE_AND_INSTANCE, Set.of("Patient"), GET_OR_POST,
         new PatientEverything(fhir, store, searches, compartments));
     // Last: it describes all of the above.
-    this.capabilities = new Capabilities(fhir, supported, search.parameters(), config.baseUrl());
+    this.capabilities = Route.of(FhirInteraction.CAPABILITIES,
+        new Capabilities(fhir, supported, operations, search.parameters(), config.baseUrl()));
   }
 
   /**
    * Loads in the background what the first requests would otherwise wait for, and starts running background jobs;
    * call it once the server listens.
    */
-  public void warmUp() {
+  void warmUp() {
     bodies.warmUp();
     validate.warmUp();
     jobs.start();
   }
 
   /** Stops running background jobs: a running one is queued again for another node (or this one, restarted). */
-  public void close() {
+  void close() {
     jobs.close();
   }
 
-  /** Runs a request in process: the HTTP server, and any module of this process, come through here. */
-  public FhirResponse handle(FhirRequest request) {
-    return route(request).handle(request);
-  }
-
-  /** The interaction that answers a request; its class name names it in metrics and logs. */
-  public Interaction route(FhirRequest request) {
+  /** Where a request goes; a FhirException when nothing here answers it (404 for a type, 405 for the rest). */
+  Route route(FhirRequest request) {
     List<String> path = request.segments();
     if (path.isEmpty() || !Character.isUpperCase(path.get(0).charAt(0))) {
       return system(request);
@@ -186,7 +201,7 @@ public final class Routes {
   }
 
   /** [base], [base]/metadata, [base]/_history, [base]/_search, [base]/_async/[id], [base]/$operation. */
-  private Interaction system(FhirRequest request) {
+  private Route system(FhirRequest request) {
     List<String> path = request.segments();
     if (path.isEmpty() && request.method().equals("POST")) {
       return bundles;
@@ -194,32 +209,30 @@ public final class Routes {
     if (path.isEmpty() && isRead(request)) {
       return searchSystem;
     }
+    if (path.size() == 1 && path.get(0).startsWith("$")) {
+      return operation(request, Level.SYSTEM, null, path.get(0));
+    }
     if (path.size() == 1 && isRead(request)) {
       switch (path.get(0)) {
         case "metadata" -> { return capabilities; }
         case "_history" -> { return historySystem; }
-        case "$changes" -> { return changes; }
         default -> { }
       }
     }
-    if (path.size() == 1 && request.method().equals("POST")) {
-      switch (path.get(0)) {
-        case "_search" -> { return searchSystem; }
-        case "$reindex" -> { return reindex; }
-        default -> { }
-      }
+    if (path.size() == 1 && request.method().equals("POST") && path.get(0).equals("_search")) {
+      return searchSystem;
     }
     if (path.size() == 2 && path.get(0).equals("_async") && (isRead(request) || request.method().equals("DELETE"))) {
       return asyncStatus;
     }
-    if (!path.isEmpty() && !SYSTEM_SEGMENTS.contains(path.get(0)) && !path.get(0).startsWith("$")) {
+    if (!path.isEmpty() && !SYSTEM_SEGMENTS.contains(path.get(0))) {
       throw FhirException.unknownType(path.get(0)); // such as "patient": resource types start upper-case
     }
     throw notAllowed(request);
   }
 
   /** [base]/[type]. */
-  private Interaction type(FhirRequest request) {
+  private Route type(FhirRequest request) {
     return switch (request.method()) {
       case "GET", "HEAD" -> searchType;
       case "POST" -> create;
@@ -231,35 +244,27 @@ public final class Routes {
   }
 
   /** [base]/[type]/_history, [base]/[type]/_search, [base]/[type]/$operation. */
-  private Interaction typeLevel(FhirRequest request, String name) {
+  private Route typeLevel(FhirRequest request, String name) {
     if (request.segments().size() != 2) {
       throw notAllowed(request);
     }
     if (isRead(request) && name.equals("_history")) {
       return historyType;
     }
-    boolean post = request.method().equals("POST");
-    if (post && name.equals("_search")) {
+    if (request.method().equals("POST") && name.equals("_search")) {
       return searchType;
     }
-    if (post && name.equals("$validate")) {
-      return validate;
-    }
-    if (post && name.equals("$reindex")) {
-      return reindex;
-    }
-    Interaction operation = typeOperation(request.type(), name);
-    if (operation != null && (isRead(request) || post)) {
-      return operation;
+    if (name.startsWith("$")) {
+      return operation(request, Level.TYPE, request.type(), name);
     }
     throw notAllowed(request);
   }
 
   /** [base]/[type]/[id] and below. */
-  private Interaction instance(FhirRequest request) {
+  private Route instance(FhirRequest request) {
     List<String> path = request.segments();
     String method = request.method();
-    boolean get = method.equals("GET") || method.equals("HEAD");
+    boolean get = isRead(request);
     if (path.size() == 2) {
       return switch (method) {
         case "GET", "HEAD" -> request.type().equals("SearchParameter") ? readSearchParameter : read;
@@ -275,15 +280,8 @@ public final class Routes {
     if (path.size() == 4 && path.get(2).equals("_history") && get) {
       return vread;
     }
-    if (path.size() == 3 && path.get(2).equals("$validate") && (get || method.equals("POST"))) {
-      return validate;
-    }
-    if (path.size() == 3 && path.get(2).equals("$reindex") && method.equals("POST")) {
-      return reindex;
-    }
-    Interaction operation = path.size() == 3 ? typeOperation(request.type(), path.get(2)) : null;
-    if (operation != null && operation != lookup && (get || method.equals("POST"))) {
-      return operation;
+    if (path.size() == 3 && path.get(2).startsWith("$")) {
+      return operation(request, Level.INSTANCE, request.type(), path.get(2));
     }
     if (path.size() == 3 && get && (path.get(2).equals("*") || Character.isUpperCase(path.get(2).charAt(0)))) {
       return searchCompartment;
@@ -291,16 +289,12 @@ public final class Routes {
     throw notAllowed(request);
   }
 
-  /** The operations of one type, by GET or POST: terminology and $everything; null for anything else. */
-  private Interaction typeOperation(String type, String operation) {
-    return switch (type + "/" + operation) {
-      case "ValueSet/$expand" -> expand;
-      case "CodeSystem/$lookup" -> lookup;
-      case "ValueSet/$validate-code", "CodeSystem/$validate-code" -> validateCode;
-      case "ConceptMap/$translate" -> translate;
-      case "Patient/$everything" -> everything;
-      default -> null;
-    };
+  private Route operation(FhirRequest request, Level level, String type, String name) {
+    Operation operation = operations.find(level, type, name);
+    if (operation == null || !operation.takes(request.method())) {
+      throw notAllowed(request);
+    }
+    return new Route(FhirInteraction.OPERATION, name, operation.handler());
   }
 
   private static boolean isRead(FhirRequest request) {

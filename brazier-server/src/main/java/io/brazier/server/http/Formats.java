@@ -11,7 +11,7 @@ public final class Formats {
   private Formats() {}
 
   /** The format named by {@code _format}, {@code Accept} or, failing both, the request's own body. */
-  static Format response(String formatParam, String accept, Format fallback) {
+  public static Format response(String formatParam, String accept, Format fallback) {
     if (formatParam != null && !formatParam.isBlank()) {
       Format format = named(formatParam);
       if (format == null) {

@@ -4,6 +4,8 @@ import ca.uhn.fhir.parser.IParser;
 import ca.uhn.fhir.rest.api.SummaryEnum;
 import io.brazier.fhir.Fhir;
 import io.brazier.fhir.Format;
+import io.brazier.server.FhirRequest;
+import io.brazier.server.FhirResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.Set;
@@ -12,7 +14,8 @@ import org.hl7.fhir.r4.model.Resource;
 /**
  * Turns a response body into bytes in the client's format. A stored version asked for as plain JSON is served as
  * its stored bytes, and a bundle of them with those bytes spliced in, without parsing; anything else
- * ({@code _pretty}, XML, {@code _summary}, {@code _elements}) is encoded by HAPI's parser.
+ * ({@code _pretty}, XML, {@code _summary}, {@code _elements}) is encoded by HAPI's parser. A body that is not
+ * FHIR (a Bulk Data manifest) is sent as it is.
  */
 public final class Rendering {
   private final Fhir fhir;
@@ -22,9 +25,14 @@ public final class Rendering {
   }
 
   public byte[] render(FhirRequest request, FhirResponse response) {
-    // _summary=count asks a search for its total; a single resource has none and is rendered whole.
-    SummaryEnum summary = request.summary() == SummaryEnum.COUNT ? null : request.summary();
-    String elements = request.param("_elements");
+    if (response.raw() != null) {
+      return response.raw();
+    }
+    // _summary=count asks a search for its total; a single resource has none and is rendered whole. An error's
+    // OperationOutcome is rendered whole too: _summary or _elements would strip its issues.
+    boolean whole = request.summary() == SummaryEnum.COUNT || response.status() >= 400;
+    SummaryEnum summary = whole ? null : request.summary();
+    String elements = whole ? null : request.param("_elements");
     boolean plain = !request.pretty() && summary == null && elements == null;
     boolean json = request.responseFormat() == Format.JSON;
     if (response.stored() != null && json && plain) {

@@ -1,8 +1,8 @@
 package io.brazier.server.interaction;
 
 import io.brazier.fhir.FhirException;
-import io.brazier.server.http.FhirRequest;
-import io.brazier.server.http.FhirResponse;
+import io.brazier.server.FhirRequest;
+import io.brazier.server.FhirResponse;
 import io.brazier.store.Store;
 import io.brazier.store.VersionConflictException;
 import io.brazier.store.Write;
@@ -36,13 +36,13 @@ final class Batch {
 
   FhirResponse process(FhirRequest request, List<Entry> entries) {
     BundleEntryComponent[] out = new BundleEntryComponent[entries.size()];
-    Prepared[] staged = stage(entries, out);
+    Prepared[] staged = stage(entries, out, request.baseUrl());
     List<Integer> together = together(entries, staged);
     List<Write> writes = new ArrayList<>();
     together.forEach(i -> writes.addAll(staged[i].writes()));
     try {
       store.commit(writes);
-      together.forEach(i -> out[i] = responses.entry(staged[i].response(), request.baseUrl()));
+      together.forEach(i -> out[i] = responses.entry(entries.get(i), staged[i].response(), request.baseUrl()));
     } catch (VersionConflictException e) {
       // Some entry raced another writer: every entry of the failed commit runs alone instead.
     }
@@ -55,17 +55,17 @@ final class Batch {
   }
 
   /** Every write entry prepared, in parallel; the failures answered in {@code out}. Reads are left null. */
-  private Prepared[] stage(List<Entry> entries, BundleEntryComponent[] out) {
+  private Prepared[] stage(List<Entry> entries, BundleEntryComponent[] out, String baseUrl) {
     Prepared[] staged = new Prepared[entries.size()];
     IntStream.range(0, entries.size()).parallel().forEach(i -> {
       Entry entry = entries.get(i);
       if (entry.failure() != null) {
-        out[i] = responses.failure(entry.failure());
+        out[i] = responses.failure(entry, entry.failure(), baseUrl);
       } else if (!entry.isRead() && entry.interaction() instanceof WriteInteraction writer) {
         try {
           staged[i] = commits.stage(writer, entry.request());
         } catch (FhirException e) {
-          out[i] = responses.failure(entry.located(e));
+          out[i] = responses.failure(entry, entry.located(e), baseUrl);
         }
       }
     });

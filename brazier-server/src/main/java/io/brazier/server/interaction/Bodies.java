@@ -7,7 +7,7 @@ import io.brazier.fhir.Format;
 import io.brazier.fhir.Numbers;
 import io.brazier.fhir.RequiredBindings;
 import io.brazier.server.http.Body;
-import io.brazier.server.http.FhirRequest;
+import io.brazier.server.FhirRequest;
 import org.hl7.fhir.r4.model.Resource;
 
 /**

@@ -8,7 +8,7 @@ import io.brazier.fhir.FhirException;
 import io.brazier.fhir.Format;
 import io.brazier.fhir.Numbers;
 import io.brazier.server.http.Body;
-import io.brazier.server.http.FhirRequest;
+import io.brazier.server.FhirRequest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

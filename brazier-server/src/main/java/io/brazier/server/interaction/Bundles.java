@@ -2,11 +2,10 @@ package io.brazier.server.interaction;
 
 import io.brazier.fhir.Fhir;
 import io.brazier.fhir.FhirException;
-import io.brazier.server.http.FhirRequest;
-import io.brazier.server.http.FhirResponse;
+import io.brazier.server.FhirRequest;
+import io.brazier.server.FhirResponse;
 import io.brazier.store.Store;
 import java.util.List;
-import java.util.function.Function;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Bundle.BundleType;
 
@@ -26,13 +25,13 @@ public final class Bundles implements Interaction {
   private final long maxBytes;
 
   /**
-   * @param router routes each entry's request, as {@code Routes} routes HTTP requests
+   * @param router routes each entry's request as a request of its own
    * @param maxEntries most entries one bundle may have
    * @param maxBytes largest bundle body, in bytes
    */
   public Bundles(Fhir fhir, Store store, Bodies bodies, References references, Commits commits,
-      Function<FhirRequest, Interaction> router, int maxEntries, long maxBytes) {
-    EntryResponses responses = new EntryResponses(fhir);
+      EntryRouter router, int maxEntries, long maxBytes) {
+    EntryResponses responses = new EntryResponses(fhir, router);
     this.reader = new BundleReader(fhir, bodies);
     this.entries = new Entries(fhir, router);
     this.transaction = new Transaction(store, references, responses);

@@ -6,8 +6,8 @@ import io.brazier.fhir.search.Compartments;
 import io.brazier.fhir.search.ParamType;
 import io.brazier.fhir.search.SearchParam;
 import io.brazier.fhir.search.SearchParameters;
-import io.brazier.server.http.FhirRequest;
-import io.brazier.server.http.FhirResponse;
+import io.brazier.server.FhirRequest;
+import io.brazier.server.FhirResponse;
 import io.brazier.server.http.Formats;
 import java.util.Date;
 import java.util.Locale;
@@ -29,7 +29,7 @@ import org.hl7.fhir.r4.model.Enumerations.SearchParamType;
 /**
  * FHIR capabilities: GET [base]/metadata, the CapabilityStatement of what this server really serves. It is made
  * once, from every R4 resource type HAPI's model knows and from the interactions and operations {@code Routes}
- * declared in {@link Supported}. https://hl7.org/fhir/R4/http.html#capabilities
+ * declared in {@link Supported} and {@link Operations}. https://hl7.org/fhir/R4/http.html#capabilities
  */
 public final class Capabilities implements Interaction {
   private static final String SOFTWARE = "Brazier";
@@ -37,8 +37,9 @@ public final class Capabilities implements Interaction {
   private final CapabilityStatement statement;
 
   /** @param baseUrl the configured base URL, or null when each request derives its own */
-  public Capabilities(Fhir fhir, Supported supported, SearchParameters parameters, String baseUrl) {
-    this.statement = statement(fhir, supported, parameters, baseUrl);
+  public Capabilities(Fhir fhir, Supported supported, Operations operations, SearchParameters parameters,
+      String baseUrl) {
+    this.statement = statement(fhir, supported, operations, parameters, baseUrl);
   }
 
   @Override
@@ -46,8 +47,8 @@ public final class Capabilities implements Interaction {
     return FhirResponse.ok(statement);
   }
 
-  private static CapabilityStatement statement(Fhir fhir, Supported supported, SearchParameters parameters,
-      String baseUrl) {
+  private static CapabilityStatement statement(Fhir fhir, Supported supported, Operations operations,
+      SearchParameters parameters, String baseUrl) {
     CapabilityStatement statement = new CapabilityStatement();
     statement.setStatus(PublicationStatus.ACTIVE)
         .setDate(new Date())
@@ -68,8 +69,8 @@ public final class Capabilities implements Interaction {
     }
     CapabilityStatementRestComponent rest = statement.addRest().setMode(RestfulCapabilityMode.SERVER);
     supported.systemInteractions().forEach(code -> rest.addInteraction().setCode(code));
-    supported.systemOperations().forEach(operation ->
-        rest.addOperation().setName(operation.name()).setDefinition(operation.definition()));
+    operations.system().forEach(operation -> rest.addOperation().setName(operation.definition().name())
+        .setDefinition(operation.definition().url()));
     if (supported.systemInteractions().contains(SystemRestfulInteraction.SEARCHSYSTEM)) {
       parameters.common().forEach(param -> rest.addSearchParam(searchParam(param)));
       rest.addSearchParam(filter());
@@ -77,13 +78,13 @@ public final class Capabilities implements Interaction {
           rest.addCompartment("http://hl7.org/fhir/CompartmentDefinition/" + compartment.toLowerCase(Locale.ROOT)));
     }
     for (String type : fhir.resourceTypes()) {
-      rest.addResource(resource(supported, parameters, type));
+      rest.addResource(resource(supported, operations, parameters, type));
     }
     return statement;
   }
 
-  private static CapabilityStatementRestResourceComponent resource(Supported supported, SearchParameters parameters,
-      String type) {
+  private static CapabilityStatementRestResourceComponent resource(Supported supported, Operations operations,
+      SearchParameters parameters, String type) {
     CapabilityStatementRestResourceComponent resource = new CapabilityStatementRestResourceComponent()
         .setType(type)
         .setProfile("http://hl7.org/fhir/StructureDefinition/" + type);
@@ -111,10 +112,8 @@ public final class Capabilities implements Interaction {
       resource.addSearchInclude("*");
       resource.addSearchRevInclude("*");
     }
-    supported.typeOperations().forEach(operation ->
-        resource.addOperation().setName(operation.name()).setDefinition(operation.definition()));
-    supported.typeOperations(type).forEach(operation ->
-        resource.addOperation().setName(operation.name()).setDefinition(operation.definition()));
+    operations.forType(type).forEach(operation -> resource.addOperation().setName(operation.definition().name())
+        .setDefinition(operation.definition().url()));
     return resource;
   }
 

@@ -2,8 +2,8 @@ package io.brazier.server.interaction;
 
 import io.brazier.fhir.FhirException;
 import io.brazier.server.http.Body;
-import io.brazier.server.http.FhirRequest;
-import io.brazier.server.http.FhirResponse;
+import io.brazier.server.FhirRequest;
+import io.brazier.server.FhirResponse;
 import io.brazier.store.ResourceVersion;
 import io.brazier.store.Store;
 import io.brazier.store.Write;
@@ -61,7 +61,7 @@ public final class Create implements WriteInteraction {
       return new Prepared(List.of(), FhirResponse.written(request, 200, existing));
     }
     links.resolve(target.body());
-    Write write = writes.next(target.body(), target.id(), null);
+    Write write = writes.next(target.body(), target.id(), null, request.caller().source());
     return new Prepared(List.of(write), FhirResponse.written(request, 201, write.toVersion()));
   }
 }

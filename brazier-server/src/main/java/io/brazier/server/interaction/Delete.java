@@ -2,9 +2,9 @@ package io.brazier.server.interaction;
 
 import io.brazier.fhir.FhirException;
 import io.brazier.fhir.Outcomes;
-import io.brazier.server.http.FhirRequest;
-import io.brazier.server.http.FhirResponse;
-import io.brazier.server.http.Prefer;
+import io.brazier.server.FhirRequest;
+import io.brazier.server.FhirResponse;
+import io.brazier.server.Prefer;
 import io.brazier.store.ResourceVersion;
 import io.brazier.store.Store;
 import io.brazier.store.Write;
@@ -65,7 +65,7 @@ public final class Delete implements WriteInteraction {
   }
 
   private static FhirResponse answer(FhirRequest request, List<Write> deletions) {
-    FhirResponse response = request.prefer() == Prefer.OPERATION_OUTCOME
+    FhirResponse response = request.prefer().returns() == Prefer.Return.OPERATION_OUTCOME
         ? FhirResponse.ok(Outcomes.information("Deleted " + deletions.size() + " resource(s)."))
         : FhirResponse.empty(204);
     if (deletions.size() == 1) {

@@ -3,9 +3,9 @@ package io.brazier.server.interaction;
 import io.brazier.fhir.Fhir;
 import io.brazier.fhir.FhirException;
 import io.brazier.fhir.Format;
+import io.brazier.server.FhirRequest;
 import io.brazier.server.http.Body;
-import io.brazier.server.http.FhirRequest;
-import java.net.URLDecoder;
+import io.brazier.server.http.Queries;
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.function.Function;
 import org.hl7.fhir.r4.model.Binary;
 import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
 import org.hl7.fhir.r4.model.Bundle.BundleEntryRequestComponent;
@@ -27,9 +26,9 @@ import org.hl7.fhir.r4.model.Resource;
  */
 final class Entries {
   private final Fhir fhir;
-  private final Function<FhirRequest, Interaction> router;
+  private final EntryRouter router;
 
-  Entries(Fhir fhir, Function<FhirRequest, Interaction> router) {
+  Entries(Fhir fhir, EntryRouter router) {
     this.fhir = fhir;
     this.router = router;
   }
@@ -65,7 +64,7 @@ final class Entries {
     String method = request.getMethod().toCode();
     String url = relative(outer, request.getUrl());
     int question = url.indexOf('?');
-    List<String> segments = segments(question < 0 ? url : url.substring(0, question));
+    List<String> segments = Queries.segments(question < 0 ? url : url.substring(0, question));
     if (segments.isEmpty()) {
       throw FhirException.badRequest("The entry's request.url '" + request.getUrl() + "' names no resource type.");
     }
@@ -78,7 +77,8 @@ final class Entries {
     FhirRequest entryRequest = method.equals("PATCH")
         ? new FhirRequest(method, segments, query, headers::get, patchBody(body.resource(), headers), outer.baseUrl())
         : FhirRequest.parsed(method, segments, query, headers::get, needsBody ? body : null, outer.baseUrl());
-    return new Entry(index, component.getFullUrl(), entryRequest, router.apply(entryRequest), null);
+    EntryRouter.Routed routed = router.route(entryRequest.entryOf(outer));
+    return new Entry(index, component.getFullUrl(), routed.request(), routed.interaction(), null);
   }
 
   /** The url below the base: relative as the spec prefers, or absolute on this server. */
@@ -94,16 +94,6 @@ final class Entries {
       throw FhirException.badRequest("The entry's request.url '" + url + "' is not on this server, " + base + ".");
     }
     return url.startsWith("/") ? url.substring(1) : url;
-  }
-
-  private static List<String> segments(String path) {
-    List<String> segments = new ArrayList<>();
-    for (String segment : path.split("/")) {
-      if (!segment.isEmpty()) {
-        segments.add(URLDecoder.decode(segment, StandardCharsets.UTF_8));
-      }
-    }
-    return segments;
   }
 
   /** The entry's own conditions as the headers a request of its own would carry. */

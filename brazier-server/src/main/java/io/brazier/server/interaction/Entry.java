@@ -1,7 +1,7 @@
 package io.brazier.server.interaction;
 
 import io.brazier.fhir.FhirException;
-import io.brazier.server.http.FhirRequest;
+import io.brazier.server.FhirRequest;
 import java.util.List;
 
 /**

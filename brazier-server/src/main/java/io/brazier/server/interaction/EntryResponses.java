@@ -2,7 +2,7 @@ package io.brazier.server.interaction;
 
 import io.brazier.fhir.Fhir;
 import io.brazier.fhir.FhirException;
-import io.brazier.server.http.FhirResponse;
+import io.brazier.server.FhirResponse;
 import io.brazier.store.ResourceVersion;
 import java.nio.charset.StandardCharsets;
 import java.util.Date;
@@ -22,9 +22,11 @@ import org.hl7.fhir.r4.model.Resource;
  */
 final class EntryResponses {
   private final Fhir fhir;
+  private final EntryRouter router;
 
-  EntryResponses(Fhir fhir) {
+  EntryResponses(Fhir fhir, EntryRouter router) {
     this.fhir = fhir;
+    this.router = router;
   }
 
   Bundle bundle(BundleType type, List<BundleEntryComponent> entries) {
@@ -34,7 +36,12 @@ final class EntryResponses {
     return bundle;
   }
 
-  BundleEntryComponent entry(FhirResponse answer, String baseUrl) {
+  /** The answer of an entry that ran, as the interceptors leave it. */
+  BundleEntryComponent entry(Entry ran, FhirResponse answer, String baseUrl) {
+    return component(router.answered(ran.request(), answer), baseUrl);
+  }
+
+  private BundleEntryComponent component(FhirResponse answer, String baseUrl) {
     BundleEntryComponent entry = new BundleEntryComponent();
     BundleEntryResponseComponent response = entry.getResponse().setStatus(status(answer.status()));
     String location = answer.headers().get("Location");
@@ -61,19 +68,19 @@ final class EntryResponses {
   /** Runs an entry on its own and answers for it, failure included. */
   BundleEntryComponent run(Entry entry, String baseUrl) {
     if (entry.failure() != null) {
-      return failure(entry.failure());
+      return failure(entry, entry.failure(), baseUrl);
     }
     try {
-      return entry(entry.interaction().handle(entry.request()), baseUrl);
+      return entry(entry, entry.interaction().handle(entry.request()), baseUrl);
     } catch (FhirException e) {
-      return failure(entry.located(e));
+      return failure(entry, entry.located(e), baseUrl);
     }
   }
 
-  BundleEntryComponent failure(FhirException e) {
-    BundleEntryComponent entry = new BundleEntryComponent();
-    entry.getResponse().setStatus(status(e.status())).setOutcome(e.outcome());
-    return entry;
+  /** The answer of an entry that failed; one that could not even be routed has no request for interceptors. */
+  BundleEntryComponent failure(Entry entry, FhirException e, String baseUrl) {
+    FhirResponse answer = FhirResponse.of(e.status(), e.outcome());
+    return entry.request() == null ? component(answer, baseUrl) : entry(entry, answer, baseUrl);
   }
 
   private Resource body(FhirResponse answer) {

@@ -2,7 +2,7 @@ package io.brazier.server.interaction;
 
 import io.brazier.fhir.DateTimeRange;
 import io.brazier.fhir.FhirException;
-import io.brazier.server.http.FhirRequest;
+import io.brazier.server.FhirRequest;
 import io.brazier.server.http.PageSizes;
 import io.brazier.store.HistoryCursor;
 import io.brazier.store.HistoryQuery;

@@ -1,7 +1,7 @@
 package io.brazier.server.interaction;
 
-import io.brazier.server.http.FhirRequest;
-import io.brazier.server.http.FhirResponse;
+import io.brazier.server.FhirRequest;
+import io.brazier.server.FhirResponse;
 
 /** FHIR history of the whole server: GET [base]/_history. https://hl7.org/fhir/R4/http.html#history */
 public final class HistorySystem implements Interaction {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import io.brazier.fhir.Fhir;
 import io.brazier.fhir.FhirException;
 import io.brazier.server.http.Body;
+import io.brazier.server.http.Queries;
 import io.brazier.server.interaction.References.Missing;
 import io.brazier.store.Write;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package io.brazier.server.interaction;
 
 import io.brazier.fhir.search.SearchQuery;
-import io.brazier.server.http.FhirRequest;
+import io.brazier.server.FhirRequest;
 import io.brazier.store.SearchPage;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;

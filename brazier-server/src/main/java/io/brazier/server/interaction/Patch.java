@@ -3,8 +3,8 @@ package io.brazier.server.interaction;
 import io.brazier.fhir.Fhir;
 import io.brazier.fhir.FhirException;
 import io.brazier.fhir.Format;
-import io.brazier.server.http.FhirRequest;
-import io.brazier.server.http.FhirResponse;
+import io.brazier.server.FhirRequest;
+import io.brazier.server.FhirResponse;
 import io.brazier.server.http.Formats;
 import io.brazier.store.ResourceVersion;
 import io.brazier.store.Store;
@@ -69,7 +69,7 @@ public final class Patch implements WriteInteraction {
     Commits.checkIfMatch(request, type, id, current);
     Resource resource = patched(type, id, document(request).apply(current.json()));
     links.resolve(resource);
-    Write write = writes.next(resource, id, current);
+    Write write = writes.next(resource, id, current, request.caller().source());
     return new Prepared(List.of(write), FhirResponse.written(request, 200, write.toVersion()));
   }
 

@@ -3,6 +3,7 @@ package io.brazier.server.interaction;
 import ca.uhn.fhir.context.BaseRuntimeChildDefinition;
 import io.brazier.fhir.Fhir;
 import io.brazier.fhir.FhirException;
+import io.brazier.server.http.Queries;
 import io.brazier.store.ResourceVersion;
 import io.brazier.store.Store;
 import io.brazier.store.Write;
@@ -78,7 +79,7 @@ final class Placeholders {
     ResourceVersion current = store.current(type, id).orElse(null);
     // Another writer may have stored it since we looked; a deleted one is replaced by a new version.
     if (current == null || current.deleted()) {
-      created.put(reference, writes.next(placeholder, id, current));
+      created.put(reference, writes.next(placeholder, id, current, null));
     }
     return reference;
   }

@@ -1,6 +1,6 @@
 package io.brazier.server.interaction;
 
-import io.brazier.server.http.FhirResponse;
+import io.brazier.server.FhirResponse;
 import io.brazier.store.Write;
 import java.util.List;
 

@@ -1,8 +1,8 @@
 package io.brazier.server.interaction;
 
 import io.brazier.fhir.FhirException;
-import io.brazier.server.http.FhirRequest;
-import io.brazier.server.http.FhirResponse;
+import io.brazier.server.FhirRequest;
+import io.brazier.server.FhirResponse;
 import io.brazier.store.ResourceVersion;
 import io.brazier.store.Store;
 

@@ -2,8 +2,8 @@ package io.brazier.server.interaction;
 
 import io.brazier.fhir.FhirException;
 import io.brazier.fhir.search.SearchParameters;
-import io.brazier.server.http.FhirRequest;
-import io.brazier.server.http.FhirResponse;
+import io.brazier.server.FhirRequest;
+import io.brazier.server.FhirResponse;
 import io.brazier.store.Store;
 
 /**

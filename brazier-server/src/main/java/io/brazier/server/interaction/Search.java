@@ -8,10 +8,11 @@ import io.brazier.fhir.search.FhirSearch;
 import io.brazier.fhir.search.QueryParser;
 import io.brazier.fhir.search.SearchQuery;
 import io.brazier.fhir.search.Terminology;
-import io.brazier.server.http.FhirRequest;
-import io.brazier.server.http.FhirResponse;
+import io.brazier.server.FhirRequest;
+import io.brazier.server.FhirResponse;
 import io.brazier.server.http.Formats;
 import io.brazier.server.http.PageSizes;
+import io.brazier.server.http.Queries;
 import io.brazier.store.QueryTooCostly;
 import io.brazier.store.ResourceVersion;
 import io.brazier.store.SearchPage;
@@ -132,7 +133,7 @@ public final class Search {
       throw FhirException.badRequest("_total '" + total + "' is not none, estimate or accurate.");
     }
     return search.parser().parse(types, params,
-        new QueryParser.Options(strict(request), request.baseUrl(), terminology));
+        new QueryParser.Options(request.prefer().strict(), request.baseUrl(), terminology));
   }
 
   /** The query's parameters: the URL's, and a form body's for POST [type]/_search. */
@@ -147,12 +148,6 @@ public final class Search {
           .forEach((name, values) -> params.computeIfAbsent(name, n -> new ArrayList<>()).addAll(values));
     }
     return params;
-  }
-
-  /** {@code Prefer: handling=strict} makes unknown parameters a 400; lenient is the default. */
-  static boolean strict(FhirRequest request) {
-    String prefer = request.header("Prefer");
-    return prefer != null && prefer.toLowerCase(Locale.ROOT).replace(" ", "").contains("handling=strict");
   }
 
   private int count(Map<String, List<String>> params, List<String> notes) {

@@ -1,7 +1,7 @@
 package io.brazier.server.interaction;
 
-import io.brazier.server.http.FhirRequest;
-import io.brazier.server.http.FhirResponse;
+import io.brazier.server.FhirRequest;
+import io.brazier.server.FhirResponse;
 import java.util.List;
 
 /**

@@ -1,7 +1,7 @@
 package io.brazier.server.interaction;
 
-import io.brazier.server.http.FhirRequest;
-import io.brazier.server.http.FhirResponse;
+import io.brazier.server.FhirRequest;
+import io.brazier.server.FhirResponse;
 import java.util.List;
 
 /** FHIR search of one type: GET [base]/[type]?... and POST [base]/[type]/_search. https://hl7.org/fhir/R4/http.html#search */

@@ -1,8 +1,8 @@
 package io.brazier.server.interaction;
 
 import io.brazier.fhir.FhirException;
-import io.brazier.server.http.FhirRequest;
-import io.brazier.server.http.FhirResponse;
+import io.brazier.server.FhirRequest;
+import io.brazier.server.FhirResponse;
 import io.brazier.server.interaction.References.Missing;
 import io.brazier.store.Store;
 import io.brazier.store.VersionConflictException;
@@ -51,7 +51,7 @@ final class Transaction {
     List<BundleEntryComponent> out = new ArrayList<>(entries.size());
     for (Entry entry : entries) {
       out.add(entry.isRead() ? responses.run(entry, request.baseUrl())
-          : responses.entry(answers.get(entry.index()), request.baseUrl()));
+          : responses.entry(entry, answers.get(entry.index()), request.baseUrl()));
     }
     return FhirResponse.ok(responses.bundle(BundleType.TRANSACTIONRESPONSE, out));
   }

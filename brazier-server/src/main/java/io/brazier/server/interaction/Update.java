@@ -3,8 +3,8 @@ package io.brazier.server.interaction;
 import io.brazier.fhir.Fhir;
 import io.brazier.fhir.FhirException;
 import io.brazier.server.http.Body;
-import io.brazier.server.http.FhirRequest;
-import io.brazier.server.http.FhirResponse;
+import io.brazier.server.FhirRequest;
+import io.brazier.server.FhirResponse;
 import io.brazier.store.ResourceVersion;
 import io.brazier.store.Store;
 import io.brazier.store.Write;
@@ -71,7 +71,7 @@ public final class Update implements WriteInteraction {
     ResourceVersion current = store.current(target.type(), target.id()).orElse(null);
     Commits.checkIfMatch(request, target.type(), target.id(), current);
     links.resolve(target.body());
-    Write write = writes.next(target.body(), target.id(), current);
+    Write write = writes.next(target.body(), target.id(), current, request.caller().source());
     int status = current == null || current.deleted() ? 201 : 200;
     return new Prepared(List.of(write), FhirResponse.written(request, status, write.toVersion()));
   }

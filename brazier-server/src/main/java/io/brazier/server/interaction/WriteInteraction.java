@@ -1,6 +1,6 @@
 package io.brazier.server.interaction;
 
-import io.brazier.server.http.FhirRequest;
+import io.brazier.server.FhirRequest;
 
 /**
  * A write in two steps, so that it runs the same alone and as an entry of a transaction. Alone, {@link Commits} runs

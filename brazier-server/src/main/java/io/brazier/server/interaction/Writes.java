@@ -62,23 +62,25 @@ public final class Writes {
    * The next version of {@code body}, replacing {@code current} (null when the resource is new). A JSON body still
    * in its tree gets id and meta there, is parsed from it (the base R4 rules) and is stored as the tree written out;
    * any other body is encoded by HAPI.
+   *
+   * @param source the writing system's {@code meta.source} (see {@code Caller}), or null to keep the body's own
    */
-  public Write next(Body body, String id, ResourceVersion current) {
+  public Write next(Body body, String id, ResourceVersion current, String source) {
     ObjectNode tree = body.tree();
     if (tree == null) {
-      return next(body.resource(), id, current);
+      return next(body.resource(), id, current, source);
     }
     int version = current == null ? 1 : current.version() + 1;
     Instant now = now(current);
-    stamp(tree, id, version, now);
+    stamp(tree, id, version, now, source);
     Resource resource = body.resource();
     register(resource);
     byte[] json = body.json();
     return new Write(resource.fhirType(), id, version, now, json, search.extractor().extract(resource, json));
   }
 
-  /** Sets id, meta.versionId and meta.lastUpdated, and puts them first, where HAPI writes them. */
-  private static void stamp(ObjectNode tree, String id, int version, Instant now) {
+  /** Sets id, meta.versionId, meta.lastUpdated (and source), and puts them first, where HAPI writes them. */
+  private static void stamp(ObjectNode tree, String id, int version, Instant now, String source) {
     ObjectNode meta = tree.get("meta") instanceof ObjectNode given ? given : Body.emptyObject();
     Map<String, JsonNode> restOfMeta = new LinkedHashMap<>();
     meta.fields().forEachRemaining(field -> restOfMeta.put(field.getKey(), field.getValue()));
@@ -87,6 +89,9 @@ public final class Writes {
     meta.removeAll();
     meta.put("versionId", Integer.toString(version));
     meta.put("lastUpdated", lastUpdated(now).getValueAsString());
+    if (source != null) {
+      restOfMeta.put("source", meta.textNode(source));
+    }
     meta.setAll(restOfMeta);
     Map<String, JsonNode> rest = new LinkedHashMap<>();
     tree.fields().forEachRemaining(field -> rest.put(field.getKey(), field.getValue()));
@@ -101,8 +106,11 @@ public final class Writes {
   }
 
   /** The next version of {@code resource}, replacing {@code current} (null when the resource is new). */
-  public Write next(Resource resource, String id, ResourceVersion current) {
+  public Write next(Resource resource, String id, ResourceVersion current, String source) {
     register(resource);
+    if (source != null) {
+      resource.getMeta().setSource(source);
+    }
     int version = current == null ? 1 : current.version() + 1;
     Instant now = now(current);
     resource.setId(id);

@@ -1,12 +1,12 @@
 package io.brazier.server.operation;
 
 import io.brazier.fhir.FhirException;
-import io.brazier.server.http.FhirRequest;
-import io.brazier.server.http.FhirResponse;
+import io.brazier.server.FhirRequest;
+import io.brazier.server.FhirResponse;
 import io.brazier.server.http.PageSizes;
 import io.brazier.server.interaction.History;
 import io.brazier.server.interaction.Interaction;
-import io.brazier.server.interaction.Supported;
+import io.brazier.server.interaction.Operations;
 import io.brazier.store.Change;
 import io.brazier.store.Store;
 import java.util.List;
@@ -30,8 +30,8 @@ import org.hl7.fhir.r4.model.DecimalType;
  * Entries carry no resource: read the version named by the ETag with vread.
  */
 public final class Changes implements Interaction {
-  public static final Supported.Operation OPERATION =
-      new Supported.Operation("changes", "https://brazier.dev/fhir/OperationDefinition/changes");
+  public static final Operations.Definition OPERATION =
+      new Operations.Definition("changes", "https://brazier.dev/fhir/OperationDefinition/changes");
   public static final String SEQUENCE = "https://brazier.dev/fhir/StructureDefinition/change-sequence";
 
   private final Store store;

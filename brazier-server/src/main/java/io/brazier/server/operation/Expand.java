@@ -3,10 +3,10 @@ package io.brazier.server.operation;
 import io.brazier.fhir.Fhir;
 import io.brazier.fhir.FhirException;
 import io.brazier.fhir.search.SearchStrings;
-import io.brazier.server.http.FhirRequest;
-import io.brazier.server.http.FhirResponse;
+import io.brazier.server.FhirRequest;
+import io.brazier.server.FhirResponse;
 import io.brazier.server.interaction.Interaction;
-import io.brazier.server.interaction.Supported;
+import io.brazier.server.interaction.Operations;
 import io.brazier.server.terminology.StoredTerminology;
 import io.brazier.server.terminology.StoredTerminology.Concept;
 import java.util.ArrayList;
@@ -21,8 +21,8 @@ import org.hl7.fhir.r4.model.ValueSet;
  * {@code count}. https://hl7.org/fhir/R4/valueset-operation-expand.html
  */
 public final class Expand implements Interaction {
-  public static final Supported.Operation OPERATION =
-      new Supported.Operation("expand", "http://hl7.org/fhir/OperationDefinition/ValueSet-expand");
+  public static final Operations.Definition OPERATION =
+      new Operations.Definition("expand", "http://hl7.org/fhir/OperationDefinition/ValueSet-expand");
   private final Fhir fhir;
   private final StoredTerminology terminology;
 

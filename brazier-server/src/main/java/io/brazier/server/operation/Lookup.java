@@ -2,10 +2,10 @@ package io.brazier.server.operation;
 
 import io.brazier.fhir.Fhir;
 import io.brazier.fhir.FhirException;
-import io.brazier.server.http.FhirRequest;
-import io.brazier.server.http.FhirResponse;
+import io.brazier.server.FhirRequest;
+import io.brazier.server.FhirResponse;
 import io.brazier.server.interaction.Interaction;
-import io.brazier.server.interaction.Supported;
+import io.brazier.server.interaction.Operations;
 import io.brazier.server.terminology.Hierarchy;
 import io.brazier.server.terminology.StoredTerminology;
 import org.hl7.fhir.r4.model.CodeSystem.ConceptDefinitionComponent;
@@ -20,8 +20,8 @@ import org.hl7.fhir.r4.model.StringType;
  * parents and children as properties. https://hl7.org/fhir/R4/codesystem-operation-lookup.html
  */
 public final class Lookup implements Interaction {
-  public static final Supported.Operation OPERATION =
-      new Supported.Operation("lookup", "http://hl7.org/fhir/OperationDefinition/CodeSystem-lookup");
+  public static final Operations.Definition OPERATION =
+      new Operations.Definition("lookup", "http://hl7.org/fhir/OperationDefinition/CodeSystem-lookup");
   private final Fhir fhir;
   private final StoredTerminology terminology;
 

@@ -2,7 +2,7 @@ package io.brazier.server.operation;
 
 import io.brazier.fhir.Fhir;
 import io.brazier.fhir.FhirException;
-import io.brazier.server.http.FhirRequest;
+import io.brazier.server.FhirRequest;
 import java.io.ByteArrayInputStream;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;

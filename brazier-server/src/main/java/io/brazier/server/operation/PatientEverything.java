@@ -12,10 +12,10 @@ import io.brazier.fhir.search.ParamType;
 import io.brazier.fhir.search.Prefix;
 import io.brazier.fhir.search.SearchQuery;
 import io.brazier.fhir.search.SearchQuery.Include;
-import io.brazier.server.http.FhirRequest;
-import io.brazier.server.http.FhirResponse;
+import io.brazier.server.FhirRequest;
+import io.brazier.server.FhirResponse;
 import io.brazier.server.interaction.Interaction;
-import io.brazier.server.interaction.Supported;
+import io.brazier.server.interaction.Operations;
 import io.brazier.server.interaction.Search;
 import io.brazier.store.Store;
 import java.util.ArrayList;
@@ -30,8 +30,8 @@ import java.util.Map;
  * {@code date} falls in that span (those without one stay). https://hl7.org/fhir/R4/patient-operation-everything.html
  */
 public final class PatientEverything implements Interaction {
-  public static final Supported.Operation OPERATION =
-      new Supported.Operation("everything", "http://hl7.org/fhir/OperationDefinition/Patient-everything");
+  public static final Operations.Definition OPERATION =
+      new Operations.Definition("everything", "http://hl7.org/fhir/OperationDefinition/Patient-everything");
   private final Fhir fhir;
   private final Store store;
   private final Search search;

@@ -6,10 +6,10 @@ import io.brazier.fhir.Fhir;
 import io.brazier.fhir.FhirException;
 import io.brazier.fhir.Outcomes;
 import io.brazier.fhir.search.IndexExtractor;
-import io.brazier.server.http.FhirRequest;
-import io.brazier.server.http.FhirResponse;
+import io.brazier.server.FhirRequest;
+import io.brazier.server.FhirResponse;
 import io.brazier.server.interaction.Interaction;
-import io.brazier.server.interaction.Supported;
+import io.brazier.server.interaction.Operations;
 import io.brazier.store.Job;
 import io.brazier.store.ResourceVersion;
 import io.brazier.store.Store;
@@ -29,8 +29,8 @@ import org.hl7.fhir.r4.model.Resource;
  * {@code Prefer: respond-async} the answer is 202 and a Content-Location to poll; otherwise the request waits for it.
  */
 public final class Reindex implements Interaction, Jobs.Work {
-  public static final Supported.Operation OPERATION =
-      new Supported.Operation("reindex", "https://brazier.dev/fhir/OperationDefinition/reindex");
+  public static final Operations.Definition OPERATION =
+      new Operations.Definition("reindex", "https://brazier.dev/fhir/OperationDefinition/reindex");
   public static final String KIND = "reindex";
   private static final int PAGE = 500;
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -61,8 +61,7 @@ public final class Reindex implements Interaction, Jobs.Work {
     List<String> types = request.type() == null || request.type().startsWith("$")
         ? fhir.resourceTypes().stream().sorted().toList() : List.of(request.type());
     String job = jobs.submit(KIND, write(new Request(types, instance ? request.id() : null)));
-    String prefer = request.header("Prefer");
-    if (prefer == null || !prefer.toLowerCase(Locale.ROOT).contains("respond-async")) {
+    if (!request.prefer().respondAsync()) {
       // A client that waits gets the result, unless the reindex outlasts the wait: then it polls like an async one.
       Optional<Job> ended = jobs.await(job, SYNCHRONOUS_WAIT);
       if (ended.isPresent()) {

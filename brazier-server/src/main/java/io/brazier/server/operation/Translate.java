@@ -2,10 +2,10 @@ package io.brazier.server.operation;
 
 import io.brazier.fhir.Fhir;
 import io.brazier.fhir.FhirException;
-import io.brazier.server.http.FhirRequest;
-import io.brazier.server.http.FhirResponse;
+import io.brazier.server.FhirRequest;
+import io.brazier.server.FhirResponse;
 import io.brazier.server.interaction.Interaction;
-import io.brazier.server.interaction.Supported;
+import io.brazier.server.interaction.Operations;
 import io.brazier.server.terminology.ConceptMapping;
 import io.brazier.server.terminology.ConceptMapping.Match;
 import io.brazier.server.terminology.StoredTerminology;
@@ -29,8 +29,8 @@ import org.hl7.fhir.r4.model.UriType;
  * https://hl7.org/fhir/R4/conceptmap-operation-translate.html
  */
 public final class Translate implements Interaction {
-  public static final Supported.Operation OPERATION =
-      new Supported.Operation("translate", "http://hl7.org/fhir/OperationDefinition/ConceptMap-translate");
+  public static final Operations.Definition OPERATION =
+      new Operations.Definition("translate", "http://hl7.org/fhir/OperationDefinition/ConceptMap-translate");
   private final Fhir fhir;
   private final StoredTerminology terminology;
 

@@ -3,10 +3,10 @@ package io.brazier.server.operation;
 import io.brazier.fhir.Fhir;
 import io.brazier.fhir.FhirException;
 import io.brazier.fhir.Outcomes;
-import io.brazier.server.http.FhirRequest;
-import io.brazier.server.http.FhirResponse;
+import io.brazier.server.FhirRequest;
+import io.brazier.server.FhirResponse;
 import io.brazier.server.interaction.Interaction;
-import io.brazier.server.interaction.Supported;
+import io.brazier.server.interaction.Operations;
 import io.brazier.store.ResourceVersion;
 import io.brazier.store.Store;
 import java.nio.charset.StandardCharsets;
@@ -24,8 +24,8 @@ import org.hl7.fhir.r4.model.Resource;
  * https://hl7.org/fhir/R4/resource-operation-validate.html
  */
 public final class Validate implements Interaction {
-  public static final Supported.Operation OPERATION =
-      new Supported.Operation("validate", "http://hl7.org/fhir/OperationDefinition/Resource-validate");
+  public static final Operations.Definition OPERATION =
+      new Operations.Definition("validate", "http://hl7.org/fhir/OperationDefinition/Resource-validate");
   private static final List<String> MODES = List.of("create", "update", "delete");
 
   private final Fhir fhir;

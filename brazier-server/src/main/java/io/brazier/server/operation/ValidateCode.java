@@ -2,10 +2,10 @@ package io.brazier.server.operation;
 
 import io.brazier.fhir.Fhir;
 import io.brazier.fhir.FhirException;
-import io.brazier.server.http.FhirRequest;
-import io.brazier.server.http.FhirResponse;
+import io.brazier.server.FhirRequest;
+import io.brazier.server.FhirResponse;
 import io.brazier.server.interaction.Interaction;
-import io.brazier.server.interaction.Supported;
+import io.brazier.server.interaction.Operations;
 import io.brazier.server.terminology.Hierarchy;
 import io.brazier.server.terminology.StoredTerminology;
 import io.brazier.server.terminology.StoredTerminology.Concept;
@@ -25,10 +25,10 @@ import org.hl7.fhir.r4.model.StringType;
  * https://hl7.org/fhir/R4/valueset-operation-validate-code.html
  */
 public final class ValidateCode implements Interaction {
-  public static final Supported.Operation VALUE_SET_OPERATION =
-      new Supported.Operation("validate-code", "http://hl7.org/fhir/OperationDefinition/ValueSet-validate-code");
-  public static final Supported.Operation CODE_SYSTEM_OPERATION =
-      new Supported.Operation("validate-code", "http://hl7.org/fhir/OperationDefinition/CodeSystem-validate-code");
+  public static final Operations.Definition VALUE_SET_OPERATION =
+      new Operations.Definition("validate-code", "http://hl7.org/fhir/OperationDefinition/ValueSet-validate-code");
+  public static final Operations.Definition CODE_SYSTEM_OPERATION =
+      new Operations.Definition("validate-code", "http://hl7.org/fhir/OperationDefinition/CodeSystem-validate-code");
   private final Fhir fhir;
   private final StoredTerminology terminology;
 

@@ -3,7 +3,7 @@ package io.brazier.server.operation;
 import io.brazier.fhir.Fhir;
 import io.brazier.fhir.FhirException;
 import io.brazier.fhir.Format;
-import io.brazier.server.http.FhirRequest;
+import io.brazier.server.FhirRequest;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

@@ -42,7 +42,7 @@ class HistorySystemTest {
   void aPageHoldsAtMostAThousandVersionsAndTheNextLinkHasTheRest() {
     Fhir fhir = TestServer.shared().fhir();
     Writes writes = new Writes(fhir, new FhirSearch(fhir), Clock.systemUTC());
-    List<Write> batch = IntStream.range(0, 1100).mapToObj(i -> writes.next(patient("Many" + i), writes.newId(), null))
+    List<Write> batch = IntStream.range(0, 1100).mapToObj(i -> writes.next(patient("Many" + i), writes.newId(), null, null))
         .toList();
     TestServer.shared().store().commit(batch);
     Date start = Date.from(batch.get(0).lastUpdated());

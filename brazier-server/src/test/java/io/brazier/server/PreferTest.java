@@ -1,4 +1,4 @@
-package io.brazier.server.http;
+package io.brazier.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.brazier.server.interaction;
+package io.brazier.server.http;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -7,7 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Parses URL query strings, as conditional headers and bundle entries carry them. */
+/** Parses the parts of URLs: query strings, as conditional headers and bundle entries carry them, and paths. */
 public final class Queries {
   private Queries() {}
 
@@ -27,6 +27,17 @@ public final class Queries {
       params.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
     }
     return params;
+  }
+
+  /** The segments of a path, percent-decoded, empty ones left out: {@code Patient/12/_history} has three. */
+  public static List<String> segments(String path) {
+    List<String> segments = new ArrayList<>();
+    for (String segment : path.split("/")) {
+      if (!segment.isEmpty()) {
+        segments.add(URLDecoder.decode(segment, StandardCharsets.UTF_8));
+      }
+    }
+    return segments;
   }
 
   private static String decode(String text) {

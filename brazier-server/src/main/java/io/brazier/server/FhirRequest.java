@@ -1,8 +1,12 @@
-package io.brazier.server.http;
+package io.brazier.server;
 
 import ca.uhn.fhir.rest.api.SummaryEnum;
 import io.brazier.fhir.FhirException;
 import io.brazier.fhir.Format;
+import io.brazier.server.http.Body;
+import io.brazier.server.http.Formats;
+import io.brazier.server.http.PageSizes;
+import io.brazier.server.http.Queries;
 import io.brazier.store.ResourceVersion;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -13,6 +17,7 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
 
@@ -32,14 +37,20 @@ public final class FhirRequest {
   private final String baseUrl;
   private final Format responseFormat;
   private final SummaryEnum summary;
+  private final Prefer prefer;
+  private final Caller caller;
+  private final FhirInteraction interaction;
+  private final String operation;
+  private final boolean entry;
 
   public FhirRequest(String method, List<String> segments, Map<String, List<String>> query,
       Function<String, String> headers, byte[] body, String baseUrl) {
-    this(method, segments, query, headers, body, null, baseUrl);
+    this(method, segments, query, headers, body, null, baseUrl, Caller.ANONYMOUS, null, null, false);
   }
 
   private FhirRequest(String method, List<String> segments, Map<String, List<String>> query,
-      Function<String, String> headers, byte[] body, Body parsed, String baseUrl) {
+      Function<String, String> headers, byte[] body, Body parsed, String baseUrl, Caller caller,
+      FhirInteraction interaction, String operation, boolean entry) {
     this.parsed = parsed;
     this.method = method.toUpperCase(Locale.ROOT);
     this.segments = List.copyOf(segments);
@@ -47,11 +58,55 @@ public final class FhirRequest {
     this.headers = headers;
     this.body = body;
     this.baseUrl = baseUrl;
+    this.caller = caller;
+    this.interaction = interaction;
+    this.operation = operation;
+    this.entry = entry;
     String contentType = header("Content-Type");
     Format bodyFormat = body != null && body.length > 0 && !Formats.isJsonPatch(contentType)
         && !Formats.isForm(contentType) ? Formats.body(contentType) : Format.JSON;
     this.responseFormat = Formats.response(param("_format"), header("Accept"), bodyFormat);
     this.summary = summary(param("_summary"));
+    this.prefer = Prefer.parse(header("Prefer"));
+  }
+
+  /**
+   * A request made in process, as the loader or the sync agent sends one: {@code url} is below the FHIR base
+   * ({@code Patient/12}, {@code Observation?code=x|y}), its path segments and query percent-encoded as in a URL.
+   */
+  public static Builder builder(String method, String url) {
+    return new Builder(method, url);
+  }
+
+  /** The same request from another caller. */
+  public FhirRequest withCaller(Caller caller) {
+    return new FhirRequest(method, segments, query, headers, body, parsed, baseUrl, caller, interaction, operation,
+        entry);
+  }
+
+  /** The same request with other query parameters: what an interceptor adds to a search, say. */
+  public FhirRequest withQuery(Map<String, List<String>> query) {
+    return new FhirRequest(method, segments, query, headers, body, parsed, baseUrl, caller, interaction, operation,
+        entry);
+  }
+
+  /** The same request with a header set (or removed, when {@code value} is null). */
+  public FhirRequest withHeader(String name, String value) {
+    Function<String, String> changed = asked -> asked.equalsIgnoreCase(name) ? value : headers.apply(asked);
+    return new FhirRequest(method, segments, query, changed, body, parsed, baseUrl, caller, interaction, operation,
+        entry);
+  }
+
+  /** The request as the route table classified it. */
+  FhirRequest routed(FhirInteraction interaction, String operation) {
+    return new FhirRequest(method, segments, query, headers, body, parsed, baseUrl, caller, interaction, operation,
+        entry);
+  }
+
+  /** This request as an entry of {@code bundle}: it carries the bundle's caller. */
+  public FhirRequest entryOf(FhirRequest bundle) {
+    return new FhirRequest(method, segments, query, headers, body, parsed, baseUrl, bundle.caller, interaction,
+        operation, true);
   }
 
   /** Parsed before anything runs, so that a bad value refuses a write before it happens rather than after. */
@@ -72,7 +127,8 @@ public final class FhirRequest {
   /** A request whose body is parsed already, as a bundle entry's resource is: it is not encoded and parsed again. */
   public static FhirRequest parsed(String method, List<String> segments, Map<String, List<String>> query,
       Function<String, String> headers, Body body, String baseUrl) {
-    return new FhirRequest(method, segments, query, headers, null, body, baseUrl);
+    return new FhirRequest(method, segments, query, headers, null, body, baseUrl, Caller.ANONYMOUS, null, null,
+        false);
   }
 
   public String method() {
@@ -195,7 +251,26 @@ public final class FhirRequest {
   }
 
   public Prefer prefer() {
-    return Prefer.parse(header("Prefer"));
+    return prefer;
+  }
+
+  public Caller caller() {
+    return caller;
+  }
+
+  /** What the route table found this request asks for; null before it is routed. */
+  public FhirInteraction interaction() {
+    return interaction;
+  }
+
+  /** The operation's name with its {@code $} ({@code $export}) when {@link #interaction()} is an operation. */
+  public String operation() {
+    return operation;
+  }
+
+  /** Whether this is an entry of a batch or transaction rather than a request of its own. */
+  public boolean isEntry() {
+    return entry;
   }
 
   /** Whether {@code If-None-Match} or {@code If-Modified-Since} say the client's copy is still current. */
@@ -222,6 +297,53 @@ public final class FhirRequest {
       return ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
     } catch (DateTimeParseException e) {
       return null;
+    }
+  }
+
+  /** Builds a request made in process; see {@link FhirRequest#builder}. */
+  public static final class Builder {
+    private final String method;
+    private final List<String> segments;
+    private final Map<String, List<String>> query;
+    private final Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    private byte[] body;
+    private String baseUrl = "";
+    private Caller caller = Caller.ANONYMOUS;
+
+    private Builder(String method, String url) {
+      int question = url.indexOf('?');
+      this.method = method;
+      this.segments = Queries.segments(question < 0 ? url : url.substring(0, question));
+      this.query = Queries.parse(question < 0 ? "" : url.substring(question + 1));
+    }
+
+    public Builder header(String name, String value) {
+      headers.put(name, value);
+      return this;
+    }
+
+    /** The body, with its media type ({@code application/fhir+json}, {@code application/json-patch+json}...). */
+    public Builder body(byte[] body, String contentType) {
+      this.body = body;
+      return header("Content-Type", contentType);
+    }
+
+    /** The base URL that answers write into Location, fullUrl and links: the server's own, as clients know it. */
+    public Builder baseUrl(String baseUrl) {
+      this.baseUrl = baseUrl;
+      return this;
+    }
+
+    public Builder caller(Caller caller) {
+      this.caller = caller;
+      return this;
+    }
+
+    /** The request; a bad {@code _format}, {@code Accept} or {@code _summary} is a FhirException here. */
+    public FhirRequest build() {
+      Map<String, String> fixed = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+      fixed.putAll(headers);
+      return new FhirRequest(method, segments, query, fixed::get, body, null, baseUrl, caller, null, null, false);
     }
   }
 }

@@ -1,4 +1,4 @@
-package io.brazier.server.http;
+package io.brazier.server;
 
 import io.brazier.fhir.FhirException;
 

@@ -1,0 +1,133 @@
+package io.brazier.server;
+
+import io.brazier.fhir.Fhir;
+import io.brazier.fhir.FhirException;
+import io.brazier.fhir.Outcomes;
+import io.brazier.server.interaction.EntryRouter;
+import io.brazier.store.Store;
+import io.brazier.store.StoreFailure;
+import java.util.List;
+import java.util.UUID;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The FHIR API in process: the one way into the server. The HTTP adapter, every entry of a batch or transaction and
+ * every module of this process (the proxy, the loader, the sync agent) send their requests here. A request is routed,
+ * passed through the interceptors, answered by its interaction, and every failure becomes the OperationOutcome
+ * response HTTP sends: {@link #handle} never throws.
+ */
+public final class FhirApi {
+  private static final Logger log = LoggerFactory.getLogger(FhirApi.class);
+
+  private final Routes routes;
+  private final List<Interceptor> interceptors;
+
+  /** @param interceptors run around every interaction in this order (their {@code after} steps in reverse) */
+  public FhirApi(Fhir fhir, Store store, ServerConfig config, List<Interceptor> interceptors) {
+    this.interceptors = List.copyOf(interceptors);
+    this.routes = new Routes(fhir, store, config, new Entries());
+  }
+
+  /** Answers a request: its interaction's answer, or the OperationOutcome of why it failed. */
+  public FhirResponse handle(FhirRequest request) {
+    FhirRequest current = request;
+    String name = "unknown";
+    FhirResponse response;
+    try {
+      Route route = routes.route(request);
+      current = request.routed(route.interaction(), route.operation());
+      Intercepted ready = intercept(current, route);
+      current = ready.request();
+      name = ready.route().name();
+      response = after(current, answer(ready.route(), current));
+    } catch (RuntimeException e) {
+      response = after(current, failure(e, current));
+    }
+    return response.answeredBy(name);
+  }
+
+  private static FhirResponse answer(Route route, FhirRequest request) {
+    try {
+      return route.handler().handle(request);
+    } catch (RuntimeException e) {
+      return failure(e, request);
+    }
+  }
+
+  /** A request and where it goes once every interceptor's {@code before} step has run. */
+  private record Intercepted(FhirRequest request, Route route) {}
+
+  /** Runs the {@code before} steps; a request they send elsewhere (another path or method) is routed again. */
+  private Intercepted intercept(FhirRequest routed, Route route) {
+    FhirRequest changed = routed;
+    for (Interceptor interceptor : interceptors) {
+      changed = interceptor.before(changed);
+    }
+    boolean sameTarget = routed.method().equals(changed.method()) && routed.segments().equals(changed.segments());
+    Route target = sameTarget ? route : routes.route(changed);
+    return new Intercepted(changed.routed(target.interaction(), target.operation()), target);
+  }
+
+  /** Runs the {@code after} steps, in reverse order; one that fails answers with its failure to the ones before it. */
+  private FhirResponse after(FhirRequest request, FhirResponse response) {
+    FhirResponse changed = response;
+    for (int i = interceptors.size() - 1; i >= 0; i--) {
+      try {
+        changed = interceptors.get(i).after(request, changed);
+      } catch (RuntimeException e) {
+        changed = failure(e, request);
+      }
+    }
+    return changed;
+  }
+
+  /** A failure as the client sees it: the status and OperationOutcome it names, or a 503 or 500 that says why. */
+  static FhirResponse failure(RuntimeException e, FhirRequest request) {
+    if (e instanceof FhirException fhir) {
+      return FhirResponse.of(fhir.status(), fhir.outcome());
+    }
+    if (e instanceof StoreFailure store && store.isUnavailable()) {
+      log.warn("Database unavailable method={} path={}: {}", request.method(), path(request), e.getMessage());
+      return FhirResponse.of(503, Outcomes.error(IssueType.TRANSIENT, "The database is unavailable; retry later."));
+    }
+    if (e instanceof StoreFailure store && store.isTimeout()) {
+      log.warn("Request ran past the statement timeout method={} path={}", request.method(), path(request));
+      return FhirResponse.of(503, Outcomes.error(IssueType.TIMEOUT,
+          "The request took longer than the database statement timeout allows; narrow it or retry later."));
+    }
+    String incident = UUID.randomUUID().toString();
+    log.error("Request failed incident={} method={} path={}", incident, request.method(), path(request), e);
+    return FhirResponse.of(500, Outcomes.error(IssueType.EXCEPTION, "Internal error, incident " + incident));
+  }
+
+  private static String path(FhirRequest request) {
+    return "/" + String.join("/", request.segments());
+  }
+
+  /** Loads what the first requests would otherwise wait for and starts the job runner: once the server listens. */
+  void warmUp() {
+    routes.warmUp();
+  }
+
+  /** Stops the job runner: a running job is queued again for another node (or this one, restarted). */
+  void close() {
+    routes.close();
+  }
+
+  /** Bundle entries: routed, intercepted and answered as requests of their own. */
+  private final class Entries implements EntryRouter {
+    @Override
+    public Routed route(FhirRequest entry) {
+      Route route = routes.route(entry);
+      Intercepted ready = intercept(entry.routed(route.interaction(), route.operation()), route);
+      return new Routed(ready.request(), ready.route().handler());
+    }
+
+    @Override
+    public FhirResponse answered(FhirRequest entry, FhirResponse response) {
+      return after(entry, response);
+    }
+  }
+}
