@@ -135,7 +135,7 @@ final class Routes {
     this.searchCompartment = Route.of(FhirInteraction.SEARCH_COMPARTMENT,
         new SearchCompartment(fhir, searches, compartments));
     this.jobs = new Jobs(store.jobs(), fhir, Jobs.LEASE);
-    this.asyncStatus = Route.of(FhirInteraction.ASYNC_STATUS, new AsyncStatus(fhir, jobs));
+    this.asyncStatus = Route.of(FhirInteraction.ASYNC_STATUS, new AsyncStatus(jobs));
 
     // The operations, one line each: where they are invoked, on which types, by which methods.
     operations.add(Changes.OPERATION, EnumSet.of(Level.SYSTEM), ANY_TYPE, GET, new Changes(store, pageSizes));

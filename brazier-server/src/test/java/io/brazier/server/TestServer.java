@@ -30,6 +30,10 @@ public final class TestServer implements AutoCloseable {
   private long lastChange;
 
   private TestServer(ServerConfig config, Database database, PostgresStore store) {
+    this(config, database, store, List.of());
+  }
+
+  private TestServer(ServerConfig config, Database database, PostgresStore store, List<Interceptor> interceptors) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     this.fhir = new Fhir(config.lenient());
     this.database = database;
@@ -37,7 +41,7 @@ public final class TestServer implements AutoCloseable {
     if (database != null) {
       database.pool().setMetricRegistry(registry);
     }
-    this.server = new FhirServer(config.withPort(0), fhir, store, registry).start();
+    this.server = new FhirServer(config.withPort(0), fhir, store, registry, interceptors).start();
   }
 
   public static synchronized TestServer shared() {
@@ -61,7 +65,12 @@ public final class TestServer implements AutoCloseable {
 
   /** A server configured as given over the shared server's database: cheap, for tests of configuration. */
   public static TestServer onSharedStore(ServerConfig config) {
-    return new TestServer(config, null, shared().store);
+    return onSharedStore(config, List.of());
+  }
+
+  /** A server with these interceptors over the shared server's database. */
+  public static TestServer onSharedStore(ServerConfig config, List<Interceptor> interceptors) {
+    return new TestServer(config, null, shared().store, interceptors);
   }
 
   public String baseUrl() {
@@ -77,6 +86,11 @@ public final class TestServer implements AutoCloseable {
     // The first $validate may wait for the validator's warm-up, longer than the default 10 s on a busy machine.
     fhir.context().getRestfulClientFactory().setSocketTimeout(60_000);
     return fhir.context().newRestfulGenericClient(baseUrl());
+  }
+
+  /** The server's in-process API. */
+  public FhirApi api() {
+    return server.api();
   }
 
   /** Raw HTTP, for what the HAPI client cannot send or does not show. */
