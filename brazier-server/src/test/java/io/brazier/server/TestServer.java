@@ -14,6 +14,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * A FHIR server on a free port over embedded PostgreSQL. {@link #shared()} is started once per test JVM and shared by
@@ -30,6 +31,11 @@ public final class TestServer implements AutoCloseable {
   private long lastChange;
 
   private TestServer(ServerConfig config, Database database, PostgresStore store) {
+    this(config, database, store, api -> List.of(), HttpExtension.NONE);
+  }
+
+  private TestServer(ServerConfig config, Database database, PostgresStore store,
+      Function<FhirApi, List<Interceptor>> interceptors, HttpExtension extension) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     this.fhir = new Fhir(config.lenient());
     this.database = database;
@@ -37,7 +43,7 @@ public final class TestServer implements AutoCloseable {
     if (database != null) {
       database.pool().setMetricRegistry(registry);
     }
-    this.server = new FhirServer(config.withPort(0), fhir, store, registry).start();
+    this.server = new FhirServer(config.withPort(0), fhir, store, registry, interceptors, extension).start();
   }
 
   public static synchronized TestServer shared() {
@@ -62,6 +68,12 @@ public final class TestServer implements AutoCloseable {
   /** A server configured as given over the shared server's database: cheap, for tests of configuration. */
   public static TestServer onSharedStore(ServerConfig config) {
     return new TestServer(config, null, shared().store);
+  }
+
+  /** A server with interceptors and HTTP beside FHIR (the proxy's security, say) over the shared database. */
+  public static TestServer onSharedStore(ServerConfig config, Function<FhirApi, List<Interceptor>> interceptors,
+      HttpExtension extension) {
+    return new TestServer(config, null, shared().store, interceptors, extension);
   }
 
   public String baseUrl() {
