@@ -8,6 +8,7 @@ import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,8 +53,9 @@ final class TokenEndpoint {
             + ".");
       }
       String basic = azureForm ? null : basic(ctx.header("Authorization"));
-      ClientRegistration client = authenticate(form, basic, Set.of(TokenUrls.token(baseUrl),
-          TokenUrls.root(baseUrl) + ctx.path()));
+      // An assertion is for the token endpoint the client was told of, or the one it called.
+      Set<String> tokenUrls = new HashSet<>(List.of(TokenUrls.token(baseUrl), TokenUrls.root(baseUrl) + ctx.path()));
+      ClientRegistration client = authenticate(form, basic, tokenUrls);
       String audience = audience(form, baseUrl);
       List<String> scopes = GrantedScopes.of(form.get("scope"), client.scopes());
       String token = tokens.issue(TokenUrls.issuer(baseUrl), audience, client, scopes);
