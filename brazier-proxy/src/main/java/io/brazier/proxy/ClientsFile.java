@@ -103,11 +103,14 @@ public final class ClientsFile {
       Path lockFile = path.resolveSibling(path.getFileName() + ".lock");
       try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
           FileLock lock = channel.lock()) {
-        List<ClientRegistration> clients = new ArrayList<>(list());
-        boolean changed = change.apply(clients);
+        List<ClientRegistration> before = list();
+        List<ClientRegistration> clients = new ArrayList<>(before);
+        boolean answer = change.apply(clients);
         clients.sort(Comparator.comparing(ClientRegistration::id));
-        write(clients);
-        return changed;
+        if (!clients.equals(before)) {
+          write(clients);
+        }
+        return answer;
       }
     } catch (IOException e) {
       throw new UncheckedIOException("The clients file " + path + " could not be written", e);
