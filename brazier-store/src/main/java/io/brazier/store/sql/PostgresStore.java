@@ -1,11 +1,15 @@
 package io.brazier.store.sql;
 
+import io.brazier.fhir.search.FhirSearch;
 import io.brazier.fhir.search.SearchQuery;
+import io.brazier.store.AsOfScan;
 import io.brazier.store.Change;
 import io.brazier.store.HistoryPage;
 import io.brazier.store.HistoryQuery;
 import io.brazier.store.JobStore;
 import io.brazier.store.ResourceVersion;
+import io.brazier.store.ScanCursor;
+import io.brazier.store.ScanPage;
 import io.brazier.store.SearchPage;
 import io.brazier.store.Store;
 import io.brazier.store.StoreFailure;
@@ -15,6 +19,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -42,6 +47,8 @@ public final class PostgresStore implements Store {
   private final HistoryReader history;
   private final ChangeFeed changes;
   private final JobStore jobs;
+  private final AsOfReader asOf;
+  private final VersionReader versions;
   private final GroupCommit groupCommit = new GroupCommit(this::store);
 
   public PostgresStore(Database database, Collection<String> resourceTypes) {
@@ -60,6 +67,8 @@ public final class PostgresStore implements Store {
     this.history = new HistoryReader(dataSource, types);
     this.changes = new ChangeFeed(dataSource, types);
     this.jobs = new PostgresJobStore(dataSource);
+    this.asOf = new AsOfReader(dataSource, types, params);
+    this.versions = new VersionReader(dataSource, types);
   }
 
   @Override
@@ -279,6 +288,32 @@ public final class PostgresStore implements Store {
   public PostgresStore startChangeSequencer() {
     changes.start();
     return this;
+  }
+
+  @Override
+  public long watermark() {
+    changes.number();
+    return asOf.watermark();
+  }
+
+  @Override
+  public ScanPage scan(AsOfScan scan, FhirSearch search) {
+    return asOf.scan(scan, search);
+  }
+
+  @Override
+  public ScanPage deletions(String type, long sequence, Instant since, ScanCursor after, int count) {
+    return asOf.deletions(type, sequence, since, after, count);
+  }
+
+  @Override
+  public Map<String, ResourceVersion> current(Collection<String> resources) {
+    return versions.current(resources);
+  }
+
+  @Override
+  public List<Set<String>> patientCompartments(List<ResourceVersion> versions, FhirSearch search) {
+    return this.versions.patientCompartments(versions, search);
   }
 
   @Override
