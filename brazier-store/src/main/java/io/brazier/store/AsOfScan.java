@@ -41,22 +41,11 @@ public record AsOfScan(String type, long sequence, SearchQuery query, ScanCursor
     return new AsOfScan(type, sequence, query, cursor, count);
   }
 
-  /** The same scan, with these criteria too. */
-  public AsOfScan where(SearchQuery criteria) {
-    return query == null ? new AsOfScan(type, sequence, criteria, after, count) : withCriteria(criteria.criteria());
-  }
-
   /** The same scan, kept to the compartments of these patients (a Patient scan: these patients themselves). */
   public AsOfScan inPatientCompartments(List<String> patients, Compartments compartments) {
-    return withCriteria(List.of(new Criterion.InCompartment("Patient", patients, compartments.params("Patient"), true)));
-  }
-
-  private AsOfScan withCriteria(List<Criterion> criteria) {
-    SearchQuery more = query == null ? SearchQuery.of(List.of(type), List.of()) : query;
-    for (Criterion criterion : criteria) {
-      more = more.withCriterion(criterion);
-    }
-    return new AsOfScan(type, sequence, more, after, count);
+    Criterion compartment = new Criterion.InCompartment("Patient", patients, compartments.params("Patient"), true);
+    SearchQuery criteria = query == null ? SearchQuery.of(List.of(type), List.of()) : query;
+    return new AsOfScan(type, sequence, criteria.withCriterion(compartment), after, count);
   }
 
   private static void check(String type, SearchQuery query) {
