@@ -26,9 +26,10 @@ import javax.sql.DataSource;
 /**
  * Scans a type as of a change sequence N. The versions current at N are the current rows that no change after N
  * touched, and, for each resource changed after N (a change numbered above N, or not numbered yet), the version
- * before its first change after N, from history. A page takes the first {@code count} of each kind in scan order
- * (lastUpdated, rid) in one statement and merges them; criteria are decided by the index rows for the current
- * rows and, for the versions from history, on their own index values ({@link PastCriteria}).
+ * before its first change after N, from history. A page reads which resources changed after N, takes the first
+ * {@code count} of each kind in scan order (lastUpdated, rid) in one statement, and merges them; criteria are
+ * decided by the index rows for the current rows and, for the versions from history, on their own index values
+ * ({@link PastCriteria}).
  */
 final class AsOfReader {
   private static final Comparator<Candidate> ORDER =
@@ -75,11 +76,12 @@ final class AsOfReader {
   private ScanPage page(AsOfScan scan, boolean deletions, Instant since, FhirSearch search) {
     try (Connection connection = dataSource.getConnection()) {
       connection.setAutoCommit(false);
-      // One snapshot for the check and the scan: the changes after N that the check found kept stay visible.
+      // One snapshot for all three statements: the changes after N, and the rows they describe.
       connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
       try {
         check(connection, scan.sequence());
-        List<Candidate> candidates = candidates(connection, scan.type(), statement(scan, deletions, since));
+        Changed changed = changed(connection, types.key(scan.type()), scan.sequence());
+        List<Candidate> candidates = candidates(connection, scan.type(), statement(scan, deletions, since, changed));
         ScanPage page = page(candidates, scan, connection, search);
         connection.commit();
         return page;
@@ -109,27 +111,62 @@ final class AsOfReader {
     }
   }
 
+  /** The resources of a type changed after N, each with the first version it changed to. */
+  private record Changed(Object[] ids, Object[] firstVersions) {
+    boolean isEmpty() {
+      return ids.length == 0;
+    }
+  }
+
+  /**
+   * The resources of the type that changes after N touched: the seq range of the unique index and the partial index
+   * of unnumbered rows, read anew by every page, since they grow while the scan goes on.
+   */
+  private static Changed changed(Connection connection, short type, long sequence) throws SQLException {
+    String sql = "SELECT res_id, min(version) FROM change WHERE (seq > ? OR seq IS NULL) AND type = ?"
+        + " GROUP BY res_id";
+    List<Object> ids = new ArrayList<>();
+    List<Object> firstVersions = new ArrayList<>();
+    try (PreparedStatement statement = connection.prepareStatement(sql)) {
+      statement.setLong(1, sequence);
+      statement.setShort(2, type);
+      try (ResultSet rows = statement.executeQuery()) {
+        while (rows.next()) {
+          ids.add(rows.getString(1));
+          firstVersions.add(rows.getInt(2));
+        }
+      }
+    }
+    return new Changed(ids.toArray(), firstVersions.toArray());
+  }
+
   /**
    * The first {@code count} live (or deleted) versions of then among the current rows untouched since N, and among
-   * the versions from history of the resources changed since, each after the cursor and in scan order.
+   * the versions from history of the resources changed since, each after the cursor and in scan order. The changed
+   * ids are bound as arrays, not joined to the change table, so that the planner sees their number and walks the
+   * current rows in index order, filtering them by a hashed {@code <> ALL}, instead of sorting the whole type.
    */
-  private Sql statement(AsOfScan scan, boolean deletions, Instant since) {
+  private Sql statement(AsOfScan scan, boolean deletions, Instant since, Changed changed) {
     short type = types.key(scan.type());
     Sql sql = new Sql()
-        .append("WITH c AS MATERIALIZED (SELECT res_id AS id, min(version) AS first FROM change"
-            + " WHERE (seq > ? OR seq IS NULL)", scan.sequence())
-        .append(" AND type = ? GROUP BY res_id)", type)
-        .append(", live AS (SELECT r.rid, r.id, r.version, r.last_updated, r.deleted, r.body FROM resource r"
+        .append("WITH live AS (SELECT r.rid, r.id, r.version, r.last_updated, r.deleted, r.body FROM resource r"
             + " WHERE r.type = ?", type)
         .append(deletions ? " AND r.deleted" : " AND NOT r.deleted");
     bounds(sql, "r.last_updated", scan.after(), since);
-    sql.append(" AND NOT EXISTS (SELECT 1 FROM c WHERE c.id = r.id)");
+    if (!changed.isEmpty()) {
+      sql.array(" AND r.id <> ALL(?)", "text", changed.ids());
+    }
     if (scan.query() != null) {
       statements.condition(sql.append(" AND "), scan.query());
     }
-    sql.append(" ORDER BY r.last_updated, r.rid LIMIT ?)", scan.count())
-        .append(", past AS (SELECT r.rid, r.id, h.version, h.last_updated, h.deleted, h.body"
-            + " FROM c JOIN resource r ON r.type = ? AND r.id = c.id", type)
+    sql.append(" ORDER BY r.last_updated, r.rid LIMIT ?)", scan.count());
+    if (changed.isEmpty()) {
+      return sql.append(" SELECT false, * FROM live");
+    }
+    sql.append(", past AS (SELECT r.rid, r.id, h.version, h.last_updated, h.deleted, h.body FROM resource r")
+        .array(" JOIN unnest(?::text[]", "text", changed.ids())
+        .array(", ?::int4[]) AS c(id, first)", "int4", changed.firstVersions())
+        .append(" ON r.type = ? AND r.id = c.id", type)
         .append(" JOIN resource_history h ON h.rid = r.rid AND h.version = c.first - 1 WHERE ")
         .append(deletions ? "h.deleted" : "NOT h.deleted");
     bounds(sql, "h.last_updated", scan.after(), since);

@@ -15,6 +15,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import io.brazier.store.VersionConflictException;
 import java.util.ArrayList;
 import java.util.List;
@@ -242,6 +243,26 @@ class AsOfReaderTest {
         null, 1)))).containsExactly(p1 + "@1");
     assertThat(ids(scanAll(new AsOfScan("Patient", then, store.parse("Patient", "name=newname&" + tagged.scope()),
         null, 1)))).isEmpty();
+  }
+
+  @Test
+  void lastUpdatedAndMissingValuesAreThoseOfTheVersionsOfThen() throws InterruptedException {
+    String changed = tagged.save(condition("x", "p"));
+    String unchanged = tagged.save(condition("x", "p"));
+    Thread.sleep(5);
+    String between = Instant.now().truncatedTo(ChronoUnit.MILLIS).toString();
+    Thread.sleep(5);
+    long then = postgres.watermark();
+
+    Condition withoutSubject = condition("x", "p").setSubject(null);
+    update(changed, withoutSubject);
+    long now = postgres.watermark();
+
+    assertThat(conditions(then, "_lastUpdated=lt" + between)).containsExactlyInAnyOrder(changed + "@1",
+        unchanged + "@1");
+    assertThat(conditions(now, "_lastUpdated=lt" + between)).containsExactly(unchanged + "@1");
+    assertThat(conditions(then, "subject:missing=true")).isEmpty();
+    assertThat(conditions(now, "subject:missing=true")).containsExactly(changed + "@2");
   }
 
   @Test
