@@ -90,7 +90,7 @@ public final class ScanBench implements Callable<Integer> {
     List<String> types = new ArrayList<>(new TreeSet<>(lines.stream().map(ScanBench::type).toList()));
     long then = store.watermark();
     timed("scan every type", () -> scan(types, then, null, null, null));
-    Path out = Files.createTempDirectory("brazier-scan-bench");
+    Path out = Files.createDirectories(dataDir.resolve("export"));
     timed("scan every type to NDJSON files", () -> scan(types, then, null, null, out));
     timed("scan Observation?category=laboratory",
         () -> scan(List.of("Observation"), then, Map.of("category", List.of("laboratory")), null, null));

@@ -110,6 +110,8 @@ public interface Store extends AutoCloseable {
   /**
    * The current versions, deletions included, of these resources (each written {@code Type/id}) by
    * {@code Type/id}, in one round trip; a resource never stored is absent.
+   *
+   * @throws IllegalArgumentException for a key that is not {@code Type/id} of a known type
    */
   Map<String, ResourceVersion> current(Collection<String> resources);
 

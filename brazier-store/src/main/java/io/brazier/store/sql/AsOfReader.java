@@ -82,7 +82,7 @@ final class AsOfReader {
         check(connection, scan.sequence());
         Changed changed = changed(connection, types.key(scan.type()), scan.sequence());
         List<Candidate> candidates = candidates(connection, scan.type(), statement(scan, deletions, since, changed));
-        ScanPage page = page(candidates, scan, connection, search);
+        ScanPage page = merge(candidates, scan, connection, search);
         connection.commit();
         return page;
       } catch (SQLException | RuntimeException e) {
@@ -208,7 +208,7 @@ final class AsOfReader {
    * The page: both kinds merged in scan order, up to where both are known (a kind that filled its limit may have
    * more after its last), the versions from history kept only if they meet the criteria, at most {@code count}.
    */
-  private ScanPage page(List<Candidate> candidates, AsOfScan scan, Connection connection, FhirSearch search)
+  private ScanPage merge(List<Candidate> candidates, AsOfScan scan, Connection connection, FhirSearch search)
       throws SQLException {
     List<Candidate> live = candidates.stream().filter(c -> !c.past()).sorted(ORDER).toList();
     List<Candidate> past = candidates.stream().filter(Candidate::past).sorted(ORDER).toList();
