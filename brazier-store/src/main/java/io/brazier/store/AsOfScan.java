@@ -9,8 +9,9 @@ import java.util.List;
  * A scan of the live resources of one type as they were when change {@code sequence} was the last one (see
  * {@link Store#watermark}): each resource at its version of then, left out if it was deleted then or created since.
  * {@code query} (null: none) holds search criteria the versions of then must meet, decided on those versions even
- * when they have changed since. {@code after} (null: from the start) resumes after a page's {@code next};
- * {@code count} is the most versions per page.
+ * when they have changed since; several searches of one type (an export's {@code _typeFilter}s) are one query whose
+ * criterion is a {@link Criterion.AnyOf} of each search's criteria as a {@link Criterion.AllOf}. {@code after}
+ * (null: from the start) resumes after a page's {@code next}; {@code count} is the most versions per page.
  *
  * <p>Criteria that relate a resource to others (chains, {@code _has}, {@code _list}) cannot be decided as of a
  * sequence, since the others' search index is that of their current versions, and are refused, as are sorting,

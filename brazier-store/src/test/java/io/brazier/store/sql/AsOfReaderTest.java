@@ -3,6 +3,7 @@ package io.brazier.store.sql;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.brazier.fhir.search.Criterion;
 import io.brazier.fhir.search.FhirSearch;
 import io.brazier.fhir.search.SearchQuery;
 import io.brazier.store.AsOfScan;
@@ -243,6 +244,26 @@ class AsOfReaderTest {
         null, 1)))).containsExactly(p1 + "@1");
     assertThat(ids(scanAll(new AsOfScan("Patient", then, store.parse("Patient", "name=newname&" + tagged.scope()),
         null, 1)))).isEmpty();
+  }
+
+  /** How an export's several _typeFilter searches of one type are one scan: their criteria as alternatives. */
+  @Test
+  void alternativeSetsOfCriteriaAreDecidedOnTheVersionsOfThen() {
+    String a = tagged.save(condition("x", "p1"));
+    String b = tagged.save(condition("y", "p2"));
+    tagged.save(condition("y", "p1"));
+    long then = postgres.watermark();
+
+    update(a, condition("y", "p1"));
+    update(b, condition("y", "p1"));
+    Criterion either = new Criterion.AnyOf(List.of(
+        new Criterion.AllOf(store.parse("Condition", "code=x").criteria()),
+        new Criterion.AllOf(store.parse("Condition", "subject=Patient/p2").criteria())));
+    SearchQuery filters = store.parse("Condition", tagged.scope()).withCriterion(either);
+
+    assertThat(ids(scanAll(new AsOfScan("Condition", then, filters, null, 1)))).containsExactlyInAnyOrder(a + "@1",
+        b + "@1");
+    assertThat(ids(scanAll(new AsOfScan("Condition", postgres.watermark(), filters, null, 1)))).isEmpty();
   }
 
   @Test
