@@ -15,6 +15,7 @@ import io.brazier.store.sql.PostgresStore;
 import java.io.BufferedOutputStream;
 import java.io.BufferedReader;
 import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -216,17 +217,23 @@ public final class ScanBench implements Callable<Integer> {
     long run() throws Exception;
   }
 
-  /** One warm-up, then {@code runs} timed runs: resources and megabytes a second, and the machine's load. */
+  /**
+   * One warm-up, then {@code runs} timed runs: resources and megabytes a second, the CPU seconds this process spent
+   * (the rest of the work is PostgreSQL's), and the machine's load.
+   */
   private void timed(String name, Measured measured) throws Exception {
     measured.run();
+    var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     for (int run = 1; run <= runs; run++) {
       bytes = 0;
       String load = Files.readString(Path.of("/proc/loadavg")).trim();
+      long cpu = os.getProcessCpuTime();
       long started = System.nanoTime();
       long items = measured.run();
       double seconds = (System.nanoTime() - started) / 1e9;
-      System.out.printf("%s run=%d resources=%,d seconds=%.3f resources/s=%,.0f MB/s=%.1f load=%s%n", name, run,
-          items, seconds, items / seconds, bytes / seconds / 1e6, load);
+      System.out.printf("%s run=%d resources=%,d seconds=%.3f resources/s=%,.0f MB/s=%.1f jvm-cpu-s=%.2f load=%s%n",
+          name, run, items, seconds, items / seconds, bytes / seconds / 1e6, (os.getProcessCpuTime() - cpu) / 1e9,
+          load);
     }
   }
 }

@@ -292,7 +292,11 @@ public final class PostgresStore implements Store {
 
   @Override
   public long watermark() {
-    changes.number();
+    // A full pass may have left more: number until a pass finds fewer, so every change committed before is in.
+    int numbered;
+    do {
+      numbered = changes.number();
+    } while (numbered == ChangeFeed.MOST_PER_PASS);
     return asOf.watermark();
   }
 
