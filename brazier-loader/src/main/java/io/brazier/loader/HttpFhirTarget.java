@@ -1,0 +1,65 @@
+package io.brazier.loader;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * A FHIR server over HTTP: one pooled {@link HttpClient} (HTTP/2 where TLS negotiates it, HTTP/1.1 otherwise), with
+ * an OAuth2 bearer token when the server needs one. A 401 fetches a new token and tries once more, as a token can be
+ * revoked before it expires.
+ */
+public final class HttpFhirTarget implements FhirTarget {
+  private final String base;
+  private final Optional<ClientCredentials> credentials;
+  private final Duration timeout;
+  private final HttpClient client;
+
+  public HttpFhirTarget(URI base, Optional<ClientCredentials> credentials, Duration timeout) {
+    String url = base.toString();
+    this.base = url.endsWith("/") ? url : url + "/";
+    this.credentials = credentials;
+    this.timeout = timeout;
+    // Over plain http, HTTP/2 would mean an h2c upgrade that many servers refuse: TLS negotiates HTTP/2 by ALPN.
+    this.client = HttpClient.newBuilder()
+        .version(base.getScheme().equals("https") ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(10))
+        .build();
+  }
+
+  public String base() {
+    return base;
+  }
+
+  @Override
+  public FhirReply send(FhirCall call) throws IOException {
+    FhirReply reply = exchange(call, false);
+    if (reply.status() == 401 && credentials.isPresent()) {
+      reply = exchange(call, true);
+    }
+    return reply;
+  }
+
+  private FhirReply exchange(FhirCall call, boolean freshToken) throws IOException {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + call.path()))
+        .timeout(timeout)
+        .method(call.method(), call.body() == null ? BodyPublishers.noBody() : BodyPublishers.ofByteArray(call.body()));
+    call.headers().forEach(request::header);
+    if (credentials.isPresent()) {
+      request.header("Authorization", "Bearer " + credentials.get().token(freshToken));
+    }
+    try {
+      var response = client.send(request.build(), BodyHandlers.ofByteArray());
+      return new FhirReply(response.statusCode(), response.headers().map(), response.body());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("Interrupted while waiting for " + base);
+    }
+  }
+}
