@@ -28,6 +28,11 @@ public final class Survey {
 
   private Survey() {}
 
+  /** Whether the file holds only Organization, Location, Practitioner and PractitionerRole resources. */
+  public static boolean isReferenceData(InputFile file) {
+    return sample(file).onlyReferenceData();
+  }
+
   /** What the start of a file shows: the types it holds and those it refers to. */
   record Sample(Set<String> types, Set<String> referenced, boolean onlyReferenceData) {}
 
