@@ -1,6 +1,7 @@
 package io.brazier.app;
 
 import io.brazier.fhir.Fhir;
+import io.brazier.loader.LoaderConfig;
 import io.brazier.server.FhirServer;
 import io.brazier.server.ServerConfig;
 import io.brazier.store.DatabaseConfig;
@@ -121,8 +122,22 @@ final class Serve implements Callable<Integer> {
           + " created, tagged https://brazier.io/fhir/tag|placeholder, and referenced (default: ${DEFAULT-VALUE}).")
   ServerConfig.MissingReferences missingReferences;
 
+  @Option(names = "--loader-dir", paramLabel = "DIR",
+      description = "Also run the loader's watching service on this folder: files dropped into its bundles/,"
+          + " ndjson/ and zip/ load into this server (see brazier loader --help).")
+  Path loaderDir;
+
+  @Option(names = "--loader-blob", paramLabel = "ACCOUNT",
+      description = "Also run the loader's watching service on this Azure Blob account: a connection string or"
+          + " the account URL with a SAS (prefer BRAZIER_LOADER_BLOB).")
+  String loaderBlob;
+
+  @Option(names = "--loader-port", defaultValue = "8082",
+      description = "Port of the loader's /loader/status and /loader/bundles (default: ${DEFAULT-VALUE}).")
+  int loaderPort;
+
   @Override
-  public Integer call() throws InterruptedException {
+  public Integer call() throws InterruptedException, java.io.IOException {
     ServerConfig serverConfig = new ServerConfig(host, port, baseUrl, trustForwardedHeaders, maxBodyBytes,
         corsOrigins, lenient, conditionalDeleteMax, pageSize, maxPageSize, bundleMaxEntries, bundleMaxBytes,
         referentialIntegrity, missingReferences);
@@ -139,9 +154,15 @@ final class Serve implements Callable<Integer> {
     database.pool().setMetricRegistry(registry);
     PostgresStore store = new PostgresStore(database, fhir.resourceTypes()).startChangeSequencer();
     FhirServer server = new FhirServer(serverConfig, fhir, store, registry).start();
+    WatchingLoader loader = loaderDir == null && loaderBlob == null ? null
+        : WatchingLoader.start(LoaderTargets.inProcess(server, host), LoaderConfig.defaults(), loaderDir, loaderBlob,
+            host, loaderPort, registry);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       log.info("Shutting down");
+      if (loader != null) {
+        loader.close();
+      }
       server.close();
       store.close();
       stopped.countDown();
