@@ -6,8 +6,6 @@ import io.brazier.server.TestServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -74,15 +72,14 @@ class LoadCommandTest {
   record Run(int code, String err) {}
 
   private static Run run(String... args) {
-    CommandLine command = Brazier.commandLine(args);
-    StringWriter err = new StringWriter();
-    command.setErr(new PrintWriter(err));
     PrintStream stderr = System.err;
     ByteArrayOutputStream printed = new ByteArrayOutputStream();
     System.setErr(new PrintStream(printed, true));
     try {
+      CommandLine command = Brazier.commandLine(args);
       int code = command.execute(args);
-      return new Run(code, err + printed.toString());
+      command.getErr().flush();
+      return new Run(code, printed.toString());
     } finally {
       System.setErr(stderr);
     }

@@ -108,6 +108,9 @@ public final class LoaderService implements AutoCloseable {
       }
     }
     settling.forgetAllBut(present);
+    // First come, first loaded: a folder lists in no particular order.
+    ready.sort(java.util.Comparator.comparing((Candidate candidate) -> candidate.file().modified())
+        .thenComparing(candidate -> candidate.file().name()));
     queued.set(ready.size());
     boolean referenceFirst = ready.stream().anyMatch(Candidate::reference) || inFlight.containsValue(true);
     for (Candidate candidate : ready) {

@@ -11,7 +11,7 @@ import java.util.Set;
  * Orders the entries of a batch so that none is sent before, or with, an entry it refers to: a batch's entries are
  * independent requests, and a server that checks references (Brazier, HAPI) refuses an Observation whose Patient is
  * in the same batch. Level 0 holds the entries that refer to no other entry, level n those that refer to level n-1 at
- * most; entries in a reference cycle share a level. Each level is cut into chunks of at most {@code maxEntries}.
+ * most; a reference cycle is broken where the walk meets it. Each level is cut into chunks of at most {@code maxEntries}.
  */
 final class Levels {
   private Levels() {}
