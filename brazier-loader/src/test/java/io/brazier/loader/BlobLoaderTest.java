@@ -1,0 +1,96 @@
+package io.brazier.loader;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.azure.core.util.BinaryData;
+import com.azure.storage.blob.BlobServiceClient;
+import com.azure.storage.blob.BlobServiceClientBuilder;
+import io.brazier.loader.storage.BlobStorage;
+import io.brazier.server.TestServer;
+import io.brazier.testkit.Azurite;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** The watching service on Azure Blob containers, against the Azurite emulator. */
+class BlobLoaderTest {
+  private static final Duration DEADLINE = Duration.ofSeconds(90);
+  private final TestServer server = TestServer.shared();
+
+  @Test
+  void theTrainingBundlesDroppedIntoTheBundlesContainerLandInBundlesProcessed() throws Exception {
+    try (Azurite azurite = Azurite.start(); LoaderService service = service(azurite, new SimpleMeterRegistry())) {
+      BlobServiceClient account = account(azurite);
+      for (String name : Samples.MC4H) {
+        account.getBlobContainerClient("bundles").getBlobClient(name)
+            .upload(BinaryData.fromBytes(Samples.bytes("/mc4h/" + name + ".gz")));
+      }
+
+      Eventually.until(DEADLINE, "the three bundles processed", () -> names(account, "bundlesprocessed").size() == 6);
+
+      assertThat(names(account, "bundlesprocessed")).containsExactlyInAnyOrderElementsOf(Samples.MC4H.stream()
+          .flatMap(name -> List.of(name + ".processed", name + ".processed.result").stream()).toList());
+      assertThat(names(account, "bundles")).isEmpty();
+      assertThat(names(account, "bundleserr")).isEmpty();
+    }
+  }
+
+  @Test
+  void twoLoadersOnOneAccountNeverTakeTheSameFile() throws Exception {
+    try (Azurite azurite = Azurite.start()) {
+      BlobServiceClient account = account(azurite);
+      account.createBlobContainerIfNotExists("ndjson");
+      for (int file = 0; file < 12; file++) {
+        StringBuilder lines = new StringBuilder();
+        for (int line = 0; line < 5; line++) {
+          lines.append("{\"resourceType\":\"Patient\",\"id\":\"blob-").append(file).append('-').append(line)
+              .append("\"}\n");
+        }
+        account.getBlobContainerClient("ndjson").getBlobClient("part-" + file + ".ndjson")
+            .upload(BinaryData.fromString(lines.toString()));
+      }
+      SimpleMeterRegistry first = new SimpleMeterRegistry();
+      SimpleMeterRegistry second = new SimpleMeterRegistry();
+
+      try (LoaderService one = service(azurite, first); LoaderService two = service(azurite, second)) {
+        Eventually.until(DEADLINE, "every file processed", () -> names(account, "ndjsonprocessed").size() == 12);
+      }
+
+      double loaded = loaded(first) + loaded(second);
+      assertThat(loaded).as("resources loaded by both loaders together").isEqualTo(60);
+      assertThat(names(account, "ndjson")).isEmpty();
+    }
+  }
+
+  private LoaderService service(Azurite azurite, io.micrometer.core.instrument.MeterRegistry registry)
+      throws java.io.IOException {
+    var target = new HttpFhirTarget(URI.create(server.baseUrl()), Optional.empty(), Duration.ofSeconds(60));
+    return new LoaderService(target, LoaderConfig.defaults().withSettle(Duration.ofMillis(200)),
+        BlobStorage.connect(azurite.connectionString()), registry).start();
+  }
+
+  private static double loaded(SimpleMeterRegistry registry) {
+    var counter = registry.find("brazier.loader.resources").tag("outcome", "loaded").counter();
+    return counter == null ? 0 : counter.count();
+  }
+
+  private static BlobServiceClient account(Azurite azurite) {
+    return new BlobServiceClientBuilder().connectionString(azurite.connectionString()).buildClient();
+  }
+
+  private static Set<String> names(BlobServiceClient account, String container) {
+    var client = account.getBlobContainerClient(container);
+    if (!client.exists()) {
+      return Set.of();
+    }
+    List<String> names = new ArrayList<>();
+    client.listBlobs().forEach(blob -> names.add(blob.getName()));
+    return names.stream().collect(Collectors.toSet());
+  }
+}
