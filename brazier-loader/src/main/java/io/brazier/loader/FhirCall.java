@@ -19,6 +19,12 @@ public record FhirCall(String method, String path, Map<String, String> headers, 
     return new FhirCall("POST", "", JSON, bundle);
   }
 
+  /** A batch of searches POSTed to the base: entries answer with their search results (no return=minimal). */
+  public static FhirCall searches(byte[] bundle) {
+    return new FhirCall("POST", "", Map.of("Content-Type", "application/fhir+json", "Accept", "application/fhir+json"),
+        bundle);
+  }
+
   public static FhirCall get(String path) {
     return new FhirCall("GET", path, Map.of("Accept", "application/fhir+json"), null);
   }

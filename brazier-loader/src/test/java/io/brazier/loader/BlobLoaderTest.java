@@ -5,12 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.azure.core.util.BinaryData;
 import com.azure.storage.blob.BlobServiceClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
+import com.azure.storage.blob.sas.BlobContainerSasPermission;
+import com.azure.storage.blob.sas.BlobServiceSasSignatureValues;
+import io.brazier.loader.files.Inputs;
 import io.brazier.loader.storage.BlobStorage;
 import io.brazier.server.TestServer;
 import io.brazier.testkit.Azurite;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
 import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -65,6 +69,28 @@ class BlobLoaderTest {
       double loaded = loaded(first) + loaded(second);
       assertThat(loaded).as("resources loaded by both loaders together").isEqualTo(60);
       assertThat(names(account, "ndjson")).isEmpty();
+    }
+  }
+
+  @Test
+  void aOneShotLoadReadsAContainerByItsUrlWithASas() throws Exception {
+    try (Azurite azurite = Azurite.start()) {
+      var container = account(azurite).createBlobContainerIfNotExists("exports");
+      container.getBlobClient("Patient.ndjson").upload(BinaryData.fromString(
+          "{\"resourceType\":\"Patient\",\"id\":\"from-blob\",\"active\":true}\n"));
+      String sas = container.generateSas(new BlobServiceSasSignatureValues(OffsetDateTime.now().plusHours(1),
+          new BlobContainerSasPermission().setReadPermission(true).setListPermission(true)));
+      var target = new HttpFhirTarget(URI.create(server.baseUrl()), Optional.empty(), Duration.ofSeconds(60));
+
+      LoadReport report;
+      try (Inputs inputs = Inputs.of(List.of(container.getBlobContainerUrl() + "?" + sas))) {
+        report = new Load(target, LoaderConfig.defaults()).run(inputs, new LoadTest.Collecting(new ArrayList<>()));
+      }
+
+      assertThat(report.failures()).isEmpty();
+      assertThat(report.resources()).isEqualTo(1);
+      assertThat(server.client().read().resource(org.hl7.fhir.r4.model.Patient.class).withId("from-blob").execute()
+          .getActive()).isTrue();
     }
   }
 

@@ -21,8 +21,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Optional;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Patient;
 import org.junit.jupiter.api.AfterEach;
@@ -78,13 +76,15 @@ class LoaderServiceTest {
         {"resourceType":"Patient","id":"svc-good"}
         {"resourceType":"Patient"}
         """);
-    byte[] zip = zip("a.json", "{\"resourceType\":\"Bundle\",\"type\":\"batch\",\"entry\":[]}");
+    byte[] zip = Samples.zip("a.json", "{\"resourceType\":\"Bundle\",\"type\":\"batch\",\"entry\":[]}");
     Files.write(dir.resolve("zip/truncated.zip"), Arrays.copyOf(zip, zip.length - 30));
+    Samples.write(dir.resolve("ndjson/fake.ndjson.gz"), "not gzip");
 
     awaitFile("bundleserr/notjson.json.err");
     awaitFile("bundleserr/collection.json.err");
     awaitFile("ndjsonprocessed/lines.ndjson.processed");
     awaitFile("ziperr/truncated.zip.err");
+    awaitFile("ndjsonerr/fake.ndjson.gz.err");
 
     assertThat(dir.resolve("bundleserr/notjson.json.err.response")).content().contains("not JSON");
     assertThat(dir.resolve("bundleserr/collection.json.err.response")).content()
@@ -92,14 +92,29 @@ class LoaderServiceTest {
     assertThat(dir.resolve("ndjsonerr/lines.ndjson.err")).content().isEqualTo("{\"resourceType\":\"Patient\"}\n");
     assertThat(dir.resolve("ndjsonerr/lines.ndjson.err.actionneeded")).content().contains("has no id");
     assertThat(dir.resolve("ziperr/truncated.zip.err.response")).content().contains("broken zip");
+    assertThat(dir.resolve("ndjsonerr/fake.ndjson.gz.err.response")).content().contains("not gzip");
     assertThat(dir.resolve("bundles")).isEmptyDirectory();
     assertThat(client.read().resource(Patient.class).withId("svc-good").execute()).isNotNull();
   }
 
   @Test
+  void aFileThatStoppedTheLoaderMoreThanMaxRetriesTimesGoesToTheErrorFolderWithTheReason() throws Exception {
+    Path file = Samples.write(dir.resolve("bundles/poison.json"), "{\"resourceType\":\"Bundle\",\"type\":\"batch\"}");
+    // What five killed attempts leave in the journal (size, time, attempts): the next one is the sixth.
+    Samples.write(dir.resolve(".loader/journal/bundles/poison.json"), Files.size(file) + " "
+        + Files.getLastModifiedTime(file).toMillis() + " 6");
+
+    start(LoaderConfig.defaults());
+
+    awaitFile("bundleserr/poison.json.err");
+    assertThat(dir.resolve("bundleserr/poison.json.err.response")).content()
+        .contains("stopped 6 times", "Split it into smaller files");
+  }
+
+  @Test
   void aZipIsUnpackedIntoBundlesAndNdjsonUnderItsOwnNamesAndLoaded() throws Exception {
     start(LoaderConfig.defaults());
-    byte[] zip = zip("data/one.ndjson", "{\"resourceType\":\"Patient\",\"id\":\"zip-1\"}\n",
+    byte[] zip = Samples.zip("data/one.ndjson", "{\"resourceType\":\"Patient\",\"id\":\"zip-1\"}\n",
         "other/one.ndjson", "{\"resourceType\":\"Patient\",\"id\":\"zip-2\"}\n", "readme.txt", "skipped");
     Files.write(dir.resolve("zip/Patients 2024.zip"), zip);
 
@@ -174,17 +189,4 @@ class LoaderServiceTest {
   private void awaitFile(String path) throws InterruptedException {
     Eventually.until(DEADLINE, path + " exists", () -> Files.exists(dir.resolve(path)));
   }
-
-  private static byte[] zip(String... namesAndContents) throws IOException {
-    var bytes = new java.io.ByteArrayOutputStream();
-    try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
-      for (int i = 0; i < namesAndContents.length; i += 2) {
-        zip.putNextEntry(new ZipEntry(namesAndContents[i]));
-        zip.write(namesAndContents[i + 1].getBytes(StandardCharsets.UTF_8));
-        zip.closeEntry();
-      }
-    }
-    return bytes.toByteArray();
-  }
-
 }

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.brazier.loader.files.Inputs;
+import io.brazier.loader.send.Json;
 import io.brazier.server.TestServer;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -48,7 +50,7 @@ class RetriesTest {
       } else if (call == 2) {
         reply(exchange, 503, "0", "{\"resourceType\":\"OperationOutcome\"}");
       } else {
-        forward(exchange);
+        forward(exchange, exchange.getRequestBody().readAllBytes());
       }
     });
     try {
@@ -61,6 +63,59 @@ class RetriesTest {
       assertThat(server.client().read().resource(Patient.class).withId("retried").execute().getActive()).isTrue();
     } finally {
       flaky.stop(0);
+    }
+  }
+
+  @Test
+  void entriesThrottledInsideABatchResponseAreSentAgainOnTheirOwn() throws Exception {
+    Samples.write(dir.resolve("p.ndjson"), """
+        {"resourceType":"Patient","id":"throttled-1"}
+        {"resourceType":"Patient","id":"throttled-2"}
+        """);
+    List<Integer> entriesSent = new CopyOnWriteArrayList<>();
+    HttpServer throttling = serve(exchange -> {
+      byte[] body = exchange.getRequestBody().readAllBytes();
+      int entries = Json.parse(body).path("entry").size();
+      entriesSent.add(entries);
+      if (entriesSent.size() == 1) {
+        // The first entry passes, the second is throttled, as a busy server answers inside a batch.
+        ObjectNode answer = Json.parse(post(firstOnly(body)));
+        answer.withArray("entry").addObject().putObject("response").put("status", "429 Too Many Requests");
+        reply(exchange, 200, null, new String(Json.bytes(answer), StandardCharsets.UTF_8));
+      } else {
+        forward(exchange, body);
+      }
+    });
+    try {
+      LoadReport report = load(throttling, LoaderConfig.defaults().withRetries(3, Duration.ofMillis(10)));
+
+      assertThat(report.failures()).isEmpty();
+      assertThat(report.resources()).isEqualTo(2);
+      assertThat(entriesSent).containsExactly(2, 1);
+      assertThat(server.client().read().resource(Patient.class).withId("throttled-2").execute()).isNotNull();
+    } finally {
+      throttling.stop(0);
+    }
+  }
+
+  private static byte[] firstOnly(byte[] batch) throws IOException {
+    ObjectNode bundle = Json.parse(batch);
+    var entries = bundle.withArray("entry");
+    while (entries.size() > 1) {
+      entries.remove(entries.size() - 1);
+    }
+    return Json.bytes(bundle);
+  }
+
+  /** The real server's answer to a batch. */
+  private byte[] post(byte[] batch) throws IOException {
+    try {
+      return http.send(HttpRequest.newBuilder(URI.create(server.baseUrl()))
+          .POST(HttpRequest.BodyPublishers.ofByteArray(batch)).header("Content-Type", "application/fhir+json")
+          .build(), BodyHandlers.ofByteArray()).body();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException(e);
     }
   }
 
@@ -107,17 +162,17 @@ class RetriesTest {
   }
 
   /** Passes the request on to the real server and its answer back. */
-  private void forward(HttpExchange exchange) throws IOException {
-    byte[] body = exchange.getRequestBody().readAllBytes();
+  private void forward(HttpExchange exchange, byte[] body) throws IOException {
     String path = exchange.getRequestURI().getRawPath().substring("/fhir".length());
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.baseUrl() + path))
         .method(exchange.getRequestMethod(), HttpRequest.BodyPublishers.ofByteArray(body))
         .header("Content-Type", "application/fhir+json");
     try {
       var answer = http.send(request.build(), BodyHandlers.ofByteArray());
-      exchange.sendResponseHeaders(answer.statusCode(), answer.body().length);
+      byte[] bytes = answer.body();
+      exchange.sendResponseHeaders(answer.statusCode(), bytes.length);
       try (OutputStream out = exchange.getResponseBody()) {
-        out.write(answer.body());
+        out.write(bytes);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

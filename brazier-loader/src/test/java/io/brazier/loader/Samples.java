@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.zip.GZIPInputStream;
 
 /** Test data from the classpath, written where a test drops it. */
-final class Samples {
+public final class Samples {
   /** The training's three bundles, gzipped in src/test/resources/mc4h. */
   static final List<String> MC4H = List.of(
       "Aaron697_Altenwerth646_49e4c78d-aa48-5c86-d762-ef26a1c04193.json",
@@ -49,13 +49,28 @@ final class Samples {
     return inflate("/synthea/sample.ndjson.gz", target);
   }
 
-  static Path write(Path target, String content) {
+  public static Path write(Path target, String content) {
     try {
       Files.createDirectories(target.getParent());
       return Files.writeString(target, content);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** A zip archive of these entries: name, content, name, content... */
+  public static byte[] zip(String... namesAndContents) {
+    var bytes = new java.io.ByteArrayOutputStream();
+    try (var zip = new java.util.zip.ZipOutputStream(bytes)) {
+      for (int i = 0; i < namesAndContents.length; i += 2) {
+        zip.putNextEntry(new java.util.zip.ZipEntry(namesAndContents[i]));
+        zip.write(namesAndContents[i + 1].getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        zip.closeEntry();
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
   }
 
   private static InputStream stream(String resource) {

@@ -22,6 +22,7 @@ final class Answers {
   private final List<String> reasons = new ArrayList<>();
   private String requestId;
   private int loaded;
+  private int refusedWhole;
 
   synchronized void ok(Item item, JsonNode answer) {
     responses.put(item.index(), answer);
@@ -56,6 +57,17 @@ final class Answers {
     }
   }
 
+  /**
+   * A transaction refused as a whole: all its entries failed, and the file itself (in the error folder) holds them,
+   * so the report does not copy them.
+   */
+  synchronized void refusedWhole(int entries, FhirReply reply) {
+    reply.header("X-Request-Id").ifPresent(id -> requestId = id);
+    String body = reply.text();
+    reasons.add(body.isBlank() ? "The FHIR server answered " + reply.status() + " without a body." : body);
+    refusedWhole += entries;
+  }
+
   synchronized void unreachable(List<Item> items, String reason) {
     reasons.add(reason);
     for (Item item : items) {
@@ -72,7 +84,7 @@ final class Answers {
   }
 
   synchronized int failed() {
-    return errors.size() + throttled.size();
+    return errors.size() + throttled.size() + refusedWhole;
   }
 
   /** The failed and the still-throttled entries, each with its original entry. */

@@ -89,7 +89,7 @@ public final class BundleLoad {
     Answers answers = new Answers();
     JsonNode entries = reply.ok() ? Json.parse(reply.body()).path("entry") : null;
     if (entries == null || entries.size() != items.size()) {
-      answers.refused(items, reply);
+      answers.refusedWhole(items.size(), reply);
       return new FileOutcome(name, 0, items.size(), answers.reason(), null, answers.report(name), null, List.of());
     }
     for (int i = 0; i < items.size(); i++) {

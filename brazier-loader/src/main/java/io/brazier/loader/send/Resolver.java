@@ -132,7 +132,7 @@ final class Resolver {
       String url = search + (search.endsWith("?") ? "" : "&") + "_count=2&_elements=id";
       batch.withArray("entry").addObject().putObject("request").put("method", "GET").put("url", url);
     }
-    ArrayNode answers = answers(sender.send(FhirCall.bundle(Json.bytes(batch))), searches.size(), "search");
+    ArrayNode answers = answers(sender.send(FhirCall.searches(Json.bytes(batch))), searches.size(), "search");
     int i = 0;
     for (String search : searches) {
       matches.put(search, match(search, answers.get(i++)));

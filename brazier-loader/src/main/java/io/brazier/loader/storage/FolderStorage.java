@@ -116,7 +116,7 @@ public final class FolderStorage implements Storage {
     FileChannel channel = null;
     try {
       channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-      FileLock lock = channel.tryLock();
+      FileLock lock = tryLock(channel);
       if (lock == null) {
         channel.close();
         held.remove(lockFile);
@@ -124,12 +124,21 @@ public final class FolderStorage implements Storage {
       }
       Path journal = Files.createDirectories(state.resolve("journal").resolve(folder)).resolve(file.name());
       return Optional.of(new FolderClaim(lockFile, channel, journal, attempt(journal, file)));
-    } catch (IOException | OverlappingFileLockException e) {
+    } catch (IOException e) {
       if (channel != null) {
         channel.close();
       }
       held.remove(lockFile);
-      throw e instanceof IOException io ? io : new IOException(e);
+      throw e;
+    }
+  }
+
+  /** The lock, or null when another process holds it, or another storage of this process on the same folder. */
+  private static FileLock tryLock(FileChannel channel) throws IOException {
+    try {
+      return channel.tryLock();
+    } catch (OverlappingFileLockException e) {
+      return null;
     }
   }
 
