@@ -46,8 +46,26 @@ public final class HttpFhirTarget implements FhirTarget {
     return reply;
   }
 
+  /** The URL of a path, with what a URI may not hold as it is ({@code |} of tokens, spaces) percent-encoded. */
+  URI uri(String path) throws IOException {
+    StringBuilder url = new StringBuilder(base);
+    for (char c : path.toCharArray()) {
+      if (c == '|' || c == ' ' || c == '"' || c == '<' || c == '>' || c == '\\' || c == '^' || c == '`' || c == '{'
+          || c == '}') {
+        url.append('%').append(String.format("%02X", (int) c));
+      } else {
+        url.append(c);
+      }
+    }
+    try {
+      return URI.create(url.toString());
+    } catch (IllegalArgumentException e) {
+      throw new IOException("Not a URL the loader can send to: " + url, e);
+    }
+  }
+
   private FhirReply exchange(FhirCall call, boolean freshToken) throws IOException {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + call.path()))
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri(call.path()))
         .timeout(timeout)
         .method(call.method(), call.body() == null ? BodyPublishers.noBody() : BodyPublishers.ofByteArray(call.body()));
     call.headers().forEach(request::header);

@@ -129,15 +129,34 @@ final class Resolver {
     }
     ObjectNode batch = batch();
     for (String search : searches) {
-      String url = search + (search.endsWith("?") ? "" : "&") + "_count=2&_elements=id";
-      batch.withArray("entry").addObject().putObject("request").put("method", "GET").put("url", url);
+      batch.withArray("entry").addObject().putObject("request").put("method", "GET").put("url", url(search));
     }
     ArrayNode answers = answers(sender.send(FhirCall.searches(Json.bytes(batch))), searches.size(), "search");
     int i = 0;
     for (String search : searches) {
-      matches.put(search, match(search, answers.get(i++)));
+      JsonNode answer = answers.get(i++);
+      if (Statuses.success(Statuses.code(answer.path("response").path("status").asText()))
+          && !answer.has("resource")) {
+        answer = alone(search); // a server that answers a batch's searches without their results
+      }
+      matches.put(search, match(search, answer));
     }
     return matches;
+  }
+
+  /** One search sent on its own, its answer shaped as a batch entry's. */
+  private JsonNode alone(String search) throws Unreachable, IOException {
+    FhirReply reply = sender.send(FhirCall.get(url(search)));
+    ObjectNode answer = Json.object();
+    answer.putObject("response").put("status", Integer.toString(reply.status()));
+    if (reply.ok()) {
+      answer.set("resource", Json.parse(reply.body()));
+    }
+    return answer;
+  }
+
+  private static String url(String search) {
+    return search + (search.endsWith("?") ? "" : "&") + "_count=2&_elements=id";
   }
 
   private Match match(String search, JsonNode answer) {

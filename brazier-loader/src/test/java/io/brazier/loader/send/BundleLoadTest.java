@@ -123,13 +123,14 @@ class BundleLoadTest {
     String existing = server.client().create().resource(new Practitioner().addIdentifier(
         new org.hl7.fhir.r4.model.Identifier().setSystem("urn:npi").setValue(identifier))).execute().getId()
         .getIdPart();
+    String fullUrl = "urn:uuid:" + UUID.randomUUID();
     String bundle = """
         {"resourceType":"Bundle","type":"batch","entry":[
-         {"fullUrl":"urn:uuid:%s","resource":{"resourceType":"Practitioner","identifier":[{"system":"urn:npi",
+         {"fullUrl":"%s","resource":{"resourceType":"Practitioner","identifier":[{"system":"urn:npi",
           "value":"%s"}]},"request":{"method":"POST","url":"Practitioner","ifNoneExist":"identifier=urn:npi|%s"}},
          {"resource":{"resourceType":"Observation","status":"final","code":{"text":"x"},
-          "performer":[{"reference":"urn:uuid:%<s"}]},"request":{"method":"POST","url":"Observation"}}]}"""
-        .formatted(UUID.randomUUID(), identifier, identifier);
+          "performer":[{"reference":"%s"}]},"request":{"method":"POST","url":"Observation"}}]}"""
+        .formatted(fullUrl, identifier, identifier, fullUrl);
 
     FileOutcome outcome = load(server, LoaderConfig.defaults(), bundle.getBytes(StandardCharsets.UTF_8));
 
