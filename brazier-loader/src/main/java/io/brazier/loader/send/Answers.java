@@ -110,8 +110,7 @@ final class Answers {
     }
     String first = errors.isEmpty() ? "" : " The first: " + errors.get(0).path("response").path("status").asText()
         + " " + errors.get(0).path("response").path("outcome").path("issue").path(0).path("diagnostics").asText();
-    return errors.size() + " entries failed and " + throttled.size() + " stayed throttled; the .actionneeded report"
-        + " has each with the server's answer." + first;
+    return errors.size() + " entries failed and " + throttled.size() + " stayed throttled." + first;
   }
 
   /** The failed and the still-throttled entries, each with its original entry and the server's answer. */

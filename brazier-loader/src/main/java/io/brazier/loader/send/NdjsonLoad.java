@@ -141,8 +141,10 @@ public final class NdjsonLoad {
     answers.unanswered().forEach(rejected::add);
     ObjectNode report = Json.object().put("id", name);
     report.set("errors", rejected.report());
-    String reason = failed + " lines were not loaded; the .actionneeded report has each line number with the reason"
-        + " or the server's answer. " + (answers.failed() > 0 ? answers.reason() : "");
+    String reason = failed + " lines were not loaded. " + (rejected.count() > answers.failed()
+        ? "The first rejected: line " + rejected.report().get(0).path("line").asInt() + ", "
+            + rejected.report().get(0).path("reason").asText("refused by the server") + ". " : "")
+        + (answers.failed() > 0 ? answers.reason() : "");
     return new FileOutcome(name, answers.loaded(), failed, reason.strip(), null, Json.pretty(report),
         rejected.lines(), List.of());
   }
