@@ -19,21 +19,18 @@ final class WatchingLoader implements AutoCloseable {
   static WatchingLoader start(FhirTarget target, LoaderConfig config, Path dir, String blob, String host, int port,
       PrometheusMeterRegistry registry) throws IOException {
     WatchingLoader loader = new WatchingLoader();
-    LoaderService first = null;
+    List<LoaderService> services = new ArrayList<>();
     if (dir != null) {
-      first = loader.add(new LoaderService(target, config, new FolderStorage(dir), registry).start());
+      services.add(new LoaderService(target, config, new FolderStorage(dir), registry));
     }
     if (blob != null) {
-      LoaderService service = loader.add(new LoaderService(target, config, BlobStorage.connect(blob), registry).start());
-      first = first == null ? service : first;
+      services.add(new LoaderService(target, config, BlobStorage.connect(blob), registry));
     }
-    loader.running.add(new LoaderEndpoint(first, registry::scrape, host, port).start());
+    for (LoaderService service : services) {
+      loader.running.add(service.start());
+    }
+    loader.running.add(new LoaderEndpoint(services, registry::scrape, host, port).start());
     return loader;
-  }
-
-  private LoaderService add(LoaderService service) {
-    running.add(service);
-    return service;
   }
 
   @Override

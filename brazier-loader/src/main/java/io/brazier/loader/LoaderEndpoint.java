@@ -11,6 +11,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -26,11 +27,18 @@ public final class LoaderEndpoint implements AutoCloseable {
   private static final int MAX_BUNDLE_BYTES = 256 * 1024 * 1024;
 
   private final HttpServer server;
-  private final LoaderService service;
+  private final List<LoaderService> services;
   private final Supplier<String> metrics;
 
-  public LoaderEndpoint(LoaderService service, Supplier<String> metrics, String host, int port) throws IOException {
-    this.service = service;
+  /**
+   * @param services the services it reports on (a folder's and a Blob account's), summed; uploads go to the first
+   */
+  public LoaderEndpoint(List<LoaderService> services, Supplier<String> metrics, String host, int port)
+      throws IOException {
+    if (services.isEmpty()) {
+      throw new IllegalArgumentException("a loader endpoint needs a loader service");
+    }
+    this.services = List.copyOf(services);
     this.metrics = metrics;
     this.server = HttpServer.create(new InetSocketAddress(host, port), 0);
     server.setExecutor(Executors.newFixedThreadPool(4, Loading.threads("loader-http")));
@@ -65,7 +73,7 @@ public final class LoaderEndpoint implements AutoCloseable {
   }
 
   private ObjectNode status() {
-    LoaderStatus status = service.status();
+    LoaderStatus status = services.stream().map(LoaderService::status).reduce(LoaderStatus::plus).orElseThrow();
     return Json.object().put("queued", status.queued()).put("loading", status.loading())
         .put("filesProcessed", status.filesProcessed()).put("filesFailed", status.filesFailed())
         .put("resources", status.resources()).put("failedEntries", status.failedEntries())
@@ -92,7 +100,7 @@ public final class LoaderEndpoint implements AutoCloseable {
       error(exchange, 400, "The body is not a FHIR Bundle: send a Bundle of type transaction or batch.");
       return;
     }
-    String file = service.queue(body, name(exchange.getRequestURI().getRawQuery()));
+    String file = services.get(0).queue(body, name(exchange.getRequestURI().getRawQuery()));
     answer(exchange, 202, "application/json", Json.bytes(Json.object().put("filename", file)));
   }
 

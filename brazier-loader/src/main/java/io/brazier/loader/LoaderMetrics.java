@@ -9,29 +9,36 @@ import java.util.Deque;
 import java.util.function.Supplier;
 
 /**
- * The loader's counters, as Prometheus metrics ({@code brazier_loader_files_total{outcome}}, {@code
+ * The loader's counters, as Prometheus metrics ({@code brazier_loader_files_total{outcome,storage}}, {@code
  * brazier_loader_entries_total}, {@code brazier_loader_queued}) and as the status: the rate is over the last minute.
  */
 final class LoaderMetrics {
   private static final long MINUTE = 60_000_000_000L;
 
   private final MeterRegistry registry;
+  private final String storage;
   private final Counter entries;
   private final Counter loaded;
   private final Counter failed;
   private final Deque<long[]> recent = new ArrayDeque<>(); // {nanoTime, entries}
 
-  LoaderMetrics(MeterRegistry registry, Supplier<Number> queued) {
+  /** @param storage {@code folder} or {@code blob}: a tag on every meter, so that two services count apart */
+  LoaderMetrics(MeterRegistry registry, String storage, Supplier<Number> queued) {
     this.registry = registry;
+    this.storage = storage;
     this.entries = Counter.builder("brazier.loader.entries").description("Entries answered by the server")
+        .tag("storage", storage).register(registry);
+    this.loaded = Counter.builder("brazier.loader.resources").tags("outcome", "loaded", "storage", storage)
         .register(registry);
-    this.loaded = Counter.builder("brazier.loader.resources").tag("outcome", "loaded").register(registry);
-    this.failed = Counter.builder("brazier.loader.resources").tag("outcome", "failed").register(registry);
-    Gauge.builder("brazier.loader.queued", queued).description("Files settled and waiting").register(registry);
+    this.failed = Counter.builder("brazier.loader.resources").tags("outcome", "failed", "storage", storage)
+        .register(registry);
+    Gauge.builder("brazier.loader.queued", queued).description("Files settled and waiting").tag("storage", storage)
+        .register(registry);
   }
 
   void file(String outcome) {
-    Counter.builder("brazier.loader.files").tag("outcome", outcome).register(registry).increment();
+    Counter.builder("brazier.loader.files").tags("outcome", outcome, "storage", storage).register(registry)
+        .increment();
   }
 
   void outcome(FileOutcome outcome) {
@@ -57,7 +64,7 @@ final class LoaderMetrics {
   }
 
   private long count(String outcome) {
-    Counter counter = registry.find("brazier.loader.files").tag("outcome", outcome).counter();
+    Counter counter = registry.find("brazier.loader.files").tags("outcome", outcome, "storage", storage).counter();
     return counter == null ? 0 : (long) counter.count();
   }
 }

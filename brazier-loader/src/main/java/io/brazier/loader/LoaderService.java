@@ -60,7 +60,7 @@ public final class LoaderService implements AutoCloseable {
     this.archives = new Archives(storage, results);
     this.settling = new Settling(config.settle());
     this.files = Executors.newFixedThreadPool(config.concurrency(), Loading.threads("loader-file"));
-    this.metrics = new LoaderMetrics(registry, queued::get);
+    this.metrics = new LoaderMetrics(registry, storage.kind(), queued::get);
   }
 
   public LoaderService start() throws IOException {

@@ -154,7 +154,7 @@ class LoaderServiceTest {
   @Test
   void bundlesPostedToTheEndpointAreQueuedLikeDroppedFilesAndTheStatusCountsThem() throws Exception {
     start(LoaderConfig.defaults());
-    try (LoaderEndpoint endpoint = new LoaderEndpoint(service, registry::scrape, "127.0.0.1", 0).start()) {
+    try (LoaderEndpoint endpoint = new LoaderEndpoint(java.util.List.of(service), registry::scrape, "127.0.0.1", 0).start()) {
       HttpClient http = HttpClient.newHttpClient();
       String base = "http://127.0.0.1:" + endpoint.port();
       String bundle = "{\"resourceType\":\"Bundle\",\"type\":\"batch\",\"entry\":[{\"resource\":"
@@ -176,7 +176,7 @@ class LoaderServiceTest {
       JsonNode counts = Json.parse(status.body().getBytes(StandardCharsets.UTF_8));
       assertThat(counts.path("filesProcessed").asLong()).isEqualTo(1);
       assertThat(counts.path("resources").asLong()).isEqualTo(1);
-      assertThat(metrics.body()).contains("brazier_loader_files_total{outcome=\"processed\"} 1.0");
+      assertThat(metrics.body()).contains("brazier_loader_files_total{outcome=\"processed\",storage=\"folder\"} 1.0");
     }
   }
 

@@ -214,6 +214,11 @@ public final class BlobStorage implements Storage {
   }
 
   @Override
+  public String kind() {
+    return "blob";
+  }
+
+  @Override
   public String describe() {
     return service.getAccountUrl();
   }

@@ -163,6 +163,11 @@ public final class FolderStorage implements Storage {
   }
 
   @Override
+  public String kind() {
+    return "folder";
+  }
+
+  @Override
   public String describe() {
     return root.toString();
   }

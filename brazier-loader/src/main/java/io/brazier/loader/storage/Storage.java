@@ -57,6 +57,9 @@ public interface Storage {
   /** The file for this loader alone, or empty when another loader (or thread) has it. */
   Optional<Claim> claim(String folder, Stored file) throws IOException;
 
+  /** {@code folder} or {@code blob}: the tag of this storage's metrics. */
+  String kind();
+
   /** Where it is, for log lines. */
   String describe();
 }
