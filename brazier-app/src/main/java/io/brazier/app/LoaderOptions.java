@@ -7,6 +7,9 @@ import io.brazier.loader.LoaderConfig;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -71,6 +74,11 @@ final class LoaderOptions {
           + " instead of getting a placeholder.")
   boolean strictReferences;
 
+  @Option(names = "--header", paramLabel = "NAME:VALUE",
+      description = "A header sent with every request, repeatable; e.g. x-bundle-processing-logic:parallel for"
+          + " Azure Health Data Services.")
+  List<String> headers = List.of();
+
   @Option(names = "--request-timeout", defaultValue = "PT5M", paramLabel = "DURATION",
       description = "Longest wait for the server's answer to one request (default: ${DEFAULT-VALUE}).")
   Duration requestTimeout;
@@ -90,7 +98,20 @@ final class LoaderOptions {
       throw new ParameterException(spec.commandLine(), "--fhir must be an http(s) URL such as"
           + " http://localhost:8080/fhir, not " + fhir);
     }
-    return new HttpFhirTarget(fhir, credentials(), requestTimeout);
+    return new HttpFhirTarget(fhir, credentials(), requestTimeout, headers());
+  }
+
+  private Map<String, String> headers() {
+    Map<String, String> parsed = new LinkedHashMap<>();
+    for (String header : headers) {
+      int colon = header.indexOf(':');
+      if (colon < 1) {
+        throw new ParameterException(spec.commandLine(), "--header takes NAME:VALUE, e.g."
+            + " x-bundle-processing-logic:parallel, not " + header);
+      }
+      parsed.put(header.substring(0, colon).strip(), header.substring(colon + 1).strip());
+    }
+    return parsed;
   }
 
   private Optional<ClientCredentials> credentials() {

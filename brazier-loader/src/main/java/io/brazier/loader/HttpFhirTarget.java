@@ -8,6 +8,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -19,13 +20,24 @@ public final class HttpFhirTarget implements FhirTarget {
   private final String base;
   private final Optional<ClientCredentials> credentials;
   private final Duration timeout;
+  private final Map<String, String> headers;
   private final HttpClient client;
 
   public HttpFhirTarget(URI base, Optional<ClientCredentials> credentials, Duration timeout) {
+    this(base, credentials, timeout, Map.of());
+  }
+
+  /**
+   * @param headers sent with every request, e.g. {@code x-bundle-processing-logic: parallel} for Azure Health Data
+   *     Services
+   */
+  public HttpFhirTarget(URI base, Optional<ClientCredentials> credentials, Duration timeout,
+      Map<String, String> headers) {
     String url = base.toString();
     this.base = url.endsWith("/") ? url : url + "/";
     this.credentials = credentials;
     this.timeout = timeout;
+    this.headers = Map.copyOf(headers);
     // Over plain http, HTTP/2 would mean an h2c upgrade that many servers refuse: TLS negotiates HTTP/2 by ALPN.
     this.client = HttpClient.newBuilder()
         .version(base.getScheme().equals("https") ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1)
@@ -68,7 +80,8 @@ public final class HttpFhirTarget implements FhirTarget {
     HttpRequest.Builder request = HttpRequest.newBuilder(uri(call.path()))
         .timeout(timeout)
         .method(call.method(), call.body() == null ? BodyPublishers.noBody() : BodyPublishers.ofByteArray(call.body()));
-    call.headers().forEach(request::header);
+    headers.forEach(request::header);
+    call.headers().forEach(request::setHeader);
     if (credentials.isPresent()) {
       request.header("Authorization", "Bearer " + credentials.get().token(freshToken));
     }
