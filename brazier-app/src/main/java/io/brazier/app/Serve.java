@@ -1,6 +1,7 @@
 package io.brazier.app;
 
 import io.brazier.fhir.Fhir;
+import io.brazier.loader.LoaderConfig;
 import io.brazier.proxy.Security;
 import io.brazier.server.FhirServer;
 import io.brazier.server.ServerConfig;
@@ -13,6 +14,7 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -129,11 +131,25 @@ final class Serve implements Callable<Integer> {
           + " (default: keep all).")
   Duration changesRetention;
 
+  @Option(names = "--loader-dir", paramLabel = "DIR",
+      description = "Also run the loader's watching service on this folder: files dropped into its bundles/,"
+          + " ndjson/ and zip/ load into this server (see brazier loader --help).")
+  Path loaderDir;
+
+  @Option(names = "--loader-blob", paramLabel = "ACCOUNT",
+      description = "Also run the loader's watching service on this Azure Blob account: a connection string or"
+          + " the account URL with a SAS (prefer BRAZIER_LOADER_BLOB).")
+  String loaderBlob;
+
+  @Option(names = "--loader-port", defaultValue = "8082",
+      description = "Port of the loader's /loader/status and /loader/bundles (default: ${DEFAULT-VALUE}).")
+  int loaderPort;
+
   @Mixin
   AuthOptions auth = new AuthOptions();
 
   @Override
-  public Integer call() throws InterruptedException {
+  public Integer call() throws InterruptedException, IOException {
     String refusal = auth.refusal(host);
     if (refusal != null) {
       System.err.println(refusal);
@@ -151,16 +167,19 @@ final class Serve implements Callable<Integer> {
   }
 
   /** A started server, and what it runs on. */
-  record Running(FhirServer server, PostgresStore store) implements AutoCloseable {
+  record Running(FhirServer server, PostgresStore store, WatchingLoader loader) implements AutoCloseable {
     @Override
     public void close() {
+      if (loader != null) {
+        loader.close();
+      }
       server.close();
       store.close();
     }
   }
 
   /** Starts the server as the options say. */
-  Running start() {
+  Running start() throws IOException {
     ServerConfig serverConfig = new ServerConfig(host, port, baseUrl, trustForwardedHeaders, maxBodyBytes,
         corsOrigins, lenient, conditionalDeleteMax, pageSize, maxPageSize, bundleMaxEntries, bundleMaxBytes,
         referentialIntegrity, missingReferences);
@@ -188,6 +207,10 @@ final class Serve implements Callable<Integer> {
       log.warn("AUTHENTICATION IS OFF: anyone who reaches http://{}:{}/fhir may read and change every resource."
           + " Start with --auth to require tokens", host, port);
     }
-    return new Running(server.start(), store);
+    server.start();
+    WatchingLoader loader = loaderDir == null && loaderBlob == null ? null
+        : WatchingLoader.start(LoaderTargets.inProcess(server, host), LoaderConfig.defaults(), loaderDir, loaderBlob,
+            host, loaderPort, registry);
+    return new Running(server, store, loader);
   }
 }
