@@ -1,5 +1,7 @@
 package io.brazier.app;
 
+import io.brazier.events.ChangeFeed;
+import io.brazier.events.EventPublisher;
 import io.brazier.fhir.Fhir;
 import io.brazier.server.FhirServer;
 import io.brazier.server.ServerConfig;
@@ -13,13 +15,13 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code brazier serve}: the FHIR server on PostgreSQL, embedded unless a database URL is given. */
@@ -53,27 +55,8 @@ final class Serve implements Callable<Integer> {
       description = "Take the base URL's scheme and host from X-Forwarded-Proto/Host (only behind a trusted proxy).")
   boolean trustForwardedHeaders;
 
-  @Option(names = "--data-dir", defaultValue = "./brazier-data", paramLabel = "DIR",
-      description = "Where the embedded database keeps its files (default: ${DEFAULT-VALUE}).")
-  Path dataDir;
-
-  @Option(names = "--db-url", paramLabel = "JDBC_URL",
-      description = "An external PostgreSQL, e.g. jdbc:postgresql://db:5432/fhir (default: embedded).")
-  String dbUrl;
-
-  @Option(names = "--db-user", description = "User of the external PostgreSQL.")
-  String dbUser;
-
-  @Option(names = "--db-password", description = "Password of the external PostgreSQL (prefer BRAZIER_DB_PASSWORD).")
-  String dbPassword;
-
-  @Option(names = "--db-pool-size", defaultValue = "32",
-      description = "Database connections in the pool (default: ${DEFAULT-VALUE}).")
-  int dbPoolSize;
-
-  @Option(names = "--db-statement-timeout", defaultValue = "PT30S", paramLabel = "DURATION",
-      description = "Longest a database statement of a request may run, ISO-8601 (default: ${DEFAULT-VALUE}).")
-  Duration statementTimeout;
+  @Mixin
+  DatabaseOptions database;
 
   @Option(names = "--max-body-bytes", defaultValue = "134217728",
       description = "Largest request body accepted, after decompression; larger is a 413 (default: ${DEFAULT-VALUE}).")
@@ -121,13 +104,15 @@ final class Serve implements Callable<Integer> {
           + " created, tagged https://brazier.io/fhir/tag|placeholder, and referenced (default: ${DEFAULT-VALUE}).")
   ServerConfig.MissingReferences missingReferences;
 
+  @Mixin
+  EventsOptions events;
+
   @Override
   public Integer call() throws InterruptedException {
     ServerConfig serverConfig = new ServerConfig(host, port, baseUrl, trustForwardedHeaders, maxBodyBytes,
         corsOrigins, lenient, conditionalDeleteMax, pageSize, maxPageSize, bundleMaxEntries, bundleMaxBytes,
         referentialIntegrity, missingReferences);
-    DatabaseConfig databaseConfig =
-        new DatabaseConfig(dbUrl, dbUser, dbPassword, dataDir.toAbsolutePath(), dbPoolSize, statementTimeout);
+    DatabaseConfig databaseConfig = database.config();
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(registry);
     new JvmGcMetrics().bindTo(registry);
@@ -135,13 +120,25 @@ final class Serve implements Callable<Integer> {
     new ProcessorMetrics().bindTo(registry);
 
     Fhir fhir = new Fhir(lenient);
-    Database database = Database.open(databaseConfig);
-    database.pool().setMetricRegistry(registry);
-    PostgresStore store = new PostgresStore(database, fhir.resourceTypes()).startChangeSequencer();
+    if (events.enabled()) {
+      events.config(fhir); // refuses bad flags before anything starts
+    }
+    Database opened = Database.open(databaseConfig);
+    opened.pool().setMetricRegistry(registry);
+    PostgresStore store = new PostgresStore(opened, fhir.resourceTypes()).startChangeSequencer();
     FhirServer server = new FhirServer(serverConfig, fhir, store, registry).start();
+    EventPublisher publisher = events.enabled() ? events.start(fhir,
+        ChangeFeed.inProcess(server.api(), fhir, baseUrl == null ? "" : baseUrl), DatabaseOptions.unpooled(opened),
+        registry) : null;
+    if (publisher != null) {
+      server.healthCheck("events", publisher::problem);
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       log.info("Shutting down");
+      if (publisher != null) {
+        publisher.close();
+      }
       server.close();
       store.close();
       stopped.countDown();

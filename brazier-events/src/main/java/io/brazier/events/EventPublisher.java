@@ -95,27 +95,33 @@ public final class EventPublisher implements AutoCloseable {
           sleep(STANDBY_PAUSE_MS);
         }
         backoff = 0;
-      } catch (LeaseLost | SQLException e) {
-        metrics.error("database");
-        log.warn("Event publisher lost its lease or database, waiting to take it again: {}", e.getMessage());
-        backoff = nextBackoff(backoff);
-      } catch (BrokerFailure e) {
-        metrics.error("broker");
-        log.warn("Kafka did not acknowledge; sending again from the checkpoint: {}", e.getMessage());
-        backoff = nextBackoff(backoff);
-      } catch (FeedFailure e) {
-        metrics.error("feed");
-        log.warn("The change feed could not be read; retrying: {}", e.getMessage());
-        backoff = nextBackoff(backoff);
-      } catch (RuntimeException e) {
-        metrics.error("other");
-        log.error("Event publisher failed; retrying from the checkpoint", e);
+      } catch (SQLException | RuntimeException e) {
+        if (closed) {
+          break; // interrupted by close, wherever it was
+        }
+        failed(e);
         backoff = nextBackoff(backoff);
       } finally {
         metrics.publishing(lease.holds());
       }
     }
     lease.close();
+  }
+
+  private void failed(Exception e) {
+    if (e instanceof LeaseLost || e instanceof SQLException) {
+      metrics.error("database");
+      log.warn("Event publisher lost its lease or database, waiting to take it again: {}", e.getMessage());
+    } else if (e instanceof BrokerFailure) {
+      metrics.error("broker");
+      log.warn("Kafka did not acknowledge; sending again from the checkpoint: {}", e.getMessage());
+    } else if (e instanceof FeedFailure) {
+      metrics.error("feed");
+      log.warn("The change feed could not be read; retrying: {}", e.getMessage());
+    } else {
+      metrics.error("other");
+      log.error("Event publisher failed; retrying from the checkpoint", e);
+    }
   }
 
   /** Publishes page after page from the checkpoint while the lease holds; returns when closed, throws on failure. */
@@ -184,9 +190,12 @@ public final class EventPublisher implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
-    thread.interrupt();
     try {
-      thread.join(10_000);
+      thread.join(2_000);
+      if (thread.isAlive()) {
+        thread.interrupt(); // out of a long poll or a wait for the broker
+        thread.join(10_000);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -56,6 +56,11 @@ public record EventsConfig(String bootstrapServers, String connectionString, Str
         unhealthyAfter, sendTimeout);
   }
 
+  public EventsConfig withTopics(String newTopic, String newSyncQueueTopic) {
+    return new EventsConfig(bootstrapServers, connectionString, newTopic, types, newSyncQueueTopic, syncQueueTypes,
+        unhealthyAfter, sendTimeout);
+  }
+
   public EventsConfig withTypes(Set<String> newTypes) {
     return new EventsConfig(bootstrapServers, connectionString, topic, newTypes, syncQueueTopic, syncQueueTypes,
         unhealthyAfter, sendTimeout);

@@ -88,6 +88,12 @@ public final class TestServer implements AutoCloseable {
     return fhir.context().newRestfulGenericClient(baseUrl());
   }
 
+  /** Makes /healthz ask {@code problem} too: see {@link FhirServer#healthCheck}. */
+  public TestServer healthCheck(String name, java.util.function.Supplier<String> problem) {
+    server.healthCheck(name, problem);
+    return this;
+  }
+
   /** The server's in-process API. */
   public FhirApi api() {
     return server.api();
