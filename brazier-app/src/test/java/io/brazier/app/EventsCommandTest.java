@@ -65,25 +65,27 @@ class EventsCommandTest {
     IGenericClient client = server.client();
     List<String> written = new ArrayList<>();
     AtomicBoolean stop = new AtomicBoolean();
-    CompletableFuture<Void> writes = CompletableFuture.runAsync(() -> {
-      while (!stop.get()) {
-        Patient patient = new Patient();
-        patient.addName().setFamily("Stream");
-        String id = client.create().resource(patient).execute().getId().getIdPart();
-        synchronized (written) {
-          written.add(id);
-        }
-        LockSupport.parkNanos(20_000_000); // a steady stream, not a flood to wait for
-      }
-    });
-    Process first = publisher(topic);
-    await(() -> broker.records(topic, 30, Duration.ofMillis(500)).size() >= 30, "the first publisher publishes");
-
-    first.destroyForcibly().waitFor(); // SIGKILL, as writes go on: no shutdown hook, no clean close of anything
-    long checkpointAtKill = checkpoint();
-    int writtenAtKill = size(written);
-    Process second = publisher(topic);
+    List<Process> publishers = new ArrayList<>();
     try {
+      publishers.add(publisher(topic, "first"));
+      String warmUp = client.create().resource(new Patient()).execute().getId().getIdPart();
+      await(() -> broker.records(topic, 1, Duration.ofMillis(500)).stream()
+          .anyMatch(r -> r.key().equals("Patient/" + warmUp)), "the first publisher publishes");
+      CompletableFuture<Void> writes = CompletableFuture.runAsync(() -> {
+        while (!stop.get()) {
+          String id = client.create().resource(new Patient().setActive(true)).execute().getId().getIdPart();
+          synchronized (written) {
+            written.add(id);
+          }
+          LockSupport.parkNanos(20_000_000); // a steady stream, not a flood to wait for
+        }
+      });
+      await(() -> broker.records(topic, 31, Duration.ofMillis(500)).size() >= 31, "it publishes the stream");
+
+      publishers.get(0).destroyForcibly().waitFor(); // SIGKILL as writes go on: no shutdown hook, no clean close
+      long checkpointAtKill = checkpoint();
+      int writtenAtKill = size(written);
+      publishers.add(publisher(topic, "second"));
       await(() -> size(written) >= writtenAtKill + 50, "writes go on after the kill");
       stop.set(true);
       writes.join();
@@ -100,19 +102,25 @@ class EventsCommandTest {
         }
       });
     } finally {
-      second.destroyForcibly().waitFor();
+      stop.set(true);
+      for (Process publisher : publishers) {
+        publisher.destroyForcibly().waitFor();
+      }
     }
   }
 
-  /** {@code brazier events} in a JVM of its own, over HTTP from the test server, its lease in the test database. */
-  private Process publisher(String topic) throws IOException {
+  /**
+   * {@code brazier events} in a JVM of its own, over HTTP from the test server, its lease in the test database; its
+   * log in {@code target/events-<name>.log}.
+   */
+  private Process publisher(String topic, String name) throws IOException {
     var pool = server.database().pool();
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     return new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
         Brazier.class.getName(), "events", "--fhir-url", server.baseUrl(), "--db-url", pool.getJdbcUrl(),
         "--db-user", pool.getUsername(), "--db-pool-size", "2", "--events-kafka", broker.bootstrapServers(),
         "--events-topic", topic, "--port", "0")
-        .redirectErrorStream(true).redirectOutput(dir.resolve("publisher.log").toFile()).start();
+        .redirectErrorStream(true).redirectOutput(Path.of("target", "events-" + name + ".log").toFile()).start();
   }
 
   private static int size(List<String> written) {
