@@ -117,7 +117,8 @@ public final class SyntheaLoad implements Callable<Integer> {
       long started = System.nanoTime();
       BundlePoster.Result patientResult = poster.post(patients, clients);
       ServerProcess.CpuTime cpu = server.cpu().minus(cpuBefore);
-      String published = serverArgs.isEmpty() ? "off" : published(server, started);
+      String published = serverArgs.isEmpty() ? "off"
+          : published(server, referenceResult.succeeded() + patientResult.succeeded(), started);
       WalStats wal = WalStats.read(server.jdbcUrl()).minus(before);
       String integrity = verify ? danglingReferences(server.jdbcUrl()) : "not checked";
       Row row = new Row(clients, referenceResult, patientResult, wal, cpu, server.peakResidentBytes(), integrity,
@@ -130,8 +131,8 @@ public final class SyntheaLoad implements Callable<Integer> {
   }
 
   /** Messages published (every write since the start, reference data included), per second of the load. */
-  private static String published(ServerProcess server, long started) {
-    EventsProbe.Caught caught = EventsProbe.awaitCaughtUp(server, Duration.ofMinutes(10));
+  private static String published(ServerProcess server, long writes, long started) {
+    EventsProbe.Caught caught = EventsProbe.awaitCaughtUp(server, writes, Duration.ofMinutes(10));
     double seconds = (caught.nanoTime() - started) / 1e9;
     return String.format("%.0f messages, caught up %.1f s after the load began, delay p99 %.2f s",
         caught.published(), seconds, caught.delayP99Seconds());
