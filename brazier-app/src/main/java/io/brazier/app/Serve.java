@@ -15,6 +15,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
@@ -104,6 +105,12 @@ final class Serve implements Callable<Integer> {
           + " created, tagged https://brazier.io/fhir/tag|placeholder, and referenced (default: ${DEFAULT-VALUE}).")
   ServerConfig.MissingReferences missingReferences;
 
+  @Option(names = "--changes-retention", paramLabel = "DURATION", converter = Retention.class,
+      description = "How long the change feed ($changes) keeps changes: days (30) or an ISO-8601 duration (P30D,"
+          + " PT12H). Older ones are deleted hourly, and a reader asking for them gets 410 and must re-sync"
+          + " (default: keep all).")
+  Duration changesRetention;
+
   @Mixin
   EventsOptions events;
 
@@ -126,6 +133,9 @@ final class Serve implements Callable<Integer> {
     Database opened = Database.open(databaseConfig);
     opened.pool().setMetricRegistry(registry);
     PostgresStore store = new PostgresStore(opened, fhir.resourceTypes()).startChangeSequencer();
+    if (changesRetention != null) {
+      store.keepChanges(changesRetention);
+    }
     FhirServer server = new FhirServer(serverConfig, fhir, store, registry).start();
     EventPublisher publisher = events.enabled() ? events.start(fhir,
         ChangeFeed.inProcess(server.api(), fhir, baseUrl == null ? "" : baseUrl), DatabaseOptions.unpooled(opened),
