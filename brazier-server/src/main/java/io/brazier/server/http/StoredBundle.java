@@ -66,7 +66,7 @@ public record StoredBundle(Bundle bundle, List<byte[]> resources) {
   }
 
   /** The bundle with every stored resource parsed into its entry, for the renderings that need the model. */
-  Bundle parsed(Fhir fhir) {
+  public Bundle parsed(Fhir fhir) {
     Bundle copy = bundle.copy();
     for (int i = 0; i < resources.size(); i++) {
       if (resources.get(i) != null) {

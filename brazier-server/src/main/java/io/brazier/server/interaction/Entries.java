@@ -68,8 +68,8 @@ final class Entries {
       throw FhirException.badRequest("The entry's request.url '" + request.getUrl() + "' names no resource type.");
     }
     Map<String, List<String>> query = Queries.parse(question < 0 ? "" : url.substring(question + 1));
-    Map<String, String> headers = headers(outer, request);
     boolean needsBody = method.equals("POST") || method.equals("PUT") || method.equals("PATCH");
+    Map<String, String> headers = headers(outer, request, needsBody);
     if (needsBody && body == null) {
       throw FhirException.badRequest("The entry's " + method + " has no resource.");
     }
@@ -96,7 +96,8 @@ final class Entries {
   }
 
   /** The entry's own conditions as the headers a request of its own would carry. */
-  private static Map<String, String> headers(FhirRequest outer, BundleEntryRequestComponent request) {
+  private static Map<String, String> headers(FhirRequest outer, BundleEntryRequestComponent request,
+      boolean writes) {
     Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
     putIf(headers, "If-None-Exist", request.getIfNoneExist());
     putIf(headers, "If-Match", request.getIfMatch());
@@ -105,9 +106,14 @@ final class Entries {
       headers.put("If-Modified-Since", DateTimeFormatter.RFC_1123_DATE_TIME.format(
           request.getIfModifiedSince().toInstant().atOffset(ZoneOffset.UTC)));
     }
-    // An entry's answer carries the resource only when the client asks: large bundles answer with statuses.
+    // A write's answer carries the resource only when the client asks, so that large bundles answer with statuses;
+    // a read or search answers with what it found, or there would be no point in asking.
     String prefer = outer.header("Prefer");
-    headers.put("Prefer", prefer == null ? "return=minimal" : prefer);
+    if (prefer != null) {
+      headers.put("Prefer", prefer);
+    } else if (writes) {
+      headers.put("Prefer", "return=minimal");
+    }
     return headers;
   }
 

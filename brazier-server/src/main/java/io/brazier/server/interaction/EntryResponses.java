@@ -58,7 +58,7 @@ final class EntryResponses {
       response.setOutcome(outcome);
     } else if (body != null) {
       entry.setResource(body);
-      if (body.getIdElement().hasIdPart()) {
+      if (body.getIdElement().hasIdPart() && !(body instanceof Bundle)) {
         entry.setFullUrl(baseUrl + "/" + body.fhirType() + "/" + body.getIdElement().getIdPart());
       }
     }
@@ -89,6 +89,9 @@ final class EntryResponses {
     }
     if (answer.stored() != null && answer.stored().json() != null) {
       return (Resource) fhir.jsonParser().parseResource(new String(answer.stored().json(), StandardCharsets.UTF_8));
+    }
+    if (answer.bundle() != null) {
+      return answer.bundle().parsed(fhir); // a search or history entry answers with its Bundle
     }
     return null;
   }

@@ -87,6 +87,23 @@ class BatchTest {
   }
 
   @Test
+  void readsAndSearchesAnswerWithWhatTheyFoundAndWritesWithTheirStatus() {
+    String id = client.create().resource(patient("Found")).execute().getId().getIdPart();
+    Bundle batch = new Bundle().setType(BundleType.BATCH);
+    add(batch, null, null, HTTPVerb.GET, "Patient/" + id);
+    add(batch, null, null, HTTPVerb.GET, "Patient?_id=" + id);
+    add(batch, null, patient("Written"), HTTPVerb.POST, "Patient");
+
+    Bundle response = client.transaction().withBundle(batch).execute();
+
+    assertThat(response.getEntry().get(0).getResource()).isInstanceOf(Patient.class);
+    Bundle found = (Bundle) response.getEntry().get(1).getResource();
+    assertThat(found.getEntry()).extracting(entry -> entry.getResource().getIdElement().getIdPart()).containsExactly(id);
+    assertThat(response.getEntry().get(2).getResponse().getStatus()).isEqualTo("201 Created");
+    assertThat(response.getEntry().get(2).hasResource()).isFalse();
+  }
+
+  @Test
   void entriesWithTheSameConditionsOrTargetAnswerAsIfTheyRanOneAfterAnother() {
     String value = java.util.UUID.randomUUID().toString();
     String id = "batch-" + value.substring(0, 8);
