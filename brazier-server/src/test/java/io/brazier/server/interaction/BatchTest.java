@@ -127,4 +127,23 @@ class BatchTest {
         .getDiagnostics()).contains("Bundle.entry[0]").contains("notAnElement");
     assertThat(server.changesSince(before)).hasSize(1);
   }
+
+  @Test
+  void anEntryWithAControlCharacterFailsAloneNamingTheEntryAndTheElement() {
+    String batch = """
+        {"resourceType": "Bundle", "type": "batch", "entry": [
+          {"resource": {"resourceType": "Patient", "active": true}, "request": {"method": "POST", "url": "Patient"}},
+          {"resource": {"resourceType": "Patient", "name": [{"text": "bell\\u0007"}]},
+           "request": {"method": "POST", "url": "Patient"}}
+        ]}""";
+    long before = server.lastChange();
+
+    Bundle answer = server.http().post("/fhir", batch).resource(Bundle.class);
+
+    assertThat(answer.getEntry()).extracting(entry -> entry.getResponse().getStatus())
+        .containsExactly("201 Created", "400 Bad Request");
+    assertThat(((OperationOutcome) answer.getEntry().get(1).getResponse().getOutcome()).getIssueFirstRep()
+        .getExpression()).extracting(Object::toString).containsExactly("Bundle.entry[1]", "Patient.name[0].text");
+    assertThat(server.changesSince(before)).hasSize(1);
+  }
 }

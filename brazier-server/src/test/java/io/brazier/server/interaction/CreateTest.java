@@ -189,6 +189,22 @@ class CreateTest {
   }
 
   @Test
+  void aControlCharacterInAStringIsRefusedNamingTheElementInJsonAndXml() {
+    OperationOutcome json = http.refused(400, "POST", "/fhir/Patient",
+        "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"Nul\\u0000Byte\"}]}");
+    // XML 1.0 has no way to write U+0001, XML 1.1 has one.
+    OperationOutcome xml = http.refused(400, "POST", "/fhir/Patient", "<?xml version=\"1.1\"?>"
+        + "<Patient xmlns=\"http://hl7.org/fhir\"><name><given value=\"a&#1;b\"/></name></Patient>",
+        "Content-Type", "application/fhir+xml");
+
+    assertThat(json.getIssueFirstRep().getExpression()).extracting(Object::toString)
+        .containsExactly("Patient.name[0].family");
+    assertThat(json.getIssueFirstRep().getDiagnostics()).contains("U+0000");
+    assertThat(xml.getIssueFirstRep().getExpression()).extracting(Object::toString)
+        .containsExactly("Patient.name[0].given[0]");
+  }
+
+  @Test
   void anUnknownElementIsRefused() {
     OperationOutcome outcome = http.refused(400, "POST", "/fhir/Patient",
         "{\"resourceType\":\"Patient\",\"favouriteColour\":\"green\"}");

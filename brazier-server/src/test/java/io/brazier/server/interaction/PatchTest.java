@@ -175,7 +175,23 @@ class PatchTest {
         "[{\"op\":\"replace\",\"path\":\"/name/0/family\"", "{\"op\":\"remove\"}",
         "[{\"op\":\"frobnicate\",\"path\":\"/name\"}]", "[{\"op\":\"remove\",\"path\":\"name\"}]",
         "[{\"op\":\"add\",\"path\":\"/active\"}]", "[{\"op\":\"move\",\"path\":\"/active\"}]",
-        "[{\"op\":\"remove\",\"path\":\"/active\"}] trailing"));
+        "[{\"op\":\"remove\",\"path\":\"/active\"}] trailing",
+        "[{\"op\":\"add\",\"path\":\"/multipleBirthInteger\",\"value\":1e999999999}]"));
+  }
+
+  @Test
+  void aPatchThatWritesAControlCharacterIsABadRequestNamingTheElement() {
+    IIdType id = create(patient("Chalmers"));
+    String jsonPatch = "[{\"op\":\"replace\",\"path\":\"/name/0/family\",\"value\":\"Tab\\tand\\u0000\"}]";
+    Parameters fhirPathPatch = operationOnly("replace", "Patient.name[0].given[0]", new StringType("a\u0002b"));
+
+    assertEveryPatchFails(id, InvalidRequestException.class, List.of(jsonPatch, fhirPathPatch));
+    assertThatThrownBy(() -> client.patch().withBody(jsonPatch).withId(id.toVersionless()).execute())
+        .isInstanceOfSatisfying(InvalidRequestException.class,
+            e -> assertThat(diagnostics(e)).startsWith("Patient.name[0].family: ").contains("U+0000"));
+    assertThatThrownBy(() -> client.patch().withFhirPatch(fhirPathPatch).withId(id.toVersionless()).execute())
+        .isInstanceOfSatisfying(InvalidRequestException.class,
+            e -> assertThat(diagnostics(e)).startsWith("Patient.name[0].given[0]: ").contains("U+0002"));
   }
 
   @Test
@@ -286,6 +302,7 @@ class PatchTest {
     patches.add(operationOnly("frobnicate", "Patient.name", new StringType("x")));
     patches.add(operationOnly("replace", "Patient.name", null));
     patches.add(operationOnly("replace", "Patient.name.where(", new StringType("x")));
+    patches.add(operationOnly("delete", "(".repeat(5000) + "Patient.name" + ")".repeat(5000), null));
     patches.add(operationOnly("insert", "Patient.name.given", new StringType("x")));
     Parameters wrongParameter = new Parameters();
     wrongParameter.addParameter().setName("op").setValue(new StringType("x"));
