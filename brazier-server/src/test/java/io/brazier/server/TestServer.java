@@ -27,6 +27,7 @@ public final class TestServer implements AutoCloseable {
   private final Database database;
   private final PostgresStore store;
   private final FhirServer server;
+  private final Overlap overlap = new Overlap();
   private long lastChange;
 
   private TestServer(ServerConfig config, Database database, PostgresStore store) {
@@ -37,7 +38,7 @@ public final class TestServer implements AutoCloseable {
     if (database != null) {
       database.pool().setMetricRegistry(registry);
     }
-    this.server = new FhirServer(config.withPort(0), fhir, store, registry).start();
+    this.server = new FhirServer(config.withPort(0), fhir, store, registry, List.of(overlap)).start();
   }
 
   public static synchronized TestServer shared() {
@@ -86,6 +87,11 @@ public final class TestServer implements AutoCloseable {
 
   public Fhir fhir() {
     return fhir;
+  }
+
+  /** How many requests this server answered at once: reset it, send concurrent requests, and check. */
+  public Overlap overlap() {
+    return overlap;
   }
 
   public PostgresStore store() {
