@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -58,6 +59,19 @@ public final class TestServer implements AutoCloseable {
     Database database = Database.open(DatabaseConfig.embedded(dataDir));
     var fhir = new Fhir(config.lenient());
     return new TestServer(config, database, new PostgresStore(database, fhir.resourceTypes()).startChangeSequencer());
+  }
+
+  /**
+   * A server with a pool, store and change sequencer of its own over the shared server's PostgreSQL, whose statements
+   * may run at most {@code statementTimeout}.
+   */
+  public static TestServer onSharedDatabase(Duration statementTimeout) {
+    var pool = shared().database.pool();
+    Database database = Database.open(new DatabaseConfig(pool.getJdbcUrl(), pool.getUsername(), pool.getPassword(),
+        null, 4, statementTimeout));
+    var fhir = new Fhir(false);
+    return new TestServer(ServerConfig.defaults(), database,
+        new PostgresStore(database, fhir.resourceTypes()).startChangeSequencer());
   }
 
   /** A server configured as given over the shared server's database: cheap, for tests of configuration. */

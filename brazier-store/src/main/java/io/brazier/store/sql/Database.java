@@ -120,7 +120,7 @@ public final class Database implements AutoCloseable {
     }
   }
 
-  /** Starts the embedded PostgreSQL again after {@link #stopEmbedded()}, on the same data and port: the pool finds it. */
+  /** Starts the embedded PostgreSQL again after {@link #stopEmbedded()}, on its data and port: the pool finds it. */
   public void startEmbedded() {
     if (embedded != null) {
       embedded.start();

@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
  */
 final class EmbeddedServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EmbeddedServer.class);
-  /** After a crash PostgreSQL replays the WAL written since its last checkpoint (up to max_wal_size) before it answers. */
+  /** After a crash, PostgreSQL replays the WAL written since its last checkpoint (up to max_wal_size) first. */
   private static final Duration STARTUP_WAIT = Duration.ofMinutes(10);
 
   private final Path dir;
@@ -51,7 +51,8 @@ final class EmbeddedServer implements AutoCloseable {
           .setServerConfig("wal_compression", "on");
       postgres = (port == 0 ? builder : builder.setPort(port)).start();
       port = postgres.getPort();
-      log.info("Embedded PostgreSQL started dir={} port={} ms={}", dir, port, (System.nanoTime() - started) / 1_000_000);
+      log.info("Embedded PostgreSQL started dir={} port={} ms={}", dir, port,
+          (System.nanoTime() - started) / 1_000_000);
       return this;
     } catch (IOException e) {
       throw new UncheckedIOException("Could not start the embedded PostgreSQL in " + dir, e);
