@@ -94,6 +94,11 @@ public final class TestServer implements AutoCloseable {
     return fhir.context().newRestfulGenericClient(baseUrl());
   }
 
+  /** The in-process API: what the HTTP adapter calls. */
+  public FhirApi api() {
+    return server.api();
+  }
+
   /** Raw HTTP, for what the HAPI client cannot send or does not show. */
   public Http http() {
     return new Http(this);
