@@ -54,8 +54,8 @@ class FhirApiTest {
             "application/json-patch+json"),
         new Sent("POST", "", batch(id, gone), JSON),
         new Sent("POST", "", "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[{\"resource\":"
-            + "{\"resourceType\":\"Patient\",\"gender\":\"robot\"},\"request\":{\"method\":\"POST\",\"url\":\"Patient\"}}]}",
-            JSON));
+            + "{\"resourceType\":\"Patient\",\"gender\":\"robot\"},"
+            + "\"request\":{\"method\":\"POST\",\"url\":\"Patient\"}}]}", JSON));
 
     List<Integer> statuses = new ArrayList<>();
 
