@@ -62,6 +62,17 @@ class ValidateTest {
   }
 
   @Test
+  void aControlCharacterThatAWriteWouldRefuseIsAnErrorNamingTheElement() {
+    Patient patient = patient();
+    patient.getNameFirstRep().setFamily("Nul\u0000Byte");
+
+    MethodOutcome outcome = client.validate().resource(patient).execute();
+
+    assertThat(errors((OperationOutcome) outcome.getOperationOutcome()))
+        .anyMatch(diagnostics -> diagnostics.startsWith("Patient.name[0].family: ") && diagnostics.contains("U+0000"));
+  }
+
+  @Test
   void unknownElementsAndCodesOutsideARequiredBindingAreReportedNotRejected() throws Exception {
     String body = "{\"resourceType\":\"Patient\",\"gender\":\"robot\",\"nickname\":\"Rob\"}";
 
