@@ -37,7 +37,7 @@ final class ServeProcess implements AutoCloseable {
   }
 
   /** Starts {@code brazier serve} on a free port and waits until it listens; its output goes to {@code log}. */
-  static ServeProcess start(Path dataDir, Path log) {
+  static ServeProcess start(Path dataDir, Path log) throws InterruptedException {
     // The test classpath holds other modules' logback-test.xml too: the server logs as it does in production.
     List<String> command = List.of(ProcessHandle.current().info().command().orElse("java"), "-Xmx768m",
         "-Dlogback.configurationFile=logback.xml", "-cp", System.getProperty("java.class.path"),
@@ -51,7 +51,7 @@ final class ServeProcess implements AutoCloseable {
     }
   }
 
-  private static String awaitListening(Process process, Path log) {
+  private static String awaitListening(Process process, Path log) throws InterruptedException {
     long deadline = System.nanoTime() + START_LIMIT.toNanos();
     while (System.nanoTime() < deadline) {
       Matcher listening = LISTENING.matcher(read(log));
@@ -61,21 +61,18 @@ final class ServeProcess implements AutoCloseable {
       if (!process.isAlive()) {
         throw new IllegalStateException("brazier serve exited with " + process.exitValue() + ":\n" + read(log));
       }
-      sleep(200);
+      Thread.sleep(200);
     }
     process.destroyForcibly();
     throw new IllegalStateException("brazier serve did not listen within " + START_LIMIT + ":\n" + read(log));
   }
 
-  private static boolean answers(String url) {
+  private static boolean answers(String url) throws InterruptedException {
     try {
       return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(),
           HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
     } catch (IOException e) {
       return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
     }
   }
 
@@ -142,15 +139,6 @@ final class ServeProcess implements AutoCloseable {
       return Files.readString(log, StandardCharsets.UTF_8);
     } catch (IOException e) {
       return "";
-    }
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
     }
   }
 }
