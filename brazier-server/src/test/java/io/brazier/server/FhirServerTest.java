@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
@@ -19,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** The server as an operator runs it: health, metrics, request ids, CORS, proxies, restarts and outages. */
 class FhirServerTest {
   private static final String PATIENT = "{\"resourceType\":\"Patient\",\"active\":true}";
-  private static final String SEQUENCER = "io.brazier.store.sql.ChangeFeed";
+  private static final String SEQUENCER = "io.brazier.store.sql.ChangeSequencer";
+  private static final String NOTICES = "io.brazier.store.sql.ChangeNotices";
   private static final String JOB_RUNNER = "io.brazier.server.operation.Jobs";
   private static final Duration DEADLINE = Duration.ofSeconds(60);
 
@@ -167,10 +170,10 @@ class FhirServerTest {
   }
 
   @Test
-  void anOutageIs503AndAfterItWritesTheChangeSequencerAndTheJobRunnerResumeWithoutARestart(@TempDir Path dir)
+  void anOutageIs503AndAfterItWritesTheChangeFeedAndTheJobRunnerResumeWithoutARestart(@TempDir Path dir)
       throws Exception {
     try (TestServer outage = TestServer.start(dir, ServerConfig.defaults());
-        Warnings background = Warnings.from(SEQUENCER, JOB_RUNNER)) {
+        Warnings background = Warnings.from(SEQUENCER, NOTICES, JOB_RUNNER)) {
       long before = outage.lastChange();
 
       outage.database().stopEmbedded();
@@ -185,6 +188,7 @@ class FhirServerTest {
       assertThat(lost.status()).isEqualTo(503);
       assertThat(lost.resource(OperationOutcome.class).getIssueFirstRep().getCode()).isEqualTo(IssueType.TRANSIENT);
       assertThat(background.await(SEQUENCER, DEADLINE)).as("the change sequencer met the outage").isTrue();
+      assertThat(background.await(NOTICES, DEADLINE)).as("the change notices' listener met the outage").isTrue();
       assertThat(background.await(JOB_RUNNER, DEADLINE)).as("the job runner met the outage").isTrue();
 
       outage.database().startEmbedded();
@@ -194,6 +198,8 @@ class FhirServerTest {
       assertThat(until(() -> TestDatabase.unnumberedChanges(outage.database()), 0L))
           .as("changes the background sequencer left unnumbered").isZero();
       assertThat(outage.changesSince(before)).extracting(Change::id).containsExactly(id);
+      assertThat(longPollWokenByAWrite(outage)).as("a waiting reader of the feed is woken by a notice again")
+          .isEqualTo("after-poll");
       Http.Response job = outage.http().send("POST", "/fhir/$reindex", null, "Prefer", "respond-async");
       assertThat(job.status()).isEqualTo(202);
       String status = job.header("Content-Location").orElseThrow().substring(outage.rootUrl().length());
@@ -223,6 +229,20 @@ class FhirServerTest {
     assertThat(write.getIssueFirstRep().getCode()).isEqualTo(IssueType.TIMEOUT);
     assertThat(search.getIssueFirstRep().getCode()).isEqualTo(IssueType.TIMEOUT);
     assertThat(http.get("/fhir/Patient/" + id).resource(Patient.class).getMeta().getVersionId()).isEqualTo("1");
+  }
+
+  /**
+   * Waits on the feed for the next change, then writes one: the waiting reader wakes only on a notice, through the
+   * listening connection, which must have found the database back (or it would wait its full 60 s).
+   */
+  private static String longPollWokenByAWrite(TestServer server) throws Exception {
+    long since = server.lastChange();
+    CompletableFuture<Http.Response> poll = CompletableFuture.supplyAsync(
+        () -> server.http().get("/fhir/$changes?since=" + since + "&_wait=60&resources=true"));
+    Thread.sleep(200); // the poll has found nothing and waits
+    server.http().post("/fhir/Patient", patient("after-poll"));
+    Bundle changes = poll.get(30, TimeUnit.SECONDS).resource(Bundle.class);
+    return ((Patient) changes.getEntryFirstRep().getResource()).getIdentifierFirstRep().getValue();
   }
 
   private static String patient(String identifier) {

@@ -2,8 +2,6 @@ package io.brazier.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.brazier.server.Http;
-import io.brazier.server.TestServer;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
 import org.hl7.fhir.r4.model.Patient;
@@ -61,5 +59,30 @@ class PreferTest {
     Http.Response response = http.post("/fhir/Patient", PATIENT, "Prefer", "return=everything");
 
     assertThat(response.resource(Patient.class).getActive()).isTrue();
+  }
+
+  @Test
+  void theHeaderIsParsedOnceForEveryPreference() {
+    Prefer prefer = Prefer.parse("respond-async, handling=strict; return=minimal");
+
+    assertThat(prefer.respondAsync()).isTrue();
+    assertThat(prefer.strict()).isTrue();
+    assertThat(prefer.returns()).isEqualTo(Prefer.Return.MINIMAL);
+  }
+
+  @Test
+  void nothingSaidIsRepresentationLenientAndSynchronous() {
+    assertThat(Prefer.parse(null)).isEqualTo(Prefer.NONE);
+    assertThat(Prefer.parse("wait=10")).isEqualTo(Prefer.NONE);
+    assertThat(Prefer.NONE.returns()).isEqualTo(Prefer.Return.REPRESENTATION);
+    assertThat(Prefer.NONE.strict()).isFalse();
+  }
+
+  @Test
+  void theFirstOfRepeatedPreferencesWins() {
+    Prefer prefer = Prefer.parse("handling=lenient, handling=strict, return=OperationOutcome, return=minimal");
+
+    assertThat(prefer.strict()).isFalse();
+    assertThat(prefer.returns()).isEqualTo(Prefer.Return.OPERATION_OUTCOME);
   }
 }

@@ -4,6 +4,8 @@ import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
 import io.brazier.fhir.Fhir;
 import io.brazier.store.Change;
+import io.brazier.store.ChangePage;
+import io.brazier.store.ChangeQuery;
 import io.brazier.store.DatabaseConfig;
 import io.brazier.store.sql.Database;
 import io.brazier.store.sql.PostgresStore;
@@ -15,6 +17,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Function;
+import java.util.stream.Stream;
 
 /**
  * A FHIR server on a free port over embedded PostgreSQL. {@link #shared()} is started once per test JVM and shared by
@@ -32,6 +36,11 @@ public final class TestServer implements AutoCloseable {
   private long lastChange;
 
   private TestServer(ServerConfig config, Database database, PostgresStore store) {
+    this(config, database, store, api -> List.of(), HttpExtension.NONE);
+  }
+
+  private TestServer(ServerConfig config, Database database, PostgresStore store,
+      Function<FhirApi, List<Interceptor>> interceptors, HttpExtension extension) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     this.fhir = new Fhir(config.lenient());
     this.database = database;
@@ -39,7 +48,8 @@ public final class TestServer implements AutoCloseable {
     if (database != null) {
       database.pool().setMetricRegistry(registry);
     }
-    this.server = new FhirServer(config.withPort(0), fhir, store, registry, List.of(overlap)).start();
+    this.server = new FhirServer(config.withPort(0), fhir, store, registry,
+        api -> Stream.concat(Stream.of(overlap), interceptors.apply(api).stream()).toList(), extension).start();
   }
 
   public static synchronized TestServer shared() {
@@ -62,21 +72,41 @@ public final class TestServer implements AutoCloseable {
   }
 
   /**
-   * A server with a pool, store and change sequencer of its own over the shared server's PostgreSQL, whose statements
-   * may run at most {@code statementTimeout}.
+   * Another node on this server's database: its own connection pool (to the database's JDBC URL, as
+   * {@code --db-url} gives it), store, caches, change sequencer, job runner and HTTP server, sharing nothing else.
    */
+  public TestServer secondNode() {
+    return nodeOn(database, 8, Duration.ofSeconds(30));
+  }
+
+  /** Another node on the shared server's database, whose statements may run at most {@code statementTimeout}. */
   public static TestServer onSharedDatabase(Duration statementTimeout) {
-    var pool = shared().database.pool();
-    Database database = Database.open(new DatabaseConfig(pool.getJdbcUrl(), pool.getUsername(), pool.getPassword(),
-        null, 4, statementTimeout));
+    return nodeOn(shared().database, 4, statementTimeout);
+  }
+
+  private static TestServer nodeOn(Database database, int poolSize, Duration statementTimeout) {
+    var pool = database.pool();
+    Database own = Database.open(new DatabaseConfig(pool.getJdbcUrl(), pool.getUsername(), pool.getPassword(), null,
+        poolSize, statementTimeout));
     var fhir = new Fhir(false);
-    return new TestServer(ServerConfig.defaults(), database,
-        new PostgresStore(database, fhir.resourceTypes()).startChangeSequencer());
+    return new TestServer(ServerConfig.defaults(), own,
+        new PostgresStore(own, fhir.resourceTypes()).startChangeSequencer());
   }
 
   /** A server configured as given over the shared server's database: cheap, for tests of configuration. */
   public static TestServer onSharedStore(ServerConfig config) {
-    return new TestServer(config, null, shared().store);
+    return onSharedStore(config, List.of());
+  }
+
+  /** A server with these interceptors over the shared server's database. */
+  public static TestServer onSharedStore(ServerConfig config, List<Interceptor> interceptors) {
+    return onSharedStore(config, api -> interceptors, HttpExtension.NONE);
+  }
+
+  /** A server with interceptors and HTTP beside FHIR (the proxy's security, say) over the shared database. */
+  public static TestServer onSharedStore(ServerConfig config, Function<FhirApi, List<Interceptor>> interceptors,
+      HttpExtension extension) {
+    return new TestServer(config, null, shared().store, interceptors, extension);
   }
 
   public String baseUrl() {
@@ -94,14 +124,14 @@ public final class TestServer implements AutoCloseable {
     return fhir.context().newRestfulGenericClient(baseUrl());
   }
 
-  /** The in-process API: what the HTTP adapter calls. */
-  public FhirApi api() {
-    return server.api();
-  }
-
   /** Raw HTTP, for what the HAPI client cannot send or does not show. */
   public Http http() {
     return new Http(this);
+  }
+
+  /** The server's in-process API, as the proxy, the loader and the sync agent call it. */
+  public FhirApi api() {
+    return server.api();
   }
 
   public Fhir fhir() {
@@ -122,18 +152,24 @@ public final class TestServer implements AutoCloseable {
     return database;
   }
 
-  /** The sequence number of the latest change: take it before a request, then see what came after it. */
+  /**
+   * The sequence number of the latest change: take it before a request, then see what came after it. The changes
+   * committed so far are numbered first, rather than when the sequencer next runs.
+   */
   public synchronized long lastChange() {
-    for (List<Change> page = store.changes(lastChange, 1000); !page.isEmpty();
-        page = store.changes(lastChange, 1000)) {
-      lastChange = page.get(page.size() - 1).sequence();
-    }
+    store.numberChanges();
+    ChangePage page;
+    do {
+      page = store.changes(ChangeQuery.after(lastChange, 1000));
+      lastChange = page.last(); // the newest sequence once a page is not full
+    } while (page.changes().size() == 1000);
     return lastChange;
   }
 
-  /** The changes after {@code seq}: none after a request that must write nothing. */
+  /** The changes after {@code seq}, numbered now: none after a request that must write nothing. */
   public List<Change> changesSince(long seq) {
-    return store.changes(seq, 100);
+    store.numberChanges();
+    return store.changes(ChangeQuery.after(seq, 100)).changes();
   }
 
   @Override

@@ -4,9 +4,11 @@ import io.brazier.fhir.Fhir;
 import io.brazier.fhir.FhirException;
 import io.brazier.fhir.Format;
 import io.brazier.fhir.Outcomes;
+import io.brazier.server.FhirResponse;
 import io.brazier.store.Job;
 import io.brazier.store.JobStore;
 import io.brazier.store.StoreFailure;
+import java.io.ByteArrayInputStream;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
@@ -15,6 +17,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
+import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.hl7.fhir.r4.model.Resource;
 import org.slf4j.Logger;
@@ -38,6 +41,8 @@ public final class Jobs implements AutoCloseable {
   /** How long an ended job (done, failed, cancelled) stays for its client to fetch; purged when idle, hourly. */
   static final Duration KEPT = Duration.ofDays(7);
   private static final long PURGE_NANOS = Duration.ofHours(1).toNanos();
+  /** When a client polling a running job should ask again. */
+  private static final String RETRY_AFTER_SECONDS = "2";
 
   private final JobStore store;
   private final Fhir fhir;
@@ -55,10 +60,24 @@ public final class Jobs implements AutoCloseable {
     runner.setDaemon(true);
   }
 
-  /** The work of a kind of job: it records progress as it goes, and stops early when told to. */
+  /**
+   * The work of a kind of job: it records progress as it goes, and stops early when told to. Every node registers
+   * every kind, as any node answers a poll of any job.
+   */
   @FunctionalInterface
   public interface Work {
-    Resource run(Run run);
+    /** Does the work; returns its result, kept with the job for {@link #answer}: a FHIR resource's JSON by default. */
+    byte[] run(Run run);
+
+    /** What a poll of the done job answers: by default its result, a FHIR resource. */
+    default FhirResponse answer(Job job, Fhir fhir) {
+      return FhirResponse.ok((Resource) fhir.jsonParser().parseResource(new ByteArrayInputStream(job.result())));
+    }
+
+    /** What a poll answers in {@code X-Progress} while the job waits or runs. */
+    default String progress(Job job) {
+      return Jobs.progress(job);
+    }
   }
 
   /** Runs jobs of {@code kind} on this node with {@code work}; register every kind before {@link #start}. */
@@ -109,6 +128,29 @@ public final class Jobs implements AutoCloseable {
         return Optional.empty();
       }
     }
+  }
+
+  /**
+   * What a poll of a job answers: 202 with its progress while it waits or runs; once ended, its kind's answer, or
+   * the failure's status and OperationOutcome, or 404 when it was cancelled.
+   */
+  public FhirResponse answer(Job job) {
+    Work work = kinds.get(job.kind());
+    if (!job.finished()) {
+      return FhirResponse.empty(202).header("X-Progress", work == null ? progress(job) : work.progress(job))
+          .header("Retry-After", RETRY_AFTER_SECONDS);
+    }
+    return switch (job.status()) {
+      case DONE -> work.answer(job, fhir);
+      case FAILED -> throw new FhirException(job.errorStatus(),
+          (OperationOutcome) fhir.jsonParser().parseResource(new ByteArrayInputStream(job.error())));
+      default -> throw new FhirException(404, IssueType.NOTFOUND, "Job " + job.id() + " was cancelled.");
+    };
+  }
+
+  /** Progress in numbers: {@code running: 5 of 10 done}. */
+  static String progress(Job job) {
+    return job.status().code() + ": " + job.done() + (job.total() == null ? "" : " of " + job.total()) + " done";
   }
 
   private static FhirException unknown(String id) {
@@ -191,10 +233,10 @@ public final class Jobs implements AutoCloseable {
   private void run(Job job) {
     log.info("Job started id={} kind={} resumed={}", job.id(), job.kind(), job.cursor() != null);
     try {
-      Resource result = kinds.get(job.kind()).run(new Run(job));
+      byte[] result = kinds.get(job.kind()).run(new Run(job));
       if (closed) {
         store.release(job.id(), owner);
-      } else if (store.finish(job.id(), owner, fhir.encode(Format.JSON, result, false))) {
+      } else if (store.finish(job.id(), owner, result)) {
         log.info("Job done id={} kind={}", job.id(), job.kind());
       }
     } catch (FhirException e) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.brazier.fhir.Fhir;
 import io.brazier.fhir.FhirException;
+import io.brazier.fhir.Format;
 import io.brazier.fhir.Outcomes;
 import io.brazier.fhir.search.IndexExtractor;
 import io.brazier.server.FhirRequest;
@@ -18,7 +19,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import org.hl7.fhir.r4.model.Resource;
 
@@ -65,7 +65,7 @@ public final class Reindex implements Interaction, Jobs.Work {
       // A client that waits gets the result, unless the reindex outlasts the wait: then it polls like an async one.
       Optional<Job> ended = jobs.await(job, SYNCHRONOUS_WAIT);
       if (ended.isPresent()) {
-        return AsyncStatus.answer(fhir, ended.get());
+        return jobs.answer(ended.get());
       }
     }
     return FhirResponse.of(202, Outcomes.information("Reindexing has started; poll the Content-Location."))
@@ -73,7 +73,11 @@ public final class Reindex implements Interaction, Jobs.Work {
   }
 
   @Override
-  public Resource run(Jobs.Run run) {
+  public byte[] run(Jobs.Run run) {
+    return fhir.encode(Format.JSON, reindex(run), false);
+  }
+
+  private Resource reindex(Jobs.Run run) {
     Request request = read(run.request(), Request.class);
     if (request.id() != null) {
       return one(request.types().get(0), request.id());

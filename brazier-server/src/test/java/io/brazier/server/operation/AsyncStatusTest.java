@@ -51,6 +51,7 @@ class AsyncStatusTest {
     assertThat(queued.header("X-Progress")).hasValue("queued: 0 done");
     assertThat(running.status()).isEqualTo(202);
     assertThat(running.header("X-Progress")).hasValue("running: 5 of 10 done");
+    assertThat(running.header("Retry-After")).hasValue("2");
   }
 
   @Test

@@ -3,7 +3,6 @@ package io.brazier.server.operation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.brazier.fhir.FhirException;
-import io.brazier.fhir.Outcomes;
 import io.brazier.server.TestServer;
 import io.brazier.store.Job;
 import io.brazier.store.Job.Status;
@@ -63,7 +62,7 @@ class JobsTest {
         LockSupport.parkNanos(10_000_000);
       }
       stopped.countDown();
-      return Outcomes.information("stopped");
+      return "stopped".getBytes(StandardCharsets.UTF_8);
     }).start()) {
       String id = jobs.submit(kind, "{}");
       until(id, job -> job.status() == Status.RUNNING);
@@ -113,7 +112,7 @@ class JobsTest {
         run.progress(i, null, "{\"at\": " + i + "}");
         LockSupport.parkNanos(10_000_000);
       }
-      return Outcomes.information("stopped");
+      return "stopped".getBytes(StandardCharsets.UTF_8);
     }).start()) {
       id = jobs.submit(kind, "{}");
       until(id, job -> job.done() > 0);
@@ -141,7 +140,7 @@ class JobsTest {
           await(revive);
         }
       }
-      return Outcomes.information("Counted to 10");
+      return "Counted to 10".getBytes(StandardCharsets.UTF_8);
     };
   }
 
