@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * {@code brazier serve} in a JVM of its own, built from the test classpath, with its embedded PostgreSQL in a data
@@ -105,6 +106,15 @@ final class ServeProcess implements AutoCloseable {
   void kill() {
     process.destroyForcibly();
     await(process.toHandle());
+  }
+
+  /** SIGKILL to the server and, at the same moment, to every process of its PostgreSQL, as a power cut ends them. */
+  void killWithPostgres() {
+    ProcessHandle postmaster = postgres().orElseThrow();
+    List<ProcessHandle> all = Stream.concat(Stream.of(process.toHandle(), postmaster), postmaster.descendants())
+        .toList();
+    all.forEach(ProcessHandle::destroyForcibly);
+    all.forEach(ServeProcess::await);
   }
 
   /** SIGTERM, as an operator or a service manager stops it: the shutdown hook stops the server and PostgreSQL. */
