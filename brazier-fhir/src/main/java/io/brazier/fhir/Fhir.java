@@ -10,11 +10,10 @@ import ca.uhn.fhir.parser.LenientErrorHandler;
 import ca.uhn.fhir.parser.StrictErrorHandler;
 import ca.uhn.fhir.parser.json.jackson.JacksonStructure;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.Reader;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.TreeSet;
@@ -132,13 +131,19 @@ public final class Fhir {
     parser.setOverrideResourceIdWithBundleEntryFullUrl(false);
     // Some Windows tools start UTF-8 with a byte order mark, which HAPI's JSON parser takes for content.
     int start = body.length >= 3 && body[0] == (byte) 0xEF && body[1] == (byte) 0xBB && body[2] == (byte) 0xBF ? 3 : 0;
-    try (Reader reader = new InputStreamReader(new ByteArrayInputStream(body, start, body.length - start),
-        StandardCharsets.UTF_8)) {
-      return (Resource) parser.parseResource(reader);
+    try {
+      return (Resource) parser.parseResource(utf8(body, start));
     } catch (DataFormatException | ClassCastException e) {
       throw FhirException.invalid("The body is not a valid FHIR resource: " + clean(e.getMessage()));
-    } catch (IOException e) {
-      throw FhirException.badRequest("The body could not be read: " + e.getMessage());
+    }
+  }
+
+  /** Bytes that are not UTF-8 are refused, not read as U+FFFD: that would store what the client never sent. */
+  private static String utf8(byte[] body, int start) {
+    try {
+      return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(body, start, body.length - start)).toString();
+    } catch (CharacterCodingException e) {
+      throw FhirException.invalid("The body is not valid UTF-8.");
     }
   }
 

@@ -51,4 +51,19 @@ class FhirTest {
     assertThatThrownBy(() -> fhir.encode(Format.JSON, patient, false))
         .isInstanceOfSatisfying(FhirException.class, e -> assertThat(e.status()).isEqualTo(400));
   }
+
+  @Test
+  void bytesThatAreNotUtf8AreRefusedRatherThanReadAsReplacementCharacters() {
+    byte[] start = "<Patient xmlns=\"http://hl7.org/fhir\"><name><family value=\"a".getBytes(StandardCharsets.UTF_8);
+    byte[] end = "\"/></name></Patient>".getBytes(StandardCharsets.UTF_8);
+    byte[] body = new byte[start.length + 2 + end.length];
+    System.arraycopy(start, 0, body, 0, start.length);
+    body[start.length] = (byte) 0xC3; // a two-byte sequence whose second byte is missing
+    body[start.length + 1] = '(';
+    System.arraycopy(end, 0, body, start.length + 2, end.length);
+
+    assertThatThrownBy(() -> new Fhir(false).parse(Format.XML, body))
+        .isInstanceOfSatisfying(FhirException.class, e -> assertThat(e.status()).isEqualTo(400))
+        .hasMessageContaining("not valid UTF-8");
+  }
 }

@@ -65,7 +65,7 @@ public final class FhirApi {
       current = ready.request();
       name = ready.route().name();
       response = after(current, answer(ready.route(), current));
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | StackOverflowError e) {
       response = after(current, failure(e, current));
     }
     return response.answeredBy(name);
@@ -74,7 +74,8 @@ public final class FhirApi {
   private static FhirResponse answer(Route route, FhirRequest request) {
     try {
       return route.handler().handle(request);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | StackOverflowError e) {
+      // A stack overflow has unwound by the time it is caught: the request failed, the server is fine.
       return failure(e, request);
     }
   }
@@ -107,7 +108,7 @@ public final class FhirApi {
   }
 
   /** A failure as the client sees it: the status and OperationOutcome it names, or a 503 or 500 that says why. */
-  static FhirResponse failure(RuntimeException e, FhirRequest request) {
+  static FhirResponse failure(Throwable e, FhirRequest request) {
     if (e instanceof FhirException fhir) {
       return FhirResponse.of(fhir.status(), fhir.outcome());
     }

@@ -2,10 +2,19 @@ package io.brazier.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.brazier.store.Change;
+import io.brazier.store.TestDatabase;
+import io.brazier.store.TestDatabase.HeldLock;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.hl7.fhir.r4.model.Patient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -13,6 +22,10 @@ import org.junit.jupiter.api.io.TempDir;
 /** The server as an operator runs it: health, metrics, request ids, CORS, proxies, restarts and outages. */
 class FhirServerTest {
   private static final String PATIENT = "{\"resourceType\":\"Patient\",\"active\":true}";
+  private static final String SEQUENCER = "io.brazier.store.sql.ChangeSequencer";
+  private static final String NOTICES = "io.brazier.store.sql.ChangeNotices";
+  private static final String JOB_RUNNER = "io.brazier.server.operation.Jobs";
+  private static final Duration DEADLINE = Duration.ofSeconds(60);
 
   private final TestServer server = TestServer.shared();
   private final Http http = server.http();
@@ -173,19 +186,95 @@ class FhirServerTest {
   }
 
   @Test
-  void healthIsDownWhenTheDatabaseIsUnreachableAndRequestsFailWithAnOperationOutcome(@TempDir Path dir) {
-    try (TestServer outage = TestServer.start(dir, ServerConfig.defaults())) {
-      assertThat(outage.http().get("/healthz").status()).isEqualTo(200);
+  void anOutageIs503AndAfterItWritesTheChangeFeedAndTheJobRunnerResumeWithoutARestart(@TempDir Path dir)
+      throws Exception {
+    try (TestServer outage = TestServer.start(dir, ServerConfig.defaults());
+        Warnings background = Warnings.from(SEQUENCER, NOTICES, JOB_RUNNER)) {
+      long before = outage.lastChange();
 
       outage.database().stopEmbedded();
 
       Http.Response health = outage.http().get("/healthz");
       Http.Response read = outage.http().get("/fhir/Patient/any");
-
+      Http.Response lost = outage.http().post("/fhir/Patient", patient("lost"));
       assertThat(health.status()).isEqualTo(503);
       assertThat(health.body()).contains("DOWN");
       assertThat(read.status()).isEqualTo(503);
       assertThat(read.resource(OperationOutcome.class).getIssueFirstRep().getDiagnostics()).contains("unavailable");
+      assertThat(lost.status()).isEqualTo(503);
+      assertThat(lost.resource(OperationOutcome.class).getIssueFirstRep().getCode()).isEqualTo(IssueType.TRANSIENT);
+      assertThat(background.await(SEQUENCER, DEADLINE)).as("the change sequencer met the outage").isTrue();
+      assertThat(background.await(NOTICES, DEADLINE)).as("the change notices' listener met the outage").isTrue();
+      assertThat(background.await(JOB_RUNNER, DEADLINE)).as("the job runner met the outage").isTrue();
+
+      outage.database().startEmbedded();
+
+      Http.Response created = until(() -> outage.http().post("/fhir/Patient", patient("after")), 201);
+      String id = created.resource(Patient.class).getIdPart();
+      assertThat(until(() -> TestDatabase.unnumberedChanges(outage.database()), 0L))
+          .as("changes the background sequencer left unnumbered").isZero();
+      assertThat(outage.changesSince(before)).extracting(Change::id).containsExactly(id);
+      assertThat(longPollWokenByAWrite(outage)).as("a waiting reader of the feed is woken by a notice again")
+          .isEqualTo("after-poll");
+      Http.Response job = outage.http().send("POST", "/fhir/$reindex", null, "Prefer", "respond-async");
+      assertThat(job.status()).isEqualTo(202);
+      String status = job.header("Content-Location").orElseThrow().substring(outage.rootUrl().length());
+      assertThat(until(() -> outage.http().get(status), 200).body()).contains("Reindexed");
+      assertThat(outage.http().get("/fhir/Patient?identifier=urn:outage%7Clost").resource(Bundle.class).getTotal())
+          .isZero();
     }
+  }
+
+  @Test
+  void aStatementPastTheStatementTimeoutIsA503OperationOutcomeAndWritesNothing() throws Exception {
+    String id = http.post("/fhir/Patient", PATIENT).resource(Patient.class).getIdPart();
+    String update = "{\"resourceType\":\"Patient\",\"id\":\"" + id + "\",\"active\":false}";
+    OperationOutcome write;
+    OperationOutcome search;
+
+    try (TestServer quick = TestServer.onSharedDatabase(Duration.ofMillis(500))) {
+      // Another client holds what each request needs, longer than the timeout allows the request to wait.
+      try (HeldLock row = TestDatabase.lockResource(server.database(), "Patient", id)) {
+        write = quick.http().refused(503, "PUT", "/fhir/Patient/" + id, update);
+      }
+      try (HeldLock table = TestDatabase.lockTable(server.database(), "search_token")) {
+        search = quick.http().refused(503, "GET", "/fhir/Patient?identifier=urn:any%7C1", (byte[]) null);
+      }
+    }
+
+    assertThat(write.getIssueFirstRep().getCode()).isEqualTo(IssueType.TIMEOUT);
+    assertThat(search.getIssueFirstRep().getCode()).isEqualTo(IssueType.TIMEOUT);
+    assertThat(http.get("/fhir/Patient/" + id).resource(Patient.class).getMeta().getVersionId()).isEqualTo("1");
+  }
+
+  /**
+   * Waits on the feed for the next change, then writes one: the waiting reader wakes only on a notice, through the
+   * listening connection, which must have found the database back (or it would wait its full 60 s).
+   */
+  private static String longPollWokenByAWrite(TestServer server) throws Exception {
+    long since = server.lastChange();
+    CompletableFuture<Http.Response> poll = CompletableFuture.supplyAsync(
+        () -> server.http().get("/fhir/$changes?since=" + since + "&_wait=60&resources=true"));
+    Thread.sleep(200); // the poll has found nothing and waits
+    server.http().post("/fhir/Patient", patient("after-poll"));
+    Bundle changes = poll.get(30, TimeUnit.SECONDS).resource(Bundle.class);
+    return ((Patient) changes.getEntryFirstRep().getResource()).getIdentifierFirstRep().getValue();
+  }
+
+  private static String patient(String identifier) {
+    return "{\"resourceType\":\"Patient\",\"identifier\":[{\"system\":\"urn:outage\",\"value\":\"" + identifier
+        + "\"}]}";
+  }
+
+  /** Asks until the answer is {@code expected} (a connection pool takes a moment to find its database back). */
+  private static <T> T until(Callable<T> ask, Object expected) throws Exception {
+    long deadline = System.nanoTime() + DEADLINE.toNanos();
+    T answer = ask.call();
+    while (!expected.equals(answer instanceof Http.Response response ? response.status() : answer)
+        && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+      answer = ask.call();
+    }
+    return answer;
   }
 }

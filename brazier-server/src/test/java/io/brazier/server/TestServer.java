@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
+import java.util.stream.Stream;
 
 /**
  * A FHIR server on a free port over embedded PostgreSQL. {@link #shared()} is started once per test JVM and shared by
@@ -31,6 +32,7 @@ public final class TestServer implements AutoCloseable {
   private final Database database;
   private final PostgresStore store;
   private final FhirServer server;
+  private final Overlap overlap = new Overlap();
   private long lastChange;
 
   private TestServer(ServerConfig config, Database database, PostgresStore store) {
@@ -46,7 +48,8 @@ public final class TestServer implements AutoCloseable {
     if (database != null) {
       database.pool().setMetricRegistry(registry);
     }
-    this.server = new FhirServer(config.withPort(0), fhir, store, registry, interceptors, extension).start();
+    this.server = new FhirServer(config.withPort(0), fhir, store, registry,
+        api -> Stream.concat(Stream.of(overlap), interceptors.apply(api).stream()).toList(), extension).start();
   }
 
   public static synchronized TestServer shared() {
@@ -73,9 +76,18 @@ public final class TestServer implements AutoCloseable {
    * {@code --db-url} gives it), store, caches, change sequencer, job runner and HTTP server, sharing nothing else.
    */
   public TestServer secondNode() {
-    DatabaseConfig external = new DatabaseConfig(database.pool().getJdbcUrl(), database.pool().getUsername(),
-        database.pool().getPassword(), null, 8, Duration.ofSeconds(30));
-    Database own = Database.open(external);
+    return nodeOn(database, 8, Duration.ofSeconds(30));
+  }
+
+  /** Another node on the shared server's database, whose statements may run at most {@code statementTimeout}. */
+  public static TestServer onSharedDatabase(Duration statementTimeout) {
+    return nodeOn(shared().database, 4, statementTimeout);
+  }
+
+  private static TestServer nodeOn(Database database, int poolSize, Duration statementTimeout) {
+    var pool = database.pool();
+    Database own = Database.open(new DatabaseConfig(pool.getJdbcUrl(), pool.getUsername(), pool.getPassword(), null,
+        poolSize, statementTimeout));
     var fhir = new Fhir(false);
     return new TestServer(ServerConfig.defaults(), own,
         new PostgresStore(own, fhir.resourceTypes()).startChangeSequencer());
@@ -130,6 +142,11 @@ public final class TestServer implements AutoCloseable {
 
   public Fhir fhir() {
     return fhir;
+  }
+
+  /** How many requests this server answered at once: reset it, send concurrent requests, and check. */
+  public Overlap overlap() {
+    return overlap;
   }
 
   public PostgresStore store() {

@@ -26,6 +26,8 @@ import org.hl7.fhir.utilities.fhirpath.FHIRPathConstantEvaluationMode;
 public final class FhirPath {
   private static final Pattern LOCAL_REFERENCE =
       Pattern.compile("(?:.*/)?([A-Z][A-Za-z]+)/([A-Za-z0-9\\-.]{1,64})(?:/_history/[^/]+)?");
+  static final int MAX_CALLS = 128;
+  static final int MAX_DEPTH = 32;
 
   private final Fhir fhir;
   private final ThreadLocal<FHIRPathEngine> engines;
@@ -74,11 +76,35 @@ public final class FhirPath {
 
   /** Parses an expression once, for many evaluations. */
   public ExpressionNode parse(String expression) {
+    checkNesting(expression);
     try {
       return engines.get().parse(expression);
     } catch (RuntimeException e) {
       throw new IllegalArgumentException("'" + expression + "' is not a valid FHIRPath expression: "
           + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Refuses an expression that HAPI's parser and evaluator, which recurse into every call, index and parenthesis,
+   * would overflow the stack on ({@code .where(true)} a thousand times): more than {@link #MAX_CALLS} of them, or
+   * nested deeper than {@link #MAX_DEPTH}. R4's own search parameters have at most 44, nested 2 deep.
+   */
+  public static void checkNesting(String expression) {
+    int calls = 0;
+    int depth = 0;
+    for (int i = 0; i < expression.length(); i++) {
+      char c = expression.charAt(i);
+      if (c == '(' || c == '[') {
+        calls++;
+        depth++;
+      } else if (c == ')' || c == ']') {
+        depth--;
+      }
+      if (calls > MAX_CALLS || depth > MAX_DEPTH) {
+        throw new IllegalArgumentException("The FHIRPath expression has more than " + MAX_CALLS + " calls, indexes"
+            + " and parentheses, or nests them deeper than " + MAX_DEPTH + ".");
+      }
     }
   }
 

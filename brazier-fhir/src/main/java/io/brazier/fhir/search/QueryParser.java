@@ -41,6 +41,11 @@ public final class QueryParser {
       "_elements", "_total", "_format", "_pretty", "_cursor", "_contained", "_containedType");
   /** How deep chains and _has may nest: deeper ones are a 400 (no real search needs more). */
   static final int MAX_CHAIN_DEPTH = 8;
+  /**
+   * How many criteria one search may join: each is a subquery, so the database's planning time grows steeply with
+   * them (100: seconds; thousands: it gives up with an error) while no real search needs more than a handful.
+   */
+  static final int MAX_CRITERIA = 32;
 
   private final Fhir fhir;
   private final SearchParameters params;
@@ -79,6 +84,10 @@ public final class QueryParser {
           Criterion criterion = criterion(scope, name, value, options, 0);
           // A filter's top-level terms stand as criteria of their own, so that the planner may drive by any.
           criteria.addAll(criterion instanceof AllOf all ? all.criteria() : List.of(criterion));
+          if (criteria.size() > MAX_CRITERIA) {
+            throw FhirException.badRequest("A search may combine at most " + MAX_CRITERIA + " criteria; this one has"
+                + " more. Join values of one parameter with commas (name=a,b) or narrow the search.");
+          }
         } catch (Unknown e) {
           if (options.strict()) {
             throw FhirException.badRequest(e.getMessage());

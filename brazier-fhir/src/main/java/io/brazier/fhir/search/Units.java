@@ -22,6 +22,11 @@ public final class Units {
   public static final String UCUM = "http://unitsofmeasure.org";
   private static final MathContext PRECISION = MathContext.DECIMAL64;
   private static final BigDecimal TEN = BigDecimal.TEN;
+  /**
+   * UCUM's arithmetic slows down steeply with the powers in a unit ({@code 10*99}: seconds; {@code 10*999999999}:
+   * never ends), and a client chooses the unit; real units stay far below this ({@code 10*12/L}, {@code kg/m2}).
+   */
+  private static final int MAX_POWERS = 24;
 
   private final UcumService ucum;
   private final Map<String, Optional<Conversion>> conversions = new ConcurrentHashMap<>();
@@ -44,7 +49,7 @@ public final class Units {
 
   /** The canonical form of {@code value unit}, or empty when {@code unit} is not a UCUM unit. */
   public Optional<Canonical> canonical(BigDecimal value, String unit) {
-    if (unit == null || unit.isBlank() || unit.length() > 64) {
+    if (unit == null || unit.isBlank() || unit.length() > 64 || !modestPowers(unit)) {
       return Optional.empty();
     }
     Optional<Conversion> conversion = conversions.computeIfAbsent(unit, this::learn);
@@ -81,5 +86,31 @@ public final class Units {
     } catch (UcumException | RuntimeException e) {
       return null;
     }
+  }
+
+  /**
+   * Whether the exponents of {@code unit} (the digits after a unit symbol, {@code 10*} or {@code 10^}, signed or not;
+   * not the factors such as {@code /100}, nor annotations in braces) add up to at most {@link #MAX_POWERS}.
+   */
+  static boolean modestPowers(String unit) {
+    String plain = unit.replaceAll("\\{[^}]*}", "");
+    int total = 0;
+    for (int i = 0; i < plain.length(); i++) {
+      if (!Character.isDigit(plain.charAt(i))) {
+        continue;
+      }
+      int start = i;
+      while (i + 1 < plain.length() && Character.isDigit(plain.charAt(i + 1))) {
+        i++;
+      }
+      int before = start > 0 && "+-".indexOf(plain.charAt(start - 1)) >= 0 ? start - 2 : start - 1;
+      if (before >= 0 && "./(".indexOf(plain.charAt(before)) < 0) {
+        total += i - start < 2 ? Integer.parseInt(plain.substring(start, i + 1)) : MAX_POWERS + 1;
+        if (total > MAX_POWERS) {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 }

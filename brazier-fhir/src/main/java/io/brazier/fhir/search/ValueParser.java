@@ -1,5 +1,6 @@
 package io.brazier.fhir.search;
 
+import io.brazier.fhir.ControlCharacters;
 import io.brazier.fhir.FhirException;
 import io.brazier.fhir.search.Criterion.DateValue;
 import io.brazier.fhir.search.Criterion.NumberValue;
@@ -65,9 +66,7 @@ final class ValueParser {
       throw FhirException.badRequest("The value of " + name + " is longer than " + MAX_VALUE_LENGTH
           + " characters.");
     }
-    if (value.indexOf('\u0000') >= 0) {
-      throw FhirException.badRequest("The value of " + name + " contains a NUL character.");
-    }
+    ControlCharacters.checkValue(name, value);
     List<String> alternatives = split(value, ',');
     for (String alternative : alternatives) {
       if (alternative.isEmpty()) {

@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.util.Locale;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.InflaterInputStream;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 
 /** Reads a request body, inflating {@code Content-Encoding: gzip} or {@code deflate}, up to a size limit. */
 public final class HttpBodies {
@@ -40,7 +41,8 @@ public final class HttpBodies {
     return switch (encoding.trim().toLowerCase(Locale.ROOT)) {
       case "gzip", "x-gzip" -> new GZIPInputStream(raw);
       case "deflate" -> new InflaterInputStream(raw);
-      default -> throw FhirException.unsupportedMediaType("Content-Encoding " + encoding);
+      default -> throw new FhirException(415, IssueType.NOTSUPPORTED, "Content-Encoding '" + encoding
+          + "' is not supported: send the body as it is, or with gzip or deflate.");
     };
   }
 }

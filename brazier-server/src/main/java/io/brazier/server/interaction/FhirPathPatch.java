@@ -4,6 +4,7 @@ import ca.uhn.fhir.parser.DataFormatException;
 import io.brazier.fhir.Fhir;
 import io.brazier.fhir.FhirException;
 import io.brazier.fhir.Format;
+import io.brazier.fhir.search.FhirPath;
 import java.io.ByteArrayInputStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -103,8 +104,9 @@ final class FhirPathPatch {
 
   private void checkSyntax(String path) {
     try {
+      FhirPath.checkNesting(path);
       engines.get().parse(path);
-    } catch (FHIRException e) {
+    } catch (FHIRException | IllegalArgumentException e) {
       throw FhirException.badRequest("The FHIRPath Patch path '" + path + "' is not FHIRPath: "
           + Fhir.clean(e.getMessage()));
     }

@@ -12,6 +12,8 @@ import com.flipkart.zjsonpatch.CompatibilityFlags;
 import com.flipkart.zjsonpatch.InvalidJsonPatchException;
 import com.flipkart.zjsonpatch.JsonPatchApplicationException;
 import io.brazier.fhir.FhirException;
+import io.brazier.fhir.Format;
+import io.brazier.fhir.Numbers;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.EnumSet;
@@ -34,6 +36,7 @@ final class JsonPatch {
   private final EnumSet<CompatibilityFlags> flags = EnumSet.of(CompatibilityFlags.FORBID_REMOVE_MISSING_OBJECT);
 
   PatchDocument parse(byte[] body) {
+    Numbers.check(body, Format.JSON);
     JsonNode patch;
     try {
       patch = mapper.readTree(body);

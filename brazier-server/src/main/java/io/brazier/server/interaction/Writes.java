@@ -3,6 +3,7 @@ package io.brazier.server.interaction;
 import ca.uhn.fhir.model.api.TemporalPrecisionEnum;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.brazier.fhir.ControlCharacters;
 import io.brazier.fhir.Fhir;
 import io.brazier.fhir.Format;
 import io.brazier.fhir.Numbers;
@@ -24,7 +25,8 @@ import org.hl7.fhir.r4.model.SearchParameter;
 
 /**
  * Turns a resource into the version to store: the server owns id, meta.versionId and meta.lastUpdated, so it sets
- * them here, then encodes the JSON that reads will serve and extracts the search index values.
+ * them here, then encodes the JSON that reads will serve and extracts the search index values. Every write's JSON
+ * passes here, whatever it came from, so here it is held to the rules on what a stored resource may hold.
  */
 public final class Writes {
   private static final TimeZone UTC = TimeZone.getTimeZone("UTC");
@@ -75,6 +77,7 @@ public final class Writes {
     Resource resource = body.resource();
     check(resource);
     byte[] json = body.json();
+    ControlCharacters.check(json);
     return new Write(resource.fhirType(), id, version, now, json, search.extractor().extract(resource, json),
         resource.getMeta().getSource());
   }
@@ -120,6 +123,7 @@ public final class Writes {
     byte[] json = fhir.encode(Format.JSON, resource, false);
     // Reads parse these bytes again: a number HAPI would blow up (an XML 1e999999999) must not be stored.
     Numbers.check(json, Format.JSON);
+    ControlCharacters.check(json);
     return new Write(resource.fhirType(), id, version, now, json, search.extractor().extract(resource, json),
         resource.getMeta().getSource());
   }

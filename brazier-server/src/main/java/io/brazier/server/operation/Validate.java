@@ -1,5 +1,6 @@
 package io.brazier.server.operation;
 
+import io.brazier.fhir.ControlCharacters;
 import io.brazier.fhir.Fhir;
 import io.brazier.fhir.FhirException;
 import io.brazier.fhir.Outcomes;
@@ -62,10 +63,20 @@ public final class Validate implements Interaction {
     String text = resource != null ? input.text() : new String(stored(request).json(), StandardCharsets.UTF_8);
     OperationOutcome outcome = validator.validate(text, input.profiles());
     input.parseIssues().forEach(outcome::addIssue);
+    controlCharacters(text, outcome);
     if ("update".equals(input.mode()) && resource != null) {
       checkUpdateId(id(request), resource, outcome);
     }
     return FhirResponse.ok(outcome);
+  }
+
+  /** What a write refuses, whatever the profiles say (the validator only warns): a control character in a string. */
+  private static void controlCharacters(String json, OperationOutcome outcome) {
+    try {
+      ControlCharacters.check(json.getBytes(StandardCharsets.UTF_8));
+    } catch (FhirException e) {
+      e.outcome().getIssue().forEach(outcome::addIssue);
+    }
   }
 
   /** The stored resource an instance-level request without a resource validates. */

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.zip.DeflaterOutputStream;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
+import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Patient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -62,7 +63,9 @@ class HttpBodiesTest {
 
   @Test
   void anUnknownContentEncodingIsUnsupported() {
-    http.refused(415, "POST", "/fhir/Patient", patient("Brotli"), "Content-Encoding", "br");
+    OperationOutcome outcome = http.refused(415, "POST", "/fhir/Patient", patient("Brotli"), "Content-Encoding", "br");
+
+    assertThat(outcome.getIssueFirstRep().getDiagnostics()).contains("Content-Encoding 'br'").contains("gzip");
   }
 
   @Test

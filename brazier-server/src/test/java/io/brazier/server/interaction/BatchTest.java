@@ -7,11 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import io.brazier.server.Http;
 import io.brazier.server.TestServer;
-import java.util.ArrayList;
+import io.brazier.store.Parallel;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Bundle.BundleEntryResponseComponent;
 import org.hl7.fhir.r4.model.Bundle.BundleType;
@@ -28,27 +25,22 @@ class BatchTest {
   void concurrentBatchesTransactionsAndCreatesWithTheSameConditionsCreateOnce() throws Exception {
     String value = java.util.UUID.randomUUID().toString();
     String condition = "identifier=http://example.org/mrn|" + value;
-    ExecutorService pool = Executors.newFixedThreadPool(12);
-    List<Future<?>> calls = new ArrayList<>();
-    for (int i = 0; i < 24; i++) {
-      BundleType type = List.of(BundleType.BATCH, BundleType.TRANSACTION, BundleType.COLLECTION).get(i % 3);
-      calls.add(pool.submit(() -> {
-        Patient patient = patient("Racer");
-        patient.addIdentifier().setSystem("http://example.org/mrn").setValue(value);
-        if (type == BundleType.COLLECTION) {
-          return client.create().resource(patient).conditionalByUrl("Patient?" + condition).execute();
-        }
-        Bundle bundle = new Bundle().setType(type);
-        add(bundle, "urn:uuid:" + java.util.UUID.randomUUID(), patient, HTTPVerb.POST, "Patient")
-            .getRequest().setIfNoneExist(condition);
-        return client.transaction().withBundle(bundle).execute();
-      }));
-    }
-    for (Future<?> call : calls) {
-      call.get();
-    }
-    pool.shutdown();
+    server.overlap().reset();
 
+    Parallel.run(12, 2, (thread, step) -> {
+      BundleType type = List.of(BundleType.BATCH, BundleType.TRANSACTION, BundleType.COLLECTION).get(thread % 3);
+      Patient patient = patient("Racer");
+      patient.addIdentifier().setSystem("http://example.org/mrn").setValue(value);
+      if (type == BundleType.COLLECTION) {
+        return client.create().resource(patient).conditionalByUrl("Patient?" + condition).execute();
+      }
+      Bundle bundle = new Bundle().setType(type);
+      add(bundle, "urn:uuid:" + java.util.UUID.randomUUID(), patient, HTTPVerb.POST, "Patient")
+          .getRequest().setIfNoneExist(condition);
+      return client.transaction().withBundle(bundle).execute();
+    });
+
+    assertThat(server.overlap().mostAtOnce()).as("bundles and creates the server ran at once").isGreaterThan(1);
     assertThat(client.search().byUrl("Patient?" + condition).returnBundle(Bundle.class).execute().getEntry())
         .hasSize(1);
   }
@@ -142,6 +134,25 @@ class BatchTest {
         .containsExactly("400 Bad Request", "201 Created", "400 Bad Request");
     assertThat(((OperationOutcome) answer.getEntry().get(0).getResponse().getOutcome()).getIssueFirstRep()
         .getDiagnostics()).contains("Bundle.entry[0]").contains("notAnElement");
+    assertThat(server.changesSince(before)).hasSize(1);
+  }
+
+  @Test
+  void anEntryWithAControlCharacterFailsAloneNamingTheEntryAndTheElement() {
+    String batch = """
+        {"resourceType": "Bundle", "type": "batch", "entry": [
+          {"resource": {"resourceType": "Patient", "active": true}, "request": {"method": "POST", "url": "Patient"}},
+          {"resource": {"resourceType": "Patient", "name": [{"text": "bell\\u0007"}]},
+           "request": {"method": "POST", "url": "Patient"}}
+        ]}""";
+    long before = server.lastChange();
+
+    Bundle answer = server.http().post("/fhir", batch).resource(Bundle.class);
+
+    assertThat(answer.getEntry()).extracting(entry -> entry.getResponse().getStatus())
+        .containsExactly("201 Created", "400 Bad Request");
+    assertThat(((OperationOutcome) answer.getEntry().get(1).getResponse().getOutcome()).getIssueFirstRep()
+        .getExpression()).extracting(Object::toString).containsExactly("Bundle.entry[1]", "Patient.name[0].text");
     assertThat(server.changesSince(before)).hasSize(1);
   }
 }

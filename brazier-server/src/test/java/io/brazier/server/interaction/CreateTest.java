@@ -8,14 +8,11 @@ import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
 import io.brazier.server.Http;
 import io.brazier.server.TestServer;
+import io.brazier.store.Parallel;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Patient;
@@ -94,22 +91,18 @@ class CreateTest {
   @Test
   void concurrentConditionalCreatesWithTheSameCriteriaCreateOnce() throws Exception {
     String value = UUID.randomUUID().toString();
-    ExecutorService pool = Executors.newFixedThreadPool(16);
-    List<Future<MethodOutcome>> outcomes = new ArrayList<>();
-    for (int i = 0; i < 32; i++) {
-      // Half name the criteria in another order: the same conditions, however written.
-      String criteria = i % 2 == 0 ? "identifier=" + SYSTEM + "|" + value + "&active=true"
-          : "active=true&identifier=" + SYSTEM + "|" + value;
-      outcomes.add(pool.submit(() -> client.create().resource(patient("Racer", value).setActive(true))
-          .conditionalByUrl("Patient?" + criteria).execute()));
-    }
-    List<Integer> statuses = new ArrayList<>();
-    for (Future<MethodOutcome> outcome : outcomes) {
-      statuses.add(outcome.get().getResponseStatusCode());
-    }
-    pool.shutdown();
+    server.overlap().reset();
 
-    assertThat(statuses).containsOnlyOnce(201).containsOnly(200, 201);
+    List<Integer> statuses = Parallel.run(16, 2, (thread, step) -> {
+      // Half name the criteria in another order: the same conditions, however written.
+      String criteria = thread % 2 == 0 ? "identifier=" + SYSTEM + "|" + value + "&active=true"
+          : "active=true&identifier=" + SYSTEM + "|" + value;
+      return client.create().resource(patient("Racer", value).setActive(true)).conditionalByUrl("Patient?" + criteria)
+          .execute().getResponseStatusCode();
+    }).results();
+
+    assertThat(server.overlap().mostAtOnce()).as("creates the server ran at once").isGreaterThan(1);
+    assertThat(statuses).hasSize(32).containsOnlyOnce(201).containsOnly(200, 201);
     assertThat(client.search().forResource(Patient.class)
         .where(Patient.IDENTIFIER.exactly().systemAndIdentifier(SYSTEM, value))
         .returnBundle(Bundle.class).execute().getEntry()).hasSize(1);
@@ -186,6 +179,22 @@ class CreateTest {
   @Test
   void aBodyOfAnotherTypeThanTheUrlIsRefused() {
     http.refused(400, "POST", "/fhir/Patient", "{\"resourceType\":\"Observation\",\"status\":\"final\"}");
+  }
+
+  @Test
+  void aControlCharacterInAStringIsRefusedNamingTheElementInJsonAndXml() {
+    OperationOutcome json = http.refused(400, "POST", "/fhir/Patient",
+        "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"Nul\\u0000Byte\"}]}");
+    // XML 1.0 has no way to write U+0001, XML 1.1 has one.
+    OperationOutcome xml = http.refused(400, "POST", "/fhir/Patient", "<?xml version=\"1.1\"?>"
+        + "<Patient xmlns=\"http://hl7.org/fhir\"><name><given value=\"a&#1;b\"/></name></Patient>",
+        "Content-Type", "application/fhir+xml");
+
+    assertThat(json.getIssueFirstRep().getExpression()).extracting(Object::toString)
+        .containsExactly("Patient.name[0].family");
+    assertThat(json.getIssueFirstRep().getDiagnostics()).contains("U+0000");
+    assertThat(xml.getIssueFirstRep().getExpression()).extracting(Object::toString)
+        .containsExactly("Patient.name[0].given[0]");
   }
 
   @Test

@@ -14,6 +14,7 @@ import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import io.brazier.server.TestServer;
+import io.brazier.store.Parallel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
@@ -24,9 +25,6 @@ import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.CodeType;
 import org.hl7.fhir.r4.model.Coding;
@@ -49,7 +47,8 @@ import org.hl7.fhir.r4.model.Type;
 import org.junit.jupiter.api.Test;
 
 class PatchTest {
-  private final IGenericClient client = TestServer.shared().client();
+  private final TestServer server = TestServer.shared();
+  private final IGenericClient client = server.client();
   private final HttpClient http = HttpClient.newHttpClient();
 
   // JSON Patch
@@ -175,7 +174,23 @@ class PatchTest {
         "[{\"op\":\"replace\",\"path\":\"/name/0/family\"", "{\"op\":\"remove\"}",
         "[{\"op\":\"frobnicate\",\"path\":\"/name\"}]", "[{\"op\":\"remove\",\"path\":\"name\"}]",
         "[{\"op\":\"add\",\"path\":\"/active\"}]", "[{\"op\":\"move\",\"path\":\"/active\"}]",
-        "[{\"op\":\"remove\",\"path\":\"/active\"}] trailing"));
+        "[{\"op\":\"remove\",\"path\":\"/active\"}] trailing",
+        "[{\"op\":\"add\",\"path\":\"/multipleBirthInteger\",\"value\":1e999999999}]"));
+  }
+
+  @Test
+  void aPatchThatWritesAControlCharacterIsABadRequestNamingTheElement() {
+    IIdType id = create(patient("Chalmers"));
+    String jsonPatch = "[{\"op\":\"replace\",\"path\":\"/name/0/family\",\"value\":\"Tab\\tand\\u0000\"}]";
+    Parameters fhirPathPatch = operationOnly("replace", "Patient.name[0].given[0]", new StringType("a\u0002b"));
+
+    assertEveryPatchFails(id, InvalidRequestException.class, List.of(jsonPatch, fhirPathPatch));
+    assertThatThrownBy(() -> client.patch().withBody(jsonPatch).withId(id.toVersionless()).execute())
+        .isInstanceOfSatisfying(InvalidRequestException.class,
+            e -> assertThat(diagnostics(e)).startsWith("Patient.name[0].family: ").contains("U+0000"));
+    assertThatThrownBy(() -> client.patch().withFhirPatch(fhirPathPatch).withId(id.toVersionless()).execute())
+        .isInstanceOfSatisfying(InvalidRequestException.class,
+            e -> assertThat(diagnostics(e)).startsWith("Patient.name[0].given[0]: ").contains("U+0002"));
   }
 
   @Test
@@ -286,6 +301,7 @@ class PatchTest {
     patches.add(operationOnly("frobnicate", "Patient.name", new StringType("x")));
     patches.add(operationOnly("replace", "Patient.name", null));
     patches.add(operationOnly("replace", "Patient.name.where(", new StringType("x")));
+    patches.add(operationOnly("delete", "(".repeat(5000) + "Patient.name" + ")".repeat(5000), null));
     patches.add(operationOnly("insert", "Patient.name.given", new StringType("x")));
     Parameters wrongParameter = new Parameters();
     wrongParameter.addParameter().setName("op").setValue(new StringType("x"));
@@ -457,23 +473,14 @@ class PatchTest {
     IIdType id = create(patient);
     int threads = 4;
     int each = 5;
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
-    List<Future<?>> done = new ArrayList<>();
+    server.overlap().reset();
 
-    for (int t = 0; t < threads; t++) {
-      int thread = t;
-      done.add(pool.submit(() -> {
-        for (int i = 0; i < each; i++) {
-          client.patch().withBody("[{\"op\":\"add\",\"path\":\"/identifier/-\",\"value\":{\"system\":\"urn:t\","
-              + "\"value\":\"" + thread + "-" + i + "\"}}]").withId(id.toVersionless()).execute();
-        }
-      }));
-    }
-    for (Future<?> future : done) {
-      future.get();
-    }
-    pool.shutdown();
+    Parallel.run(threads, each, (thread, i) -> client.patch()
+        .withBody("[{\"op\":\"add\",\"path\":\"/identifier/-\",\"value\":{\"system\":\"urn:t\",\"value\":\""
+            + thread + "-" + i + "\"}}]")
+        .withId(id.toVersionless()).execute());
 
+    assertThat(server.overlap().mostAtOnce()).as("patches the server ran at once").isGreaterThan(1);
     Patient read = read(id);
     assertThat(read.getIdentifier()).hasSize(1 + threads * each);
     assertThat(read.getMeta().getVersionId()).isEqualTo(Integer.toString(1 + threads * each));
@@ -536,7 +543,7 @@ class PatchTest {
   }
 
   private HttpResponse<String> send(String method, String path, String contentType, String body) {
-    HttpRequest request = HttpRequest.newBuilder(URI.create(TestServer.shared().baseUrl() + path))
+    HttpRequest request = HttpRequest.newBuilder(URI.create(server.baseUrl() + path))
         .method(method, HttpRequest.BodyPublishers.ofString(body))
         .header("Content-Type", contentType)
         .build();

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ca.uhn.fhir.rest.api.SummaryEnum;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import io.brazier.server.Http;
 import io.brazier.server.TestServer;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -123,6 +124,20 @@ class SearchTest {
         "handling=strict").returnBundle(Bundle.class).execute())
         .isInstanceOfSatisfying(InvalidRequestException.class,
             e -> assertThat(e.getOperationOutcome()).isNotNull());
+  }
+
+  @Test
+  void aSearchValueWithAControlCharacterIsABadRequestNamingTheParameter() {
+    Http http = TestServer.shared().http();
+
+    OperationOutcome nul = http.refused(400, "GET", "/fhir/Patient?family=a%00b", (byte[]) null);
+    OperationOutcome escape = http.refused(400, "GET", "/fhir/Observation?code=http://loinc.org%7C%1b", (byte[]) null);
+    OperationOutcome chained = http.refused(400, "POST", "/fhir/Observation/_search", "subject:Patient.name=%07",
+        "Content-Type", "application/x-www-form-urlencoded");
+
+    assertThat(nul.getIssueFirstRep().getDiagnostics()).contains("family").contains("U+0000");
+    assertThat(escape.getIssueFirstRep().getDiagnostics()).contains("code").contains("U+001B");
+    assertThat(chained.getIssueFirstRep().getDiagnostics()).contains("name").contains("U+0007");
   }
 
   @Test

@@ -94,6 +94,19 @@ class TransactionTest {
   }
 
   @Test
+  void anEntryWithAControlCharacterRollsBackEverythingNamingTheEntryAndTheElement() {
+    OperationOutcome outcome = server.http().refused(400, "POST", "/fhir", """
+        {"resourceType": "Bundle", "type": "transaction", "entry": [
+          {"resource": {"resourceType": "Patient", "active": true}, "request": {"method": "POST", "url": "Patient"}},
+          {"resource": {"resourceType": "Observation", "status": "final", "code": {"text": "x\\u001b[31m"}},
+           "request": {"method": "POST", "url": "Observation"}}
+        ]}""");
+
+    assertThat(outcome.getIssueFirstRep().getExpression()).extracting(Object::toString)
+        .containsExactly("Bundle.entry[1]", "Observation.code.text");
+  }
+
+  @Test
   void aReferenceToAResourceThatDoesNotExistRollsBackEverything() {
     Bundle bundle = transaction();
     add(bundle, "urn:uuid:" + UUID.randomUUID(), patient("Kept"), HTTPVerb.POST, "Patient");

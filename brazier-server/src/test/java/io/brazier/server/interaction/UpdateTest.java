@@ -10,15 +10,11 @@ import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
 import io.brazier.server.Http;
 import io.brazier.server.ServerConfig;
 import io.brazier.server.TestServer;
-import java.util.ArrayList;
+import io.brazier.store.Parallel;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.hl7.fhir.r4.model.Patient;
 import org.junit.jupiter.api.Test;
 
@@ -236,9 +232,12 @@ class UpdateTest {
 
     for (int version = 1; version <= 5; version++) {
       String ifMatch = "W/\"" + version + "\"";
-      List<Integer> statuses = inParallel(threads, 1, (thread, i) ->
-          http.put(path, body(patient), "If-Match", ifMatch).status());
+      server.overlap().reset();
 
+      List<Integer> statuses = Parallel.run(threads, 1, (thread, i) ->
+          http.put(path, body(patient), "If-Match", ifMatch).status()).results();
+
+      assertThat(server.overlap().mostAtOnce()).as("updates the server ran at once").isGreaterThan(1);
       assertThat(statuses).filteredOn(status -> status == 200).hasSize(1);
       assertThat(statuses).filteredOn(status -> status == 412).hasSize(threads - 1);
     }
@@ -252,13 +251,15 @@ class UpdateTest {
     String path = "/fhir/Patient/" + patient.getIdPart();
     int threads = 16;
     int updates = 8;
+    server.overlap().reset();
 
-    List<Integer> statuses = inParallel(threads, updates, (thread, i) -> {
+    List<Integer> statuses = Parallel.run(threads, updates, (thread, i) -> {
       Patient next = patient.copy();
       next.getNameFirstRep().setFamily("t" + thread + "-" + i);
       return http.put(path, body(next)).status();
-    });
+    }).results();
 
+    assertThat(server.overlap().mostAtOnce()).as("updates the server ran at once").isGreaterThan(1);
     assertThat(statuses).containsOnly(200).hasSize(threads * updates);
     int last = 1 + threads * updates;
     assertThat(client.read().resource(Patient.class).withId(patient.getIdPart()).execute().getMeta().getVersionId())
@@ -280,42 +281,17 @@ class UpdateTest {
 
     try (TestServer other = TestServer.onSharedStore(ServerConfig.defaults())) {
       List<Http> nodes = List.of(http, other.http());
-      List<Integer> statuses = inParallel(threads, updates, (thread, i) ->
-          nodes.get(thread % 2).put(path, body(patient)).status());
+      server.overlap().reset();
 
+      List<Integer> statuses = Parallel.run(threads, updates, (thread, i) ->
+          nodes.get(thread % 2).put(path, body(patient)).status()).results();
+
+      assertThat(server.overlap().mostAtOnce()).as("updates the first server ran at once").isGreaterThan(1);
+      assertThat(other.overlap().mostAtOnce()).as("updates the second server ran at once").isGreaterThan(1);
       assertThat(statuses).containsOnly(200).hasSize(threads * updates);
     }
     assertThat(client.read().resource(Patient.class).withId(patient.getIdPart()).execute().getMeta().getVersionId())
         .isEqualTo(Integer.toString(1 + threads * updates));
-  }
-
-  private interface Step {
-    int run(int thread, int i) throws Exception;
-  }
-
-  /** Runs {@code steps} steps on each of {@code threads} threads at once; the statuses, in no particular order. */
-  private static List<Integer> inParallel(int threads, int steps, Step step) throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
-    try {
-      List<Callable<List<Integer>>> tasks = new ArrayList<>();
-      for (int t = 0; t < threads; t++) {
-        int thread = t;
-        tasks.add(() -> {
-          List<Integer> statuses = new ArrayList<>();
-          for (int i = 0; i < steps; i++) {
-            statuses.add(step.run(thread, i));
-          }
-          return statuses;
-        });
-      }
-      List<Integer> statuses = new ArrayList<>();
-      for (Future<List<Integer>> result : pool.invokeAll(tasks)) {
-        statuses.addAll(result.get());
-      }
-      return statuses;
-    } finally {
-      pool.shutdown();
-    }
   }
 
   private Patient created(String family) {

@@ -85,6 +85,8 @@ class ReindexTest {
   void aSearchParameterWhoseExpressionDoesNotParseIsRefused() {
     assertThatThrownBy(() -> client.create().resource(parameter("broken", "Patient.name.where(")).execute())
         .isInstanceOf(UnprocessableEntityException.class);
+    assertThatThrownBy(() -> client.create().resource(parameter("deep", "(".repeat(5000) + "Patient.name"
+        + ")".repeat(5000))).execute()).isInstanceOf(UnprocessableEntityException.class);
   }
 
   @Test

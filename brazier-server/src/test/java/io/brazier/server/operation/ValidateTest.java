@@ -10,17 +10,14 @@ import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import io.brazier.server.TestServer;
+import io.brazier.store.Parallel;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.CodeType;
 import org.hl7.fhir.r4.model.Enumerations.AdministrativeGender;
@@ -62,6 +59,17 @@ class ValidateTest {
     assertThat(errors((OperationOutcome) outcome.getOperationOutcome()))
         .anyMatch(diagnostics -> diagnostics.contains("Observation.status"))
         .anyMatch(diagnostics -> diagnostics.contains("Observation.code"));
+  }
+
+  @Test
+  void aControlCharacterThatAWriteWouldRefuseIsAnErrorNamingTheElement() {
+    Patient patient = patient();
+    patient.getNameFirstRep().setFamily("Nul\u0000Byte");
+
+    MethodOutcome outcome = client.validate().resource(patient).execute();
+
+    assertThat(errors((OperationOutcome) outcome.getOperationOutcome()))
+        .anyMatch(diagnostics -> diagnostics.startsWith("Patient.name[0].family: ") && diagnostics.contains("U+0000"));
   }
 
   @Test
@@ -251,22 +259,20 @@ class ValidateTest {
     String url = "http://brazier.test/fhir/StructureDefinition/patient-concurrent-" + UUID.randomUUID();
     IIdType id = client.create().resource(profile(url, "Patient.birthDate")).execute().getId();
     Parameters request = withResource(patient()).addParameter("profile", new UriType(url));
-    ExecutorService pool = Executors.newFixedThreadPool(4);
-    List<Future<OperationOutcome>> outcomes = new ArrayList<>();
+    server.overlap().reset();
 
-    for (int i = 0; i < 16; i++) {
-      outcomes.add(pool.submit(() -> validate(request)));
-      if (i % 4 == 0) {
-        StructureDefinition changed = profile(url, i % 8 == 0 ? "Patient.telecom" : "Patient.birthDate");
+    // The first thread changes the profile before each of its validations, while the others validate.
+    List<OperationOutcome> outcomes = Parallel.run(4, 4, (thread, i) -> {
+      if (thread == 0) {
+        StructureDefinition changed = profile(url, i % 2 == 0 ? "Patient.telecom" : "Patient.birthDate");
         changed.setId(id.getIdPart());
         client.update().resource(changed).execute();
       }
-    }
-    pool.shutdown();
+      return validate(request);
+    }).results();
 
-    for (Future<OperationOutcome> outcome : outcomes) {
-      assertThat(errors(outcome.get())).hasSize(1);
-    }
+    assertThat(server.overlap().mostAtOnce()).as("validations and updates the server ran at once").isGreaterThan(1);
+    assertThat(outcomes).hasSize(16).allSatisfy(outcome -> assertThat(errors(outcome)).hasSize(1));
     assertThat(errors(validate(request))).anyMatch(d -> d.contains("Patient.birthDate"));
   }
 

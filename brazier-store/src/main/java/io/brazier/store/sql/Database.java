@@ -3,11 +3,6 @@ package io.brazier.store.sql;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.brazier.store.DatabaseConfig;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -23,17 +18,18 @@ import org.slf4j.LoggerFactory;
 public final class Database implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Database.class);
 
-  private final EmbeddedPostgres embedded;
+  private final EmbeddedServer embedded;
   private final HikariDataSource pool;
 
-  private Database(EmbeddedPostgres embedded, HikariDataSource pool) {
+  private Database(EmbeddedServer embedded, HikariDataSource pool) {
     this.embedded = embedded;
     this.pool = pool;
   }
 
   public static Database open(DatabaseConfig config) {
-    EmbeddedPostgres embedded = config.isEmbedded() ? startEmbedded(config.dataDir().resolve("postgres")) : null;
-    String url = embedded != null ? embedded.getJdbcUrl("postgres", "postgres") : config.url();
+    EmbeddedServer embedded = config.isEmbedded() ? new EmbeddedServer(config.dataDir().resolve("postgres")).start()
+        : null;
+    String url = embedded != null ? embedded.jdbcUrl() : config.url();
     HikariConfig hikari = new HikariConfig();
     hikari.setPoolName("brazier");
     hikari.setJdbcUrl(url);
@@ -50,38 +46,19 @@ public final class Database implements AutoCloseable {
     try {
       pool = new HikariDataSource(hikari);
     } catch (RuntimeException e) {
-      closeQuietly(embedded);
+      if (embedded != null) {
+        embedded.close();
+      }
       throw e;
     }
     Database database = new Database(embedded, pool);
-    database.migrate();
-    return database;
-  }
-
-  private static EmbeddedPostgres startEmbedded(Path dir) {
     try {
-      Files.createDirectories(dir.getParent());
-      long started = System.nanoTime();
-      EmbeddedPostgres postgres = EmbeddedPostgres.builder()
-          .setDataDirectory(dir)
-          .setCleanDataDirectory(false)
-          // The embedded defaults trade durability for test speed; a 2xx from Brazier must survive a power cut.
-          .setServerConfig("fsync", "on")
-          .setServerConfig("synchronous_commit", "on")
-          .setServerConfig("full_page_writes", "on")
-          .setServerConfig("max_connections", "200")
-          .setServerConfig("shared_buffers", "256MB")
-          .setServerConfig("wal_buffers", "16MB")
-          .setServerConfig("max_wal_size", "4GB")
-          .setServerConfig("checkpoint_timeout", "15min")
-          .setServerConfig("wal_compression", "on")
-          .start();
-      log.info("Embedded PostgreSQL started dir={} port={} ms={}", dir, postgres.getPort(),
-          (System.nanoTime() - started) / 1_000_000);
-      return postgres;
-    } catch (IOException e) {
-      throw new UncheckedIOException("Could not start the embedded PostgreSQL in " + dir, e);
+      database.migrate();
+    } catch (RuntimeException e) {
+      database.close();
+      throw e;
     }
+    return database;
   }
 
   private void migrate() {
@@ -144,27 +121,27 @@ public final class Database implements AutoCloseable {
   }
 
   /**
-   * Stops the embedded PostgreSQL, if there is one, and leaves the pool to find it gone: an outage, as the tests of
-   * {@code /healthz} stage it. {@link #close()} still closes the pool.
+   * Stops the embedded PostgreSQL, if there is one, and leaves the pool to find it gone: an outage, as tests stage
+   * it. {@link #startEmbedded()} ends it; {@link #close()} still closes the pool.
    */
   public void stopEmbedded() {
-    closeQuietly(embedded);
+    if (embedded != null) {
+      embedded.stop();
+    }
+  }
+
+  /** Starts the embedded PostgreSQL again after {@link #stopEmbedded()}, on its data and port: the pool finds it. */
+  public void startEmbedded() {
+    if (embedded != null) {
+      embedded.start();
+    }
   }
 
   @Override
   public void close() {
     pool.close();
-    closeQuietly(embedded);
-  }
-
-  private static void closeQuietly(EmbeddedPostgres postgres) {
-    if (postgres == null) {
-      return;
-    }
-    try {
-      postgres.close();
-    } catch (IOException e) {
-      log.warn("Embedded PostgreSQL did not stop cleanly", e);
+    if (embedded != null) {
+      embedded.close();
     }
   }
 }

@@ -9,6 +9,11 @@ import io.brazier.store.QueryTooCostly;
 import io.brazier.store.ResourceVersion;
 import io.brazier.store.SearchPage;
 import io.brazier.store.TestStore;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -193,12 +198,37 @@ class CriteriaSqlTest {
   }
 
   @Test
-  void aChainThePlannerCostsAboveTheLimitIsRefusedBeforeItRuns() {
-    SearchQuery chain = store.parse("Observation", "subject:Patient.name:contains=e");
+  void aChainThePlannerCostsAboveTheLimitIsRefusedBeforeItRuns() throws SQLException {
+    List<String> matching = new ArrayList<>();
+    for (String family : List.of("Reed", "Lee")) {
+      String patient = save(ValuesTest.patient(family, "Ann"));
+      matching.add(save(ValuesTest.observation("http://loinc.org", "1")
+          .setSubject(new Reference("Patient/" + patient))));
+    }
+    String other = save(ValuesTest.patient("Moon", "Ali"));
+    save(ValuesTest.observation("http://loinc.org", "1").setSubject(new Reference("Patient/" + other)));
+    // Two matches for a page of one: a search that runs keeps them as a snapshot for the next page.
+    SearchQuery chain = store.parse("Observation", "subject:Patient.name:contains=e&" + tagged.scope());
+    long snapshots = snapshots();
 
-    assertThatThrownBy(() -> store.withMaxSearchCost(1).search(chain, 10)).isInstanceOf(QueryTooCostly.class)
+    assertThatThrownBy(() -> store.withMaxSearchCost(1).search(chain, 1)).isInstanceOf(QueryTooCostly.class)
         .hasMessageContaining("too costly");
-    assertThat(store.store().search(chain, 10)).isNotNull();
+    assertThat(snapshots()).as("snapshots after the refused search").isEqualTo(snapshots);
+
+    SearchPage ran = store.store().search(chain, 1);
+
+    assertThat(ran.total()).isEqualTo(2);
+    assertThat(ran.resources()).extracting(ResourceVersion::id).isSubsetOf(matching);
+    assertThat(snapshots()).as("snapshots after the search that ran").isEqualTo(snapshots + 1);
+  }
+
+  private long snapshots() throws SQLException {
+    try (Connection connection = store.database().dataSource().getConnection();
+        Statement statement = connection.createStatement();
+        ResultSet row = statement.executeQuery("SELECT count(*) FROM search_snapshot")) {
+      row.next();
+      return row.getLong(1);
+    }
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.brazier.store.sql;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.brazier.fhir.search.SearchIndex;
+import io.brazier.store.Parallel;
 import io.brazier.store.ResourceVersion;
 import io.brazier.store.TestStore;
 import io.brazier.store.VersionConflictException;
@@ -12,10 +13,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 class GroupCommitTest {
@@ -26,35 +23,22 @@ class GroupCommitTest {
     String prefix = "group-" + UUID.randomUUID().toString().substring(0, 8) + "-";
     store.commit(List.of(write(prefix + "taken", 1)));
     int callers = 48;
-    ExecutorService pool = Executors.newFixedThreadPool(callers);
-    CountDownLatch start = new CountDownLatch(1);
-    List<Future<Throwable>> outcomes = new ArrayList<>();
-    for (int i = 0; i < callers; i++) {
-      // Every eighth caller creates a resource that exists already: a conflict that is its own and no one else's.
-      String id = i % 8 == 0 ? prefix + "taken" : prefix + i;
-      outcomes.add(pool.submit(() -> {
-        start.await();
-        try {
-          store.commit(List.of(write(id, 1)));
-          return null;
-        } catch (RuntimeException e) {
-          return e;
-        }
-      }));
-    }
 
-    start.countDown();
-    List<Throwable> failures = new ArrayList<>();
-    for (Future<Throwable> outcome : outcomes) {
-      failures.add(outcome.get());
-    }
-    pool.shutdown();
+    // Every eighth caller creates a resource that exists already: a conflict that is its own and no one else's.
+    Parallel.Run<Throwable> run = Parallel.run(callers, 1, (caller, step) -> {
+      try {
+        store.commit(List.of(write(caller % 8 == 0 ? prefix + "taken" : prefix + caller, 1)));
+        return null;
+      } catch (RuntimeException e) {
+        return e;
+      }
+    });
 
+    assertThat(run.mostAtOnce()).as("commits at once").isGreaterThan(1);
+    assertThat(run.results()).filteredOn(failure -> failure != null).hasSize(callers / 8)
+        .allSatisfy(failure -> assertThat(failure).isInstanceOf(VersionConflictException.class));
     for (int i = 0; i < callers; i++) {
-      if (i % 8 == 0) {
-        assertThat(failures.get(i)).isInstanceOf(VersionConflictException.class);
-      } else {
-        assertThat(failures.get(i)).isNull();
+      if (i % 8 != 0) {
         assertThat(store.current("Patient", prefix + i)).map(ResourceVersion::version).contains(1);
       }
     }

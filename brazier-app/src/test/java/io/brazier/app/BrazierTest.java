@@ -1,0 +1,25 @@
+package io.brazier.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class BrazierTest {
+
+  @Test
+  void aCommandThatFailsSaysWhatToFixWithoutAStackTraceAndExitsNonZero() {
+    String[] args = {"serve", "--port", "70000"};
+    CommandLine command = Brazier.commandLine(args);
+    StringWriter err = new StringWriter();
+    command.setErr(new PrintWriter(err));
+
+    int exit = command.execute(args);
+
+    assertThat(exit).isEqualTo(1);
+    assertThat(err.toString()).startsWith("brazier: --port must be between 0 and 65535, not 70000")
+        .doesNotContain("\tat ").doesNotContain("Exception");
+  }
+}

@@ -1,0 +1,43 @@
+package io.brazier.fhir.search;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class UnitsTest {
+  private final Units units = new Units();
+
+  @Test
+  void equivalentUnitsHaveOneCanonicalForm() {
+    assertThat(units.canonical(new BigDecimal("5"), "mg")).hasValueSatisfying(c ->
+        assertThat(c.value()).isEqualByComparingTo("0.005"));
+    assertThat(units.canonical(new BigDecimal("0.005"), "g")).isEqualTo(units.canonical(new BigDecimal("5"), "mg"));
+  }
+
+  @Test
+  void ordinaryPowersFactorsAndAnnotationsAreModest() {
+    assertThat(Units.modestPowers("10*12/L")).isTrue();
+    assertThat(Units.modestPowers("kg/m2")).isTrue();
+    assertThat(Units.modestPowers("10^-6.s-1")).isTrue();
+    assertThat(Units.modestPowers("/100{WBC999999999}")).isTrue();
+    assertThat(Units.modestPowers("[in_i]3")).isTrue();
+  }
+
+  @Test
+  void powersUcumCannotComputeInReasonableTimeAreNotModest() {
+    assertThat(Units.modestPowers("10*999999999")).isFalse();
+    assertThat(Units.modestPowers("km999")).isFalse();
+    assertThat(Units.modestPowers("[ft_i]-99")).isFalse();
+    assertThat(Units.modestPowers("10*12.10*12.10*12")).isFalse();
+  }
+
+  @Test
+  void aUnitWithHugePowersIsLeftAsWrittenRatherThanComputedForever() {
+    // Guards against a hang, not a speed: before the check this call never returned.
+    assertTimeoutPreemptively(Duration.ofMinutes(1),
+        () -> assertThat(units.canonical(BigDecimal.ONE, "10*999999999")).isEmpty());
+  }
+}

@@ -1,0 +1,83 @@
+package io.brazier.store.sql;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The embedded PostgreSQL in a data directory: started (after stopping one a killed predecessor left running there),
+ * stopped, and started again on the same port, so that a connection pool finds it back after an outage.
+ */
+final class EmbeddedServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(EmbeddedServer.class);
+  /** After a crash, PostgreSQL replays the WAL written since its last checkpoint (up to max_wal_size) first. */
+  private static final Duration STARTUP_WAIT = Duration.ofMinutes(10);
+
+  private final Path dir;
+  private EmbeddedPostgres postgres;
+  private int port;
+
+  EmbeddedServer(Path dir) {
+    this.dir = dir;
+  }
+
+  /** Starts the server: on a free port the first time, on the same port after {@link #stop}. */
+  synchronized EmbeddedServer start() {
+    if (postgres != null) {
+      return this;
+    }
+    try {
+      Files.createDirectories(dir.getParent());
+      LeftPostmaster.stopIfAny(dir);
+      long started = System.nanoTime();
+      EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
+          .setDataDirectory(dir)
+          .setCleanDataDirectory(false)
+          .setPGStartupWait(STARTUP_WAIT)
+          // The embedded defaults trade durability for test speed; a 2xx from Brazier must survive a power cut.
+          .setServerConfig("fsync", "on")
+          .setServerConfig("synchronous_commit", "on")
+          .setServerConfig("full_page_writes", "on")
+          .setServerConfig("max_connections", "200")
+          .setServerConfig("shared_buffers", "256MB")
+          .setServerConfig("wal_buffers", "16MB")
+          .setServerConfig("max_wal_size", "4GB")
+          .setServerConfig("checkpoint_timeout", "15min")
+          .setServerConfig("wal_compression", "on");
+      postgres = (port == 0 ? builder : builder.setPort(port)).start();
+      port = postgres.getPort();
+      log.info("Embedded PostgreSQL started dir={} port={} ms={}", dir, port,
+          (System.nanoTime() - started) / 1_000_000);
+      return this;
+    } catch (IOException e) {
+      throw new UncheckedIOException("Could not start the embedded PostgreSQL in " + dir, e);
+    }
+  }
+
+  synchronized String jdbcUrl() {
+    return postgres.getJdbcUrl("postgres", "postgres");
+  }
+
+  /** Stops the server, if it runs; {@link #start} starts it again. */
+  synchronized void stop() {
+    if (postgres == null) {
+      return;
+    }
+    try {
+      postgres.close();
+    } catch (IOException e) {
+      log.warn("Embedded PostgreSQL did not stop cleanly dir={}", dir, e);
+    }
+    postgres = null;
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+}
