@@ -13,11 +13,14 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -161,6 +164,7 @@ final class Serve implements Callable<Integer> {
 
   /** Starts the server as the options say. */
   Running start() {
+    long began = System.nanoTime();
     ServerConfig serverConfig = new ServerConfig(host, port, baseUrl, trustForwardedHeaders, maxBodyBytes,
         corsOrigins, lenient, conditionalDeleteMax, pageSize, maxPageSize, bundleMaxEntries, bundleMaxBytes,
         referentialIntegrity, missingReferences);
@@ -172,8 +176,10 @@ final class Serve implements Callable<Integer> {
     new JvmThreadMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
 
-    Fhir fhir = new Fhir(lenient);
-    Database database = Database.open(databaseConfig);
+    // PostgreSQL starts and migrates in a process of its own while this JVM loads the FHIR model: seconds each.
+    CompletableFuture<Database> opening = CompletableFuture.supplyAsync(() -> Database.open(databaseConfig));
+    Fhir fhir = new Fhir(lenient).loadModel();
+    Database database = opened(opening);
     database.pool().setMetricRegistry(registry);
     PostgresStore store = new PostgresStore(database, fhir.resourceTypes()).startChangeSequencer();
     if (changesRetention != null) {
@@ -188,6 +194,17 @@ final class Serve implements Callable<Integer> {
       log.warn("AUTHENTICATION IS OFF: anyone who reaches http://{}:{}/fhir may read and change every resource."
           + " Start with --auth to require tokens", host, port);
     }
-    return new Running(server.start(), store);
+    Running running = new Running(server.start(), store);
+    log.info("Brazier started ms={} sinceJvmStartMs={}", (System.nanoTime() - began) / 1_000_000,
+        ManagementFactory.getRuntimeMXBean().getUptime());
+    return running;
+  }
+
+  private static Database opened(CompletableFuture<Database> opening) {
+    try {
+      return opening.join();
+    } catch (CompletionException e) {
+      throw e.getCause() instanceof RuntimeException cause ? cause : e;
+    }
   }
 }
