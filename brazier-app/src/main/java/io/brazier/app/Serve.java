@@ -19,12 +19,15 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -174,6 +177,7 @@ final class Serve implements Callable<Integer> {
 
   /** Starts the server as the options say. */
   Running start() throws IOException {
+    long began = System.nanoTime();
     ServerConfig serverConfig = new ServerConfig(host, port, baseUrl, trustForwardedHeaders, maxBodyBytes,
         corsOrigins, lenient, conditionalDeleteMax, pageSize, maxPageSize, bundleMaxEntries, bundleMaxBytes,
         referentialIntegrity, missingReferences);
@@ -188,7 +192,10 @@ final class Serve implements Callable<Integer> {
     if (events.enabled()) {
       events.config(fhir); // refuses bad flags before anything starts
     }
-    Database opened = Database.open(databaseConfig);
+    // PostgreSQL starts and migrates in a process of its own while this JVM reads the FHIR model: seconds each.
+    CompletableFuture<Database> opening = CompletableFuture.supplyAsync(() -> Database.open(databaseConfig));
+    fhir.loadModel();
+    Database opened = opened(opening);
     opened.pool().setMetricRegistry(registry);
     PostgresStore store = new PostgresStore(opened, fhir.resourceTypes()).startChangeSequencer();
     if (changesRetention != null) {
@@ -217,11 +224,21 @@ final class Serve implements Callable<Integer> {
       companions.add(WatchingLoader.start(target, LoaderConfig.defaults(), loaderDir, loaderBlob, host, loaderPort,
           registry));
     }
+    log.info("Brazier started ms={} sinceJvmStartMs={}", (System.nanoTime() - began) / 1_000_000,
+        ManagementFactory.getRuntimeMXBean().getUptime());
     return new Running(server, store, companions);
   }
 
   /** The base URL the server's answers give, or "" for links relative to the base. */
   private static String relativeOr(String baseUrl) {
     return baseUrl == null ? "" : baseUrl;
+  }
+
+  private static Database opened(CompletableFuture<Database> opening) {
+    try {
+      return opening.join();
+    } catch (CompletionException e) {
+      throw e.getCause() instanceof RuntimeException cause ? cause : e;
+    }
   }
 }

@@ -39,9 +39,12 @@ public final class Validate implements Interaction {
     this.validator = new Validator(fhir, store);
   }
 
-  /** Starts loading the validator's definitions in the background, so that the first $validate need not wait. */
+  /**
+   * Loads the validator's definitions in the background once the process is quiet, so that the first $validate need
+   * not wait.
+   */
   public void warmUp() {
-    validator.warmUp();
+    validator.warmUpWhenQuiet(Quiet.ofThisProcess());
   }
 
   @Override

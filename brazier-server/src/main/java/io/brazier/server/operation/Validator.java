@@ -9,6 +9,7 @@ import io.brazier.store.Store;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.hl7.fhir.common.hapi.validation.support.CommonCodeSystemsTerminologyService;
@@ -36,7 +37,8 @@ final class Validator {
   private final FhirValidator validator;
   /** Validations share it, dropping the caches takes it alone: no validation caches a definition as it is dropped. */
   private final ReadWriteLock lock = new ReentrantReadWriteLock(true);
-  private CompletableFuture<Void> ready;
+  private final AtomicBoolean loading = new AtomicBoolean();
+  private final CompletableFuture<Void> ready = new CompletableFuture<>();
 
   Validator(Fhir fhir, Store store) {
     FhirContext context = fhir.context();
@@ -54,33 +56,43 @@ final class Validator {
   }
 
   /**
-   * Loads the base definitions in the background, once: the first validation would otherwise take some ten seconds,
-   * as long as HAPI's clients wait for an answer by default.
+   * Loads the base definitions in the background once the process is quiet: the first validation would otherwise
+   * take some ten seconds, as long as HAPI's clients wait for an answer by default, but a load or the JIT compiler
+   * busy after a start must not share its cores with this. A validation that comes first loads them itself.
    */
-  synchronized CompletableFuture<Void> warmUp() {
-    if (ready == null) {
-      CompletableFuture<Void> loaded = new CompletableFuture<>();
-      Thread thread = new Thread(() -> {
-        long start = System.nanoTime();
-        try {
-          run("{\"resourceType\":\"Patient\",\"gender\":\"unknown\"}", List.of());
-          log.info("Validator ready ms={}", (System.nanoTime() - start) / 1_000_000);
-        } catch (RuntimeException e) {
-          log.warn("Validator warm-up failed; the first $validate will load the definitions instead", e);
-        } finally {
-          loaded.complete(null);
-        }
-      }, "brazier-validator-warm-up");
-      thread.setDaemon(true);
-      thread.start();
-      ready = loaded;
+  void warmUpWhenQuiet(Quiet quiet) {
+    Thread thread = new Thread(() -> {
+      try {
+        quiet.await();
+        load();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "brazier-validator-warm-up");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  /** Loads the base definitions, once: the first caller does, the others wait for it. */
+  private void load() {
+    if (!loading.compareAndSet(false, true)) {
+      ready.join();
+      return;
     }
-    return ready;
+    long start = System.nanoTime();
+    try {
+      run("{\"resourceType\":\"Patient\",\"gender\":\"unknown\"}", List.of());
+      log.info("Validator ready ms={}", (System.nanoTime() - start) / 1_000_000);
+    } catch (RuntimeException e) {
+      log.warn("Validator warm-up failed; the first $validate will load the definitions instead", e);
+    } finally {
+      ready.complete(null);
+    }
   }
 
   /** Validates a resource given as JSON or XML text, which the validator reads itself, also against profiles. */
   OperationOutcome validate(String resource, List<String> profiles) {
-    warmUp().join(); // rather than load the definitions a second time, alongside the warm-up
+    load(); // rather than load the definitions a second time, alongside the warm-up
     return run(resource, profiles);
   }
 
