@@ -1,0 +1,54 @@
+package io.brazier.sync;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * A FHIR server over HTTP, with {@code java.net.http}. The timeout of a call leaves room for the change feed's long
+ * poll ({@code _wait}, at most 60 s).
+ */
+public final class HttpFhirClient implements FhirClient {
+  private final String base;
+  private final HttpClient http;
+  private final Duration timeout;
+
+  /** @param base the FHIR base URL, {@code http://host:8080/fhir} */
+  public HttpFhirClient(URI base, Duration timeout) {
+    String text = base.toString();
+    this.base = text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
+    this.timeout = timeout;
+    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
+        .followRedirects(HttpClient.Redirect.NORMAL).build();
+  }
+
+  @Override
+  public FhirReply send(FhirCall call) throws IOException {
+    HttpRequest.BodyPublisher body = call.body() == null ? HttpRequest.BodyPublishers.noBody()
+        : HttpRequest.BodyPublishers.ofByteArray(call.body());
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + "/" + call.url()))
+        .timeout(timeout)
+        .header("Accept", "application/fhir+json")
+        .method(call.method(), body);
+    call.headers().forEach(request::header);
+    try {
+      HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+      Map<String, String> headers = new HashMap<>();
+      response.headers().map().forEach((name, values) -> headers.put(name, String.join(",", values)));
+      return new FhirReply(response.statusCode(), headers, response.body());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("Interrupted while calling " + base, e);
+    }
+  }
+
+  @Override
+  public String name() {
+    return base;
+  }
+}
