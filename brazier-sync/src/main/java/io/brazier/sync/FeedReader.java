@@ -66,6 +66,9 @@ final class FeedReader implements Runnable {
         } catch (FeedGone e) {
           since = backfillEverything(since, e);
         } catch (SourceException e) {
+          if (Thread.currentThread().isInterrupted()) {
+            return;
+          }
           failures++;
           if (failures == 1) {
             log.warn("Sync cannot read the change feed, retrying: {}", e.getMessage());

@@ -70,6 +70,9 @@ final class Retries {
         metrics.failed(e.getMessage());
         throw new GaveUp(e, attempt);
       } catch (Exception e) {
+        if (Thread.currentThread().isInterrupted()) {
+          throw new Stopped();
+        }
         if (Failures.isOutage(e)) {
           outages++;
           if (outages == 1) {

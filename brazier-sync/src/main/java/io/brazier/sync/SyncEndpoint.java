@@ -61,6 +61,12 @@ public final class SyncEndpoint implements AutoCloseable {
 
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
+      route(exchange);
+    }
+  }
+
+  private void route(HttpExchange exchange) throws IOException {
+    try {
       String route = exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath();
       String query = exchange.getRequestURI().getRawQuery();
       switch (route) {

@@ -21,14 +21,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * external system of engagement would be), or in a FHIR server's own database (the embedded target of
  * {@code brazier serve --sync}). And plain JDBC to look at what the agent wrote.
  */
-final class TestTargets {
+public final class TestTargets {
   private static final AtomicInteger SCHEMAS = new AtomicInteger();
   private static EmbeddedPostgres other;
 
   private TestTargets() {}
 
   /** A fresh schema in the second PostgreSQL, started once per test JVM. */
-  static synchronized TargetConfig inOtherDatabase() {
+  public static synchronized TargetConfig inOtherDatabase() {
     if (other == null) {
       try {
         other = EmbeddedPostgres.builder().start();
@@ -47,7 +47,7 @@ final class TestTargets {
   }
 
   /** A fresh schema in the FHIR server's own database, beside the store's tables. */
-  static TargetConfig inServerDatabase(TestServer server) {
+  public static TargetConfig inServerDatabase(TestServer server) {
     var pool = server.database().pool();
     return new TargetConfig(pool.getJdbcUrl(), pool.getUsername(), pool.getPassword(), schema(), 10);
   }
@@ -57,7 +57,7 @@ final class TestTargets {
   }
 
   /** The rows a query answers, each a map of column to value. */
-  static List<Map<String, Object>> rows(TargetConfig target, String sql, Object... parameters) {
+  public static List<Map<String, Object>> rows(TargetConfig target, String sql, Object... parameters) {
     try (Connection connection = DriverManager.getConnection(target.url(), target.user(), target.password())) {
       try (var statement = connection.createStatement()) {
         statement.execute("SET search_path = " + target.schema());
@@ -85,7 +85,7 @@ final class TestTargets {
   }
 
   /** The one number a query answers (a count). */
-  static long number(TargetConfig target, String sql, Object... parameters) {
+  public static long number(TargetConfig target, String sql, Object... parameters) {
     List<Map<String, Object>> rows = rows(target, sql, parameters);
     return ((Number) rows.get(0).values().iterator().next()).longValue();
   }

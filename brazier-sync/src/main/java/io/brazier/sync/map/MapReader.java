@@ -154,8 +154,7 @@ public final class MapReader {
         throw error(field, "is missing: the value action needs {\"fhir value\": target value, ...}");
       }
       Map<String, Object> values = new LinkedHashMap<>();
-      for (Iterator<Map.Entry<String, JsonNode>> it = json.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> entry = it.next();
+      for (Map.Entry<String, JsonNode> entry : json.properties()) {
         values.put(entry.getKey(), constant(entry.getValue(), type, field + "." + entry.getKey(), true));
       }
       return values;
@@ -208,7 +207,7 @@ public final class MapReader {
           throw error(field + ".a[" + i + "]", "is not an object of one child: give {\"name\": value}, where value"
               + " is %, %%, %%% or a literal");
         }
-        Map.Entry<String, JsonNode> entry = one.fields().next();
+        Map.Entry<String, JsonNode> entry = one.properties().iterator().next();
         assignments.add(new ElementMap.Assignment(entry.getKey(), entry.getValue()));
       }
       return new ElementMap.Template(parent, assignments);

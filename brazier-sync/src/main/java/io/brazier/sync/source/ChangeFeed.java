@@ -138,8 +138,7 @@ public final class ChangeFeed {
 
   /** The value of an extension, whatever its primitive type. */
   private static String primitive(JsonNode extension) {
-    for (var fields = extension.fields(); fields.hasNext(); ) {
-      var field = fields.next();
+    for (var field : extension.properties()) {
       if (field.getKey().startsWith("value") && field.getValue().isValueNode()) {
         return field.getValue().asText();
       }

@@ -1,0 +1,89 @@
+package io.brazier.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import io.brazier.server.TestServer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Reference;
+import org.junit.jupiter.api.Test;
+
+class WorkersTest {
+  private static final Duration DEADLINE = Duration.ofSeconds(90);
+  private static final String MAPS_PATIENT = """
+      {"resource": "Patient", "table": "contact", "attributes": [{"column": "lastname", "path": "name.family"}]}""";
+  private static final String MAPS_OBSERVATION = """
+      {"resource": "Observation", "table": "msemr_observation", "attributes": [
+        {"column": "msemr_patient", "path": "subject", "action": "lookup"},
+        {"column": "msemr_value", "path": "value.ofType(string)"}]}""";
+  private final TestServer server = TestServer.shared();
+  private final IGenericClient client = server.client();
+
+  @Test
+  void concurrentWritersOfManyPatientsEndInTheTargetAsInFhirEachPatientInOrder() throws Exception {
+    int patients = 6;
+    int updates = 8;
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < patients; i++) {
+      ids.add(client.create().resource(new Patient().addName(new org.hl7.fhir.r4.model.HumanName().setFamily("v0")))
+          .execute().getId().getIdPart());
+    }
+    TargetConfig target = TestTargets.inOtherDatabase();
+    try (SyncAgent agent = Agents.start(server, target, Agents.config(Agents.maps("patient.json", MAPS_PATIENT,
+        "observation.json", MAPS_OBSERVATION)))) {
+      Eventually.within(DEADLINE, () -> assertThat(agent.status().role()).isEqualTo("active"));
+      CyclicBarrier start = new CyclicBarrier(patients);
+      AtomicInteger inFlight = new AtomicInteger();
+      AtomicInteger mostAtOnce = new AtomicInteger();
+      ExecutorService pool = Executors.newFixedThreadPool(patients);
+      List<Future<Object>> writers = new ArrayList<>();
+      for (String id : ids) {
+        writers.add(pool.submit(() -> {
+          start.await();
+          for (int update = 1; update <= updates; update++) {
+            mostAtOnce.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+            client.update().resource(new Patient().addName(new org.hl7.fhir.r4.model.HumanName()
+                .setFamily("v" + update)).setId("Patient/" + id)).execute();
+            client.create().resource(new Observation().setStatus(Observation.ObservationStatus.FINAL)
+                .setValue(new org.hl7.fhir.r4.model.StringType("o" + update)).setSubject(new Reference("Patient/" + id)))
+                .execute();
+            inFlight.decrementAndGet();
+          }
+          return null;
+        }));
+      }
+      for (Future<Object> writer : writers) {
+        writer.get();
+      }
+      pool.shutdown();
+
+      assertThat(mostAtOnce.get()).as("writers overlapped").isGreaterThan(1);
+      Eventually.within(DEADLINE, () -> {
+        for (String id : ids) {
+          assertThat(TestTargets.rows(target, "SELECT lastname, msemr_azurefhirversion FROM contact WHERE"
+              + " msemr_azurefhirid = ?", id)).containsExactly(Map.of("lastname", "v" + updates,
+              "msemr_azurefhirversion", updates + 1));
+          assertThat(TestTargets.number(target, "SELECT count(*) FROM msemr_observation o JOIN contact c"
+              + " ON c.contactid = o.msemr_patient WHERE c.msemr_azurefhirid = ?", id)).isEqualTo(updates);
+        }
+      });
+      for (String id : ids) {
+        List<Object> sequences = TestTargets.rows(target, "SELECT l.seq FROM sync_log l JOIN sync_version v ON"
+            + " v.type = l.type AND v.id = l.res_id WHERE v.partition = ? AND l.outcome = 'written' ORDER BY l.id",
+            "Patient/" + id).stream().map(row -> row.get("seq")).toList();
+        assertThat(sequences).as("Patient/" + id + "'s changes applied in their order").isNotEmpty()
+            .isSortedAccordingTo((a, b) -> Long.compare((Long) a, (Long) b));
+      }
+    }
+  }
+}
