@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -20,7 +21,10 @@ import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code brazier serve}: the FHIR server on PostgreSQL, embedded unless a database URL is given. */
 @Command(
@@ -121,8 +125,14 @@ final class Serve implements Callable<Integer> {
           + " created, tagged https://brazier.io/fhir/tag|placeholder, and referenced (default: ${DEFAULT-VALUE}).")
   ServerConfig.MissingReferences missingReferences;
 
+  @Mixin
+  SyncServeOptions sync;
+
+  @Spec
+  CommandSpec spec;
+
   @Override
-  public Integer call() throws InterruptedException {
+  public Integer call() throws InterruptedException, IOException {
     ServerConfig serverConfig = new ServerConfig(host, port, baseUrl, trustForwardedHeaders, maxBodyBytes,
         corsOrigins, lenient, conditionalDeleteMax, pageSize, maxPageSize, bundleMaxEntries, bundleMaxBytes,
         referentialIntegrity, missingReferences);
@@ -139,9 +149,21 @@ final class Serve implements Callable<Integer> {
     database.pool().setMetricRegistry(registry);
     PostgresStore store = new PostgresStore(database, fhir.resourceTypes()).startChangeSequencer();
     FhirServer server = new FhirServer(serverConfig, fhir, store, registry).start();
+    SyncRunner syncing;
+    try {
+      syncing = sync.start(server, fhir, serverConfig, database, registry);
+    } catch (RuntimeException e) {
+      server.close();
+      store.close();
+      spec.commandLine().getErr().println("brazier serve --sync: " + e.getMessage());
+      return 1;
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       log.info("Shutting down");
+      if (syncing != null) {
+        syncing.close();
+      }
       server.close();
       store.close();
       stopped.countDown();

@@ -110,6 +110,11 @@ public final class SyncAgent implements AutoCloseable {
     if (!running) {
       return;
     }
+    try {
+      target.backfills().resumeAll();
+    } catch (SQLException e) {
+      log.debug("Running back-fills not resumed at once; their lease runs out: {}", e.getMessage());
+    }
     Workers workers = new Workers(config.workers(), fhir.name(), maps::current, preparer, target, metrics,
         config.maxAttempts());
     FeedReader reader = new FeedReader(fhir.name(), new ChangeFeed(fhir, config.feedPageSize(), config.feedWait()),
