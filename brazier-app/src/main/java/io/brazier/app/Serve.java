@@ -125,6 +125,12 @@ final class Serve implements Callable<Integer> {
           + " created, tagged https://brazier.io/fhir/tag|placeholder, and referenced (default: ${DEFAULT-VALUE}).")
   ServerConfig.MissingReferences missingReferences;
 
+  @Option(names = "--changes-retention", paramLabel = "DURATION", converter = Retention.class,
+      description = "How long the change feed ($changes) keeps changes: days (30) or an ISO-8601 duration (P30D,"
+          + " PT12H). Older ones are deleted hourly, and a reader asking for them gets 410 and must re-sync"
+          + " (default: keep all).")
+  Duration changesRetention;
+
   @Mixin
   SyncServeOptions sync;
 
@@ -148,6 +154,9 @@ final class Serve implements Callable<Integer> {
     Database database = Database.open(databaseConfig);
     database.pool().setMetricRegistry(registry);
     PostgresStore store = new PostgresStore(database, fhir.resourceTypes()).startChangeSequencer();
+    if (changesRetention != null) {
+      store.keepChanges(changesRetention);
+    }
     FhirServer server = new FhirServer(serverConfig, fhir, store, registry).start();
     SyncRunner syncing;
     try {

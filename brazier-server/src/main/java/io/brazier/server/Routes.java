@@ -69,6 +69,7 @@ final class Routes {
   private final Bodies bodies;
   private final Validate validate;
   private final Jobs jobs;
+  private final Runnable stopFollowing;
   private final Operations operations = new Operations();
   private final Route read;
   private final Route readSearchParameter;
@@ -90,7 +91,7 @@ final class Routes {
   Routes(Fhir fhir, Store store, ServerConfig config, EntryRouter entries) {
     this.fhir = fhir;
     FhirSearch search = new FhirSearch(fhir);
-    new StoredSearchParameters(store, fhir, search.parameters()).load();
+    this.stopFollowing = new StoredSearchParameters(store, fhir, search.parameters()).follow();
     StoredTerminology terminology = new StoredTerminology(store, fhir);
     Writes writes = new Writes(fhir, search, Clock.systemUTC());
     this.bodies = new Bodies(fhir);
@@ -138,7 +139,7 @@ final class Routes {
     this.asyncStatus = Route.of(FhirInteraction.ASYNC_STATUS, new AsyncStatus(jobs));
 
     // The operations, one line each: where they are invoked, on which types, by which methods.
-    operations.add(Changes.OPERATION, EnumSet.of(Level.SYSTEM), ANY_TYPE, GET, new Changes(store, pageSizes));
+    operations.add(Changes.OPERATION, EnumSet.of(Level.SYSTEM), ANY_TYPE, GET, new Changes(fhir, store, pageSizes));
     this.validate = operations.add(Validate.OPERATION, TYPE_AND_INSTANCE, ANY_TYPE, GET_OR_POST,
         new Validate(fhir, store));
     Reindex reindex = operations.add(Reindex.OPERATION, ALL_LEVELS, ANY_TYPE, POST,
@@ -172,9 +173,13 @@ final class Routes {
     jobs.start();
   }
 
-  /** Stops running background jobs: a running one is queued again for another node (or this one, restarted). */
+  /**
+   * Stops running background jobs (a running one is queued again for another node, or this one restarted) and
+   * following the stored search parameters.
+   */
   void close() {
     jobs.close();
+    stopFollowing.run();
   }
 
   /** Where a request goes; a FhirException when nothing here answers it (404 for a type, 405 for the rest). */

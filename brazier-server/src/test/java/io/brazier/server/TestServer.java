@@ -4,6 +4,8 @@ import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
 import io.brazier.fhir.Fhir;
 import io.brazier.store.Change;
+import io.brazier.store.ChangePage;
+import io.brazier.store.ChangeQuery;
 import io.brazier.store.DatabaseConfig;
 import io.brazier.store.sql.Database;
 import io.brazier.store.sql.PostgresStore;
@@ -13,6 +15,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -63,6 +66,19 @@ public final class TestServer implements AutoCloseable {
     return new TestServer(config, database, new PostgresStore(database, fhir.resourceTypes()).startChangeSequencer());
   }
 
+  /**
+   * Another node on this server's database: its own connection pool (to the database's JDBC URL, as
+   * {@code --db-url} gives it), store, caches, change sequencer, job runner and HTTP server, sharing nothing else.
+   */
+  public TestServer secondNode() {
+    DatabaseConfig external = new DatabaseConfig(database.pool().getJdbcUrl(), database.pool().getUsername(),
+        database.pool().getPassword(), null, 8, Duration.ofSeconds(30));
+    Database own = Database.open(external);
+    var fhir = new Fhir(false);
+    return new TestServer(ServerConfig.defaults(), own,
+        new PostgresStore(own, fhir.resourceTypes()).startChangeSequencer());
+  }
+
   /** A server configured as given over the shared server's database: cheap, for tests of configuration. */
   public static TestServer onSharedStore(ServerConfig config) {
     return onSharedStore(config, List.of());
@@ -98,6 +114,11 @@ public final class TestServer implements AutoCloseable {
     return new Http(this);
   }
 
+  /** The server's in-process API, as the proxy, the loader and the sync agent call it. */
+  public FhirApi api() {
+    return server.api();
+  }
+
   public Fhir fhir() {
     return fhir;
   }
@@ -111,18 +132,24 @@ public final class TestServer implements AutoCloseable {
     return database;
   }
 
-  /** The sequence number of the latest change: take it before a request, then see what came after it. */
+  /**
+   * The sequence number of the latest change: take it before a request, then see what came after it. The changes
+   * committed so far are numbered first, rather than when the sequencer next runs.
+   */
   public synchronized long lastChange() {
-    for (List<Change> page = store.changes(lastChange, 1000); !page.isEmpty();
-        page = store.changes(lastChange, 1000)) {
-      lastChange = page.get(page.size() - 1).sequence();
-    }
+    store.numberChanges();
+    ChangePage page;
+    do {
+      page = store.changes(ChangeQuery.after(lastChange, 1000));
+      lastChange = page.last(); // the newest sequence once a page is not full
+    } while (page.changes().size() == 1000);
     return lastChange;
   }
 
-  /** The changes after {@code seq}: none after a request that must write nothing. */
+  /** The changes after {@code seq}, numbered now: none after a request that must write nothing. */
   public List<Change> changesSince(long seq) {
-    return store.changes(seq, 100);
+    store.numberChanges();
+    return store.changes(ChangeQuery.after(seq, 100)).changes();
   }
 
   @Override

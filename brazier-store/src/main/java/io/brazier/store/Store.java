@@ -5,6 +5,7 @@ import io.brazier.fhir.search.SearchQuery;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /** Durable storage of FHIR resources, their versions, search indexes and change feed. */
 public interface Store extends AutoCloseable {
@@ -67,8 +68,24 @@ public interface Store extends AutoCloseable {
    */
   int reindex(List<Write> writes);
 
-  /** Changes numbered after {@code since}, oldest first, at most {@code count}. */
-  List<Change> changes(long since, int count);
+  /**
+   * A page of the change feed: the changes numbered after {@code query.since()}, oldest first, waiting up to
+   * {@code query.maxWait()} for a first one. Readers never wait on each other or on writers.
+   *
+   * @throws ChangesGone when changes after {@code since} are no longer kept
+   */
+  ChangePage changes(ChangeQuery query);
+
+  /**
+   * Calls {@code listener} with the resource types of committed changes, so that what a node keeps in memory
+   * follows what any node writes: the types of this store's own commits as each commits (on the committing thread,
+   * before {@link #commit} returns), and those of every node's commits soon after they are numbered. It is called
+   * with every type when notices may have been lost (the database connection that receives them was reopened). A
+   * listener that throws is called again, with every type, a second later.
+   *
+   * @return what stops the calls, for a listener that goes away before the store
+   */
+  Runnable onChanges(Consumer<Set<String>> listener);
 
   /** The background jobs, shared with every node on this database. */
   JobStore jobs();

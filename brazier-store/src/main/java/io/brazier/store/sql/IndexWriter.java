@@ -36,7 +36,7 @@ final class IndexWriter {
     Set<List<String>> missing = new LinkedHashSet<>();
     for (Write write : writes) {
       for (String code : codes(write.index())) {
-        if (params.find(write.type(), code) == null) {
+        if (!params.known(write.type(), code)) {
           missing.add(List.of(write.type(), code));
         }
       }
