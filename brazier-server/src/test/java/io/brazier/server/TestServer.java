@@ -104,11 +104,6 @@ public final class TestServer implements AutoCloseable {
     return fhir.context().newRestfulGenericClient(baseUrl());
   }
 
-  /** The server's in-process API. */
-  public FhirApi api() {
-    return server.api();
-  }
-
   /** Raw HTTP, for what the HAPI client cannot send or does not show. */
   public Http http() {
     return new Http(this);

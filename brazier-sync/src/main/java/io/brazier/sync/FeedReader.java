@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * Follows the change feed from the workers' checkpoint and hands each change of a synced type to the worker of its
  * partition, then marks the page's end for every worker. A page that comes back empty at once (a server that does
  * not long-poll) is followed by a pause. When the feed no longer holds the changes after the checkpoint, everything
- * synced is back-filled and the feed is followed from where it now starts.
+ * synced is back-filled and the feed is followed from the position the server names.
  */
 final class FeedReader implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(FeedReader.class);
@@ -124,17 +124,24 @@ final class FeedReader implements Runnable {
     }
   }
 
-  /** Queues a back-fill of every synced type and restarts the feed where it now starts. */
+  /**
+   * Queues a back-fill of every synced type and follows the feed from where the server says. The back-fill starts
+   * after that position is taken, so whatever changes meanwhile is in one or the other.
+   */
   private long backfillEverything(long since, FeedGone gone) throws InterruptedException {
+    if (gone.latest() == null) {
+      log.error("Sync cannot follow the feed: {}; the server names no position to follow it from", gone.getMessage());
+      Thread.sleep(60_000);
+      return since;
+    }
     try {
-      long oldest = feed.oldestKept(since);
       List<String> types = List.copyOf(maps.get().types());
+      target.restart(source, gone.latest());
       target.backfills().queue(types);
-      target.restart(source, oldest);
       log.warn("Sync was too far behind: {}. A back-fill of {} is queued; the feed is followed from {}",
-          gone.getMessage(), types, oldest);
-      return oldest;
-    } catch (SourceException | SQLException e) {
+          gone.getMessage(), types, gone.latest());
+      return gone.latest();
+    } catch (SQLException e) {
       log.warn("Sync could not recover from a gone feed position, retrying: {}", e.getMessage());
       Thread.sleep(2_000);
       return since;

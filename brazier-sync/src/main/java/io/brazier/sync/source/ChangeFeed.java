@@ -10,17 +10,21 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Brazier's change feed, {@code GET [base]/$changes}: pages of changes in commit order, each with its sequence, of
- * the types asked for, carrying the versions written, waiting up to {@code wait} for a first one. A server that
- * ignores {@code _type}, {@code resources} or {@code _wait} is read all the same: other types are dropped here, a
- * change without its resource is read by the caller, and an empty page is simply answered at once.
+ * the types asked for ({@code _type}), carrying the versions written ({@code resources=true}), waiting up to
+ * {@code wait} for a first one ({@code _wait}, a long poll). Types not asked for are dropped here too, and a change
+ * without its resource (a deletion) is read by the caller.
  */
 public final class ChangeFeed {
   public static final String SEQUENCE = "https://brazier.dev/fhir/StructureDefinition/change-sequence";
   /** The source extension of an entry: the {@code meta.source} of the version written. */
   public static final String SOURCE = "https://brazier.dev/fhir/StructureDefinition/change-source";
+  /** Where a 410's OperationOutcome says to follow the feed from, once everything is read again. */
+  private static final Pattern FOLLOW_FROM = Pattern.compile("\\$changes\\?since=(\\d+)");
 
   private final FhirClient fhir;
   private final int count;
@@ -38,17 +42,15 @@ public final class ChangeFeed {
    * @throws FeedGone when the feed no longer holds the changes after {@code since}
    */
   public ChangePage read(long since, Set<String> types) throws SourceException {
-    return read(since, types, count, wait);
-  }
-
-  private ChangePage read(long since, Set<String> types, int pageSize, Duration maxWait) throws SourceException {
-    String url = "$changes?since=" + since + "&_count=" + pageSize + "&resources=true"
-        + (maxWait.isZero() ? "" : "&_wait=" + maxWait.toSeconds())
+    String url = "$changes?since=" + since + "&_count=" + count + "&resources=true"
+        + (wait.isZero() ? "" : "&_wait=" + wait.toSeconds())
         + (types.isEmpty() ? "" : "&_type=" + Links.encode(String.join(",", new TreeSet<>(types))));
     FhirReply reply = Replies.send(fhir, url);
     if (reply.status() == 410) {
-      throw new FeedGone("The change feed no longer holds the changes after " + since + ": "
-          + Replies.diagnostics(reply));
+      String diagnostics = Replies.diagnostics(reply);
+      Matcher latest = FOLLOW_FROM.matcher(diagnostics);
+      throw new FeedGone("The change feed no longer holds the changes after " + since + ": " + diagnostics,
+          latest.find() ? Long.valueOf(latest.group(1)) : null);
     }
     JsonNode bundle = Replies.json(fhir, url, reply);
     List<Change> changes = new ArrayList<>();
@@ -64,46 +66,7 @@ public final class ChangeFeed {
     }
     String nextSince = Links.param(Links.link(bundle, "next"), "since");
     long next = nextSince == null ? last : Math.max(last, Long.parseLong(nextSince));
-    return new ChangePage(changes, next, entries >= pageSize);
-  }
-
-  /**
-   * The oldest position from which the feed answers, at or after {@code gone} (a position it refused): found by
-   * doubling the step until a position answers, then halving it. What the feed still holds is read again from there,
-   * which costs some replays (harmless: applying a change twice changes nothing) but depends on nothing more than the
-   * 410 the feed answers.
-   */
-  public long oldestKept(long gone) throws SourceException {
-    long refused = gone;
-    long step = 1;
-    long answered;
-    while (true) {
-      long probe = refused + step;
-      if (answers(probe)) {
-        answered = probe;
-        break;
-      }
-      refused = probe;
-      step *= 2;
-    }
-    while (answered - refused > 1) {
-      long middle = refused + (answered - refused) / 2;
-      if (answers(middle)) {
-        answered = middle;
-      } else {
-        refused = middle;
-      }
-    }
-    return answered;
-  }
-
-  private boolean answers(long since) throws SourceException {
-    try {
-      read(since, Set.of(), 1, Duration.ZERO);
-      return true;
-    } catch (FeedGone e) {
-      return false;
-    }
+    return new ChangePage(changes, next, entries >= count);
   }
 
   private static Change change(JsonNode entry) throws SourceException {

@@ -7,7 +7,16 @@ package io.brazier.sync.source;
 public final class FeedGone extends SourceException {
   private static final long serialVersionUID = 1L;
 
-  public FeedGone(String message) {
+  private final Long latest;
+
+  /** @param latest where the feed is to be followed from after reading everything again; null when not named */
+  public FeedGone(String message, Long latest) {
     super(410, message);
+    this.latest = latest;
+  }
+
+  /** The sequence to follow the feed from once everything is read again, as the server named it; or null. */
+  public Long latest() {
+    return latest;
   }
 }

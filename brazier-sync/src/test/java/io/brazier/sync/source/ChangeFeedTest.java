@@ -37,6 +37,8 @@ class ChangeFeedTest {
     assertThat(page.changes()).extracting(Change::action)
         .containsExactly(Change.Action.CREATE, Change.Action.UPDATE, Change.Action.DELETE);
     assertThat(page.changes().get(1).version()).isEqualTo(2);
+    assertThat(page.changes().get(1).resource().path("active").asBoolean()).isFalse();
+    assertThat(page.changes().get(2).resource()).as("a deletion carries no resource").isNull();
     assertThat(page.changes()).extracting(Change::sequence).isSorted();
     assertThat(page.changes()).allSatisfy(change -> assertThat(change.at()).isNotNull());
     assertThat(page.next()).isEqualTo(server.lastChange());
@@ -58,6 +60,19 @@ class ChangeFeedTest {
     assertThat(first.changes()).hasSize(2);
     assertThat(second.changes()).hasSize(1);
     assertThat(second.changes().get(0).sequence()).isGreaterThan(first.next());
+  }
+
+  @Test
+  void aPositionOlderThanTheFeedKeepsIsGoneAndTheServerSaysWhereToFollowFrom() throws Exception {
+    client.create().resource(new Patient()).execute();
+    long latest = server.lastChange();
+    try (var connection = server.database().pool().getConnection();
+        var statement = connection.createStatement()) {
+      statement.executeUpdate("DELETE FROM change WHERE seq < " + latest); // what --changes-retention does
+    }
+
+    assertThatThrownBy(() -> new ChangeFeed(http, 10, Duration.ZERO).read(0, Set.of("Patient")))
+        .isInstanceOfSatisfying(FeedGone.class, e -> assertThat(e.latest()).isGreaterThanOrEqualTo(latest));
   }
 
   @Test
