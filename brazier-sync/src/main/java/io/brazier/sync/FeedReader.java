@@ -130,16 +130,19 @@ final class FeedReader implements Runnable {
    */
   private long backfillEverything(long since, FeedGone gone) throws InterruptedException {
     if (gone.latest() == null) {
-      log.error("Sync cannot follow the feed: {}; the server names no position to follow it from", gone.getMessage());
+      log.error("Sync cannot follow the feed ({}); the server names no position to follow it from",
+          gone.getMessage());
       Thread.sleep(60_000);
       return since;
     }
     try {
       List<String> types = List.copyOf(maps.get().types());
       target.restart(source, gone.latest());
-      target.backfills().queue(types);
-      log.warn("Sync was too far behind: {}. A back-fill of {} is queued; the feed is followed from {}",
-          gone.getMessage(), types, gone.latest());
+      if (!types.isEmpty()) {
+        target.backfills().queue(types);
+      }
+      log.warn("Sync fell behind the feed's retention ({}). A back-fill of {} is queued; the feed is followed from"
+          + " {}", gone.getMessage(), types, gone.latest());
       return gone.latest();
     } catch (SQLException e) {
       log.warn("Sync could not recover from a gone feed position, retrying: {}", e.getMessage());

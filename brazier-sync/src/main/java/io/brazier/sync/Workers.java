@@ -64,13 +64,22 @@ final class Workers implements AutoCloseable {
     }
   }
 
+  /**
+   * Stops the workers: each finishes its batch and records how far it got; one waiting out an outage stops at once
+   * (its changes are applied again at the next start).
+   */
   @Override
   public void close() {
     running = false;
+    join(5_000);
     threads.forEach(Thread::interrupt);
+    join(5_000);
+  }
+
+  private void join(long millis) {
     for (Thread thread : threads) {
       try {
-        thread.join(10_000);
+        thread.join(millis);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
@@ -126,10 +135,23 @@ final class Workers implements AutoCloseable {
             write(List.of(), List.of(), List.of(), true);
           }
         }
+        recordPosition();
       } catch (InterruptedException | Retries.Stopped e) {
         log.debug("Sync worker {} stopped", index);
       } catch (RuntimeException e) {
         log.error("Sync worker {} failed; its changes are applied again at the next start", index, e);
+      }
+    }
+
+    /** On the way out, the position reached; if the target cannot take it, the next start reads a little more. */
+    private void recordPosition() {
+      if (marked > recorded) {
+        try {
+          target.apply(maps.get(), Batch.changes(source, List.of(), new Batch.Checkpoint(source, index, marked),
+              List.of()));
+        } catch (java.sql.SQLException | RuntimeException e) {
+          log.debug("Sync worker {} did not record its position on stopping: {}", index, e.getMessage());
+        }
       }
     }
 

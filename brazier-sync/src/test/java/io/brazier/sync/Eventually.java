@@ -3,16 +3,16 @@ package io.brazier.sync;
 import java.time.Duration;
 
 /** Waits for an assertion about what the agent does in the background: polled every 50 ms until a deadline. */
-final class Eventually {
+public final class Eventually {
   private Eventually() {}
 
   /** An assertion that may throw. */
   @FunctionalInterface
-  interface Check {
+  public interface Check {
     void run() throws Exception;
   }
 
-  static void within(Duration deadline, Check check) {
+  public static void within(Duration deadline, Check check) {
     long end = System.nanoTime() + deadline.toNanos();
     while (true) {
       try {

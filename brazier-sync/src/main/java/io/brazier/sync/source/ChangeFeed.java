@@ -49,8 +49,7 @@ public final class ChangeFeed {
     if (reply.status() == 410) {
       String diagnostics = Replies.diagnostics(reply);
       Matcher latest = FOLLOW_FROM.matcher(diagnostics);
-      throw new FeedGone("The change feed no longer holds the changes after " + since + ": " + diagnostics,
-          latest.find() ? Long.valueOf(latest.group(1)) : null);
+      throw new FeedGone(diagnostics, latest.find() ? Long.valueOf(latest.group(1)) : null);
     }
     JsonNode bundle = Replies.json(fhir, url, reply);
     List<Change> changes = new ArrayList<>();
