@@ -138,7 +138,7 @@ final class Serve implements Callable<Integer> {
   CommandSpec spec;
 
   @Override
-  public Integer call() throws InterruptedException, IOException {
+  public Integer call() throws InterruptedException {
     ServerConfig serverConfig = new ServerConfig(host, port, baseUrl, trustForwardedHeaders, maxBodyBytes,
         corsOrigins, lenient, conditionalDeleteMax, pageSize, maxPageSize, bundleMaxEntries, bundleMaxBytes,
         referentialIntegrity, missingReferences);
@@ -161,7 +161,7 @@ final class Serve implements Callable<Integer> {
     SyncRunner syncing;
     try {
       syncing = sync.start(server, fhir, serverConfig, database, registry);
-    } catch (RuntimeException e) {
+    } catch (IOException | RuntimeException e) {
       server.close();
       store.close();
       spec.commandLine().getErr().println("brazier serve --sync: " + e.getMessage());

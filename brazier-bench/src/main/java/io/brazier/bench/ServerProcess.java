@@ -30,11 +30,18 @@ final class ServerProcess implements AutoCloseable {
   }
 
   static ServerProcess start(Path jar, List<String> javaOptions, Path dataDir, int port, Path log) {
+    return start(jar, javaOptions, dataDir, port, log, List.of());
+  }
+
+  /** @param options more options of {@code brazier serve} ({@code --sync ...}) */
+  static ServerProcess start(Path jar, List<String> javaOptions, Path dataDir, int port, Path log,
+      List<String> options) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(javaOptions);
     command.addAll(List.of("-jar", jar.toString(), "serve", "--port", Integer.toString(port),
         "--data-dir", dataDir.toString()));
+    command.addAll(options);
     try {
       Process process = new ProcessBuilder(command).redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.to(log.toFile())).start();

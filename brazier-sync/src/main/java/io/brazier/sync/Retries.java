@@ -1,6 +1,7 @@
 package io.brazier.sync;
 
 import io.brazier.sync.map.MappingException;
+import io.brazier.sync.target.BackfillJobs;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -66,6 +67,8 @@ final class Retries {
         return step.run(attempt);
       } catch (Stopped | InterruptedException e) {
         throw new Stopped();
+      } catch (BackfillJobs.LostJob e) {
+        throw e; // another agent has the job: nothing to retry
       } catch (MappingException e) {
         metrics.failed(e.getMessage());
         throw new GaveUp(e, attempt);

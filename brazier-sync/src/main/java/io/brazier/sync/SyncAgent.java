@@ -42,7 +42,7 @@ public final class SyncAgent implements AutoCloseable {
   private final String owner = "agent-" + UUID.randomUUID();
   private final Thread supervisor;
   private volatile boolean running = true;
-  private Active active;
+  private volatile Active active;
 
   /** What runs while this agent is the active one. */
   private record Active(FeedReader reader, Thread readerThread, Workers workers, Backfiller backfiller,

@@ -9,6 +9,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.brazier.sync.target.DeadLetter;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -40,7 +41,12 @@ public final class SyncEndpoint implements AutoCloseable {
   public SyncEndpoint(SyncAgent agent, Supplier<String> metrics, String host, int port) throws IOException {
     this.agent = agent;
     this.metrics = metrics;
-    this.server = HttpServer.create(new InetSocketAddress(host, port), 0);
+    try {
+      this.server = HttpServer.create(new InetSocketAddress(host, port), 0);
+    } catch (BindException e) {
+      throw new IOException("The sync endpoint cannot listen on " + host + ":" + port + " (" + e.getMessage()
+          + "): choose another --sync-port", e);
+    }
     server.setExecutor(Executors.newFixedThreadPool(2, runnable -> {
       Thread thread = new Thread(runnable, "sync-http");
       thread.setDaemon(true);
@@ -51,6 +57,11 @@ public final class SyncEndpoint implements AutoCloseable {
 
   public SyncEndpoint start() {
     server.start();
+    if (!server.getAddress().getAddress().isLoopbackAddress()) {
+      log.warn("The sync endpoint listens on {}, beyond this machine, without authentication: anyone who reaches it"
+          + " can start back-fills and replays. Keep --sync-host on 127.0.0.1 unless a firewall guards it",
+          server.getAddress());
+    }
     log.info("Sync endpoint listening url=http://{}:{}/sync/status", server.getAddress().getHostString(), port());
     return this;
   }

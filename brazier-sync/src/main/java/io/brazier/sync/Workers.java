@@ -132,7 +132,7 @@ final class Workers implements AutoCloseable {
           if (!changes.isEmpty()) {
             apply(changes);
           } else if (marked > recorded && System.currentTimeMillis() - recordedAt >= IDLE_CHECKPOINT_MILLIS) {
-            write(List.of(), List.of(), List.of(), true);
+            write(maps.get(), List.of(), List.of(), List.of(), true);
           }
         }
         recordPosition();
@@ -175,15 +175,16 @@ final class Workers implements AutoCloseable {
               change.action().name().toLowerCase(Locale.ROOT), dispatched.partition(), e));
         }
       }
-      write(items, dead, unmapped, true);
+      write(current, items, dead, unmapped, true);
     }
 
     /**
-     * Writes items, dead letters and (when {@code last}) this worker's position in one transaction. Items that cannot
-     * be written together are written one by one, so that only the one at fault is dead-lettered, and the position
-     * is recorded after all of them.
+     * Writes items, dead letters and (when {@code last}) this worker's position in one transaction, under the maps
+     * the items were mapped with (a reload meanwhile changes the next batch). Items that cannot be written together
+     * are written one by one, so that only the one at fault is dead-lettered, and the position is recorded after all
+     * of them.
      */
-    private void write(List<Item> items, List<DeadLetter> dead, List<Long> unmapped, boolean last) {
+    private void write(MapSet current, List<Item> items, List<DeadLetter> dead, List<Long> unmapped, boolean last) {
       List<DeadLetter> letters = new ArrayList<>(dead);
       while (true) {
         long position = marked;
@@ -192,7 +193,7 @@ final class Workers implements AutoCloseable {
             : null;
         try {
           RelationalTarget.Applied applied = retries.run("writing " + items.size() + " changes", attempt ->
-              target.apply(maps.get(), Batch.changes(source, writing, checkpoint, letters)));
+              target.apply(current, Batch.changes(source, writing, checkpoint, letters)));
           done(writing, letters, unmapped, applied);
           if (checkpoint != null) {
             recorded = position;
@@ -201,8 +202,8 @@ final class Workers implements AutoCloseable {
           return;
         } catch (Retries.GaveUp e) {
           if (items.size() > 1) {
-            items.forEach(item -> write(List.of(item), List.of(), List.of(), false));
-            write(List.of(), letters, unmapped, last);
+            items.forEach(item -> write(current, List.of(item), List.of(), List.of(), false));
+            write(current, List.of(), letters, unmapped, last);
             return;
           }
           if (items.isEmpty()) {

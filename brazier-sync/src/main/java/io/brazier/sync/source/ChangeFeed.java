@@ -37,12 +37,13 @@ public final class ChangeFeed {
   }
 
   /**
-   * The changes after {@code since} of {@code types}.
+   * The changes after {@code since} of {@code types}; with no types, none, but the position still moves on (read
+   * without resources, as nothing is synced).
    *
    * @throws FeedGone when the feed no longer holds the changes after {@code since}
    */
   public ChangePage read(long since, Set<String> types) throws SourceException {
-    String url = "$changes?since=" + since + "&_count=" + count + "&resources=true"
+    String url = "$changes?since=" + since + "&_count=" + count + (types.isEmpty() ? "" : "&resources=true")
         + (wait.isZero() ? "" : "&_wait=" + wait.toSeconds())
         + (types.isEmpty() ? "" : "&_type=" + Links.encode(String.join(",", new TreeSet<>(types))));
     FhirReply reply = Replies.send(fhir, url);
