@@ -38,6 +38,10 @@ import picocli.CommandLine.Spec;
 final class SyncCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(SyncCommand.class);
 
+  @Option(names = "--config", paramLabel = "FILE",
+      description = "A properties file of option defaults (sync-target-url=..., sync-workers=8). Env: BRAZIER_CONFIG.")
+  Path config;
+
   @Option(names = {"--fhir", "--sync-fhir"}, paramLabel = "URL",
       description = "The FHIR server's base URL, http://host:8080/fhir (required to run the agent).")
   URI fhir;
