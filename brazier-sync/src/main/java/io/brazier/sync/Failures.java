@@ -4,6 +4,7 @@ import io.brazier.sync.source.SourceException;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
+import org.postgresql.util.PSQLException;
 
 /**
  * How the agent tells failures apart. An outage (the FHIR server or the target database unreachable or overloaded)
@@ -48,8 +49,16 @@ final class Failures {
     }
   }
 
+  /**
+   * A failure in a sentence. A database error is the server's message alone: what the driver adds (the statement of
+   * a batch, the failing row's detail) holds the row's values, patient data that logs and dead letters must not keep.
+   */
   static String describe(Throwable e) {
-    String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    Throwable failure = e instanceof SQLException sql && sql.getNextException() != null ? sql.getNextException() : e;
+    if (failure instanceof PSQLException postgres && postgres.getServerErrorMessage() != null) {
+      return postgres.getServerErrorMessage().getMessage() + " (SQL state " + postgres.getSQLState() + ")";
+    }
+    String message = failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
     return message.length() > 2000 ? message.substring(0, 2000) + "..." : message;
   }
 }

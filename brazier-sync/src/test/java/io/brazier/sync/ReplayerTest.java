@@ -33,7 +33,7 @@ class ReplayerTest {
     try (SyncAgent agent = Agents.start(server, target, Agents.config(maps))) {
       Eventually.within(DEADLINE, () -> assertThat(agent.deadLetters(null, 10)).singleElement()
           .returns(id, DeadLetter::resourceId).returns(1, DeadLetter::attempts)
-          .satisfies(letter -> assertThat(letter.error()).contains("'" + value + "' is not a integer")));
+          .satisfies(letter -> assertThat(letter.error()).contains("'" + value + "' is not an integer")));
       assertThat(agent.status().deadLetters()).isOne();
 
       Files.writeString(maps.resolve("patient.json"), PATIENT.formatted("code", SYSTEM, "string"));

@@ -84,6 +84,17 @@ public final class TestTargets {
     }
   }
 
+  /** A statement run in the target's schema, as the target's owner would run it. */
+  public static void execute(TargetConfig target, String sql) {
+    try (Connection connection = DriverManager.getConnection(target.url(), target.user(), target.password());
+        var statement = connection.createStatement()) {
+      statement.execute("SET search_path = " + target.schema());
+      statement.execute(sql);
+    } catch (SQLException e) {
+      throw new IllegalStateException(sql + ": " + e.getMessage(), e);
+    }
+  }
+
   /** The one number a query answers (a count). */
   public static long number(TargetConfig target, String sql, Object... parameters) {
     List<Map<String, Object>> rows = rows(target, sql, parameters);

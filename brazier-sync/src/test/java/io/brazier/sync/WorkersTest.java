@@ -13,6 +13,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import io.brazier.sync.target.DeadLetter;
+import org.hl7.fhir.r4.model.HumanName;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
@@ -86,6 +88,34 @@ class WorkersTest {
         assertThat(sequences).as("Patient/" + id + "'s changes applied in their order").isNotEmpty()
             .isSortedAccordingTo((a, b) -> Long.compare((Long) a, (Long) b));
       }
+    }
+  }
+
+  /**
+   * The target's owner added a constraint that one patient's row breaks: that change is tried --sync-max-attempts
+   * times (two here) and dead-lettered with the target's reason (not the row, which is patient data), and the changes
+   * queued with it are written.
+   */
+  @Test
+  void aChangeTheTargetRefusesIsTriedItsAttemptsAndDeadLetteredWhileTheOthersAreWritten() throws Exception {
+    TargetConfig target = TestTargets.inOtherDatabase();
+    try (SyncAgent agent = Agents.start(server, target, Agents.config(Agents.maps("patient.json", MAPS_PATIENT)))) {
+      Eventually.within(DEADLINE, () -> assertThat(agent.status().sources().get(0).caughtUp()).isTrue());
+      TestTargets.execute(target, "ALTER TABLE contact ADD CONSTRAINT no_refused CHECK (lastname <> 'Refused')");
+      List<String> ids = new ArrayList<>();
+      for (String family : List.of("Before", "Refused", "After")) {
+        ids.add(client.create().resource(new Patient().addName(new HumanName().setFamily(family))).execute().getId()
+            .getIdPart());
+      }
+
+      Eventually.within(DEADLINE, () -> assertThat(agent.deadLetters(null, 10)).singleElement()
+          .returns(ids.get(1), DeadLetter::resourceId).returns(2, DeadLetter::attempts)
+          .returns("new row for relation \"contact\" violates check constraint \"no_refused\" (SQL state 23514)",
+              DeadLetter::error));
+      Eventually.within(DEADLINE, () -> assertThat(TestTargets.rows(target, "SELECT lastname FROM contact WHERE"
+          + " msemr_azurefhirid = ANY (?)", (Object) ids.toArray(String[]::new)))
+          .extracting(row -> row.get("lastname")).containsExactlyInAnyOrder("Before", "After"));
+      assertThat(agent.status().failures()).isGreaterThanOrEqualTo(2);
     }
   }
 }

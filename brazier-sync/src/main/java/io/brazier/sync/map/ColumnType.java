@@ -41,6 +41,11 @@ public enum ColumnType {
     return name().toLowerCase(Locale.ROOT);
   }
 
+  /** The map's name as a sentence says it: {@code a string}, {@code an integer}. */
+  private String withArticle() {
+    return (this == INTEGER ? "an " : "a ") + mapName();
+  }
+
   /** The type a map names, or null when it names none of them. */
   public static ColumnType named(String name) {
     for (ColumnType type : values()) {
@@ -83,7 +88,7 @@ public enum ColumnType {
       return null;
     }
     if (constant.isContainerNode()) {
-      throw new IllegalArgumentException(constant + " is not a " + mapName());
+      throw new IllegalArgumentException(constant + " is not " + withArticle());
     }
     return switch (this) {
       case STRING -> constant.asText();
@@ -108,7 +113,7 @@ public enum ColumnType {
         case UUID -> java.util.UUID.fromString(text.trim());
       };
     } catch (NumberFormatException | DateTimeParseException e) {
-      throw new IllegalArgumentException("'" + text + "' is not a " + mapName());
+      throw new IllegalArgumentException("'" + text + "' is not " + withArticle());
     }
   }
 

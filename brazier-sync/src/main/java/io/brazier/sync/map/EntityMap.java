@@ -11,7 +11,8 @@ import java.util.Set;
  * @param resource the FHIR resource type
  * @param enabled a disabled map writes nothing and its resources are left alone
  * @param writeBack whether rows of this table may be written back to FHIR (part 2 of the agent)
- * @param messages what write-back may do to FHIR: create resources, update them, or both
+ * @param messages what write-back may do to FHIR: create resources, update them, delete them (by default create and
+ *     update: deleting in FHIR because a row went is asked for by name)
  * @param onDelete what a deleted resource does to its row: delete it (and its child rows), or mark it inactive
  * @param discriminator a column and value written on every row, telling apart resource types that share a table
  *     (Patient and Practitioner in {@code contact}); null when the table holds one type
@@ -22,7 +23,7 @@ public record EntityMap(String name, String resource, String table, boolean enab
     List<AttributeMap> attributes) {
 
   /** A write-back message: what the target may ask of FHIR. */
-  public enum Message { CREATE, UPDATE }
+  public enum Message { CREATE, UPDATE, DELETE }
 
   /** What a deleted resource does to its row. */
   public enum OnDelete { DELETE, DEACTIVATE }

@@ -219,7 +219,7 @@ public final class MapReader {
         return EnumSet.of(Message.CREATE, Message.UPDATE);
       }
       if (!list.isArray()) {
-        throw error("messages", "is not an array: give [\"Create\", \"Update\"]");
+        throw error("messages", "is not an array: give [\"Create\", \"Update\", \"Delete\"]");
       }
       Set<Message> messages = EnumSet.noneOf(Message.class);
       for (int i = 0; i < list.size(); i++) {
@@ -227,7 +227,8 @@ public final class MapReader {
         messages.add(switch (name) {
           case "Create" -> Message.CREATE;
           case "Update" -> Message.UPDATE;
-          default -> throw error("messages[" + i + "]", "'" + name + "' is not Create or Update");
+          case "Delete" -> Message.DELETE;
+          default -> throw error("messages[" + i + "]", "'" + name + "' is not Create, Update or Delete");
         });
       }
       return messages;

@@ -48,6 +48,17 @@ class MapReaderTest {
   }
 
   @Test
+  void writeBackMayBeAllowedToCreateUpdateAndDeleteInFhir() {
+    EntityMap map = read("slot.json", """
+        {"resource": "Slot", "table": "msemr_slot", "writeBack": true, "messages": ["Create", "Update", "Delete"],
+         "attributes": [{"column": "msemr_status", "path": "status"}]}
+        """);
+
+    assertThat(map.messages()).containsExactlyInAnyOrder(EntityMap.Message.CREATE, EntityMap.Message.UPDATE,
+        EntityMap.Message.DELETE);
+  }
+
+  @Test
   void aMapLeftAtItsDefaultsIsEnabledCreatesAndUpdatesAndDeletesRows() {
     EntityMap map = read("device.json", """
         {"resource": "Device", "table": "msemr_device", "attributes": [{"column": "msemr_status", "path": "status"}]}
@@ -74,11 +85,11 @@ class MapReaderTest {
       a lookup not a key  | {"resource": "Device", "table": "t", "attributes": [{"column": "c", "path": "patient", "action": "lookup", "type": "string"}]} | bad.json: attributes[0].type: must be uuid (or left out) for the lookup action
       a default of no value | {"resource": "Device", "table": "t", "attributes": [{"column": "c", "action": "default"}]}       | bad.json: attributes[0].value: is missing
       a value map of no values | {"resource": "Device", "table": "t", "attributes": [{"column": "c", "path": "status", "action": "value"}]} | bad.json: attributes[0].values: is missing
-      a value of the wrong type | {"resource": "Device", "table": "t", "attributes": [{"column": "c", "path": "status", "action": "value", "type": "integer", "values": {"active": "one"}}]} | bad.json: attributes[0].values.active: 'one' is not a integer
+      a value of the wrong type | {"resource": "Device", "table": "t", "attributes": [{"column": "c", "path": "status", "action": "value", "type": "integer", "values": {"active": "one"}}]} | bad.json: attributes[0].values.active: 'one' is not an integer
       an expansion of no map | {"resource": "Device", "table": "t", "attributes": [{"action": "expand", "path": "udiCarrier"}]} | bad.json: attributes[0].map: is missing
       an element without $ | {"resource": "Device", "table": "t", "attributes": [{"column": "c", "path": "status", "element": {"s": "status"}}]} | bad.json: attributes[0].element.s: 'status' is not a JSONPath from the resource
       a template of two children in one | {"resource": "Device", "table": "t", "attributes": [{"column": "c", "path": "status", "element": {"s": "$.status", "c": {"p": "x", "a": [{"a": "%", "b": "%"}]}}}]} | bad.json: attributes[0].element.c.a[0]: is not an object of one child
-      a message unknown   | {"resource": "Device", "table": "t", "messages": ["Delete"], "attributes": [{"column": "c", "path": "id"}]} | bad.json: messages[0]: 'Delete' is not Create or Update
+      a message unknown   | {"resource": "Device", "table": "t", "messages": ["Patch"], "attributes": [{"column": "c", "path": "id"}]} | bad.json: messages[0]: 'Patch' is not Create, Update or Delete
       an onDelete unknown | {"resource": "Device", "table": "t", "onDelete": "purge", "attributes": [{"column": "c", "path": "id"}]} | bad.json: onDelete: 'purge' is not delete or deactivate
       enabled not boolean | {"resource": "Device", "table": "t", "enabled": "yes", "attributes": [{"column": "c", "path": "id"}]} | bad.json: enabled: is not true or false
       """)
