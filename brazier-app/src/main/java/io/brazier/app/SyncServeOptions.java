@@ -1,10 +1,10 @@
 package io.brazier.app;
 
 import io.brazier.fhir.Fhir;
+import io.brazier.server.Caller;
 import io.brazier.server.FhirServer;
 import io.brazier.server.ServerConfig;
 import io.brazier.store.sql.Database;
-import io.brazier.sync.SyncConfig;
 import io.brazier.sync.TargetConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -44,18 +44,15 @@ final class SyncServeOptions {
   @Mixin
   SyncTuning tuning;
 
-  /** Starts the agent on {@code server}, or nothing without {@code --sync}. */
+  /** Starts the agent on {@code server}. */
   SyncRunner start(FhirServer server, Fhir fhir, ServerConfig config, Database database,
       PrometheusMeterRegistry registry) throws IOException {
-    if (!enabled) {
-      return null;
-    }
     TargetConfig target = url != null ? new TargetConfig(url, user, password, schema, tuning.workers + 4)
         : new TargetConfig(database.pool().getJdbcUrl(), database.pool().getUsername(),
             database.pool().getPassword(), schema, tuning.workers + 4);
     String address = config.host().equals("0.0.0.0") || config.host().equals("::") ? "127.0.0.1" : config.host();
     String baseUrl = config.baseUrl() != null ? config.baseUrl() : "http://" + address + ":" + server.port() + "/fhir";
-    InProcessFhir client = new InProcessFhir(server.api(), fhir, baseUrl, SyncConfig.SOURCE);
+    InProcessFhir client = new InProcessFhir(server.api(), fhir, baseUrl, Caller.SYNC_AGENT_SOURCE);
     return SyncRunner.start(client, fhir, target, tuning.config(maps), tuning.host, tuning.port, registry);
   }
 }

@@ -3,6 +3,7 @@ package io.brazier.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ca.uhn.fhir.rest.client.api.IGenericClient;
+import io.brazier.server.Caller;
 import io.brazier.server.TestServer;
 import io.brazier.sync.FhirCall;
 import io.brazier.sync.FhirReply;
@@ -24,7 +25,7 @@ class InProcessFhirTest {
   private final TestServer server = TestServer.shared();
   private final IGenericClient client = server.client();
   private final InProcessFhir fhir = new InProcessFhir(server.api(), server.fhir(), server.baseUrl(),
-      SyncConfig.SOURCE);
+      Caller.SYNC_AGENT_SOURCE);
 
   @Test
   void aCallIsAnsweredAsHttpWouldAnswerItWithoutTheNetwork() throws Exception {
@@ -60,7 +61,7 @@ class InProcessFhirTest {
     assertThat(created.status()).isEqualTo(201);
     String id = created.header("Location").replaceAll(".*/Patient/([^/]+)/_history/.*", "$1");
     assertThat(client.read().resource(Patient.class).withId(id).execute().getMeta().getSource())
-        .isEqualTo(SyncConfig.SOURCE);
+        .isEqualTo(Caller.SYNC_AGENT_SOURCE);
   }
 
   @Test

@@ -95,8 +95,8 @@ public final class SyncBench implements Callable<Integer> {
     reference.sort(Comparator.comparing(file -> !file.getFileName().toString().startsWith("hospital")));
     List<Path> load = limit > 0 ? patients.subList(0, Math.min(limit, patients.size())) : patients;
     List<String> sync = List.of("--sync", "--sync-maps", maps.toString(), "--sync-port", Integer.toString(syncPort));
-    try (ServerProcess server = ServerProcess.start(jar, javaOptions, work.resolve("data"), port,
-        work.resolve("server.log"), sync)) {
+    try (ServerProcess server = ServerProcess.start(jar, javaOptions, sync, work.resolve("data"), port,
+        work.resolve("server.log"))) {
       BundlePoster poster = new BundlePoster(server.baseUrl());
       poster.post(reference, 1);
       BundlePoster.Result loaded = poster.post(load, clients);

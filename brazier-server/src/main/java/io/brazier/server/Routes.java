@@ -65,6 +65,8 @@ import org.hl7.fhir.r4.model.CapabilityStatement.TypeRestfulInteraction;
  */
 final class Routes {
   private static final Set<String> SYSTEM_SEGMENTS = Set.of("metadata", "_history", "_search", "_async");
+  /** [base]/Metadata, as some clients (the MC4H training's collection) write it and Azure answers it. */
+  private static final String METADATA_AS_TYPE = "Metadata";
   private final Fhir fhir;
   private final Bodies bodies;
   private final Validate validate;
@@ -142,6 +144,7 @@ final class Routes {
     operations.add(Changes.OPERATION, EnumSet.of(Level.SYSTEM), ANY_TYPE, GET, new Changes(fhir, store, pageSizes));
     this.validate = operations.add(Validate.OPERATION, TYPE_AND_INSTANCE, ANY_TYPE, GET_OR_POST,
         new Validate(fhir, store));
+    operations.add(Validate.OPERATION, EnumSet.of(Level.SYSTEM), ANY_TYPE, POST, validate); // the body's type
     Reindex reindex = operations.add(Reindex.OPERATION, ALL_LEVELS, ANY_TYPE, POST,
         new Reindex(fhir, store, search.extractor(), jobs));
     jobs.register(Reindex.KIND, reindex);
@@ -185,7 +188,7 @@ final class Routes {
   /** Where a request goes; a FhirException when nothing here answers it (404 for a type, 405 for the rest). */
   Route route(FhirRequest request) {
     List<String> path = request.segments();
-    if (path.isEmpty() || !Character.isUpperCase(path.get(0).charAt(0))) {
+    if (path.isEmpty() || !Character.isUpperCase(path.get(0).charAt(0)) || path.get(0).equals(METADATA_AS_TYPE)) {
       return system(request);
     }
     String type = path.get(0);
@@ -219,7 +222,7 @@ final class Routes {
     }
     if (path.size() == 1 && isRead(request)) {
       switch (path.get(0)) {
-        case "metadata" -> { return capabilities; }
+        case "metadata", METADATA_AS_TYPE -> { return capabilities; }
         case "_history" -> { return historySystem; }
         default -> { }
       }

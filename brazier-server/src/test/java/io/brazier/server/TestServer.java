@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * A FHIR server on a free port over embedded PostgreSQL. {@link #shared()} is started once per test JVM and shared by
@@ -33,10 +34,11 @@ public final class TestServer implements AutoCloseable {
   private long lastChange;
 
   private TestServer(ServerConfig config, Database database, PostgresStore store) {
-    this(config, database, store, List.of());
+    this(config, database, store, api -> List.of(), HttpExtension.NONE);
   }
 
-  private TestServer(ServerConfig config, Database database, PostgresStore store, List<Interceptor> interceptors) {
+  private TestServer(ServerConfig config, Database database, PostgresStore store,
+      Function<FhirApi, List<Interceptor>> interceptors, HttpExtension extension) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     this.fhir = new Fhir(config.lenient());
     this.database = database;
@@ -44,7 +46,7 @@ public final class TestServer implements AutoCloseable {
     if (database != null) {
       database.pool().setMetricRegistry(registry);
     }
-    this.server = new FhirServer(config.withPort(0), fhir, store, registry, interceptors).start();
+    this.server = new FhirServer(config.withPort(0), fhir, store, registry, interceptors, extension).start();
   }
 
   public static synchronized TestServer shared() {
@@ -86,7 +88,13 @@ public final class TestServer implements AutoCloseable {
 
   /** A server with these interceptors over the shared server's database. */
   public static TestServer onSharedStore(ServerConfig config, List<Interceptor> interceptors) {
-    return new TestServer(config, null, shared().store, interceptors);
+    return onSharedStore(config, api -> interceptors, HttpExtension.NONE);
+  }
+
+  /** A server with interceptors and HTTP beside FHIR (the proxy's security, say) over the shared database. */
+  public static TestServer onSharedStore(ServerConfig config, Function<FhirApi, List<Interceptor>> interceptors,
+      HttpExtension extension) {
+    return new TestServer(config, null, shared().store, interceptors, extension);
   }
 
   public String baseUrl() {
@@ -102,6 +110,12 @@ public final class TestServer implements AutoCloseable {
     // The first $validate may wait for the validator's warm-up, longer than the default 10 s on a busy machine.
     fhir.context().getRestfulClientFactory().setSocketTimeout(60_000);
     return fhir.context().newRestfulGenericClient(baseUrl());
+  }
+
+  /** Makes /healthz ask {@code problem} too: see {@link FhirServer#healthCheck}. */
+  public TestServer healthCheck(String name, java.util.function.Supplier<String> problem) {
+    server.healthCheck(name, problem);
+    return this;
   }
 
   /** Raw HTTP, for what the HAPI client cannot send or does not show. */

@@ -19,9 +19,6 @@ import java.time.Duration;
 public record SyncConfig(int workers, int maxAttempts, boolean log, boolean logBodies, int feedPageSize,
     Duration feedWait, int backfillPageSize, Path mapsDir, Duration mapsInterval) {
 
-  /** The {@code meta.source} of what the agent writes to FHIR (write-back), which its own reading skips. */
-  public static final String SOURCE = "urn:brazier:sync";
-
   public SyncConfig {
     if (workers < 1 || workers > 64) {
       throw new IllegalArgumentException("--sync-workers must be between 1 and 64, not " + workers);
