@@ -1,6 +1,7 @@
 package io.brazier.app;
 
 import io.brazier.fhir.Fhir;
+import io.brazier.sync.BearerTokens;
 import io.brazier.sync.HttpFhirClient;
 import io.brazier.sync.TargetConfig;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -67,6 +68,9 @@ final class SyncCommand implements Callable<Integer> {
   String schema;
 
   @Mixin
+  TokenOptions token;
+
+  @Mixin
   SyncTuning tuning;
 
   @Spec
@@ -79,12 +83,18 @@ final class SyncCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "Missing required option: '"
           + (fhir == null ? "--fhir=URL" : "--target-url=JDBC_URL") + "'");
     }
+    BearerTokens tokens;
+    try {
+      tokens = token.credentials().<BearerTokens>map(credentials -> credentials::token).orElse(null);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(registry);
     SyncRunner runner;
     try {
       TargetConfig target = new TargetConfig(url, user, password, schema, tuning.workers + 4);
-      runner = SyncRunner.start(new HttpFhirClient(fhir, Duration.ofSeconds(90)), new Fhir(false), target,
+      runner = SyncRunner.start(new HttpFhirClient(fhir, Duration.ofSeconds(90), tokens), new Fhir(false), target,
           tuning.config(maps), tuning.host, tuning.port, registry);
     } catch (IOException | RuntimeException e) {
       spec.commandLine().getErr().println("brazier sync: " + e.getMessage());

@@ -2,8 +2,11 @@ package io.brazier.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.brazier.fhir.Fhir;
+import io.brazier.loader.ClientCredentials;
 import io.brazier.server.ServerConfig;
 import io.brazier.server.TestServer;
 import io.brazier.sync.HttpFhirClient;
@@ -24,6 +27,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -44,6 +48,7 @@ class SyncCommandTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static final Duration DEADLINE = Duration.ofSeconds(120);
+  private static final String SECRET = "sync-agent-secret-0123456789";
 
   @TempDir
   Path dir;
@@ -120,6 +125,54 @@ class SyncCommandTest {
       assertThat(refused.err()).contains("Person is not a synced type");
       assertThat(backfill.status()).isZero();
       assertThat(backfill.out()).contains("queued");
+    }
+  }
+
+  @Test
+  void clientCredentialsWithoutTheirTokenEndpointAreRefusedWithTheFlagToAdd() {
+    Run run = run("sync", "--fhir", "http://127.0.0.1:1/fhir", "--target-url", "jdbc:postgresql://localhost/crm",
+        "--client-id", "sync-agent");
+
+    assertThat(run.status()).isEqualTo(2);
+    assertThat(run.err()).contains("--client-id, --client-secret, --scope and --resource need --token-url");
+  }
+
+  /**
+   * A server that wants tokens ({@code brazier serve --auth}): the agent, registered as a Reader, follows its feed
+   * with client-credentials tokens from the server's token endpoint, the same options as the loader's.
+   */
+  @Test
+  void anAgentSyncsFromAServerWithAuthenticationWithClientCredentialsTokens() throws Exception {
+    Path clients = dir.resolve("clients.json");
+    assertThat(run("clients", "add", "sync-agent", "--secret", SECRET, "--role", "Reader", "--clients",
+        clients.toString()).status()).isZero();
+    assertThat(run("clients", "add", "ward", "--secret", SECRET, "--role", "Writer", "--clients",
+        clients.toString()).status()).isZero();
+    Serve serve = (Serve) Brazier.commandLine(new String[0]).parseArgs("serve", "--auth", "--port", "0",
+        "--data-dir", dir.resolve("data").toString(), "--clients", clients.toString()).subcommand().commandSpec()
+        .userObject();
+    try (Serve.Running running = serve.start()) {
+      String root = "http://127.0.0.1:" + running.server().port();
+      var pool = TestServer.shared().database().pool();
+      TargetConfig target = new TargetConfig(pool.getJdbcUrl(), pool.getUsername(), null, "crm_auth", 8);
+      SyncCommand command = (SyncCommand) Brazier.commandLine(new String[0]).parseArgs("sync", "--fhir",
+          root + "/fhir", "--target-url", target.url(), "--token-url", root + "/oauth2/token", "--client-id",
+          "sync-agent", "--client-secret", SECRET).subcommand().commandSpec().userObject();
+      var credentials = command.token.credentials().orElseThrow();
+      try (SyncRunner agent = SyncRunner.start(new HttpFhirClient(URI.create(root + "/fhir"), Duration.ofSeconds(90),
+          credentials::token), new Fhir(false), target, SyncConfig.defaults(), "127.0.0.1", 0,
+          new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))) {
+        var writer = new Fhir(false).context().newRestfulGenericClient(root + "/fhir");
+        writer.registerInterceptor(new BearerTokenAuthInterceptor(new ClientCredentials(new ClientCredentials.Config(
+            URI.create(root + "/oauth2/token"), "ward", SECRET, null, null), Clock.systemUTC()).token(false)));
+
+        Patient patient = new Patient().addName(new HumanName().setUse(HumanName.NameUse.OFFICIAL).setFamily("Tokened"));
+
+        String id = writer.create().resource(patient).execute().getId().getIdPart();
+
+        waitFor(() -> count(target, "SELECT count(*) FROM contact WHERE msemr_azurefhirid = '" + id
+            + "' AND lastname = 'Tokened'") == 1);
+      }
     }
   }
 

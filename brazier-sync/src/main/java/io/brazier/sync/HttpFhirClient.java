@@ -11,24 +11,40 @@ import java.util.Map;
 
 /**
  * A FHIR server over HTTP, with {@code java.net.http}. The timeout of a call leaves room for the change feed's long
- * poll ({@code _wait}, at most 60 s).
+ * poll ({@code _wait}, at most 60 s). With tokens, each call carries one; a 401 asks for a new token and tries once
+ * more, as a token may be revoked or its issuer's keys rotated before it expires.
  */
 public final class HttpFhirClient implements FhirClient {
   private final String base;
   private final HttpClient http;
   private final Duration timeout;
+  private final BearerTokens tokens;
 
-  /** @param base the FHIR base URL, {@code http://host:8080/fhir} */
+  /** A server that wants no token. */
   public HttpFhirClient(URI base, Duration timeout) {
+    this(base, timeout, null);
+  }
+
+  /**
+   * @param base the FHIR base URL, {@code http://host:8080/fhir}
+   * @param tokens the tokens to send, or null for none
+   */
+  public HttpFhirClient(URI base, Duration timeout, BearerTokens tokens) {
     String text = base.toString();
     this.base = text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
     this.timeout = timeout;
+    this.tokens = tokens;
     this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
         .followRedirects(HttpClient.Redirect.NORMAL).build();
   }
 
   @Override
   public FhirReply send(FhirCall call) throws IOException {
+    FhirReply reply = send(call, false);
+    return reply.status() == 401 && tokens != null ? send(call, true) : reply;
+  }
+
+  private FhirReply send(FhirCall call, boolean freshToken) throws IOException {
     HttpRequest.BodyPublisher body = call.body() == null ? HttpRequest.BodyPublishers.noBody()
         : HttpRequest.BodyPublishers.ofByteArray(call.body());
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + "/" + call.url()))
@@ -36,6 +52,9 @@ public final class HttpFhirClient implements FhirClient {
         .header("Accept", "application/fhir+json")
         .method(call.method(), body);
     call.headers().forEach(request::header);
+    if (tokens != null) {
+      request.header("Authorization", "Bearer " + tokens.token(freshToken));
+    }
     try {
       HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
       Map<String, String> headers = new HashMap<>();
