@@ -1,10 +1,12 @@
 package io.brazier.app;
 
+import io.brazier.client.FhirClient;
 import io.brazier.events.ChangeFeed;
 import io.brazier.events.EventPublisher;
 import io.brazier.fhir.Fhir;
 import io.brazier.loader.LoaderConfig;
 import io.brazier.proxy.Security;
+import io.brazier.server.Caller;
 import io.brazier.server.FhirServer;
 import io.brazier.server.ServerConfig;
 import io.brazier.store.DatabaseConfig;
@@ -21,8 +23,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -227,15 +229,16 @@ final class Serve implements Callable<Integer> {
     server.start();
     List<AutoCloseable> companions = new ArrayList<>();
     if (events.enabled()) {
-      EventPublisher publisher = events.start(fhir,
-          ChangeFeed.inProcess(server.api(), fhir, baseUrl == null ? "" : baseUrl), DatabaseOptions.unpooled(opened),
-          registry);
+      EventPublisher publisher = events.start(fhir, ChangeFeed.inProcess(server.api(), relativeOr(baseUrl)),
+          DatabaseOptions.unpooled(opened), registry);
       server.healthCheck("events", publisher::problem);
       companions.add(publisher);
     }
     if (loaderDir != null || loaderBlob != null) {
-      companions.add(WatchingLoader.start(LoaderTargets.inProcess(server, host), LoaderConfig.defaults(), loaderDir,
-          loaderBlob, host, loaderPort, registry));
+      // In process, as a system of this server: its writes say meta.source urn:brazier:loader, and need no token.
+      FhirClient target = server.api().client(Caller.system("urn:brazier:loader"), relativeOr(baseUrl));
+      companions.add(WatchingLoader.start(target, LoaderConfig.defaults(), loaderDir, loaderBlob, host, loaderPort,
+          registry));
     }
     if (sync.enabled) {
       try {
@@ -246,5 +249,10 @@ final class Serve implements Callable<Integer> {
       }
     }
     return new Running(server, store, companions);
+  }
+
+  /** The base URL the server's answers give, or "" for links relative to the base. */
+  private static String relativeOr(String baseUrl) {
+    return baseUrl == null ? "" : baseUrl;
   }
 }

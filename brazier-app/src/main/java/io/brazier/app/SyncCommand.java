@@ -1,8 +1,8 @@
 package io.brazier.app;
 
+import io.brazier.client.ClientCredentials;
+import io.brazier.client.HttpFhirClient;
 import io.brazier.fhir.Fhir;
-import io.brazier.sync.BearerTokens;
-import io.brazier.sync.HttpFhirClient;
 import io.brazier.sync.TargetConfig;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -83,9 +84,9 @@ final class SyncCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "Missing required option: '"
           + (fhir == null ? "--fhir=URL" : "--target-url=JDBC_URL") + "'");
     }
-    BearerTokens tokens;
+    Optional<ClientCredentials> credentials;
     try {
-      tokens = token.credentials().<BearerTokens>map(credentials -> credentials::token).orElse(null);
+      credentials = token.credentials();
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
@@ -94,7 +95,7 @@ final class SyncCommand implements Callable<Integer> {
     SyncRunner runner;
     try {
       TargetConfig target = new TargetConfig(url, user, password, schema, tuning.workers + 4);
-      runner = SyncRunner.start(new HttpFhirClient(fhir, Duration.ofSeconds(90), tokens), new Fhir(false), target,
+      runner = SyncRunner.start(new HttpFhirClient(fhir, credentials, Duration.ofSeconds(90)), new Fhir(false), target,
           tuning.config(maps), tuning.host, tuning.port, registry);
     } catch (IOException | RuntimeException e) {
       spec.commandLine().getErr().println("brazier sync: " + e.getMessage());

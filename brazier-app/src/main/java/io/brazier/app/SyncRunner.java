@@ -1,7 +1,7 @@
 package io.brazier.app;
 
+import io.brazier.client.FhirClient;
 import io.brazier.fhir.Fhir;
-import io.brazier.sync.FhirClient;
 import io.brazier.sync.SyncAgent;
 import io.brazier.sync.SyncConfig;
 import io.brazier.sync.SyncEndpoint;

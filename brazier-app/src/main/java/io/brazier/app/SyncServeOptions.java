@@ -1,5 +1,6 @@
 package io.brazier.app;
 
+import io.brazier.client.FhirClient;
 import io.brazier.fhir.Fhir;
 import io.brazier.server.Caller;
 import io.brazier.server.FhirServer;
@@ -52,7 +53,7 @@ final class SyncServeOptions {
             database.pool().getPassword(), schema, tuning.workers + 4);
     String address = config.host().equals("0.0.0.0") || config.host().equals("::") ? "127.0.0.1" : config.host();
     String baseUrl = config.baseUrl() != null ? config.baseUrl() : "http://" + address + ":" + server.port() + "/fhir";
-    InProcessFhir client = new InProcessFhir(server.api(), fhir, baseUrl, Caller.SYNC_AGENT_SOURCE);
+    FhirClient client = server.api().client(Caller.system(Caller.SYNC_AGENT_SOURCE), baseUrl);
     return SyncRunner.start(client, fhir, target, tuning.config(maps), tuning.host, tuning.port, registry);
   }
 }

@@ -1,6 +1,6 @@
 package io.brazier.app;
 
-import io.brazier.loader.ClientCredentials;
+import io.brazier.client.ClientCredentials;
 import java.net.URI;
 import java.time.Clock;
 import java.util.Optional;

@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.brazier.client.ClientCredentials;
+import io.brazier.client.HttpFhirClient;
 import io.brazier.fhir.Fhir;
-import io.brazier.loader.ClientCredentials;
 import io.brazier.server.ServerConfig;
 import io.brazier.server.TestServer;
-import io.brazier.sync.HttpFhirClient;
 import io.brazier.sync.SyncConfig;
 import io.brazier.sync.TargetConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -33,6 +33,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.HumanName;
@@ -109,7 +110,8 @@ class SyncCommandTest {
     TestServer server = TestServer.shared();
     var pool = server.database().pool();
     TargetConfig target = new TargetConfig(pool.getJdbcUrl(), pool.getUsername(), null, "crm_commands", 8);
-    try (SyncRunner runner = SyncRunner.start(new HttpFhirClient(URI.create(server.baseUrl()), Duration.ofSeconds(90)),
+    try (SyncRunner runner = SyncRunner.start(new HttpFhirClient(URI.create(server.baseUrl()), Optional.empty(),
+        Duration.ofSeconds(90)),
         server.fhir(), target, SyncConfig.defaults(), "127.0.0.1", 0,
         new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))) {
       String agent = "http://127.0.0.1:" + runner.port() + "/";
@@ -158,9 +160,8 @@ class SyncCommandTest {
       SyncCommand command = (SyncCommand) Brazier.commandLine(new String[0]).parseArgs("sync", "--fhir",
           root + "/fhir", "--target-url", target.url(), "--token-url", root + "/oauth2/token", "--client-id",
           "sync-agent", "--client-secret", SECRET).subcommand().commandSpec().userObject();
-      var credentials = command.token.credentials().orElseThrow();
-      try (SyncRunner agent = SyncRunner.start(new HttpFhirClient(URI.create(root + "/fhir"), Duration.ofSeconds(90),
-          credentials::token), new Fhir(false), target, SyncConfig.defaults(), "127.0.0.1", 0,
+      try (SyncRunner agent = SyncRunner.start(new HttpFhirClient(URI.create(root + "/fhir"),
+          command.token.credentials(), Duration.ofSeconds(90)), new Fhir(false), target, SyncConfig.defaults(), "127.0.0.1", 0,
           new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))) {
         var writer = new Fhir(false).context().newRestfulGenericClient(root + "/fhir");
         writer.registerInterceptor(new BearerTokenAuthInterceptor(new ClientCredentials(new ClientCredentials.Config(

@@ -1,5 +1,6 @@
 package io.brazier.sync;
 
+import io.brazier.client.FhirClient;
 import io.brazier.fhir.Fhir;
 import io.brazier.fhir.search.FhirPath;
 import io.brazier.sync.map.MapLoader;
@@ -33,6 +34,8 @@ public final class SyncAgent implements AutoCloseable {
   private static final Duration LOG_KEPT = Duration.ofDays(7);
 
   private final FhirClient fhir;
+  /** The source's name: its base URL without a trailing slash, which keys its checkpoints and the leader lock. */
+  private final String source;
   private final SyncConfig config;
   private final RelationalTarget target;
   private final MapWatcher maps;
@@ -51,6 +54,8 @@ public final class SyncAgent implements AutoCloseable {
   private SyncAgent(FhirClient fhir, Fhir context, TargetConfig targetConfig, SyncConfig config,
       MeterRegistry registry) throws IOException {
     this.fhir = fhir;
+    String name = fhir.name();
+    this.source = name.endsWith("/") ? name.substring(0, name.length() - 1) : name;
     this.config = config;
     this.target = RelationalTarget.open(targetConfig, config.log(), config.logBodies());
     try {
@@ -67,7 +72,7 @@ public final class SyncAgent implements AutoCloseable {
       throw new IllegalStateException("The sync target could not be read: " + e.getMessage(), e);
     }
     this.preparer = new Preparer(new Resources(fhir), new Mapper(context), config.logBodies());
-    this.leadership = new Leadership(targetConfig, fhir.name());
+    this.leadership = new Leadership(targetConfig, source);
     this.supervisor = new Thread(this::supervise, "sync-agent");
     this.supervisor.setDaemon(true);
   }
@@ -82,7 +87,7 @@ public final class SyncAgent implements AutoCloseable {
       MeterRegistry registry) throws IOException {
     SyncAgent agent = new SyncAgent(fhir, context, target, config, registry);
     agent.supervisor.start();
-    log.info("Sync agent started source={} workers={} maps={}", fhir.name(), config.workers(),
+    log.info("Sync agent started source={} workers={} maps={}", agent.source, config.workers(),
         agent.maps.current().origin());
     return agent;
   }
@@ -115,14 +120,14 @@ public final class SyncAgent implements AutoCloseable {
     } catch (SQLException e) {
       log.debug("Running back-fills not resumed at once; their lease runs out: {}", e.getMessage());
     }
-    Workers workers = new Workers(config.workers(), fhir.name(), maps::current, preparer, target, metrics,
+    Workers workers = new Workers(config.workers(), source, maps::current, preparer, target, metrics,
         config.maxAttempts());
-    FeedReader reader = new FeedReader(fhir.name(), new ChangeFeed(fhir, config.feedPageSize(), config.feedWait()),
+    FeedReader reader = new FeedReader(source, new ChangeFeed(fhir, config.feedPageSize(), config.feedWait()),
         maps::current, target, workers, metrics, config.workers());
-    Backfiller backfiller = new Backfiller(owner, fhir.name(), new Resources(fhir), maps::current, preparer, target,
+    Backfiller backfiller = new Backfiller(owner, source, new Resources(fhir), maps::current, preparer, target,
         metrics, config);
     active = new Active(reader, daemon(reader, "sync-feed"), workers, backfiller, daemon(backfiller, "sync-backfill"));
-    log.info("Sync agent is active source={}", fhir.name());
+    log.info("Sync agent is active source={}", source);
   }
 
   private static Thread daemon(Runnable runnable, String name) {
@@ -205,11 +210,11 @@ public final class SyncAgent implements AutoCloseable {
       backfills.add(new SyncStatus.Backfill(job.id().toString(), job.status(), job.types(), job.done(), job.total(),
           job.error(), job.updated().toString()));
     }
-    SyncStatus.Source source = new SyncStatus.Source(fhir.name(), metrics.position(), metrics.applied(),
+    SyncStatus.Source feed = new SyncStatus.Source(source, metrics.position(), metrics.applied(),
         metrics.caughtUp(), metrics.pending(), metrics.lagSeconds());
     SyncStatus.Maps loaded = new SyncStatus.Maps(current.origin(), current.all().size(), List.copyOf(current.types()),
         maps.loadedAt().toString(), maps.error());
-    return new SyncStatus(active != null ? "active" : "standby", List.of(source), metrics.written(),
+    return new SyncStatus(active != null ? "active" : "standby", List.of(feed), metrics.written(),
         metrics.skipped(), metrics.rate(), metrics.failures(), metrics.lastError(), metrics.deadLetters(), loaded,
         backfills);
   }

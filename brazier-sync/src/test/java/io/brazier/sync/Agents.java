@@ -1,5 +1,6 @@
 package io.brazier.sync;
 
+import io.brazier.client.HttpFhirClient;
 import io.brazier.server.TestServer;
 import io.brazier.sync.map.MapLoader;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -9,6 +10,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 
 /** Agents for the tests: over HTTP to a test server, with maps in a directory of their own. */
 final class Agents {
@@ -39,7 +41,7 @@ final class Agents {
   }
 
   static HttpFhirClient client(TestServer server) {
-    return new HttpFhirClient(URI.create(server.baseUrl()), Duration.ofSeconds(90));
+    return new HttpFhirClient(URI.create(server.baseUrl()), Optional.empty(), Duration.ofSeconds(90));
   }
 
   /** The defaults, with these maps and the sync log on. */

@@ -3,6 +3,7 @@ package io.brazier.sync;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ca.uhn.fhir.rest.client.api.IGenericClient;
+import io.brazier.client.HttpFhirClient;
 import io.brazier.server.TestServer;
 import io.brazier.sync.map.MapLoader;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -14,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.ContactPoint;
 import org.hl7.fhir.r4.model.Patient;
@@ -45,7 +47,7 @@ class SyncAgentTest {
     MapLoader.writeDefaults(maps);
     target = TestTargets.inServerDatabase(server);
     registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    agent = SyncAgent.start(new HttpFhirClient(URI.create(server.baseUrl()), Duration.ofSeconds(90)), server.fhir(),
+    agent = SyncAgent.start(new HttpFhirClient(URI.create(server.baseUrl()), Optional.empty(), Duration.ofSeconds(90)), server.fhir(),
         target, SyncConfig.defaults().withMaps(maps), registry);
   }
 

@@ -2,9 +2,9 @@ package io.brazier.sync.source;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.brazier.sync.FhirCall;
-import io.brazier.sync.FhirClient;
-import io.brazier.sync.FhirReply;
+import io.brazier.client.FhirCall;
+import io.brazier.client.FhirClient;
+import io.brazier.client.FhirReply;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
@@ -26,7 +26,7 @@ final class Replies {
 
   /** The JSON body of a successful reply. */
   static JsonNode json(FhirClient fhir, String url, FhirReply reply) throws SourceException {
-    if (!reply.isSuccess()) {
+    if (!reply.ok()) {
       throw new SourceException(reply.status(), "GET " + url + " answered " + reply.status() + ": "
           + diagnostics(reply));
     }

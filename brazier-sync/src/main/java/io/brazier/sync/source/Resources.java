@@ -2,8 +2,8 @@ package io.brazier.sync.source;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.brazier.sync.FhirClient;
-import io.brazier.sync.FhirReply;
+import io.brazier.client.FhirClient;
+import io.brazier.client.FhirReply;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -4,12 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ca.uhn.fhir.rest.client.api.IGenericClient;
+import io.brazier.client.HttpFhirClient;
 import io.brazier.server.TestServer;
 import io.brazier.sync.Eventually;
-import io.brazier.sync.HttpFhirClient;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.Observation;
@@ -21,7 +22,7 @@ import org.junit.jupiter.api.Test;
 class ChangeFeedTest {
   private final TestServer server = TestServer.shared();
   private final IGenericClient client = server.client();
-  private final HttpFhirClient http = new HttpFhirClient(URI.create(server.baseUrl()), Duration.ofSeconds(30));
+  private final HttpFhirClient http = new HttpFhirClient(URI.create(server.baseUrl()), Optional.empty(), Duration.ofSeconds(30));
 
   @Test
   void aPageHoldsTheChangesOfTheTypesAskedForInCommitOrder() throws Exception {
@@ -69,7 +70,8 @@ class ChangeFeedTest {
 
   @Test
   void anUnreachableServerIsAnOutageNotAnError() {
-    HttpFhirClient nowhere = new HttpFhirClient(URI.create("http://127.0.0.1:1/fhir"), Duration.ofSeconds(2));
+    HttpFhirClient nowhere = new HttpFhirClient(URI.create("http://127.0.0.1:1/fhir"), Optional.empty(),
+        Duration.ofSeconds(2));
 
     assertThatThrownBy(() -> new ChangeFeed(nowhere, 10, Duration.ZERO).read(0, Set.of("Patient")))
         .isInstanceOfSatisfying(SourceException.class, e -> assertThat(e.isTransient()).isTrue())
