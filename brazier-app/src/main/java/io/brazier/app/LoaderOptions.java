@@ -5,12 +5,12 @@ import io.brazier.client.FhirClient;
 import io.brazier.client.HttpFhirClient;
 import io.brazier.loader.LoaderConfig;
 import java.net.URI;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -25,22 +25,8 @@ final class LoaderOptions {
       description = "Base URL of the FHIR R4 server to load into (default: ${DEFAULT-VALUE}).")
   URI fhir;
 
-  @Option(names = "--token-url", paramLabel = "URL",
-      description = "OAuth2 token endpoint: the loader asks it for client-credentials tokens (default: no token).")
-  URI tokenUrl;
-
-  @Option(names = "--client-id", description = "OAuth2 client id (with --token-url).")
-  String clientId;
-
-  @Option(names = "--client-secret",
-      description = "OAuth2 client secret (with --token-url; prefer BRAZIER_CLIENT_SECRET).")
-  String clientSecret;
-
-  @Option(names = "--scope", description = "OAuth2 scope to ask for, e.g. https://fhir.example/.default.")
-  String scope;
-
-  @Option(names = "--resource", description = "Azure AD v1 resource (audience) to ask for, instead of --scope.")
-  String resource;
+  @Mixin
+  TokenOptions token;
 
   @Option(names = "--concurrency", paramLabel = "N",
       description = "Requests in flight at once (default: 2 per core).")
@@ -115,16 +101,8 @@ final class LoaderOptions {
   }
 
   private Optional<ClientCredentials> credentials() {
-    if (tokenUrl == null) {
-      if (clientId != null || clientSecret != null || scope != null || resource != null) {
-        throw new ParameterException(spec.commandLine(),
-            "--client-id, --client-secret, --scope and --resource need --token-url, the OAuth2 token endpoint");
-      }
-      return Optional.empty();
-    }
     try {
-      return Optional.of(new ClientCredentials(
-          new ClientCredentials.Config(tokenUrl, clientId, clientSecret, scope, resource), Clock.systemUTC()));
+      return token.credentials();
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }

@@ -1,8 +1,8 @@
 package io.brazier.app;
 
+import io.brazier.client.FhirClient;
 import io.brazier.events.ChangeFeed;
 import io.brazier.events.EventPublisher;
-import io.brazier.client.FhirClient;
 import io.brazier.fhir.Fhir;
 import io.brazier.loader.LoaderConfig;
 import io.brazier.proxy.Security;
@@ -32,7 +32,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code brazier serve}: the FHIR server on PostgreSQL, embedded unless a database URL is given. */
 @Command(
@@ -140,6 +142,12 @@ final class Serve implements Callable<Integer> {
   @Mixin
   EventsOptions events;
 
+  @Mixin
+  SyncServeOptions sync;
+
+  @Spec
+  CommandSpec spec;
+
   @Override
   public Integer call() throws InterruptedException, IOException {
     String refusal = auth.refusal(host);
@@ -147,7 +155,13 @@ final class Serve implements Callable<Integer> {
       System.err.println(refusal);
       return 2;
     }
-    Running running = start();
+    Running running;
+    try {
+      running = start();
+    } catch (Refused e) {
+      spec.commandLine().getErr().println(e.getMessage());
+      return 1;
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       log.info("Shutting down");
@@ -172,6 +186,15 @@ final class Serve implements Callable<Integer> {
       }
       server.close();
       store.close();
+    }
+  }
+
+  /** A companion that could not start, saying what to fix; what had started is stopped. */
+  static final class Refused extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Refused(String message) {
+      super(message, null, false, false);
     }
   }
 
@@ -223,6 +246,14 @@ final class Serve implements Callable<Integer> {
       FhirClient target = server.api().client(Caller.system("urn:brazier:loader"), relativeOr(baseUrl));
       companions.add(WatchingLoader.start(target, LoaderConfig.defaults(), loaderDir, loaderBlob, host, loaderPort,
           registry));
+    }
+    if (sync.enabled) {
+      try {
+        companions.add(sync.start(server, fhir, serverConfig, opened, registry));
+      } catch (IOException | RuntimeException e) {
+        new Running(server, store, companions).close();
+        throw new Refused("brazier serve --sync: " + e.getMessage());
+      }
     }
     log.info("Brazier started ms={} sinceJvmStartMs={}", (System.nanoTime() - began) / 1_000_000,
         ManagementFactory.getRuntimeMXBean().getUptime());

@@ -95,11 +95,45 @@ class DefaultsTest {
     });
   }
 
+  @Test
+  void theSyncTargetsPasswordIsOneEnvironmentVariableAndConfigKeyForServeAndSync() throws IOException {
+    Map<String, String> environment = Map.of("BRAZIER_SYNC_TARGET_PASSWORD", "secret");
+    Path config = Files.writeString(dir.resolve("brazier.properties"), "sync-workers=8\nsync-target-schema=soe\n");
+
+    Serve serve = parse(new String[] {"serve", "--sync", "--config", config.toString()}, environment);
+    SyncCommand sync = (SyncCommand) command(new String[] {"sync", "--fhir", "http://fhir/fhir", "--target-url",
+        "jdbc:postgresql://crm/crm", "--config", config.toString()}, environment);
+
+    assertThat(serve.sync.password).isEqualTo("secret");
+    assertThat(serve.sync.schema).isEqualTo("soe");
+    assertThat(serve.sync.tuning.workers).isEqualTo(8);
+    assertThat(sync.password).isEqualTo("secret");
+    assertThat(sync.schema).isEqualTo("soe");
+    assertThat(sync.tuning.workers).isEqualTo(8);
+  }
+
+  @Test
+  void syncHelpExplainsEveryOption() {
+    CommandLine sync = Brazier.commandLine(new String[0]).getSubcommands().get("sync");
+
+    String help = sync.getUsageMessage();
+
+    sync.getCommandSpec().options().forEach(option -> {
+      assertThat(help).contains(option.shortestName());
+      assertThat(option.description()).as(option.longestName()).isNotEmpty();
+    });
+  }
+
   private static Serve parse(String[] args, Map<String, String> environment) {
+    return (Serve) command(args, environment);
+  }
+
+  /** The command object of the subcommand that {@code args} name, its options set. */
+  private static Object command(String[] args, Map<String, String> environment) {
     CommandLine commandLine = new CommandLine(new Brazier());
     commandLine.setDefaultValueProvider(Defaults.from(args, environment));
     commandLine.setCaseInsensitiveEnumValuesAllowed(true); // as Brazier.commandLine sets it
     CommandLine.ParseResult result = commandLine.parseArgs(args);
-    return (Serve) result.subcommand().commandSpec().userObject();
+    return result.subcommand().commandSpec().userObject();
   }
 }

@@ -3,7 +3,6 @@ package io.brazier.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ca.uhn.fhir.context.FhirContext;
-import io.brazier.server.Caller;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -11,11 +10,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -36,7 +32,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code brazier serve} with what runs beside the server; and killed for real (SIGKILL, as the OOM killer or a crash
+ * {@code brazier serve} killed for real (SIGKILL, as the OOM killer or a crash
  * ends it, with no shutdown hook), then started again on the same data directory: it starts, and has lost nothing
  * it acknowledged.
  */
@@ -44,10 +40,6 @@ class ServeTest {
   private static final FhirContext FHIR = FhirContext.forR4Cached();
   private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private static final String TAG = "{\"system\":\"urn:brazier:test\",\"code\":\"crash\"}";
-  private static final String BUNDLE = """
-      {"resourceType":"Bundle","type":"transaction","entry":[{"fullUrl":"urn:uuid:2b9f7e52-51f4-4c3e-9d61-0c1a4b7e9d10",
-       "resource":{"resourceType":"Patient","name":[{"family":"Dropped"}]},"request":{"method":"POST","url":"Patient"}}]}
-      """;
 
   @TempDir
   Path dir;
@@ -56,29 +48,6 @@ class ServeTest {
   @AfterEach
   void stopEverything() {
     ServeProcess.stopEverything(server, data());
-  }
-
-  @Test
-  void theWatchingLoaderOfASecuredServerLoadsInProcessWithoutAToken() throws Exception {
-    Path drop = dir.resolve("drop");
-    Serve serve = ServeArguments.parse("--auth", "--port", "0", "--loader-port", "0",
-        "--data-dir", data().toString(), "--loader-dir", drop.toString());
-
-    try (Serve.Running running = serve.start()) {
-      Files.createDirectories(drop.resolve("bundles"));
-      Files.writeString(drop.resolve("bundles/one.json"), BUNDLE, StandardCharsets.UTF_8);
-      Path processed = drop.resolve("bundlesprocessed/one.json.processed");
-      Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
-      while (!Files.exists(processed) && !Files.exists(drop.resolve("bundleserr/one.json.err"))
-          && Instant.now().isBefore(deadline)) {
-        Thread.sleep(100);
-      }
-
-      assertThat(processed).exists();
-      String found = running.server().api().client(Caller.system("urn:test"), "").get("Patient?family=Dropped")
-          .text();
-      assertThat(found).contains("\"total\":1").contains("\"source\":\"urn:brazier:loader\"");
-    }
   }
 
   /**

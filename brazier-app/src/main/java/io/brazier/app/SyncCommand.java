@@ -1,0 +1,113 @@
+package io.brazier.app;
+
+import io.brazier.client.ClientCredentials;
+import io.brazier.client.HttpFhirClient;
+import io.brazier.fhir.Fhir;
+import io.brazier.sync.TargetConfig;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code brazier sync}: the sync agent on its own, against any FHIR server with Brazier's change feed, over HTTP.
+ * Options also named {@code --sync-...} share their environment variable and config key with {@code brazier serve
+ * --sync} ({@code --target-password} is {@code BRAZIER_SYNC_TARGET_PASSWORD}).
+ */
+@Command(
+    name = "sync",
+    mixinStandardHelpOptions = true,
+    description = {
+        "Runs the sync agent: follows a FHIR server's change feed into a relational system of engagement, through",
+        "declarative maps (see docs/SYNC.md), with its status at http://<sync-host>:<sync-port>/sync/status.",
+        "The subcommands talk to a running agent (this one, or the one in 'brazier serve --sync')."},
+    subcommands = {SyncBackfill.class, SyncDeadLetters.class, SyncMaps.class},
+    sortOptions = false)
+final class SyncCommand implements Callable<Integer> {
+  private static final Logger log = LoggerFactory.getLogger(SyncCommand.class);
+
+  @Option(names = "--config", paramLabel = "FILE",
+      description = "A properties file of option defaults (sync-target-url=..., sync-workers=8). Env: BRAZIER_CONFIG.")
+  Path config;
+
+  @Option(names = {"--fhir", "--sync-fhir"}, paramLabel = "URL",
+      description = "The FHIR server's base URL, http://host:8080/fhir (required to run the agent).")
+  URI fhir;
+
+  @Option(names = {"--maps", "--sync-maps"}, paramLabel = "DIR",
+      description = "The maps, one JSON file per entity map, reloaded when they change (default: the built-in"
+          + " maps; 'brazier sync maps DIR' writes them out to start from).")
+  Path maps;
+
+  @Option(names = {"--target-url", "--sync-target-url"}, paramLabel = "JDBC_URL",
+      description = "The system of engagement's PostgreSQL, jdbc:postgresql://host/db (required to run the agent).")
+  String url;
+
+  @Option(names = {"--target-user", "--sync-target-user"}, description = "User of --target-url.")
+  String user;
+
+  @Option(names = {"--target-password", "--sync-target-password"},
+      description = "Password of --target-url (prefer BRAZIER_SYNC_TARGET_PASSWORD).")
+  String password;
+
+  @Option(names = {"--target-schema", "--sync-target-schema"}, defaultValue = "crm",
+      description = "The schema the agent owns in the target (default: ${DEFAULT-VALUE}).")
+  String schema;
+
+  @Mixin
+  TokenOptions token;
+
+  @Mixin
+  SyncTuning tuning;
+
+  @Spec
+  CommandSpec spec;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    // Not required by picocli, which would then require them of the subcommands too.
+    if (fhir == null || url == null) {
+      throw new ParameterException(spec.commandLine(), "Missing required option: '"
+          + (fhir == null ? "--fhir=URL" : "--target-url=JDBC_URL") + "'");
+    }
+    Optional<ClientCredentials> credentials;
+    try {
+      credentials = token.credentials();
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    new JvmMemoryMetrics().bindTo(registry);
+    SyncRunner runner;
+    try {
+      TargetConfig target = new TargetConfig(url, user, password, schema, tuning.workers + 4);
+      runner = SyncRunner.start(new HttpFhirClient(fhir, credentials, Duration.ofSeconds(90)), new Fhir(false), target,
+          tuning.config(maps), tuning.host, tuning.port, registry);
+    } catch (IOException | RuntimeException e) {
+      spec.commandLine().getErr().println("brazier sync: " + e.getMessage());
+      return 1;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      log.info("Shutting down");
+      runner.close();
+      stopped.countDown();
+    }, "brazier-shutdown"));
+    stopped.await();
+    return 0;
+  }
+}

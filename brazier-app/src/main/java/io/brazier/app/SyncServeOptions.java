@@ -1,0 +1,59 @@
+package io.brazier.app;
+
+import io.brazier.client.FhirClient;
+import io.brazier.fhir.Fhir;
+import io.brazier.server.Caller;
+import io.brazier.server.FhirServer;
+import io.brazier.server.ServerConfig;
+import io.brazier.store.sql.Database;
+import io.brazier.sync.TargetConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.nio.file.Path;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code brazier serve --sync}: the sync agent in the server's process, reading FHIR through its in-process API. */
+final class SyncServeOptions {
+
+  @Option(names = "--sync", defaultValue = "false",
+      description = "Also run the sync agent: FHIR changes into the system of engagement's tables (see"
+          + " docs/SYNC.md), by default a 'crm' schema in this server's own database.")
+  boolean enabled;
+
+  @Option(names = "--sync-maps", paramLabel = "DIR",
+      description = "The agent's maps, one JSON file per entity map, reloaded when they change (default: the"
+          + " built-in maps; 'brazier sync maps DIR' writes them out to start from).")
+  Path maps;
+
+  @Option(names = "--sync-target-url", paramLabel = "JDBC_URL",
+      description = "The system of engagement's PostgreSQL, jdbc:postgresql://host/db (default: this server's"
+          + " database).")
+  String url;
+
+  @Option(names = "--sync-target-user", description = "User of --sync-target-url.")
+  String user;
+
+  @Option(names = "--sync-target-password",
+      description = "Password of --sync-target-url (prefer BRAZIER_SYNC_TARGET_PASSWORD).")
+  String password;
+
+  @Option(names = "--sync-target-schema", defaultValue = "crm",
+      description = "The schema the agent owns in the target (default: ${DEFAULT-VALUE}).")
+  String schema;
+
+  @Mixin
+  SyncTuning tuning;
+
+  /** Starts the agent on {@code server}. */
+  SyncRunner start(FhirServer server, Fhir fhir, ServerConfig config, Database database,
+      PrometheusMeterRegistry registry) throws IOException {
+    TargetConfig target = url != null ? new TargetConfig(url, user, password, schema, tuning.workers + 4)
+        : new TargetConfig(database.pool().getJdbcUrl(), database.pool().getUsername(),
+            database.pool().getPassword(), schema, tuning.workers + 4);
+    String address = config.host().equals("0.0.0.0") || config.host().equals("::") ? "127.0.0.1" : config.host();
+    String baseUrl = config.baseUrl() != null ? config.baseUrl() : "http://" + address + ":" + server.port() + "/fhir";
+    FhirClient client = server.api().client(Caller.system(Caller.SYNC_AGENT_SOURCE), baseUrl);
+    return SyncRunner.start(client, fhir, target, tuning.config(maps), tuning.host, tuning.port, registry);
+  }
+}

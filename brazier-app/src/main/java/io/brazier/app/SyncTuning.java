@@ -1,0 +1,46 @@
+package io.brazier.app;
+
+import io.brazier.sync.SyncConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import picocli.CommandLine.Option;
+
+/** How the sync agent runs, the same in {@code brazier serve --sync} and {@code brazier sync}. */
+final class SyncTuning {
+
+  @Option(names = "--sync-workers", defaultValue = "4",
+      description = "Workers applying changes: a patient's changes in order, patients in parallel"
+          + " (default: ${DEFAULT-VALUE}).")
+  int workers;
+
+  @Option(names = "--sync-max-attempts", defaultValue = "5",
+      description = "Failures of a change before it goes to the dead-letter table (default: ${DEFAULT-VALUE}).")
+  int maxAttempts;
+
+  @Option(names = "--sync-log", defaultValue = "false",
+      description = "Write each change handled to the sync_log table (kept 7 days).")
+  boolean log;
+
+  @Option(names = "--sync-log-bodies", defaultValue = "false",
+      description = "Keep the resource read and the rows written in sync_log: patient data, for debugging only.")
+  boolean logBodies;
+
+  @Option(names = "--sync-backfill-page", defaultValue = "500",
+      description = "Resources per page, and per transaction, of a back-fill (default: ${DEFAULT-VALUE}).")
+  int backfillPage;
+
+  @Option(names = "--sync-host", defaultValue = "127.0.0.1",
+      description = "Address of the agent's /sync/status, /sync/backfill and /sync/dead-letters; it has no"
+          + " authentication, keep it on the loopback address (default: ${DEFAULT-VALUE}).")
+  String host;
+
+  @Option(names = "--sync-port", defaultValue = "8083",
+      description = "Port of the agent's /sync/... endpoints and /metrics (default: ${DEFAULT-VALUE}).")
+  int port;
+
+  SyncConfig config(Path maps) {
+    SyncConfig defaults = SyncConfig.defaults();
+    return new SyncConfig(workers, maxAttempts, log || logBodies, logBodies, defaults.feedPageSize(),
+        defaults.feedWait(), backfillPage, maps, defaults.mapsInterval());
+  }
+}

@@ -1,0 +1,225 @@
+package io.brazier.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The sync agent in {@code brazier serve --sync}: the back-fill of the Synthea set into the embedded target, then the
+ * lag of live changes at a steady write rate. The server starts with one map only (Schedule, of which Synthea has
+ * none), so that the feed is followed past the load without syncing it; then the built-in maps replace it and a
+ * back-fill of every synced type is timed. Then creates are sent at a fixed rate and the agent's lag timer
+ * ({@code brazier_sync_lag_seconds}: a change's commit in FHIR to its rows' commit) is read.
+ */
+@Command(name = "sync-bench", mixinStandardHelpOptions = true, sortOptions = false,
+    description = "Back-fill throughput and steady-state lag of the sync agent, on the Synthea bundles.")
+public final class SyncBench implements Callable<Integer> {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final String SCHEDULE_ONLY = """
+      {"resource": "Schedule", "table": "msemr_schedule", "attributes": [{"column": "msemr_comment", "path": "comment"}]}
+      """;
+
+  @Option(names = "--bundles", defaultValue = "../shared/data/synthea/bundles",
+      description = "Directory of Synthea bundles (*.json or *.json.gz) (default: ${DEFAULT-VALUE}).")
+  Path bundles;
+
+  @Option(names = "--jar", defaultValue = "brazier-app/target/brazier.jar",
+      description = "The server's runnable jar (default: ${DEFAULT-VALUE}).")
+  Path jar;
+
+  @Option(names = "--java-opts", defaultValue = "-Xmx2g -XX:+UseParallelGC", split = " ",
+      description = "JVM options of the server (default: ${DEFAULT-VALUE}).")
+  List<String> javaOptions;
+
+  @Option(names = "--limit", defaultValue = "0", description = "Load only the first N patient bundles (default: all).")
+  int limit;
+
+  @Option(names = "--clients", defaultValue = "2", description = "Clients loading the bundles (default: ${DEFAULT-VALUE}).")
+  int clients;
+
+  @Option(names = "--rate", defaultValue = "200", description = "Creates per second for the lag (default: ${DEFAULT-VALUE}).")
+  int rate;
+
+  @Option(names = "--seconds", defaultValue = "60", description = "How long the steady writes last (default: ${DEFAULT-VALUE}).")
+  int seconds;
+
+  @Option(names = "--port", defaultValue = "18080", description = "Port of the server (default: ${DEFAULT-VALUE}).")
+  int port;
+
+  @Option(names = "--sync-port", defaultValue = "18083", description = "Port of the agent (default: ${DEFAULT-VALUE}).")
+  int syncPort;
+
+  @Option(names = "--work-dir", description = "Where the server keeps its data and log (default: a temp dir).")
+  Path workDir;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new SyncBench()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    Path work = workDir != null ? Files.createDirectories(workDir) : Files.createTempDirectory("sync-bench");
+    Path maps = Files.createDirectories(work.resolve("maps"));
+    Files.writeString(maps.resolve("schedule.json"), SCHEDULE_ONLY);
+    List<Path> reference = new ArrayList<>();
+    List<Path> patients = new ArrayList<>();
+    try (Stream<Path> files = Files.list(bundles)) {
+      files.filter(file -> file.getFileName().toString().matches(".*\\.json(\\.gz)?")).sorted().forEach(file -> {
+        String name = file.getFileName().toString();
+        (name.startsWith("hospital") || name.startsWith("practitioner") ? reference : patients).add(file);
+      });
+    }
+    reference.sort(Comparator.comparing(file -> !file.getFileName().toString().startsWith("hospital")));
+    List<Path> load = limit > 0 ? patients.subList(0, Math.min(limit, patients.size())) : patients;
+    List<String> sync = List.of("--sync", "--sync-maps", maps.toString(), "--sync-port", Integer.toString(syncPort));
+    try (ServerProcess server = ServerProcess.start(jar, javaOptions, sync, work.resolve("data"), port,
+        work.resolve("server.log"))) {
+      BundlePoster poster = new BundlePoster(server.baseUrl());
+      poster.post(reference, 1);
+      BundlePoster.Result loaded = poster.post(load, clients);
+      System.out.printf("loaded resources=%d failed=%d seconds=%.1f%n", loaded.succeeded(), loaded.failed(),
+          loaded.elapsed().toMillis() / 1e3);
+      awaitCaughtUp();
+      backfill(server, maps);
+      lag(server);
+    }
+    return 0;
+  }
+
+  private void backfill(ServerProcess server, Path maps) throws Exception {
+    Files.delete(maps.resolve("schedule.json"));
+    copyBuiltInMaps(maps);
+    waitFor(() -> status().path("maps").path("loaded").asInt() == 25 && status().path("maps").path("error").isNull());
+    ServerProcess.CpuTime before = server.cpu();
+    long started = System.nanoTime();
+    String job = post("sync/backfill").path("job").asText();
+    JsonNode done = null;
+    while (done == null) {
+      Thread.sleep(500);
+      for (JsonNode backfill : status().path("backfills")) {
+        if (job.equals(backfill.path("id").asText()) && !backfill.path("status").asText().equals("running")
+            && !backfill.path("status").asText().equals("queued")) {
+          done = backfill;
+        }
+      }
+    }
+    double elapsed = (System.nanoTime() - started) / 1e9;
+    ServerProcess.CpuTime cpu = server.cpu().minus(before);
+    System.out.printf("| back-fill | %s | %d resources | %.1f s | **%.0f resources/s** | JVM CPU %.1f s | PostgreSQL"
+        + " CPU %.1f s |%n", done.path("status").asText(), done.path("done").asLong(), elapsed,
+        done.path("done").asLong() / elapsed, cpu.jvm().toMillis() / 1e3, cpu.postgres().toMillis() / 1e3);
+  }
+
+  /** Creates Observations at a fixed rate, then reads the agent's lag percentiles. */
+  private void lag(ServerProcess server) throws Exception {
+    String patient = JSON.readTree(get(server.baseUrl() + "/Patient?_count=1")).path("entry").path(0)
+        .path("resource").path("id").asText();
+    byte[] body = ("{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":{\"text\":\"bench\"},"
+        + "\"subject\":{\"reference\":\"Patient/" + patient + "\"},\"valueString\":\"x\"}")
+        .getBytes(StandardCharsets.UTF_8);
+    ScheduledExecutorService writers = Executors.newScheduledThreadPool(8);
+    AtomicLong sent = new AtomicLong();
+    AtomicLong failed = new AtomicLong();
+    long periodMicros = 1_000_000L / rate;
+    writers.scheduleAtFixedRate(() -> {
+      try {
+        HttpResponse<Void> response = HTTP.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/Observation"))
+            .header("Content-Type", "application/fhir+json").header("Prefer", "return=minimal")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.discarding());
+        (response.statusCode() == 201 ? sent : failed).incrementAndGet();
+      } catch (IOException | InterruptedException e) {
+        failed.incrementAndGet();
+      }
+    }, 0, periodMicros, TimeUnit.MICROSECONDS);
+    Thread.sleep(seconds * 1000L);
+    writers.shutdownNow();
+    awaitCaughtUp();
+    String metrics = get("http://127.0.0.1:" + syncPort + "/metrics");
+    System.out.printf("| steady writes | %d/s asked, %.0f/s sent, %d failed | lag p50 %s s | **p99 %s s** | max %s s |%n",
+        rate, sent.get() / (double) seconds, failed.get(), metric(metrics, "quantile=\"0.5\""),
+        metric(metrics, "quantile=\"0.99\""), metric(metrics, "_max"));
+  }
+
+  private static String metric(String metrics, String which) {
+    Matcher matcher = Pattern.compile("brazier_sync_lag_seconds(?:" + Pattern.quote(which) + "|\\{" + ".*"
+        + Pattern.quote(which) + ".*\\}) ([0-9.eE+-]+)").matcher(metrics);
+    return matcher.find() ? String.format("%.3f", Double.parseDouble(matcher.group(1))) : "?";
+  }
+
+  /** The built-in maps, written out by the command a user would run. */
+  private void copyBuiltInMaps(Path maps) throws IOException, InterruptedException {
+    Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+        jar.toString(), "sync", "maps", maps.toString()).inheritIO().start();
+    if (process.waitFor() != 0) {
+      throw new IllegalStateException("brazier sync maps failed");
+    }
+  }
+
+  private void awaitCaughtUp() throws Exception {
+    waitFor(() -> {
+      JsonNode source = status().path("sources").path(0);
+      return source.path("caughtUp").asBoolean() && source.path("lagChanges").asInt(-1) == 0;
+    });
+  }
+
+  private JsonNode status() {
+    try {
+      return JSON.readTree(get("http://127.0.0.1:" + syncPort + "/sync/status"));
+    } catch (IOException e) {
+      return JSON.createObjectNode();
+    }
+  }
+
+  private JsonNode post(String path) throws Exception {
+    return JSON.readTree(HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + syncPort + "/" + path))
+        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString()).body());
+  }
+
+  private static String get(String url) {
+    try {
+      return HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString()).body();
+    } catch (IOException e) {
+      return "{}";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "{}";
+    }
+  }
+
+  private interface Condition {
+    boolean holds() throws Exception;
+  }
+
+  private static void waitFor(Condition condition) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
+    while (!condition.holds()) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("Not within 30 minutes");
+      }
+      Thread.sleep(500);
+    }
+  }
+}

@@ -1,0 +1,64 @@
+package io.brazier.sync;
+
+import io.brazier.sync.source.SourceException;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import java.time.Duration;
+import org.postgresql.util.PSQLException;
+
+/**
+ * How the agent tells failures apart. An outage (the FHIR server or the target database unreachable or overloaded)
+ * is nobody's change's fault: the agent waits it out, counting no attempt, and loses nothing. Any other failure
+ * counts against the change, which is retried with backoff and dead-lettered after {@code --sync-max-attempts}.
+ */
+final class Failures {
+  private static final Duration FIRST = Duration.ofMillis(100);
+  private static final Duration MOST = Duration.ofSeconds(5);
+
+  private Failures() {}
+
+  static boolean isOutage(Throwable e) {
+    if (e instanceof SourceException source) {
+      return source.status() == 0 || source.status() == 429 || source.status() == 503;
+    }
+    if (e instanceof SQLTransientConnectionException) {
+      return true;
+    }
+    if (e instanceof SQLException sql) {
+      String state = sql.getSQLState() == null ? "" : sql.getSQLState();
+      // 08: connection; 53: resources (too many connections, disk full); 57P: shut down or restarting.
+      return state.startsWith("08") || state.startsWith("53") || state.startsWith("57P");
+    }
+    return false;
+  }
+
+  /** The wait before attempt {@code attempt + 1}: doubling from 100 ms, at most 5 s. */
+  static Duration backoff(int attempt) {
+    long millis = FIRST.toMillis() << Math.min(attempt - 1, 10);
+    return Duration.ofMillis(Math.min(millis, MOST.toMillis()));
+  }
+
+  /** Sleeps, or returns false when interrupted (the agent is stopping). */
+  static boolean sleep(Duration duration) {
+    try {
+      Thread.sleep(duration.toMillis());
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /**
+   * A failure in a sentence. A database error is the server's message alone: what the driver adds (the statement of
+   * a batch, the failing row's detail) holds the row's values, patient data that logs and dead letters must not keep.
+   */
+  static String describe(Throwable e) {
+    Throwable failure = e instanceof SQLException sql && sql.getNextException() != null ? sql.getNextException() : e;
+    if (failure instanceof PSQLException postgres && postgres.getServerErrorMessage() != null) {
+      return postgres.getServerErrorMessage().getMessage() + " (SQL state " + postgres.getSQLState() + ")";
+    }
+    String message = failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
+    return message.length() > 2000 ? message.substring(0, 2000) + "..." : message;
+  }
+}

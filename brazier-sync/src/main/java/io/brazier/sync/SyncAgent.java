@@ -1,0 +1,238 @@
+package io.brazier.sync;
+
+import io.brazier.client.FhirClient;
+import io.brazier.fhir.Fhir;
+import io.brazier.fhir.search.FhirPath;
+import io.brazier.sync.map.MapLoader;
+import io.brazier.sync.map.MapReader;
+import io.brazier.sync.map.MapSet;
+import io.brazier.sync.map.MapWatcher;
+import io.brazier.sync.map.Mapper;
+import io.brazier.sync.source.ChangeFeed;
+import io.brazier.sync.source.Resources;
+import io.brazier.sync.target.BackfillJobs;
+import io.brazier.sync.target.DeadLetter;
+import io.brazier.sync.target.RelationalTarget;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The sync agent: follows a FHIR server's change feed into a relational system of engagement through the maps, runs
+ * back-fills, and replays dead letters. Of the agents on one target (one per node of a cluster), one is active, the
+ * holder of the target's leader lock; the others stand by and take over when it goes.
+ */
+public final class SyncAgent implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(SyncAgent.class);
+  private static final Duration SUPERVISION = Duration.ofSeconds(2);
+  private static final Duration LOG_KEPT = Duration.ofDays(7);
+
+  private final FhirClient fhir;
+  /** The source's name: its base URL without a trailing slash, which keys its checkpoints and the leader lock. */
+  private final String source;
+  private final SyncConfig config;
+  private final RelationalTarget target;
+  private final MapWatcher maps;
+  private final SyncMetrics metrics;
+  private final Preparer preparer;
+  private final Leadership leadership;
+  private final String owner = "agent-" + UUID.randomUUID();
+  private final Thread supervisor;
+  private volatile boolean running = true;
+  private volatile Active active;
+
+  /** What runs while this agent is the active one. */
+  private record Active(FeedReader reader, Thread readerThread, Workers workers, Backfiller backfiller,
+      Thread backfillThread) {}
+
+  private SyncAgent(FhirClient fhir, Fhir context, TargetConfig targetConfig, SyncConfig config,
+      MeterRegistry registry) throws IOException {
+    this.fhir = fhir;
+    String name = fhir.name();
+    this.source = name.endsWith("/") ? name.substring(0, name.length() - 1) : name;
+    this.config = config;
+    this.target = RelationalTarget.open(targetConfig, config.log(), config.logBodies());
+    try {
+      FhirPath fhirPath = new FhirPath(context);
+      this.maps = new MapWatcher(new MapLoader(new MapReader(context, fhirPath)), config.mapsDir(), target::prepare)
+          .watch(config.mapsInterval());
+      this.metrics = new SyncMetrics(registry);
+      this.metrics.deadLetters(target.deadLetterCount());
+    } catch (IOException | RuntimeException e) {
+      target.close();
+      throw e;
+    } catch (SQLException e) {
+      target.close();
+      throw new IllegalStateException("The sync target could not be read: " + e.getMessage(), e);
+    }
+    this.preparer = new Preparer(new Resources(fhir), new Mapper(context), config.logBodies());
+    this.leadership = new Leadership(targetConfig, source);
+    this.supervisor = new Thread(this::supervise, "sync-agent");
+    this.supervisor.setDaemon(true);
+  }
+
+  /**
+   * Starts an agent: migrates its bookkeeping in the target, loads the maps and makes their tables, then syncs as soon
+   * as it holds the target's leader lock.
+   *
+   * @throws io.brazier.sync.map.MapException when the maps are wrong, naming the file and field
+   */
+  public static SyncAgent start(FhirClient fhir, Fhir context, TargetConfig target, SyncConfig config,
+      MeterRegistry registry) throws IOException {
+    SyncAgent agent = new SyncAgent(fhir, context, target, config, registry);
+    agent.supervisor.start();
+    log.info("Sync agent started source={} workers={} maps={}", agent.source, config.workers(),
+        agent.maps.current().origin());
+    return agent;
+  }
+
+  private void supervise() {
+    long lastPurge = 0;
+    while (running) {
+      if (active == null && leadership.tryAcquire()) {
+        activate();
+      } else if (active != null && !leadership.held()) {
+        log.warn("Sync agent lost its leader lock (the target's connection dropped); it stands by");
+        deactivate();
+      }
+      if (active != null && System.currentTimeMillis() - lastPurge > Duration.ofHours(1).toMillis()) {
+        lastPurge = System.currentTimeMillis();
+        purgeLog();
+      }
+      if (!Failures.sleep(SUPERVISION)) {
+        return;
+      }
+    }
+  }
+
+  private synchronized void activate() {
+    if (!running) {
+      return;
+    }
+    try {
+      target.backfills().resumeAll();
+    } catch (SQLException e) {
+      log.debug("Running back-fills not resumed at once; their lease runs out: {}", e.getMessage());
+    }
+    Workers workers = new Workers(config.workers(), source, maps::current, preparer, target, metrics,
+        config.maxAttempts());
+    FeedReader reader = new FeedReader(source, new ChangeFeed(fhir, config.feedPageSize(), config.feedWait()),
+        maps::current, target, workers, metrics, config.workers());
+    Backfiller backfiller = new Backfiller(owner, source, new Resources(fhir), maps::current, preparer, target,
+        metrics, config);
+    active = new Active(reader, daemon(reader, "sync-feed"), workers, backfiller, daemon(backfiller, "sync-backfill"));
+    log.info("Sync agent is active source={}", source);
+  }
+
+  private static Thread daemon(Runnable runnable, String name) {
+    Thread thread = new Thread(runnable, name);
+    thread.setDaemon(true);
+    thread.start();
+    return thread;
+  }
+
+  private synchronized void deactivate() {
+    if (active == null) {
+      return;
+    }
+    active.reader().stop();
+    active.readerThread().interrupt();
+    active.backfiller().stop();
+    active.backfillThread().interrupt();
+    join(active.readerThread());
+    join(active.backfillThread());
+    active.workers().close();
+    try {
+      target.backfills().release(owner);
+    } catch (SQLException e) {
+      log.debug("Back-fills not released; their lease runs out: {}", e.getMessage());
+    }
+    active = null;
+  }
+
+  private static void join(Thread thread) {
+    try {
+      thread.join(10_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void purgeLog() {
+    try {
+      int purged = target.purgeLog(LOG_KEPT);
+      if (purged > 0) {
+        log.info("Sync log purged rows={} olderThanDays={}", purged, LOG_KEPT.toDays());
+      }
+    } catch (SQLException e) {
+      log.debug("Sync log not purged: {}", e.getMessage());
+    }
+  }
+
+  /**
+   * Queues a back-fill of {@code types} (every synced type when empty), which the active agent runs.
+   *
+   * @throws IllegalArgumentException when a type is not synced
+   */
+  public UUID backfill(List<String> types) throws SQLException {
+    MapSet current = maps.current();
+    List<String> chosen = types.isEmpty() ? List.copyOf(current.types()) : types;
+    for (String type : chosen) {
+      if (current.root(type) == null) {
+        throw new IllegalArgumentException(type + " is not a synced type; the maps sync " + current.types());
+      }
+    }
+    UUID id = target.backfills().queue(chosen);
+    log.info("Sync back-fill queued job={} types={}", id, chosen);
+    return id;
+  }
+
+  /** Dead letters in their changes' order; only {@code id} when given. */
+  public List<DeadLetter> deadLetters(Long id, int limit) throws SQLException {
+    return target.deadLetters(id, limit);
+  }
+
+  /** Replays every dead letter, or only {@code id}, here and now. */
+  public ReplayResult replay(Long id) throws SQLException {
+    return new Replayer(maps::current, preparer, target, metrics).replay(id);
+  }
+
+  public SyncStatus status() throws SQLException {
+    MapSet current = maps.current();
+    List<SyncStatus.Backfill> backfills = new ArrayList<>();
+    for (BackfillJobs.Job job : target.backfills().recent(10)) {
+      backfills.add(new SyncStatus.Backfill(job.id().toString(), job.status(), job.types(), job.done(), job.total(),
+          job.error(), job.updated().toString()));
+    }
+    SyncStatus.Source feed = new SyncStatus.Source(source, metrics.position(), metrics.applied(),
+        metrics.caughtUp(), metrics.pending(), metrics.lagSeconds());
+    SyncStatus.Maps loaded = new SyncStatus.Maps(current.origin(), current.all().size(), List.copyOf(current.types()),
+        maps.loadedAt().toString(), maps.error());
+    return new SyncStatus(active != null ? "active" : "standby", List.of(feed), metrics.written(),
+        metrics.skipped(), metrics.rate(), metrics.failures(), metrics.lastError(), metrics.deadLetters(), loaded,
+        backfills);
+  }
+
+  /** The maps in force. */
+  public MapSet maps() {
+    return maps.current();
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    supervisor.interrupt();
+    join(supervisor);
+    deactivate();
+    maps.close();
+    leadership.close();
+    target.close();
+    log.info("Sync agent stopped");
+  }
+}

@@ -1,0 +1,46 @@
+package io.brazier.sync;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * How the agent runs.
+ *
+ * @param workers changes of one patient are applied in order by one worker; patients are spread over this many
+ * @param maxAttempts failures of a change before it goes to the dead-letter table
+ * @param log whether each change handled is written to the sync log table
+ * @param logBodies whether the log keeps the resource read and the rows written (patient data: debugging only)
+ * @param feedPageSize changes asked for per page of the feed
+ * @param feedWait how long a read of the feed waits for a change when there is none (the long poll)
+ * @param backfillPageSize resources per page, and per transaction, of a back-fill
+ * @param mapsDir the maps' directory, watched for changes; null for the built-in maps
+ * @param mapsInterval how often the maps' directory is read for changes
+ */
+public record SyncConfig(int workers, int maxAttempts, boolean log, boolean logBodies, int feedPageSize,
+    Duration feedWait, int backfillPageSize, Path mapsDir, Duration mapsInterval) {
+
+  public SyncConfig {
+    if (workers < 1 || workers > 64) {
+      throw new IllegalArgumentException("--sync-workers must be between 1 and 64, not " + workers);
+    }
+    if (maxAttempts < 1) {
+      throw new IllegalArgumentException("--sync-max-attempts must be at least 1, not " + maxAttempts);
+    }
+    if (feedPageSize < 1 || feedPageSize > 1000 || backfillPageSize < 1 || backfillPageSize > 1000) {
+      throw new IllegalArgumentException("page sizes must be between 1 and 1000, not " + feedPageSize + " and "
+          + backfillPageSize);
+    }
+    if (feedWait.isNegative() || feedWait.toSeconds() > 60) {
+      throw new IllegalArgumentException("the feed's wait must be between 0 and 60 seconds, not " + feedWait);
+    }
+  }
+
+  public static SyncConfig defaults() {
+    return new SyncConfig(4, 5, false, false, 500, Duration.ofSeconds(20), 500, null, Duration.ofMillis(500));
+  }
+
+  public SyncConfig withMaps(Path dir) {
+    return new SyncConfig(workers, maxAttempts, log, logBodies, feedPageSize, feedWait, backfillPageSize, dir,
+        mapsInterval);
+  }
+}

@@ -1,0 +1,170 @@
+package io.brazier.sync;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * What the agent has done, for {@code /sync/status} and Prometheus: changes written, skipped and dead-lettered,
+ * failures, the changes read but not yet applied (the lag, in changes and in seconds since the oldest of them was
+ * committed), the lag of each applied change, and the rate over the last ten seconds.
+ */
+final class SyncMetrics {
+  private static final int WINDOW = 10;
+
+  private final Counter written;
+  private final Counter skipped;
+  private final Counter deadLettered;
+  private final Counter failures;
+  private final Counter backfilled;
+  private final Timer lag;
+  private final ConcurrentSkipListMap<Long, Instant> pending = new ConcurrentSkipListMap<>();
+  private final AtomicLong position = new AtomicLong();
+  private final AtomicLong deadLetters = new AtomicLong();
+  private final AtomicLongArray perSecond = new AtomicLongArray(WINDOW);
+  private final AtomicLongArray secondOf = new AtomicLongArray(WINDOW);
+  private final AtomicReference<String> lastError = new AtomicReference<>();
+  private volatile boolean caughtUp;
+
+  SyncMetrics(MeterRegistry registry) {
+    this.written = counter(registry, "written");
+    this.skipped = counter(registry, "skipped");
+    this.deadLettered = counter(registry, "dead_lettered");
+    this.failures = Counter.builder("brazier_sync_failures").description("Failed attempts to apply a change")
+        .register(registry);
+    this.backfilled = Counter.builder("brazier_sync_backfill_resources").description("Resources read by back-fills")
+        .register(registry);
+    this.lag = Timer.builder("brazier_sync_lag").description("From a change's commit in FHIR to its rows' commit")
+        .publishPercentiles(0.5, 0.99).register(registry); // a histogram too would hide the quantiles from Prometheus
+    Gauge.builder("brazier_sync_pending_changes", pending, Map::size)
+        .description("Changes read from the feed and not yet applied").register(registry);
+    Gauge.builder("brazier_sync_oldest_pending_seconds", this, metrics -> metrics.lagSeconds())
+        .description("Age of the oldest change read and not yet applied").register(registry);
+    Gauge.builder("brazier_sync_feed_position", position, AtomicLong::get)
+        .description("The feed sequence read up to").register(registry);
+    Gauge.builder("brazier_sync_dead_letters", deadLetters, AtomicLong::get)
+        .description("Changes in the dead-letter table").register(registry);
+  }
+
+  private static Counter counter(MeterRegistry registry, String outcome) {
+    return Counter.builder("brazier_sync_changes").tag("outcome", outcome)
+        .description("Changes handled, by outcome").register(registry);
+  }
+
+  /** A change was read and handed to a worker. */
+  void read(long sequence, Instant committed) {
+    pending.put(sequence, committed == null ? Instant.now() : committed);
+  }
+
+  /** A page of the feed was read up to {@code next}; {@code full} when more are waiting. */
+  void page(long next, boolean full) {
+    position.set(next);
+    caughtUp = !full;
+  }
+
+  /** Changes were applied: {@code written} of them wrote rows, the others were not newer than the target. */
+  void applied(Iterable<Long> sequences, int writtenCount, int skippedCount) {
+    Instant now = Instant.now();
+    for (Long sequence : sequences) {
+      Instant committed = pending.remove(sequence);
+      if (committed != null) {
+        lag.record(Duration.between(committed, now));
+      }
+    }
+    written.increment(writtenCount);
+    skipped.increment(skippedCount);
+    count(writtenCount + skippedCount);
+  }
+
+  void deadLettered(long sequence) {
+    pending.remove(sequence);
+    deadLettered.increment();
+    deadLetters.incrementAndGet();
+  }
+
+  void failed(String error) {
+    failures.increment();
+    lastError.set(error);
+  }
+
+  void backfilled(int resources) {
+    backfilled.increment(resources);
+    count(resources);
+  }
+
+  void deadLetters(long count) {
+    deadLetters.set(count);
+  }
+
+  private void count(long changes) {
+    long second = System.currentTimeMillis() / 1000;
+    int slot = (int) (second % WINDOW);
+    if (secondOf.getAndSet(slot, second) != second) {
+      perSecond.set(slot, 0);
+    }
+    perSecond.addAndGet(slot, changes);
+  }
+
+  /** Changes and resources applied per second over the last ten seconds. */
+  double rate() {
+    long now = System.currentTimeMillis() / 1000;
+    long sum = 0;
+    for (int slot = 0; slot < WINDOW; slot++) {
+      if (now - secondOf.get(slot) < WINDOW) {
+        sum += perSecond.get(slot);
+      }
+    }
+    return sum / (double) WINDOW;
+  }
+
+  double lagSeconds() {
+    Map.Entry<Long, Instant> oldest = pending.firstEntry();
+    return oldest == null ? 0 : Math.max(0, Duration.between(oldest.getValue(), Instant.now()).toMillis() / 1000.0);
+  }
+
+  int pending() {
+    return pending.size();
+  }
+
+  /** The position up to which every change is applied: before the oldest pending one, or the feed's position. */
+  long applied() {
+    Map.Entry<Long, Instant> oldest = pending.firstEntry();
+    return oldest == null ? position.get() : oldest.getKey() - 1;
+  }
+
+  long position() {
+    return position.get();
+  }
+
+  boolean caughtUp() {
+    return caughtUp;
+  }
+
+  long written() {
+    return (long) written.count();
+  }
+
+  long skipped() {
+    return (long) skipped.count();
+  }
+
+  long failures() {
+    return (long) failures.count();
+  }
+
+  long deadLetters() {
+    return deadLetters.get();
+  }
+
+  String lastError() {
+    return lastError.get();
+  }
+}

@@ -1,0 +1,35 @@
+package io.brazier.sync;
+
+import java.util.List;
+
+/**
+ * What {@code GET /sync/status} answers.
+ *
+ * @param role {@code active} for the agent that syncs, {@code standby} for one waiting to take over
+ * @param sources where each source's feed is read and applied, and how far behind
+ * @param perSecond changes and back-filled resources applied per second, over the last ten seconds
+ * @param failures failed attempts, retried or dead-lettered
+ * @param deadLetters changes in the dead-letter table
+ */
+public record SyncStatus(String role, List<Source> sources, long written, long skipped, double perSecond,
+    long failures, String lastError, long deadLetters, Maps maps, List<Backfill> backfills) {
+
+  /**
+   * A source of changes.
+   *
+   * @param position the feed's sequence read up to
+   * @param applied the sequence up to which every change read is applied
+   * @param caughtUp whether the latest page read was not full (nothing more was waiting)
+   * @param lagChanges changes read and not yet applied
+   * @param lagSeconds how long ago the oldest of them was committed
+   */
+  public record Source(String name, long position, long applied, boolean caughtUp, int lagChanges,
+      double lagSeconds) {}
+
+  /** The maps in force, and why the latest change of them was refused (null when it was not). */
+  public record Maps(String origin, int loaded, List<String> types, String loadedAt, String error) {}
+
+  /** A back-fill job. */
+  public record Backfill(String id, String status, List<String> types, long done, long total, String error,
+      String updated) {}
+}

@@ -1,0 +1,57 @@
+package io.brazier.sync.source;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.brazier.client.FhirCall;
+import io.brazier.client.FhirClient;
+import io.brazier.client.FhirReply;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+/** Calls that answer JSON: a failure, or a body that is not JSON, is a {@link SourceException} saying why. */
+final class Replies {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private Replies() {}
+
+  static FhirReply send(FhirClient fhir, String url) throws SourceException {
+    try {
+      return fhir.send(FhirCall.get(url));
+    } catch (SourceException e) {
+      throw e;
+    } catch (IOException e) {
+      throw new SourceException(0, "The FHIR server " + fhir.name() + " could not be reached: " + e.getMessage());
+    }
+  }
+
+  /** The JSON body of a successful reply. */
+  static JsonNode json(FhirClient fhir, String url, FhirReply reply) throws SourceException {
+    if (!reply.ok()) {
+      throw new SourceException(reply.status(), "GET " + url + " answered " + reply.status() + ": "
+          + diagnostics(reply));
+    }
+    try {
+      return JSON.readTree(reply.body());
+    } catch (IOException e) {
+      throw new SourceException(reply.status(), "GET " + url + " answered what is not JSON: " + e.getMessage());
+    }
+  }
+
+  /** What an OperationOutcome says, or the start of the body. */
+  static String diagnostics(FhirReply reply) {
+    try {
+      JsonNode outcome = JSON.readTree(reply.body());
+      StringBuilder text = new StringBuilder();
+      for (JsonNode issue : outcome.path("issue")) {
+        text.append(text.length() == 0 ? "" : "; ").append(issue.path("diagnostics").asText(""));
+      }
+      if (text.length() > 0) {
+        return text.toString();
+      }
+    } catch (IOException e) {
+      // Not an OperationOutcome: shown as it is below.
+    }
+    String body = new String(reply.body(), StandardCharsets.UTF_8);
+    return body.length() > 300 ? body.substring(0, 300) + "..." : body;
+  }
+}

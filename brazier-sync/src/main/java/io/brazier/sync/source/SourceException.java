@@ -1,0 +1,25 @@
+package io.brazier.sync.source;
+
+import java.io.IOException;
+
+/** The FHIR server answered with an error, or not at all. */
+public class SourceException extends IOException {
+  private static final long serialVersionUID = 1L;
+
+  private final int status;
+
+  public SourceException(int status, String message) {
+    super(message);
+    this.status = status;
+  }
+
+  /** The HTTP status; 0 when the server could not be reached. */
+  public int status() {
+    return status;
+  }
+
+  /** Whether waiting may help: the server unreachable, overloaded or failing, rather than refusing the request. */
+  public boolean isTransient() {
+    return status == 0 || status == 429 || status >= 500;
+  }
+}

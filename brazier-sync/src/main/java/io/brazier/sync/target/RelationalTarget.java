@@ -1,0 +1,196 @@
+package io.brazier.sync.target;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.brazier.sync.TargetConfig;
+import io.brazier.sync.map.Concept;
+import io.brazier.sync.map.EntityMap;
+import io.brazier.sync.map.MapSet;
+import io.brazier.sync.map.Row;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * The relational system of engagement: tables made from the maps, and the agent's bookkeeping beside them. A batch
+ * is one transaction: the version guard picks what is newer than the target, its rows are written, and the worker's
+ * checkpoint, the dead letters, the back-fill's progress and the log commit with them or not at all.
+ */
+public final class RelationalTarget implements AutoCloseable {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final TargetDatabase database;
+  private final boolean log;
+  private final boolean logBodies;
+  private final BackfillJobs backfills;
+
+  /**
+   * @param log whether each change handled is written to {@code sync_log}
+   * @param logBodies whether the log keeps the resource read and the rows written (patient data)
+   */
+  public RelationalTarget(TargetDatabase database, boolean log, boolean logBodies) {
+    this.database = database;
+    this.log = log;
+    this.logBodies = logBodies;
+    this.backfills = new BackfillJobs(database);
+  }
+
+  public static RelationalTarget open(TargetConfig config, boolean log, boolean logBodies) {
+    return new RelationalTarget(TargetDatabase.open(config), log, logBodies);
+  }
+
+  /** What a batch did: resources written (or deleted), and those skipped as not newer than the target's. */
+  public record Applied(int written, int skipped) {}
+
+  /**
+   * Creates the tables the maps need and adds the columns they lack.
+   *
+   * @throws IllegalStateException when the target cannot take them (a column of another type, the database down)
+   */
+  public void prepare(MapSet maps) {
+    try {
+      Tables.prepare(database, maps);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e.getMessage(), e);
+    }
+  }
+
+  /** Writes a batch in one transaction. */
+  public Applied apply(MapSet maps, Batch batch) throws SQLException {
+    List<Item> items = latestOfEach(batch.items());
+    return database.transaction(connection -> {
+      Set<String> claimed = items.isEmpty() ? Set.of() : Versions.claim(connection, items, batch.replay());
+      List<Row> roots = new ArrayList<>();
+      List<Row> children = new ArrayList<>();
+      List<Concept> concepts = new ArrayList<>();
+      Map<String, List<Item>> deletions = new LinkedHashMap<>();
+      List<SyncLog.Entry> entries = new ArrayList<>();
+      for (Item item : items) {
+        boolean written = claimed.contains(item.reference());
+        if (written && item.deleted()) {
+          deletions.computeIfAbsent(item.map().name(), name -> new ArrayList<>()).add(item);
+        } else if (written) {
+          roots.add(item.rows().root());
+          children.addAll(item.rows().rows().subList(1, item.rows().rows().size()));
+          concepts.addAll(item.rows().concepts());
+        }
+        if (log) {
+          entries.add(entry(batch.source(), item, written));
+        }
+      }
+      RowWriter writer = new RowWriter(connection, maps);
+      writer.write(roots, children, concepts);
+      for (List<Item> group : deletions.values()) {
+        EntityMap map = group.get(0).map();
+        writer.delete(map, group.stream().map(RelationalTarget::key).toList(),
+            group.stream().map(Item::version).toList());
+      }
+      if (batch.checkpoint() != null) {
+        Checkpoints.record(connection, batch.checkpoint());
+      }
+      DeadLetters.add(connection, batch.deadLetters());
+      DeadLetters.resolve(connection, batch.resolved());
+      if (batch.progress() != null) {
+        BackfillJobs.record(connection, batch.progress());
+      }
+      if (log) {
+        batch.deadLetters().forEach(letter -> entries.add(new SyncLog.Entry(letter.source(), letter.sequence(),
+            letter.type(), letter.resourceId(), letter.version(), letter.action(), "dead-lettered", letter.error(),
+            null, null)));
+        SyncLog.add(connection, entries);
+      }
+      return new Applied(claimed.size(), items.size() - claimed.size());
+    });
+  }
+
+  /** One item per resource, its latest change, in (type, id) order. */
+  private static List<Item> latestOfEach(List<Item> items) {
+    Map<String, Item> latest = new java.util.TreeMap<>();
+    for (Item item : items) {
+      latest.merge(item.reference(), item, (old, now) -> now.sequence() >= old.sequence() ? now : old);
+    }
+    List<Item> sorted = new ArrayList<>(latest.values());
+    sorted.sort(Comparator.comparing(Item::type).thenComparing(Item::id));
+    return sorted;
+  }
+
+  private static UUID key(Item item) {
+    return io.brazier.sync.map.Keys.row(item.type(), item.id());
+  }
+
+  private SyncLog.Entry entry(String source, Item item, boolean written) {
+    String action = item.deleted() ? "delete" : "upsert";
+    String outcome = !written ? "skipped" : item.deleted() ? item.map().onDelete().name().toLowerCase(
+        java.util.Locale.ROOT) + "d" : "written";
+    String message = written ? null : "the target has this version or a newer one";
+    return new SyncLog.Entry(source, item.sequence(), item.type(), item.id(), item.version(), action, outcome,
+        message, logBodies ? item.body() : null, logBodies && written && !item.deleted() ? rows(item) : null);
+  }
+
+  /** The rows written for an item, as JSON: table, key and values. */
+  private static String rows(Item item) {
+    ArrayNode rows = JSON.createArrayNode();
+    for (Row row : item.rows().rows()) {
+      ObjectNode node = rows.addObject().put("table", row.map().table()).put("key", row.key().toString());
+      ObjectNode values = node.putObject("values");
+      row.values().forEach((column, value) -> values.put(column, value == null ? null : value.toString()));
+    }
+    return rows.toString();
+  }
+
+  public BackfillJobs backfills() {
+    return backfills;
+  }
+
+  /** Where a source's feed is to be read from, set as every worker's position. */
+  public long resume(String source, int workers) throws SQLException {
+    return Checkpoints.resume(database, source, workers);
+  }
+
+  /** Every worker's position set to {@code position}. */
+  public void restart(String source, long position) throws SQLException {
+    Checkpoints.restart(database, source, position);
+  }
+
+  /** The partitions recorded for these resources ({@code Type/id}). */
+  public Map<String, String> partitions(List<String> references) throws SQLException {
+    return database.transaction(connection -> Versions.partitions(connection, references));
+  }
+
+  /** Dead letters in their changes' order; only {@code id} when given. */
+  public List<DeadLetter> deadLetters(Long id, int limit) throws SQLException {
+    return database.transaction(connection -> DeadLetters.list(connection, id, limit));
+  }
+
+  public long deadLetterCount() throws SQLException {
+    return database.transaction(DeadLetters::count);
+  }
+
+  public void failedAgain(long deadLetter, String error) throws SQLException {
+    database.transaction(connection -> {
+      DeadLetters.failedAgain(connection, deadLetter, error);
+      return null;
+    });
+  }
+
+  /** Deletes log rows older than {@code age}. */
+  public int purgeLog(Duration age) throws SQLException {
+    return SyncLog.purge(database, age);
+  }
+
+  public TargetDatabase database() {
+    return database;
+  }
+
+  @Override
+  public void close() {
+    database.close();
+  }
+}

@@ -1,0 +1,169 @@
+package io.brazier.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import io.brazier.client.HttpFhirClient;
+import io.brazier.server.TestServer;
+import io.brazier.sync.map.MapLoader;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.ContactPoint;
+import org.hl7.fhir.r4.model.Patient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The training's scenario, end to end: the 20 sync bundles loaded into a real Brazier, the agent following its
+ * change feed over HTTP into the embedded target (a schema of the server's own database), and the maps edited while
+ * it runs.
+ */
+class SyncAgentTest {
+  private static final Duration DEADLINE = Duration.ofSeconds(60);
+  private static TestServer server;
+  private static IGenericClient client;
+  private static Path maps;
+  private static TargetConfig target;
+  private static SyncAgent agent;
+  private static PrometheusMeterRegistry registry;
+
+  @BeforeAll
+  static void loadTheSampleAndStartTheAgent() throws Exception {
+    server = TestServer.start(Files.createTempDirectory("sync-agent-test"), Mc4hSample.serverConfig());
+    client = server.client();
+    Mc4hSample.load(server);
+    maps = Files.createTempDirectory("sync-maps");
+    MapLoader.writeDefaults(maps);
+    target = TestTargets.inServerDatabase(server);
+    registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    agent = SyncAgent.start(new HttpFhirClient(URI.create(server.baseUrl()), Optional.empty(), Duration.ofSeconds(90)), server.fhir(),
+        target, SyncConfig.defaults().withMaps(maps), registry);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (agent != null) {
+      agent.close();
+    }
+    server.close();
+  }
+
+  @AfterEach
+  void restoreTheDefaultMaps() throws Exception {
+    MapLoader.writeDefaults(maps);
+    Eventually.within(DEADLINE, () -> assertThat(agent.status().maps().error()).isNull());
+  }
+
+  @Test
+  void theSamplePatientsAppearInContactWithTheirIdentifiers() {
+    Bundle patients = client.search().forResource(Patient.class).count(100).returnBundle(Bundle.class).execute();
+    assertThat(patients.getEntry()).hasSize(20);
+
+    Eventually.within(DEADLINE, () -> assertThat(TestTargets.number(target,
+        "SELECT count(*) FROM contact WHERE msemr_contacttype = 'Patient'")).isEqualTo(20));
+
+    for (Bundle.BundleEntryComponent entry : patients.getEntry()) {
+      Patient patient = (Patient) entry.getResource();
+      Map<String, Object> row = contact(patient.getIdPart());
+      assertThat(row.get("lastname")).isEqualTo(patient.getNameFirstRep().getFamily());
+      assertThat(row.get("firstname")).isEqualTo(patient.getNameFirstRep().getGivenAsSingleString());
+      assertThat(row.get("gendercode")).as("gendercode of Patient/%s, %s", patient.getIdPart(), patient.getGender())
+          .isEqualTo(patient.getGender().toCode().equals("male") ? 1 : 2);
+      assertThat(row.get("msemr_azurefhirversion")).isEqualTo(Integer.valueOf(patient.getMeta().getVersionId()));
+      assertThat(row.get("msemr_azurefhirsyncenabled")).isEqualTo(false);
+      List<Map<String, Object>> identifiers = TestTargets.rows(target,
+          "SELECT msemr_identifiervalue FROM msemr_medicalidentifier WHERE msemr_patient = ?", row.get("contactid"));
+      assertThat(identifiers).extracting(identifier -> identifier.get("msemr_identifiervalue"))
+          .containsExactlyInAnyOrderElementsOf(patient.getIdentifier().stream().map(id -> id.getValue()).toList());
+    }
+  }
+
+  @Test
+  void anUpdateAndADeleteShowUp() {
+    Patient patient = anySamplePatient();
+    Eventually.within(DEADLINE, () -> assertThat(contact(patient.getIdPart())).isNotNull());
+    patient.getTelecom().removeIf(telecom -> telecom.getUse() == ContactPoint.ContactPointUse.MOBILE);
+    patient.addTelecom().setSystem(ContactPoint.ContactPointSystem.PHONE).setUse(ContactPoint.ContactPointUse.MOBILE)
+        .setValue("555-0001");
+
+    client.update().resource(patient).execute();
+
+    Eventually.within(DEADLINE, () -> assertThat(contact(patient.getIdPart()).get("mobilephone")).isEqualTo("555-0001"));
+
+    client.delete().resourceById("Patient", patient.getIdPart()).execute();
+
+    Eventually.within(DEADLINE, () -> assertThat(TestTargets.number(target,
+        "SELECT count(*) FROM contact WHERE msemr_azurefhirid = ?", patient.getIdPart())).isZero());
+    assertThat(TestTargets.number(target, "SELECT count(*) FROM msemr_medicalidentifier i WHERE NOT EXISTS"
+        + " (SELECT 1 FROM contact c WHERE c.contactid = i.msemr_patient)")).isZero();
+  }
+
+  @Test
+  void aMapEditedWhileRunningTakesEffectWithoutARestart() throws Exception {
+    String edited = Files.readString(maps.resolve("patient.json")).replace("\"attributes\": [",
+        "\"attributes\": [\n    {\"column\": \"msemr_birthsex\", \"path\": \"extension.where(url = "
+            + "'http://hl7.org/fhir/us/core/StructureDefinition/us-core-birthsex').value\"},");
+    Files.writeString(maps.resolve("patient.json"), edited);
+    Eventually.within(DEADLINE, () -> assertThat(TestTargets.number(target, "SELECT count(*) FROM"
+        + " information_schema.columns WHERE table_schema = ? AND table_name = 'contact' AND column_name ="
+        + " 'msemr_birthsex'", target.schema())).isOne());
+    Patient patient = anySamplePatient();
+
+    client.update().resource(patient.setActive(true)).execute();
+
+    Eventually.within(DEADLINE, () -> assertThat(contact(patient.getIdPart()).get("msemr_birthsex"))
+        .isIn("M", "F"));
+  }
+
+  @Test
+  void aBadMapIsRefusedNamingItsFileAndFieldAndThePreviousMapsStay() throws Exception {
+    String broken = Files.readString(maps.resolve("patient.json"), StandardCharsets.UTF_8)
+        .replace("\"path\": \"birthDate\"", "\"path\": \"birthDate.where(\"");
+    Files.writeString(maps.resolve("patient.json"), broken);
+
+    Eventually.within(DEADLINE, () -> assertThat(agent.status().maps().error())
+        .startsWith("patient.json: attributes[2].path: 'birthDate.where(' is not a valid FHIRPath expression"));
+
+    Patient patient = anySamplePatient();
+    client.update().resource(patient.setBirthDateElement(new org.hl7.fhir.r4.model.DateType("1970-01-02")))
+        .execute();
+    Eventually.within(DEADLINE, () -> assertThat(contact(patient.getIdPart()).get("birthdate"))
+        .hasToString("1970-01-02"));
+  }
+
+  @Test
+  void theStatusAndTheMetricsSayWhatTheAgentDid() throws Exception {
+    Eventually.within(DEADLINE, () -> assertThat(agent.status().sources().get(0))
+        .returns(true, SyncStatus.Source::caughtUp).returns(0, SyncStatus.Source::lagChanges));
+
+    SyncStatus status = agent.status();
+
+    assertThat(status.role()).isEqualTo("active");
+    assertThat(status.written()).as("the sample's 2,595 resources of synced types, and placeholders")
+        .isGreaterThan(2_595);
+    assertThat(status.maps().loaded()).isEqualTo(25);
+    assertThat(status.maps().origin()).isEqualTo(maps.toString());
+    assertThat(registry.scrape()).contains("brazier_sync_changes_total{outcome=\"written\"}");
+  }
+
+  private static Patient anySamplePatient() {
+    Bundle patients = client.search().forResource(Patient.class).count(1).returnBundle(Bundle.class).execute();
+    return (Patient) patients.getEntryFirstRep().getResource();
+  }
+
+  private static Map<String, Object> contact(String id) {
+    List<Map<String, Object>> rows = TestTargets.rows(target, "SELECT * FROM contact WHERE msemr_azurefhirid = ?", id);
+    return rows.isEmpty() ? null : rows.get(0);
+  }
+}

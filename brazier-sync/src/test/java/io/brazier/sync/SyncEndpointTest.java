@@ -1,0 +1,88 @@
+package io.brazier.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.brazier.server.TestServer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class SyncEndpointTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static SyncAgent agent;
+  private static SyncEndpoint endpoint;
+
+  @BeforeAll
+  static void start() throws Exception {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    agent = SyncAgent.start(Agents.client(TestServer.shared()), TestServer.shared().fhir(),
+        TestTargets.inOtherDatabase(), Agents.config(Agents.maps()), registry);
+    endpoint = new SyncEndpoint(agent, registry::scrape, "127.0.0.1", 0).start();
+  }
+
+  @AfterAll
+  static void stop() {
+    endpoint.close();
+    agent.close();
+  }
+
+  @Test
+  void theStatusSaysWhatTheAgentDoes() throws Exception {
+    HttpResponse<String> response = send("GET", "/sync/status");
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    JsonNode status = JSON.readTree(response.body());
+    assertThat(status.path("maps").path("loaded").asInt()).isEqualTo(25);
+    assertThat(status.path("sources").get(0).path("name").asText()).isEqualTo(TestServer.shared().baseUrl());
+    assertThat(status.has("deadLetters")).isTrue();
+  }
+
+  @Test
+  void aBackfillIsQueuedAndABackfillOfAnUnsyncedTypeIsA400() throws Exception {
+    HttpResponse<String> queued = send("POST", "/sync/backfill?types=Patient,Device");
+    HttpResponse<String> refused = send("POST", "/sync/backfill?types=Person");
+
+    assertThat(queued.statusCode()).isEqualTo(202);
+    assertThat(JSON.readTree(queued.body()).path("job").asText()).hasSize(36);
+    assertThat(refused.statusCode()).isEqualTo(400);
+    assertThat(JSON.readTree(refused.body()).path("error").asText()).startsWith("Person is not a synced type");
+  }
+
+  @Test
+  void deadLettersAreListedAndReplayed() throws Exception {
+    HttpResponse<String> list = send("GET", "/sync/dead-letters?limit=5");
+    HttpResponse<String> replay = send("POST", "/sync/dead-letters/replay");
+    HttpResponse<String> badLimit = send("GET", "/sync/dead-letters?limit=lots");
+
+    assertThat(list.statusCode()).isEqualTo(200);
+    assertThat(JSON.readTree(list.body()).isArray()).isTrue();
+    assertThat(JSON.readTree(replay.body()).path("failed").asInt()).isZero();
+    assertThat(badLimit.statusCode()).isEqualTo(400);
+    assertThat(JSON.readTree(badLimit.body()).path("error").asText()).isEqualTo("limit 'lots' is not a number");
+  }
+
+  @Test
+  void metricsAndHealthAreServedAndAnythingElseIsA404() throws Exception {
+    assertThat(send("GET", "/metrics").body()).contains("brazier_sync_changes_total");
+    assertThat(send("GET", "/healthz").statusCode()).isEqualTo(200);
+    HttpResponse<String> nothing = send("GET", "/sync/nothing");
+    assertThat(nothing.statusCode()).isEqualTo(404);
+    assertThat(JSON.readTree(nothing.body()).path("error").asText()).startsWith("Nothing is served at GET /sync/nothing");
+  }
+
+  private static HttpResponse<String> send(String method, String path) throws Exception {
+    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + endpoint.port() + path))
+        .timeout(Duration.ofSeconds(30)).method(method, HttpRequest.BodyPublishers.noBody()).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+}

@@ -1,0 +1,84 @@
+package io.brazier.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SyncMetricsTest {
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final SyncMetrics metrics = new SyncMetrics(registry);
+
+  @Test
+  void changesReadAndNotYetAppliedAreTheLagInChangesAndInSecondsSinceTheOldestCommit() {
+    Instant now = Instant.now();
+    metrics.read(11, now.minusSeconds(30));
+    metrics.read(12, now.minusSeconds(10));
+    metrics.read(13, null);
+    metrics.page(14, false);
+
+    assertThat(metrics.pending()).isEqualTo(3);
+    assertThat(metrics.lagSeconds()).isCloseTo(30, within(1.0));
+    assertThat(metrics.applied()).as("every change before the oldest pending one").isEqualTo(10);
+    assertThat(metrics.position()).isEqualTo(14);
+    assertThat(metrics.caughtUp()).isTrue();
+
+    metrics.applied(List.of(11L, 13L), 1, 1);
+
+    assertThat(metrics.pending()).isOne();
+    assertThat(metrics.lagSeconds()).isCloseTo(10, within(1.0));
+    assertThat(metrics.applied()).isEqualTo(11);
+    assertThat(metrics.written()).isOne();
+    assertThat(metrics.skipped()).isOne();
+
+    metrics.deadLettered(12);
+
+    assertThat(metrics.pending()).isZero();
+    assertThat(metrics.lagSeconds()).isZero();
+    assertThat(metrics.applied()).as("all read: the feed's position").isEqualTo(14);
+    assertThat(metrics.deadLetters()).isOne();
+  }
+
+  @Test
+  void aFullPageMeansTheAgentIsNotCaughtUp() {
+    metrics.page(500, true);
+
+    assertThat(metrics.caughtUp()).isFalse();
+  }
+
+  @Test
+  void theRateCountsWhatWasAppliedAndBackfilledOverTheLastTenSeconds() {
+    metrics.applied(List.of(), 40, 10);
+    metrics.backfilled(50);
+
+    assertThat(metrics.rate()).isEqualTo(10.0);
+  }
+
+  @Test
+  void failuresKeepTheLastError() {
+    metrics.failed("writing 3 changes: connection reset");
+    metrics.failed("Patient/1: 'abc' is not an integer");
+
+    assertThat(metrics.failures()).isEqualTo(2);
+    assertThat(metrics.lastError()).isEqualTo("Patient/1: 'abc' is not an integer");
+  }
+
+  @Test
+  void prometheusScrapesEveryMeterWithItsLagPercentiles() {
+    metrics.read(1, Instant.now().minusMillis(250));
+    metrics.applied(List.of(1L), 1, 0);
+    metrics.deadLetters(3);
+
+    String scrape = registry.scrape();
+
+    assertThat(scrape).contains("brazier_sync_changes_total{outcome=\"written\"} 1.0",
+        "brazier_sync_changes_total{outcome=\"skipped\"} 0.0", "brazier_sync_changes_total{outcome=\"dead_lettered\"}",
+        "brazier_sync_failures_total", "brazier_sync_backfill_resources_total", "brazier_sync_lag_seconds_count 1",
+        "brazier_sync_lag_seconds{quantile=\"0.99\"}", "brazier_sync_pending_changes 0.0",
+        "brazier_sync_oldest_pending_seconds", "brazier_sync_feed_position", "brazier_sync_dead_letters 3.0");
+  }
+}

@@ -1,0 +1,121 @@
+package io.brazier.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import io.brazier.server.TestServer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import io.brazier.sync.target.DeadLetter;
+import org.hl7.fhir.r4.model.HumanName;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Reference;
+import org.junit.jupiter.api.Test;
+
+class WorkersTest {
+  private static final Duration DEADLINE = Duration.ofSeconds(90);
+  private static final String MAPS_PATIENT = """
+      {"resource": "Patient", "table": "contact", "attributes": [{"column": "lastname", "path": "name.family"}]}""";
+  private static final String MAPS_OBSERVATION = """
+      {"resource": "Observation", "table": "msemr_observation", "attributes": [
+        {"column": "msemr_patient", "path": "subject", "action": "lookup"},
+        {"column": "msemr_value", "path": "value.ofType(string)"}]}""";
+  private final TestServer server = TestServer.shared();
+  private final IGenericClient client = server.client();
+
+  @Test
+  void concurrentWritersOfManyPatientsEndInTheTargetAsInFhirEachPatientInOrder() throws Exception {
+    int patients = 6;
+    int updates = 8;
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < patients; i++) {
+      ids.add(client.create().resource(new Patient().addName(new org.hl7.fhir.r4.model.HumanName().setFamily("v0")))
+          .execute().getId().getIdPart());
+    }
+    TargetConfig target = TestTargets.inOtherDatabase();
+    try (SyncAgent agent = Agents.start(server, target, Agents.config(Agents.maps("patient.json", MAPS_PATIENT,
+        "observation.json", MAPS_OBSERVATION)))) {
+      Eventually.within(DEADLINE, () -> assertThat(agent.status().role()).isEqualTo("active"));
+      CyclicBarrier start = new CyclicBarrier(patients);
+      AtomicInteger inFlight = new AtomicInteger();
+      AtomicInteger mostAtOnce = new AtomicInteger();
+      ExecutorService pool = Executors.newFixedThreadPool(patients);
+      List<Future<Object>> writers = new ArrayList<>();
+      for (String id : ids) {
+        writers.add(pool.submit(() -> {
+          start.await();
+          for (int update = 1; update <= updates; update++) {
+            mostAtOnce.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+            client.update().resource(new Patient().addName(new org.hl7.fhir.r4.model.HumanName()
+                .setFamily("v" + update)).setId("Patient/" + id)).execute();
+            client.create().resource(new Observation().setStatus(Observation.ObservationStatus.FINAL)
+                .setValue(new org.hl7.fhir.r4.model.StringType("o" + update)).setSubject(new Reference("Patient/" + id)))
+                .execute();
+            inFlight.decrementAndGet();
+          }
+          return null;
+        }));
+      }
+      for (Future<Object> writer : writers) {
+        writer.get();
+      }
+      pool.shutdown();
+
+      assertThat(mostAtOnce.get()).as("writers overlapped").isGreaterThan(1);
+      Eventually.within(DEADLINE, () -> {
+        for (String id : ids) {
+          assertThat(TestTargets.rows(target, "SELECT lastname, msemr_azurefhirversion FROM contact WHERE"
+              + " msemr_azurefhirid = ?", id)).containsExactly(Map.of("lastname", "v" + updates,
+              "msemr_azurefhirversion", updates + 1));
+          assertThat(TestTargets.number(target, "SELECT count(*) FROM msemr_observation o JOIN contact c"
+              + " ON c.contactid = o.msemr_patient WHERE c.msemr_azurefhirid = ?", id)).isEqualTo(updates);
+        }
+      });
+      for (String id : ids) {
+        List<Object> sequences = TestTargets.rows(target, "SELECT l.seq FROM sync_log l JOIN sync_version v ON"
+            + " v.type = l.type AND v.id = l.res_id WHERE v.partition = ? AND l.outcome = 'written' AND l.seq > 0"
+            // A worker's transactions follow each other (their log rows' time is their start); in one, order is moot.
+            + " ORDER BY l.at, l.seq",
+            "Patient/" + id).stream().map(row -> row.get("seq")).toList();
+        assertThat(sequences).as("Patient/" + id + "'s changes applied in their order").isNotEmpty()
+            .isSortedAccordingTo((a, b) -> Long.compare((Long) a, (Long) b));
+      }
+    }
+  }
+
+  /**
+   * The target's owner added a constraint that one patient's row breaks: that change is tried --sync-max-attempts
+   * times (two here) and dead-lettered with the target's reason (not the row, which is patient data), and the changes
+   * queued with it are written.
+   */
+  @Test
+  void aChangeTheTargetRefusesIsTriedItsAttemptsAndDeadLetteredWhileTheOthersAreWritten() throws Exception {
+    TargetConfig target = TestTargets.inOtherDatabase();
+    try (SyncAgent agent = Agents.start(server, target, Agents.config(Agents.maps("patient.json", MAPS_PATIENT)))) {
+      Eventually.within(DEADLINE, () -> assertThat(agent.status().sources().get(0).caughtUp()).isTrue());
+      TestTargets.execute(target, "ALTER TABLE contact ADD CONSTRAINT no_refused CHECK (lastname <> 'Refused')");
+      List<String> ids = new ArrayList<>();
+      for (String family : List.of("Before", "Refused", "After")) {
+        ids.add(client.create().resource(new Patient().addName(new HumanName().setFamily(family))).execute().getId()
+            .getIdPart());
+      }
+
+      Eventually.within(DEADLINE, () -> assertThat(agent.deadLetters(null, 10)).singleElement()
+          .returns(ids.get(1), DeadLetter::resourceId).returns(2, DeadLetter::attempts)
+          .returns("new row for relation \"contact\" violates check constraint \"no_refused\" (SQL state 23514)",
+              DeadLetter::error));
+      Eventually.within(DEADLINE, () -> assertThat(TestTargets.rows(target, "SELECT lastname FROM contact WHERE"
+          + " msemr_azurefhirid = ANY (?)", (Object) ids.toArray(String[]::new)))
+          .extracting(row -> row.get("lastname")).containsExactlyInAnyOrder("Before", "After"));
+      assertThat(agent.status().failures()).isGreaterThanOrEqualTo(2);
+    }
+  }
+}

@@ -1,0 +1,100 @@
+package io.brazier.sync.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import io.brazier.client.HttpFhirClient;
+import io.brazier.server.TestServer;
+import io.brazier.sync.Eventually;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.hl7.fhir.instance.model.api.IIdType;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Reference;
+import org.junit.jupiter.api.Test;
+
+/** The change feed of a real Brazier, over HTTP. */
+class ChangeFeedTest {
+  private final TestServer server = TestServer.shared();
+  private final IGenericClient client = server.client();
+  private final HttpFhirClient http = new HttpFhirClient(URI.create(server.baseUrl()), Optional.empty(), Duration.ofSeconds(30));
+
+  @Test
+  void aPageHoldsTheChangesOfTheTypesAskedForInCommitOrder() throws Exception {
+    long since = server.lastChange();
+    IIdType patient = client.create().resource(new Patient().setActive(true)).execute().getId();
+    client.create().resource(new Observation().setStatus(Observation.ObservationStatus.FINAL)
+        .setSubject(new Reference(patient.toUnqualifiedVersionless()))).execute();
+    client.update().resource(new Patient().setActive(false).setId(patient.toUnqualifiedVersionless())).execute();
+    client.delete().resourceById(patient.toUnqualifiedVersionless()).execute();
+
+    ChangeFeed feed = new ChangeFeed(http, 100, Duration.ZERO);
+    // Commits are numbered in the background, a few milliseconds after they happen.
+    Eventually.within(Duration.ofSeconds(30), () -> assertThat(feed.read(since, Set.of("Patient")).changes()).hasSize(3));
+
+    ChangePage page = feed.read(since, Set.of("Patient"));
+
+    assertThat(page.changes()).extracting(Change::id).containsOnly(patient.getIdPart());
+    assertThat(page.changes()).extracting(Change::action)
+        .containsExactly(Change.Action.CREATE, Change.Action.UPDATE, Change.Action.DELETE);
+    assertThat(page.changes().get(1).version()).isEqualTo(2);
+    assertThat(page.changes().get(1).resource().path("active").asBoolean()).isFalse();
+    assertThat(page.changes().get(2).resource()).as("a deletion carries no resource").isNull();
+    assertThat(page.changes()).extracting(Change::sequence).isSorted();
+    assertThat(page.changes()).allSatisfy(change -> assertThat(change.at()).isNotNull());
+    assertThat(page.next()).isEqualTo(server.lastChange());
+    assertThat(page.full()).isFalse();
+  }
+
+  @Test
+  void aFullPageSaysSoAndTheNextStartsAfterIt() throws Exception {
+    long since = server.lastChange();
+    for (int i = 0; i < 3; i++) {
+      client.create().resource(new Patient()).execute();
+    }
+    ChangeFeed feed = new ChangeFeed(http, 2, Duration.ZERO);
+
+    ChangePage first = feed.read(since, Set.of("Patient"));
+    ChangePage second = feed.read(first.next(), Set.of("Patient"));
+
+    assertThat(first.full()).isTrue();
+    assertThat(first.changes()).hasSize(2);
+    assertThat(second.changes()).hasSize(1);
+    assertThat(second.changes().get(0).sequence()).isGreaterThan(first.next());
+  }
+
+  @Test
+  void anUnreachableServerIsAnOutageNotAnError() {
+    HttpFhirClient nowhere = new HttpFhirClient(URI.create("http://127.0.0.1:1/fhir"), Optional.empty(),
+        Duration.ofSeconds(2));
+
+    assertThatThrownBy(() -> new ChangeFeed(nowhere, 10, Duration.ZERO).read(0, Set.of("Patient")))
+        .isInstanceOfSatisfying(SourceException.class, e -> assertThat(e.isTransient()).isTrue())
+        .hasMessageStartingWith("The FHIR server http://127.0.0.1:1/fhir could not be reached");
+  }
+
+  @Test
+  void resourcesAreReadAsTheyAreNowAndSearchedPageByPage() throws Exception {
+    IIdType kept = client.create().resource(new Patient().setActive(true)).execute().getId();
+    IIdType gone = client.create().resource(new Patient()).execute().getId();
+    client.delete().resourceById(gone.toUnqualifiedVersionless()).execute();
+    Resources resources = new Resources(http);
+
+    assertThat(resources.current("Patient", kept.getIdPart()).path("active").asBoolean()).isTrue();
+    assertThat(resources.current("Patient", gone.getIdPart())).isNull();
+    assertThat(resources.current("Patient", "never-there")).isNull();
+
+    Resources.Page first = resources.search("Patient?_sort=_lastUpdated&_count=1");
+    Resources.Page second = resources.search(first.next());
+    assertThat(first.resources()).hasSize(1);
+    assertThat(second.resources()).hasSize(1);
+    assertThat(List.of(first.resources().get(0).path("id"), second.resources().get(0).path("id")))
+        .doesNotHaveDuplicates();
+    assertThat(resources.count("Patient")).isGreaterThanOrEqualTo(1);
+  }
+}
