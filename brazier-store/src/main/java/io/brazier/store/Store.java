@@ -1,6 +1,7 @@
 package io.brazier.store;
 
 import java.util.Collection;
+import io.brazier.fhir.search.Criterion;
 import io.brazier.fhir.search.SearchQuery;
 import java.util.List;
 import java.util.Optional;
@@ -51,10 +52,11 @@ public interface Store extends AutoCloseable {
 
   /**
    * The live resources that {@code from} refer to through the includes' parameters ({@code reverse}: that refer to
-   * {@code from}), at most {@code limit}. Each include names one source type and parameter.
+   * {@code from}) and that match {@code filter} (null: any), at most {@code limit}. Each include names one source
+   * type and parameter.
    */
   List<ResourceVersion> include(List<ResourceVersion> from, List<SearchQuery.Include> includes, boolean reverse,
-      int limit);
+      int limit, Criterion filter);
 
   /**
    * Live resources of a type in id order, after {@code afterId} (null: from the start), at most {@code limit}: a

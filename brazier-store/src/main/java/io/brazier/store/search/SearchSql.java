@@ -128,6 +128,12 @@ public final class SearchSql {
     return sql;
   }
 
+  /** Appends the condition that resource row {@code r}, of any type, matches {@code criterion}. */
+  public Sql condition(Sql sql, String r, Criterion criterion) {
+    new CriteriaSql(keys).criterion(sql, r, List.of(), criterion);
+    return sql;
+  }
+
   /**
    * Whether a query holds parts whose cost depends on the data (chains, _has, :contains, full text), so that the
    * planner's estimate should be checked before it runs.
