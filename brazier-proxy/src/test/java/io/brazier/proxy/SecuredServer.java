@@ -22,9 +22,11 @@ import java.util.Map;
 
 /**
  * A FHIR server with {@code --auth} on the shared test database, once per test JVM: a clients file of its own, and
- * a real identity provider over HTTP as a trusted issuer (role names {@code FHIRProxyReader} mapped to Reader).
+ * a real identity provider over HTTP as a trusted issuer (role names {@code FHIRProxyReader} mapped to Reader;
+ * {@link #GLOBAL_ROLE} a global role of isolation).
  */
 public final class SecuredServer implements AutoCloseable {
+  public static final String GLOBAL_ROLE = "DataScientist";
   private static SecuredServer shared;
   private static final HttpClient CLIENT = HttpClient.newHttpClient();
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -56,7 +58,8 @@ public final class SecuredServer implements AutoCloseable {
       issuer.publish(key);
       Path clientsFile = Files.createTempDirectory("brazier-clients").resolve("clients.json");
       SecurityConfig config = new SecurityConfig(List.of(issuer.issuer()), List.of(), clientsFile, tokenLifetime,
-          SecurityConfig.DEFAULT_KEY_ROTATION, Map.of("FHIRProxyReader", "Reader"));
+          SecurityConfig.DEFAULT_KEY_ROTATION, Map.of("FHIRProxyReader", "Reader"), new IsolationConfig(
+              List.of(GLOBAL_ROLE), IsolationConfig.DEFAULT_CONSENT_CATEGORY, IsolationConfig.DEFAULT_CONSENT_CACHE));
       Security security = Security.start(config, TestServer.shared().database().dataSource());
       TestServer server = TestServer.onSharedStore(ServerConfig.defaults(), security.interceptors(),
           security.http());
