@@ -1,9 +1,12 @@
 package io.brazier.store;
 
-import java.util.Collection;
 import io.brazier.fhir.search.Criterion;
+import io.brazier.fhir.search.FhirSearch;
 import io.brazier.fhir.search.SearchQuery;
+import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -94,6 +97,49 @@ public interface Store extends AutoCloseable {
 
   /** Whether the database answers. */
   boolean healthy();
+
+  /**
+   * The sequence of the last numbered change: every change up to it has committed, and a change that commits later
+   * gets a higher one, so it names a point of the store's history that {@link #scan(AsOfScan, FhirSearch)} reads as
+   * of. Committed changes not numbered yet are numbered first, so a write acknowledged before the call is within it.
+   * 0 when nothing was ever written.
+   */
+  long watermark();
+
+  /**
+   * A page of a scan as of a sequence (see {@link AsOfScan}), ordered by {@code lastUpdated} and then the resource's
+   * row, the stored JSON as it is. A resource changed since the sequence is served at its version of then, from
+   * history; {@code search} extracts such versions' index values when the scan has criteria (they have no index
+   * rows), with the parameters the server indexes writes with.
+   *
+   * @throws IllegalArgumentException when the sequence is beyond the {@link #watermark}, or older than the changes
+   *     the change feed still keeps
+   */
+  ScanPage scan(AsOfScan scan, FhirSearch search);
+
+  /**
+   * A page of the resources of {@code type} that were deleted as of change {@code sequence} (their version then was a
+   * deletion) by a deletion last updated at or after {@code since} (null: whenever), in the order and with the
+   * paging of {@link #scan(AsOfScan, FhirSearch)}: what a bulk export since an instant reports as deleted.
+   *
+   * @throws IllegalArgumentException as {@link #scan(AsOfScan, FhirSearch)}
+   */
+  ScanPage deletions(String type, long sequence, Instant since, ScanCursor after, int count);
+
+  /**
+   * The current versions, deletions included, of these resources (each written {@code Type/id}) by
+   * {@code Type/id}, in one round trip; a resource never stored is absent.
+   *
+   * @throws IllegalArgumentException for a key that is not {@code Type/id} of a known type
+   */
+  Map<String, ResourceVersion> current(Collection<String> resources);
+
+  /**
+   * For each version, in order, the ids of the patients whose compartments it is in, by the Patient
+   * CompartmentDefinition and the version's own references (a patient is in its own); a deletion is in those of the
+   * version it deleted. {@code search} extracts the references with the server's parameters.
+   */
+  List<Set<String>> patientCompartments(List<ResourceVersion> versions, FhirSearch search);
 
   @Override
   void close();

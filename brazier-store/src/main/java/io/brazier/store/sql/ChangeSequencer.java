@@ -25,7 +25,10 @@ import org.slf4j.LoggerFactory;
 final class ChangeSequencer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ChangeSequencer.class);
   static final long SEQUENCER_LOCK = 0x62727a_6368616eL;
-  private static final String UNNUMBERED = "SELECT id, type FROM change WHERE seq IS NULL ORDER BY id LIMIT 50000";
+  /** The most changes one pass numbers. */
+  static final int MOST_PER_PASS = 50_000;
+  private static final String UNNUMBERED =
+      "SELECT id, type FROM change WHERE seq IS NULL ORDER BY id LIMIT " + MOST_PER_PASS;
   private static final String LAST = "SELECT coalesce(max(seq), 0) FROM change";
   private static final String NUMBER =
       "UPDATE change c SET seq = n.seq FROM unnest(?::bigint[], ?::bigint[]) AS n(id, seq) WHERE c.id = n.id";

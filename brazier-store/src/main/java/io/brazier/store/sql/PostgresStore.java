@@ -1,13 +1,17 @@
 package io.brazier.store.sql;
 
 import io.brazier.fhir.search.Criterion;
+import io.brazier.fhir.search.FhirSearch;
 import io.brazier.fhir.search.SearchQuery;
+import io.brazier.store.AsOfScan;
 import io.brazier.store.ChangePage;
 import io.brazier.store.ChangeQuery;
 import io.brazier.store.HistoryPage;
 import io.brazier.store.HistoryQuery;
 import io.brazier.store.JobStore;
 import io.brazier.store.ResourceVersion;
+import io.brazier.store.ScanCursor;
+import io.brazier.store.ScanPage;
 import io.brazier.store.SearchPage;
 import io.brazier.store.Store;
 import io.brazier.store.StoreFailure;
@@ -18,6 +22,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -49,6 +54,8 @@ public final class PostgresStore implements Store {
   private final ChangeFeed changes;
   private final ChangeRetention retention;
   private final JobStore jobs;
+  private final AsOfReader asOf;
+  private final VersionReader versions;
   private final GroupCommit groupCommit = new GroupCommit(this::store);
 
   public PostgresStore(Database database, Collection<String> resourceTypes) {
@@ -70,6 +77,8 @@ public final class PostgresStore implements Store {
     this.changes = new ChangeFeed(dataSource, types, notices);
     this.retention = new ChangeRetention(dataSource);
     this.jobs = new PostgresJobStore(dataSource);
+    this.asOf = new AsOfReader(dataSource, types, params);
+    this.versions = new VersionReader(dataSource, types);
   }
 
   @Override
@@ -318,6 +327,36 @@ public final class PostgresStore implements Store {
   /** Deletes the changes older than {@code retention} now, as the hourly task does; returns how many. */
   public int pruneChanges(Duration retention) {
     return this.retention.prune(retention);
+  }
+
+  @Override
+  public long watermark() {
+    // A full pass may have left more: number until a pass finds fewer, so every change committed before is in.
+    int numbered;
+    do {
+      numbered = sequencer.number();
+    } while (numbered == ChangeSequencer.MOST_PER_PASS);
+    return asOf.watermark();
+  }
+
+  @Override
+  public ScanPage scan(AsOfScan scan, FhirSearch search) {
+    return asOf.scan(scan, search);
+  }
+
+  @Override
+  public ScanPage deletions(String type, long sequence, Instant since, ScanCursor after, int count) {
+    return asOf.deletions(type, sequence, since, after, count);
+  }
+
+  @Override
+  public Map<String, ResourceVersion> current(Collection<String> resources) {
+    return versions.current(resources);
+  }
+
+  @Override
+  public List<Set<String>> patientCompartments(List<ResourceVersion> versions, FhirSearch search) {
+    return this.versions.patientCompartments(versions, search);
   }
 
   @Override

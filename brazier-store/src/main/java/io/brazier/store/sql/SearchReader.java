@@ -290,9 +290,23 @@ final class SearchReader {
   private static PreparedStatement prepare(Connection connection, Sql sql) throws SQLException {
     PreparedStatement statement = connection.prepareStatement(sql.text());
     statement.unwrap(PGStatement.class).setPrepareThreshold(0);
+    return bound(connection, statement, sql.args());
+  }
+
+  /**
+   * Prepares {@code sql} with its arguments, as the driver does by default: a statement run a few times is then
+   * prepared on the server, whose rows come in binary (bodies as they are, not in hex). For a statement whose plan
+   * does not depend on its values, or that runs with {@code plan_cache_mode = force_custom_plan}.
+   */
+  static PreparedStatement prepared(Connection connection, Sql sql) throws SQLException {
+    return bound(connection, connection.prepareStatement(sql.text()), sql.args());
+  }
+
+  private static PreparedStatement bound(Connection connection, PreparedStatement statement, List<Object> args)
+      throws SQLException {
     try {
       int i = 1;
-      for (Object arg : sql.args()) {
+      for (Object arg : args) {
         bind(connection, statement, i++, arg);
       }
       return statement;
