@@ -7,32 +7,22 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
 
 /**
  * Identity links, in table {@code brazier_proxy.identity_link}: the Patient, Practitioner or RelatedPerson that a
- * subject (or a client) of an issuer stands for, until the link expires. Each node keeps what it looked up for a few
- * seconds, so that the requests of one caller cost one query now and then; its own changes it forgets at once.
+ * subject (or a client) of an issuer stands for, until the link expires. Nothing is kept in memory: a caller's link
+ * is looked up on each request (one primary-key query), so that a link removed or changed on any node stops granting
+ * access with the next request on every node.
  */
 public final class IdentityLinks {
-  /** How long a node keeps a link it read: another node's change reaches it within this time. */
-  static final Duration KEPT = Duration.ofSeconds(5);
-  private static final int MOST_KEPT = 10_000;
   private static final String COLUMNS = "issuer, kind, name, resource, expires";
-
-  /** A link as read: no more than what was looked up, and when. */
-  private record Looked(Optional<IdentityLink> link, Instant at) {}
 
   private final DataSource database;
   private final Clock clock;
-  private final Map<String, Looked> kept = new ConcurrentHashMap<>();
 
   public IdentityLinks(DataSource database, Clock clock) {
     this.database = database;
@@ -44,35 +34,15 @@ public final class IdentityLinks {
    * client; null when it has none.
    */
   String resourceOf(Caller caller) {
-    if (caller.issuer() == null) {
+    if (caller.issuer() == null || caller.subject() == null && caller.clientId() == null) {
       return null;
     }
-    for (IdentityLink.Kind kind : IdentityLink.Kind.values()) {
-      String name = kind == IdentityLink.Kind.SUBJECT ? caller.subject() : caller.clientId();
-      if (name != null) {
-        Optional<IdentityLink> link = lookUp(caller.issuer(), kind, name);
-        if (link.isPresent() && !link.get().expiredAt(clock.instant())) {
-          return link.get().resource();
-        }
-      }
-    }
-    return null;
-  }
-
-  private Optional<IdentityLink> lookUp(String issuer, IdentityLink.Kind kind, String name) {
-    String key = key(issuer, kind, name);
+    // A subject's link comes before its client's ('subject' > 'client').
+    List<IdentityLink> found = query("SELECT " + COLUMNS + " FROM brazier_proxy.identity_link WHERE issuer = ?"
+        + " AND (kind = 'subject' AND name = ? OR kind = 'client' AND name = ?) ORDER BY kind DESC",
+        caller.issuer(), caller.subject(), caller.clientId());
     Instant now = clock.instant();
-    Looked looked = kept.get(key);
-    if (looked == null || looked.at().plus(KEPT).isBefore(now)) {
-      if (kept.size() >= MOST_KEPT) {
-        kept.clear();
-      }
-      List<IdentityLink> found = query("SELECT " + COLUMNS + " FROM brazier_proxy.identity_link"
-          + " WHERE issuer = ? AND kind = ? AND name = ?", issuer, kind.code(), name);
-      looked = new Looked(found.stream().findFirst(), now);
-      kept.put(key, looked);
-    }
-    return looked.link();
+    return found.stream().filter(link -> !link.expiredAt(now)).map(IdentityLink::resource).findFirst().orElse(null);
   }
 
   /** Stores a link, replacing the one of the same issuer and subject (or client); true when it is new. */
@@ -92,8 +62,6 @@ public final class IdentityLinks {
       }
     } catch (SQLException e) {
       throw failure("stored", e);
-    } finally {
-      kept.remove(key(link.issuer(), link.kind(), link.name()));
     }
   }
 
@@ -108,8 +76,6 @@ public final class IdentityLinks {
       return statement.executeUpdate() == 1;
     } catch (SQLException e) {
       throw failure("deleted", e);
-    } finally {
-      kept.remove(key(issuer, kind, name));
     }
   }
 
@@ -144,10 +110,6 @@ public final class IdentityLinks {
     } catch (SQLException e) {
       throw failure("read", e);
     }
-  }
-
-  private static String key(String issuer, IdentityLink.Kind kind, String name) {
-    return issuer + '\n' + kind.code() + '\n' + name;
   }
 
   private static IllegalStateException failure(String what, SQLException e) {

@@ -49,7 +49,7 @@ public final class Isolation implements Interceptor {
       return request;
     }
     if (request.interaction() == FhirInteraction.OPERATION) {
-      IsolatedOperations.check(request.operation(), request.segments());
+      IsolatedOperations.check(request.operation());
     }
     return request.withRestriction(restriction);
   }

@@ -77,9 +77,13 @@ public final class PagingCursors implements Interceptor {
     return url.toString();
   }
 
-  /** What a cursor is sealed to: who, the path, and every parameter but the cursor, in one order. */
+  /**
+   * What a cursor is sealed to: who, in which patient's context (one user may launch in several), the path, and
+   * every parameter but the cursor, in one order.
+   */
   private static String binding(Caller caller, List<String> segments, Map<String, List<String>> query) {
-    StringBuilder binding = new StringBuilder(caller.identity()).append('\n').append(String.join("/", segments));
+    StringBuilder binding = new StringBuilder(caller.identity()).append('\n').append(caller.patient()).append('\n')
+        .append(String.join("/", segments));
     new TreeMap<>(query).forEach((name, values) -> {
       if (!name.equals(CURSOR)) {
         values.forEach(value -> binding.append('&').append(encode(name)).append('=').append(encode(value)));

@@ -2,10 +2,13 @@ package io.brazier.proxy.isolation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ca.uhn.fhir.rest.client.interceptor.AdditionalRequestHeadersInterceptor;
 import com.nimbusds.jwt.JWTClaimsSet;
 import io.brazier.proxy.SecuredServer;
 import io.brazier.server.Http;
 import io.brazier.server.SyntheaSample;
+import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -45,6 +48,27 @@ final class TwoPatients {
   static String token(String subject, List<String> roles) {
     JWTClaimsSet.Builder claims = SECURED.issuer().claims(SECURED.baseUrl()).subject(subject).claim("roles", roles);
     return "Bearer " + SECURED.sign(claims.build());
+  }
+
+  /** The HAPI client of the secured server, sending {@code authorization} ({@code Bearer ...}) every time. */
+  static IGenericClient client(String authorization) {
+    IGenericClient client = SECURED.server().client();
+    AdditionalRequestHeadersInterceptor header = new AdditionalRequestHeadersInterceptor();
+    header.addHeaderValue("Authorization", authorization);
+    client.registerInterceptor(header);
+    return client;
+  }
+
+  /**
+   * Links a subject of the trusted issuer to {@code resource} ({@code Practitioner/12}) through the identity links
+   * API, as an Administrator, until {@code expires} (null: never).
+   */
+  static void link(String subject, String resource, String expires) {
+    String body = "{\"issuer\":\"" + SECURED.issuer().issuer() + "\",\"subject\":\"" + subject + "\",\"resource\":\""
+        + resource + "\"" + (expires == null ? "" : ",\"expires\":\"" + expires + "\"") + "}";
+    Http.Response response = HTTP.send("POST", "/manage/link", body.getBytes(StandardCharsets.UTF_8),
+        "Authorization", ADMINISTRATOR, "Content-Type", "application/json");
+    assertThat(response.status()).as(response.body()).isIn(200, 201);
   }
 
   /** {@code Type/id} of everything in the compartment of {@code patient}, the patient included, as now stored. */
