@@ -35,12 +35,15 @@ public final class SecuredServer implements AutoCloseable {
   private final IdentityProvider issuer;
   private final RSAKey issuerKey;
   private final ClientsFile clients;
+  private final SecurityConfig config;
 
-  private SecuredServer(TestServer server, IdentityProvider issuer, RSAKey issuerKey, ClientsFile clients) {
+  private SecuredServer(TestServer server, IdentityProvider issuer, RSAKey issuerKey, ClientsFile clients,
+      SecurityConfig config) {
     this.server = server;
     this.issuer = issuer;
     this.issuerKey = issuerKey;
     this.clients = clients;
+    this.config = config;
   }
 
   public static synchronized SecuredServer shared() {
@@ -63,10 +66,19 @@ public final class SecuredServer implements AutoCloseable {
       Security security = Security.start(config, TestServer.shared().database().dataSource());
       TestServer server = TestServer.onSharedStore(ServerConfig.defaults(), security.interceptors(),
           security.http());
-      return new SecuredServer(server, issuer, key, new ClientsFile(clientsFile));
+      return new SecuredServer(server, issuer, key, new ClientsFile(clientsFile), config);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * Another node secured as this one (the same issuer, clients and isolation), with caches, a store, a connection
+   * pool and change notices of its own over the same database; close it when done.
+   */
+  public TestServer secondNode() {
+    Security security = Security.start(config, TestServer.shared().database().dataSource());
+    return TestServer.shared().secondNode(security.interceptors(), security.http());
   }
 
   public TestServer server() {

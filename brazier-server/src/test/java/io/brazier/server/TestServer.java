@@ -73,12 +73,17 @@ public final class TestServer implements AutoCloseable {
    * {@code --db-url} gives it), store, caches, change sequencer, job runner and HTTP server, sharing nothing else.
    */
   public TestServer secondNode() {
+    return secondNode(api -> List.of(), HttpExtension.NONE);
+  }
+
+  /** Another node on this server's database, as {@link #secondNode()}, with interceptors and HTTP beside FHIR. */
+  public TestServer secondNode(Function<FhirApi, List<Interceptor>> interceptors, HttpExtension extension) {
     DatabaseConfig external = new DatabaseConfig(database.pool().getJdbcUrl(), database.pool().getUsername(),
         database.pool().getPassword(), null, 8, Duration.ofSeconds(30));
     Database own = Database.open(external);
     var fhir = new Fhir(false);
     return new TestServer(ServerConfig.defaults(), own,
-        new PostgresStore(own, fhir.resourceTypes()).startChangeSequencer());
+        new PostgresStore(own, fhir.resourceTypes()).startChangeSequencer(), interceptors, extension);
   }
 
   /** A server configured as given over the shared server's database: cheap, for tests of configuration. */

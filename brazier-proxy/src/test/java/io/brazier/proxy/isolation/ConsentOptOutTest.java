@@ -13,6 +13,8 @@ import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import com.nimbusds.jwt.JWTClaimsSet;
 import io.brazier.proxy.IsolationConfig;
 import io.brazier.proxy.SecuredServer;
+import io.brazier.server.TestServer;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.hl7.fhir.r4.model.Bundle;
@@ -42,6 +44,7 @@ class ConsentOptOutTest {
   private static final String DEFAULT_CATEGORY = IsolationConfig.DEFAULT_CONSENT_CATEGORY;
   private String patient;
   private String practitioner;
+  private String subject;
   private IGenericClient doctor;
 
   @BeforeEach
@@ -57,7 +60,7 @@ class ConsentOptOutTest {
     Observation observation = new Observation().setStatus(Observation.ObservationStatus.FINAL)
         .setCode(new CodeableConcept().setText("opted")).setSubject(new Reference("Patient/" + patient));
     ADMIN.create().resource(observation).execute();
-    String subject = "dr-" + UUID.randomUUID();
+    subject = "dr-" + UUID.randomUUID();
     link(subject, "Practitioner/" + practitioner, null);
     doctor = client(token(subject, "Practitioner", "user/*.rs"));
     assertSees(doctor);
@@ -121,6 +124,44 @@ class ConsentOptOutTest {
     assertSees(doctor);
   }
 
+  @Test
+  void anotherNodeHonoursAnOptOutAndItsDeletionWithinMoments() {
+    try (TestServer other = SECURED.secondNode()) {
+      IGenericClient doctorThere = client(other, token(subject, "Practitioner", "user/*.rs", other.baseUrl()));
+      assertSees(doctorThere);
+
+      String consent = optOut(DEFAULT_CATEGORY, Consent.ConsentState.ACTIVE, "Practitioner/" + practitioner);
+      eventually(() -> assertHidden(doctorThere));
+      ADMIN.delete().resourceById("Consent", consent).execute();
+      eventually(() -> assertSees(doctorThere));
+    }
+  }
+
+  /**
+   * Runs {@code check} until it passes, for 30 s at most (a notice takes well under a second, but this machine may
+   * be very busy): far less than the 5 minutes a node may keep opt-outs, so only the other node's change notices can
+   * make it pass.
+   */
+  static void eventually(Runnable check) {
+    Instant deadline = Instant.now().plusSeconds(30);
+    while (true) {
+      try {
+        check.run();
+        return;
+      } catch (AssertionError e) {
+        if (Instant.now().isAfter(deadline)) {
+          throw e;
+        }
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+
   /** Stores an opt-out of the patient of {@code category} ({@code system|code}) denying {@code actor}; its id. */
   private String optOut(String category, Consent.ConsentState status, String actor) {
     return ADMIN.create().resource(consent(category, status, actor)).execute().getId().getIdPart();
@@ -146,7 +187,12 @@ class ConsentOptOutTest {
 
   /** A token of the trusted issuer for {@code subject} with {@code role} and, unless null, {@code scope}. */
   private static String token(String subject, String role, String scope) {
-    JWTClaimsSet.Builder claims = SECURED.issuer().claims(SECURED.baseUrl()).subject(subject)
+    return token(subject, role, scope, SECURED.baseUrl());
+  }
+
+  /** Such a token for the node at {@code audience} (its base URL). */
+  private static String token(String subject, String role, String scope, String audience) {
+    JWTClaimsSet.Builder claims = SECURED.issuer().claims(audience).subject(subject)
         .claim("roles", List.of(role));
     if (scope != null) {
       claims.claim("scope", scope);

@@ -17,6 +17,7 @@ import ca.uhn.fhir.rest.api.SummaryEnum;
 import com.nimbusds.jwt.JWTClaimsSet;
 import io.brazier.proxy.SecuredServer;
 import io.brazier.server.Http;
+import io.brazier.server.TestServer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -85,6 +86,22 @@ class ParticipantsTest {
 
     assertThat(read.getNameFirstRep().getFamily()).isEqualTo("Cared-for");
     assertNotFound(doctor, id);
+  }
+
+  @Test
+  void anotherNodeSeesAPractitionersNewPatientWithinMoments() {
+    String subject = "dr-" + UUID.randomUUID();
+    link(subject, PRACTITIONER, null);
+    try (TestServer other = SECURED.secondNode()) {
+      IGenericClient doctorThere = client(other, token(subject, "Practitioner", other.baseUrl()));
+      assertThat(patients(doctorThere)).contains(FIRST);
+      Patient patient = new Patient();
+      patient.addGeneralPractitioner().setReference(PRACTITIONER);
+
+      String id = client(ADMINISTRATOR).create().resource(patient).execute().getId().getIdPart();
+
+      ConsentOptOutTest.eventually(() -> assertThat(patients(doctorThere)).contains(id));
+    }
   }
 
   @Test
@@ -159,7 +176,12 @@ class ParticipantsTest {
 
   /** A token of the trusted issuer for {@code subject}: a participant role and SMART user scopes. */
   private static String token(String subject, String role) {
-    JWTClaimsSet.Builder claims = SECURED.issuer().claims(SECURED.baseUrl()).subject(subject)
+    return token(subject, role, SECURED.baseUrl());
+  }
+
+  /** Such a token for the node at {@code audience} (its base URL). */
+  private static String token(String subject, String role, String audience) {
+    JWTClaimsSet.Builder claims = SECURED.issuer().claims(audience).subject(subject)
         .claim("roles", List.of(role)).claim("scope", "user/*.rs");
     return "Bearer " + SECURED.sign(claims.build());
   }

@@ -8,6 +8,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import io.brazier.proxy.SecuredServer;
 import io.brazier.server.Http;
 import io.brazier.server.SyntheaSample;
+import io.brazier.server.TestServer;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -52,7 +53,12 @@ final class TwoPatients {
 
   /** The HAPI client of the secured server, sending {@code authorization} ({@code Bearer ...}) every time. */
   static IGenericClient client(String authorization) {
-    IGenericClient client = SECURED.server().client();
+    return client(SECURED.server(), authorization);
+  }
+
+  /** The HAPI client of {@code node}, sending {@code authorization} every time. */
+  static IGenericClient client(TestServer node, String authorization) {
+    IGenericClient client = node.client();
     AdditionalRequestHeadersInterceptor header = new AdditionalRequestHeadersInterceptor();
     header.addHeaderValue("Authorization", authorization);
     client.registerInterceptor(header);
