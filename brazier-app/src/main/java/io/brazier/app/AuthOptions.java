@@ -74,9 +74,20 @@ final class AuthOptions {
         new IsolationConfig(globalRoles, consentCategory, consentCache));
   }
 
-  /** Why the server must not start as configured, or null: an open server on a network address. */
+  /**
+   * Why the server must not start as configured, or null: an open server on a network address, or a security flag
+   * with a bad value.
+   */
   String refusal(String host) {
-    if (enabled || insecure || isLoopback(host)) {
+    if (enabled) {
+      try {
+        config(Path.of(""));
+        return null;
+      } catch (IllegalArgumentException e) {
+        return e.getMessage();
+      }
+    }
+    if (insecure || isLoopback(host)) {
       return null;
     }
     return "--host " + host + " would open the server to the network without authentication: add --auth (see"
