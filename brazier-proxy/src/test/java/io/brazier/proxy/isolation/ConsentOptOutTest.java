@@ -14,7 +14,6 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import io.brazier.proxy.IsolationConfig;
 import io.brazier.proxy.SecuredServer;
 import io.brazier.server.TestServer;
-import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.hl7.fhir.r4.model.Bundle;
@@ -131,34 +130,9 @@ class ConsentOptOutTest {
       assertSees(doctorThere);
 
       String consent = optOut(DEFAULT_CATEGORY, Consent.ConsentState.ACTIVE, "Practitioner/" + practitioner);
-      eventually(() -> assertHidden(doctorThere));
+      TwoPatients.eventually(() -> assertHidden(doctorThere));
       ADMIN.delete().resourceById("Consent", consent).execute();
-      eventually(() -> assertSees(doctorThere));
-    }
-  }
-
-  /**
-   * Runs {@code check} until it passes, for 30 s at most (a notice takes well under a second, but this machine may
-   * be very busy): far less than the 5 minutes a node may keep opt-outs, so only the other node's change notices can
-   * make it pass.
-   */
-  static void eventually(Runnable check) {
-    Instant deadline = Instant.now().plusSeconds(30);
-    while (true) {
-      try {
-        check.run();
-        return;
-      } catch (AssertionError e) {
-        if (Instant.now().isAfter(deadline)) {
-          throw e;
-        }
-      }
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
+      TwoPatients.eventually(() -> assertSees(doctorThere));
     }
   }
 

@@ -18,7 +18,6 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import io.brazier.proxy.SecuredServer;
 import io.brazier.server.Http;
 import io.brazier.server.TestServer;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
@@ -100,7 +99,7 @@ class ParticipantsTest {
 
       String id = client(ADMINISTRATOR).create().resource(patient).execute().getId().getIdPart();
 
-      ConsentOptOutTest.eventually(() -> assertThat(patients(doctorThere)).contains(id));
+      TwoPatients.eventually(() -> assertThat(patients(doctorThere)).contains(id));
     }
   }
 
@@ -137,12 +136,8 @@ class ParticipantsTest {
     IGenericClient doctor = client(linked(PRACTITIONER, Instant.now().plusSeconds(2)));
     assertThat(patients(doctor)).contains(FIRST);
 
-    Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
-    while (!patients(doctor).isEmpty() && Instant.now().isBefore(deadline)) {
-      sleep(200);
-    }
+    TwoPatients.eventually(() -> assertThat(patients(doctor)).isEmpty());
 
-    assertThat(patients(doctor)).isEmpty();
     assertNotFound(doctor, FIRST);
   }
 
@@ -201,14 +196,5 @@ class ParticipantsTest {
   private static void assertNotFound(IGenericClient client, String patient) {
     assertThatThrownBy(() -> client.read().resource(Patient.class).withId(patient).execute())
         .isInstanceOf(ResourceNotFoundException.class);
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
   }
 }

@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.interceptor.AdditionalRequestHeadersInterceptor;
+import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import com.nimbusds.jwt.JWTClaimsSet;
 import io.brazier.proxy.SecuredServer;
 import io.brazier.server.Http;
 import io.brazier.server.SyntheaSample;
 import io.brazier.server.TestServer;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -134,5 +136,30 @@ final class TwoPatients {
     return "{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":{\"coding\":[{\"system\":"
         + "\"http://loinc.org\",\"code\":\"" + code + "\"}]},\"subject\":{\"reference\":\"Patient/" + subject + "\"}"
         + (performer == null ? "" : ",\"performer\":[{\"reference\":\"" + performer + "\"}]") + "}";
+  }
+
+  /**
+   * Runs {@code check} until it passes (a failed assertion, or a 404 from the HAPI client, is tried again), for 30 s
+   * at most (a change notice takes well under a second, but the machine may be very busy): far less than the 5
+   * minutes a node may keep what isolation reads, so only a notice (or a link's expiry) can make it pass.
+   */
+  static void eventually(Runnable check) {
+    Instant deadline = Instant.now().plusSeconds(30);
+    while (true) {
+      try {
+        check.run();
+        return;
+      } catch (AssertionError | ResourceNotFoundException e) {
+        if (Instant.now().isAfter(deadline)) {
+          throw e;
+        }
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
   }
 }
