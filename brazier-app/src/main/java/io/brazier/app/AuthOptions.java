@@ -1,5 +1,6 @@
 package io.brazier.app;
 
+import io.brazier.proxy.IsolationConfig;
 import io.brazier.proxy.SecurityConfig;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -45,6 +46,23 @@ final class AuthOptions {
           + " Practitioner, RelatedPerson), e.g. FHIRProxyReader=Reader (repeatable).")
   Map<String, String> roleAliases = Map.of();
 
+  @Option(names = "--global-role", split = ",", paramLabel = "ROLE",
+      description = "A role whose callers see every patient's data, opt-outs ignored, as Administrators do"
+          + " (repeatable), e.g. DataScientist. Other callers in a patient context or a participant role see only"
+          + " their patients' data, and no caller sees the data of a patient whose opt-out denies it.")
+  List<String> globalRoles = List.of();
+
+  @Option(names = "--consent-category", defaultValue = IsolationConfig.DEFAULT_CONSENT_CATEGORY,
+      paramLabel = "SYSTEM|CODE",
+      description = "The category of the Consents that are patients' opt-outs: active, with a deny provision"
+          + " (default: ${DEFAULT-VALUE}).")
+  String consentCategory;
+
+  @Option(names = "--consent-cache", defaultValue = "PT5M", paramLabel = "DURATION",
+      description = "How long a node keeps the opt-outs and who a practitioner's patients are, at most, ISO-8601;"
+          + " a change of them is seen at once anyway (default: ${DEFAULT-VALUE}).")
+  Duration consentCache;
+
   @Option(names = "--insecure", defaultValue = "false",
       description = "Allow --host other than loopback without --auth: anyone who reaches the port may read and"
           + " change everything.")
@@ -52,12 +70,24 @@ final class AuthOptions {
 
   SecurityConfig config(Path dataDir) {
     return new SecurityConfig(issuers, audiences, clients != null ? clients : dataDir.resolve("clients.json"),
-        tokenLifetime, keyRotation, roleAliases == null ? Map.of() : roleAliases);
+        tokenLifetime, keyRotation, roleAliases == null ? Map.of() : roleAliases,
+        new IsolationConfig(globalRoles, consentCategory, consentCache));
   }
 
-  /** Why the server must not start as configured, or null: an open server on a network address. */
+  /**
+   * Why the server must not start as configured, or null: an open server on a network address, or a security flag
+   * with a bad value.
+   */
   String refusal(String host) {
-    if (enabled || insecure || isLoopback(host)) {
+    if (enabled) {
+      try {
+        config(Path.of(""));
+        return null;
+      } catch (IllegalArgumentException e) {
+        return e.getMessage();
+      }
+    }
+    if (insecure || isLoopback(host)) {
       return null;
     }
     return "--host " + host + " would open the server to the network without authentication: add --auth (see"

@@ -70,6 +70,18 @@ class ClientsTest {
     assertThat(open.err()).contains("--host 0.0.0.0").contains("--auth").contains("--insecure");
   }
 
+  @Test
+  void serveRefusesABadSecurityFlagBeforeItStarts() {
+    Run category = run("serve", "--auth", "--consent-category", "59284-0", "--data-dir", dir.toString());
+    Run cache = run("serve", "--auth", "--consent-cache", "PT2H", "--data-dir", dir.toString());
+
+    assertThat(category.exitCode()).isEqualTo(2);
+    assertThat(category.err()).contains("--consent-category is system|code").contains("'59284-0'");
+    assertThat(cache.exitCode()).isEqualTo(2);
+    assertThat(cache.err()).contains("--consent-cache must be between 0 and an hour");
+    assertThat(dir).isEmptyDirectory();
+  }
+
   private static Run run(String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();

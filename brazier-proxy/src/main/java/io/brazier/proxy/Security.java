@@ -9,6 +9,11 @@ import io.brazier.proxy.auth.Authentication;
 import io.brazier.proxy.auth.KeySetCache;
 import io.brazier.proxy.auth.OidcIssuers;
 import io.brazier.proxy.auth.TokenVerifier;
+import io.brazier.proxy.isolation.CursorSeal;
+import io.brazier.proxy.isolation.IdentityLinks;
+import io.brazier.proxy.isolation.Isolation;
+import io.brazier.proxy.isolation.ManageLinks;
+import io.brazier.proxy.isolation.PagingCursors;
 import io.brazier.proxy.token.CapabilitySecurity;
 import io.brazier.proxy.token.SigningKeys;
 import io.brazier.proxy.token.TokenServer;
@@ -40,11 +45,20 @@ public final class Security {
   private final TokenVerifier verifier;
   private final TokenServer tokens;
   private final Guard guard;
+  private final IdentityLinks links;
+  private final CursorSeal cursors;
+  private final IsolationConfig isolation;
+  private final Clock clock;
 
-  private Security(TokenVerifier verifier, TokenServer tokens) {
+  private Security(TokenVerifier verifier, TokenServer tokens, IdentityLinks links, CursorSeal cursors,
+      IsolationConfig isolation, Clock clock) {
     this.verifier = verifier;
     this.tokens = tokens;
     this.guard = new Guard(verifier);
+    this.links = links;
+    this.cursors = cursors;
+    this.isolation = isolation;
+    this.clock = clock;
   }
 
   /** Migrates the proxy's tables in {@code database}, and makes the first signing key if there is none. */
@@ -65,17 +79,24 @@ public final class Security {
         config.tokenLifetime(), clock, http);
     log.info("Authentication on issuers={} audiences={} clients={}", config.issuers(),
         config.audiences().isEmpty() ? "the base URL" : config.audiences(), config.clients());
-    return new Security(verifier, tokens);
+    log.info("Isolation on globalRoles={} consentCategory={} consentCache={}", config.isolation().globalRoles(),
+        config.isolation().consentCategory(), config.isolation().consentCache());
+    return new Security(verifier, tokens, new IdentityLinks(database, clock), CursorSeal.of(database),
+        config.isolation(), clock);
   }
 
-  /** Authentication, authorization and the CapabilityStatement's security, in that order. */
+  /**
+   * Authentication, authorization, isolation, the sealing of paging cursors and the CapabilityStatement's
+   * security, in that order.
+   */
   public Function<FhirApi, List<Interceptor>> interceptors() {
-    return api -> List.of(new Authentication(verifier), new Authorization(api), new CapabilitySecurity());
+    return api -> List.of(new Authentication(verifier), new Authorization(api),
+        new Isolation(api, links, isolation, clock), new PagingCursors(cursors), new CapabilitySecurity());
   }
 
-  /** The token server's routes, and the guard of {@code /metrics}. */
+  /** The token server's routes, the identity links API, and the guard of {@code /metrics}. */
   public HttpExtension http() {
-    return new SecurityRoutes(tokens, guard);
+    return new SecurityRoutes(tokens, new ManageLinks(links, guard, clock), guard);
   }
 
   /** The check other modules' HTTP endpoints call. */

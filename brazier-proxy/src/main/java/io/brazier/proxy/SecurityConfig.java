@@ -15,9 +15,10 @@ import java.util.Map;
  * @param tokenLifetime how long the built-in token server's tokens live ({@code --token-lifetime})
  * @param keyRotation how long a signing key signs before the next takes over ({@code --auth-key-rotation})
  * @param roleAliases an identity provider's role names mapped to this server's ({@code --auth-role NAME=ROLE})
+ * @param isolation how patients' data is kept apart
  */
 public record SecurityConfig(List<String> issuers, List<String> audiences, Path clients, Duration tokenLifetime,
-    Duration keyRotation, Map<String, String> roleAliases) {
+    Duration keyRotation, Map<String, String> roleAliases, IsolationConfig isolation) {
 
   public static final Duration DEFAULT_TOKEN_LIFETIME = Duration.ofMinutes(5);
   public static final Duration DEFAULT_KEY_ROTATION = Duration.ofDays(1);
@@ -52,6 +53,7 @@ public record SecurityConfig(List<String> issuers, List<String> audiences, Path 
 
   /** The defaults, with the clients file given. */
   public static SecurityConfig of(Path clients) {
-    return new SecurityConfig(List.of(), List.of(), clients, DEFAULT_TOKEN_LIFETIME, DEFAULT_KEY_ROTATION, Map.of());
+    return new SecurityConfig(List.of(), List.of(), clients, DEFAULT_TOKEN_LIFETIME, DEFAULT_KEY_ROTATION, Map.of(),
+        IsolationConfig.DEFAULTS);
   }
 }

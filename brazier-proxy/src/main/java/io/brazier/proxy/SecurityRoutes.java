@@ -2,6 +2,7 @@ package io.brazier.proxy;
 
 import io.brazier.fhir.FhirException;
 import io.brazier.proxy.access.Role;
+import io.brazier.proxy.isolation.ManageLinks;
 import io.brazier.proxy.token.TokenServer;
 import io.brazier.server.FhirServer;
 import io.brazier.server.HttpExtension;
@@ -10,15 +11,18 @@ import io.javalin.router.JavalinDefaultRoutingApi;
 import java.util.function.Function;
 
 /**
- * The routes security adds beside the FHIR API, all open (a client has no token yet when it calls them): the token
- * endpoint in both forms, its keys, and the SMART configuration. {@code /metrics} needs an Administrator.
+ * The routes security adds beside the FHIR API: the token endpoint in both forms, its keys, and the SMART
+ * configuration, all open (a client has no token yet when it calls them); the identity links API ({@code /manage}),
+ * for Administrators. {@code /metrics} needs an Administrator.
  */
 final class SecurityRoutes implements HttpExtension {
   private final TokenServer tokens;
+  private final ManageLinks links;
   private final Guard guard;
 
-  SecurityRoutes(TokenServer tokens, Guard guard) {
+  SecurityRoutes(TokenServer tokens, ManageLinks links, Guard guard) {
     this.tokens = tokens;
+    this.links = links;
     this.guard = guard;
   }
 
@@ -29,6 +33,7 @@ final class SecurityRoutes implements HttpExtension {
     routes.get("/oauth2/jwks", tokens::jwks);
     routes.get(FhirServer.BASE + "/.well-known/smart-configuration",
         ctx -> tokens.smartConfiguration(ctx, baseUrl.apply(ctx)));
+    links.addRoutes(routes, baseUrl);
   }
 
   @Override

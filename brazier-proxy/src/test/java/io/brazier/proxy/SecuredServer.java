@@ -22,9 +22,11 @@ import java.util.Map;
 
 /**
  * A FHIR server with {@code --auth} on the shared test database, once per test JVM: a clients file of its own, and
- * a real identity provider over HTTP as a trusted issuer (role names {@code FHIRProxyReader} mapped to Reader).
+ * a real identity provider over HTTP as a trusted issuer (role names {@code FHIRProxyReader} mapped to Reader;
+ * {@link #GLOBAL_ROLE} a global role of isolation).
  */
 public final class SecuredServer implements AutoCloseable {
+  public static final String GLOBAL_ROLE = "DataScientist";
   private static SecuredServer shared;
   private static final HttpClient CLIENT = HttpClient.newHttpClient();
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -33,12 +35,15 @@ public final class SecuredServer implements AutoCloseable {
   private final IdentityProvider issuer;
   private final RSAKey issuerKey;
   private final ClientsFile clients;
+  private final SecurityConfig config;
 
-  private SecuredServer(TestServer server, IdentityProvider issuer, RSAKey issuerKey, ClientsFile clients) {
+  private SecuredServer(TestServer server, IdentityProvider issuer, RSAKey issuerKey, ClientsFile clients,
+      SecurityConfig config) {
     this.server = server;
     this.issuer = issuer;
     this.issuerKey = issuerKey;
     this.clients = clients;
+    this.config = config;
   }
 
   public static synchronized SecuredServer shared() {
@@ -56,14 +61,24 @@ public final class SecuredServer implements AutoCloseable {
       issuer.publish(key);
       Path clientsFile = Files.createTempDirectory("brazier-clients").resolve("clients.json");
       SecurityConfig config = new SecurityConfig(List.of(issuer.issuer()), List.of(), clientsFile, tokenLifetime,
-          SecurityConfig.DEFAULT_KEY_ROTATION, Map.of("FHIRProxyReader", "Reader"));
+          SecurityConfig.DEFAULT_KEY_ROTATION, Map.of("FHIRProxyReader", "Reader"), new IsolationConfig(
+              List.of(GLOBAL_ROLE), IsolationConfig.DEFAULT_CONSENT_CATEGORY, IsolationConfig.DEFAULT_CONSENT_CACHE));
       Security security = Security.start(config, TestServer.shared().database().dataSource());
       TestServer server = TestServer.onSharedStore(ServerConfig.defaults(), security.interceptors(),
           security.http());
-      return new SecuredServer(server, issuer, key, new ClientsFile(clientsFile));
+      return new SecuredServer(server, issuer, key, new ClientsFile(clientsFile), config);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * Another node secured as this one (the same issuer, clients and isolation), with caches, a store, a connection
+   * pool and change notices of its own over the same database; close it when done.
+   */
+  public TestServer secondNode() {
+    Security security = Security.start(config, TestServer.shared().database().dataSource());
+    return TestServer.shared().secondNode(security.interceptors(), security.http());
   }
 
   public TestServer server() {

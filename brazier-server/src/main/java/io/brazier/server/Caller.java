@@ -7,6 +7,7 @@ import java.util.Set;
  * {@link FhirRequest} through the interceptors, every bundle entry and every interaction. The values are the
  * token's claims as the authenticating interceptor read them; this class decides nothing.
  *
+ * @param issuer who vouches for the subject (the token's {@code iss}), or null when anonymous
  * @param subject the authenticated subject ({@code sub}, or an Entra {@code oid}), or null when anonymous
  * @param clientId the OAuth2 client ({@code client_id}, {@code azp} or Entra's {@code appid}), or null
  * @param roles the roles granted (Reader, Writer, Administrator, Patient...), as given
@@ -16,8 +17,8 @@ import java.util.Set;
  * @param source written to {@code meta.source} of what this caller writes, for a known system (the sync agent, the
  *     loader) so that readers of the change feed can tell its writes from others; null for everyone else
  */
-public record Caller(String subject, String clientId, Set<String> roles, Set<String> scopes, String fhirUser,
-    String patient, String source) {
+public record Caller(String issuer, String subject, String clientId, Set<String> roles, Set<String> scopes,
+    String fhirUser, String patient, String source) {
 
   /**
    * The {@code meta.source} of the sync agent's writes ({@code Caller.system(SYNC_AGENT_SOURCE)}): the event
@@ -26,7 +27,7 @@ public record Caller(String subject, String clientId, Set<String> roles, Set<Str
   public static final String SYNC_AGENT_SOURCE = "urn:brazier:sync";
 
   /** Nobody in particular: what a server without authentication sees on every request. */
-  public static final Caller ANONYMOUS = new Caller(null, null, Set.of(), Set.of(), null, null, null);
+  public static final Caller ANONYMOUS = new Caller(null, null, null, Set.of(), Set.of(), null, null, null);
 
   public Caller {
     roles = Set.copyOf(roles);
@@ -35,11 +36,19 @@ public record Caller(String subject, String clientId, Set<String> roles, Set<Str
 
   /** A system of this process (the loader, the sync agent) that marks what it writes with {@code source}. */
   public static Caller system(String source) {
-    return new Caller(null, null, Set.of(), Set.of(), null, null, source);
+    return new Caller(null, null, null, Set.of(), Set.of(), null, null, source);
   }
 
   public boolean isAnonymous() {
     return subject == null && clientId == null;
+  }
+
+  /**
+   * Who the caller is, the same across its tokens: issuer, subject and client; null when anonymous. What it starts
+   * (a job) is its own by this.
+   */
+  public String identity() {
+    return isAnonymous() ? null : issuer + " " + subject + " " + clientId;
   }
 
   public boolean hasRole(String role) {

@@ -8,7 +8,9 @@ import io.brazier.server.interaction.EntryRouter;
 import io.brazier.store.Store;
 import io.brazier.store.StoreFailure;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.slf4j.Logger;
@@ -25,6 +27,7 @@ public final class FhirApi {
 
   private final Fhir fhir;
   private final Routes routes;
+  private final Store store;
   private final List<Interceptor> interceptors;
 
   /** @param interceptors run around every interaction in this order (their {@code after} steps in reverse) */
@@ -39,6 +42,7 @@ public final class FhirApi {
   public FhirApi(Fhir fhir, Store store, ServerConfig config, Function<FhirApi, List<Interceptor>> interceptors) {
     this.fhir = fhir;
     this.routes = new Routes(fhir, store, config, new Entries());
+    this.store = store;
     this.interceptors = List.copyOf(interceptors.apply(this));
   }
 
@@ -128,6 +132,17 @@ public final class FhirApi {
 
   private static String path(FhirRequest request) {
     return "/" + String.join("/", request.segments());
+  }
+
+  /**
+   * Calls {@code listener} with the resource types of committed changes, so that what a module keeps in memory (the
+   * proxy's consents) follows what any node writes: this node's own commits before their writes answer, every other
+   * node's soon after they commit, and every type when notices may have been lost (see {@code Store.onChanges}).
+   *
+   * @return what stops the calls
+   */
+  public Runnable onChanges(Consumer<Set<String>> listener) {
+    return store.onChanges(listener);
   }
 
   /** Loads what the first requests would otherwise wait for and starts the job runner: once the server listens. */

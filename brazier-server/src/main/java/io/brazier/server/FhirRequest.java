@@ -42,18 +42,19 @@ public final class FhirRequest {
   private final SummaryEnum summary;
   private final Prefer prefer;
   private final Caller caller;
+  private final Restriction restriction;
   private final FhirInteraction interaction;
   private final String operation;
   private final boolean entry;
 
   public FhirRequest(String method, List<String> segments, Map<String, List<String>> query,
       Function<String, String> headers, byte[] body, String baseUrl) {
-    this(method, segments, query, headers, body, null, baseUrl, Caller.ANONYMOUS, null, null, false);
+    this(method, segments, query, headers, body, null, baseUrl, Caller.ANONYMOUS, null, null, null, false);
   }
 
   private FhirRequest(String method, List<String> segments, Map<String, List<String>> query,
       Function<String, String> headers, byte[] body, Body parsed, String baseUrl, Caller caller,
-      FhirInteraction interaction, String operation, boolean entry) {
+      Restriction restriction, FhirInteraction interaction, String operation, boolean entry) {
     this.parsed = parsed;
     this.method = method.toUpperCase(Locale.ROOT);
     this.segments = List.copyOf(segments);
@@ -62,6 +63,7 @@ public final class FhirRequest {
     this.body = body;
     this.baseUrl = baseUrl;
     this.caller = caller;
+    this.restriction = restriction;
     this.interaction = interaction;
     this.operation = operation;
     this.entry = entry;
@@ -83,33 +85,39 @@ public final class FhirRequest {
 
   /** The same request from another caller. */
   public FhirRequest withCaller(Caller caller) {
-    return new FhirRequest(method, segments, query, headers, body, parsed, baseUrl, caller, interaction, operation,
-        entry);
+    return new FhirRequest(method, segments, query, headers, body, parsed, baseUrl, caller, restriction, interaction,
+        operation, entry);
+  }
+
+  /** The same request kept to {@code restriction} (see {@link Restriction}); null for none. */
+  public FhirRequest withRestriction(Restriction restriction) {
+    return new FhirRequest(method, segments, query, headers, body, parsed, baseUrl, caller, restriction, interaction,
+        operation, entry);
   }
 
   /** The same request with other query parameters: what an interceptor adds to a search, say. */
   public FhirRequest withQuery(Map<String, List<String>> query) {
-    return new FhirRequest(method, segments, query, headers, body, parsed, baseUrl, caller, interaction, operation,
-        entry);
+    return new FhirRequest(method, segments, query, headers, body, parsed, baseUrl, caller, restriction, interaction,
+        operation, entry);
   }
 
   /** The same request with a header set (or removed, when {@code value} is null). */
   public FhirRequest withHeader(String name, String value) {
     Function<String, String> changed = asked -> asked.equalsIgnoreCase(name) ? value : headers.apply(asked);
-    return new FhirRequest(method, segments, query, changed, body, parsed, baseUrl, caller, interaction, operation,
-        entry);
+    return new FhirRequest(method, segments, query, changed, body, parsed, baseUrl, caller, restriction, interaction,
+        operation, entry);
   }
 
   /** The request as the route table classified it. */
   FhirRequest routed(FhirInteraction interaction, String operation) {
-    return new FhirRequest(method, segments, query, headers, body, parsed, baseUrl, caller, interaction, operation,
-        entry);
+    return new FhirRequest(method, segments, query, headers, body, parsed, baseUrl, caller, restriction, interaction,
+        operation, entry);
   }
 
-  /** This request as an entry of {@code bundle}: it carries the bundle's caller. */
+  /** This request as an entry of {@code bundle}: it carries the bundle's caller and restriction. */
   public FhirRequest entryOf(FhirRequest bundle) {
-    return new FhirRequest(method, segments, query, headers, body, parsed, baseUrl, bundle.caller, interaction,
-        operation, true);
+    return new FhirRequest(method, segments, query, headers, body, parsed, baseUrl, bundle.caller,
+        bundle.restriction, interaction, operation, true);
   }
 
   /** Parsed before anything runs, so that a bad value refuses a write before it happens rather than after. */
@@ -131,7 +139,7 @@ public final class FhirRequest {
   public static FhirRequest parsed(String method, List<String> segments, Map<String, List<String>> query,
       Function<String, String> headers, Body body, String baseUrl) {
     return new FhirRequest(method, segments, query, headers, null, body, baseUrl, Caller.ANONYMOUS, null, null,
-        false);
+        null, false);
   }
 
   public String method() {
@@ -277,6 +285,11 @@ public final class FhirRequest {
     return caller;
   }
 
+  /** The part of the data this request may reach, set by an interceptor; null for all of it. */
+  public Restriction restriction() {
+    return restriction;
+  }
+
   /** What the route table found this request asks for; null before it is routed. */
   public FhirInteraction interaction() {
     return interaction;
@@ -362,7 +375,8 @@ public final class FhirRequest {
     public FhirRequest build() {
       Map<String, String> fixed = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
       fixed.putAll(headers);
-      return new FhirRequest(method, segments, query, fixed::get, body, null, baseUrl, caller, null, null, false);
+      return new FhirRequest(method, segments, query, fixed::get, body, null, baseUrl, caller, null, null, null,
+          false);
     }
   }
 }

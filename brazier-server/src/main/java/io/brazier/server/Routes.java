@@ -23,13 +23,16 @@ import io.brazier.server.interaction.History;
 import io.brazier.server.interaction.HistoryInstance;
 import io.brazier.server.interaction.HistorySystem;
 import io.brazier.server.interaction.HistoryType;
+import io.brazier.server.interaction.Interaction;
 import io.brazier.server.interaction.EntryRouter;
 import io.brazier.server.interaction.Operations;
 import io.brazier.server.interaction.Operations.Level;
 import io.brazier.server.interaction.Operations.Operation;
 import io.brazier.server.interaction.Patch;
+import io.brazier.server.interaction.Reachable;
 import io.brazier.server.interaction.Read;
 import io.brazier.server.interaction.References;
+import io.brazier.server.interaction.RestrictionCriteria;
 import io.brazier.server.interaction.ReadSearchParameter;
 import io.brazier.server.interaction.Search;
 import io.brazier.server.interaction.SearchCompartment;
@@ -73,6 +76,7 @@ final class Routes {
   private final Jobs jobs;
   private final Runnable stopFollowing;
   private final Operations operations = new Operations();
+  private final Reachable reachable;
   private final Route read;
   private final Route readSearchParameter;
   private final Route vread;
@@ -97,18 +101,20 @@ final class Routes {
     StoredTerminology terminology = new StoredTerminology(store, fhir);
     Writes writes = new Writes(fhir, search, Clock.systemUTC());
     this.bodies = new Bodies(fhir);
-    Conditions conditions = new Conditions(store, search.parser(), terminology);
-    References references = new References(fhir, store, conditions, writes,
+    RestrictionCriteria restrictions = new RestrictionCriteria(search.compartments());
+    this.reachable = new Reachable(store, search, restrictions);
+    Conditions conditions = new Conditions(store, search.parser(), terminology, restrictions);
+    References references = new References(fhir, store, reachable, conditions, writes,
         config.referentialIntegrity() == ServerConfig.ReferentialIntegrity.ENFORCE,
         config.missingReferences() == ServerConfig.MissingReferences.PLACEHOLDER);
-    Commits commits = new Commits(store, references);
+    Commits commits = new Commits(store, references, reachable);
     // Declare each interaction as you build it: metadata lists exactly what is declared here.
     Supported supported = new Supported();
-    Read reads = supported.type(TypeRestfulInteraction.READ, new Read(store));
+    Read reads = supported.type(TypeRestfulInteraction.READ, new Read(reachable));
     this.read = Route.of(FhirInteraction.READ, reads);
     this.readSearchParameter =
         Route.of(FhirInteraction.READ, new ReadSearchParameter(store, reads, search.parameters()));
-    this.vread = Route.of(FhirInteraction.VREAD, supported.type(TypeRestfulInteraction.VREAD, new VRead(store)));
+    this.vread = Route.of(FhirInteraction.VREAD, supported.type(TypeRestfulInteraction.VREAD, new VRead(store, reachable)));
     this.create = Route.of(FhirInteraction.CREATE, supported.type(TypeRestfulInteraction.CREATE,
         new Create(store, bodies, writes, conditions, commits)));
     this.update = Route.of(FhirInteraction.UPDATE, supported.type(TypeRestfulInteraction.UPDATE,
@@ -117,24 +123,24 @@ final class Routes {
         new Delete(store, writes, conditions, commits, config.conditionalDeleteMax())));
     this.patch = Route.of(FhirInteraction.PATCH, supported.type(TypeRestfulInteraction.PATCH,
         new Patch(fhir, store, bodies, writes, conditions, commits)));
-    Bundles bundles = new Bundles(fhir, store, this.bodies, references, commits, entries,
+    Bundles bundles = new Bundles(fhir, store, this.bodies, references, reachable, commits, entries,
         config.bundleMaxEntries(), config.bundleMaxBytes());
     this.bundles = Route.of(FhirInteraction.BUNDLE, supported.system(SystemRestfulInteraction.BATCH,
         supported.system(SystemRestfulInteraction.TRANSACTION, bundles)));
     PageSizes pageSizes = new PageSizes(config.pageSize(), config.maxPageSize());
-    History history = new History(store, pageSizes);
+    History history = new History(store, reachable, pageSizes);
     this.historyInstance = Route.of(FhirInteraction.HISTORY_INSTANCE,
-        supported.type(TypeRestfulInteraction.HISTORYINSTANCE, new HistoryInstance(store, history)));
+        supported.type(TypeRestfulInteraction.HISTORYINSTANCE, new HistoryInstance(store, reachable, history)));
     this.historyType = Route.of(FhirInteraction.HISTORY_TYPE,
         supported.type(TypeRestfulInteraction.HISTORYTYPE, new HistoryType(history)));
     this.historySystem = Route.of(FhirInteraction.HISTORY_SYSTEM,
         supported.system(SystemRestfulInteraction.HISTORYSYSTEM, new HistorySystem(history)));
-    Search searches = new Search(fhir, store, search, terminology, pageSizes);
+    Search searches = new Search(fhir, store, search, terminology, pageSizes, restrictions);
     this.searchType = Route.of(FhirInteraction.SEARCH_TYPE,
         supported.type(TypeRestfulInteraction.SEARCHTYPE, new SearchType(searches)));
     this.searchSystem = Route.of(FhirInteraction.SEARCH_SYSTEM,
         supported.system(SystemRestfulInteraction.SEARCHSYSTEM, new SearchSystem(searches)));
-    Compartments compartments = new Compartments(fhir);
+    Compartments compartments = search.compartments();
     this.searchCompartment = Route.of(FhirInteraction.SEARCH_COMPARTMENT,
         new SearchCompartment(fhir, searches, compartments));
     this.jobs = new Jobs(store.jobs(), fhir, Jobs.LEASE);
@@ -302,7 +308,15 @@ final class Routes {
     if (operation == null || !operation.takes(request.method())) {
       throw notAllowed(request);
     }
-    return new Route(FhirInteraction.OPERATION, name, operation.handler());
+    Interaction handler = operation.handler();
+    return new Route(FhirInteraction.OPERATION, name, level != Level.INSTANCE ? handler : instance -> {
+      // A resource outside the request's restriction is not known to any operation on it.
+      if (instance.restriction() != null
+          && reachable.current(instance.restriction(), instance.type(), instance.id()).isEmpty()) {
+        throw FhirException.notFound(instance.type(), instance.id());
+      }
+      return handler.handle(instance);
+    }, Route.nameOf(handler));
   }
 
   private static boolean isRead(FhirRequest request) {

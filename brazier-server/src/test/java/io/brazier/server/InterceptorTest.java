@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 
 class InterceptorTest {
   private static final List<String> calls = Collections.synchronizedList(new ArrayList<>());
-  private static final Caller ALICE = new Caller("alice", "app", Set.of("Writer"), Set.of(), null, null, null);
+  private static final Caller ALICE = new Caller("https://issuer", "alice", "app", Set.of("Writer"), Set.of(), null, null, null);
   private static TestServer server;
   private static Http http;
 

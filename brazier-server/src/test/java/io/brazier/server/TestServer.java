@@ -76,21 +76,27 @@ public final class TestServer implements AutoCloseable {
    * {@code --db-url} gives it), store, caches, change sequencer, job runner and HTTP server, sharing nothing else.
    */
   public TestServer secondNode() {
-    return nodeOn(database, 8, Duration.ofSeconds(30));
+    return secondNode(api -> List.of(), HttpExtension.NONE);
+  }
+
+  /** Another node on this server's database, as {@link #secondNode()}, with interceptors and HTTP beside FHIR. */
+  public TestServer secondNode(Function<FhirApi, List<Interceptor>> interceptors, HttpExtension extension) {
+    return nodeOn(database, 8, Duration.ofSeconds(30), interceptors, extension);
   }
 
   /** Another node on the shared server's database, whose statements may run at most {@code statementTimeout}. */
   public static TestServer onSharedDatabase(Duration statementTimeout) {
-    return nodeOn(shared().database, 4, statementTimeout);
+    return nodeOn(shared().database, 4, statementTimeout, api -> List.of(), HttpExtension.NONE);
   }
 
-  private static TestServer nodeOn(Database database, int poolSize, Duration statementTimeout) {
+  private static TestServer nodeOn(Database database, int poolSize, Duration statementTimeout,
+      Function<FhirApi, List<Interceptor>> interceptors, HttpExtension extension) {
     var pool = database.pool();
     Database own = Database.open(new DatabaseConfig(pool.getJdbcUrl(), pool.getUsername(), pool.getPassword(), null,
         poolSize, statementTimeout));
     var fhir = new Fhir(false);
     return new TestServer(ServerConfig.defaults(), own,
-        new PostgresStore(own, fhir.resourceTypes()).startChangeSequencer());
+        new PostgresStore(own, fhir.resourceTypes()).startChangeSequencer(), interceptors, extension);
   }
 
   /** A server configured as given over the shared server's database: cheap, for tests of configuration. */

@@ -1,5 +1,6 @@
 package io.brazier.store;
 
+import io.brazier.fhir.search.Criterion;
 import io.brazier.fhir.search.FhirSearch;
 import io.brazier.fhir.search.SearchQuery;
 import java.time.Instant;
@@ -54,10 +55,11 @@ public interface Store extends AutoCloseable {
 
   /**
    * The live resources that {@code from} refer to through the includes' parameters ({@code reverse}: that refer to
-   * {@code from}), at most {@code limit}. Each include names one source type and parameter.
+   * {@code from}) and that match {@code filter} (null: any), at most {@code limit}. Each include names one source
+   * type and parameter.
    */
   List<ResourceVersion> include(List<ResourceVersion> from, List<SearchQuery.Include> includes, boolean reverse,
-      int limit);
+      int limit, Criterion filter);
 
   /**
    * Live resources of a type in id order, after {@code afterId} (null: from the start), at most {@code limit}: a

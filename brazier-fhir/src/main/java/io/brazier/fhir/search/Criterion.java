@@ -89,6 +89,12 @@ public sealed interface Criterion {
   record InCompartment(String compartmentType, List<String> ids, java.util.Map<String, List<String>> paramsByType,
       boolean includeOwner) implements Criterion {}
 
+  /**
+   * The resource is of one of these types: where a search over several types treats some of them apart (patient
+   * isolation confines only the types that have members in a compartment).
+   */
+  record OfType(List<String> types) implements Criterion {}
+
   /** Alternatives of whole criteria (used where one query parameter expands to several, such as untyped chains). */
   record AnyOf(List<Criterion> alternatives) implements Criterion {}
 

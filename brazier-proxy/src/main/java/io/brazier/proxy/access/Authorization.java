@@ -7,6 +7,7 @@ import io.brazier.server.FhirRequest;
 import io.brazier.server.FhirResponse;
 import io.brazier.server.Interceptor;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -16,6 +17,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * included resources outside the caller's rights are left out of a search's page.
  */
 public final class Authorization implements Interceptor {
+  /**
+   * The proxy itself, when it asks the server in process (does a granular scope reach a resource, whose data may a
+   * participant see): every right and no restriction, and no one a token can name (no issuer).
+   */
+  public static final Caller PROXY = new Caller(null, "brazier-proxy", null, Set.of(Role.ADMINISTRATOR.title()),
+      Set.of(), null, null, null);
   private static final int MOST_CALLERS_KEPT = 10_000;
 
   private final GranularMatch granular;

@@ -1,6 +1,5 @@
 package io.brazier.proxy.access;
 
-import io.brazier.server.Caller;
 import io.brazier.server.FhirApi;
 import io.brazier.server.FhirRequest;
 import io.brazier.server.FhirResponse;
@@ -24,10 +23,6 @@ import org.slf4j.LoggerFactory;
  */
 final class GranularMatch {
   private static final Logger log = LoggerFactory.getLogger(GranularMatch.class);
-  /** Who asks: this module itself, with every right, and no one a token can name. */
-  static final Caller CHECKER = new Caller("brazier-proxy", null, Set.of(Role.ADMINISTRATOR.title()), Set.of(),
-      null, null, null);
-
   private final FhirApi api;
 
   GranularMatch(FhirApi api) {
@@ -43,7 +38,7 @@ final class GranularMatch {
       constraint.forEach((name, value) -> url.append('&').append(encode(name)).append('=').append(encode(value)));
       // Strict: a parameter the server does not know must not be ignored, which would match everything.
       FhirResponse response = api.handle(FhirRequest.builder("GET", url.toString()).baseUrl(baseUrl)
-          .header("Prefer", "handling=strict").caller(CHECKER).build());
+          .header("Prefer", "handling=strict").caller(Authorization.PROXY).build());
       if (response.status() == 200 && response.bundle() != null) {
         matched.addAll(ids(response.bundle().bundle()));
       } else {

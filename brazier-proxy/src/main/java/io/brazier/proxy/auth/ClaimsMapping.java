@@ -30,7 +30,8 @@ final class ClaimsMapping {
         claims.getStringClaim("appid")));
     String fhirUser = first(claims.getStringClaim("fhirUser"), claims.getStringClaim("extension_fhirUser"));
     String patient = first(claims.getStringClaim("patient"), patientOf(fhirUser));
-    return new Caller(subject, clientId, roles(claims), scopes(claims), fhirUser, patient, null);
+    return new Caller(claims.getIssuer(), subject, clientId, roles(claims), scopes(claims), fhirUser, patient,
+        null);
   }
 
   private Set<String> roles(JWTClaimsSet claims) throws ParseException {

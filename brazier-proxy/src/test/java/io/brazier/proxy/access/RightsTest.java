@@ -89,6 +89,6 @@ class RightsTest {
   }
 
   private static Caller caller(Set<String> roles, Set<String> scopes) {
-    return new Caller("someone", "a-client", roles, scopes, null, null, null);
+    return new Caller("https://issuer", "someone", "a-client", roles, scopes, null, null, null);
   }
 }

@@ -29,12 +29,12 @@ public final class Bundles implements Interaction {
    * @param maxEntries most entries one bundle may have
    * @param maxBytes largest bundle body, in bytes
    */
-  public Bundles(Fhir fhir, Store store, Bodies bodies, References references, Commits commits,
-      EntryRouter router, int maxEntries, long maxBytes) {
+  public Bundles(Fhir fhir, Store store, Bodies bodies, References references, Reachable reachable,
+      Commits commits, EntryRouter router, int maxEntries, long maxBytes) {
     EntryResponses responses = new EntryResponses(fhir, router);
     this.reader = new BundleReader(fhir, bodies);
     this.entries = new Entries(fhir, router);
-    this.transaction = new Transaction(store, references, responses);
+    this.transaction = new Transaction(store, references, reachable, responses);
     this.batch = new Batch(store, commits, responses);
     this.commits = commits;
     // A bundle takes about ten times its size until committed (measured on Synthea's largest, 36 MB): keep the

@@ -25,13 +25,15 @@ public final class Commits {
 
   private final Store store;
   private final References references;
+  private final Reachable reachable;
   private final ResourceLocks locks = new ResourceLocks();
   // Taken before a resource's lock, never while holding one, so the two kinds cannot deadlock.
   private final ResourceLocks conditionLocks = new ResourceLocks();
 
-  public Commits(Store store, References references) {
+  public Commits(Store store, References references, Reachable reachable) {
     this.store = store;
     this.references = references;
+    this.reachable = reachable;
   }
 
   public FhirResponse run(WriteInteraction interaction, FhirRequest request) {
@@ -71,18 +73,23 @@ public final class Commits {
     return staged.response();
   }
 
-  /** Everything one write stores, placeholders included, with its references checked: ready to commit. */
+  /**
+   * Everything one write stores, placeholders included, with its references checked and kept to the request's
+   * restriction (before the references, so that a refusal does not depend on what exists outside): ready to commit.
+   */
   Prepared stage(WriteInteraction interaction, FhirRequest request) {
     return stage(interaction, request, interaction.target(request));
   }
 
   private Prepared stage(WriteInteraction interaction, FhirRequest request, Target target) {
-    Links links = references.open(request.baseUrl());
+    Links links = references.open(request.baseUrl(), request.restriction());
     Prepared prepared = interaction.prepare(request, target, links);
+    reachable.checkWrites(request.restriction(), prepared.writes());
     List<Missing> missing = links.missing(prepared.writes());
     if (!missing.isEmpty()) {
       throw missing.get(0).failure();
     }
+    reachable.checkWrites(request.restriction(), links.placeholders());
     List<Write> writes = new ArrayList<>(links.placeholders());
     writes.addAll(prepared.writes());
     return new Prepared(writes, prepared.response());

@@ -5,6 +5,7 @@ import io.brazier.fhir.search.QueryParser;
 import io.brazier.fhir.search.SearchQuery;
 import io.brazier.fhir.search.Terminology;
 import io.brazier.server.FhirRequest;
+import io.brazier.server.Restriction;
 import io.brazier.server.http.Queries;
 import io.brazier.store.QueryTooCostly;
 import io.brazier.store.Store;
@@ -15,22 +16,28 @@ import java.util.TreeMap;
 
 /**
  * Finds the resources a conditional interaction names by search criteria ({@code If-None-Exist}, {@code PUT
- * Type?query}, {@code DELETE Type?query}): any search the server supports. Criteria are read strictly, because
- * ignoring one would widen the match of a delete or an update.
+ * Type?query}, {@code DELETE Type?query}, a conditional reference): any search the server supports. Criteria are
+ * read strictly, because ignoring one would widen the match of a delete or an update; under a restriction they match
+ * only within it, so that no answer (a 412 for several matches, say) tells of a resource outside.
  */
 public final class Conditions {
   private final Store store;
   private final QueryParser parser;
   private final Terminology terminology;
+  private final RestrictionCriteria restrictions;
 
-  public Conditions(Store store, QueryParser parser, Terminology terminology) {
+  public Conditions(Store store, QueryParser parser, Terminology terminology, RestrictionCriteria restrictions) {
     this.store = store;
     this.parser = parser;
     this.terminology = terminology;
+    this.restrictions = restrictions;
   }
 
-  /** The ids of the resources of {@code type} that match all criteria, at most {@code limit + 1} of them. */
-  public List<String> matches(String type, Map<String, List<String>> criteria, int limit) {
+  /**
+   * The ids of the resources of {@code type} that match all criteria within {@code restriction} (null: anywhere),
+   * at most {@code limit + 1} of them.
+   */
+  public List<String> matches(String type, Map<String, List<String>> criteria, int limit, Restriction restriction) {
     if (criteria.containsKey("_contained") || criteria.containsKey("_containedType")) {
       // Dropped like the other result parameters, it would widen the match of a delete or an update.
       throw FhirException.badRequest("A conditional " + type + " request cannot search contained resources"
@@ -40,7 +47,8 @@ public final class Conditions {
     if (selecting.isEmpty()) {
       throw FhirException.badRequest("A conditional " + type + " request needs search criteria, such as identifier.");
     }
-    SearchQuery query = parser.parse(List.of(type), selecting, new QueryParser.Options(true, null, terminology));
+    SearchQuery query = restrictions.confine(
+        parser.parse(List.of(type), selecting, new QueryParser.Options(true, null, terminology)), restriction);
     try {
       return store.ids(query, limit + 1);
     } catch (QueryTooCostly e) {
@@ -52,7 +60,7 @@ public final class Conditions {
    * Parses criteria such as {@code identifier=http://x|1&_id=a}, bare or, as clients also send them, after the type
    * or the type's whole URL ({@code Patient?identifier=...}, the HAPI client's {@code If-None-Exist}).
    */
-  public List<String> matches(String type, String criteria, int limit) {
+  public List<String> matches(String type, String criteria, int limit, Restriction restriction) {
     int question = criteria.indexOf('?');
     if (question >= 0) {
       String path = criteria.substring(0, question);
@@ -60,7 +68,7 @@ public final class Conditions {
         throw FhirException.badRequest("The criteria '" + criteria + "' name another type than " + type + ".");
       }
     }
-    return matches(type, Queries.parse(criteria.substring(question + 1)), limit);
+    return matches(type, Queries.parse(criteria.substring(question + 1)), limit, restriction);
   }
 
   /**

@@ -39,7 +39,7 @@ public final class Create implements WriteInteraction {
     Body body = bodies.body(request);
     String ifNoneExist = request.header("If-None-Exist");
     if (ifNoneExist != null && !ifNoneExist.isBlank()) {
-      List<String> matches = conditions.matches(request.type(), ifNoneExist, 1);
+      List<String> matches = conditions.matches(request.type(), ifNoneExist, 1, request.restriction());
       if (matches.size() > 1) {
         throw FhirException.preconditionFailed("If-None-Exist '" + ifNoneExist + "' matches more than one "
             + request.type() + ".");

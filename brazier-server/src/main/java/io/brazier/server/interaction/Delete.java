@@ -41,7 +41,8 @@ public final class Delete implements WriteInteraction {
     if (request.id() != null) {
       return new Target(request.type(), List.of(request.id()), null, false);
     }
-    List<String> ids = conditions.matches(request.type(), request.query(), conditionalMax);
+    List<String> ids = conditions.matches(request.type(), request.query(), conditionalMax,
+        request.restriction());
     if (ids.size() > conditionalMax) {
       throw FhirException.preconditionFailed("The criteria match more than " + conditionalMax + " " + request.type()
           + " resources, the most one conditional delete may remove.");

@@ -2,10 +2,13 @@ package io.brazier.server.interaction;
 
 import io.brazier.server.FhirRequest;
 import io.brazier.server.FhirResponse;
+import io.brazier.server.Restriction;
 import io.brazier.server.http.PageSizes;
 import io.brazier.server.http.StoredBundle;
 import io.brazier.store.Change.Action;
+import io.brazier.store.HistoryCursor;
 import io.brazier.store.HistoryPage;
+import io.brazier.store.HistoryQuery;
 import io.brazier.store.ResourceVersion;
 import io.brazier.store.Store;
 import java.time.Instant;
@@ -23,20 +26,66 @@ import org.hl7.fhir.r4.model.Bundle.HTTPVerb;
  * request's parameters, answered as a Bundle of type history, newest first, with a self link and, while older
  * versions remain, a next link. Each entry tells how its version was written: POST for the first version, PUT for a
  * later one, DELETE for a deletion, which has no resource and no ETag (it leaves no version to read). The change feed
- * describes its entries the same way.
+ * describes its entries the same way. Under a restriction only the versions within it are listed.
  */
 public final class History {
+  /**
+   * Most versions one page of history under a restriction looks at: a page of a type's or the server's history may
+   * then hold fewer versions than asked, and its next link goes on after the last version looked at.
+   */
+  static final int MOST_LOOKED_AT = 5_000;
+  /** Versions read at a time while filling a page under a restriction. */
+  private static final int READ_AHEAD = 100;
+
   private final Store store;
+  private final Reachable reachable;
   private final PageSizes pageSizes;
 
-  public History(Store store, PageSizes pageSizes) {
+  public History(Store store, Reachable reachable, PageSizes pageSizes) {
     this.store = store;
+    this.reachable = reachable;
     this.pageSizes = pageSizes;
   }
 
-  /** The page of the history of a resource (type and id), of a type (id null) or of the server (both null). */
+  /**
+   * The page of the history of a resource (type and id), of a type (id null) or of the server (both null): under a
+   * restriction, only the versions that lie within it.
+   */
   HistoryPage page(FhirRequest request, String type, String id) {
-    return store.history(HistoryParameters.query(request, type, id, pageSizes));
+    HistoryQuery query = HistoryParameters.query(request, type, id, pageSizes);
+    return request.restriction() == null ? store.history(query) : reachable(query, request.restriction());
+  }
+
+  /**
+   * The versions {@code restriction} reaches, read a page of history after another and each version tested (the
+   * index holds no past versions to search), until the page is full, the history ends or {@link #MOST_LOOKED_AT}
+   * versions were looked at.
+   */
+  private HistoryPage reachable(HistoryQuery query, Restriction restriction) {
+    List<ResourceVersion> kept = new ArrayList<>();
+    List<HistoryCursor> positions = new ArrayList<>();
+    HistoryCursor after = query.before();
+    int looked = 0;
+    while (true) {
+      HistoryPage page = store.history(new HistoryQuery(query.type(), query.id(), query.since(), query.at(), after,
+          Math.max(query.count(), READ_AHEAD)));
+      for (int i = 0; i < page.versions().size(); i++) {
+        ResourceVersion version = page.versions().get(i);
+        after = page.positions().get(i);
+        looked++;
+        if (reachable.reaches(restriction, version)) {
+          kept.add(version);
+          positions.add(after);
+        }
+        boolean more = i < page.versions().size() - 1 || page.next() != null;
+        if (kept.size() == query.count() || looked >= MOST_LOOKED_AT) {
+          return new HistoryPage(kept, positions, more ? after : null);
+        }
+      }
+      if (page.next() == null) {
+        return new HistoryPage(kept, positions, null);
+      }
+    }
   }
 
   /** The answer: the page as a history bundle. */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.brazier.fhir.Fhir;
 import io.brazier.fhir.FhirException;
+import io.brazier.server.Restriction;
 import io.brazier.server.http.Body;
 import io.brazier.server.http.Queries;
 import io.brazier.server.interaction.References.Missing;
@@ -49,6 +50,7 @@ public final class Links {
     final References references;
     final Fhir fhir;
     final String ownBase;
+    final Restriction restriction;
     final Map<String, String> aliases = new HashMap<>();
     int longestAlias;
     final Map<String, Set<String>> identified = new HashMap<>();
@@ -57,15 +59,16 @@ public final class Links {
     final Map<String, Integer> required = new ConcurrentHashMap<>();
     final Queue<Missing> unresolved = new ConcurrentLinkedQueue<>();
 
-    Shared(References references, Fhir fhir, String baseUrl) {
+    Shared(References references, Fhir fhir, String baseUrl, Restriction restriction) {
       this.references = references;
       this.fhir = fhir;
       this.ownBase = baseUrl + "/";
+      this.restriction = restriction;
     }
   }
 
-  Links(References references, Fhir fhir, String baseUrl) {
-    this(new Shared(references, fhir, baseUrl), -1, null);
+  Links(References references, Fhir fhir, String baseUrl, Restriction restriction) {
+    this(new Shared(references, fhir, baseUrl, restriction), -1, null);
   }
 
   private Links(Shared shared, int owner, String entryBase) {
@@ -189,7 +192,7 @@ public final class Links {
     }
     if (target == null && isConditional(value)) {
       return shared.conditional.computeIfAbsent(value,
-          key -> shared.references.conditional(key, pending(key), shared.placeholders));
+          key -> shared.references.conditional(key, pending(key), shared.placeholders, shared.restriction));
     }
     String result = target != null ? target : value;
     if (shared.references.enforced()) {
@@ -253,7 +256,7 @@ public final class Links {
    */
   public List<Missing> missing(List<Write> writes) {
     List<Missing> missing = new ArrayList<>(shared.unresolved);
-    missing.addAll(shared.references.missing(shared.required, writes, shared.placeholders));
+    missing.addAll(shared.references.missing(shared.required, writes, shared.placeholders, shared.restriction));
     missing.sort(Comparator.comparingInt(Missing::owner));
     return missing;
   }

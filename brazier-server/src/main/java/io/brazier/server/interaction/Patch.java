@@ -87,7 +87,7 @@ public final class Patch implements WriteInteraction {
   }
 
   private String conditionalTarget(FhirRequest request) {
-    List<String> matches = conditions.matches(request.type(), request.query(), 1);
+    List<String> matches = conditions.matches(request.type(), request.query(), 1, request.restriction());
     if (matches.isEmpty()) {
       throw new FhirException(404, IssueType.NOTFOUND, "No " + request.type()
           + " matches the criteria of this conditional patch.");

@@ -4,19 +4,21 @@ import io.brazier.fhir.FhirException;
 import io.brazier.server.FhirRequest;
 import io.brazier.server.FhirResponse;
 import io.brazier.store.ResourceVersion;
-import io.brazier.store.Store;
 
-/** FHIR read: GET [base]/[type]/[id], conditional with If-None-Match and If-Modified-Since. https://hl7.org/fhir/R4/http.html#read */
+/**
+ * FHIR read: GET [base]/[type]/[id], conditional with If-None-Match and If-Modified-Since. A resource outside the
+ * request's restriction is not known (404), deleted or not. https://hl7.org/fhir/R4/http.html#read
+ */
 public final class Read implements Interaction {
-  private final Store store;
+  private final Reachable reachable;
 
-  public Read(Store store) {
-    this.store = store;
+  public Read(Reachable reachable) {
+    this.reachable = reachable;
   }
 
   @Override
   public FhirResponse handle(FhirRequest request) {
-    ResourceVersion current = store.current(request.type(), request.id())
+    ResourceVersion current = reachable.current(request.restriction(), request.type(), request.id())
         .orElseThrow(() -> FhirException.notFound(request.type(), request.id()));
     if (current.deleted()) {
       throw FhirException.gone(request.type(), request.id());

@@ -2,6 +2,7 @@ package io.brazier.server.interaction;
 
 import io.brazier.fhir.Fhir;
 import io.brazier.fhir.FhirException;
+import io.brazier.server.Restriction;
 import io.brazier.store.Store;
 import io.brazier.store.Write;
 import java.util.ArrayList;
@@ -19,8 +20,9 @@ import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
  * How references inside written resources are resolved and checked, for the whole server. A conditional reference
  * ({@code Practitioner?identifier=...}) becomes the one resource it matches; several matches are a 412, none a 400
  * unless placeholders are on. With {@code enforce} (the default) a local reference to a resource that does not exist
- * fails the write with 400; otherwise it is stored as it is. Each commit collects its references in its own
- * {@link Links}. https://hl7.org/fhir/R4/references.html
+ * fails the write with 400; otherwise it is stored as it is. Under a restriction, what lies outside it does not
+ * exist for either. Each commit collects its references in its own {@link Links}.
+ * https://hl7.org/fhir/R4/references.html
  */
 public final class References {
   /** A relative reference to a resource, optionally to one of its versions. */
@@ -29,6 +31,7 @@ public final class References {
 
   private final Fhir fhir;
   private final Store store;
+  private final Reachable reachable;
   private final Conditions conditions;
   private final Placeholders placeholders;
   private final boolean enforce;
@@ -38,19 +41,20 @@ public final class References {
    * @param enforce a local reference to a resource that does not exist fails the write; otherwise it is stored
    * @param makePlaceholders a reference that names nothing gets a placeholder resource instead of failing the write
    */
-  public References(Fhir fhir, Store store, Conditions conditions, Writes writes, boolean enforce,
-      boolean makePlaceholders) {
+  public References(Fhir fhir, Store store, Reachable reachable, Conditions conditions, Writes writes,
+      boolean enforce, boolean makePlaceholders) {
     this.fhir = fhir;
     this.store = store;
+    this.reachable = reachable;
     this.conditions = conditions;
     this.placeholders = new Placeholders(fhir, store, writes);
     this.enforce = enforce;
     this.makePlaceholders = makePlaceholders;
   }
 
-  /** The references of one commit: a single write's, or a whole transaction's. */
-  public Links open(String baseUrl) {
-    return new Links(this, fhir, baseUrl);
+  /** The references of one commit (a single write's, or a whole transaction's) within {@code restriction}. */
+  public Links open(String baseUrl, Restriction restriction) {
+    return new Links(this, fhir, baseUrl, restriction);
   }
 
   /** {@code Type/id} of a relative reference to a resource of a known type (versioned or not), or null. */
@@ -70,14 +74,15 @@ public final class References {
    * The {@code Type/id} a conditional reference names: the one stored or {@code pending} (written by the same
    * commit) resource that matches, or a new placeholder added to {@code created}.
    */
-  String conditional(String reference, Collection<String> pending, Map<String, Write> created) {
+  String conditional(String reference, Collection<String> pending, Map<String, Write> created,
+      Restriction restriction) {
     int question = reference.indexOf('?');
     String type = reference.substring(0, question);
     String query = reference.substring(question + 1);
     if (!fhir.isResourceType(type)) {
       throw FhirException.badRequest("The conditional reference '" + reference + "' names no resource type.");
     }
-    Set<String> ids = new LinkedHashSet<>(conditions.matches(type, query, 1));
+    Set<String> ids = new LinkedHashSet<>(conditions.matches(type, query, 1, restriction));
     ids.addAll(pending);
     if (ids.size() > 1) {
       throw FhirException.preconditionFailed("The conditional reference '" + reference + "' matches "
@@ -99,7 +104,8 @@ public final class References {
    *
    * @param required {@code Type/id} of every local reference, each with the entry it is in
    */
-  List<Missing> missing(Map<String, Integer> required, List<Write> writes, Map<String, Write> created) {
+  List<Missing> missing(Map<String, Integer> required, List<Write> writes, Map<String, Write> created,
+      Restriction restriction) {
     Set<String> live = new HashSet<>();
     Set<String> deleted = new HashSet<>();
     for (Write write : writes) {
@@ -112,13 +118,15 @@ public final class References {
         unknown.add(reference);
       }
     }
-    Set<String> stored = store.existing(unknown);
+    Set<String> existing = store.existing(unknown);
+    Set<String> stored = reachable.reached(restriction, existing);
     List<Missing> missing = new ArrayList<>();
     for (String reference : unknown) {
       if (stored.contains(reference) && !deleted.contains(reference)) {
         continue;
       }
-      if (makePlaceholders && !deleted.contains(reference)) {
+      // A resource outside the restriction gets no placeholder: it cannot be written anyway.
+      if (makePlaceholders && !deleted.contains(reference) && !existing.contains(reference)) {
         placeholders.forReference(reference, created);
       } else {
         missing.add(new Missing(required.get(reference), reference));

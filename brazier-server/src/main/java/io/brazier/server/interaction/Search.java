@@ -32,11 +32,14 @@ public final class Search {
   private final FhirSearch search;
   private final Terminology terminology;
   private final SearchIncludes includes;
+  private final RestrictionCriteria restrictions;
   /** A larger {@code _count} than the max is lowered to it, and the outcome entry says so. */
   private final PageSizes pageSizes;
 
-  public Search(Fhir fhir, Store store, FhirSearch search, Terminology terminology, PageSizes pageSizes) {
+  public Search(Fhir fhir, Store store, FhirSearch search, Terminology terminology, PageSizes pageSizes,
+      RestrictionCriteria restrictions) {
     this.store = store;
+    this.restrictions = restrictions;
     this.search = search;
     this.terminology = terminology;
     this.includes = new SearchIncludes(store, search.parameters(), fhir.resourceTypes());
@@ -58,11 +61,12 @@ public final class Search {
 
   /**
    * Answers a query built by the caller (an operation such as $everything): the first page or, with
-   * {@code _cursor}, a later one, with includes and links that carry {@code params}.
+   * {@code _cursor}, a later one, with includes and links that carry {@code params}. The request's restriction is
+   * added to the query (see {@link RestrictionCriteria}), so that matches, totals and includes keep to it.
    */
   public FhirResponse respond(FhirRequest request, String path, SearchQuery query, Map<String, List<String>> params) {
     try {
-      return page(request, path, query, params);
+      return page(request, path, restrictions.confine(query, request.restriction()), params);
     } catch (QueryTooCostly e) {
       throw FhirException.tooCostly(e.getMessage());
     }
@@ -73,7 +77,7 @@ public final class Search {
     int count = count(params, notes);
     boolean countOnly = count == 0 || "count".equals(first(params, "_summary"));
     if (countOnly) {
-      Searchset searchset = new Searchset(request, total(query, first(params, "_total")),
+      Searchset searchset = new Searchset(request, total(request, query, first(params, "_total")),
           Map.of("self", PageLinks.url(request, path, PageLinks.kept(params, query), null)));
       searchset.outcome(query, notes);
       return searchset.response();
@@ -91,7 +95,7 @@ public final class Search {
     } else {
       page.resources().forEach(match -> searchset.add(match, SearchEntryMode.MATCH));
     }
-    includes.of(query, page.resources(), notes).forEach(included -> searchset.add(included, SearchEntryMode.INCLUDE));
+    includes.of(query, page.resources(), restrictions.criterion(request.restriction(), List.of()), notes).forEach(included -> searchset.add(included, SearchEntryMode.INCLUDE));
     searchset.outcome(query, notes);
     return searchset.response();
   }
@@ -114,12 +118,13 @@ public final class Search {
   /**
    * The total of a count-only search: the planner's estimate when the client settles for one, none when it asks for
    * none. (A page's total is exact whatever {@code _total} says: finding the first page counts every match anyway.)
+   * A restricted search is counted: the planner's estimate comes from statistics of all the data.
    */
-  private Integer total(SearchQuery query, String total) {
+  private Integer total(FhirRequest request, SearchQuery query, String total) {
     if ("none".equals(total)) {
       return null;
     }
-    return "estimate".equals(total) ? store.estimate(query) : store.count(query);
+    return "estimate".equals(total) && request.restriction() == null ? store.estimate(query) : store.count(query);
   }
 
   private SearchQuery parse(FhirRequest request, Map<String, List<String>> params, List<String> types) {

@@ -1,5 +1,6 @@
 package io.brazier.server.interaction;
 
+import io.brazier.fhir.search.Criterion;
 import io.brazier.fhir.search.ParamType;
 import io.brazier.fhir.search.SearchParam;
 import io.brazier.fhir.search.SearchParameters;
@@ -33,7 +34,8 @@ final class SearchIncludes {
     this.resourceTypes = resourceTypes;
   }
 
-  List<ResourceVersion> of(SearchQuery query, List<ResourceVersion> matches, List<String> notes) {
+  /** What {@code matches} include that matches {@code filter} (null: all of it), at most {@link #MAX_INCLUDED}. */
+  List<ResourceVersion> of(SearchQuery query, List<ResourceVersion> matches, Criterion filter, List<String> notes) {
     if (query.includes().isEmpty() && query.revIncludes().isEmpty()) {
       return List.of();
     }
@@ -49,8 +51,8 @@ final class SearchIncludes {
         break;
       }
       int room = MAX_INCLUDED - included.size();
-      List<ResourceVersion> found = new ArrayList<>(store.include(frontier, forward, false, room + 1));
-      found.addAll(store.include(frontier, reverse, true, room + 1));
+      List<ResourceVersion> found = new ArrayList<>(store.include(frontier, forward, false, room + 1, filter));
+      found.addAll(store.include(frontier, reverse, true, room + 1, filter));
       List<ResourceVersion> fresh = new ArrayList<>();
       for (ResourceVersion resource : found) {
         if (seen.add(key(resource))) {

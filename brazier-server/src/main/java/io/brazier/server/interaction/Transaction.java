@@ -29,11 +29,13 @@ import org.hl7.fhir.r4.model.Bundle.BundleType;
 final class Transaction {
   private final Store store;
   private final References references;
+  private final Reachable reachable;
   private final EntryResponses responses;
 
-  Transaction(Store store, References references, EntryResponses responses) {
+  Transaction(Store store, References references, Reachable reachable, EntryResponses responses) {
     this.store = store;
     this.references = references;
+    this.reachable = reachable;
     this.responses = responses;
   }
 
@@ -45,9 +47,9 @@ final class Transaction {
     }
     List<Entry> writes = entries.stream().filter(entry -> !entry.isRead())
         .sorted(Comparator.comparingInt(Entry::rank)).toList();
-    Links links = references.open(request.baseUrl());
+    Links links = references.open(request.baseUrl(), request.restriction());
     Map<Integer, Target> targets = targets(writes, links);
-    Map<Integer, FhirResponse> answers = commit(writes, targets, links);
+    Map<Integer, FhirResponse> answers = commit(request, writes, targets, links);
     List<BundleEntryComponent> out = new ArrayList<>(entries.size());
     for (Entry entry : entries) {
       out.add(entry.isRead() ? responses.run(entry, request.baseUrl())
@@ -86,7 +88,8 @@ final class Transaction {
    * Prepares every write (in parallel: parsing and indexing take most of a transaction's time) and stores them all
    * with one commit; prepared again if another writer got there first.
    */
-  private Map<Integer, FhirResponse> commit(List<Entry> writes, Map<Integer, Target> targets, Links links) {
+  private Map<Integer, FhirResponse> commit(FhirRequest request, List<Entry> writes, Map<Integer, Target> targets,
+      Links links) {
     for (int attempt = 1; ; attempt++) {
       Prepared[] prepared = prepare(writes, targets, links);
       Map<Integer, FhirResponse> answers = new HashMap<>();
@@ -101,6 +104,7 @@ final class Transaction {
         throw first.owner() < 0 ? first.failure() : first.failure().at(Entry.expression(first.owner()));
       }
       List<Write> all = links.placeholders();
+      reachable.checkWrites(request.restriction(), all);
       all.addAll(versions);
       try {
         store.commit(all);
@@ -118,8 +122,11 @@ final class Transaction {
     }
   }
 
-  /** Every write prepared, in the order of {@code writes}; the first failing entry's failure otherwise. */
-  private static Prepared[] prepare(List<Entry> writes, Map<Integer, Target> targets, Links links) {
+  /**
+   * Every write prepared and kept to its entry's restriction, in the order of {@code writes}; the first failing
+   * entry's failure otherwise.
+   */
+  private Prepared[] prepare(List<Entry> writes, Map<Integer, Target> targets, Links links) {
     Prepared[] prepared = new Prepared[writes.size()];
     FhirException[] failures = new FhirException[writes.size()];
     IntStream.range(0, writes.size()).parallel().forEach(i -> {
@@ -127,6 +134,7 @@ final class Transaction {
       try {
         prepared[i] = writer(entry).prepare(entry.request(), targets.get(entry.index()),
             links.at(entry.index(), entry.fullUrl()));
+        reachable.checkWrites(entry.request().restriction(), prepared[i].writes());
       } catch (FhirException e) {
         failures[i] = entry.located(e);
       }

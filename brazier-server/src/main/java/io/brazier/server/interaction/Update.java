@@ -55,7 +55,7 @@ public final class Update implements WriteInteraction {
 
   /** The one resource the criteria match, or a new server id when they match none. */
   private String conditionalTarget(FhirRequest request, Body body) {
-    List<String> matches = conditions.matches(request.type(), request.query(), 1);
+    List<String> matches = conditions.matches(request.type(), request.query(), 1, request.restriction());
     if (matches.size() > 1) {
       throw FhirException.preconditionFailed("The criteria of this conditional update match more than one "
           + request.type() + ".");

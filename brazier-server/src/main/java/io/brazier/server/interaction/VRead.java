@@ -7,12 +7,17 @@ import io.brazier.store.ResourceVersion;
 import io.brazier.store.Store;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 
-/** FHIR vread: GET [base]/[type]/[id]/_history/[vid]. https://hl7.org/fhir/R4/http.html#vread */
+/**
+ * FHIR vread: GET [base]/[type]/[id]/_history/[vid]. A version outside the request's restriction is not known (404),
+ * whatever the resource's other versions are. https://hl7.org/fhir/R4/http.html#vread
+ */
 public final class VRead implements Interaction {
   private final Store store;
+  private final Reachable reachable;
 
-  public VRead(Store store) {
+  public VRead(Store store, Reachable reachable) {
     this.store = store;
+    this.reachable = reachable;
   }
 
   @Override
@@ -25,6 +30,7 @@ public final class VRead implements Interaction {
       throw new FhirException(404, IssueType.NOTFOUND, "'" + vid + "' is not a version id: versions are numbers.");
     }
     ResourceVersion found = store.version(request.type(), request.id(), version)
+        .filter(stored -> reachable.reaches(request.restriction(), stored))
         .orElseThrow(() -> FhirException.versionNotFound(request.type(), request.id(), version));
     if (found.deleted()) {
       throw FhirException.gone(request.type(), request.id());

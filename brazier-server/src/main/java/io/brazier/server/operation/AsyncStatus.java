@@ -4,12 +4,13 @@ import io.brazier.fhir.Outcomes;
 import io.brazier.server.FhirRequest;
 import io.brazier.server.FhirResponse;
 import io.brazier.server.interaction.Interaction;
+import io.brazier.store.Job;
 
 /**
  * The status of an asynchronous request: GET [base]/_async/[id] answers 202 with X-Progress and Retry-After while
  * the job waits or runs, and what its kind answers (a resource, a Bulk Data manifest) or its failure's
- * OperationOutcome when it has ended; DELETE cancels it, after which it is not found. Jobs are in the database, so
- * any node answers. https://hl7.org/fhir/R4/async.html
+ * OperationOutcome when it has ended; DELETE cancels it, after which it is not found. Under a restriction only the
+ * caller's own jobs are known. Jobs are in the database, so any node answers. https://hl7.org/fhir/R4/async.html
  */
 public final class AsyncStatus implements Interaction {
   private final Jobs jobs;
@@ -21,10 +22,11 @@ public final class AsyncStatus implements Interaction {
   @Override
   public FhirResponse handle(FhirRequest request) {
     String id = request.segment(1);
+    Job job = jobs.get(id, request);
     if (request.method().equals("DELETE")) {
       jobs.cancel(id);
       return FhirResponse.of(202, Outcomes.information("Job " + id + " is cancelled."));
     }
-    return jobs.answer(jobs.get(id));
+    return jobs.answer(job);
   }
 }

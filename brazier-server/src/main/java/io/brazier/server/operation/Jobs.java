@@ -4,6 +4,11 @@ import io.brazier.fhir.Fhir;
 import io.brazier.fhir.FhirException;
 import io.brazier.fhir.Format;
 import io.brazier.fhir.Outcomes;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.brazier.server.Caller;
+import io.brazier.server.FhirRequest;
 import io.brazier.server.FhirResponse;
 import io.brazier.store.Job;
 import io.brazier.store.JobStore;
@@ -43,6 +48,10 @@ public final class Jobs implements AutoCloseable {
   private static final long PURGE_NANOS = Duration.ofHours(1).toNanos();
   /** When a client polling a running job should ask again. */
   private static final String RETRY_AFTER_SECONDS = "2";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  /** The field of a job's request that names who submitted it ({@link Caller#identity()}). */
+  private static final String SUBMITTER = "submitter";
 
   private final JobStore store;
   private final Fhir fhir;
@@ -91,15 +100,41 @@ public final class Jobs implements AutoCloseable {
     return this;
   }
 
-  /** Queues a job ({@code request} is JSON, all the work needs); returns its id. */
-  public String submit(String kind, String request) {
-    String id = store.submit(kind, request);
+  /**
+   * Queues a job ({@code request} is a JSON object, all the work needs) that {@code submitter} asked for; returns its
+   * id. The job's request records who submitted it, which the work does not see.
+   */
+  public String submit(String kind, String request, Caller submitter) {
+    ObjectNode recorded = object(request);
+    recorded.put(SUBMITTER, submitter.identity());
+    String id = store.submit(kind, recorded.toString());
     LockSupport.unpark(runner);
     return id;
   }
 
   public Job get(String id) {
     return store.read(id).orElseThrow(() -> unknown(id));
+  }
+
+  /**
+   * A job that {@code request} may follow: any job, but under a restriction only one its caller submitted, as what
+   * others' jobs did was not kept to that restriction; 404 otherwise, as for a job that does not exist.
+   */
+  public Job get(String id, FhirRequest request) {
+    Job job = get(id);
+    if (request.restriction() != null && (request.caller().identity() == null
+        || !request.caller().identity().equals(object(job.request()).path(SUBMITTER).asText(null)))) {
+      throw unknown(id);
+    }
+    return job;
+  }
+
+  private static ObjectNode object(String json) {
+    try {
+      return (ObjectNode) JSON.readTree(json);
+    } catch (JsonProcessingException | ClassCastException e) {
+      throw new IllegalArgumentException("A job's request is a JSON object, not " + json, e);
+    }
   }
 
   public void cancel(String id) {
@@ -170,9 +205,11 @@ public final class Jobs implements AutoCloseable {
       return job.id();
     }
 
-    /** What the job was asked to do (JSON). */
+    /** What the job was asked to do (JSON), as its submitter's operation wrote it. */
     public String request() {
-      return job.request();
+      ObjectNode request = object(job.request());
+      request.remove(SUBMITTER);
+      return request.toString();
     }
 
     /** Where a previous runner got to (JSON), or null for a fresh start. */

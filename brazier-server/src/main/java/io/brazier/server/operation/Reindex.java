@@ -60,7 +60,7 @@ public final class Reindex implements Interaction, Jobs.Work {
     boolean instance = request.segments().size() == 3;
     List<String> types = request.type() == null || request.type().startsWith("$")
         ? fhir.resourceTypes().stream().sorted().toList() : List.of(request.type());
-    String job = jobs.submit(KIND, write(new Request(types, instance ? request.id() : null)));
+    String job = jobs.submit(KIND, write(new Request(types, instance ? request.id() : null)), request.caller());
     if (!request.prefer().respondAsync()) {
       // A client that waits gets the result, unless the reindex outlasts the wait: then it polls like an async one.
       Optional<Job> ended = jobs.await(job, SYNCHRONOUS_WAIT);

@@ -3,6 +3,7 @@ package io.brazier.server.operation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.brazier.fhir.FhirException;
+import io.brazier.server.Caller;
 import io.brazier.server.TestServer;
 import io.brazier.store.Job;
 import io.brazier.store.Job.Status;
@@ -39,7 +40,7 @@ class JobsTest {
     try (Jobs a = runner(counting(new CopyOnWriteArrayList<>(), 3, hung, revive));
         Jobs b = runner(counting(countedByB, Integer.MAX_VALUE, hung, revive))) {
       a.start();
-      String id = a.submit(kind, "{\"to\": 10}");
+      String id = a.submit(kind, "{\"to\": 10}", Caller.ANONYMOUS);
       assertThat(hung.await(DEADLINE.toSeconds(), TimeUnit.SECONDS)).isTrue();
 
       b.start();
@@ -64,7 +65,7 @@ class JobsTest {
       stopped.countDown();
       return "stopped".getBytes(StandardCharsets.UTF_8);
     }).start()) {
-      String id = jobs.submit(kind, "{}");
+      String id = jobs.submit(kind, "{}", Caller.ANONYMOUS);
       until(id, job -> job.status() == Status.RUNNING);
 
       jobs.cancel(id);
@@ -80,7 +81,7 @@ class JobsTest {
     try (Jobs jobs = runner(run -> {
       throw new FhirException(422, IssueType.BUSINESSRULE, "The request cannot be done.");
     }).start()) {
-      String id = jobs.submit(kind, "{}");
+      String id = jobs.submit(kind, "{}", Caller.ANONYMOUS);
 
       Job failed = until(id, Job::finished);
 
@@ -95,7 +96,7 @@ class JobsTest {
     try (Jobs jobs = runner(run -> {
       throw new IllegalStateException("secret detail");
     }).start()) {
-      String id = jobs.submit(kind, "{}");
+      String id = jobs.submit(kind, "{}", Caller.ANONYMOUS);
 
       Job failed = until(id, Job::finished);
 
@@ -114,7 +115,7 @@ class JobsTest {
       }
       return "stopped".getBytes(StandardCharsets.UTF_8);
     }).start()) {
-      id = jobs.submit(kind, "{}");
+      id = jobs.submit(kind, "{}", Caller.ANONYMOUS);
       until(id, job -> job.done() > 0);
     }
 

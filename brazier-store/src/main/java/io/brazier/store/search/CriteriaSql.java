@@ -18,6 +18,7 @@ import io.brazier.fhir.search.Criterion.Near;
 import io.brazier.fhir.search.Criterion.Not;
 import io.brazier.fhir.search.Criterion.NumberMatch;
 import io.brazier.fhir.search.Criterion.NumberValue;
+import io.brazier.fhir.search.Criterion.OfType;
 import io.brazier.fhir.search.Criterion.QuantityMatch;
 import io.brazier.fhir.search.Criterion.QuantityValue;
 import io.brazier.fhir.search.Criterion.ReferenceMatch;
@@ -70,6 +71,8 @@ final class CriteriaSql {
       sql.array(" AND " + i + ".code = ANY(?))", "text", id.ids().toArray());
     } else if (criterion instanceof IdMatch id) {
       sql.append(id.negated() ? "NOT " : "").array(r + ".id = ANY(?)", "text", id.ids().toArray());
+    } else if (criterion instanceof OfType of) {
+      sql.array(r + ".type = ANY(?)", "int2", typeKeys(of.types()));
     } else if (criterion instanceof LastUpdatedMatch updated) {
       sql.append("(");
       any(sql, updated.values(), v -> values.lastUpdated(sql, r + ".last_updated", v));
@@ -157,9 +160,14 @@ final class CriteriaSql {
     }
   }
 
-  /** Whether a criterion looks at the row's rid alone (not its id, type or lastUpdated). */
+  /**
+   * Whether a criterion looks at the row's rid alone (not its id, type or lastUpdated): a compartment does unless
+   * its owner itself is a member.
+   */
   static boolean ridOnly(Criterion criterion) {
-    if (criterion instanceof AnyOf anyOf) {
+    if (criterion instanceof InCompartment compartment) {
+      return !compartment.includeOwner();
+    } else if (criterion instanceof AnyOf anyOf) {
       return anyOf.alternatives().stream().allMatch(CriteriaSql::ridOnly);
     } else if (criterion instanceof AllOf allOf) {
       return allOf.criteria().stream().allMatch(CriteriaSql::ridOnly);
@@ -167,7 +175,7 @@ final class CriteriaSql {
       return ridOnly(not.inner());
     }
     return !(criterion instanceof IdMatch || criterion instanceof LastUpdatedMatch || criterion instanceof Has
-        || criterion instanceof InList || criterion instanceof InCompartment);
+        || criterion instanceof InList || criterion instanceof OfType);
   }
 
   /** The criteria that relate the row to other resources: chains, _has, _list, compartments. */

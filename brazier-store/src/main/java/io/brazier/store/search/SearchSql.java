@@ -128,6 +128,12 @@ public final class SearchSql {
     return sql;
   }
 
+  /** Appends the condition that resource row {@code r}, of any type, matches {@code criterion}. */
+  public Sql condition(Sql sql, String r, Criterion criterion) {
+    new CriteriaSql(keys).criterion(sql, r, List.of(), criterion);
+    return sql;
+  }
+
   /**
    * Appends the condition that resource row {@code r} matches the query: its type, not deleted, and the criteria.
    * The index tables are named as they are, so a statement that defines tables of the same names in its WITH clause

@@ -26,7 +26,7 @@ final class HistoryReader {
 
   HistoryPage page(HistoryQuery query) {
     if (query.at().isEmpty()) {
-      return new HistoryPage(List.of(), null);
+      return new HistoryPage(List.of(), List.of(), null);
     }
     List<Object> args = new ArrayList<>();
     String current = select("resource", null, query, args);
@@ -41,21 +41,21 @@ final class HistoryReader {
         statement.setObject(i + 1, args.get(i));
       }
       List<ResourceVersion> versions = new ArrayList<>();
-      HistoryCursor last = null;
+      List<HistoryCursor> positions = new ArrayList<>();
       HistoryCursor next = null;
       try (ResultSet rows = statement.executeQuery()) {
         while (rows.next()) {
           if (versions.size() == query.count()) {
-            next = last;
+            next = positions.get(positions.size() - 1);
             break;
           }
           Timestamp updated = rows.getTimestamp(5);
           versions.add(new ResourceVersion(types.name(rows.getShort(2)), rows.getString(3), rows.getInt(4),
               updated.toInstant(), rows.getBoolean(6), rows.getBytes(7)));
-          last = new HistoryCursor(updated.toInstant(), rows.getLong(1), rows.getInt(4));
+          positions.add(new HistoryCursor(updated.toInstant(), rows.getLong(1), rows.getInt(4)));
         }
       }
-      return new HistoryPage(versions, next);
+      return new HistoryPage(versions, positions, next);
     } catch (SQLException e) {
       throw new StoreFailure("Could not read history", e);
     }

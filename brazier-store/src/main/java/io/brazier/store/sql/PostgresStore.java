@@ -1,5 +1,6 @@
 package io.brazier.store.sql;
 
+import io.brazier.fhir.search.Criterion;
 import io.brazier.fhir.search.FhirSearch;
 import io.brazier.fhir.search.SearchQuery;
 import io.brazier.store.AsOfScan;
@@ -218,8 +219,8 @@ public final class PostgresStore implements Store {
 
   @Override
   public List<ResourceVersion> include(List<ResourceVersion> from, List<SearchQuery.Include> includes,
-      boolean reverse, int limit) {
-    return searches.include(from, includes, reverse, limit);
+      boolean reverse, int limit, Criterion filter) {
+    return searches.include(from, includes, reverse, limit, filter);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.brazier.store.sql;
 
+import io.brazier.fhir.search.Criterion;
 import io.brazier.fhir.search.SearchQuery;
 import io.brazier.fhir.search.SearchQuery.Include;
 import io.brazier.store.QueryTooCostly;
@@ -176,7 +177,8 @@ final class SearchReader {
     }
   }
 
-  List<ResourceVersion> include(List<ResourceVersion> from, List<Include> includes, boolean reverse, int limit) {
+  List<ResourceVersion> include(List<ResourceVersion> from, List<Include> includes, boolean reverse, int limit,
+      Criterion filter) {
     if (from.isEmpty() || includes.isEmpty()) {
       return List.of();
     }
@@ -187,7 +189,8 @@ final class SearchReader {
       fromIds[k] = from.get(k).id();
     }
     ParamKeys.Lookup keys = params.lookup();
-    Sql sql = new Sql();
+    Sql sql = new Sql().append("SELECT 0, r.type, r.id, r.version, r.last_updated, r.deleted, r.body FROM resource r"
+        + " WHERE NOT r.deleted AND r.rid IN (");
     for (int k = 0; k < includes.size(); k++) {
       Include include = includes.get(k);
       sql.append(k == 0 ? "" : " UNION ");
@@ -203,11 +206,12 @@ final class SearchReader {
         sql.append(" AND i.ttype = ?", types.key(include.targetType()));
       }
     }
-    Sql outer = new Sql().append("SELECT 0, r.type, r.id, r.version, r.last_updated, r.deleted, r.body FROM resource r"
-        + " WHERE NOT r.deleted AND r.rid IN (");
+    sql.append(")");
+    if (filter != null) {
+      new SearchSql(keys(types, keys)).condition(sql.append(" AND "), "r", filter);
+    }
     try (Connection connection = dataSource.getConnection();
-        PreparedStatement statement = prepare(connection, outer.append(sql.text() + ") ORDER BY r.rid LIMIT ?"),
-            sql.args(), limit);
+        PreparedStatement statement = prepare(connection, sql.append(" ORDER BY r.rid LIMIT ?", limit));
         ResultSet rows = statement.executeQuery()) {
       List<ResourceVersion> included = new ArrayList<>();
       while (rows.next()) {
@@ -278,25 +282,15 @@ final class SearchReader {
     return Double.parseDouble(json.substring(at, end));
   }
 
-  private static PreparedStatement prepare(Connection connection, Sql sql) throws SQLException {
-    return prepare(connection, sql, List.of(), null);
-  }
-
   /**
-   * Prepares {@code sql} with its arguments, then {@code more} arguments and a last one when not null. A search is
-   * always planned for its own values: a plan cached for the statement (PostgreSQL's generic plan, after a few
-   * runs) cannot tell a patient's few Observations from a code's fifty thousand, and drives from the wrong one.
+   * Prepares {@code sql} with its arguments. A search is always planned for its own values: a plan cached for the
+   * statement (PostgreSQL's generic plan, after a few runs) cannot tell a patient's few Observations from a code's
+   * fifty thousand, and drives from the wrong one.
    */
-  private static PreparedStatement prepare(Connection connection, Sql sql, List<Object> more, Object last)
-      throws SQLException {
+  private static PreparedStatement prepare(Connection connection, Sql sql) throws SQLException {
     PreparedStatement statement = connection.prepareStatement(sql.text());
     statement.unwrap(PGStatement.class).setPrepareThreshold(0);
-    List<Object> args = new ArrayList<>(sql.args());
-    args.addAll(more);
-    if (last != null) {
-      args.add(last);
-    }
-    return bound(connection, statement, args);
+    return bound(connection, statement, sql.args());
   }
 
   /**

@@ -1,0 +1,118 @@
+package io.brazier.proxy.isolation;
+
+import io.brazier.server.Caller;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import javax.sql.DataSource;
+
+/**
+ * Identity links, in table {@code brazier_proxy.identity_link}: the Patient, Practitioner or RelatedPerson that a
+ * subject (or a client) of an issuer stands for, until the link expires. Nothing is kept in memory: a caller's link
+ * is looked up on each request (one primary-key query), so that a link removed or changed on any node stops granting
+ * access with the next request on every node.
+ */
+public final class IdentityLinks {
+  private static final String COLUMNS = "issuer, kind, name, resource, expires";
+
+  private final DataSource database;
+  private final Clock clock;
+
+  public IdentityLinks(DataSource database, Clock clock) {
+    this.database = database;
+    this.clock = clock;
+  }
+
+  /**
+   * The resource ({@code Practitioner/12}) a caller stands for by an unexpired link of its subject, or else of its
+   * client; null when it has none.
+   */
+  String resourceOf(Caller caller) {
+    if (caller.issuer() == null || caller.subject() == null && caller.clientId() == null) {
+      return null;
+    }
+    // A subject's link comes before its client's ('subject' > 'client').
+    List<IdentityLink> found = query("SELECT " + COLUMNS + " FROM brazier_proxy.identity_link WHERE issuer = ?"
+        + " AND (kind = 'subject' AND name = ? OR kind = 'client' AND name = ?) ORDER BY kind DESC",
+        caller.issuer(), caller.subject(), caller.clientId());
+    Instant now = clock.instant();
+    return found.stream().filter(link -> !link.expiredAt(now)).map(IdentityLink::resource).findFirst().orElse(null);
+  }
+
+  /** Stores a link, replacing the one of the same issuer and subject (or client); true when it is new. */
+  public boolean save(IdentityLink link) {
+    try (Connection connection = database.getConnection();
+        PreparedStatement statement = connection.prepareStatement("INSERT INTO brazier_proxy.identity_link ("
+            + COLUMNS + ") VALUES (?, ?, ?, ?, ?) ON CONFLICT (issuer, kind, name) DO UPDATE SET resource ="
+            + " excluded.resource, expires = excluded.expires, created = now() RETURNING (xmax = 0)")) {
+      statement.setString(1, link.issuer());
+      statement.setString(2, link.kind().code());
+      statement.setString(3, link.name());
+      statement.setString(4, link.resource());
+      statement.setTimestamp(5, link.expires() == null ? null : Timestamp.from(link.expires()));
+      try (ResultSet inserted = statement.executeQuery()) {
+        inserted.next();
+        return inserted.getBoolean(1);
+      }
+    } catch (SQLException e) {
+      throw failure("stored", e);
+    }
+  }
+
+  /** Deletes the link of a subject (or client) of an issuer; false when there was none. */
+  public boolean delete(String issuer, IdentityLink.Kind kind, String name) {
+    try (Connection connection = database.getConnection();
+        PreparedStatement statement = connection.prepareStatement(
+            "DELETE FROM brazier_proxy.identity_link WHERE issuer = ? AND kind = ? AND name = ?")) {
+      statement.setString(1, issuer);
+      statement.setString(2, kind.code());
+      statement.setString(3, name);
+      return statement.executeUpdate() == 1;
+    } catch (SQLException e) {
+      throw failure("deleted", e);
+    }
+  }
+
+  /** The links of a subject or client (of any issuer), or to a resource; all of them when given nothing. */
+  public List<IdentityLink> find(IdentityLink.Kind kind, String name, String resource) {
+    if (resource != null) {
+      return query("SELECT " + COLUMNS + " FROM brazier_proxy.identity_link WHERE resource = ? ORDER BY issuer, kind,"
+          + " name", resource);
+    }
+    if (kind != null) {
+      return query("SELECT " + COLUMNS + " FROM brazier_proxy.identity_link WHERE kind = ? AND name = ?"
+          + " ORDER BY issuer", kind.code(), name);
+    }
+    return query("SELECT " + COLUMNS + " FROM brazier_proxy.identity_link ORDER BY issuer, kind, name");
+  }
+
+  private List<IdentityLink> query(String sql, String... args) {
+    try (Connection connection = database.getConnection();
+        PreparedStatement statement = connection.prepareStatement(sql)) {
+      for (int i = 0; i < args.length; i++) {
+        statement.setString(i + 1, args[i]);
+      }
+      List<IdentityLink> links = new ArrayList<>();
+      try (ResultSet rows = statement.executeQuery()) {
+        while (rows.next()) {
+          Timestamp expires = rows.getTimestamp(5);
+          links.add(new IdentityLink(rows.getString(1), IdentityLink.Kind.of(rows.getString(2)), rows.getString(3),
+              rows.getString(4), expires == null ? null : expires.toInstant()));
+        }
+      }
+      return links;
+    } catch (SQLException e) {
+      throw failure("read", e);
+    }
+  }
+
+  private static IllegalStateException failure(String what, SQLException e) {
+    return new IllegalStateException("Identity links could not be " + what + ": " + e.getMessage(), e);
+  }
+}

@@ -1,0 +1,25 @@
+package io.brazier.proxy.isolation;
+
+import io.brazier.fhir.FhirException;
+import java.util.Set;
+
+/**
+ * The operations a restricted request may invoke: those that answer from its own data, kept to its restriction by
+ * the server ({@code $everything}), or from no stored data at all ({@code $validate} of a body, terminology). Every
+ * other operation is refused with 403: the change feed ({@code $changes}) and bulk work reach everyone's data, and an
+ * operation not known here is not assumed to keep to the restriction.
+ */
+final class IsolatedOperations {
+  private static final Set<String> ALLOWED =
+      Set.of("$everything", "$validate", "$expand", "$lookup", "$validate-code", "$translate");
+
+  private IsolatedOperations() {}
+
+  /** Refuses (403) {@code operation} under a restriction, unless it keeps to one. */
+  static void check(String operation) {
+    if (!ALLOWED.contains(operation)) {
+      throw FhirException.forbidden("The caller sees only some patients' data (its patient context, the patients"
+          + " it cares for, or patients' opt-outs), so it may not invoke " + operation + ".");
+    }
+  }
+}

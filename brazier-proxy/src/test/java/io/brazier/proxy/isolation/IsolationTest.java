@@ -1,0 +1,212 @@
+package io.brazier.proxy.isolation;
+
+import static io.brazier.proxy.isolation.TwoPatients.ADMINISTRATOR;
+import static io.brazier.proxy.isolation.TwoPatients.FIRST;
+import static io.brazier.proxy.isolation.TwoPatients.HTTP;
+import static io.brazier.proxy.isolation.TwoPatients.SECOND;
+import static io.brazier.proxy.isolation.TwoPatients.compartment;
+import static io.brazier.proxy.isolation.TwoPatients.created;
+import static io.brazier.proxy.isolation.TwoPatients.first;
+import static io.brazier.proxy.isolation.TwoPatients.get;
+import static io.brazier.proxy.isolation.TwoPatients.keys;
+import static io.brazier.proxy.isolation.TwoPatients.observation;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.brazier.server.Http;
+import java.util.List;
+import java.util.Set;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Encounter;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.Patient;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A token in the first patient's context tries every read path to the second patient's data, and finds none of it:
+ * not in reads and vreads (404, as for what does not exist), searches, counts and totals, compartments, includes,
+ * chains, {@code _has}, {@code _list}, history at every level or {@code $everything}. Each path is first shown to
+ * reach the second patient's data with an Administrator's token, so that the test could fail.
+ */
+class IsolationTest {
+  private static final String PATIENT = TwoPatients.patientToken(FIRST, "patient/*.rs");
+  private static Set<String> secondsOnly;
+  /** In both compartments: the first patient's Observation that the second performed. */
+  private static String shared;
+  private static String secondsObservation;
+  private static String secondsFamily;
+
+  @BeforeAll
+  static void load() {
+    TwoPatients.load();
+    shared = created("Observation", observation(FIRST, "Patient/" + SECOND, "8867-4"));
+    secondsOnly = TwoPatients.secondsOnly();
+    secondsObservation = first("Observation?subject=Patient/" + SECOND);
+    Patient second = (Patient) get("/fhir/Patient?_id=" + SECOND, ADMINISTRATOR).getEntryFirstRep().getResource();
+    secondsFamily = second.getNameFirstRep().getFamily();
+  }
+
+  @Test
+  void readsAndVreadsOfTheOtherPatientsDataAreNotFoundAsIfItDidNotExist() {
+    for (String path : List.of("Patient/" + SECOND, "Observation/" + secondsObservation,
+        "Observation/" + secondsObservation + "/_history/1")) {
+      assertThat(HTTP.get("/fhir/" + path, "Authorization", ADMINISTRATOR).status()).isEqualTo(200);
+
+      OperationOutcome outside = HTTP.refused(404, "GET", "/fhir/" + path, (byte[]) null, "Authorization", PATIENT);
+      OperationOutcome nothing = HTTP.refused(404, "GET", "/fhir/" + path.replace(path.split("/")[1], "no-such"),
+          (byte[]) null, "Authorization", PATIENT);
+
+      assertThat(outside.getIssueFirstRep().getDiagnostics().replace(path.split("/")[1], "ID"))
+          .isEqualTo(nothing.getIssueFirstRep().getDiagnostics().replace("no-such", "ID"));
+    }
+    assertThat(HTTP.get("/fhir/Patient/" + FIRST, "Authorization", PATIENT).status()).isEqualTo(200);
+  }
+
+  @Test
+  void aDeletedResourceOfTheOtherPatientIsNotFoundRatherThanGone() {
+    String deleted = created("Observation", observation(SECOND, null, "8867-4"));
+    assertThat(HTTP.send("DELETE", "/fhir/Observation/" + deleted, null, "Authorization", ADMINISTRATOR).status())
+        .isEqualTo(204);
+    String mine = created("Observation", observation(FIRST, null, "8867-4"));
+    HTTP.send("DELETE", "/fhir/Observation/" + mine, null, "Authorization", ADMINISTRATOR);
+
+    assertThat(HTTP.get("/fhir/Observation/" + deleted, "Authorization", ADMINISTRATOR).status()).isEqualTo(410);
+    assertThat(HTTP.get("/fhir/Observation/" + deleted, "Authorization", PATIENT).status()).isEqualTo(404);
+    assertThat(HTTP.get("/fhir/Observation/" + mine, "Authorization", PATIENT).status()).isEqualTo(410);
+  }
+
+  @Test
+  void searchesCountAndPageOnlyTheFirstPatientsData() {
+    int observations = get("/fhir/Patient/" + FIRST + "/Observation?_summary=count", ADMINISTRATOR).getTotal();
+
+    Bundle all = get("/fhir/Observation?_count=50", PATIENT);
+    Bundle count = get("/fhir/Observation?_summary=count", PATIENT);
+    Bundle estimate = get("/fhir/Observation?_summary=count&_total=estimate", PATIENT);
+    Bundle paged = get("/fhir/Observation?_count=7", PATIENT);
+
+    assertThat(all.getTotal()).isEqualTo(observations).isEqualTo(keys(all).size());
+    assertThat(count.getTotal()).isEqualTo(observations);
+    assertThat(estimate.getTotal()).isEqualTo(observations);
+    assertThat(paged.getTotal()).isEqualTo(observations);
+    assertThat(keys(paged)).hasSize(observations).containsExactlyInAnyOrderElementsOf(keys(all));
+    assertThat(compartment(FIRST)).containsAll(keys(all));
+    assertThat(get("/fhir/Observation?_summary=count", ADMINISTRATOR).getTotal()).isGreaterThan(observations);
+  }
+
+  @Test
+  void searchesForTheOtherPatientsDataFindNothing() {
+    for (String search : List.of("Observation?subject=Patient/" + SECOND, "Patient?_id=" + SECOND,
+        "Patient?family=" + secondsFamily, "Encounter?patient=" + SECOND, "Patient/" + SECOND + "/Condition",
+        "Patient/" + SECOND + "/Encounter", "?_type=Observation,Encounter,Patient&_id=" + secondsObservation)) {
+      assertThat(get("/fhir/" + search, ADMINISTRATOR).getTotal()).as(search).isPositive();
+
+      Bundle found = get("/fhir/" + search, PATIENT);
+      Bundle counted = get("/fhir/" + search + (search.contains("?") ? "&" : "?") + "_summary=count", PATIENT);
+
+      assertThat(found.getTotal()).as(search).isZero();
+      assertThat(keys(found)).as(search).isEmpty();
+      assertThat(counted.getTotal()).as(search).isZero();
+    }
+  }
+
+  @Test
+  void aSystemSearchOfEveryTypeHoldsNoneOfTheOtherPatientsData() {
+    Bundle everything = get("/fhir?_count=1000", PATIENT);
+
+    assertThat(keys(everything)).doesNotContainAnyElementsOf(secondsOnly).contains("Patient/" + FIRST)
+        .contains("Observation/" + shared);
+    assertThat(keys(get("/fhir?_count=1000", ADMINISTRATOR))).containsAnyElementsOf(secondsOnly);
+  }
+
+  @Test
+  void includedResourcesOfTheOtherPatientAreLeftOut() {
+    Encounter encounter = (Encounter) get("/fhir/Encounter?patient=" + SECOND + "&_count=1", ADMINISTRATOR)
+        .getEntryFirstRep().getResource();
+    String practitioner = encounter.getParticipantFirstRep().getIndividual().getReference();
+    for (String search : List.of("Observation?_id=" + shared + "&_include=Observation:performer",
+        "Observation?_id=" + shared + "&_include=*",
+        practitioner.replace("/", "?_id=") + "&_revinclude=Encounter:participant",
+        practitioner.replace("/", "?_id=") + "&_revinclude=*")) {
+      assertThat(keys(get("/fhir/" + search, ADMINISTRATOR))).as(search).containsAnyElementsOf(secondsOnly);
+
+      Bundle found = get("/fhir/" + search, PATIENT);
+
+      assertThat(keys(found)).as(search).isNotEmpty().doesNotContainAnyElementsOf(secondsOnly);
+    }
+  }
+
+  @Test
+  void chainsHasAndListsDoNotReachTheOtherPatientsData() {
+    String list = created("List", "{\"resourceType\":\"List\",\"status\":\"current\",\"mode\":\"working\","
+        + "\"subject\":{\"reference\":\"Patient/" + SECOND + "\"},\"entry\":[{\"item\":{\"reference\":"
+        + "\"Observation/" + shared + "\"}}]}");
+    for (String search : List.of("Observation?performer:Patient.family=" + secondsFamily,
+        "Observation?_id=" + shared + "&_has:List:item:subject=Patient/" + SECOND,
+        "Practitioner?_has:Encounter:participant:patient=Patient/" + SECOND,
+        "Observation?_list=" + list)) {
+      assertThat(get("/fhir/" + search, ADMINISTRATOR).getTotal()).as(search).isPositive();
+
+      Bundle found = get("/fhir/" + search, PATIENT);
+
+      assertThat(found.getTotal()).as(search).isZero();
+    }
+  }
+
+  @Test
+  void historyAtEveryLevelListsOnlyTheFirstPatientsVersions() {
+    String moved = created("Observation", observation(SECOND, null, "8867-4"));
+    Http.Response update = HTTP.put("/fhir/Observation/" + moved, observation(FIRST, null, "8867-4")
+        .replace("{\"resourceType\":\"Observation\",", "{\"resourceType\":\"Observation\",\"id\":\"" + moved + "\","),
+        "Authorization", ADMINISTRATOR);
+    assertThat(update.status()).isEqualTo(200);
+
+    Bundle instance = get("/fhir/Observation/" + moved + "/_history", PATIENT);
+    Bundle type = get("/fhir/Observation/_history?_count=100", PATIENT);
+    Bundle system = get("/fhir/_history?_count=100", PATIENT);
+
+    assertThat(get("/fhir/Observation/" + moved + "/_history", ADMINISTRATOR).getEntry()).hasSize(2);
+    assertThat(instance.getEntry()).extracting(entry -> entry.getResource().getMeta().getVersionId())
+        .containsExactly("2");
+    assertThat(HTTP.get("/fhir/Observation/" + moved + "/_history/1", "Authorization", PATIENT).status())
+        .isEqualTo(404);
+    assertThat(HTTP.get("/fhir/Observation/" + secondsObservation + "/_history", "Authorization", PATIENT)
+        .status()).isEqualTo(404);
+    assertThat(keys(type)).contains("Observation/" + moved).doesNotContainAnyElementsOf(secondsOnly);
+    assertThat(keys(system)).contains("Observation/" + moved).doesNotContainAnyElementsOf(secondsOnly);
+    assertThat(keys(get("/fhir/_history?_count=100", ADMINISTRATOR))).containsAnyElementsOf(secondsOnly);
+  }
+
+  @Test
+  void everythingIsOnlyTheFirstPatientsOwn() {
+    Bundle mine = get("/fhir/Patient/" + FIRST + "/$everything?_count=1000", PATIENT);
+    Bundle all = get("/fhir/Patient/$everything?_count=1000", PATIENT);
+
+    assertThat(keys(mine)).containsAll(compartment(FIRST)).doesNotContainAnyElementsOf(secondsOnly);
+    assertThat(keys(all)).containsAll(compartment(FIRST)).doesNotContainAnyElementsOf(secondsOnly);
+    assertThat(keys(get("/fhir/Patient/$everything?_count=1000", ADMINISTRATOR))).containsAnyElementsOf(secondsOnly);
+    HTTP.refused(404, "GET", "/fhir/Patient/" + SECOND + "/$everything", (byte[]) null, "Authorization", PATIENT);
+  }
+
+  @Test
+  void theChangeFeedIsRefused() {
+    String everything = TwoPatients.patientToken(FIRST, "patient/*.rs", "system/*.rs");
+
+    OperationOutcome refused = HTTP.refused(403, "GET", "/fhir/$changes", (byte[]) null, "Authorization", everything);
+
+    assertThat(refused.getIssueFirstRep().getDiagnostics()).contains("$changes");
+  }
+
+  @Test
+  void anAsynchronousRequestOfAnotherCallerIsNotFound() {
+    Http.Response submitted = HTTP.send("POST", "/fhir/Patient/" + FIRST + "/$reindex", null, "Authorization",
+        ADMINISTRATOR, "Prefer", "respond-async");
+    String status = submitted.header("Content-Location").orElseThrow();
+    String path = status.substring(status.indexOf("/fhir/"));
+    String everything = TwoPatients.patientToken(FIRST, "patient/*.rs", "system/*.*");
+
+    assertThat(HTTP.get(path, "Authorization", ADMINISTRATOR).status()).isIn(200, 202);
+    HTTP.refused(404, "GET", path, (byte[]) null, "Authorization", everything);
+    HTTP.refused(404, "DELETE", path, (byte[]) null, "Authorization", everything);
+    HTTP.refused(403, "POST", "/fhir/Patient/" + FIRST + "/$reindex", (byte[]) null, "Authorization", everything);
+  }
+}
