@@ -61,6 +61,7 @@ public final class Database implements AutoCloseable {
   private static EmbeddedPostgres startEmbedded(Path dir) {
     try {
       Files.createDirectories(dir.getParent());
+      LeftoverPostgres.stop(dir);
       long started = System.nanoTime();
       EmbeddedPostgres postgres = EmbeddedPostgres.builder()
           .setDataDirectory(dir)
