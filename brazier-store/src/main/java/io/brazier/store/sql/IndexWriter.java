@@ -13,6 +13,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
+import io.brazier.store.ImportLine;
 
 /**
  * Writes the search index rows of a batch of versions inside the caller's transaction: it deletes the rows of the
@@ -22,6 +24,17 @@ import java.util.Set;
 final class IndexWriter {
   static final List<String> TABLES = List.of("search_string", "search_token", "search_date", "search_number",
       "search_quantity", "search_reference", "search_uri", "search_text", "search_position");
+  /** The columns of each index table, in the order its rows are written. */
+  private static final Map<String, String> COLUMNS = Map.of(
+      "search_string", "param,rid,value,exact,qsystem,qcode",
+      "search_token", "param,rid,system,code,qsystem,qcode",
+      "search_date", "param,rid,lo,hi,qsystem,qcode",
+      "search_number", "param,rid,value,value2,qsystem,qcode",
+      "search_quantity", "param,rid,value,system,code,cvalue,cunit,qsystem,qcode",
+      "search_reference", "param,rid,ttype,tid,url,version",
+      "search_uri", "param,rid,value",
+      "search_text", "param,rid,words",
+      "search_position", "param,rid,latitude,longitude");
 
   private final TypeKeys types;
   private final ParamKeys params;
@@ -33,11 +46,16 @@ final class IndexWriter {
 
   /** Makes sure every parameter of the batch has a key; runs before the write's transaction opens. */
   void prepare(List<Write> writes) {
+    prepare(writes, Write::type, Write::index);
+  }
+
+  /** Makes sure every parameter of these items' indexes has a key, before a transaction opens. */
+  <T> void prepare(List<T> items, Function<T, String> type, Function<T, SearchIndex> index) {
     Set<List<String>> missing = new LinkedHashSet<>();
-    for (Write write : writes) {
-      for (String code : codes(write.index())) {
-        if (params.find(write.type(), code) == null) {
-          missing.add(List.of(write.type(), code));
+    for (T item : items) {
+      for (String code : codes(index.apply(item))) {
+        if (params.find(type.apply(item), code) == null) {
+          missing.add(List.of(type.apply(item), code));
         }
       }
     }
@@ -76,6 +94,34 @@ final class IndexWriter {
         rows.add(write.type(), rid, write.index());
       }
     }
+    execute(connection, rows, "", replaced);
+  }
+
+  /**
+   * Writes the index rows of imported lines into the staging tables whose names start with {@code prefix}, each row
+   * under its line's number where the live tables have the rid.
+   */
+  void stage(Connection connection, String prefix, List<ImportLine> lines) throws SQLException {
+    Rows rows = new Rows();
+    for (ImportLine line : lines) {
+      rows.add(line.type(), line.seq(), line.index());
+    }
+    execute(connection, rows, prefix, List.of());
+  }
+
+  /**
+   * The statement that copies the staged rows of lines into a live index table ({@code prefix + table} to
+   * {@code table}), each under the rid its line got: two arrays to bind, line numbers and rids.
+   */
+  static String copyStaged(String prefix, String table) {
+    String columns = COLUMNS.get(table);
+    return "INSERT INTO " + table + " (" + columns + ") SELECT " + columns.replace("rid", "m.rid") + " FROM "
+        + prefix + table + " s JOIN unnest(?::int8[], ?::int8[]) AS m(seq, rid) ON s.rid = m.seq";
+  }
+
+  /** Deletes the rows of {@code replaced}, then inserts {@code rows} into the tables named {@code prefix + table}. */
+  private void execute(Connection connection, Rows rows, String prefix, Collection<Long> replaced)
+      throws SQLException {
     StringBuilder sql = new StringBuilder("WITH ");
     List<Object[]> arrays = new ArrayList<>();
     List<String> arrayTypes = new ArrayList<>();
@@ -91,7 +137,7 @@ final class IndexWriter {
       if (table.isEmpty()) {
         continue;
       }
-      sql.append("i").append(n++).append(" AS (").append(table.insert()).append("), ");
+      sql.append("i").append(n++).append(" AS (").append(table.insert(prefix)).append("), ");
       for (int column = 0; column < table.columnCount(); column++) {
         arrays.add(table.column(column));
         arrayTypes.add(table.arrayType(column));
@@ -152,25 +198,19 @@ final class IndexWriter {
 
   /** The rows of a batch, column by column, per table. */
   private final class Rows {
-    private final Table strings = new Table("search_string", "param,rid,value,exact,qsystem,qcode",
-        "int4,int8,text,text,text,text", "");
-    private final Table tokens = new Table("search_token", "param,rid,system,code,qsystem,qcode",
-        "int4,int8,text,text,text,text", "");
-    private final Table dates = new Table("search_date", "param,rid,lo,hi,qsystem,qcode",
-        "int4,int8,int8,int8,text,text", "");
-    private final Table numbers = new Table("search_number", "param,rid,value,value2,qsystem,qcode",
-        "int4,int8,numeric,numeric,text,text", "");
-    private final Table quantities = new Table("search_quantity",
-        "param,rid,value,system,code,cvalue,cunit,qsystem,qcode", "int4,int8,numeric,text,text,numeric,text,text,text",
+    private final Table strings = new Table("search_string", "int4,int8,text,text,text,text", "");
+    private final Table tokens = new Table("search_token", "int4,int8,text,text,text,text", "");
+    private final Table dates = new Table("search_date", "int4,int8,int8,int8,text,text", "");
+    private final Table numbers = new Table("search_number", "int4,int8,numeric,numeric,text,text", "");
+    private final Table quantities = new Table("search_quantity", "int4,int8,numeric,text,text,numeric,text,text,text",
         "");
-    private final Table references = new Table("search_reference", "param,rid,ttype,tid,url,version",
-        "int4,int8,int2,text,text,text", "");
-    private final Table uris = new Table("search_uri", "param,rid,value", "int4,int8,text", "");
+    private final Table references = new Table("search_reference", "int4,int8,int2,text,text,text", "");
+    private final Table uris = new Table("search_uri", "int4,int8,text", "");
     // Words travel as one space-separated text per row (they hold no spaces) and become a tsvector in the database.
-    private final Table texts = new Table("search_text", "param,rid,words", "int4,int8,text",
+    private final Table texts = new Table("search_text", "int4,int8,text",
         "array_to_tsvector(string_to_array(words, ' '))");
 
-    private final Table positions = new Table("search_position", "param,rid,latitude,longitude", "int4,int8,float8,float8",
+    private final Table positions = new Table("search_position", "int4,int8,float8,float8",
         "");
 
     List<Table> tables() {
@@ -229,9 +269,9 @@ final class IndexWriter {
       private final String lastColumnExpression;
       private final List<List<Object>> values = new ArrayList<>();
 
-      Table(String name, String columns, String arrayTypes, String lastColumnExpression) {
+      Table(String name, String arrayTypes, String lastColumnExpression) {
         this.name = name;
-        this.columns = columns.split(",");
+        this.columns = COLUMNS.get(name).split(",");
         this.arrayTypes = arrayTypes.split(",");
         this.lastColumnExpression = lastColumnExpression;
         for (int i = 0; i < this.columns.length; i++) {
@@ -261,14 +301,14 @@ final class IndexWriter {
         return arrayTypes[index];
       }
 
-      String insert() {
+      String insert(String prefix) {
         StringBuilder unnest = new StringBuilder();
         for (int i = 0; i < columns.length; i++) {
           unnest.append(i == 0 ? "" : ", ").append("?::").append(arrayTypes[i]).append("[]");
         }
         String select = lastColumnExpression.isEmpty() ? "*"
             : String.join(", ", java.util.Arrays.copyOf(columns, columns.length - 1)) + ", " + lastColumnExpression;
-        return "INSERT INTO " + name + " (" + String.join(", ", columns) + ") SELECT " + select + " FROM unnest("
+        return "INSERT INTO " + prefix + name + " (" + String.join(", ", columns) + ") SELECT " + select + " FROM unnest("
             + unnest + ") AS t(" + String.join(", ", columns) + ")";
       }
     }

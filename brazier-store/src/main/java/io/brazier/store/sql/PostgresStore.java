@@ -4,6 +4,7 @@ import io.brazier.fhir.search.SearchQuery;
 import io.brazier.store.Change;
 import io.brazier.store.HistoryPage;
 import io.brazier.store.HistoryQuery;
+import io.brazier.store.Imports;
 import io.brazier.store.JobStore;
 import io.brazier.store.ResourceVersion;
 import io.brazier.store.SearchPage;
@@ -42,6 +43,7 @@ public final class PostgresStore implements Store {
   private final HistoryReader history;
   private final ChangeFeed changes;
   private final JobStore jobs;
+  private final Imports imports;
   private final GroupCommit groupCommit = new GroupCommit(this::store);
 
   public PostgresStore(Database database, Collection<String> resourceTypes) {
@@ -60,6 +62,7 @@ public final class PostgresStore implements Store {
     this.history = new HistoryReader(dataSource, types);
     this.changes = new ChangeFeed(dataSource, types);
     this.jobs = new PostgresJobStore(dataSource);
+    this.imports = new PostgresImports(dataSource, types, indexes, changes::wake);
   }
 
   @Override
@@ -235,6 +238,11 @@ public final class PostgresStore implements Store {
   @Override
   public JobStore jobs() {
     return jobs;
+  }
+
+  @Override
+  public Imports imports() {
+    return imports;
   }
 
   @Override

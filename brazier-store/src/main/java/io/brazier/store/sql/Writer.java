@@ -139,6 +139,12 @@ final class Writer {
       actions[i] = String.valueOf(Action.of(write.version(), write.deleted()).code());
       at[i] = Timestamp.from(write.lastUpdated());
     }
+    writeChanges(connection, typeKeys, ids, versions, actions, at);
+  }
+
+  /** Appends change rows (unnumbered: the sequencer numbers them once committed), one per element of the arrays. */
+  static void writeChanges(Connection connection, Short[] typeKeys, String[] ids, Integer[] versions,
+      String[] actions, Timestamp[] at) throws SQLException {
     try (PreparedStatement statement = connection.prepareStatement(INSERT_CHANGES)) {
       statement.setArray(1, connection.createArrayOf("int2", typeKeys));
       statement.setArray(2, connection.createArrayOf("text", ids));
