@@ -2,6 +2,7 @@ package io.brazier.app;
 
 import io.brazier.fhir.Fhir;
 import io.brazier.server.FhirServer;
+import io.brazier.server.ImportConfig;
 import io.brazier.server.ServerConfig;
 import io.brazier.store.DatabaseConfig;
 import io.brazier.store.sql.Database;
@@ -121,11 +122,25 @@ final class Serve implements Callable<Integer> {
           + " created, tagged https://brazier.io/fhir/tag|placeholder, and referenced (default: ${DEFAULT-VALUE}).")
   ServerConfig.MissingReferences missingReferences;
 
+  @Option(names = "--import-dir", paramLabel = "DIR",
+      description = "$import may read file: URLs below this directory, and nowhere else (default: no files).")
+  Path importDir;
+
+  @Option(names = "--import-hosts", split = ",", paramLabel = "HOST[:PORT]",
+      description = "$import may read http(s) URLs of these hosts, comma separated, and no others (default: none).")
+  List<String> importHosts = List.of();
+
+  @Option(names = "--import-blob", paramLabel = "CONNECTION_STRING",
+      description = "$import reads Azure Blob URLs of this storage account with its connection string (prefer"
+          + " BRAZIER_IMPORT_BLOB); Blob URLs with a SAS need no flag (default: none).")
+  String importBlob;
+
   @Override
   public Integer call() throws InterruptedException {
     ServerConfig serverConfig = new ServerConfig(host, port, baseUrl, trustForwardedHeaders, maxBodyBytes,
         corsOrigins, lenient, conditionalDeleteMax, pageSize, maxPageSize, bundleMaxEntries, bundleMaxBytes,
-        referentialIntegrity, missingReferences);
+        referentialIntegrity, missingReferences,
+        new ImportConfig(importDir == null ? null : importDir.toAbsolutePath(), importHosts, importBlob));
     DatabaseConfig databaseConfig =
         new DatabaseConfig(dbUrl, dbUser, dbPassword, dataDir.toAbsolutePath(), dbPoolSize, statementTimeout);
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);

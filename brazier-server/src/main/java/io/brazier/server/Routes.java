@@ -43,6 +43,7 @@ import io.brazier.server.interaction.Writes;
 import io.brazier.server.operation.AsyncStatus;
 import io.brazier.server.operation.Changes;
 import io.brazier.server.operation.Expand;
+import io.brazier.server.operation.Import;
 import io.brazier.server.operation.Jobs;
 import io.brazier.server.operation.Lookup;
 import io.brazier.server.operation.PatientEverything;
@@ -144,6 +145,9 @@ final class Routes {
     Reindex reindex = operations.add(Reindex.OPERATION, ALL_LEVELS, ANY_TYPE, POST,
         new Reindex(fhir, store, search.extractor(), jobs));
     jobs.register(Reindex.KIND, reindex);
+    Import imports = operations.add(Import.OPERATION, EnumSet.of(Level.SYSTEM), ANY_TYPE, POST,
+        new Import(fhir, store, bodies, writes, conditions, compartments, config, jobs));
+    jobs.register(Import.KIND, imports);
     operations.add(Expand.OPERATION, TYPE_AND_INSTANCE, Set.of("ValueSet"), GET_OR_POST,
         new Expand(fhir, terminology));
     operations.add(Lookup.OPERATION, EnumSet.of(Level.TYPE), Set.of("CodeSystem"), GET_OR_POST,
@@ -200,7 +204,10 @@ final class Routes {
     return instance(request);
   }
 
-  /** [base], [base]/metadata, [base]/_history, [base]/_search, [base]/_async/[id], [base]/$operation. */
+  /**
+   * [base], [base]/metadata, [base]/_history, [base]/_search, [base]/_async/[id], [base]/_async/[id]/[file],
+   * [base]/$operation.
+   */
   private Route system(FhirRequest request) {
     List<String> path = request.segments();
     if (path.isEmpty() && request.method().equals("POST")) {
@@ -224,6 +231,9 @@ final class Routes {
     }
     if (path.size() == 2 && path.get(0).equals("_async") && (isRead(request) || request.method().equals("DELETE"))) {
       return asyncStatus;
+    }
+    if (path.size() == 3 && path.get(0).equals("_async") && isRead(request)) {
+      return asyncStatus; // a file of the job's result
     }
     if (!path.isEmpty() && !SYSTEM_SEGMENTS.contains(path.get(0))) {
       throw FhirException.unknownType(path.get(0)); // such as "patient": resource types start upper-case

@@ -24,6 +24,7 @@ public final class TestServer implements AutoCloseable {
   private static TestServer shared;
 
   private final Fhir fhir;
+  private final ServerConfig config;
   private final Database database;
   private final PostgresStore store;
   private final FhirServer server;
@@ -36,6 +37,7 @@ public final class TestServer implements AutoCloseable {
   private TestServer(ServerConfig config, Database database, PostgresStore store, List<Interceptor> interceptors) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     this.fhir = new Fhir(config.lenient());
+    this.config = config;
     this.database = database;
     this.store = store;
     if (database != null) {
@@ -71,6 +73,15 @@ public final class TestServer implements AutoCloseable {
   /** A server with these interceptors over the shared server's database. */
   public static TestServer onSharedStore(ServerConfig config, List<Interceptor> interceptors) {
     return new TestServer(config, null, shared().store, interceptors);
+  }
+
+  /** Another server, configured as given, over the database of {@code other}: a second node. */
+  public static TestServer onStore(TestServer other, ServerConfig config) {
+    return new TestServer(config, null, other.store, List.of());
+  }
+
+  public ServerConfig config() {
+    return config;
   }
 
   public String baseUrl() {

@@ -18,6 +18,9 @@ public record ImportBatch(int number, List<ImportLine> lines, List<Deferred> def
   /** A line that is not imported, and the OperationOutcome (JSON) that says why. */
   public record Failure(long seq, byte[] outcome) {}
 
-  /** A local reference of a staged line that names no resource of the store or of the import. */
-  public record Dangling(long seq, String reference) {}
+  /**
+   * A local reference of a staged line ({@code seq}, which stages {@code resource}) that names no resource of the
+   * store or of the import.
+   */
+  public record Dangling(long seq, String resource, String reference) {}
 }

@@ -68,7 +68,15 @@ final class PostgresImports implements Imports {
   public Staging open(String job) {
     return transaction("open the staging of import " + job, connection -> {
       ImportStaging.sweep(connection);
-      return ImportStaging.open(connection, job);
+      Staging staging = ImportStaging.open(connection, job);
+      if (staging == Staging.LOST) {
+        // The lines of batches merged before the crash are staged again and counted again when merged.
+        try (PreparedStatement statement = connection.prepareStatement("DELETE FROM import_merged WHERE job = ?")) {
+          statement.setObject(1, UUID.fromString(job));
+          statement.executeUpdate();
+        }
+      }
+      return staging;
     });
   }
 
@@ -270,7 +278,7 @@ final class PostgresImports implements Imports {
         + " WHERE l.type = t.ttype AND l.id = t.tid AND l.state = 'S')),"
         + " missing AS (SELECT u.* FROM unstaged u WHERE NOT EXISTS (SELECT 1 FROM resource r"
         + " WHERE r.type = u.ttype AND r.id = u.tid AND NOT r.deleted))"
-        + " SELECT f.seq, f.ttype, f.tid FROM " + prefix + "reference f"
+        + " SELECT f.seq, l.type, l.id, f.ttype, f.tid FROM " + prefix + "reference f"
         + " JOIN missing m ON f.ttype = m.ttype AND f.tid = m.tid"
         + " JOIN " + prefix + "line l ON l.seq = f.seq AND l.state = 'S' ORDER BY f.seq";
     return transaction("find the dangling references of import " + job, connection -> {
@@ -288,7 +296,8 @@ final class PostgresImports implements Imports {
         }
         try (ResultSet rows = statement.executeQuery()) {
           while (rows.next()) {
-            dangling.add(new Dangling(rows.getLong(1), types.name(rows.getShort(2)) + "/" + rows.getString(3)));
+            dangling.add(new Dangling(rows.getLong(1), types.name(rows.getShort(2)) + "/" + rows.getString(3),
+                types.name(rows.getShort(4)) + "/" + rows.getString(5)));
           }
         }
       }

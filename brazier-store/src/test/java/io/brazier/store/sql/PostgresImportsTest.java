@@ -124,8 +124,9 @@ class PostgresImportsTest {
     imports.open(job);
     String patient = id();
     String missing = id();
+    String referrer = id();
     imports.stage(batch(0, line(1, id(), null, null, "Linked", "Patient/" + patient),
-        line(2, id(), null, null, "Dangling", "Patient/" + missing)), beat("staged"));
+        line(2, referrer, null, null, "Dangling", "Patient/" + missing)), beat("staged"));
     imports.stage(batch(1, line(3, patient, null, null, "Target")), beat("staged"));
 
     imports.settle(job);
@@ -133,7 +134,7 @@ class PostgresImportsTest {
     imports.reject(job, List.of(new Failure(2, bytes("{\"resourceType\":\"OperationOutcome\"}"))));
     List<Dangling> after = imports.dangling(job, List.of("Patient/" + missing));
 
-    assertThat(dangling).containsExactly(new Dangling(2, "Patient/" + missing));
+    assertThat(dangling).containsExactly(new Dangling(2, "Patient/" + referrer, "Patient/" + missing));
     assertThat(after).isEmpty();
     assertThat(imports.failed(job)).containsEntry(0, 1L);
   }
