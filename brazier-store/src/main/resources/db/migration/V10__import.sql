@@ -21,3 +21,12 @@ CREATE TABLE import_merged (
   lines  integer[] NOT NULL,
   PRIMARY KEY (job, batch)
 );
+
+-- The search indexes an import dropped to build them in bulk, as it does when it starts on an empty store: the
+-- definition of each until it is built again. The import builds them before it reports done (or stops, when
+-- cancelled); should it die, cancelled, any node's next import or start builds them.
+CREATE TABLE import_index (
+  name       text PRIMARY KEY,
+  job        uuid NOT NULL,
+  definition text NOT NULL
+);

@@ -70,6 +70,7 @@ final class Routes {
   private final Bodies bodies;
   private final Validate validate;
   private final Jobs jobs;
+  private final Import imports;
   private final Operations operations = new Operations();
   private final Route read;
   private final Route readSearchParameter;
@@ -145,7 +146,7 @@ final class Routes {
     Reindex reindex = operations.add(Reindex.OPERATION, ALL_LEVELS, ANY_TYPE, POST,
         new Reindex(fhir, store, search.extractor(), jobs));
     jobs.register(Reindex.KIND, reindex);
-    Import imports = operations.add(Import.OPERATION, EnumSet.of(Level.SYSTEM), ANY_TYPE, POST,
+    this.imports = operations.add(Import.OPERATION, EnumSet.of(Level.SYSTEM), ANY_TYPE, POST,
         new Import(fhir, store, bodies, writes, conditions, compartments, config, jobs));
     jobs.register(Import.KIND, imports);
     operations.add(Expand.OPERATION, TYPE_AND_INSTANCE, Set.of("ValueSet"), GET_OR_POST,
@@ -173,6 +174,7 @@ final class Routes {
   void warmUp() {
     bodies.warmUp();
     validate.warmUp();
+    imports.warmUp();
     jobs.start();
   }
 

@@ -31,6 +31,20 @@ public interface Imports {
   /** Makes the job's staging, unless it is there, and drops the staging of jobs that ended. */
   Staging open(String job);
 
+  /**
+   * On an empty store (no resource at all), drops the search indexes that an import builds faster in bulk than
+   * row by row (value and full-text indexes; a table's index by rid stays, as writes replace rows by rid), keeping
+   * their definitions until {@link #restoreIndexes} builds them again; returns whether it did. Searches stay right
+   * meanwhile, only slower.
+   */
+  boolean dropIndexes(String job);
+
+  /** Builds the indexes the job dropped, {@code parallel} at a time; each is kept as built, should this stop. */
+  void restoreIndexes(String job, int parallel);
+
+  /** Builds the indexes dropped by imports that no longer run (one cancelled while its node was down). */
+  void repair(int parallel);
+
   /** Stages a batch; false (and nothing written) when the heartbeat's owner no longer holds the job. */
   boolean stage(ImportBatch batch, JobHeartbeat heartbeat);
 

@@ -24,6 +24,8 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Bulk import, {@code POST [base]/$import} with {@code Prefer: respond-async} and a Parameters body, as Microsoft's
@@ -40,6 +42,7 @@ public final class Import implements Interaction, Jobs.Work {
       new Operations.Definition("import", "https://brazier.dev/fhir/OperationDefinition/import");
   public static final String KIND = "import";
   private static final Pattern FAILURES = Pattern.compile("errors-(\\d+)\\.ndjson");
+  private static final Logger log = LoggerFactory.getLogger(Import.class);
 
   private final Fhir fhir;
   private final Imports imports;
@@ -66,6 +69,22 @@ public final class Import implements Interaction, Jobs.Work {
     this.sources = new ImportSources(config.imports());
     this.maxLineBytes = (int) Math.min(config.maxBodyBytes(), Integer.MAX_VALUE - 16);
     this.jobs = jobs;
+  }
+
+  /**
+   * Builds, in the background, the search indexes that imports dropped and could not build again (an import
+   * cancelled while its node was down): a start leaves the store searchable at full speed.
+   */
+  public void warmUp() {
+    Thread repair = new Thread(() -> {
+      try {
+        imports.repair(2);
+      } catch (RuntimeException e) {
+        log.warn("Could not build the search indexes left by imports: {}", e.getMessage());
+      }
+    }, "brazier-import-repair");
+    repair.setDaemon(true);
+    repair.start();
   }
 
   @Override
@@ -134,6 +153,7 @@ public final class Import implements Interaction, Jobs.Work {
           + ", " + cursor.read() + " lines read";
       case "defer" -> "reading the lines that waited for other inputs, " + cursor.read() + " lines read";
       case "check" -> "checking references, " + cursor.read() + " lines read";
+      case "index" -> "building search indexes, " + cursor.read() + " lines read";
       default -> job.total() == null ? "merging" : "merging: " + job.done() + " of " + job.total()
           + " batches merged";
     };

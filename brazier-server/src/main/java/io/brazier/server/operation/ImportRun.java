@@ -29,6 +29,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.Queue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
@@ -51,6 +55,8 @@ final class ImportRun {
   private static final int BATCH_BYTES = 8 << 20;
   private static final int READ_ATTEMPTS = 3;
   private static final long LEASE_RENEWAL_MILLIS = 5_000;
+  /** Batches merged at once, and indexes built at once: each a database connection, and a core of its own. */
+  private static final int PARALLEL = Math.max(2, Math.min(4, Runtime.getRuntime().availableProcessors()));
 
   /**
    * Where a run got to: the phase; while staging, the input (its place in the reading order) and its lines staged;
@@ -97,8 +103,13 @@ final class ImportRun {
   byte[] run() {
     Staging staging = imports.open(run.id());
     cursor = run.cursor() == null ? Cursor.START : read(run.cursor());
-    if (run.cursor() == null && request.mode() == ImportRequest.Mode.INITIAL_LOAD) {
-      Import.checkEmpty(imports, request);
+    if (run.cursor() == null) {
+      if (request.mode() == ImportRequest.Mode.INITIAL_LOAD) {
+        Import.checkEmpty(imports, request);
+      }
+      if (imports.dropIndexes(run.id())) {
+        log.info("Import into an empty store: search indexes are built in bulk once merged id={}", run.id());
+      }
     }
     if (staging == Staging.LOST && run.cursor() != null) {
       log.warn("Import staging was lost (database crash), staging again id={}", run.id());
@@ -106,13 +117,18 @@ final class ImportRun {
     }
     nextBatch = cursor.batch();
     placeholders.set(cursor.placeholders());
-    List<Runnable> phases = List.of(this::stage, this::defer, this::check, this::merge);
-    List<String> names = List.of("stage", "defer", "check", "merge");
-    for (int i = names.indexOf(cursor.phase()); i < phases.size() && !run.stopped(); i++) {
-      phases.get(i).run();
-      if (!run.stopped() && i + 1 < names.size()) {
-        advance(cursor.in(names.get(i + 1)));
+    List<Runnable> phases = List.of(this::stage, this::defer, this::check, this::merge, this::index);
+    List<String> names = List.of("stage", "defer", "check", "merge", "index");
+    try {
+      for (int i = names.indexOf(cursor.phase()); i < phases.size() && !run.stopped(); i++) {
+        phases.get(i).run();
+        if (!run.stopped() && i + 1 < names.size()) {
+          advance(cursor.in(names.get(i + 1)));
+        }
       }
+    } catch (RuntimeException e) {
+      restoreIndexes(); // the job fails: the store is left searchable at full speed
+      throw e;
     }
     if (run.stopped()) {
       closeIfCancelled();
@@ -337,20 +353,61 @@ final class ImportRun {
     return input < request.inputs().size() ? request.inputs().get(input) : null;
   }
 
-  /** Merges the staged batches not merged yet, each in its own transaction with the job's progress. */
+  /**
+   * Merges the staged batches not merged yet, each in its own transaction with the job's progress, several at once
+   * (the lines of one resource are all in one batch, so batches merged side by side never wait for each other).
+   */
   private void merge() {
     List<Integer> batches = imports.unmerged(run.id());
     run.progress(0, (long) batches.size(), json(cursor));
-    long done = 0;
-    for (int batch : batches) {
-      if (run.stopped()) {
-        return;
+    AtomicLong done = new AtomicLong();
+    Queue<Integer> queue = new ConcurrentLinkedQueue<>(batches);
+    ExecutorService mergers = Executors.newFixedThreadPool(PARALLEL, runnable -> {
+      Thread thread = new Thread(runnable, "brazier-import-merge");
+      thread.setDaemon(true);
+      return thread;
+    });
+    try {
+      List<CompletableFuture<Void>> running = new ArrayList<>();
+      for (int i = 0; i < PARALLEL; i++) {
+        running.add(CompletableFuture.runAsync(() -> {
+          for (Integer batch = queue.poll(); batch != null && !run.stopped(); batch = queue.poll()) {
+            Optional<Imports.Merged> merged = imports.merge(run.id(), batch, Instant.now(),
+                run.heartbeat(done.incrementAndGet(), (long) batches.size(), json(cursor)));
+            if (merged.isEmpty()) {
+              run.lost();
+            }
+          }
+        }, mergers));
       }
-      Optional<Imports.Merged> merged = imports.merge(run.id(), batch, Instant.now(),
-          run.heartbeat(++done, (long) batches.size(), json(cursor)));
-      if (merged.isEmpty()) {
-        run.lost();
-      }
+      join(running);
+    } finally {
+      mergers.shutdown();
+    }
+  }
+
+  /** Builds the search indexes dropped for a bulk import: the job is done once they are. */
+  private void index() {
+    withLease(() -> {
+      imports.restoreIndexes(run.id(), PARALLEL);
+      return null;
+    });
+  }
+
+  private void restoreIndexes() {
+    try {
+      imports.restoreIndexes(run.id(), PARALLEL);
+    } catch (RuntimeException e) {
+      log.error("Could not build the search indexes of import id={}; the next import or start builds them",
+          run.id(), e);
+    }
+  }
+
+  private static void join(List<CompletableFuture<Void>> tasks) {
+    try {
+      CompletableFuture.allOf(tasks.toArray(CompletableFuture[]::new)).join();
+    } catch (java.util.concurrent.CompletionException e) {
+      throw e.getCause() instanceof RuntimeException cause ? cause : e;
     }
   }
 
@@ -388,10 +445,14 @@ final class ImportRun {
     }
   }
 
-  /** A cancelled import stops here: its staging goes at once (what it merged stays). */
+  /**
+   * A cancelled import stops here: its staging goes at once (what it merged stays) and the indexes it dropped are
+   * built. An import whose node shuts down leaves both to the runner that resumes it.
+   */
   private void closeIfCancelled() {
     if (jobs.get(run.id()).status() == Job.Status.CANCELLED) {
       imports.close(run.id());
+      restoreIndexes();
     }
   }
 

@@ -45,7 +45,7 @@ class ImportRoundTripTest {
 
   @Test
   void theSampleExportedAndImportedIntoAFreshServerIsTheSameResourceForResource(@TempDir Path folder,
-      @TempDir Path data) throws IOException {
+      @TempDir Path data) throws Exception {
     Map<String, List<String>> byType = new TreeMap<>();
     for (Resource resource : SyntheaSample.resources()) {
       byType.computeIfAbsent(resource.fhirType(), type -> new ArrayList<>()).add(resource.getIdPart());
@@ -60,6 +60,7 @@ class ImportRoundTripTest {
       JsonNode manifest = new Importer(target).run("InitialLoad", inputs.toArray(Input[]::new));
 
       assertThat(manifest.path("error")).as(manifest.toString()).isEmpty();
+      assertThat(indexes(target)).as("built again after an import into an empty store").isEqualTo(indexes(source));
       for (Map.Entry<String, List<String>> type : byType.entrySet()) {
         for (String id : type.getValue()) {
           String path = "/fhir/" + type.getKey() + "/" + id;
@@ -91,6 +92,20 @@ class ImportRoundTripTest {
       }
     }
     return file;
+  }
+
+  /** The search indexes of a server's database. */
+  private static List<String> indexes(TestServer server) throws java.sql.SQLException {
+    List<String> names = new ArrayList<>();
+    try (var connection = server.database().dataSource().getConnection();
+        var statement = connection.createStatement();
+        var rows = statement.executeQuery("SELECT indexname FROM pg_indexes WHERE tablename LIKE 'search\\_%'"
+            + " ORDER BY 1")) {
+      while (rows.next()) {
+        names.add(rows.getString(1));
+      }
+    }
+    return names;
   }
 
   private static List<String> history(TestServer server, String path) {

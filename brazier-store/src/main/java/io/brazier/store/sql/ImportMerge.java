@@ -37,6 +37,7 @@ import javax.sql.DataSource;
  */
 final class ImportMerge {
   private static final int ATTEMPTS = 10;
+  private static final String DEADLOCK = "40P01";
   /** The staged JSON with the version and lastUpdated written in at {@code stamp_at}, just inside meta. */
   private static final String STAMPED = "substring(l.body FROM 1 FOR l.stamp_at) || convert_to('\"versionId\":\"'"
       + " || p.version || '\",\"lastUpdated\":\"' || p.text || '\"' || CASE WHEN get_byte(l.body, l.stamp_at) = 125"
@@ -96,7 +97,10 @@ final class ImportMerge {
               + " times", new SQLException("raced"));
         }
       } catch (SQLException e) {
-        throw new StoreFailure("Could not merge batch " + batch + " of import " + job, e);
+        // A deadlock with another writer of the same resources: PostgreSQL chose this one to roll back.
+        if (!DEADLOCK.equals(e.getSQLState()) || attempt == ATTEMPTS) {
+          throw new StoreFailure("Could not merge batch " + batch + " of import " + job, e);
+        }
       }
     }
   }
@@ -372,27 +376,32 @@ final class ImportMerge {
         return;
       }
       StringBuilder sql = new StringBuilder("WITH ");
-      List<Object[]> arrays = new ArrayList<>();
+      List<Object> args = new ArrayList<>();
       int n = 0;
       for (String table : IndexWriter.TABLES) {
         if (!reindexed.isEmpty()) {
           sql.append("d").append(n++).append(" AS (DELETE FROM ").append(table).append(" WHERE rid = ANY(?::int8[]")
               .append(")), ");
-          arrays.add(reindexed.toArray());
+          args.add(reindexed.toArray());
         }
       }
       Object[] seqs = currentRids.keySet().toArray();
       Object[] rids = currentRids.values().toArray();
+      long first = currentRids.keySet().stream().mapToLong(Long::longValue).min().orElseThrow();
+      long last = currentRids.keySet().stream().mapToLong(Long::longValue).max().orElseThrow();
       for (String table : IndexWriter.TABLES) {
         sql.append("i").append(n++).append(" AS (").append(IndexWriter.copyStaged(prefix, table)).append("), ");
-        arrays.add(seqs);
-        arrays.add(rids);
+        args.addAll(List.of(seqs, rids, first, last));
       }
       sql.setLength(sql.length() - 2);
       sql.append(" SELECT 1");
       try (PreparedStatement statement = connection.prepareStatement(sql.toString())) {
-        for (int i = 0; i < arrays.size(); i++) {
-          statement.setArray(i + 1, connection.createArrayOf("int8", arrays.get(i)));
+        for (int i = 0; i < args.size(); i++) {
+          if (args.get(i) instanceof Object[] array) {
+            statement.setArray(i + 1, connection.createArrayOf("int8", array));
+          } else {
+            statement.setLong(i + 1, (Long) args.get(i));
+          }
         }
         statement.execute();
       }

@@ -111,12 +111,14 @@ final class IndexWriter {
 
   /**
    * The statement that copies the staged rows of lines into a live index table ({@code prefix + table} to
-   * {@code table}), each under the rid its line got: two arrays to bind, line numbers and rids.
+   * {@code table}), each under the rid its line got: to bind, the arrays of line numbers and rids, then the lowest
+   * and highest line number (the range that the staging table's BRIN index finds).
    */
   static String copyStaged(String prefix, String table) {
     String columns = COLUMNS.get(table);
     return "INSERT INTO " + table + " (" + columns + ") SELECT " + columns.replace("rid", "m.rid") + " FROM "
-        + prefix + table + " s JOIN unnest(?::int8[], ?::int8[]) AS m(seq, rid) ON s.rid = m.seq";
+        + prefix + table + " s JOIN unnest(?::int8[], ?::int8[]) AS m(seq, rid) ON s.rid = m.seq"
+        + " WHERE s.rid BETWEEN ? AND ?";
   }
 
   /** Deletes the rows of {@code replaced}, then inserts {@code rows} into the tables named {@code prefix + table}. */

@@ -34,12 +34,30 @@ final class PostgresImports implements Imports {
   private final TypeKeys types;
   private final IndexWriter indexes;
   private final ImportMerge merge;
+  private final BulkIndexes bulk;
 
   PostgresImports(DataSource dataSource, TypeKeys types, IndexWriter indexes, Runnable committed) {
     this.dataSource = dataSource;
     this.types = types;
     this.indexes = indexes;
     this.merge = new ImportMerge(dataSource, types, committed);
+    this.bulk = new BulkIndexes(dataSource);
+  }
+
+  @Override
+  public boolean dropIndexes(String job) {
+    return bulk.drop(job);
+  }
+
+  @Override
+  public void restoreIndexes(String job, int parallel) {
+    bulk.restore("job = ?", UUID.fromString(job), parallel);
+  }
+
+  @Override
+  public void repair(int parallel) {
+    bulk.restore("NOT EXISTS (SELECT 1 FROM job j WHERE j.id = i.job AND j.status IN ('queued', 'running'))", null,
+        parallel);
   }
 
   private interface Work<T> {
@@ -264,6 +282,10 @@ final class PostgresImports implements Imports {
             + " (PARTITION BY type, id ORDER BY seq DESC) AS n FROM " + prefix + "line WHERE version IS NULL"
             + " AND state = 'S' AND (type, id) IN (SELECT type, id FROM " + prefix + "line WHERE version IS NULL"
             + " GROUP BY type, id HAVING count(*) > 1)) d WHERE d.n > 1 AND l.seq = d.seq");
+        // Every line of one resource in one batch, its first: batches then merge side by side without meeting.
+        statement.execute("UPDATE " + prefix + "line l SET batch = k.batch FROM (SELECT type, id, min(batch) AS batch"
+            + " FROM " + prefix + "line GROUP BY type, id HAVING count(*) > 1) k"
+            + " WHERE l.type = k.type AND l.id = k.id AND l.batch <> k.batch");
       }
       return null;
     });
