@@ -1,6 +1,8 @@
 package io.brazier.app;
 
 import io.brazier.fhir.Fhir;
+import io.brazier.loader.LoaderConfig;
+import io.brazier.proxy.Security;
 import io.brazier.server.FhirServer;
 import io.brazier.server.ImportConfig;
 import io.brazier.server.ServerConfig;
@@ -13,6 +15,7 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -21,6 +24,7 @@ import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code brazier serve}: the FHIR server on PostgreSQL, embedded unless a database URL is given. */
@@ -39,8 +43,8 @@ final class Serve implements Callable<Integer> {
   Path config;
 
   @Option(names = "--host", defaultValue = "127.0.0.1",
-      description = "Address to listen on (default: ${DEFAULT-VALUE}). Use 0.0.0.0 to open it to the network: "
-          + "nothing is authenticated until the proxy runs in front.")
+      description = "Address to listen on (default: ${DEFAULT-VALUE}). Another than loopback (0.0.0.0 opens it to"
+          + " the network) needs --auth, or --insecure.")
   String host;
 
   @Option(names = "--port", defaultValue = "8080", description = "HTTP port (default: ${DEFAULT-VALUE}).")
@@ -135,8 +139,61 @@ final class Serve implements Callable<Integer> {
           + " BRAZIER_IMPORT_BLOB); Blob URLs with a SAS need no flag (default: none).")
   String importBlob;
 
+  @Option(names = "--changes-retention", paramLabel = "DURATION", converter = Retention.class,
+      description = "How long the change feed ($changes) keeps changes: days (30) or an ISO-8601 duration (P30D,"
+          + " PT12H). Older ones are deleted hourly, and a reader asking for them gets 410 and must re-sync"
+          + " (default: keep all).")
+  Duration changesRetention;
+
+  @Option(names = "--loader-dir", paramLabel = "DIR",
+      description = "Also run the loader's watching service on this folder: files dropped into its bundles/,"
+          + " ndjson/ and zip/ load into this server (see brazier loader --help).")
+  Path loaderDir;
+
+  @Option(names = "--loader-blob", paramLabel = "ACCOUNT",
+      description = "Also run the loader's watching service on this Azure Blob account: a connection string or"
+          + " the account URL with a SAS (prefer BRAZIER_LOADER_BLOB).")
+  String loaderBlob;
+
+  @Option(names = "--loader-port", defaultValue = "8082",
+      description = "Port of the loader's /loader/status and /loader/bundles (default: ${DEFAULT-VALUE}).")
+  int loaderPort;
+
+  @Mixin
+  AuthOptions auth = new AuthOptions();
+
   @Override
-  public Integer call() throws InterruptedException {
+  public Integer call() throws InterruptedException, IOException {
+    String refusal = auth.refusal(host);
+    if (refusal != null) {
+      System.err.println(refusal);
+      return 2;
+    }
+    Running running = start();
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      log.info("Shutting down");
+      running.close();
+      stopped.countDown();
+    }, "brazier-shutdown"));
+    stopped.await();
+    return 0;
+  }
+
+  /** A started server, and what it runs on. */
+  record Running(FhirServer server, PostgresStore store, WatchingLoader loader) implements AutoCloseable {
+    @Override
+    public void close() {
+      if (loader != null) {
+        loader.close();
+      }
+      server.close();
+      store.close();
+    }
+  }
+
+  /** Starts the server as the options say. */
+  Running start() throws IOException {
     ServerConfig serverConfig = new ServerConfig(host, port, baseUrl, trustForwardedHeaders, maxBodyBytes,
         corsOrigins, lenient, conditionalDeleteMax, pageSize, maxPageSize, bundleMaxEntries, bundleMaxBytes,
         referentialIntegrity, missingReferences,
@@ -153,15 +210,22 @@ final class Serve implements Callable<Integer> {
     Database database = Database.open(databaseConfig);
     database.pool().setMetricRegistry(registry);
     PostgresStore store = new PostgresStore(database, fhir.resourceTypes()).startChangeSequencer();
-    FhirServer server = new FhirServer(serverConfig, fhir, store, registry).start();
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      log.info("Shutting down");
-      server.close();
-      store.close();
-      stopped.countDown();
-    }, "brazier-shutdown"));
-    stopped.await();
-    return 0;
+    if (changesRetention != null) {
+      store.keepChanges(changesRetention);
+    }
+    FhirServer server;
+    if (auth.enabled) {
+      Security security = Security.start(auth.config(dataDir.toAbsolutePath()), database.dataSource());
+      server = new FhirServer(serverConfig, fhir, store, registry, security.interceptors(), security.http());
+    } else {
+      server = new FhirServer(serverConfig, fhir, store, registry);
+      log.warn("AUTHENTICATION IS OFF: anyone who reaches http://{}:{}/fhir may read and change every resource."
+          + " Start with --auth to require tokens", host, port);
+    }
+    server.start();
+    WatchingLoader loader = loaderDir == null && loaderBlob == null ? null
+        : WatchingLoader.start(LoaderTargets.inProcess(server, host), LoaderConfig.defaults(), loaderDir, loaderBlob,
+            host, loaderPort, registry);
+    return new Running(server, store, loader);
   }
 }

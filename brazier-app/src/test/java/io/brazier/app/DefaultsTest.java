@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,6 +61,21 @@ class DefaultsTest {
     assertThatThrownBy(() -> parse(new String[] {"serve", "--config", dir.resolve("nope").toString()}, Map.of()))
         .isInstanceOf(UncheckedIOException.class)
         .hasMessageContaining("--config");
+  }
+
+  @Test
+  void theChangesRetentionIsDaysOrAnIsoDurationAndKeepsAllByDefault() {
+    assertThat(parse(new String[] {"serve"}, Map.of()).changesRetention).isNull();
+    assertThat(parse(new String[] {"serve", "--changes-retention", "30"}, Map.of()).changesRetention)
+        .isEqualTo(Duration.ofDays(30));
+    assertThat(parse(new String[] {"serve"}, Map.of("BRAZIER_CHANGES_RETENTION", "PT12H")).changesRetention)
+        .isEqualTo(Duration.ofHours(12));
+    for (String bad : List.of("0", "-1", "P-1D", "a week", "")) {
+      assertThatThrownBy(() -> parse(new String[] {"serve", "--changes-retention", bad}, Map.of())).as(bad)
+          .isInstanceOf(CommandLine.ParameterException.class)
+          .hasMessageContaining("--changes-retention")
+          .hasMessageContaining("ISO-8601");
+    }
   }
 
   @Test

@@ -156,7 +156,7 @@ public final class SearchBench implements Callable<Integer> {
         List<Write> batch = new ArrayList<>();
         for (String line : lines) {
           Resource resource = (Resource) fhir.jsonParser().parseResource(line);
-          Write write = writes.next(resource, resource.getIdElement().getIdPart(), null);
+          Write write = writes.next(resource, resource.getIdElement().getIdPart(), null, null);
           batch.add(noIndex ? new Write(write.type(), write.id(), 1, write.lastUpdated(), write.json(),
               SearchIndex.EMPTY) : write);
         }

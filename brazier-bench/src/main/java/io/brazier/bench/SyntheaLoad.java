@@ -56,6 +56,11 @@ public final class SyntheaLoad implements Callable<Integer> {
       description = "After each level, check that every stored reference names a stored resource (slow).")
   boolean verify;
 
+  @Option(names = "--client", defaultValue = "poster", paramLabel = "poster|loader",
+      description = "poster: the files POSTed as they are; loader: loaded by the bulk loader (brazier load), which"
+          + " makes creates idempotent PUTs and resolves conditional references first (default: ${DEFAULT-VALUE}).")
+  String client;
+
   record Row(int clients, BundlePoster.Result reference, BundlePoster.Result patients, WalStats wal,
       ServerProcess.CpuTime cpu, long peakRss, String integrity) {}
 
@@ -99,7 +104,8 @@ public final class SyntheaLoad implements Callable<Integer> {
   private Row measure(int clients, List<Path> reference, List<Path> patients, Path dir) {
     try (ServerProcess server = ServerProcess.start(jar, javaOptions, dir.resolve("data"), port,
         dir.resolve("server.log"))) {
-      BundlePoster poster = new BundlePoster(server.baseUrl());
+      BundleClient poster = client.equals("loader") ? new LoaderClient(server.baseUrl())
+          : new BundlePoster(server.baseUrl());
       BundlePoster.Result referenceResult = poster.post(reference, 1);
       WalStats before = WalStats.read(server.jdbcUrl());
       ServerProcess.CpuTime cpuBefore = server.cpu();

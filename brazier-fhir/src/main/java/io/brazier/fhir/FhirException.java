@@ -78,6 +78,16 @@ public final class FhirException extends RuntimeException {
     return new FhirException(405, IssueType.NOTSUPPORTED, method + " is not a FHIR interaction on " + path + ".");
   }
 
+  /** 401: the request did not say who sends it, or said it in a way that cannot be believed. */
+  public static FhirException unauthorized(String message) {
+    return new FhirException(401, IssueType.LOGIN, message);
+  }
+
+  /** 403: the caller is known and may not do this. */
+  public static FhirException forbidden(String message) {
+    return new FhirException(403, IssueType.FORBIDDEN, message);
+  }
+
   public static FhirException conflict(String message) {
     return new FhirException(409, IssueType.CONFLICT, message);
   }

@@ -8,6 +8,7 @@ import io.brazier.store.Store;
 import io.brazier.store.StoreFailure;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Function;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,8 +27,16 @@ public final class FhirApi {
 
   /** @param interceptors run around every interaction in this order (their {@code after} steps in reverse) */
   public FhirApi(Fhir fhir, Store store, ServerConfig config, List<Interceptor> interceptors) {
-    this.interceptors = List.copyOf(interceptors);
+    this(fhir, store, config, api -> interceptors);
+  }
+
+  /**
+   * @param interceptors makes the interceptors, given this API for the requests of their own they send (an
+   *     authorization check that searches, say); they run in the order of the list
+   */
+  public FhirApi(Fhir fhir, Store store, ServerConfig config, Function<FhirApi, List<Interceptor>> interceptors) {
     this.routes = new Routes(fhir, store, config, new Entries());
+    this.interceptors = List.copyOf(interceptors.apply(this));
   }
 
   /** Answers a request: its interaction's answer, or the OperationOutcome of why it failed. */

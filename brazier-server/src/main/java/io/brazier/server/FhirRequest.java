@@ -14,12 +14,15 @@ import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 
 /**
  * A FHIR request, parsed once: the path below the base split into segments, the query, the headers the interactions
@@ -153,6 +156,22 @@ public final class FhirRequest {
 
   public Map<String, List<String>> query() {
     return query;
+  }
+
+  /**
+   * The parameters of a search: the URL's, and those of a form body (POST [type]/_search); a 415 for another body.
+   */
+  public Map<String, List<String>> searchParameters() {
+    Map<String, List<String>> params = new LinkedHashMap<>(query);
+    if (method.equals("POST") && hasBody()) {
+      if (!Formats.isForm(header("Content-Type"))) {
+        throw new FhirException(415, IssueType.NOTSUPPORTED, "POST _search takes its parameters as"
+            + " application/x-www-form-urlencoded, not " + header("Content-Type") + ".");
+      }
+      Queries.parse(new String(body(), StandardCharsets.UTF_8))
+          .forEach((name, values) -> params.computeIfAbsent(name, n -> new ArrayList<>()).addAll(values));
+    }
+    return params;
   }
 
   /** The first value of a query parameter, or null. */

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.hl7.fhir.r4.model.OperationOutcome;
@@ -33,7 +34,8 @@ import org.slf4j.MDC;
  */
 public final class FhirServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(FhirServer.class);
-  private static final String BASE = "/fhir";
+  /** Where the FHIR API is served, below the server's root. */
+  public static final String BASE = "/fhir";
   private static final Pattern REQUEST_ID = Pattern.compile("[\\x21-\\x7e]{1,200}");
   private static final List<HandlerType> METHODS =
       List.of(HandlerType.GET, HandlerType.HEAD, HandlerType.POST, HandlerType.PUT, HandlerType.DELETE,
@@ -53,6 +55,16 @@ public final class FhirServer implements AutoCloseable {
   /** @param interceptors run around every interaction, in this order: see {@link Interceptor} */
   public FhirServer(ServerConfig config, Fhir fhir, Store store, PrometheusMeterRegistry registry,
       List<Interceptor> interceptors) {
+    this(config, fhir, store, registry, api -> interceptors, HttpExtension.NONE);
+  }
+
+  /**
+   * @param interceptors makes the interceptors that run around every interaction, in the order of the list (see
+   *     {@link Interceptor}), given the API they may send requests of their own to
+   * @param extension serves its routes beside the FHIR API and guards the operator endpoints
+   */
+  public FhirServer(ServerConfig config, Fhir fhir, Store store, PrometheusMeterRegistry registry,
+      Function<FhirApi, List<Interceptor>> interceptors, HttpExtension extension) {
     this.config = config;
     this.store = store;
     this.api = new FhirApi(fhir, store, config, interceptors);
@@ -79,12 +91,16 @@ public final class FhirServer implements AutoCloseable {
       }
       javalin.requestLogger.http(this::logRequest);
       javalin.routes.before(this::tagRequest);
+      extension.addRoutes(javalin.routes, this::baseUrl);
       for (HandlerType method : METHODS) {
         javalin.routes.addHttpHandler(method, BASE, this::fhir);
         javalin.routes.addHttpHandler(method, BASE + "/*", this::fhir);
       }
       javalin.routes.get("/healthz", this::health);
-      javalin.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(registry.scrape()));
+      javalin.routes.get("/metrics", ctx -> {
+        extension.checkOperator(ctx, baseUrl(ctx));
+        ctx.contentType("text/plain; version=0.0.4").result(registry.scrape());
+      });
       // What FhirApi answers has no exception left; these are for requests refused before they reach it.
       javalin.routes.exception(FhirException.class, (e, ctx) -> writeOutcome(ctx, e.status(), e.outcome()));
       javalin.routes.exception(Exception.class, this::failed);

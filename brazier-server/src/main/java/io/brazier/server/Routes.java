@@ -66,11 +66,14 @@ import org.hl7.fhir.r4.model.CapabilityStatement.TypeRestfulInteraction;
  */
 final class Routes {
   private static final Set<String> SYSTEM_SEGMENTS = Set.of("metadata", "_history", "_search", "_async");
+  /** [base]/Metadata, as some clients (the MC4H training's collection) write it and Azure answers it. */
+  private static final String METADATA_AS_TYPE = "Metadata";
   private final Fhir fhir;
   private final Bodies bodies;
   private final Validate validate;
   private final Jobs jobs;
   private final Import imports;
+  private final Runnable stopFollowing;
   private final Operations operations = new Operations();
   private final Route read;
   private final Route readSearchParameter;
@@ -92,7 +95,7 @@ final class Routes {
   Routes(Fhir fhir, Store store, ServerConfig config, EntryRouter entries) {
     this.fhir = fhir;
     FhirSearch search = new FhirSearch(fhir);
-    new StoredSearchParameters(store, fhir, search.parameters()).load();
+    this.stopFollowing = new StoredSearchParameters(store, fhir, search.parameters()).follow();
     StoredTerminology terminology = new StoredTerminology(store, fhir);
     Writes writes = new Writes(fhir, search, Clock.systemUTC());
     this.bodies = new Bodies(fhir);
@@ -140,9 +143,10 @@ final class Routes {
     this.asyncStatus = Route.of(FhirInteraction.ASYNC_STATUS, new AsyncStatus(jobs));
 
     // The operations, one line each: where they are invoked, on which types, by which methods.
-    operations.add(Changes.OPERATION, EnumSet.of(Level.SYSTEM), ANY_TYPE, GET, new Changes(store, pageSizes));
+    operations.add(Changes.OPERATION, EnumSet.of(Level.SYSTEM), ANY_TYPE, GET, new Changes(fhir, store, pageSizes));
     this.validate = operations.add(Validate.OPERATION, TYPE_AND_INSTANCE, ANY_TYPE, GET_OR_POST,
         new Validate(fhir, store));
+    operations.add(Validate.OPERATION, EnumSet.of(Level.SYSTEM), ANY_TYPE, POST, validate); // the body's type
     Reindex reindex = operations.add(Reindex.OPERATION, ALL_LEVELS, ANY_TYPE, POST,
         new Reindex(fhir, store, search.extractor(), jobs));
     jobs.register(Reindex.KIND, reindex);
@@ -178,15 +182,19 @@ final class Routes {
     jobs.start();
   }
 
-  /** Stops running background jobs: a running one is queued again for another node (or this one, restarted). */
+  /**
+   * Stops running background jobs (a running one is queued again for another node, or this one restarted) and
+   * following the stored search parameters.
+   */
   void close() {
     jobs.close();
+    stopFollowing.run();
   }
 
   /** Where a request goes; a FhirException when nothing here answers it (404 for a type, 405 for the rest). */
   Route route(FhirRequest request) {
     List<String> path = request.segments();
-    if (path.isEmpty() || !Character.isUpperCase(path.get(0).charAt(0))) {
+    if (path.isEmpty() || !Character.isUpperCase(path.get(0).charAt(0)) || path.get(0).equals(METADATA_AS_TYPE)) {
       return system(request);
     }
     String type = path.get(0);
@@ -223,7 +231,7 @@ final class Routes {
     }
     if (path.size() == 1 && isRead(request)) {
       switch (path.get(0)) {
-        case "metadata" -> { return capabilities; }
+        case "metadata", METADATA_AS_TYPE -> { return capabilities; }
         case "_history" -> { return historySystem; }
         default -> { }
       }

@@ -4,6 +4,8 @@ import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
 import io.brazier.fhir.Fhir;
 import io.brazier.store.Change;
+import io.brazier.store.ChangePage;
+import io.brazier.store.ChangeQuery;
 import io.brazier.store.DatabaseConfig;
 import io.brazier.store.sql.Database;
 import io.brazier.store.sql.PostgresStore;
@@ -13,7 +15,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * A FHIR server on a free port over embedded PostgreSQL. {@link #shared()} is started once per test JVM and shared by
@@ -31,10 +35,11 @@ public final class TestServer implements AutoCloseable {
   private long lastChange;
 
   private TestServer(ServerConfig config, Database database, PostgresStore store) {
-    this(config, database, store, List.of());
+    this(config, database, store, api -> List.of(), HttpExtension.NONE);
   }
 
-  private TestServer(ServerConfig config, Database database, PostgresStore store, List<Interceptor> interceptors) {
+  private TestServer(ServerConfig config, Database database, PostgresStore store,
+      Function<FhirApi, List<Interceptor>> interceptors, HttpExtension extension) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     this.fhir = new Fhir(config.lenient());
     this.config = config;
@@ -43,7 +48,7 @@ public final class TestServer implements AutoCloseable {
     if (database != null) {
       database.pool().setMetricRegistry(registry);
     }
-    this.server = new FhirServer(config.withPort(0), fhir, store, registry, interceptors).start();
+    this.server = new FhirServer(config.withPort(0), fhir, store, registry, interceptors, extension).start();
   }
 
   public static synchronized TestServer shared() {
@@ -65,6 +70,19 @@ public final class TestServer implements AutoCloseable {
     return new TestServer(config, database, new PostgresStore(database, fhir.resourceTypes()).startChangeSequencer());
   }
 
+  /**
+   * Another node on this server's database: its own connection pool (to the database's JDBC URL, as
+   * {@code --db-url} gives it), store, caches, change sequencer, job runner and HTTP server, sharing nothing else.
+   */
+  public TestServer secondNode() {
+    DatabaseConfig external = new DatabaseConfig(database.pool().getJdbcUrl(), database.pool().getUsername(),
+        database.pool().getPassword(), null, 8, Duration.ofSeconds(30));
+    Database own = Database.open(external);
+    var fhir = new Fhir(false);
+    return new TestServer(ServerConfig.defaults(), own,
+        new PostgresStore(own, fhir.resourceTypes()).startChangeSequencer());
+  }
+
   /** A server configured as given over the shared server's database: cheap, for tests of configuration. */
   public static TestServer onSharedStore(ServerConfig config) {
     return onSharedStore(config, List.of());
@@ -72,12 +90,18 @@ public final class TestServer implements AutoCloseable {
 
   /** A server with these interceptors over the shared server's database. */
   public static TestServer onSharedStore(ServerConfig config, List<Interceptor> interceptors) {
-    return new TestServer(config, null, shared().store, interceptors);
+    return onSharedStore(config, api -> interceptors, HttpExtension.NONE);
+  }
+
+  /** A server with interceptors and HTTP beside FHIR (the proxy's security, say) over the shared database. */
+  public static TestServer onSharedStore(ServerConfig config, Function<FhirApi, List<Interceptor>> interceptors,
+      HttpExtension extension) {
+    return new TestServer(config, null, shared().store, interceptors, extension);
   }
 
   /** Another server, configured as given, over the database of {@code other}: a second node. */
   public static TestServer onStore(TestServer other, ServerConfig config) {
-    return new TestServer(config, null, other.store, List.of());
+    return new TestServer(config, null, other.store, api -> List.of(), HttpExtension.NONE);
   }
 
   public ServerConfig config() {
@@ -99,14 +123,14 @@ public final class TestServer implements AutoCloseable {
     return fhir.context().newRestfulGenericClient(baseUrl());
   }
 
-  /** The server's in-process API. */
-  public FhirApi api() {
-    return server.api();
-  }
-
   /** Raw HTTP, for what the HAPI client cannot send or does not show. */
   public Http http() {
     return new Http(this);
+  }
+
+  /** The server's in-process API, as the proxy, the loader and the sync agent call it. */
+  public FhirApi api() {
+    return server.api();
   }
 
   public Fhir fhir() {
@@ -122,18 +146,24 @@ public final class TestServer implements AutoCloseable {
     return database;
   }
 
-  /** The sequence number of the latest change: take it before a request, then see what came after it. */
+  /**
+   * The sequence number of the latest change: take it before a request, then see what came after it. The changes
+   * committed so far are numbered first, rather than when the sequencer next runs.
+   */
   public synchronized long lastChange() {
-    for (List<Change> page = store.changes(lastChange, 1000); !page.isEmpty();
-        page = store.changes(lastChange, 1000)) {
-      lastChange = page.get(page.size() - 1).sequence();
-    }
+    store.numberChanges();
+    ChangePage page;
+    do {
+      page = store.changes(ChangeQuery.after(lastChange, 1000));
+      lastChange = page.last(); // the newest sequence once a page is not full
+    } while (page.changes().size() == 1000);
     return lastChange;
   }
 
-  /** The changes after {@code seq}: none after a request that must write nothing. */
+  /** The changes after {@code seq}, numbered now: none after a request that must write nothing. */
   public List<Change> changesSince(long seq) {
-    return store.changes(seq, 100);
+    store.numberChanges();
+    return store.changes(ChangeQuery.after(seq, 100)).changes();
   }
 
   @Override

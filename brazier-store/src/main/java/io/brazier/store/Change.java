@@ -2,8 +2,15 @@ package io.brazier.store;
 
 import java.time.Instant;
 
-/** One entry of the change feed: a write of {@code type/id} at {@code version}, numbered in commit order. */
-public record Change(long sequence, String type, String id, int version, Action action, Instant at) {
+/**
+ * One entry of the change feed: a write of {@code type/id} at {@code version}, numbered in commit order.
+ *
+ * @param source the {@code meta.source} of the version written (for a deletion, of the caller that deleted), or null
+ * @param resource the JSON of the version written when the reader asked for it ({@link ChangeQuery#resources}); null
+ *     otherwise, and for a deletion
+ */
+public record Change(long sequence, String type, String id, int version, Action action, Instant at, String source,
+    byte[] resource) {
 
   public enum Action {
     CREATE('C'), UPDATE('U'), DELETE('D');

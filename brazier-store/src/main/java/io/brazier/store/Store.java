@@ -1,10 +1,14 @@
 package io.brazier.store;
 
-import java.util.Collection;
+import io.brazier.fhir.search.FhirSearch;
 import io.brazier.fhir.search.SearchQuery;
+import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /** Durable storage of FHIR resources, their versions, search indexes and change feed. */
 public interface Store extends AutoCloseable {
@@ -67,8 +71,24 @@ public interface Store extends AutoCloseable {
    */
   int reindex(List<Write> writes);
 
-  /** Changes numbered after {@code since}, oldest first, at most {@code count}. */
-  List<Change> changes(long since, int count);
+  /**
+   * A page of the change feed: the changes numbered after {@code query.since()}, oldest first, waiting up to
+   * {@code query.maxWait()} for a first one. Readers never wait on each other or on writers.
+   *
+   * @throws ChangesGone when changes after {@code since} are no longer kept
+   */
+  ChangePage changes(ChangeQuery query);
+
+  /**
+   * Calls {@code listener} with the resource types of committed changes, so that what a node keeps in memory
+   * follows what any node writes: the types of this store's own commits as each commits (on the committing thread,
+   * before {@link #commit} returns), and those of every node's commits soon after they are numbered. It is called
+   * with every type when notices may have been lost (the database connection that receives them was reopened). A
+   * listener that throws is called again, with every type, a second later.
+   *
+   * @return what stops the calls, for a listener that goes away before the store
+   */
+  Runnable onChanges(Consumer<Set<String>> listener);
 
   /** The background jobs, shared with every node on this database. */
   JobStore jobs();
@@ -78,6 +98,49 @@ public interface Store extends AutoCloseable {
 
   /** Whether the database answers. */
   boolean healthy();
+
+  /**
+   * The sequence of the last numbered change: every change up to it has committed, and a change that commits later
+   * gets a higher one, so it names a point of the store's history that {@link #scan(AsOfScan, FhirSearch)} reads as
+   * of. Committed changes not numbered yet are numbered first, so a write acknowledged before the call is within it.
+   * 0 when nothing was ever written.
+   */
+  long watermark();
+
+  /**
+   * A page of a scan as of a sequence (see {@link AsOfScan}), ordered by {@code lastUpdated} and then the resource's
+   * row, the stored JSON as it is. A resource changed since the sequence is served at its version of then, from
+   * history; {@code search} extracts such versions' index values when the scan has criteria (they have no index
+   * rows), with the parameters the server indexes writes with.
+   *
+   * @throws IllegalArgumentException when the sequence is beyond the {@link #watermark}, or older than the changes
+   *     the change feed still keeps
+   */
+  ScanPage scan(AsOfScan scan, FhirSearch search);
+
+  /**
+   * A page of the resources of {@code type} that were deleted as of change {@code sequence} (their version then was a
+   * deletion) by a deletion last updated at or after {@code since} (null: whenever), in the order and with the
+   * paging of {@link #scan(AsOfScan, FhirSearch)}: what a bulk export since an instant reports as deleted.
+   *
+   * @throws IllegalArgumentException as {@link #scan(AsOfScan, FhirSearch)}
+   */
+  ScanPage deletions(String type, long sequence, Instant since, ScanCursor after, int count);
+
+  /**
+   * The current versions, deletions included, of these resources (each written {@code Type/id}) by
+   * {@code Type/id}, in one round trip; a resource never stored is absent.
+   *
+   * @throws IllegalArgumentException for a key that is not {@code Type/id} of a known type
+   */
+  Map<String, ResourceVersion> current(Collection<String> resources);
+
+  /**
+   * For each version, in order, the ids of the patients whose compartments it is in, by the Patient
+   * CompartmentDefinition and the version's own references (a patient is in its own); a deletion is in those of the
+   * version it deleted. {@code search} extracts the references with the server's parameters.
+   */
+  List<Set<String>> patientCompartments(List<ResourceVersion> versions, FhirSearch search);
 
   @Override
   void close();

@@ -6,12 +6,23 @@ import java.time.Instant;
 /**
  * One version to store. It succeeds only if the resource's current version is {@code version - 1} (0: the resource
  * must not exist yet), which makes every write a compare-and-set: concurrent writers never lose an update.
- * {@code index} holds the search index values of the version, stored in the same transaction.
+ * {@code index} holds the search index values of the version, stored in the same transaction; {@code source} is the
+ * version's {@code meta.source} (for a deletion, the deleting caller's), which the change feed carries, or null.
  */
-public record Write(String type, String id, int version, Instant lastUpdated, byte[] json, SearchIndex index) {
+public record Write(String type, String id, int version, Instant lastUpdated, byte[] json, SearchIndex index,
+    String source) {
+
+  /** A version without a source. */
+  public Write(String type, String id, int version, Instant lastUpdated, byte[] json, SearchIndex index) {
+    this(type, id, version, lastUpdated, json, index, null);
+  }
+
+  public static Write delete(String type, String id, int version, Instant lastUpdated, String source) {
+    return new Write(type, id, version, lastUpdated, null, SearchIndex.EMPTY, source);
+  }
 
   public static Write delete(String type, String id, int version, Instant lastUpdated) {
-    return new Write(type, id, version, lastUpdated, null, SearchIndex.EMPTY);
+    return delete(type, id, version, lastUpdated, null);
   }
 
   public boolean deleted() {

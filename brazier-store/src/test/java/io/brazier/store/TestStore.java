@@ -42,6 +42,14 @@ public final class TestStore {
     }
   }
 
+  /**
+   * A store on a database of its own, for a test class that reads whole types (as scans do) and must see only what
+   * it wrote; close it after the class.
+   */
+  public static TestStore own() {
+    return new TestStore();
+  }
+
   public static synchronized TestStore shared() {
     if (shared == null) {
       shared = new TestStore();
@@ -71,19 +79,28 @@ public final class TestStore {
     return search;
   }
 
-  /** Saves a new resource (a new id unless it has one) and returns its id. */
+  /** Saves a resource as its next version (a new id unless it has one) and returns its id. */
   public String save(Resource resource) {
     String id = resource.getIdElement().getIdPart() != null ? resource.getIdElement().getIdPart()
         : UUID.randomUUID().toString();
     int version = store.current(resource.fhirType(), id).map(v -> v.version() + 1).orElse(1);
-    resource.setId(id);
+    store.commit(List.of(write(resource.setId(id), version)));
+    return id;
+  }
+
+  /** Version {@code version} of a resource that has an id, last updated now, with its index, as the server writes. */
+  public Write write(Resource resource, int version) {
     resource.getMeta().setVersionId(Integer.toString(version));
     Instant now = Instant.now();
     resource.getMeta().setLastUpdated(java.util.Date.from(now));
     byte[] json = fhir.encode(Format.JSON, resource, false);
-    store.commit(List.of(new Write(resource.fhirType(), id, version, now, json,
-        search.extractor().extract(resource, json))));
-    return id;
+    return new Write(resource.fhirType(), resource.getIdElement().getIdPart(), version, now, json,
+        search.extractor().extract(resource, json));
+  }
+
+  /** Closes a store made by {@link #own}. */
+  public void close() {
+    store.close();
   }
 
   /**

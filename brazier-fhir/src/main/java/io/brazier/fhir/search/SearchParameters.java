@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -41,6 +42,8 @@ public final class SearchParameters {
   private final FhirPath fhirPath;
   private final Map<String, SearchParam> builtInByUrl;
   private final Map<String, SearchParameter> builtInById = new HashMap<>();
+  /** The specification's parameters alone, which {@link #replaceStored} starts from. */
+  private final State builtIn;
   private volatile State state;
 
   /** An immutable snapshot: parameters by base (a type, Resource or DomainResource) and code, and by url. */
@@ -59,10 +62,11 @@ public final class SearchParameters {
         byUrl.computeIfAbsent(param.url(), u -> new ArrayList<>()).add(param);
       }
     }
-    Map<String, SearchParam> builtIn = new HashMap<>();
-    byUrl.forEach((url, params) -> builtIn.put(url, params.get(0)));
-    this.builtInByUrl = Map.copyOf(builtIn);
-    this.state = new State(0, byBase, byUrl);
+    Map<String, SearchParam> firstByUrl = new HashMap<>();
+    byUrl.forEach((url, params) -> firstByUrl.put(url, params.get(0)));
+    this.builtInByUrl = Map.copyOf(firstByUrl);
+    this.builtIn = new State(0, byBase, byUrl);
+    this.state = this.builtIn;
   }
 
   private static List<SearchParameter> specification(Fhir fhir) {
@@ -130,6 +134,10 @@ public final class SearchParameters {
 
   /** The definition a composite's component names, typed by the parameter it points to. */
   public Optional<SearchParam> byUrl(String url) {
+    return byUrl(state, url);
+  }
+
+  private Optional<SearchParam> byUrl(State state, String url) {
     List<SearchParam> params = state.byUrl().get(url);
     return params == null || params.isEmpty() ? Optional.ofNullable(builtInByUrl.get(url)) : Optional.of(params.get(0));
   }
@@ -160,40 +168,63 @@ public final class SearchParameters {
   }
 
   /**
-   * Adds or replaces a client's SearchParameter; it applies to writes from now on (existing resources need
-   * {@code $reindex}). A retired one is removed.
+   * Checks that a client's SearchParameter can be used for search, as it must before it is stored; a retired one
+   * needs no check, as it only removes.
    *
    * @throws FhirException 422 when the definition cannot be used for search
    */
-  public synchronized void register(SearchParameter definition) {
-    String url = definition.getUrl();
-    if (definition.getStatus() == PublicationStatus.RETIRED) {
-      unregister(url);
-      return;
+  public void check(SearchParameter definition) {
+    if (definition.getStatus() != PublicationStatus.RETIRED) {
+      validated(definition, state);
     }
-    List<SearchParam> params = validated(definition);
+  }
+
+  /**
+   * Makes the stored SearchParameters, and no others, apply besides the specification's: each in turn, so that a
+   * later one with the same url or the same code on a base replaces an earlier one, and a retired one removes its
+   * url. They apply to writes from now on (existing resources need {@code $reindex}).
+   *
+   * @return the definitions that cannot be used for search, by url, with why; the others apply
+   */
+  public synchronized Map<String, String> replaceStored(List<SearchParameter> definitions) {
+    State next = builtIn;
+    Map<String, String> unusable = new LinkedHashMap<>();
+    for (SearchParameter definition : definitions) {
+      try {
+        next = definition.getStatus() == PublicationStatus.RETIRED ? without(next, definition.getUrl())
+            : with(next, definition.getUrl(), validated(definition, next));
+      } catch (FhirException e) {
+        unusable.put(definition.getUrl(), e.getMessage());
+      }
+    }
     State current = state;
-    Map<String, Map<String, SearchParam>> byBase = copy(current.byBase());
-    Map<String, List<SearchParam>> byUrl = new HashMap<>(current.byUrl());
+    if (!next.byUrl().equals(current.byUrl())) {
+      state = new State(current.version() + 1, next.byBase(), next.byUrl());
+    }
+    return unusable;
+  }
+
+  private State with(State state, String url, List<SearchParam> params) {
+    Map<String, Map<String, SearchParam>> byBase = copy(state.byBase());
+    Map<String, List<SearchParam>> byUrl = new HashMap<>(state.byUrl());
     remove(byBase, byUrl, url);
     for (SearchParam param : params) {
       byBase.computeIfAbsent(param.base(), b -> new TreeMap<>()).put(param.code(), param);
     }
     byUrl.put(url, params);
-    state = new State(current.version() + 1, byBase, byUrl);
+    return new State(state.version(), byBase, byUrl);
   }
 
-  /** Removes a client's SearchParameter; a built-in parameter it replaced comes back. */
-  public synchronized void unregister(String url) {
-    State current = state;
-    if (url == null || !current.byUrl().containsKey(url) || builtInByUrl.containsKey(url)
-        && current.byUrl().get(url).get(0) == builtInByUrl.get(url)) {
-      return;
+  /** The state without a client's SearchParameter; a built-in parameter it replaced comes back. */
+  private State without(State state, String url) {
+    if (url == null || !state.byUrl().containsKey(url) || builtInByUrl.containsKey(url)
+        && state.byUrl().get(url).get(0) == builtInByUrl.get(url)) {
+      return state;
     }
-    Map<String, Map<String, SearchParam>> byBase = copy(current.byBase());
-    Map<String, List<SearchParam>> byUrl = new HashMap<>(current.byUrl());
+    Map<String, Map<String, SearchParam>> byBase = copy(state.byBase());
+    Map<String, List<SearchParam>> byUrl = new HashMap<>(state.byUrl());
     remove(byBase, byUrl, url);
-    state = new State(current.version() + 1, byBase, byUrl);
+    return new State(state.version(), byBase, byUrl);
   }
 
   private void remove(Map<String, Map<String, SearchParam>> byBase, Map<String, List<SearchParam>> byUrl, String url) {
@@ -218,7 +249,8 @@ public final class SearchParameters {
     return copy;
   }
 
-  private List<SearchParam> validated(SearchParameter definition) {
+  /** The parameters of a definition, if it can be used for search alongside those of {@code state}. */
+  private List<SearchParam> validated(SearchParameter definition, State state) {
     if (!definition.hasUrl()) {
       throw FhirException.unprocessable("A SearchParameter needs a url to be used for search.");
     }
@@ -246,7 +278,7 @@ public final class SearchParameters {
       parses(param.expression());
       for (SearchParam.Component component : param.components()) {
         parses(component.expression());
-        if (byUrl(component.definition()).isEmpty()) {
+        if (byUrl(state, component.definition()).isEmpty()) {
           throw FhirException.unprocessable("The component " + component.definition() + " of composite "
               + param.code() + " is not a known SearchParameter.");
         }

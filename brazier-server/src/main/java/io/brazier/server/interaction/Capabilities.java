@@ -28,23 +28,47 @@ import org.hl7.fhir.r4.model.Enumerations.SearchParamType;
 
 /**
  * FHIR capabilities: GET [base]/metadata, the CapabilityStatement of what this server really serves. It is made
- * once, from every R4 resource type HAPI's model knows and from the interactions and operations {@code Routes}
- * declared in {@link Supported} and {@link Operations}. https://hl7.org/fhir/R4/http.html#capabilities
+ * from every R4 resource type HAPI's model knows, from the interactions and operations {@code Routes} declared in
+ * {@link Supported} and {@link Operations}, and from the search parameters; it is made again whenever those change
+ * (a SearchParameter stored on any node), so every node lists the same. https://hl7.org/fhir/R4/http.html#capabilities
  */
 public final class Capabilities implements Interaction {
   private static final String SOFTWARE = "Brazier";
 
-  private final CapabilityStatement statement;
+  private final Fhir fhir;
+  private final Supported supported;
+  private final Operations operations;
+  private final SearchParameters parameters;
+  private final String baseUrl;
+  private volatile Made made;
+
+  /** The statement, and the version of the search parameters it lists. */
+  private record Made(long parametersVersion, CapabilityStatement statement) {}
 
   /** @param baseUrl the configured base URL, or null when each request derives its own */
   public Capabilities(Fhir fhir, Supported supported, Operations operations, SearchParameters parameters,
       String baseUrl) {
-    this.statement = statement(fhir, supported, operations, parameters, baseUrl);
+    this.fhir = fhir;
+    this.supported = supported;
+    this.operations = operations;
+    this.parameters = parameters;
+    this.baseUrl = baseUrl;
+    this.made = make();
   }
 
   @Override
   public FhirResponse handle(FhirRequest request) {
-    return FhirResponse.ok(statement);
+    Made current = made;
+    if (current.parametersVersion() != parameters.version()) {
+      current = make();
+      made = current;
+    }
+    return FhirResponse.ok(current.statement());
+  }
+
+  private Made make() {
+    long version = parameters.version();
+    return new Made(version, statement(fhir, supported, operations, parameters, baseUrl));
   }
 
   private static CapabilityStatement statement(Fhir fhir, Supported supported, Operations operations,

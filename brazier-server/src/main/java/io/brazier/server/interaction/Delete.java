@@ -58,7 +58,7 @@ public final class Delete implements WriteInteraction {
         throw FhirException.notFound(target.type(), id);
       }
       if (current != null && !current.deleted()) {
-        deletions.add(writes.deletion(current));
+        deletions.add(writes.deletion(current, request.caller().source()));
       }
     }
     return new Prepared(deletions, answer(request, deletions));

@@ -6,7 +6,6 @@ import io.brazier.fhir.Format;
 import io.brazier.server.FhirRequest;
 import io.brazier.server.http.Body;
 import io.brazier.server.http.Queries;
-import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;

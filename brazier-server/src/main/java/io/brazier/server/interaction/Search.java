@@ -10,18 +10,13 @@ import io.brazier.fhir.search.SearchQuery;
 import io.brazier.fhir.search.Terminology;
 import io.brazier.server.FhirRequest;
 import io.brazier.server.FhirResponse;
-import io.brazier.server.http.Formats;
 import io.brazier.server.http.PageSizes;
-import io.brazier.server.http.Queries;
 import io.brazier.store.QueryTooCostly;
 import io.brazier.store.ResourceVersion;
 import io.brazier.store.SearchPage;
 import io.brazier.store.Store;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.hl7.fhir.r4.model.Bundle.SearchEntryMode;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
@@ -138,16 +133,7 @@ public final class Search {
 
   /** The query's parameters: the URL's, and a form body's for POST [type]/_search. */
   static Map<String, List<String>> params(FhirRequest request) {
-    Map<String, List<String>> params = new LinkedHashMap<>(request.query());
-    if (request.method().equals("POST") && request.hasBody()) {
-      if (!Formats.isForm(request.header("Content-Type"))) {
-        throw new FhirException(415, IssueType.NOTSUPPORTED, "POST _search takes its parameters as"
-            + " application/x-www-form-urlencoded, not " + request.header("Content-Type") + ".");
-      }
-      Queries.parse(new String(request.body(), StandardCharsets.UTF_8))
-          .forEach((name, values) -> params.computeIfAbsent(name, n -> new ArrayList<>()).addAll(values));
-    }
-    return params;
+    return request.searchParameters();
   }
 
   private int count(Map<String, List<String>> params, List<String> notes) {

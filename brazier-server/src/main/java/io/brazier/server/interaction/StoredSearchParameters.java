@@ -1,24 +1,34 @@
 package io.brazier.server.interaction;
 
 import io.brazier.fhir.Fhir;
-import io.brazier.fhir.FhirException;
 import io.brazier.fhir.search.SearchParameters;
 import io.brazier.store.ResourceVersion;
 import io.brazier.store.Store;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.hl7.fhir.r4.model.SearchParameter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Registers the SearchParameter resources a server holds when it starts, so custom parameters survive restarts. */
+/**
+ * Keeps the registry's custom parameters those of the SearchParameter resources the store holds: read at start, and
+ * read again whenever a SearchParameter is committed, deleted included, by this node (before its write answers) or
+ * by any other (once the change feed numbers it). Only what committed is read, so a rolled-back transaction
+ * registers nothing.
+ */
 public final class StoredSearchParameters {
   private static final Logger log = LoggerFactory.getLogger(StoredSearchParameters.class);
+  private static final String TYPE = "SearchParameter";
   private static final int PAGE = 500;
 
   private final Store store;
   private final Fhir fhir;
   private final SearchParameters parameters;
+  private boolean loaded;
 
   public StoredSearchParameters(Store store, Fhir fhir, SearchParameters parameters) {
     this.store = store;
@@ -26,24 +36,43 @@ public final class StoredSearchParameters {
     this.parameters = parameters;
   }
 
-  public void load() {
-    int registered = 0;
+  /**
+   * Loads the stored parameters now and again after each change of them (listening first, so none is missed);
+   * returns what stops following them.
+   */
+  public Runnable follow() {
+    Runnable stop = store.onChanges(this::changed);
+    load();
+    return stop;
+  }
+
+  private void changed(Set<String> types) {
+    if (types.contains(TYPE)) {
+      load();
+    }
+  }
+
+  /**
+   * Replaces the custom parameters with the stored ones, oldest first so that a newer definition of a url or code
+   * wins. One load at a time: a later load reads a later state of the store, and is the one that stays.
+   */
+  synchronized void load() {
+    List<ResourceVersion> stored = new ArrayList<>();
     String after = null;
-    for (List<ResourceVersion> page = store.scan("SearchParameter", null, PAGE); !page.isEmpty();
-        page = store.scan("SearchParameter", after, PAGE)) {
-      for (ResourceVersion version : page) {
-        try {
-          parameters.register((SearchParameter) fhir.jsonParser().parseResource(
-              new String(version.json(), StandardCharsets.UTF_8)));
-          registered++;
-        } catch (FhirException e) {
-          log.warn("Stored SearchParameter not usable id={} reason={}", version.id(), e.getMessage());
-        }
-      }
+    for (List<ResourceVersion> page = store.scan(TYPE, null, PAGE); !page.isEmpty();
+        page = store.scan(TYPE, after, PAGE)) {
+      stored.addAll(page);
       after = page.get(page.size() - 1).id();
     }
-    if (registered > 0) {
-      log.info("Custom search parameters registered count={}", registered);
+    stored.sort(Comparator.comparing(ResourceVersion::lastUpdated));
+    List<SearchParameter> definitions = stored.stream().map(version -> (SearchParameter) fhir.jsonParser()
+        .parseResource(new String(version.json(), StandardCharsets.UTF_8))).toList();
+    long before = parameters.version();
+    Map<String, String> unusable = parameters.replaceStored(definitions);
+    if (parameters.version() != before || !loaded && !definitions.isEmpty()) {
+      unusable.forEach((url, reason) -> log.warn("Stored SearchParameter not usable url={} reason={}", url, reason));
+      log.info("Custom search parameters loaded count={}", definitions.size() - unusable.size());
     }
+    loaded = true;
   }
 }

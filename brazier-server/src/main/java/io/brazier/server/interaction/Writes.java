@@ -75,9 +75,10 @@ public final class Writes {
     Instant now = now(current);
     stamp(tree, id, version, now, source);
     Resource resource = body.resource();
-    register(resource);
+    check(resource);
     byte[] json = body.json();
-    return new Write(resource.fhirType(), id, version, now, json, search.extractor().extract(resource, json));
+    return new Write(resource.fhirType(), id, version, now, json, search.extractor().extract(resource, json),
+        resource.getMeta().getSource());
   }
 
   /**
@@ -136,7 +137,7 @@ public final class Writes {
       stamp(kept, id, null, null, source);
       json = Body.write(kept);
     }
-    register(resource);
+    check(resource);
     return new Unversioned(resource.fhirType(), json, stampAt(json), search.extractor().extract(resource, json));
   }
 
@@ -151,7 +152,7 @@ public final class Writes {
 
   /** The next version of {@code resource}, replacing {@code current} (null when the resource is new). */
   public Write next(Resource resource, String id, ResourceVersion current, String source) {
-    register(resource);
+    check(resource);
     if (source != null) {
       resource.getMeta().setSource(source);
     }
@@ -164,13 +165,17 @@ public final class Writes {
     byte[] json = fhir.encode(Format.JSON, resource, false);
     // Reads parse these bytes again: a number HAPI would blow up (an XML 1e999999999) must not be stored.
     Numbers.check(json, Format.JSON);
-    return new Write(resource.fhirType(), id, version, now, json, search.extractor().extract(resource, json));
+    return new Write(resource.fhirType(), id, version, now, json, search.extractor().extract(resource, json),
+        resource.getMeta().getSource());
   }
 
-  /** A SearchParameter applies to the writes after it: registered here, a bad one is a 422 before anything is stored. */
-  private void register(Resource resource) {
+  /**
+   * A SearchParameter that cannot be used for search is a 422 before anything is stored. One that can applies once
+   * its write has committed (see {@code StoredSearchParameters}), on every node: a rolled-back one never does.
+   */
+  private void check(Resource resource) {
     if (resource instanceof SearchParameter definition) {
-      search.parameters().register(definition);
+      search.parameters().check(definition);
     }
   }
 
@@ -179,12 +184,9 @@ public final class Writes {
     return new InstantType(Date.from(now), TemporalPrecisionEnum.MILLI, UTC);
   }
 
-  public Write deletion(ResourceVersion current) {
-    if (current.type().equals("SearchParameter") && current.json() != null) {
-      search.parameters().unregister(((SearchParameter) fhir.jsonParser().parseResource(
-          new String(current.json(), StandardCharsets.UTF_8))).getUrl());
-    }
-    return Write.delete(current.type(), current.id(), current.version() + 1, now(current));
+  /** The deletion of {@code current}; {@code source} is the deleting system's (see {@code Caller}), or null. */
+  public Write deletion(ResourceVersion current, String source) {
+    return Write.delete(current.type(), current.id(), current.version() + 1, now(current), source);
   }
 
   /** Millisecond precision, as FHIR instants travel; never before the version it replaces. */

@@ -17,8 +17,8 @@ import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.hl7.fhir.r4.model.Resource;
 
 /**
- * FHIR $validate: POST [base]/[type]/$validate and GET|POST [base]/[type]/[id]/$validate (without a resource, the
- * stored one). HAPI's validator checks the resource against the base R4 definitions, the profiles it claims or the
+ * FHIR $validate: POST [base]/$validate (the type is the body's), POST [base]/[type]/$validate and
+ * GET|POST [base]/[type]/[id]/$validate (without a resource, the stored one). HAPI's validator checks the resource against the base R4 definitions, the profiles it claims or the
  * request names, and the definitions stored in this server. The answer is 200 with its OperationOutcome, valid or
  * not; only a request that cannot be understood is an error. Mode delete checks only that the resource exists.
  * https://hl7.org/fhir/R4/resource-operation-validate.html
@@ -54,9 +54,10 @@ public final class Validate implements Interaction {
       return FhirResponse.ok(deletable(request));
     }
     Resource resource = input.resource();
-    if (resource != null && !resource.fhirType().equals(request.type())) {
+    String urlType = request.segments().size() > 1 ? request.type() : null;
+    if (resource != null && urlType != null && !resource.fhirType().equals(urlType)) {
       throw FhirException.badRequest("The resource is a " + resource.fhirType() + " but the URL names "
-          + request.type() + ".");
+          + urlType + ".");
     }
     String text = resource != null ? input.text() : new String(stored(request).json(), StandardCharsets.UTF_8);
     OperationOutcome outcome = validator.validate(text, input.profiles());

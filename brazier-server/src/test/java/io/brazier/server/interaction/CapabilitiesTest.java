@@ -106,6 +106,22 @@ class CapabilitiesTest {
   }
 
   @Test
+  void metadataIsAlsoAnsweredAtMetadataWithACapitalM() throws Exception {
+    HttpResponse<String> capital = send("GET", "/Metadata");
+
+    assertThat(capital.statusCode()).isEqualTo(200);
+    assertThat(capital.body()).contains("\"resourceType\":\"CapabilityStatement\"");
+  }
+
+  @Test
+  void validateIsListedAtSystemLevel() {
+    CapabilityStatement statement = client.capabilities().ofType(CapabilityStatement.class).execute();
+
+    assertThat(statement.getRestFirstRep().getOperation()).extracting(operation -> operation.getName())
+        .contains("validate");
+  }
+
+  @Test
   void metadataIsReadOnly() throws Exception {
     assertThat(send("HEAD", "/metadata").statusCode()).isEqualTo(200);
     assertThat(send("POST", "/metadata").statusCode()).isEqualTo(405);

@@ -9,6 +9,7 @@ import io.brazier.server.ServerConfig;
 import io.brazier.server.TestServer;
 import io.brazier.server.operation.Importer.Input;
 import io.brazier.store.Change;
+import io.brazier.store.ChangeQuery;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -71,8 +72,9 @@ class ImportKillTest {
       assertThat(count(restarted, "Patient?family=Killed")).isEqualTo(PATIENTS);
       assertThat(count(restarted, "Observation?subject:Patient.family=Killed")).isEqualTo(OBSERVATIONS);
       Map<String, Integer> changes = new HashMap<>();
-      for (List<Change> page = restarted.store().changes(0, 5000); !page.isEmpty();
-          page = restarted.store().changes(page.get(page.size() - 1).sequence(), 5000)) {
+      restarted.store().numberChanges();
+      for (List<Change> page = changes(restarted, 0); !page.isEmpty();
+          page = changes(restarted, page.get(page.size() - 1).sequence())) {
         page.forEach(change -> changes.merge(change.type() + "/" + change.id() + "/" + change.version(), 1,
             Integer::sum));
       }
@@ -142,6 +144,10 @@ class ImportKillTest {
     }
     Files.write(file, all);
     return file.toUri().toString();
+  }
+
+  private static List<Change> changes(TestServer server, long after) {
+    return server.store().changes(ChangeQuery.after(after, 5000)).changes();
   }
 
   private static long count(TestServer server, String query) {

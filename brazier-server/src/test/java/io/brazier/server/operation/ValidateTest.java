@@ -133,6 +133,23 @@ class ValidateTest {
   }
 
   @Test
+  void systemLevelValidateTakesTheTypeOfTheBody() throws Exception {
+    String valid = "{\"resourceType\":\"Patient\",\"active\":true}";
+    String invalid = "{\"resourceType\":\"Observation\",\"valueString\":\"no status\"}";
+
+    HttpResponse<String> patient = post("/$validate", "application/json", valid);
+    HttpResponse<String> observation = post("/$validate", "application/fhir+json", invalid);
+    HttpResponse<String> empty = post("/$validate", "application/fhir+json", "{\"resourceType\":\"Parameters\"}");
+
+    assertThat(patient.statusCode()).isEqualTo(200);
+    assertThat(errors(server.fhir().jsonParser().parseResource(OperationOutcome.class, patient.body()))).isEmpty();
+    assertThat(observation.statusCode()).isEqualTo(200);
+    assertThat(observation.body()).contains("Observation.status");
+    assertThat(empty.statusCode()).isEqualTo(400);
+    assertThat(empty.body()).contains("needs a resource");
+  }
+
+  @Test
   void typeLevelValidateWithoutAResourceIsABadRequest() {
     assertThatThrownBy(() -> client.operation().onType(Patient.class).named("$validate")
         .withParameter(Parameters.class, "mode", new CodeType("create"))

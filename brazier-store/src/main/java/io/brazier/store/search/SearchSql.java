@@ -129,6 +129,16 @@ public final class SearchSql {
   }
 
   /**
+   * Appends the condition that resource row {@code r} matches the query: its type, not deleted, and the criteria.
+   * The index tables are named as they are, so a statement that defines tables of the same names in its WITH clause
+   * decides the criteria on those rows instead (how versions without index rows are searched).
+   */
+  public Sql condition(Sql sql, SearchQuery query) {
+    where(sql, query);
+    return sql;
+  }
+
+  /**
    * Whether a query holds parts whose cost depends on the data (chains, _has, :contains, full text), so that the
    * planner's estimate should be checked before it runs.
    */

@@ -1,155 +1,125 @@
 package io.brazier.store.sql;
 
 import io.brazier.store.Change;
+import io.brazier.store.ChangePage;
+import io.brazier.store.ChangeQuery;
+import io.brazier.store.ChangesGone;
 import io.brazier.store.StoreFailure;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.locks.LockSupport;
 import javax.sql.DataSource;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * The ordered log of every write. PostgreSQL sequences can commit out of order under concurrent writers, so writers
- * append unnumbered rows and a sequencer numbers the committed ones, one sequencer at a time across all nodes (an
- * advisory lock): a row committed later always gets a higher number, and a reader that resumes after the last
- * number it saw never skips a committed write.
+ * Reads the change feed: numbered rows only, so readers take no lock and never wait for the sequencer or for each
+ * other. One statement reads a page together with the oldest and newest sequences the feed holds, in one snapshot:
+ * a {@code since} older than the oldest kept is refused ({@link ChangesGone}) rather than answered with a gap. A page
+ * of some types looks at the next {@link #SCAN} sequences at most, so that a reader of a rare type costs little; its
+ * {@code last} then moves past them. A reader that asks to wait and finds nothing waits for a notice of its types
+ * ({@link ChangeNotices}) and reads again.
  */
-final class ChangeFeed implements AutoCloseable {
-  private static final Logger log = LoggerFactory.getLogger(ChangeFeed.class);
-  private static final long SEQUENCER_LOCK = 0x62727a_6368616eL;
-  private static final String UNNUMBERED = "SELECT id FROM change WHERE seq IS NULL ORDER BY id LIMIT 50000";
-  private static final String LAST = "SELECT coalesce(max(seq), 0) FROM change";
-  private static final String NUMBER =
-      "UPDATE change c SET seq = n.seq FROM unnest(?::bigint[], ?::bigint[]) AS n(id, seq) WHERE c.id = n.id";
-  private static final long IDLE_NANOS = 200_000_000L;
-  private static final long BATCH_MILLIS = 20;
+final class ChangeFeed {
+  /** Most sequences a page of some types looks at. */
+  static final int SCAN = 10_000;
+  // The sequencer numbers without gaps and retention deletes the oldest rows (never the newest), so the feed holds
+  // every sequence from the oldest kept to the newest, and the next SCAN sequences are at most SCAN rows.
+  private static final String PAGE = """
+      SELECT k.first, k.last, c.seq, c.type, c.res_id, c.version, c.action, c.at, c.source, c.body
+        FROM (SELECT min(seq) AS first, max(seq) AS last FROM change) k
+        LEFT JOIN LATERAL (
+          SELECT c.seq, c.type, c.res_id, c.version, c.action, c.at, c.source, %s AS body
+            FROM change c %s
+           WHERE c.seq > ? AND c.seq <= ? %s
+           ORDER BY c.seq LIMIT ?) c ON true
+       ORDER BY c.seq""";
+  // The version a change wrote: the current row, or the history row it was moved to since; none for a deletion.
+  private static final String BODY = "CASE WHEN r.version = c.version THEN r.body ELSE h.body END";
+  private static final String VERSIONS = """
+      LEFT JOIN resource r ON r.type = c.type AND r.id = c.res_id
+      LEFT JOIN resource_history h ON r.version <> c.version AND h.rid = r.rid AND h.version = c.version""";
 
   private final DataSource dataSource;
   private final TypeKeys types;
-  private volatile Thread sequencer;
-  private volatile boolean closed;
+  private final ChangeNotices notices;
 
-  ChangeFeed(DataSource dataSource, TypeKeys types) {
+  ChangeFeed(DataSource dataSource, TypeKeys types, ChangeNotices notices) {
     this.dataSource = dataSource;
     this.types = types;
+    this.notices = notices;
   }
 
-  List<Change> read(long since, int count) {
-    number();
-    String sql = "SELECT seq, type, res_id, version, action, at FROM change WHERE seq > ? ORDER BY seq LIMIT ?";
+  ChangePage read(ChangeQuery query) {
+    if (query.maxWait().isZero()) {
+      return readNow(query);
+    }
+    long deadline = System.nanoTime() + query.maxWait().toNanos();
+    ChangeQuery next = query;
+    while (true) {
+      try (ChangeNotices.Waiter waiter = notices.waiter(query.types())) {
+        ChangePage page = readNow(next);
+        long left = deadline - System.nanoTime();
+        if (!page.changes().isEmpty() || left <= 0) {
+          return page;
+        }
+        if (page.last() > next.since()) {
+          next = next.resumedAfter(page.last()); // past other types' changes: read on at once
+        } else {
+          waiter.await(left);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return readNow(next);
+      }
+    }
+  }
+
+  private ChangePage readNow(ChangeQuery query) {
+    boolean typed = !query.types().isEmpty();
+    long upTo = typed && query.since() < Long.MAX_VALUE - SCAN ? query.since() + SCAN : Long.MAX_VALUE;
+    String sql = PAGE.formatted(query.resources() ? BODY : "NULL::bytea", query.resources() ? VERSIONS : "",
+        typed ? "AND c.type = ANY(?::smallint[])" : "");
     try (Connection connection = dataSource.getConnection();
         PreparedStatement statement = connection.prepareStatement(sql)) {
-      statement.setLong(1, since);
-      statement.setInt(2, count);
-      List<Change> changes = new ArrayList<>();
-      try (ResultSet rows = statement.executeQuery()) {
-        while (rows.next()) {
-          changes.add(new Change(rows.getLong(1), types.name(rows.getShort(2)), rows.getString(3), rows.getInt(4),
-              Change.Action.of(rows.getString(5).charAt(0)), rows.getTimestamp(6).toInstant()));
-        }
+      int p = 1;
+      statement.setLong(p++, query.since());
+      statement.setLong(p++, upTo);
+      if (typed) {
+        statement.setArray(p++, connection.createArrayOf("int2", query.types().stream().map(types::key).toArray()));
       }
-      return changes;
+      statement.setInt(p, query.count());
+      try (ResultSet rows = statement.executeQuery()) {
+        return page(query, upTo, rows);
+      }
     } catch (SQLException e) {
       throw new StoreFailure("Could not read the change feed", e);
     }
   }
 
-  /** Numbers the committed changes not numbered yet, in the order of their ids; returns how many. */
-  int number() {
-    try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
-      connection.setAutoCommit(false);
-      try {
-        statement.execute("SELECT pg_advisory_xact_lock(" + SEQUENCER_LOCK + ")");
-        // A plain index scan, unlike a bitmap scan, marks the index entries of the rows numbered before as dead as
-        // it passes them: the partial index of unnumbered rows then costs what it holds, not what it once held.
-        statement.execute("SET LOCAL enable_bitmapscan = off");
-        List<Long> ids = new ArrayList<>();
-        try (ResultSet rows = statement.executeQuery(UNNUMBERED)) {
-          while (rows.next()) {
-            ids.add(rows.getLong(1));
-          }
-        }
-        if (!ids.isEmpty()) {
-          assign(connection, statement, ids);
-        }
-        connection.commit();
-        return ids.size();
-      } catch (SQLException e) {
-        connection.rollback();
-        throw e;
-      }
-    } catch (SQLException e) {
-      throw new StoreFailure("Could not number the change feed", e);
-    }
-  }
-
-  private static void assign(Connection connection, Statement statement, List<Long> ids) throws SQLException {
-    long last;
-    try (ResultSet row = statement.executeQuery(LAST)) {
-      row.next();
-      last = row.getLong(1);
-    }
-    Long[] seqs = new Long[ids.size()];
-    for (int i = 0; i < seqs.length; i++) {
-      seqs[i] = last + i + 1;
-    }
-    try (PreparedStatement update = connection.prepareStatement(NUMBER)) {
-      update.setArray(1, connection.createArrayOf("int8", ids.toArray()));
-      update.setArray(2, connection.createArrayOf("int8", seqs));
-      update.executeUpdate();
-    }
-  }
-
-  /** Numbers changes in the background: promptly after a local commit, and every 200 ms for other nodes' writes. */
-  void start() {
-    Thread thread = new Thread(this::run, "brazier-change-sequencer");
-    thread.setDaemon(true);
-    sequencer = thread;
-    thread.start();
-  }
-
-  void wake() {
-    Thread thread = sequencer;
-    if (thread != null) {
-      LockSupport.unpark(thread);
-    }
-  }
-
-  private void run() {
-    while (!closed) {
-      try {
-        number();
-        // A short pause lets one pass number the commits of many requests; a wake-up ends only the idle wait.
-        Thread.sleep(BATCH_MILLIS);
-        LockSupport.parkNanos(IDLE_NANOS);
-      } catch (InterruptedException e) {
-        return;
-      } catch (StoreFailure e) {
-        if (!closed) {
-          log.warn("Change sequencer failed, retrying in 1 s: {}", e.getMessage());
-          LockSupport.parkNanos(1_000_000_000L);
-        }
+  /**
+   * The changes read, and where the next page starts: after the last change when the page is full, else after
+   * every sequence looked at (its changes of the types asked for are all in the page).
+   */
+  private ChangePage page(ChangeQuery query, long upTo, ResultSet rows) throws SQLException {
+    List<Change> changes = new ArrayList<>();
+    long first = 0;
+    long last = 0;
+    while (rows.next()) {
+      first = rows.getLong(1);
+      last = rows.getLong(2);
+      if (rows.getObject(3) != null) {
+        changes.add(new Change(rows.getLong(3), types.name(rows.getShort(4)), rows.getString(5), rows.getInt(6),
+            Change.Action.of(rows.getString(7).charAt(0)), rows.getTimestamp(8).toInstant(), rows.getString(9),
+            rows.getBytes(10)));
       }
     }
-  }
-
-  @Override
-  public void close() {
-    closed = true;
-    Thread thread = sequencer;
-    if (thread != null) {
-      thread.interrupt();
-      try {
-        thread.join(5_000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+    if (first > 0 && query.since() < first - 1) {
+      throw new ChangesGone(query.since(), first, last);
     }
+    boolean full = changes.size() == query.count();
+    return new ChangePage(changes, full ? changes.get(changes.size() - 1).sequence()
+        : Math.max(query.since(), Math.min(upTo, last)));
   }
 }

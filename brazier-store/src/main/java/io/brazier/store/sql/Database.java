@@ -118,6 +118,19 @@ public final class Database implements AutoCloseable {
    * emptied it, would make a health check wait its whole connection timeout (ten seconds) to say no.
    */
   public boolean answers() {
+    try (Connection connection = connect(2, "brazier-health")) {
+      return connection.isValid(2);
+    } catch (SQLException e) {
+      return false;
+    }
+  }
+
+  /**
+   * A connection of its own, outside the pool, that gives up on a database silent for {@code timeoutSeconds}: for
+   * health checks, and for the one connection that listens to the other nodes' notices. {@code name} is what
+   * {@code pg_stat_activity} shows an operator.
+   */
+  Connection connect(int timeoutSeconds, String name) throws SQLException {
     Properties properties = new Properties();
     if (pool.getUsername() != null) {
       properties.setProperty("user", pool.getUsername());
@@ -125,13 +138,10 @@ public final class Database implements AutoCloseable {
     if (pool.getPassword() != null) {
       properties.setProperty("password", pool.getPassword());
     }
-    properties.setProperty("connectTimeout", "2");
-    properties.setProperty("socketTimeout", "2");
-    try (Connection connection = DriverManager.getConnection(pool.getJdbcUrl(), properties)) {
-      return connection.isValid(2);
-    } catch (SQLException e) {
-      return false;
-    }
+    properties.setProperty("connectTimeout", Integer.toString(timeoutSeconds));
+    properties.setProperty("socketTimeout", Integer.toString(timeoutSeconds));
+    properties.setProperty("ApplicationName", name);
+    return DriverManager.getConnection(pool.getJdbcUrl(), properties);
   }
 
   /**

@@ -323,8 +323,10 @@ final class ImportMerge {
           history, "int8", "int8", "int4", "timestamptz", "text", "timestamptz");
       copyIndexes(connection, prefix);
       if (!feed.isEmpty()) {
+        // An import's changes name no source: the feed's readers skip by source only what they wrote themselves.
         Writer.writeChanges(connection, feed.column(0, Short[]::new), feed.column(1, String[]::new),
-            feed.column(2, Integer[]::new), feed.column(3, String[]::new), feed.column(4, Timestamp[]::new));
+            feed.column(2, Integer[]::new), feed.column(3, String[]::new), feed.column(4, Timestamp[]::new),
+            new String[feed.size()]);
       }
     }
 

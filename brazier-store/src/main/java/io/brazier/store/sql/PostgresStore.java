@@ -1,12 +1,17 @@
 package io.brazier.store.sql;
 
+import io.brazier.fhir.search.FhirSearch;
 import io.brazier.fhir.search.SearchQuery;
-import io.brazier.store.Change;
+import io.brazier.store.AsOfScan;
+import io.brazier.store.ChangePage;
+import io.brazier.store.ChangeQuery;
 import io.brazier.store.HistoryPage;
 import io.brazier.store.HistoryQuery;
 import io.brazier.store.Imports;
 import io.brazier.store.JobStore;
 import io.brazier.store.ResourceVersion;
+import io.brazier.store.ScanCursor;
+import io.brazier.store.ScanPage;
 import io.brazier.store.SearchPage;
 import io.brazier.store.Store;
 import io.brazier.store.StoreFailure;
@@ -16,6 +21,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -24,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import javax.sql.DataSource;
 
 /** The {@link Store} on PostgreSQL: see docs/ARCHITECTURE.md for the tables. */
@@ -41,9 +49,14 @@ public final class PostgresStore implements Store {
   private final IndexWriter indexes;
   private final SearchReader searches;
   private final HistoryReader history;
+  private final ChangeNotices notices;
+  private final ChangeSequencer sequencer;
   private final ChangeFeed changes;
+  private final ChangeRetention retention;
   private final JobStore jobs;
   private final Imports imports;
+  private final AsOfReader asOf;
+  private final VersionReader versions;
   private final GroupCommit groupCommit = new GroupCommit(this::store);
 
   public PostgresStore(Database database, Collection<String> resourceTypes) {
@@ -60,9 +73,14 @@ public final class PostgresStore implements Store {
     this.writer = new Writer(types, indexes);
     this.searches = new SearchReader(dataSource, types, params, maxSearchCost);
     this.history = new HistoryReader(dataSource, types);
-    this.changes = new ChangeFeed(dataSource, types);
+    this.notices = new ChangeNotices(database, resourceTypes);
+    this.sequencer = new ChangeSequencer(dataSource, types);
+    this.changes = new ChangeFeed(dataSource, types, notices);
+    this.retention = new ChangeRetention(dataSource);
     this.jobs = new PostgresJobStore(dataSource);
-    this.imports = new PostgresImports(dataSource, types, indexes, changes::wake);
+    this.imports = new PostgresImports(dataSource, types, indexes, sequencer::wake);
+    this.asOf = new AsOfReader(dataSource, types, params);
+    this.versions = new VersionReader(dataSource, types);
   }
 
   @Override
@@ -117,6 +135,9 @@ public final class PostgresStore implements Store {
     }
     indexes.prepare(writes);
     groupCommit.commit(writes);
+    Set<String> committed = new HashSet<>();
+    writes.forEach(write -> committed.add(write.type()));
+    notices.changed(committed);
   }
 
   /** One database transaction for these writes. */
@@ -133,7 +154,7 @@ public final class PostgresStore implements Store {
     } catch (SQLException e) {
       throw new StoreFailure("Could not store " + writes.size() + " resource versions", e);
     }
-    changes.wake();
+    sequencer.wake();
   }
 
   @Override
@@ -231,8 +252,13 @@ public final class PostgresStore implements Store {
   }
 
   @Override
-  public List<Change> changes(long since, int count) {
-    return changes.read(since, count);
+  public ChangePage changes(ChangeQuery query) {
+    return changes.read(query);
+  }
+
+  @Override
+  public Runnable onChanges(Consumer<Set<String>> listener) {
+    return notices.listen(listener);
   }
 
   @Override
@@ -283,16 +309,69 @@ public final class PostgresStore implements Store {
     }
   }
 
-  /** Starts numbering committed changes in the background, so that readers of the feed see them promptly. */
+  /**
+   * Starts the change feed's background work: numbering committed changes, so that readers of the feed see them
+   * promptly, and listening to the notices of every node's numbering, which {@link #onChanges} listeners and waiting
+   * readers need.
+   */
   public PostgresStore startChangeSequencer() {
-    changes.start();
+    sequencer.start();
+    notices.start();
     return this;
+  }
+
+  /** Numbers the committed changes now, without waiting for the sequencer: for tests and tools. */
+  public int numberChanges() {
+    return sequencer.number();
+  }
+
+  /** Deletes changes older than {@code retention} from now on, once an hour (one node at a time). */
+  public PostgresStore keepChanges(Duration retention) {
+    this.retention.start(retention);
+    return this;
+  }
+
+  /** Deletes the changes older than {@code retention} now, as the hourly task does; returns how many. */
+  public int pruneChanges(Duration retention) {
+    return this.retention.prune(retention);
+  }
+
+  @Override
+  public long watermark() {
+    // A full pass may have left more: number until a pass finds fewer, so every change committed before is in.
+    int numbered;
+    do {
+      numbered = sequencer.number();
+    } while (numbered == ChangeSequencer.MOST_PER_PASS);
+    return asOf.watermark();
+  }
+
+  @Override
+  public ScanPage scan(AsOfScan scan, FhirSearch search) {
+    return asOf.scan(scan, search);
+  }
+
+  @Override
+  public ScanPage deletions(String type, long sequence, Instant since, ScanCursor after, int count) {
+    return asOf.deletions(type, sequence, since, after, count);
+  }
+
+  @Override
+  public Map<String, ResourceVersion> current(Collection<String> resources) {
+    return versions.current(resources);
+  }
+
+  @Override
+  public List<Set<String>> patientCompartments(List<ResourceVersion> versions, FhirSearch search) {
+    return this.versions.patientCompartments(versions, search);
   }
 
   @Override
   public void close() {
     groupCommit.close();
-    changes.close();
+    retention.close();
+    sequencer.close();
+    notices.close();
     database.close();
   }
 }

@@ -48,8 +48,7 @@ final class SearchReader {
 
   private final DataSource dataSource;
   private final TypeKeys types;
-  private final Keys keys;
-  private final SearchSql statements;
+  private final ParamKeys params;
   private final AtomicLong lastCleanup = new AtomicLong();
   private final double maxCost;
 
@@ -58,12 +57,19 @@ final class SearchReader {
     this.dataSource = dataSource;
     this.maxCost = maxCost;
     this.types = types;
-    this.keys = keys(types, params);
-    this.statements = new SearchSql(keys);
+    this.params = params;
+  }
+
+  /**
+   * The statements of one search, over keys as they are when it starts (see {@link ParamKeys#lookup}). Built before
+   * a connection is taken: a lookup may take one of its own.
+   */
+  private SearchSql statements() {
+    return new SearchSql(keys(types, params.lookup()));
   }
 
   /** The keys of the index tables, as the statements of searches name them. */
-  static Keys keys(TypeKeys types, ParamKeys params) {
+  static Keys keys(TypeKeys types, ParamKeys.Lookup params) {
     return new Keys() {
       @Override
       public short type(String type) {
@@ -80,7 +86,7 @@ final class SearchReader {
   SearchPage search(SearchQuery query, int count) {
     cleanup();
     UUID snapshot = UUID.randomUUID();
-    Sql sql = statements.firstPage(query, count, snapshot);
+    Sql sql = statements().firstPage(query, count, snapshot);
     try (Connection connection = dataSource.getConnection();
         PreparedStatement statement = guarded(connection, query, sql);
         ResultSet rows = statement.executeQuery()) {
@@ -134,8 +140,9 @@ final class SearchReader {
   }
 
   int count(SearchQuery query) {
+    Sql sql = statements().count(query);
     try (Connection connection = dataSource.getConnection();
-        PreparedStatement statement = guarded(connection, query, statements.count(query));
+        PreparedStatement statement = guarded(connection, query, sql);
         ResultSet rows = statement.executeQuery()) {
       rows.next();
       return rows.getInt(1);
@@ -146,17 +153,18 @@ final class SearchReader {
 
   /** The planner's estimate of the matches: an EXPLAIN, which reads statistics and no rows. */
   int estimate(SearchQuery query) {
+    Sql sql = statements().matches(query);
     try (Connection connection = dataSource.getConnection()) {
-      return (int) Math.min(Integer.MAX_VALUE, Math.round(number(plan(connection, statements.matches(query)),
-          PLAN_ROWS)));
+      return (int) Math.min(Integer.MAX_VALUE, Math.round(number(plan(connection, sql), PLAN_ROWS)));
     } catch (SQLException e) {
       throw new StoreFailure("Could not estimate a count of " + query.types(), e);
     }
   }
 
   List<String> ids(SearchQuery query, int limit) {
+    Sql sql = statements().ids(query, limit);
     try (Connection connection = dataSource.getConnection();
-        PreparedStatement statement = guarded(connection, query, statements.ids(query, limit));
+        PreparedStatement statement = guarded(connection, query, sql);
         ResultSet rows = statement.executeQuery()) {
       List<String> ids = new ArrayList<>();
       while (rows.next()) {
@@ -178,6 +186,7 @@ final class SearchReader {
       fromTypes[k] = types.key(from.get(k).type());
       fromIds[k] = from.get(k).id();
     }
+    ParamKeys.Lookup keys = params.lookup();
     Sql sql = new Sql();
     for (int k = 0; k < includes.size(); k++) {
       Include include = includes.get(k);
@@ -189,7 +198,7 @@ final class SearchReader {
               + " JOIN resource t ON t.type = i.ttype AND t.id = i.tid WHERE ");
       sql.array(pairs + " IN (SELECT * FROM unnest(?::smallint[]", "int2", fromTypes)
           .array(", ?::text[]))", "text", fromIds)
-          .array(" AND i.param = ANY(?)", "int4", keys.params(List.of(include.sourceType()), include.param()));
+          .array(" AND i.param = ANY(?)", "int4", keys.find(List.of(include.sourceType()), include.param()));
       if (include.targetType() != null) {
         sql.append(" AND i.ttype = ?", types.key(include.targetType()));
       }
@@ -282,16 +291,29 @@ final class SearchReader {
       throws SQLException {
     PreparedStatement statement = connection.prepareStatement(sql.text());
     statement.unwrap(PGStatement.class).setPrepareThreshold(0);
+    List<Object> args = new ArrayList<>(sql.args());
+    args.addAll(more);
+    if (last != null) {
+      args.add(last);
+    }
+    return bound(connection, statement, args);
+  }
+
+  /**
+   * Prepares {@code sql} with its arguments, as the driver does by default: a statement run a few times is then
+   * prepared on the server, whose rows come in binary (bodies as they are, not in hex). For a statement whose plan
+   * does not depend on its values, or that runs with {@code plan_cache_mode = force_custom_plan}.
+   */
+  static PreparedStatement prepared(Connection connection, Sql sql) throws SQLException {
+    return bound(connection, connection.prepareStatement(sql.text()), sql.args());
+  }
+
+  private static PreparedStatement bound(Connection connection, PreparedStatement statement, List<Object> args)
+      throws SQLException {
     try {
       int i = 1;
-      for (Object arg : sql.args()) {
+      for (Object arg : args) {
         bind(connection, statement, i++, arg);
-      }
-      for (Object arg : more) {
-        bind(connection, statement, i++, arg);
-      }
-      if (last != null) {
-        bind(connection, statement, i, last);
       }
       return statement;
     } catch (SQLException | RuntimeException e) {

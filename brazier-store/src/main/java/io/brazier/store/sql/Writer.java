@@ -51,8 +51,8 @@ final class Writer {
       SELECT old.rid, old.type, old.id FROM old""";
 
   private static final String INSERT_CHANGES = """
-      INSERT INTO change (type, res_id, version, action, at)
-      SELECT * FROM unnest(?::smallint[], ?::text[], ?::int[], ?::char[], ?::timestamptz[])""";
+      INSERT INTO change (type, res_id, version, action, at, source)
+      SELECT * FROM unnest(?::smallint[], ?::text[], ?::int[], ?::char[], ?::timestamptz[], ?::text[])""";
 
   private final TypeKeys types;
   private final IndexWriter indexes;
@@ -131,6 +131,7 @@ final class Writer {
     Integer[] versions = new Integer[n];
     String[] actions = new String[n];
     Timestamp[] at = new Timestamp[n];
+    String[] sources = new String[n];
     for (int i = 0; i < n; i++) {
       Write write = writes.get(i);
       typeKeys[i] = types.key(write.type());
@@ -138,19 +139,21 @@ final class Writer {
       versions[i] = write.version();
       actions[i] = String.valueOf(Action.of(write.version(), write.deleted()).code());
       at[i] = Timestamp.from(write.lastUpdated());
+      sources[i] = write.source();
     }
-    writeChanges(connection, typeKeys, ids, versions, actions, at);
+    writeChanges(connection, typeKeys, ids, versions, actions, at, sources);
   }
 
   /** Appends change rows (unnumbered: the sequencer numbers them once committed), one per element of the arrays. */
   static void writeChanges(Connection connection, Short[] typeKeys, String[] ids, Integer[] versions,
-      String[] actions, Timestamp[] at) throws SQLException {
+      String[] actions, Timestamp[] at, String[] sources) throws SQLException {
     try (PreparedStatement statement = connection.prepareStatement(INSERT_CHANGES)) {
       statement.setArray(1, connection.createArrayOf("int2", typeKeys));
       statement.setArray(2, connection.createArrayOf("text", ids));
       statement.setArray(3, connection.createArrayOf("int4", versions));
       statement.setArray(4, connection.createArrayOf("bpchar", actions));
       statement.setArray(5, connection.createArrayOf("timestamptz", at));
+      statement.setArray(6, connection.createArrayOf("text", sources));
       statement.executeUpdate();
     }
   }

@@ -5,6 +5,8 @@ import static org.assertj.core.groups.Tuple.tuple;
 
 import io.brazier.store.Change;
 import io.brazier.store.Change.Action;
+import io.brazier.store.ChangePage;
+import io.brazier.store.ChangeQuery;
 import io.brazier.store.DatabaseConfig;
 import io.brazier.store.ResourceVersion;
 import io.brazier.store.VersionConflictException;
@@ -16,6 +18,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,12 +26,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.Random;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -114,21 +122,167 @@ class ChangeFeedTest {
   }
 
   @Test
-  void eachChangeCarriesTheTypeIdVersionActionAndTimeOfItsWrite() {
+  void eachChangeCarriesTheTypeIdVersionActionTimeAndSourceOfItsWrite() {
     long start = lastSequence();
     Instant now = Instant.parse("2024-05-01T10:00:00Z");
     store.commit(List.of(write("Patient", "feed-1", 1, now)));
-    store.commit(List.of(write("Patient", "feed-1", 2, now.plusSeconds(1))));
-    store.commit(List.of(Write.delete("Patient", "feed-1", 3, now.plusSeconds(2))));
+    store.commit(List.of(sourced(write("Patient", "feed-1", 2, now.plusSeconds(1)), "urn:brazier:sync")));
+    store.commit(List.of(Write.delete("Patient", "feed-1", 3, now.plusSeconds(2), "urn:brazier:loader")));
 
-    List<Change> changes = store.changes(start, 10);
+    store.numberChanges();
+    List<Change> changes = changes(start, 10);
 
-    assertThat(changes).extracting(Change::type, Change::id, Change::version, Change::action, Change::at)
+    assertThat(changes).extracting(Change::type, Change::id, Change::version, Change::action, Change::at,
+            Change::source, Change::resource)
         .containsExactly(
-            tuple("Patient", "feed-1", 1, Action.CREATE, now),
-            tuple("Patient", "feed-1", 2, Action.UPDATE, now.plusSeconds(1)),
-            tuple("Patient", "feed-1", 3, Action.DELETE, now.plusSeconds(2)));
-    assertThat(store.changes(changes.get(2).sequence(), 10)).isEmpty();
+            tuple("Patient", "feed-1", 1, Action.CREATE, now, null, null),
+            tuple("Patient", "feed-1", 2, Action.UPDATE, now.plusSeconds(1), "urn:brazier:sync", null),
+            tuple("Patient", "feed-1", 3, Action.DELETE, now.plusSeconds(2), "urn:brazier:loader", null));
+    assertThat(changes(changes.get(2).sequence(), 10)).isEmpty();
+  }
+
+  @Test
+  void withResourcesEachChangeCarriesTheVersionItWrote() {
+    long start = lastSequence();
+    Write first = write("Patient", "feed-2", 1, Instant.now());
+    Write second = write("Patient", "feed-2", 2, Instant.now());
+    store.commit(List.of(first));
+    store.commit(List.of(second));
+    store.commit(List.of(Write.delete("Patient", "feed-2", 3, Instant.now())));
+    store.numberChanges();
+
+    List<Change> changes = store.changes(new ChangeQuery(start, Set.of(), 10, Duration.ZERO, true)).changes();
+
+    assertThat(changes).extracting(Change::resource).containsExactly(first.json(), second.json(), null);
+  }
+
+  @Test
+  void aPageOfSomeTypesSkipsTheOthersAndEndsAtTheNewestSequenceUnlessItIsFull() {
+    long start = lastSequence();
+    String id = "feed-" + UUID.randomUUID();
+    store.commit(List.of(write("Patient", id, 1, Instant.now())));
+    store.commit(List.of(write("Observation", id, 1, Instant.now())));
+    store.commit(List.of(write("Patient", id, 2, Instant.now())));
+    long newest = lastSequence();
+
+    ChangePage observations = store.changes(new ChangeQuery(start, Set.of("Observation"), 10, Duration.ZERO, false));
+    ChangePage onePatient = store.changes(new ChangeQuery(start, Set.of("Patient"), 1, Duration.ZERO, false));
+
+    assertThat(observations.changes()).extracting(Change::type, Change::id).containsExactly(tuple("Observation", id));
+    assertThat(observations.last()).isEqualTo(newest);
+    assertThat(onePatient.changes()).extracting(Change::version).containsExactly(1);
+    assertThat(onePatient.last()).isEqualTo(onePatient.changes().get(0).sequence());
+  }
+
+  @Test
+  void aPageOfSomeTypesLooksAtALimitedStretchOfTheFeedAndAWaitingReaderReadsOnPastIt() throws SQLException {
+    long start = lastSequence();
+    String id = "feed-" + UUID.randomUUID();
+    execute("ALTER TABLE change DISABLE TRIGGER slow_commit"); // ten thousand rows, quickly
+    try {
+      for (int batch = 0; batch < ChangeFeed.SCAN / 1000 + 1; batch++) {
+        List<Write> writes = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+          writes.add(write("Patient", "many-" + UUID.randomUUID(), 1, Instant.now()));
+        }
+        store.commit(writes);
+      }
+      store.commit(List.of(write("Observation", id, 1, Instant.now())));
+    } finally {
+      execute("ALTER TABLE change ENABLE TRIGGER slow_commit");
+    }
+    store.numberChanges();
+
+    ChangePage first = store.changes(new ChangeQuery(start, Set.of("Observation"), 10, Duration.ZERO, false));
+    ChangePage second = store.changes(new ChangeQuery(first.last(), Set.of("Observation"), 10, Duration.ZERO, false));
+    ChangePage waited = store.changes(new ChangeQuery(start, Set.of("Observation"), 10, Duration.ofSeconds(30),
+        false));
+
+    assertThat(first.changes()).isEmpty();
+    assertThat(first.last()).isEqualTo(start + ChangeFeed.SCAN);
+    assertThat(second.changes()).extracting(Change::id).containsExactly(id);
+    assertThat(waited.changes()).extracting(Change::id).containsExactly(id);
+  }
+
+  @Test
+  void aWaitingReaderAnswersAsSoonAsAnotherNodeCommitsAChangeOfItsTypes() throws Exception {
+    long start = lastSequence();
+    String id = "feed-" + UUID.randomUUID();
+    try (PostgresStore other = otherNode()) {
+      CompletableFuture<ChangePage> waiting = CompletableFuture.supplyAsync(() ->
+          store.changes(new ChangeQuery(start, Set.of("Observation"), 10, Duration.ofSeconds(60), false)));
+      Thread.sleep(200);
+
+      other.commit(List.of(write("Patient", id, 1, Instant.now())));
+      Thread.sleep(200);
+      boolean wokenByOtherTypes = waiting.isDone();
+      other.commit(List.of(write("Observation", id, 1, Instant.now())));
+      ChangePage page = waiting.get(30, TimeUnit.SECONDS);
+
+      assertThat(wokenByOtherTypes).isFalse();
+      assertThat(page.changes()).extracting(Change::type, Change::id).containsExactly(tuple("Observation", id));
+    }
+  }
+
+  @Test
+  void aWaitingReaderWithNothingNewAnswersEmptyAtItsDeadline() {
+    long start = lastSequence();
+    long began = System.nanoTime();
+
+    ChangePage page = store.changes(new ChangeQuery(start, Set.of("Observation"), 10, Duration.ofMillis(300), false));
+
+    assertThat(page.changes()).isEmpty();
+    assertThat(page.last()).isEqualTo(start);
+    assertThat(Duration.ofNanos(System.nanoTime() - began)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+  }
+
+  /**
+   * Readers read numbered rows and nothing else: they answer while the sequencer's lock is held (a numbering that
+   * takes long, on any node), together, and while writers commit.
+   */
+  @Test
+  void readersAnswerTogetherWhileTheSequencerIsBusyAndWritersCommit() throws Exception {
+    int readers = 8;
+    CyclicBarrier go = new CyclicBarrier(readers + 1);
+    AtomicInteger reading = new AtomicInteger();
+    AtomicInteger mostReading = new AtomicInteger();
+    ExecutorService threads = Executors.newFixedThreadPool(readers + 1);
+    try (Connection busy = database.dataSource().getConnection(); Statement statement = busy.createStatement()) {
+      busy.setAutoCommit(false);
+      statement.execute("SELECT pg_advisory_xact_lock(" + ChangeSequencer.SEQUENCER_LOCK + ")");
+      List<Future<Integer>> reads = new ArrayList<>();
+      for (int r = 0; r < readers; r++) {
+        reads.add(threads.submit(() -> {
+          go.await();
+          mostReading.accumulateAndGet(reading.incrementAndGet(), Math::max);
+          try {
+            int pages = 0;
+            for (; pages < 20; pages++) {
+              changes(0, 100);
+            }
+            return pages;
+          } finally {
+            reading.decrementAndGet();
+          }
+        }));
+      }
+      Future<?> writer = threads.submit(() -> {
+        go.await();
+        for (int n = 0; n < 20; n++) {
+          store.commit(List.of(write("Patient", "busy-" + UUID.randomUUID(), 1, Instant.now())));
+        }
+        return null;
+      });
+
+      for (Future<Integer> read : reads) {
+        assertThat(read.get(60, TimeUnit.SECONDS)).isEqualTo(20);
+      }
+      writer.get(60, TimeUnit.SECONDS);
+      assertThat(mostReading.get()).as("readers at once").isGreaterThan(1);
+      busy.rollback();
+    } finally {
+      threads.shutdownNow();
+    }
   }
 
   /** One writer: creates, updates and deletes resources that the other writers change too, alone or in batches. */
@@ -163,7 +317,7 @@ class ChangeFeedTest {
   private static void read(long start, AtomicBoolean writing, List<Change> seen) {
     long since = start;
     while (writing.get()) {
-      List<Change> page = store.changes(since, 50);
+      List<Change> page = changes(since, 50);
       seen.addAll(page);
       if (!page.isEmpty()) {
         since = page.get(page.size() - 1).sequence();
@@ -173,11 +327,16 @@ class ChangeFeedTest {
   }
 
   private static long drain(long since, List<Change> seen) {
-    for (List<Change> page; !(page = store.changes(since, 500)).isEmpty(); ) {
+    store.numberChanges();
+    for (List<Change> page; !(page = changes(since, 500)).isEmpty(); ) {
       seen.addAll(page);
       since = page.get(page.size() - 1).sequence();
     }
     return since;
+  }
+
+  private static List<Change> changes(long since, int count) {
+    return store.changes(ChangeQuery.after(since, count)).changes();
   }
 
   private static long lastSequence() {
@@ -194,6 +353,25 @@ class ChangeFeedTest {
       row.next();
       return row.getInt(1);
     }
+  }
+
+  private static void execute(String sql) throws SQLException {
+    try (Connection connection = database.dataSource().getConnection();
+        Statement statement = connection.createStatement()) {
+      statement.execute(sql);
+    }
+  }
+
+  /** Another node on the same database: its own pool, store, sequencer and listener. */
+  private static PostgresStore otherNode() {
+    Database own = Database.open(new DatabaseConfig(database.pool().getJdbcUrl(), database.pool().getUsername(),
+        database.pool().getPassword(), null, 4, Duration.ofSeconds(30)));
+    return new PostgresStore(own, TYPES).startChangeSequencer();
+  }
+
+  private static Write sourced(Write write, String source) {
+    return new Write(write.type(), write.id(), write.version(), write.lastUpdated(), write.json(), write.index(),
+        source);
   }
 
   private static Write write(String type, String id, int version, Instant at) {

@@ -112,7 +112,7 @@ class DatabaseTest {
   private String plan(SearchQuery query) throws SQLException {
     var dataSource = store.database().dataSource();
     TypeKeys types = new TypeKeys(dataSource, List.of());
-    Sql sql = new SearchSql(SearchReader.keys(types, new ParamKeys(dataSource, types))).count(query);
+    Sql sql = new SearchSql(SearchReader.keys(types, new ParamKeys(dataSource, types).lookup())).count(query);
     try (Connection connection = dataSource.getConnection();
         PreparedStatement explain = connection.prepareStatement("EXPLAIN " + sql.text())) {
       int i = 1;

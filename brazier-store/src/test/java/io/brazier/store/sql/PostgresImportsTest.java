@@ -3,6 +3,7 @@ package io.brazier.store.sql;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.brazier.store.Change;
+import io.brazier.store.ChangeQuery;
 import io.brazier.store.HistoryQuery;
 import io.brazier.store.ImportBatch;
 import io.brazier.store.ImportBatch.Dangling;
@@ -223,16 +224,17 @@ class PostgresImportsTest {
   }
 
   private long lastChange() {
+    store.numberChanges();
     long last = 0;
-    for (List<Change> page = store.changes(0, 10_000); !page.isEmpty(); page = store.changes(last, 10_000)) {
+    for (List<Change> page = changesAfter(0); !page.isEmpty(); page = changesAfter(last)) {
       last = page.get(page.size() - 1).sequence();
     }
     return last;
   }
 
   private List<Change> changesAfter(long sequence) {
-    List<Change> changes = new ArrayList<>(store.changes(sequence, 100));
-    return changes;
+    store.numberChanges();
+    return store.changes(ChangeQuery.after(sequence, 10_000)).changes();
   }
 
   private static String json(ResourceVersion version) {

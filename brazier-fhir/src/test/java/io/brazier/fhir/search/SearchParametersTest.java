@@ -1,0 +1,113 @@
+package io.brazier.fhir.search;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.brazier.fhir.Fhir;
+import io.brazier.fhir.FhirException;
+import java.util.List;
+import java.util.Map;
+import org.hl7.fhir.r4.model.Enumerations.PublicationStatus;
+import org.hl7.fhir.r4.model.Enumerations.SearchParamType;
+import org.hl7.fhir.r4.model.SearchParameter;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class SearchParametersTest {
+  private static final Fhir FHIR = new Fhir(false);
+  // Reading the specification's definitions takes seconds: the tests share one registry, emptied of stored ones.
+  private static final SearchParameters PARAMETERS = new SearchParameters(FHIR, new FhirPath(FHIR));
+
+  @BeforeEach
+  void withoutStoredParameters() {
+    PARAMETERS.replaceStored(List.of());
+  }
+
+  @Test
+  void aCheckRefusesWhatCannotBeSearchedAndRegistersNothing() {
+    SearchParameter good = parameter("http://x/sp/colour", "colour", "Patient.extension('http://x/c').value");
+    long version = PARAMETERS.version();
+
+    PARAMETERS.check(good);
+
+    assertThat(PARAMETERS.get("Patient", "colour")).isEmpty();
+    assertThat(PARAMETERS.version()).isEqualTo(version);
+    assertThatThrownBy(() -> PARAMETERS.check(parameter("http://x/sp/bad", "bad", "Patient.name.where(")))
+        .isInstanceOfSatisfying(FhirException.class, e -> assertThat(e.status()).isEqualTo(422));
+  }
+
+  @Test
+  void theStoredParametersApplyBesidesTheSpecificationsAndOnlyThey() {
+    PARAMETERS.replaceStored(List.of(parameter("http://x/sp/colour", "colour", "Patient.extension('http://x/c').value"),
+        parameter("http://x/sp/shade", "shade", "Patient.extension('http://x/s').value")));
+
+    PARAMETERS.replaceStored(List.of(parameter("http://x/sp/shade", "shade", "Patient.extension('http://x/s').value")));
+
+    assertThat(PARAMETERS.get("Patient", "colour")).isEmpty();
+    assertThat(PARAMETERS.get("Patient", "shade")).isPresent();
+    assertThat(PARAMETERS.get("Patient", "name")).isPresent();
+  }
+
+  @Test
+  void aLaterDefinitionOfAUrlWinsAndARetiredOneRemovesIt() {
+    SearchParameter first = parameter("http://x/sp/colour", "colour", "Patient.extension('http://x/c').value");
+    SearchParameter second = parameter("http://x/sp/colour", "colour", "Patient.extension('http://x/c2').value");
+    SearchParameter retired = parameter("http://x/sp/colour", "colour", "Patient.extension('http://x/c').value");
+    retired.setStatus(PublicationStatus.RETIRED);
+
+    PARAMETERS.replaceStored(List.of(first, second));
+    String replaced = PARAMETERS.get("Patient", "colour").orElseThrow().expression();
+    PARAMETERS.replaceStored(List.of(first, second, retired));
+
+    assertThat(replaced).contains("c2");
+    assertThat(PARAMETERS.get("Patient", "colour")).isEmpty();
+  }
+
+  @Test
+  void anUnusableStoredDefinitionIsReportedAndTheOthersApply() {
+    SearchParameter unknownComponent = parameter("http://x/sp/pair", "pair", "Patient");
+    unknownComponent.setType(SearchParamType.COMPOSITE).addComponent().setDefinition("http://x/sp/nowhere")
+        .setExpression("gender");
+
+    Map<String, String> unusable = PARAMETERS.replaceStored(List.of(unknownComponent,
+        parameter("http://x/sp/colour", "colour", "Patient.extension('http://x/c').value")));
+
+    assertThat(unusable).containsOnlyKeys("http://x/sp/pair");
+    assertThat(PARAMETERS.get("Patient", "colour")).isPresent();
+  }
+
+  @Test
+  void replacingWithTheSameDefinitionsKeepsTheVersionSoCompiledCachesStay() {
+    List<SearchParameter> stored = List.of(parameter("http://x/sp/colour", "colour",
+        "Patient.extension('http://x/c').value"));
+    long empty = PARAMETERS.version();
+    PARAMETERS.replaceStored(stored);
+    long version = PARAMETERS.version();
+
+    PARAMETERS.replaceStored(stored);
+
+    assertThat(version).isGreaterThan(empty);
+    assertThat(PARAMETERS.version()).isEqualTo(version);
+  }
+
+  @Test
+  void aStoredDefinitionOfABuiltInUrlReplacesItUntilItIsNoLongerStored() {
+    String url = "http://hl7.org/fhir/SearchParameter/individual-gender";
+    String builtIn = PARAMETERS.get("Patient", "gender").orElseThrow().expression();
+
+    PARAMETERS.replaceStored(List.of(parameter(url, "gender", "Patient.extension('http://x/g').value")));
+    String replaced = PARAMETERS.get("Patient", "gender").orElseThrow().expression();
+    PARAMETERS.replaceStored(List.of());
+
+    assertThat(replaced).contains("http://x/g");
+    assertThat(PARAMETERS.get("Patient", "gender").orElseThrow().expression()).isEqualTo(builtIn);
+  }
+
+  private static SearchParameter parameter(String url, String code, String expression) {
+    SearchParameter parameter = new SearchParameter();
+    parameter.setUrl(url).setName(code).setCode(code).setStatus(PublicationStatus.ACTIVE)
+        .setType(SearchParamType.TOKEN).setExpression(expression).setDescription("test parameter");
+    parameter.addBase("Patient");
+    return parameter;
+  }
+}

@@ -1,0 +1,85 @@
+package io.brazier.proxy;
+
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jose.util.DefaultResourceRetriever;
+import com.nimbusds.jose.util.ResourceRetriever;
+import io.brazier.proxy.access.Authorization;
+import io.brazier.proxy.auth.Authentication;
+import io.brazier.proxy.auth.KeySetCache;
+import io.brazier.proxy.auth.OidcIssuers;
+import io.brazier.proxy.auth.TokenVerifier;
+import io.brazier.proxy.token.CapabilitySecurity;
+import io.brazier.proxy.token.SigningKeys;
+import io.brazier.proxy.token.TokenServer;
+import io.brazier.server.FhirApi;
+import io.brazier.server.HttpExtension;
+import io.brazier.server.Interceptor;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Security of a FHIR server ({@code brazier serve --auth}): the interceptors that authenticate and authorize every
+ * request, the routes of the built-in token server, and the {@link Guard} of the endpoints beside the FHIR API.
+ * Wire it as {@code new FhirServer(config, fhir, store, registry, security.interceptors(), security.http())}.
+ */
+public final class Security {
+  private static final Logger log = LoggerFactory.getLogger(Security.class);
+  /** How long an issuer's keys are kept before they are fetched again. */
+  private static final Duration ISSUER_KEYS_MAX_AGE = Duration.ofHours(1);
+  /** The least time between two fetches of an issuer's keys for a key id not known. */
+  private static final Duration UNKNOWN_KEY_REFRESH = Duration.ofMinutes(1);
+
+  private final TokenVerifier verifier;
+  private final TokenServer tokens;
+  private final Guard guard;
+
+  private Security(TokenVerifier verifier, TokenServer tokens) {
+    this.verifier = verifier;
+    this.tokens = tokens;
+    this.guard = new Guard(verifier);
+  }
+
+  /** Migrates the proxy's tables in {@code database}, and makes the first signing key if there is none. */
+  public static Security start(SecurityConfig config, DataSource database) {
+    ProxySchema.migrate(database);
+    Clock clock = Clock.systemUTC();
+    ResourceRetriever http = new DefaultResourceRetriever(5_000, 5_000, 1024 * 1024);
+    SigningKeys keys = new SigningKeys(database, clock, config.keyRotation(), config.tokenLifetime());
+    keys.published();
+    OidcIssuers discovery = new OidcIssuers(http);
+    Map<String, JWKSource<SecurityContext>> issuers = new LinkedHashMap<>();
+    for (String issuer : config.issuers()) {
+      issuers.put(issuer, new KeySetCache(issuer, () -> discovery.keys(issuer), clock, ISSUER_KEYS_MAX_AGE,
+          UNKNOWN_KEY_REFRESH));
+    }
+    TokenVerifier verifier = new TokenVerifier(issuers, keys, config.audiences(), config.roleAliases(), clock);
+    TokenServer tokens = new TokenServer(new ClientsFile(config.clients()), database, keys, config.audiences(),
+        config.tokenLifetime(), clock, http);
+    log.info("Authentication on issuers={} audiences={} clients={}", config.issuers(),
+        config.audiences().isEmpty() ? "the base URL" : config.audiences(), config.clients());
+    return new Security(verifier, tokens);
+  }
+
+  /** Authentication, authorization and the CapabilityStatement's security, in that order. */
+  public Function<FhirApi, List<Interceptor>> interceptors() {
+    return api -> List.of(new Authentication(verifier), new Authorization(api), new CapabilitySecurity());
+  }
+
+  /** The token server's routes, and the guard of {@code /metrics}. */
+  public HttpExtension http() {
+    return new SecurityRoutes(tokens, guard);
+  }
+
+  /** The check other modules' HTTP endpoints call. */
+  public Guard guard() {
+    return guard;
+  }
+}

@@ -1,0 +1,57 @@
+package io.brazier.proxy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How the server is secured ({@code brazier serve --auth}).
+ *
+ * @param issuers trusted token issuers beside the built-in token server ({@code --auth-issuer}): keys by OpenID
+ *     Connect discovery
+ * @param audiences accepted token audiences ({@code --auth-audience}); empty for the FHIR base URL
+ * @param clients the clients file of the built-in token server ({@code --clients})
+ * @param tokenLifetime how long the built-in token server's tokens live ({@code --token-lifetime})
+ * @param keyRotation how long a signing key signs before the next takes over ({@code --auth-key-rotation})
+ * @param roleAliases an identity provider's role names mapped to this server's ({@code --auth-role NAME=ROLE})
+ */
+public record SecurityConfig(List<String> issuers, List<String> audiences, Path clients, Duration tokenLifetime,
+    Duration keyRotation, Map<String, String> roleAliases) {
+
+  public static final Duration DEFAULT_TOKEN_LIFETIME = Duration.ofMinutes(5);
+  public static final Duration DEFAULT_KEY_ROTATION = Duration.ofDays(1);
+
+  public SecurityConfig {
+    issuers = List.copyOf(issuers);
+    audiences = List.copyOf(audiences);
+    roleAliases = Map.copyOf(roleAliases);
+    for (String url : concat(issuers, audiences)) {
+      if (!url.startsWith("https://") && !url.startsWith("http://")) {
+        throw new IllegalArgumentException("--auth-issuer and --auth-audience take URLs, not '" + url + "'");
+      }
+    }
+    if (tokenLifetime.isNegative() || tokenLifetime.isZero() || tokenLifetime.compareTo(Duration.ofHours(1)) > 0) {
+      throw new IllegalArgumentException("--token-lifetime must be more than 0 and at most an hour, not "
+          + tokenLifetime);
+    }
+    if (keyRotation.compareTo(Duration.ofHours(1)) < 0) {
+      throw new IllegalArgumentException("--auth-key-rotation must be at least an hour, not " + keyRotation);
+    }
+    roleAliases.forEach((alias, role) -> {
+      if (io.brazier.proxy.access.Role.named(role).isEmpty()) {
+        throw new IllegalArgumentException("--auth-role " + alias + "=" + role + ": " + role + " is not a role;"
+            + " the roles are Reader, Writer, Administrator, Patient, Practitioner and RelatedPerson.");
+      }
+    });
+  }
+
+  private static List<String> concat(List<String> first, List<String> second) {
+    return java.util.stream.Stream.concat(first.stream(), second.stream()).toList();
+  }
+
+  /** The defaults, with the clients file given. */
+  public static SecurityConfig of(Path clients) {
+    return new SecurityConfig(List.of(), List.of(), clients, DEFAULT_TOKEN_LIFETIME, DEFAULT_KEY_ROTATION, Map.of());
+  }
+}

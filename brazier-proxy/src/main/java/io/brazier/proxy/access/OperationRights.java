@@ -1,0 +1,57 @@
+package io.brazier.proxy.access;
+
+import io.brazier.server.FhirRequest;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The rights each operation needs. Bulk and maintenance operations ($export, $import, $reindex) belong to backend
+ * services ({@code system/} scopes) and administrators; an operation not named here is for administrators only, so
+ * that an operation added to the server is closed until someone decides who may use it.
+ */
+final class OperationRights {
+  private OperationRights() {}
+
+  static void check(FhirRequest request, Rights rights) {
+    String name = request.operation();
+    boolean allowed = rights.isAdministrator() || switch (name) {
+      case "$validate" -> validate(request, rights);
+      case "$expand", "$lookup", "$validate-code", "$translate" -> rights.allows(Permission.READ, type(request));
+      case "$everything", "$changes" -> rights.allows(Permission.READ, "*") && rights.allows(Permission.SEARCH, "*");
+      case "$export" -> exportedTypes(request).stream()
+          .allMatch(type -> rights.allowsSystem(Permission.READ, type));
+      case "$import" -> rights.allowsSystem(Permission.CREATE, "*") && rights.allowsSystem(Permission.UPDATE, "*");
+      case "$reindex" -> rights.allowsSystem(Permission.UPDATE, type(request));
+      default -> false;
+    };
+    if (!allowed) {
+      throw AccessRules.forbidden("invoke " + name + where(request));
+    }
+  }
+
+  /**
+   * Validating a resource one sends reads nothing stored: any right will do. Validating a stored one reads it.
+   */
+  private static boolean validate(FhirRequest request, Rights rights) {
+    return isInstance(request) ? rights.allows(Permission.READ, request.type()) : rights.any();
+  }
+
+  /** The types an export reaches: those of {@code _type}, or every type. */
+  private static List<String> exportedTypes(FhirRequest request) {
+    String types = request.param("_type");
+    return types == null || types.isBlank() ? List.of("*") : Arrays.asList(types.split(","));
+  }
+
+  /** The type of a type or instance level operation; {@code *} at system level. */
+  private static String type(FhirRequest request) {
+    return request.segments().size() > 1 ? request.type() : "*";
+  }
+
+  private static boolean isInstance(FhirRequest request) {
+    return request.segments().size() == 3;
+  }
+
+  private static String where(FhirRequest request) {
+    return request.segments().size() > 1 ? " on " + request.type() : "";
+  }
+}

@@ -1,0 +1,82 @@
+package io.brazier.proxy.access;
+
+import io.brazier.fhir.FhirException;
+import io.brazier.proxy.access.Rights.Reach;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What a search may ask for: the search right on its type, within a granular scope's constraints when the caller
+ * has only those, and the read right on every type its {@code _include} and {@code _revinclude} name.
+ */
+final class SearchScopes {
+  private SearchScopes() {}
+
+  /** Refuses a search of {@code type} ({@code *}: every type) that the rights do not reach. */
+  static void check(Rights rights, String type, Map<String, List<String>> params) {
+    Reach reach = rights.reach(Permission.SEARCH, type);
+    if (reach.none()) {
+      throw AccessRules.forbidden("search " + ("*".equals(type) ? "every resource type" : type));
+    }
+    if (reach.limited() && reach.constraints().stream().noneMatch(constraint -> within(params, constraint))) {
+      throw FhirException.forbidden("The search of " + type + " reaches beyond the caller's scopes, which grant only"
+          + " searches with " + describe(reach.constraints()) + ".");
+    }
+  }
+
+  /**
+   * Whether a search stays inside a granular scope: for each of the scope's parameters the search has that
+   * parameter, unmodified, with only values the scope lists (a search's repeated parameters all apply).
+   */
+  static boolean within(Map<String, List<String>> params, Map<String, String> constraint) {
+    for (Map.Entry<String, String> limit : constraint.entrySet()) {
+      Set<String> allowed = Set.of(limit.getValue().split(","));
+      List<String> asked = params.getOrDefault(limit.getKey(), List.of());
+      boolean inside = asked.stream().anyMatch(value -> allowed.containsAll(Arrays.asList(value.split(","))));
+      if (!inside) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Refuses includes of a type the caller may not read; {@code *} is left to the filter of the answer. */
+  static void checkIncludes(Rights rights, Map<String, List<String>> params) {
+    for (String type : includedTypes(params)) {
+      if (rights.reach(Permission.READ, type).none()) {
+        throw AccessRules.forbidden("read " + type + ", which the search includes");
+      }
+    }
+  }
+
+  /**
+   * The types a search's includes name: the target of {@code _include=Source:param:Target} and the source of
+   * {@code _revinclude=Source:param}, with or without {@code :iterate}.
+   */
+  static Set<String> includedTypes(Map<String, List<String>> params) {
+    Set<String> types = new HashSet<>();
+    params.forEach((name, values) -> {
+      boolean include = name.equals("_include") || name.startsWith("_include:");
+      boolean revinclude = name.equals("_revinclude") || name.startsWith("_revinclude:");
+      for (String value : include || revinclude ? values : List.<String>of()) {
+        String[] parts = value.split(":");
+        String type = revinclude ? parts[0] : parts.length > 2 ? parts[2] : null;
+        if (type != null && !type.equals("*") && !type.isEmpty()) {
+          types.add(type);
+        }
+      }
+    });
+    return types;
+  }
+
+  static String describe(List<Map<String, String>> constraints) {
+    return String.join(" or ", constraints.stream().map(SearchScopes::query).toList());
+  }
+
+  private static String query(Map<String, String> constraint) {
+    return String.join("&", constraint.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList());
+  }
+}

@@ -1,0 +1,151 @@
+package io.brazier.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jwt.JWTClaimsSet;
+import io.brazier.server.Http;
+import io.brazier.server.ServerConfig;
+import io.brazier.server.TestServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A FHIR server with {@code --auth} on the shared test database, once per test JVM: a clients file of its own, and
+ * a real identity provider over HTTP as a trusted issuer (role names {@code FHIRProxyReader} mapped to Reader).
+ */
+public final class SecuredServer implements AutoCloseable {
+  private static SecuredServer shared;
+  private static final HttpClient CLIENT = HttpClient.newHttpClient();
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final TestServer server;
+  private final IdentityProvider issuer;
+  private final RSAKey issuerKey;
+  private final ClientsFile clients;
+
+  private SecuredServer(TestServer server, IdentityProvider issuer, RSAKey issuerKey, ClientsFile clients) {
+    this.server = server;
+    this.issuer = issuer;
+    this.issuerKey = issuerKey;
+    this.clients = clients;
+  }
+
+  public static synchronized SecuredServer shared() {
+    if (shared == null) {
+      shared = start(SecurityConfig.DEFAULT_TOKEN_LIFETIME);
+    }
+    return shared;
+  }
+
+  /** A server of its own (another token lifetime, say), on the shared database; close it when done. */
+  public static SecuredServer start(java.time.Duration tokenLifetime) {
+    try {
+      IdentityProvider issuer = new IdentityProvider();
+      RSAKey key = IdentityProvider.rsaKey();
+      issuer.publish(key);
+      Path clientsFile = Files.createTempDirectory("brazier-clients").resolve("clients.json");
+      SecurityConfig config = new SecurityConfig(List.of(issuer.issuer()), List.of(), clientsFile, tokenLifetime,
+          SecurityConfig.DEFAULT_KEY_ROTATION, Map.of("FHIRProxyReader", "Reader"));
+      Security security = Security.start(config, TestServer.shared().database().dataSource());
+      TestServer server = TestServer.onSharedStore(ServerConfig.defaults(), security.interceptors(),
+          security.http());
+      return new SecuredServer(server, issuer, key, new ClientsFile(clientsFile));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public TestServer server() {
+    return server;
+  }
+
+  public Http http() {
+    return server.http();
+  }
+
+  public String baseUrl() {
+    return server.baseUrl();
+  }
+
+  public IdentityProvider issuer() {
+    return issuer;
+  }
+
+  public ClientsFile clients() {
+    return clients;
+  }
+
+  /** A token of the trusted issuer for this server, with these roles and scopes. */
+  public String issuerToken(List<String> roles, List<String> scopes) {
+    JWTClaimsSet.Builder claims = issuer.claims(baseUrl());
+    if (!roles.isEmpty()) {
+      claims.claim("roles", roles);
+    }
+    if (!scopes.isEmpty()) {
+      claims.claim("scp", String.join(" ", scopes));
+    }
+    return sign(claims.build());
+  }
+
+  /** Claims signed with the trusted issuer's published key. */
+  public String sign(JWTClaimsSet claims) {
+    return IdentityProvider.sign(issuerKey, claims);
+  }
+
+  /** The key the trusted issuer publishes (private half included, to sign with). */
+  public RSAKey issuerKey() {
+    return issuerKey;
+  }
+
+  /** The Authorization header of such a token. */
+  public String bearer(List<String> roles, List<String> scopes) {
+    return "Bearer " + issuerToken(roles, scopes);
+  }
+
+  /** Posts a form to a path below the root ({@code /oauth2/token}); the answer's status and JSON. */
+  public Answer postForm(String path, String form, String... headers) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.rootUrl() + path))
+        .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(form));
+    for (int i = 0; i < headers.length; i += 2) {
+      request.header(headers[i], headers[i + 1]);
+    }
+    try {
+      HttpResponse<String> response = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      return new Answer(response.statusCode(), JSON.readTree(response.body()), response.headers().map());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** A token from the built-in token server for a client registered with a secret. */
+  public String token(String clientId, String secret) {
+    Answer answer = postForm("/oauth2/token", "grant_type=client_credentials&client_id=" + clientId
+        + "&client_secret=" + secret);
+    assertThat(answer.status()).as(answer.json().toString()).isEqualTo(200);
+    return answer.json().get("access_token").asText();
+  }
+
+  /** Stops a server of its own (never the shared one) and its issuer. */
+  @Override
+  public void close() {
+    server.close();
+    issuer.close();
+  }
+
+  /** An answer of the token server. */
+  public record Answer(int status, JsonNode json, Map<String, List<String>> headers) {}
+}

@@ -1,0 +1,265 @@
+package io.brazier.store.sql;
+
+import io.brazier.fhir.search.FhirSearch;
+import io.brazier.store.AsOfScan;
+import io.brazier.store.ResourceVersion;
+import io.brazier.store.ScanCursor;
+import io.brazier.store.ScanPage;
+import io.brazier.store.StoreFailure;
+import io.brazier.store.search.SearchSql;
+import io.brazier.store.search.Sql;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import javax.sql.DataSource;
+
+/**
+ * Scans a type as of a change sequence N. The versions current at N are the current rows that no change after N
+ * touched, and, for each resource changed after N (a change numbered above N, or not numbered yet), the version
+ * before its first change after N, from history. A page reads which resources changed after N, takes the first
+ * {@code count} of each kind in scan order (lastUpdated, rid) in one statement, and merges them; criteria are
+ * decided by the index rows for the current rows and, for the versions from history, on their own index values
+ * ({@link PastCriteria}).
+ */
+final class AsOfReader {
+  private static final Comparator<Candidate> ORDER =
+      Comparator.comparing((Candidate c) -> c.version().lastUpdated()).thenComparingLong(Candidate::rid);
+
+  private final DataSource dataSource;
+  private final TypeKeys types;
+  private final ParamKeys params;
+  private final PastCriteria pastCriteria;
+
+  /** A version the scan may serve; {@code past} when it came from history (its resource changed after N). */
+  record Candidate(long rid, ResourceVersion version, boolean past) {
+    ScanCursor cursor() {
+      return new ScanCursor(version.lastUpdated(), rid);
+    }
+  }
+
+  AsOfReader(DataSource dataSource, TypeKeys types, ParamKeys params) {
+    this.dataSource = dataSource;
+    this.types = types;
+    this.params = params;
+    this.pastCriteria = new PastCriteria(types, params);
+  }
+
+  long watermark() {
+    try (Connection connection = dataSource.getConnection();
+        Statement statement = connection.createStatement();
+        ResultSet row = statement.executeQuery("SELECT coalesce(max(seq), 0) FROM change")) {
+      row.next();
+      return row.getLong(1);
+    } catch (SQLException e) {
+      throw new StoreFailure("Could not read the last change sequence", e);
+    }
+  }
+
+  ScanPage scan(AsOfScan scan, FhirSearch search) {
+    return page(scan, false, null, search);
+  }
+
+  ScanPage deletions(String type, long sequence, Instant since, ScanCursor after, int count) {
+    return page(new AsOfScan(type, sequence, null, after, count), true, since, null);
+  }
+
+  private ScanPage page(AsOfScan scan, boolean deletions, Instant since, FhirSearch search) {
+    // Over the keys as they are when the scan starts; built before a connection is taken, as a lookup may take one.
+    SearchSql statements = new SearchSql(SearchReader.keys(types, params.lookup()));
+    try (Connection connection = dataSource.getConnection()) {
+      connection.setAutoCommit(false);
+      // One snapshot for all three statements: the changes after N, and the rows they describe.
+      connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+      try {
+        check(connection, scan.sequence());
+        Changed changed = changed(connection, types.key(scan.type()), scan.sequence());
+        List<Candidate> candidates = candidates(connection, scan.type(), statement(scan, deletions, since, changed, statements));
+        ScanPage page = merge(candidates, scan, connection, search, statements);
+        connection.commit();
+        return page;
+      } catch (SQLException | RuntimeException e) {
+        connection.rollback();
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw new StoreFailure("Could not scan " + scan.type() + " as of change " + scan.sequence(), e);
+    }
+  }
+
+  /** Refuses a sequence not reached yet, or one whose later changes the feed no longer keeps. */
+  private static void check(Connection connection, long sequence) throws SQLException {
+    try (Statement statement = connection.createStatement();
+        ResultSet row = statement.executeQuery("SELECT min(seq), coalesce(max(seq), 0) FROM change")) {
+      row.next();
+      long first = row.getLong(1);
+      long last = row.getLong(2);
+      if (sequence > last) {
+        throw new IllegalArgumentException("Change " + sequence + " has not happened: the last is " + last + ".");
+      }
+      if (first > 0 && sequence < first - 1) {
+        throw new IllegalArgumentException("The changes after " + sequence + " are no longer kept (the oldest kept"
+            + " is " + first + "): a scan as of " + sequence + " cannot tell what changed since.");
+      }
+    }
+  }
+
+  /** The resources of a type changed after N, each with the first version it changed to. */
+  private record Changed(Object[] ids, Object[] firstVersions) {
+    boolean isEmpty() {
+      return ids.length == 0;
+    }
+  }
+
+  /**
+   * The resources of the type that changes after N touched: the seq range of the unique index and the partial index
+   * of unnumbered rows, read anew by every page, since they grow while the scan goes on.
+   */
+  private static Changed changed(Connection connection, short type, long sequence) throws SQLException {
+    String sql = "SELECT res_id, min(version) FROM change WHERE (seq > ? OR seq IS NULL) AND type = ?"
+        + " GROUP BY res_id";
+    List<Object> ids = new ArrayList<>();
+    List<Object> firstVersions = new ArrayList<>();
+    try (PreparedStatement statement = connection.prepareStatement(sql)) {
+      statement.setLong(1, sequence);
+      statement.setShort(2, type);
+      try (ResultSet rows = statement.executeQuery()) {
+        while (rows.next()) {
+          ids.add(rows.getString(1));
+          firstVersions.add(rows.getInt(2));
+        }
+      }
+    }
+    return new Changed(ids.toArray(), firstVersions.toArray());
+  }
+
+  /**
+   * The first {@code count} live (or deleted) versions of then among the current rows untouched since N, and among
+   * the versions from history of the resources changed since, each after the cursor and in scan order. The changed
+   * ids are bound as arrays, not joined to the change table, so that the planner sees their number and walks the
+   * current rows in index order, filtering them by a hashed {@code <> ALL}, instead of sorting the whole type.
+   */
+  private Sql statement(AsOfScan scan, boolean deletions, Instant since, Changed changed, SearchSql statements) {
+    short type = types.key(scan.type());
+    Sql sql = new Sql()
+        .append("WITH live AS (SELECT r.rid, r.id, r.version, r.last_updated, r.deleted, r.body FROM resource r"
+            + " WHERE r.type = ?", type)
+        .append(deletions ? " AND r.deleted" : " AND NOT r.deleted");
+    bounds(sql, "r.last_updated", scan.after(), since);
+    if (!changed.isEmpty()) {
+      sql.array(" AND r.id <> ALL(?)", "text", changed.ids());
+    }
+    if (scan.query() != null) {
+      statements.condition(sql.append(" AND "), scan.query());
+    }
+    sql.append(" ORDER BY r.last_updated, r.rid LIMIT ?)", scan.count());
+    if (changed.isEmpty()) {
+      return sql.append(" SELECT false, * FROM live");
+    }
+    sql.append(", past AS (SELECT r.rid, r.id, h.version, h.last_updated, h.deleted, h.body FROM resource r")
+        .array(" JOIN unnest(?::text[]", "text", changed.ids())
+        .array(", ?::int4[]) AS c(id, first)", "int4", changed.firstVersions())
+        .append(" ON r.type = ? AND r.id = c.id", type)
+        .append(" JOIN resource_history h ON h.rid = r.rid AND h.version = c.first - 1 WHERE ")
+        .append(deletions ? "h.deleted" : "NOT h.deleted");
+    bounds(sql, "h.last_updated", scan.after(), since);
+    return sql.append(" ORDER BY h.last_updated, r.rid LIMIT ?)", scan.count())
+        .append(" SELECT false, * FROM live UNION ALL SELECT true, * FROM past");
+  }
+
+  /** Versions after the cursor, and last updated at or after {@code since}. */
+  private static void bounds(Sql sql, String lastUpdated, ScanCursor after, Instant since) {
+    if (after != null) {
+      // The plain bound lets the (type, last_updated) indexes skip to the cursor; the row comparison breaks ties.
+      Timestamp at = Timestamp.from(after.lastUpdated());
+      sql.append(" AND " + lastUpdated + " >= ?", at)
+          .append(" AND (" + lastUpdated + ", r.rid) > (?", at).append(", ?)", after.rid());
+    }
+    if (since != null) {
+      sql.append(" AND " + lastUpdated + " >= ?", Timestamp.from(since));
+    }
+  }
+
+  private List<Candidate> candidates(Connection connection, String type, Sql sql) throws SQLException {
+    List<Candidate> candidates = new ArrayList<>();
+    try (Statement settings = connection.createStatement()) {
+      // Each page is planned for its own cursor and criteria, as searches are, on a statement prepared once.
+      settings.execute("SET LOCAL plan_cache_mode = force_custom_plan");
+    }
+    try (PreparedStatement statement = SearchReader.prepared(connection, sql);
+        ResultSet rows = statement.executeQuery()) {
+      while (rows.next()) {
+        ResourceVersion version = new ResourceVersion(type, rows.getString(3), rows.getInt(4),
+            rows.getTimestamp(5).toInstant(), rows.getBoolean(6), rows.getBytes(7));
+        candidates.add(new Candidate(rows.getLong(2), version, rows.getBoolean(1)));
+      }
+    }
+    return candidates;
+  }
+
+  /**
+   * The page: both kinds merged in scan order, up to where both are known (a kind that filled its limit may have
+   * more after its last), the versions from history kept only if they meet the criteria, at most {@code count}.
+   */
+  private ScanPage merge(List<Candidate> candidates, AsOfScan scan, Connection connection, FhirSearch search,
+      SearchSql statements)
+      throws SQLException {
+    List<Candidate> live = candidates.stream().filter(c -> !c.past()).sorted(ORDER).toList();
+    List<Candidate> past = candidates.stream().filter(Candidate::past).sorted(ORDER).toList();
+    ScanCursor known = earlier(last(live, scan.count()), last(past, scan.count()));
+    List<Candidate> merged = new ArrayList<>(live);
+    merged.addAll(matching(connection, scan, past, search, statements));
+    merged.sort(ORDER);
+    if (known != null) {
+      merged.removeIf(c -> compare(c.cursor(), known) > 0);
+    }
+    if (merged.size() > scan.count()) {
+      merged = merged.subList(0, scan.count());
+      return new ScanPage(versions(merged), merged.get(merged.size() - 1).cursor());
+    }
+    return new ScanPage(versions(merged), known);
+  }
+
+  private List<Candidate> matching(Connection connection, AsOfScan scan, List<Candidate> past, FhirSearch search,
+      SearchSql statements)
+      throws SQLException {
+    if (scan.query() == null || past.isEmpty()) {
+      return past;
+    }
+    Map<Long, ResourceVersion> versions = new LinkedHashMap<>();
+    past.forEach(c -> versions.put(c.rid(), c.version()));
+    Set<Long> matching = pastCriteria.matching(connection, statements, scan.query(), versions, search);
+    return past.stream().filter(c -> matching.contains(c.rid())).toList();
+  }
+
+  /** The cursor of the last of a kind when it filled its limit (more may follow it), else null: all are known. */
+  private static ScanCursor last(List<Candidate> kind, int limit) {
+    return kind.size() < limit ? null : kind.get(kind.size() - 1).cursor();
+  }
+
+  /** The earlier of two bounds, null being no bound. */
+  private static ScanCursor earlier(ScanCursor a, ScanCursor b) {
+    if (a == null || b == null) {
+      return a == null ? b : a;
+    }
+    return compare(a, b) <= 0 ? a : b;
+  }
+
+  private static int compare(ScanCursor a, ScanCursor b) {
+    int byTime = a.lastUpdated().compareTo(b.lastUpdated());
+    return byTime != 0 ? byTime : Long.compare(a.rid(), b.rid());
+  }
+
+  private static List<ResourceVersion> versions(List<Candidate> candidates) {
+    return candidates.stream().map(Candidate::version).toList();
+  }
+}

@@ -1,0 +1,102 @@
+package io.brazier.store.sql;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.brazier.store.TestStore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
+
+/** Each node keeps the parameter keys it has seen; what another node made since is read when a search misses it. */
+class ParamKeysTest {
+  private final DataSource dataSource = TestStore.shared().database().dataSource();
+  private final TypeKeys types = new TypeKeys(dataSource, TestStore.shared().fhir().resourceTypes());
+  private final String code = "code-" + UUID.randomUUID();
+
+  @Test
+  void aKeyAnotherNodeMadeIsFoundByALookupThatBeganAfterIt() {
+    ParamKeys here = new ParamKeys(dataSource, types);
+    ParamKeys there = new ParamKeys(dataSource, types);
+    Integer before = here.lookup().find("Patient", code);
+
+    there.register(List.<String[]>of(new String[] {"Patient", code}));
+    Integer after = here.lookup().find("Patient", code);
+
+    assertThat(before).isNull();
+    assertThat(after).isEqualTo(there.key("Patient", code));
+  }
+
+  @Test
+  void aLookupOfEveryTypeFindsTheKeysAnotherNodeMade() {
+    ParamKeys here = new ParamKeys(dataSource, types);
+    ParamKeys there = new ParamKeys(dataSource, types);
+
+    there.register(List.of(new String[] {"Patient", code}, new String[] {"Observation", code}));
+    Integer[] found = here.lookup().find(List.of(), code);
+
+    assertThat(found).containsExactlyInAnyOrder(there.key("Patient", code), there.key("Observation", code));
+  }
+
+  @Test
+  void aLookupReadsTheNewKeysOnceAndSeesWhatWasMadeBeforeItBegan() {
+    ParamKeys here = new ParamKeys(dataSource, types);
+    ParamKeys there = new ParamKeys(dataSource, types);
+    ParamKeys.Lookup lookup = here.lookup();
+    String later = code + "-later";
+
+    Integer missed = lookup.find("Patient", code); // reads the new keys: none
+    there.register(List.<String[]>of(new String[] {"Patient", later}));
+
+    assertThat(missed).isNull();
+    assertThat(lookup.find("Patient", later)).as("made after the lookup began, which has read once").isNull();
+    assertThat(here.lookup().find("Patient", later)).isEqualTo(there.key("Patient", later));
+  }
+
+  @Test
+  void nodesMakingKeysAtOnceAllGetThemAndAThirdFindsThemAll() throws Exception {
+    int nodes = 8;
+    ParamKeys reader = new ParamKeys(dataSource, types);
+    CyclicBarrier go = new CyclicBarrier(nodes);
+    AtomicInteger making = new AtomicInteger();
+    AtomicInteger mostMaking = new AtomicInteger();
+    ExecutorService threads = Executors.newFixedThreadPool(nodes);
+    List<Future<Integer>> made = new ArrayList<>();
+    try {
+      for (int n = 0; n < nodes; n++) {
+        String own = code + "-" + n;
+        made.add(threads.submit(() -> {
+          ParamKeys node = new ParamKeys(dataSource, types);
+          go.await();
+          mostMaking.accumulateAndGet(making.incrementAndGet(), Math::max);
+          try {
+            node.register(List.of(new String[] {"Patient", code}, new String[] {"Patient", own}));
+            return node.key("Patient", code);
+          } finally {
+            making.decrementAndGet();
+          }
+        }));
+      }
+      List<Integer> shared = new ArrayList<>();
+      for (Future<Integer> key : made) {
+        shared.add(key.get(60, TimeUnit.SECONDS));
+      }
+
+      assertThat(mostMaking.get()).as("nodes making keys at once").isGreaterThan(1);
+      assertThat(shared).as("one key for the code all made").containsOnly(reader.lookup().find("Patient", code));
+      ParamKeys.Lookup lookup = reader.lookup();
+      for (int n = 0; n < nodes; n++) {
+        assertThat(lookup.find("Patient", code + "-" + n)).isNotNull();
+      }
+    } finally {
+      threads.shutdownNow();
+    }
+  }
+}
