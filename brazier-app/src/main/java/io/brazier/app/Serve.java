@@ -1,5 +1,7 @@
 package io.brazier.app;
 
+import io.brazier.events.ChangeFeed;
+import io.brazier.events.EventPublisher;
 import io.brazier.fhir.Fhir;
 import io.brazier.loader.LoaderConfig;
 import io.brazier.proxy.Security;
@@ -18,6 +20,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
@@ -58,27 +61,8 @@ final class Serve implements Callable<Integer> {
       description = "Take the base URL's scheme and host from X-Forwarded-Proto/Host (only behind a trusted proxy).")
   boolean trustForwardedHeaders;
 
-  @Option(names = "--data-dir", defaultValue = "./brazier-data", paramLabel = "DIR",
-      description = "Where the embedded database keeps its files (default: ${DEFAULT-VALUE}).")
-  Path dataDir;
-
-  @Option(names = "--db-url", paramLabel = "JDBC_URL",
-      description = "An external PostgreSQL, e.g. jdbc:postgresql://db:5432/fhir (default: embedded).")
-  String dbUrl;
-
-  @Option(names = "--db-user", description = "User of the external PostgreSQL.")
-  String dbUser;
-
-  @Option(names = "--db-password", description = "Password of the external PostgreSQL (prefer BRAZIER_DB_PASSWORD).")
-  String dbPassword;
-
-  @Option(names = "--db-pool-size", defaultValue = "32",
-      description = "Database connections in the pool (default: ${DEFAULT-VALUE}).")
-  int dbPoolSize;
-
-  @Option(names = "--db-statement-timeout", defaultValue = "PT30S", paramLabel = "DURATION",
-      description = "Longest a database statement of a request may run, ISO-8601 (default: ${DEFAULT-VALUE}).")
-  Duration statementTimeout;
+  @Mixin
+  DatabaseOptions database;
 
   @Option(names = "--max-body-bytes", defaultValue = "134217728",
       description = "Largest request body accepted, after decompression; larger is a 413 (default: ${DEFAULT-VALUE}).")
@@ -162,6 +146,9 @@ final class Serve implements Callable<Integer> {
   @Mixin
   AuthOptions auth = new AuthOptions();
 
+  @Mixin
+  EventsOptions events;
+
   @Override
   public Integer call() throws InterruptedException, IOException {
     String refusal = auth.refusal(host);
@@ -180,12 +167,17 @@ final class Serve implements Callable<Integer> {
     return 0;
   }
 
-  /** A started server, and what it runs on. */
-  record Running(FhirServer server, PostgresStore store, WatchingLoader loader) implements AutoCloseable {
+  /** A started server, what it runs on, and what runs beside it (closed first, newest first). */
+  record Running(FhirServer server, PostgresStore store, List<AutoCloseable> companions) implements AutoCloseable {
     @Override
     public void close() {
-      if (loader != null) {
-        loader.close();
+      for (int i = companions.size() - 1; i >= 0; i--) {
+        AutoCloseable companion = companions.get(i);
+        try {
+          companion.close();
+        } catch (Exception e) {
+          log.warn("Could not stop {} cleanly", companion, e);
+        }
       }
       server.close();
       store.close();
@@ -198,8 +190,7 @@ final class Serve implements Callable<Integer> {
         corsOrigins, lenient, conditionalDeleteMax, pageSize, maxPageSize, bundleMaxEntries, bundleMaxBytes,
         referentialIntegrity, missingReferences,
         new ImportConfig(importDir == null ? null : importDir.toAbsolutePath(), importHosts, importBlob));
-    DatabaseConfig databaseConfig =
-        new DatabaseConfig(dbUrl, dbUser, dbPassword, dataDir.toAbsolutePath(), dbPoolSize, statementTimeout);
+    DatabaseConfig databaseConfig = database.config();
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(registry);
     new JvmGcMetrics().bindTo(registry);
@@ -207,15 +198,18 @@ final class Serve implements Callable<Integer> {
     new ProcessorMetrics().bindTo(registry);
 
     Fhir fhir = new Fhir(lenient);
-    Database database = Database.open(databaseConfig);
-    database.pool().setMetricRegistry(registry);
-    PostgresStore store = new PostgresStore(database, fhir.resourceTypes()).startChangeSequencer();
+    if (events.enabled()) {
+      events.config(fhir); // refuses bad flags before anything starts
+    }
+    Database opened = Database.open(databaseConfig);
+    opened.pool().setMetricRegistry(registry);
+    PostgresStore store = new PostgresStore(opened, fhir.resourceTypes()).startChangeSequencer();
     if (changesRetention != null) {
       store.keepChanges(changesRetention);
     }
     FhirServer server;
     if (auth.enabled) {
-      Security security = Security.start(auth.config(dataDir.toAbsolutePath()), database.dataSource());
+      Security security = Security.start(auth.config(database.dataDir.toAbsolutePath()), opened.dataSource());
       server = new FhirServer(serverConfig, fhir, store, registry, security.interceptors(), security.http());
     } else {
       server = new FhirServer(serverConfig, fhir, store, registry);
@@ -223,9 +217,18 @@ final class Serve implements Callable<Integer> {
           + " Start with --auth to require tokens", host, port);
     }
     server.start();
-    WatchingLoader loader = loaderDir == null && loaderBlob == null ? null
-        : WatchingLoader.start(LoaderTargets.inProcess(server, host), LoaderConfig.defaults(), loaderDir, loaderBlob,
-            host, loaderPort, registry);
-    return new Running(server, store, loader);
+    List<AutoCloseable> companions = new ArrayList<>();
+    if (events.enabled()) {
+      EventPublisher publisher = events.start(fhir,
+          ChangeFeed.inProcess(server.api(), fhir, baseUrl == null ? "" : baseUrl), DatabaseOptions.unpooled(opened),
+          registry);
+      server.healthCheck("events", publisher::problem);
+      companions.add(publisher);
+    }
+    if (loaderDir != null || loaderBlob != null) {
+      companions.add(WatchingLoader.start(LoaderTargets.inProcess(server, host), LoaderConfig.defaults(), loaderDir,
+          loaderBlob, host, loaderPort, registry));
+    }
+    return new Running(server, store, companions);
   }
 }
