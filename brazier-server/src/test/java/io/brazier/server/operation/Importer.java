@@ -26,8 +26,12 @@ final class Importer {
     this.server = server;
   }
 
-  /** An input: a resource type and a URL. */
-  record Input(String type, String url) {}
+  /** An input: a resource type, a URL and the ETag it must have (null: any). */
+  record Input(String type, String url, String etag) {
+    Input(String type, String url) {
+      this(type, url, null);
+    }
+  }
 
   /** The Parameters of an import of these inputs in {@code mode} (null: none given). */
   static String parameters(String mode, Input... inputs) {
@@ -41,6 +45,9 @@ final class Importer {
       ArrayNode parts = list.addObject().put("name", "input").putArray("part");
       parts.addObject().put("name", "type").put("valueString", input.type());
       parts.addObject().put("name", "url").put("valueUri", input.url());
+      if (input.etag() != null) {
+        parts.addObject().put("name", "etag").put("valueString", input.etag());
+      }
     }
     return parameters.toString();
   }
