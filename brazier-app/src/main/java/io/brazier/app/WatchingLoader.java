@@ -1,6 +1,6 @@
 package io.brazier.app;
 
-import io.brazier.loader.FhirTarget;
+import io.brazier.client.FhirClient;
 import io.brazier.loader.LoaderConfig;
 import io.brazier.loader.LoaderEndpoint;
 import io.brazier.loader.LoaderService;
@@ -16,7 +16,7 @@ import java.util.List;
 final class WatchingLoader implements AutoCloseable {
   private final List<AutoCloseable> running = new ArrayList<>();
 
-  static WatchingLoader start(FhirTarget target, LoaderConfig config, Path dir, String blob, String host, int port,
+  static WatchingLoader start(FhirClient target, LoaderConfig config, Path dir, String blob, String host, int port,
       PrometheusMeterRegistry registry) throws IOException {
     WatchingLoader loader = new WatchingLoader();
     List<LoaderService> services = new ArrayList<>();

@@ -1,5 +1,6 @@
 package io.brazier.loader;
 
+import io.brazier.client.HttpFhirClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ca.uhn.fhir.rest.client.api.IGenericClient;
@@ -181,7 +182,7 @@ class LoaderServiceTest {
   }
 
   private void start(LoaderConfig config) throws IOException {
-    var target = new HttpFhirTarget(URI.create(server.baseUrl()), Optional.empty(), Duration.ofSeconds(60));
+    var target = new HttpFhirClient(URI.create(server.baseUrl()), Optional.empty(), Duration.ofSeconds(60));
     service = new LoaderService(target, config.withSettle(Duration.ofMillis(200)), new FolderStorage(dir), registry)
         .start();
   }
