@@ -8,6 +8,7 @@ import io.brazier.loader.LoaderConfig;
 import io.brazier.proxy.Security;
 import io.brazier.server.Caller;
 import io.brazier.server.FhirServer;
+import io.brazier.server.ImportConfig;
 import io.brazier.server.ServerConfig;
 import io.brazier.store.DatabaseConfig;
 import io.brazier.store.sql.Database;
@@ -116,6 +117,19 @@ final class Serve implements Callable<Integer> {
           + " created, tagged https://brazier.io/fhir/tag|placeholder, and referenced (default: ${DEFAULT-VALUE}).")
   ServerConfig.MissingReferences missingReferences;
 
+  @Option(names = "--import-dir", paramLabel = "DIR",
+      description = "$import may read file: URLs below this directory, and nowhere else (default: no files).")
+  Path importDir;
+
+  @Option(names = "--import-hosts", split = ",", paramLabel = "HOST[:PORT]",
+      description = "$import may read http(s) URLs of these hosts, comma separated, and no others (default: none).")
+  List<String> importHosts = List.of();
+
+  @Option(names = "--import-blob", paramLabel = "CONNECTION_STRING",
+      description = "$import reads Azure Blob URLs of this storage account with its connection string (prefer"
+          + " BRAZIER_IMPORT_BLOB); Blob URLs with a SAS need no flag (default: none).")
+  String importBlob;
+
   @Option(names = "--changes-retention", paramLabel = "DURATION", converter = Retention.class,
       description = "How long the change feed ($changes) keeps changes: days (30) or an ISO-8601 duration (P30D,"
           + " PT12H). Older ones are deleted hourly, and a reader asking for them gets 410 and must re-sync"
@@ -203,7 +217,8 @@ final class Serve implements Callable<Integer> {
     long began = System.nanoTime();
     ServerConfig serverConfig = new ServerConfig(host, port, baseUrl, trustForwardedHeaders, maxBodyBytes,
         corsOrigins, lenient, conditionalDeleteMax, pageSize, maxPageSize, bundleMaxEntries, bundleMaxBytes,
-        referentialIntegrity, missingReferences);
+        referentialIntegrity, missingReferences,
+        new ImportConfig(importDir == null ? null : importDir.toAbsolutePath(), importHosts, importBlob));
     DatabaseConfig databaseConfig = database.config();
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(registry);

@@ -143,7 +143,7 @@ public final class SyntheaLoad implements Callable<Integer> {
         caught.published(), seconds, caught.delayP99Seconds());
   }
 
-  private static void deleteTree(Path root) throws IOException {
+  static void deleteTree(Path root) throws IOException {
     if (!Files.exists(root)) {
       return;
     }
@@ -155,7 +155,7 @@ public final class SyntheaLoad implements Callable<Integer> {
   }
 
   /** Counts the distinct local references in stored resources that name no stored resource. */
-  private static String danglingReferences(String jdbcUrl) {
+  static String danglingReferences(String jdbcUrl) {
     String sql = """
         WITH refs AS (
           SELECT DISTINCT ref FROM resource r,

@@ -46,6 +46,7 @@ import io.brazier.server.interaction.Writes;
 import io.brazier.server.operation.AsyncStatus;
 import io.brazier.server.operation.Changes;
 import io.brazier.server.operation.Expand;
+import io.brazier.server.operation.Import;
 import io.brazier.server.operation.Jobs;
 import io.brazier.server.operation.Lookup;
 import io.brazier.server.operation.PatientEverything;
@@ -74,6 +75,7 @@ final class Routes {
   private final Bodies bodies;
   private final Validate validate;
   private final Jobs jobs;
+  private final Import imports;
   private final Runnable stopFollowing;
   private final Operations operations = new Operations();
   private final Reachable reachable;
@@ -154,6 +156,9 @@ final class Routes {
     Reindex reindex = operations.add(Reindex.OPERATION, ALL_LEVELS, ANY_TYPE, POST,
         new Reindex(fhir, store, search.extractor(), jobs));
     jobs.register(Reindex.KIND, reindex);
+    this.imports = operations.add(Import.OPERATION, EnumSet.of(Level.SYSTEM), ANY_TYPE, POST,
+        new Import(fhir, store, bodies, writes, reachable, conditions, compartments, config, jobs));
+    jobs.register(Import.KIND, imports);
     operations.add(Expand.OPERATION, TYPE_AND_INSTANCE, Set.of("ValueSet"), GET_OR_POST,
         new Expand(fhir, terminology));
     operations.add(Lookup.OPERATION, EnumSet.of(Level.TYPE), Set.of("CodeSystem"), GET_OR_POST,
@@ -179,6 +184,7 @@ final class Routes {
   void warmUp() {
     bodies.warmUp();
     validate.warmUp();
+    imports.warmUp();
     jobs.start();
   }
 
@@ -214,7 +220,10 @@ final class Routes {
     return instance(request);
   }
 
-  /** [base], [base]/metadata, [base]/_history, [base]/_search, [base]/_async/[id], [base]/$operation. */
+  /**
+   * [base], [base]/metadata, [base]/_history, [base]/_search, [base]/_async/[id], [base]/_async/[id]/[file],
+   * [base]/$operation.
+   */
   private Route system(FhirRequest request) {
     List<String> path = request.segments();
     if (path.isEmpty() && request.method().equals("POST")) {
@@ -238,6 +247,9 @@ final class Routes {
     }
     if (path.size() == 2 && path.get(0).equals("_async") && (isRead(request) || request.method().equals("DELETE"))) {
       return asyncStatus;
+    }
+    if (path.size() == 3 && path.get(0).equals("_async") && isRead(request)) {
+      return asyncStatus; // a file of the job's result
     }
     if (!path.isEmpty() && !SYSTEM_SEGMENTS.contains(path.get(0))) {
       throw FhirException.unknownType(path.get(0)); // such as "patient": resource types start upper-case

@@ -29,6 +29,7 @@ public final class TestServer implements AutoCloseable {
   private static TestServer shared;
 
   private final Fhir fhir;
+  private final ServerConfig config;
   private final Database database;
   private final PostgresStore store;
   private final FhirServer server;
@@ -43,6 +44,7 @@ public final class TestServer implements AutoCloseable {
       Function<FhirApi, List<Interceptor>> interceptors, HttpExtension extension) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     this.fhir = new Fhir(config.lenient());
+    this.config = config;
     this.database = database;
     this.store = store;
     if (database != null) {
@@ -113,6 +115,15 @@ public final class TestServer implements AutoCloseable {
   public static TestServer onSharedStore(ServerConfig config, Function<FhirApi, List<Interceptor>> interceptors,
       HttpExtension extension) {
     return new TestServer(config, null, shared().store, interceptors, extension);
+  }
+
+  /** Another server, configured as given, over the database of {@code other}: a second node. */
+  public static TestServer onStore(TestServer other, ServerConfig config) {
+    return new TestServer(config, null, other.store, api -> List.of(), HttpExtension.NONE);
+  }
+
+  public ServerConfig config() {
+    return config;
   }
 
   public String baseUrl() {

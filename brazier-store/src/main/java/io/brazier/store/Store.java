@@ -95,6 +95,9 @@ public interface Store extends AutoCloseable {
   /** The background jobs, shared with every node on this database. */
   JobStore jobs();
 
+  /** Bulk import: staging, checks and merging, per job of the job table. */
+  Imports imports();
+
   /** Whether the database answers. */
   boolean healthy();
 

@@ -70,6 +70,15 @@ public final class Body {
     }
   }
 
+  /** A tree as JSON bytes, written as {@link #json()} writes a body's. */
+  public static byte[] write(JsonNode tree) {
+    try {
+      return JSON.writeValueAsBytes(tree);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("A JSON tree could not be written", e);
+    }
+  }
+
   public static ObjectNode emptyObject() {
     return JSON.createObjectNode();
   }

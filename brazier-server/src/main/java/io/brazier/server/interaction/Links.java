@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -45,6 +46,27 @@ public final class Links {
   private final int owner;
   private final String entryBase;
 
+  /**
+   * Where conditional references find resources that are not stored yet, besides the ones aliased in this commit:
+   * for a bulk import, the resources of the whole import. {@code identifier} is {@code value} or
+   * {@code system|value}.
+   */
+  @FunctionalInterface
+  public interface Pending {
+    Collection<String> ids(String type, String identifier);
+  }
+
+  /**
+   * What the links of many commits share, as the lines of one import do: where conditional references find
+   * resources not stored yet, each conditional reference's resolution (made once), and the placeholders made.
+   */
+  public record Context(Pending pending, Map<String, String> conditional, Map<String, Write> placeholders) {
+    /** A context of its own, for one commit. */
+    static Context own() {
+      return new Context((type, identifier) -> List.of(), new ConcurrentHashMap<>(), new ConcurrentHashMap<>());
+    }
+  }
+
   /** What all views of one commit share: aliases are declared first, the rest fills up concurrently. */
   private static final class Shared {
     final References references;
@@ -54,21 +76,25 @@ public final class Links {
     final Map<String, String> aliases = new HashMap<>();
     int longestAlias;
     final Map<String, Set<String>> identified = new HashMap<>();
-    final Map<String, String> conditional = new ConcurrentHashMap<>();
-    final Map<String, Write> placeholders = new ConcurrentHashMap<>();
+    final Pending pending;
+    final Map<String, String> conditional;
+    final Map<String, Write> placeholders;
     final Map<String, Integer> required = new ConcurrentHashMap<>();
     final Queue<Missing> unresolved = new ConcurrentLinkedQueue<>();
 
-    Shared(References references, Fhir fhir, String baseUrl, Restriction restriction) {
+    Shared(References references, Fhir fhir, String baseUrl, Restriction restriction, Context context) {
       this.references = references;
       this.fhir = fhir;
       this.ownBase = baseUrl + "/";
       this.restriction = restriction;
+      this.pending = context.pending();
+      this.conditional = context.conditional();
+      this.placeholders = context.placeholders();
     }
   }
 
-  Links(References references, Fhir fhir, String baseUrl, Restriction restriction) {
-    this(new Shared(references, fhir, baseUrl, restriction), -1, null);
+  Links(References references, Fhir fhir, String baseUrl, Restriction restriction, Context context) {
+    this(new Shared(references, fhir, baseUrl, restriction, context), -1, null);
   }
 
   private Links(Shared shared, int owner, String entryBase) {
@@ -212,7 +238,10 @@ public final class Links {
     return question > 0 && (slash < 0 || slash > question);
   }
 
-  /** Resources of this transaction that a conditional reference on one identifier matches. */
+  /**
+   * Resources not stored yet that a conditional reference on one identifier matches: written by this commit, or
+   * pending in its context.
+   */
   private Collection<String> pending(String reference) {
     int question = reference.indexOf('?');
     Map<String, List<String>> criteria = Queries.parse(reference.substring(question + 1));
@@ -220,7 +249,43 @@ public final class Links {
     if (criteria.size() != 1 || identifier == null || identifier.size() != 1) {
       return List.of();
     }
-    return shared.identified.getOrDefault(reference.substring(0, question) + "?" + identifier.get(0), Set.of());
+    String type = reference.substring(0, question);
+    Set<String> ids = new LinkedHashSet<>(shared.identified.getOrDefault(type + "?" + identifier.get(0), Set.of()));
+    ids.addAll(shared.pending.ids(type, identifier.get(0)));
+    return ids;
+  }
+
+  /**
+   * The resource types that the conditional references of a JSON resource name ({@code Practitioner} of
+   * {@code Practitioner?identifier=...}): before resolving them, an import waits for these types' inputs.
+   */
+  public static Set<String> conditionalTypes(JsonNode node) {
+    Set<String> types = new HashSet<>();
+    if (node instanceof ObjectNode object) {
+      for (Map.Entry<String, JsonNode> field : object.properties()) {
+        JsonNode value = field.getValue();
+        if (value.isContainerNode()) {
+          types.addAll(conditionalTypes(value));
+        } else if (field.getKey().equals("reference") && value.isTextual() && isConditional(value.asText())) {
+          types.add(value.asText().substring(0, value.asText().indexOf('?')));
+        }
+      }
+    } else if (node != null && node.isArray()) {
+      for (JsonNode element : node) {
+        types.addAll(conditionalTypes(element));
+      }
+    }
+    return types;
+  }
+
+  /** The local references ({@code Type/id}) resolved so far, to check that they name resources. */
+  public Set<String> localReferences() {
+    return Set.copyOf(shared.required.keySet());
+  }
+
+  /** The references that cannot name anything on this server ({@code urn:uuid:} with no entry to alias). */
+  public List<String> unresolved() {
+    return shared.unresolved.stream().map(Missing::reference).toList();
   }
 
   /** The narrative with its {@code href} and {@code src} links to entries' fullUrls rewritten. */

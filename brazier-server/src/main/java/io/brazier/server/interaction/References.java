@@ -54,7 +54,12 @@ public final class References {
 
   /** The references of one commit (a single write's, or a whole transaction's) within {@code restriction}. */
   public Links open(String baseUrl, Restriction restriction) {
-    return new Links(this, fhir, baseUrl, restriction);
+    return new Links(this, fhir, baseUrl, restriction, Links.Context.own());
+  }
+
+  /** The references of one commit among many that share a context: one line of a bulk import. */
+  public Links open(String baseUrl, Restriction restriction, Links.Context context) {
+    return new Links(this, fhir, baseUrl, restriction, context);
   }
 
   /** {@code Type/id} of a relative reference to a resource of a known type (versioned or not), or null. */
@@ -66,8 +71,22 @@ public final class References {
     return matcher.group(3) == null ? reference : matcher.group(1) + "/" + matcher.group(2);
   }
 
-  boolean enforced() {
+  /** Whether a local reference to a resource that does not exist fails the write (--referential-integrity). */
+  public boolean enforced() {
     return enforce;
+  }
+
+  /** Whether a reference that names nothing gets a placeholder (--missing-references=placeholder). */
+  public boolean makesPlaceholders() {
+    return makePlaceholders;
+  }
+
+  /**
+   * A placeholder for the local reference {@code Type/id}, added to {@code created} (unless one is stored): for a
+   * reference that names nothing, with placeholders on.
+   */
+  public void placeholder(String reference, Map<String, Write> created) {
+    placeholders.forReference(reference, created);
   }
 
   /**

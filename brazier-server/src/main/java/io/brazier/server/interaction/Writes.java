@@ -9,8 +9,10 @@ import io.brazier.fhir.Format;
 import io.brazier.fhir.Numbers;
 import io.brazier.server.http.Body;
 import io.brazier.fhir.search.FhirSearch;
+import io.brazier.fhir.search.SearchIndex;
 import io.brazier.store.ResourceVersion;
 import io.brazier.store.Write;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
@@ -82,16 +84,21 @@ public final class Writes {
         resource.getMeta().getSource());
   }
 
-  /** Sets id, meta.versionId, meta.lastUpdated (and source), and puts them first, where HAPI writes them. */
-  private static void stamp(ObjectNode tree, String id, int version, Instant now, String source) {
+  /**
+   * Sets id, meta.versionId, meta.lastUpdated (and source), and puts them first, where HAPI writes them; without a
+   * version, leaves versionId and lastUpdated out.
+   */
+  private static void stamp(ObjectNode tree, String id, Integer version, Instant now, String source) {
     ObjectNode meta = tree.get("meta") instanceof ObjectNode given ? given : Body.emptyObject();
     Map<String, JsonNode> restOfMeta = new LinkedHashMap<>();
     meta.fields().forEachRemaining(field -> restOfMeta.put(field.getKey(), field.getValue()));
     restOfMeta.remove("versionId");
     restOfMeta.remove("lastUpdated");
     meta.removeAll();
-    meta.put("versionId", Integer.toString(version));
-    meta.put("lastUpdated", lastUpdated(now).getValueAsString());
+    if (version != null) {
+      meta.put("versionId", Integer.toString(version));
+      meta.put("lastUpdated", lastUpdated(now).getValueAsString());
+    }
     if (source != null) {
       restOfMeta.put("source", meta.textNode(source));
     }
@@ -106,6 +113,44 @@ public final class Writes {
     tree.put("id", id);
     tree.set("meta", meta);
     tree.setAll(rest);
+  }
+
+  /**
+   * A version whose number and lastUpdated are not known yet, as a bulk import stages a line: its JSON lacks
+   * {@code meta.versionId} and {@code meta.lastUpdated}, which the merge writes in at {@code stampAt}, just inside
+   * the meta object.
+   */
+  public record Unversioned(String type, byte[] json, int stampAt, SearchIndex index) {}
+
+  /**
+   * {@code body} as an import stages it: id (and source) set, meta first without versionId and lastUpdated, parsed
+   * with the base R4 rules (the model, in lenient mode, being what the parser kept), and indexed.
+   */
+  public Unversioned unversioned(Body body, String id, String source) {
+    ObjectNode tree = body.tree();
+    Resource resource;
+    byte[] json;
+    if (tree != null) {
+      stamp(tree, id, null, null, source);
+      resource = body.resource();
+      json = body.json();
+    } else {
+      resource = body.resource();
+      ObjectNode kept = (ObjectNode) Body.read(fhir.encode(Format.JSON, resource, false));
+      stamp(kept, id, null, null, source);
+      json = Body.write(kept);
+    }
+    check(resource);
+    return new Unversioned(resource.fhirType(), json, stampAt(json), search.extractor().extract(resource, json));
+  }
+
+  /**
+   * Where the meta object's members start: after {@code "meta":{}, which {@link #stamp} puts right after the
+   * resource type and id, both ASCII, so that the character index is the byte index.
+   */
+  private static int stampAt(byte[] json) {
+    String head = new String(json, 0, Math.min(json.length, 256), StandardCharsets.ISO_8859_1);
+    return head.indexOf("\"meta\":{") + "\"meta\":{".length();
   }
 
   /** The next version of {@code resource}, replacing {@code current} (null when the resource is new). */

@@ -9,7 +9,8 @@ import io.brazier.store.Job;
 /**
  * The status of an asynchronous request: GET [base]/_async/[id] answers 202 with X-Progress and Retry-After while
  * the job waits or runs, and what its kind answers (a resource, a Bulk Data manifest) or its failure's
- * OperationOutcome when it has ended; DELETE cancels it, after which it is not found. Under a restriction only the
+ * OperationOutcome when it has ended; DELETE cancels it, after which it is not found (unless its kind says what it
+ * did before). GET [base]/_async/[id]/[file] serves a file its result links to. Under a restriction only the
  * caller's own jobs are known. Jobs are in the database, so any node answers. https://hl7.org/fhir/R4/async.html
  */
 public final class AsyncStatus implements Interaction {
@@ -23,9 +24,12 @@ public final class AsyncStatus implements Interaction {
   public FhirResponse handle(FhirRequest request) {
     String id = request.segment(1);
     Job job = jobs.get(id, request);
+    if (request.segments().size() == 3) {
+      return jobs.file(id, request.segment(2));
+    }
     if (request.method().equals("DELETE")) {
       jobs.cancel(id);
-      return FhirResponse.of(202, Outcomes.information("Job " + id + " is cancelled."));
+      return FhirResponse.of(202, Outcomes.information("Job " + id + " is cancelled; what it did before stays."));
     }
     return jobs.answer(job);
   }

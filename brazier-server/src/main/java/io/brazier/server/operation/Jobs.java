@@ -11,6 +11,7 @@ import io.brazier.server.Caller;
 import io.brazier.server.FhirRequest;
 import io.brazier.server.FhirResponse;
 import io.brazier.store.Job;
+import io.brazier.store.JobHeartbeat;
 import io.brazier.store.JobStore;
 import io.brazier.store.StoreFailure;
 import java.io.ByteArrayInputStream;
@@ -86,6 +87,16 @@ public final class Jobs implements AutoCloseable {
     /** What a poll answers in {@code X-Progress} while the job waits or runs. */
     default String progress(Job job) {
       return Jobs.progress(job);
+    }
+
+    /** What a poll of the cancelled job answers: by default, that there is no such job any more. */
+    default FhirResponse cancelled(Job job) {
+      throw new FhirException(404, IssueType.NOTFOUND, "Job " + job.id() + " was cancelled.");
+    }
+
+    /** A file the job's result links to ({@code [base]/_async/[id]/[name]}); by default there is none. */
+    default FhirResponse file(Job job, String name) {
+      throw new FhirException(404, IssueType.NOTFOUND, "Job " + job.id() + " has no file " + name + ".");
     }
   }
 
@@ -179,9 +190,25 @@ public final class Jobs implements AutoCloseable {
       case DONE -> work.answer(job, fhir);
       case FAILED -> throw new FhirException(job.errorStatus(),
           (OperationOutcome) fhir.jsonParser().parseResource(new ByteArrayInputStream(job.error())));
-      default -> throw new FhirException(404, IssueType.NOTFOUND, "Job " + job.id() + " was cancelled.");
+      default -> {
+        if (work == null) {
+          throw new FhirException(404, IssueType.NOTFOUND, "Job " + job.id() + " was cancelled.");
+        }
+        yield work.cancelled(job);
+      }
     };
   }
+
+  /** A file a job's result links to, as its kind serves it. */
+  public FhirResponse file(String id, String name) {
+    Job job = get(id);
+    Work work = kinds.get(job.kind());
+    if (work == null) {
+      throw unknown(id);
+    }
+    return work.file(job, name);
+  }
+
 
   /** Progress in numbers: {@code running: 5 of 10 done}. */
   static String progress(Job job) {
@@ -220,6 +247,19 @@ public final class Jobs implements AutoCloseable {
     /** How much a previous runner had done. */
     public long done() {
       return job.done();
+    }
+
+    /**
+     * Progress to record in the same transaction as the work it describes, so that both commit or neither: what
+     * is done, the cursor to resume from, and a new lease, recorded only while this runner holds the job.
+     */
+    public JobHeartbeat heartbeat(long done, Long total, String cursor) {
+      return new JobHeartbeat(job.id(), owner, done, total, cursor, lease);
+    }
+
+    /** Tells the run that a heartbeat recorded with the work found the job lost: it stops at its next step. */
+    public void lost() {
+      lost = true;
     }
 
     /** Records how much is done (of {@code total}, when known) and where to resume; renews the lease. */

@@ -4,6 +4,7 @@ import io.brazier.fhir.Fhir;
 import io.brazier.fhir.FhirException;
 import io.brazier.server.FhirRequest;
 import java.io.ByteArrayInputStream;
+import java.util.List;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Parameters;
@@ -62,6 +63,11 @@ final class OperationInput {
   Resource resource(String name) {
     ParametersParameterComponent parameter = body.getParameter(name);
     return parameter == null ? null : parameter.getResource();
+  }
+
+  /** The parts of a repeating parameter with parts, such as {@code input} of {@code $import}. */
+  List<ParametersParameterComponent> parts(String name) {
+    return body.getParameter().stream().filter(parameter -> parameter.getName().equals(name)).toList();
   }
 
   int integer(String name, int fallback) {

@@ -46,6 +46,13 @@ final class IndexRows {
     this.params = params;
   }
 
+  /** The columns of an index table, comma-separated, in the order its rows are written. */
+  static String columns(String table) {
+    return new IndexRows(null, null).tables().stream().filter(t -> t.name().equals(table)).findFirst()
+        .map(t -> String.join(",", t.columns))
+        .orElseThrow(() -> new IllegalArgumentException("No index table " + table));
+  }
+
   List<Table> tables() {
     return List.of(strings, tokens, dates, numbers, quantities, references, uris, texts, positions);
   }
@@ -153,8 +160,9 @@ final class IndexRows {
       return "SELECT " + selectList + " FROM unnest(" + unnest + ") AS t(" + String.join(", ", columns) + ")";
     }
 
-    String insert() {
-      return "INSERT INTO " + name + " (" + String.join(", ", columns) + ") " + select();
+    /** The INSERT of the rows into this table, or into the one named {@code prefix} + this table's name. */
+    String insert(String prefix) {
+      return "INSERT INTO " + prefix + name + " (" + String.join(", ", columns) + ") " + select();
     }
   }
 }

@@ -1,6 +1,7 @@
 package io.brazier.store.sql;
 
 import io.brazier.fhir.search.SearchIndex;
+import io.brazier.store.ImportLine;
 import io.brazier.store.Write;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -12,6 +13,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Writes the search index rows of a batch of versions inside the caller's transaction: it deletes the rows of the
@@ -32,11 +34,16 @@ final class IndexWriter {
 
   /** Makes sure every parameter of the batch has a key; runs before the write's transaction opens. */
   void prepare(List<Write> writes) {
+    prepare(writes, Write::type, Write::index);
+  }
+
+  /** Makes sure every parameter of these items' indexes has a key, before a transaction opens. */
+  <T> void prepare(List<T> items, Function<T, String> type, Function<T, SearchIndex> index) {
     Set<List<String>> missing = new LinkedHashSet<>();
-    for (Write write : writes) {
-      for (String code : codes(write.index())) {
-        if (!params.known(write.type(), code)) {
-          missing.add(List.of(write.type(), code));
+    for (T item : items) {
+      for (String code : codes(index.apply(item))) {
+        if (!params.known(type.apply(item), code)) {
+          missing.add(List.of(type.apply(item), code));
         }
       }
     }
@@ -75,6 +82,36 @@ final class IndexWriter {
         rows.add(write.type(), rid, write.index());
       }
     }
+    execute(connection, rows, "", replaced);
+  }
+
+  /**
+   * Writes the index rows of imported lines into the staging tables whose names start with {@code prefix}, each row
+   * under its line's number where the live tables have the rid.
+   */
+  void stage(Connection connection, String prefix, List<ImportLine> lines) throws SQLException {
+    IndexRows rows = new IndexRows(types, params::key);
+    for (ImportLine line : lines) {
+      rows.add(line.type(), line.seq(), line.index());
+    }
+    execute(connection, rows, prefix, List.of());
+  }
+
+  /**
+   * The statement that copies the staged rows of lines into a live index table ({@code prefix + table} to
+   * {@code table}), each under the rid its line got: to bind, the arrays of line numbers and rids, then the lowest
+   * and highest line number (the range that the staging table's BRIN index finds).
+   */
+  static String copyStaged(String prefix, String table) {
+    String columns = IndexRows.columns(table);
+    return "INSERT INTO " + table + " (" + columns + ") SELECT " + columns.replace("rid", "m.rid") + " FROM "
+        + prefix + table + " s JOIN unnest(?::int8[], ?::int8[]) AS m(seq, rid) ON s.rid = m.seq"
+        + " WHERE s.rid BETWEEN ? AND ?";
+  }
+
+  /** Deletes the rows of {@code replaced}, then inserts {@code rows} into the tables named {@code prefix + table}. */
+  private void execute(Connection connection, IndexRows rows, String prefix, Collection<Long> replaced)
+      throws SQLException {
     StringBuilder sql = new StringBuilder("WITH ");
     List<Object[]> arrays = new ArrayList<>();
     List<String> arrayTypes = new ArrayList<>();
@@ -90,7 +127,7 @@ final class IndexWriter {
       if (table.isEmpty()) {
         continue;
       }
-      sql.append("i").append(n++).append(" AS (").append(table.insert()).append("), ");
+      sql.append("i").append(n++).append(" AS (").append(table.insert(prefix)).append("), ");
       for (int column = 0; column < table.columnCount(); column++) {
         arrays.add(table.column(column));
         arrayTypes.add(table.arrayType(column));

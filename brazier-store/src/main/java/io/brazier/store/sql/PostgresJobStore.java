@@ -1,6 +1,7 @@
 package io.brazier.store.sql;
 
 import io.brazier.store.Job;
+import io.brazier.store.JobHeartbeat;
 import io.brazier.store.JobStore;
 import io.brazier.store.StoreFailure;
 import java.sql.Connection;
@@ -68,15 +69,28 @@ final class PostgresJobStore implements JobStore {
 
   @Override
   public boolean heartbeat(String id, String owner, long done, Long total, String cursor, Duration lease) {
+    try (Connection connection = dataSource.getConnection()) {
+      return heartbeat(connection, new JobHeartbeat(id, owner, done, total, cursor, lease));
+    } catch (SQLException e) {
+      throw new StoreFailure("Could not record the progress of job " + id, e);
+    }
+  }
+
+  /**
+   * Records progress, cursor and a new lease in the caller's transaction, so that work and its progress commit
+   * together; false when the owner no longer holds the job (the caller then rolls back).
+   */
+  static boolean heartbeat(Connection connection, JobHeartbeat heartbeat) throws SQLException {
     String sql = "UPDATE job SET done = ?, total = ?, cursor = ?::jsonb,"
         + " lease_until = now() + ? * interval '1 millisecond', updated = now()" + HELD;
-    return update("record the progress of job " + id, sql, (statement, connection) -> {
-      statement.setLong(1, done);
-      statement.setObject(2, total, Types.BIGINT);
-      statement.setString(3, cursor);
-      statement.setLong(4, lease.toMillis());
-      held(statement, 5, id, owner);
-    }) > 0;
+    try (PreparedStatement statement = connection.prepareStatement(sql)) {
+      statement.setLong(1, heartbeat.done());
+      statement.setObject(2, heartbeat.total(), Types.BIGINT);
+      statement.setString(3, heartbeat.cursor());
+      statement.setLong(4, heartbeat.lease().toMillis());
+      held(statement, 5, heartbeat.job(), heartbeat.owner());
+      return statement.executeUpdate() > 0;
+    }
   }
 
   @Override

@@ -8,6 +8,7 @@ import io.brazier.store.ChangePage;
 import io.brazier.store.ChangeQuery;
 import io.brazier.store.HistoryPage;
 import io.brazier.store.HistoryQuery;
+import io.brazier.store.Imports;
 import io.brazier.store.JobStore;
 import io.brazier.store.ResourceVersion;
 import io.brazier.store.ScanCursor;
@@ -54,6 +55,7 @@ public final class PostgresStore implements Store {
   private final ChangeFeed changes;
   private final ChangeRetention retention;
   private final JobStore jobs;
+  private final Imports imports;
   private final AsOfReader asOf;
   private final VersionReader versions;
   private final GroupCommit groupCommit = new GroupCommit(this::store);
@@ -77,6 +79,7 @@ public final class PostgresStore implements Store {
     this.changes = new ChangeFeed(dataSource, types, notices);
     this.retention = new ChangeRetention(dataSource);
     this.jobs = new PostgresJobStore(dataSource);
+    this.imports = new PostgresImports(dataSource, types, indexes, sequencer::wake);
     this.asOf = new AsOfReader(dataSource, types, params);
     this.versions = new VersionReader(dataSource, types);
   }
@@ -262,6 +265,11 @@ public final class PostgresStore implements Store {
   @Override
   public JobStore jobs() {
     return jobs;
+  }
+
+  @Override
+  public Imports imports() {
+    return imports;
   }
 
   @Override

@@ -141,6 +141,12 @@ final class Writer {
       at[i] = Timestamp.from(write.lastUpdated());
       sources[i] = write.source();
     }
+    writeChanges(connection, typeKeys, ids, versions, actions, at, sources);
+  }
+
+  /** Appends change rows (unnumbered: the sequencer numbers them once committed), one per element of the arrays. */
+  static void writeChanges(Connection connection, Short[] typeKeys, String[] ids, Integer[] versions,
+      String[] actions, Timestamp[] at, String[] sources) throws SQLException {
     try (PreparedStatement statement = connection.prepareStatement(INSERT_CHANGES)) {
       statement.setArray(1, connection.createArrayOf("int2", typeKeys));
       statement.setArray(2, connection.createArrayOf("text", ids));

@@ -58,7 +58,7 @@ class DatabaseTest {
         Duration.ofSeconds(30)))) {
 
       assertThat(single(database, "SELECT to_regclass('search_string_trigram') IS NULL")).isTrue();
-      assertThat(single(database, "SELECT count(*) = 6 FROM flyway_schema_history WHERE success")).isTrue();
+      assertThat(single(database, "SELECT count(*) = 7 FROM flyway_schema_history WHERE success")).isTrue();
     }
   }
 

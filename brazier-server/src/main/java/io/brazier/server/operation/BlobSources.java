@@ -1,0 +1,83 @@
+package io.brazier.server.operation;
+
+import com.azure.storage.blob.BlobClient;
+import com.azure.storage.blob.BlobServiceClient;
+import com.azure.storage.blob.BlobServiceClientBuilder;
+import com.azure.storage.blob.models.BlobProperties;
+import com.azure.storage.blob.models.BlobRequestConditions;
+import com.azure.storage.blob.models.BlobStorageException;
+import com.azure.storage.blob.options.BlobInputStreamOptions;
+import io.brazier.fhir.FhirException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+
+/**
+ * Inputs in the Azure Blob storage account of {@code --import-blob}, read with its connection string through the
+ * Azure Storage Blob SDK (ranged reads, retried): URLs {@code <account url>/<container>/<blob>}.
+ */
+final class BlobSources {
+  private final BlobServiceClient service;
+  private final String accountUrl;
+
+  BlobSources(String connectionString) {
+    try {
+      this.service = new BlobServiceClientBuilder().connectionString(connectionString).buildClient();
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--import-blob is not an Azure Storage connection string: "
+          + e.getMessage(), e);
+    }
+    this.accountUrl = service.getAccountUrl().replaceAll("/+$", "");
+  }
+
+  /** Whether a URL names a blob of this account. */
+  boolean holds(String url) {
+    return url.startsWith(accountUrl + "/");
+  }
+
+  ImportSources.Source source(String url) {
+    String path = url.substring(accountUrl.length() + 1);
+    int query = path.indexOf('?');
+    path = query < 0 ? path : path.substring(0, query);
+    int slash = path.indexOf('/');
+    if (slash <= 0 || slash == path.length() - 1) {
+      throw FhirException.badRequest("The input " + url + " names no blob (" + accountUrl
+          + "/<container>/<blob>).");
+    }
+    BlobClient blob = service.getBlobContainerClient(path.substring(0, slash))
+        .getBlobClient(URLDecoder.decode(path.substring(slash + 1), StandardCharsets.UTF_8));
+    return new Blob(url, blob);
+  }
+
+  private record Blob(String url, BlobClient blob) implements ImportSources.Source {
+    @Override
+    public void check(String etag) {
+      BlobProperties properties;
+      try {
+        properties = blob.getProperties();
+      } catch (BlobStorageException e) {
+        throw new FhirException(400, IssueType.NOTFOUND, "The input " + url + " could not be read: "
+            + e.getStatusCode() + " " + e.getErrorCode() + ".");
+      }
+      if (etag != null && !ImportSources.sameEtag(etag, properties.getETag())) {
+        throw FhirException.preconditionFailed("The input " + url + " has ETag " + properties.getETag() + ", not "
+            + etag + ".");
+      }
+    }
+
+    @Override
+    public InputStream open(String etag) throws IOException {
+      BlobInputStreamOptions options = new BlobInputStreamOptions();
+      if (etag != null) {
+        options.setRequestConditions(new BlobRequestConditions().setIfMatch(etag));
+      }
+      try {
+        return blob.openInputStream(options);
+      } catch (BlobStorageException e) {
+        throw new IOException("Blob " + url + ": " + e.getStatusCode() + " " + e.getErrorCode(), e);
+      }
+    }
+  }
+}

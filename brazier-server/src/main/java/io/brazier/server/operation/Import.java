@@ -1,0 +1,176 @@
+package io.brazier.server.operation;
+
+import io.brazier.fhir.Fhir;
+import io.brazier.fhir.FhirException;
+import io.brazier.fhir.Outcomes;
+import io.brazier.fhir.search.Compartments;
+import io.brazier.server.FhirRequest;
+import io.brazier.server.FhirResponse;
+import io.brazier.server.ServerConfig;
+import io.brazier.server.interaction.Bodies;
+import io.brazier.server.interaction.Conditions;
+import io.brazier.server.interaction.Interaction;
+import io.brazier.server.interaction.Links;
+import io.brazier.server.interaction.Operations;
+import io.brazier.server.interaction.Reachable;
+import io.brazier.server.interaction.References;
+import io.brazier.server.interaction.Writes;
+import io.brazier.store.Imports;
+import io.brazier.store.Job;
+import io.brazier.store.Store;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Bulk import, {@code POST [base]/$import} with {@code Prefer: respond-async} and a Parameters body, as Microsoft's
+ * FHIR server takes it: NDJSON inputs (files, http(s), Azure Blob storage: {@link ImportSources}) loaded into the
+ * store at bulk speed by a job ({@link ImportRun}) that survives restarts and imports every line exactly once.
+ * {@code IncrementalLoad} (the default) imports among what is stored, keeping the lines' versions and lastUpdated;
+ * {@code InitialLoad} imports only into types that hold nothing yet (409 otherwise). Lines are read by the rules of
+ * a write ({@link ImportLines}). A poll answers 202 with {@code X-Progress} until the job ends, then the manifest
+ * ({@link ImportManifest}); each input's failed lines are served at {@code [base]/_async/[id]/errors-[n].ndjson}.
+ * https://learn.microsoft.com/azure/healthcare-apis/fhir/import-data
+ */
+public final class Import implements Interaction, Jobs.Work {
+  public static final Operations.Definition OPERATION =
+      new Operations.Definition("import", "https://brazier.dev/fhir/OperationDefinition/import");
+  public static final String KIND = "import";
+  private static final Pattern FAILURES = Pattern.compile("errors-(\\d+)\\.ndjson");
+  private static final Logger log = LoggerFactory.getLogger(Import.class);
+
+  private final Fhir fhir;
+  private final Imports imports;
+  private final Bodies bodies;
+  private final Store store;
+  private final Writes writes;
+  private final Conditions conditions;
+  private final ServerConfig config;
+  private final Set<String> patientCompartment;
+  private final ImportSources sources;
+  private final int maxLineBytes;
+  private final Jobs jobs;
+  private final Reachable reachable;
+
+  public Import(Fhir fhir, Store store, Bodies bodies, Writes writes, Reachable reachable, Conditions conditions,
+      Compartments compartments, ServerConfig config, Jobs jobs) {
+    this.fhir = fhir;
+    this.reachable = reachable;
+    this.store = store;
+    this.imports = store.imports();
+    this.bodies = bodies;
+    this.writes = writes;
+    this.conditions = conditions;
+    this.config = config;
+    this.patientCompartment = Set.copyOf(compartments.params("Patient").keySet());
+    this.sources = new ImportSources(config.imports());
+    this.maxLineBytes = (int) Math.min(config.maxBodyBytes(), Integer.MAX_VALUE - 16);
+    this.jobs = jobs;
+  }
+
+  /**
+   * Builds, in the background, the search indexes that imports dropped and could not build again (an import
+   * cancelled while its node was down): a start leaves the store searchable at full speed.
+   */
+  public void warmUp() {
+    Thread repair = new Thread(() -> {
+      try {
+        imports.repair(2);
+      } catch (RuntimeException e) {
+        log.warn("Could not build the search indexes left by imports: {}", e.getMessage());
+      }
+    }, "brazier-import-repair");
+    repair.setDaemon(true);
+    repair.start();
+  }
+
+  @Override
+  public FhirResponse handle(FhirRequest request) {
+    if (!request.prefer().respondAsync()) {
+      throw FhirException.badRequest("$import runs as a background job: send Prefer: respond-async, then poll the"
+          + " Content-Location of the answer.");
+    }
+    ImportRequest asked = ImportRequest.of(fhir, request, Instant.now(), config);
+    for (ImportRequest.Input input : asked.inputs()) {
+      sources.source(input.url()).check(input.etag());
+    }
+    if (asked.mode() == ImportRequest.Mode.INITIAL_LOAD) {
+      checkEmpty(imports, asked);
+    }
+    String job = jobs.submit(KIND, asked.toJson(), request.caller());
+    return FhirResponse.of(202, Outcomes.information("The import has started; poll the Content-Location."))
+        .header("Content-Location", request.baseUrl() + "/_async/" + job);
+  }
+
+  /** InitialLoad imports only into types that hold no resources: a 409 naming those that do. */
+  static void checkEmpty(Imports imports, ImportRequest request) {
+    Set<String> holding = new TreeSet<>(imports.holding(request.inputs().stream().map(ImportRequest.Input::type)
+        .toList()));
+    if (!holding.isEmpty()) {
+      throw FhirException.conflict("InitialLoad imports only into resource types that hold no resources, and "
+          + String.join(", ", holding) + " hold some: use IncrementalLoad.");
+    }
+  }
+
+  @Override
+  public byte[] run(Jobs.Run run) {
+    ImportRequest request = ImportRequest.fromJson(run.request());
+    References references = new References(fhir, store, reachable, conditions, writes, request.integrity(),
+        request.placeholders());
+    // Conditional references find the staged resources of the whole import by identifier, as a bundle's entries.
+    Links.Context context = new Links.Context((type, identifier) -> imports.identified(run.id(), type, identifier),
+        new ConcurrentHashMap<>(), new ConcurrentHashMap<>());
+    ImportLines lines = new ImportLines(fhir, bodies, writes, references, request, run.id(), context);
+    byte[] manifest = new ImportRun(run, jobs, request, imports, sources, lines, references, context,
+        request.readingOrder(patientCompartment), maxLineBytes).run();
+    return manifest == null ? new byte[0] : manifest;
+  }
+
+  @Override
+  public FhirResponse answer(Job job, Fhir fhir) {
+    return FhirResponse.raw(200, "application/json", job.result());
+  }
+
+  /** A cancelled import says what it had imported when it stopped: that stays. */
+  @Override
+  public FhirResponse cancelled(Job job) {
+    return FhirResponse.raw(200, "application/json", ImportManifest.of(ImportRequest.fromJson(job.request()),
+        job.id(), imports.imported(job.id()), imports.failed(job.id()), true));
+  }
+
+  @Override
+  public String progress(Job job) {
+    if (job.cursor() == null) {
+      return job.status().code();
+    }
+    ImportRun.Cursor cursor = ImportRun.read(job.cursor());
+    List<ImportRequest.Input> inputs = ImportRequest.fromJson(job.request()).inputs();
+    return switch (cursor.phase()) {
+      case "stage" -> "reading input " + Math.min(cursor.position() + 1, inputs.size()) + " of " + inputs.size()
+          + ", " + cursor.read() + " lines read";
+      case "defer" -> "reading the lines that waited for other inputs, " + cursor.read() + " lines read";
+      case "check" -> "checking references, " + cursor.read() + " lines read";
+      case "index" -> "building search indexes, " + cursor.read() + " lines read";
+      default -> job.total() == null ? "merging" : "merging: " + job.done() + " of " + job.total()
+          + " batches merged";
+    };
+  }
+
+  /** The failed lines of an input, an OperationOutcome per line. */
+  @Override
+  public FhirResponse file(Job job, String name) {
+    Matcher matcher = FAILURES.matcher(name);
+    int inputs = ImportRequest.fromJson(job.request()).inputs().size();
+    if (!matcher.matches() || Integer.parseInt(matcher.group(1)) >= inputs) {
+      return Jobs.Work.super.file(job, name);
+    }
+    int input = Integer.parseInt(matcher.group(1));
+    return FhirResponse.streamed(200, "application/fhir+ndjson", out -> imports.writeFailures(job.id(), input, out));
+  }
+}

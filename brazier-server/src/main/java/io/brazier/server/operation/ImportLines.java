@@ -1,0 +1,154 @@
+package io.brazier.server.operation;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.brazier.fhir.Fhir;
+import io.brazier.fhir.FhirException;
+import io.brazier.fhir.Format;
+import io.brazier.fhir.Numbers;
+import io.brazier.server.http.Body;
+import io.brazier.server.interaction.Bodies;
+import io.brazier.server.interaction.Links;
+import io.brazier.server.interaction.References;
+import io.brazier.server.interaction.Writes;
+import io.brazier.store.ImportBatch.Deferred;
+import io.brazier.store.ImportBatch.Failure;
+import io.brazier.store.ImportLine;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.hl7.fhir.r4.model.InstantType;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+
+/**
+ * Reads one line of an import into what is staged, by the rules of a write: the base R4 rules, references rewritten
+ * and resolved as a bundle's are ({@link Links}, in a context shared by the whole import), id and meta set as a
+ * write sets them ({@link Writes}), the search index extracted. A line keeps its id (one without gets an id made of
+ * the job and its place, the same whenever it is read again), and its {@code meta.versionId} and
+ * {@code meta.lastUpdated}, which are staged beside its JSON for the merge to place. A line whose conditional
+ * reference names a type whose inputs are still unread waits ({@link Deferred}); a line that breaks a rule fails,
+ * with an OperationOutcome naming its input and line.
+ */
+final class ImportLines {
+  private final Fhir fhir;
+  private final Bodies bodies;
+  private final Writes writes;
+  private final References references;
+  private final ImportRequest request;
+  private final String job;
+  private final Links.Context context;
+
+  ImportLines(Fhir fhir, Bodies bodies, Writes writes, References references, ImportRequest request, String job,
+      Links.Context context) {
+    this.fhir = fhir;
+    this.bodies = bodies;
+    this.writes = writes;
+    this.references = references;
+    this.request = request;
+    this.job = job;
+    this.context = context;
+  }
+
+  /** What became of a line: exactly one of the three is set. */
+  record Read(ImportLine line, Deferred deferred, Failure failure) {}
+
+  /**
+   * Reads line {@code seq} of an input of {@code type} at {@code url}; it waits when it has a conditional reference
+   * to one of the {@code unread} types.
+   */
+  Read read(long seq, String type, String url, byte[] bytes, Set<String> unread) {
+    try {
+      Numbers.check(bytes, Format.JSON);
+      if (!(Body.read(bytes) instanceof ObjectNode tree) || !tree.path("resourceType").isTextual()) {
+        throw FhirException.invalid("The line is not a FHIR resource: a JSON object with a resourceType.");
+      }
+      String lineType = tree.get("resourceType").asText();
+      if (!lineType.equals(type)) {
+        throw FhirException.badRequest("The line is a " + lineType + ", but its input holds " + type + ".");
+      }
+      String id = id(tree, seq);
+      Body body = bodies.tree(tree);
+      List<String> identifiers = body.identifiers();
+      if (!unread.isEmpty() && Links.conditionalTypes(tree).stream().anyMatch(unread::contains)) {
+        return new Read(null, new Deferred(seq, type, id, identifiers, bytes), null);
+      }
+      return new Read(line(seq, id, tree, body, identifiers), null, null);
+    } catch (FhirException e) {
+      return new Read(null, null, failure(seq, url, e));
+    }
+  }
+
+  private ImportLine line(long seq, String id, ObjectNode tree, Body body, List<String> identifiers) {
+    JsonNode meta = tree.path("meta");
+    Integer version = version(meta.path("versionId"));
+    JsonNode updated = meta.path("lastUpdated");
+    Instant lastUpdated = lastUpdated(updated);
+    Links links = references.open(request.baseUrl(), null, context).at(0, null);
+    links.resolve(body);
+    List<String> unresolved = links.unresolved();
+    if (!unresolved.isEmpty()) {
+      throw new FhirException(400, IssueType.NOTFOUND, "The reference " + unresolved.get(0)
+          + " names no resource on this server nor in this import.");
+    }
+    Writes.Unversioned staged = writes.unversioned(body, id, request.source());
+    Collection<String> local = references.enforced() ? links.localReferences() : List.of();
+    return new ImportLine(seq, staged.type(), id, version, lastUpdated, lastUpdated == null ? null : updated.asText(),
+        staged.json(), staged.stampAt(), staged.index(), identifiers, local);
+  }
+
+  /** The line's id, or for a line without one an id of its own: the same each time this job reads this line. */
+  private String id(ObjectNode tree, long seq) {
+    JsonNode id = tree.path("id");
+    if (id.isMissingNode() || id.isNull()) {
+      return UUID.nameUUIDFromBytes((job + "/" + seq).getBytes(StandardCharsets.UTF_8)).toString();
+    }
+    if (!id.isTextual() || !Fhir.isValidId(id.asText())) {
+      throw FhirException.badRequest("'" + id.asText() + "' is not a valid FHIR id (1-64 of A-Z a-z 0-9 - .).");
+    }
+    return id.asText();
+  }
+
+  private static Integer version(JsonNode versionId) {
+    if (versionId.isMissingNode() || versionId.isNull()) {
+      return null;
+    }
+    try {
+      int version = Integer.parseInt(versionId.asText());
+      if (version < 1 || !versionId.isTextual()) {
+        throw new NumberFormatException();
+      }
+      return version;
+    } catch (NumberFormatException e) {
+      throw FhirException.badRequest("meta.versionId of an imported resource is a whole number from 1, not '"
+          + versionId.asText() + "'.");
+    }
+  }
+
+  private static Instant lastUpdated(JsonNode lastUpdated) {
+    if (lastUpdated.isMissingNode() || lastUpdated.isNull()) {
+      return null;
+    }
+    try {
+      InstantType instant = new InstantType(lastUpdated.asText());
+      if (!lastUpdated.isTextual() || instant.getValue() == null) {
+        throw new IllegalArgumentException();
+      }
+      return instant.getValue().toInstant();
+    } catch (RuntimeException e) {
+      throw FhirException.badRequest("meta.lastUpdated of an imported resource is a FHIR instant, not '"
+          + lastUpdated.asText() + "'.");
+    }
+  }
+
+  /** A line that is not imported, its OperationOutcome naming the input and the line. */
+  Failure failure(long seq, String url, FhirException e) {
+    OperationOutcome outcome = e.outcome().copy();
+    String where = "Line " + ImportLine.line(seq) + " of " + url;
+    outcome.getIssue().forEach(issue -> issue.setDiagnostics(where + ": " + issue.getDiagnostics()));
+    return new Failure(seq, fhir.encode(Format.JSON, outcome, false));
+  }
+}

@@ -1,0 +1,137 @@
+package io.brazier.server.operation;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.brazier.fhir.Fhir;
+import io.brazier.fhir.FhirException;
+import io.brazier.server.FhirRequest;
+import io.brazier.server.ServerConfig;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.IntStream;
+import org.hl7.fhir.r4.model.Parameters.ParametersParameterComponent;
+
+/**
+ * What a {@code $import} asks, checked at kick-off and kept with its job (as JSON): the mode, the inputs (each a
+ * resource type and a URL, optionally the ETag it must still have), and what the job needs to run anywhere later:
+ * when it was asked ({@code transactionTime}, a FHIR instant), by what request and caller, the base URL its
+ * references and links use, and the rules for references of the node that was asked, so that whichever node runs
+ * the job reads it the same way.
+ *
+ * @param source the caller's {@code meta.source} for what it writes (see {@code Caller}), or null
+ * @param integrity whether a reference to nothing fails its line (--referential-integrity of the node asked)
+ * @param placeholders whether a reference to nothing gets a placeholder (--missing-references of the node asked)
+ */
+record ImportRequest(String transactionTime, String request, String baseUrl, Mode mode, List<Input> inputs,
+    String source, boolean integrity, boolean placeholders) {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Set<String> FORMATS = Set.of("application/fhir+ndjson", "application/ndjson", "ndjson");
+
+  /** Microsoft's modes: into types that hold nothing yet, or among what is stored. */
+  enum Mode { INITIAL_LOAD, INCREMENTAL_LOAD }
+
+  /** One input: every line of it must be a {@code type}. */
+  record Input(String type, String url, String etag) {}
+
+  /** The request of a {@code POST [base]/$import} with a Parameters body; a 400 naming what is wrong otherwise. */
+  static ImportRequest of(Fhir fhir, FhirRequest request, Instant now, ServerConfig config) {
+    OperationInput parameters = new OperationInput(fhir, request);
+    String format = parameters.value("inputFormat");
+    if (format == null || !FORMATS.contains(format.trim().toLowerCase(Locale.ROOT))) {
+      throw FhirException.badRequest("$import needs inputFormat application/fhir+ndjson"
+          + (format == null ? "." : ", not " + format + "."));
+    }
+    storageDetail(parameters.parts("storageDetail"));
+    List<Input> inputs = new ArrayList<>();
+    Set<String> urls = new HashSet<>();
+    for (ParametersParameterComponent input : parameters.parts("input")) {
+      Input read = input(fhir, input);
+      if (!urls.add(read.url())) {
+        throw FhirException.badRequest("The input " + read.url() + " is listed twice.");
+      }
+      inputs.add(read);
+    }
+    if (inputs.isEmpty()) {
+      throw FhirException.badRequest("$import needs at least one input (type and url).");
+    }
+    return new ImportRequest(ImportManifest.instant(now), request.baseUrl() + "/$import", request.baseUrl(), mode(parameters.value("mode")),
+        List.copyOf(inputs), request.caller().source(),
+        config.referentialIntegrity() == ServerConfig.ReferentialIntegrity.ENFORCE,
+        config.missingReferences() == ServerConfig.MissingReferences.PLACEHOLDER);
+  }
+
+  private static Mode mode(String mode) {
+    if (mode == null || mode.equalsIgnoreCase("IncrementalLoad")) {
+      return Mode.INCREMENTAL_LOAD;
+    }
+    if (mode.equalsIgnoreCase("InitialLoad")) {
+      return Mode.INITIAL_LOAD;
+    }
+    throw FhirException.badRequest("The mode of $import is InitialLoad or IncrementalLoad, not " + mode + ".");
+  }
+
+  private static Input input(Fhir fhir, ParametersParameterComponent input) {
+    String type = part(input, "type");
+    String url = part(input, "url");
+    if (type == null || url == null) {
+      throw FhirException.badRequest("Each input of $import needs a type and a url.");
+    }
+    if (!fhir.isResourceType(type)) {
+      throw FhirException.badRequest("The input " + url + " has type " + type + ", which is no resource type.");
+    }
+    return new Input(type, url, part(input, "etag"));
+  }
+
+  /** Microsoft's {@code storageDetail}: only Azure Blob storage is a kind of storage to name; inputs say the rest. */
+  private static void storageDetail(List<ParametersParameterComponent> details) {
+    for (ParametersParameterComponent detail : details) {
+      String type = part(detail, "type");
+      if (type != null && !type.equalsIgnoreCase("azure-blob")) {
+        throw FhirException.badRequest("The storageDetail type of $import is azure-blob, not " + type + ".");
+      }
+    }
+  }
+
+  private static String part(ParametersParameterComponent parameter, String name) {
+    for (ParametersParameterComponent part : parameter.getPart()) {
+      if (part.getName().equals(name) && part.getValue() != null && part.getValue().primitiveValue() != null) {
+        return part.getValue().primitiveValue().trim();
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The order in which the inputs are read: types that no patient owns (Organization, Location, Practitioner,
+   * Medication...) first, then Patient, then the rest, each group in the request's order. Conditional references
+   * mostly name such shared resources, and a line whose conditional reference names a type with inputs still unread
+   * waits until every input is read: in this order, most need not wait.
+   */
+  List<Integer> readingOrder(Set<String> patientCompartment) {
+    return IntStream.range(0, inputs.size()).boxed().sorted(Comparator.comparingInt(i -> {
+      String type = inputs.get(i).type();
+      return type.equals("Patient") ? 1 : patientCompartment.contains(type) ? 2 : 0;
+    })).toList();
+  }
+
+  String toJson() {
+    try {
+      return JSON.writeValueAsString(this);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("An import request is a plain record", e);
+    }
+  }
+
+  static ImportRequest fromJson(String json) {
+    try {
+      return JSON.readValue(json, ImportRequest.class);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("Not the request of an import job: " + json, e);
+    }
+  }
+}

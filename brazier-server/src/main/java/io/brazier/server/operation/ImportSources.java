@@ -1,0 +1,193 @@
+package io.brazier.server.operation;
+
+import io.brazier.fhir.FhirException;
+import io.brazier.server.ImportConfig;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.zip.GZIPInputStream;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+
+/**
+ * Where {@code $import} reads its inputs, within what {@link ImportConfig} allows, so that an import cannot read the
+ * server's own files or reach into its network: {@code file:} URLs below {@code --import-dir}, {@code http(s)} URLs
+ * of the {@code --import-hosts} (a SAS URL of Azure Blob storage, {@code *.blob.core.windows.net} with a
+ * {@code sig}, is a public endpoint and needs no listing), and Blob URLs of the {@code --import-blob} account. Redirects
+ * are not followed: they could lead anywhere. A gzip input (by its first bytes) is read through gzip.
+ */
+final class ImportSources {
+  private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+  private final ImportConfig config;
+  private final HttpClient http;
+  private final BlobSources blobs;
+
+  ImportSources(ImportConfig config) {
+    this.config = config;
+    this.http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).connectTimeout(TIMEOUT).build();
+    this.blobs = config.blob() == null ? null : new BlobSources(config.blob());
+  }
+
+  /** An input to read: where from, and whether it is still what the client named ({@code etag}). */
+  interface Source {
+    /** Checks that the input is there (and has the ETag, if one is given): a 400 or 412 otherwise. */
+    void check(String etag);
+
+    /** The input's bytes from the start, as stored (maybe gzip). */
+    InputStream open(String etag) throws IOException;
+  }
+
+  /** The source of a URL, if this server may read it; a 400 that names the flag to set otherwise. */
+  Source source(String url) {
+    URI uri;
+    try {
+      uri = new URI(url);
+    } catch (URISyntaxException e) {
+      throw FhirException.badRequest("The input " + url + " is not a URL.");
+    }
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+    if (scheme.equals("file")) {
+      return file(url, uri);
+    }
+    if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
+      throw FhirException.badRequest("The input " + url + " is neither a file: nor an http(s) URL.");
+    }
+    if (blobs != null && blobs.holds(url)) {
+      return blobs.source(url);
+    }
+    if (!allowed(uri)) {
+      throw FhirException.badRequest("The input " + url + " is on a host this server may not read from; list "
+          + hostPort(uri) + " in --import-hosts to allow it.");
+    }
+    return new HttpSource(url, uri);
+  }
+
+  private boolean allowed(URI uri) {
+    String host = uri.getHost().toLowerCase(Locale.ROOT);
+    boolean sas = host.endsWith(".blob.core.windows.net") && uri.getRawQuery() != null
+        && uri.getRawQuery().contains("sig=");
+    return sas || config.hosts().contains(host) || config.hosts().contains(hostPort(uri));
+  }
+
+  private static String hostPort(URI uri) {
+    return uri.getHost().toLowerCase(Locale.ROOT) + (uri.getPort() < 0 ? "" : ":" + uri.getPort());
+  }
+
+  private Source file(String url, URI uri) {
+    if (config.dir() == null) {
+      throw FhirException.badRequest("The input " + url + " is a file; set --import-dir to the folder that"
+          + " this server may import files from.");
+    }
+    String path = uri.getPath();
+    if (path == null || !path.startsWith("/") || path.contains("/../") || path.endsWith("/..")
+        || uri.getAuthority() != null) {
+      throw FhirException.badRequest("The input " + url + " is not an absolute file: URL (file:///path, no ..).");
+    }
+    Path file = Path.of(path);
+    try {
+      // Symbolic links resolved: a link inside the folder may not lead out of it.
+      Path root = config.dir().toRealPath();
+      Path resolved = Files.exists(file) ? file.toRealPath() : file.normalize();
+      if (!resolved.startsWith(root) && !resolved.startsWith(config.dir().normalize())) {
+        throw FhirException.badRequest("The input " + url + " is outside --import-dir " + config.dir() + ".");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Could not resolve --import-dir " + config.dir(), e);
+    }
+    return new FileSource(url, file);
+  }
+
+  /** A file below --import-dir. */
+  private record FileSource(String url, Path file) implements Source {
+    @Override
+    public void check(String etag) {
+      if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+        throw new FhirException(400, IssueType.NOTFOUND, "The input " + url + " is not a readable file.");
+      }
+    }
+
+    @Override
+    public InputStream open(String etag) throws IOException {
+      return Files.newInputStream(file);
+    }
+  }
+
+  /** An http(s) URL of an allowed host, read with a GET. */
+  private final class HttpSource implements Source {
+    private final String url;
+    private final URI uri;
+
+    HttpSource(String url, URI uri) {
+      this.url = url;
+      this.uri = uri;
+    }
+
+    @Override
+    public void check(String etag) {
+      try {
+        get(etag).body().close();
+      } catch (IOException e) {
+        throw new FhirException(400, IssueType.NOTFOUND, "The input " + url + " could not be read: "
+            + e.getMessage());
+      }
+    }
+
+    @Override
+    public InputStream open(String etag) throws IOException {
+      return get(etag).body();
+    }
+
+    private HttpResponse<InputStream> get(String etag) throws IOException {
+      HttpResponse<InputStream> response;
+      try {
+        response = http.send(HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET().build(),
+            HttpResponse.BodyHandlers.ofInputStream());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted", e);
+      }
+      if (response.statusCode() != 200) {
+        response.body().close();
+        throw new FhirException(400, IssueType.NOTFOUND, "The input " + url + " answered " + response.statusCode()
+            + (response.statusCode() / 100 == 3 ? " (a redirect, which an import does not follow)." : "."));
+      }
+      String actual = response.headers().firstValue("ETag").orElse(null);
+      if (etag != null && !ImportSources.sameEtag(etag, actual)) {
+        response.body().close();
+        throw FhirException.preconditionFailed("The input " + url + " has ETag " + actual + ", not " + etag + ".");
+      }
+      return response;
+    }
+  }
+
+  /** Whether two ETags name the same version, weak or not, quoted or not. */
+  static boolean sameEtag(String expected, String actual) {
+    return actual != null && strip(expected).equals(strip(actual));
+  }
+
+  private static String strip(String etag) {
+    String bare = etag.startsWith("W/") ? etag.substring(2) : etag;
+    return bare.length() >= 2 && bare.startsWith("\"") && bare.endsWith("\"") ? bare.substring(1, bare.length() - 1)
+        : bare;
+  }
+
+  /** The bytes of an input, through gzip when they are gzip (1f 8b), whatever its name says. */
+  static InputStream decoded(InputStream raw) throws IOException {
+    BufferedInputStream in = new BufferedInputStream(raw, 1 << 16);
+    in.mark(2);
+    int first = in.read();
+    int second = in.read();
+    in.reset();
+    return first == 0x1f && second == 0x8b ? new GZIPInputStream(in, 1 << 16) : in;
+  }
+}

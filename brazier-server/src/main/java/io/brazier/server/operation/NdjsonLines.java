@@ -1,0 +1,109 @@
+package io.brazier.server.operation;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Arrays;
+
+/**
+ * The lines of an NDJSON input as bytes, read as the input streams in, so that an input of any size takes the
+ * memory of one line: numbered from 1 (blank lines are skipped but counted, so numbers match an editor's), a
+ * {@code \r\n} ending accepted, and a line longer than {@code maxBytes} reported as such without being held.
+ */
+final class NdjsonLines implements AutoCloseable {
+  private final InputStream in;
+  private final int maxBytes;
+  private final byte[] buffer = new byte[1 << 16];
+  private int position;
+  private int limit;
+  private long number;
+  private byte[] line = new byte[1 << 12];
+
+  /** A line: its number and bytes (without the line end), or only its number when it is too long. */
+  record Line(long number, byte[] bytes, boolean tooLong) {}
+
+  NdjsonLines(InputStream in, int maxBytes) {
+    this.in = in;
+    this.maxBytes = maxBytes;
+  }
+
+  /** The next line that is not blank, or null at the end of the input. */
+  Line next() throws IOException {
+    while (true) {
+      int length = 0;
+      boolean tooLong = false;
+      boolean ended = false;
+      while (!ended) {
+        if (position == limit && !fill()) {
+          if (length == 0 && !tooLong) {
+            return null;
+          }
+          break;
+        }
+        int end = indexOf('\n');
+        int stop = end < 0 ? limit : end;
+        int count = stop - position;
+        if (!tooLong && length + count > maxBytes) {
+          tooLong = true;
+        }
+        if (!tooLong) {
+          append(length, count);
+          length += count;
+        }
+        position = end < 0 ? limit : end + 1;
+        ended = end >= 0;
+      }
+      number++;
+      if (length > 0 && line[length - 1] == '\r') {
+        length--;
+      }
+      if (tooLong) {
+        return new Line(number, null, true);
+      }
+      if (!blank(length)) {
+        return new Line(number, Arrays.copyOf(line, length), false);
+      }
+    }
+  }
+
+  /** The number of the last line read. */
+  long number() {
+    return number;
+  }
+
+  private boolean fill() throws IOException {
+    int read = in.read(buffer);
+    position = 0;
+    limit = Math.max(read, 0);
+    return read > 0;
+  }
+
+  private int indexOf(char c) {
+    for (int i = position; i < limit; i++) {
+      if (buffer[i] == c) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private void append(int length, int count) {
+    if (length + count > line.length) {
+      line = Arrays.copyOf(line, Math.max(line.length * 2, length + count));
+    }
+    System.arraycopy(buffer, position, line, length, count);
+  }
+
+  private boolean blank(int length) {
+    for (int i = 0; i < length; i++) {
+      if (line[i] != ' ' && line[i] != '\t' && line[i] != '\r') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  @Override
+  public void close() throws IOException {
+    in.close();
+  }
+}

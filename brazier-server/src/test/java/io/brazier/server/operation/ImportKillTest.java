@@ -1,0 +1,157 @@
+package io.brazier.server.operation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.brazier.server.Http;
+import io.brazier.server.ImportConfig;
+import io.brazier.server.ServerConfig;
+import io.brazier.server.TestServer;
+import io.brazier.server.operation.Importer.Input;
+import io.brazier.store.Change;
+import io.brazier.store.ChangeQuery;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.hl7.fhir.r4.model.Bundle;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A server process killed with SIGKILL in the middle of an import, and started again on its data directory: the job
+ * resumes when the dead node's lease runs out, and every line is imported exactly once, one version each, one change
+ * each.
+ */
+class ImportKillTest {
+  private static final int PATIENTS = 6_000;
+  private static final int OBSERVATIONS = 6_000;
+
+  @Test
+  void anImportKilledWhileMergingResumesAfterARestartAndImportsEveryLineExactlyOnce(@TempDir Path folder,
+      @TempDir Path data) throws Exception {
+    String patients = write(folder.resolve("Patient.ndjson"), PATIENTS,
+        i -> "{\"resourceType\":\"Patient\",\"id\":\"k" + i + "\",\"name\":[{\"family\":\"Killed\",\"given\":[\"n"
+            + i + "\"]}],\"birthDate\":\"1970-01-01\"}");
+    String observations = write(folder.resolve("Observation.ndjson"), OBSERVATIONS,
+        i -> "{\"resourceType\":\"Observation\",\"id\":\"ko" + i + "\",\"status\":\"final\",\"code\":{\"coding\":"
+            + "[{\"system\":\"http://loinc.org\",\"code\":\"8302-2\"}]},\"subject\":{\"reference\":\"Patient/k"
+            + (i % PATIENTS) + "\"},\"valueQuantity\":{\"value\":" + (150 + i % 50) + ",\"unit\":\"cm\"}}");
+    String parameters = Importer.parameters("IncrementalLoad", new Input("Observation", observations),
+        new Input("Patient", patients));
+
+    String status;
+    Process node = startNode(data, folder);
+    try (BufferedReader output = new BufferedReader(new InputStreamReader(node.getInputStream()))) {
+      String base = awaitLine(output, "url=").substring("url=".length());
+      HttpResponse<String> started = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base
+          + "/$import")).header("Prefer", "respond-async").header("Content-Type", "application/fhir+json")
+          .POST(HttpRequest.BodyPublishers.ofString(parameters)).build(), HttpResponse.BodyHandlers.ofString());
+      status = started.headers().firstValue("Content-Location").orElseThrow();
+      String progress = awaitProgress(status, "merging: [1-9][0-9]* of .*");
+      node.destroyForcibly().waitFor(); // SIGKILL, in the middle of the merge
+      assertThat(progress).as("killed while merging").matches("merging: [1-9][0-9]* of [0-9]+ batches merged");
+    }
+
+    try (TestServer restarted = TestServer.start(data, config(folder))) {
+      String path = status.substring(status.indexOf("/fhir/"));
+      JsonNode manifest = Importer.manifest(new Importer(restarted).await(path));
+
+      assertThat(Importer.count(manifest, observations)).isEqualTo(OBSERVATIONS);
+      assertThat(Importer.count(manifest, patients)).isEqualTo(PATIENTS);
+      assertThat(manifest.path("error")).isEmpty();
+      assertThat(count(restarted, "Patient?family=Killed")).isEqualTo(PATIENTS);
+      assertThat(count(restarted, "Observation?subject:Patient.family=Killed")).isEqualTo(OBSERVATIONS);
+      Map<String, Integer> changes = new HashMap<>();
+      restarted.store().numberChanges();
+      for (List<Change> page = changes(restarted, 0); !page.isEmpty();
+          page = changes(restarted, page.get(page.size() - 1).sequence())) {
+        page.forEach(change -> changes.merge(change.type() + "/" + change.id() + "/" + change.version(), 1,
+            Integer::sum));
+      }
+      assertThat(changes).hasSize(PATIENTS + OBSERVATIONS).allSatisfy((key, times) -> {
+        assertThat(key).endsWith("/1");
+        assertThat(times).as(key).isEqualTo(1);
+      });
+      Http.Response history = restarted.http().get("/fhir/Patient/k7/_history");
+      assertThat(restarted.fhir().jsonParser().parseResource(Bundle.class, history.body()).getEntry()).hasSize(1);
+    }
+  }
+
+  private static ServerConfig config(Path folder) {
+    return ServerConfig.defaults().withImports(new ImportConfig(folder, List.of(), null));
+  }
+
+  /** A server in a process of its own, on this data directory, that prints its base URL. */
+  private static Process startNode(Path data, Path folder) throws IOException {
+    return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g", "-cp",
+        System.getProperty("java.class.path"), Node.class.getName(), data.toString(), folder.toString())
+        .redirectErrorStream(true).start();
+  }
+
+  /** The server process of this test: it runs until it is killed. */
+  public static final class Node {
+    public static void main(String[] args) throws Exception {
+      TestServer server = TestServer.start(Path.of(args[0]), config(Path.of(args[1])));
+      System.out.println("url=" + server.baseUrl());
+      System.out.flush();
+      Thread.sleep(Long.MAX_VALUE);
+    }
+  }
+
+  private static String awaitLine(BufferedReader output, String prefix) throws IOException {
+    for (String line = output.readLine(); line != null; line = output.readLine()) {
+      if (line.startsWith(prefix)) {
+        // The rest of its log is not needed; drain it so that the process never blocks on a full pipe.
+        Thread drain = new Thread(() -> output.lines().forEach(ignored -> { }));
+        drain.setDaemon(true);
+        drain.start();
+        return line;
+      }
+    }
+    throw new AssertionError("The node ended before printing " + prefix);
+  }
+
+  private static String awaitProgress(String status, String pattern) throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    long deadline = System.nanoTime() + 180_000_000_000L;
+    while (System.nanoTime() < deadline) {
+      HttpResponse<String> polled = http.send(HttpRequest.newBuilder(URI.create(status)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      String progress = polled.headers().firstValue("X-Progress").orElse("");
+      if (progress.matches(pattern)) {
+        return progress;
+      }
+      assertThat(polled.statusCode()).as("the import ended before it could be killed").isEqualTo(202);
+      Thread.sleep(5);
+    }
+    throw new AssertionError("The import never reached " + pattern);
+  }
+
+  private static String write(Path file, int lines, java.util.function.IntFunction<String> line) throws IOException {
+    List<String> all = new ArrayList<>(lines);
+    for (int i = 0; i < lines; i++) {
+      all.add(line.apply(i));
+    }
+    Files.write(file, all);
+    return file.toUri().toString();
+  }
+
+  private static List<Change> changes(TestServer server, long after) {
+    return server.store().changes(ChangeQuery.after(after, 5000)).changes();
+  }
+
+  private static long count(TestServer server, String query) {
+    return server.client().search().byUrl(query + "&_summary=count").returnBundle(Bundle.class).execute()
+        .getTotal();
+  }
+}

@@ -1,0 +1,354 @@
+package io.brazier.server.operation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
+
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.brazier.server.Http;
+import io.brazier.server.ImportConfig;
+import io.brazier.server.ServerConfig;
+import io.brazier.server.TestServer;
+import io.brazier.server.operation.Importer.Input;
+import io.brazier.store.Change;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+import java.util.zip.GZIPOutputStream;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Patient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code $import} end to end on a server of its own (its job runner reads this class's folder and loopback host):
+ * files and loopback HTTP as sources, versions and history, references across inputs, and every bad input.
+ */
+class ImportTest {
+  private static Path folder;
+  private static Loopback loopback;
+  private static TestServer server;
+  private static Importer importer;
+
+  private final String run = UUID.randomUUID().toString().substring(0, 8);
+  private final IGenericClient client = server.client();
+
+  @BeforeAll
+  static void start() throws IOException {
+    folder = Files.createTempDirectory("brazier-import").toRealPath();
+    loopback = new Loopback(folder);
+    server = TestServer.start(Files.createTempDirectory("brazier-import-db"), ServerConfig.defaults()
+        .withImports(new ImportConfig(folder, List.of(loopback.hostPort()), null)));
+    importer = new Importer(server);
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+    loopback.close();
+  }
+
+  @Test
+  void aFileImportKeepsIdsVersionsAndLastUpdatedFillsHistoryInVersionOrderAndFeedsTheChanges() {
+    String url = file("Patient.ndjson",
+        patient("a", "\"meta\":{\"versionId\":\"2\",\"lastUpdated\":\"2021-01-01T00:00:00.000+00:00\"},", "Second"),
+        patient("a", "\"meta\":{\"versionId\":\"1\",\"lastUpdated\":\"2020-01-01T00:00:00.000+00:00\"},", "First"),
+        patient("b", "", "Only"));
+    long before = server.lastChange();
+
+    JsonNode manifest = importer.run("IncrementalLoad", new Input("Patient", url));
+
+    assertThat(Importer.count(manifest, url)).isEqualTo(3);
+    assertThat(manifest.path("error")).isEmpty();
+    assertThat(manifest.path("transactionTime").asText()).isNotBlank();
+    assertThat(manifest.path("request").asText()).endsWith("/fhir/$import");
+    Patient a = client.read().resource(Patient.class).withId(id("a")).execute();
+    assertThat(a.getMeta().getVersionId()).isEqualTo("2");
+    assertThat(a.getMeta().getLastUpdatedElement().getValueAsString()).isEqualTo("2021-01-01T00:00:00.000+00:00");
+    assertThat(a.getNameFirstRep().getGivenAsSingleString()).isEqualTo("Second");
+    Patient first = client.read().resource(Patient.class).withId(new org.hl7.fhir.r4.model.IdType("Patient", id("a"), "1")).execute();
+    assertThat(first.getNameFirstRep().getGivenAsSingleString()).isEqualTo("First");
+    assertThat(history("a")).containsExactly("2", "1");
+    assertThat(history("b")).containsExactly("1");
+    assertThat(server.changesSince(before)).extracting(Change::id, Change::version, Change::action)
+        .containsExactlyInAnyOrder(tuple(id("a"), 1, Change.Action.CREATE), tuple(id("a"), 2, Change.Action.UPDATE),
+            tuple(id("b"), 1, Change.Action.CREATE));
+    assertThat(searchIds("Patient?family=" + run)).containsExactlyInAnyOrder(id("a"), id("b"));
+  }
+
+  @Test
+  void anImportRunTwiceWritesNothingTheSecondTime() {
+    String url = file("Twice.ndjson", patient("a", "", "Once"),
+        patient("b", "\"meta\":{\"versionId\":\"4\"},", "Versioned"));
+    importer.run(null, new Input("Patient", url));
+    long before = server.lastChange();
+
+    JsonNode again = importer.run(null, new Input("Patient", url));
+
+    assertThat(Importer.count(again, url)).isEqualTo(2);
+    assertThat(server.changesSince(before)).isEmpty();
+    assertThat(history("a")).containsExactly("1");
+    assertThat(history("b")).containsExactly("4");
+  }
+
+  @Test
+  void aChangedLineWithoutAVersionBecomesTheNextVersionOfAStoredResource() {
+    client.update().resource(new Patient().addName(new org.hl7.fhir.r4.model.HumanName().setFamily(run))
+        .setId(id("a"))).execute();
+    String url = file("Changed.ndjson", patient("a", "", "Changed"));
+
+    importer.run("IncrementalLoad", new Input("Patient", url));
+    importer.run("IncrementalLoad", new Input("Patient", url));
+
+    assertThat(history("a")).containsExactly("2", "1");
+    assertThat(client.read().resource(Patient.class).withId(id("a")).execute().getNameFirstRep()
+        .getGivenAsSingleString()).isEqualTo("Changed");
+  }
+
+  @Test
+  void referencesHoldAcrossInputsInAnyOrderAndAReferenceToNothingFailsItsLineAndTheLinesThatNeedIt() {
+    String observations = file("Observation.ndjson",
+        observation("o1", "Patient/" + id("p"), null),
+        observation("o2", "Patient/" + id("missing"), null));
+    String reports = file("DiagnosticReport.ndjson", "{\"resourceType\":\"DiagnosticReport\",\"id\":\"" + id("r")
+        + "\",\"status\":\"final\",\"code\":{\"text\":\"r\"},\"result\":[{\"reference\":\"Observation/" + id("o2")
+        + "\"}]}");
+    String patients = file("Patients.ndjson", patient("p", "", "Target"));
+
+    JsonNode manifest = importer.run(null, new Input("Observation", observations),
+        new Input("DiagnosticReport", reports), new Input("Patient", patients));
+
+    assertThat(Importer.count(manifest, observations)).isEqualTo(1);
+    assertThat(Importer.count(manifest, patients)).isEqualTo(1);
+    assertThat(importer.diagnostics(manifest, observations)).containsExactly("Line 2 of " + observations
+        + ": The reference Patient/" + id("missing") + " names no resource on this server nor in this import.");
+    assertThat(importer.diagnostics(manifest, reports)).containsExactly("Line 1 of " + reports
+        + ": The reference Observation/" + id("o2") + " names no resource on this server nor in this import.");
+    assertThat(searchIds("Observation?subject=Patient/" + id("p"))).containsExactly(id("o1"));
+    assertThat(server.http().get("/fhir/Observation/" + id("o2")).status()).isEqualTo(404);
+  }
+
+  @Test
+  void conditionalReferencesFindTheResourcesOfTheWholeImportAndWaitForInputsNotReadYet() {
+    String observations = file("Conditional.ndjson",
+        observation("o1", "Patient?identifier=urn:test|" + run, "Encounter?identifier=urn:test|e-" + run),
+        observation("o2", "Patient?identifier=urn:test|nobody-" + run, null));
+    String encounters = file("Encounter.ndjson", "{\"resourceType\":\"Encounter\",\"id\":\"" + id("e")
+        + "\",\"identifier\":[{\"system\":\"urn:test\",\"value\":\"e-" + run + "\"}],\"status\":\"finished\","
+        + "\"class\":{\"code\":\"AMB\"}}");
+    String patients = file("Identified.ndjson", "{\"resourceType\":\"Patient\",\"id\":\"" + id("p")
+        + "\",\"identifier\":[{\"system\":\"urn:test\",\"value\":\"" + run + "\"}]}");
+
+    JsonNode manifest = importer.run(null, new Input("Observation", observations), new Input("Encounter", encounters),
+        new Input("Patient", patients));
+
+    Observation o1 = client.read().resource(Observation.class).withId(id("o1")).execute();
+    assertThat(o1.getSubject().getReference()).isEqualTo("Patient/" + id("p"));
+    assertThat(o1.getEncounter().getReference()).isEqualTo("Encounter/" + id("e"));
+    assertThat(importer.diagnostics(manifest, observations)).containsExactly("Line 2 of " + observations
+        + ": The conditional reference 'Patient?identifier=urn:test|nobody-" + run + "' matches no Patient.");
+  }
+
+  @Test
+  void referencesToNothingGetPlaceholdersWhenTheNodeAskedMakesThem() {
+    String url = file("Placeholders.ndjson",
+        observation("o1", "Patient?identifier=urn:test|placeholder-" + run, "Encounter/" + id("never")));
+
+    JsonNode manifest;
+    try (TestServer placeholders = TestServer.onStore(server, server.config()
+        .withBundles(100, 1 << 20, ServerConfig.ReferentialIntegrity.ENFORCE, ServerConfig.MissingReferences.PLACEHOLDER))) {
+      manifest = new Importer(placeholders).run(null, new Input("Observation", url));
+    }
+
+    assertThat(manifest.path("error")).isEmpty();
+    Observation o1 = client.read().resource(Observation.class).withId(id("o1")).execute();
+    Patient placeholder = client.read().resource(Patient.class)
+        .withId(o1.getSubject().getReferenceElement().getIdPart()).execute();
+    assertThat(placeholder.getIdentifierFirstRep().getValue()).isEqualTo("placeholder-" + run);
+    assertThat(placeholder.getMeta().getTag("https://brazier.io/fhir/tag", "placeholder")).isNotNull();
+    assertThat(server.http().get("/fhir/Encounter/" + id("never")).status()).isEqualTo(200);
+  }
+
+  @Test
+  void aGzipInputIsReadOverLoopbackHttp() {
+    gzip("Patient.ndjson.gz", patient("a", "", "Zipped"), patient("b", "", "Zipped"));
+    String url = loopback.url(run + "-Patient.ndjson.gz");
+
+    JsonNode manifest = importer.run(null, new Input("Patient", url));
+
+    assertThat(Importer.count(manifest, url)).isEqualTo(2);
+    assertThat(searchIds("Patient?given=Zipped&family=" + run)).containsExactlyInAnyOrder(id("a"), id("b"));
+  }
+
+  @Test
+  void eachBadLineFailsAloneNamingItsInputAndLineWhileTheOthersAreImported() {
+    String url = file("Bad.ndjson",
+        patient("good1", "", "Good"),
+        "{\"resourceType\":\"Patient\",",
+        "[1, 2]",
+        "",
+        "{\"resourceType\":\"Observation\",\"id\":\"" + id("wrong") + "\",\"status\":\"final\",\"code\":{}}",
+        "{\"resourceType\":\"Patient\",\"id\":\"" + id("invalid") + "\",\"gender\":\"robot\"}",
+        "{\"resourceType\":\"Patient\",\"id\":\"" + id("unknown") + "\",\"colour\":\"blue\"}",
+        "{\"resourceType\":\"Patient\",\"id\":\"bad id!\"}",
+        "{\"resourceType\":\"Patient\",\"id\":\"" + id("version") + "\",\"meta\":{\"versionId\":\"two\"}}",
+        "{\"resourceType\":\"Patient\",\"id\":\"" + id("updated") + "\",\"meta\":{\"lastUpdated\":\"yesterday\"}}",
+        patient("good2", "", "Good"));
+
+    JsonNode manifest = importer.run(null, new Input("Patient", url));
+
+    assertThat(Importer.count(manifest, url)).isEqualTo(2);
+    List<String> diagnostics = importer.diagnostics(manifest, url);
+    assertThat(diagnostics).hasSize(8);
+    assertThat(diagnostics).extracting(d -> d.substring(0, d.indexOf(':', d.indexOf(url) + url.length())))
+        .containsExactly(lineOf(2, url), lineOf(3, url), lineOf(5, url), lineOf(6, url), lineOf(7, url),
+            lineOf(8, url), lineOf(9, url), lineOf(10, url));
+    assertThat(diagnostics.get(0)).contains("not valid JSON");
+    assertThat(diagnostics.get(2)).contains("is a Observation, but its input holds Patient");
+    assertThat(diagnostics.get(4)).contains("colour");
+    assertThat(diagnostics.get(6)).contains("meta.versionId");
+    assertThat(searchIds("Patient?given=Good&family=" + run)).containsExactlyInAnyOrder(id("good1"), id("good2"));
+  }
+
+  @Test
+  void aFileThatIsNotNdjsonFailsOnceAndIsNotReadFurther() {
+    String url = file("Pretty.json", "{", "  \"resourceType\": \"Patient\",", "  \"id\": \"x\"", "}");
+
+    JsonNode manifest = importer.run(null, new Input("Patient", url));
+
+    assertThat(Importer.count(manifest, url)).isZero();
+    assertThat(importer.diagnostics(manifest, url)).singleElement().asString().startsWith(lineOf(1, url));
+  }
+
+  @Test
+  void aTruncatedGzipImportsTheLinesBeforeTheCutAndSaysWhereItBroke() throws IOException {
+    byte[] noise = new byte[15_000];
+    new java.util.Random(7).nextBytes(noise);
+    Path whole = gzip("Cut.ndjson.gz", patient("a", "", "Cut"), patient("b", "", "Cut"),
+        patient("c", "", "Cut" + java.util.Base64.getEncoder().encodeToString(noise)));
+    byte[] bytes = Files.readAllBytes(whole);
+    Files.write(whole, java.util.Arrays.copyOf(bytes, bytes.length - 200));
+    String url = whole.toUri().toString();
+
+    JsonNode manifest = importer.run(null, new Input("Patient", url));
+
+    assertThat(searchIds("Patient?given=Cut&family=" + run)).containsExactlyInAnyOrder(id("a"), id("b"));
+    assertThat(importer.diagnostics(manifest, url)).singleElement().asString()
+        .startsWith(lineOf(3, url)).contains("ended in the middle of its gzip stream");
+  }
+
+  @Test
+  void aKickOffThatCannotBeRunIsRefusedWithItsStatusAndNothingIsWritten() {
+    String patients = file("Refused.ndjson", patient("a", "", "Refused"));
+    Http http = server.http();
+
+    http.refused(400, "POST", "/fhir/$import", Importer.parameters(null, new Input("Patient", patients)));
+    refused(400, "--import-hosts", new Input("Patient", "http://example.org/Patient.ndjson"));
+    refused(400, "is outside --import-dir", new Input("Patient", "file:///etc/passwd"));
+    refused(400, "no ..", new Input("Patient", folder.toUri() + "../x/Patient.ndjson"));
+    refused(400, "not a readable file", new Input("Patient", folder.resolve("missing.ndjson").toUri().toString()));
+    refused(400, "answered 404", new Input("Patient", loopback.url("missing.ndjson")));
+    refused(400, "redirect", new Input("Patient", loopback.url("moved/" + run + "-Refused.ndjson")));
+    refused(400, "no resource type", new Input("Patients", patients));
+    refused(400, "listed twice", new Input("Patient", patients), new Input("Patient", patients));
+    refused(400, "at least one input");
+    http.refused(400, "POST", "/fhir/$import", Importer.parameters("Sometime", new Input("Patient", patients)),
+        "Prefer", "respond-async");
+    http.refused(400, "POST", "/fhir/$import", Importer.parameters(null, new Input("Patient", patients))
+        .replace("application/fhir+ndjson", "text/csv"), "Prefer", "respond-async");
+    http.refused(409, "POST", "/fhir/$import", Importer.parameters("InitialLoad", new Input("Patient", patients)),
+        "Prefer", "respond-async");
+    assertThat(server.http().get("/fhir/Patient/" + id("a")).status()).isEqualTo(404);
+  }
+
+  private void refused(int status, String says, Input... inputs) {
+    var outcome = server.http().refused(status, "POST", "/fhir/$import", Importer.parameters(null, inputs),
+        "Prefer", "respond-async");
+    assertThat(outcome.getIssueFirstRep().getDiagnostics()).contains(says);
+  }
+
+  @Test
+  void aCancelledImportStopsAndItsResultSaysWhatItImportedWhichStays() {
+    String[] lines = new String[30_000];
+    for (int i = 0; i < lines.length; i++) {
+      lines[i] = patient("n" + i, "", "Many");
+    }
+    String url = file("Many.ndjson", lines);
+    String status = importer.status(importer.start(Importer.parameters(null, new Input("Patient", url))));
+    importer.pollUntil(status, polled -> polled.header("X-Progress").orElse("").matches("merging: [1-9][0-9]* of .*"));
+
+    Http.Response cancelled = server.http().send("DELETE", status, null);
+    JsonNode manifest = Importer.manifest(importer.await(status));
+    Importer.sleep(500);
+    Http.Response later = server.http().get(status);
+
+    assertThat(cancelled.status()).isEqualTo(202);
+    assertThat(manifest.path("cancelled").asBoolean()).isTrue();
+    long imported = Importer.count(manifest, url);
+    assertThat(imported).isBetween(1L, 29_999L);
+    assertThat(count("Patient?given=Many&family=" + run)).isEqualTo(imported);
+    assertThat(Importer.count(Importer.manifest(later), url)).as("nothing is merged after the cancel")
+        .isEqualTo(imported);
+  }
+
+  private String id(String name) {
+    return run + "-" + name;
+  }
+
+  private String patient(String name, String meta, String given) {
+    return "{\"resourceType\":\"Patient\",\"id\":\"" + id(name) + "\"," + meta + "\"name\":[{\"family\":\"" + run
+        + "\",\"given\":[\"" + given + "\"]}]}";
+  }
+
+  private String observation(String name, String subject, String encounter) {
+    return "{\"resourceType\":\"Observation\",\"id\":\"" + id(name) + "\",\"status\":\"final\",\"code\":{\"text\":\""
+        + run + "\"},\"subject\":{\"reference\":\"" + subject + "\"}"
+        + (encounter == null ? "" : ",\"encounter\":{\"reference\":\"" + encounter + "\"}") + "}";
+  }
+
+  private static String lineOf(int line, String url) {
+    return "Line " + line + " of " + url;
+  }
+
+  /** Writes an NDJSON file of this test into the import folder; its file: URL. */
+  private String file(String name, String... lines) {
+    Path file = folder.resolve(run + "-" + name);
+    try {
+      Files.writeString(file, String.join("\n", lines) + "\n");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return file.toUri().toString();
+  }
+
+  private Path gzip(String name, String... lines) {
+    Path file = folder.resolve(run + "-" + name);
+    try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(file))) {
+      out.write((String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return file;
+  }
+
+  private List<String> history(String name) {
+    return client.history().onInstance("Patient/" + id(name)).returnBundle(Bundle.class).execute().getEntry()
+        .stream().map(entry -> entry.getResource().getMeta().getVersionId()).toList();
+  }
+
+  private List<String> searchIds(String query) {
+    return client.search().byUrl(query + "&_count=100").returnBundle(Bundle.class).execute().getEntry().stream()
+        .map(entry -> entry.getResource().getIdElement().getIdPart()).toList();
+  }
+
+  private long count(String query) {
+    return client.search().byUrl(query + "&_summary=count").returnBundle(Bundle.class).execute().getTotal();
+  }
+}

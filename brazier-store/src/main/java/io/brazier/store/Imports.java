@@ -1,0 +1,99 @@
+package io.brazier.store;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Bulk import, for a job of the job table: lines are staged (unlogged tables of the job's own, written without WAL),
+ * checked as a whole (duplicates, references), then merged into the live tables batch by batch. Every write commits
+ * together with the job's progress, and only while the runner still holds the job, so that a runner that dies or
+ * loses its job leaves each batch wholly staged or merged, or not at all. The failures and what each merged batch
+ * imported are kept (logged) with the job.
+ */
+public interface Imports {
+
+  /** What {@link #open} found of a job's staging. */
+  enum Staging {
+    /** Nothing: made now, empty. */
+    NEW,
+    /** What the job's runners staged so far. */
+    KEPT,
+    /** Emptied by a crash of the database (unlogged tables are): made again, empty; stage from the start. */
+    LOST
+  }
+
+  /** Makes the job's staging, unless it is there, and drops the staging of jobs that ended. */
+  Staging open(String job);
+
+  /**
+   * On an empty store (no resource at all), drops the search indexes that an import builds faster in bulk than
+   * row by row (value and full-text indexes; a table's index by rid stays, as writes replace rows by rid), keeping
+   * their definitions until {@link #restoreIndexes} builds them again; returns whether it did. Searches stay right
+   * meanwhile, only slower.
+   */
+  boolean dropIndexes(String job);
+
+  /** Builds the indexes the job dropped, {@code parallel} at a time; each is kept as built, should this stop. */
+  void restoreIndexes(String job, int parallel);
+
+  /** Builds the indexes dropped by imports that no longer run (one cancelled while its node was down). */
+  void repair(int parallel);
+
+  /** Stages a batch; false (and nothing written) when the heartbeat's owner no longer holds the job. */
+  boolean stage(ImportBatch batch, JobHeartbeat heartbeat);
+
+  /** The ids of the staged resources of {@code type} with this identifier ({@code value} or {@code system|value}). */
+  List<String> identified(String job, String type, String identifier);
+
+  /** Deferred lines still to handle, in line order, at most {@code limit}. */
+  List<ImportBatch.Deferred> deferred(String job, int limit);
+
+  /**
+   * Prepares the checks once every line is staged: of several lines without a version for one resource only the
+   * last is merged (the import brings the resource to its last line); the others are superseded.
+   */
+  void settle(String job);
+
+  /**
+   * Local references of staged lines that name neither a resource staged by the import nor one stored (and not
+   * deleted): all of them, or only those to {@code targets} ({@code Type/id}) when given.
+   */
+  List<ImportBatch.Dangling> dangling(String job, Collection<String> targets);
+
+  /** Fails staged lines after all (a reference that names nothing): they are not merged. */
+  void reject(String job, List<ImportBatch.Failure> failures);
+
+  /** The staged batches not merged yet, in order. */
+  List<Integer> unmerged(String job);
+
+  /** What merging one batch did: versions written, and lines skipped (the store held them already). */
+  record Merged(int written, int skipped) {}
+
+  /**
+   * Merges a staged batch into the live tables (resources, history, search indexes, change feed), in one
+   * transaction with the heartbeat; empty (and nothing written) when its owner no longer holds the job.
+   * {@code now} is the lastUpdated of versions the lines did not date.
+   */
+  Optional<Merged> merge(String job, int batch, Instant now, JobHeartbeat heartbeat);
+
+  /** Per input (by index), how many of its lines merged batches imported. */
+  Map<Integer, Long> imported(String job);
+
+  /** Per input (by index), how many of its lines failed. */
+  Map<Integer, Long> failed(String job);
+
+  /** Writes the OperationOutcomes of an input's failed lines, in line order, as NDJSON. */
+  void writeFailures(String job, int input, OutputStream out) throws IOException;
+
+  /** Drops the job's staging. */
+  void close(String job);
+
+  /** Which of these resource types hold resources (deleted ones included). */
+  Set<String> holding(Collection<String> types);
+}

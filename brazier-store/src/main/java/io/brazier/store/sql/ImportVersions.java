@@ -1,0 +1,116 @@
+package io.brazier.store.sql;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+
+/**
+ * Which version each imported line of one resource becomes, given what the store holds: a line with a
+ * {@code meta.versionId} is stored as that version unless the store holds it already; a line without one becomes the
+ * next version, unless it says what the current version says; the highest version is the current one and every
+ * other goes to history, replaced at the lastUpdated of the version after it. Lines are taken in input order, so the
+ * first of two lines naming the same version wins.
+ */
+final class ImportVersions {
+  /** How FHIR instants are written, as a server writes {@code meta.lastUpdated}: milliseconds, UTC, {@code +00:00}. */
+  static final DateTimeFormatter INSTANT =
+      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSxxx").withZone(ZoneOffset.UTC);
+
+  private ImportVersions() {}
+
+  /**
+   * The resource as stored: its current version (which may be a deletion) and, when some imported version is older,
+   * the versions of its history with their lastUpdated.
+   */
+  record Stored(long rid, int version, Instant lastUpdated, boolean deleted, Map<Integer, Instant> history) {}
+
+  /**
+   * An imported line: its version and lastUpdated when it names them ({@code lastUpdatedText} as written), and
+   * whether its content equals the stored current version's.
+   */
+  record Line(long seq, Integer version, Instant lastUpdated, String lastUpdatedText, boolean equalsCurrent) {}
+
+  enum Action { SKIP, CURRENT, HISTORY }
+
+  /**
+   * What becomes of a line: skipped, or stored as {@code version} (current or history, then replaced at
+   * {@code replacedAt}); {@code first} when it is the first version the store knows of the resource.
+   */
+  record Decision(long seq, Action action, int version, Instant lastUpdated, String lastUpdatedText,
+      Instant replacedAt, boolean first) {}
+
+  /**
+   * The lines' decisions, and when the stored current version is replaced by an imported one: then it moves to
+   * history, replaced at {@code retiredAt}; null when it stays current (or nothing is stored).
+   */
+  record Plan(List<Decision> decisions, Instant retiredAt) {}
+
+  /** The plan for the lines (in input order) of one resource; {@code stored} is null for a resource new to the store. */
+  static Plan plan(Stored stored, List<Line> lines, Instant now) {
+    NavigableMap<Integer, Instant> versions = new TreeMap<>();
+    if (stored != null) {
+      versions.putAll(stored.history());
+      versions.put(stored.version(), stored.lastUpdated());
+    }
+    int storedCurrent = stored == null ? 0 : stored.version();
+    Map<Long, Integer> chosen = new TreeMap<>();
+    Map<Long, String> texts = new TreeMap<>();
+    for (Line line : lines) {
+      if (line.version() != null && !versions.containsKey(line.version())) {
+        Instant at = line.lastUpdated() != null ? line.lastUpdated() : millis(now);
+        versions.put(line.version(), at);
+        chosen.put(line.seq(), line.version());
+        texts.put(line.seq(), line.lastUpdated() != null ? line.lastUpdatedText() : INSTANT.format(at));
+      }
+    }
+    for (Line line : lines) {
+      int last = versions.isEmpty() ? 0 : versions.lastKey();
+      boolean unchanged = line.equalsCurrent() && last == storedCurrent;
+      if (line.version() == null && !unchanged) {
+        versions.put(last + 1, next(versions.lastEntry(), now));
+        chosen.put(line.seq(), last + 1);
+        texts.put(line.seq(), INSTANT.format(versions.get(last + 1)));
+      }
+    }
+    return decide(lines, versions, chosen, texts, stored);
+  }
+
+  private static Plan decide(List<Line> lines, NavigableMap<Integer, Instant> versions, Map<Long, Integer> chosen,
+      Map<Long, String> texts, Stored stored) {
+    int newest = versions.isEmpty() ? 0 : versions.lastKey();
+    int firstImported = chosen.values().stream().mapToInt(Integer::intValue).min().orElse(0);
+    List<Decision> decisions = new ArrayList<>();
+    for (Line line : lines) {
+      Integer version = chosen.get(line.seq());
+      if (version == null) {
+        decisions.add(new Decision(line.seq(), Action.SKIP, 0, null, null, null, false));
+        continue;
+      }
+      Map.Entry<Integer, Instant> after = versions.higherEntry(version);
+      decisions.add(new Decision(line.seq(), version == newest ? Action.CURRENT : Action.HISTORY, version,
+          versions.get(version), texts.get(line.seq()), after == null ? null : after.getValue(),
+          stored == null && version == firstImported));
+    }
+    boolean replaced = stored != null && chosen.containsValue(newest);
+    return new Plan(decisions, replaced ? versions.higherEntry(stored.version()).getValue() : null);
+  }
+
+  /** A new version's lastUpdated: now, in milliseconds, and never before the version it follows. */
+  private static Instant next(Map.Entry<Integer, Instant> previous, Instant now) {
+    Instant at = millis(now);
+    if (previous != null && !at.isAfter(previous.getValue())) {
+      return previous.getValue().truncatedTo(ChronoUnit.MILLIS).plusMillis(1);
+    }
+    return at;
+  }
+
+  private static Instant millis(Instant instant) {
+    return instant.truncatedTo(ChronoUnit.MILLIS);
+  }
+}

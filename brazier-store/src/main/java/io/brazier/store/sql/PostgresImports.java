@@ -1,0 +1,466 @@
+package io.brazier.store.sql;
+
+import io.brazier.store.ImportBatch;
+import io.brazier.store.ImportBatch.Dangling;
+import io.brazier.store.ImportBatch.Deferred;
+import io.brazier.store.ImportBatch.Failure;
+import io.brazier.store.ImportLine;
+import io.brazier.store.Imports;
+import io.brazier.store.JobHeartbeat;
+import io.brazier.store.StoreFailure;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import javax.sql.DataSource;
+
+/** {@link Imports} on PostgreSQL: staging in {@link ImportStaging}'s tables, merging by {@link ImportMerge}. */
+final class PostgresImports implements Imports {
+  private final DataSource dataSource;
+  private final TypeKeys types;
+  private final IndexWriter indexes;
+  private final ImportMerge merge;
+  private final BulkIndexes bulk;
+
+  PostgresImports(DataSource dataSource, TypeKeys types, IndexWriter indexes, Runnable committed) {
+    this.dataSource = dataSource;
+    this.types = types;
+    this.indexes = indexes;
+    this.merge = new ImportMerge(dataSource, types, committed);
+    this.bulk = new BulkIndexes(dataSource);
+  }
+
+  @Override
+  public boolean dropIndexes(String job) {
+    return bulk.drop(job);
+  }
+
+  @Override
+  public void restoreIndexes(String job, int parallel) {
+    bulk.restore("job = ?", UUID.fromString(job), parallel);
+  }
+
+  @Override
+  public void repair(int parallel) {
+    bulk.restore("NOT EXISTS (SELECT 1 FROM job j WHERE j.id = i.job AND j.status IN ('queued', 'running'))", null,
+        parallel);
+  }
+
+  private interface Work<T> {
+    T run(Connection connection) throws SQLException;
+  }
+
+  /** Runs {@code work} in one transaction, without the statement timeout of requests: checks span whole imports. */
+  private <T> T transaction(String what, Work<T> work) {
+    try (Connection connection = dataSource.getConnection()) {
+      connection.setAutoCommit(false);
+      try (Statement statement = connection.createStatement()) {
+        statement.execute("SET LOCAL statement_timeout = 0");
+        T result = work.run(connection);
+        connection.commit();
+        return result;
+      } catch (SQLException | RuntimeException e) {
+        connection.rollback();
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw new StoreFailure("Could not " + what, e);
+    }
+  }
+
+  @Override
+  public Staging open(String job) {
+    return transaction("open the staging of import " + job, connection -> {
+      ImportStaging.sweep(connection);
+      Staging staging = ImportStaging.open(connection, job);
+      if (staging == Staging.LOST) {
+        // The lines of batches merged before the crash are staged again and counted again when merged.
+        try (PreparedStatement statement = connection.prepareStatement("DELETE FROM import_merged WHERE job = ?")) {
+          statement.setObject(1, UUID.fromString(job));
+          statement.executeUpdate();
+        }
+      }
+      return staging;
+    });
+  }
+
+  @Override
+  public boolean stage(ImportBatch batch, JobHeartbeat heartbeat) {
+    indexes.prepare(batch.lines(), ImportLine::type, ImportLine::index);
+    String prefix = ImportStaging.prefix(heartbeat.job());
+    return transaction("stage batch " + batch.number() + " of import " + heartbeat.job(), connection -> {
+      insertLines(connection, prefix, batch.number(), batch.lines());
+      insertDeferred(connection, prefix, batch.deferred());
+      execute(connection, "DELETE FROM " + prefix + "deferred WHERE seq = ANY(?)", array(connection, "int8",
+          batch.redone()));
+      insertIdentifiers(connection, prefix, batch);
+      insertReferences(connection, prefix, batch.lines());
+      indexes.stage(connection, prefix, batch.lines());
+      insertFailures(connection, heartbeat.job(), batch.failures());
+      if (!PostgresJobStore.heartbeat(connection, heartbeat)) {
+        connection.rollback();
+        return false;
+      }
+      return true;
+    });
+  }
+
+  private void insertLines(Connection connection, String prefix, int batch, List<ImportLine> lines)
+      throws SQLException {
+    if (lines.isEmpty()) {
+      return;
+    }
+    int n = lines.size();
+    Long[] seqs = new Long[n];
+    Short[] typeKeys = new Short[n];
+    String[] ids = new String[n];
+    Integer[] versions = new Integer[n];
+    Timestamp[] updated = new Timestamp[n];
+    String[] texts = new String[n];
+    byte[][] bodies = new byte[n][];
+    Integer[] stamps = new Integer[n];
+    for (int i = 0; i < n; i++) {
+      ImportLine line = lines.get(i);
+      seqs[i] = line.seq();
+      typeKeys[i] = types.key(line.type());
+      ids[i] = line.id();
+      versions[i] = line.version();
+      updated[i] = line.lastUpdated() == null ? null : Timestamp.from(line.lastUpdated());
+      texts[i] = line.lastUpdatedText();
+      bodies[i] = line.json();
+      stamps[i] = line.stampAt();
+    }
+    String sql = "INSERT INTO " + prefix + "line (seq, batch, type, id, version, updated, updated_text, body,"
+        + " stamp_at) SELECT u.seq, ?, u.type, u.id, u.version, u.updated, u.text, u.body, u.stamp FROM unnest("
+        + "?::int8[], ?::int2[], ?::text[], ?::int4[], ?::timestamptz[], ?::text[], ?::bytea[], ?::int4[])"
+        + " AS u(seq, type, id, version, updated, text, body, stamp)";
+    try (PreparedStatement statement = connection.prepareStatement(sql)) {
+      statement.setInt(1, batch);
+      statement.setArray(2, connection.createArrayOf("int8", seqs));
+      statement.setArray(3, connection.createArrayOf("int2", typeKeys));
+      statement.setArray(4, connection.createArrayOf("text", ids));
+      statement.setArray(5, connection.createArrayOf("int4", versions));
+      statement.setArray(6, connection.createArrayOf("timestamptz", updated));
+      statement.setArray(7, connection.createArrayOf("text", texts));
+      statement.setObject(8, bodies);
+      statement.setArray(9, connection.createArrayOf("int4", stamps));
+      statement.executeUpdate();
+    }
+  }
+
+  private void insertDeferred(Connection connection, String prefix, List<Deferred> deferred) throws SQLException {
+    if (deferred.isEmpty()) {
+      return;
+    }
+    List<Object> seqs = new ArrayList<>();
+    List<Object> typeKeys = new ArrayList<>();
+    List<Object> ids = new ArrayList<>();
+    byte[][] raws = new byte[deferred.size()][];
+    for (Deferred line : deferred) {
+      raws[seqs.size()] = line.raw();
+      seqs.add(line.seq());
+      typeKeys.add(types.key(line.type()));
+      ids.add(line.id());
+    }
+    String sql = "INSERT INTO " + prefix + "deferred SELECT * FROM unnest(?::int8[], ?::int2[], ?::text[],"
+        + " ?::bytea[])";
+    try (PreparedStatement statement = connection.prepareStatement(sql)) {
+      statement.setArray(1, array(connection, "int8", seqs));
+      statement.setArray(2, array(connection, "int2", typeKeys));
+      statement.setArray(3, array(connection, "text", ids));
+      statement.setObject(4, raws);
+      statement.executeUpdate();
+    }
+  }
+
+  private void insertIdentifiers(Connection connection, String prefix, ImportBatch batch) throws SQLException {
+    List<Object> typeKeys = new ArrayList<>();
+    List<Object> keys = new ArrayList<>();
+    List<Object> ids = new ArrayList<>();
+    for (ImportLine line : batch.lines()) {
+      for (String identifier : line.identifiers()) {
+        typeKeys.add(types.key(line.type()));
+        keys.add(identifier);
+        ids.add(line.id());
+      }
+    }
+    for (Deferred line : batch.deferred()) {
+      for (String identifier : line.identifiers()) {
+        typeKeys.add(types.key(line.type()));
+        keys.add(identifier);
+        ids.add(line.id());
+      }
+    }
+    if (!keys.isEmpty()) {
+      execute(connection, "INSERT INTO " + prefix + "identifier SELECT * FROM unnest(?::int2[], ?::text[],"
+          + " ?::text[])", array(connection, "int2", typeKeys), array(connection, "text", keys),
+          array(connection, "text", ids));
+    }
+  }
+
+  private void insertReferences(Connection connection, String prefix, List<ImportLine> lines) throws SQLException {
+    List<Object> seqs = new ArrayList<>();
+    List<Object> typeKeys = new ArrayList<>();
+    List<Object> ids = new ArrayList<>();
+    for (ImportLine line : lines) {
+      for (String reference : line.references()) {
+        int slash = reference.indexOf('/');
+        seqs.add(line.seq());
+        typeKeys.add(types.key(reference.substring(0, slash)));
+        ids.add(reference.substring(slash + 1));
+      }
+    }
+    if (!seqs.isEmpty()) {
+      execute(connection, "INSERT INTO " + prefix + "reference SELECT * FROM unnest(?::int8[], ?::int2[],"
+          + " ?::text[])", array(connection, "int8", seqs), array(connection, "int2", typeKeys),
+          array(connection, "text", ids));
+    }
+  }
+
+  private static void insertFailures(Connection connection, String job, List<Failure> failures)
+      throws SQLException {
+    if (failures.isEmpty()) {
+      return;
+    }
+    List<Object> seqs = new ArrayList<>();
+    byte[][] outcomes = new byte[failures.size()][];
+    for (Failure failure : failures) {
+      outcomes[seqs.size()] = failure.outcome();
+      seqs.add(failure.seq());
+    }
+    String sql = "INSERT INTO import_error (job, seq, outcome) SELECT ?, * FROM unnest(?::int8[], ?::bytea[])"
+        + " ON CONFLICT (job, seq) DO NOTHING";
+    try (PreparedStatement statement = connection.prepareStatement(sql)) {
+      statement.setObject(1, UUID.fromString(job));
+      statement.setArray(2, array(connection, "int8", seqs));
+      statement.setObject(3, outcomes);
+      statement.executeUpdate();
+    }
+  }
+
+  @Override
+  public List<String> identified(String job, String type, String identifier) {
+    String sql = "SELECT DISTINCT id FROM " + ImportStaging.prefix(job) + "identifier WHERE type = ? AND key = ?";
+    return query("find staged " + type + " by identifier", sql, statement -> {
+      statement.setShort(1, types.key(type));
+      statement.setString(2, identifier);
+    }, row -> row.getString(1));
+  }
+
+  @Override
+  public List<Deferred> deferred(String job, int limit) {
+    String sql = "SELECT seq, type, id, raw FROM " + ImportStaging.prefix(job) + "deferred ORDER BY seq LIMIT ?";
+    return query("read the deferred lines of import " + job, sql, statement -> statement.setInt(1, limit),
+        row -> new Deferred(row.getLong(1), types.name(row.getShort(2)), row.getString(3), List.of(),
+            row.getBytes(4)));
+  }
+
+  @Override
+  public void settle(String job) {
+    String prefix = ImportStaging.prefix(job);
+    transaction("settle the staging of import " + job, connection -> {
+      try (Statement statement = connection.createStatement()) {
+        statement.execute("CREATE INDEX IF NOT EXISTS " + prefix + "line_key ON " + prefix + "line (type, id)");
+        statement.execute("ANALYZE " + prefix + "line");
+        statement.execute("ANALYZE " + prefix + "reference");
+        // Of several lines without a version for one resource, the last wins: the others are superseded.
+        statement.execute("UPDATE " + prefix + "line l SET state = 'X' FROM (SELECT seq, row_number() OVER"
+            + " (PARTITION BY type, id ORDER BY seq DESC) AS n FROM " + prefix + "line WHERE version IS NULL"
+            + " AND state = 'S' AND (type, id) IN (SELECT type, id FROM " + prefix + "line WHERE version IS NULL"
+            + " GROUP BY type, id HAVING count(*) > 1)) d WHERE d.n > 1 AND l.seq = d.seq");
+        // Every line of one resource in one batch, its first: batches then merge side by side without meeting.
+        statement.execute("UPDATE " + prefix + "line l SET batch = k.batch FROM (SELECT type, id, min(batch) AS batch"
+            + " FROM " + prefix + "line GROUP BY type, id HAVING count(*) > 1) k"
+            + " WHERE l.type = k.type AND l.id = k.id AND l.batch <> k.batch");
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public List<Dangling> dangling(String job, Collection<String> targets) {
+    String prefix = ImportStaging.prefix(job);
+    String only = targets == null ? "" : " WHERE (ttype, tid) IN (SELECT * FROM unnest(?::int2[], ?::text[]))";
+    String sql = "WITH targets AS (SELECT DISTINCT ttype, tid FROM " + prefix + "reference" + only + "),"
+        + " unstaged AS (SELECT t.* FROM targets t WHERE NOT EXISTS (SELECT 1 FROM " + prefix + "line l"
+        + " WHERE l.type = t.ttype AND l.id = t.tid AND l.state = 'S')),"
+        + " missing AS (SELECT u.* FROM unstaged u WHERE NOT EXISTS (SELECT 1 FROM resource r"
+        + " WHERE r.type = u.ttype AND r.id = u.tid AND NOT r.deleted))"
+        + " SELECT f.seq, l.type, l.id, f.ttype, f.tid FROM " + prefix + "reference f"
+        + " JOIN missing m ON f.ttype = m.ttype AND f.tid = m.tid"
+        + " JOIN " + prefix + "line l ON l.seq = f.seq AND l.state = 'S' ORDER BY f.seq";
+    return transaction("find the dangling references of import " + job, connection -> {
+      List<Dangling> dangling = new ArrayList<>();
+      try (PreparedStatement statement = connection.prepareStatement(sql)) {
+        if (targets != null) {
+          List<Object> typeKeys = new ArrayList<>();
+          List<Object> ids = new ArrayList<>();
+          for (String target : targets) {
+            typeKeys.add(types.key(target.substring(0, target.indexOf('/'))));
+            ids.add(target.substring(target.indexOf('/') + 1));
+          }
+          statement.setArray(1, array(connection, "int2", typeKeys));
+          statement.setArray(2, array(connection, "text", ids));
+        }
+        try (ResultSet rows = statement.executeQuery()) {
+          while (rows.next()) {
+            dangling.add(new Dangling(rows.getLong(1), types.name(rows.getShort(2)) + "/" + rows.getString(3),
+                types.name(rows.getShort(4)) + "/" + rows.getString(5)));
+          }
+        }
+      }
+      return dangling;
+    });
+  }
+
+  @Override
+  public void reject(String job, List<Failure> failures) {
+    if (failures.isEmpty()) {
+      return;
+    }
+    transaction("reject lines of import " + job, connection -> {
+      execute(connection, "UPDATE " + ImportStaging.prefix(job) + "line SET state = 'E' WHERE seq = ANY(?)",
+          array(connection, "int8", failures.stream().map(Failure::seq).map(Object.class::cast).toList()));
+      insertFailures(connection, job, failures);
+      return null;
+    });
+  }
+
+  @Override
+  public List<Integer> unmerged(String job) {
+    String sql = "SELECT DISTINCT batch FROM " + ImportStaging.prefix(job) + "line WHERE batch NOT IN"
+        + " (SELECT batch FROM import_merged WHERE job = ?) ORDER BY batch";
+    return query("list the unmerged batches of import " + job, sql,
+        statement -> statement.setObject(1, UUID.fromString(job)), row -> row.getInt(1));
+  }
+
+  @Override
+  public Optional<Merged> merge(String job, int batch, Instant now, JobHeartbeat heartbeat) {
+    return merge.merge(job, ImportStaging.prefix(job), batch, now, heartbeat);
+  }
+
+  @Override
+  public Map<Integer, Long> imported(String job) {
+    String sql = "SELECT u.input, sum(u.lines) FROM import_merged m, unnest(m.inputs, m.lines) AS u(input, lines)"
+        + " WHERE m.job = ? GROUP BY u.input";
+    return counts("count what import " + job + " imported", sql, job);
+  }
+
+  @Override
+  public Map<Integer, Long> failed(String job) {
+    String sql = "SELECT (seq >> 32)::int, count(*) FROM import_error WHERE job = ? GROUP BY 1";
+    return counts("count the failures of import " + job, sql, job);
+  }
+
+  private Map<Integer, Long> counts(String what, String sql, String job) {
+    Map<Integer, Long> counts = new LinkedHashMap<>();
+    query(what, sql, statement -> statement.setObject(1, UUID.fromString(job)),
+        row -> counts.put(row.getInt(1), row.getLong(2)));
+    return counts;
+  }
+
+  @Override
+  public void writeFailures(String job, int input, OutputStream out) throws IOException {
+    String sql = "SELECT outcome FROM import_error WHERE job = ? AND seq >= ? AND seq < ? ORDER BY seq";
+    try (Connection connection = dataSource.getConnection()) {
+      connection.setAutoCommit(false); // a cursor: the outcomes stream, however many
+      try (PreparedStatement statement = connection.prepareStatement(sql)) {
+        statement.setFetchSize(500);
+        statement.setObject(1, UUID.fromString(job));
+        statement.setLong(2, ImportLine.seq(input, 0));
+        statement.setLong(3, ImportLine.seq(input + 1, 0));
+        try (ResultSet rows = statement.executeQuery()) {
+          while (rows.next()) {
+            out.write(rows.getBytes(1));
+            out.write('\n');
+          }
+        }
+      } finally {
+        connection.rollback();
+      }
+    } catch (SQLException e) {
+      throw new StoreFailure("Could not read the failures of import " + job, e);
+    }
+  }
+
+  @Override
+  public void close(String job) {
+    transaction("drop the staging of import " + job, connection -> {
+      try (Statement statement = connection.createStatement()) {
+        ImportStaging.drop(statement, ImportStaging.prefix(job));
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public Set<String> holding(Collection<String> typeNames) {
+    String sql = "SELECT t FROM unnest(?::int2[]) AS t WHERE EXISTS (SELECT 1 FROM resource r WHERE r.type = t)";
+    List<Object> keys = typeNames.stream().map(types::key).map(Object.class::cast).toList();
+    Set<String> holding = new HashSet<>();
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement statement = connection.prepareStatement(sql)) {
+      statement.setArray(1, array(connection, "int2", keys));
+      try (ResultSet rows = statement.executeQuery()) {
+        while (rows.next()) {
+          holding.add(types.name(rows.getShort(1)));
+        }
+      }
+      return holding;
+    } catch (SQLException e) {
+      throw new StoreFailure("Could not find which types hold resources", e);
+    }
+  }
+
+  private interface Binder {
+    void bind(PreparedStatement statement) throws SQLException;
+  }
+
+  private interface Reader<T> {
+    T read(ResultSet row) throws SQLException;
+  }
+
+  private <T> List<T> query(String what, String sql, Binder binder, Reader<T> reader) {
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement statement = connection.prepareStatement(sql)) {
+      binder.bind(statement);
+      List<T> results = new ArrayList<>();
+      try (ResultSet rows = statement.executeQuery()) {
+        while (rows.next()) {
+          results.add(reader.read(rows));
+        }
+      }
+      return results;
+    } catch (SQLException e) {
+      throw new StoreFailure("Could not " + what, e);
+    }
+  }
+
+  private static void execute(Connection connection, String sql, java.sql.Array... arrays) throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(sql)) {
+      for (int i = 0; i < arrays.length; i++) {
+        statement.setArray(i + 1, arrays[i]);
+      }
+      statement.executeUpdate();
+    }
+  }
+
+  private static java.sql.Array array(Connection connection, String type, Collection<?> values)
+      throws SQLException {
+    return connection.createArrayOf(type, values.toArray());
+  }
+}

@@ -1,0 +1,122 @@
+package io.brazier.store.sql;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.brazier.store.sql.ImportVersions.Action;
+import io.brazier.store.sql.ImportVersions.Decision;
+import io.brazier.store.sql.ImportVersions.Line;
+import io.brazier.store.sql.ImportVersions.Plan;
+import io.brazier.store.sql.ImportVersions.Stored;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The versions imported lines become, against what the store holds. */
+class ImportVersionsTest {
+  private static final Instant NOW = Instant.parse("2026-12-05T10:00:00.123456Z");
+  private static final Instant T1 = Instant.parse("2020-01-01T00:00:00Z");
+  private static final Instant T2 = Instant.parse("2021-01-01T00:00:00Z");
+  private static final Instant T3 = Instant.parse("2022-01-01T00:00:00Z");
+
+  @Test
+  void aNewResourceWithoutAVersionBecomesVersionOneNowAndItsFirstVersion() {
+    Plan plan = ImportVersions.plan(null, List.of(line(1, null, null)), NOW);
+
+    assertThat(plan.decisions()).containsExactly(new Decision(1, Action.CURRENT, 1,
+        Instant.parse("2026-12-05T10:00:00.123Z"), "2026-12-05T10:00:00.123+00:00", null, true));
+    assertThat(plan.retiredAt()).isNull();
+  }
+
+  @Test
+  void versionsOfANewResourceInAnyOrderFillItsHistoryInVersionOrder() {
+    Plan plan = ImportVersions.plan(null, List.of(line(1, 3, T3), line(2, 1, T1), line(3, 2, T2)), NOW);
+
+    assertThat(plan.decisions()).extracting(Decision::action, Decision::version, Decision::replacedAt, Decision::first)
+        .containsExactly(tuple(Action.CURRENT, 3, null, false), tuple(Action.HISTORY, 1, T2, true),
+            tuple(Action.HISTORY, 2, T3, false));
+  }
+
+  @Test
+  void aVersionTheStoreHoldsIsSkippedAndANewerOneReplacesTheCurrent() {
+    Stored stored = new Stored(7, 2, T2, false, Map.of());
+
+    Plan plan = ImportVersions.plan(stored, List.of(line(1, 2, T2), line(2, 3, T3)), NOW);
+
+    assertThat(plan.decisions()).extracting(Decision::action, Decision::version)
+        .containsExactly(tuple(Action.SKIP, 0), tuple(Action.CURRENT, 3));
+    assertThat(plan.retiredAt()).as("version 2 moves to history, replaced by version 3").isEqualTo(T3);
+  }
+
+  @Test
+  void anOlderVersionTheStoreLacksGoesToHistoryBeforeTheVersionAfterIt() {
+    Stored stored = new Stored(7, 3, T3, false, Map.of(1, T1));
+
+    Plan plan = ImportVersions.plan(stored, List.of(line(1, 2, T2), line(2, 1, T1)), NOW);
+
+    assertThat(plan.decisions()).extracting(Decision::action, Decision::version, Decision::replacedAt)
+        .containsExactly(tuple(Action.HISTORY, 2, T3), tuple(Action.SKIP, 0, null));
+    assertThat(plan.retiredAt()).as("version 3 stays current").isNull();
+  }
+
+  @Test
+  void aLineEqualToTheCurrentVersionIsSkippedSoThatAnImportRunTwiceWritesNothing() {
+    Stored stored = new Stored(7, 4, T3, false, Map.of());
+
+    Plan plan = ImportVersions.plan(stored, List.of(line(1, null, null, true)), NOW);
+
+    assertThat(plan.decisions()).extracting(Decision::action).containsExactly(Action.SKIP);
+    assertThat(plan.retiredAt()).isNull();
+  }
+
+  @Test
+  void aChangedLineWithoutAVersionBecomesTheNextVersionAfterAllOthers() {
+    Stored stored = new Stored(7, 2, T2, true, Map.of());
+
+    Plan plan = ImportVersions.plan(stored, List.of(line(1, null, null), line(2, 5, T3)), NOW);
+
+    assertThat(plan.decisions()).extracting(Decision::action, Decision::version)
+        .containsExactly(tuple(Action.CURRENT, 6), tuple(Action.HISTORY, 5));
+    assertThat(plan.retiredAt()).as("the deleted version 2 is followed by version 5").isEqualTo(T3);
+  }
+
+  @Test
+  void aNewVersionIsNeverOlderThanTheVersionItFollows() {
+    Instant future = Instant.parse("2030-01-01T00:00:00.500Z");
+    Stored stored = new Stored(7, 1, future, false, Map.of());
+
+    Plan plan = ImportVersions.plan(stored, List.of(line(1, null, null)), NOW);
+
+    assertThat(plan.decisions().get(0).lastUpdated()).isEqualTo(future.plusMillis(1));
+    assertThat(plan.decisions().get(0).lastUpdatedText()).isEqualTo("2030-01-01T00:00:00.501+00:00");
+  }
+
+  @Test
+  void theFirstOfTwoLinesNamingOneVersionWins() {
+    Plan plan = ImportVersions.plan(null, List.of(line(1, 1, T1), line(2, 1, T2)), NOW);
+
+    assertThat(plan.decisions()).extracting(Decision::action).containsExactly(Action.CURRENT, Action.SKIP);
+  }
+
+  @Test
+  void aGivenLastUpdatedIsKeptAsWritten() {
+    Line line = new Line(1, 4, T1, "2020-01-01T02:00:00+02:00", false);
+
+    Plan plan = ImportVersions.plan(null, List.of(line), NOW);
+
+    assertThat(plan.decisions().get(0).lastUpdatedText()).isEqualTo("2020-01-01T02:00:00+02:00");
+    assertThat(plan.decisions().get(0).lastUpdated()).isEqualTo(T1);
+  }
+
+  private static Line line(long seq, Integer version, Instant lastUpdated) {
+    return line(seq, version, lastUpdated, false);
+  }
+
+  private static Line line(long seq, Integer version, Instant lastUpdated, boolean equalsCurrent) {
+    return new Line(seq, version, lastUpdated, lastUpdated == null ? null : lastUpdated.toString(), equalsCurrent);
+  }
+
+  private static org.assertj.core.groups.Tuple tuple(Object... values) {
+    return org.assertj.core.groups.Tuple.tuple(values);
+  }
+}
