@@ -2,6 +2,7 @@ package io.brazier.app;
 
 import io.brazier.fhir.Fhir;
 import io.brazier.proxy.Security;
+import io.brazier.server.ExportConfig;
 import io.brazier.server.FhirServer;
 import io.brazier.server.ServerConfig;
 import io.brazier.store.DatabaseConfig;
@@ -129,6 +130,39 @@ final class Serve implements Callable<Integer> {
           + " (default: keep all).")
   Duration changesRetention;
 
+  @Option(names = "--export-dir", paramLabel = "DIR",
+      description = "Where $export writes its files, a folder per export (default: <data-dir>/export). Nodes that"
+          + " share one folder (shared storage) serve and resume each other's exports.")
+  Path exportDir;
+
+  @Option(names = "--export-file-max-mb", defaultValue = "64",
+      description = "A type's export file is continued in a new one past this size (default: ${DEFAULT-VALUE}).")
+  int exportFileMaxMb;
+
+  @Option(names = "--export-max-running", defaultValue = "2",
+      description = "Most $export jobs queued or running at once, on all nodes together; more are refused with 429"
+          + " and Retry-After (default: ${DEFAULT-VALUE}).")
+  int exportMaxRunning;
+
+  @Option(names = "--export-ttl", defaultValue = "PT24H", paramLabel = "DURATION",
+      description = "How long a finished export's manifest and files are kept, ISO-8601, at most P7D"
+          + " (default: ${DEFAULT-VALUE}).")
+  Duration exportTtl;
+
+  @Option(names = "--export-blob", paramLabel = "CONNECTION_STRING|URL",
+      description = "Write exports to Azure Blob storage: a connection string, or the account URL with a SAS"
+          + " (prefer BRAZIER_EXPORT_BLOB) (default: local files).")
+  String exportBlob;
+
+  @Option(names = "--export-container", defaultValue = ExportConfig.DEFAULT_CONTAINER, paramLabel = "NAME",
+      description = "The Blob container of exports whose kick-off names no _container (default: ${DEFAULT-VALUE}).")
+  String exportContainer;
+
+  @Option(names = "--export-blob-links", defaultValue = "sas", paramLabel = "sas|server",
+      description = "sas: the manifest links Blob exports by read-only SAS URLs that expire with the export;"
+          + " server: by this server's own links, which need the caller's token (default: ${DEFAULT-VALUE}).")
+  ExportConfig.Links exportBlobLinks;
+
   @Mixin
   AuthOptions auth = new AuthOptions();
 
@@ -159,11 +193,17 @@ final class Serve implements Callable<Integer> {
     }
   }
 
+  private ExportConfig exports() {
+    return new ExportConfig(exportDir == null ? dataDir.toAbsolutePath().resolve("export") : exportDir.toAbsolutePath(),
+        exportFileMaxMb * 1024L * 1024, exportMaxRunning, exportTtl, exportBlob, exportContainer, exportBlobLinks,
+        auth.enabled, ExportConfig.DEFAULT_PAGE);
+  }
+
   /** Starts the server as the options say. */
   Running start() {
     ServerConfig serverConfig = new ServerConfig(host, port, baseUrl, trustForwardedHeaders, maxBodyBytes,
         corsOrigins, lenient, conditionalDeleteMax, pageSize, maxPageSize, bundleMaxEntries, bundleMaxBytes,
-        referentialIntegrity, missingReferences);
+        referentialIntegrity, missingReferences, exports());
     DatabaseConfig databaseConfig =
         new DatabaseConfig(dbUrl, dbUser, dbPassword, dataDir.toAbsolutePath(), dbPoolSize, statementTimeout);
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);

@@ -40,6 +40,9 @@ import io.brazier.server.interaction.Supported;
 import io.brazier.server.interaction.Update;
 import io.brazier.server.interaction.VRead;
 import io.brazier.server.interaction.Writes;
+import io.brazier.server.export.Export;
+import io.brazier.server.export.ExportJob;
+import io.brazier.server.export.Exports;
 import io.brazier.server.operation.AsyncStatus;
 import io.brazier.server.operation.Changes;
 import io.brazier.server.operation.Expand;
@@ -71,6 +74,7 @@ final class Routes {
   private final Bodies bodies;
   private final Validate validate;
   private final Jobs jobs;
+  private final Exports exports;
   private final Runnable stopFollowing;
   private final Operations operations = new Operations();
   private final Route read;
@@ -148,6 +152,11 @@ final class Routes {
     Reindex reindex = operations.add(Reindex.OPERATION, ALL_LEVELS, ANY_TYPE, POST,
         new Reindex(fhir, store, search.extractor(), jobs));
     jobs.register(Reindex.KIND, reindex);
+    this.exports = new Exports(fhir, store, search, terminology, config.exports(), jobs);
+    operations.add(Export.SYSTEM, EnumSet.of(Level.SYSTEM), ANY_TYPE, GET_OR_POST, exports.kickOff());
+    operations.add(Export.PATIENT, EnumSet.of(Level.TYPE), Set.of("Patient"), GET_OR_POST, exports.kickOff());
+    operations.add(Export.GROUP, EnumSet.of(Level.INSTANCE), Set.of("Group"), GET_OR_POST, exports.kickOff());
+    jobs.register(ExportJob.KIND, exports.job(), config.exports().maxRunning());
     operations.add(Expand.OPERATION, TYPE_AND_INSTANCE, Set.of("ValueSet"), GET_OR_POST,
         new Expand(fhir, terminology));
     operations.add(Lookup.OPERATION, EnumSet.of(Level.TYPE), Set.of("CodeSystem"), GET_OR_POST,
@@ -174,6 +183,7 @@ final class Routes {
     bodies.warmUp();
     validate.warmUp();
     jobs.start();
+    exports.start();
   }
 
   /**
@@ -182,6 +192,7 @@ final class Routes {
    */
   void close() {
     jobs.close();
+    exports.close();
     stopFollowing.run();
   }
 
@@ -208,7 +219,10 @@ final class Routes {
     return instance(request);
   }
 
-  /** [base], [base]/metadata, [base]/_history, [base]/_search, [base]/_async/[id], [base]/$operation. */
+  /**
+   * [base], [base]/metadata, [base]/_history, [base]/_search, [base]/_async/[id], [base]/_async/[id]/[file],
+   * [base]/$operation.
+   */
   private Route system(FhirRequest request) {
     List<String> path = request.segments();
     if (path.isEmpty() && request.method().equals("POST")) {
@@ -232,6 +246,9 @@ final class Routes {
     }
     if (path.size() == 2 && path.get(0).equals("_async") && (isRead(request) || request.method().equals("DELETE"))) {
       return asyncStatus;
+    }
+    if (path.size() == 3 && path.get(0).equals("_async") && isRead(request)) {
+      return asyncStatus; // a file of the job's result
     }
     if (!path.isEmpty() && !SYSTEM_SEGMENTS.contains(path.get(0))) {
       throw FhirException.unknownType(path.get(0)); // such as "patient": resource types start upper-case

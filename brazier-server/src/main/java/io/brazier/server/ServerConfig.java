@@ -20,7 +20,8 @@ public record ServerConfig(
     int bundleMaxEntries,
     long bundleMaxBytes,
     ReferentialIntegrity referentialIntegrity,
-    MissingReferences missingReferences) {
+    MissingReferences missingReferences,
+    ExportConfig exports) {
 
   public static final long DEFAULT_MAX_BODY_BYTES = 128L * 1024 * 1024;
   public static final int DEFAULT_BUNDLE_MAX_ENTRIES = 50_000;
@@ -66,6 +67,9 @@ public record ServerConfig(
     if (bundleMaxBytes < 1024) {
       throw new IllegalArgumentException("--bundle-max-bytes must be at least 1024, not " + bundleMaxBytes);
     }
+    if (exports == null) {
+      exports = ExportConfig.defaults();
+    }
     if (referentialIntegrity == null || missingReferences == null) {
       throw new IllegalArgumentException("--referential-integrity and --missing-references must be set");
     }
@@ -79,52 +83,60 @@ public record ServerConfig(
   public static ServerConfig defaults() {
     return new ServerConfig("127.0.0.1", 8080, null, false, DEFAULT_MAX_BODY_BYTES, List.of(), false, 100, 20,
         DEFAULT_MAX_PAGE_SIZE,
-        DEFAULT_BUNDLE_MAX_ENTRIES, DEFAULT_BUNDLE_MAX_BYTES, ReferentialIntegrity.ENFORCE, MissingReferences.ERROR);
+        DEFAULT_BUNDLE_MAX_ENTRIES, DEFAULT_BUNDLE_MAX_BYTES, ReferentialIntegrity.ENFORCE, MissingReferences.ERROR,
+        ExportConfig.defaults());
   }
 
   public ServerConfig withPort(int newPort) {
     return new ServerConfig(host, newPort, baseUrl, trustForwardedHeaders, maxBodyBytes, corsOrigins, lenient,
         conditionalDeleteMax, pageSize, maxPageSize, bundleMaxEntries, bundleMaxBytes, referentialIntegrity,
-        missingReferences);
+        missingReferences, exports);
   }
 
   /** The same configuration with other rules for bundles and references. */
   public ServerConfig withBundles(int maxEntries, long maxBytes, ReferentialIntegrity integrity,
       MissingReferences missing) {
     return new ServerConfig(host, port, baseUrl, trustForwardedHeaders, maxBodyBytes, corsOrigins, lenient,
-        conditionalDeleteMax, pageSize, maxPageSize, maxEntries, maxBytes, integrity, missing);
+        conditionalDeleteMax, pageSize, maxPageSize, maxEntries, maxBytes, integrity, missing, exports);
   }
 
   /** The base URL, and whether X-Forwarded-Proto/Host may set it: how a proxy in front is configured. */
   public ServerConfig withBaseUrl(String newBaseUrl, boolean trustForwarded) {
     return new ServerConfig(host, port, newBaseUrl, trustForwarded, maxBodyBytes, corsOrigins, lenient,
         conditionalDeleteMax, pageSize, maxPageSize, bundleMaxEntries, bundleMaxBytes, referentialIntegrity,
-        missingReferences);
+        missingReferences, exports);
   }
 
   /** The most one request may send, and the most one conditional delete may remove. */
   public ServerConfig withLimits(long newMaxBodyBytes, int newConditionalDeleteMax) {
     return new ServerConfig(host, port, baseUrl, trustForwardedHeaders, newMaxBodyBytes, corsOrigins, lenient,
         newConditionalDeleteMax, pageSize, maxPageSize, bundleMaxEntries, bundleMaxBytes, referentialIntegrity,
-        missingReferences);
+        missingReferences, exports);
   }
 
   /** Entries per page when the client sets no {@code _count}, and the most it may ask for. */
   public ServerConfig withPageSizes(int newPageSize, int newMaxPageSize) {
     return new ServerConfig(host, port, baseUrl, trustForwardedHeaders, maxBodyBytes, corsOrigins, lenient,
         conditionalDeleteMax, newPageSize, newMaxPageSize, bundleMaxEntries, bundleMaxBytes, referentialIntegrity,
-        missingReferences);
+        missingReferences, exports);
   }
 
   public ServerConfig withLenient(boolean newLenient) {
     return new ServerConfig(host, port, baseUrl, trustForwardedHeaders, maxBodyBytes, corsOrigins, newLenient,
         conditionalDeleteMax, pageSize, maxPageSize, bundleMaxEntries, bundleMaxBytes, referentialIntegrity,
-        missingReferences);
+        missingReferences, exports);
+  }
+
+  /** How {@code $export} writes and keeps its files. */
+  public ServerConfig withExports(ExportConfig newExports) {
+    return new ServerConfig(host, port, baseUrl, trustForwardedHeaders, maxBodyBytes, corsOrigins, lenient,
+        conditionalDeleteMax, pageSize, maxPageSize, bundleMaxEntries, bundleMaxBytes, referentialIntegrity,
+        missingReferences, newExports);
   }
 
   public ServerConfig withCorsOrigins(List<String> newCorsOrigins) {
     return new ServerConfig(host, port, baseUrl, trustForwardedHeaders, maxBodyBytes, newCorsOrigins, lenient,
         conditionalDeleteMax, pageSize, maxPageSize, bundleMaxEntries, bundleMaxBytes, referentialIntegrity,
-        missingReferences);
+        missingReferences, exports);
   }
 }

@@ -73,12 +73,16 @@ public final class TestServer implements AutoCloseable {
    * {@code --db-url} gives it), store, caches, change sequencer, job runner and HTTP server, sharing nothing else.
    */
   public TestServer secondNode() {
+    return secondNode(ServerConfig.defaults());
+  }
+
+  /** Another node on this server's database (see {@link #secondNode()}), configured as given. */
+  public TestServer secondNode(ServerConfig config) {
     DatabaseConfig external = new DatabaseConfig(database.pool().getJdbcUrl(), database.pool().getUsername(),
         database.pool().getPassword(), null, 8, Duration.ofSeconds(30));
     Database own = Database.open(external);
     var fhir = new Fhir(false);
-    return new TestServer(ServerConfig.defaults(), own,
-        new PostgresStore(own, fhir.resourceTypes()).startChangeSequencer());
+    return new TestServer(config, own, new PostgresStore(own, fhir.resourceTypes()).startChangeSequencer());
   }
 
   /** A server configured as given over the shared server's database: cheap, for tests of configuration. */

@@ -8,8 +8,8 @@ import io.brazier.server.interaction.Interaction;
 /**
  * The status of an asynchronous request: GET [base]/_async/[id] answers 202 with X-Progress and Retry-After while
  * the job waits or runs, and what its kind answers (a resource, a Bulk Data manifest) or its failure's
- * OperationOutcome when it has ended; DELETE cancels it, after which it is not found. Jobs are in the database, so
- * any node answers. https://hl7.org/fhir/R4/async.html
+ * OperationOutcome when it has ended; DELETE cancels it, after which it is not found. GET [base]/_async/[id]/[file]
+ * serves a file its result links to. Jobs are in the database, so any node answers. https://hl7.org/fhir/R4/async.html
  */
 public final class AsyncStatus implements Interaction {
   private final Jobs jobs;
@@ -21,6 +21,9 @@ public final class AsyncStatus implements Interaction {
   @Override
   public FhirResponse handle(FhirRequest request) {
     String id = request.segment(1);
+    if (request.segments().size() == 3) {
+      return jobs.file(id, request.segment(2));
+    }
     if (request.method().equals("DELETE")) {
       jobs.cancel(id);
       return FhirResponse.of(202, Outcomes.information("Job " + id + " is cancelled."));

@@ -12,10 +12,13 @@ import java.io.ByteArrayInputStream;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.LockSupport;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
@@ -26,7 +29,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Background jobs of the FHIR asynchronous pattern (https://hl7.org/fhir/R4/async.html), kept in the database that all
  * nodes share ({@link JobStore}), so that any node answers a poll and a restart forgets nothing. Each node runs one
- * job at a time on a background thread (two reindexes never compete on one node): it claims a queued job of a kind it
+ * job at a time on a background thread (two reindexes never compete on one node), and a kind registered with runners
+ * of its own (exports, which may run for hours) runs on those, beside it: a runner claims a queued job of a kind it
  * knows, or one whose node stopped renewing its lease (that node died), and runs its work from the cursor the job last
  * recorded. The work records progress and cursor as it goes, which renews the lease and tells the work to stop when
  * the job was cancelled or taken over. On close, a running job is queued again for the next runner.
@@ -49,7 +53,9 @@ public final class Jobs implements AutoCloseable {
   private final Duration lease;
   private final String owner = host() + "/" + UUID.randomUUID();
   private final Map<String, Work> kinds = new ConcurrentHashMap<>();
-  private final Thread runner = new Thread(this::runJobs, "brazier-jobs");
+  /** The kinds the first runner takes: those registered without runners of their own. */
+  private final Set<String> shared = ConcurrentHashMap.newKeySet();
+  private final List<Thread> runners = new CopyOnWriteArrayList<>();
   private volatile boolean closed;
   private long purged = System.nanoTime() - PURGE_NANOS;
 
@@ -57,7 +63,7 @@ public final class Jobs implements AutoCloseable {
     this.store = store;
     this.fhir = fhir;
     this.lease = lease;
-    runner.setDaemon(true);
+    runners.add(runner("brazier-jobs", shared, true));
   }
 
   /**
@@ -78,23 +84,55 @@ public final class Jobs implements AutoCloseable {
     default String progress(Job job) {
       return Jobs.progress(job);
     }
+
+    /** A file the job's result links to ({@code [base]/_async/[id]/[name]}); by default there is none. */
+    default FhirResponse file(Job job, String name) {
+      throw new FhirException(404, IssueType.NOTFOUND, "Job " + job.id() + " has no file " + name + ".");
+    }
+
+    /** Drops what the job made (its files), once it is cancelled; by default it made nothing to drop. */
+    default void discard(Job job) {
+      // nothing kept outside the job table
+    }
   }
 
-  /** Runs jobs of {@code kind} on this node with {@code work}; register every kind before {@link #start}. */
+  /**
+   * Runs jobs of {@code kind} on this node with {@code work}, one at a time with the other kinds so registered;
+   * register every kind before {@link #start}.
+   */
   public Jobs register(String kind, Work work) {
     kinds.put(kind, work);
+    shared.add(kind);
+    return this;
+  }
+
+  /** Runs jobs of {@code kind} with {@code work} on {@code count} runners of their own, beside the others. */
+  public Jobs register(String kind, Work work, int count) {
+    kinds.put(kind, work);
+    for (int i = 1; i <= count; i++) {
+      runners.add(runner("brazier-jobs-" + kind + "-" + i, Set.of(kind), false));
+    }
     return this;
   }
 
   public Jobs start() {
-    runner.start();
+    runners.forEach(Thread::start);
     return this;
   }
 
   /** Queues a job ({@code request} is JSON, all the work needs); returns its id. */
   public String submit(String kind, String request) {
     String id = store.submit(kind, request);
-    LockSupport.unpark(runner);
+    runners.forEach(LockSupport::unpark);
+    return id;
+  }
+
+  /**
+   * Queues a job unless {@code mostActive} jobs of its kind are queued or running on any node; empty when they are.
+   */
+  public Optional<String> submit(String kind, String request, int mostActive) {
+    Optional<String> id = store.submit(kind, request, mostActive);
+    id.ifPresent(submitted -> runners.forEach(LockSupport::unpark));
     return id;
   }
 
@@ -102,10 +140,26 @@ public final class Jobs implements AutoCloseable {
     return store.read(id).orElseThrow(() -> unknown(id));
   }
 
+  /** Cancels a job: its runner stops at its next step, and its kind drops what it made. */
   public void cancel(String id) {
+    Job job = get(id);
     if (!store.cancel(id)) {
       throw unknown(id);
     }
+    Work work = kinds.get(job.kind());
+    if (work != null) {
+      work.discard(job);
+    }
+  }
+
+  /** A file a job's result links to, as its kind serves it. */
+  public FhirResponse file(String id, String name) {
+    Job job = get(id);
+    Work work = kinds.get(job.kind());
+    if (work == null || job.status() == Job.Status.CANCELLED) {
+      throw unknown(id);
+    }
+    return work.file(job, name);
   }
 
   /**
@@ -198,14 +252,22 @@ public final class Jobs implements AutoCloseable {
     }
   }
 
-  private void runJobs() {
+  private Thread runner(String name, Set<String> runs, boolean purges) {
+    Thread thread = new Thread(() -> runJobs(runs, purges), name);
+    thread.setDaemon(true);
+    return thread;
+  }
+
+  private void runJobs(Set<String> runs, boolean purges) {
     while (!closed) {
       try {
-        Optional<Job> claimed = store.claim(owner, kinds.keySet(), lease);
+        Optional<Job> claimed = store.claim(owner, runs, lease);
         if (claimed.isPresent()) {
           run(claimed.get());
         } else {
-          purgeEnded();
+          if (purges) {
+            purgeEnded();
+          }
           LockSupport.parkNanos(IDLE_NANOS);
         }
       } catch (StoreFailure e) {
@@ -270,9 +332,11 @@ public final class Jobs implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
-    LockSupport.unpark(runner);
+    runners.forEach(LockSupport::unpark);
     try {
-      runner.join(LEASE.toMillis());
+      for (Thread runner : runners) {
+        runner.join(LEASE.toMillis());
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
