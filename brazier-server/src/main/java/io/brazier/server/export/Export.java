@@ -13,6 +13,7 @@ import io.brazier.server.interaction.Interaction;
 import io.brazier.server.interaction.Operations;
 import io.brazier.server.operation.JobJson;
 import io.brazier.server.operation.Jobs;
+import io.brazier.server.operation.OperationInput;
 import io.brazier.store.Store;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -73,12 +74,12 @@ public final class Export implements Interaction {
     if (!request.prefer().respondAsync()) {
       throw FhirException.badRequest("$export runs asynchronously: send the header Prefer: respond-async.");
     }
-    ExportInput input = new ExportInput(fhir, request);
+    OperationInput input = new OperationInput(fhir, request);
     boolean lenient = request.prefer().saidLenient();
     List<ExportRequest.Issue> issues = new ArrayList<>();
     checkNames(input, lenient, issues);
     checkFormat(input.single("_outputFormat"));
-    if (!input.raw("includeAssociatedData").isEmpty()) {
+    if (!input.values("includeAssociatedData").isEmpty()) {
       throw FhirException.badRequest("includeAssociatedData " + input.list("includeAssociatedData") + " is not"
           + " supported: this server exports the resources themselves only.");
     }
@@ -87,7 +88,7 @@ public final class Export implements Interaction {
     String until = until(input);
     String container = container(input.single("_container"));
     List<String> asked = types(input, lenient, issues);
-    boolean typeGiven = !input.raw("_type").isEmpty();
+    boolean typeGiven = !input.values("_type").isEmpty();
     List<String> types = level == ExportRequest.Level.SYSTEM ? asked : inCompartment(asked, typeGiven);
     // Types outside the compartment only when _type names them, and then only what the export refers to.
     List<String> referenced = typeGiven ? asked.stream().filter(type -> !types.contains(type)).toList() : List.of();
@@ -122,7 +123,7 @@ public final class Export implements Interaction {
         .header("Content-Location", request.baseUrl() + "/_async/" + job);
   }
 
-  private static void checkNames(ExportInput input, boolean lenient, List<ExportRequest.Issue> issues) {
+  private static void checkNames(OperationInput input, boolean lenient, List<ExportRequest.Issue> issues) {
     for (String name : input.names()) {
       if (!PARAMETERS.contains(name)) {
         String message = "$export has no parameter " + name;
@@ -149,7 +150,7 @@ public final class Export implements Interaction {
   }
 
   /** An instant parameter as an ISO instant, or null. */
-  private static String instant(ExportInput input, String name) {
+  private static String instant(OperationInput input, String name) {
     String value = input.single(name);
     if (value == null) {
       return null;
@@ -162,7 +163,7 @@ public final class Export implements Interaction {
   }
 
   /** {@code _until}, or its older name {@code _till}; up to and including it. */
-  private static String until(ExportInput input) {
+  private static String until(OperationInput input) {
     String until = instant(input, "_until");
     String till = instant(input, "_till");
     if (until != null && till != null && !until.equals(till)) {
@@ -187,7 +188,7 @@ public final class Export implements Interaction {
   }
 
   /** The types asked for ({@code _type}), or every type; unknown ones are a 400, or left out when lenient. */
-  private List<String> types(ExportInput input, boolean lenient, List<ExportRequest.Issue> issues) {
+  private List<String> types(OperationInput input, boolean lenient, List<ExportRequest.Issue> issues) {
     List<String> named = input.list("_type");
     if (named.isEmpty()) {
       return new ArrayList<>(new TreeSet<>(fhir.resourceTypes()));
@@ -225,7 +226,7 @@ public final class Export implements Interaction {
   }
 
   /** {@code _typeFilter}s by type, each checked as the export's scan will run it. */
-  private Map<String, List<String>> typeFilters(ExportInput input, List<String> types, boolean lenient,
+  private Map<String, List<String>> typeFilters(OperationInput input, List<String> types, boolean lenient,
       String baseUrl, List<ExportRequest.Issue> issues) {
     Map<String, List<String>> filters = new LinkedHashMap<>();
     for (String filter : input.list("_typeFilter")) {
@@ -251,7 +252,7 @@ public final class Export implements Interaction {
    * The patients whose compartments are exported: at Group level the Group's patient members, at Patient level
    * every patient (null); kept to those of {@code patient} (POST only), which must have existed.
    */
-  private List<String> patients(FhirRequest request, ExportInput input, ExportRequest.Level level, long sequence,
+  private List<String> patients(FhirRequest request, OperationInput input, ExportRequest.Level level, long sequence,
       boolean lenient, List<ExportRequest.Issue> issues) {
     List<String> members = null;
     if (level == ExportRequest.Level.GROUP) {

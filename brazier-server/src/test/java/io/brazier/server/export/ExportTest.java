@@ -13,6 +13,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.hl7.fhir.r4.model.CanonicalType;
+import org.hl7.fhir.r4.model.CapabilityStatement;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Patient;
@@ -63,6 +65,20 @@ class ExportTest {
     String status = started.getFirstResponseHeader("Content-Location").orElseThrow();
     assertThat(status).startsWith(server.baseUrl() + "/_async/");
     assertThat(exporter.await(Exporter.path(status)).status()).isEqualTo(200);
+  }
+
+  @Test
+  void theCapabilityStatementSaysItIsABulkDataServerWithTheThreeExports() {
+    CapabilityStatement capabilities = server.client().capabilities().ofType(CapabilityStatement.class).execute();
+
+    assertThat(capabilities.getInstantiates()).extracting(CanonicalType::getValue)
+        .contains("http://hl7.org/fhir/uv/bulkdata/CapabilityStatement/bulk-data");
+    assertThat(capabilities.getRestFirstRep().getOperation()).extracting(operation -> operation.getDefinition())
+        .contains("http://hl7.org/fhir/uv/bulkdata/OperationDefinition/export");
+    assertThat(capabilities.getRestFirstRep().getResource()).filteredOn(resource -> resource.getType()
+        .equals("Group")).singleElement().satisfies(group -> assertThat(group.getOperation())
+        .extracting(operation -> operation.getDefinition())
+        .contains("http://hl7.org/fhir/uv/bulkdata/OperationDefinition/group-export"));
   }
 
   @Test
