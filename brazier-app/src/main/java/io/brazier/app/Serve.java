@@ -196,7 +196,7 @@ final class Serve implements Callable<Integer> {
   private ExportConfig exports() {
     return new ExportConfig(exportDir == null ? dataDir.toAbsolutePath().resolve("export") : exportDir.toAbsolutePath(),
         exportFileMaxMb * 1024L * 1024, exportMaxRunning, exportTtl, exportBlob, exportContainer, exportBlobLinks,
-        auth.enabled, ExportConfig.DEFAULT_PAGE);
+        auth.enabled, ExportConfig.DEFAULT_PAGE, ExportConfig.DEFAULT_SYNC);
   }
 
   /** Starts the server as the options say. */

@@ -19,13 +19,16 @@ import java.util.Locale;
  * @param requiresAccessToken whether the server's own file links need the caller's token (the server runs with
  *     authentication), as the manifest says
  * @param page how many resources one read of the store brings
+ * @param sync how often a run makes its files durable and records its cursor: what a run that takes over writes
+ *     again, and what each sync costs (an fsync, a commit of blocks, a job update)
  */
 public record ExportConfig(Path dir, long fileMaxBytes, int maxRunning, Duration ttl, String blob, String container,
-    Links links, boolean requiresAccessToken, int page) {
+    Links links, boolean requiresAccessToken, int page, Duration sync) {
   public static final long DEFAULT_FILE_MAX_BYTES = 64L * 1024 * 1024;
   public static final Duration DEFAULT_TTL = Duration.ofHours(24);
   public static final String DEFAULT_CONTAINER = "export";
   public static final int DEFAULT_PAGE = 2000;
+  public static final Duration DEFAULT_SYNC = Duration.ofSeconds(1);
   /** Ended jobs are purged after a week: an export cannot outlive its job. */
   public static final Duration MAX_TTL = Duration.ofDays(7);
 
@@ -65,12 +68,16 @@ public record ExportConfig(Path dir, long fileMaxBytes, int maxRunning, Duration
     if (page < 1) {
       throw new IllegalArgumentException("An export reads at least one resource at a time, not " + page);
     }
+    if (sync == null || sync.isNegative() || sync.compareTo(Duration.ofSeconds(10)) > 0) {
+      throw new IllegalArgumentException("An export syncs at most every 10 s, well within its job's lease, not "
+          + sync);
+    }
   }
 
   /** Local files in a temporary folder, 64 MB files, two exports at once, kept 24 hours. */
   public static ExportConfig defaults() {
     return new ExportConfig(null, DEFAULT_FILE_MAX_BYTES, 2, DEFAULT_TTL, null, DEFAULT_CONTAINER, Links.SAS, false,
-        DEFAULT_PAGE);
+        DEFAULT_PAGE, DEFAULT_SYNC);
   }
 
   /** Whether exports go to Azure Blob storage. */
@@ -85,20 +92,27 @@ public record ExportConfig(Path dir, long fileMaxBytes, int maxRunning, Duration
   }
 
   public ExportConfig withDir(Path newDir) {
-    return new ExportConfig(newDir, fileMaxBytes, maxRunning, ttl, blob, container, links, requiresAccessToken, page);
+    return new ExportConfig(newDir, fileMaxBytes, maxRunning, ttl, blob, container, links, requiresAccessToken, page,
+        sync);
   }
 
   public ExportConfig withLimits(long newFileMaxBytes, int newMaxRunning, Duration newTtl, int newPage) {
     return new ExportConfig(dir, newFileMaxBytes, newMaxRunning, newTtl, blob, container, links, requiresAccessToken,
-        newPage);
+        newPage, sync);
   }
 
   public ExportConfig withBlob(String newBlob, String newContainer, Links newLinks) {
     return new ExportConfig(dir, fileMaxBytes, maxRunning, ttl, newBlob, newContainer, newLinks,
-        requiresAccessToken, page);
+        requiresAccessToken, page, sync);
+  }
+
+  /** The same, syncing every {@code newSync} (zero: after every page). */
+  public ExportConfig withSync(Duration newSync) {
+    return new ExportConfig(dir, fileMaxBytes, maxRunning, ttl, blob, container, links, requiresAccessToken, page,
+        newSync);
   }
 
   public ExportConfig withRequiresAccessToken(boolean required) {
-    return new ExportConfig(dir, fileMaxBytes, maxRunning, ttl, blob, container, links, required, page);
+    return new ExportConfig(dir, fileMaxBytes, maxRunning, ttl, blob, container, links, required, page, sync);
   }
 }

@@ -28,7 +28,6 @@ import org.slf4j.LoggerFactory;
  */
 final class ExportRun {
   private static final Logger log = LoggerFactory.getLogger(ExportRun.class);
-  private static final long SYNC_NANOS = 1_000_000_000L;
   /** How many referenced ids one scan looks up. */
   private static final int IDS_PER_SCAN = 1000;
 
@@ -209,9 +208,9 @@ final class ExportRun {
     stepDone += lines;
   }
 
-  /** Syncs the files and records the cursor, once a second has passed since the last time; false to stop. */
+  /** Syncs the files and records the cursor, once {@code sync} has passed since the last time; false to stop. */
   private boolean sync() {
-    if (System.nanoTime() - lastSync >= SYNC_NANOS) {
+    if (System.nanoTime() - lastSync >= parts.config().sync().toNanos()) {
       Output.Files files = output.sync();
       run.progress(done, null, JobJson.write(new ExportCursor(step, scan, chunk, files.finished(), files.open(),
           done, stepDone, stepTotal)));

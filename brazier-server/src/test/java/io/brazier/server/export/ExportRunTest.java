@@ -34,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code _since} lists what changed and what was deleted since. Each test has a database of its own.
  */
 class ExportRunTest {
-  /** Small pages and files, so that a run takes many steps and syncs. */
+  /** Small pages and files, so that a run takes many steps (and, stopped, syncs after each page). */
   private static final int PAGE = 10;
 
   @TempDir
@@ -70,7 +70,7 @@ class ExportRunTest {
   void aRunStoppedInTheMiddleIsResumedByTheNextStartWithEveryResourceOnce() {
     String status;
     Map<String, String> before;
-    try (TestServer server = start()) {
+    try (TestServer server = start(Duration.ZERO)) {
       for (String suffix : List.of("", "-a", "-b")) {
         Sample.load(server, suffix);
       }
@@ -80,7 +80,7 @@ class ExportRunTest {
       awaitCursor(server, job);
     }
 
-    try (TestServer restarted = start()) {
+    try (TestServer restarted = start(Duration.ZERO)) {
       JsonNode manifest = new Exporter(restarted).manifest(status);
 
       assertThat(exported(restarted, manifest)).isEqualTo(before);
@@ -121,8 +121,12 @@ class ExportRunTest {
   }
 
   private TestServer start() {
+    return start(ExportConfig.DEFAULT_SYNC);
+  }
+
+  private TestServer start(Duration sync) {
     ExportConfig exports = ServerConfig.defaults().exports().withDir(dir.resolve("export"))
-        .withLimits(16 * 1024, 2, Duration.ofHours(1), PAGE);
+        .withLimits(16 * 1024, 2, Duration.ofHours(1), PAGE).withSync(sync);
     return TestServer.start(dir.resolve("db"), ServerConfig.defaults().withExports(exports));
   }
 
