@@ -1,8 +1,12 @@
 package io.brazier.app;
 
+import io.brazier.events.ChangeFeed;
+import io.brazier.events.EventPublisher;
+import io.brazier.client.FhirClient;
 import io.brazier.fhir.Fhir;
+import io.brazier.loader.LoaderConfig;
 import io.brazier.proxy.Security;
-import io.brazier.server.ExportConfig;
+import io.brazier.server.Caller;
 import io.brazier.server.FhirServer;
 import io.brazier.server.ServerConfig;
 import io.brazier.store.DatabaseConfig;
@@ -14,8 +18,10 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
@@ -56,27 +62,8 @@ final class Serve implements Callable<Integer> {
       description = "Take the base URL's scheme and host from X-Forwarded-Proto/Host (only behind a trusted proxy).")
   boolean trustForwardedHeaders;
 
-  @Option(names = "--data-dir", defaultValue = "./brazier-data", paramLabel = "DIR",
-      description = "Where the embedded database keeps its files (default: ${DEFAULT-VALUE}).")
-  Path dataDir;
-
-  @Option(names = "--db-url", paramLabel = "JDBC_URL",
-      description = "An external PostgreSQL, e.g. jdbc:postgresql://db:5432/fhir (default: embedded).")
-  String dbUrl;
-
-  @Option(names = "--db-user", description = "User of the external PostgreSQL.")
-  String dbUser;
-
-  @Option(names = "--db-password", description = "Password of the external PostgreSQL (prefer BRAZIER_DB_PASSWORD).")
-  String dbPassword;
-
-  @Option(names = "--db-pool-size", defaultValue = "32",
-      description = "Database connections in the pool (default: ${DEFAULT-VALUE}).")
-  int dbPoolSize;
-
-  @Option(names = "--db-statement-timeout", defaultValue = "PT30S", paramLabel = "DURATION",
-      description = "Longest a database statement of a request may run, ISO-8601 (default: ${DEFAULT-VALUE}).")
-  Duration statementTimeout;
+  @Mixin
+  DatabaseOptions database;
 
   @Option(names = "--max-body-bytes", defaultValue = "134217728",
       description = "Largest request body accepted, after decompression; larger is a 413 (default: ${DEFAULT-VALUE}).")
@@ -130,44 +117,31 @@ final class Serve implements Callable<Integer> {
           + " (default: keep all).")
   Duration changesRetention;
 
-  @Option(names = "--export-dir", paramLabel = "DIR",
-      description = "Where $export writes its files, a folder per export (default: <data-dir>/export). Nodes that"
-          + " share one folder (shared storage) serve and resume each other's exports.")
-  Path exportDir;
+  @Option(names = "--loader-dir", paramLabel = "DIR",
+      description = "Also run the loader's watching service on this folder: files dropped into its bundles/,"
+          + " ndjson/ and zip/ load into this server (see brazier loader --help).")
+  Path loaderDir;
 
-  @Option(names = "--export-file-max-mb", defaultValue = "64",
-      description = "A type's export file is continued in a new one past this size (default: ${DEFAULT-VALUE}).")
-  int exportFileMaxMb;
+  @Option(names = "--loader-blob", paramLabel = "ACCOUNT",
+      description = "Also run the loader's watching service on this Azure Blob account: a connection string or"
+          + " the account URL with a SAS (prefer BRAZIER_LOADER_BLOB).")
+  String loaderBlob;
 
-  @Option(names = "--export-max-running", defaultValue = "2",
-      description = "Most $export jobs queued or running at once, on all nodes together; more are refused with 429"
-          + " and Retry-After (default: ${DEFAULT-VALUE}).")
-  int exportMaxRunning;
-
-  @Option(names = "--export-ttl", defaultValue = "PT24H", paramLabel = "DURATION",
-      description = "How long a finished export's manifest and files are kept, ISO-8601, at most P7D"
-          + " (default: ${DEFAULT-VALUE}).")
-  Duration exportTtl;
-
-  @Option(names = "--export-blob", paramLabel = "CONNECTION_STRING|URL",
-      description = "Write exports to Azure Blob storage: a connection string, or the account URL with a SAS"
-          + " (prefer BRAZIER_EXPORT_BLOB) (default: local files).")
-  String exportBlob;
-
-  @Option(names = "--export-container", defaultValue = ExportConfig.DEFAULT_CONTAINER, paramLabel = "NAME",
-      description = "The Blob container of exports whose kick-off names no _container (default: ${DEFAULT-VALUE}).")
-  String exportContainer;
-
-  @Option(names = "--export-blob-links", defaultValue = "sas", paramLabel = "sas|server",
-      description = "sas: the manifest links Blob exports by read-only SAS URLs that expire with the export;"
-          + " server: by this server's own links, which need the caller's token (default: ${DEFAULT-VALUE}).")
-  ExportConfig.Links exportBlobLinks;
+  @Option(names = "--loader-port", defaultValue = "8082",
+      description = "Port of the loader's /loader/status and /loader/bundles (default: ${DEFAULT-VALUE}).")
+  int loaderPort;
 
   @Mixin
   AuthOptions auth = new AuthOptions();
 
+  @Mixin
+  EventsOptions events;
+
+  @Mixin
+  ExportOptions export;
+
   @Override
-  public Integer call() throws InterruptedException {
+  public Integer call() throws InterruptedException, IOException {
     String refusal = auth.refusal(host);
     if (refusal != null) {
       System.err.println(refusal);
@@ -184,28 +158,29 @@ final class Serve implements Callable<Integer> {
     return 0;
   }
 
-  /** A started server, and what it runs on. */
-  record Running(FhirServer server, PostgresStore store) implements AutoCloseable {
+  /** A started server, what it runs on, and what runs beside it (closed first, newest first). */
+  record Running(FhirServer server, PostgresStore store, List<AutoCloseable> companions) implements AutoCloseable {
     @Override
     public void close() {
+      for (int i = companions.size() - 1; i >= 0; i--) {
+        AutoCloseable companion = companions.get(i);
+        try {
+          companion.close();
+        } catch (Exception e) {
+          log.warn("Could not stop {} cleanly", companion, e);
+        }
+      }
       server.close();
       store.close();
     }
   }
 
-  private ExportConfig exports() {
-    return new ExportConfig(exportDir == null ? dataDir.toAbsolutePath().resolve("export") : exportDir.toAbsolutePath(),
-        exportFileMaxMb * 1024L * 1024, exportMaxRunning, exportTtl, exportBlob, exportContainer, exportBlobLinks,
-        auth.enabled, ExportConfig.DEFAULT_PAGE, ExportConfig.DEFAULT_SYNC);
-  }
-
   /** Starts the server as the options say. */
-  Running start() {
+  Running start() throws IOException {
     ServerConfig serverConfig = new ServerConfig(host, port, baseUrl, trustForwardedHeaders, maxBodyBytes,
         corsOrigins, lenient, conditionalDeleteMax, pageSize, maxPageSize, bundleMaxEntries, bundleMaxBytes,
-        referentialIntegrity, missingReferences, exports());
-    DatabaseConfig databaseConfig =
-        new DatabaseConfig(dbUrl, dbUser, dbPassword, dataDir.toAbsolutePath(), dbPoolSize, statementTimeout);
+        referentialIntegrity, missingReferences, export.config(database.dataDir, auth.enabled));
+    DatabaseConfig databaseConfig = database.config();
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(registry);
     new JvmGcMetrics().bindTo(registry);
@@ -213,21 +188,43 @@ final class Serve implements Callable<Integer> {
     new ProcessorMetrics().bindTo(registry);
 
     Fhir fhir = new Fhir(lenient);
-    Database database = Database.open(databaseConfig);
-    database.pool().setMetricRegistry(registry);
-    PostgresStore store = new PostgresStore(database, fhir.resourceTypes()).startChangeSequencer();
+    if (events.enabled()) {
+      events.config(fhir); // refuses bad flags before anything starts
+    }
+    Database opened = Database.open(databaseConfig);
+    opened.pool().setMetricRegistry(registry);
+    PostgresStore store = new PostgresStore(opened, fhir.resourceTypes()).startChangeSequencer();
     if (changesRetention != null) {
       store.keepChanges(changesRetention);
     }
     FhirServer server;
     if (auth.enabled) {
-      Security security = Security.start(auth.config(dataDir.toAbsolutePath()), database.dataSource());
+      Security security = Security.start(auth.config(database.dataDir.toAbsolutePath()), opened.dataSource());
       server = new FhirServer(serverConfig, fhir, store, registry, security.interceptors(), security.http());
     } else {
       server = new FhirServer(serverConfig, fhir, store, registry);
       log.warn("AUTHENTICATION IS OFF: anyone who reaches http://{}:{}/fhir may read and change every resource."
           + " Start with --auth to require tokens", host, port);
     }
-    return new Running(server.start(), store);
+    server.start();
+    List<AutoCloseable> companions = new ArrayList<>();
+    if (events.enabled()) {
+      EventPublisher publisher = events.start(fhir, ChangeFeed.inProcess(server.api(), relativeOr(baseUrl)),
+          DatabaseOptions.unpooled(opened), registry);
+      server.healthCheck("events", publisher::problem);
+      companions.add(publisher);
+    }
+    if (loaderDir != null || loaderBlob != null) {
+      // In process, as a system of this server: its writes say meta.source urn:brazier:loader, and need no token.
+      FhirClient target = server.api().client(Caller.system("urn:brazier:loader"), relativeOr(baseUrl));
+      companions.add(WatchingLoader.start(target, LoaderConfig.defaults(), loaderDir, loaderBlob, host, loaderPort,
+          registry));
+    }
+    return new Running(server, store, companions);
+  }
+
+  /** The base URL the server's answers give, or "" for links relative to the base. */
+  private static String relativeOr(String baseUrl) {
+    return baseUrl == null ? "" : baseUrl;
   }
 }

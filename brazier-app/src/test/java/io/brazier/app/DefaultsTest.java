@@ -28,7 +28,7 @@ class DefaultsTest {
 
     assertThat(serve.host).isEqualTo("127.0.0.2");
     assertThat(serve.port).isEqualTo(7002);
-    assertThat(serve.dbUrl).isEqualTo("jdbc:postgresql://db/fhir");
+    assertThat(serve.database.dbUrl).isEqualTo("jdbc:postgresql://db/fhir");
     assertThat(serve.lenient).isTrue();
     assertThat(serve.conditionalDeleteMax).isEqualTo(100);
   }

@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
  * take the next file from a shared queue, and counts the entries the server answered with 2xx and with errors. The
  * client only reads the status lines of the answers, so it takes little of the CPU that the server needs.
  */
-final class BundlePoster {
+final class BundlePoster implements BundleClient {
   private static final Pattern STATUS = Pattern.compile("\"status\"\\s*:\\s*\"(\\d{3})");
 
   private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -40,7 +40,8 @@ final class BundlePoster {
     }
   }
 
-  Result post(List<Path> files, int concurrency) {
+  @Override
+  public Result post(List<Path> files, int concurrency) {
     ConcurrentLinkedQueue<Path> queue = new ConcurrentLinkedQueue<>(files);
     AtomicLong succeeded = new AtomicLong();
     AtomicLong failed = new AtomicLong();

@@ -29,12 +29,15 @@ final class ServerProcess implements AutoCloseable {
     this.port = port;
   }
 
-  static ServerProcess start(Path jar, List<String> javaOptions, Path dataDir, int port, Path log) {
+  /** @param serverArgs more options of {@code brazier serve} ({@code --events-kafka ...}), or none */
+  static ServerProcess start(Path jar, List<String> javaOptions, List<String> serverArgs, Path dataDir, int port,
+      Path log) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(javaOptions);
     command.addAll(List.of("-jar", jar.toString(), "serve", "--port", Integer.toString(port),
         "--data-dir", dataDir.toString()));
+    command.addAll(serverArgs);
     try {
       Process process = new ProcessBuilder(command).redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.to(log.toFile())).start();
@@ -48,6 +51,19 @@ final class ServerProcess implements AutoCloseable {
 
   String baseUrl() {
     return "http://127.0.0.1:" + port + "/fhir";
+  }
+
+  /** What the server's /metrics says now, in Prometheus' text format. */
+  String metrics() {
+    try {
+      return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+          + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+    } catch (IOException e) {
+      throw new UncheckedIOException("Could not read the server's metrics", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   /** The JDBC URL of the embedded PostgreSQL, read from its postmaster.pid (the fourth line is the port). */

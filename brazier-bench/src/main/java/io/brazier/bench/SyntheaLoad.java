@@ -1,5 +1,6 @@
 package io.brazier.bench;
 
+import io.brazier.testkit.KafkaBroker;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,6 +9,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -56,8 +58,17 @@ public final class SyntheaLoad implements Callable<Integer> {
       description = "After each level, check that every stored reference names a stored resource (slow).")
   boolean verify;
 
+  @Option(names = "--client", defaultValue = "poster", paramLabel = "poster|loader",
+      description = "poster: the files POSTed as they are; loader: loaded by the bulk loader (brazier load), which"
+          + " makes creates idempotent PUTs and resolves conditional references first (default: ${DEFAULT-VALUE}).")
+  String client;
+  @Option(names = "--events", defaultValue = "false",
+      description = "Publish every write to a Kafka broker (KRaft, started in this process) and report the"
+          + " publisher's rate and its delay from commit to acknowledgement.")
+  boolean events;
+
   record Row(int clients, BundlePoster.Result reference, BundlePoster.Result patients, WalStats wal,
-      ServerProcess.CpuTime cpu, long peakRss, String integrity) {}
+      ServerProcess.CpuTime cpu, long peakRss, String integrity, String published) {}
 
   public static void main(String[] args) {
     System.exit(new CommandLine(new SyntheaLoad()).execute(args));
@@ -78,41 +89,58 @@ public final class SyntheaLoad implements Callable<Integer> {
     List<Path> load = limit > 0 ? patients.subList(0, Math.min(limit, patients.size())) : patients;
     System.out.printf("%d reference bundles, %d patient bundles, work dir %s%n", reference.size(), load.size(), work);
     List<Row> rows = new ArrayList<>();
-    for (int clients : concurrency) {
-      rows.add(level(clients, reference, load, work.resolve("c" + clients)));
-      print(rows);
+    try (KafkaBroker broker = events ? KafkaBroker.start() : null) {
+      List<String> serverArgs = broker == null ? List.of() : List.of("--events-kafka", broker.bootstrapServers());
+      for (int clients : concurrency) {
+        rows.add(level(clients, reference, load, work.resolve("c" + clients), serverArgs));
+        print(rows);
+      }
     }
     return rows.stream().allMatch(row -> row.patients().failed() == 0 && row.patients().rejectedBundles() == 0
         && row.reference().rejectedBundles() == 0) ? 0 : 1;
   }
 
-  private Row level(int clients, List<Path> reference, List<Path> patients, Path dir) throws IOException {
+  private Row level(int clients, List<Path> reference, List<Path> patients, Path dir, List<String> serverArgs)
+      throws IOException {
     Files.createDirectories(dir);
     try {
-      return measure(clients, reference, patients, dir);
+      return measure(clients, reference, patients, dir, serverArgs);
     } finally {
       // Each level loads a fresh database of up to 2 GB; only the server's log is worth keeping.
       deleteTree(dir.resolve("data"));
     }
   }
 
-  private Row measure(int clients, List<Path> reference, List<Path> patients, Path dir) {
-    try (ServerProcess server = ServerProcess.start(jar, javaOptions, dir.resolve("data"), port,
+  private Row measure(int clients, List<Path> reference, List<Path> patients, Path dir, List<String> serverArgs) {
+    try (ServerProcess server = ServerProcess.start(jar, javaOptions, serverArgs, dir.resolve("data"), port,
         dir.resolve("server.log"))) {
-      BundlePoster poster = new BundlePoster(server.baseUrl());
+      BundleClient poster = client.equals("loader") ? new LoaderClient(server.baseUrl())
+          : new BundlePoster(server.baseUrl());
       BundlePoster.Result referenceResult = poster.post(reference, 1);
       WalStats before = WalStats.read(server.jdbcUrl());
       ServerProcess.CpuTime cpuBefore = server.cpu();
+      long started = System.nanoTime();
       BundlePoster.Result patientResult = poster.post(patients, clients);
       ServerProcess.CpuTime cpu = server.cpu().minus(cpuBefore);
+      String published = serverArgs.isEmpty() ? "off"
+          : published(server, referenceResult.succeeded() + patientResult.succeeded(), started);
       WalStats wal = WalStats.read(server.jdbcUrl()).minus(before);
       String integrity = verify ? danglingReferences(server.jdbcUrl()) : "not checked";
-      Row row = new Row(clients, referenceResult, patientResult, wal, cpu, server.peakResidentBytes(), integrity);
+      Row row = new Row(clients, referenceResult, patientResult, wal, cpu, server.peakResidentBytes(), integrity,
+          published);
       System.out.printf("clients=%d resources=%d failed=%d seconds=%.1f resources/s=%.0f fsyncs/s=%.0f peakRss=%dMB%n",
           clients, patientResult.succeeded(), patientResult.failed(), seconds(patientResult),
           patientResult.perSecond(), wal.syncs() / seconds(patientResult), row.peakRss() >> 20);
       return row;
     }
+  }
+
+  /** Messages published (every write since the start, reference data included), per second of the load. */
+  private static String published(ServerProcess server, long writes, long started) {
+    EventsProbe.Caught caught = EventsProbe.awaitCaughtUp(server, writes, Duration.ofMinutes(10));
+    double seconds = (caught.nanoTime() - started) / 1e9;
+    return String.format("%.0f messages, caught up %.1f s after the load began, delay p99 %.2f s",
+        caught.published(), seconds, caught.delayP99Seconds());
   }
 
   private static void deleteTree(Path root) throws IOException {
@@ -156,15 +184,15 @@ public final class SyntheaLoad implements Callable<Integer> {
   private static void print(List<Row> rows) {
     System.out.println();
     System.out.println("| clients | resources | failed | seconds | resources/s | WAL fsyncs/s | commits/s "
-        + "| WAL MB | JVM CPU s | PostgreSQL CPU s | peak RSS MB | reference data (s) | integrity |");
-    System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+        + "| WAL MB | JVM CPU s | PostgreSQL CPU s | peak RSS MB | reference data (s) | integrity | events |");
+    System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|");
     for (Row row : rows) {
       double seconds = seconds(row.patients());
-      System.out.printf("| %d | %d | %d | %.1f | %.0f | %.0f | %.0f | %d | %.1f | %.1f | %d | %.1f | %s |%n",
+      System.out.printf("| %d | %d | %d | %.1f | %.0f | %.0f | %.0f | %d | %.1f | %.1f | %d | %.1f | %s | %s |%n",
           row.clients(), row.patients().succeeded(), row.patients().failed() + row.patients().rejectedBundles(),
           seconds, row.patients().perSecond(), row.wal().syncs() / seconds, row.wal().commits() / seconds,
           row.wal().bytes() >> 20, row.cpu().jvm().toMillis() / 1e3, row.cpu().postgres().toMillis() / 1e3,
-          row.peakRss() >> 20, seconds(row.reference()), row.integrity());
+          row.peakRss() >> 20, seconds(row.reference()), row.integrity(), row.published());
     }
     System.out.println();
   }

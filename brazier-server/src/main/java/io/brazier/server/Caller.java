@@ -19,6 +19,12 @@ import java.util.Set;
 public record Caller(String subject, String clientId, Set<String> roles, Set<String> scopes, String fhirUser,
     String patient, String source) {
 
+  /**
+   * The {@code meta.source} of the sync agent's writes ({@code Caller.system(SYNC_AGENT_SOURCE)}): the event
+   * publisher queues no sync message for them, so that what the agent writes back is not sent to it again.
+   */
+  public static final String SYNC_AGENT_SOURCE = "urn:brazier:sync";
+
   /** Nobody in particular: what a server without authentication sees on every request. */
   public static final Caller ANONYMOUS = new Caller(null, null, Set.of(), Set.of(), null, null, null);
 

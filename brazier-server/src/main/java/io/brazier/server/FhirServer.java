@@ -21,6 +21,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.hl7.fhir.r4.model.OperationOutcome;
@@ -47,6 +49,10 @@ public final class FhirServer implements AutoCloseable {
   private final Rendering rendering;
   private final Metrics metrics;
   private final Javalin app;
+  private final List<HealthCheck> healthChecks = new CopyOnWriteArrayList<>();
+
+  /** A part of the process that /healthz asks after the database: its problem, or null while it is fine. */
+  private record HealthCheck(String name, Supplier<String> problem) {}
 
   public FhirServer(ServerConfig config, Fhir fhir, Store store, PrometheusMeterRegistry registry) {
     this(config, fhir, store, registry, List.of());
@@ -118,6 +124,15 @@ public final class FhirServer implements AutoCloseable {
 
   public int port() {
     return app.port();
+  }
+
+  /**
+   * Makes {@code /healthz} answer 503 while {@code problem} names one (the event publisher's broker away too long),
+   * as {@code {"status":"DOWN","<name>":"<problem>"}}; null means fine.
+   */
+  public FhirServer healthCheck(String name, Supplier<String> problem) {
+    healthChecks.add(new HealthCheck(name, problem));
+    return this;
   }
 
   /** The in-process FHIR API: what HTTP requests go through, without the network. */
@@ -226,9 +241,19 @@ public final class FhirServer implements AutoCloseable {
   }
 
   private void health(Context ctx) {
-    boolean up = store.healthy();
-    ctx.status(up ? 200 : 503).contentType("application/json")
-        .result(up ? "{\"status\":\"UP\"}" : "{\"status\":\"DOWN\",\"database\":\"unreachable\"}");
+    ctx.contentType("application/json");
+    if (!store.healthy()) {
+      ctx.status(503).result("{\"status\":\"DOWN\",\"database\":\"unreachable\"}");
+      return;
+    }
+    for (HealthCheck check : healthChecks) {
+      String problem = check.problem().get();
+      if (problem != null) {
+        ctx.status(503).json(Map.of("status", "DOWN", check.name(), problem));
+        return;
+      }
+    }
+    ctx.status(200).result("{\"status\":\"UP\"}");
   }
 
   private void logRequest(Context ctx, Float millis) {

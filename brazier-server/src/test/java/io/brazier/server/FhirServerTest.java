@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Patient;
 import org.junit.jupiter.api.Test;
@@ -22,6 +23,21 @@ class FhirServerTest {
 
     assertThat(response.status()).isEqualTo(200);
     assertThat(response.body()).contains("UP");
+  }
+
+  @Test
+  void healthIsDownWhileAPartOfTheProcessNamesAProblem() {
+    AtomicReference<String> problem = new AtomicReference<>("Kafka has not acknowledged for 61 s");
+    try (TestServer checked = TestServer.onSharedStore(ServerConfig.defaults()).healthCheck("events", problem::get)) {
+      Http.Response down = checked.http().get("/healthz");
+      problem.set(null);
+      Http.Response up = checked.http().get("/healthz");
+
+      assertThat(down.status()).isEqualTo(503);
+      assertThat(down.body()).contains("\"status\":\"DOWN\"")
+          .contains("\"events\":\"Kafka has not acknowledged for 61 s\"");
+      assertThat(up.status()).isEqualTo(200);
+    }
   }
 
   @Test

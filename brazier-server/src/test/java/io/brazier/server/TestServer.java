@@ -116,6 +116,12 @@ public final class TestServer implements AutoCloseable {
     return fhir.context().newRestfulGenericClient(baseUrl());
   }
 
+  /** Makes /healthz ask {@code problem} too: see {@link FhirServer#healthCheck}. */
+  public TestServer healthCheck(String name, java.util.function.Supplier<String> problem) {
+    server.healthCheck(name, problem);
+    return this;
+  }
+
   /** Raw HTTP, for what the HAPI client cannot send or does not show. */
   public Http http() {
     return new Http(this);

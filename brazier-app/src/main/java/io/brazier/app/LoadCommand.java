@@ -1,0 +1,63 @@
+package io.brazier.app;
+
+import io.brazier.loader.Load;
+import io.brazier.loader.LoadReport;
+import io.brazier.loader.LogProgress;
+import io.brazier.loader.Progress;
+import io.brazier.loader.ProgressBarProgress;
+import io.brazier.loader.files.Inputs;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code brazier load}: loads files, folders and Blob containers into a FHIR server once, then exits. */
+@Command(
+    name = "load",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+        "Loads bundles (*.json), NDJSON (*.ndjson), their .gz forms and zip archives of them into a FHIR R4 server:",
+        "reference data first, transactions as transactions, batches and NDJSON in batches of PUT Type/id.",
+        "Exit code: 0 when everything loaded, 1 when anything failed (the files are named, with the reason),"
+            + " 2 for a usage error."})
+final class LoadCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Parameters(arity = "1..*", paramLabel = "FILE|FOLDER|URL",
+      description = "Files, folders (read recursively) and Blob container URLs (with a SAS unless public).")
+  List<String> inputs;
+
+  @Option(names = "--config", paramLabel = "FILE",
+      description = "A properties file of option defaults (fhir=..., concurrency=...). Env: BRAZIER_CONFIG.")
+  java.nio.file.Path config;
+
+  @Mixin
+  LoaderOptions options;
+
+  @Override
+  public Integer call() throws IOException, InterruptedException {
+    var loaderConfig = options.config(Duration.ZERO);
+    var target = options.target();
+    Inputs files;
+    try {
+      files = Inputs.of(inputs);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+    try (files) {
+      Progress progress = System.console() != null ? new ProgressBarProgress() : new LogProgress(Duration.ofSeconds(10));
+      LoadReport report = new Load(target, loaderConfig).run(files, progress);
+      (report.succeeded() ? System.out : System.err).println(report.summary());
+      return report.succeeded() ? 0 : 1;
+    }
+  }
+}

@@ -1,0 +1,76 @@
+package io.brazier.app;
+
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code brazier loader}: the watching service on its own, loading what is dropped into a folder or Blob account. */
+@Command(
+    name = "loader",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+        "Watches a folder (--dir) and/or an Azure Blob account (--blob) and loads what is dropped into bundles/,",
+        "ndjson/ and zip/ into a FHIR R4 server; results go to bundlesprocessed/, bundleserr/, ndjsonprocessed/,",
+        "ndjsonerr/, zipprocessed/ and ziperr/. GET /loader/status, POST /loader/bundles and /metrics on --port."})
+final class LoaderCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--config", paramLabel = "FILE",
+      description = "A properties file of option defaults (dir=..., fhir=...). Env: BRAZIER_CONFIG.")
+  Path config;
+
+  @Option(names = "--dir", paramLabel = "DIR", description = "The folder to watch; its subfolders are made.")
+  Path dir;
+
+  @Option(names = "--blob", paramLabel = "ACCOUNT",
+      description = "The Blob account to watch: a connection string, or the account URL with a SAS"
+          + " (prefer BRAZIER_BLOB); its containers are made.")
+  String blob;
+
+  @Option(names = "--host", defaultValue = "127.0.0.1",
+      description = "Address of the status endpoint (default: ${DEFAULT-VALUE}).")
+  String host;
+
+  @Option(names = "--port", defaultValue = "8082", description = "Port of the status endpoint (default: ${DEFAULT-VALUE}).")
+  int port;
+
+  @Option(names = "--settle", defaultValue = "PT2S", paramLabel = "DURATION",
+      description = "A dropped file is taken once its size and time have not changed for this long"
+          + " (default: ${DEFAULT-VALUE}).")
+  Duration settle;
+
+  @Mixin
+  LoaderOptions options;
+
+  @Override
+  public Integer call() throws IOException, InterruptedException {
+    if (dir == null && blob == null) {
+      throw new ParameterException(spec.commandLine(), "Give the folder to watch (--dir DIR) or the Blob account"
+          + " (--blob CONNECTION_STRING_OR_URL), or both.");
+    }
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    new JvmMemoryMetrics().bindTo(registry);
+    WatchingLoader loader = WatchingLoader.start(options.target(), options.config(settle), dir, blob, host, port,
+        registry);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      loader.close();
+      stopped.countDown();
+    }, "brazier-loader-shutdown"));
+    stopped.await();
+    return 0;
+  }
+}

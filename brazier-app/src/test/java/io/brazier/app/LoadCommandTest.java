@@ -1,0 +1,87 @@
+package io.brazier.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.brazier.server.TestServer;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class LoadCommandTest {
+  private final TestServer server = TestServer.shared();
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void everythingLoadedExitsZero() throws IOException {
+    Files.writeString(dir.resolve("patients.ndjson"), "{\"resourceType\":\"Patient\",\"id\":\"cli-1\"}\n");
+
+    assertThat(run("load", dir.toString(), "--fhir", server.baseUrl()).code()).isZero();
+  }
+
+  @Test
+  void aFailedFileExitsOneAndIsNamedWithItsReason() throws IOException {
+    Files.writeString(dir.resolve("document.json"), "{\"resourceType\":\"Bundle\",\"type\":\"document\"}");
+
+    Run run = run("load", dir.toString(), "--fhir", server.baseUrl());
+
+    assertThat(run.code()).isEqualTo(1);
+    assertThat(run.err()).contains("document.json", "type 'document'");
+  }
+
+  @Test
+  void usageErrorsExitTwoAndSayWhatToFix() {
+    Run missing = run("load", dir.resolve("nope").toString());
+    Run badEntries = run("load", dir.toString(), "--max-entries", "0");
+    Run secretWithoutTokenUrl = run("load", dir.toString(), "--client-secret", "s");
+
+    assertThat(missing.code()).isEqualTo(2);
+    assertThat(missing.err()).contains("nope is neither a file, a folder nor a Blob container URL");
+    assertThat(badEntries.code()).isEqualTo(2);
+    assertThat(badEntries.err()).contains("--max-entries must be at least 1");
+    assertThat(secretWithoutTokenUrl.code()).isEqualTo(2);
+    assertThat(secretWithoutTokenUrl.err()).contains("need --token-url");
+  }
+
+  @Test
+  void theLoaderWithoutAFolderOrAccountSaysWhichToGive() {
+    Run run = run("loader");
+
+    assertThat(run.code()).isEqualTo(2);
+    assertThat(run.err()).contains("--dir DIR", "--blob");
+  }
+
+  @Test
+  void loadAndLoaderHelpExplainEveryOption() {
+    for (String name : new String[] {"load", "loader"}) {
+      CommandLine command = Brazier.commandLine(new String[0]).getSubcommands().get(name);
+      String help = command.getUsageMessage();
+      command.getCommandSpec().options().forEach(option -> {
+        assertThat(help).contains(option.longestName());
+        assertThat(option.description()).as(option.longestName()).isNotEmpty();
+      });
+    }
+  }
+
+  record Run(int code, String err) {}
+
+  private static Run run(String... args) {
+    PrintStream stderr = System.err;
+    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(printed, true));
+    try {
+      CommandLine command = Brazier.commandLine(args);
+      int code = command.execute(args);
+      command.getErr().flush();
+      return new Run(code, printed.toString());
+    } finally {
+      System.setErr(stderr);
+    }
+  }
+}

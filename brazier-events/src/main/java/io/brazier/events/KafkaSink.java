@@ -1,0 +1,113 @@
+package io.brazier.events;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * A Kafka producer that sends a batch of messages and returns once the broker has acknowledged every one of them
+ * ({@code acks=all}). It is idempotent ({@code enable.idempotence}): its own retries never duplicate or reorder a
+ * message, so one producer keeps the order of the messages of each key. A batch that fails leaves this producer
+ * unusable: the publisher closes it and sends again with a new one.
+ */
+final class KafkaSink implements AutoCloseable {
+  static final String SEQUENCE_HEADER = "fhir-sequence";
+  private static final Pattern ENDPOINT = Pattern.compile("(?i)(?:^|;)\\s*Endpoint\\s*=\\s*sb://([^/;]+)");
+
+  private final KafkaProducer<String, byte[]> producer;
+
+  KafkaSink(EventsConfig config) {
+    this.producer = new KafkaProducer<>(properties(config), new StringSerializer(), new ByteArraySerializer());
+  }
+
+  /** Sends {@code messages} in their order; returns once all are acknowledged, else throws a BrokerFailure. */
+  void send(List<Message> messages) {
+    List<Future<RecordMetadata>> acks = new ArrayList<>(messages.size());
+    try {
+      for (Message message : messages) {
+        acks.add(producer.send(record(message)));
+      }
+      producer.flush();
+      for (Future<RecordMetadata> ack : acks) {
+        ack.get();
+      }
+    } catch (ExecutionException e) {
+      throw new BrokerFailure("The broker did not take a batch of " + messages.size() + ": "
+          + e.getCause().getMessage(), e.getCause());
+    } catch (KafkaException e) {
+      throw new BrokerFailure("The broker could not be reached: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new BrokerFailure("Interrupted while sending", e);
+    }
+  }
+
+  private static ProducerRecord<String, byte[]> record(Message message) {
+    ProducerRecord<String, byte[]> record = new ProducerRecord<>(message.topic(), message.key(), message.value());
+    if (message.sequence() > 0) {
+      record.headers().add(SEQUENCE_HEADER, Long.toString(message.sequence()).getBytes(StandardCharsets.UTF_8));
+    }
+    return record;
+  }
+
+  /** Gives up on whatever is still unacknowledged: it is sent again from the checkpoint. */
+  void abandon() {
+    producer.close(Duration.ZERO);
+  }
+
+  @Override
+  public void close() {
+    producer.close(Duration.ofSeconds(5));
+  }
+
+  static Properties properties(EventsConfig config) {
+    Properties properties = new Properties();
+    properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(config));
+    properties.put(ProducerConfig.CLIENT_ID_CONFIG, "brazier-events");
+    properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+    properties.put(ProducerConfig.ACKS_CONFIG, "all");
+    properties.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "5");
+    properties.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+    long timeout = config.sendTimeout().toMillis();
+    properties.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Long.toString(timeout));
+    properties.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(Math.max(500, timeout / 2 - 5)));
+    properties.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(timeout));
+    if (config.connectionString() != null) {
+      properties.put("security.protocol", "SASL_SSL");
+      properties.put("sasl.mechanism", "PLAIN");
+      properties.put("sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required"
+          + " username=\"$ConnectionString\" password=\"" + quoted(config.connectionString()) + "\";");
+    }
+    return properties;
+  }
+
+  /** The configured servers, or for Event Hubs its namespace's Kafka endpoint, port 9093. */
+  static String bootstrapServers(EventsConfig config) {
+    if (config.bootstrapServers() != null) {
+      return config.bootstrapServers();
+    }
+    Matcher endpoint = ENDPOINT.matcher(config.connectionString());
+    if (!endpoint.find()) {
+      throw new IllegalArgumentException("--events-kafka-connection-string has no Endpoint=sb://<namespace>/ to"
+          + " connect to; give --events-kafka <namespace>.servicebus.windows.net:9093 as well");
+    }
+    return endpoint.group(1) + ":9093";
+  }
+
+  private static String quoted(String text) {
+    return text.replace("\\", "\\\\").replace("\"", "\\\"");
+  }
+}

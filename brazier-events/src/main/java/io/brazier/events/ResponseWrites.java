@@ -1,0 +1,110 @@
+package io.brazier.events;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The writes a FHIR response tells of, for a proxy in front of a server that has no change feed (a foreign one): what
+ * the original proxy's post-processors published. A write (not GET) answered 2xx: a batch or transaction response,
+ * each entry that wrote; a created (201) or updated (200) resource, or its Location when the body is minimal; a
+ * deletion (204, or any 2xx to DELETE) of the URL's resource. A POST {@code _search} is, as in the original, one
+ * update of a resource of type Bundle (the searchset). Feed them to {@link Messages#of}.
+ */
+public final class ResponseWrites {
+  private static final ObjectMapper json = new ObjectMapper();
+  private static final Pattern LOCATION =
+      Pattern.compile("(?:.*/)?([A-Z][A-Za-z]+)/([A-Za-z0-9\\-.]{1,64})(?:/_history/([A-Za-z0-9\\-.]{1,64}))?");
+
+  private ResponseWrites() {}
+
+  /**
+   * A request and its answer, as the proxy saw them.
+   *
+   * @param path the URL below the FHIR base, without the query ({@code Patient/7}, {@code Observation/_search}, or
+   *     empty for a bundle posted to the base)
+   * @param location the answer's Location header, or null
+   * @param requestBody what the client sent (a bundle's entries say which resource each deletion removed), or null
+   * @param source the writer's source for the messages ({@code meta.source} wins where the resource has one), or null
+   */
+  public record Exchange(String method, String path, int status, String location, byte[] requestBody,
+      byte[] responseBody, String source) {}
+
+  public static List<Written> of(Exchange exchange) {
+    String method = exchange.method().toUpperCase(java.util.Locale.ROOT);
+    if (method.equals("GET") || method.equals("HEAD") || exchange.status() < 200 || exchange.status() > 299) {
+      return List.of();
+    }
+    JsonNode body = parse(exchange.responseBody());
+    String bundleType = body.path("resourceType").asText().equals("Bundle") ? body.path("type").asText() : "";
+    if (bundleType.equals("batch-response") || bundleType.equals("transaction-response")) {
+      return entries(body, parse(exchange.requestBody()), exchange.source());
+    }
+    if (method.equals("DELETE")) {
+      Matcher target = LOCATION.matcher(exchange.path());
+      return target.matches() ? List.of(new Written(0, Written.Action.DELETED, target.group(1), target.group(2),
+          null, Instant.now().toString(), exchange.source(), null)) : List.of();
+    }
+    Written.Action action = exchange.status() == 201 ? Written.Action.CREATED : Written.Action.UPDATED;
+    Written written = body instanceof ObjectNode resource && resource.has("resourceType")
+        ? fromResource(action, resource, exchange.source())
+        : fromLocation(action, exchange.location(), exchange.source());
+    return written == null ? List.of() : List.of(written);
+  }
+
+  /** Each entry of a batch or transaction response that wrote, with the method its request entry sent. */
+  private static List<Written> entries(JsonNode response, JsonNode request, String source) {
+    List<Written> writes = new ArrayList<>();
+    JsonNode entries = response.path("entry");
+    for (int i = 0; i < entries.size(); i++) {
+      JsonNode entry = entries.get(i);
+      JsonNode requestEntry = request.path("entry").path(i).path("request");
+      String status = entry.path("response").path("status").asText("");
+      String location = entry.path("response").path("location").asText(null);
+      Written written = null;
+      if (requestEntry.path("method").asText().equals("DELETE") && status.startsWith("2")) {
+        Matcher target = LOCATION.matcher(requestEntry.path("url").asText());
+        written = target.matches() ? new Written(0, Written.Action.DELETED, target.group(1), target.group(2), null,
+            Instant.now().toString(), source, null) : null;
+      } else if (status.startsWith("200") || status.startsWith("201")) {
+        Written.Action action = status.startsWith("201") ? Written.Action.CREATED : Written.Action.UPDATED;
+        written = entry.get("resource") instanceof ObjectNode resource ? fromResource(action, resource, source)
+            : fromLocation(action, location, source);
+      }
+      if (written != null) {
+        writes.add(written);
+      }
+    }
+    return writes;
+  }
+
+  private static Written fromResource(Written.Action action, ObjectNode resource, String source) {
+    JsonNode meta = resource.path("meta");
+    return new Written(0, action, resource.path("resourceType").asText(), resource.path("id").asText(),
+        meta.path("versionId").asText(null), meta.path("lastUpdated").asText(Instant.now().toString()),
+        meta.has("source") ? meta.get("source").asText() : source, resource);
+  }
+
+  private static Written fromLocation(Written.Action action, String location, String source) {
+    Matcher target = location == null ? null : LOCATION.matcher(location);
+    return target == null || !target.matches() ? null : new Written(0, action, target.group(1), target.group(2),
+        target.group(3), Instant.now().toString(), source, null);
+  }
+
+  private static JsonNode parse(byte[] body) {
+    if (body == null || body.length == 0) {
+      return json.createObjectNode();
+    }
+    try {
+      return json.readTree(body);
+    } catch (IOException e) {
+      return json.createObjectNode();
+    }
+  }
+}

@@ -1,0 +1,120 @@
+package io.brazier.events;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import io.brazier.client.FhirReply;
+import io.brazier.server.TestServer;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import org.hl7.fhir.instance.model.api.IIdType;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Organization;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Reference;
+import org.junit.jupiter.api.Test;
+
+class ChangeFeedTest {
+  private final TestServer server = Publishers.server();
+  private final IGenericClient client = server.client();
+  private final ChangeFeed inProcess = ChangeFeed.inProcess(server.api(), server.baseUrl());
+
+  /** The page once it holds {@code writes} writes: the sequencer numbers a commit some milliseconds after it. */
+  private static ChangeFeed.Page read(ChangeFeed feed, long since, int count, int writes,
+      java.util.function.Predicate<String> types) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    ChangeFeed.Page page = feed.read(since, count, Duration.ZERO, types);
+    while (page.writes().size() < writes && System.nanoTime() < deadline) {
+      page = feed.read(since, count, Duration.ofSeconds(1), types);
+    }
+    return page;
+  }
+
+  @Test
+  void eachWriteComesWithItsVersionTimeAndResourceInCommitOrder() {
+    long since = server.lastChange();
+    IIdType patient = client.create().resource(new Patient().setActive(true)).execute().getId();
+    client.update().resource(new Patient().setActive(false).setId(patient.toVersionless())).execute();
+
+    ChangeFeed.Page page = read(inProcess, since, 100, 2, type -> true);
+
+    assertThat(page.writes()).extracting(w -> w.action() + " " + w.reference() + " " + w.version())
+        .containsExactly("CREATED Patient/" + patient.getIdPart() + " 1", "UPDATED Patient/" + patient.getIdPart()
+            + " 2");
+    assertThat(page.writes()).extracting(Written::sequence).isSorted();
+    assertThat(page.writes().get(1).resource().get("active").asBoolean()).isFalse();
+    assertThat(page.writes().get(1).lastUpdated()).startsWith("20");
+    assertThat(page.next()).isEqualTo(page.writes().get(1).sequence());
+    assertThat(page.full()).isFalse();
+  }
+
+  @Test
+  void aDeletionCarriesItsVersionAndTheLastVersionBeforeIt() {
+    IIdType patient = client.create().resource(new Patient()).execute().getId();
+    Observation observation = new Observation().setStatus(Observation.ObservationStatus.FINAL)
+        .setSubject(new Reference("Patient/" + patient.getIdPart()));
+    observation.getCode().setText("weight");
+    IIdType created = client.create().resource(observation).execute().getId();
+    long since = server.lastChange();
+    client.delete().resourceById(created.toVersionless()).execute();
+
+    Written deletion = read(inProcess, since, 100, 1, type -> true).writes().get(0);
+
+    assertThat(deletion.action()).isEqualTo(Written.Action.DELETED);
+    assertThat(deletion.version()).isEqualTo("2");
+    assertThat(deletion.resource().path("subject").path("reference").asText())
+        .isEqualTo("Patient/" + patient.getIdPart());
+  }
+
+  @Test
+  void writesOfOtherTypesAreSkippedAndTheNextPageStartsPastThem() {
+    long since = server.lastChange();
+    client.create().resource(new Organization().setName("Skipped")).execute();
+    IIdType patient = client.create().resource(new Patient()).execute().getId();
+    client.create().resource(new Organization().setName("Skipped too")).execute();
+
+    read(inProcess, since, 100, 3, type -> true);
+    ChangeFeed.Page page = inProcess.read(since, 100, Duration.ZERO, type -> type.equals("Patient"));
+
+    assertThat(page.writes()).extracting(Written::reference).containsExactly("Patient/" + patient.getIdPart());
+    assertThat(page.next()).as("past the last Organization").isEqualTo(server.lastChange());
+  }
+
+  @Test
+  void overHttpTheFeedReadsTheSameWrites() {
+    long since = server.lastChange();
+    client.create().resource(new Patient()).execute();
+    client.create().resource(new Organization().setName("Acme")).execute();
+
+    ChangeFeed.Page local = read(inProcess, since, 100, 2, type -> true);
+    ChangeFeed.Page remote = ChangeFeed.overHttp(URI.create(server.baseUrl())).read(since, 100, Duration.ZERO,
+        type -> true);
+
+    assertThat(remote.writes()).usingRecursiveFieldByFieldElementComparator().isEqualTo(local.writes());
+    assertThat(remote.next()).isEqualTo(local.next());
+  }
+
+  @Test
+  void aPageAsLargeAsAskedSaysMoreMayWait() {
+    long since = server.lastChange();
+    client.create().resource(new Patient()).execute();
+    client.create().resource(new Patient()).execute();
+
+    assertThat(read(inProcess, since, 2, 2, type -> true).full()).isTrue();
+  }
+
+  @Test
+  void aServerThatRefusesIsAFeedFailureThatSaysWhy() {
+    ChangeFeed failing = new ChangeFeed(call -> new FhirReply(503, Map.of(), ("{\"resourceType\":\"OperationOutcome\","
+        + "\"issue\":[{\"severity\":\"error\",\"code\":\"transient\",\"diagnostics\":\"The database is unavailable\"}]}")
+        .getBytes(StandardCharsets.UTF_8)));
+    ChangeFeed unreachable = ChangeFeed.overHttp(URI.create("http://127.0.0.1:9/fhir"));
+
+    assertThatThrownBy(() -> failing.read(0, 10, Duration.ZERO, type -> true)).isInstanceOf(FeedFailure.class)
+        .hasMessageContaining("503").hasMessageContaining("The database is unavailable");
+    assertThatThrownBy(() -> unreachable.read(0, 10, Duration.ZERO, type -> true)).isInstanceOf(FeedFailure.class);
+  }
+}

@@ -1,0 +1,74 @@
+package io.brazier.events;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+
+class KafkaSinkTest {
+  private static final String CONNECTION_STRING = "Endpoint=sb://brazier-ns.servicebus.windows.net/;"
+      + "SharedAccessKeyName=send;SharedAccessKey=abc\"def=";
+
+  @Test
+  void theProducerIsIdempotentAndWaitsForEveryReplica() {
+    Properties properties = KafkaSink.properties(EventsConfig.defaults("kafka:9092"));
+
+    assertThat(properties).containsEntry("bootstrap.servers", "kafka:9092").containsEntry("enable.idempotence", "true")
+        .containsEntry("acks", "all").containsEntry("max.in.flight.requests.per.connection", "5")
+        .doesNotContainKey("security.protocol");
+  }
+
+  @Test
+  void anEventHubsConnectionStringSignsInAsConnectionStringOverSaslSsl() {
+    EventsConfig config = new EventsConfig(null, CONNECTION_STRING, "fhirevents", java.util.Set.of(), "cdsupdates",
+        java.util.Set.of(), Duration.ofSeconds(60), Duration.ofSeconds(30));
+
+    Properties properties = KafkaSink.properties(config);
+
+    assertThat(properties).containsEntry("bootstrap.servers", "brazier-ns.servicebus.windows.net:9093")
+        .containsEntry("security.protocol", "SASL_SSL").containsEntry("sasl.mechanism", "PLAIN");
+    assertThat(properties.getProperty("sasl.jaas.config")).contains("username=\"$ConnectionString\"")
+        .contains("password=\"Endpoint=sb://brazier-ns.servicebus.windows.net/;SharedAccessKeyName=send;"
+            + "SharedAccessKey=abc\\\"def=\";");
+  }
+
+  @Test
+  void aConnectionStringWithoutAnEndpointNeedsTheServersNamed() {
+    EventsConfig config = new EventsConfig(null, "SharedAccessKey=x", "fhirevents", java.util.Set.of(), "cdsupdates",
+        java.util.Set.of(), Duration.ofSeconds(60), Duration.ofSeconds(30));
+
+    assertThatThrownBy(() -> KafkaSink.bootstrapServers(config)).hasMessageContaining("--events-kafka");
+  }
+
+  @Test
+  void sendingReturnsOnceTheBrokerAcknowledgedEveryMessage() {
+    EventsConfig config = Publishers.config();
+    try (KafkaSink sink = new KafkaSink(config)) {
+      sink.send(List.of(message(config.topic(), "Patient/1", 1), message(config.topic(), "Patient/1", 2)));
+    }
+
+    assertThat(Publishers.broker().records(config.topic(), 2, Duration.ofSeconds(30)))
+        .extracting(Publishers::sequence).containsExactly(1L, 2L);
+  }
+
+  @Test
+  void aBrokerThatNeverAnswersFailsTheSendWithinTheSendTimeout() {
+    EventsConfig config = EventsConfig.defaults("127.0.0.1:9").withTimeouts(Duration.ofSeconds(1),
+        Duration.ofSeconds(1));
+    KafkaSink sink = new KafkaSink(config);
+    try {
+      assertThatThrownBy(() -> sink.send(List.of(message("nowhere", "Patient/1", 1))))
+          .isInstanceOf(BrokerFailure.class);
+    } finally {
+      sink.abandon();
+    }
+  }
+
+  private static Message message(String topic, String key, long sequence) {
+    return new Message(topic, key, ("{\"n\":" + sequence + "}").getBytes(StandardCharsets.UTF_8), sequence);
+  }
+}

@@ -1,0 +1,79 @@
+package io.brazier.events;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.brazier.events.ResponseWrites.Exchange;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ResponseWritesTest {
+  private static final String OBSERVATION = "{\"resourceType\":\"Observation\",\"id\":\"o1\",\"meta\":"
+      + "{\"versionId\":\"2\",\"lastUpdated\":\"2026-12-05T05:00:00Z\"},\"subject\":{\"reference\":\"Patient/p1\"}}";
+
+  @Test
+  void aCreatedOrUpdatedResourceIsOneWrite() {
+    List<Written> created = ResponseWrites.of(exchange("POST", "Observation", 201, null, null, OBSERVATION));
+    List<Written> updated = ResponseWrites.of(exchange("PUT", "Observation/o1", 200, null, null, OBSERVATION));
+
+    assertThat(created).singleElement().satisfies(w -> {
+      assertThat(w.action()).isEqualTo(Written.Action.CREATED);
+      assertThat(w.reference()).isEqualTo("Observation/o1");
+      assertThat(w.version()).isEqualTo("2");
+      assertThat(w.resource()).isNotNull();
+    });
+    assertThat(updated).extracting(Written::action).containsExactly(Written.Action.UPDATED);
+  }
+
+  @Test
+  void aMinimalAnswerIsReadFromItsLocation() {
+    List<Written> created = ResponseWrites.of(exchange("POST", "Patient", 201,
+        "http://fhir.example/fhir/Patient/p9/_history/1", null, ""));
+
+    assertThat(created).extracting(w -> w.reference() + " " + w.version()).containsExactly("Patient/p9 1");
+  }
+
+  @Test
+  void aDeletionIsTheUrlsResource() {
+    assertThat(ResponseWrites.of(exchange("DELETE", "Observation/o1", 204, null, null, "")))
+        .extracting(w -> w.action() + " " + w.reference()).containsExactly("DELETED Observation/o1");
+  }
+
+  @Test
+  void aBatchResponseIsEachEntryThatWroteWithTheMethodItsRequestSent() {
+    String request = "{\"resourceType\":\"Bundle\",\"type\":\"batch\",\"entry\":["
+        + "{\"request\":{\"method\":\"POST\",\"url\":\"Observation\"}},"
+        + "{\"request\":{\"method\":\"DELETE\",\"url\":\"Patient/gone\"}},"
+        + "{\"request\":{\"method\":\"PUT\",\"url\":\"Patient/bad\"}}]}";
+    String response = "{\"resourceType\":\"Bundle\",\"type\":\"batch-response\",\"entry\":["
+        + "{\"resource\":" + OBSERVATION + ",\"response\":{\"status\":\"201 Created\"}},"
+        + "{\"response\":{\"status\":\"204 No Content\"}},"
+        + "{\"response\":{\"status\":\"400 Bad Request\"}}]}";
+
+    List<Written> writes = ResponseWrites.of(exchange("POST", "", 200, null, request, response));
+
+    assertThat(writes).extracting(w -> w.action() + " " + w.reference())
+        .containsExactly("CREATED Observation/o1", "DELETED Patient/gone");
+  }
+
+  @Test
+  void aPostedSearchIsOneUpdateOfABundleAsTheOriginalPublishedIt() {
+    String searchset = "{\"resourceType\":\"Bundle\",\"id\":\"s1\",\"type\":\"searchset\",\"total\":0}";
+
+    assertThat(ResponseWrites.of(exchange("POST", "Observation/_search", 200, null, null, searchset)))
+        .extracting(w -> w.action() + " " + w.reference()).containsExactly("UPDATED Bundle/s1");
+  }
+
+  @Test
+  void readsAndFailuresWriteNothing() {
+    assertThat(ResponseWrites.of(exchange("GET", "Observation/o1", 200, null, null, OBSERVATION))).isEmpty();
+    assertThat(ResponseWrites.of(exchange("POST", "Observation", 400, null, null, "{}"))).isEmpty();
+  }
+
+  private static Exchange exchange(String method, String path, int status, String location, String request,
+      String response) {
+    return new Exchange(method, path, status, location,
+        request == null ? null : request.getBytes(StandardCharsets.UTF_8), response.getBytes(StandardCharsets.UTF_8),
+        "10.0.0.7");
+  }
+}

@@ -1,0 +1,71 @@
+package io.brazier.loader;
+
+import io.brazier.client.FhirClient;
+import io.brazier.loader.files.InputFile;
+import io.brazier.loader.files.Inputs;
+import io.brazier.loader.files.Survey;
+import io.brazier.loader.send.FileOutcome;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A one-shot load ({@code brazier load}): every input file, in the order references need ({@link Survey}: reference
+ * data first, NDJSON after the types it refers to), {@code --concurrency} files at once. The files themselves are
+ * only read.
+ */
+public final class Load {
+  private final FhirClient target;
+  private final LoaderConfig config;
+
+  public Load(FhirClient target, LoaderConfig config) {
+    this.target = target;
+    this.config = config;
+  }
+
+  public LoadReport run(Inputs inputs, Progress progress) throws InterruptedException {
+    long started = System.nanoTime();
+    Map<String, String> failures = new TreeMap<>(inputs.problems());
+    AtomicLong resources = new AtomicLong();
+    AtomicLong failed = new AtomicLong();
+    ExecutorService files = Executors.newFixedThreadPool(config.concurrency(), Loading.threads("loader-file"));
+    try (Loading loading = new Loading(target, config)) {
+      progress.start(inputs.files().size());
+      for (List<InputFile> layer : Survey.layers(inputs.files())) {
+        List<Future<FileOutcome>> outcomes = new ArrayList<>();
+        for (InputFile file : layer) {
+          outcomes.add(files.submit(() -> loading.load(file, false, progress::entries)));
+        }
+        for (Future<FileOutcome> future : outcomes) {
+          FileOutcome outcome = result(future);
+          resources.addAndGet(outcome.loaded());
+          failed.addAndGet(outcome.failed());
+          if (!outcome.succeeded()) {
+            failures.put(outcome.name(), outcome.reason());
+          }
+          progress.file(outcome);
+        }
+      }
+    } finally {
+      files.shutdownNow();
+      progress.close();
+    }
+    return new LoadReport(inputs.files().size() + inputs.problems().size(), resources.get(), failed.get(),
+        Duration.ofNanos(System.nanoTime() - started), failures);
+  }
+
+  private static FileOutcome result(Future<FileOutcome> future) throws InterruptedException {
+    try {
+      return future.get();
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("Loading a file failed unexpectedly", e.getCause());
+    }
+  }
+}

@@ -1,0 +1,56 @@
+package io.brazier.loader;
+
+import java.time.Duration;
+
+/**
+ * How the loader sends: {@code concurrency} requests at once; transactions as transactions unless {@code
+ * transformToBatch}; batches of at most {@code maxEntries} entries; NDJSON in batches of {@code bundleSize}; a failed
+ * request tried {@code maxRetries} more times, {@code retryBase} apart at first (doubling, with jitter); a dropped file
+ * taken once it has not changed for {@code settle}.
+ */
+public record LoaderConfig(int concurrency, int maxEntries, int bundleSize, int maxRetries, Duration retryBase,
+    boolean transformToBatch, boolean strictReferences, Duration settle) {
+
+  public LoaderConfig {
+    if (concurrency < 1) {
+      throw new IllegalArgumentException("--concurrency must be at least 1, not " + concurrency);
+    }
+    if (maxEntries < 1) {
+      throw new IllegalArgumentException("--max-entries must be at least 1, not " + maxEntries);
+    }
+    if (bundleSize < 1) {
+      throw new IllegalArgumentException("--bundle-size must be at least 1, not " + bundleSize);
+    }
+    if (maxRetries < 0) {
+      throw new IllegalArgumentException("--max-retries must be 0 or more, not " + maxRetries);
+    }
+    if (retryBase.isNegative() || settle.isNegative()) {
+      throw new IllegalArgumentException("--retry-base and --settle must not be negative");
+    }
+  }
+
+  public static LoaderConfig defaults() {
+    return new LoaderConfig(Runtime.getRuntime().availableProcessors() * 2, 500, 500, 5, Duration.ofSeconds(1),
+        false, false, Duration.ofSeconds(2));
+  }
+
+  public LoaderConfig withRetries(int newMaxRetries, Duration newRetryBase) {
+    return new LoaderConfig(concurrency, maxEntries, bundleSize, newMaxRetries, newRetryBase, transformToBatch,
+        strictReferences, settle);
+  }
+
+  public LoaderConfig withSending(int newConcurrency, int newMaxEntries, int newBundleSize) {
+    return new LoaderConfig(newConcurrency, newMaxEntries, newBundleSize, maxRetries, retryBase, transformToBatch,
+        strictReferences, settle);
+  }
+
+  public LoaderConfig withModes(boolean newTransformToBatch, boolean newStrictReferences) {
+    return new LoaderConfig(concurrency, maxEntries, bundleSize, maxRetries, retryBase, newTransformToBatch,
+        newStrictReferences, settle);
+  }
+
+  public LoaderConfig withSettle(Duration newSettle) {
+    return new LoaderConfig(concurrency, maxEntries, bundleSize, maxRetries, retryBase, transformToBatch,
+        strictReferences, newSettle);
+  }
+}

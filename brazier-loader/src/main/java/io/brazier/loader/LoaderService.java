@@ -1,0 +1,215 @@
+package io.brazier.loader;
+
+import io.brazier.client.FhirClient;
+import static io.brazier.loader.Folders.BUNDLES;
+import static io.brazier.loader.Folders.NDJSON;
+import static io.brazier.loader.Folders.ZIP;
+
+import io.brazier.loader.files.FileKind;
+import io.brazier.loader.files.InputFile;
+import io.brazier.loader.files.Survey;
+import io.brazier.loader.send.FileOutcome;
+import io.brazier.loader.storage.Storage;
+import io.brazier.loader.storage.Storage.Claim;
+import io.brazier.loader.storage.Storage.Stored;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.NoSuchFileException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The watching service: loads what is dropped into {@code bundles}, {@code ndjson} and {@code zip} (files there at
+ * start, and new ones), once each has not changed for {@code --settle}, and leaves each in its result folder
+ * ({@link Results}). Reference data goes first; the chunks of a split bundle go in order. A file a loader was killed
+ * on is taken again (loads are idempotent); one that stopped loaders more than {@code --max-retries} times goes to
+ * the error folder instead.
+ */
+public final class LoaderService implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(LoaderService.class);
+  private static final java.util.regex.Pattern CHUNK = java.util.regex.Pattern.compile("(.*)-(\\d+)\\.json");
+
+  private final Storage storage;
+  private final LoaderConfig config;
+  private final Loading loading;
+  private final Results results;
+  private final Archives archives;
+  private final Settling settling;
+  private final ScheduledExecutorService scanner =
+      Executors.newSingleThreadScheduledExecutor(Loading.threads("loader-scan"));
+  private final ExecutorService files;
+  private final Map<String, Boolean> inFlight = new ConcurrentHashMap<>(); // key: folder/name, value: reference data
+  private final AtomicLong queued = new AtomicLong();
+  private final LoaderMetrics metrics;
+
+  public LoaderService(FhirClient target, LoaderConfig config, Storage storage, MeterRegistry registry) {
+    this.storage = storage;
+    this.config = config;
+    this.loading = new Loading(target, config);
+    this.results = new Results(storage);
+    this.archives = new Archives(storage, results);
+    this.settling = new Settling(config.settle());
+    this.files = Executors.newFixedThreadPool(config.concurrency(), Loading.threads("loader-file"));
+    this.metrics = new LoaderMetrics(registry, storage.kind(), queued::get);
+  }
+
+  public LoaderService start() throws IOException {
+    storage.prepare(Folders.ALL);
+    scanner.scheduleWithFixedDelay(this::scanSafely, 0, 200, TimeUnit.MILLISECONDS);
+    log.info("Loader watching storage={} folders={} settleMs={}", storage.describe(), Folders.INPUTS,
+        config.settle().toMillis());
+    return this;
+  }
+
+  public LoaderStatus status() {
+    return metrics.status(queued.get(), inFlight.size());
+  }
+
+  /** Queues a bundle as if it had been dropped into {@code bundles}; the name it got there. */
+  public String queue(byte[] bundle, String name) throws IOException {
+    String file = Folders.sanitize(Folders.stem(name == null || name.isBlank()
+        ? "bundle-" + java.util.UUID.randomUUID() : name)) + ".json";
+    storage.write(BUNDLES, file, bundle);
+    return file;
+  }
+
+  private void scanSafely() {
+    try {
+      scan();
+    } catch (IOException | UncheckedIOException e) {
+      log.warn("Listing the loader's folders failed storage={}: {}", storage.describe(), e.getMessage());
+    } catch (RuntimeException e) {
+      log.error("The loader's scan failed", e);
+    }
+  }
+
+  private void scan() throws IOException {
+    List<Candidate> ready = new ArrayList<>();
+    Set<String> present = ConcurrentHashMap.newKeySet();
+    for (String folder : Folders.INPUTS) {
+      for (Stored file : storage.list(folder)) {
+        if (FileKind.partial(file.name())) {
+          continue;
+        }
+        present.add(folder + "/" + file.name());
+        if (settling.settled(folder, file) && !inFlight.containsKey(folder + "/" + file.name())) {
+          ready.add(new Candidate(folder, file, referenceData(folder, file)));
+        }
+      }
+    }
+    settling.forgetAllBut(present);
+    // First come, first loaded: a folder lists in no particular order.
+    ready.sort(java.util.Comparator.comparing((Candidate candidate) -> candidate.file().modified())
+        .thenComparing(candidate -> candidate.file().name()));
+    queued.set(ready.size());
+    boolean referenceFirst = ready.stream().anyMatch(Candidate::reference) || inFlight.containsValue(true);
+    for (Candidate candidate : ready) {
+      if (inFlight.size() >= config.concurrency()) {
+        return;
+      }
+      if ((referenceFirst && !candidate.reference()) || waitsForEarlierChunk(candidate, present)) {
+        continue;
+      }
+      inFlight.put(candidate.key(), candidate.reference());
+      files.submit(() -> take(candidate));
+    }
+  }
+
+  private record Candidate(String folder, Stored file, boolean reference) {
+    String key() {
+      return folder + "/" + file.name();
+    }
+  }
+
+  private boolean referenceData(String folder, Stored file) {
+    return !folder.equals(ZIP)
+        && settling.referenceData(folder, file, () -> Survey.isReferenceData(storage.file(folder, file)));
+  }
+
+  /** Chunk n of a split bundle waits while chunk n-1 is still to load, so references hold between them. */
+  private boolean waitsForEarlierChunk(Candidate candidate, Set<String> present) {
+    var matcher = CHUNK.matcher(candidate.file().name());
+    if (!candidate.folder().equals(BUNDLES) || !matcher.matches()) {
+      return false;
+    }
+    int n = Integer.parseInt(matcher.group(2));
+    String earlier = BUNDLES + "/" + matcher.group(1) + "-" + (n - 1) + ".json";
+    return n > 1 && (present.contains(earlier) || inFlight.containsKey(earlier));
+  }
+
+  private void take(Candidate candidate) {
+    try (Claim claim = storage.claim(candidate.folder(), candidate.file()).orElse(null)) {
+      if (claim != null) {
+        load(candidate.folder(), candidate.file(), claim);
+        claim.finish();
+      }
+    } catch (NoSuchFileException e) {
+      log.info("File gone before it was loaded, skipped file={}/{}", candidate.folder(), candidate.file().name());
+    } catch (IOException e) {
+      log.warn("Loading failed, the file stays to be taken again file={}/{}: {}", candidate.folder(),
+          candidate.file().name(), e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      log.error("Loading failed unexpectedly file={}/{}", candidate.folder(), candidate.file().name(), e);
+    } finally {
+      inFlight.remove(candidate.key());
+    }
+  }
+
+  private void load(String folder, Stored file, Claim claim) throws IOException, InterruptedException {
+    String name = file.name();
+    if (claim.attempts() > config.maxRetries() + 1) {
+      String reason = "The loader stopped " + (claim.attempts() - 1) + " times while loading this file (killed, or"
+          + " out of memory); it is not taken again. Split it into smaller files and drop them anew.";
+      results.failed(folder, folder + "err", name, reason, null);
+      metrics.file("failed");
+      return;
+    }
+    if (claim.attempts() > 1) {
+      log.info("Loading again after an interrupted attempt file={}/{} attempt={}", folder, name, claim.attempts());
+    }
+    if (folder.equals(ZIP)) {
+      metrics.file(archives.unpack(name) ? "processed" : "failed");
+      return;
+    }
+    InputFile input = storage.file(folder, file);
+    input.opener().open().close(); // gone since it was listed: NoSuchFileException, skipped
+    FileOutcome outcome = loading.load(input, true, metrics::entries);
+    if (folder.equals(NDJSON)) {
+      results.ndjson(name, outcome);
+    } else {
+      results.bundle(name, outcome);
+    }
+    metrics.outcome(outcome);
+    log.info("Loaded file={}/{} resources={} failed={}{}", folder, name, outcome.loaded(), outcome.failed(),
+        outcome.isSplit() ? " split=" + outcome.chunks().size() : "");
+  }
+
+  /** Stops taking files and waits a moment for those in flight; a file cut off is taken again at the next start. */
+  @Override
+  public void close() {
+    scanner.shutdownNow();
+    files.shutdown();
+    try {
+      if (!files.awaitTermination(10, TimeUnit.SECONDS)) {
+        files.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      files.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+    loading.close();
+  }
+}

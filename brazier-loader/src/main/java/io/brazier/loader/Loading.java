@@ -1,0 +1,80 @@
+package io.brazier.loader;
+
+import io.brazier.client.FhirClient;
+import io.brazier.loader.files.InputFile;
+import io.brazier.loader.send.BundleLoad;
+import io.brazier.loader.send.FileOutcome;
+import io.brazier.loader.send.NdjsonLoad;
+import io.brazier.loader.send.Sender;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
+import java.util.zip.ZipException;
+
+/**
+ * Loads one file of any kind, for the one-shot load and the watching service alike. It owns the threads that send:
+ * one pool for the batches of NDJSON files, one for the chunks of a batch (never the same, so that a batch waiting
+ * for its chunks cannot hold the threads they need); the sender bounds the requests in flight.
+ */
+final class Loading implements AutoCloseable {
+  private final ExecutorService batchPool;
+  private final ExecutorService chunkPool;
+  private final BundleLoad bundles;
+  private final NdjsonLoad ndjson;
+
+  Loading(FhirClient target, LoaderConfig config) {
+    Sender sender = new Sender(target, config);
+    this.batchPool = Executors.newFixedThreadPool(config.concurrency(), threads("loader-batch"));
+    this.chunkPool = Executors.newFixedThreadPool(config.concurrency(), threads("loader-chunk"));
+    this.bundles = new BundleLoad(sender, chunkPool, config);
+    this.ndjson = new NdjsonLoad(sender, batchPool, chunkPool, config);
+  }
+
+  /**
+   * Loads the file; {@code progress} hears how many entries were answered as they are. With {@code split} (the
+   * watching service) a batch too large to send whole comes back as chunks.
+   */
+  FileOutcome load(InputFile file, boolean split, IntConsumer progress) throws InterruptedException {
+    try {
+      switch (file.kind()) {
+        case BUNDLE -> {
+          FileOutcome outcome = bundles.load(file.name(), file.bytes(), split);
+          progress.accept(outcome.loaded() + outcome.failed());
+          return outcome;
+        }
+        case NDJSON -> {
+          try (InputStream content = file.content()) {
+            return ndjson.load(file.name(), content, progress);
+          }
+        }
+        default -> {
+          return FileOutcome.unusable(file.name(), "Not a file the loader reads: it loads bundles (*.json) and"
+              + " NDJSON (*.ndjson), their .gz forms, and zip archives of them.");
+        }
+      }
+    } catch (ZipException e) {
+      return FileOutcome.unusable(file.name(), "The file ends in .gz but is not gzip data (" + e.getMessage()
+          + "); compress it again or drop the .gz from its name.");
+    } catch (IOException e) {
+      return FileOutcome.unusable(file.name(), "The file could not be read: " + e.getMessage());
+    }
+  }
+
+  static java.util.concurrent.ThreadFactory threads(String name) {
+    AtomicInteger count = new AtomicInteger();
+    return runnable -> {
+      Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
+
+  @Override
+  public void close() {
+    batchPool.shutdownNow();
+    chunkPool.shutdownNow();
+  }
+}

@@ -1,0 +1,141 @@
+package io.brazier.loader.files;
+
+import com.azure.storage.blob.BlobContainerClient;
+import com.azure.storage.blob.BlobContainerClientBuilder;
+import com.azure.storage.blob.models.BlobItem;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import java.util.zip.ZipFile;
+
+/**
+ * The files a one-shot load reads: files, folders (walked), Blob container URLs (with a SAS when the container is
+ * not public), and the entries of zip archives among them, read through the archive's directory one entry at a time
+ * (a zip in Blob storage is first copied to a temporary file). A broken archive is a problem of its own, named with
+ * the reason, and none of its entries loads.
+ */
+public final class Inputs implements Closeable {
+  private final List<InputFile> files = new ArrayList<>();
+  private final Map<String, String> problems = new LinkedHashMap<>();
+  private final List<Closeable> open = new ArrayList<>();
+
+  /**
+   * @throws IllegalArgumentException naming an argument that is neither a file, a folder nor a container URL
+   */
+  public static Inputs of(List<String> arguments) throws IOException {
+    Inputs inputs = new Inputs();
+    for (String argument : arguments) {
+      if (argument.startsWith("http://") || argument.startsWith("https://")) {
+        inputs.container(argument);
+      } else {
+        Path path = Path.of(argument);
+        if (!Files.exists(path)) {
+          throw new IllegalArgumentException(argument + " is neither a file, a folder nor a Blob container URL");
+        }
+        inputs.path(path);
+      }
+    }
+    return inputs;
+  }
+
+  public List<InputFile> files() {
+    return Collections.unmodifiableList(files);
+  }
+
+  /** The inputs that cannot be read at all, each with the reason. */
+  public Map<String, String> problems() {
+    return Collections.unmodifiableMap(problems);
+  }
+
+  private void path(Path path) throws IOException {
+    if (Files.isDirectory(path)) {
+      try (Stream<Path> walk = Files.walk(path)) {
+        for (Path file : walk.filter(Files::isRegularFile).sorted().toList()) {
+          String name = file.getFileName().toString();
+          if (!FileKind.partial(name) && FileKind.of(name) != FileKind.OTHER) {
+            add(file.toString(), Files.size(file), () -> Files.newInputStream(file), () -> file);
+          }
+        }
+      }
+    } else {
+      add(path.toString(), Files.size(path), () -> Files.newInputStream(path), () -> path);
+    }
+  }
+
+  private void container(String url) throws IOException {
+    BlobContainerClient container = new BlobContainerClientBuilder().endpoint(url).buildClient();
+    for (BlobItem blob : container.listBlobs()) {
+      String name = blob.getName();
+      if (FileKind.partial(name) || FileKind.of(name) == FileKind.OTHER) {
+        continue;
+      }
+      var client = container.getBlobClient(name);
+      add(container.getBlobContainerName() + "/" + name, blob.getProperties().getContentLength(),
+          client::openInputStream, () -> {
+            Path copy = Files.createTempFile("brazier-load", ".zip");
+            client.downloadToFile(copy.toString(), true);
+            open.add(() -> Files.deleteIfExists(copy));
+            return copy;
+          });
+    }
+  }
+
+  /** Where an archive can be read from: a local path, or a temporary copy. */
+  private interface Local {
+    Path path() throws IOException;
+  }
+
+  private void add(String name, long size, InputFile.Opener opener, Local local) throws IOException {
+    FileKind kind = FileKind.of(name);
+    if (kind == FileKind.ZIP) {
+      archive(name, local);
+    } else if (kind == FileKind.OTHER) {
+      problems.put(name, "Not a file the loader reads: it loads bundles (*.json), NDJSON (*.ndjson), their .gz"
+          + " forms and zip archives of them.");
+    } else {
+      files.add(new InputFile(name, size, opener));
+    }
+  }
+
+  private void archive(String name, Local local) throws IOException {
+    ZipFile zip;
+    try {
+      zip = new ZipFile(local.path().toFile());
+    } catch (ZipException e) {
+      problems.put(name, "A broken zip archive (" + e.getMessage() + "): none of its entries was loaded;"
+          + " create the archive again.");
+      return;
+    }
+    open.add(zip);
+    for (Enumeration<? extends ZipEntry> entries = zip.entries(); entries.hasMoreElements(); ) {
+      ZipEntry entry = entries.nextElement();
+      String entryName = name + "!/" + entry.getName();
+      if (!entry.isDirectory() && FileKind.of(entry.getName()) != FileKind.OTHER
+          && FileKind.of(entry.getName()) != FileKind.ZIP) {
+        files.add(new InputFile(entryName, entry.getSize(), () -> zip.getInputStream(entry)));
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    for (Closeable closeable : open) {
+      try {
+        closeable.close();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+}

@@ -1,0 +1,183 @@
+package io.brazier.loader.send;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.brazier.loader.LoaderConfig;
+import io.brazier.loader.send.Sender.Unreachable;
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.function.IntConsumer;
+import java.util.regex.Pattern;
+
+/**
+ * Loads an NDJSON file, streamed line by line: each resource becomes a {@code PUT Type/id} entry (so a file sent
+ * again writes the same resources), in batches of {@code --bundle-size} sent {@code --concurrency} at once. A line
+ * that is not a resource with an id is rejected by the loader itself, with the reason, and the rest still loads.
+ */
+public final class NdjsonLoad {
+  private static final Pattern ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
+
+  private final Resolver resolver;
+  private final BatchSend batches;
+  private final ExecutorService pool;
+  private final LoaderConfig config;
+
+  /**
+   * @param pool runs the batches of a file at once; must not be the pool that sends the chunks of one batch
+   */
+  public NdjsonLoad(Sender sender, ExecutorService pool, ExecutorService chunkPool, LoaderConfig config) {
+    this.resolver = new Resolver(sender, config.strictReferences());
+    this.batches = new BatchSend(sender, chunkPool, config.maxEntries());
+    this.pool = pool;
+    this.config = config;
+  }
+
+  /**
+   * Loads every line; {@code progress} hears of each batch's entries as they are answered.
+   */
+  public FileOutcome load(String name, InputStream content, IntConsumer progress)
+      throws IOException, InterruptedException {
+    Answers answers = new Answers();
+    Rejected rejected = new Rejected();
+    Semaphore inFlight = new Semaphore(config.concurrency());
+    List<Future<?>> sent = new ArrayList<>();
+    try (BufferedReader lines = new BufferedReader(new InputStreamReader(content, StandardCharsets.UTF_8))) {
+      List<Item> batch = new ArrayList<>();
+      int number = 0;
+      for (String line; (line = lines.readLine()) != null; ) {
+        number++;
+        Item item = item(number, line, rejected);
+        if (item != null) {
+          batch.add(item);
+        }
+        if (batch.size() == config.bundleSize()) {
+          sent.add(submit(batch, answers, inFlight, progress));
+          batch = new ArrayList<>();
+        }
+      }
+      if (!batch.isEmpty()) {
+        sent.add(submit(batch, answers, inFlight, progress));
+      }
+    } finally {
+      await(sent);
+    }
+    return outcome(name, answers, rejected);
+  }
+
+  private Future<?> submit(List<Item> batch, Answers answers, Semaphore inFlight, IntConsumer progress)
+      throws InterruptedException {
+    inFlight.acquire();
+    return pool.submit(() -> {
+      try {
+        batches.send(resolver.sendable(batch, answers), answers);
+      } catch (Unreachable | IOException e) {
+        answers.unreachable(batch, e.getMessage());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } finally {
+        inFlight.release();
+        progress.accept(batch.size());
+      }
+    });
+  }
+
+  private static void await(List<Future<?>> sent) throws InterruptedException {
+    for (Future<?> future : sent) {
+      try {
+        future.get();
+      } catch (ExecutionException e) {
+        throw new IllegalStateException("Sending a batch failed unexpectedly", e.getCause());
+      }
+    }
+  }
+
+  /** The entry for a line, or null when the line is rejected (blank lines are skipped). */
+  private static Item item(int number, String line, Rejected rejected) {
+    if (line.isBlank()) {
+      return null;
+    }
+    JsonNode resource;
+    try {
+      resource = Json.MAPPER.readTree(line);
+    } catch (JsonProcessingException e) {
+      rejected.add(number, line, "not JSON: " + e.getOriginalMessage());
+      return null;
+    }
+    String type = resource.path("resourceType").asText("");
+    String id = resource.path("id").asText("");
+    if (!(resource instanceof ObjectNode object) || !type.matches("[A-Z][A-Za-z]+")) {
+      rejected.add(number, line, "not a FHIR resource: it has no resourceType");
+      return null;
+    }
+    if (!ID.matcher(id).matches()) {
+      rejected.add(number, line, id.isEmpty()
+          ? "the " + type + " has no id; NDJSON resources are loaded with PUT " + type + "/[id], so each needs its id"
+          : "the id '" + id + "' is not a FHIR id (1 to 64 of A-Z, a-z, 0-9, '-' and '.')");
+      return null;
+    }
+    ObjectNode entry = Json.object().put("fullUrl", type + "/" + id);
+    entry.set("resource", object);
+    entry.putObject("request").put("method", "PUT").put("url", type + "/" + id);
+    return new Item(number, entry);
+  }
+
+  private static FileOutcome outcome(String name, Answers answers, Rejected rejected) {
+    int failed = answers.failed() + rejected.count();
+    if (failed == 0) {
+      return FileOutcome.loaded(name, answers.loaded(), null);
+    }
+    answers.unanswered().forEach(rejected::add);
+    ObjectNode report = Json.object().put("id", name);
+    report.set("errors", rejected.report());
+    String reason = failed + " lines were not loaded. " + (rejected.count() > answers.failed()
+        ? "The first rejected: line " + rejected.report().get(0).path("line").asInt() + ", "
+            + rejected.report().get(0).path("reason").asText("refused by the server") + ". " : "")
+        + (answers.failed() > 0 ? answers.reason() : "");
+    return new FileOutcome(name, answers.loaded(), failed, reason.strip(), null, Json.pretty(report),
+        rejected.lines(), List.of());
+  }
+
+  /** The lines not loaded, as they were (a file to fix and drop again), and why each was not. */
+  private static final class Rejected {
+    private final ByteArrayOutputStream lines = new ByteArrayOutputStream();
+    private final ArrayNode report = Json.array();
+
+    void add(int number, String line, String reason) {
+      lines.writeBytes((line + "\n").getBytes(StandardCharsets.UTF_8));
+      report.addObject().put("line", number).put("reason", reason);
+    }
+
+    /** An entry the server refused or kept throttling: its resource is the line. */
+    void add(ObjectNode error) {
+      lines.writeBytes(Json.bytes(error.path("resource").path("resource")));
+      lines.write('\n');
+      ObjectNode entry = report.addObject().put("line", error.path("index").asInt());
+      entry.set("response", error.has("response") ? error.get("response")
+          : Json.response(429, "Too Many Requests", "Still throttled after the retries.").get("response"));
+    }
+
+    int count() {
+      return report.size();
+    }
+
+    ArrayNode report() {
+      return report;
+    }
+
+    byte[] lines() {
+      return lines.toByteArray();
+    }
+  }
+}

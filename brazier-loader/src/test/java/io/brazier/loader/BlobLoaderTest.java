@@ -1,0 +1,123 @@
+package io.brazier.loader;
+
+import io.brazier.client.HttpFhirClient;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.azure.core.util.BinaryData;
+import com.azure.storage.blob.BlobServiceClient;
+import com.azure.storage.blob.BlobServiceClientBuilder;
+import com.azure.storage.blob.sas.BlobContainerSasPermission;
+import com.azure.storage.blob.sas.BlobServiceSasSignatureValues;
+import io.brazier.loader.files.Inputs;
+import io.brazier.loader.storage.BlobStorage;
+import io.brazier.server.TestServer;
+import io.brazier.testkit.Azurite;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.URI;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** The watching service on Azure Blob containers, against the Azurite emulator (one per test JVM). */
+class BlobLoaderTest {
+  private static final Duration DEADLINE = Duration.ofSeconds(90);
+  private final TestServer server = TestServer.shared();
+
+  @Test
+  void theTrainingBundlesDroppedIntoTheBundlesContainerLandInBundlesProcessed() throws Exception {
+    Azurite azurite = Azurite.shared();
+    try (LoaderService service = service(azurite, new SimpleMeterRegistry())) {
+      BlobServiceClient account = account(azurite);
+      for (String name : Samples.MC4H) {
+        account.getBlobContainerClient("bundles").getBlobClient(name)
+            .upload(BinaryData.fromBytes(Samples.bytes("/mc4h/" + name + ".gz")));
+      }
+
+      Eventually.until(DEADLINE, "the three bundles processed", () -> names(account, "bundlesprocessed").size() == 6);
+
+      assertThat(names(account, "bundlesprocessed")).containsExactlyInAnyOrderElementsOf(Samples.MC4H.stream()
+          .flatMap(name -> List.of(name + ".processed", name + ".processed.result").stream()).toList());
+      assertThat(names(account, "bundles")).isEmpty();
+      assertThat(names(account, "bundleserr")).isEmpty();
+    }
+  }
+
+  @Test
+  void twoLoadersOnOneAccountNeverTakeTheSameFile() throws Exception {
+    Azurite azurite = Azurite.shared();
+    BlobServiceClient account = account(azurite);
+    account.createBlobContainerIfNotExists("ndjson");
+    for (int file = 0; file < 12; file++) {
+      StringBuilder lines = new StringBuilder();
+      for (int line = 0; line < 5; line++) {
+        lines.append("{\"resourceType\":\"Patient\",\"id\":\"blob-").append(file).append('-').append(line)
+            .append("\"}\n");
+      }
+      account.getBlobContainerClient("ndjson").getBlobClient("part-" + file + ".ndjson")
+          .upload(BinaryData.fromString(lines.toString()));
+    }
+    SimpleMeterRegistry first = new SimpleMeterRegistry();
+    SimpleMeterRegistry second = new SimpleMeterRegistry();
+
+    try (LoaderService one = service(azurite, first); LoaderService two = service(azurite, second)) {
+      Eventually.until(DEADLINE, "every file processed", () -> names(account, "ndjsonprocessed").size() == 12);
+    }
+
+    assertThat(loaded(first)).as("files taken by the first loader").isPositive();
+    assertThat(loaded(second)).as("files taken by the second loader").isPositive();
+    assertThat(loaded(first) + loaded(second)).as("resources loaded by both loaders together").isEqualTo(60);
+    assertThat(names(account, "ndjson")).isEmpty();
+  }
+
+  @Test
+  void aOneShotLoadReadsAContainerByItsUrlWithASas() throws Exception {
+    Azurite azurite = Azurite.shared();
+    var container = account(azurite).createBlobContainerIfNotExists("exports");
+    container.getBlobClient("Patient.ndjson").upload(BinaryData.fromString(
+        "{\"resourceType\":\"Patient\",\"id\":\"from-blob\",\"active\":true}\n"));
+    String sas = container.generateSas(new BlobServiceSasSignatureValues(OffsetDateTime.now().plusHours(1),
+        new BlobContainerSasPermission().setReadPermission(true).setListPermission(true)));
+    var target = new HttpFhirClient(URI.create(server.baseUrl()), Optional.empty(), Duration.ofSeconds(60));
+
+    LoadReport report;
+    try (Inputs inputs = Inputs.of(List.of(container.getBlobContainerUrl() + "?" + sas))) {
+      report = new Load(target, LoaderConfig.defaults()).run(inputs, new LoadTest.Collecting(new ArrayList<>()));
+    }
+
+    assertThat(report.failures()).isEmpty();
+    assertThat(report.resources()).isEqualTo(1);
+    assertThat(server.client().read().resource(org.hl7.fhir.r4.model.Patient.class).withId("from-blob").execute()
+        .getActive()).isTrue();
+  }
+
+  private LoaderService service(Azurite azurite, io.micrometer.core.instrument.MeterRegistry registry)
+      throws java.io.IOException {
+    var target = new HttpFhirClient(URI.create(server.baseUrl()), Optional.empty(), Duration.ofSeconds(60));
+    return new LoaderService(target, LoaderConfig.defaults().withSettle(Duration.ofMillis(200)),
+        BlobStorage.connect(azurite.connectionString()), registry).start();
+  }
+
+  private static double loaded(SimpleMeterRegistry registry) {
+    var counter = registry.find("brazier.loader.resources").tag("outcome", "loaded").counter();
+    return counter == null ? 0 : counter.count();
+  }
+
+  private static BlobServiceClient account(Azurite azurite) {
+    return new BlobServiceClientBuilder().connectionString(azurite.connectionString()).buildClient();
+  }
+
+  private static Set<String> names(BlobServiceClient account, String container) {
+    var client = account.getBlobContainerClient(container);
+    if (!client.exists()) {
+      return Set.of();
+    }
+    List<String> names = new ArrayList<>();
+    client.listBlobs().forEach(blob -> names.add(blob.getName()));
+    return names.stream().collect(Collectors.toSet());
+  }
+}

@@ -1,0 +1,195 @@
+package io.brazier.loader;
+
+import io.brazier.client.HttpFhirClient;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.brazier.loader.files.Inputs;
+import io.brazier.loader.send.Json;
+import io.brazier.server.TestServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.hl7.fhir.r4.model.Patient;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The loader against a target that answers 429 and 503 before it lets requests through to a real server, and one
+ * that needs OAuth2 tokens which expire within seconds.
+ */
+class RetriesTest {
+  private final TestServer server = TestServer.shared();
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void a429AndA503AreRetriedAfterTheirRetryAfterAndTheLoadCompletes() throws Exception {
+    Samples.write(dir.resolve("p.ndjson"), "{\"resourceType\":\"Patient\",\"id\":\"retried\",\"active\":true}\n");
+    AtomicInteger calls = new AtomicInteger();
+    List<Long> times = new CopyOnWriteArrayList<>();
+    HttpServer flaky = serve(exchange -> {
+      times.add(System.nanoTime());
+      int call = calls.incrementAndGet();
+      if (call == 1) {
+        reply(exchange, 429, "1", "{\"resourceType\":\"OperationOutcome\"}");
+      } else if (call == 2) {
+        reply(exchange, 503, "0", "{\"resourceType\":\"OperationOutcome\"}");
+      } else {
+        forward(exchange, exchange.getRequestBody().readAllBytes());
+      }
+    });
+    try {
+      LoadReport report = load(flaky, LoaderConfig.defaults().withRetries(5, Duration.ofMillis(10)));
+
+      assertThat(report.failures()).isEmpty();
+      // Three calls, or more when the real server, busy, answers the passed-on request after the client's timeout.
+      assertThat(calls.get()).isGreaterThanOrEqualTo(3);
+      assertThat(Duration.ofNanos(times.get(1) - times.get(0))).as("waited as Retry-After: 1 said")
+          .isGreaterThanOrEqualTo(Duration.ofMillis(950));
+      assertThat(server.client().read().resource(Patient.class).withId("retried").execute().getActive()).isTrue();
+    } finally {
+      flaky.stop(0);
+    }
+  }
+
+  @Test
+  void entriesThrottledInsideABatchResponseAreSentAgainOnTheirOwn() throws Exception {
+    Samples.write(dir.resolve("p.ndjson"), """
+        {"resourceType":"Patient","id":"throttled-1"}
+        {"resourceType":"Patient","id":"throttled-2"}
+        """);
+    List<Integer> entriesSent = new CopyOnWriteArrayList<>();
+    HttpServer throttling = serve(exchange -> {
+      byte[] body = exchange.getRequestBody().readAllBytes();
+      int entries = Json.parse(body).path("entry").size();
+      entriesSent.add(entries);
+      if (entriesSent.size() == 1) {
+        // The first entry passes, the second is throttled, as a busy server answers inside a batch.
+        ObjectNode answer = Json.parse(post(firstOnly(body)));
+        answer.withArray("entry").addObject().putObject("response").put("status", "429 Too Many Requests");
+        reply(exchange, 200, null, new String(Json.bytes(answer), StandardCharsets.UTF_8));
+      } else {
+        forward(exchange, body);
+      }
+    });
+    try {
+      LoadReport report = load(throttling, LoaderConfig.defaults().withRetries(3, Duration.ofMillis(10)));
+
+      assertThat(report.failures()).isEmpty();
+      assertThat(report.resources()).isEqualTo(2);
+      assertThat(entriesSent).containsExactly(2, 1);
+      assertThat(server.client().read().resource(Patient.class).withId("throttled-2").execute()).isNotNull();
+    } finally {
+      throttling.stop(0);
+    }
+  }
+
+  private static byte[] firstOnly(byte[] batch) throws IOException {
+    ObjectNode bundle = Json.parse(batch);
+    var entries = bundle.withArray("entry");
+    while (entries.size() > 1) {
+      entries.remove(entries.size() - 1);
+    }
+    return Json.bytes(bundle);
+  }
+
+  /** The real server's answer to a batch. */
+  private byte[] post(byte[] batch) throws IOException {
+    try {
+      return http.send(HttpRequest.newBuilder(URI.create(server.baseUrl()))
+          .POST(HttpRequest.BodyPublishers.ofByteArray(batch)).header("Content-Type", "application/fhir+json")
+          .build(), BodyHandlers.ofByteArray()).body();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException(e);
+    }
+  }
+
+  @Test
+  void aTargetThatKeepsFailingEndsTheFileWithTheReasonAfterMaxRetries() throws Exception {
+    Samples.write(dir.resolve("p.ndjson"), "{\"resourceType\":\"Patient\",\"id\":\"never\"}\n");
+    AtomicInteger calls = new AtomicInteger();
+    HttpServer down = serve(exchange -> {
+      calls.incrementAndGet();
+      reply(exchange, 503, null, "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"diagnostics\":\"down\"}]}");
+    });
+    try {
+      LoadReport report = load(down, LoaderConfig.defaults().withRetries(2, Duration.ofMillis(10)));
+
+      assertThat(calls.get()).isEqualTo(3);
+      assertThat(report.failures()).hasSize(1);
+      assertThat(report.failedEntries()).isEqualTo(1);
+    } finally {
+      down.stop(0);
+    }
+  }
+
+  private LoadReport load(HttpServer target, LoaderConfig config) throws IOException, InterruptedException {
+    var fhir = new HttpFhirClient(URI.create("http://127.0.0.1:" + target.getAddress().getPort() + "/fhir"),
+        Optional.empty(), Duration.ofSeconds(120));
+    try (Inputs inputs = Inputs.of(List.of(dir.toString()))) {
+      return new Load(fhir, config).run(inputs, new LoadTest.Collecting(new CopyOnWriteArrayList<>()));
+    }
+  }
+
+  interface Handler {
+    void handle(HttpExchange exchange) throws IOException;
+  }
+
+  private static HttpServer serve(Handler handler) throws IOException {
+    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server.createContext("/", exchange -> {
+      try (exchange) {
+        handler.handle(exchange);
+      }
+    });
+    server.start();
+    return server;
+  }
+
+  /** Passes the request on to the real server and its answer back. */
+  private void forward(HttpExchange exchange, byte[] body) throws IOException {
+    String path = exchange.getRequestURI().getRawPath().substring("/fhir".length());
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.baseUrl() + path))
+        .method(exchange.getRequestMethod(), HttpRequest.BodyPublishers.ofByteArray(body))
+        .header("Content-Type", "application/fhir+json");
+    try {
+      var answer = http.send(request.build(), BodyHandlers.ofByteArray());
+      byte[] bytes = answer.body();
+      exchange.sendResponseHeaders(answer.statusCode(), bytes.length);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(bytes);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException(e);
+    }
+  }
+
+  private static void reply(HttpExchange exchange, int status, String retryAfter, String body) throws IOException {
+    if (retryAfter != null) {
+      exchange.getResponseHeaders().set("Retry-After", retryAfter);
+    }
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    exchange.sendResponseHeaders(status, bytes.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(bytes);
+    }
+  }
+}

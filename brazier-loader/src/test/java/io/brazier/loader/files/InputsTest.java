@@ -1,0 +1,89 @@
+package io.brazier.loader.files;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.zip.GZIPOutputStream;
+import io.brazier.loader.Samples;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class InputsTest {
+  @TempDir
+  Path dir;
+
+  @Test
+  void aFolderIsWalkedForBundlesNdjsonAndTheirGzipFormsLeavingPartialAndOtherFilesAlone() throws IOException {
+    Files.createDirectories(dir.resolve("sub"));
+    Files.writeString(dir.resolve("a.json"), "{}");
+    Files.write(dir.resolve("sub/b.ndjson.gz"), gzip("{\"resourceType\":\"Patient\",\"id\":\"p\"}\n"));
+    Files.writeString(dir.resolve("c.json.tmp"), "{}");
+    Files.writeString(dir.resolve("d.part"), "{}");
+    Files.writeString(dir.resolve("notes.txt"), "hello");
+
+    try (Inputs inputs = Inputs.of(List.of(dir.toString()))) {
+      assertThat(inputs.files()).extracting(InputFile::name)
+          .containsExactly(dir.resolve("a.json").toString(), dir.resolve("sub/b.ndjson.gz").toString());
+      assertThat(new String(inputs.files().get(1).bytes(), StandardCharsets.UTF_8)).contains("\"id\":\"p\"");
+      assertThat(inputs.problems()).isEmpty();
+    }
+  }
+
+  @Test
+  void theEntriesOfAZipAreReadOneByOneAndOtherEntriesSkipped() throws IOException {
+    Path zip = Files.write(dir.resolve("data.zip"), Samples.zip("x/one.json", "{}", "two.ndjson", "{}\n", "readme.md", "#"));
+
+    try (Inputs inputs = Inputs.of(List.of(zip.toString()))) {
+      assertThat(inputs.files()).extracting(InputFile::name)
+          .containsExactly(zip + "!/x/one.json", zip + "!/two.ndjson");
+      assertThat(new String(inputs.files().get(1).bytes(), StandardCharsets.UTF_8)).isEqualTo("{}\n");
+    }
+  }
+
+  @Test
+  void aTruncatedZipIsAProblemWithTheReasonAndNoneOfItsEntriesLoads() throws IOException {
+    byte[] whole = Samples.zip("one.json", "{}");
+    Path zip = Files.write(dir.resolve("cut.zip"), Arrays.copyOf(whole, whole.length / 2));
+
+    try (Inputs inputs = Inputs.of(List.of(zip.toString()))) {
+      assertThat(inputs.files()).isEmpty();
+      assertThat(inputs.problems().get(zip.toString())).contains("broken zip", "create the archive again");
+    }
+  }
+
+  @Test
+  void anExplicitFileOfAnotherKindIsAProblemAndAMissingPathAUsageError() throws IOException {
+    Path text = Files.writeString(dir.resolve("notes.txt"), "hello");
+
+    try (Inputs inputs = Inputs.of(List.of(text.toString()))) {
+      assertThat(inputs.problems().get(text.toString())).contains("*.ndjson");
+    }
+    assertThatThrownBy(() -> Inputs.of(List.of(dir.resolve("missing").toString())))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("neither a file, a folder nor");
+  }
+
+  @Test
+  void kindsAreToldByTheNameWithOrWithoutGz() {
+    assertThat(FileKind.of("a.JSON")).isEqualTo(FileKind.BUNDLE);
+    assertThat(FileKind.of("a.ndjson.gz")).isEqualTo(FileKind.NDJSON);
+    assertThat(FileKind.of("a.zip")).isEqualTo(FileKind.ZIP);
+    assertThat(FileKind.of("a.xml")).isEqualTo(FileKind.OTHER);
+    assertThat(FileKind.partial("a.json.tmp")).isTrue();
+    assertThat(FileKind.partial("a.json")).isFalse();
+  }
+
+  private static byte[] gzip(String content) throws IOException {
+    var bytes = new ByteArrayOutputStream();
+    try (GZIPOutputStream gzip = new GZIPOutputStream(bytes)) {
+      gzip.write(content.getBytes(StandardCharsets.UTF_8));
+    }
+    return bytes.toByteArray();
+  }
+}

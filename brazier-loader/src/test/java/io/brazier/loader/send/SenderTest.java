@@ -1,0 +1,89 @@
+package io.brazier.loader.send;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.brazier.client.FhirCall;
+import io.brazier.client.FhirReply;
+import io.brazier.loader.LoaderConfig;
+import java.net.ConnectException;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SenderTest {
+  private static final LoaderConfig QUICK = LoaderConfig.defaults().withRetries(3, Duration.ofMillis(1));
+
+  @Test
+  void retryAfterIsReadInSecondsAsAnHttpDateAndAsAzureMilliseconds() {
+    String inTenSeconds = ZonedDateTime.now(ZoneOffset.UTC).plusSeconds(10)
+        .format(DateTimeFormatter.RFC_1123_DATE_TIME);
+
+    assertThat(Sender.retryAfter(reply(429, "Retry-After", "3"))).contains(Duration.ofSeconds(3));
+    assertThat(Sender.retryAfter(reply(503, "Retry-After", inTenSeconds)).orElseThrow())
+        .isBetween(Duration.ofSeconds(8), Duration.ofSeconds(10));
+    assertThat(Sender.retryAfter(reply(429, "x-ms-retry-after-ms", "250"))).contains(Duration.ofMillis(250));
+    assertThat(Sender.retryAfter(reply(429, "Retry-After", "soon"))).isEmpty();
+    assertThat(Sender.retryAfter(reply(429, "Retry-After", "86400"))).contains(Duration.ofMinutes(2));
+  }
+
+  @Test
+  void backoffDoublesWithJitterAndStopsGrowingAtTwoMinutes() {
+    Sender sender = new Sender(call -> reply(200), LoaderConfig.defaults().withRetries(5, Duration.ofSeconds(1)));
+
+    assertThat(sender.backoff(1)).isBetween(Duration.ofMillis(800), Duration.ofMillis(1200));
+    assertThat(sender.backoff(3)).isBetween(Duration.ofMillis(3200), Duration.ofMillis(4800));
+    assertThat(sender.backoff(30)).isEqualTo(Duration.ofMinutes(2));
+  }
+
+  @Test
+  void transientStatusesAreTriedAgainAndOthersAnsweredAtOnce() throws Exception {
+    Deque<FhirReply> replies = new ArrayDeque<>(List.of(reply(500), reply(502), reply(201)));
+    Sender sender = new Sender(call -> replies.removeFirst(), QUICK);
+
+    assertThat(sender.send(FhirCall.get("Patient")).status()).isEqualTo(201);
+    assertThat(new Sender(call -> reply(400), QUICK).send(FhirCall.get("Patient")).status()).isEqualTo(400);
+  }
+
+  @Test
+  void theLastAnswerIsGivenOnceTheRetriesAreSpent() throws Exception {
+    int[] calls = {0};
+    Sender sender = new Sender(call -> {
+      calls[0]++;
+      return reply(503);
+    }, QUICK);
+
+    assertThat(sender.send(FhirCall.get("Patient")).status()).isEqualTo(503);
+    assertThat(calls[0]).isEqualTo(4);
+  }
+
+  @Test
+  void aServerThatCannotBeReachedIsUnreachableWithTheCause() {
+    Sender sender = new Sender(call -> {
+      throw new ConnectException("Connection refused");
+    }, QUICK);
+
+    assertThatThrownBy(() -> sender.send(FhirCall.get("Patient"))).isInstanceOf(Sender.Unreachable.class)
+        .hasMessageContaining("after 4 attempts").hasMessageContaining("Connection refused");
+  }
+
+  @Test
+  void statusesAreReadFromTheirLeadingDigits() {
+    assertThat(Statuses.code("201")).isEqualTo(201);
+    assertThat(Statuses.code("201 Created")).isEqualTo(201);
+    assertThat(Statuses.code(" 429 Too Many Requests")).isEqualTo(429);
+    assertThat(Statuses.code("Created")).isZero();
+    assertThat(Statuses.code(null)).isZero();
+  }
+
+  private static FhirReply reply(int status, String... header) {
+    return new FhirReply(status, header.length == 0 ? Map.of() : Map.of(header[0], List.of(header[1])), null);
+  }
+
+}

@@ -1,0 +1,89 @@
+package io.brazier.loader.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.brazier.loader.storage.Storage.Claim;
+import io.brazier.loader.storage.Storage.Stored;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FolderStorageTest {
+  @TempDir
+  Path dir;
+
+  @Test
+  void aClaimedFileCannotBeClaimedAgainUntilReleasedByThisOrAnotherLoaderOnTheFolder() throws Exception {
+    FolderStorage one = prepared();
+    FolderStorage two = new FolderStorage(dir);
+    Stored file = drop("a.json", "{}");
+
+    try (Claim claim = one.claim("bundles", file).orElseThrow()) {
+      assertThat(one.claim("bundles", file)).isEmpty();
+      assertThat(two.claim("bundles", file)).isEmpty();
+    }
+
+    try (Claim again = two.claim("bundles", file).orElseThrow()) {
+      assertThat(again).isNotNull();
+    }
+  }
+
+  @Test
+  void attemptsOfTheSameFileAreCountedDurablyUntilItIsFinished() throws Exception {
+    FolderStorage storage = prepared();
+    Stored file = drop("a.json", "{}");
+
+    try (Claim first = storage.claim("bundles", file).orElseThrow()) {
+      assertThat(first.attempts()).isEqualTo(1);
+    }
+    try (Claim second = new FolderStorage(dir).claim("bundles", file).orElseThrow()) {
+      assertThat(second.attempts()).isEqualTo(2);
+      second.finish();
+    }
+    try (Claim afterFinish = storage.claim("bundles", file).orElseThrow()) {
+      assertThat(afterFinish.attempts()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void aChangedFileStartsCountingAgain() throws Exception {
+    FolderStorage storage = prepared();
+    try (Claim first = storage.claim("bundles", drop("a.json", "{}")).orElseThrow()) {
+      assertThat(first.attempts()).isEqualTo(1);
+    }
+
+    Stored changed = drop("a.json", "{\"resourceType\":\"Bundle\"}");
+
+    try (Claim claim = storage.claim("bundles", changed).orElseThrow()) {
+      assertThat(claim.attempts()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void writesAndMovesReplaceWhatWasThereAndListingShowsSizes() throws Exception {
+    FolderStorage storage = prepared();
+    storage.write("bundles", "a.json", "old".getBytes());
+    storage.write("bundles", "a.json", "new content".getBytes());
+    storage.write("bundlesprocessed", "a.json.processed", "stale".getBytes());
+
+    storage.move("bundles", "a.json", "bundlesprocessed", "a.json.processed");
+
+    assertThat(storage.list("bundles")).isEmpty();
+    assertThat(storage.list("bundlesprocessed")).extracting(Stored::name, Stored::size)
+        .containsExactly(org.assertj.core.api.Assertions.tuple("a.json.processed", 11L));
+    assertThat(dir.resolve("bundlesprocessed/a.json.processed")).hasContent("new content");
+  }
+
+  private FolderStorage prepared() throws Exception {
+    FolderStorage storage = new FolderStorage(dir);
+    storage.prepare(List.of("bundles", "bundlesprocessed"));
+    return storage;
+  }
+
+  private Stored drop(String name, String content) throws Exception {
+    Path file = Files.writeString(dir.resolve("bundles").resolve(name), content);
+    return new Stored(name, Files.size(file), Files.getLastModifiedTime(file).toInstant());
+  }
+}
