@@ -35,6 +35,10 @@ public final class Exports implements AutoCloseable {
   }
 
   private static ExportStorage storage(ExportConfig config) {
+    if (config.toBlob()) {
+      log.info("Exports go to Azure Blob storage container={} links={}", config.container(), config.links());
+      return new BlobStorage(config);
+    }
     Path dir = config.dir();
     if (dir == null) {
       try {
