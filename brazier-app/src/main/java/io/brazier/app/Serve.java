@@ -159,6 +159,9 @@ final class Serve implements Callable<Integer> {
   @Mixin
   SyncServeOptions sync;
 
+  @Mixin
+  ExportOptions export;
+
   @Spec
   CommandSpec spec;
 
@@ -218,7 +221,8 @@ final class Serve implements Callable<Integer> {
     ServerConfig serverConfig = new ServerConfig(host, port, baseUrl, trustForwardedHeaders, maxBodyBytes,
         corsOrigins, lenient, conditionalDeleteMax, pageSize, maxPageSize, bundleMaxEntries, bundleMaxBytes,
         referentialIntegrity, missingReferences,
-        new ImportConfig(importDir == null ? null : importDir.toAbsolutePath(), importHosts, importBlob));
+        new ImportConfig(importDir == null ? null : importDir.toAbsolutePath(), importHosts, importBlob),
+        export.config(database.dataDir, auth.enabled));
     DatabaseConfig databaseConfig = database.config();
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(registry);

@@ -11,9 +11,10 @@ import java.util.Locale;
  * @param returns what a write answers with; {@link Return#REPRESENTATION} when the client says nothing
  * @param handling strict or lenient handling of search parameters; {@link Handling#LENIENT} when not said
  * @param respondAsync whether the client asked for {@code respond-async}
+ * @param handlingSaid whether the client said {@code handling=} at all (Bulk Data is strict unless told lenient)
  */
-public record Prefer(Return returns, Handling handling, boolean respondAsync) {
-  public static final Prefer NONE = new Prefer(Return.REPRESENTATION, Handling.LENIENT, false);
+public record Prefer(Return returns, Handling handling, boolean respondAsync, boolean handlingSaid) {
+  public static final Prefer NONE = new Prefer(Return.REPRESENTATION, Handling.LENIENT, false, false);
 
   public enum Return { MINIMAL, REPRESENTATION, OPERATION_OUTCOME }
 
@@ -39,7 +40,7 @@ public record Prefer(Return returns, Handling handling, boolean respondAsync) {
       }
     }
     return new Prefer(returns == null ? Return.REPRESENTATION : returns,
-        handling == null ? Handling.LENIENT : handling, async);
+        handling == null ? Handling.LENIENT : handling, async, handling != null);
   }
 
   /** The first of repeated preferences wins (RFC 7240, section 2). */
@@ -49,5 +50,10 @@ public record Prefer(Return returns, Handling handling, boolean respondAsync) {
 
   public boolean strict() {
     return handling == Handling.STRICT;
+  }
+
+  /** Whether the client said {@code handling=lenient}, rather than leaving it to the server. */
+  public boolean saidLenient() {
+    return handlingSaid && handling == Handling.LENIENT;
   }
 }

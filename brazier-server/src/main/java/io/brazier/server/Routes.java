@@ -12,6 +12,9 @@ import io.brazier.fhir.FhirException;
 import io.brazier.fhir.search.Compartments;
 import io.brazier.fhir.search.FhirSearch;
 import io.brazier.server.http.PageSizes;
+import io.brazier.server.export.Export;
+import io.brazier.server.export.ExportJob;
+import io.brazier.server.export.Exports;
 import io.brazier.server.interaction.Bodies;
 import io.brazier.server.interaction.Bundles;
 import io.brazier.server.interaction.Capabilities;
@@ -76,6 +79,7 @@ final class Routes {
   private final Validate validate;
   private final Jobs jobs;
   private final Import imports;
+  private final Exports exports;
   private final Runnable stopFollowing;
   private final Operations operations = new Operations();
   private final Reachable reachable;
@@ -159,6 +163,11 @@ final class Routes {
     this.imports = operations.add(Import.OPERATION, EnumSet.of(Level.SYSTEM), ANY_TYPE, POST,
         new Import(fhir, store, bodies, writes, reachable, conditions, compartments, config, jobs));
     jobs.register(Import.KIND, imports);
+    this.exports = new Exports(fhir, store, search, terminology, config.exports(), jobs);
+    operations.add(Export.SYSTEM, EnumSet.of(Level.SYSTEM), ANY_TYPE, GET_OR_POST, exports.kickOff());
+    operations.add(Export.PATIENT, EnumSet.of(Level.TYPE), Set.of("Patient"), GET_OR_POST, exports.kickOff());
+    operations.add(Export.GROUP, EnumSet.of(Level.INSTANCE), Set.of("Group"), GET_OR_POST, exports.kickOff());
+    jobs.register(ExportJob.KIND, exports.job(), config.exports().maxRunning());
     operations.add(Expand.OPERATION, TYPE_AND_INSTANCE, Set.of("ValueSet"), GET_OR_POST,
         new Expand(fhir, terminology));
     operations.add(Lookup.OPERATION, EnumSet.of(Level.TYPE), Set.of("CodeSystem"), GET_OR_POST,
@@ -186,6 +195,7 @@ final class Routes {
     validate.warmUp();
     imports.warmUp();
     jobs.start();
+    exports.start();
   }
 
   /**
@@ -194,6 +204,7 @@ final class Routes {
    */
   void close() {
     jobs.close();
+    exports.close();
     stopFollowing.run();
   }
 

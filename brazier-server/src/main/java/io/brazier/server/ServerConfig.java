@@ -21,7 +21,8 @@ public record ServerConfig(
     long bundleMaxBytes,
     ReferentialIntegrity referentialIntegrity,
     MissingReferences missingReferences,
-    ImportConfig imports) {
+    ImportConfig imports,
+    ExportConfig exports) {
 
   public static final long DEFAULT_MAX_BODY_BYTES = 128L * 1024 * 1024;
   public static final int DEFAULT_BUNDLE_MAX_ENTRIES = 50_000;
@@ -70,6 +71,9 @@ public record ServerConfig(
     if (imports == null) {
       imports = ImportConfig.NONE;
     }
+    if (exports == null) {
+      exports = ExportConfig.defaults();
+    }
     if (referentialIntegrity == null || missingReferences == null) {
       throw new IllegalArgumentException("--referential-integrity and --missing-references must be set");
     }
@@ -84,59 +88,66 @@ public record ServerConfig(
     return new ServerConfig("127.0.0.1", 8080, null, false, DEFAULT_MAX_BODY_BYTES, List.of(), false, 100, 20,
         DEFAULT_MAX_PAGE_SIZE,
         DEFAULT_BUNDLE_MAX_ENTRIES, DEFAULT_BUNDLE_MAX_BYTES, ReferentialIntegrity.ENFORCE, MissingReferences.ERROR,
-        ImportConfig.NONE);
+        ImportConfig.NONE, ExportConfig.defaults());
   }
 
   public ServerConfig withPort(int newPort) {
     return new ServerConfig(host, newPort, baseUrl, trustForwardedHeaders, maxBodyBytes, corsOrigins, lenient,
         conditionalDeleteMax, pageSize, maxPageSize, bundleMaxEntries, bundleMaxBytes, referentialIntegrity,
-        missingReferences, imports);
+        missingReferences, imports, exports);
   }
 
   /** The same configuration with other rules for bundles and references. */
   public ServerConfig withBundles(int maxEntries, long maxBytes, ReferentialIntegrity integrity,
       MissingReferences missing) {
     return new ServerConfig(host, port, baseUrl, trustForwardedHeaders, maxBodyBytes, corsOrigins, lenient,
-        conditionalDeleteMax, pageSize, maxPageSize, maxEntries, maxBytes, integrity, missing, imports);
+        conditionalDeleteMax, pageSize, maxPageSize, maxEntries, maxBytes, integrity, missing, imports, exports);
   }
 
   /** The base URL, and whether X-Forwarded-Proto/Host may set it: how a proxy in front is configured. */
   public ServerConfig withBaseUrl(String newBaseUrl, boolean trustForwarded) {
     return new ServerConfig(host, port, newBaseUrl, trustForwarded, maxBodyBytes, corsOrigins, lenient,
         conditionalDeleteMax, pageSize, maxPageSize, bundleMaxEntries, bundleMaxBytes, referentialIntegrity,
-        missingReferences, imports);
+        missingReferences, imports, exports);
   }
 
   /** The most one request may send, and the most one conditional delete may remove. */
   public ServerConfig withLimits(long newMaxBodyBytes, int newConditionalDeleteMax) {
     return new ServerConfig(host, port, baseUrl, trustForwardedHeaders, newMaxBodyBytes, corsOrigins, lenient,
         newConditionalDeleteMax, pageSize, maxPageSize, bundleMaxEntries, bundleMaxBytes, referentialIntegrity,
-        missingReferences, imports);
+        missingReferences, imports, exports);
   }
 
   /** Entries per page when the client sets no {@code _count}, and the most it may ask for. */
   public ServerConfig withPageSizes(int newPageSize, int newMaxPageSize) {
     return new ServerConfig(host, port, baseUrl, trustForwardedHeaders, maxBodyBytes, corsOrigins, lenient,
         conditionalDeleteMax, newPageSize, newMaxPageSize, bundleMaxEntries, bundleMaxBytes, referentialIntegrity,
-        missingReferences, imports);
+        missingReferences, imports, exports);
   }
 
   public ServerConfig withLenient(boolean newLenient) {
     return new ServerConfig(host, port, baseUrl, trustForwardedHeaders, maxBodyBytes, corsOrigins, newLenient,
         conditionalDeleteMax, pageSize, maxPageSize, bundleMaxEntries, bundleMaxBytes, referentialIntegrity,
-        missingReferences, imports);
+        missingReferences, imports, exports);
   }
 
   /** Where {@code $import} may read from. */
   public ServerConfig withImports(ImportConfig newImports) {
     return new ServerConfig(host, port, baseUrl, trustForwardedHeaders, maxBodyBytes, corsOrigins, lenient,
         conditionalDeleteMax, pageSize, maxPageSize, bundleMaxEntries, bundleMaxBytes, referentialIntegrity,
-        missingReferences, newImports);
+        missingReferences, newImports, exports);
+  }
+
+  /** How {@code $export} writes and keeps its files. */
+  public ServerConfig withExports(ExportConfig newExports) {
+    return new ServerConfig(host, port, baseUrl, trustForwardedHeaders, maxBodyBytes, corsOrigins, lenient,
+        conditionalDeleteMax, pageSize, maxPageSize, bundleMaxEntries, bundleMaxBytes, referentialIntegrity,
+        missingReferences, imports, newExports);
   }
 
   public ServerConfig withCorsOrigins(List<String> newCorsOrigins) {
     return new ServerConfig(host, port, baseUrl, trustForwardedHeaders, maxBodyBytes, newCorsOrigins, lenient,
         conditionalDeleteMax, pageSize, maxPageSize, bundleMaxEntries, bundleMaxBytes, referentialIntegrity,
-        missingReferences, imports);
+        missingReferences, imports, exports);
   }
 }

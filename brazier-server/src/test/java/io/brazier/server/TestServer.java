@@ -78,26 +78,37 @@ public final class TestServer implements AutoCloseable {
    * {@code --db-url} gives it), store, caches, change sequencer, job runner and HTTP server, sharing nothing else.
    */
   public TestServer secondNode() {
-    return secondNode(api -> List.of(), HttpExtension.NONE);
+    return secondNode(ServerConfig.defaults(), api -> List.of(), HttpExtension.NONE);
+  }
+
+  /** Another node on this server's database (see {@link #secondNode()}), configured as given. */
+  public TestServer secondNode(ServerConfig config) {
+    return secondNode(config, api -> List.of(), HttpExtension.NONE);
   }
 
   /** Another node on this server's database, as {@link #secondNode()}, with interceptors and HTTP beside FHIR. */
   public TestServer secondNode(Function<FhirApi, List<Interceptor>> interceptors, HttpExtension extension) {
-    return nodeOn(database, 8, Duration.ofSeconds(30), interceptors, extension);
+    return secondNode(ServerConfig.defaults(), interceptors, extension);
+  }
+
+  private TestServer secondNode(ServerConfig config, Function<FhirApi, List<Interceptor>> interceptors,
+      HttpExtension extension) {
+    return nodeOn(database, config, 8, Duration.ofSeconds(30), interceptors, extension);
   }
 
   /** Another node on the shared server's database, whose statements may run at most {@code statementTimeout}. */
   public static TestServer onSharedDatabase(Duration statementTimeout) {
-    return nodeOn(shared().database, 4, statementTimeout, api -> List.of(), HttpExtension.NONE);
+    return nodeOn(shared().database, ServerConfig.defaults(), 4, statementTimeout, api -> List.of(),
+        HttpExtension.NONE);
   }
 
-  private static TestServer nodeOn(Database database, int poolSize, Duration statementTimeout,
+  private static TestServer nodeOn(Database database, ServerConfig config, int poolSize, Duration statementTimeout,
       Function<FhirApi, List<Interceptor>> interceptors, HttpExtension extension) {
     var pool = database.pool();
     Database own = Database.open(new DatabaseConfig(pool.getJdbcUrl(), pool.getUsername(), pool.getPassword(), null,
         poolSize, statementTimeout));
     var fhir = new Fhir(false);
-    return new TestServer(ServerConfig.defaults(), own,
+    return new TestServer(config, own,
         new PostgresStore(own, fhir.resourceTypes()).startChangeSequencer(), interceptors, extension);
   }
 

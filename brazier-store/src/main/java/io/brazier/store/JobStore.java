@@ -2,6 +2,7 @@ package io.brazier.store;
 
 import java.time.Duration;
 import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -14,6 +15,12 @@ public interface JobStore {
 
   /** Queues a job; returns its id. {@code request} is JSON, enough to start (and restart) the work. */
   String submit(String kind, String request);
+
+  /**
+   * Queues a job unless {@code mostActive} jobs of its kind are queued or running already, counted across every
+   * node (submitters of one kind take turns, so two nodes never both take the last place); empty when they are.
+   */
+  Optional<String> submit(String kind, String request, int mostActive);
 
   /**
    * Claims for {@code owner} the oldest job of one of these kinds that is queued or whose lease ran out, for
@@ -38,6 +45,12 @@ public interface JobStore {
 
   /** Deletes the jobs that ended (done, failed or cancelled) longer than {@code age} ago; returns how many. */
   int purge(Duration age);
+
+  /** The ids of the jobs of {@code kind} that ended (done, failed or cancelled) longer than {@code age} ago. */
+  List<String> ended(String kind, Duration age);
+
+  /** Deletes a job, whatever its state; false when there is no such job. */
+  boolean delete(String id);
 
   /** A job by id; empty for an unknown one (and for an id that is not a job id at all). */
   Optional<Job> read(String id);

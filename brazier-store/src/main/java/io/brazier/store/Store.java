@@ -110,6 +110,13 @@ public interface Store extends AutoCloseable {
   long watermark();
 
   /**
+   * The earliest {@code lastUpdated} of the changes after {@code sequence} (numbered later, or not numbered yet);
+   * empty when there are none. A version is stamped before it commits, so one stamped before an instant may still
+   * commit after a {@link #watermark} taken at that instant: this tells how far back such late commits reach.
+   */
+  Optional<Instant> firstChangeAfter(long sequence);
+
+  /**
    * A page of a scan as of a sequence (see {@link AsOfScan}), ordered by {@code lastUpdated} and then the resource's
    * row, the stored JSON as it is. A resource changed since the sequence is served at its version of then, from
    * history; {@code search} extracts such versions' index values when the scan has criteria (they have no index

@@ -34,6 +34,8 @@ import org.hl7.fhir.r4.model.Enumerations.SearchParamType;
  */
 public final class Capabilities implements Interaction {
   private static final String SOFTWARE = "Brazier";
+  private static final String BULK_DATA = "http://hl7.org/fhir/uv/bulkdata/OperationDefinition/";
+  private static final String BULK_DATA_SERVER = "http://hl7.org/fhir/uv/bulkdata/CapabilityStatement/bulk-data";
 
   private final Fhir fhir;
   private final Supported supported;
@@ -95,6 +97,9 @@ public final class Capabilities implements Interaction {
     supported.systemInteractions().forEach(code -> rest.addInteraction().setCode(code));
     operations.system().forEach(operation -> rest.addOperation().setName(operation.definition().name())
         .setDefinition(operation.definition().url()));
+    if (operations.system().stream().anyMatch(operation -> operation.definition().url().startsWith(BULK_DATA))) {
+      statement.addInstantiates(BULK_DATA_SERVER); // what Bulk Data clients look for
+    }
     if (supported.systemInteractions().contains(SystemRestfulInteraction.SEARCHSYSTEM)) {
       parameters.common().forEach(param -> rest.addSearchParam(searchParam(param)));
       rest.addSearchParam(filter());

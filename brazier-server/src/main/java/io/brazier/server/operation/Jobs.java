@@ -18,10 +18,13 @@ import java.io.ByteArrayInputStream;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.LockSupport;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
@@ -32,7 +35,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Background jobs of the FHIR asynchronous pattern (https://hl7.org/fhir/R4/async.html), kept in the database that all
  * nodes share ({@link JobStore}), so that any node answers a poll and a restart forgets nothing. Each node runs one
- * job at a time on a background thread (two reindexes never compete on one node): it claims a queued job of a kind it
+ * job at a time on a background thread (two reindexes never compete on one node), and a kind registered with runners
+ * of its own (exports, which may run for hours) runs on those, beside it: a runner claims a queued job of a kind it
  * knows, or one whose node stopped renewing its lease (that node died), and runs its work from the cursor the job last
  * recorded. The work records progress and cursor as it goes, which renews the lease and tells the work to stop when
  * the job was cancelled or taken over. On close, a running job is queued again for the next runner.
@@ -59,7 +63,9 @@ public final class Jobs implements AutoCloseable {
   private final Duration lease;
   private final String owner = host() + "/" + UUID.randomUUID();
   private final Map<String, Work> kinds = new ConcurrentHashMap<>();
-  private final Thread runner = new Thread(this::runJobs, "brazier-jobs");
+  /** The kinds the first runner takes: those registered without runners of their own. */
+  private final Set<String> shared = ConcurrentHashMap.newKeySet();
+  private final List<Thread> runners = new CopyOnWriteArrayList<>();
   private volatile boolean closed;
   private long purged = System.nanoTime() - PURGE_NANOS;
 
@@ -67,7 +73,7 @@ public final class Jobs implements AutoCloseable {
     this.store = store;
     this.fhir = fhir;
     this.lease = lease;
-    runner.setDaemon(true);
+    runners.add(runner("brazier-jobs", shared, true));
   }
 
   /**
@@ -98,16 +104,34 @@ public final class Jobs implements AutoCloseable {
     default FhirResponse file(Job job, String name) {
       throw new FhirException(404, IssueType.NOTFOUND, "Job " + job.id() + " has no file " + name + ".");
     }
+
+    /** Drops what the job made (its files), once it is cancelled; by default it made nothing to drop. */
+    default void discard(Job job) {
+      // nothing kept outside the job table
+    }
   }
 
-  /** Runs jobs of {@code kind} on this node with {@code work}; register every kind before {@link #start}. */
+  /**
+   * Runs jobs of {@code kind} on this node with {@code work}, one at a time with the other kinds so registered;
+   * register every kind before {@link #start}.
+   */
   public Jobs register(String kind, Work work) {
     kinds.put(kind, work);
+    shared.add(kind);
+    return this;
+  }
+
+  /** Runs jobs of {@code kind} with {@code work} on {@code count} runners of their own, beside the others. */
+  public Jobs register(String kind, Work work, int count) {
+    kinds.put(kind, work);
+    for (int i = 1; i <= count; i++) {
+      runners.add(runner("brazier-jobs-" + kind + "-" + i, Set.of(kind), false));
+    }
     return this;
   }
 
   public Jobs start() {
-    runner.start();
+    runners.forEach(Thread::start);
     return this;
   }
 
@@ -116,10 +140,18 @@ public final class Jobs implements AutoCloseable {
    * id. The job's request records who submitted it, which the work does not see.
    */
   public String submit(String kind, String request, Caller submitter) {
-    ObjectNode recorded = object(request);
-    recorded.put(SUBMITTER, submitter.identity());
-    String id = store.submit(kind, recorded.toString());
-    LockSupport.unpark(runner);
+    String id = store.submit(kind, recorded(request, submitter));
+    runners.forEach(LockSupport::unpark);
+    return id;
+  }
+
+  /**
+   * Queues a job, as {@link #submit(String, String, Caller)}, unless {@code mostActive} jobs of its kind are queued or
+   * running on any node; empty when they are.
+   */
+  public Optional<String> submit(String kind, String request, Caller submitter, int mostActive) {
+    Optional<String> id = store.submit(kind, recorded(request, submitter), mostActive);
+    id.ifPresent(submitted -> runners.forEach(LockSupport::unpark));
     return id;
   }
 
@@ -140,6 +172,12 @@ public final class Jobs implements AutoCloseable {
     return job;
   }
 
+  private static String recorded(String request, Caller submitter) {
+    ObjectNode recorded = object(request);
+    recorded.put(SUBMITTER, submitter.identity());
+    return recorded.toString();
+  }
+
   private static ObjectNode object(String json) {
     try {
       return (ObjectNode) JSON.readTree(json);
@@ -148,10 +186,26 @@ public final class Jobs implements AutoCloseable {
     }
   }
 
+  /** Cancels a job: its runner stops at its next step, and its kind drops what it made. */
   public void cancel(String id) {
+    Job job = get(id);
     if (!store.cancel(id)) {
       throw unknown(id);
     }
+    Work work = kinds.get(job.kind());
+    if (work != null) {
+      work.discard(job);
+    }
+  }
+
+  /** A file a job's result links to, as its kind serves it. */
+  public FhirResponse file(String id, String name) {
+    Job job = get(id);
+    Work work = kinds.get(job.kind());
+    if (work == null) {
+      throw unknown(id);
+    }
+    return work.file(job, name);
   }
 
   /**
@@ -198,17 +252,6 @@ public final class Jobs implements AutoCloseable {
       }
     };
   }
-
-  /** A file a job's result links to, as its kind serves it. */
-  public FhirResponse file(String id, String name) {
-    Job job = get(id);
-    Work work = kinds.get(job.kind());
-    if (work == null) {
-      throw unknown(id);
-    }
-    return work.file(job, name);
-  }
-
 
   /** Progress in numbers: {@code running: 5 of 10 done}. */
   static String progress(Job job) {
@@ -275,14 +318,22 @@ public final class Jobs implements AutoCloseable {
     }
   }
 
-  private void runJobs() {
+  private Thread runner(String name, Set<String> runs, boolean purges) {
+    Thread thread = new Thread(() -> runJobs(runs, purges), name);
+    thread.setDaemon(true);
+    return thread;
+  }
+
+  private void runJobs(Set<String> runs, boolean purges) {
     while (!closed) {
       try {
-        Optional<Job> claimed = store.claim(owner, kinds.keySet(), lease);
+        Optional<Job> claimed = store.claim(owner, runs, lease);
         if (claimed.isPresent()) {
           run(claimed.get());
         } else {
-          purgeEnded();
+          if (purges) {
+            purgeEnded();
+          }
           LockSupport.parkNanos(IDLE_NANOS);
         }
       } catch (StoreFailure e) {
@@ -347,9 +398,11 @@ public final class Jobs implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
-    LockSupport.unpark(runner);
+    runners.forEach(LockSupport::unpark);
     try {
-      runner.join(LEASE.toMillis());
+      for (Thread runner : runners) {
+        runner.join(LEASE.toMillis());
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -4,22 +4,27 @@ import io.brazier.fhir.Fhir;
 import io.brazier.fhir.FhirException;
 import io.brazier.server.FhirRequest;
 import java.io.ByteArrayInputStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Parameters.ParametersParameterComponent;
+import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 
 /**
- * The input parameters of an operation, from the query string (GET) or a Parameters body (POST).
+ * The input parameters of an operation, from the query string (GET, and POST too) or a Parameters body (POST).
  * https://hl7.org/fhir/R4/operations.html#request
  */
-final class OperationInput {
+public final class OperationInput {
   private final FhirRequest request;
   private final Parameters body;
 
-  OperationInput(Fhir fhir, FhirRequest request) {
+  public OperationInput(Fhir fhir, FhirRequest request) {
     this.request = request;
     if (request.method().equals("POST") && request.hasBody()) {
       Resource resource = fhir.parse(request.bodyFormat(), new ByteArrayInputStream(request.body()));
@@ -41,6 +46,51 @@ final class OperationInput {
     }
     ParametersParameterComponent parameter = body.getParameter(name);
     return parameter != null && parameter.getValue() != null ? parameter.getValue().primitiveValue() : null;
+  }
+
+  /** Every parameter named, in the query or the body. */
+  public Set<String> names() {
+    Set<String> names = new LinkedHashSet<>(request.query().keySet());
+    body.getParameter().forEach(parameter -> names.add(parameter.getName()));
+    return names;
+  }
+
+  /**
+   * The values of a parameter given several times or as a comma list (as Bulk Data's {@code _type}), each comma list
+   * split, blanks left out.
+   */
+  public List<String> list(String name) {
+    List<String> values = new ArrayList<>();
+    for (String value : values(name)) {
+      Arrays.stream(value.split(",")).map(String::trim).filter(part -> !part.isEmpty()).forEach(values::add);
+    }
+    return values;
+  }
+
+  /** The one value of a parameter, or null; a 400 when it is given twice with different values. */
+  public String single(String name) {
+    List<String> values = values(name).stream().distinct().toList();
+    if (values.size() > 1) {
+      throw FhirException.badRequest(name + " is given more than once: " + values + ".");
+    }
+    return values.isEmpty() ? null : values.get(0).trim();
+  }
+
+  /** The values as given in the query and the body (a Reference by its reference), each possibly a comma list. */
+  public List<String> values(String name) {
+    List<String> values = new ArrayList<>(request.query().getOrDefault(name, List.of()));
+    for (ParametersParameterComponent parameter : body.getParameter()) {
+      if (parameter.getName().equals(name) && parameter.getValue() != null) {
+        values.add(parameter.getValue() instanceof Reference reference ? reference.getReference()
+            : parameter.getValue().primitiveValue());
+      }
+    }
+    return values;
+  }
+
+  /** Whether the query (rather than a Parameters body) names the parameter. */
+  public boolean inQuery(String name) {
+    return request.query().containsKey(name);
   }
 
   /** A Coding parameter, or one made of the {@code system} and {@code code} parameters; null when neither. */

@@ -1,7 +1,5 @@
 package io.brazier.server.operation;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.brazier.fhir.Fhir;
 import io.brazier.fhir.FhirException;
 import io.brazier.fhir.Format;
@@ -33,7 +31,6 @@ public final class Reindex implements Interaction, Jobs.Work {
       new Operations.Definition("reindex", "https://brazier.dev/fhir/OperationDefinition/reindex");
   public static final String KIND = "reindex";
   private static final int PAGE = 500;
-  private static final ObjectMapper JSON = new ObjectMapper();
   /** How long a request without Prefer: respond-async waits for its reindex before it is answered 202. */
   private static final Duration SYNCHRONOUS_WAIT = Duration.ofMinutes(5);
 
@@ -60,7 +57,8 @@ public final class Reindex implements Interaction, Jobs.Work {
     boolean instance = request.segments().size() == 3;
     List<String> types = request.type() == null || request.type().startsWith("$")
         ? fhir.resourceTypes().stream().sorted().toList() : List.of(request.type());
-    String job = jobs.submit(KIND, write(new Request(types, instance ? request.id() : null)), request.caller());
+    String job = jobs.submit(KIND, JobJson.write(new Request(types, instance ? request.id() : null)),
+        request.caller());
     if (!request.prefer().respondAsync()) {
       // A client that waits gets the result, unless the reindex outlasts the wait: then it polls like an async one.
       Optional<Job> ended = jobs.await(job, SYNCHRONOUS_WAIT);
@@ -78,12 +76,12 @@ public final class Reindex implements Interaction, Jobs.Work {
   }
 
   private Resource reindex(Jobs.Run run) {
-    Request request = read(run.request(), Request.class);
+    Request request = JobJson.read(run.request(), Request.class);
     if (request.id() != null) {
       return one(request.types().get(0), request.id());
     }
     Cursor cursor = run.cursor() == null ? new Cursor(request.types().get(0), null, 0)
-        : read(run.cursor(), Cursor.class);
+        : JobJson.read(run.cursor(), Cursor.class);
     long done = run.done();
     long reindexed = cursor.reindexed();
     List<String> types = request.types();
@@ -95,7 +93,7 @@ public final class Reindex implements Interaction, Jobs.Work {
         reindexed += store.reindex(writes(page));
         done += page.size();
         after = page.get(page.size() - 1).id();
-        run.progress(done, null, write(new Cursor(type, after, reindexed)));
+        run.progress(done, null, JobJson.write(new Cursor(type, after, reindexed)));
       }
     }
     return reindexed(reindexed);
@@ -120,21 +118,5 @@ public final class Reindex implements Interaction, Jobs.Work {
           extractor.extract(resource, version.json())));
     }
     return writes;
-  }
-
-  private static String write(Object value) {
-    try {
-      return JSON.writeValueAsString(value);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("A job's request and cursor are plain records", e);
-    }
-  }
-
-  private static <T> T read(String json, Class<T> type) {
-    try {
-      return JSON.readValue(json, type);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("Not a " + type.getSimpleName() + " of a reindex job: " + json, e);
-    }
   }
 }

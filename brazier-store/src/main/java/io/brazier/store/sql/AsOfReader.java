@@ -20,6 +20,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import javax.sql.DataSource;
 
@@ -62,6 +63,21 @@ final class AsOfReader {
       return row.getLong(1);
     } catch (SQLException e) {
       throw new StoreFailure("Could not read the last change sequence", e);
+    }
+  }
+
+  Optional<Instant> firstChangeAfter(long sequence) {
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement statement = connection.prepareStatement(
+            "SELECT min(at) FROM change WHERE seq > ? OR seq IS NULL")) {
+      statement.setLong(1, sequence);
+      try (ResultSet row = statement.executeQuery()) {
+        row.next();
+        Timestamp at = row.getTimestamp(1);
+        return at == null ? Optional.empty() : Optional.of(at.toInstant());
+      }
+    } catch (SQLException e) {
+      throw new StoreFailure("Could not read the changes after " + sequence, e);
     }
   }
 

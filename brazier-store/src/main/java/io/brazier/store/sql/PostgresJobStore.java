@@ -12,7 +12,9 @@ import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import javax.sql.DataSource;
@@ -31,6 +33,8 @@ final class PostgresJobStore implements JobStore {
                     WHERE kind = ANY (?) AND (status = 'queued' OR (status = 'running' AND lease_until < now()))
                     ORDER BY created LIMIT 1 FOR UPDATE SKIP LOCKED)
       RETURNING\s""" + COLUMNS;
+  private static final String INSERT =
+      "INSERT INTO job (id, kind, request, status) VALUES (?, ?, ?::jsonb, 'queued')";
   private static final String HELD = " WHERE id = ? AND owner = ? AND status = 'running'";
 
   private final DataSource dataSource;
@@ -46,13 +50,56 @@ final class PostgresJobStore implements JobStore {
   @Override
   public String submit(String kind, String request) {
     UUID id = UUID.randomUUID();
-    update("submit a " + kind + " job", "INSERT INTO job (id, kind, request, status) VALUES (?, ?, ?::jsonb, 'queued')",
+    update("submit a " + kind + " job", INSERT,
         (statement, connection) -> {
           statement.setObject(1, id);
           statement.setString(2, kind);
           statement.setString(3, request);
         });
     return id.toString();
+  }
+
+  @Override
+  public Optional<String> submit(String kind, String request, int mostActive) {
+    UUID id = UUID.randomUUID();
+    try (Connection connection = dataSource.getConnection()) {
+      connection.setAutoCommit(false);
+      try {
+        if (active(connection, kind) >= mostActive) {
+          connection.rollback();
+          return Optional.empty();
+        }
+        try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
+          insert.setObject(1, id);
+          insert.setString(2, kind);
+          insert.setString(3, request);
+          insert.executeUpdate();
+        }
+        connection.commit();
+        return Optional.of(id.toString());
+      } catch (SQLException | RuntimeException e) {
+        connection.rollback();
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw new StoreFailure("Could not submit a " + kind + " job", e);
+    }
+  }
+
+  /** How many jobs of a kind are queued or running, once this transaction holds the kind's turn. */
+  private static int active(Connection connection, String kind) throws SQLException {
+    try (PreparedStatement lock = connection.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
+      lock.setLong(1, ("brazier-job-submit/" + kind).hashCode());
+      lock.execute();
+    }
+    try (PreparedStatement count = connection.prepareStatement(
+        "SELECT count(*) FROM job WHERE kind = ? AND status IN ('queued', 'running')")) {
+      count.setString(1, kind);
+      try (ResultSet row = count.executeQuery()) {
+        row.next();
+        return row.getInt(1);
+      }
+    }
   }
 
   @Override
@@ -135,6 +182,33 @@ final class PostgresJobStore implements JobStore {
     String sql = "DELETE FROM job WHERE status IN ('done', 'failed', 'cancelled')"
         + " AND updated < now() - make_interval(secs => ?)";
     return update("purge jobs", sql, (statement, connection) -> statement.setDouble(1, age.toMillis() / 1000.0));
+  }
+
+  @Override
+  public List<String> ended(String kind, Duration age) {
+    String sql = "SELECT id FROM job WHERE kind = ? AND status IN ('done', 'failed', 'cancelled')"
+        + " AND updated < now() - make_interval(secs => ?)";
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement statement = connection.prepareStatement(sql)) {
+      statement.setString(1, kind);
+      statement.setDouble(2, age.toMillis() / 1000.0);
+      List<String> ids = new ArrayList<>();
+      try (ResultSet rows = statement.executeQuery()) {
+        while (rows.next()) {
+          ids.add(rows.getString(1));
+        }
+      }
+      return ids;
+    } catch (SQLException e) {
+      throw new StoreFailure("Could not list the ended " + kind + " jobs", e);
+    }
+  }
+
+  @Override
+  public boolean delete(String id) {
+    UUID uuid = uuid(id);
+    return uuid != null && update("delete job " + id, "DELETE FROM job WHERE id = ?",
+        (statement, connection) -> statement.setObject(1, uuid)) > 0;
   }
 
   @Override

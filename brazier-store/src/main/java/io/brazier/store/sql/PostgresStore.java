@@ -348,6 +348,11 @@ public final class PostgresStore implements Store {
   }
 
   @Override
+  public Optional<Instant> firstChangeAfter(long sequence) {
+    return asOf.firstChangeAfter(sequence);
+  }
+
+  @Override
   public ScanPage scan(AsOfScan scan, FhirSearch search) {
     return asOf.scan(scan, search);
   }

@@ -376,6 +376,18 @@ class AsOfReaderTest {
   }
 
   @Test
+  void theFirstChangeAfterASequenceIsTheEarliestStampedOfTheLaterChanges() {
+    long now = postgres.watermark();
+    Instant before = Instant.now().truncatedTo(ChronoUnit.MICROS);
+    String id = store.save(new Device().setManufacturer("first"));
+    Instant stamped = postgres.current("Device", id).orElseThrow().lastUpdated();
+
+    assertThat(postgres.firstChangeAfter(postgres.watermark())).isEmpty();
+    assertThat(postgres.firstChangeAfter(now)).hasValueSatisfying(at -> assertThat(at)
+        .isAfterOrEqualTo(before).isBeforeOrEqualTo(stamped));
+  }
+
+  @Test
   void aCursorSurvivesItsTextForm() {
     ScanCursor cursor = new ScanCursor(Instant.parse("2024-05-01T10:00:00.123456789Z"), 42);
 

@@ -16,6 +16,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 
@@ -151,6 +155,64 @@ class PostgresJobStoreTest {
     assertThat(jobs.read(done)).isEmpty();
     assertThat(jobs.read(cancelled)).isEmpty();
     assertThat(jobs.read(queued)).isPresent();
+  }
+
+  @Test
+  void aSubmissionBeyondTheMostActiveIsRefusedUntilOneEnds() {
+    String first = jobs.submit(kind(), "{}", 2).orElseThrow();
+    jobs.submit(kind(), "{}", 2).orElseThrow();
+
+    Optional<String> third = jobs.submit(kind(), "{}", 2);
+    jobs.claim("node-a", kind, LONG);
+    jobs.finish(first, "node-a", bytes("{}"));
+    Optional<String> afterOneEnded = jobs.submit(kind(), "{}", 2);
+
+    assertThat(third).isEmpty();
+    assertThat(afterOneEnded).isPresent();
+  }
+
+  @Test
+  void concurrentSubmittersNeverTakeMoreThanTheMostActive() throws Exception {
+    int submitters = 6;
+    CyclicBarrier start = new CyclicBarrier(submitters);
+    ExecutorService pool = Executors.newFixedThreadPool(submitters);
+    List<Future<Optional<String>>> submitted = new ArrayList<>();
+    for (int i = 0; i < submitters; i++) {
+      submitted.add(pool.submit(() -> {
+        start.await();
+        return jobs.submit(kind(), "{}", 3);
+      }));
+    }
+    long accepted = 0;
+    for (Future<Optional<String>> one : submitted) {
+      accepted += one.get().isPresent() ? 1 : 0;
+    }
+    pool.shutdown();
+
+    assertThat(accepted).isEqualTo(3);
+  }
+
+  @Test
+  void endedListsTheJobsOfAKindEndedLongerAgoAndDeleteRemovesOne() {
+    String done = jobs.submit(kind(), "{}");
+    jobs.claim("node-a", kind, LONG);
+    jobs.finish(done, "node-a", bytes("{}"));
+    String cancelled = jobs.submit(kind(), "{}");
+    jobs.cancel(cancelled);
+    String queued = jobs.submit(kind(), "{}");
+
+    List<String> notYet = jobs.ended(kind(), Duration.ofDays(1));
+    LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
+    List<String> ended = jobs.ended(kind(), Duration.ofMillis(10));
+    boolean deleted = jobs.delete(done);
+
+    assertThat(notYet).isEmpty();
+    assertThat(ended).containsExactlyInAnyOrder(done, cancelled);
+    assertThat(deleted).isTrue();
+    assertThat(jobs.read(done)).isEmpty();
+    assertThat(jobs.read(queued)).isPresent();
+    assertThat(jobs.delete(done)).isFalse();
+    assertThat(jobs.delete("not-a-job")).isFalse();
   }
 
   @Test

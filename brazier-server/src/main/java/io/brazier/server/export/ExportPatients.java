@@ -1,0 +1,96 @@
+package io.brazier.server.export;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.brazier.fhir.Fhir;
+import io.brazier.fhir.FhirException;
+import io.brazier.fhir.search.Criterion;
+import io.brazier.fhir.search.FhirSearch;
+import io.brazier.fhir.search.SearchQuery;
+import io.brazier.store.AsOfScan;
+import io.brazier.store.ResourceVersion;
+import io.brazier.store.ScanPage;
+import io.brazier.store.Store;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The patients of a Patient or Group export, as of its sequence: a Group's members ({@code Group.member.entity},
+ * inactive ones left out, members that are not patients reported), and which of a list of patients existed then.
+ */
+final class ExportPatients {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int IDS_PER_SCAN = 1000;
+
+  private final Store store;
+  private final FhirSearch search;
+
+  /** A Group's patient members, and what was left out and why. */
+  record Members(List<String> patients, List<ExportRequest.Issue> issues) {}
+
+  ExportPatients(Store store, FhirSearch search) {
+    this.store = store;
+    this.search = search;
+  }
+
+  /** The members of Group/{@code id} as it was at {@code sequence}; a 404 when it did not exist then. */
+  Members members(String id, long sequence) {
+    List<ResourceVersion> group = read("Group", List.of(id), sequence);
+    if (group.isEmpty()) {
+      throw FhirException.notFound("Group", id);
+    }
+    Set<String> patients = new LinkedHashSet<>();
+    List<ExportRequest.Issue> issues = new ArrayList<>();
+    for (JsonNode member : tree(group.get(0).json()).path("member")) {
+      if (member.path("inactive").asBoolean(false)) {
+        continue;
+      }
+      String reference = member.path("entity").path("reference").asText("");
+      String patient = reference.startsWith("Patient/") ? reference.substring("Patient/".length()) : null;
+      if (patient != null && Fhir.isValidId(patient)) {
+        patients.add(patient);
+      } else {
+        issues.add(new ExportRequest.Issue("error", "Group/" + id + " has a member that is not a Patient ("
+            + (reference.isEmpty() ? "no reference" : reference) + "): it is not exported."));
+      }
+    }
+    return new Members(List.copyOf(patients), issues);
+  }
+
+  /** Which of these patients existed (and were not deleted) at {@code sequence}. */
+  Set<String> existing(List<String> patients, long sequence) {
+    Set<String> existing = new HashSet<>();
+    read("Patient", patients, sequence).forEach(patient -> existing.add(patient.id()));
+    return existing;
+  }
+
+  private List<ResourceVersion> read(String type, List<String> ids, long sequence) {
+    List<ResourceVersion> found = new ArrayList<>();
+    for (int from = 0; from < ids.size(); from += IDS_PER_SCAN) {
+      List<String> some = ids.subList(from, Math.min(ids.size(), from + IDS_PER_SCAN));
+      SearchQuery query = SearchQuery.of(List.of(type), List.of(new Criterion.IdMatch(some, false)));
+      AsOfScan scan = new AsOfScan(type, sequence, query, null, IDS_PER_SCAN);
+      for (ScanPage page = store.scan(scan, search); ; page = store.scan(scan, search)) {
+        found.addAll(page.versions());
+        if (page.next() == null) {
+          break;
+        }
+        scan = scan.after(page.next());
+      }
+    }
+    return found;
+  }
+
+  private static JsonNode tree(byte[] json) {
+    try {
+      return JSON.readTree(json);
+    } catch (IOException e) {
+      throw new UncheckedIOException("A stored Group is not JSON", e);
+    }
+  }
+}

@@ -1,0 +1,51 @@
+package io.brazier.server.export;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An export as the kick-off checked it, kept with its job as JSON: everything a runner on any node needs to run it
+ * (and to resume it), nothing read again from the request.
+ *
+ * @param level system, Patient or Group
+ * @param group the Group's id at Group level, else null
+ * @param patients the patients whose compartments are exported; null for every patient (Patient level) or none
+ *     (system level)
+ * @param types the types exported in full (within the compartments at Patient and Group level), in order
+ * @param referenced at Patient and Group level, types outside the compartment that {@code _type} named: only those
+ *     the exported resources refer to are exported
+ * @param typeFilters by type, the searches ({@code _typeFilter}) of which a resource must match one
+ * @param since {@code _since}: resources last updated at or after it, and the deletions since (an instant, or null)
+ * @param until {@code _until}: resources last updated up to it (an instant, or null)
+ * @param elements {@code _elements}: the root elements kept ({@code element} or {@code Type.element}); empty for all
+ * @param container the Blob container ({@code _container}), or null for the configured one
+ * @param request the kick-off URL, for the manifest
+ * @param baseUrl the FHIR base URL the client used, for the file links
+ * @param sequence the change sequence the export is as of
+ * @param transactionTime when the export's snapshot was taken (ISO instant)
+ * @param subject the submitting caller's subject, for who may follow the job; null when anonymous
+ * @param clientId the submitting caller's client, or null
+ * @param issues what the export reports in its error file: members that are not patients, and what a lenient
+ *     kick-off left out
+ * @param lenient whether the client asked for {@code handling=lenient}: its {@code _typeFilter}s are parsed so
+ */
+record ExportRequest(Level level, String group, List<String> patients, List<String> types, List<String> referenced,
+    Map<String, List<String>> typeFilters, String since, String until, List<String> elements, String container,
+    String request, String baseUrl, long sequence, String transactionTime, String subject, String clientId,
+    List<Issue> issues, boolean lenient) {
+
+  /** A line of the error file: an OperationOutcome issue's severity ({@code error}, {@code warning}) and text. */
+  record Issue(String severity, String diagnostics) {}
+
+  /** Where the export was invoked: {@code [base]/$export}, {@code Patient/$export}, {@code Group/[id]/$export}. */
+  enum Level { SYSTEM, PATIENT, GROUP }
+
+  ExportRequest {
+    patients = patients == null ? null : List.copyOf(patients);
+    types = List.copyOf(types);
+    referenced = List.copyOf(referenced);
+    typeFilters = Map.copyOf(typeFilters);
+    elements = List.copyOf(elements);
+    issues = List.copyOf(issues);
+  }
+}

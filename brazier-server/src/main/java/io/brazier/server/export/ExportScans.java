@@ -1,0 +1,110 @@
+package io.brazier.server.export;
+
+import io.brazier.fhir.FhirException;
+import io.brazier.fhir.search.Criterion;
+import io.brazier.fhir.search.Criterion.DateValue;
+import io.brazier.fhir.search.DateRange;
+import io.brazier.fhir.search.FhirSearch;
+import io.brazier.fhir.search.Prefix;
+import io.brazier.fhir.search.QueryParser;
+import io.brazier.fhir.search.SearchQuery;
+import io.brazier.fhir.search.Terminology;
+import io.brazier.server.http.Queries;
+import io.brazier.store.AsOfScan;
+import io.brazier.store.ScanCursor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The store scans of an export, one per type: as of the export's sequence, kept to its {@code _typeFilter} searches
+ * (a resource matches one of a type's), to {@code _since} and {@code _until}, and at Patient and Group level to the
+ * patients' compartments. A {@code _typeFilter} is checked when the export is asked for, so that a search the scan
+ * cannot run is a 400 rather than a failed job.
+ */
+final class ExportScans {
+  /** What a {@code _typeFilter} may not hold: it selects resources, the export shapes its own output. */
+  private static final Set<String> NOT_IN_FILTERS = Set.of("_include", "_revinclude", "_sort", "_count", "_elements",
+      "_summary", "_total", "_format", "_pretty", "_cursor", "_contained", "_containedType");
+
+  private final FhirSearch search;
+  private final Terminology terminology;
+  private final int page;
+
+  ExportScans(FhirSearch search, Terminology terminology, int page) {
+    this.search = search;
+    this.terminology = terminology;
+    this.page = page;
+  }
+
+  /**
+   * The scan of {@code type}, from the start or after {@code after} (a {@link ScanCursor#encode}); null when the
+   * export has no patients to take that type's resources from (a Group without patient members).
+   */
+  AsOfScan of(ExportRequest request, String type, String after) {
+    List<Criterion> criteria = new ArrayList<>(dates(request));
+    List<SearchQuery> filters = request.typeFilters().getOrDefault(type, List.of()).stream()
+        .map(filter -> filter(type, filter, !request.lenient(), request.baseUrl())).toList();
+    if (filters.size() == 1) {
+      criteria.addAll(filters.get(0).criteria());
+    } else if (filters.size() > 1) {
+      criteria.add(new Criterion.AnyOf(filters.stream()
+          .<Criterion>map(filter -> new Criterion.AllOf(filter.criteria())).toList()));
+    }
+    SearchQuery query = criteria.isEmpty() ? null : SearchQuery.of(List.of(type), criteria);
+    AsOfScan scan = new AsOfScan(type, request.sequence(), query, after == null ? null : ScanCursor.decode(after),
+        page);
+    if (request.level() == ExportRequest.Level.SYSTEM) {
+      return scan;
+    }
+    if (request.patients() != null && request.patients().isEmpty()) {
+      return null;
+    }
+    return scan.inPatientCompartments(request.patients() == null ? List.of() : request.patients(),
+        search.compartments());
+  }
+
+  /** The resources of {@code type} among {@code ids}, as of the export's sequence. */
+  AsOfScan ofIds(ExportRequest request, String type, List<String> ids, String after) {
+    SearchQuery query = SearchQuery.of(List.of(type), List.of(new Criterion.IdMatch(ids, false)));
+    return new AsOfScan(type, request.sequence(), query, after == null ? null : ScanCursor.decode(after), page);
+  }
+
+  /**
+   * One {@code _typeFilter} search, parsed as the scan runs it: a 400 for a parameter it may not hold, one the type
+   * does not have (unless lenient, which leaves it out), or criteria that cannot be decided as of a sequence.
+   */
+  SearchQuery filter(String type, String query, boolean strict, String baseUrl) {
+    Map<String, List<String>> params = Queries.parse(query);
+    for (String name : params.keySet()) {
+      if (NOT_IN_FILTERS.contains(name.split(":", 2)[0])) {
+        throw FhirException.badRequest("_typeFilter " + type + "?" + query + " may not hold " + name
+            + ": a _typeFilter selects resources, and the export decides what it writes.");
+      }
+    }
+    SearchQuery parsed = search.parser().parse(List.of(type), params,
+        new QueryParser.Options(strict, baseUrl, terminology));
+    try {
+      new AsOfScan(type, 0, parsed, null, 1);
+    } catch (IllegalArgumentException e) {
+      throw FhirException.badRequest("_typeFilter " + type + "?" + query + ": " + e.getMessage());
+    }
+    return parsed;
+  }
+
+  private static List<Criterion> dates(ExportRequest request) {
+    List<Criterion> criteria = new ArrayList<>();
+    if (request.since() != null) {
+      criteria.add(updated(Prefix.GE, request.since()));
+    }
+    if (request.until() != null) {
+      criteria.add(updated(Prefix.LE, request.until()));
+    }
+    return criteria;
+  }
+
+  private static Criterion updated(Prefix prefix, String instant) {
+    return new Criterion.LastUpdatedMatch(List.of(new DateValue(prefix, DateRange.parse(instant))));
+  }
+}

@@ -1,0 +1,219 @@
+package io.brazier.server.export;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.HashSet;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Export files in a local folder, {@code <dir>/<job>/<Type>-<n>.ndjson}, served by the server. A run writes
+ * {@code <name>.<attempt>.part} and renames it when the file is finished; a run that takes over copies the part it
+ * resumes from, up to what was synced, into a part of its own.
+ */
+final class LocalStorage implements ExportStorage {
+  private static final String PART = ".part";
+  private static final int BUFFER = 1 << 20;
+  private static final Pattern JOB = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+
+  private final Path root;
+
+  LocalStorage(Path root) {
+    this.root = root;
+    try {
+      Files.createDirectories(root);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Could not make the export folder " + root, e);
+    }
+  }
+
+  Path root() {
+    return root;
+  }
+
+  @Override
+  public OpenFile open(ExportFolder export, FileState state, String attempt) {
+    Path folder = root.resolve(export.job());
+    Path part = folder.resolve(state.name() + "." + attempt + PART);
+    try {
+      Files.createDirectories(folder);
+      FileChannel channel = FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      try {
+        channel.truncate(0);
+        if (state.bytes() > 0) {
+          // The run that synced may have finished the file since: its first bytes are the same.
+          Path synced = folder.resolve(state.part());
+          takeUp(Files.exists(synced) ? synced : folder.resolve(state.name()), state.bytes(), channel);
+        }
+        return new LocalFile(channel, part, folder.resolve(state.name()));
+      } catch (IOException | RuntimeException e) {
+        channel.close();
+        throw e;
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Could not open " + part, e);
+    }
+  }
+
+  /** Copies the first {@code bytes} of the last run's part into this run's. */
+  private static void takeUp(Path source, long bytes, FileChannel target) throws IOException {
+    try (FileChannel from = FileChannel.open(source, StandardOpenOption.READ)) {
+      if (from.size() < bytes) {
+        throw new CannotResume(source + " holds " + from.size() + " bytes, not the " + bytes + " synced");
+      }
+      for (long copied = 0; copied < bytes; ) {
+        copied += from.transferTo(copied, bytes - copied, target);
+      }
+    } catch (NoSuchFileException e) {
+      throw new CannotResume(source + " is not there");
+    }
+  }
+
+  @Override
+  public InputStream read(ExportFolder folder, String name) throws IOException {
+    return Files.newInputStream(root.resolve(folder.job()).resolve(name));
+  }
+
+  @Override
+  public boolean copy(ExportFolder folder, String name, OutputStream out) throws IOException {
+    try (InputStream in = read(folder, name)) {
+      in.transferTo(out);
+      return true;
+    } catch (NoSuchFileException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public String link(ExportFolder folder, String name, String server, Instant expires) {
+    return server;
+  }
+
+  /** None: the server serves every link, and a file deleted while it is read stays readable to the end (POSIX). */
+  @Override
+  public Duration grace() {
+    return Duration.ZERO;
+  }
+
+  @Override
+  public boolean serverLinks() {
+    return true;
+  }
+
+  @Override
+  public void delete(ExportFolder export) {
+    Path folder = root.resolve(export.job());
+    try (Stream<Path> files = Files.walk(folder)) {
+      for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(file);
+      }
+    } catch (NoSuchFileException e) {
+      // nothing to delete
+    } catch (IOException e) {
+      throw new UncheckedIOException("Could not delete the export files in " + folder, e);
+    }
+  }
+
+  @Override
+  public void keepOnly(ExportFolder folder, Set<String> names) {
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(root.resolve(folder.job()))) {
+      for (Path file : files) {
+        if (!names.contains(file.getFileName().toString())) {
+          Files.deleteIfExists(file);
+        }
+      }
+    } catch (NoSuchFileException e) {
+      // nothing written
+    } catch (IOException e) {
+      throw new UncheckedIOException("Could not tidy the export files of job " + folder.job(), e);
+    }
+  }
+
+  @Override
+  public Set<ExportFolder> folders() {
+    Set<ExportFolder> jobs = new HashSet<>();
+    // Job ids are UUIDs: anything else in the folder is not an export's, and stays.
+    try (DirectoryStream<Path> folders = Files.newDirectoryStream(root,
+        folder -> Files.isDirectory(folder) && JOB.matcher(folder.getFileName().toString()).matches())) {
+      folders.forEach(folder -> jobs.add(new ExportFolder(null, folder.getFileName().toString())));
+    } catch (IOException e) {
+      throw new UncheckedIOException("Could not list " + root, e);
+    }
+    return jobs;
+  }
+
+  /** A part file written through a buffer of its own. */
+  private static final class LocalFile implements OpenFile {
+    private final FileChannel channel;
+    private final Path part;
+    private final Path target;
+    private final ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER);
+
+    LocalFile(FileChannel channel, Path part, Path target) {
+      this.channel = channel;
+      this.part = part;
+      this.target = target;
+    }
+
+    @Override
+    public void write(byte[] line) throws IOException {
+      if (buffer.remaining() < line.length + 1) {
+        drain();
+      }
+      if (line.length + 1 > buffer.capacity()) {
+        for (ByteBuffer whole = ByteBuffer.wrap(line); whole.hasRemaining(); ) {
+          channel.write(whole);
+        }
+      } else {
+        buffer.put(line);
+      }
+      buffer.put((byte) '\n');
+    }
+
+    private void drain() throws IOException {
+      buffer.flip();
+      while (buffer.hasRemaining()) {
+        channel.write(buffer);
+      }
+      buffer.clear();
+    }
+
+    @Override
+    public FileState sync(FileState written) throws IOException {
+      drain();
+      channel.force(false);
+      return written.written(written.count(), written.bytes(), part.getFileName().toString(), List.of(), null);
+    }
+
+    @Override
+    public void finish(FileState written) throws IOException {
+      sync(written);
+      channel.close();
+      Files.move(part, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    @Override
+    public void close() {
+      try {
+        channel.close();
+      } catch (IOException e) {
+        // nothing more to write; a run that takes over resumes from the last sync
+      }
+    }
+  }
+}

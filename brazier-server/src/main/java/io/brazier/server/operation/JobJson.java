@@ -1,0 +1,37 @@
+package io.brazier.server.operation;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/** A job's request, cursor and result as JSON: plain records, written and read back by any node. */
+public final class JobJson {
+  private static final ObjectMapper JSON =
+      new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+  private JobJson() {}
+
+  public static String write(Object value) {
+    try {
+      return JSON.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("A job's request, cursor and result are plain records", e);
+    }
+  }
+
+  public static <T> T read(String json, Class<T> type) {
+    try {
+      return JSON.readValue(json, type);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("Not the " + type.getSimpleName() + " of a job: " + json, e);
+    }
+  }
+
+  public static <T> T read(byte[] json, Class<T> type) {
+    try {
+      return JSON.readValue(json, type);
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("Not the " + type.getSimpleName() + " of a job", e);
+    }
+  }
+}

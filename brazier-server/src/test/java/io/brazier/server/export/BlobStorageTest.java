@@ -1,0 +1,145 @@
+package io.brazier.server.export;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.azure.storage.blob.BlobContainerClient;
+import com.azure.storage.blob.BlobServiceClient;
+import com.azure.storage.blob.BlobServiceClientBuilder;
+import com.azure.storage.blob.models.BlobItem;
+import com.azure.storage.blob.models.ListBlobsOptions;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.brazier.server.ExportConfig;
+import io.brazier.server.Http;
+import io.brazier.server.ServerConfig;
+import io.brazier.server.TestServer;
+import io.brazier.store.ResourceVersion;
+import io.brazier.testkit.Azurite;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Exports to Azure Blob storage (Azurite): blobs {@code <job>/<Type>-<n>.ndjson} in the container, linked by
+ * read-only SAS URLs that a client fetches without the server, or through the server's own links; a cancel deletes
+ * the blobs.
+ */
+class BlobStorageTest {
+  @TempDir
+  static Path dir;
+  private static Azurite azurite;
+  private static TestServer server;
+  private static TestServer serverLinks;
+  private static BlobServiceClient blobs;
+
+  @BeforeAll
+  static void start() {
+    azurite = Azurite.shared();
+    blobs = new BlobServiceClientBuilder().connectionString(azurite.connectionString()).buildClient();
+    ExportConfig exports = ServerConfig.defaults().exports().withDir(dir.resolve("unused"))
+        .withLimits(64 * 1024, 2, Duration.ofHours(1), 50)
+        .withBlob(azurite.connectionString(), "exports", ExportConfig.Links.SAS);
+    server = TestServer.start(dir.resolve("db"), ServerConfig.defaults().withExports(exports));
+    Sample.load(server, "");
+    serverLinks = server.secondNode(ServerConfig.defaults().withExports(exports.withBlob(azurite.connectionString(),
+        "exports", ExportConfig.Links.SERVER)));
+  }
+
+  @AfterAll
+  static void stop() {
+    serverLinks.close();
+    server.close();
+  }
+
+  @Test
+  void anExportToBlobStorageIsLinkedByReadOnlySasUrlsThatHoldEveryResourceOnce() {
+    Exporter exporter = new Exporter(server);
+
+    JsonNode manifest = exporter.manifest(exporter.start("/fhir/$export"));
+
+    List<String> urls = manifest.path("output").findValuesAsText("url");
+    assertThat(urls).isNotEmpty().allSatisfy(url -> assertThat(url).startsWith(azurite.blobEndpoint() + "/exports/")
+        .contains("sp=r").contains("sig="));
+    assertThat(manifest.path("requiresAccessToken").asBoolean()).isFalse();
+    assertSameAsStored(exporter.lines(manifest, "output"), Sample.lines().size());
+    List<String> blobNames = urls.stream().map(BlobStorageTest::blobName).toList();
+    String job = blobNames.get(0).substring(0, blobNames.get(0).indexOf('/'));
+    assertThat(names("exports", job)).containsExactlyInAnyOrderElementsOf(blobNames);
+  }
+
+  @Test
+  void aContainerNamedByTheClientHoldsItsExport() {
+    Exporter exporter = new Exporter(server);
+
+    JsonNode manifest = exporter.manifest(exporter.start("/fhir/Patient/$export?_type=Patient&_container=cohort-a"));
+
+    String url = manifest.path("output").path(0).path("url").asText();
+    assertThat(url).startsWith(azurite.blobEndpoint() + "/cohort-a/");
+    assertThat(exporter.lines(manifest, "output").get("Patient")).hasSize(3);
+  }
+
+  @Test
+  void serverLinksServeTheBlobsThroughTheServer() {
+    Exporter exporter = new Exporter(serverLinks);
+
+    JsonNode manifest = exporter.manifest(exporter.start("/fhir/$export?_type=Patient,Condition"));
+
+    assertThat(manifest.path("output").findValuesAsText("url")).allSatisfy(url -> assertThat(url)
+        .startsWith(serverLinks.baseUrl() + "/_async/"));
+    assertSameAsStored(exporter.lines(manifest, "output"), -1);
+  }
+
+  @Test
+  void aCancelDeletesTheBlobs() {
+    Exporter exporter = new Exporter(server);
+    String status = exporter.start("/fhir/$export?_type=Patient,Observation");
+    exporter.manifest(status);
+    String job = status.substring(status.lastIndexOf('/') + 1);
+    assertThat(names("exports", job)).isNotEmpty();
+
+    Http.Response cancelled = server.http().send("DELETE", status, null);
+
+    assertThat(cancelled.status()).isEqualTo(202);
+    assertThat(names("exports", job)).isEmpty();
+  }
+
+  private static List<String> names(String container, String job) {
+    BlobContainerClient client = blobs.getBlobContainerClient(container);
+    List<String> names = new ArrayList<>();
+    for (BlobItem item : client.listBlobs(new ListBlobsOptions().setPrefix(job + "/"), null)) {
+      names.add(item.getName());
+    }
+    return names;
+  }
+
+  /** The blob a link names, {@code <job>/<Type>-<n>.ndjson} (its slash encoded in the link). */
+  private static String blobName(String url) {
+    String path = URI.create(url).getPath();
+    return path.substring(path.indexOf("/exports/") + "/exports/".length());
+  }
+
+  /** Each line is the stored JSON of its resource, each resource once; {@code expected} lines, unless -1. */
+  private static void assertSameAsStored(Map<String, List<String>> output, int expected) {
+    List<String> keys = new ArrayList<>();
+    Map<String, String> lines = new HashMap<>();
+    output.forEach((type, of) -> of.forEach(line -> {
+      String key = type + "/" + Exporter.tree(line).path("id").asText();
+      keys.add(key);
+      assertThat(lines.put(key, line)).as("exported twice: " + key).isNull();
+    }));
+    Map<String, ResourceVersion> stored = server.store().current(keys);
+    lines.forEach((key, line) -> assertThat(line).as(key).isEqualTo(new String(stored.get(key).json(),
+        StandardCharsets.UTF_8)));
+    if (expected >= 0) {
+      assertThat(keys).hasSize(expected);
+    }
+  }
+}

@@ -1,0 +1,134 @@
+package io.brazier.server.export;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.brazier.server.Http;
+import io.brazier.server.ServerConfig;
+import io.brazier.server.TestServer;
+import io.brazier.server.operation.JobJson;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * An export job as a client follows it: X-Progress while it runs, the manifest and its files once done, and a
+ * DELETE that cancels it (or, once done, says the client is done) and deletes its files, after which the status and
+ * the files are not found.
+ */
+class ExportJobTest {
+  @TempDir
+  static Path dir;
+  private static TestServer server;
+  private static Http http;
+  private static Exporter exporter;
+
+  @BeforeAll
+  static void start() {
+    server = TestServer.start(dir.resolve("db"), ServerConfig.defaults().withExports(ServerConfig.defaults()
+        .exports().withDir(dir.resolve("export")).withLimits(64 * 1024, 2, Duration.ofHours(1), 10)));
+    http = server.http();
+    exporter = new Exporter(server);
+    Sample.load(server, "");
+    Sample.load(server, "-again");
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  @Test
+  void aRunningExportSaysHowFarItGotInXProgress() {
+    ExportRequest request = new ExportRequest(ExportRequest.Level.SYSTEM, null, null, List.of("Observation",
+        "Patient"), List.of(), Map.of(), null, null, List.of(), null, server.baseUrl() + "/$export",
+        server.baseUrl(), server.store().watermark(), Instant.now().toString(), null, null, List.of(), false);
+    String job = exporter.runningElsewhere(JobJson.write(request));
+    server.store().jobs().heartbeat(job, Exporter.ELSEWHERE, 120, null, JobJson.write(new ExportCursor(1, null, 0,
+        List.of(), null, 120, 20, 480L)), Duration.ofMinutes(5));
+
+    Http.Response polled = http.get("/fhir/_async/" + job);
+    server.store().jobs().cancel(job);
+
+    assertThat(polled.status()).isEqualTo(202);
+    assertThat(polled.header("X-Progress")).hasValue("Patient 20/480 (step 2 of 2, 120 done)");
+    assertThat(polled.header("Retry-After")).isPresent();
+  }
+
+  @Test
+  void aDeleteOfAFinishedExportDeletesItsFilesAndThenItIsNotFound() {
+    String status = exporter.start("/fhir/$export?_type=Patient");
+    JsonNode manifest = exporter.manifest(status);
+    String file = Exporter.path(manifest.path("output").path(0).path("url").asText());
+    Path folder = folder(status);
+    assertThat(folder).isDirectory();
+
+    Http.Response deleted = http.send("DELETE", status, null);
+
+    assertThat(deleted.status()).isEqualTo(202);
+    http.refused(404, "GET", status, (byte[]) null);
+    http.refused(404, "GET", file, (byte[]) null);
+    assertThat(folder).doesNotExist();
+    http.refused(404, "DELETE", status, (byte[]) null);
+  }
+
+  @Test
+  void aDeleteOfARunningExportStopsItAndLeavesNoFiles() {
+    String status = exporter.start("/fhir/$export");
+
+    Http.Response deleted = http.send("DELETE", status, null);
+
+    assertThat(deleted.status()).isEqualTo(202);
+    http.refused(404, "GET", status, (byte[]) null);
+    awaitGone(folder(status));
+  }
+
+  @Test
+  void filesOfUnknownExportsAndUnknownFilesAreNotFound() {
+    String status = exporter.start("/fhir/$export?_type=Patient");
+    exporter.manifest(status);
+
+    http.refused(404, "GET", status + "/Observation-1.ndjson", (byte[]) null);
+    http.refused(404, "GET", status + "/..%2F..%2Fetc%2Fpasswd", (byte[]) null);
+    http.refused(404, "GET", "/fhir/_async/" + UUID.randomUUID() + "/Patient-1.ndjson", (byte[]) null);
+  }
+
+  private static Path folder(String status) {
+    return dir.resolve("export").resolve(status.substring(status.lastIndexOf('/') + 1));
+  }
+
+  /** Waits until the folder is gone: a run stopped mid-page may write once more, then deletes what it wrote. */
+  private static void awaitGone(Path folder) {
+    long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (System.nanoTime() < end) {
+      if (!Files.exists(folder) || isEmpty(folder)) {
+        return;
+      }
+      LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
+    }
+    throw new AssertionError(folder + " still holds files");
+  }
+
+  private static boolean isEmpty(Path folder) {
+    try (Stream<Path> files = Files.list(folder)) {
+      return files.findAny().isEmpty();
+    } catch (IOException e) {
+      if (!Files.exists(folder)) {
+        return true;
+      }
+      throw new UncheckedIOException(e);
+    }
+  }
+}

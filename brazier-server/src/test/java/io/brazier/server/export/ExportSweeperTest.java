@@ -1,0 +1,75 @@
+package io.brazier.server.export;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.brazier.server.ServerConfig;
+import io.brazier.server.TestServer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Exports expire {@code --export-ttl} after they end: the sweeper deletes the job and its files, and files that no
+ * job owns, but leaves alone what is not an export's.
+ */
+class ExportSweeperTest {
+  private static final Duration TTL = Duration.ofSeconds(2);
+  private static final Duration DEADLINE = Duration.ofSeconds(60);
+
+  @TempDir
+  static Path dir;
+  private static TestServer server;
+
+  @BeforeAll
+  static void start() {
+    server = TestServer.start(dir.resolve("db"), ServerConfig.defaults().withExports(ServerConfig.defaults()
+        .exports().withDir(dir.resolve("export")).withLimits(64 * 1024, 2, TTL, 100)));
+    Sample.load(server, "");
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  @Test
+  void anExportIsDeletedFilesAndJobOnceItsTimeToLiveHasPassed() {
+    Exporter exporter = new Exporter(server);
+    String status = exporter.start("/fhir/$export?_type=Patient");
+    exporter.manifest(status);
+    Path folder = dir.resolve("export").resolve(status.substring(status.lastIndexOf('/') + 1));
+    assertThat(folder).isDirectory();
+
+    await(() -> !Files.exists(folder));
+
+    server.http().refused(404, "GET", status, (byte[]) null);
+  }
+
+  @Test
+  void filesOfNoJobAreDeletedAndWhatIsNoExportsIsKept() throws IOException {
+    Path orphan = Files.createDirectories(dir.resolve("export").resolve(UUID.randomUUID().toString()));
+    Files.writeString(orphan.resolve("Patient-1.ndjson"), "{}\n");
+    Path other = Files.createDirectories(dir.resolve("export").resolve("notes"));
+    Files.writeString(other.resolve("readme.txt"), "kept");
+
+    await(() -> !Files.exists(orphan));
+
+    assertThat(other.resolve("readme.txt")).hasContent("kept");
+  }
+
+  private static void await(BooleanSupplier condition) {
+    long end = System.nanoTime() + DEADLINE.toNanos();
+    while (!condition.getAsBoolean()) {
+      assertThat(System.nanoTime()).as("swept within " + DEADLINE).isLessThan(end);
+      LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
+    }
+  }
+}
