@@ -53,6 +53,9 @@ final class LoaderCommand implements Callable<Integer> {
   Duration settle;
 
   @Mixin
+  ClientOptions client;
+
+  @Mixin
   LoaderOptions options;
 
   @Override
@@ -63,7 +66,7 @@ final class LoaderCommand implements Callable<Integer> {
     }
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(registry);
-    WatchingLoader loader = WatchingLoader.start(options.target(), options.config(settle), dir, blob, host, port,
+    WatchingLoader loader = WatchingLoader.start(client.target(), options.config(client, settle), dir, blob, host, port,
         registry);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

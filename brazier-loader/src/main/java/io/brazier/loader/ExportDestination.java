@@ -17,8 +17,14 @@ public record ExportDestination(Storage storage, String folder, String prefix, l
     }
   }
 
+  /** Makes the folder or container; an account that refuses is an {@link IOException} that names it. */
   public void prepare() throws IOException {
-    storage.prepare(List.of(folder));
+    try {
+      storage.prepare(List.of(folder));
+    } catch (RuntimeException e) {
+      throw new IOException("The export cannot write to " + folder + " at " + storage.describe() + ": "
+          + e.getMessage(), e);
+    }
   }
 
   /** Stores a finished local file (it is moved or uploaded); its URL. */

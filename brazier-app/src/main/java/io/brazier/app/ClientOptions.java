@@ -1,0 +1,124 @@
+package io.brazier.app;
+
+import io.brazier.loader.ClientCredentials;
+import io.brazier.loader.FhirTarget;
+import io.brazier.loader.HttpFhirTarget;
+import io.brazier.loader.LoaderConfig;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * How {@code brazier load}, {@code loader} and {@code export} reach a FHIR server: its URL, its OAuth2, headers,
+ * timeout, requests at once and retries.
+ */
+final class ClientOptions {
+  @Spec(Spec.Target.MIXEE)
+  CommandSpec spec;
+
+  @Option(names = "--fhir", defaultValue = "http://localhost:8080/fhir", paramLabel = "URL",
+      description = "Base URL of the FHIR R4 server (default: ${DEFAULT-VALUE}).")
+  URI fhir;
+
+  @Option(names = "--token-url", paramLabel = "URL",
+      description = "OAuth2 token endpoint: the loader asks it for client-credentials tokens (default: no token).")
+  URI tokenUrl;
+
+  @Option(names = "--client-id", description = "OAuth2 client id (with --token-url).")
+  String clientId;
+
+  @Option(names = "--client-secret",
+      description = "OAuth2 client secret (with --token-url; prefer BRAZIER_CLIENT_SECRET).")
+  String clientSecret;
+
+  @Option(names = "--scope", description = "OAuth2 scope to ask for, e.g. https://fhir.example/.default.")
+  String scope;
+
+  @Option(names = "--resource", description = "Azure AD v1 resource (audience) to ask for, instead of --scope.")
+  String resource;
+
+  @Option(names = "--concurrency", paramLabel = "N",
+      description = "Requests in flight at once (default: 2 per core).")
+  Integer concurrency;
+
+  @Option(names = "--max-retries", defaultValue = "5", paramLabel = "N",
+      description = "Retries of a request that failed for a reason that may pass (429, 503, 5xx, network);"
+          + " then the file goes to the error folder, or the export"
+          + " notes the failed search (default: ${DEFAULT-VALUE}).")
+  int maxRetries;
+
+  @Option(names = "--retry-base", defaultValue = "PT1S", paramLabel = "DURATION",
+      description = "First wait before a retry, doubled each time, with jitter, unless the server says"
+          + " Retry-After (default: ${DEFAULT-VALUE}).")
+  Duration retryBase;
+
+  @Option(names = "--header", paramLabel = "NAME:VALUE",
+      description = "A header sent with every request, repeatable; e.g. x-bundle-processing-logic:parallel for"
+          + " Azure Health Data Services.")
+  List<String> headers = List.of();
+
+  @Option(names = "--request-timeout", defaultValue = "PT5M", paramLabel = "DURATION",
+      description = "Longest wait for the server's answer to one request (default: ${DEFAULT-VALUE}).")
+  Duration requestTimeout;
+
+  /** The concurrency given, or the default. */
+  int concurrency(int fallback) {
+    return concurrency != null ? concurrency : fallback;
+  }
+
+  /** A loader configuration with these requests at once and retries, and the loader's defaults otherwise. */
+  LoaderConfig sending(int fallbackConcurrency) {
+    try {
+      LoaderConfig defaults = LoaderConfig.defaults();
+      return defaults.withSending(concurrency(fallbackConcurrency), defaults.maxEntries(), defaults.bundleSize())
+          .withRetries(maxRetries, retryBase);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+  }
+
+  FhirTarget target() {
+    if (!fhir.getScheme().matches("https?") || fhir.getHost() == null) {
+      throw new ParameterException(spec.commandLine(), "--fhir must be an http(s) URL such as"
+          + " http://localhost:8080/fhir, not " + fhir);
+    }
+    return new HttpFhirTarget(fhir, credentials(), requestTimeout, headers());
+  }
+
+  private Map<String, String> headers() {
+    Map<String, String> parsed = new LinkedHashMap<>();
+    for (String header : headers) {
+      int colon = header.indexOf(':');
+      if (colon < 1) {
+        throw new ParameterException(spec.commandLine(), "--header takes NAME:VALUE, e.g."
+            + " x-bundle-processing-logic:parallel, not " + header);
+      }
+      parsed.put(header.substring(0, colon).strip(), header.substring(colon + 1).strip());
+    }
+    return parsed;
+  }
+
+  private Optional<ClientCredentials> credentials() {
+    if (tokenUrl == null) {
+      if (clientId != null || clientSecret != null || scope != null || resource != null) {
+        throw new ParameterException(spec.commandLine(),
+            "--client-id, --client-secret, --scope and --resource need --token-url, the OAuth2 token endpoint");
+      }
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(new ClientCredentials(
+          new ClientCredentials.Config(tokenUrl, clientId, clientSecret, scope, resource), Clock.systemUTC()));
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+  }
+}
