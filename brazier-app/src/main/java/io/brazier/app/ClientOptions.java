@@ -1,7 +1,6 @@
 package io.brazier.app;
 
 import io.brazier.loader.ClientCredentials;
-import io.brazier.loader.FhirTarget;
 import io.brazier.loader.HttpFhirTarget;
 import io.brazier.loader.LoaderConfig;
 import java.net.URI;
@@ -85,7 +84,7 @@ final class ClientOptions {
     }
   }
 
-  FhirTarget target() {
+  HttpFhirTarget target() {
     if (!fhir.getScheme().matches("https?") || fhir.getHost() == null) {
       throw new ParameterException(spec.commandLine(), "--fhir must be an http(s) URL such as"
           + " http://localhost:8080/fhir, not " + fhir);

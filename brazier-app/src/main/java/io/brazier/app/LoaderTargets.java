@@ -16,7 +16,7 @@ import java.util.Optional;
 final class LoaderTargets {
   private LoaderTargets() {}
 
-  static FhirTarget inProcess(FhirServer server, String host) {
+  static HttpFhirTarget inProcess(FhirServer server, String host) {
     String address = host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host;
     return new HttpFhirTarget(URI.create("http://" + address + ":" + server.port() + "/fhir"), Optional.empty(),
         Duration.ofMinutes(5));

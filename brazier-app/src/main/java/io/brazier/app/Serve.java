@@ -212,7 +212,7 @@ final class Serve implements Callable<Integer> {
     }
     if (loaderDir != null || loaderBlob != null) {
       companions.add(WatchingLoader.start(LoaderTargets.inProcess(server, host), LoaderConfig.defaults(), loaderDir,
-          loaderBlob, host, loaderPort, registry));
+          loaderBlob, host, loaderPort, registry, WatchingLoader.ExportLimits.DEFAULTS));
     }
     return new Running(server, store, companions);
   }
