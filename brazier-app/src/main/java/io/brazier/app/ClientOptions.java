@@ -1,7 +1,7 @@
 package io.brazier.app;
 
-import io.brazier.loader.ClientCredentials;
-import io.brazier.loader.HttpFhirTarget;
+import io.brazier.client.ClientCredentials;
+import io.brazier.client.HttpFhirClient;
 import io.brazier.loader.LoaderConfig;
 import java.net.URI;
 import java.time.Clock;
@@ -84,12 +84,12 @@ final class ClientOptions {
     }
   }
 
-  HttpFhirTarget target() {
+  HttpFhirClient target() {
     if (!fhir.getScheme().matches("https?") || fhir.getHost() == null) {
       throw new ParameterException(spec.commandLine(), "--fhir must be an http(s) URL such as"
           + " http://localhost:8080/fhir, not " + fhir);
     }
-    return new HttpFhirTarget(fhir, credentials(), requestTimeout, headers());
+    return new HttpFhirClient(fhir, credentials(), requestTimeout, headers());
   }
 
   private Map<String, String> headers() {

@@ -98,6 +98,6 @@ final class EventsCommand implements Callable<Integer> {
       return ChangeFeed.overHttp(fhirUrl);
     }
     PostgresStore store = new PostgresStore(opened, fhir.resourceTypes());
-    return ChangeFeed.inProcess(new FhirApi(fhir, store, ServerConfig.defaults(), List.of()), fhir, "");
+    return ChangeFeed.inProcess(new FhirApi(fhir, store, ServerConfig.defaults(), List.of()), "");
   }
 }

@@ -41,7 +41,7 @@ final class ExportCommand implements Runnable {
   static int run(CommandSpec spec, ClientOptions client, int concurrency, ExportOutput output,
       ExportRequest request) throws InterruptedException {
     ExportDestination destination = output.destination();
-    Exporter exporter = new Exporter(client.target(), client.fhir, client.sending(concurrency));
+    Exporter exporter = new Exporter(client.target(), client.sending(concurrency));
     ExportProgress progress = System.console() != null ? new ProgressBarProgress("Exporting", " searches")
         : new LogProgress(Duration.ofSeconds(10), "Exporting", "searches");
     ExportReport report;

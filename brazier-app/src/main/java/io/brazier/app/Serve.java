@@ -2,9 +2,11 @@ package io.brazier.app;
 
 import io.brazier.events.ChangeFeed;
 import io.brazier.events.EventPublisher;
+import io.brazier.client.FhirClient;
 import io.brazier.fhir.Fhir;
 import io.brazier.loader.LoaderConfig;
 import io.brazier.proxy.Security;
+import io.brazier.server.Caller;
 import io.brazier.server.FhirServer;
 import io.brazier.server.ServerConfig;
 import io.brazier.store.DatabaseConfig;
@@ -204,16 +206,22 @@ final class Serve implements Callable<Integer> {
     server.start();
     List<AutoCloseable> companions = new ArrayList<>();
     if (events.enabled()) {
-      EventPublisher publisher = events.start(fhir,
-          ChangeFeed.inProcess(server.api(), fhir, baseUrl == null ? "" : baseUrl), DatabaseOptions.unpooled(opened),
-          registry);
+      EventPublisher publisher = events.start(fhir, ChangeFeed.inProcess(server.api(), relativeOr(baseUrl)),
+          DatabaseOptions.unpooled(opened), registry);
       server.healthCheck("events", publisher::problem);
       companions.add(publisher);
     }
     if (loaderDir != null || loaderBlob != null) {
-      companions.add(WatchingLoader.start(LoaderTargets.inProcess(server, host), LoaderConfig.defaults(), loaderDir,
-          loaderBlob, host, loaderPort, registry, WatchingLoader.ExportLimits.DEFAULTS));
+      // In process, as a system of this server: its writes say meta.source urn:brazier:loader, and need no token.
+      FhirClient target = server.api().client(Caller.system("urn:brazier:loader"), relativeOr(baseUrl));
+      companions.add(WatchingLoader.start(target, LoaderConfig.defaults(), loaderDir, loaderBlob, host, loaderPort,
+          registry, WatchingLoader.ExportLimits.DEFAULTS));
     }
     return new Running(server, store, companions);
+  }
+
+  /** The base URL the server's answers give, or "" for links relative to the base. */
+  private static String relativeOr(String baseUrl) {
+    return baseUrl == null ? "" : baseUrl;
   }
 }

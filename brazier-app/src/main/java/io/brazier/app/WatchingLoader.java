@@ -1,7 +1,7 @@
 package io.brazier.app;
 
+import io.brazier.client.FhirClient;
 import io.brazier.loader.ExportJobs;
-import io.brazier.loader.HttpFhirTarget;
 import io.brazier.loader.LoaderConfig;
 import io.brazier.loader.LoaderEndpoint;
 import io.brazier.loader.LoaderService;
@@ -10,7 +10,6 @@ import io.brazier.loader.storage.BlobStorage;
 import io.brazier.loader.storage.FolderStorage;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -28,7 +27,7 @@ final class WatchingLoader implements AutoCloseable {
    * @param exports how many export jobs may run at once, and how long ended ones are listed; they write into the
    *     folder's (else the account's) {@code export}
    */
-  static WatchingLoader start(HttpFhirTarget target, LoaderConfig config, Path dir, String blob, String host,
+  static WatchingLoader start(FhirClient target, LoaderConfig config, Path dir, String blob, String host,
       int port, PrometheusMeterRegistry registry, ExportLimits exports) throws IOException {
     WatchingLoader loader = new WatchingLoader();
     List<LoaderService> services = new ArrayList<>();
@@ -41,7 +40,7 @@ final class WatchingLoader implements AutoCloseable {
     for (LoaderService service : services) {
       loader.running.add(service.start());
     }
-    ExportJobs jobs = new ExportJobs(new Exporter(target, URI.create(target.base()), config),
+    ExportJobs jobs = new ExportJobs(new Exporter(target, config),
         dir != null ? new FolderStorage(dir) : BlobStorage.connect(blob), ExportLimits.FILE_MAX_BYTES,
         exports.maxExports(), exports.purgeAfter(), Clock.systemUTC());
     loader.running.add(jobs);

@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * The MC4H training's acceptance: its Postman collection, run by newman against {@code brazier serve --auth
@@ -32,7 +31,7 @@ class TrainingCollectionTest {
     int added = Brazier.commandLine(new String[0]).execute("clients", "add", "mc4h-client", "--secret", SECRET,
         "--role", "Reader", "--role", "Writer", "--clients", clients.toString());
     assertThat(added).isZero();
-    Serve serve = serve("--auth", "--referential-integrity=lenient", "--port", "0", "--data-dir",
+    Serve serve = ServeArguments.parse("--auth", "--referential-integrity=lenient", "--port", "0", "--data-dir",
         dir.resolve("data").toString(), "--clients", clients.toString());
 
     List<Execution> executions;
@@ -57,19 +56,6 @@ class TrainingCollectionTest {
 
   private static String body(List<Execution> executions, String name) {
     return executions.stream().filter(execution -> execution.name().equals(name)).findFirst().orElseThrow().body();
-  }
-
-  private static Serve serve(String... args) {
-    CommandLine commandLine = Brazier.commandLine(args);
-    CommandLine.ParseResult parsed = commandLine.parseArgs(prepend("serve", args));
-    return (Serve) parsed.subcommand().commandSpec().userObject();
-  }
-
-  private static String[] prepend(String first, String[] rest) {
-    String[] all = new String[rest.length + 1];
-    all[0] = first;
-    System.arraycopy(rest, 0, all, 1, rest.length);
-    return all;
   }
 
   private static Map<String, String> expectedStatuses() throws IOException, URISyntaxException {

@@ -1,6 +1,6 @@
 package io.brazier.bench;
 
-import io.brazier.loader.HttpFhirTarget;
+import io.brazier.client.HttpFhirClient;
 import io.brazier.loader.Load;
 import io.brazier.loader.LoadReport;
 import io.brazier.loader.LoaderConfig;
@@ -24,7 +24,7 @@ final class LoaderClient implements BundleClient {
 
   @Override
   public BundlePoster.Result post(List<Path> files, int concurrency) {
-    var target = new HttpFhirTarget(URI.create(baseUrl), Optional.empty(), Duration.ofMinutes(10));
+    var target = new HttpFhirClient(URI.create(baseUrl), Optional.empty(), Duration.ofMinutes(10));
     LoaderConfig config = LoaderConfig.defaults().withSending(concurrency, 500, 500);
     try (Inputs inputs = Inputs.of(files.stream().map(Path::toString).toList())) {
       LoadReport report = new Load(target, config).run(inputs, new LogProgress(Duration.ofSeconds(30)));

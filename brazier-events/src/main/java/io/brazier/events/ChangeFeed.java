@@ -3,7 +3,11 @@ package io.brazier.events;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.brazier.fhir.Fhir;
+import io.brazier.client.FhirCall;
+import io.brazier.client.FhirClient;
+import io.brazier.client.FhirReply;
+import io.brazier.client.HttpFhirClient;
+import io.brazier.server.Caller;
 import io.brazier.server.FhirApi;
 import java.io.IOException;
 import java.net.URI;
@@ -12,6 +16,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -29,20 +35,24 @@ public final class ChangeFeed {
   private static final Pattern SINCE = Pattern.compile("[?&]since=([0-9]+)");
   private static final Pattern ETAG = Pattern.compile("(?:W/)?\"([^\"]+)\"");
 
-  private final Upstream upstream;
+  private final FhirClient server;
 
-  ChangeFeed(Upstream upstream) {
-    this.upstream = upstream;
+  /** The feed of {@code server}: in process, or over HTTP with a timeout longer than the feed's long poll. */
+  public ChangeFeed(FhirClient server) {
+    this.server = server;
   }
 
-  /** The feed of the server in this process, through its API ({@code baseUrl}: what its answers call it). */
-  public static ChangeFeed inProcess(FhirApi api, Fhir fhir, String baseUrl) {
-    return new ChangeFeed(new ApiUpstream(api, fhir, baseUrl));
+  /**
+   * The feed of the server in this process, asked as a system of the process (which needs no token under
+   * {@code --auth}); {@code baseUrl} is what the server's answers call it.
+   */
+  public static ChangeFeed inProcess(FhirApi api, String baseUrl) {
+    return new ChangeFeed(api.client(Caller.system("urn:brazier:events"), baseUrl));
   }
 
   /** The feed of the FHIR server at {@code base} ({@code http://host:8080/fhir}). */
   public static ChangeFeed overHttp(URI base) {
-    return new ChangeFeed(new HttpUpstream(base, Duration.ofSeconds(90)));
+    return new ChangeFeed(new HttpFhirClient(base, Optional.empty(), Duration.ofSeconds(90)));
   }
 
   /** A page of writes and where the next one starts; {@code full} when more may be waiting already. */
@@ -87,7 +97,7 @@ public final class ChangeFeed {
   }
 
   private ObjectNode vread(String type, String id, String version) {
-    Upstream.Answer answer = upstream.get(type + "/" + id + "/_history/" + version);
+    FhirReply answer = get(type + "/" + id + "/_history/" + version);
     return answer.status() == 200 && parse(answer.body()) instanceof ObjectNode resource ? resource : null;
   }
 
@@ -114,8 +124,16 @@ public final class ChangeFeed {
     return new LastVersion(null, null);
   }
 
+  private FhirReply get(String url) {
+    try {
+      return server.send(new FhirCall("GET", url, Map.of("Accept", "application/fhir+json"), null));
+    } catch (IOException e) {
+      throw new FeedFailure("GET " + server.name() + "/" + url + " failed: " + e.getMessage(), e);
+    }
+  }
+
   private JsonNode getJson(String url) {
-    Upstream.Answer answer = upstream.get(url);
+    FhirReply answer = get(url);
     if (answer.status() != 200) {
       JsonNode outcome = parse(answer.body());
       throw new FeedFailure("GET " + url + " answered " + answer.status() + ": "

@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ca.uhn.fhir.rest.client.api.IGenericClient;
+import io.brazier.client.FhirReply;
 import io.brazier.server.TestServer;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Organization;
@@ -18,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class ChangeFeedTest {
   private final TestServer server = Publishers.server();
   private final IGenericClient client = server.client();
-  private final ChangeFeed inProcess = ChangeFeed.inProcess(server.api(), server.fhir(), server.baseUrl());
+  private final ChangeFeed inProcess = ChangeFeed.inProcess(server.api(), server.baseUrl());
 
   /** The page once it holds {@code writes} writes: the sequencer numbers a commit some milliseconds after it. */
   private static ChangeFeed.Page read(ChangeFeed feed, long since, int count, int writes,
@@ -106,7 +108,7 @@ class ChangeFeedTest {
 
   @Test
   void aServerThatRefusesIsAFeedFailureThatSaysWhy() {
-    ChangeFeed failing = new ChangeFeed(url -> new Upstream.Answer(503, ("{\"resourceType\":\"OperationOutcome\","
+    ChangeFeed failing = new ChangeFeed(call -> new FhirReply(503, Map.of(), ("{\"resourceType\":\"OperationOutcome\","
         + "\"issue\":[{\"severity\":\"error\",\"code\":\"transient\",\"diagnostics\":\"The database is unavailable\"}]}")
         .getBytes(StandardCharsets.UTF_8)));
     ChangeFeed unreachable = ChangeFeed.overHttp(URI.create("http://127.0.0.1:9/fhir"));

@@ -25,7 +25,7 @@ class EventsEndpointTest {
     EventsConfig config = EventsConfig.defaults("127.0.0.1:9")
         .withTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(1));
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    ChangeFeed feed = ChangeFeed.inProcess(server.api(), server.fhir(), server.baseUrl());
+    ChangeFeed feed = ChangeFeed.inProcess(server.api(), server.baseUrl());
     try (EventPublisher publisher = new EventPublisher(config, feed, new Messages(config, server.fhir()),
             Publishers.database(), "away-" + Publishers.unique(), registry).start();
         EventsEndpoint endpoint = new EventsEndpoint(publisher, registry::scrape, "127.0.0.1", 0).start()) {

@@ -54,7 +54,7 @@ final class Publishers {
 
   /** A publisher reading the shared server's feed in process, under a name of its own unless given one. */
   static EventPublisher start(EventsConfig config, String name) {
-    ChangeFeed feed = ChangeFeed.inProcess(server().api(), server().fhir(), server().baseUrl());
+    ChangeFeed feed = ChangeFeed.inProcess(server().api(), server().baseUrl());
     return new EventPublisher(config, feed, new Messages(config, server().fhir()), database(), name,
         new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)).start();
   }

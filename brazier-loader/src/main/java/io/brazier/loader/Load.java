@@ -1,5 +1,6 @@
 package io.brazier.loader;
 
+import io.brazier.client.FhirClient;
 import io.brazier.loader.files.InputFile;
 import io.brazier.loader.files.Inputs;
 import io.brazier.loader.files.Survey;
@@ -21,10 +22,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * only read.
  */
 public final class Load {
-  private final FhirTarget target;
+  private final FhirClient target;
   private final LoaderConfig config;
 
-  public Load(FhirTarget target, LoaderConfig config) {
+  public Load(FhirClient target, LoaderConfig config) {
     this.target = target;
     this.config = config;
   }

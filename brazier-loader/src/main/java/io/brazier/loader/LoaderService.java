@@ -1,5 +1,6 @@
 package io.brazier.loader;
 
+import io.brazier.client.FhirClient;
 import static io.brazier.loader.Folders.BUNDLES;
 import static io.brazier.loader.Folders.NDJSON;
 import static io.brazier.loader.Folders.ZIP;
@@ -52,7 +53,7 @@ public final class LoaderService implements AutoCloseable {
   private final AtomicLong queued = new AtomicLong();
   private final LoaderMetrics metrics;
 
-  public LoaderService(FhirTarget target, LoaderConfig config, Storage storage, MeterRegistry registry) {
+  public LoaderService(FhirClient target, LoaderConfig config, Storage storage, MeterRegistry registry) {
     this.storage = storage;
     this.config = config;
     this.loading = new Loading(target, config);

@@ -1,5 +1,6 @@
 package io.brazier.loader;
 
+import io.brazier.client.FhirClient;
 import io.brazier.loader.files.InputFile;
 import io.brazier.loader.send.BundleLoad;
 import io.brazier.loader.send.FileOutcome;
@@ -24,7 +25,7 @@ final class Loading implements AutoCloseable {
   private final BundleLoad bundles;
   private final NdjsonLoad ndjson;
 
-  Loading(FhirTarget target, LoaderConfig config) {
+  Loading(FhirClient target, LoaderConfig config) {
     Sender sender = new Sender(target, config);
     this.batchPool = Executors.newFixedThreadPool(config.concurrency(), threads("loader-batch"));
     this.chunkPool = Executors.newFixedThreadPool(config.concurrency(), threads("loader-chunk"));

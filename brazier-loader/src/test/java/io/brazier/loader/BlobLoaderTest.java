@@ -1,5 +1,6 @@
 package io.brazier.loader;
 
+import io.brazier.client.HttpFhirClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.azure.core.util.BinaryData;
@@ -81,7 +82,7 @@ class BlobLoaderTest {
         "{\"resourceType\":\"Patient\",\"id\":\"from-blob\",\"active\":true}\n"));
     String sas = container.generateSas(new BlobServiceSasSignatureValues(OffsetDateTime.now().plusHours(1),
         new BlobContainerSasPermission().setReadPermission(true).setListPermission(true)));
-    var target = new HttpFhirTarget(URI.create(server.baseUrl()), Optional.empty(), Duration.ofSeconds(60));
+    var target = new HttpFhirClient(URI.create(server.baseUrl()), Optional.empty(), Duration.ofSeconds(60));
 
     LoadReport report;
     try (Inputs inputs = Inputs.of(List.of(container.getBlobContainerUrl() + "?" + sas))) {
@@ -96,7 +97,7 @@ class BlobLoaderTest {
 
   private LoaderService service(Azurite azurite, io.micrometer.core.instrument.MeterRegistry registry)
       throws java.io.IOException {
-    var target = new HttpFhirTarget(URI.create(server.baseUrl()), Optional.empty(), Duration.ofSeconds(60));
+    var target = new HttpFhirClient(URI.create(server.baseUrl()), Optional.empty(), Duration.ofSeconds(60));
     return new LoaderService(target, LoaderConfig.defaults().withSettle(Duration.ofMillis(200)),
         BlobStorage.connect(azurite.connectionString()), registry).start();
   }

@@ -1,5 +1,6 @@
 package io.brazier.loader;
 
+import io.brazier.client.HttpFhirClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ca.uhn.fhir.rest.client.api.IGenericClient;
@@ -99,7 +100,7 @@ class LoadTest {
   }
 
   private LoadReport load(Path folder, List<FileOutcome> outcomes) throws IOException, InterruptedException {
-    var target = new HttpFhirTarget(URI.create(server.baseUrl()), Optional.empty(), Duration.ofSeconds(60));
+    var target = new HttpFhirClient(URI.create(server.baseUrl()), Optional.empty(), Duration.ofSeconds(60));
     try (Inputs inputs = Inputs.of(List.of(folder.toString()))) {
       return new Load(target, LoaderConfig.defaults()).run(inputs, new Collecting(outcomes));
     }

@@ -1,5 +1,6 @@
 package io.brazier.loader;
 
+import io.brazier.client.HttpFhirClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ca.uhn.fhir.rest.client.api.IGenericClient;
@@ -156,9 +157,9 @@ class LoaderServiceTest {
   @Test
   void bundlesPostedToTheEndpointAreQueuedLikeDroppedFilesAndTheStatusCountsThem() throws Exception {
     start(LoaderConfig.defaults());
-    var target = new HttpFhirTarget(URI.create(server.baseUrl()), Optional.empty(), Duration.ofSeconds(60));
-    try (ExportJobs exports = new ExportJobs(new Exporter(target, URI.create(server.baseUrl()),
-        LoaderConfig.defaults()), new FolderStorage(dir), 1 << 20, 2, Duration.ofDays(30), Clock.systemUTC());
+    var target = new HttpFhirClient(URI.create(server.baseUrl()), Optional.empty(), Duration.ofSeconds(60));
+    try (ExportJobs exports = new ExportJobs(new Exporter(target, LoaderConfig.defaults()), new FolderStorage(dir),
+        1 << 20, 2, Duration.ofDays(30), Clock.systemUTC());
         LoaderEndpoint endpoint = new LoaderEndpoint(java.util.List.of(service), exports, registry::scrape,
             "127.0.0.1", 0).start()) {
       HttpClient http = HttpClient.newHttpClient();
@@ -187,7 +188,7 @@ class LoaderServiceTest {
   }
 
   private void start(LoaderConfig config) throws IOException {
-    var target = new HttpFhirTarget(URI.create(server.baseUrl()), Optional.empty(), Duration.ofSeconds(60));
+    var target = new HttpFhirClient(URI.create(server.baseUrl()), Optional.empty(), Duration.ofSeconds(60));
     service = new LoaderService(target, config.withSettle(Duration.ofMillis(200)), new FolderStorage(dir), registry)
         .start();
   }

@@ -1,5 +1,6 @@
 package io.brazier.loader;
 
+import io.brazier.client.HttpFhirClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpExchange;
@@ -140,7 +141,7 @@ class RetriesTest {
   }
 
   private LoadReport load(HttpServer target, LoaderConfig config) throws IOException, InterruptedException {
-    var fhir = new HttpFhirTarget(URI.create("http://127.0.0.1:" + target.getAddress().getPort() + "/fhir"),
+    var fhir = new HttpFhirClient(URI.create("http://127.0.0.1:" + target.getAddress().getPort() + "/fhir"),
         Optional.empty(), Duration.ofSeconds(120));
     try (Inputs inputs = Inputs.of(List.of(dir.toString()))) {
       return new Load(fhir, config).run(inputs, new LoadTest.Collecting(new CopyOnWriteArrayList<>()));

@@ -1,5 +1,6 @@
 package io.brazier.server;
 
+import io.brazier.client.FhirClient;
 import io.brazier.fhir.Fhir;
 import io.brazier.fhir.FhirException;
 import io.brazier.fhir.Outcomes;
@@ -22,6 +23,7 @@ import org.slf4j.LoggerFactory;
 public final class FhirApi {
   private static final Logger log = LoggerFactory.getLogger(FhirApi.class);
 
+  private final Fhir fhir;
   private final Routes routes;
   private final List<Interceptor> interceptors;
 
@@ -35,8 +37,20 @@ public final class FhirApi {
    *     authorization check that searches, say); they run in the order of the list
    */
   public FhirApi(Fhir fhir, Store store, ServerConfig config, Function<FhirApi, List<Interceptor>> interceptors) {
+    this.fhir = fhir;
     this.routes = new Routes(fhir, store, config, new Entries());
     this.interceptors = List.copyOf(interceptors.apply(this));
+  }
+
+  /**
+   * This API as a FHIR client for another module of this process: its calls are requests from {@code caller}
+   * (a {@link Caller#system} names what it writes in {@code meta.source}), answered with the bytes HTTP would send.
+   *
+   * @param baseUrl the server's base URL as clients know it, written into Location, fullUrl and links ("" for
+   *     relative ones)
+   */
+  public FhirClient client(Caller caller, String baseUrl) {
+    return new InProcessClient(this, fhir, caller, baseUrl);
   }
 
   /** Answers a request: its interaction's answer, or the OperationOutcome of why it failed. */

@@ -12,10 +12,10 @@ import java.util.List;
 final class Batches {
   private Batches() {}
 
-  /** @param base the server's base URL, which every search's URL starts with */
-  static List<String> searches(List<String> ids, PatientExport request, String base) {
+  /** @param baseLength the length of the server's base URL, which every search's URL starts with */
+  static List<String> searches(List<String> ids, PatientExport request, int baseLength) {
     int longest = request.includes().stream().mapToInt(String::length).max().orElse(0);
-    int room = request.maxUrl() - base.length() - (longest - PatientExport.IDS.length());
+    int room = request.maxUrl() - baseLength - (longest - PatientExport.IDS.length());
     if (room < 64) {
       throw new IllegalArgumentException("--max-url " + request.maxUrl() + " leaves no room for patient ids in the"
           + " longest include; raise it or shorten the include");

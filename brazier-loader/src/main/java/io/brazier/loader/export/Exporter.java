@@ -2,13 +2,13 @@ package io.brazier.loader.export;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.brazier.client.FhirClient;
 import io.brazier.loader.ExportDestination;
 import io.brazier.loader.ExportFile;
 import io.brazier.loader.ExportProgress;
 import io.brazier.loader.ExportRefused;
 import io.brazier.loader.ExportReport;
 import io.brazier.loader.ExportRequest;
-import io.brazier.loader.FhirTarget;
 import io.brazier.loader.LoaderConfig;
 import io.brazier.loader.PatientExport;
 import io.brazier.loader.TypeExport;
@@ -43,12 +43,16 @@ public final class Exporter {
 
   private final Pages pages;
   private final String base;
+  private final String name;
   private final int threads;
 
-  public Exporter(FhirTarget target, URI base, LoaderConfig config) {
-    this.pages = new Pages(new Sender(target, config), base);
-    this.base = base.toString().endsWith("/") ? base.toString() : base + "/";
+  /** @param client over HTTP, or in the server's process: its {@code name()} is its base URL, if it has one */
+  public Exporter(FhirClient client, LoaderConfig config) {
+    this.base = client.name().matches("https?://.*") ? (client.name().endsWith("/") ? client.name()
+        : client.name() + "/") : "/";
+    this.pages = new Pages(new Sender(client, config), URI.create(base));
     this.threads = config.concurrency();
+    this.name = client.name();
   }
 
   public ExportReport run(ExportRequest request, ExportDestination destination, ExportProgress progress)
@@ -83,7 +87,7 @@ public final class Exporter {
     try {
       capabilities = pages.get("metadata");
     } catch (SearchFailed e) {
-      throw new ExportRefused("The FHIR server at " + base + " could not be asked what it serves: "
+      throw new ExportRefused("The FHIR server at " + name + " could not be asked what it serves: "
           + e.getMessage(), false);
     }
     Set<String> served = new HashSet<>();
@@ -92,7 +96,7 @@ public final class Exporter {
     }
     for (String type : types) {
       if (!served.isEmpty() && !served.contains(type)) {
-        throw new ExportRefused(type + " is not a resource type the server at " + base + " serves (its"
+        throw new ExportRefused(type + " is not a resource type the server at " + name + " serves (its"
             + " CapabilityStatement says so); check the spelling, such as Observation or MedicationRequest", true);
       }
     }
@@ -102,7 +106,7 @@ public final class Exporter {
       throws ExportRefused, IOException {
     try {
       if (request instanceof PatientExport patients) {
-        return Batches.searches(PatientIds.of(pages, patients), patients, base);
+        return Batches.searches(PatientIds.of(pages, patients), patients, base.length());
       }
       TypeExport type = (TypeExport) request;
       return new Slices(pages, type.type())

@@ -2,8 +2,8 @@ package io.brazier.loader.export;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.brazier.loader.FhirCall;
-import io.brazier.loader.FhirReply;
+import io.brazier.client.FhirCall;
+import io.brazier.client.FhirReply;
 import io.brazier.loader.send.Json;
 import io.brazier.loader.send.Sender;
 import java.io.IOException;

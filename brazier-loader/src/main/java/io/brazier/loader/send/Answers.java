@@ -3,7 +3,7 @@ package io.brazier.loader.send;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.brazier.loader.FhirReply;
+import io.brazier.client.FhirReply;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;

@@ -1,8 +1,8 @@
 package io.brazier.loader.send;
 
-import io.brazier.loader.FhirCall;
-import io.brazier.loader.FhirReply;
-import io.brazier.loader.FhirTarget;
+import io.brazier.client.FhirCall;
+import io.brazier.client.FhirReply;
+import io.brazier.client.FhirClient;
 import io.brazier.loader.LoaderConfig;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -27,12 +27,12 @@ public final class Sender {
   private static final Set<Integer> TRY_AGAIN = Set.of(408, 429, 500, 502, 503, 504);
   private static final Duration LONGEST_WAIT = Duration.ofMinutes(2);
 
-  private final FhirTarget target;
+  private final FhirClient target;
   private final Semaphore permits;
   private final int maxRetries;
   private final Duration retryBase;
 
-  public Sender(FhirTarget target, LoaderConfig config) {
+  public Sender(FhirClient target, LoaderConfig config) {
     this.target = target;
     this.permits = new Semaphore(config.concurrency());
     this.maxRetries = config.maxRetries();

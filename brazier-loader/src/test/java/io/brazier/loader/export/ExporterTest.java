@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ca.uhn.fhir.rest.client.api.IGenericClient;
+import io.brazier.client.HttpFhirClient;
 import io.brazier.loader.ExportDestination;
 import io.brazier.loader.ExportFile;
 import io.brazier.loader.ExportProgress;
 import io.brazier.loader.ExportRefused;
 import io.brazier.loader.ExportReport;
 import io.brazier.loader.ExportRequest;
-import io.brazier.loader.HttpFhirTarget;
 import io.brazier.loader.Load;
 import io.brazier.loader.LoaderConfig;
 import io.brazier.loader.PatientExport;
@@ -130,9 +130,8 @@ class ExporterTest {
   void aTypeExportInSlicesEqualsOneFullSearchAndRollsItsFiles() throws Exception {
     Recording progress = new Recording();
 
-    ExportReport report = new Exporter(target(server.baseUrl()), URI.create(server.baseUrl()),
-        LoaderConfig.defaults().withSending(4, 500, 500)).run(new TypeExport("Observation", null, null, 4, 25),
-        new ExportDestination(new FolderStorage(out), "", "", 20_000), progress);
+    ExportReport report = new Exporter(target(server.baseUrl()), LoaderConfig.defaults().withSending(4, 500, 500))
+        .run(new TypeExport("Observation", null, null, 4, 25), new ExportDestination(new FolderStorage(out), "", "", 20_000), progress);
 
     List<String> exported = exportedResources(report);
     assertThat(progress.searches.get()).as("slices").isBetween(2, 4);
@@ -191,9 +190,8 @@ class ExporterTest {
       }
     };
 
-    ExportReport report = new Exporter(target(server.baseUrl()), URI.create(server.baseUrl()),
-        LoaderConfig.defaults()).run(new TypeExport("Observation", null, null, 1, 50),
-        new ExportDestination(new FolderStorage(out), "", "", 1 << 20), changeOnFirstPage);
+    ExportReport report = new Exporter(target(server.baseUrl()), LoaderConfig.defaults())
+        .run(new TypeExport("Observation", null, null, 1, 50), new ExportDestination(new FolderStorage(out), "", "", 1 << 20), changeOnFirstPage);
 
     assertThat(report.changedAfter()).containsKey("Observation");
     assertThat(report.summary()).contains("changed after " + report.transactionTime(),
@@ -225,8 +223,7 @@ class ExporterTest {
     }
     String nowhere = "http://127.0.0.1:" + closed + "/fhir";
 
-    assertThatThrownBy(() -> new Exporter(target(nowhere), URI.create(nowhere),
-        LoaderConfig.defaults().withRetries(0, Duration.ZERO)).run(new TypeExport("Observation", null, null, 1, 50),
+    assertThatThrownBy(() -> new Exporter(target(nowhere), LoaderConfig.defaults().withRetries(0, Duration.ZERO)).run(new TypeExport("Observation", null, null, 1, 50),
         new ExportDestination(new FolderStorage(out), "", "", 1 << 20), ExportProgress.none()))
         .isInstanceOfSatisfying(ExportRefused.class, e -> {
           assertThat(e.badInput()).isFalse();
@@ -251,12 +248,12 @@ class ExporterTest {
   }
 
   private ExportReport export(ExportRequest request) throws Exception {
-    return new Exporter(target(server.baseUrl()), URI.create(server.baseUrl()), LoaderConfig.defaults())
+    return new Exporter(target(server.baseUrl()), LoaderConfig.defaults())
         .run(request, new ExportDestination(new FolderStorage(out), "", "", 1 << 20), ExportProgress.none());
   }
 
-  private static HttpFhirTarget target(String url) {
-    return new HttpFhirTarget(URI.create(url), Optional.empty(), Duration.ofSeconds(60));
+  private static HttpFhirClient target(String url) {
+    return new HttpFhirClient(URI.create(url), Optional.empty(), Duration.ofSeconds(60));
   }
 
   /** Type/id of every line of every file the export wrote. */
@@ -293,14 +290,5 @@ class ExporterTest {
     public void start(int count) {
       searches.set(count);
     }
-
-    @Override
-    public void resources(int written) {}
-
-    @Override
-    public void searchDone(boolean failed) {}
-
-    @Override
-    public void close() {}
   }
 }

@@ -3,7 +3,7 @@ package io.brazier.loader.send;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.brazier.loader.HttpFhirTarget;
+import io.brazier.client.HttpFhirClient;
 import io.brazier.loader.LoaderConfig;
 import io.brazier.server.ServerConfig;
 import io.brazier.server.TestServer;
@@ -144,7 +144,7 @@ class BundleLoadTest {
 
   private static FileOutcome load(TestServer target, LoaderConfig config, byte[] bundle)
       throws InterruptedException {
-    var fhir = new HttpFhirTarget(URI.create(target.baseUrl()), Optional.empty(), Duration.ofSeconds(60));
+    var fhir = new HttpFhirClient(URI.create(target.baseUrl()), Optional.empty(), Duration.ofSeconds(60));
     return new BundleLoad(new Sender(fhir, config), POOL, config).load("test.json", bundle, false);
   }
 

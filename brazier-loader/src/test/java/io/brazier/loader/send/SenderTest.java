@@ -3,8 +3,8 @@ package io.brazier.loader.send;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.brazier.loader.FhirCall;
-import io.brazier.loader.FhirReply;
+import io.brazier.client.FhirCall;
+import io.brazier.client.FhirReply;
 import io.brazier.loader.LoaderConfig;
 import java.net.ConnectException;
 import java.time.Duration;

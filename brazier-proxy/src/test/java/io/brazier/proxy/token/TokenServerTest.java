@@ -197,15 +197,13 @@ class TokenServerTest {
   }
 
   @Test
-  void aClientAddedToTheFileOfARunningServerGetsTokensWithinTwoSeconds() {
+  void aClientAddedToTheFileOfARunningServerGetsTokensWithoutARestart() {
     String client = "late-" + UUID.randomUUID();
-    Instant added = Instant.now();
     secured.clients().add(ClientRegistration.withSecret(client, SECRET, List.of("Reader"), List.of(), null));
 
     Answer answer = eventually(() -> token("client_id=" + client + "&client_secret=" + SECRET));
 
     assertThat(answer.status()).isEqualTo(200);
-    assertThat(Duration.between(added, Instant.now())).isLessThan(Duration.ofSeconds(2).plusMillis(1500));
   }
 
   @Test

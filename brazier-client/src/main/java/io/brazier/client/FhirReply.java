@@ -1,4 +1,4 @@
-package io.brazier.loader;
+package io.brazier.client;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.brazier.loader;
+package io.brazier.client;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -16,14 +16,14 @@ import java.util.Optional;
  * an OAuth2 bearer token when the server needs one. A 401 fetches a new token and tries once more, as a token can be
  * revoked before it expires.
  */
-public final class HttpFhirTarget implements FhirTarget {
+public final class HttpFhirClient implements FhirClient {
   private final String base;
   private final Optional<ClientCredentials> credentials;
   private final Duration timeout;
   private final Map<String, String> headers;
   private final HttpClient client;
 
-  public HttpFhirTarget(URI base, Optional<ClientCredentials> credentials, Duration timeout) {
+  public HttpFhirClient(URI base, Optional<ClientCredentials> credentials, Duration timeout) {
     this(base, credentials, timeout, Map.of());
   }
 
@@ -31,7 +31,7 @@ public final class HttpFhirTarget implements FhirTarget {
    * @param headers sent with every request, e.g. {@code x-bundle-processing-logic: parallel} for Azure Health Data
    *     Services
    */
-  public HttpFhirTarget(URI base, Optional<ClientCredentials> credentials, Duration timeout,
+  public HttpFhirClient(URI base, Optional<ClientCredentials> credentials, Duration timeout,
       Map<String, String> headers) {
     String url = base.toString();
     this.base = url.endsWith("/") ? url : url + "/";
@@ -45,7 +45,8 @@ public final class HttpFhirTarget implements FhirTarget {
         .build();
   }
 
-  public String base() {
+  @Override
+  public String name() {
     return base;
   }
 

@@ -1,4 +1,4 @@
-package io.brazier.loader;
+package io.brazier.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

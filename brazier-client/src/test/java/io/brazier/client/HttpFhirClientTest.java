@@ -1,4 +1,4 @@
-package io.brazier.loader;
+package io.brazier.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -15,7 +15,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class HttpFhirTargetTest {
+class HttpFhirClientTest {
   private final List<String> seen = new CopyOnWriteArrayList<>();
   private HttpServer server;
 
@@ -45,7 +45,7 @@ class HttpFhirTargetTest {
 
   @Test
   void tokenBarsArePercentEncodedAndConfiguredHeadersGoWithEveryRequest() throws Exception {
-    HttpFhirTarget target = new HttpFhirTarget(URI.create("http://127.0.0.1:" + server.getAddress().getPort()
+    HttpFhirClient target = new HttpFhirClient(URI.create("http://127.0.0.1:" + server.getAddress().getPort()
         + "/fhir"), Optional.empty(), Duration.ofSeconds(10), Map.of("x-bundle-processing-logic", "parallel"));
 
     FhirReply reply = target.send(FhirCall.get("Practitioner?identifier=http://hl7.org/fhir/sid/us-npi|99"));

@@ -1,4 +1,4 @@
-package io.brazier.loader;
+package io.brazier.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -73,7 +73,7 @@ class ClientCredentialsTest {
 
   @Test
   void theTargetSendsTheBearerTokenAndFetchesANewOneWhenTheServerRevokedIt() throws IOException {
-    HttpFhirTarget target = new HttpFhirTarget(URI.create("http://127.0.0.1:" + port() + "/fhir"),
+    HttpFhirClient target = new HttpFhirClient(URI.create("http://127.0.0.1:" + port() + "/fhir"),
         Optional.of(credentials("x", null)), Duration.ofSeconds(10));
 
     FhirReply before = target.send(FhirCall.get("metadata"));
