@@ -48,11 +48,10 @@ public final class Exporter {
 
   /** @param client over HTTP, or in the server's process: its {@code name()} is its base URL, if it has one */
   public Exporter(FhirClient client, LoaderConfig config) {
-    this.base = client.name().matches("https?://.*") ? (client.name().endsWith("/") ? client.name()
-        : client.name() + "/") : "/";
+    this.name = client.name();
+    this.base = !name.matches("https?://.*") ? "/" : name.endsWith("/") ? name : name + "/";
     this.pages = new Pages(new Sender(client, config), URI.create(base));
     this.threads = config.concurrency();
-    this.name = client.name();
   }
 
   public ExportReport run(ExportRequest request, ExportDestination destination, ExportProgress progress)

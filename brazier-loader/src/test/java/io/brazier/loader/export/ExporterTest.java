@@ -19,6 +19,7 @@ import io.brazier.loader.TypeExport;
 import io.brazier.loader.files.Inputs;
 import io.brazier.loader.send.Json;
 import io.brazier.loader.storage.FolderStorage;
+import io.brazier.server.Caller;
 import io.brazier.server.TestServer;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -140,6 +141,19 @@ class ExporterTest {
         .isEqualTo(searchByHand("Observation?_lastUpdated=lt" + report.transactionTime() + "&_count=200"));
     assertThat(report.output()).as("files rolled at 20 KB").hasSizeGreaterThan(1);
     assertThat(report.output()).extracting(ExportFile::count).allMatch(count -> count > 0);
+  }
+
+  @Test
+  void anExportInTheServersProcessFollowsItsRelativePageLinks() throws Exception {
+    var inProcess = server.api().client(Caller.system("urn:brazier:loader"), "");
+
+    ExportReport report = new Exporter(inProcess, LoaderConfig.defaults()).run(new PatientExport(
+        "Patient?_id=" + PATIENTS.get(1), "id", List.of("Observation?patient=$IDS&_count=5"), 50, 2000),
+        new ExportDestination(new FolderStorage(out), "", "", 1 << 20), ExportProgress.none());
+
+    assertThat(new HashSet<>(exportedResources(report)))
+        .isEqualTo(searchByHand("Observation?patient=" + PATIENTS.get(1)))
+        .hasSizeGreaterThan(5);
   }
 
   @Test
