@@ -41,12 +41,15 @@ final class LoadCommand implements Callable<Integer> {
   java.nio.file.Path config;
 
   @Mixin
+  ClientOptions client;
+
+  @Mixin
   LoaderOptions options;
 
   @Override
   public Integer call() throws IOException, InterruptedException {
-    var loaderConfig = options.config(Duration.ZERO);
-    var target = options.target();
+    var loaderConfig = options.config(client, Duration.ZERO);
+    var target = client.target();
     Inputs files;
     try {
       files = Inputs.of(inputs);

@@ -23,7 +23,9 @@ import picocli.CommandLine.Spec;
     description = {
         "Watches a folder (--dir) and/or an Azure Blob account (--blob) and loads what is dropped into bundles/,",
         "ndjson/ and zip/ into a FHIR R4 server; results go to bundlesprocessed/, bundleserr/, ndjsonprocessed/,",
-        "ndjsonerr/, zipprocessed/ and ziperr/. GET /loader/status, POST /loader/bundles and /metrics on --port."})
+        "ndjsonerr/, zipprocessed/ and ziperr/. GET /loader/status, POST /loader/bundles and /metrics on --port;",
+        "POST /loader/$alt-export and /loader/$alt-export-all start export jobs into export/[id]/ (see brazier",
+        "export --help), GET /loader/$alt-export-status lists them, DELETE /loader/$alt-export/[id] cancels one."})
 final class LoaderCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
@@ -52,6 +54,19 @@ final class LoaderCommand implements Callable<Integer> {
           + " (default: ${DEFAULT-VALUE}).")
   Duration settle;
 
+  @Option(names = "--max-exports", defaultValue = "2", paramLabel = "N",
+      description = "Export jobs (POST /loader/$alt-export, $alt-export-all) running at once; more answer 429"
+          + " (default: ${DEFAULT-VALUE}).")
+  int maxExports;
+
+  @Option(names = "--export-purge-days", defaultValue = "30", paramLabel = "DAYS",
+      description = "Ended export jobs are listed this long by GET /loader/$alt-export-status; their files stay"
+          + " (default: ${DEFAULT-VALUE}).")
+  int exportPurgeDays;
+
+  @Mixin
+  ClientOptions client;
+
   @Mixin
   LoaderOptions options;
 
@@ -63,8 +78,12 @@ final class LoaderCommand implements Callable<Integer> {
     }
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(registry);
-    WatchingLoader loader = WatchingLoader.start(options.target(), options.config(settle), dir, blob, host, port,
-        registry);
+    if (maxExports < 1 || exportPurgeDays < 0) {
+      throw new ParameterException(spec.commandLine(), "--max-exports must be at least 1 and --export-purge-days"
+          + " at least 0");
+    }
+    WatchingLoader loader = WatchingLoader.start(client.target(), options.config(client, settle), dir, blob, host,
+        port, registry, new WatchingLoader.ExportLimits(maxExports, Duration.ofDays(exportPurgeDays)));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       loader.close();

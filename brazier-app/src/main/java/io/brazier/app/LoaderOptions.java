@@ -1,36 +1,19 @@
 package io.brazier.app;
 
-import io.brazier.client.ClientCredentials;
-import io.brazier.client.FhirClient;
-import io.brazier.client.HttpFhirClient;
 import io.brazier.loader.LoaderConfig;
-import java.net.URI;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** The options of {@code brazier load} and {@code brazier loader}: the target server, its OAuth2, how to send. */
+/**
+ * The options of {@code brazier load} and {@code brazier loader} beside {@link ClientOptions}: how bundles and NDJSON
+ * are sent.
+ */
 final class LoaderOptions {
   @Spec(Spec.Target.MIXEE)
   CommandSpec spec;
-
-  @Option(names = "--fhir", defaultValue = "http://localhost:8080/fhir", paramLabel = "URL",
-      description = "Base URL of the FHIR R4 server to load into (default: ${DEFAULT-VALUE}).")
-  URI fhir;
-
-  @Mixin
-  TokenOptions token;
-
-  @Option(names = "--concurrency", paramLabel = "N",
-      description = "Requests in flight at once (default: 2 per core).")
-  Integer concurrency;
 
   @Option(names = "--max-entries", defaultValue = "500", paramLabel = "N",
       description = "Most entries per batch sent; larger batches are split (default: ${DEFAULT-VALUE}).")
@@ -39,16 +22,6 @@ final class LoaderOptions {
   @Option(names = "--bundle-size", defaultValue = "500", paramLabel = "N",
       description = "NDJSON resources per batch (default: ${DEFAULT-VALUE}).")
   int bundleSize;
-
-  @Option(names = "--max-retries", defaultValue = "5", paramLabel = "N",
-      description = "Retries of a request that failed for a reason that may pass (429, 503, 5xx, network);"
-          + " then the file goes to the error folder (default: ${DEFAULT-VALUE}).")
-  int maxRetries;
-
-  @Option(names = "--retry-base", defaultValue = "PT1S", paramLabel = "DURATION",
-      description = "First wait before a retry, doubled each time, with jitter, unless the server says"
-          + " Retry-After (default: ${DEFAULT-VALUE}).")
-  Duration retryBase;
 
   @Option(names = "--transform-to-batch", defaultValue = "false",
       description = "Send transaction bundles as batches of PUT Type/id entries (a transaction the server finds"
@@ -60,49 +33,11 @@ final class LoaderOptions {
           + " instead of getting a placeholder.")
   boolean strictReferences;
 
-  @Option(names = "--header", paramLabel = "NAME:VALUE",
-      description = "A header sent with every request, repeatable; e.g. x-bundle-processing-logic:parallel for"
-          + " Azure Health Data Services.")
-  List<String> headers = List.of();
-
-  @Option(names = "--request-timeout", defaultValue = "PT5M", paramLabel = "DURATION",
-      description = "Longest wait for the server's answer to one request (default: ${DEFAULT-VALUE}).")
-  Duration requestTimeout;
-
-  LoaderConfig config(Duration settle) {
+  LoaderConfig config(ClientOptions client, Duration settle) {
     try {
-      int threads = concurrency != null ? concurrency : LoaderConfig.defaults().concurrency();
-      return new LoaderConfig(threads, maxEntries, bundleSize, maxRetries, retryBase, transformToBatch,
+      int threads = client.concurrency(LoaderConfig.defaults().concurrency());
+      return new LoaderConfig(threads, maxEntries, bundleSize, client.maxRetries, client.retryBase, transformToBatch,
           strictReferences, settle);
-    } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), e.getMessage());
-    }
-  }
-
-  FhirClient target() {
-    if (!fhir.getScheme().matches("https?") || fhir.getHost() == null) {
-      throw new ParameterException(spec.commandLine(), "--fhir must be an http(s) URL such as"
-          + " http://localhost:8080/fhir, not " + fhir);
-    }
-    return new HttpFhirClient(fhir, credentials(), requestTimeout, headers());
-  }
-
-  private Map<String, String> headers() {
-    Map<String, String> parsed = new LinkedHashMap<>();
-    for (String header : headers) {
-      int colon = header.indexOf(':');
-      if (colon < 1) {
-        throw new ParameterException(spec.commandLine(), "--header takes NAME:VALUE, e.g."
-            + " x-bundle-processing-logic:parallel, not " + header);
-      }
-      parsed.put(header.substring(0, colon).strip(), header.substring(colon + 1).strip());
-    }
-    return parsed;
-  }
-
-  private Optional<ClientCredentials> credentials() {
-    try {
-      return token.credentials();
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }

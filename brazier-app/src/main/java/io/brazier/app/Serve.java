@@ -264,7 +264,7 @@ final class Serve implements Callable<Integer> {
       // In process, as a system of this server: its writes say meta.source urn:brazier:loader, and need no token.
       FhirClient target = server.api().client(Caller.system("urn:brazier:loader"), relativeOr(baseUrl));
       companions.add(WatchingLoader.start(target, LoaderConfig.defaults(), loaderDir, loaderBlob, host, loaderPort,
-          registry));
+          registry, WatchingLoader.ExportLimits.DEFAULTS));
     }
     if (sync.enabled) {
       try {

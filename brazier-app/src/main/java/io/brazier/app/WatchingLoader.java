@@ -1,23 +1,34 @@
 package io.brazier.app;
 
 import io.brazier.client.FhirClient;
+import io.brazier.loader.ExportJobs;
 import io.brazier.loader.LoaderConfig;
 import io.brazier.loader.LoaderEndpoint;
 import io.brazier.loader.LoaderService;
+import io.brazier.loader.export.Exporter;
 import io.brazier.loader.storage.BlobStorage;
 import io.brazier.loader.storage.FolderStorage;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The watching services of a folder and/or a Blob account, and their HTTP endpoint, started and stopped together. */
+/**
+ * The watching services of a folder and/or a Blob account, their export jobs and their HTTP endpoint, started and
+ * stopped together.
+ */
 final class WatchingLoader implements AutoCloseable {
   private final List<AutoCloseable> running = new ArrayList<>();
 
-  static WatchingLoader start(FhirClient target, LoaderConfig config, Path dir, String blob, String host, int port,
-      PrometheusMeterRegistry registry) throws IOException {
+  /**
+   * @param exports how many export jobs may run at once, and how long ended ones are listed; they write into the
+   *     folder's (else the account's) {@code export}
+   */
+  static WatchingLoader start(FhirClient target, LoaderConfig config, Path dir, String blob, String host,
+      int port, PrometheusMeterRegistry registry, ExportLimits exports) throws IOException {
     WatchingLoader loader = new WatchingLoader();
     List<LoaderService> services = new ArrayList<>();
     if (dir != null) {
@@ -29,8 +40,18 @@ final class WatchingLoader implements AutoCloseable {
     for (LoaderService service : services) {
       loader.running.add(service.start());
     }
-    loader.running.add(new LoaderEndpoint(services, registry::scrape, host, port).start());
+    ExportJobs jobs = new ExportJobs(new Exporter(target, config),
+        dir != null ? new FolderStorage(dir) : BlobStorage.connect(blob), ExportLimits.FILE_MAX_BYTES,
+        exports.maxExports(), exports.purgeAfter(), Clock.systemUTC());
+    loader.running.add(jobs);
+    loader.running.add(new LoaderEndpoint(services, jobs, registry::scrape, host, port).start());
     return loader;
+  }
+
+  /** The export jobs' limits: {@code --max-exports} at once, listed {@code --export-purge-days} after they end. */
+  record ExportLimits(int maxExports, Duration purgeAfter) {
+    static final long FILE_MAX_BYTES = 64L * 1024 * 1024;
+    static final ExportLimits DEFAULTS = new ExportLimits(2, Duration.ofDays(30));
   }
 
   @Override

@@ -13,32 +13,41 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.Executors;
+import java.time.Instant;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The watching service's HTTP side: {@code GET /loader/status} (JSON), {@code POST /loader/bundles} (a bundle in the
- * body, queued like a dropped file; {@code ?name=} names it), {@code GET /metrics} (Prometheus) and {@code GET
- * /healthz}. Errors answer JSON with an {@code error} that says what to fix.
+ * body, queued like a dropped file; {@code ?name=} names it), the export jobs ({@code POST /loader/$alt-export} and
+ * {@code /loader/$alt-export-all} start one, {@code GET /loader/$alt-export-status[/id]} lists them, {@code DELETE
+ * /loader/$alt-export/id} cancels one), {@code GET /metrics} (Prometheus) and {@code GET /healthz}. Errors answer
+ * JSON with an {@code error} that says what to fix.
  */
 public final class LoaderEndpoint implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LoaderEndpoint.class);
   private static final int MAX_BUNDLE_BYTES = 256 * 1024 * 1024;
 
   private final HttpServer server;
+  private static final String EXPORT = "/loader/$alt-export";
+  private static final String EXPORT_STATUS = "/loader/$alt-export-status";
+
   private final List<LoaderService> services;
+  private final ExportJobs exports;
   private final Supplier<String> metrics;
 
   /**
    * @param services the services it reports on (a folder's and a Blob account's), summed; uploads go to the first
    */
-  public LoaderEndpoint(List<LoaderService> services, Supplier<String> metrics, String host, int port)
-      throws IOException {
+  public LoaderEndpoint(List<LoaderService> services, ExportJobs exports, Supplier<String> metrics, String host,
+      int port) throws IOException {
     if (services.isEmpty()) {
       throw new IllegalArgumentException("a loader endpoint needs a loader service");
     }
     this.services = List.copyOf(services);
+    this.exports = exports;
     this.metrics = metrics;
     this.server = HttpServer.create(new InetSocketAddress(host, port), 0);
     server.setExecutor(Executors.newFixedThreadPool(4, Loading.threads("loader-http")));
@@ -57,10 +66,23 @@ public final class LoaderEndpoint implements AutoCloseable {
 
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
-      String route = exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath();
+      String path = exchange.getRequestURI().getPath();
+      String route = exchange.getRequestMethod() + " " + path;
+      if (route.startsWith("GET " + EXPORT_STATUS + "/")) {
+        exportStatus(exchange, path.substring(EXPORT_STATUS.length() + 1));
+        return;
+      }
+      if (route.startsWith("DELETE " + EXPORT + "/")) {
+        cancel(exchange, path.substring(EXPORT.length() + 1));
+        return;
+      }
       switch (route) {
         case "GET /loader/status" -> answer(exchange, 200, "application/json", Json.pretty(status()));
         case "POST /loader/bundles" -> upload(exchange);
+        case "POST " + EXPORT -> startExport(exchange, ExportBodies::patients);
+        case "POST " + EXPORT + "-all" -> startExport(exchange, ExportBodies::all);
+        case "GET " + EXPORT_STATUS -> answer(exchange, 200, "application/json",
+            Json.pretty(ExportBodies.status(exports.list(), Instant.now())));
         case "GET /metrics" -> answer(exchange, 200, "text/plain; version=0.0.4",
             metrics.get().getBytes(StandardCharsets.UTF_8));
         case "GET /healthz" -> answer(exchange, 200, "application/json", "{\"status\":\"UP\"}".getBytes());
@@ -102,6 +124,45 @@ public final class LoaderEndpoint implements AutoCloseable {
     }
     String file = services.get(0).queue(body, name(exchange.getRequestURI().getRawQuery()));
     answer(exchange, 202, "application/json", Json.bytes(Json.object().put("filename", file)));
+  }
+
+  private void startExport(HttpExchange exchange, Function<JsonNode, ExportRequest> parse) throws IOException {
+    ExportRequest request;
+    try (InputStream in = exchange.getRequestBody()) {
+      request = parse.apply(Json.parse(in.readNBytes(1 << 20)));
+    } catch (IOException e) {
+      error(exchange, 400, "The body is not a JSON object: send the export's query definition.");
+      return;
+    } catch (IllegalArgumentException e) {
+      error(exchange, 400, e.getMessage());
+      return;
+    }
+    try {
+      String id = exports.start(request);
+      answer(exchange, 202, "application/json", Json.bytes(Json.object().put("id", id)
+          .put("statusQueryGetUri", EXPORT_STATUS + "/" + id).put("terminateUri", "DELETE " + EXPORT + "/" + id)));
+    } catch (ExportJobs.TooMany e) {
+      exchange.getResponseHeaders().set("Retry-After", "60");
+      error(exchange, 429, e.getMessage());
+    }
+  }
+
+  private void exportStatus(HttpExchange exchange, String id) throws IOException {
+    var job = exports.job(id);
+    if (job.isEmpty()) {
+      error(exchange, 404, "No export " + id + " is known to this loader (ended ones are forgotten after"
+          + " --export-purge-days).");
+      return;
+    }
+    answer(exchange, 200, "application/json", Json.pretty(ExportBodies.status(job.get(), Instant.now())));
+  }
+
+  private void cancel(HttpExchange exchange, String id) throws IOException {
+    if (!exports.cancel(id)) {
+      error(exchange, 404, "No export " + id + " is running on this loader.");
+      return;
+    }
+    answer(exchange, 202, "application/json", Json.bytes(Json.object().put("canceled", id)));
   }
 
   private static String name(String query) {

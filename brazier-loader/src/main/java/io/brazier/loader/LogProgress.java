@@ -10,8 +10,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Progress as log lines, for a load whose output is not a terminal: a line every interval, and each failed file. */
-public final class LogProgress implements Progress {
+/**
+ * Progress as log lines, for a load or export whose output is not a terminal: a line every interval, and each failed
+ * file.
+ */
+public final class LogProgress implements Progress, ExportProgress {
   private static final Logger log = LoggerFactory.getLogger(LogProgress.class);
 
   private final long started = System.nanoTime();
@@ -20,10 +23,19 @@ public final class LogProgress implements Progress {
   private final AtomicInteger errors = new AtomicInteger();
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(Loading.threads("progress"));
   private final Duration interval;
+  private final String task;
+  private final String unit;
   private volatile int files;
 
+  /** A load's log lines: {@code Loading files=3/10 ...}. */
   public LogProgress(Duration interval) {
+    this(interval, "Loading", "files");
+  }
+
+  public LogProgress(Duration interval, String task, String unit) {
     this.interval = interval;
+    this.task = task;
+    this.unit = unit;
   }
 
   @Override
@@ -46,10 +58,21 @@ public final class LogProgress implements Progress {
     }
   }
 
+  @Override
+  public void resources(int written) {
+    resources.addAndGet(written);
+  }
+
+  @Override
+  public void searchDone(boolean failed) {
+    done.incrementAndGet();
+    errors.addAndGet(failed ? 1 : 0);
+  }
+
   private void report() {
     double seconds = Math.max((System.nanoTime() - started) / 1e9, 0.001);
-    log.info("Loading files={}/{} resources={} resourcesPerSecond={} errors={}", done.get(), files, resources.get(),
-        Math.round(resources.get() / seconds), errors.get());
+    log.info("{} {}={}/{} resources={} resourcesPerSecond={} errors={}", task, unit, done.get(), files,
+        resources.get(), Math.round(resources.get() / seconds), errors.get());
   }
 
   @Override

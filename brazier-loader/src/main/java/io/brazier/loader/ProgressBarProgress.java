@@ -8,16 +8,32 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
-/** A progress bar on the terminal: files done of all (with the ETA), resources, resources/s and errors. */
-public final class ProgressBarProgress implements Progress {
+/**
+ * A progress bar on the terminal: files (or an export's searches) done of all, with the ETA, resources, resources/s
+ * and errors.
+ */
+public final class ProgressBarProgress implements Progress, ExportProgress {
   private final long started = System.nanoTime();
+  private final String task;
+  private final String unit;
   private final AtomicLong resources = new AtomicLong();
   private final AtomicInteger errors = new AtomicInteger();
   private ProgressBar bar;
 
+  /** A load's bar: files. */
+  public ProgressBarProgress() {
+    this("Loading", " files");
+  }
+
+  /** @param unit what is counted, with a leading space: {@code " searches"} */
+  public ProgressBarProgress(String task, String unit) {
+    this.task = task;
+    this.unit = unit;
+  }
+
   @Override
   public synchronized void start(int files) {
-    bar = new ProgressBarBuilder().setTaskName("Loading").setInitialMax(files).setUnit(" files", 1)
+    bar = new ProgressBarBuilder().setTaskName(task).setInitialMax(files).setUnit(unit, 1)
         .setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK).setUpdateIntervalMillis(250)
         .setMaxRenderedLength(120).build();
     render();
@@ -31,7 +47,21 @@ public final class ProgressBarProgress implements Progress {
 
   @Override
   public void file(FileOutcome outcome) {
-    errors.addAndGet(outcome.failed() + (outcome.succeeded() || outcome.failed() > 0 ? 0 : 1));
+    step(outcome.failed() + (outcome.succeeded() || outcome.failed() > 0 ? 0 : 1));
+  }
+
+  @Override
+  public void resources(int written) {
+    entries(written);
+  }
+
+  @Override
+  public void searchDone(boolean failed) {
+    step(failed ? 1 : 0);
+  }
+
+  private void step(int failed) {
+    errors.addAndGet(failed);
     synchronized (this) {
       bar.step();
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.brazier.loader.export.Exporter;
 import io.brazier.loader.send.Json;
 import io.brazier.loader.send.Statuses;
 import io.brazier.loader.storage.FolderStorage;
@@ -19,6 +20,7 @@ import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Optional;
@@ -155,7 +157,11 @@ class LoaderServiceTest {
   @Test
   void bundlesPostedToTheEndpointAreQueuedLikeDroppedFilesAndTheStatusCountsThem() throws Exception {
     start(LoaderConfig.defaults());
-    try (LoaderEndpoint endpoint = new LoaderEndpoint(java.util.List.of(service), registry::scrape, "127.0.0.1", 0).start()) {
+    var target = new HttpFhirClient(URI.create(server.baseUrl()), Optional.empty(), Duration.ofSeconds(60));
+    try (ExportJobs exports = new ExportJobs(new Exporter(target, LoaderConfig.defaults()), new FolderStorage(dir),
+        1 << 20, 2, Duration.ofDays(30), Clock.systemUTC());
+        LoaderEndpoint endpoint = new LoaderEndpoint(java.util.List.of(service), exports, registry::scrape,
+            "127.0.0.1", 0).start()) {
       HttpClient http = HttpClient.newHttpClient();
       String base = "http://127.0.0.1:" + endpoint.port();
       String bundle = "{\"resourceType\":\"Bundle\",\"type\":\"batch\",\"entry\":[{\"resource\":"

@@ -45,7 +45,7 @@ public final class Samples {
   }
 
   /** The server tests' Synthea sample: 372 resources of three patients, one per line. */
-  static Path syntheaNdjson(Path target) {
+  public static Path syntheaNdjson(Path target) {
     return inflate("/synthea/sample.ndjson.gz", target);
   }
 

@@ -214,6 +214,11 @@ public final class BlobStorage implements Storage {
   }
 
   @Override
+  public String url(String folder, String name) {
+    return blob(folder, name).getBlobUrl();
+  }
+
+  @Override
   public String kind() {
     return "blob";
   }

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -23,7 +24,8 @@ import java.util.stream.Stream;
  * operating-system lock, which dies with the process, so a killed loader's files are free again at once) and counts
  * its attempts in the journal {@code .loader/journal/[folder]/[name]} ({@code size modified attempts}, written
  * durably), so that a file that kills the loader again and again ends in the error folder instead of being taken
- * forever. Writes go to a temporary file renamed into place.
+ * forever. Writes go to a temporary file renamed into place; the state folder {@code .loader} is made only when a
+ * claim or a zip's staging needs it, so an export's folder holds only its files.
  */
 public final class FolderStorage implements Storage {
   private final Path root;
@@ -40,7 +42,6 @@ public final class FolderStorage implements Storage {
     for (String folder : folders) {
       Files.createDirectories(root.resolve(folder));
     }
-    Files.createDirectories(state);
   }
 
   @Override
@@ -69,16 +70,39 @@ public final class FolderStorage implements Storage {
 
   @Override
   public void write(String folder, String name, byte[] content) throws IOException {
-    Path temporary = Files.createTempFile(root.resolve(folder), "." + name, ".tmp");
+    Path target = target(folder, name);
+    Path temporary = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
     Files.write(temporary, content);
-    Files.move(temporary, root.resolve(folder).resolve(name), StandardCopyOption.REPLACE_EXISTING,
-        StandardCopyOption.ATOMIC_MOVE);
+    Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /** Moves the file into place; from another file system (a temporary folder), through a copy beside the target. */
+  @Override
+  public void write(String folder, String name, Path content) throws IOException {
+    Path target = target(folder, name);
+    try {
+      Files.move(content, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (AtomicMoveNotSupportedException e) {
+      Path temporary = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
+      Files.copy(content, temporary, StandardCopyOption.REPLACE_EXISTING);
+      Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      Files.delete(content);
+    }
+  }
+
+  /** A name may hold folders ({@code export-id/Patient-1.ndjson}): they are made. */
+  private Path target(String folder, String name) throws IOException {
+    Path target = root.resolve(folder).resolve(name).normalize();
+    if (!target.startsWith(root.resolve(folder).normalize())) {
+      throw new IOException("Not a name inside " + folder + ": " + name);
+    }
+    Files.createDirectories(target.getParent());
+    return target;
   }
 
   @Override
-  public void write(String folder, String name, Path content) throws IOException {
-    Files.move(content, root.resolve(folder).resolve(name), StandardCopyOption.REPLACE_EXISTING,
-        StandardCopyOption.ATOMIC_MOVE);
+  public String url(String folder, String name) {
+    return root.resolve(folder).resolve(name).normalize().toUri().toString();
   }
 
   @Override
@@ -93,7 +117,7 @@ public final class FolderStorage implements Storage {
 
   @Override
   public Path staging() throws IOException {
-    return Files.createTempDirectory(state, "staging");
+    return Files.createTempDirectory(Files.createDirectories(state), "staging");
   }
 
   @Override

@@ -57,6 +57,9 @@ public interface Storage {
   /** The file for this loader alone, or empty when another loader (or thread) has it. */
   Optional<Claim> claim(String folder, Stored file) throws IOException;
 
+  /** Where a reader finds a stored file: a {@code file:} URL, or the blob's URL. */
+  String url(String folder, String name);
+
   /** {@code folder} or {@code blob}: the tag of this storage's metrics. */
   String kind();
 

@@ -31,6 +31,21 @@ class FolderStorageTest {
   }
 
   @Test
+  void aNameWithFoldersIsWrittenIntoThemAndItsUrlFindsItButNoNameLeavesTheFolder() throws Exception {
+    FolderStorage storage = new FolderStorage(dir);
+    Path staged = Files.writeString(Files.createTempFile("staged", ".ndjson"), "{}");
+
+    storage.write("export", "job-1/Patient-1.ndjson", staged);
+
+    assertThat(dir.resolve("export/job-1/Patient-1.ndjson")).hasContent("{}");
+    assertThat(Path.of(java.net.URI.create(storage.url("export", "job-1/Patient-1.ndjson"))))
+        .isEqualTo(dir.resolve("export/job-1/Patient-1.ndjson"));
+    assertThat(dir.resolve(".loader")).as("made only for claims and staging").doesNotExist();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> storage.write("export", "../outside.json",
+        new byte[0])).hasMessageContaining("Not a name inside export");
+  }
+
+  @Test
   void attemptsOfTheSameFileAreCountedDurablyUntilItIsFinished() throws Exception {
     FolderStorage storage = prepared();
     Stored file = drop("a.json", "{}");

@@ -1,0 +1,169 @@
+package io.brazier.loader;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.brazier.client.HttpFhirClient;
+import io.brazier.loader.export.Exporter;
+import io.brazier.loader.send.Json;
+import io.brazier.loader.storage.FolderStorage;
+import io.brazier.server.TestServer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Reference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The loader's export jobs through its endpoint: started, listed, limited, cancelled and purged. */
+class ExportJobsTest {
+  private static final Duration DEADLINE = Duration.ofSeconds(90);
+  private static final TestServer server = TestServer.shared();
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  @TempDir
+  Path dir;
+
+  private ExportJobs jobs;
+  private LoaderEndpoint endpoint;
+
+  /** A patient with 60 Observations: an export of them a page at a time runs long enough to be caught running. */
+  @BeforeAll
+  static void aPatientWithManyObservations() {
+    IGenericClient client = server.client();
+    client.update().resource(new Patient().setActive(true).setId("export-job-1")).execute();
+    for (int i = 0; i < 60; i++) {
+      client.update().resource(new Observation().setStatus(Observation.ObservationStatus.FINAL)
+          .setSubject(new Reference("Patient/export-job-1")).setId("export-job-obs-" + i)).execute();
+    }
+  }
+
+  @AfterEach
+  void stop() {
+    endpoint.close();
+    jobs.close();
+  }
+
+  @Test
+  void aPatientExportStartedByPostCompletesAndItsStatusListsItsFiles() throws Exception {
+    start(2);
+
+    HttpResponse<String> started = post("$alt-export", """
+        {"query":"Patient?_id=export-job-1","patientreferencefield":"id",
+         "include":["Patient?_id=$IDS","Observation?patient=$IDS"]}""");
+    String id = Json.parse(started.body().getBytes()).path("id").asText();
+    JsonNode status = awaitEnd(id);
+
+    assertThat(started.statusCode()).isEqualTo(202);
+    assertThat(status.path("status").asText()).isEqualTo("COMPLETED");
+    assertThat(status.path("resources").asLong()).isEqualTo(61);
+    assertThat(Files.readAllLines(dir.resolve("export").resolve(id).resolve("Observation-1.ndjson"))).hasSize(60);
+    assertThat(dir.resolve("export").resolve(id).resolve("manifest.json")).exists();
+    JsonNode list = Json.MAPPER.readTree(get("/loader/$alt-export-status").body());
+    assertThat(list).extracting(job -> job.path("instanceId").asText()).contains(id);
+  }
+
+  @Test
+  void beyondMaxExportsEvenExportAllIsRefusedWith429AndACancelledJobEnds() throws Exception {
+    start(1);
+    HttpResponse<String> running = post("$alt-export-all", "{\"_type\":\"Observation\",\"_count\":1}");
+    String id = Json.parse(running.body().getBytes()).path("id").asText();
+
+    HttpResponse<String> refusedAll = post("$alt-export-all", "{\"_type\":\"Observation\"}");
+    HttpResponse<String> refusedPatients = post("$alt-export", """
+        {"query":"Patient","include":["Patient?_id=$IDS"]}""");
+    HttpResponse<String> cancelled = http.send(HttpRequest.newBuilder(url("/loader/$alt-export/" + id)).DELETE()
+        .build(), BodyHandlers.ofString());
+
+    assertThat(refusedAll.statusCode()).isEqualTo(429);
+    assertThat(refusedAll.headers().firstValue("Retry-After")).contains("60");
+    assertThat(refusedAll.body()).contains("1 exports are running");
+    assertThat(refusedPatients.statusCode()).isEqualTo(429);
+    assertThat(cancelled.statusCode()).isEqualTo(202);
+    assertThat(awaitEnd(id).path("status").asText()).isEqualTo("CANCELED");
+    assertThat(post("$alt-export-all", "{\"_type\":\"Patient\"}").statusCode()).as("room again").isEqualTo(202);
+  }
+
+  @Test
+  void endedJobsAreForgottenAfterThePurgeAge() throws Exception {
+    start(2, Duration.ZERO);
+    String id = Json.parse(post("$alt-export-all", "{\"_type\":\"Patient\"}").body().getBytes()).path("id").asText();
+
+    Eventually.until(DEADLINE, "the ended job forgotten", () -> jobs.list().isEmpty());
+
+    assertThat(get("/loader/$alt-export-status/" + id).statusCode()).isEqualTo(404);
+    assertThat(dir.resolve("export").resolve(id).resolve("manifest.json")).as("files stay").exists();
+  }
+
+  @Test
+  void badBodiesAnswer400WithWhatToFix() throws Exception {
+    start(2);
+
+    HttpResponse<String> noIds = post("$alt-export", "{\"query\":\"Patient\",\"include\":[\"Patient?_id=1\"]}");
+    HttpResponse<String> noType = post("$alt-export-all", "{\"_since\":\"2024-01-01T00:00:00Z\"}");
+    HttpResponse<String> badSince = post("$alt-export-all", "{\"_type\":\"Patient\",\"_since\":\"soon\"}");
+    HttpResponse<String> notJson = post("$alt-export", "query=Patient");
+    HttpResponse<String> unknownCancel = http.send(HttpRequest.newBuilder(url("/loader/$alt-export/nope")).DELETE()
+        .build(), BodyHandlers.ofString());
+
+    assertThat(List.of(noIds, noType, badSince, notJson)).extracting(HttpResponse::statusCode).containsOnly(400);
+    assertThat(noIds.body()).contains("has no $IDS");
+    assertThat(noType.body()).contains("needs a _type");
+    assertThat(badSince.body()).contains("_since must be an instant");
+    assertThat(notJson.body()).contains("not a JSON object");
+    assertThat(unknownCancel.statusCode()).isEqualTo(404);
+  }
+
+  private void start(int maxExports) throws Exception {
+    start(maxExports, Duration.ofDays(30));
+  }
+
+  private void start(int maxExports, Duration purgeAfter) throws Exception {
+    var target = new HttpFhirClient(URI.create(server.baseUrl()), Optional.empty(), Duration.ofSeconds(60));
+    jobs = new ExportJobs(new Exporter(target, LoaderConfig.defaults()),
+        new FolderStorage(dir), 1 << 20, maxExports, purgeAfter, Clock.systemUTC());
+    LoaderService service = new LoaderService(target, LoaderConfig.defaults(), new FolderStorage(dir),
+        new SimpleMeterRegistry());
+    endpoint = new LoaderEndpoint(List.of(service), jobs, () -> "", "127.0.0.1", 0).start();
+  }
+
+  private JsonNode awaitEnd(String id) throws Exception {
+    JsonNode[] status = new JsonNode[1];
+    Eventually.until(DEADLINE, "export " + id + " ended", () -> {
+      try {
+        status[0] = Json.MAPPER.readTree(get("/loader/$alt-export-status/" + id).body());
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+      return !status[0].path("status").asText().equals("RUNNING");
+    });
+    return status[0];
+  }
+
+  private HttpResponse<String> post(String operation, String body) throws Exception {
+    return http.send(HttpRequest.newBuilder(url("/loader/" + operation))
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), BodyHandlers.ofString());
+  }
+
+  private HttpResponse<String> get(String path) throws Exception {
+    return http.send(HttpRequest.newBuilder(url(path)).build(), BodyHandlers.ofString());
+  }
+
+  private URI url(String path) {
+    return URI.create("http://127.0.0.1:" + endpoint.port() + path.replace("$", "%24"));
+  }
+}
