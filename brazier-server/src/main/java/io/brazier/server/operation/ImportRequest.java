@@ -1,7 +1,5 @@
 package io.brazier.server.operation;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.brazier.fhir.Fhir;
 import io.brazier.fhir.FhirException;
 import io.brazier.server.FhirRequest;
@@ -29,7 +27,6 @@ import org.hl7.fhir.r4.model.Parameters.ParametersParameterComponent;
  */
 record ImportRequest(String transactionTime, String request, String baseUrl, Mode mode, List<Input> inputs,
     String source, boolean integrity, boolean placeholders) {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final Set<String> FORMATS = Set.of("application/fhir+ndjson", "application/ndjson", "ndjson");
 
   /** Microsoft's modes: into types that hold nothing yet, or among what is stored. */
@@ -120,18 +117,11 @@ record ImportRequest(String transactionTime, String request, String baseUrl, Mod
   }
 
   String toJson() {
-    try {
-      return JSON.writeValueAsString(this);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("An import request is a plain record", e);
-    }
+    return JobJson.write(this);
   }
 
+  /** The request of an import job; what else the job's request records (its submitter) is left out. */
   static ImportRequest fromJson(String json) {
-    try {
-      return JSON.readValue(json, ImportRequest.class);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("Not the request of an import job: " + json, e);
-    }
+    return JobJson.read(json, ImportRequest.class);
   }
 }

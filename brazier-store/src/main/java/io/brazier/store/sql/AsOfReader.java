@@ -104,7 +104,7 @@ final class AsOfReader {
         connection.commit();
         return page;
       } catch (SQLException | RuntimeException e) {
-        connection.rollback();
+        Rollbacks.rollBack(connection, e);
         throw e;
       }
     } catch (SQLException e) {

@@ -65,7 +65,7 @@ final class BulkIndexes {
         connection.commit();
         return !dropped.isEmpty();
       } catch (SQLException | RuntimeException e) {
-        connection.rollback();
+        Rollbacks.rollBack(connection, e);
         throw e;
       }
     } catch (SQLException e) {
@@ -133,7 +133,7 @@ final class BulkIndexes {
         connection.commit();
         return null;
       } catch (SQLException | RuntimeException e) {
-        connection.rollback();
+        Rollbacks.rollBack(connection, e);
         throw e;
       }
     } catch (SQLException e) {

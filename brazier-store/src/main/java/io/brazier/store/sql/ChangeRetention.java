@@ -83,7 +83,7 @@ final class ChangeRetention implements AutoCloseable {
           pruned += deleted;
         } while (deleted == BATCH);
       } catch (SQLException e) {
-        connection.rollback();
+        Rollbacks.rollBack(connection, e);
         throw e;
       }
       return pruned;

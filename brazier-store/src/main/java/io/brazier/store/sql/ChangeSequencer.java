@@ -69,7 +69,7 @@ final class ChangeSequencer implements AutoCloseable {
         connection.commit();
         return ids.size();
       } catch (SQLException e) {
-        connection.rollback();
+        Rollbacks.rollBack(connection, e);
         throw e;
       }
     } catch (SQLException e) {

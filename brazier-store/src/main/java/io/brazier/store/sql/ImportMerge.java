@@ -88,7 +88,7 @@ final class ImportMerge {
           }
           return merged;
         } catch (SQLException | RuntimeException | Raced e) {
-          connection.rollback();
+          Rollbacks.rollBack(connection, e);
           throw e;
         }
       } catch (Raced e) {

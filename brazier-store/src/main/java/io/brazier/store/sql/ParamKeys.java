@@ -131,7 +131,7 @@ final class ParamKeys {
         statement.executeUpdate();
         connection.commit();
       } catch (SQLException e) {
-        connection.rollback();
+        Rollbacks.rollBack(connection, e);
         throw e;
       }
     } catch (SQLException e) {

@@ -78,7 +78,7 @@ final class PostgresJobStore implements JobStore {
         connection.commit();
         return Optional.of(id.toString());
       } catch (SQLException | RuntimeException e) {
-        connection.rollback();
+        Rollbacks.rollBack(connection, e);
         throw e;
       }
     } catch (SQLException e) {

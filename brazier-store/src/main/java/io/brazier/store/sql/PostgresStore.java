@@ -149,7 +149,7 @@ public final class PostgresStore implements Store {
         writer.write(connection, writes);
         connection.commit();
       } catch (SQLException | RuntimeException e) {
-        connection.rollback();
+        Rollbacks.rollBack(connection, e);
         throw e;
       }
     } catch (SQLException e) {
@@ -244,7 +244,7 @@ public final class PostgresStore implements Store {
         connection.commit();
         return reindexed;
       } catch (SQLException | RuntimeException e) {
-        connection.rollback();
+        Rollbacks.rollBack(connection, e);
         throw e;
       }
     } catch (SQLException e) {
