@@ -85,11 +85,16 @@ final class ExportRun {
   ExportResult run() {
     try (output) {
       List<Step> steps = Step.of(request);
-      for (; step < steps.size(); next()) {
+      // A cursor is recorded only where an empty scan means "from the start of this step (or chunk)": after a step
+      // ends, with the next one; never with the last page of a scan, which a run taking over would read again.
+      while (step < steps.size()) {
         if (!run(steps.get(step))) {
           return null;
         }
-        sync();
+        next();
+        if (!sync()) {
+          return null;
+        }
       }
       List<FileState> files = output.finish();
       parts.storage().keepOnly(folder, files.stream().map(FileState::name).collect(Collectors.toSet()));
@@ -135,7 +140,7 @@ final class ExportRun {
       counted(page.versions().size());
       scan = page.next() == null ? null : page.next().encode();
       next = page.next() == null ? null : next.after(page.next());
-      if (!sync()) {
+      if (next != null && !sync()) {
         return false;
       }
     }
@@ -146,9 +151,14 @@ final class ExportRun {
     output.finishOpen(); // the files it reads back are finished
     List<String> ids = ReferencedIds.read(parts.storage(), folder, output.finished(request.types()), type);
     stepTotal = (long) ids.size();
-    for (; chunk * IDS_PER_SCAN < ids.size(); chunk++, scan = null) {
+    while (chunk * IDS_PER_SCAN < ids.size()) {
       List<String> some = ids.subList(chunk * IDS_PER_SCAN, Math.min(ids.size(), (chunk + 1) * IDS_PER_SCAN));
       if (!drain(type, parts.scans().ofIds(request, type, some, scan))) {
+        return false;
+      }
+      chunk++;
+      scan = null;
+      if (!sync()) {
         return false;
       }
     }
@@ -175,7 +185,7 @@ final class ExportRun {
       boolean past = !page.versions().isEmpty()
           && page.versions().get(page.versions().size() - 1).lastUpdated().isAfter(until);
       scan = page.next() == null || past ? null : page.next().encode();
-      if (!sync()) {
+      if (scan != null && !sync()) {
         return false;
       }
     } while (scan != null);
