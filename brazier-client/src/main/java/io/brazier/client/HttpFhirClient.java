@@ -45,9 +45,10 @@ public final class HttpFhirClient implements FhirClient {
         .build();
   }
 
+  /** The base URL as given, without a trailing slash ({@code http://host:8080/fhir}). */
   @Override
   public String name() {
-    return base;
+    return base.substring(0, base.length() - 1);
   }
 
   @Override
