@@ -44,7 +44,9 @@ public final class Isolation implements Interceptor {
     if (caller.isAnonymous() || isGlobal(caller) || request.interaction() == FhirInteraction.CAPABILITIES) {
       return request;
     }
-    Restriction restriction = restriction(caller);
+    // An entry carries what was worked out for its bundle (the same caller, at the same moment): a bundle of 500
+    // entries costs one identity lookup, not 501.
+    Restriction restriction = request.isEntry() ? request.restriction() : restriction(caller);
     if (restriction == null) {
       return request;
     }
