@@ -5,14 +5,12 @@ import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.brazier.testkit.NodeModules;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +18,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs a Postman collection with newman, as pinned in the repository's {@code package.json} and installed in its
- * {@code node_modules} ({@code npm ci} first when it is missing, one test JVM at a time). Node.js must be installed.
+ * {@code node_modules} (by {@link NodeModules#ensure} when it is missing). Node.js must be installed.
  */
 final class Newman {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -31,9 +29,11 @@ final class Newman {
   private final Path root;
 
   Newman() {
-    Path here = Path.of("").toAbsolutePath();
-    this.root = Files.exists(here.resolve("package.json")) ? here : here.getParent();
-    assertThat(root.resolve("package.json")).as("the repository's package.json").exists();
+    try {
+      this.root = NodeModules.repositoryRoot();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** Runs the collection with these variables set in the environment; every request's execution, in order. */
@@ -51,17 +51,11 @@ final class Newman {
 
   private Path installed() {
     execute(List.of("node", "--version"), null, 30);
-    Path newman = root.resolve("node_modules/.bin/newman");
-    try (FileChannel channel = FileChannel.open(root.resolve(".npm-ci.lock"), StandardOpenOption.CREATE,
-        StandardOpenOption.WRITE); FileLock lock = channel.lock()) {
-      if (!Files.isExecutable(newman)) {
-        execute(List.of("npm", "ci", "--no-audit", "--no-fund"), null, 600);
-      }
+    try {
+      return NodeModules.ensure(root, "newman");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    assertThat(newman).as("newman after npm ci").isExecutable();
-    return newman;
   }
 
   private String execute(List<String> command, Path log, int seconds) {
@@ -79,7 +73,7 @@ final class Newman {
       }
       return text;
     } catch (IOException e) {
-      if (command.get(0).equals("node") || command.get(0).equals("npm")) {
+      if (command.get(0).equals("node")) {
         fail("Node.js is needed to run newman and is not installed (" + e.getMessage() + "): install it, for"
             + " example with 'apt-get install nodejs npm'.");
       }

@@ -1,11 +1,8 @@
 package io.brazier.events;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import io.brazier.client.StatusServer;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,55 +14,35 @@ import org.slf4j.LoggerFactory;
 public final class EventsEndpoint implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EventsEndpoint.class);
 
-  private final HttpServer server;
+  private final StatusServer server;
   private final EventPublisher publisher;
-  private final Supplier<String> metrics;
 
   public EventsEndpoint(EventPublisher publisher, Supplier<String> metrics, String host, int port)
       throws IOException {
     this.publisher = publisher;
-    this.metrics = metrics;
-    this.server = HttpServer.create(new InetSocketAddress(host, port), 0);
-    server.createContext("/", this::handle);
+    this.server = new StatusServer("events", host, port, 1, Map.of(
+        "GET /metrics", StatusServer.prometheus(metrics),
+        "GET /healthz", this::health));
   }
 
   public EventsEndpoint start() {
     server.start();
-    log.info("Events endpoint listening url=http://{}:{}/healthz", server.getAddress().getHostString(), port());
+    log.info("Events endpoint listening url={}", server.url("/healthz"));
     return this;
   }
 
   public int port() {
-    return server.getAddress().getPort();
+    return server.port();
   }
 
-  private void handle(HttpExchange exchange) throws IOException {
-    try (exchange) {
-      String route = exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath();
-      switch (route) {
-        case "GET /metrics" -> answer(exchange, 200, "text/plain; version=0.0.4", metrics.get());
-        case "GET /healthz" -> {
-          String problem = publisher.problem();
-          answer(exchange, problem == null ? 200 : 503, "application/json", problem == null
-              ? "{\"status\":\"UP\"}" : "{\"status\":\"DOWN\",\"events\":\"" + problem.replace("\"", "'") + "\"}");
-        }
-        default -> answer(exchange, 404, "application/json",
-            "{\"error\":\"Nothing is served at " + route.replace("\"", "'") + "; try GET /healthz or /metrics.\"}");
-      }
-    }
-  }
-
-  private static void answer(HttpExchange exchange, int status, String contentType, String body) throws IOException {
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().set("Content-Type", contentType);
-    exchange.sendResponseHeaders(status, bytes.length);
-    try (OutputStream out = exchange.getResponseBody()) {
-      out.write(bytes);
-    }
+  private void health(StatusServer.Exchange exchange) throws IOException {
+    String problem = publisher.problem();
+    exchange.answer(problem == null ? 200 : 503, "application/json", problem == null
+        ? "{\"status\":\"UP\"}" : "{\"status\":\"DOWN\",\"events\":\"" + problem.replace("\"", "'") + "\"}");
   }
 
   @Override
   public void close() {
-    server.stop(0);
+    server.close();
   }
 }

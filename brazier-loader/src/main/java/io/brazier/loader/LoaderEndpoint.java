@@ -2,18 +2,12 @@ package io.brazier.loader;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import io.brazier.client.StatusServer;
 import io.brazier.loader.send.Json;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
-import java.util.List;
-import java.util.concurrent.Executors;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -29,14 +23,12 @@ import org.slf4j.LoggerFactory;
 public final class LoaderEndpoint implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LoaderEndpoint.class);
   private static final int MAX_BUNDLE_BYTES = 256 * 1024 * 1024;
-
-  private final HttpServer server;
   private static final String EXPORT = "/loader/$alt-export";
   private static final String EXPORT_STATUS = "/loader/$alt-export-status";
 
+  private final StatusServer server;
   private final List<LoaderService> services;
   private final ExportJobs exports;
-  private final Supplier<String> metrics;
 
   /**
    * @param services the services it reports on (a folder's and a Blob account's), summed; uploads go to the first
@@ -48,50 +40,27 @@ public final class LoaderEndpoint implements AutoCloseable {
     }
     this.services = List.copyOf(services);
     this.exports = exports;
-    this.metrics = metrics;
-    this.server = HttpServer.create(new InetSocketAddress(host, port), 0);
-    server.setExecutor(Executors.newFixedThreadPool(4, Loading.threads("loader-http")));
-    server.createContext("/", this::handle);
+    this.server = new StatusServer("loader", host, port, 4, Map.of(
+        "GET /loader/status", exchange -> exchange.prettyJson(200, status()),
+        "POST /loader/bundles", this::upload,
+        "POST " + EXPORT, exchange -> startExport(exchange, ExportBodies::patients),
+        "POST " + EXPORT + "-all", exchange -> startExport(exchange, ExportBodies::all),
+        "GET " + EXPORT_STATUS, exchange -> exchange.prettyJson(200, ExportBodies.status(exports.list(),
+            Instant.now())),
+        "GET " + EXPORT_STATUS + "/{id}", exchange -> exportStatus(exchange, exchange.tail()),
+        "DELETE " + EXPORT + "/{id}", exchange -> cancel(exchange, exchange.tail()),
+        "GET /metrics", StatusServer.prometheus(metrics),
+        "GET /healthz", StatusServer.up()));
   }
 
   public LoaderEndpoint start() {
     server.start();
-    log.info("Loader endpoint listening url=http://{}:{}/loader/status", server.getAddress().getHostString(), port());
+    log.info("Loader endpoint listening url={}", server.url("/loader/status"));
     return this;
   }
 
   public int port() {
-    return server.getAddress().getPort();
-  }
-
-  private void handle(HttpExchange exchange) throws IOException {
-    try (exchange) {
-      String path = exchange.getRequestURI().getPath();
-      String route = exchange.getRequestMethod() + " " + path;
-      if (route.startsWith("GET " + EXPORT_STATUS + "/")) {
-        exportStatus(exchange, path.substring(EXPORT_STATUS.length() + 1));
-        return;
-      }
-      if (route.startsWith("DELETE " + EXPORT + "/")) {
-        cancel(exchange, path.substring(EXPORT.length() + 1));
-        return;
-      }
-      switch (route) {
-        case "GET /loader/status" -> answer(exchange, 200, "application/json", Json.pretty(status()));
-        case "POST /loader/bundles" -> upload(exchange);
-        case "POST " + EXPORT -> startExport(exchange, ExportBodies::patients);
-        case "POST " + EXPORT + "-all" -> startExport(exchange, ExportBodies::all);
-        case "GET " + EXPORT_STATUS -> answer(exchange, 200, "application/json",
-            Json.pretty(ExportBodies.status(exports.list(), Instant.now())));
-        case "GET /metrics" -> answer(exchange, 200, "text/plain; version=0.0.4",
-            metrics.get().getBytes(StandardCharsets.UTF_8));
-        case "GET /healthz" -> answer(exchange, 200, "application/json", "{\"status\":\"UP\"}".getBytes());
-        default -> error(exchange, 404, "Nothing is served at " + route + "; try GET /loader/status or POST"
-            + " /loader/bundles.");
-      }
-    } catch (RuntimeException e) {
-      log.error("Loader request failed", e);
-    }
+    return server.port();
   }
 
   private ObjectNode status() {
@@ -102,94 +71,66 @@ public final class LoaderEndpoint implements AutoCloseable {
         .put("resourcesPerSecond", Math.round(status.resourcesPerSecond() * 10) / 10.0);
   }
 
-  private void upload(HttpExchange exchange) throws IOException {
-    byte[] body;
-    try (InputStream in = exchange.getRequestBody()) {
-      body = in.readNBytes(MAX_BUNDLE_BYTES + 1);
-    }
+  private void upload(StatusServer.Exchange exchange) throws IOException {
+    byte[] body = exchange.body(MAX_BUNDLE_BYTES + 1);
     if (body.length > MAX_BUNDLE_BYTES) {
-      error(exchange, 413, "The bundle is larger than 256 MB; drop it into the bundles folder instead.");
+      exchange.error(413, "The bundle is larger than 256 MB; drop it into the bundles folder instead.");
       return;
     }
     JsonNode bundle;
     try {
       bundle = Json.parse(body);
     } catch (IOException e) {
-      error(exchange, 400, "The body is not JSON: send a FHIR Bundle of type transaction or batch.");
+      exchange.error(400, "The body is not JSON: send a FHIR Bundle of type transaction or batch.");
       return;
     }
     if (!bundle.path("resourceType").asText().equals("Bundle")) {
-      error(exchange, 400, "The body is not a FHIR Bundle: send a Bundle of type transaction or batch.");
+      exchange.error(400, "The body is not a FHIR Bundle: send a Bundle of type transaction or batch.");
       return;
     }
-    String file = services.get(0).queue(body, name(exchange.getRequestURI().getRawQuery()));
-    answer(exchange, 202, "application/json", Json.bytes(Json.object().put("filename", file)));
+    String file = services.get(0).queue(body, exchange.query("name"));
+    exchange.json(202, Json.object().put("filename", file));
   }
 
-  private void startExport(HttpExchange exchange, Function<JsonNode, ExportRequest> parse) throws IOException {
-    ExportRequest request;
-    try (InputStream in = exchange.getRequestBody()) {
-      request = parse.apply(Json.parse(in.readNBytes(1 << 20)));
+  private void startExport(StatusServer.Exchange exchange, Function<JsonNode, ExportRequest> parse)
+      throws IOException {
+    ExportRequest request; // a definition that parse refuses is a 400 with its IllegalArgumentException's message
+    try {
+      request = parse.apply(Json.parse(exchange.body(1 << 20)));
     } catch (IOException e) {
-      error(exchange, 400, "The body is not a JSON object: send the export's query definition.");
-      return;
-    } catch (IllegalArgumentException e) {
-      error(exchange, 400, e.getMessage());
+      exchange.error(400, "The body is not a JSON object: send the export's query definition.");
       return;
     }
     try {
       String id = exports.start(request);
-      answer(exchange, 202, "application/json", Json.bytes(Json.object().put("id", id)
-          .put("statusQueryGetUri", EXPORT_STATUS + "/" + id).put("terminateUri", "DELETE " + EXPORT + "/" + id)));
+      exchange.json(202, Json.object().put("id", id).put("statusQueryGetUri", EXPORT_STATUS + "/" + id)
+          .put("terminateUri", "DELETE " + EXPORT + "/" + id));
     } catch (ExportJobs.TooMany e) {
-      exchange.getResponseHeaders().set("Retry-After", "60");
-      error(exchange, 429, e.getMessage());
+      exchange.header("Retry-After", "60");
+      exchange.error(429, e.getMessage());
     }
   }
 
-  private void exportStatus(HttpExchange exchange, String id) throws IOException {
+  private void exportStatus(StatusServer.Exchange exchange, String id) throws IOException {
     var job = exports.job(id);
     if (job.isEmpty()) {
-      error(exchange, 404, "No export " + id + " is known to this loader (ended ones are forgotten after"
+      exchange.error(404, "No export " + id + " is known to this loader (ended ones are forgotten after"
           + " --export-purge-days).");
       return;
     }
-    answer(exchange, 200, "application/json", Json.pretty(ExportBodies.status(job.get(), Instant.now())));
+    exchange.prettyJson(200, ExportBodies.status(job.get(), Instant.now()));
   }
 
-  private void cancel(HttpExchange exchange, String id) throws IOException {
+  private void cancel(StatusServer.Exchange exchange, String id) throws IOException {
     if (!exports.cancel(id)) {
-      error(exchange, 404, "No export " + id + " is running on this loader.");
+      exchange.error(404, "No export " + id + " is running on this loader.");
       return;
     }
-    answer(exchange, 202, "application/json", Json.bytes(Json.object().put("canceled", id)));
-  }
-
-  private static String name(String query) {
-    if (query != null) {
-      for (String pair : query.split("&")) {
-        if (pair.startsWith("name=")) {
-          return URLDecoder.decode(pair.substring(5), StandardCharsets.UTF_8);
-        }
-      }
-    }
-    return null;
-  }
-
-  private static void error(HttpExchange exchange, int status, String message) throws IOException {
-    answer(exchange, status, "application/json", Json.bytes(Json.object().put("error", message)));
-  }
-
-  private static void answer(HttpExchange exchange, int status, String type, byte[] body) throws IOException {
-    exchange.getResponseHeaders().set("Content-Type", type);
-    exchange.sendResponseHeaders(status, body.length);
-    try (OutputStream out = exchange.getResponseBody()) {
-      out.write(body);
-    }
+    exchange.json(202, Json.object().put("canceled", id));
   }
 
   @Override
   public void close() {
-    server.stop(0);
+    server.close();
   }
 }

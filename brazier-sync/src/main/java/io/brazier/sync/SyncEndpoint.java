@@ -1,23 +1,17 @@
 package io.brazier.sync;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import io.brazier.client.StatusServer;
 import io.brazier.sync.target.DeadLetter;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.BindException;
-import java.net.InetSocketAddress;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,82 +27,65 @@ public final class SyncEndpoint implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SyncEndpoint.class);
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final HttpServer server;
+  private final StatusServer server;
   private final SyncAgent agent;
-  private final Supplier<String> metrics;
 
   /** @param metrics the Prometheus text of the process's meters */
   public SyncEndpoint(SyncAgent agent, Supplier<String> metrics, String host, int port) throws IOException {
     this.agent = agent;
-    this.metrics = metrics;
     try {
-      this.server = HttpServer.create(new InetSocketAddress(host, port), 0);
+      this.server = new StatusServer("sync", host, port, 2, Map.of(
+          "GET /sync/status", target(exchange -> exchange.prettyJson(200, JSON.valueToTree(agent.status()))),
+          "POST /sync/backfill", target(this::backfill),
+          "GET /sync/dead-letters", target(exchange -> exchange.prettyJson(200,
+              deadLetters(agent.deadLetters(number(exchange, "id"), limit(exchange))))),
+          "POST /sync/dead-letters/replay", target(exchange -> exchange.prettyJson(200,
+              JSON.valueToTree(agent.replay(number(exchange, "id"))))),
+          "GET /metrics", StatusServer.prometheus(metrics),
+          "GET /healthz", StatusServer.up()));
     } catch (BindException e) {
       throw new IOException("The sync endpoint cannot listen on " + host + ":" + port + " (" + e.getMessage()
           + "): choose another --sync-port", e);
     }
-    server.setExecutor(Executors.newFixedThreadPool(2, runnable -> {
-      Thread thread = new Thread(runnable, "sync-http");
-      thread.setDaemon(true);
-      return thread;
-    }));
-    server.createContext("/", this::handle);
   }
 
   public SyncEndpoint start() {
     server.start();
-    if (!server.getAddress().getAddress().isLoopbackAddress()) {
+    if (!server.address().getAddress().isLoopbackAddress()) {
       log.warn("The sync endpoint listens on {}, beyond this machine, without authentication: anyone who reaches it"
           + " can start back-fills and replays. Keep --sync-host on 127.0.0.1 unless a firewall guards it",
-          server.getAddress());
+          server.address());
     }
-    log.info("Sync endpoint listening url=http://{}:{}/sync/status", server.getAddress().getHostString(), port());
+    log.info("Sync endpoint listening url={}", server.url("/sync/status"));
     return this;
   }
 
   public int port() {
-    return server.getAddress().getPort();
+    return server.port();
   }
 
-  private void handle(HttpExchange exchange) throws IOException {
-    try (exchange) {
-      route(exchange);
-    }
+  /** A route that reads or writes the target database, which may be away: a 503 then. */
+  private interface TargetRoute {
+    void handle(StatusServer.Exchange exchange) throws IOException, SQLException;
   }
 
-  private void route(HttpExchange exchange) throws IOException {
-    try {
-      String route = exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath();
-      String query = exchange.getRequestURI().getRawQuery();
-      switch (route) {
-        case "GET /sync/status" -> json(exchange, 200, JSON.valueToTree(agent.status()));
-        case "POST /sync/backfill" -> backfill(exchange, param(query, "types"));
-        case "GET /sync/dead-letters" -> json(exchange, 200, deadLetters(agent.deadLetters(number(query, "id"),
-            limit(query))));
-        case "POST /sync/dead-letters/replay" -> json(exchange, 200, JSON.valueToTree(
-            agent.replay(number(query, "id"))));
-        case "GET /metrics" -> answer(exchange, 200, "text/plain; version=0.0.4", metrics.get());
-        case "GET /healthz" -> answer(exchange, 200, "application/json", "{\"status\":\"UP\"}");
-        default -> error(exchange, 404, "Nothing is served at " + route + "; see GET /sync/status, POST"
-            + " /sync/backfill, GET /sync/dead-letters, POST /sync/dead-letters/replay.");
+  private static StatusServer.Handler target(TargetRoute route) {
+    return exchange -> {
+      try {
+        route.handle(exchange);
+      } catch (SQLException e) {
+        log.warn("Sync endpoint could not read the target: {}", e.getMessage());
+        exchange.error(503, "The sync target is unavailable: " + e.getMessage());
       }
-    } catch (IllegalArgumentException e) {
-      error(exchange, 400, e.getMessage());
-    } catch (SQLException e) {
-      log.warn("Sync endpoint could not read the target: {}", e.getMessage());
-      error(exchange, 503, "The sync target is unavailable: " + e.getMessage());
-    } catch (RuntimeException e) {
-      String incident = UUID.randomUUID().toString();
-      log.error("Sync endpoint request failed incident={}", incident, e);
-      error(exchange, 500, "Internal error, incident " + incident);
-    }
+    };
   }
 
-  private void backfill(HttpExchange exchange, String types) throws IOException, SQLException {
+  private void backfill(StatusServer.Exchange exchange) throws IOException, SQLException {
+    String types = exchange.query("types");
     List<String> chosen = types == null || types.isBlank() ? List.of()
         : Arrays.stream(types.split(",")).map(String::trim).filter(type -> !type.isEmpty()).toList();
     UUID job = agent.backfill(chosen);
-    json(exchange, 202, JSON.createObjectNode().put("job", job.toString()));
+    exchange.prettyJson(202, JSON.createObjectNode().put("job", job.toString()));
   }
 
   private static ArrayNode deadLetters(List<DeadLetter> letters) {
@@ -123,16 +100,16 @@ public final class SyncEndpoint implements AutoCloseable {
     return list;
   }
 
-  private static int limit(String query) {
-    Long limit = number(query, "limit");
+  private static int limit(StatusServer.Exchange exchange) {
+    Long limit = number(exchange, "limit");
     if (limit != null && (limit < 1 || limit > 10_000)) {
       throw new IllegalArgumentException("limit must be between 1 and 10000, not " + limit);
     }
     return limit == null ? 100 : limit.intValue();
   }
 
-  private static Long number(String query, String name) {
-    String value = param(query, name);
+  private static Long number(StatusServer.Exchange exchange, String name) {
+    String value = exchange.query(name);
     if (value == null || value.isBlank()) {
       return null;
     }
@@ -143,41 +120,8 @@ public final class SyncEndpoint implements AutoCloseable {
     }
   }
 
-  private static String param(String query, String name) {
-    if (query == null) {
-      return null;
-    }
-    for (String pair : query.split("&")) {
-      if (pair.startsWith(name + "=")) {
-        return URLDecoder.decode(pair.substring(name.length() + 1), StandardCharsets.UTF_8);
-      }
-    }
-    return null;
-  }
-
-  private static void json(HttpExchange exchange, int status, Object body) throws IOException {
-    try {
-      answer(exchange, status, "application/json", JSON.writerWithDefaultPrettyPrinter().writeValueAsString(body));
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("A status that is not JSON", e);
-    }
-  }
-
-  private static void error(HttpExchange exchange, int status, String message) throws IOException {
-    answer(exchange, status, "application/json", JSON.createObjectNode().put("error", message).toString());
-  }
-
-  private static void answer(HttpExchange exchange, int status, String type, String body) throws IOException {
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().set("Content-Type", type);
-    exchange.sendResponseHeaders(status, bytes.length);
-    try (OutputStream out = exchange.getResponseBody()) {
-      out.write(bytes);
-    }
-  }
-
   @Override
   public void close() {
-    server.stop(0);
+    server.close();
   }
 }

@@ -5,19 +5,14 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.util.List;
 
 /**
  * The Azurite Blob emulator (the {@code azurite} npm package pinned in the repository's package.json) for tests: a
- * fresh instance on a free loopback port with its data in a temporary folder, stopped by {@link #close}. On a fresh
- * clone where {@code node_modules} lacks it, {@code npm ci} runs first, once, under a file lock, so that test JVMs
- * starting at the same time do not install over each other. {@link #shared()} is one instance per test JVM.
+ * fresh instance on a free loopback port with its data in a temporary folder, stopped by {@link #close}; installed by
+ * {@link NodeModules#ensure} when {@code node_modules} lacks it. {@link #shared()} is one instance per test JVM.
  */
 public final class Azurite implements AutoCloseable {
   /** Azurite's well-known development account and key (public, documented; never a real secret). */
@@ -48,8 +43,7 @@ public final class Azurite implements AutoCloseable {
 
   public static Azurite start() {
     try {
-      Path root = repositoryRoot();
-      Path azurite = installed(root);
+      Path azurite = NodeModules.ensure(NodeModules.repositoryRoot(), "azurite-blob");
       Path data = Files.createTempDirectory("azurite");
       int port = freePort();
       Process process = new ProcessBuilder(azurite.toString(), "--blobHost", "127.0.0.1", "--blobPort",
@@ -90,48 +84,6 @@ public final class Azurite implements AutoCloseable {
     }
     close();
     throw new IOException("Azurite did not listen on port " + port + " within " + START);
-  }
-
-  /** node_modules/.bin/azurite-blob, installed with npm ci when missing. */
-  private static Path installed(Path root) throws IOException {
-    Path binary = root.resolve("node_modules/.bin/azurite-blob");
-    if (Files.isExecutable(binary)) {
-      return binary;
-    }
-    Path lockFile = root.resolve("target/npm-ci.lock");
-    Files.createDirectories(lockFile.getParent());
-    try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        FileLock lock = channel.lock()) {
-      if (!Files.isExecutable(binary)) { // another JVM may have installed it while we waited
-        npmCi(root);
-      }
-    }
-    return binary;
-  }
-
-  private static void npmCi(Path root) throws IOException {
-    Path log = Files.createTempFile("npm-ci", ".log");
-    try {
-      Process npm = new ProcessBuilder(List.of("npm", "ci", "--no-audit", "--no-fund")).directory(root.toFile())
-          .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-      if (npm.waitFor() != 0) {
-        throw new IOException("npm ci failed in " + root + ": " + Files.readString(log));
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("Interrupted during npm ci", e);
-    }
-  }
-
-  /** The folder holding package.json, from the module's folder where Maven runs the tests. */
-  private static Path repositoryRoot() throws IOException {
-    for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-      if (Files.exists(dir.resolve("package.json")) && Files.exists(dir.resolve("pom.xml"))) {
-        return dir;
-      }
-    }
-    throw new IOException("No package.json above " + Path.of("").toAbsolutePath() + ": Azurite is installed from"
-        + " the repository's package.json");
   }
 
   private static int freePort() throws IOException {

@@ -1,0 +1,134 @@
+package io.brazier.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class StatusServerTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static StatusServer server;
+
+  @BeforeAll
+  static void start() throws IOException {
+    server = new StatusServer("test", "127.0.0.1", 0, 2, Map.of(
+        "GET /metrics", StatusServer.prometheus(() -> "things_total 3.0\n"),
+        "GET /healthz", StatusServer.up(),
+        "GET /jobs", exchange -> exchange.prettyJson(200, JSON.createObjectNode().put("name", exchange.query("name"))),
+        "GET /jobs/{id}", exchange -> exchange.json(200, JSON.createObjectNode().put("id", exchange.tail())),
+        "POST /jobs", exchange -> {
+          exchange.header("Retry-After", "60");
+          exchange.answer(202, "text/plain", exchange.body(4));
+        },
+        "POST /refused", exchange -> {
+          throw new IllegalArgumentException("limit must be a number");
+        },
+        "POST /broken", exchange -> {
+          throw new IllegalStateException("a bug");
+        })).start();
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  @Test
+  void routesAnswerWithTheirStatusContentTypeAndBody() throws Exception {
+    HttpResponse<String> metrics = send("GET", "/metrics", "");
+    HttpResponse<String> health = send("GET", "/healthz", "");
+
+    assertThat(metrics.statusCode()).isEqualTo(200);
+    assertThat(metrics.headers().firstValue("Content-Type")).contains("text/plain; version=0.0.4");
+    assertThat(metrics.body()).isEqualTo("things_total 3.0\n");
+    assertThat(health.headers().firstValue("Content-Type")).contains("application/json");
+    assertThat(health.body()).isEqualTo("{\"status\":\"UP\"}");
+  }
+
+  @Test
+  void queryParametersAreDecodedAndAPlaceholderMatchesTheRestOfThePath() throws Exception {
+    HttpResponse<String> named = send("GET", "/jobs?limit=5&name=night%20run", "");
+    HttpResponse<String> unnamed = send("GET", "/jobs?names=x", "");
+    HttpResponse<String> one = send("GET", "/jobs/42", "");
+
+    assertThat(named.body()).isEqualTo("{\n  \"name\" : \"night run\"\n}");
+    assertThat(JSON.readTree(unnamed.body()).get("name").isNull()).isTrue();
+    assertThat(one.body()).isEqualTo("{\"id\":\"42\"}");
+  }
+
+  @Test
+  void theBodyIsReadUpToItsLimitAndHeadersGoWithTheAnswer() throws Exception {
+    HttpResponse<String> posted = send("POST", "/jobs", "abcdefgh");
+
+    assertThat(posted.statusCode()).isEqualTo(202);
+    assertThat(posted.body()).isEqualTo("abcd");
+    assertThat(posted.headers().firstValue("Retry-After")).contains("60");
+  }
+
+  @Test
+  void anUnknownRouteIsAJson404NamingTheRoutes() throws Exception {
+    HttpResponse<String> nothing = send("DELETE", "/jobs", "");
+
+    assertThat(nothing.statusCode()).isEqualTo(404);
+    assertThat(error(nothing)).isEqualTo("Nothing is served at DELETE /jobs; try POST /broken, GET /healthz, GET /jobs,"
+        + " POST /jobs, GET /jobs/{id}, GET /metrics, POST /refused.");
+  }
+
+  @Test
+  void badInputIsA400AndAFailureA500WithAnIncident() throws Exception {
+    HttpResponse<String> refused = send("POST", "/refused", "");
+    HttpResponse<String> broken = send("POST", "/broken", "");
+
+    assertThat(refused.statusCode()).isEqualTo(400);
+    assertThat(error(refused)).isEqualTo("limit must be a number");
+    assertThat(broken.statusCode()).isEqualTo(500);
+    assertThat(error(broken)).matches("Internal error, incident [0-9a-f-]{36}").doesNotContain("a bug");
+  }
+
+  @Test
+  void aRouteThatIsNotMethodAndPathIsRefused() {
+    assertThatThrownBy(() -> new StatusServer("test", "127.0.0.1", 0, 1, Map.of("/healthz", StatusServer.up())))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'/healthz'");
+    assertThatThrownBy(() -> new StatusServer("test", "127.0.0.1", 0, 1, Map.of("GET /{id}/x", StatusServer.up())))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'GET /{id}/x'");
+  }
+
+  @Test
+  void closingStopsListening() throws Exception {
+    StatusServer other = new StatusServer("other", "127.0.0.1", 0, 1, Map.of("GET /healthz", StatusServer.up()))
+        .start();
+    URI health = URI.create(other.url("/healthz"));
+    assertThat(HTTP.send(HttpRequest.newBuilder(health).build(), BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+
+    other.close();
+
+    HttpClient fresh = HttpClient.newHttpClient(); // none of HTTP's pooled connections, which close() also ends
+    assertThatThrownBy(() -> fresh.send(HttpRequest.newBuilder(health).build(), BodyHandlers.ofString()))
+        .isInstanceOf(ConnectException.class);
+  }
+
+  private static String error(HttpResponse<String> response) throws IOException {
+    JsonNode body = JSON.readTree(response.body());
+    return body.path("error").asText();
+  }
+
+  private static HttpResponse<String> send(String method, String path, String body) throws Exception {
+    return HTTP.send(HttpRequest.newBuilder(URI.create(server.url(path)))
+        .method(method, body.isEmpty() ? BodyPublishers.noBody() : BodyPublishers.ofString(body)).build(),
+        BodyHandlers.ofString());
+  }
+}
