@@ -1,5 +1,8 @@
 package io.brazier.client;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -8,6 +11,7 @@ import java.util.TreeMap;
 
 /** A FHIR server's answer: status, headers (names in any case) and body. */
 public record FhirReply(int status, Map<String, List<String>> headers, byte[] body) {
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   public FhirReply {
     Map<String, List<String>> folded = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
@@ -27,5 +31,22 @@ public record FhirReply(int status, Map<String, List<String>> headers, byte[] bo
 
   public String text() {
     return new String(body, StandardCharsets.UTF_8);
+  }
+
+  /** What the answer's OperationOutcome says (its issues' diagnostics), or else the start of the body. */
+  public String diagnostics() {
+    try {
+      StringBuilder text = new StringBuilder();
+      for (JsonNode issue : JSON.readTree(body).path("issue")) {
+        text.append(text.length() == 0 ? "" : "; ").append(issue.path("diagnostics").asText(""));
+      }
+      if (text.length() > 0) {
+        return text.toString();
+      }
+    } catch (IOException e) {
+      // Not an OperationOutcome: shown as it is below.
+    }
+    String start = text();
+    return start.length() > 300 ? start.substring(0, 300) + "..." : start;
   }
 }

@@ -3,7 +3,10 @@ package io.brazier.events;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.brazier.client.FhirCall;
+import io.brazier.client.Change;
+import io.brazier.client.ChangeFeedException;
+import io.brazier.client.ChangePage;
+import io.brazier.client.ChangeQuery;
 import io.brazier.client.FhirClient;
 import io.brazier.client.FhirReply;
 import io.brazier.client.HttpFhirClient;
@@ -11,35 +14,32 @@ import io.brazier.server.Caller;
 import io.brazier.server.FhirApi;
 import java.io.IOException;
 import java.net.URI;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The server's change feed, {@code GET [base]/$changes}, read page by page: every committed write in commit order,
- * each with its sequence. A page is asked for with a long poll ({@code _wait}) and with its resources
- * ({@code resources=true}); a server that answers at once, or without the resources, is read all the same: a missing
- * version is read with vread, and a deletion's last version (for its patient) from the resource's history.
+ * The server's change feed, {@code GET [base]/$changes}, read page by page (brazier-client's {@code ChangeFeed}) as
+ * the writes the publisher sends: every committed write in commit order, each with its sequence. A page is asked for
+ * with a long poll ({@code _wait}) and with its resources ({@code resources=true}); a server that answers at once, or
+ * without the resources, is read all the same: a missing version is read with vread, and a deletion's last version
+ * (for its patient) from the resource's history.
  */
 public final class ChangeFeed {
-  static final String SEQUENCE = "https://brazier.dev/fhir/StructureDefinition/change-sequence";
-  static final String SOURCE = "https://brazier.dev/fhir/StructureDefinition/change-source";
   private static final ObjectMapper json = new ObjectMapper();
-  private static final Pattern SINCE = Pattern.compile("[?&]since=([0-9]+)");
   private static final Pattern ETAG = Pattern.compile("(?:W/)?\"([^\"]+)\"");
 
   private final FhirClient server;
+  private final io.brazier.client.ChangeFeed feed;
 
   /** The feed of {@code server}: in process, or over HTTP with a timeout longer than the feed's long poll. */
   public ChangeFeed(FhirClient server) {
     this.server = server;
+    this.feed = new io.brazier.client.ChangeFeed(server);
   }
 
   /**
@@ -63,37 +63,33 @@ public final class ChangeFeed {
    * all), waiting up to {@code wait} for a first one.
    */
   Page read(long since, int count, Duration wait, Predicate<String> concerned) {
-    JsonNode bundle = getJson("$changes?since=" + since + "&_count=" + count + "&_wait=" + wait.toSeconds()
-        + "&resources=true");
-    JsonNode entries = bundle.path("entry");
-    List<Written> writes = new ArrayList<>();
-    long last = since;
-    for (JsonNode entry : entries) {
-      last = sequence(entry);
-      String[] typeAndId = typeAndId(entry);
-      if (concerned.test(typeAndId[0])) {
-        writes.add(written(entry, last, typeAndId[0], typeAndId[1]));
-      }
+    ChangePage page;
+    try {
+      page = feed.read(new ChangeQuery(since, Set.of(), count, wait, true));
+    } catch (ChangeFeedException e) {
+      throw new FeedFailure(e.getMessage(), e);
     }
-    return new Page(writes, next(bundle, last), entries.size() >= count);
+    List<Written> writes = page.changes().stream().filter(change -> concerned.test(change.type()))
+        .map(this::written).toList();
+    return new Page(writes, page.next(), page.full());
   }
 
-  private Written written(JsonNode entry, long sequence, String type, String id) {
-    Written.Action action = Written.Action.ofMethod(entry.path("request").path("method").asText());
-    String version = etagVersion(entry);
-    ObjectNode resource = entry.get("resource") instanceof ObjectNode given ? given : null;
+  private Written written(Change change) {
+    Written.Action action = Written.Action.of(change.action());
+    String version = change.version() == null ? null : change.version().toString();
+    ObjectNode resource = change.resource();
     if (action == Written.Action.DELETED) {
-      LastVersion last = lastBefore(type, id, entry);
+      LastVersion last = lastBefore(change.type(), change.id(), change.lastModified());
       resource = last.resource();
       version = version != null ? version : last.deletionVersion();
     } else if (resource == null) {
-      resource = vread(type, id, version);
+      resource = vread(change.type(), change.id(), version);
     }
     JsonNode meta = resource == null || action == Written.Action.DELETED ? null : resource.path("meta");
     String lastUpdated = meta != null && meta.has("lastUpdated") ? meta.get("lastUpdated").asText()
-        : entry.path("response").path("lastModified").asText(null);
-    String source = meta != null && meta.has("source") ? meta.get("source").asText() : extension(entry, SOURCE);
-    return new Written(sequence, action, type, id, version, lastUpdated, source, resource);
+        : change.lastModified();
+    String source = meta != null && meta.has("source") ? meta.get("source").asText() : change.source();
+    return new Written(change.sequence(), action, change.type(), change.id(), version, lastUpdated, source, resource);
   }
 
   private ObjectNode vread(String type, String id, String version) {
@@ -108,8 +104,8 @@ public final class ChangeFeed {
    * Finds the deletion in the resource's history (newest first) by its time, and the version before it: the
    * resource a deletion no longer has, whose patient its message is keyed by.
    */
-  private LastVersion lastBefore(String type, String id, JsonNode deletion) {
-    String at = deletion.path("response").path("lastModified").asText("");
+  private LastVersion lastBefore(String type, String id, String deletedAt) {
+    String at = deletedAt == null ? "" : deletedAt;
     JsonNode history = getJson(type + "/" + id + "/_history?_count=100").path("entry");
     for (int i = 0; i + 1 < history.size(); i++) {
       JsonNode entry = history.get(i);
@@ -126,7 +122,7 @@ public final class ChangeFeed {
 
   private FhirReply get(String url) {
     try {
-      return server.send(new FhirCall("GET", url, Map.of("Accept", "application/fhir+json"), null));
+      return server.get(url);
     } catch (IOException e) {
       throw new FeedFailure("GET " + server.name() + "/" + url + " failed: " + e.getMessage(), e);
     }
@@ -135,9 +131,7 @@ public final class ChangeFeed {
   private JsonNode getJson(String url) {
     FhirReply answer = get(url);
     if (answer.status() != 200) {
-      JsonNode outcome = parse(answer.body());
-      throw new FeedFailure("GET " + url + " answered " + answer.status() + ": "
-          + outcome.path("issue").path(0).path("diagnostics").asText("no OperationOutcome"));
+      throw new FeedFailure("GET " + url + " answered " + answer.status() + ": " + answer.diagnostics());
     }
     return parse(answer.body());
   }
@@ -150,51 +144,8 @@ public final class ChangeFeed {
     }
   }
 
-  private static long sequence(JsonNode entry) {
-    String value = extension(entry, SEQUENCE);
-    if (value == null) {
-      throw new FeedFailure("A change feed entry has no sequence (" + SEQUENCE + "): is this a Brazier server?");
-    }
-    return Long.parseLong(value);
-  }
-
-  private static String extension(JsonNode entry, String url) {
-    for (JsonNode extension : entry.path("extension")) {
-      if (url.equals(extension.path("url").asText())) {
-        for (String name : List.of("valueDecimal", "valueUri", "valueString", "valueInteger")) {
-          if (extension.has(name)) {
-            return extension.get(name).asText();
-          }
-        }
-      }
-    }
-    return null;
-  }
-
-  /** {@code [base]/Observation/12} as {Observation, 12}. */
-  private static String[] typeAndId(JsonNode entry) {
-    String[] segments = entry.path("fullUrl").asText().split("/");
-    if (segments.length < 2) {
-      throw new FeedFailure("A change feed entry has no fullUrl [base]/[type]/[id]: " + entry.path("fullUrl"));
-    }
-    return new String[] {segments[segments.length - 2], segments[segments.length - 1]};
-  }
-
   private static String etagVersion(JsonNode entry) {
     Matcher etag = ETAG.matcher(entry.path("response").path("etag").asText(""));
     return etag.matches() ? etag.group(1) : null;
-  }
-
-  /** The since of the next link: past the changes of other types too, where the server filtered them out. */
-  private static long next(JsonNode bundle, long last) {
-    for (JsonNode link : bundle.path("link")) {
-      if (link.path("relation").asText().equals("next")) {
-        Matcher since = SINCE.matcher(URLDecoder.decode(link.path("url").asText(), StandardCharsets.UTF_8));
-        if (since.find()) {
-          return Math.max(last, Long.parseLong(since.group(1)));
-        }
-      }
-    }
-    return last;
   }
 }

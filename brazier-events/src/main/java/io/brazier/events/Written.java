@@ -1,6 +1,7 @@
 package io.brazier.events;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.brazier.client.Change;
 
 /**
  * One committed write as the event processors see it, whether read from the change feed or from a response.
@@ -37,13 +38,12 @@ public record Written(long sequence, Action action, String type, String id, Stri
       return queueName;
     }
 
-    /** The action of a change feed entry, by its {@code request.method}. */
-    static Action ofMethod(String method) {
-      return switch (method) {
-        case "POST" -> CREATED;
-        case "PUT", "PATCH" -> UPDATED;
-        case "DELETE" -> DELETED;
-        default -> throw new IllegalArgumentException("A change has no action for method " + method);
+    /** The action of a change read from the change feed. */
+    static Action of(Change.Action action) {
+      return switch (action) {
+        case CREATE -> CREATED;
+        case UPDATE -> UPDATED;
+        case DELETE -> DELETED;
       };
     }
   }

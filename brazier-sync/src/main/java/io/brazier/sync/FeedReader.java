@@ -1,9 +1,9 @@
 package io.brazier.sync;
 
+import io.brazier.client.Change;
+import io.brazier.client.ChangePage;
 import io.brazier.sync.map.MapSet;
-import io.brazier.sync.source.Change;
 import io.brazier.sync.source.ChangeFeed;
-import io.brazier.sync.source.ChangePage;
 import io.brazier.sync.source.FeedGone;
 import io.brazier.sync.source.SourceException;
 import io.brazier.sync.target.RelationalTarget;

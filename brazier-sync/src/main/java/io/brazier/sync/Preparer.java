@@ -1,11 +1,11 @@
 package io.brazier.sync;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.brazier.client.Change;
 import io.brazier.sync.map.EntityMap;
 import io.brazier.sync.map.MapSet;
 import io.brazier.sync.map.Mapper;
 import io.brazier.sync.map.Rows;
-import io.brazier.sync.source.Change;
 import io.brazier.sync.source.Resources;
 import io.brazier.sync.source.SourceException;
 import io.brazier.sync.target.Item;

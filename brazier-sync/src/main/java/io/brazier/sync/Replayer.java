@@ -1,7 +1,7 @@
 package io.brazier.sync;
 
+import io.brazier.client.Change;
 import io.brazier.sync.map.MapSet;
-import io.brazier.sync.source.Change;
 import io.brazier.sync.target.Batch;
 import io.brazier.sync.target.DeadLetter;
 import io.brazier.sync.target.Item;
@@ -58,6 +58,6 @@ final class Replayer {
   private static Change change(DeadLetter letter) {
     Change.Action action = letter.action().equals("delete") ? Change.Action.DELETE : Change.Action.UPDATE;
     return new Change(letter.sequence(), letter.type(), letter.resourceId(), letter.version(), action,
-        letter.source(), letter.failedAt(), null);
+        letter.source(), letter.failedAt().toString(), null);
   }
 }

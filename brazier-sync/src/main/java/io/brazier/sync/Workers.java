@@ -1,7 +1,7 @@
 package io.brazier.sync;
 
+import io.brazier.client.Change;
 import io.brazier.sync.map.MapSet;
-import io.brazier.sync.source.Change;
 import io.brazier.sync.target.Batch;
 import io.brazier.sync.target.DeadLetter;
 import io.brazier.sync.target.Item;

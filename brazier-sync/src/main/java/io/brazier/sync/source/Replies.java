@@ -6,7 +6,6 @@ import io.brazier.client.FhirCall;
 import io.brazier.client.FhirClient;
 import io.brazier.client.FhirReply;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 
 /** Calls that answer JSON: a failure, or a body that is not JSON, is a {@link SourceException} saying why. */
 final class Replies {
@@ -28,30 +27,12 @@ final class Replies {
   static JsonNode json(FhirClient fhir, String url, FhirReply reply) throws SourceException {
     if (!reply.ok()) {
       throw new SourceException(reply.status(), "GET " + url + " answered " + reply.status() + ": "
-          + diagnostics(reply));
+          + reply.diagnostics());
     }
     try {
       return JSON.readTree(reply.body());
     } catch (IOException e) {
       throw new SourceException(reply.status(), "GET " + url + " answered what is not JSON: " + e.getMessage());
     }
-  }
-
-  /** What an OperationOutcome says, or the start of the body. */
-  static String diagnostics(FhirReply reply) {
-    try {
-      JsonNode outcome = JSON.readTree(reply.body());
-      StringBuilder text = new StringBuilder();
-      for (JsonNode issue : outcome.path("issue")) {
-        text.append(text.length() == 0 ? "" : "; ").append(issue.path("diagnostics").asText(""));
-      }
-      if (text.length() > 0) {
-        return text.toString();
-      }
-    } catch (IOException e) {
-      // Not an OperationOutcome: shown as it is below.
-    }
-    String body = new String(reply.body(), StandardCharsets.UTF_8);
-    return body.length() > 300 ? body.substring(0, 300) + "..." : body;
   }
 }

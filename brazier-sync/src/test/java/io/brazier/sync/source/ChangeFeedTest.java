@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ca.uhn.fhir.rest.client.api.IGenericClient;
+import io.brazier.client.Change;
+import io.brazier.client.ChangePage;
 import io.brazier.client.HttpFhirClient;
 import io.brazier.server.TestServer;
 import io.brazier.sync.Eventually;
@@ -57,6 +59,8 @@ class ChangeFeedTest {
     for (int i = 0; i < 3; i++) {
       client.create().resource(new Patient()).execute();
     }
+    ChangeFeed all = new ChangeFeed(http, 100, Duration.ZERO);
+    Eventually.within(Duration.ofSeconds(30), () -> assertThat(all.read(since, Set.of("Patient")).changes()).hasSize(3));
     ChangeFeed feed = new ChangeFeed(http, 2, Duration.ZERO);
 
     ChangePage first = feed.read(since, Set.of("Patient"));
