@@ -120,7 +120,6 @@ record ImportRequest(String transactionTime, String request, String baseUrl, Mod
     return JobJson.write(this);
   }
 
-  /** The request of an import job; what else the job's request records (its submitter) is left out. */
   static ImportRequest fromJson(String json) {
     return JobJson.read(json, ImportRequest.class);
   }
