@@ -13,14 +13,17 @@ import java.util.Optional;
  */
 public interface JobStore {
 
-  /** Queues a job; returns its id. {@code request} is JSON, enough to start (and restart) the work. */
-  String submit(String kind, String request);
+  /**
+   * Queues a job; returns its id. {@code request} is JSON, enough to start (and restart) the work; {@code submitter}
+   * names who asked for it, or is null.
+   */
+  String submit(String kind, String request, String submitter);
 
   /**
    * Queues a job unless {@code mostActive} jobs of its kind are queued or running already, counted across every
    * node (submitters of one kind take turns, so two nodes never both take the last place); empty when they are.
    */
-  Optional<String> submit(String kind, String request, int mostActive);
+  Optional<String> submit(String kind, String request, String submitter, int mostActive);
 
   /**
    * Claims for {@code owner} the oldest job of one of these kinds that is queued or whose lease ran out, for

@@ -149,7 +149,7 @@ public final class Import implements Interaction, Jobs.Work {
     if (job.cursor() == null) {
       return job.status().code();
     }
-    ImportRun.Cursor cursor = ImportRun.read(job.cursor());
+    ImportRun.Cursor cursor = JobJson.read(job.cursor(), ImportRun.Cursor.class);
     List<ImportRequest.Input> inputs = ImportRequest.fromJson(job.request()).inputs();
     return switch (cursor.phase()) {
       case "stage" -> "reading input " + Math.min(cursor.position() + 1, inputs.size()) + " of " + inputs.size()

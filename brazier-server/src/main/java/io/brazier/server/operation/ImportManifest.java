@@ -1,9 +1,9 @@
 package io.brazier.server.operation;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -16,7 +16,6 @@ import java.util.Map;
  * import says so, and counts what it had imported when it stopped.
  */
 final class ImportManifest {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final DateTimeFormatter INSTANT =
       DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSxxx").withZone(ZoneOffset.UTC);
 
@@ -34,7 +33,7 @@ final class ImportManifest {
 
   static byte[] of(ImportRequest request, String job, Map<Integer, Long> imported, Map<Integer, Long> failed,
       boolean cancelled) {
-    ObjectNode manifest = JSON.createObjectNode();
+    ObjectNode manifest = JsonNodeFactory.instance.objectNode();
     manifest.put("transactionTime", request.transactionTime());
     manifest.put("request", request.request());
     if (cancelled) {
@@ -52,10 +51,6 @@ final class ImportManifest {
             .put("url", request.baseUrl() + "/_async/" + job + "/" + failuresFile(i));
       }
     }
-    try {
-      return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("A manifest is a plain JSON tree", e);
-    }
+    return JobJson.write(manifest).getBytes(StandardCharsets.UTF_8);
   }
 }

@@ -56,8 +56,8 @@ record ImportRequest(String transactionTime, String request, String baseUrl, Mod
     if (inputs.isEmpty()) {
       throw FhirException.badRequest("$import needs at least one input (type and url).");
     }
-    return new ImportRequest(ImportManifest.instant(now), request.baseUrl() + "/$import", request.baseUrl(), mode(parameters.value("mode")),
-        List.copyOf(inputs), request.caller().source(),
+    return new ImportRequest(ImportManifest.instant(now), request.baseUrl() + "/$import", request.baseUrl(),
+        mode(parameters.value("mode")), List.copyOf(inputs), request.caller().source(),
         config.referentialIntegrity() == ServerConfig.ReferentialIntegrity.ENFORCE,
         config.missingReferences() == ServerConfig.MissingReferences.PLACEHOLDER);
   }
@@ -120,7 +120,6 @@ record ImportRequest(String transactionTime, String request, String baseUrl, Mod
     return JobJson.write(this);
   }
 
-  /** The request of an import job; what else the job's request records (its submitter) is left out. */
   static ImportRequest fromJson(String json) {
     return JobJson.read(json, ImportRequest.class);
   }

@@ -1,7 +1,5 @@
 package io.brazier.server.operation;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.brazier.fhir.FhirException;
 import io.brazier.server.http.Body;
@@ -50,7 +48,6 @@ import org.slf4j.LoggerFactory;
  */
 final class ImportRun {
   private static final Logger log = LoggerFactory.getLogger(ImportRun.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final int BATCH_LINES = 1000;
   private static final int BATCH_BYTES = 8 << 20;
   private static final int READ_ATTEMPTS = 3;
@@ -102,7 +99,7 @@ final class ImportRun {
   /** Runs the job to its end; returns its manifest, or null when it stopped first. */
   byte[] run() {
     Staging staging = imports.open(run.id());
-    cursor = run.cursor() == null ? Cursor.START : read(run.cursor());
+    cursor = run.cursor() == null ? Cursor.START : JobJson.read(run.cursor(), Cursor.class);
     if (run.cursor() == null) {
       if (request.mode() == ImportRequest.Mode.INITIAL_LOAD) {
         Import.checkEmpty(imports, request);
@@ -286,7 +283,7 @@ final class ImportRun {
   private void stage(Batch batch) {
     Cursor next = new Cursor(batch.cursor().phase(), batch.cursor().position(), batch.cursor().line(),
         batch.cursor().batch(), placeholders.get(), cursor.read() + batch.lines());
-    if (imports.stage(batch.batch(), run.heartbeat(next.read(), null, json(next)))) {
+    if (imports.stage(batch.batch(), run.heartbeat(next.read(), null, JobJson.write(next)))) {
       cursor = next;
     } else {
       run.lost();
@@ -359,7 +356,7 @@ final class ImportRun {
    */
   private void merge() {
     List<Integer> batches = imports.unmerged(run.id());
-    run.progress(0, (long) batches.size(), json(cursor));
+    run.progress(0, (long) batches.size(), JobJson.write(cursor));
     AtomicLong done = new AtomicLong();
     Queue<Integer> queue = new ConcurrentLinkedQueue<>(batches);
     ExecutorService mergers = Executors.newFixedThreadPool(PARALLEL, runnable -> {
@@ -373,7 +370,7 @@ final class ImportRun {
         running.add(CompletableFuture.runAsync(() -> {
           for (Integer batch = queue.poll(); batch != null && !run.stopped(); batch = queue.poll()) {
             Optional<Imports.Merged> merged = imports.merge(run.id(), batch, Instant.now(),
-                run.heartbeat(done.incrementAndGet(), (long) batches.size(), json(cursor)));
+                run.heartbeat(done.incrementAndGet(), (long) batches.size(), JobJson.write(cursor)));
             if (merged.isEmpty()) {
               run.lost();
             }
@@ -413,7 +410,7 @@ final class ImportRun {
 
   private void advance(Cursor next) {
     cursor = next;
-    run.progress(next.read(), null, json(next));
+    run.progress(next.read(), null, JobJson.write(next));
   }
 
   /**
@@ -425,7 +422,7 @@ final class ImportRun {
       try {
         while (true) {
           Thread.sleep(LEASE_RENEWAL_MILLIS);
-          run.progress(cursor.read(), null, json(cursor));
+          run.progress(cursor.read(), null, JobJson.write(cursor));
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -453,22 +450,6 @@ final class ImportRun {
     if (jobs.get(run.id()).status() == Job.Status.CANCELLED) {
       imports.close(run.id());
       restoreIndexes();
-    }
-  }
-
-  static String json(Cursor cursor) {
-    try {
-      return JSON.writeValueAsString(cursor);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("A cursor is a plain record", e);
-    }
-  }
-
-  static Cursor read(String json) {
-    try {
-      return JSON.readValue(json, Cursor.class);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("Not the cursor of an import job: " + json, e);
     }
   }
 }

@@ -4,9 +4,6 @@ import io.brazier.fhir.Fhir;
 import io.brazier.fhir.FhirException;
 import io.brazier.fhir.Format;
 import io.brazier.fhir.Outcomes;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.brazier.server.Caller;
 import io.brazier.server.FhirRequest;
 import io.brazier.server.FhirResponse;
@@ -53,10 +50,6 @@ public final class Jobs implements AutoCloseable {
   private static final long PURGE_NANOS = Duration.ofHours(1).toNanos();
   /** When a client polling a running job should ask again. */
   private static final String RETRY_AFTER_SECONDS = "2";
-
-  private static final ObjectMapper JSON = new ObjectMapper();
-  /** The field of a job's request that names who submitted it ({@link Caller#identity()}). */
-  private static final String SUBMITTER = "submitter";
 
   private final JobStore store;
   private final Fhir fhir;
@@ -137,10 +130,10 @@ public final class Jobs implements AutoCloseable {
 
   /**
    * Queues a job ({@code request} is a JSON object, all the work needs) that {@code submitter} asked for; returns its
-   * id. The job's request records who submitted it, which the work does not see.
+   * id. The job records who submitted it ({@link Caller#identity()}) beside its request.
    */
   public String submit(String kind, String request, Caller submitter) {
-    String id = store.submit(kind, recorded(request, submitter));
+    String id = store.submit(kind, request, submitter.identity());
     runners.forEach(LockSupport::unpark);
     return id;
   }
@@ -150,7 +143,7 @@ public final class Jobs implements AutoCloseable {
    * running on any node; empty when they are.
    */
   public Optional<String> submit(String kind, String request, Caller submitter, int mostActive) {
-    Optional<String> id = store.submit(kind, recorded(request, submitter), mostActive);
+    Optional<String> id = store.submit(kind, request, submitter.identity(), mostActive);
     id.ifPresent(submitted -> runners.forEach(LockSupport::unpark));
     return id;
   }
@@ -166,24 +159,10 @@ public final class Jobs implements AutoCloseable {
   public Job get(String id, FhirRequest request) {
     Job job = get(id);
     if (request.restriction() != null && (request.caller().identity() == null
-        || !request.caller().identity().equals(object(job.request()).path(SUBMITTER).asText(null)))) {
+        || !request.caller().identity().equals(job.submitter()))) {
       throw unknown(id);
     }
     return job;
-  }
-
-  private static String recorded(String request, Caller submitter) {
-    ObjectNode recorded = object(request);
-    recorded.put(SUBMITTER, submitter.identity());
-    return recorded.toString();
-  }
-
-  private static ObjectNode object(String json) {
-    try {
-      return (ObjectNode) JSON.readTree(json);
-    } catch (JsonProcessingException | ClassCastException e) {
-      throw new IllegalArgumentException("A job's request is a JSON object, not " + json, e);
-    }
   }
 
   /** Cancels a job: its runner stops at its next step, and its kind drops what it made. */
@@ -277,9 +256,7 @@ public final class Jobs implements AutoCloseable {
 
     /** What the job was asked to do (JSON), as its submitter's operation wrote it. */
     public String request() {
-      ObjectNode request = object(job.request());
-      request.remove(SUBMITTER);
-      return request.toString();
+      return job.request();
     }
 
     /** Where a previous runner got to (JSON), or null for a fresh start. */

@@ -64,7 +64,7 @@ final class Exporter {
   String runningElsewhere(String request) {
     JobStore jobs = server.store().jobs();
     while (true) {
-      String id = jobs.submit(ExportJob.KIND, request);
+      String id = jobs.submit(ExportJob.KIND, request, null);
       Optional<Job> claimed = jobs.claim(ELSEWHERE, Set.of(ExportJob.KIND), Duration.ofMinutes(5));
       if (claimed.isPresent() && claimed.get().id().equals(id)) {
         return id;

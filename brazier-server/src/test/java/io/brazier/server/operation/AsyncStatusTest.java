@@ -40,7 +40,7 @@ class AsyncStatusTest {
   void aJobThatWaitsOrRunsAnswers202WithItsProgress() {
     JobStore jobs = server.store().jobs();
     String kind = "test-" + UUID.randomUUID(); // no runner knows it: the job stays where the test puts it
-    String id = jobs.submit(kind, "{}");
+    String id = jobs.submit(kind, "{}", null);
 
     Http.Response queued = http.get("/fhir/_async/" + id);
     jobs.claim("test-node", Set.of(kind), Duration.ofMinutes(5));

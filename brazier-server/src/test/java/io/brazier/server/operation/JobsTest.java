@@ -1,9 +1,12 @@
 package io.brazier.server.operation;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.brazier.fhir.FhirException;
 import io.brazier.server.Caller;
+import io.brazier.server.FhirRequest;
+import io.brazier.server.Restriction;
 import io.brazier.server.TestServer;
 import io.brazier.store.Job;
 import io.brazier.store.Job.Status;
@@ -11,6 +14,7 @@ import io.brazier.store.JobStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -124,6 +128,36 @@ class JobsTest {
     assertThat(released.status()).isEqualTo(Status.QUEUED);
     assertThat(released.owner()).isNull();
     assertThat(released.cursor()).startsWith("{\"at\": ");
+  }
+
+  @Test
+  void aRestrictedCallerFollowsOnlyTheJobsItSubmitted() {
+    Caller alice = caller("alice");
+    Caller bob = caller("bob");
+    Restriction restriction = Restriction.within("Patient", List.of("Patient/1"));
+    try (Jobs jobs = runner(run -> new byte[0])) { // not started: the jobs stay queued
+      String byAlice = jobs.submit(kind, "{\"of\": \"alice\"}", alice);
+      String byNobody = jobs.submit(kind, "{}", Caller.ANONYMOUS);
+
+      Job followed = jobs.get(byAlice, poll(byAlice, alice).withRestriction(restriction));
+      Job unrestricted = jobs.get(byAlice, poll(byAlice, bob));
+
+      assertThat(followed.id()).isEqualTo(byAlice);
+      assertThat(followed.request()).isEqualTo("{\"of\": \"alice\"}");
+      assertThat(unrestricted.id()).isEqualTo(byAlice);
+      assertThatThrownBy(() -> jobs.get(byAlice, poll(byAlice, bob).withRestriction(restriction)))
+          .isInstanceOfSatisfying(FhirException.class, e -> assertThat(e.status()).isEqualTo(404));
+      assertThatThrownBy(() -> jobs.get(byNobody, poll(byNobody, Caller.ANONYMOUS).withRestriction(restriction)))
+          .isInstanceOfSatisfying(FhirException.class, e -> assertThat(e.status()).isEqualTo(404));
+    }
+  }
+
+  private static Caller caller(String subject) {
+    return new Caller("https://issuer", subject, "app", Set.of("Reader"), Set.of(), null, null, null);
+  }
+
+  private static FhirRequest poll(String id, Caller caller) {
+    return FhirRequest.builder("GET", "_async/" + id).caller(caller).build();
   }
 
   /**

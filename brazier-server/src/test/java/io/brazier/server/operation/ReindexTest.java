@@ -101,7 +101,7 @@ class ReindexTest {
     try (PostgresStore store = new PostgresStore(Database.open(DatabaseConfig.embedded(dir)),
         new Fhir(false).resourceTypes())) {
       // A node claimed the job, reindexed Patient/a, recorded it as its cursor, and died.
-      job = store.jobs().submit(Reindex.KIND, "{\"types\": [\"Patient\"], \"id\": null}");
+      job = store.jobs().submit(Reindex.KIND, "{\"types\": [\"Patient\"], \"id\": null}", null);
       store.jobs().claim("dead-node", Set.of(Reindex.KIND), Duration.ofMillis(1));
       store.jobs().heartbeat(job, "dead-node", 1, null,
           "{\"type\": \"Patient\", \"after\": \"a\", \"reindexed\": 1}", Duration.ofMillis(1));

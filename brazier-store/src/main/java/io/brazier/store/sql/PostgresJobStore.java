@@ -24,8 +24,8 @@ import javax.sql.DataSource;
  * nodes need not agree.
  */
 final class PostgresJobStore implements JobStore {
-  private static final String COLUMNS = "id, kind, request, status, done, total, cursor, result, error, error_status,"
-      + " owner, lease_until, created, updated";
+  private static final String COLUMNS = "id, kind, request, submitter, status, done, total, cursor, result, error,"
+      + " error_status, owner, lease_until, created, updated";
   private static final String CLAIM = """
       UPDATE job SET status = 'running', owner = ?, lease_until = now() + ? * interval '1 millisecond',
              updated = now()
@@ -34,7 +34,7 @@ final class PostgresJobStore implements JobStore {
                     ORDER BY created LIMIT 1 FOR UPDATE SKIP LOCKED)
       RETURNING\s""" + COLUMNS;
   private static final String INSERT =
-      "INSERT INTO job (id, kind, request, status) VALUES (?, ?, ?::jsonb, 'queued')";
+      "INSERT INTO job (id, kind, request, submitter, status) VALUES (?, ?, ?::jsonb, ?, 'queued')";
   private static final String HELD = " WHERE id = ? AND owner = ? AND status = 'running'";
 
   private final DataSource dataSource;
@@ -48,19 +48,15 @@ final class PostgresJobStore implements JobStore {
   }
 
   @Override
-  public String submit(String kind, String request) {
+  public String submit(String kind, String request, String submitter) {
     UUID id = UUID.randomUUID();
     update("submit a " + kind + " job", INSERT,
-        (statement, connection) -> {
-          statement.setObject(1, id);
-          statement.setString(2, kind);
-          statement.setString(3, request);
-        });
+        (statement, connection) -> queued(statement, id, kind, request, submitter));
     return id.toString();
   }
 
   @Override
-  public Optional<String> submit(String kind, String request, int mostActive) {
+  public Optional<String> submit(String kind, String request, String submitter, int mostActive) {
     UUID id = UUID.randomUUID();
     try (Connection connection = dataSource.getConnection()) {
       connection.setAutoCommit(false);
@@ -70,9 +66,7 @@ final class PostgresJobStore implements JobStore {
           return Optional.empty();
         }
         try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
-          insert.setObject(1, id);
-          insert.setString(2, kind);
-          insert.setString(3, request);
+          queued(insert, id, kind, request, submitter);
           insert.executeUpdate();
         }
         connection.commit();
@@ -84,6 +78,14 @@ final class PostgresJobStore implements JobStore {
     } catch (SQLException e) {
       throw new StoreFailure("Could not submit a " + kind + " job", e);
     }
+  }
+
+  private static void queued(PreparedStatement insert, UUID id, String kind, String request, String submitter)
+      throws SQLException {
+    insert.setObject(1, id);
+    insert.setString(2, kind);
+    insert.setString(3, request);
+    insert.setString(4, submitter);
   }
 
   /** How many jobs of a kind are queued or running, once this transaction holds the kind's turn. */
@@ -258,10 +260,10 @@ final class PostgresJobStore implements JobStore {
   }
 
   private static Job job(ResultSet row) throws SQLException {
-    return new Job(row.getString(1), row.getString(2), row.getString(3), Job.Status.of(row.getString(4)),
-        row.getLong(5), row.getObject(6, Long.class), row.getString(7), row.getBytes(8), row.getBytes(9),
-        row.getShort(10), row.getString(11), instant(row.getTimestamp(12)), instant(row.getTimestamp(13)),
-        instant(row.getTimestamp(14)));
+    return new Job(row.getString(1), row.getString(2), row.getString(3), row.getString(4),
+        Job.Status.of(row.getString(5)), row.getLong(6), row.getObject(7, Long.class), row.getString(8),
+        row.getBytes(9), row.getBytes(10), row.getShort(11), row.getString(12), instant(row.getTimestamp(13)),
+        instant(row.getTimestamp(14)), instant(row.getTimestamp(15)));
   }
 
   private static Instant instant(Timestamp timestamp) {

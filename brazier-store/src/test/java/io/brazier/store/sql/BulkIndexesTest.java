@@ -27,7 +27,7 @@ class BulkIndexesTest {
     Database database = Database.open(DatabaseConfig.embedded(dir));
     try (PostgresStore store = new PostgresStore(database, new Fhir(false).resourceTypes())) {
       List<String> before = indexes(database);
-      String job = store.jobs().submit("import", "{}");
+      String job = store.jobs().submit("import", "{}", null);
 
       boolean dropped = store.imports().dropIndexes(job);
       List<String> meanwhile = indexes(database);
@@ -45,7 +45,7 @@ class BulkIndexesTest {
     Database database = Database.open(DatabaseConfig.embedded(dir));
     try (PostgresStore store = new PostgresStore(database, new Fhir(false).resourceTypes())) {
       List<String> before = indexes(database);
-      String job = store.jobs().submit("import", "{}");
+      String job = store.jobs().submit("import", "{}", null);
       store.jobs().claim("node", Set.of("import"), Duration.ofMinutes(5));
       store.imports().dropIndexes(job);
 
@@ -65,7 +65,7 @@ class BulkIndexesTest {
     test.save(new Patient().setActive(true));
     Imports imports = test.store().imports();
 
-    boolean dropped = imports.dropIndexes(test.store().jobs().submit("import", "{}"));
+    boolean dropped = imports.dropIndexes(test.store().jobs().submit("import", "{}", null));
 
     assertThat(dropped).isFalse();
   }

@@ -22,10 +22,11 @@ import java.util.List;
 import java.util.Random;
 import java.util.UUID;
 import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
 import org.hl7.fhir.r4.model.Patient;
 import org.junit.jupiter.api.Test;
 
-/** The migrated schema as searches use it: the trigram index of V4 serves string :contains. */
+/** The migrated schema: the trigram index of V4 serves string :contains; later migrations keep what is stored. */
 class DatabaseTest {
   private final TestStore store = TestStore.shared();
 
@@ -46,7 +47,7 @@ class DatabaseTest {
     String name = "plain_" + UUID.randomUUID().toString().replace("-", "");
     execute(store.database().dataSource(), "CREATE ROLE " + name + " LOGIN PASSWORD 'secret'",
         "CREATE DATABASE " + name);
-    String url = store.database().pool().getJdbcUrl().replaceFirst("/postgres(\\?.*)?$", "/" + name);
+    String url = urlOf(name);
     try (Connection superuser = DriverManager.getConnection(url, "postgres", null);
         Statement statement = superuser.createStatement()) {
       // Tables may be made in the schema, but extensions need CREATE on the database, which the role lacks.
@@ -58,8 +59,37 @@ class DatabaseTest {
         Duration.ofSeconds(30)))) {
 
       assertThat(single(database, "SELECT to_regclass('search_string_trigram') IS NULL")).isTrue();
-      assertThat(single(database, "SELECT count(*) = 7 FROM flyway_schema_history WHERE success")).isTrue();
+      assertThat(single(database, "SELECT count(*) = 8 FROM flyway_schema_history WHERE success")).isTrue();
     }
+  }
+
+  @Test
+  void v11MovesTheSubmitterThatAJobsRequestRecordedToItsOwnColumn() throws SQLException {
+    String name = "v10_" + UUID.randomUUID().toString().replace("-", "");
+    execute(store.database().dataSource(), "CREATE DATABASE " + name);
+    String url = urlOf(name);
+    Flyway.configure().dataSource(url, "postgres", null).locations("classpath:db/migration").target("10").load()
+        .migrate();
+    try (Connection connection = DriverManager.getConnection(url, "postgres", null);
+        Statement statement = connection.createStatement()) {
+      statement.execute("INSERT INTO job (id, kind, request, status) VALUES (gen_random_uuid(), 'import',"
+          + " '{\"mode\": \"INITIAL_LOAD\", \"submitter\": \"https://issuer alice app\"}', 'queued'),"
+          + " (gen_random_uuid(), 'reindex', '{\"types\": []}', 'queued')");
+    }
+
+    try (Database database = Database.open(new DatabaseConfig(url, "postgres", null, null, 4,
+        Duration.ofSeconds(30)))) {
+
+      assertThat(single(database, "SELECT submitter = 'https://issuer alice app'"
+          + " AND request = '{\"mode\": \"INITIAL_LOAD\"}' FROM job WHERE kind = 'import'")).isTrue();
+      assertThat(single(database, "SELECT submitter IS NULL AND request = '{\"types\": []}'"
+          + " FROM job WHERE kind = 'reindex'")).isTrue();
+    }
+  }
+
+  /** The JDBC URL of another database of the test's PostgreSQL. */
+  private String urlOf(String database) {
+    return store.database().pool().getJdbcUrl().replaceFirst("/postgres(\\?.*)?$", "/" + database);
   }
 
   private static void execute(DataSource dataSource, String... statements) throws SQLException {

@@ -38,7 +38,7 @@ class PostgresImportsTest {
   private final Imports imports = store.imports();
   private final String kind = "import-test-" + UUID.randomUUID();
   private final String family = "f" + UUID.randomUUID().toString().substring(0, 8);
-  private final String job = store.jobs().submit(kind, "{}");
+  private final String job = store.jobs().submit(kind, "{}", null);
   private final String owner = "node-" + UUID.randomUUID();
 
   {
@@ -92,7 +92,7 @@ class PostgresImportsTest {
     imports.open(job);
     imports.stage(batch(0, line(1, id, null, null, "Same")), beat("staged"));
     imports.merge(job, 0, NOW, beat("merged"));
-    String again = store.jobs().submit(kind, "{}");
+    String again = store.jobs().submit(kind, "{}", null);
     store.jobs().claim(owner, Set.of(kind), LEASE).orElseThrow();
     imports.open(again);
 
@@ -161,7 +161,7 @@ class PostgresImportsTest {
     Staging first = imports.open(job);
     Staging again = imports.open(job);
     store.jobs().finish(job, owner, bytes("{}"));
-    String next = store.jobs().submit(kind, "{}");
+    String next = store.jobs().submit(kind, "{}", null);
 
     imports.open(next);
 

@@ -33,7 +33,7 @@ class PostgresJobStoreTest {
 
   @Test
   void aSubmittedJobIsQueuedAndClaimedWithItsRequest() {
-    String id = jobs.submit(kind(), "{\"types\": [\"Patient\"]}");
+    String id = jobs.submit(kind(), "{\"types\": [\"Patient\"]}", null);
     Job queued = jobs.read(id).orElseThrow();
 
     Job claimed = jobs.claim("node-a", kind, LONG).orElseThrow();
@@ -48,8 +48,20 @@ class PostgresJobStoreTest {
   }
 
   @Test
+  void aJobKeepsWhoSubmittedItBesideItsRequest() {
+    String byAlice = jobs.submit(kind(), "{}", "https://issuer alice app");
+    String limited = jobs.submit(kind(), "{}", "https://issuer bob app", 10).orElseThrow();
+    String byNobody = jobs.submit(kind(), "{}", null);
+
+    assertThat(jobs.read(byAlice).orElseThrow().submitter()).isEqualTo("https://issuer alice app");
+    assertThat(jobs.read(limited).orElseThrow().submitter()).isEqualTo("https://issuer bob app");
+    assertThat(jobs.read(byNobody).orElseThrow().submitter()).isNull();
+    assertThat(jobs.claim("node-a", kind, LONG).orElseThrow().request()).isEqualTo("{}");
+  }
+
+  @Test
   void aJobWhoseLeaseRanOutIsClaimedAgainWithItsProgressAndCursor() {
-    String id = jobs.submit(kind(), "{}");
+    String id = jobs.submit(kind(), "{}", null);
     jobs.claim("node-a", kind, LONG).orElseThrow();
     jobs.heartbeat(id, "node-a", 500, 2000L, "{\"after\": \"p500\"}", Duration.ofMillis(1));
 
@@ -71,7 +83,7 @@ class PostgresJobStoreTest {
   void concurrentClaimersNeverGetTheSameJob() throws Exception {
     List<String> submitted = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
-      submitted.add(jobs.submit(kind(), "{}"));
+      submitted.add(jobs.submit(kind(), "{}", null));
     }
     ConcurrentLinkedQueue<String> claimed = new ConcurrentLinkedQueue<>();
 
@@ -88,9 +100,9 @@ class PostgresJobStoreTest {
 
   @Test
   void aFinishedJobKeepsItsResultAndAFailedOneItsOutcomeAndStatus() {
-    String finished = jobs.submit(kind(), "{}");
+    String finished = jobs.submit(kind(), "{}", null);
     jobs.claim("node-a", kind, LONG);
-    String failed = jobs.submit(kind(), "{}");
+    String failed = jobs.submit(kind(), "{}", null);
     jobs.claim("node-a", kind, LONG);
 
     jobs.finish(finished, "node-a", bytes("{\"resourceType\":\"OperationOutcome\"}"));
@@ -109,9 +121,9 @@ class PostgresJobStoreTest {
 
   @Test
   void aCancelledJobIsNeverClaimedAndItsRunnerLosesIt() {
-    String queued = jobs.submit(kind(), "{}");
+    String queued = jobs.submit(kind(), "{}", null);
     jobs.cancel(queued);
-    String running = jobs.submit(kind(), "{}");
+    String running = jobs.submit(kind(), "{}", null);
     jobs.claim("node-a", kind, LONG).orElseThrow();
 
     boolean cancelled = jobs.cancel(running);
@@ -126,7 +138,7 @@ class PostgresJobStoreTest {
 
   @Test
   void aReleasedJobIsQueuedAgainWithItsCursor() {
-    String id = jobs.submit(kind(), "{}");
+    String id = jobs.submit(kind(), "{}", null);
     jobs.claim("node-a", kind, LONG);
     jobs.heartbeat(id, "node-a", 7, null, "{\"after\": 7}", LONG);
 
@@ -139,12 +151,12 @@ class PostgresJobStoreTest {
 
   @Test
   void purgeDeletesEndedJobsOlderThanTheAgeAndKeepsTheRest() {
-    String done = jobs.submit(kind(), "{}");
+    String done = jobs.submit(kind(), "{}", null);
     jobs.claim("node-a", kind, LONG);
     jobs.finish(done, "node-a", "{}".getBytes(StandardCharsets.UTF_8));
-    String cancelled = jobs.submit(kind(), "{}");
+    String cancelled = jobs.submit(kind(), "{}", null);
     jobs.cancel(cancelled);
-    String queued = jobs.submit(kind(), "{}");
+    String queued = jobs.submit(kind(), "{}", null);
 
     int kept = jobs.purge(Duration.ofDays(1));
     LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
@@ -159,13 +171,13 @@ class PostgresJobStoreTest {
 
   @Test
   void aSubmissionBeyondTheMostActiveIsRefusedUntilOneEnds() {
-    String first = jobs.submit(kind(), "{}", 2).orElseThrow();
-    jobs.submit(kind(), "{}", 2).orElseThrow();
+    String first = jobs.submit(kind(), "{}", null, 2).orElseThrow();
+    jobs.submit(kind(), "{}", null, 2).orElseThrow();
 
-    Optional<String> third = jobs.submit(kind(), "{}", 2);
+    Optional<String> third = jobs.submit(kind(), "{}", null, 2);
     jobs.claim("node-a", kind, LONG);
     jobs.finish(first, "node-a", bytes("{}"));
-    Optional<String> afterOneEnded = jobs.submit(kind(), "{}", 2);
+    Optional<String> afterOneEnded = jobs.submit(kind(), "{}", null, 2);
 
     assertThat(third).isEmpty();
     assertThat(afterOneEnded).isPresent();
@@ -180,7 +192,7 @@ class PostgresJobStoreTest {
     for (int i = 0; i < submitters; i++) {
       submitted.add(pool.submit(() -> {
         start.await();
-        return jobs.submit(kind(), "{}", 3);
+        return jobs.submit(kind(), "{}", null, 3);
       }));
     }
     long accepted = 0;
@@ -194,12 +206,12 @@ class PostgresJobStoreTest {
 
   @Test
   void endedListsTheJobsOfAKindEndedLongerAgoAndDeleteRemovesOne() {
-    String done = jobs.submit(kind(), "{}");
+    String done = jobs.submit(kind(), "{}", null);
     jobs.claim("node-a", kind, LONG);
     jobs.finish(done, "node-a", bytes("{}"));
-    String cancelled = jobs.submit(kind(), "{}");
+    String cancelled = jobs.submit(kind(), "{}", null);
     jobs.cancel(cancelled);
-    String queued = jobs.submit(kind(), "{}");
+    String queued = jobs.submit(kind(), "{}", null);
 
     List<String> notYet = jobs.ended(kind(), Duration.ofDays(1));
     LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
@@ -225,7 +237,7 @@ class PostgresJobStoreTest {
 
   @Test
   void runnersClaimOnlyKindsTheyKnow() {
-    jobs.submit(kind(), "{}");
+    jobs.submit(kind(), "{}", null);
 
     assertThat(jobs.claim("node-a", Set.of("test-" + UUID.randomUUID()), LONG)).isEmpty();
     assertThat(jobs.claim("node-a", Set.of(), LONG)).isEmpty();
