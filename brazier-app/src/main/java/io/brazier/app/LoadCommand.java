@@ -14,7 +14,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -50,13 +49,7 @@ final class LoadCommand implements Callable<Integer> {
   public Integer call() throws IOException, InterruptedException {
     var loaderConfig = options.config(client, Duration.ZERO);
     var target = client.target();
-    Inputs files;
-    try {
-      files = Inputs.of(inputs);
-    } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), e.getMessage());
-    }
-    try (files) {
+    try (Inputs files = Usage.checked(spec, () -> Inputs.of(inputs))) {
       Progress progress = System.console() != null ? new ProgressBarProgress() : new LogProgress(Duration.ofSeconds(10));
       LoadReport report = new Load(target, loaderConfig).run(files, progress);
       (report.succeeded() ? System.out : System.err).println(report.summary());

@@ -84,12 +84,7 @@ final class SyncCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "Missing required option: '"
           + (fhir == null ? "--fhir=URL" : "--target-url=JDBC_URL") + "'");
     }
-    Optional<ClientCredentials> credentials;
-    try {
-      credentials = token.credentials();
-    } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), e.getMessage());
-    }
+    Optional<ClientCredentials> credentials = Usage.checked(spec, token::credentials);
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(registry);
     SyncRunner runner;
