@@ -23,8 +23,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-        "Loads bundles (*.json), NDJSON (*.ndjson), their .gz forms and zip archives of them into a FHIR R4 server:",
-        "reference data first, transactions as transactions, batches and NDJSON in batches of PUT Type/id.",
+        "Loads bundles (*.json), NDJSON (*.ndjson), their .gz forms and zip archives of them into a FHIR R4 server.",
+        "Reference data goes first, transactions as transactions, batches and NDJSON in batches of PUT Type/id.",
         "Exit code: 0 when everything loaded, 1 when anything failed (the files are named, with the reason),"
             + " 2 for a usage error."})
 final class LoadCommand implements Callable<Integer> {

@@ -32,8 +32,9 @@ import picocli.CommandLine.Spec;
     name = "sync",
     mixinStandardHelpOptions = true,
     description = {
-        "Runs the sync agent: follows a FHIR server's change feed into a relational system of engagement, through",
-        "declarative maps (see docs/SYNC.md), with its status at http://<sync-host>:<sync-port>/sync/status.",
+        "Runs the sync agent: follows a FHIR server's change feed into a relational system of engagement.",
+        "Declarative maps (see docs/SYNC.md) say what goes where; the status is at",
+        "http://<sync-host>:<sync-port>/sync/status.",
         "The subcommands talk to a running agent (this one, or the one in 'brazier serve --sync')."},
     subcommands = {SyncBackfill.class, SyncDeadLetters.class, SyncMaps.class},
     sortOptions = false)
