@@ -1,6 +1,5 @@
 package io.brazier.app;
 
-import io.brazier.client.ClientCredentials;
 import io.brazier.client.HttpFhirClient;
 import io.brazier.loader.LoaderConfig;
 import java.net.URI;
@@ -8,7 +7,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -61,13 +59,9 @@ final class ClientOptions {
 
   /** A loader configuration with these requests at once and retries, and the loader's defaults otherwise. */
   LoaderConfig sending(int fallbackConcurrency) {
-    try {
-      LoaderConfig defaults = LoaderConfig.defaults();
-      return defaults.withSending(concurrency(fallbackConcurrency), defaults.maxEntries(), defaults.bundleSize())
-          .withRetries(maxRetries, retryBase);
-    } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), e.getMessage());
-    }
+    LoaderConfig defaults = LoaderConfig.defaults();
+    return Usage.checked(spec, () -> defaults.withSending(concurrency(fallbackConcurrency), defaults.maxEntries(),
+        defaults.bundleSize()).withRetries(maxRetries, retryBase));
   }
 
   HttpFhirClient target() {
@@ -75,7 +69,7 @@ final class ClientOptions {
       throw new ParameterException(spec.commandLine(), "--fhir must be an http(s) URL such as"
           + " http://localhost:8080/fhir, not " + fhir);
     }
-    return new HttpFhirClient(fhir, credentials(), requestTimeout, headers());
+    return new HttpFhirClient(fhir, Usage.checked(spec, token::credentials), requestTimeout, headers());
   }
 
   private Map<String, String> headers() {
@@ -89,13 +83,5 @@ final class ClientOptions {
       parsed.put(header.substring(0, colon).strip(), header.substring(colon + 1).strip());
     }
     return parsed;
-  }
-
-  private Optional<ClientCredentials> credentials() {
-    try {
-      return token.credentials();
-    } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), e.getMessage());
-    }
   }
 }

@@ -8,7 +8,6 @@ import java.time.Duration;
 import javax.sql.DataSource;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** Where the data lives: the options of every command that opens the database. */
@@ -39,11 +38,8 @@ final class DatabaseOptions {
   Duration statementTimeout;
 
   DatabaseConfig config() {
-    try {
-      return new DatabaseConfig(dbUrl, dbUser, dbPassword, dataDir.toAbsolutePath(), dbPoolSize, statementTimeout);
-    } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), e.getMessage());
-    }
+    return Usage.checked(spec, () -> new DatabaseConfig(dbUrl, dbUser, dbPassword, dataDir.toAbsolutePath(),
+        dbPoolSize, statementTimeout));
   }
 
   /** Unpooled connections to the same database, for what holds a connection of its own (a lease). */

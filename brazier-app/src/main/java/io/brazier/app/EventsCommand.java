@@ -30,9 +30,10 @@ import picocli.CommandLine.Spec;
     name = "events",
     mixinStandardHelpOptions = true,
     description = {
-        "Publishes every write of the FHIR data in the database to Kafka or Azure Event Hubs, in commit order, from",
-        "the change feed: read in process from the database (the server's API without HTTP), or over HTTP from",
-        "--fhir-url. Its lease and checkpoint live in the database: run it on several machines and one publishes.",
+        "Publishes every write of the FHIR data in the database to Kafka or Azure Event Hubs, in commit order.",
+        "It follows the change feed: read in process from the database (the server's API without HTTP), or over"
+            + " HTTP from --fhir-url.",
+        "Its lease and checkpoint live in the database: run it on several machines and one publishes.",
         "Serves /healthz and /metrics on --port."},
     sortOptions = false)
 final class EventsCommand implements Callable<Integer> {

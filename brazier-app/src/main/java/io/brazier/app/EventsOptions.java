@@ -63,12 +63,10 @@ final class EventsOptions {
   }
 
   EventsConfig config(Fhir fhir) {
-    try {
-      return new EventsConfig(kafka, connectionString, topic, types(fhir, "--events-types", types), syncQueueTopic,
-          types(fhir, "--sync-queue-types", syncQueueTypes), unhealthyAfter, sendTimeout);
-    } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), e.getMessage());
-    }
+    Set<String> published = types(fhir, "--events-types", types);
+    Set<String> queued = types(fhir, "--sync-queue-types", syncQueueTypes);
+    return Usage.checked(spec, () -> new EventsConfig(kafka, connectionString, topic, published, syncQueueTopic,
+        queued, unhealthyAfter, sendTimeout));
   }
 
   /** Starts publishing the writes {@code feed} reads, with its lease and checkpoint in {@code database}. */

@@ -13,7 +13,6 @@ import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
 
@@ -63,12 +62,7 @@ final class ExportAllCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    TypeExport request;
-    try {
-      request = new TypeExport(type, since, till, parallel, pageSize);
-    } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), e.getMessage());
-    }
+    TypeExport request = Usage.checked(spec, () -> new TypeExport(type, since, till, parallel, pageSize));
     return ExportCommand.run(spec, client, client.concurrency(parallel), output, request);
   }
 

@@ -21,8 +21,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     subcommands = {ExportPatientsCommand.class, ExportAllCommand.class},
     description = {
-        "Exports from any FHIR R4 server through its search API into NDJSON files (one per type, rolled at",
-        "--file-max-mb) and a Bulk Data manifest.json, in a folder or a Blob container:",
+        "Exports from any FHIR R4 server through its search API into NDJSON files and a Bulk Data manifest.json.",
+        "The files, one per type and rolled at --file-max-mb, go to a folder or a Blob container:",
         "  export patients  the patients a query gives, with what include searches find of them",
         "  export all       every resource of one type, in time slices fetched in parallel",
         "Exit code: 0 when everything was exported, 1 when a search failed (see the error file), 2 for a usage"

@@ -73,11 +73,7 @@ final class ExportPatientsCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "Give the patients by --query SEARCH or by --group ID"
           + " (one of them)");
     }
-    try {
-      return new PatientExport(group != null ? PatientExport.group(group) : query, patientField, includes,
-          batchSize, maxUrl);
-    } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), e.getMessage());
-    }
+    return Usage.checked(spec, () -> new PatientExport(group != null ? PatientExport.group(group) : query,
+        patientField, includes, batchSize, maxUrl));
   }
 }

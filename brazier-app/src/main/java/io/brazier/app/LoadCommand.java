@@ -14,7 +14,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -24,8 +23,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-        "Loads bundles (*.json), NDJSON (*.ndjson), their .gz forms and zip archives of them into a FHIR R4 server:",
-        "reference data first, transactions as transactions, batches and NDJSON in batches of PUT Type/id.",
+        "Loads bundles (*.json), NDJSON (*.ndjson), their .gz forms and zip archives of them into a FHIR R4 server.",
+        "Reference data goes first, transactions as transactions, batches and NDJSON in batches of PUT Type/id.",
         "Exit code: 0 when everything loaded, 1 when anything failed (the files are named, with the reason),"
             + " 2 for a usage error."})
 final class LoadCommand implements Callable<Integer> {
@@ -50,13 +49,7 @@ final class LoadCommand implements Callable<Integer> {
   public Integer call() throws IOException, InterruptedException {
     var loaderConfig = options.config(client, Duration.ZERO);
     var target = client.target();
-    Inputs files;
-    try {
-      files = Inputs.of(inputs);
-    } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), e.getMessage());
-    }
-    try (files) {
+    try (Inputs files = Usage.checked(spec, () -> Inputs.of(inputs))) {
       Progress progress = System.console() != null ? new ProgressBarProgress() : new LogProgress(Duration.ofSeconds(10));
       LoadReport report = new Load(target, loaderConfig).run(files, progress);
       (report.succeeded() ? System.out : System.err).println(report.summary());

@@ -21,11 +21,12 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-        "Watches a folder (--dir) and/or an Azure Blob account (--blob) and loads what is dropped into bundles/,",
-        "ndjson/ and zip/ into a FHIR R4 server; results go to bundlesprocessed/, bundleserr/, ndjsonprocessed/,",
-        "ndjsonerr/, zipprocessed/ and ziperr/. GET /loader/status, POST /loader/bundles and /metrics on --port;",
-        "POST /loader/$alt-export and /loader/$alt-export-all start export jobs into export/[id]/ (see brazier",
-        "export --help), GET /loader/$alt-export-status lists them, DELETE /loader/$alt-export/[id] cancels one."})
+        "Watches a folder (--dir) and/or an Azure Blob account (--blob) and loads what is dropped in.",
+        "What lands in bundles/, ndjson/ and zip/ loads into a FHIR R4 server; results go to bundlesprocessed/,"
+            + " bundleserr/, ndjsonprocessed/, ndjsonerr/, zipprocessed/ and ziperr/.",
+        "GET /loader/status, POST /loader/bundles and /metrics on --port; POST /loader/$alt-export and"
+            + " /loader/$alt-export-all start export jobs into export/[id]/ (see brazier export --help),"
+            + " GET /loader/$alt-export-status lists them, DELETE /loader/$alt-export/[id] cancels one."})
 final class LoaderCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;

@@ -4,7 +4,6 @@ import io.brazier.loader.LoaderConfig;
 import java.time.Duration;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -34,12 +33,8 @@ final class LoaderOptions {
   boolean strictReferences;
 
   LoaderConfig config(ClientOptions client, Duration settle) {
-    try {
-      int threads = client.concurrency(LoaderConfig.defaults().concurrency());
-      return new LoaderConfig(threads, maxEntries, bundleSize, client.maxRetries, client.retryBase, transformToBatch,
-          strictReferences, settle);
-    } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), e.getMessage());
-    }
+    int threads = client.concurrency(LoaderConfig.defaults().concurrency());
+    return Usage.checked(spec, () -> new LoaderConfig(threads, maxEntries, bundleSize, client.maxRetries,
+        client.retryBase, transformToBatch, strictReferences, settle));
   }
 }

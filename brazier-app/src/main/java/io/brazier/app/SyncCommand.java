@@ -32,8 +32,9 @@ import picocli.CommandLine.Spec;
     name = "sync",
     mixinStandardHelpOptions = true,
     description = {
-        "Runs the sync agent: follows a FHIR server's change feed into a relational system of engagement, through",
-        "declarative maps (see docs/SYNC.md), with its status at http://<sync-host>:<sync-port>/sync/status.",
+        "Runs the sync agent: follows a FHIR server's change feed into a relational system of engagement.",
+        "Declarative maps (see docs/SYNC.md) say what goes where; the status is at",
+        "http://<sync-host>:<sync-port>/sync/status.",
         "The subcommands talk to a running agent (this one, or the one in 'brazier serve --sync')."},
     subcommands = {SyncBackfill.class, SyncDeadLetters.class, SyncMaps.class},
     sortOptions = false)
@@ -84,12 +85,7 @@ final class SyncCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "Missing required option: '"
           + (fhir == null ? "--fhir=URL" : "--target-url=JDBC_URL") + "'");
     }
-    Optional<ClientCredentials> credentials;
-    try {
-      credentials = token.credentials();
-    } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), e.getMessage());
-    }
+    Optional<ClientCredentials> credentials = Usage.checked(spec, token::credentials);
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(registry);
     SyncRunner runner;

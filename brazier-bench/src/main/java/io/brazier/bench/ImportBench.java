@@ -17,6 +17,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -39,19 +40,11 @@ public final class ImportBench implements Callable<Integer> {
       description = "Modes to run, one fresh server each (default: ${DEFAULT-VALUE}).")
   List<String> modes;
 
-  @Option(names = "--jar", defaultValue = "brazier-app/target/brazier.jar",
-      description = "The server's runnable jar (default: ${DEFAULT-VALUE}).")
-  Path jar;
-
-  @Option(names = "--java-opts", defaultValue = "-Xmx2g -XX:+UseParallelGC", split = " ",
-      description = "JVM options of the server (default: ${DEFAULT-VALUE}, as ./brazier runs it).")
-  List<String> javaOptions;
+  @Mixin
+  ServerOptions servers;
 
   @Option(names = "--port", defaultValue = "18081", description = "Port of the server (default: ${DEFAULT-VALUE}).")
   int port;
-
-  @Option(names = "--work-dir", description = "Where the servers keep their data and logs (default: a temp dir).")
-  Path workDir;
 
   @Option(names = "--profile", defaultValue = "false",
       description = "Record the server with Java Flight Recorder and print its hottest methods and areas.")
@@ -75,7 +68,7 @@ public final class ImportBench implements Callable<Integer> {
           + " SYNTHEA_NDJSON to bench/import) the folder of <Type>.ndjson(.gz) files.");
       return 2;
     }
-    Path work = workDir != null ? Files.createDirectories(workDir) : Files.createTempDirectory("import-bench");
+    Path work = servers.workDir("import-bench");
     boolean ok = true;
     for (String mode : modes) {
       ok &= run(mode, parameters(mode), work.resolve(mode));
@@ -101,12 +94,12 @@ public final class ImportBench implements Callable<Integer> {
 
   private boolean run(String mode, String parameters, Path dir) throws Exception {
     Files.createDirectories(dir);
-    List<String> options = new ArrayList<>(javaOptions);
+    List<String> options = new ArrayList<>(servers.javaOptions);
     if (profile) {
       options.add("-XX:StartFlightRecording=filename=" + dir.resolve("server.jfr") + ",settings=profile");
     }
-    try (ServerProcess server = ServerProcess.start(jar, options, List.of("--import-dir",
-        ndjson.toAbsolutePath().toString()), dir.resolve("data"), port, dir.resolve("server.log"))) {
+    try (ServerProcess server = servers.start(options, List.of("--import-dir", ndjson.toAbsolutePath().toString()),
+        dir, port)) {
       WalStats walBefore = WalStats.read(server.jdbcUrl());
       ServerProcess.CpuTime cpuBefore = server.cpu();
       long started = System.nanoTime();

@@ -15,7 +15,6 @@ import io.brazier.store.sql.PostgresStore;
 import java.io.BufferedOutputStream;
 import java.io.BufferedReader;
 import java.io.OutputStream;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,6 +32,7 @@ import java.util.regex.Pattern;
 import org.hl7.fhir.r4.model.Resource;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -61,8 +61,8 @@ public final class ScanBench implements Callable<Integer> {
   @Option(names = "--page", defaultValue = "5000", description = "Resources per scan page.")
   int page;
 
-  @Option(names = "--runs", defaultValue = "3", description = "Timed runs of each measurement.")
-  int runs;
+  @Mixin
+  Runs runs;
 
   @Option(names = "--changed", defaultValue = "10000",
       description = "Resources updated after the watermark before the last measurement.")
@@ -71,7 +71,7 @@ public final class ScanBench implements Callable<Integer> {
   private final Fhir fhir = new Fhir(true);
   private final FhirSearch search = new FhirSearch(fhir);
   private PostgresStore store;
-  /** Bytes of JSON scanned by the current run. */
+  /** Bytes of JSON scanned by the last scan. */
   private long bytes;
 
   public static void main(String[] args) {
@@ -150,9 +150,10 @@ public final class ScanBench implements Callable<Integer> {
         (System.nanoTime() - started) / 1e9);
   }
 
-  /** Every resource of the types as of {@code sequence}; returns how many, and adds their bytes to the report. */
+  /** Every resource of the types as of {@code sequence}; returns how many, and counts their bytes. */
   private long scan(List<String> types, long sequence, Map<String, List<String>> criteria, List<String> patients,
       Path out) throws Exception {
+    bytes = 0;
     long resources = 0;
     for (String type : types) {
       AsOfScan scan = new AsOfScan(type, sequence, criteria == null ? null : search.parser().parse(List.of(type),
@@ -213,27 +214,13 @@ public final class ScanBench implements Callable<Integer> {
     store.commit(batch);
   }
 
-  private interface Measured {
-    long run() throws Exception;
-  }
-
   /**
-   * One warm-up, then {@code runs} timed runs: resources and megabytes a second, the CPU seconds this process spent
-   * (the rest of the work is PostgreSQL's), and the machine's load.
+   * Resources and megabytes a second of each run, the CPU seconds this process spent (the rest of the work is
+   * PostgreSQL's), and the machine's load.
    */
-  private void timed(String name, Measured measured) throws Exception {
-    measured.run();
-    var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-    for (int run = 1; run <= runs; run++) {
-      bytes = 0;
-      String load = Files.readString(Path.of("/proc/loadavg")).trim();
-      long cpu = os.getProcessCpuTime();
-      long started = System.nanoTime();
-      long items = measured.run();
-      double seconds = (System.nanoTime() - started) / 1e9;
-      System.out.printf("%s run=%d resources=%,d seconds=%.3f resources/s=%,.0f MB/s=%.1f jvm-cpu-s=%.2f load=%s%n",
-          name, run, items, seconds, items / seconds, bytes / seconds / 1e6, (os.getProcessCpuTime() - cpu) / 1e9,
-          load);
-    }
+  private void timed(String name, Runs.Measured measured) throws Exception {
+    runs.time(measured, run -> System.out.printf("%s run=%d resources=%,d seconds=%.3f resources/s=%,.0f MB/s=%.1f"
+        + " jvm-cpu-s=%.2f load=%s%n", name, run.number(), run.items(), run.seconds(), run.perSecond(),
+        bytes / run.seconds() / 1e6, run.cpuSeconds(), run.load()));
   }
 }

@@ -38,6 +38,7 @@ import java.util.stream.Stream;
 import org.hl7.fhir.r4.model.Resource;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -69,8 +70,8 @@ public final class SearchBench implements Callable<Integer> {
   @Option(names = "--limit", defaultValue = "2147483647", description = "At most this many resources per file.")
   int limit;
 
-  @Option(names = "--runs", defaultValue = "3", description = "Timed runs of each measurement.")
-  int runs;
+  @Mixin
+  Runs runs;
 
   @Option(names = "--samples", defaultValue = "20", description = "Different values per latency query.")
   int samples;
@@ -211,19 +212,10 @@ public final class SearchBench implements Callable<Integer> {
     latency("Patient?_revinclude=Encounter:patient&_id=", some);
   }
 
-  private interface Measured {
-    long run() throws Exception;
-  }
-
-  /** One warm-up, then {@code runs} timed runs; reports the items per second of each. */
-  private void timed(String name, Measured measured) throws Exception {
-    measured.run();
-    for (int run = 1; run <= runs; run++) {
-      long started = System.nanoTime();
-      long items = measured.run();
-      double seconds = (System.nanoTime() - started) / 1e9;
-      System.out.printf("%s run=%d items=%,d seconds=%.3f items/s=%,.0f%n", name, run, items, seconds, items / seconds);
-    }
+  /** The items per second of each run. */
+  private void timed(String name, Runs.Measured measured) throws Exception {
+    runs.time(measured, run -> System.out.printf("%s run=%d items=%,d seconds=%.3f items/s=%,.0f%n", name,
+        run.number(), run.items(), run.seconds(), run.perSecond()));
   }
 
   private long download(String query) throws Exception {
@@ -244,7 +236,7 @@ public final class SearchBench implements Callable<Integer> {
       get(prefix + URLEncoder.encode(value, StandardCharsets.UTF_8));
     }
     List<Long> micros = new ArrayList<>();
-    for (int run = 0; run < runs; run++) {
+    for (int run = 0; run < runs.runs; run++) {
       for (String value : values) {
         long started = System.nanoTime();
         get(prefix + URLEncoder.encode(value, StandardCharsets.UTF_8));

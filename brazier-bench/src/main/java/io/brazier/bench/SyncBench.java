@@ -11,8 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
@@ -21,9 +19,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -42,20 +40,11 @@ public final class SyncBench implements Callable<Integer> {
       {"resource": "Schedule", "table": "msemr_schedule", "attributes": [{"column": "msemr_comment", "path": "comment"}]}
       """;
 
-  @Option(names = "--bundles", defaultValue = "../shared/data/synthea/bundles",
-      description = "Directory of Synthea bundles (*.json or *.json.gz) (default: ${DEFAULT-VALUE}).")
-  Path bundles;
+  @Mixin
+  SyntheaBundles bundles;
 
-  @Option(names = "--jar", defaultValue = "brazier-app/target/brazier.jar",
-      description = "The server's runnable jar (default: ${DEFAULT-VALUE}).")
-  Path jar;
-
-  @Option(names = "--java-opts", defaultValue = "-Xmx2g -XX:+UseParallelGC", split = " ",
-      description = "JVM options of the server (default: ${DEFAULT-VALUE}).")
-  List<String> javaOptions;
-
-  @Option(names = "--limit", defaultValue = "0", description = "Load only the first N patient bundles (default: all).")
-  int limit;
+  @Mixin
+  ServerOptions servers;
 
   @Option(names = "--clients", defaultValue = "2", description = "Clients loading the bundles (default: ${DEFAULT-VALUE}).")
   int clients;
@@ -72,34 +61,21 @@ public final class SyncBench implements Callable<Integer> {
   @Option(names = "--sync-port", defaultValue = "18083", description = "Port of the agent (default: ${DEFAULT-VALUE}).")
   int syncPort;
 
-  @Option(names = "--work-dir", description = "Where the server keeps its data and log (default: a temp dir).")
-  Path workDir;
-
   public static void main(String[] args) {
     System.exit(new CommandLine(new SyncBench()).execute(args));
   }
 
   @Override
   public Integer call() throws Exception {
-    Path work = workDir != null ? Files.createDirectories(workDir) : Files.createTempDirectory("sync-bench");
+    Path work = servers.workDir("sync-bench");
     Path maps = Files.createDirectories(work.resolve("maps"));
     Files.writeString(maps.resolve("schedule.json"), SCHEDULE_ONLY);
-    List<Path> reference = new ArrayList<>();
-    List<Path> patients = new ArrayList<>();
-    try (Stream<Path> files = Files.list(bundles)) {
-      files.filter(file -> file.getFileName().toString().matches(".*\\.json(\\.gz)?")).sorted().forEach(file -> {
-        String name = file.getFileName().toString();
-        (name.startsWith("hospital") || name.startsWith("practitioner") ? reference : patients).add(file);
-      });
-    }
-    reference.sort(Comparator.comparing(file -> !file.getFileName().toString().startsWith("hospital")));
-    List<Path> load = limit > 0 ? patients.subList(0, Math.min(limit, patients.size())) : patients;
+    SyntheaBundles.Split load = bundles.split();
     List<String> sync = List.of("--sync", "--sync-maps", maps.toString(), "--sync-port", Integer.toString(syncPort));
-    try (ServerProcess server = ServerProcess.start(jar, javaOptions, sync, work.resolve("data"), port,
-        work.resolve("server.log"))) {
+    try (ServerProcess server = servers.start(sync, work, port)) {
       BundlePoster poster = new BundlePoster(server.baseUrl());
-      poster.post(reference, 1);
-      BundlePoster.Result loaded = poster.post(load, clients);
+      poster.post(load.reference(), 1);
+      BundlePoster.Result loaded = poster.post(load.patients(), clients);
       System.out.printf("loaded resources=%d failed=%d seconds=%.1f%n", loaded.succeeded(), loaded.failed(),
           loaded.elapsed().toMillis() / 1e3);
       awaitCaughtUp();
@@ -172,7 +148,7 @@ public final class SyncBench implements Callable<Integer> {
   /** The built-in maps, written out by the command a user would run. */
   private void copyBuiltInMaps(Path maps) throws IOException, InterruptedException {
     Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
-        jar.toString(), "sync", "maps", maps.toString()).inheritIO().start();
+        servers.jar.toString(), "sync", "maps", maps.toString()).inheritIO().start();
     if (process.waitFor() != 0) {
       throw new IllegalStateException("brazier sync maps failed");
     }

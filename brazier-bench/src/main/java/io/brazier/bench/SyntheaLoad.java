@@ -17,6 +17,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -28,31 +29,18 @@ import picocli.CommandLine.Option;
     description = "Loads ../shared/data/synthea/bundles into fresh Brazier servers at several concurrencies.")
 public final class SyntheaLoad implements Callable<Integer> {
 
-  @Option(names = "--bundles", defaultValue = "../shared/data/synthea/bundles",
-      description = "Directory of Synthea bundles (*.json or *.json.gz) (default: ${DEFAULT-VALUE}).")
-  Path bundles;
+  @Mixin
+  SyntheaBundles bundles;
 
-  @Option(names = "--jar", defaultValue = "brazier-app/target/brazier.jar",
-      description = "The server's runnable jar (default: ${DEFAULT-VALUE}).")
-  Path jar;
-
-  @Option(names = "--java-opts", defaultValue = "-Xmx2g -XX:+UseParallelGC", split = " ",
-      description = "JVM options of the server (default: ${DEFAULT-VALUE}, as ./brazier runs it).")
-  List<String> javaOptions;
+  @Mixin
+  ServerOptions servers;
 
   @Option(names = "--concurrency", defaultValue = "1,2,4,8", split = ",",
       description = "Client counts, one fresh server each (default: ${DEFAULT-VALUE}).")
   List<Integer> concurrency;
 
-  @Option(names = "--limit", defaultValue = "0",
-      description = "Load only the first N patient bundles, for short runs (default: all).")
-  int limit;
-
   @Option(names = "--port", defaultValue = "18080", description = "Port of the server (default: ${DEFAULT-VALUE}).")
   int port;
-
-  @Option(names = "--work-dir", description = "Where the servers keep their data and logs (default: a temp dir).")
-  Path workDir;
 
   @Option(names = "--verify", defaultValue = "false",
       description = "After each level, check that every stored reference names a stored resource (slow).")
@@ -76,17 +64,10 @@ public final class SyntheaLoad implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    Path work = workDir != null ? Files.createDirectories(workDir) : Files.createTempDirectory("synthea-load");
-    List<Path> reference = new ArrayList<>();
-    List<Path> patients = new ArrayList<>();
-    try (Stream<Path> files = Files.list(bundles)) {
-      files.filter(file -> file.getFileName().toString().matches(".*\\.json(\\.gz)?")).sorted().forEach(file -> {
-        String name = file.getFileName().toString();
-        (name.startsWith("hospital") || name.startsWith("practitioner") ? reference : patients).add(file);
-      });
-    }
-    reference.sort(Comparator.comparing(file -> !file.getFileName().toString().startsWith("hospital")));
-    List<Path> load = limit > 0 ? patients.subList(0, Math.min(limit, patients.size())) : patients;
+    Path work = servers.workDir("synthea-load");
+    SyntheaBundles.Split split = bundles.split();
+    List<Path> reference = split.reference();
+    List<Path> load = split.patients();
     System.out.printf("%d reference bundles, %d patient bundles, work dir %s%n", reference.size(), load.size(), work);
     List<Row> rows = new ArrayList<>();
     try (KafkaBroker broker = events ? KafkaBroker.start() : null) {
@@ -112,8 +93,7 @@ public final class SyntheaLoad implements Callable<Integer> {
   }
 
   private Row measure(int clients, List<Path> reference, List<Path> patients, Path dir, List<String> serverArgs) {
-    try (ServerProcess server = ServerProcess.start(jar, javaOptions, serverArgs, dir.resolve("data"), port,
-        dir.resolve("server.log"))) {
+    try (ServerProcess server = servers.start(serverArgs, dir, port)) {
       BundleClient poster = client.equals("loader") ? new LoaderClient(server.baseUrl())
           : new BundlePoster(server.baseUrl());
       BundlePoster.Result referenceResult = poster.post(reference, 1);
