@@ -14,9 +14,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Substance;
 import org.junit.jupiter.api.Test;
 
 /** Reading resources as they are now from a real Brazier, over HTTP. */
@@ -61,6 +63,25 @@ class ResourcesTest {
     assertThat(pages).flatExtracting(Resources.Page::resources).extracting(patient -> patient.path("id").asText())
         .containsExactlyInAnyOrderElementsOf(created);
     assertThat(pages.get(1).next()).startsWith("Patient?identifier=" + system + "|&_count=2&_cursor=");
+  }
+
+  @Test
+  void aBareTypeIsFollowedToItsLastPage() throws Exception {
+    List<String> created = new ArrayList<>();
+    Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+    for (int i = 0; i < 41; i++) { // three pages of the server's default size, 20
+      String id = "resources-test-" + UUID.randomUUID();
+      created.add(id);
+      transaction.addEntry().setResource(new Substance().setId(id)).getRequest()
+          .setMethod(Bundle.HTTPVerb.PUT).setUrl("Substance/" + id);
+    }
+    client.transaction().withBundle(transaction).execute();
+
+    List<Resources.Page> pages = all("Substance");
+
+    assertThat(pages).hasSizeGreaterThanOrEqualTo(3);
+    assertThat(pages).flatExtracting(Resources.Page::resources).extracting(substance -> substance.path("id").asText())
+        .containsAll(created).doesNotHaveDuplicates();
   }
 
   @Test
