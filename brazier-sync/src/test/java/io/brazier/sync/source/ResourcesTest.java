@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
@@ -41,12 +42,22 @@ class ResourcesTest {
   }
 
   @Test
-  void aDeletedResourceAndOneNeverThereAreNull() throws Exception {
-    String id = client.create().resource(new Patient()).execute().getId().getIdPart();
-    client.delete().resourceById("Patient", id).execute();
+  void resourcesAreReadAsTheyAreNowAndSearchedPageByPage() throws Exception {
+    IIdType kept = client.create().resource(new Patient().setActive(true)).execute().getId();
+    IIdType gone = client.create().resource(new Patient()).execute().getId();
+    client.delete().resourceById(gone.toUnqualifiedVersionless()).execute();
 
-    assertThat(resources.current("Patient", id)).isNull();
-    assertThat(resources.current("Patient", "never-" + UUID.randomUUID())).isNull();
+    assertThat(resources.current("Patient", kept.getIdPart()).path("active").asBoolean()).isTrue();
+    assertThat(resources.current("Patient", gone.getIdPart())).isNull();
+    assertThat(resources.current("Patient", "never-there")).isNull();
+
+    Resources.Page first = resources.search("Patient?_sort=_lastUpdated&_count=1");
+    Resources.Page second = resources.search(first.next());
+    assertThat(first.resources()).hasSize(1);
+    assertThat(second.resources()).hasSize(1);
+    assertThat(List.of(first.resources().get(0).path("id"), second.resources().get(0).path("id")))
+        .doesNotHaveDuplicates();
+    assertThat(resources.count("Patient")).isGreaterThanOrEqualTo(1);
   }
 
   @Test
