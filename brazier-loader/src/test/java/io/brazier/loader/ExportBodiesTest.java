@@ -60,4 +60,101 @@ class ExportBodiesTest {
     assertThat(status.path("manifest").asText()).isEqualTo("file:///x/manifest.json");
     assertThat(status.path("output").get(0).path("count").asLong()).isEqualTo(3);
   }
+
+  @Test
+  void anAltExportBodyWithOnlyItsQueryAndIncludesTakesTheDefaults() throws Exception {
+    PatientExport request = ExportBodies.patients(Json.parse("""
+        {"query":"Patient?active=true","include":["Patient?_id=$IDS"]}""".getBytes()));
+
+    assertThat(request.patientField()).isEqualTo("id");
+    assertThat(request.batchSize()).isEqualTo(50);
+    assertThat(request.maxUrl()).isEqualTo(4096);
+  }
+
+  @Test
+  void anAltExportBodyMayChooseItsBatchSizeAndUrlLength() throws Exception {
+    PatientExport request = ExportBodies.patients(Json.parse("""
+        {"query":"Patient","include":["Patient?_id=$IDS"],"batchsize":7,"maxurl":300}""".getBytes()));
+
+    assertThat(request.batchSize()).isEqualTo(7);
+    assertThat(request.maxUrl()).isEqualTo(300);
+  }
+
+  @Test
+  void anAltExportBodyWhoseQueryIsNotTextOrWhoseIncludesAreMissingIsRefused() {
+    assertThatThrownBy(() -> ExportBodies.patients(Json.parse("""
+        {"query":["Patient"],"include":["Patient?_id=$IDS"]}""".getBytes()))).hasMessageContaining("needs a query");
+    assertThatThrownBy(() -> ExportBodies.patients(Json.parse("{\"query\":\"Patient\"}".getBytes())))
+        .hasMessageContaining("at least one --include");
+    assertThatThrownBy(() -> ExportBodies.patients(Json.parse("""
+        {"query":"Patient","include":["Patient?_id=$IDS"],"batchsize":0}""".getBytes())))
+        .hasMessageContaining("--batch-size must be at least 1");
+  }
+
+  @Test
+  void anAltExportAllBodyWithOnlyItsTypeExportsEverythingInOneSlice() throws Exception {
+    TypeExport request = ExportBodies.all(Json.parse("""
+        {"_type":"Patient","_since":null}""".getBytes()));
+
+    assertThat(request.since()).isNull();
+    assertThat(request.till()).isNull();
+    assertThat(request.parallel()).isEqualTo(1);
+    assertThat(request.pageSize()).isEqualTo(1000);
+  }
+
+  @Test
+  void timesMustBeInstantsWithTheirOffset() {
+    assertThatThrownBy(() -> ExportBodies.all(Json.parse("""
+        {"_type":"Patient","_till":"2024-05-01"}""".getBytes())))
+        .hasMessage("_till must be an instant such as 2024-05-01T00:00:00Z, not 2024-05-01");
+    assertThatThrownBy(() -> ExportBodies.all(Json.parse("""
+        {"_type":"Patient","_since":"2024-05-01T00:00:00"}""".getBytes())))
+        .hasMessage("_since must be an instant such as 2024-05-01T00:00:00Z, not 2024-05-01T00:00:00");
+    assertThatThrownBy(() -> ExportBodies.all(Json.parse("""
+        {"_type":"Patient","_since":"2024-05-02T00:00:00Z","_till":"2024-05-01T00:00:00Z"}""".getBytes())))
+        .hasMessage("--since must be before --till");
+  }
+
+  @Test
+  void anAltExportAllBodyWhoseTypeIsNotTextIsRefused() {
+    assertThatThrownBy(() -> ExportBodies.all(Json.parse("{\"_type\":7}".getBytes())))
+        .hasMessageContaining("needs a _type");
+    assertThatThrownBy(() -> ExportBodies.all(Json.parse("{\"_type\":\"Observation?code=1\"}".getBytes())))
+        .hasMessageContaining("--type takes a resource type");
+  }
+
+  @Test
+  void theStatusOfARunningJobCountsItsTimeUntilNowAndHasNoOutputYet() {
+    Instant created = Instant.parse("2026-01-01T00:00:00Z");
+    ExportJobs.Job job = new ExportJobs.Job("id-2", created, new TypeExport("Patient", null, null, 1, 10),
+        ExportJobs.State.RUNNING, null, null, null);
+
+    var status = ExportBodies.status(job, created.plusSeconds(90));
+
+    assertThat(status.path("status").asText()).isEqualTo("RUNNING");
+    assertThat(status.path("createdDateTime").asText()).isEqualTo("2026-01-01T00:00:00Z");
+    assertThat(status.path("elapsedtimeinminutes").asDouble()).isEqualTo(1.5);
+    assertThat(status.path("input").asText()).isEqualTo("Patient updated from the start until the export's start"
+        + " in 1 slices");
+    assertThat(status.has("manifest")).isFalse();
+    assertThat(status.has("output")).isFalse();
+    assertThat(status.has("error")).isFalse();
+  }
+
+  @Test
+  void theStatusOfAFailedJobSaysWhy() {
+    Instant created = Instant.parse("2026-01-01T00:00:00Z");
+    ExportJobs.Job failed = new ExportJobs.Job("id-3", created, new TypeExport("Patient", null, null, 1, 10),
+        ExportJobs.State.FAILED, created.plusSeconds(6), null, "The FHIR server could not be reached");
+    ExportJobs.Job running = new ExportJobs.Job("id-4", created.plusSeconds(1),
+        new TypeExport("Patient", null, null, 1, 10), ExportJobs.State.RUNNING, null, null, null);
+
+    var list = ExportBodies.status(List.of(failed, running), created.plusSeconds(3600));
+
+    assertThat(list).hasSize(2);
+    assertThat(list.get(0).path("status").asText()).isEqualTo("FAILED");
+    assertThat(list.get(0).path("error").asText()).isEqualTo("The FHIR server could not be reached");
+    assertThat(list.get(0).path("elapsedtimeinminutes").asDouble()).isEqualTo(0.1);
+    assertThat(list.get(1).path("instanceId").asText()).isEqualTo("id-4");
+  }
 }

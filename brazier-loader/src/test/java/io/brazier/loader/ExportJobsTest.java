@@ -1,6 +1,7 @@
 package io.brazier.loader;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,6 +11,7 @@ import io.brazier.loader.send.Json;
 import io.brazier.loader.storage.FolderStorage;
 import io.brazier.server.TestServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -54,8 +56,10 @@ class ExportJobsTest {
 
   @AfterEach
   void stop() {
-    endpoint.close();
-    jobs.close();
+    if (endpoint != null) {
+      endpoint.close();
+      jobs.close();
+    }
   }
 
   @Test
@@ -126,6 +130,69 @@ class ExportJobsTest {
     assertThat(badSince.body()).contains("_since must be an instant");
     assertThat(notJson.body()).contains("not a JSON object");
     assertThat(unknownCancel.statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void aJobForATypeTheServerDoesNotServeEndsFailedSayingWhy() throws Exception {
+    start(2);
+
+    String id = jobs.start(new TypeExport("Observatoin", null, null, 1, 50));
+    JsonNode status = awaitEnd(id);
+
+    assertThat(status.path("status").asText()).isEqualTo("FAILED");
+    assertThat(status.path("error").asText()).contains("Observatoin is not a resource type the server");
+    assertThat(status.has("manifest")).isFalse();
+    assertThat(jobs.cancel(id)).as("an ended job cannot be cancelled").isFalse();
+  }
+
+  @Test
+  void aJobAgainstAnUnreachableServerEndsFailedNamingTheServer() throws Exception {
+    start(2);
+    int closed;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      closed = socket.getLocalPort();
+    }
+    String nowhere = "http://127.0.0.1:" + closed + "/fhir";
+    var unreachable = new HttpFhirClient(URI.create(nowhere), Optional.empty(), Duration.ofSeconds(5));
+    try (ExportJobs elsewhere = new ExportJobs(new Exporter(unreachable,
+        LoaderConfig.defaults().withRetries(0, Duration.ZERO)), new FolderStorage(dir), 1 << 20, 1,
+        Duration.ofDays(1), Clock.systemUTC())) {
+      String id = elsewhere.start(new TypeExport("Patient", null, null, 1, 50));
+
+      Eventually.until(DEADLINE, "the job ended", () -> elsewhere.job(id).orElseThrow().state()
+          != ExportJobs.State.RUNNING);
+
+      ExportJobs.Job job = elsewhere.job(id).orElseThrow();
+      assertThat(job.state()).isEqualTo(ExportJobs.State.FAILED);
+      assertThat(job.problem()).contains(nowhere, "could not be asked what it serves");
+      assertThat(job.ended()).isNotNull();
+      assertThat(elsewhere.start(new TypeExport("Patient", null, null, 1, 50))).as("its slot is free again")
+          .isNotEqualTo(id);
+    }
+  }
+
+  @Test
+  void jobsAreListedNewestFirstAndUnknownOnesAreNeitherFoundNorCancelled() throws Exception {
+    start(2);
+
+    String first = jobs.start(new TypeExport("Patient", null, null, 1, 50));
+    awaitEnd(first);
+    Thread.sleep(5); // created instants apart
+    String second = jobs.start(new TypeExport("Patient", null, null, 1, 50));
+    awaitEnd(second);
+
+    assertThat(jobs.list()).extracting(ExportJobs.Job::id).containsExactly(second, first);
+    assertThat(jobs.job("nope")).isEmpty();
+    assertThat(jobs.cancel("nope")).isFalse();
+  }
+
+  @Test
+  void atLeastOneExportMustBeAllowed() {
+    var target = new HttpFhirClient(URI.create(server.baseUrl()), Optional.empty(), Duration.ofSeconds(5));
+
+    assertThatThrownBy(() -> new ExportJobs(new Exporter(target, LoaderConfig.defaults()), new FolderStorage(dir),
+        1 << 20, 0, Duration.ofDays(1), Clock.systemUTC()))
+        .hasMessage("--max-exports must be at least 1, not 0");
   }
 
   private void start(int maxExports) throws Exception {

@@ -42,7 +42,7 @@ public final class Resources {
       }
     }
     String cursor = Links.param(Links.link(bundle, "next"), "_cursor");
-    String next = cursor == null ? null : withoutCursor(url) + "&_cursor=" + Links.encode(cursor);
+    String next = cursor == null ? null : withCursor(url, cursor);
     return new Page(resources, next, bundle.path("total").asLong(-1));
   }
 
@@ -51,8 +51,9 @@ public final class Resources {
     return search(url + (url.contains("?") ? "&" : "?") + "_summary=count").total();
   }
 
-  private static String withoutCursor(String url) {
-    int cursor = url.indexOf("&_cursor=");
-    return cursor < 0 ? url : url.substring(0, cursor);
+  /** {@code url} with {@code cursor} in place of its own: a search of a bare type has no {@code ?} yet. */
+  private static String withCursor(String url, String cursor) {
+    String search = url.replaceFirst("[?&]_cursor=[^&]*$", "");
+    return search + (search.contains("?") ? "&" : "?") + "_cursor=" + Links.encode(cursor);
   }
 }

@@ -2,6 +2,7 @@ package io.brazier.sync.map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.entry;
 
 import io.brazier.fhir.Fhir;
 import io.brazier.fhir.search.FhirPath;
@@ -92,9 +93,95 @@ class MapReaderTest {
       a message unknown   | {"resource": "Device", "table": "t", "messages": ["Patch"], "attributes": [{"column": "c", "path": "id"}]} | bad.json: messages[0]: 'Patch' is not Create, Update or Delete
       an onDelete unknown | {"resource": "Device", "table": "t", "onDelete": "purge", "attributes": [{"column": "c", "path": "id"}]} | bad.json: onDelete: 'purge' is not delete or deactivate
       enabled not boolean | {"resource": "Device", "table": "t", "enabled": "yes", "attributes": [{"column": "c", "path": "id"}]} | bad.json: enabled: is not true or false
+      an array, not an object | [{"resource": "Device"}]                                                                   | bad.json: is not a JSON object
+      a resource missing  | {"table": "t", "attributes": [{"column": "c", "path": "id"}]}                                      | bad.json: resource: is missing
+      a blank table       | {"resource": "Device", "table": " ", "attributes": [{"column": "c", "path": "id"}]}              | bad.json: table: is not a non-empty string
+      a table of capitals | {"resource": "Device", "table": "Contact", "attributes": [{"column": "c", "path": "id"}]}         | bad.json: table: 'Contact' is not a table or column name
+      a column too long   | {"resource": "Device", "table": "t", "attributes": [{"column": "c123456789012345678901234567890123456789012345678901234567890123", "path": "id"}]} | bad.json: attributes[0].column: 'c123456789012345678901234567890123456789012345678901234567890123' is not a table or column name
+      empty attributes    | {"resource": "Device", "table": "t", "attributes": []}                                            | bad.json: attributes: is missing
+      an attribute not an object | {"resource": "Device", "table": "t", "attributes": ["status"]}                             | bad.json: attributes[0]: is not an object
+      an unknown attribute field | {"resource": "Device", "table": "t", "attributes": [{"column": "c", "path": "id", "colum": "d"}]} | bad.json: attributes[0].colum: is not a field of this object
+      a path of a number  | {"resource": "Device", "table": "t", "attributes": [{"column": "c", "path": 3}]}                  | bad.json: attributes[0].path: is not a non-empty string
+      a map on a copy     | {"resource": "Device", "table": "t", "attributes": [{"column": "c", "path": "id", "map": "m"}]}   | bad.json: attributes[0].map: is only for the expand action
+      a codeable concept not a key | {"resource": "Device", "table": "t", "attributes": [{"column": "c", "path": "type", "action": "codeableconcept", "type": "string"}]} | bad.json: attributes[0].type: must be uuid (or left out) for the codeableconcept action
+      a default of the wrong type | {"resource": "Device", "table": "t", "attributes": [{"column": "c", "action": "default", "type": "boolean", "value": "maybe"}]} | bad.json: attributes[0].value: 'maybe' is not
+      required not boolean | {"resource": "Device", "table": "t", "attributes": [{"column": "c", "path": "id", "required": 1}]} | bad.json: attributes[0].required: is not true or false
+      an element not an object | {"resource": "Device", "table": "t", "attributes": [{"column": "c", "path": "status", "element": "$.status"}]} | bad.json: attributes[0].element: is not an object
+      an element field unknown | {"resource": "Device", "table": "t", "attributes": [{"column": "c", "path": "status", "element": {"s": "$.status", "x": 1}}]} | bad.json: attributes[0].element.x: is not a field of this object; the fields are c, s
+      a template not an object | {"resource": "Device", "table": "t", "attributes": [{"column": "c", "path": "status", "element": {"s": "$.status", "c": "status"}}]} | bad.json: attributes[0].element.c: is not an object
+      a template of no children | {"resource": "Device", "table": "t", "attributes": [{"column": "c", "path": "status", "element": {"s": "$.status", "c": {"p": "x"}}}]} | bad.json: attributes[0].element.c.a: is missing
+      a template of no parent | {"resource": "Device", "table": "t", "attributes": [{"column": "c", "path": "status", "element": {"s": "$.status", "c": {"a": []}}}]} | bad.json: attributes[0].element.c.p: is missing
+      messages not an array | {"resource": "Device", "table": "t", "messages": "Create", "attributes": [{"column": "c", "path": "id"}]} | bad.json: messages: is not an array
+      messages in lower case | {"resource": "Device", "table": "t", "messages": ["Create", "update"], "attributes": [{"column": "c", "path": "id"}]} | bad.json: messages[1]: 'update' is not Create, Update or Delete
+      a discriminator not an object | {"resource": "Device", "table": "t", "discriminator": "Device", "attributes": [{"column": "c", "path": "id"}]} | bad.json: discriminator: is not an object
+      a discriminator of no value | {"resource": "Device", "table": "t", "discriminator": {"column": "kind"}, "attributes": [{"column": "c", "path": "id"}]} | bad.json: discriminator.value: is missing
+      a discriminator field unknown | {"resource": "Device", "table": "t", "discriminator": {"column": "kind", "value": "D", "values": 1}, "attributes": [{"column": "c", "path": "id"}]} | bad.json: discriminator.values: is not a field of this object
+      a parent link not SQL | {"resource": "Device", "table": "t", "parentLink": "parent-id", "attributes": [{"column": "c", "path": "id"}]} | bad.json: parentLink: 'parent-id' is not a table or column name
       """)
   void aBadMapIsRefusedNamingTheFileAndTheField(String problem, String json, String message) {
     assertThatThrownBy(() -> read("bad.json", json)).isInstanceOf(MapException.class).hasMessageStartingWith(message);
+  }
+
+  @Test
+  void aFileWithoutJsonInItsNameIsNamedAsItIs() {
+    EntityMap map = read("device", """
+        {"resource": "Device", "table": "msemr_device", "attributes": [{"column": "msemr_status", "path": "status"}]}
+        """);
+
+    assertThat(map.name()).isEqualTo("device");
+  }
+
+  @Test
+  void lookupsAndCodeableConceptsWriteKeysAndExpansionsNoColumn() {
+    EntityMap map = read("encounter.json", """
+        {"resource": "Encounter", "table": "msemr_encounter", "attributes": [
+          {"column": "msemr_patient", "path": "subject", "action": "LOOKUP"},
+          {"column": "msemr_class", "path": "type.first()", "action": "codeableconcept", "type": "uuid"},
+          {"column": "msemr_status", "path": "status", "action": "value", "values": {"finished": 1, "planned": 2},
+           "type": "integer"},
+          {"column": "msemr_source", "action": "default", "value": "fhir"},
+          {"action": "expand", "path": "participant", "map": "encounter-participant"}]}
+        """);
+
+    assertThat(map.columns()).extracting(AttributeMap::type)
+        .containsExactly(ColumnType.UUID, ColumnType.UUID, ColumnType.INTEGER, ColumnType.STRING);
+    assertThat(map.columns()).extracting(AttributeMap::action).containsExactly(AttributeMap.Action.LOOKUP,
+        AttributeMap.Action.CODEABLECONCEPT, AttributeMap.Action.VALUE, AttributeMap.Action.DEFAULT);
+    assertThat(map.attributes().get(2).values()).containsOnly(entry("finished", 1), entry("planned", 2));
+    assertThat(map.attributes().get(3).value()).isEqualTo("fhir");
+    assertThat(map.attributes().get(3).path()).isNull();
+    assertThat(map.expansions()).singleElement().satisfies(expand -> {
+      assertThat(expand.column()).isNull();
+      assertThat(expand.map()).isEqualTo("encounter-participant");
+    });
+  }
+
+  @Test
+  void anExpansionNamesItsParentLinkAndAnElementMayCreateNothing() {
+    EntityMap map = read("patient-identifier.json", """
+        {"resource": "Patient", "table": "msemr_medicalidentifier", "parentLink": "msemr_patient", "enabled": false,
+         "attributes": [{"column": "msemr_value", "path": "value", "element": {"s": "$.value", "c": null}}]}
+        """);
+
+    assertThat(map.isExpansion()).isTrue();
+    assertThat(map.parentLink()).isEqualTo("msemr_patient");
+    assertThat(map.enabled()).isFalse();
+    assertThat(map.attributes().get(0).element()).isEqualTo(new ElementMap("$.value", null));
+  }
+
+  @Test
+  void theErrorCarriesTheFileAndTheFieldApart() {
+    assertThatThrownBy(() -> read("contact.json", """
+        {"resource": "Patient", "table": "contact", "attributes": [{"column": "c", "path": "name.where("}]}
+        """)).isInstanceOfSatisfying(MapException.class, e -> {
+          assertThat(e.file()).isEqualTo("contact.json");
+          assertThat(e.field()).isEqualTo("attributes[0].path");
+        });
+    assertThatThrownBy(() -> read("empty.json", "")).isInstanceOfSatisfying(MapException.class, e -> {
+      assertThat(e.file()).isEqualTo("empty.json");
+      assertThat(e.field()).isNull();
+      assertThat(e.getMessage()).startsWith("empty.json: is not a JSON object");
+    });
   }
 
   private static EntityMap read(String file, String json) {

@@ -11,7 +11,6 @@ import io.brazier.server.TestServer;
 import io.brazier.sync.Eventually;
 import java.net.URI;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.hl7.fhir.instance.model.api.IIdType;
@@ -80,25 +79,5 @@ class ChangeFeedTest {
     assertThatThrownBy(() -> new ChangeFeed(nowhere, 10, Duration.ZERO).read(0, Set.of("Patient")))
         .isInstanceOfSatisfying(SourceException.class, e -> assertThat(e.isTransient()).isTrue())
         .hasMessageStartingWith("The FHIR server http://127.0.0.1:1/fhir could not be reached");
-  }
-
-  @Test
-  void resourcesAreReadAsTheyAreNowAndSearchedPageByPage() throws Exception {
-    IIdType kept = client.create().resource(new Patient().setActive(true)).execute().getId();
-    IIdType gone = client.create().resource(new Patient()).execute().getId();
-    client.delete().resourceById(gone.toUnqualifiedVersionless()).execute();
-    Resources resources = new Resources(http);
-
-    assertThat(resources.current("Patient", kept.getIdPart()).path("active").asBoolean()).isTrue();
-    assertThat(resources.current("Patient", gone.getIdPart())).isNull();
-    assertThat(resources.current("Patient", "never-there")).isNull();
-
-    Resources.Page first = resources.search("Patient?_sort=_lastUpdated&_count=1");
-    Resources.Page second = resources.search(first.next());
-    assertThat(first.resources()).hasSize(1);
-    assertThat(second.resources()).hasSize(1);
-    assertThat(List.of(first.resources().get(0).path("id"), second.resources().get(0).path("id")))
-        .doesNotHaveDuplicates();
-    assertThat(resources.count("Patient")).isGreaterThanOrEqualTo(1);
   }
 }

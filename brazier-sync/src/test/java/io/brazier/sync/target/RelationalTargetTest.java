@@ -2,6 +2,7 @@ package io.brazier.sync.target;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -199,6 +200,126 @@ class RelationalTargetTest {
     assertThat(entry.get("outcome")).isEqualTo("written");
     assertThat((String) entry.get("request")).contains("\"family\": \"Chalmers\"");
     assertThat((String) entry.get("response")).contains("\"table\": \"msemr_medicalidentifier\"");
+  }
+
+  @Test
+  void ofSeveralChangesOfOneResourceInABatchOnlyTheLatestIsWritten() throws Exception {
+    target.prepare(maps);
+
+    RelationalTarget.Applied applied = target.apply(maps, Batch.changes("fhir", List.of(
+        at(7, patient("p1", 2, "Later")), at(3, patient("p1", 1, "Earlier")), at(5, patient("p2", 1, "Other"))),
+        null, List.of()));
+
+    assertThat(applied).isEqualTo(new RelationalTarget.Applied(2, 0));
+    assertThat(lastname("p1")).isEqualTo("Later");
+    assertThat(TestTargets.rows(config, "SELECT seq, res_id FROM sync_log ORDER BY res_id"))
+        .containsExactly(Map.of("seq", 7L, "res_id", "p1"), Map.of("seq", 5L, "res_id", "p2"));
+  }
+
+  @Test
+  void thePartitionsRecordedAreAnsweredForTheResourcesThatHaveOne() throws Exception {
+    target.prepare(maps);
+    Item unpartitioned = patient("p2", 1, "Lone");
+    apply(false, patient("p1", 1, "Chalmers"));
+    apply(false, new Item(0, "Patient", "p2", 1, null, unpartitioned.map(), unpartitioned.rows(), null));
+
+    Map<String, String> partitions = target.partitions(List.of("Patient/p1", "Patient/p2", "Patient/never"));
+
+    assertThat(partitions).containsExactly(Map.entry("Patient/p1", "Patient/p1"));
+  }
+
+  @Test
+  void aWorkersCheckpointNeverMovesBack() throws Exception {
+    target.prepare(maps);
+    target.apply(maps, Batch.changes("fhir", List.of(), new Batch.Checkpoint("fhir", 0, 90), List.of()));
+
+    target.apply(maps, Batch.changes("fhir", List.of(), new Batch.Checkpoint("fhir", 0, 50), List.of()));
+
+    assertThat(TestTargets.number(config, "SELECT seq FROM sync_checkpoint WHERE worker = 0")).isEqualTo(90);
+  }
+
+  @Test
+  void aRestartSetsEveryWorkerOfItsSourceAndNoOther() throws Exception {
+    target.prepare(maps);
+    target.resume("fhir", 2);
+    target.resume("other", 1);
+    target.apply(maps, Batch.changes("other", List.of(), new Batch.Checkpoint("other", 0, 30), List.of()));
+
+    target.restart("fhir", 500);
+
+    assertThat(TestTargets.rows(config, "SELECT source, worker, seq FROM sync_checkpoint ORDER BY source, worker"))
+        .containsExactly(Map.of("source", "fhir", "worker", 0, "seq", 500L),
+            Map.of("source", "fhir", "worker", 1, "seq", 500L), Map.of("source", "other", "worker", 0, "seq", 30L));
+    assertThat(target.resume("fhir", 3)).isEqualTo(500);
+  }
+
+  @Test
+  void oneDeadLetterIsListedByItsIdAndTheListStopsAtItsLimit() throws Exception {
+    target.prepare(maps);
+    target.apply(maps, Batch.changes("fhir", List.of(), null, List.of(letter(30, "p3"), letter(10, "p1"),
+        letter(20, "p2"))));
+    List<DeadLetter> all = target.deadLetters(null, 10);
+
+    assertThat(all).extracting(DeadLetter::resourceId).containsExactly("p1", "p2", "p3");
+    assertThat(target.deadLetters(null, 2)).extracting(DeadLetter::resourceId).containsExactly("p1", "p2");
+    assertThat(target.deadLetters(all.get(1).id(), 10)).singleElement().satisfies(letter -> {
+      assertThat(letter.resourceId()).isEqualTo("p2");
+      assertThat(letter.sequence()).isEqualTo(20);
+      assertThat(letter.failedAt()).isNotNull();
+    });
+    assertThat(target.deadLetters(-1L, 10)).isEmpty();
+    assertThat(target.deadLetterCount()).isEqualTo(3);
+  }
+
+  @Test
+  void purgingTheLogDeletesOnlyWhatIsOlderThanTheAge() throws Exception {
+    target.prepare(maps);
+    apply(false, patient("p1", 1, "Chalmers"));
+    apply(false, patient("p2", 1, "Other"));
+    TestTargets.execute(config, "UPDATE sync_log SET at = now() - interval '2 hours' WHERE res_id = 'p1'");
+
+    int purged = target.purgeLog(java.time.Duration.ofHours(1));
+
+    assertThat(purged).isOne();
+    assertThat(TestTargets.rows(config, "SELECT res_id FROM sync_log")).containsExactly(Map.of("res_id", "p2"));
+  }
+
+  @Test
+  void withoutBodiesTheLogSaysWhatHappenedAndKeepsNoPatientData() throws Exception {
+    try (RelationalTarget plain = RelationalTarget.open(config, true, false)) {
+      plain.prepare(maps);
+      Item item = patient("p1", 1, "Chalmers", "a");
+
+      plain.apply(maps, new Batch("fhir", List.of(item), false, null, List.of(), List.of(), null));
+      plain.apply(maps, new Batch("fhir", List.of(item), false, null, List.of(), List.of(), null));
+    }
+
+    assertThat(TestTargets.rows(config, "SELECT outcome, message, request, response FROM sync_log ORDER BY id"))
+        .extracting(row -> row.get("outcome"), row -> row.get("message"), row -> row.get("request"),
+            row -> row.get("response"))
+        .containsExactly(tuple("written", null, null, null),
+            tuple("skipped", "the target has this version or a newer one", null, null));
+  }
+
+  @Test
+  void withoutTheLogNothingIsLogged() throws Exception {
+    try (RelationalTarget quiet = RelationalTarget.open(config, false, false)) {
+      quiet.prepare(maps);
+
+      quiet.apply(maps, Batch.changes("fhir", List.of(patient("p1", 1, "Chalmers")), null, List.of(letter(1, "p2"))));
+    }
+
+    assertThat(lastname("p1")).isEqualTo("Chalmers");
+    assertThat(TestTargets.number(config, "SELECT count(*) FROM sync_log")).isZero();
+  }
+
+  private static DeadLetter letter(long sequence, String id) {
+    return new DeadLetter(0, "fhir", sequence, "Patient", id, 1, "upsert", "Patient/" + id, 5, "failed", null);
+  }
+
+  private static Item at(long sequence, Item item) {
+    return new Item(sequence, item.type(), item.id(), item.version(), item.partition(), item.map(), item.rows(),
+        item.body());
   }
 
   private RelationalTarget.Applied apply(boolean replay, Item item) throws Exception {
