@@ -41,11 +41,7 @@ public final class ExportJob implements Jobs.Work {
   public byte[] run(Jobs.Run run) {
     ExportResult result = ExportRun.start(parts, run).run();
     if (result == null) {
-      if (parts.store().jobs().read(run.id()).map(job -> job.status() == Job.Status.CANCELLED).orElse(true)) {
-        // what this run wrote after the cancel dropped the rest
-        parts.storage().delete(folder(run.id(), JobJson.read(run.request(), ExportRequest.class)));
-      }
-      return new byte[0];
+      return new byte[0]; // stopped: Jobs releases it, or discards what it wrote once cancelled
     }
     return JobJson.write(result).getBytes(StandardCharsets.UTF_8);
   }

@@ -343,6 +343,9 @@ public final class Jobs implements AutoCloseable {
         store.release(job.id(), owner);
       } else if (store.finish(job.id(), owner, result)) {
         log.info("Job done id={} kind={}", job.id(), job.kind());
+      } else if (store.read(job.id()).map(now -> now.status() == Job.Status.CANCELLED).orElse(true)) {
+        // cancelled while it ran: drop what it made after the cancel dropped the rest
+        kinds.get(job.kind()).discard(job);
       }
     } catch (FhirException e) {
       store.fail(job.id(), owner, e.status(), fhir.encode(Format.JSON, e.outcome(), false));
