@@ -50,6 +50,10 @@ public final class SyntheaLoad implements Callable<Integer> {
       description = "poster: the files POSTed as they are; loader: loaded by the bulk loader (brazier load), which"
           + " makes creates idempotent PUTs and resolves conditional references first (default: ${DEFAULT-VALUE}).")
   String client;
+  @Option(names = "--keep-data", defaultValue = "false",
+      description = "Keep each level's database in <work-dir>/c<clients>/data, for a benchmark that reads it.")
+  boolean keepData;
+
   @Option(names = "--events", defaultValue = "false",
       description = "Publish every write to a Kafka broker (KRaft, started in this process) and report the"
           + " publisher's rate and its delay from commit to acknowledgement.")
@@ -87,8 +91,10 @@ public final class SyntheaLoad implements Callable<Integer> {
     try {
       return measure(clients, reference, patients, dir, serverArgs);
     } finally {
-      // Each level loads a fresh database of up to 2 GB; only the server's log is worth keeping.
-      deleteTree(dir.resolve("data"));
+      // Each level loads a fresh database of up to 2 GB; unless asked, only the server's log is worth keeping.
+      if (!keepData) {
+        deleteTree(dir.resolve("data"));
+      }
     }
   }
 
