@@ -3,6 +3,7 @@ package io.brazier.app;
 import io.brazier.client.ClientCredentials;
 import io.brazier.client.HttpFhirClient;
 import io.brazier.fhir.Fhir;
+import io.brazier.sync.Channels;
 import io.brazier.sync.TargetConfig;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -75,6 +76,9 @@ final class SyncCommand implements Callable<Integer> {
   @Mixin
   SyncTuning tuning;
 
+  @Mixin
+  SyncChannelsOptions channels;
+
   @Spec
   CommandSpec spec;
 
@@ -86,13 +90,14 @@ final class SyncCommand implements Callable<Integer> {
           + (fhir == null ? "--fhir=URL" : "--target-url=JDBC_URL") + "'");
     }
     Optional<ClientCredentials> credentials = Usage.checked(spec, token::credentials);
+    Channels where = Usage.checked(spec, channels::channels);
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(registry);
     SyncRunner runner;
     try {
       TargetConfig target = new TargetConfig(url, user, password, schema, tuning.workers + 4);
       runner = SyncRunner.start(new HttpFhirClient(fhir, credentials, Duration.ofSeconds(90)), new Fhir(false), target,
-          tuning.config(maps), tuning.host, tuning.port, registry);
+          tuning.config(maps), where, tuning.host, tuning.port, registry);
     } catch (IOException | RuntimeException e) {
       spec.commandLine().getErr().println("brazier sync: " + e.getMessage());
       return 1;

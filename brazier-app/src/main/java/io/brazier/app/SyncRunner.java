@@ -2,6 +2,7 @@ package io.brazier.app;
 
 import io.brazier.client.FhirClient;
 import io.brazier.fhir.Fhir;
+import io.brazier.sync.Channels;
 import io.brazier.sync.SyncAgent;
 import io.brazier.sync.SyncConfig;
 import io.brazier.sync.SyncEndpoint;
@@ -23,9 +24,9 @@ final class SyncRunner implements AutoCloseable {
    * @throws io.brazier.sync.map.MapException when the maps are wrong
    * @throws IllegalStateException when the target cannot be used
    */
-  static SyncRunner start(FhirClient fhir, Fhir context, TargetConfig target, SyncConfig config, String host,
-      int port, PrometheusMeterRegistry registry) throws IOException {
-    SyncAgent agent = SyncAgent.start(fhir, context, target, config, registry);
+  static SyncRunner start(FhirClient fhir, Fhir context, TargetConfig target, SyncConfig config, Channels channels,
+      String host, int port, PrometheusMeterRegistry registry) throws IOException {
+    SyncAgent agent = SyncAgent.start(fhir, context, target, config, channels, registry);
     try {
       return new SyncRunner(agent, new SyncEndpoint(agent, registry::scrape, host, port).start());
     } catch (IOException | RuntimeException e) {

@@ -45,6 +45,9 @@ final class SyncServeOptions {
   @Mixin
   SyncTuning tuning;
 
+  @Mixin
+  SyncChannelsOptions channels;
+
   /** Starts the agent on {@code server}. */
   SyncRunner start(FhirServer server, Fhir fhir, ServerConfig config, Database database,
       PrometheusMeterRegistry registry) throws IOException {
@@ -54,6 +57,7 @@ final class SyncServeOptions {
     String address = config.host().equals("0.0.0.0") || config.host().equals("::") ? "127.0.0.1" : config.host();
     String baseUrl = config.baseUrl() != null ? config.baseUrl() : "http://" + address + ":" + server.port() + "/fhir";
     FhirClient client = server.api().client(Caller.system(Caller.SYNC_AGENT_SOURCE), baseUrl);
-    return SyncRunner.start(client, fhir, target, tuning.config(maps), tuning.host, tuning.port, registry);
+    return SyncRunner.start(client, fhir, target, tuning.config(maps), channels.channels(), tuning.host, tuning.port,
+        registry);
   }
 }

@@ -10,6 +10,7 @@ import io.brazier.client.HttpFhirClient;
 import io.brazier.fhir.Fhir;
 import io.brazier.server.ServerConfig;
 import io.brazier.server.TestServer;
+import io.brazier.sync.Channels;
 import io.brazier.sync.SyncConfig;
 import io.brazier.sync.TargetConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -112,7 +113,7 @@ class SyncCommandTest {
     TargetConfig target = new TargetConfig(pool.getJdbcUrl(), pool.getUsername(), null, "crm_commands", 8);
     try (SyncRunner runner = SyncRunner.start(new HttpFhirClient(URI.create(server.baseUrl()), Optional.empty(),
         Duration.ofSeconds(90)),
-        server.fhir(), target, SyncConfig.defaults(), "127.0.0.1", 0,
+        server.fhir(), target, SyncConfig.defaults(), Channels.defaults(), "127.0.0.1", 0,
         new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))) {
       String agent = "http://127.0.0.1:" + runner.port() + "/";
 
@@ -161,7 +162,8 @@ class SyncCommandTest {
           root + "/fhir", "--target-url", target.url(), "--token-url", root + "/oauth2/token", "--client-id",
           "sync-agent", "--client-secret", SECRET).subcommand().commandSpec().userObject();
       try (SyncRunner agent = SyncRunner.start(new HttpFhirClient(URI.create(root + "/fhir"),
-          command.token.credentials(), Duration.ofSeconds(90)), new Fhir(false), target, SyncConfig.defaults(), "127.0.0.1", 0,
+          command.token.credentials(), Duration.ofSeconds(90)), new Fhir(false), target, SyncConfig.defaults(),
+          Channels.defaults(), "127.0.0.1", 0,
           new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))) {
         var writer = new Fhir(false).context().newRestfulGenericClient(root + "/fhir");
         writer.registerInterceptor(new BearerTokenAuthInterceptor(new ClientCredentials(new ClientCredentials.Config(

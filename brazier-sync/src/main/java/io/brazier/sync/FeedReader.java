@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * not long-poll) is followed by a pause. When the feed no longer holds the changes after the checkpoint, everything
  * synced is back-filled and the feed is followed from the position the server names.
  */
-final class FeedReader implements Runnable {
+final class FeedReader implements ChangeReader {
   private static final Logger log = LoggerFactory.getLogger(FeedReader.class);
   private static final long POLL_MILLIS = 500;
 
@@ -151,7 +151,8 @@ final class FeedReader implements Runnable {
     }
   }
 
-  void stop() {
+  @Override
+  public void stop() {
     running = false;
   }
 }

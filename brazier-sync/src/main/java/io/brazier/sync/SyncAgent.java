@@ -3,6 +3,7 @@ package io.brazier.sync;
 import io.brazier.client.FhirClient;
 import io.brazier.fhir.Fhir;
 import io.brazier.fhir.search.FhirPath;
+import io.brazier.sync.dataverse.DataverseRows;
 import io.brazier.sync.map.MapLoader;
 import io.brazier.sync.map.MapReader;
 import io.brazier.sync.map.MapSet;
@@ -10,6 +11,7 @@ import io.brazier.sync.map.MapWatcher;
 import io.brazier.sync.map.Mapper;
 import io.brazier.sync.source.ChangeFeed;
 import io.brazier.sync.source.Resources;
+import io.brazier.sync.source.SyncQueue;
 import io.brazier.sync.target.BackfillJobs;
 import io.brazier.sync.target.DeadLetter;
 import io.brazier.sync.target.RelationalTarget;
@@ -37,6 +39,7 @@ public final class SyncAgent implements AutoCloseable {
   /** The source's name: its base URL without a trailing slash, which keys its checkpoints and the leader lock. */
   private final String source;
   private final SyncConfig config;
+  private final Channels channels;
   private final RelationalTarget target;
   private final MapWatcher maps;
   private final SyncMetrics metrics;
@@ -48,16 +51,18 @@ public final class SyncAgent implements AutoCloseable {
   private volatile Active active;
 
   /** What runs while this agent is the active one. */
-  private record Active(FeedReader reader, Thread readerThread, Workers workers, Backfiller backfiller,
+  private record Active(ChangeReader reader, Thread readerThread, Workers workers, Backfiller backfiller,
       Thread backfillThread) {}
 
-  private SyncAgent(FhirClient fhir, Fhir context, TargetConfig targetConfig, SyncConfig config,
+  private SyncAgent(FhirClient fhir, Fhir context, TargetConfig targetConfig, SyncConfig config, Channels channels,
       MeterRegistry registry) throws IOException {
     this.fhir = fhir;
     String name = fhir.name();
     this.source = name.endsWith("/") ? name.substring(0, name.length() - 1) : name;
     this.config = config;
-    this.target = RelationalTarget.open(targetConfig, config.log(), config.logBodies());
+    this.channels = channels;
+    this.target = RelationalTarget.open(targetConfig, channels.dataverse() == null ? null
+        : new DataverseRows(channels.dataverse()), config.log(), config.logBodies());
     try {
       FhirPath fhirPath = new FhirPath(context);
       this.maps = new MapWatcher(new MapLoader(new MapReader(context, fhirPath)), config.mapsDir(), target::prepare)
@@ -85,7 +90,13 @@ public final class SyncAgent implements AutoCloseable {
    */
   public static SyncAgent start(FhirClient fhir, Fhir context, TargetConfig target, SyncConfig config,
       MeterRegistry registry) throws IOException {
-    SyncAgent agent = new SyncAgent(fhir, context, target, config, registry);
+    return start(fhir, context, target, config, Channels.defaults(), registry);
+  }
+
+  /** Starts an agent that reads changes and writes rows where {@code channels} say. */
+  public static SyncAgent start(FhirClient fhir, Fhir context, TargetConfig target, SyncConfig config,
+      Channels channels, MeterRegistry registry) throws IOException {
+    SyncAgent agent = new SyncAgent(fhir, context, target, config, channels, registry);
     agent.supervisor.start();
     log.info("Sync agent started source={} workers={} maps={}", agent.source, config.workers(),
         agent.maps.current().origin());
@@ -120,10 +131,13 @@ public final class SyncAgent implements AutoCloseable {
     } catch (SQLException e) {
       log.debug("Running back-fills not resumed at once; their lease runs out: {}", e.getMessage());
     }
-    Workers workers = new Workers(config.workers(), source, maps::current, preparer, target, metrics,
+    String from = channels.queue() == null ? source : "kafka:" + channels.queue().topic();
+    Workers workers = new Workers(config.workers(), from, maps::current, preparer, target, metrics,
         config.maxAttempts());
-    FeedReader reader = new FeedReader(source, new ChangeFeed(fhir, config.feedPageSize(), config.feedWait()),
-        maps::current, target, workers, metrics, config.workers());
+    ChangeReader reader = channels.queue() != null
+        ? new QueueReader(from, new SyncQueue(channels.queue()), target, workers, metrics, config.workers())
+        : new FeedReader(source, new ChangeFeed(fhir, config.feedPageSize(), config.feedWait()), maps::current,
+            target, workers, metrics, config.workers());
     Backfiller backfiller = new Backfiller(owner, source, new Resources(fhir), maps::current, preparer, target,
         metrics, config);
     active = new Active(reader, daemon(reader, "sync-feed"), workers, backfiller, daemon(backfiller, "sync-backfill"));

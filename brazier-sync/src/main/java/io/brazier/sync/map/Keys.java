@@ -41,6 +41,12 @@ public final class Keys {
     return matcher.matches() ? row(matcher.group(1), matcher.group(2)) : null;
   }
 
+  /** The resource type a literal reference names; null when {@link #reference} gives no key. */
+  public static String type(String reference) {
+    Matcher matcher = reference == null ? null : LOCAL_REFERENCE.matcher(reference);
+    return matcher != null && matcher.matches() ? matcher.group(1) : null;
+  }
+
   private static UUID uuid(String name) {
     return UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8));
   }

@@ -9,6 +9,7 @@ import io.brazier.fhir.Fhir;
 import io.brazier.sync.map.AttributeMap.Action;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -68,7 +69,7 @@ public final class Mapper {
     Walk walk = new Walk(maps, resource, type + "/" + id);
     walk.fill(root, resource, key, values);
     walk.rows.add(0, new Row(root, key, values));
-    return new Rows(type, id, version, lastUpdated, walk.rows, walk.concepts);
+    return new Rows(type, id, version, lastUpdated, walk.rows, walk.concepts, walk.lookups);
   }
 
   /** The mapping of one resource: the rows and concepts found so far. */
@@ -78,6 +79,7 @@ public final class Mapper {
     private final String reference;
     private final List<Row> rows = new ArrayList<>();
     private final List<Concept> concepts = new ArrayList<>();
+    private final Map<UUID, String> lookups = new HashMap<>();
 
     Walk(MapSet maps, Resource resource, String reference) {
       this.maps = maps;
@@ -122,7 +124,7 @@ public final class Mapper {
         case COPY -> first == null ? null : attribute.type().of(first);
         case DEFAULT -> first == null ? attribute.value() : attribute.type().of(first);
         case VALUE -> first == null ? null : attribute.values().getOrDefault(text(first), attribute.value());
-        case LOOKUP -> first == null ? null : Keys.reference(reference(first));
+        case LOOKUP -> first == null ? null : lookup(reference(first));
         case CODEABLECONCEPT -> first == null ? null : concept(first);
         case EXPAND -> throw new IllegalStateException("an expansion has no value");
       };
@@ -141,6 +143,14 @@ public final class Mapper {
         throw new IllegalArgumentException("gives a " + item.fhirType() + ", not a code to look up in values");
       }
       return item.primitiveValue();
+    }
+
+    private UUID lookup(String reference) {
+      UUID key = Keys.reference(reference);
+      if (key != null) {
+        lookups.put(key, Keys.type(reference));
+      }
+      return key;
     }
 
     private static String reference(Base item) {

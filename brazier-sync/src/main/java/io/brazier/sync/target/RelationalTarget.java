@@ -4,29 +4,27 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.brazier.sync.TargetConfig;
-import io.brazier.sync.map.Concept;
-import io.brazier.sync.map.EntityMap;
 import io.brazier.sync.map.MapSet;
 import io.brazier.sync.map.Row;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 
 /**
- * The relational system of engagement: tables made from the maps, and the agent's bookkeeping beside them. A batch
- * is one transaction: the version guard picks what is newer than the target, its rows are written, and the worker's
- * checkpoint, the dead letters, the back-fill's progress and the log commit with them or not at all.
+ * The system of engagement as the agent keeps it: the agent's bookkeeping in a PostgreSQL schema, and the rows in a
+ * {@link RowStore}, by default tables made from the maps beside the bookkeeping. A batch is one transaction: the
+ * version guard picks what is newer than the target, its rows are written, and the worker's checkpoint, the dead
+ * letters, the back-fill's progress and the log commit with them or not at all.
  */
 public final class RelationalTarget implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final TargetDatabase database;
+  private final RowStore rows;
   private final boolean log;
   private final boolean logBodies;
   private final BackfillJobs backfills;
@@ -36,7 +34,17 @@ public final class RelationalTarget implements AutoCloseable {
    * @param logBodies whether the log keeps the resource read and the rows written (patient data)
    */
   public RelationalTarget(TargetDatabase database, boolean log, boolean logBodies) {
+    this(database, null, log, logBodies);
+  }
+
+  /**
+   * @param rows where the rows go; null for tables in {@code database} beside the bookkeeping
+   * @param log whether each change handled is written to {@code sync_log}
+   * @param logBodies whether the log keeps the resource read and the rows written (patient data)
+   */
+  public RelationalTarget(TargetDatabase database, RowStore rows, boolean log, boolean logBodies) {
     this.database = database;
+    this.rows = rows != null ? rows : new RelationalRows(database);
     this.log = log;
     this.logBodies = logBodies;
     this.backfills = new BackfillJobs(database);
@@ -44,6 +52,11 @@ public final class RelationalTarget implements AutoCloseable {
 
   public static RelationalTarget open(TargetConfig config, boolean log, boolean logBodies) {
     return new RelationalTarget(TargetDatabase.open(config), log, logBodies);
+  }
+
+  /** The bookkeeping in {@code config}'s database, the rows in {@code rows} (null: tables beside it). */
+  public static RelationalTarget open(TargetConfig config, RowStore rows, boolean log, boolean logBodies) {
+    return new RelationalTarget(TargetDatabase.open(config), rows, log, logBodies);
   }
 
   /** What a batch did: resources written (or deleted), and those skipped as not newer than the target's. */
@@ -55,11 +68,7 @@ public final class RelationalTarget implements AutoCloseable {
    * @throws IllegalStateException when the target cannot take them (a column of another type, the database down)
    */
   public void prepare(MapSet maps) {
-    try {
-      Tables.prepare(database, maps);
-    } catch (SQLException e) {
-      throw new IllegalStateException(e.getMessage(), e);
-    }
+    rows.prepare(maps);
   }
 
   /** Writes a batch in one transaction. */
@@ -67,31 +76,18 @@ public final class RelationalTarget implements AutoCloseable {
     List<Item> items = latestOfEach(batch.items());
     return database.transaction(connection -> {
       Set<String> claimed = items.isEmpty() ? Set.of() : Versions.claim(connection, items, batch.replay());
-      List<Row> roots = new ArrayList<>();
-      List<Row> children = new ArrayList<>();
-      List<Concept> concepts = new ArrayList<>();
-      Map<String, List<Item>> deletions = new LinkedHashMap<>();
+      List<Item> written = new ArrayList<>();
+      List<Item> deleted = new ArrayList<>();
       List<SyncLog.Entry> entries = new ArrayList<>();
       for (Item item : items) {
-        boolean written = claimed.contains(item.reference());
-        if (written && item.deleted()) {
-          deletions.computeIfAbsent(item.map().name(), name -> new ArrayList<>()).add(item);
-        } else if (written) {
-          roots.add(item.rows().root());
-          children.addAll(item.rows().rows().subList(1, item.rows().rows().size()));
-          concepts.addAll(item.rows().concepts());
+        if (claimed.contains(item.reference())) {
+          (item.deleted() ? deleted : written).add(item);
         }
         if (log) {
-          entries.add(entry(batch.source(), item, written));
+          entries.add(entry(batch.source(), item, claimed.contains(item.reference())));
         }
       }
-      RowWriter writer = new RowWriter(connection, maps);
-      writer.write(roots, children, concepts);
-      for (List<Item> group : deletions.values()) {
-        EntityMap map = group.get(0).map();
-        writer.delete(map, group.stream().map(RelationalTarget::key).toList(),
-            group.stream().map(Item::version).toList());
-      }
+      rows.write(connection, maps, written, deleted);
       if (batch.checkpoint() != null) {
         Checkpoints.record(connection, batch.checkpoint());
       }
@@ -119,10 +115,6 @@ public final class RelationalTarget implements AutoCloseable {
     List<Item> sorted = new ArrayList<>(latest.values());
     sorted.sort(Comparator.comparing(Item::type).thenComparing(Item::id));
     return sorted;
-  }
-
-  private static UUID key(Item item) {
-    return io.brazier.sync.map.Keys.row(item.type(), item.id());
   }
 
   private SyncLog.Entry entry(String source, Item item, boolean written) {

@@ -31,6 +31,13 @@ class KeysTest {
   }
 
   @Test
+  void theTypeOfAReferenceIsTheOneItsKeyIsComputedFrom() {
+    assertThat(Keys.type("https://fhir.example/fhir/Practitioner/7/_history/2")).isEqualTo("Practitioner");
+    assertThat(Keys.type("Patient/12")).isEqualTo("Patient");
+    assertThat(Keys.type("#contained-1")).isNull();
+  }
+
+  @Test
   void aChildKeyDependsOnItsParentTableAndPosition() {
     UUID parent = Keys.row("Patient", "12");
 

@@ -45,6 +45,7 @@ class MapperTest {
         .containsEntry("msemr_azurefhirversion", 3).containsEntry("statecode", 0)
         .containsEntry("msemr_generalpractitioner", Keys.row("Practitioner", "dr1"))
         .containsEntry("msemr_azurefhirlastupdatedon", OffsetDateTime.parse("2024-05-01T10:00:00Z"));
+    assertThat(rows.lookups()).containsExactly(Map.entry(Keys.row("Practitioner", "dr1"), "Practitioner"));
     List<Row> identifiers = rows.rows().stream().filter(row -> row.map().table().equals("msemr_medicalidentifier"))
         .toList();
     assertThat(identifiers).extracting(row -> row.values().get("msemr_identifiervalue"))
