@@ -30,20 +30,33 @@ public final class RelationalTarget implements AutoCloseable {
   private final boolean log;
   private final boolean logBodies;
   private final BackfillJobs backfills;
+  private final RowChanges rowChanges;
+  private final FhirReplica replica;
 
   /**
    * @param log whether each change handled is written to {@code sync_log}
    * @param logBodies whether the log keeps the resource read and the rows written (patient data)
    */
   public RelationalTarget(TargetDatabase database, boolean log, boolean logBodies) {
+    this(database, log, logBodies, null);
+  }
+
+  /** @param replica the FHIR server the synced resources are put into as well (the FHIR target); null for none */
+  public RelationalTarget(TargetDatabase database, boolean log, boolean logBodies, FhirReplica replica) {
     this.database = database;
+    this.replica = replica;
     this.log = log;
     this.logBodies = logBodies;
     this.backfills = new BackfillJobs(database);
+    this.rowChanges = new RowChanges(database);
   }
 
   public static RelationalTarget open(TargetConfig config, boolean log, boolean logBodies) {
-    return new RelationalTarget(TargetDatabase.open(config), log, logBodies);
+    return open(config, log, logBodies, null);
+  }
+
+  public static RelationalTarget open(TargetConfig config, boolean log, boolean logBodies, FhirReplica replica) {
+    return new RelationalTarget(TargetDatabase.open(config), log, logBodies, replica);
   }
 
   /** What a batch did: resources written (or deleted), and those skipped as not newer than the target's. */
@@ -84,6 +97,9 @@ public final class RelationalTarget implements AutoCloseable {
         if (log) {
           entries.add(entry(batch.source(), item, written));
         }
+      }
+      if (replica != null) {
+        replica.replicate(items.stream().filter(item -> claimed.contains(item.reference())).toList());
       }
       RowWriter writer = new RowWriter(connection, maps);
       writer.write(roots, children, concepts);
@@ -147,6 +163,11 @@ public final class RelationalTarget implements AutoCloseable {
 
   public BackfillJobs backfills() {
     return backfills;
+  }
+
+  /** The target's own changes, for write-back. */
+  public RowChanges rowChanges() {
+    return rowChanges;
   }
 
   /** Where a source's feed is to be read from, set as every worker's position. */
