@@ -63,8 +63,7 @@ class WriteBackTest {
     String id = PATIENTS.get(0);
     try (SyncAgent agent = Agents.start(server, target, Agents.config(maps))) {
       int synced = syncedVersion(target, id);
-      TestTargets.execute(target, "UPDATE contact SET msemr_azurefhirsyncenabled = true WHERE msemr_azurefhirid = '"
-          + id + "'");
+      enableSync(target, id);
 
       TestTargets.execute(target, "UPDATE contact SET mobilephone = '555-0100' WHERE msemr_azurefhirid = '" + id + "'");
 
@@ -106,8 +105,7 @@ class WriteBackTest {
     String id = PATIENTS.get(1);
     try (SyncAgent agent = Agents.start(server, target, Agents.config(maps))) {
       syncedVersion(target, id);
-      TestTargets.execute(target, "UPDATE contact SET msemr_azurefhirsyncenabled = true WHERE msemr_azurefhirid = '"
-          + id + "'");
+      enableSync(target, id);
       Eventually.within(DEADLINE, () -> assertThat(TestTargets.number(target, "SELECT count(*) FROM sync_row_change"))
           .isZero());
       Patient patient = read(id);
@@ -128,8 +126,7 @@ class WriteBackTest {
     String id = PATIENTS.get(2);
     try (SyncAgent agent = Agents.start(server, target, Agents.config(maps))) {
       int synced = syncedVersion(target, id);
-      TestTargets.execute(target, "UPDATE contact SET msemr_azurefhirsyncenabled = true WHERE msemr_azurefhirid = '"
-          + id + "'");
+      enableSync(target, id);
 
       TestTargets.execute(target, "UPDATE contact SET lastname = NULL WHERE msemr_azurefhirid = '" + id + "'");
 
@@ -193,8 +190,7 @@ class WriteBackTest {
     SyncConfig config = Agents.config(maps).withConflicts(policy);
     try (SyncAgent agent = Agents.start(server, target, config)) {
       syncedVersion(target, id);
-      TestTargets.execute(target, "UPDATE contact SET msemr_azurefhirsyncenabled = true WHERE msemr_azurefhirid = '"
-          + id + "'");
+      enableSync(target, id);
       Eventually.within(DEADLINE, () -> assertThat(TestTargets.number(target, "SELECT count(*) FROM sync_row_change"))
           .isZero());
     }
@@ -221,6 +217,12 @@ class WriteBackTest {
     assertThat(logged.get("target_side").toString()).contains(rowValue);
     assertThat(logged.get("fhir_side").toString()).contains(fhirValue);
     return new Conflict(target, id, rowValue, fhirValue, fhirVersion, logged);
+  }
+
+  /** Turns the row's sync flag on, as the target's user would. */
+  private static void enableSync(TargetConfig target, String id) {
+    TestTargets.execute(target, "UPDATE contact SET msemr_azurefhirsyncenabled = true WHERE msemr_azurefhirid = '"
+        + id + "'");
   }
 
   private static void changeRow(TargetConfig target, String id, String mobile) {
