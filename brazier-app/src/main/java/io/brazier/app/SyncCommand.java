@@ -50,6 +50,11 @@ final class SyncCommand implements Callable<Integer> {
       description = "The FHIR server's base URL, http://host:8080/fhir (required to run the agent).")
   URI fhir;
 
+  @Option(names = {"--source", "--sync-source"}, defaultValue = "changes", paramLabel = "changes|history",
+      description = "How changes are read: Brazier's change feed ($changes), or, from any other FHIR server,"
+          + " _history?_since polled every half second (default: ${DEFAULT-VALUE}).")
+  String source;
+
   @Option(names = {"--maps", "--sync-maps"}, paramLabel = "DIR",
       description = "The maps, one JSON file per entity map, reloaded when they change (default: the built-in"
           + " maps; 'brazier sync maps DIR' writes them out to start from).")
@@ -89,6 +94,9 @@ final class SyncCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "Missing required option: '"
           + (fhir == null ? "--fhir=URL" : "--target-url=JDBC_URL") + "'");
     }
+    if (!source.equals("changes") && !source.equals("history")) {
+      throw new ParameterException(spec.commandLine(), "--source must be changes or history, not " + source);
+    }
     Optional<ClientCredentials> credentials = Usage.checked(spec, token::credentials);
     Channels where = Usage.checked(spec, channels::channels);
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -97,7 +105,7 @@ final class SyncCommand implements Callable<Integer> {
     try {
       TargetConfig target = new TargetConfig(url, user, password, schema, tuning.workers + 4);
       runner = SyncRunner.start(new HttpFhirClient(fhir, credentials, Duration.ofSeconds(90)), new Fhir(false), target,
-          tuning.config(maps), where, tuning.host, tuning.port, registry);
+          tuning.config(maps).withHistory(source.equals("history")), where, tuning.host, tuning.port, registry);
     } catch (IOException | RuntimeException e) {
       spec.commandLine().getErr().println("brazier sync: " + e.getMessage());
       return 1;

@@ -1,6 +1,8 @@
 package io.brazier.app;
 
+import io.brazier.sync.ConflictPolicy;
 import io.brazier.sync.SyncConfig;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import picocli.CommandLine.Option;
@@ -29,6 +31,16 @@ final class SyncTuning {
       description = "Resources per page, and per transaction, of a back-fill (default: ${DEFAULT-VALUE}).")
   int backfillPage;
 
+  @Option(names = "--sync-conflicts", defaultValue = "fhir-wins", paramLabel = "POLICY",
+      description = "Who wins when a row the target changed was changed in FHIR too since it was synced: fhir-wins,"
+          + " target-wins or newest-wins (default: ${DEFAULT-VALUE}).")
+  String conflicts;
+
+  @Option(names = "--sync-fhir-target", paramLabel = "URL",
+      description = "Also put every synced resource into this FHIR server (ids kept, deletions deleted), beside the"
+          + " target database, which keeps the agent's bookkeeping. No token is sent: keep it on a trusted network.")
+  URI fhirTarget;
+
   @Option(names = "--sync-host", defaultValue = "127.0.0.1",
       description = "Address of the agent's /sync/status, /sync/backfill and /sync/dead-letters; it has no"
           + " authentication, keep it on the loopback address (default: ${DEFAULT-VALUE}).")
@@ -41,6 +53,6 @@ final class SyncTuning {
   SyncConfig config(Path maps) {
     SyncConfig defaults = SyncConfig.defaults();
     return new SyncConfig(workers, maxAttempts, log || logBodies, logBodies, defaults.feedPageSize(),
-        defaults.feedWait(), backfillPage, maps, defaults.mapsInterval());
+        defaults.feedWait(), backfillPage, maps, defaults.mapsInterval(), ConflictPolicy.named(conflicts), fhirTarget, false);
   }
 }

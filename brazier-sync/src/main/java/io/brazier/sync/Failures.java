@@ -1,6 +1,7 @@
 package io.brazier.sync;
 
 import io.brazier.sync.source.SourceException;
+import io.brazier.sync.target.FhirReplica;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
@@ -18,6 +19,9 @@ final class Failures {
   private Failures() {}
 
   static boolean isOutage(Throwable e) {
+    if (e instanceof FhirReplica.Failed replica) {
+      return isOutage(replica.getCause()); // the FHIR target unreachable is an outage like the source's
+    }
     if (e instanceof SourceException source) {
       return source.status() == 0 || source.status() == 429 || source.status() == 503;
     }

@@ -3,7 +3,7 @@ package io.brazier.sync;
 import io.brazier.client.Change;
 import io.brazier.client.ChangePage;
 import io.brazier.sync.map.MapSet;
-import io.brazier.sync.source.ChangeFeed;
+import io.brazier.sync.source.Feed;
 import io.brazier.sync.source.FeedGone;
 import io.brazier.sync.source.SourceException;
 import io.brazier.sync.target.RelationalTarget;
@@ -27,7 +27,7 @@ final class FeedReader implements ChangeReader {
   private static final long POLL_MILLIS = 500;
 
   private final String source;
-  private final ChangeFeed feed;
+  private final Feed feed;
   private final Supplier<MapSet> maps;
   private final RelationalTarget target;
   private final Workers workers;
@@ -35,7 +35,7 @@ final class FeedReader implements ChangeReader {
   private final int workerCount;
   private volatile boolean running = true;
 
-  FeedReader(String source, ChangeFeed feed, Supplier<MapSet> maps, RelationalTarget target, Workers workers,
+  FeedReader(String source, Feed feed, Supplier<MapSet> maps, RelationalTarget target, Workers workers,
       SyncMetrics metrics, int workerCount) {
     this.source = source;
     this.feed = feed;
@@ -141,8 +141,8 @@ final class FeedReader implements ChangeReader {
       if (!types.isEmpty()) {
         target.backfills().queue(types);
       }
-      log.warn("Sync fell behind the feed's retention ({}). A back-fill of {} is queued; the feed is followed from"
-          + " {}", gone.getMessage(), types, gone.latest());
+      log.warn("Sync cannot follow the feed from its position ({}). A back-fill of {} is queued; the feed is followed"
+          + " from {}", gone.getMessage(), types, gone.latest());
       return gone.latest();
     } catch (SQLException e) {
       log.warn("Sync could not recover from a gone feed position, retrying: {}", e.getMessage());

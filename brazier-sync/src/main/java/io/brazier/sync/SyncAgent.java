@@ -1,6 +1,7 @@
 package io.brazier.sync;
 
 import io.brazier.client.FhirClient;
+import io.brazier.client.HttpFhirClient;
 import io.brazier.fhir.Fhir;
 import io.brazier.fhir.search.FhirPath;
 import io.brazier.sync.dataverse.DataverseRows;
@@ -10,10 +11,14 @@ import io.brazier.sync.map.MapSet;
 import io.brazier.sync.map.MapWatcher;
 import io.brazier.sync.map.Mapper;
 import io.brazier.sync.source.ChangeFeed;
+import io.brazier.sync.source.Feed;
+import io.brazier.sync.source.HistoryFeed;
 import io.brazier.sync.source.Resources;
 import io.brazier.sync.source.SyncQueue;
+import io.brazier.sync.source.Updates;
 import io.brazier.sync.target.BackfillJobs;
 import io.brazier.sync.target.DeadLetter;
+import io.brazier.sync.target.FhirReplica;
 import io.brazier.sync.target.RelationalTarget;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -21,6 +26,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +40,11 @@ public final class SyncAgent implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SyncAgent.class);
   private static final Duration SUPERVISION = Duration.ofSeconds(2);
   private static final Duration LOG_KEPT = Duration.ofDays(7);
+  /**
+   * The {@code meta.source} of what the agent writes to FHIR (write-back): Brazier's {@code Caller.SYNC_AGENT_SOURCE},
+   * which the server also sets for the agent in process, and which the event publisher skips.
+   */
+  public static final String WRITE_BACK_SOURCE = "urn:brazier:sync";
 
   private final FhirClient fhir;
   /** The source's name: its base URL without a trailing slash, which keys its checkpoints and the leader lock. */
@@ -43,6 +54,8 @@ public final class SyncAgent implements AutoCloseable {
   private final RelationalTarget target;
   private final MapWatcher maps;
   private final SyncMetrics metrics;
+  private final MeterRegistry registry;
+  private final Mapper mapper;
   private final Preparer preparer;
   private final Leadership leadership;
   private final String owner = "agent-" + UUID.randomUUID();
@@ -52,7 +65,7 @@ public final class SyncAgent implements AutoCloseable {
 
   /** What runs while this agent is the active one. */
   private record Active(ChangeReader reader, Thread readerThread, Workers workers, Backfiller backfiller,
-      Thread backfillThread) {}
+      Thread backfillThread, WriteBack writeBack, Thread writeBackThread) {}
 
   private SyncAgent(FhirClient fhir, Fhir context, TargetConfig targetConfig, SyncConfig config, Channels channels,
       MeterRegistry registry) throws IOException {
@@ -61,8 +74,10 @@ public final class SyncAgent implements AutoCloseable {
     this.source = name.endsWith("/") ? name.substring(0, name.length() - 1) : name;
     this.config = config;
     this.channels = channels;
+    FhirReplica replica = config.fhirTarget() == null ? null
+        : new FhirReplica(new HttpFhirClient(config.fhirTarget(), Optional.empty(), Duration.ofSeconds(90)));
     this.target = RelationalTarget.open(targetConfig, channels.dataverse() == null ? null
-        : new DataverseRows(channels.dataverse()), config.log(), config.logBodies());
+        : new DataverseRows(channels.dataverse()), config.log(), config.logBodies(), replica);
     try {
       FhirPath fhirPath = new FhirPath(context);
       this.maps = new MapWatcher(new MapLoader(new MapReader(context, fhirPath)), config.mapsDir(), target::prepare)
@@ -76,7 +91,10 @@ public final class SyncAgent implements AutoCloseable {
       target.close();
       throw new IllegalStateException("The sync target could not be read: " + e.getMessage(), e);
     }
-    this.preparer = new Preparer(new Resources(fhir), new Mapper(context), config.logBodies());
+    this.registry = registry;
+    this.mapper = new Mapper(context);
+    // The FHIR target puts the resources as read: they are kept with their rows.
+    this.preparer = new Preparer(new Resources(fhir), mapper, config.logBodies() || replica != null);
     this.leadership = new Leadership(targetConfig, source);
     this.supervisor = new Thread(this::supervise, "sync-agent");
     this.supervisor.setDaemon(true);
@@ -134,13 +152,17 @@ public final class SyncAgent implements AutoCloseable {
     String from = channels.queue() == null ? source : "kafka:" + channels.queue().topic();
     Workers workers = new Workers(config.workers(), from, maps::current, preparer, target, metrics,
         config.maxAttempts());
+    Feed feed = config.history() ? new HistoryFeed(fhir, config.feedPageSize())
+        : new ChangeFeed(fhir, config.feedPageSize(), config.feedWait());
     ChangeReader reader = channels.queue() != null
         ? new QueueReader(from, new SyncQueue(channels.queue()), target, workers, metrics, config.workers())
-        : new FeedReader(source, new ChangeFeed(fhir, config.feedPageSize(), config.feedWait()), maps::current,
-            target, workers, metrics, config.workers());
+        : new FeedReader(source, feed, maps::current, target, workers, metrics, config.workers());
     Backfiller backfiller = new Backfiller(owner, source, new Resources(fhir), maps::current, preparer, target,
         metrics, config);
-    active = new Active(reader, daemon(reader, "sync-feed"), workers, backfiller, daemon(backfiller, "sync-backfill"));
+    WriteBack writeBack = new WriteBack(source, new Resources(fhir), new Updates(fhir), maps::current, mapper, preparer,
+        target, config, registry);
+    active = new Active(reader, daemon(reader, "sync-feed"), workers, backfiller, daemon(backfiller, "sync-backfill"),
+        writeBack, daemon(writeBack, "sync-write-back"));
     log.info("Sync agent is active source={}", source);
   }
 
@@ -159,8 +181,11 @@ public final class SyncAgent implements AutoCloseable {
     active.readerThread().interrupt();
     active.backfiller().stop();
     active.backfillThread().interrupt();
+    active.writeBack().stop();
+    active.writeBackThread().interrupt();
     join(active.readerThread());
     join(active.backfillThread());
+    join(active.writeBackThread());
     active.workers().close();
     try {
       target.backfills().release(owner);

@@ -1,5 +1,6 @@
 package io.brazier.sync;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -15,9 +16,15 @@ import java.time.Duration;
  * @param backfillPageSize resources per page, and per transaction, of a back-fill
  * @param mapsDir the maps' directory, watched for changes; null for the built-in maps
  * @param mapsInterval how often the maps' directory is read for changes
+ * @param conflicts who wins a write-back conflict
+ * @param fhirTarget the base URL of a FHIR server that the synced resources are put into as well (ids kept,
+ *     deletions deleted); null for none
+ * @param history whether the source is read through {@code _history?_since} (any FHIR server) rather than Brazier's
+ *     change feed
  */
 public record SyncConfig(int workers, int maxAttempts, boolean log, boolean logBodies, int feedPageSize,
-    Duration feedWait, int backfillPageSize, Path mapsDir, Duration mapsInterval) {
+    Duration feedWait, int backfillPageSize, Path mapsDir, Duration mapsInterval, ConflictPolicy conflicts,
+    URI fhirTarget, boolean history) {
 
   public SyncConfig {
     if (workers < 1 || workers > 64) {
@@ -30,17 +37,38 @@ public record SyncConfig(int workers, int maxAttempts, boolean log, boolean logB
       throw new IllegalArgumentException("page sizes must be between 1 and 1000, not " + feedPageSize + " and "
           + backfillPageSize);
     }
+    if (conflicts == null) {
+      throw new IllegalArgumentException("--sync-conflicts must be fhir-wins, target-wins or newest-wins");
+    }
     if (feedWait.isNegative() || feedWait.toSeconds() > 60) {
       throw new IllegalArgumentException("the feed's wait must be between 0 and 60 seconds, not " + feedWait);
     }
   }
 
   public static SyncConfig defaults() {
-    return new SyncConfig(4, 5, false, false, 500, Duration.ofSeconds(20), 500, null, Duration.ofMillis(500));
+    return new SyncConfig(4, 5, false, false, 500, Duration.ofSeconds(20), 500, null, Duration.ofMillis(500),
+        ConflictPolicy.FHIR_WINS, null, false);
   }
 
   public SyncConfig withMaps(Path dir) {
     return new SyncConfig(workers, maxAttempts, log, logBodies, feedPageSize, feedWait, backfillPageSize, dir,
-        mapsInterval);
+        mapsInterval, conflicts, fhirTarget, history);
+  }
+
+  public SyncConfig withConflicts(ConflictPolicy policy) {
+    return new SyncConfig(workers, maxAttempts, log, logBodies, feedPageSize, feedWait, backfillPageSize, mapsDir,
+        mapsInterval, policy, fhirTarget, history);
+  }
+
+  /** These settings, putting the synced resources into the FHIR server at {@code url} as well. */
+  public SyncConfig withFhirTarget(URI url) {
+    return new SyncConfig(workers, maxAttempts, log, logBodies, feedPageSize, feedWait, backfillPageSize, mapsDir,
+        mapsInterval, conflicts, url, history);
+  }
+
+  /** These settings, reading the source through {@code _history} when {@code history}. */
+  public SyncConfig withHistory(boolean history) {
+    return new SyncConfig(workers, maxAttempts, log, logBodies, feedPageSize, feedWait, backfillPageSize, mapsDir,
+        mapsInterval, conflicts, fhirTarget, history);
   }
 }

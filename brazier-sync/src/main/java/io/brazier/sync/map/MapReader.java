@@ -186,8 +186,18 @@ public final class MapReader {
       if (!select.startsWith("$")) {
         throw error(field + ".s", "'" + select + "' is not a JSONPath from the resource: start it with $.");
       }
+      path(select, field + ".s");
       JsonNode create = json.get("c");
       return new ElementMap(select, create == null || create.isNull() ? null : template(create, field + ".c"));
+    }
+
+    /** An element map's path, checked to be of the JSONPath subset write-back follows. */
+    private void path(String path, String field) {
+      try {
+        ElementPath.parse(path);
+      } catch (IllegalArgumentException e) {
+        throw error(field, e.getMessage());
+      }
     }
 
     private ElementMap.Template template(JsonNode json, String field) {
@@ -196,6 +206,7 @@ public final class MapReader {
       }
       known(json, Set.of("p", "a"), field);
       String parent = text(json, "p", field, true);
+      path(parent, field + ".p");
       JsonNode list = json.get("a");
       if (list == null || !list.isArray()) {
         throw error(field + ".a", "is missing: give the children to create, [{\"name\": \"%\"}, ...]");
@@ -208,6 +219,7 @@ public final class MapReader {
               + " is %, %%, %%% or a literal");
         }
         Map.Entry<String, JsonNode> entry = one.properties().iterator().next();
+        path(entry.getKey(), field + ".a[" + i + "]");
         assignments.add(new ElementMap.Assignment(entry.getKey(), entry.getValue()));
       }
       return new ElementMap.Template(parent, assignments);

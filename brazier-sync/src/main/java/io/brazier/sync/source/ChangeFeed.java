@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  * its resource (a deletion) is read by the caller; a failure is a {@link SourceException}, and a position the feed
  * no longer keeps a {@link FeedGone}.
  */
-public final class ChangeFeed {
+public final class ChangeFeed implements Feed {
   /** Where a 410's OperationOutcome says to follow the feed from, once everything is read again. */
   private static final Pattern FOLLOW_FROM = Pattern.compile("\\$changes\\?since=(\\d+)");
 
@@ -36,6 +36,7 @@ public final class ChangeFeed {
    *
    * @throws FeedGone when the feed no longer holds the changes after {@code since}
    */
+  @Override
   public ChangePage read(long since, Set<String> types) throws SourceException {
     try {
       ChangePage page = feed.read(new ChangeQuery(since, types, count, wait, !types.isEmpty()));

@@ -28,35 +28,45 @@ public final class RelationalTarget implements AutoCloseable {
   private final boolean log;
   private final boolean logBodies;
   private final BackfillJobs backfills;
+  private final RowChanges rowChanges;
+  private final FhirReplica replica;
 
   /**
    * @param log whether each change handled is written to {@code sync_log}
    * @param logBodies whether the log keeps the resource read and the rows written (patient data)
    */
   public RelationalTarget(TargetDatabase database, boolean log, boolean logBodies) {
-    this(database, null, log, logBodies);
+    this(database, null, log, logBodies, null);
   }
 
   /**
    * @param rows where the rows go; null for tables in {@code database} beside the bookkeeping
    * @param log whether each change handled is written to {@code sync_log}
    * @param logBodies whether the log keeps the resource read and the rows written (patient data)
+   * @param replica the FHIR server the synced resources are put into as well (the FHIR target); null for none
    */
-  public RelationalTarget(TargetDatabase database, RowStore rows, boolean log, boolean logBodies) {
+  public RelationalTarget(TargetDatabase database, RowStore rows, boolean log, boolean logBodies,
+      FhirReplica replica) {
     this.database = database;
     this.rows = rows != null ? rows : new RelationalRows(database);
+    this.replica = replica;
     this.log = log;
     this.logBodies = logBodies;
     this.backfills = new BackfillJobs(database);
+    this.rowChanges = new RowChanges(database);
   }
 
   public static RelationalTarget open(TargetConfig config, boolean log, boolean logBodies) {
-    return new RelationalTarget(TargetDatabase.open(config), log, logBodies);
+    return open(config, null, log, logBodies, null);
   }
 
-  /** The bookkeeping in {@code config}'s database, the rows in {@code rows} (null: tables beside it). */
-  public static RelationalTarget open(TargetConfig config, RowStore rows, boolean log, boolean logBodies) {
-    return new RelationalTarget(TargetDatabase.open(config), rows, log, logBodies);
+  /**
+   * The bookkeeping in {@code config}'s database, the rows in {@code rows} (null: tables beside it), the resources
+   * also put into {@code replica} (null: none).
+   */
+  public static RelationalTarget open(TargetConfig config, RowStore rows, boolean log, boolean logBodies,
+      FhirReplica replica) {
+    return new RelationalTarget(TargetDatabase.open(config), rows, log, logBodies, replica);
   }
 
   /** What a batch did: resources written (or deleted), and those skipped as not newer than the target's. */
@@ -86,6 +96,9 @@ public final class RelationalTarget implements AutoCloseable {
         if (log) {
           entries.add(entry(batch.source(), item, claimed.contains(item.reference())));
         }
+      }
+      if (replica != null) {
+        replica.replicate(items.stream().filter(item -> claimed.contains(item.reference())).toList());
       }
       rows.write(connection, maps, written, deleted);
       if (batch.checkpoint() != null) {
@@ -139,6 +152,11 @@ public final class RelationalTarget implements AutoCloseable {
 
   public BackfillJobs backfills() {
     return backfills;
+  }
+
+  /** The target's own changes, for write-back. */
+  public RowChanges rowChanges() {
+    return rowChanges;
   }
 
   /** Where a source's feed is to be read from, set as every worker's position. */

@@ -38,6 +38,7 @@ final class Tables {
       for (Table table : maps.tables()) {
         prepare(connection, table, existing.get(table.name()));
       }
+      RowChanges.triggers(connection, maps);
       return null;
     });
   }

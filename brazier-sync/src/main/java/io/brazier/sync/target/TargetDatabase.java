@@ -37,7 +37,9 @@ public final class TargetDatabase implements AutoCloseable {
     hikari.setConnectionTimeout(10_000);
     // Auto-commit, so that these settings are committed at once; transactions turn it off for their time.
     // The schema may not exist before the first migration creates it; search_path names it all the same.
-    hikari.setConnectionInitSql("SET search_path = " + config.schema() + "; SET statement_timeout = 60000");
+    // brazier.sync_agent tells the write-back trigger that the agent writes: its rows are not the target's changes.
+    hikari.setConnectionInitSql("SET search_path = " + config.schema() + "; SET statement_timeout = 60000;"
+        + " SET brazier.sync_agent = 'on'");
     hikari.addDataSourceProperty("reWriteBatchedInserts", "true");
     HikariDataSource pool = new HikariDataSource(hikari);
     try {

@@ -62,7 +62,7 @@ class DataverseRowsTest {
   }
 
   private RelationalTarget target(DataverseConfig config) {
-    target = RelationalTarget.open(bookkeeping, new DataverseRows(config), false, false);
+    target = RelationalTarget.open(bookkeeping, new DataverseRows(config), false, false, null);
     target.prepare(MAPS);
     return target;
   }

@@ -1,0 +1,240 @@
+package io.brazier.sync;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.brazier.sync.map.EntityMap;
+import io.brazier.sync.map.MapSet;
+import io.brazier.sync.map.Mapper;
+import io.brazier.sync.map.MappingException;
+import io.brazier.sync.map.ResourcePatcher;
+import io.brazier.sync.source.Resources;
+import io.brazier.sync.source.SourceException;
+import io.brazier.sync.source.Updates;
+import io.brazier.sync.target.Batch;
+import io.brazier.sync.target.Item;
+import io.brazier.sync.target.RelationalTarget;
+import io.brazier.sync.target.RowChange;
+import io.brazier.sync.target.RowChanges;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Write-back: the target's own changes to rows of maps that write back (recorded by the trigger, only for rows whose
+ * {@code msemr_azurefhirsyncenabled} is true) written to FHIR, one row at a time, in the order they were made. The
+ * resource is read as it is now and patched with the columns the target changed; it is written with {@code If-Match}
+ * on the version the row was synced from and the agent's {@code meta.source}, and the version written is recorded
+ * in the target's version guard in the same transaction as the row, so the feed skips it: no echo. When FHIR moved
+ * on since that version, the conflict policy decides, and the conflict is logged with both sides.
+ */
+final class WriteBack implements Runnable {
+  private static final Logger log = LoggerFactory.getLogger(WriteBack.class);
+  private static final long POLL_MILLIS = 200;
+  private static final int PAGE = 100;
+
+  private final String source;
+  private final Resources resources;
+  private final Updates updates;
+  private final Supplier<MapSet> maps;
+  private final Mapper mapper;
+  private final Preparer preparer;
+  private final RelationalTarget target;
+  private final ConflictPolicy policy;
+  private final int maxAttempts;
+  private final MeterRegistry registry;
+  private final Timer lag;
+  private volatile boolean running = true;
+
+  /** What became of a row's changes. */
+  private enum Outcome { WRITTEN, UNCHANGED, CONFLICT, SKIPPED, FAILED }
+
+  WriteBack(String source, Resources resources, Updates updates, Supplier<MapSet> maps, Mapper mapper,
+      Preparer preparer, RelationalTarget target, SyncConfig config, MeterRegistry registry) {
+    this.source = source;
+    this.resources = resources;
+    this.updates = updates;
+    this.maps = maps;
+    this.mapper = mapper;
+    this.preparer = preparer;
+    this.target = target;
+    this.policy = config.conflicts();
+    this.maxAttempts = config.maxAttempts();
+    this.registry = registry;
+    this.lag = Timer.builder("brazier_sync_write_back_lag").description("From a row's change in the target to its"
+        + " write in FHIR").publishPercentiles(0.5, 0.99).register(registry);
+  }
+
+  @Override
+  public void run() {
+    int outages = 0;
+    while (running) {
+      try {
+        List<RowChange> changes = target.rowChanges().pending(PAGE, maxAttempts);
+        for (Iterator<RowChange> each = changes.iterator(); each.hasNext() && running; ) {
+          handle(each.next());
+        }
+        outages = 0;
+        if (changes.isEmpty() && !Failures.sleep(Duration.ofMillis(POLL_MILLIS))) {
+          return;
+        }
+      } catch (SQLException | SourceException e) {
+        outages++;
+        if (outages == 1) {
+          log.warn("Sync write-back waits, retrying: {}", Failures.describe(e));
+        }
+        if (!Failures.sleep(Failures.backoff(outages))) {
+          return;
+        }
+      }
+    }
+  }
+
+  /** Writes one row's changes; an outage is thrown, to be waited out without counting against the change. */
+  private void handle(RowChange change) throws SQLException, SourceException {
+    Outcome outcome;
+    try {
+      outcome = write(maps.get(), change);
+    } catch (Updates.VersionMoved e) {
+      return; // FHIR moved between the read and the write: read again, as a conflict
+    } catch (SourceException e) {
+      if (Failures.isOutage(e)) {
+        throw e;
+      }
+      outcome = failed(change, e.getMessage(), change.attempts() + 1);
+    } catch (MappingException e) {
+      outcome = failed(change, e.getMessage(), maxAttempts);
+    }
+    registry.counter("brazier_sync_write_back", "outcome", outcome.name().toLowerCase(Locale.ROOT)).increment();
+    if (outcome == Outcome.WRITTEN) {
+      lag.record(Duration.between(change.changedAt(), Instant.now()));
+    }
+  }
+
+  private Outcome failed(RowChange change, String error, int attempts) throws SQLException {
+    target.rowChanges().failed(change, error, attempts);
+    if (attempts >= maxAttempts) {
+      log.warn("Sync write-back gave up on {} row {} after {} attempts: {}", change.table(), change.key(), attempts,
+          error);
+    }
+    return Outcome.FAILED;
+  }
+
+  private Outcome write(MapSet current, RowChange change) throws SQLException, SourceException {
+    EntityMap map = writeBackMap(current, change);
+    String id = change.fhirId();
+    EntityMap.Message message = change.deleted() ? EntityMap.Message.DELETE : id == null ? EntityMap.Message.CREATE
+        : EntityMap.Message.UPDATE;
+    if (map == null || !map.messages().contains(message) || id == null) {
+      log.debug("Sync write-back skips {} row {}: its map does not write back {}", change.table(), change.key(),
+          message);
+      target.rowChanges().done(change);
+      return Outcome.SKIPPED;
+    }
+    ObjectNode fhir = resources.current(map.resource(), id);
+    if (fhir == null) {
+      conflict(change, map, id, null, "fhir");
+      target.rowChanges().done(change);
+      return Outcome.CONFLICT;
+    }
+    int version = fhir.path("meta").path("versionId").asInt();
+    boolean moved = change.baseVersion() != null && change.baseVersion() != version;
+    if (message == EntityMap.Message.DELETE) {
+      return delete(current, map, change, fhir, version, moved);
+    }
+    ResourcePatcher.Patched patched = ResourcePatcher.patch(map, fhir, mapper.rows(current, map, mapper.parse(fhir))
+        .root().values(), change.after(), changed(change), key -> target.rowChanges().reference(current, key));
+    if (patched.columns().isEmpty()) {
+      target.rowChanges().done(change); // FHIR has the row's values already (or they are not written back)
+      return Outcome.UNCHANGED;
+    }
+    if (moved && !targetWins(change, map, id, fhir)) {
+      restore(current, map, change, fhir);
+      return Outcome.CONFLICT;
+    }
+    patched.resource().with("meta").put("source", SyncAgent.WRITE_BACK_SOURCE);
+    Updates.Written written = updates.put(patched.resource(), version);
+    target.rowChanges().written(current, change, preparer.item(current, map, 0, written.resource(),
+        Partitions.of(map.resource(), id, written.resource())));
+    log.debug("Sync wrote back {}/{} version={} columns={}", map.resource(), id, written.version(),
+        patched.columns());
+    return moved ? Outcome.CONFLICT : Outcome.WRITTEN;
+  }
+
+  private Outcome delete(MapSet current, EntityMap map, RowChange change, ObjectNode fhir, int version,
+      boolean moved) throws SQLException, SourceException {
+    String id = fhir.path("id").asText();
+    if (moved && !targetWins(change, map, id, fhir)) {
+      restore(current, map, change, fhir);
+      return Outcome.CONFLICT;
+    }
+    Updates.Written written = updates.delete(map.resource(), id, version);
+    target.rowChanges().written(current, change, new Item(0, map.resource(), id, written.version(),
+        Partitions.of(map.resource(), id, fhir), map, null, null));
+    return moved ? Outcome.CONFLICT : Outcome.WRITTEN;
+  }
+
+  /** The enabled root map that writes back the row's table (of its type, where the table is shared), or null. */
+  private static EntityMap writeBackMap(MapSet maps, RowChange change) {
+    JsonNode row = change.after() != null ? change.after() : change.before();
+    for (EntityMap map : maps.all()) {
+      if (map.enabled() && map.writeBack() && !map.isExpansion() && map.table().equals(change.table())
+          && (map.discriminator() == null
+          || map.discriminator().value().equals(row.path(map.discriminator().column()).asText(null)))) {
+        return map;
+      }
+    }
+    return null;
+  }
+
+  /** The columns the target changed: every one of a row it inserted. */
+  private static Set<String> changed(RowChange change) {
+    Set<String> columns = new LinkedHashSet<>();
+    change.after().fieldNames().forEachRemaining(column -> {
+      if (change.before() == null || !change.after().get(column).equals(change.before().get(column))) {
+        columns.add(column);
+      }
+    });
+    return columns;
+  }
+
+  /** Decides a conflict by the policy, and logs it with both sides. */
+  private boolean targetWins(RowChange change, EntityMap map, String id, ObjectNode fhir) throws SQLException {
+    String lastUpdated = fhir.path("meta").path("lastUpdated").asText(null);
+    boolean targetWins = policy.targetWins(change.changedAt(),
+        lastUpdated == null ? null : OffsetDateTime.parse(lastUpdated).toInstant());
+    conflict(change, map, id, fhir, targetWins ? "target" : "fhir");
+    return targetWins;
+  }
+
+  private void conflict(RowChange change, EntityMap map, String id, ObjectNode fhir, String winner)
+      throws SQLException {
+    Integer fhirVersion = fhir == null ? null : fhir.path("meta").path("versionId").asInt();
+    target.rowChanges().conflict(new RowChanges.Conflict(change, map.resource(), id, fhirVersion, policy.flag(),
+        winner, fhir));
+    log.warn("Sync write-back conflict {}/{} row={} rowVersion={} fhirVersion={} policy={} winner={}",
+        map.resource(), id, change.key(), change.baseVersion(), fhir == null ? "deleted" : fhirVersion,
+        policy.flag(), winner);
+  }
+
+  /** FHIR won: the row is set back to FHIR's version (its rows written again), and the target's changes dropped. */
+  private void restore(MapSet current, EntityMap map, RowChange change, ObjectNode fhir) throws SQLException {
+    Item item = preparer.item(current, map, 0, fhir, Partitions.of(map.resource(), fhir.path("id").asText(), fhir));
+    target.apply(current, new Batch(source, List.of(item), true, null, List.of(), List.of(), null));
+    target.rowChanges().done(change);
+  }
+
+  void stop() {
+    running = false;
+  }
+}

@@ -1,0 +1,268 @@
+package io.brazier.sync.target;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.brazier.sync.map.EntityMap;
+import io.brazier.sync.map.MapSet;
+import io.brazier.sync.map.Row;
+import io.brazier.sync.map.Table;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+
+/**
+ * The target's own changes to rows of maps that write back, as the trigger records them ({@code sync_row_change}),
+ * and what becomes of them: written to FHIR (the version written recorded on the row and in the version guard, so
+ * that the feed skips it), dropped, failed, or in conflict ({@code sync_conflict}).
+ */
+public final class RowChanges {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String TRIGGER = "sync_row_change";
+
+  private final TargetDatabase database;
+
+  RowChanges(TargetDatabase database) {
+    this.database = database;
+  }
+
+  /** A write-back conflict: both sides, the policy, and which side won ({@code fhir} or {@code target}). */
+  public record Conflict(RowChange change, String type, String id, Integer fhirVersion, String policy,
+      String winner, ObjectNode fhirSide) {}
+
+  /** Puts the trigger on the root tables of maps that write back, and takes it off the others. */
+  static void triggers(Connection connection, MapSet maps) throws SQLException {
+    Set<String> wanted = new TreeSet<>();
+    maps.all().stream().filter(map -> map.enabled() && map.writeBack() && !map.isExpansion())
+        .forEach(map -> wanted.add(map.table()));
+    Set<String> present = new HashSet<>();
+    try (PreparedStatement statement = connection.prepareStatement("SELECT c.relname FROM pg_trigger t JOIN pg_class c"
+        + " ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema()"
+        + " AND t.tgname = ?")) {
+      statement.setString(1, TRIGGER);
+      try (ResultSet rows = statement.executeQuery()) {
+        while (rows.next()) {
+          present.add(rows.getString(1));
+        }
+      }
+    }
+    try (Statement statement = connection.createStatement()) {
+      for (String table : wanted) {
+        if (!present.contains(table)) {
+          statement.execute("CREATE TRIGGER " + TRIGGER + " AFTER INSERT OR UPDATE OR DELETE ON " + table
+              + " FOR EACH ROW EXECUTE FUNCTION sync_record_row_change()");
+        }
+      }
+      for (String table : present) {
+        if (!wanted.contains(table)) {
+          statement.execute("DROP TRIGGER " + TRIGGER + " ON " + table);
+        }
+      }
+    }
+  }
+
+  /**
+   * The pending changes, oldest first, each row's taken together; changes that failed {@code maxAttempts} times are
+   * left for the operator.
+   */
+  public List<RowChange> pending(int limit, int maxAttempts) throws SQLException {
+    return database.transaction(connection -> {
+      Map<String, RowChange> rows = new LinkedHashMap<>();
+      try (PreparedStatement statement = connection.prepareStatement("SELECT id, tbl, row_key, old_row, new_row,"
+          + " changed_at, attempts FROM sync_row_change WHERE attempts < ? ORDER BY id LIMIT ?")) {
+        statement.setInt(1, maxAttempts);
+        statement.setInt(2, limit);
+        try (ResultSet result = statement.executeQuery()) {
+          while (result.next()) {
+            RowChange next = new RowChange(result.getString(2), result.getObject(3, UUID.class), result.getLong(1),
+                json(result.getString(4)), json(result.getString(5)), result.getTimestamp(6).toInstant(),
+                result.getInt(7));
+            rows.merge(next.table() + "/" + next.key(), next, (first, last) -> new RowChange(first.table(),
+                first.key(), last.lastId(), first.before(), last.after(), last.changedAt(),
+                Math.max(first.attempts(), last.attempts())));
+          }
+        }
+      }
+      return new ArrayList<>(rows.values());
+    });
+  }
+
+  /**
+   * Records what a write to FHIR made of {@code change}: the version written claimed in the version guard (so that
+   * the feed skips it: no echo) and its rows written, unless the target has changed the row again since, in which
+   * case only the row's version moves (its newer change is written next, from there). The changes taken are done,
+   * and those after them now start from the version written.
+   */
+  public void written(MapSet maps, RowChange change, Item item) throws SQLException {
+    database.transaction(connection -> {
+      EntityMap map = item.map();
+      // The version guard first, then the row, in the order the feed's workers lock them.
+      boolean claimed = !Versions.claim(connection, List.of(item), false).isEmpty();
+      try (PreparedStatement statement = connection.prepareStatement("SELECT 1 FROM " + map.table() + " WHERE "
+          + map.keyColumn() + " = ? FOR UPDATE")) {
+        statement.setObject(1, change.key());
+        statement.executeQuery().close();
+      }
+      boolean changedSince = changedSince(connection, change);
+      if (claimed) {
+        RowWriter writer = new RowWriter(connection, maps);
+        if (item.deleted()) {
+          writer.delete(map, List.of(change.key()), java.util.Arrays.asList(item.version()));
+        } else if (changedSince) {
+          version(connection, map, change.key(), item);
+        } else {
+          Row root = item.rows().root();
+          writer.write(List.of(root), item.rows().rows().subList(1, item.rows().rows().size()),
+              item.rows().concepts());
+        }
+      }
+      finish(connection, change, item.version());
+      return null;
+    });
+  }
+
+  /** The changes taken are done with nothing written: nothing to write, dropped, or refused. */
+  public void done(RowChange change) throws SQLException {
+    database.transaction(connection -> {
+      finish(connection, change, null);
+      return null;
+    });
+  }
+
+  /**
+   * The changes taken failed, with {@code error}, {@code attempts} times so far; at {@code --sync-max-attempts} they
+   * stay, not taken again, for the operator to see.
+   */
+  public void failed(RowChange change, String error, int attempts) throws SQLException {
+    database.transaction(connection -> {
+      try (PreparedStatement statement = connection.prepareStatement("UPDATE sync_row_change SET attempts = ?,"
+          + " error = ? WHERE tbl = ? AND row_key = ? AND id <= ?")) {
+        statement.setInt(1, attempts);
+        statement.setString(2, error);
+        statement.setString(3, change.table());
+        statement.setObject(4, change.key());
+        statement.setLong(5, change.lastId());
+        return statement.executeUpdate();
+      }
+    });
+  }
+
+  /** Logs a conflict with both sides. */
+  public void conflict(Conflict conflict) throws SQLException {
+    RowChange change = conflict.change();
+    database.transaction(connection -> {
+      try (PreparedStatement statement = connection.prepareStatement("INSERT INTO sync_conflict (tbl, row_key, type,"
+          + " res_id, row_version, fhir_version, policy, winner, target_side, fhir_side)"
+          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb)")) {
+        statement.setString(1, change.table());
+        statement.setObject(2, change.key());
+        statement.setString(3, conflict.type());
+        statement.setString(4, conflict.id());
+        statement.setObject(5, change.baseVersion(), java.sql.Types.INTEGER);
+        statement.setObject(6, conflict.fhirVersion(), java.sql.Types.INTEGER);
+        statement.setString(7, conflict.policy());
+        statement.setString(8, conflict.winner());
+        statement.setString(9, change.after() == null ? null : change.after().toString());
+        statement.setString(10, conflict.fhirSide() == null ? null : conflict.fhirSide().toString());
+        return statement.executeUpdate();
+      }
+    });
+  }
+
+  /**
+   * The reference ({@code Type/id}) of the resource whose row has {@code key}, in whichever root table holds it; null
+   * when no row has it. A lookup column holds only a key, so writing it back needs the row it points to.
+   */
+  public String reference(MapSet maps, UUID key) throws SQLException {
+    return database.transaction(connection -> {
+      for (EntityMap map : maps.all()) {
+        if (map.isExpansion() || !map.enabled()) {
+          continue;
+        }
+        String discriminator = map.discriminator() == null ? "NULL" : map.discriminator().column();
+        try (PreparedStatement statement = connection.prepareStatement("SELECT " + Table.FHIR_ID + ", "
+            + discriminator + " FROM " + map.table() + " WHERE " + map.keyColumn() + " = ?")) {
+          statement.setObject(1, key);
+          try (ResultSet rows = statement.executeQuery()) {
+            if (rows.next() && rows.getString(1) != null && (map.discriminator() == null
+                || map.discriminator().value().equals(rows.getString(2)))) {
+              return map.resource() + "/" + rows.getString(1);
+            }
+          }
+        }
+      }
+      return null;
+    });
+  }
+
+  private static boolean changedSince(Connection connection, RowChange change) throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement("SELECT EXISTS (SELECT 1 FROM sync_row_change"
+        + " WHERE tbl = ? AND row_key = ? AND id > ?)")) {
+      statement.setString(1, change.table());
+      statement.setObject(2, change.key());
+      statement.setLong(3, change.lastId());
+      try (ResultSet rows = statement.executeQuery()) {
+        rows.next();
+        return rows.getBoolean(1);
+      }
+    }
+  }
+
+  private static void version(Connection connection, EntityMap map, UUID key, Item item) throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement("UPDATE " + map.table() + " SET "
+        + Table.FHIR_VERSION + " = ?, " + Table.FHIR_LAST_UPDATED + " = ? WHERE " + map.keyColumn() + " = ?")) {
+      statement.setInt(1, item.version());
+      statement.setObject(2, item.rows().lastUpdated() == null ? null
+          : item.rows().lastUpdated().atOffset(java.time.ZoneOffset.UTC));
+      statement.setObject(3, key);
+      statement.executeUpdate();
+    }
+  }
+
+  /**
+   * Deletes the changes taken; those made after them (on the row as it was then) now start from {@code version},
+   * the one the agent wrote, so that the agent's own write is not taken for a conflict.
+   */
+  private static void finish(Connection connection, RowChange change, Integer version) throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement("DELETE FROM sync_row_change WHERE tbl = ? AND"
+        + " row_key = ? AND id <= ?")) {
+      statement.setString(1, change.table());
+      statement.setObject(2, change.key());
+      statement.setLong(3, change.lastId());
+      statement.executeUpdate();
+    }
+    if (version == null) {
+      return;
+    }
+    try (PreparedStatement statement = connection.prepareStatement("UPDATE sync_row_change SET old_row = old_row ||"
+        + " jsonb_build_object('" + Table.FHIR_VERSION + "', ?) WHERE tbl = ? AND row_key = ? AND id > ? AND"
+        + " old_row IS NOT NULL")) {
+      statement.setInt(1, version);
+      statement.setString(2, change.table());
+      statement.setObject(3, change.key());
+      statement.setLong(4, change.lastId());
+      statement.executeUpdate();
+    }
+  }
+
+  private static ObjectNode json(String text) throws SQLException {
+    if (text == null) {
+      return null;
+    }
+    try {
+      return (ObjectNode) JSON.readTree(text);
+    } catch (IOException e) {
+      throw new SQLException("A recorded row is not JSON: " + e.getMessage(), e);
+    }
+  }
+}

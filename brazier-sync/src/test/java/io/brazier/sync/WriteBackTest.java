@@ -1,0 +1,272 @@
+package io.brazier.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import io.brazier.server.TestServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.ContactPoint;
+import org.hl7.fhir.r4.model.Patient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Write-back end to end, as the training does it: sample patients loaded into a real Brazier, synced over HTTP into a
+ * target in another PostgreSQL, sync enabled on a {@code contact} row and its {@code mobilephone} changed there; FHIR,
+ * read with the HAPI client, shows it, and nothing echoes. Conflicts are made by stopping the agent, changing both
+ * sides, and starting it again.
+ */
+class WriteBackTest {
+  private static final Duration DEADLINE = Duration.ofSeconds(30);
+  private static final List<String> FILES = List.of("Aaron697_Morissette863", "Aaron697_Willms744", "Abe604_Marks830");
+  /** The ids the server gave the three sample patients. */
+  private static final List<String> PATIENTS = new ArrayList<>();
+  private static final AtomicInteger CONFLICTS = new AtomicInteger();
+  private static TestServer server;
+  private static IGenericClient client;
+  private static Path maps;
+
+  @BeforeAll
+  static void loadThreeSamplePatients() throws Exception {
+    server = TestServer.start(Files.createTempDirectory("write-back-test"), Mc4hSample.serverConfig());
+    client = server.client();
+    List<String> files = Mc4hSample.files();
+    List<byte[]> bundles = Mc4hSample.bundles();
+    for (String name : FILES) {
+      byte[] bundle = bundles.get(files.indexOf(files.stream().filter(file -> file.startsWith(name)).findFirst()
+          .orElseThrow()));
+      Bundle response = server.http().send("POST", "/fhir", bundle).resource(Bundle.class);
+      response.getEntry().stream().map(entry -> entry.getResponse().getLocation())
+          .filter(location -> location.startsWith("Patient/")).findFirst()
+          .ifPresent(location -> PATIENTS.add(location.split("/")[1]));
+    }
+    assertThat(PATIENTS).hasSize(3);
+    maps = Agents.maps();
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  @Test
+  void aMobileNumberChangedInTheTargetShowsInFhirAndNothingEchoes() {
+    TargetConfig target = TestTargets.inOtherDatabase();
+    String id = PATIENTS.get(0);
+    try (SyncAgent agent = Agents.start(server, target, Agents.config(maps))) {
+      int synced = syncedVersion(target, id);
+      enableSync(target, id);
+
+      TestTargets.execute(target, "UPDATE contact SET mobilephone = '555-0100' WHERE msemr_azurefhirid = '" + id + "'");
+
+      Eventually.within(DEADLINE, () -> assertThat(mobile(read(id))).isEqualTo("555-0100"));
+      Patient written = read(id);
+      assertThat(written.getMeta().getVersionId()).isEqualTo(String.valueOf(synced + 1));
+      assertThat(written.getMeta().getSource()).isEqualTo(SyncAgent.WRITE_BACK_SOURCE);
+      assertThat(written.getTelecom()).as("the home phone is kept").anySatisfy(telecom ->
+          assertThat(telecom.getUse()).isEqualTo(ContactPoint.ContactPointUse.HOME));
+      Eventually.within(DEADLINE, () -> assertThat(contact(target, id).get("msemr_azurefhirversion"))
+          .isEqualTo(synced + 1));
+      feedPassed(target, PATIENTS.get(2));
+      assertThat(versions(id)).as("versions of Patient/%s: one more, no echo", id).isEqualTo(synced + 1);
+      assertThat(contact(target, id).get("mobilephone")).isEqualTo("555-0100");
+      assertThat(TestTargets.number(target, "SELECT count(*) FROM sync_row_change")).isZero();
+    }
+  }
+
+  @Test
+  void aRowWithoutTheSyncFlagIsNotWrittenBack() {
+    TargetConfig target = TestTargets.inOtherDatabase();
+    String id = PATIENTS.get(1);
+    try (SyncAgent agent = Agents.start(server, target, Agents.config(maps))) {
+      int synced = syncedVersion(target, id);
+      String mobile = mobile(read(id));
+
+      TestTargets.execute(target, "UPDATE contact SET mobilephone = '555-0200' WHERE msemr_azurefhirid = '" + id + "'");
+
+      assertThat(TestTargets.number(target, "SELECT count(*) FROM sync_row_change")).isZero();
+      feedPassed(target, PATIENTS.get(2));
+      assertThat(versions(id)).isEqualTo(synced);
+      assertThat(mobile(read(id))).isEqualTo(mobile);
+    }
+  }
+
+  @Test
+  void aFhirChangeSyncedToTheRowIsNotTakenForTheTargetsChange() {
+    TargetConfig target = TestTargets.inOtherDatabase();
+    String id = PATIENTS.get(1);
+    try (SyncAgent agent = Agents.start(server, target, Agents.config(maps))) {
+      syncedVersion(target, id);
+      enableSync(target, id);
+      Eventually.within(DEADLINE, () -> assertThat(TestTargets.number(target, "SELECT count(*) FROM sync_row_change"))
+          .isZero());
+      Patient patient = read(id);
+      patient.getNameFirstRep().setFamily("Renamed");
+
+      int version = Integer.parseInt(client.update().resource(patient).execute().getId().getVersionIdPart());
+
+      Eventually.within(DEADLINE, () -> assertThat(contact(target, id).get("lastname")).isEqualTo("Renamed"));
+      assertThat(TestTargets.number(target, "SELECT count(*) FROM sync_row_change")).isZero();
+      feedPassed(target, PATIENTS.get(2));
+      assertThat(versions(id)).isEqualTo(version);
+    }
+  }
+
+  @Test
+  void aRequiredColumnLeftEmptyIsRefusedAndFhirKeepsItsValue() {
+    TargetConfig target = TestTargets.inOtherDatabase();
+    String id = PATIENTS.get(2);
+    try (SyncAgent agent = Agents.start(server, target, Agents.config(maps))) {
+      int synced = syncedVersion(target, id);
+      enableSync(target, id);
+
+      TestTargets.execute(target, "UPDATE contact SET lastname = NULL WHERE msemr_azurefhirid = '" + id + "'");
+
+      // The enabling and the emptying are one change or two, as the agent's polls fell: each keeps the error.
+      Eventually.within(DEADLINE, () -> assertThat(TestTargets.rows(target, "SELECT error FROM sync_row_change"
+          + " WHERE error IS NOT NULL")).isNotEmpty().allSatisfy(row -> assertThat((String) row.get("error"))
+          .contains("contact.lastname is required")));
+      assertThat(versions(id)).isEqualTo(synced);
+    }
+  }
+
+  @Test
+  void fhirWinsKeepsFhirsValueAndSetsTheRowBack() {
+    Conflict conflict = conflict(ConflictPolicy.FHIR_WINS, PATIENTS.get(0), false);
+
+    assertThat(mobile(read(conflict.id()))).isEqualTo(conflict.fhirValue());
+    assertThat(versions(conflict.id())).isEqualTo(conflict.fhirVersion());
+    assertThat(contact(conflict.target(), conflict.id()).get("mobilephone")).isEqualTo(conflict.fhirValue());
+    assertThat(conflict.logged().get("winner")).isEqualTo("fhir");
+  }
+
+  @Test
+  void targetWinsWritesTheRowOverFhirsNewerVersion() {
+    Conflict conflict = conflict(ConflictPolicy.TARGET_WINS, PATIENTS.get(1), false);
+
+    assertThat(mobile(read(conflict.id()))).isEqualTo(conflict.rowValue());
+    assertThat(versions(conflict.id())).isEqualTo(conflict.fhirVersion() + 1);
+    assertThat(contact(conflict.target(), conflict.id()).get("mobilephone")).isEqualTo(conflict.rowValue());
+    assertThat(conflict.logged().get("winner")).isEqualTo("target");
+  }
+
+  @Test
+  void newestWinsTakesTheLaterChangeOfEitherSide() {
+    Conflict rowLater = conflict(ConflictPolicy.NEWEST_WINS, PATIENTS.get(2), true);
+
+    assertThat(mobile(read(rowLater.id()))).isEqualTo(rowLater.rowValue());
+    assertThat(rowLater.logged().get("winner")).isEqualTo("target");
+
+    Conflict fhirLater = conflict(ConflictPolicy.NEWEST_WINS, PATIENTS.get(2), false);
+
+    assertThat(mobile(read(fhirLater.id()))).isEqualTo(fhirLater.fhirValue());
+    assertThat(fhirLater.logged().get("winner")).isEqualTo("fhir");
+  }
+
+  /**
+   * A conflict that was decided: the target it was in, the mobile numbers each side wrote, FHIR's version it met, and
+   * its row in sync_conflict.
+   */
+  private record Conflict(TargetConfig target, String id, String rowValue, String fhirValue, int fhirVersion,
+      Map<String, Object> logged) {}
+
+  /**
+   * Syncs {@code id} with the sync flag on, stops the agent, changes the mobile number in FHIR (555-FHIR-n) and in
+   * the row (555-ROW-n), the row last when {@code rowLast}, and starts the agent again with {@code policy}, until the
+   * conflict is decided and the row's changes are done.
+   */
+  private static Conflict conflict(ConflictPolicy policy, String id, boolean rowLast) {
+    TargetConfig target = TestTargets.inOtherDatabase();
+    int n = CONFLICTS.incrementAndGet();
+    String rowValue = "555-ROW-" + n;
+    String fhirValue = "555-FHIR-" + n;
+    SyncConfig config = Agents.config(maps).withConflicts(policy);
+    try (SyncAgent agent = Agents.start(server, target, config)) {
+      syncedVersion(target, id);
+      enableSync(target, id);
+      Eventually.within(DEADLINE, () -> assertThat(TestTargets.number(target, "SELECT count(*) FROM sync_row_change"))
+          .isZero());
+    }
+    if (!rowLast) {
+      changeRow(target, id, rowValue);
+    }
+    Patient patient = read(id);
+    patient.getTelecom().removeIf(telecom -> telecom.getUse() == ContactPoint.ContactPointUse.MOBILE);
+    patient.addTelecom().setSystem(ContactPoint.ContactPointSystem.PHONE).setUse(ContactPoint.ContactPointUse.MOBILE)
+        .setValue(fhirValue);
+    int fhirVersion = Integer.parseInt(client.update().resource(patient).execute().getId().getVersionIdPart());
+    if (rowLast) {
+      changeRow(target, id, rowValue);
+    }
+    try (SyncAgent agent = Agents.start(server, target, config)) {
+      Eventually.within(DEADLINE, () -> assertThat(TestTargets.number(target, "SELECT count(*) FROM sync_row_change"))
+          .isZero());
+      feedPassed(target, PATIENTS.get(0).equals(id) ? PATIENTS.get(1) : PATIENTS.get(0));
+    }
+    Map<String, Object> logged = TestTargets.rows(target, "SELECT * FROM sync_conflict").get(0);
+    assertThat(logged.get("res_id")).isEqualTo(id);
+    assertThat(logged.get("policy")).isEqualTo(policy.flag());
+    assertThat(logged.get("fhir_version")).isEqualTo(fhirVersion);
+    assertThat(logged.get("target_side").toString()).contains(rowValue);
+    assertThat(logged.get("fhir_side").toString()).contains(fhirValue);
+    return new Conflict(target, id, rowValue, fhirValue, fhirVersion, logged);
+  }
+
+  /** Turns the row's sync flag on, as the target's user would. */
+  private static void enableSync(TargetConfig target, String id) {
+    TestTargets.execute(target, "UPDATE contact SET msemr_azurefhirsyncenabled = true WHERE msemr_azurefhirid = '"
+        + id + "'");
+  }
+
+  private static void changeRow(TargetConfig target, String id, String mobile) {
+    TestTargets.execute(target, "UPDATE contact SET mobilephone = '" + mobile + "' WHERE msemr_azurefhirid = '" + id
+        + "'");
+  }
+
+  /** Waits for the row of {@code id} and answers its version. */
+  private static int syncedVersion(TargetConfig target, String id) {
+    Eventually.within(DEADLINE, () -> assertThat(contact(target, id).get("msemr_azurefhirversion"))
+        .isEqualTo(versions(id)));
+    return (Integer) contact(target, id).get("msemr_azurefhirversion");
+  }
+
+  /**
+   * A barrier: another patient updated in FHIR, and its new version synced, so the agent has read the feed past
+   * whatever came before.
+   */
+  private static void feedPassed(TargetConfig target, String other) {
+    Patient patient = read(other);
+    patient.setBirthDate(new java.util.Date(patient.getBirthDate().getTime() + 86_400_000L));
+    int version = Integer.parseInt(client.update().resource(patient).execute().getId().getVersionIdPart());
+    Eventually.within(DEADLINE, () -> assertThat(contact(target, other).get("msemr_azurefhirversion"))
+        .isEqualTo(version));
+  }
+
+  private static Map<String, Object> contact(TargetConfig target, String id) {
+    List<Map<String, Object>> rows = TestTargets.rows(target, "SELECT * FROM contact WHERE msemr_azurefhirid = ?",
+        id);
+    return rows.isEmpty() ? Map.of() : rows.get(0);
+  }
+
+  private static Patient read(String id) {
+    return client.read().resource(Patient.class).withId(id).execute();
+  }
+
+  private static String mobile(Patient patient) {
+    return patient.getTelecom().stream().filter(telecom -> telecom.getUse() == ContactPoint.ContactPointUse.MOBILE)
+        .map(ContactPoint::getValue).findFirst().orElse(null);
+  }
+
+  /** How many versions FHIR's history holds. */
+  private static int versions(String id) {
+    return client.history().onInstance("Patient/" + id).returnBundle(Bundle.class).execute().getEntry().size();
+  }
+}
