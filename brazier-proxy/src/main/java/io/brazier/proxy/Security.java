@@ -94,6 +94,14 @@ public final class Security {
         new Isolation(api, links, isolation, clock), new PagingCursors(cursors), new CapabilitySecurity());
   }
 
+  /**
+   * The checks of the standalone proxy in front of another FHIR server: authentication and authorization, as
+   * {@link #interceptors} has them, their {@code before} steps run on every request before it is forwarded.
+   */
+  public List<Interceptor> upstreamChecks() {
+    return List.of(new Authentication(verifier), Authorization.upstream());
+  }
+
   /** The token server's routes, the identity links API, and the guard of {@code /metrics}. */
   public HttpExtension http() {
     return new SecurityRoutes(tokens, new ManageLinks(links, guard, clock), guard);
