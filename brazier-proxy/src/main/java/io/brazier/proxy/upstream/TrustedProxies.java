@@ -75,7 +75,8 @@ public final class TrustedProxies {
         throw new IllegalArgumentException("--trusted-proxies takes IP addresses or CIDR ranges (10.0.0.0/8), not '"
             + spec + "'");
       }
-      int bits = slash < 0 ? network.length * 8 : Integer.parseInt(spec.substring(slash + 1).trim());
+      String prefix = slash < 0 ? String.valueOf(network.length * 8) : spec.substring(slash + 1).trim();
+      int bits = prefix.matches("\\d{1,3}") ? Integer.parseInt(prefix) : -1;
       if (bits < 0 || bits > network.length * 8) {
         throw new IllegalArgumentException("--trusted-proxies: '" + spec + "' has a prefix length out of range");
       }
