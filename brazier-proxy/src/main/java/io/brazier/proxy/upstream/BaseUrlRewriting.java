@@ -49,10 +49,24 @@ final class BaseUrlRewriting extends FilterOutputStream {
     }
   }
 
+  /** Bytes that cannot begin a match pass in runs; only from a possible first byte on are they looked at singly. */
   @Override
   public void write(byte[] bytes, int offset, int length) throws IOException {
-    for (int i = offset; i < offset + length; i++) {
-      write(bytes[i]);
+    int end = offset + length;
+    int i = offset;
+    while (i < end) {
+      if (matched == 0) {
+        int run = i;
+        while (run < end && bytes[run] != from[0]) {
+          run++;
+        }
+        out.write(bytes, i, run - i);
+        if (run == end) {
+          return;
+        }
+        i = run;
+      }
+      write(bytes[i++]);
     }
   }
 

@@ -107,11 +107,25 @@ public final class ProxyEndpoint {
       OutputStream out = new BaseUrlRewriting(new BufferedOutputStream(ctx.res().getOutputStream(), 32 * 1024),
           forwarding.upstreamBase(), base);
       try (out) {
-        in.transferTo(out);
+        copy(in, out);
       }
     } catch (IOException e) {
       // The client went away, or the upstream broke off mid-body: the status is sent, nothing more can be said.
       log.warn("Proxied body cut off path={}: {}", ctx.path(), e.getMessage());
+    }
+  }
+
+  /**
+   * Copies as it comes, flushing whenever the upstream has sent nothing more yet: a slow export or a waiting
+   * {@code $changes} reaches the client as the upstream writes it, not when buffers fill.
+   */
+  private static void copy(InputStream in, OutputStream out) throws IOException {
+    byte[] buffer = new byte[16 * 1024];
+    for (int read = in.read(buffer); read >= 0; read = in.read(buffer)) {
+      out.write(buffer, 0, read);
+      if (in.available() == 0) {
+        out.flush();
+      }
     }
   }
 
