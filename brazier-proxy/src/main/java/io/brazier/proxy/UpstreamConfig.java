@@ -1,6 +1,7 @@
 package io.brazier.proxy;
 
 import io.brazier.client.ClientCredentials;
+import io.brazier.proxy.upstream.TrustedProxies;
 import io.brazier.proxy.upstream.Upstream.RetryPolicy;
 import java.net.URI;
 import java.time.Duration;
@@ -38,5 +39,6 @@ public record UpstreamConfig(URI upstream, String host, int port, String baseUrl
       throw new IllegalArgumentException("--upstream-timeout must be more than 0, not " + timeout);
     }
     trustedProxies = List.copyOf(trustedProxies);
+    new TrustedProxies(trustedProxies); // refuses, naming the flag, what is no address or range
   }
 }

@@ -100,6 +100,18 @@ class StandaloneProxyTest {
   }
 
   @Test
+  void aCallerConfinedToAPatientIsRefusedRatherThanShownEveryone() throws Exception {
+    String patientScoped = proxy.sign(proxy.claims().subject("patient-1").claim("patient", "p1")
+        .claim("scp", "patient/*.rs"));
+    String practitioner = proxy.token("practitioner-1", List.of("Practitioner"), null);
+
+    assertThat(status("GET", proxy.baseUrl() + "/Observation", patientScoped)).isEqualTo(403);
+    assertThat(status("GET", proxy.baseUrl() + "/Patient/p1", practitioner)).isEqualTo(403);
+    assertThat(status("GET", proxy.baseUrl() + "/Patient?_count=1", proxy.token("reader-2", List.of("Reader"),
+        null))).isEqualTo(200);
+  }
+
+  @Test
   void theCapabilityStatementIsOpenAsInServeAuth() throws Exception {
     assertThat(status("GET", proxy.baseUrl() + "/metadata", null)).isEqualTo(200);
   }
