@@ -17,7 +17,7 @@ import picocli.CommandLine.ParseResult;
         "",
         "Every option is also an environment variable BRAZIER_<NAME> (--db-url: BRAZIER_DB_URL) and a key",
         "of the --config file (db-url=...). Flags win over the environment, which wins over the file."},
-    subcommands = {Serve.class, Clients.class, LoadCommand.class, LoaderCommand.class, ExportCommand.class,
+    subcommands = {Serve.class, ProxyCommand.class, Clients.class, LoadCommand.class, LoaderCommand.class, ExportCommand.class,
         EventsCommand.class, SyncCommand.class, CommandLine.HelpCommand.class})
 public final class Brazier implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(Brazier.class);

@@ -14,6 +14,7 @@ import io.brazier.proxy.isolation.IdentityLinks;
 import io.brazier.proxy.isolation.Isolation;
 import io.brazier.proxy.isolation.ManageLinks;
 import io.brazier.proxy.isolation.PagingCursors;
+import io.brazier.proxy.isolation.UpstreamIsolation;
 import io.brazier.proxy.token.CapabilitySecurity;
 import io.brazier.proxy.token.SigningKeys;
 import io.brazier.proxy.token.TokenServer;
@@ -92,6 +93,17 @@ public final class Security {
   public Function<FhirApi, List<Interceptor>> interceptors() {
     return api -> List.of(new Authentication(verifier), new Authorization(api),
         new Isolation(api, links, isolation, clock), new PagingCursors(cursors), new CapabilitySecurity());
+  }
+
+  /**
+   * The checks of the standalone proxy in front of another FHIR server: authentication and authorization, as
+   * {@link #interceptors} has them, and isolation as far as it goes there (patient-confined callers are refused);
+   * their {@code before} steps run on every request before it is forwarded.
+   */
+  public List<Interceptor> upstreamChecks() {
+    log.warn("In front of another FHIR server, callers confined to patients (participant roles, patient scopes)"
+        + " are refused, and patients' consent opt-outs are not applied");
+    return List.of(new Authentication(verifier), Authorization.upstream(), new UpstreamIsolation(isolation));
   }
 
   /** The token server's routes, the identity links API, and the guard of {@code /metrics}. */

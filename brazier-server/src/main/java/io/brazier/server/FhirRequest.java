@@ -108,8 +108,11 @@ public final class FhirRequest {
         operation, entry);
   }
 
-  /** The request as the route table classified it. */
-  FhirRequest routed(FhirInteraction interaction, String operation) {
+  /**
+   * The request as the route table classified it; also what a proxy in front of another server calls once it has
+   * classified the path's shape itself.
+   */
+  public FhirRequest routed(FhirInteraction interaction, String operation) {
     return new FhirRequest(method, segments, query, headers, body, parsed, baseUrl, caller, restriction, interaction,
         operation, entry);
   }

@@ -3,6 +3,7 @@ package io.brazier.proxy.access;
 import io.brazier.fhir.FhirException;
 import io.brazier.server.Caller;
 import io.brazier.server.FhirApi;
+import io.brazier.server.FhirInteraction;
 import io.brazier.server.FhirRequest;
 import io.brazier.server.FhirResponse;
 import io.brazier.server.Interceptor;
@@ -35,12 +36,31 @@ public final class Authorization implements Interceptor {
     this.included = new IncludedEntries(granular);
   }
 
+  /**
+   * In front of another FHIR server (the standalone proxy), which it cannot search in process: a read of a type that
+   * a granular scope reaches only in part is refused, as whether the resource lies within cannot be told.
+   */
+  public static Authorization upstream() {
+    return new Authorization(null, null);
+  }
+
+  private Authorization(GranularMatch granular, IncludedEntries included) {
+    this.granular = granular;
+    this.included = included;
+  }
+
   @Override
   public FhirRequest before(FhirRequest request) {
     if (isProcessSystem(request.caller())) {
       return request;
     }
-    return AccessRules.check(request, rights(request.caller()));
+    Rights callerRights = rights(request.caller());
+    if (granular == null && request.interaction() == FhirInteraction.READ
+        && callerRights.reach(Permission.READ, request.type()).limited()) {
+      throw FhirException.forbidden("The caller's scopes grant reads of " + request.type() + " only in part, which"
+          + " this proxy cannot check on a read of another server; search with the scope's parameters instead.");
+    }
+    return AccessRules.check(request, callerRights);
   }
 
   @Override

@@ -1,0 +1,78 @@
+package io.brazier.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/**
+ * {@code brazier proxy}'s options: its help names every flag, and options that do not go together are usage errors
+ * naming the flag to fix, before anything starts.
+ */
+class ProxyCommandTest {
+
+  @Test
+  void helpNamesTheUpstreamItsIdentityTheTrustedProxiesAndTheSecurityFlags() {
+    StringWriter out = new StringWriter();
+    CommandLine command = Brazier.commandLine(new String[0]);
+    command.setOut(new PrintWriter(out));
+
+    int exit = command.execute("proxy", "--help");
+
+    assertThat(exit).isZero();
+    assertThat(out.toString()).contains("--upstream=URL", "--port", "--upstream-token-url",
+        "--upstream-client-id", "--upstream-client-secret", "--upstream-scope", "--upstream-resource",
+        "--trusted-proxies", "--upstream-max-retries", "--auth-issuer", "--clients", "--global-role",
+        "--data-dir");
+  }
+
+  @Test
+  void withoutAnUpstreamItDoesNotStart() {
+    Run run = run(Map.of(), "proxy");
+
+    assertThat(run.exit()).isEqualTo(2);
+    assertThat(run.err()).contains("--upstream");
+  }
+
+  @Test
+  void anUpstreamThatIsNoHttpUrlIsAUsageError() {
+    Run run = run(Map.of(), "proxy", "--upstream", "ftp://fhir.example/fhir");
+
+    assertThat(run.exit()).isEqualTo(2);
+    assertThat(run.err()).startsWith("--upstream takes the FHIR base URL").doesNotContain("\tat ");
+  }
+
+  @Test
+  void anUpstreamIdentityWithoutItsTokenUrlNamesTheProxysFlags() {
+    Run withoutUrl = run(Map.of(), "proxy", "--upstream", "http://fhir.example/fhir", "--upstream-client-id", "x");
+    Run withoutSecret = run(Map.of("BRAZIER_UPSTREAM_TOKEN_URL", "https://login.example/token"), "proxy",
+        "--upstream", "http://fhir.example/fhir", "--upstream-client-id", "x");
+
+    assertThat(withoutUrl.exit()).isEqualTo(2);
+    assertThat(withoutUrl.err()).startsWith("--upstream-client-id, --upstream-client-secret");
+    assertThat(withoutSecret.exit()).isEqualTo(2);
+    assertThat(withoutSecret.err()).startsWith("--upstream-token-url needs --upstream-client-id and"
+        + " --upstream-client-secret");
+  }
+
+  @Test
+  void aTrustedProxyThatIsNoAddressIsAUsageError() {
+    Run run = run(Map.of(), "proxy", "--upstream", "http://fhir.example/fhir", "--trusted-proxies", "lb.internal");
+
+    assertThat(run.exit()).isEqualTo(2);
+    assertThat(run.err()).startsWith("--trusted-proxies takes IP addresses or CIDR ranges");
+  }
+
+  private record Run(int exit, String err) {}
+
+  private static Run run(Map<String, String> environment, String... args) {
+    CommandLine command = Brazier.commandLine(args);
+    command.setDefaultValueProvider(Defaults.from(args, environment));
+    StringWriter err = new StringWriter();
+    command.setErr(new PrintWriter(err));
+    return new Run(command.execute(args), err.toString());
+  }
+}

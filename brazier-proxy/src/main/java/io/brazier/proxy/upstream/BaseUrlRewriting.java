@@ -1,0 +1,94 @@
+package io.brazier.proxy.upstream;
+
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Writes a body with every occurrence of the upstream's base URL replaced by the proxy's, as it streams: fullUrls,
+ * paging links, references and the URLs of a bulk export's manifest then point back at the proxy. It holds at most
+ * the URL's length in bytes back (a partial match at the end of what was written so far), so a body of any size
+ * passes with constant memory. URLs are ASCII, so bytes match as characters would in UTF-8.
+ */
+final class BaseUrlRewriting extends FilterOutputStream {
+  private final byte[] from;
+  private final byte[] to;
+  /** For each prefix length of {@code from}, the length of its longest proper prefix that is also its suffix. */
+  private final int[] fallback;
+  private int matched;
+
+  BaseUrlRewriting(OutputStream out, String from, String to) {
+    super(out);
+    this.from = from.getBytes(StandardCharsets.UTF_8);
+    this.to = to.getBytes(StandardCharsets.UTF_8);
+    this.fallback = fallback(this.from);
+  }
+
+  /** The same replacement on a header's value. */
+  static String rewrite(String value, String from, String to) {
+    return value == null ? null : value.replace(from, to);
+  }
+
+  @Override
+  public void write(int b) throws IOException {
+    byte next = (byte) b;
+    while (matched > 0 && from[matched] != next) {
+      int kept = fallback[matched - 1];
+      out.write(from, 0, matched - kept); // what can no longer be the start of a match
+      matched = kept;
+    }
+    if (from[matched] == next) {
+      matched++;
+      if (matched == from.length) {
+        out.write(to);
+        matched = 0;
+      }
+    } else {
+      out.write(next);
+    }
+  }
+
+  /** Bytes that cannot begin a match pass in runs; only from a possible first byte on are they looked at singly. */
+  @Override
+  public void write(byte[] bytes, int offset, int length) throws IOException {
+    int end = offset + length;
+    int i = offset;
+    while (i < end) {
+      if (matched == 0) {
+        int run = i;
+        while (run < end && bytes[run] != from[0]) {
+          run++;
+        }
+        out.write(bytes, i, run - i);
+        if (run == end) {
+          return;
+        }
+        i = run;
+      }
+      write(bytes[i++]);
+    }
+  }
+
+  /** Writes out a partial match left at the end of the body. */
+  @Override
+  public void close() throws IOException {
+    out.write(from, 0, matched);
+    matched = 0;
+    super.close();
+  }
+
+  private static int[] fallback(byte[] pattern) {
+    int[] table = new int[pattern.length];
+    for (int i = 1, k = 0; i < pattern.length; i++) {
+      while (k > 0 && pattern[i] != pattern[k]) {
+        k = table[k - 1];
+      }
+      if (pattern[i] == pattern[k]) {
+        k++;
+      }
+      table[i] = k;
+    }
+    return table;
+  }
+}

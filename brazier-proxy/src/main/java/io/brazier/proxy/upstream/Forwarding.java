@@ -1,0 +1,42 @@
+package io.brazier.proxy.upstream;
+
+import io.brazier.server.FhirRequest;
+import java.io.InputStream;
+import java.net.http.HttpResponse;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Sends a request that security has let through to the upstream and hands back its answer, the base URL of its
+ * headers already the proxy's. This is the one place a request meets the upstream: a chain of pre- and
+ * post-processors wraps {@link #exchange}, changing the request before it and the answer after it, or answering
+ * without it.
+ */
+public final class Forwarding {
+  private final Upstream upstream;
+
+  public Forwarding(Upstream upstream) {
+    this.upstream = upstream;
+  }
+
+  /**
+   * The upstream's answer to {@code request} (its caller verified, its rights checked, its headers those the proxy
+   * sends), with {@code body}.
+   */
+  UpstreamAnswer exchange(FhirRequest request, Set<String> headerNames, String client, Upstream.Body body) {
+    String pathAndQuery = request.url().substring(request.baseUrl().length());
+    Set<String> names = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+    names.addAll(headerNames);
+    names.add("Prefer"); // authorization may have set it
+    Map<String, String> headers = HeaderRules.request(names, request::header, request.caller(), client);
+    HttpResponse<InputStream> response = upstream.send(request.method(), pathAndQuery, headers, body);
+    Map<String, String> answered = HeaderRules.response(response.headers().map(),
+        value -> BaseUrlRewriting.rewrite(value, upstream.base(), request.baseUrl()));
+    return new UpstreamAnswer(response.statusCode(), answered, response.body());
+  }
+
+  String upstreamBase() {
+    return upstream.base();
+  }
+}

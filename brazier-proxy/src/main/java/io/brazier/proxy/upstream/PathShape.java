@@ -1,0 +1,114 @@
+package io.brazier.proxy.upstream;
+
+import io.brazier.fhir.FhirException;
+import io.brazier.server.FhirInteraction;
+import io.brazier.server.FhirRequest;
+import java.util.List;
+
+/**
+ * What a request to the upstream asks for, from its method and the shape of its path alone
+ * (https://hl7.org/fhir/R4/http.html), so that authorization decides on it as it does in {@code serve --auth}.
+ * Brazier's own route table also knows which types and operations it serves; a proxy does not know the upstream's,
+ * so it classifies the shape and lets the upstream answer what it does not serve.
+ */
+final class PathShape {
+  private PathShape() {}
+
+  /** The request classified; a 405 for a shape no FHIR interaction has. */
+  static FhirRequest classify(FhirRequest request) {
+    List<String> path = request.segments();
+    if (path.isEmpty() || !Character.isUpperCase(path.get(0).charAt(0))) {
+      return system(request, path);
+    }
+    if (path.size() == 1) {
+      return request.routed(typeLevel(request.method()), null);
+    }
+    String second = path.get(1);
+    if (second.startsWith("$") && path.size() == 2) {
+      return request.routed(FhirInteraction.OPERATION, second);
+    }
+    if (second.equals("_history") && path.size() == 2 && isRead(request)) {
+      return request.routed(FhirInteraction.HISTORY_TYPE, null);
+    }
+    if (second.equals("_search") && path.size() == 2 && request.method().equals("POST")) {
+      return request.routed(FhirInteraction.SEARCH_TYPE, null);
+    }
+    if (second.startsWith("_") || second.startsWith("$")) {
+      throw notAllowed(request);
+    }
+    return instance(request, path);
+  }
+
+  private static FhirRequest system(FhirRequest request, List<String> path) {
+    String first = path.isEmpty() ? "" : path.get(0);
+    boolean read = isRead(request);
+    if (path.isEmpty()) {
+      return request.routed(request.method().equals("POST") ? FhirInteraction.BUNDLE : FhirInteraction.SEARCH_SYSTEM,
+          null);
+    }
+    if (path.size() == 1 && first.startsWith("$")) {
+      return request.routed(FhirInteraction.OPERATION, first);
+    }
+    if (path.size() == 1 && read && first.equals("metadata")) {
+      return request.routed(FhirInteraction.CAPABILITIES, null);
+    }
+    if (path.size() == 1 && read && first.equals("_history")) {
+      return request.routed(FhirInteraction.HISTORY_SYSTEM, null);
+    }
+    if (path.size() == 1 && first.equals("_search") && request.method().equals("POST")) {
+      return request.routed(FhirInteraction.SEARCH_SYSTEM, null);
+    }
+    if (first.equals("_async") && (path.size() == 2 || path.size() == 3)) {
+      return request.routed(FhirInteraction.ASYNC_STATUS, null);
+    }
+    throw notAllowed(request);
+  }
+
+  private static FhirInteraction typeLevel(String method) {
+    return switch (method) {
+      case "POST" -> FhirInteraction.CREATE;
+      case "PUT" -> FhirInteraction.UPDATE;
+      case "DELETE" -> FhirInteraction.DELETE;
+      case "PATCH" -> FhirInteraction.PATCH;
+      default -> FhirInteraction.SEARCH_TYPE;
+    };
+  }
+
+  private static FhirRequest instance(FhirRequest request, List<String> path) {
+    String method = request.method();
+    if (path.size() == 2) {
+      return request.routed(switch (method) {
+        case "PUT" -> FhirInteraction.UPDATE;
+        case "DELETE" -> FhirInteraction.DELETE;
+        case "PATCH" -> FhirInteraction.PATCH;
+        case "GET", "HEAD" -> FhirInteraction.READ;
+        default -> throw notAllowed(request);
+      }, null);
+    }
+    String third = path.get(2);
+    if (path.size() == 3 && third.startsWith("$")) {
+      return request.routed(FhirInteraction.OPERATION, third);
+    }
+    if (!isRead(request)) {
+      throw notAllowed(request);
+    }
+    if (path.size() == 3 && third.equals("_history")) {
+      return request.routed(FhirInteraction.HISTORY_INSTANCE, null);
+    }
+    if (path.size() == 4 && third.equals("_history")) {
+      return request.routed(FhirInteraction.VREAD, null);
+    }
+    if (path.size() == 3 && (third.equals("*") || Character.isUpperCase(third.charAt(0)))) {
+      return request.routed(FhirInteraction.SEARCH_COMPARTMENT, null);
+    }
+    throw notAllowed(request);
+  }
+
+  private static boolean isRead(FhirRequest request) {
+    return request.method().equals("GET") || request.method().equals("HEAD");
+  }
+
+  private static FhirException notAllowed(FhirRequest request) {
+    return FhirException.methodNotAllowed(request.method(), "/" + String.join("/", request.segments()));
+  }
+}

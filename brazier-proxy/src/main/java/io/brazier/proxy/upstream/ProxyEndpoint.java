@@ -1,0 +1,144 @@
+package io.brazier.proxy.upstream;
+
+import io.brazier.fhir.Fhir;
+import io.brazier.fhir.FhirException;
+import io.brazier.server.FhirRequest;
+import io.brazier.server.FhirResponse;
+import io.brazier.server.Interceptor;
+import io.brazier.server.http.Queries;
+import io.javalin.http.Context;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code /fhir/*} of the standalone proxy: a request is classified ({@link PathShape}), passes the same security
+ * checks as in {@code serve --auth} (their {@code before} steps: authentication, authorization), goes to the upstream
+ * ({@link Forwarding}) and its answer streams back with the upstream's base URL replaced by the proxy's. A refusal
+ * or an upstream that cannot be reached is an OperationOutcome, after the checks' {@code after} steps (which add
+ * {@code WWW-Authenticate} to a 401).
+ */
+public final class ProxyEndpoint {
+  private static final Logger log = LoggerFactory.getLogger(ProxyEndpoint.class);
+  public static final String BASE = "/fhir";
+  private static final Set<String> REPLAYED = Set.of("PUT", "DELETE");
+
+  private final Fhir fhir;
+  private final List<Interceptor> checks;
+  private final Forwarding forwarding;
+  private final ProxyAddress address;
+  private final long maxBufferedBytes;
+
+  /**
+   * @param checks the security interceptors, in order
+   * @param maxBufferedBytes the largest body of a request that may be sent again (PUT, DELETE), held to retry it
+   */
+  public ProxyEndpoint(Fhir fhir, List<Interceptor> checks, Forwarding forwarding, ProxyAddress address,
+      long maxBufferedBytes) {
+    this.fhir = fhir;
+    this.checks = List.copyOf(checks);
+    this.forwarding = forwarding;
+    this.address = address;
+    this.maxBufferedBytes = maxBufferedBytes;
+  }
+
+  public void handle(Context ctx) {
+    String base = address.baseUrl(ctx);
+    FhirRequest request = null;
+    try {
+      request = PathShape.classify(new FhirRequest(ctx.method().name(), segments(ctx), ctx.queryParamMap(),
+          ctx::header, null, base));
+      FhirRequest checked = checked(request);
+      UpstreamAnswer answer = forwarding.exchange(checked, ctx.headerMap().keySet(), address.client(ctx), body(ctx));
+      write(ctx, answer, base);
+    } catch (FhirException e) {
+      refuse(ctx, request, e);
+    }
+  }
+
+  private FhirRequest checked(FhirRequest request) {
+    FhirRequest current = request;
+    for (Interceptor check : checks) {
+      current = check.before(current);
+    }
+    return current;
+  }
+
+  private static List<String> segments(Context ctx) {
+    String path = ctx.path();
+    return path.length() > BASE.length() ? Queries.segments(path.substring(BASE.length())) : List.of();
+  }
+
+  /** A body that may be sent again is held (a resource); any other streams through, once. */
+  private Upstream.Body body(Context ctx) {
+    long length = ctx.contentLength();
+    String encoding = ctx.header("Transfer-Encoding");
+    if (length <= 0 && encoding == null) {
+      return Upstream.Body.NONE;
+    }
+    try {
+      InputStream in = ctx.req().getInputStream();
+      if (!REPLAYED.contains(ctx.method().name())) {
+        return new Upstream.Body(null, in, length);
+      }
+      byte[] bytes = in.readNBytes((int) Math.min(maxBufferedBytes + 1, Integer.MAX_VALUE - 8));
+      if (bytes.length > maxBufferedBytes) {
+        throw FhirException.tooLarge("The body is larger than " + maxBufferedBytes + " bytes (--max-body-bytes).");
+      }
+      return new Upstream.Body(bytes, null, bytes.length);
+    } catch (IOException e) {
+      throw FhirException.badRequest("The request body could not be read: " + e.getMessage());
+    }
+  }
+
+  private void write(Context ctx, UpstreamAnswer answer, String base) {
+    ctx.status(answer.status());
+    answer.headers().forEach(ctx::header);
+    try (InputStream in = answer.body()) {
+      if (ctx.method().name().equals("HEAD")) {
+        return;
+      }
+      OutputStream out = new BaseUrlRewriting(new BufferedOutputStream(ctx.res().getOutputStream(), 32 * 1024),
+          forwarding.upstreamBase(), base);
+      try (out) {
+        copy(in, out);
+      }
+    } catch (IOException e) {
+      // The client went away, or the upstream broke off mid-body: the status is sent, nothing more can be said.
+      log.warn("Proxied body cut off path={}: {}", ctx.path(), e.getMessage());
+    }
+  }
+
+  /**
+   * Copies as it comes, flushing whenever the upstream has sent nothing more yet: a slow export or a waiting
+   * {@code $changes} reaches the client as the upstream writes it, not when buffers fill.
+   */
+  private static void copy(InputStream in, OutputStream out) throws IOException {
+    byte[] buffer = new byte[16 * 1024];
+    for (int read = in.read(buffer); read >= 0; read = in.read(buffer)) {
+      out.write(buffer, 0, read);
+      if (in.available() == 0) {
+        out.flush();
+      }
+    }
+  }
+
+  private void refuse(Context ctx, FhirRequest request, FhirException refusal) {
+    FhirResponse response = FhirResponse.of(refusal.status(), refusal.outcome());
+    if (request != null) {
+      for (int i = checks.size() - 1; i >= 0; i--) {
+        response = checks.get(i).after(request, response);
+      }
+    }
+    ctx.status(response.status());
+    response.headers().forEach(ctx::header);
+    ctx.contentType("application/fhir+json;charset=utf-8");
+    ctx.result(fhir.jsonParser().encodeResourceToString(response.resource()).getBytes(StandardCharsets.UTF_8));
+  }
+}

@@ -1,0 +1,101 @@
+package io.brazier.proxy;
+
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
+import ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jwt.JWTClaimsSet;
+import io.brazier.client.ClientCredentials;
+import io.brazier.fhir.Fhir;
+import io.brazier.proxy.upstream.Upstream.RetryPolicy;
+import io.brazier.server.TestServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A standalone proxy ({@code brazier proxy}) started by a test in front of an upstream, on the shared test database:
+ * callers' tokens come from an identity provider of its own (the proxy's trusted issuer, for the proxy's base URL),
+ * and it reaches the upstream with the identity the test gives it. Close it when done.
+ */
+public final class ProxyUnderTest implements AutoCloseable {
+  /** Quick retries, so that tests of them wait milliseconds. */
+  public static final RetryPolicy RETRIES = new RetryPolicy(3, Duration.ofMillis(20), Duration.ofSeconds(2));
+
+  private final StandaloneProxy proxy;
+  private final IdentityProvider issuer;
+  private final RSAKey issuerKey;
+
+  private ProxyUnderTest(StandaloneProxy proxy, IdentityProvider issuer, RSAKey issuerKey) {
+    this.proxy = proxy;
+    this.issuer = issuer;
+    this.issuerKey = issuerKey;
+  }
+
+  /** A proxy in front of {@code upstream}, anonymous towards it. */
+  public static ProxyUnderTest start(String upstream) {
+    return start(upstream, Optional.empty(), List.of(), RETRIES, Duration.ofSeconds(30));
+  }
+
+  public static ProxyUnderTest start(String upstream, Optional<ClientCredentials.Config> credentials,
+      List<String> trustedProxies, RetryPolicy retries, Duration timeout) {
+    IdentityProvider issuer = new IdentityProvider();
+    RSAKey key = IdentityProvider.rsaKey();
+    issuer.publish(key);
+    try {
+      SecurityConfig security = new SecurityConfig(List.of(issuer.issuer()), List.of(),
+          Files.createTempDirectory("brazier-proxy").resolve("clients.json"), SecurityConfig.DEFAULT_TOKEN_LIFETIME,
+          SecurityConfig.DEFAULT_KEY_ROTATION, Map.of(), IsolationConfig.DEFAULTS);
+      UpstreamConfig config = new UpstreamConfig(URI.create(upstream), "127.0.0.1", 0, null, credentials,
+          trustedProxies, retries, timeout, 1 << 20);
+      StandaloneProxy proxy = StandaloneProxy.start(config, TestServer.shared().fhir(),
+          Security.start(security, TestServer.shared().database().dataSource()));
+      return new ProxyUnderTest(proxy, issuer, key);
+    } catch (IOException e) {
+      issuer.close();
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public String baseUrl() {
+    return proxy.baseUrl();
+  }
+
+  /** A token of the proxy's trusted issuer for the proxy, with these roles (and scopes, space separated). */
+  public String token(String subject, List<String> roles, String scopes) {
+    JWTClaimsSet.Builder claims = issuer.claims(baseUrl()).subject(subject).claim("roles", roles);
+    if (scopes != null) {
+      claims.claim("scp", scopes);
+    }
+    return IdentityProvider.sign(issuerKey, claims.build());
+  }
+
+  /** The token's claims as given, signed by the proxy's trusted issuer. */
+  public String sign(JWTClaimsSet.Builder claims) {
+    return IdentityProvider.sign(issuerKey, claims.build());
+  }
+
+  public JWTClaimsSet.Builder claims() {
+    return issuer.claims(baseUrl());
+  }
+
+  /** HAPI's generic client at the proxy, sending {@code token}. */
+  public IGenericClient client(String token) {
+    Fhir fhir = TestServer.shared().fhir();
+    fhir.context().getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
+    IGenericClient client = fhir.context().newRestfulGenericClient(baseUrl());
+    client.registerInterceptor(new BearerTokenAuthInterceptor(token));
+    return client;
+  }
+
+  @Override
+  public void close() {
+    proxy.close();
+    issuer.close();
+  }
+}

@@ -1,0 +1,133 @@
+package io.brazier.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ca.uhn.fhir.rest.api.MethodOutcome;
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
+import io.brazier.client.ClientCredentials;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Patient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code brazier proxy} in front of another Brazier that requires tokens: callers hold tokens of the proxy's issuer,
+ * which the upstream does not accept; the proxy reaches the upstream as a client of the upstream's token server.
+ * Answers come back with the upstream's base URL replaced by the proxy's, so that a client follows links through
+ * the proxy.
+ */
+class StandaloneProxyTest {
+  private static final String PROXY_CLIENT = "standalone-proxy";
+  private static final String SECRET = "proxy-secret-" + UUID.randomUUID();
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static SecuredServer upstream;
+  private static ProxyUnderTest proxy;
+
+  @BeforeAll
+  static void start() {
+    upstream = SecuredServer.shared();
+    upstream.clients().add(ClientRegistration.withSecret(PROXY_CLIENT, SECRET, List.of("Administrator"), List.of(),
+        null));
+    ClientCredentials.Config identity = new ClientCredentials.Config(URI.create(upstream.server().rootUrl()
+        + "/oauth2/token"), PROXY_CLIENT, SECRET, null, null);
+    proxy = ProxyUnderTest.start(upstream.baseUrl(), Optional.of(identity), List.of(), ProxyUnderTest.RETRIES,
+        Duration.ofSeconds(30));
+  }
+
+  @AfterAll
+  static void stop() {
+    proxy.close();
+  }
+
+  @Test
+  void aWriterCreatesAndReadsThroughTheProxyWhichUsesItsOwnIdentityUpstream() throws Exception {
+    String token = proxy.token("writer-1", List.of("Reader", "Writer"), null);
+    IGenericClient client = proxy.client(token);
+
+    MethodOutcome created = client.create().resource(patient("Proxied")).execute();
+    Patient read = client.read().resource(Patient.class).withId(created.getId().getIdPart()).execute();
+
+    assertThat(created.getId().getValue()).startsWith(proxy.baseUrl() + "/Patient/");
+    assertThat(read.getNameFirstRep().getFamily()).isEqualTo("Proxied");
+    assertThat(status("GET", upstream.baseUrl() + "/Patient/" + created.getId().getIdPart(), token))
+        .as("the caller's token is no good upstream").isEqualTo(401);
+  }
+
+  @Test
+  void searchPagesAndFullUrlsPointAtTheProxyAndTheNextPageComesThroughIt() {
+    String family = "Paged" + UUID.randomUUID().toString().substring(0, 8);
+    IGenericClient client = proxy.client(proxy.token("writer-2", List.of("Reader", "Writer"), null));
+    for (int i = 0; i < 3; i++) {
+      client.create().resource(patient(family)).execute();
+    }
+
+    Bundle first = client.search().byUrl("Patient?family=" + family + "&_count=2").returnBundle(Bundle.class)
+        .execute();
+    Bundle second = client.loadPage().next(first).execute();
+
+    assertThat(first.getLink("next").getUrl()).startsWith(proxy.baseUrl() + "/Patient?");
+    assertThat(first.getEntry()).hasSize(2).allSatisfy(entry -> assertThat(entry.getFullUrl())
+        .startsWith(proxy.baseUrl() + "/Patient/"));
+    assertThat(second.getEntry()).hasSize(1);
+    assertThat(first.getTotal()).isEqualTo(3);
+  }
+
+  @Test
+  void noTokenIsA401WithItsChallengeAndAReaderMayNotWrite() throws Exception {
+    HttpResponse<String> anonymous = HTTP.send(HttpRequest.newBuilder(URI.create(proxy.baseUrl() + "/Patient"))
+        .build(), HttpResponse.BodyHandlers.ofString());
+    IGenericClient reader = proxy.client(proxy.token("reader-1", List.of("Reader"), null));
+
+    assertThat(anonymous.statusCode()).isEqualTo(401);
+    assertThat(anonymous.headers().firstValue("WWW-Authenticate")).get().asString()
+        .startsWith("Bearer ").contains("error=\"invalid_token\"");
+    assertThat(anonymous.body()).contains("\"resourceType\":\"OperationOutcome\"");
+    assertThatThrownBy(() -> reader.create().resource(patient("Refused")).execute())
+        .isInstanceOf(ForbiddenOperationException.class);
+    assertThat(reader.search().forResource(Patient.class).count(1).returnBundle(Bundle.class).execute().getTotal())
+        .isPositive();
+  }
+
+  @Test
+  void aCallerConfinedToAPatientIsRefusedRatherThanShownEveryone() throws Exception {
+    String patientScoped = proxy.sign(proxy.claims().subject("patient-1").claim("patient", "p1")
+        .claim("scp", "patient/*.rs"));
+    String practitioner = proxy.token("practitioner-1", List.of("Practitioner"), null);
+
+    assertThat(status("GET", proxy.baseUrl() + "/Observation", patientScoped)).isEqualTo(403);
+    assertThat(status("GET", proxy.baseUrl() + "/Patient/p1", practitioner)).isEqualTo(403);
+    assertThat(status("GET", proxy.baseUrl() + "/Patient?_count=1", proxy.token("reader-2", List.of("Reader"),
+        null))).isEqualTo(200);
+  }
+
+  @Test
+  void theCapabilityStatementIsOpenAsInServeAuth() throws Exception {
+    assertThat(status("GET", proxy.baseUrl() + "/metadata", null)).isEqualTo(200);
+  }
+
+  private static Patient patient(String family) {
+    Patient patient = new Patient();
+    patient.addName().setFamily(family);
+    return patient;
+  }
+
+  private static int status(String method, String url, String token) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).method(method,
+        HttpRequest.BodyPublishers.noBody());
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    return HTTP.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+  }
+}
