@@ -1,6 +1,7 @@
 package io.brazier.app;
 
 import io.brazier.proxy.IsolationConfig;
+import io.brazier.proxy.ProcessorConfig;
 import io.brazier.proxy.SecurityConfig;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -63,6 +64,24 @@ final class AuthOptions {
           + " a change of them is seen at once anyway (default: ${DEFAULT-VALUE}).")
   Duration consentCache;
 
+  @Option(names = "--pre-processors", split = ",", paramLabel = "NAME",
+      description = "Processors that see each request before the server, in this order (with --auth):"
+          + " profile-validation, everything, or one of a jar on the class path.")
+  List<String> preProcessors = List.of();
+
+  @Option(names = "--post-processors", split = ",", paramLabel = "NAME",
+      description = "Processors of jars on the class path that see each answer, in this order (with --auth).")
+  List<String> postProcessors = List.of();
+
+  @Option(names = "--profiles", paramLabel = "DIR",
+      description = "For profile-validation: StructureDefinitions (.json), FHIR packages (.tgz) and policy.json,"
+          + " which names the profiles each resource type must meet.")
+  Path profiles;
+
+  @Option(names = "--processor-option", paramLabel = "NAME.KEY=VALUE",
+      description = "A setting of a processor of another jar (repeatable).")
+  Map<String, String> processorOptions = Map.of();
+
   @Option(names = "--insecure", defaultValue = "false",
       description = "Allow --host other than loopback without --auth: anyone who reaches the port may read and"
           + " change everything.")
@@ -74,6 +93,11 @@ final class AuthOptions {
         new IsolationConfig(globalRoles, consentCategory, consentCache));
   }
 
+  ProcessorConfig processors() {
+    return new ProcessorConfig(preProcessors, postProcessors, profiles,
+        processorOptions == null ? Map.of() : processorOptions);
+  }
+
   /**
    * Why the server must not start as configured, or null: an open server on a network address, or a security flag
    * with a bad value.
@@ -82,10 +106,14 @@ final class AuthOptions {
     if (enabled) {
       try {
         config(Path.of(""));
+        processors();
         return null;
       } catch (IllegalArgumentException e) {
         return e.getMessage();
       }
+    }
+    if (!preProcessors.isEmpty() || !postProcessors.isEmpty()) {
+      return "--pre-processors and --post-processors need --auth: processors run behind authentication.";
     }
     if (insecure || isLoopback(host)) {
       return null;
