@@ -5,6 +5,7 @@ import io.brazier.events.ChangeFeed;
 import io.brazier.events.EventPublisher;
 import io.brazier.fhir.Fhir;
 import io.brazier.loader.LoaderConfig;
+import io.brazier.proxy.Processors;
 import io.brazier.proxy.Security;
 import io.brazier.server.Caller;
 import io.brazier.server.FhirServer;
@@ -234,6 +235,7 @@ final class Serve implements Callable<Integer> {
     if (events.enabled()) {
       events.config(fhir); // refuses bad flags before anything starts
     }
+    Processors processors = auth.enabled ? processors(fhir) : Processors.NONE; // refused before anything starts
     // PostgreSQL starts and migrates in a process of its own while this JVM reads the FHIR model: seconds each.
     CompletableFuture<Database> opening = CompletableFuture.supplyAsync(() -> Database.open(databaseConfig));
     fhir.loadModel();
@@ -246,7 +248,8 @@ final class Serve implements Callable<Integer> {
     FhirServer server;
     if (auth.enabled) {
       Security security = Security.start(auth.config(database.dataDir.toAbsolutePath()), opened.dataSource());
-      server = new FhirServer(serverConfig, fhir, store, registry, security.interceptors(), security.http());
+      server = new FhirServer(serverConfig, fhir, store, registry, security.interceptors(processors),
+          security.http());
     } else {
       server = new FhirServer(serverConfig, fhir, store, registry);
       log.warn("AUTHENTICATION IS OFF: anyone who reaches http://{}:{}/fhir may read and change every resource."
@@ -277,6 +280,15 @@ final class Serve implements Callable<Integer> {
     log.info("Brazier started ms={} sinceJvmStartMs={}", (System.nanoTime() - began) / 1_000_000,
         ManagementFactory.getRuntimeMXBean().getUptime());
     return new Running(server, store, companions);
+  }
+
+  /** The processor chain the flags name; a name or setting it refuses stops the start with its sentence. */
+  private Processors processors(Fhir fhir) {
+    try {
+      return Processors.load(auth.processors(), fhir);
+    } catch (IllegalArgumentException e) {
+      throw new Refused("brazier serve: " + e.getMessage());
+    }
   }
 
   /** The base URL the server's answers give, or "" for links relative to the base. */

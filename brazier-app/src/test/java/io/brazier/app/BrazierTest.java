@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -21,5 +23,22 @@ class BrazierTest {
     assertThat(exit).isEqualTo(1);
     assertThat(err.toString()).startsWith("brazier: --port must be between 0 and 65535, not 70000")
         .doesNotContain("\tat ").doesNotContain("Exception");
+  }
+
+  @Test
+  void aProcessorNoJarProvidesStopsTheServerBeforeItStartsAnything() throws Exception {
+    Path dataDir = Files.createTempDirectory("brazier-processors");
+    String[] args = {"serve", "--auth", "--port", "0", "--data-dir", dataDir.toString(), "--pre-processors",
+        "everything,no-such"};
+    CommandLine command = Brazier.commandLine(args);
+    StringWriter err = new StringWriter();
+    command.setErr(new PrintWriter(err));
+
+    int exit = command.execute(args);
+
+    assertThat(exit).isEqualTo(1);
+    assertThat(err.toString()).startsWith("brazier serve: --pre-processors: there is no processor named 'no-such'")
+        .contains("profile-validation").doesNotContain("\tat ");
+    assertThat(dataDir.resolve("postgres")).doesNotExist();
   }
 }

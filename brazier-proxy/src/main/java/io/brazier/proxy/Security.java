@@ -23,6 +23,7 @@ import io.brazier.server.HttpExtension;
 import io.brazier.server.Interceptor;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -91,8 +92,22 @@ public final class Security {
    * security, in that order.
    */
   public Function<FhirApi, List<Interceptor>> interceptors() {
-    return api -> List.of(new Authentication(verifier), new Authorization(api),
-        new Isolation(api, links, isolation, clock), new PagingCursors(cursors), new CapabilitySecurity());
+    return interceptors(Processors.NONE);
+  }
+
+  /**
+   * The interceptors of {@link #interceptors()}, then the processor chain (see {@link Processors}), which so sees
+   * requests once they are authorized and kept to their caller's reach.
+   */
+  public Function<FhirApi, List<Interceptor>> interceptors(Processors processors) {
+    return api -> {
+      List<Interceptor> chain = new ArrayList<>(List.of(new Authentication(verifier), new Authorization(api),
+          new Isolation(api, links, isolation, clock), new PagingCursors(cursors), new CapabilitySecurity()));
+      if (!processors.isEmpty()) {
+        chain.add(new ProcessorInterceptor(api, processors));
+      }
+      return chain;
+    };
   }
 
   /**

@@ -2,6 +2,8 @@ package io.brazier.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ca.uhn.fhir.rest.client.interceptor.AdditionalRequestHeadersInterceptor;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jose.jwk.RSAKey;
@@ -55,6 +57,15 @@ public final class SecuredServer implements AutoCloseable {
 
   /** A server of its own (another token lifetime, say), on the shared database; close it when done. */
   public static SecuredServer start(java.time.Duration tokenLifetime) {
+    return start(tokenLifetime, ProcessorConfig.NONE);
+  }
+
+  /** A server of its own running the processor chain {@code processors}; close it when done. */
+  public static SecuredServer start(ProcessorConfig processors) {
+    return start(SecurityConfig.DEFAULT_TOKEN_LIFETIME, processors);
+  }
+
+  private static SecuredServer start(java.time.Duration tokenLifetime, ProcessorConfig processors) {
     try {
       IdentityProvider issuer = new IdentityProvider();
       RSAKey key = IdentityProvider.rsaKey();
@@ -64,7 +75,8 @@ public final class SecuredServer implements AutoCloseable {
           SecurityConfig.DEFAULT_KEY_ROTATION, Map.of("FHIRProxyReader", "Reader"), new IsolationConfig(
               List.of(GLOBAL_ROLE), IsolationConfig.DEFAULT_CONSENT_CATEGORY, IsolationConfig.DEFAULT_CONSENT_CACHE));
       Security security = Security.start(config, TestServer.shared().database().dataSource());
-      TestServer server = TestServer.onSharedStore(ServerConfig.defaults(), security.interceptors(),
+      Processors chain = Processors.load(processors, TestServer.shared().fhir());
+      TestServer server = TestServer.onSharedStore(ServerConfig.defaults(), security.interceptors(chain),
           security.http());
       return new SecuredServer(server, issuer, key, new ClientsFile(clientsFile), config);
     } catch (IOException e) {
@@ -126,6 +138,15 @@ public final class SecuredServer implements AutoCloseable {
   /** The Authorization header of such a token. */
   public String bearer(List<String> roles, List<String> scopes) {
     return "Bearer " + issuerToken(roles, scopes);
+  }
+
+  /** The HAPI generic client of this server, sending a token with {@code roles} every time. */
+  public IGenericClient client(String... roles) {
+    IGenericClient client = server.client();
+    AdditionalRequestHeadersInterceptor header = new AdditionalRequestHeadersInterceptor();
+    header.addHeaderValue("Authorization", bearer(List.of(roles), List.of()));
+    client.registerInterceptor(header);
+    return client;
   }
 
   /** Posts a form to a path below the root ({@code /oauth2/token}); the answer's status and JSON. */

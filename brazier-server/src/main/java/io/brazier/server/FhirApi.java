@@ -54,7 +54,16 @@ public final class FhirApi {
    *     relative ones)
    */
   public FhirClient client(Caller caller, String baseUrl) {
-    return new InProcessClient(this, fhir, caller, baseUrl);
+    return new InProcessClient(this, fhir, caller, baseUrl, null);
+  }
+
+  /**
+   * This API as a FHIR client for a module that asks on a caller's behalf (the proxy's processors): its calls are
+   * requests from {@code caller} kept to {@code restriction} (null: none), the part of the data the original
+   * caller may reach.
+   */
+  public FhirClient client(Caller caller, String baseUrl, Restriction restriction) {
+    return new InProcessClient(this, fhir, caller, baseUrl, restriction);
   }
 
   /** Answers a request: its interaction's answer, or the OperationOutcome of why it failed. */
@@ -69,6 +78,10 @@ public final class FhirApi {
       current = ready.request();
       name = ready.route().name();
       response = after(current, answer(ready.route(), current));
+    } catch (InterceptorAnswer answer) {
+      current = answer.request();
+      name = "interceptor";
+      response = after(current, answer.response());
     } catch (RuntimeException | StackOverflowError e) {
       response = after(current, failure(e, current));
     }

@@ -108,6 +108,12 @@ public final class FhirRequest {
         operation, entry);
   }
 
+  /** The same request with another body, of the same media type: what a proxy's processor rewrote. */
+  public FhirRequest withBody(byte[] body) {
+    return new FhirRequest(method, segments, query, headers, body, null, baseUrl, caller, restriction, interaction,
+        operation, entry);
+  }
+
   /**
    * The request as the route table classified it; also what a proxy in front of another server calls once it has
    * classified the path's shape itself.

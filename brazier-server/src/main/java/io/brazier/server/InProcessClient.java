@@ -25,13 +25,15 @@ final class InProcessClient implements FhirClient {
   private final Rendering rendering;
   private final Caller caller;
   private final String baseUrl;
+  private final Restriction restriction;
 
-  InProcessClient(FhirApi api, Fhir fhir, Caller caller, String baseUrl) {
+  InProcessClient(FhirApi api, Fhir fhir, Caller caller, String baseUrl, Restriction restriction) {
     this.api = api;
     this.fhir = fhir;
     this.rendering = new Rendering(fhir);
     this.caller = caller;
     this.baseUrl = baseUrl;
+    this.restriction = restriction;
   }
 
   @Override
@@ -65,7 +67,7 @@ final class InProcessClient implements FhirClient {
     if (call.body() != null) {
       builder.body(call.body(), call.headers().getOrDefault("Content-Type", "application/fhir+json"));
     }
-    return builder.build();
+    return builder.build().withRestriction(restriction);
   }
 
   private byte[] body(FhirRequest request, FhirResponse response) throws IOException {

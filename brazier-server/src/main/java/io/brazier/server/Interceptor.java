@@ -14,7 +14,8 @@ public interface Interceptor {
   /**
    * Before the interaction: returns the request to run, this one or a changed one (another caller, more search
    * parameters). To refuse it, throw a {@code FhirException}: the client gets its status and OperationOutcome, a
-   * transaction fails whole, and a batch entry answers with it alone. Nothing has been read or written yet.
+   * transaction fails whole, and a batch entry answers with it alone. To answer it without the interaction, throw
+   * an {@link InterceptorAnswer}. Nothing has been read or written yet.
    */
   default FhirRequest before(FhirRequest request) {
     return request;

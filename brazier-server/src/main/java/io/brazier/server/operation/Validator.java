@@ -1,10 +1,7 @@
 package io.brazier.server.operation;
 
-import ca.uhn.fhir.context.FhirContext;
-import ca.uhn.fhir.context.support.DefaultProfileValidationSupport;
-import ca.uhn.fhir.validation.FhirValidator;
-import ca.uhn.fhir.validation.ValidationOptions;
 import io.brazier.fhir.Fhir;
+import io.brazier.fhir.InstanceValidator;
 import io.brazier.store.Store;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,11 +9,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
-import org.hl7.fhir.common.hapi.validation.support.CommonCodeSystemsTerminologyService;
-import org.hl7.fhir.common.hapi.validation.support.InMemoryTerminologyServerValidationSupport;
-import org.hl7.fhir.common.hapi.validation.support.SnapshotGeneratingValidationSupport;
-import org.hl7.fhir.common.hapi.validation.support.ValidationSupportChain;
-import org.hl7.fhir.common.hapi.validation.validator.FhirInstanceValidator;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
@@ -33,26 +25,15 @@ final class Validator {
   private static final Logger log = LoggerFactory.getLogger(Validator.class);
 
   private final StoredDefinitions definitions;
-  private final ValidationSupportChain chain;
-  private final FhirValidator validator;
+  private final InstanceValidator validator;
   /** Validations share it, dropping the caches takes it alone: no validation caches a definition as it is dropped. */
   private final ReadWriteLock lock = new ReentrantReadWriteLock(true);
   private final AtomicBoolean loading = new AtomicBoolean();
   private final CompletableFuture<Void> ready = new CompletableFuture<>();
 
   Validator(Fhir fhir, Store store) {
-    FhirContext context = fhir.context();
     this.definitions = new StoredDefinitions(fhir, store);
-    this.chain = new ValidationSupportChain(new DefaultProfileValidationSupport(context),
-        new CommonCodeSystemsTerminologyService(context),
-        new InMemoryTerminologyServerValidationSupport(context),
-        new SnapshotGeneratingValidationSupport(context),
-        definitions);
-    FhirInstanceValidator module = new FhirInstanceValidator(chain);
-    // A profile the server does not hold, such as the US Core ones Synthea names, is a warning, not an error.
-    module.setErrorForUnknownProfiles(false);
-    this.validator = new FhirValidator(context);
-    validator.registerValidatorModule(module);
+    this.validator = new InstanceValidator(fhir, definitions);
   }
 
   /**
@@ -102,17 +83,12 @@ final class Validator {
     }
     lock.readLock().lock();
     try {
-      ValidationOptions options = new ValidationOptions();
+      List<String> known = new ArrayList<>();
       List<String> unknown = new ArrayList<>();
       for (String profile : profiles) {
-        if (chain.fetchStructureDefinition(profile) == null) {
-          unknown.add(profile);
-        } else {
-          options.addProfile(profile);
-        }
+        (validator.holds(profile) ? known : unknown).add(profile);
       }
-      OperationOutcome outcome =
-          (OperationOutcome) validator.validateWithResult(resource, options).toOperationOutcome();
+      OperationOutcome outcome = validator.validate(resource, known);
       // HAPI would only warn; but a client that names a profile wants to know that the resource was not checked.
       unknown.forEach(profile -> outcome.addIssue().setSeverity(IssueSeverity.ERROR).setCode(IssueType.NOTFOUND)
           .setDiagnostics("Profile " + profile + " is not held by this server, so the resource was not checked"
@@ -127,7 +103,7 @@ final class Validator {
     lock.writeLock().lock();
     try {
       if (definitions.changed()) { // another request may have dropped them while this one waited
-        chain.invalidateCaches(); // which tells the stored definitions to forget what they served
+        validator.forgetDefinitions(); // which tells the stored definitions to forget what they served
       }
     } finally {
       lock.writeLock().unlock();

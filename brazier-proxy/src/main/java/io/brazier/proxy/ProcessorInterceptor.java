@@ -1,0 +1,135 @@
+package io.brazier.proxy;
+
+import io.brazier.fhir.Fhir;
+import io.brazier.server.Caller;
+import io.brazier.server.FhirApi;
+import io.brazier.server.FhirRequest;
+import io.brazier.server.FhirResponse;
+import io.brazier.server.Interceptor;
+import io.brazier.server.InterceptorAnswer;
+import io.brazier.server.http.StoredBundle;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
+import org.hl7.fhir.r4.model.Resource;
+
+/**
+ * The processor chain in {@code brazier serve --auth}: an interceptor, the last, so that it sees requests
+ * authenticated, authorized, kept to their caller's reach and with their paging cursors opened, and answers before
+ * the cursors of their links are sealed. It sees the requests of clients only: not bundle entries (the chain sees
+ * the bundle), nor what modules of this process send, nor what processors send themselves, which go to the server
+ * as {@link #SOURCE}, kept to the restriction of the request they serve.
+ */
+final class ProcessorInterceptor implements Interceptor {
+  /** The caller of processors' own requests: a system of this process, which passes neither chain nor checks. */
+  static final Caller SOURCE = Caller.system("urn:brazier:processors");
+
+  private final FhirApi api;
+  private final Fhir fhir;
+  private final Processors processors;
+
+  ProcessorInterceptor(FhirApi api, Processors processors) {
+    this.api = api;
+    this.fhir = processors.fhir();
+    this.processors = processors;
+  }
+
+  @Override
+  public FhirRequest before(FhirRequest request) {
+    if (!fromClient(request)) {
+      return request;
+    }
+    ProxyRequest original = proxyRequest(request);
+    Step step = processors.before(original);
+    if (step.answered()) {
+      throw new InterceptorAnswer(request, fhirResponse(step.answer()));
+    }
+    return changed(request, original, step.request());
+  }
+
+  @Override
+  public FhirResponse after(FhirRequest request, FhirResponse response) {
+    if (!fromClient(request)) {
+      return response;
+    }
+    ProxyResponse seen = ProxyResponse.lazy(response.status(), response.headers(), () -> resource(response));
+    ProxyResponse answer = processors.after(proxyRequest(request), seen);
+    if (answer == seen) {
+      seen.headers().forEach(response::header);
+      return response;
+    }
+    return fhirResponse(answer);
+  }
+
+  private static boolean fromClient(FhirRequest request) {
+    return !request.isEntry() && request.caller().source() == null;
+  }
+
+  private ProxyRequest proxyRequest(FhirRequest request) {
+    byte[] body = request.hasBody() && request.parsedBody() == null ? request.body() : null;
+    return new ProxyRequest(request.method(), request.segments(), request.query(), request::header, body,
+        request.caller(), request.baseUrl(), api.client(SOURCE, request.baseUrl(), request.restriction()));
+  }
+
+  /** The request with what the pre-processors changed in it. */
+  private static FhirRequest changed(FhirRequest request, ProxyRequest original, ProxyRequest sent) {
+    FhirRequest changed = request;
+    if (!sent.query().equals(original.query())) {
+      changed = changed.withQuery(sent.query());
+    }
+    for (Map.Entry<String, String> header : sent.changedHeaders().entrySet()) {
+      changed = changed.withHeader(header.getKey(), header.getValue());
+    }
+    if (sent.body() != original.body()) {
+      changed = changed.withBody(sent.body());
+    }
+    return changed;
+  }
+
+  /** The resource of an answer, read only when a processor asks; null for none or a body that is not FHIR. */
+  private Resource resource(FhirResponse response) {
+    if (response.resource() != null) {
+      return response.resource();
+    }
+    if (response.bundle() != null) {
+      return response.bundle().parsed(fhir);
+    }
+    if (response.stored() != null && response.stored().json() != null) {
+      return (Resource) fhir.jsonParser().parseResource(new String(response.stored().json(),
+          StandardCharsets.UTF_8));
+    }
+    return null;
+  }
+
+  /**
+   * A processor's answer as the server's: a Bundle of 200 as a page of stored resources, so that the interceptors
+   * around this one treat it as any page (its paging cursors sealed, its includes checked).
+   */
+  private FhirResponse fhirResponse(ProxyResponse answer) {
+    Resource resource = answer.resource();
+    FhirResponse response;
+    if (resource instanceof Bundle bundle && answer.status() == 200) {
+      response = FhirResponse.ok(stored(bundle));
+    } else if (resource != null) {
+      response = FhirResponse.of(answer.status(), resource);
+    } else {
+      response = FhirResponse.empty(answer.status());
+    }
+    answer.headers().forEach(response::header);
+    return response;
+  }
+
+  private StoredBundle stored(Bundle bundle) {
+    Bundle shell = bundle.copy();
+    List<byte[]> resources = new ArrayList<>();
+    for (BundleEntryComponent entry : shell.getEntry()) {
+      resources.add(entry.hasResource()
+          ? fhir.jsonParser().encodeResourceToString(entry.getResource()).getBytes(StandardCharsets.UTF_8) : null);
+      entry.setResource(null);
+    }
+    return new StoredBundle(shell, resources);
+  }
+}

@@ -1,0 +1,141 @@
+package io.brazier.proxy;
+
+import io.brazier.client.FhirClient;
+import io.brazier.server.Caller;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+/**
+ * A client's request as processors see it, whoever serves it: the path below the FHIR base, the query, headers,
+ * body and caller, and the server it goes to as a {@link FhirClient} for the requests a processor sends itself.
+ * Values: a processor changes a request by making another ({@link #withQuery}, {@link #withHeader},
+ * {@link #withBody}).
+ */
+public final class ProxyRequest {
+  private final String method;
+  private final List<String> segments;
+  private final Map<String, List<String>> query;
+  private final Function<String, String> headers;
+  private final Map<String, String> changedHeaders;
+  private final byte[] body;
+  private final Caller caller;
+  private final String baseUrl;
+  private final FhirClient upstream;
+
+  /**
+   * @param segments the path below the FHIR base, decoded ({@code [Patient, 12, $everything]})
+   * @param headers the client's headers by name, in any case (null when absent)
+   * @param body the body, or null
+   * @param baseUrl the FHIR base URL as the client knows it, for links in answers
+   * @param upstream the FHIR server, reached as this request's caller and within its reach; what a processor sends
+   *     there does not pass the chain again
+   */
+  public ProxyRequest(String method, List<String> segments, Map<String, List<String>> query,
+      Function<String, String> headers, byte[] body, Caller caller, String baseUrl, FhirClient upstream) {
+    this(method, segments, query, headers, Map.of(), body, caller, baseUrl, upstream);
+  }
+
+  private ProxyRequest(String method, List<String> segments, Map<String, List<String>> query,
+      Function<String, String> headers, Map<String, String> changedHeaders, byte[] body, Caller caller,
+      String baseUrl, FhirClient upstream) {
+    this.method = method;
+    this.segments = List.copyOf(segments);
+    this.query = Map.copyOf(query);
+    this.headers = headers;
+    this.changedHeaders = changedHeaders;
+    this.body = body;
+    this.caller = caller;
+    this.baseUrl = baseUrl;
+    this.upstream = upstream;
+  }
+
+  public String method() {
+    return method;
+  }
+
+  public List<String> segments() {
+    return segments;
+  }
+
+  /** Segment {@code index} of the path, or null when the path is shorter. */
+  public String segment(int index) {
+    return index < segments.size() ? segments.get(index) : null;
+  }
+
+  /** The path below the base, {@code Patient/12/$everything}; {@code ""} for the base itself. */
+  public String path() {
+    return String.join("/", segments);
+  }
+
+  public Map<String, List<String>> query() {
+    return query;
+  }
+
+  /** The first value of a query parameter, or null. */
+  public String param(String name) {
+    List<String> values = query.get(name);
+    return values == null || values.isEmpty() ? null : values.get(0);
+  }
+
+  public String header(String name) {
+    for (Map.Entry<String, String> changed : changedHeaders.entrySet()) {
+      if (changed.getKey().equalsIgnoreCase(name)) {
+        return changed.getValue();
+      }
+    }
+    return headers.apply(name);
+  }
+
+  /** The headers a processor set (a null value: removed), by name: what the chain passes on beside the client's. */
+  public Map<String, String> changedHeaders() {
+    return changedHeaders;
+  }
+
+  /** The body, or null. */
+  public byte[] body() {
+    return body;
+  }
+
+  public Caller caller() {
+    return caller;
+  }
+
+  public String baseUrl() {
+    return baseUrl;
+  }
+
+  public FhirClient upstream() {
+    return upstream;
+  }
+
+  public ProxyRequest withQuery(Map<String, List<String>> changed) {
+    return new ProxyRequest(method, segments, changed, headers, changedHeaders, body, caller, baseUrl, upstream);
+  }
+
+  /** The same request with a header set, or removed when {@code value} is null. */
+  public ProxyRequest withHeader(String name, String value) {
+    Map<String, String> changed = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    changed.putAll(changedHeaders);
+    changed.put(name, value);
+    return new ProxyRequest(method, segments, query, headers, changed, body, caller, baseUrl, upstream);
+  }
+
+  /** The same request with another body of the same media type. */
+  public ProxyRequest withBody(byte[] changed) {
+    return new ProxyRequest(method, segments, query, headers, changedHeaders, changed, caller, baseUrl, upstream);
+  }
+
+  /** The query with parameter {@code name} set to {@code value}, or removed when null; the others kept. */
+  public Map<String, List<String>> queryWith(String name, String value) {
+    Map<String, List<String>> changed = new LinkedHashMap<>(query);
+    if (value == null) {
+      changed.remove(name);
+    } else {
+      changed.put(name, List.of(value));
+    }
+    return changed;
+  }
+}
