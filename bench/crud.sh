@@ -6,6 +6,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 seconds="${1:-30}"
 data="${SYNTHEA:-$root/../shared/data/synthea}/ndjson/Observation.ndjson.gz"
+[ -f "$data" ] || { echo "no $data: set SYNTHEA to the folder of the Synthea set (with ndjson/ in it)" >&2; exit 2; }
 port=8181
 dir="$(mktemp -d /tmp/brazier-bench.XXXXXX)"
 trap 'kill $server 2>/dev/null || true; wait $server 2>/dev/null || true; rm -rf "$dir"' EXIT
