@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * request, the routes of the built-in token server, and the {@link Guard} of the endpoints beside the FHIR API.
  * Wire it as {@code new FhirServer(config, fhir, store, registry, security.interceptors(), security.http())}.
  */
-public final class Security {
+public final class Security implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Security.class);
   /** How long an issuer's keys are kept before they are fetched again. */
   private static final Duration ISSUER_KEYS_MAX_AGE = Duration.ofHours(1);
@@ -129,5 +129,11 @@ public final class Security {
   /** The check other modules' HTTP endpoints call. */
   public Guard guard() {
     return guard;
+  }
+
+  /** Stops listening to changes of identity links. */
+  @Override
+  public void close() {
+    links.close();
   }
 }

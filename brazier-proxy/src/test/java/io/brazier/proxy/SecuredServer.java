@@ -38,10 +38,12 @@ public final class SecuredServer implements AutoCloseable {
   private final RSAKey issuerKey;
   private final ClientsFile clients;
   private final SecurityConfig config;
+  private final Security security;
 
   private SecuredServer(TestServer server, IdentityProvider issuer, RSAKey issuerKey, ClientsFile clients,
-      SecurityConfig config) {
+      SecurityConfig config, Security security) {
     this.server = server;
+    this.security = security;
     this.issuer = issuer;
     this.issuerKey = issuerKey;
     this.clients = clients;
@@ -78,7 +80,7 @@ public final class SecuredServer implements AutoCloseable {
       Processors chain = Processors.load(processors, TestServer.shared().fhir());
       TestServer server = TestServer.onSharedStore(ServerConfig.defaults(), security.interceptors(chain),
           security.http());
-      return new SecuredServer(server, issuer, key, new ClientsFile(clientsFile), config);
+      return new SecuredServer(server, issuer, key, new ClientsFile(clientsFile), config, security);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -179,6 +181,7 @@ public final class SecuredServer implements AutoCloseable {
   @Override
   public void close() {
     server.close();
+    security.close();
     issuer.close();
   }
 

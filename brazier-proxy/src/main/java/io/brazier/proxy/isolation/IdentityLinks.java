@@ -10,23 +10,41 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 
 /**
  * Identity links, in table {@code brazier_proxy.identity_link}: the Patient, Practitioner or RelatedPerson that a
- * subject (or a client) of an issuer stands for, until the link expires. Nothing is kept in memory: a caller's link
- * is looked up on each request (one primary-key query), so that a link removed or changed on any node stops granting
- * access with the next request on every node.
+ * subject (or a client) of an issuer stands for, until the link expires. A caller's links (none is an answer too)
+ * are kept in memory while this node hears of every change ({@link LinkNotices}): any change of the table, on any
+ * node, drops them all, here before the change is answered, elsewhere a notice's delay after it commits. A value
+ * read while a change was heard serves its request but is not kept; expiry is checked on every request.
  */
-public final class IdentityLinks {
+public final class IdentityLinks implements AutoCloseable {
   private static final String COLUMNS = "issuer, kind, name, resource, expires";
+  private static final int MOST_CALLERS_KEPT = 10_000;
+
+  /** Whose links: an issuer's subject and client. */
+  private record Key(String issuer, String subject, String clientId) {}
 
   private final DataSource database;
   private final Clock clock;
+  private final Map<Key, List<IdentityLink>> kept = new ConcurrentHashMap<>();
+  private final AtomicLong changes = new AtomicLong();
+  private final LinkNotices notices;
 
   public IdentityLinks(DataSource database, Clock clock) {
     this.database = database;
     this.clock = clock;
+    this.notices = new LinkNotices(database, this::changed).start();
+  }
+
+  /** Drops every link kept: one may have changed. */
+  private void changed() {
+    changes.incrementAndGet();
+    kept.clear();
   }
 
   /**
@@ -37,12 +55,34 @@ public final class IdentityLinks {
     if (caller.issuer() == null || caller.subject() == null && caller.clientId() == null) {
       return null;
     }
-    // A subject's link comes before its client's ('subject' > 'client').
-    List<IdentityLink> found = query("SELECT " + COLUMNS + " FROM brazier_proxy.identity_link WHERE issuer = ?"
-        + " AND (kind = 'subject' AND name = ? OR kind = 'client' AND name = ?) ORDER BY kind DESC",
-        caller.issuer(), caller.subject(), caller.clientId());
+    List<IdentityLink> found = linksOf(new Key(caller.issuer(), caller.subject(), caller.clientId()));
     Instant now = clock.instant();
     return found.stream().filter(link -> !link.expiredAt(now)).map(IdentityLink::resource).findFirst().orElse(null);
+  }
+
+  /** A caller's links, a subject's before its client's: kept, or read. */
+  private List<IdentityLink> linksOf(Key key) {
+    List<IdentityLink> found = kept.get(key);
+    if (found != null) {
+      return found;
+    }
+    long before = changes.get();
+    boolean heard = notices.listening();
+    // A subject's link comes before its client's ('subject' > 'client').
+    List<IdentityLink> read = List.copyOf(query("SELECT " + COLUMNS + " FROM brazier_proxy.identity_link WHERE"
+        + " issuer = ? AND (kind = 'subject' AND name = ? OR kind = 'client' AND name = ?) ORDER BY kind DESC",
+        key.issuer(), key.subject(), key.clientId()));
+    if (heard) {
+      if (kept.size() >= MOST_CALLERS_KEPT) {
+        kept.clear();
+      }
+      kept.put(key, read);
+      // Checked after the put: a change heard meanwhile has cleared the map already, or this takes it out.
+      if (changes.get() != before || !notices.listening()) {
+        kept.remove(key, read);
+      }
+    }
+    return read;
   }
 
   /** Stores a link, replacing the one of the same issuer and subject (or client); true when it is new. */
@@ -62,6 +102,8 @@ public final class IdentityLinks {
       }
     } catch (SQLException e) {
       throw failure("stored", e);
+    } finally {
+      changed();
     }
   }
 
@@ -76,6 +118,8 @@ public final class IdentityLinks {
       return statement.executeUpdate() == 1;
     } catch (SQLException e) {
       throw failure("deleted", e);
+    } finally {
+      changed();
     }
   }
 
@@ -110,6 +154,12 @@ public final class IdentityLinks {
     } catch (SQLException e) {
       throw failure("read", e);
     }
+  }
+
+  /** Stops listening to changes. */
+  @Override
+  public void close() {
+    notices.close();
   }
 
   private static IllegalStateException failure(String what, SQLException e) {

@@ -156,6 +156,39 @@ class ParticipantsTest {
   }
 
   @Test
+  void aLinkDeletedOrChangedOnOneNodeStopsGrantingOnAnotherThatKeptIt() {
+    String deletedSubject = "dr-" + UUID.randomUUID();
+    String changedSubject = "pat-" + UUID.randomUUID();
+    link(deletedSubject, PRACTITIONER, null);
+    link(changedSubject, "Patient/" + FIRST, null);
+    try (TestServer other = SECURED.secondNode()) {
+      IGenericClient doctorThere = client(other, token(deletedSubject, "Practitioner", other.baseUrl()));
+      IGenericClient patientThere = client(other, token(changedSubject, "Patient", other.baseUrl()));
+      assertThat(patients(doctorThere)).contains(FIRST);
+      assertThat(patients(patientThere)).containsExactly(FIRST);
+
+      Http.Response deleted = HTTP.send("DELETE", "/manage/link?issuer=" + SECURED.issuer().issuer() + "&subject="
+          + deletedSubject, null, "Authorization", ADMINISTRATOR);
+      link(changedSubject, "Patient/" + SECOND, null);
+
+      assertThat(deleted.status()).as(deleted.body()).isEqualTo(204);
+      TwoPatients.eventually(() -> assertThat(patients(doctorThere)).isEmpty());
+      TwoPatients.eventually(() -> assertThat(patients(patientThere)).containsExactly(SECOND));
+    }
+  }
+
+  @Test
+  void aLinkMadeAfterACallerWasFoundUnlinkedGrantsFromTheNextRequest() {
+    String subject = "dr-" + UUID.randomUUID();
+    IGenericClient doctor = client(token(subject, "Practitioner"));
+    assertThat(patients(doctor)).isEmpty();
+
+    link(subject, PRACTITIONER, null);
+
+    assertThat(patients(doctor)).contains(FIRST);
+  }
+
+  @Test
   void aGlobalRoleSeesEveryPatient() {
     IGenericClient scientist = client(SECURED.bearer(List.of("Practitioner", SecuredServer.GLOBAL_ROLE), List.of("user/*.rs")));
 
