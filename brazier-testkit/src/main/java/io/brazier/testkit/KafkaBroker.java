@@ -49,7 +49,8 @@ public final class KafkaBroker implements AutoCloseable {
   public static KafkaBroker start() {
     try {
       Path dir = Files.createTempDirectory("brazier-kafka");
-      KafkaBroker broker = new KafkaBroker(dir, freePort(), freePort());
+      int[] ports = freePorts();
+      KafkaBroker broker = new KafkaBroker(dir, ports[0], ports[1]);
       broker.format();
       broker.restart();
       return broker;
@@ -165,9 +166,10 @@ public final class KafkaBroker implements AutoCloseable {
     return dir.resolve("logs");
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
+  /** Two free ports, held open together while they are chosen so that they differ. */
+  private static int[] freePorts() throws IOException {
+    try (ServerSocket first = new ServerSocket(0); ServerSocket second = new ServerSocket(0)) {
+      return new int[] {first.getLocalPort(), second.getLocalPort()};
     }
   }
 }
