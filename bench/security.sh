@@ -35,8 +35,14 @@ brazier clients add reader --secret "$secret" --role Reader --data-dir "$dir/dat
 
 start --auth
 mkdir "$dir/bundles"
-ls "$bundles" | grep -E '^(hospital|practitioner)Information' | while read -r f; do cp "$bundles/$f" "$dir/bundles/"; done
-ls "$bundles" | grep -vE '^(hospital|practitioner)Information' | head -"$patients" | while read -r f; do cp "$bundles/$f" "$dir/bundles/"; done
+cp "$bundles"/hospitalInformation* "$bundles"/practitionerInformation* "$dir/bundles/"
+copied=0
+for f in "$bundles"/*; do
+  case "$(basename "$f")" in hospitalInformation* | practitionerInformation*) continue ;; esac
+  [ $copied -lt "$patients" ] || break
+  cp "$f" "$dir/bundles/"
+  copied=$((copied + 1))
+done
 echo "== loading $patients patients"
 brazier load "$dir/bundles" --fhir "$base/fhir" --concurrency 2 --token-url "$base/oauth2/token" --client-id admin \
   --client-secret "$secret" > "$dir/load.log" 2>&1 || { tail -5 "$dir/load.log" >&2; exit 1; }
