@@ -104,7 +104,8 @@ final class SyncMetrics {
     deadLetters.set(count);
   }
 
-  private void count(long changes) {
+  /** Synchronized: a slot's reset for a new second must not drop what another thread adds in that second. */
+  private synchronized void count(long changes) {
     long second = System.currentTimeMillis() / 1000;
     int slot = (int) (second % WINDOW);
     if (secondOf.getAndSet(slot, second) != second) {
