@@ -246,8 +246,10 @@ final class Serve implements Callable<Integer> {
       store.keepChanges(changesRetention);
     }
     FhirServer server;
+    List<AutoCloseable> companions = new ArrayList<>();
     if (auth.enabled) {
       Security security = Security.start(auth.config(database.dataDir.toAbsolutePath()), opened.dataSource());
+      companions.add(security); // its identity-link listener holds a connection of the pool until closed
       server = new FhirServer(serverConfig, fhir, store, registry, security.interceptors(processors),
           security.http());
     } else {
@@ -256,7 +258,6 @@ final class Serve implements Callable<Integer> {
           + " Start with --auth to require tokens", host, port);
     }
     server.start();
-    List<AutoCloseable> companions = new ArrayList<>();
     if (events.enabled()) {
       EventPublisher publisher = events.start(fhir, ChangeFeed.inProcess(server.api(), relativeOr(baseUrl)),
           DatabaseOptions.unpooled(opened), registry);

@@ -185,17 +185,7 @@ public final class SyncBench implements Callable<Integer> {
     }
   }
 
-  private interface Condition {
-    boolean holds() throws Exception;
-  }
-
-  private static void waitFor(Condition condition) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
-    while (!condition.holds()) {
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("Not within 30 minutes");
-      }
-      Thread.sleep(500);
-    }
+  private static void waitFor(Await.Condition condition) throws Exception {
+    Await.until(condition, Duration.ofMinutes(30), Duration.ofMillis(500));
   }
 }

@@ -146,17 +146,7 @@ public final class WriteBackBench implements Callable<Integer> {
     return HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString()).body();
   }
 
-  private interface Condition {
-    boolean holds() throws Exception;
-  }
-
-  private static void waitFor(Condition condition) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
-    while (!condition.holds()) {
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("Not within 10 minutes");
-      }
-      Thread.sleep(200);
-    }
+  private static void waitFor(Await.Condition condition) throws Exception {
+    Await.until(condition, Duration.ofMinutes(10), Duration.ofMillis(200));
   }
 }
