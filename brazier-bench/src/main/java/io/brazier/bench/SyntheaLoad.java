@@ -2,6 +2,8 @@ package io.brazier.bench;
 
 import io.brazier.testkit.KafkaBroker;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -130,12 +132,16 @@ public final class SyntheaLoad implements Callable<Integer> {
   }
 
   static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(root)) {
-      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(path);
+    // A PostgreSQL still stopping removes files of its own (postmaster.pid) during the walk: then walk again.
+    for (int attempt = 1; Files.exists(root); attempt++) {
+      try (Stream<Path> paths = Files.walk(root)) {
+        for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(path);
+        }
+      } catch (UncheckedIOException | DirectoryNotEmptyException e) {
+        if (attempt == 5) {
+          throw e instanceof UncheckedIOException unchecked ? unchecked.getCause() : (IOException) e;
+        }
       }
     }
   }

@@ -52,6 +52,8 @@ final class ImportStaging {
     statement.execute("CREATE UNLOGGED TABLE " + prefix + "line (seq bigint PRIMARY KEY, batch integer NOT NULL,"
         + " type smallint NOT NULL, id text NOT NULL, version integer, updated timestamptz, updated_text text,"
         + " body bytea NOT NULL, stamp_at integer NOT NULL, state char(1) NOT NULL DEFAULT 'S')");
+    // Bodies are read once, by the merge: not compressed here, as the live table compresses them anyway.
+    statement.execute("ALTER TABLE " + prefix + "line ALTER COLUMN body SET STORAGE EXTERNAL");
     statement.execute("CREATE INDEX ON " + prefix + "line (batch)");
     statement.execute("CREATE UNLOGGED TABLE " + prefix + "deferred (seq bigint PRIMARY KEY, type smallint NOT NULL,"
         + " id text NOT NULL, raw bytea NOT NULL)");

@@ -5,6 +5,7 @@ import io.brazier.fhir.search.SearchIndex.Qualifier;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiFunction;
+import java.util.function.UnaryOperator;
 
 /**
  * Index values as the rows of the index tables, column by column, per table: what a write inserts, and what a scan
@@ -30,7 +31,7 @@ final class IndexRows {
       "param, rid, value COLLATE \"C\" AS value");
   // Words travel as one space-separated text per row (they hold no spaces) and become a tsvector in the database.
   private final Table texts = new Table("search_text", "param,rid,words", "int4,int8,text",
-      "param, rid, array_to_tsvector(string_to_array(words, ' ')) AS words");
+      "param, rid, array_to_tsvector(string_to_array(words, ' ')) AS words", IndexRows::lexemes);
   private final Table positions = new Table("search_position", "param,rid,latitude,longitude",
       "int4,int8,float8,float8", "*");
 
@@ -106,19 +107,44 @@ final class IndexRows {
     return qualifier == null ? null : qualifier.system();
   }
 
-  /** One table's pending rows as column arrays, and the SELECT that unnests them into rows of the table. */
+  /**
+   * Space-separated words as the text input of the tsvector that {@code array_to_tsvector} makes of them: each word
+   * a quoted lexeme (words are letters and digits, but a quote or backslash would be escaped all the same).
+   */
+  static String lexemes(String words) {
+    StringBuilder lexemes = new StringBuilder(words.length() + 16);
+    for (String word : words.split(" ")) {
+      if (!word.isEmpty()) {
+        lexemes.append(lexemes.isEmpty() ? "'" : " '").append(word.replace("\\", "\\\\").replace("'", "''"))
+            .append('\'');
+      }
+    }
+    return lexemes.toString();
+  }
+
+  /**
+   * One table's pending rows as column arrays: the SELECT that unnests them into rows of the table, or the same rows
+   * for COPY.
+   */
   static final class Table {
     private final String name;
     private final String[] columns;
     private final String[] arrayTypes;
     private final String selectList;
+    /** The last column's value as the table's own type takes it as text, where the select list converts it. */
+    private final UnaryOperator<String> lastAsText;
     private final List<List<Object>> values = new ArrayList<>();
 
     Table(String name, String columns, String arrayTypes, String selectList) {
+      this(name, columns, arrayTypes, selectList, null);
+    }
+
+    Table(String name, String columns, String arrayTypes, String selectList, UnaryOperator<String> lastAsText) {
       this.name = name;
       this.columns = columns.split(",");
       this.arrayTypes = arrayTypes.split(",");
       this.selectList = selectList;
+      this.lastAsText = lastAsText;
       for (int i = 0; i < this.columns.length; i++) {
         values.add(new ArrayList<>());
       }
@@ -158,6 +184,20 @@ final class IndexRows {
         unnest.append(i == 0 ? "" : ", ").append("?::").append(arrayTypes[i]).append("[]");
       }
       return "SELECT " + selectList + " FROM unnest(" + unnest + ") AS t(" + String.join(", ", columns) + ")";
+    }
+
+    /** The rows as COPY rows into the table named {@code prefix} + this table's name. */
+    CopyRows copy(String prefix) {
+      CopyRows copy = new CopyRows(prefix + name, String.join(",", columns));
+      int last = columns.length - 1;
+      for (int row = 0; row < values.get(0).size(); row++) {
+        for (int column = 0; column < last; column++) {
+          copy.value(values.get(column).get(row));
+        }
+        Object value = values.get(last).get(row);
+        copy.value(lastAsText == null || value == null ? value : lastAsText.apply((String) value)).end();
+      }
+      return copy;
     }
 
     /** The INSERT of the rows into this table, or into the one named {@code prefix} + this table's name. */

@@ -15,7 +15,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -121,45 +120,13 @@ final class PostgresImports implements Imports {
 
   private void insertLines(Connection connection, String prefix, int batch, List<ImportLine> lines)
       throws SQLException {
-    if (lines.isEmpty()) {
-      return;
+    CopyRows rows = new CopyRows(prefix + "line", "seq, batch, type, id, version, updated, updated_text, body,"
+        + " stamp_at");
+    for (ImportLine line : lines) {
+      rows.row(line.seq(), batch, types.key(line.type()), line.id(), line.version(), line.lastUpdated(),
+          line.lastUpdatedText(), line.json(), line.stampAt());
     }
-    int n = lines.size();
-    Long[] seqs = new Long[n];
-    Short[] typeKeys = new Short[n];
-    String[] ids = new String[n];
-    Integer[] versions = new Integer[n];
-    Timestamp[] updated = new Timestamp[n];
-    String[] texts = new String[n];
-    byte[][] bodies = new byte[n][];
-    Integer[] stamps = new Integer[n];
-    for (int i = 0; i < n; i++) {
-      ImportLine line = lines.get(i);
-      seqs[i] = line.seq();
-      typeKeys[i] = types.key(line.type());
-      ids[i] = line.id();
-      versions[i] = line.version();
-      updated[i] = line.lastUpdated() == null ? null : Timestamp.from(line.lastUpdated());
-      texts[i] = line.lastUpdatedText();
-      bodies[i] = line.json();
-      stamps[i] = line.stampAt();
-    }
-    String sql = "INSERT INTO " + prefix + "line (seq, batch, type, id, version, updated, updated_text, body,"
-        + " stamp_at) SELECT u.seq, ?, u.type, u.id, u.version, u.updated, u.text, u.body, u.stamp FROM unnest("
-        + "?::int8[], ?::int2[], ?::text[], ?::int4[], ?::timestamptz[], ?::text[], ?::bytea[], ?::int4[])"
-        + " AS u(seq, type, id, version, updated, text, body, stamp)";
-    try (PreparedStatement statement = connection.prepareStatement(sql)) {
-      statement.setInt(1, batch);
-      statement.setArray(2, connection.createArrayOf("int8", seqs));
-      statement.setArray(3, connection.createArrayOf("int2", typeKeys));
-      statement.setArray(4, connection.createArrayOf("text", ids));
-      statement.setArray(5, connection.createArrayOf("int4", versions));
-      statement.setArray(6, connection.createArrayOf("timestamptz", updated));
-      statement.setArray(7, connection.createArrayOf("text", texts));
-      statement.setObject(8, bodies);
-      statement.setArray(9, connection.createArrayOf("int4", stamps));
-      statement.executeUpdate();
-    }
+    rows.copy(connection);
   }
 
   private void insertDeferred(Connection connection, String prefix, List<Deferred> deferred) throws SQLException {
@@ -188,47 +155,25 @@ final class PostgresImports implements Imports {
   }
 
   private void insertIdentifiers(Connection connection, String prefix, ImportBatch batch) throws SQLException {
-    List<Object> typeKeys = new ArrayList<>();
-    List<Object> keys = new ArrayList<>();
-    List<Object> ids = new ArrayList<>();
+    CopyRows rows = new CopyRows(prefix + "identifier", "type, key, id");
     for (ImportLine line : batch.lines()) {
-      for (String identifier : line.identifiers()) {
-        typeKeys.add(types.key(line.type()));
-        keys.add(identifier);
-        ids.add(line.id());
-      }
+      line.identifiers().forEach(identifier -> rows.row(types.key(line.type()), identifier, line.id()));
     }
     for (Deferred line : batch.deferred()) {
-      for (String identifier : line.identifiers()) {
-        typeKeys.add(types.key(line.type()));
-        keys.add(identifier);
-        ids.add(line.id());
-      }
+      line.identifiers().forEach(identifier -> rows.row(types.key(line.type()), identifier, line.id()));
     }
-    if (!keys.isEmpty()) {
-      execute(connection, "INSERT INTO " + prefix + "identifier SELECT * FROM unnest(?::int2[], ?::text[],"
-          + " ?::text[])", array(connection, "int2", typeKeys), array(connection, "text", keys),
-          array(connection, "text", ids));
-    }
+    rows.copy(connection);
   }
 
   private void insertReferences(Connection connection, String prefix, List<ImportLine> lines) throws SQLException {
-    List<Object> seqs = new ArrayList<>();
-    List<Object> typeKeys = new ArrayList<>();
-    List<Object> ids = new ArrayList<>();
+    CopyRows rows = new CopyRows(prefix + "reference", "seq, ttype, tid");
     for (ImportLine line : lines) {
       for (String reference : line.references()) {
         int slash = reference.indexOf('/');
-        seqs.add(line.seq());
-        typeKeys.add(types.key(reference.substring(0, slash)));
-        ids.add(reference.substring(slash + 1));
+        rows.row(line.seq(), types.key(reference.substring(0, slash)), reference.substring(slash + 1));
       }
     }
-    if (!seqs.isEmpty()) {
-      execute(connection, "INSERT INTO " + prefix + "reference SELECT * FROM unnest(?::int8[], ?::int2[],"
-          + " ?::text[])", array(connection, "int8", seqs), array(connection, "int2", typeKeys),
-          array(connection, "text", ids));
-    }
+    rows.copy(connection);
   }
 
   private static void insertFailures(Connection connection, String job, List<Failure> failures)

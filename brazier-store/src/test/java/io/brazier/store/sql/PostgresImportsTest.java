@@ -121,6 +121,58 @@ class PostgresImportsTest {
   }
 
   @Test
+  void ofTwoLinesOfOneResourceInOneBatchTheLaterIsMergedAndTheEarlierCountedAsImported() {
+    imports.open(job);
+    String id = id();
+    imports.stage(batch(0, line(1, id, null, null, "Early"), line(2, id, null, null, "Late")), beat("staged"));
+
+    imports.settle(job);
+    Optional<Merged> merged = imports.merge(job, 0, NOW, beat("merged"));
+
+    assertThat(merged).hasValue(new Merged(1, 0));
+    ResourceVersion current = store.current("Patient", id).orElseThrow();
+    assertThat(current.version()).isEqualTo(1);
+    assertThat(json(current)).contains("Late").doesNotContain("Early");
+    assertThat(imports.imported(job)).containsEntry(0, 2L);
+  }
+
+  @Test
+  void aLineForAResourceAlreadyStoredBecomesItsNextVersionAndTheStoredOneGoesToHistory() {
+    String id = id();
+    imports.open(job);
+    imports.stage(batch(0, line(1, id, null, null, "Stored")), beat("staged"));
+    imports.merge(job, 0, NOW, beat("merged"));
+    String again = store.jobs().submit(kind, "{}", null);
+    store.jobs().claim(owner, Set.of(kind), LEASE).orElseThrow();
+    imports.open(again);
+
+    imports.stage(batch(0, line(1, id, null, null, "Changed")), beat(again, "staged"));
+    Optional<Merged> merged = imports.merge(again, 0, NOW.plusSeconds(60), beat(again, "merged"));
+
+    assertThat(merged).hasValue(new Merged(1, 0));
+    ResourceVersion current = store.current("Patient", id).orElseThrow();
+    assertThat(current.version()).isEqualTo(2);
+    assertThat(current.lastUpdated()).isEqualTo(NOW.plusSeconds(60));
+    assertThat(json(current)).contains("Changed");
+    assertThat(json(store.version("Patient", id, 1).orElseThrow())).contains("Stored");
+    assertThat(test.ids("Patient", "given=Changed&family=" + family)).containsExactly(id);
+    assertThat(test.ids("Patient", "given=Stored&family=" + family)).isEmpty();
+  }
+
+  @Test
+  void linesWhoseValuesNeedEscapingAreStagedAndMergedAsTheyAre() {
+    imports.open(job);
+    String id = id();
+    String given = "Back\\\\slash\\tTab";
+
+    imports.stage(batch(0, line(1, id, null, null, given)), beat("staged"));
+    imports.merge(job, 0, NOW, beat("merged"));
+
+    assertThat(json(store.current("Patient", id).orElseThrow())).contains("\"given\":[\"" + given + "\"]");
+    assertThat(test.ids("Patient", "family=" + family + "&given:exact=Back%5C%5Cslash%09Tab")).containsExactly(id);
+  }
+
+  @Test
   void referencesToNothingAreFoundAcrossTheWholeImportWhateverTheOrder() {
     imports.open(job);
     String patient = id();

@@ -1,0 +1,88 @@
+package io.brazier.store.sql;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.brazier.store.TestStore;
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** Rows sent with COPY arrive as they were given, whatever characters their values hold. */
+class CopyRowsTest {
+  private final TestStore test = TestStore.shared();
+  private final String table = "copy_test_" + UUID.randomUUID().toString().replace("-", "");
+
+  @Test
+  void valuesArriveExactlyAsGivenNullsAndEscapesIncluded() throws SQLException {
+    String awkward = "tab\there, line\nbreak, return\r, back\\slash \\N, quote ' \" and Ünïcode ✓";
+    byte[] bytes = {0, 1, (byte) 0xff, '\\', '\n', 'x'};
+    Instant at = Instant.parse("2021-03-04T05:06:07.089Z");
+
+    List<String> rows = copyAndRead(new CopyRows(table, "t, b, n, d, at, w").row(awkward, bytes, 42L,
+        new BigDecimal("1.50"), at, IndexRows.lexemes("beta alpha")).row(null, null, null, null, null, null));
+
+    assertThat(rows).containsExactly(
+        awkward + "|" + hex(bytes) + "|42|1.50|" + at + "|'alpha' 'beta'",
+        "null|null|null|null|null|null");
+  }
+
+  @Test
+  void noRowsSendNothing() throws SQLException {
+    CopyRows none = new CopyRows(table, "t");
+
+    List<String> rows = copyAndRead(none);
+
+    assertThat(none.isEmpty()).isTrue();
+    assertThat(rows).isEmpty();
+  }
+
+  @Test
+  void lexemesAreTheTsvectorThatArrayToTsvectorMakes() throws SQLException {
+    String words = "zeta alpha o'neil back\\slash alpha";
+
+    try (Connection connection = test.database().dataSource().getConnection();
+        Statement statement = connection.createStatement();
+        ResultSet row = statement.executeQuery("SELECT '" + IndexRows.lexemes(words).replace("'", "''")
+            + "'::tsvector = array_to_tsvector(string_to_array('" + words.replace("'", "''") + "', ' '))")) {
+      row.next();
+
+      assertThat(row.getBoolean(1)).isTrue();
+    }
+  }
+
+  private List<String> copyAndRead(CopyRows rows) throws SQLException {
+    try (Connection connection = test.database().dataSource().getConnection();
+        Statement statement = connection.createStatement()) {
+      connection.setAutoCommit(false);
+      statement.execute("CREATE TEMPORARY TABLE " + table + " (t text, b bytea, n bigint, d numeric,"
+          + " at timestamptz, w tsvector) ON COMMIT DROP");
+      rows.copy(connection);
+      List<String> read = new ArrayList<>();
+      try (ResultSet row = statement.executeQuery("SELECT t, b, n, d, at, w::text FROM " + table)) {
+        while (row.next()) {
+          byte[] b = row.getBytes(2);
+          read.add(row.getString(1) + "|" + (b == null ? null : hex(b)) + "|" + row.getString(3) + "|"
+              + row.getString(4) + "|" + (row.getTimestamp(5) == null ? null : row.getTimestamp(5).toInstant())
+              + "|" + row.getString(6));
+        }
+      }
+      connection.rollback();
+      return read;
+    }
+  }
+
+  private static String hex(byte[] bytes) {
+    StringBuilder hex = new StringBuilder();
+    for (byte b : bytes) {
+      hex.append(String.format("%02x", b));
+    }
+    return hex.toString();
+  }
+}
