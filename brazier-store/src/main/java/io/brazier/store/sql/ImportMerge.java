@@ -254,7 +254,7 @@ final class ImportMerge {
     private final Columns replaced = new Columns();
     private final Columns created = new Columns();
     private final Columns history = new Columns();
-    private final Map<Long, Key> createdHistory = new HashMap<>();
+    private final Map<Long, Key> createdKeys = new HashMap<>();
     private final Columns feed = new Columns();
     private final Map<Long, Long> currentRids = new HashMap<>();
     private final List<Long> reindexed = new ArrayList<>();
@@ -276,6 +276,7 @@ final class ImportMerge {
             } else {
               created.add(decision.seq(), decision.version(), ts(decision.lastUpdated()),
                   decision.lastUpdatedText());
+              createdKeys.put(decision.seq(), key);
             }
           }
           case HISTORY -> {
@@ -351,25 +352,10 @@ final class ImportMerge {
       if (rids.size() < created.size()) {
         throw new Raced();
       }
-      Map<Long, Key> keysBySeq = keysOf(connection, prefix, created.column(0, Long[]::new));
-      keysBySeq.forEach((seq, key) -> currentRids.put(seq, rids.get(key)));
+      createdKeys.forEach((seq, key) -> currentRids.put(seq, rids.get(key)));
       pendingHistory.forEach((key, decisions) -> decisions.forEach(decision -> history.add(rids.get(key),
           decision.seq(), decision.version(), ts(decision.lastUpdated()), decision.lastUpdatedText(),
           ts(decision.replacedAt()))));
-    }
-
-    private Map<Long, Key> keysOf(Connection connection, String prefix, Long[] seqs) throws SQLException {
-      Map<Long, Key> keys = new HashMap<>();
-      try (PreparedStatement statement = connection.prepareStatement("SELECT seq, type, id FROM " + prefix
-          + "line WHERE seq = ANY(?)")) {
-        statement.setArray(1, connection.createArrayOf("int8", seqs));
-        try (ResultSet rows = statement.executeQuery()) {
-          while (rows.next()) {
-            keys.put(rows.getLong(1), new Key(rows.getShort(2), rows.getString(3)));
-          }
-        }
-      }
-      return keys;
     }
 
     /** The index rows of replaced versions go; the staged rows of the new current versions come, under their rids. */

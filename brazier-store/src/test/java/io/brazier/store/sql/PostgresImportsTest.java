@@ -92,9 +92,7 @@ class PostgresImportsTest {
     imports.open(job);
     imports.stage(batch(0, line(1, id, null, null, "Same")), beat("staged"));
     imports.merge(job, 0, NOW, beat("merged"));
-    String again = store.jobs().submit(kind, "{}", null);
-    store.jobs().claim(owner, Set.of(kind), LEASE).orElseThrow();
-    imports.open(again);
+    String again = anotherImport();
 
     imports.stage(batch(0, line(1, id, null, null, "Same")), beat(again, "staged"));
     Optional<Merged> merged = imports.merge(again, 0, NOW.plusSeconds(60), beat(again, "merged"));
@@ -142,9 +140,7 @@ class PostgresImportsTest {
     imports.open(job);
     imports.stage(batch(0, line(1, id, null, null, "Stored")), beat("staged"));
     imports.merge(job, 0, NOW, beat("merged"));
-    String again = store.jobs().submit(kind, "{}", null);
-    store.jobs().claim(owner, Set.of(kind), LEASE).orElseThrow();
-    imports.open(again);
+    String again = anotherImport();
 
     imports.stage(batch(0, line(1, id, null, null, "Changed")), beat(again, "staged"));
     Optional<Merged> merged = imports.merge(again, 0, NOW.plusSeconds(60), beat(again, "merged"));
@@ -243,6 +239,14 @@ class PostgresImportsTest {
     imports.merge(job, 0, NOW, beat("merged"));
 
     assertThat(imports.holding(List.of("Patient", "ImmunizationRecommendation"))).containsExactly("Patient");
+  }
+
+  /** A second import job, claimed and opened: an import run after the first. */
+  private String anotherImport() {
+    String again = store.jobs().submit(kind, "{}", null);
+    store.jobs().claim(owner, Set.of(kind), LEASE).orElseThrow();
+    imports.open(again);
+    return again;
   }
 
   private String id() {
