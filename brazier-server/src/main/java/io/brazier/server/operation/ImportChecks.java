@@ -1,0 +1,102 @@
+package io.brazier.server.operation;
+
+import io.brazier.fhir.FhirException;
+import io.brazier.server.interaction.Links;
+import io.brazier.server.interaction.References;
+import io.brazier.store.ImportBatch;
+import io.brazier.store.ImportBatch.Dangling;
+import io.brazier.store.ImportBatch.Failure;
+import io.brazier.store.ImportLine;
+import io.brazier.store.Imports;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+
+/**
+ * The phases that need the whole import staged: {@code defer} reads the lines that waited for inputs then unread (a
+ * conditional reference to their types), and {@code check} supersedes duplicates, then fails the lines whose
+ * references name nothing in the store nor in the import (or gives those references placeholders), and the lines
+ * that needed those, until nothing changes: so the order of the inputs never matters.
+ */
+final class ImportChecks {
+  private static final int DEFERRED_PAGE = 1000;
+
+  private final Jobs.Run run;
+  private final ImportRequest request;
+  private final Imports imports;
+  private final ImportLines lines;
+  private final References references;
+  private final Links.Context context;
+  private final ImportStager stager;
+  private final ImportLease lease;
+
+  ImportChecks(Jobs.Run run, ImportRequest request, Imports imports, ImportLines lines, References references,
+      Links.Context context, ImportStager stager, ImportLease lease) {
+    this.run = run;
+    this.request = request;
+    this.imports = imports;
+    this.lines = lines;
+    this.references = references;
+    this.context = context;
+    this.stager = stager;
+    this.lease = lease;
+  }
+
+  /** Reads the lines that waited for unread inputs: every input is read now. */
+  void defer() {
+    for (List<ImportBatch.Deferred> page = imports.deferred(run.id(), DEFERRED_PAGE); !page.isEmpty()
+        && !run.stopped(); page = imports.deferred(run.id(), DEFERRED_PAGE)) {
+      List<ImportLines.Read> reads = page.parallelStream().map(waiting -> {
+        ImportRequest.Input spec = request.inputs().get(ImportLine.input(waiting.seq()));
+        return lines.read(waiting.seq(), waiting.type(), spec.url(), waiting.raw(), Set.of());
+      }).toList();
+      int number = stager.takeBatch();
+      ImportRun.Cursor cursor = stager.cursor();
+      stager.stage(new ImportStager.Batch(stager.batch(number, reads, page.stream().map(ImportBatch.Deferred::seq)
+          .toList()), new ImportRun.Cursor("defer", cursor.position(), cursor.line(), number + 1, 0, 0), 0));
+    }
+  }
+
+  /** Settles duplicates, then fails (or completes with placeholders) the lines whose references name nothing. */
+  void check() {
+    lease.during(() -> imports.settle(run.id()));
+    if (!references.enforced()) {
+      return;
+    }
+    List<Dangling> dangling = lease.during(() -> imports.dangling(run.id(), null));
+    while (!dangling.isEmpty() && !run.stopped()) {
+      Set<String> targets = new LinkedHashSet<>();
+      if (references.makesPlaceholders()) {
+        dangling.forEach(reference -> targets.add(reference.reference()));
+        targets.forEach(target -> references.placeholder(target, context.placeholders()));
+        int number = stager.takeBatch();
+        ImportRun.Cursor cursor = stager.cursor();
+        stager.stage(new ImportStager.Batch(stager.batch(number, List.of(), List.of()), new ImportRun.Cursor("check",
+            cursor.position(), cursor.line(), number + 1, 0, 0), 0));
+      } else {
+        imports.reject(run.id(), failures(dangling, targets));
+      }
+      dangling = lease.during(() -> imports.dangling(run.id(), targets));
+    }
+  }
+
+  /** The failures of lines whose references name nothing; adds the resources they would have staged to targets. */
+  private List<Failure> failures(List<Dangling> dangling, Set<String> targets) {
+    List<Failure> failures = new ArrayList<>();
+    for (Dangling reference : dangling) {
+      ImportRequest.Input spec = inputOf(reference.seq());
+      failures.add(lines.failure(reference.seq(), spec == null ? "placeholder" : spec.url(),
+          new FhirException(400, IssueType.NOTFOUND, "The reference " + reference.reference()
+              + " names no resource on this server nor in this import.")));
+      targets.add(reference.resource());
+    }
+    return failures;
+  }
+
+  private ImportRequest.Input inputOf(long seq) {
+    int input = ImportLine.input(seq);
+    return input < request.inputs().size() ? request.inputs().get(input) : null;
+  }
+}

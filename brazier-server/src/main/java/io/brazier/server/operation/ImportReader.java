@@ -1,0 +1,165 @@
+package io.brazier.server.operation;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.brazier.fhir.FhirException;
+import io.brazier.server.http.Body;
+import io.brazier.store.ImportLine;
+import java.io.EOFException;
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.IntStream;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code stage} phase: reads the inputs in their reading order ({@link ImportRequest#readingOrder}: master data
+ * first), in batches of lines that are read and checked on every core ({@link ImportLines}) while the batch before
+ * is staged by the one writer ({@link ImportStager}). An input whose read fails is read again from where it broke
+ * off; one that cannot be read (further) fails at that line, and the rest of the import goes on.
+ */
+final class ImportReader {
+  private static final Logger log = LoggerFactory.getLogger(ImportReader.class);
+  private static final int BATCH_LINES = 1000;
+  private static final int BATCH_BYTES = 8 << 20;
+  private static final int READ_ATTEMPTS = 3;
+
+  private final Jobs.Run run;
+  private final ImportRequest request;
+  private final ImportSources sources;
+  private final ImportLines lines;
+  private final ImportStager stager;
+  private final List<Integer> order;
+  private final int maxLineBytes;
+
+  ImportReader(Jobs.Run run, ImportRequest request, ImportSources sources, ImportLines lines, ImportStager stager,
+      List<Integer> order, int maxLineBytes) {
+    this.run = run;
+    this.request = request;
+    this.sources = sources;
+    this.lines = lines;
+    this.stager = stager;
+    this.order = order;
+    this.maxLineBytes = maxLineBytes;
+  }
+
+  /** Reads every input from where the cursor says, recording each input read to its end. */
+  void read() {
+    for (int position = stager.cursor().position(); position < order.size() && !run.stopped(); position++) {
+      int input = order.get(position);
+      Set<String> unread = new HashSet<>();
+      order.subList(position, order.size()).forEach(i -> unread.add(request.inputs().get(i).type()));
+      readInput(input, position, unread);
+      if (!run.stopped()) {
+        stager.advance(new ImportRun.Cursor("stage", position + 1, 0, stager.batches(),
+            stager.placeholders(), stager.cursor().read()));
+      }
+    }
+  }
+
+  /** Reads one input to its end, again from where it broke off when a read fails (three attempts). */
+  private void readInput(int input, int position, Set<String> unread) {
+    ImportRequest.Input spec = request.inputs().get(input);
+    for (int attempt = 1; !run.stopped(); attempt++) {
+      ImportRun.Cursor cursor = stager.cursor();
+      long from = cursor.position() == position ? cursor.line() : 0;
+      try (NdjsonLines reader = new NdjsonLines(ImportSources.decoded(sources.source(spec.url())
+          .open(spec.etag())), maxLineBytes)) {
+        readLines(reader, input, position, from, unread);
+        return;
+      } catch (FhirException e) {
+        stager.fail(input, from + 1, e);
+        return;
+      } catch (EOFException e) {
+        long line = stager.cursor().line();
+        stager.fail(input, line + 1, FhirException.invalid("The input ended in the middle of its gzip stream, after"
+            + " line " + line + "."));
+        return;
+      } catch (IOException e) {
+        log.warn("Import input read failed id={} input={} attempt={}: {}", run.id(), spec.url(), attempt,
+            e.getMessage());
+        if (attempt == READ_ATTEMPTS) {
+          long line = stager.cursor().line();
+          stager.fail(input, line + 1, new FhirException(400, IssueType.EXCEPTION, "The input could not be read"
+              + " past line " + line + ": " + e.getMessage()));
+          return;
+        }
+      }
+    }
+  }
+
+  /** Reads lines after {@code from} in batches, each read and checked while the one before is staged. */
+  private void readLines(NdjsonLines reader, int input, int position, long from, Set<String> unread)
+      throws IOException {
+    Deque<CompletableFuture<ImportStager.Batch>> inFlight = new ArrayDeque<>();
+    List<NdjsonLines.Line> chunk = new ArrayList<>();
+    try {
+      long bytes = 0;
+      boolean first = from == 0;
+      for (NdjsonLines.Line line = reader.next(); line != null && !run.stopped(); line = reader.next()) {
+        if (line.number() <= from) {
+          continue;
+        }
+        chunk.add(line);
+        if (first && !line.tooLong() && !isJsonObject(line.bytes())) {
+          break; // the input is not NDJSON at all: its first line fails, the rest is not read
+        }
+        first = false;
+        bytes += line.tooLong() ? maxLineBytes : line.bytes().length;
+        if (chunk.size() == BATCH_LINES || bytes >= BATCH_BYTES) {
+          inFlight.add(submit(input, position, chunk, unread));
+          chunk = new ArrayList<>();
+          bytes = 0;
+          while (inFlight.size() > 1) {
+            stager.stage(inFlight.poll().join());
+          }
+        }
+      }
+    } finally {
+      // What was read before a read failed is staged all the same; a retry starts after it.
+      if (!chunk.isEmpty() && !run.stopped()) {
+        inFlight.add(submit(input, position, chunk, unread));
+      }
+      while (!inFlight.isEmpty()) {
+        ImportStager.Batch batch = inFlight.poll().join();
+        if (!run.stopped()) {
+          stager.stage(batch);
+        }
+      }
+    }
+  }
+
+  private static boolean isJsonObject(byte[] line) {
+    try {
+      return Body.read(line) instanceof ObjectNode;
+    } catch (FhirException e) {
+      return false;
+    }
+  }
+
+  /** Reads and checks a chunk of lines on every core, in the background. */
+  private CompletableFuture<ImportStager.Batch> submit(int input, int position, List<NdjsonLines.Line> chunk,
+      Set<String> unread) {
+    int number = stager.takeBatch();
+    ImportRequest.Input spec = request.inputs().get(input);
+    long last = chunk.get(chunk.size() - 1).number();
+    return CompletableFuture.supplyAsync(() -> {
+      ImportLines.Read[] read = new ImportLines.Read[chunk.size()];
+      IntStream.range(0, chunk.size()).parallel().forEach(i -> {
+        NdjsonLines.Line line = chunk.get(i);
+        long seq = ImportLine.seq(input, line.number());
+        read[i] = line.tooLong() ? new ImportLines.Read(null, null, lines.failure(seq, spec.url(),
+            FhirException.tooLarge("The line is longer than " + maxLineBytes + " bytes (--max-body-bytes).")))
+            : lines.read(seq, spec.type(), spec.url(), line.bytes(), unread);
+      });
+      return new ImportStager.Batch(stager.batch(number, List.of(read), List.of()), new ImportRun.Cursor("stage",
+          position, last, number + 1, 0, 0), chunk.size());
+    });
+  }
+}
