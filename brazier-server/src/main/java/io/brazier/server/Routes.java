@@ -122,13 +122,13 @@ final class Routes {
         Route.of(FhirInteraction.READ, new ReadSearchParameter(store, reads, search.parameters()));
     this.vread = Route.of(FhirInteraction.VREAD, supported.type(TypeRestfulInteraction.VREAD, new VRead(store, reachable)));
     this.create = Route.of(FhirInteraction.CREATE, supported.type(TypeRestfulInteraction.CREATE,
-        new Create(store, bodies, writes, conditions, commits)));
+        new Create(bodies, writes, conditions, commits)));
     this.update = Route.of(FhirInteraction.UPDATE, supported.type(TypeRestfulInteraction.UPDATE,
-        new Update(store, bodies, writes, conditions, commits)));
+        new Update(bodies, writes, conditions, commits)));
     this.delete = Route.of(FhirInteraction.DELETE, supported.type(TypeRestfulInteraction.DELETE,
-        new Delete(store, writes, conditions, commits, config.conditionalDeleteMax())));
+        new Delete(writes, conditions, commits, config.conditionalDeleteMax())));
     this.patch = Route.of(FhirInteraction.PATCH, supported.type(TypeRestfulInteraction.PATCH,
-        new Patch(fhir, store, bodies, writes, conditions, commits)));
+        new Patch(fhir, bodies, writes, conditions, commits)));
     Bundles bundles = new Bundles(fhir, store, this.bodies, references, reachable, commits, entries,
         config.bundleMaxEntries(), config.bundleMaxBytes());
     this.bundles = Route.of(FhirInteraction.BUNDLE, supported.system(SystemRestfulInteraction.BATCH,

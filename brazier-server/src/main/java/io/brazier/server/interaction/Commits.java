@@ -83,7 +83,7 @@ public final class Commits {
 
   private Prepared stage(WriteInteraction interaction, FhirRequest request, Target target) {
     Links links = references.open(request.baseUrl(), request.restriction());
-    Prepared prepared = interaction.prepare(request, target, links);
+    Prepared prepared = interaction.prepare(request, target, links, Currents.of(store));
     reachable.checkWrites(request.restriction(), prepared.writes());
     List<Missing> missing = links.missing(prepared.writes());
     if (!missing.isEmpty()) {

@@ -5,7 +5,6 @@ import io.brazier.server.http.Body;
 import io.brazier.server.FhirRequest;
 import io.brazier.server.FhirResponse;
 import io.brazier.store.ResourceVersion;
-import io.brazier.store.Store;
 import io.brazier.store.Write;
 import java.util.List;
 
@@ -15,14 +14,12 @@ import java.util.List;
  * ignored, as the spec says. https://hl7.org/fhir/R4/http.html#create
  */
 public final class Create implements WriteInteraction {
-  private final Store store;
   private final Bodies bodies;
   private final Writes writes;
   private final Conditions conditions;
   private final Commits commits;
 
-  public Create(Store store, Bodies bodies, Writes writes, Conditions conditions, Commits commits) {
-    this.store = store;
+  public Create(Bodies bodies, Writes writes, Conditions conditions, Commits commits) {
     this.bodies = bodies;
     this.writes = writes;
     this.conditions = conditions;
@@ -52,10 +49,10 @@ public final class Create implements WriteInteraction {
   }
 
   @Override
-  public Prepared prepare(FhirRequest request, Target target, Links links) {
+  public Prepared prepare(FhirRequest request, Target target, Links links, Currents currents) {
     if (target.matched()) {
       target.body().resource(); // a body that breaks the rules is a 400 even when nothing is written
-      ResourceVersion existing = store.current(target.type(), target.id())
+      ResourceVersion existing = currents.of(target.type(), target.id())
           .filter(version -> !version.deleted())
           .orElseThrow(() -> FhirException.conflict("The matching resource was deleted meanwhile; retry."));
       return new Prepared(List.of(), FhirResponse.written(request, 200, existing));

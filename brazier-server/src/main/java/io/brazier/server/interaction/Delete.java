@@ -6,7 +6,6 @@ import io.brazier.server.FhirRequest;
 import io.brazier.server.FhirResponse;
 import io.brazier.server.Prefer;
 import io.brazier.store.ResourceVersion;
-import io.brazier.store.Store;
 import io.brazier.store.Write;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,14 +16,12 @@ import java.util.List;
  * readable with vread. https://hl7.org/fhir/R4/http.html#delete
  */
 public final class Delete implements WriteInteraction {
-  private final Store store;
   private final Writes writes;
   private final Conditions conditions;
   private final Commits commits;
   private final int conditionalMax;
 
-  public Delete(Store store, Writes writes, Conditions conditions, Commits commits, int conditionalMax) {
-    this.store = store;
+  public Delete(Writes writes, Conditions conditions, Commits commits, int conditionalMax) {
     this.writes = writes;
     this.conditions = conditions;
     this.commits = commits;
@@ -51,10 +48,10 @@ public final class Delete implements WriteInteraction {
   }
 
   @Override
-  public Prepared prepare(FhirRequest request, Target target, Links links) {
+  public Prepared prepare(FhirRequest request, Target target, Links links, Currents currents) {
     List<Write> deletions = new ArrayList<>();
     for (String id : target.ids()) {
-      ResourceVersion current = store.current(target.type(), id).orElse(null);
+      ResourceVersion current = currents.of(target.type(), id).orElse(null);
       if (current == null && request.id() != null) {
         throw FhirException.notFound(target.type(), id);
       }

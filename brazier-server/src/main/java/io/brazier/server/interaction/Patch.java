@@ -7,7 +7,6 @@ import io.brazier.server.FhirRequest;
 import io.brazier.server.FhirResponse;
 import io.brazier.server.http.Formats;
 import io.brazier.store.ResourceVersion;
-import io.brazier.store.Store;
 import io.brazier.store.Write;
 import java.io.ByteArrayInputStream;
 import java.util.List;
@@ -24,7 +23,6 @@ import org.hl7.fhir.r4.model.Resource;
  */
 public final class Patch implements WriteInteraction {
   private final Fhir fhir;
-  private final Store store;
   private final Bodies bodies;
   private final Writes writes;
   private final Conditions conditions;
@@ -32,9 +30,8 @@ public final class Patch implements WriteInteraction {
   private final JsonPatch jsonPatch = new JsonPatch();
   private final FhirPathPatch fhirPathPatch;
 
-  public Patch(Fhir fhir, Store store, Bodies bodies, Writes writes, Conditions conditions, Commits commits) {
+  public Patch(Fhir fhir, Bodies bodies, Writes writes, Conditions conditions, Commits commits) {
     this.fhir = fhir;
-    this.store = store;
     this.bodies = bodies;
     this.writes = writes;
     this.conditions = conditions;
@@ -59,10 +56,10 @@ public final class Patch implements WriteInteraction {
    * before If-Match is looked at, as HTTP evaluates preconditions only on what would otherwise succeed.
    */
   @Override
-  public Prepared prepare(FhirRequest request, Target target, Links links) {
+  public Prepared prepare(FhirRequest request, Target target, Links links, Currents currents) {
     String type = target.type();
     String id = target.id();
-    ResourceVersion current = store.current(type, id).orElseThrow(() -> FhirException.notFound(type, id));
+    ResourceVersion current = currents.of(type, id).orElseThrow(() -> FhirException.notFound(type, id));
     if (current.deleted()) {
       throw FhirException.gone(type, id);
     }

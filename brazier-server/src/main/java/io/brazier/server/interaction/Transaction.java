@@ -21,8 +21,8 @@ import org.hl7.fhir.r4.model.Bundle.BundleType;
  * FHIR transaction: POST [base] with a Bundle of type transaction, all or nothing. Entries are processed in the
  * spec's order (DELETE, POST, PUT and PATCH, then GET and HEAD): first every write's target is found, so that
  * references to the entries' fullUrls can be rewritten to the ids they get; then each write is prepared by the same
- * interaction code as a request of its own, its references are checked with one query, and all versions are stored
- * by one commit. Any failure fails the whole transaction with the entry's status and an OperationOutcome naming it.
+ * interaction code as a request of its own (against the current versions of every target, read with one query), its
+ * references are checked with one query, and all versions are stored by one commit. Any failure fails the whole transaction with the entry's status and an OperationOutcome naming it.
  * Reads run after the commit and see its writes; as they change nothing, a failed read answers in its own entry.
  * https://hl7.org/fhir/R4/http.html#transaction
  */
@@ -91,7 +91,7 @@ final class Transaction {
   private Map<Integer, FhirResponse> commit(FhirRequest request, List<Entry> writes, Map<Integer, Target> targets,
       Links links) {
     for (int attempt = 1; ; attempt++) {
-      Prepared[] prepared = prepare(writes, targets, links);
+      Prepared[] prepared = prepare(writes, targets, links, Currents.read(store, targets.values()));
       Map<Integer, FhirResponse> answers = new HashMap<>();
       List<Write> versions = new ArrayList<>();
       for (int i = 0; i < writes.size(); i++) {
@@ -126,14 +126,14 @@ final class Transaction {
    * Every write prepared and kept to its entry's restriction, in the order of {@code writes}; the first failing
    * entry's failure otherwise.
    */
-  private Prepared[] prepare(List<Entry> writes, Map<Integer, Target> targets, Links links) {
+  private Prepared[] prepare(List<Entry> writes, Map<Integer, Target> targets, Links links, Currents currents) {
     Prepared[] prepared = new Prepared[writes.size()];
     FhirException[] failures = new FhirException[writes.size()];
     IntStream.range(0, writes.size()).parallel().forEach(i -> {
       Entry entry = writes.get(i);
       try {
         prepared[i] = writer(entry).prepare(entry.request(), targets.get(entry.index()),
-            links.at(entry.index(), entry.fullUrl()));
+            links.at(entry.index(), entry.fullUrl()), currents);
         reachable.checkWrites(entry.request().restriction(), prepared[i].writes());
       } catch (FhirException e) {
         failures[i] = entry.located(e);

@@ -6,7 +6,6 @@ import io.brazier.server.http.Body;
 import io.brazier.server.FhirRequest;
 import io.brazier.server.FhirResponse;
 import io.brazier.store.ResourceVersion;
-import io.brazier.store.Store;
 import io.brazier.store.Write;
 import java.util.List;
 
@@ -17,14 +16,12 @@ import java.util.List;
  * https://hl7.org/fhir/R4/http.html#update
  */
 public final class Update implements WriteInteraction {
-  private final Store store;
   private final Bodies bodies;
   private final Writes writes;
   private final Conditions conditions;
   private final Commits commits;
 
-  public Update(Store store, Bodies bodies, Writes writes, Conditions conditions, Commits commits) {
-    this.store = store;
+  public Update(Bodies bodies, Writes writes, Conditions conditions, Commits commits) {
     this.bodies = bodies;
     this.writes = writes;
     this.conditions = conditions;
@@ -67,8 +64,8 @@ public final class Update implements WriteInteraction {
   }
 
   @Override
-  public Prepared prepare(FhirRequest request, Target target, Links links) {
-    ResourceVersion current = store.current(target.type(), target.id()).orElse(null);
+  public Prepared prepare(FhirRequest request, Target target, Links links, Currents currents) {
+    ResourceVersion current = currents.of(target.type(), target.id()).orElse(null);
     Commits.checkIfMatch(request, target.type(), target.id(), current);
     links.resolve(target.body());
     Write write = writes.next(target.body(), target.id(), current, request.caller().source());

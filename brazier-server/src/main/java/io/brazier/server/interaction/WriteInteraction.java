@@ -16,5 +16,5 @@ public interface WriteInteraction extends Interaction {
    * The versions to store for {@code target} and the answer to give once they are stored. References in the body
    * are resolved through {@code links}, which also learns what this write stores.
    */
-  Prepared prepare(FhirRequest request, Target target, Links links);
+  Prepared prepare(FhirRequest request, Target target, Links links, Currents currents);
 }
