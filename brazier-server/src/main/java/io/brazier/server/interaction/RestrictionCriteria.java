@@ -45,7 +45,7 @@ public final class RestrictionCriteria {
     // A contained search matches containers, which may be of any type.
     boolean topLevel = query.contained() == SearchQuery.Contained.TOP_LEVEL;
     Criterion own = criterion(restriction, topLevel ? query.types() : List.of());
-    if (own != null) {
+    if (own != null && !alreadyWithin(query.criteria(), restriction)) {
       criteria.add(own);
     }
     return new SearchQuery(query.types(), criteria, query.sort(), query.includes(), query.revIncludes(),
@@ -85,6 +85,24 @@ public final class RestrictionCriteria {
     Criterion kept = parts.size() == 1 ? parts.get(0) : new AllOf(parts);
     boolean allMembers = !types.isEmpty() && searched.size() == types.size();
     return allMembers ? kept : new AnyOf(List.of(new Not(new OfType(searched)), kept));
+  }
+
+  /**
+   * Whether the query's own criteria already keep it inside the compartments the restriction reaches (a compartment
+   * search or {@code $everything} for the caller's own patient), so that the restriction's criterion would ask the
+   * database the same question twice. Never with owners left out (a consent opt-out): that needs its own test.
+   */
+  private boolean alreadyWithin(List<Criterion> criteria, Restriction restriction) {
+    return restriction.within() != null && restriction.outside().isEmpty() && criteria.stream().anyMatch(
+        criterion -> criterion instanceof InCompartment in && in.compartmentType().equals(restriction.compartment())
+            && !in.ids().isEmpty() && restriction.within().containsAll(in.ids()) && byDefinition(in));
+  }
+
+  /** Whether a compartment criterion looks only at the references the compartment's definition names. */
+  private boolean byDefinition(InCompartment in) {
+    Map<String, List<String>> defined = compartments.params(in.compartmentType());
+    return in.paramsByType().entrySet().stream().allMatch(
+        entry -> defined.getOrDefault(entry.getKey(), List.of()).containsAll(entry.getValue()));
   }
 
   /** A criterion whose chains, {@code _has} and {@code _list} look only at resources the restriction reaches. */
