@@ -35,11 +35,20 @@ final class ServerProcess implements AutoCloseable {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(javaOptions);
-    command.addAll(List.of("-jar", jar.toString(), "serve", "--port", Integer.toString(port),
-        "--data-dir", dataDir.toString()));
+    command.addAll(List.of("-jar", jar.toString()));
+    return launch(new ProcessBuilder(command), serverArgs, dataDir, port, log);
+  }
+
+  /**
+   * A server started as {@code launcher} says (a java command line, or {@code ./brazier} with its environment),
+   * given {@code serve --port --data-dir} and {@code serverArgs}; returned once it is healthy.
+   */
+  static ServerProcess launch(ProcessBuilder launcher, List<String> serverArgs, Path dataDir, int port, Path log) {
+    List<String> command = new ArrayList<>(launcher.command());
+    command.addAll(List.of("serve", "--port", Integer.toString(port), "--data-dir", dataDir.toString()));
     command.addAll(serverArgs);
     try {
-      Process process = new ProcessBuilder(command).redirectErrorStream(true)
+      Process process = launcher.command(command).redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.to(log.toFile())).start();
       ServerProcess server = new ServerProcess(process, dataDir, port);
       server.awaitHealthy(Duration.ofMinutes(3));
@@ -132,7 +141,7 @@ final class ServerProcess implements AutoCloseable {
         Thread.currentThread().interrupt();
         throw new IllegalStateException(e);
       }
-      sleep(200);
+      sleep(50);
     }
     throw new IllegalStateException("The server did not become healthy within " + timeout);
   }

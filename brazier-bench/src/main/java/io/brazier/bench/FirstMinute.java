@@ -1,0 +1,113 @@
+package io.brazier.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * A new user's first minute (issue 19): {@code ./brazier serve} on a fresh data directory, the time until
+ * {@code /fhir/metadata} answers, then the first Synthea patients loaded right away (reference data first), then the
+ * same load again on the now warm server.
+ */
+@Command(name = "first-minute", mixinStandardHelpOptions = true, sortOptions = false,
+    description = "Start time of ./brazier serve and the rate of a cold, then warm, Synthea load.")
+public final class FirstMinute implements Callable<Integer> {
+
+  @Mixin
+  SyntheaBundles bundles;
+
+  @Option(names = "--launcher", defaultValue = "./brazier",
+      description = "The command that starts Brazier, as a user runs it (default: ${DEFAULT-VALUE}).")
+  Path launcher;
+
+  @Option(names = "--clients", defaultValue = "4", description = "Clients loading the patients (default: ${DEFAULT-VALUE}).")
+  int clients;
+
+  @Option(names = "--port", defaultValue = "18084", description = "Port of the server (default: ${DEFAULT-VALUE}).")
+  int port;
+
+  @Option(names = "--work-dir", description = "Where the server keeps its data and log (default: a temp dir).")
+  Path workDir;
+
+  @Option(names = "--profile", defaultValue = "false",
+      description = "Record the server with Java Flight Recorder and print where its CPU went, start and loads.")
+  boolean profile;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new FirstMinute()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws IOException {
+    Path work = workDir != null ? Files.createDirectories(workDir) : Files.createTempDirectory("first-minute");
+    SyntheaBundles.Split split = bundles.split();
+    ProcessBuilder brazier = new ProcessBuilder(launcher.toString());
+    if (profile) {
+      brazier.environment().put("BRAZIER_JAVA_OPTS", "-Xmx2g -XX:+UseParallelGC -XX:StartFlightRecording=filename="
+          + work.resolve("server.jfr") + ",settings=profile");
+    }
+    long launched = System.nanoTime();
+    BundlePoster.Result cold;
+    BundlePoster.Result warm;
+    double startSeconds;
+    try (ServerProcess server = ServerProcess.launch(brazier, List.of(), work.resolve("data"), port,
+        work.resolve("server.log"))) {
+      awaitMetadata(server);
+      startSeconds = (System.nanoTime() - launched) / 1e9;
+      BundlePoster poster = new BundlePoster(server.baseUrl());
+      BundlePoster.Result reference = poster.post(split.reference(), 1);
+      BundlePoster.Result patients = poster.post(split.patients(), clients);
+      cold = sum(reference, patients);
+      warm = poster.post(split.patients(), clients);
+    } finally {
+      SyntheaLoad.deleteTree(work.resolve("data"));
+    }
+    System.out.printf("%n| start to /metadata | cold load (reference data, then %d patients at %d clients) | the"
+        + " patients again, warm |%n|---:|---:|---:|%n| %.1f s | %.0f resources/s (%d in %.1f s) | %.0f resources/s"
+        + " (%d in %.1f s) |%n%n", split.patients().size(), clients, startSeconds, cold.perSecond(),
+        cold.succeeded(), seconds(cold), warm.perSecond(), warm.succeeded(), seconds(warm));
+    if (profile) {
+      JfrSummary.print(work.resolve("server.jfr"));
+    }
+    return cold.failed() + warm.failed() + cold.rejectedBundles() + warm.rejectedBundles() == 0 ? 0 : 1;
+  }
+
+  private void awaitMetadata(ServerProcess server) {
+    HttpClient http = HttpClient.newHttpClient();
+    try {
+      for (;;) {
+        HttpResponse<Void> answer = http.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/metadata"))
+            .build(), HttpResponse.BodyHandlers.discarding());
+        if (answer.statusCode() == 200) {
+          return;
+        }
+        Thread.sleep(50);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("The server stopped answering /metadata", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static BundlePoster.Result sum(BundlePoster.Result first, BundlePoster.Result second) {
+    return new BundlePoster.Result(first.succeeded() + second.succeeded(), first.failed() + second.failed(),
+        first.rejectedBundles() + second.rejectedBundles(), first.elapsed().plus(second.elapsed()));
+  }
+
+  private static double seconds(BundlePoster.Result result) {
+    return result.elapsed().toNanos() / 1e9;
+  }
+}
