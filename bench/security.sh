@@ -2,11 +2,14 @@
 # The security benchmark of docs/PERFORMANCE.md: reads and searches at 16 connections (wrk) on one server and database,
 #  - with --auth and a Reader token against the same server restarted without --auth (what token checks cost), and
 #  - under a patient-context token against an Administrator token (what patient isolation costs).
-#   bench/security.sh [seconds] [patients]   (needs ../shared/data/synthea, wrk, jq, and a built tree)
+#   bench/security.sh [seconds] [patients] [rounds]   (needs ../shared/data/synthea, wrk, jq, and a built tree)
+# rounds > 1 then alternates the Reader search with and without --auth that many more times, each on a restarted
+# server, so that the order of the runs cannot pass for the token's cost.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 seconds="${1:-30}"
 patients="${2:-40}"
+rounds="${3:-1}"
 bundles="${SYNTHEA:-$root/../shared/data/synthea}/bundles"
 port=8181
 base="http://127.0.0.1:$port"
@@ -95,3 +98,12 @@ stop
 start
 reads; run "read Observation by id, no --auth" ""
 searches; run "search Observation?code, no --auth" ""
+for ((round = 2; round <= rounds; round++)); do
+  stop
+  start --auth
+  reader=$(token reader "$secret")
+  searches; run "search Observation?code, --auth, Reader token (round $round)" "$reader"
+  stop
+  start
+  searches; run "search Observation?code, no --auth (round $round)" ""
+done
