@@ -71,7 +71,8 @@ final class ProcessorInterceptor implements Interceptor {
   private ProxyRequest proxyRequest(FhirRequest request) {
     byte[] body = request.hasBody() && request.parsedBody() == null ? request.body() : null;
     return new ProxyRequest(request.method(), request.segments(), request.query(), request::header, body,
-        request.caller(), request.baseUrl(), api.client(SOURCE, request.baseUrl(), request.restriction()));
+        request.caller(), request.baseUrl(), api.client(SOURCE, request.baseUrl(), request.restriction()),
+        api.client(request.caller(), request.baseUrl()));
   }
 
   /** The request with what the pre-processors changed in it. */
