@@ -2,6 +2,7 @@ package io.brazier.proxy;
 
 import io.brazier.client.FhirClient;
 import io.brazier.server.Caller;
+import io.brazier.server.FhirRequest;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +26,7 @@ public final class ProxyRequest {
   private final String baseUrl;
   private final FhirClient upstream;
   private final FhirClient asCaller;
+  private final CallerReach reach;
 
   /**
    * @param segments the path below the FHIR base, decoded ({@code [Patient, 12, $everything]})
@@ -34,16 +36,17 @@ public final class ProxyRequest {
    * @param upstream the FHIR server, reached as this request's caller and within its reach; what a processor sends
    *     there does not pass the chain again
    * @param asCaller the FHIR server reached as the client itself: see {@link #asCaller()}
+   * @param reach whose data callers reach, as isolation decides it
    */
   public ProxyRequest(String method, List<String> segments, Map<String, List<String>> query,
       Function<String, String> headers, byte[] body, Caller caller, String baseUrl, FhirClient upstream,
-      FhirClient asCaller) {
-    this(method, segments, query, headers, Map.of(), body, caller, baseUrl, upstream, asCaller);
+      FhirClient asCaller, CallerReach reach) {
+    this(method, segments, query, headers, Map.of(), body, caller, baseUrl, upstream, asCaller, reach);
   }
 
   private ProxyRequest(String method, List<String> segments, Map<String, List<String>> query,
       Function<String, String> headers, Map<String, String> changedHeaders, byte[] body, Caller caller,
-      String baseUrl, FhirClient upstream, FhirClient asCaller) {
+      String baseUrl, FhirClient upstream, FhirClient asCaller, CallerReach reach) {
     this.method = method;
     this.segments = List.copyOf(segments);
     this.query = Map.copyOf(query);
@@ -54,6 +57,35 @@ public final class ProxyRequest {
     this.baseUrl = baseUrl;
     this.upstream = upstream;
     this.asCaller = asCaller;
+    this.reach = reach;
+  }
+
+  /**
+   * The request a host of the chain hands it: {@code request} as it reached the chain (its body, unless the host
+   * has read it already, as a FHIR server does a bundle's), with the server reached both ways.
+   */
+  public static ProxyRequest of(FhirRequest request, FhirClient upstream, FhirClient asCaller, CallerReach reach) {
+    byte[] body = request.hasBody() && request.parsedBody() == null ? request.body() : null;
+    return new ProxyRequest(request.method(), request.segments(), request.query(), request::header, body,
+        request.caller(), request.baseUrl(), upstream, asCaller, reach);
+  }
+
+  /**
+   * {@code request}, from which {@code original} was made, with what the pre-processors changed between
+   * {@code original} and this one: the query, headers, body.
+   */
+  public FhirRequest appliedTo(FhirRequest request, ProxyRequest original) {
+    FhirRequest changed = request;
+    if (!query.equals(original.query())) {
+      changed = changed.withQuery(query);
+    }
+    for (Map.Entry<String, String> header : changedHeaders.entrySet()) {
+      changed = changed.withHeader(header.getKey(), header.getValue());
+    }
+    if (body != original.body()) {
+      changed = changed.withBody(body);
+    }
+    return changed;
   }
 
   public String method() {
@@ -128,9 +160,14 @@ public final class ProxyRequest {
     return asCaller;
   }
 
+  /** Whose data callers reach, as patient isolation decides it, for processors that keep answers to it. */
+  public CallerReach reach() {
+    return reach;
+  }
+
   public ProxyRequest withQuery(Map<String, List<String>> changed) {
     return new ProxyRequest(method, segments, changed, headers, changedHeaders, body, caller, baseUrl, upstream,
-        asCaller);
+        asCaller, reach);
   }
 
   /** The same request with a header set, or removed when {@code value} is null. */
@@ -139,13 +176,13 @@ public final class ProxyRequest {
     changed.putAll(changedHeaders);
     changed.put(name, value);
     return new ProxyRequest(method, segments, query, headers, changed, body, caller, baseUrl, upstream,
-        asCaller);
+        asCaller, reach);
   }
 
   /** The same request with another body of the same media type. */
   public ProxyRequest withBody(byte[] changed) {
     return new ProxyRequest(method, segments, query, headers, changedHeaders, changed, caller, baseUrl, upstream,
-        asCaller);
+        asCaller, reach);
   }
 
   /** The query with parameter {@code name} set to {@code value}, or removed when null; the others kept. */

@@ -86,6 +86,8 @@ final class DateSort implements Processor {
   private void read(ProxyRequest request, List<BundleEntryComponent> matches, List<BundleEntryComponent> included) {
     Map<String, List<String>> query = new LinkedHashMap<>(request.queryWith(SORT, null));
     query.put("_count", List.of(PAGE_SIZE));
+    query.remove("_format"); // the pages are read as JSON; the answer is written in the client's format
+    query.remove("_pretty");
     Upstream upstream = new Upstream(fhir, request);
     for (String next = request.path() + "?" + Upstream.query(query); next != null; ) {
       Bundle page = upstream.search(next);
