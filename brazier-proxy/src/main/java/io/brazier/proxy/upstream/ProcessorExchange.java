@@ -2,10 +2,10 @@ package io.brazier.proxy.upstream;
 
 import ca.uhn.fhir.parser.DataFormatException;
 import ca.uhn.fhir.parser.IParser;
+import io.brazier.client.FhirClient;
 import io.brazier.fhir.Fhir;
 import io.brazier.fhir.FhirException;
 import io.brazier.fhir.Format;
-import io.brazier.client.FhirClient;
 import io.brazier.proxy.CallerReach;
 import io.brazier.proxy.Processors;
 import io.brazier.proxy.ProxyRequest;
