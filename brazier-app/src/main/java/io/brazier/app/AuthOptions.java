@@ -5,8 +5,6 @@ import io.brazier.proxy.SecurityConfig;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -21,23 +19,8 @@ final class AuthOptions {
   @Mixin
   SecurityOptions security = new SecurityOptions();
 
-  @Option(names = "--pre-processors", split = ",", paramLabel = "NAME",
-      description = "Processors that see each request before the server, in this order (with --auth):"
-          + " profile-validation, everything, or one of a jar on the class path.")
-  List<String> preProcessors = List.of();
-
-  @Option(names = "--post-processors", split = ",", paramLabel = "NAME",
-      description = "Processors of jars on the class path that see each answer, in this order (with --auth).")
-  List<String> postProcessors = List.of();
-
-  @Option(names = "--profiles", paramLabel = "DIR",
-      description = "For profile-validation: StructureDefinitions (.json), FHIR packages (.tgz) and policy.json,"
-          + " which names the profiles each resource type must meet.")
-  Path profiles;
-
-  @Option(names = "--processor-option", paramLabel = "NAME.KEY=VALUE",
-      description = "A setting of a processor of another jar (repeatable).")
-  Map<String, String> processorOptions = Map.of();
+  @Mixin
+  ProcessorOptions processors = new ProcessorOptions();
 
   @Option(names = "--insecure", defaultValue = "false",
       description = "Allow --host other than loopback without --auth: anyone who reaches the port may read and"
@@ -49,8 +32,7 @@ final class AuthOptions {
   }
 
   ProcessorConfig processors() {
-    return new ProcessorConfig(preProcessors, postProcessors, profiles,
-        processorOptions == null ? Map.of() : processorOptions);
+    return processors.config();
   }
 
   /**
@@ -67,7 +49,7 @@ final class AuthOptions {
         return e.getMessage();
       }
     }
-    if (!preProcessors.isEmpty() || !postProcessors.isEmpty()) {
+    if (processors.named()) {
       return "--pre-processors and --post-processors need --auth: processors run behind authentication.";
     }
     if (insecure || isLoopback(host)) {

@@ -2,6 +2,7 @@ package io.brazier.app;
 
 import io.brazier.client.ClientCredentials;
 import io.brazier.fhir.Fhir;
+import io.brazier.proxy.Processors;
 import io.brazier.proxy.Security;
 import io.brazier.proxy.StandaloneProxy;
 import io.brazier.proxy.UpstreamConfig;
@@ -108,6 +109,9 @@ final class ProxyCommand implements Callable<Integer> {
   SecurityOptions security = new SecurityOptions();
 
   @Mixin
+  ProcessorOptions processors = new ProcessorOptions();
+
+  @Mixin
   DatabaseOptions database;
 
   @Spec
@@ -117,9 +121,11 @@ final class ProxyCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     UpstreamConfig upstreamConfig = Usage.checked(spec, this::config);
     var securityConfig = Usage.checked(spec, () -> security.config(database.dataDir.toAbsolutePath()));
+    Fhir fhir = new Fhir(false);
+    Processors chain = Usage.checked(spec, () -> Processors.load(processors.config(), fhir));
     Database opened = Database.open(database.config());
-    StandaloneProxy proxy = StandaloneProxy.start(upstreamConfig, new Fhir(false),
-        Security.start(securityConfig, opened.dataSource()));
+    StandaloneProxy proxy = StandaloneProxy.start(upstreamConfig, fhir,
+        Security.start(securityConfig, opened.dataSource()), chain);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       log.info("Shutting down");

@@ -26,7 +26,7 @@ class ProxyCommandTest {
     assertThat(out.toString()).contains("--upstream=URL", "--port", "--upstream-token-url",
         "--upstream-client-id", "--upstream-client-secret", "--upstream-scope", "--upstream-resource",
         "--trusted-proxies", "--upstream-max-retries", "--auth-issuer", "--clients", "--global-role",
-        "--data-dir");
+        "--data-dir", "--pre-processors", "--post-processors", "--processor-option", "--profiles");
   }
 
   @Test
@@ -64,6 +64,16 @@ class ProxyCommandTest {
 
     assertThat(run.exit()).isEqualTo(2);
     assertThat(run.err()).startsWith("--trusted-proxies takes IP addresses or CIDR ranges");
+  }
+
+  @Test
+  void anUnknownProcessorIsAUsageErrorNamingTheProcessorsThereAre() {
+    Run run = run(Map.of(), "proxy", "--upstream", "http://fhir.example/fhir", "--pre-processors",
+        "transform-bundle,no-such");
+
+    assertThat(run.exit()).isEqualTo(2);
+    assertThat(run.err()).startsWith("--pre-processors: there is no processor named 'no-such'")
+        .contains("date-sort", "transform-bundle").doesNotContain("\tat ");
   }
 
   private record Run(int exit, String err) {}

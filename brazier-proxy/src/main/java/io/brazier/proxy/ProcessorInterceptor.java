@@ -11,7 +11,7 @@ import io.brazier.server.http.StoredBundle;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
 import org.hl7.fhir.r4.model.Resource;
@@ -30,11 +30,13 @@ final class ProcessorInterceptor implements Interceptor {
   private final FhirApi api;
   private final Fhir fhir;
   private final Processors processors;
+  private final CallerReach reach;
 
-  ProcessorInterceptor(FhirApi api, Processors processors) {
+  ProcessorInterceptor(FhirApi api, Processors processors, CallerReach reach) {
     this.api = api;
     this.fhir = processors.fhir();
     this.processors = processors;
+    this.reach = reach;
   }
 
   @Override
@@ -47,7 +49,7 @@ final class ProcessorInterceptor implements Interceptor {
     if (step.answered()) {
       throw new InterceptorAnswer(request, fhirResponse(step.answer()));
     }
-    return changed(request, original, step.request());
+    return step.request().appliedTo(request, original);
   }
 
   @Override
@@ -55,9 +57,14 @@ final class ProcessorInterceptor implements Interceptor {
     if (!fromClient(request)) {
       return response;
     }
-    ProxyResponse seen = ProxyResponse.lazy(response.status(), response.headers(), () -> resource(response));
+    AtomicBoolean read = new AtomicBoolean();
+    ProxyResponse seen = ProxyResponse.lazy(response.status(), response.headers(), () -> {
+      read.set(true);
+      return resource(response);
+    });
     ProxyResponse answer = processors.after(proxyRequest(request), seen);
-    if (answer == seen) {
+    // A resource a processor read may have been changed in place: only one nobody read is sent as it was.
+    if (answer == seen && (!read.get() || seen.resource() == null)) {
       seen.headers().forEach(response::header);
       return response;
     }
@@ -69,24 +76,8 @@ final class ProcessorInterceptor implements Interceptor {
   }
 
   private ProxyRequest proxyRequest(FhirRequest request) {
-    byte[] body = request.hasBody() && request.parsedBody() == null ? request.body() : null;
-    return new ProxyRequest(request.method(), request.segments(), request.query(), request::header, body,
-        request.caller(), request.baseUrl(), api.client(SOURCE, request.baseUrl(), request.restriction()));
-  }
-
-  /** The request with what the pre-processors changed in it. */
-  private static FhirRequest changed(FhirRequest request, ProxyRequest original, ProxyRequest sent) {
-    FhirRequest changed = request;
-    if (!sent.query().equals(original.query())) {
-      changed = changed.withQuery(sent.query());
-    }
-    for (Map.Entry<String, String> header : sent.changedHeaders().entrySet()) {
-      changed = changed.withHeader(header.getKey(), header.getValue());
-    }
-    if (sent.body() != original.body()) {
-      changed = changed.withBody(sent.body());
-    }
-    return changed;
+    return ProxyRequest.of(request, api.client(SOURCE, request.baseUrl(), request.restriction()),
+        api.client(request.caller(), request.baseUrl()), reach);
   }
 
   /** The resource of an answer, read only when a processor asks; null for none or a body that is not FHIR. */

@@ -5,7 +5,7 @@ import java.util.Set;
 /**
  * Makes a named {@link Processor}; found with {@link java.util.ServiceLoader}, so a jar on the class path adds one by
  * listing its provider class in {@code META-INF/services/io.brazier.proxy.ProcessorProvider}. The built-in ones are
- * {@code profile-validation} and {@code everything}.
+ * {@code profile-validation}, {@code everything}, {@code transform-bundle} and {@code date-sort}.
  */
 public interface ProcessorProvider {
 

@@ -12,8 +12,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The processor chain: the pre-processors and post-processors configured, made by their providers (found with
- * {@link ServiceLoader}), run in order. {@code brazier serve --auth} runs it as an interceptor of the server; a
- * proxy in front of another server calls {@link #before} and {@link #after} around its call to the upstream.
+ * {@link ServiceLoader}), run in order. {@code brazier serve --auth} runs it as an interceptor of the server;
+ * {@code brazier proxy} calls {@link #before} and {@link #after} around its call to the upstream.
  */
 public final class Processors {
   private static final Logger log = LoggerFactory.getLogger(Processors.class);

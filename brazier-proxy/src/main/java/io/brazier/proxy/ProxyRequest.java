@@ -2,6 +2,7 @@ package io.brazier.proxy;
 
 import io.brazier.client.FhirClient;
 import io.brazier.server.Caller;
+import io.brazier.server.FhirRequest;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +25,8 @@ public final class ProxyRequest {
   private final Caller caller;
   private final String baseUrl;
   private final FhirClient upstream;
+  private final FhirClient asCaller;
+  private final CallerReach reach;
 
   /**
    * @param segments the path below the FHIR base, decoded ({@code [Patient, 12, $everything]})
@@ -32,15 +35,18 @@ public final class ProxyRequest {
    * @param baseUrl the FHIR base URL as the client knows it, for links in answers
    * @param upstream the FHIR server, reached as this request's caller and within its reach; what a processor sends
    *     there does not pass the chain again
+   * @param asCaller the FHIR server reached as the client itself: see {@link #asCaller()}
+   * @param reach whose data callers reach, as isolation decides it
    */
   public ProxyRequest(String method, List<String> segments, Map<String, List<String>> query,
-      Function<String, String> headers, byte[] body, Caller caller, String baseUrl, FhirClient upstream) {
-    this(method, segments, query, headers, Map.of(), body, caller, baseUrl, upstream);
+      Function<String, String> headers, byte[] body, Caller caller, String baseUrl, FhirClient upstream,
+      FhirClient asCaller, CallerReach reach) {
+    this(method, segments, query, headers, Map.of(), body, caller, baseUrl, upstream, asCaller, reach);
   }
 
   private ProxyRequest(String method, List<String> segments, Map<String, List<String>> query,
       Function<String, String> headers, Map<String, String> changedHeaders, byte[] body, Caller caller,
-      String baseUrl, FhirClient upstream) {
+      String baseUrl, FhirClient upstream, FhirClient asCaller, CallerReach reach) {
     this.method = method;
     this.segments = List.copyOf(segments);
     this.query = Map.copyOf(query);
@@ -50,6 +56,36 @@ public final class ProxyRequest {
     this.caller = caller;
     this.baseUrl = baseUrl;
     this.upstream = upstream;
+    this.asCaller = asCaller;
+    this.reach = reach;
+  }
+
+  /**
+   * The request a host of the chain hands it: {@code request} as it reached the chain (its body, unless the host
+   * has read it already, as a FHIR server does a bundle's), with the server reached both ways.
+   */
+  public static ProxyRequest of(FhirRequest request, FhirClient upstream, FhirClient asCaller, CallerReach reach) {
+    byte[] body = request.hasBody() && request.parsedBody() == null ? request.body() : null;
+    return new ProxyRequest(request.method(), request.segments(), request.query(), request::header, body,
+        request.caller(), request.baseUrl(), upstream, asCaller, reach);
+  }
+
+  /**
+   * {@code request}, from which {@code original} was made, with what the pre-processors changed between
+   * {@code original} and this one: the query, headers, body.
+   */
+  public FhirRequest appliedTo(FhirRequest request, ProxyRequest original) {
+    FhirRequest changed = request;
+    if (!query.equals(original.query())) {
+      changed = changed.withQuery(query);
+    }
+    for (Map.Entry<String, String> header : changedHeaders.entrySet()) {
+      changed = changed.withHeader(header.getKey(), header.getValue());
+    }
+    if (body != original.body()) {
+      changed = changed.withBody(body);
+    }
+    return changed;
   }
 
   public String method() {
@@ -107,12 +143,31 @@ public final class ProxyRequest {
     return baseUrl;
   }
 
+  /**
+   * The server, for what a processor reads to serve this request: asked as a system of the proxy, within the
+   * caller's reach (its patients) but without the caller's rights checked again, and without passing the chain.
+   */
   public FhirClient upstream() {
     return upstream;
   }
 
+  /**
+   * The server reached as this request's caller, as if the client had sent each call: its token's rights checked,
+   * its reach applied, the whole processor chain passed again. For what a processor writes on the caller's behalf
+   * (the rounds of a transaction it splits), which must be allowed to the caller.
+   */
+  public FhirClient asCaller() {
+    return asCaller;
+  }
+
+  /** Whose data callers reach, as patient isolation decides it, for processors that keep answers to it. */
+  public CallerReach reach() {
+    return reach;
+  }
+
   public ProxyRequest withQuery(Map<String, List<String>> changed) {
-    return new ProxyRequest(method, segments, changed, headers, changedHeaders, body, caller, baseUrl, upstream);
+    return new ProxyRequest(method, segments, changed, headers, changedHeaders, body, caller, baseUrl, upstream,
+        asCaller, reach);
   }
 
   /** The same request with a header set, or removed when {@code value} is null. */
@@ -120,12 +175,14 @@ public final class ProxyRequest {
     Map<String, String> changed = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
     changed.putAll(changedHeaders);
     changed.put(name, value);
-    return new ProxyRequest(method, segments, query, headers, changed, body, caller, baseUrl, upstream);
+    return new ProxyRequest(method, segments, query, headers, changed, body, caller, baseUrl, upstream,
+        asCaller, reach);
   }
 
   /** The same request with another body of the same media type. */
   public ProxyRequest withBody(byte[] changed) {
-    return new ProxyRequest(method, segments, query, headers, changedHeaders, changed, caller, baseUrl, upstream);
+    return new ProxyRequest(method, segments, query, headers, changedHeaders, changed, caller, baseUrl, upstream,
+        asCaller, reach);
   }
 
   /** The query with parameter {@code name} set to {@code value}, or removed when null; the others kept. */

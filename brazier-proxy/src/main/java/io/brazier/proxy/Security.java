@@ -4,6 +4,7 @@ import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jose.util.DefaultResourceRetriever;
 import com.nimbusds.jose.util.ResourceRetriever;
+import io.brazier.client.FhirClient;
 import io.brazier.proxy.access.Authorization;
 import io.brazier.proxy.auth.Authentication;
 import io.brazier.proxy.auth.KeySetCache;
@@ -14,6 +15,7 @@ import io.brazier.proxy.isolation.IdentityLinks;
 import io.brazier.proxy.isolation.Isolation;
 import io.brazier.proxy.isolation.ManageLinks;
 import io.brazier.proxy.isolation.PagingCursors;
+import io.brazier.proxy.isolation.PatientReach;
 import io.brazier.proxy.isolation.UpstreamIsolation;
 import io.brazier.proxy.token.CapabilitySecurity;
 import io.brazier.proxy.token.SigningKeys;
@@ -101,10 +103,11 @@ public final class Security implements AutoCloseable {
    */
   public Function<FhirApi, List<Interceptor>> interceptors(Processors processors) {
     return api -> {
+      Isolation isolating = new Isolation(api, links, isolation, clock);
       List<Interceptor> chain = new ArrayList<>(List.of(new Authentication(verifier), new Authorization(api),
-          new Isolation(api, links, isolation, clock), new PagingCursors(cursors), new CapabilitySecurity()));
+          isolating, new PagingCursors(cursors), new CapabilitySecurity()));
       if (!processors.isEmpty()) {
-        chain.add(new ProcessorInterceptor(api, processors));
+        chain.add(new ProcessorInterceptor(api, processors, isolating.reach()));
       }
       return chain;
     };
@@ -119,6 +122,14 @@ public final class Security implements AutoCloseable {
     log.warn("In front of another FHIR server, callers confined to patients (participant roles, patient scopes)"
         + " are refused, and patients' consent opt-outs are not applied");
     return List.of(new Authentication(verifier), Authorization.upstream(), new UpstreamIsolation(isolation));
+  }
+
+  /**
+   * Whose data callers reach, read from another FHIR server ({@code server}, its page links starting with
+   * {@code baseUrl}): for the processors of the standalone proxy.
+   */
+  public CallerReach reach(FhirClient server, String baseUrl) {
+    return PatientReach.of(server, baseUrl, links, isolation, clock);
   }
 
   /** The token server's routes, the identity links API, and the guard of {@code /metrics}. */

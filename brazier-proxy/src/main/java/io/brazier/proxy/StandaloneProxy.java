@@ -39,14 +39,17 @@ public final class StandaloneProxy implements AutoCloseable {
     this.config = config;
   }
 
-  /** Listens, as {@code config} says, with {@code security}'s checks and routes. */
-  public static StandaloneProxy start(UpstreamConfig config, Fhir fhir, Security security) {
+  /**
+   * Listens, as {@code config} says, with {@code security}'s checks and routes, and {@code processors} around each
+   * request to the upstream.
+   */
+  public static StandaloneProxy start(UpstreamConfig config, Fhir fhir, Security security, Processors processors) {
     Upstream upstream = new Upstream(config.upstream(),
         config.credentials().map(credentials -> new ClientCredentials(credentials, Clock.systemUTC())),
         config.retries(), config.timeout());
     ProxyAddress address = new ProxyAddress(config.baseUrl(), new TrustedProxies(config.trustedProxies()));
-    ProxyEndpoint endpoint = new ProxyEndpoint(fhir, security.upstreamChecks(), new Forwarding(upstream), address,
-        config.maxBufferedBytes());
+    ProxyEndpoint endpoint = new ProxyEndpoint(fhir, security.upstreamChecks(), new Forwarding(upstream), processors,
+        security::reach, address, config.maxBufferedBytes());
     Javalin app = Javalin.create(javalin -> {
       javalin.startup.showJavalinBanner = false;
       javalin.jetty.host = config.host();

@@ -44,6 +44,15 @@ class ProcessorsTest {
   }
 
   @Test
+  void aPostProcessorChangesTheAnswersResourceInPlace() {
+    Bundle tagged = CLIENT.search().byUrl(SERVER.baseUrl() + "/Patient?family=tagged").returnBundle(Bundle.class)
+        .execute();
+
+    assertThat(tagged.getType()).isEqualTo(Bundle.BundleType.SEARCHSET);
+    assertThat(tagged.getMeta().getTag(StampProvider.TAG_SYSTEM, "brazier")).isNotNull();
+  }
+
+  @Test
   void whatAProcessorAsksTheServerDoesNotPassTheChainAgain() {
     Bundle relayed = CLIENT.search().byUrl(SERVER.baseUrl() + "/Patient?family=relay").returnBundle(Bundle.class)
         .execute();

@@ -42,8 +42,18 @@ public final class ProxyUnderTest implements AutoCloseable {
     return start(upstream, Optional.empty(), List.of(), RETRIES, Duration.ofSeconds(30));
   }
 
+  /** A proxy in front of {@code upstream}, anonymous towards it, running the processor chain {@code processors}. */
+  public static ProxyUnderTest start(String upstream, ProcessorConfig processors) {
+    return start(upstream, Optional.empty(), List.of(), RETRIES, Duration.ofSeconds(30), processors);
+  }
+
   public static ProxyUnderTest start(String upstream, Optional<ClientCredentials.Config> credentials,
       List<String> trustedProxies, RetryPolicy retries, Duration timeout) {
+    return start(upstream, credentials, trustedProxies, retries, timeout, ProcessorConfig.NONE);
+  }
+
+  private static ProxyUnderTest start(String upstream, Optional<ClientCredentials.Config> credentials,
+      List<String> trustedProxies, RetryPolicy retries, Duration timeout, ProcessorConfig processors) {
     IdentityProvider issuer = new IdentityProvider();
     RSAKey key = IdentityProvider.rsaKey();
     issuer.publish(key);
@@ -54,7 +64,8 @@ public final class ProxyUnderTest implements AutoCloseable {
       UpstreamConfig config = new UpstreamConfig(URI.create(upstream), "127.0.0.1", 0, null, credentials,
           trustedProxies, retries, timeout, 1 << 20);
       StandaloneProxy proxy = StandaloneProxy.start(config, TestServer.shared().fhir(),
-          Security.start(security, TestServer.shared().database().dataSource()));
+          Security.start(security, TestServer.shared().database().dataSource()),
+          Processors.load(processors, TestServer.shared().fhir()));
       return new ProxyUnderTest(proxy, issuer, key);
     } catch (IOException e) {
       issuer.close();

@@ -10,10 +10,12 @@ import org.hl7.fhir.r4.model.Bundle;
  * A processor of another jar, as a user would write one, found through this test's
  * {@code META-INF/services/io.brazier.proxy.ProcessorProvider}: {@code stamp} answers {@code Patient?family=stop}
  * itself, answers {@code Patient?family=relay} with what the server says to {@code Patient?family=stop}, and
- * stamps every answer with the header {@code X-Stamp} of its option {@code stamp.value}.
+ * stamps every answer with the header {@code X-Stamp} of its option {@code stamp.value}, and the Bundle answering
+ * {@code Patient?family=tagged} with a tag of that value.
  */
 public final class StampProvider implements ProcessorProvider {
-  static final String ANSWERED = "stamped";
+  public static final String ANSWERED = "stamped";
+  public static final String TAG_SYSTEM = "urn:brazier:test:stamp";
 
   @Override
   public String name() {
@@ -48,6 +50,9 @@ public final class StampProvider implements ProcessorProvider {
       @Override
       public ProxyResponse after(ProxyRequest request, ProxyResponse response) {
         response.headers().put("X-Stamp", value);
+        if ("tagged".equals(request.param("family")) && response.resource() instanceof Bundle bundle) {
+          bundle.getMeta().addTag(TAG_SYSTEM, value, null);
+        }
         return response;
       }
     };

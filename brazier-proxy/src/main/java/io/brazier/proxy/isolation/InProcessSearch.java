@@ -19,7 +19,7 @@ import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
  * reads to decide whose data a caller sees. A search that fails fails the request it decides for: isolation never
  * guesses.
  */
-final class InProcessSearch {
+final class InProcessSearch implements IsolationSearch {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final FhirApi api;
@@ -28,8 +28,8 @@ final class InProcessSearch {
     this.api = api;
   }
 
-  /** Every match of {@code url} ({@code Consent?category=x}), as JSON. */
-  List<JsonNode> all(String url) {
+  @Override
+  public List<JsonNode> all(String url) {
     List<JsonNode> matches = new ArrayList<>();
     for (String next = url; next != null; ) {
       FhirResponse response = api.handle(FhirRequest.builder("GET", next).caller(Authorization.PROXY).build());

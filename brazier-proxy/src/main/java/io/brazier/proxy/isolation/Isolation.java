@@ -1,7 +1,7 @@
 package io.brazier.proxy.isolation;
 
+import io.brazier.proxy.CallerReach;
 import io.brazier.proxy.IsolationConfig;
-import io.brazier.proxy.access.Role;
 import io.brazier.server.Caller;
 import io.brazier.server.FhirApi;
 import io.brazier.server.FhirInteraction;
@@ -9,8 +9,6 @@ import io.brazier.server.FhirRequest;
 import io.brazier.server.Interceptor;
 import io.brazier.server.Restriction;
 import java.time.Clock;
-import java.util.HashSet;
-import java.util.Set;
 
 /**
  * Patient and participant isolation, and patients' opt-outs, for every request and bundle entry: it works out which
@@ -21,32 +19,27 @@ import java.util.Set;
  * roles and the modules of this process reach everything.
  */
 public final class Isolation implements Interceptor {
-  static final String PATIENT = "Patient";
-
-  private final Participants participants;
-  private final ConsentOptOut consents;
-  private final Set<String> globalRoles;
+  private final PatientReach reach;
 
   public Isolation(FhirApi api, IdentityLinks links, IsolationConfig config, Clock clock) {
-    InProcessSearch search = new InProcessSearch(api);
-    this.participants = new Participants(search, links, config.consentCache(), clock);
-    this.consents = new ConsentOptOut(search, config.consentCategory(), config.consentCache(), clock);
-    this.globalRoles = Set.copyOf(config.globalRoles());
-    api.onChanges(types -> {
-      participants.changed(types);
-      consents.changed(types);
-    });
+    this.reach = new PatientReach(new InProcessSearch(api), links, config, clock);
+    api.onChanges(reach::changed);
+  }
+
+  /** Whose data callers reach, for the processors: read in process, dropped on changes as this interceptor's. */
+  public CallerReach reach() {
+    return reach;
   }
 
   @Override
   public FhirRequest before(FhirRequest request) {
     Caller caller = request.caller();
-    if (caller.isAnonymous() || isGlobal(caller) || request.interaction() == FhirInteraction.CAPABILITIES) {
+    if (caller.isAnonymous() || reach.isGlobal(caller) || request.interaction() == FhirInteraction.CAPABILITIES) {
       return request;
     }
     // An entry carries what was worked out for its bundle (the same caller, at the same moment): a bundle of 500
     // entries costs one identity lookup, not 501.
-    Restriction restriction = request.isEntry() ? request.restriction() : restriction(caller);
+    Restriction restriction = request.isEntry() ? request.restriction() : reach.restriction(caller);
     if (restriction == null) {
       return request;
     }
@@ -54,31 +47,5 @@ public final class Isolation implements Interceptor {
       IsolatedOperations.check(request.operation());
     }
     return request.withRestriction(restriction);
-  }
-
-  private boolean isGlobal(Caller caller) {
-    return caller.hasRole(Role.ADMINISTRATOR.title()) || caller.roles().stream().anyMatch(globalRoles::contains);
-  }
-
-  /** What the caller may reach; null for everything. */
-  private Restriction restriction(Caller caller) {
-    String identity = participants.identity(caller);
-    Set<String> denying = consents.denying(identity);
-    if (!Participants.confined(caller)) {
-      return denying.isEmpty() ? null : Restriction.outside(PATIENT, denying);
-    }
-    Set<String> denied = new HashSet<>(denying);
-    // A patient's opt-out keeps others out of its data, never the patient itself.
-    denied.remove(self(caller, identity));
-    return Restriction.within(PATIENT, participants.patients(caller, identity))
-        .and(Restriction.outside(PATIENT, denied));
-  }
-
-  /** The patient the caller is (not one in whose context it acts, as a practitioner may): its id, or null. */
-  private static String self(Caller caller, String identity) {
-    if (identity != null) {
-      return identity.startsWith(PATIENT + "/") ? identity.substring(PATIENT.length() + 1) : null;
-    }
-    return caller.patient();
   }
 }

@@ -2,6 +2,7 @@ package io.brazier.proxy.processor;
 
 import ca.uhn.fhir.parser.DataFormatException;
 import io.brazier.client.FhirCall;
+import io.brazier.client.FhirClient;
 import io.brazier.client.FhirReply;
 import io.brazier.fhir.Fhir;
 import io.brazier.fhir.FhirException;
@@ -10,6 +11,7 @@ import io.brazier.proxy.ProxyRequest;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
@@ -33,7 +35,7 @@ final class Upstream {
 
   /** The resource at {@code path} below the base ({@code Patient/12}, {@code Observation?code=x}). */
   Resource get(String path) {
-    return resource(send(FhirCall.get(path)));
+    return resource(send(request.upstream(), FhirCall.get(path)));
   }
 
   /** A search page at {@code path}. */
@@ -42,6 +44,24 @@ final class Upstream {
       return bundle;
     }
     throw new FhirException(502, IssueType.EXCEPTION, "The server answered the search " + path + " with no Bundle.");
+  }
+
+  /**
+   * The batch-response of {@code batch}, sent as the request's caller ({@link ProxyRequest#asCaller()}) with the
+   * client's {@code Prefer}; a refusal of the whole batch is a {@link FhirException} with the server's answer.
+   */
+  Bundle batch(Bundle batch) {
+    Map<String, String> headers = new HashMap<>(Map.of("Content-Type", "application/fhir+json",
+        "Accept", "application/fhir+json"));
+    String prefer = request.header("Prefer");
+    if (prefer != null) {
+      headers.put("Prefer", prefer);
+    }
+    byte[] body = fhir.jsonParser().encodeResourceToString(batch).getBytes(StandardCharsets.UTF_8);
+    if (resource(send(request.asCaller(), new FhirCall("POST", "", headers, body))) instanceof Bundle answer) {
+      return answer;
+    }
+    throw new FhirException(502, IssueType.EXCEPTION, "The server answered a batch with no Bundle.");
   }
 
   /** The path below the base of a page link, which the server wrote with the request's base URL, or its own. */
@@ -53,9 +73,9 @@ final class Upstream {
     return link.startsWith("/") ? link.substring(1) : link;
   }
 
-  private FhirReply send(FhirCall call) {
+  private FhirReply send(FhirClient client, FhirCall call) {
     try {
-      FhirReply reply = request.upstream().send(call);
+      FhirReply reply = client.send(call);
       if (!reply.ok()) {
         throw new FhirException(reply.status(), outcome(reply));
       }

@@ -1,7 +1,10 @@
 package io.brazier.proxy.upstream;
 
+import io.brazier.client.FhirClient;
 import io.brazier.fhir.Fhir;
 import io.brazier.fhir.FhirException;
+import io.brazier.proxy.CallerReach;
+import io.brazier.proxy.Processors;
 import io.brazier.server.FhirRequest;
 import io.brazier.server.FhirResponse;
 import io.brazier.server.Interceptor;
@@ -14,6 +17,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
+import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,18 +36,23 @@ public final class ProxyEndpoint {
   private final Fhir fhir;
   private final List<Interceptor> checks;
   private final Forwarding forwarding;
+  private final Exchange exchange;
   private final ProxyAddress address;
   private final long maxBufferedBytes;
 
   /**
    * @param checks the security interceptors, in order
-   * @param maxBufferedBytes the largest body of a request that may be sent again (PUT, DELETE), held to retry it
+   * @param processors the processor chain around the upstream
+   * @param reach whose data callers reach, made from the upstream and its base URL, for the processors
+   * @param maxBufferedBytes the largest body of a request that may be sent again (PUT, DELETE), held to retry it,
+   *     and the largest a pre-processor reads
    */
-  public ProxyEndpoint(Fhir fhir, List<Interceptor> checks, Forwarding forwarding, ProxyAddress address,
-      long maxBufferedBytes) {
+  public ProxyEndpoint(Fhir fhir, List<Interceptor> checks, Forwarding forwarding, Processors processors,
+      BiFunction<FhirClient, String, CallerReach> reach, ProxyAddress address, long maxBufferedBytes) {
     this.fhir = fhir;
     this.checks = List.copyOf(checks);
     this.forwarding = forwarding;
+    this.exchange = new ProcessorExchange(processors, forwarding, fhir, this::checked, reach, maxBufferedBytes);
     this.address = address;
     this.maxBufferedBytes = maxBufferedBytes;
   }
@@ -55,7 +64,7 @@ public final class ProxyEndpoint {
       request = PathShape.classify(new FhirRequest(ctx.method().name(), segments(ctx), ctx.queryParamMap(),
           ctx::header, null, base));
       FhirRequest checked = checked(request);
-      UpstreamAnswer answer = forwarding.exchange(checked, ctx.headerMap().keySet(), address.client(ctx), body(ctx));
+      UpstreamAnswer answer = exchange.exchange(checked, ctx.headerMap().keySet(), address.client(ctx), body(ctx));
       write(ctx, answer, base);
     } catch (FhirException e) {
       refuse(ctx, request, e);
