@@ -100,6 +100,36 @@ class StandaloneProxyTest {
   }
 
   @Test
+  void eachEntryOfABatchIsCheckedAsItsOwnRequestSoAReaderWritesNothingThroughOne() {
+    String family = "Batched" + UUID.randomUUID().toString().substring(0, 8);
+    IGenericClient reader = proxy.client(proxy.token("reader-3", List.of("Reader"), null));
+    IGenericClient writer = proxy.client(proxy.token("writer-3", List.of("Reader", "Writer"), null));
+
+    assertThatThrownBy(() -> reader.transaction().withBundle(batchCreating(family)).execute())
+        .isInstanceOf(ForbiddenOperationException.class).hasMessageContaining("Bundle.entry[1]");
+    assertThat(countOf(writer, family)).as("nothing of the refused batch reached the upstream").isZero();
+
+    Bundle answered = writer.transaction().withBundle(batchCreating(family)).execute();
+
+    assertThat(answered.getEntry()).extracting(entry -> entry.getResponse().getStatus())
+        .allSatisfy(status -> assertThat(status).startsWith("20"));
+    assertThat(countOf(writer, family)).isEqualTo(1);
+  }
+
+  /** A batch that searches (a Reader may), then creates a Patient (a Reader may not). */
+  private static Bundle batchCreating(String family) {
+    Bundle batch = new Bundle().setType(Bundle.BundleType.BATCH);
+    batch.addEntry().getRequest().setMethod(Bundle.HTTPVerb.GET).setUrl("Patient?_count=1");
+    batch.addEntry().setResource(patient(family)).getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Patient");
+    return batch;
+  }
+
+  private static int countOf(IGenericClient client, String family) {
+    return client.search().byUrl("Patient?family=" + family + "&_summary=count").returnBundle(Bundle.class)
+        .execute().getTotal();
+  }
+
+  @Test
   void aCallerConfinedToAPatientIsRefusedRatherThanShownEveryone() throws Exception {
     String patientScoped = proxy.sign(proxy.claims().subject("patient-1").claim("patient", "p1")
         .claim("scp", "patient/*.rs"));

@@ -5,6 +5,7 @@ import io.brazier.fhir.Fhir;
 import io.brazier.fhir.FhirException;
 import io.brazier.proxy.CallerReach;
 import io.brazier.proxy.Processors;
+import io.brazier.server.FhirInteraction;
 import io.brazier.server.FhirRequest;
 import io.brazier.server.FhirResponse;
 import io.brazier.server.Interceptor;
@@ -37,6 +38,7 @@ public final class ProxyEndpoint {
   private final List<Interceptor> checks;
   private final Forwarding forwarding;
   private final Exchange exchange;
+  private final BundleEntryChecks entries;
   private final ProxyAddress address;
   private final long maxBufferedBytes;
 
@@ -44,7 +46,8 @@ public final class ProxyEndpoint {
    * @param checks the security interceptors, in order
    * @param processors the processor chain around the upstream
    * @param reach whose data callers reach, made from the upstream and its base URL, for the processors
-   * @param maxBufferedBytes the largest body of a request that may be sent again (PUT, DELETE), held to retry it,
+   * @param maxBufferedBytes the largest body of a request that may be sent again (PUT, DELETE), held to retry it, or
+   *     whose entries are checked (a batch or transaction),
    *     and the largest a pre-processor reads
    */
   public ProxyEndpoint(Fhir fhir, List<Interceptor> checks, Forwarding forwarding, Processors processors,
@@ -53,6 +56,7 @@ public final class ProxyEndpoint {
     this.checks = List.copyOf(checks);
     this.forwarding = forwarding;
     this.exchange = new ProcessorExchange(processors, forwarding, fhir, this::checked, reach, maxBufferedBytes);
+    this.entries = new BundleEntryChecks(fhir);
     this.address = address;
     this.maxBufferedBytes = maxBufferedBytes;
   }
@@ -63,18 +67,24 @@ public final class ProxyEndpoint {
     try {
       request = PathShape.classify(new FhirRequest(ctx.method().name(), segments(ctx), ctx.queryParamMap(),
           ctx::header, null, base));
-      FhirRequest checked = checked(request);
-      UpstreamAnswer answer = exchange.exchange(checked, ctx.headerMap().keySet(), address.client(ctx), body(ctx));
+      boolean bundle = request.interaction() == FhirInteraction.BUNDLE;
+      Upstream.Body body = body(ctx, bundle);
+      FhirRequest checked = checked(bundle ? request.withBody(body.bytes()) : request);
+      UpstreamAnswer answer = exchange.exchange(checked, ctx.headerMap().keySet(), address.client(ctx), body);
       write(ctx, answer, base);
     } catch (FhirException e) {
       refuse(ctx, request, e);
     }
   }
 
+  /** The request through the security checks; a batch or transaction's entries each through them too. */
   private FhirRequest checked(FhirRequest request) {
     FhirRequest current = request;
     for (Interceptor check : checks) {
       current = check.before(current);
+    }
+    if (current.interaction() == FhirInteraction.BUNDLE && current.hasBody()) {
+      entries.check(current, this::checked);
     }
     return current;
   }
@@ -84,8 +94,11 @@ public final class ProxyEndpoint {
     return path.length() > BASE.length() ? Queries.segments(path.substring(BASE.length())) : List.of();
   }
 
-  /** A body that may be sent again is held (a resource); any other streams through, once. */
-  private Upstream.Body body(Context ctx) {
+  /**
+   * A body that may be sent again (a resource) or that must be checked ({@code whole}: a bundle's entries) is held;
+   * any other streams through, once.
+   */
+  private Upstream.Body body(Context ctx, boolean whole) {
     long length = ctx.contentLength();
     String encoding = ctx.header("Transfer-Encoding");
     if (length <= 0 && encoding == null) {
@@ -93,7 +106,7 @@ public final class ProxyEndpoint {
     }
     try {
       InputStream in = ctx.req().getInputStream();
-      if (!REPLAYED.contains(ctx.method().name())) {
+      if (!whole && !REPLAYED.contains(ctx.method().name())) {
         return new Upstream.Body(null, in, length);
       }
       byte[] bytes = in.readNBytes((int) Math.min(maxBufferedBytes + 1, Integer.MAX_VALUE - 8));
