@@ -1,6 +1,7 @@
 package io.brazier.sync;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.brazier.sync.map.EntityMap;
 import io.brazier.sync.map.MapSet;
@@ -25,6 +26,7 @@ import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -57,7 +59,7 @@ final class WriteBack implements Runnable {
   private volatile boolean running = true;
 
   /** What became of a row's changes. */
-  private enum Outcome { WRITTEN, UNCHANGED, CONFLICT, SKIPPED, FAILED }
+  private enum Outcome { CREATED, WRITTEN, UNCHANGED, CONFLICT, SKIPPED, FAILED }
 
   WriteBack(String source, Resources resources, Updates updates, Supplier<MapSet> maps, Mapper mapper,
       Preparer preparer, RelationalTarget target, SyncConfig config, MeterRegistry registry) {
@@ -116,7 +118,7 @@ final class WriteBack implements Runnable {
       outcome = failed(change, e.getMessage(), maxAttempts);
     }
     registry.counter("brazier_sync_write_back", "outcome", outcome.name().toLowerCase(Locale.ROOT)).increment();
-    if (outcome == Outcome.WRITTEN) {
+    if (outcome == Outcome.WRITTEN || outcome == Outcome.CREATED) {
       lag.record(Duration.between(change.changedAt(), Instant.now()));
     }
   }
@@ -135,11 +137,14 @@ final class WriteBack implements Runnable {
     String id = change.fhirId();
     EntityMap.Message message = change.deleted() ? EntityMap.Message.DELETE : id == null ? EntityMap.Message.CREATE
         : EntityMap.Message.UPDATE;
-    if (map == null || !map.messages().contains(message) || id == null) {
+    if (map == null || !map.messages().contains(message) || (id == null && message == EntityMap.Message.DELETE)) {
       log.debug("Sync write-back skips {} row {}: its map does not write back {}", change.table(), change.key(),
           message);
       target.rowChanges().done(change);
       return Outcome.SKIPPED;
+    }
+    if (message == EntityMap.Message.CREATE) {
+      return create(current, map, change);
     }
     ObjectNode fhir = resources.current(map.resource(), id);
     if (fhir == null) {
@@ -169,6 +174,27 @@ final class WriteBack implements Runnable {
     log.debug("Sync wrote back {}/{} version={} columns={}", map.resource(), id, written.version(),
         patched.columns());
     return moved ? Outcome.CONFLICT : Outcome.WRITTEN;
+  }
+
+  /**
+   * A row the target inserted becomes a new resource, made from its columns (every required one present, or nothing
+   * is written). Its id is the row's key, so an attempt made again after a crash finds the resource the first one
+   * made rather than making a second; the row then takes the id, version and key of the new resource.
+   */
+  private Outcome create(MapSet current, EntityMap map, RowChange change) throws SQLException, SourceException {
+    String id = change.key().toString();
+    ObjectNode made = resources.current(map.resource(), id);
+    if (made == null) {
+      ObjectNode blank = JsonNodeFactory.instance.objectNode().put("resourceType", map.resource()).put("id", id);
+      ResourcePatcher.Patched patched = ResourcePatcher.patch(map, blank, Map.of(), change.after(), changed(change),
+          key -> target.rowChanges().reference(current, key));
+      patched.resource().with("meta").put("source", SyncAgent.WRITE_BACK_SOURCE);
+      made = updates.put(patched.resource(), null).resource();
+    }
+    target.rowChanges().created(current, change, preparer.item(current, map, 0, made,
+        Partitions.of(map.resource(), id, made)));
+    log.info("Sync write-back created {}/{} from {} row {}", map.resource(), id, change.table(), change.key());
+    return Outcome.CREATED;
   }
 
   private Outcome delete(MapSet current, EntityMap map, RowChange change, ObjectNode fhir, int version,

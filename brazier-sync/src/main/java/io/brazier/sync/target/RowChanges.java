@@ -104,6 +104,20 @@ public final class RowChanges {
    * and those after them now start from the version written.
    */
   public void written(MapSet maps, RowChange change, Item item) throws SQLException {
+    record(maps, change, item, false);
+  }
+
+  /**
+   * Records the resource a row the target inserted became, as {@link #written}; the row first takes the key computed
+   * from the new resource's type and id, as every row the agent writes has, and the rows that point to it (lookups,
+   * child rows) and its later changes follow. Should the feed have written the new resource's row first, the
+   * target's row gives way to it.
+   */
+  public void created(MapSet maps, RowChange change, Item item) throws SQLException {
+    record(maps, change, item, true);
+  }
+
+  private void record(MapSet maps, RowChange change, Item item, boolean created) throws SQLException {
     database.transaction(connection -> {
       EntityMap map = item.map();
       // The version guard first, then the row, in the order the feed's workers lock them.
@@ -114,19 +128,25 @@ public final class RowChanges {
         statement.executeQuery().close();
       }
       boolean changedSince = changedSince(connection, change);
-      if (claimed) {
-        RowWriter writer = new RowWriter(connection, maps);
-        if (item.deleted()) {
-          writer.delete(map, List.of(change.key()), java.util.Arrays.asList(item.version()));
-        } else if (changedSince) {
-          version(connection, map, change.key(), item);
-        } else {
-          Row root = item.rows().root();
-          writer.write(List.of(root), item.rows().rows().subList(1, item.rows().rows().size()),
-              item.rows().concepts());
-        }
-      }
       finish(connection, change, item.version());
+      UUID key = change.key();
+      if (created) {
+        key = item.rows().root().key();
+        RowKeys.move(connection, maps, map, change.key(), key);
+        pendingFollow(connection, change, key, item.id());
+      }
+      if (!claimed) {
+        return null;
+      }
+      RowWriter writer = new RowWriter(connection, maps);
+      if (item.deleted()) {
+        writer.delete(map, List.of(key), java.util.Arrays.asList(item.version()));
+      } else if (changedSince) {
+        stamp(connection, map, key, item);
+      } else {
+        writer.write(List.of(item.rows().root()), item.rows().rows().subList(1, item.rows().rows().size()),
+            item.rows().concepts());
+      }
       return null;
     });
   }
@@ -218,13 +238,31 @@ public final class RowChanges {
     }
   }
 
-  private static void version(Connection connection, EntityMap map, UUID key, Item item) throws SQLException {
+  /** The resource's id, version and time on the row, its other columns left as the target has them. */
+  private static void stamp(Connection connection, EntityMap map, UUID key, Item item) throws SQLException {
     try (PreparedStatement statement = connection.prepareStatement("UPDATE " + map.table() + " SET "
-        + Table.FHIR_VERSION + " = ?, " + Table.FHIR_LAST_UPDATED + " = ? WHERE " + map.keyColumn() + " = ?")) {
-      statement.setInt(1, item.version());
-      statement.setObject(2, item.rows().lastUpdated() == null ? null
+        + Table.FHIR_ID + " = ?, " + Table.FHIR_VERSION + " = ?, " + Table.FHIR_LAST_UPDATED + " = ? WHERE "
+        + map.keyColumn() + " = ?")) {
+      statement.setString(1, item.id());
+      statement.setInt(2, item.version());
+      statement.setObject(3, item.rows().lastUpdated() == null ? null
           : item.rows().lastUpdated().atOffset(java.time.ZoneOffset.UTC));
-      statement.setObject(3, key);
+      statement.setObject(4, key);
+      statement.executeUpdate();
+    }
+  }
+
+  /** The row's later changes follow it to its new key, and now start from the resource it became. */
+  private static void pendingFollow(Connection connection, RowChange change, UUID key, String id)
+      throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement("UPDATE sync_row_change SET row_key = ?,"
+        + " old_row = CASE WHEN old_row IS NULL THEN NULL ELSE old_row || jsonb_build_object('" + Table.FHIR_ID
+        + "', ?::text) END WHERE tbl = ? AND row_key = ? AND id > ?")) {
+      statement.setObject(1, key);
+      statement.setString(2, id);
+      statement.setString(3, change.table());
+      statement.setObject(4, change.key());
+      statement.setLong(5, change.lastId());
       statement.executeUpdate();
     }
   }
