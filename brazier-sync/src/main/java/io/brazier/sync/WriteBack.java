@@ -44,6 +44,8 @@ final class WriteBack implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(WriteBack.class);
   private static final long POLL_MILLIS = 200;
   private static final int PAGE = 100;
+  /** How often a target that reports its changes (Dataverse) is asked for them. */
+  private static final long TRACK_MILLIS = 1000;
 
   private final String source;
   private final Resources resources;
@@ -80,8 +82,13 @@ final class WriteBack implements Runnable {
   @Override
   public void run() {
     int outages = 0;
+    long tracked = 0;
     while (running) {
       try {
+        if (System.currentTimeMillis() - tracked >= TRACK_MILLIS) {
+          target.rowChanges().track(maps.get());
+          tracked = System.currentTimeMillis();
+        }
         List<RowChange> changes = target.rowChanges().pending(PAGE, maxAttempts);
         for (Iterator<RowChange> each = changes.iterator(); each.hasNext() && running; ) {
           handle(each.next());
@@ -147,6 +154,13 @@ final class WriteBack implements Runnable {
       return create(current, map, change);
     }
     ObjectNode fhir = resources.current(map.resource(), id);
+    if (fhir == null && change.baseVersion() == null && id.equals(change.key().toString())) {
+      return create(current, map, change); // a create that stopped between naming the row's resource and making it
+    }
+    if (fhir == null && message == EntityMap.Message.DELETE) {
+      target.rowChanges().done(change); // deleted on both sides
+      return Outcome.UNCHANGED;
+    }
     if (fhir == null) {
       conflict(change, map, id, null, "fhir");
       target.rowChanges().done(change);
@@ -157,8 +171,9 @@ final class WriteBack implements Runnable {
     if (message == EntityMap.Message.DELETE) {
       return delete(current, map, change, fhir, version, moved);
     }
+    Set<String> changed = change.before() != null ? changed(change) : changedSinceSynced(current, map, change, id);
     ResourcePatcher.Patched patched = ResourcePatcher.patch(map, fhir, mapper.rows(current, map, mapper.parse(fhir))
-        .root().values(), change.after(), changed(change), key -> target.rowChanges().reference(current, key));
+        .root().values(), change.after(), changed, key -> target.rowChanges().reference(current, key));
     if (patched.columns().isEmpty()) {
       target.rowChanges().done(change); // FHIR has the row's values already (or they are not written back)
       return Outcome.UNCHANGED;
@@ -185,6 +200,7 @@ final class WriteBack implements Runnable {
     String id = change.key().toString();
     ObjectNode made = resources.current(map.resource(), id);
     if (made == null) {
+      target.rowChanges().creating(map, change.key(), id);
       ObjectNode blank = JsonNodeFactory.instance.objectNode().put("resourceType", map.resource()).put("id", id);
       ResourcePatcher.Patched patched = ResourcePatcher.patch(map, blank, Map.of(), change.after(), changed(change),
           key -> target.rowChanges().reference(current, key));
@@ -232,6 +248,22 @@ final class WriteBack implements Runnable {
       }
     });
     return columns;
+  }
+
+  /**
+   * The columns a row the target reported (values only, no row before) changed: those that differ from what the
+   * version it was synced from maps to, so that the agent's own writes, which such a target reports too, change
+   * nothing. Every column when that version is unknown or gone.
+   */
+  private Set<String> changedSinceSynced(MapSet current, EntityMap map, RowChange change, String id)
+      throws SourceException {
+    Integer base = change.baseVersion();
+    ObjectNode synced = base == null ? null : resources.version(map.resource(), id, base);
+    if (synced == null) {
+      return changed(change);
+    }
+    return ResourcePatcher.differing(map, mapper.rows(current, map, mapper.parse(synced)).root().values(),
+        change.after());
   }
 
   /** Decides a conflict by the policy, and logs it with both sides. */
