@@ -109,10 +109,13 @@ class DataverseWriteBackTest {
     assertThat(versions(id)).as("no echo").isEqualTo(1);
 
     made.getNameFirstRep().setFamily("Renamed");
+    made.addIdentifier().setSystem("urn:test:mrn").setValue("DV-MADE-" + id);
     client.update().resource(made).execute();
 
     Eventually.within(DEADLINE, () -> assertThat(dataverse.row("contact", "contactid", row))
         .containsEntry("lastname", "Renamed").containsEntry("msemr_azurefhirversion", 2));
+    assertThat(dataverse.row("msemr_medicalidentifier", "msemr_identifiervalue", "DV-MADE-" + id))
+        .as("bound to the row Dataverse made, by its FHIR id").containsEntry("_msemr_patient_value", row);
     assertThat(dataverse.rows("contact").stream().filter(contact -> id.equals(contact.get("msemr_azurefhirid"))))
         .as("no second row").hasSize(1);
   }

@@ -55,7 +55,8 @@ import org.apache.olingo.server.api.uri.queryoption.expression.Member;
  * Reads, upserts ({@code PATCH} creates a row that is not there, unless {@code If-Match: *}), deletes, and
  * {@code $batch} with change sets, all or nothing, as Dataverse does them. What Dataverse adds to OData and Olingo
  * does not know is done here: an alternate key in a change set's URL ({@code contacts(msemr_azurefhirid='12')}) is
- * resolved to the row's key before Olingo parses it, and a binding to a row that does not exist is refused (404).
+ * resolved to the row's key before Olingo parses it, as is one in a binding, and a binding to a row that does not
+ * exist is refused (404).
  * Filters: {@code eq}, {@code and} and {@code or} of properties and literals. Change tracking as OData's delta:
  * {@code Prefer: odata.track-changes}, then {@code $deltatoken} links giving the rows changed and deleted since.
  */
@@ -267,6 +268,15 @@ final class CrmProcessor implements EntityProcessor, EntityCollectionProcessor, 
   }
 
   private UUID bound(String link) throws ODataApplicationException {
+    Matcher alternate = ALTERNATE_KEY.matcher(link.startsWith("/") ? link : "/" + link);
+    if (alternate.matches() && model.tables().containsKey(alternate.group(1))) {
+      Table table = model.tables().get(alternate.group(1));
+      String value = alternate.group(3).replace("''", "'");
+      return rows.all(table.name()).stream().filter(row -> value.equals(row.get(alternate.group(2))))
+          .map(row -> (UUID) row.get(table.keyColumn())).findFirst()
+          .orElseThrow(() -> new ODataApplicationException(alternate.group(1) + " With " + alternate.group(2) + " = "
+              + value + " Does Not Exist", 404, Locale.ROOT));
+    }
     Matcher binding = BINDING.matcher(link);
     Table table = binding.matches() ? model.tables().get(binding.group(1)) : null;
     if (table == null) {
