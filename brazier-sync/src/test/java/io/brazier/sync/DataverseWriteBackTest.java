@@ -35,6 +35,7 @@ class DataverseWriteBackTest {
   private static final Fhir FHIR = new Fhir(false);
   private static TestServer server;
   private static IGenericClient client;
+  private static Patients patients;
   private static ODataService dataverse;
   private static TargetConfig bookkeeping;
   private static SyncAgent agent;
@@ -43,10 +44,8 @@ class DataverseWriteBackTest {
   static void startTheServiceAndTheAgent() throws Exception {
     server = TestServer.shared();
     client = server.client();
-    Path maps = Agents.maps();
-    Path patient = maps.resolve("patient.json");
-    Files.writeString(patient, Files.readString(patient).replace("\"messages\": [\"Update\"]",
-        "\"messages\": [\"Create\", \"Update\"]"));
+    patients = new Patients(client);
+    Path maps = Agents.creatingPatients();
     dataverse = ODataService.start(new MapLoader(new MapReader(FHIR, new FhirPath(FHIR)))
         .load(MapLoader.builtIn()));
     DataverseConfig config = new DataverseConfig(dataverse.url(), new ClientCredentials.Config(dataverse.tokenUrl(),
@@ -70,14 +69,14 @@ class DataverseWriteBackTest {
 
     dataverse.edit("contact", row, Map.of("mobilephone", "555-0400"));
 
-    Eventually.within(DEADLINE, () -> assertThat(mobile(read(id))).isEqualTo("555-0400"));
-    Patient written = read(id);
+    Eventually.within(DEADLINE, () -> assertThat(Patients.mobile(patients.read(id))).isEqualTo("555-0400"));
+    Patient written = patients.read(id);
     assertThat(written.getMeta().getVersionId()).isEqualTo("2");
     assertThat(written.getMeta().getSource()).isEqualTo(SyncAgent.WRITE_BACK_SOURCE);
     Eventually.within(DEADLINE, () -> assertThat(dataverse.row("contact", "msemr_azurefhirid", id))
         .containsEntry("msemr_azurefhirversion", 2));
     barrier();
-    assertThat(versions(id)).as("no echo").isEqualTo(2);
+    assertThat(patients.versions(id)).as("no echo").isEqualTo(2);
     assertThat(TestTargets.number(bookkeeping, "SELECT count(*) FROM sync_conflict WHERE res_id = ?", id)).isZero();
   }
 
@@ -88,8 +87,8 @@ class DataverseWriteBackTest {
 
     barrier();
 
-    assertThat(versions(id)).isEqualTo(1);
-    assertThat(mobile(read(id))).isNull();
+    assertThat(patients.versions(id)).isEqualTo(1);
+    assertThat(Patients.mobile(patients.read(id))).isNull();
   }
 
   @Test
@@ -102,11 +101,11 @@ class DataverseWriteBackTest {
 
     Eventually.within(DEADLINE, () -> assertThat(dataverse.row("contact", "contactid", row))
         .containsEntry("msemr_azurefhirid", id).containsEntry("msemr_azurefhirversion", 1));
-    Patient made = read(id);
+    Patient made = patients.read(id);
     assertThat(made.getNameFirstRep().getFamily()).isEqualTo("Inserted");
-    assertThat(mobile(made)).isEqualTo("555-0600");
+    assertThat(Patients.mobile(made)).isEqualTo("555-0600");
     barrier();
-    assertThat(versions(id)).as("no echo").isEqualTo(1);
+    assertThat(patients.versions(id)).as("no echo").isEqualTo(1);
 
     made.getNameFirstRep().setFamily("Renamed");
     made.addIdentifier().setSystem("urn:test:mrn").setValue("DV-MADE-" + id);
@@ -142,18 +141,5 @@ class DataverseWriteBackTest {
     dataverse.edit("contact", row, Map.of("msemr_azurefhirsyncenabled", true, "firstname", "Passed"));
     Eventually.within(DEADLINE, () -> assertThat(dataverse.row("contact", "contactid", row))
         .containsEntry("msemr_azurefhirversion", 2));
-  }
-
-  private static Patient read(String id) {
-    return client.read().resource(Patient.class).withId(id).execute();
-  }
-
-  private static String mobile(Patient patient) {
-    return patient.getTelecom().stream().filter(telecom -> telecom.getUse() == ContactPoint.ContactPointUse.MOBILE)
-        .map(ContactPoint::getValue).findFirst().orElse(null);
-  }
-
-  private static int versions(String id) {
-    return client.history().onInstance("Patient/" + id).returnBundle(Bundle.class).execute().getEntry().size();
   }
 }

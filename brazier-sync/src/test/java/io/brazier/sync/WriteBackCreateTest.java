@@ -30,6 +30,7 @@ class WriteBackCreateTest {
   private static final Duration DEADLINE = Duration.ofSeconds(30);
   private static TestServer server;
   private static IGenericClient client;
+  private static Patients patients;
   private static String samplePatient;
   /** The built-in maps, with the Patient map allowed to create. */
   private static Path creating;
@@ -38,13 +39,11 @@ class WriteBackCreateTest {
   static void loadASamplePatient() throws Exception {
     server = TestServer.start(Files.createTempDirectory("write-back-create-test"), Mc4hSample.serverConfig());
     client = server.client();
+    patients = new Patients(client);
     Patient sample = new Patient();
     sample.addName().setUse(org.hl7.fhir.r4.model.HumanName.NameUse.OFFICIAL).setFamily("Sample").addGiven("Sam");
     samplePatient = client.create().resource(sample).execute().getId().getIdPart();
-    creating = Agents.maps();
-    Path patient = creating.resolve("patient.json");
-    Files.writeString(patient, Files.readString(patient).replace("\"messages\": [\"Update\"]",
-        "\"messages\": [\"Create\", \"Update\"]"));
+    creating = Agents.creatingPatients();
   }
 
   @AfterAll
@@ -62,8 +61,9 @@ class WriteBackCreateTest {
 
       insert(target, key, "'Newrow'");
 
-      Eventually.within(DEADLINE, () -> assertThat(contact(target, id)).containsEntry("msemr_azurefhirversion", 1));
-      Patient made = read(id);
+      Eventually.within(DEADLINE, () -> assertThat(Patients.contact(target, id))
+          .containsEntry("msemr_azurefhirversion", 1));
+      Patient made = patients.read(id);
       assertThat(made.getNameFirstRep().getFamily()).isEqualTo("Newrow");
       assertThat(made.getNameFirstRep().getGivenAsSingleString()).isEqualTo("Nora");
       assertThat(made.getGender()).isEqualTo(Enumerations.AdministrativeGender.FEMALE);
@@ -72,10 +72,10 @@ class WriteBackCreateTest {
         assertThat(telecom.getValue()).isEqualTo("555-0300");
       });
       assertThat(made.getMeta().getSource()).isEqualTo(SyncAgent.WRITE_BACK_SOURCE);
-      assertThat(contact(target, id).get("contactid")).as("the key computed from Patient/%s", id)
+      assertThat(Patients.contact(target, id).get("contactid")).as("the key computed from Patient/%s", id)
           .isEqualTo(Keys.row("Patient", id));
       feedPassed(target);
-      assertThat(versions(id)).as("no echo").isEqualTo(1);
+      assertThat(patients.versions(id)).as("no echo").isEqualTo(1);
       assertThat(TestTargets.number(target, "SELECT count(*) FROM contact WHERE lastname = 'Newrow'"))
           .as("no second row").isEqualTo(1);
       assertThat(TestTargets.number(target, "SELECT count(*) FROM sync_row_change")).isZero();
@@ -83,7 +83,8 @@ class WriteBackCreateTest {
       made.getNameFirstRep().setFamily("Changedinfhir");
       client.update().resource(made).execute();
 
-      Eventually.within(DEADLINE, () -> assertThat(contact(target, id)).containsEntry("lastname", "Changedinfhir")
+      Eventually.within(DEADLINE, () -> assertThat(Patients.contact(target, id))
+          .containsEntry("lastname", "Changedinfhir")
           .containsEntry("msemr_azurefhirversion", 2));
       assertThat(TestTargets.number(target, "SELECT count(*) FROM contact WHERE msemr_azurefhirid = ?", id))
           .isEqualTo(1);
@@ -104,7 +105,7 @@ class WriteBackCreateTest {
             assertThat((String) change.get("error")).contains("contact.lastname is required");
             assertThat(change.get("attempts")).as("given up at once: trying again cannot help").isEqualTo(2);
           }));
-      assertThatThrownBy(() -> read(key.toString())).isInstanceOf(ResourceNotFoundException.class);
+      assertThatThrownBy(() -> patients.read(key.toString())).isInstanceOf(ResourceNotFoundException.class);
       assertThat(TestTargets.rows(target, "SELECT msemr_azurefhirid FROM contact WHERE contactid = ?", key))
           .singleElement().satisfies(row -> assertThat(row.get("msemr_azurefhirid")).isNull());
     }
@@ -121,7 +122,7 @@ class WriteBackCreateTest {
 
       Eventually.within(DEADLINE, () -> assertThat(TestTargets.number(target, "SELECT count(*) FROM"
           + " sync_row_change")).isZero());
-      assertThatThrownBy(() -> read(key.toString())).isInstanceOf(ResourceNotFoundException.class);
+      assertThatThrownBy(() -> patients.read(key.toString())).isInstanceOf(ResourceNotFoundException.class);
       assertThat(TestTargets.number(target, "SELECT count(*) FROM contact WHERE contactid = ? AND msemr_azurefhirid"
           + " IS NULL", key)).isEqualTo(1);
     }
@@ -136,29 +137,15 @@ class WriteBackCreateTest {
 
   /** Waits until the sample patient's row is in the target: the agent has started its work. */
   private static void synced(TargetConfig target) {
-    Eventually.within(DEADLINE, () -> assertThat(contact(target, samplePatient)).isNotEmpty());
+    Eventually.within(DEADLINE, () -> assertThat(Patients.contact(target, samplePatient)).isNotEmpty());
   }
 
   /** A barrier: the sample patient changed in FHIR and synced, so the feed is past whatever came before. */
   private static void feedPassed(TargetConfig target) {
-    Patient patient = read(samplePatient);
+    Patient patient = patients.read(samplePatient);
     patient.getNameFirstRep().setFamily("Sample" + System.nanoTime() % 1000);
     int version = Integer.parseInt(client.update().resource(patient).execute().getId().getVersionIdPart());
-    Eventually.within(DEADLINE, () -> assertThat(contact(target, samplePatient))
+    Eventually.within(DEADLINE, () -> assertThat(Patients.contact(target, samplePatient))
         .containsEntry("msemr_azurefhirversion", version));
-  }
-
-  private static Map<String, Object> contact(TargetConfig target, String id) {
-    List<Map<String, Object>> rows = TestTargets.rows(target, "SELECT * FROM contact WHERE msemr_azurefhirid = ?",
-        id);
-    return rows.isEmpty() ? Map.of() : rows.get(0);
-  }
-
-  private static Patient read(String id) {
-    return client.read().resource(Patient.class).withId(id).execute();
-  }
-
-  private static int versions(String id) {
-    return client.history().onInstance("Patient/" + id).returnBundle(Bundle.class).execute().getEntry().size();
   }
 }
