@@ -33,8 +33,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Write-back: the target's own changes to rows of maps that write back (recorded by the trigger, only for rows whose
- * {@code msemr_azurefhirsyncenabled} is true) written to FHIR, one row at a time, in the order they were made. The
+ * Write-back: the target's own changes to rows of maps that write back (recorded by the trigger, or read from
+ * Dataverse's change tracking, only for rows whose {@code msemr_azurefhirsyncenabled} is true) written to FHIR, one
+ * row at a time, in the order they were made; a row the target inserted becomes a new resource. The
  * resource is read as it is now and patched with the columns the target changed; it is written with {@code If-Match}
  * on the version the row was synced from and the agent's {@code meta.source}, and the version written is recorded
  * in the target's version guard in the same transaction as the row, so the feed skips it: no echo. When FHIR moved

@@ -45,12 +45,16 @@ final class ChangeTracking {
     for (String name : writeBackTables(maps)) {
       Table table = maps.tables().stream().filter(each -> each.name().equals(name)).findFirst().orElseThrow();
       String url = positions.get(name);
-      Map<String, String> headers = url == null ? TRACK : Map.of();
-      url = url == null ? EntitySets.of(name) : url;
+      boolean first = url == null;
+      Map<String, String> headers = first ? TRACK : Map.of();
+      url = first ? EntitySets.of(name) : url;
       while (url != null) {
         JsonNode page = read(url, headers);
         for (JsonNode entry : page.path("value")) {
-          rows.add(reported(table, entry));
+          // The first read answers every row: only those with sync on matter then, none being known yet.
+          if (!first || entry.path(Table.SYNC_ENABLED).asBoolean(false)) {
+            rows.add(reported(table, entry));
+          }
         }
         url = page.path("@odata.nextLink").asText(null);
         if (url == null) {
