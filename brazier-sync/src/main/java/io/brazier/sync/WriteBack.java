@@ -1,6 +1,7 @@
 package io.brazier.sync;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.brazier.sync.map.EntityMap;
 import io.brazier.sync.map.MapSet;
@@ -25,14 +26,16 @@ import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Write-back: the target's own changes to rows of maps that write back (recorded by the trigger, only for rows whose
- * {@code msemr_azurefhirsyncenabled} is true) written to FHIR, one row at a time, in the order they were made. The
+ * Write-back: the target's own changes to rows of maps that write back (recorded by the trigger, or read from
+ * Dataverse's change tracking, only for rows whose {@code msemr_azurefhirsyncenabled} is true) written to FHIR, one
+ * row at a time, in the order they were made; a row the target inserted becomes a new resource. The
  * resource is read as it is now and patched with the columns the target changed; it is written with {@code If-Match}
  * on the version the row was synced from and the agent's {@code meta.source}, and the version written is recorded
  * in the target's version guard in the same transaction as the row, so the feed skips it: no echo. When FHIR moved
@@ -42,6 +45,8 @@ final class WriteBack implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(WriteBack.class);
   private static final long POLL_MILLIS = 200;
   private static final int PAGE = 100;
+  /** How often a target that reports its changes (Dataverse) is asked for them. */
+  private static final long TRACK_MILLIS = 1000;
 
   private final String source;
   private final Resources resources;
@@ -57,7 +62,7 @@ final class WriteBack implements Runnable {
   private volatile boolean running = true;
 
   /** What became of a row's changes. */
-  private enum Outcome { WRITTEN, UNCHANGED, CONFLICT, SKIPPED, FAILED }
+  private enum Outcome { CREATED, WRITTEN, UNCHANGED, CONFLICT, SKIPPED, FAILED }
 
   WriteBack(String source, Resources resources, Updates updates, Supplier<MapSet> maps, Mapper mapper,
       Preparer preparer, RelationalTarget target, SyncConfig config, MeterRegistry registry) {
@@ -78,8 +83,13 @@ final class WriteBack implements Runnable {
   @Override
   public void run() {
     int outages = 0;
+    long tracked = 0;
     while (running) {
       try {
+        if (System.currentTimeMillis() - tracked >= TRACK_MILLIS) {
+          target.rowChanges().track(maps.get());
+          tracked = System.currentTimeMillis();
+        }
         List<RowChange> changes = target.rowChanges().pending(PAGE, maxAttempts);
         for (Iterator<RowChange> each = changes.iterator(); each.hasNext() && running; ) {
           handle(each.next());
@@ -116,7 +126,7 @@ final class WriteBack implements Runnable {
       outcome = failed(change, e.getMessage(), maxAttempts);
     }
     registry.counter("brazier_sync_write_back", "outcome", outcome.name().toLowerCase(Locale.ROOT)).increment();
-    if (outcome == Outcome.WRITTEN) {
+    if (outcome == Outcome.WRITTEN || outcome == Outcome.CREATED) {
       lag.record(Duration.between(change.changedAt(), Instant.now()));
     }
   }
@@ -135,13 +145,23 @@ final class WriteBack implements Runnable {
     String id = change.fhirId();
     EntityMap.Message message = change.deleted() ? EntityMap.Message.DELETE : id == null ? EntityMap.Message.CREATE
         : EntityMap.Message.UPDATE;
-    if (map == null || !map.messages().contains(message) || id == null) {
+    if (map == null || !map.messages().contains(message) || (id == null && message == EntityMap.Message.DELETE)) {
       log.debug("Sync write-back skips {} row {}: its map does not write back {}", change.table(), change.key(),
           message);
       target.rowChanges().done(change);
       return Outcome.SKIPPED;
     }
+    if (message == EntityMap.Message.CREATE) {
+      return create(current, map, change);
+    }
     ObjectNode fhir = resources.current(map.resource(), id);
+    if (fhir == null && change.baseVersion() == null && id.equals(change.key().toString())) {
+      return create(current, map, change); // a create that stopped between naming the row's resource and making it
+    }
+    if (fhir == null && message == EntityMap.Message.DELETE) {
+      target.rowChanges().done(change); // deleted on both sides
+      return Outcome.UNCHANGED;
+    }
     if (fhir == null) {
       conflict(change, map, id, null, "fhir");
       target.rowChanges().done(change);
@@ -152,8 +172,9 @@ final class WriteBack implements Runnable {
     if (message == EntityMap.Message.DELETE) {
       return delete(current, map, change, fhir, version, moved);
     }
+    Set<String> changed = change.before() != null ? changed(change) : changedSinceSynced(current, map, change, id);
     ResourcePatcher.Patched patched = ResourcePatcher.patch(map, fhir, mapper.rows(current, map, mapper.parse(fhir))
-        .root().values(), change.after(), changed(change), key -> target.rowChanges().reference(current, key));
+        .root().values(), change.after(), changed, key -> target.rowChanges().reference(current, key));
     if (patched.columns().isEmpty()) {
       target.rowChanges().done(change); // FHIR has the row's values already (or they are not written back)
       return Outcome.UNCHANGED;
@@ -169,6 +190,28 @@ final class WriteBack implements Runnable {
     log.debug("Sync wrote back {}/{} version={} columns={}", map.resource(), id, written.version(),
         patched.columns());
     return moved ? Outcome.CONFLICT : Outcome.WRITTEN;
+  }
+
+  /**
+   * A row the target inserted becomes a new resource, made from its columns (every required one present, or nothing
+   * is written). Its id is the row's key, so an attempt made again after a crash finds the resource the first one
+   * made rather than making a second; the row then takes the id, version and key of the new resource.
+   */
+  private Outcome create(MapSet current, EntityMap map, RowChange change) throws SQLException, SourceException {
+    String id = change.key().toString();
+    ObjectNode made = resources.current(map.resource(), id);
+    if (made == null) {
+      target.rowChanges().creating(map, change.key(), id);
+      ObjectNode blank = JsonNodeFactory.instance.objectNode().put("resourceType", map.resource()).put("id", id);
+      ResourcePatcher.Patched patched = ResourcePatcher.patch(map, blank, Map.of(), change.after(), changed(change),
+          key -> target.rowChanges().reference(current, key));
+      patched.resource().with("meta").put("source", SyncAgent.WRITE_BACK_SOURCE);
+      made = updates.put(patched.resource(), null).resource();
+    }
+    target.rowChanges().created(current, change, preparer.item(current, map, 0, made,
+        Partitions.of(map.resource(), id, made)));
+    log.info("Sync write-back created {}/{} from {} row {}", map.resource(), id, change.table(), change.key());
+    return Outcome.CREATED;
   }
 
   private Outcome delete(MapSet current, EntityMap map, RowChange change, ObjectNode fhir, int version,
@@ -206,6 +249,22 @@ final class WriteBack implements Runnable {
       }
     });
     return columns;
+  }
+
+  /**
+   * The columns a row the target reported (values only, no row before) changed: those that differ from what the
+   * version it was synced from maps to, so that the agent's own writes, which such a target reports too, change
+   * nothing. Every column when that version is unknown or gone.
+   */
+  private Set<String> changedSinceSynced(MapSet current, EntityMap map, RowChange change, String id)
+      throws SourceException {
+    Integer base = change.baseVersion();
+    ObjectNode synced = base == null ? null : resources.version(map.resource(), id, base);
+    if (synced == null) {
+      return changed(change);
+    }
+    return ResourcePatcher.differing(map, mapper.rows(current, map, mapper.parse(synced)).root().values(),
+        change.after());
   }
 
   /** Decides a conflict by the policy, and logs it with both sides. */

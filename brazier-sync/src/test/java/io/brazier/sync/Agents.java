@@ -32,6 +32,19 @@ final class Agents {
     }
   }
 
+  /** The built-in maps, with the Patient map allowed to create resources from rows. */
+  static Path creatingPatients() {
+    Path dir = maps();
+    Path patient = dir.resolve("patient.json");
+    try {
+      Files.writeString(patient, Files.readString(patient).replace("\"messages\": [\"Update\"]",
+          "\"messages\": [\"Create\", \"Update\"]"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return dir;
+  }
+
   static SyncAgent start(TestServer server, TargetConfig target, SyncConfig config) {
     try {
       return SyncAgent.start(client(server), server.fhir(), target, config, new SimpleMeterRegistry());

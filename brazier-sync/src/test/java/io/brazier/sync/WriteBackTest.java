@@ -32,12 +32,14 @@ class WriteBackTest {
   private static final AtomicInteger CONFLICTS = new AtomicInteger();
   private static TestServer server;
   private static IGenericClient client;
+  private static Patients patients;
   private static Path maps;
 
   @BeforeAll
   static void loadThreeSamplePatients() throws Exception {
     server = TestServer.start(Files.createTempDirectory("write-back-test"), Mc4hSample.serverConfig());
     client = server.client();
+    patients = new Patients(client);
     List<String> files = Mc4hSample.files();
     List<byte[]> bundles = Mc4hSample.bundles();
     for (String name : FILES) {
@@ -67,17 +69,17 @@ class WriteBackTest {
 
       TestTargets.execute(target, "UPDATE contact SET mobilephone = '555-0100' WHERE msemr_azurefhirid = '" + id + "'");
 
-      Eventually.within(DEADLINE, () -> assertThat(mobile(read(id))).isEqualTo("555-0100"));
-      Patient written = read(id);
+      Eventually.within(DEADLINE, () -> assertThat(Patients.mobile(patients.read(id))).isEqualTo("555-0100"));
+      Patient written = patients.read(id);
       assertThat(written.getMeta().getVersionId()).isEqualTo(String.valueOf(synced + 1));
       assertThat(written.getMeta().getSource()).isEqualTo(SyncAgent.WRITE_BACK_SOURCE);
       assertThat(written.getTelecom()).as("the home phone is kept").anySatisfy(telecom ->
           assertThat(telecom.getUse()).isEqualTo(ContactPoint.ContactPointUse.HOME));
-      Eventually.within(DEADLINE, () -> assertThat(contact(target, id).get("msemr_azurefhirversion"))
+      Eventually.within(DEADLINE, () -> assertThat(Patients.contact(target, id).get("msemr_azurefhirversion"))
           .isEqualTo(synced + 1));
       feedPassed(target, PATIENTS.get(2));
-      assertThat(versions(id)).as("versions of Patient/%s: one more, no echo", id).isEqualTo(synced + 1);
-      assertThat(contact(target, id).get("mobilephone")).isEqualTo("555-0100");
+      assertThat(patients.versions(id)).as("versions of Patient/%s: one more, no echo", id).isEqualTo(synced + 1);
+      assertThat(Patients.contact(target, id).get("mobilephone")).isEqualTo("555-0100");
       assertThat(TestTargets.number(target, "SELECT count(*) FROM sync_row_change")).isZero();
     }
   }
@@ -88,14 +90,14 @@ class WriteBackTest {
     String id = PATIENTS.get(1);
     try (SyncAgent agent = Agents.start(server, target, Agents.config(maps))) {
       int synced = syncedVersion(target, id);
-      String mobile = mobile(read(id));
+      String mobile = Patients.mobile(patients.read(id));
 
       TestTargets.execute(target, "UPDATE contact SET mobilephone = '555-0200' WHERE msemr_azurefhirid = '" + id + "'");
 
       assertThat(TestTargets.number(target, "SELECT count(*) FROM sync_row_change")).isZero();
       feedPassed(target, PATIENTS.get(2));
-      assertThat(versions(id)).isEqualTo(synced);
-      assertThat(mobile(read(id))).isEqualTo(mobile);
+      assertThat(patients.versions(id)).isEqualTo(synced);
+      assertThat(Patients.mobile(patients.read(id))).isEqualTo(mobile);
     }
   }
 
@@ -108,15 +110,15 @@ class WriteBackTest {
       enableSync(target, id);
       Eventually.within(DEADLINE, () -> assertThat(TestTargets.number(target, "SELECT count(*) FROM sync_row_change"))
           .isZero());
-      Patient patient = read(id);
+      Patient patient = patients.read(id);
       patient.getNameFirstRep().setFamily("Renamed");
 
       int version = Integer.parseInt(client.update().resource(patient).execute().getId().getVersionIdPart());
 
-      Eventually.within(DEADLINE, () -> assertThat(contact(target, id).get("lastname")).isEqualTo("Renamed"));
+      Eventually.within(DEADLINE, () -> assertThat(Patients.contact(target, id).get("lastname")).isEqualTo("Renamed"));
       assertThat(TestTargets.number(target, "SELECT count(*) FROM sync_row_change")).isZero();
       feedPassed(target, PATIENTS.get(2));
-      assertThat(versions(id)).isEqualTo(version);
+      assertThat(patients.versions(id)).isEqualTo(version);
     }
   }
 
@@ -134,7 +136,7 @@ class WriteBackTest {
       Eventually.within(DEADLINE, () -> assertThat(TestTargets.rows(target, "SELECT error FROM sync_row_change"
           + " WHERE error IS NOT NULL")).isNotEmpty().allSatisfy(row -> assertThat((String) row.get("error"))
           .contains("contact.lastname is required")));
-      assertThat(versions(id)).isEqualTo(synced);
+      assertThat(patients.versions(id)).isEqualTo(synced);
     }
   }
 
@@ -142,9 +144,9 @@ class WriteBackTest {
   void fhirWinsKeepsFhirsValueAndSetsTheRowBack() {
     Conflict conflict = conflict(ConflictPolicy.FHIR_WINS, PATIENTS.get(0), false);
 
-    assertThat(mobile(read(conflict.id()))).isEqualTo(conflict.fhirValue());
-    assertThat(versions(conflict.id())).isEqualTo(conflict.fhirVersion());
-    assertThat(contact(conflict.target(), conflict.id()).get("mobilephone")).isEqualTo(conflict.fhirValue());
+    assertThat(Patients.mobile(patients.read(conflict.id()))).isEqualTo(conflict.fhirValue());
+    assertThat(patients.versions(conflict.id())).isEqualTo(conflict.fhirVersion());
+    assertThat(Patients.contact(conflict.target(), conflict.id()).get("mobilephone")).isEqualTo(conflict.fhirValue());
     assertThat(conflict.logged().get("winner")).isEqualTo("fhir");
   }
 
@@ -152,9 +154,9 @@ class WriteBackTest {
   void targetWinsWritesTheRowOverFhirsNewerVersion() {
     Conflict conflict = conflict(ConflictPolicy.TARGET_WINS, PATIENTS.get(1), false);
 
-    assertThat(mobile(read(conflict.id()))).isEqualTo(conflict.rowValue());
-    assertThat(versions(conflict.id())).isEqualTo(conflict.fhirVersion() + 1);
-    assertThat(contact(conflict.target(), conflict.id()).get("mobilephone")).isEqualTo(conflict.rowValue());
+    assertThat(Patients.mobile(patients.read(conflict.id()))).isEqualTo(conflict.rowValue());
+    assertThat(patients.versions(conflict.id())).isEqualTo(conflict.fhirVersion() + 1);
+    assertThat(Patients.contact(conflict.target(), conflict.id()).get("mobilephone")).isEqualTo(conflict.rowValue());
     assertThat(conflict.logged().get("winner")).isEqualTo("target");
   }
 
@@ -162,12 +164,12 @@ class WriteBackTest {
   void newestWinsTakesTheLaterChangeOfEitherSide() {
     Conflict rowLater = conflict(ConflictPolicy.NEWEST_WINS, PATIENTS.get(2), true);
 
-    assertThat(mobile(read(rowLater.id()))).isEqualTo(rowLater.rowValue());
+    assertThat(Patients.mobile(patients.read(rowLater.id()))).isEqualTo(rowLater.rowValue());
     assertThat(rowLater.logged().get("winner")).isEqualTo("target");
 
     Conflict fhirLater = conflict(ConflictPolicy.NEWEST_WINS, PATIENTS.get(2), false);
 
-    assertThat(mobile(read(fhirLater.id()))).isEqualTo(fhirLater.fhirValue());
+    assertThat(Patients.mobile(patients.read(fhirLater.id()))).isEqualTo(fhirLater.fhirValue());
     assertThat(fhirLater.logged().get("winner")).isEqualTo("fhir");
   }
 
@@ -198,7 +200,7 @@ class WriteBackTest {
     if (!rowLast) {
       changeRow(target, id, rowValue);
     }
-    Patient patient = read(id);
+    Patient patient = patients.read(id);
     patient.getTelecom().removeIf(telecom -> telecom.getUse() == ContactPoint.ContactPointUse.MOBILE);
     patient.addTelecom().setSystem(ContactPoint.ContactPointSystem.PHONE).setUse(ContactPoint.ContactPointUse.MOBILE)
         .setValue(fhirValue);
@@ -233,9 +235,9 @@ class WriteBackTest {
 
   /** Waits for the row of {@code id} and answers its version. */
   private static int syncedVersion(TargetConfig target, String id) {
-    Eventually.within(DEADLINE, () -> assertThat(contact(target, id).get("msemr_azurefhirversion"))
-        .isEqualTo(versions(id)));
-    return (Integer) contact(target, id).get("msemr_azurefhirversion");
+    Eventually.within(DEADLINE, () -> assertThat(Patients.contact(target, id).get("msemr_azurefhirversion"))
+        .isEqualTo(patients.versions(id)));
+    return (Integer) Patients.contact(target, id).get("msemr_azurefhirversion");
   }
 
   /**
@@ -243,30 +245,10 @@ class WriteBackTest {
    * whatever came before.
    */
   private static void feedPassed(TargetConfig target, String other) {
-    Patient patient = read(other);
+    Patient patient = patients.read(other);
     patient.setBirthDate(new java.util.Date(patient.getBirthDate().getTime() + 86_400_000L));
     int version = Integer.parseInt(client.update().resource(patient).execute().getId().getVersionIdPart());
-    Eventually.within(DEADLINE, () -> assertThat(contact(target, other).get("msemr_azurefhirversion"))
+    Eventually.within(DEADLINE, () -> assertThat(Patients.contact(target, other).get("msemr_azurefhirversion"))
         .isEqualTo(version));
-  }
-
-  private static Map<String, Object> contact(TargetConfig target, String id) {
-    List<Map<String, Object>> rows = TestTargets.rows(target, "SELECT * FROM contact WHERE msemr_azurefhirid = ?",
-        id);
-    return rows.isEmpty() ? Map.of() : rows.get(0);
-  }
-
-  private static Patient read(String id) {
-    return client.read().resource(Patient.class).withId(id).execute();
-  }
-
-  private static String mobile(Patient patient) {
-    return patient.getTelecom().stream().filter(telecom -> telecom.getUse() == ContactPoint.ContactPointUse.MOBILE)
-        .map(ContactPoint::getValue).findFirst().orElse(null);
-  }
-
-  /** How many versions FHIR's history holds. */
-  private static int versions(String id) {
-    return client.history().onInstance("Patient/" + id).returnBundle(Bundle.class).execute().getEntry().size();
   }
 }

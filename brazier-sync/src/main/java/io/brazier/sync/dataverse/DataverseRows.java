@@ -9,6 +9,7 @@ import io.brazier.sync.map.MapSet;
 import io.brazier.sync.map.Row;
 import io.brazier.sync.map.Table;
 import io.brazier.sync.target.Item;
+import io.brazier.sync.target.RowChange;
 import io.brazier.sync.target.RowStore;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -38,10 +39,12 @@ public final class DataverseRows implements RowStore {
 
   private final DataverseConfig config;
   private final WebApi api;
+  private final ChangeTracking tracking;
 
   public DataverseRows(DataverseConfig config) {
     this.config = config;
     this.api = new WebApi(config);
+    this.tracking = new ChangeTracking(api);
   }
 
   /** Checks that the service has an entity set for every table of the maps; Dataverse's tables are its own. */
@@ -184,5 +187,60 @@ public final class DataverseRows implements RowStore {
     }
     // If-Match: * makes the PATCH an update only: a row that is not there is not created.
     api.send("PATCH", url, Map.of("Content-Type", "application/json", "If-Match", "*"), body.toString(), true);
+  }
+
+  /** Write-back's changes come from Dataverse's change tracking. */
+  @Override
+  public Tracked changes(MapSet maps, Map<String, String> positions) throws SQLException {
+    try {
+      return tracking.changes(maps, positions);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new SQLException("Interrupted while reading Dataverse's changes", e);
+    }
+  }
+
+  /** The new resource's id goes on the row first: the feed upserts roots by it, and so finds this row. */
+  @Override
+  public void creating(EntityMap map, UUID key, String id) throws SQLException {
+    stamp(map, key, JSON.createObjectNode().put(Table.FHIR_ID, id).toString());
+  }
+
+  /**
+   * Only the resource's id, version and time go on the row: it has the values written already, and the target may
+   * have changed others since (which its change tracking then reports).
+   */
+  @Override
+  public UUID writtenBack(Connection transaction, MapSet maps, RowChange change, Item item, boolean created,
+      boolean claimed) throws SQLException {
+    if (claimed && !item.deleted()) {
+      var body = JSON.createObjectNode().put(Table.FHIR_ID, item.id()).put(Table.FHIR_VERSION, item.version());
+      if (item.rows().lastUpdated() != null) {
+        body.put(Table.FHIR_LAST_UPDATED, item.rows().lastUpdated().toString());
+      }
+      stamp(item.map(), change.key(), body.toString());
+    }
+    return change.key();
+  }
+
+  @Override
+  public String reference(MapSet maps, UUID key) throws SQLException {
+    try {
+      return tracking.reference(maps, key);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new SQLException("Interrupted while reading Dataverse", e);
+    }
+  }
+
+  /** Updates a row that is there ({@code If-Match: *}: one deleted meanwhile is not made again). */
+  private void stamp(EntityMap map, UUID key, String body) throws SQLException {
+    try {
+      api.send("PATCH", EntitySets.byKey(map.table(), key), Map.of("Content-Type", "application/json", "If-Match",
+          "*"), body, true);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new SQLException("Interrupted while writing to Dataverse", e);
+    }
   }
 }

@@ -17,7 +17,8 @@ import java.util.UUID;
  * The maps' tables as Dataverse entity sets: a table's entity set is its plural ({@code contact} to
  * {@code contacts}, as Dataverse names them), its columns are the entity's properties, and a column holding a row key
  * (a lookup, a codeable concept, the parent link of an expansion) is a single-valued navigation property of the same
- * name, set by {@code @odata.bind} to the row it points to. Option sets are the integers the value maps give.
+ * name, set by {@code @odata.bind} to the row it points to (a child row's root by the root's alternate key, the FHIR
+ * id). Option sets are the integers the value maps give.
  */
 final class EntitySets {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -60,7 +61,10 @@ final class EntitySets {
       String column = value.getKey();
       String target = column.equals(map.parentLink()) ? parentTable(rows, (UUID) value.getValue())
           : boundTable(map, column, rows, value.getValue());
-      if (target != null) {
+      if (target != null && rows.root().key().equals(value.getValue()) && column.equals(map.parentLink())) {
+        // The root by its FHIR id: a root row Dataverse made (write-back's create) keeps Dataverse's own key.
+        body.put(column + "@odata.bind", "/" + byFhirId(rows.root().map(), rows.id()));
+      } else if (target != null) {
         body.put(column + "@odata.bind", "/" + byKey(target, (UUID) value.getValue()));
       } else if (!isBinding(map, column)) {
         put(body, column, value.getValue());

@@ -67,6 +67,21 @@ public final class ResourcePatcher {
     return new Patched(patched, columns);
   }
 
+  /**
+   * The columns written back whose value in {@code row} differs from {@code fhirValues}, what a version of the
+   * resource maps to: what the target changed since that version, for a target that tells a row's values but not
+   * what they were before.
+   */
+  public static java.util.Set<String> differing(EntityMap map, Map<String, Object> fhirValues, ObjectNode row) {
+    java.util.Set<String> columns = new java.util.LinkedHashSet<>();
+    for (AttributeMap attribute : map.columns()) {
+      if (attribute.element() != null && !same(value(map, attribute, row), fhirValues.get(attribute.column()))) {
+        columns.add(attribute.column());
+      }
+    }
+    return columns;
+  }
+
   /** The row's value of a column, as the column's type. */
   private static Object value(EntityMap map, AttributeMap attribute, ObjectNode row) {
     try {

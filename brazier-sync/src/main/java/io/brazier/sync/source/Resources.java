@@ -28,6 +28,16 @@ public final class Resources {
     return (ObjectNode) Replies.json(fhir, url, reply);
   }
 
+  /** Version {@code version} of {@code type/id}; null when the server no longer has it (a deletion, or pruned). */
+  public ObjectNode version(String type, String id, int version) throws SourceException {
+    String url = type + "/" + id + "/_history/" + version;
+    FhirReply reply = Replies.send(fhir, url);
+    if (reply.status() == 404 || reply.status() == 410) {
+      return null;
+    }
+    return (ObjectNode) Replies.json(fhir, url, reply);
+  }
+
   /**
    * A page of a search; the next page's URL is {@code url} with the cursor of the next link, so that it stays
    * relative to the base whatever base URL the server writes into its links.

@@ -53,7 +53,7 @@ public final class RelationalTarget implements AutoCloseable {
     this.log = log;
     this.logBodies = logBodies;
     this.backfills = new BackfillJobs(database);
-    this.rowChanges = new RowChanges(database);
+    this.rowChanges = new RowChanges(database, this.rows);
   }
 
   public static RelationalTarget open(TargetConfig config, boolean log, boolean logBodies) {

@@ -31,9 +31,11 @@ public final class RowChanges {
   private static final String TRIGGER = "sync_row_change";
 
   private final TargetDatabase database;
+  private final RowStore rows;
 
-  RowChanges(TargetDatabase database) {
+  RowChanges(TargetDatabase database, RowStore rows) {
     this.database = database;
+    this.rows = rows;
   }
 
   /** A write-back conflict: both sides, the policy, and which side won ({@code fhir} or {@code target}). */
@@ -104,29 +106,53 @@ public final class RowChanges {
    * and those after them now start from the version written.
    */
   public void written(MapSet maps, RowChange change, Item item) throws SQLException {
+    record(maps, change, item, false);
+  }
+
+  /**
+   * Records the resource a row the target inserted became, as {@link #written}; the row first takes the key computed
+   * from the new resource's type and id, as every row the agent writes has, and the rows that point to it (lookups,
+   * child rows) and its later changes follow. Should the feed have written the new resource's row first, the
+   * target's row gives way to it.
+   */
+  public void created(MapSet maps, RowChange change, Item item) throws SQLException {
+    record(maps, change, item, true);
+  }
+
+  private void record(MapSet maps, RowChange change, Item item, boolean created) throws SQLException {
     database.transaction(connection -> {
-      EntityMap map = item.map();
       // The version guard first, then the row, in the order the feed's workers lock them.
       boolean claimed = !Versions.claim(connection, List.of(item), false).isEmpty();
-      try (PreparedStatement statement = connection.prepareStatement("SELECT 1 FROM " + map.table() + " WHERE "
-          + map.keyColumn() + " = ? FOR UPDATE")) {
-        statement.setObject(1, change.key());
-        statement.executeQuery().close();
-      }
-      boolean changedSince = changedSince(connection, change);
-      if (claimed) {
-        RowWriter writer = new RowWriter(connection, maps);
-        if (item.deleted()) {
-          writer.delete(map, List.of(change.key()), java.util.Arrays.asList(item.version()));
-        } else if (changedSince) {
-          version(connection, map, change.key(), item);
-        } else {
-          Row root = item.rows().root();
-          writer.write(List.of(root), item.rows().rows().subList(1, item.rows().rows().size()),
-              item.rows().concepts());
-        }
-      }
+      UUID key = rows.writtenBack(connection, maps, change, item, created, claimed);
       finish(connection, change, item.version());
+      if (created) {
+        follow(connection, change, key, item.id());
+      }
+      return null;
+    });
+  }
+
+  /** Before a resource is made from a row: see {@link RowStore#creating}. */
+  public void creating(EntityMap map, UUID key, String id) throws SQLException {
+    rows.creating(map, key, id);
+  }
+
+  /**
+   * Asks the target for its changes since the last time, when it tells them rather than a trigger recording them,
+   * and records those of rows with sync on as pending changes, with the positions to ask from next time, in one
+   * transaction. A row's last values reported with sync on are kept, as a deletion reports only the key.
+   */
+  public void track(MapSet maps) throws SQLException {
+    Map<String, String> positions = database.transaction(TrackedRows::positions);
+    RowStore.Tracked tracked = rows.changes(maps, positions);
+    if (tracked == null) {
+      return;
+    }
+    database.transaction(connection -> {
+      for (RowStore.Reported reported : tracked.rows()) {
+        TrackedRows.record(connection, reported);
+      }
+      TrackedRows.save(connection, tracked.positions());
       return null;
     });
   }
@@ -184,28 +210,10 @@ public final class RowChanges {
    * when no row has it. A lookup column holds only a key, so writing it back needs the row it points to.
    */
   public String reference(MapSet maps, UUID key) throws SQLException {
-    return database.transaction(connection -> {
-      for (EntityMap map : maps.all()) {
-        if (map.isExpansion() || !map.enabled()) {
-          continue;
-        }
-        String discriminator = map.discriminator() == null ? "NULL" : map.discriminator().column();
-        try (PreparedStatement statement = connection.prepareStatement("SELECT " + Table.FHIR_ID + ", "
-            + discriminator + " FROM " + map.table() + " WHERE " + map.keyColumn() + " = ?")) {
-          statement.setObject(1, key);
-          try (ResultSet rows = statement.executeQuery()) {
-            if (rows.next() && rows.getString(1) != null && (map.discriminator() == null
-                || map.discriminator().value().equals(rows.getString(2)))) {
-              return map.resource() + "/" + rows.getString(1);
-            }
-          }
-        }
-      }
-      return null;
-    });
+    return rows.reference(maps, key);
   }
 
-  private static boolean changedSince(Connection connection, RowChange change) throws SQLException {
+  static boolean changedSince(Connection connection, RowChange change) throws SQLException {
     try (PreparedStatement statement = connection.prepareStatement("SELECT EXISTS (SELECT 1 FROM sync_row_change"
         + " WHERE tbl = ? AND row_key = ? AND id > ?)")) {
       statement.setString(1, change.table());
@@ -218,13 +226,19 @@ public final class RowChanges {
     }
   }
 
-  private static void version(Connection connection, EntityMap map, UUID key, Item item) throws SQLException {
-    try (PreparedStatement statement = connection.prepareStatement("UPDATE " + map.table() + " SET "
-        + Table.FHIR_VERSION + " = ?, " + Table.FHIR_LAST_UPDATED + " = ? WHERE " + map.keyColumn() + " = ?")) {
-      statement.setInt(1, item.version());
-      statement.setObject(2, item.rows().lastUpdated() == null ? null
-          : item.rows().lastUpdated().atOffset(java.time.ZoneOffset.UTC));
-      statement.setObject(3, key);
+  /** The row's later changes follow it to its new key, and now start from the resource it became. */
+  private static void follow(Connection connection, RowChange change, UUID key, String id)
+      throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement("UPDATE sync_row_change SET row_key = ?,"
+        + " old_row = old_row || jsonb_build_object('" + Table.FHIR_ID + "', ?::text), new_row = CASE WHEN old_row"
+        + " IS NULL THEN new_row || jsonb_build_object('" + Table.FHIR_ID + "', ?::text) ELSE new_row END"
+        + " WHERE tbl = ? AND row_key = ? AND id > ?")) {
+      statement.setObject(1, key);
+      statement.setString(2, id);
+      statement.setString(3, id);
+      statement.setString(4, change.table());
+      statement.setObject(5, change.key());
+      statement.setLong(6, change.lastId());
       statement.executeUpdate();
     }
   }
@@ -244,13 +258,16 @@ public final class RowChanges {
     if (version == null) {
       return;
     }
-    try (PreparedStatement statement = connection.prepareStatement("UPDATE sync_row_change SET old_row = old_row ||"
-        + " jsonb_build_object('" + Table.FHIR_VERSION + "', ?) WHERE tbl = ? AND row_key = ? AND id > ? AND"
-        + " old_row IS NOT NULL")) {
+    // A change the target reported has no row before it: its row's version is the base.
+    try (PreparedStatement statement = connection.prepareStatement("UPDATE sync_row_change SET"
+        + " old_row = old_row || jsonb_build_object('" + Table.FHIR_VERSION + "', ?::int), new_row = CASE WHEN"
+        + " old_row IS NULL AND new_row IS NOT NULL THEN new_row || jsonb_build_object('" + Table.FHIR_VERSION
+        + "', ?::int) ELSE new_row END WHERE tbl = ? AND row_key = ? AND id > ?")) {
       statement.setInt(1, version);
-      statement.setString(2, change.table());
-      statement.setObject(3, change.key());
-      statement.setLong(4, change.lastId());
+      statement.setInt(2, version);
+      statement.setString(3, change.table());
+      statement.setObject(4, change.key());
+      statement.setLong(5, change.lastId());
       statement.executeUpdate();
     }
   }

@@ -49,6 +49,20 @@ final class RowWriter {
     }
   }
 
+  /** The resource's id, version and time on its root row, the row's other columns left as they are. */
+  void stamp(EntityMap map, UUID key, io.brazier.sync.map.Rows rows) throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement("UPDATE " + map.table() + " SET "
+        + Table.FHIR_ID + " = ?, " + Table.FHIR_VERSION + " = ?, " + Table.FHIR_LAST_UPDATED + " = ? WHERE "
+        + map.keyColumn() + " = ?")) {
+      statement.setString(1, rows.id());
+      statement.setInt(2, rows.version());
+      statement.setObject(3, rows.lastUpdated() == null ? null
+          : rows.lastUpdated().atOffset(java.time.ZoneOffset.UTC));
+      statement.setObject(4, key);
+      statement.executeUpdate();
+    }
+  }
+
   /** Deletes the rows of deleted resources and their children, or marks them inactive, as each map says. */
   void delete(EntityMap map, List<UUID> keys, List<Integer> versions) throws SQLException {
     if (map.onDelete() == EntityMap.OnDelete.DEACTIVATE) {

@@ -15,7 +15,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.net.URI;
 import org.apache.olingo.commons.api.data.ContextURL;
+import org.apache.olingo.commons.api.data.DeletedEntity;
+import org.apache.olingo.commons.api.data.Delta;
 import org.apache.olingo.commons.api.data.Entity;
 import org.apache.olingo.commons.api.data.EntityCollection;
 import org.apache.olingo.commons.api.data.Link;
@@ -52,8 +55,10 @@ import org.apache.olingo.server.api.uri.queryoption.expression.Member;
  * Reads, upserts ({@code PATCH} creates a row that is not there, unless {@code If-Match: *}), deletes, and
  * {@code $batch} with change sets, all or nothing, as Dataverse does them. What Dataverse adds to OData and Olingo
  * does not know is done here: an alternate key in a change set's URL ({@code contacts(msemr_azurefhirid='12')}) is
- * resolved to the row's key before Olingo parses it, and a binding to a row that does not exist is refused (404).
- * Filters: {@code eq}, {@code and} and {@code or} of properties and literals.
+ * resolved to the row's key before Olingo parses it, as is one in a binding, and a binding to a row that does not
+ * exist is refused (404).
+ * Filters: {@code eq}, {@code and} and {@code or} of properties and literals. Change tracking as OData's delta:
+ * {@code Prefer: odata.track-changes}, then {@code $deltatoken} links giving the rows changed and deleted since.
  */
 final class CrmProcessor implements EntityProcessor, EntityCollectionProcessor, BatchProcessor {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -85,6 +90,12 @@ final class CrmProcessor implements EntityProcessor, EntityCollectionProcessor, 
       ContentType format) throws ODataApplicationException, ODataLibraryException {
     EdmEntitySet set = entitySet(uriInfo);
     Table table = model.tables().get(set.getName());
+    boolean tracking = uriInfo.getDeltaTokenOption() != null || String.valueOf(request.getHeader("Prefer"))
+        .contains("odata.track-changes");
+    if (tracking) {
+      track(request, response, uriInfo, format, set, table);
+      return;
+    }
     Expression filter = uriInfo.getFilterOption() == null ? null : uriInfo.getFilterOption().getExpression();
     EntityCollection collection = new EntityCollection();
     for (Map<String, Object> row : rows.all(table.name())) {
@@ -95,6 +106,41 @@ final class CrmProcessor implements EntityProcessor, EntityCollectionProcessor, 
     var serialized = odata.createSerializer(format).entityCollection(metadata, set.getEntityType(), collection,
         EntityCollectionSerializerOptions.with().contextURL(ContextURL.with().entitySet(set).build())
             .id(request.getRawBaseUri() + "/" + set.getName()).build());
+    answer(response, 200, format, serialized.getContent());
+  }
+
+  /**
+   * Change tracking: without a delta token (the first read, {@code Prefer: odata.track-changes}) every row; with one,
+   * the rows changed since it and the keys of those deleted; either way a delta link with the token of now.
+   */
+  private void track(ODataRequest request, ODataResponse response, UriInfo uriInfo, ContentType format,
+      EdmEntitySet set, Table table) throws ODataApplicationException, ODataLibraryException {
+    CrmRows.Delta changes;
+    if (uriInfo.getDeltaTokenOption() == null) {
+      synchronized (rows) {
+        changes = new CrmRows.Delta(rows.all(table.name()), List.of(), rows.token());
+      }
+    } else {
+      try {
+        changes = rows.since(table.name(), Long.parseLong(uriInfo.getDeltaTokenOption().getValue()));
+      } catch (NumberFormatException e) {
+        throw new ODataApplicationException("Not a delta token of this service", 400, Locale.ROOT);
+      }
+    }
+    Delta delta = new Delta();
+    changes.rows().forEach(row -> delta.getEntities().add(entity(row)));
+    for (UUID key : changes.removed()) {
+      DeletedEntity deleted = new DeletedEntity();
+      deleted.setId(URI.create(set.getName() + "(" + key + ")"));
+      deleted.setReason(DeletedEntity.Reason.deleted);
+      delta.getDeletedEntities().add(deleted);
+    }
+    delta.setDeltaLink(URI.create(request.getRawBaseUri() + "/" + set.getName() + "?$deltatoken="
+        + changes.token()));
+    var serialized = odata.createEdmDeltaSerializer(format, List.of("4.0")).entityCollection(metadata,
+        set.getEntityType(), delta, EntityCollectionSerializerOptions.with().contextURL(ContextURL.with()
+            .entitySet(set).build()).build());
+    response.setHeader("Preference-Applied", "odata.track-changes");
     answer(response, 200, format, serialized.getContent());
   }
 
@@ -222,6 +268,15 @@ final class CrmProcessor implements EntityProcessor, EntityCollectionProcessor, 
   }
 
   private UUID bound(String link) throws ODataApplicationException {
+    Matcher alternate = ALTERNATE_KEY.matcher(link.startsWith("/") ? link : "/" + link);
+    if (alternate.matches() && model.tables().containsKey(alternate.group(1))) {
+      Table table = model.tables().get(alternate.group(1));
+      String value = alternate.group(3).replace("''", "'");
+      return rows.all(table.name()).stream().filter(row -> value.equals(row.get(alternate.group(2))))
+          .map(row -> (UUID) row.get(table.keyColumn())).findFirst()
+          .orElseThrow(() -> new ODataApplicationException(alternate.group(1) + " With " + alternate.group(2) + " = "
+              + value + " Does Not Exist", 404, Locale.ROOT));
+    }
     Matcher binding = BINDING.matcher(link);
     Table table = binding.matches() ? model.tables().get(binding.group(1)) : null;
     if (table == null) {

@@ -79,6 +79,23 @@ public final class ODataService implements AutoCloseable {
         .findFirst().orElse(null);
   }
 
+  /**
+   * A row put as a user of the service would put it (its own screens, not the agent's requests): the values given
+   * over the row's ({@code key} in a table without it: a new row), lookups as {@code _<column>_value}.
+   */
+  public void edit(String table, UUID key, Map<String, Object> values) {
+    Map<String, Object> row = new java.util.LinkedHashMap<>(rows.get(table, key) == null ? Map.of()
+        : rows.get(table, key));
+    row.putAll(values);
+    row.put(table + "id", key);
+    rows.put(table, key, row);
+  }
+
+  /** A row deleted by a user of the service. */
+  public void delete(String table, UUID key) {
+    rows.remove(table, key);
+  }
+
   /** The next {@code batches} {@code $batch} requests are answered 429 with {@code Retry-After: 1}. */
   public void throttle(int batches) {
     processor.throttle.set(batches);

@@ -99,6 +99,19 @@ class ResourcePatcherTest {
         .isInstanceOf(MappingException.class).hasMessageContaining("contact.gendercode: 9 is none of the values");
   }
 
+  @Test
+  void aRowThatTellsOnlyItsValuesDiffersFromTheVersionItWasSyncedFromInTheColumnsTheTargetChanged()
+      throws Exception {
+    ObjectNode synced = patient();
+    ObjectNode row = row(synced).put("mobilephone", "555-0100").put("address1_city", "Elsewhere")
+        .put("msemr_azurefhirversion", 7);
+
+    assertThat(ResourcePatcher.differing(PATIENT, fhirValues(synced), row))
+        .as("only columns written back; the version is the agent's").containsExactly("mobilephone", "address1_city");
+    assertThat(ResourcePatcher.differing(PATIENT, fhirValues(synced), row(synced)))
+        .as("the agent's own write of that version").isEmpty();
+  }
+
   private ResourcePatcher.Patched patch(ObjectNode patient, ObjectNode row, String... changed) throws Exception {
     return ResourcePatcher.patch(PATIENT, patient, fhirValues(patient), row, Set.of(changed), NO_ROWS);
   }

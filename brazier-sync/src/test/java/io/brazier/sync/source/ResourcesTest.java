@@ -42,6 +42,18 @@ class ResourcesTest {
   }
 
   @Test
+  void anEarlierVersionIsReadByItsNumberAndOneThatIsNotThereIsNull() throws Exception {
+    String id = client.create().resource(new Patient().setActive(true)).execute().getId().getIdPart();
+    client.update().resource(new Patient().setActive(false).setId(id)).execute();
+
+    ObjectNode first = resources.version("Patient", id, 1);
+
+    assertThat(first.path("active").asBoolean()).isTrue();
+    assertThat(first.path("meta").path("versionId").asText()).isEqualTo("1");
+    assertThat(resources.version("Patient", id, 3)).isNull();
+  }
+
+  @Test
   void resourcesAreReadAsTheyAreNowAndSearchedPageByPage() throws Exception {
     IIdType kept = client.create().resource(new Patient().setActive(true)).execute().getId();
     IIdType gone = client.create().resource(new Patient()).execute().getId();
