@@ -2,6 +2,7 @@ package io.brazier.proxy.upstream;
 
 import io.brazier.fhir.Fhir;
 import io.brazier.fhir.FhirException;
+import io.brazier.proxy.isolation.UpstreamIsolation;
 import io.brazier.server.FhirRequest;
 import io.brazier.server.FhirResponse;
 import io.brazier.server.Interceptor;
@@ -22,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * checks as in {@code serve --auth} (their {@code before} steps: authentication, authorization), goes to the upstream
  * ({@link Forwarding}) and its answer streams back with the upstream's base URL replaced by the proxy's. A refusal
  * or an upstream that cannot be reached is an OperationOutcome, after the checks' {@code after} steps (which add
- * {@code WWW-Authenticate} to a 401).
+ * {@code WWW-Authenticate} to a 401). A request that isolation restricts takes the checked way
+ * ({@link IsolatedExchange}).
  */
 public final class ProxyEndpoint {
   private static final Logger log = LoggerFactory.getLogger(ProxyEndpoint.class);
@@ -34,18 +36,21 @@ public final class ProxyEndpoint {
   private final Forwarding forwarding;
   private final ProxyAddress address;
   private final long maxBufferedBytes;
+  private final IsolatedExchange isolated;
 
   /**
-   * @param checks the security interceptors, in order
-   * @param maxBufferedBytes the largest body of a request that may be sent again (PUT, DELETE), held to retry it
+   * @param checks the security interceptors, in order, {@code isolation} among them
+   * @param maxBufferedBytes the largest body of a request that may be sent again (PUT, DELETE), held to retry it,
+   *     and of any request that isolation restricts, held to check it
    */
-  public ProxyEndpoint(Fhir fhir, List<Interceptor> checks, Forwarding forwarding, ProxyAddress address,
-      long maxBufferedBytes) {
+  public ProxyEndpoint(Fhir fhir, List<Interceptor> checks, UpstreamIsolation isolation, Forwarding forwarding,
+      ProxyAddress address, long maxBufferedBytes) {
     this.fhir = fhir;
     this.checks = List.copyOf(checks);
     this.forwarding = forwarding;
     this.address = address;
     this.maxBufferedBytes = maxBufferedBytes;
+    this.isolated = new IsolatedExchange(isolation, forwarding, maxBufferedBytes);
   }
 
   public void handle(Context ctx) {
@@ -55,10 +60,16 @@ public final class ProxyEndpoint {
       request = PathShape.classify(new FhirRequest(ctx.method().name(), segments(ctx), ctx.queryParamMap(),
           ctx::header, null, base));
       FhirRequest checked = checked(request);
+      if (checked.restriction() != null) {
+        isolated.handle(ctx, request, checked, ctx.headerMap().keySet(), address.client(ctx), base);
+        return;
+      }
       UpstreamAnswer answer = forwarding.exchange(checked, ctx.headerMap().keySet(), address.client(ctx), body(ctx));
       write(ctx, answer, base);
     } catch (FhirException e) {
       refuse(ctx, request, e);
+    } catch (IOException e) {
+      log.warn("Isolated exchange cut off path={}: {}", ctx.path(), e.getMessage());
     }
   }
 
