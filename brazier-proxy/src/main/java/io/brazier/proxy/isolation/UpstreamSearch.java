@@ -1,8 +1,10 @@
 package io.brazier.proxy.isolation;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.brazier.fhir.FhirException;
 import java.util.ArrayList;
 import java.util.List;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 
 /** Searches the server behind the standalone proxy as the proxy itself, every page, following its next links. */
 final class UpstreamSearch implements Lookup {
@@ -18,7 +20,9 @@ final class UpstreamSearch implements Lookup {
     for (String next = "/" + url; next != null; ) {
       UpstreamReads.Answer page = upstream.get(next);
       if (page.status() != 200 || !"Bundle".equals(page.body().path("resourceType").asText())) {
-        throw new IllegalStateException("Isolation could not search " + url + " upstream: status " + page.status());
+        throw new FhirException(502, IssueType.EXCEPTION, "The proxy could not search " + url.split("\\?")[0]
+            + " on the upstream FHIR server (status " + page.status() + "), which decides whose data the caller"
+            + " may see: the request is refused rather than answered unchecked.");
       }
       for (JsonNode entry : page.body().path("entry")) {
         if (!"include".equals(entry.path("search").path("mode").asText()) && entry.has("resource")) {

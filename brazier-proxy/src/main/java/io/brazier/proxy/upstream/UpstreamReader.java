@@ -3,11 +3,13 @@ package io.brazier.proxy.upstream;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
+import io.brazier.fhir.FhirException;
 import io.brazier.proxy.isolation.UpstreamReads;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.http.HttpResponse;
 import java.util.Map;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 
 /** The proxy's own reads of its upstream, with the proxy's identity there (see {@link Upstream}). */
 public final class UpstreamReader implements UpstreamReads {
@@ -27,8 +29,8 @@ public final class UpstreamReader implements UpstreamReads {
       byte[] bytes = body.readAllBytes();
       return new Answer(response.statusCode(), json(bytes));
     } catch (IOException e) {
-      throw new IllegalStateException("The upstream broke off its answer to " + pathAndQuery + ": "
-          + e.getMessage(), e);
+      throw new FhirException(502, IssueType.TRANSIENT, "The upstream FHIR server broke off an answer the proxy"
+          + " needs to check the request: " + e.getMessage());
     }
   }
 

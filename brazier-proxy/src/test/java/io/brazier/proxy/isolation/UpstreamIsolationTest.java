@@ -17,6 +17,7 @@ import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import io.brazier.proxy.IsolationConfig;
 import io.brazier.proxy.ProxyUnderTest;
 import io.brazier.server.TestServer;
 import java.util.List;
@@ -25,10 +26,15 @@ import java.util.UUID;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
 import org.hl7.fhir.r4.model.Bundle.SearchEntryMode;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Consent;
+import org.hl7.fhir.r4.model.HumanName;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Practitioner;
 import org.hl7.fhir.r4.model.Reference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -42,6 +48,8 @@ import org.junit.jupiter.api.Test;
  * Administrator's token, so that the test could fail.
  */
 class UpstreamIsolationTest {
+  /** Takes part in the first patient's encounters, not in the second's. */
+  private static final String PRACTITIONER = "Practitioner/857f2e4b-8b0f-3e02-8c46-deaad5578619";
   private static ProxyUnderTest proxy;
   private static IGenericClient patient;
   private static IGenericClient administrator;
@@ -236,6 +244,56 @@ class UpstreamIsolationTest {
     }
   }
 
+  @Test
+  void aPractitionerSeesThePatientsWhoseEncountersItTakesPartInAndNoOthers() {
+    IGenericClient doctor = proxy.client(proxy.sign(proxy.claims().subject("dr-" + UUID.randomUUID())
+        .claim("roles", List.of("Practitioner")).claim("scope", "user/*.rs")
+        .claim("fhirUser", proxy.baseUrl() + "/" + PRACTITIONER)));
+
+    Set<String> patients = matches(all(doctor, search(doctor, "Patient?_count=100")));
+    Set<String> observations = matches(all(doctor, search(doctor, "Observation?_count=1000")));
+
+    assertThat(patients).contains("Patient/" + FIRST).doesNotContain("Patient/" + SECOND);
+    assertThat(observations).isNotEmpty().doesNotContainAnyElementsOf(secondsOnly);
+    assertThatThrownBy(() -> doctor.read().resource(Patient.class).withId(SECOND).execute())
+        .isInstanceOf(ResourceNotFoundException.class);
+  }
+
+  @Test
+  void anOptOutHidesThePatientFromThePractitionerItNames() {
+    String opted = administrator.create().resource(new Patient().addName(new HumanName().setFamily("Opted")))
+        .execute().getId().getIdPart();
+    administrator.create().resource(newObservation(opted)).execute();
+    String practitioner = administrator.create().resource(new Practitioner()).execute().getId().getIdPart();
+    String consent = administrator.create().resource(optOut(opted, "Practitioner/" + practitioner)).execute()
+        .getId().getIdPart();
+    // A proxy of its own: without change notices from the upstream, a proxy keeps the consents it read for a while.
+    try (ProxyUnderTest fresh = ProxyUnderTest.start(TestServer.shared().baseUrl())) {
+      IGenericClient named = fresh.client(fresh.sign(fresh.claims().subject("dr-" + UUID.randomUUID())
+          .claim("roles", List.of("Reader")).claim("fhirUser", fresh.baseUrl() + "/Practitioner/" + practitioner)));
+      IGenericClient other = fresh.client(fresh.token("reader-" + UUID.randomUUID(), List.of("Reader"), null));
+
+      assertThatThrownBy(() -> named.read().resource(Patient.class).withId(opted).execute())
+          .isInstanceOf(ResourceNotFoundException.class);
+      assertThat(matches(search(named, "Observation?subject=Patient/" + opted))).isEmpty();
+      assertThat(other.read().resource(Patient.class).withId(opted).execute().getIdPart()).isEqualTo(opted);
+      assertThat(matches(search(other, "Observation?subject=Patient/" + opted))).hasSize(1);
+    } finally {
+      administrator.delete().resourceById("Consent", consent).execute();
+    }
+  }
+
+  private static Consent optOut(String patientId, String actor) {
+    Consent consent = new Consent().setStatus(Consent.ConsentState.ACTIVE).setPatient(new Reference("Patient/"
+        + patientId)).setScope(new CodeableConcept().addCoding(new Coding(
+            "http://terminology.hl7.org/CodeSystem/consentscope", "patient-privacy", null)));
+    String[] category = IsolationConfig.DEFAULT_CONSENT_CATEGORY.split("\\|");
+    consent.addCategory().addCoding(new Coding(category[0], category[1], null));
+    consent.getProvision().setType(Consent.ConsentProvisionType.DENY).addActor()
+        .setReference(new Reference(actor));
+    return consent;
+  }
+
   private static Observation newObservation(String subject) {
     Observation observation = new Observation().setStatus(Observation.ObservationStatus.FINAL)
         .setSubject(new Reference("Patient/" + subject));
@@ -245,7 +303,7 @@ class UpstreamIsolationTest {
 
   /** A search below the proxy's base ({@code Patient/12/Condition}, {@code ?_type=Patient}), its first page. */
   private static Bundle search(IGenericClient client, String url) {
-    return client.search().byUrl(proxy.baseUrl() + "/" + url).returnBundle(Bundle.class).execute();
+    return client.search().byUrl(client.getServerBase() + "/" + url).returnBundle(Bundle.class).execute();
   }
 
   private static Bundle everything(IGenericClient client, String patientId) {
