@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 
 /**
  * Patient and participant isolation, and patients' opt-outs, in front of another FHIR server (the standalone
@@ -39,16 +40,13 @@ public final class UpstreamIsolation implements Interceptor {
   private final CompartmentQuery query;
   private final UpstreamWrites writes;
   private final UpstreamAnswers answers;
-  private final Membership membership;
-  private final UpstreamReads upstream;
   private final AnswerFormat format;
 
   public UpstreamIsolation(UpstreamReads upstream, IdentityLinks links, IsolationConfig config, Fhir fhir,
       Clock clock) {
     FhirSearch search = new FhirSearch(fhir);
-    this.upstream = upstream;
     this.reach = new Reach(new UpstreamSearch(upstream), links, config, clock);
-    this.membership = new Membership(search);
+    Membership membership = new Membership(search);
     this.query = new CompartmentQuery(search.compartments(), new UpstreamCapabilities(upstream));
     this.writes = new UpstreamWrites(fhir, membership, query, upstream);
     this.answers = new UpstreamAnswers(membership, query, upstream);
@@ -69,7 +67,7 @@ public final class UpstreamIsolation implements Interceptor {
     if (request.interaction() == FhirInteraction.OPERATION) {
       IsolatedOperations.check(request.operation());
       if (request.id() != null) {
-        checkReached(request.type(), request.id(), restriction);
+        writes.checkReached(request.type(), request.id(), restriction);
       }
     }
     FhirRequest restricted = forUpstream(request).withRestriction(restriction);
@@ -107,7 +105,7 @@ public final class UpstreamIsolation implements Interceptor {
       if (status >= 300) {
         return null; // an error page of the server: passed on as it is, it holds no patient's data
       }
-      throw new FhirException(502, org.hl7.fhir.r4.model.OperationOutcome.IssueType.EXCEPTION, "The upstream FHIR"
+      throw new FhirException(502, IssueType.EXCEPTION, "The upstream FHIR"
           + " server answered with a body that is not FHIR JSON, which the proxy cannot check for the caller.");
     }
   }
@@ -127,14 +125,6 @@ public final class UpstreamIsolation implements Interceptor {
         throw FhirException.forbidden("The caller sees only some patients' data, and with " + name + " the server"
             + " behind this proxy would choose matches by data the caller may not see: search without it.");
       }
-    }
-  }
-
-  /** A resource an instance operation runs on: not known to the caller when it lies outside. */
-  private void checkReached(String type, String id, Restriction restriction) {
-    UpstreamReads.Answer current = upstream.get("/" + type + "/" + id);
-    if (current.status() == 200 && !membership.reaches(restriction, current.body())) {
-      throw FhirException.notFound(type, id);
     }
   }
 

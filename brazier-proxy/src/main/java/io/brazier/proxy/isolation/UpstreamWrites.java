@@ -49,7 +49,7 @@ final class UpstreamWrites {
           + " some patients' data, as its result cannot be checked before it is stored: read and update instead.");
     }
     if (request.id() != null) {
-      checkCurrent(request.type(), request.id(), restriction);
+      checkReached(request.type(), request.id(), restriction);
     }
     if (interaction == FhirInteraction.CREATE || interaction == FhirInteraction.UPDATE) {
       checkStored(request, restriction, body);
@@ -90,8 +90,11 @@ final class UpstreamWrites {
     return URLEncoder.encode(text, StandardCharsets.UTF_8);
   }
 
-  /** A resource to replace or delete: the caller must reach it as it is now, if it exists. */
-  private void checkCurrent(String type, String id, Restriction restriction) {
+  /**
+   * A resource to replace, delete or run an operation on: the caller must reach it as it is now, if it exists; it
+   * is not known to the caller otherwise (404).
+   */
+  void checkReached(String type, String id, Restriction restriction) {
     UpstreamReads.Answer current = upstream.get("/" + type + "/" + id);
     if (current.status() == 200 && !membership.reaches(restriction, current.body())) {
       throw FhirException.notFound(type, id);
