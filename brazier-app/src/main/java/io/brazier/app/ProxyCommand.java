@@ -101,8 +101,8 @@ final class ProxyCommand implements Callable<Integer> {
   Duration maxRetryWait;
 
   @Option(names = "--max-body-bytes", defaultValue = "134217728",
-      description = "Largest PUT or DELETE body, held to be sent again; POST and PATCH bodies stream through"
-          + " (default: ${DEFAULT-VALUE}).")
+      description = "Largest PUT or DELETE body, held to be sent again, and any body of a caller kept to some"
+          + " patients, held to be checked; other POST and PATCH bodies stream through (default: ${DEFAULT-VALUE}).")
   long maxBodyBytes;
 
   @Mixin

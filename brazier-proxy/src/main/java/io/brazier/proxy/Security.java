@@ -5,6 +5,7 @@ import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jose.util.DefaultResourceRetriever;
 import com.nimbusds.jose.util.ResourceRetriever;
 import io.brazier.client.FhirClient;
+import io.brazier.fhir.Fhir;
 import io.brazier.proxy.access.Authorization;
 import io.brazier.proxy.auth.Authentication;
 import io.brazier.proxy.auth.KeySetCache;
@@ -17,6 +18,7 @@ import io.brazier.proxy.isolation.ManageLinks;
 import io.brazier.proxy.isolation.PagingCursors;
 import io.brazier.proxy.isolation.PatientReach;
 import io.brazier.proxy.isolation.UpstreamIsolation;
+import io.brazier.proxy.isolation.UpstreamReads;
 import io.brazier.proxy.token.CapabilitySecurity;
 import io.brazier.proxy.token.SigningKeys;
 import io.brazier.proxy.token.TokenServer;
@@ -114,14 +116,20 @@ public final class Security implements AutoCloseable {
   }
 
   /**
-   * The checks of the standalone proxy in front of another FHIR server: authentication and authorization, as
-   * {@link #interceptors} has them, and isolation as far as it goes there (patient-confined callers are refused);
-   * their {@code before} steps run on every request before it is forwarded.
+   * Isolation in front of another FHIR server, reading what decides a caller's reach there ({@code upstream}):
+   * without change notices from that server, what it read is kept at most {@code --consent-cache}.
    */
-  public List<Interceptor> upstreamChecks() {
-    log.warn("In front of another FHIR server, callers confined to patients (participant roles, patient scopes)"
-        + " are refused, and patients' consent opt-outs are not applied");
-    return List.of(new Authentication(verifier), Authorization.upstream(), new UpstreamIsolation(isolation));
+  public UpstreamIsolation upstreamIsolation(UpstreamReads upstream, Fhir fhir) {
+    return new UpstreamIsolation(upstream, links, isolation, fhir, clock);
+  }
+
+  /**
+   * The checks of the standalone proxy in front of another FHIR server: authentication and authorization, as
+   * {@link #interceptors} has them, and {@code isolation}; their {@code before} steps run on every request before
+   * it is forwarded.
+   */
+  public List<Interceptor> upstreamChecks(UpstreamIsolation isolation) {
+    return List.of(new Authentication(verifier), Authorization.upstream(), isolation);
   }
 
   /**

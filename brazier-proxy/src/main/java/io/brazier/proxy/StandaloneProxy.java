@@ -4,10 +4,12 @@ import io.brazier.client.ClientCredentials;
 import io.brazier.fhir.Fhir;
 import io.brazier.fhir.FhirException;
 import io.brazier.fhir.Outcomes;
+import io.brazier.proxy.isolation.UpstreamIsolation;
 import io.brazier.proxy.upstream.Forwarding;
 import io.brazier.proxy.upstream.ProxyAddress;
 import io.brazier.proxy.upstream.ProxyEndpoint;
 import io.brazier.proxy.upstream.TrustedProxies;
+import io.brazier.proxy.upstream.UpstreamReader;
 import io.brazier.proxy.upstream.Upstream;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -48,8 +50,9 @@ public final class StandaloneProxy implements AutoCloseable {
         config.credentials().map(credentials -> new ClientCredentials(credentials, Clock.systemUTC())),
         config.retries(), config.timeout());
     ProxyAddress address = new ProxyAddress(config.baseUrl(), new TrustedProxies(config.trustedProxies()));
-    ProxyEndpoint endpoint = new ProxyEndpoint(fhir, security.upstreamChecks(), new Forwarding(upstream), processors,
-        security::reach, address, config.maxBufferedBytes());
+    UpstreamIsolation isolation = security.upstreamIsolation(new UpstreamReader(upstream), fhir);
+    ProxyEndpoint endpoint = new ProxyEndpoint(fhir, security.upstreamChecks(isolation), isolation,
+        new Forwarding(upstream), processors, security::reach, address, config.maxBufferedBytes());
     Javalin app = Javalin.create(javalin -> {
       javalin.startup.showJavalinBanner = false;
       javalin.jetty.host = config.host();

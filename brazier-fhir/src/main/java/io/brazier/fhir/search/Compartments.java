@@ -40,6 +40,11 @@ public final class Compartments {
     return byCompartment.getOrDefault(compartment, Map.of());
   }
 
+  /** Whether resources of {@code type} can be in a compartment of type {@code compartment} (its owners included). */
+  public boolean hasMembers(String compartment, String type) {
+    return type.equals(compartment) || params(compartment).containsKey(type);
+  }
+
   /**
    * The owners of the compartments of type {@code compartment} that a resource is in, by its index values: the
    * targets of its references through the parameters named for its type, and the resource itself when it is of the

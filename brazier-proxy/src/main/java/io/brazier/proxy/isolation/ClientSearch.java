@@ -12,7 +12,7 @@ import java.util.List;
  * Searches another FHIR server through a {@link FhirClient}, every page: what isolation reads to decide whose data
  * a caller sees when the data is not in this process. A search that fails fails the request it decides for.
  */
-final class ClientSearch implements IsolationSearch {
+final class ClientSearch implements Lookup {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final FhirClient server;

@@ -33,14 +33,14 @@ final class ConsentOptOut {
     }
   }
 
-  private final IsolationSearch search;
+  private final Lookup search;
   private final String category;
   private final Clock clock;
   private final FollowedCache<String, List<Denial>> denials;
   private final FollowedCache<String, Set<String>> organizations;
 
   /** @param category the Consent category of opt-outs, {@code system|code} */
-  ConsentOptOut(IsolationSearch search, String category, Duration maxAge, Clock clock) {
+  ConsentOptOut(Lookup search, String category, Duration maxAge, Clock clock) {
     this.search = search;
     this.category = category;
     this.clock = clock;

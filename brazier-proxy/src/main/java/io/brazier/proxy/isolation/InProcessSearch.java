@@ -14,12 +14,8 @@ import java.util.List;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
 
-/**
- * Searches the server in process as the proxy itself ({@link Authorization#PROXY}), every page: what isolation
- * reads to decide whose data a caller sees. A search that fails fails the request it decides for: isolation never
- * guesses.
- */
-final class InProcessSearch implements IsolationSearch {
+/** Searches the server in process as the proxy itself ({@link Authorization#PROXY}), every page. */
+final class InProcessSearch implements Lookup {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final FhirApi api;

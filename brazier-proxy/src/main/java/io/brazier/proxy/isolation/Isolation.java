@@ -12,11 +12,9 @@ import java.time.Clock;
 
 /**
  * Patient and participant isolation, and patients' opt-outs, for every request and bundle entry: it works out which
- * patients' data the caller may reach and hands that to the server as the request's {@link Restriction}, which the
- * server enforces in the query itself (see {@code Restriction}). A caller in a patient context or a participant role
- * reaches only its patients' compartments ({@link Participants}); any caller but a global one is kept out of the
- * compartments of patients whose opt-out denies it ({@link ConsentOptOut}). Administrators, the configured global
- * roles and the modules of this process reach everything.
+ * patients' data the caller may reach ({@link PatientReach}) and hands that to the server as the request's
+ * {@link Restriction}, which the server enforces in the query itself (see {@code Restriction}). Administrators, the
+ * configured global roles and the modules of this process reach everything.
  */
 public final class Isolation implements Interceptor {
   private final PatientReach reach;

@@ -23,12 +23,12 @@ final class Participants {
   private static final Set<String> PARTICIPANT_ROLES =
       Set.of(Role.PATIENT.title(), Role.PRACTITIONER.title(), Role.RELATED_PERSON.title());
 
-  private final IsolationSearch search;
+  private final Lookup search;
   private final IdentityLinks links;
   private final FollowedCache<String, Set<String>> practitioners;
   private final FollowedCache<String, Set<String>> relatedPersons;
 
-  Participants(IsolationSearch search, IdentityLinks links, Duration maxAge, Clock clock) {
+  Participants(Lookup search, IdentityLinks links, Duration maxAge, Clock clock) {
     this.search = search;
     this.links = links;
     this.practitioners = new FollowedCache<>(Set.of("Patient", "Encounter"), maxAge, clock);

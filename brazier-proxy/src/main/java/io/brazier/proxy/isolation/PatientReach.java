@@ -13,8 +13,8 @@ import java.util.Set;
 /**
  * Which patients' data a caller reaches ({@link Participants}) and which patients' opt-outs keep it out
  * ({@link ConsentOptOut}), from the data of the server it guards: what {@link Isolation} hands Brazier's server as a
- * request's {@link Restriction}, and what the {@code participant-filter} and {@code consent-opt-out} processors keep
- * another server's answers to.
+ * request's {@link Restriction}, what {@link UpstreamIsolation} enforces in front of another server, and what the
+ * {@code participant-filter} and {@code consent-opt-out} processors keep another server's answers to.
  */
 public final class PatientReach implements CallerReach {
   static final String PATIENT = "Patient";
@@ -23,7 +23,7 @@ public final class PatientReach implements CallerReach {
   private final ConsentOptOut consents;
   private final Set<String> globalRoles;
 
-  PatientReach(IsolationSearch search, IdentityLinks links, IsolationConfig config, Clock clock) {
+  PatientReach(Lookup search, IdentityLinks links, IsolationConfig config, Clock clock) {
     this.participants = new Participants(search, links, config.consentCache(), clock);
     this.consents = new ConsentOptOut(search, config.consentCategory(), config.consentCache(), clock);
     this.globalRoles = Set.copyOf(config.globalRoles());

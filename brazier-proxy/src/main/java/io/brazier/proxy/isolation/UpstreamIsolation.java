@@ -1,42 +1,145 @@
 package io.brazier.proxy.isolation;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.brazier.fhir.Fhir;
 import io.brazier.fhir.FhirException;
+import io.brazier.fhir.search.FhirSearch;
 import io.brazier.proxy.IsolationConfig;
-import io.brazier.proxy.access.Role;
 import io.brazier.server.Caller;
 import io.brazier.server.FhirInteraction;
 import io.brazier.server.FhirRequest;
 import io.brazier.server.Interceptor;
+import io.brazier.server.Restriction;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 
 /**
- * Isolation in front of another FHIR server (the standalone proxy), as far as it goes today: a caller that
- * {@link Isolation} would keep to some patients' compartments (a participant role, a patient scope) is refused
- * with 403, since the proxy cannot yet keep the upstream's answers to those compartments. Refusing is the safe side:
- * such a caller must never see the whole upstream. Administrators and the global roles pass, as with Isolation.
+ * Patient and participant isolation, and patients' opt-outs, in front of another FHIR server (the standalone
+ * proxy): the same {@link PatientReach} as in {@code serve --auth}, read from that server, enforced by the proxy. A
+ * restricted caller's search is narrowed to its patients as far as the server supports ({@link CompartmentQuery});
+ * its writes are checked before they go ({@link UpstreamWrites}); every answer is checked before it is passed on
+ * ({@link UpstreamAnswers}), so nothing outside reaches the caller even where narrowing could not help. What cannot
+ * be checked is refused with 403: batches and transactions, asynchronous requests, chains, {@code _has},
+ * {@code _list}, {@code _filter} and {@code _query} (the server would decide what matches by data the caller may not
+ * see). Answers are asked for in JSON and given in the format the caller asked for.
  */
 public final class UpstreamIsolation implements Interceptor {
-  private final Set<String> globalRoles;
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Set<FhirInteraction> REFUSED = Set.of(FhirInteraction.BUNDLE, FhirInteraction.ASYNC_STATUS);
+  private static final Set<String> HIDDEN_MATCHING = Set.of("_has", "_list", "_filter", "_query", "_contained");
+  /** Asked of the upstream in full and applied by the proxy, as the check needs whole resources in JSON. */
+  private static final Set<String> SHAPING = Set.of("_format", "_elements", "_summary");
 
-  public UpstreamIsolation(IsolationConfig config) {
-    this.globalRoles = Set.copyOf(config.globalRoles());
+  private final PatientReach reach;
+  private final CompartmentQuery query;
+  private final UpstreamWrites writes;
+  private final UpstreamAnswers answers;
+  private final AnswerFormat format;
+
+  public UpstreamIsolation(UpstreamReads upstream, IdentityLinks links, IsolationConfig config, Fhir fhir,
+      Clock clock) {
+    FhirSearch search = new FhirSearch(fhir);
+    this.reach = new PatientReach(new UpstreamSearch(upstream), links, config, clock);
+    Membership membership = new Membership(search);
+    this.query = new CompartmentQuery(search.compartments(), new UpstreamCapabilities(upstream));
+    this.writes = new UpstreamWrites(fhir, membership, query, upstream);
+    this.answers = new UpstreamAnswers(membership, query, upstream);
+    this.format = new AnswerFormat(fhir);
   }
 
   @Override
   public FhirRequest before(FhirRequest request) {
     Caller caller = request.caller();
-    if (caller.isAnonymous() || request.interaction() == FhirInteraction.CAPABILITIES || isGlobal(caller)) {
+    if (caller.isAnonymous() || request.interaction() == FhirInteraction.CAPABILITIES || reach.isGlobal(caller)) {
       return request;
     }
-    if (Participants.confined(caller)) {
-      throw FhirException.forbidden("The caller may see only some patients' data (a participant role or a patient"
-          + " scope), which this proxy cannot yet enforce on another server's answers; use serve --auth, or a"
-          + " token without patient confinement.");
+    Restriction restriction = reach.restriction(caller);
+    if (restriction == null) {
+      return request;
     }
-    return request;
+    refuseUnchecked(request);
+    if (request.interaction() == FhirInteraction.OPERATION) {
+      IsolatedOperations.check(request.operation());
+      if (request.id() != null) {
+        writes.checkReached(request.type(), request.id(), restriction);
+      }
+    }
+    FhirRequest restricted = forUpstream(request).withRestriction(restriction);
+    return request.method().equals("GET") ? query.narrowed(restricted, restriction) : restricted;
   }
 
-  private boolean isGlobal(Caller caller) {
-    return caller.hasRole(Role.ADMINISTRATOR.title()) || caller.roles().stream().anyMatch(globalRoles::contains);
+  /**
+   * A restricted write ({@code request} as {@link #before} left it, with its body) as it may go upstream; a
+   * FhirException when it may not. Anything else passes as it is.
+   */
+  public FhirRequest checkedWrite(FhirRequest request, byte[] body) {
+    if (request.restriction() == null || !request.interaction().writes()) {
+      return request;
+    }
+    return writes.checked(request, request.restriction(), body);
+  }
+
+  /**
+   * The upstream's answer ({@code status}, {@code body}) to a restricted request as sent there ({@code sent}), as
+   * the caller may see it, in the format the caller's request ({@code asked}) wants.
+   */
+  public AnswerFormat.Encoded answer(FhirRequest asked, FhirRequest sent, int status, byte[] body) {
+    JsonNode json = json(status, body);
+    JsonNode checked = answers.checked(sent, sent.restriction(), status, json);
+    return format.encoded(asked, checked, body);
+  }
+
+  private static JsonNode json(int status, byte[] body) {
+    if (body == null || body.length == 0) {
+      return null;
+    }
+    try {
+      return JSON.readTree(body);
+    } catch (IOException e) {
+      if (status >= 300) {
+        return null; // an error page of the server: passed on as it is, it holds no patient's data
+      }
+      throw new FhirException(502, IssueType.EXCEPTION, "The upstream FHIR"
+          + " server answered with a body that is not FHIR JSON, which the proxy cannot check for the caller.");
+    }
+  }
+
+  private static void refuseUnchecked(FhirRequest request) {
+    if (REFUSED.contains(request.interaction()) || request.method().equals("HEAD")
+        || (request.interaction() == FhirInteraction.SEARCH_TYPE && request.method().equals("POST"))
+        || request.prefer().respondAsync()) {
+      throw FhirException.forbidden("The caller sees only some patients' data, which this proxy cannot check on"
+          + " the other server's answer to a " + request.method() + " of " + request.interaction().code()
+          + (request.prefer().respondAsync() ? " answered asynchronously" : "") + "; send its parts as single"
+          + " GET, POST, PUT or DELETE requests.");
+    }
+    for (String name : request.query().keySet()) {
+      String base = name.split(":")[0];
+      if (HIDDEN_MATCHING.contains(base) || name.contains(".")) {
+        throw FhirException.forbidden("The caller sees only some patients' data, and with " + name + " the server"
+            + " behind this proxy would choose matches by data the caller may not see: search without it.");
+      }
+    }
+  }
+
+  /**
+   * The request as the proxy sends it for a restricted caller: whole resources in JSON (the proxy shapes them as
+   * asked), and no conditional read, whose 304 would tell that a resource outside exists.
+   */
+  private static FhirRequest forUpstream(FhirRequest request) {
+    Map<String, List<String>> query = new LinkedHashMap<>(request.query());
+    query.keySet().removeIf(name -> SHAPING.contains(name) && !isCount(name, query.get(name)));
+    return request.withQuery(query).withHeader("Accept", "application/fhir+json")
+        .withHeader("If-None-Match", null).withHeader("If-Modified-Since", null);
+  }
+
+  private static boolean isCount(String name, List<String> values) {
+    return name.equals("_summary") && values.contains("count");
   }
 }

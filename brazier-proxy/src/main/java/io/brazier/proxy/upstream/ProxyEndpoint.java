@@ -6,6 +6,7 @@ import io.brazier.fhir.FhirException;
 import io.brazier.proxy.CallerReach;
 import io.brazier.proxy.Processors;
 import io.brazier.server.FhirInteraction;
+import io.brazier.proxy.isolation.UpstreamIsolation;
 import io.brazier.server.FhirRequest;
 import io.brazier.server.FhirResponse;
 import io.brazier.server.Interceptor;
@@ -27,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * checks as in {@code serve --auth} (their {@code before} steps: authentication, authorization), goes to the upstream
  * ({@link Forwarding}) and its answer streams back with the upstream's base URL replaced by the proxy's. A refusal
  * or an upstream that cannot be reached is an OperationOutcome, after the checks' {@code after} steps (which add
- * {@code WWW-Authenticate} to a 401).
+ * {@code WWW-Authenticate} to a 401). A request that isolation restricts takes the checked way
+ * ({@link IsolatedExchange}).
  */
 public final class ProxyEndpoint {
   private static final Logger log = LoggerFactory.getLogger(ProxyEndpoint.class);
@@ -41,17 +43,19 @@ public final class ProxyEndpoint {
   private final BundleEntryChecks entries;
   private final ProxyAddress address;
   private final long maxBufferedBytes;
+  private final IsolatedExchange isolated;
 
   /**
-   * @param checks the security interceptors, in order
+   * @param checks the security interceptors, in order, {@code isolation} among them
    * @param processors the processor chain around the upstream
    * @param reach whose data callers reach, made from the upstream and its base URL, for the processors
-   * @param maxBufferedBytes the largest body of a request that may be sent again (PUT, DELETE), held to retry it, or
-   *     whose entries are checked (a batch or transaction),
-   *     and the largest a pre-processor reads
+   * @param maxBufferedBytes the largest body of a request that may be sent again (PUT, DELETE), held to retry it,
+   *     whose entries are checked (a batch or transaction), that isolation restricts, held to check it, or that a
+   *     pre-processor reads
    */
-  public ProxyEndpoint(Fhir fhir, List<Interceptor> checks, Forwarding forwarding, Processors processors,
-      BiFunction<FhirClient, String, CallerReach> reach, ProxyAddress address, long maxBufferedBytes) {
+  public ProxyEndpoint(Fhir fhir, List<Interceptor> checks, UpstreamIsolation isolation, Forwarding forwarding,
+      Processors processors, BiFunction<FhirClient, String, CallerReach> reach, ProxyAddress address,
+      long maxBufferedBytes) {
     this.fhir = fhir;
     this.checks = List.copyOf(checks);
     this.forwarding = forwarding;
@@ -59,6 +63,7 @@ public final class ProxyEndpoint {
     this.entries = new BundleEntryChecks(fhir);
     this.address = address;
     this.maxBufferedBytes = maxBufferedBytes;
+    this.isolated = new IsolatedExchange(isolation, forwarding, maxBufferedBytes);
   }
 
   public void handle(Context ctx) {
@@ -68,12 +73,19 @@ public final class ProxyEndpoint {
       request = PathShape.classify(new FhirRequest(ctx.method().name(), segments(ctx), ctx.queryParamMap(),
           ctx::header, null, base));
       boolean bundle = request.interaction() == FhirInteraction.BUNDLE;
-      Upstream.Body body = body(ctx, bundle);
-      FhirRequest checked = checked(bundle ? request.withBody(body.bytes()) : request);
-      UpstreamAnswer answer = exchange.exchange(checked, ctx.headerMap().keySet(), address.client(ctx), body);
+      Upstream.Body held = bundle ? body(ctx, true) : null;
+      FhirRequest checked = checked(bundle ? request.withBody(held.bytes()) : request);
+      if (checked.restriction() != null) {
+        isolated.handle(ctx, request, checked, ctx.headerMap().keySet(), address.client(ctx), base);
+        return;
+      }
+      UpstreamAnswer answer = exchange.exchange(checked, ctx.headerMap().keySet(), address.client(ctx),
+          bundle ? held : body(ctx, false));
       write(ctx, answer, base);
     } catch (FhirException e) {
       refuse(ctx, request, e);
+    } catch (IOException e) {
+      log.warn("Isolated exchange cut off path={}: {}", ctx.path(), e.getMessage());
     }
   }
 

@@ -51,7 +51,8 @@ class HeaderRulesTest {
   @Test
   void theUpstreamGetsTheProxysTokenTheAllowedHeadersAndAuditHeadersOfTheVerifiedCaller() throws Exception {
     start(List.of());
-    String token = proxy.sign(proxy.claims().subject("oid-7").claim("roles", List.of("Reader", "Writer")));
+    // An Administrator: no isolation reads consents for it, so the stub upstream sees only the request.
+    String token = proxy.sign(proxy.claims().subject("oid-7").claim("roles", List.of("Administrator")));
 
     HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(URI.create(proxy.baseUrl() + "/Patient"))
         .header("Authorization", "Bearer " + token)
@@ -107,7 +108,7 @@ class HeaderRulesTest {
   /** A create through the proxy, with forwarding headers; the token is for the base URL the proxy should take. */
   private HttpResponse<String> post(String url, String forwardedHost, String forwardedFor) throws Exception {
     String audience = forwardedFor == null ? proxy.baseUrl() : "https://" + forwardedHost + "/fhir";
-    String token = proxy.sign(proxy.claims().audience(audience).claim("roles", List.of("Writer")));
+    String token = proxy.sign(proxy.claims().audience(audience).claim("roles", List.of("Administrator")));
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
         .header("Authorization", "Bearer " + token)
         .header("X-Forwarded-Host", forwardedHost)

@@ -129,8 +129,23 @@ class UpstreamTest {
     assertThat(answer.body()).contains("\"code\":\"timeout\"");
   }
 
+  @Test
+  void aCallerWhoseReachTheUpstreamCannotTellIsRefusedWithA502() throws Exception {
+    busyFor(100, 503, "0"); // the consents that decide a Reader's reach cannot be read
+
+    HttpResponse<String> answer = send("GET", "/Patient/1", proxy.token("reader", List.of("Reader"), null));
+
+    assertThat(answer.statusCode()).isEqualTo(502);
+    assertThat(answer.body()).contains("\"resourceType\":\"OperationOutcome\"").contains("Consent");
+  }
+
   private HttpResponse<String> send(String method, String path) throws IOException, InterruptedException {
-    String token = proxy.token("caller", List.of("Reader", "Writer"), null);
+    // An Administrator: no isolation reads consents for it, so the stub upstream sees only the request.
+    return send(method, path, proxy.token("caller", List.of("Administrator"), null));
+  }
+
+  private HttpResponse<String> send(String method, String path, String token)
+      throws IOException, InterruptedException {
     HttpRequest.BodyPublisher body = method.equals("POST")
         ? HttpRequest.BodyPublishers.ofString("{\"resourceType\":\"Patient\"}") : HttpRequest.BodyPublishers.noBody();
     return HTTP.send(HttpRequest.newBuilder(URI.create(proxy.baseUrl() + path))

@@ -96,8 +96,7 @@ public final class Reachable {
   }
 
   private boolean isMember(Restriction restriction, String type) {
-    return type.equals(restriction.compartment())
-        || compartments.params(restriction.compartment()).containsKey(type);
+    return compartments.hasMembers(restriction.compartment(), type);
   }
 
   private Set<String> owners(Restriction restriction, ResourceVersion live) {

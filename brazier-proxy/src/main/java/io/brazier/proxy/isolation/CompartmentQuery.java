@@ -1,0 +1,102 @@
+package io.brazier.proxy.isolation;
+
+import io.brazier.fhir.search.Compartments;
+import io.brazier.server.FhirInteraction;
+import io.brazier.server.FhirRequest;
+import io.brazier.server.Restriction;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * A search sent to the server behind the standalone proxy, narrowed to the caller's patients as far as that server
+ * supports it (its CapabilityStatement says): one patient's compartment search ({@code Patient/12/Observation}),
+ * else a parameter that makes a resource a member ({@code subject=Patient/12,Patient/13}, {@code _id} for
+ * Patients). The answer is checked all the same; narrowing keeps pages full and, when it is exact, the total true.
+ */
+final class CompartmentQuery {
+  /** The compartment's parameters tried first: they name the patient and nothing else. */
+  private static final List<String> PREFERRED = List.of("patient", "subject");
+
+  private final Compartments compartments;
+  private final UpstreamCapabilities capabilities;
+
+  CompartmentQuery(Compartments compartments, UpstreamCapabilities capabilities) {
+    this.compartments = compartments;
+    this.capabilities = capabilities;
+  }
+
+  /** The search narrowed, or as it is when it cannot be (or need not be). */
+  FhirRequest narrowed(FhirRequest request, Restriction restriction) {
+    if (request.interaction() != FhirInteraction.SEARCH_TYPE || restriction.within() == null
+        || restriction.within().isEmpty() || !compartments.hasMembers(restriction.compartment(), request.type())) {
+      return request;
+    }
+    if (restriction.within().size() == 1 && !request.type().equals(restriction.compartment())
+        && capabilities.searchesCompartment(restriction.compartment())) {
+      List<String> segments = List.of(restriction.compartment(), restriction.within().iterator().next(),
+          request.type());
+      return new FhirRequest(request.method(), segments, request.query(), request::header, null, request.baseUrl())
+          .withCaller(request.caller()).withRestriction(restriction)
+          .routed(FhirInteraction.SEARCH_COMPARTMENT, null);
+    }
+    Map<String, List<String>> query = criteria(request.type(), request.query(), restriction);
+    return query == null ? request : request.withQuery(query);
+  }
+
+  /**
+   * The criteria of a search or a conditional write ({@code identifier=x}) with the parameter that keeps them to
+   * the restriction's compartments added; null when the upstream searches resources of {@code type} by none of them.
+   */
+  Map<String, List<String>> criteria(String type, Map<String, List<String>> criteria, Restriction restriction) {
+    String param = param(type, restriction.compartment());
+    if (param == null || restriction.within() == null) {
+      return null;
+    }
+    String owners = restriction.within().stream().sorted()
+        .map(owner -> param.equals("_id") ? owner : restriction.compartment() + "/" + owner)
+        .collect(Collectors.joining(","));
+    Map<String, List<String>> narrowed = new LinkedHashMap<>(criteria);
+    List<String> values = new ArrayList<>(narrowed.getOrDefault(param, List.of()));
+    if (!values.contains(owners)) { // a next link of a narrowed search carries it already
+      values.add(owners);
+    }
+    narrowed.put(param, values);
+    return narrowed;
+  }
+
+  /**
+   * Whether every match of {@code sent} (as sent upstream) lies within {@code restriction}, so that its total is
+   * true: a search of one of its compartments, or narrowed by a member parameter, with nobody's opt-out to apply.
+   */
+  boolean isExact(FhirRequest sent, Restriction restriction) {
+    if (restriction.within() == null || !restriction.outside().isEmpty()) {
+      return false;
+    }
+    if (sent.interaction() == FhirInteraction.SEARCH_COMPARTMENT) {
+      return sent.type().equals(restriction.compartment()) && restriction.within().contains(sent.id());
+    }
+    if (sent.interaction() != FhirInteraction.SEARCH_TYPE) {
+      return false;
+    }
+    if (!compartments.hasMembers(restriction.compartment(), sent.type())) {
+      return true;
+    }
+    Map<String, List<String>> narrowed = criteria(sent.type(), Map.of(), restriction);
+    return narrowed != null && narrowed.entrySet().stream()
+        .allMatch(param -> sent.query().getOrDefault(param.getKey(), List.of()).containsAll(param.getValue()));
+  }
+
+  /** The parameter that names a {@code type}'s compartment owners and the upstream searches by, or null. */
+  private String param(String type, String compartment) {
+    if (type.equals(compartment)) {
+      return "_id";
+    }
+    List<String> members = compartments.params(compartment).getOrDefault(type, List.of());
+    List<String> ordered = new ArrayList<>(PREFERRED.stream().filter(members::contains).toList());
+    members.stream().filter(name -> !ordered.contains(name)).forEach(ordered::add);
+    return ordered.stream().filter(name -> capabilities.searches(type, name)).findFirst().orElse(null);
+  }
+}

@@ -1,0 +1,114 @@
+package io.brazier.proxy.isolation;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.brazier.fhir.FhirException;
+import io.brazier.server.FhirInteraction;
+import io.brazier.server.FhirRequest;
+import io.brazier.server.Restriction;
+import java.util.Set;
+
+/**
+ * The check of every answer the server behind the standalone proxy gives a restricted caller: the entries of a
+ * search, history or {@code $everything} that lie outside are left out (an OperationOutcome entry says how many, and
+ * the total is left out unless the search was narrowed exactly); a resource read outside is 404 as if it did not
+ * exist, and so is one deleted there (rather than 410), and the history of one.
+ */
+final class UpstreamAnswers {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Set<FhirInteraction> LISTS = Set.of(FhirInteraction.SEARCH_TYPE,
+      FhirInteraction.SEARCH_SYSTEM, FhirInteraction.SEARCH_COMPARTMENT, FhirInteraction.HISTORY_INSTANCE,
+      FhirInteraction.HISTORY_TYPE, FhirInteraction.HISTORY_SYSTEM, FhirInteraction.OPERATION);
+
+  private final Membership membership;
+  private final CompartmentQuery query;
+  private final UpstreamReads upstream;
+
+  UpstreamAnswers(Membership membership, CompartmentQuery query, UpstreamReads upstream) {
+    this.membership = membership;
+    this.query = query;
+    this.upstream = upstream;
+  }
+
+  /** The answer {@code body} (JSON, or null) to {@code sent}, as the caller may see it. */
+  JsonNode checked(FhirRequest sent, Restriction restriction, int status, JsonNode body) {
+    if (status == 410 && sent.interaction() == FhirInteraction.READ) {
+      checkDeleted(sent, restriction);
+      return body;
+    }
+    if (status >= 300 || body == null || !body.isObject()) {
+      return body;
+    }
+    if (body.path("resourceType").asText().equals("Bundle") && LISTS.contains(sent.interaction())) {
+      return entriesWithin(sent, restriction, (ObjectNode) body);
+    }
+    if (!membership.reaches(restriction, body)) {
+      throw FhirException.notFound(body.path("resourceType").asText(), body.path("id").asText());
+    }
+    return body;
+  }
+
+  private JsonNode entriesWithin(FhirRequest sent, Restriction restriction, ObjectNode bundle) {
+    ArrayNode kept = JSON.createArrayNode();
+    int left = 0;
+    for (JsonNode entry : bundle.path("entry")) {
+      if (isWithin(restriction, entry)) {
+        kept.add(entry);
+      } else {
+        left++;
+      }
+    }
+    if (left > 0 && kept.isEmpty() && sent.interaction() == FhirInteraction.HISTORY_INSTANCE) {
+      throw FhirException.notFound(sent.type(), sent.id());
+    }
+    if (left > 0) {
+      kept.add(outcome(left));
+    }
+    bundle.set("entry", kept);
+    if (left > 0 || !query.isExact(sent, restriction)) {
+      bundle.remove("total");
+    }
+    return bundle;
+  }
+
+  /** An entry's resource within reach; an entry of a deletion (history) only for types that are not restricted. */
+  private boolean isWithin(Restriction restriction, JsonNode entry) {
+    JsonNode resource = entry.get("resource");
+    if (resource != null) {
+      return membership.reaches(restriction, resource);
+    }
+    String url = entry.path("request").path("url").asText("");
+    return !url.isEmpty() && !membership.restricts(restriction, url.split("[/?]")[0]);
+  }
+
+  private static JsonNode outcome(int left) {
+    ObjectNode outcome = JSON.createObjectNode().put("resourceType", "OperationOutcome");
+    outcome.putArray("issue").addObject().put("severity", "information").put("code", "suppressed")
+        .put("diagnostics", left + " entries of this page lie outside the patients' data the caller may see and"
+            + " were left out; the total is not given, as it would count them.");
+    ObjectNode entry = JSON.createObjectNode();
+    entry.set("resource", outcome);
+    entry.putObject("search").put("mode", "outcome");
+    return entry;
+  }
+
+  /** A read of a deleted resource: gone when its last version lay within reach, otherwise not known. */
+  private void checkDeleted(FhirRequest sent, Restriction restriction) {
+    if (!membership.restricts(restriction, sent.type())) {
+      return;
+    }
+    UpstreamReads.Answer history = upstream.get("/" + sent.type() + "/" + sent.id() + "/_history");
+    for (JsonNode entry : history.body().path("entry")) {
+      JsonNode resource = entry.get("resource");
+      if (resource != null) { // the newest version that is not a deletion
+        if (membership.reaches(restriction, resource)) {
+          return;
+        }
+        break;
+      }
+    }
+    throw FhirException.notFound(sent.type(), sent.id());
+  }
+}

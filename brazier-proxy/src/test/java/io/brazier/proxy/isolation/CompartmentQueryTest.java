@@ -1,0 +1,81 @@
+package io.brazier.proxy.isolation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.brazier.fhir.search.FhirSearch;
+import io.brazier.proxy.ProxyUnderTest;
+import io.brazier.proxy.upstream.Upstream;
+import io.brazier.proxy.upstream.UpstreamReader;
+import io.brazier.server.FhirInteraction;
+import io.brazier.server.FhirRequest;
+import io.brazier.server.Restriction;
+import io.brazier.server.TestServer;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Searches narrowed to a caller's patients as a real upstream (the test JVM's Brazier, whose CapabilityStatement
+ * lists the Patient compartment and its search parameters) supports them.
+ */
+class CompartmentQueryTest {
+  private static final CompartmentQuery QUERY = new CompartmentQuery(
+      new FhirSearch(TestServer.shared().fhir()).compartments(), new UpstreamCapabilities(new UpstreamReader(
+          new Upstream(URI.create(TestServer.shared().baseUrl()), Optional.empty(), ProxyUnderTest.RETRIES,
+              Duration.ofSeconds(30)))));
+
+  @Test
+  void onePatientsSearchBecomesASearchOfItsCompartment() {
+    Restriction restriction = Restriction.within("Patient", Set.of("p1"));
+
+    FhirRequest narrowed = QUERY.narrowed(search("Observation", Map.of("code", List.of("8867-4"))), restriction);
+
+    assertThat(narrowed.segments()).containsExactly("Patient", "p1", "Observation");
+    assertThat(narrowed.interaction()).isEqualTo(FhirInteraction.SEARCH_COMPARTMENT);
+    assertThat(narrowed.query()).isEqualTo(Map.of("code", List.of("8867-4")));
+    assertThat(QUERY.isExact(narrowed, restriction)).isTrue();
+  }
+
+  @Test
+  void severalPatientsAreNamedByAParameterThatMakesTheTypeAMember() {
+    Restriction restriction = Restriction.within("Patient", Set.of("p2", "p1"));
+
+    FhirRequest narrowed = QUERY.narrowed(search("Encounter", Map.of()), restriction);
+    FhirRequest again = QUERY.narrowed(search("Encounter", narrowed.query()), restriction);
+
+    assertThat(narrowed.segments()).containsExactly("Encounter");
+    assertThat(narrowed.query()).isEqualTo(Map.of("patient", List.of("Patient/p1,Patient/p2")));
+    assertThat(again.query()).as("a next link is not narrowed twice").isEqualTo(narrowed.query());
+    assertThat(QUERY.isExact(narrowed, restriction)).isTrue();
+    assertThat(QUERY.isExact(narrowed, restriction.and(Restriction.outside("Patient", Set.of("p3")))))
+        .as("an opt-out still leaves entries out").isFalse();
+  }
+
+  @Test
+  void patientsAreNarrowedByTheirIds() {
+    FhirRequest narrowed = QUERY.narrowed(search("Patient", Map.of("family", List.of("Chalmers"))),
+        Restriction.within("Patient", Set.of("p1")));
+
+    assertThat(narrowed.query()).isEqualTo(Map.of("family", List.of("Chalmers"), "_id", List.of("p1")));
+  }
+
+  @Test
+  void searchesOfTypesWithoutMembersOrWithOnlyOptOutsAreLeftAsTheyAre() {
+    FhirRequest practitioners = search("Practitioner", Map.of());
+    FhirRequest observations = search("Observation", Map.of());
+    Restriction optOut = Restriction.outside("Patient", Set.of("p1"));
+
+    assertThat(QUERY.narrowed(practitioners, Restriction.within("Patient", Set.of("p1")))).isSameAs(practitioners);
+    assertThat(QUERY.narrowed(observations, optOut)).isSameAs(observations);
+    assertThat(QUERY.isExact(observations, optOut)).isFalse();
+  }
+
+  private static FhirRequest search(String type, Map<String, List<String>> query) {
+    return new FhirRequest("GET", List.of(type), query, name -> null, null, "http://proxy.example/fhir")
+        .routed(FhirInteraction.SEARCH_TYPE, null);
+  }
+}

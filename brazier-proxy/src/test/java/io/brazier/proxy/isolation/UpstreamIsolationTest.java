@@ -1,0 +1,333 @@
+package io.brazier.proxy.isolation;
+
+import static io.brazier.proxy.isolation.TwoPatients.ADMINISTRATOR;
+import static io.brazier.proxy.isolation.TwoPatients.FIRST;
+import static io.brazier.proxy.isolation.TwoPatients.SECOND;
+import static io.brazier.proxy.isolation.TwoPatients.compartment;
+import static io.brazier.proxy.isolation.TwoPatients.created;
+import static io.brazier.proxy.isolation.TwoPatients.first;
+import static io.brazier.proxy.isolation.TwoPatients.get;
+import static io.brazier.proxy.isolation.TwoPatients.keys;
+import static io.brazier.proxy.isolation.TwoPatients.observation;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ca.uhn.fhir.rest.api.EncodingEnum;
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import io.brazier.proxy.IsolationConfig;
+import io.brazier.proxy.ProxyUnderTest;
+import io.brazier.server.TestServer;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
+import org.hl7.fhir.r4.model.Bundle.SearchEntryMode;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Consent;
+import org.hl7.fhir.r4.model.HumanName;
+import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Parameters;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Practitioner;
+import org.hl7.fhir.r4.model.Reference;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The isolation of part 2 through the standalone proxy, in front of a Brazier without authentication (the test
+ * JVM's server, on the data {@link TwoPatients} loads): a HAPI client in the first patient's context tries to reach
+ * the second patient's data through reads, searches, includes, history, {@code $everything} and writes, and finds
+ * none of it. Each path is first shown to reach the second patient's data through the proxy with an
+ * Administrator's token, so that the test could fail.
+ */
+class UpstreamIsolationTest {
+  /** Takes part in the first patient's encounters, not in the second's. */
+  private static final String PRACTITIONER = "Practitioner/857f2e4b-8b0f-3e02-8c46-deaad5578619";
+  private static ProxyUnderTest proxy;
+  private static IGenericClient patient;
+  private static IGenericClient administrator;
+  private static Set<String> secondsOnly;
+  /** In both compartments: the first patient's Observation that the second performed. */
+  private static String shared;
+  private static String secondsObservation;
+
+  @BeforeAll
+  static void start() {
+    TwoPatients.load();
+    proxy = ProxyUnderTest.start(TestServer.shared().baseUrl());
+    patient = proxy.client(proxy.sign(proxy.claims().subject("patient-" + UUID.randomUUID())
+        .claim("patient", FIRST).claim("scope", "patient/*.cruds")));
+    administrator = proxy.client(proxy.token("admin-" + UUID.randomUUID(), List.of("Administrator"), null));
+    shared = created("Observation", observation(FIRST, "Patient/" + SECOND, "8867-4"));
+    secondsOnly = TwoPatients.secondsOnly();
+    secondsObservation = first("Observation?subject=Patient/" + SECOND);
+  }
+
+  @AfterAll
+  static void stop() {
+    proxy.close();
+  }
+
+  @Test
+  void readsAndVreadsOfTheOtherPatientsDataAreNotFound() {
+    assertThat(administrator.read().resource(Patient.class).withId(SECOND).execute()).isNotNull();
+
+    assertThatThrownBy(() -> patient.read().resource(Patient.class).withId(SECOND).execute())
+        .isInstanceOf(ResourceNotFoundException.class);
+    assertThatThrownBy(() -> patient.read().resource(Observation.class).withId(secondsObservation).execute())
+        .isInstanceOf(ResourceNotFoundException.class);
+    assertThatThrownBy(() -> patient.read().resource(Observation.class).withIdAndVersion(secondsObservation, "1")
+        .execute()).isInstanceOf(ResourceNotFoundException.class);
+    assertThat(patient.read().resource(Patient.class).withId(FIRST).execute().getIdPart()).isEqualTo(FIRST);
+  }
+
+  @Test
+  void aDeletedResourceOfTheOtherPatientIsNotFoundRatherThanGone() {
+    String theirs = created("Observation", observation(SECOND, null, "8867-4"));
+    String mine = created("Observation", observation(FIRST, null, "8867-4"));
+    administrator.delete().resourceById("Observation", theirs).execute();
+    administrator.delete().resourceById("Observation", mine).execute();
+
+    assertThatThrownBy(() -> administrator.read().resource(Observation.class).withId(theirs).execute())
+        .isInstanceOf(ResourceGoneException.class);
+    assertThatThrownBy(() -> patient.read().resource(Observation.class).withId(theirs).execute())
+        .isInstanceOf(ResourceNotFoundException.class);
+    assertThatThrownBy(() -> patient.read().resource(Observation.class).withId(mine).execute())
+        .isInstanceOf(ResourceGoneException.class);
+  }
+
+  @Test
+  void aSearchIsNarrowedToThePatientSoItsPagesAndTotalAreTrue() {
+    int observations = get("/fhir/Patient/" + FIRST + "/Observation?_summary=count", ADMINISTRATOR).getTotal();
+
+    Bundle paged = patient.search().byUrl("Observation?_count=7").returnBundle(Bundle.class).execute();
+    Bundle count = patient.search().byUrl("Observation?_summary=count").returnBundle(Bundle.class).execute();
+
+    assertThat(paged.getTotal()).isEqualTo(observations);
+    assertThat(count.getTotal()).isEqualTo(observations);
+    assertThat(matches(all(patient, paged))).hasSize(observations).isSubsetOf(compartment(FIRST));
+    assertThat(administrator.search().byUrl("Observation?_summary=count").returnBundle(Bundle.class).execute()
+        .getTotal()).isGreaterThan(observations);
+  }
+
+  @Test
+  void searchesForTheOtherPatientsDataFindNothing() {
+    for (String search : List.of("Observation?subject=Patient/" + SECOND, "Patient?_id=" + SECOND,
+        "Encounter?patient=" + SECOND, "Patient/" + SECOND + "/Condition")) {
+      assertThat(search(administrator, search).getEntry()).as(search).isNotEmpty();
+
+      Bundle found = search(patient, search);
+
+      assertThat(matches(found)).as(search).isEmpty();
+    }
+  }
+
+  @Test
+  void entriesOutsideAreLeftOutWithAnOutcomeThatSaysSoAndNoTotal() {
+    String search = "?_type=Observation,Patient&_count=1000";
+    assertThat(keys(search(administrator, search))).containsAnyElementsOf(secondsOnly);
+
+    Bundle found = all(patient, search(patient, search));
+
+    assertThat(keys(found)).contains("Patient/" + FIRST, "Observation/" + shared)
+        .doesNotContainAnyElementsOf(secondsOnly);
+    assertThat(found.hasTotal()).isFalse();
+    assertThat(found.getEntry()).filteredOn(entry -> entry.getSearch().getMode() == SearchEntryMode.OUTCOME)
+        .extracting(entry -> entry.getResource().fhirType()).isNotEmpty().containsOnly("OperationOutcome");
+  }
+
+  @Test
+  void includedResourcesOfTheOtherPatientAreLeftOut() {
+    String search = "Observation?_id=" + shared + "&_include=Observation:performer";
+    assertThat(keys(search(administrator, search))).contains("Patient/" + SECOND);
+
+    Bundle found = search(patient, search);
+
+    assertThat(keys(found)).containsExactly("Observation/" + shared);
+  }
+
+  @Test
+  void chainsAndHasAreRefusedAsTheUpstreamWouldMatchByDataOutside() {
+    for (String search : List.of("Observation?performer:Patient.family=x",
+        "Practitioner?_has:Encounter:participant:patient=Patient/" + SECOND, "Observation?_list=x")) {
+      assertThatThrownBy(() -> search(patient, search)).as(search)
+          .isInstanceOf(ForbiddenOperationException.class);
+    }
+  }
+
+  @Test
+  void historyListsOnlyTheFirstPatientsVersions() {
+    Bundle type = patient.history().onType(Observation.class).returnBundle(Bundle.class).count(1000).execute();
+
+    assertThat(keys(type)).doesNotContainAnyElementsOf(secondsOnly);
+    assertThatThrownBy(() -> patient.history().onInstance("Observation/" + secondsObservation)
+        .returnBundle(Bundle.class).execute()).isInstanceOf(ResourceNotFoundException.class);
+    assertThat(administrator.history().onInstance("Observation/" + secondsObservation).returnBundle(Bundle.class)
+        .execute().getEntry()).isNotEmpty();
+  }
+
+  @Test
+  void everythingIsOnlyTheFirstPatientsOwn() {
+    Bundle mine = everything(patient, FIRST);
+
+    assertThat(keys(mine)).containsAll(compartment(FIRST)).doesNotContainAnyElementsOf(secondsOnly);
+    assertThat(keys(everything(administrator, SECOND))).containsAnyElementsOf(secondsOnly);
+    assertThatThrownBy(() -> everything(patient, SECOND)).isInstanceOf(ResourceNotFoundException.class);
+  }
+
+  @Test
+  void writesStayWithinTheFirstPatientsCompartment() {
+    Observation mine = (Observation) patient.create().resource(newObservation(FIRST)).execute().getResource();
+    Observation theirs = administrator.read().resource(Observation.class).withId(secondsObservation).execute();
+
+    assertThatThrownBy(() -> patient.create().resource(newObservation(SECOND)).execute())
+        .isInstanceOf(ForbiddenOperationException.class);
+    assertThatThrownBy(() -> patient.update().resource(mine.setSubject(new Reference("Patient/" + SECOND)))
+        .execute()).isInstanceOf(ForbiddenOperationException.class);
+    assertThatThrownBy(() -> patient.update().resource(theirs).execute())
+        .isInstanceOf(ResourceNotFoundException.class);
+    assertThatThrownBy(() -> patient.delete().resourceById("Observation", secondsObservation).execute())
+        .isInstanceOf(ResourceNotFoundException.class);
+    assertThat(administrator.read().resource(Observation.class).withId(secondsObservation).execute()
+        .getSubject().getReference()).isEqualTo("Patient/" + SECOND);
+    assertThat(administrator.read().resource(Observation.class).withId(mine.getIdPart()).execute()
+        .getSubject().getReference()).isEqualTo("Patient/" + FIRST);
+  }
+
+  @Test
+  void aConditionalCreateMatchesOnlyWithinTheCompartment() {
+    String system = "urn:test:" + UUID.randomUUID();
+    Observation theirs = newObservation(SECOND);
+    theirs.addIdentifier(new Identifier().setSystem(system).setValue("1"));
+    String theirId = administrator.create().resource(theirs).execute().getId().getIdPart();
+    Observation mine = newObservation(FIRST);
+    mine.addIdentifier(new Identifier().setSystem(system).setValue("1"));
+
+    String created = patient.create().resource(mine).conditionalByUrl("Observation?identifier=" + system + "|1")
+        .execute().getId().getIdPart();
+
+    assertThat(created).isNotEqualTo(theirId);
+    assertThat(administrator.read().resource(Observation.class).withId(created).execute().getSubject()
+        .getReference()).isEqualTo("Patient/" + FIRST);
+  }
+
+  @Test
+  void batchesAndPatchesAreRefused() {
+    Bundle batch = new Bundle().setType(Bundle.BundleType.BATCH);
+    batch.addEntry().getRequest().setMethod(Bundle.HTTPVerb.GET).setUrl("Patient/" + SECOND);
+
+    assertThatThrownBy(() -> patient.transaction().withBundle(batch).execute())
+        .isInstanceOf(ForbiddenOperationException.class);
+    assertThatThrownBy(() -> patient.patch().withFhirPatch(new Parameters()).withId("Observation/" + shared)
+        .execute()).isInstanceOf(ForbiddenOperationException.class);
+  }
+
+  @Test
+  void answersComeInTheFormatAndShapeTheCallerAsked() {
+    patient.setEncoding(EncodingEnum.XML);
+    try {
+      Bundle found = patient.search().byUrl("Patient?_elements=gender").returnBundle(Bundle.class).execute();
+
+      assertThat(keys(found)).containsExactly("Patient/" + FIRST);
+      Patient shaped = (Patient) found.getEntryFirstRep().getResource();
+      assertThat(shaped.hasGender()).isTrue();
+      assertThat(shaped.hasName()).isFalse();
+    } finally {
+      patient.setEncoding(EncodingEnum.JSON);
+    }
+  }
+
+  @Test
+  void aPractitionerSeesThePatientsWhoseEncountersItTakesPartInAndNoOthers() {
+    IGenericClient doctor = proxy.client(proxy.sign(proxy.claims().subject("dr-" + UUID.randomUUID())
+        .claim("roles", List.of("Practitioner")).claim("scope", "user/*.rs")
+        .claim("fhirUser", proxy.baseUrl() + "/" + PRACTITIONER)));
+
+    Set<String> patients = matches(all(doctor, search(doctor, "Patient?_count=100")));
+    Set<String> observations = matches(all(doctor, search(doctor, "Observation?_count=1000")));
+
+    assertThat(patients).contains("Patient/" + FIRST).doesNotContain("Patient/" + SECOND);
+    assertThat(observations).isNotEmpty().doesNotContainAnyElementsOf(secondsOnly);
+    assertThatThrownBy(() -> doctor.read().resource(Patient.class).withId(SECOND).execute())
+        .isInstanceOf(ResourceNotFoundException.class);
+  }
+
+  @Test
+  void anOptOutHidesThePatientFromThePractitionerItNames() {
+    String opted = administrator.create().resource(new Patient().addName(new HumanName().setFamily("Opted")))
+        .execute().getId().getIdPart();
+    administrator.create().resource(newObservation(opted)).execute();
+    String practitioner = administrator.create().resource(new Practitioner()).execute().getId().getIdPart();
+    String consent = administrator.create().resource(optOut(opted, "Practitioner/" + practitioner)).execute()
+        .getId().getIdPart();
+    // A proxy of its own: without change notices from the upstream, a proxy keeps the consents it read for a while.
+    try (ProxyUnderTest fresh = ProxyUnderTest.start(TestServer.shared().baseUrl())) {
+      IGenericClient named = fresh.client(fresh.sign(fresh.claims().subject("dr-" + UUID.randomUUID())
+          .claim("roles", List.of("Reader")).claim("fhirUser", fresh.baseUrl() + "/Practitioner/" + practitioner)));
+      IGenericClient other = fresh.client(fresh.token("reader-" + UUID.randomUUID(), List.of("Reader"), null));
+
+      assertThatThrownBy(() -> named.read().resource(Patient.class).withId(opted).execute())
+          .isInstanceOf(ResourceNotFoundException.class);
+      assertThat(matches(search(named, "Observation?subject=Patient/" + opted))).isEmpty();
+      assertThat(other.read().resource(Patient.class).withId(opted).execute().getIdPart()).isEqualTo(opted);
+      assertThat(matches(search(other, "Observation?subject=Patient/" + opted))).hasSize(1);
+    } finally {
+      administrator.delete().resourceById("Consent", consent).execute();
+    }
+  }
+
+  private static Consent optOut(String patientId, String actor) {
+    Consent consent = new Consent().setStatus(Consent.ConsentState.ACTIVE).setPatient(new Reference("Patient/"
+        + patientId)).setScope(new CodeableConcept().addCoding(new Coding(
+            "http://terminology.hl7.org/CodeSystem/consentscope", "patient-privacy", null)));
+    String[] category = IsolationConfig.DEFAULT_CONSENT_CATEGORY.split("\\|");
+    consent.addCategory().addCoding(new Coding(category[0], category[1], null));
+    consent.getProvision().setType(Consent.ConsentProvisionType.DENY).addActor()
+        .setReference(new Reference(actor));
+    return consent;
+  }
+
+  private static Observation newObservation(String subject) {
+    Observation observation = new Observation().setStatus(Observation.ObservationStatus.FINAL)
+        .setSubject(new Reference("Patient/" + subject));
+    observation.getCode().addCoding().setSystem("http://loinc.org").setCode("8867-4");
+    return observation;
+  }
+
+  /** A search below the proxy's base ({@code Patient/12/Condition}, {@code ?_type=Patient}), its first page. */
+  private static Bundle search(IGenericClient client, String url) {
+    return client.search().byUrl(client.getServerBase() + "/" + url).returnBundle(Bundle.class).execute();
+  }
+
+  private static Bundle everything(IGenericClient client, String patientId) {
+    return all(client, search(client, "Patient/" + patientId + "/$everything?_count=1000"));
+  }
+
+  /** The bundle with every page's entries, followed through the proxy with the same client. */
+  private static Bundle all(IGenericClient client, Bundle first) {
+    Bundle page = first;
+    while (page.getLink("next") != null) {
+      page = client.loadPage().next(page).execute();
+      first.getEntry().addAll(page.getEntry());
+    }
+    return first;
+  }
+
+  /** {@code Type/id} of the bundle's matches. */
+  private static Set<String> matches(Bundle bundle) {
+    Bundle only = new Bundle();
+    for (BundleEntryComponent entry : bundle.getEntry()) {
+      if (entry.getSearch().getMode() != SearchEntryMode.OUTCOME) {
+        only.addEntry(entry);
+      }
+    }
+    return keys(only);
+  }
+}
