@@ -98,9 +98,4 @@ public final class Rights {
     return grants.stream().anyMatch(grant -> grant.context() == Scope.Context.SYSTEM
         && grant.constraints().isEmpty() && grant.covers(permission, type));
   }
-
-  /** Whether any {@code system/} scope was granted. */
-  public boolean hasSystemScope() {
-    return grants.stream().anyMatch(grant -> grant.context() == Scope.Context.SYSTEM);
-  }
 }

@@ -70,7 +70,6 @@ class RightsTest {
 
     assertThat(user.allowsSystem(Permission.READ, "Patient")).isFalse();
     assertThat(system.allowsSystem(Permission.READ, "Patient")).isTrue();
-    assertThat(system.hasSystemScope()).isTrue();
     assertThat(administrator.isAdministrator()).isTrue();
     assertThat(administrator.allows(Permission.DELETE, "*")).isTrue();
   }
