@@ -75,6 +75,19 @@ class RightsTest {
   }
 
   @Test
+  void patientScopesAreRightsInThePatientsContextOnly() {
+    Rights patient = Rights.of(caller(Set.of(), Set.of("patient/Observation.rs",
+        "patient/Condition.rs?category=problem-list-item")));
+    Rights user = Rights.of(caller(Set.of(), Set.of("user/*.rs")));
+
+    assertThat(patient.allowsInPatientContext(Permission.READ, "Observation")).isTrue();
+    assertThat(patient.allowsInPatientContext(Permission.READ, "Condition")).as("granular: not all of it").isFalse();
+    assertThat(patient.allowsInPatientContext(Permission.READ, "Patient")).isFalse();
+    assertThat(patient.allowsSystem(Permission.READ, "Observation")).isFalse();
+    assertThat(user.allowsInPatientContext(Permission.READ, "Observation")).isFalse();
+  }
+
+  @Test
   void searchesStayWithinAGranularScopeOnlyWithItsValues() {
     Map<String, String> laboratory = Map.of("category", "laboratory,imaging");
 
