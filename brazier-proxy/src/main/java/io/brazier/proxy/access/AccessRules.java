@@ -68,7 +68,8 @@ final class AccessRules {
       }
       case OPERATION -> OperationRights.check(request, rights);
       case ASYNC_STATUS -> {
-        if (!rights.isAdministrator() && !rights.hasSystemScope()) {
+        // A caller follows only the jobs it submitted (Jobs.get): whoever may submit one may follow it.
+        if (!rights.any()) {
           throw forbidden("follow an asynchronous request");
         }
       }

@@ -6,7 +6,8 @@ import java.util.List;
 
 /**
  * The rights each operation needs. Bulk and maintenance operations ($export, $import, $reindex) belong to backend
- * services ({@code system/} scopes) and administrators; an operation not named here is for administrators only, so
+ * services ({@code system/} scopes) and administrators, but for an export at Patient or Group level a {@code patient/}
+ * scope to read the types will do (patient isolation keeps it to the patient in context); an operation not named here is for administrators only, so
  * that an operation added to the server is closed until someone decides who may use it.
  */
 final class OperationRights {
@@ -18,8 +19,8 @@ final class OperationRights {
       case "$validate" -> validate(request, rights);
       case "$expand", "$lookup", "$validate-code", "$translate" -> rights.allows(Permission.READ, type(request));
       case "$everything", "$changes" -> rights.allows(Permission.READ, "*") && rights.allows(Permission.SEARCH, "*");
-      case "$export" -> exportedTypes(request).stream()
-          .allMatch(type -> rights.allowsSystem(Permission.READ, type));
+      case "$export" -> exportedTypes(request).stream().allMatch(type -> rights.allowsSystem(Permission.READ, type)
+          || !isSystem(request) && rights.allowsInPatientContext(Permission.READ, type));
       case "$import" -> rights.allowsSystem(Permission.CREATE, "*") && rights.allowsSystem(Permission.UPDATE, "*");
       case "$reindex" -> rights.allowsSystem(Permission.UPDATE, type(request));
       default -> false;
@@ -34,6 +35,10 @@ final class OperationRights {
    */
   private static boolean validate(FhirRequest request, Rights rights) {
     return isInstance(request) ? rights.allows(Permission.READ, request.type()) : rights.any();
+  }
+
+  private static boolean isSystem(FhirRequest request) {
+    return request.segments().size() == 1;
   }
 
   /** The types an export reaches: those of {@code _type}, or every type. */

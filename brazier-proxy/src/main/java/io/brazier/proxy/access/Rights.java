@@ -95,12 +95,19 @@ public final class Rights {
 
   /** Whether a {@code system/} scope grants {@code permission} on all of {@code type}: a backend service's right. */
   public boolean allowsSystem(Permission permission, String type) {
-    return grants.stream().anyMatch(grant -> grant.context() == Scope.Context.SYSTEM
-        && grant.constraints().isEmpty() && grant.covers(permission, type));
+    return allowsIn(Scope.Context.SYSTEM, permission, type);
   }
 
-  /** Whether any {@code system/} scope was granted. */
-  public boolean hasSystemScope() {
-    return grants.stream().anyMatch(grant -> grant.context() == Scope.Context.SYSTEM);
+  /**
+   * Whether a {@code patient/} scope grants {@code permission} on all of {@code type}: a right within the patient in
+   * context, to which isolation keeps the caller.
+   */
+  public boolean allowsInPatientContext(Permission permission, String type) {
+    return allowsIn(Scope.Context.PATIENT, permission, type);
+  }
+
+  private boolean allowsIn(Scope.Context context, Permission permission, String type) {
+    return grants.stream().anyMatch(grant -> grant.context() == context && grant.constraints().isEmpty()
+        && grant.covers(permission, type));
   }
 }

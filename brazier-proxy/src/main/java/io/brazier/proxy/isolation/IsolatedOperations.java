@@ -5,13 +5,14 @@ import java.util.Set;
 
 /**
  * The operations a restricted request may invoke: those that answer from its own data, kept to its restriction by
- * the server ({@code $everything}), or from no stored data at all ({@code $validate} of a body, terminology). Every
- * other operation is refused with 403: the change feed ({@code $changes}) and bulk work reach everyone's data, and an
- * operation not known here is not assumed to keep to the restriction.
+ * the server ({@code $everything}, and {@code $export} at Patient and Group level: the server refuses it at system
+ * level), or from no stored data at all ({@code $validate} of a body, terminology). Every other operation is refused
+ * with 403: the change feed ({@code $changes}) and the other bulk work reach everyone's data, and an operation not
+ * known here is not assumed to keep to the restriction.
  */
 final class IsolatedOperations {
   private static final Set<String> ALLOWED =
-      Set.of("$everything", "$validate", "$expand", "$lookup", "$validate-code", "$translate");
+      Set.of("$everything", "$export", "$validate", "$expand", "$lookup", "$validate-code", "$translate");
 
   private IsolatedOperations() {}
 

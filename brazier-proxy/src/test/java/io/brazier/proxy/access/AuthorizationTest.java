@@ -200,7 +200,12 @@ class AuthorizationTest {
 
     http.refused(403, "POST", "/fhir/$reindex", "{}", "Authorization", reader);
     http.refused(403, "POST", "/fhir/Patient/" + patient + "/$reindex", (byte[]) null, "Authorization", userWrite);
-    http.refused(403, "GET", "/fhir/_async/" + UUID.randomUUID(), (byte[]) null, "Authorization", reader);
+    http.refused(403, "GET", "/fhir/Patient/$export", (byte[]) null, "Prefer", "respond-async", "Authorization",
+        reader);
+    // Following a job needs some right: each caller follows only its own jobs (ExportAccessTest).
+    http.refused(403, "GET", "/fhir/_async/" + UUID.randomUUID(), (byte[]) null, "Authorization",
+        secured.bearer(List.of(), List.of()));
+    http.refused(404, "GET", "/fhir/_async/" + UUID.randomUUID(), (byte[]) null, "Authorization", reader);
   }
 
   private static List<String> types(Http.Response response) {

@@ -70,9 +70,21 @@ class RightsTest {
 
     assertThat(user.allowsSystem(Permission.READ, "Patient")).isFalse();
     assertThat(system.allowsSystem(Permission.READ, "Patient")).isTrue();
-    assertThat(system.hasSystemScope()).isTrue();
     assertThat(administrator.isAdministrator()).isTrue();
     assertThat(administrator.allows(Permission.DELETE, "*")).isTrue();
+  }
+
+  @Test
+  void patientScopesAreRightsInThePatientsContextOnly() {
+    Rights patient = Rights.of(caller(Set.of(), Set.of("patient/Observation.rs",
+        "patient/Condition.rs?category=problem-list-item")));
+    Rights user = Rights.of(caller(Set.of(), Set.of("user/*.rs")));
+
+    assertThat(patient.allowsInPatientContext(Permission.READ, "Observation")).isTrue();
+    assertThat(patient.allowsInPatientContext(Permission.READ, "Condition")).as("granular: not all of it").isFalse();
+    assertThat(patient.allowsInPatientContext(Permission.READ, "Patient")).isFalse();
+    assertThat(patient.allowsSystem(Permission.READ, "Observation")).isFalse();
+    assertThat(user.allowsInPatientContext(Permission.READ, "Observation")).isFalse();
   }
 
   @Test

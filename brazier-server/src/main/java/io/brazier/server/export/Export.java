@@ -9,6 +9,7 @@ import io.brazier.fhir.search.DateRange;
 import io.brazier.server.ExportConfig;
 import io.brazier.server.FhirRequest;
 import io.brazier.server.FhirResponse;
+import io.brazier.server.Restriction;
 import io.brazier.server.interaction.Interaction;
 import io.brazier.server.interaction.Operations;
 import io.brazier.server.operation.JobJson;
@@ -34,7 +35,8 @@ import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
  * The Bulk Data export kick-off: {@code [base]/$export}, {@code [base]/Patient/$export} and
  * {@code [base]/Group/[id]/$export}, by GET or POST (a Parameters body). It checks every parameter, takes the
  * change sequence the export is as of, and queues a job ({@link ExportJob}); 202 with {@code Content-Location} to
- * poll, 429 when {@code --export-max-running} exports are queued or running already.
+ * poll, 429 when {@code --export-max-running} exports are queued or running already. A caller that sees only some
+ * patients' data (its request's {@link Restriction}) exports at Patient and Group level only, kept to those patients.
  * https://hl7.org/fhir/uv/bulkdata/export.html
  */
 public final class Export implements Interaction {
@@ -79,11 +81,12 @@ public final class Export implements Interaction {
     List<ExportRequest.Issue> issues = new ArrayList<>();
     checkNames(input, lenient, issues);
     checkFormat(input.single("_outputFormat"));
-    if (!input.values("includeAssociatedData").isEmpty()) {
-      throw FhirException.badRequest("includeAssociatedData " + input.list("includeAssociatedData") + " is not"
-          + " supported: this server exports the resources themselves only.");
-    }
+    ExportRequest.Provenance provenance = associated(input.list("includeAssociatedData"), lenient, issues);
     ExportRequest.Level level = level(request);
+    if (level == ExportRequest.Level.SYSTEM && request.restriction() != null) {
+      throw FhirException.forbidden("The caller sees only some patients' data, and [base]/$export reaches everyone's:"
+          + " export at Patient/$export or Group/[id]/$export, which keep to the patients it sees.");
+    }
     String since = instant(input, "_since");
     String until = until(input);
     String container = container(input.single("_container"));
@@ -101,8 +104,8 @@ public final class Export implements Interaction {
     List<String> exported = patients(request, input, level, sequence, lenient, issues);
     Instant asOf = until != null && Instant.parse(until).isBefore(now) ? Instant.parse(until) : now;
     ExportRequest export = new ExportRequest(level, level == ExportRequest.Level.GROUP ? request.id() : null,
-        exported, types, referenced, filters, since, until, elements, container, request.url(), request.baseUrl(),
-        sequence, asOf.toString(), request.caller().subject(), request.caller().clientId(), issues, lenient);
+        exported, types, referenced, provenance, filters, since, until, elements, container, request.url(), request.baseUrl(),
+        sequence, asOf.toString(), request.restriction(), issues, lenient);
     return jobs.submit(ExportJob.KIND, JobJson.write(export), request.caller(), config.maxRunning())
         .map(job -> accepted(request, job, issues)).orElseGet(this::busy);
   }
@@ -140,6 +143,30 @@ public final class Export implements Interaction {
       throw FhirException.badRequest("_outputFormat " + format + " is not supported: this server writes"
           + " application/fhir+ndjson (also named application/ndjson and ndjson).");
     }
+  }
+
+  /**
+   * What {@code includeAssociatedData} asks for: the exported resources' Provenance, all of it or the latest of
+   * each; any other value (a server-defined {@code _} one) is a 400, or left out when lenient.
+   */
+  private static ExportRequest.Provenance associated(List<String> values, boolean lenient,
+      List<ExportRequest.Issue> issues) {
+    ExportRequest.Provenance provenance = null;
+    for (String value : values) {
+      if (value.equals("RelevantProvenanceResources")) {
+        provenance = ExportRequest.Provenance.RELEVANT;
+      } else if (value.equals("LatestProvenanceResources")) {
+        provenance = provenance == null ? ExportRequest.Provenance.LATEST : provenance; // all of it holds the latest
+      } else if (lenient) {
+        issues.add(new ExportRequest.Issue("warning", "includeAssociatedData " + value + " is not supported: it"
+            + " was left out."));
+      } else {
+        throw FhirException.badRequest("includeAssociatedData " + value + " is not supported: this server exports"
+            + " RelevantProvenanceResources and LatestProvenanceResources (with Prefer: handling=lenient other"
+            + " values are left out).");
+      }
+    }
+    return provenance;
   }
 
   private static ExportRequest.Level level(FhirRequest request) {
@@ -250,15 +277,19 @@ public final class Export implements Interaction {
 
   /**
    * The patients whose compartments are exported: at Group level the Group's patient members, at Patient level
-   * every patient (null); kept to those of {@code patient} (POST only), which must have existed.
+   * every patient (null); kept to those the caller may see, and to those of {@code patient} (POST only), which must
+   * have existed.
    */
   private List<String> patients(FhirRequest request, OperationInput input, ExportRequest.Level level, long sequence,
       boolean lenient, List<ExportRequest.Issue> issues) {
-    List<String> members = null;
+    Restriction restriction = request.restriction();
+    List<String> members = restriction == null || restriction.within() == null ? null
+        : restriction.within().stream().sorted().filter(id -> reaches(restriction, id)).toList();
     if (level == ExportRequest.Level.GROUP) {
       ExportPatients.Members group = patients.members(request.id(), sequence);
       issues.addAll(group.issues());
-      members = group.patients();
+      // Members the caller may not see are left out unsaid: naming them would tell it they exist.
+      members = group.patients().stream().filter(id -> reaches(restriction, id)).toList();
     }
     List<String> asked = input.list("patient");
     if (asked.isEmpty()) {
@@ -276,7 +307,8 @@ public final class Export implements Interaction {
       }
       ids.add(id);
     }
-    Set<String> existing = patients.existing(ids, sequence);
+    Set<String> existing = new HashSet<>(patients.existing(ids, sequence));
+    existing.removeIf(id -> !reaches(restriction, id)); // a patient the caller may not see is one not stored
     List<String> kept = new ArrayList<>();
     for (String id : ids) {
       String problem = !existing.contains(id) ? "is not stored on this server"
@@ -290,5 +322,9 @@ public final class Export implements Interaction {
       }
     }
     return kept;
+  }
+
+  private static boolean reaches(Restriction restriction, String patient) {
+    return restriction == null || restriction.reaches(Set.of(patient));
   }
 }

@@ -93,6 +93,7 @@ public final class ExportJob implements Jobs.Work {
     String what = switch (step.kind()) {
       case RESOURCES -> step.type();
       case REFERENCED -> step.type() + " referenced";
+      case PROVENANCE -> "Provenance of the exported resources";
       case DELETED -> step.type() + " deleted";
       case ERRORS -> "errors";
     };

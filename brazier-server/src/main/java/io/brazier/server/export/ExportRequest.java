@@ -1,5 +1,6 @@
 package io.brazier.server.export;
 
+import io.brazier.server.Restriction;
 import java.util.List;
 import java.util.Map;
 
@@ -14,6 +15,8 @@ import java.util.Map;
  * @param types the types exported in full (within the compartments at Patient and Group level), in order
  * @param referenced at Patient and Group level, types outside the compartment that {@code _type} named: only those
  *     the exported resources refer to are exported
+ * @param provenance {@code includeAssociatedData}: which Provenance of the exported resources is exported beside
+ *     them, or null for none
  * @param typeFilters by type, the searches ({@code _typeFilter}) of which a resource must match one
  * @param since {@code _since}: resources last updated at or after it, and the deletions since (an instant, or null)
  * @param until {@code _until}: resources last updated up to it (an instant, or null)
@@ -23,19 +26,26 @@ import java.util.Map;
  * @param baseUrl the FHIR base URL the client used, for the file links
  * @param sequence the change sequence the export is as of
  * @param transactionTime when the export's snapshot was taken (ISO instant)
- * @param subject the submitting caller's subject, for who may follow the job; null when anonymous
- * @param clientId the submitting caller's client, or null
+ * @param restriction the part of the data the submitting caller may reach (patient isolation), which the export
+ *     keeps to as a search does; null for all of it
  * @param issues what the export reports in its error file: members that are not patients, and what a lenient
  *     kick-off left out
  * @param lenient whether the client asked for {@code handling=lenient}: its {@code _typeFilter}s are parsed so
  */
 record ExportRequest(Level level, String group, List<String> patients, List<String> types, List<String> referenced,
-    Map<String, List<String>> typeFilters, String since, String until, List<String> elements, String container,
-    String request, String baseUrl, long sequence, String transactionTime, String subject, String clientId,
+    Provenance provenance, Map<String, List<String>> typeFilters, String since, String until, List<String> elements,
+    String container, String request, String baseUrl, long sequence, String transactionTime, Restriction restriction,
     List<Issue> issues, boolean lenient) {
 
   /** A line of the error file: an OperationOutcome issue's severity ({@code error}, {@code warning}) and text. */
   record Issue(String severity, String diagnostics) {}
+
+  /**
+   * The Provenance exported with the resources ({@code includeAssociatedData}): every one that targets an exported
+   * resource ({@code RelevantProvenanceResources}), or for each exported resource only its most recently recorded
+   * one ({@code LatestProvenanceResources}).
+   */
+  enum Provenance { RELEVANT, LATEST }
 
   /** Where the export was invoked: {@code [base]/$export}, {@code Patient/$export}, {@code Group/[id]/$export}. */
   enum Level { SYSTEM, PATIENT, GROUP }

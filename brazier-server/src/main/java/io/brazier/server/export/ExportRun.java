@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -117,6 +118,7 @@ final class ExportRun {
     return switch (current.kind()) {
       case RESOURCES -> resources(current.type());
       case REFERENCED -> referenced(current.type());
+      case PROVENANCE -> provenance(current.type());
       case DELETED -> deleted(current.type());
       case ERRORS -> errors();
     };
@@ -149,7 +151,19 @@ final class ExportRun {
 
   private boolean referenced(String type) {
     output.finishOpen(); // the files it reads back are finished
-    List<String> ids = ReferencedIds.read(parts.storage(), folder, output.finished(request.types()), type);
+    return byIds(type, ReferencedIds.read(parts.storage(), folder, output.finished(request.types()), type));
+  }
+
+  /** The Provenance of every resource exported so far (those of other types, and the referenced ones). */
+  private boolean provenance(String type) {
+    output.finishOpen();
+    List<String> targets = Stream.concat(request.types().stream(), request.referenced().stream())
+        .filter(exported -> !exported.equals(type)).toList();
+    return byIds(type, ProvenanceIds.read(parts, request, folder, output.finished(targets)));
+  }
+
+  /** Writes the resources of {@code type} among {@code ids}, a chunk at a time; false when the run stopped. */
+  private boolean byIds(String type, List<String> ids) {
     stepTotal = (long) ids.size();
     while (chunk * IDS_PER_SCAN < ids.size()) {
       List<String> some = ids.subList(chunk * IDS_PER_SCAN, Math.min(ids.size(), (chunk + 1) * IDS_PER_SCAN));
@@ -192,13 +206,17 @@ final class ExportRun {
     return true;
   }
 
-  /** The deletions of resources that were in the compartments of the export's patients (any patient: null). */
+  /**
+   * The deletions of resources that were in the compartments of the export's patients (any patient: null), and
+   * that the submitting caller could reach.
+   */
   private List<ResourceVersion> inCompartments(List<ResourceVersion> deletions, Set<String> patients) {
     List<Set<String>> owners = parts.store().patientCompartments(deletions, parts.search());
     List<ResourceVersion> kept = new ArrayList<>();
     for (int i = 0; i < deletions.size(); i++) {
       Set<String> of = owners.get(i);
-      if (patients == null ? !of.isEmpty() : of.stream().anyMatch(patients::contains)) {
+      boolean reached = request.restriction() == null || request.restriction().reaches(of);
+      if (reached && (patients == null ? !of.isEmpty() : of.stream().anyMatch(patients::contains))) {
         kept.add(deletions.get(i));
       }
     }

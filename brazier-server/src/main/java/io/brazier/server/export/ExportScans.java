@@ -10,17 +10,20 @@ import io.brazier.fhir.search.QueryParser;
 import io.brazier.fhir.search.SearchQuery;
 import io.brazier.fhir.search.Terminology;
 import io.brazier.server.http.Queries;
+import io.brazier.server.interaction.RestrictionCriteria;
 import io.brazier.store.AsOfScan;
 import io.brazier.store.ScanCursor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
  * The store scans of an export, one per type: as of the export's sequence, kept to its {@code _typeFilter} searches
  * (a resource matches one of a type's), to {@code _since} and {@code _until}, and at Patient and Group level to the
- * patients' compartments. A {@code _typeFilter} is checked when the export is asked for, so that a search the scan
+ * patients' compartments, and to what the submitting caller may reach (its restriction), as its searches are. A
+ * {@code _typeFilter} is checked when the export is asked for, so that a search the scan
  * cannot run is a 400 rather than a failed job.
  */
 final class ExportScans {
@@ -30,11 +33,13 @@ final class ExportScans {
 
   private final FhirSearch search;
   private final Terminology terminology;
+  private final RestrictionCriteria restrictions;
   private final int page;
 
   ExportScans(FhirSearch search, Terminology terminology, int page) {
     this.search = search;
     this.terminology = terminology;
+    this.restrictions = new RestrictionCriteria(search.compartments());
     this.page = page;
   }
 
@@ -52,6 +57,7 @@ final class ExportScans {
       criteria.add(new Criterion.AnyOf(filters.stream()
           .<Criterion>map(filter -> new Criterion.AllOf(filter.criteria())).toList()));
     }
+    restricted(request, type).ifPresent(criteria::add);
     SearchQuery query = criteria.isEmpty() ? null : SearchQuery.of(List.of(type), criteria);
     AsOfScan scan = new AsOfScan(type, request.sequence(), query, after == null ? null : ScanCursor.decode(after),
         page);
@@ -67,8 +73,35 @@ final class ExportScans {
 
   /** The resources of {@code type} among {@code ids}, as of the export's sequence. */
   AsOfScan ofIds(ExportRequest request, String type, List<String> ids, String after) {
-    SearchQuery query = SearchQuery.of(List.of(type), List.of(new Criterion.IdMatch(ids, false)));
+    List<Criterion> criteria = new ArrayList<>(List.of(new Criterion.IdMatch(ids, false)));
+    restricted(request, type).ifPresent(criteria::add);
+    SearchQuery query = SearchQuery.of(List.of(type), criteria);
     return new AsOfScan(type, request.sequence(), query, after == null ? null : ScanCursor.decode(after), page);
+  }
+
+  /**
+   * The resources of {@code type} whose reference parameter {@code param} names one of {@code keys}
+   * ({@code Type/id}), as of the export's sequence and kept to its caller's restriction.
+   */
+  AsOfScan targeting(ExportRequest request, String type, String param, List<String> keys) {
+    List<Criterion.ReferenceValue> targets = keys.stream().map(key -> key.split("/", 2))
+        .map(key -> new Criterion.ReferenceValue(key[0], key[1], null, null)).toList();
+    List<Criterion> criteria = new ArrayList<>(List.of(new Criterion.ReferenceMatch(param, targets)));
+    restricted(request, type).ifPresent(criteria::add);
+    return new AsOfScan(type, request.sequence(), SearchQuery.of(List.of(type), criteria), null, page);
+  }
+
+  /**
+   * The export's own scan of {@code type} kept to {@code ids}: which of them it writes as resources of that type;
+   * null when it writes none.
+   */
+  AsOfScan among(ExportRequest request, String type, List<String> ids) {
+    AsOfScan scan = of(request, type, null);
+    if (scan == null) {
+      return null;
+    }
+    SearchQuery query = scan.query() == null ? SearchQuery.of(List.of(type), List.of()) : scan.query();
+    return new AsOfScan(type, scan.sequence(), query.withCriterion(new Criterion.IdMatch(ids, false)), null, page);
   }
 
   /**
@@ -91,6 +124,11 @@ final class ExportScans {
       throw FhirException.badRequest("_typeFilter " + type + "?" + query + ": " + e.getMessage());
     }
     return parsed;
+  }
+
+  /** What a resource of {@code type} must match for the submitting caller to reach it; empty when anything does. */
+  private Optional<Criterion> restricted(ExportRequest request, String type) {
+    return Optional.ofNullable(restrictions.criterion(request.restriction(), List.of(type)));
   }
 
   private static List<Criterion> dates(ExportRequest request) {

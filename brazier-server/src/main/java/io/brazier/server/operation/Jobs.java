@@ -153,13 +153,16 @@ public final class Jobs implements AutoCloseable {
   }
 
   /**
-   * A job that {@code request} may follow: any job, but under a restriction only one its caller submitted, as what
-   * others' jobs did was not kept to that restriction; 404 otherwise, as for a job that does not exist.
+   * A job that {@code request} may follow (poll, fetch the files of, cancel): a job someone submitted (on a server
+   * with authentication) only by the same caller, so that no other client learns what it holds; under a restriction
+   * only the caller's own, as what others' jobs did was not kept to that restriction; any other job on a server
+   * without authentication. 404 otherwise, as for a job that does not exist.
    */
   public Job get(String id, FhirRequest request) {
     Job job = get(id);
-    if (request.restriction() != null && (request.caller().identity() == null
-        || !request.caller().identity().equals(job.submitter()))) {
+    String caller = request.caller().identity();
+    boolean owned = job.submitter() != null || request.restriction() != null;
+    if (owned && (caller == null || !caller.equals(job.submitter()))) {
       throw unknown(id);
     }
     return job;

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,6 +30,9 @@ class ExportEndToEndTest {
       + "\"actual\":true,\"member\":[{\"entity\":{\"reference\":\"Patient/%s\"}},"
       + "{\"entity\":{\"reference\":\"Patient/%s\"},\"inactive\":true},"
       + "{\"entity\":{\"reference\":\"Practitioner/%s\"}}]}";
+
+  /** The years of the Provenance some tests add (and every test deletes), {@code Provenance/recorded-<year>}. */
+  private static final List<String> RECORDED = List.of("1990", "2090");
 
   @TempDir
   static Path dir;
@@ -146,6 +150,81 @@ class ExportEndToEndTest {
     assertThat(referenced).isNotEmpty();
     assertThat(keys(Map.of("Practitioner", output.get("Practitioner")))).containsExactlyInAnyOrderElementsOf(
         referenced);
+  }
+
+  @AfterEach
+  void deleteAddedProvenance() {
+    RECORDED.forEach(year -> server.http().send("DELETE", "/fhir/Provenance/recorded-" + year, null));
+  }
+
+  @Test
+  void relevantProvenanceIsEveryProvenanceThatTargetsAnExportedResource() {
+    List<String> added = provenanceOfTheFirstObservation();
+
+    JsonNode manifest = exporter.manifest(exporter.start("/fhir/Group/cohort/$export?_type=Observation"
+        + "&includeAssociatedData=RelevantProvenanceResources"));
+
+    Map<String, List<String>> output = exporter.lines(manifest, "output");
+    Set<String> observations = new HashSet<>(keys(Map.of("Observation", output.get("Observation"))));
+    Set<String> expected = new TreeSet<>(added);
+    sample.forEach((key, resource) -> {
+      if (key.startsWith("Provenance/") && targets(resource).stream().anyMatch(observations::contains)) {
+        expected.add(key);
+      }
+    });
+    assertThat(expected).hasSizeGreaterThan(added.size()).hasSizeLessThan(count("Provenance/") + added.size());
+    assertThat(keys(Map.of("Provenance", output.get("Provenance")))).containsExactlyInAnyOrderElementsOf(expected);
+    assertSameAsStored(output);
+  }
+
+  @Test
+  void latestProvenanceIsEachExportedResourcesMostRecentlyRecordedOne() {
+    List<String> added = provenanceOfTheFirstObservation();
+
+    JsonNode manifest = exporter.manifest(exporter.start("/fhir/Group/cohort/$export?_type=Observation"
+        + "&includeAssociatedData=LatestProvenanceResources"));
+
+    List<String> provenance = keys(Map.of("Provenance", exporter.lines(manifest, "output").get("Provenance")));
+    assertThat(provenance).contains(added.get(1)).doesNotContain(added.get(0));
+    assertThat(provenance).anySatisfy(key -> assertThat(sample).containsKey(key));
+  }
+
+  @Test
+  void provenanceExportedAsATypeAndAsAssociatedDataIsWrittenOnce() {
+    List<String> added = provenanceOfTheFirstObservation();
+
+    JsonNode manifest = exporter.manifest(exporter.start("/fhir/Patient/$export?_type=Observation,Provenance"
+        + "&includeAssociatedData=RelevantProvenanceResources"));
+
+    List<String> provenance = keys(Map.of("Provenance", exporter.lines(manifest, "output").get("Provenance")));
+    Set<String> expected = new TreeSet<>(added);
+    sample.keySet().stream().filter(key -> key.startsWith("Provenance/")).forEach(expected::add);
+    assertThat(provenance).containsExactlyInAnyOrderElementsOf(expected);
+  }
+
+  /**
+   * Two Provenance of the first patient's first Observation, in no patient's compartment: one recorded in 1990,
+   * one in 2090, later than any of the sample's; their keys, in that order.
+   */
+  private static List<String> provenanceOfTheFirstObservation() {
+    String observation = sample.entrySet().stream().filter(entry -> entry.getKey().startsWith("Observation/"))
+        .filter(entry -> inCompartmentOf(entry.getValue(), List.of(patients.get(0)))).map(Map.Entry::getKey)
+        .sorted().findFirst().orElseThrow();
+    List<String> keys = new ArrayList<>();
+    for (String year : RECORDED) {
+      String id = "recorded-" + year;
+      server.http().put("/fhir/Provenance/" + id, "{\"resourceType\":\"Provenance\",\"id\":\"" + id + "\","
+          + "\"target\":[{\"reference\":\"" + observation + "\"}],\"recorded\":\"" + year
+          + "-01-01T00:00:00Z\",\"agent\":[{\"who\":{\"display\":\"a test\"}}]}");
+      keys.add("Provenance/" + id);
+    }
+    return keys;
+  }
+
+  private static List<String> targets(JsonNode provenance) {
+    List<String> targets = new ArrayList<>();
+    provenance.path("target").forEach(target -> targets.add(target.path("reference").asText()));
+    return targets;
   }
 
   @Test

@@ -53,8 +53,8 @@ class ExportJobTest {
   @Test
   void aRunningExportSaysHowFarItGotInXProgress() {
     ExportRequest request = new ExportRequest(ExportRequest.Level.SYSTEM, null, null, List.of("Observation",
-        "Patient"), List.of(), Map.of(), null, null, List.of(), null, server.baseUrl() + "/$export",
-        server.baseUrl(), server.store().watermark(), Instant.now().toString(), null, null, List.of(), false);
+        "Patient"), List.of(), null, Map.of(), null, null, List.of(), null, server.baseUrl() + "/$export",
+        server.baseUrl(), server.store().watermark(), Instant.now().toString(), null, List.of(), false);
     String job = exporter.runningElsewhere(JobJson.write(request));
     server.store().jobs().heartbeat(job, Exporter.ELSEWHERE, 120, null, JobJson.write(new ExportCursor(1, null, 0,
         List.of(), null, 120, 20, 480L)), Duration.ofMinutes(5));

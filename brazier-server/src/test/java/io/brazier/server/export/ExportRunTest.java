@@ -7,13 +7,10 @@ import io.brazier.server.ExportConfig;
 import io.brazier.server.ServerConfig;
 import io.brazier.server.TestServer;
 import io.brazier.store.Job;
-import io.brazier.store.ResourceVersion;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -44,7 +41,7 @@ class ExportRunTest {
   void writesCommittedDuringTheExportNeverAppearAndDeletedResourcesStill() throws Exception {
     try (TestServer server = start()) {
       Sample.load(server, "");
-      Map<String, String> before = stored(server);
+      Map<String, String> before = new Exporter(server).stored();
       List<String> observations = before.keySet().stream().filter(key -> key.startsWith("Observation/")).toList();
       AtomicBoolean stop = new AtomicBoolean();
       AtomicInteger committed = new AtomicInteger();
@@ -62,7 +59,7 @@ class ExportRunTest {
 
       assertThat(runningDuringWrites).as("the export ran while writes committed").isTrue();
       assertThat(committed.get()).isPositive();
-      assertThat(exported(server, manifest)).isEqualTo(before);
+      assertThat(new Exporter(server).exported(manifest)).isEqualTo(before);
     }
   }
 
@@ -74,7 +71,7 @@ class ExportRunTest {
       for (String suffix : List.of("", "-a", "-b")) {
         Sample.load(server, suffix);
       }
-      before = stored(server);
+      before = new Exporter(server).stored();
       status = new Exporter(server).start("/fhir/$export");
       String job = status.substring(status.lastIndexOf('/') + 1);
       awaitCursor(server, job);
@@ -83,7 +80,7 @@ class ExportRunTest {
     try (TestServer restarted = start(Duration.ZERO)) {
       JsonNode manifest = new Exporter(restarted).manifest(status);
 
-      assertThat(exported(restarted, manifest)).isEqualTo(before);
+      assertThat(new Exporter(restarted).exported(manifest)).isEqualTo(before);
     }
   }
 
@@ -91,7 +88,7 @@ class ExportRunTest {
   void sinceExportsWhatChangedAndListsWhatWasDeletedInBundlesOfDeletes() {
     try (TestServer server = start()) {
       Sample.load(server, "");
-      List<String> observations = stored(server).keySet().stream()
+      List<String> observations = new Exporter(server).stored().keySet().stream()
           .filter(key -> key.startsWith("Observation/")).toList();
       LockSupport.parkNanos(Duration.ofMillis(5).toNanos());
       Instant since = Instant.now();
@@ -148,32 +145,6 @@ class ExportRunTest {
       firstWrite.countDown();
       LockSupport.parkNanos(Duration.ofMillis(2).toNanos());
     }
-  }
-
-  /** Every resource of the server now, as stored, by Type/id. */
-  private static Map<String, String> stored(TestServer server) {
-    Map<String, String> stored = new HashMap<>();
-    for (String line : new Exporter(server).lines(new Exporter(server).manifest(new Exporter(server)
-        .start("/fhir/$export")), "output").values().stream().flatMap(List::stream).toList()) {
-      JsonNode resource = Exporter.tree(line);
-      stored.put(resource.path("resourceType").asText() + "/" + resource.path("id").asText(), line);
-    }
-    List<String> keys = new ArrayList<>(stored.keySet());
-    Map<String, ResourceVersion> current = server.store().current(keys);
-    keys.forEach(key -> assertThat(stored.get(key)).isEqualTo(new String(current.get(key).json(),
-        StandardCharsets.UTF_8)));
-    return stored;
-  }
-
-  /** Every line of an export by Type/id; each resource exactly once. */
-  private static Map<String, String> exported(TestServer server, JsonNode manifest) {
-    Map<String, String> exported = new HashMap<>();
-    new Exporter(server).lines(manifest, "output").values().forEach(lines -> lines.forEach(line -> {
-      JsonNode resource = Exporter.tree(line);
-      String key = resource.path("resourceType").asText() + "/" + resource.path("id").asText();
-      assertThat(exported.put(key, line)).as("exported twice: " + key).isNull();
-    }));
-    return exported;
   }
 
   /** Waits until the export's run has recorded a cursor: it is in the middle. */

@@ -151,10 +151,26 @@ class ExportTest {
   @Test
   void unknownParametersAndUnsupportedAssociatedDataAreRefused() {
     assertThat(refused(400, "/fhir/$export?_tpye=Patient")).contains("_tpye");
-    assertThat(refused(400, "/fhir/$export?includeAssociatedData=LatestProvenanceResources"))
-        .contains("includeAssociatedData");
+    assertThat(refused(400, "/fhir/$export?includeAssociatedData=_myAuditTrail")).contains("_myAuditTrail")
+        .contains("RelevantProvenanceResources");
+    assertThat(refused(400, "/fhir/$export?includeAssociatedData=RelevantProvenanceResources,Everything"))
+        .contains("includeAssociatedData Everything");
     assertThat(refused(400, "/fhir/$export?_container=exports")).contains("--export-blob");
     assertThat(refused(400, "/fhir/$export?_elements=Patient.wingspan")).contains("Patient.wingspan");
+  }
+
+  @Test
+  void unsupportedAssociatedDataIsLeftOutWhenLenientAndReported() {
+    Http.Response lenient = http.get("/fhir/$export?_type=Patient&includeAssociatedData=_myAuditTrail", "Prefer",
+        "respond-async, handling=lenient");
+
+    assertThat(lenient.status()).as(lenient.body()).isEqualTo(202);
+    assertThat(lenient.resource(OperationOutcome.class).getIssue()).anySatisfy(issue -> assertThat(
+        issue.getDiagnostics()).contains("_myAuditTrail"));
+    JsonNode manifest = exporter.manifest(Exporter.path(lenient.header("Content-Location").orElseThrow()));
+    assertThat(manifest.path("output").findValuesAsText("type")).containsExactly("Patient");
+    assertThat(exporter.lines(manifest, "error").get("OperationOutcome")).singleElement()
+        .satisfies(line -> assertThat(line).contains("_myAuditTrail"));
   }
 
   @Test

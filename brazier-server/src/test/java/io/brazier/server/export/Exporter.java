@@ -8,6 +8,7 @@ import io.brazier.server.Http;
 import io.brazier.server.TestServer;
 import io.brazier.store.Job;
 import io.brazier.store.JobStore;
+import io.brazier.store.ResourceVersion;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,6 +21,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -109,6 +111,27 @@ final class Exporter {
       of.addAll(read);
     }
     return lines;
+  }
+
+  /** Every resource of the server now, by Type/id: the lines of a system export, checked to be as stored. */
+  Map<String, String> stored() {
+    Map<String, String> stored = exported(manifest(start("/fhir/$export")));
+    List<String> keys = new ArrayList<>(stored.keySet());
+    Map<String, ResourceVersion> current = server.store().current(keys);
+    keys.forEach(key -> assertThat(stored.get(key)).isEqualTo(new String(current.get(key).json(),
+        StandardCharsets.UTF_8)));
+    return stored;
+  }
+
+  /** Every line of an export's output by Type/id; each resource exactly once. */
+  Map<String, String> exported(JsonNode manifest) {
+    Map<String, String> exported = new HashMap<>();
+    lines(manifest, "output").values().forEach(lines -> lines.forEach(line -> {
+      JsonNode resource = tree(line);
+      String key = resource.path("resourceType").asText() + "/" + resource.path("id").asText();
+      assertThat(exported.put(key, line)).as("exported twice: " + key).isNull();
+    }));
+    return exported;
   }
 
   /** A link of the server's own, asked of this server: a test server started again listens on another port. */

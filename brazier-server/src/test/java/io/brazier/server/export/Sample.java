@@ -31,12 +31,16 @@ final class Sample {
     return lines;
   }
 
+  /** The sample's lines with {@code suffix} added to every id. */
+  static List<String> lines(String suffix) {
+    return lines().stream().map(line -> suffix.isEmpty() ? line : line.replaceAll(
+        "(\"id\":\"|/)([0-9a-f]{8}-[0-9a-f-]{27})\"", "$1$2" + suffix + "\"")).toList();
+  }
+
   /** Stores the sample in one transaction (references hold whatever the order); {@code suffix} renames every id. */
   static void load(TestServer server, String suffix) {
     Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
-    for (String line : lines()) {
-      String renamed = suffix.isEmpty() ? line : line.replaceAll("(\"id\":\"|/)([0-9a-f]{8}-[0-9a-f-]{27})\"",
-          "$1$2" + suffix + "\"");
+    for (String renamed : lines(suffix)) {
       Resource resource = (Resource) server.fhir().jsonParser().parseResource(renamed);
       String url = resource.fhirType() + "/" + resource.getIdElement().getIdPart();
       transaction.addEntry().setResource(resource).getRequest().setMethod(Bundle.HTTPVerb.PUT).setUrl(url);

@@ -4,15 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.brazier.server.Http;
+import io.brazier.server.NodeProcess;
 import io.brazier.server.ImportConfig;
 import io.brazier.server.ServerConfig;
 import io.brazier.server.TestServer;
 import io.brazier.server.operation.Importer.Input;
 import io.brazier.store.Change;
 import io.brazier.store.ChangeQuery;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -49,17 +48,14 @@ class ImportKillTest {
     String parameters = Importer.parameters("IncrementalLoad", new Input("Observation", observations),
         new Input("Patient", patients));
 
-    Process node = startNode(data, folder);
-    // Never closed: the PostgreSQL of the killed node outlives it holding this pipe, and a daemon thread drains it
-    // (closing would wait for that thread's read, which ends only when the restart stops that PostgreSQL).
-    BufferedReader output = new BufferedReader(new InputStreamReader(node.getInputStream()));
-    String base = awaitLine(output, "url=").substring("url=".length());
+    NodeProcess node = NodeProcess.start(Node.class, data.toString(), folder.toString());
+    String base = node.baseUrl();
     HttpResponse<String> started = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base
         + "/$import")).header("Prefer", "respond-async").header("Content-Type", "application/fhir+json")
         .POST(HttpRequest.BodyPublishers.ofString(parameters)).build(), HttpResponse.BodyHandlers.ofString());
     String status = started.headers().firstValue("Content-Location").orElseThrow();
     String progress = awaitProgress(status, "merging: [1-9][0-9]* of .*");
-    node.destroyForcibly().waitFor(); // SIGKILL, in the middle of the merge
+    node.kill(); // in the middle of the merge
     assertThat(progress).as("killed while merging").matches("merging: [1-9][0-9]* of [0-9]+ batches merged");
 
     try (TestServer restarted = TestServer.start(data, config(folder))) {
@@ -91,34 +87,11 @@ class ImportKillTest {
     return ServerConfig.defaults().withImports(new ImportConfig(folder, List.of(), null));
   }
 
-  /** A server in a process of its own, on this data directory, that prints its base URL. */
-  private static Process startNode(Path data, Path folder) throws IOException {
-    return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g", "-cp",
-        System.getProperty("java.class.path"), Node.class.getName(), data.toString(), folder.toString())
-        .redirectErrorStream(true).start();
-  }
-
   /** The server process of this test: it runs until it is killed. */
   public static final class Node {
     public static void main(String[] args) throws Exception {
-      TestServer server = TestServer.start(Path.of(args[0]), config(Path.of(args[1])));
-      System.out.println("url=" + server.baseUrl());
-      System.out.flush();
-      Thread.sleep(Long.MAX_VALUE);
+      NodeProcess.serve(TestServer.start(Path.of(args[0]), config(Path.of(args[1]))));
     }
-  }
-
-  private static String awaitLine(BufferedReader output, String prefix) throws IOException {
-    for (String line = output.readLine(); line != null; line = output.readLine()) {
-      if (line.startsWith(prefix)) {
-        // The rest of its log is not needed; drain it so that the process never blocks on a full pipe.
-        Thread drain = new Thread(() -> output.lines().forEach(ignored -> { }));
-        drain.setDaemon(true);
-        drain.start();
-        return line;
-      }
-    }
-    throw new AssertionError("The node ended before printing " + prefix);
   }
 
   private static String awaitProgress(String status, String pattern) throws Exception {

@@ -131,7 +131,7 @@ class JobsTest {
   }
 
   @Test
-  void aRestrictedCallerFollowsOnlyTheJobsItSubmitted() {
+  void aJobIsFollowedOnlyByItsSubmitterAndARestrictedCallerFollowsOnlyItsOwn() {
     Caller alice = caller("alice");
     Caller bob = caller("bob");
     Restriction restriction = Restriction.within("Patient", List.of("Patient/1"));
@@ -140,11 +140,13 @@ class JobsTest {
       String byNobody = jobs.submit(kind, "{}", Caller.ANONYMOUS);
 
       Job followed = jobs.get(byAlice, poll(byAlice, alice).withRestriction(restriction));
-      Job unrestricted = jobs.get(byAlice, poll(byAlice, bob));
+      Job anonymous = jobs.get(byNobody, poll(byNobody, bob));
 
       assertThat(followed.id()).isEqualTo(byAlice);
       assertThat(followed.request()).isEqualTo("{\"of\": \"alice\"}");
-      assertThat(unrestricted.id()).isEqualTo(byAlice);
+      assertThat(anonymous.id()).as("a job of a server without authentication").isEqualTo(byNobody);
+      assertThatThrownBy(() -> jobs.get(byAlice, poll(byAlice, bob)))
+          .isInstanceOfSatisfying(FhirException.class, e -> assertThat(e.status()).isEqualTo(404));
       assertThatThrownBy(() -> jobs.get(byAlice, poll(byAlice, bob).withRestriction(restriction)))
           .isInstanceOfSatisfying(FhirException.class, e -> assertThat(e.status()).isEqualTo(404));
       assertThatThrownBy(() -> jobs.get(byNobody, poll(byNobody, Caller.ANONYMOUS).withRestriction(restriction)))
