@@ -37,15 +37,8 @@ brazier clients add admin --secret "$secret" --role Administrator --data-dir "$d
 brazier clients add reader --secret "$secret" --role Reader --data-dir "$dir/data" > /dev/null
 
 start --auth
-mkdir "$dir/bundles"
-cp "$bundles"/hospitalInformation* "$bundles"/practitionerInformation* "$dir/bundles/"
-copied=0
-for f in "$bundles"/*; do
-  case "$(basename "$f")" in hospitalInformation* | practitionerInformation*) continue ;; esac
-  [ $copied -lt "$patients" ] || break
-  cp "$f" "$dir/bundles/"
-  copied=$((copied + 1))
-done
+source "$root/bench/lib/bundles.sh"
+copy_bundles "$patients" "$dir/bundles"
 echo "== loading $patients patients"
 brazier load "$dir/bundles" --fhir "$base/fhir" --concurrency 2 --token-url "$base/oauth2/token" --client-id admin \
   --client-secret "$secret" > "$dir/load.log" 2>&1 || { tail -5 "$dir/load.log" >&2; exit 1; }
@@ -61,25 +54,7 @@ brazier clients add patient --secret "$secret" --role Patient --scope 'patient/*
   --data-dir "$dir/data" > /dev/null
 sleep 2  # the running server picks the new client up within a second
 
-cat > "$dir/paths.lua" <<EOF
-local paths = {}
-for line in io.lines("$dir/paths.txt") do paths[#paths + 1] = line end
-local token = os.getenv("TOKEN")
-math.randomseed(os.time())
-request = function()
-  local headers = {}
-  if token ~= "" then headers["Authorization"] = "Bearer " .. token end
-  return wrk.format("GET", paths[math.random(#paths)], headers)
-end
-EOF
-# run <label> <token or empty>: paths.txt holds the requests, picked at random
-run() {
-  TOKEN="$2" wrk -t2 -c16 -d10s -s "$dir/paths.lua" "$base" > /dev/null  # warm-up
-  TOKEN="$2" wrk -t2 -c16 -d"${seconds}s" --latency -s "$dir/paths.lua" "$base" > "$dir/run.txt"
-  printf '| %s | %s/s | %s | %s | %s |\n' "$1" "$(grep -oP '(?<=Requests/sec:)\s+\S+' "$dir/run.txt" | tr -d ' ')" \
-    "$(grep -oP '(?<= 50%)\s+\S+' "$dir/run.txt" | tr -d ' ')" "$(grep -oP '(?<= 99%)\s+\S+' "$dir/run.txt" | tr -d ' ')" \
-    "$(grep -oP '(?<=Non-2xx or 3xx responses: )\d+' "$dir/run.txt" || echo 0)"
-}
+source "$root/bench/lib/wrk.sh"
 reads() { sed 's|^|/fhir/Observation/|' "$dir/ids.txt" > "$dir/paths.txt"; }
 searches() { echo "/fhir/Observation?code=$code&_count=20" > "$dir/paths.txt"; }
 everything() { echo "/fhir/Patient/$patient/\$everything?_count=100" > "$dir/paths.txt"; }
@@ -88,22 +63,22 @@ reader=$(token reader "$secret")
 own=$(token patient "$secret")
 echo "| what | rate | p50 | p99 | errors |"
 echo "|---|---:|---:|---:|---:|"
-reads; run "read Observation by id, --auth, Reader token" "$reader"
-searches; run "search Observation?code, --auth, Reader token" "$reader"
-searches; run "search Observation?code, --auth, Administrator token" "$admin"
-searches; run "search Observation?code, --auth, patient-context token" "$own"
-everything; run "Patient/\$everything, --auth, Administrator token" "$admin"
-everything; run "Patient/\$everything, --auth, patient-context token" "$own"
+reads; run "read Observation by id, --auth, Reader token" "$base" "$reader"
+searches; run "search Observation?code, --auth, Reader token" "$base" "$reader"
+searches; run "search Observation?code, --auth, Administrator token" "$base" "$admin"
+searches; run "search Observation?code, --auth, patient-context token" "$base" "$own"
+everything; run "Patient/\$everything, --auth, Administrator token" "$base" "$admin"
+everything; run "Patient/\$everything, --auth, patient-context token" "$base" "$own"
 stop
 start
-reads; run "read Observation by id, no --auth" ""
-searches; run "search Observation?code, no --auth" ""
+reads; run "read Observation by id, no --auth" "$base" ""
+searches; run "search Observation?code, no --auth" "$base" ""
 for ((round = 2; round <= rounds; round++)); do
   stop
   start --auth
   reader=$(token reader "$secret")
-  searches; run "search Observation?code, --auth, Reader token (round $round)" "$reader"
+  searches; run "search Observation?code, --auth, Reader token (round $round)" "$base" "$reader"
   stop
   start
-  searches; run "search Observation?code, no --auth (round $round)" ""
+  searches; run "search Observation?code, no --auth (round $round)" "$base" ""
 done

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# The proxy benchmark of docs/PERFORMANCE.md (issue 15): reads and searches at 16 connections (wrk) through
+# `brazier proxy` (a Reader token of its own token server, checked on every request) in front of a Brazier, against
+# the same Brazier directly (no authentication). Both processes share the machine's cores with wrk.
+#   bench/proxy.sh [seconds] [patients]   (needs ../shared/data/synthea, wrk, jq, and a built tree)
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+seconds="${1:-30}"
+patients="${2:-20}"
+bundles="${SYNTHEA:-$root/../shared/data/synthea}/bundles"
+direct="http://127.0.0.1:8181"
+proxied="http://127.0.0.1:8182"
+dir="$(mktemp -d /tmp/brazier-proxy-bench.XXXXXX)"
+pids=()
+trap 'for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done; rm -rf "$dir"' EXIT
+
+(cd "$root" && mvn -B -q -DskipTests package -pl brazier-app -am) >&2
+brazier() { java -jar "$root/brazier-app/target/brazier.jar" "$@"; }
+# start <name> <url> <brazier arguments...>: in the background, until <url>/healthz answers
+start() {
+  local name="$1" url="$2"
+  shift 2
+  java -Xmx2g -XX:+UseParallelGC -jar "$root/brazier-app/target/brazier.jar" "$@" > "$dir/$name.log" 2>&1 &
+  pids+=($!)
+  until curl -sf "$url/healthz" > /dev/null; do
+    kill -0 "${pids[-1]}" 2>/dev/null || { echo "$name did not start:" >&2; tail -5 "$dir/$name.log" >&2; exit 1; }
+    sleep 0.5
+  done
+}
+
+start server "$direct" serve --port 8181 --data-dir "$dir/server"
+source "$root/bench/lib/bundles.sh"
+copy_bundles "$patients" "$dir/bundles"
+echo "== loading $patients patients"
+brazier load "$dir/bundles" --fhir "$direct/fhir" --concurrency 2 > "$dir/load.log" 2>&1 \
+  || { tail -5 "$dir/load.log" >&2; exit 1; }
+
+secret=bench-secret-0123456789
+brazier clients add reader --secret "$secret" --role Reader --data-dir "$dir/proxy" > /dev/null
+start proxy "$proxied" proxy --upstream "$direct/fhir" --port 8182 --data-dir "$dir/proxy"
+token=$(curl -sf "$proxied/oauth2/token" -d grant_type=client_credentials -d client_id=reader -d client_secret="$secret" \
+  | jq -r .access_token)
+
+code='http://loinc.org|8302-2'
+curl -sf "$direct/fhir/Observation?_count=1000&_elements=id" | jq -r '.entry[].resource.id' \
+  | sed 's|^|/fhir/Observation/|' > "$dir/reads.txt"
+echo "/fhir/Observation?code=$code&_count=20" > "$dir/searches.txt"
+source "$root/bench/lib/wrk.sh"
+echo "| what | rate | p50 | p99 | errors |"
+echo "|---|---:|---:|---:|---:|"
+for round in 1 2; do
+  for what in reads searches; do
+    cp "$dir/$what.txt" "$dir/paths.txt"
+    run "$what, direct (round $round)" "$direct" ""
+    run "$what, through brazier proxy, Reader token (round $round)" "$proxied" "$token"
+  done
+done
