@@ -1,11 +1,6 @@
 package io.brazier.bench;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -63,7 +58,6 @@ public final class FirstMinute implements Callable<Integer> {
     double startSeconds;
     try (ServerProcess server = ServerProcess.launch(brazier, List.of(), work.resolve("data"), port,
         work.resolve("server.log"))) {
-      awaitMetadata(server);
       startSeconds = (System.nanoTime() - launched) / 1e9;
       BundlePoster poster = new BundlePoster(server.baseUrl());
       BundlePoster.Result reference = poster.post(split.reference(), 1);
@@ -81,25 +75,6 @@ public final class FirstMinute implements Callable<Integer> {
       JfrSummary.print(work.resolve("server.jfr"));
     }
     return cold.failed() + warm.failed() + cold.rejectedBundles() + warm.rejectedBundles() == 0 ? 0 : 1;
-  }
-
-  private void awaitMetadata(ServerProcess server) {
-    HttpClient http = HttpClient.newHttpClient();
-    try {
-      for (;;) {
-        HttpResponse<Void> answer = http.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/metadata"))
-            .build(), HttpResponse.BodyHandlers.discarding());
-        if (answer.statusCode() == 200) {
-          return;
-        }
-        Thread.sleep(50);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("The server stopped answering /metadata", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
   }
 
   private static BundlePoster.Result sum(BundlePoster.Result first, BundlePoster.Result second) {

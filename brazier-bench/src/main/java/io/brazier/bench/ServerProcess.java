@@ -41,7 +41,7 @@ final class ServerProcess implements AutoCloseable {
 
   /**
    * A server started as {@code launcher} says (a java command line, or {@code ./brazier} with its environment),
-   * given {@code serve --port --data-dir} and {@code serverArgs}; returned once it is healthy.
+   * given {@code serve --port --data-dir} and {@code serverArgs}; returned once it answers {@code /fhir/metadata}.
    */
   static ServerProcess launch(ProcessBuilder launcher, List<String> serverArgs, Path dataDir, int port, Path log) {
     List<String> command = new ArrayList<>(launcher.command());
@@ -51,7 +51,7 @@ final class ServerProcess implements AutoCloseable {
       Process process = launcher.command(command).redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.to(log.toFile())).start();
       ServerProcess server = new ServerProcess(process, dataDir, port);
-      server.awaitHealthy(Duration.ofMinutes(3));
+      server.awaitAnswering(Duration.ofMinutes(3));
       return server;
     } catch (IOException e) {
       throw new UncheckedIOException("Could not start " + command, e);
@@ -122,7 +122,8 @@ final class ServerProcess implements AutoCloseable {
     }
   }
 
-  private void awaitHealthy(Duration timeout) {
+  /** Until the server answers FHIR requests ({@code /fhir/metadata}), as a user waits for it. */
+  private void awaitAnswering(Duration timeout) {
     HttpClient client = HttpClient.newHttpClient();
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
@@ -131,7 +132,7 @@ final class ServerProcess implements AutoCloseable {
       }
       try {
         HttpResponse<Void> response = client.send(HttpRequest.newBuilder(
-            URI.create("http://127.0.0.1:" + port + "/healthz")).build(), HttpResponse.BodyHandlers.discarding());
+            URI.create(baseUrl() + "/metadata")).build(), HttpResponse.BodyHandlers.discarding());
         if (response.statusCode() == 200) {
           return;
         }
@@ -143,7 +144,7 @@ final class ServerProcess implements AutoCloseable {
       }
       sleep(50);
     }
-    throw new IllegalStateException("The server did not become healthy within " + timeout);
+    throw new IllegalStateException("The server did not answer /fhir/metadata within " + timeout);
   }
 
   @Override
