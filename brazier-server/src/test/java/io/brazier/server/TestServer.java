@@ -7,13 +7,11 @@ import io.brazier.store.Change;
 import io.brazier.store.ChangePage;
 import io.brazier.store.ChangeQuery;
 import io.brazier.store.DatabaseConfig;
+import io.brazier.testkit.TempFolders;
 import io.brazier.store.sql.Database;
 import io.brazier.store.sql.PostgresStore;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -34,6 +32,7 @@ public final class TestServer implements AutoCloseable {
   private final PostgresStore store;
   private final FhirServer server;
   private final Overlap overlap = new Overlap();
+  private Path temporaryFolder;
   private long lastChange;
 
   private TestServer(ServerConfig config, Database database, PostgresStore store) {
@@ -56,14 +55,18 @@ public final class TestServer implements AutoCloseable {
 
   public static synchronized TestServer shared() {
     if (shared == null) {
-      try {
-        shared = start(Files.createTempDirectory("brazier-test"), ServerConfig.defaults());
-        Runtime.getRuntime().addShutdownHook(new Thread(shared::close));
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+      shared = start(ServerConfig.defaults());
+      Runtime.getRuntime().addShutdownHook(new Thread(shared::close));
     }
     return shared;
+  }
+
+  /** A server with its own embedded PostgreSQL in a temporary folder, removed when the server is closed. */
+  public static TestServer start(ServerConfig config) {
+    Path folder = TempFolders.create("brazier-test");
+    TestServer server = start(folder, config);
+    server.temporaryFolder = folder;
+    return server;
   }
 
   /** A server with its own embedded PostgreSQL in {@code dataDir} (kept there across a close and a new start). */
@@ -211,6 +214,9 @@ public final class TestServer implements AutoCloseable {
     server.close();
     if (database != null) {
       store.close();
+    }
+    if (temporaryFolder != null) {
+      TempFolders.delete(temporaryFolder);
     }
   }
 }

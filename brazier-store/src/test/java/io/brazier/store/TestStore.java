@@ -8,11 +8,10 @@ import io.brazier.fhir.search.SearchQuery;
 import io.brazier.fhir.search.Terminology;
 import io.brazier.store.sql.Database;
 import io.brazier.store.sql.PostgresStore;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import io.brazier.testkit.TempFolders;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -30,17 +29,11 @@ public final class TestStore {
 
   private final Fhir fhir = new Fhir(false);
   private final FhirSearch search = new FhirSearch(fhir);
-  private final Database database;
-  private final PostgresStore store;
+  private final Path folder = TempFolders.create("brazier-store");
+  private final Database database = Database.open(DatabaseConfig.embedded(folder));
+  private final PostgresStore store = new PostgresStore(database, fhir.resourceTypes());
 
-  private TestStore() {
-    try {
-      database = Database.open(DatabaseConfig.embedded(Files.createTempDirectory("brazier-store")));
-      store = new PostgresStore(database, fhir.resourceTypes());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
+  private TestStore() {}
 
   /**
    * A store on a database of its own, for a test class that reads whole types (as scans do) and must see only what
@@ -53,7 +46,7 @@ public final class TestStore {
   public static synchronized TestStore shared() {
     if (shared == null) {
       shared = new TestStore();
-      Runtime.getRuntime().addShutdownHook(new Thread(shared.store::close));
+      Runtime.getRuntime().addShutdownHook(new Thread(shared::close));
     }
     return shared;
   }
@@ -98,9 +91,10 @@ public final class TestStore {
         search.extractor().extract(resource, json));
   }
 
-  /** Closes a store made by {@link #own}. */
+  /** Closes a store made by {@link #own}, and removes its database. */
   public void close() {
     store.close();
+    TempFolders.delete(folder);
   }
 
   /**

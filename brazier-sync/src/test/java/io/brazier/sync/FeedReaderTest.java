@@ -8,7 +8,6 @@ import io.brazier.server.ServerConfig;
 import io.brazier.server.TestServer;
 import io.brazier.sync.source.ChangeFeed;
 import io.brazier.sync.source.FeedGone;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Set;
 import org.hl7.fhir.r4.model.HumanName;
@@ -28,7 +27,7 @@ class FeedReaderTest {
 
   @BeforeAll
   static void start() throws Exception {
-    server = TestServer.start(Files.createTempDirectory("feed-reader-test"), ServerConfig.defaults());
+    server = TestServer.start(ServerConfig.defaults());
     client = server.client();
   }
 

@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.brazier.server.TestServer;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,7 +35,7 @@ class FhirToFhirTest {
 
   @BeforeAll
   static void startASecondBrazierWithASamplePatient() throws Exception {
-    source = TestServer.start(Files.createTempDirectory("fhir-to-fhir-test"), Mc4hSample.serverConfig());
+    source = TestServer.start(Mc4hSample.serverConfig());
     sourceClient = source.client();
     List<String> files = Mc4hSample.files();
     int file = files.indexOf(files.stream().filter(name -> name.startsWith("Aaron697_Morissette863")).findFirst()

@@ -40,7 +40,7 @@ class SyncAgentTest {
 
   @BeforeAll
   static void loadTheSampleAndStartTheAgent() throws Exception {
-    server = TestServer.start(Files.createTempDirectory("sync-agent-test"), Mc4hSample.serverConfig());
+    server = TestServer.start(Mc4hSample.serverConfig());
     client = server.client();
     Mc4hSample.load(server);
     maps = Files.createTempDirectory("sync-maps");

@@ -7,7 +7,6 @@ import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import io.brazier.server.TestServer;
 import io.brazier.sync.map.Keys;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -37,7 +36,7 @@ class WriteBackCreateTest {
 
   @BeforeAll
   static void loadASamplePatient() throws Exception {
-    server = TestServer.start(Files.createTempDirectory("write-back-create-test"), Mc4hSample.serverConfig());
+    server = TestServer.start(Mc4hSample.serverConfig());
     client = server.client();
     patients = new Patients(client);
     Patient sample = new Patient();

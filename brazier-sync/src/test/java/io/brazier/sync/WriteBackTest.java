@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import io.brazier.server.TestServer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,7 +36,7 @@ class WriteBackTest {
 
   @BeforeAll
   static void loadThreeSamplePatients() throws Exception {
-    server = TestServer.start(Files.createTempDirectory("write-back-test"), Mc4hSample.serverConfig());
+    server = TestServer.start(Mc4hSample.serverConfig());
     client = server.client();
     patients = new Patients(client);
     List<String> files = Mc4hSample.files();

@@ -20,7 +20,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.UUID;
@@ -45,12 +44,12 @@ class ImportBlobTest {
   private final IGenericClient client = server.client();
 
   @BeforeAll
-  static void start() throws IOException {
+  static void start() {
     azurite = Azurite.shared();
     container = new BlobServiceClientBuilder().connectionString(azurite.connectionString()).buildClient()
         .createBlobContainerIfNotExists("imports");
     URI endpoint = URI.create(azurite.blobEndpoint());
-    server = TestServer.start(Files.createTempDirectory("brazier-import-blob-db"), ServerConfig.defaults()
+    server = TestServer.start(ServerConfig.defaults()
         .withImports(new ImportConfig(null, List.of("localhost:" + endpoint.getPort()),
             azurite.connectionString())));
     importer = new Importer(server);

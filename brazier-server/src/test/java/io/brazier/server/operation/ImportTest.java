@@ -44,7 +44,7 @@ class ImportTest {
   static void start() throws IOException {
     folder = Files.createTempDirectory("brazier-import").toRealPath();
     loopback = new Loopback(folder);
-    server = TestServer.start(Files.createTempDirectory("brazier-import-db"), ServerConfig.defaults()
+    server = TestServer.start(ServerConfig.defaults()
         .withImports(new ImportConfig(folder, List.of(loopback.hostPort()), null)));
     importer = new Importer(server);
   }
