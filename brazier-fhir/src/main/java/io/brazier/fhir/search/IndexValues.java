@@ -191,9 +191,11 @@ final class IndexValues {
     index.add(token(param, identifier.getSystem(), identifier.getValue(), qualifier));
     if (qualifier == null) {
       for (Coding type : identifier.getType().getCoding()) {
-        // of-type matches system|code|value: the type's system and code go in the system column.
-        index.add(token(SearchIndex.ofTypeOf(param), type.getSystem() + "|" + type.getCode(), identifier.getValue(),
-            null));
+        // of-type matches system|code|value, all three given: the type's system and code go in the system column.
+        if (type.hasSystem() && type.hasCode()) {
+          index.add(token(SearchIndex.ofTypeOf(param), type.getSystem() + "|" + type.getCode(),
+              identifier.getValue(), null));
+        }
       }
       text(index, param, null, identifier.getType().getText());
     }

@@ -168,8 +168,9 @@ public final class QueryParser {
     }
   }
 
+  /** Refuses any modifier, :missing included: these are not indexed values whose absence a search could find. */
   private static void noModifier(String name, String modifier) {
-    if (modifier != null && !modifier.equals("missing")) {
+    if (modifier != null) {
       throw FhirException.badRequest("Modifier :" + modifier + " is not supported on " + name + ".");
     }
   }

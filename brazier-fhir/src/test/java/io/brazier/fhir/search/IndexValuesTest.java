@@ -130,6 +130,17 @@ class IndexValuesTest {
   }
 
   @Test
+  void anIdentifierTypeCodingWithoutSystemOrCodeServesNoOfType() {
+    Identifier identifier = new Identifier().setSystem("urn:mrn").setValue("12345");
+    identifier.getType().addCoding().setCode("MR");
+    identifier.getType().addCoding().setSystem("http://terminology.hl7.org/CodeSystem/v2-0203");
+
+    SearchIndex index = index(ParamType.TOKEN, identifier);
+
+    assertThat(index.tokens()).extracting(TokenEntry::param).containsExactly("p");
+  }
+
+  @Test
   void anIdentifierWithoutAValueIsNoToken() {
     assertThat(index(ParamType.TOKEN, new Identifier().setSystem("urn:mrn")).size()).isZero();
   }
