@@ -110,7 +110,9 @@ public final class SyncBench implements Callable<Integer> {
       System.out.printf("loaded resources=%d failed=%d seconds=%.1f%n", loaded.succeeded(), loaded.failed(),
           loaded.elapsed().toMillis() / 1e3);
       awaitCaughtUp();
-      backfill(server, maps);
+      if (!backfill(server, maps)) {
+        return; // the server's log says why
+      }
       if (service != null) {
         System.out.printf("rows in the OData service: %d%n", builtInMaps().tables().stream()
             .mapToLong(table -> service.rows(table.name()).size()).sum());
@@ -125,7 +127,8 @@ public final class SyncBench implements Callable<Integer> {
     return new MapLoader(new MapReader(fhir, new FhirPath(fhir))).load(MapLoader.builtIn());
   }
 
-  private void backfill(ServerProcess server, Path maps) throws Exception {
+  /** Times a back-fill of every synced type; false when it did not finish. */
+  private boolean backfill(ServerProcess server, Path maps) throws Exception {
     Files.delete(maps.resolve("schedule.json"));
     copyBuiltInMaps(maps);
     waitFor(() -> status().path("maps").path("loaded").asInt() == 25 && status().path("maps").path("error").isNull());
@@ -147,6 +150,7 @@ public final class SyncBench implements Callable<Integer> {
     System.out.printf("| back-fill | %s | %d resources | %.1f s | **%.0f resources/s** | JVM CPU %.1f s | PostgreSQL"
         + " CPU %.1f s |%n", done.path("status").asText(), done.path("done").asLong(), elapsed,
         done.path("done").asLong() / elapsed, cpu.jvm().toMillis() / 1e3, cpu.postgres().toMillis() / 1e3);
+    return done.path("status").asText().equals("done");
   }
 
   /** Creates Observations at a fixed rate, then reads the agent's lag percentiles. */
