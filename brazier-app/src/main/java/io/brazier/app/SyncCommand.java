@@ -103,7 +103,7 @@ final class SyncCommand implements Callable<Integer> {
     new JvmMemoryMetrics().bindTo(registry);
     SyncRunner runner;
     try {
-      TargetConfig target = new TargetConfig(url, user, password, schema, tuning.workers + 4);
+      TargetConfig target = new TargetConfig(url, user, password, schema, TargetConfig.poolFor(tuning.workers));
       runner = SyncRunner.start(new HttpFhirClient(fhir, credentials, Duration.ofSeconds(90)), new Fhir(false), target,
           tuning.config(maps).withHistory(source.equals("history")), where, tuning.host, tuning.port, registry);
     } catch (IOException | RuntimeException e) {

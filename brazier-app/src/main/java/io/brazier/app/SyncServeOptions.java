@@ -51,9 +51,9 @@ final class SyncServeOptions {
   /** Starts the agent on {@code server}. */
   SyncRunner start(FhirServer server, Fhir fhir, ServerConfig config, Database database,
       PrometheusMeterRegistry registry) throws IOException {
-    TargetConfig target = url != null ? new TargetConfig(url, user, password, schema, tuning.workers + 4)
+    TargetConfig target = url != null ? new TargetConfig(url, user, password, schema, TargetConfig.poolFor(tuning.workers))
         : new TargetConfig(database.pool().getJdbcUrl(), database.pool().getUsername(),
-            database.pool().getPassword(), schema, tuning.workers + 4);
+            database.pool().getPassword(), schema, TargetConfig.poolFor(tuning.workers));
     String address = config.host().equals("0.0.0.0") || config.host().equals("::") ? "127.0.0.1" : config.host();
     String baseUrl = config.baseUrl() != null ? config.baseUrl() : "http://" + address + ":" + server.port() + "/fhir";
     FhirClient client = server.api().client(Caller.system(Caller.SYNC_AGENT_SOURCE), baseUrl);

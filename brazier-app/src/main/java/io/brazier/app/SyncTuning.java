@@ -11,8 +11,8 @@ import picocli.CommandLine.Option;
 final class SyncTuning {
 
   @Option(names = "--sync-workers", defaultValue = "4",
-      description = "Workers applying changes: a patient's changes in order, patients in parallel"
-          + " (default: ${DEFAULT-VALUE}).")
+      description = "Workers applying changes: a patient's changes in order, patients in parallel; as"
+          + " many write the target's changes back, a row's in order (default: ${DEFAULT-VALUE}).")
   int workers;
 
   @Option(names = "--sync-max-attempts", defaultValue = "5",

@@ -2,6 +2,12 @@ package io.brazier.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.brazier.fhir.Fhir;
+import io.brazier.fhir.search.FhirPath;
+import io.brazier.sync.dataverse.ODataService;
+import io.brazier.sync.map.MapLoader;
+import io.brazier.sync.map.MapReader;
+import io.brazier.sync.map.MapSet;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -11,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
@@ -29,7 +36,8 @@ import picocli.CommandLine.Option;
  * lag of live changes at a steady write rate. The server starts with one map only (Schedule, of which Synthea has
  * none), so that the feed is followed past the load without syncing it; then the built-in maps replace it and a
  * back-fill of every synced type is timed. Then creates are sent at a fixed rate and the agent's lag timer
- * ({@code brazier_sync_lag_seconds}: a change's commit in FHIR to its rows' commit) is read.
+ * ({@code brazier_sync_lag_seconds}: a change's commit in FHIR to its rows' commit) is read. With {@code --dataverse}
+ * the rows go to a Dataverse-shaped OData v4 service in this process, in {@code $batch} change sets, instead.
  */
 @Command(name = "sync-bench", mixinStandardHelpOptions = true, sortOptions = false,
     description = "Back-fill throughput and steady-state lag of the sync agent, on the Synthea bundles.")
@@ -45,6 +53,14 @@ public final class SyncBench implements Callable<Integer> {
 
   @Mixin
   ServerOptions servers;
+
+  @Option(names = "--dataverse", description = "Sync into a Dataverse-shaped OData v4 service (the sync tests'"
+      + " Olingo service, run in this process) through $batch, rather than into the embedded target.")
+  boolean dataverse;
+
+  @Option(names = "--dataverse-batch", defaultValue = "100",
+      description = "Requests per $batch change set with --dataverse (default: ${DEFAULT-VALUE}).")
+  int dataverseBatch;
 
   @Option(names = "--clients", defaultValue = "2", description = "Clients loading the bundles (default: ${DEFAULT-VALUE}).")
   int clients;
@@ -71,7 +87,22 @@ public final class SyncBench implements Callable<Integer> {
     Path maps = Files.createDirectories(work.resolve("maps"));
     Files.writeString(maps.resolve("schedule.json"), SCHEDULE_ONLY);
     SyntheaBundles.Split load = bundles.split();
-    List<String> sync = List.of("--sync", "--sync-maps", maps.toString(), "--sync-port", Integer.toString(syncPort));
+    List<String> sync = new ArrayList<>(List.of("--sync", "--sync-maps", maps.toString(), "--sync-port",
+        Integer.toString(syncPort)));
+    try (ODataService service = dataverse ? ODataService.start(builtInMaps()) : null) {
+      if (service != null) {
+        sync.addAll(List.of("--sync-dataverse-url", service.url().toString(), "--sync-dataverse-token-url",
+            service.tokenUrl().toString(), "--sync-dataverse-client-id", ODataService.CLIENT_ID,
+            "--sync-dataverse-client-secret", ODataService.CLIENT_SECRET, "--sync-dataverse-batch",
+            Integer.toString(dataverseBatch)));
+      }
+      run(load, sync, work, maps, service);
+    }
+    return 0;
+  }
+
+  private void run(SyntheaBundles.Split load, List<String> sync, Path work, Path maps, ODataService service)
+      throws Exception {
     try (ServerProcess server = servers.start(sync, work, port)) {
       BundlePoster poster = new BundlePoster(server.baseUrl());
       poster.post(load.reference(), 1);
@@ -79,13 +110,25 @@ public final class SyncBench implements Callable<Integer> {
       System.out.printf("loaded resources=%d failed=%d seconds=%.1f%n", loaded.succeeded(), loaded.failed(),
           loaded.elapsed().toMillis() / 1e3);
       awaitCaughtUp();
-      backfill(server, maps);
+      if (!backfill(server, maps)) {
+        return; // the server's log says why
+      }
+      if (service != null) {
+        System.out.printf("rows in the OData service: %d%n", builtInMaps().tables().stream()
+            .mapToLong(table -> service.rows(table.name()).size()).sum());
+      }
       lag(server);
     }
-    return 0;
   }
 
-  private void backfill(ServerProcess server, Path maps) throws Exception {
+  /** The maps the agent loads from the directory {@code brazier sync maps} writes: the built-in ones. */
+  private static MapSet builtInMaps() {
+    Fhir fhir = new Fhir(false);
+    return new MapLoader(new MapReader(fhir, new FhirPath(fhir))).load(MapLoader.builtIn());
+  }
+
+  /** Times a back-fill of every synced type; false when it did not finish. */
+  private boolean backfill(ServerProcess server, Path maps) throws Exception {
     Files.delete(maps.resolve("schedule.json"));
     copyBuiltInMaps(maps);
     waitFor(() -> status().path("maps").path("loaded").asInt() == 25 && status().path("maps").path("error").isNull());
@@ -107,6 +150,7 @@ public final class SyncBench implements Callable<Integer> {
     System.out.printf("| back-fill | %s | %d resources | %.1f s | **%.0f resources/s** | JVM CPU %.1f s | PostgreSQL"
         + " CPU %.1f s |%n", done.path("status").asText(), done.path("done").asLong(), elapsed,
         done.path("done").asLong() / elapsed, cpu.jvm().toMillis() / 1e3, cpu.postgres().toMillis() / 1e3);
+    return done.path("status").asText().equals("done");
   }
 
   /** Creates Observations at a fixed rate, then reads the agent's lag percentiles. */

@@ -215,13 +215,14 @@ public final class SyncAgent implements AutoCloseable {
   }
 
   /**
-   * Queues a back-fill of {@code types} (every synced type when empty), which the active agent runs.
+   * Queues a back-fill of {@code types}, in that order (every synced type when empty, referenced types first:
+   * {@link BackfillOrder}), which the active agent runs.
    *
    * @throws IllegalArgumentException when a type is not synced
    */
   public UUID backfill(List<String> types) throws SQLException {
     MapSet current = maps.current();
-    List<String> chosen = types.isEmpty() ? List.copyOf(current.types()) : types;
+    List<String> chosen = types.isEmpty() ? BackfillOrder.of(current.types()) : types;
     for (String type : chosen) {
       if (current.root(type) == null) {
         throw new IllegalArgumentException(type + " is not a synced type; the maps sync " + current.types());

@@ -7,7 +7,7 @@ import java.util.regex.Pattern;
  * from the maps, and its own bookkeeping).
  *
  * @param url a JDBC URL, {@code jdbc:postgresql://host:5432/crm}
- * @param poolSize connections: one per worker, plus the back-fill's, the leader lock's and a few spare
+ * @param poolSize connections: see {@link #poolFor}
  */
 public record TargetConfig(String url, String user, String password, String schema, int poolSize) {
   private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
@@ -24,5 +24,13 @@ public record TargetConfig(String url, String user, String password, String sche
     if (poolSize < 2) {
       throw new IllegalArgumentException("the target's pool needs at least 2 connections, not " + poolSize);
     }
+  }
+
+  /**
+   * The connections an agent of {@code workers} workers wants: one per worker of the feed and one per worker of the
+   * write-back, plus the back-fill's, the leader lock's and a few spare.
+   */
+  public static int poolFor(int workers) {
+    return 2 * workers + 4;
   }
 }

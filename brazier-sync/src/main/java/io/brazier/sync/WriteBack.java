@@ -22,7 +22,6 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -34,8 +33,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Write-back: the target's own changes to rows of maps that write back (recorded by the trigger, or read from
- * Dataverse's change tracking, only for rows whose {@code msemr_azurefhirsyncenabled} is true) written to FHIR, one
- * row at a time, in the order they were made; a row the target inserted becomes a new resource. The
+ * Dataverse's change tracking, only for rows whose {@code msemr_azurefhirsyncenabled} is true) written to FHIR, each
+ * row's in the order they were made, rows apart by {@code --sync-workers} at once; a row the target inserted becomes
+ * a new resource. The
  * resource is read as it is now and patched with the columns the target changed; it is written with {@code If-Match}
  * on the version the row was synced from and the agent's {@code meta.source}, and the version written is recorded
  * in the target's version guard in the same transaction as the row, so the feed skips it: no echo. When FHIR moved
@@ -57,6 +57,7 @@ final class WriteBack implements Runnable {
   private final RelationalTarget target;
   private final ConflictPolicy policy;
   private final int maxAttempts;
+  private final int workers;
   private final MeterRegistry registry;
   private final Timer lag;
   private volatile boolean running = true;
@@ -75,6 +76,7 @@ final class WriteBack implements Runnable {
     this.target = target;
     this.policy = config.conflicts();
     this.maxAttempts = config.maxAttempts();
+    this.workers = config.workers();
     this.registry = registry;
     this.lag = Timer.builder("brazier_sync_write_back_lag").description("From a row's change in the target to its"
         + " write in FHIR").publishPercentiles(0.5, 0.99).register(registry);
@@ -82,6 +84,12 @@ final class WriteBack implements Runnable {
 
   @Override
   public void run() {
+    try (RowWriters writers = new RowWriters(workers)) {
+      poll(writers);
+    }
+  }
+
+  private void poll(RowWriters writers) {
     int outages = 0;
     long tracked = 0;
     while (running) {
@@ -91,8 +99,8 @@ final class WriteBack implements Runnable {
           tracked = System.currentTimeMillis();
         }
         List<RowChange> changes = target.rowChanges().pending(PAGE, maxAttempts);
-        for (Iterator<RowChange> each = changes.iterator(); each.hasNext() && running; ) {
-          handle(each.next());
+        if (!writers.writeAll(changes, this::handle, () -> running)) {
+          return;
         }
         outages = 0;
         if (changes.isEmpty() && !Failures.sleep(Duration.ofMillis(POLL_MILLIS))) {

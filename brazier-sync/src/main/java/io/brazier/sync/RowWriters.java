@@ -1,0 +1,90 @@
+package io.brazier.sync;
+
+import io.brazier.sync.source.SourceException;
+import io.brazier.sync.target.RowChange;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The write-back's workers: a page of row changes written by several threads at once, so that one slow write holds
+ * up no other row. A page holds each row once (its changes taken together), and the next page is taken only when
+ * this one is written, so a row's changes stay in order. The rows the target inserted go first, one after the other
+ * on the caller's thread: another row of the page may point to them.
+ */
+final class RowWriters implements AutoCloseable {
+  private final ExecutorService pool;
+
+  /** Writes one row's changes; an outage is thrown. */
+  @FunctionalInterface
+  interface Writer {
+    void write(RowChange change) throws SQLException, SourceException;
+  }
+
+  RowWriters(int workers) {
+    AtomicInteger count = new AtomicInteger();
+    this.pool = Executors.newFixedThreadPool(workers, runnable -> {
+      Thread thread = new Thread(runnable, "sync-write-back-" + count.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    });
+  }
+
+  /**
+   * Writes every change of the page; the first outage met by any row is thrown once every row is through (the page
+   * is taken again). False when {@code running} turns false or the caller is interrupted: the agent is stopping.
+   */
+  boolean writeAll(List<RowChange> changes, Writer writer, BooleanSupplier running)
+      throws SQLException, SourceException {
+    List<Future<Void>> writes = new ArrayList<>();
+    for (RowChange change : changes) {
+      if (!running.getAsBoolean()) {
+        return false;
+      }
+      if (change.fhirId() == null) {
+        writer.write(change);
+      } else {
+        writes.add(pool.submit(() -> {
+          writer.write(change);
+          return null;
+        }));
+      }
+    }
+    Throwable failure = null;
+    for (Future<Void> write : writes) {
+      try {
+        write.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      } catch (ExecutionException e) {
+        failure = failure != null ? failure : e.getCause();
+      }
+    }
+    rethrow(failure);
+    return running.getAsBoolean();
+  }
+
+  private static void rethrow(Throwable failure) throws SQLException, SourceException {
+    if (failure instanceof SQLException sql) {
+      throw sql;
+    }
+    if (failure instanceof SourceException source) {
+      throw source;
+    }
+    if (failure != null) {
+      throw new IllegalStateException("Sync write-back failed: " + failure.getMessage(), failure);
+    }
+  }
+
+  @Override
+  public void close() {
+    pool.shutdownNow();
+  }
+}
