@@ -127,7 +127,7 @@ public final class SyntheaLoad implements Callable<Integer> {
   private static String published(ServerProcess server, long writes, long started) {
     EventsProbe.Caught caught = EventsProbe.awaitCaughtUp(server, writes, Duration.ofMinutes(10));
     double seconds = (caught.nanoTime() - started) / 1e9;
-    return String.format("%.0f messages, caught up %.1f s after the load began, delay p99 %.2f s",
+    return String.format("%.0f messages, caught up %.1f s after the load began, delay p99 <= %.3f s",
         caught.published(), seconds, caught.delayP99Seconds());
   }
 

@@ -12,8 +12,8 @@ import java.time.OffsetDateTime;
  * @param source the {@code meta.source} of what was written (who wrote it), or null
  * @param lastModified when it was committed, by the server's clock, as the feed writes a FHIR instant (kept as
  *     written, for readers that pass it on)
- * @param resource the version written, when the feed carries it ({@code resources=true}); null otherwise, and for a
- *     deletion
+ * @param resource the version written, when the feed carries it ({@code resources=true}): whole, or only the elements
+ *     the reader asked for; null otherwise, and for a deletion
  */
 public record Change(long sequence, String type, String id, Integer version, Action action, String source,
     String lastModified, ObjectNode resource) {

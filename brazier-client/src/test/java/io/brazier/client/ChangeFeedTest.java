@@ -58,6 +58,28 @@ class ChangeFeedTest {
   }
 
   @Test
+  void aReaderOfSomeElementsGetsJustThoseOfEachResourceAndTheRestOfThePageWhole() throws Exception {
+    String withSubject = page().replace("\"active\": true", "\"active\": true, \"managingOrganization\":"
+        + " {\"reference\": \"Organization/1\", \"display\": \"Acme\"}, \"name\": [{\"family\": \"Lovelace\"}]");
+
+    ChangePage page = new ChangeFeed(answering(200, withSubject), Set.of("managingOrganization", "reference"))
+        .read(query(Set.of()));
+
+    assertThat(page.changes().get(0).resource().toString()).isEqualTo("{\"resourceType\":\"Patient\","
+        + "\"managingOrganization\":{\"reference\":\"Organization/1\"}}");
+    assertThat(page.changes()).extracting(Change::sequence, Change::version, Change::source).containsExactly(
+        tuple(41L, 1, "urn:brazier:sync"), tuple(42L, 3, null), tuple(43L, null, null));
+    assertThat(page.next()).isEqualTo(57);
+  }
+
+  @Test
+  void aResourceWithNoneOfTheElementsAskedForIsStillCarried() throws Exception {
+    ChangePage page = new ChangeFeed(answering(200, page()), Set.of("subject")).read(query(Set.of()));
+
+    assertThat(page.changes().get(0).resource().toString()).isEqualTo("{\"resourceType\":\"Patient\"}");
+  }
+
+  @Test
   void changesOfTypesNotAskedForAreDroppedAndTheNextPageStartsPastThem() throws Exception {
     String withoutNext = page().replace("\"relation\": \"next\"", "\"relation\": \"previous\"");
 

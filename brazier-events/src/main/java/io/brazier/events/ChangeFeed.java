@@ -15,6 +15,7 @@ import io.brazier.server.FhirApi;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -25,21 +26,22 @@ import java.util.regex.Pattern;
 /**
  * The server's change feed, {@code GET [base]/$changes}, read page by page (brazier-client's {@code ChangeFeed}) as
  * the writes the publisher sends: every committed write in commit order, each with its sequence. A page is asked for
- * with a long poll ({@code _wait}) and with its resources ({@code resources=true}); a server that answers at once, or
- * without the resources, is read all the same: a missing version is read with vread, and a deletion's last version
- * (for its patient) from the resource's history.
+ * with a long poll ({@code _wait}) and with its resources ({@code resources=true}), of which only the elements the
+ * messages need are kept as the page is parsed (the references to a patient, the sync agent's target id, and
+ * {@code meta}); a server that answers at once, or without the resources, is read all the same: a missing version is
+ * read with vread, and a deletion's last version (for its patient) from the resource's history.
  */
 public final class ChangeFeed {
   private static final ObjectMapper json = new ObjectMapper();
   private static final Pattern ETAG = Pattern.compile("(?:W/)?\"([^\"]+)\"");
+  /** The elements of {@code meta} that a write's message carries. */
+  private static final Set<String> META = Set.of("meta", "lastUpdated", "source");
 
   private final FhirClient server;
-  private final io.brazier.client.ChangeFeed feed;
 
   /** The feed of {@code server}: in process, or over HTTP with a timeout longer than the feed's long poll. */
   public ChangeFeed(FhirClient server) {
     this.server = server;
-    this.feed = new io.brazier.client.ChangeFeed(server);
   }
 
   /**
@@ -60,12 +62,15 @@ public final class ChangeFeed {
 
   /**
    * The writes numbered after {@code since}, at most {@code count}, of the types {@code concerned} (empty:
-   * all), waiting up to {@code wait} for a first one.
+   * all), waiting up to {@code wait} for a first one; of each write's resource, only the {@code elements} named
+   * (at any depth below one kept) and {@code meta}.
    */
-  Page read(long since, int count, Duration wait, Predicate<String> concerned) {
+  Page read(long since, int count, Duration wait, Predicate<String> concerned, Set<String> elements) {
+    Set<String> kept = new HashSet<>(elements);
+    kept.addAll(META);
     ChangePage page;
     try {
-      page = feed.read(new ChangeQuery(since, Set.of(), count, wait, true));
+      page = new io.brazier.client.ChangeFeed(server, kept).read(new ChangeQuery(since, Set.of(), count, wait, true));
     } catch (ChangeFeedException e) {
       throw new FeedFailure(e.getMessage(), e);
     }

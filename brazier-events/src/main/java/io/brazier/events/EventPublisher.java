@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -129,11 +130,12 @@ public final class EventPublisher implements AutoCloseable {
     long since = lease.checkpoint();
     metrics.checkpoint(since);
     log.info("Event publisher holds the lease, publishing after sequence={}", since);
+    Set<String> elements = messages.elements();
     KafkaSink sink = new KafkaSink(config);
     boolean sent = false;
     try {
       while (!closed) {
-        ChangeFeed.Page page = feed.read(since, PAGE, WAIT, messages::concerns);
+        ChangeFeed.Page page = feed.read(since, PAGE, WAIT, messages::concerns, elements);
         metrics.read(page.next(), page.writes());
         List<Message> batch = messages.of(page.writes());
         send(sink, batch);

@@ -7,7 +7,9 @@ import io.brazier.fhir.Fhir;
 import io.brazier.server.Caller;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The two processors of the original proxy, as messages built from writes: {@code publish-event} (a JSON
@@ -19,6 +21,7 @@ import java.util.List;
 public final class Messages {
   private static final ObjectMapper json = new ObjectMapper();
   private static final String TARGET_ID_SYSTEM = "CDSEntityID";
+  private static final Set<String> TARGET_ID_ELEMENTS = Set.of("identifier", "system", "value");
 
   private final EventsConfig config;
   private final PatientKeys keys;
@@ -45,6 +48,13 @@ public final class Messages {
       }
     }
     return messages;
+  }
+
+  /** The elements of a written resource that its messages are built from: its patient's and its target id's. */
+  public Set<String> elements() {
+    Set<String> names = new HashSet<>(keys.elements());
+    names.addAll(TARGET_ID_ELEMENTS);
+    return Set.copyOf(names);
   }
 
   /** Whether any message goes out for writes of {@code type}: the change feed is read for these types only. */

@@ -6,8 +6,10 @@ import io.brazier.fhir.search.Compartments;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -58,6 +60,13 @@ final class PatientKeys {
       }
     }
     return paths;
+  }
+
+  /** The names of the elements a key is read from: every step of every path, and the reference they end in. */
+  Set<String> elements() {
+    Set<String> names = new HashSet<>(Set.of("reference"));
+    paths.values().forEach(typePaths -> typePaths.forEach(names::addAll));
+    return names;
   }
 
   /** The key of a write of {@code type/id}, whose version (or last version, for a deletion) is {@code resource}. */

@@ -1,9 +1,9 @@
 package io.brazier.events;
 
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -11,6 +11,7 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -24,7 +25,7 @@ final class PublisherMetrics {
   private final MeterRegistry registry;
   private final Map<String, Counter> published = new ConcurrentHashMap<>();
   private final Map<String, Counter> errors = new ConcurrentHashMap<>();
-  private final DistributionSummary delay;
+  private final Timer delay;
   private final AtomicLong checkpoint = new AtomicLong();
   private final AtomicLong newestSeen = new AtomicLong();
   private final AtomicLong publishing = new AtomicLong();
@@ -32,9 +33,11 @@ final class PublisherMetrics {
 
   PublisherMetrics(MeterRegistry registry) {
     this.registry = registry;
-    this.delay = DistributionSummary.builder("brazier.events.delay").baseUnit("seconds")
+    // A histogram, whose buckets count from the first write on and reach down to a millisecond: client-side
+    // percentiles show only once their window has turned (a minute), and a summary's buckets start at 1.
+    this.delay = Timer.builder("brazier.events.delay")
         .description("From a write's commit to the broker's acknowledgement of its messages")
-        .publishPercentiles(0.5, 0.99).publishPercentileHistogram().register(registry);
+        .publishPercentileHistogram().maximumExpectedValue(Duration.ofMinutes(10)).register(registry);
     Gauge.builder("brazier.events.checkpoint", checkpoint, AtomicLong::get)
         .description("The last change feed sequence published").register(registry);
     Gauge.builder("brazier.events.publishing", publishing, AtomicLong::get)
@@ -68,7 +71,7 @@ final class PublisherMetrics {
     for (Written write : writes) {
       Instant at = instant(write.lastUpdated());
       if (at != null) {
-        delay.record(Math.max(0, Duration.between(at, now).toNanos()) / 1e9);
+        delay.record(Math.max(0, Duration.between(at, now).toNanos()), TimeUnit.NANOSECONDS);
       }
     }
     checkpoint.set(sequence);

@@ -10,6 +10,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Organization;
@@ -21,14 +22,16 @@ class ChangeFeedTest {
   private final TestServer server = Publishers.server();
   private final IGenericClient client = server.client();
   private final ChangeFeed inProcess = ChangeFeed.inProcess(server.api(), server.baseUrl());
+  /** The elements these tests look at in what was written; the publisher asks for those of its messages. */
+  private static final Set<String> ELEMENTS = Set.of("active", "subject", "reference");
 
   /** The page once it holds {@code writes} writes: the sequencer numbers a commit some milliseconds after it. */
   private static ChangeFeed.Page read(ChangeFeed feed, long since, int count, int writes,
       java.util.function.Predicate<String> types) {
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    ChangeFeed.Page page = feed.read(since, count, Duration.ZERO, types);
+    ChangeFeed.Page page = feed.read(since, count, Duration.ZERO, types, ELEMENTS);
     while (page.writes().size() < writes && System.nanoTime() < deadline) {
-      page = feed.read(since, count, Duration.ofSeconds(1), types);
+      page = feed.read(since, count, Duration.ofSeconds(1), types, ELEMENTS);
     }
     return page;
   }
@@ -49,6 +52,22 @@ class ChangeFeedTest {
     assertThat(page.writes().get(1).lastUpdated()).startsWith("20");
     assertThat(page.next()).isEqualTo(page.writes().get(1).sequence());
     assertThat(page.full()).isFalse();
+  }
+
+  @Test
+  void ofEachResourceOnlyTheElementsAskedForAndItsMetaAreKept() {
+    long since = server.lastChange();
+    Patient written = new Patient().setActive(true);
+    written.addName().setFamily("Lovelace");
+    written.getMeta().setSource("urn:test:registry");
+    client.create().resource(written).execute();
+
+    Written write = read(inProcess, since, 100, 1, type -> true).writes().get(0);
+
+    assertThat(write.resource().has("active")).isTrue();
+    assertThat(write.resource().has("name")).as("not asked for").isFalse();
+    assertThat(write.source()).isEqualTo("urn:test:registry");
+    assertThat(write.lastUpdated()).isEqualTo(write.resource().path("meta").path("lastUpdated").asText());
   }
 
   @Test
@@ -77,7 +96,7 @@ class ChangeFeedTest {
     client.create().resource(new Organization().setName("Skipped too")).execute();
 
     read(inProcess, since, 100, 3, type -> true);
-    ChangeFeed.Page page = inProcess.read(since, 100, Duration.ZERO, type -> type.equals("Patient"));
+    ChangeFeed.Page page = inProcess.read(since, 100, Duration.ZERO, type -> type.equals("Patient"), ELEMENTS);
 
     assertThat(page.writes()).extracting(Written::reference).containsExactly("Patient/" + patient.getIdPart());
     assertThat(page.next()).as("past the last Organization").isEqualTo(server.lastChange());
@@ -91,7 +110,7 @@ class ChangeFeedTest {
 
     ChangeFeed.Page local = read(inProcess, since, 100, 2, type -> true);
     ChangeFeed.Page remote = ChangeFeed.overHttp(URI.create(server.baseUrl())).read(since, 100, Duration.ZERO,
-        type -> true);
+        type -> true, ELEMENTS);
 
     assertThat(remote.writes()).usingRecursiveFieldByFieldElementComparator().isEqualTo(local.writes());
     assertThat(remote.next()).isEqualTo(local.next());
@@ -113,8 +132,9 @@ class ChangeFeedTest {
         .getBytes(StandardCharsets.UTF_8)));
     ChangeFeed unreachable = ChangeFeed.overHttp(URI.create("http://127.0.0.1:9/fhir"));
 
-    assertThatThrownBy(() -> failing.read(0, 10, Duration.ZERO, type -> true)).isInstanceOf(FeedFailure.class)
+    assertThatThrownBy(() -> failing.read(0, 10, Duration.ZERO, type -> true, ELEMENTS)).isInstanceOf(FeedFailure.class)
         .hasMessageContaining("503").hasMessageContaining("The database is unavailable");
-    assertThatThrownBy(() -> unreachable.read(0, 10, Duration.ZERO, type -> true)).isInstanceOf(FeedFailure.class);
+    assertThatThrownBy(() -> unreachable.read(0, 10, Duration.ZERO, type -> true, ELEMENTS))
+        .isInstanceOf(FeedFailure.class);
   }
 }

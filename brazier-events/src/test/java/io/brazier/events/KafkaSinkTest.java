@@ -19,7 +19,7 @@ class KafkaSinkTest {
 
     assertThat(properties).containsEntry("bootstrap.servers", "kafka:9092").containsEntry("enable.idempotence", "true")
         .containsEntry("acks", "all").containsEntry("max.in.flight.requests.per.connection", "5")
-        .doesNotContainKey("security.protocol");
+        .containsEntry("compression.type", "lz4").doesNotContainKey("security.protocol");
   }
 
   @Test
@@ -30,7 +30,8 @@ class KafkaSinkTest {
     Properties properties = KafkaSink.properties(config);
 
     assertThat(properties).containsEntry("bootstrap.servers", "brazier-ns.servicebus.windows.net:9093")
-        .containsEntry("security.protocol", "SASL_SSL").containsEntry("sasl.mechanism", "PLAIN");
+        .containsEntry("security.protocol", "SASL_SSL").containsEntry("sasl.mechanism", "PLAIN")
+        .doesNotContainKey("compression.type");
     assertThat(properties.getProperty("sasl.jaas.config")).contains("username=\"$ConnectionString\"")
         .contains("password=\"Endpoint=sb://brazier-ns.servicebus.windows.net/;SharedAccessKeyName=send;"
             + "SharedAccessKey=abc\\\"def=\";");

@@ -71,6 +71,12 @@ class MessagesTest {
     assertThat(messages.concerns("Organization")).as("every type published by default").isTrue();
   }
 
+  @Test
+  void theFeedIsAskedForTheElementsThatKeysAndTargetIdsAreReadFrom() {
+    assertThat(messages.elements()).contains("subject", "patient", "performer", "reference", "identifier", "system",
+        "value").doesNotContain("code", "component", "valueQuantity");
+  }
+
   private static ObjectNode observation(String subject, String targetId) {
     ObjectNode observation = json.createObjectNode().put("resourceType", "Observation");
     observation.putObject("subject").put("reference", subject);
