@@ -24,8 +24,9 @@ import org.slf4j.LoggerFactory;
  * An empty PostgreSQL cluster with Brazier's schema, made once per schema in a cache folder and copied into each new
  * embedded data directory: a copy takes a fraction of a second where initdb and every migration take seconds, and
  * Flyway then only checks the checksums. The template's name is a digest of the migrations and of the PostgreSQL
- * binaries ({@link Schema#fingerprint()}), so that a new migration or PostgreSQL makes a new one. The copy is flushed to disk before PostgreSQL starts on it, as initdb
- * flushes what it writes, so that a power cut cannot lose the files under a committed write.
+ * binaries ({@link Schema#fingerprint()}), so that a new migration or PostgreSQL makes a new one. The copy is
+ * flushed to disk before PostgreSQL starts on it, as initdb flushes what it writes, so that a power cut cannot lose
+ * the files under a committed write.
  */
 final class ClusterTemplate {
   private static final Logger log = LoggerFactory.getLogger(ClusterTemplate.class);
