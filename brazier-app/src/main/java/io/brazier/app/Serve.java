@@ -239,7 +239,9 @@ final class Serve implements Callable<Integer> {
     // PostgreSQL starts and migrates in a process of its own while this JVM reads the FHIR model: seconds each.
     CompletableFuture<Database> opening = CompletableFuture.supplyAsync(() -> Database.open(databaseConfig));
     fhir.loadModel();
+    log.info("FHIR model read ms={}", (System.nanoTime() - began) / 1_000_000);
     Database opened = opened(opening);
+    log.info("Database ready ms={}", (System.nanoTime() - began) / 1_000_000);
     opened.pool().setMetricRegistry(registry);
     PostgresStore store = new PostgresStore(opened, fhir.resourceTypes()).startChangeSequencer();
     if (changesRetention != null) {
@@ -257,6 +259,7 @@ final class Serve implements Callable<Integer> {
       log.warn("AUTHENTICATION IS OFF: anyone who reaches http://{}:{}/fhir may read and change every resource."
           + " Start with --auth to require tokens", host, port);
     }
+    log.info("FHIR API built ms={}", (System.nanoTime() - began) / 1_000_000);
     server.start();
     if (events.enabled()) {
       EventPublisher publisher = events.start(fhir, ChangeFeed.inProcess(server.api(), relativeOr(baseUrl)),

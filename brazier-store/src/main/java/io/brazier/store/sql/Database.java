@@ -10,7 +10,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Properties;
 import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,8 +26,8 @@ public final class Database implements AutoCloseable {
   }
 
   public static Database open(DatabaseConfig config) {
-    EmbeddedServer embedded = config.isEmbedded() ? new EmbeddedServer(config.dataDir().resolve("postgres")).start()
-        : null;
+    EmbeddedServer embedded = config.isEmbedded() ? new EmbeddedServer(config.dataDir().resolve("postgres"),
+        new ClusterTemplate(ClusterTemplate.userCache())).start() : null;
     String url = embedded != null ? embedded.jdbcUrl() : config.url();
     HikariConfig hikari = new HikariConfig();
     hikari.setPoolName("brazier");
@@ -62,9 +61,11 @@ public final class Database implements AutoCloseable {
   }
 
   private void migrate() {
-    var result = Flyway.configure().dataSource(pool).locations("classpath:db/migration").load().migrate();
-    log.info("Database schema version={} migrationsApplied={}", result.targetSchemaVersion == null
-        ? result.initialSchemaVersion : result.targetSchemaVersion, result.migrationsExecuted);
+    long started = System.nanoTime();
+    var result = Schema.migrate(pool);
+    log.info("Database schema version={} migrationsApplied={} ms={}", result.targetSchemaVersion == null
+        ? result.initialSchemaVersion : result.targetSchemaVersion, result.migrationsExecuted,
+        (System.nanoTime() - started) / 1_000_000);
     warnWithoutTrigramIndex();
   }
 

@@ -11,7 +11,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The embedded PostgreSQL in a data directory: started (after stopping one a killed predecessor left running there),
- * stopped, and started again on the same port, so that a connection pool finds it back after an outage.
+ * stopped, and started again on the same port, so that a connection pool finds it back after an outage. A new data
+ * directory starts as a copy of the schema's {@link ClusterTemplate}, when there is one to copy.
  */
 final class EmbeddedServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EmbeddedServer.class);
@@ -19,11 +20,14 @@ final class EmbeddedServer implements AutoCloseable {
   private static final Duration STARTUP_WAIT = Duration.ofMinutes(10);
 
   private final Path dir;
+  private final ClusterTemplate template;
   private EmbeddedPostgres postgres;
   private int port;
 
-  EmbeddedServer(Path dir) {
+  /** @param template what a new data directory starts as, or null to run initdb there */
+  EmbeddedServer(Path dir, ClusterTemplate template) {
     this.dir = dir;
+    this.template = template;
   }
 
   /** Starts the server: on a free port the first time, on the same port after {@link #stop}. */
@@ -34,6 +38,7 @@ final class EmbeddedServer implements AutoCloseable {
     try {
       Files.createDirectories(dir.getParent());
       LeftPostmaster.stopIfAny(dir);
+      copyTemplateIfNew();
       long started = System.nanoTime();
       EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
           .setDataDirectory(dir)
@@ -56,6 +61,18 @@ final class EmbeddedServer implements AutoCloseable {
       return this;
     } catch (IOException e) {
       throw new UncheckedIOException("Could not start the embedded PostgreSQL in " + dir, e);
+    }
+  }
+
+  /** Makes a new data directory a copy of the template; where that fails, PostgreSQL's initdb makes it. */
+  private void copyTemplateIfNew() {
+    if (template == null || Files.exists(dir)) {
+      return;
+    }
+    try {
+      template.copyTo(dir);
+    } catch (IOException | RuntimeException e) {
+      log.warn("Could not copy the database template, running initdb instead template={}", template.dir(), e);
     }
   }
 

@@ -46,7 +46,7 @@ class EmbeddedServerTest {
 
   @Test
   void aDataDirectoryWhosePostgresqlRunsForAnotherOwnerIsRefusedAndThatServerGoesOn() {
-    assertThatThrownBy(() -> new EmbeddedServer(dataDir.resolve("postgres")).start())
+    assertThatThrownBy(() -> new EmbeddedServer(dataDir.resolve("postgres"), null).start())
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("runs for another Brazier");
 
     assertThat(database.answers()).isTrue();

@@ -1,0 +1,69 @@
+package io.brazier.store.sql;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/** New embedded data directories made by copying the schema's template cluster. */
+class ClusterTemplateTest {
+  @TempDir
+  Path cache;
+  @TempDir
+  Path data;
+
+  @Test
+  void aNewDataDirectoryStartsAsACopyOfTheTemplateWithEveryMigrationApplied() throws Exception {
+    ClusterTemplate template = new ClusterTemplate(cache);
+
+    try (EmbeddedServer server = new EmbeddedServer(data.resolve("postgres"), template).start()) {
+      assertThat(template.dir()).isDirectory();
+      assertThat(Schema.migrate(dataSource(server)).migrationsExecuted).as("migrations left to apply").isZero();
+      assertThat(single(server, "SELECT count(*) FROM resource")).isEqualTo(0);
+    }
+    assertThat(data.resolve("postgres.copying")).doesNotExist();
+  }
+
+  @Test
+  void theTemplateIsMadeOnceAndEachCopyIsAClusterOfItsOwn() throws Exception {
+    ClusterTemplate template = new ClusterTemplate(cache);
+    try (EmbeddedServer first = new EmbeddedServer(data.resolve("first"), template).start()) {
+      execute(first, "CREATE TABLE only_in_first (id int)");
+    }
+    Files.writeString(template.dir().resolve("marker"), "the same template");
+
+    try (EmbeddedServer second = new EmbeddedServer(data.resolve("second"), template).start()) {
+      assertThat(data.resolve("second/marker")).hasContent("the same template");
+      assertThat(single(second, "SELECT count(*) FROM pg_tables WHERE tablename = 'only_in_first'")).isEqualTo(0);
+    }
+  }
+
+  private static PGSimpleDataSource dataSource(EmbeddedServer server) {
+    PGSimpleDataSource dataSource = new PGSimpleDataSource();
+    dataSource.setUrl(server.jdbcUrl());
+    return dataSource;
+  }
+
+  private static long single(EmbeddedServer server, String sql) throws SQLException {
+    try (Connection connection = DriverManager.getConnection(server.jdbcUrl());
+        Statement statement = connection.createStatement(); ResultSet row = statement.executeQuery(sql)) {
+      row.next();
+      return row.getLong(1);
+    }
+  }
+
+  private static void execute(EmbeddedServer server, String sql) throws SQLException {
+    try (Connection connection = DriverManager.getConnection(server.jdbcUrl());
+        Statement statement = connection.createStatement()) {
+      statement.execute(sql);
+    }
+  }
+}
