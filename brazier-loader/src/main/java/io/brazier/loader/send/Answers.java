@@ -24,8 +24,13 @@ final class Answers {
   private int loaded;
   private int refusedWhole;
 
-  synchronized void ok(Item item, JsonNode answer) {
-    responses.put(item.index(), answer);
+  void ok(Item item, JsonNode answer) {
+    ok(item.index(), answer);
+  }
+
+  /** The answer of the file's entry at {@code index}. */
+  synchronized void ok(int index, JsonNode answer) {
+    responses.put(index, answer);
     loaded++;
   }
 

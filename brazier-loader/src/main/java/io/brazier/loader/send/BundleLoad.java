@@ -60,7 +60,11 @@ public final class BundleLoad {
     String digest = digest(content);
     try {
       if (type.equals("transaction") && !config.transformToBatch()) {
-        FileOutcome outcome = transaction(name, bundle, digest);
+        Written written = written(name, bundle, digest);
+        // The tree may go before the round trip, which takes seconds: trees of 2-3 MB bundles held that long were
+        // most of what the garbage collector copied.
+        bundle = null;
+        FileOutcome outcome = written.refusal() != null ? written.refusal() : transaction(name, written);
         if (outcome != null) {
           return outcome;
         }
@@ -72,30 +76,42 @@ public final class BundleLoad {
     }
   }
 
-  /** The transaction's outcome, or null when the server found it too large (413). */
-  private FileOutcome transaction(String name, ObjectNode bundle, String digest) throws Unreachable, IOException {
+  /**
+   * A transaction written out to send: its body, and the index in the file of each of its entries; or, when a
+   * conditional reference could not be resolved, the file's outcome instead.
+   */
+  private record Written(byte[] body, int[] indexes, FileOutcome refusal) {}
+
+  private Written written(String name, ObjectNode bundle, String digest) throws Unreachable, IOException {
     List<Item> items = items(bundle);
     new Identities(digest).apply(items, false);
     Answers prepared = new Answers();
     List<Item> sendable = resolver.sendable(items, prepared);
     if (sendable.size() < items.size()) {
-      return new FileOutcome(name, 0, prepared.failed(), prepared.reason(), null, prepared.report(name), null,
-          List.of());
+      return new Written(null, null, new FileOutcome(name, 0, prepared.failed(), prepared.reason(), null,
+          prepared.report(name), null, List.of()));
     }
-    FhirReply reply = sender.send(FhirCall.bundle(Json.bytes(bundle)));
+    return new Written(Json.bytes(bundle), items.stream().mapToInt(Item::index).toArray(), null);
+  }
+
+  /** The transaction's outcome, or null when the server found it too large (413). */
+  private FileOutcome transaction(String name, Written written) throws Unreachable, IOException {
+    FhirReply reply = sender.send(FhirCall.bundle(written.body()));
     if (reply.status() == 413) {
       return null;
     }
+    int[] indexes = written.indexes();
     Answers answers = new Answers();
     JsonNode entries = reply.ok() ? Json.parse(reply.body()).path("entry") : null;
-    if (entries == null || entries.size() != items.size()) {
-      answers.refusedWhole(items.size(), reply);
-      return new FileOutcome(name, 0, items.size(), answers.reason(), null, answers.report(name), null, List.of());
+    if (entries == null || entries.size() != indexes.length) {
+      answers.refusedWhole(indexes.length, reply);
+      return new FileOutcome(name, 0, indexes.length, answers.reason(), null, answers.report(name), null,
+          List.of());
     }
-    for (int i = 0; i < items.size(); i++) {
-      answers.ok(items.get(i), entries.get(i));
+    for (int i = 0; i < indexes.length; i++) {
+      answers.ok(indexes[i], entries.get(i));
     }
-    return FileOutcome.loaded(name, items.size(), answers.result("transaction"));
+    return FileOutcome.loaded(name, indexes.length, answers.result("transaction"));
   }
 
   private FileOutcome batch(String name, ObjectNode bundle, String digest, boolean split)
