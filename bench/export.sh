@@ -3,18 +3,29 @@
 # (bench/synthea-load, 2 clients):
 #  - the server's own `$export` to local files: system level, and Patient level with a _typeFilter;
 #  - `brazier export all --type Observation` (the client-side export through search) at --parallel 1, 2 and 4.
-#   bench/export.sh   (needs ../shared/data/synthea, jq, jcmd and a built tree)
+#   bench/export.sh [work-dir]   (needs ../shared/data/synthea, jq, jcmd and a built tree)
+# A work-dir given is kept: the next run with it reuses the loaded set and skips the load. SERVER_JAVA_OPTS adds
+# options to the server's JVM (e.g. -XX:StartFlightRecording=filename=export.jfr to profile it).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 port=8184
 base="http://127.0.0.1:$port/fhir"
-work="$(mktemp -d /tmp/brazier-bench.XXXXXX)"
+work="${1:-}"
+keep=${work:+yes}
+work="${work:-$(mktemp -d /tmp/brazier-bench.XXXXXX)}"
 server=
-trap '[ -z "$server" ] || { kill $server; wait $server || true; }; rm -rf "$work"' EXIT
+trap '[ -z "$server" ] || { kill $server; wait $server || true; }; [ -n "$keep" ] || rm -rf "$work"' EXIT
 
-echo "== loading the Synthea set (bench/synthea-load --concurrency 2)"
-"$root/bench/synthea-load" --concurrency 2 --work-dir "$work" --keep-data | grep '^| 2 '
-java -Xmx2g -XX:+UseParallelGC -jar "$root/brazier-app/target/brazier.jar" serve --port $port \
+if [ -d "$work/c2/data" ]; then
+  echo "== the Synthea set loaded in $work/c2/data"
+else
+  echo "== loading the Synthea set (bench/synthea-load --concurrency 2)"
+  java -cp "$root/brazier-bench/target/brazier-bench.jar" io.brazier.bench.SyntheaLoad --concurrency 2 \
+    --bundles "${SYNTHEA_BUNDLES:-$root/../shared/data/synthea/bundles}" --work-dir "$work" --keep-data | grep '^| 2 '
+fi
+rm -rf "$work/c2/data/export" "$work/client-"*
+# shellcheck disable=SC2086
+java -Xmx2g ${SERVER_JAVA_OPTS:-} -XX:+UseParallelGC -jar "$root/brazier-app/target/brazier.jar" serve --port $port \
   --data-dir "$work/c2/data" > "$work/server.log" 2>&1 &
 server=$!
 until curl -sf "http://127.0.0.1:$port/healthz" > /dev/null; do

@@ -209,7 +209,7 @@ final class CriteriaSql {
       params(sql, i, List.of("List"), "item");
       sql.append(" AND " + i + ".ttype = " + r + ".type AND " + i + ".tid = " + r + ".id)");
     } else if (criterion instanceof InCompartment compartment) {
-      compartment(sql, r, compartment);
+      compartment(sql, r, types, compartment);
     } else if (criterion instanceof AnyOf anyOf) {
       joined(sql, r, types, anyOf.alternatives(), " OR ");
     } else if (criterion instanceof AllOf allOf) {
@@ -324,7 +324,7 @@ final class CriteriaSql {
     sql.append(")");
   }
 
-  private void compartment(Sql sql, String r, InCompartment compartment) {
+  private void compartment(Sql sql, String r, List<String> types, InCompartment compartment) {
     List<Object> paramKeys = new ArrayList<>();
     for (Map.Entry<String, List<String>> entry : compartment.paramsByType().entrySet()) {
       for (String param : entry.getValue()) {
@@ -341,7 +341,10 @@ final class CriteriaSql {
       sql.array(" AND " + i + ".tid = ANY(?)", "text", compartment.ids().toArray());
     }
     sql.append(")");
-    if (compartment.includeOwner()) {
+    // Only rows of the owner's type can be owners: for others the test is left out, as its OR would keep the
+    // planner from joining the reference lookup (a scan of Observations by compartment tested every row against
+    // a hash of every reference to a patient).
+    if (compartment.includeOwner() && (types.isEmpty() || types.contains(compartment.compartmentType()))) {
       sql.append(" OR " + r + ".type = ?", owner);
       if (!anyOwner) {
         sql.array(" AND " + r + ".id = ANY(?)", "text", compartment.ids().toArray());

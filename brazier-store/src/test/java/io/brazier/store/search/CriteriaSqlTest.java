@@ -147,6 +147,49 @@ class CriteriaSqlTest {
   }
 
   @Test
+  void onlyRowsOfTheOwnersTypeAreTestedForBeingTheOwner() {
+    Keys keys = new Keys() {
+      @Override
+      public short type(String type) {
+        return (short) (type.equals("Patient") ? 7 : 8);
+      }
+
+      @Override
+      public Integer[] params(List<String> types, String code) {
+        return new Integer[] {1};
+      }
+    };
+    InCompartment compartment = new InCompartment("Patient", List.of("p"), Map.of("Observation", List.of("subject")),
+        true);
+
+    String observations = new SearchSql(keys).condition(new Sql(),
+        SearchQuery.of(List.of("Observation"), List.of(compartment))).text();
+    String both = new SearchSql(keys).condition(new Sql(),
+        SearchQuery.of(List.of("Patient", "Observation"), List.of(compartment))).text();
+
+    assertThat(observations).contains("EXISTS (SELECT 1 FROM search_reference").doesNotContain(" OR r.type = ?");
+    assertThat(both).contains(" OR r.type = ?");
+  }
+
+  @Test
+  void aCompartmentWithItsOwnerHoldsTheOwnerAmongSeveralTypes() {
+    String p = save(ValuesTest.patient("A", "A"));
+    String other = save(ValuesTest.patient("B", "B"));
+    Observation observation = ValuesTest.observation("http://loinc.org", "1");
+    observation.setSubject(new Reference("Patient/" + p));
+    String o = save(observation);
+    InCompartment compartment = new InCompartment("Patient", List.of(p, other), Map.of("Observation",
+        List.of("subject")), true);
+
+    SearchQuery both = SearchQuery.of(List.of("Patient", "Observation"),
+        store.parse("Patient", tagged.scope()).criteria()).withCriterion(compartment);
+    SearchQuery observations = store.parse("Observation", tagged.scope()).withCriterion(compartment);
+
+    assertThat(store.store().ids(both, 100)).containsExactlyInAnyOrder(p, other, o);
+    assertThat(store.store().ids(observations, 100)).containsExactly(o);
+  }
+
+  @Test
   void sortingOrdersByEachKeyInTurnAscendingOrDescending() {
     String b1 = save(ValuesTest.patient("Beta", "A").setBirthDateElement(new DateType("1990-01-01")));
     String a = save(ValuesTest.patient("Alpha", "A").setBirthDateElement(new DateType("1980-01-01")));
