@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -92,17 +93,17 @@ public final class LoaderEndpoint implements AutoCloseable {
     exchange.json(202, Json.object().put("filename", file));
   }
 
-  private void startExport(StatusServer.Exchange exchange, Function<JsonNode, ExportRequest> parse)
+  private void startExport(StatusServer.Exchange exchange, Function<JsonNode, ExportBodies.Order> parse)
       throws IOException {
-    ExportRequest request; // a definition that parse refuses is a 400 with its IllegalArgumentException's message
+    ExportBodies.Order order; // a definition that parse refuses is a 400 with its IllegalArgumentException's message
     try {
-      request = parse.apply(Json.parse(exchange.body(1 << 20)));
+      order = parse.apply(Json.parse(exchange.body(1 << 20)));
     } catch (IOException e) {
       exchange.error(400, "The body is not a JSON object: send the export's query definition.");
       return;
     }
     try {
-      String id = exports.start(request);
+      String id = exports.start(order.request(), order.source());
       exchange.json(202, Json.object().put("id", id).put("statusQueryGetUri", EXPORT_STATUS + "/" + id)
           .put("terminateUri", "DELETE " + EXPORT + "/" + id));
     } catch (ExportJobs.TooMany e) {
@@ -112,7 +113,7 @@ public final class LoaderEndpoint implements AutoCloseable {
   }
 
   private void exportStatus(StatusServer.Exchange exchange, String id) throws IOException {
-    var job = exports.job(id);
+    Optional<ExportJobs.Job> job = exports.job(id);
     if (job.isEmpty()) {
       exchange.error(404, "No export " + id + " is known to this loader (ended ones are forgotten after"
           + " --export-purge-days).");
@@ -123,7 +124,9 @@ public final class LoaderEndpoint implements AutoCloseable {
 
   private void cancel(StatusServer.Exchange exchange, String id) throws IOException {
     if (!exports.cancel(id)) {
-      exchange.error(404, "No export " + id + " is running on this loader.");
+      boolean elsewhere = exports.job(id).filter(job -> job.state() == ExportJobs.State.RUNNING).isPresent();
+      exchange.error(elsewhere ? 409 : 404, elsewhere ? "Export " + id + " runs in another loader process on this"
+          + " storage: cancel it there." : "No export " + id + " is running on this loader.");
       return;
     }
     exchange.json(202, Json.object().put("canceled", id));
