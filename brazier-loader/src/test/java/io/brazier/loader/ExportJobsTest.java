@@ -9,6 +9,7 @@ import io.brazier.client.HttpFhirClient;
 import io.brazier.loader.send.Json;
 import io.brazier.loader.storage.FolderStorage;
 import io.brazier.server.TestServer;
+import io.brazier.testkit.StallingFhirServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -222,7 +223,7 @@ class ExportJobsTest {
 
   @Test
   void aJobRunningWhenItsLoaderStopsIsListedInterruptedByTheNextOne() throws Exception {
-    try (Stalling stalling = new Stalling()) {
+    try (StallingFhirServer stalling = new StallingFhirServer()) {
       var stalled = new HttpFhirClient(URI.create(stalling.baseUrl()), Optional.empty(), Duration.ofMinutes(5));
       String id;
       try (ExportJobs first = new ExportJobs(ExportSources.only(stalled, LoaderConfig.defaults()),
@@ -291,6 +292,22 @@ class ExportJobsTest {
         new ExportSource(URI.create("https://other.example/fhir"), "api://other")))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no OAuth2 client credentials");
     assertThat(jobs.list()).as("nothing started").isEmpty();
+  }
+
+  @Test
+  void aJournalThatCannotBeReadOrWrittenAnswers503AndStartsNothing() throws Exception {
+    start(2);
+    Path journal = dir.resolve(".loader/exports");
+    Files.delete(journal);
+    Files.writeString(journal, "a file where the journal's folder was");
+
+    HttpResponse<String> list = get("/loader/$alt-export-status");
+    HttpResponse<String> started = post("$alt-export-all", "{\"_type\":\"Patient\"}");
+
+    assertThat(List.of(list, started)).extracting(HttpResponse::statusCode).containsOnly(503);
+    assertThat(started.body()).contains("export journal cannot be read or written");
+    assertThat(started.headers().firstValue("Retry-After")).contains("60");
+    assertThat(dir.resolve("export")).doesNotExist();
   }
 
   private static List<ExportJobs.Job> listed(ExportJobs jobs) {

@@ -1,4 +1,4 @@
-package io.brazier.loader;
+package io.brazier.testkit;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -15,24 +15,25 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A FHIR server that says it serves Observations and never answers a search until it is closed: an export of it
  * runs for as long as a test needs.
  */
-final class Stalling implements AutoCloseable {
+public final class StallingFhirServer implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService threads = Executors.newCachedThreadPool();
   private final AtomicInteger searches = new AtomicInteger();
   private final CountDownLatch closed = new CountDownLatch(1);
 
-  Stalling() throws IOException {
+  public StallingFhirServer() throws IOException {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     server.setExecutor(threads);
     server.createContext("/fhir", this::answer);
     server.start();
   }
 
-  String baseUrl() {
+  public String baseUrl() {
     return "http://127.0.0.1:" + server.getAddress().getPort() + "/fhir";
   }
 
-  int searches() {
+  /** Searches asked so far, each still waiting. */
+  public int searches() {
     return searches.get();
   }
 
