@@ -1,6 +1,8 @@
 package io.brazier.app;
 
+import io.brazier.client.FhirClient;
 import io.brazier.client.HttpFhirClient;
+import io.brazier.loader.ExportSources;
 import io.brazier.loader.LoaderConfig;
 import java.net.URI;
 import java.time.Duration;
@@ -70,6 +72,22 @@ final class ClientOptions {
           + " http://localhost:8080/fhir, not " + fhir);
     }
     return new HttpFhirClient(fhir, Usage.checked(spec, token::credentials), requestTimeout, headers());
+  }
+
+  /**
+   * The servers export jobs may read from: {@code own}, and the bases {@code allowed}, reached with these options'
+   * timeout, headers and OAuth2 client (a token for each job's audience).
+   */
+  ExportSources exportSources(FhirClient own, LoaderConfig config, List<URI> allowed) {
+    for (URI base : allowed) {
+      if (base.getScheme() == null || !base.getScheme().matches("https?") || base.getHost() == null) {
+        throw new ParameterException(spec.commandLine(), "--export-source must be the http(s) base URL of a FHIR"
+            + " server, such as https://fhir.example/fhir, not " + base);
+      }
+    }
+    Map<String, String> headers = headers();
+    return new ExportSources(own, config, allowed, (base, audience) -> new HttpFhirClient(base,
+        token.credentials(audience), requestTimeout, headers), token.asksForTokens());
   }
 
   private Map<String, String> headers() {

@@ -2,6 +2,7 @@ package io.brazier.app;
 
 import io.brazier.loader.TypeExport;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
@@ -25,7 +26,8 @@ import picocli.CommandLine.TypeConversionException;
         "Exports every resource of one type last updated in [--since, --till): the range is split into --parallel",
         "slices of about equal counts (by _summary=count searches), fetched at once. Resources changed while the",
         "export runs are counted in the summary and the manifest: export them next with --since the manifest's",
-        "transactionTime.",
+        "transactionTime. --fhir names the server (any, as $alt-export-all's _baseAddress) and --resource or",
+        "--scope the audience of its token (as _audience).",
         "Example: brazier export all --fhir URL --type Observation --parallel 4 --out ./export"})
 final class ExportAllCommand implements Callable<Integer> {
   @Spec
@@ -50,6 +52,11 @@ final class ExportAllCommand implements Callable<Integer> {
       description = "Slices fetched at once, 1 to 100 (default: ${DEFAULT-VALUE}).")
   int parallel;
 
+  @Option(names = "--search-interval", paramLabel = "SECONDS",
+      description = "The range is cut into slices at windows no finer than this many seconds: fewer count"
+          + " searches, less even slices; needs --parallel above 1 (default: to the millisecond).")
+  Integer searchInterval;
+
   @Option(names = "--page-size", defaultValue = "1000", paramLabel = "N",
       description = "Resources asked for per page (_count) (default: ${DEFAULT-VALUE}).")
   int pageSize;
@@ -62,7 +69,8 @@ final class ExportAllCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    TypeExport request = Usage.checked(spec, () -> new TypeExport(type, since, till, parallel, pageSize));
+    TypeExport request = Usage.checked(spec, () -> new TypeExport(type, since, till, parallel, pageSize,
+        searchInterval == null ? TypeExport.FINEST : Duration.ofSeconds(searchInterval)));
     return ExportCommand.run(spec, client, client.concurrency(parallel), output, request);
   }
 

@@ -3,9 +3,13 @@ package io.brazier.app;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.brazier.client.HttpFhirClient;
+import io.brazier.loader.LoaderConfig;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -65,6 +69,11 @@ final class LoaderCommand implements Callable<Integer> {
           + " (default: ${DEFAULT-VALUE}).")
   int exportPurgeDays;
 
+  @Option(names = "--export-source", paramLabel = "URL", split = ",",
+      description = "Another FHIR server that export jobs may read from ($alt-export-all's _baseAddress), with a"
+          + " token for their _audience through --token-url's client; repeatable (default: none, only --fhir).")
+  List<URI> exportSources = List.of();
+
   @Mixin
   ClientOptions client;
 
@@ -83,8 +92,11 @@ final class LoaderCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--max-exports must be at least 1 and --export-purge-days"
           + " at least 0");
     }
-    WatchingLoader loader = WatchingLoader.start(client.target(), options.config(client, settle), dir, blob, host,
-        port, registry, new WatchingLoader.ExportLimits(maxExports, Duration.ofDays(exportPurgeDays)));
+    HttpFhirClient target = client.target();
+    LoaderConfig config = options.config(client, settle);
+    WatchingLoader loader = WatchingLoader.start(target, config, dir, blob, host, port, registry,
+        new WatchingLoader.ExportLimits(maxExports, Duration.ofDays(exportPurgeDays)),
+        client.exportSources(target, config, exportSources));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       loader.close();

@@ -44,4 +44,22 @@ final class TokenOptions {
     return Optional.of(new ClientCredentials(
         new ClientCredentials.Config(tokenUrl, clientId, clientSecret, scope, resource), Clock.systemUTC()));
   }
+
+  /**
+   * Tokens from the same client for another server (an export job's {@code _audience}): the scope {@code
+   * [audience]/.default} when the options use --scope, else the resource {@code audience} (Azure AD v1); none without
+   * {@code --token-url}.
+   */
+  Optional<ClientCredentials> credentials(String audience) {
+    if (tokenUrl == null) {
+      return Optional.empty();
+    }
+    String trimmed = audience.replaceAll("/+$", "");
+    return Optional.of(new ClientCredentials(new ClientCredentials.Config(tokenUrl, clientId, clientSecret,
+        scope != null ? trimmed + "/.default" : null, scope != null ? null : audience), Clock.systemUTC()));
+  }
+
+  boolean asksForTokens() {
+    return tokenUrl != null;
+  }
 }

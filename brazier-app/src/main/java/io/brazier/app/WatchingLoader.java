@@ -4,8 +4,8 @@ import io.brazier.client.FhirClient;
 import io.brazier.loader.ExportJobs;
 import io.brazier.loader.LoaderConfig;
 import io.brazier.loader.LoaderEndpoint;
+import io.brazier.loader.ExportSources;
 import io.brazier.loader.LoaderService;
-import io.brazier.loader.export.Exporter;
 import io.brazier.loader.storage.BlobStorage;
 import io.brazier.loader.storage.FolderStorage;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -29,6 +29,12 @@ final class WatchingLoader implements AutoCloseable {
    */
   static WatchingLoader start(FhirClient target, LoaderConfig config, Path dir, String blob, String host,
       int port, PrometheusMeterRegistry registry, ExportLimits exports) throws IOException {
+    return start(target, config, dir, blob, host, port, registry, exports, ExportSources.only(target, config));
+  }
+
+  /** @param sources the servers export jobs may read from: the target, and those {@code --export-source} lists */
+  static WatchingLoader start(FhirClient target, LoaderConfig config, Path dir, String blob, String host,
+      int port, PrometheusMeterRegistry registry, ExportLimits exports, ExportSources sources) throws IOException {
     WatchingLoader loader = new WatchingLoader();
     List<LoaderService> services = new ArrayList<>();
     if (dir != null) {
@@ -40,12 +46,16 @@ final class WatchingLoader implements AutoCloseable {
     for (LoaderService service : services) {
       loader.running.add(service.start());
     }
-    ExportJobs jobs = new ExportJobs(new Exporter(target, config),
-        dir != null ? new FolderStorage(dir) : BlobStorage.connect(blob), ExportLimits.FILE_MAX_BYTES,
-        exports.maxExports(), exports.purgeAfter(), Clock.systemUTC());
-    loader.running.add(jobs);
-    loader.running.add(new LoaderEndpoint(services, jobs, registry::scrape, host, port).start());
-    return loader;
+    try {
+      ExportJobs jobs = new ExportJobs(sources, dir != null ? new FolderStorage(dir) : BlobStorage.connect(blob),
+          ExportLimits.FILE_MAX_BYTES, exports.maxExports(), exports.purgeAfter(), Clock.systemUTC());
+      loader.running.add(jobs);
+      loader.running.add(new LoaderEndpoint(services, jobs, registry::scrape, host, port).start());
+      return loader;
+    } catch (IOException | RuntimeException e) {
+      loader.close(); // the export journal or the port refused: stop the services started
+      throw e;
+    }
   }
 
   /** The export jobs' limits: {@code --max-exports} at once, listed {@code --export-purge-days} after they end. */

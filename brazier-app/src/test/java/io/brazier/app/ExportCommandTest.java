@@ -76,6 +76,15 @@ class ExportCommandTest {
   }
 
   @Test
+  void aSearchIntervalWithoutParallelSlicesIsAUsageError() {
+    Run run = run("export", "all", "--fhir", server.baseUrl(), "--type", "Observation", "--parallel", "1",
+        "--search-interval", "60", "--out", out.toString());
+
+    assertThat(run.code()).isEqualTo(2);
+    assertThat(run.err()).contains("--search-interval only cuts slices: give --parallel above 1 with it");
+  }
+
+  @Test
   void badInputExitsTwoAndSaysWhatToFix() {
     Run unknownType = run("export", "all", "--fhir", server.baseUrl(), "--type", "Observatoin", "--out",
         out.toString());

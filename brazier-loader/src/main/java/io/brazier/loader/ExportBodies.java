@@ -9,35 +9,99 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The export endpoints' JSON, shaped as the original's: {@code $alt-export} takes {@code {"query",
  * "patientreferencefield", "include": [...]}}, {@code $alt-export-all} takes {@code {"_type", "_since", "_till",
- * "_parallelizationCount"}}; the status lists {@code instanceId, createdDateTime, status, elapsedtimeinminutes,
- * input} and, once ended, the manifest's URL and output.
+ * "_parallelizationCount", "_parallelSearchInSecondsInterval"}}; either may name another server to export from,
+ * {@code "_baseAddress"}, and the audience of its token, {@code "_audience"}. The status lists {@code instanceId,
+ * createdDateTime, status, elapsedtimeinminutes, input} and, once ended, the manifest's URL and output.
  */
 final class ExportBodies {
+  private static final Set<String> SOURCE = Set.of("_baseAddress", "_audience");
+  private static final Set<String> PATIENTS = Set.of("query", "patientreferencefield", "include", "batchsize",
+      "maxurl");
+  private static final Set<String> ALL = Set.of("_type", "_since", "_till", "_parallelizationCount",
+      "_parallelSearchInSecondsInterval", "_count");
+
   private ExportBodies() {}
 
+  /** A job to start: what to export, and from where. */
+  record Order(ExportRequest request, ExportSource source) {}
+
   /** @throws IllegalArgumentException with what to fix */
-  static PatientExport patients(JsonNode body) {
+  static Order patients(JsonNode body) {
+    requireKnown(body, PATIENTS);
     List<String> includes = new ArrayList<>();
     body.path("include").forEach(include -> includes.add(include.asText()));
     if (!body.path("query").isTextual()) {
       throw new IllegalArgumentException("The body needs a query, such as {\"query\":\"Patient?active=true\","
           + " \"patientreferencefield\":\"id\", \"include\":[\"Patient?_id=$IDS\"]}");
     }
-    return new PatientExport(body.path("query").asText(), body.path("patientreferencefield").asText("id"),
-        includes, body.path("batchsize").asInt(50), body.path("maxurl").asInt(4096));
+    return new Order(new PatientExport(body.path("query").asText(), body.path("patientreferencefield").asText("id"),
+        includes, whole(body, "batchsize", 50), whole(body, "maxurl", 4096)), source(body));
   }
 
   /** @throws IllegalArgumentException with what to fix */
-  static TypeExport all(JsonNode body) {
+  static Order all(JsonNode body) {
+    requireKnown(body, ALL);
     if (!body.path("_type").isTextual()) {
       throw new IllegalArgumentException("The body needs a _type, such as {\"_type\":\"Observation\"}");
     }
-    return new TypeExport(body.path("_type").asText(), instant(body, "_since"), instant(body, "_till"),
-        body.path("_parallelizationCount").asInt(1), body.path("_count").asInt(1000));
+    int parallel = whole(body, "_parallelizationCount", 1);
+    if (parallel < 1 || parallel > 100) {
+      throw new IllegalArgumentException("_parallelizationCount must be from 1 to 100, not " + parallel);
+    }
+    Duration resolution = TypeExport.FINEST;
+    if (body.has("_parallelSearchInSecondsInterval")) {
+      int seconds = whole(body, "_parallelSearchInSecondsInterval", 0);
+      if (seconds < 1 || parallel == 1) {
+        throw new IllegalArgumentException("_parallelSearchInSecondsInterval, the finest window in seconds the"
+            + " range is cut at into slices, must be at least 1 and goes with a _parallelizationCount above 1");
+      }
+      resolution = Duration.ofSeconds(seconds);
+    }
+    Instant since = instant(body, "_since");
+    Instant till = instant(body, "_till");
+    if (since != null && till != null && !since.isBefore(till)) {
+      throw new IllegalArgumentException("_since must be before _till");
+    }
+    return new Order(new TypeExport(body.path("_type").asText(), since, till, parallel,
+        whole(body, "_count", 1000), resolution), source(body));
+  }
+
+  private static ExportSource source(JsonNode body) {
+    for (String field : SOURCE) {
+      if (body.has(field) && !body.get(field).isTextual()) {
+        throw new IllegalArgumentException(field + " must be a string");
+      }
+    }
+    return ExportSource.of(body.path("_baseAddress").asText(null), body.path("_audience").asText(null));
+  }
+
+  /** A field the original does not know is a mistake (a typo loses an option silently otherwise). */
+  private static void requireKnown(JsonNode body, Set<String> fields) {
+    if (!body.isObject()) {
+      throw new IllegalArgumentException("The body must be a JSON object: the export's query definition.");
+    }
+    body.fieldNames().forEachRemaining(field -> {
+      if (!fields.contains(field) && !SOURCE.contains(field)) {
+        throw new IllegalArgumentException("Unknown field " + field + ": the body takes "
+            + String.join(", ", new TreeSet<>(fields)) + ", _baseAddress and _audience");
+      }
+    });
+  }
+
+  private static int whole(JsonNode body, String field, int fallback) {
+    if (!body.has(field)) {
+      return fallback;
+    }
+    if (!body.get(field).canConvertToInt() || !body.get(field).isIntegralNumber()) {
+      throw new IllegalArgumentException(field + " must be a whole number, not " + body.get(field));
+    }
+    return body.get(field).asInt();
   }
 
   private static Instant instant(JsonNode body, String field) {
@@ -63,7 +127,7 @@ final class ExportBodies {
     ObjectNode status = Json.object().put("instanceId", job.id()).put("createdDateTime", job.created().toString())
         .put("status", job.state().name()).put("elapsedtimeinminutes",
             Math.round(Duration.between(job.created(), end).toSeconds() / 6.0) / 10.0)
-        .put("input", job.request().describe());
+        .put("input", job.input()).put("source", job.source());
     if (job.problem() != null) {
       status.put("error", job.problem());
     }
@@ -71,6 +135,10 @@ final class ExportBodies {
       status.put("manifest", job.report().manifest()).put("resources", job.report().resources());
       job.report().output().forEach(file -> status.withArray("output").addObject().put("type", file.type())
           .put("url", file.url()).put("count", file.count()));
+      if (!job.report().changedAfter().isEmpty()) { // not in this export: export them again from transactionTime
+        status.put("transactionTime", job.report().transactionTime().toString());
+        job.report().changedAfter().forEach(status.putObject("changedAfterTransactionTime")::put);
+      }
     }
     return status;
   }

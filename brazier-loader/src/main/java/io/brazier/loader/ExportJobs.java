@@ -22,22 +22,29 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The watching service's export jobs ({@code POST /loader/$alt-export}, {@code $alt-export-all}): each writes into
- * {@code export/[id]/} of the service's storage. At most {@code maxExports} run at once, whatever their kind; ended
- * jobs are forgotten {@code purgeAfter} after they end (their files stay). Jobs live in this node's memory: a node
- * lists, limits and cancels its own.
+ * {@code export/[id]/} of the service's storage. At most {@code maxExports} run at once in this process, whatever
+ * their kind. Jobs are recorded in the {@link ExportJournal}, read through at every look, so that they outlive the
+ * process and every loader on the same storage lists the same jobs; one that was running when its process died is
+ * listed as failed, interrupted. Ended jobs are purged {@code purgeAfter} after they end (their files stay). A job
+ * is cancelled by the process that runs it.
  */
 public final class ExportJobs implements AutoCloseable {
   public static final String FOLDER = "export";
+  static final String INTERRUPTED = "Interrupted: the loader stopped while this export ran, and its files are"
+      + " partial; start the export again";
   private static final Logger log = LoggerFactory.getLogger(ExportJobs.class);
 
   /** Where a job is. */
   public enum State { RUNNING, COMPLETED, FAILED, CANCELED }
 
-  /** A job as the status lists it: its report once completed, the problem once failed. */
-  public record Job(String id, Instant created, ExportRequest request, State state, Instant ended,
+  /**
+   * A job as the status lists it: what it exports ({@code input}) and from where ({@code source}); its report once
+   * completed, the problem once failed.
+   */
+  public record Job(String id, Instant created, String input, String source, State state, Instant ended,
       ExportReport report, String problem) {
     Job end(State newState, Instant at, ExportReport newReport, String newProblem) {
-      return new Job(id, created, request, newState, at, newReport, newProblem);
+      return new Job(id, created, input, source, newState, at, newReport, newProblem);
     }
   }
 
@@ -49,83 +56,141 @@ public final class ExportJobs implements AutoCloseable {
     }
   }
 
-  private final Exporter exporter;
+  private final ExportSources sources;
   private final Storage storage;
+  private final ExportJournal journal;
   private final long fileMaxBytes;
   private final int maxExports;
   private final Duration purgeAfter;
   private final Clock clock;
-  private final Map<String, Job> jobs = new ConcurrentHashMap<>();
   private final Map<String, Future<?>> running = new ConcurrentHashMap<>();
+  private volatile boolean closing;
   private final ExecutorService threads = Executors.newCachedThreadPool(Loading.threads("export-job"));
 
-  public ExportJobs(Exporter exporter, Storage storage, long fileMaxBytes, int maxExports, Duration purgeAfter,
-      Clock clock) {
+  /** Opens the journal; the jobs it records as running that no process runs any more are ended, interrupted. */
+  public ExportJobs(ExportSources sources, Storage storage, long fileMaxBytes, int maxExports, Duration purgeAfter,
+      Clock clock) throws IOException {
     if (maxExports < 1) {
       throw new IllegalArgumentException("--max-exports must be at least 1, not " + maxExports);
     }
-    this.exporter = exporter;
+    this.sources = sources;
     this.storage = storage;
+    this.journal = new ExportJournal(storage);
     this.fileMaxBytes = fileMaxBytes;
     this.maxExports = maxExports;
     this.purgeAfter = purgeAfter;
     this.clock = clock;
+    journal.prepare();
+    list();
   }
 
-  /** Starts the job; its id. */
-  public synchronized String start(ExportRequest request) throws TooMany {
+  /**
+   * Starts the job; its id.
+   *
+   * @throws IllegalArgumentException when it names a source this loader may not read from, saying what to fix
+   */
+  public synchronized String start(ExportRequest request, ExportSource source) throws TooMany, IOException {
     if (running.size() >= maxExports) {
       throw new TooMany(running.size());
     }
+    Exporter exporter = sources.exporter(source);
     String id = UUID.randomUUID().toString();
-    jobs.put(id, new Job(id, clock.instant(), request, State.RUNNING, null, null, null));
-    FutureTask<Void> task = new FutureTask<>(() -> run(id, request), null);
+    Storage.Claim lock = journal.lock(id).orElseThrow(() -> new IOException("export job " + id + " is locked"));
+    Job job = new Job(id, clock.instant(), request.describe(), source.describe(), State.RUNNING, null, null, null);
+    try {
+      journal.write(job);
+    } catch (IOException e) {
+      journal.unlock(lock, id);
+      throw e;
+    }
+    FutureTask<Void> task = new FutureTask<>(() -> run(job, exporter, request, lock), null);
     running.put(id, task); // before it runs, so that its end always finds it
     threads.execute(task);
+    log.info("Export job started id={} request={} source={}", id, job.input(), job.source());
     return id;
   }
 
-  private void run(String id, ExportRequest request) {
+  private void run(Job job, Exporter exporter, ExportRequest request, Storage.Claim lock) {
+    Job ended = outcome(job, exporter, request);
+    try {
+      journal.write(ended);
+      journal.unlock(lock, job.id());
+    } catch (IOException e) {
+      log.error("Export job's end could not be recorded id={} state={}", job.id(), ended.state(), e);
+    } finally {
+      running.remove(job.id());
+    }
+    log.info("Export job ended id={} state={}", job.id(), ended.state());
+  }
+
+  private Job outcome(Job job, Exporter exporter, ExportRequest request) {
     Job ended;
     try {
-      ExportReport report = exporter.run(request, new ExportDestination(storage, FOLDER, id + "/", fileMaxBytes),
-          ExportProgress.none());
-      ended = report.succeeded() ? end(id, State.COMPLETED, report, null)
-          : end(id, State.FAILED, report, report.failedRequests() + " searches failed: see the error file");
+      ExportReport report = exporter.run(request, new ExportDestination(storage, FOLDER, job.id() + "/",
+          fileMaxBytes), ExportProgress.none());
+      ended = report.succeeded() ? job.end(State.COMPLETED, clock.instant(), report, null)
+          : job.end(State.FAILED, clock.instant(), report, report.failedRequests()
+              + " searches failed: see the error file");
     } catch (InterruptedException e) {
-      ended = end(id, State.CANCELED, null, null);
+      ended = cancelled(job);
     } catch (ExportRefused | IOException e) {
-      ended = end(id, State.FAILED, null, e.getMessage());
+      ended = job.end(State.FAILED, clock.instant(), null, e.getMessage());
     } catch (RuntimeException e) {
-      log.error("Export job failed unexpectedly id={}", id, e);
-      ended = end(id, State.FAILED, null, "Internal error: " + e.getMessage());
+      log.error("Export job failed unexpectedly id={}", job.id(), e);
+      ended = job.end(State.FAILED, clock.instant(), null, "Internal error: " + e.getMessage());
     }
-    if (Thread.currentThread().isInterrupted()) { // cancelled while a search was failing
-      ended = end(id, State.CANCELED, null, null);
+    if (Thread.interrupted()) { // cancelled while a search was failing; cleared, so that the journal can be written
+      ended = cancelled(job);
     }
-    jobs.put(id, ended);
-    running.remove(id);
-    log.info("Export job ended id={} state={}", id, ended.state());
+    return ended;
   }
 
-  private Job end(String id, State state, ExportReport report, String problem) {
-    return jobs.get(id).end(state, clock.instant(), report, problem);
+  /** Cancelled by a caller, or interrupted because the loader stops. */
+  private Job cancelled(Job job) {
+    return closing ? job.end(State.FAILED, clock.instant(), null, INTERRUPTED)
+        : job.end(State.CANCELED, clock.instant(), null, null);
   }
 
-  /** Every job this node knows, newest first; ended ones older than the purge age are forgotten first. */
-  public List<Job> list() {
+  /**
+   * Every recorded job, newest first: ended ones older than the purge age are purged first, and running ones that
+   * no process runs any more are ended, interrupted.
+   */
+  public List<Job> list() throws IOException {
     Instant oldest = clock.instant().minus(purgeAfter);
-    jobs.values().removeIf(job -> job.ended() != null && job.ended().isBefore(oldest));
-    List<Job> all = new ArrayList<>(jobs.values());
-    all.sort(Comparator.comparing(Job::created).reversed());
-    return all;
+    List<Job> jobs = new ArrayList<>();
+    for (Job job : journal.read()) {
+      if (job.ended() != null && job.ended().isBefore(oldest)) {
+        journal.delete(job.id());
+        log.info("Export job purged id={} ended={}", job.id(), job.ended());
+      } else {
+        jobs.add(checked(job));
+      }
+    }
+    jobs.sort(Comparator.comparing(Job::created).reversed());
+    return jobs;
   }
 
-  public Optional<Job> job(String id) {
-    return Optional.ofNullable(jobs.get(id));
+  public Optional<Job> job(String id) throws IOException {
+    Optional<Job> job = journal.read(id);
+    return job.isPresent() ? Optional.of(checked(job.get())) : job;
   }
 
-  /** Cancels a running job (its partial files are dropped); false when no such job runs. */
+  /** The job, ended as interrupted when it is recorded running but no process holds its lock. */
+  private Job checked(Job job) throws IOException {
+    if (job.state() != State.RUNNING || running.containsKey(job.id()) || journal.held(job.id())) {
+      return job;
+    }
+    Optional<Job> now = journal.read(job.id()); // a job records its end before it lets go of its lock
+    if (now.isEmpty() || now.get().state() != State.RUNNING) {
+      return now.orElse(job);
+    }
+    Job interrupted = job.end(State.FAILED, clock.instant(), null, INTERRUPTED);
+    journal.write(interrupted);
+    log.warn("Export job was interrupted by its loader's end id={} created={}", job.id(), job.created());
+    return interrupted;
+  }
+
+  /** Cancels a job this process runs (its partial files are dropped); false when it runs none such. */
   public boolean cancel(String id) {
     Future<?> job = running.get(id);
     return job != null && job.cancel(true);
@@ -133,6 +198,7 @@ public final class ExportJobs implements AutoCloseable {
 
   @Override
   public void close() {
+    closing = true;
     threads.shutdownNow();
   }
 }

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -45,8 +46,7 @@ public final class LoaderEndpoint implements AutoCloseable {
         "POST /loader/bundles", this::upload,
         "POST " + EXPORT, exchange -> startExport(exchange, ExportBodies::patients),
         "POST " + EXPORT + "-all", exchange -> startExport(exchange, ExportBodies::all),
-        "GET " + EXPORT_STATUS, exchange -> exchange.prettyJson(200, ExportBodies.status(exports.list(),
-            Instant.now())),
+        "GET " + EXPORT_STATUS, this::listExports,
         "GET " + EXPORT_STATUS + "/{id}", exchange -> exportStatus(exchange, exchange.tail()),
         "DELETE " + EXPORT + "/{id}", exchange -> cancel(exchange, exchange.tail()),
         "GET /metrics", StatusServer.prometheus(metrics),
@@ -92,27 +92,56 @@ public final class LoaderEndpoint implements AutoCloseable {
     exchange.json(202, Json.object().put("filename", file));
   }
 
-  private void startExport(StatusServer.Exchange exchange, Function<JsonNode, ExportRequest> parse)
+  private void startExport(StatusServer.Exchange exchange, Function<JsonNode, ExportBodies.Order> parse)
       throws IOException {
-    ExportRequest request; // a definition that parse refuses is a 400 with its IllegalArgumentException's message
+    ExportBodies.Order order; // a definition that parse refuses is a 400 with its IllegalArgumentException's message
     try {
-      request = parse.apply(Json.parse(exchange.body(1 << 20)));
+      order = parse.apply(Json.parse(exchange.body(1 << 20)));
     } catch (IOException e) {
       exchange.error(400, "The body is not a JSON object: send the export's query definition.");
       return;
     }
+    String id;
     try {
-      String id = exports.start(request);
-      exchange.json(202, Json.object().put("id", id).put("statusQueryGetUri", EXPORT_STATUS + "/" + id)
-          .put("terminateUri", "DELETE " + EXPORT + "/" + id));
+      id = exports.start(order.request(), order.source());
     } catch (ExportJobs.TooMany e) {
       exchange.header("Retry-After", "60");
       exchange.error(429, e.getMessage());
+      return;
+    } catch (IOException e) {
+      journalFailed(exchange, e);
+      return;
     }
+    exchange.json(202, Json.object().put("id", id).put("statusQueryGetUri", EXPORT_STATUS + "/" + id)
+        .put("terminateUri", "DELETE " + EXPORT + "/" + id));
+  }
+
+  private void listExports(StatusServer.Exchange exchange) throws IOException {
+    List<ExportJobs.Job> jobs;
+    try {
+      jobs = exports.list();
+    } catch (IOException e) {
+      journalFailed(exchange, e);
+      return;
+    }
+    exchange.prettyJson(200, ExportBodies.status(jobs, Instant.now()));
+  }
+
+  /** The journal's storage failed (a full disk, a Blob account refusing): nothing the caller can fix but wait. */
+  private static void journalFailed(StatusServer.Exchange exchange, IOException e) throws IOException {
+    log.warn("Export journal failed problem={}", e.getMessage());
+    exchange.header("Retry-After", "60");
+    exchange.error(503, "The loader's export journal cannot be read or written now: " + e.getMessage());
   }
 
   private void exportStatus(StatusServer.Exchange exchange, String id) throws IOException {
-    var job = exports.job(id);
+    Optional<ExportJobs.Job> job;
+    try {
+      job = exports.job(id);
+    } catch (IOException e) {
+      journalFailed(exchange, e);
+      return;
+    }
     if (job.isEmpty()) {
       exchange.error(404, "No export " + id + " is known to this loader (ended ones are forgotten after"
           + " --export-purge-days).");
@@ -123,7 +152,15 @@ public final class LoaderEndpoint implements AutoCloseable {
 
   private void cancel(StatusServer.Exchange exchange, String id) throws IOException {
     if (!exports.cancel(id)) {
-      exchange.error(404, "No export " + id + " is running on this loader.");
+      boolean elsewhere;
+      try {
+        elsewhere = exports.job(id).filter(job -> job.state() == ExportJobs.State.RUNNING).isPresent();
+      } catch (IOException e) {
+        journalFailed(exchange, e);
+        return;
+      }
+      exchange.error(elsewhere ? 409 : 404, elsewhere ? "Export " + id + " runs in another loader process on this"
+          + " storage: cancel it there." : "No export " + id + " is running on this loader.");
       return;
     }
     exchange.json(202, Json.object().put("canceled", id));

@@ -1,15 +1,18 @@
 package io.brazier.loader;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
 /**
  * Every resource of one type last updated in {@code [since, till)} ({@code since} null: from the start; {@code till}
  * null: the export's start), split into {@code parallel} slices of about equal counts fetched at once, {@code
- * pageSize} resources a page.
+ * pageSize} resources a page. Slices are found by halving time windows and counting them, down to windows of {@code
+ * resolution} (a millisecond unless asked otherwise: a coarser one costs fewer counts and gives less even slices).
  */
-public record TypeExport(String type, Instant since, Instant till, int parallel, int pageSize)
+public record TypeExport(String type, Instant since, Instant till, int parallel, int pageSize, Duration resolution)
     implements ExportRequest {
+  public static final Duration FINEST = Duration.ofMillis(1);
 
   public TypeExport {
     PatientExport.requireSearch("--type", type);
@@ -22,9 +25,19 @@ public record TypeExport(String type, Instant since, Instant till, int parallel,
     if (pageSize < 1) {
       throw new IllegalArgumentException("--page-size must be at least 1, not " + pageSize);
     }
+    if (resolution.compareTo(FINEST) < 0) {
+      throw new IllegalArgumentException("--search-interval must be positive");
+    }
+    if (!resolution.equals(FINEST) && parallel == 1) {
+      throw new IllegalArgumentException("--search-interval only cuts slices: give --parallel above 1 with it");
+    }
     if (since != null && till != null && !since.isBefore(till)) {
       throw new IllegalArgumentException("--since must be before --till");
     }
+  }
+
+  public TypeExport(String type, Instant since, Instant till, int parallel, int pageSize) {
+    this(type, since, till, parallel, pageSize, FINEST);
   }
 
   @Override

@@ -6,10 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.brazier.client.HttpFhirClient;
-import io.brazier.loader.export.Exporter;
 import io.brazier.loader.send.Json;
 import io.brazier.loader.storage.FolderStorage;
 import io.brazier.server.TestServer;
+import io.brazier.testkit.StallingFhirServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -59,6 +59,7 @@ class ExportJobsTest {
     if (endpoint != null) {
       endpoint.close();
       jobs.close();
+      endpoint = null;
     }
   }
 
@@ -107,7 +108,7 @@ class ExportJobsTest {
     start(2, Duration.ZERO);
     String id = Json.parse(post("$alt-export-all", "{\"_type\":\"Patient\"}").body().getBytes()).path("id").asText();
 
-    Eventually.until(DEADLINE, "the ended job forgotten", () -> jobs.list().isEmpty());
+    Eventually.until(DEADLINE, "the ended job forgotten", () -> listed(jobs).isEmpty());
 
     assertThat(get("/loader/$alt-export-status/" + id).statusCode()).isEqualTo(404);
     assertThat(dir.resolve("export").resolve(id).resolve("manifest.json")).as("files stay").exists();
@@ -136,7 +137,7 @@ class ExportJobsTest {
   void aJobForATypeTheServerDoesNotServeEndsFailedSayingWhy() throws Exception {
     start(2);
 
-    String id = jobs.start(new TypeExport("Observatoin", null, null, 1, 50));
+    String id = jobs.start(new TypeExport("Observatoin", null, null, 1, 50), ExportSource.OWN);
     JsonNode status = awaitEnd(id);
 
     assertThat(status.path("status").asText()).isEqualTo("FAILED");
@@ -154,19 +155,18 @@ class ExportJobsTest {
     }
     String nowhere = "http://127.0.0.1:" + closed + "/fhir";
     var unreachable = new HttpFhirClient(URI.create(nowhere), Optional.empty(), Duration.ofSeconds(5));
-    try (ExportJobs elsewhere = new ExportJobs(new Exporter(unreachable,
+    try (ExportJobs elsewhere = new ExportJobs(ExportSources.only(unreachable,
         LoaderConfig.defaults().withRetries(0, Duration.ZERO)), new FolderStorage(dir), 1 << 20, 1,
         Duration.ofDays(1), Clock.systemUTC())) {
-      String id = elsewhere.start(new TypeExport("Patient", null, null, 1, 50));
+      String id = elsewhere.start(new TypeExport("Patient", null, null, 1, 50), ExportSource.OWN);
 
-      Eventually.until(DEADLINE, "the job ended", () -> elsewhere.job(id).orElseThrow().state()
-          != ExportJobs.State.RUNNING);
+      Eventually.until(DEADLINE, "the job ended", () -> state(elsewhere, id) != ExportJobs.State.RUNNING);
 
       ExportJobs.Job job = elsewhere.job(id).orElseThrow();
       assertThat(job.state()).isEqualTo(ExportJobs.State.FAILED);
       assertThat(job.problem()).contains(nowhere, "could not be asked what it serves");
       assertThat(job.ended()).isNotNull();
-      assertThat(elsewhere.start(new TypeExport("Patient", null, null, 1, 50))).as("its slot is free again")
+      assertThat(elsewhere.start(new TypeExport("Patient", null, null, 1, 50), ExportSource.OWN)).as("its slot is free again")
           .isNotEqualTo(id);
     }
   }
@@ -175,10 +175,10 @@ class ExportJobsTest {
   void jobsAreListedNewestFirstAndUnknownOnesAreNeitherFoundNorCancelled() throws Exception {
     start(2);
 
-    String first = jobs.start(new TypeExport("Patient", null, null, 1, 50));
+    String first = jobs.start(new TypeExport("Patient", null, null, 1, 50), ExportSource.OWN);
     awaitEnd(first);
     Thread.sleep(5); // created instants apart
-    String second = jobs.start(new TypeExport("Patient", null, null, 1, 50));
+    String second = jobs.start(new TypeExport("Patient", null, null, 1, 50), ExportSource.OWN);
     awaitEnd(second);
 
     assertThat(jobs.list()).extracting(ExportJobs.Job::id).containsExactly(second, first);
@@ -190,9 +190,144 @@ class ExportJobsTest {
   void atLeastOneExportMustBeAllowed() {
     var target = new HttpFhirClient(URI.create(server.baseUrl()), Optional.empty(), Duration.ofSeconds(5));
 
-    assertThatThrownBy(() -> new ExportJobs(new Exporter(target, LoaderConfig.defaults()), new FolderStorage(dir),
+    assertThatThrownBy(() -> new ExportJobs(ExportSources.only(target, LoaderConfig.defaults()), new FolderStorage(dir),
         1 << 20, 0, Duration.ofDays(1), Clock.systemUTC()))
         .hasMessage("--max-exports must be at least 1, not 0");
+  }
+
+  @Test
+  void jobsOutliveTheirProcessInTheLoadersJournalAndAreStillPurgedAfterTheirAge() throws Exception {
+    start(2);
+    String id = Json.parse(post("$alt-export-all", "{\"_type\":\"Patient\"}").body().getBytes()).path("id")
+        .asText();
+    JsonNode before = awaitEnd(id);
+    stop();
+
+    start(2); // the loader started again
+    JsonNode after = Json.MAPPER.readTree(get("/loader/$alt-export-status/" + id).body());
+    ExportJobs.Job recorded = jobs.job(id).orElseThrow();
+    stop();
+    try (ExportJobs purging = new ExportJobs(ExportSources.only(target(), LoaderConfig.defaults()),
+        new FolderStorage(dir), 1 << 20, 2, Duration.ZERO, Clock.systemUTC())) {
+      assertThat(purging.list()).as("purged by age, after a restart too").isEmpty();
+    }
+
+    assertThat(before.path("status").asText()).isEqualTo("COMPLETED");
+    for (String field : List.of("status", "createdDateTime", "input", "manifest", "resources", "output")) {
+      assertThat(after.path(field)).as(field + " after the restart").isEqualTo(before.path(field));
+    }
+    assertThat(recorded.report().output()).isNotEmpty();
+    assertThat(dir.resolve(".loader/exports/" + id + ".json")).doesNotExist();
+    assertThat(dir.resolve("export").resolve(id).resolve("manifest.json")).as("files stay").exists();
+  }
+
+  @Test
+  void aJobRunningWhenItsLoaderStopsIsListedInterruptedByTheNextOne() throws Exception {
+    try (StallingFhirServer stalling = new StallingFhirServer()) {
+      var stalled = new HttpFhirClient(URI.create(stalling.baseUrl()), Optional.empty(), Duration.ofMinutes(5));
+      String id;
+      try (ExportJobs first = new ExportJobs(ExportSources.only(stalled, LoaderConfig.defaults()),
+          new FolderStorage(dir), 1 << 20, 2, Duration.ofDays(1), Clock.systemUTC())) {
+        id = first.start(new TypeExport("Observation", null, null, 1, 50), ExportSource.OWN);
+        Eventually.until(DEADLINE, "the job searching", () -> stalling.searches() > 0);
+        assertThat(first.job(id).orElseThrow().state()).isEqualTo(ExportJobs.State.RUNNING);
+      }
+
+      try (ExportJobs next = new ExportJobs(ExportSources.only(target(), LoaderConfig.defaults()),
+          new FolderStorage(dir), 1 << 20, 2, Duration.ofDays(1), Clock.systemUTC())) {
+        Eventually.until(DEADLINE, "the job ended", () -> state(next, id) != ExportJobs.State.RUNNING);
+        ExportJobs.Job job = next.job(id).orElseThrow();
+
+        assertThat(job.state()).isEqualTo(ExportJobs.State.FAILED);
+        assertThat(job.problem()).isEqualTo(ExportJobs.INTERRUPTED);
+        assertThat(job.ended()).isNotNull();
+      }
+    }
+  }
+
+  @Test
+  void anotherServerNamedByBaseAddressIsExportedWithATokenForItsAudience() throws Exception {
+    List<String> audiences = new java.util.concurrent.CopyOnWriteArrayList<>();
+    var nowhere = new HttpFhirClient(URI.create("http://127.0.0.1:9/fhir"), Optional.empty(), Duration.ofSeconds(5));
+    ExportSources sources = new ExportSources(nowhere, LoaderConfig.defaults(), List.of(URI.create(server.baseUrl())),
+        (base, audience) -> {
+          audiences.add(audience);
+          return new HttpFhirClient(base, Optional.empty(), Duration.ofSeconds(60));
+        }, true);
+    start(2, Duration.ofDays(30), sources);
+
+    HttpResponse<String> started = post("$alt-export-all", "{\"_type\":\"Patient\",\"_baseAddress\":\""
+        + server.baseUrl() + "\",\"_audience\":\"api://other-fhir\"}");
+    JsonNode status = awaitEnd(Json.parse(started.body().getBytes()).path("id").asText());
+    HttpResponse<String> notAllowed = post("$alt-export-all",
+        "{\"_type\":\"Patient\",\"_baseAddress\":\"http://169.254.169.254/fhir\"}");
+
+    assertThat(started.statusCode()).isEqualTo(202);
+    assertThat(status.path("status").asText()).isEqualTo("COMPLETED");
+    assertThat(status.path("resources").asLong()).isPositive();
+    assertThat(status.path("source").asText()).contains(server.baseUrl(), "api://other-fhir");
+    assertThat(audiences).containsExactly("api://other-fhir");
+    assertThat(notAllowed.statusCode()).isEqualTo(400);
+    assertThat(notAllowed.body()).contains("--export-source http://169.254.169.254/fhir", server.baseUrl());
+  }
+
+  @Test
+  void anAudienceNeedsTheLoadersOauthCredentialsAndAnotherServerItsPermission() throws Exception {
+    start(2);
+
+    HttpResponse<String> noPermission = post("$alt-export-all",
+        "{\"_type\":\"Patient\",\"_baseAddress\":\"https://other.example/fhir\",\"_parallelizationCount\":2}");
+    HttpResponse<String> badInterval = post("$alt-export-all",
+        "{\"_type\":\"Patient\",\"_parallelSearchInSecondsInterval\":60}");
+    jobs.close();
+    jobs = new ExportJobs(new ExportSources(target(), LoaderConfig.defaults(),
+        List.of(URI.create("https://other.example/fhir")), (base, audience) -> target(), false),
+        new FolderStorage(dir), 1 << 20, 2, Duration.ofDays(1), Clock.systemUTC());
+
+    assertThat(noPermission.statusCode()).isEqualTo(400);
+    assertThat(noPermission.body()).contains("not a source this loader may export from", "(it allows none)");
+    assertThat(badInterval.statusCode()).isEqualTo(400);
+    assertThat(badInterval.body()).contains("_parallelSearchInSecondsInterval");
+    assertThatThrownBy(() -> jobs.start(new TypeExport("Patient", null, null, 1, 50),
+        new ExportSource(URI.create("https://other.example/fhir"), "api://other")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no OAuth2 client credentials");
+    assertThat(jobs.list()).as("nothing started").isEmpty();
+  }
+
+  @Test
+  void aJournalThatCannotBeReadOrWrittenAnswers503AndStartsNothing() throws Exception {
+    start(2);
+    Path journal = dir.resolve(".loader/exports");
+    Files.delete(journal);
+    Files.writeString(journal, "a file where the journal's folder was");
+
+    HttpResponse<String> list = get("/loader/$alt-export-status");
+    HttpResponse<String> started = post("$alt-export-all", "{\"_type\":\"Patient\"}");
+
+    assertThat(List.of(list, started)).extracting(HttpResponse::statusCode).containsOnly(503);
+    assertThat(started.body()).contains("export journal cannot be read or written");
+    assertThat(started.headers().firstValue("Retry-After")).contains("60");
+    assertThat(dir.resolve("export")).doesNotExist();
+  }
+
+  private static List<ExportJobs.Job> listed(ExportJobs jobs) {
+    try {
+      return jobs.list();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static ExportJobs.State state(ExportJobs jobs, String id) {
+    try {
+      return jobs.job(id).orElseThrow().state();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static HttpFhirClient target() {
+    return new HttpFhirClient(URI.create(server.baseUrl()), Optional.empty(), Duration.ofSeconds(60));
   }
 
   private void start(int maxExports) throws Exception {
@@ -200,10 +335,12 @@ class ExportJobsTest {
   }
 
   private void start(int maxExports, Duration purgeAfter) throws Exception {
-    var target = new HttpFhirClient(URI.create(server.baseUrl()), Optional.empty(), Duration.ofSeconds(60));
-    jobs = new ExportJobs(new Exporter(target, LoaderConfig.defaults()),
-        new FolderStorage(dir), 1 << 20, maxExports, purgeAfter, Clock.systemUTC());
-    LoaderService service = new LoaderService(target, LoaderConfig.defaults(), new FolderStorage(dir),
+    start(maxExports, purgeAfter, ExportSources.only(target(), LoaderConfig.defaults()));
+  }
+
+  private void start(int maxExports, Duration purgeAfter, ExportSources sources) throws Exception {
+    jobs = new ExportJobs(sources, new FolderStorage(dir), 1 << 20, maxExports, purgeAfter, Clock.systemUTC());
+    LoaderService service = new LoaderService(target(), LoaderConfig.defaults(), new FolderStorage(dir),
         new SimpleMeterRegistry());
     endpoint = new LoaderEndpoint(List.of(service), jobs, () -> "", "127.0.0.1", 0).start();
   }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.brazier.loader.export.Exporter;
 import io.brazier.loader.send.Json;
 import io.brazier.loader.send.Statuses;
 import io.brazier.loader.storage.FolderStorage;
@@ -158,7 +157,7 @@ class LoaderServiceTest {
   void bundlesPostedToTheEndpointAreQueuedLikeDroppedFilesAndTheStatusCountsThem() throws Exception {
     start(LoaderConfig.defaults());
     var target = new HttpFhirClient(URI.create(server.baseUrl()), Optional.empty(), Duration.ofSeconds(60));
-    try (ExportJobs exports = new ExportJobs(new Exporter(target, LoaderConfig.defaults()), new FolderStorage(dir),
+    try (ExportJobs exports = new ExportJobs(ExportSources.only(target, LoaderConfig.defaults()), new FolderStorage(dir),
         1 << 20, 2, Duration.ofDays(30), Clock.systemUTC());
         LoaderEndpoint endpoint = new LoaderEndpoint(java.util.List.of(service), exports, registry::scrape,
             "127.0.0.1", 0).start()) {

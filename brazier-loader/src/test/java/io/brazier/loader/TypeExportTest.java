@@ -3,6 +3,7 @@ package io.brazier.loader;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
@@ -58,6 +59,17 @@ class TypeExportTest {
         .hasMessage("--parallel must be between 1 and 100, not 0");
     assertThatThrownBy(() -> new TypeExport("Patient", null, null, 101, 1))
         .hasMessage("--parallel must be between 1 and 100, not 101");
+  }
+
+  @Test
+  void aSearchIntervalIsPositiveAndGoesWithParallelSlices() {
+    assertThat(new TypeExport("Patient", null, null, 4, 1, Duration.ofMinutes(1)).resolution())
+        .isEqualTo(Duration.ofMinutes(1));
+    assertThat(new TypeExport("Patient", null, null, 4, 1).resolution()).isEqualTo(TypeExport.FINEST);
+    assertThatThrownBy(() -> new TypeExport("Patient", null, null, 4, 1, Duration.ZERO))
+        .hasMessage("--search-interval must be positive");
+    assertThatThrownBy(() -> new TypeExport("Patient", null, null, 1, 1, Duration.ofMinutes(1)))
+        .hasMessage("--search-interval only cuts slices: give --parallel above 1 with it");
   }
 
   @Test

@@ -108,7 +108,7 @@ public final class Exporter {
         return Batches.searches(PatientIds.of(pages, patients), patients, base.length());
       }
       TypeExport type = (TypeExport) request;
-      return new Slices(pages, type.type())
+      return new Slices(pages, type.type(), type.resolution())
           .of(type.since(), type.till() == null ? transactionTime : type.till(), type.parallel()).stream()
           .map(slice -> slice.search(type.type()) + "&_count=" + type.pageSize()).toList();
     } catch (IllegalArgumentException e) {

@@ -8,7 +8,7 @@ import java.util.List;
 /**
  * Splits the resources of a type last updated in {@code [since, till)} into slices of about equal counts, so that
  * parallel searches share the work: a window holding more than its share is halved in time, and counted, until
- * every window holds at most a share (or is a millisecond wide); consecutive windows are then joined into at most
+ * every window holds at most a share (or is narrower than twice the resolution); consecutive windows are then joined into at most
  * {@code parallel} slices. Each halving costs one {@code _summary=count} search. Bounds are half-open ({@code
  * ge start}, {@code lt end}), so a resource falls into exactly one slice.
  */
@@ -22,10 +22,12 @@ final class Slices {
 
   private final Pages pages;
   private final String type;
+  private final Duration resolution;
 
-  Slices(Pages pages, String type) {
+  Slices(Pages pages, String type, Duration resolution) {
     this.pages = pages;
     this.type = type;
+    this.resolution = resolution;
   }
 
   List<Window> of(Instant since, Instant till, int parallel) throws SearchFailed {
@@ -42,14 +44,20 @@ final class Slices {
   private void refine(Window window, long share, List<Window> windows) throws SearchFailed {
     Instant start = window.start() == null ? Instant.EPOCH : window.start();
     Duration width = Duration.between(start, window.end());
-    if (window.count() <= share || width.toMillis() < 2) {
+    if (window.count() <= share || width.compareTo(resolution.multipliedBy(2)) < 0) {
       windows.add(window);
       return;
     }
-    Instant middle = start.plusMillis(width.toMillis() / 2);
+    Instant middle = start.plus(halfOn(width, resolution));
     long before = pages.count(new Window(window.start(), middle, 0).search(type));
     refine(new Window(window.start(), middle, before), share, windows);
     refine(new Window(middle, window.end(), Math.max(0, window.count() - before)), share, windows);
+  }
+
+  /** Half the width, rounded down to a multiple of the resolution (the width is at least two of them). */
+  static Duration halfOn(Duration width, Duration resolution) {
+    long steps = width.toMillis() / resolution.toMillis();
+    return resolution.multipliedBy(Math.max(1, steps / 2));
   }
 
   /** Consecutive windows into slices: a window goes to the slice its middle resource falls in. */

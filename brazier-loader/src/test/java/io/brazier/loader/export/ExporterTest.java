@@ -190,6 +190,19 @@ class ExporterTest {
   }
 
   @Test
+  void aSearchIntervalWiderThanTheRangeKeepsItOneSliceAndStillExportsEverything() throws Exception {
+    Recording progress = new Recording();
+
+    ExportReport report = new Exporter(target(server.baseUrl()), LoaderConfig.defaults())
+        .run(new TypeExport("Observation", null, null, 4, 200, Duration.ofDays(365 * 200)),
+            new ExportDestination(new FolderStorage(out), "", "", 1 << 20), progress);
+
+    assertThat(progress.searches.get()).as("not cut finer than the interval").isEqualTo(1);
+    assertThat(new HashSet<>(exportedResources(report)))
+        .isEqualTo(searchByHand("Observation?_lastUpdated=lt" + report.transactionTime() + "&_count=200"));
+  }
+
+  @Test
   void resourcesChangedWhileTheExportRunsAreReported() throws Exception {
     AtomicBoolean changed = new AtomicBoolean();
     ExportProgress changeOnFirstPage = new Recording() {

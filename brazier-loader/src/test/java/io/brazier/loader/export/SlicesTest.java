@@ -3,6 +3,7 @@ package io.brazier.loader.export;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.brazier.loader.export.Slices.Window;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,6 +42,13 @@ class SlicesTest {
     assertThat(window.search("Observation"))
         .isEqualTo("Observation?_lastUpdated=ge2026-01-01T00:00:00Z&_lastUpdated=lt2026-01-01T00:00:01.500Z");
     assertThat(new Window(null, T0, 0).search("Observation")).isEqualTo("Observation?_lastUpdated=lt" + T0);
+  }
+
+  @Test
+  void aWindowIsHalvedOnTheResolution() {
+    assertThat(Slices.halfOn(Duration.ofSeconds(10), Duration.ofSeconds(3))).isEqualTo(Duration.ofSeconds(3));
+    assertThat(Slices.halfOn(Duration.ofSeconds(10), Duration.ofMillis(1))).isEqualTo(Duration.ofSeconds(5));
+    assertThat(Slices.halfOn(Duration.ofMillis(3), Duration.ofMillis(1))).isEqualTo(Duration.ofMillis(1));
   }
 
   /** Consecutive one-second windows with these counts. */
