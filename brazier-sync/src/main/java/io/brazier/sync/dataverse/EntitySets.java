@@ -9,6 +9,7 @@ import io.brazier.sync.map.Row;
 import io.brazier.sync.map.Rows;
 import io.brazier.sync.map.Table;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.temporal.Temporal;
 import java.util.Map;
 import java.util.UUID;
@@ -22,6 +23,11 @@ import java.util.UUID;
  */
 final class EntitySets {
   private static final ObjectMapper JSON = new ObjectMapper();
+  /**
+   * The most places after the point a Dataverse decimal column holds: FHIR decimals may have more (Synthea's
+   * coordinates have 14), which the service would refuse, failing the whole change set.
+   */
+  private static final int MAX_DECIMAL_PLACES = 10;
 
   private final MapSet maps;
 
@@ -111,7 +117,8 @@ final class EntitySets {
     } else if (value instanceof Long number) {
       body.put(column, number);
     } else if (value instanceof BigDecimal number) {
-      body.put(column, number);
+      body.put(column, number.scale() > MAX_DECIMAL_PLACES
+          ? number.setScale(MAX_DECIMAL_PLACES, RoundingMode.HALF_EVEN) : number);
     } else if (value instanceof Boolean flag) {
       body.put(column, flag);
     } else {

@@ -121,6 +121,19 @@ class DataverseRowsTest {
   }
 
   @Test
+  void aDecimalWithMorePlacesThanDataverseHoldsIsRoundedToTenRatherThanRefused() throws Exception {
+    String id = UUID.randomUUID().toString();
+    Item location = item("""
+        {"resourceType": "Location", "id": "%s", "meta": {"versionId": "1"}, "name": "Clinic",
+         "position": {"longitude": -71.06010341741347, "latitude": 42.3}}""".formatted(id), 1);
+
+    target().apply(MAPS, Batch.changes("test", List.of(location), null, List.of()));
+
+    assertThat(service.row("msemr_location", "msemr_azurefhirid", id))
+        .containsEntry("msemr_longitude", new java.math.BigDecimal("-71.0601034174"));
+  }
+
+  @Test
   void aChangeSetTheServiceRefusesWritesNothingAndClaimsNoVersion() throws Exception {
     String encounterId = UUID.randomUUID().toString();
     String patientId = UUID.randomUUID().toString();
