@@ -152,7 +152,7 @@ public final class ProxyEndpoint {
   /**
    * Copies as it comes, flushing whenever the upstream has sent nothing more yet: a slow export or a waiting
    * {@code $changes} reaches the client as the upstream writes it, not when buffers fill. Once all of a body of
-   * known {@code length} is in, closing sends it: a small answer goes out in one write, with its length.
+   * known {@code length} is in, closing sends it, without a flush of its own first.
    */
   private static void copy(InputStream in, OutputStream out, long length) throws IOException {
     byte[] buffer = new byte[16 * 1024];
