@@ -3,6 +3,8 @@
 # `brazier proxy` (a Reader token of its own token server, checked on every request) in front of a Brazier, against
 # the same Brazier directly (no authentication). Both processes share the machine's cores with wrk.
 #   bench/proxy.sh [seconds] [patients]   (needs ../shared/data/synthea, wrk, jq, and a built tree)
+# PROXY_JAVA_OPTIONS adds JVM options to the proxy's (a profiler: -XX:StartFlightRecording=filename=...); BUILT=1
+# skips the build. Each row ends with the CPU time per request the server and the proxy used (/proc/<pid>/stat).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 seconds="${1:-30}"
@@ -14,13 +16,14 @@ dir="$(mktemp -d /tmp/brazier-proxy-bench.XXXXXX)"
 pids=()
 trap 'for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done; rm -rf "$dir"' EXIT
 
-(cd "$root" && mvn -B -q -DskipTests package -pl brazier-app -am) >&2
+[ "${BUILT:-0}" = 1 ] || (cd "$root" && mvn -B -q -DskipTests package -pl brazier-app -am) >&2
 brazier() { java -jar "$root/brazier-app/target/brazier.jar" "$@"; }
-# start <name> <url> <brazier arguments...>: in the background, until <url>/healthz answers
+# start <name> <url> <JVM options> <brazier arguments...>: in the background, until <url>/healthz answers
 start() {
-  local name="$1" url="$2"
-  shift 2
-  java -Xmx2g -XX:+UseParallelGC -jar "$root/brazier-app/target/brazier.jar" "$@" > "$dir/$name.log" 2>&1 &
+  local name="$1" url="$2" options="$3"
+  shift 3
+  # shellcheck disable=SC2086 # the options are words
+  java -Xmx2g -XX:+UseParallelGC $options -jar "$root/brazier-app/target/brazier.jar" "$@" > "$dir/$name.log" 2>&1 &
   pids+=($!)
   until curl -sf "$url/healthz" > /dev/null; do
     kill -0 "${pids[-1]}" 2>/dev/null || { echo "$name did not start:" >&2; tail -5 "$dir/$name.log" >&2; exit 1; }
@@ -28,7 +31,7 @@ start() {
   done
 }
 
-start server "$direct" serve --port 8181 --data-dir "$dir/server"
+start server "$direct" "" serve --port 8181 --data-dir "$dir/server"
 source "$root/bench/lib/bundles.sh"
 copy_bundles "$patients" "$dir/bundles"
 echo "== loading $patients patients"
@@ -37,7 +40,7 @@ brazier load "$dir/bundles" --fhir "$direct/fhir" --concurrency 2 > "$dir/load.l
 
 secret=bench-secret-0123456789
 brazier clients add reader --secret "$secret" --role Reader --data-dir "$dir/proxy" > /dev/null
-start proxy "$proxied" proxy --upstream "$direct/fhir" --port 8182 --data-dir "$dir/proxy"
+start proxy "$proxied" "${PROXY_JAVA_OPTIONS:-}" proxy --upstream "$direct/fhir" --port 8182 --data-dir "$dir/proxy"
 token=$(curl -sf "$proxied/oauth2/token" -d grant_type=client_credentials -d client_id=reader -d client_secret="$secret" \
   | jq -r .access_token)
 
@@ -46,8 +49,9 @@ curl -sf "$direct/fhir/Observation?_count=1000&_elements=id" | jq -r '.entry[].r
   | sed 's|^|/fhir/Observation/|' > "$dir/reads.txt"
 echo "/fhir/Observation?code=$code&_count=20" > "$dir/searches.txt"
 source "$root/bench/lib/wrk.sh"
-echo "| what | rate | p50 | p99 | errors |"
-echo "|---|---:|---:|---:|---:|"
+watched="${pids[*]}"
+echo "| what | rate | p50 | p99 | errors | server CPU/request | proxy CPU/request |"
+echo "|---|---:|---:|---:|---:|---:|---:|"
 for round in 1 2; do
   for what in reads searches; do
     cp "$dir/$what.txt" "$dir/paths.txt"

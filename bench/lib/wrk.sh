@@ -12,11 +12,24 @@ request = function()
 end
 LUA
 
-# run <label> <base URL> <token or empty>: a 10 s warm-up, then $seconds measured; one Markdown table row
+# cpu_ticks <pid>: the CPU time (user + system, in clock ticks) the process has used so far
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+
+# run <label> <base URL> <token or empty>: a 10 s warm-up, then $seconds measured; one Markdown table row. With
+# $watched set (process ids), the row ends with each one's CPU time per request in the measured run.
 run() {
   TOKEN="$3" wrk -t2 -c16 -d10s -s "$dir/paths.lua" "$2" > /dev/null
+  local before=() pid
+  for pid in ${watched:-}; do before+=("$(cpu_ticks "$pid")"); done
   TOKEN="$3" wrk -t2 -c16 -d"${seconds}s" --latency -s "$dir/paths.lua" "$2" > "$dir/run.txt"
-  printf '| %s | %s/s | %s | %s | %s |\n' "$1" "$(grep -oP '(?<=Requests/sec:)\s+\S+' "$dir/run.txt" | tr -d ' ')" \
+  local requests cpu="" i=0
+  requests=$(grep -oP '\d+(?= requests in)' "$dir/run.txt")
+  for pid in ${watched:-}; do
+    cpu+=$(awk -v ticks=$(( $(cpu_ticks "$pid") - before[i] )) -v hz="$(getconf CLK_TCK)" -v n="$requests" \
+      'BEGIN { printf " %.3f ms |", ticks * 1000 / hz / n }')
+    i=$((i + 1))
+  done
+  printf '| %s | %s/s | %s | %s | %s |%s\n' "$1" "$(grep -oP '(?<=Requests/sec:)\s+\S+' "$dir/run.txt" | tr -d ' ')" \
     "$(grep -oP '(?<= 50%)\s+\S+' "$dir/run.txt" | tr -d ' ')" "$(grep -oP '(?<= 99%)\s+\S+' "$dir/run.txt" | tr -d ' ')" \
-    "$(grep -oP '(?<=Non-2xx or 3xx responses: )\d+' "$dir/run.txt" || echo 0)"
+    "$(grep -oP '(?<=Non-2xx or 3xx responses: )\d+' "$dir/run.txt" || echo 0)" "$cpu"
 }

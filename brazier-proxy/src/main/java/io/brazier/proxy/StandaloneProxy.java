@@ -35,10 +35,12 @@ public final class StandaloneProxy implements AutoCloseable {
 
   private final Javalin app;
   private final UpstreamConfig config;
+  private final Upstream upstream;
 
-  private StandaloneProxy(Javalin app, UpstreamConfig config) {
+  private StandaloneProxy(Javalin app, UpstreamConfig config, Upstream upstream) {
     this.app = app;
     this.config = config;
+    this.upstream = upstream;
   }
 
   /**
@@ -73,7 +75,7 @@ public final class StandaloneProxy implements AutoCloseable {
     app.start();
     log.info("FHIR proxy listening url=http://{}:{}{} upstream={} upstreamToken={}", config.host(), app.port(),
         ProxyEndpoint.BASE, upstream.base(), config.credentials().isPresent() ? "client credentials" : "none");
-    return new StandaloneProxy(app, config);
+    return new StandaloneProxy(app, config, upstream);
   }
 
   private static void outcome(Fhir fhir, Context ctx, int status, OperationOutcome outcome) {
@@ -93,5 +95,6 @@ public final class StandaloneProxy implements AutoCloseable {
   @Override
   public void close() {
     app.stop();
+    upstream.close();
   }
 }

@@ -1,11 +1,10 @@
 package io.brazier.proxy.upstream;
 
 import io.brazier.server.FhirRequest;
-import java.io.InputStream;
-import java.net.http.HttpResponse;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.eclipse.jetty.http.HttpHeader;
 
 /**
  * Sends a request that security has let through to the upstream and hands back its answer, the base URL of its
@@ -30,10 +29,11 @@ public final class Forwarding {
     names.addAll(headerNames);
     names.add("Prefer"); // authorization may have set it
     Map<String, String> headers = HeaderRules.request(names, request::header, request.caller(), client);
-    HttpResponse<InputStream> response = upstream.send(request.method(), pathAndQuery, headers, body);
-    Map<String, String> answered = HeaderRules.response(response.headers().map(),
+    Upstream.Answer response = upstream.send(request.method(), pathAndQuery, headers, body);
+    Map<String, String> answered = HeaderRules.response(response.headers(),
         value -> BaseUrlRewriting.rewrite(value, upstream.base(), request.baseUrl()));
-    return new UpstreamAnswer(response.statusCode(), answered, response.body());
+    return new UpstreamAnswer(response.status(), answered, response.body(),
+        response.headers().getLongField(HttpHeader.CONTENT_LENGTH));
   }
 
   String upstreamBase() {

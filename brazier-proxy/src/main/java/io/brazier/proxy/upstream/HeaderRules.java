@@ -8,6 +8,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
 
 /**
  * Which headers cross the proxy. Towards the upstream only what a FHIR request means passes (format, conditions,
@@ -56,14 +58,14 @@ final class HeaderRules {
   }
 
   /** The upstream answer's headers a client gets, each value passed through {@code rewrite} (the base URL). */
-  static Map<String, String> response(Map<String, List<String>> headers, Function<String, String> rewrite) {
+  static Map<String, String> response(HttpFields headers, Function<String, String> rewrite) {
     Map<String, String> passed = new LinkedHashMap<>();
-    headers.forEach((name, values) -> {
-      String lower = name.toLowerCase(Locale.ROOT);
-      if ((RESPONSE.contains(lower) || lower.startsWith("x-ms-")) && !values.isEmpty()) {
-        passed.put(name, rewrite.apply(values.get(0)));
+    for (HttpField header : headers) {
+      String lower = header.getLowerCaseName();
+      if ((RESPONSE.contains(lower) || lower.startsWith("x-ms-")) && !passed.containsKey(header.getName())) {
+        passed.put(header.getName(), rewrite.apply(header.getValue()));
       }
-    });
+    }
     return passed;
   }
 

@@ -117,7 +117,7 @@ final class ProcessorExchange implements Exchange {
   private UpstreamAnswer answer(ProxyResponse answered, Read upstream, FhirRequest request) {
     Map<String, String> headers = new LinkedHashMap<>(answered.headers());
     if (upstream != null && !upstream.wasRead()) {
-      return new UpstreamAnswer(answered.status(), headers, upstream.answer.body());
+      return new UpstreamAnswer(answered.status(), headers, upstream.answer.body(), upstream.answer.length());
     }
     Resource resource = answered.resource();
     byte[] body;

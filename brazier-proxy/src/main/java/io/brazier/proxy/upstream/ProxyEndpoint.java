@@ -141,7 +141,7 @@ public final class ProxyEndpoint {
       OutputStream out = new BaseUrlRewriting(new BufferedOutputStream(ctx.res().getOutputStream(), 32 * 1024),
           forwarding.upstreamBase(), base);
       try (out) {
-        copy(in, out);
+        copy(in, out, answer.length());
       }
     } catch (IOException e) {
       // The client went away, or the upstream broke off mid-body: the status is sent, nothing more can be said.
@@ -151,13 +151,16 @@ public final class ProxyEndpoint {
 
   /**
    * Copies as it comes, flushing whenever the upstream has sent nothing more yet: a slow export or a waiting
-   * {@code $changes} reaches the client as the upstream writes it, not when buffers fill.
+   * {@code $changes} reaches the client as the upstream writes it, not when buffers fill. Once all of a body of
+   * known {@code length} is in, closing sends it, without a flush of its own first.
    */
-  private static void copy(InputStream in, OutputStream out) throws IOException {
+  private static void copy(InputStream in, OutputStream out, long length) throws IOException {
     byte[] buffer = new byte[16 * 1024];
+    long copied = 0;
     for (int read = in.read(buffer); read >= 0; read = in.read(buffer)) {
       out.write(buffer, 0, read);
-      if (in.available() == 0) {
+      copied += read;
+      if (copied != length && in.available() == 0) {
         out.flush();
       }
     }

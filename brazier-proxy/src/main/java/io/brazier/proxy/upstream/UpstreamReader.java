@@ -7,7 +7,6 @@ import io.brazier.fhir.FhirException;
 import io.brazier.proxy.isolation.UpstreamReads;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.http.HttpResponse;
 import java.util.Map;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 
@@ -23,11 +22,11 @@ public final class UpstreamReader implements UpstreamReads {
 
   @Override
   public Answer get(String pathAndQuery) {
-    HttpResponse<InputStream> response = upstream.send("GET", pathAndQuery, Map.of("Accept", "application/fhir+json",
+    Upstream.Answer response = upstream.send("GET", pathAndQuery, Map.of("Accept", "application/fhir+json",
         HeaderRules.PROXY, HeaderRules.PROXY_NAME), Upstream.Body.NONE);
     try (InputStream body = response.body()) {
       byte[] bytes = body.readAllBytes();
-      return new Answer(response.statusCode(), json(bytes));
+      return new Answer(response.status(), json(bytes));
     } catch (IOException e) {
       throw new FhirException(502, IssueType.TRANSIENT, "The upstream FHIR server broke off an answer the proxy"
           + " needs to check the request: " + e.getMessage());
