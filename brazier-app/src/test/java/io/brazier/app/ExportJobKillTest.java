@@ -12,10 +12,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse.BodyHandlers;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,7 +21,6 @@ import org.junit.jupiter.api.io.TempDir;
  * same folder, and checks that the jobs outlived it: the ended one as it ended, the running one as interrupted.
  */
 class ExportJobKillTest {
-  private static final Duration DEADLINE = Duration.ofSeconds(120);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final TestServer server = TestServer.shared();
   private final HttpClient http = HttpClient.newHttpClient();
@@ -36,26 +32,22 @@ class ExportJobKillTest {
   void aLoaderKilledWhileAnExportRunsListsItInterruptedOnceStartedAgainAndKeepsTheEndedOne() throws Exception {
     try (StallingFhirServer stalling = new StallingFhirServer()) {
       int firstPort = freePort();
-      Process first = loader(firstPort, stalling);
       String ended;
       String stalled;
       JsonNode endedBefore;
-      try {
-        awaitOrFail(first, "the loader's endpoint up", () -> answers(firstPort, "/loader/status"));
+      try (LoaderProcess first = loader(firstPort, stalling)) {
+        first.await("the loader's endpoint up", () -> answers(firstPort, "/loader/status"));
         ended = start(firstPort, "{\"_type\":\"Patient\"}");
-        awaitOrFail(first, "the first export ended", () -> !state(firstPort, ended).equals("RUNNING"));
+        first.await("the first export ended", () -> !state(firstPort, ended).equals("RUNNING"));
         endedBefore = status(firstPort, ended);
         stalled = start(firstPort, "{\"_type\":\"Observation\",\"_baseAddress\":\"" + stalling.baseUrl() + "\"}");
-        awaitOrFail(first, "the second export searching", () -> stalling.searches() > 0);
+        first.await("the second export searching", () -> stalling.searches() > 0);
         assertThat(state(firstPort, stalled)).isEqualTo("RUNNING");
-      } finally {
-        first.destroyForcibly().waitFor();
       }
 
       int secondPort = freePort();
-      Process second = loader(secondPort, stalling);
-      try {
-        awaitOrFail(second, "the loader's endpoint up", () -> answers(secondPort, "/loader/status"));
+      try (LoaderProcess second = loader(secondPort, stalling)) {
+        second.await("the loader's endpoint up", () -> answers(secondPort, "/loader/status"));
         JsonNode interrupted = status(secondPort, stalled);
         JsonNode endedAfter = status(secondPort, ended);
 
@@ -67,21 +59,14 @@ class ExportJobKillTest {
         assertThat(interrupted.path("source").asText()).contains(stalling.baseUrl());
         assertThat(list(secondPort)).extracting(job -> job.path("instanceId").asText())
             .containsExactly(stalled, ended);
-      } finally {
-        second.destroyForcibly().waitFor();
       }
     }
   }
 
-  /** The loader in a JVM of its own, allowed to export from the stalling server too. */
-  private Process loader(int port, StallingFhirServer stalling) throws IOException {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    return new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Brazier.class.getName(), "loader",
-        "--dir", dir.toString(), "--fhir", server.baseUrl(), "--port", Integer.toString(port),
-        "--export-source", stalling.baseUrl())
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("loader.log").toFile()))
-        .start();
+  /** The loader, allowed to export from the stalling server too. */
+  private LoaderProcess loader(int port, StallingFhirServer stalling) throws IOException {
+    return LoaderProcess.start(dir, "--fhir", server.baseUrl(), "--port", Integer.toString(port),
+        "--export-source", stalling.baseUrl());
   }
 
   private String start(int port, String body) throws Exception {
@@ -128,17 +113,6 @@ class ExportJobKillTest {
   private static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
-    }
-  }
-
-  private void awaitOrFail(Process process, String what, BooleanSupplier condition) throws Exception {
-    long end = System.nanoTime() + DEADLINE.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (!process.isAlive() || System.nanoTime() > end) {
-        throw new AssertionError("Not " + what + " (loader alive: " + process.isAlive() + "); its log:\n"
-            + Files.readString(dir.resolve("loader.log")));
-      }
-      Thread.sleep(50);
     }
   }
 }

@@ -14,13 +14,11 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 import org.hl7.fhir.r4.model.Bundle;
@@ -32,7 +30,6 @@ import org.junit.jupiter.api.io.TempDir;
  * every file ends in exactly one result folder and that every resource is stored once, none lost.
  */
 class LoaderKillTest {
-  private static final Duration DEADLINE = Duration.ofSeconds(120);
   // References are not checked: the files load in the order the loader takes them, which is not the test's point.
   private static final TestServer server = TestServer.onSharedStore(ServerConfig.defaults().withBundles(
       ServerConfig.DEFAULT_BUNDLE_MAX_ENTRIES, ServerConfig.DEFAULT_BUNDLE_MAX_BYTES,
@@ -52,16 +49,13 @@ class LoaderKillTest {
     Map<String, List<String>> idsByType = dropSampleAsSmallNdjsonFiles(dir.resolve("ndjson"), 12);
     int files = idsByType.isEmpty() ? 0 : count(dir.resolve("ndjson"));
 
-    Process first = loader();
-    awaitOrFail(first, "a first file loaded", () -> count(dir.resolve("ndjsonprocessed")) >= 2);
-    first.destroyForcibly().waitFor();
+    try (LoaderProcess first = loader()) {
+      first.await("a first file loaded", () -> count(dir.resolve("ndjsonprocessed")) >= 2);
+    }
     int doneBeforeKill = count(dir.resolve("ndjsonprocessed"));
-    Process second = loader();
-    try {
-      awaitOrFail(second, "every file loaded", () -> count(dir.resolve("ndjson")) == 0
+    try (LoaderProcess second = loader()) {
+      second.await("every file loaded", () -> count(dir.resolve("ndjson")) == 0
           && count(dir.resolve("ndjsonprocessed")) == files);
-    } finally {
-      second.destroyForcibly().waitFor();
     }
 
     assertThat(doneBeforeKill).as("files done when killed").isLessThan(files);
@@ -91,15 +85,10 @@ class LoaderKillTest {
     return ids;
   }
 
-  /** The loader in a JVM of its own, slowed to small batches so that the kill lands mid-load. */
-  private Process loader() throws IOException {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    return new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Brazier.class.getName(), "loader",
-        "--dir", dir.toString(), "--fhir", server.baseUrl(), "--port", "0", "--settle", "PT0.1S",
-        "--concurrency", "1", "--bundle-size", "2")
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("loader.log").toFile()))
-        .start();
+  /** The loader, slowed to small batches so that the kill lands mid-load. */
+  private LoaderProcess loader() throws IOException {
+    return LoaderProcess.start(dir, "--fhir", server.baseUrl(), "--port", "0", "--settle", "PT0.1S",
+        "--concurrency", "1", "--bundle-size", "2");
   }
 
   private int stored(String type, List<String> ids) {
@@ -130,17 +119,6 @@ class LoaderKillTest {
       return (int) files.filter(file -> !file.getFileName().toString().startsWith(".")).count();
     } catch (IOException e) {
       return 0;
-    }
-  }
-
-  private void awaitOrFail(Process process, String what, BooleanSupplier condition) throws Exception {
-    long end = System.nanoTime() + DEADLINE.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (!process.isAlive() || System.nanoTime() > end) {
-        throw new AssertionError("Not " + what + " (loader alive: " + process.isAlive() + "); its log:\n"
-            + Files.readString(dir.resolve("loader.log")));
-      }
-      Thread.sleep(20);
     }
   }
 }
