@@ -59,15 +59,8 @@ final class LoaderCommand implements Callable<Integer> {
           + " (default: ${DEFAULT-VALUE}).")
   Duration settle;
 
-  @Option(names = "--max-exports", defaultValue = "2", paramLabel = "N",
-      description = "Export jobs (POST /loader/$alt-export, $alt-export-all) running at once; more answer 429"
-          + " (default: ${DEFAULT-VALUE}).")
-  int maxExports;
-
-  @Option(names = "--export-purge-days", defaultValue = "30", paramLabel = "DAYS",
-      description = "Ended export jobs are listed this long by GET /loader/$alt-export-status; their files stay"
-          + " (default: ${DEFAULT-VALUE}).")
-  int exportPurgeDays;
+  @Mixin
+  ExportJobOptions exportJobs;
 
   @Option(names = "--export-source", paramLabel = "URL", split = ",",
       description = "Another FHIR server that export jobs may read from ($alt-export-all's _baseAddress), with a"
@@ -88,14 +81,10 @@ final class LoaderCommand implements Callable<Integer> {
     }
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(registry);
-    if (maxExports < 1 || exportPurgeDays < 0) {
-      throw new ParameterException(spec.commandLine(), "--max-exports must be at least 1 and --export-purge-days"
-          + " at least 0");
-    }
     HttpFhirClient target = client.target();
     LoaderConfig config = options.config(client, settle);
     WatchingLoader loader = WatchingLoader.start(target, config, dir, blob, host, port, registry,
-        new WatchingLoader.ExportLimits(maxExports, Duration.ofDays(exportPurgeDays)),
+        exportJobs.limits(),
         client.exportSources(target, config, exportSources));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -152,6 +152,9 @@ final class Serve implements Callable<Integer> {
   int loaderPort;
 
   @Mixin
+  ExportJobOptions loaderExports;
+
+  @Mixin
   AuthOptions auth = new AuthOptions();
 
   @Mixin
@@ -236,6 +239,7 @@ final class Serve implements Callable<Integer> {
       events.config(fhir); // refuses bad flags before anything starts
     }
     Processors processors = auth.enabled ? processors(fhir) : Processors.NONE; // refused before anything starts
+    WatchingLoader.ExportLimits loaderLimits = loaderExports.limits(); // refused before anything starts
     // PostgreSQL starts and migrates in a process of its own while this JVM reads the FHIR model: seconds each.
     CompletableFuture<Database> opening = CompletableFuture.supplyAsync(() -> Database.open(databaseConfig));
     fhir.loadModel();
@@ -271,7 +275,7 @@ final class Serve implements Callable<Integer> {
       // In process, as a system of this server: its writes say meta.source urn:brazier:loader, and need no token.
       FhirClient target = server.api().client(Caller.system("urn:brazier:loader"), relativeOr(baseUrl));
       companions.add(WatchingLoader.start(target, LoaderConfig.defaults(), loaderDir, loaderBlob, host, loaderPort,
-          registry, WatchingLoader.ExportLimits.DEFAULTS));
+          registry, loaderLimits));
     }
     if (sync.enabled) {
       try {

@@ -61,7 +61,6 @@ final class WatchingLoader implements AutoCloseable {
   /** The export jobs' limits: {@code --max-exports} at once, listed {@code --export-purge-days} after they end. */
   record ExportLimits(int maxExports, Duration purgeAfter) {
     static final long FILE_MAX_BYTES = 64L * 1024 * 1024;
-    static final ExportLimits DEFAULTS = new ExportLimits(2, Duration.ofDays(30));
   }
 
   @Override

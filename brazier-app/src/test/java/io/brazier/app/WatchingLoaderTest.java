@@ -1,6 +1,7 @@
 package io.brazier.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.brazier.server.Caller;
 import java.nio.charset.StandardCharsets;
@@ -10,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine.ParameterException;
 
 /** The watching loader that {@code brazier serve --loader-dir} runs beside the server. */
 class WatchingLoaderTest {
@@ -42,5 +44,22 @@ class WatchingLoaderTest {
           .text();
       assertThat(found).contains("\"total\":1").contains("\"source\":\"urn:brazier:loader\"");
     }
+  }
+
+  @Test
+  void servesLoaderTakesTheExportJobLimitsAsBrazierLoaderDoes() {
+    Serve serve = ServeArguments.parse("--loader-dir", dir.toString(), "--max-exports", "1",
+        "--export-purge-days", "7");
+
+    assertThat(serve.loaderExports.limits()).isEqualTo(new WatchingLoader.ExportLimits(1, Duration.ofDays(7)));
+  }
+
+  @Test
+  void aServeWithoutRoomForAnExportJobIsRefusedBeforeAnythingStarts() {
+    Serve serve = ServeArguments.parse("--port", "0", "--data-dir", dir.resolve("data").toString(),
+        "--loader-dir", dir.resolve("drop").toString(), "--max-exports", "0");
+
+    assertThatThrownBy(serve::start).isInstanceOf(ParameterException.class).hasMessageContaining("--max-exports");
+    assertThat(dir.resolve("data")).doesNotExist();
   }
 }
