@@ -42,19 +42,21 @@ final class RowWriters implements AutoCloseable {
    */
   boolean writeAll(List<RowChange> changes, Writer writer, BooleanSupplier running)
       throws SQLException, SourceException {
-    List<Future<Void>> writes = new ArrayList<>();
-    for (RowChange change : changes) {
+    for (RowChange inserted : changes.stream().filter(change -> change.fhirId() == null).toList()) {
       if (!running.getAsBoolean()) {
         return false;
       }
-      if (change.fhirId() == null) {
-        writer.write(change);
-      } else {
-        writes.add(pool.submit(() -> {
-          writer.write(change);
-          return null;
-        }));
+      writer.write(inserted);
+    }
+    List<Future<Void>> writes = new ArrayList<>();
+    for (RowChange synced : changes.stream().filter(change -> change.fhirId() != null).toList()) {
+      if (!running.getAsBoolean()) {
+        break;
       }
+      writes.add(pool.submit(() -> {
+        writer.write(synced);
+        return null;
+      }));
     }
     Throwable failure = null;
     for (Future<Void> write : writes) {
