@@ -113,8 +113,9 @@ public final class Mapper {
         UUID key = Keys.child(parent, child.table(), i);
         Map<String, Object> values = new LinkedHashMap<>();
         values.put(child.parentLink(), parent);
+        int at = rows.size(); // a row comes before the rows under it, which point to it
         fill(child, items.get(i), key, values);
-        rows.add(new Row(child, key, values));
+        rows.add(at, new Row(child, key, values));
       }
     }
 

@@ -134,6 +134,23 @@ class DataverseRowsTest {
   }
 
   @Test
+  void aNestedExpansionIsWrittenAfterTheRowItIsBoundTo() throws Exception {
+    String id = UUID.randomUUID().toString();
+    Item careTeam = item("""
+        {"resourceType": "CareTeam", "id": "%s", "meta": {"versionId": "1"}, "status": "active",
+         "participant": [{"role": [{"coding": [{"system": "http://snomed.info/sct", "code": "116154003",
+                                                 "display": "Patient"}]}]}]}""".formatted(id), 1);
+
+    target().apply(MAPS, Batch.changes("test", List.of(careTeam), null, List.of()));
+
+    UUID participant = (UUID) service.rows("msemr_careteamparticipant").stream()
+        .filter(row -> Keys.row("CareTeam", id).equals(row.get("_msemr_careteam_value"))).findFirst().orElseThrow()
+        .get("msemr_careteamparticipantid");
+    assertThat(service.rows("msemr_careteamparticipantrole")).anyMatch(
+        row -> participant.equals(row.get("_msemr_careteamparticipant_value")));
+  }
+
+  @Test
   void aChangeSetTheServiceRefusesWritesNothingAndClaimsNoVersion() throws Exception {
     String encounterId = UUID.randomUUID().toString();
     String patientId = UUID.randomUUID().toString();
