@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +34,7 @@ public final class ExportJobs implements AutoCloseable {
   static final String INTERRUPTED = "Interrupted: the loader stopped while this export ran, and its files are"
       + " partial; start the export again";
   private static final Logger log = LoggerFactory.getLogger(ExportJobs.class);
+  private static final Duration CLOSE_WAIT = Duration.ofSeconds(30);
 
   /** Where a job is. */
   public enum State { RUNNING, COMPLETED, FAILED, CANCELED }
@@ -196,9 +198,20 @@ public final class ExportJobs implements AutoCloseable {
     return job != null && job.cancel(true);
   }
 
+  /**
+   * Interrupts the running jobs and waits a while for them to record their end, so that none writes after the
+   * loader has stopped.
+   */
   @Override
   public void close() {
     closing = true;
     threads.shutdownNow();
+    try {
+      if (!threads.awaitTermination(CLOSE_WAIT.toSeconds(), TimeUnit.SECONDS)) {
+        log.warn("Export jobs still running {} after the loader stopped them: {}", CLOSE_WAIT, running.keySet());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }
