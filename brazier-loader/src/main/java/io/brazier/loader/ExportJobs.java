@@ -23,11 +23,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The watching service's export jobs ({@code POST /loader/$alt-export}, {@code $alt-export-all}): each writes into
- * {@code export/[id]/} of the service's storage. At most {@code maxExports} run at once in this process, whatever
- * their kind. Jobs are recorded in the {@link ExportJournal}, read through at every look, so that they outlive the
- * process and every loader on the same storage lists the same jobs; one that was running when its process died is
- * listed as failed, interrupted. Ended jobs are purged {@code purgeAfter} after they end (their files stay). A job
- * is cancelled by the process that runs it.
+ * {@code export/[id]/} of the service's storage. At most {@code maxExports} run at once, whatever their kind,
+ * counted across the loaders that share the storage. Jobs are recorded in the {@link ExportJournal}, read through
+ * at every look, so that they outlive the process and every loader on the same storage lists the same jobs; one that
+ * was running when its process died is listed as failed, interrupted. Ended jobs are purged {@code purgeAfter} after
+ * they end (their files stay). A job is cancelled by the process that runs it.
  */
 public final class ExportJobs implements AutoCloseable {
   public static final String FOLDER = "export";
@@ -35,6 +35,7 @@ public final class ExportJobs implements AutoCloseable {
       + " partial; start the export again";
   private static final Logger log = LoggerFactory.getLogger(ExportJobs.class);
   private static final Duration CLOSE_WAIT = Duration.ofSeconds(30);
+  private static final Duration START_WAIT = Duration.ofSeconds(10);
 
   /** Where a job is. */
   public enum State { RUNNING, COMPLETED, FAILED, CANCELED }
@@ -52,7 +53,7 @@ public final class ExportJobs implements AutoCloseable {
 
   /** More jobs would run at once than allowed. */
   public static final class TooMany extends Exception {
-    TooMany(int running) {
+    TooMany(long running) {
       super("Unable to start the export: " + running + " exports are running, the most allowed at once"
           + " (--max-exports); try again when one has ended");
     }
@@ -92,10 +93,17 @@ public final class ExportJobs implements AutoCloseable {
    * @throws IllegalArgumentException when it names a source this loader may not read from, saying what to fix
    */
   public synchronized String start(ExportRequest request, ExportSource source) throws TooMany, IOException {
-    if (running.size() >= maxExports) {
-      throw new TooMany(running.size());
-    }
     Exporter exporter = sources.exporter(source);
+    try (Storage.Claim starting = journal.starting(START_WAIT)) {
+      long runningNow = list().stream().filter(job -> job.state() == State.RUNNING).count();
+      if (runningNow >= maxExports) {
+        throw new TooMany(runningNow);
+      }
+      return start(request, exporter, source);
+    }
+  }
+
+  private String start(ExportRequest request, Exporter exporter, ExportSource source) throws IOException {
     String id = UUID.randomUUID().toString();
     Storage.Claim lock = journal.lock(id).orElseThrow(() -> new IOException("export job " + id + " is locked"));
     Job job = new Job(id, clock.instant(), request.describe(), source.describe(), State.RUNNING, null, null, null);

@@ -31,6 +31,8 @@ import org.slf4j.LoggerFactory;
 final class ExportJournal {
   static final String IN_FOLDER = ".loader/exports";
   static final String IN_BLOB = "loaderexports";
+  private static final String STARTING = "starting.lock";
+  private static final Duration STARTING_POLL = Duration.ofMillis(20);
   private static final Logger log = LoggerFactory.getLogger(ExportJournal.class);
 
   private final Storage storage;
@@ -43,6 +45,35 @@ final class ExportJournal {
 
   void prepare() throws IOException {
     storage.prepare(List.of(folder));
+    if (storage.list(folder).stream().noneMatch(stored -> stored.name().equals(STARTING))) {
+      storage.write(folder, STARTING, new byte[0]); // never rewritten: a Blob lease on it would refuse the write
+    }
+  }
+
+  /**
+   * Holds the journal's start lock, for one loader at a time to count the running jobs and record a new one, so
+   * that loaders sharing the storage never start more together than allowed; waits up to {@code wait} for it.
+   */
+  Storage.Claim starting(Duration wait) throws IOException {
+    Storage.Stored lock = new Storage.Stored(STARTING, 0, Instant.EPOCH);
+    Instant deadline = Instant.now().plus(wait);
+    while (true) {
+      Optional<Storage.Claim> claim = storage.claim(folder, lock);
+      if (claim.isPresent()) {
+        claim.get().finish(); // a start lock is taken again and again: its attempts are not worth counting
+        return claim.get();
+      }
+      if (Instant.now().isAfter(deadline)) {
+        throw new IOException("Another loader sharing " + storage.describe() + " has been starting an export for"
+            + " over " + wait.toSeconds() + " s; try again");
+      }
+      try {
+        Thread.sleep(STARTING_POLL.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("Interrupted while waiting for the export journal's start lock", e);
+      }
+    }
   }
 
   void write(Job job) throws IOException {

@@ -7,9 +7,13 @@ import ca.uhn.fhir.rest.client.api.IGenericClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.brazier.client.HttpFhirClient;
 import io.brazier.loader.send.Json;
+import io.brazier.loader.storage.BlobStorage;
 import io.brazier.loader.storage.FolderStorage;
+import io.brazier.loader.storage.Storage;
 import io.brazier.server.TestServer;
+import io.brazier.testkit.Azurite;
 import io.brazier.testkit.StallingFhirServer;
+import io.brazier.testkit.TempFolders;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -101,6 +105,39 @@ class ExportJobsTest {
     assertThat(cancelled.statusCode()).isEqualTo(202);
     assertThat(awaitEnd(id).path("status").asText()).isEqualTo("CANCELED");
     assertThat(post("$alt-export-all", "{\"_type\":\"Patient\"}").statusCode()).as("room again").isEqualTo(202);
+  }
+
+  @Test
+  void loadersSharingAFolderCountEachOthersRunningExports() throws Exception {
+    try (ExportJobs one = jobsOn(new FolderStorage(dir)); ExportJobs other = jobsOn(new FolderStorage(dir))) {
+      oneExportAtATimeAcross(one, other);
+    }
+  }
+
+  @Test
+  void loadersSharingABlobAccountCountEachOthersRunningExports() throws Exception {
+    String account = Azurite.shared().connectionString();
+    try (ExportJobs one = jobsOn(BlobStorage.connect(account));
+        ExportJobs other = jobsOn(BlobStorage.connect(account))) {
+      oneExportAtATimeAcross(one, other);
+    }
+  }
+
+  /** Loaders allowing one export at once each: while the first runs one, the other may start none. */
+  private void oneExportAtATimeAcross(ExportJobs one, ExportJobs other) throws Exception {
+    TypeExport patients = new TypeExport("Patient", null, null, 1, 100);
+    String id = one.start(new TypeExport("Observation", null, null, 1, 1), ExportSource.OWN);
+
+    assertThatThrownBy(() -> other.start(patients, ExportSource.OWN)).isInstanceOf(ExportJobs.TooMany.class)
+        .hasMessageContaining("1 exports are running");
+    assertThat(one.cancel(id)).isTrue();
+    Eventually.until(DEADLINE, "export " + id + " ended", () -> state(other, id) != ExportJobs.State.RUNNING);
+    assertThat(other.start(patients, ExportSource.OWN)).as("room again").isNotBlank();
+  }
+
+  private ExportJobs jobsOn(Storage storage) throws Exception {
+    return new ExportJobs(ExportSources.only(target(), LoaderConfig.defaults()), storage, 1 << 20, 1,
+        Duration.ofDays(30), Clock.systemUTC());
   }
 
   @Test
@@ -298,7 +335,7 @@ class ExportJobsTest {
   void aJournalThatCannotBeReadOrWrittenAnswers503AndStartsNothing() throws Exception {
     start(2);
     Path journal = dir.resolve(".loader/exports");
-    Files.delete(journal);
+    TempFolders.delete(journal);
     Files.writeString(journal, "a file where the journal's folder was");
 
     HttpResponse<String> list = get("/loader/$alt-export-status");
