@@ -50,6 +50,25 @@ class ChangeSequencerTest {
   }
 
   @Test
+  void aChangeOfATypeAnotherNodeRegisteredSinceThisOneStartedIsNumberedToo() throws SQLException {
+    sequencer.number();
+    String type = "Theta" + System.nanoTime();
+    TypeKeys there = new TypeKeys(dataSource, List.of("Patient", type));
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement insert = connection.prepareStatement(
+            "INSERT INTO change (type, res_id, version, action, at) VALUES (?, ?, 1, 'C', now())")) {
+      insert.setShort(1, there.key(type));
+      insert.setString(2, type);
+      insert.executeUpdate();
+    }
+
+    int numbered = sequencer.number();
+
+    assertThat(numbered).isEqualTo(1);
+    assertThat(sequence(type)).isNotNull();
+  }
+
+  @Test
   void aPassWithNothingCommittedSinceNumbersNothingAndChangesNoNumber() throws SQLException {
     store.store().commit(List.of(write("once-1")));
     sequencer.number();
