@@ -81,6 +81,6 @@ public class InterceptorChainBench {
   public void stop() throws IOException {
     store.close();
     database.close();
-    Files.walk(dataDir).sorted(Collections.reverseOrder()).forEach(path -> path.toFile().delete());
+    SyntheaLoad.deleteTree(dataDir);
   }
 }

@@ -1,22 +1,28 @@
 package io.brazier.store.sql;
 
+import io.brazier.store.StoreFailure;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import io.brazier.store.StoreFailure;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
 
-/** The two-byte keys that stand for resource type names in every table. */
+/**
+ * The two-byte keys that stand for resource type names in every table. A node registers its own types at start;
+ * a key another node registered since (a node with more types) is read through on a miss, so that this node can name
+ * the rows of that type it meets, in the change feed and history.
+ */
 final class TypeKeys {
-  private final Map<String, Short> keys = new HashMap<>();
-  private final Map<Short, String> names = new HashMap<>();
+  private final DataSource dataSource;
+  private final Map<String, Short> keys = new ConcurrentHashMap<>();
+  private final Map<Short, String> names = new ConcurrentHashMap<>();
 
   /** Loads the stored keys and gives a new one to each type not stored yet (keys of stored types never change). */
   TypeKeys(DataSource dataSource, Collection<String> types) {
+    this.dataSource = dataSource;
     try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
       // A concurrent starting node may add the same names: the lock makes the registration one at a time.
       connection.setAutoCommit(false);
@@ -61,7 +67,21 @@ final class TypeKeys {
     return key;
   }
 
+  /** The name of a stored key; null for a key no node ever registered. */
   String name(short key) {
-    return names.get(key);
+    String name = names.get(key);
+    if (name == null) {
+      reload();
+      name = names.get(key);
+    }
+    return name;
+  }
+
+  private void reload() {
+    try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+      load(statement);
+    } catch (SQLException e) {
+      throw new StoreFailure("Could not read the resource types", e);
+    }
   }
 }

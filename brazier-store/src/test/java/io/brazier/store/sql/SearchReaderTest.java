@@ -1,0 +1,189 @@
+package io.brazier.store.sql;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.brazier.fhir.search.SearchQuery;
+import io.brazier.fhir.search.SearchQuery.Include;
+import io.brazier.store.ResourceVersion;
+import io.brazier.store.SearchPage;
+import io.brazier.store.TestStore;
+import io.brazier.store.Write;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Resource;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Searches as pages of a snapshot (each match at the version that matched), counts, ids, includes and scans over the
+ * shared database, each test among the resources it tagged.
+ */
+class SearchReaderTest {
+  private final TestStore test = TestStore.shared();
+  private final PostgresStore store = test.store();
+  private final TestStore.Tagged tagged = test.tagged();
+
+  @Test
+  void pagesThatCrossFromOneStoredChunkToTheNextKeepTheResultOrder() {
+    List<Write> batch = new ArrayList<>();
+    String prefix = "chunk-" + UUID.randomUUID() + "-";
+    for (int i = 0; i < 1010; i++) {
+      batch.add(test.write(tag(patient("Chunked")).setId(prefix + i), 1));
+    }
+    store.commit(batch);
+    SearchQuery query = test.parse("Patient", "family=chunked&_sort=_id&" + tagged.scope());
+    List<String> all = store.search(query, 2000).resources().stream().map(ResourceVersion::id).toList();
+
+    SearchPage first = store.search(query, 10);
+    SearchPage across = store.page(first.snapshot(), 995, 10).orElseThrow();
+    SearchPage last = store.page(first.snapshot(), 1000, 10).orElseThrow();
+
+    assertThat(first.total()).isEqualTo(1010);
+    assertThat(all).hasSize(1010);
+    assertThat(ids(across)).containsExactlyElementsOf(all.subList(995, 1005));
+    assertThat(ids(last)).containsExactlyElementsOf(all.subList(1000, 1010));
+  }
+
+  @Test
+  void aSnapshotServesEachMatchAtTheVersionThatMatchedThoughItChangedOrWasDeletedSince() {
+    String updated = tagged.save(patient("Before"));
+    String deleted = tagged.save(patient("Before"));
+    tagged.save(patient("Before"));
+    SearchPage first = store.search(test.parse("Patient", "family=before&_sort=_lastUpdated&" + tagged.scope()), 1);
+
+    tagged.save(patient("After").setId(updated));
+    store.commit(List.of(Write.delete("Patient", deleted, 2, Instant.now())));
+    SearchPage rest = store.page(first.snapshot(), 0, 3).orElseThrow();
+
+    assertThat(rest.resources()).extracting(ResourceVersion::version).containsExactly(1, 1, 1);
+    assertThat(rest.resources()).extracting(ResourceVersion::deleted).containsOnly(false);
+    assertThat(rest.resources().get(0).json()).asString().contains("Before").doesNotContain("After");
+    assertThat(test.ids("Patient", "family=after&" + tagged.scope())).containsExactly(updated);
+  }
+
+  @Test
+  void aPageBeyondTheEndIsEmptyAndAnUnknownSnapshotIsGone() {
+    for (int i = 0; i < 3; i++) {
+      tagged.save(patient("Few"));
+    }
+    SearchPage first = store.search(test.parse("Patient", "family=few&" + tagged.scope()), 2);
+
+    SearchPage beyond = store.page(first.snapshot(), 10, 2).orElseThrow();
+
+    assertThat(beyond.resources()).isEmpty();
+    assertThat(beyond.total()).isEqualTo(3);
+    assertThat(store.page("not-a-snapshot", 0, 2)).isEmpty();
+  }
+
+  @Test
+  void aResultThatFitsItsPageOrIsEmptyKeepsNoSnapshot() {
+    tagged.save(patient("Alone"));
+    tagged.save(patient("Alone"));
+
+    SearchPage fits = store.search(test.parse("Patient", "family=alone&" + tagged.scope()), 2);
+    SearchPage none = store.search(test.parse("Patient", "family=nobody&" + tagged.scope()), 2);
+
+    assertThat(fits.resources()).hasSize(2);
+    assertThat(fits.snapshot()).isNull();
+    assertThat(none.resources()).isEmpty();
+    assertThat(none.total()).isZero();
+    assertThat(none.snapshot()).isNull();
+  }
+
+  @Test
+  void countsAndIdsLeaveOutDeletionsAndIdsComeInTheOrderOfCreationUpToTheLimit() {
+    List<String> created = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      created.add(tagged.save(patient("Counted")));
+    }
+    store.commit(List.of(Write.delete("Patient", created.get(1), 2, Instant.now())));
+    SearchQuery query = test.parse("Patient", "family=counted&" + tagged.scope());
+
+    assertThat(store.count(query)).isEqualTo(3);
+    assertThat(store.ids(query, 10)).containsExactly(created.get(0), created.get(2), created.get(3));
+    assertThat(store.ids(query, 2)).containsExactly(created.get(0), created.get(2));
+    assertThat(store.estimate(query)).isNotNegative();
+  }
+
+  @Test
+  void includesFollowReferencesEitherWayToLiveResourcesOfTheNamedTypeUpToTheLimit() {
+    String patient = tagged.save(patient("Included"));
+    String gone = tagged.save(patient("Gone"));
+    String first = tagged.save(observation(patient));
+    String second = tagged.save(observation(patient));
+    tagged.save(observation(gone));
+    store.commit(List.of(Write.delete("Patient", gone, 2, Instant.now())));
+    List<ResourceVersion> observations = store.search(test.parse("Observation", tagged.scope()), 10).resources();
+    ResourceVersion thePatient = store.current("Patient", patient).orElseThrow();
+    Include subject = new Include("Observation", "subject", null, false);
+
+    List<ResourceVersion> forward = store.include(observations, List.of(subject), false, 10, null);
+    List<ResourceVersion> reverse = store.include(List.of(thePatient), List.of(subject), true, 10, null);
+    List<ResourceVersion> limited = store.include(List.of(thePatient), List.of(subject), true, 1, null);
+
+    assertThat(forward).extracting(ResourceVersion::id).containsExactly(patient);
+    assertThat(reverse).extracting(ResourceVersion::id).containsExactlyInAnyOrder(first, second);
+    assertThat(limited).hasSize(1);
+    assertThat(store.include(observations, List.of(new Include("Observation", "subject", "Group", false)), false,
+        10, null)).as("only the named target type").isEmpty();
+    assertThat(store.include(List.of(), List.of(subject), false, 10, null)).isEmpty();
+  }
+
+  @Test
+  void aFilteredIncludeKeepsOnlyTheIncludedResourcesThatMatchIt() {
+    String kept = tagged.save(patient("Kept"));
+    String dropped = tagged.save(patient("Dropped"));
+    List<ResourceVersion> observations = List.of(
+        store.current("Observation", tagged.save(observation(kept))).orElseThrow(),
+        store.current("Observation", tagged.save(observation(dropped))).orElseThrow());
+    SearchQuery family = test.parse("Patient", "family=kept");
+
+    List<ResourceVersion> included = store.include(observations,
+        List.of(new Include("Observation", "subject", null, false)), false, 10, family.criteria().get(0));
+
+    assertThat(included).extracting(ResourceVersion::id).containsExactly(kept);
+  }
+
+  @Test
+  void aScanWalksATypeInIdOrderPastDeletionsAndResumesAfterAnId() {
+    String prefix = "scan-" + UUID.randomUUID() + "-";
+    for (String id : List.of("c", "a", "d", "b")) {
+      tagged.save(patient("Scanned").setId(prefix + id));
+    }
+    store.commit(List.of(Write.delete("Patient", prefix + "c", 2, Instant.now())));
+
+    List<String> firstTwo = store.scan("Patient", prefix, 2).stream().map(ResourceVersion::id).toList();
+    List<String> rest = store.scan("Patient", prefix + "b", 2).stream().map(ResourceVersion::id).toList();
+
+    assertThat(firstTwo).containsExactly(prefix + "a", prefix + "b");
+    assertThat(rest).first().as("after b, c being deleted").isEqualTo(prefix + "d");
+    assertThat(store.scan("Patient", null, 1)).hasSize(1);
+  }
+
+  private static List<String> ids(SearchPage page) {
+    return page.resources().stream().map(ResourceVersion::id).toList();
+  }
+
+  private <T extends Resource> T tag(T resource) {
+    resource.getMeta().addTag("http://brazier.test/tag", tagged.scope().substring(tagged.scope().indexOf('|') + 1),
+        null);
+    return resource;
+  }
+
+  private static Patient patient(String family) {
+    Patient patient = new Patient();
+    patient.addName().setFamily(family);
+    return patient;
+  }
+
+  private static Observation observation(String patient) {
+    Observation observation = new Observation().setStatus(Observation.ObservationStatus.FINAL)
+        .setSubject(new Reference("Patient/" + patient));
+    observation.getCode().addCoding().setSystem("http://loinc.org").setCode("8867-4");
+    return observation;
+  }
+}
