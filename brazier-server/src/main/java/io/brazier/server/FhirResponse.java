@@ -8,6 +8,7 @@ import java.io.OutputStream;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import org.hl7.fhir.r4.model.Resource;
 
@@ -17,6 +18,11 @@ import org.hl7.fhir.r4.model.Resource;
  * (sent as they are), a stream, or nothing.
  */
 public final class FhirResponse {
+  // RFC 9110's IMF-fixdate (Sun, 06 Nov 1994 08:49:37 GMT): RFC_1123_DATE_TIME would write a day before the 10th
+  // with one digit.
+  private static final DateTimeFormatter HTTP_DATE =
+      DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.ENGLISH);
+
   private final int status;
   private final Map<String, String> headers = new LinkedHashMap<>();
   private final ResourceVersion stored;
@@ -107,8 +113,7 @@ public final class FhirResponse {
   private FhirResponse versionHeaders(ResourceVersion version) {
     this.version = version;
     header("ETag", version.etag());
-    return header("Last-Modified", DateTimeFormatter.RFC_1123_DATE_TIME.format(
-        version.lastUpdated().atOffset(ZoneOffset.UTC)));
+    return header("Last-Modified", HTTP_DATE.format(version.lastUpdated().atOffset(ZoneOffset.UTC)));
   }
 
   public FhirResponse header(String name, String value) {

@@ -75,31 +75,18 @@ final class Elements {
     }
   }
 
-  /** A JSON property of a kept element: itself, its primitive's extension ({@code _name}) or a choice's type. */
+  /** A JSON property of a kept element: itself, or its primitive's extension ({@code _name}). */
   private static boolean keeps(Set<String> kept, String property) {
-    String name = property.startsWith("_") ? property.substring(1) : property;
-    if (kept.contains(name)) {
-      return true;
-    }
-    for (String element : kept) {
-      if (name.length() > element.length() && name.startsWith(element)
-          && Character.isUpperCase(name.charAt(element.length())) && kept.contains(element + "[x]")) {
-        return true;
-      }
-    }
-    return false;
+    return kept.contains(property.startsWith("_") ? property.substring(1) : property);
   }
 
   private Set<String> kept(String type) {
     Set<String> kept = new HashSet<>(Set.of("resourceType", "id", "meta"));
     for (BaseRuntimeChildDefinition child : fhir.definition(type).getChildren()) {
       String name = child.getElementName();
-      String plain = name.replace("[x]", "");
-      if (child.getMin() > 0 || asked.contains(plain) || asked.contains(type + "." + plain)) {
-        kept.add(plain);
-        if (name.endsWith("[x]")) {
-          kept.add(name);
-        }
+      if (child.getMin() > 0 || asked.contains(name) || asked.contains(type + "." + name)) {
+        // A choice is asked for by its name (value) and written with its type's (valueQuantity).
+        kept.addAll(child.getValidChildNames());
       }
     }
     return kept;

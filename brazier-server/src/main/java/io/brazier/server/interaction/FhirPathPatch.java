@@ -109,6 +109,9 @@ final class FhirPathPatch {
     } catch (FHIRException | IllegalArgumentException e) {
       throw FhirException.badRequest("The FHIRPath Patch path '" + path + "' is not FHIRPath: "
           + Fhir.clean(e.getMessage()));
+    } catch (NullPointerException e) {
+      // HAPI's parser reads past the end of an unfinished expression, such as Patient.name[0
+      throw FhirException.badRequest("The FHIRPath Patch path '" + path + "' is not FHIRPath: it ends too early.");
     }
   }
 

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.flipkart.zjsonpatch.CompatibilityFlags;
 import com.flipkart.zjsonpatch.InvalidJsonPatchException;
 import com.flipkart.zjsonpatch.JsonPatchApplicationException;
@@ -16,15 +17,20 @@ import io.brazier.fhir.Format;
 import io.brazier.fhir.Numbers;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Comparator;
 import java.util.EnumSet;
 
 /**
  * JSON Patch (https://www.rfc-editor.org/rfc/rfc6902) on a resource's JSON. zjsonpatch does the operations (add,
  * remove, replace, move, copy, test) and the JSON pointers ({@code -}, {@code ~0}, {@code ~1}) and passes the RFC's
- * test suite; we keep FHIR's decimals exact and map its failures: a malformed document is a 400, one that does not
- * apply (a failing test, a path that does not exist) a 422.
+ * test suite; we keep FHIR's decimals exact, run the test operations (comparing numbers by value) and map the
+ * failures: a malformed document is a 400, one that does not apply (a failing test, a path that does not exist) a 422.
  */
 final class JsonPatch {
+  /** Scalars equal as JSON values: numbers by their value, the rest as they are. */
+  private static final Comparator<JsonNode> BY_VALUE = (a, b) -> a.isNumber() && b.isNumber()
+      ? a.decimalValue().compareTo(b.decimalValue()) : a.equals(b) ? 0 : 1;
+
   // Decimals stay BigDecimals, trailing zeros and all, and are written without exponents: FHIR decimals carry their
   // precision in their digits, so 1.50 must stay 1.50.
   private final ObjectMapper mapper = JsonMapper.builder()
@@ -55,10 +61,41 @@ final class JsonPatch {
     return json -> apply(patch, json);
   }
 
+  /**
+   * Applies the operations in order: zjsonpatch runs each stretch between two tests, and we run the tests, since
+   * zjsonpatch's would compare numbers by their digits.
+   */
   private byte[] apply(JsonNode patch, byte[] json) {
-    JsonNode patched;
+    JsonNode document;
     try {
-      patched = com.flipkart.zjsonpatch.JsonPatch.apply(patch, mapper.readTree(json), flags);
+      document = mapper.readTree(json);
+    } catch (IOException e) {
+      throw new UncheckedIOException("A stored version is not JSON", e);
+    }
+    ArrayNode stretch = mapper.createArrayNode();
+    for (JsonNode operation : patch) {
+      if ("test".equals(operation.path("op").asText())) {
+        document = apply(stretch, document);
+        stretch.removeAll();
+        test(operation, document);
+      } else {
+        stretch.add(operation);
+      }
+    }
+    document = apply(stretch, document);
+    try {
+      return mapper.writeValueAsBytes(document);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private JsonNode apply(ArrayNode operations, JsonNode document) {
+    if (operations.isEmpty()) {
+      return document;
+    }
+    try {
+      return com.flipkart.zjsonpatch.JsonPatch.apply(operations, document, flags);
     } catch (JsonPatchApplicationException e) {
       String where = e.getOperation() == null || e.getPath() == null || e.getPath().isRoot() ? ""
           : " (" + e.getOperation().rfcName() + " at " + e.getPath() + ")";
@@ -66,13 +103,20 @@ final class JsonPatch {
     } catch (IllegalStateException | IllegalArgumentException e) {
       // zjsonpatch's word for a pointer that steps through the wrong kind of node, e.g. a member name into an array.
       throw FhirException.unprocessable("The JSON Patch does not apply: " + e.getMessage() + ".");
-    } catch (IOException e) {
-      throw new UncheckedIOException("A stored version is not JSON", e);
     }
-    try {
-      return mapper.writeValueAsBytes(patched);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+  }
+
+  /**
+   * The test operation (RFC 6902 4.6): the value at the path equals the one given, objects whatever the order of
+   * their members, and numbers by their values, so that 1.0 tests equal to 1 and 1.50 to 1.5.
+   */
+  private static void test(JsonNode operation, JsonNode document) {
+    String path = operation.path("path").asText();
+    JsonNode expected = operation.path("value");
+    JsonNode found = document.at(path);
+    if (found.isMissingNode() || !found.equals(BY_VALUE, expected)) {
+      throw FhirException.unprocessable("The JSON Patch does not apply: the test at " + path + " expected "
+          + expected + " but found " + (found.isMissingNode() ? "nothing" : found.toString()) + ".");
     }
   }
 }

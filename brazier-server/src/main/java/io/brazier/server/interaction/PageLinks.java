@@ -16,11 +16,20 @@ import java.util.Map;
 final class PageLinks {
   private PageLinks() {}
 
-  /** The client's parameters minus the ones the search ignored and the cursor. */
+  /** The client's parameters minus the ones the search ignored (sort fields too) and the cursor. */
   static Map<String, List<String>> kept(Map<String, List<String>> params, SearchQuery query) {
     Map<String, List<String>> kept = new LinkedHashMap<>(params);
     kept.remove("_cursor");
     query.ignored().forEach(ignored -> kept.remove(ignored.parameter()));
+    if (kept.containsKey("_sort")) {
+      // An ignored field is named apart (_sort:field); the links say the sort that was applied, as one list.
+      List<String> applied = query.sort().stream().map(key -> (key.descending() ? "-" : "") + key.param()).toList();
+      if (applied.isEmpty()) {
+        kept.remove("_sort");
+      } else {
+        kept.put("_sort", List.of(String.join(",", applied)));
+      }
+    }
     return kept;
   }
 

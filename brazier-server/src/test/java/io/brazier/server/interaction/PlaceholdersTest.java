@@ -1,0 +1,137 @@
+package io.brazier.server.interaction;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import io.brazier.server.Http;
+import io.brazier.server.ServerConfig;
+import io.brazier.server.ServerConfig.MissingReferences;
+import io.brazier.server.ServerConfig.ReferentialIntegrity;
+import io.brazier.server.TestServer;
+import java.util.UUID;
+import org.hl7.fhir.instance.model.api.IIdType;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Practitioner;
+import org.hl7.fhir.r4.model.Reference;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Placeholders, with {@code --missing-references=placeholder}: a reference that names nothing gets an empty, tagged
+ * resource of the referenced type, with the id referenced or the one identifier a conditional reference searched for;
+ * what a placeholder cannot stand in for is a 400 that writes nothing.
+ */
+class PlaceholdersTest {
+  private static TestServer server;
+
+  private final IGenericClient client = server.client();
+  private final Http http = server.http();
+
+  @BeforeAll
+  static void start() {
+    server = TestServer.onSharedStore(ServerConfig.defaults().withBundles(ServerConfig.DEFAULT_BUNDLE_MAX_ENTRIES,
+        ServerConfig.DEFAULT_BUNDLE_MAX_BYTES, ReferentialIntegrity.ENFORCE, MissingReferences.PLACEHOLDER));
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  @Test
+  void aConditionalReferenceWithoutASystemGetsAPlaceholderWithTheValueAlone() {
+    String value = UUID.randomUUID().toString();
+
+    String reference = performer(create(observation("Practitioner?identifier=" + value)));
+
+    Practitioner placeholder = client.read().resource(Practitioner.class).withUrl(reference).execute();
+    assertThat(reference).startsWith("Practitioner/ph-");
+    assertThat(placeholder.getIdentifierFirstRep().getValue()).isEqualTo(value);
+    assertThat(placeholder.getIdentifierFirstRep().hasSystem()).isFalse();
+    assertThat(placeholder.getMeta().getTag(Placeholders.TAG_SYSTEM, Placeholders.TAG_CODE)).isNotNull();
+  }
+
+  @Test
+  void theSameCriteriaGetTheSamePlaceholderAndOtherCriteriaAnother() {
+    String value = UUID.randomUUID().toString();
+
+    String first = performer(create(observation("Practitioner?identifier=urn:a|" + value)));
+    String again = performer(create(observation("Practitioner?identifier=urn:a|" + value)));
+    String other = performer(create(observation("Practitioner?identifier=urn:b|" + value)));
+
+    assertThat(again).isEqualTo(first);
+    assertThat(other).isNotEqualTo(first);
+    assertThat(client.read().resource(Practitioner.class).withUrl(first).execute().getMeta().getVersionId())
+        .isEqualTo("1");
+  }
+
+  @Test
+  void aPlaceholderIsFoundByTheIdentifierItStandsFor() {
+    String value = UUID.randomUUID().toString();
+    String reference = performer(create(observation("Practitioner?identifier=urn:a|" + value)));
+
+    Bundle found = client.search().byUrl("Practitioner?identifier=urn:a|" + value).returnBundle(Bundle.class)
+        .execute();
+
+    assertThat(found.getEntry()).singleElement().satisfies(entry -> assertThat(entry.getResource().getIdElement()
+        .toUnqualifiedVersionless().getValue()).isEqualTo(reference));
+  }
+
+  @Test
+  void aDeletedResourceGetsAPlaceholderAsItsNextVersion() {
+    IIdType patient = client.create().resource(new Patient().setActive(true)).execute().getId().toVersionless();
+    client.delete().resourceById(patient).execute();
+
+    create(observation(null).setSubject(new Reference(patient.getValue())));
+
+    Patient placeholder = client.read().resource(Patient.class).withId(patient.getIdPart()).execute();
+    assertThat(placeholder.getMeta().getVersionId()).isEqualTo("3");
+    assertThat(placeholder.hasActive()).isFalse();
+    assertThat(placeholder.getMeta().getTag(Placeholders.TAG_SYSTEM, Placeholders.TAG_CODE)).isNotNull();
+  }
+
+  @Test
+  void aResourceThatExistsGetsNoPlaceholder() {
+    IIdType patient = client.create().resource(new Patient().setActive(true)).execute().getId().toVersionless();
+
+    create(observation(null).setSubject(new Reference(patient.getValue())));
+
+    Patient stored = client.read().resource(Patient.class).withId(patient.getIdPart()).execute();
+    assertThat(stored.getMeta().getVersionId()).isEqualTo("1");
+    assertThat(stored.getActive()).isTrue();
+  }
+
+  @Test
+  void criteriaOtherThanOneIdentifierAreABadRequestThatWritesNothing() {
+    String unique = UUID.randomUUID().toString();
+    for (String criteria : new String[] {"Practitioner?name=" + unique,
+        "Practitioner?identifier=urn:a|" + unique + ",urn:b|" + unique,
+        "Practitioner?identifier=urn:a|" + unique + "&name=" + unique}) {
+      String body = server.fhir().context().newJsonParser().encodeResourceToString(observation(criteria));
+
+      assertThat(http.refused(400, "POST", "/fhir/Observation", body).getIssueFirstRep().getDiagnostics())
+          .as(criteria).contains("placeholder");
+    }
+  }
+
+  private IIdType create(Observation observation) {
+    return client.create().resource(observation).execute().getId();
+  }
+
+  private String performer(IIdType observation) {
+    return client.read().resource(Observation.class).withId(observation.getIdPart()).execute()
+        .getPerformerFirstRep().getReference();
+  }
+
+  private static Observation observation(String performer) {
+    Observation observation = new Observation().setStatus(Observation.ObservationStatus.FINAL);
+    observation.getCode().setText("heart rate");
+    if (performer != null) {
+      observation.addPerformer(new Reference(performer));
+    }
+    return observation;
+  }
+}
