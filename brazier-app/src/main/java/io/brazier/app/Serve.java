@@ -4,11 +4,13 @@ import io.brazier.client.FhirClient;
 import io.brazier.events.ChangeFeed;
 import io.brazier.events.EventPublisher;
 import io.brazier.fhir.Fhir;
+import io.brazier.fhir.search.FhirSearch;
 import io.brazier.loader.LoaderConfig;
 import io.brazier.proxy.Processors;
 import io.brazier.proxy.Security;
 import io.brazier.server.Caller;
 import io.brazier.server.FhirServer;
+import io.brazier.server.HttpExtension;
 import io.brazier.server.ImportConfig;
 import io.brazier.server.ServerConfig;
 import io.brazier.store.DatabaseConfig;
@@ -228,23 +230,28 @@ final class Serve implements Callable<Integer> {
         new ImportConfig(importDir == null ? null : importDir.toAbsolutePath(), importHosts, importBlob),
         export.config(database.dataDir, auth.enabled));
     DatabaseConfig databaseConfig = database.config();
-    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    new JvmMemoryMetrics().bindTo(registry);
-    new JvmGcMetrics().bindTo(registry);
-    new JvmThreadMetrics().bindTo(registry);
-    new ProcessorMetrics().bindTo(registry);
-
     Fhir fhir = new Fhir(lenient);
     if (events.enabled()) {
       events.config(fhir); // refuses bad flags before anything starts
     }
     Processors processors = auth.enabled ? processors(fhir) : Processors.NONE; // refused before anything starts
     WatchingLoader.ExportLimits loaderLimits = loaderExports.limits(); // refused before anything starts
-    // PostgreSQL starts and migrates in a process of its own while this JVM reads the FHIR model: seconds each.
-    CompletableFuture<Database> opening = CompletableFuture.supplyAsync(() -> Database.open(databaseConfig));
-    fhir.loadModel();
+    // Three parts of the start take a second or more each and need nothing of one another: PostgreSQL starts and
+    // migrates in a process of its own, a thread reads HAPI's model of every type, and this one builds the search
+    // machinery (the R4 search parameters parsed), reading the types it needs as it goes.
+    CompletableFuture<Database> opening = CompletableFuture.supplyAsync(() -> Database.open(databaseConfig),
+        Serve::onItsOwnThread);
+    CompletableFuture<Void> modelRead = CompletableFuture.runAsync(fhir::loadModel, Serve::onItsOwnThread);
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmGcMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    FhirSearch search = new FhirSearch(fhir);
+    log.info("Search parameters read ms={}", (System.nanoTime() - began) / 1_000_000);
+    joined(modelRead);
     log.info("FHIR model read ms={}", (System.nanoTime() - began) / 1_000_000);
-    Database opened = opened(opening);
+    Database opened = joined(opening);
     log.info("Database ready ms={}", (System.nanoTime() - began) / 1_000_000);
     opened.pool().setMetricRegistry(registry);
     PostgresStore store = new PostgresStore(opened, fhir.resourceTypes()).startChangeSequencer();
@@ -256,10 +263,10 @@ final class Serve implements Callable<Integer> {
     if (auth.enabled) {
       Security security = Security.start(auth.config(database.dataDir.toAbsolutePath()), opened.dataSource());
       companions.add(security); // its identity-link listener holds a connection of the pool until closed
-      server = new FhirServer(serverConfig, fhir, store, registry, security.interceptors(processors),
+      server = new FhirServer(serverConfig, search, store, registry, security.interceptors(processors),
           security.http());
     } else {
-      server = new FhirServer(serverConfig, fhir, store, registry);
+      server = new FhirServer(serverConfig, search, store, registry, api -> List.of(), HttpExtension.NONE);
       log.warn("AUTHENTICATION IS OFF: anyone who reaches http://{}:{}/fhir may read and change every resource."
           + " Start with --auth to require tokens", host, port);
     }
@@ -304,11 +311,20 @@ final class Serve implements Callable<Integer> {
     return baseUrl == null ? "" : baseUrl;
   }
 
-  private static Database opened(CompletableFuture<Database> opening) {
+  /** A part of the start run beside the others: its result, or its failure as it was thrown. */
+  private static <T> T joined(CompletableFuture<T> part) {
     try {
-      return opening.join();
+      return part.join();
     } catch (CompletionException e) {
       throw e.getCause() instanceof RuntimeException cause ? cause : e;
     }
+  }
+
+  /**
+   * Runs a part of the start on a thread of its own: the common pool has a single thread on two cores, where the
+   * parts would wait for one another.
+   */
+  private static void onItsOwnThread(Runnable part) {
+    new Thread(part, "brazier-start").start();
   }
 }

@@ -4,6 +4,7 @@ import io.brazier.client.FhirClient;
 import io.brazier.fhir.Fhir;
 import io.brazier.fhir.FhirException;
 import io.brazier.fhir.Outcomes;
+import io.brazier.fhir.search.FhirSearch;
 import io.brazier.server.interaction.EntryRouter;
 import io.brazier.store.Store;
 import io.brazier.store.StoreFailure;
@@ -40,8 +41,13 @@ public final class FhirApi {
    *     authorization check that searches, say); they run in the order of the list
    */
   public FhirApi(Fhir fhir, Store store, ServerConfig config, Function<FhirApi, List<Interceptor>> interceptors) {
-    this.fhir = fhir;
-    this.routes = new Routes(fhir, store, config, new Entries());
+    this(new FhirSearch(fhir), store, config, interceptors);
+  }
+
+  /** @param search the search machinery, built ahead; this API's own, as it follows the stored SearchParameters */
+  FhirApi(FhirSearch search, Store store, ServerConfig config, Function<FhirApi, List<Interceptor>> interceptors) {
+    this.fhir = search.fhir();
+    this.routes = new Routes(search, store, config, new Entries());
     this.store = store;
     this.interceptors = List.copyOf(interceptors.apply(this));
   }

@@ -3,6 +3,7 @@ package io.brazier.server;
 import io.brazier.fhir.Fhir;
 import io.brazier.fhir.FhirException;
 import io.brazier.fhir.Outcomes;
+import io.brazier.fhir.search.FhirSearch;
 import io.brazier.server.http.HttpBodies;
 import io.brazier.server.http.ProtocolErrors;
 import io.brazier.server.http.Queries;
@@ -71,9 +72,20 @@ public final class FhirServer implements AutoCloseable {
    */
   public FhirServer(ServerConfig config, Fhir fhir, Store store, PrometheusMeterRegistry registry,
       Function<FhirApi, List<Interceptor>> interceptors, HttpExtension extension) {
+    this(config, new FhirSearch(fhir), store, registry, interceptors, extension);
+  }
+
+  /**
+   * As above, with the search machinery built ahead: building it (the R4 search parameters read) takes a second
+   * that a start can spend while its database starts. It becomes this server's own: it follows the SearchParameter
+   * resources stored in {@code store}.
+   */
+  public FhirServer(ServerConfig config, FhirSearch search, Store store, PrometheusMeterRegistry registry,
+      Function<FhirApi, List<Interceptor>> interceptors, HttpExtension extension) {
+    Fhir fhir = search.fhir();
     this.config = config;
     this.store = store;
-    this.api = new FhirApi(fhir, store, config, interceptors);
+    this.api = new FhirApi(search, store, config, interceptors);
     this.rendering = new Rendering(fhir);
     this.metrics = new Metrics(registry);
     this.app = Javalin.create(javalin -> {

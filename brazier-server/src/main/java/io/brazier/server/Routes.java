@@ -100,9 +100,10 @@ final class Routes {
   private final Route capabilities;
   private final Route asyncStatus;
 
-  Routes(Fhir fhir, Store store, ServerConfig config, EntryRouter entries) {
+  /** @param search this server's own: it follows the SearchParameter resources stored in {@code store} */
+  Routes(FhirSearch search, Store store, ServerConfig config, EntryRouter entries) {
+    Fhir fhir = search.fhir();
     this.fhir = fhir;
-    FhirSearch search = new FhirSearch(fhir);
     this.stopFollowing = new StoredSearchParameters(store, fhir, search.parameters()).follow();
     StoredTerminology terminology = new StoredTerminology(store, fhir);
     Writes writes = new Writes(fhir, search, Clock.systemUTC());

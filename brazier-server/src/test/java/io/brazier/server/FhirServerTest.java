@@ -2,12 +2,22 @@ package io.brazier.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.brazier.fhir.search.FhirSearch;
 import io.brazier.store.Change;
 import io.brazier.store.TestDatabase;
 import io.brazier.store.TestDatabase.HeldLock;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -70,6 +80,23 @@ class FhirServerTest {
         .containsPattern("brazier_requests_seconds_bucket\\{interaction=\"Read\",status=\"200\",le=\"[0-9.]+\"}")
         .containsPattern("hikaricp_connections_active\\{pool=\"brazier\"}")
         .containsPattern("hikaricp_connections_acquire_seconds_count\\{pool=\"brazier\"}");
+  }
+
+  @Test
+  void aServerGivenItsSearchMachineryBuiltAheadFollowsTheSearchParametersStoredThroughIt() throws Exception {
+    FhirSearch search = new FhirSearch(server.fhir());
+    String code = "ahead-" + UUID.randomUUID().toString().substring(0, 8);
+    try (FhirServer ahead = new FhirServer(ServerConfig.defaults().withPort(0), search, server.store(),
+        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), api -> List.of(), HttpExtension.NONE).start()) {
+      HttpResponse<String> created = HttpClient.newHttpClient().send(
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ahead.port() + "/fhir/SearchParameter"))
+              .header("Content-Type", "application/fhir+json").POST(BodyPublishers.ofString(searchParameter(code)))
+              .build(),
+          BodyHandlers.ofString());
+
+      assertThat(created.statusCode()).isEqualTo(201);
+      assertThat(until(() -> search.parameters().get("Patient", code).isPresent(), true)).isTrue();
+    }
   }
 
   @Test
@@ -264,6 +291,13 @@ class FhirServerTest {
   private static String patient(String identifier) {
     return "{\"resourceType\":\"Patient\",\"identifier\":[{\"system\":\"urn:outage\",\"value\":\"" + identifier
         + "\"}]}";
+  }
+
+  private static String searchParameter(String code) {
+    return """
+        {"resourceType": "SearchParameter", "url": "http://brazier.test/fhir/SearchParameter/%s", "name": "%s",
+         "status": "active", "code": "%s", "base": ["Patient"], "type": "string", "expression": "Patient.name.given",
+         "description": "a patient's given name, under a code of this test's own"}""".formatted(code, code, code);
   }
 
   /** Asks until the answer is {@code expected} (a connection pool takes a moment to find its database back). */

@@ -25,6 +25,10 @@ public final class FhirSearch {
     this.compartments = new Compartments(fhir);
   }
 
+  public Fhir fhir() {
+    return fhir;
+  }
+
   public SearchParameters parameters() {
     return parameters;
   }
