@@ -129,9 +129,13 @@ final class ChangeSequencer implements AutoCloseable {
         LockSupport.parkNanos(IDLE_NANOS);
       } catch (InterruptedException e) {
         return;
-      } catch (StoreFailure e) {
+      } catch (RuntimeException e) { // whatever failed, the feed must not stop for good: numbering is retried
         if (!closed) {
-          log.warn("Change sequencer failed, retrying in 1 s: {}", e.getMessage());
+          if (e instanceof StoreFailure) {
+            log.warn("Change sequencer failed, retrying in 1 s: {}", e.getMessage());
+          } else {
+            log.error("Change sequencer failed unexpectedly, retrying in 1 s", e);
+          }
           LockSupport.parkNanos(1_000_000_000L);
         }
       }
