@@ -19,12 +19,13 @@ final class LoaderOptions {
   int maxEntries;
 
   @Option(names = "--bundle-size", defaultValue = "500", paramLabel = "N",
-      description = "NDJSON resources per batch (default: ${DEFAULT-VALUE}).")
+      description = "NDJSON resources per request, sent as a transaction, or as a batch when the server refuses"
+          + " that (default: ${DEFAULT-VALUE}).")
   int bundleSize;
 
   @Option(names = "--transform-to-batch", defaultValue = "false",
-      description = "Send transaction bundles as batches of PUT Type/id entries (a transaction the server finds"
-          + " too large, 413, is sent so anyway).")
+      description = "Send transaction bundles, and NDJSON, as batches of PUT Type/id entries (a transaction the"
+          + " server finds too large, 413, is sent so anyway).")
   boolean transformToBatch;
 
   @Option(names = "--strict-references", defaultValue = "false",

@@ -25,7 +25,8 @@ import picocli.CommandLine.Option;
  * as a user would: the server reads the files itself ({@code --import-dir}). Reports resources/s from kick-off to
  * the job's end (every search index built), the time and CPU (server JVM, PostgreSQL) of each phase, WAL written and
  * the server's peak memory; {@code --profile} records the server with Java Flight Recorder and prints where its CPU
- * went.
+ * went. With {@code --client loader} the same folder goes through the bulk loader instead ({@code brazier load}),
+ * into a fresh server, for the comparison the loader is held to.
  */
 @Command(name = "import", mixinStandardHelpOptions = true, sortOptions = false,
     description = "Imports ../shared/data/synthea/ndjson into fresh Brazier servers with $import.")
@@ -54,8 +55,25 @@ public final class ImportBench implements Callable<Integer> {
       description = "After each import, check that every stored reference names a stored resource (slow).")
   boolean verify;
 
+  @Option(names = "--client", defaultValue = "import", paramLabel = "import|loader",
+      description = "import: one $import of every file, once per --mode; loader: the folder loaded by the bulk"
+          + " loader (brazier load: PUT Type/id entries, conditional references resolved first), once"
+          + " (default: ${DEFAULT-VALUE}).")
+  String client;
+
+  @Option(names = "--concurrency", description = "The loader's --concurrency (default: cores x 2, as brazier load).")
+  Integer concurrency;
+
   /** A phase of the job as X-Progress names it: how long it took and the CPU it cost. */
   record Phase(String name, double seconds, ServerProcess.CpuTime cpu) {}
+
+  /** What a client loaded into the server, its phases noted as they began (the loader has none). */
+  record Loaded(long resources, long failed, List<Phase> phases) {}
+
+  /** Loads the folder into a started server, from {@code started} (nanoTime) on. */
+  private interface Client {
+    Loaded load(ServerProcess server, long started, ServerProcess.CpuTime cpuBefore) throws Exception;
+  }
 
   public static void main(String[] args) {
     System.exit(new CommandLine(new ImportBench()).execute(args));
@@ -69,9 +87,13 @@ public final class ImportBench implements Callable<Integer> {
       return 2;
     }
     Path work = servers.workDir("import-bench");
+    if (client.equals("loader")) {
+      return run("loader", this::loader, work.resolve("loader")) ? 0 : 1;
+    }
     boolean ok = true;
     for (String mode : modes) {
-      ok &= run(mode, parameters(mode), work.resolve(mode));
+      String parameters = parameters(mode);
+      ok &= run(mode, (server, started, cpu) -> imported(server, parameters, started, cpu), work.resolve(mode));
     }
     return ok ? 0 : 1;
   }
@@ -92,7 +114,7 @@ public final class ImportBench implements Callable<Integer> {
     return parameters.toString();
   }
 
-  private boolean run(String mode, String parameters, Path dir) throws Exception {
+  private boolean run(String label, Client loading, Path dir) throws Exception {
     Files.createDirectories(dir);
     List<String> options = new ArrayList<>(servers.javaOptions);
     if (profile) {
@@ -103,27 +125,19 @@ public final class ImportBench implements Callable<Integer> {
       WalStats walBefore = WalStats.read(server.jdbcUrl());
       ServerProcess.CpuTime cpuBefore = server.cpu();
       long started = System.nanoTime();
-      String status = start(server, parameters);
-      List<Phase> phases = new ArrayList<>();
-      JsonNode manifest = await(server, status, phases, started, cpuBefore);
+      Loaded loaded = loading.load(server, started, cpuBefore);
       double seconds = (System.nanoTime() - started) / 1e9;
       ServerProcess.CpuTime cpu = server.cpu().minus(cpuBefore);
       WalStats wal = WalStats.read(server.jdbcUrl()).minus(walBefore);
-      long imported = 0;
-      long failed = 0;
-      for (JsonNode output : manifest.path("output")) {
-        imported += output.path("count").asLong();
+      System.out.printf("%n%s: %d resources loaded, %d failed, %.1f s, %.0f resources/s, server JVM %.1f CPU s,"
+          + " PostgreSQL %.1f CPU s, WAL %d MB, peak RSS %d MB%n", label, loaded.resources(), loaded.failed(),
+          seconds, loaded.resources() / seconds, cpu.jvm().toMillis() / 1e3, cpu.postgres().toMillis() / 1e3,
+          wal.bytes() >> 20, server.peakResidentBytes() >> 20);
+      if (!loaded.phases().isEmpty()) {
+        System.out.println("| phase | seconds | JVM CPU s | PostgreSQL CPU s |");
+        System.out.println("|---|---:|---:|---:|");
       }
-      for (JsonNode error : manifest.path("error")) {
-        failed += error.path("count").asLong();
-      }
-      System.out.printf("%n%s: %d resources imported, %d failed, %.1f s, %.0f resources/s, JVM %.1f CPU s,"
-          + " PostgreSQL %.1f CPU s, WAL %d MB, peak RSS %d MB%n", mode, imported, failed, seconds,
-          imported / seconds, cpu.jvm().toMillis() / 1e3, cpu.postgres().toMillis() / 1e3, wal.bytes() >> 20,
-          server.peakResidentBytes() >> 20);
-      System.out.println("| phase | seconds | JVM CPU s | PostgreSQL CPU s |");
-      System.out.println("|---|---:|---:|---:|");
-      for (Phase phase : phases) {
+      for (Phase phase : loaded.phases()) {
         System.out.printf("| %s | %.1f | %.1f | %.1f |%n", phase.name(), phase.seconds(),
             phase.cpu().jvm().toMillis() / 1e3, phase.cpu().postgres().toMillis() / 1e3);
       }
@@ -134,10 +148,38 @@ public final class ImportBench implements Callable<Integer> {
       if (profile) {
         JfrSummary.print(dir.resolve("server.jfr"));
       }
-      return failed == 0;
+      return loaded.failed() == 0;
     } finally {
       SyntheaLoad.deleteTree(dir.resolve("data"));
     }
+  }
+
+  /** One {@code $import} of every file, polled to its manifest. */
+  private static Loaded imported(ServerProcess server, String parameters, long started,
+      ServerProcess.CpuTime cpuBefore) throws Exception {
+    String status = start(server, parameters);
+    List<Phase> phases = new ArrayList<>();
+    JsonNode manifest = await(server, status, phases, started, cpuBefore);
+    long imported = 0;
+    long failed = 0;
+    for (JsonNode output : manifest.path("output")) {
+      imported += output.path("count").asLong();
+    }
+    for (JsonNode error : manifest.path("error")) {
+      failed += error.path("count").asLong();
+    }
+    return new Loaded(imported, failed, phases);
+  }
+
+  /** The folder's NDJSON files through the bulk loader, in this process, as {@code brazier load DIR} sends them. */
+  private Loaded loader(ServerProcess server, long started, ServerProcess.CpuTime cpuBefore) throws IOException {
+    List<Path> files;
+    try (Stream<Path> list = Files.list(ndjson.toAbsolutePath())) {
+      files = list.filter(Ndjson::isNdjson).sorted().toList();
+    }
+    int clients = concurrency != null ? concurrency : Runtime.getRuntime().availableProcessors() * 2;
+    BundlePoster.Result result = new LoaderClient(server.baseUrl()).post(files, clients);
+    return new Loaded(result.succeeded(), result.failed() + result.rejectedBundles(), List.of());
   }
 
   private static String start(ServerProcess server, String parameters) throws Exception {

@@ -25,11 +25,15 @@ import java.util.regex.Pattern;
  * Loads an NDJSON file, streamed line by line: each resource becomes a {@code PUT Type/id} entry (so a file sent
  * again writes the same resources), in batches of {@code --bundle-size} sent {@code --concurrency} at once. A line
  * that is not a resource with an id is rejected by the loader itself, with the reason, and the rest still loads.
+ * Each batch goes first as one transaction ({@link TransactionSend}: for a server, far less work than as many
+ * requests), and as a batch, which answers each line on its own, when the server refuses that, or with {@code
+ * --transform-to-batch}, or when it holds more than {@code --max-entries}.
  */
 public final class NdjsonLoad {
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
 
   private final Resolver resolver;
+  private final TransactionSend transactions;
   private final BatchSend batches;
   private final ExecutorService pool;
   private final LoaderConfig config;
@@ -39,6 +43,7 @@ public final class NdjsonLoad {
    */
   public NdjsonLoad(Sender sender, ExecutorService pool, ExecutorService chunkPool, LoaderConfig config) {
     this.resolver = new Resolver(sender, config.strictReferences());
+    this.transactions = new TransactionSend(sender);
     this.batches = new BatchSend(sender, chunkPool, config.maxEntries());
     this.pool = pool;
     this.config = config;
@@ -81,7 +86,7 @@ public final class NdjsonLoad {
     inFlight.acquire();
     return pool.submit(() -> {
       try {
-        batches.send(resolver.sendable(batch, answers), answers);
+        send(resolver.sendable(batch, answers), answers);
       } catch (Unreachable | IOException e) {
         answers.unreachable(batch, e.getMessage());
       } catch (InterruptedException e) {
@@ -91,6 +96,14 @@ public final class NdjsonLoad {
         progress.accept(batch.size());
       }
     });
+  }
+
+  private void send(List<Item> items, Answers answers) throws Unreachable, InterruptedException {
+    boolean whole = !items.isEmpty() && !config.transformToBatch() && items.size() <= config.maxEntries()
+        && transactions.send(items, answers);
+    if (!whole) {
+      batches.send(items, answers);
+    }
   }
 
   private static void await(List<Future<?>> sent) throws InterruptedException {

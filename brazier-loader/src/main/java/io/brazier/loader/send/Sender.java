@@ -58,7 +58,7 @@ public final class Sender {
         reply = Optional.empty();
         failure = e;
       }
-      if (reply.isPresent() && !TRY_AGAIN.contains(reply.get().status())) {
+      if (reply.isPresent() && !mayPassLater(reply.get().status())) {
         return reply.get();
       }
       if (attempt == maxRetries) {
@@ -73,6 +73,11 @@ public final class Sender {
           wait.toMillis());
       sleep(wait);
     }
+  }
+
+  /** Whether a request answered with this status may pass later: the statuses tried again. */
+  static boolean mayPassLater(int status) {
+    return TRY_AGAIN.contains(status);
   }
 
   private FhirReply once(FhirCall call) throws IOException {

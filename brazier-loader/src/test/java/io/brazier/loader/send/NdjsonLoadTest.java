@@ -1,0 +1,106 @@
+package io.brazier.loader.send;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.brazier.client.FhirClient;
+import io.brazier.client.HttpFhirClient;
+import io.brazier.loader.LoaderConfig;
+import io.brazier.server.TestServer;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.hl7.fhir.r4.model.Encounter;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/** How NDJSON batches reach a real server: as transactions, and as batches when a transaction will not do. */
+class NdjsonLoadTest {
+  private static final ExecutorService BATCHES = Executors.newFixedThreadPool(2);
+  private static final ExecutorService CHUNKS = Executors.newFixedThreadPool(2);
+  private final TestServer server = TestServer.shared();
+  private final String prefix = UUID.randomUUID().toString().substring(0, 8);
+  /** Each bundle sent, as its type and entry count: "transaction 3". */
+  private final List<String> sent = new CopyOnWriteArrayList<>();
+
+  @AfterAll
+  static void stop() {
+    BATCHES.shutdownNow();
+    CHUNKS.shutdownNow();
+  }
+
+  @Test
+  void aBatchOfGoodLinesGoesAsOneTransactionEvenWhenItsLinesReferToEachOther() throws Exception {
+    FileOutcome outcome = load(LoaderConfig.defaults(), """
+        {"resourceType":"Encounter","id":"%1$s-e","status":"finished","class":{"code":"AMB"},"subject":{"reference":"Patient/%1$s-p"}}
+        {"resourceType":"Patient","id":"%1$s-p"}
+        {"resourceType":"Patient","id":"%1$s-q"}
+        """);
+
+    assertThat(outcome.succeeded()).as(outcome.reason()).isTrue();
+    assertThat(outcome.loaded()).isEqualTo(3);
+    assertThat(sent).containsExactly("transaction 3");
+    assertThat(server.client().read().resource(Encounter.class).withId(prefix + "-e").execute().getSubject()
+        .getReference()).isEqualTo("Patient/" + prefix + "-p");
+  }
+
+  @Test
+  void aTransactionTheServerRefusesIsSentAgainAsABatchAndOnlyItsBadLineFails() throws Exception {
+    FileOutcome outcome = load(LoaderConfig.defaults(), """
+        {"resourceType":"Patient","id":"%1$s-a"}
+        {"resourceType":"Patient","id":"%1$s-b","gender":"robot"}
+        {"resourceType":"Patient","id":"%1$s-c"}
+        """);
+
+    assertThat(sent).containsExactly("transaction 3", "batch 3");
+    assertThat(outcome.loaded()).isEqualTo(2);
+    assertThat(outcome.failed()).isEqualTo(1);
+    assertThat(new String(outcome.rejected(), StandardCharsets.UTF_8)).contains("robot").doesNotContain("-a\"");
+    JsonNode error = Json.parse(outcome.report()).path("errors").path(0);
+    assertThat(error.path("line").asInt()).isEqualTo(2);
+    assertThat(error.path("response").path("status").asText()).startsWith("400");
+  }
+
+  @Test
+  void withTransformToBatchEveryBatchGoesAsABatch() throws Exception {
+    FileOutcome outcome = load(LoaderConfig.defaults().withModes(true, false), """
+        {"resourceType":"Patient","id":"%1$s-a"}
+        {"resourceType":"Patient","id":"%1$s-b"}
+        """);
+
+    assertThat(outcome.loaded()).isEqualTo(2);
+    assertThat(sent).containsExactly("batch 2");
+  }
+
+  @Test
+  void aBatchOfMoreThanMaxEntriesGoesAsBatchesOfMaxEntries() throws Exception {
+    FileOutcome outcome = load(LoaderConfig.defaults().withSending(1, 2, 3), """
+        {"resourceType":"Patient","id":"%1$s-a"}
+        {"resourceType":"Patient","id":"%1$s-b"}
+        {"resourceType":"Patient","id":"%1$s-c"}
+        """);
+
+    assertThat(outcome.loaded()).isEqualTo(3);
+    assertThat(sent).containsExactlyInAnyOrder("batch 2", "batch 1");
+  }
+
+  /** Loads the lines, each %1$s replaced by this test's prefix, noting every bundle sent on the way. */
+  private FileOutcome load(LoaderConfig config, String lines) throws Exception {
+    FhirClient real = new HttpFhirClient(URI.create(server.baseUrl()), Optional.empty(), Duration.ofSeconds(60));
+    FhirClient noting = call -> {
+      JsonNode bundle = Json.parse(call.body());
+      sent.add(bundle.path("type").asText() + " " + bundle.path("entry").size());
+      return real.send(call);
+    };
+    NdjsonLoad ndjson = new NdjsonLoad(new Sender(noting, config), BATCHES, CHUNKS, config);
+    byte[] content = String.format(lines, prefix).getBytes(StandardCharsets.UTF_8);
+    return ndjson.load("test.ndjson", new ByteArrayInputStream(content), answered -> {});
+  }
+}
