@@ -1,12 +1,12 @@
 package io.brazier.store.sql;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 
@@ -21,8 +21,9 @@ final class CopyRows {
 
   private final String table;
   private final String columns;
-  private final ByteArrayOutputStream out = new ByteArrayOutputStream(1 << 16);
-  private final StringBuilder text = new StringBuilder();
+  /** The rows so far: a batch's bodies make tens of megabytes, written without a lock per byte as a stream has. */
+  private byte[] buffer = new byte[1 << 16];
+  private int size;
   private boolean rowStarted;
   private int rows;
 
@@ -43,7 +44,7 @@ final class CopyRows {
   /** Adds the next value of the current row. */
   CopyRows value(Object value) {
     if (rowStarted) {
-      out.write('\t');
+      write('\t');
     }
     rowStarted = true;
     if (value == null) {
@@ -64,7 +65,7 @@ final class CopyRows {
 
   /** Ends the current row. */
   CopyRows end() {
-    out.write('\n');
+    write('\n');
     rowStarted = false;
     rows++;
     return this;
@@ -82,8 +83,7 @@ final class CopyRows {
     CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI()
         .copyIn("COPY " + table + " (" + columns + ") FROM STDIN");
     try {
-      byte[] bytes = out.toByteArray();
-      copy.writeToCopy(bytes, 0, bytes.length);
+      copy.writeToCopy(buffer, 0, size);
       copy.endCopy();
     } finally {
       if (copy.isActive()) {
@@ -92,37 +92,74 @@ final class CopyRows {
     }
   }
 
+  /**
+   * A string as UTF-8, escaped. Most need no escape: they are copied whole (the JDK encodes an ASCII string with a
+   * copy); the rest byte by byte (a byte of a multi-byte character is never one of the escaped ones).
+   */
   private void string(String value) {
-    text.setLength(0);
-    for (int i = 0; i < value.length(); i++) {
-      char c = value.charAt(i);
-      switch (c) {
-        case '\\' -> text.append("\\\\");
-        case '\t' -> text.append("\\t");
-        case '\n' -> text.append("\\n");
-        case '\r' -> text.append("\\r");
-        default -> text.append(c);
+    byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
+    ensure(2 * utf8.length);
+    if (needsNoEscape(utf8)) {
+      System.arraycopy(utf8, 0, buffer, size, utf8.length);
+      size += utf8.length;
+    } else {
+      for (byte b : utf8) {
+        escaped(b);
       }
     }
-    out.writeBytes(text.toString().getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** No backslash and no control character (the escaped ones are among them). */
+  private static boolean needsNoEscape(byte[] utf8) {
+    for (byte b : utf8) {
+      if (b == '\\' || b >= 0 && b < ' ') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private void escaped(byte b) {
+    switch (b) {
+      case '\\' -> put((byte) '\\', (byte) '\\');
+      case '\t' -> put((byte) '\\', (byte) 't');
+      case '\n' -> put((byte) '\\', (byte) 'n');
+      case '\r' -> put((byte) '\\', (byte) 'r');
+      default -> buffer[size++] = b;
+    }
+  }
+
+  private void put(byte first, byte second) {
+    buffer[size++] = first;
+    buffer[size++] = second;
   }
 
   private void ascii(String value) {
+    ensure(value.length());
     for (int i = 0; i < value.length(); i++) {
-      out.write(value.charAt(i));
+      buffer[size++] = (byte) value.charAt(i);
+    }
+  }
+
+  private void write(char c) {
+    ensure(1);
+    buffer[size++] = (byte) c;
+  }
+
+  /** Room for {@code more} bytes. */
+  private void ensure(int more) {
+    if (size + more > buffer.length) {
+      buffer = Arrays.copyOf(buffer, Math.max(2 * buffer.length, size + more));
     }
   }
 
   /** Bytes as bytea's hex input, its backslash escaped for COPY: {@code \\x0a1b}. */
   private void bytea(byte[] bytes) {
-    byte[] hex = new byte[3 + 2 * bytes.length];
-    hex[0] = '\\';
-    hex[1] = '\\';
-    hex[2] = 'x';
-    for (int i = 0; i < bytes.length; i++) {
-      hex[3 + 2 * i] = HEX[(bytes[i] >> 4) & 0xf];
-      hex[4 + 2 * i] = HEX[bytes[i] & 0xf];
+    ensure(3 + 2 * bytes.length);
+    put((byte) '\\', (byte) '\\');
+    buffer[size++] = 'x';
+    for (byte b : bytes) {
+      put(HEX[(b >> 4) & 0xf], HEX[b & 0xf]);
     }
-    out.write(hex, 0, hex.length);
   }
 }

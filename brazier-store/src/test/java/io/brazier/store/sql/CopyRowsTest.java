@@ -10,6 +10,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -21,7 +22,7 @@ class CopyRowsTest {
 
   @Test
   void valuesArriveExactlyAsGivenNullsAndEscapesIncluded() throws SQLException {
-    String awkward = "tab\there, line\nbreak, return\r, back\\slash \\N, quote ' \" and Ünïcode ✓";
+    String awkward = "tab\there, line\nbreak, return\r, back\\slash \\N, quote ' \" and Ünïcode ✓ 🔥\tafter";
     byte[] bytes = {0, 1, (byte) 0xff, '\\', '\n', 'x'};
     Instant at = Instant.parse("2021-03-04T05:06:07.089Z");
 
@@ -31,6 +32,18 @@ class CopyRowsTest {
     assertThat(rows).containsExactly(
         awkward + "|" + hex(bytes) + "|42|1.50|" + at + "|'alpha' 'beta'",
         "null|null|null|null|null|null");
+  }
+
+  @Test
+  void rowsLargerThanTheFirstBufferArriveWhole() throws SQLException {
+    String text = "line\\".repeat(20_000) + "Ünïcode";
+    byte[] bytes = new byte[50_000];
+    Arrays.fill(bytes, (byte) 0xab);
+
+    List<String> rows = copyAndRead(new CopyRows(table, "t, b").row(text, bytes).row("after", null));
+
+    assertThat(rows).containsExactly(text + "|" + hex(bytes) + "|null|null|null|null",
+        "after|null|null|null|null|null");
   }
 
   @Test
