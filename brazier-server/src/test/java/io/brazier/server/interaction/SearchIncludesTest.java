@@ -1,0 +1,156 @@
+package io.brazier.server.interaction;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import io.brazier.server.TestServer;
+import java.util.List;
+import java.util.UUID;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
+import org.hl7.fhir.r4.model.Bundle.SearchEntryMode;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Encounter;
+import org.hl7.fhir.r4.model.Group;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Resource;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code _include} and {@code _revinclude}: what a page of matches brings along, each resource once, in mode include;
+ * {@code :iterate} follows from what was included, and nothing else does. https://hl7.org/fhir/R4/search.html#include
+ */
+class SearchIncludesTest {
+  private final IGenericClient client = TestServer.shared().client();
+  private final String code = UUID.randomUUID().toString();
+
+  @Test
+  void aTargetTypeKeepsTheIncludesOfThatTypeOnly() {
+    String patient = create(new Patient());
+    String group = create(new Group().setType(Group.GroupType.PERSON).setActual(true));
+    create(observation(patient));
+    create(observation(group));
+
+    Bundle found = search("Observation?code=" + code + "&_include=Observation:subject:Patient");
+
+    assertThat(included(found)).containsExactly(patient);
+  }
+
+  @Test
+  void aWildcardIncludesEveryReferenceOfTheMatches() {
+    String patient = create(new Patient());
+    String encounter = create(new Encounter().setStatus(Encounter.EncounterStatus.FINISHED)
+        .setClass_(new Coding("http://terminology.hl7.org/CodeSystem/v3-ActCode", "AMB", null)));
+    Observation observation = observation(patient);
+    observation.setEncounter(new Reference(encounter));
+    create(observation);
+
+    Bundle found = search("Observation?code=" + code + "&_include=Observation:*");
+
+    assertThat(included(found)).containsExactlyInAnyOrder(patient, encounter);
+  }
+
+  @Test
+  void aResourceReferencedByManyMatchesIsIncludedOnce() {
+    String patient = create(new Patient());
+    create(observation(patient));
+    create(observation(patient));
+    create(observation(patient));
+
+    Bundle found = search("Observation?code=" + code + "&_include=Observation:subject");
+
+    assertThat(matches(found)).hasSize(3);
+    assertThat(included(found)).containsExactly(patient);
+  }
+
+  @Test
+  void aMatchIsNotIncludedAgain() {
+    String first = create(observation(null));
+    Observation second = observation(null);
+    second.addHasMember(new Reference(first));
+    create(second);
+
+    Bundle found = search("Observation?code=" + code + "&_include=Observation:has-member");
+
+    assertThat(matches(found)).hasSize(2);
+    assertThat(included(found)).isEmpty();
+  }
+
+  @Test
+  void withoutIterateAnIncludeIsNotFollowedFromIncludedResources() {
+    String patient = create(new Patient());
+    Observation member = new Observation().setStatus(Observation.ObservationStatus.FINAL)
+        .setSubject(new Reference(patient));
+    member.getCode().setText("no code searched for");
+    String memberId = create(member);
+    Observation panel = observation(null);
+    panel.addHasMember(new Reference(memberId));
+    create(panel);
+
+    Bundle once = search("Observation?code=" + code + "&_include=Observation:has-member"
+        + "&_include=Observation:subject");
+    Bundle iterated = search("Observation?code=" + code + "&_include=Observation:has-member"
+        + "&_include:iterate=Observation:subject");
+
+    assertThat(included(once)).containsExactly(memberId);
+    assertThat(included(iterated)).containsExactlyInAnyOrder(memberId, patient);
+  }
+
+  @Test
+  void aRevincludeBringsTheResourcesThatReferToTheMatches() {
+    String patient = create(new Patient().addIdentifier(new Identifier().setSystem("urn:test").setValue(code)));
+    String observation = create(observation(patient));
+
+    Bundle found = search("Patient?identifier=urn:test|" + code + "&_revinclude=Observation:subject");
+
+    assertThat(matches(found)).containsExactly(patient);
+    assertThat(included(found)).containsExactly(observation);
+  }
+
+  @Test
+  void aDeletedResourceIsNotIncluded() {
+    String patient = create(new Patient());
+    create(observation(patient));
+    client.delete().resourceById(new IdType(patient)).execute();
+
+    Bundle found = search("Observation?code=" + code + "&_include=Observation:subject");
+
+    assertThat(matches(found)).hasSize(1);
+    assertThat(included(found)).isEmpty();
+  }
+
+  private Observation observation(String subject) {
+    Observation observation = new Observation().setStatus(Observation.ObservationStatus.FINAL);
+    observation.getCode().addCoding().setSystem("urn:test").setCode(code);
+    if (subject != null) {
+      observation.setSubject(new Reference(subject));
+    }
+    return observation;
+  }
+
+  private String create(Resource resource) {
+    return client.create().resource(resource).execute().getId().toUnqualifiedVersionless().getValue();
+  }
+
+  private Bundle search(String query) {
+    return client.search().byUrl(query).returnBundle(Bundle.class).execute();
+  }
+
+  private static List<String> matches(Bundle bundle) {
+    return entries(bundle, SearchEntryMode.MATCH);
+  }
+
+  private static List<String> included(Bundle bundle) {
+    return entries(bundle, SearchEntryMode.INCLUDE);
+  }
+
+  private static List<String> entries(Bundle bundle, SearchEntryMode mode) {
+    return bundle.getEntry().stream().filter(entry -> entry.getSearch().getMode() == mode)
+        .map(BundleEntryComponent::getResource)
+        .map(resource -> resource.getIdElement().toUnqualifiedVersionless().getValue()).toList();
+  }
+}
