@@ -74,7 +74,7 @@ class MessagesTest {
   @Test
   void theFeedIsAskedForTheRootElementsThatKeysAndTargetIdsAreReadFrom() {
     assertThat(messages.elements()).contains("subject", "patient", "performer", "participant", "identifier")
-        .doesNotContain("reference", "individual", "code", "component", "value");
+        .doesNotContain("reference", "code", "component", "value");
   }
 
   private static ObjectNode observation(String subject, String targetId) {
