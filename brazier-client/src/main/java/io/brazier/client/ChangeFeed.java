@@ -1,8 +1,5 @@
 package io.brazier.client;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.filter.FilteringParserDelegate;
-import com.fasterxml.jackson.core.filter.TokenFilter;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -11,7 +8,6 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -30,20 +26,9 @@ public final class ChangeFeed {
   private static final Pattern ETAG = Pattern.compile("(?:W/)?\"([0-9]{1,9})\"");
 
   private final FhirClient server;
-  private final TokenFilter resourceElements;
 
-  /** A reader of whole changes: each one's resource, when asked for, with all its elements. */
   public ChangeFeed(FhirClient server) {
-    this(server, null);
-  }
-
-  /**
-   * A reader that needs only the elements named {@code resourceElements} of each change's resource, at any depth
-   * below one kept (the event publisher: {@code meta.source} and the references to a patient); null: all of them.
-   */
-  public ChangeFeed(FhirClient server, Set<String> resourceElements) {
     this.server = server;
-    this.resourceElements = resourceElements == null ? null : new ResourceElements(resourceElements);
   }
 
   /**
@@ -83,17 +68,11 @@ public final class ChangeFeed {
           + diagnostics, diagnostics, null);
     }
     try {
-      return reply.body().length == 0 ? JSON.createObjectNode() : JSON.readTree(parser(reply.body()));
+      return reply.body().length == 0 ? JSON.createObjectNode() : JSON.readTree(reply.body());
     } catch (IOException e) {
       throw new ChangeFeedException(reply.status(), "GET " + path + " answered what is not JSON: " + e.getMessage(),
           null, e);
     }
-  }
-
-  private JsonParser parser(byte[] body) throws IOException {
-    JsonParser parser = JSON.createParser(body);
-    return resourceElements == null ? parser
-        : new FilteringParserDelegate(parser, resourceElements, TokenFilter.Inclusion.INCLUDE_ALL_AND_PATH, true);
   }
 
   private static Change change(JsonNode entry) throws ChangeFeedException {

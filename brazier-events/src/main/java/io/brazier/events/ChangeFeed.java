@@ -15,7 +15,6 @@ import io.brazier.server.FhirApi;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -26,16 +25,15 @@ import java.util.regex.Pattern;
 /**
  * The server's change feed, {@code GET [base]/$changes}, read page by page (brazier-client's {@code ChangeFeed}) as
  * the writes the publisher sends: every committed write in commit order, each with its sequence. A page is asked for
- * with a long poll ({@code _wait}) and with its resources ({@code resources=true}), of which only the elements the
- * messages need are kept as the page is parsed (the references to a patient, the sync agent's target id, and
- * {@code meta}); a server that answers at once, or without the resources, is read all the same: a missing version is
- * read with vread, and a deletion's last version (for its patient) from the resource's history.
+ * with a long poll ({@code _wait}) and with its resources ({@code resources=true}) cut by the server to the root
+ * elements the messages need ({@code _elements}: the references to a patient, the sync agent's target id; the server
+ * keeps {@code meta}), so that a page of a thousand writes is neither encoded nor parsed whole; a server that answers
+ * at once, or without the resources, is read all the same: a missing version is read with vread, and a deletion's
+ * last version (for its patient) from the resource's history.
  */
 public final class ChangeFeed {
   private static final ObjectMapper json = new ObjectMapper();
   private static final Pattern ETAG = Pattern.compile("(?:W/)?\"([^\"]+)\"");
-  /** The elements of {@code meta} that a write's message carries. */
-  private static final Set<String> META = Set.of("meta", "lastUpdated", "source");
 
   private final FhirClient server;
 
@@ -62,15 +60,14 @@ public final class ChangeFeed {
 
   /**
    * The writes numbered after {@code since}, at most {@code count}, of the types {@code concerned} (empty:
-   * all), waiting up to {@code wait} for a first one; of each write's resource, only the {@code elements} named
-   * (at any depth below one kept) and {@code meta}.
+   * all), waiting up to {@code wait} for a first one; of each write's resource, only the root {@code elements}
+   * named, with {@code id}, {@code meta} and its mandatory elements.
    */
   Page read(long since, int count, Duration wait, Predicate<String> concerned, Set<String> elements) {
-    Set<String> kept = new HashSet<>(elements);
-    kept.addAll(META);
     ChangePage page;
     try {
-      page = new io.brazier.client.ChangeFeed(server, kept).read(new ChangeQuery(since, Set.of(), count, wait, true));
+      page = new io.brazier.client.ChangeFeed(server).read(
+          new ChangeQuery(since, Set.of(), count, wait, true, elements));
     } catch (ChangeFeedException e) {
       throw new FeedFailure(e.getMessage(), e);
     }

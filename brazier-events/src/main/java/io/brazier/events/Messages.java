@@ -21,7 +21,7 @@ import java.util.Set;
 public final class Messages {
   private static final ObjectMapper json = new ObjectMapper();
   private static final String TARGET_ID_SYSTEM = "CDSEntityID";
-  private static final Set<String> TARGET_ID_ELEMENTS = Set.of("identifier", "system", "value");
+  private static final String TARGET_ID_ELEMENT = "identifier";
 
   private final EventsConfig config;
   private final PatientKeys keys;
@@ -50,10 +50,10 @@ public final class Messages {
     return messages;
   }
 
-  /** The elements of a written resource that its messages are built from: its patient's and its target id's. */
+  /** The root elements of a written resource that its messages are built from: its patient's and its target id's. */
   public Set<String> elements() {
     Set<String> names = new HashSet<>(keys.elements());
-    names.addAll(TARGET_ID_ELEMENTS);
+    names.add(TARGET_ID_ELEMENT);
     return Set.copyOf(names);
   }
 

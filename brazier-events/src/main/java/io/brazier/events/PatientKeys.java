@@ -62,10 +62,10 @@ final class PatientKeys {
     return paths;
   }
 
-  /** The names of the elements a key is read from: every step of every path, and the reference they end in. */
+  /** The root elements a key is read from: the first step of every path. */
   Set<String> elements() {
-    Set<String> names = new HashSet<>(Set.of("reference"));
-    paths.values().forEach(typePaths -> typePaths.forEach(names::addAll));
+    Set<String> names = new HashSet<>();
+    paths.values().forEach(typePaths -> typePaths.forEach(path -> names.add(path.get(0))));
     return names;
   }
 

@@ -72,9 +72,9 @@ class MessagesTest {
   }
 
   @Test
-  void theFeedIsAskedForTheElementsThatKeysAndTargetIdsAreReadFrom() {
-    assertThat(messages.elements()).contains("subject", "patient", "performer", "reference", "identifier", "system",
-        "value").doesNotContain("code", "component", "valueQuantity");
+  void theFeedIsAskedForTheRootElementsThatKeysAndTargetIdsAreReadFrom() {
+    assertThat(messages.elements()).contains("subject", "patient", "performer", "participant", "identifier")
+        .doesNotContain("reference", "code", "component", "value");
   }
 
   private static ObjectNode observation(String subject, String targetId) {

@@ -6,6 +6,8 @@ import io.brazier.fhir.Fhir;
 import io.brazier.fhir.Format;
 import io.brazier.server.FhirRequest;
 import io.brazier.server.FhirResponse;
+import io.brazier.server.export.Elements;
+import io.brazier.store.ResourceVersion;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.Set;
@@ -13,8 +15,9 @@ import org.hl7.fhir.r4.model.Resource;
 
 /**
  * Turns a response body into bytes in the client's format. A stored version asked for as plain JSON is served as
- * its stored bytes, and a bundle of them with those bytes spliced in, without parsing; anything else
- * ({@code _pretty}, XML, {@code _summary}, {@code _elements}) is encoded by HAPI's parser. A body that is not
+ * its stored bytes, and a bundle of them with those bytes spliced in, without parsing; with {@code _elements}, the
+ * stored bytes are cut as they stream ({@link Elements}). Anything else ({@code _pretty}, XML, {@code _summary}) is
+ * encoded by HAPI's parser. A body that is not
  * FHIR (a Bulk Data manifest) is sent as it is.
  */
 public final class Rendering {
@@ -33,13 +36,10 @@ public final class Rendering {
     boolean whole = request.summary() == SummaryEnum.COUNT || response.status() >= 400;
     SummaryEnum summary = whole ? null : request.summary();
     String elements = whole ? null : request.param("_elements");
-    boolean plain = !request.pretty() && summary == null && elements == null;
     boolean json = request.responseFormat() == Format.JSON;
-    if (response.stored() != null && json && plain) {
-      return response.stored().json();
-    }
-    if (response.bundle() != null && json && plain) {
-      return response.bundle().json(fhir);
+    if (json && !request.pretty() && summary == null && (response.stored() != null || response.bundle() != null)) {
+      Elements cut = elements == null || elements.isBlank() ? null : Elements.parse(fhir, elements);
+      return response.stored() != null ? stored(response.stored(), cut) : response.bundle().json(fhir, cut);
     }
     Resource resource = response.resource() != null ? response.resource()
         : response.bundle() != null ? response.bundle().parsed(fhir)
@@ -67,5 +67,9 @@ public final class Rendering {
       parser.setEncodeElementsAppliesToChildResourcesOnly(entries);
     }
     return parser.encodeResourceToString(resource).getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static byte[] stored(ResourceVersion version, Elements cut) {
+    return cut == null ? version.json() : cut.apply(version.type(), version.json());
   }
 }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.RawValue;
 import io.brazier.fhir.Fhir;
+import io.brazier.server.export.Elements;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -34,14 +35,18 @@ public record StoredBundle(Bundle bundle, List<byte[]> resources) {
     }
   }
 
-  /** The bundle as JSON, each stored resource spliced in right after its entry's fullUrl, as FHIR orders them. */
-  byte[] json(Fhir fhir) {
+  /**
+   * The bundle as JSON, each stored resource spliced in right after its entry's fullUrl, as FHIR orders them: whole,
+   * or cut to {@code elements} (null: whole).
+   */
+  byte[] json(Fhir fhir, Elements elements) {
     try {
       ObjectNode tree = (ObjectNode) JSON.readTree(fhir.jsonParser().encodeResourceToString(bundle));
       JsonNode entries = tree.path("entry");
       for (int i = 0; i < resources.size(); i++) {
         if (resources.get(i) != null) {
-          ((ArrayNode) entries).set(i, withResource((ObjectNode) entries.get(i), resources.get(i)));
+          byte[] resource = elements == null ? resources.get(i) : elements.apply(resources.get(i));
+          ((ArrayNode) entries).set(i, withResource((ObjectNode) entries.get(i), resource));
         }
       }
       return JSON.writeValueAsBytes(tree);

@@ -36,6 +36,9 @@ import org.hl7.fhir.r4.model.UriType;
  * _wait      seconds (at most 60) to wait for a first change when there is none yet: the answer comes as soon as
  *            any node commits one, or empty at the end (a long poll)
  * resources  true: each entry carries the version it wrote (none for a deletion)
+ * _elements  with resources: each version cut to these root elements, id, meta and its mandatory ones, marked
+ *            SUBSETTED (Rendering cuts the stored JSON as it streams: a reader that needs a few elements, the
+ *            events publisher, costs neither a whole page's bytes nor their parsing)
  * </pre>
  * The answer is a Bundle of type history:
  * <pre>

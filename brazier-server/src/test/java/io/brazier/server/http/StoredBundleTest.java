@@ -20,7 +20,7 @@ class StoredBundleTest {
   void asJsonTheStoredBytesAreSplicedInVerbatimRightAfterTheFullUrl() {
     StoredBundle stored = new StoredBundle(bundle(), Arrays.asList(STORED.getBytes(StandardCharsets.UTF_8), null));
 
-    String json = new String(stored.json(FHIR), StandardCharsets.UTF_8);
+    String json = new String(stored.json(FHIR, null), StandardCharsets.UTF_8);
 
     assertThat(json).contains("{\"fullUrl\":\"http://x/Patient/p1\",\"resource\":" + STORED + ",\"search\":"
         + "{\"score\":1.50}}");

@@ -27,14 +27,21 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.hl7.fhir.instance.model.api.IIdType;
+import org.hl7.fhir.r4.model.Annotation;
 import org.hl7.fhir.r4.model.Basic;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
 import org.hl7.fhir.r4.model.Bundle.HTTPVerb;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.DecimalType;
+import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Observation.ObservationStatus;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.UriType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -132,6 +139,36 @@ class ChangesTest {
             : ((Patient) e.getResource()).getNameFirstRep().getFamily())
         .containsExactly("Before", "After", null);
     assertThat(page.getEntry().get(1).getResource().getMeta().getVersionId()).isEqualTo("2");
+  }
+
+  @Test
+  void withElementsEachVersionKeepsOnlyThoseOverHttpAndInProcessAlike() throws Exception {
+    long start = server.lastChange();
+    IIdType patient = client.create().resource(patient("Cut").addIdentifier(new Identifier().setValue("e-1")))
+        .execute().getId().toVersionless();
+    Observation observation = new Observation().setStatus(ObservationStatus.FINAL)
+        .setCode(new CodeableConcept().setText("weight")).setSubject(new Reference(patient.toUnqualifiedVersionless().getValue()))
+        .addNote(new Annotation().setText("not asked for"));
+    client.create().resource(observation).execute();
+    server.lastChange();
+    String query = "$changes?since=" + start + "&resources=true&_elements=identifier,subject";
+
+    Bundle page = client.loadPage().byUrl(server.baseUrl() + "/" + query).andReturnBundle(Bundle.class)
+        .encodedJson().execute();
+    byte[] inProcess = server.api().client(Caller.system("urn:brazier:test"), server.baseUrl()).get(query).body();
+
+    Patient cutPatient = (Patient) page.getEntry().get(0).getResource();
+    assertThat(cutPatient.getIdentifierFirstRep().getValue()).isEqualTo("e-1");
+    assertThat(cutPatient.hasName()).isFalse();
+    Observation cut = (Observation) page.getEntry().get(1).getResource();
+    assertThat(cut.getSubject().getReference()).isEqualTo(patient.toUnqualifiedVersionless().getValue());
+    assertThat(cut.getCode().getText()).isEqualTo("weight"); // mandatory: kept
+    assertThat(cut.hasNote()).isFalse();
+    assertThat(cut.getMeta().getVersionId()).isEqualTo("1");
+    assertThat(cut.getMeta().getTag()).extracting(Coding::getCode).containsExactly("SUBSETTED");
+    assertThat(page.getEntry()).extracting(ChangesTest::sequence).isSorted().hasSize(2);
+    assertThat(new String(inProcess, StandardCharsets.UTF_8)).contains("\"e-1\"", "\"weight\"")
+        .doesNotContain("Cut", "not asked for");
   }
 
   @Test
