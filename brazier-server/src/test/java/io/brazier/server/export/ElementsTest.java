@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.brazier.fhir.Fhir;
 import io.brazier.fhir.FhirException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -92,6 +93,45 @@ class ElementsTest {
   @Test
   void anElementOfAnyExportedTypeIsAccepted() {
     Elements.check(FHIR, List.of("gender", "value", "Observation.note"), List.of("Observation", "Patient"));
+  }
+
+  @Test
+  void decimalsStayAsWritten() {
+    String observation = """
+        {"resourceType":"Observation","id":"o2","status":"final","code":{"text":"weight"},
+         "valueQuantity":{"value":1.50,"unit":"kg"}}""";
+
+    String cut = new String(Elements.parse(FHIR, "value").apply(bytes(observation)), StandardCharsets.UTF_8);
+
+    assertThat(cut).contains("\"valueQuantity\":{\"value\":1.50,\"unit\":\"kg\"}");
+  }
+
+  @Test
+  void theAskedListMayHaveSpacesAndEmptyItems() throws IOException {
+    Elements elements = Elements.parse(FHIR, " Observation.note , ");
+
+    assertThat(names(read(elements.apply(bytes(OBSERVATION))))).contains("note").doesNotContain("subject");
+  }
+
+  @Test
+  void aResourceWithoutMetaGetsOneForItsTagAndItsTypeIsFoundWhereverItIs() throws IOException {
+    String patient = """
+        {"id":"p1","name":[{"family":"X"}],"resourceType":"Patient","gender":"other"}""";
+
+    JsonNode cut = read(Elements.parse(FHIR, "gender").apply(bytes(patient)));
+
+    assertThat(names(cut)).containsExactly("id", "resourceType", "gender", "meta");
+    assertThat(cut.at("/meta/tag/0/code").asText()).isEqualTo("SUBSETTED");
+  }
+
+  @Test
+  void whatIsNotAResourceIsAClearFailure() {
+    Elements elements = Elements.parse(FHIR, "gender");
+
+    assertThatThrownBy(() -> elements.apply(bytes("[1]"))).isInstanceOf(UncheckedIOException.class)
+        .hasMessageContaining("no resourceType");
+    assertThatThrownBy(() -> elements.apply("Patient", bytes("{\"id\":"))).isInstanceOf(UncheckedIOException.class)
+        .hasMessageContaining("A stored Patient is not JSON");
   }
 
   private static void assertRefused(List<String> asked, List<String> types, String named) {
