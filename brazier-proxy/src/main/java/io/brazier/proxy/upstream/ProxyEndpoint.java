@@ -32,6 +32,8 @@ public final class ProxyEndpoint {
   private static final Logger log = LoggerFactory.getLogger(ProxyEndpoint.class);
   public static final String BASE = "/fhir";
   private static final Set<String> REPLAYED = Set.of("PUT", "DELETE");
+  /** The largest answer of known length that is sent in one write rather than streamed. */
+  private static final int WHOLE_BYTES = 64 * 1024;
 
   private final Fhir fhir;
   private final List<Interceptor> checks;
@@ -119,6 +121,10 @@ public final class ProxyEndpoint {
       if (ctx.method().name().equals("HEAD")) {
         return;
       }
+      if (answer.length() >= 0 && answer.length() <= WHOLE_BYTES) {
+        writeWhole(ctx, in.readNBytes((int) answer.length()), base);
+        return;
+      }
       OutputStream out = new BaseUrlRewriting(new BufferedOutputStream(ctx.res().getOutputStream(), 32 * 1024),
           forwarding.upstreamBase(), base);
       try (out) {
@@ -128,6 +134,16 @@ public final class ProxyEndpoint {
       // The client went away, or the upstream broke off mid-body: the status is sent, nothing more can be said.
       log.warn("Proxied body cut off path={}: {}", ctx.path(), e.getMessage());
     }
+  }
+
+  /**
+   * A small body the upstream sent with its length, all there already: sent in one write with its Content-Length
+   * (rewritten when it holds the upstream's base URL), rather than chunked through the buffers of a stream.
+   */
+  private void writeWhole(Context ctx, byte[] body, String base) throws IOException {
+    byte[] rewritten = BaseUrlRewriting.rewrite(body, forwarding.upstreamBase(), base);
+    ctx.res().setContentLength(rewritten.length);
+    ctx.res().getOutputStream().write(rewritten);
   }
 
   /**
