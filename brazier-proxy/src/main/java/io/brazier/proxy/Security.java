@@ -16,9 +16,7 @@ import io.brazier.proxy.isolation.IdentityLinks;
 import io.brazier.proxy.isolation.Isolation;
 import io.brazier.proxy.isolation.ManageLinks;
 import io.brazier.proxy.isolation.PagingCursors;
-import io.brazier.proxy.isolation.PatientReach;
 import io.brazier.proxy.isolation.UpstreamIsolation;
-import io.brazier.proxy.isolation.UpstreamReads;
 import io.brazier.proxy.token.CapabilitySecurity;
 import io.brazier.proxy.token.SigningKeys;
 import io.brazier.proxy.token.TokenServer;
@@ -116,11 +114,12 @@ public final class Security implements AutoCloseable {
   }
 
   /**
-   * Isolation in front of another FHIR server, reading what decides a caller's reach there ({@code upstream}):
-   * without change notices from that server, what it read is kept at most {@code --consent-cache}.
+   * Isolation in front of another FHIR server, reading what decides a caller's reach there ({@code upstream}, as
+   * the proxy itself, its page links starting with {@code baseUrl}): without change notices from that server, what
+   * it read is kept at most {@code --consent-cache}. Its {@link UpstreamIsolation#reach} is the processors'.
    */
-  public UpstreamIsolation upstreamIsolation(UpstreamReads upstream, Fhir fhir) {
-    return new UpstreamIsolation(upstream, links, isolation, fhir, clock);
+  public UpstreamIsolation upstreamIsolation(FhirClient upstream, String baseUrl, Fhir fhir) {
+    return new UpstreamIsolation(upstream, baseUrl, links, isolation, fhir, clock);
   }
 
   /**
@@ -130,14 +129,6 @@ public final class Security implements AutoCloseable {
    */
   public List<Interceptor> upstreamChecks(UpstreamIsolation isolation) {
     return List.of(new Authentication(verifier), Authorization.upstream(), isolation);
-  }
-
-  /**
-   * Whose data callers reach, read from another FHIR server ({@code server}, its page links starting with
-   * {@code baseUrl}): for the processors of the standalone proxy.
-   */
-  public CallerReach reach(FhirClient server, String baseUrl) {
-    return PatientReach.of(server, baseUrl, links, isolation, clock);
   }
 
   /** The token server's routes, the identity links API, and the guard of {@code /metrics}. */

@@ -9,7 +9,6 @@ import io.brazier.proxy.upstream.Forwarding;
 import io.brazier.proxy.upstream.ProxyAddress;
 import io.brazier.proxy.upstream.ProxyEndpoint;
 import io.brazier.proxy.upstream.TrustedProxies;
-import io.brazier.proxy.upstream.UpstreamReader;
 import io.brazier.proxy.upstream.Upstream;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -52,9 +51,10 @@ public final class StandaloneProxy implements AutoCloseable {
         config.credentials().map(credentials -> new ClientCredentials(credentials, Clock.systemUTC())),
         config.retries(), config.timeout());
     ProxyAddress address = new ProxyAddress(config.baseUrl(), new TrustedProxies(config.trustedProxies()));
-    UpstreamIsolation isolation = security.upstreamIsolation(new UpstreamReader(upstream), fhir);
-    ProxyEndpoint endpoint = new ProxyEndpoint(fhir, security.upstreamChecks(isolation), isolation,
-        new Forwarding(upstream), processors, security::reach, address, config.maxBufferedBytes());
+    Forwarding forwarding = new Forwarding(upstream);
+    UpstreamIsolation isolation = security.upstreamIsolation(forwarding.asProxy(fhir), upstream.base(), fhir);
+    ProxyEndpoint endpoint = new ProxyEndpoint(fhir, security.upstreamChecks(isolation), isolation, forwarding,
+        processors, address, config.maxBufferedBytes());
     Javalin app = Javalin.create(javalin -> {
       javalin.startup.showJavalinBanner = false;
       javalin.jetty.host = config.host();

@@ -12,6 +12,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -66,6 +67,24 @@ class StandaloneProxyTest {
     assertThat(read.getNameFirstRep().getFamily()).isEqualTo("Proxied");
     assertThat(status("GET", upstream.baseUrl() + "/Patient/" + created.getId().getIdPart(), token))
         .as("the caller's token is no good upstream").isEqualTo(401);
+  }
+
+  @Test
+  void aSmallAnswerComesBackInOneWriteWithItsLengthAndItsUrlsRewritten() throws Exception {
+    String token = proxy.token("writer-whole", List.of("Reader", "Writer"), null);
+    String id = proxy.client(token).create().resource(patient("Whole")).execute().getId().getIdPart();
+
+    HttpResponse<byte[]> read = get("/Patient/" + id, token);
+    HttpResponse<byte[]> search = get("/Patient?_id=" + id, token);
+
+    for (HttpResponse<byte[]> answer : List.of(read, search)) {
+      assertThat(answer.statusCode()).isEqualTo(200);
+      assertThat(answer.headers().firstValueAsLong("Content-Length")).hasValue(answer.body().length);
+      assertThat(answer.headers().firstValue("Transfer-Encoding")).isEmpty();
+    }
+    assertThat(new String(read.body(), StandardCharsets.UTF_8)).contains("\"id\":\"" + id + "\"");
+    assertThat(new String(search.body(), StandardCharsets.UTF_8)).contains("\"fullUrl\":\"" + proxy.baseUrl()
+        + "/Patient/" + id + "\"").doesNotContain(upstream.baseUrl());
   }
 
   @Test
@@ -171,5 +190,10 @@ class StandaloneProxyTest {
       request.header("Authorization", "Bearer " + token);
     }
     return HTTP.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+  }
+
+  private static HttpResponse<byte[]> get(String path, String token) throws Exception {
+    return HTTP.send(HttpRequest.newBuilder(URI.create(proxy.baseUrl() + path))
+        .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofByteArray());
   }
 }

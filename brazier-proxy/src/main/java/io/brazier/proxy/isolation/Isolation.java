@@ -2,6 +2,7 @@ package io.brazier.proxy.isolation;
 
 import io.brazier.proxy.CallerReach;
 import io.brazier.proxy.IsolationConfig;
+import io.brazier.proxy.access.Authorization;
 import io.brazier.server.Caller;
 import io.brazier.server.FhirApi;
 import io.brazier.server.FhirInteraction;
@@ -20,7 +21,7 @@ public final class Isolation implements Interceptor {
   private final PatientReach reach;
 
   public Isolation(FhirApi api, IdentityLinks links, IsolationConfig config, Clock clock) {
-    this.reach = new PatientReach(new InProcessSearch(api), links, config, clock);
+    this.reach = new PatientReach(new Lookup(api.client(Authorization.PROXY, ""), ""), links, config, clock);
     api.onChanges(reach::changed);
   }
 

@@ -1,6 +1,5 @@
 package io.brazier.proxy.isolation;
 
-import io.brazier.client.FhirClient;
 import io.brazier.proxy.CallerReach;
 import io.brazier.proxy.IsolationConfig;
 import io.brazier.proxy.access.Role;
@@ -27,15 +26,6 @@ public final class PatientReach implements CallerReach {
     this.participants = new Participants(search, links, config.consentCache(), clock);
     this.consents = new ConsentOptOut(search, config.consentCategory(), config.consentCache(), clock);
     this.globalRoles = Set.copyOf(config.globalRoles());
-  }
-
-  /**
-   * Read from another FHIR server ({@code server}, whose page links start with {@code baseUrl}), as the proxy in
-   * front of it: no change of it is heard, so what is read is kept at most {@code --consent-cache}.
-   */
-  public static PatientReach of(FhirClient server, String baseUrl, IdentityLinks links, IsolationConfig config,
-      Clock clock) {
-    return new PatientReach(new ClientSearch(server, baseUrl), links, config, clock);
   }
 
   /** Drops what was read of these types. */

@@ -24,9 +24,9 @@ final class UpstreamAnswers {
 
   private final Membership membership;
   private final CompartmentQuery query;
-  private final UpstreamReads upstream;
+  private final Lookup upstream;
 
-  UpstreamAnswers(Membership membership, CompartmentQuery query, UpstreamReads upstream) {
+  UpstreamAnswers(Membership membership, CompartmentQuery query, Lookup upstream) {
     this.membership = membership;
     this.query = query;
     this.upstream = upstream;
@@ -99,7 +99,7 @@ final class UpstreamAnswers {
     if (!membership.restricts(restriction, sent.type())) {
       return;
     }
-    UpstreamReads.Answer history = upstream.get("/" + sent.type() + "/" + sent.id() + "/_history");
+    Lookup.Answer history = upstream.read(sent.type() + "/" + sent.id() + "/_history");
     for (JsonNode entry : history.body().path("entry")) {
       JsonNode resource = entry.get("resource");
       if (resource != null) { // the newest version that is not a deletion

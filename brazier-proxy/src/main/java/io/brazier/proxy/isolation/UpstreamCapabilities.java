@@ -9,10 +9,10 @@ import java.util.Locale;
  * restart of the proxy reads them again). Until it has been read, nothing is assumed to be supported.
  */
 final class UpstreamCapabilities {
-  private final UpstreamReads upstream;
+  private final Lookup upstream;
   private volatile JsonNode rest;
 
-  UpstreamCapabilities(UpstreamReads upstream) {
+  UpstreamCapabilities(Lookup upstream) {
     this.upstream = upstream;
   }
 
@@ -47,7 +47,7 @@ final class UpstreamCapabilities {
     if (known != null) {
       return known;
     }
-    UpstreamReads.Answer metadata = upstream.get("/metadata");
+    Lookup.Answer metadata = upstream.read("metadata");
     JsonNode found = metadata.body().path("rest").path(0);
     if (metadata.status() == 200 && found.isObject()) {
       rest = found;

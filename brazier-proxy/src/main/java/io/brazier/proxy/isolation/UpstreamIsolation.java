@@ -2,9 +2,11 @@ package io.brazier.proxy.isolation;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.brazier.client.FhirClient;
 import io.brazier.fhir.Fhir;
 import io.brazier.fhir.FhirException;
 import io.brazier.fhir.search.FhirSearch;
+import io.brazier.proxy.CallerReach;
 import io.brazier.proxy.IsolationConfig;
 import io.brazier.server.Caller;
 import io.brazier.server.FhirInteraction;
@@ -27,7 +29,9 @@ import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
  * ({@link UpstreamAnswers}), so nothing outside reaches the caller even where narrowing could not help. What cannot
  * be checked is refused with 403: batches and transactions, asynchronous requests, chains, {@code _has},
  * {@code _list}, {@code _filter} and {@code _query} (the server would decide what matches by data the caller may not
- * see). Answers are asked for in JSON and given in the format the caller asked for.
+ * see). Answers are asked for in JSON and given in the format the caller asked for. As an interceptor among the
+ * security checks, it gives a restricted request its {@link Restriction}; the proxy's chain then applies
+ * {@link #sent} and {@link #answer} around the rest of the exchange.
  */
 public final class UpstreamIsolation implements Interceptor {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -42,14 +46,19 @@ public final class UpstreamIsolation implements Interceptor {
   private final UpstreamAnswers answers;
   private final AnswerFormat format;
 
-  public UpstreamIsolation(UpstreamReads upstream, IdentityLinks links, IsolationConfig config, Fhir fhir,
-      Clock clock) {
+  /**
+   * @param upstream the server behind the proxy, as the proxy itself reaches it
+   * @param baseUrl the base URL its page links start with
+   */
+  public UpstreamIsolation(FhirClient upstream, String baseUrl, IdentityLinks links, IsolationConfig config,
+      Fhir fhir, Clock clock) {
     FhirSearch search = new FhirSearch(fhir);
-    this.reach = new PatientReach(new UpstreamSearch(upstream), links, config, clock);
+    Lookup lookup = new Lookup(upstream, baseUrl);
+    this.reach = new PatientReach(lookup, links, config, clock);
     Membership membership = new Membership(search);
-    this.query = new CompartmentQuery(search.compartments(), new UpstreamCapabilities(upstream));
-    this.writes = new UpstreamWrites(fhir, membership, query, upstream);
-    this.answers = new UpstreamAnswers(membership, query, upstream);
+    this.query = new CompartmentQuery(search.compartments(), new UpstreamCapabilities(lookup));
+    this.writes = new UpstreamWrites(fhir, membership, query, lookup);
+    this.answers = new UpstreamAnswers(membership, query, lookup);
     this.format = new AnswerFormat(fhir);
   }
 
@@ -70,24 +79,34 @@ public final class UpstreamIsolation implements Interceptor {
         writes.checkReached(request.type(), request.id(), restriction);
       }
     }
-    FhirRequest restricted = forUpstream(request).withRestriction(restriction);
-    return request.method().equals("GET") ? query.narrowed(restricted, restriction) : restricted;
+    return request.withRestriction(restriction);
+  }
+
+  /** Whose data callers reach, read from the upstream as this isolation reads it: for the processors. */
+  public CallerReach reach() {
+    return reach;
   }
 
   /**
-   * A restricted write ({@code request} as {@link #before} left it, with its body) as it may go upstream; a
-   * FhirException when it may not. Anything else passes as it is.
+   * A restricted request ({@code request} as {@link #before} left it, and the processors after it, with its
+   * {@code body}) as it goes upstream: a search narrowed to the caller's patients, a write checked (a FhirException
+   * when it may not go), and whole resources in JSON asked for. Any other request passes as it is.
    */
-  public FhirRequest checkedWrite(FhirRequest request, byte[] body) {
-    if (request.restriction() == null || !request.interaction().writes()) {
+  public FhirRequest sent(FhirRequest request, byte[] body) {
+    Restriction restriction = request.restriction();
+    if (restriction == null) {
       return request;
     }
-    return writes.checked(request, request.restriction(), body);
+    FhirRequest sent = forUpstream(request);
+    if (request.method().equals("GET")) {
+      return query.narrowed(sent, restriction);
+    }
+    return request.interaction().writes() ? writes.checked(sent, restriction, body) : sent;
   }
 
   /**
-   * The upstream's answer ({@code status}, {@code body}) to a restricted request as sent there ({@code sent}), as
-   * the caller may see it, in the format the caller's request ({@code asked}) wants.
+   * The upstream's answer ({@code status}, {@code body}) to a restricted request as {@link #sent} made it
+   * ({@code sent}), as the caller may see it, in the format and shape the request before it ({@code asked}) wants.
    */
   public AnswerFormat.Encoded answer(FhirRequest asked, FhirRequest sent, int status, byte[] body) {
     JsonNode json = json(status, body);

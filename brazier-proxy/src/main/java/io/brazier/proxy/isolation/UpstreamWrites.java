@@ -15,6 +15,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 
 /**
  * The check of a restricted caller's write before it goes to the server behind the standalone proxy, as
@@ -29,9 +30,9 @@ final class UpstreamWrites {
   private final Fhir fhir;
   private final Membership membership;
   private final CompartmentQuery query;
-  private final UpstreamReads upstream;
+  private final Lookup upstream;
 
-  UpstreamWrites(Fhir fhir, Membership membership, CompartmentQuery query, UpstreamReads upstream) {
+  UpstreamWrites(Fhir fhir, Membership membership, CompartmentQuery query, Lookup upstream) {
     this.fhir = fhir;
     this.membership = membership;
     this.query = query;
@@ -95,7 +96,11 @@ final class UpstreamWrites {
    * is not known to the caller otherwise (404).
    */
   void checkReached(String type, String id, Restriction restriction) {
-    UpstreamReads.Answer current = upstream.get("/" + type + "/" + id);
+    Lookup.Answer current = upstream.read(type + "/" + id);
+    if (current.status() >= 500) { // not known now: refused rather than let through unchecked
+      throw new FhirException(502, IssueType.TRANSIENT, "The upstream FHIR server could not answer (status "
+          + current.status() + ") a read of " + type + "/" + id + " that the proxy needs to check the request.");
+    }
     if (current.status() == 200 && !membership.reaches(restriction, current.body())) {
       throw FhirException.notFound(type, id);
     }

@@ -1,5 +1,6 @@
 package io.brazier.proxy.upstream;
 
+import java.io.ByteArrayOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -28,6 +29,32 @@ final class BaseUrlRewriting extends FilterOutputStream {
   /** The same replacement on a header's value. */
   static String rewrite(String value, String from, String to) {
     return value == null ? null : value.replace(from, to);
+  }
+
+  /** The same replacement on a whole body: the same array when it holds no match. */
+  static byte[] rewrite(byte[] body, String from, String to) throws IOException {
+    BaseUrlRewriting scan = new BaseUrlRewriting(OutputStream.nullOutputStream(), from, to);
+    if (!scan.matches(body)) {
+      return body;
+    }
+    ByteArrayOutputStream rewritten = new ByteArrayOutputStream(body.length + 256);
+    try (BaseUrlRewriting out = new BaseUrlRewriting(rewritten, from, to)) {
+      out.write(body, 0, body.length);
+    }
+    return rewritten.toByteArray();
+  }
+
+  /** Whether {@code body} holds {@code from} anywhere. */
+  private boolean matches(byte[] body) {
+    for (int i = 0, k = 0; i < body.length; i++) {
+      while (k > 0 && body[i] != from[k]) {
+        k = fallback[k - 1];
+      }
+      if (body[i] == from[k] && ++k == from.length) {
+        return true;
+      }
+    }
+    return false;
   }
 
   @Override

@@ -1,5 +1,8 @@
 package io.brazier.proxy.upstream;
 
+import io.brazier.client.FhirClient;
+import io.brazier.fhir.Fhir;
+import io.brazier.proxy.access.Authorization;
 import io.brazier.server.FhirRequest;
 import java.util.Map;
 import java.util.Set;
@@ -34,6 +37,14 @@ public final class Forwarding {
         value -> BaseUrlRewriting.rewrite(value, upstream.base(), request.baseUrl()));
     return new UpstreamAnswer(response.status(), answered, response.body(),
         response.headers().getLongField(HttpHeader.CONTENT_LENGTH));
+  }
+
+  /**
+   * The upstream as the proxy itself reaches it through {@link #exchange} (its own identity, no caller's checks, no
+   * processors): what isolation reads there to decide.
+   */
+  public FhirClient asProxy(Fhir fhir) {
+    return new ForwardingClient(fhir, this::exchange, Authorization.PROXY, upstream.base(), upstream.base());
   }
 
   String upstreamBase() {

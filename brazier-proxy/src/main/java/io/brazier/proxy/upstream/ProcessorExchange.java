@@ -2,7 +2,6 @@ package io.brazier.proxy.upstream;
 
 import ca.uhn.fhir.parser.DataFormatException;
 import ca.uhn.fhir.parser.IParser;
-import io.brazier.client.FhirClient;
 import io.brazier.fhir.Fhir;
 import io.brazier.fhir.FhirException;
 import io.brazier.fhir.Format;
@@ -11,25 +10,25 @@ import io.brazier.proxy.Processors;
 import io.brazier.proxy.ProxyRequest;
 import io.brazier.proxy.ProxyResponse;
 import io.brazier.proxy.Step;
-import io.brazier.proxy.access.Authorization;
+import io.brazier.proxy.isolation.UpstreamIsolation;
 import io.brazier.server.FhirRequest;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.BiFunction;
 import java.util.function.UnaryOperator;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.hl7.fhir.r4.model.Resource;
 
 /**
- * The processor chain ({@link Processors}) around {@link Forwarding#exchange}, as {@code serve --auth} runs it
- * around its interactions: the pre-processors see the checked request, its body read whole, and may change it or
- * answer it; the post-processors see every answer. The upstream's answer is read, and written again in the
+ * The one chain a checked request takes to the upstream and back: isolation's stage ({@link IsolationStage})
+ * around the processors ({@link Processors}) around {@link Forwarding#exchange}, as {@code serve --auth} runs
+ * isolation and then the processors around its interactions. For a restricted caller, isolation narrows or checks
+ * what goes on and checks every answer that comes back; the pre-processors see the checked request, its body read
+ * whole, and may change it or answer it; the post-processors see every answer. The upstream's answer is read, and written again in the
  * client's format, only when a processor asks for its resource; otherwise it streams through as without
  * processors. A processor reaches the upstream as the proxy ({@link ProxyRequest#upstream()}: no checks, no chain)
  * or as the caller ({@link ProxyRequest#asCaller()}: the checks and the whole chain again).
@@ -37,34 +36,41 @@ import org.hl7.fhir.r4.model.Resource;
 final class ProcessorExchange implements Exchange {
   private final Processors processors;
   private final Forwarding forwarding;
+  private final Exchange chain;
   private final Fhir fhir;
   private final UnaryOperator<FhirRequest> checks;
   private final CallerReach reach;
   private final long maxBodyBytes;
 
   /**
-   * @param checks the security checks a request from the caller passes (their {@code before} steps)
-   * @param reach whose data callers reach, made from the upstream (as a FHIR client of the proxy's own) and the
-   *     base URL its page links start with
-   * @param maxBodyBytes the largest body the pre-processors are given to read (a larger one is a 413)
+   * @param checks the security checks a request from the caller passes (their {@code before} steps), which give a
+   *     request its restriction for {@code isolation}
+   * @param maxBodyBytes the largest body the pre-processors or isolation are given to read (a larger one is a 413)
    */
-  ProcessorExchange(Processors processors, Forwarding forwarding, Fhir fhir, UnaryOperator<FhirRequest> checks,
-      BiFunction<FhirClient, String, CallerReach> reach, long maxBodyBytes) {
+  ProcessorExchange(Processors processors, UpstreamIsolation isolation, Forwarding forwarding, Fhir fhir,
+      UnaryOperator<FhirRequest> checks, long maxBodyBytes) {
     this.processors = processors;
     this.forwarding = forwarding;
+    this.chain = new IsolationStage(isolation, this::processed, maxBodyBytes);
     this.fhir = fhir;
     this.checks = checks;
-    String base = forwarding.upstreamBase();
-    this.reach = reach.apply(new ForwardingClient(fhir, forwarding::exchange, Authorization.PROXY, base, base), base);
+    this.reach = isolation.reach();
     this.maxBodyBytes = maxBodyBytes;
   }
 
   @Override
   public UpstreamAnswer exchange(FhirRequest request, Set<String> headerNames, String client, Upstream.Body body) {
+    return chain.exchange(request, headerNames, client, body);
+  }
+
+  /** The processors around the upstream: the chain within isolation's stage. */
+  private UpstreamAnswer processed(FhirRequest request, Set<String> headerNames, String client,
+      Upstream.Body body) {
     if (processors.isEmpty()) {
       return forwarding.exchange(request, headerNames, client, body);
     }
-    FhirRequest whole = body.bytes() == null && body.stream() == null ? request : request.withBody(bytes(body));
+    FhirRequest whole = body.bytes() == null && body.stream() == null ? request
+        : request.withBody(body.held(maxBodyBytes).bytes());
     ProxyRequest original = ProxyRequest.of(whole, client(forwarding::exchange, whole), client(this::asCaller, whole),
         reach);
     Step step = processors.before(original);
@@ -90,22 +96,6 @@ final class ProcessorExchange implements Exchange {
 
   private ForwardingClient client(Exchange exchange, FhirRequest request) {
     return new ForwardingClient(fhir, exchange, request.caller(), request.baseUrl(), forwarding.upstreamBase());
-  }
-
-  private byte[] bytes(Upstream.Body body) {
-    if (body.bytes() != null) {
-      return body.bytes();
-    }
-    try (InputStream in = body.stream()) {
-      byte[] bytes = in.readNBytes((int) Math.min(maxBodyBytes + 1, Integer.MAX_VALUE - 8));
-      if (bytes.length > maxBodyBytes) {
-        throw FhirException.tooLarge("The body is larger than " + maxBodyBytes + " bytes, the most the proxy's"
-            + " processors read (--max-body-bytes).");
-      }
-      return bytes;
-    } catch (IOException e) {
-      throw FhirException.badRequest("The request body could not be read: " + e.getMessage());
-    }
   }
 
   /**

@@ -1,9 +1,7 @@
 package io.brazier.proxy.upstream;
 
-import io.brazier.client.FhirClient;
 import io.brazier.fhir.Fhir;
 import io.brazier.fhir.FhirException;
-import io.brazier.proxy.CallerReach;
 import io.brazier.proxy.Processors;
 import io.brazier.server.FhirInteraction;
 import io.brazier.proxy.isolation.UpstreamIsolation;
@@ -19,7 +17,6 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
-import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,13 +25,15 @@ import org.slf4j.LoggerFactory;
  * checks as in {@code serve --auth} (their {@code before} steps: authentication, authorization), goes to the upstream
  * ({@link Forwarding}) and its answer streams back with the upstream's base URL replaced by the proxy's. A refusal
  * or an upstream that cannot be reached is an OperationOutcome, after the checks' {@code after} steps (which add
- * {@code WWW-Authenticate} to a 401). A request that isolation restricts takes the checked way
- * ({@link IsolatedExchange}).
+ * {@code WWW-Authenticate} to a 401). Between the checks and the upstream, every request takes the one chain of
+ * {@link ProcessorExchange}: the processors, and isolation's stage for a request the checks restricted.
  */
 public final class ProxyEndpoint {
   private static final Logger log = LoggerFactory.getLogger(ProxyEndpoint.class);
   public static final String BASE = "/fhir";
   private static final Set<String> REPLAYED = Set.of("PUT", "DELETE");
+  /** The largest answer of known length that is sent in one write rather than streamed. */
+  private static final int WHOLE_BYTES = 64 * 1024;
 
   private final Fhir fhir;
   private final List<Interceptor> checks;
@@ -43,27 +42,23 @@ public final class ProxyEndpoint {
   private final BundleEntryChecks entries;
   private final ProxyAddress address;
   private final long maxBufferedBytes;
-  private final IsolatedExchange isolated;
 
   /**
    * @param checks the security interceptors, in order, {@code isolation} among them
    * @param processors the processor chain around the upstream
-   * @param reach whose data callers reach, made from the upstream and its base URL, for the processors
    * @param maxBufferedBytes the largest body of a request that may be sent again (PUT, DELETE), held to retry it,
    *     whose entries are checked (a batch or transaction), that isolation restricts, held to check it, or that a
    *     pre-processor reads
    */
   public ProxyEndpoint(Fhir fhir, List<Interceptor> checks, UpstreamIsolation isolation, Forwarding forwarding,
-      Processors processors, BiFunction<FhirClient, String, CallerReach> reach, ProxyAddress address,
-      long maxBufferedBytes) {
+      Processors processors, ProxyAddress address, long maxBufferedBytes) {
     this.fhir = fhir;
     this.checks = List.copyOf(checks);
     this.forwarding = forwarding;
-    this.exchange = new ProcessorExchange(processors, forwarding, fhir, this::checked, reach, maxBufferedBytes);
+    this.exchange = new ProcessorExchange(processors, isolation, forwarding, fhir, this::checked, maxBufferedBytes);
     this.entries = new BundleEntryChecks(fhir);
     this.address = address;
     this.maxBufferedBytes = maxBufferedBytes;
-    this.isolated = new IsolatedExchange(isolation, forwarding, maxBufferedBytes);
   }
 
   public void handle(Context ctx) {
@@ -75,17 +70,11 @@ public final class ProxyEndpoint {
       boolean bundle = request.interaction() == FhirInteraction.BUNDLE;
       Upstream.Body held = bundle ? body(ctx, true) : null;
       FhirRequest checked = checked(bundle ? request.withBody(held.bytes()) : request);
-      if (checked.restriction() != null) {
-        isolated.handle(ctx, request, checked, ctx.headerMap().keySet(), address.client(ctx), base);
-        return;
-      }
       UpstreamAnswer answer = exchange.exchange(checked, ctx.headerMap().keySet(), address.client(ctx),
           bundle ? held : body(ctx, false));
       write(ctx, answer, base);
     } catch (FhirException e) {
       refuse(ctx, request, e);
-    } catch (IOException e) {
-      log.warn("Isolated exchange cut off path={}: {}", ctx.path(), e.getMessage());
     }
   }
 
@@ -116,19 +105,13 @@ public final class ProxyEndpoint {
     if (length <= 0 && encoding == null) {
       return Upstream.Body.NONE;
     }
+    Upstream.Body body;
     try {
-      InputStream in = ctx.req().getInputStream();
-      if (!whole && !REPLAYED.contains(ctx.method().name())) {
-        return new Upstream.Body(null, in, length);
-      }
-      byte[] bytes = in.readNBytes((int) Math.min(maxBufferedBytes + 1, Integer.MAX_VALUE - 8));
-      if (bytes.length > maxBufferedBytes) {
-        throw FhirException.tooLarge("The body is larger than " + maxBufferedBytes + " bytes (--max-body-bytes).");
-      }
-      return new Upstream.Body(bytes, null, bytes.length);
+      body = new Upstream.Body(null, ctx.req().getInputStream(), length);
     } catch (IOException e) {
       throw FhirException.badRequest("The request body could not be read: " + e.getMessage());
     }
+    return whole || REPLAYED.contains(ctx.method().name()) ? body.held(maxBufferedBytes) : body;
   }
 
   private void write(Context ctx, UpstreamAnswer answer, String base) {
@@ -136,6 +119,10 @@ public final class ProxyEndpoint {
     answer.headers().forEach(ctx::header);
     try (InputStream in = answer.body()) {
       if (ctx.method().name().equals("HEAD")) {
+        return;
+      }
+      if (answer.length() >= 0 && answer.length() <= WHOLE_BYTES) {
+        writeWhole(ctx, in.readNBytes((int) answer.length()), base);
         return;
       }
       OutputStream out = new BaseUrlRewriting(new BufferedOutputStream(ctx.res().getOutputStream(), 32 * 1024),
@@ -147,6 +134,16 @@ public final class ProxyEndpoint {
       // The client went away, or the upstream broke off mid-body: the status is sent, nothing more can be said.
       log.warn("Proxied body cut off path={}: {}", ctx.path(), e.getMessage());
     }
+  }
+
+  /**
+   * A small body the upstream sent with its length, all there already: sent in one write with its Content-Length
+   * (rewritten when it holds the upstream's base URL), rather than chunked through the buffers of a stream.
+   */
+  private void writeWhole(Context ctx, byte[] body, String base) throws IOException {
+    byte[] rewritten = BaseUrlRewriting.rewrite(body, forwarding.upstreamBase(), base);
+    ctx.res().setContentLength(rewritten.length);
+    ctx.res().getOutputStream().write(rewritten);
   }
 
   /**

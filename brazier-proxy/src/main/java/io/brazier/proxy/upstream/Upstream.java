@@ -62,6 +62,26 @@ public final class Upstream implements AutoCloseable {
       return stream == null;
     }
 
+    /**
+     * This body as bytes that can be read and sent again: a stream is read whole, up to {@code maxBytes} (a larger
+     * body is a 413, as {@code --max-body-bytes} says).
+     */
+    Body held(long maxBytes) {
+      if (stream == null) {
+        return this;
+      }
+      try (InputStream in = stream) {
+        byte[] read = in.readNBytes((int) Math.min(maxBytes + 1, Integer.MAX_VALUE - 8));
+        if (read.length > maxBytes) {
+          throw FhirException.tooLarge("The body is larger than " + maxBytes + " bytes, the most the proxy holds"
+              + " to check, process or resend it (--max-body-bytes).");
+        }
+        return new Body(read, null, read.length);
+      } catch (IOException e) {
+        throw FhirException.badRequest("The request body could not be read: " + e.getMessage());
+      }
+    }
+
     /** The body as Jetty sends it; null for none. Its type is the request's Content-Type header, if any. */
     Request.Content content() {
       if (bytes != null) {

@@ -2,10 +2,8 @@ package io.brazier.proxy.isolation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.brazier.client.HttpFhirClient;
 import io.brazier.fhir.search.FhirSearch;
-import io.brazier.proxy.ProxyUnderTest;
-import io.brazier.proxy.upstream.Upstream;
-import io.brazier.proxy.upstream.UpstreamReader;
 import io.brazier.server.FhirInteraction;
 import io.brazier.server.FhirRequest;
 import io.brazier.server.Restriction;
@@ -24,9 +22,9 @@ import org.junit.jupiter.api.Test;
  */
 class CompartmentQueryTest {
   private static final CompartmentQuery QUERY = new CompartmentQuery(
-      new FhirSearch(TestServer.shared().fhir()).compartments(), new UpstreamCapabilities(new UpstreamReader(
-          new Upstream(URI.create(TestServer.shared().baseUrl()), Optional.empty(), ProxyUnderTest.RETRIES,
-              Duration.ofSeconds(30)))));
+      new FhirSearch(TestServer.shared().fhir()).compartments(), new UpstreamCapabilities(new Lookup(
+          new HttpFhirClient(URI.create(TestServer.shared().baseUrl()), Optional.empty(), Duration.ofSeconds(30)),
+          TestServer.shared().baseUrl())));
 
   @Test
   void onePatientsSearchBecomesASearchOfItsCompartment() {

@@ -99,8 +99,8 @@ class PatientFilterTest {
   @Test
   void aPractitionerSeesOnlyThePatientsItTreats() throws IOException {
     try (Security security = Security.start(securityConfig(), TestServer.shared().database().dataSource())) {
-      CallerReach reach = security.reach(TestServer.shared().api().client(Caller.system("urn:test"),
-          TestServer.shared().baseUrl()), TestServer.shared().baseUrl());
+      CallerReach reach = security.upstreamIsolation(TestServer.shared().api().client(Caller.system("urn:test"),
+          TestServer.shared().baseUrl()), TestServer.shared().baseUrl(), TestServer.shared().fhir()).reach();
       Caller doctor = new Caller("https://issuer.test", "doctor", null, Set.of("Practitioner"), Set.of(),
           "Practitioner/" + practitioner, null, null);
       Fhir fhir = TestServer.shared().fhir();

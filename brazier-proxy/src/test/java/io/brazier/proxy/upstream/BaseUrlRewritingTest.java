@@ -39,6 +39,17 @@ class BaseUrlRewritingTest {
     assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("aX X aa");
   }
 
+  @Test
+  void aWholeBodyWithoutTheUrlIsPassedOnAsItIsAndOneWithItIsRewritten() throws IOException {
+    byte[] plain = "{\"resourceType\":\"Patient\",\"note\":\"http://upstream:8\"}".getBytes(StandardCharsets.UTF_8);
+    String linked = "{\"fullUrl\":\"" + UPSTREAM + "/Patient/1\",\"note\":\"http://upstream:8\"}";
+
+    byte[] rewritten = BaseUrlRewriting.rewrite(linked.getBytes(StandardCharsets.UTF_8), UPSTREAM, PROXY);
+
+    assertThat(BaseUrlRewriting.rewrite(plain, UPSTREAM, PROXY)).isSameAs(plain);
+    assertThat(new String(rewritten, StandardCharsets.UTF_8)).isEqualTo(linked.replace(UPSTREAM, PROXY));
+  }
+
   private static String rewritten(String body, int chunk) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);

@@ -1,9 +1,11 @@
 package io.brazier.proxy.upstream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ca.uhn.fhir.rest.api.EncodingEnum;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import io.brazier.proxy.ProcessorConfig;
 import io.brazier.proxy.ProxyUnderTest;
 import io.brazier.proxy.StampProvider;
@@ -21,9 +23,11 @@ import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
 import org.hl7.fhir.r4.model.Bundle.HTTPVerb;
 import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.Encounter;
+import org.hl7.fhir.r4.model.HumanName;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Resource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -73,7 +77,7 @@ class ProcessorExchangeTest {
   @Test
   void whatAProcessorAsksTheUpstreamNamesTheProxy() {
     String family = "Relay" + UUID.randomUUID().toString().substring(0, 8);
-    CLIENT.create().resource(new Patient().addName(new org.hl7.fhir.r4.model.HumanName().setFamily(family)))
+    CLIENT.create().resource(new Patient().addName(new HumanName().setFamily(family)))
         .execute();
 
     Bundle relayed = CLIENT.search().byUrl("Patient?family=relay").returnBundle(Bundle.class).execute();
@@ -142,6 +146,59 @@ class ProcessorExchangeTest {
     }
 
     assertThat(everything).containsExactlyInAnyOrder("Patient", "Observation", "Observation", "Observation");
+  }
+
+  @Test
+  void aRestrictedCallersRequestsPassIsolationAndTheProcessorsInOneChain() throws Exception {
+    String family = "Chain" + UUID.randomUUID().toString().substring(0, 8);
+    String mine = created(new Patient().addName(new HumanName().setFamily(family)));
+    String theirs = created(new Patient().addName(new HumanName().setFamily(family)));
+    assertThat(ids(CLIENT.search().byUrl("Patient?family=" + family).returnBundle(Bundle.class).execute()))
+        .containsExactlyInAnyOrder(mine, theirs);
+    String token = patientToken(mine);
+
+    Bundle found = PROXY.client(token).search().byUrl("Patient?family=" + family).returnBundle(Bundle.class)
+        .execute();
+    HttpResponse<String> stamped = get("/Patient?family=" + family, token);
+    Bundle stopped = PROXY.client(token).search().byUrl("Patient?family=stop").returnBundle(Bundle.class).execute();
+
+    assertThat(ids(found)).as("narrowed and checked by isolation").containsExactly(mine);
+    assertThat(stamped.headers().firstValue("X-Stamp")).as("then post-processed").contains("standalone");
+    assertThat(stamped.body()).contains(mine).doesNotContain(theirs);
+    assertThat(stopped.getIdElement().getIdPart()).as("a pre-processor answers a restricted caller too")
+        .isEqualTo(StampProvider.ANSWERED);
+  }
+
+  @Test
+  void aProcessorsOwnAnswerToARestrictedCallerIsCheckedByIsolation() {
+    String mine = created(new Patient());
+    String theirs = created(new Patient());
+    created(observation("Patient/" + mine));
+    created(observation("Patient/" + theirs));
+    IGenericClient patient = PROXY.client(patientToken(mine));
+
+    Bundle everything = patient.search().byUrl(PROXY.baseUrl() + "/Patient/" + mine + "/$everything")
+        .returnBundle(Bundle.class).execute();
+
+    assertThat(everything.getEntry()).extracting(entry -> entry.getResource().fhirType())
+        .containsExactlyInAnyOrder("Patient", "Observation");
+    assertThat(CLIENT.search().byUrl(PROXY.baseUrl() + "/Patient/" + theirs + "/$everything")
+        .returnBundle(Bundle.class).execute().getEntry()).as("the processor answers others").hasSize(2);
+    assertThatThrownBy(() -> patient.search().byUrl(PROXY.baseUrl() + "/Patient/" + theirs + "/$everything")
+        .returnBundle(Bundle.class).execute()).isInstanceOf(ResourceNotFoundException.class);
+  }
+
+  private static String patientToken(String patient) {
+    return PROXY.sign(PROXY.claims().subject("patient-" + UUID.randomUUID()).claim("patient", patient)
+        .claim("scope", "patient/*.cruds"));
+  }
+
+  private static String created(Resource resource) {
+    return CLIENT.create().resource(resource).execute().getId().getIdPart();
+  }
+
+  private static List<String> ids(Bundle bundle) {
+    return bundle.getEntry().stream().map(entry -> entry.getResource().getIdElement().getIdPart()).toList();
   }
 
   private static Bundle patientAndObservation(String uuid) {

@@ -1,0 +1,62 @@
+package io.brazier.proxy.upstream;
+
+import io.brazier.fhir.FhirException;
+import io.brazier.proxy.isolation.AnswerFormat;
+import io.brazier.proxy.isolation.UpstreamIsolation;
+import io.brazier.server.FhirRequest;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+
+/**
+ * Isolation's stage of the one chain around {@link Forwarding#exchange} ({@link ProcessorExchange}), its outermost:
+ * a request that isolation restricts ({@link UpstreamIsolation}) goes on as isolation narrows or checks it, its body
+ * held for the check, and the answer that comes back, the upstream's or a processor's, is read whole and checked,
+ * in the format and shape the request asked for. So nothing reaches a restricted caller that was not checked,
+ * whoever made it. Any other request passes straight on, its answer streaming.
+ */
+final class IsolationStage implements Exchange {
+  private final UpstreamIsolation isolation;
+  private final Exchange next;
+  private final long maxBodyBytes;
+
+  /**
+   * @param next the rest of the chain: the processors and the upstream
+   * @param maxBodyBytes the largest body of a restricted request, held to check it (a larger one is a 413)
+   */
+  IsolationStage(UpstreamIsolation isolation, Exchange next, long maxBodyBytes) {
+    this.isolation = isolation;
+    this.next = next;
+    this.maxBodyBytes = maxBodyBytes;
+  }
+
+  @Override
+  public UpstreamAnswer exchange(FhirRequest request, Set<String> headerNames, String client, Upstream.Body body) {
+    if (request.restriction() == null) {
+      return next.exchange(request, headerNames, client, body);
+    }
+    Upstream.Body held = body.held(maxBodyBytes);
+    FhirRequest sent = isolation.sent(request, held.bytes());
+    UpstreamAnswer answer = next.exchange(sent, headerNames, client, held);
+    AnswerFormat.Encoded checked = isolation.answer(request, sent, answer.status(), read(answer));
+    Map<String, String> headers = new LinkedHashMap<>(answer.headers());
+    if (checked.contentType() != null) {
+      headers.keySet().removeIf(name -> name.equalsIgnoreCase("Content-Type"));
+      headers.put("Content-Type", checked.contentType());
+    }
+    return new UpstreamAnswer(answer.status(), headers, new ByteArrayInputStream(checked.body()),
+        checked.body().length);
+  }
+
+  private static byte[] read(UpstreamAnswer answer) {
+    try (InputStream in = answer.body()) {
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new FhirException(502, IssueType.TRANSIENT, "The upstream's answer broke off: " + e.getMessage());
+    }
+  }
+}
