@@ -5,6 +5,7 @@ import io.brazier.server.http.StoredBundle;
 import io.brazier.store.ResourceVersion;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
@@ -22,6 +23,11 @@ public final class FhirResponse {
   // with one digit.
   private static final DateTimeFormatter HTTP_DATE =
       DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.ENGLISH);
+
+  /** The instant as an HTTP header's date. */
+  public static String httpDate(Instant at) {
+    return HTTP_DATE.format(at.atOffset(ZoneOffset.UTC));
+  }
 
   private final int status;
   private final Map<String, String> headers = new LinkedHashMap<>();
@@ -113,7 +119,7 @@ public final class FhirResponse {
   private FhirResponse versionHeaders(ResourceVersion version) {
     this.version = version;
     header("ETag", version.etag());
-    return header("Last-Modified", HTTP_DATE.format(version.lastUpdated().atOffset(ZoneOffset.UTC)));
+    return header("Last-Modified", httpDate(version.lastUpdated()));
   }
 
   public FhirResponse header(String name, String value) {

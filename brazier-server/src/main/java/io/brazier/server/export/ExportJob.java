@@ -13,8 +13,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 
@@ -73,7 +71,7 @@ public final class ExportJob implements Jobs.Work {
     }
     try {
       return FhirResponse.raw(200, "application/json", JSON.writeValueAsBytes(manifest))
-          .header("Expires", DateTimeFormatter.RFC_1123_DATE_TIME.format(expires.atOffset(ZoneOffset.UTC)));
+          .header("Expires", FhirResponse.httpDate(expires));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

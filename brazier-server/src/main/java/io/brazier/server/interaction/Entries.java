@@ -4,10 +4,9 @@ import io.brazier.fhir.Fhir;
 import io.brazier.fhir.FhirException;
 import io.brazier.fhir.Format;
 import io.brazier.server.FhirRequest;
+import io.brazier.server.FhirResponse;
 import io.brazier.server.http.Body;
 import io.brazier.server.http.Queries;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -103,8 +102,7 @@ final class Entries {
     putIf(headers, "If-Match", request.getIfMatch());
     putIf(headers, "If-None-Match", request.getIfNoneMatch());
     if (request.hasIfModifiedSince()) {
-      headers.put("If-Modified-Since", DateTimeFormatter.RFC_1123_DATE_TIME.format(
-          request.getIfModifiedSince().toInstant().atOffset(ZoneOffset.UTC)));
+      headers.put("If-Modified-Since", FhirResponse.httpDate(request.getIfModifiedSince().toInstant()));
     }
     // A write's answer carries the resource only when the client asks, so that large bundles answer with statuses;
     // a read or search answers with what it found, or there would be no point in asking.
