@@ -7,9 +7,7 @@ import io.brazier.fhir.Format;
 import io.brazier.server.FhirRequest;
 import io.brazier.server.FhirResponse;
 import io.brazier.server.export.Elements;
-import io.brazier.store.ResourceVersion;
 import java.nio.charset.StandardCharsets;
-import java.util.HashSet;
 import java.util.Set;
 import org.hl7.fhir.r4.model.Resource;
 
@@ -36,14 +34,15 @@ public final class Rendering {
     boolean whole = request.summary() == SummaryEnum.COUNT || response.status() >= 400;
     SummaryEnum summary = whole ? null : request.summary();
     String elements = whole ? null : request.param("_elements");
+    Elements cut = elements == null || elements.isBlank() ? null : Elements.parse(fhir, elements);
     boolean json = request.responseFormat() == Format.JSON;
     if (json && !request.pretty() && summary == null && (response.stored() != null || response.bundle() != null)) {
-      Elements cut = elements == null || elements.isBlank() ? null : Elements.parse(fhir, elements);
-      return response.stored() != null ? stored(response.stored(), cut) : response.bundle().json(fhir, cut);
+      return cutJson(response, cut);
     }
-    Resource resource = response.resource() != null ? response.resource()
-        : response.bundle() != null ? response.bundle().parsed(fhir)
-        : (Resource) fhir.jsonParser().parseResource(new String(response.stored().json(), StandardCharsets.UTF_8));
+    // _elements is applied by the same cut in every format, so XML and pretty JSON keep the mandatory elements too.
+    Resource resource = cut != null || response.stored() != null ? parse(cutJson(response, cut))
+        : response.resource() != null ? response.resource()
+        : response.bundle().parsed(fhir);
     IParser parser = request.responseFormat() == Format.XML ? fhir.xmlParser() : fhir.jsonParser();
     parser.setPrettyPrint(request.pretty());
     if (summary != null) {
@@ -53,23 +52,22 @@ public final class Rendering {
         parser.setEncodeElements(Set.of("*.text", "*.id", "*.meta"));
       }
     }
-    if (elements != null && !elements.isBlank()) {
-      // In a bundle of stored resources, as in a search result, the elements are those of each entry's resource.
-      boolean entries = response.bundle() != null;
-      String prefix = entries ? "*." : resource.fhirType() + ".";
-      Set<String> names = new HashSet<>();
-      for (String name : elements.split(",")) {
-        names.add(prefix + name.trim());
-      }
-      names.add(prefix + "id");
-      names.add(prefix + "meta");
-      parser.setEncodeElements(names);
-      parser.setEncodeElementsAppliesToChildResourcesOnly(entries);
-    }
     return parser.encodeResourceToString(resource).getBytes(StandardCharsets.UTF_8);
   }
 
-  private static byte[] stored(ResourceVersion version, Elements cut) {
-    return cut == null ? version.json() : cut.apply(version.type(), version.json());
+  private Resource parse(byte[] json) {
+    return (Resource) fhir.jsonParser().parseResource(new String(json, StandardCharsets.UTF_8));
+  }
+
+  /** The response as JSON bytes, cut to {@code cut}'s elements unless it is null. */
+  private byte[] cutJson(FhirResponse response, Elements cut) {
+    if (response.stored() != null) {
+      return cut == null ? response.stored().json() : cut.apply(response.stored().type(), response.stored().json());
+    }
+    if (response.bundle() != null) {
+      return response.bundle().json(fhir, cut);
+    }
+    byte[] json = fhir.jsonParser().encodeResourceToString(response.resource()).getBytes(StandardCharsets.UTF_8);
+    return cut == null ? json : cut.apply(response.resource().fhirType(), json);
   }
 }

@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.brazier.server.Http;
 import io.brazier.server.TestServer;
+import java.util.ArrayList;
+import java.util.List;
+import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Patient;
 import org.junit.jupiter.api.Test;
@@ -112,6 +116,30 @@ class RenderingTest {
       assertThat(patient.getMeta().getVersionId()).isEqualTo("1");
       assertSubsetted(patient);
     }
+  }
+
+  @Test
+  void elementsKeepsTheMandatoryElementsInEveryFormat() {
+    String observation = """
+        {"resourceType":"Observation","status":"final","code":{"text":"Weight"},"subject":{"display":"Ann"},
+         "valueQuantity":{"value":72.50,"unit":"kg"}}""";
+    String id = http.post("/fhir/Observation", observation).resource(Observation.class).getIdPart();
+    String read = "/fhir/Observation/" + id + "?_elements=subject";
+    String search = "/fhir/Observation?_id=" + id + "&_elements=subject";
+
+    List<Observation> cuts = new ArrayList<>();
+    for (String format : List.of("", "&_format=xml", "&_pretty=true", "&_format=xml&_pretty=true")) {
+      cuts.add(http.get(read + format).resource(Observation.class));
+      cuts.add((Observation) http.get(search + format).resource(Bundle.class).getEntryFirstRep().getResource());
+    }
+
+    assertThat(cuts).hasSize(8).allSatisfy(cut -> {
+      assertThat(cut.getStatus()).isEqualTo(Observation.ObservationStatus.FINAL);
+      assertThat(cut.getCode().getText()).isEqualTo("Weight");
+      assertThat(cut.getSubject().getDisplay()).isEqualTo("Ann");
+      assertThat(cut.hasValue()).isFalse();
+      assertThat(cut.getMeta().getTag()).extracting(Coding::getCode).contains("SUBSETTED");
+    });
   }
 
   private static void assertSubsetted(Patient patient) {
