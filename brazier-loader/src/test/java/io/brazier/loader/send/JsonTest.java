@@ -55,6 +55,15 @@ class JsonTest {
   }
 
   @Test
+  void twoDocumentsRunTogetherAreRefusedRatherThanTheSecondDropped() throws IOException {
+    byte[] twoBundles = "{\"resourceType\":\"Bundle\"}\n{\"resourceType\":\"Bundle\"}".getBytes(StandardCharsets.UTF_8);
+
+    assertThatThrownBy(() -> Json.parse(twoBundles)).isInstanceOf(IOException.class);
+    assertThatThrownBy(() -> Json.tree("{\"id\":\"a\"}{\"id\":\"b\"}")).isInstanceOf(IOException.class);
+    assertThat(Json.tree(" {\"id\":\"a\"}\t ").path("id").asText()).isEqualTo("a");
+  }
+
+  @Test
   void aResponseTheLoaderAnswersItselfIsAnOperationOutcomeThatSaysWhy() {
     ObjectNode conflict = Json.response(412, "Precondition Failed", "matches two");
     ObjectNode failed = Json.response(503, "Service Unavailable", "unreachable");
