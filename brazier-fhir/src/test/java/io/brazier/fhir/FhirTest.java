@@ -2,9 +2,12 @@ package io.brazier.fhir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Resource;
 import org.junit.jupiter.api.Test;
 
 class FhirTest {
@@ -58,6 +61,24 @@ class FhirTest {
 
     assertThatThrownBy(() -> fhir.encode(Format.JSON, patient, false))
         .isInstanceOfSatisfying(FhirException.class, e -> assertThat(e.status()).isEqualTo(400));
+  }
+
+  @Test
+  void anXmlDecimalWithAHugeExponentNeverBecomesABillionDigitsOfJson() {
+    byte[] xml = ("<Observation xmlns=\"http://hl7.org/fhir\"><status value=\"final\"/><code><text value=\"x\"/>"
+        + "</code><valueQuantity><value value=\"1e999999999\"/></valueQuantity></Observation>")
+        .getBytes(StandardCharsets.UTF_8);
+    Fhir fhir = new Fhir(false);
+
+    // Guards against a hang, not a speed: written out in full, the value is a billion digits.
+    assertTimeoutPreemptively(Duration.ofMinutes(1), () -> {
+      try {
+        Resource parsed = fhir.parse(Format.XML, xml);
+        assertThat(fhir.encode(Format.JSON, parsed, false)).hasSizeLessThan(10_000);
+      } catch (FhirException refused) {
+        assertThat(refused.status()).isEqualTo(400);
+      }
+    });
   }
 
   @Test

@@ -10,7 +10,8 @@ import io.brazier.loader.files.FileKind;
 import io.brazier.loader.storage.Storage;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,6 +21,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
+import java.util.zip.CRC32;
+import java.util.zip.CheckedInputStream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
@@ -73,11 +76,11 @@ final class Archives {
     List<Staged> staged = new ArrayList<>();
     Set<String> names = new HashSet<>();
     String prefix = Folders.sanitize(Folders.stem(name.replaceAll("\\.zip$", "")));
-    try (ZipFile zip = new ZipFile(archive.toFile())) {
+    try (ZipFile zip = open(archive)) {
       for (Enumeration<? extends ZipEntry> entries = zip.entries(); entries.hasMoreElements(); ) {
         ZipEntry entry = entries.nextElement();
         FileKind kind = FileKind.of(entry.getName());
-        if (entry.isDirectory() || (kind != FileKind.BUNDLE && kind != FileKind.NDJSON)) {
+        if (entry.isDirectory() || hidden(entry.getName()) || (kind != FileKind.BUNDLE && kind != FileKind.NDJSON)) {
           log.info("Zip entry skipped, not a bundle or NDJSON archive={} entry={}", name, entry.getName());
           continue;
         }
@@ -89,13 +92,42 @@ final class Archives {
         String extension = (kind == FileKind.BUNDLE ? ".json" : ".ndjson")
             + (FileKind.gzipped(entry.getName()) ? ".gz" : "");
         Path path = staging.resolve(unique + extension);
-        try (InputStream in = zip.getInputStream(entry)) {
-          Files.copy(in, path); // reads to the end, so a bad CRC or a cut entry throws here
-        }
+        copy(zip, entry, path);
         staged.add(new Staged(kind == FileKind.BUNDLE ? BUNDLES : NDJSON, unique + extension, path));
       }
     }
     return staged;
+  }
+
+  /**
+   * The archive, its names read as UTF-8, or as the zip format's own CP437 when they are not UTF-8: Windows' built-in
+   * zip writes names so, without the flag that says UTF-8, and the JDK refuses them as a bad header.
+   */
+  private static ZipFile open(Path archive) throws IOException {
+    try {
+      return new ZipFile(archive.toFile(), StandardCharsets.UTF_8);
+    } catch (ZipException notUtf8) {
+      try {
+        return new ZipFile(archive.toFile(), Charset.forName("IBM437"));
+      } catch (ZipException broken) {
+        throw notUtf8;
+      }
+    }
+  }
+
+  /** Reads the entry to the end, checking its CRC (ZipFile does not): a cut or altered entry throws here. */
+  private static void copy(ZipFile zip, ZipEntry entry, Path path) throws IOException {
+    try (CheckedInputStream in = new CheckedInputStream(zip.getInputStream(entry), new CRC32())) {
+      Files.copy(in, path);
+      if (entry.getCrc() != -1 && in.getChecksum().getValue() != entry.getCrc()) {
+        throw new ZipException("the entry " + entry.getName() + " does not match its CRC");
+      }
+    }
+  }
+
+  /** The files a Mac adds to the archives it makes ({@code __MACOSX/._name}, {@code .DS_Store}): not data. */
+  private static boolean hidden(String entry) {
+    return entry.startsWith("__MACOSX/") || entry.substring(entry.lastIndexOf('/') + 1).startsWith(".");
   }
 
   private static void deleteTree(Path root) throws IOException {

@@ -163,19 +163,20 @@ final class FilterParser {
       case 'b' -> '\b';
       case 'f' -> '\f';
       case 'u' -> {
-        if (pos + 4 > text.length()) {
+        if (pos + 4 > text.length() || !isHex(text.substring(pos, pos + 4))) {
           throw error("'\\u' needs four hex digits", pos - 2);
         }
-        try {
-          char unicode = (char) Integer.parseInt(text.substring(pos, pos + 4), 16);
-          pos += 4;
-          yield unicode;
-        } catch (NumberFormatException e) {
-          throw error("'\\u' needs four hex digits", pos - 2);
-        }
+        char unicode = (char) Integer.parseInt(text.substring(pos, pos + 4), 16);
+        pos += 4;
+        yield unicode;
       }
       default -> throw error("'\\" + c + "' is not an escape; use \\\", \\\\, \\n, \\t or \\uXXXX", pos - 2);
     };
+  }
+
+  /** ASCII hex digits only: Integer.parseInt alone would also take a sign ({@code +0e9}) or other scripts' digits. */
+  private static boolean isHex(String digits) {
+    return digits.chars().allMatch(c -> "0123456789abcdefABCDEF".indexOf(c) >= 0);
   }
 
   /** Consumes {@code word} when it comes next as a whole word. */

@@ -1,11 +1,94 @@
 package io.brazier.fhir.search;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.brazier.fhir.Fhir;
+import io.brazier.fhir.Format;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.hl7.fhir.r4.model.Base;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Resource;
 import org.junit.jupiter.api.Test;
 
 class FhirPathTest {
+  private static final Fhir FHIR = new Fhir(false);
+  private static final FhirPath FHIR_PATH = new FhirPath(FHIR);
+  private static final String SUBJECT_IS_PATIENT = "Observation.subject.where(resolve() is Patient)";
+
+  @Test
+  void resolveNamesTheTypeOfRelativeAbsoluteAndVersionedReferences() {
+    for (String reference : List.of("Patient/p1", "https://other.example/fhir/Patient/p1",
+        "Patient/p1/_history/3", "https://other.example/fhir/Patient/a.b-c/_history/7")) {
+      Resource observation = observation(reference, "");
+
+      assertThat(references(observation, SUBJECT_IS_PATIENT)).as(reference).containsExactly(reference);
+    }
+  }
+
+  @Test
+  void referencesToOtherTypesToUnknownTypesAndToNoTypeResolveToNoPatient() {
+    for (String reference : List.of("Group/g1", "patient/p1", "Robot/r1", "Patient", "Patient/" + "x".repeat(65),
+        "urn:uuid:0b7a3a4c-1c9d-4a0e-9b7e-2f1c9a1d3e5f")) {
+      Resource observation = observation(reference, "");
+
+      assertThat(references(observation, SUBJECT_IS_PATIENT)).as(reference).isEmpty();
+    }
+  }
+
+  @Test
+  void aReferenceToAContainedResourceResolvesToThatResourcesType() {
+    Resource toPatient = observation("#p1", ",\"contained\":[{\"resourceType\":\"Patient\",\"id\":\"p1\"}]");
+    Resource toGroup = observation("#g1", ",\"contained\":[{\"resourceType\":\"Group\",\"id\":\"g1\","
+        + "\"type\":\"person\",\"actual\":true}]");
+
+    assertThat(references(toPatient, SUBJECT_IS_PATIENT)).containsExactly("#p1");
+    assertThat(references(toGroup, SUBJECT_IS_PATIENT)).isEmpty();
+    assertThat(references(toGroup, "Observation.subject.where(resolve() is Group)")).containsExactly("#g1");
+  }
+
+  @Test
+  void anExpressionThatIsNotFhirPathIsRefusedSayingWhich() {
+    assertThatThrownBy(() -> FHIR_PATH.parse("Patient.name.where("))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'Patient.name.where('");
+    assertThatThrownBy(() -> FHIR_PATH.terms("Patient.name | Patient.(("))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a valid FHIRPath expression");
+  }
+
+  @Test
+  void theTermsOfAUnionAreEvaluatedApartKeepingDuplicates() {
+    Resource patient = FHIR.parse(Format.JSON, """
+        {"resourceType":"Patient","name":[{"family":"Ström","given":["Ann"]}],
+         "contact":[{"name":{"family":"Ström"}}]}""".getBytes(StandardCharsets.UTF_8));
+
+    List<FhirPath.Term> terms = FHIR_PATH.terms("Patient.name.family | Patient.contact.name.family | ");
+
+    assertThat(terms).hasSize(2);
+    assertThat(terms.stream().flatMap(term -> term.evaluate(patient, patient).stream()).map(Base::primitiveValue))
+        .containsExactly("Ström", "Ström");
+  }
+
+  /**
+   * The references {@code expression} selects, walked both ways: by {@link SimplePath} (as indexing does) and by
+   * HAPI's engine (as any other shape is); both must agree.
+   */
+  private static List<String> references(Resource root, String expression) {
+    List<String> walked = FHIR_PATH.terms(expression).get(0).evaluate(root, root).stream()
+        .map(base -> ((Reference) base).getReference()).toList();
+    List<String> evaluated = FHIR_PATH.evaluate(root, root, FHIR_PATH.parse(expression)).stream()
+        .map(base -> ((Reference) base).getReference()).toList();
+    assertThat(walked).as("SimplePath and HAPI's engine agree on " + expression).isEqualTo(evaluated);
+    return walked;
+  }
+
+  /** An Observation as a server reads it, from JSON, its subject {@code reference}. */
+  private static Resource observation(String reference, String more) {
+    return FHIR.parse(Format.JSON, ("{\"resourceType\":\"Observation\",\"status\":\"final\","
+        + "\"code\":{\"text\":\"x\"},\"subject\":{\"reference\":\"" + reference + "\"}" + more + "}")
+        .getBytes(StandardCharsets.UTF_8));
+  }
 
   @Test
   void expressionsAsLongAsR4sOwnPass() {

@@ -50,6 +50,64 @@ class FilterParserTest {
     assertError("(".repeat(40) + "a eq b" + ")".repeat(40), "nest more than");
   }
 
+  @Test
+  void keywordsAreReadInAnyCaseAndNamesThatStartLikeThemAreNames() {
+    Filter filter = FilterParser.parse("notes eq a OR orders eq b AnD android eq c");
+    Filter negated = FilterParser.parse("NOT(name eq a)");
+
+    assertThat(filter).isInstanceOfSatisfying(Filter.Or.class, or -> {
+      assertThat(((Filter.Test) or.terms().get(0)).path().name()).isEqualTo("notes");
+      assertThat(or.terms().get(1)).isInstanceOfSatisfying(Filter.And.class, and ->
+          assertThat(and.terms()).extracting(term -> ((Filter.Test) term).path().name())
+              .containsExactly("orders", "android"));
+    });
+    assertThat(negated).isInstanceOf(Filter.Not.class);
+  }
+
+  @Test
+  void operatorsAreReadInAnyCaseAndValuesKeepUnicodeAsWritten() {
+    Filter.Test test = (Filter.Test) FilterParser.parse("family CO \"Ström 日本\"");
+    Filter.Test bare = (Filter.Test) FilterParser.parse("family eq Ærø");
+
+    assertThat(test.operator()).isEqualTo("co");
+    assertThat(test.value()).isEqualTo("Ström 日本");
+    assertThat(bare.value()).isEqualTo("Ærø");
+  }
+
+  @Test
+  void aUnicodeEscapeTakesExactlyFourHexDigits() {
+    assertThat(((Filter.Test) FilterParser.parse("name eq \"\\u00e9\\u00C9\"")).value()).isEqualTo("éÉ");
+
+    assertError("name eq \"\\u+0e9\"", "'\\u' needs four hex digits");
+    assertError("name eq \"\\u-001\"", "'\\u' needs four hex digits");
+    assertError("name eq \"\\u00g9\"", "'\\u' needs four hex digits");
+    assertError("name eq \"\\u00\"", "'\\u' needs four hex digits");
+  }
+
+  @Test
+  void aLongChainOfParametersIsReadWithoutExhaustingTheStack() {
+    String chain = "subject" + ".subject".repeat(900) + " eq x";
+
+    Filter.Test test = (Filter.Test) FilterParser.parse(chain);
+
+    int length = 0;
+    for (Filter.Path path = test.path(); path != null; path = path.next()) {
+      length++;
+    }
+    assertThat(length).isEqualTo(901);
+  }
+
+  @Test
+  void aFilterLongerThanTheLimitIsRefusedBeforeItIsRead() {
+    String longest = "name eq \"" + "x".repeat(FilterParser.MAX_LENGTH - 10) + "\"";
+    String tooLong = longest + " ";
+
+    assertThat(FilterParser.parse(longest)).isInstanceOf(Filter.Test.class);
+    assertThatThrownBy(() -> FilterParser.parse(tooLong))
+        .isInstanceOfSatisfying(FhirException.class, e -> assertThat(e.status()).isEqualTo(400))
+        .hasMessageContaining("longer than " + FilterParser.MAX_LENGTH);
+  }
+
   private static void assertError(String filter, String message) {
     assertThatThrownBy(() -> FilterParser.parse(filter)).as(filter)
         .isInstanceOfSatisfying(FhirException.class, e -> assertThat(e.status()).isEqualTo(400))

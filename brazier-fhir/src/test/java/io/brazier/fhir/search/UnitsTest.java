@@ -40,4 +40,29 @@ class UnitsTest {
     assertTimeoutPreemptively(Duration.ofMinutes(1),
         () -> assertThat(units.canonical(BigDecimal.ONE, "10*999999999")).isEmpty());
   }
+
+  @Test
+  void prefixesPowersAndAnnotationsMeetInOneCanonicalForm() {
+    BigDecimal litre = units.canonical(BigDecimal.ONE, "L").orElseThrow().value();
+
+    assertThat(units.canonical(new BigDecimal("1000"), "mL").orElseThrow().value()).isEqualByComparingTo(litre);
+    assertThat(units.canonical(BigDecimal.ONE, "dm3").orElseThrow().value()).isEqualByComparingTo(litre);
+    assertThat(units.canonical(new BigDecimal("5"), "mg{total}")).isEqualTo(units.canonical(new BigDecimal("5"),
+        "mg"));
+  }
+
+  @Test
+  void decimalValuesConvertExactlyWithoutBinaryRounding() {
+    assertThat(units.canonical(new BigDecimal("0.1"), "mg").orElseThrow().value()).isEqualTo(new BigDecimal("0.0001"));
+    assertThat(units.canonical(new BigDecimal("0.3"), "kg").orElseThrow().value()).isEqualByComparingTo("300");
+  }
+
+  @Test
+  void whatIsNoUcumUnitHasNoCanonicalForm() {
+    assertThat(units.canonical(BigDecimal.ONE, "furlongs")).isEmpty();
+    assertThat(units.canonical(BigDecimal.ONE, " ")).isEmpty();
+    assertThat(units.canonical(BigDecimal.ONE, null)).isEmpty();
+    assertThat(units.canonical(BigDecimal.ONE, "m".repeat(65))).isEmpty();
+    assertThat(units.canonical(BigDecimal.ONE, "mg/")).isEmpty();
+  }
 }

@@ -3,6 +3,7 @@ package io.brazier.fhir.search;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class WordsTest {
@@ -21,5 +22,50 @@ class WordsTest {
 
     assertThat(Words.ofJson(json.getBytes(StandardCharsets.UTF_8)))
         .containsExactly("patient", "strom", "ann", "marie", "acme", "health", "quoted", "word");
+  }
+
+  @Test
+  void theFastWayForAsciiFindsTheWordsTheExactWayFinds() {
+    for (String text : List.of("Body-height 8302-2", "O'Brien, Mary-Jane", "covid19 x9 a1b2c3 abc", "HbA1c 6.5%",
+        "a".repeat(64) + " " + "b".repeat(65), "tab\tseparated\rwords")) {
+      String json = "{\"note\":\"" + text.replace("\t", "\\t").replace("\r", "\\r") + "\"}";
+
+      assertThat(Words.ofJson(json.getBytes(StandardCharsets.UTF_8))).as(text).isEqualTo(Words.of(text));
+    }
+  }
+
+  @Test
+  void wordsOfMoreThan64CharactersAreNotWords() {
+    assertThat(Words.of("a".repeat(64) + " " + "b".repeat(65))).containsExactly("a".repeat(64));
+  }
+
+  @Test
+  void aHugeResourceIndexesABoundedNumberOfWords() {
+    StringBuilder text = new StringBuilder();
+    for (int i = 0; i < Words.MAX_WORDS + 500; i++) {
+      text.append("word").append(letters(i)).append(' ');
+    }
+    String json = "{\"note\":\"" + text + "\"}";
+
+    assertThat(Words.of(text.toString())).hasSize(Words.MAX_WORDS);
+    assertThat(Words.ofJson(json.getBytes(StandardCharsets.UTF_8))).hasSize(Words.MAX_WORDS);
+  }
+
+  @Test
+  void lettersOfOtherScriptsAreWordsFoldedAsStringsAre() {
+    String json = "{\"text\":\"Ärztin Müller – ΑΘΗΝΑ 東京\"}";
+
+    assertThat(Words.ofJson(json.getBytes(StandardCharsets.UTF_8))).containsExactly("arztin", "muller", "αθηνα",
+        "東京");
+  }
+
+  /** {@code n} written in the letters a to z: a, b, ..., z, ba, bb, ... */
+  private static String letters(int n) {
+    StringBuilder letters = new StringBuilder();
+    do {
+      letters.insert(0, (char) ('a' + n % 26));
+      n /= 26;
+    } while (n > 0);
+    return letters.toString();
   }
 }

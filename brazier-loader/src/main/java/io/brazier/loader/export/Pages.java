@@ -87,7 +87,13 @@ final class Pages {
   private String next(String search, ObjectNode bundle) throws SearchFailed {
     for (JsonNode link : bundle.path("link")) {
       if (link.path("relation").asText().equals("next")) {
-        URI next = URI.create(link.path("url").asText());
+        URI next;
+        try {
+          next = URI.create(link.path("url").asText());
+        } catch (IllegalArgumentException e) {
+          throw new SearchFailed(search, "the next page's link " + link.path("url").asText() + " is not a URL ("
+              + e.getMessage() + ")");
+        }
         String path = next.getRawPath() == null ? "" : next.getRawPath();
         if (!path.startsWith(basePath)) {
           throw new SearchFailed(search, "the next page's link " + next + " is not below the server's base "

@@ -1,8 +1,10 @@
 package io.brazier.loader.send;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
@@ -15,6 +17,8 @@ import java.util.function.UnaryOperator;
 /** The JSON the loader reads and writes: Jackson trees, never HAPI models (the loader only moves resources). */
 public final class Json {
   public static final ObjectMapper MAPPER = new ObjectMapper();
+  /** One value a document: Jackson would otherwise read the first of two run together and drop the second. */
+  private static final ObjectReader ONE_VALUE = MAPPER.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   private Json() {}
 
@@ -28,11 +32,19 @@ public final class Json {
 
   /** The object these bytes hold; an {@link IOException} that says what is wrong when they are not one. */
   public static ObjectNode parse(byte[] bytes) throws IOException {
-    JsonNode node = MAPPER.readTree(bytes);
+    JsonNode node = ONE_VALUE.readTree(bytes);
     if (!(node instanceof ObjectNode object)) {
       throw new IOException("the content is not a JSON object");
     }
     return object;
+  }
+
+  /**
+   * The one JSON value of a text (an NDJSON line); a second value after it is a {@link
+   * com.fasterxml.jackson.databind.exc.MismatchedInputException}.
+   */
+  public static JsonNode tree(String text) throws JsonProcessingException {
+    return ONE_VALUE.readTree(text);
   }
 
   public static byte[] bytes(JsonNode node) {

@@ -2,6 +2,7 @@ package io.brazier.loader.send;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.brazier.loader.LoaderConfig;
@@ -31,6 +32,7 @@ import java.util.regex.Pattern;
  */
 public final class NdjsonLoad {
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
+  private static final String BYTE_ORDER_MARK = "\uFEFF";
 
   private final Resolver resolver;
   private final TransactionSend transactions;
@@ -123,7 +125,11 @@ public final class NdjsonLoad {
     }
     JsonNode resource;
     try {
-      resource = Json.MAPPER.readTree(line);
+      // Some Windows tools start UTF-8 with a byte order mark, which is no part of the first line's JSON.
+      resource = Json.tree(number == 1 && line.startsWith(BYTE_ORDER_MARK) ? line.substring(1) : line);
+    } catch (MismatchedInputException e) {
+      rejected.add(number, line, "more than one JSON value: each line holds one resource (two lines run together?)");
+      return null;
     } catch (JsonProcessingException e) {
       rejected.add(number, line, "not JSON: " + e.getOriginalMessage());
       return null;

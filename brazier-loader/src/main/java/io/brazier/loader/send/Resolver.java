@@ -29,6 +29,14 @@ final class Resolver {
   static final String PLACEHOLDER_TAG = "placeholder";
 
   private static final Pattern TYPE = Pattern.compile("[A-Z][A-Za-z]+");
+  /**
+   * A parameter the server does not know must fail the search: ignored, as servers do by default, it would widen the
+   * match, and a misspelt {@code identifer=} would link an entry to whichever resource happens to be alone.
+   */
+  private static final Map<String, String> STRICT = Map.of("Accept", "application/fhir+json",
+      "Prefer", "handling=strict");
+  private static final Map<String, String> STRICT_BATCH = Map.of("Content-Type", "application/fhir+json",
+      "Accept", "application/fhir+json", "Prefer", "handling=strict");
 
   private final Sender sender;
   private final boolean strict;
@@ -131,7 +139,8 @@ final class Resolver {
     for (String search : searches) {
       batch.withArray("entry").addObject().putObject("request").put("method", "GET").put("url", url(search));
     }
-    ArrayNode answers = answers(sender.send(FhirCall.searches(Json.bytes(batch))), searches.size(), "search");
+    FhirReply reply = sender.send(new FhirCall("POST", "", STRICT_BATCH, Json.bytes(batch)));
+    ArrayNode answers = answers(reply, searches.size(), "search");
     int i = 0;
     for (String search : searches) {
       JsonNode answer = answers.get(i++);
@@ -146,7 +155,7 @@ final class Resolver {
 
   /** One search sent on its own, its answer shaped as a batch entry's. */
   private JsonNode alone(String search) throws Unreachable, IOException {
-    FhirReply reply = sender.send(FhirCall.get(url(search)));
+    FhirReply reply = sender.send(new FhirCall("GET", url(search), STRICT, null));
     ObjectNode answer = Json.object();
     answer.putObject("response").put("status", Integer.toString(reply.status()));
     if (reply.ok()) {

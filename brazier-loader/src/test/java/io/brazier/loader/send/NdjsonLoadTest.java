@@ -91,6 +91,34 @@ class NdjsonLoadTest {
     assertThat(sent).containsExactlyInAnyOrder("batch 2", "batch 1");
   }
 
+  @Test
+  void twoResourcesRunTogetherOnOneLineAreRejectedRatherThanTheSecondSilentlyDropped() throws Exception {
+    FileOutcome outcome = load(LoaderConfig.defaults(), """
+        {"resourceType":"Patient","id":"%1$s-a"}{"resourceType":"Patient","id":"%1$s-b"}
+        {"resourceType":"Patient","id":"%1$s-c"} trailing
+        {"resourceType":"Patient","id":"%1$s-d"}\t\s
+        """);
+
+    assertThat(outcome.loaded()).isEqualTo(1);
+    assertThat(outcome.failed()).isEqualTo(2);
+    assertThat(new String(outcome.rejected(), StandardCharsets.UTF_8)).contains(prefix + "-b", "trailing");
+    assertThat(Json.parse(outcome.report()).path("errors")).extracting(error -> error.path("line").asInt())
+        .containsExactly(1, 2);
+  }
+
+  @Test
+  void aByteOrderMarkBeforeTheFirstLineIsNotPartOfIt() throws Exception {
+    FileOutcome outcome = load(LoaderConfig.defaults(), "\uFEFF" + """
+        {"resourceType":"Patient","id":"%1$s-bom","name":[{"family":"Ström"}]}
+        {"resourceType":"Patient","id":"%1$s-next"}
+        """);
+
+    assertThat(outcome.succeeded()).as(outcome.reason()).isTrue();
+    assertThat(outcome.loaded()).isEqualTo(2);
+    assertThat(server.client().read().resource(org.hl7.fhir.r4.model.Patient.class).withId(prefix + "-bom").execute()
+        .getNameFirstRep().getFamily()).isEqualTo("Ström");
+  }
+
   /** Loads the lines, each %1$s replaced by this test's prefix, noting every bundle sent on the way. */
   private FileOutcome load(LoaderConfig config, String lines) throws Exception {
     FhirClient real = new HttpFhirClient(URI.create(server.baseUrl()), Optional.empty(), Duration.ofSeconds(60));

@@ -13,7 +13,8 @@ import java.util.List;
 /**
  * FHIR delete: DELETE [base]/[type]/[id], and conditional delete DELETE [base]/[type]?criteria, which deletes every
  * match up to a configured limit (more matches are a 412). A delete stores a deleted version; older versions stay
- * readable with vread. https://hl7.org/fhir/R4/http.html#delete
+ * readable with vread; with If-Match, only while the resource is at that version (412 otherwise).
+ * https://hl7.org/fhir/R4/http.html#delete
  */
 public final class Delete implements WriteInteraction {
   private final Writes writes;
@@ -55,6 +56,7 @@ public final class Delete implements WriteInteraction {
       if (current == null && request.id() != null) {
         throw FhirException.notFound(target.type(), id);
       }
+      Commits.checkIfMatch(request, target.type(), id, current);
       if (current != null && !current.deleted()) {
         deletions.add(writes.deletion(current, request.caller().source()));
       }

@@ -49,6 +49,24 @@ class DeleteTest {
   }
 
   @Test
+  void deleteWithIfMatchDeletesOnlyTheVersionItNames() {
+    String id = created("Versioned", "v");
+    client.update().resource(patient("Versioned again", "v").setId(id)).execute();
+    long before = server.lastChange();
+
+    Http.Response stale = http.send("DELETE", "/fhir/Patient/" + id, null, "If-Match", "W/\"1\"");
+    long afterStale = server.lastChange();
+    Http.Response current = http.send("DELETE", "/fhir/Patient/" + id, null, "If-Match", "W/\"2\"");
+
+    assertThat(stale.status()).isEqualTo(412);
+    assertThat(stale.body()).contains("OperationOutcome", "If-Match names version 1");
+    assertThat(afterStale).as("the refused delete wrote nothing").isEqualTo(before);
+    assertThat(current.status()).isEqualTo(204);
+    assertThatThrownBy(() -> client.read().resource(Patient.class).withId(id).execute())
+        .isInstanceOf(ResourceGoneException.class);
+  }
+
+  @Test
   void deleteOfAnUnknownResourceIsNotFound() {
     http.refused(404, "DELETE", "/fhir/Patient/never-existed", (byte[]) null);
   }

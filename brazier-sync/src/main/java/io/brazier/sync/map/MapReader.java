@@ -1,5 +1,6 @@
 package io.brazier.sync.map;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -25,7 +26,9 @@ import java.util.regex.Pattern;
  * names that are not SQL identifiers, FHIRPath that does not compile, constants of the wrong type.
  */
 public final class MapReader {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /** Refuses a field given twice, which would otherwise keep the last silently (a copy-pasted attribute). */
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
   /** Lower-case SQL identifiers, so that they need no quoting and cannot carry SQL. */
   private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
   private static final Set<String> MAP_FIELDS = Set.of("resource", "table", "enabled", "writeBack", "messages",

@@ -62,6 +62,8 @@ public final class HistoryFeed implements Feed {
 
   /** The changes not handed out yet, oldest first, each numbered by its time. */
   private ChangePage page(long since, long from, List<Change> read) {
+    // Newest first as read: reversed, writes of one millisecond keep the order they happened in through the sort.
+    java.util.Collections.reverse(read);
     read.sort(Comparator.comparing(Change::at).thenComparing(change -> change.version() == null ? Integer.MAX_VALUE
         : change.version()));
     seen.values().removeIf(position -> position / PER_MILLI < from);

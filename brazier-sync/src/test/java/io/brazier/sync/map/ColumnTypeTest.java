@@ -15,6 +15,7 @@ import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.DateType;
 import org.hl7.fhir.r4.model.DecimalType;
 import org.hl7.fhir.r4.model.HumanName;
+import org.hl7.fhir.r4.model.InstantType;
 import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.StringType;
 import org.junit.jupiter.api.Test;
@@ -46,6 +47,34 @@ class ColumnTypeTest {
     assertThat(ColumnType.DATE.of(new DateType("1980-05-17"))).isEqualTo(LocalDate.of(1980, 5, 17));
     assertThat(ColumnType.DATE.of(new DateType("1980-05"))).isEqualTo(LocalDate.of(1980, 5, 1));
     assertThat(ColumnType.DATE.of(new DateType("1980"))).isEqualTo(LocalDate.of(1980, 1, 1));
+  }
+
+  @Test
+  void aDateOfATimeIsTheDayWrittenInItsOwnZoneNotTheDayInUtcOrHere() {
+    assertThat(ColumnType.DATE.of(new DateTimeType("2020-03-04T23:30:00-05:00"))).isEqualTo(LocalDate.of(2020, 3, 4));
+    assertThat(ColumnType.DATE.of(new DateTimeType("2020-03-04T01:30:00+09:00"))).isEqualTo(LocalDate.of(2020, 3, 4));
+    assertThat(ColumnType.DATE.of(new InstantType("2020-12-31T23:59:59.999+14:00")))
+        .isEqualTo(LocalDate.of(2020, 12, 31));
+  }
+
+  @Test
+  void aDateTimeAtMonthOrYearPrecisionIsTheStartOfItsFirstDayInUtc() {
+    assertThat(ColumnType.DATETIME.of(new DateTimeType("1980-05")))
+        .isEqualTo(OffsetDateTime.of(1980, 5, 1, 0, 0, 0, 0, ZoneOffset.UTC));
+    assertThat(ColumnType.DATETIME.of(new DateTimeType("1980")))
+        .isEqualTo(OffsetDateTime.of(1980, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC));
+    assertThat(ColumnType.DATETIME.of(new InstantType("2020-03-04T10:15:00.123-03:30")))
+        .isEqualTo(OffsetDateTime.of(2020, 3, 4, 13, 45, 0, 123_000_000, ZoneOffset.UTC));
+  }
+
+  @Test
+  void numbersThatDoNotFitTheColumnAreRefusedNotRoundedOrWrapped() {
+    assertThat(ColumnType.DECIMAL.of(new DecimalType("0.1000000000000000055511151231257827")))
+        .isEqualTo(new BigDecimal("0.1000000000000000055511151231257827"));
+    assertThatThrownBy(() -> ColumnType.INTEGER.of(new DecimalType("3.0")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("'3.0' is not an integer");
+    assertThatThrownBy(() -> ColumnType.INTEGER.of(new StringType("3000000000")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("'3000000000' is not an integer");
   }
 
   @Test

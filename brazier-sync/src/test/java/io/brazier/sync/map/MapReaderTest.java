@@ -123,6 +123,29 @@ class MapReaderTest {
   }
 
   @Test
+  void aFieldGivenTwiceIsRefusedRatherThanTheFirstSilentlyIgnored() {
+    assertThatThrownBy(() -> read("twice.json", """
+        {"resource": "Device", "table": "msemr_device",
+         "attributes": [{"column": "msemr_status", "path": "status", "path": "statusReason"}]}
+        """)).isInstanceOf(MapException.class)
+        .hasMessageStartingWith("twice.json: is not JSON")
+        .hasMessageContaining("'path'")
+        .hasMessageContaining("line 2");
+  }
+
+  @Test
+  void aMapOfUnicodeDescriptionsAndAByteOrderMarkIsRead() {
+    byte[] withBom = ("\uFEFF" + """
+        {"resource": "Device", "table": "msemr_device", "description": "Gerät – ÄÖÜ 日本",
+         "attributes": [{"column": "msemr_status", "path": "status", "description": "État"}]}
+        """).getBytes(StandardCharsets.UTF_8);
+
+    EntityMap map = READER.read("device.json", withBom);
+
+    assertThat(map.table()).isEqualTo("msemr_device");
+  }
+
+  @Test
   void aFileWithoutJsonInItsNameIsNamedAsItIs() {
     EntityMap map = read("device", """
         {"resource": "Device", "table": "msemr_device", "attributes": [{"column": "msemr_status", "path": "status"}]}
