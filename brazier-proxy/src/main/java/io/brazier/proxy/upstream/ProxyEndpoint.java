@@ -152,8 +152,13 @@ public final class ProxyEndpoint {
    * Anything else (larger, or the upstream still writing) streams on from what was read.
    */
   private static Start start(InputStream in, long length) throws IOException {
+    if (length > WHOLE_BYTES) {
+      return new Start(new byte[0], false);
+    }
     if (length >= 0) {
-      return length <= WHOLE_BYTES ? new Start(in.readNBytes((int) length), true) : new Start(new byte[0], false);
+      byte[] whole = in.readNBytes((int) length);
+      in.read(); // its end: the answer is then complete, and its connection goes back to the pool, not closed
+      return new Start(whole, true);
     }
     ByteArrayOutputStream held = new ByteArrayOutputStream(COPY_BYTES);
     byte[] buffer = new byte[COPY_BYTES];

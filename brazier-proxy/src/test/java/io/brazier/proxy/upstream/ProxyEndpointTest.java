@@ -14,6 +14,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -33,6 +35,7 @@ class ProxyEndpointTest {
       "{\"resourceType\":\"Bundle\",\"link\":[{\"relation\":\"self\",\"url\":\"%s/Patient\"}]}";
   private final CountDownLatch clientReadTheFirstHalf = new CountDownLatch(1);
   private final AtomicBoolean upstreamWaitedForTheClient = new AtomicBoolean();
+  private final Set<Integer> upstreamPorts = ConcurrentHashMap.newKeySet();
   private final CountDownLatch clientReadTheFirstLine = new CountDownLatch(1);
   private final AtomicBoolean upstreamWaitedForTheFirstLine = new AtomicBoolean();
   private StubUpstream upstream;
@@ -43,6 +46,11 @@ class ProxyEndpointTest {
     upstream = new StubUpstream(exchange -> {
       if (exchange.getRequestURI().getPath().endsWith("/$changes")) {
         answerSmallAndSlow(exchange);
+        return;
+      }
+      if (exchange.getRequestURI().getPath().contains("/Observation/")) {
+        upstreamPorts.add(exchange.getRemoteAddress().getPort());
+        StubUpstream.send(exchange, 200, "application/fhir+json", "{\"resourceType\":\"Observation\"}");
         return;
       }
       if (exchange.getRequestURI().getPath().endsWith("/Patient")) {
@@ -109,6 +117,20 @@ class ProxyEndpointTest {
 
     assertThat(answer.statusCode()).isEqualTo(200);
     assertThat(answer.body()).isEqualTo(SEARCH_SET.formatted(proxy.baseUrl()));
+  }
+
+  @Test
+  void readsOneAfterAnotherShareOneConnectionToTheUpstream() throws Exception {
+    HttpClient client = HttpClient.newHttpClient();
+    String token = administrator();
+    for (int i = 0; i < 20; i++) {
+      HttpResponse<String> answer = client.send(HttpRequest.newBuilder(URI.create(proxy.baseUrl()
+          + "/Observation/" + i)).header("Authorization", "Bearer " + token).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(answer.body()).isEqualTo("{\"resourceType\":\"Observation\"}");
+    }
+
+    assertThat(upstreamPorts).as("the client ports the upstream saw: one kept-alive connection").hasSize(1);
   }
 
   @Test
