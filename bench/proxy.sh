@@ -6,7 +6,7 @@
 # PROXY_JAVA_OPTIONS adds JVM options to the proxy's (a profiler: -XX:StartFlightRecording=filename=...); BUILT=1
 # skips the build. Each row ends with the CPU time per request the server and the proxy used (/proc/<pid>/stat).
 # PIN=1 pins the processes once the proxy has started: the server to core 0, the proxy and wrk to core 1 (each with
-# its PostgreSQL), so the proxy never shares a core with its upstream.
+# its PostgreSQL), so the proxy never shares a core with its upstream. CONNECTIONS=1 measures one client's latency.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 seconds="${1:-30}"
