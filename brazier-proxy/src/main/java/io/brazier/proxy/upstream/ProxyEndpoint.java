@@ -33,7 +33,7 @@ public final class ProxyEndpoint {
   private static final Logger log = LoggerFactory.getLogger(ProxyEndpoint.class);
   public static final String BASE = "/fhir";
   private static final Set<String> REPLAYED = Set.of("PUT", "DELETE");
-  /** The largest answer of known length that is sent in one write rather than streamed. */
+  /** The largest answer that is sent in one write, once all of it is in, rather than streamed. */
   private static final int WHOLE_BYTES = 64 * 1024;
   private static final int COPY_BYTES = 16 * 1024;
 
