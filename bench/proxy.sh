@@ -5,6 +5,8 @@
 #   bench/proxy.sh [seconds] [patients]   (needs ../shared/data/synthea, wrk, jq, and a built tree)
 # PROXY_JAVA_OPTIONS adds JVM options to the proxy's (a profiler: -XX:StartFlightRecording=filename=...); BUILT=1
 # skips the build. Each row ends with the CPU time per request the server and the proxy used (/proc/<pid>/stat).
+# PIN=1 pins the processes once the proxy has started: the server to core 0, the proxy and wrk to core 1 (each with
+# its PostgreSQL), so the proxy never shares a core with its upstream. CONNECTIONS=1 measures one client's latency.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 seconds="${1:-30}"
@@ -38,9 +40,22 @@ echo "== loading $patients patients"
 brazier load "$dir/bundles" --fhir "$direct/fhir" --concurrency 2 > "$dir/load.log" 2>&1 \
   || { tail -5 "$dir/load.log" >&2; exit 1; }
 
+# pin <pid> <core>: the process, each of its threads and its child processes (PostgreSQL's) onto one core
+pin() {
+  local child
+  taskset -a -p -c "$2" "$1" > /dev/null
+  for child in $(pgrep -P "$1" || true); do pin "$child" "$2"; done
+}
+
 secret=bench-secret-0123456789
 brazier clients add reader --secret "$secret" --role Reader --data-dir "$dir/proxy" > /dev/null
 start proxy "$proxied" "${PROXY_JAVA_OPTIONS:-}" proxy --upstream "$direct/fhir" --port 8182 --data-dir "$dir/proxy"
+if [ "${PIN:-0}" = 1 ]; then
+  # Each one's PostgreSQL runs detached from its JVM: found by its data directory, inside the JVM's
+  for pid in $(pgrep -f "$dir/server"); do pin "$pid" 0; done
+  for pid in $(pgrep -f "$dir/proxy"); do pin "$pid" 1; done
+  wrk() { taskset -c 1 "$(type -P wrk)" "$@"; }
+fi
 token=$(curl -sf "$proxied/oauth2/token" -d grant_type=client_credentials -d client_id=reader -d client_secret="$secret" \
   | jq -r .access_token)
 
@@ -49,6 +64,9 @@ curl -sf "$direct/fhir/Observation?_count=1000&_elements=id" | jq -r '.entry[].r
   | sed 's|^|/fhir/Observation/|' > "$dir/reads.txt"
 echo "/fhir/Observation?code=$code&_count=20" > "$dir/searches.txt"
 source "$root/bench/lib/wrk.sh"
+framing() { curl -sf -o /dev/null -D - "${@:2}" "$1/fhir/Observation?code=$code&_count=20" \
+  | grep -ioE '^(content-length|transfer-encoding): \S+' | tr -d '\r' | tr '\n' ' '; }
+echo "== a search's answer: direct $(framing "$direct"), through the proxy $(framing "$proxied" -H "Authorization: Bearer $token")"
 watched="${pids[*]}"
 echo "| what | rate | p50 | p99 | errors | server CPU/request | proxy CPU/request |"
 echo "|---|---:|---:|---:|---:|---:|---:|"

@@ -16,12 +16,15 @@ LUA
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 
 # run <label> <base URL> <token or empty>: a 10 s warm-up, then $seconds measured; one Markdown table row. With
-# $watched set (process ids), the row ends with each one's CPU time per request in the measured run.
+# $watched set (process ids), the row ends with each one's CPU time per request in the measured run. CONNECTIONS
+# (16 unless set) is how many requests are under way at once.
 run() {
-  TOKEN="$3" wrk -t2 -c16 -d10s -s "$dir/paths.lua" "$2" > /dev/null
+  local connections="${CONNECTIONS:-16}"
+  local threads=$(( connections < 2 ? 1 : 2 ))
+  TOKEN="$3" wrk -t"$threads" -c"$connections" -d10s -s "$dir/paths.lua" "$2" > /dev/null
   local before=() pid
   for pid in ${watched:-}; do before+=("$(cpu_ticks "$pid")"); done
-  TOKEN="$3" wrk -t2 -c16 -d"${seconds}s" --latency -s "$dir/paths.lua" "$2" > "$dir/run.txt"
+  TOKEN="$3" wrk -t"$threads" -c"$connections" -d"${seconds}s" --latency -s "$dir/paths.lua" "$2" > "$dir/run.txt"
   local requests cpu="" i=0
   requests=$(grep -oP '\d+(?= requests in)' "$dir/run.txt")
   for pid in ${watched:-}; do

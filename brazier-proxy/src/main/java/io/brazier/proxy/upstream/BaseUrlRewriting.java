@@ -5,6 +5,7 @@ import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Writes a body with every occurrence of the upstream's base URL replaced by the proxy's, as it streams: fullUrls,
@@ -76,23 +77,35 @@ final class BaseUrlRewriting extends FilterOutputStream {
     }
   }
 
-  /** Bytes that cannot begin a match pass in runs; only from a possible first byte on are they looked at singly. */
+  /**
+   * Bytes pass in runs, up to each whole match, which is written replaced; only a possible match cut off by the end
+   * of {@code bytes} (or one begun in an earlier write) is looked at byte by byte. So the stream below gets few, large
+   * writes, and needs no buffer of its own.
+   */
   @Override
   public void write(byte[] bytes, int offset, int length) throws IOException {
     int end = offset + length;
     int i = offset;
-    while (i < end) {
-      if (matched == 0) {
-        int run = i;
-        while (run < end && bytes[run] != from[0]) {
-          run++;
-        }
-        out.write(bytes, i, run - i);
-        if (run == end) {
-          return;
-        }
-        i = run;
+    while (i < end && matched > 0) {
+      write(bytes[i++]);
+    }
+    int run = i;
+    for (; i < end; i++) {
+      if (bytes[i] != from[0]) {
+        continue;
       }
+      if (end - i < from.length) {
+        break; // a match may continue in the next write
+      }
+      if (Arrays.equals(bytes, i, i + from.length, from, 0, from.length)) {
+        out.write(bytes, run, i - run);
+        out.write(to);
+        i += from.length - 1;
+        run = i + 1;
+      }
+    }
+    out.write(bytes, run, i - run);
+    while (i < end) {
       write(bytes[i++]);
     }
   }

@@ -10,13 +10,14 @@ import io.brazier.server.FhirResponse;
 import io.brazier.server.Interceptor;
 import io.brazier.server.http.Queries;
 import io.javalin.http.Context;
-import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,8 +33,9 @@ public final class ProxyEndpoint {
   private static final Logger log = LoggerFactory.getLogger(ProxyEndpoint.class);
   public static final String BASE = "/fhir";
   private static final Set<String> REPLAYED = Set.of("PUT", "DELETE");
-  /** The largest answer of known length that is sent in one write rather than streamed. */
+  /** The largest answer that is sent in one write, once all of it is in, rather than streamed. */
   private static final int WHOLE_BYTES = 64 * 1024;
+  private static final int COPY_BYTES = 16 * 1024;
 
   private final Fhir fhir;
   private final List<Interceptor> checks;
@@ -70,7 +72,7 @@ public final class ProxyEndpoint {
       boolean bundle = request.interaction() == FhirInteraction.BUNDLE;
       Upstream.Body held = bundle ? body(ctx, true) : null;
       FhirRequest checked = checked(bundle ? request.withBody(held.bytes()) : request);
-      UpstreamAnswer answer = exchange.exchange(checked, ctx.headerMap().keySet(), address.client(ctx),
+      UpstreamAnswer answer = exchange.exchange(checked, headerNames(ctx), address.client(ctx),
           bundle ? held : body(ctx, false));
       write(ctx, answer, base);
     } catch (FhirException e) {
@@ -88,6 +90,13 @@ public final class ProxyEndpoint {
       entries.check(current, this::checked);
     }
     return current;
+  }
+
+  /** The names of the request's headers (not a map of their values, which the checks read as they need them). */
+  private static Set<String> headerNames(Context ctx) {
+    Set<String> names = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+    ctx.req().getHeaderNames().asIterator().forEachRemaining(names::add);
+    return names;
   }
 
   private static List<String> segments(Context ctx) {
@@ -121,14 +130,13 @@ public final class ProxyEndpoint {
       if (ctx.method().name().equals("HEAD")) {
         return;
       }
-      if (answer.length() >= 0 && answer.length() <= WHOLE_BYTES) {
-        writeWhole(ctx, in.readNBytes((int) answer.length()), base);
+      Start start = start(in, answer.length());
+      if (start.whole()) {
+        writeWhole(ctx, start.bytes(), base);
         return;
       }
-      OutputStream out = new BaseUrlRewriting(new BufferedOutputStream(ctx.res().getOutputStream(), 32 * 1024),
-          forwarding.upstreamBase(), base);
-      try (out) {
-        copy(in, out, answer.length());
+      try (OutputStream out = new BaseUrlRewriting(ctx.res().getOutputStream(), forwarding.upstreamBase(), base)) {
+        copy(start.bytes(), in, out, answer.length());
       }
     } catch (IOException e) {
       // The client went away, or the upstream broke off mid-body: the status is sent, nothing more can be said.
@@ -136,9 +144,40 @@ public final class ProxyEndpoint {
     }
   }
 
+  /** What was read of an answer before writing it: all of it ({@code whole}), or its start. */
+  private record Start(byte[] bytes, boolean whole) {}
+
   /**
-   * A small body the upstream sent with its length, all there already: sent in one write with its Content-Length
-   * (rewritten when it holds the upstream's base URL), rather than chunked through the buffers of a stream.
+   * Reads an answer whole when it is small: its length says so, or it all came without a pause (a chunked one).
+   * Anything else (larger, or the upstream still writing) streams on from what was read.
+   */
+  private static Start start(InputStream in, long length) throws IOException {
+    if (length > WHOLE_BYTES) {
+      return new Start(new byte[0], false);
+    }
+    if (length >= 0) {
+      byte[] whole = in.readNBytes((int) length);
+      in.read(); // its end: the answer is then complete, and its connection goes back to the pool, not closed
+      return new Start(whole, true);
+    }
+    ByteArrayOutputStream held = new ByteArrayOutputStream(COPY_BYTES);
+    byte[] buffer = new byte[COPY_BYTES];
+    while (held.size() <= WHOLE_BYTES) {
+      int read = in.read(buffer);
+      if (read < 0) {
+        return new Start(held.toByteArray(), true);
+      }
+      held.write(buffer, 0, read);
+      if (!AnswerBody.ready(in)) {
+        break;
+      }
+    }
+    return new Start(held.toByteArray(), false);
+  }
+
+  /**
+   * A small body, all there already: sent in one write with its Content-Length (rewritten when it holds the
+   * upstream's base URL), rather than chunked.
    */
   private void writeWhole(Context ctx, byte[] body, String base) throws IOException {
     byte[] rewritten = BaseUrlRewriting.rewrite(body, forwarding.upstreamBase(), base);
@@ -147,19 +186,24 @@ public final class ProxyEndpoint {
   }
 
   /**
-   * Copies as it comes, flushing whenever the upstream has sent nothing more yet: a slow export or a waiting
-   * {@code $changes} reaches the client as the upstream writes it, not when buffers fill. Once all of a body of
-   * known {@code length} is in, closing sends it, without a flush of its own first.
+   * Copies as it comes, after its {@code start}, flushing whenever the upstream has sent nothing more yet: a slow
+   * export or a waiting {@code $changes} reaches the client as the upstream writes it, not when buffers fill. Once
+   * all of the body is in, closing sends the rest, without a flush of its own first.
    */
-  private static void copy(InputStream in, OutputStream out, long length) throws IOException {
-    byte[] buffer = new byte[16 * 1024];
-    long copied = 0;
-    for (int read = in.read(buffer); read >= 0; read = in.read(buffer)) {
-      out.write(buffer, 0, read);
-      copied += read;
-      if (copied != length && in.available() == 0) {
+  private static void copy(byte[] start, InputStream in, OutputStream out, long length) throws IOException {
+    out.write(start);
+    long copied = start.length;
+    byte[] buffer = new byte[COPY_BYTES];
+    while (true) {
+      if (copied > 0 && copied != length && !AnswerBody.ready(in)) {
         out.flush();
       }
+      int read = in.read(buffer);
+      if (read < 0) {
+        return;
+      }
+      out.write(buffer, 0, read);
+      copied += read;
     }
   }
 

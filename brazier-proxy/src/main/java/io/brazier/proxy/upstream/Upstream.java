@@ -16,7 +16,6 @@ import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.client.BytesRequestContent;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.InputStreamRequestContent;
-import org.eclipse.jetty.client.InputStreamResponseListener;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.Response;
 import org.eclipse.jetty.client.transport.HttpClientConnectionFactory;
@@ -194,11 +193,11 @@ public final class Upstream implements AutoCloseable {
         sent.put("Authorization", "Bearer " + token(freshToken));
       }
     });
-    InputStreamResponseListener listener = new InputStreamResponseListener();
+    AnswerBody.Listener listener = new AnswerBody.Listener();
     request.send(listener);
     try {
       Response response = listener.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      return new Answer(response.getStatus(), response.getHeaders(), listener.getInputStream());
+      return new Answer(response.getStatus(), response.getHeaders(), listener.body());
     } catch (TimeoutException e) {
       request.abort(e);
       throw new FhirException(504, IssueType.TIMEOUT, "The upstream FHIR server did not answer within "

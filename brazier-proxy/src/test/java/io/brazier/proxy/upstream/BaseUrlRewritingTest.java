@@ -6,6 +6,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class BaseUrlRewritingTest {
@@ -48,6 +50,30 @@ class BaseUrlRewritingTest {
 
     assertThat(BaseUrlRewriting.rewrite(plain, UPSTREAM, PROXY)).isSameAs(plain);
     assertThat(new String(rewritten, StandardCharsets.UTF_8)).isEqualTo(linked.replace(UPSTREAM, PROXY));
+  }
+
+  @Test
+  void aBodyPassesInRunsBetweenItsMatchesNotByteByByte() throws IOException {
+    List<String> writes = new ArrayList<>();
+    OutputStream recording = new OutputStream() {
+      @Override
+      public void write(int b) {
+        writes.add(String.valueOf((char) b));
+      }
+
+      @Override
+      public void write(byte[] bytes, int offset, int length) {
+        writes.add(new String(bytes, offset, length, StandardCharsets.UTF_8));
+      }
+    };
+    String body = "{\"href\":\"" + UPSTREAM + "/Patient/1\",\"hash\":\"" + UPSTREAM + "/Patient/2\"}";
+
+    try (OutputStream rewriting = new BaseUrlRewriting(recording, UPSTREAM, PROXY)) {
+      rewriting.write(body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    assertThat(writes).filteredOn(write -> !write.isEmpty()).containsExactly("{\"href\":\"", PROXY,
+        "/Patient/1\",\"hash\":\"", PROXY, "/Patient/2\"}");
   }
 
   private static String rewritten(String body, int chunk) throws IOException {

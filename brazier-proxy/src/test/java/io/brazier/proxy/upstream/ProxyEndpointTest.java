@@ -12,7 +12,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -23,18 +26,41 @@ import org.junit.jupiter.api.Test;
 /**
  * A bulk export file of any size passes the proxy as it is written: the upstream writes the first part and waits
  * until the client has read it before writing the rest, which a proxy that held the body whole would never let
- * happen. Every line's base URL is the proxy's.
+ * happen. Every line's base URL is the proxy's. A small answer the upstream sends without its length is held to be
+ * sent whole only while the upstream keeps writing: one it pauses in (a waiting {@code $changes}) streams too.
  */
 class ProxyEndpointTest {
   private static final int LINES_PER_HALF = 20_000;
+  private static final String SEARCH_SET =
+      "{\"resourceType\":\"Bundle\",\"link\":[{\"relation\":\"self\",\"url\":\"%s/Patient\"}]}";
   private final CountDownLatch clientReadTheFirstHalf = new CountDownLatch(1);
   private final AtomicBoolean upstreamWaitedForTheClient = new AtomicBoolean();
+  private final Set<Integer> upstreamPorts = ConcurrentHashMap.newKeySet();
+  private final CountDownLatch clientReadTheFirstLine = new CountDownLatch(1);
+  private final AtomicBoolean upstreamWaitedForTheFirstLine = new AtomicBoolean();
   private StubUpstream upstream;
   private ProxyUnderTest proxy;
 
   @BeforeEach
   void start() {
     upstream = new StubUpstream(exchange -> {
+      if (exchange.getRequestURI().getPath().endsWith("/$changes")) {
+        answerSmallAndSlow(exchange);
+        return;
+      }
+      if (exchange.getRequestURI().getPath().contains("/Observation/")) {
+        upstreamPorts.add(exchange.getRemoteAddress().getPort());
+        StubUpstream.send(exchange, 200, "application/fhir+json", "{\"resourceType\":\"Observation\"}");
+        return;
+      }
+      if (exchange.getRequestURI().getPath().endsWith("/Patient")) {
+        exchange.getResponseHeaders().set("Content-Type", "application/fhir+json");
+        exchange.sendResponseHeaders(200, 0); // chunked
+        try (OutputStream out = exchange.getResponseBody()) {
+          out.write(SEARCH_SET.formatted(upstream.baseUrl()).getBytes(StandardCharsets.UTF_8));
+        }
+        return;
+      }
       exchange.getResponseHeaders().set("Content-Type", "application/fhir+ndjson");
       exchange.sendResponseHeaders(200, 0); // chunked: the length is not known in advance
       try (OutputStream out = exchange.getResponseBody()) {
@@ -81,6 +107,67 @@ class ProxyEndpointTest {
         .isTrue();
     assertThat(lines).isEqualTo(2L * LINES_PER_HALF);
     assertThat(rewritten).isEqualTo(lines);
+  }
+
+  @Test
+  void aSmallAnswerWithoutItsLengthArrivesWholeAndRewritten() throws Exception {
+    HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+        URI.create(proxy.baseUrl() + "/Patient")).header("Authorization", "Bearer " + administrator()).build(),
+        HttpResponse.BodyHandlers.ofString());
+
+    assertThat(answer.statusCode()).isEqualTo(200);
+    assertThat(answer.body()).isEqualTo(SEARCH_SET.formatted(proxy.baseUrl()));
+  }
+
+  @Test
+  void readsOneAfterAnotherShareOneConnectionToTheUpstream() throws Exception {
+    HttpClient client = HttpClient.newHttpClient();
+    String token = administrator();
+    for (int i = 0; i < 20; i++) {
+      HttpResponse<String> answer = client.send(HttpRequest.newBuilder(URI.create(proxy.baseUrl()
+          + "/Observation/" + i)).header("Authorization", "Bearer " + token).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(answer.body()).isEqualTo("{\"resourceType\":\"Observation\"}");
+    }
+
+    assertThat(upstreamPorts).as("the client ports the upstream saw: one kept-alive connection").hasSize(1);
+  }
+
+  @Test
+  void aSmallAnswerTheUpstreamPausesInStreamsAsItIsWritten() throws Exception {
+    HttpResponse<InputStream> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+        URI.create(proxy.baseUrl() + "/$changes")).header("Authorization", "Bearer " + administrator()).build(),
+        HttpResponse.BodyHandlers.ofInputStream());
+
+    List<String> lines = new ArrayList<>();
+    try (BufferedReader reader = new BufferedReader(new InputStreamReader(answer.body(), StandardCharsets.UTF_8))) {
+      for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+        lines.add(line);
+        clientReadTheFirstLine.countDown();
+      }
+    }
+
+    assertThat(upstreamWaitedForTheFirstLine).as("the client read the first line before the second was written")
+        .isTrue();
+    assertThat(lines).containsExactly("first " + proxy.baseUrl(), "second");
+  }
+
+  /** Two short lines, the second only once the client has read the first. */
+  private void answerSmallAndSlow(com.sun.net.httpserver.HttpExchange exchange) throws java.io.IOException {
+    exchange.getResponseHeaders().set("Content-Type", "text/plain");
+    exchange.sendResponseHeaders(200, 0);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(("first " + upstream.baseUrl() + "\n").getBytes(StandardCharsets.UTF_8));
+      out.flush();
+      upstreamWaitedForTheFirstLine.set(clientReadTheFirstLine.await(20, TimeUnit.SECONDS));
+      out.write("second\n".getBytes(StandardCharsets.UTF_8));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private String administrator() {
+    return proxy.token("watcher", List.of("Administrator"), null);
   }
 
   /** Half of the file: about 2.5 MB of Observations, each referring to its patient by the upstream's URL. */
