@@ -13,7 +13,6 @@ import io.brazier.server.FhirServer;
 import io.brazier.server.HttpExtension;
 import io.brazier.server.ImportConfig;
 import io.brazier.server.ServerConfig;
-import io.brazier.store.DatabaseConfig;
 import io.brazier.store.sql.Database;
 import io.brazier.store.sql.PostgresStore;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -195,20 +194,26 @@ final class Serve implements Callable<Integer> {
     return 0;
   }
 
-  /** A started server, what it runs on, and what runs beside it (closed first, newest first). */
+  /**
+   * A started server, what it runs on, and what runs beside it (closed first, newest first). While a start fails,
+   * the server may be missing: null.
+   */
   record Running(FhirServer server, PostgresStore store, List<AutoCloseable> companions) implements AutoCloseable {
     @Override
     public void close() {
-      for (int i = companions.size() - 1; i >= 0; i--) {
-        AutoCloseable companion = companions.get(i);
+      List<AutoCloseable> all = new ArrayList<>(List.of(store));
+      if (server != null) {
+        all.add(server);
+      }
+      all.addAll(companions);
+      for (int i = all.size() - 1; i >= 0; i--) {
+        AutoCloseable part = all.get(i);
         try {
-          companion.close();
+          part.close();
         } catch (Exception e) {
-          log.warn("Could not stop {} cleanly", companion, e);
+          log.warn("Could not stop {} cleanly", part, e);
         }
       }
-      server.close();
-      store.close();
     }
   }
 
@@ -221,57 +226,72 @@ final class Serve implements Callable<Integer> {
     }
   }
 
-  /** Starts the server as the options say. */
+  /** Starts the server as the options say; a start that fails stops what it had started, PostgreSQL included. */
   Running start() throws IOException {
     long began = System.nanoTime();
-    ServerConfig serverConfig = new ServerConfig(host, port, baseUrl, trustForwardedHeaders, maxBodyBytes,
-        corsOrigins, lenient, conditionalDeleteMax, pageSize, maxPageSize, bundleMaxEntries, bundleMaxBytes,
-        referentialIntegrity, missingReferences,
-        new ImportConfig(importDir == null ? null : importDir.toAbsolutePath(), importHosts, importBlob),
-        export.config(database.dataDir, auth.enabled));
-    DatabaseConfig databaseConfig = database.config();
     Fhir fhir = new Fhir(lenient);
-    if (events.enabled()) {
-      events.config(fhir); // refuses bad flags before anything starts
+    Settings settings = settings(fhir); // refuses bad flags before anything starts
+    // Three parts of the start take a second or more each and need nothing of one another: PostgreSQL starts in a
+    // process of its own, a thread reads HAPI's model of every type, and this one builds the search machinery (the
+    // R4 search parameters parsed), reading the types it needs as it goes.
+    OpeningDatabase opening = OpeningDatabase.begin(database.config());
+    try {
+      CompletableFuture<Void> modelRead = CompletableFuture.runAsync(fhir::loadModel, Serve::onItsOwnThread);
+      FhirSearch search = new FhirSearch(fhir);
+      log.info("Search parameters read ms={}", (System.nanoTime() - began) / 1_000_000);
+      joined(modelRead);
+      log.info("FHIR model read ms={}", (System.nanoTime() - began) / 1_000_000);
+      Database opened = opening.await();
+      log.info("Database ready ms={}", (System.nanoTime() - began) / 1_000_000);
+      return startOn(opened, search, settings, began);
+    } catch (IOException | RuntimeException | Error e) {
+      opening.close();
+      throw e;
     }
-    Processors processors = auth.enabled ? processors(fhir) : Processors.NONE; // refused before anything starts
-    WatchingLoader.ExportLimits loaderLimits = loaderExports.limits(); // refused before anything starts
-    // Three parts of the start take a second or more each and need nothing of one another: PostgreSQL starts and
-    // migrates in a process of its own, a thread reads HAPI's model of every type, and this one builds the search
-    // machinery (the R4 search parameters parsed), reading the types it needs as it goes.
-    CompletableFuture<Database> opening = CompletableFuture.supplyAsync(() -> Database.open(databaseConfig),
-        Serve::onItsOwnThread);
-    CompletableFuture<Void> modelRead = CompletableFuture.runAsync(fhir::loadModel, Serve::onItsOwnThread);
-    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    new JvmMemoryMetrics().bindTo(registry);
-    new JvmGcMetrics().bindTo(registry);
-    new JvmThreadMetrics().bindTo(registry);
-    new ProcessorMetrics().bindTo(registry);
-    FhirSearch search = new FhirSearch(fhir);
-    log.info("Search parameters read ms={}", (System.nanoTime() - began) / 1_000_000);
-    joined(modelRead);
-    log.info("FHIR model read ms={}", (System.nanoTime() - began) / 1_000_000);
-    Database opened = joined(opening);
-    log.info("Database ready ms={}", (System.nanoTime() - began) / 1_000_000);
+  }
+
+  /** The store, the server and its companions on the open database; when one fails, those started are stopped. */
+  private Running startOn(Database opened, FhirSearch search, Settings settings, long began) throws IOException {
+    PrometheusMeterRegistry registry = registry();
     opened.pool().setMetricRegistry(registry);
-    PostgresStore store = new PostgresStore(opened, fhir.resourceTypes()).startChangeSequencer();
-    if (changesRetention != null) {
-      store.keepChanges(changesRetention);
-    }
-    FhirServer server;
+    PostgresStore store = new PostgresStore(opened, search.fhir().resourceTypes()).startChangeSequencer();
+    FhirServer server = null;
     List<AutoCloseable> companions = new ArrayList<>();
+    try {
+      if (changesRetention != null) {
+        store.keepChanges(changesRetention);
+      }
+      server = server(opened, search, store, registry, settings, companions);
+      log.info("FHIR API built ms={}", (System.nanoTime() - began) / 1_000_000);
+      server.start();
+      startCompanions(server, search.fhir(), opened, registry, settings, companions);
+      log.info("Brazier started ms={} sinceJvmStartMs={}", (System.nanoTime() - began) / 1_000_000,
+          ManagementFactory.getRuntimeMXBean().getUptime());
+      return new Running(server, store, companions);
+    } catch (IOException | RuntimeException | Error e) {
+      new Running(server, store, companions).close();
+      throw e;
+    }
+  }
+
+  /** The FHIR server, secured when --auth asks (its security then a companion), not yet listening. */
+  private FhirServer server(Database opened, FhirSearch search, PostgresStore store,
+      PrometheusMeterRegistry registry, Settings settings, List<AutoCloseable> companions) {
+    ServerConfig serverConfig = settings.server();
     if (auth.enabled) {
       Security security = Security.start(auth.config(database.dataDir.toAbsolutePath()), opened.dataSource());
       companions.add(security); // its identity-link listener holds a connection of the pool until closed
-      server = new FhirServer(serverConfig, search, store, registry, security.interceptors(processors),
+      return new FhirServer(serverConfig, search, store, registry, security.interceptors(settings.processors()),
           security.http());
-    } else {
-      server = new FhirServer(serverConfig, search, store, registry, api -> List.of(), HttpExtension.NONE);
-      log.warn("AUTHENTICATION IS OFF: anyone who reaches http://{}:{}/fhir may read and change every resource."
-          + " Start with --auth to require tokens", host, port);
     }
-    log.info("FHIR API built ms={}", (System.nanoTime() - began) / 1_000_000);
-    server.start();
+    log.warn("AUTHENTICATION IS OFF: anyone who reaches http://{}:{}/fhir may read and change every resource."
+        + " Start with --auth to require tokens", host, port);
+    return new FhirServer(serverConfig, search, store, registry, api -> List.of(), HttpExtension.NONE);
+  }
+
+  /** The event publisher, the watching loader and the sync agent, as the flags ask. */
+  private void startCompanions(FhirServer server, Fhir fhir, Database opened, PrometheusMeterRegistry registry,
+      Settings settings, List<AutoCloseable> companions) throws IOException {
     if (events.enabled()) {
       EventPublisher publisher = events.start(fhir, ChangeFeed.inProcess(server.api(), relativeOr(baseUrl)),
           DatabaseOptions.unpooled(opened), registry);
@@ -282,19 +302,39 @@ final class Serve implements Callable<Integer> {
       // In process, as a system of this server: its writes say meta.source urn:brazier:loader, and need no token.
       FhirClient target = server.api().client(Caller.system("urn:brazier:loader"), relativeOr(baseUrl));
       companions.add(WatchingLoader.start(target, LoaderConfig.defaults(), loaderDir, loaderBlob, host, loaderPort,
-          registry, loaderLimits));
+          registry, settings.loaderLimits()));
     }
     if (sync.enabled) {
       try {
-        companions.add(sync.start(server, fhir, serverConfig, opened, registry));
+        companions.add(sync.start(server, fhir, settings.server(), opened, registry));
       } catch (IOException | RuntimeException e) {
-        new Running(server, store, companions).close();
         throw new Refused("brazier serve --sync: " + e.getMessage());
       }
     }
-    log.info("Brazier started ms={} sinceJvmStartMs={}", (System.nanoTime() - began) / 1_000_000,
-        ManagementFactory.getRuntimeMXBean().getUptime());
-    return new Running(server, store, companions);
+  }
+
+  /** What the flags say, checked before anything starts. */
+  private record Settings(ServerConfig server, Processors processors, WatchingLoader.ExportLimits loaderLimits) {}
+
+  private Settings settings(Fhir fhir) {
+    ServerConfig serverConfig = new ServerConfig(host, port, baseUrl, trustForwardedHeaders, maxBodyBytes,
+        corsOrigins, lenient, conditionalDeleteMax, pageSize, maxPageSize, bundleMaxEntries, bundleMaxBytes,
+        referentialIntegrity, missingReferences,
+        new ImportConfig(importDir == null ? null : importDir.toAbsolutePath(), importHosts, importBlob),
+        export.config(database.dataDir, auth.enabled));
+    if (events.enabled()) {
+      events.config(fhir);
+    }
+    return new Settings(serverConfig, auth.enabled ? processors(fhir) : Processors.NONE, loaderExports.limits());
+  }
+
+  private static PrometheusMeterRegistry registry() {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmGcMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    return registry;
   }
 
   /** The processor chain the flags name; a name or setting it refuses stops the start with its sentence. */

@@ -1,9 +1,12 @@
 package io.brazier.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ca.uhn.fhir.context.FhirContext;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -34,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code brazier serve} killed for real (SIGKILL, as the OOM killer or a crash
  * ends it, with no shutdown hook), then started again on the same data directory: it starts, and has lost nothing
- * it acknowledged.
+ * it acknowledged. A start that fails leaves no PostgreSQL running.
  */
 class ServeTest {
   private static final FhirContext FHIR = FhirContext.forR4Cached();
@@ -97,6 +100,20 @@ class ServeTest {
    * Every acknowledged create is stored once, every transaction is stored whole or not at all (whole if it was
    * acknowledged), and history and search agree on what is stored.
    */
+  /** A start that fails once PostgreSQL runs (here: its port is taken) stops that PostgreSQL before it gives up. */
+  @Test
+  void aStartThatCannotListenStopsThePostgresqlItStarted() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      Serve serve = ServeArguments.parse("--port", Integer.toString(taken.getLocalPort()), "--data-dir",
+          data().toString());
+
+      assertThatThrownBy(serve::start).hasMessageContaining(Integer.toString(taken.getLocalPort()));
+    }
+
+    assertThat(data().resolve("postgres").resolve("PG_VERSION")).as("PostgreSQL was started").exists();
+    assertThat(ServeProcess.postgres(data())).as("the PostgreSQL it started").isEmpty();
+  }
+
   private void assertNothingLostNorHalfWritten(Writers writers) throws Exception {
     String base = server.baseUrl();
     for (Map.Entry<String, String> created : writers.created.entrySet()) {

@@ -28,7 +28,8 @@ public final class Units {
    */
   private static final int MAX_POWERS = 24;
 
-  private final UcumService ucum;
+  /** Read on the first unit to learn, not at start: a quarter second of CPU, and many requests carry no quantity. */
+  private volatile UcumService ucum;
   private final Map<String, Optional<Conversion>> conversions = new ConcurrentHashMap<>();
 
   /** A quantity in canonical UCUM units. */
@@ -37,9 +38,22 @@ public final class Units {
   /** canonical = value * factor + offset; {@code linear} false means: ask UCUM for every value. */
   private record Conversion(String unit, BigDecimal factor, BigDecimal offset, boolean linear) {}
 
-  public Units() {
+  private UcumService ucum() {
+    UcumService read = ucum;
+    if (read == null) {
+      synchronized (this) {
+        if (ucum == null) {
+          ucum = read();
+        }
+        read = ucum;
+      }
+    }
+    return read;
+  }
+
+  private static UcumService read() {
     try (InputStream essence = UcumService.class.getResourceAsStream("/ucum-essence.xml")) {
-      this.ucum = new UcumEssenceService(essence);
+      return new UcumEssenceService(essence);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (UcumException e) {
@@ -77,7 +91,7 @@ public final class Units {
 
   private Canonical convert(BigDecimal value, String unit) {
     try {
-      Pair canonical = ucum.getCanonicalForm(new Pair(new Decimal(value.toPlainString()), unit));
+      Pair canonical = ucum().getCanonicalForm(new Pair(new Decimal(value.toPlainString()), unit));
       if (canonical == null || canonical.getValue() == null) {
         return null;
       }

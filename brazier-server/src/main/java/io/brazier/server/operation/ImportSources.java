@@ -29,13 +29,26 @@ final class ImportSources {
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
   private final ImportConfig config;
-  private final HttpClient http;
+  /** Made on the first http(s) input, not at start: its TLS set-up costs a third of a second of CPU. */
+  private volatile HttpClient http;
   private final BlobSources blobs;
 
   ImportSources(ImportConfig config) {
     this.config = config;
-    this.http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).connectTimeout(TIMEOUT).build();
     this.blobs = config.blob() == null ? null : new BlobSources(config.blob());
+  }
+
+  private HttpClient http() {
+    HttpClient made = http;
+    if (made == null) {
+      synchronized (this) {
+        if (http == null) {
+          http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).connectTimeout(TIMEOUT).build();
+        }
+        made = http;
+      }
+    }
+    return made;
   }
 
   /** An input to read: where from, and whether it is still what the client named ({@code etag}). */
@@ -150,7 +163,7 @@ final class ImportSources {
     private HttpResponse<InputStream> get(String etag) throws IOException {
       HttpResponse<InputStream> response;
       try {
-        response = http.send(HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET().build(),
+        response = http().send(HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET().build(),
             HttpResponse.BodyHandlers.ofInputStream());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();

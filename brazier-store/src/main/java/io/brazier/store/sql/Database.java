@@ -60,7 +60,17 @@ public final class Database implements AutoCloseable {
     return database;
   }
 
+  /**
+   * Applies the migrations the database lacks, checking those it has; a cluster just copied from the template has
+   * them all, checked when the template was made from these same migrations, and Flyway's check of it would cost
+   * a second of the start.
+   */
   private void migrate() {
+    if (embedded != null && embedded.copiedFromTemplate()) {
+      log.info("Database schema as its template made it, migrations not checked again");
+      warnWithoutTrigramIndex();
+      return;
+    }
     long started = System.nanoTime();
     var result = Schema.migrate(pool);
     log.info("Database schema version={} migrationsApplied={} ms={}", result.targetSchemaVersion == null

@@ -23,6 +23,7 @@ final class EmbeddedServer implements AutoCloseable {
   private final ClusterTemplate template;
   private EmbeddedPostgres postgres;
   private int port;
+  private boolean fromTemplate;
 
   /** @param template what a new data directory starts as, or null to run initdb there */
   EmbeddedServer(Path dir, ClusterTemplate template) {
@@ -38,7 +39,7 @@ final class EmbeddedServer implements AutoCloseable {
     try {
       Files.createDirectories(dir.getParent());
       LeftPostmaster.stopIfAny(dir);
-      copyTemplateIfNew();
+      fromTemplate = copyTemplateIfNew() || fromTemplate;
       long started = System.nanoTime();
       EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
           .setDataDirectory(dir)
@@ -64,16 +65,29 @@ final class EmbeddedServer implements AutoCloseable {
     }
   }
 
-  /** Makes a new data directory a copy of the template; where that fails, PostgreSQL's initdb makes it. */
-  private void copyTemplateIfNew() {
+  /**
+   * Makes a new data directory a copy of the template; where that fails, PostgreSQL's initdb makes it. Returns
+   * whether the data directory is such a copy.
+   */
+  private boolean copyTemplateIfNew() {
     if (template == null || Files.exists(dir)) {
-      return;
+      return false;
     }
     try {
       template.copyTo(dir);
+      return true;
     } catch (IOException | RuntimeException e) {
       log.warn("Could not copy the database template, running initdb instead template={}", template.dir(), e);
+      return false;
     }
+  }
+
+  /**
+   * Whether this server's first start was on a copy of the template: a cluster that has the current schema, whose
+   * migrations were applied and checked when the template was made from these very migrations.
+   */
+  synchronized boolean copiedFromTemplate() {
+    return fromTemplate;
   }
 
   synchronized String jdbcUrl() {

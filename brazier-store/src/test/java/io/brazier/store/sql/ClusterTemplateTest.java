@@ -46,6 +46,22 @@ class ClusterTemplateTest {
     }
   }
 
+  /** What lets Database skip Flyway's check: only a directory this start copied has the template's schema for sure. */
+  @Test
+  void onlyADataDirectoryCopiedByThisStartCountsAsCopiedFromTheTemplate() {
+    ClusterTemplate template = new ClusterTemplate(cache);
+    try (EmbeddedServer fresh = new EmbeddedServer(data.resolve("postgres"), template).start()) {
+      assertThat(fresh.copiedFromTemplate()).isTrue();
+    }
+
+    try (EmbeddedServer again = new EmbeddedServer(data.resolve("postgres"), template).start()) {
+      assertThat(again.copiedFromTemplate()).as("a data directory that existed").isFalse();
+    }
+    try (EmbeddedServer made = new EmbeddedServer(data.resolve("initdb"), null).start()) {
+      assertThat(made.copiedFromTemplate()).as("a data directory initdb made").isFalse();
+    }
+  }
+
   private static PGSimpleDataSource dataSource(EmbeddedServer server) {
     PGSimpleDataSource dataSource = new PGSimpleDataSource();
     dataSource.setUrl(server.jdbcUrl());
