@@ -34,9 +34,23 @@ until curl -sf "http://127.0.0.1:$port/healthz" > /dev/null; do
 done
 
 heap() { jcmd $server GC.heap_info | grep -oP '(?<=used )\d+(?=K)' | awk '{s += $1} END {print int(s / 1024)}'; }
+# CPU seconds so far of each thread of the server (name<TAB>seconds), and of all PostgreSQL processes together
+threads() { for t in /proc/$server/task/*; do printf '%s\t%s\n' "$(cat $t/comm)" "$(cut -d')' -f2 $t/stat | awk '{print $12 + $13}')"; done; }
+postgres_cpu() { for p in $(pgrep -x postgres); do cut -d')' -f2 /proc/$p/stat 2>/dev/null | awk '{print $12 + $13}'; done | awk '{s += $1} END {print s}'; }
+# where_cpu <label> <threads before> <postgres before>: the CPU each group of threads and PostgreSQL used since
+where_cpu() {
+  local tick; tick=$(getconf CLK_TCK)
+  { echo "$2"; threads | sed 's/^/now\t/'; } | awk -F'\t' -v tick="$tick" -v label="$1" -v pg="$(( $(postgres_cpu) - $3 ))" '
+    $1 == "now" { name = $2; sub(/[-#]?[0-9]+$/, "", name); used[name] += $3; next }
+    { name = $1; sub(/[-#]?[0-9]+$/, "", name); used[name] -= $2 }
+    END { printf "CPU during %s: PostgreSQL %.1f s;", label, pg / tick
+          for (n in used) if (used[n] >= tick / 10) printf " %s %.1f s;", n, used[n] / tick; print "" }' >&2
+}
 # export <label> <kick-off path>: time from kick-off to the manifest, resources exported, heap used while it ran
 export_run() {
-  local began status code used most=0
+  local began status code used most=0 threads_before pg_before
+  threads_before=$(threads)
+  pg_before=$(postgres_cpu)
   began=$(date +%s.%N)
   status=$(curl -sf -D - -o /dev/null -H 'Prefer: respond-async' "$base/$2" | grep -i '^content-location:' \
     | tr -d '\r' | cut -d' ' -f2)
@@ -51,6 +65,7 @@ export_run() {
   resources=$(jq '[.output[].count] | add' "$work/manifest.json")
   printf '| %s | %s | %.1f s | **%d resources/s** | %s MB |\n' "$1" "$resources" "$seconds" \
     "$(echo "$resources / $seconds" | bc)" "$most"
+  where_cpu "$1" "$threads_before" "$pg_before"
 }
 
 echo "| what | resources | time | rate | heap used, most seen |"

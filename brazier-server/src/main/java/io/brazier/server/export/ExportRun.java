@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
@@ -31,6 +32,13 @@ final class ExportRun {
   private static final Logger log = LoggerFactory.getLogger(ExportRun.class);
   /** How many referenced ids one scan looks up. */
   private static final int IDS_PER_SCAN = 1000;
+  /**
+   * How many types the store reads at once, ahead of the writing: two keep PostgreSQL reading one type while the
+   * run writes another; more only help a store with more cores than this writer can keep up with.
+   */
+  private static final int READERS = 2;
+  /** How many pages of each type are read ahead of the writing. */
+  private static final int PAGES_AHEAD = 2;
 
   private final ExportParts parts;
   private final Jobs.Run run;
@@ -38,6 +46,8 @@ final class ExportRun {
   private final Elements elements;
   private final ExportFolder folder;
   private final Output output;
+  /** The step this run started at: its read-ahead holds the scans of the resource steps from there on. */
+  private final int first;
   private long lastSync = System.nanoTime();
   private int step;
   private String scan;
@@ -55,6 +65,7 @@ final class ExportRun {
     this.folder = folder;
     this.output = output;
     this.step = cursor.step();
+    this.first = cursor.step();
     this.scan = cursor.scan();
     this.chunk = cursor.chunk();
     this.done = cursor.done();
@@ -84,12 +95,12 @@ final class ExportRun {
 
   /** Runs the remaining steps; the result, or null when the run stopped before the end. */
   ExportResult run() {
-    try (output) {
-      List<Step> steps = Step.of(request);
+    List<Step> steps = Step.of(request);
+    try (output; ReadAhead ahead = readAhead(steps)) {
       // A cursor is recorded only where an empty scan means "from the start of this step (or chunk)": after a step
       // ends, with the next one; never with the last page of a scan, which a run taking over would read again.
       while (step < steps.size()) {
-        if (!run(steps.get(step))) {
+        if (!run(steps.get(step), ahead)) {
           return null;
         }
         next();
@@ -106,6 +117,20 @@ final class ExportRun {
     }
   }
 
+  /** The scans of the resource steps from the run's first step on, being read. */
+  private ReadAhead readAhead(List<Step> steps) {
+    List<AsOfScan> scans = new ArrayList<>();
+    for (int i = step; i < steps.size() && steps.get(i).kind() == Step.Kind.RESOURCES; i++) {
+      scans.add(parts.scans().of(request, steps.get(i).type(), i == step ? scan : null));
+    }
+    return reading(scans, READERS);
+  }
+
+  private ReadAhead reading(List<AsOfScan> scans, int readers) {
+    return new ReadAhead(scans, page -> parts.store().scan(page, parts.search()), readers, PAGES_AHEAD,
+        "brazier-export-read-" + run.id());
+  }
+
   private void next() {
     step++;
     scan = null;
@@ -114,9 +139,9 @@ final class ExportRun {
     stepTotal = null;
   }
 
-  private boolean run(Step current) {
+  private boolean run(Step current, ReadAhead ahead) {
     return switch (current.kind()) {
-      case RESOURCES -> resources(current.type());
+      case RESOURCES -> resources(current.type(), ahead);
       case REFERENCED -> referenced(current.type());
       case PROVENANCE -> provenance(current.type());
       case DELETED -> deleted(current.type());
@@ -124,29 +149,32 @@ final class ExportRun {
     };
   }
 
-  private boolean resources(String type) {
-    AsOfScan first = parts.scans().of(request, type, scan);
-    return first == null || drain(type, first);
+  private boolean resources(String type, ReadAhead ahead) {
+    int index = step - first;
+    AsOfScan start = ahead.scan(index);
+    return start == null || drain(type, start, () -> ahead.next(index));
   }
 
-  /** Writes a scan's pages; false when the run stopped. */
-  private boolean drain(String type, AsOfScan first) {
+  /** Writes a scan's pages, which start with {@code start}; false when the run stopped. */
+  private boolean drain(String type, AsOfScan start, Supplier<ScanPage> pages) {
     if (stepTotal == null) {
-      stepTotal = parts.estimate(first);
+      stepTotal = parts.estimate(start);
     }
-    for (AsOfScan next = first; next != null; ) {
-      ScanPage page = parts.store().scan(next, parts.search());
+    while (true) {
+      ScanPage page = pages.get();
       for (ResourceVersion version : page.versions()) {
         output.write(type, elements.all() ? version.json() : elements.apply(type, version.json()));
       }
       counted(page.versions().size());
-      scan = page.next() == null ? null : page.next().encode();
-      next = page.next() == null ? null : next.after(page.next());
-      if (next != null && !sync()) {
+      if (page.next() == null) {
+        scan = null;
+        return true;
+      }
+      scan = page.next().encode();
+      if (!sync()) {
         return false;
       }
     }
-    return true;
   }
 
   private boolean referenced(String type) {
@@ -167,8 +195,11 @@ final class ExportRun {
     stepTotal = (long) ids.size();
     while (chunk * IDS_PER_SCAN < ids.size()) {
       List<String> some = ids.subList(chunk * IDS_PER_SCAN, Math.min(ids.size(), (chunk + 1) * IDS_PER_SCAN));
-      if (!drain(type, parts.scans().ofIds(request, type, some, scan))) {
-        return false;
+      AsOfScan chunkScan = parts.scans().ofIds(request, type, some, scan);
+      try (ReadAhead ahead = reading(List.of(chunkScan), 1)) {
+        if (!drain(type, chunkScan, () -> ahead.next(0))) {
+          return false;
+        }
       }
       chunk++;
       scan = null;

@@ -48,7 +48,8 @@ class ExportSweeperTest {
     Path folder = dir.resolve("export").resolve(status.substring(status.lastIndexOf('/') + 1));
     assertThat(folder).isDirectory();
 
-    await(() -> !Files.exists(folder));
+    // The sweeper deletes the files, then the job: wait for both.
+    await(() -> !Files.exists(folder) && server.http().get(status).status() == 404);
 
     server.http().refused(404, "GET", status, (byte[]) null);
   }

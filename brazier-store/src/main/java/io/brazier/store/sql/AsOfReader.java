@@ -29,8 +29,8 @@ import javax.sql.DataSource;
  * touched, and, for each resource changed after N (a change numbered above N, or not numbered yet), the version
  * before its first change after N, from history. A page reads which resources changed after N, takes the first
  * {@code count} of each kind in scan order (lastUpdated, rid) in one statement, and merges them; criteria are
- * decided by the index rows for the current rows and, for the versions from history, on their own index values
- * ({@link PastCriteria}).
+ * decided by the index rows for the current rows (those among the next {@code count} rows, so that every page costs
+ * about the same) and, for the versions from history, on their own index values ({@link PastCriteria}).
  */
 final class AsOfReader {
   private static final Comparator<Candidate> ORDER =
@@ -99,7 +99,7 @@ final class AsOfReader {
       try {
         check(connection, scan.sequence());
         Changed changed = changed(connection, types.key(scan.type()), scan.sequence());
-        List<Candidate> candidates = candidates(connection, scan.type(), statement(scan, deletions, since, changed, statements));
+        Candidates candidates = candidates(connection, scan, statement(scan, deletions, since, changed, statements));
         ScanPage page = merge(candidates, scan, connection, search, statements);
         connection.commit();
         return page;
@@ -170,19 +170,30 @@ final class AsOfReader {
     // last_updated index of every type, which follows the table's physical order, and drop the other types' rows,
     // reading the whole table for each type; ordered by type, only the (type, last_updated) index serves the order.
     Sql sql = new Sql()
-        .append("WITH live AS (SELECT r.rid, r.id, r.version, r.last_updated, r.deleted, r.body FROM resource r")
+        .append(scan.query() == null ? "WITH live AS (SELECT r.rid, r.id, r.version, r.last_updated, r.deleted, r.body"
+            : "WITH w AS MATERIALIZED (SELECT r.rid, r.last_updated")
+        .append(" FROM resource r")
         .array(" WHERE r.type = ANY(?)", "int2", new Object[] {type})
         .append(deletions ? " AND r.deleted" : " AND NOT r.deleted");
     bounds(sql, "r.last_updated", scan.after(), since);
     if (!changed.isEmpty()) {
       sql.array(" AND r.id <> ALL(?)", "text", changed.ids());
     }
-    if (scan.query() != null) {
-      statements.condition(sql.append(" AND "), scan.query());
-    }
     sql.append(" ORDER BY r.type, r.last_updated, r.rid LIMIT ?)", scan.count());
+    String results = " SELECT false, * FROM live";
+    if (scan.query() != null) {
+      // The criteria are decided within the window of the next rows only, each row looked up in the index tables
+      // by its rid: a page costs the same wherever it is in the type and however many rows match in all, where
+      // finding the first matches after the cursor among all of them made the pages cost more as they went on.
+      // The window's last row, with the window's size, tells where the next page starts.
+      sql.append(", live AS (SELECT r.rid, r.id, r.version, r.last_updated, r.deleted, r.body FROM w")
+          .append(" JOIN resource r ON r.rid = w.rid WHERE ");
+      statements.condition(sql, scan.query()).append(")");
+      results += " UNION ALL SELECT NULL, e.rid, NULL, (SELECT count(*) FROM w)::int, e.last_updated, NULL, NULL"
+          + " FROM (SELECT rid, last_updated FROM w ORDER BY last_updated DESC, rid DESC LIMIT 1) e";
+    }
     if (changed.isEmpty()) {
-      return sql.append(" SELECT false, * FROM live");
+      return sql.append(results);
     }
     sql.append(", past AS (SELECT r.rid, r.id, h.version, h.last_updated, h.deleted, h.body FROM resource r")
         .array(" JOIN unnest(?::text[]", "text", changed.ids())
@@ -192,7 +203,7 @@ final class AsOfReader {
         .append(deletions ? "h.deleted" : "NOT h.deleted");
     bounds(sql, "h.last_updated", scan.after(), since);
     return sql.append(" ORDER BY h.last_updated, r.rid LIMIT ?)", scan.count())
-        .append(" SELECT false, * FROM live UNION ALL SELECT true, * FROM past");
+        .append(results + " UNION ALL SELECT true, * FROM past");
   }
 
   /** Versions after the cursor, and last updated at or after {@code since}. */
@@ -208,33 +219,52 @@ final class AsOfReader {
     }
   }
 
-  private List<Candidate> candidates(Connection connection, String type, Sql sql) throws SQLException {
+  /**
+   * What a page's statement read: the candidates, and with criteria, where the window of rows they were decided in
+   * ended when it was full (null: the window held the rest of the type's current rows).
+   */
+  private record Candidates(List<Candidate> versions, ScanCursor windowEnd) {}
+
+  private Candidates candidates(Connection connection, AsOfScan scan, Sql sql) throws SQLException {
     List<Candidate> candidates = new ArrayList<>();
+    ScanCursor windowEnd = null;
     try (Statement settings = connection.createStatement()) {
       // Each page is planned for its own cursor and criteria, as searches are, on a statement prepared once.
       settings.execute("SET LOCAL plan_cache_mode = force_custom_plan");
+      if (scan.query() != null) {
+        // Within a window of a page's rows, a lookup by rid is the cheap way to each criterion; a hash or merge
+        // join would read every index row that matches in the whole type, for every page.
+        settings.execute("SET LOCAL enable_hashjoin = off");
+        settings.execute("SET LOCAL enable_mergejoin = off");
+      }
     }
     try (PreparedStatement statement = SearchReader.prepared(connection, sql);
         ResultSet rows = statement.executeQuery()) {
       while (rows.next()) {
-        ResourceVersion version = new ResourceVersion(type, rows.getString(3), rows.getInt(4),
+        if (rows.getObject(1) == null) {
+          windowEnd = rows.getInt(4) < scan.count() ? null
+              : new ScanCursor(rows.getTimestamp(5).toInstant(), rows.getLong(2));
+          continue;
+        }
+        ResourceVersion version = new ResourceVersion(scan.type(), rows.getString(3), rows.getInt(4),
             rows.getTimestamp(5).toInstant(), rows.getBoolean(6), rows.getBytes(7));
         candidates.add(new Candidate(rows.getLong(2), version, rows.getBoolean(1)));
       }
     }
-    return candidates;
+    return new Candidates(candidates, windowEnd);
   }
 
   /**
    * The page: both kinds merged in scan order, up to where both are known (a kind that filled its limit may have
    * more after its last), the versions from history kept only if they meet the criteria, at most {@code count}.
    */
-  private ScanPage merge(List<Candidate> candidates, AsOfScan scan, Connection connection, FhirSearch search,
+  private ScanPage merge(Candidates candidates, AsOfScan scan, Connection connection, FhirSearch search,
       SearchSql statements)
       throws SQLException {
-    List<Candidate> live = candidates.stream().filter(c -> !c.past()).sorted(ORDER).toList();
-    List<Candidate> past = candidates.stream().filter(Candidate::past).sorted(ORDER).toList();
-    ScanCursor known = earlier(last(live, scan.count()), last(past, scan.count()));
+    List<Candidate> live = candidates.versions().stream().filter(c -> !c.past()).sorted(ORDER).toList();
+    List<Candidate> past = candidates.versions().stream().filter(Candidate::past).sorted(ORDER).toList();
+    ScanCursor liveKnown = scan.query() == null ? last(live, scan.count()) : candidates.windowEnd();
+    ScanCursor known = earlier(liveKnown, last(past, scan.count()));
     List<Candidate> merged = new ArrayList<>(live);
     merged.addAll(matching(connection, scan, past, search, statements));
     merged.sort(ORDER);

@@ -246,6 +246,34 @@ class AsOfReaderTest {
         null, 1)))).isEmpty();
   }
 
+  /**
+   * Criteria are decided within the next {@code count} rows of the type, so that every page costs about the same:
+   * a page before the last may hold no match at all, and every match still comes once.
+   */
+  @Test
+  void aPageWithCriteriaLooksAtTheNextRowsOnlySoSomePagesHoldNoMatch() {
+    String p = tagged.save(patient("Windowed"));
+    List<String> saved = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      saved.add(tagged.save(condition(i == 0 || i == 9 ? "w" : "v", p)));
+    }
+    AsOfScan scan = new AsOfScan("Condition", postgres.watermark(),
+        store.parse("Condition", "code=w&" + tagged.scope()), null, 3);
+
+    List<Integer> sizes = new ArrayList<>();
+    List<ResourceVersion> all = new ArrayList<>();
+    for (ScanPage page = postgres.scan(scan, search); ; page = postgres.scan(scan.after(page.next()), search)) {
+      sizes.add(page.versions().size());
+      all.addAll(page.versions());
+      if (page.next() == null) {
+        break;
+      }
+    }
+
+    assertThat(ids(all)).containsExactly(saved.get(0) + "@1", saved.get(9) + "@1");
+    assertThat(sizes.subList(0, sizes.size() - 1)).contains(0);
+  }
+
   /** How an export's several _typeFilter searches of one type are one scan: their criteria as alternatives. */
   @Test
   void alternativeSetsOfCriteriaAreDecidedOnTheVersionsOfThen() {
