@@ -13,6 +13,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -57,9 +58,9 @@ final class ImportMerge {
     this.committed = committed;
   }
 
-  /** A line as staged. */
+  /** A line as staged; {@code rid} the one it took when its index rows are live ({@link DirectIndexes}). */
   private record Staged(long seq, short type, String id, Integer version, Instant updated, String text,
-      char state) {
+      char state, Long rid) {
     Key key() {
       return new Key(type, id);
     }
@@ -79,6 +80,9 @@ final class ImportMerge {
       try (Connection connection = dataSource.getConnection()) {
         connection.setAutoCommit(false);
         try {
+          try (Statement statement = connection.createStatement()) {
+            statement.execute(PostgresImports.ASYNC);
+          }
           Optional<Merged> merged = merge(connection, job, prefix, batch, now, heartbeat);
           if (merged.isPresent()) {
             connection.commit();
@@ -110,15 +114,20 @@ final class ImportMerge {
     List<Staged> lines = read(connection, prefix, batch);
     Map<Key, List<Staged>> byKey = new LinkedHashMap<>();
     Map<Integer, Integer> counts = new TreeMap<>();
+    Changes changes = new Changes();
     for (Staged line : lines) {
-      counts.merge(ImportLine.input(line.seq()), 1, Integer::sum);
+      if (line.rid() != null) {
+        changes.lineRids.put(line.seq(), line.rid());
+      }
+      if (line.state() != 'E') {
+        counts.merge(ImportLine.input(line.seq()), 1, Integer::sum);
+      }
       if (line.state() == 'S') {
         byKey.computeIfAbsent(line.key(), key -> new ArrayList<>()).add(line);
       }
     }
     Map<Key, Stored> stored = lock(connection, byKey);
     Set<Long> equal = equalToCurrent(connection, prefix, byKey, stored);
-    Changes changes = new Changes();
     int skipped = 0;
     for (Map.Entry<Key, List<Staged>> resource : byKey.entrySet()) {
       List<Line> planned = new ArrayList<>();
@@ -137,8 +146,9 @@ final class ImportMerge {
   }
 
   private List<Staged> read(Connection connection, String prefix, int batch) throws SQLException {
-    String sql = "SELECT seq, type, id, version, updated, updated_text, state FROM " + prefix + "line"
-        + " WHERE batch = ? AND state IN ('S', 'X') ORDER BY seq";
+    // Failed lines too: the index rows of those that took a rid are deleted.
+    String sql = "SELECT seq, type, id, version, updated, updated_text, state, rid FROM " + prefix + "line"
+        + " WHERE batch = ? ORDER BY seq";
     List<Staged> lines = new ArrayList<>();
     try (PreparedStatement statement = connection.prepareStatement(sql)) {
       statement.setInt(1, batch);
@@ -146,7 +156,8 @@ final class ImportMerge {
         while (rows.next()) {
           Timestamp updated = rows.getTimestamp(5);
           lines.add(new Staged(rows.getLong(1), rows.getShort(2), rows.getString(3), rows.getObject(4, Integer.class),
-              updated == null ? null : updated.toInstant(), rows.getString(6), rows.getString(7).charAt(0)));
+              updated == null ? null : updated.toInstant(), rows.getString(6), rows.getString(7).charAt(0),
+              rows.getObject(8, Long.class)));
         }
       }
     }
@@ -259,6 +270,8 @@ final class ImportMerge {
     private final Map<Long, Long> currentRids = new HashMap<>();
     private final List<Long> reindexed = new ArrayList<>();
     private final Map<Key, List<Decision>> pendingHistory = new HashMap<>();
+    /** The rids the batch's lines took, by line, when their index rows are in the live tables already. */
+    private final Map<Long, Long> lineRids = new HashMap<>();
     private int written;
 
     /** Adds a resource's plan; returns how many of its lines it skips. */
@@ -336,8 +349,10 @@ final class ImportMerge {
       if (created.isEmpty()) {
         return;
       }
-      String sql = "INSERT INTO resource (type, id, version, last_updated, deleted, body)"
-          + " SELECT l.type, l.id, p.version, p.updated, false, " + STAMPED + " FROM unnest(?::int8[], ?::int4[],"
+      // A line that took a rid gives it to its resource: its index rows are under it already.
+      String sql = "INSERT INTO resource (rid, type, id, version, last_updated, deleted, body) OVERRIDING SYSTEM VALUE"
+          + " SELECT coalesce(l.rid, nextval('" + DirectIndexes.RIDS + "')), l.type, l.id, p.version, p.updated,"
+          + " false, " + STAMPED + " FROM unnest(?::int8[], ?::int4[],"
           + " ?::timestamptz[], ?::text[]) AS p(seq, version, updated, text) JOIN " + prefix + "line l"
           + " ON l.seq = p.seq ORDER BY l.type, l.id ON CONFLICT (type, id) DO NOTHING RETURNING rid, type, id";
       Map<Key, Long> rids = new HashMap<>();
@@ -358,28 +373,50 @@ final class ImportMerge {
           ts(decision.replacedAt()))));
     }
 
-    /** The index rows of replaced versions go; the staged rows of the new current versions come, under their rids. */
+    /**
+     * The index rows of replaced versions go; those of the new current versions come: copied from the staging
+     * under their rids, or, for lines whose rows are live already, moved to the rid of the resource they update
+     * (kept where it is their own). The live rows of the other lines go.
+     */
     private void copyIndexes(Connection connection, String prefix) throws SQLException {
-      if (currentRids.isEmpty()) {
+      Map<Long, Long> copied = new HashMap<>();
+      Map<Long, Long> moved = new HashMap<>();
+      Map<Long, Long> dropped = new HashMap<>(lineRids);
+      currentRids.forEach((seq, rid) -> {
+        Long lineRid = dropped.remove(seq);
+        if (lineRid == null) {
+          copied.put(seq, rid);
+        } else if (!lineRid.equals(rid)) {
+          moved.put(lineRid, rid);
+        }
+      });
+      List<String> parts = new ArrayList<>();
+      List<Object> args = new ArrayList<>();
+      for (String table : IndexWriter.TABLES) {
+        for (List<Long> rids : List.of(reindexed, List.copyOf(dropped.values()))) {
+          if (!rids.isEmpty()) {
+            parts.add("DELETE FROM " + table + " WHERE rid = ANY(?::int8[])");
+            args.add(rids.toArray());
+          }
+        }
+        if (!moved.isEmpty()) {
+          parts.add("UPDATE " + table + " t SET rid = m.rid FROM unnest(?::int8[], ?::int8[]) AS m(old, rid)"
+              + " WHERE t.rid = m.old");
+          args.addAll(List.of(moved.keySet().toArray(), moved.values().toArray()));
+        }
+        if (!copied.isEmpty()) {
+          parts.add(IndexWriter.copyStaged(prefix, table));
+          args.addAll(List.of(copied.keySet().toArray(), copied.values().toArray(),
+              copied.keySet().stream().mapToLong(Long::longValue).min().orElseThrow(),
+              copied.keySet().stream().mapToLong(Long::longValue).max().orElseThrow()));
+        }
+      }
+      if (parts.isEmpty()) {
         return;
       }
       StringBuilder sql = new StringBuilder("WITH ");
-      List<Object> args = new ArrayList<>();
-      int n = 0;
-      for (String table : IndexWriter.TABLES) {
-        if (!reindexed.isEmpty()) {
-          sql.append("d").append(n++).append(" AS (DELETE FROM ").append(table).append(" WHERE rid = ANY(?::int8[]")
-              .append(")), ");
-          args.add(reindexed.toArray());
-        }
-      }
-      Object[] seqs = currentRids.keySet().toArray();
-      Object[] rids = currentRids.values().toArray();
-      long first = currentRids.keySet().stream().mapToLong(Long::longValue).min().orElseThrow();
-      long last = currentRids.keySet().stream().mapToLong(Long::longValue).max().orElseThrow();
-      for (String table : IndexWriter.TABLES) {
-        sql.append("i").append(n++).append(" AS (").append(IndexWriter.copyStaged(prefix, table)).append("), ");
-        args.addAll(List.of(seqs, rids, first, last));
+      for (int n = 0; n < parts.size(); n++) {
+        sql.append("w").append(n).append(" AS (").append(parts.get(n)).append("), ");
       }
       sql.setLength(sql.length() - 2);
       sql.append(" SELECT 1");

@@ -16,10 +16,12 @@ import java.util.UUID;
  * the lines read and checked ({@code state}: S staged, X superseded by a later line of the same resource, E failed a
  * check), {@code deferred} the lines waiting until every input is read, {@code identifier} and {@code reference}
  * what the checks of the whole import need, and one table per search index table, {@code LIKE} it, whose
- * {@code rid} column holds the line number (a BRIN index: rows are written in line order, batch by batch).
+ * {@code rid} column holds the line number (a BRIN index: rows are written in line order, batch by batch). An
+ * import into an empty store writes its index rows into the live tables instead ({@link DirectIndexes}): its lines
+ * then have a {@code rid}, and {@code since} (logged) says from which rid on its rows may be left by a crash.
  */
 final class ImportStaging {
-  private static final List<String> OWN = List.of("marker", "line", "deferred", "identifier", "reference");
+  private static final List<String> OWN = List.of("marker", "line", "deferred", "identifier", "reference", "since");
 
   private ImportStaging() {}
 
@@ -39,6 +41,7 @@ final class ImportStaging {
             return Staging.KEPT;
           }
         }
+        DirectIndexes.deleteAfterCrash(statement, prefix);
         drop(statement, prefix);
         create(statement, prefix);
         return Staging.LOST;
@@ -51,7 +54,7 @@ final class ImportStaging {
   private static void create(Statement statement, String prefix) throws SQLException {
     statement.execute("CREATE UNLOGGED TABLE " + prefix + "line (seq bigint PRIMARY KEY, batch integer NOT NULL,"
         + " type smallint NOT NULL, id text NOT NULL, version integer, updated timestamptz, updated_text text,"
-        + " body bytea NOT NULL, stamp_at integer NOT NULL, state char(1) NOT NULL DEFAULT 'S')");
+        + " body bytea NOT NULL, stamp_at integer NOT NULL, state char(1) NOT NULL DEFAULT 'S', rid bigint)");
     // Bodies are read once, by the merge: not compressed here, as the live table compresses them anyway.
     statement.execute("ALTER TABLE " + prefix + "line ALTER COLUMN body SET STORAGE EXTERNAL");
     statement.execute("CREATE INDEX ON " + prefix + "line (batch)");
@@ -67,12 +70,16 @@ final class ImportStaging {
       // A batch's rows are written together, so block ranges find them: a BRIN index costs next to nothing.
       statement.execute("CREATE INDEX ON " + prefix + table + " USING brin (rid) WITH (pages_per_range = 8)");
     }
+    DirectIndexes.recordStart(statement, prefix);
     // Last: a marker without a row is what a crash leaves, or a creation that did not finish.
     statement.execute("CREATE UNLOGGED TABLE " + prefix + "marker (made timestamptz NOT NULL)");
     statement.execute("INSERT INTO " + prefix + "marker VALUES (now())");
   }
 
   static void drop(Statement statement, String prefix) throws SQLException {
+    if (exists(statement, prefix + "line")) {
+      DirectIndexes.deleteUnmerged(statement, prefix);
+    }
     List<String> tables = new ArrayList<>(OWN);
     tables.addAll(IndexWriter.TABLES);
     for (String table : tables) {

@@ -86,13 +86,14 @@ final class IndexWriter {
   }
 
   /**
-   * Writes the index rows of imported lines into the staging tables whose names start with {@code prefix}, each row
-   * under its line's number where the live tables have the rid: with COPY, a batch being thousands of lines.
+   * Writes the index rows of imported lines into the tables whose names start with {@code prefix}, each line's rows
+   * under {@code rids[i]} (the staging tables take the line's number there, the live tables its rid): with COPY, a
+   * batch being thousands of lines.
    */
-  void stage(Connection connection, String prefix, List<ImportLine> lines) throws SQLException {
+  void stage(Connection connection, String prefix, List<ImportLine> lines, long[] rids) throws SQLException {
     IndexRows rows = new IndexRows(types, params::key);
-    for (ImportLine line : lines) {
-      rows.add(line.type(), line.seq(), line.index());
+    for (int i = 0; i < lines.size(); i++) {
+      rows.add(lines.get(i).type(), rids[i], lines.get(i).index());
     }
     for (IndexRows.Table table : rows.tables()) {
       table.copy(prefix).copy(connection);

@@ -29,6 +29,13 @@ import javax.sql.DataSource;
 
 /** {@link Imports} on PostgreSQL: staging in {@link ImportStaging}'s tables, merging by {@link ImportMerge}. */
 final class PostgresImports implements Imports {
+  /**
+   * An import's transactions do not wait for the disk: a crash of the database loses at most its last commits, in
+   * order and whole, and the import resumes from what remains (a crash empties the staging anyway); the job's end
+   * is written with a waiting commit, which makes everything before it durable.
+   */
+  static final String ASYNC = "SET LOCAL synchronous_commit = off";
+
   private final DataSource dataSource;
   private final TypeKeys types;
   private final IndexWriter indexes;
@@ -63,12 +70,16 @@ final class PostgresImports implements Imports {
     T run(Connection connection) throws SQLException;
   }
 
-  /** Runs {@code work} in one transaction, without the statement timeout of requests: checks span whole imports. */
+  /**
+   * Runs {@code work} in one transaction, without the statement timeout of requests (checks span whole imports),
+   * and without waiting for its commit to reach the disk ({@link #ASYNC}).
+   */
   private <T> T transaction(String what, Work<T> work) {
     try (Connection connection = dataSource.getConnection()) {
       connection.setAutoCommit(false);
       try (Statement statement = connection.createStatement()) {
         statement.execute("SET LOCAL statement_timeout = 0");
+        statement.execute(ASYNC);
         T result = work.run(connection);
         connection.commit();
         return result;
@@ -102,13 +113,20 @@ final class PostgresImports implements Imports {
     indexes.prepare(batch.lines(), ImportLine::type, ImportLine::index);
     String prefix = ImportStaging.prefix(heartbeat.job());
     return transaction("stage batch " + batch.number() + " of import " + heartbeat.job(), connection -> {
-      insertLines(connection, prefix, batch.number(), batch.lines());
+      // Into an empty store, the index rows go straight into the live tables, under rids the lines take now.
+      long[] rids = DirectIndexes.active(connection, heartbeat.job())
+          ? DirectIndexes.reserve(connection, batch.lines().size()) : null;
+      insertLines(connection, prefix, batch.number(), batch.lines(), rids);
       insertDeferred(connection, prefix, batch.deferred());
       execute(connection, "DELETE FROM " + prefix + "deferred WHERE seq = ANY(?)", array(connection, "int8",
           batch.redone()));
       insertIdentifiers(connection, prefix, batch);
       insertReferences(connection, prefix, batch.lines());
-      indexes.stage(connection, prefix, batch.lines());
+      if (rids == null) {
+        indexes.stage(connection, prefix, batch.lines(), batch.lines().stream().mapToLong(ImportLine::seq).toArray());
+      } else {
+        indexes.stage(connection, "", batch.lines(), rids);
+      }
       insertFailures(connection, heartbeat.job(), batch.failures());
       if (!PostgresJobStore.heartbeat(connection, heartbeat)) {
         connection.rollback();
@@ -118,13 +136,15 @@ final class PostgresImports implements Imports {
     });
   }
 
-  private void insertLines(Connection connection, String prefix, int batch, List<ImportLine> lines)
+  /** Stages the lines, with the rid each took ({@code rids}, in line order) when their index rows are live. */
+  private void insertLines(Connection connection, String prefix, int batch, List<ImportLine> lines, long[] rids)
       throws SQLException {
     CopyRows rows = new CopyRows(prefix + "line", "seq, batch, type, id, version, updated, updated_text, body,"
-        + " stamp_at");
-    for (ImportLine line : lines) {
+        + " stamp_at, rid");
+    for (int i = 0; i < lines.size(); i++) {
+      ImportLine line = lines.get(i);
       rows.row(line.seq(), batch, types.key(line.type()), line.id(), line.version(), line.lastUpdated(),
-          line.lastUpdatedText(), line.json(), line.stampAt());
+          line.lastUpdatedText(), line.json(), line.stampAt(), rids == null ? null : rids[i]);
     }
     rows.copy(connection);
   }
