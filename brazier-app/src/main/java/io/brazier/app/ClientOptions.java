@@ -5,6 +5,7 @@ import io.brazier.client.HttpFhirClient;
 import io.brazier.loader.ExportSources;
 import io.brazier.loader.LoaderConfig;
 import java.net.URI;
+import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -67,11 +68,18 @@ final class ClientOptions {
   }
 
   HttpFhirClient target() {
-    if (!fhir.getScheme().matches("https?") || fhir.getHost() == null) {
+    if (!isHttp(fhir)) {
       throw new ParameterException(spec.commandLine(), "--fhir must be an http(s) URL such as"
           + " http://localhost:8080/fhir, not " + fhir);
     }
+    if (requestTimeout.isNegative() || requestTimeout.isZero()) {
+      throw new ParameterException(spec.commandLine(), "--request-timeout must be positive, not " + requestTimeout);
+    }
     return new HttpFhirClient(fhir, Usage.checked(spec, token::credentials), requestTimeout, headers());
+  }
+
+  private static boolean isHttp(URI url) {
+    return url.getScheme() != null && url.getScheme().matches("https?") && url.getHost() != null;
   }
 
   /**
@@ -80,7 +88,7 @@ final class ClientOptions {
    */
   ExportSources exportSources(FhirClient own, LoaderConfig config, List<URI> allowed) {
     for (URI base : allowed) {
-      if (base.getScheme() == null || !base.getScheme().matches("https?") || base.getHost() == null) {
+      if (!isHttp(base)) {
         throw new ParameterException(spec.commandLine(), "--export-source must be the http(s) base URL of a FHIR"
             + " server, such as https://fhir.example/fhir, not " + base);
       }
@@ -98,7 +106,14 @@ final class ClientOptions {
         throw new ParameterException(spec.commandLine(), "--header takes NAME:VALUE, e.g."
             + " x-bundle-processing-logic:parallel, not " + header);
       }
-      parsed.put(header.substring(0, colon).strip(), header.substring(colon + 1).strip());
+      String name = header.substring(0, colon).strip();
+      String value = header.substring(colon + 1).strip();
+      try {
+        HttpRequest.newBuilder().header(name, value); // refuses what the HTTP client would refuse at every request
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), "--header " + name + " cannot be sent: " + e.getMessage());
+      }
+      parsed.put(name, value);
     }
     return parsed;
   }

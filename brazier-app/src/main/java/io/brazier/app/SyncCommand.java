@@ -4,6 +4,7 @@ import io.brazier.client.ClientCredentials;
 import io.brazier.client.HttpFhirClient;
 import io.brazier.fhir.Fhir;
 import io.brazier.sync.Channels;
+import io.brazier.sync.SyncConfig;
 import io.brazier.sync.TargetConfig;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -99,13 +100,14 @@ final class SyncCommand implements Callable<Integer> {
     }
     Optional<ClientCredentials> credentials = Usage.checked(spec, token::credentials);
     Channels where = Usage.checked(spec, channels::channels);
+    SyncConfig config = Usage.checked(spec, () -> tuning.config(maps).withHistory(source.equals("history")));
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(registry);
     SyncRunner runner;
     try {
       TargetConfig target = new TargetConfig(url, user, password, schema, TargetConfig.poolFor(tuning.workers));
       runner = SyncRunner.start(new HttpFhirClient(fhir, credentials, Duration.ofSeconds(90)), new Fhir(false), target,
-          tuning.config(maps).withHistory(source.equals("history")), where, tuning.host, tuning.port, registry);
+          config, where, tuning.host, tuning.port, registry);
     } catch (IOException | RuntimeException e) {
       spec.commandLine().getErr().println("brazier sync: " + e.getMessage());
       return 1;

@@ -9,8 +9,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.brazier.server.TestServer;
 import io.brazier.testkit.Azurite;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -140,20 +138,7 @@ class ExportCommandTest {
   record Run(int code, String out, String err) {}
 
   private static Run run(String... args) {
-    PrintStream stdout = System.out;
-    PrintStream stderr = System.err;
-    ByteArrayOutputStream printed = new ByteArrayOutputStream();
-    ByteArrayOutputStream errors = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(printed, true));
-    System.setErr(new PrintStream(errors, true));
-    try {
-      CommandLine command = Brazier.commandLine(args);
-      int code = command.execute(args);
-      command.getErr().flush();
-      return new Run(code, printed.toString(), errors.toString());
-    } finally {
-      System.setOut(stdout);
-      System.setErr(stderr);
-    }
+    Cli cli = Cli.run(args);
+    return new Run(cli.code(), cli.out(), cli.err());
   }
 }

@@ -31,11 +31,13 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.HumanName;
 import org.hl7.fhir.r4.model.Observation;
@@ -69,6 +71,26 @@ class SyncCommandTest {
 
     assertThat(run.status()).isEqualTo(1);
     assertThat(run.err()).contains("brazier sync: --sync-target-url must be a PostgreSQL JDBC URL");
+  }
+
+  @Test
+  void badTuningIsAUsageErrorFoundBeforeTheTargetIsReached() {
+    String[] common = {"sync", "--fhir", "http://127.0.0.1:1/fhir", "--target-url",
+        "jdbc:postgresql://127.0.0.1:1/crm"};
+
+    Run workers = run(with(common, "--sync-workers", "0"));
+    Run conflicts = run(with(common, "--sync-conflicts", "fhir-loses"));
+    Run attempts = run(with(common, "--sync-max-attempts", "0"));
+
+    assertThat(List.of(workers, conflicts, attempts)).extracting(Run::status).containsOnly(2);
+    assertThat(workers.err()).contains("--sync-workers must be between 1 and 64, not 0");
+    assertThat(conflicts.err()).contains("--sync-conflicts must be fhir-wins, target-wins or newest-wins");
+    assertThat(attempts.err()).contains("--sync-max-attempts must be at least 1");
+  }
+
+  private static String[] with(String[] args, String... more) {
+    return Stream.concat(Arrays.stream(args), Arrays.stream(more))
+        .toArray(String[]::new);
   }
 
   @Test

@@ -129,12 +129,16 @@ public final class ChangeFeed {
   }
 
   /** The since of the next link: past the changes of other types too, where the server filtered them out. */
-  private static long next(JsonNode bundle, long last) {
+  private static long next(JsonNode bundle, long last) throws ChangeFeedException {
     for (JsonNode link : bundle.path("link")) {
       if (link.path("relation").asText().equals("next")) {
         Matcher since = SINCE.matcher(URLDecoder.decode(link.path("url").asText(), StandardCharsets.UTF_8));
         if (since.find()) {
-          return Math.max(last, Long.parseLong(since.group(1)));
+          try {
+            return Math.max(last, Long.parseLong(since.group(1)));
+          } catch (NumberFormatException e) {
+            throw malformed("The next link's since is not a sequence: " + since.group(1));
+          }
         }
       }
     }

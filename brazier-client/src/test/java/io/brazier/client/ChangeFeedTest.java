@@ -133,4 +133,44 @@ class ChangeFeedTest {
     assertThatThrownBy(() -> new ChangeFeed(answering(200, noAction)).read(query(Set.of())))
         .isInstanceOf(ChangeFeedException.class).hasMessageContaining("no action for method 'GET'");
   }
+
+  @Test
+  void aNextLinkWhoseSinceNoSequenceCanHoldIsRefusedWithWhy() throws Exception {
+    String page = page().replace("since=57", "since=99999999999999999999");
+
+    assertThatThrownBy(() -> new ChangeFeed(answering(200, page)).read(query(Set.of())))
+        .isInstanceOf(ChangeFeedException.class).hasMessageContaining("99999999999999999999");
+  }
+
+  @Test
+  void aNextLinkBehindTheChangesReadDoesNotTakeTheReaderBack() throws Exception {
+    String page = page().replace("since=57", "since=2");
+
+    ChangePage read = new ChangeFeed(answering(200, page)).read(query(Set.of()));
+
+    assertThat(read.next()).as("past the last change of the page").isEqualTo(43);
+  }
+
+  @Test
+  void anEmptyPageStaysWhereItWasAndIsNotFull() throws Exception {
+    String empty = "{\"resourceType\":\"Bundle\",\"type\":\"history\",\"entry\":[]}";
+
+    ChangePage read = new ChangeFeed(answering(200, empty)).read(query(Set.of()));
+
+    assertThat(read.changes()).isEmpty();
+    assertThat(read.next()).isEqualTo(40);
+    assertThat(read.full()).isFalse();
+  }
+
+  @Test
+  void aQueryListsItsTypesAndElementsInOrderSoTheSameQueryIsTheSameUrl() {
+    ChangeQuery query = new ChangeQuery(7, Set.of("Patient", "Observation"), 50, Duration.ofMillis(1500), true,
+        Set.of("subject", "code"));
+    ChangeQuery withoutResources = new ChangeQuery(7, Set.of(), 50, Duration.ZERO, false, Set.of("code"));
+
+    assertThat(query.path()).isEqualTo("$changes?since=7&_count=50&resources=true&_wait=1"
+        + "&_type=Observation%2CPatient&_elements=code%2Csubject");
+    assertThat(withoutResources.path()).as("elements cut resources, so only with them")
+        .isEqualTo("$changes?since=7&_count=50");
+  }
 }

@@ -35,10 +35,10 @@ public record EventsConfig(String bootstrapServers, String connectionString, Str
     if (syncQueueTopic == null || syncQueueTopic.isBlank()) {
       throw new IllegalArgumentException("--sync-queue-topic must name a topic");
     }
-    if (unhealthyAfter.isNegative() || unhealthyAfter.isZero()) {
+    if (unhealthyAfter == null || unhealthyAfter.isNegative() || unhealthyAfter.isZero()) {
       throw new IllegalArgumentException("--events-unhealthy-after must be positive, not " + unhealthyAfter);
     }
-    if (sendTimeout.toMillis() < 1000) {
+    if (sendTimeout == null || sendTimeout.toMillis() < 1000) {
       throw new IllegalArgumentException("--events-send-timeout must be at least 1 s, not " + sendTimeout);
     }
     types = Set.copyOf(types);

@@ -52,7 +52,9 @@ public final class ResponseWrites {
           null, Instant.now().toString(), exchange.source(), null)) : List.of();
     }
     Written.Action action = exchange.status() == 201 ? Written.Action.CREATED : Written.Action.UPDATED;
+    // Prefer: return=OperationOutcome answers a write with its outcome: the resource written is the Location's.
     Written written = body instanceof ObjectNode resource && resource.has("resourceType")
+        && !resource.path("resourceType").asText().equals("OperationOutcome")
         ? fromResource(action, resource, exchange.source())
         : fromLocation(action, exchange.location(), exchange.source());
     return written == null ? List.of() : List.of(written);

@@ -70,6 +70,55 @@ class ResponseWritesTest {
     assertThat(ResponseWrites.of(exchange("POST", "Observation", 400, null, null, "{}"))).isEmpty();
   }
 
+  @Test
+  void aCreateAnsweredWithAnOperationOutcomeIsTheResourceItsLocationNames() {
+    String outcome = "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"information\","
+        + "\"code\":\"informational\"}]}";
+
+    List<Written> created = ResponseWrites.of(exchange("POST", "Observation", 201,
+        "http://fhir.example/fhir/Observation/o7/_history/1", null, outcome));
+    List<Written> validated = ResponseWrites.of(exchange("POST", "Observation/$validate", 200, null, null, outcome));
+
+    assertThat(created).extracting(w -> w.action() + " " + w.reference() + " " + w.version())
+        .containsExactly("CREATED Observation/o7 1");
+    assertThat(validated).as("an operation's outcome is no write").isEmpty();
+  }
+
+  @Test
+  void batchEntriesAnsweredMinimallyAreReadFromTheirLocations() {
+    String request = "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":["
+        + "{\"request\":{\"method\":\"PUT\",\"url\":\"Patient/p2\"}},"
+        + "{\"request\":{\"method\":\"DELETE\",\"url\":\"http://fhir.example/fhir/Observation/o3\"}},"
+        + "{\"request\":{\"method\":\"DELETE\",\"url\":\"Observation?code=x\"}}]}";
+    String response = "{\"resourceType\":\"Bundle\",\"type\":\"transaction-response\",\"entry\":["
+        + "{\"response\":{\"status\":\"201 Created\",\"location\":\"Patient/p2/_history/1\"}},"
+        + "{\"response\":{\"status\":\"204 No Content\"}},"
+        + "{\"response\":{\"status\":\"204 No Content\"}}]}";
+
+    List<Written> writes = ResponseWrites.of(exchange("POST", "", 200, null, request, response));
+
+    assertThat(writes).extracting(w -> w.action() + " " + w.reference())
+        .as("a conditional delete names no resource, so it is left out rather than guessed")
+        .containsExactly("CREATED Patient/p2", "DELETED Observation/o3");
+  }
+
+  @Test
+  void aBodyThatIsNotJsonFallsBackToTheLocation() {
+    List<Written> updated = ResponseWrites.of(exchange("PUT", "Patient/p4", 200,
+        "http://fhir.example/fhir/Patient/p4/_history/3", null, "<Patient xmlns=\"http://hl7.org/fhir\"/>"));
+    List<Written> none = ResponseWrites.of(exchange("PUT", "Patient/p4", 200, null, null, "not json"));
+
+    assertThat(updated).extracting(w -> w.action() + " " + w.reference() + " " + w.version())
+        .containsExactly("UPDATED Patient/p4 3");
+    assertThat(none).isEmpty();
+  }
+
+  @Test
+  void aLocationThatNamesNoResourceIsNoWrite() {
+    assertThat(ResponseWrites.of(exchange("POST", "Patient", 201, "http://fhir.example/fhir/", null, ""))).isEmpty();
+    assertThat(ResponseWrites.of(exchange("POST", "Patient", 201, "Patient/../../etc", null, ""))).isEmpty();
+  }
+
   private static Exchange exchange(String method, String path, int status, String location, String request,
       String response) {
     return new Exchange(method, path, status, location,

@@ -156,7 +156,7 @@ public final class SecuredServer implements AutoCloseable {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.rootUrl() + path))
         .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(form));
     for (int i = 0; i < headers.length; i += 2) {
-      request.header(headers[i], headers[i + 1]);
+      request.setHeader(headers[i], headers[i + 1]);
     }
     try {
       HttpResponse<String> response = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());

@@ -156,7 +156,7 @@ final class Routes {
     // The operations, one line each: where they are invoked, on which types, by which methods.
     operations.add(Changes.OPERATION, EnumSet.of(Level.SYSTEM), ANY_TYPE, GET, new Changes(fhir, store, pageSizes));
     this.validate = operations.add(Validate.OPERATION, TYPE_AND_INSTANCE, ANY_TYPE, GET_OR_POST,
-        new Validate(fhir, store));
+        new Validate(fhir, store, reachable));
     operations.add(Validate.OPERATION, EnumSet.of(Level.SYSTEM), ANY_TYPE, POST, validate); // the body's type
     Reindex reindex = operations.add(Reindex.OPERATION, ALL_LEVELS, ANY_TYPE, POST,
         new Reindex(fhir, store, search.extractor(), jobs));

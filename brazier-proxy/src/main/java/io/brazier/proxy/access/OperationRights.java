@@ -41,10 +41,15 @@ final class OperationRights {
     return request.segments().size() == 1;
   }
 
-  /** The types an export reaches: those of {@code _type}, or every type. */
+  /**
+   * The types an export reaches: those of every {@code _type} (repeated or comma separated), or every type. A POST
+   * may name more in its Parameters body, which a proxy forwards unread: it reaches every type.
+   */
   private static List<String> exportedTypes(FhirRequest request) {
-    String types = request.param("_type");
-    return types == null || types.isBlank() ? List.of("*") : Arrays.asList(types.split(","));
+    List<String> types = request.query().getOrDefault("_type", List.of()).stream()
+        .flatMap(value -> Arrays.stream(value.split(","))).map(String::trim).filter(type -> !type.isEmpty())
+        .toList();
+    return types.isEmpty() || request.method().equals("POST") ? List.of("*") : types;
   }
 
   /** The type of a type or instance level operation; {@code *} at system level. */

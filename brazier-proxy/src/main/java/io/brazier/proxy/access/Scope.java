@@ -44,21 +44,31 @@ public record Scope(Context context, String type, Set<Permission> permissions, M
       return Optional.empty();
     }
     Context context = Context.valueOf(matcher.group(1).toUpperCase(Locale.ROOT));
-    return Optional.of(new Scope(context, matcher.group(2), permissions, constraints(matcher.group(4))));
+    return constraints(matcher.group(4))
+        .map(constraints -> new Scope(context, matcher.group(2), permissions, constraints));
   }
 
-  private static Map<String, String> constraints(String query) {
+  /**
+   * The constraints of a granular scope; empty when one cannot be read as it was meant (no value, a parameter
+   * twice, a bad escape): such a scope grants nothing, never the whole type.
+   */
+  private static Optional<Map<String, String>> constraints(String query) {
     Map<String, String> constraints = new LinkedHashMap<>();
     if (query == null || query.isEmpty()) {
-      return constraints;
+      return Optional.of(constraints);
     }
-    for (String pair : query.split("&")) {
-      int equals = pair.indexOf('=');
-      if (equals > 0) {
-        constraints.put(decode(pair.substring(0, equals)), decode(pair.substring(equals + 1)));
+    try {
+      for (String pair : query.split("&", -1)) {
+        int equals = pair.indexOf('=');
+        if (equals < 1 || constraints.put(decode(pair.substring(0, equals)), decode(pair.substring(equals + 1)))
+            != null) {
+          return Optional.empty();
+        }
       }
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
     }
-    return constraints;
+    return Optional.of(constraints);
   }
 
   private static String decode(String text) {

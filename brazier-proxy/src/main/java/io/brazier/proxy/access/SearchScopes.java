@@ -33,7 +33,7 @@ final class SearchScopes {
    */
   static boolean within(Map<String, List<String>> params, Map<String, String> constraint) {
     for (Map.Entry<String, String> limit : constraint.entrySet()) {
-      Set<String> allowed = Set.of(limit.getValue().split(","));
+      Set<String> allowed = Set.copyOf(Arrays.asList(limit.getValue().split(",")));
       List<String> asked = params.getOrDefault(limit.getKey(), List.of());
       boolean inside = asked.stream().anyMatch(value -> allowed.containsAll(Arrays.asList(value.split(","))));
       if (!inside) {
@@ -43,12 +43,39 @@ final class SearchScopes {
     return true;
   }
 
-  /** Refuses includes of a type the caller may not read; {@code *} is left to the filter of the answer. */
+  /**
+   * Refuses includes of a type the caller may not read ({@code *} is left to the filter of the answer), and chains
+   * and reverse chains ({@code _has}) through a type it may not search whole: they match by that type's data.
+   */
   static void checkIncludes(Rights rights, Map<String, List<String>> params) {
     for (String type : includedTypes(params)) {
       if (rights.reach(Permission.READ, type).none()) {
         throw AccessRules.forbidden("read " + type + ", which the search includes");
       }
+    }
+    for (String name : params.keySet()) {
+      checkChains(rights, name);
+    }
+  }
+
+  /** {@code _has:Observation:subject:code} searches Observation; {@code subject:Patient.name} searches Patient. */
+  private static void checkChains(Rights rights, String name) {
+    String[] parts = name.split(":");
+    for (int i = 0; i + 1 < parts.length; i++) {
+      if (parts[i].equals("_has") && !rights.reach(Permission.SEARCH, parts[i + 1]).all()) {
+        throw AccessRules.forbidden("search " + parts[i + 1] + ", through which the search chains (" + name + ")");
+      }
+    }
+    String[] links = name.startsWith("_has:") ? new String[0] : name.split("\\.");
+    for (int i = 0; i + 1 < links.length; i++) {
+      int colon = links[i].indexOf(':');
+      String type = colon < 0 ? "*" : links[i].substring(colon + 1);
+      if (rights.reach(Permission.SEARCH, type).all()) {
+        continue;
+      }
+      throw colon < 0 ? FhirException.forbidden("The caller may not search every type, so a chain names the type it"
+          + " goes through: " + links[i] + ":[type]." + links[i + 1] + ", not " + name + ".")
+          : AccessRules.forbidden("search " + type + ", through which the search chains (" + name + ")");
     }
   }
 

@@ -49,7 +49,8 @@ final class BatchRounds {
     Map<String, Integer> writers = new HashMap<>();
     for (int i = 0; i < entries.size(); i++) {
       BundleEntryRequestComponent request = entries.get(i).getRequest();
-      if (request.getMethod() == HTTPVerb.PUT && entries.get(i).hasResource() && !request.getUrl().contains("?")) {
+      if (request.getMethod() == HTTPVerb.PUT && entries.get(i).hasResource() && request.hasUrl()
+          && !request.getUrl().contains("?")) {
         writers.put(request.getUrl(), i);
       }
     }

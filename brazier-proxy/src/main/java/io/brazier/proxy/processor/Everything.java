@@ -1,5 +1,6 @@
 package io.brazier.proxy.processor;
 
+import ca.uhn.fhir.parser.DataFormatException;
 import io.brazier.fhir.Fhir;
 import io.brazier.fhir.FhirException;
 import io.brazier.proxy.Processor;
@@ -7,6 +8,7 @@ import io.brazier.proxy.ProxyRequest;
 import io.brazier.proxy.ProxyResponse;
 import io.brazier.proxy.Step;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -159,12 +161,24 @@ final class Everything implements Processor {
   /** Whether the patient itself belongs in the first page: of a type asked for, changed since the time asked. */
   private static boolean wanted(Resource owner, ProxyRequest request) {
     String types = request.param("_type");
-    if (types != null && !List.of(types.split(",")).contains("Patient")) {
+    if (types != null && Arrays.stream(types.split(",")).map(String::trim).noneMatch("Patient"::equals)) {
       return false;
     }
     String since = request.param("_since");
     return since == null || !owner.getMeta().hasLastUpdated()
-        || !owner.getMeta().getLastUpdated().toInstant().isBefore(new InstantType(since).getValue().toInstant());
+        || !owner.getMeta().getLastUpdated().toInstant().isBefore(instant(since));
+  }
+
+  private static Instant instant(String since) {
+    try {
+      InstantType instant = new InstantType(since);
+      if (instant.getValue() != null) {
+        return instant.getValue().toInstant();
+      }
+    } catch (DataFormatException e) {
+      // Answered below.
+    }
+    throw FhirException.badRequest("_since is an instant such as 2024-05-01T12:00:00Z, not " + since + ".");
   }
 
   private static boolean isOwner(Resource resource, String patient) {

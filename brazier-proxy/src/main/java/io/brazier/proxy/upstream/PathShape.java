@@ -4,6 +4,7 @@ import io.brazier.fhir.FhirException;
 import io.brazier.server.FhirInteraction;
 import io.brazier.server.FhirRequest;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * What a request to the upstream asks for, from its method and the shape of its path alone
@@ -12,11 +13,14 @@ import java.util.List;
  * so it classifies the shape and lets the upstream answer what it does not serve.
  */
 final class PathShape {
+  private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9\\-._$*]+");
+
   private PathShape() {}
 
-  /** The request classified; a 405 for a shape no FHIR interaction has. */
+  /** The request classified; a 400 for a segment FHIR has not, a 405 for a shape no FHIR interaction has. */
   static FhirRequest classify(FhirRequest request) {
     List<String> path = request.segments();
+    path.forEach(PathShape::checkSegment);
     if (path.isEmpty() || !Character.isUpperCase(path.get(0).charAt(0))) {
       return system(request, path);
     }
@@ -62,6 +66,17 @@ final class PathShape {
       return request.routed(FhirInteraction.ASYNC_STATUS, null);
     }
     throw notAllowed(request);
+  }
+
+  /**
+   * Refuses a segment that is no type, id, version, {@code _keyword}, {@code $operation} or {@code *}: the upstream
+   * could read it otherwise than it was classified here ({@code ..} resolved, an encoded {@code /} a new segment).
+   */
+  private static void checkSegment(String segment) {
+    if (!SEGMENT.matcher(segment).matches() || segment.equals(".") || segment.equals("..")) {
+      throw FhirException.badRequest("The path segment '" + segment + "' is not a FHIR type, id, version or"
+          + " operation.");
+    }
   }
 
   private static FhirInteraction typeLevel(String method) {

@@ -194,6 +194,22 @@ class AuthorizationTest {
   }
 
   @Test
+  void chainsAndReverseChainsThroughTypesTheCallerMayNotSearchAreRefused() {
+    String patients = secured.bearer(List.of(), List.of("system/Patient.rs"));
+    String observations = secured.bearer(List.of(), List.of("system/Observation.rs"));
+    String both = secured.bearer(List.of(), List.of("system/Observation.rs", "system/Patient.rs"));
+
+    // Which patients have a laboratory result is Observation data, whatever type the search returns.
+    http.refused(403, "GET", "/fhir/Patient?_has:Observation:subject:category=laboratory", (byte[]) null,
+        "Authorization", patients);
+    http.refused(403, "POST", "/fhir/Patient/_search", "_has:Observation:subject:category=laboratory",
+        "Authorization", patients, "Content-Type", "application/x-www-form-urlencoded");
+    http.refused(403, "GET", "/fhir/Observation?subject:Patient.name=Matrix", (byte[]) null, "Authorization",
+        observations);
+    http.refused(403, "GET", "/fhir/Observation?subject.name=Matrix", (byte[]) null, "Authorization", both);
+  }
+
+  @Test
   void bulkAndMaintenanceOperationsNeedASystemScopeOrAnAdministrator() {
     String reader = secured.bearer(List.of("Reader"), List.of());
     String userWrite = secured.bearer(List.of(), List.of("user/*.write"));
@@ -202,6 +218,13 @@ class AuthorizationTest {
     http.refused(403, "POST", "/fhir/Patient/" + patient + "/$reindex", (byte[]) null, "Authorization", userWrite);
     http.refused(403, "GET", "/fhir/Patient/$export", (byte[]) null, "Prefer", "respond-async", "Authorization",
         reader);
+    // The server exports every _type given, repeated or in a POST's body, not only the first in the query.
+    String patientsOnly = secured.bearer(List.of(), List.of("system/Patient.read"));
+    http.refused(403, "GET", "/fhir/$export?_type=Patient&_type=Observation", (byte[]) null, "Prefer",
+        "respond-async", "Authorization", patientsOnly);
+    http.refused(403, "POST", "/fhir/$export?_type=Patient", "{\"resourceType\":\"Parameters\",\"parameter\":"
+        + "[{\"name\":\"_type\",\"valueString\":\"Observation\"}]}", "Prefer", "respond-async", "Authorization",
+        patientsOnly, "Content-Type", "application/fhir+json");
     // Following a job needs some right: each caller follows only its own jobs (ExportAccessTest).
     http.refused(403, "GET", "/fhir/_async/" + UUID.randomUUID(), (byte[]) null, "Authorization",
         secured.bearer(List.of(), List.of()));

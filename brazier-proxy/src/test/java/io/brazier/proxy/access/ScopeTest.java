@@ -69,4 +69,15 @@ class ScopeTest {
     assertThat(Scope.parse("system/Observation.r").orElseThrow()
         .includes(Scope.parse("system/Observation.rs").orElseThrow())).isFalse();
   }
+
+  @Test
+  void aGranularScopeThatCannotBeReadWhollyGrantsNothingRatherThanMore() {
+    assertThat(Scope.parse("patient/Observation.rs?category")).as("no value: not the whole type").isEmpty();
+    assertThat(Scope.parse("patient/Observation.rs?=laboratory")).isEmpty();
+    assertThat(Scope.parse("patient/Observation.rs?category=%zz")).as("not percent-encoded").isEmpty();
+    assertThat(Scope.parse("patient/Observation.rs?category=laboratory&category=vital-signs"))
+        .as("both at once, not the last alone").isEmpty();
+    assertThat(Scope.parse("patient/Observation.rs?")).as("no parameter: the whole type")
+        .isEqualTo(Scope.parse("patient/Observation.rs"));
+  }
 }

@@ -211,6 +211,18 @@ class AuthenticationTest {
     return issuer.claims(server.baseUrl()).claim("roles", List.of("Reader"));
   }
 
+  @Test
+  void claimsWithLineBreaksAndQuotesCannotAddHeadersToTheRefusal() {
+    String token = sign(validClaims().issuer("https://evil.example\r\nSet-Cookie: stolen=1\"").build());
+
+    Http.Response response = http.get("/fhir/Patient", "Authorization", "Bearer " + token);
+
+    assertThat(response.status()).isEqualTo(401);
+    assertThat(response.header("Set-Cookie")).isEmpty();
+    assertThat(response.header("WWW-Authenticate")).hasValueSatisfying(challenge -> assertThat(challenge)
+        .doesNotContain("\r", "\n").contains("error=\"invalid_token\"").endsWith("not trusted here.\""));
+  }
+
   private JWTClaimsSet.Builder validClaims() {
     return issuer.claims(secured.baseUrl()).claim("roles", List.of("Reader"));
   }

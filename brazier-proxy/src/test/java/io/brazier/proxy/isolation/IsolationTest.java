@@ -63,6 +63,24 @@ class IsolationTest {
   }
 
   @Test
+  void validatingTheOtherPatientsStoredDataIsNotFoundAsIfItDidNotExist() {
+    for (String mode : List.of("", "?mode=delete")) {
+      String path = "/fhir/Observation/" + secondsObservation + "/$validate" + mode;
+      assertThat(HTTP.get(path, "Authorization", ADMINISTRATOR).status()).isEqualTo(200);
+
+      OperationOutcome outside = HTTP.refused(404, "GET", path, (byte[]) null, "Authorization", PATIENT);
+      OperationOutcome nothing = HTTP.refused(404, "GET", path.replace(secondsObservation, "no-such"), (byte[]) null,
+          "Authorization", PATIENT);
+
+      assertThat(outside.getIssueFirstRep().getDiagnostics().replace(secondsObservation, "ID"))
+          .isEqualTo(nothing.getIssueFirstRep().getDiagnostics().replace("no-such", "ID"));
+    }
+    String own = first("Observation?subject=Patient/" + FIRST);
+    assertThat(HTTP.get("/fhir/Observation/" + own + "/$validate", "Authorization", PATIENT).status())
+        .isEqualTo(200);
+  }
+
+  @Test
   void aDeletedResourceOfTheOtherPatientIsNotFoundRatherThanGone() {
     String deleted = created("Observation", observation(SECOND, null, "8867-4"));
     assertThat(HTTP.send("DELETE", "/fhir/Observation/" + deleted, null, "Authorization", ADMINISTRATOR).status())

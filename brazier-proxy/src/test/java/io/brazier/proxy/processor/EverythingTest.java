@@ -115,6 +115,24 @@ class EverythingTest {
         .isInstanceOfSatisfying(InvalidRequestException.class, e -> assertThat(e.getMessage()).contains("start"));
   }
 
+  @Test
+  void aSinceThatIsNoInstantIsA400NotA500() {
+    for (String since : List.of("yesterday")) {
+      assertThatThrownBy(() -> everything(ADMINISTRATOR, FIRST, new Parameters()
+          .addParameter("_since", new StringType(since)))).as(since)
+          .isInstanceOfSatisfying(InvalidRequestException.class, e -> assertThat(e.getMessage()).contains("_since"));
+    }
+  }
+
+  @Test
+  void typesListedWithSpacesAreTheSameTypesThePatientIncluded() {
+    Bundle spaced = everything(ADMINISTRATOR, FIRST, new Parameters()
+        .addParameter("_type", new StringType("Condition, Patient")).addParameter("_count", new IntegerType(1000)));
+
+    assertThat(keys(spaced)).contains("Patient/" + FIRST).anyMatch(key -> key.startsWith("Condition/"))
+        .allMatch(key -> key.startsWith("Condition/") || key.equals("Patient/" + FIRST));
+  }
+
   private static Bundle everything(IGenericClient client, String patient, Parameters parameters) {
     return client.operation().onInstance(new IdType("Patient", patient)).named("$everything")
         .withParameters(parameters).useHttpGet().returnResourceType(Bundle.class).execute();

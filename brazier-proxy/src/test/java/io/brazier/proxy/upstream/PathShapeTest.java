@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.brazier.fhir.FhirException;
 import io.brazier.server.FhirInteraction;
 import io.brazier.server.FhirRequest;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class PathShapeTest {
@@ -48,6 +49,23 @@ class PathShapeTest {
         .isInstanceOfSatisfying(FhirException.class, e -> assertThat(e.status()).isEqualTo(405));
     assertThatThrownBy(() -> shape("GET", "_nonsense"))
         .isInstanceOfSatisfying(FhirException.class, e -> assertThat(e.status()).isEqualTo(405));
+  }
+
+  @Test
+  void aSegmentNoFhirPathHoldsIsA400() {
+    for (String url : List.of("Patient/%2E%2E/Observation", "Patient/./1", "Patient/a%2Fb", "Patient/a%20b",
+        "http:/other.org/Patient", "Patient/1%3F_id=2")) {
+      assertThatThrownBy(() -> shape("GET", url)).as(url)
+          .isInstanceOfSatisfying(FhirException.class, e -> assertThat(e.status()).isEqualTo(400));
+    }
+  }
+
+  @Test
+  void idsWithDotsAndDashesAndTheCompartmentWildcardAreSegments() {
+    assertThat(shape("GET", "Patient/a.b-1")).isEqualTo(FhirInteraction.READ);
+    assertThat(shape("GET", "Patient/...")).isEqualTo(FhirInteraction.READ);
+    assertThat(shape("GET", "Patient/1/*")).isEqualTo(FhirInteraction.SEARCH_COMPARTMENT);
+    assertThat(shape("GET", "_async/3f2a-9c")).isEqualTo(FhirInteraction.ASYNC_STATUS);
   }
 
   private static FhirInteraction shape(String method, String url) {

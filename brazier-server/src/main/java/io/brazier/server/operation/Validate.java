@@ -8,6 +8,7 @@ import io.brazier.server.FhirRequest;
 import io.brazier.server.FhirResponse;
 import io.brazier.server.interaction.Interaction;
 import io.brazier.server.interaction.Operations;
+import io.brazier.server.interaction.Reachable;
 import io.brazier.store.ResourceVersion;
 import io.brazier.store.Store;
 import java.nio.charset.StandardCharsets;
@@ -30,12 +31,12 @@ public final class Validate implements Interaction {
   private static final List<String> MODES = List.of("create", "update", "delete");
 
   private final Fhir fhir;
-  private final Store store;
+  private final Reachable reachable;
   private final Validator validator;
 
-  public Validate(Fhir fhir, Store store) {
+  public Validate(Fhir fhir, Store store, Reachable reachable) {
     this.fhir = fhir;
-    this.store = store;
+    this.reachable = reachable;
     this.validator = new Validator(fhir, store);
   }
 
@@ -103,8 +104,9 @@ public final class Validate implements Interaction {
         ? name + " is already deleted; deleting it again changes nothing." : name + " may be deleted.");
   }
 
+  /** The stored resource, as a read finds it: one outside the request's restriction is not known (404). */
   private ResourceVersion current(FhirRequest request) {
-    return store.current(request.type(), request.id())
+    return reachable.current(request.restriction(), request.type(), request.id())
         .orElseThrow(() -> FhirException.notFound(request.type(), request.id()));
   }
 

@@ -1,0 +1,84 @@
+package io.brazier.proxy.token;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.brazier.proxy.MutableClock;
+import io.brazier.proxy.SecuredServer;
+import io.brazier.server.TestServer;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
+
+/** The client assertions used, in the database: a replay to any node is refused, even one sent at the same time. */
+class AssertionLedgerTest {
+  private static final DataSource DATABASE = database();
+  private static final Instant IN_FIVE_MINUTES = Instant.now().plusSeconds(300);
+
+  private static DataSource database() {
+    SecuredServer.shared(); // made the proxy's tables
+    return TestServer.shared().database().dataSource();
+  }
+
+  @Test
+  void anAssertionIsUsedOnceByItsClientAndItsJtiMeansNothingToAnother() {
+    AssertionLedger ledger = new AssertionLedger(DATABASE, Clock.systemUTC());
+    String jti = UUID.randomUUID().toString();
+
+    assertThat(ledger.firstUse("client-a", jti, IN_FIVE_MINUTES)).isTrue();
+    assertThat(ledger.firstUse("client-a", jti, IN_FIVE_MINUTES)).isFalse();
+    assertThat(new AssertionLedger(DATABASE, Clock.systemUTC()).firstUse("client-a", jti, IN_FIVE_MINUTES))
+        .as("on another node").isFalse();
+    assertThat(ledger.firstUse("client-b", jti, IN_FIVE_MINUTES)).isTrue();
+  }
+
+  @Test
+  void ofOneAssertionSentToEightNodesAtOnceExactlyOneIsTaken() throws Exception {
+    int nodes = 8;
+    String jti = UUID.randomUUID().toString();
+    CyclicBarrier start = new CyclicBarrier(nodes);
+    AtomicInteger inFlight = new AtomicInteger();
+    AtomicInteger mostAtOnce = new AtomicInteger();
+    ExecutorService pool = Executors.newFixedThreadPool(nodes);
+    try {
+      List<Future<Boolean>> taken = pool.invokeAll(Collections.nCopies(nodes, () -> {
+        AssertionLedger node = new AssertionLedger(DATABASE, Clock.systemUTC());
+        start.await();
+        mostAtOnce.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+        try {
+          return node.firstUse("racer", jti, IN_FIVE_MINUTES);
+        } finally {
+          inFlight.decrementAndGet();
+        }
+      }));
+
+      assertThat(mostAtOnce.get()).as("the uses overlapped").isGreaterThan(1);
+      assertThat(taken).extracting(Future::get).containsOnlyOnce(true);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void expiredAssertionsAreDeletedNowAndThen() {
+    MutableClock clock = new MutableClock(Instant.now());
+    AssertionLedger ledger = new AssertionLedger(DATABASE, clock);
+    String expired = UUID.randomUUID().toString();
+    ledger.firstUse("client-c", expired, Instant.now().minusSeconds(60));
+
+    clock.advance(Duration.ofMinutes(11));
+    ledger.firstUse("client-c", UUID.randomUUID().toString(), IN_FIVE_MINUTES);
+
+    assertThat(ledger.firstUse("client-c", expired, Instant.now().minusSeconds(60)))
+        .as("forgotten once it could no longer be accepted").isTrue();
+  }
+}
