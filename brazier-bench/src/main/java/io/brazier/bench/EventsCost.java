@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -184,12 +185,47 @@ public final class EventsCost implements Callable<Integer> {
     }
     System.out.println();
     List<Double> costs = pairs.stream().map(pair -> pair.cost() * 100).sorted().toList();
-    System.out.printf("cost: median %.1f %%, middle half %.1f to %.1f %%, range %.1f to %.1f %%%n",
-        percentile(costs, 0.5), percentile(costs, 0.25), percentile(costs, 0.75), costs.get(0),
-        costs.get(costs.size() - 1));
+    System.out.printf("cost: median %.1f %%, middle half %.1f to %.1f %%, range %.1f to %.1f %%; all runs' rates"
+            + " summed: %.1f %%%n", percentile(costs, 0.5), percentile(costs, 0.25), percentile(costs, 0.75),
+        costs.get(0), costs.get(costs.size() - 1), 100 * (1 - rate(pairs, Pair::on) / rate(pairs, Pair::off)));
+    int k = medianBound(costs.size());
+    if (k > 0) {
+      System.out.printf("the median lies between %.1f and %.1f %% with %.1f %% confidence (sign test)%n",
+          costs.get(k - 1), costs.get(costs.size() - k), 100 * (1 - 2 * binomialTail(costs.size(), k - 1)));
+    }
     System.out.printf("CPU ms more per 1,000 messages (median of the pairs): server JVM %.0f, PostgreSQL %.0f,"
             + " bench JVM (clients and broker) %.0f%n", median(pairs, EventsCost::jvm),
         median(pairs, EventsCost::postgres), median(pairs, Run::benchCpu));
+  }
+
+  /** Resources per second over every run of one side. */
+  private static double rate(List<Pair> pairs, Function<Pair, Run> side) {
+    return pairs.stream().mapToDouble(pair -> side.apply(pair).load().succeeded()).sum()
+        / pairs.stream().mapToDouble(pair -> side.apply(pair).load().elapsed().toNanos() / 1e9).sum();
+  }
+
+  /**
+   * The largest k for which the k-th smallest and the k-th largest of n values bound their median with at least
+   * 95 % confidence (each side of the interval misses with a probability of P(Binomial(n, 1/2) < k)); 0 when n is
+   * too small for any.
+   */
+  static int medianBound(int n) {
+    int k = 0;
+    while (k + 1 <= n / 2 && binomialTail(n, k) <= 0.025) {
+      k++;
+    }
+    return k;
+  }
+
+  /** P(Binomial(n, 1/2) <= k). */
+  static double binomialTail(int n, int k) {
+    double sum = 0;
+    double term = Math.pow(0.5, n);
+    for (int i = 0; i <= k; i++) {
+      sum += term;
+      term = term * (n - i) / (i + 1);
+    }
+    return sum;
   }
 
   private static double median(List<Pair> pairs, ToDoubleFunction<Run> cpu) {
