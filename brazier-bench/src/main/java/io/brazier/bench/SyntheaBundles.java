@@ -19,9 +19,13 @@ final class SyntheaBundles {
       description = "Load only the first N patient bundles, for short runs (default: all).")
   int limit;
 
+  @Option(names = "--skip", defaultValue = "0",
+      description = "Leave out the first N patient bundles, before --limit counts (default: ${DEFAULT-VALUE}).")
+  int skip;
+
   /**
    * The bundles, reference data apart: hospitals then practitioners (which patients refer to, so loaded first, by
-   * one client), and the first --limit patients.
+   * one client), and --limit patients after the first --skip.
    */
   record Split(List<Path> reference, List<Path> patients) {}
 
@@ -35,6 +39,7 @@ final class SyntheaBundles {
       });
     }
     reference.sort(Comparator.comparing(file -> !file.getFileName().toString().startsWith("hospital")));
-    return new Split(reference, limit > 0 ? patients.subList(0, Math.min(limit, patients.size())) : patients);
+    List<Path> kept = patients.subList(Math.min(skip, patients.size()), patients.size());
+    return new Split(reference, limit > 0 ? kept.subList(0, Math.min(limit, kept.size())) : kept);
   }
 }

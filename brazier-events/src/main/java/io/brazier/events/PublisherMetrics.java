@@ -10,6 +10,7 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -68,8 +69,13 @@ final class PublisherMetrics {
           .description("Messages the broker acknowledged").tag("topic", topic).register(registry)).increment();
     }
     Instant now = Instant.now();
+    String parsed = null;
+    Instant at = null;
     for (Written write : writes) {
-      Instant at = instant(write.lastUpdated());
+      if (!Objects.equals(write.lastUpdated(), parsed)) { // the writes of a transaction share their time
+        parsed = write.lastUpdated();
+        at = instant(parsed);
+      }
       if (at != null) {
         delay.record(Math.max(0, Duration.between(at, now).toNanos()), TimeUnit.NANOSECONDS);
       }

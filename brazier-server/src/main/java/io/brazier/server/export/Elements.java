@@ -108,7 +108,7 @@ public final class Elements {
   }
 
   /** The value at the parser, copied event by event: decimals as written ({@code 1.50} stays {@code 1.50}). */
-  private static void copy(JsonParser parser, JsonGenerator generator) throws IOException {
+  public static void copy(JsonParser parser, JsonGenerator generator) throws IOException {
     int depth = 0;
     do {
       generator.copyCurrentEventExact(parser);

@@ -1,19 +1,16 @@
 package io.brazier.server.http;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.util.RawValue;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import io.brazier.fhir.Fhir;
 import io.brazier.server.export.Elements;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Resource;
 
@@ -23,10 +20,7 @@ import org.hl7.fhir.r4.model.Resource;
  * being parsed, which keeps a page of a thousand versions cheap; any other rendering parses them.
  */
 public record StoredBundle(Bundle bundle, List<byte[]> resources) {
-  // Exact decimals: the bundle's own numbers (a search score, say) pass through unchanged.
-  private static final ObjectMapper JSON = new ObjectMapper()
-      .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-      .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false);
+  private static final JsonFactory JSON = new JsonFactory();
 
   public StoredBundle {
     if (bundle.getEntry().size() != resources.size()) {
@@ -37,37 +31,64 @@ public record StoredBundle(Bundle bundle, List<byte[]> resources) {
 
   /**
    * The bundle as JSON, each stored resource spliced in right after its entry's fullUrl, as FHIR orders them: whole,
-   * or cut to {@code elements} (null: whole).
+   * or cut to {@code elements} (null: whole). HAPI's encoding of the bundle is copied token by token, never built
+   * into a tree: a page of a thousand entries is the change feed's every read.
    */
   byte[] json(Fhir fhir, Elements elements) {
-    try {
-      ObjectNode tree = (ObjectNode) JSON.readTree(fhir.jsonParser().encodeResourceToString(bundle));
-      JsonNode entries = tree.path("entry");
-      for (int i = 0; i < resources.size(); i++) {
-        if (resources.get(i) != null) {
-          byte[] resource = elements == null ? resources.get(i) : elements.apply(resources.get(i));
-          ((ArrayNode) entries).set(i, withResource((ObjectNode) entries.get(i), resource));
+    String encoded = fhir.jsonParser().encodeResourceToString(bundle);
+    ByteArrayOutputStream out = new ByteArrayOutputStream(encoded.length() * 2);
+    try (JsonParser parser = JSON.createParser(encoded); JsonGenerator generator = JSON.createGenerator(out)) {
+      parser.nextToken();
+      generator.writeStartObject();
+      while (parser.nextToken() == JsonToken.FIELD_NAME) {
+        String name = parser.currentName();
+        parser.nextToken();
+        generator.writeFieldName(name);
+        if (name.equals("entry")) {
+          entries(parser, generator, elements);
+        } else {
+          Elements.copy(parser, generator);
         }
       }
-      return JSON.writeValueAsBytes(tree);
-    } catch (JsonProcessingException e) {
+      generator.writeEndObject();
+    } catch (IOException e) {
       throw new UncheckedIOException("HAPI encoded a bundle that is not JSON", e);
     }
+    return out.toByteArray();
   }
 
-  private static ObjectNode withResource(ObjectNode entry, byte[] resource) {
-    ObjectNode spliced = JSON.createObjectNode();
-    RawValue raw = new RawValue(new String(resource, StandardCharsets.UTF_8));
-    for (Map.Entry<String, JsonNode> field : entry.properties()) {
-      spliced.set(field.getKey(), field.getValue());
-      if (field.getKey().equals("fullUrl")) {
-        spliced.putRawValue("resource", raw);
+  private void entries(JsonParser parser, JsonGenerator generator, Elements elements) throws IOException {
+    generator.writeStartArray();
+    for (int i = 0; parser.nextToken() == JsonToken.START_OBJECT; i++) {
+      byte[] resource = resources.get(i);
+      entry(parser, generator, resource == null || elements == null ? resource : elements.apply(resource));
+    }
+    generator.writeEndArray();
+  }
+
+  /** An entry as HAPI encoded it, with {@code resource} (null: none) after its fullUrl, or last if it has none. */
+  private static void entry(JsonParser parser, JsonGenerator generator, byte[] resource) throws IOException {
+    generator.writeStartObject();
+    boolean spliced = resource == null;
+    while (parser.nextToken() == JsonToken.FIELD_NAME) {
+      String name = parser.currentName();
+      parser.nextToken();
+      generator.writeFieldName(name);
+      Elements.copy(parser, generator);
+      if (!spliced && name.equals("fullUrl")) {
+        spliced = resource(generator, resource);
       }
     }
-    if (!spliced.has("resource")) {
-      spliced.putRawValue("resource", raw);
+    if (!spliced) {
+      resource(generator, resource);
     }
-    return spliced;
+    generator.writeEndObject();
+  }
+
+  private static boolean resource(JsonGenerator generator, byte[] resource) throws IOException {
+    generator.writeFieldName("resource");
+    generator.writeRawValue(new String(resource, StandardCharsets.UTF_8));
+    return true;
   }
 
   /** The bundle with every stored resource parsed into its entry, for the renderings that need the model. */

@@ -29,6 +29,20 @@ class StoredBundleTest {
   }
 
   @Test
+  void anEntryWithoutFullUrlGetsItsResourceLastAndTheBundlesOwnElementsStayAsHapiEncodedThem() {
+    Bundle bundle = new Bundle().setType(BundleType.HISTORY);
+    bundle.addLink().setRelation("next").setUrl("http://x/$changes?since=7");
+    bundle.addEntry().getResponse().setStatus("201 Created");
+    StoredBundle stored = new StoredBundle(bundle, Arrays.asList(STORED.getBytes(StandardCharsets.UTF_8)));
+
+    String json = new String(stored.json(FHIR, null), StandardCharsets.UTF_8);
+
+    assertThat(json).isEqualTo("{\"resourceType\":\"Bundle\",\"type\":\"history\",\"link\":[{\"relation\":\"next\","
+        + "\"url\":\"http://x/$changes?since=7\"}],\"entry\":[{\"response\":{\"status\":\"201 Created\"},"
+        + "\"resource\":" + STORED + "}]}");
+  }
+
+  @Test
   void parsedTheStoredResourcesBecomeModelsInTheirEntries() {
     StoredBundle stored = new StoredBundle(bundle(), Arrays.asList(STORED.getBytes(StandardCharsets.UTF_8), null));
 
