@@ -4,6 +4,7 @@ import io.brazier.events.ChangeFeed;
 import io.brazier.events.EventPublisher;
 import io.brazier.events.EventsConfig;
 import io.brazier.events.Messages;
+import io.brazier.events.ResponsePublisher;
 import io.brazier.fhir.Fhir;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -15,7 +16,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** The event publisher's options, shared by {@code brazier serve} and {@code brazier events}. */
+/**
+ * The event publisher's options, shared by {@code brazier serve} and {@code brazier events} (publishing the change
+ * feed) and {@code brazier proxy} (publishing from the answers of an upstream that has no change feed).
+ */
 final class EventsOptions {
   /** The publisher's name: its lease and checkpoint in the database. */
   static final String PUBLISHER = "default";
@@ -73,6 +77,12 @@ final class EventsOptions {
   EventPublisher start(Fhir fhir, ChangeFeed feed, DataSource database, MeterRegistry registry) {
     EventsConfig config = config(fhir);
     return new EventPublisher(config, feed, new Messages(config, fhir), database, PUBLISHER, registry).start();
+  }
+
+  /** Publishes the writes of the answers that pass a proxy, for an upstream without a change feed. */
+  ResponsePublisher responsePublisher(Fhir fhir) {
+    EventsConfig config = config(fhir);
+    return new ResponsePublisher(config, new Messages(config, fhir));
   }
 
   private Set<String> types(Fhir fhir, String option, List<String> names) {

@@ -1,6 +1,7 @@
 package io.brazier.app;
 
 import io.brazier.client.ClientCredentials;
+import io.brazier.events.ResponsePublisher;
 import io.brazier.fhir.Fhir;
 import io.brazier.proxy.Processors;
 import io.brazier.proxy.Security;
@@ -112,6 +113,9 @@ final class ProxyCommand implements Callable<Integer> {
   ProcessorOptions processors = new ProcessorOptions();
 
   @Mixin
+  EventsOptions events = new EventsOptions();
+
+  @Mixin
   DatabaseOptions database;
 
   @Spec
@@ -123,6 +127,10 @@ final class ProxyCommand implements Callable<Integer> {
     var securityConfig = Usage.checked(spec, () -> security.config(database.dataDir.toAbsolutePath()));
     Fhir fhir = new Fhir(false);
     Processors chain = Usage.checked(spec, () -> Processors.load(processors.config(), fhir));
+    ResponsePublisher publisher = events.enabled() ? events.responsePublisher(fhir) : null;
+    if (publisher != null) {
+      chain = chain.followedBy(new PublishedAnswers(fhir, publisher));
+    }
     Database opened = Database.open(database.config());
     StandaloneProxy proxy = StandaloneProxy.start(upstreamConfig, fhir,
         Security.start(securityConfig, opened.dataSource()), chain);
@@ -130,6 +138,9 @@ final class ProxyCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       log.info("Shutting down");
       proxy.close();
+      if (publisher != null) {
+        publisher.close();
+      }
       opened.close();
       stopped.countDown();
     }, "brazier-shutdown"));

@@ -64,6 +64,13 @@ public final class Processors {
     return made;
   }
 
+  /** This chain with {@code last} after its post-processors: it sees every answer as the client will get it. */
+  public Processors followedBy(Processor last) {
+    List<Processor> after = new ArrayList<>(post);
+    after.add(last);
+    return new Processors(fhir, pre, after);
+  }
+
   /** The FHIR model the processors were made with. */
   Fhir fhir() {
     return fhir;

@@ -47,6 +47,11 @@ public final class ProxyUnderTest implements AutoCloseable {
     return start(upstream, Optional.empty(), List.of(), RETRIES, Duration.ofSeconds(30), processors);
   }
 
+  /** A proxy in front of {@code upstream}, anonymous towards it, running {@code chain}. */
+  public static ProxyUnderTest start(String upstream, Processors chain) {
+    return start(upstream, Optional.empty(), List.of(), RETRIES, Duration.ofSeconds(30), chain);
+  }
+
   public static ProxyUnderTest start(String upstream, Optional<ClientCredentials.Config> credentials,
       List<String> trustedProxies, RetryPolicy retries, Duration timeout) {
     return start(upstream, credentials, trustedProxies, retries, timeout, ProcessorConfig.NONE);
@@ -54,6 +59,12 @@ public final class ProxyUnderTest implements AutoCloseable {
 
   private static ProxyUnderTest start(String upstream, Optional<ClientCredentials.Config> credentials,
       List<String> trustedProxies, RetryPolicy retries, Duration timeout, ProcessorConfig processors) {
+    return start(upstream, credentials, trustedProxies, retries, timeout,
+        Processors.load(processors, TestServer.shared().fhir()));
+  }
+
+  private static ProxyUnderTest start(String upstream, Optional<ClientCredentials.Config> credentials,
+      List<String> trustedProxies, RetryPolicy retries, Duration timeout, Processors chain) {
     IdentityProvider issuer = new IdentityProvider();
     RSAKey key = IdentityProvider.rsaKey();
     issuer.publish(key);
@@ -64,8 +75,7 @@ public final class ProxyUnderTest implements AutoCloseable {
       UpstreamConfig config = new UpstreamConfig(URI.create(upstream), "127.0.0.1", 0, null, credentials,
           trustedProxies, retries, timeout, 1 << 20);
       StandaloneProxy proxy = StandaloneProxy.start(config, TestServer.shared().fhir(),
-          Security.start(security, TestServer.shared().database().dataSource()),
-          Processors.load(processors, TestServer.shared().fhir()));
+          Security.start(security, TestServer.shared().database().dataSource()), chain);
       return new ProxyUnderTest(proxy, issuer, key);
     } catch (IOException e) {
       issuer.close();

@@ -1,0 +1,47 @@
+package io.brazier.app;
+
+import io.brazier.events.ResponsePublisher;
+import io.brazier.events.ResponseWrites;
+import io.brazier.fhir.Fhir;
+import io.brazier.proxy.Processor;
+import io.brazier.proxy.ProxyRequest;
+import io.brazier.proxy.ProxyResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.hl7.fhir.r4.model.Resource;
+
+/**
+ * The last post-processor of {@code brazier proxy --events-kafka}: publishes the {@code publish-event} and
+ * {@code sync-queue} messages of what each answer wrote, as the original proxy's processors did, since a foreign
+ * upstream has no change feed to publish from. Reads (and failed writes) pass untouched, their bodies unparsed.
+ */
+final class PublishedAnswers implements Processor {
+  private final Fhir fhir;
+  private final ResponsePublisher publisher;
+
+  PublishedAnswers(Fhir fhir, ResponsePublisher publisher) {
+    this.fhir = fhir;
+    this.publisher = publisher;
+  }
+
+  @Override
+  public ProxyResponse after(ProxyRequest request, ProxyResponse response) {
+    String method = request.method();
+    boolean wrote = !method.equals("GET") && !method.equals("HEAD") && response.status() >= 200
+        && response.status() <= 299;
+    if (wrote) {
+      Resource resource = response.resource();
+      byte[] body = resource == null ? null
+          : fhir.jsonParser().encodeResourceToString(resource).getBytes(StandardCharsets.UTF_8);
+      String client = request.caller() == null ? null : request.caller().clientId();
+      publisher.publish(new ResponseWrites.Exchange(method, request.path(), response.status(),
+          header(response.headers(), "Location"), request.body(), body, client));
+    }
+    return response;
+  }
+
+  private static String header(Map<String, String> headers, String name) {
+    return headers.entrySet().stream().filter(header -> header.getKey().equalsIgnoreCase(name))
+        .map(Map.Entry::getValue).findFirst().orElse(null);
+  }
+}

@@ -1,0 +1,107 @@
+package io.brazier.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.brazier.events.EventsConfig;
+import io.brazier.events.Messages;
+import io.brazier.events.ResponsePublisher;
+import io.brazier.fhir.Fhir;
+import io.brazier.proxy.ProcessorConfig;
+import io.brazier.proxy.Processors;
+import io.brazier.proxy.ProxyUnderTest;
+import io.brazier.server.TestServer;
+import io.brazier.testkit.KafkaBroker;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Reference;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code brazier proxy --events-kafka}: the writes that pass the standalone proxy are published from its answers, on
+ * Kafka's own broker, as {@code publish-event} messages keyed by patient and {@code sync-queue} messages for the
+ * types queued; reads publish nothing.
+ */
+class PublishedAnswersTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final KafkaBroker broker = KafkaBroker.start();
+  private static final TestServer upstream = TestServer.shared();
+
+  @AfterAll
+  static void stopBroker() {
+    broker.close();
+  }
+
+  @Test
+  void aWriteThroughTheProxyIsPublishedKeyedByItsPatientAndQueuedForSync() {
+    EventsConfig config = topics().withSyncQueueTypes(Set.of("Patient"));
+    try (ResponsePublisher publisher = new ResponsePublisher(config, new Messages(config, upstream.fhir()));
+        ProxyUnderTest proxy = ProxyUnderTest.start(upstream.baseUrl(), chain(publisher))) {
+      IGenericClient client = administrator(proxy);
+
+      String patient = client.create().resource(new Patient().setActive(true)).execute().getId().getIdPart();
+      String observation = client.create().resource(new Observation()
+          .setSubject(new Reference("Patient/" + patient))).execute().getId().getIdPart();
+      client.read().resource(Patient.class).withId(patient).execute();
+
+      List<ConsumerRecord<String, String>> events = broker.records(config.topic(), 2, Duration.ofSeconds(30));
+      assertThat(events).extracting(ConsumerRecord::key).containsOnly("Patient/" + patient).hasSize(2);
+      assertThat(events).extracting(record -> event(record).path("resourcetype").asText() + "/"
+          + event(record).path("id").asText() + " " + event(record).path("action").asText())
+          .containsExactly("Patient/" + patient + " Created", "Observation/" + observation + " Created");
+      assertThat(broker.records(config.syncQueueTopic(), 1, Duration.ofSeconds(30)))
+          .extracting(ConsumerRecord::value).singleElement().asString().startsWith("Patient/" + patient + ",");
+    }
+  }
+
+  @Test
+  void eachEntryOfATransactionThroughTheProxyIsPublished() {
+    EventsConfig config = topics();
+    try (ResponsePublisher publisher = new ResponsePublisher(config, new Messages(config, upstream.fhir()));
+        ProxyUnderTest proxy = ProxyUnderTest.start(upstream.baseUrl(), chain(publisher))) {
+      Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+      transaction.addEntry().setFullUrl("urn:uuid:" + UUID.randomUUID()).setResource(new Patient().setActive(true))
+          .getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Patient");
+      transaction.addEntry().setResource(new Patient().setActive(false)).getRequest().setMethod(Bundle.HTTPVerb.POST)
+          .setUrl("Patient");
+
+      administrator(proxy).transaction().withBundle(transaction).execute();
+
+      assertThat(broker.records(config.topic(), 2, Duration.ofSeconds(30))).hasSize(2)
+          .allSatisfy(record -> assertThat(event(record).path("action").asText()).isEqualTo("Created"));
+    }
+  }
+
+  private static EventsConfig topics() {
+    String suffix = UUID.randomUUID().toString();
+    return EventsConfig.defaults(broker.bootstrapServers()).withTopics("events-" + suffix, "queue-" + suffix);
+  }
+
+  private static Processors chain(ResponsePublisher publisher) {
+    Fhir fhir = upstream.fhir();
+    return Processors.load(ProcessorConfig.NONE, fhir).followedBy(new PublishedAnswers(fhir, publisher));
+  }
+
+  private static IGenericClient administrator(ProxyUnderTest proxy) {
+    return proxy.client(proxy.token("operator", List.of("Administrator"), null));
+  }
+
+  private static JsonNode event(ConsumerRecord<String, String> record) {
+    try {
+      return JSON.readTree(record.value());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
