@@ -27,8 +27,8 @@ final class AuthOptions {
           + " change everything.")
   boolean insecure;
 
-  SecurityConfig config(Path dataDir) {
-    return security.config(dataDir);
+  SecurityConfig config(Path dataDir, String baseUrl) {
+    return security.config(dataDir, baseUrl);
   }
 
   ProcessorConfig processors() {
@@ -39,10 +39,10 @@ final class AuthOptions {
    * Why the server must not start as configured, or null: an open server on a network address, or a security flag
    * with a bad value.
    */
-  String refusal(String host) {
+  String refusal(String host, String baseUrl) {
     if (enabled) {
       try {
-        config(Path.of(""));
+        config(Path.of(""), baseUrl);
         processors();
         return null;
       } catch (IllegalArgumentException e) {

@@ -124,7 +124,7 @@ final class ProxyCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     UpstreamConfig upstreamConfig = Usage.checked(spec, this::config);
-    var securityConfig = Usage.checked(spec, () -> security.config(database.dataDir.toAbsolutePath()));
+    var securityConfig = Usage.checked(spec, () -> security.config(database.dataDir.toAbsolutePath(), baseUrl));
     Fhir fhir = new Fhir(false);
     Processors chain = Usage.checked(spec, () -> Processors.load(processors.config(), fhir));
     ResponsePublisher publisher = events.enabled() ? events.responsePublisher(fhir) : null;

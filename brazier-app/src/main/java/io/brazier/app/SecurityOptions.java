@@ -59,7 +59,18 @@ final class SecurityOptions {
           + " a change of them is seen at once anyway (default: ${DEFAULT-VALUE}).")
   Duration consentCache;
 
-  SecurityConfig config(Path dataDir) {
+  /**
+   * The configuration, for a server whose FHIR base URL clients know as {@code baseUrl} (null: read from each
+   * request). Tokens of an outside issuer need an audience that no request can choose: with neither
+   * {@code --auth-audience} nor {@code --base-url}, a caller could name in its Host header the server another token
+   * of the same issuer was meant for, and replay that token here.
+   */
+  SecurityConfig config(Path dataDir, String baseUrl) {
+    if (!issuers.isEmpty() && audiences.isEmpty() && baseUrl == null) {
+      throw new IllegalArgumentException("--auth-issuer needs --auth-audience (the audience the issuer puts in"
+          + " tokens meant for this server) or --base-url: without either, the audience"
+          + " would be taken from each request's Host header, which a caller chooses.");
+    }
     return new SecurityConfig(issuers, audiences, clients != null ? clients : dataDir.resolve("clients.json"),
         tokenLifetime, keyRotation, roleAliases == null ? Map.of() : roleAliases,
         new IsolationConfig(globalRoles, consentCategory, consentCache));

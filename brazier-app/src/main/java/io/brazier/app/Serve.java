@@ -172,7 +172,7 @@ final class Serve implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException, IOException {
-    String refusal = auth.refusal(host);
+    String refusal = auth.refusal(host, baseUrl);
     if (refusal != null) {
       System.err.println(refusal);
       return 2;
@@ -279,7 +279,8 @@ final class Serve implements Callable<Integer> {
       PrometheusMeterRegistry registry, Settings settings, List<AutoCloseable> companions) {
     ServerConfig serverConfig = settings.server();
     if (auth.enabled) {
-      Security security = Security.start(auth.config(database.dataDir.toAbsolutePath()), opened.dataSource());
+      Security security =
+          Security.start(auth.config(database.dataDir.toAbsolutePath(), baseUrl), opened.dataSource());
       companions.add(security); // its identity-link listener holds a connection of the pool until closed
       return new FhirServer(serverConfig, search, store, registry, security.interceptors(settings.processors()),
           security.http());

@@ -10,7 +10,7 @@ class AuthOptionsTest {
   void processorsWithoutAuthenticationAreRefused() {
     Serve serve = ServeArguments.parse("--post-processors", "audit");
 
-    assertThat(serve.auth.refusal("127.0.0.1")).contains("--post-processors").contains("need --auth");
+    assertThat(serve.auth.refusal("127.0.0.1", null)).contains("--post-processors").contains("need --auth");
   }
 
   @Test
@@ -18,7 +18,7 @@ class AuthOptionsTest {
     Serve serve = ServeArguments.parse("--auth", "--pre-processors", "profile-validation", "--profiles",
         "/no/such/dir");
 
-    assertThat(serve.auth.refusal("127.0.0.1")).isEqualTo("--profiles /no/such/dir is not a directory");
+    assertThat(serve.auth.refusal("127.0.0.1", null)).isEqualTo("--profiles /no/such/dir is not a directory");
   }
 
   @Test
@@ -26,9 +26,22 @@ class AuthOptionsTest {
     Serve serve = ServeArguments.parse("--auth", "--pre-processors", "everything,profile-validation",
         "--post-processors", "audit", "--processor-option", "audit.header=X-Caller");
 
-    assertThat(serve.auth.refusal("127.0.0.1")).isNull();
+    assertThat(serve.auth.refusal("127.0.0.1", null)).isNull();
     assertThat(serve.auth.processors().pre()).containsExactly("everything", "profile-validation");
     assertThat(serve.auth.processors().post()).containsExactly("audit");
     assertThat(serve.auth.processors().options()).containsEntry("audit.header", "X-Caller");
+  }
+
+  @Test
+  void anOutsideIssuerNeedsAnAudienceNoRequestChooses() {
+    String issuer = "https://login.example/tenant/v2.0";
+    Serve alone = ServeArguments.parse("--auth", "--auth-issuer", issuer);
+    Serve withAudience = ServeArguments.parse("--auth", "--auth-issuer", issuer, "--auth-audience",
+        "https://fhir.example/fhir");
+
+    assertThat(alone.auth.refusal("127.0.0.1", null)).startsWith("--auth-issuer needs --auth-audience")
+        .contains("--base-url", "Host header");
+    assertThat(alone.auth.refusal("127.0.0.1", "https://fhir.example/fhir")).isNull();
+    assertThat(withAudience.auth.refusal("127.0.0.1", null)).isNull();
   }
 }

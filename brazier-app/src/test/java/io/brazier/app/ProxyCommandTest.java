@@ -26,7 +26,8 @@ class ProxyCommandTest {
     assertThat(out.toString()).contains("--upstream=URL", "--port", "--upstream-token-url",
         "--upstream-client-id", "--upstream-client-secret", "--upstream-scope", "--upstream-resource",
         "--trusted-proxies", "--upstream-max-retries", "--auth-issuer", "--clients", "--global-role",
-        "--data-dir", "--pre-processors", "--post-processors", "--processor-option", "--profiles");
+        "--data-dir", "--pre-processors", "--post-processors", "--processor-option", "--profiles",
+        "--events-kafka", "--sync-queue-types");
   }
 
   @Test
@@ -74,6 +75,15 @@ class ProxyCommandTest {
     assertThat(run.exit()).isEqualTo(2);
     assertThat(run.err()).startsWith("--pre-processors: there is no processor named 'no-such'")
         .contains("date-sort", "transform-bundle").doesNotContain("\tat ");
+  }
+
+  @Test
+  void anOutsideIssuerWithoutAnAudienceOrBaseUrlIsAUsageError() {
+    Run run = run(Map.of(), "proxy", "--upstream", "http://fhir.example/fhir", "--auth-issuer",
+        "https://login.example/tenant/v2.0");
+
+    assertThat(run.exit()).isEqualTo(2);
+    assertThat(run.err()).startsWith("--auth-issuer needs --auth-audience").doesNotContain("\tat ");
   }
 
   private record Run(int exit, String err) {}
