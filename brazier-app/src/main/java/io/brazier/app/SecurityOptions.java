@@ -21,7 +21,8 @@ final class SecurityOptions {
   List<String> issuers = List.of();
 
   @Option(names = "--auth-audience", split = ",", paramLabel = "URL",
-      description = "Accept tokens for this audience (repeatable; default: the FHIR base URL).")
+      description = "Accept tokens for this audience, as the issuer writes it in aud: a URL, api://..., an"
+          + " application id (repeatable; default: --base-url).")
   List<String> audiences = List.of();
 
   @Option(names = "--clients", paramLabel = "FILE",

@@ -27,9 +27,15 @@ public record SecurityConfig(List<String> issuers, List<String> audiences, Path 
     issuers = List.copyOf(issuers);
     audiences = List.copyOf(audiences);
     roleAliases = Map.copyOf(roleAliases);
-    for (String url : concat(issuers, audiences)) {
+    for (String url : issuers) {
       if (!url.startsWith("https://") && !url.startsWith("http://")) {
-        throw new IllegalArgumentException("--auth-issuer and --auth-audience take URLs, not '" + url + "'");
+        throw new IllegalArgumentException("--auth-issuer takes URLs, not '" + url + "'");
+      }
+    }
+    // An audience is whatever the issuer writes in aud: a URL, Entra ID's api://... or an application id.
+    for (String audience : audiences) {
+      if (audience.isBlank() || audience.chars().anyMatch(Character::isWhitespace)) {
+        throw new IllegalArgumentException("--auth-audience takes the aud of the tokens, not '" + audience + "'");
       }
     }
     if (tokenLifetime.isNegative() || tokenLifetime.isZero() || tokenLifetime.compareTo(Duration.ofHours(1)) > 0) {
@@ -45,10 +51,6 @@ public record SecurityConfig(List<String> issuers, List<String> audiences, Path 
             + " the roles are Reader, Writer, Administrator, Patient, Practitioner and RelatedPerson.");
       }
     });
-  }
-
-  private static List<String> concat(List<String> first, List<String> second) {
-    return java.util.stream.Stream.concat(first.stream(), second.stream()).toList();
   }
 
   /** The defaults, with the clients file given. */
