@@ -2,21 +2,11 @@ package io.brazier.sync.target;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.brazier.sync.TargetConfig;
 import io.brazier.sync.TestTargets;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Where each worker is in a feed, on a real PostgreSQL: resumption after a crash starts where nothing is missed. */
-class CheckpointsTest {
-  private final TargetConfig config = TestTargets.inOtherDatabase();
-  private final TargetDatabase database = TargetDatabase.open(config);
-
-  @AfterEach
-  void close() {
-    database.close();
-  }
-
+class CheckpointsTest extends OnTargetDatabase {
   @Test
   void aFeedNeverReadBeforeStartsAtZeroForEveryWorker() throws Exception {
     long position = Checkpoints.resume(database, "fhir", 3);

@@ -2,22 +2,11 @@ package io.brazier.sync.target;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.brazier.sync.TargetConfig;
-import io.brazier.sync.TestTargets;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** The changes given up on, on a real PostgreSQL: kept in feed order until a replay applies them. */
-class DeadLettersTest {
-  private final TargetConfig config = TestTargets.inOtherDatabase();
-  private final TargetDatabase database = TargetDatabase.open(config);
-
-  @AfterEach
-  void close() {
-    database.close();
-  }
-
+class DeadLettersTest extends OnTargetDatabase {
   @Test
   void lettersAreListedInTheOrderTheirChangesCameWhateverTheOrderTheyFailedIn() throws Exception {
     add(letter(30, "Observation", "o3", 2), letter(10, "Patient", "p1", null), letter(20, "Observation", "o2", 1));

@@ -9,19 +9,10 @@ import java.net.ServerSocket;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** The target database on a real PostgreSQL (a second embedded instance), each test in a schema of its own. */
-class TargetDatabaseTest {
-  private final TargetConfig config = TestTargets.inOtherDatabase();
-  private final TargetDatabase database = TargetDatabase.open(config);
-
-  @AfterEach
-  void close() {
-    database.close();
-  }
-
+class TargetDatabaseTest extends OnTargetDatabase {
   @Test
   void everyConnectionWorksInTheAgentsSchemaWithItsBookkeepingMigrated() throws Exception {
     String schema = database.transaction(connection -> text(connection.createStatement(),

@@ -4,31 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.brazier.sync.TargetConfig;
 import io.brazier.sync.TestTargets;
 import io.brazier.sync.map.Table;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * The changes a change-tracking target reports, on a real PostgreSQL: the user's edits become pending write-backs;
  * rows with sync off and rows the agent deactivated do not.
  */
-class TrackedRowsTest {
+class TrackedRowsTest extends OnTargetDatabase {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String TABLE = "msemr_contact";
 
-  private final TargetConfig config = TestTargets.inOtherDatabase();
-  private final TargetDatabase database = TargetDatabase.open(config);
   private final UUID key = UUID.randomUUID();
-
-  @AfterEach
-  void close() {
-    database.close();
-  }
 
   @Test
   void aNewRowWithSyncOnIsAnInsertAndARowFhirKnowsIsAnUpdate() throws Exception {

@@ -2,7 +2,6 @@ package io.brazier.sync.target;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.brazier.sync.TargetConfig;
 import io.brazier.sync.TestTargets;
 import io.brazier.sync.map.Rows;
 import java.time.Instant;
@@ -16,19 +15,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** The version guard on a real PostgreSQL: a version applies once, in order, whatever the order changes arrive in. */
-class VersionsTest {
-  private final TargetConfig config = TestTargets.inOtherDatabase();
-  private final TargetDatabase database = TargetDatabase.open(config);
-
-  @AfterEach
-  void close() {
-    database.close();
-  }
-
+class VersionsTest extends OnTargetDatabase {
   @Test
   void aNewerVersionAppliesAndTheSameOrAnOlderOneIsSkipped() throws Exception {
     claim(false, version("Patient", "p1", 2));
