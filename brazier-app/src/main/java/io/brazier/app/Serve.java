@@ -28,8 +28,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -231,16 +229,12 @@ final class Serve implements Callable<Integer> {
     long began = System.nanoTime();
     Fhir fhir = new Fhir(lenient);
     Settings settings = settings(fhir); // refuses bad flags before anything starts
-    // Three parts of the start take a second or more each and need nothing of one another: PostgreSQL starts in a
-    // process of its own, a thread reads HAPI's model of every type, and this one builds the search machinery (the
-    // R4 search parameters parsed), reading the types it needs as it goes.
+    // PostgreSQL starts in a process of its own while this thread builds the search machinery, from tables made at
+    // build time: HAPI's model of a type is read when a request first needs it.
     OpeningDatabase opening = OpeningDatabase.begin(database.config());
     try {
-      CompletableFuture<Void> modelRead = CompletableFuture.runAsync(fhir::loadModel, Serve::onItsOwnThread);
       FhirSearch search = new FhirSearch(fhir);
       log.info("Search parameters read ms={}", (System.nanoTime() - began) / 1_000_000);
-      joined(modelRead);
-      log.info("FHIR model read ms={}", (System.nanoTime() - began) / 1_000_000);
       Database opened = opening.await();
       log.info("Database ready ms={}", (System.nanoTime() - began) / 1_000_000);
       return startOn(opened, search, settings, began);
@@ -350,22 +344,5 @@ final class Serve implements Callable<Integer> {
   /** The base URL the server's answers give, or "" for links relative to the base. */
   private static String relativeOr(String baseUrl) {
     return baseUrl == null ? "" : baseUrl;
-  }
-
-  /** A part of the start run beside the others: its result, or its failure as it was thrown. */
-  private static <T> T joined(CompletableFuture<T> part) {
-    try {
-      return part.join();
-    } catch (CompletionException e) {
-      throw e.getCause() instanceof RuntimeException cause ? cause : e;
-    }
-  }
-
-  /**
-   * Runs a part of the start on a thread of its own: the common pool has a single thread on two cores, where the
-   * parts would wait for one another.
-   */
-  private static void onItsOwnThread(Runnable part) {
-    new Thread(part, "brazier-start").start();
   }
 }

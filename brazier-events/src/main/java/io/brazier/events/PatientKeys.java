@@ -31,7 +31,7 @@ final class PatientKeys {
   private final Map<String, List<List<String>>> paths = new HashMap<>();
 
   PatientKeys(Fhir fhir) {
-    new Compartments(fhir).params("Patient").forEach((type, params) -> {
+    new Compartments().params("Patient").forEach((type, params) -> {
       List<List<String>> typePaths = new ArrayList<>();
       params.stream().sorted(Comparator.comparingInt(PatientKeys::rank)).forEach(param ->
           typePaths.addAll(paths(type, fhir.definition(type).getSearchParam(param).getPath())));

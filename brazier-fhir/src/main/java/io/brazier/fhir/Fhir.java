@@ -58,15 +58,6 @@ public final class Fhir {
     return id != null && ID.matcher(id).matches();
   }
 
-  /**
-   * Reads the model of every resource type now: HAPI reads a type's when first asked, seconds in all, which a start
-   * can spend while it waits for its database instead.
-   */
-  public Fhir loadModel() {
-    resourceTypes.forEach(this::definition);
-    return this;
-  }
-
   public RuntimeResourceDefinition definition(String type) {
     return context.getResourceDefinition(type);
   }

@@ -1,7 +1,6 @@
 package io.brazier.fhir.search;
 
-import ca.uhn.fhir.context.RuntimeSearchParam;
-import io.brazier.fhir.Fhir;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.brazier.fhir.search.SearchIndex.ReferenceEntry;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,27 +11,28 @@ import java.util.TreeSet;
 
 /**
  * The compartments of R4 (Patient, Encounter, RelatedPerson, Practitioner, Device): for each, the parameters through
- * which a resource of each type belongs to one, as HAPI's model records them from the CompartmentDefinitions.
- * https://hl7.org/fhir/R4/compartmentdefinition.html
+ * which a resource of each type belongs to one, as R4's CompartmentDefinitions say. They come from {@link #TABLE},
+ * made at build time from HAPI's model of every type (see {@link SpecificationTable}), which a start thus need not
+ * read. https://hl7.org/fhir/R4/compartmentdefinition.html
  */
 public final class Compartments {
   public static final Set<String> TYPES = Set.of("Patient", "Encounter", "RelatedPerson", "Practitioner", "Device");
+  static final String TABLE = "compartments.r4.json";
 
   private final Map<String, Map<String, List<String>>> byCompartment = new TreeMap<>();
 
-  public Compartments(Fhir fhir) {
-    for (String type : fhir.resourceTypes()) {
-      for (RuntimeSearchParam param : fhir.definition(type).getSearchParams()) {
-        Set<String> compartments = param.getProvidesMembershipInCompartments();
-        if (compartments == null) {
-          continue;
-        }
-        for (String compartment : compartments) {
-          byCompartment.computeIfAbsent(compartment, c -> new TreeMap<>())
-              .computeIfAbsent(type, t -> new ArrayList<>()).add(param.getName());
-        }
-      }
-    }
+  public Compartments() {
+    SpecificationTable.read(TABLE).fields().forEachRemaining(compartment -> {
+      Map<String, List<String>> byType = new TreeMap<>();
+      compartment.getValue().fields().forEachRemaining(type -> byType.put(type.getKey(), names(type.getValue())));
+      byCompartment.put(compartment.getKey(), byType);
+    });
+  }
+
+  private static List<String> names(JsonNode params) {
+    List<String> names = new ArrayList<>();
+    params.forEach(param -> names.add(param.asText()));
+    return List.copyOf(names);
   }
 
   /** For each type with members in the compartment, the parameters that make them members. */

@@ -22,7 +22,7 @@ public final class FhirSearch {
     this.parameters = new SearchParameters(fhir, fhirPath);
     this.extractor = new IndexExtractor(fhir, parameters, fhirPath, units);
     this.parser = new QueryParser(fhir, parameters, units);
-    this.compartments = new Compartments(fhir);
+    this.compartments = new Compartments();
   }
 
   public Fhir fhir() {

@@ -8,7 +8,7 @@ import java.util.List;
  * {@code targets} lists the resource types a reference may point to (empty: any).
  */
 public record SearchParam(String url, String code, String base, ParamType type, String expression,
-    List<String> targets, List<Component> components, String description) {
+    List<String> targets, List<Component> components) {
 
   /** One part of a composite parameter: the definition of its type and the FHIRPath relative to the composite item. */
   public record Component(String definition, String expression) {}

@@ -2,12 +2,6 @@ package io.brazier.fhir.search;
 
 import io.brazier.fhir.Fhir;
 import io.brazier.fhir.FhirException;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.Reader;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -18,16 +12,13 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
-import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeType;
-import org.hl7.fhir.r4.model.DomainResource;
 import org.hl7.fhir.r4.model.Enumerations.PublicationStatus;
 import org.hl7.fhir.r4.model.SearchParameter;
-import org.hl7.fhir.r4.model.SearchParameter.SearchModifierCode;
 
 /**
- * Every search parameter the server knows: all of the R4 specification (its definitions bundle, as shipped in
- * hapi-fhir-validation-resources-r4) and the SearchParameter resources clients have stored. Each definition is split
+ * Every search parameter the server knows: all of the R4 specification ({@link BuiltInParameters}) and the
+ * SearchParameter resources clients have stored. Each definition is split
  * per base type, so that a parameter shared by many types (such as {@code clinical-patient}) evaluates only the part
  * of its expression that can match. The registry is copy-on-write: readers never lock, and {@link #version()}
  * changes whenever it does, so compiled caches know when to rebuild.
@@ -35,13 +26,14 @@ import org.hl7.fhir.r4.model.SearchParameter.SearchModifierCode;
 public final class SearchParameters {
   /** The common parameters answered from the resource table rather than from index rows. */
   static final Set<String> RESOURCE_COLUMNS = Set.of("_id", "_lastUpdated");
-  private static final String BUNDLE = "/org/hl7/fhir/r4/model/sp/search-parameters.json";
+  /** The R4 resource types that are not DomainResources, checked against HAPI's model by the tests. */
+  static final Set<String> NOT_DOMAIN_RESOURCES = Set.of("Binary", "Bundle", "Parameters");
   private static final Pattern CODE = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_\\-]{0,63}");
 
   private final Fhir fhir;
   private final FhirPath fhirPath;
   private final Map<String, SearchParam> builtInByUrl;
-  private final Map<String, SearchParameter> builtInById = new HashMap<>();
+  private final BuiltInParameters definitions;
   /** The specification's parameters alone, which {@link #replaceStored} starts from. */
   private final State builtIn;
   private volatile State state;
@@ -53,49 +45,18 @@ public final class SearchParameters {
   public SearchParameters(Fhir fhir, FhirPath fhirPath) {
     this.fhir = fhir;
     this.fhirPath = fhirPath;
+    this.definitions = new BuiltInParameters(fhir);
     Map<String, Map<String, SearchParam>> byBase = new HashMap<>();
     Map<String, List<SearchParam>> byUrl = new HashMap<>();
-    for (SearchParameter definition : specification(fhir)) {
-      builtInById.put(definition.getIdElement().getIdPart(), withModifiers(definition));
-      for (SearchParam param : split(definition)) {
-        byBase.computeIfAbsent(param.base(), b -> new TreeMap<>()).put(param.code(), param);
-        byUrl.computeIfAbsent(param.url(), u -> new ArrayList<>()).add(param);
-      }
+    for (SearchParam param : BuiltInParameters.params()) {
+      byBase.computeIfAbsent(param.base(), b -> new TreeMap<>()).put(param.code(), param);
+      byUrl.computeIfAbsent(param.url(), u -> new ArrayList<>()).add(param);
     }
     Map<String, SearchParam> firstByUrl = new HashMap<>();
     byUrl.forEach((url, params) -> firstByUrl.put(url, params.get(0)));
     this.builtInByUrl = Map.copyOf(firstByUrl);
     this.builtIn = new State(0, byBase, byUrl);
     this.state = this.builtIn;
-  }
-
-  private static List<SearchParameter> specification(Fhir fhir) {
-    try (InputStream in = SearchParameters.class.getResourceAsStream(BUNDLE)) {
-      if (in == null) {
-        throw new IllegalStateException(BUNDLE + " is missing: hapi-fhir-validation-resources-r4 must be on the classpath");
-      }
-      Reader reader = new InputStreamReader(in, StandardCharsets.UTF_8);
-      Bundle bundle = fhir.jsonParser().parseResource(Bundle.class, reader);
-      List<SearchParameter> definitions = new ArrayList<>();
-      bundle.getEntry().forEach(entry -> definitions.add(corrected((SearchParameter) entry.getResource())));
-      return definitions;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  /**
-   * The one erratum of the R4 definitions that search trips on: DocumentReference's relationship gives its reference
-   * component (relatesto) the expression of the code and its token component (relation) that of the target.
-   */
-  private static SearchParameter corrected(SearchParameter definition) {
-    if (definition.getUrl().equals("http://hl7.org/fhir/SearchParameter/DocumentReference-relationship")) {
-      var components = definition.getComponent();
-      String relatesTo = components.get(1).getExpression();
-      components.get(1).setExpression(components.get(0).getExpression());
-      components.get(0).setExpression(relatesTo);
-    }
-    return definition;
   }
 
   /** Changes whenever a parameter is registered or removed. */
@@ -162,8 +123,8 @@ public final class SearchParameters {
   }
 
   private List<String> bases(String type) {
-    boolean domain = fhir.isResourceType(type)
-        && DomainResource.class.isAssignableFrom(fhir.definition(type).getImplementingClass());
+    // Not from HAPI's model of the type: that would read it, which a start or a first search need not wait for.
+    boolean domain = fhir.isResourceType(type) && !NOT_DOMAIN_RESOURCES.contains(type);
     return domain ? List.of(type, "DomainResource", "Resource") : List.of(type, "Resource");
   }
 
@@ -299,7 +260,7 @@ public final class SearchParameters {
   }
 
   /** One SearchParam per base, each with the part of the expression that concerns its base. */
-  private static List<SearchParam> split(SearchParameter definition) {
+  static List<SearchParam> split(SearchParameter definition) {
     List<String> targets = new ArrayList<>();
     definition.getTarget().forEach(target -> targets.add(target.getValue()));
     List<SearchParam.Component> components = new ArrayList<>();
@@ -311,26 +272,18 @@ public final class SearchParameters {
       String expression = definition.getBase().size() == 1 ? definition.getExpression()
           : Expressions.forBase(definition.getExpression(), base.getValue());
       params.add(new SearchParam(definition.getUrl(), definition.getCode(), base.getValue(), type, expression,
-          targets, components, definition.getDescription()));
+          targets, components));
     }
     return params;
   }
 
   /**
-   * A built-in definition by its id in the specification (such as {@code Observation-code}, whose canonical url is
-   * {@code http://hl7.org/fhir/SearchParameter/Observation-code}), naming the modifiers this server supports on
-   * it: what the server serves at [base]/SearchParameter/[id] for a CapabilityStatement's definitions.
+   * A built-in definition by its id in the specification (such as {@code Observation-category}, whose canonical
+   * url is {@code http://hl7.org/fhir/SearchParameter/Observation-category}), naming the modifiers this server
+   * supports on it: what the server serves at [base]/SearchParameter/[id] for a CapabilityStatement's definitions.
+   * The first call parses the specification's definitions.
    */
   public Optional<SearchParameter> builtIn(String id) {
-    return Optional.ofNullable(builtInById.get(id)).map(SearchParameter::copy);
-  }
-
-  private static SearchParameter withModifiers(SearchParameter definition) {
-    SearchParameter served = definition.copy();
-    served.getModifier().clear();
-    for (String modifier : ParamType.of(definition.getType().toCode()).modifiers()) {
-      served.addModifier(SearchModifierCode.fromCode(modifier.equals("of-type") ? "ofType" : modifier));
-    }
-    return served;
+    return definitions.definition(id);
   }
 }

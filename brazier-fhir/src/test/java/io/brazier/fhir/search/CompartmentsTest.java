@@ -2,12 +2,40 @@ package io.brazier.fhir.search;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ca.uhn.fhir.context.RuntimeSearchParam;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.brazier.fhir.Fhir;
 import io.brazier.fhir.search.SearchIndex.ReferenceEntry;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 class CompartmentsTest {
-  private static final Compartments COMPARTMENTS = new Compartments(new Fhir(false));
+  private static final Compartments COMPARTMENTS = new Compartments();
+
+  @Test
+  void theTableIsWhatHapisModelOfEveryTypeSays() throws JsonProcessingException {
+    Fhir fhir = new Fhir(false);
+    Map<String, Map<String, List<String>>> fromModel = new TreeMap<>();
+    for (String type : fhir.resourceTypes()) {
+      for (RuntimeSearchParam param : fhir.definition(type).getSearchParams()) {
+        Set<String> compartments = param.getProvidesMembershipInCompartments();
+        if (compartments != null) {
+          compartments.forEach(compartment -> fromModel.computeIfAbsent(compartment, c -> new TreeMap<>())
+              .computeIfAbsent(type, t -> new ArrayList<>()).add(param.getName()));
+        }
+      }
+    }
+
+    SpecificationTables.assertCurrent(Compartments.TABLE,
+        new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(fromModel) + "\n");
+    assertThat(fromModel.keySet()).isEqualTo(Compartments.TYPES);
+    fromModel.forEach((compartment, params) -> assertThat(COMPARTMENTS.params(compartment)).isEqualTo(params));
+  }
 
   @Test
   void theParametersOfTheR4PatientCompartmentDefinitionAreKnownByType() {

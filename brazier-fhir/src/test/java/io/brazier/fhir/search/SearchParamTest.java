@@ -30,7 +30,7 @@ class SearchParamTest {
   void itsListsCannotChangeAfterwards() {
     List<String> targets = new ArrayList<>(List.of("Patient"));
     SearchParam param = new SearchParam("http://x.org/sp", "subject", "Observation", ParamType.REFERENCE,
-        "Observation.subject", targets, List.of(), "");
+        "Observation.subject", targets, List.of());
 
     targets.add("Group");
 
@@ -40,6 +40,6 @@ class SearchParamTest {
 
   private static SearchParam param(String code, String expression) {
     return new SearchParam("http://x.org/sp/" + code, code, "Patient", ParamType.STRING, expression, List.of(),
-        List.of(), "");
+        List.of());
   }
 }

@@ -7,6 +7,7 @@ import io.brazier.fhir.Fhir;
 import io.brazier.fhir.FhirException;
 import java.util.List;
 import java.util.Map;
+import org.hl7.fhir.r4.model.DomainResource;
 import org.hl7.fhir.r4.model.Enumerations.PublicationStatus;
 import org.hl7.fhir.r4.model.Enumerations.SearchParamType;
 import org.hl7.fhir.r4.model.SearchParameter;
@@ -101,6 +102,16 @@ class SearchParametersTest {
 
     assertThat(replaced).contains("http://x/g");
     assertThat(PARAMETERS.get("Patient", "gender").orElseThrow().expression()).isEqualTo(builtIn);
+  }
+
+  @Test
+  void theTypesThatTakeDomainResourcesParametersAreThoseHapisModelMakesDomainResources() {
+    for (String type : FHIR.resourceTypes()) {
+      boolean domain = DomainResource.class.isAssignableFrom(FHIR.definition(type).getImplementingClass());
+
+      assertThat(SearchParameters.NOT_DOMAIN_RESOURCES.contains(type)).as(type).isEqualTo(!domain);
+      assertThat(PARAMETERS.get(type, "_text").isPresent()).as(type).isEqualTo(domain);
+    }
   }
 
   private static SearchParameter parameter(String url, String code, String expression) {

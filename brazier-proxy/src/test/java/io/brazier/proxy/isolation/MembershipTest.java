@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 /** Whether resources lie within a restriction, by the compartments their own references put them in. */
 class MembershipTest {
-  private static final Membership MEMBERSHIP = new Membership(new FhirSearch(new Fhir(false).loadModel()));
+  private static final Membership MEMBERSHIP = new Membership(new FhirSearch(new Fhir(false)));
   private static final Restriction FIRST = Restriction.within("Patient", Set.of("p1"));
 
   @Test

@@ -2,7 +2,6 @@ package io.brazier.server.interaction;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.brazier.fhir.Fhir;
 import io.brazier.fhir.search.Compartments;
 import io.brazier.fhir.search.Criterion;
 import io.brazier.fhir.search.Criterion.InCompartment;
@@ -13,7 +12,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class RestrictionCriteriaTest {
-  private static final Compartments COMPARTMENTS = new Compartments(new Fhir(false));
+  private static final Compartments COMPARTMENTS = new Compartments();
   private final RestrictionCriteria restrictions = new RestrictionCriteria(COMPARTMENTS);
   private final Map<String, List<String>> patientCompartment = COMPARTMENTS.params("Patient");
 
