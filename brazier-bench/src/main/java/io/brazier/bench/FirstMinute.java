@@ -49,8 +49,9 @@ public final class FirstMinute implements Callable<Integer> {
     SyntheaBundles.Split split = bundles.split();
     ProcessBuilder brazier = new ProcessBuilder(launcher.toString());
     if (profile) {
-      brazier.environment().put("BRAZIER_JAVA_OPTS", "-Xmx2g -XX:+UseParallelGC -XX:StartFlightRecording=filename="
-          + work.resolve("server.jfr") + ",settings=profile");
+      // The java command reads this beside its arguments: the recording comes on top of the launcher's own options.
+      brazier.environment().put("JDK_JAVA_OPTIONS", "-XX:StartFlightRecording=filename=" + work.resolve("server.jfr")
+          + ",settings=profile");
     }
     long launched = System.nanoTime();
     BundlePoster.Result cold;

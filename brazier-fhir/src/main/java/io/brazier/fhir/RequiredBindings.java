@@ -3,61 +3,52 @@ package io.brazier.fhir;
 import ca.uhn.fhir.context.BaseRuntimeChildDefinition;
 import ca.uhn.fhir.context.BaseRuntimeElementCompositeDefinition;
 import ca.uhn.fhir.context.BaseRuntimeElementDefinition;
-import ca.uhn.fhir.context.support.IValidationSupport;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import org.hl7.fhir.instance.model.api.IBase;
 import org.hl7.fhir.r4.model.CodeType;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
-import org.hl7.fhir.r4.model.ElementDefinition;
 import org.hl7.fhir.r4.model.Enumeration;
-import org.hl7.fhir.r4.model.Enumerations.BindingStrength;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.hl7.fhir.r4.model.Resource;
-import org.hl7.fhir.r4.model.StructureDefinition;
 
 /**
  * The required bindings of base R4 on coded elements, checked on every write. HAPI's strict parser already rejects a
  * code outside the enumerations it generated; this covers the Coding, CodeableConcept and code elements it keeps as
- * free values (such as {@code Condition.clinicalStatus}). A type's bound elements are found once, from its
- * StructureDefinition, and each ValueSet is expanded once ({@link ValueSetCodes}), so a check costs a microsecond.
- * Bindings whose ValueSet cannot be expanded from HAPI's bundled definitions are left to {@code $validate}.
+ * free values (such as {@code Condition.clinicalStatus}). The bound elements and their codes come from a table made
+ * from HAPI's R4 definitions when it was checked in ({@link RequiredBindingTable}); a type's bindings are resolved
+ * against its model when a write of it first comes, so a check costs a microsecond. Bindings whose ValueSet cannot be
+ * expanded exactly from HAPI's bundled definitions are not in the table: they are left to {@code $validate}.
  */
 public final class RequiredBindings {
   private final Fhir fhir;
-  private final ValueSetCodes valueSets;
-  private volatile CompletableFuture<Map<String, List<Binding>>> byType;
+  private final RequiredBindingTable table;
+  private final Map<String, List<Binding>> byType = new ConcurrentHashMap<>();
 
   /** A bound element: the children to walk from the resource to it, and the codes it admits. */
-  private record Binding(String path, List<BaseRuntimeChildDefinition> steps, String valueSet,
-      ValueSetCodes.Codes codes) {}
+  private record Binding(RequiredBindingTable.Entry entry, List<BaseRuntimeChildDefinition> steps) {}
 
   public RequiredBindings(Fhir fhir) {
     this.fhir = fhir;
-    this.valueSets = new ValueSetCodes(fhir.context().getValidationSupport());
-  }
-
-  /** Starts finding the bindings in the background: reading the R4 definitions takes seconds. */
-  public void warmUp() {
-    compiled();
+    this.table = RequiredBindingTable.load();
   }
 
   /** Throws a 400 that lists every coded value outside its required ValueSet. */
   public void check(Resource resource) {
     OperationOutcome outcome = new OperationOutcome();
-    for (Binding binding : bindings(resource.fhirType())) {
+    for (Binding binding : byType.computeIfAbsent(resource.fhirType(), this::resolve)) {
+      RequiredBindingTable.Entry entry = binding.entry();
       for (IBase value : values(resource, binding.steps(), 0)) {
-        if (!admits(binding.codes(), value)) {
+        if (!admits(entry.codes(), value)) {
           outcome.addIssue().setSeverity(IssueSeverity.ERROR).setCode(IssueType.CODEINVALID)
-              .setDiagnostics(binding.path() + ": " + describe(value) + " is not in the required ValueSet "
-                  + binding.valueSet() + ".")
-              .addExpression(binding.path());
+              .setDiagnostics(entry.path() + ": " + describe(value) + " is not in the required ValueSet "
+                  + entry.valueSet() + ".")
+              .addExpression(entry.path());
         }
       }
     }
@@ -66,60 +57,17 @@ public final class RequiredBindings {
     }
   }
 
-  private List<Binding> bindings(String type) {
-    return compiled().join().getOrDefault(type, List.of());
-  }
-
-  /** The bindings of every type, found once; a check before {@link #warmUp()} has finished waits for them. */
-  private CompletableFuture<Map<String, List<Binding>>> compiled() {
-    CompletableFuture<Map<String, List<Binding>>> compiled = byType;
-    if (compiled == null) {
-      synchronized (this) {
-        if (byType == null) {
-          byType = CompletableFuture.supplyAsync(this::compileAll);
-        }
-        compiled = byType;
-      }
-    }
-    return compiled;
-  }
-
-  private Map<String, List<Binding>> compileAll() {
-    Map<String, List<Binding>> all = new HashMap<>();
-    for (String type : fhir.resourceTypes()) {
-      List<Binding> bindings = compile(type);
-      if (!bindings.isEmpty()) {
-        all.put(type, bindings);
-      }
-    }
-    return Map.copyOf(all);
-  }
-
-  private List<Binding> compile(String type) {
-    IValidationSupport support = fhir.context().getValidationSupport();
-    var definition = (StructureDefinition) support.fetchStructureDefinition(
-        "http://hl7.org/fhir/StructureDefinition/" + type);
+  private List<Binding> resolve(String type) {
     List<Binding> bindings = new ArrayList<>();
-    if (definition == null) {
-      return bindings;
-    }
-    for (ElementDefinition element : definition.getSnapshot().getElement()) {
-      if (element.getBinding().getStrength() != BindingStrength.REQUIRED || !isCoded(element)) {
-        continue;
+    for (RequiredBindingTable.Entry entry : table.entries(type)) {
+      List<BaseRuntimeChildDefinition> steps = steps(fhir, entry.path());
+      if (steps == null) {
+        throw new IllegalStateException(entry.path() + " is in the table of required bindings but not a coded"
+            + " element of HAPI's model: the table was made from other definitions (see RequiredBindingTableTest)");
       }
-      String valueSet = element.getBinding().getValueSet();
-      List<BaseRuntimeChildDefinition> steps = steps(element.getPath());
-      if (steps != null) {
-        valueSets.codes(valueSet).ifPresent(codes ->
-            bindings.add(new Binding(element.getPath(), steps, valueSet, codes)));
-      }
+      bindings.add(new Binding(entry, steps));
     }
     return List.copyOf(bindings);
-  }
-
-  private static boolean isCoded(ElementDefinition element) {
-    return element.getType().size() == 1
-        && List.of("code", "Coding", "CodeableConcept").contains(element.getType().get(0).getCode());
   }
 
   /**
@@ -127,7 +75,7 @@ public final class RequiredBindings {
    * checks the element itself (an enumeration) or the path cannot be walked by name (a choice or a reference to
    * another element's definition).
    */
-  private List<BaseRuntimeChildDefinition> steps(String path) {
+  static List<BaseRuntimeChildDefinition> steps(Fhir fhir, String path) {
     String[] names = path.split("\\.");
     BaseRuntimeElementDefinition<?> current = fhir.definition(names[0]);
     List<BaseRuntimeChildDefinition> steps = new ArrayList<>();
@@ -159,7 +107,7 @@ public final class RequiredBindings {
   }
 
   /** A CodeableConcept passes with one admitted coding, or with none coded at all (text only). */
-  private static boolean admits(ValueSetCodes.Codes codes, IBase value) {
+  private static boolean admits(RequiredBindingTable.Codes codes, IBase value) {
     if (value instanceof CodeableConcept concept) {
       boolean coded = false;
       for (Coding coding : concept.getCoding()) {

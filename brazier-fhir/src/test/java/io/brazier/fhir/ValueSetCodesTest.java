@@ -11,7 +11,7 @@ class ValueSetCodesTest {
 
   @Test
   void aValueSetOfAWholeCodeSystemHoldsEachCodeWithAndWithoutItsSystem() {
-    ValueSetCodes.Codes gender = VALUE_SETS.codes("http://hl7.org/fhir/ValueSet/administrative-gender").orElseThrow();
+    RequiredBindingTable.Codes gender = VALUE_SETS.codes("http://hl7.org/fhir/ValueSet/administrative-gender").orElseThrow();
 
     assertThat(gender.contains("http://hl7.org/fhir/administrative-gender", "female")).isTrue();
     assertThat(gender.contains(null, "unknown")).isTrue();
@@ -21,7 +21,7 @@ class ValueSetCodesTest {
 
   @Test
   void theCodesNestedInAHierarchicalCodeSystemAreIncluded() {
-    ValueSetCodes.Codes absent = VALUE_SETS.codes("http://hl7.org/fhir/ValueSet/data-absent-reason").orElseThrow();
+    RequiredBindingTable.Codes absent = VALUE_SETS.codes("http://hl7.org/fhir/ValueSet/data-absent-reason").orElseThrow();
 
     assertThat(absent.contains("http://terminology.hl7.org/CodeSystem/data-absent-reason", "unknown")).isTrue();
     assertThat(absent.contains("http://terminology.hl7.org/CodeSystem/data-absent-reason", "asked-unknown")).isTrue();
@@ -35,7 +35,7 @@ class ValueSetCodesTest {
 
   @Test
   void anImportedValueSetBringsItsCodes() {
-    ValueSetCodes.Codes allTypes = VALUE_SETS.codes("http://hl7.org/fhir/ValueSet/all-types").orElseThrow();
+    RequiredBindingTable.Codes allTypes = VALUE_SETS.codes("http://hl7.org/fhir/ValueSet/all-types").orElseThrow();
 
     assertThat(allTypes.contains(null, "Patient")).isTrue();
     assertThat(allTypes.contains(null, "Quantity")).isTrue();

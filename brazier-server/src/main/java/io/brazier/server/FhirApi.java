@@ -6,6 +6,7 @@ import io.brazier.fhir.FhirException;
 import io.brazier.fhir.Outcomes;
 import io.brazier.fhir.search.FhirSearch;
 import io.brazier.server.interaction.EntryRouter;
+import io.brazier.server.operation.RequestsInFlight;
 import io.brazier.store.Store;
 import io.brazier.store.StoreFailure;
 import java.util.List;
@@ -30,6 +31,7 @@ public final class FhirApi {
   private final Routes routes;
   private final Store store;
   private final List<Interceptor> interceptors;
+  private final RequestsInFlight inFlight = new RequestsInFlight();
 
   /** @param interceptors run around every interaction in this order (their {@code after} steps in reverse) */
   public FhirApi(Fhir fhir, Store store, ServerConfig config, List<Interceptor> interceptors) {
@@ -74,6 +76,15 @@ public final class FhirApi {
 
   /** Answers a request: its interaction's answer, or the OperationOutcome of why it failed. */
   public FhirResponse handle(FhirRequest request) {
+    inFlight.begin();
+    try {
+      return respond(request);
+    } finally {
+      inFlight.end();
+    }
+  }
+
+  private FhirResponse respond(FhirRequest request) {
     FhirRequest current = request;
     String name = "unknown";
     FhirResponse response;
@@ -164,9 +175,12 @@ public final class FhirApi {
     return store.onChanges(listener);
   }
 
-  /** Loads what the first requests would otherwise wait for and starts the job runner: once the server listens. */
+  /**
+   * Loads what requests would otherwise wait for, once none is being answered, and starts the job runner: once the
+   * server listens.
+   */
   void warmUp() {
-    routes.warmUp();
+    routes.warmUp(inFlight);
   }
 
   /** Stops the job runner: a running job is queued again for another node (or this one, restarted). */

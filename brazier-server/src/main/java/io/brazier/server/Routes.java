@@ -54,6 +54,7 @@ import io.brazier.server.operation.Jobs;
 import io.brazier.server.operation.Lookup;
 import io.brazier.server.operation.PatientEverything;
 import io.brazier.server.operation.Reindex;
+import io.brazier.server.operation.RequestsInFlight;
 import io.brazier.server.operation.Validate;
 import io.brazier.server.operation.Translate;
 import io.brazier.server.operation.ValidateCode;
@@ -188,12 +189,11 @@ final class Routes {
   }
 
   /**
-   * Loads in the background what the first requests would otherwise wait for, and starts running background jobs;
-   * call it once the server listens.
+   * Loads in the background what the first requests would otherwise wait for, once no request of {@code requests} is
+   * open, and starts running background jobs; call it once the server listens.
    */
-  void warmUp() {
-    bodies.warmUp();
-    validate.warmUp();
+  void warmUp(RequestsInFlight requests) {
+    validate.warmUp(requests);
     imports.warmUp();
     jobs.start();
     exports.start();

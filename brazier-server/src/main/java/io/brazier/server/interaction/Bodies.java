@@ -24,11 +24,6 @@ public final class Bodies {
     this.bindings = new RequiredBindings(fhir);
   }
 
-  /** Starts the one slow part, finding the required bindings, in the background. */
-  public void warmUp() {
-    bindings.warmUp();
-  }
-
   public Body body(FhirRequest request) {
     Body body = request.parsedBody() != null ? request.parsedBody() : read(request);
     if (!request.type().equals(body.type())) {

@@ -41,11 +41,11 @@ public final class Validate implements Interaction {
   }
 
   /**
-   * Loads the validator's definitions in the background once the process is quiet, so that the first $validate need
-   * not wait.
+   * Loads the validator's definitions in the background once the process is quiet (no request of {@code requests}
+   * open, little CPU used), so that the first $validate need not wait.
    */
-  public void warmUp() {
-    validator.warmUpWhenQuiet(Quiet.ofThisProcess());
+  public void warmUp(RequestsInFlight requests) {
+    validator.warmUpWhenQuiet(Quiet.ofThisProcess(requests));
   }
 
   @Override

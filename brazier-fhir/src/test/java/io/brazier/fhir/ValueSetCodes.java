@@ -15,30 +15,24 @@ import org.hl7.fhir.r4.model.ValueSet.ConceptSetComponent;
 import org.hl7.fhir.r4.model.ValueSet.ValueSetExpansionContainsComponent;
 
 /**
- * Expands the ValueSets of HAPI's bundled R4 definitions into sets of codes, once each. Only what expands exactly is
+ * Expands the ValueSets of HAPI's bundled R4 definitions, for the table of required bindings
+ * ({@link RequiredBindingDefinitions}) into sets of codes, once each. Only what expands exactly is
  * expanded: enumerated concepts, whole code systems held completely, imported ValueSets that expand, and stated
  * expansions. A ValueSet with filters, or over a code system that is not bundled (SNOMED CT, LOINC, UCUM...), has no
  * codes here, so nothing is rejected on a guess.
  */
 final class ValueSetCodes {
   private final IValidationSupport support;
-  private final Map<String, Optional<Codes>> expanded = new ConcurrentHashMap<>();
-
-  /** The codes of a ValueSet: each as {@code system|code}, and each code alone for values that carry no system. */
-  record Codes(Set<String> systemCodes, Set<String> codes) {
-    boolean contains(String system, String code) {
-      return system == null ? codes.contains(code) : systemCodes.contains(system + "|" + code);
-    }
-  }
+  private final Map<String, Optional<RequiredBindingTable.Codes>> expanded = new ConcurrentHashMap<>();
 
   ValueSetCodes(IValidationSupport support) {
     this.support = support;
   }
 
   /** The codes of the ValueSet at {@code url} (a version suffix {@code |4.0.1} is ignored), if it expands. */
-  Optional<Codes> codes(String url) {
+  Optional<RequiredBindingTable.Codes> codes(String url) {
     String canonical = url == null ? "" : url.split("\\|")[0];
-    Optional<Codes> known = expanded.get(canonical);
+    Optional<RequiredBindingTable.Codes> known = expanded.get(canonical);
     if (known == null) {
       // Not computeIfAbsent: an import expands another ValueSet, which would update the map from inside itself.
       known = expand(canonical, new HashSet<>());
@@ -47,12 +41,12 @@ final class ValueSetCodes {
     return known;
   }
 
-  private Optional<Codes> expand(String url, Set<String> visiting) {
+  private Optional<RequiredBindingTable.Codes> expand(String url, Set<String> visiting) {
     var valueSet = (ValueSet) support.fetchValueSet(url);
     if (valueSet == null || !visiting.add(url)) {
       return Optional.empty();
     }
-    Codes codes = new Codes(new HashSet<>(), new HashSet<>());
+    Set<String> codes = new HashSet<>();
     if (valueSet.hasCompose()) {
       for (ConceptSetComponent include : valueSet.getCompose().getInclude()) {
         if (!include(include, codes, visiting)) {
@@ -67,20 +61,17 @@ final class ValueSetCodes {
     } else {
       return Optional.empty();
     }
-    return Optional.of(new Codes(Set.copyOf(codes.systemCodes()), Set.copyOf(codes.codes())));
+    return Optional.of(RequiredBindingTable.Codes.of(codes));
   }
 
   /** Adds one include's codes; false when it cannot be expanded exactly. */
-  private boolean include(ConceptSetComponent include, Codes codes, Set<String> visiting) {
+  private boolean include(ConceptSetComponent include, Set<String> codes, Set<String> visiting) {
     if (include.hasFilter() || (include.hasValueSet() && (include.hasSystem() || include.getValueSet().size() > 1))) {
       return false;
     }
     if (include.hasValueSet()) {
-      Optional<Codes> imported = expand(include.getValueSet().get(0).getValue(), visiting);
-      imported.ifPresent(found -> {
-        codes.systemCodes().addAll(found.systemCodes());
-        codes.codes().addAll(found.codes());
-      });
+      Optional<RequiredBindingTable.Codes> imported = expand(include.getValueSet().get(0).getValue(), visiting);
+      imported.ifPresent(found -> codes.addAll(found.systemCodes()));
       return imported.isPresent();
     }
     String system = include.getSystem();
@@ -96,14 +87,14 @@ final class ValueSetCodes {
     return true;
   }
 
-  private static void addConcepts(List<ConceptDefinitionComponent> concepts, String system, Codes codes) {
+  private static void addConcepts(List<ConceptDefinitionComponent> concepts, String system, Set<String> codes) {
     for (ConceptDefinitionComponent concept : concepts) {
       add(codes, system, concept.getCode());
       addConcepts(concept.getConcept(), system, codes);
     }
   }
 
-  private static void addExpansion(List<ValueSetExpansionContainsComponent> contains, Codes codes) {
+  private static void addExpansion(List<ValueSetExpansionContainsComponent> contains, Set<String> codes) {
     for (ValueSetExpansionContainsComponent entry : contains) {
       if (entry.hasCode()) {
         add(codes, entry.getSystem(), entry.getCode());
@@ -112,8 +103,7 @@ final class ValueSetCodes {
     }
   }
 
-  private static void add(Codes codes, String system, String code) {
-    codes.systemCodes().add(system + "|" + code);
-    codes.codes().add(code);
+  private static void add(Set<String> codes, String system, String code) {
+    codes.add(system + "|" + code);
   }
 }
