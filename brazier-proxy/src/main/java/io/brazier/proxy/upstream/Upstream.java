@@ -14,13 +14,17 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.client.BytesRequestContent;
+import org.eclipse.jetty.client.Destination;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.InputStreamRequestContent;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.Response;
 import org.eclipse.jetty.client.transport.HttpClientConnectionFactory;
 import org.eclipse.jetty.client.transport.HttpClientTransportDynamic;
+import org.eclipse.jetty.http.HttpCookieStore;
+import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http2.client.HTTP2Client;
 import org.eclipse.jetty.http2.client.transport.ClientConnectionFactoryOverHTTP2;
 import org.eclipse.jetty.io.ClientConnector;
@@ -106,6 +110,10 @@ public final class Upstream implements AutoCloseable {
   private final RetryPolicy retries;
   private final Duration timeout;
   private final HttpClient client;
+  /** The upstream's one destination (its origin and connection pool), found once rather than for each request. */
+  private final Destination destination;
+  /** The Host header of every request, set here so that Jetty does not build each request's URI to find it. */
+  private final HttpField host;
 
   public Upstream(URI base, Optional<ClientCredentials> credentials, RetryPolicy retries, Duration timeout) {
     String url = base.toString();
@@ -114,6 +122,8 @@ public final class Upstream implements AutoCloseable {
     this.retries = retries;
     this.timeout = timeout;
     this.client = client();
+    this.destination = client.resolveDestination(client.newRequest(URI.create(this.base)));
+    this.host = new HttpField(HttpHeader.HOST, URI.create(this.base).getRawAuthority());
   }
 
   /**
@@ -133,6 +143,9 @@ public final class Upstream implements AutoCloseable {
     client.setConnectTimeout(10_000);
     client.setIdleTimeout(0);
     client.setFollowRedirects(false);
+    client.setRedirectCache(null); // redirects go back to the client: no lookup of earlier ones for each request
+    // No cookie jar: a cookie the upstream sets never goes with a later request, another caller's.
+    client.setHttpCookieStore(new HttpCookieStore.Empty());
     client.setUserAgentField(null);
     client.getContentDecoderFactories().clear();
     try {
@@ -188,13 +201,14 @@ public final class Upstream implements AutoCloseable {
       boolean freshToken) {
     Request request = client.newRequest(URI.create(base + pathAndQuery)).method(method).body(body.content());
     request.headers(sent -> {
+      sent.put(host);
       headers.forEach(sent::put);
       if (credentials.isPresent()) {
         sent.put("Authorization", "Bearer " + token(freshToken));
       }
     });
     AnswerBody.Listener listener = new AnswerBody.Listener();
-    request.send(listener);
+    destination.send(request, listener);
     try {
       Response response = listener.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
       return new Answer(response.getStatus(), response.getHeaders(), listener.body());

@@ -130,6 +130,23 @@ class UpstreamTest {
   }
 
   @Test
+  void aCookieTheUpstreamSetsIsNeverSentWithALaterRequest() throws Exception {
+    upstream = new StubUpstream(exchange -> {
+      exchange.getResponseHeaders().add("Set-Cookie", "session=of-the-first-caller; Path=/");
+      StubUpstream.send(exchange, 200, "application/fhir+json", "{\"resourceType\":\"Patient\",\"id\":\"1\"}");
+    });
+    proxy = ProxyUnderTest.start(upstream.baseUrl());
+
+    HttpResponse<String> first = send("GET", "/Patient/1");
+    HttpResponse<String> second = send("GET", "/Patient/1");
+
+    assertThat(first.headers().firstValue("Set-Cookie")).isEmpty();
+    assertThat(second.statusCode()).isEqualTo(200);
+    assertThat(upstream.received()).hasSize(2).allSatisfy(request -> assertThat(request.header("Cookie")).isNull());
+    assertThat(upstream.received().get(1).header("Host")).isEqualTo(URI.create(upstream.baseUrl()).getAuthority());
+  }
+
+  @Test
   void aCallerWhoseReachTheUpstreamCannotTellIsRefusedWithA502() throws Exception {
     busyFor(100, 503, "0"); // the consents that decide a Reader's reach cannot be read
 
