@@ -81,11 +81,13 @@ class SyncCommandTest {
     Run workers = run(with(common, "--sync-workers", "0"));
     Run conflicts = run(with(common, "--sync-conflicts", "fhir-loses"));
     Run attempts = run(with(common, "--sync-max-attempts", "0"));
+    Run page = run(with(common, "--sync-backfill-page", "1001"));
 
-    assertThat(List.of(workers, conflicts, attempts)).extracting(Run::status).containsOnly(2);
+    assertThat(List.of(workers, conflicts, attempts, page)).extracting(Run::status).containsOnly(2);
     assertThat(workers.err()).contains("--sync-workers must be between 1 and 64, not 0");
     assertThat(conflicts.err()).contains("--sync-conflicts must be fhir-wins, target-wins or newest-wins");
     assertThat(attempts.err()).contains("--sync-max-attempts must be at least 1");
+    assertThat(page.err()).contains("--sync-backfill-page must be between 1 and 1000, not 1001");
   }
 
   private static String[] with(String[] args, String... more) {

@@ -88,7 +88,19 @@ public final class LoaderEndpoint implements AutoCloseable {
       exchange.error(400, "The body is not a FHIR Bundle: send a Bundle of type transaction or batch.");
       return;
     }
-    String file = services.get(0).queue(body, exchange.query("name"));
+    String file;
+    try {
+      file = services.get(0).queue(body, exchange.query("name"));
+    } catch (LoaderService.NameTaken e) {
+      exchange.error(409, e.getMessage());
+      return;
+    } catch (IOException e) {
+      log.warn("Queueing an uploaded bundle failed problem={}", e.getMessage());
+      exchange.header("Retry-After", "60");
+      exchange.error(503, "The bundle cannot be written to the loader's storage now (" + e.getMessage()
+          + "); nothing was queued.");
+      return;
+    }
     exchange.json(202, Json.object().put("filename", file));
   }
 

@@ -76,12 +76,26 @@ public final class LoaderService implements AutoCloseable {
     return metrics.status(queued.get(), inFlight.size());
   }
 
-  /** Queues a bundle as if it had been dropped into {@code bundles}; the name it got there. */
-  public String queue(byte[] bundle, String name) throws IOException {
+  /**
+   * Queues a bundle as if it had been dropped into {@code bundles}; the name it got there. A bundle of that name
+   * still waiting or loading is never replaced (the one loading would be moved away as loaded with the new one's
+   * content, which was never sent): that is {@link NameTaken}.
+   */
+  public String queue(byte[] bundle, String name) throws NameTaken, IOException {
     String file = Folders.sanitize(Folders.stem(name == null || name.isBlank()
         ? "bundle-" + java.util.UUID.randomUUID() : name)) + ".json";
-    storage.write(BUNDLES, file, bundle);
+    if (!storage.create(BUNDLES, file, bundle)) {
+      throw new NameTaken(file);
+    }
     return file;
+  }
+
+  /** A bundle of this name is still waiting or loading; nothing was queued. */
+  public static final class NameTaken extends Exception {
+    NameTaken(String file) {
+      super("A bundle named " + file + " is still waiting or loading: send this one under another name (or none,"
+          + " for a unique one), or again once that one is loaded.");
+    }
   }
 
   private void scanSafely() {

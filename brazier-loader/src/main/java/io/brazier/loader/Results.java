@@ -31,6 +31,7 @@ final class Results {
       for (int i = 0; i < chunks.size(); i++) {
         storage.write(BUNDLES, Folders.stem(name) + "-" + (i + 1) + ".json", chunks.get(i));
       }
+      clear(BUNDLES_ERR, name + ".err");
       storage.move(BUNDLES, name, BUNDLES_PROCESSED, name + ".split");
     } else if (outcome.succeeded()) {
       storage.write(BUNDLES_PROCESSED, name + ".processed.result", outcome.result());
@@ -45,6 +46,7 @@ final class Results {
   void ndjson(String name, FileOutcome outcome) throws IOException {
     if (outcome.rejected() == null && !outcome.succeeded()) { // unreadable as a whole
       failed(NDJSON, NDJSON_ERR, name, outcome.reason(), null);
+      clear(NDJSON_PROCESSED, name + ".processed");
       return;
     }
     clear(NDJSON_ERR, name + ".err");

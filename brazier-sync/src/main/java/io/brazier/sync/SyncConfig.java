@@ -33,9 +33,11 @@ public record SyncConfig(int workers, int maxAttempts, boolean log, boolean logB
     if (maxAttempts < 1) {
       throw new IllegalArgumentException("--sync-max-attempts must be at least 1, not " + maxAttempts);
     }
-    if (feedPageSize < 1 || feedPageSize > 1000 || backfillPageSize < 1 || backfillPageSize > 1000) {
-      throw new IllegalArgumentException("page sizes must be between 1 and 1000, not " + feedPageSize + " and "
-          + backfillPageSize);
+    if (feedPageSize < 1 || feedPageSize > 1000) {
+      throw new IllegalArgumentException("the feed's page size must be between 1 and 1000, not " + feedPageSize);
+    }
+    if (backfillPageSize < 1 || backfillPageSize > 1000) {
+      throw new IllegalArgumentException("--sync-backfill-page must be between 1 and 1000, not " + backfillPageSize);
     }
     if (conflicts == null) {
       throw new IllegalArgumentException("--sync-conflicts must be fhir-wins, target-wins or newest-wins");

@@ -98,6 +98,20 @@ public final class BlobStorage implements Storage {
     }
   }
 
+  /** Uploads only where no blob of that name is ({@code If-None-Match: *}); a leased one counts as there. */
+  @Override
+  public boolean create(String folder, String name, byte[] content) throws IOException {
+    try {
+      blob(folder, name).upload(BinaryData.fromBytes(content), false);
+      return true;
+    } catch (BlobStorageException e) {
+      if (e.getStatusCode() == 409 || e.getStatusCode() == 412) {
+        return false;
+      }
+      throw failure(e, folder, name);
+    }
+  }
+
   @Override
   public void write(String folder, String name, Path content) throws IOException {
     try {

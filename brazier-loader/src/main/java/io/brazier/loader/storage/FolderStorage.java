@@ -6,6 +6,7 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -74,6 +75,22 @@ public final class FolderStorage implements Storage {
     Path temporary = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
     Files.write(temporary, content);
     Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /** A hard link is made only where no file of that name is, in one step: no other writer slips in between. */
+  @Override
+  public boolean create(String folder, String name, byte[] content) throws IOException {
+    Path target = target(folder, name);
+    Path temporary = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
+    try {
+      Files.write(temporary, content);
+      Files.createLink(target, temporary);
+      return true;
+    } catch (FileAlreadyExistsException e) {
+      return false;
+    } finally {
+      Files.delete(temporary);
+    }
   }
 
   /** Moves the file into place; from another file system (a temporary folder), through a copy beside the target. */

@@ -39,6 +39,12 @@ public interface Storage {
 
   void write(String folder, String name, byte[] content) throws IOException;
 
+  /**
+   * Writes a new file, whole or not at all, unless a file of that name is there (waiting, or being loaded): then
+   * {@code false}, and that file is left as it was.
+   */
+  boolean create(String folder, String name, byte[] content) throws IOException;
+
   /** Writes the content of a local file (a zip's entry, staged). */
   void write(String folder, String name, Path content) throws IOException;
 

@@ -131,6 +131,35 @@ class BlobStorageTest {
     assertThat(storage.list(out)).extracting(Storage.Stored::name).containsExactly("held.json.processed");
   }
 
+  @Test
+  void createUploadsANewBlobButNeverReplacesOneWaitingOrLeased() throws Exception {
+    storage.prepare(List.of(in, out));
+    storage.write(in, "waiting.json", "waiting".getBytes(StandardCharsets.UTF_8));
+    storage.write(in, "loading.json", "loading".getBytes(StandardCharsets.UTF_8));
+    Storage.Stored loading = storage.list(in).stream().filter(file -> file.name().equals("loading.json"))
+        .findFirst().orElseThrow();
+    BlobStorage uploader = BlobStorage.connect(azurite.connectionString());
+
+    try (Storage.Claim claim = storage.claim(in, loading).orElseThrow()) {
+      assertThat(uploader.create(in, "new.json", "new".getBytes(StandardCharsets.UTF_8))).isTrue();
+      assertThat(uploader.create(in, "waiting.json", "other".getBytes(StandardCharsets.UTF_8))).isFalse();
+      assertThat(uploader.create(in, "loading.json", "other".getBytes(StandardCharsets.UTF_8))).isFalse();
+      storage.move(in, "loading.json", out, "loading.json.processed");
+      claim.finish();
+    }
+
+    assertThat(read(in, "waiting.json")).isEqualTo("waiting");
+    assertThat(read(in, "new.json")).isEqualTo("new");
+    assertThat(read(out, "loading.json.processed")).isEqualTo("loading");
+    assertThat(uploader.create(in, "loading.json", "next".getBytes(StandardCharsets.UTF_8))).isTrue();
+  }
+
+  private String read(String container, String name) throws IOException {
+    Storage.Stored file = storage.list(container).stream().filter(stored -> stored.name().equals(name)).findFirst()
+        .orElseThrow();
+    return new String(storage.file(container, file).bytes(), StandardCharsets.UTF_8);
+  }
+
   private static String container(String what) {
     return "blob-storage-test-" + what + "-" + CONTAINERS.incrementAndGet() + "-" + ProcessHandle.current().pid();
   }

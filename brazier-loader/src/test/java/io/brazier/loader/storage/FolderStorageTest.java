@@ -91,6 +91,38 @@ class FolderStorageTest {
     assertThat(dir.resolve("bundlesprocessed/a.json.processed")).hasContent("new content");
   }
 
+  @Test
+  void createWritesANewFileButNeverReplacesOneAndLeavesNoTemporaryFileEitherWay() throws Exception {
+    FolderStorage storage = prepared();
+
+    boolean first = storage.create("bundles", "a.json", "first".getBytes());
+    boolean second = storage.create("bundles", "a.json", "second".getBytes());
+
+    assertThat(first).isTrue();
+    assertThat(second).isFalse();
+    assertThat(dir.resolve("bundles/a.json")).hasContent("first");
+    assertThat(storage.list("bundles")).extracting(Stored::name).containsExactly("a.json");
+    try (var files = Files.list(dir.resolve("bundles"))) {
+      assertThat(files).hasSize(1);
+    }
+  }
+
+  @Test
+  void createRefusesAFileBeingLoadedAndTakesTheNameAgainOnceItIsMovedAway() throws Exception {
+    FolderStorage storage = prepared();
+    Stored file = drop("a.json", "loading");
+
+    try (Claim claim = storage.claim("bundles", file).orElseThrow()) {
+      assertThat(storage.create("bundles", "a.json", "next".getBytes())).isFalse();
+      storage.move("bundles", "a.json", "bundlesprocessed", "a.json.processed");
+      claim.finish();
+    }
+
+    assertThat(storage.create("bundles", "a.json", "next".getBytes())).isTrue();
+    assertThat(dir.resolve("bundlesprocessed/a.json.processed")).hasContent("loading");
+    assertThat(dir.resolve("bundles/a.json")).hasContent("next");
+  }
+
   private FolderStorage prepared() throws Exception {
     FolderStorage storage = new FolderStorage(dir);
     storage.prepare(List.of("bundles", "bundlesprocessed"));
