@@ -3,6 +3,7 @@ package io.brazier.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -56,15 +57,21 @@ public final class FirstMinute implements Callable<Integer> {
     long launched = System.nanoTime();
     BundlePoster.Result cold;
     BundlePoster.Result warm;
+    ServerProcess.CpuTime coldCpu;
+    ServerProcess.CpuTime warmCpu;
     double startSeconds;
     try (ServerProcess server = ServerProcess.launch(brazier, List.of(), work.resolve("data"), port,
         work.resolve("server.log"))) {
       startSeconds = (System.nanoTime() - launched) / 1e9;
       BundlePoster poster = new BundlePoster(server.baseUrl());
+      ServerProcess.CpuTime started = server.cpu();
       BundlePoster.Result reference = poster.post(split.reference(), 1);
       BundlePoster.Result patients = poster.post(split.patients(), clients);
       cold = sum(reference, patients);
+      ServerProcess.CpuTime coldDone = server.cpu();
       warm = poster.post(split.patients(), clients);
+      coldCpu = coldDone.minus(started);
+      warmCpu = server.cpu().minus(coldDone);
     } finally {
       SyntheaLoad.deleteTree(work.resolve("data"));
     }
@@ -72,6 +79,9 @@ public final class FirstMinute implements Callable<Integer> {
         + " patients again, warm |%n|---:|---:|---:|%n| %.1f s | %.0f resources/s (%d in %.1f s) | %.0f resources/s"
         + " (%d in %.1f s) |%n%n", split.patients().size(), clients, startSeconds, cold.perSecond(),
         cold.succeeded(), seconds(cold), warm.perSecond(), warm.succeeded(), seconds(warm));
+    System.out.printf("CPU per resource: cold JVM %.0f us, PostgreSQL %.0f us; warm JVM %.0f us, PostgreSQL %.0f us"
+        + "%n%n", micros(coldCpu.jvm(), cold), micros(coldCpu.postgres(), cold), micros(warmCpu.jvm(), warm),
+        micros(warmCpu.postgres(), warm));
     if (profile) {
       JfrSummary.print(work.resolve("server.jfr"));
     }
@@ -81,6 +91,10 @@ public final class FirstMinute implements Callable<Integer> {
   private static BundlePoster.Result sum(BundlePoster.Result first, BundlePoster.Result second) {
     return new BundlePoster.Result(first.succeeded() + second.succeeded(), first.failed() + second.failed(),
         first.rejectedBundles() + second.rejectedBundles(), first.elapsed().plus(second.elapsed()));
+  }
+
+  private static double micros(Duration cpu, BundlePoster.Result result) {
+    return cpu.toNanos() / 1e3 / Math.max(1, result.succeeded());
   }
 
   private static double seconds(BundlePoster.Result result) {

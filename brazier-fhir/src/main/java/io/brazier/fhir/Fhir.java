@@ -31,6 +31,7 @@ public final class Fhir {
   private final FhirContext context;
   private final boolean lenient;
   private final Set<String> resourceTypes;
+  private volatile Set<String> uriElementNames;
 
   /**
    * @param lenient when true, unknown elements and invalid values are dropped while parsing instead of rejected
@@ -52,6 +53,19 @@ public final class Fhir {
 
   public boolean isResourceType(String name) {
     return resourceTypes.contains(name);
+  }
+
+  /**
+   * The JSON names under which R4 has an element of a uri type (not id) anywhere, such as {@code url},
+   * {@code system} or {@code valueUri}; found in the model once, on first call.
+   */
+  public Set<String> uriElementNames() {
+    Set<String> names = uriElementNames;
+    if (names == null) {
+      names = UriElements.of(context);
+      uriElementNames = names;
+    }
+    return names;
   }
 
   public static boolean isValidId(String id) {

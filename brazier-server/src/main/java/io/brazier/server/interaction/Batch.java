@@ -11,7 +11,6 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.IntStream;
 import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
 import org.hl7.fhir.r4.model.Bundle.BundleType;
 
@@ -57,7 +56,7 @@ final class Batch {
   /** Every write entry prepared, in parallel; the failures answered in {@code out}. Reads are left null. */
   private Prepared[] stage(List<Entry> entries, BundleEntryComponent[] out, String baseUrl) {
     Prepared[] staged = new Prepared[entries.size()];
-    IntStream.range(0, entries.size()).parallel().forEach(i -> {
+    Parallel.forEach(entries.size(), i -> {
       Entry entry = entries.get(i);
       if (entry.failure() != null) {
         out[i] = responses.failure(entry, entry.failure(), baseUrl);

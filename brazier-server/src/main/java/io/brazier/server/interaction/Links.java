@@ -73,6 +73,7 @@ public final class Links {
     final Fhir fhir;
     final String ownBase;
     final Restriction restriction;
+    final Set<String> uriNames;
     final Map<String, String> aliases = new HashMap<>();
     int longestAlias;
     final Map<String, Set<String>> identified = new HashMap<>();
@@ -85,6 +86,7 @@ public final class Links {
     Shared(References references, Fhir fhir, String baseUrl, Restriction restriction, Context context) {
       this.references = references;
       this.fhir = fhir;
+      this.uriNames = fhir.uriElementNames();
       this.ownBase = baseUrl + "/";
       this.restriction = restriction;
       this.pending = context.pending();
@@ -166,30 +168,52 @@ public final class Links {
   }
 
   /**
-   * Rewrites the {@code reference} strings and narrative links of a JSON tree; true when some other string names an
-   * entry's fullUrl (a uri element, or not: only the model can tell).
+   * Rewrites the {@code reference} strings and narrative links of a JSON tree; true when a string under a name that
+   * R4 gives a uri element somewhere ({@link Fhir#uriElementNames}) names an entry's fullUrl: only the model can tell
+   * whether it is a uri there. Other strings (an identifier's value) are never rewritten, by the model either.
    */
-  private boolean walk(JsonNode node) {
+  private boolean walk(ObjectNode object) {
     boolean other = false;
-    if (node instanceof ObjectNode object) {
-      for (Map.Entry<String, JsonNode> field : object.properties()) {
-        JsonNode value = field.getValue();
-        if (!value.isTextual()) {
-          other |= value.isContainerNode() && walk(value);
-        } else if (field.getKey().equals("reference")) {
-          String target = rewrite(value.asText());
-          if (!value.asText().equals(target)) {
-            field.setValue(TextNode.valueOf(target));
-          }
-        } else if (field.getKey().equals("div") && !shared.aliases.isEmpty()) {
-          field.setValue(TextNode.valueOf(narrativeLinks(value.asText())));
-        } else {
-          other |= isAlias(value.asText());
-        }
+    for (Map.Entry<String, JsonNode> field : object.properties()) {
+      JsonNode value = field.getValue();
+      if (value instanceof ObjectNode child) {
+        other |= walk(child);
+      } else if (value.isArray()) {
+        other |= walk(value, shared.uriNames.contains(field.getKey()));
+      } else if (value.isTextual()) {
+        other |= text(field);
       }
+    }
+    return other;
+  }
+
+  /** Rewrites a reference or a narrative's links; true when a string that may be a uri names an entry's fullUrl. */
+  private boolean text(Map.Entry<String, JsonNode> field) {
+    String name = field.getKey();
+    String text = field.getValue().asText();
+    if (name.equals("reference")) {
+      String target = rewrite(text);
+      if (!text.equals(target)) {
+        field.setValue(TextNode.valueOf(target));
+      }
+    } else if (name.equals("div") && !shared.aliases.isEmpty()) {
+      field.setValue(TextNode.valueOf(narrativeLinks(text)));
     } else {
-      for (JsonNode element : node) {
-        other |= element.isContainerNode() ? walk(element) : isAlias(element.asText());
+      return shared.uriNames.contains(name) && isAlias(text);
+    }
+    return false;
+  }
+
+  /** {@link #walk(ObjectNode)} for the items of an array; {@code uris} when its name is a uri element's. */
+  private boolean walk(JsonNode array, boolean uris) {
+    boolean other = false;
+    for (JsonNode element : array) {
+      if (element instanceof ObjectNode object) {
+        other |= walk(object);
+      } else if (element.isArray()) {
+        other |= walk(element, uris);
+      } else {
+        other |= uris && element.isTextual() && isAlias(element.asText());
       }
     }
     return other;

@@ -13,7 +13,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
-import java.util.stream.IntStream;
 import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
 import org.hl7.fhir.r4.model.Bundle.BundleType;
 
@@ -129,7 +128,7 @@ final class Transaction {
   private Prepared[] prepare(List<Entry> writes, Map<Integer, Target> targets, Links links, Currents currents) {
     Prepared[] prepared = new Prepared[writes.size()];
     FhirException[] failures = new FhirException[writes.size()];
-    IntStream.range(0, writes.size()).parallel().forEach(i -> {
+    Parallel.forEach(writes.size(), i -> {
       Entry entry = writes.get(i);
       try {
         prepared[i] = writer(entry).prepare(entry.request(), targets.get(entry.index()),
