@@ -21,6 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 import org.hl7.fhir.r4.model.Observation;
 import org.junit.jupiter.api.AfterAll;
@@ -141,13 +142,13 @@ class ReadAheadTest {
     int ahead = 1;
 
     ReadAhead reading = new ReadAhead(scans, counting, readers, ahead, budget, "read-ahead-test-closing");
+    awaitAtLeast(readBytes::get, budget);
     long filled = settled(readBytes);
     // Queued while under the budget (the last one past it), the writer's scan's own page, and one in hand each.
-    assertThat(filled).isBetween(budget, budget + (1 + ahead + readers) * largest.get());
+    assertThat(filled).isLessThanOrEqualTo(budget + (1 + ahead + readers) * largest.get());
     reading.next(0);
     reading.next(0);
-    long afterTaking = settled(readBytes);
-    assertThat(afterTaking).isGreaterThan(filled);
+    awaitAtLeast(readBytes::get, filled + 1); // taking made room
     reading.close();
     long afterClose = readBytes.get();
 
@@ -168,7 +169,7 @@ class ReadAheadTest {
         encounterReads.incrementAndGet();
       } else if (scan.type().equals("Observation") && scan.after() == null) {
         // The Observations are read once an Encounter page is queued, which alone fills a budget of one byte.
-        awaitAtLeast(encounterReads, 2);
+        awaitAtLeast(encounterReads::get, 2);
       }
       return page(scan);
     };
@@ -234,7 +235,7 @@ class ReadAheadTest {
     server.client().update().resource(current.setStatus(Observation.ObservationStatus.AMENDED)).execute();
   }
 
-  /** What {@code counter} counts once it has not grown for a while (reading stopped), within a deadline. */
+  /** What {@code counter} counts once it has not grown for a while (the reading stopped), within a deadline. */
   private static long settled(AtomicLong counter) {
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     long seen = -1;
@@ -245,11 +246,11 @@ class ReadAheadTest {
     return seen;
   }
 
-  private static void awaitAtLeast(AtomicInteger counter, int least) {
+  private static void awaitAtLeast(LongSupplier counter, long least) {
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (counter.get() < least) {
+    while (counter.getAsLong() < least) {
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("Only " + counter.get() + " reads, not " + least);
+        throw new AssertionError("Only " + counter.getAsLong() + ", not " + least);
       }
       LockSupport.parkNanos(Duration.ofMillis(5).toNanos());
     }
