@@ -32,6 +32,7 @@ final class ExportJournal {
   static final String IN_FOLDER = ".loader/exports";
   static final String IN_BLOB = "loaderexports";
   private static final String STARTING = "starting.lock";
+  private static final String LOCK = ".lock";
   private static final Duration STARTING_POLL = Duration.ofMillis(20);
   private static final Logger log = LoggerFactory.getLogger(ExportJournal.class);
 
@@ -115,15 +116,25 @@ final class ExportJournal {
 
   /** Holds the job's lock while it runs; empty when another process holds it. */
   Optional<Storage.Claim> lock(String id) throws IOException {
-    storage.write(folder, id + ".lock", new byte[0]);
-    return storage.claim(folder, new Storage.Stored(id + ".lock", 0, Instant.EPOCH));
+    storage.write(folder, id + LOCK, new byte[0]);
+    return storage.claim(folder, new Storage.Stored(id + LOCK, 0, Instant.EPOCH));
+  }
+
+  /**
+   * The ids of the jobs that have a lock: the running ones, and any whose process died while it ran. A listing of
+   * names only: no record is read.
+   */
+  List<String> locked() throws IOException {
+    return storage.list(folder).stream().map(Storage.Stored::name)
+        .filter(name -> name.endsWith(LOCK) && !name.equals(STARTING))
+        .map(name -> name.substring(0, name.length() - LOCK.length())).toList();
   }
 
   /** Whether a job recorded running is still run by some process: it holds its lock. */
   boolean held(String id) throws IOException {
     Optional<Storage.Claim> claim;
     try {
-      claim = storage.claim(folder, new Storage.Stored(id + ".lock", 0, Instant.EPOCH));
+      claim = storage.claim(folder, new Storage.Stored(id + LOCK, 0, Instant.EPOCH));
     } catch (NoSuchFileException e) {
       return false; // its process died before it locked
     }
@@ -139,12 +150,12 @@ final class ExportJournal {
     try (claim) {
       claim.finish();
     }
-    storage.delete(folder, id + ".lock");
+    storage.delete(folder, id + LOCK);
   }
 
   void delete(String id) throws IOException {
     storage.delete(folder, id + ".json");
-    storage.delete(folder, id + ".lock");
+    storage.delete(folder, id + LOCK);
   }
 
   private static ObjectNode toJson(Job job) {

@@ -25,8 +25,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
@@ -133,6 +135,26 @@ class ExportJobsTest {
     assertThat(one.cancel(id)).isTrue();
     Eventually.until(DEADLINE, "export " + id + " ended", () -> state(other, id) != ExportJobs.State.RUNNING);
     assertThat(other.start(patients, ExportSource.OWN)).as("room again").isNotBlank();
+  }
+
+  @Test
+  void aStartCountsTheJobsHoldingTheirLockAndReadsNoRecord() throws Exception {
+    try (ExportJobs one = jobsOn(new FolderStorage(dir))) {
+      ExportJournal journal = new ExportJournal(new FolderStorage(dir));
+      ExportJobs.Job dead = new ExportJobs.Job(UUID.randomUUID().toString(), Instant.now(), "Observation", "own",
+          ExportJobs.State.RUNNING, null, null, null); // recorded running by a loader that died: it holds no lock
+      journal.write(dead);
+
+      String id = one.start(new TypeExport("Observation", null, null, 1, 1), ExportSource.OWN);
+      ExportJobs.State deadAfterStart = journal.read(dead.id()).orElseThrow().state();
+
+      assertThat(deadAfterStart).as("not counted, and its record left to the next listing").isEqualTo(
+          ExportJobs.State.RUNNING);
+      assertThatThrownBy(() -> one.start(new TypeExport("Patient", null, null, 1, 100), ExportSource.OWN))
+          .isInstanceOf(ExportJobs.TooMany.class).hasMessageContaining("1 exports are running");
+      assertThat(one.job(dead.id()).orElseThrow().problem()).isEqualTo(ExportJobs.INTERRUPTED);
+      assertThat(one.cancel(id)).isTrue();
+    }
   }
 
   private ExportJobs jobsOn(Storage storage) throws Exception {

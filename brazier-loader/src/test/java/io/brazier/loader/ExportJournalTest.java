@@ -105,6 +105,18 @@ class ExportJournalTest {
   }
 
   @Test
+  void theLockedJobsAreTheirLocksNotTheRecordsNorTheStartLock() throws IOException {
+    journal.write(job(State.COMPLETED));
+    journal.write(job(State.RUNNING)); // its process died before it locked
+    String running = UUID.randomUUID().toString();
+
+    try (Storage.Claim lock = journal.lock(running).orElseThrow();
+        Storage.Claim starting = journal.starting(Duration.ofSeconds(5))) {
+      assertThat(journal.locked()).containsExactly(running);
+    }
+  }
+
+  @Test
   void aJobWhoseProcessDiedBeforeItLockedIsNotHeld() throws IOException {
     assertThat(journal.held(UUID.randomUUID().toString())).isFalse();
   }

@@ -37,8 +37,14 @@ final class ExportRun {
    * run writes another; more only help a store with more cores than this writer can keep up with.
    */
   private static final int READERS = 2;
-  /** How many pages of each type are read ahead of the writing. */
+  /** How many pages of the type being written are always read ahead of the writing, whatever the budget. */
   private static final int PAGES_AHEAD = 2;
+  /**
+   * How many bytes of pages an export run reads ahead of its writing: an eighth of the heap, at most 256 MB (the
+   * whole of the largest types of a set such as Synthea's), so that the next types are read while a long one is
+   * written; the same for any size of data.
+   */
+  static final long READ_AHEAD_BYTES = Math.min(256L << 20, Runtime.getRuntime().maxMemory() / 8);
 
   private final ExportParts parts;
   private final Jobs.Run run;
@@ -128,7 +134,7 @@ final class ExportRun {
 
   private ReadAhead reading(List<AsOfScan> scans, int readers) {
     return new ReadAhead(scans, page -> parts.store().scan(page, parts.search()), readers, PAGES_AHEAD,
-        "brazier-export-read-" + run.id());
+        READ_AHEAD_BYTES, "brazier-export-read-" + run.id());
   }
 
   private void next() {

@@ -1,52 +1,66 @@
 package io.brazier.server.export;
 
 import io.brazier.store.AsOfScan;
+import io.brazier.store.ResourceVersion;
 import io.brazier.store.ScanPage;
-import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 
 /**
  * Reads a run's scans ahead of its writing: the store reads the next pages (on a connection of their own per page)
  * while the run writes the last ones, so that an export takes about as long as the longer of reading and writing
  * rather than both. Up to {@code readers} scans are read at once, each by a thread of its own, which takes the
- * scans in the run's order and reads one to its end before it takes the next; each scan's pages wait in a queue of
- * {@code ahead} pages for the writer, which takes them in order. A scan is taken only when fewer than
- * {@code readers} scans are being read or waiting for the writer: so the scan the writer is on is always being
- * read, and what is held is at most {@code readers * (ahead + 1)} pages, whatever the data. Every page is as of the
- * scan's own sequence, whichever thread reads it and whenever: reading ahead changes nothing of what is written.
+ * scans in the run's order and reads one to its end before it takes the next; the writer takes each scan's pages in
+ * order. What is read and not yet written is bounded by a budget of bytes, not by a number of scans or pages, so
+ * that while the writer is on a long type (Observation) the other reader reads the next types as far as the budget
+ * allows, on a second PostgreSQL backend. The scan the writer is on may always hold {@code ahead} pages, whatever
+ * the budget: the writer never waits on a budget filled by later scans. Held at most: the budget, plus a page in
+ * hand per reader, plus {@code ahead} pages of the writer's scan, whatever the data. Every page is as of the scan's
+ * own sequence, whichever thread reads it and whenever: reading ahead changes nothing of what is written.
  */
 final class ReadAhead implements AutoCloseable {
-  /** How often a reader waiting for its turn, or for room in its queue, looks whether the run has closed. */
-  private static final Duration WAIT = Duration.ofMillis(50);
+  /** What a version holds beside its body (the record, its id, instant and list slot), counted in the budget. */
+  private static final long VERSION_BYTES = 160;
 
   private final List<AsOfScan> scans;
   private final Function<AsOfScan, ScanPage> store;
-  /** Each scan's pages, or the failure that ended its reading, in order. */
-  private final List<BlockingQueue<Object>> pages = new ArrayList<>();
+  private final int ahead;
+  private final long budget;
+  /** Each scan's pages read and not yet taken (or the failure that ended its reading), in order. */
+  private final List<ArrayDeque<Read>> pages = new ArrayList<>();
   private final AtomicInteger claimed = new AtomicInteger();
-  /** One per scan taken and not yet written to its end: a reader takes one before it takes a scan. */
-  private final Semaphore turns;
   private final List<Thread> threads = new ArrayList<>();
-  private volatile boolean closed;
+  private final ReentrantLock lock = new ReentrantLock();
+  /** Signalled whenever a page is queued or taken, and on close. */
+  private final Condition changed = lock.newCondition();
+  /** Guarded by {@link #lock}: the scan the writer is on, and the bytes of the pages queued. */
+  private int writing;
+  private long held;
+  private boolean closed;
+
+  /** A page read, or the failure that ended a scan's reading, with the bytes it holds. */
+  private record Read(Object page, long bytes) {}
 
   /**
    * Starts reading {@code scans} (null where a step reads nothing) in their order.
    *
    * @param store reads one page of a scan
+   * @param ahead how many pages of the writer's scan may always wait for it, whatever the budget
+   * @param budget how many bytes of pages may wait for the writer
    * @param name names the reading threads, for thread dumps and profiles
    */
-  ReadAhead(List<AsOfScan> scans, Function<AsOfScan, ScanPage> store, int readers, int ahead, String name) {
+  ReadAhead(List<AsOfScan> scans, Function<AsOfScan, ScanPage> store, int readers, int ahead, long budget,
+      String name) {
     this.scans = new ArrayList<>(scans);
     this.store = store;
-    this.turns = new Semaphore(readers);
-    scans.forEach(scan -> pages.add(new ArrayBlockingQueue<>(ahead)));
+    this.ahead = ahead;
+    this.budget = budget;
+    scans.forEach(scan -> pages.add(new ArrayDeque<>()));
     for (int n = 0; n < Math.min(readers, scans.size()); n++) {
       Thread thread = new Thread(this::readScans, name + "-" + n);
       thread.setDaemon(true);
@@ -62,92 +76,108 @@ final class ReadAhead implements AutoCloseable {
 
   /** The next page of scan {@code index}, once it is read; the failure of its reading is thrown here. */
   ScanPage next(int index) {
-    Object page;
-    try {
-      page = pages.get(index).take();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("Interrupted while waiting for the store", e);
-    }
+    Object page = take(index);
     if (page instanceof RuntimeException failure) {
       throw failure;
     } else if (page instanceof Error error) {
       throw error;
     }
-    ScanPage scanPage = (ScanPage) page;
-    if (scanPage.next() == null) {
-      turns.release(); // the scan is written: a reader may take the next
+    return (ScanPage) page;
+  }
+
+  /** The bytes a page holds, as the budget counts them. */
+  static long bytes(ScanPage page) {
+    long bytes = 0;
+    for (ResourceVersion version : page.versions()) {
+      bytes += version.json().length + VERSION_BYTES;
     }
-    return scanPage;
+    return bytes;
+  }
+
+  private Object take(int index) {
+    lock.lock();
+    try {
+      if (writing != index) {
+        writing = index; // the writer moved on: that scan's reader may queue its pages whatever the budget
+        changed.signalAll();
+      }
+      ArrayDeque<Read> queue = pages.get(index);
+      while (queue.isEmpty()) {
+        changed.await();
+      }
+      Read read = queue.poll();
+      held -= read.bytes();
+      changed.signalAll();
+      return read.page();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while waiting for the store", e);
+    } finally {
+      lock.unlock();
+    }
   }
 
   private void readScans() {
-    // A turn is taken before a scan, so that the scans being read are always the first ones not yet written.
-    while (takeTurn()) {
-      int index = claimed.getAndIncrement();
-      if (index >= scans.size()) {
+    for (int index = claimed.getAndIncrement(); index < scans.size(); index = claimed.getAndIncrement()) {
+      if (scans.get(index) != null && !read(index)) {
         return;
       }
-      if (scans.get(index) == null) {
-        turns.release();
-      } else {
-        read(index);
-      }
     }
   }
 
-  /** Waits for a turn to read a scan; false once closed. */
-  private boolean takeTurn() {
-    try {
-      while (!turns.tryAcquire(WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
-        if (closed) {
-          return false;
-        }
-      }
-      return !closed;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
-  }
-
-  private void read(int index) {
+  /** Reads a scan to its end, or to its failure; false once closed. */
+  private boolean read(int index) {
     AsOfScan next = scans.get(index);
     try {
-      while (next != null && !closed) {
+      while (next != null) {
         ScanPage page = store.apply(next);
-        if (!hand(index, page)) {
-          return;
+        if (!hand(index, new Read(page, bytes(page)))) {
+          return false;
         }
         next = page.next() == null ? null : next.after(page.next());
       }
+      return true;
     } catch (RuntimeException | Error e) {
-      hand(index, e);
+      return hand(index, new Read(e, 0));
     }
   }
 
   /**
-   * Queues a page (or a failure) for the writer, waiting while its queue is full; false once closed. It polls
-   * rather than being interrupted, so that closing never interrupts a read of the store midway.
+   * Queues a page (or a failure) for the writer once there is room for it: always for what holds nothing (a
+   * failure, an empty page), and for the
+   * writer's scan while it holds fewer than {@code ahead} pages; else while the pages queued hold less than the
+   * budget. False once closed. It waits rather than being interrupted, so that closing never interrupts a read of
+   * the store midway.
    */
-  private boolean hand(int index, Object page) {
+  private boolean hand(int index, Read read) {
+    lock.lock();
     try {
-      while (!pages.get(index).offer(page, WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
-        if (closed) {
-          return false;
-        }
+      while (!closed && !(read.bytes() == 0 || held < budget
+          || index == writing && pages.get(index).size() < ahead)) {
+        changed.awaitUninterruptibly();
       }
+      if (closed) {
+        return false;
+      }
+      pages.get(index).add(read);
+      held += read.bytes();
+      changed.signalAll();
       return true;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
+    } finally {
+      lock.unlock();
     }
   }
 
   /** Stops the reading, and returns once no thread reads any more: nothing touches the store after this. */
   @Override
   public void close() {
-    closed = true;
+    lock.lock();
+    try {
+      closed = true;
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
     boolean interrupted = false;
     for (Thread thread : threads) {
       while (thread.isAlive()) {

@@ -2,6 +2,7 @@ package io.brazier.server.export;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.brazier.fhir.search.FhirSearch;
 import io.brazier.server.ServerConfig;
@@ -17,8 +18,10 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 import org.hl7.fhir.r4.model.Observation;
 import org.junit.jupiter.api.AfterAll;
@@ -28,8 +31,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Reading an export's scans ahead, several at once, on the repository's Synthea sample: the writer gets exactly what
  * reading the scans one page after the other gets, even with writes committing between the pages; the scans are
- * read at the same time; a failed read reaches the writer at its scan; what is read ahead is bounded, and closing
- * stops the reading.
+ * read at the same time, later ones as far as the budget allows whatever the writer is on; a failed read reaches
+ * the writer at its scan; what is read ahead is bounded by the budget, yet never stops the writer's own scan, and
+ * closing stops the reading.
  */
 class ReadAheadTest {
   private static final List<String> TYPES = List.of("Patient", "Observation", "Encounter", "Condition", "Procedure");
@@ -54,7 +58,7 @@ class ReadAheadTest {
     List<AsOfScan> scans = scans(server.store().watermark());
     List<List<String>> oneByOne = scans.stream().map(ReadAheadTest::readInTurn).toList();
 
-    try (ReadAhead ahead = new ReadAhead(scans, ReadAheadTest::page, 2, 1, "test")) {
+    try (ReadAhead ahead = new ReadAhead(scans, ReadAheadTest::page, 2, 1, 1, "test")) {
       assertThat(taken(ahead, scans.size())).isEqualTo(oneByOne);
     }
     assertThat(oneByOne.get(1)).hasSizeGreaterThan(10 * PAGE);
@@ -76,7 +80,7 @@ class ReadAheadTest {
       return page(scan);
     };
 
-    try (ReadAhead ahead = new ReadAhead(scans, writing, 2, 1, "test")) {
+    try (ReadAhead ahead = new ReadAhead(scans, writing, 2, 1, 1, "test")) {
       assertThat(taken(ahead, scans.size())).isEqualTo(before);
     }
     assertThat(writes.get()).isGreaterThan(scans.size());
@@ -94,7 +98,7 @@ class ReadAheadTest {
       return page(scan);
     };
 
-    try (ReadAhead ahead = new ReadAhead(scans, failing, 2, 1, "test")) {
+    try (ReadAhead ahead = new ReadAhead(scans, failing, 2, 1, 1 << 20, "test")) {
       assertThat(taken(ahead, 3)).isEqualTo(scans.subList(0, 3).stream().map(ReadAheadTest::readInTurn).toList());
       assertThat(ahead.next(3).versions()).hasSize(PAGE);
       assertThatThrownBy(() -> ahead.next(3)).isSameAs(failure);
@@ -102,34 +106,80 @@ class ReadAheadTest {
   }
 
   @Test
-  void readersStayAFewPagesAheadAndStopWhenClosed() {
+  void aLaterScanIsReadToItsEndWhileTheWriterHasTakenNothing() {
+    List<AsOfScan> scans = scans(server.store().watermark());
+    List<List<String>> oneByOne = scans.stream().map(ReadAheadTest::readInTurn).toList();
+    CyclicBarrier procedureRead = new CyclicBarrier(2);
+    Function<AsOfScan, ScanPage> meeting = scan -> {
+      ScanPage page = page(scan);
+      if (scan.type().equals("Procedure") && page.next() == null) {
+        awaitOther(scan, procedureRead); // the last scan's last page, read before the writer takes the first's
+      }
+      return page;
+    };
+
+    try (ReadAhead ahead = new ReadAhead(scans, meeting, 2, 1, Long.MAX_VALUE, "test")) {
+      awaitOther(scans.get(0), procedureRead);
+      assertThat(taken(ahead, scans.size())).isEqualTo(oneByOne);
+    }
+  }
+
+  @Test
+  void theBudgetBoundsWhatIsReadAheadAndClosingStopsTheReading() {
     long sequence = server.store().watermark();
     List<AsOfScan> scans = Stream.of("Observation", "Procedure", "Encounter", "Condition")
         .map(type -> AsOfScan.of(type, sequence, PAGE)).toList();
-    AtomicInteger reads = new AtomicInteger();
+    long budget = 3 * ReadAhead.bytes(page(scans.get(0)));
+    AtomicLong readBytes = new AtomicLong();
+    AtomicLong largest = new AtomicLong();
     Function<AsOfScan, ScanPage> counting = scan -> {
-      reads.incrementAndGet();
-      return page(scan);
+      ScanPage page = page(scan);
+      readBytes.addAndGet(ReadAhead.bytes(page));
+      largest.accumulateAndGet(ReadAhead.bytes(page), Math::max);
+      return page;
     };
     int readers = 2;
     int ahead = 1;
-    int most = readers * (ahead + 1); // a page queued and one in hand each
 
-    ReadAhead reading = new ReadAhead(scans, counting, readers, ahead, "read-ahead-test-closing");
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (reads.get() < most && System.nanoTime() < deadline) {
-      LockSupport.parkNanos(Duration.ofMillis(5).toNanos());
-    }
-    LockSupport.parkNanos(Duration.ofMillis(200).toNanos()); // room for a reader that does not wait
-    assertThat(reads.get()).isEqualTo(most);
+    ReadAhead reading = new ReadAhead(scans, counting, readers, ahead, budget, "read-ahead-test-closing");
+    awaitAtLeast(readBytes::get, budget);
+    long filled = settled(readBytes);
+    // Queued while under the budget (the last one past it), the writer's scan's own page, and one in hand each.
+    assertThat(filled).isLessThanOrEqualTo(budget + (1 + ahead + readers) * largest.get());
     reading.next(0);
+    reading.next(0);
+    awaitAtLeast(readBytes::get, filled + 1); // taking made room
     reading.close();
-    int afterClose = reads.get();
+    long afterClose = readBytes.get();
 
     LockSupport.parkNanos(Duration.ofMillis(200).toNanos());
-    assertThat(afterClose).isBetween(most, most + 1);
-    assertThat(reads.get()).isEqualTo(afterClose);
+    assertThat(readBytes.get()).isEqualTo(afterClose);
     assertThat(Thread.getAllStackTraces().keySet()).noneMatch(thread -> thread.getName().startsWith("read-ahead-test-closing"));
+  }
+
+  @Test
+  void laterScansFillingTheBudgetNeverStopTheScanTheWriterIsOn() {
+    long sequence = server.store().watermark();
+    List<AsOfScan> scans = Stream.of("Observation", "Encounter", "Procedure")
+        .map(type -> AsOfScan.of(type, sequence, PAGE)).toList();
+    List<List<String>> oneByOne = scans.stream().map(ReadAheadTest::readInTurn).toList();
+    AtomicInteger encounterReads = new AtomicInteger();
+    Function<AsOfScan, ScanPage> observationsLast = scan -> {
+      if (scan.type().equals("Encounter")) {
+        encounterReads.incrementAndGet();
+      } else if (scan.type().equals("Observation") && scan.after() == null) {
+        // The Observations are read once an Encounter page is queued, which alone fills a budget of one byte.
+        awaitAtLeast(encounterReads::get, 2);
+      }
+      return page(scan);
+    };
+
+    try (ReadAhead ahead = new ReadAhead(scans, observationsLast, 2, 1, 1, "test")) {
+      assertThat(assertTimeoutPreemptively(Duration.ofSeconds(30), () -> taken(ahead, scans.size())))
+          .isEqualTo(oneByOne);
+    }
+    assertThat(oneByOne.get(0)).hasSizeGreaterThan(2 * PAGE);
+    assertThat(oneByOne.get(1)).hasSizeGreaterThan(2 * PAGE);
   }
 
   private static List<AsOfScan> scans(long sequence) {
@@ -183,6 +233,27 @@ class ReadAheadTest {
     }
     Observation current = server.client().read().resource(Observation.class).withId(id).execute();
     server.client().update().resource(current.setStatus(Observation.ObservationStatus.AMENDED)).execute();
+  }
+
+  /** What {@code counter} counts once it has not grown for a while (the reading stopped), within a deadline. */
+  private static long settled(AtomicLong counter) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    long seen = -1;
+    while (counter.get() != seen && System.nanoTime() < deadline) {
+      seen = counter.get();
+      LockSupport.parkNanos(Duration.ofMillis(300).toNanos());
+    }
+    return seen;
+  }
+
+  private static void awaitAtLeast(LongSupplier counter, long least) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (counter.getAsLong() < least) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("Only " + counter.getAsLong() + ", not " + least);
+      }
+      LockSupport.parkNanos(Duration.ofMillis(5).toNanos());
+    }
   }
 
   private static void awaitOther(AsOfScan scan, CyclicBarrier barrier) {

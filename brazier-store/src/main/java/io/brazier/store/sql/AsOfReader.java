@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import javax.sql.DataSource;
+import org.postgresql.PGStatement;
 
 /**
  * Scans a type as of a change sequence N. The versions current at N are the current rows that no change after N
@@ -238,7 +239,7 @@ final class AsOfReader {
         settings.execute("SET LOCAL enable_mergejoin = off");
       }
     }
-    try (PreparedStatement statement = SearchReader.prepared(connection, sql);
+    try (PreparedStatement statement = inBinary(SearchReader.prepared(connection, sql));
         ResultSet rows = statement.executeQuery()) {
       while (rows.next()) {
         if (rows.getObject(1) == null) {
@@ -252,6 +253,16 @@ final class AsOfReader {
       }
     }
     return new Candidates(candidates, windowEnd);
+  }
+
+  /**
+   * The statement, its rows to come in binary from its first run on a connection: the driver's first runs of a
+   * statement take them as text, in which PostgreSQL sends each body in hex, twice its size, for the driver to
+   * decode; a scan reads every body of the type, and its pages go to whichever connection is free.
+   */
+  private static PreparedStatement inBinary(PreparedStatement statement) throws SQLException {
+    statement.unwrap(PGStatement.class).setPrepareThreshold(-1);
+    return statement;
   }
 
   /**
