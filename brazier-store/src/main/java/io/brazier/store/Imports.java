@@ -45,8 +45,26 @@ public interface Imports {
   /** Builds the indexes dropped by imports that no longer run (one cancelled while its node was down). */
   void repair(int parallel);
 
-  /** Stages a batch; false (and nothing written) when the heartbeat's owner no longer holds the job. */
-  boolean stage(ImportBatch batch, JobHeartbeat heartbeat);
+  /** A batch encoded for staging by {@link #encode}. */
+  interface Encoded {}
+
+  /**
+   * Encodes a batch for staging: most of what staging costs the caller, done on the caller's thread, so that many
+   * threads can encode batches while one stages them in order. Takes the rids of its lines when the job writes
+   * their index rows straight into the live tables.
+   */
+  Encoded encode(String job, ImportBatch batch);
+
+  /**
+   * Stages encoded batches in one transaction with the heartbeat; false (and nothing written) when the heartbeat's
+   * owner no longer holds the job.
+   */
+  boolean stage(List<Encoded> batches, JobHeartbeat heartbeat);
+
+  /** Encodes and stages one batch: {@link #encode}, then {@link #stage(List, JobHeartbeat)}. */
+  default boolean stage(ImportBatch batch, JobHeartbeat heartbeat) {
+    return stage(List.of(encode(heartbeat.job(), batch)), heartbeat);
+  }
 
   /** The ids of the staged resources of {@code type} with this identifier ({@code value} or {@code system|value}). */
   List<String> identified(String job, String type, String identifier);

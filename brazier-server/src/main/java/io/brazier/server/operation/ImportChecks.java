@@ -54,8 +54,9 @@ final class ImportChecks {
       }).toList();
       int number = stager.takeBatch();
       ImportRun.Cursor cursor = stager.cursor();
-      stager.stage(new ImportStager.Batch(stager.batch(number, reads, page.stream().map(ImportBatch.Deferred::seq)
-          .toList()), new ImportRun.Cursor("defer", cursor.position(), cursor.line(), number + 1, 0, 0), 0));
+      stager.stage(new ImportStager.Batch(number, stager.encode(number, reads, page.stream()
+          .map(ImportBatch.Deferred::seq).toList()), new ImportRun.Cursor("defer", cursor.position(), cursor.line(),
+          number + 1, 0, 0), 0));
     }
   }
 
@@ -73,8 +74,8 @@ final class ImportChecks {
         targets.forEach(target -> references.placeholder(target, context.placeholders()));
         int number = stager.takeBatch();
         ImportRun.Cursor cursor = stager.cursor();
-        stager.stage(new ImportStager.Batch(stager.batch(number, List.of(), List.of()), new ImportRun.Cursor("check",
-            cursor.position(), cursor.line(), number + 1, 0, 0), 0));
+        stager.stage(new ImportStager.Batch(number, stager.encode(number, List.of(), List.of()),
+            new ImportRun.Cursor("check", cursor.position(), cursor.line(), number + 1, 0, 0), 0));
       } else {
         imports.reject(run.id(), failures(dangling, targets));
       }

@@ -6,29 +6,29 @@ import io.brazier.server.http.Body;
 import io.brazier.store.ImportLine;
 import java.io.EOFException;
 import java.io.IOException;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.stream.IntStream;
+import java.util.concurrent.Callable;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The {@code stage} phase: reads the inputs in their reading order ({@link ImportRequest#readingOrder}: master data
- * first), in batches of lines that are read and checked on every core ({@link ImportLines}) while the batch before
- * is staged by the one writer ({@link ImportStager}). An input whose read fails is read again from where it broke
- * off; one that cannot be read (further) fails at that line, and the rest of the import goes on.
+ * first), in batches of lines that readers, one per core ({@link ImportReaders}), read, check ({@link ImportLines})
+ * and encode for staging, a batch each, while the one writer ({@link ImportStager}) stages the batches in order.
+ * An input whose read fails is read again from where it broke off; one that cannot be read (further) fails at that
+ * line, and the rest of the import goes on.
  */
 final class ImportReader {
   private static final Logger log = LoggerFactory.getLogger(ImportReader.class);
   private static final int BATCH_LINES = 1000;
   private static final int BATCH_BYTES = 8 << 20;
   private static final int READ_ATTEMPTS = 3;
+  /** Readers of batches: one per core, as reading (parse, check, index) is most of an import's work in the JVM. */
+  private static final int READERS = Runtime.getRuntime().availableProcessors();
 
   private final Jobs.Run run;
   private final ImportRequest request;
@@ -94,42 +94,43 @@ final class ImportReader {
     }
   }
 
-  /** Reads lines after {@code from} in batches, each read and checked while the one before is staged. */
+  /** Reads lines after {@code from} in batches, each read, checked and encoded by a reader while others are staged. */
   private void readLines(NdjsonLines reader, int input, int position, long from, Set<String> unread)
       throws IOException {
-    Deque<CompletableFuture<ImportStager.Batch>> inFlight = new ArrayDeque<>();
     List<NdjsonLines.Line> chunk = new ArrayList<>();
-    try {
-      long bytes = 0;
-      boolean first = from == 0;
-      for (NdjsonLines.Line line = reader.next(); line != null && !run.stopped(); line = reader.next()) {
-        if (line.number() <= from) {
-          continue;
-        }
-        chunk.add(line);
-        if (first && !line.tooLong() && !isJsonObject(line.bytes())) {
-          break; // the input is not NDJSON at all: its first line fails, the rest is not read
-        }
-        first = false;
-        bytes += line.tooLong() ? maxLineBytes : line.bytes().length;
-        if (chunk.size() == BATCH_LINES || bytes >= BATCH_BYTES) {
-          inFlight.add(submit(input, position, chunk, unread));
-          chunk = new ArrayList<>();
-          bytes = 0;
-          while (inFlight.size() > 1) {
-            stager.stage(inFlight.poll().join());
+    try (ImportReaders<ImportStager.Batch> readers = new ImportReaders<>(READERS)) {
+      try {
+        long bytes = 0;
+        boolean first = from == 0;
+        for (NdjsonLines.Line line = reader.next(); line != null && !run.stopped(); line = reader.next()) {
+          if (line.number() <= from) {
+            continue;
+          }
+          chunk.add(line);
+          if (first && !line.tooLong() && !isJsonObject(line.bytes())) {
+            break; // the input is not NDJSON at all: its first line fails, the rest is not read
+          }
+          first = false;
+          bytes += line.tooLong() ? maxLineBytes : line.bytes().length;
+          if (chunk.size() == BATCH_LINES || bytes >= BATCH_BYTES) {
+            readers.submit(batch(input, position, chunk, unread));
+            chunk = new ArrayList<>();
+            bytes = 0;
+            while (readers.full()) {
+              stager.stage(readers.next());
+            }
           }
         }
-      }
-    } finally {
-      // What was read before a read failed is staged all the same; a retry starts after it.
-      if (!chunk.isEmpty() && !run.stopped()) {
-        inFlight.add(submit(input, position, chunk, unread));
-      }
-      while (!inFlight.isEmpty()) {
-        ImportStager.Batch batch = inFlight.poll().join();
-        if (!run.stopped()) {
-          stager.stage(batch);
+      } finally {
+        // What was read before a read failed is staged all the same; a retry starts after it.
+        if (!chunk.isEmpty() && !run.stopped()) {
+          readers.submit(batch(input, position, chunk, unread));
+        }
+        while (!readers.isEmpty()) {
+          ImportStager.Batch batch = readers.next();
+          if (!run.stopped()) {
+            stager.stage(batch);
+          }
         }
       }
     }
@@ -143,23 +144,22 @@ final class ImportReader {
     }
   }
 
-  /** Reads and checks a chunk of lines on every core, in the background. */
-  private CompletableFuture<ImportStager.Batch> submit(int input, int position, List<NdjsonLines.Line> chunk,
+  /** The reading of a chunk of lines into a batch, its lines in order: for a reader. */
+  private Callable<ImportStager.Batch> batch(int input, int position, List<NdjsonLines.Line> chunk,
       Set<String> unread) {
     int number = stager.takeBatch();
     ImportRequest.Input spec = request.inputs().get(input);
     long last = chunk.get(chunk.size() - 1).number();
-    return CompletableFuture.supplyAsync(() -> {
-      ImportLines.Read[] read = new ImportLines.Read[chunk.size()];
-      IntStream.range(0, chunk.size()).parallel().forEach(i -> {
-        NdjsonLines.Line line = chunk.get(i);
+    return () -> {
+      List<ImportLines.Read> reads = new ArrayList<>(chunk.size());
+      for (NdjsonLines.Line line : chunk) {
         long seq = ImportLine.seq(input, line.number());
-        read[i] = line.tooLong() ? new ImportLines.Read(null, null, lines.failure(seq, spec.url(),
+        reads.add(line.tooLong() ? new ImportLines.Read(null, null, lines.failure(seq, spec.url(),
             FhirException.tooLarge("The line is longer than " + maxLineBytes + " bytes (--max-body-bytes).")))
-            : lines.read(seq, spec.type(), spec.url(), line.bytes(), unread);
-      });
-      return new ImportStager.Batch(stager.batch(number, List.of(read), List.of()), new ImportRun.Cursor("stage",
+            : lines.read(seq, spec.type(), spec.url(), line.bytes(), unread));
+      }
+      return new ImportStager.Batch(number, stager.encode(number, reads, List.of()), new ImportRun.Cursor("stage",
           position, last, number + 1, 0, 0), chunk.size());
-    });
+    };
   }
 }

@@ -15,9 +15,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The one writer of an import's staging, and the keeper of its cursor: it numbers the batches, adds to each the
- * placeholders that references made since the batch before, and stages each batch in one transaction with the cursor
- * that says where the run will resume, so that a batch is staged wholly or not at all.
+ * The one writer of an import's staging, and the keeper of its cursor: it numbers the batches, stages each batch
+ * (encoded by the thread that read it) in one transaction with the placeholders that references made since the batch
+ * before and with the cursor that says where the run will resume, so that a batch is staged wholly or not at all.
  */
 final class ImportStager {
   private final Jobs.Run run;
@@ -42,8 +42,8 @@ final class ImportStager {
     this.placeholders = new AtomicLong(cursor.placeholders());
   }
 
-  /** A batch read and checked, with the cursor that its staging records and how many lines it read. */
-  record Batch(ImportBatch batch, ImportRun.Cursor cursor, long lines) {}
+  /** A batch read, checked and encoded, with the cursor that its staging records and how many lines it read. */
+  record Batch(int number, Imports.Encoded encoded, ImportRun.Cursor cursor, long lines) {}
 
   ImportRun.Cursor cursor() {
     return cursor;
@@ -69,14 +69,15 @@ final class ImportStager {
     run.progress(next.read(), null, JobJson.write(next));
   }
 
-  /** The batch of these reads, with the placeholders that references made since the last batch. */
-  ImportBatch batch(int number, List<ImportLines.Read> reads, List<Long> redone) {
+  /**
+   * Batch {@code number} of these reads, encoded for staging on the caller's thread; {@code redone}: the deferred
+   * lines it handles.
+   */
+  Imports.Encoded encode(int number, List<ImportLines.Read> reads, List<Long> redone) {
     List<ImportLine> staged = new ArrayList<>();
     List<ImportBatch.Deferred> deferred = new ArrayList<>();
     List<Failure> failures = new ArrayList<>();
-    List<ImportLines.Read> all = new ArrayList<>(reads);
-    all.addAll(placeholderLines());
-    for (ImportLines.Read read : all) {
+    for (ImportLines.Read read : reads) {
       if (read.line() != null) {
         staged.add(read.line());
       } else if (read.deferred() != null) {
@@ -85,7 +86,7 @@ final class ImportStager {
         failures.add(read.failure());
       }
     }
-    return new ImportBatch(number, staged, deferred, failures, redone);
+    return imports.encode(run.id(), new ImportBatch(number, staged, deferred, failures, redone));
   }
 
   /** The placeholders made since the last batch, as lines of the placeholder input (after the real inputs). */
@@ -101,12 +102,20 @@ final class ImportStager {
     return made;
   }
 
-  /** Stages a batch with its cursor; a runner that lost its job stops. */
+  /**
+   * Stages a batch with its cursor and the placeholders made until now (taken here, by the one writer, so that the
+   * cursor counts exactly the placeholders staged); a runner that lost its job stops.
+   */
   void stage(Batch batch) {
+    List<Imports.Encoded> parts = new ArrayList<>(List.of(batch.encoded()));
+    List<ImportLines.Read> made = placeholderLines();
+    if (!made.isEmpty()) {
+      parts.add(encode(batch.number(), made, List.of()));
+    }
     ImportRun.Cursor at = batch.cursor();
     ImportRun.Cursor next = new ImportRun.Cursor(at.phase(), at.position(), at.line(), at.batch(),
         placeholders.get(), cursor.read() + batch.lines());
-    if (imports.stage(batch.batch(), run.heartbeat(next.read(), null, JobJson.write(next)))) {
+    if (imports.stage(parts, run.heartbeat(next.read(), null, JobJson.write(next)))) {
       cursor = next;
     } else {
       run.lost();
@@ -118,7 +127,7 @@ final class ImportStager {
     ImportRequest.Input spec = request.inputs().get(input);
     Failure failure = lines.failure(ImportLine.seq(input, line), spec.url(), e);
     int number = takeBatch();
-    stage(new Batch(new ImportBatch(number, List.of(), List.of(), List.of(failure), List.of()),
-        new ImportRun.Cursor("stage", cursor.position(), cursor.line(), number + 1, 0, 0), 0));
+    stage(new Batch(number, imports.encode(run.id(), new ImportBatch(number, List.of(), List.of(), List.of(failure),
+        List.of())), new ImportRun.Cursor("stage", cursor.position(), cursor.line(), number + 1, 0, 0), 0));
   }
 }

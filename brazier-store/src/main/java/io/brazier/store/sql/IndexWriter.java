@@ -86,18 +86,16 @@ final class IndexWriter {
   }
 
   /**
-   * Writes the index rows of imported lines into the tables whose names start with {@code prefix}, each line's rows
-   * under {@code rids[i]} (the staging tables take the line's number there, the live tables its rid): with COPY, a
-   * batch being thousands of lines.
+   * The index rows of imported lines as COPY rows into the tables whose names start with {@code prefix}, each line's
+   * rows under {@code rids[i]} (the staging tables take the line's number there, the live tables its rid): a batch
+   * is thousands of lines. The parameters must have keys ({@link #prepare}).
    */
-  void stage(Connection connection, String prefix, List<ImportLine> lines, long[] rids) throws SQLException {
+  List<CopyRows> encode(String prefix, List<ImportLine> lines, long[] rids) {
     IndexRows rows = new IndexRows(types, params::key);
     for (int i = 0; i < lines.size(); i++) {
       rows.add(lines.get(i).type(), rids[i], lines.get(i).index());
     }
-    for (IndexRows.Table table : rows.tables()) {
-      table.copy(prefix).copy(connection);
-    }
+    return rows.tables().stream().map(table -> table.copy(prefix)).toList();
   }
 
   /**

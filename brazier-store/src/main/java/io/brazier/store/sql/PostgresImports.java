@@ -109,112 +109,27 @@ final class PostgresImports implements Imports {
   }
 
   @Override
-  public boolean stage(ImportBatch batch, JobHeartbeat heartbeat) {
+  public Encoded encode(String job, ImportBatch batch) {
     indexes.prepare(batch.lines(), ImportLine::type, ImportLine::index);
-    String prefix = ImportStaging.prefix(heartbeat.job());
-    return transaction("stage batch " + batch.number() + " of import " + heartbeat.job(), connection -> {
-      // Into an empty store, the index rows go straight into the live tables, under rids the lines take now.
-      long[] rids = DirectIndexes.active(connection, heartbeat.job())
-          ? DirectIndexes.reserve(connection, batch.lines().size()) : null;
-      insertLines(connection, prefix, batch.number(), batch.lines(), rids);
-      insertDeferred(connection, prefix, batch.deferred());
-      execute(connection, "DELETE FROM " + prefix + "deferred WHERE seq = ANY(?)", array(connection, "int8",
-          batch.redone()));
-      insertIdentifiers(connection, prefix, batch);
-      insertReferences(connection, prefix, batch.lines());
-      if (rids == null) {
-        indexes.stage(connection, prefix, batch.lines(), batch.lines().stream().mapToLong(ImportLine::seq).toArray());
-      } else {
-        indexes.stage(connection, "", batch.lines(), rids);
+    // Into an empty store, the index rows go straight into the live tables, under rids the lines take now. A rid
+    // taken for a batch that is never staged is a gap in the sequence, as a rolled-back write leaves.
+    long[] rids = batch.lines().isEmpty() ? null : transaction("take rids for import " + job, connection ->
+        DirectIndexes.active(connection, job) ? DirectIndexes.reserve(connection, batch.lines().size()) : null);
+    return new ImportBatchRows(job, batch, types, indexes, rids);
+  }
+
+  @Override
+  public boolean stage(List<Encoded> batches, JobHeartbeat heartbeat) {
+    return transaction("stage a batch of import " + heartbeat.job(), connection -> {
+      for (Encoded batch : batches) {
+        ((ImportBatchRows) batch).write(connection);
       }
-      insertFailures(connection, heartbeat.job(), batch.failures());
       if (!PostgresJobStore.heartbeat(connection, heartbeat)) {
         connection.rollback();
         return false;
       }
       return true;
     });
-  }
-
-  /** Stages the lines, with the rid each took ({@code rids}, in line order) when their index rows are live. */
-  private void insertLines(Connection connection, String prefix, int batch, List<ImportLine> lines, long[] rids)
-      throws SQLException {
-    CopyRows rows = new CopyRows(prefix + "line", "seq, batch, type, id, version, updated, updated_text, body,"
-        + " stamp_at, rid");
-    for (int i = 0; i < lines.size(); i++) {
-      ImportLine line = lines.get(i);
-      rows.row(line.seq(), batch, types.key(line.type()), line.id(), line.version(), line.lastUpdated(),
-          line.lastUpdatedText(), line.json(), line.stampAt(), rids == null ? null : rids[i]);
-    }
-    rows.copy(connection);
-  }
-
-  private void insertDeferred(Connection connection, String prefix, List<Deferred> deferred) throws SQLException {
-    if (deferred.isEmpty()) {
-      return;
-    }
-    List<Object> seqs = new ArrayList<>();
-    List<Object> typeKeys = new ArrayList<>();
-    List<Object> ids = new ArrayList<>();
-    byte[][] raws = new byte[deferred.size()][];
-    for (Deferred line : deferred) {
-      raws[seqs.size()] = line.raw();
-      seqs.add(line.seq());
-      typeKeys.add(types.key(line.type()));
-      ids.add(line.id());
-    }
-    String sql = "INSERT INTO " + prefix + "deferred SELECT * FROM unnest(?::int8[], ?::int2[], ?::text[],"
-        + " ?::bytea[])";
-    try (PreparedStatement statement = connection.prepareStatement(sql)) {
-      statement.setArray(1, array(connection, "int8", seqs));
-      statement.setArray(2, array(connection, "int2", typeKeys));
-      statement.setArray(3, array(connection, "text", ids));
-      statement.setObject(4, raws);
-      statement.executeUpdate();
-    }
-  }
-
-  private void insertIdentifiers(Connection connection, String prefix, ImportBatch batch) throws SQLException {
-    CopyRows rows = new CopyRows(prefix + "identifier", "type, key, id");
-    for (ImportLine line : batch.lines()) {
-      line.identifiers().forEach(identifier -> rows.row(types.key(line.type()), identifier, line.id()));
-    }
-    for (Deferred line : batch.deferred()) {
-      line.identifiers().forEach(identifier -> rows.row(types.key(line.type()), identifier, line.id()));
-    }
-    rows.copy(connection);
-  }
-
-  private void insertReferences(Connection connection, String prefix, List<ImportLine> lines) throws SQLException {
-    CopyRows rows = new CopyRows(prefix + "reference", "seq, ttype, tid");
-    for (ImportLine line : lines) {
-      for (String reference : line.references()) {
-        int slash = reference.indexOf('/');
-        rows.row(line.seq(), types.key(reference.substring(0, slash)), reference.substring(slash + 1));
-      }
-    }
-    rows.copy(connection);
-  }
-
-  private static void insertFailures(Connection connection, String job, List<Failure> failures)
-      throws SQLException {
-    if (failures.isEmpty()) {
-      return;
-    }
-    List<Object> seqs = new ArrayList<>();
-    byte[][] outcomes = new byte[failures.size()][];
-    for (Failure failure : failures) {
-      outcomes[seqs.size()] = failure.outcome();
-      seqs.add(failure.seq());
-    }
-    String sql = "INSERT INTO import_error (job, seq, outcome) SELECT ?, * FROM unnest(?::int8[], ?::bytea[])"
-        + " ON CONFLICT (job, seq) DO NOTHING";
-    try (PreparedStatement statement = connection.prepareStatement(sql)) {
-      statement.setObject(1, UUID.fromString(job));
-      statement.setArray(2, array(connection, "int8", seqs));
-      statement.setObject(3, outcomes);
-      statement.executeUpdate();
-    }
   }
 
   @Override
@@ -300,7 +215,7 @@ final class PostgresImports implements Imports {
     transaction("reject lines of import " + job, connection -> {
       execute(connection, "UPDATE " + ImportStaging.prefix(job) + "line SET state = 'E' WHERE seq = ANY(?)",
           array(connection, "int8", failures.stream().map(Failure::seq).map(Object.class::cast).toList()));
-      insertFailures(connection, job, failures);
+      ImportBatchRows.insertFailures(connection, job, failures);
       return null;
     });
   }

@@ -7,6 +7,7 @@ import io.brazier.store.ChangeQuery;
 import io.brazier.store.HistoryQuery;
 import io.brazier.store.ImportBatch;
 import io.brazier.store.ImportBatch.Dangling;
+import io.brazier.store.ImportBatch.Deferred;
 import io.brazier.store.ImportBatch.Failure;
 import io.brazier.store.ImportLine;
 import io.brazier.store.Imports;
@@ -25,6 +26,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import org.hl7.fhir.r4.model.Resource;
 import org.junit.jupiter.api.Test;
 
@@ -202,6 +204,59 @@ class PostgresImportsTest {
     assertThat(merged).isEmpty();
     assertThat(store.current("Patient", id)).isEmpty();
     assertThat(imports.unmerged(job)).containsExactly(0);
+  }
+
+  @Test
+  void batchesEncodedOnTheirOwnThreadsAreStagedInOneTransaction() throws Exception {
+    imports.open(job);
+    String first = id();
+    String second = id();
+    CompletableFuture<Imports.Encoded> one = CompletableFuture.supplyAsync(() -> imports.encode(job,
+        batch(0, line(1, first, null, null, "One"))));
+    CompletableFuture<Imports.Encoded> two = CompletableFuture.supplyAsync(() -> imports.encode(job,
+        batch(1, line(2, second, null, null, "Two"))));
+
+    boolean staged = imports.stage(List.of(one.get(), two.get()), beat("staged"));
+    imports.merge(job, 0, NOW, beat("merged"));
+    imports.merge(job, 1, NOW, beat("merged"));
+
+    assertThat(staged).isTrue();
+    assertThat(test.ids("Patient", "family=" + family)).containsExactlyInAnyOrder(first, second);
+  }
+
+  @Test
+  void encodedBatchesOfARunnerThatLostItsJobAreNotStaged() {
+    imports.open(job);
+    Imports.Encoded one = imports.encode(job, batch(0, line(1, id(), null, null, "One")));
+    Imports.Encoded two = imports.encode(job, batch(1, line(2, id(), null, null, "Two")));
+    store.jobs().cancel(job);
+
+    boolean staged = imports.stage(List.of(one, two), beat("staged"));
+
+    assertThat(staged).isFalse();
+    assertThat(imports.unmerged(job)).isEmpty();
+  }
+
+  @Test
+  void deferredLinesAreKeptAsReadUntilABatchHandlesThem() {
+    imports.open(job);
+    String id = id();
+    byte[] raw = bytes("{\"resourceType\":\"Patient\",\"id\":\"" + id + "\",\"note\":\"tab\\there\"}\n");
+    imports.stage(new ImportBatch(0, List.of(), List.of(new Deferred(ImportLine.seq(0, 7), "Patient", id,
+        List.of("urn:mrn|42"), raw)), List.of(), List.of()), beat("staged"));
+
+    List<Deferred> waiting = imports.deferred(job, 10);
+    List<String> identified = imports.identified(job, "Patient", "urn:mrn|42");
+    imports.stage(new ImportBatch(1, List.of(), List.of(), List.of(), List.of(ImportLine.seq(0, 7))),
+        beat("deferred"));
+
+    assertThat(waiting).singleElement().satisfies(line -> {
+      assertThat(line.seq()).isEqualTo(ImportLine.seq(0, 7));
+      assertThat(line.id()).isEqualTo(id);
+      assertThat(line.raw()).isEqualTo(raw);
+    });
+    assertThat(identified).containsExactly(id);
+    assertThat(imports.deferred(job, 10)).isEmpty();
   }
 
   @Test
