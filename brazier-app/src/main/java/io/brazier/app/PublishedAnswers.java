@@ -13,7 +13,8 @@ import org.hl7.fhir.r4.model.Resource;
 /**
  * The last post-processor of {@code brazier proxy --events-kafka}: publishes the {@code publish-event} and
  * {@code sync-queue} messages of what each answer wrote, as the original proxy's processors did, since a foreign
- * upstream has no change feed to publish from. Reads (and failed writes) pass untouched, their bodies unparsed.
+ * upstream has no change feed to publish from. Reads (and failed writes) pass untouched, their bodies unread; a JSON
+ * write's answer is parsed once, by {@code ResponseWrites}, and passed on as it came.
  */
 final class PublishedAnswers implements Processor {
   private final Fhir fhir;
@@ -30,14 +31,26 @@ final class PublishedAnswers implements Processor {
     boolean wrote = !method.equals("GET") && !method.equals("HEAD") && response.status() >= 200
         && response.status() <= 299;
     if (wrote) {
-      Resource resource = response.resource();
-      byte[] body = resource == null ? null
-          : fhir.jsonParser().encodeResourceToString(resource).getBytes(StandardCharsets.UTF_8);
       String client = request.caller() == null ? null : request.caller().clientId();
       publisher.publish(new ResponseWrites.Exchange(method, request.path(), response.status(),
-          header(response.headers(), "Location"), request.body(), body, client));
+          header(response.headers(), "Location"), request.body(), json(response), client));
     }
     return response;
+  }
+
+  /**
+   * The answer's body as JSON: as the upstream sent it when it is JSON, read once by {@code ResponseWrites} and
+   * passed on as it came; else (XML, or an answer a processor made or read) its resource, encoded as JSON.
+   */
+  private byte[] json(ProxyResponse response) {
+    byte[] bytes = response.bytes();
+    String type = header(response.headers(), "Content-Type");
+    if (bytes != null && type != null && type.contains("json")) {
+      return bytes;
+    }
+    Resource resource = response.resource();
+    return resource == null ? null
+        : fhir.jsonParser().encodeResourceToString(resource).getBytes(StandardCharsets.UTF_8);
   }
 
   private static String header(Map<String, String> headers, String name) {

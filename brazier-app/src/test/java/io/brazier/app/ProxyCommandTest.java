@@ -68,6 +68,14 @@ class ProxyCommandTest {
   }
 
   @Test
+  void aBodyLimitNoBodyFitsIsAUsageError() {
+    Run run = run(Map.of(), "proxy", "--upstream", "http://fhir.example/fhir", "--max-body-bytes", "-1");
+
+    assertThat(run.exit()).isEqualTo(2);
+    assertThat(run.err()).startsWith("--max-body-bytes must be between 1 and").doesNotContain("\tat ");
+  }
+
+  @Test
   void anUnknownProcessorIsAUsageErrorNamingTheProcessorsThereAre() {
     Run run = run(Map.of(), "proxy", "--upstream", "http://fhir.example/fhir", "--pre-processors",
         "transform-bundle,no-such");

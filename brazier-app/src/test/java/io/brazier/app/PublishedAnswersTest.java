@@ -2,6 +2,7 @@ package io.brazier.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ca.uhn.fhir.rest.api.EncodingEnum;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -62,6 +63,27 @@ class PublishedAnswersTest {
           .containsExactly("Patient/" + patient + " Created", "Observation/" + observation + " Created");
       assertThat(broker.records(config.syncQueueTopic(), 1, Duration.ofSeconds(30)))
           .extracting(ConsumerRecord::value).singleElement().asString().startsWith("Patient/" + patient + ",");
+    }
+  }
+
+  @Test
+  void aWriteAnsweredInXmlIsReadForItsPatientAsOneInJson() {
+    EventsConfig config = topics();
+    try (ResponsePublisher publisher = new ResponsePublisher(config, new Messages(config, upstream.fhir()));
+        ProxyUnderTest proxy = ProxyUnderTest.start(upstream.baseUrl(), chain(publisher))) {
+      IGenericClient client = administrator(proxy);
+      client.setEncoding(EncodingEnum.XML);
+
+      String patient = client.create().resource(new Patient().setActive(true)).execute().getId().getIdPart();
+      Observation created = (Observation) client.create().resource(new Observation()
+          .setSubject(new Reference("Patient/" + patient))).execute().getResource();
+
+      List<ConsumerRecord<String, String>> events = broker.records(config.topic(), 2, Duration.ofSeconds(30));
+      assertThat(events).extracting(ConsumerRecord::key).containsOnly("Patient/" + patient).hasSize(2);
+      assertThat(events.get(1)).satisfies(record -> {
+        assertThat(event(record).path("id").asText()).isEqualTo(created.getIdElement().getIdPart());
+        assertThat(event(record).path("version").asText()).isEqualTo(created.getMeta().getVersionId());
+      });
     }
   }
 

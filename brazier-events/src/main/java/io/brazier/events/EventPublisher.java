@@ -131,7 +131,7 @@ public final class EventPublisher implements AutoCloseable {
     metrics.checkpoint(since);
     log.info("Event publisher holds the lease, publishing after sequence={}", since);
     Set<String> elements = messages.elements();
-    KafkaSink sink = new KafkaSink(config);
+    KafkaSink sink = KafkaSink.forPages(config);
     boolean sent = false;
     try {
       while (!closed) {

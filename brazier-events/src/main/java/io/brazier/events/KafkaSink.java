@@ -25,12 +25,31 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 final class KafkaSink implements AutoCloseable {
   static final String SEQUENCE_HEADER = "fhir-sequence";
+  /** How long a sink of pages lets a batch fill before sending it: a page is flushed at once anyway. */
+  static final int PAGE_LINGER_MS = 20;
   private static final Pattern ENDPOINT = Pattern.compile("(?i)(?:^|;)\\s*Endpoint\\s*=\\s*sb://([^/;]+)");
 
   private final KafkaProducer<String, byte[]> producer;
+  private final boolean flushes;
 
-  KafkaSink(EventsConfig config) {
-    this.producer = new KafkaProducer<>(properties(config), new StringSerializer(), new ByteArraySerializer());
+  private KafkaSink(EventsConfig config, int lingerMs) {
+    this.producer = new KafkaProducer<>(properties(config, lingerMs), new StringSerializer(),
+        new ByteArraySerializer());
+    this.flushes = lingerMs > 0;
+  }
+
+  /** A sink for the pages of the change feed, sent by one thread: a page goes at once, in large batches. */
+  static KafkaSink forPages(EventsConfig config) {
+    return new KafkaSink(config, PAGE_LINGER_MS);
+  }
+
+  /**
+   * A sink that many threads send small batches through at once (the writes of a proxy's answers): each message
+   * goes as it comes, and a send waits for its own acknowledgements only, not for the other threads' messages as
+   * a flush would. Messages sent while the broker is busy with earlier ones still travel together.
+   */
+  static KafkaSink forAnswers(EventsConfig config) {
+    return new KafkaSink(config, 0);
   }
 
   /** Sends {@code messages} in their order; returns once all are acknowledged, else throws a BrokerFailure. */
@@ -40,7 +59,9 @@ final class KafkaSink implements AutoCloseable {
       for (Message message : messages) {
         acks.add(producer.send(record(message)));
       }
-      producer.flush();
+      if (flushes) {
+        producer.flush(); // the page's last batch goes now, not after the linger
+      }
       for (Future<RecordMetadata> ack : acks) {
         ack.get();
       }
@@ -49,6 +70,9 @@ final class KafkaSink implements AutoCloseable {
           + e.getCause().getMessage(), e.getCause());
     } catch (KafkaException e) {
       throw new BrokerFailure("The broker could not be reached: " + e.getMessage(), e);
+    } catch (IllegalStateException e) {
+      // Another thread's failure closed this producer while this one was sending through it.
+      throw new BrokerFailure("The producer was closed: " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new BrokerFailure("Interrupted while sending", e);
@@ -73,7 +97,7 @@ final class KafkaSink implements AutoCloseable {
     producer.close(Duration.ofSeconds(5));
   }
 
-  static Properties properties(EventsConfig config) {
+  static Properties properties(EventsConfig config, int lingerMs) {
     Properties properties = new Properties();
     properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(config));
     properties.put(ProducerConfig.CLIENT_ID_CONFIG, "brazier-events");
@@ -81,7 +105,7 @@ final class KafkaSink implements AutoCloseable {
     properties.put(ProducerConfig.ACKS_CONFIG, "all");
     properties.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "5");
     // A page of the feed is sent at once and flushed: large batches carry it in few requests.
-    properties.put(ProducerConfig.LINGER_MS_CONFIG, "20");
+    properties.put(ProducerConfig.LINGER_MS_CONFIG, Integer.toString(lingerMs));
     properties.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(256 * 1024));
     long timeout = config.sendTimeout().toMillis();
     properties.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Long.toString(timeout));

@@ -8,39 +8,56 @@ import org.slf4j.LoggerFactory;
  * Publishes the writes of responses as they pass, for a proxy in front of a server without a change feed: the
  * original proxy's processors, but waiting for the broker's acknowledgement and saying when it did not come. A
  * response's messages are lost if the broker stays away: only the change feed publisher promises more.
+ *
+ * <p>Answers are published at once, through one producer (Kafka's is made for threads), each waiting for its own
+ * acknowledgements only. A response's messages keep their order, key by key; two responses published at once are
+ * ordered as the broker takes them.
  */
 public final class ResponsePublisher implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ResponsePublisher.class);
 
   private final EventsConfig config;
   private final Messages messages;
-  private KafkaSink sink;
+  private volatile KafkaSink sink;
+  private boolean closed;
 
   public ResponsePublisher(EventsConfig config, Messages messages) {
     this.config = config;
     this.messages = messages;
-    this.sink = new KafkaSink(config);
+    this.sink = KafkaSink.forAnswers(config);
   }
 
   /** Sends the messages of what the exchange wrote; false, logged, when the broker did not acknowledge them. */
-  public synchronized boolean publish(ResponseWrites.Exchange exchange) {
+  public boolean publish(ResponseWrites.Exchange exchange) {
     List<Message> batch = messages.of(ResponseWrites.of(exchange));
     if (batch.isEmpty()) {
       return true;
     }
+    KafkaSink used = sink;
     try {
-      sink.send(batch);
+      used.send(batch);
       return true;
     } catch (BrokerFailure e) {
       log.warn("Kafka did not take the events of {} {}: {}", exchange.method(), exchange.path(), e.getMessage());
-      sink.abandon();
-      sink = new KafkaSink(config);
+      replace(used);
       return false;
+    }
+  }
+
+  /**
+   * A producer that failed a send is unusable: the first of its senders to fail replaces it; the others, failing
+   * with it, find it replaced already.
+   */
+  private synchronized void replace(KafkaSink failed) {
+    if (sink == failed && !closed) {
+      failed.abandon();
+      sink = KafkaSink.forAnswers(config);
     }
   }
 
   @Override
   public synchronized void close() {
+    closed = true;
     sink.close();
   }
 }

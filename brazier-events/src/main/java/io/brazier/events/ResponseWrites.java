@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
  * the original proxy's post-processors published. A write (not GET) answered 2xx: a batch or transaction response,
  * each entry that wrote; a created (201) or updated (200) resource, or its Location when the body is minimal; a
  * deletion (204, or any 2xx to DELETE) of the URL's resource. A POST {@code _search} is, as in the original, one
- * update of a resource of type Bundle (the searchset). Feed them to {@link Messages#of}.
+ * update of a resource of type Bundle (the searchset). Unlike the original, a batch's reads (GET entries) are no
+ * updates. Feed them to {@link Messages#of}.
  */
 public final class ResponseWrites {
   private static final ObjectMapper json = new ObjectMapper();
@@ -69,8 +70,12 @@ public final class ResponseWrites {
       JsonNode requestEntry = request.path("entry").path(i).path("request");
       String status = entry.path("response").path("status").asText("");
       String location = entry.path("response").path("location").asText(null);
+      String method = requestEntry.path("method").asText();
       Written written = null;
-      if (requestEntry.path("method").asText().equals("DELETE") && status.startsWith("2")) {
+      if (method.equals("GET") || method.equals("HEAD")) {
+        continue; // a read in a batch, answered 200 with what it read, wrote nothing
+      }
+      if (method.equals("DELETE") && status.startsWith("2")) {
         Matcher target = LOCATION.matcher(requestEntry.path("url").asText());
         written = target.matches() ? new Written(0, Written.Action.DELETED, target.group(1), target.group(2), null,
             Instant.now().toString(), source, null) : null;

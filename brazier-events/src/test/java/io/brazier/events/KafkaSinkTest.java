@@ -15,11 +15,24 @@ class KafkaSinkTest {
 
   @Test
   void theProducerIsIdempotentAndWaitsForEveryReplica() {
-    Properties properties = KafkaSink.properties(EventsConfig.defaults("kafka:9092"));
+    Properties properties = KafkaSink.properties(EventsConfig.defaults("kafka:9092"), KafkaSink.PAGE_LINGER_MS);
 
     assertThat(properties).containsEntry("bootstrap.servers", "kafka:9092").containsEntry("enable.idempotence", "true")
         .containsEntry("acks", "all").containsEntry("max.in.flight.requests.per.connection", "5")
-        .containsEntry("compression.type", "lz4").doesNotContainKey("security.protocol");
+        .containsEntry("compression.type", "lz4").containsEntry("linger.ms", "20")
+        .doesNotContainKey("security.protocol");
+  }
+
+  @Test
+  void aSinkOfAnswersSendsEachMessageAsItComesWithoutLingering() {
+    EventsConfig config = Publishers.config();
+    try (KafkaSink sink = KafkaSink.forAnswers(config)) {
+      sink.send(List.of(message(config.topic(), "Patient/2", 1)));
+    }
+
+    assertThat(KafkaSink.properties(config, 0)).containsEntry("linger.ms", "0");
+    assertThat(Publishers.broker().records(config.topic(), 1, Duration.ofSeconds(30)))
+        .extracting(Publishers::sequence).containsExactly(1L);
   }
 
   @Test
@@ -27,7 +40,7 @@ class KafkaSinkTest {
     EventsConfig config = new EventsConfig(null, CONNECTION_STRING, "fhirevents", java.util.Set.of(), "cdsupdates",
         java.util.Set.of(), Duration.ofSeconds(60), Duration.ofSeconds(30));
 
-    Properties properties = KafkaSink.properties(config);
+    Properties properties = KafkaSink.properties(config, 0);
 
     assertThat(properties).containsEntry("bootstrap.servers", "brazier-ns.servicebus.windows.net:9093")
         .containsEntry("security.protocol", "SASL_SSL").containsEntry("sasl.mechanism", "PLAIN")
@@ -48,7 +61,7 @@ class KafkaSinkTest {
   @Test
   void sendingReturnsOnceTheBrokerAcknowledgedEveryMessage() {
     EventsConfig config = Publishers.config();
-    try (KafkaSink sink = new KafkaSink(config)) {
+    try (KafkaSink sink = KafkaSink.forPages(config)) {
       sink.send(List.of(message(config.topic(), "Patient/1", 1), message(config.topic(), "Patient/1", 2)));
     }
 
@@ -60,7 +73,7 @@ class KafkaSinkTest {
   void aBrokerThatNeverAnswersFailsTheSendWithinTheSendTimeout() {
     EventsConfig config = EventsConfig.defaults("127.0.0.1:9").withTimeouts(Duration.ofSeconds(1),
         Duration.ofSeconds(1));
-    KafkaSink sink = new KafkaSink(config);
+    KafkaSink sink = KafkaSink.forPages(config);
     try {
       assertThatThrownBy(() -> sink.send(List.of(message("nowhere", "Patient/1", 1))))
           .isInstanceOf(BrokerFailure.class);

@@ -5,7 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.brazier.events.ResponseWrites.Exchange;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -36,6 +45,46 @@ class ResponsePublisherTest {
     });
   }
 
+  /**
+   * The broker is stopped while the writers publish, so that none is answered: every writer is then waiting in the
+   * producer's send at once (not queued behind one another's round trip), and each is answered once it is back.
+   */
+  @Test
+  void concurrentPublishesWaitForTheBrokerTogetherAndEveryMessageArrives() throws Exception {
+    EventsConfig config = Publishers.config().withTimeouts(Duration.ofSeconds(60), Duration.ofSeconds(60));
+    int writers = 4;
+    CyclicBarrier start = new CyclicBarrier(writers);
+    ExecutorService pool = Executors.newFixedThreadPool(writers);
+    List<Thread> threads = new CopyOnWriteArrayList<>();
+    try (ResponsePublisher publisher = new ResponsePublisher(config, new Messages(config,
+        Publishers.server().fhir()))) {
+      publisher.publish(exchange("POST", "Observation", 201, observation("rp-warm", "rp-warm")));
+      Publishers.broker().stop();
+      List<Future<Boolean>> published;
+      try {
+        published = IntStream.range(0, writers).mapToObj(i -> pool.submit(() -> {
+          threads.add(Thread.currentThread());
+          start.await();
+          return publisher.publish(exchange("POST", "Observation", 201, observation("rp-c" + i, "rp-p" + i)));
+        })).toList();
+
+        Publishers.await(() -> threads.size() == writers && threads.stream().allMatch(ResponsePublisherTest::sending),
+            "every writer waits in the producer's send at once");
+      } finally {
+        Publishers.broker().restart();
+      }
+
+      for (Future<Boolean> answer : published) {
+        assertThat(answer.get(60, TimeUnit.SECONDS)).isTrue();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    var records = Publishers.broker().records(config.topic(), writers + 1, Duration.ofSeconds(30));
+    assertThat(records).extracting(ConsumerRecord::key).containsExactlyInAnyOrder("Patient/rp-warm", "Patient/rp-p0",
+        "Patient/rp-p1", "Patient/rp-p2", "Patient/rp-p3");
+  }
+
   @Test
   void aReadOrARefusalPublishesNothingAndNeedsNoBroker() {
     EventsConfig away = EventsConfig.defaults("127.0.0.1:9").withTimeouts(Duration.ofSeconds(1),
@@ -61,6 +110,16 @@ class ResponsePublisherTest {
       assertThat(first).isFalse();
       assertThat(second).isFalse();
     }
+  }
+
+  /** Whether {@code thread} is in the producer's send, waiting for the broker. */
+  private static boolean sending(Thread thread) {
+    return Arrays.stream(thread.getStackTrace()).anyMatch(frame -> frame.getClassName().equals(KafkaSink.class.getName())
+        && frame.getMethodName().equals("send"));
+  }
+
+  private static String observation(String id, String patient) {
+    return OBSERVATION.replace("\"rp-1\"", "\"" + id + "\"").replace("Patient/rp-p", "Patient/" + patient);
   }
 
   private static Exchange exchange(String method, String path, int status, String response) {

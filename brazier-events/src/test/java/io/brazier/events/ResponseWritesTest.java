@@ -57,6 +57,22 @@ class ResponseWritesTest {
   }
 
   @Test
+  void theReadsOfABatchAreNoWritesThoughAnsweredOk() {
+    String request = "{\"resourceType\":\"Bundle\",\"type\":\"batch\",\"entry\":["
+        + "{\"request\":{\"method\":\"GET\",\"url\":\"Observation/o1\"}},"
+        + "{\"request\":{\"method\":\"HEAD\",\"url\":\"Observation/o1\"}},"
+        + "{\"request\":{\"method\":\"PUT\",\"url\":\"Observation/o1\"}}]}";
+    String response = "{\"resourceType\":\"Bundle\",\"type\":\"batch-response\",\"entry\":["
+        + "{\"resource\":" + OBSERVATION + ",\"response\":{\"status\":\"200 OK\"}},"
+        + "{\"response\":{\"status\":\"200 OK\",\"location\":\"Observation/o1/_history/2\"}},"
+        + "{\"resource\":" + OBSERVATION + ",\"response\":{\"status\":\"200 OK\"}}]}";
+
+    List<Written> writes = ResponseWrites.of(exchange("POST", "", 200, null, request, response));
+
+    assertThat(writes).extracting(w -> w.action() + " " + w.reference()).containsExactly("UPDATED Observation/o1");
+  }
+
+  @Test
   void aPostedSearchIsOneUpdateOfABundleAsTheOriginalPublishedIt() {
     String searchset = "{\"resourceType\":\"Bundle\",\"id\":\"s1\",\"type\":\"searchset\",\"total\":0}";
 

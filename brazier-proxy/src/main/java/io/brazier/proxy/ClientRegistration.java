@@ -6,6 +6,7 @@ import io.brazier.proxy.access.Role;
 import io.brazier.proxy.access.Scope;
 import io.brazier.proxy.token.SecretHash;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.text.ParseException;
 import java.util.List;
 import java.util.Map;
@@ -65,9 +66,16 @@ public record ClientRegistration(String id, String secretHash, String jwksUrl, M
 
   private static void checkKeys(String id, String jwksUrl, Map<String, Object> jwks) {
     if (jwksUrl != null) {
-      URI url = URI.create(jwksUrl);
-      if (!"https".equals(url.getScheme()) && !"http".equals(url.getScheme())) {
-        throw new IllegalArgumentException("Client " + id + ": the JWKS URL must be http or https: " + jwksUrl);
+      URI url;
+      try {
+        url = new URI(jwksUrl);
+      } catch (URISyntaxException e) {
+        url = null;
+      }
+      if (url == null || !("https".equals(url.getScheme()) || "http".equals(url.getScheme()))
+          || url.getHost() == null) {
+        throw new IllegalArgumentException("Client " + id + ": the JWKS URL must be an http or https URL of a host: "
+            + jwksUrl);
       }
     }
     if (jwks != null) {

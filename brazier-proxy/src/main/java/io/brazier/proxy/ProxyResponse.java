@@ -14,19 +14,21 @@ import org.hl7.fhir.r4.model.Resource;
 public final class ProxyResponse {
   private final int status;
   private final Map<String, String> headers;
+  private final Supplier<byte[]> bytes;
   private final Supplier<Resource> body;
   private Resource resource;
   private boolean read;
 
-  private ProxyResponse(int status, Map<String, String> headers, Supplier<Resource> body) {
+  private ProxyResponse(int status, Map<String, String> headers, Supplier<byte[]> bytes, Supplier<Resource> body) {
     this.status = status;
     this.headers = new LinkedHashMap<>(headers);
+    this.bytes = bytes;
     this.body = body;
   }
 
   /** An answer of the processor's own. */
   public static ProxyResponse of(int status, Resource resource) {
-    return new ProxyResponse(status, Map.of(), () -> resource);
+    return new ProxyResponse(status, Map.of(), () -> null, () -> resource);
   }
 
   /**
@@ -34,7 +36,16 @@ public final class ProxyResponse {
    * null for a body that is not FHIR, or none).
    */
   public static ProxyResponse lazy(int status, Map<String, String> headers, Supplier<Resource> body) {
-    return new ProxyResponse(status, headers, body);
+    return new ProxyResponse(status, headers, () -> null, body);
+  }
+
+  /**
+   * An answer that came from the server over HTTP, its body's bytes read when asked for ({@code bytes} returns null
+   * for a body that is not FHIR, or none) and its resource parsed from them when asked for.
+   */
+  public static ProxyResponse lazy(int status, Map<String, String> headers, Supplier<byte[]> bytes,
+      Supplier<Resource> body) {
+    return new ProxyResponse(status, headers, bytes, body);
   }
 
   public int status() {
@@ -44,6 +55,16 @@ public final class ProxyResponse {
   /** Its headers; a processor may add to them. */
   public Map<String, String> headers() {
     return headers;
+  }
+
+  /**
+   * The body as the server sent it (JSON or XML: see its Content-Type), for a processor that reads it with a parser
+   * of its own rather than as a resource; null for an answer of a processor's own, one of the server in process,
+   * or once the resource was read (a processor may have changed it in place). An answer whose resource nobody
+   * read goes to the client as these bytes.
+   */
+  public synchronized byte[] bytes() {
+    return read ? null : bytes.get();
   }
 
   /** The resource of the body, or null for none (or a body that is not FHIR). */

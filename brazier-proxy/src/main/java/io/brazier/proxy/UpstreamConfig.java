@@ -24,6 +24,8 @@ import java.util.Optional;
 public record UpstreamConfig(URI upstream, String host, int port, String baseUrl,
     Optional<ClientCredentials.Config> credentials, List<String> trustedProxies, RetryPolicy retries,
     Duration timeout, long maxBufferedBytes) {
+  /** The largest body a Java array holds, with one byte more to tell that a body is larger. */
+  public static final long MOST_BUFFERED_BYTES = Integer.MAX_VALUE - 9;
 
   public UpstreamConfig {
     if (upstream == null || upstream.getScheme() == null
@@ -37,6 +39,11 @@ public record UpstreamConfig(URI upstream, String host, int port, String baseUrl
     }
     if (timeout.isNegative() || timeout.isZero()) {
       throw new IllegalArgumentException("--upstream-timeout must be more than 0, not " + timeout);
+    }
+    if (maxBufferedBytes < 1 || maxBufferedBytes > MOST_BUFFERED_BYTES) {
+      // A body is held in one array: a larger limit would cut the body it could not hold, and send the rest.
+      throw new IllegalArgumentException("--max-body-bytes must be between 1 and " + MOST_BUFFERED_BYTES + ", not "
+          + maxBufferedBytes);
     }
     trustedProxies = List.copyOf(trustedProxies);
     new TrustedProxies(trustedProxies); // refuses, naming the flag, what is no address or range

@@ -109,6 +109,8 @@ public final class ProxyUnderTest implements AutoCloseable {
   public IGenericClient client(String token) {
     Fhir fhir = TestServer.shared().fhir();
     fhir.context().getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
+    // A cold proxy and upstream on a busy machine may take longer than HAPI's 10 s to answer a first request.
+    fhir.context().getRestfulClientFactory().setSocketTimeout(60_000);
     IGenericClient client = fhir.context().newRestfulGenericClient(baseUrl());
     client.registerInterceptor(new BearerTokenAuthInterceptor(token));
     return client;

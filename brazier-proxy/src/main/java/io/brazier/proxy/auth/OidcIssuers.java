@@ -35,9 +35,10 @@ public final class OidcIssuers {
       throw new IOException(document + " names the issuer " + named + ", not " + issuer);
     }
     String jwks = JSONObjectUtils.getString(configuration, "jwks_uri");
-    if (jwks == null) {
-      throw new IOException(document + " has no jwks_uri");
+    URI keys = jwks == null ? null : URI.create(jwks);
+    if (keys == null || !("https".equals(keys.getScheme()) || "http".equals(keys.getScheme()))) {
+      throw new IOException(document + " has no jwks_uri that is an http or https URL: " + jwks);
     }
-    return URI.create(jwks).toURL();
+    return keys.toURL();
   }
 }

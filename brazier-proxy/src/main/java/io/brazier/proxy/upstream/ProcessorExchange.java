@@ -84,7 +84,8 @@ final class ProcessorExchange implements Exchange {
     Upstream.Body sentBody = sent.hasBody() ? new Upstream.Body(sent.body(), null, sent.body().length)
         : Upstream.Body.NONE;
     Read upstream = new Read(forwarding.exchange(sent, names, client, sentBody), whole.baseUrl());
-    ProxyResponse seen = ProxyResponse.lazy(upstream.answer.status(), upstream.answer.headers(), upstream::resource);
+    ProxyResponse seen = ProxyResponse.lazy(upstream.answer.status(), upstream.answer.headers(), upstream::bytes,
+        upstream::resource);
     ProxyResponse answered = processors.after(step.request(), seen);
     return answer(answered, answered == seen ? upstream : null, whole);
   }
@@ -99,15 +100,17 @@ final class ProcessorExchange implements Exchange {
   }
 
   /**
-   * What goes back to the client: the upstream's answer as it came when no processor read it ({@code upstream} the
-   * answer passed on unchanged), else the answer's resource in the client's format, or the body read if it held
-   * none that is FHIR. (Only the format and {@code _pretty} are applied: an answer the upstream gave has its
-   * {@code _summary} and {@code _elements} applied already.)
+   * What goes back to the client: the upstream's answer as it came when no processor parsed it ({@code upstream} the
+   * answer passed on unchanged; streamed, or the bytes a processor read), else the answer's resource in the
+   * client's format, or the body read if it held none that is FHIR. (Only the format and {@code _pretty} are
+   * applied: an answer the upstream gave has its {@code _summary} and {@code _elements} applied already.)
    */
   private UpstreamAnswer answer(ProxyResponse answered, Read upstream, FhirRequest request) {
     Map<String, String> headers = new LinkedHashMap<>(answered.headers());
-    if (upstream != null && !upstream.wasRead()) {
-      return new UpstreamAnswer(answered.status(), headers, upstream.answer.body(), upstream.answer.length());
+    if (upstream != null && !upstream.parsed) {
+      return upstream.bytes == null
+          ? new UpstreamAnswer(answered.status(), headers, upstream.answer.body(), upstream.answer.length())
+          : new UpstreamAnswer(answered.status(), headers, new ByteArrayInputStream(upstream.bytes));
     }
     Resource resource = answered.resource();
     byte[] body;
@@ -129,27 +132,35 @@ final class ProcessorExchange implements Exchange {
     private final UpstreamAnswer answer;
     private final String baseUrl;
     private byte[] bytes;
+    private boolean parsed;
 
     Read(UpstreamAnswer answer, String baseUrl) {
       this.answer = answer;
       this.baseUrl = baseUrl;
     }
 
-    boolean wasRead() {
-      return bytes != null;
-    }
-
-    /** The answer's FHIR resource; null for a body that is none, or not FHIR (an NDJSON file is not read). */
-    Resource resource() {
+    /** The answer's body, read once; null for a body that is none, or not FHIR (an NDJSON file is not read). */
+    byte[] bytes() {
       String type = contentType();
-      if (type == null || type.contains("ndjson") || !(type.contains("json") || type.contains("xml"))) {
-        return null;
+      if (bytes != null || type == null || type.contains("ndjson")
+          || !(type.contains("json") || type.contains("xml"))) {
+        return bytes;
       }
       try {
         bytes = ForwardingClient.read(answer.body(), forwarding.upstreamBase(), baseUrl);
       } catch (IOException e) {
         throw new FhirException(502, IssueType.TRANSIENT, "The upstream's answer broke off: " + e.getMessage());
       }
+      return bytes;
+    }
+
+    /** The answer's FHIR resource; null for a body that is none, or not FHIR. */
+    Resource resource() {
+      if (bytes() == null) {
+        return null;
+      }
+      parsed = true;
+      String type = contentType();
       try {
         IParser parser = type.contains("xml") ? fhir.xmlParser() : fhir.jsonParser();
         parser.setOverrideResourceIdWithBundleEntryFullUrl(false); // re-encoded, ids stay as they came

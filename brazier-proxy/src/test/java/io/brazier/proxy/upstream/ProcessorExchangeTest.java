@@ -6,7 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ca.uhn.fhir.rest.api.EncodingEnum;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import io.brazier.proxy.Processor;
 import io.brazier.proxy.ProcessorConfig;
+import io.brazier.proxy.Processors;
+import io.brazier.proxy.ProxyRequest;
+import io.brazier.proxy.ProxyResponse;
 import io.brazier.proxy.ProxyUnderTest;
 import io.brazier.proxy.StampProvider;
 import io.brazier.server.TestServer;
@@ -14,10 +18,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
 import org.hl7.fhir.r4.model.Bundle.HTTPVerb;
@@ -186,6 +192,33 @@ class ProcessorExchangeTest {
         .returnBundle(Bundle.class).execute().getEntry()).as("the processor answers others").hasSize(2);
     assertThatThrownBy(() -> patient.search().byUrl(PROXY.baseUrl() + "/Patient/" + theirs + "/$everything")
         .returnBundle(Bundle.class).execute()).isInstanceOf(ResourceNotFoundException.class);
+  }
+
+  @Test
+  void aPostProcessorReadingTheBodysBytesSeesWhatTheClientGets() throws Exception {
+    List<String> seen = new CopyOnWriteArrayList<>();
+    Processor bytesReader = new Processor() {
+      @Override
+      public ProxyResponse after(ProxyRequest request, ProxyResponse response) {
+        seen.add(new String(response.bytes(), StandardCharsets.UTF_8));
+        return response;
+      }
+    };
+    String id = created(new Patient().addName(new HumanName().setFamily("Bytes")));
+    try (ProxyUnderTest proxy = ProxyUnderTest.start(TestServer.shared().baseUrl(),
+        Processors.load(ProcessorConfig.NONE, TestServer.shared().fhir()).followedBy(bytesReader))) {
+      String token = proxy.token("reader", List.of("Reader"), null);
+
+      HttpResponse<String> read = HTTP.send(HttpRequest.newBuilder(URI.create(proxy.baseUrl() + "/Patient/" + id))
+          .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> searched = HTTP.send(HttpRequest.newBuilder(URI.create(proxy.baseUrl()
+          + "/Patient?_id=" + id)).header("Authorization", "Bearer " + token).build(),
+          HttpResponse.BodyHandlers.ofString());
+
+      assertThat(seen).containsExactly(read.body(), searched.body());
+      assertThat(searched.body()).as("the upstream's base URL rewritten to the proxy's")
+          .contains(proxy.baseUrl() + "/Patient/" + id).doesNotContain(TestServer.shared().baseUrl() + "/");
+    }
   }
 
   private static String patientToken(String patient) {
