@@ -40,11 +40,17 @@ public final class FhirPath {
     // The context's own validation support, shared with every other FHIRPath user: the R4 definitions load once.
     HapiWorkerContext worker = new HapiWorkerContext(fhir.context(), fhir.context().getValidationSupport());
     Resolver resolver = new Resolver();
-    this.engines = ThreadLocal.withInitial(() -> {
-      FHIRPathEngine engine = new FHIRPathEngine(worker);
-      engine.setHostServices(resolver);
-      return engine;
-    });
+    this.engines = ThreadLocal.withInitial(() -> newEngine(worker, resolver));
+  }
+
+  /**
+   * One engine at a time: the first makes HAPI parse every R4 StructureDefinition, a load HAPI does not guard, so
+   * the first requests of a fresh process would each parse them at once; this way one parses and the others wait.
+   */
+  private synchronized FHIRPathEngine newEngine(HapiWorkerContext worker, Resolver resolver) {
+    FHIRPathEngine engine = new FHIRPathEngine(worker);
+    engine.setHostServices(resolver);
+    return engine;
   }
 
   /** A compiled term of an expression's top-level union. */
