@@ -76,6 +76,20 @@ class ProxyCommandTest {
   }
 
   @Test
+  void aNegativeRetryPauseOrWaitIsAUsageError() {
+    Run pause = run(Map.of(), "proxy", "--upstream", "http://fhir.example/fhir", "--upstream-retry-pause", "-PT1S");
+    Run wait = run(Map.of(), "proxy", "--upstream", "http://fhir.example/fhir", "--upstream-max-retry-wait",
+        "-PT1S");
+
+    assertThat(pause.exit()).isEqualTo(2);
+    assertThat(pause.err()).startsWith("--upstream-retry-pause must be 0 or more, not PT-1S")
+        .doesNotContain("\tat ");
+    assertThat(wait.exit()).isEqualTo(2);
+    assertThat(wait.err()).startsWith("--upstream-max-retry-wait must be 0 or more, not PT-1S")
+        .doesNotContain("\tat ");
+  }
+
+  @Test
   void anUnknownProcessorIsAUsageErrorNamingTheProcessorsThereAre() {
     Run run = run(Map.of(), "proxy", "--upstream", "http://fhir.example/fhir", "--pre-processors",
         "transform-bundle,no-such");

@@ -54,6 +54,12 @@ public final class Upstream implements AutoCloseable {
       if (maxRetries < 0) {
         throw new IllegalArgumentException("--upstream-max-retries must be 0 or more, not " + maxRetries);
       }
+      if (firstPause.isNegative()) {
+        throw new IllegalArgumentException("--upstream-retry-pause must be 0 or more, not " + firstPause);
+      }
+      if (longestWait.isNegative()) {
+        throw new IllegalArgumentException("--upstream-max-retry-wait must be 0 or more, not " + longestWait);
+      }
     }
   }
 
