@@ -16,10 +16,12 @@ import java.util.regex.Pattern;
  * each entry that wrote; a created (201) or updated (200) resource, or its Location when the body is minimal; a
  * deletion (204, or any 2xx to DELETE) of the URL's resource. A POST {@code _search} is, as in the original, one
  * update of a resource of type Bundle (the searchset). Unlike the original, a batch's reads (GET entries) are no
- * updates. Feed them to {@link Messages#of}.
+ * updates, and neither is a conditional create that matched (a POST to a type answered 200: nothing was written).
+ * Feed them to {@link Messages#of}.
  */
 public final class ResponseWrites {
   private static final ObjectMapper json = new ObjectMapper();
+  private static final Pattern TYPE = Pattern.compile("[A-Z][A-Za-z]+");
   private static final Pattern LOCATION =
       Pattern.compile("(?:.*/)?([A-Z][A-Za-z]+)/([A-Za-z0-9\\-.]{1,64})(?:/_history/([A-Za-z0-9\\-.]{1,64}))?");
 
@@ -39,7 +41,8 @@ public final class ResponseWrites {
 
   public static List<Written> of(Exchange exchange) {
     String method = exchange.method().toUpperCase(java.util.Locale.ROOT);
-    if (method.equals("GET") || method.equals("HEAD") || exchange.status() < 200 || exchange.status() > 299) {
+    if (method.equals("GET") || method.equals("HEAD") || exchange.status() < 200 || exchange.status() > 299
+        || matchedCreate(method, exchange.status(), exchange.path())) {
       return List.of();
     }
     JsonNode body = parse(exchange.responseBody());
@@ -72,8 +75,9 @@ public final class ResponseWrites {
       String location = entry.path("response").path("location").asText(null);
       String method = requestEntry.path("method").asText();
       Written written = null;
-      if (method.equals("GET") || method.equals("HEAD")) {
-        continue; // a read in a batch, answered 200 with what it read, wrote nothing
+      if (method.equals("GET") || method.equals("HEAD")
+          || matchedCreate(method, status.startsWith("200") ? 200 : 0, requestEntry.path("url").asText())) {
+        continue; // a read answered 200 with what it read, or a conditional create that matched: nothing written
       }
       if (method.equals("DELETE") && status.startsWith("2")) {
         Matcher target = LOCATION.matcher(requestEntry.path("url").asText());
@@ -89,6 +93,12 @@ public final class ResponseWrites {
       }
     }
     return writes;
+  }
+
+  /** A POST to a type's URL answered 200: a conditional create that found its match and wrote nothing. */
+  private static boolean matchedCreate(String method, int status, String url) {
+    int query = url.indexOf('?');
+    return method.equals("POST") && status == 200 && TYPE.matcher(query < 0 ? url : url.substring(0, query)).matches();
   }
 
   private static Written fromResource(Written.Action action, ObjectNode resource, String source) {

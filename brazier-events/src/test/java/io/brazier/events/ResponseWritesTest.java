@@ -73,6 +73,20 @@ class ResponseWritesTest {
   }
 
   @Test
+  void aConditionalCreateThatMatchedWroteNothing() {
+    String request = "{\"resourceType\":\"Bundle\",\"type\":\"batch\",\"entry\":["
+        + "{\"request\":{\"method\":\"POST\",\"url\":\"Observation\",\"ifNoneExist\":\"identifier=a|1\"}},"
+        + "{\"request\":{\"method\":\"POST\",\"url\":\"Observation\"}}]}";
+    String response = "{\"resourceType\":\"Bundle\",\"type\":\"batch-response\",\"entry\":["
+        + "{\"resource\":" + OBSERVATION + ",\"response\":{\"status\":\"200 OK\"}},"
+        + "{\"resource\":" + OBSERVATION + ",\"response\":{\"status\":\"201 Created\"}}]}";
+
+    assertThat(ResponseWrites.of(exchange("POST", "Observation", 200, null, null, OBSERVATION))).isEmpty();
+    assertThat(ResponseWrites.of(exchange("POST", "", 200, null, request, response)))
+        .extracting(w -> w.action() + " " + w.reference()).containsExactly("CREATED Observation/o1");
+  }
+
+  @Test
   void aPostedSearchIsOneUpdateOfABundleAsTheOriginalPublishedIt() {
     String searchset = "{\"resourceType\":\"Bundle\",\"id\":\"s1\",\"type\":\"searchset\",\"total\":0}";
 
