@@ -57,7 +57,7 @@ final class AgentClient {
       throw new Refused(agent + " answered " + response.statusCode() + " with what is not JSON: is it a sync agent?");
     }
     if (response.statusCode() >= 400) {
-      throw new Refused(body.path("error").asText("the agent answered " + response.statusCode()));
+      throw new Refused(body.path("issue").path(0).path("diagnostics").asText("the agent answered " + response.statusCode()));
     }
     return body;
   }

@@ -3,6 +3,7 @@ package io.brazier.client;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -220,9 +221,31 @@ public final class StatusServer implements AutoCloseable {
       }
     }
 
-    /** Answers {@code {"error": message}}: the message says what to fix. */
+    /**
+     * Answers an OperationOutcome whose one issue's diagnostics is the message, which says what to fix: the same
+     * shape as every error of the FHIR API, so one client reads both.
+     */
     public void error(int status, String message) throws IOException {
-      json(status, JSON.createObjectNode().put("error", message));
+      ObjectNode outcome = JSON.createObjectNode().put("resourceType", "OperationOutcome");
+      outcome.putArray("issue").addObject().put("severity", "error").put("code", issueCode(status))
+          .put("diagnostics", message);
+      answer(status, "application/fhir+json", outcome.toString());
+    }
+
+    /** FHIR's issue type for an HTTP status. */
+    private static String issueCode(int status) {
+      return switch (status) {
+        case 400, 422 -> "invalid";
+        case 401 -> "login";
+        case 403 -> "forbidden";
+        case 404 -> "not-found";
+        case 405 -> "not-supported";
+        case 409 -> "conflict";
+        case 413 -> "too-long";
+        case 429 -> "throttled";
+        case 503 -> "transient";
+        default -> "exception";
+      };
     }
 
     private void fail(int status, String message, RuntimeException cause) throws IOException {

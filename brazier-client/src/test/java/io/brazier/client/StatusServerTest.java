@@ -80,10 +80,14 @@ class StatusServerTest {
   }
 
   @Test
-  void anUnknownRouteIsAJson404NamingTheRoutes() throws Exception {
+  void anUnknownRouteIsA404OperationOutcomeNamingTheRoutes() throws Exception {
     HttpResponse<String> nothing = send("DELETE", "/jobs", "");
 
     assertThat(nothing.statusCode()).isEqualTo(404);
+    assertThat(nothing.headers().firstValue("Content-Type")).contains("application/fhir+json");
+    JsonNode outcome = JSON.readTree(nothing.body());
+    assertThat(outcome.path("resourceType").asText()).isEqualTo("OperationOutcome");
+    assertThat(outcome.path("issue").path(0).path("code").asText()).isEqualTo("not-found");
     assertThat(error(nothing)).isEqualTo("Nothing is served at DELETE /jobs; try POST /broken, GET /healthz, GET /jobs,"
         + " POST /jobs, GET /jobs/{id}, GET /metrics, POST /refused.");
   }
@@ -95,6 +99,7 @@ class StatusServerTest {
 
     assertThat(refused.statusCode()).isEqualTo(400);
     assertThat(error(refused)).isEqualTo("limit must be a number");
+    assertThat(JSON.readTree(refused.body()).path("issue").path(0).path("code").asText()).isEqualTo("invalid");
     assertThat(broken.statusCode()).isEqualTo(500);
     assertThat(error(broken)).matches("Internal error, incident [0-9a-f-]{36}").doesNotContain("a bug");
   }
@@ -123,7 +128,7 @@ class StatusServerTest {
 
   private static String error(HttpResponse<String> response) throws IOException {
     JsonNode body = JSON.readTree(response.body());
-    return body.path("error").asText();
+    return body.path("issue").path(0).path("diagnostics").asText();
   }
 
   private static HttpResponse<String> send(String method, String path, String body) throws Exception {

@@ -107,7 +107,7 @@ class LoaderEndpointTest {
     assertThat(first.statusCode()).isEqualTo(202);
     assertThat(first.body()).contains("\"filename\":\"twice.json\"");
     assertThat(refused.statusCode()).isEqualTo(409);
-    assertThat(Json.parse(refused.body().getBytes()).path("error").asText())
+    assertThat(Json.parse(refused.body().getBytes()).path("issue").path(0).path("diagnostics").asText())
         .contains("twice.json", "another name");
     return second;
   }
@@ -247,7 +247,7 @@ class LoaderEndpointTest {
   }
 
   private static String error(HttpResponse<String> response) throws IOException {
-    return Json.parse(response.body().getBytes()).path("error").asText();
+    return Json.parse(response.body().getBytes()).path("issue").path(0).path("diagnostics").asText();
   }
 
   private void awaitFile(String path) throws InterruptedException {

@@ -55,7 +55,7 @@ class SyncEndpointTest {
     assertThat(queued.statusCode()).isEqualTo(202);
     assertThat(JSON.readTree(queued.body()).path("job").asText()).hasSize(36);
     assertThat(refused.statusCode()).isEqualTo(400);
-    assertThat(JSON.readTree(refused.body()).path("error").asText()).startsWith("Person is not a synced type");
+    assertThat(JSON.readTree(refused.body()).path("issue").path(0).path("diagnostics").asText()).startsWith("Person is not a synced type");
   }
 
   @Test
@@ -68,7 +68,7 @@ class SyncEndpointTest {
     assertThat(JSON.readTree(list.body()).isArray()).isTrue();
     assertThat(JSON.readTree(replay.body()).path("failed").asInt()).isZero();
     assertThat(badLimit.statusCode()).isEqualTo(400);
-    assertThat(JSON.readTree(badLimit.body()).path("error").asText()).isEqualTo("limit 'lots' is not a number");
+    assertThat(JSON.readTree(badLimit.body()).path("issue").path(0).path("diagnostics").asText()).isEqualTo("limit 'lots' is not a number");
   }
 
   @Test
@@ -77,7 +77,7 @@ class SyncEndpointTest {
     assertThat(send("GET", "/healthz").statusCode()).isEqualTo(200);
     HttpResponse<String> nothing = send("GET", "/sync/nothing");
     assertThat(nothing.statusCode()).isEqualTo(404);
-    assertThat(JSON.readTree(nothing.body()).path("error").asText()).startsWith("Nothing is served at GET /sync/nothing");
+    assertThat(JSON.readTree(nothing.body()).path("issue").path(0).path("diagnostics").asText()).startsWith("Nothing is served at GET /sync/nothing");
   }
 
   private static HttpResponse<String> send(String method, String path) throws Exception {
