@@ -78,7 +78,8 @@ final class ClientOptions {
     return new HttpFhirClient(fhir, Usage.checked(spec, token::credentials), requestTimeout, headers());
   }
 
-  private static boolean isHttp(URI url) {
+  /** Whether {@code url} is an absolute http(s) URL with a host. */
+  static boolean isHttp(URI url) {
     return url.getScheme() != null && url.getScheme().matches("https?") && url.getHost() != null;
   }
 

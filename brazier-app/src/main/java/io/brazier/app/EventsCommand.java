@@ -71,7 +71,7 @@ final class EventsCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(),
           "Say where to publish: --events-kafka HOST:PORT, or --events-kafka-connection-string for Event Hubs");
     }
-    if (fhirUrl != null && (fhirUrl.getHost() == null || !fhirUrl.getScheme().matches("https?"))) {
+    if (fhirUrl != null && !ClientOptions.isHttp(fhirUrl)) {
       throw new ParameterException(spec.commandLine(), "--fhir-url must be an http(s) URL such as"
           + " http://localhost:8080/fhir, not " + fhirUrl);
     }

@@ -103,7 +103,8 @@ final class ProxyCommand implements Callable<Integer> {
 
   @Option(names = "--max-body-bytes", defaultValue = "134217728",
       description = "Largest PUT or DELETE body, held to be sent again, and any body of a caller kept to some"
-          + " patients, held to be checked; other POST and PATCH bodies stream through (default: ${DEFAULT-VALUE}).")
+          + " patients, held to be checked; other POST and PATCH bodies stream through; 1 to 2147483638"
+          + " (default: ${DEFAULT-VALUE}).")
   long maxBodyBytes;
 
   @Mixin

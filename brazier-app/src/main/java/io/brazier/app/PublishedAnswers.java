@@ -7,7 +7,6 @@ import io.brazier.proxy.Processor;
 import io.brazier.proxy.ProxyRequest;
 import io.brazier.proxy.ProxyResponse;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
 import org.hl7.fhir.r4.model.Resource;
 
 /**
@@ -28,12 +27,10 @@ final class PublishedAnswers implements Processor {
   @Override
   public ProxyResponse after(ProxyRequest request, ProxyResponse response) {
     String method = request.method();
-    boolean wrote = !method.equals("GET") && !method.equals("HEAD") && response.status() >= 200
-        && response.status() <= 299;
-    if (wrote) {
+    if (ResponseWrites.wrote(method, response.status())) {
       String client = request.caller() == null ? null : request.caller().clientId();
       publisher.publish(new ResponseWrites.Exchange(method, request.path(), response.status(),
-          header(response.headers(), "Location"), request.body(), json(response), client));
+          response.header("Location"), request.body(), json(response), client));
     }
     return response;
   }
@@ -44,17 +41,12 @@ final class PublishedAnswers implements Processor {
    */
   private byte[] json(ProxyResponse response) {
     byte[] bytes = response.bytes();
-    String type = header(response.headers(), "Content-Type");
+    String type = response.header("Content-Type");
     if (bytes != null && type != null && type.contains("json")) {
       return bytes;
     }
     Resource resource = response.resource();
     return resource == null ? null
         : fhir.jsonParser().encodeResourceToString(resource).getBytes(StandardCharsets.UTF_8);
-  }
-
-  private static String header(Map<String, String> headers, String name) {
-    return headers.entrySet().stream().filter(header -> header.getKey().equalsIgnoreCase(name))
-        .map(Map.Entry::getValue).findFirst().orElse(null);
   }
 }

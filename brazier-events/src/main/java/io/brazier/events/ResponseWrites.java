@@ -39,10 +39,14 @@ public final class ResponseWrites {
   public record Exchange(String method, String path, int status, String location, byte[] requestBody,
       byte[] responseBody, String source) {}
 
+  /** Whether an answer may tell of writes: one to a request that is no read, answered 2xx. */
+  public static boolean wrote(String method, int status) {
+    return !method.equalsIgnoreCase("GET") && !method.equalsIgnoreCase("HEAD") && status >= 200 && status <= 299;
+  }
+
   public static List<Written> of(Exchange exchange) {
     String method = exchange.method().toUpperCase(java.util.Locale.ROOT);
-    if (method.equals("GET") || method.equals("HEAD") || exchange.status() < 200 || exchange.status() > 299
-        || matchedCreate(method, exchange.status(), exchange.path())) {
+    if (!wrote(method, exchange.status()) || matchedCreate(method, exchange.status(), exchange.path())) {
       return List.of();
     }
     JsonNode body = parse(exchange.responseBody());

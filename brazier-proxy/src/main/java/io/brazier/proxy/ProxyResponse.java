@@ -57,6 +57,12 @@ public final class ProxyResponse {
     return headers;
   }
 
+  /** The value of a header, whatever the case of its name; null when there is none. */
+  public String header(String name) {
+    return headers.entrySet().stream().filter(header -> header.getKey().equalsIgnoreCase(name))
+        .map(Map.Entry::getValue).findFirst().orElse(null);
+  }
+
   /**
    * The body as the server sent it (JSON or XML: see its Content-Type), for a processor that reads it with a parser
    * of its own rather than as a resource; null for an answer of a processor's own, one of the server in process,

@@ -131,17 +131,18 @@ final class ProcessorExchange implements Exchange {
   private final class Read {
     private final UpstreamAnswer answer;
     private final String baseUrl;
+    private final String type;
     private byte[] bytes;
     private boolean parsed;
 
     Read(UpstreamAnswer answer, String baseUrl) {
       this.answer = answer;
       this.baseUrl = baseUrl;
+      this.type = contentType(answer);
     }
 
     /** The answer's body, read once; null for a body that is none, or not FHIR (an NDJSON file is not read). */
     byte[] bytes() {
-      String type = contentType();
       if (bytes != null || type == null || type.contains("ndjson")
           || !(type.contains("json") || type.contains("xml"))) {
         return bytes;
@@ -160,7 +161,6 @@ final class ProcessorExchange implements Exchange {
         return null;
       }
       parsed = true;
-      String type = contentType();
       try {
         IParser parser = type.contains("xml") ? fhir.xmlParser() : fhir.jsonParser();
         parser.setOverrideResourceIdWithBundleEntryFullUrl(false); // re-encoded, ids stay as they came
@@ -170,7 +170,7 @@ final class ProcessorExchange implements Exchange {
       }
     }
 
-    private String contentType() {
+    private static String contentType(UpstreamAnswer answer) {
       for (Map.Entry<String, String> header : answer.headers().entrySet()) {
         if (header.getKey().equalsIgnoreCase("Content-Type")) {
           return header.getValue();

@@ -128,8 +128,9 @@ public final class Upstream implements AutoCloseable {
     this.retries = retries;
     this.timeout = timeout;
     this.client = client();
-    this.destination = client.resolveDestination(client.newRequest(URI.create(this.base)));
-    this.host = new HttpField(HttpHeader.HOST, URI.create(this.base).getRawAuthority());
+    URI baseUri = URI.create(this.base);
+    this.destination = client.resolveDestination(client.newRequest(baseUri));
+    this.host = new HttpField(HttpHeader.HOST, baseUri.getRawAuthority());
   }
 
   /**

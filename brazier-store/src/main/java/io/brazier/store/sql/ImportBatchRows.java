@@ -35,21 +35,17 @@ final class ImportBatchRows implements Imports.Encoded {
     rows.add(deferred(prefix, batch.deferred(), types));
     rows.add(identifiers(prefix, batch, types));
     rows.add(references(prefix, batch.lines(), types));
-    if (rids == null) {
-      rows.addAll(indexes.encode(prefix, batch.lines(), batch.lines().stream().mapToLong(ImportLine::seq).toArray()));
-    } else {
-      rows.addAll(indexes.encode("", batch.lines(), rids));
-    }
+    // Into the staging tables keyed by line, or into the live tables keyed by the rids the lines will take.
+    rows.addAll(rids == null
+        ? indexes.encode(prefix, batch.lines(), batch.lines().stream().mapToLong(ImportLine::seq).toArray())
+        : indexes.encode("", batch.lines(), rids));
   }
 
   /** Writes the batch in the caller's transaction. */
   void write(Connection connection) throws SQLException {
     if (!redone.isEmpty()) {
-      try (PreparedStatement statement = connection.prepareStatement("DELETE FROM " + ImportStaging.prefix(job)
-          + "deferred WHERE seq = ANY(?)")) {
-        statement.setArray(1, connection.createArrayOf("int8", redone.toArray()));
-        statement.executeUpdate();
-      }
+      PostgresImports.execute(connection, "DELETE FROM " + ImportStaging.prefix(job) + "deferred WHERE seq = ANY(?)",
+          PostgresImports.array(connection, "int8", redone));
     }
     for (CopyRows table : rows) {
       table.copy(connection);

@@ -330,7 +330,7 @@ final class PostgresImports implements Imports {
     }
   }
 
-  private static void execute(Connection connection, String sql, java.sql.Array... arrays) throws SQLException {
+  static void execute(Connection connection, String sql, java.sql.Array... arrays) throws SQLException {
     try (PreparedStatement statement = connection.prepareStatement(sql)) {
       for (int i = 0; i < arrays.length; i++) {
         statement.setArray(i + 1, arrays[i]);
@@ -339,7 +339,7 @@ final class PostgresImports implements Imports {
     }
   }
 
-  private static java.sql.Array array(Connection connection, String type, Collection<?> values)
+  static java.sql.Array array(Connection connection, String type, Collection<?> values)
       throws SQLException {
     return connection.createArrayOf(type, values.toArray());
   }
