@@ -24,8 +24,11 @@ public record LoaderConfig(int concurrency, int maxEntries, int bundleSize, int 
     if (maxRetries < 0) {
       throw new IllegalArgumentException("--max-retries must be 0 or more, not " + maxRetries);
     }
-    if (retryBase.isNegative() || settle.isNegative()) {
-      throw new IllegalArgumentException("--retry-base and --settle must not be negative");
+    if (retryBase.isNegative()) {
+      throw new IllegalArgumentException("--retry-base must be 0 or more, not " + retryBase);
+    }
+    if (settle.isNegative()) {
+      throw new IllegalArgumentException("--settle must be 0 or more, not " + settle);
     }
   }
 
