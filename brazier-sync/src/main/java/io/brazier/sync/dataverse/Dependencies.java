@@ -15,11 +15,13 @@ import java.util.UUID;
 /**
  * The order in which resources go into a change set: a resource that others of the batch point to (the Patient of
  * an Encounter, the Encounter of an Observation) before them, as Dataverse refuses a binding to a row it does not
- * have yet; otherwise the batch's order. References in a cycle keep the batch's order.
+ * have yet; otherwise the batch's order. Resources that point to each other in a cycle, which no order satisfies, are
+ * each taken once, the first of the batch after those it points to.
  */
 final class Dependencies {
   private Dependencies() {}
 
+  /** {@code items}, all written (deletions are sent apart, after them), in that order. */
   static List<Item> first(List<Item> items) {
     Map<UUID, Item> byKey = new HashMap<>();
     items.forEach(item -> byKey.put(Keys.row(item.type(), item.id()), item));
