@@ -15,14 +15,14 @@ import java.util.concurrent.Executors;
  * A FHIR server that answers as a test scripts it, over real HTTP (the JDK's server), and remembers every request
  * it got: for what a real server will not do on demand (429s, a token endpoint, a body written slowly).
  */
-final class StubUpstream implements AutoCloseable {
+public final class StubUpstream implements AutoCloseable {
   /** How the stub answers one request. */
-  interface Answer {
+  public interface Answer {
     void answer(HttpExchange exchange) throws IOException;
   }
 
   /** A request as the stub got it. */
-  record Received(String method, String uri, Map<String, List<String>> headers) {
+  public record Received(String method, String uri, Map<String, List<String>> headers) {
     String header(String name) {
       return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name)).findFirst()
           .map(e -> String.join(", ", e.getValue())).orElse(null);
@@ -32,7 +32,7 @@ final class StubUpstream implements AutoCloseable {
   private final HttpServer http;
   private final List<Received> received = new CopyOnWriteArrayList<>();
 
-  StubUpstream(Answer fhir) {
+  public StubUpstream(Answer fhir) {
     try {
       http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     } catch (IOException e) {
@@ -50,7 +50,7 @@ final class StubUpstream implements AutoCloseable {
     http.start();
   }
 
-  String baseUrl() {
+  public String baseUrl() {
     return "http://127.0.0.1:" + http.getAddress().getPort() + "/fhir";
   }
 
@@ -58,11 +58,11 @@ final class StubUpstream implements AutoCloseable {
     return "http://127.0.0.1:" + http.getAddress().getPort() + "/token";
   }
 
-  List<Received> received() {
+  public List<Received> received() {
     return received;
   }
 
-  static void send(HttpExchange exchange, int status, String contentType, String body) throws IOException {
+  public static void send(HttpExchange exchange, int status, String contentType, String body) throws IOException {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     exchange.getResponseHeaders().set("Content-Type", contentType);
     exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
