@@ -22,9 +22,11 @@ final class ExportJobOptions {
   int purgeDays;
 
   WatchingLoader.ExportLimits limits() {
-    if (maxExports < 1 || purgeDays < 0) {
-      throw new ParameterException(spec.commandLine(), "--max-exports must be at least 1 and --export-purge-days"
-          + " at least 0");
+    if (maxExports < 1) {
+      throw new ParameterException(spec.commandLine(), "--max-exports must be at least 1, not " + maxExports);
+    }
+    if (purgeDays < 0) {
+      throw new ParameterException(spec.commandLine(), "--export-purge-days must be 0 or more, not " + purgeDays);
     }
     return new WatchingLoader.ExportLimits(maxExports, Duration.ofDays(purgeDays));
   }

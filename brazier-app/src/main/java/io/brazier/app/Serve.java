@@ -320,6 +320,9 @@ final class Serve implements Callable<Integer> {
     if (events.enabled()) {
       events.config(fhir);
     }
+    if (sync.enabled) {
+      Usage.checked(spec, sync::config);
+    }
     return new Settings(serverConfig, auth.enabled ? processors(fhir) : Processors.NONE, loaderExports.limits());
   }
 

@@ -6,6 +6,7 @@ import io.brazier.server.Caller;
 import io.brazier.server.FhirServer;
 import io.brazier.server.ServerConfig;
 import io.brazier.store.sql.Database;
+import io.brazier.sync.SyncConfig;
 import io.brazier.sync.TargetConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -48,16 +49,30 @@ final class SyncServeOptions {
   @Mixin
   SyncChannelsOptions channels;
 
+  /**
+   * The agent's configuration, checked with its channels and its target URL, so that a bad value stops the server
+   * before it starts: an IllegalArgumentException naming the flag.
+   */
+  SyncConfig config() {
+    channels.channels();
+    if (url != null) {
+      target(url, user, password);
+    }
+    return tuning.config(maps);
+  }
+
   /** Starts the agent on {@code server}. */
   SyncRunner start(FhirServer server, Fhir fhir, ServerConfig config, Database database,
       PrometheusMeterRegistry registry) throws IOException {
-    TargetConfig target = url != null ? new TargetConfig(url, user, password, schema, TargetConfig.poolFor(tuning.workers))
-        : new TargetConfig(database.pool().getJdbcUrl(), database.pool().getUsername(),
-            database.pool().getPassword(), schema, TargetConfig.poolFor(tuning.workers));
+    TargetConfig target = url != null ? target(url, user, password) : target(database.pool().getJdbcUrl(),
+        database.pool().getUsername(), database.pool().getPassword());
     String address = config.host().equals("0.0.0.0") || config.host().equals("::") ? "127.0.0.1" : config.host();
     String baseUrl = config.baseUrl() != null ? config.baseUrl() : "http://" + address + ":" + server.port() + "/fhir";
     FhirClient client = server.api().client(Caller.system(Caller.SYNC_AGENT_SOURCE), baseUrl);
-    return SyncRunner.start(client, fhir, target, tuning.config(maps), channels.channels(), tuning.host, tuning.port,
-        registry);
+    return SyncRunner.start(client, fhir, target, config(), channels.channels(), tuning.host, tuning.port, registry);
+  }
+
+  private TargetConfig target(String jdbcUrl, String targetUser, String targetPassword) {
+    return new TargetConfig(jdbcUrl, targetUser, targetPassword, schema, TargetConfig.poolFor(tuning.workers));
   }
 }

@@ -1,5 +1,7 @@
 package io.brazier.app;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import picocli.CommandLine;
@@ -23,5 +25,12 @@ record Cli(int code, String out, String err) {
       System.setOut(stdout);
       System.setErr(stderr);
     }
+  }
+
+  /** Checks that the command was refused as a usage error: exit 2, {@code message} said, no stack trace. */
+  Cli refused(String message) {
+    assertThat(code).as(err).isEqualTo(2);
+    assertThat(err).contains(message).doesNotContain("\tat ");
+    return this;
   }
 }
