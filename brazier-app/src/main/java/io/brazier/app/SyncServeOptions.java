@@ -62,12 +62,14 @@ final class SyncServeOptions {
   }
 
   /** Starts the agent on {@code server}. */
-  SyncRunner start(FhirServer server, Fhir fhir, ServerConfig config, Database database,
+  SyncRunner start(FhirServer server, Fhir fhir, ServerConfig serverConfig, Database database,
       PrometheusMeterRegistry registry) throws IOException {
     TargetConfig target = url != null ? target(url, user, password) : target(database.pool().getJdbcUrl(),
         database.pool().getUsername(), database.pool().getPassword());
-    String address = config.host().equals("0.0.0.0") || config.host().equals("::") ? "127.0.0.1" : config.host();
-    String baseUrl = config.baseUrl() != null ? config.baseUrl() : "http://" + address + ":" + server.port() + "/fhir";
+    String host = serverConfig.host();
+    String address = host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host;
+    String baseUrl = serverConfig.baseUrl() != null ? serverConfig.baseUrl()
+        : "http://" + address + ":" + server.port() + "/fhir";
     FhirClient client = server.api().client(Caller.system(Caller.SYNC_AGENT_SOURCE), baseUrl);
     return SyncRunner.start(client, fhir, target, config(), channels.channels(), tuning.host, tuning.port, registry);
   }
