@@ -60,6 +60,9 @@ CREATE TABLE resource (rid bigint PRIMARY KEY, type smallint NOT NULL REFERENCES
   body bytea, UNIQUE (type, id));
 CREATE INDEX ON resource (type, last_updated);
 CREATE INDEX ON resource (last_updated);
+CREATE TABLE change (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, seq bigint UNIQUE, type smallint NOT NULL,
+  res_id text NOT NULL, version integer NOT NULL, action char(1) NOT NULL, at timestamptz NOT NULL, source text);
+CREATE INDEX change_unsequenced ON change (id) WHERE seq IS NULL;
 CREATE TABLE search_token (param integer NOT NULL, rid bigint NOT NULL, system text, code text, qsystem text,
   qcode text);
 CREATE INDEX search_token_rid ON search_token (rid, param);
@@ -83,6 +86,14 @@ CALL mark(); :merge NULL :from; CALL measure('merge, no body');
 TRUNCATE resource; CHECKPOINT;
 CALL mark(); COPY resource FROM :final (FORMAT binary); CALL measure('binary COPY of final rows into resource');
 CALL mark(); UPDATE resource SET version = 2; CALL measure('update every row of resource, body untouched');
+CHECKPOINT;
+-- The change feed of the merged lines (Writer.writeChanges), then its numbering (ChangeSequencer).
+CALL mark(); INSERT INTO change (type, res_id, version, action, at, source) SELECT 3, id, 1, 'C', now(), NULL
+  FROM lines ORDER BY seq;
+CALL measure('merge: the change feed''s rows');
+CALL mark(); UPDATE change c SET seq = n.seq FROM (SELECT id, row_number() OVER (ORDER BY id) AS seq FROM change
+  WHERE seq IS NULL) n WHERE c.id = n.id;
+CALL measure('number the change feed''s rows');
 CHECKPOINT;
 CALL mark(); COPY search_token FROM :tokens_text; CALL measure('1M token rows, text COPY');
 TRUNCATE search_token; CHECKPOINT;
