@@ -54,7 +54,8 @@ final class ImportBatchRows implements Imports.Encoded {
   }
 
   private static CopyRows lines(String prefix, ImportBatch batch, TypeKeys types, long[] rids) {
-    CopyRows rows = new CopyRows(prefix + "line", "seq, batch, type, id, version, updated, updated_text, body,"
+    // Binary: the bodies, most of what a batch sends, travel as their bytes rather than as hex.
+    CopyRows rows = CopyRows.binary(prefix + "line", "seq, batch, type, id, version, updated, updated_text, body,"
         + " stamp_at, rid");
     for (int i = 0; i < batch.lines().size(); i++) {
       ImportLine line = batch.lines().get(i);
@@ -65,7 +66,7 @@ final class ImportBatchRows implements Imports.Encoded {
   }
 
   private static CopyRows deferred(String prefix, List<Deferred> deferred, TypeKeys types) {
-    CopyRows rows = new CopyRows(prefix + "deferred", "seq, type, id, raw");
+    CopyRows rows = CopyRows.binary(prefix + "deferred", "seq, type, id, raw");
     deferred.forEach(line -> rows.row(line.seq(), types.key(line.type()), line.id(), line.raw()));
     return rows;
   }

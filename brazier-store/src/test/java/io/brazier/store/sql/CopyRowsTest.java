@@ -47,6 +47,37 @@ class CopyRowsTest {
   }
 
   @Test
+  void binaryRowsArriveExactlyAsGivenNullsIncluded() throws SQLException {
+    String awkward = "tab\there, line\nbreak, back\\slash \\N, Ünïcode ✓ 🔥";
+    byte[] bytes = new byte[70_000]; // larger than the first buffer, every byte value
+    for (int i = 0; i < bytes.length; i++) {
+      bytes[i] = (byte) i;
+    }
+    Instant at = Instant.parse("1999-12-31T23:59:59.123456Z");
+
+    try (Connection connection = test.database().dataSource().getConnection();
+        Statement statement = connection.createStatement()) {
+      connection.setAutoCommit(false);
+      statement.execute("CREATE TEMPORARY TABLE " + table + " (t text, b bytea, n bigint, i integer, s smallint,"
+          + " at timestamptz) ON COMMIT DROP");
+      CopyRows.binary(table, "t, b, n, i, s, at").row(awkward, bytes, -42L, 7, (short) -3, at)
+          .row(null, null, null, null, null, null).copy(connection);
+      List<String> read = new ArrayList<>();
+      try (ResultSet row = statement.executeQuery("SELECT t, b, n, i, s, at FROM " + table + " ORDER BY n")) {
+        while (row.next()) {
+          byte[] b = row.getBytes(2);
+          read.add(row.getString(1) + "|" + (b == null ? null : Arrays.equals(b, bytes)) + "|" + row.getString(3)
+              + "|" + row.getString(4) + "|" + row.getString(5) + "|"
+              + (row.getTimestamp(6) == null ? null : row.getTimestamp(6).toInstant()));
+        }
+      }
+      connection.rollback();
+
+      assertThat(read).containsExactly(awkward + "|true|-42|7|-3|" + at, "null|null|null|null|null|null");
+    }
+  }
+
+  @Test
   void noRowsSendNothing() throws SQLException {
     CopyRows none = new CopyRows(table, "t");
 
