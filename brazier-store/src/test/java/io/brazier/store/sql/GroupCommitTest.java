@@ -72,10 +72,7 @@ class GroupCommitTest {
   void aLargeBatchCommitsOnItsOwnAllOrNothing() {
     String prefix = "large-" + UUID.randomUUID().toString().substring(0, 8) + "-";
     store.commit(List.of(write(prefix + "0", 1)));
-    List<Write> batch = new ArrayList<>();
-    for (int i = 0; i <= GroupCommit.MAX_GROUPED_BATCH; i++) {
-      batch.add(write(prefix + i, 1));
-    }
+    List<Write> batch = largeBatch(prefix);
 
     Throwable failure = catching(() -> store.commit(batch));
 
@@ -137,10 +134,7 @@ class GroupCommitTest {
   @Test
   void aLargeBatchCommitsOnTheCallersThreadAndASmallerOneOnALane() {
     transaction.open();
-    List<Write> large = new ArrayList<>();
-    for (int i = 0; i <= GroupCommit.MAX_GROUPED_BATCH; i++) {
-      large.add(write("large-" + i, 1));
-    }
+    List<Write> large = largeBatch("large-");
     List<Write> small = large.subList(1, large.size());
 
     commits.commit(large);
@@ -188,7 +182,18 @@ class GroupCommitTest {
         .hasMessage("The store closed before this commit");
     assertThat(catching(() -> commits.commit(List.of(write("late", 1))))).isInstanceOf(IllegalStateException.class)
         .hasMessage("The store is closed");
-    assertThat(transaction.committedAfterPlugs()).isEmpty();
+    assertThat(catching(() -> commits.commit(largeBatch("late-large-")))).as("a batch too large to group")
+        .isInstanceOf(IllegalStateException.class).hasMessage("The store is closed");
+    assertThat(transaction.attempted()).flatMap(keys -> keys).allMatch(key -> key.startsWith("Patient/plug-"));
+  }
+
+  /** One write more than a grouped batch may hold: ids {@code prefix0}, {@code prefix1}... */
+  private static List<Write> largeBatch(String prefix) {
+    List<Write> batch = new ArrayList<>();
+    for (int i = 0; i <= GroupCommit.MAX_GROUPED_BATCH; i++) {
+      batch.add(write(prefix + i, 1));
+    }
+    return batch;
   }
 
   /** Holds each of the three lanes at the gate, in a transaction of a batch of its own. */
