@@ -86,10 +86,7 @@ class SearchReaderTest {
 
   @Test
   void aSnapshotOlderThanAnHourHasExpiredThoughNoSearchHasDroppedItYet() throws SQLException {
-    for (int i = 0; i < 3; i++) {
-      tagged.save(patient("Aged"));
-    }
-    SearchQuery query = test.parse("Patient", "family=aged&" + tagged.scope());
+    SearchQuery query = threePatients("Aged");
     String young = store.search(query, 2).snapshot();
     String old = store.search(query, 2).snapshot();
 
@@ -103,10 +100,7 @@ class SearchReaderTest {
 
   @Test
   void theFirstSearchOfANodeDropsTheExpiredSnapshotsWithTheirResults() throws SQLException {
-    for (int i = 0; i < 3; i++) {
-      tagged.save(patient("Dropped"));
-    }
-    SearchQuery query = test.parse("Patient", "family=dropped&" + tagged.scope());
+    SearchQuery query = threePatients("Dropped");
     String old = store.search(query, 2).snapshot();
     String young = store.search(query, 2).snapshot();
     age(old, 61);
@@ -228,6 +222,14 @@ class SearchReaderTest {
         .setSubject(new Reference("Patient/" + patient));
     observation.getCode().addCoding().setSystem("http://loinc.org").setCode("8867-4");
     return observation;
+  }
+
+  /** Saves three patients of a family: a search of them for two at a time keeps a snapshot. */
+  private SearchQuery threePatients(String family) {
+    for (int i = 0; i < 3; i++) {
+      tagged.save(patient(family));
+    }
+    return test.parse("Patient", "family=" + family + "&" + tagged.scope());
   }
 
   /** Makes a snapshot as old as if its search had run {@code minutes} ago. */
