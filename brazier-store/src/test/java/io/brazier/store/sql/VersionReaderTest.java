@@ -44,6 +44,12 @@ class VersionReaderTest {
   }
 
   @Test
+  void aKeyOfATypeNoNodeRegisteredIsRefusedNamingIt() {
+    assertThatThrownBy(() -> postgres.current(List.of("Patient/1", "Starship/enterprise")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("Unknown resource type Starship");
+  }
+
+  @Test
   void aResourceMovedFromOnePatientToAnotherIsInEachCompartmentAtItsOwnVersions() {
     String first = store.save(new Patient().setActive(true));
     String second = store.save(new Patient().setActive(true));
