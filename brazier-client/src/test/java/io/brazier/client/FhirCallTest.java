@@ -9,7 +9,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class FhirCallTest {
-  private static final byte[] BUNDLE = "{\"resourceType\":\"Bundle\",\"type\":\"batch\"}".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] BUNDLE =
+      "{\"resourceType\":\"Bundle\",\"type\":\"batch\"}".getBytes(StandardCharsets.UTF_8);
 
   @Test
   void aBundleIsPostedToTheBaseAsJsonAskingForMinimalAnswers() {

@@ -141,8 +141,9 @@ class FhirTest {
   @Test
   void theResourcesOfABundleKeepTheirOwnIdsRatherThanTheirFullUrls() {
     String bundle = """
-        {"resourceType":"Bundle","type":"transaction","entry":[{"fullUrl":"urn:uuid:9d1c3f4e-0000-4000-8000-000000000001",
-         "resource":{"resourceType":"Patient","id":"own-id"},"request":{"method":"PUT","url":"Patient/own-id"}}]}""";
+        {"resourceType":"Bundle","type":"transaction","entry":[
+         {"fullUrl":"urn:uuid:9d1c3f4e-0000-4000-8000-000000000001","resource":{"resourceType":"Patient","id":"own-id"},
+          "request":{"method":"PUT","url":"Patient/own-id"}}]}""";
 
     Bundle parsed = (Bundle) new Fhir(false).parse(Format.JSON, bundle.getBytes(StandardCharsets.UTF_8));
 

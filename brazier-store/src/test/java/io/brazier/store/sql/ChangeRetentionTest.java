@@ -132,7 +132,8 @@ class ChangeRetentionTest {
     int rows = 10_002;
     execute("""
         INSERT INTO change (seq, type, res_id, version, action, at)
-        SELECT s, (SELECT id FROM resource_type WHERE name = 'Patient'), 'bulk-' || s, 1, 'C', now() - interval '10 days'
+        SELECT s, (SELECT id FROM resource_type WHERE name = 'Patient'), 'bulk-' || s, 1, 'C',
+               now() - interval '10 days'
           FROM generate_series((SELECT coalesce(max(seq), 0) + 1 FROM change),
                                (SELECT coalesce(max(seq), 0) FROM change) + %d) s""".formatted(rows));
 

@@ -108,7 +108,8 @@ class GroupCommitTest {
     transaction.open();
 
     assertThat(callers.get(0).outcome()).isNull();
-    assertThat(callers.get(1).outcome()).isInstanceOf(VersionConflictException.class).hasMessageContaining("Patient/bad");
+    assertThat(callers.get(1).outcome()).isInstanceOf(VersionConflictException.class)
+        .hasMessageContaining("Patient/bad");
     assertThat(callers.get(2).outcome()).isNull();
     assertThat(transaction.attempted()).as("tried together first")
         .contains(List.of("Patient/good-1", "Patient/bad", "Patient/good-2"));
