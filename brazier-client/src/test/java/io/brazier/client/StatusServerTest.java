@@ -13,7 +13,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -124,6 +129,87 @@ class StatusServerTest {
     HttpClient fresh = HttpClient.newHttpClient(); // none of HTTP's pooled connections, which close() also ends
     assertThatThrownBy(() -> fresh.send(HttpRequest.newBuilder(health).build(), BodyHandlers.ofString()))
         .isInstanceOf(ConnectException.class);
+  }
+
+  @Test
+  void itAnswersAsManyRequestsAtOnceAsItHasThreads() throws Exception {
+    CyclicBarrier meeting = new CyclicBarrier(2);
+    try (StatusServer two = new StatusServer("meet", "127.0.0.1", 0, 2, Map.of("GET /meet", exchange -> {
+      try {
+        meeting.await(30, TimeUnit.SECONDS); // passes only when both requests are being answered at once
+      } catch (Exception e) {
+        throw new IllegalStateException("the requests did not meet", e);
+      }
+      exchange.answer(200, "text/plain", Thread.currentThread().getName());
+    })).start()) {
+      List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
+      for (int i = 0; i < 2; i++) {
+        answers.add(HTTP.sendAsync(HttpRequest.newBuilder(URI.create(two.url("/meet"))).build(),
+            BodyHandlers.ofString()));
+      }
+
+      List<String> threads = new ArrayList<>();
+      for (CompletableFuture<HttpResponse<String>> answer : answers) {
+        HttpResponse<String> response = answer.get(60, TimeUnit.SECONDS);
+        assertThat(response.statusCode()).isEqualTo(200);
+        threads.add(response.body());
+      }
+      assertThat(threads).containsExactlyInAnyOrder("meet-http-1", "meet-http-2");
+    }
+  }
+
+  @Test
+  void theLongestPlaceholderRouteWinsAndATailMayHoldSlashes() throws Exception {
+    try (StatusServer nested = new StatusServer("nested", "127.0.0.1", 0, 1, Map.of(
+        "GET /jobs/{id}", exchange -> exchange.answer(200, "text/plain", "job " + exchange.tail()),
+        "GET /jobs/files/{name}", exchange -> exchange.answer(200, "text/plain", "file " + exchange.tail())))
+        .start()) {
+      assertThat(get(nested, "/jobs/files/Patient.ndjson").body()).isEqualTo("file Patient.ndjson");
+      assertThat(get(nested, "/jobs/42/status").body()).isEqualTo("job 42/status");
+      assertThat(get(nested, "/jobs").statusCode()).as("the prefix itself is no path below it").isEqualTo(404);
+    }
+  }
+
+  @Test
+  void aParameterIsFoundByItsWholeNameAndOneWithoutAValueIsNone() throws Exception {
+    try (StatusServer echo = new StatusServer("echo", "127.0.0.1", 0, 1, Map.of("GET /echo", exchange ->
+        exchange.answer(200, "text/plain", exchange.query("name") + "," + exchange.query("flag")))).start()) {
+      assertThat(get(echo, "/echo?names=a&name=b%20c&flag").body()).isEqualTo("b c,null");
+    }
+  }
+
+  @Test
+  void aFailureAfterTheAnswerWasSentLeavesTheAnswerAsSent() throws Exception {
+    try (StatusServer late = new StatusServer("late", "127.0.0.1", 0, 1, Map.of("GET /late", exchange -> {
+      exchange.answer(200, "text/plain", "done");
+      throw new IllegalArgumentException("too late to refuse");
+    })).start()) {
+      HttpResponse<String> answer = get(late, "/late");
+
+      assertThat(answer.statusCode()).isEqualTo(200);
+      assertThat(answer.body()).isEqualTo("done");
+      assertThat(get(late, "/late").statusCode()).as("and it goes on serving").isEqualTo(200);
+    }
+  }
+
+  @Test
+  void eachErrorStatusHasTheIssueTypeOfTheFhirApi() throws Exception {
+    Map<Integer, String> codes = Map.of(401, "login", 403, "forbidden", 409, "conflict", 413, "too-long",
+        429, "throttled", 503, "transient", 502, "exception");
+    try (StatusServer errors = new StatusServer("errors", "127.0.0.1", 0, 1, Map.of("GET /status/{code}",
+        exchange -> exchange.error(Integer.parseInt(exchange.tail()), "status " + exchange.tail()))).start()) {
+      for (Map.Entry<Integer, String> code : codes.entrySet()) {
+        HttpResponse<String> answer = get(errors, "/status/" + code.getKey());
+
+        assertThat(answer.statusCode()).isEqualTo(code.getKey());
+        assertThat(JSON.readTree(answer.body()).path("issue").path(0).path("code").asText()).as("status " + code)
+            .isEqualTo(code.getValue());
+      }
+    }
+  }
+
+  private static HttpResponse<String> get(StatusServer server, String pathAndQuery) throws Exception {
+    return HTTP.send(HttpRequest.newBuilder(URI.create(server.url(pathAndQuery))).build(), BodyHandlers.ofString());
   }
 
   private static String error(HttpResponse<String> response) throws IOException {

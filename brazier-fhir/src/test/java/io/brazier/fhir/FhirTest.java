@@ -4,8 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
+import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Resource;
 import org.junit.jupiter.api.Test;
@@ -86,5 +92,96 @@ class FhirTest {
     assertThatThrownBy(() -> new Fhir(false).parse(Format.XML, body))
         .isInstanceOfSatisfying(FhirException.class, e -> assertThat(e.status()).isEqualTo(400))
         .hasMessageContaining("not valid UTF-8");
+  }
+
+  @Test
+  void anIdIsOneToSixtyFourLettersDigitsDashesAndDots() {
+    assertThat(Fhir.isValidId("a-1.B")).isTrue();
+    assertThat(Fhir.isValidId("x".repeat(64))).isTrue();
+    assertThat(Fhir.isValidId("x".repeat(65))).isFalse();
+    assertThat(Fhir.isValidId("")).isFalse();
+    assertThat(Fhir.isValidId(null)).isFalse();
+    assertThat(Fhir.isValidId("a_b")).isFalse();
+    assertThat(Fhir.isValidId("a/b")).isFalse();
+    assertThat(Fhir.isValidId("é")).isFalse();
+  }
+
+  @Test
+  void resourceTypesAreTheModelsSortedAndNamedExactly() {
+    Fhir fhir = new Fhir(false);
+
+    assertThat(fhir.resourceTypes()).contains("Patient", "Observation", "Bundle");
+    assertThat(List.copyOf(fhir.resourceTypes())).isSorted();
+    assertThat(fhir.isResourceType("Patient")).isTrue();
+    assertThat(fhir.isResourceType("patient")).isFalse();
+    assertThat(fhir.isResourceType("Starship")).isFalse();
+  }
+
+  @Test
+  void aTreeIsParsedWithTheSameRulesAsBytes() throws IOException {
+    ObjectNode sloppy = (ObjectNode) new ObjectMapper().readTree(SLOPPY);
+
+    Patient lenient = (Patient) new Fhir(true).parse(sloppy.deepCopy());
+
+    assertThat(lenient.getNameFirstRep().getFamily()).isEqualTo("Kept");
+    assertThat(lenient.hasGender()).isFalse();
+    assertThatThrownBy(() -> new Fhir(false).parse(sloppy))
+        .isInstanceOfSatisfying(FhirException.class, e -> assertThat(e.status()).isEqualTo(400));
+  }
+
+  @Test
+  void aTreeThatIsNotAResourceIsRefusedSayingSo() throws IOException {
+    ObjectNode notAResource = (ObjectNode) new ObjectMapper().readTree("{\"resourceType\":\"Starship\"}");
+
+    assertThatThrownBy(() -> new Fhir(true).parse(notAResource))
+        .isInstanceOfSatisfying(FhirException.class, e -> assertThat(e.status()).isEqualTo(400))
+        .hasMessageStartingWith("The body is not a valid FHIR resource: ").hasMessageNotContaining("HAPI-");
+  }
+
+  @Test
+  void theResourcesOfABundleKeepTheirOwnIdsRatherThanTheirFullUrls() {
+    String bundle = """
+        {"resourceType":"Bundle","type":"transaction","entry":[
+         {"fullUrl":"urn:uuid:9d1c3f4e-0000-4000-8000-000000000001","resource":{"resourceType":"Patient","id":"own-id"},
+          "request":{"method":"PUT","url":"Patient/own-id"}}]}""";
+
+    Bundle parsed = (Bundle) new Fhir(false).parse(Format.JSON, bundle.getBytes(StandardCharsets.UTF_8));
+
+    assertThat(parsed.getEntryFirstRep().getResource().getIdElement().getIdPart()).isEqualTo("own-id");
+  }
+
+  @Test
+  void aResourceSurvivesEncodingInEitherFormat() {
+    Fhir fhir = new Fhir(false);
+    Patient patient = new Patient().setActive(true);
+    patient.addName().setFamily("Chalmers").addGiven("Peter");
+
+    for (Format format : Format.values()) {
+      Patient again = (Patient) fhir.parse(format, fhir.encode(format, patient, true));
+
+      assertThat(again.equalsDeep(patient)).as(format.name()).isTrue();
+    }
+  }
+
+  @Test
+  void aBodyThatCannotBeReadIsABadRequest() {
+    InputStream broken = new InputStream() {
+      @Override
+      public int read() throws IOException {
+        throw new IOException("connection reset");
+      }
+    };
+
+    assertThatThrownBy(() -> new Fhir(false).parse(Format.JSON, broken))
+        .isInstanceOfSatisfying(FhirException.class, e -> assertThat(e.status()).isEqualTo(400))
+        .hasMessage("The body could not be read: connection reset");
+  }
+
+  @Test
+  void hapisMessageCodesAreLeftOutOfWhatClientsRead() {
+    assertThat(Fhir.clean("HAPI-1821: [element=\"gender\"] Invalid attribute value \"robot\""))
+        .isEqualTo("[element=\"gender\"] Invalid attribute value \"robot\"");
+    assertThat(Fhir.clean("Outer HAPI-0450: inner HAPI-1861: detail")).isEqualTo("Outer inner detail");
+    assertThat(Fhir.clean(null)).isEmpty();
   }
 }

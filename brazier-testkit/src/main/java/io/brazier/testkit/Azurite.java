@@ -8,11 +8,13 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The Azurite Blob emulator (the {@code azurite} npm package pinned in the repository's package.json) for tests: a
- * fresh instance on a free loopback port with its data in a temporary folder, stopped by {@link #close}; installed by
- * {@link NodeModules#ensure} when {@code node_modules} lacks it. {@link #shared()} is one instance per test JVM.
+ * fresh instance on a free loopback port with its data in a temporary folder, stopped and removed by {@link #close};
+ * installed by {@link NodeModules#ensure} when {@code node_modules} lacks it. {@link #shared()} is one instance per
+ * test JVM.
  */
 public final class Azurite implements AutoCloseable {
   /** Azurite's well-known development account and key (public, documented; never a real secret). */
@@ -100,14 +102,19 @@ public final class Azurite implements AutoCloseable {
     }
   }
 
+  /** The folder of its data (and log). */
+  Path data() {
+    return data;
+  }
+
+  /** Stops it and removes its data, once every process of it has ended. */
   @Override
   public void close() {
-    process.descendants().forEach(ProcessHandle::destroyForcibly);
+    List<ProcessHandle> children = process.descendants().toList();
+    children.forEach(ProcessHandle::destroyForcibly);
     process.destroyForcibly();
-    try {
-      process.waitFor();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    children.forEach(child -> child.onExit().join());
+    process.onExit().join();
+    TempFolders.delete(data);
   }
 }

@@ -7,7 +7,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.brazier.fhir.Fhir;
 import io.brazier.fhir.Format;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.hl7.fhir.r4.model.Base;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
@@ -68,6 +74,44 @@ class FhirPathTest {
     assertThat(terms).hasSize(2);
     assertThat(terms.stream().flatMap(term -> term.evaluate(patient, patient).stream()).map(Base::primitiveValue))
         .containsExactly("Ström", "Ström");
+  }
+
+  /** Requests index and search on many threads: each evaluation sees its own resource, however many run at once. */
+  @Test
+  void threadsEvaluatingAtOnceEachGetTheirOwnResourcesValues() throws Exception {
+    int threads = 8;
+    CyclicBarrier start = new CyclicBarrier(threads);
+    AtomicInteger inFlight = new AtomicInteger();
+    AtomicInteger mostAtOnce = new AtomicInteger();
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    List<Future<List<String>>> evaluated = new ArrayList<>();
+    try {
+      for (int t = 0; t < threads; t++) {
+        String reference = "Patient/p" + t;
+        evaluated.add(pool.submit(() -> {
+          Resource observation = observation(reference, "");
+          start.await();
+          List<String> seen = new ArrayList<>();
+          for (int i = 0; i < 50; i++) {
+            mostAtOnce.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+            try {
+              FHIR_PATH.evaluate(observation, observation, FHIR_PATH.parse(SUBJECT_IS_PATIENT)).stream()
+                  .map(base -> ((Reference) base).getReference()).forEach(seen::add);
+            } finally {
+              inFlight.decrementAndGet();
+            }
+          }
+          return seen;
+        }));
+      }
+
+      for (int t = 0; t < threads; t++) {
+        assertThat(evaluated.get(t).get()).hasSize(50).containsOnly("Patient/p" + t);
+      }
+      assertThat(mostAtOnce.get()).as("evaluations overlapped").isGreaterThan(1);
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   /**

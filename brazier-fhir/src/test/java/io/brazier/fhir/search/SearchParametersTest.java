@@ -114,6 +114,62 @@ class SearchParametersTest {
     }
   }
 
+  @Test
+  void aTypeHasItsOwnParametersAndTheCommonOnesAndNoOthers() {
+    assertThat(PARAMETERS.get("Patient", "name")).hasValueSatisfying(name -> {
+      assertThat(name.type()).isEqualTo(ParamType.STRING);
+      assertThat(name.base()).isEqualTo("Patient");
+    });
+    assertThat(PARAMETERS.get("Patient", "_id")).isPresent();
+    assertThat(PARAMETERS.get("Patient", "code")).as("an Observation's").isEmpty();
+  }
+
+  @Test
+  void aTypesParametersAreListedByCodeWithTheCommonOnesAndSystemSearchHasOnlyTheCommonOnes() {
+    List<String> patient = PARAMETERS.forType("Patient").stream().map(SearchParam::code).toList();
+    List<String> common = PARAMETERS.common().stream().map(SearchParam::code).toList();
+
+    assertThat(patient).contains("_id", "_lastUpdated", "_text", "birthdate", "name").doesNotHaveDuplicates()
+        .isSorted();
+    assertThat(common).contains("_id", "_lastUpdated", "_tag", "_profile").doesNotContain("_text", "name")
+        .isSorted();
+  }
+
+  @Test
+  void aCompositeIsSearchedWhenItIsATokenOrReferenceAndOneValueOrATokenAndTwoNumbers() {
+    SearchParam codeValue = PARAMETERS.get("Observation", "code-value-quantity").orElseThrow();
+    SearchParam coordinate = PARAMETERS.get("MolecularSequence", "chromosome-variant-coordinate").orElseThrow();
+
+    assertThat(PARAMETERS.compositeTypes(codeValue)).contains(List.of(ParamType.TOKEN, ParamType.QUANTITY));
+    assertThat(PARAMETERS.compositeTypes(coordinate))
+        .contains(List.of(ParamType.TOKEN, ParamType.NUMBER, ParamType.NUMBER));
+  }
+
+  @Test
+  void aCompositeOfAnotherShapeOrAnUnknownComponentIsNotSearched() {
+    String quantityUrl = PARAMETERS.get("Observation", "value-quantity").orElseThrow().url();
+    String codeUrl = PARAMETERS.get("Observation", "code").orElseThrow().url();
+    SearchParam quantityFirst = composite(new SearchParam.Component(quantityUrl, "value"),
+        new SearchParam.Component(codeUrl, "code"));
+    SearchParam unknown = composite(new SearchParam.Component(codeUrl, "code"),
+        new SearchParam.Component("http://x/sp/nothing", "value"));
+
+    assertThat(PARAMETERS.compositeTypes(quantityFirst)).isEmpty();
+    assertThat(PARAMETERS.compositeTypes(unknown)).isEmpty();
+  }
+
+  @Test
+  void aBuiltInDefinitionIsServedByItsSpecificationId() {
+    assertThat(PARAMETERS.builtIn("Observation-category")).hasValueSatisfying(definition ->
+        assertThat(definition.getUrl()).isEqualTo("http://hl7.org/fhir/SearchParameter/Observation-category"));
+    assertThat(PARAMETERS.builtIn("Observation-colour")).isEmpty();
+  }
+
+  private static SearchParam composite(SearchParam.Component... components) {
+    return new SearchParam("http://x/sp/composite", "composite", "Observation", ParamType.COMPOSITE, "Observation",
+        List.of(), List.of(components));
+  }
+
   private static SearchParameter parameter(String url, String code, String expression) {
     SearchParameter parameter = new SearchParameter();
     parameter.setUrl(url).setName(code).setCode(code).setStatus(PublicationStatus.ACTIVE)

@@ -5,6 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class UnitsTest {
@@ -64,5 +72,39 @@ class UnitsTest {
     assertThat(units.canonical(BigDecimal.ONE, null)).isEmpty();
     assertThat(units.canonical(BigDecimal.ONE, "m".repeat(65))).isEmpty();
     assertThat(units.canonical(BigDecimal.ONE, "mg/")).isEmpty();
+  }
+
+  @Test
+  void requestsLearningTheSameUnitsAtOnceAllGetTheSameCanonicalForms() throws Exception {
+    int threads = 8;
+    CyclicBarrier start = new CyclicBarrier(threads);
+    AtomicInteger inFlight = new AtomicInteger();
+    AtomicInteger mostAtOnce = new AtomicInteger();
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    List<Future<List<Optional<Units.Canonical>>>> learnt = new ArrayList<>();
+    try {
+      for (int t = 0; t < threads; t++) {
+        learnt.add(pool.submit(() -> {
+          start.await();
+          mostAtOnce.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+          try {
+            return List.of(units.canonical(new BigDecimal("5"), "mg"), units.canonical(new BigDecimal("2"), "mmol/L"),
+                units.canonical(BigDecimal.ONE, "furlongs"));
+          } finally {
+            inFlight.decrementAndGet();
+          }
+        }));
+      }
+      List<List<Optional<Units.Canonical>>> results = new ArrayList<>();
+      for (Future<List<Optional<Units.Canonical>>> one : learnt) {
+        results.add(one.get());
+      }
+
+      assertThat(mostAtOnce.get()).as("requests overlapped").isGreaterThan(1);
+      assertThat(results).containsOnly(List.of(new Units().canonical(new BigDecimal("5"), "mg"),
+          new Units().canonical(new BigDecimal("2"), "mmol/L"), Optional.empty()));
+    } finally {
+      pool.shutdownNow();
+    }
   }
 }

@@ -2,7 +2,7 @@ package io.brazier.store.sql;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -83,8 +83,12 @@ final class ClusterTemplate {
       }
       try {
         Files.move(cluster, dir, StandardCopyOption.ATOMIC_MOVE);
-      } catch (FileAlreadyExistsException e) {
-        return; // another process made it meanwhile
+      } catch (FileSystemException e) {
+        // Renaming onto the template another process made meanwhile fails (EEXIST, or ENOTEMPTY on Linux): use it.
+        if (!Files.isDirectory(dir)) {
+          throw e;
+        }
+        return;
       }
       log.info("Database template made (initdb and migrations, once per schema) template={} ms={}", dir,
           (System.nanoTime() - started) / 1_000_000);

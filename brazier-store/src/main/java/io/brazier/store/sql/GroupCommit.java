@@ -52,12 +52,12 @@ final class GroupCommit implements AutoCloseable {
   }
 
   void commit(List<Write> writes) {
+    if (closed) {
+      throw new IllegalStateException("The store is closed");
+    }
     if (writes.size() > MAX_GROUPED_BATCH) {
       transaction.accept(writes);
       return;
-    }
-    if (closed) {
-      throw new IllegalStateException("The store is closed");
     }
     Pending mine = new Pending(writes);
     queue.add(mine);

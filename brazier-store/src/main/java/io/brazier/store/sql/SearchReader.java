@@ -131,8 +131,10 @@ final class SearchReader {
     }
   }
 
+  /** The total of a snapshot that has not expired, whether or not a search has dropped it yet; null otherwise. */
   private static Integer total(Connection connection, UUID id) throws SQLException {
-    try (PreparedStatement statement = connection.prepareStatement("SELECT total FROM search_snapshot WHERE id = ?")) {
+    try (PreparedStatement statement = connection.prepareStatement("SELECT total FROM search_snapshot WHERE id = ?"
+        + " AND created >= now() - interval '" + SNAPSHOT_MINUTES + " minutes'")) {
       statement.setObject(1, id);
       try (ResultSet rows = statement.executeQuery()) {
         return rows.next() ? rows.getInt(1) : null;

@@ -3,17 +3,26 @@ package io.brazier.store.search;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.brazier.fhir.search.SearchQuery;
+import io.brazier.store.ResourceVersion;
 import io.brazier.store.TestStore;
+import java.math.BigDecimal;
 import java.util.List;
 import java.util.UUID;
+import org.hl7.fhir.r4.model.DateTimeType;
+import org.hl7.fhir.r4.model.Encounter;
+import org.hl7.fhir.r4.model.HumanName;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Period;
+import org.hl7.fhir.r4.model.Quantity;
 import org.junit.jupiter.api.Test;
 
 /**
  * The statements of a search carry every client value as a bound argument; which searches are checked for their
- * cost; and the counts that can skip the resource table.
+ * cost; the counts that can skip the resource table; and the sort value each resource takes, on the database.
  */
 class SearchSqlTest {
   private final TestStore store = TestStore.shared();
+  private final TestStore.Tagged tagged = store.tagged();
   private final SearchSql statements = new SearchSql(new Keys() {
     @Override
     public short type(String type) {
@@ -65,6 +74,62 @@ class SearchSqlTest {
 
     assertThat(ids.text()).startsWith("SELECT r.id FROM resource r WHERE").endsWith(" ORDER BY r.rid LIMIT ?");
     assertThat(ids.args()).last().isEqualTo(7);
+  }
+
+  @Test
+  void aResourceWithSeveralValuesSortsByItsLowestAscendingAndItsHighestDescending() {
+    String both = tagged.save(ValuesTest.patient("Adams", "A").addName(new HumanName()
+        .setFamily("Zane")));
+    String middle = tagged.save(ValuesTest.patient("Miller", "M"));
+
+    assertThat(sorted("Patient", "family")).containsExactly(both, middle);
+    assertThat(sorted("Patient", "-family")).containsExactly(both, middle);
+  }
+
+  @Test
+  void aPeriodSortsByItsStartAscendingAndByItsEndDescending() {
+    String year = tagged.save(encounter("2020-01-01", "2020-12-31"));
+    String june = tagged.save(encounter("2020-06-01", "2020-06-02"));
+
+    assertThat(sorted("Encounter", "date")).containsExactly(year, june);
+    assertThat(sorted("Encounter", "-date")).containsExactly(year, june);
+  }
+
+  @Test
+  void quantitiesSortByTheirCanonicalValueWhateverTheUnitTheyWereWrittenIn() {
+    String gram = tagged.save(weighing("1", "g"));
+    String halfGram = tagged.save(weighing("500", "mg"));
+    String twoGrams = tagged.save(weighing("0.002", "kg"));
+
+    assertThat(sorted("Observation", "value-quantity")).containsExactly(halfGram, gram, twoGrams);
+  }
+
+  @Test
+  void idAndLastUpdatedSortByTheResourceItself() {
+    String first = tagged.save(ValuesTest.patient("Same", "S").setId("sort-b-" + UUID.randomUUID()));
+    String second = tagged.save(ValuesTest.patient("Same", "S").setId("sort-a-" + UUID.randomUUID()));
+
+    assertThat(sorted("Patient", "_id")).containsExactly(second, first);
+    assertThat(sorted("Patient", "-_lastUpdated")).containsExactly(second, first);
+  }
+
+  /** The ids of the tagged resources of {@code type} in the order of {@code _sort}. */
+  private List<String> sorted(String type, String sort) {
+    return store.store().search(store.parse(type, "_sort=" + sort + "&" + tagged.scope()), 10).resources().stream()
+        .map(ResourceVersion::id).toList();
+  }
+
+  private static Encounter encounter(String start, String end) {
+    Encounter encounter = new Encounter().setStatus(Encounter.EncounterStatus.FINISHED);
+    encounter.setPeriod(new Period().setStartElement(new DateTimeType(start)).setEndElement(new DateTimeType(end)));
+    return encounter;
+  }
+
+  private static Observation weighing(String value, String unit) {
+    Observation observation = ValuesTest.observation("http://loinc.org", "29463-7");
+    observation.setValue(new Quantity().setValue(new BigDecimal(value)).setSystem("http://unitsofmeasure.org")
+        .setCode(unit).setUnit(unit));
+    return observation;
   }
 
   private SearchQuery query(String type, String query) {

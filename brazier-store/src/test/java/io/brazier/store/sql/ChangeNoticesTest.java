@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -90,6 +91,30 @@ class ChangeNoticesTest {
 
     assertThat(failed).isTrue();
     assertThat(hears(TYPES::equals)).isTrue();
+  }
+
+  @Test
+  void aListenerThatStoppedHearsNothingMoreWhileTheOthersGoOnHearing() throws InterruptedException {
+    List<Set<String>> stopped = new CopyOnWriteArrayList<>();
+    Runnable stop = here.onChanges(stopped::add);
+    here.onChanges(heard::add);
+
+    stop.run();
+    there.commit(List.of(write("Substance")));
+
+    assertThat(hears(Set.of("Substance")::equals)).isTrue();
+    assertThat(stopped).as("at most the every-type notice of connecting, had it come before the stop")
+        .allMatch(TYPES::equals);
+  }
+
+  @Test
+  void aNoticeCarriesTheNewestSequenceAndTheTypesNumbered() {
+    String payload = ChangeNotices.payload(42, List.of("Patient", "Observation"));
+
+    assertThat(payload).isEqualTo("42 Patient,Observation");
+    assertThat(ChangeNotices.types(payload)).containsExactlyInAnyOrder("Patient", "Observation");
+    assertThat(ChangeNotices.types(ChangeNotices.payload(43, List.of()))).isEmpty();
+    assertThat(ChangeNotices.types("44")).as("a notice without types").isEmpty();
   }
 
   private static PostgresStore node() {

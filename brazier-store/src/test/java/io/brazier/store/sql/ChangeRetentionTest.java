@@ -8,10 +8,12 @@ import io.brazier.store.Change;
 import io.brazier.store.ChangeQuery;
 import io.brazier.store.ChangesGone;
 import io.brazier.store.DatabaseConfig;
+import io.brazier.store.TestDatabase;
 import io.brazier.store.Write;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -109,18 +111,71 @@ class ChangeRetentionTest {
     assertThat(read(0)).hasSize(3);
   }
 
+  @Test
+  void aChangeCommittedButNotNumberedYetIsKeptHoweverOldAndNumberedAfterThePruning() throws SQLException {
+    commit(OLD, OLD, Instant.now());
+    List<Change> numbered = read(0);
+    String id = UUID.randomUUID().toString();
+    store.commit(List.of(new Write("Patient", id, 1, OLD, patient(id), SearchIndex.EMPTY)));
+
+    int pruned = store.pruneChanges(DAY);
+    long unnumbered = TestDatabase.unnumberedChanges(database);
+    store.numberChanges();
+
+    assertThat(pruned).isEqualTo(2);
+    assertThat(unnumbered).isEqualTo(1);
+    assertThat(read(numbered.get(2).sequence())).extracting(Change::id).containsExactly(id);
+  }
+
+  @Test
+  void aBacklogLargerThanOneBatchIsPrunedWholeInOnePass() throws SQLException {
+    int rows = 10_002;
+    execute("""
+        INSERT INTO change (seq, type, res_id, version, action, at)
+        SELECT s, (SELECT id FROM resource_type WHERE name = 'Patient'), 'bulk-' || s, 1, 'C',
+               now() - interval '10 days'
+          FROM generate_series((SELECT coalesce(max(seq), 0) + 1 FROM change),
+                               (SELECT coalesce(max(seq), 0) FROM change) + %d) s""".formatted(rows));
+
+    int pruned = store.pruneChanges(DAY);
+
+    assertThat(pruned).as("all but the newest, over two batches").isEqualTo(rows - 1);
+    assertThat(count("SELECT count(*) FROM change")).isEqualTo(1);
+  }
+
+  @Test
+  void retentionStartsOnceAndANodeThatStartedItCannotStartItAgain() {
+    try (ChangeRetention retention = new ChangeRetention(database.dataSource())) {
+      retention.start(DAY);
+
+      assertThatThrownBy(() -> retention.start(DAY)).isInstanceOf(IllegalStateException.class)
+          .hasMessage("Change retention is already running");
+    }
+  }
+
   /** Commits one Patient per time given, each in its own transaction, in this order, and numbers them. */
   private static void commit(Instant... times) {
     for (Instant at : times) {
       String id = UUID.randomUUID().toString();
-      byte[] json = ("{\"resourceType\":\"Patient\",\"id\":\"" + id + "\"}").getBytes(StandardCharsets.UTF_8);
-      store.commit(List.of(new Write("Patient", id, 1, at, json, SearchIndex.EMPTY)));
+      store.commit(List.of(new Write("Patient", id, 1, at, patient(id), SearchIndex.EMPTY)));
     }
     store.numberChanges();
   }
 
+  private static byte[] patient(String id) {
+    return ("{\"resourceType\":\"Patient\",\"id\":\"" + id + "\"}").getBytes(StandardCharsets.UTF_8);
+  }
+
   private static List<Change> read(long since) {
     return store.changes(ChangeQuery.after(since, 100)).changes();
+  }
+
+  private static long count(String sql) throws SQLException {
+    try (Connection connection = database.dataSource().getConnection();
+        Statement statement = connection.createStatement(); ResultSet row = statement.executeQuery(sql)) {
+      row.next();
+      return row.getLong(1);
+    }
   }
 
   private static void execute(String sql) throws SQLException {

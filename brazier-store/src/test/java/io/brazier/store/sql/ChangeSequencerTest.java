@@ -11,6 +11,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -19,6 +20,8 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
 
 /**
  * The sequencer numbers committed changes in the order they became visible, one sequencer at a time across nodes: a
@@ -141,6 +144,25 @@ class ChangeSequencerTest {
 
     assertThat(numbered).isNotNull();
     assertThat(started).hasSize(1).noneMatch(Thread::isAlive);
+  }
+
+  @Test
+  void aNumberingIsAnnouncedToListenersWithItsLastSequenceAndTheTypesItNumbered() throws SQLException {
+    sequencer.number();
+    try (Connection listener = dataSource.getConnection(); Statement statement = listener.createStatement()) {
+      statement.execute("LISTEN " + ChangeNotices.CHANNEL);
+      try {
+        store.store().commit(List.of(write("announced-1")));
+
+        sequencer.number();
+        PGNotification[] notices = listener.unwrap(PGConnection.class).getNotifications(30_000);
+
+        assertThat(notices).extracting(PGNotification::getParameter)
+            .containsExactly(sequence("announced-1") + " Patient");
+      } finally {
+        statement.execute("UNLISTEN *");
+      }
+    }
   }
 
   private static Set<Thread> sequencerThreads() {

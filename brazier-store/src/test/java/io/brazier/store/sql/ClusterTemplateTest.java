@@ -2,6 +2,7 @@ package io.brazier.store.sql;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.brazier.store.Parallel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -9,6 +10,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.postgresql.ds.PGSimpleDataSource;
@@ -59,6 +61,59 @@ class ClusterTemplateTest {
     }
     try (EmbeddedServer made = new EmbeddedServer(data.resolve("initdb"), null).start()) {
       assertThat(made.copiedFromTemplate()).as("a data directory initdb made").isFalse();
+    }
+  }
+
+  @Test
+  void aServersOwnFilesAreLeftOutOfTheCopy() throws Exception {
+    ClusterTemplate template = new ClusterTemplate(cache);
+    Files.createDirectories(template.dir().resolve("base/1"));
+    Files.writeString(template.dir().resolve("PG_VERSION"), "17\n");
+    Files.writeString(template.dir().resolve("base/1/1259"), "catalog");
+    for (String own : new String[] {"epg-lock", "postmaster.pid", "postmaster.opts"}) {
+      Files.writeString(template.dir().resolve(own), "of the server that made the template");
+    }
+
+    template.copyTo(data.resolve("postgres"));
+
+    assertThat(data.resolve("postgres/PG_VERSION")).hasContent("17");
+    assertThat(data.resolve("postgres/base/1/1259")).hasContent("catalog");
+    assertThat(data.resolve("postgres/epg-lock")).doesNotExist();
+    assertThat(data.resolve("postgres/postmaster.pid")).doesNotExist();
+    assertThat(data.resolve("postgres/postmaster.opts")).doesNotExist();
+  }
+
+  @Test
+  void aCopyACrashInterruptedIsDiscardedAndMadeAgain() throws Exception {
+    ClusterTemplate template = new ClusterTemplate(cache);
+    Files.createDirectories(template.dir());
+    Files.writeString(template.dir().resolve("PG_VERSION"), "17\n");
+    Path interrupted = Files.createDirectories(data.resolve("postgres.copying/base"));
+    Files.writeString(interrupted.resolve("half-written"), "torn");
+
+    template.copyTo(data.resolve("postgres"));
+
+    assertThat(data.resolve("postgres.copying")).doesNotExist();
+    assertThat(data.resolve("postgres/base/half-written")).doesNotExist();
+    assertThat(data.resolve("postgres/PG_VERSION")).hasContent("17");
+  }
+
+  /** Nodes started at once on a machine without the template (a test suite's forks, say) make it at once too. */
+  @Test
+  void nodesMakingTheTemplateAtOnceAllGetTheirCopy() throws Exception {
+    ClusterTemplate template = new ClusterTemplate(cache);
+
+    Parallel.Run<Path> run = Parallel.run(2, 1, (node, step) -> {
+      Path dataDir = data.resolve("node-" + node);
+      template.copyTo(dataDir);
+      return dataDir;
+    });
+
+    assertThat(run.mostAtOnce()).as("copies at once").isEqualTo(2);
+    assertThat(run.results()).allSatisfy(dataDir -> assertThat(dataDir.resolve("PG_VERSION")).isRegularFile());
+    assertThat(template.dir().resolve("PG_VERSION")).isRegularFile();
+    try (Stream<Path> left = Files.list(cache)) {
+      assertThat(left).as("nothing left of either build").containsExactly(template.dir());
     }
   }
 

@@ -133,6 +133,23 @@ class HistoryReaderTest {
     assertThat(groups).contains("Group/" + group + "/1").allMatch(key -> key.startsWith("Group/"));
   }
 
+  @Test
+  void aResourceCreatedAgainAfterItsDeletionKeepsOneHistoryWithTheDeletionBetween() {
+    String id = UUID.randomUUID().toString();
+    commit(write("Patient", id, 1, t0));
+    commit(Write.delete("Patient", id, 2, t0.plusSeconds(1)));
+    commit(write("Patient", id, 3, t0.plusSeconds(2)));
+
+    HistoryPage all = postgres.history(new HistoryQuery("Patient", id, null, null, null, 10));
+    HistoryPage sinceDeletion = postgres.history(new HistoryQuery("Patient", id, t0.plusSeconds(1), null, null, 10));
+
+    assertThat(all.versions()).extracting(ResourceVersion::version).containsExactly(3, 2, 1);
+    assertThat(all.versions()).extracting(ResourceVersion::deleted).containsExactly(false, true, false);
+    assertThat(sinceDeletion.versions()).extracting(ResourceVersion::version).containsExactly(3, 2);
+    assertThat(versionsAt(id, t0.plusMillis(1500), t0.plusMillis(1600))).as("while it was deleted")
+        .containsExactly(2);
+  }
+
   private List<Integer> versionsAt(String id, Instant start, Instant end) {
     return postgres.history(new HistoryQuery("Patient", id, null, new DateTimeRange(start, end), null, 10))
         .versions().stream().map(ResourceVersion::version).toList();

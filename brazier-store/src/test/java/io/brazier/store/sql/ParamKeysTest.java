@@ -1,6 +1,7 @@
 package io.brazier.store.sql;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.brazier.store.TestStore;
 import java.util.ArrayList;
@@ -58,6 +59,40 @@ class ParamKeysTest {
     assertThat(missed).isNull();
     assertThat(lookup.find("Patient", later)).as("made after the lookup began, which has read once").isNull();
     assertThat(here.lookup().find("Patient", later)).isEqualTo(there.key("Patient", later));
+  }
+
+  @Test
+  void aParameterNoResourceWasIndexedWithIsNotKnownAndHasNoKey() {
+    ParamKeys keys = new ParamKeys(dataSource, types);
+
+    assertThat(keys.known("Patient", code)).isFalse();
+    assertThatThrownBy(() -> keys.key("Patient", code)).isInstanceOf(IllegalStateException.class)
+        .hasMessage("Search parameter Patient." + code + " has no key");
+  }
+
+  @Test
+  void registeringAgainKeepsTheKeyAndEachTypeOfACodeHasAKeyOfItsOwn() {
+    ParamKeys keys = new ParamKeys(dataSource, types);
+    keys.register(List.<String[]>of(new String[] {"Patient", code}));
+    int first = keys.key("Patient", code);
+
+    keys.register(List.of(new String[] {"Patient", code}, new String[] {"Observation", code}));
+    ParamKeys restarted = new ParamKeys(dataSource, types);
+
+    assertThat(keys.known("Patient", code)).isTrue();
+    assertThat(keys.key("Patient", code)).isEqualTo(first);
+    assertThat(keys.key("Observation", code)).isNotEqualTo(first);
+    assertThat(restarted.key("Patient", code)).as("read at start").isEqualTo(first);
+  }
+
+  @Test
+  void aTypeNoNodeRegisteredIsRefusedAndNoKeyIsMadeForTheOthersOfItsBatch() {
+    ParamKeys keys = new ParamKeys(dataSource, types);
+
+    assertThatThrownBy(() -> keys.register(List.of(new String[] {"Patient", code}, new String[] {"Starship", code})))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("Unknown resource type Starship");
+    assertThat(new ParamKeys(dataSource, types).known("Patient", code)).isFalse();
+    assertThatThrownBy(() -> keys.lookup().find("Starship", code)).isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test

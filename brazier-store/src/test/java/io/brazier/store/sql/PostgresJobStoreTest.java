@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.brazier.store.Job;
 import io.brazier.store.Job.Status;
+import io.brazier.store.JobHeartbeat;
 import io.brazier.store.JobStore;
 import io.brazier.store.Parallel;
 import io.brazier.store.TestStore;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,6 +23,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.locks.LockSupport;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 
 /** Jobs in the database: claimed by one runner at a time, held by a lease, taken over when the lease runs out. */
@@ -28,6 +31,7 @@ class PostgresJobStoreTest {
   private static final Duration LONG = Duration.ofMinutes(5);
 
   private final JobStore jobs = TestStore.shared().store().jobs();
+  private final DataSource dataSource = TestStore.shared().database().dataSource();
   // Each test claims only its own kind, so that tests sharing the database never take each other's jobs.
   private final Set<String> kind = Set.of("test-" + UUID.randomUUID());
 
@@ -242,6 +246,128 @@ class PostgresJobStoreTest {
     assertThat(jobs.claim("node-a", Set.of("test-" + UUID.randomUUID()), LONG)).isEmpty();
     assertThat(jobs.claim("node-a", Set.of(), LONG)).isEmpty();
     assertThat(jobs.claim("node-a", kind, LONG)).isPresent();
+  }
+
+  @Test
+  void theOldestQueuedJobIsClaimedFirst() {
+    List<String> submitted = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      submitted.add(jobs.submit(kind(), "{\"n\": " + i + "}", null));
+    }
+
+    List<String> claimed = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      claimed.add(jobs.claim("node-a", kind, LONG).orElseThrow().id());
+    }
+
+    assertThat(claimed).containsExactlyElementsOf(submitted);
+  }
+
+  @Test
+  void progressRecordedInTheRunnersTransactionCommitsAndRollsBackWithItsWork() throws Exception {
+    String id = jobs.submit(kind(), "{}", null);
+    jobs.claim("node-a", kind, LONG).orElseThrow();
+
+    boolean rolledBack = inTransaction(false, new JobHeartbeat(id, "node-a", 10, 100L, "{\"after\": 10}", LONG));
+    Job afterRollback = jobs.read(id).orElseThrow();
+    boolean committed = inTransaction(true, new JobHeartbeat(id, "node-a", 20, 100L, "{\"after\": 20}", LONG));
+    Job afterCommit = jobs.read(id).orElseThrow();
+
+    assertThat(rolledBack).isTrue();
+    assertThat(afterRollback.done()).isZero();
+    assertThat(afterRollback.cursor()).isNull();
+    assertThat(committed).isTrue();
+    assertThat(afterCommit.done()).isEqualTo(20);
+    assertThat(afterCommit.cursor()).isEqualTo("{\"after\": 20}");
+  }
+
+  @Test
+  void progressOfARunnerThatDoesNotHoldTheJobIsRefusedInItsTransactionToo() throws Exception {
+    String id = jobs.submit(kind(), "{}", null);
+    jobs.claim("node-a", kind, LONG).orElseThrow();
+
+    boolean recorded = inTransaction(true, new JobHeartbeat(id, "node-b", 10, null, "{}", LONG));
+
+    assertThat(recorded).isFalse();
+    assertThat(jobs.read(id).orElseThrow().owner()).isEqualTo("node-a");
+  }
+
+  @Test
+  void aJobThatEndedCanNoLongerBeChangedByItsRunner() {
+    String id = jobs.submit(kind(), "{}", null);
+    jobs.claim("node-a", kind, LONG).orElseThrow();
+    jobs.finish(id, "node-a", bytes("{\"first\": true}"));
+
+    boolean finishedAgain = jobs.finish(id, "node-a", bytes("{\"second\": true}"));
+    boolean failed = jobs.fail(id, "node-a", 500, bytes("{}"));
+    boolean released = jobs.release(id, "node-a");
+    boolean heartbeat = jobs.heartbeat(id, "node-a", 1, null, "{}", LONG);
+
+    assertThat(List.of(finishedAgain, failed, released, heartbeat)).containsOnly(false);
+    Job job = jobs.read(id).orElseThrow();
+    assertThat(job.status()).isEqualTo(Status.DONE);
+    assertThat(job.result()).asString(StandardCharsets.UTF_8).isEqualTo("{\"first\": true}");
+    assertThat(jobs.claim("node-b", kind, LONG)).isEmpty();
+  }
+
+  @Test
+  void onlyTheOwnerReleasesAJob() {
+    String id = jobs.submit(kind(), "{}", null);
+    jobs.claim("node-a", kind, LONG).orElseThrow();
+
+    boolean byAnother = jobs.release(id, "node-b");
+
+    assertThat(byAnother).isFalse();
+    assertThat(jobs.read(id).orElseThrow().status()).isEqualTo(Status.RUNNING);
+    assertThat(jobs.claim("node-b", kind, LONG)).isEmpty();
+  }
+
+  @Test
+  void cancellingAFinishedJobDropsItsResult() {
+    String id = jobs.submit(kind(), "{}", null);
+    jobs.claim("node-a", kind, LONG).orElseThrow();
+    jobs.finish(id, "node-a", bytes("{\"resourceType\":\"Parameters\"}"));
+
+    boolean cancelled = jobs.cancel(id);
+
+    assertThat(cancelled).isTrue();
+    Job job = jobs.read(id).orElseThrow();
+    assertThat(job.status()).isEqualTo(Status.CANCELLED);
+    assertThat(job.result()).isNull();
+    assertThat(job.finished()).isTrue();
+  }
+
+  @Test
+  void theMostActiveCountsQueuedAndRunningJobsOfTheSameKindOnly() {
+    String otherKind = "test-" + UUID.randomUUID();
+    jobs.submit(otherKind, "{}", null);
+    jobs.submit(otherKind, "{}", null);
+    String running = jobs.submit(kind(), "{}", null, 2).orElseThrow();
+    jobs.claim("node-a", kind, LONG).orElseThrow();
+    jobs.submit(kind(), "{}", null, 2).orElseThrow();
+
+    Optional<String> whileTwoAreActive = jobs.submit(kind(), "{}", null, 2);
+    jobs.fail(running, "node-a", 500, bytes("{}"));
+    Optional<String> afterOneFailed = jobs.submit(kind(), "{}", null, 2);
+
+    assertThat(whileTwoAreActive).isEmpty();
+    assertThat(afterOneFailed).isPresent();
+    assertThat(jobs.submit(otherKind, "{}", null, 3)).as("two of the other kind are active").isPresent();
+  }
+
+  /** Records a heartbeat in a transaction of the caller's, which then commits or rolls back. */
+  private boolean inTransaction(boolean commit, JobHeartbeat heartbeat) throws Exception {
+    try (Connection connection = dataSource.getConnection()) {
+      connection.setAutoCommit(false);
+      boolean recorded = PostgresJobStore.heartbeat(connection, heartbeat);
+      if (commit) {
+        connection.commit();
+      } else {
+        connection.rollback();
+      }
+      connection.setAutoCommit(true);
+      return recorded;
+    }
   }
 
   private String kind() {

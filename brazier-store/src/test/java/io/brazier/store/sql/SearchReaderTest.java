@@ -8,10 +8,15 @@ import io.brazier.store.ResourceVersion;
 import io.brazier.store.SearchPage;
 import io.brazier.store.TestStore;
 import io.brazier.store.Write;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import javax.sql.DataSource;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
@@ -77,6 +82,38 @@ class SearchReaderTest {
     assertThat(beyond.resources()).isEmpty();
     assertThat(beyond.total()).isEqualTo(3);
     assertThat(store.page("not-a-snapshot", 0, 2)).isEmpty();
+  }
+
+  @Test
+  void aSnapshotOlderThanAnHourHasExpiredThoughNoSearchHasDroppedItYet() throws SQLException {
+    SearchQuery query = threePatients("Aged");
+    String young = store.search(query, 2).snapshot();
+    String old = store.search(query, 2).snapshot();
+
+    age(young, 59);
+    age(old, 61);
+
+    assertThat(store.page(young, 2, 2)).as("59 minutes old").hasValueSatisfying(page ->
+        assertThat(page.resources()).hasSize(1));
+    assertThat(store.page(old, 2, 2)).as("61 minutes old").isEmpty();
+  }
+
+  @Test
+  void theFirstSearchOfANodeDropsTheExpiredSnapshotsWithTheirResults() throws SQLException {
+    SearchQuery query = threePatients("Dropped");
+    String old = store.search(query, 2).snapshot();
+    String young = store.search(query, 2).snapshot();
+    age(old, 61);
+    DataSource dataSource = test.database().dataSource();
+    TypeKeys types = new TypeKeys(dataSource, test.fhir().resourceTypes());
+    SearchReader node = new SearchReader(dataSource, types, new ParamKeys(dataSource, types), Double.MAX_VALUE);
+
+    node.search(query, 1);
+
+    assertThat(rows("search_snapshot WHERE id = ?", old)).isZero();
+    assertThat(rows("search_result WHERE snapshot = ?", old)).isZero();
+    assertThat(rows("search_snapshot WHERE id = ?", young)).isEqualTo(1);
+    assertThat(rows("search_result WHERE snapshot = ?", young)).isEqualTo(1);
   }
 
   @Test
@@ -185,5 +222,36 @@ class SearchReaderTest {
         .setSubject(new Reference("Patient/" + patient));
     observation.getCode().addCoding().setSystem("http://loinc.org").setCode("8867-4");
     return observation;
+  }
+
+  /** Saves three patients of a family: a search of them for two at a time keeps a snapshot. */
+  private SearchQuery threePatients(String family) {
+    for (int i = 0; i < 3; i++) {
+      tagged.save(patient(family));
+    }
+    return test.parse("Patient", "family=" + family + "&" + tagged.scope());
+  }
+
+  /** Makes a snapshot as old as if its search had run {@code minutes} ago. */
+  private void age(String snapshot, int minutes) throws SQLException {
+    try (Connection connection = test.database().dataSource().getConnection();
+        PreparedStatement statement = connection.prepareStatement(
+            "UPDATE search_snapshot SET created = now() - make_interval(mins => ?) WHERE id = ?")) {
+      statement.setInt(1, minutes);
+      statement.setObject(2, UUID.fromString(snapshot));
+      assertThat(statement.executeUpdate()).as("snapshot " + snapshot).isEqualTo(1);
+    }
+  }
+
+  /** How many rows of {@code tableAndCondition} (one {@code ?}, the snapshot) there are. */
+  private long rows(String tableAndCondition, String snapshot) throws SQLException {
+    try (Connection connection = test.database().dataSource().getConnection();
+        PreparedStatement statement = connection.prepareStatement("SELECT count(*) FROM " + tableAndCondition)) {
+      statement.setObject(1, UUID.fromString(snapshot));
+      try (ResultSet row = statement.executeQuery()) {
+        row.next();
+        return row.getLong(1);
+      }
+    }
   }
 }

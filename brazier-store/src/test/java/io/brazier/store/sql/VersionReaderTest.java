@@ -44,6 +44,12 @@ class VersionReaderTest {
   }
 
   @Test
+  void aKeyOfATypeNoNodeRegisteredIsRefusedNamingIt() {
+    assertThatThrownBy(() -> postgres.current(List.of("Patient/1", "Starship/enterprise")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("Unknown resource type Starship");
+  }
+
+  @Test
   void aResourceMovedFromOnePatientToAnotherIsInEachCompartmentAtItsOwnVersions() {
     String first = store.save(new Patient().setActive(true));
     String second = store.save(new Patient().setActive(true));
@@ -56,6 +62,23 @@ class VersionReaderTest {
 
     assertThat(postgres.patientCompartments(history, store.search()))
         .containsExactly(Set.of(first), Set.of(second), Set.of(second));
+  }
+
+  @Test
+  void eachDeletionOfAResourceDeletedTwiceIsInTheCompartmentsOfTheVersionItDeleted() {
+    String first = store.save(new Patient().setActive(true));
+    String second = store.save(new Patient().setActive(true));
+    String twice = store.save(observation(first));
+    delete("Observation", twice);
+    store.save(observation(second).setId(twice));
+    delete("Observation", twice);
+
+    List<ResourceVersion> history = List.of(version("Observation", twice, 4), version("Observation", twice, 1),
+        version("Observation", twice, 2), version("Observation", twice, 3));
+
+    assertThat(history).extracting(ResourceVersion::deleted).containsExactly(true, false, true, false);
+    assertThat(postgres.patientCompartments(history, store.search()))
+        .containsExactly(Set.of(second), Set.of(first), Set.of(first), Set.of(second));
   }
 
   @Test
