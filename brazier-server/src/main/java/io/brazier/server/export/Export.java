@@ -89,9 +89,13 @@ public final class Export implements Interaction {
     }
     String since = instant(input, "_since");
     String until = until(input);
+    if (since != null && until != null && Instant.parse(since).isAfter(Instant.parse(until))) {
+      throw FhirException.badRequest("_since " + since + " is after _until " + until + ": the export would hold"
+          + " nothing.");
+    }
     String container = container(input.single("_container"));
     List<String> asked = types(input, lenient, issues);
-    boolean typeGiven = !input.values("_type").isEmpty();
+    boolean typeGiven = !input.list("_type").isEmpty(); // an empty _type= names no type
     List<String> types = level == ExportRequest.Level.SYSTEM ? asked : inCompartment(asked, typeGiven);
     // Types outside the compartment only when _type names them, and then only what the export refers to.
     List<String> referenced = typeGiven ? asked.stream().filter(type -> !types.contains(type)).toList() : List.of();
@@ -116,10 +120,13 @@ public final class Export implements Interaction {
         .header("Retry-After", RETRY_AFTER);
   }
 
-  /** 202 with where to poll, and an OperationOutcome naming what a lenient kick-off left out. */
+  /**
+   * 202 with where to poll, and an OperationOutcome naming what a lenient kick-off left out, and the Group members
+   * not exported: warnings, as the export goes ahead (its error file holds them as they are).
+   */
   private FhirResponse accepted(FhirRequest request, String job, List<ExportRequest.Issue> issues) {
     OperationOutcome outcome = Outcomes.information("The export has started; poll the Content-Location.");
-    issues.forEach(issue -> outcome.addIssue().setSeverity(IssueSeverity.fromCode(issue.severity()))
+    issues.forEach(issue -> outcome.addIssue().setSeverity(IssueSeverity.WARNING)
         .setCode(IssueType.INFORMATIONAL).setDiagnostics(issue.diagnostics()));
     // Raw, so that the kick-off's own _elements (which is the export's) does not cut the outcome.
     return FhirResponse.raw(202, "application/fhir+json;charset=utf-8", fhir.encode(Format.JSON, outcome, false))
@@ -140,7 +147,7 @@ public final class Export implements Interaction {
 
   private static void checkFormat(String format) {
     if (format != null && !FORMATS.contains(format.toLowerCase(Locale.ROOT))) {
-      throw FhirException.badRequest("_outputFormat " + format + " is not supported: this server writes"
+      throw FhirException.badRequest("_outputFormat '" + format + "' is not supported: this server writes"
           + " application/fhir+ndjson (also named application/ndjson and ndjson).");
     }
   }
@@ -183,7 +190,8 @@ public final class Export implements Interaction {
       return null;
     }
     try {
-      return Instant.ofEpochMilli(DateRange.parse(value).lo()).toString();
+      // A client that does not encode its URL (HAPI's does not) sends a time zone's '+' as a space.
+      return Instant.ofEpochMilli(DateRange.parse(value.replace(' ', '+')).lo()).toString();
     } catch (IllegalArgumentException e) {
       throw FhirException.badRequest(name + " '" + value + "' is not an instant (such as 2024-05-01T12:00:00Z).");
     }

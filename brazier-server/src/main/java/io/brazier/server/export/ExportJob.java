@@ -47,6 +47,11 @@ public final class ExportJob implements Jobs.Work {
   @Override
   public FhirResponse answer(Job job, Fhir fhir) {
     Instant expires = expires(job);
+    if (Instant.now().isAfter(expires)) {
+      // Its files are no longer served, and the sweeper deletes the job soon: it is gone already.
+      throw new FhirException(404, IssueType.NOTFOUND, "Export " + job.id() + " expired at " + expires
+          + ", --export-ttl after it ended: kick it off again.");
+    }
     ExportResult result = JobJson.read(job.result(), ExportResult.class);
     ExportRequest request = JobJson.read(job.request(), ExportRequest.class);
     ObjectNode manifest = JSON.createObjectNode()
@@ -125,6 +130,11 @@ public final class ExportJob implements Jobs.Work {
   @Override
   public void discard(Job job) {
     parts.storage().delete(folder(job.id(), JobJson.read(job.request(), ExportRequest.class)));
+  }
+
+  @Override
+  public String afterCancel() {
+    return "its files are deleted.";
   }
 
   private ExportFolder folder(String job, ExportRequest request) {

@@ -14,7 +14,8 @@ import java.util.Map;
  *     (system level)
  * @param types the types exported in full (within the compartments at Patient and Group level), in order
  * @param referenced at Patient and Group level, types outside the compartment that {@code _type} named: only those
- *     the exported resources refer to are exported
+ *     the exported resources refer to are exported, kept to {@code _since}, {@code _until} and their
+ *     {@code _typeFilter}s
  * @param provenance {@code includeAssociatedData}: which Provenance of the exported resources is exported beside
  *     them, or null for none
  * @param typeFilters by type, the searches ({@code _typeFilter}) of which a resource must match one

@@ -48,15 +48,7 @@ final class ExportScans {
    * export has no patients to take that type's resources from (a Group without patient members).
    */
   AsOfScan of(ExportRequest request, String type, String after) {
-    List<Criterion> criteria = new ArrayList<>(dates(request));
-    List<SearchQuery> filters = request.typeFilters().getOrDefault(type, List.of()).stream()
-        .map(filter -> filter(type, filter, !request.lenient(), request.baseUrl())).toList();
-    if (filters.size() == 1) {
-      criteria.addAll(filters.get(0).criteria());
-    } else if (filters.size() > 1) {
-      criteria.add(new Criterion.AnyOf(filters.stream()
-          .<Criterion>map(filter -> new Criterion.AllOf(filter.criteria())).toList()));
-    }
+    List<Criterion> criteria = selected(request, type);
     restricted(request, type).ifPresent(criteria::add);
     SearchQuery query = criteria.isEmpty() ? null : SearchQuery.of(List.of(type), criteria);
     AsOfScan scan = new AsOfScan(type, request.sequence(), query, after == null ? null : ScanCursor.decode(after),
@@ -71,9 +63,14 @@ final class ExportScans {
         search.compartments());
   }
 
-  /** The resources of {@code type} among {@code ids}, as of the export's sequence. */
+  /**
+   * The resources of {@code type} among {@code ids}, as of the export's sequence: those of a referenced type kept to
+   * {@code _since}, {@code _until} and its {@code _typeFilter}s, as any resource of a type the export names; the
+   * Provenance of {@code includeAssociatedData} (a type of the compartment, never a referenced one) all of them.
+   */
   AsOfScan ofIds(ExportRequest request, String type, List<String> ids, String after) {
-    List<Criterion> criteria = new ArrayList<>(List.of(new Criterion.IdMatch(ids, false)));
+    List<Criterion> criteria = request.referenced().contains(type) ? selected(request, type) : new ArrayList<>();
+    criteria.add(new Criterion.IdMatch(ids, false));
     restricted(request, type).ifPresent(criteria::add);
     SearchQuery query = SearchQuery.of(List.of(type), criteria);
     return new AsOfScan(type, request.sequence(), query, after == null ? null : ScanCursor.decode(after), page);
@@ -116,19 +113,37 @@ final class ExportScans {
             + ": a _typeFilter selects resources, and the export decides what it writes.");
       }
     }
-    SearchQuery parsed = search.parser().parse(List.of(type), params,
-        new QueryParser.Options(strict, baseUrl, terminology));
     try {
+      SearchQuery parsed = search.parser().parse(List.of(type), params,
+          new QueryParser.Options(strict, baseUrl, terminology));
       new AsOfScan(type, 0, parsed, null, 1);
-    } catch (IllegalArgumentException e) {
+      return parsed;
+    } catch (IllegalArgumentException | FhirException e) {
+      if (e instanceof FhirException failure && failure.status() != 400) {
+        throw failure;
+      }
+      // What the search says, said of the _typeFilter that holds it.
       throw FhirException.badRequest("_typeFilter " + type + "?" + query + ": " + e.getMessage());
     }
-    return parsed;
   }
 
   /** What a resource of {@code type} must match for the submitting caller to reach it; empty when anything does. */
   private Optional<Criterion> restricted(ExportRequest request, String type) {
     return Optional.ofNullable(restrictions.criterion(request.restriction(), List.of(type)));
+  }
+
+  /** What a resource of {@code type} must match to be exported: {@code _since}, {@code _until}, a _typeFilter. */
+  private List<Criterion> selected(ExportRequest request, String type) {
+    List<Criterion> criteria = new ArrayList<>(dates(request));
+    List<SearchQuery> filters = request.typeFilters().getOrDefault(type, List.of()).stream()
+        .map(filter -> filter(type, filter, !request.lenient(), request.baseUrl())).toList();
+    if (filters.size() == 1) {
+      criteria.addAll(filters.get(0).criteria());
+    } else if (filters.size() > 1) {
+      criteria.add(new Criterion.AnyOf(filters.stream()
+          .<Criterion>map(filter -> new Criterion.AllOf(filter.criteria())).toList()));
+    }
+    return criteria;
   }
 
   private static List<Criterion> dates(ExportRequest request) {

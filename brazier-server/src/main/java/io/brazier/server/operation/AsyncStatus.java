@@ -28,8 +28,7 @@ public final class AsyncStatus implements Interaction {
       return jobs.file(id, request.segment(2));
     }
     if (request.method().equals("DELETE")) {
-      jobs.cancel(id);
-      return FhirResponse.of(202, Outcomes.information("Job " + id + " is cancelled; what it did before stays."));
+      return FhirResponse.of(202, Outcomes.information("Job " + id + " is cancelled; " + jobs.cancel(id)));
     }
     return jobs.answer(job);
   }

@@ -50,6 +50,7 @@ public final class Jobs implements AutoCloseable {
   private static final long PURGE_NANOS = Duration.ofHours(1).toNanos();
   /** When a client polling a running job should ask again. */
   private static final String RETRY_AFTER_SECONDS = "2";
+  private static final String WORK_STAYS = "what it did before stays.";
 
   private final JobStore store;
   private final Fhir fhir;
@@ -101,6 +102,11 @@ public final class Jobs implements AutoCloseable {
     /** Drops what the job made (its files), once it is cancelled; by default it made nothing to drop. */
     default void discard(Job job) {
       // nothing kept outside the job table
+    }
+
+    /** What a cancel tells the client became of the job's work: by default, that what it did stays. */
+    default String afterCancel() {
+      return WORK_STAYS;
     }
   }
 
@@ -168,16 +174,21 @@ public final class Jobs implements AutoCloseable {
     return job;
   }
 
-  /** Cancels a job: its runner stops at its next step, and its kind drops what it made. */
-  public void cancel(String id) {
+  /**
+   * Cancels a job (a done one too: its client says it is finished with it): its runner stops at its next step, and
+   * its kind drops what it made; returns what became of its work, for the client.
+   */
+  public String cancel(String id) {
     Job job = get(id);
-    if (!store.cancel(id)) {
-      throw unknown(id);
+    if (job.status() == Job.Status.CANCELLED || !store.cancel(id)) {
+      throw new FhirException(404, IssueType.NOTFOUND, "Job " + id + " was cancelled already.");
     }
     Work work = kinds.get(job.kind());
-    if (work != null) {
-      work.discard(job);
+    if (work == null) {
+      return WORK_STAYS;
     }
+    work.discard(job);
+    return work.afterCancel();
   }
 
   /** A file a job's result links to, as its kind serves it. */

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -139,17 +140,32 @@ class ExportEndToEndTest {
 
     Map<String, List<String>> output = exporter.lines(manifest, "output");
     assertThat(output.keySet()).containsExactlyInAnyOrder("Patient", "Encounter", "Practitioner");
-    Set<String> referenced = new TreeSet<>();
-    for (String line : output.get("Encounter")) {
-      Exporter.tree(line).findValues("reference").forEach(reference -> {
-        if (reference.asText().startsWith("Practitioner/")) {
-          referenced.add(reference.asText());
-        }
-      });
-    }
+    Set<String> referenced = practitionersReferenced(output.get("Encounter"), target -> true);
     assertThat(referenced).isNotEmpty();
     assertThat(keys(Map.of("Practitioner", output.get("Practitioner")))).containsExactlyInAnyOrderElementsOf(
         referenced);
+  }
+
+  @Test
+  void aReferencedTypesTypeFilterKeepsOnlyTheReferencedThatMatch() {
+    JsonNode manifest = exporter.manifest(exporter.start("/fhir/Patient/$export?_type=Encounter,Practitioner"
+        + "&_typeFilter=Practitioner%3Fgender%3Dfemale"));
+
+    Map<String, List<String>> output = exporter.lines(manifest, "output");
+    Set<String> referenced = practitionersReferenced(output.get("Encounter"),
+        target -> target.path("gender").asText().equals("female"));
+    assertThat(referenced).isNotEmpty().hasSizeLessThan(practitionersReferenced(output.get("Encounter"),
+        target -> true).size());
+    assertThat(keys(Map.of("Practitioner", output.get("Practitioner")))).containsExactlyInAnyOrderElementsOf(
+        referenced);
+  }
+
+  @Test
+  void anEmptyTypeNamesNoTypeAndBringsNoneOutsideTheCompartment() {
+    JsonNode manifest = exporter.manifest(exporter.start("/fhir/Patient/$export?_type="));
+
+    assertThat(manifest.path("output").findValuesAsText("type")).contains("Patient", "Observation")
+        .doesNotContain("Practitioner", "Organization", "Location", "Medication");
   }
 
   @AfterEach
@@ -297,6 +313,19 @@ class ExportEndToEndTest {
   }
 
   /** The Type/id of every line, each only once. */
+  /** The Practitioners ({@code Type/id}) that these Encounters refer to and {@code kept} keeps. */
+  private static Set<String> practitionersReferenced(List<String> encounters, Predicate<JsonNode> kept) {
+    Set<String> referenced = new TreeSet<>();
+    for (String line : encounters) {
+      Exporter.tree(line).findValues("reference").forEach(reference -> {
+        if (reference.asText().startsWith("Practitioner/") && kept.test(sample.get(reference.asText()))) {
+          referenced.add(reference.asText());
+        }
+      });
+    }
+    return referenced;
+  }
+
   private static List<String> keys(Map<String, List<String>> output) {
     List<String> keys = new ArrayList<>();
     output.forEach((type, lines) -> lines.forEach(line -> keys.add(type + "/" + Exporter.tree(line).path("id")

@@ -3,6 +3,7 @@ package io.brazier.server.export;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.brazier.server.ExportConfig;
 import io.brazier.server.Http;
 import io.brazier.server.ServerConfig;
 import io.brazier.server.TestServer;
@@ -11,6 +12,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -18,6 +22,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
+import org.hl7.fhir.r4.model.OperationOutcome;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,6 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
  * the files are not found.
  */
 class ExportJobTest {
+  /** The longest: the sweeper then runs every ten minutes, and leaves an expired export for the tests to see. */
+  private static final Duration TTL = ExportConfig.MAX_TTL;
   @TempDir
   static Path dir;
   private static TestServer server;
@@ -38,7 +45,7 @@ class ExportJobTest {
   @BeforeAll
   static void start() {
     server = TestServer.start(dir.resolve("db"), ServerConfig.defaults().withExports(ServerConfig.defaults()
-        .exports().withDir(dir.resolve("export")).withLimits(64 * 1024, 2, Duration.ofHours(1), 10)));
+        .exports().withDir(dir.resolve("export")).withLimits(64 * 1024, 2, TTL, 10)));
     http = server.http();
     exporter = new Exporter(server);
     Sample.load(server, "");
@@ -78,10 +85,26 @@ class ExportJobTest {
     Http.Response deleted = http.send("DELETE", status, null);
 
     assertThat(deleted.status()).isEqualTo(202);
+    assertThat(deleted.resource(OperationOutcome.class).getIssueFirstRep().getDiagnostics())
+        .contains("its files are deleted");
     http.refused(404, "GET", status, (byte[]) null);
     http.refused(404, "GET", file, (byte[]) null);
     assertThat(folder).doesNotExist();
-    http.refused(404, "DELETE", status, (byte[]) null);
+    assertThat(http.refused(404, "DELETE", status, (byte[]) null).getIssueFirstRep().getDiagnostics())
+        .contains("cancelled already");
+  }
+
+  @Test
+  void anExpiredExportIsNotFoundEvenBeforeTheSweeperDeletesIt() throws SQLException {
+    String status = exporter.start("/fhir/$export?_type=Patient");
+    String file = Exporter.path(exporter.manifest(status).path("output").path(0).path("url").asText());
+
+    endedLongAgo(status.substring(status.lastIndexOf('/') + 1));
+
+    assertThat(http.refused(404, "GET", status, (byte[]) null).getIssueFirstRep().getDiagnostics())
+        .contains("expired");
+    http.refused(404, "GET", file, (byte[]) null);
+    assertThat(folder(status)).isDirectory();
   }
 
   @Test
@@ -103,6 +126,17 @@ class ExportJobTest {
     http.refused(404, "GET", status + "/Observation-1.ndjson", (byte[]) null);
     http.refused(404, "GET", status + "/..%2F..%2Fetc%2Fpasswd", (byte[]) null);
     http.refused(404, "GET", "/fhir/_async/" + UUID.randomUUID() + "/Patient-1.ndjson", (byte[]) null);
+  }
+
+  /** As if the job had ended a day longer ago than exports are kept. */
+  private static void endedLongAgo(String job) throws SQLException {
+    try (Connection connection = server.database().dataSource().getConnection();
+        PreparedStatement update = connection.prepareStatement(
+            "UPDATE job SET updated = now() - ? * interval '1 second' WHERE id = ?::uuid")) {
+      update.setLong(1, TTL.plusDays(1).toSeconds());
+      update.setString(2, job);
+      assertThat(update.executeUpdate()).isEqualTo(1);
+    }
   }
 
   private static Path folder(String status) {

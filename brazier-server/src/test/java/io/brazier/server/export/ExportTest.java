@@ -16,8 +16,10 @@ import java.util.List;
 import org.hl7.fhir.r4.model.CanonicalType;
 import org.hl7.fhir.r4.model.CapabilityStatement;
 import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Practitioner;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -95,7 +97,7 @@ class ExportTest {
       accepted("/fhir/$export?_type=Patient&_outputFormat=" + format);
     }
 
-    assertThat(refused(400, "/fhir/$export?_outputFormat=text/csv")).contains("_outputFormat text/csv");
+    assertThat(refused(400, "/fhir/$export?_outputFormat=text/csv")).contains("_outputFormat 'text/csv'");
   }
 
   @Test
@@ -127,6 +129,8 @@ class ExportTest {
     assertThat(refused(400, "/fhir/$export?_typeFilter=Observation%3Fsubject.name%3Dx"))
         .contains("cannot be decided");
     assertThat(refused(400, "/fhir/$export?_typeFilter=Observation%3Fbogus%3Dx")).contains("bogus");
+    assertThat(refused(400, "/fhir/$export?_typeFilter=Observation%3F_text%3Dx"))
+        .startsWith("_typeFilter Observation?_text=x: ");
   }
 
   @Test
@@ -146,6 +150,15 @@ class ExportTest {
         .contains("_till");
 
     accepted("/fhir/$export?_type=Patient&_since=2024-01-01T00:00:00Z&_till=2030-01-01T00:00:00Z");
+  }
+
+  @Test
+  void aTimeZonesPlusSentUnencodedIsReadAsAPlus() {
+    accepted("/fhir/$export?_type=Patient&_since=2024-01-01T00:00:00+02:00");
+
+    // Read as offsets, 23:00 and 22:00 UTC: the export would begin after it ends.
+    assertThat(refused(400, "/fhir/$export?_since=2024-01-01T00:00:00+01:00&_until=2024-01-01T00:00:00+02:00"))
+        .contains("_since 2023-12-31T23:00:00Z is after _until 2023-12-31T22:00:00Z");
   }
 
   @Test
@@ -193,6 +206,22 @@ class ExportTest {
   void anUnknownGroupIsNotFoundAndAnExportOfNoCompartmentTypeIsRefused() {
     assertThat(refused(404, "/fhir/Group/nosuch/$export")).contains("Group/nosuch");
     assertThat(refused(400, "/fhir/Patient/$export?_type=Practitioner")).contains("Patient compartment");
+  }
+
+  @Test
+  void membersLeftOutAreWarnedOfAtKickOffNotCalledErrorsOfAnExportThatGoesAhead() {
+    String practitioner = server.client().create().resource(new Practitioner()).execute().getId().getIdPart();
+    http.put("/fhir/Group/mixed", "{\"resourceType\":\"Group\",\"id\":\"mixed\",\"type\":\"person\","
+        + "\"actual\":true,\"member\":[{\"entity\":{\"reference\":\"Patient/" + patient + "\"}},"
+        + "{\"entity\":{\"reference\":\"Practitioner/" + practitioner + "\"}}]}");
+
+    Http.Response started = http.get("/fhir/Group/mixed/$export?_type=Patient", "Prefer", "respond-async");
+
+    assertThat(started.status()).isEqualTo(202);
+    assertThat(started.resource(OperationOutcome.class).getIssue())
+        .noneMatch(issue -> issue.getSeverity() == IssueSeverity.ERROR)
+        .anySatisfy(issue -> assertThat(issue.getDiagnostics()).contains("Practitioner/" + practitioner));
+    exporter.manifest(Exporter.path(started.header("Content-Location").orElseThrow()));
   }
 
   @Test
