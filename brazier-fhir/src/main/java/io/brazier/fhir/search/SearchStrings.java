@@ -28,21 +28,23 @@ public final class SearchStrings {
         break;
       }
     }
-    StringBuilder folded = new StringBuilder(text.length());
+    // A char array, not a StringBuilder: every string and text value of every write is folded.
+    char[] folded = new char[text.length()];
+    int length = 0;
     boolean space = false;
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
       if (Character.isWhitespace(c)) {
-        space = folded.length() > 0;
+        space = length > 0;
       } else {
         if (space) {
-          folded.append(' ');
+          folded[length++] = ' ';
           space = false;
         }
-        folded.append(Character.toLowerCase(c));
+        folded[length++] = Character.toLowerCase(c);
       }
     }
-    return folded.toString();
+    return new String(folded, 0, length);
   }
 
   public static String bounded(String value) {

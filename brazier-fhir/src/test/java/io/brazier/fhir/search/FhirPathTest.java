@@ -8,6 +8,8 @@ import io.brazier.fhir.Fhir;
 import io.brazier.fhir.Format;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.hl7.fhir.r4.model.Base;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
@@ -26,6 +28,21 @@ class FhirPathTest {
 
       assertThat(references(observation, SUBJECT_IS_PATIENT)).as(reference).containsExactly(reference);
     }
+  }
+
+  @Test
+  void theScanOfAReferencesTypeReadsWhatTheRegularExpressionItReplacesRead() {
+    // The expression resolve() read a reference's type with before: the scan must read exactly the same.
+    Pattern local = Pattern.compile("(?:.*/)?([A-Z][A-Za-z]+)/([A-Za-z0-9\\-.]{1,64})(?:/_history/[^/]+)?");
+    List<String> references = Strings.joined(List.of("Patient", "P", "p", "/", "/_history/", "1", "a-1.b",
+        "x".repeat(65), "\n", "\u2028", " ", "http://x.org/", ":"), 4);
+
+    for (String reference : references) {
+      Matcher matcher = local.matcher(reference);
+
+      assertThat(FhirPath.typeOf(reference)).as(reference).isEqualTo(matcher.matches() ? matcher.group(1) : null);
+    }
+    assertThat(references).hasSizeGreaterThan(30_000);
   }
 
   @Test
