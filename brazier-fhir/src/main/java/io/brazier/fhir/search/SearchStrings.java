@@ -28,20 +28,21 @@ public final class SearchStrings {
         break;
       }
     }
-    // A char array, not a StringBuilder: every string and text value of every write is folded.
+    // A char array, not a StringBuilder, and ASCII read without Character's tables: every string and text value of
+    // every write is folded.
     char[] folded = new char[text.length()];
     int length = 0;
     boolean space = false;
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
-      if (Character.isWhitespace(c)) {
+      if (c <= 0x7f ? c == ' ' || c >= 0x09 && c <= 0x0d || c >= 0x1c && c <= 0x1f : Character.isWhitespace(c)) {
         space = length > 0;
       } else {
         if (space) {
           folded[length++] = ' ';
           space = false;
         }
-        folded[length++] = Character.toLowerCase(c);
+        folded[length++] = c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c <= 0x7f ? c : Character.toLowerCase(c);
       }
     }
     return new String(folded, 0, length);
