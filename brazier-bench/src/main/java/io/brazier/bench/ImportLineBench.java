@@ -29,13 +29,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The JVM's cost per line of an import's reading, in process and on one thread, step by step, in
- * CPU time, on a fixed sample:
- * every {@code --every}th line of each NDJSON file, so that the mix of types is the whole set's. It times what
- * {@code ImportLines} does to a line but the references (which need a store): the number check, the Jackson parse,
- * the whole write preparation ({@link Writes#unversioned}: HAPI's parse from the tree, the required bindings, the
- * tree written out, the index extracted), and apart from it HAPI's parse, the extraction, and {@code _content}
- * words. Cheaper and steadier than the full import, which also stages, merges and builds indexes.
+ * The JVM's cost per line of an import's reading, in process, on one thread and in CPU time, step by step, on a
+ * fixed sample: every {@code --every}th line of each NDJSON file, so that the mix of types is the whole set's. It
+ * times what {@code ImportLines} does to a line but the references (which need a store): the number check, the
+ * Jackson parse, the whole write preparation ({@link Writes#unversioned}: HAPI's parse from the tree, the required
+ * bindings, the tree written out, the index extracted), and apart from it HAPI's parse, the extraction, and
+ * {@code _content} words. Cheaper than the full import, which also stages, merges and builds indexes; on a busy
+ * machine its CPU times still vary by a third, so it is run alone, as every benchmark.
  *
  * <pre>java -cp brazier-bench.jar io.brazier.bench.ImportLineBench --ndjson DIR [--every 20] [--rounds 5]</pre>
  */
