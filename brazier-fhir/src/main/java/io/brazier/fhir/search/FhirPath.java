@@ -4,8 +4,6 @@ import io.brazier.fhir.Fhir;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.hl7.fhir.exceptions.FHIRException;
 import org.hl7.fhir.r4.fhirpath.ExpressionNode;
 import org.hl7.fhir.r4.fhirpath.FHIRPathEngine;
@@ -24,8 +22,6 @@ import org.hl7.fhir.utilities.fhirpath.FHIRPathConstantEvaluationMode;
  * that expressions such as {@code subject.where(resolve() is Patient)} work without reading the target.
  */
 public final class FhirPath {
-  private static final Pattern LOCAL_REFERENCE =
-      Pattern.compile("(?:.*/)?([A-Z][A-Za-z]+)/([A-Za-z0-9\\-.]{1,64})(?:/_history/[^/]+)?");
   static final int MAX_CALLS = 128;
   static final int MAX_DEPTH = 32;
 
@@ -137,11 +133,49 @@ public final class FhirPath {
           .filter(contained -> reference.substring(1).equals(contained.getIdElement().getIdPart()))
           .findFirst().orElse(null);
     }
-    Matcher matcher = LOCAL_REFERENCE.matcher(reference);
-    if (!matcher.matches() || !fhir.isResourceType(matcher.group(1))) {
+    String type = typeOf(reference);
+    if (type == null || !fhir.isResourceType(type)) {
       return null;
     }
-    return stubs.computeIfAbsent(matcher.group(1), type -> (Resource) fhir.definition(type).newInstance());
+    return stubs.computeIfAbsent(type, name -> (Resource) fhir.definition(name).newInstance());
+  }
+
+  /**
+   * The type a reference names as {@code resolve()} reads it, or null: the {@code Type} of its last part that is
+   * {@code Type/id} or {@code Type/id/_history/version} (the type {@code [A-Z][A-Za-z]+}, the id 1 to 64 of
+   * {@code [A-Za-z0-9\-.]}, the version anything but a slash), whatever comes before, up to a slash, with no line
+   * terminator (an absolute URL's base). Scanned by hand, as a regular expression did before: it runs on every
+   * reference that a parameter such as {@code subject.where(resolve() is Patient)} meets.
+   */
+  static String typeOf(String reference) {
+    int terminator = lineTerminator(reference);
+    for (int slash = reference.lastIndexOf('/'); ; slash = reference.lastIndexOf('/', slash - 1)) {
+      int start = slash + 1;
+      if (start <= terminator) {
+        int typeEnd = reference.indexOf('/', start);
+        int idEnd = typeEnd < 0 || !References.isType(reference, start, typeEnd) ? -1
+            : References.idEnd(reference, typeEnd + 1);
+        if (idEnd == reference.length() || idEnd > 0 && reference.startsWith("/_history/", idEnd)
+            && reference.length() > idEnd + "/_history/".length()
+            && reference.indexOf('/', idEnd + "/_history/".length()) < 0) {
+          return reference.substring(start, typeEnd);
+        }
+      }
+      if (slash < 0) {
+        return null;
+      }
+    }
+  }
+
+  /** The first line terminator of {@code text} as a regular expression sees them, or its length when none. */
+  private static int lineTerminator(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == '\n' || c == '\r' || c == '\u0085' || c == '\u2028' || c == '\u2029') {
+        return i;
+      }
+    }
+    return text.length();
   }
 
   /** Host services: only {@code resolve()} does anything. */

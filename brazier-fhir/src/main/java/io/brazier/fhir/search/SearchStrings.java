@@ -28,21 +28,24 @@ public final class SearchStrings {
         break;
       }
     }
-    StringBuilder folded = new StringBuilder(text.length());
+    // A char array, not a StringBuilder, and ASCII read without Character's tables: every string and text value of
+    // every write is folded.
+    char[] folded = new char[text.length()];
+    int length = 0;
     boolean space = false;
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
-      if (Character.isWhitespace(c)) {
-        space = folded.length() > 0;
+      if (c <= 0x7f ? c == ' ' || c >= 0x09 && c <= 0x0d || c >= 0x1c && c <= 0x1f : Character.isWhitespace(c)) {
+        space = length > 0;
       } else {
         if (space) {
-          folded.append(' ');
+          folded[length++] = ' ';
           space = false;
         }
-        folded.append(Character.toLowerCase(c));
+        folded[length++] = c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c <= 0x7f ? c : Character.toLowerCase(c);
       }
     }
-    return folded.toString();
+    return new String(folded, 0, length);
   }
 
   public static String bounded(String value) {

@@ -107,7 +107,7 @@ public final class Units {
    * not the factors such as {@code /100}, nor annotations in braces) add up to at most {@link #MAX_POWERS}.
    */
   static boolean modestPowers(String unit) {
-    String plain = unit.replaceAll("\\{[^}]*}", "");
+    String plain = unit.indexOf('{') < 0 ? unit : unit.replaceAll("\\{[^}]*}", "");
     int total = 0;
     for (int i = 0; i < plain.length(); i++) {
       if (!Character.isDigit(plain.charAt(i))) {

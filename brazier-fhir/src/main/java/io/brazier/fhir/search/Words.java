@@ -2,6 +2,7 @@ package io.brazier.fhir.search;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -51,6 +52,9 @@ public final class Words {
   /** Values that are not text a person searches: identifiers, addresses of things, markup, base64. */
   private static final Set<String> NOT_CONTENT = Set.of("div", "data", "id", "reference", "system", "url", "profile",
       "fullUrl", "versionId", "lastUpdated", "source", "valueSet");
+  /** {@link #NOT_CONTENT} as UTF-8, so that a key is compared without making a string of it. */
+  private static final List<byte[]> NOT_CONTENT_BYTES = NOT_CONTENT.stream()
+      .map(key -> key.getBytes(StandardCharsets.UTF_8)).toList();
 
   /**
    * The words of the string values of a resource's JSON (UTF-8), keys left out, as are the values of
@@ -59,7 +63,7 @@ public final class Words {
    */
   public static List<String> ofJson(byte[] json) {
     Set<String> words = new LinkedHashSet<>();
-    String key = null;
+    boolean skip = false;
     char[] word = new char[MAX_WORD_LENGTH];
     int i = 0;
     while (i < json.length && words.size() < MAX_WORDS) {
@@ -80,9 +84,8 @@ public final class Words {
         next++;
       }
       if (next < json.length && json[next] == ':') {
-        // Only short keys can be one of NOT_CONTENT: longer ones need no string.
-        key = end - start <= 12 ? new String(json, start, end - start, StandardCharsets.UTF_8) : null;
-      } else if (key == null || !NOT_CONTENT.contains(key)) {
+        skip = isNotContent(json, start, end);
+      } else if (!skip) {
         if (ascii) {
           addAscii(words, json, start, end, word);
         } else {
@@ -92,6 +95,16 @@ public final class Words {
       i = end + 1;
     }
     return new ArrayList<>(words);
+  }
+
+  /** Whether the key between {@code start} and {@code end} is one of {@link #NOT_CONTENT}, compared as bytes. */
+  private static boolean isNotContent(byte[] json, int start, int end) {
+    for (byte[] key : NOT_CONTENT_BYTES) {
+      if (Arrays.equals(json, start, end, key, 0, key.length)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** {@link #add} for ASCII bytes, lower-casing as it goes. */

@@ -3,7 +3,10 @@ package io.brazier.fhir.search;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.brazier.fhir.DateTimeRange;
 import java.time.Instant;
+import java.util.List;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** Dates as search indexes them: https://hl7.org/fhir/R4/search.html#date, both ends included, in milliseconds. */
@@ -62,5 +65,40 @@ class DateRangeTest {
 
   private static long millis(String instant) {
     return Instant.parse(instant).toEpochMilli();
+  }
+
+  @Test
+  void aTimeWithoutAZoneIsReadInUtcAsTheRegularExpressionItReplacesDecided() {
+    // The expression that told a time with its zone from one without before: the scan must decide the same.
+    Pattern zone = Pattern.compile("(Z|[+-]\\d{2}:\\d{2})$");
+    List<String> values = Strings.joined(List.of("2024-05-01T10:00", ":00", "Z", "+", "-", "02", ":", "1", "\u2028",
+        "a"), 4);
+
+    for (String value : values) {
+      String expected = value.indexOf('T') > 0 && !zone.matcher(value).find() ? value + "Z" : value;
+
+      assertThat(parsed(value)).as(value).isEqualTo(spanOf(expected));
+    }
+    assertThat(values).hasSizeGreaterThan(10_000);
+  }
+
+  /** What DateRange.parse makes of a value, or the message it refuses it with. */
+  private static Object parsed(String value) {
+    try {
+      return DateRange.parse(value);
+    } catch (IllegalArgumentException e) {
+      return e.getMessage();
+    }
+  }
+
+  /** The span of a value with its zone, as DateRange.parse makes it, or the message it refuses it with. */
+  private static Object spanOf(String value) {
+    try {
+      DateTimeRange range = DateTimeRange.parse(value);
+      long lo = range.start().toEpochMilli();
+      return new DateRange(lo, Math.max(lo, range.end().toEpochMilli() - 1));
+    } catch (IllegalArgumentException e) {
+      return e.getMessage();
+    }
   }
 }

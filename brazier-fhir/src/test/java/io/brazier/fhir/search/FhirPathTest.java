@@ -14,6 +14,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.hl7.fhir.r4.model.Base;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
@@ -32,6 +34,21 @@ class FhirPathTest {
 
       assertThat(references(observation, SUBJECT_IS_PATIENT)).as(reference).containsExactly(reference);
     }
+  }
+
+  @Test
+  void theScanOfAReferencesTypeReadsWhatTheRegularExpressionItReplacesRead() {
+    // The expression resolve() read a reference's type with before: the scan must read exactly the same.
+    Pattern local = Pattern.compile("(?:.*/)?([A-Z][A-Za-z]+)/([A-Za-z0-9\\-.]{1,64})(?:/_history/[^/]+)?");
+    List<String> references = Strings.joined(List.of("Patient", "P", "p", "/", "/_history/", "1", "a-1.b",
+        "x".repeat(65), "\n", "\u2028", " ", "http://x.org/", ":"), 4);
+
+    for (String reference : references) {
+      Matcher matcher = local.matcher(reference);
+
+      assertThat(FhirPath.typeOf(reference)).as(reference).isEqualTo(matcher.matches() ? matcher.group(1) : null);
+    }
+    assertThat(references).hasSizeGreaterThan(30_000);
   }
 
   @Test

@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.brazier.fhir.Fhir;
 import io.brazier.fhir.search.References.Target;
+import java.util.List;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** Reference forms: https://hl7.org/fhir/R4/references.html and https://hl7.org/fhir/R4/search.html#reference */
@@ -52,5 +55,22 @@ class ReferencesTest {
     String url = "http://x.org/" + "p".repeat(SearchStrings.MAX_LENGTH);
 
     assertThat(References.canonical(url).url()).hasSize(SearchStrings.MAX_LENGTH);
+  }
+
+  @Test
+  void theScanOfARelativeReferenceReadsWhatTheRegularExpressionItReplacesRead() {
+    // The expression References read relative references with before: the scan must read exactly the same.
+    Pattern relative = Pattern.compile("([A-Z][A-Za-z]+)/([A-Za-z0-9\\-.]{1,64})(/_history/([A-Za-z0-9\\-.]{1,64}))?");
+    List<String> references = Strings.joined(List.of("Patient", "P", "p", "/", "/_history/", "_history", "1", "a-1.b",
+        "x".repeat(64), "\u00e9", " ", "#", "http://x.org/", "|2"), 4);
+
+    for (String reference : references) {
+      Matcher matcher = relative.matcher(reference);
+      References.Relative expected = matcher.matches()
+          ? new References.Relative(matcher.group(1), matcher.group(2), matcher.group(4)) : null;
+
+      assertThat(References.relative(reference)).as(reference).isEqualTo(expected);
+    }
+    assertThat(references).hasSizeGreaterThan(40_000);
   }
 }

@@ -34,4 +34,23 @@ class SearchStringsTest {
     assertThat(SearchStrings.bounded("short")).isEqualTo("short");
     assertThat(SearchStrings.bounded(longText)).hasSize(SearchStrings.MAX_LENGTH);
   }
+
+  @Test
+  void asciiIsFoldedAsCharactersTablesFoldIt() {
+    for (char c = 0; c <= 0x7f; c++) {
+      String value = c + "Ab" + c + c + "Z" + c;
+      StringBuilder expected = new StringBuilder();
+      boolean space = false;
+      for (char v : value.toCharArray()) {
+        if (Character.isWhitespace(v)) {
+          space = expected.length() > 0;
+        } else {
+          expected.append(space ? " " : "").append(Character.toLowerCase(v));
+          space = false;
+        }
+      }
+
+      assertThat(SearchStrings.fold(value)).as("U+%04X", (int) c).isEqualTo(expected.toString());
+    }
+  }
 }

@@ -285,21 +285,26 @@ public final class Links {
    */
   public static Set<String> conditionalTypes(JsonNode node) {
     Set<String> types = new HashSet<>();
+    addConditionalTypes(node, types);
+    return types;
+  }
+
+  /** {@link #conditionalTypes} into one set, as an import asks it of nearly every line. */
+  private static void addConditionalTypes(JsonNode node, Set<String> types) {
     if (node instanceof ObjectNode object) {
       for (Map.Entry<String, JsonNode> field : object.properties()) {
         JsonNode value = field.getValue();
         if (value.isContainerNode()) {
-          types.addAll(conditionalTypes(value));
+          addConditionalTypes(value, types);
         } else if (field.getKey().equals("reference") && value.isTextual() && isConditional(value.asText())) {
           types.add(value.asText().substring(0, value.asText().indexOf('?')));
         }
       }
     } else if (node != null && node.isArray()) {
       for (JsonNode element : node) {
-        types.addAll(conditionalTypes(element));
+        addConditionalTypes(element, types);
       }
     }
-    return types;
   }
 
   /** The local references ({@code Type/id}) resolved so far, to check that they name resources. */

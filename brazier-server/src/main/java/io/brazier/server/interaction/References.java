@@ -2,6 +2,7 @@ package io.brazier.server.interaction;
 
 import io.brazier.fhir.Fhir;
 import io.brazier.fhir.FhirException;
+import io.brazier.fhir.search.References.Relative;
 import io.brazier.server.Restriction;
 import io.brazier.store.Store;
 import io.brazier.store.Write;
@@ -12,8 +13,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 
 /**
@@ -25,10 +24,6 @@ import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
  * https://hl7.org/fhir/R4/references.html
  */
 public final class References {
-  /** A relative reference to a resource, optionally to one of its versions. */
-  private static final Pattern RELATIVE =
-      Pattern.compile("([A-Z][A-Za-z]+)/([A-Za-z0-9\\-.]{1,64})(/_history/[A-Za-z0-9\\-.]{1,64})?");
-
   private final Fhir fhir;
   private final Store store;
   private final Reachable reachable;
@@ -64,11 +59,11 @@ public final class References {
 
   /** {@code Type/id} of a relative reference to a resource of a known type (versioned or not), or null. */
   String local(String reference) {
-    Matcher matcher = RELATIVE.matcher(reference);
-    if (!matcher.matches() || !fhir.isResourceType(matcher.group(1))) {
+    Relative relative = io.brazier.fhir.search.References.relative(reference);
+    if (relative == null || !fhir.isResourceType(relative.type())) {
       return null;
     }
-    return matcher.group(3) == null ? reference : matcher.group(1) + "/" + matcher.group(2);
+    return relative.version() == null ? reference : relative.type() + "/" + relative.id();
   }
 
   /** Whether a local reference to a resource that does not exist fails the write (--referential-integrity). */
