@@ -21,4 +21,11 @@ class FhirReplyTest {
     assertThat(outcome.diagnostics()).isEqualTo("Bad since; Bad _count");
     assertThat(page.diagnostics()).startsWith("<html>xx").endsWith("...").hasSize(303);
   }
+
+  @Test
+  void aBodyThatIsNoJsonOrNoneReadsAsAMissingNode() {
+    assertThat(reply("{\"resourceType\":\"Bundle\"}").json().path("resourceType").asText()).isEqualTo("Bundle");
+    assertThat(reply("<html>").json().isMissingNode()).isTrue();
+    assertThat(reply("").json().isMissingNode()).isTrue();
+  }
 }
