@@ -1,5 +1,6 @@
 package io.brazier.fhir.search;
 
+import io.brazier.fhir.Lazy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -29,7 +30,7 @@ public final class Units {
   private static final int MAX_POWERS = 24;
 
   /** Read on the first unit to learn, not at start: a quarter second of CPU, and many requests carry no quantity. */
-  private volatile UcumService ucum;
+  private final Lazy<UcumService> ucum = Lazy.of(Units::read);
   private final Map<String, Optional<Conversion>> conversions = new ConcurrentHashMap<>();
 
   /** A quantity in canonical UCUM units. */
@@ -37,19 +38,6 @@ public final class Units {
 
   /** canonical = value * factor + offset; {@code linear} false means: ask UCUM for every value. */
   private record Conversion(String unit, BigDecimal factor, BigDecimal offset, boolean linear) {}
-
-  private UcumService ucum() {
-    UcumService read = ucum;
-    if (read == null) {
-      synchronized (this) {
-        if (ucum == null) {
-          ucum = read();
-        }
-        read = ucum;
-      }
-    }
-    return read;
-  }
 
   private static UcumService read() {
     try (InputStream essence = UcumService.class.getResourceAsStream("/ucum-essence.xml")) {
@@ -91,7 +79,7 @@ public final class Units {
 
   private Canonical convert(BigDecimal value, String unit) {
     try {
-      Pair canonical = ucum().getCanonicalForm(new Pair(new Decimal(value.toPlainString()), unit));
+      Pair canonical = ucum.get().getCanonicalForm(new Pair(new Decimal(value.toPlainString()), unit));
       if (canonical == null || canonical.getValue() == null) {
         return null;
       }
