@@ -29,6 +29,16 @@ public final class Units {
    */
   private static final int MAX_POWERS = 24;
 
+  /**
+   * The units of temperature on scales whose zero is not the kelvin's, which UCUM's library cannot convert (its
+   * "special units"): as UCUM defines them, {@code Cel} is K - 273.15 and {@code [degF]} is K * 9/5 - 459.67, so
+   * their canonical unit is the kelvin, reached by adding the offset before scaling. Then 37 Cel, 98.6 [degF] and
+   * 310.15 K are one temperature, and a search in any of these units finds it written in the others.
+   */
+  private static final Map<String, Offset> OFFSET_UNITS = Map.of(
+      "Cel", new Offset(new BigDecimal("273.15"), BigDecimal.ONE, BigDecimal.ONE),
+      "[degF]", new Offset(new BigDecimal("459.67"), new BigDecimal(5), new BigDecimal(9)));
+
   /** Read on the first unit to learn, not at start: a quarter second of CPU, and many requests carry no quantity. */
   private final Lazy<UcumService> ucum = Lazy.of(Units::read);
   private final Map<String, Optional<Conversion>> conversions = new ConcurrentHashMap<>();
@@ -38,6 +48,13 @@ public final class Units {
 
   /** canonical = value * factor + offset; {@code linear} false means: ask UCUM for every value. */
   private record Conversion(String unit, BigDecimal factor, BigDecimal offset, boolean linear) {}
+
+  /** kelvin = (value + zero) * times / per: exact for the decimals a client writes, 98.6 [degF] being 310.15 K. */
+  private record Offset(BigDecimal zero, BigDecimal times, BigDecimal per) {
+    Canonical kelvin(BigDecimal value) {
+      return new Canonical(value.add(zero).multiply(times).divide(per, PRECISION).stripTrailingZeros(), "K");
+    }
+  }
 
   private static UcumService read() {
     try (InputStream essence = UcumService.class.getResourceAsStream("/ucum-essence.xml")) {
@@ -53,6 +70,10 @@ public final class Units {
   public Optional<Canonical> canonical(BigDecimal value, String unit) {
     if (unit == null || unit.isBlank() || unit.length() > 64 || !modestPowers(unit)) {
       return Optional.empty();
+    }
+    Offset offset = OFFSET_UNITS.get(unit);
+    if (offset != null) {
+      return Optional.of(offset.kelvin(value));
     }
     Optional<Conversion> conversion = conversions.computeIfAbsent(unit, this::learn);
     return conversion.map(c -> c.linear()
