@@ -2,6 +2,7 @@ package io.brazier.app;
 
 import io.brazier.client.FhirClient;
 import io.brazier.client.HttpFhirClient;
+import io.brazier.client.HttpUrls;
 import io.brazier.loader.ExportSources;
 import io.brazier.loader.LoaderConfig;
 import java.net.URI;
@@ -68,7 +69,7 @@ final class ClientOptions {
   }
 
   HttpFhirClient target() {
-    if (!isHttp(fhir)) {
+    if (!HttpUrls.isHttp(fhir)) {
       throw new ParameterException(spec.commandLine(), "--fhir must be an http(s) URL such as"
           + " http://localhost:8080/fhir, not " + fhir);
     }
@@ -78,18 +79,13 @@ final class ClientOptions {
     return new HttpFhirClient(fhir, Usage.checked(spec, token::credentials), requestTimeout, headers());
   }
 
-  /** Whether {@code url} is an absolute http(s) URL with a host. */
-  static boolean isHttp(URI url) {
-    return url.getScheme() != null && url.getScheme().matches("https?") && url.getHost() != null;
-  }
-
   /**
    * The servers export jobs may read from: {@code own}, and the bases {@code allowed}, reached with these options'
    * timeout, headers and OAuth2 client (a token for each job's audience).
    */
   ExportSources exportSources(FhirClient own, LoaderConfig config, List<URI> allowed) {
     for (URI base : allowed) {
-      if (!isHttp(base)) {
+      if (!HttpUrls.isHttp(base)) {
         throw new ParameterException(spec.commandLine(), "--export-source must be the http(s) base URL of a FHIR"
             + " server, such as https://fhir.example/fhir, not " + base);
       }

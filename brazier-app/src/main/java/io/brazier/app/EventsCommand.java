@@ -1,5 +1,6 @@
 package io.brazier.app;
 
+import io.brazier.client.HttpUrls;
 import io.brazier.events.ChangeFeed;
 import io.brazier.events.EventPublisher;
 import io.brazier.events.EventsEndpoint;
@@ -71,7 +72,7 @@ final class EventsCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(),
           "Say where to publish: --events-kafka HOST:PORT, or --events-kafka-connection-string for Event Hubs");
     }
-    if (fhirUrl != null && !ClientOptions.isHttp(fhirUrl)) {
+    if (fhirUrl != null && !HttpUrls.isHttp(fhirUrl)) {
       throw new ParameterException(spec.commandLine(), "--fhir-url must be an http(s) URL such as"
           + " http://localhost:8080/fhir, not " + fhirUrl);
     }

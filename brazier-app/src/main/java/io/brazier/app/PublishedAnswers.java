@@ -3,19 +3,27 @@ package io.brazier.app;
 import io.brazier.events.ResponsePublisher;
 import io.brazier.events.ResponseWrites;
 import io.brazier.fhir.Fhir;
+import io.brazier.fhir.FhirException;
 import io.brazier.proxy.Processor;
 import io.brazier.proxy.ProxyRequest;
 import io.brazier.proxy.ProxyResponse;
+import io.brazier.proxy.Step;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.hl7.fhir.r4.model.Resource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The last post-processor of {@code brazier proxy --events-kafka}: publishes the {@code publish-event} and
+ * The last processor of {@code brazier proxy --events-kafka}: publishes the {@code publish-event} and
  * {@code sync-queue} messages of what each answer wrote, as the original proxy's processors did, since a foreign
  * upstream has no change feed to publish from. Reads (and failed writes) pass untouched, their bodies unread; a JSON
- * write's answer is parsed once, by {@code ResponseWrites}, and passed on as it came.
+ * write's answer is parsed once, by {@code ResponseWrites}, and passed on as it came. A conditional delete, whose
+ * answer names nothing, is resolved through the upstream's API by {@link ConditionalDeletes}.
  */
 final class PublishedAnswers implements Processor {
+  private static final Logger log = LoggerFactory.getLogger(PublishedAnswers.class);
+
   private final Fhir fhir;
   private final ResponsePublisher publisher;
 
@@ -24,15 +32,39 @@ final class PublishedAnswers implements Processor {
     this.publisher = publisher;
   }
 
+  /** A conditional delete goes on narrowed to its matches, which it is then known to have removed. */
+  @Override
+  public Step before(ProxyRequest request) {
+    return Step.proceed(ConditionalDeletes.conditional(request) ? ConditionalDeletes.narrowed(request) : request);
+  }
+
   @Override
   public ProxyResponse after(ProxyRequest request, ProxyResponse response) {
     String method = request.method();
-    if (ResponseWrites.wrote(method, response.status())) {
-      String client = request.caller() == null ? null : request.caller().clientId();
+    if (!ResponseWrites.wrote(method, response.status())) {
+      return response;
+    }
+    String client = request.caller() == null ? null : request.caller().clientId();
+    if (ConditionalDeletes.conditional(request)) {
+      publishRemoved(request, client);
+    } else {
       publisher.publish(new ResponseWrites.Exchange(method, request.path(), response.status(),
           response.header("Location"), request.body(), json(response), client));
     }
     return response;
+  }
+
+  /** The deletions of a conditional delete; none when the upstream cannot say which (the delete is done). */
+  private void publishRemoved(ProxyRequest request, String client) {
+    List<String> removed;
+    try {
+      removed = ConditionalDeletes.removed(request);
+    } catch (FhirException e) {
+      log.warn("The deletions of DELETE {} are not published: {}", request.path(), e.getMessage());
+      return;
+    }
+    publisher.publish("DELETE " + request.path(), removed.stream()
+        .map(id -> ResponseWrites.deleted(request.path(), id, client)).toList());
   }
 
   /**

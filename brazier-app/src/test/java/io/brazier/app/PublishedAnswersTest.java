@@ -10,14 +10,18 @@ import io.brazier.events.EventsConfig;
 import io.brazier.events.Messages;
 import io.brazier.events.ResponsePublisher;
 import io.brazier.fhir.Fhir;
+import io.brazier.proxy.Processor;
 import io.brazier.proxy.ProcessorConfig;
 import io.brazier.proxy.Processors;
+import io.brazier.proxy.ProxyRequest;
 import io.brazier.proxy.ProxyUnderTest;
+import io.brazier.proxy.Step;
 import io.brazier.server.TestServer;
 import io.brazier.testkit.KafkaBroker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -58,8 +62,7 @@ class PublishedAnswersTest {
 
       List<ConsumerRecord<String, String>> events = broker.records(config.topic(), 2, Duration.ofSeconds(30));
       assertThat(events).extracting(ConsumerRecord::key).containsOnly("Patient/" + patient).hasSize(2);
-      assertThat(events).extracting(record -> event(record).path("resourcetype").asText() + "/"
-          + event(record).path("id").asText() + " " + event(record).path("action").asText())
+      assertThat(events).extracting(PublishedAnswersTest::named)
           .containsExactly("Patient/" + patient + " Created", "Observation/" + observation + " Created");
       assertThat(broker.records(config.syncQueueTopic(), 1, Duration.ofSeconds(30)))
           .extracting(ConsumerRecord::value).singleElement().asString().startsWith("Patient/" + patient + ",");
@@ -103,6 +106,82 @@ class PublishedAnswersTest {
       assertThat(broker.records(config.topic(), 2, Duration.ofSeconds(30))).hasSize(2)
           .allSatisfy(record -> assertThat(event(record).path("action").asText()).isEqualTo("Created"));
     }
+  }
+
+  @Test
+  void aConditionalDeleteThroughTheProxyPublishesTheDeletionOfEachResourceItRemoved() {
+    EventsConfig config = topics();
+    String system = "urn:test:" + UUID.randomUUID();
+    IGenericClient direct = upstream.client();
+    String first = created(direct, system, "same");
+    String second = created(direct, system, "same");
+    String other = created(direct, system, "other");
+    try (ResponsePublisher publisher = new ResponsePublisher(config, new Messages(config, upstream.fhir()));
+        ProxyUnderTest proxy = ProxyUnderTest.start(upstream.baseUrl(), chain(publisher))) {
+      IGenericClient client = administrator(proxy);
+
+      client.delete().resourceConditionalByUrl("Patient?identifier=" + system + "|same").execute();
+      client.delete().resourceConditionalByUrl("Patient?identifier=" + system + "|none").execute();
+      String fence = client.create().resource(new Patient().setActive(true)).execute().getId().getIdPart();
+
+      assertThat(broker.records(config.topic(), 3, Duration.ofSeconds(30))).extracting(PublishedAnswersTest::named)
+          .containsExactlyInAnyOrder("Patient/" + first + " Deleted", "Patient/" + second + " Deleted",
+              "Patient/" + fence + " Created");
+      assertThat(direct.read().resource(Patient.class).withId(other).execute().getActive()).isTrue();
+    }
+  }
+
+  /**
+   * A writer between the proxy's search of the matches and the delete: a new match is not removed (its deletion
+   * would go unpublished), and a match changed to match no longer is neither removed nor published as removed.
+   */
+  @Test
+  void aConditionalDeleteRemovesAndPublishesOnlyWhatMatchedBothBeforeAndAtTheDelete() {
+    EventsConfig config = topics();
+    String system = "urn:test:" + UUID.randomUUID();
+    IGenericClient direct = upstream.client();
+    String removed = created(direct, system, "same");
+    String changed = created(direct, system, "same");
+    List<String> createdMeanwhile = new ArrayList<>();
+    Processor concurrentWriter = new Processor() {
+      @Override
+      public Step before(ProxyRequest request) {
+        if (request.method().equals("DELETE")) {
+          createdMeanwhile.add(created(direct, system, "same"));
+          direct.update().resource(patient(system, "moved").setId(changed)).execute();
+        }
+        return Step.proceed(request);
+      }
+    };
+    try (ResponsePublisher publisher = new ResponsePublisher(config, new Messages(config, upstream.fhir()));
+        ProxyUnderTest proxy = ProxyUnderTest.start(upstream.baseUrl(),
+            chain(publisher).followedBy(concurrentWriter))) {
+      IGenericClient client = administrator(proxy);
+
+      client.delete().resourceConditionalByUrl("Patient?identifier=" + system + "|same").execute();
+      String fence = client.create().resource(new Patient().setActive(true)).execute().getId().getIdPart();
+
+      assertThat(broker.records(config.topic(), 2, Duration.ofSeconds(30))).extracting(PublishedAnswersTest::named)
+          .containsExactlyInAnyOrder("Patient/" + removed + " Deleted", "Patient/" + fence + " Created");
+      assertThat(direct.read().resource(Patient.class).withId(changed).execute().getActive()).isTrue();
+      assertThat(direct.read().resource(Patient.class).withId(createdMeanwhile.get(0)).execute().getActive())
+          .isTrue();
+    }
+  }
+
+  private static String created(IGenericClient client, String system, String value) {
+    return client.create().resource(patient(system, value)).execute().getId().getIdPart();
+  }
+
+  private static Patient patient(String system, String value) {
+    Patient patient = new Patient().setActive(true);
+    patient.addIdentifier().setSystem(system).setValue(value);
+    return patient;
+  }
+
+  private static String named(ConsumerRecord<String, String> record) {
+    return event(record).path("resourcetype").asText() + "/" + event(record).path("id").asText() + " "
+        + event(record).path("action").asText();
   }
 
   private static EventsConfig topics() {

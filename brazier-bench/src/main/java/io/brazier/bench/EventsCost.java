@@ -1,6 +1,7 @@
 package io.brazier.bench;
 
 import com.sun.management.OperatingSystemMXBean;
+import io.brazier.fhir.FileTrees;
 import io.brazier.testkit.KafkaBroker;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -98,7 +99,7 @@ public final class EventsCost implements Callable<Integer> {
       }
     } finally {
       for (String side : List.of("off", "on")) {
-        SyntheaLoad.deleteTree(work.resolve(side).resolve("data"));
+        FileTrees.delete(work.resolve(side).resolve("data"));
       }
     }
     print(results);

@@ -1,5 +1,6 @@
 package io.brazier.bench;
 
+import io.brazier.fhir.FileTrees;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,7 +74,7 @@ public final class FirstMinute implements Callable<Integer> {
       coldCpu = coldDone.minus(started);
       warmCpu = server.cpu().minus(coldDone);
     } finally {
-      SyntheaLoad.deleteTree(work.resolve("data"));
+      FileTrees.delete(work.resolve("data"));
     }
     System.out.printf("%n| start to /metadata | cold load (reference data, then %d patients at %d clients) | the"
         + " patients again, warm |%n|---:|---:|---:|%n| %.1f s | %.0f resources/s (%d in %.1f s) | %.0f resources/s"

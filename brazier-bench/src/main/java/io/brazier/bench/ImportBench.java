@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.brazier.fhir.FileTrees;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -150,7 +151,7 @@ public final class ImportBench implements Callable<Integer> {
       }
       return loaded.failed() == 0;
     } finally {
-      SyntheaLoad.deleteTree(dir.resolve("data"));
+      FileTrees.delete(dir.resolve("data"));
     }
   }
 

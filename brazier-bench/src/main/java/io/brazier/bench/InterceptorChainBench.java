@@ -4,6 +4,7 @@ import io.brazier.client.FhirCall;
 import io.brazier.client.FhirClient;
 import io.brazier.client.FhirReply;
 import io.brazier.fhir.Fhir;
+import io.brazier.fhir.FileTrees;
 import io.brazier.server.Caller;
 import io.brazier.server.FhirApi;
 import io.brazier.server.Interceptor;
@@ -81,6 +82,6 @@ public class InterceptorChainBench {
   public void stop() throws IOException {
     store.close();
     database.close();
-    SyntheaLoad.deleteTree(dataDir);
+    FileTrees.delete(dataDir);
   }
 }

@@ -1,9 +1,8 @@
 package io.brazier.bench;
 
+import io.brazier.fhir.FileTrees;
 import io.brazier.testkit.KafkaBroker;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -13,10 +12,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -95,7 +92,7 @@ public final class SyntheaLoad implements Callable<Integer> {
     } finally {
       // Each level loads a fresh database of up to 2 GB; unless asked, only the server's log is worth keeping.
       if (!keepData) {
-        deleteTree(dir.resolve("data"));
+        FileTrees.delete(dir.resolve("data"));
       }
     }
   }
@@ -129,21 +126,6 @@ public final class SyntheaLoad implements Callable<Integer> {
     double seconds = (caught.nanoTime() - started) / 1e9;
     return String.format("%.0f messages, caught up %.1f s after the load began, delay p99 <= %.3f s",
         caught.published(), seconds, caught.delayP99Seconds());
-  }
-
-  static void deleteTree(Path root) throws IOException {
-    // A PostgreSQL still stopping removes files of its own (postmaster.pid) during the walk: then walk again.
-    for (int attempt = 1; Files.exists(root); attempt++) {
-      try (Stream<Path> paths = Files.walk(root)) {
-        for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-          Files.deleteIfExists(path);
-        }
-      } catch (UncheckedIOException | DirectoryNotEmptyException e) {
-        if (attempt == 5) {
-          throw e instanceof UncheckedIOException unchecked ? unchecked.getCause() : (IOException) e;
-        }
-      }
-    }
   }
 
   /** Counts the distinct local references in stored resources that name no stored resource. */

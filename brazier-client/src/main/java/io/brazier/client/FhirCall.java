@@ -1,6 +1,7 @@
 package io.brazier.client;
 
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * One request to a FHIR server: method, a path below the FHIR base ({@code ""} for the base itself, {@code
@@ -27,6 +28,14 @@ public record FhirCall(String method, String path, Map<String, String> headers, 
 
   public static FhirCall get(String path) {
     return new FhirCall("GET", path, Map.of("Accept", "application/fhir+json"), null);
+  }
+
+  /** This call with header {@code name} set to {@code value} (replacing one of that name, in any case). */
+  public FhirCall withHeader(String name, String value) {
+    Map<String, String> changed = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    changed.putAll(headers);
+    changed.put(name, value);
+    return new FhirCall(method, path, changed, body);
   }
 
   @Override

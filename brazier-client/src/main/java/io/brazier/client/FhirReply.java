@@ -2,6 +2,7 @@ package io.brazier.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -31,6 +32,16 @@ public record FhirReply(int status, Map<String, List<String>> headers, byte[] bo
 
   public String text() {
     return new String(body, StandardCharsets.UTF_8);
+  }
+
+  /** The body as JSON: a missing node when there is none, or it is not JSON (an error page). */
+  public JsonNode json() {
+    try {
+      JsonNode json = JSON.readTree(body);
+      return json == null ? MissingNode.getInstance() : json;
+    } catch (IOException e) {
+      return MissingNode.getInstance();
+    }
   }
 
   /** What the answer's OperationOutcome says (its issues' diagnostics), or else the start of the body. */

@@ -58,4 +58,11 @@ class FhirReplyTest {
     assertThat(new FhirReply(304, Map.of(), null).ok()).isFalse();
     assertThat(new FhirReply(404, Map.of(), null).ok()).isFalse();
   }
+
+  @Test
+  void aBodyThatIsNoJsonOrNoneReadsAsAMissingNode() {
+    assertThat(reply("{\"resourceType\":\"Bundle\"}").json().path("resourceType").asText()).isEqualTo("Bundle");
+    assertThat(reply("<html>").json().isMissingNode()).isTrue();
+    assertThat(reply("").json().isMissingNode()).isTrue();
+  }
 }

@@ -29,7 +29,15 @@ public final class ResponsePublisher implements AutoCloseable {
 
   /** Sends the messages of what the exchange wrote; false, logged, when the broker did not acknowledge them. */
   public boolean publish(ResponseWrites.Exchange exchange) {
-    List<Message> batch = messages.of(ResponseWrites.of(exchange));
+    return publish(exchange.method() + " " + exchange.path(), ResponseWrites.of(exchange));
+  }
+
+  /**
+   * Sends the messages of {@code writes}, which the answer to {@code request} ({@code DELETE Patient}, for the log)
+   * did; false, logged, when the broker did not acknowledge them.
+   */
+  public boolean publish(String request, List<Written> writes) {
+    List<Message> batch = messages.of(writes);
     if (batch.isEmpty()) {
       return true;
     }
@@ -38,7 +46,7 @@ public final class ResponsePublisher implements AutoCloseable {
       used.send(batch);
       return true;
     } catch (BrokerFailure e) {
-      log.warn("Kafka did not take the events of {} {}: {}", exchange.method(), exchange.path(), e.getMessage());
+      log.warn("Kafka did not take the events of {}: {}", request, e.getMessage());
       replace(used);
       return false;
     }

@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
  * deletion (204, or any 2xx to DELETE) of the URL's resource. A POST {@code _search} is, as in the original, one
  * update of a resource of type Bundle (the searchset). Unlike the original, a batch's reads (GET entries) are no
  * updates, and neither is a conditional create that matched (a POST to a type answered 200: nothing was written).
- * Feed them to {@link Messages#of}.
+ * A conditional delete's answer names nothing it removed: its deletions are found by asking the server, and
+ * published with {@link ResponsePublisher#publish(String, List)}. Feed the writes to {@link Messages#of}.
  */
 public final class ResponseWrites {
   private static final ObjectMapper json = new ObjectMapper();
@@ -56,8 +57,7 @@ public final class ResponseWrites {
     }
     if (method.equals("DELETE")) {
       Matcher target = LOCATION.matcher(exchange.path());
-      return target.matches() ? List.of(new Written(0, Written.Action.DELETED, target.group(1), target.group(2),
-          null, Instant.now().toString(), exchange.source(), null)) : List.of();
+      return target.matches() ? List.of(deleted(target.group(1), target.group(2), exchange.source())) : List.of();
     }
     Written.Action action = exchange.status() == 201 ? Written.Action.CREATED : Written.Action.UPDATED;
     // Prefer: return=OperationOutcome answers a write with its outcome: the resource written is the Location's.
@@ -85,8 +85,7 @@ public final class ResponseWrites {
       }
       if (method.equals("DELETE") && status.startsWith("2")) {
         Matcher target = LOCATION.matcher(requestEntry.path("url").asText());
-        written = target.matches() ? new Written(0, Written.Action.DELETED, target.group(1), target.group(2), null,
-            Instant.now().toString(), source, null) : null;
+        written = target.matches() ? deleted(target.group(1), target.group(2), source) : null;
       } else if (status.startsWith("200") || status.startsWith("201")) {
         Written.Action action = status.startsWith("201") ? Written.Action.CREATED : Written.Action.UPDATED;
         written = entry.get("resource") instanceof ObjectNode resource ? fromResource(action, resource, source)
@@ -97,6 +96,11 @@ public final class ResponseWrites {
       }
     }
     return writes;
+  }
+
+  /** The deletion of {@code type/id}, done now, its version and last content unknown. */
+  public static Written deleted(String type, String id, String source) {
+    return new Written(0, Written.Action.DELETED, type, id, null, Instant.now().toString(), source, null);
   }
 
   /** A POST to a type's URL answered 200: a conditional create that found its match and wrote nothing. */

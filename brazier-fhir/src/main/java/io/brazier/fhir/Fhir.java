@@ -31,7 +31,7 @@ public final class Fhir {
   private final FhirContext context;
   private final boolean lenient;
   private final Set<String> resourceTypes;
-  private volatile Set<String> uriElementNames;
+  private final Lazy<Set<String>> uriElementNames;
 
   /**
    * @param lenient when true, unknown elements and invalid values are dropped while parsing instead of rejected
@@ -40,6 +40,7 @@ public final class Fhir {
     this.context = FhirContext.forR4Cached();
     this.lenient = lenient;
     this.resourceTypes = new TreeSet<>(context.getResourceTypes());
+    this.uriElementNames = Lazy.of(() -> UriElements.of(context));
   }
 
   public FhirContext context() {
@@ -60,12 +61,7 @@ public final class Fhir {
    * {@code system} or {@code valueUri}; found in the model once, on first call.
    */
   public Set<String> uriElementNames() {
-    Set<String> names = uriElementNames;
-    if (names == null) {
-      names = UriElements.of(context);
-      uriElementNames = names;
-    }
-    return names;
+    return uriElementNames.get();
   }
 
   public static boolean isValidId(String id) {

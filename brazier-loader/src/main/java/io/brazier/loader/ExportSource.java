@@ -1,5 +1,6 @@
 package io.brazier.loader;
 
+import io.brazier.client.HttpUrls;
 import java.net.URI;
 
 /**
@@ -25,8 +26,7 @@ public record ExportSource(URI base, String audience) {
     } catch (IllegalArgumentException e) {
       uri = null;
     }
-    if (uri == null || uri.getScheme() == null || !uri.getScheme().matches("https?") || uri.getHost() == null
-        || uri.getRawQuery() != null) {
+    if (!HttpUrls.isHttp(uri) || uri.getRawQuery() != null) {
       throw new IllegalArgumentException("_baseAddress must be the http(s) base URL of a FHIR server, such as"
           + " https://fhir.example/fhir, not " + base);
     }

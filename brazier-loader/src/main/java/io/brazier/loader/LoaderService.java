@@ -204,7 +204,7 @@ public final class LoaderService implements AutoCloseable {
     if (folder.equals(NDJSON)) {
       results.ndjson(name, outcome);
     } else {
-      results.bundle(name, outcome);
+      results.bundle(file, outcome);
     }
     metrics.outcome(outcome);
     log.info("Loaded file={}/{} resources={} failed={}{}", folder, name, outcome.loaded(), outcome.failed(),

@@ -9,6 +9,7 @@ import static io.brazier.loader.Folders.NDJSON_PROCESSED;
 
 import io.brazier.loader.send.FileOutcome;
 import io.brazier.loader.storage.Storage;
+import io.brazier.loader.storage.Storage.Stored;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -25,11 +26,12 @@ final class Results {
     this.storage = storage;
   }
 
-  void bundle(String name, FileOutcome outcome) throws IOException {
+  void bundle(Stored file, FileOutcome outcome) throws IOException {
+    String name = file.name();
     if (outcome.isSplit()) {
       List<byte[]> chunks = outcome.chunks();
       for (int i = 0; i < chunks.size(); i++) {
-        storage.write(BUNDLES, Folders.stem(name) + "-" + (i + 1) + ".json", chunks.get(i));
+        storage.write(BUNDLES, Folders.chunk(file, i + 1), chunks.get(i));
       }
       clear(BUNDLES_ERR, name + ".err");
       storage.move(BUNDLES, name, BUNDLES_PROCESSED, name + ".split");

@@ -145,7 +145,8 @@ class LoaderServiceTest {
 
     awaitFile("bundlesprocessed/Big.json.split");
     for (int chunk = 1; chunk <= 3; chunk++) {
-      awaitFile("bundlesprocessed/big-" + chunk + ".json.processed");
+      String processed = "big-[0-9a-f]{12}-" + chunk + "\\.json\\.processed";
+      Eventually.until(DEADLINE, "chunk " + chunk + " processed", () -> anyNamed("bundlesprocessed", processed));
     }
 
     assertThat(dir.resolve("bundleserr")).isEmptyDirectory();
@@ -190,6 +191,14 @@ class LoaderServiceTest {
     var target = new HttpFhirClient(URI.create(server.baseUrl()), Optional.empty(), Duration.ofSeconds(60));
     service = new LoaderService(target, config.withSettle(Duration.ofMillis(200)), new FolderStorage(dir), registry)
         .start();
+  }
+
+  private boolean anyNamed(String folder, String pattern) {
+    try (var names = Files.list(dir.resolve(folder))) {
+      return names.anyMatch(path -> path.getFileName().toString().matches(pattern));
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   private void awaitFile(String path) throws InterruptedException {

@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.brazier.loader.send.FileOutcome;
 import io.brazier.loader.storage.FolderStorage;
+import io.brazier.loader.storage.Storage.Stored;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
@@ -15,6 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Where a loaded file ends: in exactly one result folder, whatever an earlier attempt of its name left. */
 class ResultsTest {
+  private static final Instant NOW = Instant.parse("2026-12-06T06:00:00Z");
+
   @TempDir
   Path dir;
 
@@ -35,7 +40,7 @@ class ResultsTest {
     write("bundleserr/a.json.err.actionneeded", "old report");
     write("bundles/a.json", "bundle");
 
-    results.bundle("a.json", FileOutcome.loaded("a.json", 1, bytes("response bundle")));
+    results.bundle(stored("a.json"), FileOutcome.loaded("a.json", 1, bytes("response bundle")));
 
     assertThat(names("bundlesprocessed")).containsExactlyInAnyOrder("a.json.processed", "a.json.processed.result");
     assertThat(dir.resolve("bundlesprocessed/a.json.processed")).hasContent("bundle");
@@ -52,7 +57,7 @@ class ResultsTest {
     FileOutcome failed = new FileOutcome("a.json", 1, 2, "2 entries failed", null, bytes("the report"), null,
         List.of());
 
-    results.bundle("a.json", failed);
+    results.bundle(stored("a.json"), failed);
 
     assertThat(dir.resolve("bundleserr/a.json.err")).hasContent("bundle");
     assertThat(dir.resolve("bundleserr/a.json.err.response")).hasContent("2 entries failed");
@@ -66,7 +71,7 @@ class ResultsTest {
     write("bundleserr/a.json.err.actionneeded", "a report about other content");
     write("bundles/a.json", "not json");
 
-    results.bundle("a.json", FileOutcome.unusable("a.json", "The file is not JSON"));
+    results.bundle(stored("a.json"), FileOutcome.unusable("a.json", "The file is not JSON"));
 
     assertThat(names("bundleserr")).containsExactlyInAnyOrder("a.json.err", "a.json.err.response");
   }
@@ -75,14 +80,32 @@ class ResultsTest {
   void aSplitBundleLeavesItsChunksToLoadAndClearsAnEarlierFailure() throws Exception {
     write("bundleserr/Big.json.err", "old");
     write("bundleserr/Big.json.err.response", "old reason");
-    write("bundles/Big.json", "the whole bundle");
+    Stored big = stored("Big.json", "the whole bundle", NOW);
 
-    results.bundle("Big.json", FileOutcome.split("Big.json", List.of(bytes("first"), bytes("second"))));
+    results.bundle(big, FileOutcome.split("Big.json", List.of(bytes("first"), bytes("second"))));
 
-    assertThat(names("bundles")).containsExactlyInAnyOrder("big-1.json", "big-2.json");
-    assertThat(dir.resolve("bundles/big-2.json")).hasContent("second");
+    assertThat(names("bundles")).containsExactlyInAnyOrder(Folders.chunk(big, 1), Folders.chunk(big, 2));
+    assertThat(Folders.chunk(big, 2)).matches("big-[0-9a-f]{12}-2\\.json");
+    assertThat(dir.resolve("bundles/" + Folders.chunk(big, 2))).hasContent("second");
     assertThat(dir.resolve("bundlesprocessed/Big.json.split")).hasContent("the whole bundle");
     assertThat(names("bundleserr")).as("the bundle ends in one folder only").isEmpty();
+  }
+
+  @Test
+  void theChunksOfASplitBundleReplaceNoFileWaitingBesideThem() throws Exception {
+    write("bundles/big-1.json", "dropped by someone");
+    Stored first = stored("Big.json", "the whole bundle", NOW);
+    results.bundle(first, FileOutcome.split("Big.json", List.of(bytes("first chunk"))));
+    Stored again = stored("Big.json", "the whole bundle", NOW.plusSeconds(1));
+
+    results.bundle(again, FileOutcome.split("Big.json", List.of(bytes("chunk again"))));
+
+    assertThat(dir.resolve("bundles/big-1.json")).hasContent("dropped by someone");
+    assertThat(dir.resolve("bundles/" + Folders.chunk(first, 1))).hasContent("first chunk");
+    assertThat(dir.resolve("bundles/" + Folders.chunk(again, 1))).hasContent("chunk again");
+    assertThat(Folders.chunk(stored("Big.json", "the whole bundle", NOW), 1))
+        .as("a split of the same file again, after an interrupted attempt, writes over its own chunks")
+        .isEqualTo(Folders.chunk(first, 1));
   }
 
   @Test
@@ -121,6 +144,18 @@ class ResultsTest {
     assertThat(dir.resolve("ndjsonerr/p.ndjson.err.response")).hasContent("The file is not gzip");
     assertThat(names("ndjsonprocessed")).as("the file ends in one folder only").isEmpty();
     assertThat(names("ndjson")).isEmpty();
+  }
+
+  /** {@code bundles/name}, written and listed as the loader lists it, last changed at {@code modified}. */
+  private Stored stored(String name, String content, Instant modified) throws Exception {
+    Path file = dir.resolve("bundles").resolve(name);
+    Files.writeString(file, content);
+    Files.setLastModifiedTime(file, FileTime.from(modified));
+    return stored(name);
+  }
+
+  private Stored stored(String name) throws Exception {
+    return storage.list("bundles").stream().filter(stored -> stored.name().equals(name)).findFirst().orElseThrow();
   }
 
   private void write(String path, String content) throws Exception {

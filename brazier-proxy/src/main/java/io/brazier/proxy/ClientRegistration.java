@@ -2,11 +2,10 @@ package io.brazier.proxy;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.nimbusds.jose.jwk.JWKSet;
+import io.brazier.client.HttpUrls;
 import io.brazier.proxy.access.Role;
 import io.brazier.proxy.access.Scope;
 import io.brazier.proxy.token.SecretHash;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.text.ParseException;
 import java.util.List;
 import java.util.Map;
@@ -65,18 +64,9 @@ public record ClientRegistration(String id, String secretHash, String jwksUrl, M
   }
 
   private static void checkKeys(String id, String jwksUrl, Map<String, Object> jwks) {
-    if (jwksUrl != null) {
-      URI url;
-      try {
-        url = new URI(jwksUrl);
-      } catch (URISyntaxException e) {
-        url = null;
-      }
-      if (url == null || !("https".equals(url.getScheme()) || "http".equals(url.getScheme()))
-          || url.getHost() == null) {
-        throw new IllegalArgumentException("Client " + id + ": the JWKS URL must be an http or https URL of a host: "
-            + jwksUrl);
-      }
+    if (jwksUrl != null && HttpUrls.parse(jwksUrl).isEmpty()) {
+      throw new IllegalArgumentException("Client " + id + ": the JWKS URL must be an http or https URL of a host: "
+          + jwksUrl);
     }
     if (jwks != null) {
       try {

@@ -64,11 +64,16 @@ public final class Processors {
     return made;
   }
 
-  /** This chain with {@code last} after its post-processors: it sees every answer as the client will get it. */
+  /**
+   * This chain with {@code last} after its pre-processors and after its post-processors: it sees every request as it
+   * goes on to the server, and every answer as the client will get it.
+   */
   public Processors followedBy(Processor last) {
+    List<Processor> before = new ArrayList<>(pre);
+    before.add(last);
     List<Processor> after = new ArrayList<>(post);
     after.add(last);
-    return new Processors(fhir, pre, after);
+    return new Processors(fhir, before, after);
   }
 
   /** The FHIR model the processors were made with. */

@@ -1,6 +1,7 @@
 package io.brazier.proxy;
 
 import io.brazier.client.ClientCredentials;
+import io.brazier.client.HttpUrls;
 import io.brazier.proxy.upstream.TrustedProxies;
 import io.brazier.proxy.upstream.Upstream.RetryPolicy;
 import java.net.URI;
@@ -28,9 +29,7 @@ public record UpstreamConfig(URI upstream, String host, int port, String baseUrl
   public static final long MOST_BUFFERED_BYTES = Integer.MAX_VALUE - 9;
 
   public UpstreamConfig {
-    if (upstream == null || upstream.getScheme() == null
-        || !(upstream.getScheme().equals("http") || upstream.getScheme().equals("https"))
-        || upstream.getHost() == null) {
+    if (!HttpUrls.isHttp(upstream)) {
       throw new IllegalArgumentException("--upstream takes the FHIR base URL of the server behind the proxy"
           + " (https://fhir.example.com/fhir), not '" + upstream + "'");
     }

@@ -1,6 +1,7 @@
 package io.brazier.sync;
 
 import io.brazier.client.ClientCredentials;
+import io.brazier.client.HttpUrls;
 import java.net.URI;
 import java.time.Duration;
 
@@ -18,11 +19,11 @@ import java.time.Duration;
 public record DataverseConfig(URI url, ClientCredentials.Config credentials, int batchSize, Duration longestWait) {
 
   public DataverseConfig {
-    if (url == null || url.getHost() == null || !(url.getScheme().equals("https") || url.getScheme().equals("http"))) {
+    if (!HttpUrls.isHttp(url)) {
       throw new IllegalArgumentException("--sync-dataverse-url must be the Web API's URL,"
           + " https://org.crm.dynamics.com/api/data/v9.2/, not " + url);
     }
-    if (url.getScheme().equals("http") && !loopback(url.getHost())) {
+    if (url.getScheme().equalsIgnoreCase("http") && !loopback(url.getHost())) {
       throw new IllegalArgumentException("--sync-dataverse-url must use https (patient data and tokens would cross"
           + " the network in clear), not " + url);
     }

@@ -2,6 +2,7 @@ package io.brazier.fhir.search;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.brazier.fhir.Fhir;
+import io.brazier.fhir.Lazy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -28,8 +29,7 @@ final class BuiltInParameters {
   private static final String BUNDLE = "/org/hl7/fhir/r4/model/sp/search-parameters.json";
 
   private final Fhir fhir;
-  private final Object parsing = new Object();
-  private volatile Map<String, SearchParameter> definitionsById;
+  private final Lazy<Map<String, SearchParameter>> definitionsById = Lazy.of(this::parsed);
 
   BuiltInParameters(Fhir fhir) {
     this.fhir = fhir;
@@ -60,22 +60,13 @@ final class BuiltInParameters {
    * server supports on it; a copy, which the caller may change.
    */
   Optional<SearchParameter> definition(String id) {
-    return Optional.ofNullable(definitionsById().get(id)).map(SearchParameter::copy);
+    return Optional.ofNullable(definitionsById.get().get(id)).map(SearchParameter::copy);
   }
 
-  private Map<String, SearchParameter> definitionsById() {
-    Map<String, SearchParameter> parsed = definitionsById;
-    if (parsed == null) {
-      synchronized (parsing) {
-        parsed = definitionsById;
-        if (parsed == null) {
-          parsed = new HashMap<>();
-          for (SearchParameter definition : specification(fhir)) {
-            parsed.put(definition.getIdElement().getIdPart(), withModifiers(definition));
-          }
-          definitionsById = parsed;
-        }
-      }
+  private Map<String, SearchParameter> parsed() {
+    Map<String, SearchParameter> parsed = new HashMap<>();
+    for (SearchParameter definition : specification(fhir)) {
+      parsed.put(definition.getIdElement().getIdPart(), withModifiers(definition));
     }
     return parsed;
   }

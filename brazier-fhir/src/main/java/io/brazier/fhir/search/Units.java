@@ -1,5 +1,6 @@
 package io.brazier.fhir.search;
 
+import io.brazier.fhir.Lazy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -28,8 +29,18 @@ public final class Units {
    */
   private static final int MAX_POWERS = 24;
 
+  /**
+   * The units of temperature on scales whose zero is not the kelvin's, which UCUM's library cannot convert (its
+   * "special units"): as UCUM defines them, {@code Cel} is K - 273.15 and {@code [degF]} is K * 9/5 - 459.67, so
+   * their canonical unit is the kelvin, reached by adding the offset before scaling. Then 37 Cel, 98.6 [degF] and
+   * 310.15 K are one temperature, and a search in any of these units finds it written in the others.
+   */
+  private static final Map<String, Offset> OFFSET_UNITS = Map.of(
+      "Cel", new Offset(new BigDecimal("273.15"), BigDecimal.ONE, BigDecimal.ONE),
+      "[degF]", new Offset(new BigDecimal("459.67"), new BigDecimal(5), new BigDecimal(9)));
+
   /** Read on the first unit to learn, not at start: a quarter second of CPU, and many requests carry no quantity. */
-  private volatile UcumService ucum;
+  private final Lazy<UcumService> ucum = Lazy.of(Units::read);
   private final Map<String, Optional<Conversion>> conversions = new ConcurrentHashMap<>();
 
   /** A quantity in canonical UCUM units. */
@@ -38,17 +49,11 @@ public final class Units {
   /** canonical = value * factor + offset; {@code linear} false means: ask UCUM for every value. */
   private record Conversion(String unit, BigDecimal factor, BigDecimal offset, boolean linear) {}
 
-  private UcumService ucum() {
-    UcumService read = ucum;
-    if (read == null) {
-      synchronized (this) {
-        if (ucum == null) {
-          ucum = read();
-        }
-        read = ucum;
-      }
+  /** kelvin = (value + zero) * times / per: exact for the decimals a client writes, 98.6 [degF] being 310.15 K. */
+  private record Offset(BigDecimal zero, BigDecimal times, BigDecimal per) {
+    Canonical kelvin(BigDecimal value) {
+      return new Canonical(value.add(zero).multiply(times).divide(per, PRECISION).stripTrailingZeros(), "K");
     }
-    return read;
   }
 
   private static UcumService read() {
@@ -65,6 +70,10 @@ public final class Units {
   public Optional<Canonical> canonical(BigDecimal value, String unit) {
     if (unit == null || unit.isBlank() || unit.length() > 64 || !modestPowers(unit)) {
       return Optional.empty();
+    }
+    Offset offset = OFFSET_UNITS.get(unit);
+    if (offset != null) {
+      return Optional.of(offset.kelvin(value));
     }
     Optional<Conversion> conversion = conversions.computeIfAbsent(unit, this::learn);
     return conversion.map(c -> c.linear()
@@ -91,7 +100,7 @@ public final class Units {
 
   private Canonical convert(BigDecimal value, String unit) {
     try {
-      Pair canonical = ucum().getCanonicalForm(new Pair(new Decimal(value.toPlainString()), unit));
+      Pair canonical = ucum.get().getCanonicalForm(new Pair(new Decimal(value.toPlainString()), unit));
       if (canonical == null || canonical.getValue() == null) {
         return null;
       }

@@ -26,6 +26,18 @@ class UnitsTest {
   }
 
   @Test
+  void temperaturesInCelsiusAndFahrenheitAreKelvinsCountedFromTheirOwnZero() {
+    assertThat(units.canonical(new BigDecimal("37"), "Cel")).contains(new Units.Canonical(new BigDecimal("310.15"),
+        "K"));
+    assertThat(units.canonical(new BigDecimal("98.6"), "[degF]")).isEqualTo(units.canonical(new BigDecimal("37"),
+        "Cel"));
+    assertThat(units.canonical(new BigDecimal("-40"), "[degF]")).isEqualTo(units.canonical(new BigDecimal("-40"),
+        "Cel"));
+    assertThat(units.canonical(BigDecimal.ZERO, "Cel").orElseThrow().value()).isEqualByComparingTo("273.15");
+    assertThat(units.canonical(new BigDecimal("310.15"), "K").orElseThrow().unit()).isEqualTo("K");
+  }
+
+  @Test
   void ordinaryPowersFactorsAndAnnotationsAreModest() {
     assertThat(Units.modestPowers("10*12/L")).isTrue();
     assertThat(Units.modestPowers("kg/m2")).isTrue();

@@ -33,10 +33,7 @@ final class Resolver {
    * A parameter the server does not know must fail the search: ignored, as servers do by default, it would widen the
    * match, and a misspelt {@code identifer=} would link an entry to whichever resource happens to be alone.
    */
-  private static final Map<String, String> STRICT = Map.of("Accept", "application/fhir+json",
-      "Prefer", "handling=strict");
-  private static final Map<String, String> STRICT_BATCH = Map.of("Content-Type", "application/fhir+json",
-      "Accept", "application/fhir+json", "Prefer", "handling=strict");
+  private static final String STRICT = "handling=strict";
 
   private final Sender sender;
   private final boolean strict;
@@ -139,7 +136,7 @@ final class Resolver {
     for (String search : searches) {
       batch.withArray("entry").addObject().putObject("request").put("method", "GET").put("url", url(search));
     }
-    FhirReply reply = sender.send(new FhirCall("POST", "", STRICT_BATCH, Json.bytes(batch)));
+    FhirReply reply = sender.send(FhirCall.searches(Json.bytes(batch)).withHeader("Prefer", STRICT));
     ArrayNode answers = answers(reply, searches.size(), "search");
     int i = 0;
     for (String search : searches) {
@@ -155,7 +152,7 @@ final class Resolver {
 
   /** One search sent on its own, its answer shaped as a batch entry's. */
   private JsonNode alone(String search) throws Unreachable, IOException {
-    FhirReply reply = sender.send(new FhirCall("GET", url(search), STRICT, null));
+    FhirReply reply = sender.send(FhirCall.get(url(search)).withHeader("Prefer", STRICT));
     ObjectNode answer = Json.object();
     answer.putObject("response").put("status", Integer.toString(reply.status()));
     if (reply.ok()) {

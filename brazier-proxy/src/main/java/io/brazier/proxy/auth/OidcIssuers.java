@@ -3,6 +3,7 @@ package io.brazier.proxy.auth;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import com.nimbusds.jose.util.ResourceRetriever;
+import io.brazier.client.HttpUrls;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URL;
@@ -35,10 +36,7 @@ public final class OidcIssuers {
       throw new IOException(document + " names the issuer " + named + ", not " + issuer);
     }
     String jwks = JSONObjectUtils.getString(configuration, "jwks_uri");
-    URI keys = jwks == null ? null : URI.create(jwks);
-    if (keys == null || !("https".equals(keys.getScheme()) || "http".equals(keys.getScheme()))) {
-      throw new IOException(document + " has no jwks_uri that is an http or https URL: " + jwks);
-    }
-    return keys.toURL();
+    return HttpUrls.parse(jwks).orElseThrow(
+        () -> new IOException(document + " has no jwks_uri that is an http or https URL of a host: " + jwks)).toURL();
   }
 }

@@ -1,8 +1,6 @@
 package io.brazier.proxy.isolation;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.MissingNode;
 import io.brazier.client.FhirClient;
 import io.brazier.client.FhirReply;
 import io.brazier.fhir.FhirException;
@@ -18,8 +16,6 @@ import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
  * server's CapabilityStatement). A search that fails fails the request it decides for: isolation never guesses.
  */
 final class Lookup {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   /** A status and its JSON body (a missing node when there is none, or it is not JSON). */
   record Answer(int status, JsonNode body) {}
 
@@ -61,7 +57,7 @@ final class Lookup {
       throw new FhirException(502, IssueType.TRANSIENT, "The proxy could not read " + path.split("\\?")[0] + " on "
           + server.name() + ", which it needs to check the request: " + e.getMessage());
     }
-    return new Answer(reply.status(), json(reply.body()));
+    return new Answer(reply.status(), reply.json());
   }
 
   /**
@@ -80,14 +76,5 @@ final class Lookup {
       }
     }
     return null;
-  }
-
-  private static JsonNode json(byte[] body) {
-    try {
-      JsonNode json = JSON.readTree(body);
-      return json == null ? MissingNode.getInstance() : json;
-    } catch (IOException e) {
-      return MissingNode.getInstance(); // an error page: its status says what there is to say
-    }
   }
 }

@@ -1,5 +1,6 @@
 package io.brazier.server.export;
 
+import io.brazier.fhir.FileTrees;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -14,12 +15,10 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.HashSet;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * Export files in a local folder, {@code <dir>/<job>/<Type>-<n>.ndjson}, served by the server. A run writes
@@ -118,12 +117,8 @@ final class LocalStorage implements ExportStorage {
   @Override
   public void delete(ExportFolder export) {
     Path folder = root.resolve(export.job());
-    try (Stream<Path> files = Files.walk(folder)) {
-      for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(file);
-      }
-    } catch (NoSuchFileException e) {
-      // nothing to delete
+    try {
+      FileTrees.delete(folder);
     } catch (IOException e) {
       throw new UncheckedIOException("Could not delete the export files in " + folder, e);
     }

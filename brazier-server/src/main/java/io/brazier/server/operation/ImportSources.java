@@ -1,6 +1,7 @@
 package io.brazier.server.operation;
 
 import io.brazier.fhir.FhirException;
+import io.brazier.fhir.Lazy;
 import io.brazier.server.ImportConfig;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -30,25 +31,13 @@ final class ImportSources {
 
   private final ImportConfig config;
   /** Made on the first http(s) input, not at start: its TLS set-up costs a third of a second of CPU. */
-  private volatile HttpClient http;
+  private final Lazy<HttpClient> http = Lazy.of(
+      () -> HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).connectTimeout(TIMEOUT).build());
   private final BlobSources blobs;
 
   ImportSources(ImportConfig config) {
     this.config = config;
     this.blobs = config.blob() == null ? null : new BlobSources(config.blob());
-  }
-
-  private HttpClient http() {
-    HttpClient made = http;
-    if (made == null) {
-      synchronized (this) {
-        if (http == null) {
-          http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).connectTimeout(TIMEOUT).build();
-        }
-        made = http;
-      }
-    }
-    return made;
   }
 
   /** An input to read: where from, and whether it is still what the client named ({@code etag}). */
@@ -163,7 +152,7 @@ final class ImportSources {
     private HttpResponse<InputStream> get(String etag) throws IOException {
       HttpResponse<InputStream> response;
       try {
-        response = http().send(HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET().build(),
+        response = http.get().send(HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET().build(),
             HttpResponse.BodyHandlers.ofInputStream());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();

@@ -1,5 +1,6 @@
 package io.brazier.store.sql;
 
+import io.brazier.fhir.FileTrees;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileSystemException;
@@ -8,7 +9,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -60,7 +60,7 @@ final class ClusterTemplate {
     }
     long started = System.nanoTime();
     Path copying = dataDir.resolveSibling(dataDir.getFileName() + ".copying");
-    deleteTree(copying); // a copy a crash interrupted
+    FileTrees.delete(copying); // a copy a crash interrupted
     List<Path> copied = copy(dir, copying);
     flush(copied);
     Files.move(copying, dataDir, StandardCopyOption.ATOMIC_MOVE);
@@ -93,7 +93,7 @@ final class ClusterTemplate {
       log.info("Database template made (initdb and migrations, once per schema) template={} ms={}", dir,
           (System.nanoTime() - started) / 1_000_000);
     } finally {
-      deleteTree(building);
+      FileTrees.delete(building);
     }
   }
 
@@ -135,16 +135,5 @@ final class ClusterTemplate {
       channel.force(true);
     }
     return null;
-  }
-
-  private static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> tree = Files.walk(root)) {
-      for (Path path : (Iterable<Path>) tree.sorted(Comparator.reverseOrder())::iterator) {
-        Files.delete(path);
-      }
-    }
   }
 }

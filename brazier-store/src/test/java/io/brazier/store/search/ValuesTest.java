@@ -194,6 +194,22 @@ class ValuesTest {
   }
 
   @Test
+  void aTemperatureMatchesInCelsiusFahrenheitOrKelvin() {
+    String celsius = save(observation("http://loinc.org", "8310-5").setValue(ucum("37", "Cel")));
+    String fahrenheit = save(observation("http://loinc.org", "8310-5").setValue(ucum("98.6", "[degF]")));
+    String kelvin = save(observation("http://loinc.org", "8310-5").setValue(ucum("310.15", "K")));
+    String fever = save(observation("http://loinc.org", "8310-5").setValue(ucum("39", "Cel")));
+    String cold = save(observation("http://loinc.org", "8310-5").setValue(ucum("37", "K")));
+
+    assertThat(find("Observation", "value-quantity=37|http://unitsofmeasure.org|Cel"))
+        .containsExactlyInAnyOrder(celsius, fahrenheit, kelvin);
+    assertThat(find("Observation", "value-quantity=98.6|http://unitsofmeasure.org|[degF]"))
+        .containsExactlyInAnyOrder(celsius, fahrenheit, kelvin);
+    assertThat(find("Observation", "value-quantity=gt100|http://unitsofmeasure.org|[degF]")).containsExactly(fever);
+    assertThat(find("Observation", "value-quantity=lt0|http://unitsofmeasure.org|Cel")).containsExactly(cold);
+  }
+
+  @Test
   void aQuantityInAnotherSystemMatchesOnlyItsOwnSystemAndCode() {
     Quantity tablets = new Quantity().setValue(2).setSystem("http://example.org/units").setCode("tbl");
     String t = save(observation("http://loinc.org", "1").setValue(tablets));
