@@ -98,6 +98,14 @@ public final class Jobs implements AutoCloseable {
       throw new FhirException(404, IssueType.NOTFOUND, "Job " + job.id() + " has no file " + name + ".");
     }
 
+    /**
+     * Whether a DELETE of the ended job cancels it all the same (an export's files are then deleted); when not, that
+     * DELETE is a 409 and the job keeps its answer.
+     */
+    default boolean cancelsEnded() {
+      return true;
+    }
+
     /** Drops what the job made (its files), once it is cancelled; by default it made nothing to drop. */
     default void discard(Job job) {
       // nothing kept outside the job table
@@ -168,13 +176,20 @@ public final class Jobs implements AutoCloseable {
     return job;
   }
 
-  /** Cancels a job: its runner stops at its next step, and its kind drops what it made. */
+  /**
+   * Cancels a job: its runner stops at its next step, and its kind drops what it made; a 409 for an ended job whose
+   * kind keeps its answer.
+   */
   public void cancel(String id) {
     Job job = get(id);
+    Work work = kinds.get(job.kind());
+    if (job.finished() && work != null && !work.cancelsEnded()) {
+      throw FhirException.conflict("Job " + id + " has ended (" + job.status().code() + "): there is nothing to"
+          + " cancel.");
+    }
     if (!store.cancel(id)) {
       throw unknown(id);
     }
-    Work work = kinds.get(job.kind());
     if (work != null) {
       work.discard(job);
     }
