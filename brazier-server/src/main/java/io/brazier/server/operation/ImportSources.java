@@ -92,7 +92,7 @@ final class ImportSources {
     return sas || config.hosts().contains(host) || config.hosts().contains(hostPort(uri));
   }
 
-  /** The URL's host and port, the scheme's own port when it names none: {@code host:443} allows {@code https://host/}. */
+  /** The URL's host and port, its scheme's port when it names none: {@code host:443} allows {@code https://host/}. */
   private static String hostPort(URI uri) {
     int port = uri.getPort() >= 0 ? uri.getPort() : uri.getScheme().equalsIgnoreCase("https") ? 443 : 80;
     return uri.getHost().toLowerCase(Locale.ROOT) + ":" + port;
