@@ -228,6 +228,17 @@ class ImportTest {
   }
 
   @Test
+  void aBadFirstLineFailsAloneWhenTheLinesAfterItAreNdjson() {
+    String url = file("BadStart.ndjson", "{\"resourceType\":\"Patient\",\"id\":", patient("a", "", "BadStart"),
+        patient("b", "", "BadStart"));
+
+    JsonNode manifest = importer.run(null, new Input("Patient", url));
+
+    assertThat(Importer.count(manifest, url)).isEqualTo(2);
+    assertThat(importer.diagnostics(manifest, url)).singleElement().asString().startsWith(lineOf(1, url));
+  }
+
+  @Test
   void aTruncatedGzipImportsTheLinesBeforeTheCutAndSaysWhereItBroke() throws IOException {
     byte[] noise = new byte[15_000];
     new java.util.Random(7).nextBytes(noise);
@@ -294,6 +305,12 @@ class ImportTest {
         "Prefer", "respond-async");
     http.refused(400, "POST", "/fhir/$import", Importer.parameters(null, new Input("Patient", patients))
         .replace("application/fhir+ndjson", "text/csv"), "Prefer", "respond-async");
+    assertThat(http.refused(400, "POST", "/fhir/$import", Importer.parameters("InitialLoad",
+        new Input("Patient", patients)).replace("\"mode\"", "\"Mode\""), "Prefer", "respond-async")
+        .getIssueFirstRep().getDiagnostics()).contains("no parameter Mode");
+    assertThat(http.refused(400, "POST", "/fhir/$import", Importer.parameters(null, new Input("Patient", patients,
+        "\"1\"")).replace("\"etag\"", "\"etg\""), "Prefer", "respond-async").getIssueFirstRep().getDiagnostics())
+        .contains("no part etg");
     assertThat(http.refused(409, "POST", "/fhir/$import", Importer.parameters("InitialLoad",
         new Input("Patient", patients)), "Prefer", "respond-async").getIssueFirstRep().getDiagnostics())
         .contains("Patient holds some");
