@@ -122,7 +122,8 @@ final class Serve implements Callable<Integer> {
   Path importDir;
 
   @Option(names = "--import-hosts", split = ",", paramLabel = "HOST[:PORT]",
-      description = "$import may read http(s) URLs of these hosts, comma separated, and no others (default: none).")
+      description = "$import may read http(s) URLs of these hosts, comma separated, and no others: HOST at any port,"
+          + " HOST:PORT at that one (https://HOST/ is HOST:443) (default: none).")
   List<String> importHosts = List.of();
 
   @Option(names = "--import-blob", paramLabel = "CONNECTION_STRING",

@@ -20,6 +20,11 @@ public record ImportConfig(Path dir, List<String> hosts, String blob) {
     }
     hosts = hosts.stream().map(String::trim).filter(host -> !host.isEmpty())
         .map(host -> host.toLowerCase(Locale.ROOT)).toList();
+    for (String host : hosts) {
+      if (host.contains("/")) {
+        throw new IllegalArgumentException("--import-hosts takes HOST or HOST:PORT, not a URL: " + host);
+      }
+    }
     if (blob != null && blob.isBlank()) {
       blob = null;
     }

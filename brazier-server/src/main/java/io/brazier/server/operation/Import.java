@@ -42,7 +42,7 @@ public final class Import implements Interaction, Jobs.Work {
   public static final Operations.Definition OPERATION =
       new Operations.Definition("import", "https://brazier.dev/fhir/OperationDefinition/import");
   public static final String KIND = "import";
-  private static final Pattern FAILURES = Pattern.compile("errors-(\\d+)\\.ndjson");
+  private static final Pattern FAILURES = Pattern.compile("errors-(\\d{1,9})\\.ndjson");
   private static final Logger log = LoggerFactory.getLogger(Import.class);
 
   private final Fhir fhir;
@@ -114,7 +114,7 @@ public final class Import implements Interaction, Jobs.Work {
         .toList()));
     if (!holding.isEmpty()) {
       throw FhirException.conflict("InitialLoad imports only into resource types that hold no resources, and "
-          + String.join(", ", holding) + " hold some: use IncrementalLoad.");
+          + String.join(", ", holding) + (holding.size() == 1 ? " holds" : " hold") + " some: use IncrementalLoad.");
     }
   }
 
@@ -135,6 +135,12 @@ public final class Import implements Interaction, Jobs.Work {
   @Override
   public FhirResponse answer(Job job, Fhir fhir) {
     return FhirResponse.raw(200, "application/json", job.result());
+  }
+
+  /** An ended import is not cancelled afterwards: its answer says what it did, which stays either way. */
+  @Override
+  public boolean cancelsEnded() {
+    return false;
   }
 
   /** A cancelled import says what it had imported when it stopped: that stays. */

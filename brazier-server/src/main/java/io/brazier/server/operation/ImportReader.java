@@ -101,16 +101,21 @@ final class ImportReader {
     try (ImportReaders<ImportStager.Batch> readers = new ImportReaders<>(READERS)) {
       try {
         long bytes = 0;
-        boolean first = from == 0;
+        // An input whose first two lines are no JSON object is not NDJSON at all (pretty-printed JSON, CSV): it fails
+        // at its first line and is not read further. A bad first line before good ones fails alone.
+        int badStart = from == 0 ? 0 : -1;
         for (NdjsonLines.Line line = reader.next(); line != null && !run.stopped(); line = reader.next()) {
           if (line.number() <= from) {
             continue;
           }
-          chunk.add(line);
-          if (first && !line.tooLong() && !isJsonObject(line.bytes())) {
-            break; // the input is not NDJSON at all: its first line fails, the rest is not read
+          if (badStart >= 0 && !line.tooLong() && !isJsonObject(line.bytes())) {
+            if (++badStart == 2) {
+              break;
+            }
+          } else {
+            badStart = -1;
           }
-          first = false;
+          chunk.add(line);
           bytes += line.tooLong() ? maxLineBytes : line.bytes().length;
           if (chunk.size() == BATCH_LINES || bytes >= BATCH_BYTES) {
             readers.submit(batch(input, position, chunk, unread));

@@ -28,6 +28,10 @@ import org.hl7.fhir.r4.model.Parameters.ParametersParameterComponent;
 record ImportRequest(String transactionTime, String request, String baseUrl, Mode mode, List<Input> inputs,
     String source, boolean integrity, boolean placeholders) {
   private static final Set<String> FORMATS = Set.of("application/fhir+ndjson", "application/ndjson", "ndjson");
+  /** What a kick-off may name: a misspelt parameter is a 400, not a default taken silently. */
+  private static final Set<String> PARAMETERS = Set.of("inputFormat", "inputSource", "mode", "input",
+      "storageDetail", "_format", "_pretty");
+  private static final Set<String> INPUT_PARTS = Set.of("type", "url", "etag");
 
   /** Microsoft's modes: into types that hold nothing yet, or among what is stored. */
   enum Mode { INITIAL_LOAD, INCREMENTAL_LOAD }
@@ -38,6 +42,12 @@ record ImportRequest(String transactionTime, String request, String baseUrl, Mod
   /** The request of a {@code POST [base]/$import} with a Parameters body; a 400 naming what is wrong otherwise. */
   static ImportRequest of(Fhir fhir, FhirRequest request, Instant now, ServerConfig config) {
     OperationInput parameters = new OperationInput(fhir, request);
+    for (String name : parameters.names()) {
+      if (!PARAMETERS.contains(name)) {
+        throw FhirException.badRequest("$import has no parameter " + name + "; it takes inputFormat, mode, input"
+            + " (type, url, etag), storageDetail and inputSource.");
+      }
+    }
     String format = parameters.value("inputFormat");
     if (format == null || !FORMATS.contains(format.trim().toLowerCase(Locale.ROOT))) {
       throw FhirException.badRequest("$import needs inputFormat application/fhir+ndjson"
@@ -73,6 +83,12 @@ record ImportRequest(String transactionTime, String request, String baseUrl, Mod
   }
 
   private static Input input(Fhir fhir, ParametersParameterComponent input) {
+    for (ParametersParameterComponent part : input.getPart()) {
+      if (!INPUT_PARTS.contains(part.getName())) {
+        throw FhirException.badRequest("An input of $import has no part " + part.getName() + "; it takes type, url"
+            + " and etag.");
+      }
+    }
     String type = part(input, "type");
     String url = part(input, "url");
     if (type == null || url == null) {

@@ -81,8 +81,10 @@ final class ImportSources {
     return sas || config.hosts().contains(host) || config.hosts().contains(hostPort(uri));
   }
 
+  /** The URL's host and port, its scheme's port when it names none: {@code host:443} allows {@code https://host/}. */
   private static String hostPort(URI uri) {
-    return uri.getHost().toLowerCase(Locale.ROOT) + (uri.getPort() < 0 ? "" : ":" + uri.getPort());
+    int port = uri.getPort() >= 0 ? uri.getPort() : uri.getScheme().equalsIgnoreCase("https") ? 443 : 80;
+    return uri.getHost().toLowerCase(Locale.ROOT) + ":" + port;
   }
 
   private Source file(String url, URI uri) {
@@ -113,6 +115,10 @@ final class ImportSources {
   private record FileSource(String url, Path file) implements Source {
     @Override
     public void check(String etag) {
+      if (etag != null) {
+        throw FhirException.badRequest("The input " + url + " is a file, which has no ETag to check: leave out its"
+            + " etag.");
+      }
       if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
         throw new FhirException(400, IssueType.NOTFOUND, "The input " + url + " is not a readable file.");
       }

@@ -99,6 +99,14 @@ public final class Jobs implements AutoCloseable {
       throw new FhirException(404, IssueType.NOTFOUND, "Job " + job.id() + " has no file " + name + ".");
     }
 
+    /**
+     * Whether a DELETE of the ended job cancels it all the same (an export's files are then deleted); when not, that
+     * DELETE is a 409 and the job keeps its answer.
+     */
+    default boolean cancelsEnded() {
+      return true;
+    }
+
     /** Drops what the job made (its files), once it is cancelled; by default it made nothing to drop. */
     default void discard(Job job) {
       // nothing kept outside the job table
@@ -175,15 +183,23 @@ public final class Jobs implements AutoCloseable {
   }
 
   /**
-   * Cancels a job (a done one too: its client says it is finished with it): its runner stops at its next step, and
-   * its kind drops what it made; returns what became of its work, for the client.
+   * Cancels a job: its runner stops at its next step, and its kind drops what it made; returns what became of its
+   * work, for the client. An ended job is cancelled too (an export's client says it is finished with it), unless
+   * its kind keeps its answer: then it is a 409.
    */
   public String cancel(String id) {
     Job job = get(id);
-    if (job.status() == Job.Status.CANCELLED || !store.cancel(id)) {
+    Work work = kinds.get(job.kind());
+    if (job.finished() && work != null && !work.cancelsEnded()) {
+      throw FhirException.conflict("Job " + id + " has ended (" + job.status().code() + "): there is nothing to"
+          + " cancel.");
+    }
+    if (job.status() == Job.Status.CANCELLED) {
       throw new FhirException(404, IssueType.NOTFOUND, "Job " + id + " was cancelled already.");
     }
-    Work work = kinds.get(job.kind());
+    if (!store.cancel(id)) {
+      throw unknown(id);
+    }
     if (work == null) {
       return WORK_STAYS;
     }

@@ -228,6 +228,17 @@ class ImportTest {
   }
 
   @Test
+  void aBadFirstLineFailsAloneWhenTheLinesAfterItAreNdjson() {
+    String url = file("BadStart.ndjson", "{\"resourceType\":\"Patient\",\"id\":", patient("a", "", "BadStart"),
+        patient("b", "", "BadStart"));
+
+    JsonNode manifest = importer.run(null, new Input("Patient", url));
+
+    assertThat(Importer.count(manifest, url)).isEqualTo(2);
+    assertThat(importer.diagnostics(manifest, url)).singleElement().asString().startsWith(lineOf(1, url));
+  }
+
+  @Test
   void aTruncatedGzipImportsTheLinesBeforeTheCutAndSaysWhereItBroke() throws IOException {
     byte[] noise = new byte[15_000];
     new java.util.Random(7).nextBytes(noise);
@@ -245,8 +256,38 @@ class ImportTest {
   }
 
   @Test
+  void aFileAsEditorsWriteItImportsWholeAndAnEmptyFileImportsNothing() throws IOException {
+    String url = file("Edited.ndjson", "\uFEFF" + patient("a", "", "Edited") + "\r", "", "  \r",
+        patient("b", "", "Edited") + "\r", "");
+    String empty = Files.write(folder.resolve(run + "-Empty.ndjson"), new byte[0]).toUri().toString();
+
+    JsonNode manifest = importer.run(null, new Input("Patient", url), new Input("Patient", empty));
+
+    assertThat(Importer.count(manifest, url)).isEqualTo(2);
+    assertThat(Importer.count(manifest, empty)).isZero();
+    assertThat(manifest.path("error")).isEmpty();
+    assertThat(searchIds("Patient?given=Edited&family=" + run)).containsExactlyInAnyOrder(id("a"), id("b"));
+  }
+
+  @Test
+  void anEndedImportIsNotCancelledAfterwardsAndKeepsItsManifest() {
+    String url = file("Ended.ndjson", patient("a", "", "Ended"));
+    String status = importer.status(importer.start(Importer.parameters(null, new Input("Patient", url))));
+    importer.await(status);
+
+    var outcome = server.http().refused(409, "DELETE", status, (byte[]) null);
+
+    assertThat(outcome.getIssueFirstRep().getDiagnostics()).contains("has ended (done)");
+    JsonNode manifest = Importer.manifest(server.http().get(status));
+    assertThat(manifest.has("cancelled")).isFalse();
+    assertThat(Importer.count(manifest, url)).isEqualTo(1);
+    server.http().refused(404, "GET", status + "/errors-99999999999.ndjson", (byte[]) null);
+  }
+
+  @Test
   void aKickOffThatCannotBeRunIsRefusedWithItsStatusAndNothingIsWritten() {
     String patients = file("Refused.ndjson", patient("a", "", "Refused"));
+    client.create().resource(new Patient().addName(new org.hl7.fhir.r4.model.HumanName().setFamily(run))).execute();
     Http http = server.http();
 
     http.refused(400, "POST", "/fhir/$import", Importer.parameters(null, new Input("Patient", patients)));
@@ -258,13 +299,21 @@ class ImportTest {
     refused(400, "redirect", new Input("Patient", loopback.url("moved/" + run + "-Refused.ndjson")));
     refused(400, "no resource type", new Input("Patients", patients));
     refused(400, "listed twice", new Input("Patient", patients), new Input("Patient", patients));
+    refused(400, "has no ETag", new Input("Patient", patients, "\"1\""));
     refused(400, "at least one input");
     http.refused(400, "POST", "/fhir/$import", Importer.parameters("Sometime", new Input("Patient", patients)),
         "Prefer", "respond-async");
     http.refused(400, "POST", "/fhir/$import", Importer.parameters(null, new Input("Patient", patients))
         .replace("application/fhir+ndjson", "text/csv"), "Prefer", "respond-async");
-    http.refused(409, "POST", "/fhir/$import", Importer.parameters("InitialLoad", new Input("Patient", patients)),
-        "Prefer", "respond-async");
+    assertThat(http.refused(400, "POST", "/fhir/$import", Importer.parameters("InitialLoad",
+        new Input("Patient", patients)).replace("\"mode\"", "\"Mode\""), "Prefer", "respond-async")
+        .getIssueFirstRep().getDiagnostics()).contains("no parameter Mode");
+    assertThat(http.refused(400, "POST", "/fhir/$import", Importer.parameters(null, new Input("Patient", patients,
+        "\"1\"")).replace("\"etag\"", "\"etg\""), "Prefer", "respond-async").getIssueFirstRep().getDiagnostics())
+        .contains("no part etg");
+    assertThat(http.refused(409, "POST", "/fhir/$import", Importer.parameters("InitialLoad",
+        new Input("Patient", patients)), "Prefer", "respond-async").getIssueFirstRep().getDiagnostics())
+        .contains("Patient holds some");
     assertThat(server.http().get("/fhir/Patient/" + id("a")).status()).isEqualTo(404);
   }
 
@@ -296,6 +345,8 @@ class ImportTest {
     assertThat(count("Patient?given=Many&family=" + run)).isEqualTo(imported);
     assertThat(Importer.count(Importer.manifest(later), url)).as("nothing is merged after the cancel")
         .isEqualTo(imported);
+    assertThat(server.http().refused(409, "DELETE", status, (byte[]) null).getIssueFirstRep().getDiagnostics())
+        .contains("has ended (cancelled)");
   }
 
   private String id(String name) {

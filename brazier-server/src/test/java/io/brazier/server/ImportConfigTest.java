@@ -1,0 +1,23 @@
+package io.brazier.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** What {@code --import-hosts} takes: hosts, trimmed and in lower case; a URL is a mistake said at start. */
+class ImportConfigTest {
+
+  @Test
+  void hostsAreTrimmedAndInLowerCase() {
+    assertThat(new ImportConfig(null, List.of(" Exports.Example.org:443 ", ""), null).hosts())
+        .containsExactly("exports.example.org:443");
+  }
+
+  @Test
+  void aUrlListedAsAHostIsRefused() {
+    assertThatThrownBy(() -> new ImportConfig(null, List.of("https://exports.example.org"), null))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--import-hosts takes HOST or HOST:PORT");
+  }
+}
