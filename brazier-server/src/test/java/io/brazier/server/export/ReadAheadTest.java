@@ -249,7 +249,7 @@ class ReadAheadTest {
     return scans;
   }
 
-  /** Every page of scan {@code index}, as the writer takes them; each page's cursor, with how many lines came before. */
+  /** Every page of scan {@code index}, as the writer takes them; each page's cursor, with the lines before it. */
   private static List<String> taken(ReadAhead ahead, int index, Map<ScanCursor, Integer> cursors) {
     List<String> lines = new ArrayList<>();
     for (ScanPage page = ahead.next(index); ; page = ahead.next(index)) {
