@@ -42,7 +42,7 @@ final class NdjsonLines implements AutoCloseable {
         int end = indexOf('\n');
         int stop = end < 0 ? limit : end;
         int count = stop - position;
-        if (!tooLong && length + count > maxBytes) {
+        if (!tooLong && (long) length + count > maxBytes + 1L) { // + 1: a \r ending the line is not part of it
           tooLong = true;
         }
         if (!tooLong) {
@@ -56,6 +56,7 @@ final class NdjsonLines implements AutoCloseable {
       if (length > 0 && line[length - 1] == '\r') {
         length--;
       }
+      tooLong |= length > maxBytes;
       if (tooLong) {
         return new Line(number, null, true);
       }

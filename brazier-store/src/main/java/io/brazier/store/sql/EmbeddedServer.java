@@ -94,7 +94,7 @@ final class EmbeddedServer implements AutoCloseable {
     return postgres.getJdbcUrl("postgres", "postgres");
   }
 
-  /** Stops the server, if it runs; {@link #start} starts it again. */
+  /** Stops the server, if it runs, and returns once it has exited; {@link #start} starts it again. */
   synchronized void stop() {
     if (postgres == null) {
       return;
@@ -103,6 +103,9 @@ final class EmbeddedServer implements AutoCloseable {
       postgres.close();
     } catch (IOException e) {
       log.warn("Embedded PostgreSQL did not stop cleanly dir={}", dir, e);
+    }
+    if (!LeftPostmaster.awaitExit(dir)) {
+      log.warn("Embedded PostgreSQL still runs after its stop dir={}", dir);
     }
     postgres = null;
   }

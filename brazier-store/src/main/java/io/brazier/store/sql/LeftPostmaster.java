@@ -112,11 +112,27 @@ final class LeftPostmaster {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("Interrupted while stopping PostgreSQL PID " + postmaster.pid(), e);
     }
+    if (!awaitExit(postmaster)) {
+      throw new IllegalStateException("The PostgreSQL left running by a previous run (PID " + postmaster.pid()
+          + ") did not stop within " + STOP_WAIT.toMinutes() + " minutes: stop it, then start Brazier again.");
+    }
+  }
+
+  /**
+   * Waits until the postgres serving {@code dataDir}, if one still runs, has exited; returns whether none runs now.
+   * Stopping can be under way in another thread: the embedded library's own shutdown hook stops the server too, and
+   * a second stop returns at once, while the server still writes its shutdown checkpoint into the directory.
+   */
+  static boolean awaitExit(Path dataDir) {
+    return find(dataDir).map(LeftPostmaster::awaitExit).orElse(true);
+  }
+
+  private static boolean awaitExit(ProcessHandle postmaster) {
     try {
       postmaster.onExit().get(STOP_WAIT.toSeconds(), TimeUnit.SECONDS);
+      return true;
     } catch (TimeoutException | ExecutionException e) {
-      throw new IllegalStateException("The PostgreSQL left running by a previous run (PID " + postmaster.pid()
-          + ") did not stop within " + STOP_WAIT.toMinutes() + " minutes: stop it, then start Brazier again.", e);
+      return false;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("Interrupted while stopping PostgreSQL PID " + postmaster.pid(), e);
