@@ -204,6 +204,7 @@ public final class FhirServer implements AutoCloseable {
     ctx.status(response.status());
     response.headers().forEach(ctx::header);
     if (!response.hasBody()) {
+      ctx.res().setContentType(null); // Javalin's default (text/plain) would type a body that is not there
       return;
     }
     // A HEAD's body is written as a GET's, for the same headers (length, encoding): Jetty sends none of it.
