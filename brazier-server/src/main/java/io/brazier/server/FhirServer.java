@@ -8,6 +8,7 @@ import io.brazier.server.http.HttpBodies;
 import io.brazier.server.http.ProtocolErrors;
 import io.brazier.server.http.Queries;
 import io.brazier.server.http.Rendering;
+import io.brazier.server.http.RequestHeaders;
 import io.brazier.store.Store;
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
@@ -178,7 +179,8 @@ public final class FhirServer implements AutoCloseable {
         : List.of();
     byte[] body = HttpBodies.read(ctx.bodyInputStream(), ctx.header("Content-Encoding"), ctx.contentLength(),
         config.maxBodyBytes());
-    return new FhirRequest(ctx.method().name(), segments, ctx.queryParamMap(), ctx::header, body, baseUrl(ctx));
+    return new FhirRequest(ctx.method().name(), segments, ctx.queryParamMap(), RequestHeaders.of(ctx.req()), body,
+        baseUrl(ctx));
   }
 
   private String baseUrl(Context ctx) {
@@ -202,13 +204,12 @@ public final class FhirServer implements AutoCloseable {
     ctx.status(response.status());
     response.headers().forEach(ctx::header);
     if (!response.hasBody()) {
+      ctx.res().setContentType(null); // Javalin's default (text/plain) would type a body that is not there
       return;
     }
+    // A HEAD's body is written as a GET's, for the same headers (length, encoding): Jetty sends none of it.
     ctx.contentType(response.contentType() != null ? response.contentType()
         : request.responseFormat().mediaType() + ";charset=utf-8");
-    if (request.method().equals("HEAD")) {
-      return;
-    }
     if (response.stream() != null) {
       try (OutputStream out = ctx.outputStream()) {
         response.stream().writeTo(out);
@@ -226,7 +227,7 @@ public final class FhirServer implements AutoCloseable {
     query.keySet().retainAll(Set.of("_format", "_pretty"));
     FhirRequest request;
     try {
-      request = new FhirRequest(ctx.method().name(), List.of(), query, ctx::header, null, "");
+      request = new FhirRequest(ctx.method().name(), List.of(), query, RequestHeaders.of(ctx.req()), null, "");
     } catch (FhirException e) {
       // The client's own format negotiation is broken: answer in JSON.
       request = new FhirRequest(ctx.method().name(), List.of(), Map.of(), name -> null, null, "");

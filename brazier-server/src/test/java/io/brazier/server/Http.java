@@ -12,6 +12,8 @@ import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
 import org.hl7.fhir.r4.model.Resource;
@@ -58,15 +60,23 @@ public final class Http {
     return send("PUT", path, body.getBytes(StandardCharsets.UTF_8), headers);
   }
 
-  /** Sends a request; {@code headers} are name, value, name, value... */
+  /**
+   * Sends a request; {@code headers} are name, value, name, value... A name given twice is sent twice, as two
+   * header lines.
+   */
   public Response send(String method, String path, byte[] body, String... headers) {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.rootUrl() + path))
         .method(method, body == null ? BodyPublishers.noBody() : BodyPublishers.ofByteArray(body));
     if (body != null) {
       request.header("Content-Type", "application/fhir+json");
     }
+    Set<String> given = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
     for (int i = 0; i < headers.length; i += 2) {
-      request.setHeader(headers[i], headers[i + 1]);
+      if (given.add(headers[i])) {
+        request.setHeader(headers[i], headers[i + 1]);
+      } else {
+        request.header(headers[i], headers[i + 1]);
+      }
     }
     try {
       var response = CLIENT.send(request.build(), BodyHandlers.ofByteArray());

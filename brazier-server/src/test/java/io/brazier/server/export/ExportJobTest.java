@@ -128,6 +128,24 @@ class ExportJobTest {
     http.refused(404, "GET", "/fhir/_async/" + UUID.randomUUID() + "/Patient-1.ndjson", (byte[]) null);
   }
 
+  @Test
+  void aHeadOfAFileAnswersTheHeadersOfAGetWithoutItsBody() {
+    String status = exporter.start("/fhir/$export?_type=Patient");
+    String file = Exporter.path(exporter.manifest(status).path("output").path(0).path("url").asText());
+
+    for (String encoding : List.of("identity", "gzip")) {
+      Http.Response get = http.send("GET", file, null, "Accept-Encoding", encoding);
+      Http.Response head = http.send("HEAD", file, null, "Accept-Encoding", encoding);
+
+      assertThat(head.status()).isEqualTo(200);
+      assertThat(head.bytes()).isEmpty();
+      assertThat(get.bytes()).isNotEmpty();
+      for (String header : List.of("Content-Length", "Content-Type", "Content-Encoding")) {
+        assertThat(head.header(header)).as(header + " of " + encoding).isEqualTo(get.header(header));
+      }
+    }
+  }
+
   /** As if the job had ended a day longer ago than exports are kept. */
   private static void endedLongAgo(String job) throws SQLException {
     try (Connection connection = server.database().dataSource().getConnection();

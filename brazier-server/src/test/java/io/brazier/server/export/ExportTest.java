@@ -117,6 +117,17 @@ class ExportTest {
   }
 
   @Test
+  void aPreferSentAsTwoHeadersIsReadWhole() {
+    Http.Response lenient = http.get("/fhir/$export?_type=Patient,Spaceship", "Prefer", "respond-async", "Prefer",
+        "handling=lenient");
+
+    assertThat(lenient.status()).as(lenient.body()).isEqualTo(202);
+    assertThat(lenient.resource(OperationOutcome.class).getIssue()).anySatisfy(issue -> assertThat(
+        issue.getDiagnostics()).contains("Spaceship"));
+    exporter.manifest(Exporter.path(lenient.header("Content-Location").orElseThrow()));
+  }
+
+  @Test
   void typeFiltersMayNotShapeTheOutputNorNameTypesTheExportLeavesOut() {
     for (String held : List.of("_include%3DObservation%3Asubject", "_revinclude%3DProvenance%3Atarget",
         "_sort%3Ddate", "_count%3D10", "_elements%3Dcode")) {

@@ -7,6 +7,7 @@ import io.brazier.server.ServerConfig;
 import io.brazier.server.TestServer;
 import io.brazier.store.JobStore;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.locks.LockSupport;
@@ -52,6 +53,10 @@ class AsyncStatusTest {
     assertThat(running.status()).isEqualTo(202);
     assertThat(running.header("X-Progress")).hasValue("running: 5 of 10 done");
     assertThat(running.header("Retry-After")).hasValue("2");
+    for (Http.Response waiting : List.of(queued, running)) {
+      assertThat(waiting.bytes()).isEmpty();
+      assertThat(waiting.header("Content-Type")).as("the type of no body").isEmpty();
+    }
   }
 
   @Test
