@@ -113,6 +113,22 @@ class ImportTest {
   }
 
   @Test
+  void aVersionFilledInWithoutALastUpdatedTakesItsPlaceInHistoryBeforeTheVersionAfterIt() {
+    String third = "2022-01-01T00:00:00.000+00:00";
+    importer.run("IncrementalLoad", new Input("Patient", file("Ends.ndjson",
+        patient("a", "\"meta\":{\"versionId\":\"1\",\"lastUpdated\":\"2020-01-01T00:00:00.000+00:00\"},", "One"),
+        patient("a", "\"meta\":{\"versionId\":\"3\",\"lastUpdated\":\"" + third + "\"},", "Three"))));
+
+    importer.run("IncrementalLoad", new Input("Patient", file("Middle.ndjson",
+        patient("a", "\"meta\":{\"versionId\":\"2\"},", "Two"))));
+
+    assertThat(history("a")).containsExactly("3", "2", "1");
+    Patient second = client.read().resource(Patient.class)
+        .withId(new org.hl7.fhir.r4.model.IdType("Patient", id("a"), "2")).execute();
+    assertThat(second.getMeta().getLastUpdatedElement().getValueAsString()).isEqualTo(third);
+  }
+
+  @Test
   void referencesHoldAcrossInputsInAnyOrderAndAReferenceToNothingFailsItsLineAndTheLinesThatNeedIt() {
     String observations = file("Observation.ndjson",
         observation("o1", "Patient/" + id("p"), null),
