@@ -129,6 +129,28 @@ class ImportTest {
   }
 
   @Test
+  void aLineWithALastUpdatedButNoVersionIsTheNextVersionAtThatTimeWhenItIsLater() {
+    importer.run("IncrementalLoad", new Input("Patient", file("Stored.ndjson",
+        patient("a", "\"meta\":{\"versionId\":\"1\",\"lastUpdated\":\"2020-01-01T00:00:00.000+00:00\"},", "One"),
+        patient("b", "\"meta\":{\"versionId\":\"1\",\"lastUpdated\":\"2020-01-01T00:00:00.000+00:00\"},", "One"))));
+    java.time.Instant before = java.time.Instant.now();
+
+    importer.run("IncrementalLoad", new Input("Patient", file("Dated.ndjson",
+        patient("a", "\"meta\":{\"lastUpdated\":\"2021-06-01T12:00:00.000+00:00\"},", "Later"),
+        patient("b", "\"meta\":{\"lastUpdated\":\"2019-06-01T12:00:00.000+00:00\"},", "Earlier"))));
+
+    Patient a = client.read().resource(Patient.class).withId(id("a")).execute();
+    assertThat(a.getMeta().getVersionId()).isEqualTo("2");
+    assertThat(a.getMeta().getLastUpdatedElement().getValueAsString()).isEqualTo("2021-06-01T12:00:00.000+00:00");
+    Patient b = client.read().resource(Patient.class).withId(id("b")).execute();
+    assertThat(b.getMeta().getVersionId()).isEqualTo("2");
+    assertThat(b.getMeta().getLastUpdated().toInstant()).as("earlier than version 1: stored now")
+        .isAfterOrEqualTo(before.truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+    assertThat(history("a")).containsExactly("2", "1");
+    assertThat(history("b")).containsExactly("2", "1");
+  }
+
+  @Test
   void referencesHoldAcrossInputsInAnyOrderAndAReferenceToNothingFailsItsLineAndTheLinesThatNeedIt() {
     String observations = file("Observation.ndjson",
         observation("o1", "Patient/" + id("p"), null),

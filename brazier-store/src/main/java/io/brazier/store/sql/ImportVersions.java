@@ -17,9 +17,10 @@ import java.util.TreeMap;
  * other goes to history, replaced at the lastUpdated of the version after it. Lines are taken in input order, so the
  * first of two lines naming the same version wins.
  *
- * <p>A line's {@code meta.lastUpdated} is kept, with exceptions that keep history in time order. A version named
+ * <p>A line's {@code meta.lastUpdated} is kept, with two exceptions that keep history in time order. A version named
  * without a lastUpdated takes the lastUpdated of the version after it (it was replaced no later than that), or now
- * when it is the newest. A new version (no versionId) is stored now, as a write would be.
+ * when it is the newest. A new version (no versionId) keeps its lastUpdated only when that is after the version it
+ * follows; otherwise, or without one, it is stored now, as a write would be.
  */
 final class ImportVersions {
   /** How FHIR instants are written, as a server writes {@code meta.lastUpdated}: milliseconds, UTC, {@code +00:00}. */
@@ -88,9 +89,12 @@ final class ImportVersions {
       int last = versions.isEmpty() ? 0 : versions.lastKey();
       boolean unchanged = line.equalsCurrent() && last == storedCurrent;
       if (line.version() == null && !unchanged) {
-        versions.put(last + 1, next(versions.lastEntry(), now));
+        Map.Entry<Integer, Instant> previous = versions.lastEntry();
+        boolean keep = line.lastUpdated() != null
+            && (previous == null || line.lastUpdated().isAfter(previous.getValue()));
+        versions.put(last + 1, keep ? line.lastUpdated() : next(previous, now));
         chosen.put(line.seq(), last + 1);
-        texts.put(line.seq(), INSTANT.format(versions.get(last + 1)));
+        texts.put(line.seq(), keep ? line.lastUpdatedText() : INSTANT.format(versions.get(last + 1)));
       }
     }
     return decide(lines, versions, chosen, texts, stored);

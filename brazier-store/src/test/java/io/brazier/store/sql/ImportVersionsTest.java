@@ -111,6 +111,20 @@ class ImportVersionsTest {
   }
 
   @Test
+  void aNewVersionKeepsALastUpdatedAfterTheVersionItFollowsAndIsStoredNowOtherwise() {
+    Stored stored = new Stored(7, 1, T2, false, Map.of());
+
+    Plan later = ImportVersions.plan(stored, List.of(line(1, null, T3)), NOW);
+    Plan earlier = ImportVersions.plan(stored, List.of(line(1, null, T1)), NOW);
+
+    assertThat(later.decisions()).extracting(Decision::version, Decision::lastUpdated, Decision::lastUpdatedText)
+        .containsExactly(tuple(2, T3, T3.toString()));
+    assertThat(later.retiredAt()).isEqualTo(T3);
+    assertThat(earlier.decisions()).extracting(Decision::version, Decision::lastUpdated)
+        .containsExactly(tuple(2, Instant.parse("2026-12-05T10:00:00.123Z")));
+  }
+
+  @Test
   void theFirstOfTwoLinesNamingOneVersionWins() {
     Plan plan = ImportVersions.plan(null, List.of(line(1, 1, T1), line(2, 1, T2)), NOW);
 
