@@ -248,8 +248,8 @@ class ImportTest {
     assertThat(diagnostics).extracting(d -> d.substring(0, d.indexOf(':', d.indexOf(url) + url.length())))
         .containsExactly(lineOf(2, url), lineOf(3, url), lineOf(5, url), lineOf(6, url), lineOf(7, url),
             lineOf(8, url), lineOf(9, url), lineOf(10, url));
-    assertThat(diagnostics.get(0)).contains("not valid JSON");
-    assertThat(diagnostics.get(2)).contains("is a Observation, but its input holds Patient");
+    assertThat(diagnostics.get(0)).contains("The line is not valid JSON");
+    assertThat(diagnostics.get(2)).contains("The line is an Observation, but its input holds Patient");
     assertThat(diagnostics.get(4)).contains("colour");
     assertThat(diagnostics.get(6)).contains("meta.versionId");
     assertThat(searchIds("Patient?given=Good&family=" + run)).containsExactlyInAnyOrder(id("good1"), id("good2"));
@@ -291,6 +291,22 @@ class ImportTest {
     assertThat(searchIds("Patient?given=Cut&family=" + run)).containsExactlyInAnyOrder(id("a"), id("b"));
     assertThat(importer.diagnostics(manifest, url)).singleElement().asString()
         .startsWith(lineOf(3, url)).contains("ended in the middle of its gzip stream");
+  }
+
+  @Test
+  void aGzipCutBeforeItsFirstLineSaysSo() throws IOException {
+    byte[] noise = new byte[15_000];
+    new java.util.Random(7).nextBytes(noise);
+    Path whole = gzip("CutFirst.ndjson.gz", patient("a", "", java.util.Base64.getEncoder().encodeToString(noise)));
+    byte[] bytes = Files.readAllBytes(whole);
+    Files.write(whole, java.util.Arrays.copyOf(bytes, bytes.length - 200));
+    String url = whole.toUri().toString();
+
+    JsonNode manifest = importer.run(null, new Input("Patient", url));
+
+    assertThat(Importer.count(manifest, url)).isZero();
+    assertThat(importer.diagnostics(manifest, url)).singleElement().asString()
+        .startsWith(lineOf(1, url)).contains("ended in the middle of its gzip stream, before its first line");
   }
 
   @Test
