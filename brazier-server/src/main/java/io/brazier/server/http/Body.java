@@ -57,16 +57,21 @@ public final class Body {
     return new Body(fhir, tree, null, check);
   }
 
-  /** Reads JSON into a tree; malformed JSON is a 400. */
+  /** Reads a request body's JSON into a tree; malformed JSON is a 400. */
   public static JsonNode read(byte[] json) {
+    return read(json, "body");
+  }
+
+  /** Reads JSON into a tree; malformed JSON is a 400 naming {@code what} was read (a body, a line). */
+  public static JsonNode read(byte[] json, String what) {
     try {
       return JSON.readTree(json);
     } catch (JsonProcessingException e) {
-      throw FhirException.invalid("The body is not valid JSON: " + e.getOriginalMessage()
+      throw FhirException.invalid("The " + what + " is not valid JSON: " + e.getOriginalMessage()
           + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "
           + e.getLocation().getColumnNr() + ")") + ".");
     } catch (IOException e) {
-      throw FhirException.badRequest("The body could not be read: " + e.getMessage());
+      throw FhirException.badRequest("The " + what + " could not be read: " + e.getMessage());
     }
   }
 

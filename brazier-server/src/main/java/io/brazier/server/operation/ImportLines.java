@@ -63,12 +63,12 @@ final class ImportLines {
   Read read(long seq, String type, String url, byte[] bytes, Set<String> unread) {
     try {
       Numbers.check(bytes, Format.JSON);
-      if (!(Body.read(bytes) instanceof ObjectNode tree) || !tree.path("resourceType").isTextual()) {
+      if (!(Body.read(bytes, "line") instanceof ObjectNode tree) || !tree.path("resourceType").isTextual()) {
         throw FhirException.invalid("The line is not a FHIR resource: a JSON object with a resourceType.");
       }
       String lineType = tree.get("resourceType").asText();
       if (!lineType.equals(type)) {
-        throw FhirException.badRequest("The line is a " + lineType + ", but its input holds " + type + ".");
+        throw FhirException.badRequest("The line is " + (lineType.matches("[AEIOU].*") ? "an " : "a ") + lineType + ", but its input holds " + type + ".");
       }
       String id = id(tree, seq);
       Body body = bodies.tree(tree);

@@ -78,16 +78,16 @@ final class ImportReader {
         return;
       } catch (EOFException e) {
         long line = stager.cursor().line();
-        stager.fail(input, line + 1, FhirException.invalid("The input ended in the middle of its gzip stream, after"
-            + " line " + line + "."));
+        stager.fail(input, line + 1, FhirException.invalid("The input ended in the middle of its gzip stream, "
+            + after(line) + "."));
         return;
       } catch (IOException e) {
         log.warn("Import input read failed id={} input={} attempt={}: {}", run.id(), spec.url(), attempt,
             e.getMessage());
         if (attempt == READ_ATTEMPTS) {
           long line = stager.cursor().line();
-          stager.fail(input, line + 1, new FhirException(400, IssueType.EXCEPTION, "The input could not be read"
-              + " past line " + line + ": " + e.getMessage()));
+          stager.fail(input, line + 1, new FhirException(400, IssueType.EXCEPTION, "The input could not be read "
+              + after(line) + ": " + e.getMessage()));
           return;
         }
       }
@@ -166,5 +166,10 @@ final class ImportReader {
       return new ImportStager.Batch(number, stager.encode(number, reads, List.of()), new ImportRun.Cursor("stage",
           position, last, number + 1, 0, 0), chunk.size());
     };
+  }
+
+  /** Where reading stopped, {@code line} lines into an input. */
+  private static String after(long line) {
+    return line == 0 ? "before its first line" : "after line " + line;
   }
 }

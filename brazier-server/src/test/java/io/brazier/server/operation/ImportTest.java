@@ -113,6 +113,44 @@ class ImportTest {
   }
 
   @Test
+  void aVersionFilledInWithoutALastUpdatedTakesItsPlaceInHistoryBeforeTheVersionAfterIt() {
+    String third = "2022-01-01T00:00:00.000+00:00";
+    importer.run("IncrementalLoad", new Input("Patient", file("Ends.ndjson",
+        patient("a", "\"meta\":{\"versionId\":\"1\",\"lastUpdated\":\"2020-01-01T00:00:00.000+00:00\"},", "One"),
+        patient("a", "\"meta\":{\"versionId\":\"3\",\"lastUpdated\":\"" + third + "\"},", "Three"))));
+
+    importer.run("IncrementalLoad", new Input("Patient", file("Middle.ndjson",
+        patient("a", "\"meta\":{\"versionId\":\"2\"},", "Two"))));
+
+    assertThat(history("a")).containsExactly("3", "2", "1");
+    Patient second = client.read().resource(Patient.class)
+        .withId(new org.hl7.fhir.r4.model.IdType("Patient", id("a"), "2")).execute();
+    assertThat(second.getMeta().getLastUpdatedElement().getValueAsString()).isEqualTo(third);
+  }
+
+  @Test
+  void aLineWithALastUpdatedButNoVersionIsTheNextVersionAtThatTimeWhenItIsLater() {
+    importer.run("IncrementalLoad", new Input("Patient", file("Stored.ndjson",
+        patient("a", "\"meta\":{\"versionId\":\"1\",\"lastUpdated\":\"2020-01-01T00:00:00.000+00:00\"},", "One"),
+        patient("b", "\"meta\":{\"versionId\":\"1\",\"lastUpdated\":\"2020-01-01T00:00:00.000+00:00\"},", "One"))));
+    java.time.Instant before = java.time.Instant.now();
+
+    importer.run("IncrementalLoad", new Input("Patient", file("Dated.ndjson",
+        patient("a", "\"meta\":{\"lastUpdated\":\"2021-06-01T12:00:00.000+00:00\"},", "Later"),
+        patient("b", "\"meta\":{\"lastUpdated\":\"2019-06-01T12:00:00.000+00:00\"},", "Earlier"))));
+
+    Patient a = client.read().resource(Patient.class).withId(id("a")).execute();
+    assertThat(a.getMeta().getVersionId()).isEqualTo("2");
+    assertThat(a.getMeta().getLastUpdatedElement().getValueAsString()).isEqualTo("2021-06-01T12:00:00.000+00:00");
+    Patient b = client.read().resource(Patient.class).withId(id("b")).execute();
+    assertThat(b.getMeta().getVersionId()).isEqualTo("2");
+    assertThat(b.getMeta().getLastUpdated().toInstant()).as("earlier than version 1: stored now")
+        .isAfterOrEqualTo(before.truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+    assertThat(history("a")).containsExactly("2", "1");
+    assertThat(history("b")).containsExactly("2", "1");
+  }
+
+  @Test
   void referencesHoldAcrossInputsInAnyOrderAndAReferenceToNothingFailsItsLineAndTheLinesThatNeedIt() {
     String observations = file("Observation.ndjson",
         observation("o1", "Patient/" + id("p"), null),
@@ -210,8 +248,8 @@ class ImportTest {
     assertThat(diagnostics).extracting(d -> d.substring(0, d.indexOf(':', d.indexOf(url) + url.length())))
         .containsExactly(lineOf(2, url), lineOf(3, url), lineOf(5, url), lineOf(6, url), lineOf(7, url),
             lineOf(8, url), lineOf(9, url), lineOf(10, url));
-    assertThat(diagnostics.get(0)).contains("not valid JSON");
-    assertThat(diagnostics.get(2)).contains("is a Observation, but its input holds Patient");
+    assertThat(diagnostics.get(0)).contains("The line is not valid JSON");
+    assertThat(diagnostics.get(2)).contains("The line is an Observation, but its input holds Patient");
     assertThat(diagnostics.get(4)).contains("colour");
     assertThat(diagnostics.get(6)).contains("meta.versionId");
     assertThat(searchIds("Patient?given=Good&family=" + run)).containsExactlyInAnyOrder(id("good1"), id("good2"));
@@ -253,6 +291,22 @@ class ImportTest {
     assertThat(searchIds("Patient?given=Cut&family=" + run)).containsExactlyInAnyOrder(id("a"), id("b"));
     assertThat(importer.diagnostics(manifest, url)).singleElement().asString()
         .startsWith(lineOf(3, url)).contains("ended in the middle of its gzip stream");
+  }
+
+  @Test
+  void aGzipCutBeforeItsFirstLineSaysSo() throws IOException {
+    byte[] noise = new byte[15_000];
+    new java.util.Random(7).nextBytes(noise);
+    Path whole = gzip("CutFirst.ndjson.gz", patient("a", "", java.util.Base64.getEncoder().encodeToString(noise)));
+    byte[] bytes = Files.readAllBytes(whole);
+    Files.write(whole, java.util.Arrays.copyOf(bytes, bytes.length - 200));
+    String url = whole.toUri().toString();
+
+    JsonNode manifest = importer.run(null, new Input("Patient", url));
+
+    assertThat(Importer.count(manifest, url)).isZero();
+    assertThat(importer.diagnostics(manifest, url)).singleElement().asString()
+        .startsWith(lineOf(1, url)).contains("ended in the middle of its gzip stream, before its first line");
   }
 
   @Test

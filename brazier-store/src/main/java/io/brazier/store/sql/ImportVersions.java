@@ -16,6 +16,11 @@ import java.util.TreeMap;
  * next version, unless it says what the current version says; the highest version is the current one and every
  * other goes to history, replaced at the lastUpdated of the version after it. Lines are taken in input order, so the
  * first of two lines naming the same version wins.
+ *
+ * <p>A line's {@code meta.lastUpdated} is kept, with two exceptions that keep history in time order. A version named
+ * without a lastUpdated takes the lastUpdated of the version after it (it was replaced no later than that), or now
+ * when it is the newest. A new version (no versionId) keeps its lastUpdated only when that is after the version it
+ * follows; otherwise, or without one, it is stored now, as a write would be.
  */
 final class ImportVersions {
   /** How FHIR instants are written, as a server writes {@code meta.lastUpdated}: milliseconds, UTC, {@code +00:00}. */
@@ -61,21 +66,35 @@ final class ImportVersions {
     int storedCurrent = stored == null ? 0 : stored.version();
     Map<Long, Integer> chosen = new TreeMap<>();
     Map<Long, String> texts = new TreeMap<>();
+    NavigableMap<Integer, Line> undated = new TreeMap<>();
     for (Line line : lines) {
-      if (line.version() != null && !versions.containsKey(line.version())) {
-        Instant at = line.lastUpdated() != null ? line.lastUpdated() : millis(now);
-        versions.put(line.version(), at);
-        chosen.put(line.seq(), line.version());
-        texts.put(line.seq(), line.lastUpdated() != null ? line.lastUpdatedText() : INSTANT.format(at));
+      Integer version = line.version();
+      if (version != null && !versions.containsKey(version) && !undated.containsKey(version)) {
+        chosen.put(line.seq(), version);
+        if (line.lastUpdated() != null) {
+          versions.put(version, line.lastUpdated());
+          texts.put(line.seq(), line.lastUpdatedText());
+        } else {
+          undated.put(version, line);
+        }
       }
+    }
+    for (Line line : undated.descendingMap().values()) {
+      Map.Entry<Integer, Instant> after = versions.higherEntry(line.version());
+      Instant at = after != null ? after.getValue() : next(versions.lowerEntry(line.version()), now);
+      versions.put(line.version(), at);
+      texts.put(line.seq(), INSTANT.format(at));
     }
     for (Line line : lines) {
       int last = versions.isEmpty() ? 0 : versions.lastKey();
       boolean unchanged = line.equalsCurrent() && last == storedCurrent;
       if (line.version() == null && !unchanged) {
-        versions.put(last + 1, next(versions.lastEntry(), now));
+        Map.Entry<Integer, Instant> previous = versions.lastEntry();
+        boolean keep = line.lastUpdated() != null
+            && (previous == null || line.lastUpdated().isAfter(previous.getValue()));
+        versions.put(last + 1, keep ? line.lastUpdated() : next(previous, now));
         chosen.put(line.seq(), last + 1);
-        texts.put(line.seq(), INSTANT.format(versions.get(last + 1)));
+        texts.put(line.seq(), keep ? line.lastUpdatedText() : INSTANT.format(versions.get(last + 1)));
       }
     }
     return decide(lines, versions, chosen, texts, stored);

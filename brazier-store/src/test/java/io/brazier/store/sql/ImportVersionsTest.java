@@ -92,6 +92,39 @@ class ImportVersionsTest {
   }
 
   @Test
+  void aVersionNamedWithoutALastUpdatedBelowANewerOneTakesTheLastUpdatedOfTheVersionAfterIt() {
+    Stored stored = new Stored(7, 4, T3, false, Map.of(1, T1));
+
+    Plan plan = ImportVersions.plan(stored, List.of(line(1, 2, null), line(2, 3, null)), NOW);
+
+    assertThat(plan.decisions()).extracting(Decision::version, Decision::lastUpdated, Decision::replacedAt)
+        .containsExactly(tuple(2, T3, T3), tuple(3, T3, T3));
+    assertThat(plan.decisions().get(0).lastUpdatedText()).isEqualTo("2022-01-01T00:00:00.000+00:00");
+  }
+
+  @Test
+  void theNewestVersionNamedWithoutALastUpdatedIsStoredNow() {
+    Plan plan = ImportVersions.plan(null, List.of(line(1, 2, null), line(2, 1, T1)), NOW);
+
+    assertThat(plan.decisions()).extracting(Decision::version, Decision::lastUpdated)
+        .containsExactly(tuple(2, Instant.parse("2026-12-05T10:00:00.123Z")), tuple(1, T1));
+  }
+
+  @Test
+  void aNewVersionKeepsALastUpdatedAfterTheVersionItFollowsAndIsStoredNowOtherwise() {
+    Stored stored = new Stored(7, 1, T2, false, Map.of());
+
+    Plan later = ImportVersions.plan(stored, List.of(line(1, null, T3)), NOW);
+    Plan earlier = ImportVersions.plan(stored, List.of(line(1, null, T1)), NOW);
+
+    assertThat(later.decisions()).extracting(Decision::version, Decision::lastUpdated, Decision::lastUpdatedText)
+        .containsExactly(tuple(2, T3, T3.toString()));
+    assertThat(later.retiredAt()).isEqualTo(T3);
+    assertThat(earlier.decisions()).extracting(Decision::version, Decision::lastUpdated)
+        .containsExactly(tuple(2, Instant.parse("2026-12-05T10:00:00.123Z")));
+  }
+
+  @Test
   void theFirstOfTwoLinesNamingOneVersionWins() {
     Plan plan = ImportVersions.plan(null, List.of(line(1, 1, T1), line(2, 1, T2)), NOW);
 
