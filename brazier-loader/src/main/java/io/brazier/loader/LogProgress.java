@@ -78,5 +78,11 @@ public final class LogProgress implements Progress, ExportProgress {
   @Override
   public void close() {
     timer.shutdownNow();
+    try {
+      // A line being written as the load ends would otherwise follow whatever the caller prints next.
+      timer.awaitTermination(1, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }
