@@ -195,7 +195,7 @@ final class Routes {
   void warmUp(RequestsInFlight requests) {
     validate.warmUp(requests);
     imports.warmUp();
-    jobs.countedIn(requests).start();
+    jobs.start();
     exports.start();
   }
 

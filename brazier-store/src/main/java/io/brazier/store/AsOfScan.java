@@ -11,16 +11,14 @@ import java.util.List;
  * {@code query} (null: none) holds search criteria the versions of then must meet, decided on those versions even
  * when they have changed since; several searches of one type (an export's {@code _typeFilter}s) are one query whose
  * criterion is a {@link Criterion.AnyOf} of each search's criteria as a {@link Criterion.AllOf}. {@code after}
- * (null: from the start) resumes after a page's {@code next}; {@code upTo} (null: to the end) ends the scan with the
- * versions at or before it in scan order, so that consecutive ranges ({@link Store#ranges}) together serve exactly
- * what the whole scan serves; {@code count} is the most versions per page.
+ * (null: from the start) resumes after a page's {@code next}; {@code count} is the most versions per page.
  *
  * <p>Criteria that relate a resource to others (chains, {@code _has}, {@code _list}) cannot be decided as of a
  * sequence, since the others' search index is that of their current versions, and are refused, as are sorting,
  * includes and {@code _contained}: the constructor throws {@link IllegalArgumentException} with a message for the
  * client, so a caller can check a request before it starts.
  */
-public record AsOfScan(String type, long sequence, SearchQuery query, ScanCursor after, ScanCursor upTo, int count) {
+public record AsOfScan(String type, long sequence, SearchQuery query, ScanCursor after, int count) {
 
   public AsOfScan {
     if (sequence < 0) {
@@ -34,11 +32,6 @@ public record AsOfScan(String type, long sequence, SearchQuery query, ScanCursor
     }
   }
 
-  /** A scan to the end of the type. */
-  public AsOfScan(String type, long sequence, SearchQuery query, ScanCursor after, int count) {
-    this(type, sequence, query, after, null, count);
-  }
-
   /** The whole type, from the start, with no criteria. */
   public static AsOfScan of(String type, long sequence, int count) {
     return new AsOfScan(type, sequence, null, null, count);
@@ -46,19 +39,14 @@ public record AsOfScan(String type, long sequence, SearchQuery query, ScanCursor
 
   /** The same scan, resuming after {@code cursor}. */
   public AsOfScan after(ScanCursor cursor) {
-    return new AsOfScan(type, sequence, query, cursor, upTo, count);
-  }
-
-  /** The same scan, ending with the versions at or before {@code cursor} (null: at the end of the type). */
-  public AsOfScan upTo(ScanCursor cursor) {
-    return new AsOfScan(type, sequence, query, after, cursor, count);
+    return new AsOfScan(type, sequence, query, cursor, count);
   }
 
   /** The same scan, kept to the compartments of these patients (a Patient scan: these patients themselves). */
   public AsOfScan inPatientCompartments(List<String> patients, Compartments compartments) {
     Criterion compartment = new Criterion.InCompartment("Patient", patients, compartments.params("Patient"), true);
     SearchQuery criteria = query == null ? SearchQuery.of(List.of(type), List.of()) : query;
-    return new AsOfScan(type, sequence, criteria.withCriterion(compartment), after, upTo, count);
+    return new AsOfScan(type, sequence, criteria.withCriterion(compartment), after, count);
   }
 
   private static void check(String type, SearchQuery query) {

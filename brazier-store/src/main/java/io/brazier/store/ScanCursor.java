@@ -7,23 +7,11 @@ import java.time.temporal.ChronoUnit;
  * A position in a scan as of a sequence: the last version served, by the scan's order (its {@code lastUpdated}, then
  * its resource's row key). Scans resume strictly after it; {@link #encode} keeps it in a job's cursor.
  */
-public record ScanCursor(Instant lastUpdated, long rid) implements Comparable<ScanCursor> {
+public record ScanCursor(Instant lastUpdated, long rid) {
 
   public ScanCursor {
     // The database keeps microseconds: a cursor holds no more, so that it compares equal to the row it names.
     lastUpdated = lastUpdated.truncatedTo(ChronoUnit.MICROS);
-  }
-
-  /** After every version last updated at {@code lastUpdated} (and before any later): a bound between instants. */
-  public static ScanCursor endOf(Instant lastUpdated) {
-    return new ScanCursor(lastUpdated, Long.MAX_VALUE);
-  }
-
-  /** The scan's order: by {@code lastUpdated}, then by row key. */
-  @Override
-  public int compareTo(ScanCursor other) {
-    int byTime = lastUpdated.compareTo(other.lastUpdated);
-    return byTime != 0 ? byTime : Long.compare(rid, other.rid);
   }
 
   /** {@code micros.rid}: microseconds since the epoch and the row key. */

@@ -128,15 +128,6 @@ public interface Store extends AutoCloseable {
   ScanPage scan(AsOfScan scan, FhirSearch search);
 
   /**
-   * {@code scan} cut into consecutive ranges of about {@code size} rows of its type each (counted among the current
-   * rows, whatever its criteria), in scan order: read one after the other they serve exactly what {@code scan}
-   * serves, so that several readers can read one long type at once. The bounds fall between instants
-   * ({@link ScanCursor#endOf}), found by one walk of the type's {@code (type, last_updated)} index; a scan of
-   * fewer rows is one range, itself.
-   */
-  List<AsOfScan> ranges(AsOfScan scan, int size);
-
-  /**
    * A page of the resources of {@code type} that were deleted as of change {@code sequence} (their version then was a
    * deletion) by a deletion last updated at or after {@code since} (null: whenever), in the order and with the
    * paging of {@link #scan(AsOfScan, FhirSearch)}: what a bulk export since an instant reports as deleted.

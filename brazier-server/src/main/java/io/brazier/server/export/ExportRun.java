@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -40,12 +39,6 @@ final class ExportRun {
   private static final int READERS = 2;
   /** How many pages of the type being written are always read ahead of the writing, whatever the budget. */
   private static final int PAGES_AHEAD = 2;
-  /**
-   * How many pages a range of a type holds, about: what follows a type's first page is cut into ranges that the
-   * readers read at once (Synthea's Observations, 41 % of the set, into about ten), so that no type is read by one
-   * PostgreSQL backend alone while the other core waits; the cut costs a walk of the rest of the type's index.
-   */
-  private static final int PAGES_PER_RANGE = 8;
   /**
    * How many bytes of pages an export run reads ahead of its writing: an eighth of the heap, at most 256 MB (the
    * whole of the largest types of a set such as Synthea's), so that the next types are read while a long one is
@@ -136,12 +129,11 @@ final class ExportRun {
     for (int i = step; i < steps.size() && steps.get(i).kind() == Step.Kind.RESOURCES; i++) {
       scans.add(parts.scans().of(request, steps.get(i).type(), i == step ? scan : null));
     }
-    int range = PAGES_PER_RANGE * parts.config().page();
-    return reading(scans, scan -> parts.store().ranges(scan, range), READERS);
+    return reading(scans, READERS);
   }
 
-  private ReadAhead reading(List<AsOfScan> scans, Function<AsOfScan, List<AsOfScan>> cut, int readers) {
-    return new ReadAhead(scans, cut, page -> parts.store().scan(page, parts.search()), readers, PAGES_AHEAD,
+  private ReadAhead reading(List<AsOfScan> scans, int readers) {
+    return new ReadAhead(scans, page -> parts.store().scan(page, parts.search()), readers, PAGES_AHEAD,
         READ_AHEAD_BYTES, "brazier-export-read-" + run.id());
   }
 
@@ -210,7 +202,7 @@ final class ExportRun {
     while (chunk * IDS_PER_SCAN < ids.size()) {
       List<String> some = ids.subList(chunk * IDS_PER_SCAN, Math.min(ids.size(), (chunk + 1) * IDS_PER_SCAN));
       AsOfScan chunkScan = parts.scans().ofIds(request, type, some, scan);
-      try (ReadAhead ahead = reading(List.of(chunkScan), List::of, 1)) { // a thousand ids at most: not cut
+      try (ReadAhead ahead = reading(List.of(chunkScan), 1)) {
         if (!drain(type, chunkScan, () -> ahead.next(0))) {
           return false;
         }

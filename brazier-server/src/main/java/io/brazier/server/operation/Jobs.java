@@ -60,8 +60,6 @@ public final class Jobs implements AutoCloseable {
   /** The kinds the first runner takes: those registered without runners of their own. */
   private final Set<String> shared = ConcurrentHashMap.newKeySet();
   private final List<Thread> runners = new CopyOnWriteArrayList<>();
-  /** Where the jobs this node runs count while they run (see {@link #countedIn}); null: nowhere. */
-  private volatile RequestsInFlight inFlight;
   private volatile boolean closed;
   private long purged = System.nanoTime() - PURGE_NANOS;
 
@@ -136,16 +134,6 @@ public final class Jobs implements AutoCloseable {
     for (int i = 1; i <= count; i++) {
       runners.add(runner("brazier-jobs-" + kind + "-" + i, Set.of(kind), false));
     }
-    return this;
-  }
-
-  /**
-   * Counts each job this node runs, while it runs, as a request being answered: work that waits for a quiet process
-   * ({@link Quiet}: the validator's warm-up) waits for the jobs too, since an export's own threads use little CPU
-   * while PostgreSQL works for them. Call it before {@link #start}.
-   */
-  public Jobs countedIn(RequestsInFlight requests) {
-    this.inFlight = requests;
     return this;
   }
 
@@ -378,20 +366,6 @@ public final class Jobs implements AutoCloseable {
   }
 
   private void run(Job job) {
-    RequestsInFlight counted = inFlight;
-    if (counted == null) {
-      runCounted(job);
-      return;
-    }
-    counted.begin();
-    try {
-      runCounted(job);
-    } finally {
-      counted.end();
-    }
-  }
-
-  private void runCounted(Job job) {
     log.info("Job started id={} kind={} resumed={}", job.id(), job.kind(), job.cursor() != null);
     try {
       byte[] result = kinds.get(job.kind()).run(new Run(job));

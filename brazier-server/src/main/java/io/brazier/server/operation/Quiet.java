@@ -7,8 +7,8 @@ import java.util.function.LongSupplier;
 /**
  * Whether this process is quiet: work that no request needs yet (loading the validator's definitions) waits for it,
  * rather than taking the cores, or the heap its classes fill, from the requests. Quiet means both: no request was
- * being answered (a job this node runs counts as one, see {@code Jobs.countedIn}) over a short window, and the process
- * used little CPU time over it, whatever the work came through (HTTP, in process, jobs, the JIT compiler).
+ * being answered over a short window, and the process used little CPU time over it, whatever the work came through
+ * (HTTP, in process, jobs, the JIT compiler).
  */
 final class Quiet {
   private static final Duration WINDOW = Duration.ofMillis(500);

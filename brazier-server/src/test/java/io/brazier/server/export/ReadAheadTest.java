@@ -9,13 +9,10 @@ import io.brazier.server.ServerConfig;
 import io.brazier.server.TestServer;
 import io.brazier.store.AsOfScan;
 import io.brazier.store.ResourceVersion;
-import io.brazier.store.ScanCursor;
 import io.brazier.store.ScanPage;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
@@ -61,7 +58,7 @@ class ReadAheadTest {
     List<AsOfScan> scans = scans(server.store().watermark());
     List<List<String>> oneByOne = scans.stream().map(ReadAheadTest::readInTurn).toList();
 
-    try (ReadAhead ahead = new ReadAhead(scans, List::of, ReadAheadTest::page, 2, 1, 1, "test")) {
+    try (ReadAhead ahead = new ReadAhead(scans, ReadAheadTest::page, 2, 1, 1, "test")) {
       assertThat(taken(ahead, scans.size())).isEqualTo(oneByOne);
     }
     assertThat(oneByOne.get(1)).hasSizeGreaterThan(10 * PAGE);
@@ -83,44 +80,11 @@ class ReadAheadTest {
       return page(scan);
     };
 
-    try (ReadAhead ahead = new ReadAhead(scans, List::of, writing, 2, 1, 1, "test")) {
+    try (ReadAhead ahead = new ReadAhead(scans, writing, 2, 1, 1, "test")) {
       assertThat(taken(ahead, scans.size())).isEqualTo(before);
     }
     assertThat(writes.get()).isGreaterThan(scans.size());
     assertThat(readInTurn(scans(server.store().watermark()).get(1))).isNotEqualTo(before.get(1));
-  }
-
-  /**
-   * A long type, cut after its first page into ranges: the two readers read two of its ranges at once (each waits
-   * for the other on its range's first page), and the writer gets the type's pages in order, exactly what reading
-   * the whole scan page by page gets, each range's last page naming where the next range starts, so that a scan
-   * resumed from any page's cursor (as a run taking over resumes) serves exactly the rest.
-   */
-  @Test
-  void bothReadersReadRangesOfOneScanAtOnceAndTheWriterGetsTheScanInOrder() {
-    AsOfScan observations = AsOfScan.of("Observation", server.store().watermark(), PAGE);
-    List<String> whole = readInTurn(observations);
-    ScanCursor firstPage = page(observations).next();
-    List<AsOfScan> rest = server.store().ranges(observations.after(firstPage), 3 * PAGE);
-    CyclicBarrier twoRangesRead = new CyclicBarrier(2);
-    Function<AsOfScan, ScanPage> meeting = scan -> {
-      if (scan.equals(rest.get(0)) || scan.equals(rest.get(1))) {
-        awaitOther(scan, twoRangesRead);
-      }
-      return page(scan);
-    };
-
-    Map<ScanCursor, Integer> cursors = new LinkedHashMap<>();
-    try (ReadAhead ahead = new ReadAhead(List.of(observations), scan -> server.store().ranges(scan, 3 * PAGE),
-        meeting, 2, 1, Long.MAX_VALUE, "test")) {
-      assertThat(taken(ahead, 0, cursors)).isEqualTo(whole);
-    }
-
-    assertThat(rest).hasSizeGreaterThan(3);
-    assertThat(cursors).containsKey(firstPage).containsKeys(rest.subList(0, rest.size() - 1).stream()
-        .map(AsOfScan::upTo).toArray(ScanCursor[]::new));
-    cursors.forEach((cursor, before) -> assertThat(readInTurn(observations.after(cursor)))
-        .as("resumed after " + cursor).isEqualTo(whole.subList(before, whole.size())));
   }
 
   @Test
@@ -134,7 +98,7 @@ class ReadAheadTest {
       return page(scan);
     };
 
-    try (ReadAhead ahead = new ReadAhead(scans, List::of, failing, 2, 1, 1 << 20, "test")) {
+    try (ReadAhead ahead = new ReadAhead(scans, failing, 2, 1, 1 << 20, "test")) {
       assertThat(taken(ahead, 3)).isEqualTo(scans.subList(0, 3).stream().map(ReadAheadTest::readInTurn).toList());
       assertThat(ahead.next(3).versions()).hasSize(PAGE);
       assertThatThrownBy(() -> ahead.next(3)).isSameAs(failure);
@@ -154,7 +118,7 @@ class ReadAheadTest {
       return page;
     };
 
-    try (ReadAhead ahead = new ReadAhead(scans, List::of, meeting, 2, 1, Long.MAX_VALUE, "test")) {
+    try (ReadAhead ahead = new ReadAhead(scans, meeting, 2, 1, Long.MAX_VALUE, "test")) {
       awaitOther(scans.get(0), procedureRead);
       assertThat(taken(ahead, scans.size())).isEqualTo(oneByOne);
     }
@@ -177,7 +141,7 @@ class ReadAheadTest {
     int readers = 2;
     int ahead = 1;
 
-    ReadAhead reading = new ReadAhead(scans, List::of, counting, readers, ahead, budget, "read-ahead-test-closing");
+    ReadAhead reading = new ReadAhead(scans, counting, readers, ahead, budget, "read-ahead-test-closing");
     awaitAtLeast(readBytes::get, budget);
     long filled = settled(readBytes);
     // Queued while under the budget (the last one past it), the writer's scan's own page, and one in hand each.
@@ -210,7 +174,7 @@ class ReadAheadTest {
       return page(scan);
     };
 
-    try (ReadAhead ahead = new ReadAhead(scans, List::of, observationsLast, 2, 1, 1, "test")) {
+    try (ReadAhead ahead = new ReadAhead(scans, observationsLast, 2, 1, 1, "test")) {
       assertThat(assertTimeoutPreemptively(Duration.ofSeconds(30), () -> taken(ahead, scans.size())))
           .isEqualTo(oneByOne);
     }
@@ -244,21 +208,17 @@ class ReadAheadTest {
   private static List<List<String>> taken(ReadAhead ahead, int count) {
     List<List<String>> scans = new ArrayList<>();
     for (int index = 0; index < count; index++) {
-      scans.add(ahead.scan(index) == null ? List.of() : taken(ahead, index, new LinkedHashMap<>()));
+      List<String> lines = new ArrayList<>();
+      if (ahead.scan(index) != null) {
+        ScanPage page;
+        do {
+          page = ahead.next(index);
+          page.versions().forEach(version -> lines.add(line(version)));
+        } while (page.next() != null);
+      }
+      scans.add(lines);
     }
     return scans;
-  }
-
-  /** Every page of scan {@code index}, as the writer takes them; each page's cursor, with the lines before it. */
-  private static List<String> taken(ReadAhead ahead, int index, Map<ScanCursor, Integer> cursors) {
-    List<String> lines = new ArrayList<>();
-    for (ScanPage page = ahead.next(index); ; page = ahead.next(index)) {
-      page.versions().forEach(version -> lines.add(line(version)));
-      if (page.next() == null) {
-        return lines;
-      }
-      cursors.put(page.next(), lines.size());
-    }
   }
 
   private static String line(ResourceVersion version) {

@@ -80,32 +80,6 @@ class JobsTest {
     }
   }
 
-  /** A job running counts as a request being answered, so that work waiting for a quiet process waits for it. */
-  @Test
-  void aRunningJobCountsAsARequestInFlightUntilItEnds() throws Exception {
-    RequestsInFlight requests = new RequestsInFlight();
-    CountDownLatch running = new CountDownLatch(1);
-    CountDownLatch finish = new CountDownLatch(1);
-    try (Jobs jobs = runner(run -> {
-      running.countDown();
-      await(finish);
-      return "done".getBytes(StandardCharsets.UTF_8);
-    }).countedIn(requests).start()) {
-      String id = jobs.submit(kind, "{}", Caller.ANONYMOUS);
-      assertThat(running.await(DEADLINE.toSeconds(), TimeUnit.SECONDS)).isTrue();
-
-      assertThat(requests.anyOpen()).isTrue();
-      finish.countDown();
-      until(id, Job::finished);
-      long deadline = System.nanoTime() + DEADLINE.toNanos();
-      while (requests.anyOpen() && System.nanoTime() < deadline) {
-        LockSupport.parkNanos(1_000_000);
-      }
-      assertThat(requests.anyOpen()).isFalse();
-      assertThat(requests.begun()).isEqualTo(1);
-    }
-  }
-
   @Test
   void aFailingJobKeepsItsOperationOutcomeAndStatus() {
     try (Jobs jobs = runner(run -> {

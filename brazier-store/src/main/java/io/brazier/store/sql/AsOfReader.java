@@ -86,47 +86,6 @@ final class AsOfReader {
     return page(scan, false, null, search);
   }
 
-  /**
-   * The scan cut where every {@code size}-th current row of its type (from its cursor on, up to its end) was last
-   * updated: one walk of the {@code (type, last_updated)} index, which holds all it reads. Rows sharing an instant
-   * fall on the same side of a bound, and deletions and changes since the scan's sequence are counted as the rows are
-   * now: the ranges are about even, and together exactly the scan.
-   */
-  List<AsOfScan> ranges(AsOfScan scan, int size) {
-    Sql sql = new Sql().append("SELECT last_updated FROM (SELECT last_updated,"
-        + " row_number() OVER (ORDER BY type, last_updated) AS n FROM resource WHERE type = ?", types.key(scan.type()));
-    if (scan.after() != null) {
-      sql.append(" AND last_updated >= ?", Timestamp.from(scan.after().lastUpdated()));
-    }
-    if (scan.upTo() != null) {
-      sql.append(" AND last_updated <= ?", Timestamp.from(scan.upTo().lastUpdated()));
-    }
-    sql.append(") t WHERE n % ? = 0 ORDER BY n", size);
-    List<ScanCursor> bounds = new ArrayList<>();
-    try (Connection connection = dataSource.getConnection();
-        PreparedStatement statement = SearchReader.prepared(connection, sql);
-        ResultSet rows = statement.executeQuery()) {
-      while (rows.next()) {
-        ScanCursor bound = ScanCursor.endOf(rows.getTimestamp(1).toInstant());
-        boolean within = (scan.after() == null || bound.compareTo(scan.after()) > 0)
-            && (scan.upTo() == null || bound.compareTo(scan.upTo()) < 0);
-        if (within && (bounds.isEmpty() || !bound.equals(bounds.get(bounds.size() - 1)))) {
-          bounds.add(bound);
-        }
-      }
-    } catch (SQLException e) {
-      throw new StoreFailure("Could not cut the scan of " + scan.type() + " into ranges", e);
-    }
-    List<AsOfScan> ranges = new ArrayList<>();
-    AsOfScan rest = scan;
-    for (ScanCursor bound : bounds) {
-      ranges.add(rest.upTo(bound));
-      rest = rest.after(bound);
-    }
-    ranges.add(rest);
-    return ranges;
-  }
-
   ScanPage deletions(String type, long sequence, Instant since, ScanCursor after, int count) {
     return page(new AsOfScan(type, sequence, null, after, count), true, since, null);
   }
@@ -217,7 +176,7 @@ final class AsOfReader {
         .append(" FROM resource r")
         .array(" WHERE r.type = ANY(?)", "int2", new Object[] {type})
         .append(deletions ? " AND r.deleted" : " AND NOT r.deleted");
-    bounds(sql, "r.last_updated", scan, since);
+    bounds(sql, "r.last_updated", scan.after(), since);
     if (!changed.isEmpty()) {
       sql.array(" AND r.id <> ALL(?)", "text", changed.ids());
     }
@@ -243,23 +202,18 @@ final class AsOfReader {
         .append(" ON r.type = ? AND r.id = c.id", type)
         .append(" JOIN resource_history h ON h.rid = r.rid AND h.version = c.first - 1 WHERE ")
         .append(deletions ? "h.deleted" : "NOT h.deleted");
-    bounds(sql, "h.last_updated", scan, since);
+    bounds(sql, "h.last_updated", scan.after(), since);
     return sql.append(" ORDER BY h.last_updated, r.rid LIMIT ?)", scan.count())
         .append(results + " UNION ALL SELECT true, * FROM past");
   }
 
-  /** Versions after the scan's cursor, up to its end, and last updated at or after {@code since}. */
-  private static void bounds(Sql sql, String lastUpdated, AsOfScan scan, Instant since) {
-    if (scan.after() != null) {
+  /** Versions after the cursor, and last updated at or after {@code since}. */
+  private static void bounds(Sql sql, String lastUpdated, ScanCursor after, Instant since) {
+    if (after != null) {
       // The plain bound lets the (type, last_updated) indexes skip to the cursor; the row comparison breaks ties.
-      Timestamp at = Timestamp.from(scan.after().lastUpdated());
+      Timestamp at = Timestamp.from(after.lastUpdated());
       sql.append(" AND " + lastUpdated + " >= ?", at)
-          .append(" AND (" + lastUpdated + ", r.rid) > (?", at).append(", ?)", scan.after().rid());
-    }
-    if (scan.upTo() != null) {
-      Timestamp at = Timestamp.from(scan.upTo().lastUpdated());
-      sql.append(" AND " + lastUpdated + " <= ?", at)
-          .append(" AND (" + lastUpdated + ", r.rid) <= (?", at).append(", ?)", scan.upTo().rid());
+          .append(" AND (" + lastUpdated + ", r.rid) > (?", at).append(", ?)", after.rid());
     }
     if (since != null) {
       sql.append(" AND " + lastUpdated + " >= ?", Timestamp.from(since));
@@ -326,7 +280,7 @@ final class AsOfReader {
     merged.addAll(matching(connection, scan, past, search, statements));
     merged.sort(ORDER);
     if (known != null) {
-      merged.removeIf(c -> c.cursor().compareTo(known) > 0);
+      merged.removeIf(c -> compare(c.cursor(), known) > 0);
     }
     if (merged.size() > scan.count()) {
       merged = merged.subList(0, scan.count());
@@ -357,7 +311,12 @@ final class AsOfReader {
     if (a == null || b == null) {
       return a == null ? b : a;
     }
-    return a.compareTo(b) <= 0 ? a : b;
+    return compare(a, b) <= 0 ? a : b;
+  }
+
+  private static int compare(ScanCursor a, ScanCursor b) {
+    int byTime = a.lastUpdated().compareTo(b.lastUpdated());
+    return byTime != 0 ? byTime : Long.compare(a.rid(), b.rid());
   }
 
   private static List<ResourceVersion> versions(List<Candidate> candidates) {

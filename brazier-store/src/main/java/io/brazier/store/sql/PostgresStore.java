@@ -358,11 +358,6 @@ public final class PostgresStore implements Store {
   }
 
   @Override
-  public List<AsOfScan> ranges(AsOfScan scan, int size) {
-    return asOf.ranges(scan, size);
-  }
-
-  @Override
   public ScanPage deletions(String type, long sequence, Instant since, ScanCursor after, int count) {
     return asOf.deletions(type, sequence, since, after, count);
   }

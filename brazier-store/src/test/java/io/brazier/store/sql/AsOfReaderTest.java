@@ -35,7 +35,6 @@ import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Condition;
 import org.hl7.fhir.r4.model.Device;
 import org.hl7.fhir.r4.model.Encounter;
-import org.hl7.fhir.r4.model.Immunization;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Procedure;
@@ -416,62 +415,6 @@ class AsOfReaderTest {
         .isAfterOrEqualTo(before).isBeforeOrEqualTo(stamped));
   }
 
-  /**
-   * A scan cut into ranges, with resources changed, deleted and created since its sequence: the ranges read one
-   * after the other serve exactly what the whole scan serves, with criteria too and from a cursor on, each range
-   * starting where the one before ended, and rows written at one instant never split between two.
-   */
-  @Test
-  void rangesOfAScanReadOneAfterTheOtherServeExactlyTheScan() {
-    List<String> ids = new ArrayList<>();
-    for (int batch = 0; batch < 12; batch++) {
-      Instant at = Instant.now();
-      List<Write> writes = new ArrayList<>();
-      for (int i = 0; i < 5; i++) { // five at one instant, as a bundle's entries are
-        String id = UUID.randomUUID().toString();
-        Write write = store.write(immunization(i % 2 == 0).setId(id), 1);
-        writes.add(new Write(write.type(), id, 1, at, write.json(), write.index()));
-        ids.add(id);
-      }
-      postgres.commit(writes);
-    }
-    long then = postgres.watermark();
-    for (int i = 0; i < ids.size(); i += 6) {
-      if (i % 4 == 0) {
-        delete("Immunization", ids.get(i));
-      } else {
-        store.save(immunization(false).setId(ids.get(i)));
-      }
-    }
-    store.save(immunization(true));
-    AsOfScan whole = AsOfScan.of("Immunization", then, 4);
-    AsOfScan completed = new AsOfScan("Immunization", then, store.parse("Immunization", "status=completed"), null, 4);
-    ScanCursor third = postgres.scan(whole.after(postgres.scan(whole, search).next()), search).next();
-
-    List<AsOfScan> ranges = postgres.ranges(whole, 12);
-
-    assertThat(ranges).hasSizeGreaterThanOrEqualTo(4);
-    assertThat(ranges.get(0).after()).isNull();
-    assertThat(ranges.get(ranges.size() - 1).upTo()).isNull();
-    for (int r = 1; r < ranges.size(); r++) {
-      assertThat(ranges.get(r).after()).isEqualTo(ranges.get(r - 1).upTo());
-    }
-    // The bounds count the rows as they are now, so a range may hold nothing of then (the last ones, here).
-    List<List<ResourceVersion>> read = ranges.stream().map(this::scanAll).filter(range -> !range.isEmpty()).toList();
-    assertThat(ids(read.stream().flatMap(List::stream).toList())).isEqualTo(ids(scanAll(whole)))
-        .hasSize(ids.size());
-    assertThat(read).hasSizeGreaterThanOrEqualTo(4);
-    for (int r = 1; r < read.size(); r++) {
-      assertThat(read.get(r).get(0).lastUpdated()).isAfter(read.get(r - 1).get(read.get(r - 1).size() - 1)
-          .lastUpdated());
-    }
-    assertThat(ids(postgres.ranges(completed, 12).stream().flatMap(range -> scanAll(range).stream()).toList()))
-        .isEqualTo(ids(scanAll(completed))).isNotEmpty();
-    assertThat(ids(postgres.ranges(whole.after(third), 12).stream().flatMap(range -> scanAll(range).stream())
-        .toList())).isEqualTo(ids(scanAll(whole.after(third))));
-    assertThat(postgres.ranges(whole, 1000)).containsExactly(whole);
-  }
-
   @Test
   void aCursorSurvivesItsTextForm() {
     ScanCursor cursor = new ScanCursor(Instant.parse("2024-05-01T10:00:00.123456789Z"), 42);
@@ -546,13 +489,6 @@ class AsOfReaderTest {
     Patient patient = new Patient();
     patient.addName().setFamily(family);
     return patient;
-  }
-
-  static Immunization immunization(boolean completed) {
-    Immunization immunization = new Immunization().setStatus(completed ? Immunization.ImmunizationStatus.COMPLETED
-        : Immunization.ImmunizationStatus.NOTDONE);
-    immunization.getVaccineCode().setText("flu");
-    return immunization;
   }
 
   static Encounter encounter() {
