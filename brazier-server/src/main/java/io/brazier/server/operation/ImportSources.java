@@ -1,5 +1,6 @@
 package io.brazier.server.operation;
 
+import io.brazier.client.HttpUrls;
 import io.brazier.fhir.FhirException;
 import io.brazier.fhir.Lazy;
 import io.brazier.server.ImportConfig;
@@ -57,11 +58,10 @@ final class ImportSources {
     } catch (URISyntaxException e) {
       throw FhirException.badRequest("The input " + url + " is not a URL.");
     }
-    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-    if (scheme.equals("file")) {
+    if ("file".equalsIgnoreCase(uri.getScheme())) {
       return file(url, uri);
     }
-    if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
+    if (!HttpUrls.isHttp(uri)) {
       throw FhirException.badRequest("The input " + url + " is neither a file: nor an http(s) URL.");
     }
     if (blobs != null && blobs.holds(url)) {
