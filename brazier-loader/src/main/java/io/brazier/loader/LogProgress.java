@@ -52,7 +52,7 @@ public final class LogProgress implements Progress, ExportProgress {
   @Override
   public void file(FileOutcome outcome) {
     done.incrementAndGet();
-    errors.addAndGet(outcome.failed() + (outcome.succeeded() || outcome.failed() > 0 ? 0 : 1));
+    errors.addAndGet(outcome.errors());
     if (!outcome.succeeded()) {
       log.warn("File not fully loaded file={} failed={}", outcome.name(), outcome.failed());
     }

@@ -47,7 +47,7 @@ public final class ProgressBarProgress implements Progress, ExportProgress {
 
   @Override
   public void file(FileOutcome outcome) {
-    step(outcome.failed() + (outcome.succeeded() || outcome.failed() > 0 ? 0 : 1));
+    step(outcome.errors());
   }
 
   @Override

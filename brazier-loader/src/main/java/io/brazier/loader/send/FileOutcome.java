@@ -28,6 +28,11 @@ public record FileOutcome(String name, int loaded, int failed, String reason, by
     return reason == null;
   }
 
+  /** The errors the file counts for in progress: its failed entries, or one when it failed as a whole. */
+  public int errors() {
+    return failed + (succeeded() || failed > 0 ? 0 : 1);
+  }
+
   public boolean isSplit() {
     return !chunks.isEmpty();
   }
