@@ -20,6 +20,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -230,6 +231,8 @@ class ChangesTest {
     long start = server.lastChange();
     CyclicBarrier go = new CyclicBarrier(pollers + writers);
     AtomicInteger polling = new AtomicInteger();
+    // Writers start once every poll is counted: else a writer could end before the last poller thread ran.
+    CountDownLatch allPolling = new CountDownLatch(pollers);
     AtomicInteger mostPolling = new AtomicInteger();
     List<Integer> pollingWhenWritersEnded = Collections.synchronizedList(new ArrayList<>());
     ExecutorService threads = Executors.newFixedThreadPool(pollers + writers);
@@ -239,6 +242,7 @@ class ChangesTest {
         polls.add(threads.submit(() -> {
           go.await();
           mostPolling.accumulateAndGet(polling.incrementAndGet(), Math::max);
+          allPolling.countDown();
           try {
             return http.get("/fhir/$changes?since=" + start + "&_type=Basic&_wait=60");
           } finally {
@@ -250,6 +254,7 @@ class ChangesTest {
       for (int i = 0; i < writers; i++) {
         writes.add(threads.submit(() -> {
           go.await();
+          allPolling.await();
           for (int n = 0; n < 5; n++) {
             client.create().resource(patient("Writer")).execute();
           }
