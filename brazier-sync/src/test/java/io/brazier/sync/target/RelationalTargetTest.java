@@ -7,14 +7,12 @@ import static org.assertj.core.api.Assertions.tuple;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.brazier.fhir.Fhir;
-import io.brazier.fhir.search.FhirPath;
 import io.brazier.sync.TargetConfig;
+import io.brazier.sync.TestMaps;
 import io.brazier.sync.TestTargets;
-import io.brazier.sync.map.MapReader;
 import io.brazier.sync.map.MapSet;
 import io.brazier.sync.map.Mapper;
 import io.brazier.sync.map.Rows;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -24,7 +22,6 @@ import org.junit.jupiter.api.Test;
 /** The relational target on a real PostgreSQL (a second embedded instance), each test in a schema of its own. */
 class RelationalTargetTest {
   private static final Fhir FHIR = new Fhir(false);
-  private static final MapReader READER = new MapReader(FHIR, new FhirPath(FHIR));
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String PATIENT = """
       {"resource": "Patient", "table": "contact", %s "attributes": [
@@ -352,8 +349,6 @@ class RelationalTargetTest {
   }
 
   private static MapSet maps(String patient) {
-    return MapSet.of("test", List.of(
-        READER.read("patient.json", patient.getBytes(StandardCharsets.UTF_8)),
-        READER.read("identifier.json", IDENTIFIER.getBytes(StandardCharsets.UTF_8))));
+    return TestMaps.of("patient", patient, "identifier", IDENTIFIER);
   }
 }

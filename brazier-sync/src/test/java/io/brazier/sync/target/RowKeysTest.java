@@ -2,6 +2,7 @@ package io.brazier.sync.target;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.brazier.sync.TestMaps;
 import io.brazier.sync.TestTargets;
 import io.brazier.sync.map.MapSet;
 import java.util.List;
@@ -24,7 +25,7 @@ class RowKeysTest extends OnTargetDatabase {
   private static final String OBSERVATION = """
       {"resource": "Observation", "table": "msemr_observation", "writeBack": %s, "attributes": [
         {"column": "msemr_patient", "path": "subject", "action": "lookup"}]}""";
-  private final MapSet maps = TargetMaps.of("patient", PATIENT, "identifier", IDENTIFIER,
+  private final MapSet maps = TestMaps.of("patient", PATIENT, "identifier", IDENTIFIER,
       "observation", OBSERVATION.formatted(true), "encounter", OBSERVATION.formatted(false)
           .replace("Observation", "Encounter").replace("msemr_observation", "msemr_encounter"));
   private final UUID inserted = UUID.randomUUID();
