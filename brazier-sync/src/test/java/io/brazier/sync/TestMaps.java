@@ -16,12 +16,33 @@ public final class TestMaps {
   private static final MapReader READER = new MapReader(FHIR, new FhirPath(FHIR));
   /** Read once per test JVM: a set is immutable. */
   private static final MapSet BUILT_IN = new MapLoader(READER).load(MapLoader.builtIn());
+  /** The map of a patient's identifiers, rows of {@code msemr_medicalidentifier} under the patient's contact. */
+  public static final String IDENTIFIER = """
+      {"resource": "Patient", "table": "msemr_medicalidentifier", "parentLink": "msemr_patient",
+       "attributes": [{"column": "msemr_value", "path": "value"}]}""";
+  private static final String PATIENT = """
+      {"resource": "Patient", "table": "contact", %s "attributes": [
+        {"column": "lastname", "path": "name.family.first()"},
+        {"action": "expand", "path": "identifier", "map": "identifier"}]}""";
 
   private TestMaps() {}
 
   /** The maps the agent ships with. */
   public static MapSet builtIn() {
     return BUILT_IN;
+  }
+
+  /**
+   * The map of patients to {@code contact} rows (their last name, their identifiers expanded by {@link #IDENTIFIER}),
+   * with {@code options}, fields each followed by a comma ({@code "writeBack": true,}), before its attributes.
+   */
+  public static String patient(String options) {
+    return PATIENT.formatted(options);
+  }
+
+  /** The set of {@link #patient} with {@code options} and {@link #IDENTIFIER}, named as their tests name them. */
+  public static MapSet patients(String options) {
+    return of("patient", patient(options), "identifier", IDENTIFIER);
   }
 
   /** The set of the maps given as pairs of name and JSON text, each read as the file {@code name.json}. */

@@ -22,20 +22,13 @@ import org.junit.jupiter.api.Test;
  * reference of its row's resource, patients and practitioners sharing one table.
  */
 class RelationalRowsTest extends OnTargetDatabase {
-  private static final String PATIENT = """
-      {"resource": "Patient", "table": "contact", "writeBack": true,
-       "discriminator": {"column": "msemr_contacttype", "value": "Patient"}, "attributes": [
-        {"column": "lastname", "path": "name.family.first()"},
-        {"action": "expand", "path": "identifier", "map": "identifier"}]}""";
-  private static final String IDENTIFIER = """
-      {"resource": "Patient", "table": "msemr_medicalidentifier", "parentLink": "msemr_patient",
-       "attributes": [{"column": "msemr_value", "path": "value"}]}""";
   private static final String PRACTITIONER = """
       {"resource": "Practitioner", "table": "contact",
        "discriminator": {"column": "msemr_contacttype", "value": "Practitioner"}, "attributes": [
         {"column": "lastname", "path": "name.family.first()"}]}""";
-  private final MapSet maps = TestMaps.of("patient", PATIENT, "identifier", IDENTIFIER, "practitioner",
-      PRACTITIONER);
+  private final MapSet maps = TestMaps.of("patient", TestMaps.patient("""
+      "writeBack": true, "discriminator": {"column": "msemr_contacttype", "value": "Patient"},"""),
+      "identifier", TestMaps.IDENTIFIER, "practitioner", PRACTITIONER);
   private final RelationalRows rows = new RelationalRows(database);
 
   @BeforeEach

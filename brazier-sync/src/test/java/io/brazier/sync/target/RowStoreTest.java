@@ -17,14 +17,7 @@ import org.junit.jupiter.api.Test;
  * a store whose triggers record the target's changes has none to tell and nothing to do before a creation.
  */
 class RowStoreTest extends OnTargetDatabase {
-  private static final String PATIENT = """
-      {"resource": "Patient", "table": "contact", "writeBack": true, "attributes": [
-        {"column": "lastname", "path": "name.family.first()"},
-        {"action": "expand", "path": "identifier", "map": "identifier"}]}""";
-  private static final String IDENTIFIER = """
-      {"resource": "Patient", "table": "msemr_medicalidentifier", "parentLink": "msemr_patient",
-       "attributes": [{"column": "msemr_value", "path": "value"}]}""";
-  private final MapSet maps = TestMaps.of("patient", PATIENT, "identifier", IDENTIFIER);
+  private final MapSet maps = TestMaps.patients("\"writeBack\": true,");
   private final RowStore store = new RelationalRows(database);
 
   @Test

@@ -15,14 +15,7 @@ import org.junit.jupiter.api.Test;
  * left alone, and a column of another type is refused without changing anything.
  */
 class TablesTest extends OnTargetDatabase {
-  private static final String PATIENT = """
-      {"resource": "Patient", "table": "contact", "attributes": [
-        {"column": "lastname", "path": "name.family.first()"},
-        {"action": "expand", "path": "identifier", "map": "identifier"}]}""";
-  private static final String IDENTIFIER = """
-      {"resource": "Patient", "table": "msemr_medicalidentifier",
-       "parentLink": "msemr_patient", "attributes": [{"column": "msemr_value", "path": "value"}]}""";
-  private final MapSet maps = TestMaps.of("patient", PATIENT, "identifier", IDENTIFIER);
+  private final MapSet maps = TestMaps.patients("");
 
   @Test
   void aMissingTableIsCreatedKeyedByItsKeyWithTheTargetsOwnStateStartingAsSyncOffAndActive() throws Exception {
