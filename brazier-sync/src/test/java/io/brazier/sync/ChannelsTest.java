@@ -4,13 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import io.brazier.client.ClientCredentials;
-import io.brazier.fhir.Fhir;
-import io.brazier.fhir.search.FhirPath;
 import io.brazier.server.TestServer;
 import io.brazier.sync.dataverse.ODataService;
 import io.brazier.sync.map.Keys;
-import io.brazier.sync.map.MapLoader;
-import io.brazier.sync.map.MapReader;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.Map;
@@ -30,7 +26,6 @@ import org.junit.jupiter.api.Test;
  */
 class ChannelsTest {
   private static final Duration DEADLINE = Duration.ofSeconds(60);
-  private static final Fhir FHIR = new Fhir(false);
   private static ODataService dataverse;
   private static SyncAgent agent;
   private static TestServer server;
@@ -38,7 +33,7 @@ class ChannelsTest {
   @BeforeAll
   static void startTheServiceAndTheAgent() throws Exception {
     server = TestServer.shared();
-    dataverse = ODataService.start(new MapLoader(new MapReader(FHIR, new FhirPath(FHIR))).load(MapLoader.builtIn()));
+    dataverse = ODataService.start(TestMaps.builtIn());
     DataverseConfig config = new DataverseConfig(dataverse.url(), new ClientCredentials.Config(dataverse.tokenUrl(),
         ODataService.CLIENT_ID, ODataService.CLIENT_SECRET, "https://org.crm.dynamics.com/.default", null));
     agent = SyncAgent.start(Agents.client(server), server.fhir(), TestTargets.inOtherDatabase(),

@@ -4,12 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import io.brazier.client.ClientCredentials;
-import io.brazier.fhir.Fhir;
-import io.brazier.fhir.search.FhirPath;
 import io.brazier.server.TestServer;
 import io.brazier.sync.dataverse.ODataService;
-import io.brazier.sync.map.MapLoader;
-import io.brazier.sync.map.MapReader;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,7 +28,6 @@ import org.junit.jupiter.api.Test;
  */
 class DataverseWriteBackTest {
   private static final Duration DEADLINE = Duration.ofSeconds(60);
-  private static final Fhir FHIR = new Fhir(false);
   private static TestServer server;
   private static IGenericClient client;
   private static Patients patients;
@@ -46,8 +41,7 @@ class DataverseWriteBackTest {
     client = server.client();
     patients = new Patients(client);
     Path maps = Agents.creatingPatients();
-    dataverse = ODataService.start(new MapLoader(new MapReader(FHIR, new FhirPath(FHIR)))
-        .load(MapLoader.builtIn()));
+    dataverse = ODataService.start(TestMaps.builtIn());
     DataverseConfig config = new DataverseConfig(dataverse.url(), new ClientCredentials.Config(dataverse.tokenUrl(),
         ODataService.CLIENT_ID, ODataService.CLIENT_SECRET, "https://org.crm.dynamics.com/.default", null));
     bookkeeping = TestTargets.inOtherDatabase();

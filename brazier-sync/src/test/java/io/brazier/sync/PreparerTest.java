@@ -7,10 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.brazier.client.Change;
 import io.brazier.client.HttpFhirClient;
 import io.brazier.fhir.Fhir;
-import io.brazier.fhir.search.FhirPath;
 import io.brazier.server.TestServer;
-import io.brazier.sync.map.MapLoader;
-import io.brazier.sync.map.MapReader;
 import io.brazier.sync.map.MapSet;
 import io.brazier.sync.map.Mapper;
 import io.brazier.sync.source.Resources;
@@ -29,7 +26,7 @@ import org.junit.jupiter.api.Test;
  */
 class PreparerTest {
   private static final Fhir FHIR = new Fhir(false);
-  private static final MapSet MAPS = new MapLoader(new MapReader(FHIR, new FhirPath(FHIR))).load(MapLoader.builtIn());
+  private static final MapSet MAPS = TestMaps.builtIn();
   private static final TestServer SERVER = TestServer.shared();
   private static final Resources RESOURCES = new Resources(new HttpFhirClient(URI.create(SERVER.baseUrl()),
       Optional.empty(), Duration.ofSeconds(30)));

@@ -1,5 +1,6 @@
 package io.brazier.sync.target;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.brazier.client.FhirClient;
@@ -59,20 +60,27 @@ public final class FhirReplica {
     }
   }
 
-  /** The resource as the source has it, without the version and time the replica gives its own. */
-  private ObjectNode resource(Item item) throws SourceException {
+  /**
+   * The resource as the source has it, without the version and time the replica gives its own. One that cannot be
+   * sent is the change's failure (counted, then dead-lettered), never an outage of the replica to wait out.
+   */
+  private ObjectNode resource(Item item) {
     if (item.body() == null) {
       throw new IllegalStateException("the resource of " + item.reference() + " was not kept for " + name);
     }
+    JsonNode parsed;
     try {
-      ObjectNode resource = (ObjectNode) JSON.readTree(item.body());
-      if (resource.get("meta") instanceof ObjectNode meta) {
-        meta.remove("versionId");
-        meta.remove("lastUpdated");
-      }
-      return resource;
+      parsed = JSON.readTree(item.body());
     } catch (IOException e) {
-      throw new SourceException(0, "the resource of " + item.reference() + " is not JSON: " + e.getMessage());
+      throw new IllegalStateException("the resource of " + item.reference() + " is not JSON: " + e.getMessage());
     }
+    if (!(parsed instanceof ObjectNode resource)) {
+      throw new IllegalStateException("the resource of " + item.reference() + " is not a JSON object");
+    }
+    if (resource.get("meta") instanceof ObjectNode meta) {
+      meta.remove("versionId");
+      meta.remove("lastUpdated");
+    }
+    return resource;
   }
 }

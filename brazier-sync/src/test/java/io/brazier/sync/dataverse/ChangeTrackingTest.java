@@ -3,12 +3,9 @@ package io.brazier.sync.dataverse;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.brazier.client.ClientCredentials;
-import io.brazier.fhir.Fhir;
-import io.brazier.fhir.search.FhirPath;
 import io.brazier.sync.DataverseConfig;
+import io.brazier.sync.TestMaps;
 import io.brazier.sync.TestTargets;
-import io.brazier.sync.map.MapLoader;
-import io.brazier.sync.map.MapReader;
 import io.brazier.sync.map.MapSet;
 import io.brazier.sync.target.RelationalTarget;
 import io.brazier.sync.target.RowChange;
@@ -28,8 +25,7 @@ import org.junit.jupiter.api.Test;
  * a real PostgreSQL.
  */
 class ChangeTrackingTest {
-  private static final Fhir FHIR = new Fhir(false);
-  private static final MapSet MAPS = new MapLoader(new MapReader(FHIR, new FhirPath(FHIR))).load(MapLoader.builtIn());
+  private static final MapSet MAPS = TestMaps.builtIn();
   private static ODataService service;
   private RelationalTarget target;
 

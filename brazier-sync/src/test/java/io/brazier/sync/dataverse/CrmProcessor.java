@@ -12,7 +12,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.net.URI;
@@ -63,12 +62,13 @@ import org.apache.olingo.server.api.uri.queryoption.expression.Member;
 final class CrmProcessor implements EntityProcessor, EntityCollectionProcessor, BatchProcessor {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern ALTERNATE_KEY = Pattern.compile("/(\\w+)\\((\\w+)='((?:[^']|'')*)'\\)");
+  private static final Pattern MAX_PAGE_SIZE = Pattern.compile("odata\\.maxpagesize=(\\d+)");
   private static final Pattern BINDING = Pattern.compile("/?(\\w+)\\(([0-9a-fA-F-]{36})\\)");
 
   private final CrmModel model;
   private final CrmRows rows;
-  /** Batches to answer with 429 before taking one. */
-  final AtomicInteger throttle = new AtomicInteger();
+  /** The most rows of a page, whatever {@code Prefer: odata.maxpagesize} asks (Dataverse's own limit is 5,000). */
+  volatile int pageSize = Integer.MAX_VALUE;
   /** The requests of each change set taken. */
   final List<Integer> changeSets = new CopyOnWriteArrayList<>();
   private OData odata;
@@ -97,16 +97,43 @@ final class CrmProcessor implements EntityProcessor, EntityCollectionProcessor, 
       return;
     }
     Expression filter = uriInfo.getFilterOption() == null ? null : uriInfo.getFilterOption().getExpression();
-    EntityCollection collection = new EntityCollection();
+    List<Map<String, Object>> matching = new ArrayList<>();
     for (Map<String, Object> row : rows.all(table.name())) {
       if (filter == null || matches(filter, row)) {
-        collection.getEntities().add(entity(row));
+        matching.add(row);
       }
     }
+    EntityCollection collection = page(request, uriInfo, matching);
     var serialized = odata.createSerializer(format).entityCollection(metadata, set.getEntityType(), collection,
         EntityCollectionSerializerOptions.with().contextURL(ContextURL.with().entitySet(set).build())
             .id(request.getRawBaseUri() + "/" + set.getName()).build());
     answer(response, 200, format, serialized.getContent());
+  }
+
+  /**
+   * One page of the rows, of at most the page size the client prefers or the service's own, whichever is less, with
+   * a next link ({@code $skiptoken} the offset of the next page) while rows are left.
+   */
+  private EntityCollection page(ODataRequest request, UriInfo uriInfo, List<Map<String, Object>> matching)
+      throws ODataApplicationException {
+    Matcher preferred = MAX_PAGE_SIZE.matcher(String.valueOf(request.getHeader("Prefer")));
+    int size = Math.min(pageSize, preferred.find() ? Integer.parseInt(preferred.group(1)) : Integer.MAX_VALUE);
+    int from;
+    try {
+      from = uriInfo.getSkipTokenOption() == null ? 0 : Integer.parseInt(uriInfo.getSkipTokenOption().getValue());
+    } catch (NumberFormatException e) {
+      throw new ODataApplicationException("Not a skip token of this service", 400, Locale.ROOT);
+    }
+    EntityCollection collection = new EntityCollection();
+    int to = (int) Math.min(matching.size(), (long) from + size);
+    matching.subList(Math.min(from, to), to).forEach(row -> collection.getEntities().add(entity(row)));
+    if (to < matching.size()) {
+      String query = String.valueOf(request.getRawQueryPath()).replaceAll("(^null$|\\$skiptoken=[^&]*&?)", "")
+          .replaceAll("&$", "");
+      collection.setNext(URI.create(request.getRawBaseUri() + request.getRawODataPath() + "?" + query
+          + (query.isEmpty() ? "" : "&") + "$skiptoken=" + to));
+    }
+    return collection;
   }
 
   /**
@@ -200,14 +227,6 @@ final class CrmProcessor implements EntityProcessor, EntityCollectionProcessor, 
   @Override
   public void processBatch(BatchFacade facade, ODataRequest request, ODataResponse response)
       throws ODataApplicationException, ODataLibraryException {
-    if (throttle.getAndUpdate(left -> Math.max(0, left - 1)) > 0) {
-      response.setStatusCode(429);
-      response.setHeader("Retry-After", "1");
-      answer(response, 429, ContentType.APPLICATION_JSON, new ByteArrayInputStream(("{\"error\":{\"code\":\"0x80072322\","
-          + "\"message\":\"Number of requests exceeded the limit of 6000 over time window of 300 seconds.\"}}")
-          .getBytes()));
-      return;
-    }
     String boundary = facade.extractBoundaryFromContentType(request.getHeader(HttpHeader.CONTENT_TYPE));
     List<BatchRequestPart> parts = odata.createFixedFormatDeserializer().parseBatchRequest(request.getBody(), boundary,
         BatchOptions.with().rawBaseUri(request.getRawBaseUri())

@@ -7,13 +7,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.brazier.client.ClientCredentials;
 import io.brazier.fhir.Fhir;
-import io.brazier.fhir.search.FhirPath;
 import io.brazier.sync.DataverseConfig;
 import io.brazier.sync.TargetConfig;
+import io.brazier.sync.TestMaps;
 import io.brazier.sync.TestTargets;
 import io.brazier.sync.map.Keys;
-import io.brazier.sync.map.MapLoader;
-import io.brazier.sync.map.MapReader;
 import io.brazier.sync.map.MapSet;
 import io.brazier.sync.map.Mapper;
 import io.brazier.sync.target.Batch;
@@ -37,7 +35,7 @@ import org.junit.jupiter.api.Test;
  */
 class DataverseRowsTest {
   private static final Fhir FHIR = new Fhir(false);
-  private static final MapSet MAPS = new MapLoader(new MapReader(FHIR, new FhirPath(FHIR))).load(MapLoader.builtIn());
+  private static final MapSet MAPS = TestMaps.builtIn();
   private static final ObjectMapper JSON = new ObjectMapper();
   private static ODataService service;
   private final Mapper mapper = new Mapper(FHIR);
@@ -169,7 +167,7 @@ class DataverseRowsTest {
   }
 
   @Test
-  void throttledBatchesAreSentAgainAfterTheirRetryAfter() throws Exception {
+  void throttledRequestsAreSentAgainAfterTheirRetryAfter() throws Exception {
     String id = UUID.randomUUID().toString();
     target();
     service.throttle(2);
@@ -230,9 +228,9 @@ class DataverseRowsTest {
 
   @Test
   void mapsNamingATableTheServiceLacksAreRefused() {
-    MapSet more = MapSet.of("test", List.of(new MapReader(FHIR, new FhirPath(FHIR)).read("extra.json", """
+    MapSet more = TestMaps.of("extra", """
         {"resource": "Basic", "table": "msemr_basic", "attributes": [{"column": "msemr_code", "path": "code.text"}]}
-        """.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+        """);
     DataverseRows rows = new DataverseRows(config(ODataService.CLIENT_SECRET, 100));
 
     assertThatThrownBy(() -> rows.prepare(more)).isInstanceOf(IllegalStateException.class)

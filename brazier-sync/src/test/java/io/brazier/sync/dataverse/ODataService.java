@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.olingo.server.api.OData;
 import org.apache.olingo.server.api.ODataHttpHandler;
 import org.apache.olingo.server.api.ServiceMetadata;
@@ -31,7 +32,11 @@ public final class ODataService implements AutoCloseable {
   private final Server jetty;
   private final CrmRows rows = new CrmRows();
   private final CrmProcessor processor;
-  private final String token = UUID.randomUUID().toString();
+  /** The one token the Web API takes now; revoking tokens makes a new one. */
+  private volatile String token = UUID.randomUUID().toString();
+  private final AtomicInteger tokensGiven = new AtomicInteger();
+  /** Requests to answer with 429 before taking one. */
+  private final AtomicInteger throttle = new AtomicInteger();
   private final int port;
 
   private ODataService(MapSet maps) throws Exception {
@@ -96,9 +101,24 @@ public final class ODataService implements AutoCloseable {
     rows.remove(table, key);
   }
 
-  /** The next {@code batches} {@code $batch} requests are answered 429 with {@code Retry-After: 1}. */
-  public void throttle(int batches) {
-    processor.throttle.set(batches);
+  /** The next {@code requests} requests to the Web API are answered 429 with {@code Retry-After: 1}. */
+  public void throttle(int requests) {
+    throttle.set(requests);
+  }
+
+  /** Every token given so far is refused from now on (as after a secret's rotation); the endpoint gives a new one. */
+  void revokeTokens() {
+    token = UUID.randomUUID().toString();
+  }
+
+  /** How many tokens the token endpoint has given. */
+  int tokensGiven() {
+    return tokensGiven.get();
+  }
+
+  /** Pages of at most {@code rows} rows from now on, whatever the client prefers. */
+  void pageSize(int rows) {
+    processor.pageSize = rows;
   }
 
   /** The number of requests of each change set taken, in order. */
@@ -130,6 +150,14 @@ public final class ODataService implements AutoCloseable {
         response.getWriter().write("{\"error\":{\"code\":\"0x80072243\",\"message\":\"No valid bearer token\"}}");
         return;
       }
+      if (throttle.getAndUpdate(left -> Math.max(0, left - 1)) > 0) {
+        response.setStatus(429);
+        response.setHeader("Retry-After", "1");
+        response.setContentType("application/json");
+        response.getWriter().write("{\"error\":{\"code\":\"0x80072322\",\"message\":\"Number of requests"
+            + " exceeded the limit of 6000 over time window of 300 seconds.\"}}");
+        return;
+      }
       ODataHttpHandler handler = odata.createHandler(metadata);
       handler.register(processor);
       handler.process(request, response);
@@ -145,6 +173,9 @@ public final class ODataService implements AutoCloseable {
       boolean known = "client_credentials".equals(request.getParameter("grant_type"))
           && CLIENT_ID.equals(request.getParameter("client_id"))
           && CLIENT_SECRET.equals(request.getParameter("client_secret"));
+      if (known) {
+        tokensGiven.incrementAndGet();
+      }
       response.setStatus(known ? 200 : 401);
       response.setContentType("application/json");
       response.getOutputStream().write((known ? "{\"access_token\":\"" + token + "\",\"expires_in\":3600}"

@@ -3,16 +3,10 @@ package io.brazier.sync.map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.brazier.fhir.Fhir;
-import io.brazier.fhir.search.FhirPath;
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
-import java.util.List;
+import io.brazier.sync.TestMaps;
 import org.junit.jupiter.api.Test;
 
 class MapSetTest {
-  private static final Fhir FHIR = new Fhir(false);
-  private static final MapReader READER = new MapReader(FHIR, new FhirPath(FHIR));
   private static final String PATIENT = """
       {"resource": "Patient", "table": "contact", "attributes": [{"column": "lastname", "path": "name.family"},
        {"action": "expand", "path": "identifier", "map": "identifier"}]}""";
@@ -22,7 +16,7 @@ class MapSetTest {
 
   @Test
   void theTablesHoldTheColumnsOfEveryMapThatWritesThem() {
-    MapSet maps = set("patient.json", PATIENT, "identifier.json", IDENTIFIER, "practitioner.json", """
+    MapSet maps = TestMaps.of("patient", PATIENT, "identifier", IDENTIFIER, "practitioner", """
         {"resource": "Practitioner", "table": "contact", "discriminator": {"column": "msemr_contacttype",
          "value": "Practitioner"}, "attributes": [{"column": "msemr_npi", "path": "identifier.value"}]}""");
 
@@ -38,7 +32,7 @@ class MapSetTest {
 
   @Test
   void aDisabledMapSyncsNothingButKeepsItsTable() {
-    MapSet maps = set("device.json", """
+    MapSet maps = TestMaps.of("device", """
         {"resource": "Device", "table": "msemr_device", "enabled": false, "attributes": [{"column": "s", "path": "status"}]}""");
 
     assertThat(maps.root("Device")).isNull();
@@ -47,59 +41,49 @@ class MapSetTest {
 
   @Test
   void anExpandAttributeMustNameAnExpansionOfTheSameResource() {
-    assertThatThrownBy(() -> set("patient.json", PATIENT))
+    assertThatThrownBy(() -> TestMaps.of("patient", PATIENT))
         .hasMessage("patient.json: attributes[1].map: no map is named 'identifier'");
-    assertThatThrownBy(() -> set("patient.json", PATIENT, "identifier.json", IDENTIFIER.replace(
+    assertThatThrownBy(() -> TestMaps.of("patient", PATIENT, "identifier", IDENTIFIER.replace(
         "\"resource\": \"Patient\"", "\"resource\": \"Person\"")))
         .hasMessage("patient.json: attributes[1].map: identifier.json maps Person, not Patient");
   }
 
   @Test
   void anExpansionThatNoMapNamesIsRefused() {
-    assertThatThrownBy(() -> set("identifier.json", IDENTIFIER)).hasMessageStartingWith(
+    assertThatThrownBy(() -> TestMaps.of("identifier", IDENTIFIER)).hasMessageStartingWith(
         "identifier.json: parentLink: makes this map an expansion, but no expand attribute names it");
   }
 
   @Test
   void twoEnabledMapsOfOneResourceAreRefused() {
-    assertThatThrownBy(() -> set("a.json", """
-        {"resource": "Patient", "table": "contact", "attributes": [{"column": "x", "path": "id"}]}""", "b.json", """
+    assertThatThrownBy(() -> TestMaps.of("a", """
+        {"resource": "Patient", "table": "contact", "attributes": [{"column": "x", "path": "id"}]}""", "b", """
         {"resource": "Patient", "table": "other", "attributes": [{"column": "x", "path": "id"}]}"""))
         .hasMessage("b.json: resource: another enabled map, a.json, already maps Patient: disable one of them");
   }
 
   @Test
   void mapsThatShareATableMustAgreeOnItsColumnsTypes() {
-    assertThatThrownBy(() -> set("a.json", """
+    assertThatThrownBy(() -> TestMaps.of("a", """
         {"resource": "Patient", "table": "contact", "attributes": [{"column": "born", "path": "birthDate", "type": "date"}]}""",
-        "b.json", """
+        "b", """
         {"resource": "Practitioner", "table": "contact", "attributes": [{"column": "born", "path": "birthDate"}]}"""))
         .hasMessage("b.json: attributes[0].column: born of contact is date in another map, not string");
   }
 
   @Test
   void aColumnTheAgentWritesItselfIsRefused() {
-    assertThatThrownBy(() -> set("a.json", """
+    assertThatThrownBy(() -> TestMaps.of("a", """
         {"resource": "Patient", "table": "contact", "attributes": [{"column": "msemr_azurefhirversion", "path": "meta.versionId"}]}"""))
         .hasMessage("a.json: attributes[0].column: msemr_azurefhirversion is written by the agent itself");
   }
 
   @Test
   void expansionsThatExpandEachOtherReachNoRootAndAreRefused() {
-    assertThatThrownBy(() -> set("a.json", """
+    assertThatThrownBy(() -> TestMaps.of("a", """
         {"resource": "Patient", "table": "ta", "parentLink": "p", "attributes": [{"action": "expand", "path": "link", "map": "b"}]}""",
-        "b.json", """
+        "b", """
         {"resource": "Patient", "table": "tb", "parentLink": "p", "attributes": [{"action": "expand", "path": "link", "map": "a"}]}"""))
         .hasMessageStartingWith("a.json: parentLink: its parents expand each other in a circle");
-  }
-
-  /** A set of maps from pairs of file name and content. */
-  private static MapSet set(String... filesAndContents) {
-    List<String> list = Arrays.asList(filesAndContents);
-    List<EntityMap> maps = new java.util.ArrayList<>();
-    for (int i = 0; i < list.size(); i += 2) {
-      maps.add(READER.read(list.get(i), list.get(i + 1).getBytes(StandardCharsets.UTF_8)));
-    }
-    return MapSet.of("test", maps);
   }
 }

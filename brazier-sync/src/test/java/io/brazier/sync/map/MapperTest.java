@@ -6,9 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.brazier.fhir.Fhir;
-import io.brazier.fhir.search.FhirPath;
+import io.brazier.sync.TestMaps;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -18,8 +17,7 @@ import org.junit.jupiter.api.Test;
 
 class MapperTest {
   private static final Fhir FHIR = new Fhir(false);
-  private static final FhirPath FHIR_PATH = new FhirPath(FHIR);
-  private static final MapSet DEFAULTS = new MapLoader(new MapReader(FHIR, FHIR_PATH)).load(MapLoader.builtIn());
+  private static final MapSet DEFAULTS = TestMaps.builtIn();
   private static final ObjectMapper JSON = new ObjectMapper();
   private final Mapper mapper = new Mapper(FHIR);
 
@@ -95,11 +93,11 @@ class MapperTest {
 
   @Test
   void aValueThatDoesNotFitItsColumnNamesTheMapAndTheAttribute() {
-    MapSet maps = MapSet.of("test", List.of(new MapReader(FHIR, FHIR_PATH).read("odd.json", """
+    MapSet maps = TestMaps.of("odd", """
         {"resource": "Patient", "table": "odd", "attributes": [
           {"column": "odd_name", "path": "name"},
           {"column": "odd_born", "path": "birthDate", "type": "integer"}]}
-        """.getBytes(StandardCharsets.UTF_8))));
+        """);
 
     assertThatThrownBy(() -> mapper.rows(maps, maps.root("Patient"), mapper.parse(json("""
         {"resourceType": "Patient", "id": "p2", "name": [{"family": "X"}]}"""))))
@@ -110,12 +108,12 @@ class MapperTest {
 
   @Test
   void aDefaultFillsWhatThePathLeavesEmptyAndAValueMapFallsBackToItsValue() throws Exception {
-    MapSet maps = MapSet.of("test", List.of(new MapReader(FHIR, FHIR_PATH).read("defaults.json", """
+    MapSet maps = TestMaps.of("defaults", """
         {"resource": "Patient", "table": "defaults", "attributes": [
           {"column": "origin", "action": "default", "value": "fhir"},
           {"column": "language", "path": "communication.language.text", "action": "default", "value": "en"},
           {"column": "sex", "path": "gender", "action": "value", "type": "integer", "values": {"male": 1}, "value": 0}]}
-        """.getBytes(StandardCharsets.UTF_8))));
+        """);
 
     Rows rows = mapper.rows(maps, maps.root("Patient"), mapper.parse(json("""
         {"resourceType": "Patient", "id": "p3", "gender": "other"}""")));

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.brazier.fhir.Fhir;
-import io.brazier.fhir.search.FhirPath;
+import io.brazier.sync.TestMaps;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -15,8 +15,7 @@ import org.junit.jupiter.api.Test;
 /** The built-in patient map written back: a contact row's changed columns into a Patient. */
 class ResourcePatcherTest {
   private static final Fhir FHIR = new Fhir(false);
-  private static final MapSet DEFAULTS = new MapLoader(new MapReader(FHIR, new FhirPath(FHIR)))
-      .load(MapLoader.builtIn());
+  private static final MapSet DEFAULTS = TestMaps.builtIn();
   private static final EntityMap PATIENT = DEFAULTS.map("patient");
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final ResourcePatcher.References NO_ROWS = key -> null;

@@ -7,14 +7,12 @@ import static org.assertj.core.api.Assertions.tuple;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.brazier.fhir.Fhir;
-import io.brazier.fhir.search.FhirPath;
 import io.brazier.sync.TargetConfig;
+import io.brazier.sync.TestMaps;
 import io.brazier.sync.TestTargets;
-import io.brazier.sync.map.MapReader;
 import io.brazier.sync.map.MapSet;
 import io.brazier.sync.map.Mapper;
 import io.brazier.sync.map.Rows;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -24,19 +22,11 @@ import org.junit.jupiter.api.Test;
 /** The relational target on a real PostgreSQL (a second embedded instance), each test in a schema of its own. */
 class RelationalTargetTest {
   private static final Fhir FHIR = new Fhir(false);
-  private static final MapReader READER = new MapReader(FHIR, new FhirPath(FHIR));
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String PATIENT = """
-      {"resource": "Patient", "table": "contact", %s "attributes": [
-        {"column": "lastname", "path": "name.family.first()"},
-        {"action": "expand", "path": "identifier", "map": "identifier"}]}""";
-  private static final String IDENTIFIER = """
-      {"resource": "Patient", "table": "msemr_medicalidentifier", "parentLink": "msemr_patient",
-       "attributes": [{"column": "msemr_value", "path": "value"}]}""";
   private final Mapper mapper = new Mapper(FHIR);
   private final TargetConfig config = TestTargets.inOtherDatabase();
   private final RelationalTarget target = RelationalTarget.open(config, true, true);
-  private MapSet maps = maps(PATIENT.formatted(""));
+  private MapSet maps = maps(TestMaps.patient(""));
 
   @AfterEach
   void close() {
@@ -49,7 +39,7 @@ class RelationalTargetTest {
     assertThat(columns("contact")).contains("contactid", "lastname", "msemr_azurefhirid", "msemr_azurefhirversion",
         "msemr_azurefhirlastupdatedon", "msemr_azurefhirsyncenabled", "statecode");
 
-    target.prepare(maps(PATIENT.formatted("").replace("\"attributes\": [",
+    target.prepare(maps(TestMaps.patient("").replace("\"attributes\": [",
         "\"attributes\": [{\"column\": \"birthdate\", \"path\": \"birthDate\", \"type\": \"date\"},")));
 
     assertThat(columns("contact")).contains("birthdate");
@@ -62,8 +52,9 @@ class RelationalTargetTest {
   void aColumnOfAnotherTypeInTheTargetIsRefused() {
     target.prepare(maps);
 
-    assertThatThrownBy(() -> target.prepare(maps(PATIENT.formatted("").replace("\"path\": \"name.family.first()\"",
-        "\"path\": \"name.family.first()\", \"type\": \"integer\""))))
+    String integerName = TestMaps.patient("").replace("\"path\": \"name.family.first()\"",
+        "\"path\": \"name.family.first()\", \"type\": \"integer\"");
+    assertThatThrownBy(() -> target.prepare(maps(integerName)))
         .hasMessage("Column contact.lastname is text in the target, but the maps make it integer: change the map's"
             + " type, or the column");
   }
@@ -125,7 +116,7 @@ class RelationalTargetTest {
 
   @Test
   void aMapThatDeactivatesKeepsTheRowMarkedInactive() throws Exception {
-    maps = maps(PATIENT.formatted("\"onDelete\": \"deactivate\","));
+    maps = maps(TestMaps.patient("\"onDelete\": \"deactivate\","));
     target.prepare(maps);
     apply(false, patient("p1", 1, "Chalmers", "a"));
 
@@ -352,8 +343,6 @@ class RelationalTargetTest {
   }
 
   private static MapSet maps(String patient) {
-    return MapSet.of("test", List.of(
-        READER.read("patient.json", patient.getBytes(StandardCharsets.UTF_8)),
-        READER.read("identifier.json", IDENTIFIER.getBytes(StandardCharsets.UTF_8))));
+    return TestMaps.of("patient", patient, "identifier", TestMaps.IDENTIFIER);
   }
 }

@@ -5,14 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.brazier.fhir.Fhir;
-import io.brazier.fhir.search.FhirPath;
 import io.brazier.sync.TargetConfig;
+import io.brazier.sync.TestMaps;
 import io.brazier.sync.TestTargets;
 import io.brazier.sync.map.Keys;
-import io.brazier.sync.map.MapReader;
 import io.brazier.sync.map.MapSet;
 import io.brazier.sync.map.Mapper;
-import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +22,6 @@ import org.junit.jupiter.api.Test;
 /** The write-back trigger and the change table, on a real PostgreSQL, each test in a schema of its own. */
 class RowChangesTest {
   private static final Fhir FHIR = new Fhir(false);
-  private static final MapReader READER = new MapReader(FHIR, new FhirPath(FHIR));
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String PATIENT = """
       {"resource": "Patient", "table": "contact", "writeBack": %s,
@@ -143,7 +140,6 @@ class RowChangesTest {
   }
 
   private static MapSet maps(boolean writeBack) {
-    return MapSet.of("test", List.of(READER.read("patient.json",
-        PATIENT.formatted(writeBack).getBytes(StandardCharsets.UTF_8))));
+    return TestMaps.of("patient", PATIENT.formatted(writeBack));
   }
 }

@@ -2,6 +2,7 @@ package io.brazier.sync.target;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.brazier.sync.TestMaps;
 import io.brazier.sync.TestTargets;
 import io.brazier.sync.map.MapSet;
 import java.util.List;
@@ -14,18 +15,11 @@ import org.junit.jupiter.api.Test;
  * lookups of the maps that write back follow it; the lookups of the others, which only FHIR's keys fill, do not.
  */
 class RowKeysTest extends OnTargetDatabase {
-  private static final String PATIENT = """
-      {"resource": "Patient", "table": "contact", "writeBack": true, "attributes": [
-        {"column": "lastname", "path": "name.family.first()"},
-        {"action": "expand", "path": "identifier", "map": "identifier"}]}""";
-  private static final String IDENTIFIER = """
-      {"resource": "Patient", "table": "msemr_medicalidentifier", "parentLink": "msemr_patient",
-       "attributes": [{"column": "msemr_value", "path": "value"}]}""";
   private static final String OBSERVATION = """
       {"resource": "Observation", "table": "msemr_observation", "writeBack": %s, "attributes": [
         {"column": "msemr_patient", "path": "subject", "action": "lookup"}]}""";
-  private final MapSet maps = TargetMaps.of("patient", PATIENT, "identifier", IDENTIFIER,
-      "observation", OBSERVATION.formatted(true), "encounter", OBSERVATION.formatted(false)
+  private final MapSet maps = TestMaps.of("patient", TestMaps.patient("\"writeBack\": true,"), "identifier",
+      TestMaps.IDENTIFIER, "observation", OBSERVATION.formatted(true), "encounter", OBSERVATION.formatted(false)
           .replace("Observation", "Encounter").replace("msemr_observation", "msemr_encounter"));
   private final UUID inserted = UUID.randomUUID();
   private final UUID computed = UUID.randomUUID();

@@ -3,6 +3,7 @@ package io.brazier.sync.target;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.brazier.sync.TestMaps;
 import io.brazier.sync.TestTargets;
 import io.brazier.sync.map.MapSet;
 import java.util.List;
@@ -14,14 +15,7 @@ import org.junit.jupiter.api.Test;
  * left alone, and a column of another type is refused without changing anything.
  */
 class TablesTest extends OnTargetDatabase {
-  private static final String PATIENT = """
-      {"resource": "Patient", "table": "contact", "attributes": [
-        {"column": "lastname", "path": "name.family.first()"},
-        {"action": "expand", "path": "identifier", "map": "identifier"}]}""";
-  private static final String IDENTIFIER = """
-      {"resource": "Patient", "table": "msemr_medicalidentifier",
-       "parentLink": "msemr_patient", "attributes": [{"column": "msemr_value", "path": "value"}]}""";
-  private final MapSet maps = TargetMaps.of("patient", PATIENT, "identifier", IDENTIFIER);
+  private final MapSet maps = TestMaps.patients("");
 
   @Test
   void aMissingTableIsCreatedKeyedByItsKeyWithTheTargetsOwnStateStartingAsSyncOffAndActive() throws Exception {
