@@ -8,7 +8,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import io.brazier.server.TestServer;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import org.hl7.fhir.r4.model.Binary;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
 import org.hl7.fhir.r4.model.Bundle.BundleType;
@@ -76,6 +78,28 @@ class EntriesTest {
           "Bundle.entry[" + i + "]");
     }
     assertThat(server.changesSince(before)).as("only the sound entry wrote").hasSize(1);
+  }
+
+  @Test
+  void aPatchEntryWhoseResourceIsNoPatchFailsAloneAndChangesNothing() {
+    String id = client.create().resource(patient("Unpatched")).execute().getId().getIdPart();
+    Binary empty = new Binary().setContentType("application/json-patch+json");
+    Binary text = new Binary().setContentType("text/plain");
+    text.setData("replace the family".getBytes(StandardCharsets.UTF_8));
+    Bundle batch = new Bundle().setType(BundleType.BATCH);
+    add(batch, null, empty, HTTPVerb.PATCH, "Patient/" + id);
+    add(batch, null, text, HTTPVerb.PATCH, "Patient/" + id);
+    add(batch, null, patient("Whole"), HTTPVerb.PATCH, "Patient/" + id);
+
+    Bundle response = client.transaction().withBundle(batch).execute();
+
+    assertThat(response.getEntry()).allSatisfy(entry -> {
+      assertThat(entry.getResponse().getStatus()).startsWith("4");
+      assertThat(issue(entry).getDiagnostics()).isNotBlank();
+    });
+    assertThat(issue(response.getEntry().get(0)).getDiagnostics()).contains("needs a body");
+    assertThat(issue(response.getEntry().get(2)).getDiagnostics()).contains("not a Patient");
+    assertThat(client.read().resource(Patient.class).withId(id).execute().getMeta().getVersionId()).isEqualTo("1");
   }
 
   @Test

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import io.brazier.fhir.Format;
-import io.brazier.fhir.search.SearchIndex;
+import io.brazier.fhir.search.FhirSearch;
 import io.brazier.server.FhirRequest;
 import io.brazier.server.Interceptor;
 import io.brazier.server.Restriction;
@@ -112,18 +112,16 @@ class HistoryTest {
     return patient == null ? query.execute() : query.withAdditionalHeader("X-Patient", patient).execute();
   }
 
-  /**
-   * Many versions at once, straight into the store, without the search index that history does not read: the
-   * server's history reads them as any others.
-   */
+  /** Many versions at once, straight into the store, indexed as the server indexes them. */
   private void storeObservationsOf(String patient, int count) {
+    FhirSearch search = new FhirSearch(server.fhir());
     List<Write> writes = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       Observation observation = observation(patient);
       observation.setId(UUID.randomUUID().toString());
       observation.getMeta().setVersionId("1").setLastUpdated(new Date());
       byte[] json = server.fhir().encode(Format.JSON, observation, false);
-      writes.add(new Write("Observation", observation.getIdPart(), 1, Instant.now(), json, SearchIndex.EMPTY));
+      writes.add(new Write("Observation", observation.getIdPart(), 1, Instant.now(), json, search.index(json)));
     }
     server.store().commit(writes);
   }
