@@ -88,6 +88,35 @@ class HistoryTest {
     assertThat(seen).containsExactly(alices + "/1");
   }
 
+  @Test
+  void atUnderARestrictionListsTheVersionsWithinItThatWereCurrentThen() throws InterruptedException {
+    String kept = created(observation(alice));
+    Date start = lastUpdated("Observation/" + kept);
+    String moved = created(observation(alice));
+    Instant before = aMomentApart();
+    client.update().resource(observation(bob).setId(moved)).execute();
+    Instant after = aMomentApart();
+
+    assertThat(at(start, before, alice)).containsExactlyInAnyOrder(kept + "/1", moved + "/1");
+    assertThat(at(start, after, alice)).containsExactly(kept + "/1");
+    assertThat(at(start, after, bob)).containsExactly(moved + "/2");
+  }
+
+  /** The versions updated since {@code since} that were current at {@code at}, as the patient sees them. */
+  private List<String> at(Date since, Instant at, String patient) {
+    Bundle page = client.loadPage().byUrl(server.baseUrl() + "/Observation/_history?_since=" + since.toInstant()
+        + "&_at=" + at).andReturnBundle(Bundle.class).withAdditionalHeader("X-Patient", patient).execute();
+    return pages(page, 1000, patient);
+  }
+
+  /** An instant between what was written before and what is written after. */
+  private static Instant aMomentApart() throws InterruptedException {
+    Thread.sleep(10);
+    Instant now = Instant.now();
+    Thread.sleep(10);
+    return now;
+  }
+
   /** The versions of this page and of those after it, as {@code id/version}. */
   private List<String> pages(Bundle first, int count, String patient) {
     List<String> seen = new ArrayList<>();
