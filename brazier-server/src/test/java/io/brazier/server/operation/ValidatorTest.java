@@ -62,7 +62,7 @@ class ValidatorTest {
   }
 
   @Test
-  void aBaseProfileDerivedFromByAStoredOneIsCheckedToo() {
+  void aStoredProfileDerivedFromAnotherStoredOneChecksBoth() {
     String base = "http://brazier.test/fhir/StructureDefinition/patient-base-" + UUID.randomUUID();
     String derived = "http://brazier.test/fhir/StructureDefinition/patient-derived-" + UUID.randomUUID();
     writer.create().resource(profile(base, "Patient.birthDate")).execute();
