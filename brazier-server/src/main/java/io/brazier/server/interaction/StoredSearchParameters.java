@@ -10,6 +10,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.hl7.fhir.r4.model.Enumerations.SearchParamType;
 import org.hl7.fhir.r4.model.SearchParameter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,7 +55,8 @@ public final class StoredSearchParameters {
 
   /**
    * Replaces the custom parameters with the stored ones, oldest first so that a newer definition of a url or code
-   * wins. One load at a time: a later load reads a later state of the store, and is the one that stays.
+   * wins, composites after the parameters they are made of. One load at a time: a later load reads a later state of
+   * the store, and is the one that stays.
    */
   synchronized void load() {
     List<ResourceVersion> stored = new ArrayList<>();
@@ -64,9 +66,14 @@ public final class StoredSearchParameters {
       stored.addAll(page);
       after = page.get(page.size() - 1).id();
     }
-    stored.sort(Comparator.comparing(ResourceVersion::lastUpdated));
-    List<SearchParameter> definitions = stored.stream().map(version -> (SearchParameter) fhir.jsonParser()
-        .parseResource(new String(version.json(), StandardCharsets.UTF_8))).toList();
+    // Stable sorts: composites last, as their components must be known when they are read, even a component
+    // updated after its composite; oldest first among the others and among the composites.
+    List<SearchParameter> definitions = stored.stream()
+        .sorted(Comparator.comparing(ResourceVersion::lastUpdated))
+        .map(version -> (SearchParameter) fhir.jsonParser()
+            .parseResource(new String(version.json(), StandardCharsets.UTF_8)))
+        .sorted(Comparator.comparing(definition -> definition.getType() == SearchParamType.COMPOSITE))
+        .toList();
     long before = parameters.version();
     Map<String, String> unusable = parameters.replaceStored(definitions);
     if (parameters.version() != before || !loaded && !definitions.isEmpty()) {

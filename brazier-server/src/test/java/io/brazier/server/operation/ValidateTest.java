@@ -281,13 +281,13 @@ class ValidateTest {
         .returnResourceType(OperationOutcome.class).execute();
   }
 
-  private static Parameters withResource(Patient patient) {
+  static Parameters withResource(Patient patient) {
     Parameters parameters = new Parameters();
     parameters.addParameter().setName("resource").setResource(patient);
     return parameters;
   }
 
-  private static Patient patient() {
+  static Patient patient() {
     Patient patient = new Patient();
     patient.addName().setFamily("Validated").addGiven("Vera");
     patient.setGender(AdministrativeGender.FEMALE);
@@ -295,7 +295,7 @@ class ValidateTest {
   }
 
   /** A Patient profile that makes one element required. */
-  private static StructureDefinition profile(String url, String required) {
+  static StructureDefinition profile(String url, String required) {
     StructureDefinition profile = new StructureDefinition();
     profile.setUrl(url).setName("PatientProfile").setStatus(PublicationStatus.ACTIVE)
         .setKind(StructureDefinitionKind.RESOURCE).setAbstract(false).setType("Patient")
@@ -305,7 +305,7 @@ class ValidateTest {
     return profile;
   }
 
-  private static List<String> errors(OperationOutcome outcome) {
+  static List<String> errors(OperationOutcome outcome) {
     return outcome.getIssue().stream()
         .filter(issue -> issue.getSeverity() == IssueSeverity.ERROR || issue.getSeverity() == IssueSeverity.FATAL)
         .map(OperationOutcomeIssueComponent::getDiagnostics)
