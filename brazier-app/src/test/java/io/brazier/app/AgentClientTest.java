@@ -5,39 +5,24 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
-import io.brazier.client.HttpFhirClient;
-import io.brazier.server.TestServer;
-import io.brazier.sync.Channels;
 import io.brazier.sync.SyncConfig;
-import io.brazier.sync.TargetConfig;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.Optional;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The sync subcommands' client: a running agent's answers, and what it says when the address is not an agent. */
 class AgentClientTest {
-  private static final TestServer server = TestServer.shared();
   private static SyncRunner runner;
   private static AgentClient agent;
 
   @BeforeAll
   static void startAgent() throws Exception {
-    var pool = server.database().pool();
-    TargetConfig target = new TargetConfig(pool.getJdbcUrl(), pool.getUsername(), null,
-        "crm_agent_" + UUID.randomUUID().toString().substring(0, 8), 4);
-    runner = SyncRunner.start(new HttpFhirClient(URI.create(server.baseUrl()), Optional.empty(),
-        Duration.ofSeconds(90)), server.fhir(), target, SyncConfig.defaults(), Channels.defaults(), "127.0.0.1", 0,
-        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
-    agent = new AgentClient(URI.create("http://127.0.0.1:" + runner.port() + "/"));
+    runner = SyncAgents.start(SyncConfig.defaults());
+    agent = new AgentClient(URI.create(SyncAgents.address(runner)));
   }
 
   @AfterAll

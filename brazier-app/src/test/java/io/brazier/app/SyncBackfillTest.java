@@ -3,16 +3,9 @@ package io.brazier.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.brazier.client.HttpFhirClient;
 import io.brazier.server.TestServer;
-import io.brazier.sync.Channels;
 import io.brazier.sync.SyncConfig;
-import io.brazier.sync.TargetConfig;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
-import java.time.Duration;
-import java.util.Optional;
 import java.util.UUID;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
@@ -33,13 +26,8 @@ class SyncBackfillTest {
     server.client().update().resource(new Patient().setActive(true).setId(patient)).execute();
     server.client().create().resource(new Observation().setStatus(Observation.ObservationStatus.FINAL)
         .setSubject(new Reference("Patient/" + patient))).execute();
-    var pool = server.database().pool();
-    TargetConfig target = new TargetConfig(pool.getJdbcUrl(), pool.getUsername(), null,
-        "crm_backfill_" + UUID.randomUUID().toString().substring(0, 8), 4);
-    runner = SyncRunner.start(new HttpFhirClient(URI.create(server.baseUrl()), Optional.empty(),
-        Duration.ofSeconds(90)), server.fhir(), target, SyncConfig.defaults(), Channels.defaults(), "127.0.0.1", 0,
-        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
-    agent = "http://127.0.0.1:" + runner.port();
+    runner = SyncAgents.start(SyncConfig.defaults());
+    agent = SyncAgents.address(runner);
   }
 
   @AfterAll
@@ -70,13 +58,13 @@ class SyncBackfillTest {
 
   @Test
   void aTypeTheAgentDoesNotSyncExitsOneNamingItAndQueuesNothing() throws Exception {
-    int before = new AgentClient(URI.create(agent + "/")).get("sync/status").path("backfills").size();
+    int before = new AgentClient(URI.create(agent)).get("sync/status").path("backfills").size();
 
     Cli run = Cli.run("sync", "backfill", "--agent", agent, "--types", "Patient,Basic");
 
     assertThat(run.code()).isEqualTo(1);
     assertThat(run.err()).startsWith("brazier sync backfill: ").contains("Basic").doesNotContain("\tat ");
-    assertThat(new AgentClient(URI.create(agent + "/")).get("sync/status").path("backfills")).hasSize(before);
+    assertThat(new AgentClient(URI.create(agent)).get("sync/status").path("backfills")).hasSize(before);
   }
 
   @Test
@@ -85,7 +73,7 @@ class SyncBackfillTest {
   }
 
   private static JsonNode backfill(String job) throws AgentClient.Refused {
-    for (JsonNode backfill : new AgentClient(URI.create(agent + "/")).get("sync/status").path("backfills")) {
+    for (JsonNode backfill : new AgentClient(URI.create(agent)).get("sync/status").path("backfills")) {
       if (backfill.path("id").asText().equals(job)) {
         return backfill;
       }
