@@ -92,14 +92,16 @@ class LoadingTest {
   }
 
   @Test
-  void aTruncatedGzipCountsTheLinesLoadedBeforeItsEndAndFailsTheFile() throws Exception {
-    byte[] whole = gzip(patients(200));
+  void aTruncatedGzipCountsTheLinesLoadedBeforeItsEndAndFailsTheFileAsAWhole() throws Exception {
+    byte[] whole = gzip("not JSON\n" + patients(200));
     Path file = write("cut.ndjson.gz", Arrays.copyOf(whole, whole.length * 2 / 3));
 
     FileOutcome outcome = load(file);
 
     assertThat(outcome.succeeded()).isFalse();
-    assertThat(outcome.reason()).contains("could not be read");
+    assertThat(outcome.reason()).contains("could not be read past line", "The first rejected: line 1, not JSON");
+    assertThat(outcome.rejected()).as("no lines to pick out: the file itself is to be fixed").isNull();
+    assertThat(outcome.failed()).isEqualTo(1);
     int answered = heard.stream().mapToInt(Integer::intValue).sum();
     assertThat(answered).as("lines read before the end").isPositive().isLessThan(200);
     assertThat(outcome.loaded()).as("what progress heard was loaded").isEqualTo(answered);

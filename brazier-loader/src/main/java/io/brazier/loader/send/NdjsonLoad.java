@@ -87,11 +87,14 @@ public final class NdjsonLoad {
     return cut == null ? outcome : unreadable(outcome, number, cut);
   }
 
+  /**
+   * The outcome of a file cut short: failed as a whole (no rejected lines to pick out), so that the file itself goes
+   * to the error folder to be fixed, with the count of what was loaded before the cut.
+   */
   private static FileOutcome unreadable(FileOutcome sent, int lines, IOException e) {
     String reason = "The file could not be read past line " + lines + " (" + e.getMessage() + "): the lines before"
         + " were loaded; fix the file and load it again." + (sent.succeeded() ? "" : " " + sent.reason());
-    return new FileOutcome(sent.name(), sent.loaded(), sent.failed(), reason, null, sent.report(), sent.rejected(),
-        List.of());
+    return new FileOutcome(sent.name(), sent.loaded(), sent.failed(), reason, null, sent.report(), null, List.of());
   }
 
   private Future<?> submit(List<Item> batch, Answers answers, Semaphore inFlight, IntConsumer progress)
