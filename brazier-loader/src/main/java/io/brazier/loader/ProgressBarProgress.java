@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
@@ -18,6 +19,7 @@ public final class ProgressBarProgress implements Progress, ExportProgress {
   private final String unit;
   private final AtomicLong resources = new AtomicLong();
   private final AtomicInteger errors = new AtomicInteger();
+  private final ProgressBarConsumer drawing;
   private ProgressBar bar;
 
   /** A load's bar: files. */
@@ -27,15 +29,21 @@ public final class ProgressBarProgress implements Progress, ExportProgress {
 
   /** @param unit what is counted, with a leading space: {@code " searches"} */
   public ProgressBarProgress(String task, String unit) {
+    this(task, unit, null);
+  }
+
+  /** @param drawing where the bar is drawn; null for the terminal's standard error */
+  ProgressBarProgress(String task, String unit, ProgressBarConsumer drawing) {
     this.task = task;
     this.unit = unit;
+    this.drawing = drawing;
   }
 
   @Override
   public synchronized void start(int files) {
-    bar = new ProgressBarBuilder().setTaskName(task).setInitialMax(files).setUnit(unit, 1)
-        .setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK).setUpdateIntervalMillis(250)
-        .setMaxRenderedLength(120).build();
+    ProgressBarBuilder builder = new ProgressBarBuilder().setTaskName(task).setInitialMax(files).setUnit(unit, 1)
+        .setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK).setUpdateIntervalMillis(250).setMaxRenderedLength(120);
+    bar = (drawing == null ? builder : builder.setConsumer(drawing)).build();
     render();
   }
 

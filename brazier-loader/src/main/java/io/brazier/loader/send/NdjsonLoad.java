@@ -54,15 +54,15 @@ public final class NdjsonLoad {
   /**
    * Loads every line; {@code progress} hears of each batch's entries as they are answered.
    */
-  public FileOutcome load(String name, InputStream content, IntConsumer progress)
-      throws IOException, InterruptedException {
+  public FileOutcome load(String name, InputStream content, IntConsumer progress) throws InterruptedException {
     Answers answers = new Answers();
     Rejected rejected = new Rejected();
     Semaphore inFlight = new Semaphore(config.concurrency());
     List<Future<?>> sent = new ArrayList<>();
+    int number = 0;
+    IOException cut = null;
     try (BufferedReader lines = new BufferedReader(new InputStreamReader(content, StandardCharsets.UTF_8))) {
       List<Item> batch = new ArrayList<>();
-      int number = 0;
       for (String line; (line = lines.readLine()) != null; ) {
         number++;
         Item item = item(number, line, rejected);
@@ -77,10 +77,24 @@ public final class NdjsonLoad {
       if (!batch.isEmpty()) {
         sent.add(submit(batch, answers, inFlight, progress));
       }
+    } catch (IOException e) {
+      // A file cut short (a truncated .gz): the lines before the cut were sent, and the outcome must count them.
+      cut = e;
     } finally {
       await(sent);
     }
-    return outcome(name, answers, rejected);
+    FileOutcome outcome = outcome(name, answers, rejected);
+    return cut == null ? outcome : unreadable(outcome, number, cut);
+  }
+
+  /**
+   * The outcome of a file cut short: failed as a whole (no rejected lines to pick out), so that the file itself goes
+   * to the error folder to be fixed, with the count of what was loaded before the cut.
+   */
+  private static FileOutcome unreadable(FileOutcome sent, int lines, IOException e) {
+    String reason = "The file could not be read past line " + lines + " (" + e.getMessage() + "): the lines before"
+        + " were loaded; fix the file and load it again." + (sent.succeeded() ? "" : " " + sent.reason());
+    return new FileOutcome(sent.name(), sent.loaded(), sent.failed(), reason, null, sent.report(), null, List.of());
   }
 
   private Future<?> submit(List<Item> batch, Answers answers, Semaphore inFlight, IntConsumer progress)

@@ -1,0 +1,107 @@
+package io.brazier.loader;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.brazier.loader.send.FileOutcome;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CyclicBarrier;
+import java.util.function.Consumer;
+import me.tongfei.progressbar.DelegatingProgressBarConsumer;
+import org.junit.jupiter.api.Test;
+
+/** The terminal's progress bar: what its last line says once the load or export is done. */
+class ProgressBarProgressTest {
+
+  @Test
+  void theLastLineCountsTheFilesDoneTheResourcesAndEveryFailedEntryOrUnusableFile() throws Exception {
+    String last = lastLine(progress -> {
+      progress.start(4);
+      progress.entries(10);
+      progress.file(FileOutcome.loaded("a.ndjson", 10, null));
+      progress.entries(3);
+      progress.file(new FileOutcome("b.ndjson", 3, 2, "2 entries failed", null, null, null, List.of()));
+      progress.file(FileOutcome.unusable("c.json", "not JSON"));
+    }, "Loading", " files");
+
+    assertThat(last).startsWith("Loading").contains(" 3/4 files", " 13 resources, ", " 3 errors");
+  }
+
+  @Test
+  void anExportCountsSearchesAndItsFailedOnes() throws Exception {
+    String last = lastLine(progress -> {
+      progress.start(2);
+      progress.resources(7);
+      progress.searchDone(false);
+      progress.searchDone(true);
+    }, "Exporting", " searches");
+
+    assertThat(last).startsWith("Exporting").contains(" 2/2 searches", " 7 resources, ", " 1 errors");
+  }
+
+  @Test
+  void filesEndingOnManyThreadsAtOnceAddUp() throws Exception {
+    int threads = 4;
+    int files = 50;
+    String last = lastLine(progress -> {
+      progress.start(threads * files);
+      CyclicBarrier start = new CyclicBarrier(threads);
+      List<Thread> running = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        Thread thread = new Thread(() -> {
+          await(start);
+          for (int f = 0; f < files; f++) {
+            progress.entries(3);
+            progress.file(new FileOutcome("f.ndjson", 2, 1, "1 entry failed", null, null, null, List.of()));
+          }
+        });
+        thread.start();
+        running.add(thread);
+      }
+      running.forEach(ProgressBarProgressTest::join);
+    }, "Loading", " files");
+
+    assertThat(last).contains(" 200/200 files", " 600 resources, ", " 200 errors");
+  }
+
+  @Test
+  void aBarNeverStartedDrawsNothingAndClosesQuietly() {
+    List<String> drawn = new CopyOnWriteArrayList<>();
+    ProgressBarProgress progress = new ProgressBarProgress("Loading", " files",
+        new DelegatingProgressBarConsumer(drawn::add, 200));
+
+    progress.entries(5);
+    progress.close();
+
+    assertThat(drawn).isEmpty();
+  }
+
+  /** The last line the bar drew, once closed. */
+  private static String lastLine(Consumer<ProgressBarProgress> use, String task, String unit) {
+    List<String> drawn = new CopyOnWriteArrayList<>();
+    try (ProgressBarProgress progress = new ProgressBarProgress(task, unit,
+        new DelegatingProgressBarConsumer(drawn::add, 200))) {
+      use.accept(progress);
+    }
+    assertThat(drawn).isNotEmpty();
+    return drawn.get(drawn.size() - 1).strip();
+  }
+
+  private static void await(CyclicBarrier barrier) {
+    try {
+      barrier.await();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void join(Thread thread) {
+    try {
+      thread.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}
