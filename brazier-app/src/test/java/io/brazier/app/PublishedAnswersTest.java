@@ -131,6 +131,59 @@ class PublishedAnswersTest {
     }
   }
 
+  @Test
+  void theConditionalDeletesOfATransactionThroughTheProxyPublishTheDeletionOfEachResourceTheyRemoved() {
+    EventsConfig config = topics();
+    String system = "urn:test:" + UUID.randomUUID();
+    IGenericClient direct = upstream.client();
+    String first = created(direct, system, "same");
+    String second = created(direct, system, "same");
+    String other = created(direct, system, "other");
+    try (ResponsePublisher publisher = new ResponsePublisher(config, new Messages(config, upstream.fhir()));
+        ProxyUnderTest proxy = ProxyUnderTest.start(upstream.baseUrl(), chain(publisher))) {
+      Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+      conditionalDelete(transaction, "Patient?identifier=" + system + "|same");
+      transaction.addEntry().setResource(new Patient().setActive(false)).getRequest().setMethod(Bundle.HTTPVerb.POST)
+          .setUrl("Patient");
+
+      Bundle answer = administrator(proxy).transaction().withBundle(transaction).execute();
+      String createdInIt = answer.getEntry().get(1).getResponse().getLocation().split("/")[1];
+
+      assertThat(broker.records(config.topic(), 3, Duration.ofSeconds(30))).extracting(PublishedAnswersTest::named)
+          .containsExactlyInAnyOrder("Patient/" + first + " Deleted", "Patient/" + second + " Deleted",
+              "Patient/" + createdInIt + " Created");
+      assertThat(direct.read().resource(Patient.class).withId(other).execute().getActive()).isTrue();
+    }
+  }
+
+  /** Two entries of a batch that remove the same resource, and a plain delete of it: one deletion is published. */
+  @Test
+  void eachResourceTheConditionalDeletesOfABatchRemovedIsPublishedDeletedOnce() {
+    EventsConfig config = topics();
+    String system = "urn:test:" + UUID.randomUUID();
+    IGenericClient direct = upstream.client();
+    String plain = created(direct, system, "same");
+    String matched = created(direct, system, "same");
+    String other = created(direct, system, "other");
+    try (ResponsePublisher publisher = new ResponsePublisher(config, new Messages(config, upstream.fhir()));
+        ProxyUnderTest proxy = ProxyUnderTest.start(upstream.baseUrl(), chain(publisher))) {
+      IGenericClient client = administrator(proxy);
+      Bundle batch = new Bundle().setType(Bundle.BundleType.BATCH);
+      batch.addEntry().getRequest().setMethod(Bundle.HTTPVerb.DELETE).setUrl("Patient/" + plain);
+      conditionalDelete(batch, "Patient?identifier=" + system + "|same");
+      conditionalDelete(batch, "Patient?identifier=" + system + "|same&active=true");
+      conditionalDelete(batch, "Patient?identifier=" + system + "|none");
+
+      client.transaction().withBundle(batch).execute();
+      String fence = client.create().resource(new Patient().setActive(true)).execute().getId().getIdPart();
+
+      assertThat(broker.records(config.topic(), 3, Duration.ofSeconds(30))).extracting(PublishedAnswersTest::named)
+          .containsExactlyInAnyOrder("Patient/" + plain + " Deleted", "Patient/" + matched + " Deleted",
+              "Patient/" + fence + " Created");
+      assertThat(direct.read().resource(Patient.class).withId(other).execute().getActive()).isTrue();
+    }
+  }
+
   /**
    * A writer between the proxy's search of the matches and the delete: a new match is not removed (its deletion
    * would go unpublished), and a match changed to match no longer is neither removed nor published as removed.
@@ -167,6 +220,10 @@ class PublishedAnswersTest {
       assertThat(direct.read().resource(Patient.class).withId(createdMeanwhile.get(0)).execute().getActive())
           .isTrue();
     }
+  }
+
+  private static void conditionalDelete(Bundle bundle, String url) {
+    bundle.addEntry().getRequest().setMethod(Bundle.HTTPVerb.DELETE).setUrl(url);
   }
 
   private static String created(IGenericClient client, String system, String value) {
