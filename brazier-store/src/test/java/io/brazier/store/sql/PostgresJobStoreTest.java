@@ -6,7 +6,7 @@ import io.brazier.store.Job;
 import io.brazier.store.Job.Status;
 import io.brazier.store.JobHeartbeat;
 import io.brazier.store.JobStore;
-import io.brazier.store.Parallel;
+import io.brazier.testkit.Parallel;
 import io.brazier.store.TestStore;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
