@@ -62,6 +62,11 @@ final class ConditionalDeletes {
     return request.withQuery(narrowed);
   }
 
+  /** The URL below the base of {@code request}: its path and query ({@code Patient?identifier=a&_id=1,2}). */
+  static String url(ProxyRequest request) {
+    return request.path() + "?" + query(request.query());
+  }
+
   /**
    * The ids the answered delete removed: of those every {@code _id} of the request allows (the server removed none
    * other), the ones a search no longer finds.

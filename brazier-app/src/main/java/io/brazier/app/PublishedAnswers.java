@@ -2,6 +2,7 @@ package io.brazier.app;
 
 import io.brazier.events.ResponsePublisher;
 import io.brazier.events.ResponseWrites;
+import io.brazier.events.Written;
 import io.brazier.fhir.Fhir;
 import io.brazier.fhir.FhirException;
 import io.brazier.proxy.Processor;
@@ -9,6 +10,7 @@ import io.brazier.proxy.ProxyRequest;
 import io.brazier.proxy.ProxyResponse;
 import io.brazier.proxy.Step;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import org.hl7.fhir.r4.model.Resource;
 import org.slf4j.Logger;
@@ -19,23 +21,30 @@ import org.slf4j.LoggerFactory;
  * {@code sync-queue} messages of what each answer wrote, as the original proxy's processors did, since a foreign
  * upstream has no change feed to publish from. Reads (and failed writes) pass untouched, their bodies unread; a JSON
  * write's answer is parsed once, by {@code ResponseWrites}, and passed on as it came. A conditional delete, whose
- * answer names nothing, is resolved through the upstream's API by {@link ConditionalDeletes}.
+ * answer names nothing, is resolved through the upstream's API by {@link ConditionalDeletes}, sent alone or as an
+ * entry of a batch or transaction ({@link ConditionalDeleteEntries}).
  */
 final class PublishedAnswers implements Processor {
   private static final Logger log = LoggerFactory.getLogger(PublishedAnswers.class);
 
   private final Fhir fhir;
   private final ResponsePublisher publisher;
+  private final ConditionalDeleteEntries entries;
 
   PublishedAnswers(Fhir fhir, ResponsePublisher publisher) {
     this.fhir = fhir;
     this.publisher = publisher;
+    this.entries = new ConditionalDeleteEntries(fhir);
   }
 
-  /** A conditional delete goes on narrowed to its matches, which it is then known to have removed. */
+  /**
+   * A conditional delete, alone or a bundle's entry, goes on narrowed to its matches, which it is then known to have
+   * removed.
+   */
   @Override
   public Step before(ProxyRequest request) {
-    return Step.proceed(ConditionalDeletes.conditional(request) ? ConditionalDeletes.narrowed(request) : request);
+    return Step.proceed(ConditionalDeletes.conditional(request) ? ConditionalDeletes.narrowed(request)
+        : entries.narrowed(request));
   }
 
   @Override
@@ -48,10 +57,24 @@ final class PublishedAnswers implements Processor {
     if (ConditionalDeletes.conditional(request)) {
       publishRemoved(request, client);
     } else {
-      publisher.publish(new ResponseWrites.Exchange(method, request.path(), response.status(),
-          response.header("Location"), request.body(), json(response), client));
+      List<Written> writes = new ArrayList<>(ResponseWrites.of(new ResponseWrites.Exchange(method, request.path(),
+          response.status(), response.header("Location"), request.body(), json(response), client)));
+      writes.addAll(removedByEntries(request, response, writes, client));
+      publisher.publish(method + " " + request.path(), writes);
     }
     return response;
+  }
+
+  /** The deletions of a bundle's conditional delete entries; none when the upstream cannot say which. */
+  private List<Written> removedByEntries(ProxyRequest request, ProxyResponse response, List<Written> others,
+      String client) {
+    try {
+      return entries.removed(request, response, others, client);
+    } catch (FhirException e) {
+      log.warn("The deletions of the conditional deletes of {} {} are not published: {}", request.method(),
+          request.path(), e.getMessage());
+      return List.of();
+    }
   }
 
   /** The deletions of a conditional delete; none when the upstream cannot say which (the delete is done). */

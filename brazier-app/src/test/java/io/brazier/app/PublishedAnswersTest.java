@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.brazier.events.EventsConfig;
 import io.brazier.events.Messages;
 import io.brazier.events.ResponsePublisher;
-import io.brazier.fhir.Fhir;
 import io.brazier.proxy.Processor;
 import io.brazier.proxy.ProcessorConfig;
 import io.brazier.proxy.Processors;
@@ -50,38 +49,34 @@ class PublishedAnswersTest {
 
   @Test
   void aWriteThroughTheProxyIsPublishedKeyedByItsPatientAndQueuedForSync() {
-    EventsConfig config = topics().withSyncQueueTypes(Set.of("Patient"));
-    try (ResponsePublisher publisher = new ResponsePublisher(config, new Messages(config, upstream.fhir()));
-        ProxyUnderTest proxy = ProxyUnderTest.start(upstream.baseUrl(), chain(publisher))) {
-      IGenericClient client = administrator(proxy);
+    try (PublishingProxy proxy = new PublishingProxy(Set.of("Patient"), null)) {
+      IGenericClient client = proxy.administrator();
 
       String patient = client.create().resource(new Patient().setActive(true)).execute().getId().getIdPart();
       String observation = client.create().resource(new Observation()
           .setSubject(new Reference("Patient/" + patient))).execute().getId().getIdPart();
       client.read().resource(Patient.class).withId(patient).execute();
 
-      List<ConsumerRecord<String, String>> events = broker.records(config.topic(), 2, Duration.ofSeconds(30));
+      List<ConsumerRecord<String, String>> events = proxy.events(2);
       assertThat(events).extracting(ConsumerRecord::key).containsOnly("Patient/" + patient).hasSize(2);
       assertThat(events).extracting(PublishedAnswersTest::named)
           .containsExactly("Patient/" + patient + " Created", "Observation/" + observation + " Created");
-      assertThat(broker.records(config.syncQueueTopic(), 1, Duration.ofSeconds(30)))
+      assertThat(proxy.queued(1))
           .extracting(ConsumerRecord::value).singleElement().asString().startsWith("Patient/" + patient + ",");
     }
   }
 
   @Test
   void aWriteAnsweredInXmlIsReadForItsPatientAsOneInJson() {
-    EventsConfig config = topics();
-    try (ResponsePublisher publisher = new ResponsePublisher(config, new Messages(config, upstream.fhir()));
-        ProxyUnderTest proxy = ProxyUnderTest.start(upstream.baseUrl(), chain(publisher))) {
-      IGenericClient client = administrator(proxy);
+    try (PublishingProxy proxy = new PublishingProxy(Set.of(), null)) {
+      IGenericClient client = proxy.administrator();
       client.setEncoding(EncodingEnum.XML);
 
       String patient = client.create().resource(new Patient().setActive(true)).execute().getId().getIdPart();
       Observation created = (Observation) client.create().resource(new Observation()
           .setSubject(new Reference("Patient/" + patient))).execute().getResource();
 
-      List<ConsumerRecord<String, String>> events = broker.records(config.topic(), 2, Duration.ofSeconds(30));
+      List<ConsumerRecord<String, String>> events = proxy.events(2);
       assertThat(events).extracting(ConsumerRecord::key).containsOnly("Patient/" + patient).hasSize(2);
       assertThat(events.get(1)).satisfies(record -> {
         assertThat(event(record).path("id").asText()).isEqualTo(created.getIdElement().getIdPart());
@@ -92,42 +87,72 @@ class PublishedAnswersTest {
 
   @Test
   void eachEntryOfATransactionThroughTheProxyIsPublished() {
-    EventsConfig config = topics();
-    try (ResponsePublisher publisher = new ResponsePublisher(config, new Messages(config, upstream.fhir()));
-        ProxyUnderTest proxy = ProxyUnderTest.start(upstream.baseUrl(), chain(publisher))) {
+    try (PublishingProxy proxy = new PublishingProxy(Set.of(), null)) {
       Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
       transaction.addEntry().setFullUrl("urn:uuid:" + UUID.randomUUID()).setResource(new Patient().setActive(true))
           .getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Patient");
       transaction.addEntry().setResource(new Patient().setActive(false)).getRequest().setMethod(Bundle.HTTPVerb.POST)
           .setUrl("Patient");
 
-      administrator(proxy).transaction().withBundle(transaction).execute();
+      proxy.administrator().transaction().withBundle(transaction).execute();
 
-      assertThat(broker.records(config.topic(), 2, Duration.ofSeconds(30))).hasSize(2)
+      assertThat(proxy.events(2)).hasSize(2)
           .allSatisfy(record -> assertThat(event(record).path("action").asText()).isEqualTo("Created"));
     }
   }
 
   @Test
   void aConditionalDeleteThroughTheProxyPublishesTheDeletionOfEachResourceItRemoved() {
-    EventsConfig config = topics();
-    String system = "urn:test:" + UUID.randomUUID();
-    IGenericClient direct = upstream.client();
-    String first = created(direct, system, "same");
-    String second = created(direct, system, "same");
-    String other = created(direct, system, "other");
-    try (ResponsePublisher publisher = new ResponsePublisher(config, new Messages(config, upstream.fhir()));
-        ProxyUnderTest proxy = ProxyUnderTest.start(upstream.baseUrl(), chain(publisher))) {
-      IGenericClient client = administrator(proxy);
+    Matching patients = Matching.created();
+    try (PublishingProxy proxy = new PublishingProxy(Set.of(), null)) {
+      IGenericClient client = proxy.administrator();
 
-      client.delete().resourceConditionalByUrl("Patient?identifier=" + system + "|same").execute();
-      client.delete().resourceConditionalByUrl("Patient?identifier=" + system + "|none").execute();
+      client.delete().resourceConditionalByUrl(patients.criteria("same")).execute();
+      client.delete().resourceConditionalByUrl(patients.criteria("none")).execute();
       String fence = client.create().resource(new Patient().setActive(true)).execute().getId().getIdPart();
 
-      assertThat(broker.records(config.topic(), 3, Duration.ofSeconds(30))).extracting(PublishedAnswersTest::named)
-          .containsExactlyInAnyOrder("Patient/" + first + " Deleted", "Patient/" + second + " Deleted",
-              "Patient/" + fence + " Created");
-      assertThat(direct.read().resource(Patient.class).withId(other).execute().getActive()).isTrue();
+      assertThat(proxy.events(3)).extracting(PublishedAnswersTest::named)
+          .containsExactlyInAnyOrder(patients.bothDeletedAnd("Patient/" + fence + " Created"));
+      assertThat(patients.otherKept()).isTrue();
+    }
+  }
+
+  @Test
+  void theConditionalDeletesOfATransactionThroughTheProxyPublishTheDeletionOfEachResourceTheyRemoved() {
+    Matching patients = Matching.created();
+    try (PublishingProxy proxy = new PublishingProxy(Set.of(), null)) {
+      Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+      conditionalDelete(transaction, patients.criteria("same"));
+      transaction.addEntry().setResource(new Patient().setActive(false)).getRequest().setMethod(Bundle.HTTPVerb.POST)
+          .setUrl("Patient");
+
+      Bundle answer = proxy.administrator().transaction().withBundle(transaction).execute();
+      String createdInIt = answer.getEntry().get(1).getResponse().getLocation().split("/")[1];
+
+      assertThat(proxy.events(3)).extracting(PublishedAnswersTest::named)
+          .containsExactlyInAnyOrder(patients.bothDeletedAnd("Patient/" + createdInIt + " Created"));
+      assertThat(patients.otherKept()).isTrue();
+    }
+  }
+
+  /** Two entries of a batch that remove the same resource, and a plain delete of it: one deletion is published. */
+  @Test
+  void eachResourceTheConditionalDeletesOfABatchRemovedIsPublishedDeletedOnce() {
+    Matching patients = Matching.created();
+    try (PublishingProxy proxy = new PublishingProxy(Set.of(), null)) {
+      IGenericClient client = proxy.administrator();
+      Bundle batch = new Bundle().setType(Bundle.BundleType.BATCH);
+      batch.addEntry().getRequest().setMethod(Bundle.HTTPVerb.DELETE).setUrl("Patient/" + patients.first());
+      conditionalDelete(batch, patients.criteria("same"));
+      conditionalDelete(batch, patients.criteria("same") + "&active=true");
+      conditionalDelete(batch, patients.criteria("none"));
+
+      client.transaction().withBundle(batch).execute();
+      String fence = client.create().resource(new Patient().setActive(true)).execute().getId().getIdPart();
+
+      assertThat(proxy.events(3)).extracting(PublishedAnswersTest::named)
+          .containsExactlyInAnyOrder(patients.bothDeletedAnd("Patient/" + fence + " Created"));
+      assertThat(patients.otherKept()).isTrue();
     }
   }
 
@@ -137,7 +162,6 @@ class PublishedAnswersTest {
    */
   @Test
   void aConditionalDeleteRemovesAndPublishesOnlyWhatMatchedBothBeforeAndAtTheDelete() {
-    EventsConfig config = topics();
     String system = "urn:test:" + UUID.randomUUID();
     IGenericClient direct = upstream.client();
     String removed = created(direct, system, "same");
@@ -153,20 +177,45 @@ class PublishedAnswersTest {
         return Step.proceed(request);
       }
     };
-    try (ResponsePublisher publisher = new ResponsePublisher(config, new Messages(config, upstream.fhir()));
-        ProxyUnderTest proxy = ProxyUnderTest.start(upstream.baseUrl(),
-            chain(publisher).followedBy(concurrentWriter))) {
-      IGenericClient client = administrator(proxy);
+    try (PublishingProxy proxy = new PublishingProxy(Set.of(), concurrentWriter)) {
+      IGenericClient client = proxy.administrator();
 
       client.delete().resourceConditionalByUrl("Patient?identifier=" + system + "|same").execute();
       String fence = client.create().resource(new Patient().setActive(true)).execute().getId().getIdPart();
 
-      assertThat(broker.records(config.topic(), 2, Duration.ofSeconds(30))).extracting(PublishedAnswersTest::named)
+      assertThat(proxy.events(2)).extracting(PublishedAnswersTest::named)
           .containsExactlyInAnyOrder("Patient/" + removed + " Deleted", "Patient/" + fence + " Created");
       assertThat(direct.read().resource(Patient.class).withId(changed).execute().getActive()).isTrue();
       assertThat(direct.read().resource(Patient.class).withId(createdMeanwhile.get(0)).execute().getActive())
           .isTrue();
     }
+  }
+
+  /** Two patients of identifier value {@code same} and one of {@code other}, in a system of their own. */
+  private record Matching(String system, String first, String second, String other) {
+    static Matching created() {
+      String system = "urn:test:" + UUID.randomUUID();
+      IGenericClient direct = upstream.client();
+      return new Matching(system, PublishedAnswersTest.created(direct, system, "same"),
+          PublishedAnswersTest.created(direct, system, "same"), PublishedAnswersTest.created(direct, system, "other"));
+    }
+
+    String criteria(String value) {
+      return "Patient?identifier=" + system + "|" + value;
+    }
+
+    /** The events of the deletion of both {@code same} patients, as {@link #named} names them, and {@code also}. */
+    String[] bothDeletedAnd(String also) {
+      return new String[] {"Patient/" + first + " Deleted", "Patient/" + second + " Deleted", also};
+    }
+
+    boolean otherKept() {
+      return upstream.client().read().resource(Patient.class).withId(other).execute().getActive();
+    }
+  }
+
+  private static void conditionalDelete(Bundle bundle, String url) {
+    bundle.addEntry().getRequest().setMethod(Bundle.HTTPVerb.DELETE).setUrl(url);
   }
 
   private static String created(IGenericClient client, String system, String value) {
@@ -184,25 +233,52 @@ class PublishedAnswersTest {
         + event(record).path("action").asText();
   }
 
-  private static EventsConfig topics() {
-    String suffix = UUID.randomUUID().toString();
-    return EventsConfig.defaults(broker.bootstrapServers()).withTopics("events-" + suffix, "queue-" + suffix);
-  }
-
-  private static Processors chain(ResponsePublisher publisher) {
-    Fhir fhir = upstream.fhir();
-    return Processors.load(ProcessorConfig.NONE, fhir).followedBy(new PublishedAnswers(fhir, publisher));
-  }
-
-  private static IGenericClient administrator(ProxyUnderTest proxy) {
-    return proxy.client(proxy.token("operator", List.of("Administrator"), null));
-  }
-
   private static JsonNode event(ConsumerRecord<String, String> record) {
     try {
       return JSON.readTree(record.value());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * {@code brazier proxy --events-kafka} in front of the shared server, publishing on topics of its own (queueing
+   * {@code syncQueueTypes} for sync), with {@code last} (or nothing) after its {@link PublishedAnswers}.
+   */
+  private static final class PublishingProxy implements AutoCloseable {
+    private final EventsConfig config;
+    private final ResponsePublisher publisher;
+    private final ProxyUnderTest proxy;
+
+    PublishingProxy(Set<String> syncQueueTypes, Processor last) {
+      String suffix = UUID.randomUUID().toString();
+      config = EventsConfig.defaults(broker.bootstrapServers()).withTopics("events-" + suffix, "queue-" + suffix)
+          .withSyncQueueTypes(syncQueueTypes);
+      publisher = new ResponsePublisher(config, new Messages(config, upstream.fhir()));
+      Processors chain = Processors.load(ProcessorConfig.NONE, upstream.fhir())
+          .followedBy(new PublishedAnswers(upstream.fhir(), publisher));
+      proxy = ProxyUnderTest.start(upstream.baseUrl(), last == null ? chain : chain.followedBy(last));
+    }
+
+    IGenericClient administrator() {
+      return proxy.client(proxy.token("operator", List.of("Administrator"), null));
+    }
+
+    /** The {@code publish-event} messages, once there are {@code atLeast}. */
+    List<ConsumerRecord<String, String>> events(int atLeast) {
+      return broker.records(config.topic(), atLeast, Duration.ofSeconds(30));
+    }
+
+    /** The {@code sync-queue} messages, once there are {@code atLeast}. */
+    List<ConsumerRecord<String, String>> queued(int atLeast) {
+      return broker.records(config.syncQueueTopic(), atLeast, Duration.ofSeconds(30));
+    }
+
+    @Override
+    public void close() {
+      try (publisher) {
+        proxy.close();
+      }
     }
   }
 }

@@ -1,7 +1,7 @@
 package io.brazier.bench;
 
 import com.sun.management.OperatingSystemMXBean;
-import io.brazier.fhir.FileTrees;
+import io.brazier.client.FileTrees;
 import io.brazier.testkit.KafkaBroker;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;

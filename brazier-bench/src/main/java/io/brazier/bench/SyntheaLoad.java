@@ -1,6 +1,6 @@
 package io.brazier.bench;
 
-import io.brazier.fhir.FileTrees;
+import io.brazier.client.FileTrees;
 import io.brazier.testkit.KafkaBroker;
 import java.io.IOException;
 import java.nio.file.Files;

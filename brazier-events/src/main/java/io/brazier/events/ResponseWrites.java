@@ -17,8 +17,8 @@ import java.util.regex.Pattern;
  * deletion (204, or any 2xx to DELETE) of the URL's resource. A POST {@code _search} is, as in the original, one
  * update of a resource of type Bundle (the searchset). Unlike the original, a batch's reads (GET entries) are no
  * updates, and neither is a conditional create that matched (a POST to a type answered 200: nothing was written).
- * A conditional delete's answer names nothing it removed: its deletions are found by asking the server, and
- * published with {@link ResponsePublisher#publish(String, List)}. Feed the writes to {@link Messages#of}.
+ * A conditional delete's answer, or its entry's in a bundle, names nothing it removed: its deletions are found by
+ * asking the server, and published with {@link ResponsePublisher#publish(String, List)}. Feed the writes to {@link Messages#of}.
  */
 public final class ResponseWrites {
   private static final ObjectMapper json = new ObjectMapper();
@@ -82,6 +82,9 @@ public final class ResponseWrites {
       if (method.equals("GET") || method.equals("HEAD")
           || matchedCreate(method, status.startsWith("200") ? 200 : 0, requestEntry.path("url").asText())) {
         continue; // a read answered 200 with what it read, or a conditional create that matched: nothing written
+      }
+      if (method.equals("DELETE") && requestEntry.path("url").asText().contains("?")) {
+        continue; // a conditional delete's entry names nothing it removed: the caller asks the server
       }
       if (method.equals("DELETE") && status.startsWith("2")) {
         Matcher target = LOCATION.matcher(requestEntry.path("url").asText());

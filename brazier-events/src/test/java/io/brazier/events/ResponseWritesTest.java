@@ -133,6 +133,16 @@ class ResponseWritesTest {
   }
 
   @Test
+  void aConditionalDeleteEntryIsNoWriteThoughItsCriteriaEndInWhatLooksLikeAResource() {
+    String request = "{\"resourceType\":\"Bundle\",\"type\":\"batch\",\"entry\":["
+        + "{\"request\":{\"method\":\"DELETE\",\"url\":\"Patient?identifier=http://acme.org/Patient/p9\"}}]}";
+    String response = "{\"resourceType\":\"Bundle\",\"type\":\"batch-response\",\"entry\":["
+        + "{\"response\":{\"status\":\"204 No Content\"}}]}";
+
+    assertThat(ResponseWrites.of(exchange("POST", "", 200, null, request, response))).isEmpty();
+  }
+
+  @Test
   void aBodyThatIsNotJsonFallsBackToTheLocation() {
     List<Written> updated = ResponseWrites.of(exchange("PUT", "Patient/p4", 200,
         "http://fhir.example/fhir/Patient/p4/_history/3", null, "<Patient xmlns=\"http://hl7.org/fhir\"/>"));

@@ -3,13 +3,9 @@ package io.brazier.fhir;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.ArrayList;
+import io.brazier.testkit.Parallel;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -31,24 +27,13 @@ class LazyTest {
       awaitBlocked(askers, threads);
       return new Object();
     });
-    CyclicBarrier start = new CyclicBarrier(threads);
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
-    try {
-      List<Future<Object>> values = new ArrayList<>();
-      for (int i = 0; i < threads; i++) {
-        values.add(pool.submit(() -> {
-          askers.add(Thread.currentThread());
-          start.await();
-          return lazy.get();
-        }));
-      }
-      Object first = values.get(0).get(30, TimeUnit.SECONDS);
-      for (Future<Object> value : values) {
-        assertThat(value.get(30, TimeUnit.SECONDS)).isSameAs(first);
-      }
-    } finally {
-      pool.shutdownNow();
-    }
+
+    Parallel.Run<Object> run = Parallel.run(threads, 1, (thread, step) -> {
+      askers.add(Thread.currentThread());
+      return lazy.get();
+    });
+
+    assertThat(run.results()).hasSize(threads).containsOnly(run.results().get(0));
     assertThat(calls).hasValue(1);
   }
 

@@ -6,6 +6,7 @@ import static io.brazier.loader.Folders.ZIP;
 import static io.brazier.loader.Folders.ZIP_ERR;
 import static io.brazier.loader.Folders.ZIP_PROCESSED;
 
+import io.brazier.client.FileTrees;
 import io.brazier.loader.files.FileKind;
 import io.brazier.loader.storage.Storage;
 import java.io.EOFException;
@@ -15,12 +16,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Enumeration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Stream;
 import java.util.zip.CRC32;
 import java.util.zip.CheckedInputStream;
 import java.util.zip.ZipEntry;
@@ -66,7 +65,7 @@ final class Archives {
       return true;
     } finally {
       storage.release(local);
-      deleteTree(staging);
+      FileTrees.delete(staging);
     }
   }
 
@@ -128,15 +127,5 @@ final class Archives {
   /** The files a Mac adds to the archives it makes ({@code __MACOSX/._name}, {@code .DS_Store}): not data. */
   private static boolean hidden(String entry) {
     return entry.startsWith("__MACOSX/") || entry.substring(entry.lastIndexOf('/') + 1).startsWith(".");
-  }
-
-  private static void deleteTree(Path root) throws IOException {
-    if (Files.exists(root)) {
-      try (Stream<Path> paths = Files.walk(root)) {
-        for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-          Files.deleteIfExists(path);
-        }
-      }
-    }
   }
 }

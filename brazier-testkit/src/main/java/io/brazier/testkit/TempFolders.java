@@ -1,11 +1,10 @@
 package io.brazier.testkit;
 
+import io.brazier.client.FileTrees;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 /**
  * Temporary folders for the tests' embedded databases, removed once the test is done with them: each holds a
@@ -24,11 +23,8 @@ public final class TempFolders {
 
   /** Removes the folder and everything in it; a folder already gone is fine. */
   public static void delete(Path folder) {
-    if (!Files.exists(folder)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(folder)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+    try {
+      FileTrees.delete(folder);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -6,12 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Collections;
-import java.util.List;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,19 +36,11 @@ class NodeModulesTest {
   @Test
   void threadsThatAskForAMissingToolAtOnceGetItInstalledByNpmCi() throws Exception {
     packageWithLocalTool();
-    CyclicBarrier start = new CyclicBarrier(2);
-    ExecutorService pool = Executors.newFixedThreadPool(2);
-    try {
-      List<Future<Path>> found = pool.invokeAll(Collections.nCopies(2, () -> {
-        start.await();
-        return NodeModules.ensure(root, "tool");
-      }));
 
-      assertThat(found.get(0).get()).isEqualTo(found.get(1).get()).isEqualTo(root.resolve("node_modules/.bin/tool"))
-          .isExecutable();
-    } finally {
-      pool.shutdownNow();
-    }
+    Parallel.Run<Path> run = Parallel.run(2, 1, (thread, step) -> NodeModules.ensure(root, "tool"));
+
+    assertThat(run.results()).containsOnly(root.resolve("node_modules/.bin/tool")).hasSize(2);
+    assertThat(root.resolve("node_modules/.bin/tool")).isExecutable();
   }
 
   @Test

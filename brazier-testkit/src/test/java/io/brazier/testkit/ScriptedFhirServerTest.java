@@ -8,14 +8,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -90,35 +83,13 @@ class ScriptedFhirServerTest {
       answers[i] = Answer.ok("answer-" + i);
     }
     server.script("Patient", answers);
-    CyclicBarrier start = new CyclicBarrier(clients);
-    AtomicInteger inFlight = new AtomicInteger();
-    AtomicInteger mostAtOnce = new AtomicInteger();
-    ExecutorService pool = Executors.newFixedThreadPool(clients);
-    List<Future<String>> bodies = new ArrayList<>();
-    try {
-      for (int i = 0; i < clients; i++) {
-        bodies.add(pool.submit(() -> {
-          start.await();
-          mostAtOnce.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
-          try {
-            return get("Patient").body();
-          } finally {
-            inFlight.decrementAndGet();
-          }
-        }));
-      }
-      List<String> received = new ArrayList<>();
-      for (Future<String> body : bodies) {
-        received.add(body.get());
-      }
 
-      assertThat(mostAtOnce.get()).as("requests overlapped").isGreaterThan(1);
-      assertThat(received).containsExactlyInAnyOrder("answer-0", "answer-1", "answer-2", "answer-3", "answer-4",
-          "answer-5");
-      assertThat(server.asked()).hasSize(clients).containsOnly("/r4/Patient");
-    } finally {
-      pool.shutdownNow();
-    }
+    Parallel.Run<String> run = Parallel.run(clients, 1, (client, step) -> get("Patient").body());
+
+    assertThat(run.mostAtOnce()).as("requests overlapped").isGreaterThan(1);
+    assertThat(run.results()).containsExactlyInAnyOrder("answer-0", "answer-1", "answer-2", "answer-3", "answer-4",
+        "answer-5");
+    assertThat(server.asked()).hasSize(clients).containsOnly("/r4/Patient");
   }
 
   private HttpResponse<String> get(String pathAndQuery) throws IOException, InterruptedException {

@@ -6,14 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.brazier.fhir.Fhir;
 import io.brazier.fhir.Format;
+import io.brazier.testkit.Parallel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.hl7.fhir.r4.model.Base;
@@ -97,39 +93,24 @@ class FhirPathTest {
   @Test
   void threadsEvaluatingAtOnceEachGetTheirOwnResourcesValues() throws Exception {
     int threads = 8;
-    CyclicBarrier start = new CyclicBarrier(threads);
-    AtomicInteger inFlight = new AtomicInteger();
-    AtomicInteger mostAtOnce = new AtomicInteger();
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
-    List<Future<List<String>>> evaluated = new ArrayList<>();
-    try {
-      for (int t = 0; t < threads; t++) {
-        String reference = "Patient/p" + t;
-        evaluated.add(pool.submit(() -> {
-          Resource observation = observation(reference, "");
-          start.await();
-          List<String> seen = new ArrayList<>();
-          for (int i = 0; i < 50; i++) {
-            mostAtOnce.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
-            try {
-              FHIR_PATH.evaluate(observation, observation, FHIR_PATH.parse(SUBJECT_IS_PATIENT)).stream()
-                  .map(base -> ((Reference) base).getReference()).forEach(seen::add);
-            } finally {
-              inFlight.decrementAndGet();
-            }
-          }
-          return seen;
-        }));
-      }
-
-      for (int t = 0; t < threads; t++) {
-        assertThat(evaluated.get(t).get()).hasSize(50).containsOnly("Patient/p" + t);
-      }
-      assertThat(mostAtOnce.get()).as("evaluations overlapped").isGreaterThan(1);
-    } finally {
-      pool.shutdownNow();
+    List<Resource> observations = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      observations.add(observation("Patient/p" + t, ""));
     }
+
+    Parallel.Run<Evaluated> run = Parallel.run(threads, 50, (thread, step) -> {
+      Resource observation = observations.get(thread);
+      return new Evaluated("Patient/p" + thread, FHIR_PATH.evaluate(observation, observation,
+          FHIR_PATH.parse(SUBJECT_IS_PATIENT)).stream().map(base -> ((Reference) base).getReference()).toList());
+    });
+
+    assertThat(run.results()).hasSize(threads * 50)
+        .allSatisfy(evaluated -> assertThat(evaluated.references()).containsExactly(evaluated.own()));
+    assertThat(run.mostAtOnce()).as("evaluations overlapped").isGreaterThan(1);
   }
+
+  /** What one evaluation of a thread's own observation, which refers to {@code own}, selected. */
+  private record Evaluated(String own, List<String> references) {}
 
   /**
    * The references {@code expression} selects, walked both ways: by {@link SimplePath} (as indexing does) and by

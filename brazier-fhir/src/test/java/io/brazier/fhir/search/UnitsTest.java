@@ -3,16 +3,11 @@ package io.brazier.fhir.search;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import io.brazier.testkit.Parallel;
 import java.math.BigDecimal;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class UnitsTest {
@@ -88,35 +83,12 @@ class UnitsTest {
 
   @Test
   void requestsLearningTheSameUnitsAtOnceAllGetTheSameCanonicalForms() throws Exception {
-    int threads = 8;
-    CyclicBarrier start = new CyclicBarrier(threads);
-    AtomicInteger inFlight = new AtomicInteger();
-    AtomicInteger mostAtOnce = new AtomicInteger();
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
-    List<Future<List<Optional<Units.Canonical>>>> learnt = new ArrayList<>();
-    try {
-      for (int t = 0; t < threads; t++) {
-        learnt.add(pool.submit(() -> {
-          start.await();
-          mostAtOnce.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
-          try {
-            return List.of(units.canonical(new BigDecimal("5"), "mg"), units.canonical(new BigDecimal("2"), "mmol/L"),
-                units.canonical(BigDecimal.ONE, "furlongs"));
-          } finally {
-            inFlight.decrementAndGet();
-          }
-        }));
-      }
-      List<List<Optional<Units.Canonical>>> results = new ArrayList<>();
-      for (Future<List<Optional<Units.Canonical>>> one : learnt) {
-        results.add(one.get());
-      }
+    Parallel.Run<List<Optional<Units.Canonical>>> run = Parallel.run(8, 1, (thread, step) ->
+        List.of(units.canonical(new BigDecimal("5"), "mg"), units.canonical(new BigDecimal("2"), "mmol/L"),
+            units.canonical(BigDecimal.ONE, "furlongs")));
 
-      assertThat(mostAtOnce.get()).as("requests overlapped").isGreaterThan(1);
-      assertThat(results).containsOnly(List.of(new Units().canonical(new BigDecimal("5"), "mg"),
-          new Units().canonical(new BigDecimal("2"), "mmol/L"), Optional.empty()));
-    } finally {
-      pool.shutdownNow();
-    }
+    assertThat(run.mostAtOnce()).as("requests overlapped").isGreaterThan(1);
+    assertThat(run.results()).containsOnly(List.of(new Units().canonical(new BigDecimal("5"), "mg"),
+        new Units().canonical(new BigDecimal("2"), "mmol/L"), Optional.empty()));
   }
 }

@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import io.brazier.server.Http;
 import io.brazier.server.TestServer;
-import io.brazier.store.Parallel;
+import io.brazier.testkit.Parallel;
 import java.util.List;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Bundle.BundleEntryResponseComponent;

@@ -8,7 +8,7 @@ import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
 import io.brazier.server.Http;
 import io.brazier.server.TestServer;
-import io.brazier.store.Parallel;
+import io.brazier.testkit.Parallel;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;

@@ -14,7 +14,7 @@ import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import io.brazier.server.TestServer;
-import io.brazier.store.Parallel;
+import io.brazier.testkit.Parallel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;

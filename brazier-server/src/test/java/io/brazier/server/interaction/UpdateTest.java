@@ -10,7 +10,7 @@ import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
 import io.brazier.server.Http;
 import io.brazier.server.ServerConfig;
 import io.brazier.server.TestServer;
-import io.brazier.store.Parallel;
+import io.brazier.testkit.Parallel;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;

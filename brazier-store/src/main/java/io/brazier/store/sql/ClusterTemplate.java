@@ -1,6 +1,6 @@
 package io.brazier.store.sql;
 
-import io.brazier.fhir.FileTrees;
+import io.brazier.client.FileTrees;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileSystemException;

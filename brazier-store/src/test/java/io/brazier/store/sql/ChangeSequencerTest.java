@@ -3,7 +3,7 @@ package io.brazier.store.sql;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.brazier.fhir.search.SearchIndex;
-import io.brazier.store.Parallel;
+import io.brazier.testkit.Parallel;
 import io.brazier.store.TestStore;
 import io.brazier.store.Write;
 import java.nio.charset.StandardCharsets;

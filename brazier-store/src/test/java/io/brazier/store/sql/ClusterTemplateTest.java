@@ -2,7 +2,7 @@ package io.brazier.store.sql;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.brazier.store.Parallel;
+import io.brazier.testkit.Parallel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;

@@ -4,15 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.brazier.store.TestStore;
+import io.brazier.testkit.Parallel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 
@@ -99,39 +94,22 @@ class ParamKeysTest {
   void nodesMakingKeysAtOnceAllGetThemAndAThirdFindsThemAll() throws Exception {
     int nodes = 8;
     ParamKeys reader = new ParamKeys(dataSource, types);
-    CyclicBarrier go = new CyclicBarrier(nodes);
-    AtomicInteger making = new AtomicInteger();
-    AtomicInteger mostMaking = new AtomicInteger();
-    ExecutorService threads = Executors.newFixedThreadPool(nodes);
-    List<Future<Integer>> made = new ArrayList<>();
-    try {
-      for (int n = 0; n < nodes; n++) {
-        String own = code + "-" + n;
-        made.add(threads.submit(() -> {
-          ParamKeys node = new ParamKeys(dataSource, types);
-          go.await();
-          mostMaking.accumulateAndGet(making.incrementAndGet(), Math::max);
-          try {
-            node.register(List.of(new String[] {"Patient", code}, new String[] {"Patient", own}));
-            return node.key("Patient", code);
-          } finally {
-            making.decrementAndGet();
-          }
-        }));
-      }
-      List<Integer> shared = new ArrayList<>();
-      for (Future<Integer> key : made) {
-        shared.add(key.get(60, TimeUnit.SECONDS));
-      }
+    List<ParamKeys> each = new ArrayList<>();
+    for (int n = 0; n < nodes; n++) {
+      each.add(new ParamKeys(dataSource, types));
+    }
 
-      assertThat(mostMaking.get()).as("nodes making keys at once").isGreaterThan(1);
-      assertThat(shared).as("one key for the code all made").containsOnly(reader.lookup().find("Patient", code));
-      ParamKeys.Lookup lookup = reader.lookup();
-      for (int n = 0; n < nodes; n++) {
-        assertThat(lookup.find("Patient", code + "-" + n)).isNotNull();
-      }
-    } finally {
-      threads.shutdownNow();
+    Parallel.Run<Integer> run = Parallel.run(nodes, 1, (n, step) -> {
+      each.get(n).register(List.of(new String[] {"Patient", code}, new String[] {"Patient", code + "-" + n}));
+      return each.get(n).key("Patient", code);
+    });
+
+    assertThat(run.mostAtOnce()).as("nodes making keys at once").isGreaterThan(1);
+    assertThat(run.results()).as("one key for the code all made")
+        .containsOnly(reader.lookup().find("Patient", code));
+    ParamKeys.Lookup lookup = reader.lookup();
+    for (int n = 0; n < nodes; n++) {
+      assertThat(lookup.find("Patient", code + "-" + n)).isNotNull();
     }
   }
 }

@@ -6,7 +6,7 @@ import io.brazier.store.Job;
 import io.brazier.store.Job.Status;
 import io.brazier.store.JobHeartbeat;
 import io.brazier.store.JobStore;
-import io.brazier.store.Parallel;
+import io.brazier.testkit.Parallel;
 import io.brazier.store.TestStore;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -18,10 +18,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.locks.LockSupport;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
@@ -189,22 +185,9 @@ class PostgresJobStoreTest {
 
   @Test
   void concurrentSubmittersNeverTakeMoreThanTheMostActive() throws Exception {
-    int submitters = 6;
-    CyclicBarrier start = new CyclicBarrier(submitters);
-    ExecutorService pool = Executors.newFixedThreadPool(submitters);
-    List<Future<Optional<String>>> submitted = new ArrayList<>();
-    for (int i = 0; i < submitters; i++) {
-      submitted.add(pool.submit(() -> {
-        start.await();
-        return jobs.submit(kind(), "{}", null, 3);
-      }));
-    }
-    long accepted = 0;
-    for (Future<Optional<String>> one : submitted) {
-      accepted += one.get().isPresent() ? 1 : 0;
-    }
-    pool.shutdown();
+    Parallel.Run<Optional<String>> run = Parallel.run(6, 1, (submitter, step) -> jobs.submit(kind(), "{}", null, 3));
 
+    long accepted = run.results().stream().filter(Optional::isPresent).count();
     assertThat(accepted).isEqualTo(3);
   }
 

@@ -3,7 +3,7 @@ package io.brazier.store.sql;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.brazier.store.Parallel;
+import io.brazier.testkit.Parallel;
 import io.brazier.store.TestStore;
 import java.util.List;
 import java.util.UUID;

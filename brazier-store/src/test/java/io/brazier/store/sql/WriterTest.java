@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.brazier.fhir.search.SearchIndex;
-import io.brazier.store.Parallel;
+import io.brazier.testkit.Parallel;
 import io.brazier.store.TestStore;
 import io.brazier.store.VersionConflictException;
 import io.brazier.store.Write;

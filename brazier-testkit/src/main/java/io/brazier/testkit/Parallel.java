@@ -1,4 +1,4 @@
-package io.brazier.store;
+package io.brazier.testkit;
 
 import java.util.ArrayList;
 import java.util.List;

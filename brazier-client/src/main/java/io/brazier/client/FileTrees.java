@@ -1,4 +1,4 @@
-package io.brazier.fhir;
+package io.brazier.client;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,9 +11,9 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * Folders removed with everything in them: a database cluster's copy, an export's files, a benchmark's data. Here,
- * the lowest module, so that the store, the server and the benchmarks share it (the loader reaches no module but
- * the client, and the tests' kit no module at all: they keep their own).
+ * Folders removed with everything in them: a database cluster's copy, an export's files, a loader's staged archive,
+ * a benchmark's data, a test's emulator. Here, in the module that depends on no other and that both the loader and
+ * the tests' kit may reach, so that every module shares the one walk.
  */
 public final class FileTrees {
   /** How often a walk is tried again when files come or go during it (a PostgreSQL still stopping). */

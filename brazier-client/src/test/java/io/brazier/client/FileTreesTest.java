@@ -1,4 +1,4 @@
-package io.brazier.fhir;
+package io.brazier.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,0 +1,109 @@
+package io.brazier.app;
+
+import ca.uhn.fhir.parser.DataFormatException;
+import ca.uhn.fhir.parser.IParser;
+import io.brazier.events.ResponseWrites;
+import io.brazier.events.Written;
+import io.brazier.fhir.Fhir;
+import io.brazier.proxy.ProxyRequest;
+import io.brazier.proxy.ProxyResponse;
+import io.brazier.server.http.Queries;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
+import org.hl7.fhir.r4.model.Bundle.HTTPVerb;
+
+/**
+ * The conditional deletes among the entries of a batch or transaction ({@code DELETE Patient?identifier=...}), as
+ * the standalone proxy publishes them: each entry is resolved as {@link ConditionalDeletes} resolves one sent alone,
+ * its url narrowed to its matches before the bundle goes on, and the matches a search no longer finds once the bundle
+ * is answered are its deletions. Entries are taken in the bundle's order, as its response answers them.
+ */
+final class ConditionalDeleteEntries {
+  private final Fhir fhir;
+
+  ConditionalDeleteEntries(Fhir fhir) {
+    this.fhir = fhir;
+  }
+
+  /** The bundle with each conditional delete entry narrowed; {@code request} itself when it has none. */
+  ProxyRequest narrowed(ProxyRequest request) {
+    Bundle bundle = bundle(request);
+    boolean changed = false;
+    for (BundleEntryComponent entry : bundle == null ? List.<BundleEntryComponent>of() : bundle.getEntry()) {
+      ProxyRequest delete = delete(request, entry);
+      if (delete != null) {
+        entry.getRequest().setUrl(ConditionalDeletes.url(ConditionalDeletes.narrowed(delete)));
+        changed = true;
+      }
+    }
+    return changed ? request.withBody(parser(request).encodeResourceToString(bundle)
+        .getBytes(StandardCharsets.UTF_8)) : request;
+  }
+
+  /**
+   * The deletions of the answered bundle's conditional delete entries, each resource once, and none of those
+   * {@code others} (what its other entries wrote) holds already.
+   */
+  List<Written> removed(ProxyRequest request, ProxyResponse response, List<Written> others, String client) {
+    Bundle bundle = bundle(request);
+    if (bundle == null || !(response.resource() instanceof Bundle answer)) {
+      return List.of();
+    }
+    Map<String, Written> removed = new LinkedHashMap<>();
+    for (int i = 0; i < bundle.getEntry().size() && i < answer.getEntry().size(); i++) {
+      ProxyRequest delete = delete(request, bundle.getEntry().get(i));
+      if (delete != null && answer.getEntry().get(i).getResponse().getStatus().startsWith("2")) {
+        for (String id : ConditionalDeletes.removed(delete)) {
+          removed.putIfAbsent(delete.path() + "/" + id, ResponseWrites.deleted(delete.path(), id, client));
+        }
+      }
+    }
+    others.stream().filter(written -> written.action() == Written.Action.DELETED)
+        .forEach(written -> removed.remove(written.type() + "/" + written.id()));
+    return new ArrayList<>(removed.values());
+  }
+
+  /** The entry as a conditional delete of its own, sent by the bundle's caller; null for any other entry. */
+  private static ProxyRequest delete(ProxyRequest bundle, BundleEntryComponent entry) {
+    String url = entry.getRequest().getUrl();
+    int question = url == null ? -1 : url.indexOf('?');
+    if (entry.getRequest().getMethod() != HTTPVerb.DELETE || question < 0) {
+      return null;
+    }
+    ProxyRequest delete = new ProxyRequest("DELETE", Queries.segments(url.substring(0, question)),
+        Queries.parse(url.substring(question + 1)), bundle::header, null, bundle.caller(), bundle.baseUrl(),
+        bundle.upstream(), bundle.asCaller(), bundle.reach());
+    return ConditionalDeletes.conditional(delete) ? delete : null;
+  }
+
+  /**
+   * The body of a batch or transaction posted to the base, or null. A body that does not name DELETE has no
+   * conditional delete to resolve, and is not parsed.
+   */
+  private Bundle bundle(ProxyRequest request) {
+    if (!request.method().equalsIgnoreCase("POST") || !request.segments().isEmpty() || request.body() == null) {
+      return null;
+    }
+    String body = new String(request.body(), StandardCharsets.UTF_8);
+    if (!body.contains("DELETE")) {
+      return null;
+    }
+    try {
+      return parser(request).parseResource(body) instanceof Bundle bundle
+          && (bundle.getType() == Bundle.BundleType.BATCH || bundle.getType() == Bundle.BundleType.TRANSACTION)
+          ? bundle : null;
+    } catch (DataFormatException e) {
+      return null; // the server refuses it with its own outcome
+    }
+  }
+
+  private IParser parser(ProxyRequest request) {
+    String contentType = request.header("Content-Type");
+    return contentType != null && contentType.contains("xml") ? fhir.xmlParser() : fhir.jsonParser();
+  }
+}

@@ -1,0 +1,126 @@
+package io.brazier.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import io.brazier.client.FhirClient;
+import io.brazier.fhir.FhirException;
+import io.brazier.proxy.ProxyRequest;
+import io.brazier.server.Caller;
+import io.brazier.server.TestServer;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.hl7.fhir.r4.model.Patient;
+import org.junit.jupiter.api.Test;
+
+/**
+ * How the proxy learns what a conditional delete removed, asking a real server through its API: the delete narrowed
+ * to the matches of its criteria before it goes on, and the matches no longer found once it is answered.
+ */
+class ConditionalDeletesTest {
+  private static final TestServer upstream = TestServer.shared();
+  private static final IGenericClient direct = upstream.client();
+  private final String system = "urn:test:" + UUID.randomUUID();
+
+  @Test
+  void aConditionalDeleteIsADeleteOfATypeWithCriteria() {
+    assertThat(ConditionalDeletes.conditional(request("DELETE", "Patient", Map.of("active", List.of("true")))))
+        .isTrue();
+    assertThat(ConditionalDeletes.conditional(request("DELETE", "Patient/7", Map.of("active", List.of("true")))))
+        .as("an instance's delete").isFalse();
+    assertThat(ConditionalDeletes.conditional(request("DELETE", "Patient", Map.of()))).as("no criteria").isFalse();
+    assertThat(ConditionalDeletes.conditional(request("GET", "Patient", Map.of("active", List.of("true")))))
+        .as("a search").isFalse();
+    assertThat(ConditionalDeletes.conditional(request("DELETE", "$expunge", Map.of("a", List.of("b")))))
+        .as("an operation").isFalse();
+  }
+
+  @Test
+  void theDeleteGoesOnNarrowedToWhatItsCriteriaMatchNow() {
+    String first = created("same");
+    String second = created("same");
+    created("other");
+
+    ProxyRequest narrowed = ConditionalDeletes.narrowed(delete("same"));
+
+    assertThat(narrowed.query().get("identifier")).containsExactly(system + "|same");
+    assertThat(narrowed.query().get("_id")).singleElement().satisfies(ids ->
+        assertThat(ids.split(",")).containsExactlyInAnyOrder(first, second));
+    assertThat(ConditionalDeletes.url(narrowed)).startsWith("Patient?identifier=" + encoded(system) + "%7Csame&_id=");
+  }
+
+  @Test
+  void aDeleteThatMatchesNothingIsNarrowedToAnIdNoResourceHasAndRemovedNothing() {
+    created("same");
+
+    ProxyRequest narrowed = ConditionalDeletes.narrowed(delete("none"));
+
+    assertThat(narrowed.query().get("_id")).singleElement().asString().startsWith("none-");
+    assertThat(ConditionalDeletes.removed(narrowed)).isEmpty();
+  }
+
+  @Test
+  void theClientsOwnIdIsKeptBesideTheMatchesSoThatBothNarrowTheDelete() {
+    String first = created("same");
+    String second = created("same");
+    Map<String, List<String>> criteria = new LinkedHashMap<>(delete("same").query());
+    criteria.put("_id", List.of(first));
+
+    ProxyRequest narrowed = ConditionalDeletes.narrowed(request("DELETE", "Patient", criteria));
+    direct.delete().resourceById("Patient", first).execute();
+    direct.delete().resourceById("Patient", second).execute();
+
+    assertThat(narrowed.query().get("_id")).hasSize(2).first().isEqualTo(first);
+    assertThat(ConditionalDeletes.removed(narrowed)).as("only what every _id allows").containsExactly(first);
+  }
+
+  @Test
+  void removedAreTheMatchesASearchNoLongerFinds() {
+    String deleted = created("same");
+    created("same");
+    ProxyRequest narrowed = ConditionalDeletes.narrowed(delete("same"));
+
+    direct.delete().resourceById("Patient", deleted).execute();
+
+    assertThat(ConditionalDeletes.removed(narrowed)).containsExactly(deleted);
+  }
+
+  @Test
+  void anUpstreamThatCannotSearchIsA502NamingIt() {
+    ProxyRequest unknownType = request("DELETE", "NoSuchType", Map.of("identifier", List.of("x")));
+
+    assertThatThrownBy(() -> ConditionalDeletes.narrowed(unknownType)).isInstanceOfSatisfying(FhirException.class,
+        e -> {
+          assertThat(e.status()).isEqualTo(502);
+          assertThat(e.getMessage()).contains("The proxy could not search NoSuchType on " + upstream().name());
+        });
+  }
+
+  private ProxyRequest delete(String value) {
+    return request("DELETE", "Patient", Map.of("identifier", List.of(system + "|" + value)));
+  }
+
+  private static ProxyRequest request(String method, String path, Map<String, List<String>> query) {
+    return new ProxyRequest(method, List.of(path.split("/")), query, name -> null, null, null, upstream.baseUrl(),
+        upstream(), null, null);
+  }
+
+  private static FhirClient upstream() {
+    return upstream.api().client(Caller.system("urn:test"), upstream.baseUrl());
+  }
+
+  private String created(String value) {
+    Patient patient = new Patient().setActive(true);
+    patient.addIdentifier().setSystem(system).setValue(value);
+    return direct.create().resource(patient).execute().getId().getIdPart();
+  }
+
+  private static String encoded(String value) {
+    return URLEncoder.encode(value, StandardCharsets.UTF_8);
+  }
+}
