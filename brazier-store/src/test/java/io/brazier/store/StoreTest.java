@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.brazier.store.sql.Database;
+import io.brazier.testkit.Parallel;
 import io.brazier.store.sql.PostgresStore;
 import java.time.Duration;
 import java.time.Instant;

@@ -14,7 +14,7 @@ import io.brazier.server.ServerConfig;
 import io.brazier.server.ServerConfig.MissingReferences;
 import io.brazier.server.ServerConfig.ReferentialIntegrity;
 import io.brazier.server.TestServer;
-import io.brazier.store.Parallel;
+import io.brazier.testkit.Parallel;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.IntStream;
