@@ -12,7 +12,7 @@ final class Requests {
       Map<String, List<String>> typeFilters, long sequence) {
     return new ExportRequest(level, null, patients, types, List.of(), null, typeFilters, null, null, List.of(), null,
         "http://127.0.0.1/fhir/$export", "http://127.0.0.1/fhir", sequence, "2026-01-01T00:00:00Z", null, List.of(),
-        false);
+        false, null);
   }
 
   /** The same export, of what changed from {@code since} on. */
@@ -20,7 +20,7 @@ final class Requests {
     return new ExportRequest(request.level(), request.group(), request.patients(), request.types(),
         request.referenced(), request.provenance(), request.typeFilters(), since, request.until(),
         request.elements(), request.container(), request.request(), request.baseUrl(), request.sequence(),
-        request.transactionTime(), request.restriction(), request.issues(), request.lenient());
+        request.transactionTime(), request.restriction(), request.issues(), request.lenient(), request.twin());
   }
 
   /** The same export, with the Provenance of its resources beside them. */
@@ -28,6 +28,6 @@ final class Requests {
     return new ExportRequest(request.level(), request.group(), request.patients(), request.types(),
         request.referenced(), provenance, request.typeFilters(), request.since(), request.until(),
         request.elements(), request.container(), request.request(), request.baseUrl(), request.sequence(),
-        request.transactionTime(), request.restriction(), request.issues(), request.lenient());
+        request.transactionTime(), request.restriction(), request.issues(), request.lenient(), request.twin());
   }
 }
