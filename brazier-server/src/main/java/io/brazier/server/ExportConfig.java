@@ -7,8 +7,8 @@ import java.util.Locale;
 /**
  * How Bulk Data {@code $export} writes and keeps its files.
  *
- * @param dir where local exports go, one folder per job (null: a temporary folder of this process); nodes that
- *     share one, on shared storage, serve each other's files and resume each other's jobs
+ * @param dir where local exports go, one folder per job (null: a temporary folder of this process, deleted when it
+ *     closes); nodes that share one, on shared storage, serve each other's files and resume each other's jobs
  * @param fileMaxBytes a type's file is rolled into the next when it would grow past this
  * @param maxRunning how many exports may be queued or running at once, across every node; more are a 429
  * @param ttl how long a finished export's manifest and files are kept

@@ -23,7 +23,16 @@ public interface JobStore {
    * Queues a job unless {@code mostActive} jobs of its kind are queued or running already, counted across every
    * node (submitters of one kind take turns, so two nodes never both take the last place); empty when they are.
    */
-  Optional<String> submit(String kind, String request, String submitter, int mostActive);
+  default Optional<String> submit(String kind, String request, String submitter, int mostActive) {
+    return submit(kind, request, submitter, mostActive, null);
+  }
+
+  /**
+   * Queues a job as {@link #submit(String, String, String, int)}, unless a job of its kind that the same submitter
+   * submitted, whose request contains {@code twin} (a JSON object), is queued or running: then returns that job's id,
+   * however many are active. Checked in the kind's turn, so that two nodes never both queue the same job.
+   */
+  Optional<String> submit(String kind, String request, String submitter, int mostActive, String twin);
 
   /**
    * Claims for {@code owner} the oldest job of one of these kinds that is queued or whose lease ran out, for

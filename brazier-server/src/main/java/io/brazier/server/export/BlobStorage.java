@@ -27,7 +27,6 @@ import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Export files in Azure Blob storage: blobs {@code <job>/<Type>-<n>.ndjson} in the export's container, made of
@@ -39,7 +38,6 @@ import java.util.regex.Pattern;
 final class BlobStorage implements ExportStorage {
   /** Lines gather into blocks of this size before they are staged. */
   private static final int BLOCK = 4 * 1024 * 1024;
-  private static final Pattern JOB = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
   /** Downloads through a SAS link cannot be seen: files stay an hour after their links expired. */
   private static final Duration GRACE = Duration.ofHours(1);
 
@@ -152,9 +150,10 @@ final class BlobStorage implements ExportStorage {
     if (!blobs.exists()) {
       return folders;
     }
-    for (BlobItem item : blobs.listBlobsByHierarchy("/")) {
+    // Delimited by "/", the job folders; the one-argument listBlobsByHierarchy takes a prefix, and would list none.
+    for (BlobItem item : blobs.listBlobsByHierarchy("/", new ListBlobsOptions(), null)) {
       String job = item.getName().endsWith("/") ? item.getName().substring(0, item.getName().length() - 1) : "";
-      if (Boolean.TRUE.equals(item.isPrefix()) && JOB.matcher(job).matches()) {
+      if (Boolean.TRUE.equals(item.isPrefix()) && ExportFolder.isJob(job)) {
         folders.add(new ExportFolder(container, job));
       }
     }

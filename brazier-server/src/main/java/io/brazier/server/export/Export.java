@@ -16,10 +16,14 @@ import io.brazier.server.operation.JobJson;
 import io.brazier.server.operation.Jobs;
 import io.brazier.server.operation.OperationInput;
 import io.brazier.store.Store;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -35,7 +39,8 @@ import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
  * The Bulk Data export kick-off: {@code [base]/$export}, {@code [base]/Patient/$export} and
  * {@code [base]/Group/[id]/$export}, by GET or POST (a Parameters body). It checks every parameter, takes the
  * change sequence the export is as of, and queues a job ({@link ExportJob}); 202 with {@code Content-Location} to
- * poll, 429 when {@code --export-max-running} exports are queued or running already. A caller that sees only some
+ * poll, 429 when {@code --export-max-running} exports are queued or running already; a kick-off identical to one
+ * the same caller made that is still queued or running is answered with that job. A caller that sees only some
  * patients' data (its request's {@link Restriction}) exports at Patient and Group level only, kept to those patients.
  * https://hl7.org/fhir/uv/bulkdata/export.html
  */
@@ -109,9 +114,37 @@ public final class Export implements Interaction {
     Instant asOf = until != null && Instant.parse(until).isBefore(now) ? Instant.parse(until) : now;
     ExportRequest export = new ExportRequest(level, level == ExportRequest.Level.GROUP ? request.id() : null,
         exported, types, referenced, provenance, filters, since, until, elements, container, request.url(), request.baseUrl(),
-        sequence, asOf.toString(), request.restriction(), issues, lenient);
-    return jobs.submit(ExportJob.KIND, JobJson.write(export), request.caller(), config.maxRunning())
-        .map(job -> accepted(request, job, issues)).orElseGet(this::busy);
+        sequence, asOf.toString(), request.restriction(), issues, lenient, twin(request, input, lenient));
+    return jobs.submit(ExportJob.KIND, JobJson.write(export), request.caller(), config.maxRunning(),
+        JobJson.write(Map.of("twin", export.twin()))).map(job -> accepted(request, job, issues))
+        .orElseGet(this::busy);
+  }
+
+  /**
+   * What makes two kick-offs the same export, hashed: the URL (its query in a stable order), the parameters of a
+   * POST body, the handling asked for, and what the caller may reach. A kick-off whose twin by the same caller is
+   * queued or running gets that job, found in the job table that every node shares, as Microsoft's server does.
+   */
+  private static String twin(FhirRequest request, OperationInput input, boolean lenient) {
+    Restriction restriction = request.restriction();
+    StringBuilder what = new StringBuilder(request.url()).append('\n').append(lenient).append('\n');
+    if (restriction != null) {
+      what.append(restriction.compartment()).append(sorted(restriction.within()))
+          .append(sorted(restriction.outside()));
+    }
+    for (String name : new TreeSet<>(input.names())) {
+      what.append('\n').append(name).append('=').append(input.values(name));
+    }
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+          .digest(what.toString().getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("Every Java runtime has SHA-256", e);
+    }
+  }
+
+  private static Set<String> sorted(Set<String> ids) {
+    return ids == null ? null : new TreeSet<>(ids);
   }
 
   private FhirResponse busy() {

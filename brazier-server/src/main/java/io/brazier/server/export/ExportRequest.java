@@ -32,11 +32,13 @@ import java.util.Map;
  * @param issues what the export reports in its error file: members that are not patients, and what a lenient
  *     kick-off left out
  * @param lenient whether the client asked for {@code handling=lenient}: its {@code _typeFilter}s are parsed so
+ * @param twin what makes two kick-offs the same export (a hash of the URL, the parameters and what the caller may
+ *     reach): a kick-off while a twin by the same caller is queued or running is answered with that job
  */
 record ExportRequest(Level level, String group, List<String> patients, List<String> types, List<String> referenced,
     Provenance provenance, Map<String, List<String>> typeFilters, String since, String until, List<String> elements,
     String container, String request, String baseUrl, long sequence, String transactionTime, Restriction restriction,
-    List<Issue> issues, boolean lenient) {
+    List<Issue> issues, boolean lenient, String twin) {
 
   /** A line of the error file: an OperationOutcome issue's severity ({@code error}, {@code warning}) and text. */
   record Issue(String severity, String diagnostics) {}

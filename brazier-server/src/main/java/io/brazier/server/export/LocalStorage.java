@@ -18,7 +18,6 @@ import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Export files in a local folder, {@code <dir>/<job>/<Type>-<n>.ndjson}, served by the server. A run writes
@@ -28,7 +27,6 @@ import java.util.regex.Pattern;
 final class LocalStorage implements ExportStorage {
   private static final String PART = ".part";
   private static final int BUFFER = 1 << 20;
-  private static final Pattern JOB = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
   private final Path root;
 
@@ -48,7 +46,7 @@ final class LocalStorage implements ExportStorage {
   @Override
   public OpenFile open(ExportFolder export, FileState state, String attempt) {
     Path folder = root.resolve(export.job());
-    Path part = folder.resolve(state.name() + "." + attempt + PART);
+    Path part = file(export, state.name() + "." + attempt + PART);
     try {
       Files.createDirectories(folder);
       FileChannel channel = FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
@@ -56,10 +54,10 @@ final class LocalStorage implements ExportStorage {
         channel.truncate(0);
         if (state.bytes() > 0) {
           // The run that synced may have finished the file since: its first bytes are the same.
-          Path synced = folder.resolve(state.part());
-          takeUp(Files.exists(synced) ? synced : folder.resolve(state.name()), state.bytes(), channel);
+          Path synced = file(export, state.part());
+          takeUp(Files.exists(synced) ? synced : file(export, state.name()), state.bytes(), channel);
         }
-        return new LocalFile(channel, part, folder.resolve(state.name()));
+        return new LocalFile(channel, part, file(export, state.name()));
       } catch (IOException | RuntimeException e) {
         channel.close();
         throw e;
@@ -85,7 +83,17 @@ final class LocalStorage implements ExportStorage {
 
   @Override
   public InputStream read(ExportFolder folder, String name) throws IOException {
-    return Files.newInputStream(root.resolve(folder.job()).resolve(name));
+    return Files.newInputStream(file(folder, name));
+  }
+
+  /** A file of an export's folder; a name that reaches out of it (a job's state gone wrong) is refused. */
+  private Path file(ExportFolder export, String name) {
+    Path folder = root.resolve(export.job()).normalize();
+    Path file = folder.resolve(name).normalize();
+    if (!folder.equals(file.getParent())) {
+      throw new IllegalArgumentException("'" + name + "' is not a file name of export " + export.job());
+    }
+    return file;
   }
 
   @Override
@@ -142,9 +150,8 @@ final class LocalStorage implements ExportStorage {
   @Override
   public Set<ExportFolder> folders() {
     Set<ExportFolder> jobs = new HashSet<>();
-    // Job ids are UUIDs: anything else in the folder is not an export's, and stays.
     try (DirectoryStream<Path> folders = Files.newDirectoryStream(root,
-        folder -> Files.isDirectory(folder) && JOB.matcher(folder.getFileName().toString()).matches())) {
+        folder -> Files.isDirectory(folder) && ExportFolder.isJob(folder.getFileName().toString()))) {
       folders.forEach(folder -> jobs.add(new ExportFolder(null, folder.getFileName().toString())));
     } catch (IOException e) {
       throw new UncheckedIOException("Could not list " + root, e);

@@ -157,7 +157,15 @@ public final class Jobs implements AutoCloseable {
    * running on any node; empty when they are.
    */
   public Optional<String> submit(String kind, String request, Caller submitter, int mostActive) {
-    Optional<String> id = store.submit(kind, request, submitter.identity(), mostActive);
+    return submit(kind, request, submitter, mostActive, null);
+  }
+
+  /**
+   * Queues a job, as {@link #submit(String, String, Caller, int)}, unless a job of its kind by the same caller whose
+   * request contains {@code twin} (a JSON object) is queued or running, on any node: then that job's id.
+   */
+  public Optional<String> submit(String kind, String request, Caller submitter, int mostActive, String twin) {
+    Optional<String> id = store.submit(kind, request, submitter.identity(), mostActive, twin);
     id.ifPresent(submitted -> runners.forEach(LockSupport::unpark));
     return id;
   }

@@ -20,6 +20,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 import org.hl7.fhir.r4.model.OperationOutcome;
@@ -61,7 +65,7 @@ class ExportJobTest {
   void aRunningExportSaysHowFarItGotInXProgress() {
     ExportRequest request = new ExportRequest(ExportRequest.Level.SYSTEM, null, null, List.of("Observation",
         "Patient"), List.of(), null, Map.of(), null, null, List.of(), null, server.baseUrl() + "/$export",
-        server.baseUrl(), server.store().watermark(), Instant.now().toString(), null, List.of(), false);
+        server.baseUrl(), server.store().watermark(), Instant.now().toString(), null, List.of(), false, null);
     String job = exporter.runningElsewhere(JobJson.write(request));
     server.store().jobs().heartbeat(job, Exporter.ELSEWHERE, 120, null, JobJson.write(new ExportCursor(1, null, 0,
         List.of(), null, 120, 20, 480L)), Duration.ofMinutes(5));
@@ -72,6 +76,35 @@ class ExportJobTest {
     assertThat(polled.status()).isEqualTo(202);
     assertThat(polled.header("X-Progress")).hasValue("Patient 20/480 (step 2 of 2, 120 done)");
     assertThat(polled.header("Retry-After")).isPresent();
+  }
+
+  @Test
+  void identicalKickOffsWhileTheFirstRunsGetItsJobAndAnyOtherAJobOfItsOwn() throws Exception {
+    String path = "/fhir/$export?_type=Observation,Patient";
+    CyclicBarrier start = new CyclicBarrier(2);
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    server.overlap().reset();
+    List<Future<String>> twins = List.of(pool.submit(() -> kickOff(start, path)),
+        pool.submit(() -> kickOff(start, path)));
+    String first = twins.get(0).get();
+    String second = twins.get(1).get();
+    int atOnce = server.overlap().mostAtOnce();
+    pool.shutdown();
+    String other = exporter.start("/fhir/$export?_type=Patient,Observation");
+    exporter.manifest(first);
+    String afterItEnded = exporter.start(path);
+
+    assertThat(atOnce).as("kick-offs the server answered at once").isGreaterThan(1);
+    assertThat(second).isEqualTo(first);
+    assertThat(other).as("another URL").isNotEqualTo(first);
+    assertThat(afterItEnded).isNotIn(first, other);
+    exporter.manifest(other);
+    exporter.manifest(afterItEnded);
+  }
+
+  private static String kickOff(CyclicBarrier start, String path) throws Exception {
+    start.await();
+    return exporter.start(path);
   }
 
   @Test

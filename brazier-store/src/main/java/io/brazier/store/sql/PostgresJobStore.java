@@ -56,11 +56,17 @@ final class PostgresJobStore implements JobStore {
   }
 
   @Override
-  public Optional<String> submit(String kind, String request, String submitter, int mostActive) {
+  public Optional<String> submit(String kind, String request, String submitter, int mostActive, String twin) {
     UUID id = UUID.randomUUID();
     try (Connection connection = dataSource.getConnection()) {
       connection.setAutoCommit(false);
       try {
+        takeTurn(connection, kind);
+        Optional<String> active = twin == null ? Optional.empty() : twin(connection, kind, submitter, twin);
+        if (active.isPresent()) {
+          connection.rollback();
+          return active;
+        }
         if (active(connection, kind) >= mostActive) {
           connection.rollback();
           return Optional.empty();
@@ -88,12 +94,31 @@ final class PostgresJobStore implements JobStore {
     insert.setString(4, submitter);
   }
 
-  /** How many jobs of a kind are queued or running, once this transaction holds the kind's turn. */
-  private static int active(Connection connection, String kind) throws SQLException {
+  /** Waits for the turn of submitters of a kind, held until the transaction ends. */
+  private static void takeTurn(Connection connection, String kind) throws SQLException {
     try (PreparedStatement lock = connection.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
       lock.setLong(1, ("brazier-job-submit/" + kind).hashCode());
       lock.execute();
     }
+  }
+
+  /** A queued or running job of a kind, by this submitter, whose request contains {@code twin}. */
+  private static Optional<String> twin(Connection connection, String kind, String submitter, String twin)
+      throws SQLException {
+    try (PreparedStatement find = connection.prepareStatement("SELECT id FROM job WHERE kind = ? AND status IN"
+        + " ('queued', 'running') AND submitter IS NOT DISTINCT FROM ? AND request @> ?::jsonb ORDER BY created"
+        + " LIMIT 1")) {
+      find.setString(1, kind);
+      find.setString(2, submitter);
+      find.setString(3, twin);
+      try (ResultSet row = find.executeQuery()) {
+        return row.next() ? Optional.of(row.getString(1)) : Optional.empty();
+      }
+    }
+  }
+
+  /** How many jobs of a kind are queued or running, once this transaction holds the kind's turn. */
+  private static int active(Connection connection, String kind) throws SQLException {
     try (PreparedStatement count = connection.prepareStatement(
         "SELECT count(*) FROM job WHERE kind = ? AND status IN ('queued', 'running')")) {
       count.setString(1, kind);

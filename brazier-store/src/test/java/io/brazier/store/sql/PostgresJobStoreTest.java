@@ -192,6 +192,26 @@ class PostgresJobStoreTest {
   }
 
   @Test
+  void aTwinQueuedOrRunningBySameSubmitterIsReturnedInsteadOfANewJob() {
+    String twin = "{\"twin\": \"abc\"}";
+    String first = jobs.submit(kind(), "{\"twin\": \"abc\", \"sequence\": 1}", "alice", 1, twin).orElseThrow();
+
+    Optional<String> queued = jobs.submit(kind(), "{\"twin\": \"abc\", \"sequence\": 2}", "alice", 1, twin);
+    jobs.claim("node-a", kind, LONG);
+    Optional<String> running = jobs.submit(kind(), "{\"twin\": \"abc\", \"sequence\": 3}", "alice", 1, twin);
+    Optional<String> byBob = jobs.submit(kind(), "{\"twin\": \"abc\"}", "bob", 2, twin);
+    Optional<String> other = jobs.submit(kind(), "{\"twin\": \"def\"}", "alice", 2, "{\"twin\": \"def\"}");
+    jobs.finish(first, "node-a", bytes("{}"));
+    Optional<String> afterItEnded = jobs.submit(kind(), "{\"twin\": \"abc\"}", "alice", 3, twin);
+
+    assertThat(queued).contains(first);
+    assertThat(running).as("even with the most active reached").contains(first);
+    assertThat(byBob).isPresent().isNotEqualTo(Optional.of(first));
+    assertThat(other).as("the most active reached").isEmpty();
+    assertThat(afterItEnded).isPresent().isNotEqualTo(Optional.of(first));
+  }
+
+  @Test
   void endedListsTheJobsOfAKindEndedLongerAgoAndDeleteRemovesOne() {
     String done = jobs.submit(kind(), "{}", null);
     jobs.claim("node-a", kind, LONG);

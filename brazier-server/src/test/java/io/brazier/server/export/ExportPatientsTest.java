@@ -1,0 +1,122 @@
+package io.brazier.server.export;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.brazier.fhir.FhirException;
+import io.brazier.fhir.search.FhirSearch;
+import io.brazier.server.Http;
+import io.brazier.server.TestServer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The patients of a Patient or Group export, read from the store as of the export's sequence: a Group's active
+ * patient members once each, what is left out said, and which patients existed then, however many are asked about.
+ */
+class ExportPatientsTest {
+  private static TestServer server;
+  private static ExportPatients patients;
+
+  @BeforeAll
+  static void start() {
+    server = TestServer.shared();
+    patients = new ExportPatients(server.store(), new FhirSearch(server.fhir()));
+  }
+
+  @Test
+  void aGroupsActivePatientMembersAreItsPatientsOnceAndOtherMembersAreReported() {
+    String a = patient();
+    String b = patient();
+    String practitioner = put("Practitioner", "{\"resourceType\":\"Practitioner\"}");
+    String group = group(member(a), "{\"inactive\":true,\"entity\":{\"reference\":\"Patient/" + b + "\"}}", member(a),
+        "{\"entity\":{\"reference\":\"Practitioner/" + practitioner + "\"}}", "{\"entity\":{\"display\":\"nobody\"}}");
+
+    ExportPatients.Members members = patients.members(group, server.store().watermark());
+
+    assertThat(members.patients()).containsExactly(a);
+    assertThat(members.issues()).extracting(ExportRequest.Issue::diagnostics).containsExactly(
+        "Group/" + group + " has a member that is not a Patient (Practitioner/" + practitioner
+            + "): it is not exported.",
+        "Group/" + group + " has a member that is not a Patient (no reference): it is not exported.");
+    assertThat(members.issues()).extracting(ExportRequest.Issue::severity).containsOnly("error");
+  }
+
+  @Test
+  void aGroupIsReadAsItWasAtTheExportsSequence() {
+    String a = patient();
+    String b = patient();
+    String group = group(member(a));
+    long before = server.store().watermark();
+    server.http().put("/fhir/Group/" + group, groupJson(group, member(a), member(b)));
+
+    assertThat(patients.members(group, before).patients()).containsExactly(a);
+    assertThat(patients.members(group, server.store().watermark()).patients()).containsExactly(a, b);
+  }
+
+  @Test
+  void aGroupThatDidNotExistAtTheSequenceIsNotFound() {
+    long before = server.store().watermark();
+    String group = group(member(patient()));
+
+    assertThatThrownBy(() -> patients.members(group, before)).isInstanceOfSatisfying(FhirException.class,
+        e -> assertThat(e.status()).isEqualTo(404));
+    server.http().send("DELETE", "/fhir/Group/" + group, null);
+    assertThatThrownBy(() -> patients.members(group, server.store().watermark()))
+        .isInstanceOfSatisfying(FhirException.class, e -> assertThat(e.status()).isEqualTo(404));
+  }
+
+  @Test
+  void theExistingPatientsAreThoseStoredAndNotDeletedAtTheSequenceAmongManyAsked() {
+    String kept = patient();
+    String deleted = patient();
+    server.http().send("DELETE", "/fhir/Patient/" + deleted, null);
+    long sequence = server.store().watermark();
+    String later = patient();
+    // More than one scan reads: the patients asked about are read a thousand at a time.
+    List<String> asked = new ArrayList<>();
+    for (int i = 0; i < 2100; i++) {
+      asked.add("absent-" + i);
+    }
+    asked.set(5, kept);
+    asked.set(1500, deleted);
+    asked.set(2050, later);
+    asked.add(kept);
+
+    assertThat(patients.existing(asked, sequence)).containsExactly(kept);
+    assertThat(patients.existing(asked, server.store().watermark())).containsExactlyInAnyOrder(kept, later);
+  }
+
+  private static String patient() {
+    return put("Patient", "{\"resourceType\":\"Patient\",\"active\":true}");
+  }
+
+  private static String member(String patient) {
+    return "{\"entity\":{\"reference\":\"Patient/" + patient + "\"}}";
+  }
+
+  private static String group(String... members) {
+    String id = "export-patients-" + UUID.randomUUID();
+    Http.Response stored = server.http().put("/fhir/Group/" + id, groupJson(id, members));
+    assertThat(stored.status()).as(stored.body()).isEqualTo(201);
+    return id;
+  }
+
+  private static String groupJson(String id, String... members) {
+    return "{\"resourceType\":\"Group\",\"id\":\"" + id + "\",\"type\":\"person\",\"actual\":true,\"member\":["
+        + String.join(",", members) + "]}";
+  }
+
+  /** Stores a resource under an id of its own; the id. */
+  private static String put(String type, String json) {
+    String id = "export-patients-" + UUID.randomUUID();
+    String body = json.replace("{\"resourceType\":\"" + type + "\"", "{\"resourceType\":\"" + type + "\",\"id\":\""
+        + id + "\"");
+    Http.Response stored = server.http().put("/fhir/" + type + "/" + id, body);
+    assertThat(stored.status()).as(stored.body()).isEqualTo(201);
+    return id;
+  }
+}
