@@ -82,7 +82,7 @@ class ProcessorInterceptorTest {
   }
 
   @Test
-  void bundleEntriesAndThisProcesssOwnRequestsPassTheChainUnseen() {
+  void bundleEntriesAndRequestsOfThisProcessPassTheChainUnseen() {
     ProcessorInterceptor recording = chain(recorder());
     FhirRequest bundle = request("").routed(FhirInteraction.BUNDLE, null);
     FhirRequest entry = request("Patient/" + mine).entryOf(bundle);
