@@ -177,6 +177,33 @@ class StandaloneProxyTest {
     assertThat(status("GET", proxy.baseUrl() + "/metadata", null)).isEqualTo(200);
   }
 
+  @Test
+  void aPreferSentAsTwoHeaderLinesReachesTheUpstreamWhole() throws Exception {
+    String token = proxy.token("exporter-prefer", List.of("Administrator"), null);
+    HttpResponse<String> kickOff = HTTP.send(HttpRequest.newBuilder(URI.create(proxy.baseUrl()
+        + "/$export?_type=Patient,Spaceship")).header("Authorization", "Bearer " + token)
+        .header("Prefer", "respond-async").header("Prefer", "handling=lenient").build(),
+        HttpResponse.BodyHandlers.ofString());
+
+    assertThat(kickOff.statusCode()).as("respond-async honoured: " + kickOff.body()).isEqualTo(202);
+    assertThat(kickOff.body()).as("handling=lenient honoured: the unknown type is a warning, not a 400")
+        .contains("Spaceship");
+    String status = kickOff.headers().firstValue("Content-Location").orElseThrow();
+    assertThat(status).startsWith(proxy.baseUrl() + "/_async/");
+    awaitDone(status, token);
+  }
+
+  /** Polls an asynchronous request's status through the proxy until it is done, so that no job outlives the test. */
+  private static void awaitDone(String status, String token) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    int answered = status("GET", status, token);
+    while (answered == 202 && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+      answered = status("GET", status, token);
+    }
+    assertThat(answered).isEqualTo(200);
+  }
+
   private static Patient patient(String family) {
     Patient patient = new Patient();
     patient.addName().setFamily(family);

@@ -1,5 +1,6 @@
 package io.brazier.server;
 
+import io.brazier.client.RequestHeaders;
 import io.brazier.fhir.Fhir;
 import io.brazier.fhir.FhirException;
 import io.brazier.fhir.Outcomes;
@@ -8,7 +9,6 @@ import io.brazier.server.http.HttpBodies;
 import io.brazier.server.http.ProtocolErrors;
 import io.brazier.server.http.Queries;
 import io.brazier.server.http.Rendering;
-import io.brazier.server.http.RequestHeaders;
 import io.brazier.store.Store;
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
@@ -179,8 +179,8 @@ public final class FhirServer implements AutoCloseable {
         : List.of();
     byte[] body = HttpBodies.read(ctx.bodyInputStream(), ctx.header("Content-Encoding"), ctx.contentLength(),
         config.maxBodyBytes());
-    return new FhirRequest(ctx.method().name(), segments, ctx.queryParamMap(), RequestHeaders.of(ctx.req()), body,
-        baseUrl(ctx));
+    return new FhirRequest(ctx.method().name(), segments, ctx.queryParamMap(),
+        RequestHeaders.of(ctx.req()::getHeaders), body, baseUrl(ctx));
   }
 
   private String baseUrl(Context ctx) {
@@ -227,7 +227,8 @@ public final class FhirServer implements AutoCloseable {
     query.keySet().retainAll(Set.of("_format", "_pretty"));
     FhirRequest request;
     try {
-      request = new FhirRequest(ctx.method().name(), List.of(), query, RequestHeaders.of(ctx.req()), null, "");
+      request = new FhirRequest(ctx.method().name(), List.of(), query, RequestHeaders.of(ctx.req()::getHeaders), null,
+          "");
     } catch (FhirException e) {
       // The client's own format negotiation is broken: answer in JSON.
       request = new FhirRequest(ctx.method().name(), List.of(), Map.of(), name -> null, null, "");

@@ -1,7 +1,6 @@
 package io.brazier.proxy.access;
 
 import io.brazier.fhir.FhirException;
-import io.brazier.server.FhirInteraction;
 import io.brazier.server.FhirRequest;
 import java.util.Arrays;
 import java.util.List;
@@ -37,11 +36,17 @@ final class AccessRules {
     };
   }
 
-  /** Whether the searched type is reached only in part. */
+  /**
+   * Whether a searched type is reached only in part: of a system search, any of its {@code _type}s, as a parameter
+   * that not all of them have is one the server drops when lenient.
+   */
   private static boolean limited(FhirRequest request, Rights rights) {
-    String type = request.interaction() == FhirInteraction.SEARCH_COMPARTMENT ? request.segment(2)
-        : request.interaction() == FhirInteraction.SEARCH_TYPE ? request.type() : "*";
-    return rights.reach(Permission.SEARCH, type).limited();
+    List<String> types = switch (request.interaction()) {
+      case SEARCH_COMPARTMENT -> List.of(request.segment(2));
+      case SEARCH_TYPE -> List.of(request.type());
+      default -> typesOf(request.searchParameters());
+    };
+    return types.stream().anyMatch(type -> rights.reach(Permission.SEARCH, type).limited());
   }
 
   private static void checkInteraction(FhirRequest request, Rights rights) {

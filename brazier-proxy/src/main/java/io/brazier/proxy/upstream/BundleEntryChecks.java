@@ -34,7 +34,7 @@ final class BundleEntryChecks {
       String at = "Bundle.entry[" + i + "]";
       BundleEntryRequestComponent request = entries.get(i).getRequest();
       if (request.getMethod() == null || !request.hasUrl()) {
-        throw FhirException.badRequest(at + ".request needs a method and a url.");
+        throw FhirException.badRequest("Its request needs a method and a url.").at(at);
       }
       try {
         FhirRequest entry = FhirRequest.builder(request.getMethod().toCode(), relative(request.getUrl(), bundle))

@@ -1,5 +1,6 @@
 package io.brazier.proxy.upstream;
 
+import io.brazier.client.RequestHeaders;
 import io.brazier.fhir.Fhir;
 import io.brazier.fhir.FhirException;
 import io.brazier.proxy.Processors;
@@ -68,7 +69,7 @@ public final class ProxyEndpoint {
     FhirRequest request = null;
     try {
       request = PathShape.classify(new FhirRequest(ctx.method().name(), segments(ctx), ctx.queryParamMap(),
-          ctx::header, null, base));
+          RequestHeaders.of(ctx.req()::getHeaders), null, base));
       boolean bundle = request.interaction() == FhirInteraction.BUNDLE;
       Upstream.Body held = bundle ? body(ctx, true) : null;
       FhirRequest checked = checked(bundle ? request.withBody(held.bytes()) : request);

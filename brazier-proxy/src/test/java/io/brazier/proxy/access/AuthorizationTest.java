@@ -150,6 +150,19 @@ class AuthorizationTest {
   }
 
   @Test
+  void aSystemSearchOfTypesOneOfWhichAGranularScopeLimitsRunsStrictSoItsParametersCannotBeDropped() {
+    String lab = secured.bearer(List.of(), List.of("system/Observation.rs?category=laboratory",
+        "system/Patient.rs"));
+    String search = "/fhir?_type=Observation,Patient&category=laboratory&_id=" + laboratory + "," + vitalSigns;
+
+    Http.Response answer = http.get(search, "Authorization", lab);
+
+    // Lenient, the server would drop category (Patient has none) and find the vital signs too.
+    assertThat(answer.status()).as(answer.body()).isEqualTo(400);
+    assertThat(answer.body()).contains("category").doesNotContain(vitalSigns);
+  }
+
+  @Test
   void aGranularScopeAllowsReadsOfResourcesWithinItOnly() {
     String lab = secured.bearer(List.of(), List.of("system/Observation.rs?category=laboratory"));
 
