@@ -17,7 +17,6 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Pattern;
 import org.hl7.fhir.r4.model.PrimitiveType;
 import org.hl7.fhir.r4.model.Resource;
 
@@ -26,8 +25,6 @@ import org.hl7.fhir.r4.model.Resource;
  * thread-safe; parsers are cheap and not thread-safe, so each call makes its own.
  */
 public final class Fhir {
-  private static final Pattern ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
-
   private final FhirContext context;
   private final boolean lenient;
   private final Set<String> resourceTypes;
@@ -64,8 +61,18 @@ public final class Fhir {
     return uriElementNames.get();
   }
 
+  /** An R4 id: 1 to 64 of A-Z a-z 0-9 - and . (read by hand: every imported line's id passes here). */
   public static boolean isValidId(String id) {
-    return id != null && ID.matcher(id).matches();
+    if (id == null || id.isEmpty() || id.length() > 64) {
+      return false;
+    }
+    for (int i = 0; i < id.length(); i++) {
+      char c = id.charAt(i);
+      if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '.')) {
+        return false;
+      }
+    }
+    return true;
   }
 
   public RuntimeResourceDefinition definition(String type) {

@@ -11,6 +11,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.regex.Pattern;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Resource;
@@ -104,6 +105,16 @@ class FhirTest {
     assertThat(Fhir.isValidId("a_b")).isFalse();
     assertThat(Fhir.isValidId("a/b")).isFalse();
     assertThat(Fhir.isValidId("é")).isFalse();
+  }
+
+  @Test
+  void anIdIsCheckedAsTheRegularExpressionItReplacesDid() {
+    Pattern former = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
+    for (char c = 0; c < 0x3000; c++) {
+      for (String id : List.of(String.valueOf(c), "a" + c + "9", c + "x".repeat(63), c + "x".repeat(64))) {
+        assertThat(Fhir.isValidId(id)).as("%04x in %s", (int) c, id).isEqualTo(former.matcher(id).matches());
+      }
+    }
   }
 
   @Test

@@ -56,7 +56,7 @@ final class IndexValues {
   void add(SearchIndex.Builder index, ParamType type, String param, Qualifier qualifier, Base value) {
     switch (type) {
       case STRING -> strings(value).forEach(text -> index.add(string(param, text, qualifier)));
-      case TOKEN -> token(index, param, qualifier, value);
+      case TOKEN -> token(index, param, qualifier, value, true);
       case DATE -> {
         DateRange range = date(value);
         if (range != null) {
@@ -106,7 +106,7 @@ final class IndexValues {
           : List.of();
     }
     SearchIndex.Builder tokens = new SearchIndex.Builder();
-    token(tokens, "", null, value);
+    token(tokens, "", null, value, false);
     List<Qualifier> qualifiers = new ArrayList<>();
     tokens.build().tokens().forEach(token -> qualifiers.add(new Qualifier(token.system(), token.code())));
     return qualifiers;
@@ -155,14 +155,20 @@ final class IndexValues {
     }
   }
 
-  private void token(SearchIndex.Builder index, String param, Qualifier qualifier, Base value) {
+  /**
+   * The tokens of a value, and with {@code texts} the texts of its codes for {@code :text}, which the tokens of a
+   * composite's first component do without.
+   */
+  private void token(SearchIndex.Builder index, String param, Qualifier qualifier, Base value, boolean texts) {
     if (value instanceof Coding coding) {
-      coding(index, param, qualifier, coding);
+      coding(index, param, qualifier, coding, texts);
     } else if (value instanceof CodeableConcept concept) {
-      concept.getCoding().forEach(coding -> coding(index, param, qualifier, coding));
-      text(index, param, qualifier, concept.getText());
+      concept.getCoding().forEach(coding -> coding(index, param, qualifier, coding, texts));
+      if (texts) {
+        text(index, param, qualifier, concept.getText());
+      }
     } else if (value instanceof Identifier identifier) {
-      identifier(index, param, qualifier, identifier);
+      identifier(index, param, qualifier, identifier, texts);
     } else if (value instanceof ContactPoint contact) {
       if (contact.hasValue()) {
         index.add(token(param, contact.hasSystem() ? contact.getSystem().toCode() : null, contact.getValue(),
@@ -177,14 +183,18 @@ final class IndexValues {
     }
   }
 
-  private static void coding(SearchIndex.Builder index, String param, Qualifier qualifier, Coding coding) {
+  private static void coding(SearchIndex.Builder index, String param, Qualifier qualifier, Coding coding,
+      boolean texts) {
     if (coding.hasCode() || coding.hasSystem()) {
       index.add(token(param, coding.getSystem(), coding.getCode(), qualifier));
     }
-    text(index, param, qualifier, coding.getDisplay());
+    if (texts) {
+      text(index, param, qualifier, coding.getDisplay());
+    }
   }
 
-  private static void identifier(SearchIndex.Builder index, String param, Qualifier qualifier, Identifier identifier) {
+  private static void identifier(SearchIndex.Builder index, String param, Qualifier qualifier, Identifier identifier,
+      boolean texts) {
     if (!identifier.hasValue()) {
       return;
     }
@@ -197,7 +207,9 @@ final class IndexValues {
               identifier.getValue(), null));
         }
       }
-      text(index, param, null, identifier.getType().getText());
+      if (texts) {
+        text(index, param, null, identifier.getType().getText());
+      }
     }
   }
 
@@ -301,7 +313,7 @@ final class IndexValues {
     String text = null;
     if (value instanceof Reference reference) {
       if (reference.hasIdentifier()) {
-        identifier(index, SearchIndex.identifierOf(param), null, reference.getIdentifier());
+        identifier(index, SearchIndex.identifierOf(param), null, reference.getIdentifier(), true);
       }
       text = reference.getReference();
       if (text == null && reference.getResource() != null) {

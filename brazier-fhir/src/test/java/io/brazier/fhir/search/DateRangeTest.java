@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.brazier.fhir.DateTimeRange;
+import io.brazier.fhir.Strings;
 import java.time.Instant;
 import java.util.List;
 import java.util.regex.Pattern;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.brazier.fhir.Fhir;
 import io.brazier.fhir.Format;
+import io.brazier.fhir.Strings;
 import io.brazier.testkit.Parallel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

@@ -3,6 +3,7 @@ package io.brazier.fhir.search;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.brazier.fhir.Fhir;
+import io.brazier.fhir.Strings;
 import io.brazier.fhir.search.References.Target;
 import java.util.List;
 import java.util.function.Predicate;

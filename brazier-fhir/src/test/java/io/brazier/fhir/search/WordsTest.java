@@ -2,8 +2,12 @@ package io.brazier.fhir.search;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.brazier.fhir.Strings;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class WordsTest {
@@ -31,6 +35,49 @@ class WordsTest {
       String json = "{\"note\":\"" + text.replace("\t", "\\t").replace("\r", "\\r") + "\"}";
 
       assertThat(Words.ofJson(json.getBytes(StandardCharsets.UTF_8))).as(text).isEqualTo(Words.of(text));
+    }
+  }
+
+  @Test
+  void theFirstQuoteOrBackslashIsFoundAtAnyPlaceAmongAnyOtherBytes() {
+    List<String> wrong = new ArrayList<>();
+    for (int other = 0; other < 256; other++) {
+      for (int place = 0; place < Long.BYTES; place++) {
+        for (int b = 0; b < 256; b++) {
+          long bytes = 0;
+          int first = Long.BYTES;
+          for (int i = Long.BYTES - 1; i >= 0; i--) {
+            int at = i == place ? b : other;
+            bytes |= (long) at << (8 * i);
+            first = at == '"' || at == '\\' ? i : first;
+          }
+          long found = Words.quotesAndBackslashes(bytes);
+          if (found == 0 ? first < Long.BYTES : Long.numberOfTrailingZeros(found) >>> 3 != first) {
+            wrong.add(Long.toHexString(bytes));
+          }
+        }
+      }
+    }
+    assertThat(wrong).isEmpty();
+  }
+
+  @Test
+  void everyStringEndsAtItsClosingQuoteWhateverItsLengthAndEscapes() {
+    // Pieces of JSON string text, and the text Words reads in each (an escape separates words as a space does).
+    List<String> json = List.of("ab", "abcdefghij", "\\\"", "\\\\", "\u00e9", " ", "\\u00e9");
+    List<String> read = List.of("ab", "abcdefghij", " ", " ", "\u00e9", " ", " ");
+    for (String places : Strings.joined(List.of("0", "1", "2", "3", "4", "5", "6"), 5)) {
+      StringBuilder value = new StringBuilder();
+      StringBuilder text = new StringBuilder();
+      for (char place : places.toCharArray()) {
+        value.append(json.get(place - '0'));
+        text.append(read.get(place - '0'));
+      }
+      Set<String> expected = new LinkedHashSet<>(Words.of(text.toString()));
+      expected.add("after");
+      String line = "{\"note\":\"" + value + "\",\"more\":\"after\"}";
+
+      assertThat(Words.ofJson(line.getBytes(StandardCharsets.UTF_8))).as(line).containsExactlyElementsOf(expected);
     }
   }
 

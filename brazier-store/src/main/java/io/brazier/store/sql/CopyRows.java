@@ -85,6 +85,8 @@ final class CopyRows {
       bytea(bytes);
     } else if (value instanceof String string) {
       string(string);
+    } else if (value instanceof Integer || value instanceof Long || value instanceof Short) {
+      decimal(((Number) value).longValue());
     } else if (value instanceof Timestamp timestamp) {
       ascii(DateTimeFormatter.ISO_INSTANT.format(timestamp.toInstant()));
     } else if (value instanceof Instant instant) {
@@ -134,30 +136,34 @@ final class CopyRows {
   }
 
   /**
-   * A string as UTF-8, escaped. Most need no escape: they are copied whole (the JDK encodes an ASCII string with a
-   * copy); the rest byte by byte (a byte of a multi-byte character is never one of the escaped ones).
+   * A string as UTF-8, escaped. Most are ASCII and need no escape: their characters are copied as bytes in one pass;
+   * the rest go through their UTF-8 bytes one by one (a byte of a multi-byte character is never one of the escaped
+   * ones).
    */
   private void string(String value) {
-    byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
-    ensure(2 * utf8.length);
-    if (needsNoEscape(utf8)) {
-      System.arraycopy(utf8, 0, buffer, size, utf8.length);
-      size += utf8.length;
-    } else {
-      for (byte b : utf8) {
-        escaped(b);
+    int length = value.length();
+    ensure(length);
+    byte[] out = buffer;
+    int at = size;
+    for (int i = 0; i < length; i++) {
+      char c = value.charAt(i);
+      if (c >= 0x80 || c < ' ' || c == '\\') {
+        escapedFrom(value, i);
+        return;
       }
+      out[at + i] = (byte) c;
     }
+    size = at + length;
   }
 
-  /** No backslash and no control character (the escaped ones are among them). */
-  private static boolean needsNoEscape(byte[] utf8) {
+  /** The rest of a string from {@code from}, whose first {@code from} characters were ASCII and are written. */
+  private void escapedFrom(String value, int from) {
+    size += from;
+    byte[] utf8 = value.substring(from).getBytes(StandardCharsets.UTF_8);
+    ensure(2 * utf8.length);
     for (byte b : utf8) {
-      if (b == '\\' || b >= 0 && b < ' ') {
-        return false;
-      }
+      escaped(b);
     }
-    return true;
   }
 
   private void escaped(byte b) {
@@ -180,6 +186,29 @@ final class CopyRows {
     for (int i = 0; i < value.length(); i++) {
       buffer[size++] = (byte) value.charAt(i);
     }
+  }
+
+  /** A whole number as its decimal digits, without making a string of it: rids, keys and dates fill index rows. */
+  private void decimal(long value) {
+    if (value == Long.MIN_VALUE) {
+      ascii(Long.toString(value)); // its magnitude has no long
+      return;
+    }
+    ensure(20);
+    long rest = value;
+    if (rest < 0) {
+      buffer[size++] = '-';
+      rest = -rest;
+    }
+    int digits = 1;
+    for (long left = rest / 10; left > 0; left /= 10) {
+      digits++;
+    }
+    for (int i = size + digits - 1; i >= size; i--) {
+      buffer[i] = (byte) ('0' + rest % 10);
+      rest /= 10;
+    }
+    size += digits;
   }
 
   private void write(char c) {

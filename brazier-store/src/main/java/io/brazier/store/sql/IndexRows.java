@@ -112,12 +112,23 @@ final class IndexRows {
    * a quoted lexeme (words are letters and digits, but a quote or backslash would be escaped all the same).
    */
   static String lexemes(String words) {
+    // One pass over the characters: a resource's _content runs to hundreds of words, on every import line.
     StringBuilder lexemes = new StringBuilder(words.length() + 16);
-    for (String word : words.split(" ")) {
-      if (!word.isEmpty()) {
-        lexemes.append(lexemes.isEmpty() ? "'" : " '").append(word.replace("\\", "\\\\").replace("'", "''"))
-            .append('\'');
+    int i = 0;
+    while (i < words.length()) {
+      if (words.charAt(i) == ' ') {
+        i++;
+        continue;
       }
+      lexemes.append(lexemes.isEmpty() ? "'" : " '");
+      for (; i < words.length() && words.charAt(i) != ' '; i++) {
+        char c = words.charAt(i);
+        if (c == '\\' || c == '\'') {
+          lexemes.append(c);
+        }
+        lexemes.append(c);
+      }
+      lexemes.append('\'');
     }
     return lexemes.toString();
   }

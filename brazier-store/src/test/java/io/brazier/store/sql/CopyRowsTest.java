@@ -78,6 +78,35 @@ class CopyRowsTest {
   }
 
   @Test
+  void wholeNumbersArriveAsGivenTheExtremesIncluded() throws SQLException {
+    List<Long> numbers = List.of(Long.MIN_VALUE, Long.MIN_VALUE + 1, -1_000_000_007L, -10L, -9L, -1L, 0L, 1L, 9L,
+        10L, 99L, 100L, 1_234_567_890_123L, Long.MAX_VALUE);
+    CopyRows rows = new CopyRows(table, "n, d");
+    numbers.forEach(n -> rows.row(n, n));
+    rows.row(Integer.MIN_VALUE, Integer.MAX_VALUE).row((short) -32768, (short) 32767);
+
+    List<String> read = copyAndRead(rows);
+
+    List<String> expected = new ArrayList<>();
+    numbers.forEach(n -> expected.add("null|null|" + n + "|" + n + "|null|null"));
+    expected.add("null|null|" + Integer.MIN_VALUE + "|" + Integer.MAX_VALUE + "|null|null");
+    expected.add("null|null|-32768|32767|null|null");
+    assertThat(read).containsExactlyElementsOf(expected);
+  }
+
+  @Test
+  void aStringEscapedAfterAnAsciiStartArrivesWhole() throws SQLException {
+    List<String> texts = List.of("plain ascii", "ascii then\tab\tand\nbreak", "ascii then Ünïcode",
+        "\tat the start", "ends with a backslash\\", "");
+
+    CopyRows rows = new CopyRows(table, "t");
+    texts.forEach(rows::row);
+
+    assertThat(copyAndRead(rows)).containsExactlyElementsOf(texts.stream()
+        .map(t -> t + "|null|null|null|null|null").toList());
+  }
+
+  @Test
   void noRowsSendNothing() throws SQLException {
     CopyRows none = new CopyRows(table, "t");
 

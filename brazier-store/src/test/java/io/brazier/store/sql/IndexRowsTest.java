@@ -10,6 +10,7 @@ import io.brazier.fhir.search.SearchIndex.TextEntry;
 import io.brazier.fhir.search.SearchIndex.TokenEntry;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /** Index values become the index tables' rows, column by column; values of parameters without a key are left out. */
@@ -58,6 +59,32 @@ class IndexRowsTest {
     assertThat(IndexRows.lexemes("knight mancha")).isEqualTo("'knight' 'mancha'");
     assertThat(IndexRows.lexemes("o'brien back\\slash  double")).isEqualTo("'o''brien' 'back\\\\slash' 'double'");
     assertThat(IndexRows.lexemes("")).isEmpty();
+  }
+
+  @Test
+  void lexemesAreWhatSplittingAndReplacingMadeOfThemBefore() {
+    Random random = new Random(10);
+    String alphabet = "ab '\\\u00fc";
+    for (int n = 0; n < 20_000; n++) {
+      StringBuilder words = new StringBuilder();
+      for (int length = random.nextInt(12); length > 0; length--) {
+        words.append(alphabet.charAt(random.nextInt(alphabet.length())));
+      }
+      String text = words.toString();
+      assertThat(IndexRows.lexemes(text)).as(text).isEqualTo(formerLexemes(text));
+    }
+  }
+
+  /** How lexemes were made before they were made in one pass. */
+  private static String formerLexemes(String words) {
+    StringBuilder lexemes = new StringBuilder();
+    for (String word : words.split(" ")) {
+      if (!word.isEmpty()) {
+        lexemes.append(lexemes.isEmpty() ? "'" : " '").append(word.replace("\\", "\\\\").replace("'", "''"))
+            .append('\'');
+      }
+    }
+    return lexemes.toString();
   }
 
   @Test

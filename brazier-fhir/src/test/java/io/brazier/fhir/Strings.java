@@ -1,13 +1,13 @@
-package io.brazier.fhir.search;
+package io.brazier.fhir;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /** Test inputs: every string made of up to {@code most} of the given pieces, so that a scan meets every seam. */
-final class Strings {
+public final class Strings {
   private Strings() {}
 
-  static List<String> joined(List<String> pieces, int most) {
+  public static List<String> joined(List<String> pieces, int most) {
     List<String> all = new ArrayList<>(List.of(""));
     List<String> last = List.of("");
     for (int length = 1; length <= most; length++) {
