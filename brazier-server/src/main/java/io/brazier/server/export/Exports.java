@@ -1,7 +1,7 @@
 package io.brazier.server.export;
 
 import io.brazier.fhir.Fhir;
-import io.brazier.fhir.FileTrees;
+import io.brazier.client.FileTrees;
 import io.brazier.fhir.search.FhirSearch;
 import io.brazier.fhir.search.Terminology;
 import io.brazier.server.ExportConfig;
