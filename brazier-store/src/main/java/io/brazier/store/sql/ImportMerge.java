@@ -17,6 +17,7 @@ import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -30,7 +31,8 @@ import javax.sql.DataSource;
 
 /**
  * Merges one staged batch into the live tables in one transaction: it locks the resources the batch names (in
- * (type, id) order, as every writer does), plans each resource's versions ({@link ImportVersions}), moves replaced
+ * (type, id) order, as every writer does; a batch of an import into an empty store first assumes none is stored),
+ * plans each resource's versions ({@link ImportVersions}), moves replaced
  * current versions to history, writes the new versions with their {@code meta.versionId} and
  * {@code meta.lastUpdated} spliced into the staged JSON, copies the staged index rows of the new current versions,
  * appends the change feed, records the batch as merged and renews the job's lease. A resource created meanwhile by
@@ -47,9 +49,24 @@ final class ImportMerge {
   private static final String UNSTAMPED = "convert_to(regexp_replace(convert_from(r.body, 'UTF8'),"
       + " '\"meta\":\\{\"versionId\":\"[^\"]*\",\"lastUpdated\":\"[^\"]*\",?', '\"meta\":{'), 'UTF8')";
 
+  /** How many jobs {@link #storedFound} remembers: more than ever run at once. */
+  private static final int REMEMBERED = 64;
+
   private final DataSource dataSource;
   private final TypeKeys types;
   private final Runnable committed;
+  /**
+   * The imports into an empty store whose merge found a resource stored after all (an earlier batch wrote it, or
+   * another writer): their batches take the full path from then on. Only a hint: a merge that assumes nothing is
+   * stored finds out by its insert's conflict, and starts again on the full path.
+   */
+  private final Set<String> storedFound = Collections.newSetFromMap(Collections.synchronizedMap(
+      new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+          return size() > REMEMBERED;
+        }
+      }));
 
   /** @param committed told after each merge, so that the change sequencer numbers its changes promptly */
   ImportMerge(DataSource dataSource, TypeKeys types, Runnable committed) {
@@ -83,7 +100,7 @@ final class ImportMerge {
           try (Statement statement = connection.createStatement()) {
             statement.execute(PostgresImports.ASYNC);
           }
-          Optional<Merged> merged = merge(connection, job, prefix, batch, now, heartbeat);
+          Optional<Merged> merged = merge(connection, job, prefix, batch, now, heartbeat, !storedFound.contains(job));
           if (merged.isPresent()) {
             connection.commit();
             committed.run();
@@ -96,6 +113,7 @@ final class ImportMerge {
           throw e;
         }
       } catch (Raced e) {
+        storedFound.add(job);
         if (attempt == ATTEMPTS) {
           throw new StoreFailure("Batch " + batch + " of import " + job + " raced other writers " + ATTEMPTS
               + " times", new SQLException("raced"));
@@ -109,8 +127,12 @@ final class ImportMerge {
     }
   }
 
+  /**
+   * @param assumeNew whether a batch of an import into an empty store may assume that none of its resources is
+   *     stored, and so neither lock nor compare them; its insert's conflict says when one is
+   */
   private Optional<Merged> merge(Connection connection, String job, String prefix, int batch, Instant now,
-      JobHeartbeat heartbeat) throws SQLException, Raced {
+      JobHeartbeat heartbeat, boolean assumeNew) throws SQLException, Raced {
     List<Staged> lines = read(connection, prefix, batch);
     Map<Key, List<Staged>> byKey = new LinkedHashMap<>();
     Map<Integer, Integer> counts = new TreeMap<>();
@@ -126,8 +148,11 @@ final class ImportMerge {
         byKey.computeIfAbsent(line.key(), key -> new ArrayList<>()).add(line);
       }
     }
-    Map<Key, Stored> stored = lock(connection, byKey);
-    Set<Long> equal = equalToCurrent(connection, prefix, byKey, stored);
+    // Lines that took rids belong to an import into an empty store: what is stored now, this import wrote (or a
+    // rare other writer), which the insert's ON CONFLICT finds as well as a lock would.
+    boolean fresh = assumeNew && byKey.values().stream().flatMap(List::stream).allMatch(line -> line.rid() != null);
+    Map<Key, Stored> stored = fresh ? Map.of() : lock(connection, byKey);
+    Set<Long> equal = fresh ? Set.of() : equalToCurrent(connection, prefix, byKey, stored);
     int skipped = 0;
     for (Map.Entry<Key, List<Staged>> resource : byKey.entrySet()) {
       List<Line> planned = new ArrayList<>();

@@ -82,6 +82,26 @@ class DirectIndexesTest {
   }
 
   @Test
+  void aResourceInTwoBatchesIsFoundStoredByTheLaterOneWhichMakesItsNextVersion() throws SQLException {
+    imports.open(job);
+    imports.dropIndexes(job);
+    Instant t1 = Instant.parse("2020-01-01T00:00:00Z");
+    Instant t2 = Instant.parse("2021-01-01T00:00:00Z");
+    imports.stage(batch(0, line(1, "twice", 1, t1, "First"), line(2, "once", null, null, "Only")), beat());
+    imports.stage(batch(1, line(3, "twice", 2, t2, "Second"), line(4, "new", null, null, "Later")), beat());
+
+    imports.merge(job, 0, NOW, beat());
+    imports.merge(job, 1, NOW, beat());
+    imports.restoreIndexes(job, 2);
+
+    assertThat(store.current("Patient", "twice").orElseThrow().version()).isEqualTo(2);
+    assertThat(store.version("Patient", "twice", 1).orElseThrow().lastUpdated()).isEqualTo(t1);
+    assertThat(test.ids("Patient", "given=second,only,later")).containsExactlyInAnyOrder("twice", "once", "new");
+    assertThat(test.ids("Patient", "given=first")).isEmpty();
+    assertThat(orphans()).isZero();
+  }
+
+  @Test
   void aCancelledImportLeavesNoRowsOfTheLinesItDidNotMerge() throws SQLException {
     imports.open(job);
     imports.dropIndexes(job);
