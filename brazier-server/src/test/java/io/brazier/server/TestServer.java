@@ -32,24 +32,32 @@ public final class TestServer implements AutoCloseable {
   private final PostgresStore store;
   private final FhirServer server;
   private final Overlap overlap = new Overlap();
+  /**
+   * Where the servers on this database write local exports unless their configuration names a folder: every node of
+   * a database must share it (any node's job runner may run an export that another node serves), as in production.
+   */
+  private final Path exportDir;
   private Path temporaryFolder;
   private long lastChange;
 
-  private TestServer(ServerConfig config, Database database, PostgresStore store) {
-    this(config, database, store, api -> List.of(), HttpExtension.NONE);
+  private TestServer(ServerConfig config, Database database, PostgresStore store, Path exportDir) {
+    this(config, database, store, exportDir, api -> List.of(), HttpExtension.NONE);
   }
 
-  private TestServer(ServerConfig config, Database database, PostgresStore store,
+  private TestServer(ServerConfig config, Database database, PostgresStore store, Path exportDir,
       Function<FhirApi, List<Interceptor>> interceptors, HttpExtension extension) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     this.fhir = new Fhir(config.lenient());
     this.config = config;
     this.database = database;
     this.store = store;
+    this.exportDir = exportDir;
     if (database != null) {
       database.pool().setMetricRegistry(registry);
     }
-    this.server = new FhirServer(config.withPort(0), fhir, store, registry,
+    ServerConfig served = config.exports().dir() != null ? config
+        : config.withExports(config.exports().withDir(exportDir));
+    this.server = new FhirServer(served.withPort(0), fhir, store, registry,
         api -> Stream.concat(Stream.of(overlap), interceptors.apply(api).stream()).toList(), extension).start();
   }
 
@@ -73,7 +81,8 @@ public final class TestServer implements AutoCloseable {
   public static TestServer start(Path dataDir, ServerConfig config) {
     Database database = Database.open(DatabaseConfig.embedded(dataDir));
     var fhir = new Fhir(config.lenient());
-    return new TestServer(config, database, new PostgresStore(database, fhir.resourceTypes()).startChangeSequencer());
+    return new TestServer(config, database, new PostgresStore(database, fhir.resourceTypes()).startChangeSequencer(),
+        dataDir.resolve("exports"));
   }
 
   /**
@@ -96,23 +105,23 @@ public final class TestServer implements AutoCloseable {
 
   private TestServer secondNode(ServerConfig config, Function<FhirApi, List<Interceptor>> interceptors,
       HttpExtension extension) {
-    return nodeOn(database, config, 8, Duration.ofSeconds(30), interceptors, extension);
+    return nodeOn(database, exportDir, config, 8, Duration.ofSeconds(30), interceptors, extension);
   }
 
   /** Another node on the shared server's database, whose statements may run at most {@code statementTimeout}. */
   public static TestServer onSharedDatabase(Duration statementTimeout) {
-    return nodeOn(shared().database, ServerConfig.defaults(), 4, statementTimeout, api -> List.of(),
-        HttpExtension.NONE);
+    return nodeOn(shared().database, shared().exportDir, ServerConfig.defaults(), 4, statementTimeout,
+        api -> List.of(), HttpExtension.NONE);
   }
 
-  private static TestServer nodeOn(Database database, ServerConfig config, int poolSize, Duration statementTimeout,
-      Function<FhirApi, List<Interceptor>> interceptors, HttpExtension extension) {
+  private static TestServer nodeOn(Database database, Path exportDir, ServerConfig config, int poolSize,
+      Duration statementTimeout, Function<FhirApi, List<Interceptor>> interceptors, HttpExtension extension) {
     var pool = database.pool();
     Database own = Database.open(new DatabaseConfig(pool.getJdbcUrl(), pool.getUsername(), pool.getPassword(), null,
         poolSize, statementTimeout));
     var fhir = new Fhir(false);
     return new TestServer(config, own,
-        new PostgresStore(own, fhir.resourceTypes()).startChangeSequencer(), interceptors, extension);
+        new PostgresStore(own, fhir.resourceTypes()).startChangeSequencer(), exportDir, interceptors, extension);
   }
 
   /** A server configured as given over the shared server's database: cheap, for tests of configuration. */
@@ -128,12 +137,13 @@ public final class TestServer implements AutoCloseable {
   /** A server with interceptors and HTTP beside FHIR (the proxy's security, say) over the shared database. */
   public static TestServer onSharedStore(ServerConfig config, Function<FhirApi, List<Interceptor>> interceptors,
       HttpExtension extension) {
-    return new TestServer(config, null, shared().store, interceptors, extension);
+    TestServer shared = shared();
+    return new TestServer(config, null, shared.store, shared.exportDir, interceptors, extension);
   }
 
   /** Another server, configured as given, over the database of {@code other}: a second node. */
   public static TestServer onStore(TestServer other, ServerConfig config) {
-    return new TestServer(config, null, other.store, api -> List.of(), HttpExtension.NONE);
+    return new TestServer(config, null, other.store, other.exportDir, api -> List.of(), HttpExtension.NONE);
   }
 
   public ServerConfig config() {
