@@ -1,0 +1,226 @@
+package io.brazier.store.sql;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
+
+import io.brazier.store.Change;
+import io.brazier.store.ChangeQuery;
+import io.brazier.store.HistoryQuery;
+import io.brazier.store.ImportBatch;
+import io.brazier.store.ImportLine;
+import io.brazier.store.Imports;
+import io.brazier.store.Imports.Merged;
+import io.brazier.store.JobHeartbeat;
+import io.brazier.store.ResourceVersion;
+import io.brazier.store.TestDatabase;
+import io.brazier.store.TestDatabase.HeldLock;
+import io.brazier.store.TestStore;
+import io.brazier.store.Write;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.hl7.fhir.r4.model.Resource;
+import org.junit.jupiter.api.Test;
+
+/** One staged batch merged into the live tables: the bodies it writes, and a batch raced by another writer. */
+class ImportMergeTest {
+  private static final Duration LEASE = Duration.ofMinutes(5);
+  private static final Instant NOW = Instant.parse("2026-12-05T10:00:00Z");
+  private static final String NOW_TEXT = "2026-12-05T10:00:00.000+00:00";
+
+  private final TestStore test = TestStore.shared();
+  private final PostgresStore store = test.store();
+  private final Imports imports = store.imports();
+  private final String kind = "import-merge-" + UUID.randomUUID();
+  private final String job = store.jobs().submit(kind, "{}", null);
+  private final String owner = "node-" + UUID.randomUUID();
+
+  {
+    store.jobs().claim(owner, Set.of(kind), LEASE).orElseThrow();
+    imports.open(job);
+  }
+
+  @Test
+  void theStoredBodyIsTheStagedJsonWithTheVersionAndLastUpdatedFirstInAnEmptyMeta() {
+    String id = id();
+    String staged = patient(id, "{}", "Empty");
+
+    merge(batch(0, line(1, id, null, null, staged)));
+
+    assertThat(body(store.current("Patient", id).orElseThrow())).isEqualTo(patient(id,
+        "{\"versionId\":\"1\",\"lastUpdated\":\"" + NOW_TEXT + "\"}", "Empty"));
+  }
+
+  @Test
+  void theStoredBodyKeepsTheMembersOfMetaAfterTheVersionAndLastUpdated() {
+    String id = id();
+    String meta = "{\"profile\":[\"http://example.org/p\"],\"tag\":[{\"code\":\"t\"}]}";
+
+    merge(batch(0, line(1, id, null, null, patient(id, meta, "Members"))));
+
+    assertThat(body(store.current("Patient", id).orElseThrow())).isEqualTo(patient(id,
+        "{\"versionId\":\"1\",\"lastUpdated\":\"" + NOW_TEXT + "\"," + meta.substring(1), "Members"));
+  }
+
+  @Test
+  void versionsGoingToHistoryAreStampedWithTheirOwnVersionAndLastUpdatedAsWritten() {
+    String id = id();
+    Instant t1 = Instant.parse("2020-01-01T00:00:00Z");
+    String meta = "{\"source\":\"#a\"}";
+
+    merge(batch(0, new ImportLine(ImportLine.seq(0, 1), "Patient", id, 1, t1, "2020-01-01T02:00:00+02:00",
+        bytes(patient(id, meta, "Old")), stampAt(patient(id, meta, "Old")), index(patient(id, meta, "Old")),
+        List.of(), List.of()), line(2, id, 2, Instant.parse("2021-01-01T00:00:00Z"), patient(id, "{}", "New"))));
+
+    assertThat(body(store.version("Patient", id, 1).orElseThrow())).isEqualTo(patient(id,
+        "{\"versionId\":\"1\",\"lastUpdated\":\"2020-01-01T02:00:00+02:00\",\"source\":\"#a\"}", "Old"));
+    assertThat(body(store.current("Patient", id).orElseThrow())).isEqualTo(patient(id,
+        "{\"versionId\":\"2\",\"lastUpdated\":\"2021-01-01T00:00:00Z\"}", "New"));
+  }
+
+  @Test
+  void aLineEqualToAStoredVersionWithMembersInMetaIsSkipped() {
+    String id = id();
+    String staged = patient(id, "{\"profile\":[\"http://example.org/p\"]}", "Same");
+    merge(batch(0, line(1, id, null, null, staged)));
+    String again = anotherImport();
+
+    imports.stage(batch(0, line(1, id, null, null, staged)), beat(again));
+    Optional<Merged> merged = imports.merge(again, 0, NOW.plusSeconds(60), beat(again));
+
+    assertThat(merged).hasValue(new Merged(0, 1));
+    assertThat(store.current("Patient", id).orElseThrow().version()).isEqualTo(1);
+  }
+
+  /**
+   * The writer creates the resource after the merge found it not stored, and commits while the merge's insert
+   * waits on it: the merge starts again, finds the writer's version and imports its line as the next one.
+   */
+  @Test
+  void aResourceCreatedByAWriterWhileTheBatchMergesGetsTheImportedLineAsItsNextVersion() throws Exception {
+    String id = id();
+    imports.stage(batch(0, line(1, id, null, null, patient(id, "{}", "Imported"))), beat(job));
+    Write written = test.write((Resource) test.fhir().jsonParser().parseResource(patient(id, "{}", "Written")), 1);
+    long before = lastChange();
+
+    CompletableFuture<Void> writer;
+    CompletableFuture<Optional<Merged>> merge;
+    try (HeldLock changes = TestDatabase.lockTable(test.database(), "change")) {
+      // The writer inserts the resource, then waits to append the feed: its resource row is there, uncommitted.
+      writer = CompletableFuture.runAsync(() -> store.commit(List.of(written)));
+      awaitWaiting("%INSERT INTO change%");
+      merge = CompletableFuture.supplyAsync(() -> imports.merge(job, 0, NOW, beat(job)));
+      awaitWaiting("%INSERT INTO resource (rid%");
+      assertThat(writer).as("both wait, each in the middle of its transaction").isNotDone();
+    }
+    writer.get(30, TimeUnit.SECONDS);
+    Optional<Merged> merged = merge.get(30, TimeUnit.SECONDS);
+
+    assertThat(merged).hasValue(new Merged(1, 0));
+    assertThat(store.history(new HistoryQuery("Patient", id, null, null, null, 10)).versions())
+        .extracting(ResourceVersion::version).containsExactly(2, 1);
+    assertThat(body(store.version("Patient", id, 1).orElseThrow())).contains("Written");
+    assertThat(body(store.current("Patient", id).orElseThrow())).contains("Imported");
+    assertThat(changesAfter(before)).filteredOn(change -> change.id().equals(id))
+        .extracting(Change::version, Change::action)
+        .containsExactly(tuple(1, Change.Action.CREATE), tuple(2, Change.Action.UPDATE));
+    assertThat(test.ids("Patient", "given=Imported&_id=" + id)).containsExactly(id);
+    assertThat(test.ids("Patient", "given=Written&_id=" + id)).isEmpty();
+  }
+
+  /** Waits until a session of the database waits on a lock in a statement like {@code pattern}. */
+  private void awaitWaiting(String pattern) throws SQLException, InterruptedException {
+    String sql = "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE ?";
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    try (Connection connection = test.database().dataSource().getConnection();
+        PreparedStatement statement = connection.prepareStatement(sql)) {
+      statement.setString(1, pattern);
+      while (System.nanoTime() < deadline) {
+        try (ResultSet row = statement.executeQuery()) {
+          row.next();
+          if (row.getLong(1) > 0) {
+            return;
+          }
+        }
+        Thread.sleep(20);
+      }
+    }
+    throw new AssertionError("no session waited in " + pattern);
+  }
+
+  private void merge(ImportBatch batch) {
+    assertThat(imports.stage(batch, beat(job))).isTrue();
+    assertThat(imports.merge(job, batch.number(), NOW, beat(job))).isPresent();
+  }
+
+  /** A second import job, claimed and opened: an import run after the first. */
+  private String anotherImport() {
+    String again = store.jobs().submit(kind, "{}", null);
+    store.jobs().claim(owner, Set.of(kind), LEASE).orElseThrow();
+    imports.open(again);
+    return again;
+  }
+
+  private static String id() {
+    return "merge-" + UUID.randomUUID().toString().substring(0, 18);
+  }
+
+  private static ImportBatch batch(int number, ImportLine... lines) {
+    return new ImportBatch(number, List.of(lines), List.of(), List.of(), List.of());
+  }
+
+  /** A Patient as the server stages it: meta first, without versionId or lastUpdated. */
+  private static String patient(String id, String meta, String given) {
+    return "{\"resourceType\":\"Patient\",\"id\":\"" + id + "\",\"meta\":" + meta + ",\"name\":[{\"family\":"
+        + "\"Merge\",\"given\":[\"" + given + "\"]}]}";
+  }
+
+  private ImportLine line(long line, String id, Integer version, Instant lastUpdated, String json) {
+    return new ImportLine(ImportLine.seq(0, line), "Patient", id, version, lastUpdated,
+        lastUpdated == null ? null : lastUpdated.toString(), bytes(json), stampAt(json), index(json), List.of(),
+        List.of());
+  }
+
+  private io.brazier.fhir.search.SearchIndex index(String json) {
+    return test.search().extractor().extract((Resource) test.fhir().jsonParser().parseResource(json), bytes(json));
+  }
+
+  private static int stampAt(String json) {
+    return json.indexOf("\"meta\":{") + 8;
+  }
+
+  private JobHeartbeat beat(String id) {
+    return new JobHeartbeat(id, owner, 0, null, "{\"phase\": \"merge\"}", LEASE);
+  }
+
+  private long lastChange() {
+    long last = 0;
+    for (List<Change> page = changesAfter(0); !page.isEmpty(); page = changesAfter(last)) {
+      last = page.get(page.size() - 1).sequence();
+    }
+    return last;
+  }
+
+  private List<Change> changesAfter(long sequence) {
+    store.numberChanges();
+    return store.changes(ChangeQuery.after(sequence, 10_000)).changes();
+  }
+
+  private static String body(ResourceVersion version) {
+    return new String(version.json(), StandardCharsets.UTF_8);
+  }
+
+  private static byte[] bytes(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
+  }
+}
