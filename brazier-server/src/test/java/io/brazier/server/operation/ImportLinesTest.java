@@ -8,7 +8,6 @@ import io.brazier.server.ServerConfig;
 import io.brazier.server.TestServer;
 import io.brazier.server.operation.Importer.Input;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -39,12 +38,7 @@ class ImportLinesTest {
   @AfterAll
   static void stop() throws IOException {
     server.close();
-    try (var files = Files.list(folder)) {
-      for (Path file : files.toList()) {
-        Files.delete(file);
-      }
-    }
-    Files.delete(folder);
+    Importer.delete(folder);
   }
 
   @Test
@@ -138,13 +132,7 @@ class ImportLinesTest {
   }
 
   private String file(String name, String... lines) {
-    Path file = folder.resolve(run + "-" + name);
-    try {
-      Files.writeString(file, String.join("\n", lines) + "\n");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return file.toUri().toString();
+    return Importer.ndjson(folder.resolve(run + "-" + name), List.of(lines));
   }
 
   private List<String> searchIds(String query) {

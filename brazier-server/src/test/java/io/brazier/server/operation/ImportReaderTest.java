@@ -8,7 +8,6 @@ import io.brazier.server.ServerConfig;
 import io.brazier.server.TestServer;
 import io.brazier.server.operation.Importer.Input;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -45,12 +44,7 @@ class ImportReaderTest {
   @AfterAll
   static void stop() throws IOException {
     server.close();
-    try (var files = Files.list(folder)) {
-      for (Path file : files.toList()) {
-        Files.delete(file);
-      }
-    }
-    Files.delete(folder);
+    Importer.delete(folder);
   }
 
   @Test
@@ -99,13 +93,7 @@ class ImportReaderTest {
   }
 
   private String file(String name, List<String> lines) {
-    Path file = folder.resolve(run + "-" + name);
-    try {
-      Files.writeString(file, String.join("\n", lines) + "\n");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return file.toUri().toString();
+    return Importer.ndjson(folder.resolve(run + "-" + name), lines);
   }
 
   private long count(String query) {
