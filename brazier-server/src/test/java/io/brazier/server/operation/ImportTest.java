@@ -50,9 +50,10 @@ class ImportTest {
   }
 
   @AfterAll
-  static void stop() {
+  static void stop() throws IOException {
     server.close();
     loopback.close();
+    Importer.delete(folder);
   }
 
   @Test
