@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
 import org.hl7.fhir.r4.model.InstantType;
@@ -67,6 +68,9 @@ final class ImportLines {
         throw FhirException.invalid("The line is not a FHIR resource: a JSON object with a resourceType.");
       }
       String lineType = tree.get("resourceType").asText();
+      if (!fhir.isResourceType(lineType)) {
+        throw FhirException.invalid("The line has resourceType '" + lineType + "', which is no resource type.");
+      }
       if (!lineType.equals(type)) {
         throw FhirException.badRequest("The line is " + (lineType.matches("[AEIOU].*") ? "an " : "a ") + lineType + ", but its input holds " + type + ".");
       }
@@ -116,9 +120,10 @@ final class ImportLines {
     if (versionId.isMissingNode() || versionId.isNull()) {
       return null;
     }
+    requireString("versionId", versionId);
     try {
       int version = Integer.parseInt(versionId.asText());
-      if (version < 1 || !versionId.isTextual()) {
+      if (version < 1) {
         throw new NumberFormatException();
       }
       return version;
@@ -132,15 +137,24 @@ final class ImportLines {
     if (lastUpdated.isMissingNode() || lastUpdated.isNull()) {
       return null;
     }
+    requireString("lastUpdated", lastUpdated);
     try {
       InstantType instant = new InstantType(lastUpdated.asText());
-      if (!lastUpdated.isTextual() || instant.getValue() == null) {
+      if (instant.getValue() == null) {
         throw new IllegalArgumentException();
       }
       return instant.getValue().toInstant();
     } catch (RuntimeException e) {
       throw FhirException.badRequest("meta.lastUpdated of an imported resource is a FHIR instant, not '"
           + lastUpdated.asText() + "'.");
+    }
+  }
+
+  /** A meta element that JSON gives as a number (say): FHIR writes it as a string, which the message says. */
+  private static void requireString(String element, JsonNode value) {
+    if (!value.isTextual()) {
+      throw FhirException.badRequest("meta." + element + " of an imported resource is a string, not the "
+          + value.getNodeType().name().toLowerCase(Locale.ROOT) + " " + value + ".");
     }
   }
 

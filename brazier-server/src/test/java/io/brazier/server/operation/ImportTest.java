@@ -50,9 +50,10 @@ class ImportTest {
   }
 
   @AfterAll
-  static void stop() {
+  static void stop() throws IOException {
     server.close();
     loopback.close();
+    Importer.delete(folder);
   }
 
   @Test
@@ -424,13 +425,7 @@ class ImportTest {
 
   /** Writes an NDJSON file of this test into the import folder; its file: URL. */
   private String file(String name, String... lines) {
-    Path file = folder.resolve(run + "-" + name);
-    try {
-      Files.writeString(file, String.join("\n", lines) + "\n");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return file.toUri().toString();
+    return Importer.ndjson(folder.resolve(run + "-" + name), List.of(lines));
   }
 
   private Path gzip(String name, String... lines) {

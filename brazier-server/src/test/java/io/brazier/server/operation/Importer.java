@@ -10,6 +10,8 @@ import io.brazier.server.Http;
 import io.brazier.server.TestServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -140,6 +142,26 @@ final class Importer {
       }
     }
     throw new AssertionError("No output for " + inputUrl + " in " + manifest);
+  }
+
+  /** Writes these lines as an NDJSON file; its file: URL. */
+  static String ndjson(Path file, List<String> lines) {
+    try {
+      Files.writeString(file, String.join("\n", lines) + "\n");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return file.toUri().toString();
+  }
+
+  /** Removes a test's import folder and the files in it. */
+  static void delete(Path folder) throws IOException {
+    try (var files = Files.list(folder)) {
+      for (Path file : files.toList()) {
+        Files.delete(file);
+      }
+    }
+    Files.delete(folder);
   }
 
   static void sleep(long millis) {

@@ -1,0 +1,103 @@
+package io.brazier.server.operation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.brazier.server.ImportConfig;
+import io.brazier.server.ServerConfig;
+import io.brazier.server.TestServer;
+import io.brazier.server.operation.Importer.Input;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.hl7.fhir.r4.model.Bundle;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * How an input is read in batches (of 1,000 lines) on a server whose lines may be at most 4 KiB: a bad line is
+ * named by its number in the input wherever batches break, and a line too long fails alone, even as the first line
+ * (which is then no sign that the input is not NDJSON).
+ */
+class ImportReaderTest {
+  private static final int MAX_LINE_BYTES = 4096;
+
+  private static Path folder;
+  private static TestServer server;
+  private static Importer importer;
+
+  private final String run = UUID.randomUUID().toString().substring(0, 8);
+
+  @BeforeAll
+  static void start() throws IOException {
+    folder = Files.createTempDirectory("brazier-import-reader").toRealPath();
+    ServerConfig defaults = ServerConfig.defaults();
+    server = TestServer.start(defaults.withLimits(MAX_LINE_BYTES, defaults.conditionalDeleteMax())
+        .withImports(new ImportConfig(folder, List.of(), null)));
+    importer = new Importer(server);
+  }
+
+  @AfterAll
+  static void stop() throws IOException {
+    server.close();
+    Importer.delete(folder);
+  }
+
+  @Test
+  void badLinesAreNamedByTheirNumberInTheInputAcrossBatchesAndALineTooLongFailsAlone() {
+    List<String> lines = new ArrayList<>();
+    for (int line = 1; line <= 2500; line++) {
+      lines.add(switch (line) {
+        case 1, 1000, 1001, 2500 -> "{\"resourceType\":\"Patient\",";
+        case 1500 -> patient(line, "x".repeat(MAX_LINE_BYTES));
+        default -> patient(line, "Batch");
+      });
+    }
+    String url = file("Batches.ndjson", lines);
+
+    JsonNode manifest = importer.run(null, new Input("Patient", url));
+
+    assertThat(Importer.count(manifest, url)).isEqualTo(2495);
+    List<String> diagnostics = importer.diagnostics(manifest, url);
+    assertThat(diagnostics).extracting(d -> d.substring(0, d.indexOf(": ")))
+        .containsExactly(line(1, url), line(1000, url), line(1001, url), line(1500, url), line(2500, url));
+    assertThat(diagnostics.get(3)).isEqualTo(line(1500, url) + ": The line is longer than " + MAX_LINE_BYTES
+        + " bytes (--max-body-bytes).");
+    assertThat(count("Patient?given=Batch&family=" + run)).isEqualTo(2495);
+  }
+
+  @Test
+  void aFirstLineTooLongIsNoSignThatTheInputIsNotNdjson() {
+    String url = file("LongFirst.ndjson", List.of(patient(1, "x".repeat(MAX_LINE_BYTES)),
+        "{\"resourceType\":\"Patient\",", patient(3, "AfterLong")));
+
+    JsonNode manifest = importer.run(null, new Input("Patient", url));
+
+    assertThat(Importer.count(manifest, url)).isEqualTo(1);
+    assertThat(importer.diagnostics(manifest, url)).extracting(d -> d.substring(0, d.indexOf(": ")))
+        .containsExactly(line(1, url), line(2, url));
+    assertThat(count("Patient?given=AfterLong&family=" + run)).isEqualTo(1);
+  }
+
+  private String patient(int line, String given) {
+    return "{\"resourceType\":\"Patient\",\"id\":\"" + run + "-" + line + "\",\"name\":[{\"family\":\"" + run
+        + "\",\"given\":[\"" + given + "\"]}]}";
+  }
+
+  private static String line(int line, String url) {
+    return "Line " + line + " of " + url;
+  }
+
+  private String file(String name, List<String> lines) {
+    return Importer.ndjson(folder.resolve(run + "-" + name), lines);
+  }
+
+  private long count(String query) {
+    return server.client().search().byUrl(query + "&_summary=count").returnBundle(Bundle.class).execute()
+        .getTotal();
+  }
+}

@@ -1,0 +1,96 @@
+package io.brazier.server.operation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.brazier.server.TestServer;
+import io.brazier.server.operation.ImportRequest.Input;
+import io.brazier.server.operation.ImportRequest.Mode;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The kick-off of a {@code $import} as a request: each way its Parameters can be wrong is a 400 that says what to fix
+ * (those {@code ImportTest} does not send), the spellings it forgives, and the order in which it reads its inputs.
+ */
+class ImportRequestTest {
+  private static final String URL = "file:///nowhere/Patient.ndjson";
+
+  private final TestServer server = TestServer.shared();
+
+  @Test
+  void eachMalformedKickOffIsA400SayingWhatToFix() {
+    assertThat(refused(parameters("", "{\"name\":\"input\",\"part\":[" + type("Patient") + "," + url(URL) + "]}")))
+        .isEqualTo("$import needs inputFormat application/fhir+ndjson.");
+    assertThat(refused(parameters(format("application/fhir+ndjson"), "{\"name\":\"input\",\"part\":["
+        + type("Patient") + "]}"))).isEqualTo("Each input of $import needs a type and a url.");
+    assertThat(refused(parameters(format("application/fhir+ndjson"), "{\"name\":\"input\",\"part\":[" + url(URL)
+        + "]}"))).isEqualTo("Each input of $import needs a type and a url.");
+    assertThat(refused(parameters(format("application/fhir+ndjson"), storage("aws-s3"), input())))
+        .isEqualTo("The storageDetail type of $import is azure-blob, not aws-s3.");
+    assertThat(server.http().refused(400, "POST", "/fhir/$import?mood=InitialLoad",
+        parameters(format("application/fhir+ndjson"), input()), "Prefer", "respond-async")
+        .getIssueFirstRep().getDiagnostics()).startsWith("$import has no parameter mood;");
+  }
+
+  @Test
+  void theFormatAndModeAreReadWhateverTheirCaseAndAnAzureStorageDetailIsAccepted() {
+    String accepted = parameters(format(" NDJSON "), "{\"name\":\"mode\",\"valueString\":\"initialload\"}",
+        storage("Azure-Blob"), input());
+
+    // The request passed: what refuses it is the source, which this server (no --import-dir) cannot read.
+    assertThat(refused(accepted)).startsWith("The input " + URL + " is a file; set --import-dir");
+  }
+
+  @Test
+  void inputsAreReadSharedTypesFirstThenPatientsThenTheRestEachInTheOrderAsked() {
+    ImportRequest request = request(List.of(new Input("Observation", "1", null), new Input("Patient", "2", null),
+        new Input("Practitioner", "3", null), new Input("Encounter", "4", null), new Input("Patient", "5", null),
+        new Input("Organization", "6", null)));
+
+    assertThat(request.readingOrder(Set.of("Observation", "Encounter"))).containsExactly(2, 5, 1, 4, 0, 3);
+  }
+
+  @Test
+  void aRequestKeptWithItsJobReadsBackTheSameOnAnyNode() {
+    ImportRequest request = request(List.of(new Input("Patient", "file:///a.ndjson", "\"0x8D\""),
+        new Input("Observation", "https://host/o.ndjson", null)));
+
+    assertThat(ImportRequest.fromJson(request.toJson())).isEqualTo(request);
+  }
+
+  private static ImportRequest request(List<Input> inputs) {
+    return new ImportRequest("2026-12-06T10:00:00.000+00:00", "http://node/fhir/$import", "http://node/fhir",
+        Mode.INITIAL_LOAD, inputs, null, true, false);
+  }
+
+  private String refused(String parameters) {
+    return server.http().refused(400, "POST", "/fhir/$import", parameters, "Prefer", "respond-async")
+        .getIssueFirstRep().getDiagnostics();
+  }
+
+  private static String parameters(String... parameters) {
+    return "{\"resourceType\":\"Parameters\",\"parameter\":[" + String.join(",",
+        List.of(parameters).stream().filter(p -> !p.isEmpty()).toList()) + "]}";
+  }
+
+  private static String format(String format) {
+    return "{\"name\":\"inputFormat\",\"valueString\":\"" + format + "\"}";
+  }
+
+  private static String storage(String type) {
+    return "{\"name\":\"storageDetail\",\"part\":[" + type(type) + "]}";
+  }
+
+  private static String input() {
+    return "{\"name\":\"input\",\"part\":[" + type("Patient") + "," + url(URL) + "]}";
+  }
+
+  private static String type(String type) {
+    return "{\"name\":\"type\",\"valueString\":\"" + type + "\"}";
+  }
+
+  private static String url(String url) {
+    return "{\"name\":\"url\",\"valueUri\":\"" + url + "\"}";
+  }
+}
