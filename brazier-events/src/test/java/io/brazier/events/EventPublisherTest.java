@@ -11,19 +11,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.brazier.server.Caller;
 import io.brazier.server.FhirRequest;
 import io.brazier.server.FhirResponse;
+import io.brazier.testkit.Parallel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.Bundle;
@@ -77,33 +72,15 @@ class EventPublisherTest {
     }
     int writers = 6;
     int each = 10;
-    CyclicBarrier barrier = new CyclicBarrier(writers);
-    AtomicInteger inFlight = new AtomicInteger();
-    AtomicInteger mostAtOnce = new AtomicInteger();
-    ExecutorService pool = Executors.newFixedThreadPool(writers);
-    List<Future<Object>> done = pool.invokeAll(Collections.nCopies(writers, () -> {
-      barrier.await();
-      for (int i = 0; i < each; i++) {
-        mostAtOnce.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
-        try {
-          // Every writer writes for every patient: one patient's writes come from all of them at once.
-          client.create().resource(observation(patients.get(i % patients.size()))).execute();
-        } finally {
-          inFlight.decrementAndGet();
-        }
-      }
-      return null;
-    }));
-    for (Future<Object> future : done) {
-      future.get();
-    }
-    pool.shutdown();
+    // Every writer writes for every patient: one patient's writes come from all of them at once.
+    Parallel.Run<IIdType> written = Parallel.run(writers, each,
+        (writer, i) -> client.create().resource(observation(patients.get(i % patients.size()))).execute().getId());
 
     Set<String> keys = Set.of(patients.stream().map(id -> "Patient/" + id.getIdPart()).toArray(String[]::new));
     List<ConsumerRecord<String, String>> records = firstOfEach(awaitRecords(config.topic(), writers * each,
         r -> keys.contains(r.key()) && event(r).get("resourcetype").asText().equals("Observation")));
 
-    assertThat(mostAtOnce.get()).as("writers overlapped").isGreaterThan(1);
+    assertThat(written.mostAtOnce()).as("writers overlapped").isGreaterThan(1);
     assertThat(records).hasSize(writers * each);
     Map<String, List<Long>> sequencesByKey = new HashMap<>();
     Map<String, Integer> partitionByKey = new HashMap<>();

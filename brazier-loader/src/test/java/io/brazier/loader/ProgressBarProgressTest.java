@@ -3,11 +3,9 @@ package io.brazier.loader;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.brazier.loader.send.FileOutcome;
-import java.util.ArrayList;
+import io.brazier.testkit.Parallel;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CyclicBarrier;
-import java.util.function.Consumer;
 import me.tongfei.progressbar.DelegatingProgressBarConsumer;
 import org.junit.jupiter.api.Test;
 
@@ -46,20 +44,11 @@ class ProgressBarProgressTest {
     int files = 50;
     String last = lastLine(progress -> {
       progress.start(threads * files);
-      CyclicBarrier start = new CyclicBarrier(threads);
-      List<Thread> running = new ArrayList<>();
-      for (int t = 0; t < threads; t++) {
-        Thread thread = new Thread(() -> {
-          await(start);
-          for (int f = 0; f < files; f++) {
-            progress.entries(3);
-            progress.file(new FileOutcome("f.ndjson", 2, 1, "1 entry failed", null, null, null, List.of()));
-          }
-        });
-        thread.start();
-        running.add(thread);
-      }
-      running.forEach(ProgressBarProgressTest::join);
+      Parallel.run(threads, files, (thread, file) -> {
+        progress.entries(3);
+        progress.file(new FileOutcome("f.ndjson", 2, 1, "1 entry failed", null, null, null, List.of()));
+        return null;
+      });
     }, "Loading", " files");
 
     assertThat(last).contains(" 200/200 files", " 600 resources, ", " 200 errors");
@@ -77,8 +66,12 @@ class ProgressBarProgressTest {
     assertThat(drawn).isEmpty();
   }
 
+  private interface Use {
+    void accept(ProgressBarProgress progress) throws Exception;
+  }
+
   /** The last line the bar drew, once closed. */
-  private static String lastLine(Consumer<ProgressBarProgress> use, String task, String unit) {
+  private static String lastLine(Use use, String task, String unit) throws Exception {
     List<String> drawn = new CopyOnWriteArrayList<>();
     try (ProgressBarProgress progress = new ProgressBarProgress(task, unit,
         new DelegatingProgressBarConsumer(drawn::add, 200))) {
@@ -86,22 +79,5 @@ class ProgressBarProgressTest {
     }
     assertThat(drawn).isNotEmpty();
     return drawn.get(drawn.size() - 1).strip();
-  }
-
-  private static void await(CyclicBarrier barrier) {
-    try {
-      barrier.await();
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static void join(Thread thread) {
-    try {
-      thread.join();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
   }
 }

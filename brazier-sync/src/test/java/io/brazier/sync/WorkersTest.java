@@ -4,15 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import io.brazier.server.TestServer;
+import io.brazier.testkit.Parallel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import io.brazier.sync.target.DeadLetter;
 import org.hl7.fhir.r4.model.HumanName;
 import org.hl7.fhir.r4.model.Observation;
@@ -44,32 +40,18 @@ class WorkersTest {
     try (SyncAgent agent = Agents.start(server, target, Agents.config(Agents.maps("patient.json", MAPS_PATIENT,
         "observation.json", MAPS_OBSERVATION)))) {
       Eventually.within(DEADLINE, () -> assertThat(agent.status().role()).isEqualTo("active"));
-      CyclicBarrier start = new CyclicBarrier(patients);
-      AtomicInteger inFlight = new AtomicInteger();
-      AtomicInteger mostAtOnce = new AtomicInteger();
-      ExecutorService pool = Executors.newFixedThreadPool(patients);
-      List<Future<Object>> writers = new ArrayList<>();
-      for (String id : ids) {
-        writers.add(pool.submit(() -> {
-          start.await();
-          for (int update = 1; update <= updates; update++) {
-            mostAtOnce.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
-            client.update().resource(new Patient().addName(new org.hl7.fhir.r4.model.HumanName()
-                .setFamily("v" + update)).setId("Patient/" + id)).execute();
-            client.create().resource(new Observation().setStatus(Observation.ObservationStatus.FINAL)
-                .setValue(new org.hl7.fhir.r4.model.StringType("o" + update)).setSubject(new Reference("Patient/" + id)))
-                .execute();
-            inFlight.decrementAndGet();
-          }
-          return null;
-        }));
-      }
-      for (Future<Object> writer : writers) {
-        writer.get();
-      }
-      pool.shutdown();
+      // One writer per patient; its steps are that patient's updates, in order.
+      Parallel.Run<Object> writers = Parallel.run(patients, updates, (writer, step) -> {
+        String id = ids.get(writer);
+        int update = step + 1;
+        client.update().resource(new Patient().addName(new org.hl7.fhir.r4.model.HumanName()
+            .setFamily("v" + update)).setId("Patient/" + id)).execute();
+        return client.create().resource(new Observation().setStatus(Observation.ObservationStatus.FINAL)
+            .setValue(new org.hl7.fhir.r4.model.StringType("o" + update)).setSubject(new Reference("Patient/" + id)))
+            .execute();
+      });
 
-      assertThat(mostAtOnce.get()).as("writers overlapped").isGreaterThan(1);
+      assertThat(writers.mostAtOnce()).as("writers overlapped").isGreaterThan(1);
       Eventually.within(DEADLINE, () -> {
         for (String id : ids) {
           assertThat(TestTargets.rows(target, "SELECT lastname, msemr_azurefhirversion FROM contact WHERE"

@@ -8,14 +8,10 @@ import io.brazier.server.TestServer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Collections;
+import io.brazier.testkit.Parallel;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 
@@ -45,27 +41,14 @@ class AssertionLedgerTest {
   void ofOneAssertionSentToEightNodesAtOnceExactlyOneIsTaken() throws Exception {
     int nodes = 8;
     String jti = UUID.randomUUID().toString();
-    CyclicBarrier start = new CyclicBarrier(nodes);
-    AtomicInteger inFlight = new AtomicInteger();
-    AtomicInteger mostAtOnce = new AtomicInteger();
-    ExecutorService pool = Executors.newFixedThreadPool(nodes);
-    try {
-      List<Future<Boolean>> taken = pool.invokeAll(Collections.nCopies(nodes, () -> {
-        AssertionLedger node = new AssertionLedger(DATABASE, Clock.systemUTC());
-        start.await();
-        mostAtOnce.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
-        try {
-          return node.firstUse("racer", jti, IN_FIVE_MINUTES);
-        } finally {
-          inFlight.decrementAndGet();
-        }
-      }));
+    List<AssertionLedger> ledgers = IntStream.range(0, nodes)
+        .mapToObj(node -> new AssertionLedger(DATABASE, Clock.systemUTC())).toList();
 
-      assertThat(mostAtOnce.get()).as("the uses overlapped").isGreaterThan(1);
-      assertThat(taken).extracting(Future::get).containsOnlyOnce(true);
-    } finally {
-      pool.shutdownNow();
-    }
+    Parallel.Run<Boolean> taken = Parallel.run(nodes, 1,
+        (node, use) -> ledgers.get(node).firstUse("racer", jti, IN_FIVE_MINUTES));
+
+    assertThat(taken.mostAtOnce()).as("the uses overlapped").isGreaterThan(1);
+    assertThat(taken.results()).hasSize(nodes).containsOnlyOnce(true);
   }
 
   @Test

@@ -2,19 +2,21 @@ package io.brazier.server.interaction;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.brazier.testkit.Parallel;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** Writers of one resource in this process take turns; holders of several keys never wait on each other in a circle. */
+@Timeout(30) // a circle of holders would hang: fail it instead
 class ResourceLocksTest {
   private static final int THREADS = 8;
 
@@ -30,8 +32,9 @@ class ResourceLocksTest {
   void writersOfOneResourceTakeTurns() throws Exception {
     Inside inside = new Inside();
 
-    run(THREADS, i -> locks.holding("Patient", "1", inside::stay));
+    Parallel.Run<Object> writers = Parallel.run(THREADS, 1, (i, step) -> locks.holding("Patient", "1", inside::stay));
 
+    assertThat(writers.mostAtOnce()).as("writers waited at once").isGreaterThan(1);
     assertThat(inside.most.get()).isEqualTo(1);
   }
 
@@ -41,7 +44,7 @@ class ResourceLocksTest {
     AtomicInteger met = new AtomicInteger();
 
     // Each holds its lock until the other is inside its own: that can only end if they hold them at once.
-    run(2, i -> locks.holding("Patient", i == 0 ? "a" : "b", () -> {
+    Parallel.run(2, 1, (i, step) -> locks.holding("Patient", i == 0 ? "a" : "b", () -> {
       await(bothIn);
       return met.incrementAndGet();
     }));
@@ -57,15 +60,13 @@ class ResourceLocksTest {
     }
     AtomicInteger done = new AtomicInteger();
 
-    run(THREADS, i -> {
+    Parallel.Run<Object> holders = Parallel.run(THREADS, 20, (i, round) -> {
       List<String> mine = new ArrayList<>(keys);
       Collections.shuffle(mine);
-      for (int round = 0; round < 20; round++) {
-        locks.holdingAll(mine, () -> locks.holdingAll(List.of(mine.get(0)), done::incrementAndGet));
-      }
-      return null;
+      return locks.holdingAll(mine, () -> locks.holdingAll(List.of(mine.get(0)), done::incrementAndGet));
     });
 
+    assertThat(holders.mostAtOnce()).as("holders overlapped").isGreaterThan(1);
     assertThat(done.get()).isEqualTo(THREADS * 20);
   }
 
@@ -97,26 +98,6 @@ class ResourceLocksTest {
       }
       now.decrementAndGet();
       return null;
-    }
-  }
-
-  private interface Task {
-    Object run(int index) throws Exception;
-  }
-
-  /** Runs {@code count} tasks released together, and waits for all of them. */
-  private void run(int count, Task task) throws Exception {
-    CyclicBarrier start = new CyclicBarrier(count);
-    List<Future<Object>> futures = new ArrayList<>();
-    for (int i = 0; i < count; i++) {
-      int index = i;
-      futures.add(pool.submit(() -> {
-        start.await();
-        return task.run(index);
-      }));
-    }
-    for (Future<Object> future : futures) {
-      future.get(30, TimeUnit.SECONDS);
     }
   }
 

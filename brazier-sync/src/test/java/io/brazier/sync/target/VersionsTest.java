@@ -5,17 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.brazier.sync.TestTargets;
 import io.brazier.sync.map.Rows;
 import java.time.Instant;
+import io.brazier.testkit.Parallel;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** The version guard on a real PostgreSQL: a version applies once, in order, whatever the order changes arrive in. */
 class VersionsTest extends OnTargetDatabase {
@@ -86,42 +83,21 @@ class VersionsTest extends OnTargetDatabase {
   }
 
   @Test
+  @Timeout(60)
   void batchesSharingResourcesInOppositeOrdersNeverDeadlockAndEachVersionAppliesOnce() throws Exception {
     int batches = 6;
-    CyclicBarrier start = new CyclicBarrier(batches);
-    AtomicInteger inFlight = new AtomicInteger();
-    AtomicInteger mostAtOnce = new AtomicInteger();
-    ExecutorService pool = Executors.newFixedThreadPool(batches);
-    List<Future<Set<String>>> claims = new ArrayList<>();
-    try {
-      for (int b = 0; b < batches; b++) {
-        List<Item> items = new ArrayList<>();
-        for (int i = 0; i < 50; i++) {
-          items.add(version("Patient", "shared-" + i, 1));
-        }
-        if (b % 2 == 1) {
-          java.util.Collections.reverse(items);
-        }
-        claims.add(pool.submit(() -> {
-          start.await();
-          mostAtOnce.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
-          try {
-            return database.transaction(connection -> Versions.claim(connection, items, false));
-          } finally {
-            inFlight.decrementAndGet();
-          }
-        }));
-      }
-      List<String> all = new ArrayList<>();
-      for (Future<Set<String>> claim : claims) {
-        all.addAll(claim.get(60, TimeUnit.SECONDS));
-      }
-
-      assertThat(mostAtOnce.get()).as("batches overlapped").isGreaterThan(1);
-      assertThat(all).hasSize(50).doesNotHaveDuplicates();
-    } finally {
-      pool.shutdownNow();
+    List<Item> forward = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      forward.add(version("Patient", "shared-" + i, 1));
     }
+    List<Item> backward = new ArrayList<>(forward);
+    Collections.reverse(backward);
+
+    Parallel.Run<Set<String>> claims = Parallel.run(batches, 1, (batch, step) -> database.transaction(
+        connection -> Versions.claim(connection, batch % 2 == 0 ? forward : backward, false)));
+
+    assertThat(claims.mostAtOnce()).as("batches overlapped").isGreaterThan(1);
+    assertThat(claims.results().stream().flatMap(Set::stream)).hasSize(50).doesNotHaveDuplicates();
   }
 
   private Set<String> claim(boolean replay, Item... items) throws Exception {
