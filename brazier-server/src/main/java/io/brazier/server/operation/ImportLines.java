@@ -68,11 +68,8 @@ final class ImportLines {
         throw FhirException.invalid("The line is not a FHIR resource: a JSON object with a resourceType.");
       }
       String lineType = tree.get("resourceType").asText();
-      if (!fhir.isResourceType(lineType)) {
-        throw FhirException.invalid("The line has resourceType '" + lineType + "', which is no resource type.");
-      }
       if (!lineType.equals(type)) {
-        throw FhirException.badRequest("The line is " + (lineType.matches("[AEIOU].*") ? "an " : "a ") + lineType + ", but its input holds " + type + ".");
+        throw wrongType(lineType, type);
       }
       String id = id(tree, seq);
       Body body = bodies.tree(tree);
@@ -148,6 +145,15 @@ final class ImportLines {
       throw FhirException.badRequest("meta.lastUpdated of an imported resource is a FHIR instant, not '"
           + lastUpdated.asText() + "'.");
     }
+  }
+
+  /** A line of another type than its input's (the input's type is a resource type: its request was checked). */
+  private FhirException wrongType(String lineType, String type) {
+    if (!fhir.isResourceType(lineType)) {
+      return FhirException.invalid("The line has resourceType '" + lineType + "', which is no resource type.");
+    }
+    String article = "AEIOU".indexOf(lineType.charAt(0)) >= 0 ? "an " : "a ";
+    return FhirException.badRequest("The line is " + article + lineType + ", but its input holds " + type + ".");
   }
 
   /** A meta element that JSON gives as a number (say): FHIR writes it as a string, which the message says. */
