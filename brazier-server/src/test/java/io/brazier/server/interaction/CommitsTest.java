@@ -7,9 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
 import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
-import io.brazier.server.FhirRequest;
 import io.brazier.server.Interceptor;
-import io.brazier.server.Restriction;
 import io.brazier.server.ServerConfig;
 import io.brazier.server.ServerConfig.MissingReferences;
 import io.brazier.server.ServerConfig.ReferentialIntegrity;
@@ -36,14 +34,7 @@ import org.junit.jupiter.api.Test;
 class CommitsTest {
   private static final int WRITERS = 8;
 
-  /** Patient isolation, from the header {@code X-Patient}. */
-  private static final Interceptor isolation = new Interceptor() {
-    @Override
-    public FhirRequest before(FhirRequest request) {
-      String patient = request.header("X-Patient");
-      return patient == null ? request : request.withRestriction(Restriction.within("Patient", List.of(patient)));
-    }
-  };
+  private static final Interceptor isolation = new PatientHeader();
 
   private static TestServer a;
   private static TestServer b;

@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import io.brazier.fhir.Format;
 import io.brazier.fhir.search.FhirSearch;
-import io.brazier.server.FhirRequest;
-import io.brazier.server.Interceptor;
-import io.brazier.server.Restriction;
 import io.brazier.server.ServerConfig;
 import io.brazier.server.TestServer;
 import io.brazier.store.Write;
@@ -39,15 +36,7 @@ class HistoryTest {
 
   @BeforeAll
   static void start() {
-    Interceptor isolation = new Interceptor() {
-      @Override
-      public FhirRequest before(FhirRequest request) {
-        String patient = request.header("X-Patient");
-        return patient == null ? request
-            : request.withRestriction(Restriction.within("Patient", List.of(patient)));
-      }
-    };
-    server = TestServer.onSharedStore(ServerConfig.defaults(), List.of(isolation));
+    server = TestServer.onSharedStore(ServerConfig.defaults(), List.of(new PatientHeader()));
   }
 
   @AfterAll

@@ -2,10 +2,7 @@ package io.brazier.server.interaction;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.brazier.server.FhirRequest;
 import io.brazier.server.Http;
-import io.brazier.server.Interceptor;
-import io.brazier.server.Restriction;
 import io.brazier.server.ServerConfig;
 import io.brazier.server.TestServer;
 import java.util.List;
@@ -35,15 +32,7 @@ class ReachableTest {
 
   @BeforeAll
   static void start() {
-    Interceptor isolation = new Interceptor() {
-      @Override
-      public FhirRequest before(FhirRequest request) {
-        String patient = request.header("X-Patient");
-        return patient == null ? request
-            : request.withRestriction(Restriction.within("Patient", List.of(patient)));
-      }
-    };
-    server = TestServer.onSharedStore(ServerConfig.defaults(), List.of(isolation));
+    server = TestServer.onSharedStore(ServerConfig.defaults(), List.of(new PatientHeader()));
   }
 
   @AfterAll
