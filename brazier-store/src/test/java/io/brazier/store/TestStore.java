@@ -92,6 +92,21 @@ public final class TestStore {
   }
 
   /** Closes a store made by {@link #own}, and removes its database. */
+  /** The sequence number of the latest change, the changes committed so far numbered first. */
+  public long lastChange() {
+    long last = 0;
+    for (List<Change> page = changesAfter(0); !page.isEmpty(); page = changesAfter(last)) {
+      last = page.get(page.size() - 1).sequence();
+    }
+    return last;
+  }
+
+  /** The changes after {@code sequence} (up to 10,000), the changes committed so far numbered first. */
+  public List<Change> changesAfter(long sequence) {
+    store.numberChanges();
+    return store.changes(ChangeQuery.after(sequence, 10_000)).changes();
+  }
+
   public void close() {
     store.close();
     TempFolders.delete(folder);

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 
 import io.brazier.store.Change;
-import io.brazier.store.ChangeQuery;
 import io.brazier.store.HistoryQuery;
 import io.brazier.store.ImportBatch;
 import io.brazier.store.ImportLine;
@@ -111,7 +110,7 @@ class ImportMergeTest {
     String id = id();
     imports.stage(batch(0, line(1, id, null, null, patient(id, "{}", "Imported"))), beat(job));
     Write written = test.write((Resource) test.fhir().jsonParser().parseResource(patient(id, "{}", "Written")), 1);
-    long before = lastChange();
+    long before = test.lastChange();
 
     CompletableFuture<Void> writer;
     CompletableFuture<Optional<Merged>> merge;
@@ -131,7 +130,7 @@ class ImportMergeTest {
         .extracting(ResourceVersion::version).containsExactly(2, 1);
     assertThat(body(store.version("Patient", id, 1).orElseThrow())).contains("Written");
     assertThat(body(store.current("Patient", id).orElseThrow())).contains("Imported");
-    assertThat(changesAfter(before)).filteredOn(change -> change.id().equals(id))
+    assertThat(test.changesAfter(before)).filteredOn(change -> change.id().equals(id))
         .extracting(Change::version, Change::action)
         .containsExactly(tuple(1, Change.Action.CREATE), tuple(2, Change.Action.UPDATE));
     assertThat(test.ids("Patient", "given=Imported&_id=" + id)).containsExactly(id);
@@ -201,19 +200,6 @@ class ImportMergeTest {
 
   private JobHeartbeat beat(String id) {
     return new JobHeartbeat(id, owner, 0, null, "{\"phase\": \"merge\"}", LEASE);
-  }
-
-  private long lastChange() {
-    long last = 0;
-    for (List<Change> page = changesAfter(0); !page.isEmpty(); page = changesAfter(last)) {
-      last = page.get(page.size() - 1).sequence();
-    }
-    return last;
-  }
-
-  private List<Change> changesAfter(long sequence) {
-    store.numberChanges();
-    return store.changes(ChangeQuery.after(sequence, 10_000)).changes();
   }
 
   private static String body(ResourceVersion version) {

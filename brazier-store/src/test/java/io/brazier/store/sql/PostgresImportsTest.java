@@ -3,7 +3,6 @@ package io.brazier.store.sql;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.brazier.store.Change;
-import io.brazier.store.ChangeQuery;
 import io.brazier.store.HistoryQuery;
 import io.brazier.store.ImportBatch;
 import io.brazier.store.ImportBatch.Dangling;
@@ -51,7 +50,7 @@ class PostgresImportsTest {
   void stagedLinesAreInvisibleUntilMergedThenStoredIndexedAndInTheFeed() {
     imports.open(job);
     String id = id();
-    long before = lastChange();
+    long before = test.lastChange();
 
     boolean staged = imports.stage(batch(0, line(1, id, null, null, "Chalmers")), beat("staged"));
     Optional<ResourceVersion> whileStaged = store.current("Patient", id);
@@ -65,7 +64,7 @@ class PostgresImportsTest {
     assertThat(json(stored)).startsWith("{\"resourceType\":\"Patient\",\"id\":\"" + id
         + "\",\"meta\":{\"versionId\":\"1\",\"lastUpdated\":\"2026-12-05T10:00:00.000+00:00\"},\"name\"");
     assertThat(test.ids("Patient", "family=" + family)).containsExactly(id);
-    assertThat(changesAfter(before)).extracting(Change::id, Change::version, Change::action)
+    assertThat(test.changesAfter(before)).extracting(Change::id, Change::version, Change::action)
         .containsExactly(org.assertj.core.groups.Tuple.tuple(id, 1, Change.Action.CREATE));
     assertThat(store.jobs().read(job).orElseThrow().cursor()).contains("merged");
   }
@@ -332,20 +331,6 @@ class PostgresImportsTest {
 
   private JobHeartbeat beat(String id, String phase) {
     return new JobHeartbeat(id, owner, 0, null, "{\"phase\": \"" + phase + "\"}", LEASE);
-  }
-
-  private long lastChange() {
-    store.numberChanges();
-    long last = 0;
-    for (List<Change> page = changesAfter(0); !page.isEmpty(); page = changesAfter(last)) {
-      last = page.get(page.size() - 1).sequence();
-    }
-    return last;
-  }
-
-  private List<Change> changesAfter(long sequence) {
-    store.numberChanges();
-    return store.changes(ChangeQuery.after(sequence, 10_000)).changes();
   }
 
   private static String json(ResourceVersion version) {
