@@ -35,12 +35,7 @@ class LogProgressTest {
   @Test
   void eachIntervalsLineCountsTheFilesDoneTheResourcesAndEveryFailedEntryOrUnusableFile() throws Exception {
     try (LogProgress progress = new LogProgress(Duration.ofMillis(50))) {
-      progress.start(4);
-      progress.entries(10);
-      progress.file(FileOutcome.loaded("a.ndjson", 10, null));
-      progress.entries(3);
-      progress.file(new FileOutcome("b.ndjson", 3, 2, "2 entries failed", null, null, null, List.of()));
-      progress.file(FileOutcome.unusable("c.json", "not JSON"));
+      threeOfFourFiles(progress);
 
       Eventually.until(Duration.ofSeconds(10), "a progress line", () -> !infos().isEmpty());
     }
@@ -48,6 +43,19 @@ class LogProgressTest {
     assertThat(infos().get(0)).startsWith("Loading files=3/4 resources=13 resourcesPerSecond=").endsWith(" errors=3");
     assertThat(warnings()).containsExactly("File not fully loaded file=b.ndjson failed=2",
         "File not fully loaded file=c.json failed=0");
+  }
+
+  /**
+   * A load told of three files of four: 13 resources, one file loaded, one with two failed entries, one unusable;
+   * every progress view shows it (see {@code ProgressBarProgressTest}).
+   */
+  static void threeOfFourFiles(Progress progress) {
+    progress.start(4);
+    progress.entries(10);
+    progress.file(FileOutcome.loaded("a.ndjson", 10, null));
+    progress.entries(3);
+    progress.file(new FileOutcome("b.ndjson", 3, 2, "2 entries failed", null, null, null, List.of()));
+    progress.file(FileOutcome.unusable("c.json", "not JSON"));
   }
 
   @Test

@@ -14,14 +14,7 @@ class ProgressBarProgressTest {
 
   @Test
   void theLastLineCountsTheFilesDoneTheResourcesAndEveryFailedEntryOrUnusableFile() throws Exception {
-    String last = lastLine(progress -> {
-      progress.start(4);
-      progress.entries(10);
-      progress.file(FileOutcome.loaded("a.ndjson", 10, null));
-      progress.entries(3);
-      progress.file(new FileOutcome("b.ndjson", 3, 2, "2 entries failed", null, null, null, List.of()));
-      progress.file(FileOutcome.unusable("c.json", "not JSON"));
-    }, "Loading", " files");
+    String last = lastLine(LogProgressTest::threeOfFourFiles, "Loading", " files");
 
     assertThat(last).startsWith("Loading").contains(" 3/4 files", " 13 resources, ", " 3 errors");
   }
