@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import io.brazier.sync.SyncConfig;
+import io.brazier.testkit.ClosedPort;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.AfterAll;
@@ -68,11 +68,7 @@ class AgentClientTest {
 
   @Test
   void noAgentListeningSaysHowToStartOneOrWhereToPoint() throws Exception {
-    int closed;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      closed = socket.getLocalPort();
-    }
-    URI address = URI.create("http://127.0.0.1:" + closed + "/");
+    URI address = ClosedPort.url("/");
 
     assertThatThrownBy(() -> new AgentClient(address).get("sync/status")).isInstanceOf(AgentClient.Refused.class)
         .hasMessageStartingWith("No sync agent answers at " + address)

@@ -8,7 +8,7 @@ import io.brazier.fhir.Fhir;
 import io.brazier.proxy.ProxyUnderTest;
 import io.brazier.server.Caller;
 import io.brazier.server.TestServer;
-import java.net.ServerSocket;
+import io.brazier.testkit.ClosedPort;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -81,11 +81,7 @@ class ForwardingClientTest {
 
   @Test
   void anUpstreamThatIsNotThereIsA502Answer() throws Exception {
-    int closedPort;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      closedPort = socket.getLocalPort();
-    }
-    try (Upstream away = new Upstream(URI.create("http://127.0.0.1:" + closedPort + "/fhir"), Optional.empty(),
+    try (Upstream away = new Upstream(ClosedPort.url("/fhir"), Optional.empty(),
         ProxyUnderTest.RETRIES, Duration.ofSeconds(10))) {
       FhirReply reply = client(away).send(FhirCall.get("Patient/1"));
 

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.brazier.client.ClientCredentials;
 import io.brazier.sync.DataverseConfig;
 import io.brazier.sync.TestMaps;
-import java.net.ServerSocket;
+import io.brazier.testkit.ClosedPort;
 import java.net.URI;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
@@ -102,10 +102,7 @@ class WebApiTest {
 
   @Test
   void aServiceThatDoesNotAnswerIsAnOutageNamingItsUrl() throws Exception {
-    URI closed;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      closed = URI.create("http://127.0.0.1:" + socket.getLocalPort() + "/api/data/v9.2/");
-    }
+    URI closed = ClosedPort.url("/api/data/v9.2/");
     WebApi api = new WebApi(new DataverseConfig(closed, null, 100, Duration.ofSeconds(30)));
 
     assertThatThrownBy(() -> api.send("GET", "contacts", Map.of(), null, false))

@@ -10,7 +10,7 @@ import io.brazier.server.TestServer;
 import io.brazier.sync.TestMaps;
 import io.brazier.sync.map.MapSet;
 import io.brazier.sync.source.SourceException;
-import java.net.ServerSocket;
+import io.brazier.testkit.ClosedPort;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -86,10 +86,7 @@ class FhirReplicaTest {
 
   @Test
   void aReplicaThatDoesNotAnswerIsAFailureWhoseCauseIsAnOutage() throws Exception {
-    URI closed;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      closed = URI.create("http://127.0.0.1:" + socket.getLocalPort() + "/fhir");
-    }
+    URI closed = ClosedPort.url("/fhir");
     FhirReplica unreachable = new FhirReplica(new HttpFhirClient(closed, Optional.empty(), Duration.ofSeconds(5)));
 
     assertThatThrownBy(() -> unreachable.replicate(List.of(patient(id, 1, "Lost"))))
