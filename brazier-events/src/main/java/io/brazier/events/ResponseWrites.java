@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
  * update of a resource of type Bundle (the searchset). Unlike the original, a batch's reads (GET entries) are no
  * updates, and neither is a conditional create that matched (a POST to a type answered 200: nothing was written).
  * A conditional delete's answer, or its entry's in a bundle, names nothing it removed: its deletions are found by
- * asking the server, and published with {@link ResponsePublisher#publish(String, List)}. Feed the writes to {@link Messages#of}.
+ * asking the server, and published with {@link ResponsePublisher#publish(String, List)}. Feed the writes to
+ * {@link Messages#of}.
  */
 public final class ResponseWrites {
   private static final ObjectMapper json = new ObjectMapper();
