@@ -29,11 +29,12 @@ public final class RequestHeaders {
    */
   public static Function<String, String> of(Function<String, Enumeration<String>> lines) {
     return name -> {
-      List<String> values = Collections.list(lines.apply(name));
-      if (values.isEmpty()) {
-        return null;
+      Enumeration<String> values = lines.apply(name);
+      if (!LISTS.contains(name)) {
+        return values.hasMoreElements() ? values.nextElement() : null; // most headers, read on every request
       }
-      return LISTS.contains(name) ? String.join(", ", values) : values.get(0);
+      List<String> list = Collections.list(values);
+      return list.isEmpty() ? null : String.join(", ", list);
     };
   }
 }
