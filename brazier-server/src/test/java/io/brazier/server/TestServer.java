@@ -79,10 +79,15 @@ public final class TestServer implements AutoCloseable {
 
   /** A server with its own embedded PostgreSQL in {@code dataDir} (kept there across a close and a new start). */
   public static TestServer start(Path dataDir, ServerConfig config) {
+    return start(dataDir, config, List.of());
+  }
+
+  /** A server with its own embedded PostgreSQL in {@code dataDir}, with these interceptors. */
+  public static TestServer start(Path dataDir, ServerConfig config, List<Interceptor> interceptors) {
     Database database = Database.open(DatabaseConfig.embedded(dataDir));
     var fhir = new Fhir(config.lenient());
     return new TestServer(config, database, new PostgresStore(database, fhir.resourceTypes()).startChangeSequencer(),
-        dataDir.resolve("exports"));
+        dataDir.resolve("exports"), api -> interceptors, HttpExtension.NONE);
   }
 
   /**

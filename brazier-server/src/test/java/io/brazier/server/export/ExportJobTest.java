@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.brazier.server.ExportConfig;
+import io.brazier.server.FhirRequest;
 import io.brazier.server.Http;
+import io.brazier.server.Interceptor;
 import io.brazier.server.ServerConfig;
 import io.brazier.server.TestServer;
 import io.brazier.server.operation.JobJson;
@@ -20,10 +22,13 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 import org.hl7.fhir.r4.model.OperationOutcome;
@@ -42,6 +47,8 @@ class ExportJobTest {
   private static final Duration TTL = ExportConfig.MAX_TTL;
   @TempDir
   static Path dir;
+  /** Kick-offs a test makes meet inside the server, so that they are handled at once however fast each one is. */
+  private static final Meeting meeting = new Meeting();
   private static TestServer server;
   private static Http http;
   private static Exporter exporter;
@@ -49,7 +56,7 @@ class ExportJobTest {
   @BeforeAll
   static void start() {
     server = TestServer.start(dir.resolve("db"), ServerConfig.defaults().withExports(ServerConfig.defaults()
-        .exports().withDir(dir.resolve("export")).withLimits(64 * 1024, 2, TTL, 10)));
+        .exports().withDir(dir.resolve("export")).withLimits(64 * 1024, 2, TTL, 10)), List.of(meeting));
     http = server.http();
     exporter = new Exporter(server);
     Sample.load(server, "");
@@ -84,10 +91,12 @@ class ExportJobTest {
     CyclicBarrier start = new CyclicBarrier(2);
     ExecutorService pool = Executors.newFixedThreadPool(2);
     server.overlap().reset();
+    meeting.expect(2);
     List<Future<String>> twins = List.of(pool.submit(() -> kickOff(start, path)),
         pool.submit(() -> kickOff(start, path)));
     String first = twins.get(0).get();
     String second = twins.get(1).get();
+    meeting.expect(0);
     int atOnce = server.overlap().mostAtOnce();
     pool.shutdown();
     String other = exporter.start("/fhir/$export?_type=Patient,Observation");
@@ -214,6 +223,28 @@ class ExportJobTest {
         return true;
       }
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Holds each {@code $export} kick-off, while a test expects some, until that many are in the server. */
+  private static final class Meeting implements Interceptor {
+    private volatile CyclicBarrier barrier;
+
+    void expect(int kickOffs) {
+      barrier = kickOffs == 0 ? null : new CyclicBarrier(kickOffs);
+    }
+
+    @Override
+    public FhirRequest before(FhirRequest request) {
+      CyclicBarrier waiting = barrier;
+      if (waiting != null && "$export".equals(request.operation())) {
+        try {
+          waiting.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException | BrokenBarrierException | TimeoutException e) {
+          throw new IllegalStateException("The kick-offs did not meet", e);
+        }
+      }
+      return request;
     }
   }
 }
