@@ -19,6 +19,9 @@ import java.util.stream.Stream;
  * a benchmark measures the server as users run it: its peak memory, and its embedded PostgreSQL's statistics.
  */
 final class ServerProcess implements AutoCloseable {
+  /** USER_HZ, the unit of /proc's CPU times: 100 on Linux's common platforms. */
+  private static final long CLOCK_TICKS_PER_SECOND = 100;
+
   private final Process process;
   private final Path dataDir;
   private final int port;
@@ -105,14 +108,30 @@ final class ServerProcess implements AutoCloseable {
 
   /**
    * CPU time used so far by the server's JVM and by its embedded PostgreSQL (pg_ctl detaches the postmaster, so it
-   * is found by its postmaster.pid; backends that exited no longer count).
+   * is found by its postmaster.pid): its processes now, and those that exited (backends, autovacuum workers), which
+   * the postmaster reaped.
    */
   CpuTime cpu() {
-    Duration postgres = ProcessHandle.of(Long.parseLong(postmasterLine(0))).stream()
+    long postmasterPid = Long.parseLong(postmasterLine(0));
+    Duration running = ProcessHandle.of(postmasterPid).stream()
         .flatMap(postmaster -> Stream.concat(Stream.of(postmaster), postmaster.descendants()))
         .map(handle -> handle.info().totalCpuDuration().orElse(Duration.ZERO))
         .reduce(Duration.ZERO, Duration::plus);
-    return new CpuTime(process.info().totalCpuDuration().orElse(Duration.ZERO), postgres);
+    return new CpuTime(process.info().totalCpuDuration().orElse(Duration.ZERO),
+        running.plus(reapedChildrenCpu(postmasterPid)));
+  }
+
+  /** The CPU time of a process's children that exited and were waited for: cutime + cstime of /proc/pid/stat. */
+  private static Duration reapedChildrenCpu(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      // After the command's closing parenthesis, field 3 (state) comes first: cutime is field 16, cstime 17.
+      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      long ticks = Long.parseLong(fields[16 - 3]) + Long.parseLong(fields[17 - 3]);
+      return Duration.ofMillis(ticks * 1000 / CLOCK_TICKS_PER_SECOND);
+    } catch (IOException e) {
+      return Duration.ZERO;
+    }
   }
 
   record CpuTime(Duration jvm, Duration postgres) {
