@@ -61,6 +61,26 @@ class ImportStagingTest {
   }
 
   @Test
+  void theTablesThatGrowWithTheInputAreLeftAloneByAutovacuum() throws SQLException {
+    String job = job();
+    try (Connection connection = connection(); Statement statement = connection.createStatement()) {
+      ImportStaging.open(connection, job);
+      String prefix = ImportStaging.prefix(job);
+
+      long vacuumed = count(connection, "SELECT count(*) FROM pg_class WHERE relkind = 'r' AND starts_with(relname, '"
+          + prefix + "') AND relname NOT IN ('" + prefix + "marker', '" + prefix + "since')"
+          + " AND NOT coalesce(reloptions, '{}') @> '{autovacuum_enabled=false}'");
+      long toastVacuumed = count(connection, "SELECT count(*) FROM pg_class c"
+          + " JOIN pg_class t ON t.oid = c.reltoastrelid WHERE starts_with(c.relname, '" + prefix + "line')"
+          + " AND NOT coalesce(t.reloptions, '{}') @> '{autovacuum_enabled=false}'");
+
+      assertThat(vacuumed).as("tables autovacuum would scan").isZero();
+      assertThat(toastVacuumed).as("the bodies' TOAST table").isZero();
+      ImportStaging.drop(statement, prefix);
+    }
+  }
+
+  @Test
   void aSweepDropsTheStagingOfEndedJobsOnlyWhateverTheirIds() throws SQLException {
     String running = job();
     store.jobs().claim("node", Set.of(kind), Duration.ofMinutes(5)).orElseThrow();
