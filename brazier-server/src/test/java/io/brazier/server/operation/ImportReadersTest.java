@@ -62,19 +62,22 @@ class ImportReadersTest {
   }
 
   @Test
-  void fullOnceABatchWaitsBehindEveryBusyReader() {
+  void fullOnceThreeBatchesWaitBehindEveryBusyReader() {
     CountDownLatch release = new CountDownLatch(1);
     try (ImportReaders<String> readers = new ImportReaders<>(2)) {
       for (int batch = 0; batch < 2; batch++) {
         readers.submit(() -> release.await(WAIT_SECONDS, TimeUnit.SECONDS) ? "read" : "timed out");
       }
+      readers.submit(() -> "waiting 1");
+      readers.submit(() -> "waiting 2");
       assertThat(readers.full()).isFalse();
 
-      readers.submit(() -> "waiting");
+      readers.submit(() -> "waiting 3");
 
       assertThat(readers.full()).isTrue();
       release.countDown();
-      assertThat(List.of(readers.next(), readers.next(), readers.next())).containsExactly("read", "read", "waiting");
+      assertThat(List.of(readers.next(), readers.next(), readers.next(), readers.next(), readers.next()))
+          .containsExactly("read", "read", "waiting 1", "waiting 2", "waiting 3");
     }
   }
 
