@@ -15,6 +15,7 @@ import io.brazier.store.Imports.Staging;
 import io.brazier.store.JobHeartbeat;
 import io.brazier.store.ResourceVersion;
 import io.brazier.store.TestStore;
+import io.brazier.store.Write;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -187,6 +188,35 @@ class PostgresImportsTest {
     assertThat(dangling).containsExactly(new Dangling(2, "Patient/" + referrer, "Patient/" + missing));
     assertThat(after).isEmpty();
     assertThat(imports.failed(job)).containsEntry(0, 1L);
+  }
+
+  @Test
+  void aReferenceDanglesUnlessALineStillStagedOrALiveStoredResourceNamesItsTarget() {
+    String stored = id();
+    String deleted = id();
+    imports.open(job);
+    imports.stage(batch(0, line(1, stored, null, null, "Kept"), line(2, deleted, null, null, "Gone")), beat("staged"));
+    imports.merge(job, 0, NOW, beat("merged"));
+    store.commit(List.of(Write.delete("Patient", deleted, 2, NOW.plusSeconds(1))));
+    String again = anotherImport();
+    String[] referrers = {id(), id(), id(), id(), id()};
+    String failed = id();
+    String missing = id();
+    imports.stage(batch(0, line(1, referrers[0], null, null, "ToStored", "Patient/" + stored),
+        line(2, referrers[1], null, null, "ToDeleted", "Patient/" + deleted), line(3, failed, null, null, "Failed"),
+        line(4, referrers[2], null, null, "ToFailed", "Patient/" + failed),
+        line(5, referrers[3], null, null, "FailedToMissing", "Patient/" + missing),
+        line(6, referrers[4], null, null, "ToMissing", "Patient/" + missing)), beat(again, "staged"));
+    imports.settle(again);
+    byte[] outcome = bytes("{\"resourceType\":\"OperationOutcome\"}");
+    imports.reject(again, List.of(new Failure(3, outcome), new Failure(5, outcome)));
+
+    assertThat(imports.dangling(again, null)).containsExactly(
+        new Dangling(2, "Patient/" + referrers[1], "Patient/" + deleted),
+        new Dangling(4, "Patient/" + referrers[2], "Patient/" + failed),
+        new Dangling(6, "Patient/" + referrers[4], "Patient/" + missing));
+    assertThat(imports.dangling(again, List.of("Patient/" + missing, "Patient/" + stored))).containsExactly(
+        new Dangling(6, "Patient/" + referrers[4], "Patient/" + missing));
   }
 
   @Test
