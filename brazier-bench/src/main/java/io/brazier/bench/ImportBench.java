@@ -124,7 +124,7 @@ public final class ImportBench implements Callable<Integer> {
   }
 
   /** The chunk a file name {@code <Type>.<n>.ndjson} numbers, 0 for one without. */
-  static int chunk(Path file) {
+  private static int chunk(Path file) {
     String[] parts = file.getFileName().toString().split("\\.");
     return parts.length > 2 && parts[1].matches("[0-9]+") ? Integer.parseInt(parts[1]) : 0;
   }
