@@ -13,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
@@ -51,6 +52,11 @@ public final class ImportBench implements Callable<Integer> {
   @Option(names = "--profile", defaultValue = "false",
       description = "Record the server with Java Flight Recorder and print its hottest methods and areas.")
   boolean profile;
+
+  @Option(names = "--interleave", defaultValue = "false",
+      description = "List files named <Type>.<n>.ndjson(.gz), chunks of each type, chunk by chunk: every type's"
+          + " first chunk, then every type's second, and so on (default: the folder's alphabetical order).")
+  boolean interleave;
 
   @Option(names = "--verify", defaultValue = "false",
       description = "After each import, check that every stored reference names a stored resource (slow).")
@@ -99,20 +105,28 @@ public final class ImportBench implements Callable<Integer> {
     return ok ? 0 : 1;
   }
 
-  /** The Parameters of an import of every file, in the folder's (alphabetical) order. */
+  /** The Parameters of an import of every file, in the folder's (alphabetical) order or interleaved by chunk. */
   private String parameters(String mode) throws IOException {
     ObjectNode parameters = JSON.createObjectNode().put("resourceType", "Parameters");
     ArrayNode list = parameters.putArray("parameter");
     list.addObject().put("name", "inputFormat").put("valueString", "application/fhir+ndjson");
     list.addObject().put("name", "mode").put("valueString", mode);
     try (Stream<Path> files = Files.list(ndjson.toAbsolutePath())) {
-      for (Path file : files.filter(f -> f.getFileName().toString().contains(".ndjson")).sorted().toList()) {
+      Comparator<Path> order = interleave ? Comparator.comparing(ImportBench::chunk).thenComparing(Path::getFileName)
+          : Comparator.naturalOrder();
+      for (Path file : files.filter(f -> f.getFileName().toString().contains(".ndjson")).sorted(order).toList()) {
         ArrayNode parts = list.addObject().put("name", "input").putArray("part");
         parts.addObject().put("name", "type").put("valueString", file.getFileName().toString().split("\\.")[0]);
         parts.addObject().put("name", "url").put("valueUri", file.toUri().toString());
       }
     }
     return parameters.toString();
+  }
+
+  /** The chunk a file name {@code <Type>.<n>.ndjson} numbers, 0 for one without. */
+  private static int chunk(Path file) {
+    String[] parts = file.getFileName().toString().split("\\.");
+    return parts.length > 2 && parts[1].matches("[0-9]+") ? Integer.parseInt(parts[1]) : 0;
   }
 
   private boolean run(String label, Client loading, Path dir) throws Exception {
