@@ -6,16 +6,12 @@ import ca.uhn.fhir.rest.client.api.IGenericClient;
 import io.brazier.events.Written;
 import io.brazier.proxy.ProxyRequest;
 import io.brazier.proxy.ProxyResponse;
-import io.brazier.server.Caller;
 import io.brazier.server.TestServer;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Bundle.HTTPVerb;
-import org.hl7.fhir.r4.model.Patient;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,19 +22,19 @@ class ConditionalDeleteEntriesTest {
   private static final TestServer upstream = TestServer.shared();
   private static final IGenericClient direct = upstream.client();
   private final ConditionalDeleteEntries entries = new ConditionalDeleteEntries(upstream.fhir());
-  private final String system = "urn:test:" + UUID.randomUUID();
+  private final IdentifiedPatients patients = new IdentifiedPatients();
 
   @Test
   void aConditionalDeleteEntryGoesOnNarrowedToItsMatchesAndTheBundleParsedWithIt() {
-    String first = created("same");
-    String second = created("same");
-    Bundle batch = batch("Patient?identifier=" + system + "|same", "Patient/" + first);
+    String first = patients.created("same");
+    String second = patients.created("same");
+    Bundle batch = batch("Patient?" + patients.criteria("same"), "Patient/" + first);
 
     ProxyRequest narrowed = entries.narrowed(request(batch));
 
     assertThat(narrowed.resource()).isInstanceOfSatisfying(Bundle.class, bundle -> {
       String url = bundle.getEntry().get(0).getRequest().getUrl();
-      assertThat(url).startsWith("Patient?identifier=" + encoded(system) + "%7Csame&_id=");
+      assertThat(url).startsWith("Patient?" + patients.criteria("same") + "&_id=");
       assertThat(url.substring(url.indexOf("&_id=") + 5).split("%2C")).containsExactlyInAnyOrder(first, second);
       assertThat(bundle.getEntry().get(1).getRequest().getUrl()).isEqualTo("Patient/" + first);
       assertThat(new String(narrowed.body(), StandardCharsets.UTF_8)).as("the body that goes on").contains(url);
@@ -46,10 +42,21 @@ class ConditionalDeleteEntriesTest {
   }
 
   @Test
+  void aNarrowedEntryNamesItsCriteriaInTheClientsOrderAndItsMatchesAfterThem() {
+    String id = patients.created("same");
+    String criteria = "Patient?" + patients.criteria("same") + "&active=true&_lastUpdated=ge2000-01-01";
+
+    ProxyRequest narrowed = entries.narrowed(request(batch(criteria)));
+
+    assertThat(narrowed.resource()).isInstanceOfSatisfying(Bundle.class, bundle ->
+        assertThat(bundle.getEntry().get(0).getRequest().getUrl()).isEqualTo(criteria + "&_id=" + id));
+  }
+
+  @Test
   void theDeletionsAreThoseOfTheBundleThatWentOn() {
-    String first = created("same");
-    String second = created("same");
-    ProxyRequest narrowed = entries.narrowed(request(batch("Patient?identifier=" + system + "|same")));
+    String first = patients.created("same");
+    String second = patients.created("same");
+    ProxyRequest narrowed = entries.narrowed(request(batch("Patient?" + patients.criteria("same"))));
     direct.delete().resourceById("Patient", first).execute();
     direct.delete().resourceById("Patient", second).execute();
     Bundle answer = new Bundle().setType(Bundle.BundleType.BATCHRESPONSE);
@@ -62,7 +69,7 @@ class ConditionalDeleteEntriesTest {
 
   @Test
   void aBundleWithoutAConditionalDeleteGoesOnAsItCame() {
-    String id = created("same");
+    String id = patients.created("same");
     ProxyRequest withoutDelete = request(new Bundle().setType(Bundle.BundleType.BATCH));
     ProxyRequest plainDelete = request(batch("Patient/" + id));
 
@@ -81,16 +88,6 @@ class ConditionalDeleteEntriesTest {
   private static ProxyRequest request(Bundle bundle) {
     byte[] body = upstream.fhir().jsonParser().encodeResourceToString(bundle).getBytes(StandardCharsets.UTF_8);
     return new ProxyRequest("POST", List.of(), Map.of(), name -> null, body, null, upstream.baseUrl(),
-        upstream.api().client(Caller.system("urn:test"), upstream.baseUrl()), null, null);
-  }
-
-  private String created(String value) {
-    Patient patient = new Patient().setActive(true);
-    patient.addIdentifier().setSystem(system).setValue(value);
-    return direct.create().resource(patient).execute().getId().getIdPart();
-  }
-
-  private static String encoded(String value) {
-    return URLEncoder.encode(value, StandardCharsets.UTF_8);
+        IdentifiedPatients.upstream(), null, null);
   }
 }

@@ -3,6 +3,7 @@ package io.brazier.proxy;
 import io.brazier.client.FhirClient;
 import io.brazier.server.Caller;
 import io.brazier.server.FhirRequest;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,7 +52,7 @@ public final class ProxyRequest {
       Caller caller, String baseUrl, FhirClient upstream, FhirClient asCaller, CallerReach reach) {
     this.method = method;
     this.segments = List.copyOf(segments);
-    this.query = Map.copyOf(query);
+    this.query = Collections.unmodifiableMap(new LinkedHashMap<>(query));
     this.headers = headers;
     this.changedHeaders = changedHeaders;
     this.body = body;
@@ -109,6 +110,7 @@ public final class ProxyRequest {
     return String.join("/", segments);
   }
 
+  /** The query's parameters, in the order the client gave them: a URL a processor makes of them keeps it. */
   public Map<String, List<String>> query() {
     return query;
   }

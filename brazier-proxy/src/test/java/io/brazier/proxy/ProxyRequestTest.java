@@ -52,6 +52,17 @@ class ProxyRequestTest {
   }
 
   @Test
+  void theQueryKeepsTheClientsOrderAndAParameterSetNewComesLast() {
+    ProxyRequest request = ProxyRequest.of(FhirRequest.builder("GET", "Patient?name=x&active=true&_count=5&gender=f")
+        .build(), null, null, null);
+
+    ProxyRequest changed = request.withQuery(request.queryWith("_id", "1,2"));
+
+    assertThat(request.query().keySet()).containsExactly("name", "active", "_count", "gender");
+    assertThat(changed.query().keySet()).containsExactly("name", "active", "_count", "gender", "_id");
+  }
+
+  @Test
   void onlyWhatTheProcessorsChangedIsAppliedToTheHostsRequest() {
     byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
     ProxyRequest changed = original.withQuery(original.queryWith("_sort", null)).withHeader("Accept",
