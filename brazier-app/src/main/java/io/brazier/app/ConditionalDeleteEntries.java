@@ -16,6 +16,7 @@ import java.util.Map;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
 import org.hl7.fhir.r4.model.Bundle.HTTPVerb;
+import org.hl7.fhir.r4.model.Resource;
 
 /**
  * The conditional deletes among the entries of a batch or transaction ({@code DELETE Patient?identifier=...}), as
@@ -30,19 +31,26 @@ final class ConditionalDeleteEntries {
     this.fhir = fhir;
   }
 
-  /** The bundle with each conditional delete entry narrowed; {@code request} itself when it has none. */
+  /**
+   * The bundle with each conditional delete entry narrowed, handed on parsed ({@link ProxyRequest#resource}) for
+   * {@link #removed} to read; {@code request} itself when it is no batch or transaction that names DELETE.
+   */
   ProxyRequest narrowed(ProxyRequest request) {
     Bundle bundle = bundle(request);
+    if (bundle == null) {
+      return request;
+    }
     boolean changed = false;
-    for (BundleEntryComponent entry : bundle == null ? List.<BundleEntryComponent>of() : bundle.getEntry()) {
+    for (BundleEntryComponent entry : bundle.getEntry()) {
       ProxyRequest delete = delete(request, entry);
       if (delete != null) {
         entry.getRequest().setUrl(ConditionalDeletes.url(ConditionalDeletes.narrowed(delete)));
         changed = true;
       }
     }
-    return changed ? request.withBody(parser(request).encodeResourceToString(bundle)
-        .getBytes(StandardCharsets.UTF_8)) : request;
+    byte[] body = changed ? parser(request).encodeResourceToString(bundle).getBytes(StandardCharsets.UTF_8)
+        : request.body();
+    return request.withBody(body, bundle);
   }
 
   /**
@@ -82,21 +90,26 @@ final class ConditionalDeleteEntries {
   }
 
   /**
-   * The body of a batch or transaction posted to the base, or null. A body that does not name DELETE has no
-   * conditional delete to resolve, and is not parsed.
+   * The body of a batch or transaction posted to the base, or null: as {@link #narrowed} parsed it, or parsed here.
+   * A body that does not name DELETE has no conditional delete to resolve, and is not parsed.
    */
   private Bundle bundle(ProxyRequest request) {
     if (!request.method().equalsIgnoreCase("POST") || !request.segments().isEmpty() || request.body() == null) {
       return null;
     }
+    Resource parsed = request.resource() != null ? request.resource() : parsed(request);
+    return parsed instanceof Bundle bundle
+        && (bundle.getType() == Bundle.BundleType.BATCH || bundle.getType() == Bundle.BundleType.TRANSACTION)
+        ? bundle : null;
+  }
+
+  private Resource parsed(ProxyRequest request) {
     String body = new String(request.body(), StandardCharsets.UTF_8);
     if (!body.contains("DELETE")) {
       return null;
     }
     try {
-      return parser(request).parseResource(body) instanceof Bundle bundle
-          && (bundle.getType() == Bundle.BundleType.BATCH || bundle.getType() == Bundle.BundleType.TRANSACTION)
-          ? bundle : null;
+      return (Resource) parser(request).parseResource(body);
     } catch (DataFormatException e) {
       return null; // the server refuses it with its own outcome
     }

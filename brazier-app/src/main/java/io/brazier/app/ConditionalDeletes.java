@@ -62,7 +62,10 @@ final class ConditionalDeletes {
     return request.withQuery(narrowed);
   }
 
-  /** The URL below the base of {@code request}: its path and query ({@code Patient?identifier=a&_id=1,2}). */
+  /**
+   * The URL below the base of {@code request}: its path and query ({@code Patient?identifier=a&_id=1,2}), the criteria
+   * in the client's order and the narrowing's {@code _id} after them.
+   */
   static String url(ProxyRequest request) {
     return request.path() + "?" + query(request.query());
   }

@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.brazier.server.TestServer;
 import io.brazier.testkit.Azurite;
-import java.net.ServerSocket;
+import io.brazier.testkit.ClosedPort;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -109,18 +109,14 @@ class ExportCommandTest {
   }
 
   @Test
-  void anUnreachableServerExitsOneAndNamesIt() throws Exception {
-    int closed;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      closed = socket.getLocalPort();
-    }
+  void anUnreachableServerExitsOneAndNamesIt() {
+    String nowhere = ClosedPort.url("/fhir").toString();
 
-    Run run = run("export", "all", "--fhir", "http://127.0.0.1:" + closed + "/fhir", "--max-retries", "0",
-        "--type", "Observation", "--out", out.toString());
+    Run run = run("export", "all", "--fhir", nowhere, "--max-retries", "0", "--type", "Observation", "--out",
+        out.toString());
 
     assertThat(run.code()).isEqualTo(1);
-    assertThat(run.err()).contains("http://127.0.0.1:" + closed + "/fhir", "could not be reached")
-        .doesNotContain("Exception");
+    assertThat(run.err()).contains(nowhere, "could not be reached").doesNotContain("Exception");
   }
 
   @Test

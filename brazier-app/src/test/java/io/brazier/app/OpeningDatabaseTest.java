@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.brazier.store.DatabaseConfig;
+import io.brazier.testkit.ClosedPort;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
@@ -46,10 +47,11 @@ class OpeningDatabaseTest {
 
   @Test
   void aDatabaseThatCannotOpenSaysWhyAndLeavesNothingToClose() {
-    OpeningDatabase opening = OpeningDatabase.begin(new DatabaseConfig("jdbc:postgresql://127.0.0.1:1/brazier",
+    String closed = ClosedPort.address();
+    OpeningDatabase opening = OpeningDatabase.begin(new DatabaseConfig("jdbc:postgresql://" + closed + "/brazier",
         "brazier", "secret", null, 2, Duration.ofSeconds(5)));
 
-    assertThatThrownBy(opening::await).hasMessageContaining("127.0.0.1:1");
+    assertThatThrownBy(opening::await).hasMessageContaining(closed);
     opening.close(); // nothing opened, nothing thrown
   }
 }

@@ -13,6 +13,7 @@ import io.brazier.server.TestServer;
 import io.brazier.sync.Channels;
 import io.brazier.sync.SyncConfig;
 import io.brazier.sync.TargetConfig;
+import io.brazier.testkit.ClosedPort;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintWriter;
@@ -124,10 +125,12 @@ class SyncCommandTest {
 
   @Test
   void theSubcommandsSayWhenNoAgentAnswers() {
-    Run run = run("sync", "dlq", "list", "--agent", "http://127.0.0.1:1/");
+    String nowhere = ClosedPort.url("/").toString();
+
+    Run run = run("sync", "dlq", "list", "--agent", nowhere);
 
     assertThat(run.status()).isEqualTo(1);
-    assertThat(run.err()).contains("No sync agent answers at http://127.0.0.1:1/");
+    assertThat(run.err()).contains("No sync agent answers at " + nowhere);
   }
 
   @Test

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import io.brazier.client.FhirReply;
 import io.brazier.server.TestServer;
+import io.brazier.testkit.ClosedPort;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -130,7 +131,7 @@ class ChangeFeedTest {
     ChangeFeed failing = new ChangeFeed(call -> new FhirReply(503, Map.of(), ("{\"resourceType\":\"OperationOutcome\","
         + "\"issue\":[{\"severity\":\"error\",\"code\":\"transient\",\"diagnostics\":\"The database is unavailable\"}]}")
         .getBytes(StandardCharsets.UTF_8)));
-    ChangeFeed unreachable = ChangeFeed.overHttp(URI.create("http://127.0.0.1:9/fhir"));
+    ChangeFeed unreachable = ChangeFeed.overHttp(ClosedPort.url("/fhir"));
 
     assertThatThrownBy(() -> failing.read(0, 10, Duration.ZERO, type -> true, ELEMENTS)).isInstanceOf(FeedFailure.class)
         .hasMessageContaining("503").hasMessageContaining("The database is unavailable");

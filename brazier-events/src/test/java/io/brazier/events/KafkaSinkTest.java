@@ -3,6 +3,7 @@ package io.brazier.events;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.brazier.testkit.ClosedPort;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -71,7 +72,7 @@ class KafkaSinkTest {
 
   @Test
   void aBrokerThatNeverAnswersFailsTheSendWithinTheSendTimeout() {
-    EventsConfig config = EventsConfig.defaults("127.0.0.1:9").withTimeouts(Duration.ofSeconds(1),
+    EventsConfig config = EventsConfig.defaults(ClosedPort.address()).withTimeouts(Duration.ofSeconds(1),
         Duration.ofSeconds(1));
     KafkaSink sink = KafkaSink.forPages(config);
     try {

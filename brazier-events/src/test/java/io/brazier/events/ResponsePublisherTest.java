@@ -3,6 +3,7 @@ package io.brazier.events;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.brazier.events.ResponseWrites.Exchange;
+import io.brazier.testkit.ClosedPort;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
@@ -87,7 +88,7 @@ class ResponsePublisherTest {
 
   @Test
   void aReadOrARefusalPublishesNothingAndNeedsNoBroker() {
-    EventsConfig away = EventsConfig.defaults("127.0.0.1:9").withTimeouts(Duration.ofSeconds(1),
+    EventsConfig away = EventsConfig.defaults(ClosedPort.address()).withTimeouts(Duration.ofSeconds(1),
         Duration.ofSeconds(1));
     try (ResponsePublisher publisher = new ResponsePublisher(away, new Messages(away,
         Publishers.server().fhir()))) {
@@ -99,7 +100,7 @@ class ResponsePublisherTest {
 
   @Test
   void aBrokerAwayIsAFalseAfterTheSendTimeoutAndTheNextPublishTriesAgain() {
-    EventsConfig away = EventsConfig.defaults("127.0.0.1:9").withTimeouts(Duration.ofSeconds(1),
+    EventsConfig away = EventsConfig.defaults(ClosedPort.address()).withTimeouts(Duration.ofSeconds(1),
         Duration.ofSeconds(1));
     try (ResponsePublisher publisher = new ResponsePublisher(away, new Messages(away,
         Publishers.server().fhir()))) {

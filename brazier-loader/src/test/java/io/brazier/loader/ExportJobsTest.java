@@ -12,10 +12,10 @@ import io.brazier.loader.storage.FolderStorage;
 import io.brazier.loader.storage.Storage;
 import io.brazier.server.TestServer;
 import io.brazier.testkit.Azurite;
+import io.brazier.testkit.ClosedPort;
 import io.brazier.testkit.StallingFhirServer;
 import io.brazier.testkit.TempFolders;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -208,11 +208,7 @@ class ExportJobsTest {
   @Test
   void aJobAgainstAnUnreachableServerEndsFailedNamingTheServer() throws Exception {
     start(2);
-    int closed;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      closed = socket.getLocalPort();
-    }
-    String nowhere = "http://127.0.0.1:" + closed + "/fhir";
+    String nowhere = ClosedPort.url("/fhir").toString();
     var unreachable = new HttpFhirClient(URI.create(nowhere), Optional.empty(), Duration.ofSeconds(5));
     try (ExportJobs elsewhere = new ExportJobs(ExportSources.only(unreachable,
         LoaderConfig.defaults().withRetries(0, Duration.ZERO)), new FolderStorage(dir), 1 << 20, 1,
@@ -307,7 +303,7 @@ class ExportJobsTest {
   @Test
   void anotherServerNamedByBaseAddressIsExportedWithATokenForItsAudience() throws Exception {
     List<String> audiences = new java.util.concurrent.CopyOnWriteArrayList<>();
-    var nowhere = new HttpFhirClient(URI.create("http://127.0.0.1:9/fhir"), Optional.empty(), Duration.ofSeconds(5));
+    var nowhere = new HttpFhirClient(ClosedPort.url("/fhir"), Optional.empty(), Duration.ofSeconds(5));
     ExportSources sources = new ExportSources(nowhere, LoaderConfig.defaults(), List.of(URI.create(server.baseUrl())),
         (base, audience) -> {
           audiences.add(audience);

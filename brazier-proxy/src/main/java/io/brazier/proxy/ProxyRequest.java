@@ -3,17 +3,19 @@ package io.brazier.proxy;
 import io.brazier.client.FhirClient;
 import io.brazier.server.Caller;
 import io.brazier.server.FhirRequest;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
+import org.hl7.fhir.r4.model.Resource;
 
 /**
  * A client's request as processors see it, whoever serves it: the path below the FHIR base, the query, headers,
  * body and caller, and the server it goes to as a {@link FhirClient} for the requests a processor sends itself.
  * Values: a processor changes a request by making another ({@link #withQuery}, {@link #withHeader},
- * {@link #withBody}).
+ * {@link #withBody}), and may hand the body it parsed to the processors after it ({@link #resource}).
  */
 public final class ProxyRequest {
   private final String method;
@@ -22,6 +24,7 @@ public final class ProxyRequest {
   private final Function<String, String> headers;
   private final Map<String, String> changedHeaders;
   private final byte[] body;
+  private final Resource resource;
   private final Caller caller;
   private final String baseUrl;
   private final FhirClient upstream;
@@ -41,18 +44,19 @@ public final class ProxyRequest {
   public ProxyRequest(String method, List<String> segments, Map<String, List<String>> query,
       Function<String, String> headers, byte[] body, Caller caller, String baseUrl, FhirClient upstream,
       FhirClient asCaller, CallerReach reach) {
-    this(method, segments, query, headers, Map.of(), body, caller, baseUrl, upstream, asCaller, reach);
+    this(method, segments, query, headers, Map.of(), body, null, caller, baseUrl, upstream, asCaller, reach);
   }
 
   private ProxyRequest(String method, List<String> segments, Map<String, List<String>> query,
-      Function<String, String> headers, Map<String, String> changedHeaders, byte[] body, Caller caller,
-      String baseUrl, FhirClient upstream, FhirClient asCaller, CallerReach reach) {
+      Function<String, String> headers, Map<String, String> changedHeaders, byte[] body, Resource resource,
+      Caller caller, String baseUrl, FhirClient upstream, FhirClient asCaller, CallerReach reach) {
     this.method = method;
     this.segments = List.copyOf(segments);
-    this.query = Map.copyOf(query);
+    this.query = Collections.unmodifiableMap(new LinkedHashMap<>(query));
     this.headers = headers;
     this.changedHeaders = changedHeaders;
     this.body = body;
+    this.resource = resource;
     this.caller = caller;
     this.baseUrl = baseUrl;
     this.upstream = upstream;
@@ -106,6 +110,7 @@ public final class ProxyRequest {
     return String.join("/", segments);
   }
 
+  /** The query's parameters, in the order the client gave them: a URL a processor makes of them keeps it. */
   public Map<String, List<String>> query() {
     return query;
   }
@@ -133,6 +138,15 @@ public final class ProxyRequest {
   /** The body, or null. */
   public byte[] body() {
     return body;
+  }
+
+  /**
+   * The body as a processor before this one parsed it and handed it on ({@link #withBody(byte[], Resource)}), so
+   * that it is not parsed again; null when none did. It is the body's: read it, and change it only by making a
+   * request with another body.
+   */
+  public Resource resource() {
+    return resource;
   }
 
   public Caller caller() {
@@ -166,8 +180,8 @@ public final class ProxyRequest {
   }
 
   public ProxyRequest withQuery(Map<String, List<String>> changed) {
-    return new ProxyRequest(method, segments, changed, headers, changedHeaders, body, caller, baseUrl, upstream,
-        asCaller, reach);
+    return new ProxyRequest(method, segments, changed, headers, changedHeaders, body, resource, caller, baseUrl,
+        upstream, asCaller, reach);
   }
 
   /** The same request with a header set, or removed when {@code value} is null. */
@@ -175,14 +189,19 @@ public final class ProxyRequest {
     Map<String, String> changed = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
     changed.putAll(changedHeaders);
     changed.put(name, value);
-    return new ProxyRequest(method, segments, query, headers, changed, body, caller, baseUrl, upstream,
+    return new ProxyRequest(method, segments, query, headers, changed, body, resource, caller, baseUrl, upstream,
         asCaller, reach);
   }
 
   /** The same request with another body of the same media type. */
   public ProxyRequest withBody(byte[] changed) {
-    return new ProxyRequest(method, segments, query, headers, changedHeaders, changed, caller, baseUrl, upstream,
-        asCaller, reach);
+    return withBody(changed, null);
+  }
+
+  /** The same request with a body of the same media type and {@code parsed}, that body parsed already. */
+  public ProxyRequest withBody(byte[] changed, Resource parsed) {
+    return new ProxyRequest(method, segments, query, headers, changedHeaders, changed, parsed, caller, baseUrl,
+        upstream, asCaller, reach);
   }
 
   /** The query with parameter {@code name} set to {@code value}, or removed when null; the others kept. */

@@ -7,6 +7,7 @@ import io.brazier.server.FhirRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import org.hl7.fhir.r4.model.Bundle;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -51,6 +52,17 @@ class ProxyRequestTest {
   }
 
   @Test
+  void theQueryKeepsTheClientsOrderAndAParameterSetNewComesLast() {
+    ProxyRequest request = ProxyRequest.of(FhirRequest.builder("GET", "Patient?name=x&active=true&_count=5&gender=f")
+        .build(), null, null, null);
+
+    ProxyRequest changed = request.withQuery(request.queryWith("_id", "1,2"));
+
+    assertThat(request.query().keySet()).containsExactly("name", "active", "_count", "gender");
+    assertThat(changed.query().keySet()).containsExactly("name", "active", "_count", "gender", "_id");
+  }
+
+  @Test
   void onlyWhatTheProcessorsChangedIsAppliedToTheHostsRequest() {
     byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
     ProxyRequest changed = original.withQuery(original.queryWith("_sort", null)).withHeader("Accept",
@@ -64,5 +76,19 @@ class ProxyRequestTest {
     assertThat(applied.header("X-Request-Id")).isEqualTo("r-1");
     assertThat(applied.body()).isEqualTo(body);
     assertThat(untouched).isSameAs(request);
+  }
+
+  @Test
+  void aBodyParsedGoesOnWithTheRequestUntilTheBodyChanges() {
+    byte[] body = "{\"resourceType\":\"Bundle\"}".getBytes(StandardCharsets.UTF_8);
+    Bundle parsed = new Bundle();
+
+    ProxyRequest handedOn = original.withBody(body, parsed).withQuery(original.queryWith("_sort", null))
+        .withHeader("Accept", "application/fhir+xml");
+
+    assertThat(handedOn.resource()).isSameAs(parsed);
+    assertThat(handedOn.body()).isSameAs(body);
+    assertThat(handedOn.withBody("{}".getBytes(StandardCharsets.UTF_8)).resource()).as("another body").isNull();
+    assertThat(original.resource()).isNull();
   }
 }

@@ -15,6 +15,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -58,7 +59,7 @@ public final class FhirRequest {
     this.parsed = parsed;
     this.method = method.toUpperCase(Locale.ROOT);
     this.segments = List.copyOf(segments);
-    this.query = Map.copyOf(query);
+    this.query = Collections.unmodifiableMap(new LinkedHashMap<>(query));
     this.headers = headers;
     this.body = body;
     this.baseUrl = baseUrl;
@@ -171,6 +172,7 @@ public final class FhirRequest {
     return segment(1);
   }
 
+  /** The query's parameters, in the order the client gave them ({@link #url} sorts them). */
   public Map<String, List<String>> query() {
     return query;
   }

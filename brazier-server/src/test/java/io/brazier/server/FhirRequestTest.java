@@ -6,8 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.brazier.fhir.FhirException;
 import io.brazier.fhir.Format;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.hl7.fhir.r4.model.Patient;
 import org.junit.jupiter.api.Test;
 
@@ -26,6 +28,37 @@ class FhirRequestTest {
     assertThat(request.responseFormat()).isEqualTo(Format.XML);
     assertThat(request.caller()).isEqualTo(Caller.ANONYMOUS);
     assertThat(request.url()).isEqualTo("http://example.org/fhir/Observation?_count=5&code=http%3A%2F%2Floinc.org%7C8867-4");
+  }
+
+  @Test
+  void theQueryKeepsTheClientsOrderWhichItsUrlSorts() {
+    FhirRequest request = FhirRequest.builder("GET", "Patient?name=x&active=true&birthdate=ge2000&_count=5&gender=f")
+        .baseUrl("http://example.org/fhir").build();
+    Map<String, List<String>> more = new LinkedHashMap<>(request.query());
+    more.put("address", List.of("Paris"));
+
+    assertThat(request.query().keySet()).containsExactly("name", "active", "birthdate", "_count", "gender");
+    assertThat(request.withQuery(more).query().keySet()).containsExactly("name", "active", "birthdate", "_count",
+        "gender", "address");
+    assertThat(request.url()).as("the same link whatever the client's order").isEqualTo("http://example.org/fhir/"
+        + "Patient?_count=5&active=true&birthdate=ge2000&gender=f&name=x");
+  }
+
+  @Test
+  void aRequestOverHttpKeepsItsQueryInTheClientsOrder() {
+    List<List<String>> seen = new CopyOnWriteArrayList<>();
+    Interceptor recording = new Interceptor() {
+      @Override
+      public FhirRequest before(FhirRequest request) {
+        seen.add(List.copyOf(request.query().keySet()));
+        return request;
+      }
+    };
+    try (TestServer recorded = TestServer.onSharedStore(ServerConfig.defaults(), List.of(recording))) {
+      recorded.http().get("/fhir/Patient?name=x&active=true&birthdate=ge2000&_count=5&gender=female");
+    }
+
+    assertThat(seen).containsExactly(List.of("name", "active", "birthdate", "_count", "gender"));
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.brazier.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.brazier.testkit.ClosedPort;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -27,7 +28,8 @@ class StoreFailureTest {
   @Test
   void aDatabaseThatCannotBeReachedIsAnOutage() {
     SQLException refused = null;
-    try (Connection connection = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:1/brazier")) {
+    String nowhere = "jdbc:postgresql://" + ClosedPort.address() + "/brazier";
+    try (Connection connection = DriverManager.getConnection(nowhere)) {
       connection.isValid(1);
     } catch (SQLException e) {
       refused = e;

@@ -17,8 +17,13 @@ public final class ClosedPort {
     }
   }
 
+  /** {@code 127.0.0.1:<a closed port>}: where no broker or database answers. */
+  public static String address() {
+    return "127.0.0.1:" + port();
+  }
+
   /** {@code http://127.0.0.1:<a closed port><path>}. */
   public static URI url(String path) {
-    return URI.create("http://127.0.0.1:" + port() + path);
+    return URI.create("http://" + address() + path);
   }
 }

@@ -21,8 +21,8 @@ import io.brazier.loader.send.Json;
 import io.brazier.loader.storage.FolderStorage;
 import io.brazier.server.Caller;
 import io.brazier.server.TestServer;
+import io.brazier.testkit.ClosedPort;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -243,12 +243,8 @@ class ExporterTest {
   }
 
   @Test
-  void anUnreachableServerIsRefusedWithItsAddress() throws Exception {
-    int closed;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      closed = socket.getLocalPort();
-    }
-    String nowhere = "http://127.0.0.1:" + closed + "/fhir";
+  void anUnreachableServerIsRefusedWithItsAddress() {
+    String nowhere = ClosedPort.url("/fhir").toString();
 
     assertThatThrownBy(() -> new Exporter(target(nowhere), LoaderConfig.defaults().withRetries(0, Duration.ZERO)).run(new TypeExport("Observation", null, null, 1, 50),
         new ExportDestination(new FolderStorage(out), "", "", 1 << 20), ExportProgress.none()))

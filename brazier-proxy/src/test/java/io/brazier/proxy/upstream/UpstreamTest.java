@@ -3,8 +3,8 @@ package io.brazier.proxy.upstream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.brazier.proxy.ProxyUnderTest;
+import io.brazier.testkit.ClosedPort;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -96,11 +96,7 @@ class UpstreamTest {
 
   @Test
   void anUpstreamThatRefusesConnectionsIsA502() throws Exception {
-    int closedPort;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      closedPort = socket.getLocalPort();
-    }
-    proxy = ProxyUnderTest.start("http://127.0.0.1:" + closedPort + "/fhir");
+    proxy = ProxyUnderTest.start(ClosedPort.url("/fhir").toString());
 
     HttpResponse<String> answer = send("GET", "/Patient/1");
 

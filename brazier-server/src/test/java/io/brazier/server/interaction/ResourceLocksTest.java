@@ -6,7 +6,7 @@ import io.brazier.testkit.Parallel;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -30,21 +30,27 @@ class ResourceLocksTest {
 
   @Test
   void writersOfOneResourceTakeTurns() throws Exception {
-    Inside inside = new Inside();
+    CountDownLatch allCame = new CountDownLatch(THREADS);
+    Inside inside = new Inside(allCame);
 
-    Parallel.Run<Object> writers = Parallel.run(THREADS, 1, (i, step) -> locks.holding("Patient", "1", inside::stay));
+    // The first writer in stays until every writer has come: the others wait at the lock meanwhile.
+    Parallel.Run<Object> writers = Parallel.run(THREADS, 1, (i, step) -> {
+      allCame.countDown();
+      return locks.holding("Patient", "1", inside::stay);
+    });
 
-    assertThat(writers.mostAtOnce()).as("writers waited at once").isGreaterThan(1);
+    assertThat(writers.mostAtOnce()).as("writers waited at once").isEqualTo(THREADS);
     assertThat(inside.most.get()).isEqualTo(1);
   }
 
   @Test
   void writersOfDifferentResourcesRunTogether() throws Exception {
-    CyclicBarrier bothIn = new CyclicBarrier(2);
+    CountDownLatch bothIn = new CountDownLatch(2);
     AtomicInteger met = new AtomicInteger();
 
     // Each holds its lock until the other is inside its own: that can only end if they hold them at once.
     Parallel.run(2, 1, (i, step) -> locks.holding("Patient", i == 0 ? "a" : "b", () -> {
+      bothIn.countDown();
       await(bothIn);
       return met.incrementAndGet();
     }));
@@ -58,15 +64,23 @@ class ResourceLocksTest {
     for (int i = 0; i < 50; i++) {
       keys.add("Patient?identifier=urn:mrn|" + i);
     }
+    CountDownLatch allCame = new CountDownLatch(THREADS);
     AtomicInteger done = new AtomicInteger();
 
+    // In the first round, the first holder in keeps every key until all holders have come to take theirs.
     Parallel.Run<Object> holders = Parallel.run(THREADS, 20, (i, round) -> {
       List<String> mine = new ArrayList<>(keys);
       Collections.shuffle(mine);
-      return locks.holdingAll(mine, () -> locks.holdingAll(List.of(mine.get(0)), done::incrementAndGet));
+      if (round == 0) {
+        allCame.countDown();
+      }
+      return locks.holdingAll(mine, () -> {
+        await(allCame);
+        return locks.holdingAll(List.of(mine.get(0)), done::incrementAndGet);
+      });
     });
 
-    assertThat(holders.mostAtOnce()).as("holders overlapped").isGreaterThan(1);
+    assertThat(holders.mostAtOnce()).as("holders overlapped").isEqualTo(THREADS);
     assertThat(done.get()).isEqualTo(THREADS * 20);
   }
 
@@ -84,28 +98,32 @@ class ResourceLocksTest {
         .isEqualTo("free");
   }
 
-  /** How many threads were inside at once; each stays a moment, long enough for the others to come in. */
+  /** How many threads were inside at once; each stays until {@code allCame}, so that the others come meanwhile. */
   private static final class Inside {
+    final CountDownLatch allCame;
     final AtomicInteger now = new AtomicInteger();
     final AtomicInteger most = new AtomicInteger();
 
+    Inside(CountDownLatch allCame) {
+      this.allCame = allCame;
+    }
+
     Object stay() {
       most.accumulateAndGet(now.incrementAndGet(), Math::max);
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      await(allCame);
       now.decrementAndGet();
       return null;
     }
   }
 
-  private static void await(CyclicBarrier barrier) {
+  private static void await(CountDownLatch latch) {
     try {
-      barrier.await(10, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new IllegalStateException("the other writer never came in", e);
+      if (!latch.await(10, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("the other threads never came");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
     }
   }
 }

@@ -1,20 +1,12 @@
 package io.brazier.server.operation;
 
+import static io.brazier.server.operation.FolderImports.line;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.brazier.server.ImportConfig;
-import io.brazier.server.ServerConfig;
-import io.brazier.server.TestServer;
-import io.brazier.server.operation.Importer.Input;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
 import org.hl7.fhir.r4.model.Bundle;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,24 +14,9 @@ import org.junit.jupiter.api.Test;
  * meta an import cannot keep, word for word, and the id of a line without one.
  */
 class ImportLinesTest {
-  private static Path folder;
-  private static TestServer server;
-  private static Importer importer;
+  private static final FolderImports imports = FolderImports.shared();
 
   private final String run = UUID.randomUUID().toString().substring(0, 8);
-
-  @BeforeAll
-  static void start() throws IOException {
-    folder = Files.createTempDirectory("brazier-import-lines").toRealPath();
-    server = TestServer.start(ServerConfig.defaults().withImports(new ImportConfig(folder, List.of(), null)));
-    importer = new Importer(server);
-  }
-
-  @AfterAll
-  static void stop() throws IOException {
-    server.close();
-    Importer.delete(folder);
-  }
 
   @Test
   void eachLineThatIsNoResourceOfItsInputSaysWhatItIsInstead() {
@@ -52,11 +29,11 @@ class ImportLinesTest {
         "{\"resourceType\":\"Encounter\",\"status\":\"finished\",\"class\":{\"code\":\"AMB\"}}",
         "{\"resourceType\":\"Condition\",\"subject\":{\"reference\":\"Patient/x\"}}");
 
-    JsonNode manifest = importer.run(null, new Input("Patient", url));
+    JsonNode manifest = imports.run("Patient", url);
 
     assertThat(Importer.count(manifest, url)).isEqualTo(1);
     String notAResource = ": The line is not a FHIR resource: a JSON object with a resourceType.";
-    assertThat(importer.diagnostics(manifest, url)).containsExactly(
+    assertThat(imports.diagnostics(manifest, url)).containsExactly(
         line(2, url) + notAResource,
         line(3, url) + notAResource,
         line(4, url) + ": The line has resourceType '', which is no resource type.",
@@ -76,10 +53,10 @@ class ImportLinesTest {
         "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"" + run + "\"}]}",
         "{\"resourceType\":\"Patient\",\"id\":null,\"name\":[{\"family\":\"" + run + "\"}]}");
 
-    JsonNode manifest = importer.run(null, new Input("Patient", url));
+    JsonNode manifest = imports.run("Patient", url);
 
     String rule = " is not a valid FHIR id (1-64 of A-Z a-z 0-9 - .).";
-    assertThat(importer.diagnostics(manifest, url)).containsExactly(
+    assertThat(imports.diagnostics(manifest, url)).containsExactly(
         line(1, url) + ": '5'" + rule,
         line(2, url) + ": ''" + rule,
         line(3, url) + ": 'a_b'" + rule,
@@ -103,11 +80,11 @@ class ImportLinesTest {
         patient("uDay", "\"meta\":{\"lastUpdated\":\"2020-01-01\"},"),
         patient("kept", "\"meta\":{\"versionId\":\"3\",\"lastUpdated\":\"2020-01-01T00:00:00Z\"},"));
 
-    JsonNode manifest = importer.run(null, new Input("Patient", url));
+    JsonNode manifest = imports.run("Patient", url);
 
     String version = ": meta.versionId of an imported resource is a whole number from 1, not ";
     String updated = ": meta.lastUpdated of an imported resource is a FHIR instant, not ";
-    assertThat(importer.diagnostics(manifest, url)).containsExactly(
+    assertThat(imports.diagnostics(manifest, url)).containsExactly(
         line(1, url) + version + "'0'.",
         line(2, url) + version + "'-1'.",
         line(3, url) + version + "'1.5'.",
@@ -117,7 +94,7 @@ class ImportLinesTest {
         line(7, url) + ": meta.lastUpdated of an imported resource is a string, not the number 1577836800.",
         line(8, url) + updated + "'2020-01-01'.");
     assertThat(Importer.count(manifest, url)).isEqualTo(1);
-    var kept = server.http().get("/fhir/Patient/" + run + "-kept");
+    var kept = imports.server().http().get("/fhir/Patient/" + run + "-kept");
     assertThat(kept.body()).as("as given")
         .contains("\"meta\":{\"versionId\":\"3\",\"lastUpdated\":\"2020-01-01T00:00:00Z\"}");
   }
@@ -127,16 +104,12 @@ class ImportLinesTest {
         + run + "\"}]}";
   }
 
-  private static String line(int line, String url) {
-    return "Line " + line + " of " + url;
-  }
-
   private String file(String name, String... lines) {
-    return Importer.ndjson(folder.resolve(run + "-" + name), List.of(lines));
+    return imports.file(run + "-" + name, List.of(lines));
   }
 
   private List<String> searchIds(String query) {
-    return server.client().search().byUrl(query + "&_count=100").returnBundle(Bundle.class).execute().getEntry()
-        .stream().map(entry -> entry.getResource().getIdElement().getIdPart()).toList();
+    return imports.server().client().search().byUrl(query + "&_count=100").returnBundle(Bundle.class).execute()
+        .getEntry().stream().map(entry -> entry.getResource().getIdElement().getIdPart()).toList();
   }
 }

@@ -1,21 +1,14 @@
 package io.brazier.server.operation;
 
+import static io.brazier.server.operation.FolderImports.MAX_LINE_BYTES;
+import static io.brazier.server.operation.FolderImports.line;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.brazier.server.ImportConfig;
-import io.brazier.server.ServerConfig;
-import io.brazier.server.TestServer;
-import io.brazier.server.operation.Importer.Input;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.hl7.fhir.r4.model.Bundle;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,28 +17,9 @@ import org.junit.jupiter.api.Test;
  * (which is then no sign that the input is not NDJSON).
  */
 class ImportReaderTest {
-  private static final int MAX_LINE_BYTES = 4096;
-
-  private static Path folder;
-  private static TestServer server;
-  private static Importer importer;
+  private static final FolderImports imports = FolderImports.shared();
 
   private final String run = UUID.randomUUID().toString().substring(0, 8);
-
-  @BeforeAll
-  static void start() throws IOException {
-    folder = Files.createTempDirectory("brazier-import-reader").toRealPath();
-    ServerConfig defaults = ServerConfig.defaults();
-    server = TestServer.start(defaults.withLimits(MAX_LINE_BYTES, defaults.conditionalDeleteMax())
-        .withImports(new ImportConfig(folder, List.of(), null)));
-    importer = new Importer(server);
-  }
-
-  @AfterAll
-  static void stop() throws IOException {
-    server.close();
-    Importer.delete(folder);
-  }
 
   @Test
   void badLinesAreNamedByTheirNumberInTheInputAcrossBatchesAndALineTooLongFailsAlone() {
@@ -59,10 +33,10 @@ class ImportReaderTest {
     }
     String url = file("Batches.ndjson", lines);
 
-    JsonNode manifest = importer.run(null, new Input("Patient", url));
+    JsonNode manifest = imports.run("Patient", url);
 
     assertThat(Importer.count(manifest, url)).isEqualTo(2495);
-    List<String> diagnostics = importer.diagnostics(manifest, url);
+    List<String> diagnostics = imports.diagnostics(manifest, url);
     assertThat(diagnostics).extracting(d -> d.substring(0, d.indexOf(": ")))
         .containsExactly(line(1, url), line(1000, url), line(1001, url), line(1500, url), line(2500, url));
     assertThat(diagnostics.get(3)).isEqualTo(line(1500, url) + ": The line is longer than " + MAX_LINE_BYTES
@@ -75,10 +49,10 @@ class ImportReaderTest {
     String url = file("LongFirst.ndjson", List.of(patient(1, "x".repeat(MAX_LINE_BYTES)),
         "{\"resourceType\":\"Patient\",", patient(3, "AfterLong")));
 
-    JsonNode manifest = importer.run(null, new Input("Patient", url));
+    JsonNode manifest = imports.run("Patient", url);
 
     assertThat(Importer.count(manifest, url)).isEqualTo(1);
-    assertThat(importer.diagnostics(manifest, url)).extracting(d -> d.substring(0, d.indexOf(": ")))
+    assertThat(imports.diagnostics(manifest, url)).extracting(d -> d.substring(0, d.indexOf(": ")))
         .containsExactly(line(1, url), line(2, url));
     assertThat(count("Patient?given=AfterLong&family=" + run)).isEqualTo(1);
   }
@@ -88,16 +62,12 @@ class ImportReaderTest {
         + "\",\"given\":[\"" + given + "\"]}]}";
   }
 
-  private static String line(int line, String url) {
-    return "Line " + line + " of " + url;
-  }
-
   private String file(String name, List<String> lines) {
-    return Importer.ndjson(folder.resolve(run + "-" + name), lines);
+    return imports.file(run + "-" + name, lines);
   }
 
   private long count(String query) {
-    return server.client().search().byUrl(query + "&_summary=count").returnBundle(Bundle.class).execute()
+    return imports.server().client().search().byUrl(query + "&_summary=count").returnBundle(Bundle.class).execute()
         .getTotal();
   }
 }

@@ -9,6 +9,7 @@ import io.brazier.client.ChangePage;
 import io.brazier.client.HttpFhirClient;
 import io.brazier.server.TestServer;
 import io.brazier.sync.Eventually;
+import io.brazier.testkit.ClosedPort;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
@@ -73,11 +74,11 @@ class ChangeFeedTest {
 
   @Test
   void anUnreachableServerIsAnOutageNotAnError() {
-    HttpFhirClient nowhere = new HttpFhirClient(URI.create("http://127.0.0.1:1/fhir"), Optional.empty(),
-        Duration.ofSeconds(2));
+    URI closed = ClosedPort.url("/fhir");
+    HttpFhirClient nowhere = new HttpFhirClient(closed, Optional.empty(), Duration.ofSeconds(2));
 
     assertThatThrownBy(() -> new ChangeFeed(nowhere, 10, Duration.ZERO).read(0, Set.of("Patient")))
         .isInstanceOfSatisfying(SourceException.class, e -> assertThat(e.isTransient()).isTrue())
-        .hasMessageStartingWith("The FHIR server http://127.0.0.1:1/fhir could not be reached");
+        .hasMessageStartingWith("The FHIR server " + closed + " could not be reached");
   }
 }

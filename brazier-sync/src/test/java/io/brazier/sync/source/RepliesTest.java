@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.brazier.client.FhirReply;
 import io.brazier.client.HttpFhirClient;
 import io.brazier.server.TestServer;
-import java.net.ServerSocket;
+import io.brazier.testkit.ClosedPort;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -54,19 +54,16 @@ class RepliesTest {
   }
 
   @Test
-  void aServerThatCannotBeReachedIsATransientFailureNamingIt() throws Exception {
-    int closed;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      closed = socket.getLocalPort();
-    }
-    HttpFhirClient nowhere = client("http://127.0.0.1:" + closed + "/fhir");
+  void aServerThatCannotBeReachedIsATransientFailureNamingIt() {
+    String closed = ClosedPort.url("/fhir").toString();
+    HttpFhirClient nowhere = client(closed);
 
     assertThatThrownBy(() -> Replies.send(nowhere, "metadata"))
         .isInstanceOfSatisfying(SourceException.class, e -> {
           assertThat(e.status()).isZero();
           assertThat(e.isTransient()).isTrue();
         })
-        .hasMessageContaining("http://127.0.0.1:" + closed + "/fhir could not be reached");
+        .hasMessageContaining(closed + " could not be reached");
   }
 
   @Test

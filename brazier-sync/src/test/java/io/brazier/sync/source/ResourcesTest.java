@@ -7,7 +7,7 @@ import ca.uhn.fhir.rest.client.api.IGenericClient;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.brazier.client.HttpFhirClient;
 import io.brazier.server.TestServer;
-import java.net.ServerSocket;
+import io.brazier.testkit.ClosedPort;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -143,12 +143,8 @@ class ResourcesTest {
   }
 
   @Test
-  void anUnreachableServerIsATransientFailureNamingIt() throws Exception {
-    int closed;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      closed = socket.getLocalPort();
-    }
-    String nowhere = "http://127.0.0.1:" + closed + "/fhir";
+  void anUnreachableServerIsATransientFailureNamingIt() {
+    String nowhere = ClosedPort.url("/fhir").toString();
     Resources unreachable = new Resources(new HttpFhirClient(URI.create(nowhere), Optional.empty(),
         Duration.ofSeconds(5)));
 

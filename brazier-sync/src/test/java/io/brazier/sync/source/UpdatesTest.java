@@ -8,7 +8,7 @@ import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.brazier.client.HttpFhirClient;
 import io.brazier.server.TestServer;
-import java.net.ServerSocket;
+import io.brazier.testkit.ClosedPort;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
@@ -86,13 +86,9 @@ class UpdatesTest {
   }
 
   @Test
-  void aServerThatCannotBeReachedIsATransientSourceExceptionThatNamesIt() throws Exception {
-    int port;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      port = socket.getLocalPort();
-    }
-    Updates nowhere = new Updates(new HttpFhirClient(URI.create("http://localhost:" + port + "/fhir"),
-        Optional.empty(), Duration.ofSeconds(5)));
+  void aServerThatCannotBeReachedIsATransientSourceExceptionThatNamesIt() {
+    Updates nowhere = new Updates(new HttpFhirClient(ClosedPort.url("/fhir"), Optional.empty(),
+        Duration.ofSeconds(5)));
 
     assertThatThrownBy(() -> nowhere.put(patient("updates-nowhere", "Lost"), null))
         .isInstanceOfSatisfying(SourceException.class, e -> assertThat(e.isTransient()).isTrue())

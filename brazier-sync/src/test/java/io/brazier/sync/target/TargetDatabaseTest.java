@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.brazier.sync.TargetConfig;
 import io.brazier.sync.TestTargets;
-import java.net.ServerSocket;
+import io.brazier.testkit.ClosedPort;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -63,16 +63,12 @@ class TargetDatabaseTest extends OnTargetDatabase {
   }
 
   @Test
-  void aDatabaseThatCannotBeReachedIsRefusedAtOpening() throws Exception {
-    int closed;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      closed = socket.getLocalPort();
-    }
-    TargetConfig nowhere = new TargetConfig("jdbc:postgresql://127.0.0.1:" + closed + "/crm", "crm", null, "crm",
-        2);
+  void aDatabaseThatCannotBeReachedIsRefusedAtOpening() {
+    String closed = ClosedPort.address();
+    TargetConfig nowhere = new TargetConfig("jdbc:postgresql://" + closed + "/crm", "crm", null, "crm", 2);
 
     assertThatThrownBy(() -> TargetDatabase.open(nowhere)).isInstanceOf(RuntimeException.class)
-        .hasStackTraceContaining("127.0.0.1:" + closed);
+        .hasStackTraceContaining(closed);
   }
 
   private static String text(Statement statement, String sql) throws SQLException {
