@@ -22,11 +22,6 @@ import java.util.UUID;
  */
 final class ImportStaging {
   private static final List<String> OWN = List.of("marker", "line", "deferred", "identifier", "reference", "since");
-  /**
-   * Staging tables grow by millions of rows in minutes and are dropped when the import ends: autovacuum would scan
-   * them again and again as they grow, for nothing (the checks ANALYZE what they query).
-   */
-  private static final String NO_AUTOVACUUM = " WITH (autovacuum_enabled = false, toast.autovacuum_enabled = false)";
 
   private ImportStaging() {}
 
@@ -57,25 +52,19 @@ final class ImportStaging {
   }
 
   private static void create(Statement statement, String prefix) throws SQLException {
-    statement.execute("CREATE UNLOGGED TABLE " + prefix + "line (seq bigint PRIMARY KEY, batch integer NOT NULL,"
-        + " type smallint NOT NULL, id text NOT NULL, version integer, updated timestamptz, updated_text text,"
-        + " body bytea NOT NULL, stamp_at integer NOT NULL, state char(1) NOT NULL DEFAULT 'S', rid bigint)"
-        + NO_AUTOVACUUM);
+    createTable(statement, prefix + "line", "seq bigint PRIMARY KEY, batch integer NOT NULL, type smallint NOT NULL,"
+        + " id text NOT NULL, version integer, updated timestamptz, updated_text text, body bytea NOT NULL,"
+        + " stamp_at integer NOT NULL, state char(1) NOT NULL DEFAULT 'S', rid bigint");
     // Bodies are read once, by the merge: not compressed here, as the live table compresses them anyway.
     statement.execute("ALTER TABLE " + prefix + "line ALTER COLUMN body SET STORAGE EXTERNAL");
     statement.execute("CREATE INDEX ON " + prefix + "line (batch)");
-    statement.execute("CREATE UNLOGGED TABLE " + prefix + "deferred (seq bigint PRIMARY KEY, type smallint NOT NULL,"
-        + " id text NOT NULL, raw bytea NOT NULL)"
-        + NO_AUTOVACUUM);
-    statement.execute("CREATE UNLOGGED TABLE " + prefix + "identifier (type smallint NOT NULL, key text NOT NULL,"
-        + " id text NOT NULL)"
-        + NO_AUTOVACUUM);
+    createTable(statement, prefix + "deferred", "seq bigint PRIMARY KEY, type smallint NOT NULL, id text NOT NULL,"
+        + " raw bytea NOT NULL");
+    createTable(statement, prefix + "identifier", "type smallint NOT NULL, key text NOT NULL, id text NOT NULL");
     statement.execute("CREATE INDEX ON " + prefix + "identifier (type, key)");
-    statement.execute("CREATE UNLOGGED TABLE " + prefix + "reference (seq bigint NOT NULL, ttype smallint NOT NULL,"
-        + " tid text NOT NULL)"
-        + NO_AUTOVACUUM);
+    createTable(statement, prefix + "reference", "seq bigint NOT NULL, ttype smallint NOT NULL, tid text NOT NULL");
     for (String table : IndexWriter.TABLES) {
-      statement.execute("CREATE UNLOGGED TABLE " + prefix + table + " (LIKE " + table + ")" + NO_AUTOVACUUM);
+      createTable(statement, prefix + table, "LIKE " + table);
       // A batch's rows are written together, so block ranges find them: a BRIN index costs next to nothing.
       statement.execute("CREATE INDEX ON " + prefix + table + " USING brin (rid) WITH (pages_per_range = 8)");
     }
@@ -83,6 +72,16 @@ final class ImportStaging {
     // Last: a marker without a row is what a crash leaves, or a creation that did not finish.
     statement.execute("CREATE UNLOGGED TABLE " + prefix + "marker (made timestamptz NOT NULL)");
     statement.execute("INSERT INTO " + prefix + "marker VALUES (now())");
+  }
+
+  /**
+   * An unlogged staging table that grows with the input. Autovacuum is off: the table gains millions of rows in
+   * minutes and is dropped when the import ends, so autovacuum would scan it again and again as it grows, for nothing
+   * (the checks ANALYZE what they query).
+   */
+  private static void createTable(Statement statement, String table, String columns) throws SQLException {
+    statement.execute("CREATE UNLOGGED TABLE " + table + " (" + columns + ")"
+        + " WITH (autovacuum_enabled = false, toast.autovacuum_enabled = false)");
   }
 
   static void drop(Statement statement, String prefix) throws SQLException {
