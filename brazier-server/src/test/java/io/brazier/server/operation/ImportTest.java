@@ -11,6 +11,7 @@ import io.brazier.server.ServerConfig;
 import io.brazier.server.TestServer;
 import io.brazier.server.operation.Importer.Input;
 import io.brazier.store.Change;
+import io.brazier.testkit.TempFolders;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -53,7 +54,7 @@ class ImportTest {
   static void stop() throws IOException {
     server.close();
     loopback.close();
-    Importer.delete(folder);
+    TempFolders.delete(folder);
   }
 
   @Test

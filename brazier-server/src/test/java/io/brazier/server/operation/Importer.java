@@ -154,16 +154,6 @@ final class Importer {
     return file.toUri().toString();
   }
 
-  /** Removes a test's import folder and the files in it. */
-  static void delete(Path folder) throws IOException {
-    try (var files = Files.list(folder)) {
-      for (Path file : files.toList()) {
-        Files.delete(file);
-      }
-    }
-    Files.delete(folder);
-  }
-
   static void sleep(long millis) {
     try {
       Thread.sleep(millis);
