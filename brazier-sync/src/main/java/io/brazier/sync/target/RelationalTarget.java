@@ -69,7 +69,10 @@ public final class RelationalTarget implements AutoCloseable {
     return new RelationalTarget(TargetDatabase.open(config), rows, log, logBodies, replica);
   }
 
-  /** What a batch did: resources written (or deleted), and those skipped as not newer than the target's. */
+  /**
+   * What a batch did: changes written (or deleted), and those skipped: not newer than the target's, or followed by a
+   * later change of the same resource in the batch. Together they are every change of the batch.
+   */
   public record Applied(int written, int skipped) {}
 
   /**
@@ -115,7 +118,7 @@ public final class RelationalTarget implements AutoCloseable {
             null, null)));
         SyncLog.add(connection, entries);
       }
-      return new Applied(claimed.size(), items.size() - claimed.size());
+      return new Applied(claimed.size(), batch.items().size() - claimed.size());
     });
   }
 
