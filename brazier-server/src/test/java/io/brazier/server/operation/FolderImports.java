@@ -53,6 +53,11 @@ final class FolderImports {
     return importer.run(null, new Input(type, url));
   }
 
+  /** Imports these inputs: the manifest. */
+  JsonNode run(Input... inputs) {
+    return importer.run(null, inputs);
+  }
+
   /** The diagnostics of each line of the input at {@code url} that failed, in its order. */
   List<String> diagnostics(JsonNode manifest, String url) {
     return importer.diagnostics(manifest, url);

@@ -8,13 +8,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import io.brazier.server.operation.Importer.Input;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Observation;
 import org.junit.jupiter.api.Test;
 
 /**
  * How an input is read in batches (of 1,000 lines) on a server whose lines may be at most 4 KiB: a bad line is
  * named by its number in the input wherever batches break, and a line too long fails alone, even as the first line
- * (which is then no sign that the input is not NDJSON).
+ * (which is then no sign that the input is not NDJSON). The readers go on to the next input while the writer stages
+ * the one before, and a conditional reference to it waits for its staging.
  */
 class ImportReaderTest {
   private static final FolderImports imports = FolderImports.shared();
@@ -55,6 +58,22 @@ class ImportReaderTest {
     assertThat(imports.diagnostics(manifest, url)).extracting(d -> d.substring(0, d.indexOf(": ")))
         .containsExactly(line(1, url), line(2, url));
     assertThat(count("Patient?given=AfterLong&family=" + run)).isEqualTo(1);
+  }
+
+  @Test
+  void aConditionalReferenceFindsTheResourcesOfAnInputReadJustBeforeItsOwn() {
+    String patients = file("Identified.ndjson", List.of("{\"resourceType\":\"Patient\",\"id\":\"" + run
+        + "-identified\",\"identifier\":[{\"system\":\"urn:test\",\"value\":\"" + run + "\"}]}"));
+    String observations = file("Subjects.ndjson", List.of("{\"resourceType\":\"Observation\",\"id\":\"" + run
+        + "-observed\",\"status\":\"final\",\"code\":{\"text\":\"x\"},\"subject\":{\"reference\":"
+        + "\"Patient?identifier=urn:test|" + run + "\"}}"));
+
+    JsonNode manifest = imports.run(new Input("Observation", observations), new Input("Patient", patients));
+
+    assertThat(imports.diagnostics(manifest, observations)).isEmpty();
+    Observation observation = imports.server().client().read().resource(Observation.class)
+        .withId(run + "-observed").execute();
+    assertThat(observation.getSubject().getReference()).isEqualTo("Patient/" + run + "-identified");
   }
 
   private String patient(int line, String given) {
