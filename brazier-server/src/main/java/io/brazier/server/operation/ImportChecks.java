@@ -50,8 +50,7 @@ final class ImportChecks {
         && !run.stopped(); page = imports.deferred(run.id(), DEFERRED_PAGE)) {
       List<ImportLines.Read> reads = page.parallelStream().map(waiting -> {
         ImportRequest.Input spec = request.inputs().get(ImportLine.input(waiting.seq()));
-        return lines.read(waiting.seq(), waiting.type(), spec.url(), waiting.raw(),
-            ImportLines.Inputs.STAGED);
+        return lines.read(waiting.seq(), waiting.type(), spec.url(), waiting.raw(), Set.of());
       }).toList();
       int number = stager.takeBatch();
       ImportRun.Cursor cursor = stager.cursor();

@@ -58,33 +58,10 @@ final class ImportLines {
   record Read(ImportLine line, Deferred deferred, Failure failure) {}
 
   /**
-   * What the resources a line's conditional references name are, as the import reads its inputs one after another:
-   * unread (the line waits for the {@code check} phase), or read and being staged (the reader waits for them).
-   */
-  interface Inputs {
-    /** Every input is read and staged: as after the {@code stage} phase. */
-    Inputs STAGED = new Inputs() {
-      @Override
-      public boolean unread(String type) {
-        return false;
-      }
-
-      @Override
-      public void awaitStaged(Set<String> types) {}
-    };
-
-    /** Whether inputs of {@code type} are still to be read. */
-    boolean unread(String type);
-
-    /** Waits until the inputs of these types read so far are staged, where a conditional reference finds them. */
-    void awaitStaged(Set<String> types) throws InterruptedException;
-  }
-
-  /**
    * Reads line {@code seq} of an input of {@code type} at {@code url}; it waits when it has a conditional reference
-   * to a type whose inputs are unread, and the reader waits for those being staged.
+   * to one of the {@code unread} types.
    */
-  Read read(long seq, String type, String url, byte[] bytes, Inputs inputs) {
+  Read read(long seq, String type, String url, byte[] bytes, Set<String> unread) {
     try {
       Numbers.check(bytes, Format.JSON);
       if (!(Body.read(bytes, "line") instanceof ObjectNode tree) || !tree.path("resourceType").isTextual()) {
@@ -97,17 +74,12 @@ final class ImportLines {
       String id = id(tree, seq);
       Body body = bodies.tree(tree);
       List<String> identifiers = body.identifiers();
-      Set<String> named = Links.conditionalTypes(tree);
-      if (named.stream().anyMatch(inputs::unread)) {
+      if (!unread.isEmpty() && Links.conditionalTypes(tree).stream().anyMatch(unread::contains)) {
         return new Read(null, new Deferred(seq, type, id, identifiers, bytes), null);
       }
-      inputs.awaitStaged(named);
       return new Read(line(seq, id, tree, body, identifiers), null, null);
     } catch (FhirException e) {
       return new Read(null, null, failure(seq, url, e));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("Interrupted while waiting for an import's inputs to be staged", e);
     }
   }
 

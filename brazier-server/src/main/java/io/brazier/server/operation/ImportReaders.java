@@ -3,7 +3,6 @@ package io.brazier.server.operation;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -40,11 +39,6 @@ final class ImportReaders<T> implements AutoCloseable {
     inFlight.add(pool.submit(batch));
   }
 
-  /** Queues what needs no reading, to come out in its turn after the batches before it. */
-  void then(T value) {
-    inFlight.add(CompletableFuture.completedFuture(value));
-  }
-
   /**
    * Whether every reader is busy and {@value #WAITING} batches more wait: the oldest should be taken ({@link #next})
    * first.
@@ -55,11 +49,6 @@ final class ImportReaders<T> implements AutoCloseable {
 
   boolean isEmpty() {
     return inFlight.isEmpty();
-  }
-
-  /** Whether the oldest batch is read already: {@link #next} gives it without waiting. */
-  boolean ready() {
-    return !inFlight.isEmpty() && inFlight.peek().isDone();
   }
 
   /** The oldest batch, once read; a failure to read it is thrown here. */

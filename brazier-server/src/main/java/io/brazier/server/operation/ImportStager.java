@@ -29,8 +29,6 @@ final class ImportStager {
   private final AtomicLong placeholders;
   private volatile ImportRun.Cursor cursor;
   private int nextBatch;
-  /** The inputs up to this place in the reading order are staged to their end (guarded by {@code this}). */
-  private int stagedThrough;
 
   ImportStager(Jobs.Run run, ImportRequest request, Imports imports, ImportLines lines, Links.Context context,
       ImportRun.Cursor cursor) {
@@ -42,7 +40,6 @@ final class ImportStager {
     this.cursor = cursor;
     this.nextBatch = cursor.batch();
     this.placeholders = new AtomicLong(cursor.placeholders());
-    this.stagedThrough = cursor.phase().equals("stage") ? cursor.position() - 1 : Integer.MAX_VALUE;
   }
 
   /** A batch read, checked and encoded, with the cursor that its staging records and how many lines it read. */
@@ -73,25 +70,6 @@ final class ImportStager {
   }
 
   /**
-   * Records that the input at {@code position} in the reading order is staged to its end (every batch of it
-   * staged before): the run resumes after it, and lines waiting for it ({@link #awaitStaged}) go on.
-   */
-  void inputStaged(int position) {
-    advance(new ImportRun.Cursor("stage", position + 1, 0, cursor.batch(), placeholders.get(), cursor.read()));
-    synchronized (this) {
-      stagedThrough = Math.max(stagedThrough, position);
-      notifyAll();
-    }
-  }
-
-  /** Waits until the input at {@code position} in the reading order is staged to its end. */
-  synchronized void awaitStaged(int position) throws InterruptedException {
-    while (stagedThrough < position) {
-      wait();
-    }
-  }
-
-  /**
    * Batch {@code number} of these reads, encoded for staging on the caller's thread; {@code redone}: the deferred
    * lines it handles.
    */
@@ -118,8 +96,7 @@ final class ImportStager {
       if (placed.add(placeholder.getKey())) {
         Write write = placeholder.getValue();
         long seq = ImportLine.seq(request.inputs().size(), placeholders.incrementAndGet());
-        made.add(lines.read(seq, write.type(), "placeholder " + placeholder.getKey(), write.json(),
-            ImportLines.Inputs.STAGED));
+        made.add(lines.read(seq, write.type(), "placeholder " + placeholder.getKey(), write.json(), Set.of()));
       }
     }
     return made;

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 /**
  * How an input is read in batches (of 1,000 lines) on a server whose lines may be at most 4 KiB: a bad line is
  * named by its number in the input wherever batches break, and a line too long fails alone, even as the first line
- * (which is then no sign that the input is not NDJSON). The readers go on to the next input while the writer stages
- * the one before, and a conditional reference to it waits for its staging.
+ * (which is then no sign that the input is not NDJSON). A conditional reference finds the resources of an input read
+ * before its own.
  */
 class ImportReaderTest {
   private static final FolderImports imports = FolderImports.shared();

@@ -82,22 +82,6 @@ class ImportReadersTest {
   }
 
   @Test
-  void whatNeedsNoReadingComesOutInItsTurnAndIsReadyOnceTheBatchesBeforeItAre() {
-    CountDownLatch release = new CountDownLatch(1);
-    try (ImportReaders<String> readers = new ImportReaders<>(2)) {
-      readers.submit(() -> release.await(WAIT_SECONDS, TimeUnit.SECONDS) ? "read" : "timed out");
-      readers.then("input done");
-
-      assertThat(readers.ready()).as("the batch before it is being read").isFalse();
-      release.countDown();
-      assertThat(readers.next()).isEqualTo("read");
-      assertThat(readers.ready()).isTrue();
-      assertThat(readers.next()).isEqualTo("input done");
-      assertThat(readers.ready()).as("nothing left").isFalse();
-    }
-  }
-
-  @Test
   void aBatchThatFailsToBeReadThrowsWhereItIsTaken() {
     try (ImportReaders<String> readers = new ImportReaders<>(2)) {
       readers.submit(() -> {
