@@ -70,8 +70,14 @@ final class SyncMetrics {
     caughtUp = !full;
   }
 
-  /** Changes were applied: {@code written} of them wrote rows, the others were not newer than the target. */
+  /**
+   * Changes were applied: {@code written} of them wrote rows, the others were not newer than the target. They are
+   * counted before they leave the pending ones, so that whoever sees none pending sees them counted.
+   */
   void applied(Iterable<Long> sequences, int writtenCount, int skippedCount) {
+    written.increment(writtenCount);
+    skipped.increment(skippedCount);
+    count(writtenCount + skippedCount);
     Instant now = Instant.now();
     for (Long sequence : sequences) {
       Instant committed = pending.remove(sequence);
@@ -79,15 +85,13 @@ final class SyncMetrics {
         lag.record(Duration.between(committed, now));
       }
     }
-    written.increment(writtenCount);
-    skipped.increment(skippedCount);
-    count(writtenCount + skippedCount);
   }
 
+  /** Counted before it leaves the pending changes, as {@link #applied} counts. */
   void deadLettered(long sequence) {
-    pending.remove(sequence);
     deadLettered.increment();
     deadLetters.incrementAndGet();
+    pending.remove(sequence);
   }
 
   void failed(String error) {

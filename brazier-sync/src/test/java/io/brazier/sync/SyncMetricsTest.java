@@ -7,6 +7,9 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 class SyncMetricsTest {
@@ -41,6 +44,50 @@ class SyncMetricsTest {
     assertThat(metrics.lagSeconds()).isZero();
     assertThat(metrics.applied()).as("all read: the feed's position").isEqualTo(14);
     assertThat(metrics.deadLetters()).isOne();
+  }
+
+  /**
+   * What a status reads while a worker applies changes: a change no longer pending is counted already, so that "none
+   * pending" means "every change read is counted" (a test waits for the one and then asserts on the other).
+   */
+  @Test
+  void whoeverSeesAChangeNoLongerPendingSeesItCounted() throws Exception {
+    int changes = 200_000;
+    CyclicBarrier start = new CyclicBarrier(2);
+    AtomicBoolean done = new AtomicBoolean();
+    Thread worker = new Thread(() -> {
+      await(start);
+      for (long sequence = 1; sequence <= changes; sequence++) {
+        metrics.read(sequence, null);
+        metrics.page(sequence, false);
+        metrics.applied(List.of(sequence), 1, 0);
+      }
+      done.set(true);
+    });
+    worker.start();
+    start.await(10, TimeUnit.SECONDS);
+    long midway = 0;
+    long missed = 0;
+    while (!done.get()) {
+      long read = metrics.position(); // in the order a status reads them: every change up to here was read
+      long pending = metrics.pending();
+      long counted = metrics.written() + metrics.skipped();
+      midway += read > 0 && read < changes ? 1 : 0;
+      missed += counted + pending < read ? 1 : 0;
+    }
+    worker.join();
+
+    assertThat(midway).as("statuses read while the worker applied changes").isPositive();
+    assertThat(missed).as("statuses with a change neither pending nor counted").isZero();
+    assertThat(metrics.written()).isEqualTo(changes);
+  }
+
+  private static void await(CyclicBarrier barrier) {
+    try {
+      barrier.await(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   @Test
