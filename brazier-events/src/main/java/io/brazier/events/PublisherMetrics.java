@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -31,9 +32,16 @@ final class PublisherMetrics {
   private final AtomicLong newestSeen = new AtomicLong();
   private final AtomicLong publishing = new AtomicLong();
   private volatile Instant oldestPending;
+  private final Clock clock;
 
   PublisherMetrics(MeterRegistry registry) {
+    this(registry, Clock.systemUTC());
+  }
+
+  /** Metrics whose lag and delays are measured by {@code clock}. */
+  PublisherMetrics(MeterRegistry registry, Clock clock) {
     this.registry = registry;
+    this.clock = clock;
     // A histogram, whose buckets count from the first write on and reach down to a millisecond: client-side
     // percentiles show only once their window has turned (a minute), and a summary's buckets start at 1.
     this.delay = Timer.builder("brazier.events.delay")
@@ -68,7 +76,7 @@ final class PublisherMetrics {
       published.computeIfAbsent(message.topic(), topic -> Counter.builder("brazier.events.published")
           .description("Messages the broker acknowledged").tag("topic", topic).register(registry)).increment();
     }
-    Instant now = Instant.now();
+    Instant now = clock.instant();
     String parsed = null;
     Instant at = null;
     for (Written write : writes) {
@@ -96,7 +104,7 @@ final class PublisherMetrics {
 
   private double lagSeconds() {
     Instant oldest = oldestPending;
-    return oldest == null ? 0 : Math.max(0, Duration.between(oldest, Instant.now()).toMillis() / 1000.0);
+    return oldest == null ? 0 : Math.max(0, Duration.between(oldest, clock.instant()).toMillis() / 1000.0);
   }
 
   private static Instant instant(String lastUpdated) {

@@ -67,8 +67,15 @@ public final class Security implements AutoCloseable {
 
   /** Migrates the proxy's tables in {@code database}, and makes the first signing key if there is none. */
   public static Security start(SecurityConfig config, DataSource database) {
+    return start(config, database, Clock.systemUTC());
+  }
+
+  /**
+   * As {@link #start(SecurityConfig, DataSource)}, tokens, keys and identity links expiring by {@code clock}: a test
+   * moves one on by hand rather than wait for an expiry.
+   */
+  public static Security start(SecurityConfig config, DataSource database, Clock clock) {
     ProxySchema.migrate(database);
-    Clock clock = Clock.systemUTC();
     ResourceRetriever http = new DefaultResourceRetriever(5_000, 5_000, 1024 * 1024);
     SigningKeys keys = new SigningKeys(database, clock, config.keyRotation(), config.tokenLifetime());
     keys.published();

@@ -19,6 +19,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 
@@ -91,7 +92,12 @@ public final class SecuredServer implements AutoCloseable {
    * pool and change notices of its own over the same database; close it when done.
    */
   public TestServer secondNode() {
-    Security security = Security.start(config, TestServer.shared().database().dataSource());
+    return secondNode(Clock.systemUTC());
+  }
+
+  /** Such a node whose tokens, keys and identity links expire by {@code clock}. */
+  public TestServer secondNode(Clock clock) {
+    Security security = Security.start(config, TestServer.shared().database().dataSource(), clock);
     return TestServer.shared().secondNode(security.interceptors(), security.http());
   }
 

@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.function.Function;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 
@@ -172,7 +171,7 @@ public final class FhirRequest {
     return segment(1);
   }
 
-  /** The query's parameters, in the order the client gave them ({@link #url} sorts them). */
+  /** The query's parameters, in the order the client gave them (and {@link #url} keeps). */
   public Map<String, List<String>> query() {
     return query;
   }
@@ -216,29 +215,33 @@ public final class FhirRequest {
     throw FhirException.badRequest("_count '" + value + "' is not a whole number of 1 or more.");
   }
 
-  /** This request's URL, its parameters in a stable order: the self link of a page. */
+  /**
+   * This request's URL, its parameters in the client's order: what a proxy sends on (a server may read an order
+   * into repeated {@code _sort} or {@code _include}), and the self link of a page.
+   */
   public String url() {
     return link(null, null);
   }
 
   /**
-   * This request's URL with parameter {@code name} set to {@code value} (or removed, when null) and the others kept,
-   * in a stable order: the next link of a page.
+   * This request's URL with parameter {@code name} set to {@code value} (or removed, when null), in its place or
+   * after the others, which keep the client's order: the next link of a page.
    */
   public String link(String name, String value) {
+    Map<String, List<String>> params = new LinkedHashMap<>(query);
+    if (value == null) {
+      params.remove(name);
+    } else {
+      params.put(name, List.of(value));
+    }
     StringBuilder url = new StringBuilder(baseUrl);
     segments.forEach(segment -> url.append('/').append(segment));
     char separator = '?';
-    for (String key : new TreeSet<>(query.keySet())) {
-      if (!key.equals(name)) {
-        for (String each : query.get(key)) {
-          url.append(separator).append(encode(key)).append('=').append(encode(each));
-          separator = '&';
-        }
+    for (Map.Entry<String, List<String>> param : params.entrySet()) {
+      for (String each : param.getValue()) {
+        url.append(separator).append(encode(param.getKey())).append('=').append(encode(each));
+        separator = '&';
       }
-    }
-    if (value != null) {
-      url.append(separator).append(encode(name)).append('=').append(encode(value));
     }
     return url.toString();
   }

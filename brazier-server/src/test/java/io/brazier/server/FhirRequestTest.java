@@ -27,21 +27,38 @@ class FhirRequestTest {
     assertThat(request.header("Accept")).isEqualTo("application/fhir+xml");
     assertThat(request.responseFormat()).isEqualTo(Format.XML);
     assertThat(request.caller()).isEqualTo(Caller.ANONYMOUS);
-    assertThat(request.url()).isEqualTo("http://example.org/fhir/Observation?_count=5&code=http%3A%2F%2Floinc.org%7C8867-4");
+    assertThat(request.url())
+        .isEqualTo("http://example.org/fhir/Observation?code=http%3A%2F%2Floinc.org%7C8867-4&_count=5");
   }
 
   @Test
-  void theQueryKeepsTheClientsOrderWhichItsUrlSorts() {
-    FhirRequest request = FhirRequest.builder("GET", "Patient?name=x&active=true&birthdate=ge2000&_count=5&gender=f")
-        .baseUrl("http://example.org/fhir").build();
+  void theQueryAndItsUrlKeepTheClientsOrder() {
+    FhirRequest request = FhirRequest.builder("GET", "Patient?name=x&_sort=-birthdate&_sort=_id&birthdate=ge2000"
+        + "&_include=Patient:organization&_include=Patient:general-practitioner&_has:Observation:patient:code=c"
+        + "&organization.name=y&_count=5").baseUrl("http://example.org/fhir").build();
     Map<String, List<String>> more = new LinkedHashMap<>(request.query());
     more.put("address", List.of("Paris"));
 
-    assertThat(request.query().keySet()).containsExactly("name", "active", "birthdate", "_count", "gender");
-    assertThat(request.withQuery(more).query().keySet()).containsExactly("name", "active", "birthdate", "_count",
-        "gender", "address");
-    assertThat(request.url()).as("the same link whatever the client's order").isEqualTo("http://example.org/fhir/"
-        + "Patient?_count=5&active=true&birthdate=ge2000&gender=f&name=x");
+    assertThat(request.query().keySet()).containsExactly("name", "_sort", "birthdate", "_include",
+        "_has:Observation:patient:code", "organization.name", "_count");
+    assertThat(request.withQuery(more).query().keySet()).containsExactly("name", "_sort", "birthdate", "_include",
+        "_has:Observation:patient:code", "organization.name", "_count", "address");
+    assertThat(request.url()).isEqualTo("http://example.org/fhir/Patient?name=x&_sort=-birthdate&_sort=_id"
+        + "&birthdate=ge2000&_include=Patient%3Aorganization&_include=Patient%3Ageneral-practitioner"
+        + "&_has%3AObservation%3Apatient%3Acode=c&organization.name=y&_count=5");
+  }
+
+  @Test
+  void aLinkSetsItsParameterInItsPlaceOrAfterTheOthers() {
+    FhirRequest request = FhirRequest.builder("GET", "Patient/_history?_since=2020&_cursor=a&_count=5")
+        .baseUrl("http://example.org/fhir").build();
+
+    assertThat(request.link("_cursor", "b")).isEqualTo("http://example.org/fhir/Patient/_history?_since=2020"
+        + "&_cursor=b&_count=5");
+    assertThat(request.link("_at", "2021")).isEqualTo("http://example.org/fhir/Patient/_history?_since=2020"
+        + "&_cursor=a&_count=5&_at=2021");
+    assertThat(request.link("_cursor", null)).isEqualTo("http://example.org/fhir/Patient/_history?_since=2020"
+        + "&_count=5");
   }
 
   @Test

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -33,8 +34,15 @@ final class SyncMetrics {
   private final AtomicLongArray secondOf = new AtomicLongArray(WINDOW);
   private final AtomicReference<String> lastError = new AtomicReference<>();
   private volatile boolean caughtUp;
+  private final Clock clock;
 
   SyncMetrics(MeterRegistry registry) {
+    this(registry, Clock.systemUTC());
+  }
+
+  /** Metrics whose lag and rate are measured by {@code clock}. */
+  SyncMetrics(MeterRegistry registry, Clock clock) {
+    this.clock = clock;
     this.written = counter(registry, "written");
     this.skipped = counter(registry, "skipped");
     this.deadLettered = counter(registry, "dead_lettered");
@@ -61,7 +69,7 @@ final class SyncMetrics {
 
   /** A change was read and handed to a worker. */
   void read(long sequence, Instant committed) {
-    pending.put(sequence, committed == null ? Instant.now() : committed);
+    pending.put(sequence, committed == null ? clock.instant() : committed);
   }
 
   /** A page of the feed was read up to {@code next}; {@code full} when more are waiting. */
@@ -70,24 +78,28 @@ final class SyncMetrics {
     caughtUp = !full;
   }
 
-  /** Changes were applied: {@code written} of them wrote rows, the others were not newer than the target. */
+  /**
+   * Changes were applied: {@code written} of them wrote rows, the others were not newer than the target. They are
+   * counted before they leave the pending ones, so that whoever sees none pending sees them counted.
+   */
   void applied(Iterable<Long> sequences, int writtenCount, int skippedCount) {
-    Instant now = Instant.now();
+    written.increment(writtenCount);
+    skipped.increment(skippedCount);
+    count(writtenCount + skippedCount);
+    Instant now = clock.instant();
     for (Long sequence : sequences) {
       Instant committed = pending.remove(sequence);
       if (committed != null) {
         lag.record(Duration.between(committed, now));
       }
     }
-    written.increment(writtenCount);
-    skipped.increment(skippedCount);
-    count(writtenCount + skippedCount);
   }
 
+  /** Counted before it leaves the pending changes, as {@link #applied} counts. */
   void deadLettered(long sequence) {
-    pending.remove(sequence);
     deadLettered.increment();
     deadLetters.incrementAndGet();
+    pending.remove(sequence);
   }
 
   void failed(String error) {
@@ -106,7 +118,7 @@ final class SyncMetrics {
 
   /** Synchronized: a slot's reset for a new second must not drop what another thread adds in that second. */
   private synchronized void count(long changes) {
-    long second = System.currentTimeMillis() / 1000;
+    long second = clock.millis() / 1000;
     int slot = (int) (second % WINDOW);
     if (secondOf.getAndSet(slot, second) != second) {
       perSecond.set(slot, 0);
@@ -116,7 +128,7 @@ final class SyncMetrics {
 
   /** Changes and resources applied per second over the last ten seconds. */
   double rate() {
-    long now = System.currentTimeMillis() / 1000;
+    long now = clock.millis() / 1000;
     long sum = 0;
     for (int slot = 0; slot < WINDOW; slot++) {
       if (now - secondOf.get(slot) < WINDOW) {
@@ -128,7 +140,7 @@ final class SyncMetrics {
 
   double lagSeconds() {
     Map.Entry<Long, Instant> oldest = pending.firstEntry();
-    return oldest == null ? 0 : Math.max(0, Duration.between(oldest.getValue(), Instant.now()).toMillis() / 1000.0);
+    return oldest == null ? 0 : Math.max(0, Duration.between(oldest.getValue(), clock.instant()).toMillis() / 1000.0);
   }
 
   int pending() {

@@ -119,6 +119,8 @@ class QueueReaderTest {
     IIdType first = client.create().resource(patient("Before", null)).execute().getId();
     Eventually.within(DEADLINE, () -> assertThat(contact(first.getIdPart())).isNotNull());
     Eventually.within(DEADLINE, () -> assertThat(committedOffsets()).isEqualTo(endOffsets()));
+    // Counted now rather than taken as one: the publisher sends at least once, and a repeat is a message of its own.
+    long logged = logged(first);
     agent.close();
     agent = null;
 
@@ -126,8 +128,8 @@ class QueueReaderTest {
     startAgent();
 
     Eventually.within(DEADLINE, () -> assertThat(contact(second.getIdPart())).containsEntry("lastname", "After"));
-    assertThat(TestTargets.number(target, "SELECT count(*) FROM sync_log WHERE res_id = ?", first.getIdPart()))
-        .as("the first patient is not read again").isOne();
+    assertThat(logged).isPositive();
+    assertThat(logged(first)).as("the first patient is not read again").isEqualTo(logged);
   }
 
   @Test
@@ -141,6 +143,11 @@ class QueueReaderTest {
     IIdType patient = client.create().resource(patient("Next", null)).execute().getId();
 
     Eventually.within(DEADLINE, () -> assertThat(contact(patient.getIdPart())).containsEntry("lastname", "Next"));
+  }
+
+  /** The sync log's rows of {@code resource}. */
+  private long logged(IIdType resource) {
+    return TestTargets.number(target, "SELECT count(*) FROM sync_log WHERE res_id = ?", resource.getIdPart());
   }
 
   private Map<String, Object> contact(String id) {

@@ -11,7 +11,9 @@ import io.brazier.server.Http;
 import io.brazier.server.SyntheaSample;
 import io.brazier.server.TestServer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Date;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -31,7 +33,13 @@ final class TwoPatients {
   static final String SECOND = "ae39fda0-2fe9-8c70-7776-7bee82076723";
   static final SecuredServer SECURED = SecuredServer.shared();
   static final Http HTTP = SECURED.http();
-  static final String ADMINISTRATOR = SECURED.bearer(List.of("Administrator"), List.of());
+  /**
+   * An Administrator's token, shared by every isolation test of the JVM, so it lasts a day: a token of the usual five
+   * minutes, made as the first of them starts, would expire under the later ones on a slow machine.
+   */
+  static final String ADMINISTRATOR = "Bearer " + SECURED.sign(SECURED.issuer().claims(SECURED.baseUrl())
+      .claim("roles", List.of("Administrator")).expirationTime(Date.from(Instant.now().plus(Duration.ofDays(1))))
+      .build());
 
   private TwoPatients() {}
 

@@ -2,13 +2,18 @@ package io.brazier.proxy.upstream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.brazier.proxy.Processor;
+import io.brazier.proxy.Processors;
+import io.brazier.proxy.ProxyRequest;
 import io.brazier.proxy.ProxyUnderTest;
+import io.brazier.proxy.Step;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -17,7 +22,7 @@ import org.junit.jupiter.api.Test;
 /**
  * What reaches the upstream of a request the proxy let through: the request that was authorized and no other. A
  * path the upstream would read otherwise than the proxy classified it (a dot segment, an encoded slash) is refused
- * before it leaves; a query reaches it encoded as the caller sent it.
+ * before it leaves; a query reaches it encoded as the caller sent it, in the caller's order.
  */
 class ForwardingTest {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -79,7 +84,45 @@ class ForwardingTest {
 
     assertThat(answer.statusCode()).isEqualTo(200);
     assertThat(upstream.received()).singleElement().satisfies(received -> assertThat(received.uri())
-        .isEqualTo("/fhir/Patient?family=x%3Dy&identifier=urn%3Aoid%3A1%7C2&name=a%26b"));
+        .isEqualTo("/fhir/Patient?name=a%26b&family=x%3Dy&identifier=urn%3Aoid%3A1%7C2"));
+  }
+
+  @Test
+  void parametersReachTheUpstreamInTheClientsOrderRepeatedOnesToo() throws Exception {
+    // A server may read an order into them: _sort's keys, the order of _include's and of the values of one code.
+    HttpResponse<String> answer = send("GET", "/Patient?name=b&name=a&_sort=-birthdate&_sort=_id&gender=male,female"
+        + "&_include=Patient:organization&_revinclude=Observation:subject&organization.name=x"
+        + "&_has:Observation:patient:code=1234&_count=5", null);
+
+    assertThat(answer.statusCode()).isEqualTo(200);
+    assertThat(upstream.received()).singleElement().satisfies(received -> assertThat(received.uri())
+        .isEqualTo("/fhir/Patient?name=b&name=a&_sort=-birthdate&_sort=_id&gender=male%2Cfemale"
+            + "&_include=Patient%3Aorganization&_revinclude=Observation%3Asubject&organization.name=x"
+            + "&_has%3AObservation%3Apatient%3Acode=1234&_count=5"));
+  }
+
+  @Test
+  void aProcessorsChangeToTheQueryLeavesTheClientsOrder() throws Exception {
+    Processor narrowing = new Processor() {
+      @Override
+      public Step before(ProxyRequest request) {
+        Map<String, List<String>> query = request.queryWith("family", "Changed");
+        query.put("active", List.of("true"));
+        return Step.proceed(request.withQuery(query));
+      }
+    };
+    try (ProxyUnderTest narrowed = ProxyUnderTest.start(upstream.baseUrl(), Processors.NONE.followedBy(narrowing))) {
+      String token = narrowed.token("caller", List.of("Administrator"), null);
+
+      HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(URI.create(narrowed.baseUrl()
+          + "/Patient?name=b&family=x&_sort=-birthdate&_sort=_id&_count=5")).header("Authorization", "Bearer " + token)
+          .build(), HttpResponse.BodyHandlers.ofString());
+
+      assertThat(answer.statusCode()).isEqualTo(200);
+      assertThat(upstream.received()).singleElement().satisfies(received -> assertThat(received.uri())
+          .as("the changed parameter in its place, the added one after the client's")
+          .isEqualTo("/fhir/Patient?name=b&family=Changed&_sort=-birthdate&_sort=_id&_count=5&active=true"));
+    }
   }
 
   @Test

@@ -3,9 +3,11 @@ package io.brazier.proxy.upstream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import org.junit.jupiter.api.Test;
 
 class RetryAfterTest {
@@ -18,10 +20,15 @@ class RetryAfterTest {
 
   @Test
   void anHttpDateIsTheWaitUntilThen() {
-    String inAMinute = DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC).plusSeconds(60));
+    ZonedDateTime inAMinute = ZonedDateTime.now(ZoneOffset.UTC).plusSeconds(60).truncatedTo(ChronoUnit.SECONDS);
     String past = DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC).minusSeconds(60));
 
-    assertThat(RetryAfter.parse(inAMinute)).isBetween(Duration.ofSeconds(55), Duration.ofSeconds(60));
+    // The wait is from the moment of parsing: bounded by the times around it, however long the test was paused.
+    Instant before = Instant.now();
+    Duration wait = RetryAfter.parse(DateTimeFormatter.RFC_1123_DATE_TIME.format(inAMinute));
+    Instant after = Instant.now();
+
+    assertThat(wait).isBetween(until(after, inAMinute), until(before, inAMinute));
     assertThat(RetryAfter.parse(past)).isEqualTo(Duration.ZERO);
   }
 
@@ -30,5 +37,11 @@ class RetryAfterTest {
     assertThat(RetryAfter.parse(null)).isNull();
     assertThat(RetryAfter.parse("soon")).isNull();
     assertThat(RetryAfter.parse("-5")).isNull();
+  }
+
+  /** The wait from {@code now} until {@code then}, none once it has passed. */
+  private static Duration until(Instant now, ZonedDateTime then) {
+    Duration wait = Duration.between(now, then.toInstant());
+    return wait.isNegative() ? Duration.ZERO : wait;
   }
 }

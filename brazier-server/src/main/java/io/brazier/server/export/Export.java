@@ -121,13 +121,15 @@ public final class Export implements Interaction {
   }
 
   /**
-   * What makes two kick-offs the same export, hashed: the URL (its query in a stable order), the parameters of a
-   * POST body, the handling asked for, and what the caller may reach. A kick-off whose twin by the same caller is
-   * queued or running gets that job, found in the job table that every node shares, as Microsoft's server does.
+   * What makes two kick-offs the same export, hashed: the URL's base and path, its parameters and a POST body's by
+   * name (so that the order a client gives them in does not matter), the handling asked for, and what the caller
+   * may reach. A kick-off whose twin by the same caller is queued or running gets that job, found in the job table
+   * that every node shares, as Microsoft's server does.
    */
   private static String twin(FhirRequest request, OperationInput input, boolean lenient) {
     Restriction restriction = request.restriction();
-    StringBuilder what = new StringBuilder(request.url()).append('\n').append(lenient).append('\n');
+    StringBuilder what = new StringBuilder(request.baseUrl()).append('/')
+        .append(String.join("/", request.segments())).append('\n').append(lenient).append('\n');
     if (restriction != null) {
       what.append(restriction.compartment()).append(sorted(restriction.within()))
           .append(sorted(restriction.outside()));

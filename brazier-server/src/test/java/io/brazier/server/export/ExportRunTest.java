@@ -10,6 +10,7 @@ import io.brazier.store.Job;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -91,7 +92,8 @@ class ExportRunTest {
       List<String> observations = new Exporter(server).stored().keySet().stream()
           .filter(key -> key.startsWith("Observation/")).toList();
       LockSupport.parkNanos(Duration.ofMillis(5).toNanos());
-      Instant since = Instant.now();
+      // To the millisecond, as writes are stamped: one in the same millisecond is then not before it.
+      Instant since = Instant.now().truncatedTo(ChronoUnit.MILLIS);
       server.http().send("DELETE", "/fhir/" + observations.get(0), null);
       server.http().send("DELETE", "/fhir/" + observations.get(1), null);
       Observation changed = server.client().read().resource(Observation.class)

@@ -12,6 +12,7 @@ import io.brazier.store.AsOfScan;
 import io.brazier.store.ResourceVersion;
 import io.brazier.store.ScanPage;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -56,7 +57,8 @@ class ExportScansTest {
     String patient = put("Patient", "{\"resourceType\":\"Patient\"}");
     observation(patient, "A");
     LockSupport.parkNanos(5_000_000);
-    Instant since = Instant.now();
+    // To the millisecond, as writes are stamped: one in the same millisecond is then not before it.
+    Instant since = Instant.now().truncatedTo(ChronoUnit.MILLIS);
     String changed = observation(patient, "B");
     long sequence = server.store().watermark();
     observation(patient, "C"); // after the export's sequence
