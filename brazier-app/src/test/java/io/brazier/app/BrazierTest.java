@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 class BrazierTest {
@@ -26,8 +26,7 @@ class BrazierTest {
   }
 
   @Test
-  void aProcessorNoJarProvidesStopsTheServerBeforeItStartsAnything() throws Exception {
-    Path dataDir = Files.createTempDirectory("brazier-processors");
+  void aProcessorNoJarProvidesStopsTheServerBeforeItStartsAnything(@TempDir Path dataDir) {
     String[] args = {"serve", "--auth", "--port", "0", "--data-dir", dataDir.toString(), "--pre-processors",
         "everything,no-such"};
     CommandLine command = Brazier.commandLine(args);

@@ -9,10 +9,8 @@ import io.brazier.client.ClientCredentials;
 import io.brazier.fhir.Fhir;
 import io.brazier.proxy.upstream.Upstream.RetryPolicy;
 import io.brazier.server.TestServer;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import io.brazier.testkit.TempFolders;
 import java.net.URI;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -68,19 +66,14 @@ public final class ProxyUnderTest implements AutoCloseable {
     IdentityProvider issuer = new IdentityProvider();
     RSAKey key = IdentityProvider.rsaKey();
     issuer.publish(key);
-    try {
-      SecurityConfig security = new SecurityConfig(List.of(issuer.issuer()), List.of(),
-          Files.createTempDirectory("brazier-proxy").resolve("clients.json"), SecurityConfig.DEFAULT_TOKEN_LIFETIME,
-          SecurityConfig.DEFAULT_KEY_ROTATION, Map.of(), IsolationConfig.DEFAULTS);
-      UpstreamConfig config = new UpstreamConfig(URI.create(upstream), "127.0.0.1", 0, null, credentials,
-          trustedProxies, retries, timeout, 1 << 20);
-      StandaloneProxy proxy = StandaloneProxy.start(config, TestServer.shared().fhir(),
-          Security.start(security, TestServer.shared().database().dataSource()), chain);
-      return new ProxyUnderTest(proxy, issuer, key);
-    } catch (IOException e) {
-      issuer.close();
-      throw new UncheckedIOException(e);
-    }
+    SecurityConfig security = new SecurityConfig(List.of(issuer.issuer()), List.of(),
+        TempFolders.createUntilExit("brazier-proxy").resolve("clients.json"), SecurityConfig.DEFAULT_TOKEN_LIFETIME,
+        SecurityConfig.DEFAULT_KEY_ROTATION, Map.of(), IsolationConfig.DEFAULTS);
+    UpstreamConfig config = new UpstreamConfig(URI.create(upstream), "127.0.0.1", 0, null, credentials,
+        trustedProxies, retries, timeout, 1 << 20);
+    StandaloneProxy proxy = StandaloneProxy.start(config, TestServer.shared().fhir(),
+        Security.start(security, TestServer.shared().database().dataSource()), chain);
+    return new ProxyUnderTest(proxy, issuer, key);
   }
 
   public String baseUrl() {

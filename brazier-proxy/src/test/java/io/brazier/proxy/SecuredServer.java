@@ -11,13 +11,13 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import io.brazier.server.Http;
 import io.brazier.server.ServerConfig;
 import io.brazier.server.TestServer;
+import io.brazier.testkit.TempFolders;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -69,22 +69,18 @@ public final class SecuredServer implements AutoCloseable {
   }
 
   private static SecuredServer start(java.time.Duration tokenLifetime, ProcessorConfig processors) {
-    try {
-      IdentityProvider issuer = new IdentityProvider();
-      RSAKey key = IdentityProvider.rsaKey();
-      issuer.publish(key);
-      Path clientsFile = Files.createTempDirectory("brazier-clients").resolve("clients.json");
-      SecurityConfig config = new SecurityConfig(List.of(issuer.issuer()), List.of(), clientsFile, tokenLifetime,
-          SecurityConfig.DEFAULT_KEY_ROTATION, Map.of("FHIRProxyReader", "Reader"), new IsolationConfig(
-              List.of(GLOBAL_ROLE), IsolationConfig.DEFAULT_CONSENT_CATEGORY, IsolationConfig.DEFAULT_CONSENT_CACHE));
-      Security security = Security.start(config, TestServer.shared().database().dataSource());
-      Processors chain = Processors.load(processors, TestServer.shared().fhir());
-      TestServer server = TestServer.onSharedStore(ServerConfig.defaults(), security.interceptors(chain),
-          security.http());
-      return new SecuredServer(server, issuer, key, new ClientsFile(clientsFile), config, security);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    IdentityProvider issuer = new IdentityProvider();
+    RSAKey key = IdentityProvider.rsaKey();
+    issuer.publish(key);
+    Path clientsFile = TempFolders.createUntilExit("brazier-clients").resolve("clients.json");
+    SecurityConfig config = new SecurityConfig(List.of(issuer.issuer()), List.of(), clientsFile, tokenLifetime,
+        SecurityConfig.DEFAULT_KEY_ROTATION, Map.of("FHIRProxyReader", "Reader"), new IsolationConfig(
+            List.of(GLOBAL_ROLE), IsolationConfig.DEFAULT_CONSENT_CATEGORY, IsolationConfig.DEFAULT_CONSENT_CACHE));
+    Security security = Security.start(config, TestServer.shared().database().dataSource());
+    Processors chain = Processors.load(processors, TestServer.shared().fhir());
+    TestServer server = TestServer.onSharedStore(ServerConfig.defaults(), security.interceptors(chain),
+        security.http());
+    return new SecuredServer(server, issuer, key, new ClientsFile(clientsFile), config, security);
   }
 
   /**

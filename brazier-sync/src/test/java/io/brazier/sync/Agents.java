@@ -3,6 +3,7 @@ package io.brazier.sync;
 import io.brazier.client.HttpFhirClient;
 import io.brazier.server.TestServer;
 import io.brazier.sync.map.MapLoader;
+import io.brazier.testkit.TempFolders;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,7 +20,7 @@ final class Agents {
   /** A directory of maps: the given files, or the built-in ones when none is given. */
   static Path maps(String... namesAndContents) {
     try {
-      Path dir = Files.createTempDirectory("sync-maps");
+      Path dir = TempFolders.createUntilExit("sync-maps");
       if (namesAndContents.length == 0) {
         MapLoader.writeDefaults(dir);
       }

@@ -6,6 +6,7 @@ import ca.uhn.fhir.rest.client.api.IGenericClient;
 import io.brazier.client.HttpFhirClient;
 import io.brazier.server.TestServer;
 import io.brazier.sync.map.MapLoader;
+import io.brazier.testkit.TempFolders;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
@@ -46,7 +47,7 @@ class SyncAgentTest {
     server = TestServer.start(Mc4hSample.serverConfig());
     client = server.client();
     Mc4hSample.load(server);
-    maps = Files.createTempDirectory("sync-maps");
+    maps = TempFolders.createUntilExit("sync-maps");
     MapLoader.writeDefaults(maps);
     target = TestTargets.inServerDatabase(server);
     registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);

@@ -17,8 +17,7 @@ import io.brazier.proxy.Security;
 import io.brazier.proxy.SecurityConfig;
 import io.brazier.server.Caller;
 import io.brazier.server.TestServer;
-import java.io.IOException;
-import java.nio.file.Files;
+import io.brazier.testkit.TempFolders;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -97,7 +96,7 @@ class PatientFilterTest {
   }
 
   @Test
-  void aPractitionerSeesOnlyThePatientsItTreats() throws IOException {
+  void aPractitionerSeesOnlyThePatientsItTreats() {
     try (Security security = Security.start(securityConfig(), TestServer.shared().database().dataSource())) {
       CallerReach reach = security.upstreamIsolation(TestServer.shared().api().client(Caller.system("urn:test"),
           TestServer.shared().baseUrl()), TestServer.shared().baseUrl(), TestServer.shared().fhir()).reach();
@@ -118,8 +117,8 @@ class PatientFilterTest {
     }
   }
 
-  private static SecurityConfig securityConfig() throws IOException {
-    return new SecurityConfig(List.of(), List.of(), Files.createTempDirectory("brazier-filter")
+  private static SecurityConfig securityConfig() {
+    return new SecurityConfig(List.of(), List.of(), TempFolders.createUntilExit("brazier-filter")
         .resolve("clients.json"), SecurityConfig.DEFAULT_TOKEN_LIFETIME, SecurityConfig.DEFAULT_KEY_ROTATION,
         Map.of(), IsolationConfig.DEFAULTS);
   }

@@ -25,6 +25,7 @@ import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code profile-validation} on a secured server: the test profiles directory holds a Patient profile as a
@@ -116,8 +117,7 @@ class ProfileValidationTest {
   }
 
   @Test
-  void aPolicyNamingAProfileNoDefinitionHoldsStopsTheStart() throws Exception {
-    Path directory = Files.createTempDirectory("profiles");
+  void aPolicyNamingAProfileNoDefinitionHoldsStopsTheStart(@TempDir Path directory) throws Exception {
     Files.writeString(directory.resolve("policy.json"),
         "{\"Patient\": {\"profiles\": [\"http://example.org/no-such-profile\"]}}");
     ProcessorConfig config = new ProcessorConfig(List.of("profile-validation"), List.of(), directory, Map.of());

@@ -9,7 +9,8 @@ import com.nimbusds.jose.jwk.RSAKey;
 import io.brazier.proxy.MutableClock;
 import io.brazier.store.DatabaseConfig;
 import io.brazier.store.sql.Database;
-import java.nio.file.Files;
+import io.brazier.testkit.TempFolders;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -25,11 +26,13 @@ import org.junit.jupiter.api.Test;
 class SigningKeysTest {
   private static final Duration DAY = Duration.ofDays(1);
   private static final Duration LIFETIME = Duration.ofMinutes(5);
+  private static Path folder;
   private static Database database;
 
   @BeforeAll
   static void database() throws Exception {
-    database = Database.open(DatabaseConfig.embedded(Files.createTempDirectory("brazier-keys")));
+    folder = TempFolders.create("brazier-keys");
+    database = Database.open(DatabaseConfig.embedded(folder));
     Flyway.configure().dataSource(database.dataSource()).schemas("brazier_proxy").locations("classpath:db/proxy")
         .load().migrate();
   }
@@ -37,6 +40,7 @@ class SigningKeysTest {
   @AfterAll
   static void close() {
     database.close();
+    TempFolders.delete(folder);
   }
 
   @Test
