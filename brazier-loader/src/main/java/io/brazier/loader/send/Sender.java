@@ -3,13 +3,11 @@ package io.brazier.loader.send;
 import io.brazier.client.FhirCall;
 import io.brazier.client.FhirReply;
 import io.brazier.client.FhirClient;
+import io.brazier.client.RetryAfter;
 import io.brazier.loader.LoaderConfig;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Duration;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Semaphore;
@@ -105,7 +103,7 @@ public final class Sender {
   static Optional<Duration> retryAfter(FhirReply reply) {
     Optional<Duration> wait = reply.header("x-ms-retry-after-ms").flatMap(Sender::millis);
     if (wait.isEmpty()) {
-      wait = reply.header("Retry-After").flatMap(Sender::secondsOrDate);
+      wait = reply.header("Retry-After").flatMap(RetryAfter::parse);
     }
     return wait.map(duration -> duration.compareTo(LONGEST_WAIT) > 0 ? LONGEST_WAIT : duration);
   }
@@ -115,20 +113,6 @@ public final class Sender {
       return Optional.of(Duration.ofMillis(Math.max(0, Long.parseLong(value.strip()))));
     } catch (NumberFormatException e) {
       return Optional.empty();
-    }
-  }
-
-  private static Optional<Duration> secondsOrDate(String value) {
-    try {
-      return Optional.of(Duration.ofSeconds(Math.max(0, Long.parseLong(value.strip()))));
-    } catch (NumberFormatException e) {
-      try {
-        ZonedDateTime at = ZonedDateTime.parse(value.strip(), DateTimeFormatter.RFC_1123_DATE_TIME);
-        Duration wait = Duration.between(ZonedDateTime.now(at.getZone()), at);
-        return Optional.of(wait.isNegative() ? Duration.ZERO : wait);
-      } catch (DateTimeParseException notADate) {
-        return Optional.empty();
-      }
     }
   }
 

@@ -1,6 +1,7 @@
 package io.brazier.proxy.upstream;
 
 import io.brazier.client.ClientCredentials;
+import io.brazier.client.RetryAfter;
 import io.brazier.fhir.FhirException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -199,8 +200,8 @@ public final class Upstream implements AutoCloseable {
     if (!RETRIED.contains(response.status())) {
       return null;
     }
-    Duration asked = RetryAfter.parse(response.headers().get("Retry-After"));
-    Duration pause = asked != null ? asked : retries.firstPause().multipliedBy(1L << Math.min(attempt, 10));
+    Duration pause = RetryAfter.parse(response.headers().get("Retry-After"))
+        .orElseGet(() -> retries.firstPause().multipliedBy(1L << Math.min(attempt, 10)));
     return pause.compareTo(retries.longestWait()) > 0 ? null : pause;
   }
 
