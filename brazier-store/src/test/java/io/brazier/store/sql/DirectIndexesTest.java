@@ -11,6 +11,7 @@ import io.brazier.store.JobHeartbeat;
 import io.brazier.store.TestStore;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -18,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import org.hl7.fhir.r4.model.Resource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -132,18 +134,45 @@ class DirectIndexesTest {
     assertThat(orphans()).isZero();
   }
 
-  /** Kills a backend with SIGKILL: PostgreSQL restarts every process and recovers, emptying unlogged tables. */
+  /**
+   * Kills a backend with SIGKILL: PostgreSQL ends every other backend, restarts and recovers, emptying unlogged
+   * tables. Until PostgreSQL has met the crash the other backends still answer, so that a query answering says
+   * nothing yet: a witness connection, which the restart ends, says when it has.
+   */
   private void crashDatabase() throws Exception {
-    long pid;
-    try (Connection connection = test.database().dataSource().getConnection();
-        Statement statement = connection.createStatement();
+    try (Connection killed = connect(); Connection witness = connect()) {
+      ProcessHandle.of(backendPid(killed)).orElseThrow().destroyForcibly();
+      await(() -> ended(witness), "PostgreSQL ended the other backends");
+    }
+    await(this::recovered, "PostgreSQL recovered");
+  }
+
+  /** A connection of its own, outside the store's pool, as another client's. */
+  private Connection connect() throws SQLException {
+    var pool = test.database().pool();
+    return DriverManager.getConnection(pool.getJdbcUrl(), pool.getUsername(), pool.getPassword());
+  }
+
+  private static long backendPid(Connection connection) throws SQLException {
+    try (Statement statement = connection.createStatement();
         ResultSet row = statement.executeQuery("SELECT pg_backend_pid()")) {
       row.next();
-      pid = row.getLong(1);
+      return row.getLong(1);
     }
-    ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+  }
+
+  private static boolean ended(Connection connection) {
+    try {
+      return !connection.isValid(1);
+    } catch (SQLException e) {
+      return true;
+    }
+  }
+
+  private static void await(BooleanSupplier condition, String what) throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (!recovered() && System.nanoTime() < deadline) {
+    while (!condition.getAsBoolean()) {
+      assertThat(System.nanoTime()).as(what + " within 60 s").isLessThan(deadline);
       Thread.sleep(100);
     }
   }
