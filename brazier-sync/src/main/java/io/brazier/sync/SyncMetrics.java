@@ -79,8 +79,9 @@ final class SyncMetrics {
   }
 
   /**
-   * Changes were applied: {@code written} of them wrote rows, the others were not newer than the target. They are
-   * counted before they leave the pending ones, so that whoever sees none pending sees them counted.
+   * Changes were applied: {@code written} of them wrote rows, the others were skipped (not newer than the target,
+   * or followed by a later change of the same resource in their batch). They are counted before they leave the
+   * pending ones, so that whoever sees none pending sees them counted.
    */
   void applied(Iterable<Long> sequences, int writtenCount, int skippedCount) {
     written.increment(writtenCount);
