@@ -18,14 +18,21 @@ import org.eclipse.jetty.util.Blocker;
  * ({@link #ready}), so that a small answer that is all there goes back in one write with its length.
  */
 final class AnswerBody extends InputStream {
+  /**
+   * The longest wait, once the body's end is read, for Jetty to end the exchange: it puts the connection back in the
+   * pool first, so a request that the end of this answer lets a client send finds it there (not a second one).
+   */
+  private static final long COMPLETION_MILLIS = 1_000;
   private final Content.Source source;
+  private final CountDownLatch completed;
   private final Blocker.Shared waiting = new Blocker.Shared();
   /** The chunk being read, null when the next one has not been taken from the source. */
   private Content.Chunk chunk;
   private boolean ended;
 
-  private AnswerBody(Content.Source source) {
+  private AnswerBody(Content.Source source, CountDownLatch completed) {
     this.source = source;
+    this.completed = completed;
   }
 
   /**
@@ -34,13 +41,14 @@ final class AnswerBody extends InputStream {
    */
   static final class Listener implements Response.Listener {
     private final CountDownLatch headed = new CountDownLatch(1);
+    private final CountDownLatch completed = new CountDownLatch(1);
     private volatile Response response;
     private volatile AnswerBody body;
     private volatile Throwable failure;
 
     @Override
     public void onContentSource(Response response, Content.Source source) {
-      this.body = new AnswerBody(source);
+      this.body = new AnswerBody(source, completed);
       this.response = response;
       headed.countDown();
     }
@@ -49,6 +57,7 @@ final class AnswerBody extends InputStream {
     public void onComplete(Result result) {
       failure = result.getFailure();
       headed.countDown(); // an answer that failed before its headers (or came without a body) ends the wait too
+      completed.countDown();
     }
 
     /** The answer once its headers are in; its body is {@link #body}. */
@@ -162,5 +171,17 @@ final class AnswerBody extends InputStream {
     ended = chunk.isLast();
     chunk.release();
     chunk = null;
+    if (ended) {
+      awaitCompletion();
+    }
+  }
+
+  /** Waits for Jetty to end the exchange, which has released its connection to the pool by then. */
+  private void awaitCompletion() {
+    try {
+      completed.await(COMPLETION_MILLIS, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }
