@@ -24,7 +24,7 @@ final class FolderImports {
   private final Importer importer;
 
   private FolderImports() {
-    folder = TempFolders.create("brazier-folder-imports");
+    folder = TempFolders.createUntilExit("brazier-folder-imports");
     ServerConfig defaults = ServerConfig.defaults();
     server = TestServer.start(defaults.withLimits(MAX_LINE_BYTES, defaults.conditionalDeleteMax())
         .withImports(new ImportConfig(folder, List.of(), null)));
@@ -34,7 +34,7 @@ final class FolderImports {
   static synchronized FolderImports shared() {
     if (shared == null) {
       shared = new FolderImports();
-      Runtime.getRuntime().addShutdownHook(new Thread(shared::close));
+      Runtime.getRuntime().addShutdownHook(new Thread(shared.server::close));
     }
     return shared;
   }
@@ -66,10 +66,5 @@ final class FolderImports {
   /** How a diagnostic names line {@code line} of the input at {@code url}. */
   static String line(int line, String url) {
     return "Line " + line + " of " + url;
-  }
-
-  private void close() {
-    server.close();
-    TempFolders.delete(folder);
   }
 }
