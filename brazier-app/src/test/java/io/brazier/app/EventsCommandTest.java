@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import io.brazier.server.TestServer;
+import io.brazier.testkit.Eventually;
 import io.brazier.testkit.KafkaBroker;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -154,14 +155,8 @@ class EventsCommandTest {
     return Long.parseLong(new String(record.headers().lastHeader("fhir-sequence").value(), StandardCharsets.UTF_8));
   }
 
-  private static void await(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("Timed out waiting until " + what);
-      }
-      Thread.sleep(100);
-    }
+  private static void await(java.util.function.BooleanSupplier condition, String what) {
+    Eventually.until(Duration.ofSeconds(120), what, condition);
   }
 
   private record Run(int exitCode, String err) {}

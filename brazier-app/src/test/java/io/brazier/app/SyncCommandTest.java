@@ -14,6 +14,7 @@ import io.brazier.sync.Channels;
 import io.brazier.sync.SyncConfig;
 import io.brazier.sync.TargetConfig;
 import io.brazier.testkit.ClosedPort;
+import io.brazier.testkit.Eventually;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintWriter;
@@ -347,14 +348,8 @@ class SyncCommandTest {
     }
   }
 
-  private static void waitFor(BooleanSupplier condition) throws InterruptedException {
-    long end = System.nanoTime() + DEADLINE.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > end) {
-        throw new AssertionError("Not within " + DEADLINE);
-      }
-      Thread.sleep(50);
-    }
+  private static void waitFor(BooleanSupplier condition) {
+    Eventually.until(DEADLINE, "the agent's state", condition);
   }
 
   private static int freePort() throws Exception {

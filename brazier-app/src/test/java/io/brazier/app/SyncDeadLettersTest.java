@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.brazier.server.TestServer;
 import io.brazier.sync.SyncConfig;
+import io.brazier.testkit.Eventually;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -97,13 +98,7 @@ class SyncDeadLettersTest {
     assertThat(dlq.out()).contains("list", "replay");
   }
 
-  private static void waitFor(BooleanSupplier condition) throws InterruptedException {
-    long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > end) {
-        throw new AssertionError("Not within 60 s");
-      }
-      Thread.sleep(100);
-    }
+  private static void waitFor(BooleanSupplier condition) {
+    Eventually.until(Duration.ofSeconds(60), "the agent's state", condition);
   }
 }

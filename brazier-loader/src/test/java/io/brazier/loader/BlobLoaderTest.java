@@ -12,6 +12,7 @@ import io.brazier.loader.files.Inputs;
 import io.brazier.loader.storage.BlobStorage;
 import io.brazier.server.TestServer;
 import io.brazier.testkit.Azurite;
+import io.brazier.testkit.Eventually;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
 import java.time.Duration;

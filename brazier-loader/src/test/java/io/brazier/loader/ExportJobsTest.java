@@ -13,6 +13,7 @@ import io.brazier.loader.storage.Storage;
 import io.brazier.server.TestServer;
 import io.brazier.testkit.Azurite;
 import io.brazier.testkit.ClosedPort;
+import io.brazier.testkit.Eventually;
 import io.brazier.testkit.StallingFhirServer;
 import io.brazier.testkit.TempFolders;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

@@ -13,6 +13,7 @@ import io.brazier.server.Interceptor;
 import io.brazier.server.ServerConfig;
 import io.brazier.server.TestServer;
 import io.brazier.testkit.Azurite;
+import io.brazier.testkit.Eventually;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.net.URI;

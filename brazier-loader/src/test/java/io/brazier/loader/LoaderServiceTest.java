@@ -9,6 +9,7 @@ import io.brazier.loader.send.Json;
 import io.brazier.loader.send.Statuses;
 import io.brazier.loader.storage.FolderStorage;
 import io.brazier.server.TestServer;
+import io.brazier.testkit.Eventually;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;

@@ -7,6 +7,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.brazier.loader.send.FileOutcome;
+import io.brazier.testkit.Eventually;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;

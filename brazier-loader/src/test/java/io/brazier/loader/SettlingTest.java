@@ -3,6 +3,7 @@ package io.brazier.loader;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.brazier.loader.storage.Storage.Stored;
+import io.brazier.testkit.Eventually;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;

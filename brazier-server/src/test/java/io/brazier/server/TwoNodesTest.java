@@ -2,7 +2,7 @@ package io.brazier.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ca.uhn.fhir.rest.client.api.IGenericClient;
+import io.brazier.testkit.Eventually;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -184,18 +184,7 @@ class TwoNodesTest {
   }
 
   private static void await(BooleanSupplier condition, String what) {
-    long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > end) {
-        throw new AssertionError("Not within 20 s: " + what);
-      }
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
+    Eventually.until(Duration.ofSeconds(20), what, condition);
   }
 
   private static List<String> patientParameters(TestServer node) {

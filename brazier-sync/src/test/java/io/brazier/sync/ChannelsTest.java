@@ -7,6 +7,7 @@ import io.brazier.client.ClientCredentials;
 import io.brazier.server.TestServer;
 import io.brazier.sync.dataverse.ODataService;
 import io.brazier.sync.map.Keys;
+import io.brazier.testkit.Eventually;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.Map;

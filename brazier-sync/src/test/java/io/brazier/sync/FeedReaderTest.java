@@ -8,6 +8,7 @@ import io.brazier.server.ServerConfig;
 import io.brazier.server.TestServer;
 import io.brazier.sync.source.ChangeFeed;
 import io.brazier.sync.source.FeedGone;
+import io.brazier.testkit.Eventually;
 import java.time.Duration;
 import java.util.Set;
 import org.hl7.fhir.r4.model.HumanName;

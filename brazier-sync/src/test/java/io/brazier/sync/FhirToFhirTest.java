@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.brazier.server.TestServer;
+import io.brazier.testkit.Eventually;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -8,6 +8,7 @@ import io.brazier.events.EventPublisher;
 import io.brazier.events.EventsConfig;
 import io.brazier.events.Messages;
 import io.brazier.server.TestServer;
+import io.brazier.testkit.Eventually;
 import io.brazier.testkit.KafkaBroker;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;

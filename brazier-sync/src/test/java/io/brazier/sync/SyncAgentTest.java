@@ -6,6 +6,7 @@ import ca.uhn.fhir.rest.client.api.IGenericClient;
 import io.brazier.client.HttpFhirClient;
 import io.brazier.server.TestServer;
 import io.brazier.sync.map.MapLoader;
+import io.brazier.testkit.Eventually;
 import io.brazier.testkit.TempFolders;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import io.brazier.server.TestServer;
+import io.brazier.testkit.Eventually;
 import io.brazier.testkit.Parallel;
 import java.time.Duration;
 import java.util.ArrayList;

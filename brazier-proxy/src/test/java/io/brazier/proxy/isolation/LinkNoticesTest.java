@@ -3,10 +3,12 @@ package io.brazier.proxy.isolation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.brazier.proxy.ProxyDatabase;
+import io.brazier.testkit.Eventually;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.Semaphore;
@@ -97,11 +99,7 @@ class LinkNoticesTest {
     await(notices::listening);
   }
 
-  private static void await(BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-    }
-    assertThat(condition.getAsBoolean()).isTrue();
+  private static void await(BooleanSupplier condition) {
+    Eventually.until(Duration.ofSeconds(20), "the notices listening", condition);
   }
 }

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.brazier.server.ServerConfig;
 import io.brazier.server.TestServer;
+import io.brazier.testkit.Eventually;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -71,10 +71,6 @@ class ExportSweeperTest {
   }
 
   private static void await(BooleanSupplier condition) {
-    long end = System.nanoTime() + DEADLINE.toNanos();
-    while (!condition.getAsBoolean()) {
-      assertThat(System.nanoTime()).as("swept within " + DEADLINE).isLessThan(end);
-      LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
-    }
+    Eventually.until(DEADLINE, "swept", condition);
   }
 }

@@ -9,6 +9,7 @@ import io.brazier.store.Imports;
 import io.brazier.store.Imports.Staging;
 import io.brazier.store.JobHeartbeat;
 import io.brazier.store.TestStore;
+import io.brazier.testkit.Eventually;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -169,12 +170,8 @@ class DirectIndexesTest {
     }
   }
 
-  private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (!condition.getAsBoolean()) {
-      assertThat(System.nanoTime()).as(what + " within 60 s").isLessThan(deadline);
-      Thread.sleep(100);
-    }
+  private static void await(BooleanSupplier condition, String what) {
+    Eventually.until(Duration.ofSeconds(60), what, condition);
   }
 
   private boolean recovered() {
