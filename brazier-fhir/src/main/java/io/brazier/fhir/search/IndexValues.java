@@ -213,9 +213,13 @@ final class IndexValues {
     }
   }
 
+  /**
+   * The text of a code, for {@code :text}: folded only, as its starts-with search is all that reads it; without an
+   * exact form it stays out of the trigram index that {@code :contains} on strings needs (see V13).
+   */
   private static void text(SearchIndex.Builder index, String param, Qualifier qualifier, String text) {
     if (qualifier == null && text != null && !text.isBlank()) {
-      index.add(string(SearchIndex.textOf(param), text, null));
+      index.add(new StringEntry(SearchIndex.textOf(param), SearchStrings.normalize(text), null, null));
     }
   }
 

@@ -99,14 +99,15 @@ final class Values {
 
   /**
    * A folded prefix is a range, which the B-tree serves even in a generic plan (where LIKE ? would not be); a folded
-   * infix is LIKE '%x%' with the client's metacharacters escaped, which the trigram index (V4) serves.
+   * infix is LIKE '%x%' with the client's metacharacters escaped, which the trigram index serves (V4; V13 leaves
+   * out the texts of codes, which have no exact form and are no string parameter's values).
    */
   void string(Sql sql, String i, StringMode mode, String text) {
     String folded = SearchStrings.normalize(text);
     switch (mode) {
       case EXACT -> sql.append(i + ".value = ?", folded).append(" AND " + i + ".exact = ?", SearchStrings.bounded(text));
-      case CONTAINS -> sql.append(i + ".value LIKE ?", "%" + escapeLike(folded) + "%");
-      case ENDS_WITH -> sql.append(i + ".value LIKE ?", "%" + escapeLike(folded));
+      case CONTAINS -> sql.append(i + ".value LIKE ?", "%" + escapeLike(folded) + "%").append(withExact(i));
+      case ENDS_WITH -> sql.append(i + ".value LIKE ?", "%" + escapeLike(folded)).append(withExact(i));
       case EQUALS -> sql.append(i + ".value = ?", folded);
       default -> {
         if (folded.isEmpty()) {
@@ -116,6 +117,11 @@ final class Values {
         }
       }
     }
+  }
+
+  /** The condition of the trigram index, which the planner must see in a query to use it. */
+  private static String withExact(String i) {
+    return " AND " + i + ".exact IS NOT NULL";
   }
 
   private static String escapeLike(String text) {

@@ -23,10 +23,14 @@ import java.util.Random;
 import java.util.UUID;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
 import org.junit.jupiter.api.Test;
 
-/** The migrated schema: the trigram index of V4 serves string :contains; later migrations keep what is stored. */
+/**
+ * The migrated schema: the trigram index of V4 serves string :contains, without the texts of codes since V13; later
+ * migrations keep what is stored.
+ */
 class DatabaseTest {
   private final TestStore store = TestStore.shared();
 
@@ -40,6 +44,52 @@ class DatabaseTest {
 
     assertThat(plan).contains("search_string_trigram");
     assertThat(store.ids("Patient", "family:contains=" + middle)).containsExactly("trgm-1234");
+  }
+
+  @Test
+  void theTextsOfCodesServeTheTextModifierFromOutsideTheTrigramIndex() throws SQLException {
+    Observation observation = new Observation();
+    observation.getCode().setText("Body Height").addCoding().setSystem("http://loinc.org").setCode("8302-2");
+    String id = store.save(observation);
+
+    assertThat(store.ids("Observation", "code:text=body%20hei")).contains(id);
+    try (Connection connection = store.database().dataSource().getConnection();
+        PreparedStatement rows = connection.prepareStatement("SELECT s.exact FROM search_string s"
+            + " JOIN search_param p ON p.id = s.param JOIN resource r ON r.rid = s.rid"
+            + " WHERE p.code = 'code:text' AND r.id = ?")) {
+      rows.setString(1, id);
+      try (ResultSet row = rows.executeQuery()) {
+        assertThat(row.next()).isTrue();
+        assertThat(row.getString(1)).as("a code's text has no exact form").isNull();
+      }
+    }
+    assertThat(trigramCondition(store.database().dataSource())).contains("exact IS NOT NULL");
+  }
+
+  @Test
+  void v13RebuildsTheTrigramIndexWithoutTheTextsOfCodesAsAnImportUnderWayWillToo() throws SQLException {
+    String name = "v12_" + UUID.randomUUID().toString().replace("-", "");
+    execute(store.database().dataSource(), "CREATE DATABASE " + name);
+    String url = urlOf(name);
+    Flyway.configure().dataSource(url, "postgres", null).locations("classpath:db/migration").target("12").load()
+        .migrate();
+    String staging = "import_" + UUID.randomUUID().toString().replace("-", "") + "_search_string";
+    try (Connection connection = DriverManager.getConnection(url, "postgres", null);
+        Statement statement = connection.createStatement()) {
+      // An import under way: its staging of strings, and the trigram index it dropped to build again.
+      statement.execute("CREATE UNLOGGED TABLE " + staging + " (LIKE search_string)");
+      statement.execute("INSERT INTO import_index (name, job, definition) SELECT indexname, gen_random_uuid(),"
+          + " indexdef FROM pg_indexes WHERE indexname = 'search_string_trigram'");
+    }
+
+    try (Database database = Database.open(new DatabaseConfig(url, "postgres", null, null, 4,
+        Duration.ofSeconds(30)))) {
+
+      assertThat(trigramCondition(database.dataSource())).contains("exact IS NOT NULL");
+      assertThat(single(database, "SELECT definition LIKE '%exact IS NOT NULL%' FROM import_index")).isTrue();
+      assertThat(single(database, "SELECT NOT attnotnull FROM pg_attribute WHERE attname = 'exact'"
+          + " AND attrelid = '" + staging + "'::regclass")).isTrue();
+    }
   }
 
   @Test
@@ -99,6 +149,16 @@ class DatabaseTest {
       for (String sql : statements) {
         statement.execute(sql);
       }
+    }
+  }
+
+  /** The condition of the trigram index, which leaves out the rows it does not hold. */
+  private static String trigramCondition(DataSource dataSource) throws SQLException {
+    try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement();
+        ResultSet row = statement.executeQuery("SELECT pg_get_expr(indpred, indrelid) FROM pg_index"
+            + " WHERE indexrelid = 'search_string_trigram'::regclass")) {
+      row.next();
+      return row.getString(1);
     }
   }
 
