@@ -17,6 +17,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.zip.GZIPInputStream;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 
@@ -28,16 +30,35 @@ import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
  * are not followed: they could lead anywhere. A gzip input (by its first bytes) is read through gzip.
  */
 final class ImportSources {
-  private static final Duration TIMEOUT = Duration.ofSeconds(30);
+  /**
+   * How long an http(s) input may keep the import waiting, for its answer or for the next bytes of its body: shorter
+   * than a job's lease, so that a run waiting on a source keeps its job.
+   */
+  private static final Duration TIMEOUT = Duration.ofSeconds(20);
 
   private final ImportConfig config;
+  private final Duration timeout;
   /** Made on the first http(s) input, not at start: its TLS set-up costs a third of a second of CPU. */
-  private final Lazy<HttpClient> http = Lazy.of(
-      () -> HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).connectTimeout(TIMEOUT).build());
+  private final Lazy<HttpClient> http;
+  /** Closes the bodies of http(s) inputs that stall ({@link StallTimeout}). */
+  private final Lazy<ScheduledExecutorService> watchdog = Lazy.of(() -> Executors.newSingleThreadScheduledExecutor(
+      task -> {
+        Thread thread = new Thread(task, "brazier-import-watchdog");
+        thread.setDaemon(true);
+        return thread;
+      }));
   private final BlobSources blobs;
 
   ImportSources(ImportConfig config) {
+    this(config, TIMEOUT);
+  }
+
+  /** Sources whose http(s) inputs may keep an import waiting for {@code timeout}. */
+  ImportSources(ImportConfig config, Duration timeout) {
     this.config = config;
+    this.timeout = timeout;
+    this.http = Lazy.of(() -> HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
+        .connectTimeout(timeout).build());
     this.blobs = config.blob() == null ? null : new BlobSources(config.blob());
   }
 
@@ -152,22 +173,23 @@ final class ImportSources {
 
     @Override
     public InputStream open(String etag) throws IOException {
-      return get(etag).body();
+      return new StallTimeout(get(etag).body(), timeout, watchdog.get());
     }
 
     private HttpResponse<InputStream> get(String etag) throws IOException {
       HttpResponse<InputStream> response;
       try {
-        response = http.get().send(HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET().build(),
+        response = http.get().send(HttpRequest.newBuilder(uri).timeout(timeout).GET().build(),
             HttpResponse.BodyHandlers.ofInputStream());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IOException("interrupted", e);
       }
-      if (response.statusCode() != 200) {
+      int status = response.statusCode();
+      if (status != 200) {
         response.body().close();
-        throw new FhirException(400, IssueType.NOTFOUND, "The input " + url + " answered " + response.statusCode()
-            + (response.statusCode() / 100 == 3 ? " (a redirect, which an import does not follow)." : "."));
+        throw new FhirException(400, IssueType.NOTFOUND, "The input " + url + " answered " + status
+            + (status / 100 == 3 ? " (a redirect, which an import does not follow)." : "."));
       }
       String actual = response.headers().firstValue("ETag").orElse(null);
       if (etag != null && !ImportSources.sameEtag(etag, actual)) {
@@ -192,10 +214,15 @@ final class ImportSources {
   /** The bytes of an input, through gzip when they are gzip (1f 8b), whatever its name says. */
   static InputStream decoded(InputStream raw) throws IOException {
     BufferedInputStream in = new BufferedInputStream(raw, 1 << 16);
-    in.mark(2);
-    int first = in.read();
-    int second = in.read();
-    in.reset();
-    return first == 0x1f && second == 0x8b ? new GZIPInputStream(in, 1 << 16) : in;
+    try {
+      in.mark(2);
+      int first = in.read();
+      int second = in.read();
+      in.reset();
+      return first == 0x1f && second == 0x8b ? new GZIPInputStream(in, 1 << 16) : in;
+    } catch (IOException e) {
+      in.close(); // nobody else holds it to close
+      throw e;
+    }
   }
 }

@@ -2,13 +2,27 @@ package io.brazier.server.operation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import com.sun.net.httpserver.HttpServer;
 import io.brazier.fhir.FhirException;
 import io.brazier.server.ImportConfig;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Test;
 
-/** Which http(s) URLs {@code --import-hosts} allows: a port listed is the URL's, or its scheme's own. */
+/**
+ * Which http(s) URLs {@code --import-hosts} allows (a port listed is the URL's, or its scheme's own), and how long
+ * an http(s) input may keep a read waiting.
+ */
 class ImportSourcesTest {
 
   @Test
@@ -33,5 +47,60 @@ class ImportSourcesTest {
     assertThat(sources.source("http://EXPORTS.example.org:8080/Patient.ndjson")).isNotNull();
     assertThatThrownBy(() -> sources.source("https://other.example.org/Patient.ndjson"))
         .isInstanceOf(FhirException.class).hasMessageContaining("--import-hosts");
+  }
+
+  @Test
+  void aSourceThatStopsSendingFailsTheReadAfterTheTimeoutRatherThanHoldItForEver() throws IOException {
+    try (Stalling stalling = new Stalling("{\"resourceType\":\"Patient\"}\n")) {
+      ImportSources sources = new ImportSources(new ImportConfig(null, List.of(stalling.hostPort()), null),
+          Duration.ofMillis(300));
+
+      try (InputStream in = sources.source(stalling.url()).open(null)) {
+        assertThat(new String(in.readNBytes(27), StandardCharsets.UTF_8)).isEqualTo("{\"resourceType\":\"Patient\"}\n");
+        assertTimeoutPreemptively(Duration.ofSeconds(20), () -> assertThatThrownBy(in::read)
+            .isInstanceOf(IOException.class).hasMessage("the source sent nothing for 300 ms"));
+      }
+    }
+  }
+
+  /** An HTTP server that answers 200 and sends the start of its body, then nothing more until it is closed. */
+  private static final class Stalling implements AutoCloseable {
+    private final HttpServer server;
+    private final ExecutorService threads = Executors.newCachedThreadPool();
+    private final CountDownLatch closed = new CountDownLatch(1);
+
+    Stalling(String start) throws IOException {
+      server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+      server.setExecutor(threads);
+      server.createContext("/", exchange -> {
+        byte[] bytes = start.getBytes(StandardCharsets.UTF_8);
+        exchange.sendResponseHeaders(200, bytes.length * 2L);
+        OutputStream out = exchange.getResponseBody();
+        out.write(bytes);
+        out.flush();
+        try {
+          closed.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        exchange.close();
+      });
+      server.start();
+    }
+
+    String hostPort() {
+      return "127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    String url() {
+      return "http://" + hostPort() + "/Patient.ndjson";
+    }
+
+    @Override
+    public void close() {
+      closed.countDown();
+      server.stop(0);
+      threads.shutdownNow();
+    }
   }
 }
