@@ -151,7 +151,10 @@ final class ImportSources {
     }
   }
 
-  /** An http(s) URL of an allowed host, read with a GET. */
+  /**
+   * An http(s) URL of an allowed host, read with a GET. An answer of 5xx, 429 or 408, which may pass, fails the read,
+   * which is tried again; any other answer but 200 fails the input.
+   */
   private final class HttpSource implements Source {
     private final String url;
     private final URI uri;
@@ -188,6 +191,9 @@ final class ImportSources {
       int status = response.statusCode();
       if (status != 200) {
         response.body().close();
+        if (status / 100 == 5 || status == 429 || status == 408) {
+          throw new IOException("answered " + status); // may pass: read again
+        }
         throw new FhirException(400, IssueType.NOTFOUND, "The input " + url + " answered " + status
             + (status / 100 == 3 ? " (a redirect, which an import does not follow)." : "."));
       }

@@ -228,6 +228,18 @@ class ImportTest {
   }
 
   @Test
+  void anInputWhoseServerIsBusyForAMomentIsReadAgainWhole() {
+    file("Busy.ndjson", patient("a", "", "Busy"), patient("b", "", "Busy"));
+    String url = loopback.url("busy/" + run + "-Busy.ndjson");
+
+    JsonNode manifest = importer.run(null, new Input("Patient", url));
+
+    assertThat(importer.diagnostics(manifest, url)).isEmpty();
+    assertThat(Importer.count(manifest, url)).isEqualTo(2);
+    assertThat(searchIds("Patient?given=Busy&family=" + run)).containsExactlyInAnyOrder(id("a"), id("b"));
+  }
+
+  @Test
   void eachBadLineFailsAloneNamingItsInputAndLineWhileTheOthersAreImported() {
     String url = file("Bad.ndjson",
         patient("good1", "", "Good"),
