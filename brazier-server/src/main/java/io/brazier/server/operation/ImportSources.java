@@ -114,8 +114,9 @@ final class ImportSources {
           + " this server may import files from.");
     }
     String path = uri.getPath();
+    // RFC 8089: file:///path, file:/path and file://localhost/path name the same file; no other host is this one.
     if (path == null || !path.startsWith("/") || path.contains("/../") || path.endsWith("/..")
-        || uri.getAuthority() != null) {
+        || uri.getAuthority() != null && !uri.getAuthority().equalsIgnoreCase("localhost")) {
       throw FhirException.badRequest("The input " + url + " is not an absolute file: URL (file:///path, no ..).");
     }
     Path file = Path.of(path);

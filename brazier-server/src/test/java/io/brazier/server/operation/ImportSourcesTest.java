@@ -7,11 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import com.sun.net.httpserver.HttpServer;
 import io.brazier.fhir.FhirException;
 import io.brazier.server.ImportConfig;
+import io.brazier.testkit.TempFolders;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -47,6 +50,22 @@ class ImportSourcesTest {
     assertThat(sources.source("http://EXPORTS.example.org:8080/Patient.ndjson")).isNotNull();
     assertThatThrownBy(() -> sources.source("https://other.example.org/Patient.ndjson"))
         .isInstanceOf(FhirException.class).hasMessageContaining("--import-hosts");
+  }
+
+  @Test
+  void aFileUrlMayNameItsHostLocalhostButNoOther() throws IOException {
+    Path folder = TempFolders.createUntilExit("brazier-import-sources");
+    Path file = Files.writeString(folder.resolve("Patient.ndjson"), "{\"resourceType\":\"Patient\"}\n");
+    ImportSources sources = new ImportSources(new ImportConfig(folder, List.of(), null));
+
+    for (String url : List.of("file://" + file, "file:" + file, "file://localhost" + file)) {
+      sources.source(url).check(null);
+      try (InputStream in = sources.source(url).open(null)) {
+        assertThat(in.readAllBytes()).as(url).isEqualTo(Files.readAllBytes(file));
+      }
+    }
+    assertThatThrownBy(() -> sources.source("file://example.org" + file)).isInstanceOf(FhirException.class)
+        .hasMessageContaining("is not an absolute file: URL");
   }
 
   @Test
