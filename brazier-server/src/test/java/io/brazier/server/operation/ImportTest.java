@@ -21,7 +21,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
 import java.util.zip.GZIPOutputStream;
+import org.hl7.fhir.instance.model.api.IIdType;
+import org.hl7.fhir.r4.model.Basic;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
 import org.junit.jupiter.api.AfterAll;
@@ -383,6 +386,19 @@ class ImportTest {
         new Input("Patient", patients)), "Prefer", "respond-async").getIssueFirstRep().getDiagnostics())
         .contains("Patient holds some");
     assertThat(server.http().get("/fhir/Patient/" + id("a")).status()).isEqualTo(404);
+  }
+
+  @Test
+  void anInitialLoadIntoATypeWhoseResourcesWereAllDeletedIsRefusedSayingThatDeletedOnesCount() {
+    String basics = file("Basic.ndjson", "{\"resourceType\":\"Basic\",\"id\":\"" + id("b")
+        + "\",\"code\":{\"text\":\"" + run + "\"}}");
+    IIdType created = client.create().resource(new Basic().setCode(new CodeableConcept().setText(run))).execute()
+        .getId();
+    client.delete().resourceById(created.toUnqualifiedVersionless()).execute();
+
+    assertThat(server.http().refused(409, "POST", "/fhir/$import", Importer.parameters("InitialLoad",
+        new Input("Basic", basics)), "Prefer", "respond-async").getIssueFirstRep().getDiagnostics())
+        .contains("deleted ones included").contains("Basic holds some");
   }
 
   private void refused(int status, String says, Input... inputs) {
