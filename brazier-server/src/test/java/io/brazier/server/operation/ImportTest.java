@@ -173,7 +173,7 @@ class ImportTest {
     assertThat(importer.diagnostics(manifest, observations)).containsExactly("Line 2 of " + observations
         + ": The reference Patient/" + id("missing") + " names no resource on this server nor in this import.");
     assertThat(importer.diagnostics(manifest, reports)).containsExactly("Line 1 of " + reports
-        + ": The reference Observation/" + id("o2") + " names no resource on this server nor in this import.");
+        + ": The reference Observation/" + id("o2") + " names a resource of this import whose line failed.");
     assertThat(searchIds("Observation?subject=Patient/" + id("p"))).containsExactly(id("o1"));
     assertThat(server.http().get("/fhir/Observation/" + id("o2")).status()).isEqualTo(404);
   }
