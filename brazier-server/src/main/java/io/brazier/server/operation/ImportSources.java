@@ -218,18 +218,33 @@ final class ImportSources {
         : bare;
   }
 
-  /** The bytes of an input, through gzip when they are gzip (1f 8b), whatever its name says. */
+  /**
+   * The bytes of an input, through gzip when they are gzip (1f 8b), whatever its name says. Text in UTF-16 (as
+   * Windows PowerShell writes a redirected output), which would be read as lines of garbage, fails the input at once.
+   */
   static InputStream decoded(InputStream raw) throws IOException {
     BufferedInputStream in = new BufferedInputStream(raw, 1 << 16);
     try {
-      in.mark(2);
-      int first = in.read();
-      int second = in.read();
-      in.reset();
-      return first == 0x1f && second == 0x8b ? new GZIPInputStream(in, 1 << 16) : in;
-    } catch (IOException e) {
+      if (startsWith(in, 0x1f, 0x8b)) {
+        // Not buffered again: a BufferedInputStream reads on while gzip says bytes are available, and a read that
+        // then meets a cut in the stream would lose the bytes it had read before.
+        return new GZIPInputStream(in, 1 << 16);
+      }
+      if (startsWith(in, 0xff, 0xfe) || startsWith(in, 0xfe, 0xff)) {
+        throw FhirException.invalid("The input is UTF-16, as its byte order mark says: NDJSON is UTF-8.");
+      }
+      return in;
+    } catch (IOException | RuntimeException e) {
       in.close(); // nobody else holds it to close
       throw e;
     }
+  }
+
+  /** Whether a stream (that supports mark) starts with these two bytes; it is read from its start again after. */
+  private static boolean startsWith(InputStream in, int first, int second) throws IOException {
+    in.mark(2);
+    boolean starts = in.read() == first && in.read() == second;
+    in.reset();
+    return starts;
   }
 }

@@ -8,6 +8,8 @@ import com.sun.net.httpserver.HttpServer;
 import io.brazier.fhir.FhirException;
 import io.brazier.server.ImportConfig;
 import io.brazier.testkit.TempFolders;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -20,6 +22,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -66,6 +69,30 @@ class ImportSourcesTest {
     }
     assertThatThrownBy(() -> sources.source("file://example.org" + file)).isInstanceOf(FhirException.class)
         .hasMessageContaining("is not an absolute file: URL");
+  }
+
+  @Test
+  void anInputInUtf16FailsAtOnceWhileUtf8WithAByteOrderMarkIsReadAsItIsGzipOrNot() throws IOException {
+    String line = "\ufeff{\"resourceType\":\"Patient\"}\r\n";
+    for (byte[] utf16 : List.of(line.getBytes(StandardCharsets.UTF_16LE), line.getBytes(StandardCharsets.UTF_16BE))) {
+      assertThatThrownBy(() -> ImportSources.decoded(new ByteArrayInputStream(utf16)))
+          .isInstanceOf(FhirException.class)
+          .hasMessage("The input is UTF-16, as its byte order mark says: NDJSON is UTF-8.");
+    }
+    byte[] utf8 = line.getBytes(StandardCharsets.UTF_8);
+    for (byte[] input : List.of(utf8, gzip(utf8))) {
+      try (InputStream in = ImportSources.decoded(new ByteArrayInputStream(input))) {
+        assertThat(in.readAllBytes()).isEqualTo(utf8);
+      }
+    }
+  }
+
+  private static byte[] gzip(byte[] bytes) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (GZIPOutputStream zip = new GZIPOutputStream(out)) {
+      zip.write(bytes);
+    }
+    return out.toByteArray();
   }
 
   @Test
