@@ -46,8 +46,9 @@ final class BlobSources {
       throw FhirException.badRequest("The input " + url + " names no blob (" + accountUrl
           + "/<container>/<blob>).");
     }
-    BlobClient blob = service.getBlobContainerClient(path.substring(0, slash))
-        .getBlobClient(URLDecoder.decode(path.substring(slash + 1), StandardCharsets.UTF_8));
+    // A URL's path escapes with %XX only: its + is a plus (URLDecoder, made for forms, would read a space).
+    String name = URLDecoder.decode(path.substring(slash + 1).replace("+", "%2B"), StandardCharsets.UTF_8);
+    BlobClient blob = service.getBlobContainerClient(path.substring(0, slash)).getBlobClient(name);
     return new Blob(url, blob);
   }
 

@@ -108,13 +108,17 @@ public final class Import implements Interaction, Jobs.Work {
         .header("Content-Location", request.baseUrl() + "/_async/" + job);
   }
 
-  /** InitialLoad imports only into types that hold no resources: a 409 naming those that do. */
+  /**
+   * InitialLoad imports only into types that hold no resources, deleted ones included: a 409 naming those that do,
+   * which says so, as a search of such a type finds nothing.
+   */
   static void checkEmpty(Imports imports, ImportRequest request) {
     Set<String> holding = new TreeSet<>(imports.holding(request.inputs().stream().map(ImportRequest.Input::type)
         .toList()));
     if (!holding.isEmpty()) {
-      throw FhirException.conflict("InitialLoad imports only into resource types that hold no resources, and "
-          + String.join(", ", holding) + (holding.size() == 1 ? " holds" : " hold") + " some: use IncrementalLoad.");
+      throw FhirException.conflict("InitialLoad imports only into resource types that hold no resources, deleted"
+          + " ones included (their ids and history stay), and " + String.join(", ", holding)
+          + (holding.size() == 1 ? " holds" : " hold") + " some: use IncrementalLoad.");
     }
   }
 

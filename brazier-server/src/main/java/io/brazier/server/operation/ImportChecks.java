@@ -67,6 +67,8 @@ final class ImportChecks {
       return;
     }
     List<Dangling> dangling = lease.during(() -> imports.dangling(run.id(), null));
+    // After the first round, what references dangle to are the resources of lines that the round before failed.
+    boolean toFailedLines = false;
     while (!dangling.isEmpty() && !run.stopped()) {
       Set<String> targets = new LinkedHashSet<>();
       if (references.makesPlaceholders()) {
@@ -77,20 +79,25 @@ final class ImportChecks {
         stager.stage(new ImportStager.Batch(number, stager.encode(number, List.of(), List.of()),
             new ImportRun.Cursor("check", cursor.position(), cursor.line(), number + 1, 0, 0), 0));
       } else {
-        imports.reject(run.id(), failures(dangling, targets));
+        imports.reject(run.id(), failures(dangling, targets, toFailedLines));
       }
+      toFailedLines = true;
       dangling = lease.during(() -> imports.dangling(run.id(), targets));
     }
   }
 
-  /** The failures of lines whose references name nothing; adds the resources they would have staged to targets. */
-  private List<Failure> failures(List<Dangling> dangling, Set<String> targets) {
+  /**
+   * The failures of lines whose references name nothing, or only resources whose lines failed
+   * ({@code toFailedLines}); adds the resources they would have staged to targets.
+   */
+  private List<Failure> failures(List<Dangling> dangling, Set<String> targets, boolean toFailedLines) {
     List<Failure> failures = new ArrayList<>();
     for (Dangling reference : dangling) {
       ImportRequest.Input spec = inputOf(reference.seq());
       failures.add(lines.failure(reference.seq(), spec == null ? "placeholder" : spec.url(),
-          new FhirException(400, IssueType.NOTFOUND, "The reference " + reference.reference()
-              + " names no resource on this server nor in this import.")));
+          new FhirException(400, IssueType.NOTFOUND, "The reference " + reference.reference() + (toFailedLines
+              ? " names a resource of this import whose line failed." : " names no resource on this server nor in"
+              + " this import."))));
       targets.add(reference.resource());
     }
     return failures;

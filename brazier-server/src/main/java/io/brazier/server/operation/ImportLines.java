@@ -135,16 +135,23 @@ final class ImportLines {
       return null;
     }
     requireString("lastUpdated", lastUpdated);
+    Instant at;
     try {
       InstantType instant = new InstantType(lastUpdated.asText());
       if (instant.getValue() == null) {
         throw new IllegalArgumentException();
       }
-      return instant.getValue().toInstant();
+      at = instant.getValue().toInstant();
     } catch (RuntimeException e) {
       throw FhirException.badRequest("meta.lastUpdated of an imported resource is a FHIR instant, not '"
           + lastUpdated.asText() + "'.");
     }
+    // A version dated to come would date every later write of the resource after it (lastUpdated never goes back).
+    if (at.isAfter(Instant.now())) {
+      throw FhirException.badRequest("meta.lastUpdated of an imported resource is no later than now, not '"
+          + lastUpdated.asText() + "'.");
+    }
+    return at;
   }
 
   /** A line of another type than its input's (the input's type is a resource type: its request was checked). */

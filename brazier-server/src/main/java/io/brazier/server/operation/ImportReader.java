@@ -6,11 +6,13 @@ import io.brazier.server.http.Body;
 import io.brazier.store.ImportLine;
 import java.io.EOFException;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.locks.LockSupport;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,7 +65,10 @@ final class ImportReader {
     }
   }
 
-  /** Reads one input to its end, again from where it broke off when a read fails (three attempts). */
+  /**
+   * Reads one input to its end, again from where it broke off when a read fails (three attempts, a second apart and
+   * then two).
+   */
   private void readInput(int input, int position, Set<String> unread) {
     ImportRequest.Input spec = request.inputs().get(input);
     for (int attempt = 1; !run.stopped(); attempt++) {
@@ -90,6 +95,7 @@ final class ImportReader {
               + after(line) + ": " + e.getMessage()));
           return;
         }
+        LockSupport.parkNanos(Duration.ofSeconds(attempt).toNanos()); // a source that is busy gets a moment
       }
     }
   }

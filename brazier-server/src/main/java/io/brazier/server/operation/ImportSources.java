@@ -17,6 +17,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.zip.GZIPInputStream;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 
@@ -28,16 +30,35 @@ import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
  * are not followed: they could lead anywhere. A gzip input (by its first bytes) is read through gzip.
  */
 final class ImportSources {
-  private static final Duration TIMEOUT = Duration.ofSeconds(30);
+  /**
+   * How long an http(s) input may keep the import waiting, for its answer or for the next bytes of its body: shorter
+   * than a job's lease, so that a run waiting on a source keeps its job.
+   */
+  private static final Duration TIMEOUT = Duration.ofSeconds(20);
 
   private final ImportConfig config;
+  private final Duration timeout;
   /** Made on the first http(s) input, not at start: its TLS set-up costs a third of a second of CPU. */
-  private final Lazy<HttpClient> http = Lazy.of(
-      () -> HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).connectTimeout(TIMEOUT).build());
+  private final Lazy<HttpClient> http;
+  /** Closes the bodies of http(s) inputs that stall ({@link StallTimeout}). */
+  private final Lazy<ScheduledExecutorService> watchdog = Lazy.of(() -> Executors.newSingleThreadScheduledExecutor(
+      task -> {
+        Thread thread = new Thread(task, "brazier-import-watchdog");
+        thread.setDaemon(true);
+        return thread;
+      }));
   private final BlobSources blobs;
 
   ImportSources(ImportConfig config) {
+    this(config, TIMEOUT);
+  }
+
+  /** Sources whose http(s) inputs may keep an import waiting for {@code timeout}. */
+  ImportSources(ImportConfig config, Duration timeout) {
     this.config = config;
+    this.timeout = timeout;
+    this.http = Lazy.of(() -> HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
+        .connectTimeout(timeout).build());
     this.blobs = config.blob() == null ? null : new BlobSources(config.blob());
   }
 
@@ -93,8 +114,9 @@ final class ImportSources {
           + " this server may import files from.");
     }
     String path = uri.getPath();
+    // RFC 8089: file:///path, file:/path and file://localhost/path name the same file; no other host is this one.
     if (path == null || !path.startsWith("/") || path.contains("/../") || path.endsWith("/..")
-        || uri.getAuthority() != null) {
+        || uri.getAuthority() != null && !uri.getAuthority().equalsIgnoreCase("localhost")) {
       throw FhirException.badRequest("The input " + url + " is not an absolute file: URL (file:///path, no ..).");
     }
     Path file = Path.of(path);
@@ -130,7 +152,10 @@ final class ImportSources {
     }
   }
 
-  /** An http(s) URL of an allowed host, read with a GET. */
+  /**
+   * An http(s) URL of an allowed host, read with a GET. An answer of 5xx, 429 or 408, which may pass, fails the read,
+   * which is tried again; any other answer but 200 fails the input.
+   */
   private final class HttpSource implements Source {
     private final String url;
     private final URI uri;
@@ -152,22 +177,26 @@ final class ImportSources {
 
     @Override
     public InputStream open(String etag) throws IOException {
-      return get(etag).body();
+      return new StallTimeout(get(etag).body(), timeout, watchdog.get());
     }
 
     private HttpResponse<InputStream> get(String etag) throws IOException {
       HttpResponse<InputStream> response;
       try {
-        response = http.get().send(HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET().build(),
+        response = http.get().send(HttpRequest.newBuilder(uri).timeout(timeout).GET().build(),
             HttpResponse.BodyHandlers.ofInputStream());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IOException("interrupted", e);
       }
-      if (response.statusCode() != 200) {
+      int status = response.statusCode();
+      if (status != 200) {
         response.body().close();
-        throw new FhirException(400, IssueType.NOTFOUND, "The input " + url + " answered " + response.statusCode()
-            + (response.statusCode() / 100 == 3 ? " (a redirect, which an import does not follow)." : "."));
+        if (status / 100 == 5 || status == 429 || status == 408) {
+          throw new IOException("answered " + status); // may pass: read again
+        }
+        throw new FhirException(400, IssueType.NOTFOUND, "The input " + url + " answered " + status
+            + (status / 100 == 3 ? " (a redirect, which an import does not follow)." : "."));
       }
       String actual = response.headers().firstValue("ETag").orElse(null);
       if (etag != null && !ImportSources.sameEtag(etag, actual)) {
@@ -189,13 +218,33 @@ final class ImportSources {
         : bare;
   }
 
-  /** The bytes of an input, through gzip when they are gzip (1f 8b), whatever its name says. */
+  /**
+   * The bytes of an input, through gzip when they are gzip (1f 8b), whatever its name says. Text in UTF-16 (as
+   * Windows PowerShell writes a redirected output), which would be read as lines of garbage, fails the input at once.
+   */
   static InputStream decoded(InputStream raw) throws IOException {
     BufferedInputStream in = new BufferedInputStream(raw, 1 << 16);
+    try {
+      if (startsWith(in, 0x1f, 0x8b)) {
+        // Not buffered again: a BufferedInputStream reads on while gzip says bytes are available, and a read that
+        // then meets a cut in the stream would lose the bytes it had read before.
+        return new GZIPInputStream(in, 1 << 16);
+      }
+      if (startsWith(in, 0xff, 0xfe) || startsWith(in, 0xfe, 0xff)) {
+        throw FhirException.invalid("The input is UTF-16, as its byte order mark says: NDJSON is UTF-8.");
+      }
+      return in;
+    } catch (IOException | RuntimeException e) {
+      in.close(); // nobody else holds it to close
+      throw e;
+    }
+  }
+
+  /** Whether a stream (that supports mark) starts with these two bytes; it is read from its start again after. */
+  private static boolean startsWith(InputStream in, int first, int second) throws IOException {
     in.mark(2);
-    int first = in.read();
-    int second = in.read();
+    boolean starts = in.read() == first && in.read() == second;
     in.reset();
-    return first == 0x1f && second == 0x8b ? new GZIPInputStream(in, 1 << 16) : in;
+    return starts;
   }
 }

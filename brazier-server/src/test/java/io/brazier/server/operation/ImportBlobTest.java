@@ -76,6 +76,18 @@ class ImportBlobTest {
   }
 
   @Test
+  void aBlobIsFoundByItsUrlAsWrittenWhateverItsNameHolds() {
+    BlobClient blob = upload("a+b c/ü.ndjson", false, patient("n", "Named"));
+    String written = container.getBlobContainerUrl() + "/" + run + "-a+b%20c/%C3%BC.ndjson";
+
+    JsonNode manifest = importer.run(null, new Input("Patient", written), new Input("Patient", blob.getBlobUrl()));
+
+    assertThat(manifest.path("error")).isEmpty();
+    assertThat(Importer.count(manifest, written)).isEqualTo(1);
+    assertThat(searchIds("Patient?given=Named&family=" + run)).containsExactly(id("n"));
+  }
+
+  @Test
   void aBlobUrlWithASasIsReadOverHttpFromAListedHost() {
     BlobClient blob = upload("Sas.ndjson", false, patient("s", "Sas"));
     String url = blob.getBlobUrl() + "?" + blob.generateSas(new BlobServiceSasSignatureValues(

@@ -78,6 +78,7 @@ class ImportLinesTest {
         patient("uWord", "\"meta\":{\"lastUpdated\":\"yesterday\"},"),
         patient("uNumber", "\"meta\":{\"lastUpdated\":1577836800},"),
         patient("uDay", "\"meta\":{\"lastUpdated\":\"2020-01-01\"},"),
+        patient("uToCome", "\"meta\":{\"versionId\":\"1\",\"lastUpdated\":\"2999-01-01T00:00:00Z\"},"),
         patient("kept", "\"meta\":{\"versionId\":\"3\",\"lastUpdated\":\"2020-01-01T00:00:00Z\"},"));
 
     JsonNode manifest = imports.run("Patient", url);
@@ -92,7 +93,9 @@ class ImportLinesTest {
         line(5, url) + ": meta.versionId of an imported resource is a string, not the number 2.",
         line(6, url) + updated + "'yesterday'.",
         line(7, url) + ": meta.lastUpdated of an imported resource is a string, not the number 1577836800.",
-        line(8, url) + updated + "'2020-01-01'.");
+        line(8, url) + updated + "'2020-01-01'.",
+        line(9, url) + ": meta.lastUpdated of an imported resource is no later than now, not"
+            + " '2999-01-01T00:00:00Z'.");
     assertThat(Importer.count(manifest, url)).isEqualTo(1);
     var kept = imports.server().http().get("/fhir/Patient/" + run + "-kept");
     assertThat(kept.body()).as("as given")

@@ -2,13 +2,33 @@ package io.brazier.server.operation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import com.sun.net.httpserver.HttpServer;
 import io.brazier.fhir.FhirException;
 import io.brazier.server.ImportConfig;
+import io.brazier.testkit.TempFolders;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 
-/** Which http(s) URLs {@code --import-hosts} allows: a port listed is the URL's, or its scheme's own. */
+/**
+ * Which http(s) URLs {@code --import-hosts} allows (a port listed is the URL's, or its scheme's own), and how long
+ * an http(s) input may keep a read waiting.
+ */
 class ImportSourcesTest {
 
   @Test
@@ -33,5 +53,100 @@ class ImportSourcesTest {
     assertThat(sources.source("http://EXPORTS.example.org:8080/Patient.ndjson")).isNotNull();
     assertThatThrownBy(() -> sources.source("https://other.example.org/Patient.ndjson"))
         .isInstanceOf(FhirException.class).hasMessageContaining("--import-hosts");
+  }
+
+  @Test
+  void aFileUrlMayNameItsHostLocalhostButNoOther() throws IOException {
+    Path folder = TempFolders.createUntilExit("brazier-import-sources");
+    Path file = Files.writeString(folder.resolve("Patient.ndjson"), "{\"resourceType\":\"Patient\"}\n");
+    ImportSources sources = new ImportSources(new ImportConfig(folder, List.of(), null));
+
+    for (String url : List.of("file://" + file, "file:" + file, "file://localhost" + file)) {
+      sources.source(url).check(null);
+      try (InputStream in = sources.source(url).open(null)) {
+        assertThat(in.readAllBytes()).as(url).isEqualTo(Files.readAllBytes(file));
+      }
+    }
+    assertThatThrownBy(() -> sources.source("file://example.org" + file)).isInstanceOf(FhirException.class)
+        .hasMessageContaining("is not an absolute file: URL");
+  }
+
+  @Test
+  void anInputInUtf16FailsAtOnceWhileUtf8WithAByteOrderMarkIsReadAsItIsGzipOrNot() throws IOException {
+    String line = "\ufeff{\"resourceType\":\"Patient\"}\r\n";
+    for (byte[] utf16 : List.of(line.getBytes(StandardCharsets.UTF_16LE), line.getBytes(StandardCharsets.UTF_16BE))) {
+      assertThatThrownBy(() -> ImportSources.decoded(new ByteArrayInputStream(utf16)))
+          .isInstanceOf(FhirException.class)
+          .hasMessage("The input is UTF-16, as its byte order mark says: NDJSON is UTF-8.");
+    }
+    byte[] utf8 = line.getBytes(StandardCharsets.UTF_8);
+    for (byte[] input : List.of(utf8, gzip(utf8))) {
+      try (InputStream in = ImportSources.decoded(new ByteArrayInputStream(input))) {
+        assertThat(in.readAllBytes()).isEqualTo(utf8);
+      }
+    }
+  }
+
+  private static byte[] gzip(byte[] bytes) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (GZIPOutputStream zip = new GZIPOutputStream(out)) {
+      zip.write(bytes);
+    }
+    return out.toByteArray();
+  }
+
+  @Test
+  void aSourceThatStopsSendingFailsTheReadAfterTheTimeoutRatherThanHoldItForEver() throws IOException {
+    try (Stalling stalling = new Stalling("{\"resourceType\":\"Patient\"}\n")) {
+      ImportSources sources = new ImportSources(new ImportConfig(null, List.of(stalling.hostPort()), null),
+          Duration.ofMillis(300));
+
+      try (InputStream in = sources.source(stalling.url()).open(null)) {
+        assertThat(new String(in.readNBytes(27), StandardCharsets.UTF_8)).isEqualTo("{\"resourceType\":\"Patient\"}\n");
+        assertTimeoutPreemptively(Duration.ofSeconds(20), () -> assertThatThrownBy(in::read)
+            .isInstanceOf(IOException.class).hasMessage("the source sent nothing for 300 ms"));
+      }
+    }
+  }
+
+  /** An HTTP server that answers 200 and sends the start of its body, then nothing more until it is closed. */
+  private static final class Stalling implements AutoCloseable {
+    private final HttpServer server;
+    private final ExecutorService threads = Executors.newCachedThreadPool();
+    private final CountDownLatch closed = new CountDownLatch(1);
+
+    Stalling(String start) throws IOException {
+      server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+      server.setExecutor(threads);
+      server.createContext("/", exchange -> {
+        byte[] bytes = start.getBytes(StandardCharsets.UTF_8);
+        exchange.sendResponseHeaders(200, bytes.length * 2L);
+        OutputStream out = exchange.getResponseBody();
+        out.write(bytes);
+        out.flush();
+        try {
+          closed.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        exchange.close();
+      });
+      server.start();
+    }
+
+    String hostPort() {
+      return "127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    String url() {
+      return "http://" + hostPort() + "/Patient.ndjson";
+    }
+
+    @Override
+    public void close() {
+      closed.countDown();
+      server.stop(0);
+      threads.shutdownNow();
+    }
   }
 }

@@ -21,7 +21,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
 import java.util.zip.GZIPOutputStream;
+import org.hl7.fhir.instance.model.api.IIdType;
+import org.hl7.fhir.r4.model.Basic;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
 import org.junit.jupiter.api.AfterAll;
@@ -170,7 +173,7 @@ class ImportTest {
     assertThat(importer.diagnostics(manifest, observations)).containsExactly("Line 2 of " + observations
         + ": The reference Patient/" + id("missing") + " names no resource on this server nor in this import.");
     assertThat(importer.diagnostics(manifest, reports)).containsExactly("Line 1 of " + reports
-        + ": The reference Observation/" + id("o2") + " names no resource on this server nor in this import.");
+        + ": The reference Observation/" + id("o2") + " names a resource of this import whose line failed.");
     assertThat(searchIds("Observation?subject=Patient/" + id("p"))).containsExactly(id("o1"));
     assertThat(server.http().get("/fhir/Observation/" + id("o2")).status()).isEqualTo(404);
   }
@@ -225,6 +228,18 @@ class ImportTest {
 
     assertThat(Importer.count(manifest, url)).isEqualTo(2);
     assertThat(searchIds("Patient?given=Zipped&family=" + run)).containsExactlyInAnyOrder(id("a"), id("b"));
+  }
+
+  @Test
+  void anInputWhoseServerIsBusyForAMomentIsReadAgainWhole() {
+    file("Busy.ndjson", patient("a", "", "Busy"), patient("b", "", "Busy"));
+    String url = loopback.url("busy/" + run + "-Busy.ndjson");
+
+    JsonNode manifest = importer.run(null, new Input("Patient", url));
+
+    assertThat(importer.diagnostics(manifest, url)).isEmpty();
+    assertThat(Importer.count(manifest, url)).isEqualTo(2);
+    assertThat(searchIds("Patient?given=Busy&family=" + run)).containsExactlyInAnyOrder(id("a"), id("b"));
   }
 
   @Test
@@ -371,6 +386,19 @@ class ImportTest {
         new Input("Patient", patients)), "Prefer", "respond-async").getIssueFirstRep().getDiagnostics())
         .contains("Patient holds some");
     assertThat(server.http().get("/fhir/Patient/" + id("a")).status()).isEqualTo(404);
+  }
+
+  @Test
+  void anInitialLoadIntoATypeWhoseResourcesWereAllDeletedIsRefusedSayingThatDeletedOnesCount() {
+    String basics = file("Basic.ndjson", "{\"resourceType\":\"Basic\",\"id\":\"" + id("b")
+        + "\",\"code\":{\"text\":\"" + run + "\"}}");
+    IIdType created = client.create().resource(new Basic().setCode(new CodeableConcept().setText(run))).execute()
+        .getId();
+    client.delete().resourceById(created.toUnqualifiedVersionless()).execute();
+
+    assertThat(server.http().refused(409, "POST", "/fhir/$import", Importer.parameters("InitialLoad",
+        new Input("Basic", basics)), "Prefer", "respond-async").getIssueFirstRep().getDiagnostics())
+        .contains("deleted ones included").contains("Basic holds some");
   }
 
   private void refused(int status, String says, Input... inputs) {

@@ -8,14 +8,19 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A real HTTP server on a loopback port that serves the files of a folder, as a storage service would: 200 with an
- * ETag, 404 for a file that is not there, and {@code /moved/...} redirecting to the file.
+ * ETag, 404 for a file that is not there, {@code /moved/...} redirecting to the file, and {@code /busy/...} answering
+ * 503 to the second request for the file (the first being the kick-off's check), as a service under load may.
  */
 final class Loopback implements AutoCloseable {
   private final HttpServer server;
   private final Path root;
+  private final Map<String, AtomicInteger> requests = new ConcurrentHashMap<>();
 
   Loopback(Path root) {
     this.root = root;
@@ -43,6 +48,14 @@ final class Loopback implements AutoCloseable {
       exchange.sendResponseHeaders(302, -1);
       exchange.close();
       return;
+    }
+    if (name.startsWith("busy/")) {
+      name = name.substring("busy/".length());
+      if (requests.computeIfAbsent(name, n -> new AtomicInteger()).incrementAndGet() == 2) {
+        exchange.sendResponseHeaders(503, -1);
+        exchange.close();
+        return;
+      }
     }
     Path file = root.resolve(name).normalize();
     if (!file.startsWith(root) || !Files.isRegularFile(file)) {
