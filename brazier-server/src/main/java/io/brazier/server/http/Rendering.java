@@ -9,6 +9,7 @@ import io.brazier.server.FhirResponse;
 import io.brazier.server.export.Elements;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
+import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Resource;
 
 /**
@@ -49,7 +50,10 @@ public final class Rendering {
       parser.setSummaryMode(summary == SummaryEnum.TRUE);
       parser.setSuppressNarratives(summary == SummaryEnum.DATA);
       if (summary == SummaryEnum.TEXT) {
-        parser.setEncodeElements(Set.of("*.text", "*.id", "*.meta"));
+        // R4's text summary: the narrative, id, meta and the top-level mandatory elements; of a searchset, those of
+        // each entry's resource, for the bundle itself has no narrative and would be left empty.
+        parser.setEncodeElements(Set.of("*.text", "*.id", "*.meta", "*.(mandatory)"));
+        parser.setEncodeElementsAppliesToChildResourcesOnly(resource instanceof Bundle);
       }
     }
     return parser.encodeResourceToString(resource).getBytes(StandardCharsets.UTF_8);

@@ -65,6 +65,27 @@ class RenderingTest {
   }
 
   @Test
+  void summaryTextOfASearchKeepsTheBundleAndCutsEachResource() {
+    String observation = """
+        {"resourceType":"Observation","text":{"status":"generated",
+         "div":"<div xmlns=\\"http://www.w3.org/1999/xhtml\\">Weight 72 kg</div>"},
+         "status":"final","code":{"text":"Weight"},"valueQuantity":{"value":72,"unit":"kg"}}""";
+    String id = http.post("/fhir/Observation", observation).resource(Observation.class).getIdPart();
+
+    for (String format : List.of("", "&_format=xml")) {
+      Bundle bundle = http.get("/fhir/Observation?_id=" + id + "&_summary=text" + format).resource(Bundle.class);
+
+      assertThat(bundle.getType()).isEqualTo(Bundle.BundleType.SEARCHSET);
+      assertThat(bundle.getTotal()).isEqualTo(1);
+      Observation text = (Observation) bundle.getEntryFirstRep().getResource();
+      assertThat(text.getText().getDivAsString()).contains("Weight 72 kg");
+      assertThat(text.getStatus()).isEqualTo(Observation.ObservationStatus.FINAL); // mandatory, so kept
+      assertThat(text.getCode().getText()).isEqualTo("Weight");
+      assertThat(text.hasValue()).isFalse();
+    }
+  }
+
+  @Test
   void summaryDataDropsOnlyTheNarrative() {
     Patient data = http.get("/fhir/Patient/" + created() + "?_summary=data").resource(Patient.class);
 
