@@ -8,8 +8,11 @@ import io.brazier.server.FhirRequest;
 import io.brazier.server.FhirResponse;
 import io.brazier.server.export.Elements;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
 import org.hl7.fhir.r4.model.Resource;
 
 /**
@@ -47,6 +50,9 @@ public final class Rendering {
     IParser parser = request.responseFormat() == Format.XML ? fhir.xmlParser() : fhir.jsonParser();
     parser.setPrettyPrint(request.pretty());
     if (summary != null) {
+      if (cut != null) {
+        unmarkSubsetted(resource); // the cut marked what it kept; HAPI's summary mode marks it again
+      }
       parser.setSummaryMode(summary == SummaryEnum.TRUE);
       parser.setSuppressNarratives(summary == SummaryEnum.DATA);
       if (summary == SummaryEnum.TEXT) {
@@ -57,6 +63,13 @@ public final class Rendering {
       }
     }
     return parser.encodeResourceToString(resource).getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static void unmarkSubsetted(Resource resource) {
+    List<Resource> resources = resource instanceof Bundle bundle
+        ? bundle.getEntry().stream().map(BundleEntryComponent::getResource).filter(Objects::nonNull).toList()
+        : List.of(resource);
+    resources.forEach(each -> each.getMeta().getTag().removeIf(tag -> "SUBSETTED".equals(tag.getCode())));
   }
 
   private Resource parse(byte[] json) {

@@ -163,6 +163,22 @@ class RenderingTest {
     });
   }
 
+  @Test
+  void aSummaryWithElementsMarksEachResourceSubsettedOnce() {
+    String id = created();
+
+    for (String summary : List.of("true", "data", "text")) {
+      String query = "?_summary=" + summary + "&_elements=name";
+      Patient read = http.get("/fhir/Patient/" + id + query).resource(Patient.class);
+      Patient found = (Patient) http.get("/fhir/Patient" + query + "&_id=" + id).resource(Bundle.class)
+          .getEntryFirstRep().getResource();
+
+      for (Patient patient : List.of(read, found)) {
+        assertThat(patient.getMeta().getTag()).as(summary).extracting(Coding::getCode).containsOnlyOnce("SUBSETTED");
+      }
+    }
+  }
+
   private static void assertSubsetted(Patient patient) {
     assertThat(patient.getMeta().getTag()).extracting(Coding::getCode).contains("SUBSETTED");
   }
