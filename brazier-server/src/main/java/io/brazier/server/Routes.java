@@ -324,6 +324,10 @@ final class Routes {
     if (path.size() == 3 && get && (path.get(2).equals("*") || Character.isUpperCase(path.get(2).charAt(0)))) {
       return searchCompartment;
     }
+    if (method.equals("POST") && path.get(path.size() - 1).equals("_search")
+        && (path.size() == 3 || path.size() == 4 && Character.isUpperCase(path.get(2).charAt(0)))) {
+      return searchCompartment; // [base]/[Compartment]/[id]/_search and [base]/[Compartment]/[id]/[type]/_search
+    }
     throw notAllowed(request);
   }
 

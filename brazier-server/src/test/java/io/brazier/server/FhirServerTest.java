@@ -130,6 +130,19 @@ class FhirServerTest {
   }
 
   @Test
+  void aBrokenPercentEscapeInTheQueryNeverWidensAConditionalDelete() {
+    String system = "urn:escape:" + UUID.randomUUID();
+    String id = http.post("/fhir/Patient", "{\"resourceType\":\"Patient\",\"identifier\":[{\"system\":\""
+        + system + "\",\"value\":\"1\"}],\"name\":[{\"family\":\"Kept\"}]}").resource(Patient.class).getIdPart();
+
+    String response = http.raw("DELETE /fhir/Patient?identifier=" + system + "%7C1&name=100% HTTP/1.1\r\nHost: x\r\n"
+        + "Connection: close\r\n\r\n");
+
+    assertThat(response).startsWith("HTTP/1.1 204");
+    assertThat(http.get("/fhir/Patient/" + id).status()).isEqualTo(200);
+  }
+
+  @Test
   void withoutConfiguredOriginsThereAreNoCorsHeaders() {
     Http.Response response = http.get("/fhir/Patient/never-was", "Origin", "https://app.example");
 

@@ -161,8 +161,10 @@ public final class QueryParser {
         }
         return new FilterCriteria(this, options, value).criterion(types, depth);
       }
-      case "_query" -> throw new Unknown("Search parameter " + code + " is not supported.");
       default -> {
+        if (SearchParameters.NOT_SERVED.contains(code)) {
+          throw new Unknown("Search parameter " + code + " is not supported.");
+        }
         return parameter(types, name, code, modifier, value, options);
       }
     }

@@ -26,6 +26,8 @@ import org.hl7.fhir.r4.model.SearchParameter;
 public final class SearchParameters {
   /** The common parameters answered from the resource table rather than from index rows. */
   static final Set<String> RESOURCE_COLUMNS = Set.of("_id", "_lastUpdated");
+  /** The R4 parameters no search takes: a named query (_query) means whatever a server defines it to mean. */
+  public static final Set<String> NOT_SERVED = Set.of("_query");
   /** The R4 resource types that are not DomainResources, checked against HAPI's model by the tests. */
   static final Set<String> NOT_DOMAIN_RESOURCES = Set.of("Binary", "Bundle", "Parameters");
   private static final Pattern CODE = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_\\-]{0,63}");

@@ -12,7 +12,9 @@ import io.brazier.fhir.Fhir;
 import io.brazier.fhir.FhirException;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.hl7.fhir.r4.model.Base;
 import org.hl7.fhir.r4.model.Identifier;
@@ -54,7 +56,46 @@ public final class Body {
    * {@code check} (the rules a parser cannot apply).
    */
   public static Body of(Fhir fhir, ObjectNode tree, Consumer<Resource> check) {
+    prune(tree);
     return new Body(fhir, tree, null, check);
+  }
+
+  /**
+   * Drops from a tree what FHIR JSON has no place for (https://hl7.org/fhir/R4/json.html): null values, empty arrays
+   * and empty objects, as a client's serializer may write them for lists and fields it left empty. HAPI's parser reads
+   * past them into the model; kept in the stored tree, they would be served as JSON that stricter FHIR parsers refuse.
+   * Inside an array a null stays, as it may hold a primitive's place beside its extensions ({@code "given":["a",null],
+   * "_given":[null,{...}]}), and so does an empty object in such an extension array. True when nothing is left.
+   */
+  private static boolean prune(JsonNode node) {
+    if (node.isObject()) {
+      Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
+      while (fields.hasNext()) {
+        Map.Entry<String, JsonNode> field = fields.next();
+        JsonNode value = field.getValue();
+        if (value.isNull() || prune(value) || value.isArray() && prunedArray(field.getKey(), value)) {
+          fields.remove();
+        }
+      }
+      return node.isEmpty();
+    }
+    return false;
+  }
+
+  /** Prunes an array's elements; true when nothing but nulls (and, in an extension array, empty objects) is left. */
+  private static boolean prunedArray(String name, JsonNode array) {
+    boolean nothingLeft = true;
+    Iterator<JsonNode> elements = array.elements();
+    while (elements.hasNext()) {
+      JsonNode element = elements.next();
+      boolean empty = element.isNull() || prune(element);
+      if (empty && element.isObject() && !name.startsWith("_")) {
+        elements.remove();
+      } else if (!empty) {
+        nothingLeft = false;
+      }
+    }
+    return nothingLeft;
   }
 
   /** Reads a request body's JSON into a tree; malformed JSON is a 400. */

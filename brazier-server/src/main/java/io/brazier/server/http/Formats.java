@@ -13,21 +13,44 @@ public final class Formats {
   /** The format named by {@code _format}, {@code Accept} or, failing both, the request's own body. */
   public static Format response(String formatParam, String accept, Format fallback) {
     if (formatParam != null && !formatParam.isBlank()) {
-      Format format = named(formatParam);
+      // An unescaped "application/fhir+xml" in a query string arrives with its '+' decoded as a space.
+      Format format = named(formatParam.trim().replace(' ', '+'));
       if (format == null) {
         throw FhirException.badRequest("_format '" + formatParam + "' is not supported: use json or xml.");
       }
       return format;
     }
-    if (accept != null) {
-      for (String range : accept.split(",")) {
-        Format format = named(range);
-        if (format != null) {
-          return format;
+    return accept == null ? fallback : preferred(accept, fallback);
+  }
+
+  /** The FHIR format of the highest quality in an Accept header; the first named wins a tie. */
+  private static Format preferred(String accept, Format fallback) {
+    Format best = fallback;
+    double bestQuality = 0;
+    for (String range : accept.split(",")) {
+      Format format = named(range);
+      double quality = quality(range);
+      if (format != null && quality > bestQuality) {
+        best = format;
+        bestQuality = quality;
+      }
+    }
+    return best;
+  }
+
+  /** A media range's q parameter (RFC 9110 12.4.2): 1 when absent, 0 (not acceptable) when unreadable. */
+  private static double quality(String range) {
+    for (String parameter : range.split(";")) {
+      String[] nameValue = parameter.split("=", 2);
+      if (nameValue.length == 2 && nameValue[0].trim().equalsIgnoreCase("q")) {
+        try {
+          return Double.parseDouble(nameValue[1].trim());
+        } catch (NumberFormatException e) {
+          return 0;
         }
       }
     }
-    return fallback;
+    return 1;
   }
 
   /** The format of a body with this Content-Type; a type that names neither JSON nor XML is a 415. */

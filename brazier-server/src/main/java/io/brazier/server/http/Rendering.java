@@ -8,7 +8,11 @@ import io.brazier.server.FhirRequest;
 import io.brazier.server.FhirResponse;
 import io.brazier.server.export.Elements;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Objects;
 import java.util.Set;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
 import org.hl7.fhir.r4.model.Resource;
 
 /**
@@ -46,13 +50,26 @@ public final class Rendering {
     IParser parser = request.responseFormat() == Format.XML ? fhir.xmlParser() : fhir.jsonParser();
     parser.setPrettyPrint(request.pretty());
     if (summary != null) {
+      if (cut != null) {
+        unmarkSubsetted(resource); // the cut marked what it kept; HAPI's summary mode marks it again
+      }
       parser.setSummaryMode(summary == SummaryEnum.TRUE);
       parser.setSuppressNarratives(summary == SummaryEnum.DATA);
       if (summary == SummaryEnum.TEXT) {
-        parser.setEncodeElements(Set.of("*.text", "*.id", "*.meta"));
+        // R4's text summary: the narrative, id, meta and the top-level mandatory elements; of a searchset, those of
+        // each entry's resource, for the bundle itself has no narrative and would be left empty.
+        parser.setEncodeElements(Set.of("*.text", "*.id", "*.meta", "*.(mandatory)"));
+        parser.setEncodeElementsAppliesToChildResourcesOnly(resource instanceof Bundle);
       }
     }
     return parser.encodeResourceToString(resource).getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static void unmarkSubsetted(Resource resource) {
+    List<Resource> resources = resource instanceof Bundle bundle
+        ? bundle.getEntry().stream().map(BundleEntryComponent::getResource).filter(Objects::nonNull).toList()
+        : List.of(resource);
+    resources.forEach(each -> each.getMeta().getTag().removeIf(tag -> "SUBSETTED".equals(tag.getCode())));
   }
 
   private Resource parse(byte[] json) {

@@ -9,7 +9,9 @@ import io.brazier.fhir.search.SearchParameters;
 import io.brazier.server.FhirRequest;
 import io.brazier.server.FhirResponse;
 import io.brazier.server.http.Formats;
+import java.util.Collection;
 import java.util.Date;
+import java.util.List;
 import java.util.Locale;
 import org.hl7.fhir.r4.model.CapabilityStatement;
 import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementKind;
@@ -101,7 +103,7 @@ public final class Capabilities implements Interaction {
       statement.addInstantiates(BULK_DATA_SERVER); // what Bulk Data clients look for
     }
     if (supported.systemInteractions().contains(SystemRestfulInteraction.SEARCHSYSTEM)) {
-      parameters.common().forEach(param -> rest.addSearchParam(searchParam(param)));
+      served(parameters.common()).forEach(param -> rest.addSearchParam(searchParam(param)));
       rest.addSearchParam(filter());
       Compartments.TYPES.stream().sorted().forEach(compartment ->
           rest.addCompartment("http://hl7.org/fhir/CompartmentDefinition/" + compartment.toLowerCase(Locale.ROOT)));
@@ -131,7 +133,7 @@ public final class Capabilities implements Interaction {
       resource.setConditionalDelete(ConditionalDeleteStatus.MULTIPLE);
     }
     if (supported.supports(TypeRestfulInteraction.SEARCHTYPE)) {
-      for (SearchParam param : parameters.forType(type)) {
+      for (SearchParam param : served(parameters.forType(type))) {
         resource.addSearchParam(searchParam(param));
         if (param.type() == ParamType.REFERENCE) {
           resource.addSearchInclude(type + ":" + param.code());
@@ -144,6 +146,11 @@ public final class Capabilities implements Interaction {
     operations.forType(type).forEach(operation -> resource.addOperation().setName(operation.definition().name())
         .setDefinition(operation.definition().url()));
     return resource;
+  }
+
+  /** The parameters a search takes: R4 defines a few that this server only names in a warning. */
+  private static List<SearchParam> served(Collection<SearchParam> params) {
+    return params.stream().filter(param -> !SearchParameters.NOT_SERVED.contains(param.code())).toList();
   }
 
   /** {@code _filter}, which has a page of the specification rather than a SearchParameter. */

@@ -11,8 +11,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * FHIR compartment search: GET [base]/[Compartment]/[id]/[type]?... and [base]/[Compartment]/[id]/*, the resources
- * that refer to the compartment's owner through the parameters its CompartmentDefinition names.
+ * FHIR compartment search: GET [base]/[Compartment]/[id]/[type]?... and [base]/[Compartment]/[id]/*, or by POST to
+ * [base]/[Compartment]/[id]/[type]/_search and [base]/[Compartment]/[id]/_search, the resources that refer to the
+ * compartment's owner through the parameters its CompartmentDefinition names.
  * https://hl7.org/fhir/R4/http.html#vsearch
  */
 public final class SearchCompartment implements Interaction {
@@ -33,7 +34,7 @@ public final class SearchCompartment implements Interaction {
       throw FhirException.badRequest(compartment + " is not a compartment; compartments are "
           + String.join(", ", Compartments.TYPES.stream().sorted().toList()) + ".");
     }
-    String target = request.segment(2);
+    String target = request.segment(2).equals("_search") ? "*" : request.segment(2);
     Map<String, List<String>> params = compartments.params(compartment);
     boolean all = target.equals("*");
     if (!all && !fhir.isResourceType(target)) {

@@ -76,6 +76,18 @@ class BodyTest {
   }
 
   @Test
+  void nullsEmptyArraysAndEmptyObjectsAreNotStored() {
+    Body body = body("""
+        {"resourceType":"Patient","active":null,"identifier":[],"name":[{},{"family":"Kept","given":["A",null],
+         "_given":[null,{"extension":[{"url":"urn:x","valueString":"y"}]}],"period":{}}],"telecom":[{"system":null}]}""");
+    body.resource();
+
+    assertThat(new String(body.json(), StandardCharsets.UTF_8)).isEqualTo("""
+        {"resourceType":"Patient","name":[{"family":"Kept","given":["A",null],\
+        "_given":[null,{"extension":[{"url":"urn:x","valueString":"y"}]}]}]}""");
+  }
+
+  @Test
   void aLenientServerEditsTheModelNotTheTree() {
     Fhir lenient = new Fhir(true);
     Body body = Body.of(lenient, (ObjectNode) Body.read(bytes(PATIENT)), checked::add);

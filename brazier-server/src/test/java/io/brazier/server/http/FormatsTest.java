@@ -47,6 +47,23 @@ class FormatsTest {
   }
 
   @Test
+  void acceptTakesTheFormatOfHighestQuality() {
+    String path = "/fhir/Patient/" + created();
+
+    assertThat(http.get(path, "Accept", "application/fhir+xml;q=0.5, application/fhir+json").body()).startsWith("{");
+    assertThat(http.get(path, "Accept", "application/fhir+json;q=0.8, application/fhir+xml;q=0.9").body())
+        .startsWith("<Patient");
+    assertThat(http.get(path, "Accept", "application/fhir+xml;q=0, application/json;q=0.1").body()).startsWith("{");
+  }
+
+  @Test
+  void anUnescapedPlusInTheFormatParameterStillNamesXml() {
+    String path = "/fhir/Patient/" + created();
+
+    assertThat(http.get(path + "?_format=application/fhir+xml").body()).startsWith("<Patient");
+  }
+
+  @Test
   void theOlderAndPlainMediaTypesAreUnderstood() {
     String path = "/fhir/Patient/" + created();
 

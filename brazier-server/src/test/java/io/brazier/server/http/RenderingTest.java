@@ -65,6 +65,27 @@ class RenderingTest {
   }
 
   @Test
+  void summaryTextOfASearchKeepsTheBundleAndCutsEachResource() {
+    String observation = """
+        {"resourceType":"Observation","text":{"status":"generated",
+         "div":"<div xmlns=\\"http://www.w3.org/1999/xhtml\\">Weight 72 kg</div>"},
+         "status":"final","code":{"text":"Weight"},"valueQuantity":{"value":72,"unit":"kg"}}""";
+    String id = http.post("/fhir/Observation", observation).resource(Observation.class).getIdPart();
+
+    for (String format : List.of("", "&_format=xml")) {
+      Bundle bundle = http.get("/fhir/Observation?_id=" + id + "&_summary=text" + format).resource(Bundle.class);
+
+      assertThat(bundle.getType()).isEqualTo(Bundle.BundleType.SEARCHSET);
+      assertThat(bundle.getTotal()).isEqualTo(1);
+      Observation text = (Observation) bundle.getEntryFirstRep().getResource();
+      assertThat(text.getText().getDivAsString()).contains("Weight 72 kg");
+      assertThat(text.getStatus()).isEqualTo(Observation.ObservationStatus.FINAL); // mandatory, so kept
+      assertThat(text.getCode().getText()).isEqualTo("Weight");
+      assertThat(text.hasValue()).isFalse();
+    }
+  }
+
+  @Test
   void summaryDataDropsOnlyTheNarrative() {
     Patient data = http.get("/fhir/Patient/" + created() + "?_summary=data").resource(Patient.class);
 
@@ -140,6 +161,22 @@ class RenderingTest {
       assertThat(cut.hasValue()).isFalse();
       assertThat(cut.getMeta().getTag()).extracting(Coding::getCode).contains("SUBSETTED");
     });
+  }
+
+  @Test
+  void aSummaryWithElementsMarksEachResourceSubsettedOnce() {
+    String id = created();
+
+    for (String summary : List.of("true", "data", "text")) {
+      String query = "?_summary=" + summary + "&_elements=name";
+      Patient read = http.get("/fhir/Patient/" + id + query).resource(Patient.class);
+      Patient found = (Patient) http.get("/fhir/Patient" + query + "&_id=" + id).resource(Bundle.class)
+          .getEntryFirstRep().getResource();
+
+      for (Patient patient : List.of(read, found)) {
+        assertThat(patient.getMeta().getTag()).as(summary).extracting(Coding::getCode).containsOnlyOnce("SUBSETTED");
+      }
+    }
   }
 
   private static void assertSubsetted(Patient patient) {

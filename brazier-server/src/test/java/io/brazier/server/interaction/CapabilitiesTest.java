@@ -3,6 +3,7 @@ package io.brazier.server.interaction;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ca.uhn.fhir.rest.client.api.IGenericClient;
+import io.brazier.server.Http;
 import io.brazier.server.TestServer;
 import java.io.IOException;
 import java.net.URI;
@@ -15,6 +16,7 @@ import java.util.Map;
 import org.hl7.fhir.r4.model.CapabilityStatement;
 import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestResourceComponent;
 import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestResourceOperationComponent;
+import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestResourceSearchParamComponent;
 import org.hl7.fhir.r4.model.CapabilityStatement.ConditionalDeleteStatus;
 import org.hl7.fhir.r4.model.CapabilityStatement.ConditionalReadStatus;
 import org.hl7.fhir.r4.model.CapabilityStatement.ResourceInteractionComponent;
@@ -83,6 +85,19 @@ class CapabilitiesTest {
         .contains("Patient:organization", "*");
     assertThat(patient.getOperation()).extracting(CapabilityStatementRestResourceOperationComponent::getName)
         .contains("validate", "everything");
+  }
+
+  @Test
+  void everyListedSearchParameterIsOneASearchTakes() {
+    CapabilityStatement statement = client.capabilities().ofType(CapabilityStatement.class).execute();
+    Http http = server.http();
+
+    for (CapabilityStatementRestResourceSearchParamComponent param : patient(statement).getSearchParam()) {
+      Http.Response response = http.get("/fhir/Patient?" + param.getName() + "=x", "Prefer", "handling=strict");
+
+      // x may be a bad value for the parameter's type, a 400 of its own, but never a parameter the server lacks.
+      assertThat(response.body()).as(param.getName()).doesNotContain("is not supported", "is not known");
+    }
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.brazier.server.interaction;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ca.uhn.fhir.rest.client.api.IGenericClient;
+import io.brazier.server.Http;
 import io.brazier.server.TestServer;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Condition;
@@ -34,6 +35,26 @@ class SearchCompartmentTest {
         .containsExactly(o);
     assertThat(everything.getEntry()).extracting(e -> e.getResource().getIdElement().getIdPart())
         .containsExactlyInAnyOrder(patient, o, c);
+  }
+
+  @Test
+  void aCompartmentIsSearchedByPostToo() {
+    String patient = client.create().resource(SearchTypeTest.patient("Compartment", "Post")).execute().getId()
+        .getIdPart();
+    Condition condition = new Condition().setSubject(new Reference("Patient/" + patient));
+    condition.getCode().setText("posted");
+    String c = client.create().resource(condition).execute().getId().getIdPart();
+    client.create().resource(new Condition().setSubject(new Reference("Patient/" + patient))).execute();
+    Http http = TestServer.shared().http();
+
+    Bundle conditions = http.post("/fhir/Patient/" + patient + "/Condition/_search", "code:text=posted",
+        "Content-Type", "application/x-www-form-urlencoded").resource(Bundle.class);
+    Bundle everything = http.post("/fhir/Patient/" + patient + "/_search", "_count=10",
+        "Content-Type", "application/x-www-form-urlencoded").resource(Bundle.class);
+
+    assertThat(conditions.getEntry()).extracting(e -> e.getResource().getIdElement().getIdPart())
+        .containsExactly(c);
+    assertThat(everything.getTotal()).isEqualTo(3); // the patient and both conditions
   }
 
   @Test
