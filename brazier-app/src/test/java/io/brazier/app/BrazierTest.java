@@ -40,4 +40,20 @@ class BrazierTest {
         .contains("profile-validation").doesNotContain("\tat ");
     assertThat(dataDir.resolve("postgres")).doesNotExist();
   }
+
+  @Test
+  void aMisspeltOptionIsNamedWithItsLikelyFixInAFewLinesNotTheWholeUsage() {
+    Cli cli = Cli.run("serve", "--prot=8081").refused("Unknown option: '--prot=8081'");
+
+    assertThat(cli.err()).contains("Did you mean --port?", "See 'brazier serve --help' for every option.")
+        .doesNotContain("--sync-dataverse-url");
+    assertThat(cli.err().lines()).hasSizeLessThan(6);
+  }
+
+  @Test
+  void aMisspeltCommandIsNamedWithItsLikelyFix() {
+    Cli cli = Cli.run("serv").refused("Unmatched argument at index 0: 'serv'");
+
+    assertThat(cli.err()).contains("Did you mean serve?", "See 'brazier --help'");
+  }
 }
