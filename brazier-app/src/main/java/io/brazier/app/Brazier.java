@@ -1,6 +1,7 @@
 package io.brazier.app;
 
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +40,7 @@ public final class Brazier implements Runnable {
     CommandLine commandLine = new CommandLine(new Brazier());
     commandLine.setDefaultValueProvider(Defaults.from(args, System.getenv()));
     commandLine.setCaseInsensitiveEnumValuesAllowed(true);
+    commandLine.registerConverter(Duration.class, new IsoDuration());
     commandLine.setExecutionExceptionHandler(Brazier::failed);
     commandLine.setParameterExceptionHandler(Brazier::refused);
     return commandLine;
