@@ -6,11 +6,14 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Properties;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -23,7 +26,8 @@ import picocli.CommandLine.ParameterException;
 
 /**
  * Defaults of options that the command line leaves out: the environment ({@code --db-url} is
- * {@code BRAZIER_DB_URL}), then the {@code --config} file ({@code db-url=...}), then the option's own default.
+ * {@code BRAZIER_DB_URL}), then the {@code --config} file ({@code db-url=...}, or any other long name of the option),
+ * then the option's own default.
  *
  * <p>The file is read when the first option asks, so that a file that cannot be read, or a key that is no option of
  * any command (a typo that would otherwise leave the setting at its default without a word), is a usage error of the
@@ -63,7 +67,10 @@ final class Defaults implements IDefaultValueProvider {
     if (fromEnvironment != null) {
       return fromEnvironment;
     }
-    return file(option.command()).getProperty(key);
+    Properties file = file(option.command());
+    return Arrays.stream(option.names()).filter(name -> name.startsWith("--"))
+        .sorted(Comparator.comparingInt(String::length).reversed())
+        .map(name -> file.getProperty(name.substring(2))).filter(Objects::nonNull).findFirst().orElse(null);
   }
 
   private Properties file(CommandSpec command) {
@@ -95,13 +102,14 @@ final class Defaults implements IDefaultValueProvider {
     return properties;
   }
 
-  /** The long names, without dashes, of the options of a command and all its subcommands. */
+  /** The long names, without dashes, of the options of a command and all its subcommands: each a key of the file. */
   private static Set<String> optionNames(CommandSpec root) {
     Set<String> names = new HashSet<>();
     Deque<CommandSpec> commands = new ArrayDeque<>(List.of(root));
     while (!commands.isEmpty()) {
       CommandSpec command = commands.pop();
-      command.options().forEach(option -> names.add(option.longestName().replaceFirst("^--", "")));
+      command.options().forEach(option -> Arrays.stream(option.names()).filter(name -> name.startsWith("--"))
+          .forEach(name -> names.add(name.substring(2))));
       command.subcommands().values().stream().map(CommandLine::getCommandSpec).forEach(commands::push);
     }
     return names;

@@ -72,6 +72,15 @@ class DefaultsTest {
   }
 
   @Test
+  void anOptionsOtherLongNameIsAConfigKeyToo() throws IOException {
+    Path config = Files.writeString(dir.resolve("brazier.properties"), "target-url=jdbc:postgresql://crm/crm\n");
+
+    SyncCommand sync = (SyncCommand) command(new String[] {"sync", "--config", config.toString()}, Map.of());
+
+    assertThat(sync.url).isEqualTo("jdbc:postgresql://crm/crm");
+  }
+
+  @Test
   void aConfigFileMayHoldTheOptionsOfOtherCommands() throws IOException {
     Path config = Files.writeString(dir.resolve("brazier.properties"), "port=7004\nfhir=http://fhir/fhir\n");
 
