@@ -61,7 +61,7 @@ public final class Brazier implements Runnable {
         err.println("Did you mean " + String.join(" or ", meant) + "?");
       }
     }
-    err.println("See '" + command.qualifiedName() + " --help' for every option.");
+    err.println("See '" + command.qualifiedName() + " --help'.");
     err.flush();
     return command.exitCodeOnInvalidInput();
   }
