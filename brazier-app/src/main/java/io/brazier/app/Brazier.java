@@ -1,11 +1,16 @@
 package io.brazier.app;
 
 import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /** The {@code brazier} command. */
 @Command(
@@ -35,8 +40,38 @@ public final class Brazier implements Runnable {
     CommandLine commandLine = new CommandLine(new Brazier());
     commandLine.setDefaultValueProvider(Defaults.from(args, System.getenv()));
     commandLine.setCaseInsensitiveEnumValuesAllowed(true);
+    commandLine.registerConverter(Duration.class, new IsoDuration());
     commandLine.setExecutionExceptionHandler(Brazier::failed);
+    commandLine.setParameterExceptionHandler(Brazier::refused);
     return commandLine;
+  }
+
+  /**
+   * A usage error says what to fix, what a misspelt option or command most likely meant, and where the options are
+   * explained, and exits with 2. Not the whole usage: serve's runs to hundreds of lines, which scrolled the one line
+   * that mattered off the screen.
+   */
+  private static int refused(ParameterException e, String[] args) {
+    CommandSpec command = e.getCommandLine().getCommandSpec();
+    PrintWriter err = e.getCommandLine().getErr();
+    err.println(e.getMessage());
+    if (e instanceof UnmatchedArgumentException unmatched && !unmatched.getUnmatched().isEmpty()) {
+      List<String> meant = meant(command, unmatched.getUnmatched().get(0));
+      if (!meant.isEmpty()) {
+        err.println("Did you mean " + String.join(" or ", meant) + "?");
+      }
+    }
+    err.println("See '" + command.qualifiedName() + " --help'.");
+    err.flush();
+    return command.exitCodeOnInvalidInput();
+  }
+
+  /** The options (for {@code --name} or {@code --name=value}) or the commands {@code typed} most likely meant. */
+  private static List<String> meant(CommandSpec command, String typed) {
+    if (typed.startsWith("-")) {
+      return Suggestions.of(typed.split("=", 2)[0], command.optionsMap().keySet());
+    }
+    return Suggestions.of(typed, command.subcommands().keySet());
   }
 
   /**

@@ -313,11 +313,11 @@ final class Serve implements Callable<Integer> {
   private record Settings(ServerConfig server, Processors processors, WatchingLoader.ExportLimits loaderLimits) {}
 
   private Settings settings(Fhir fhir) {
-    ServerConfig serverConfig = new ServerConfig(host, port, baseUrl, trustForwardedHeaders, maxBodyBytes,
-        corsOrigins, lenient, conditionalDeleteMax, pageSize, maxPageSize, bundleMaxEntries, bundleMaxBytes,
-        referentialIntegrity, missingReferences,
+    ServerConfig serverConfig = Usage.checked(spec, () -> new ServerConfig(host, port, baseUrl, trustForwardedHeaders,
+        maxBodyBytes, corsOrigins, lenient, conditionalDeleteMax, pageSize, maxPageSize, bundleMaxEntries,
+        bundleMaxBytes, referentialIntegrity, missingReferences,
         new ImportConfig(importDir == null ? null : importDir.toAbsolutePath(), importHosts, importBlob),
-        export.config(database.dataDir, auth.enabled));
+        export.config(database.dataDir, auth.enabled)));
     if (events.enabled()) {
       events.config(fhir);
     }

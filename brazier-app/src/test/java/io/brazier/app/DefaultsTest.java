@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -57,10 +56,35 @@ class DefaultsTest {
   }
 
   @Test
-  void aMissingConfigFileIsAClearError() {
-    assertThatThrownBy(() -> parse(new String[] {"serve", "--config", dir.resolve("nope").toString()}, Map.of()))
-        .isInstanceOf(UncheckedIOException.class)
-        .hasMessageContaining("--config");
+  void aMissingConfigFileIsAUsageErrorNotAStackTrace() {
+    Cli.run("serve", "--config", dir.resolve("nope").toString()).refused("--config " + dir.resolve("nope")
+        + ": no such file");
+  }
+
+  @Test
+  void aConfigKeyThatIsNoOptionIsAUsageErrorNamingIt() throws IOException {
+    Path config = Files.writeString(dir.resolve("brazier.properties"), "prot=7001\nhost=127.0.0.1\n");
+
+    assertThatThrownBy(() -> parse(new String[] {"serve", "--config", config.toString()}, Map.of()))
+        .isInstanceOf(CommandLine.ParameterException.class)
+        .hasMessageContaining("prot (did you mean port?) is not an option of any brazier command")
+        .hasMessageContaining("brazier serve --help");
+  }
+
+  @Test
+  void anOptionsOtherLongNameIsAConfigKeyToo() throws IOException {
+    Path config = Files.writeString(dir.resolve("brazier.properties"), "target-url=jdbc:postgresql://crm/crm\n");
+
+    SyncCommand sync = (SyncCommand) command(new String[] {"sync", "--config", config.toString()}, Map.of());
+
+    assertThat(sync.url).isEqualTo("jdbc:postgresql://crm/crm");
+  }
+
+  @Test
+  void aConfigFileMayHoldTheOptionsOfOtherCommands() throws IOException {
+    Path config = Files.writeString(dir.resolve("brazier.properties"), "port=7004\nfhir=http://fhir/fhir\n");
+
+    assertThat(parse(new String[] {"serve", "--config", config.toString()}, Map.of()).port).isEqualTo(7004);
   }
 
   @Test

@@ -2,11 +2,13 @@ package io.brazier.client;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -90,9 +92,27 @@ public final class HttpFhirClient implements FhirClient {
     try {
       var response = client.send(request.build(), BodyHandlers.ofByteArray());
       return new FhirReply(response.statusCode(), response.headers().map(), response.body());
+    } catch (ConnectException e) {
+      throw unreachable(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("Interrupted while waiting for " + base);
     }
+  }
+
+  /**
+   * Why the server could not be reached, in words: Java's HTTP client throws a ConnectException without a message,
+   * which the loader, the exporter and the sync agent printed as "null".
+   */
+  private ConnectException unreachable(ConnectException e) {
+    boolean unknownHost = false;
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      unknownHost |= cause instanceof UnresolvedAddressException;
+    }
+    ConnectException named = new ConnectException(unknownHost
+        ? "the host of " + name() + " is unknown (" + URI.create(base).getHost() + ")"
+        : name() + " refused the connection");
+    named.initCause(e);
+    return named;
   }
 }

@@ -130,7 +130,17 @@ class HttpFhirClientTest {
     HttpFhirClient target = new HttpFhirClient(URI.create("http://127.0.0.1:" + closed + "/fhir"), Optional.empty(),
         Duration.ofSeconds(10));
 
-    assertThatThrownBy(() -> target.send(FhirCall.get("metadata"))).isInstanceOf(ConnectException.class);
+    assertThatThrownBy(() -> target.send(FhirCall.get("metadata"))).isInstanceOf(ConnectException.class)
+        .hasMessage("http://127.0.0.1:" + closed + "/fhir refused the connection");
+  }
+
+  @Test
+  void anUnknownHostIsAnIoExceptionNamingIt() {
+    HttpFhirClient target = new HttpFhirClient(URI.create("http://no-such-host.invalid/fhir"), Optional.empty(),
+        Duration.ofSeconds(10));
+
+    assertThatThrownBy(() -> target.send(FhirCall.get("metadata"))).isInstanceOf(ConnectException.class)
+        .hasMessage("the host of http://no-such-host.invalid/fhir is unknown (no-such-host.invalid)");
   }
 
   private String base() {

@@ -1,10 +1,14 @@
 package io.brazier.loader;
 
+import io.brazier.client.FhirCall;
 import io.brazier.client.FhirClient;
+import io.brazier.client.FhirReply;
 import io.brazier.loader.files.InputFile;
 import io.brazier.loader.files.Inputs;
 import io.brazier.loader.files.Survey;
 import io.brazier.loader.send.FileOutcome;
+import io.brazier.loader.send.Sender;
+import io.brazier.loader.send.Sender.Unreachable;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,8 +34,14 @@ public final class Load {
     this.config = config;
   }
 
-  public LoadReport run(Inputs inputs, Progress progress) throws InterruptedException {
+  /**
+   * Loads every file; first asks the server for its metadata.
+   *
+   * @throws TargetUnavailable before any file is read, when the server cannot be reached or answers 404 there
+   */
+  public LoadReport run(Inputs inputs, Progress progress) throws TargetUnavailable, InterruptedException {
     long started = System.nanoTime();
+    requireServer();
     Map<String, String> failures = new TreeMap<>(inputs.problems());
     AtomicLong resources = new AtomicLong();
     AtomicLong failed = new AtomicLong();
@@ -59,6 +69,23 @@ public final class Load {
     }
     return new LoadReport(inputs.files().size() + inputs.problems().size(), resources.get(), failed.get(),
         Duration.ofNanos(System.nanoTime() - started), failures);
+  }
+
+  /**
+   * Fails when the server cannot be reached, or answers 404 for its metadata (a base URL without its /fhir): else
+   * every file in turn would spend its retries, half a minute by default, or fail, on the same cause.
+   */
+  private void requireServer() throws TargetUnavailable {
+    FhirReply reply;
+    try {
+      reply = new Sender(target, config).send(FhirCall.get("metadata"));
+    } catch (Unreachable e) {
+      throw new TargetUnavailable(e.getMessage() + "; no file was loaded.");
+    }
+    if (reply.status() == 404) {
+      throw new TargetUnavailable("No FHIR server answers at " + target.name() + ": GET metadata answered 404."
+          + " Give the FHIR base URL, such as http://localhost:8080/fhir; no file was loaded.");
+    }
   }
 
   private static FileOutcome result(Future<FileOutcome> future) throws InterruptedException {

@@ -2,12 +2,14 @@ package io.brazier.loader;
 
 import io.brazier.client.HttpFhirClient;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import io.brazier.loader.files.Inputs;
 import io.brazier.loader.send.FileOutcome;
 import io.brazier.server.TestServer;
 import java.io.IOException;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -93,6 +95,39 @@ class LoadTest {
   private int observationsOf(String patient) {
     return client.search().forResource(Observation.class).where(Observation.SUBJECT.hasId("Patient/" + patient))
         .summaryMode(ca.uhn.fhir.rest.api.SummaryEnum.COUNT).returnBundle(Bundle.class).execute().getTotal();
+  }
+
+  @Test
+  void aServerThatCannotBeReachedStopsTheLoadBeforeAnyFile() throws Exception {
+    Samples.write(dir.resolve("p.ndjson"), "{\"resourceType\":\"Patient\",\"id\":\"never-sent\"}\n");
+    int closed;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      closed = socket.getLocalPort();
+    }
+    var target = new HttpFhirClient(URI.create("http://127.0.0.1:" + closed + "/fhir"), Optional.empty(),
+        Duration.ofSeconds(10));
+    List<FileOutcome> outcomes = new ArrayList<>();
+
+    try (Inputs inputs = Inputs.of(List.of(dir.toString()))) {
+      assertThatThrownBy(() -> new Load(target, LoaderConfig.defaults().withRetries(1, Duration.ofMillis(10)))
+          .run(inputs, new Collecting(outcomes))).isInstanceOf(TargetUnavailable.class)
+          .hasMessage("The FHIR server could not be reached after 2 attempts: http://127.0.0.1:" + closed
+              + "/fhir refused the connection; no file was loaded.");
+    }
+    assertThat(outcomes).isEmpty();
+  }
+
+  @Test
+  void aBaseUrlWithoutItsFhirPathStopsTheLoadBeforeAnyFile() throws Exception {
+    Samples.write(dir.resolve("p.ndjson"), "{\"resourceType\":\"Patient\",\"id\":\"never-sent\"}\n");
+    String root = server.rootUrl();
+    var target = new HttpFhirClient(URI.create(root), Optional.empty(), Duration.ofSeconds(10));
+
+    try (Inputs inputs = Inputs.of(List.of(dir.toString()))) {
+      assertThatThrownBy(() -> new Load(target, LoaderConfig.defaults()).run(inputs, new Collecting(new ArrayList<>())))
+          .isInstanceOf(TargetUnavailable.class)
+          .hasMessageStartingWith("No FHIR server answers at " + root + ": GET metadata answered 404.");
+    }
   }
 
   private LoadReport load(Path folder) throws IOException, InterruptedException {

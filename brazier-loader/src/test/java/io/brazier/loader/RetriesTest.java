@@ -154,11 +154,16 @@ class RetriesTest {
     void handle(HttpExchange exchange) throws IOException;
   }
 
-  private static HttpServer serve(Handler handler) throws IOException {
+  /** A server whose answers {@code handler} makes, but to the metadata a load first asks for: the real server's. */
+  private HttpServer serve(Handler handler) throws IOException {
     HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     server.createContext("/", exchange -> {
       try (exchange) {
-        handler.handle(exchange);
+        if (exchange.getRequestURI().getPath().equals("/fhir/metadata")) {
+          forward(exchange, new byte[0]);
+        } else {
+          handler.handle(exchange);
+        }
       }
     });
     server.start();
