@@ -29,7 +29,7 @@ final class AccessRules {
     return request;
   }
 
-  private static boolean isSearch(FhirRequest request) {
+  static boolean isSearch(FhirRequest request) {
     return switch (request.interaction()) {
       case SEARCH_TYPE, SEARCH_SYSTEM, SEARCH_COMPARTMENT -> true;
       default -> false;

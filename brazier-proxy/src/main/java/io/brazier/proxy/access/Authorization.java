@@ -60,7 +60,11 @@ public final class Authorization implements Interceptor {
       throw FhirException.forbidden("The caller's scopes grant reads of " + request.type() + " only in part, which"
           + " this proxy cannot check on a read of another server; search with the scope's parameters instead.");
     }
-    return AccessRules.check(request, callerRights);
+    FhirRequest checked = AccessRules.check(request, callerRights);
+    if (granular == null && AccessRules.isSearch(request)) {
+      SearchScopes.checkIncludesUnseen(callerRights, request.searchParameters());
+    }
+    return checked;
   }
 
   @Override

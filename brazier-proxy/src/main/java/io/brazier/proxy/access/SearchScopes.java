@@ -58,6 +58,25 @@ final class SearchScopes {
     }
   }
 
+  /**
+   * In front of another server (the standalone proxy), which sends its pages on without the included entries
+   * checked: refuses includes of a type the caller does not read whole, and includes that name no type
+   * ({@code Observation:subject}, {@code *}), which may bring any, unless it reads every type.
+   */
+  static void checkIncludesUnseen(Rights rights, Map<String, List<String>> params) {
+    if (includesAnyType(params) && !rights.allows(Permission.READ, "*")) {
+      throw FhirException.forbidden("The search includes resources of types it does not name, which this proxy"
+          + " cannot check against the caller's scopes on another server's answer: name the type"
+          + " (_include=Observation:subject:Patient) of each include.");
+    }
+    for (String type : includedTypes(params)) {
+      if (!rights.allows(Permission.READ, type)) {
+        throw FhirException.forbidden("The caller's scopes grant read on " + type + " only in part or not at all,"
+            + " so this proxy cannot pass on another server's answer that includes " + type + ".");
+      }
+    }
+  }
+
   /** {@code _has:Observation:subject:code} searches Observation; {@code subject:Patient.name} searches Patient. */
   private static void checkChains(Rights rights, String name) {
     String[] parts = name.split(":");
@@ -97,6 +116,22 @@ final class SearchScopes {
       }
     });
     return types;
+  }
+
+  /** Whether an include names no type: {@code *}, {@code Observation:*}, or an include without its target. */
+  private static boolean includesAnyType(Map<String, List<String>> params) {
+    for (Map.Entry<String, List<String>> param : params.entrySet()) {
+      String name = param.getKey();
+      boolean include = name.equals("_include") || name.startsWith("_include:");
+      boolean revinclude = name.equals("_revinclude") || name.startsWith("_revinclude:");
+      for (String value : include || revinclude ? param.getValue() : List.<String>of()) {
+        String[] parts = value.split(":");
+        if (value.contains("*") || (include && parts.length < 3)) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   static String describe(List<Map<String, String>> constraints) {

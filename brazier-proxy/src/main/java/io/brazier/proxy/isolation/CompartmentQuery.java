@@ -30,6 +30,9 @@ final class CompartmentQuery {
 
   /** The search narrowed, or as it is when it cannot be (or need not be). */
   FhirRequest narrowed(FhirRequest request, Restriction restriction) {
+    if (request.interaction() == FhirInteraction.SEARCH_COMPARTMENT) {
+      return otherCompartment(request, restriction);
+    }
     if (request.interaction() != FhirInteraction.SEARCH_TYPE || restriction.within() == null
         || restriction.within().isEmpty() || !compartments.hasMembers(restriction.compartment(), request.type())) {
       return request;
@@ -44,6 +47,27 @@ final class CompartmentQuery {
     }
     Map<String, List<String>> query = criteria(request.type(), request.query(), restriction);
     return query == null ? request : request.withQuery(query);
+  }
+
+  /**
+   * A compartment search other than of one of the caller's patients ({@code Patient/[other]/Condition}): it asks only
+   * for what lies in the caller's patients' compartments too, as the server does under a restriction. Sent as it is,
+   * the upstream would match the other patient's resources and the answer would say how many were left out: whether
+   * that patient has, say, a Condition of a given code.
+   */
+  private FhirRequest otherCompartment(FhirRequest request, Restriction restriction) {
+    String type = request.segment(2);
+    if (restriction.within() == null || restriction.within().isEmpty() || isOwn(request, restriction)
+        || !compartments.hasMembers(restriction.compartment(), type)) {
+      return request;
+    }
+    Map<String, List<String>> query = criteria(type, request.query(), restriction);
+    return query == null ? request : request.withQuery(query);
+  }
+
+  private static boolean isOwn(FhirRequest compartmentSearch, Restriction restriction) {
+    return compartmentSearch.type().equals(restriction.compartment())
+        && restriction.within().contains(compartmentSearch.id());
   }
 
   /**
@@ -75,16 +99,18 @@ final class CompartmentQuery {
     if (restriction.within() == null || !restriction.outside().isEmpty()) {
       return false;
     }
-    if (sent.interaction() == FhirInteraction.SEARCH_COMPARTMENT) {
-      return sent.type().equals(restriction.compartment()) && restriction.within().contains(sent.id());
-    }
-    if (sent.interaction() != FhirInteraction.SEARCH_TYPE) {
-      return false;
-    }
-    if (!compartments.hasMembers(restriction.compartment(), sent.type())) {
+    if (sent.interaction() == FhirInteraction.SEARCH_COMPARTMENT && isOwn(sent, restriction)) {
       return true;
     }
-    Map<String, List<String>> narrowed = criteria(sent.type(), Map.of(), restriction);
+    String type = switch (sent.interaction()) {
+      case SEARCH_TYPE -> sent.type();
+      case SEARCH_COMPARTMENT -> sent.segment(2);
+      default -> null;
+    };
+    if (type == null || !compartments.hasMembers(restriction.compartment(), type)) {
+      return sent.interaction() == FhirInteraction.SEARCH_TYPE;
+    }
+    Map<String, List<String>> narrowed = criteria(type, Map.of(), restriction);
     return narrowed != null && narrowed.entrySet().stream()
         .allMatch(param -> sent.query().getOrDefault(param.getKey(), List.of()).containsAll(param.getValue()));
   }

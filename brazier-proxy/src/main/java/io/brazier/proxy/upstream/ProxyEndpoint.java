@@ -70,15 +70,27 @@ public final class ProxyEndpoint {
     try {
       request = PathShape.classify(new FhirRequest(ctx.method().name(), segments(ctx), ctx.queryParamMap(),
           RequestHeaders.of(ctx.req()::getHeaders), null, base));
-      boolean bundle = request.interaction() == FhirInteraction.BUNDLE;
-      Upstream.Body held = bundle ? body(ctx, true) : null;
-      FhirRequest checked = checked(bundle ? request.withBody(held.bytes()) : request);
+      boolean whole = isCheckedWhole(request);
+      Upstream.Body held = whole ? body(ctx, true) : null;
+      FhirRequest checked = checked(whole ? request.withBody(held.bytes()) : request);
       UpstreamAnswer answer = exchange.exchange(checked, headerNames(ctx), address.client(ctx),
-          bundle ? held : body(ctx, false));
+          whole ? held : body(ctx, false));
       write(ctx, answer, base);
     } catch (FhirException e) {
       refuse(ctx, request, e);
     }
+  }
+
+  /**
+   * Whether the checks read the request's body: a batch or transaction's entries, and the parameters of a
+   * {@code POST _search}, whose includes, chains and granular scopes' parameters are checked as a GET's query is.
+   */
+  private static boolean isCheckedWhole(FhirRequest request) {
+    return switch (request.interaction()) {
+      case BUNDLE -> true;
+      case SEARCH_TYPE, SEARCH_SYSTEM, SEARCH_COMPARTMENT -> request.method().equals("POST");
+      default -> false;
+    };
   }
 
   /** The request through the security checks; a batch or transaction's entries each through them too. */

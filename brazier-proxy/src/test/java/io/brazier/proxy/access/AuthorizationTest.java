@@ -1,12 +1,21 @@
 package io.brazier.proxy.access;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.brazier.fhir.FhirException;
 import io.brazier.proxy.SecuredServer;
+import io.brazier.server.Caller;
+import io.brazier.server.FhirInteraction;
+import io.brazier.server.FhirRequest;
 import io.brazier.server.Http;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
@@ -204,6 +213,34 @@ class AuthorizationTest {
     http.refused(403, "POST", "/fhir/Observation/_search", "_id=" + laboratory + "&_include:iterate="
         + "Observation:subject:Patient", "Authorization", observations, "Content-Type",
         "application/x-www-form-urlencoded");
+  }
+
+  @Test
+  void inFrontOfAnotherServerIncludesTheCallerMayNotReadWholeAreRefused() {
+    Authorization proxy = Authorization.upstream();
+    // The other server's page goes on unseen: an include it answers is not left out as the server leaves it out.
+    for (String include : List.of("Observation:subject", "*", "Observation:subject:Patient")) {
+      assertThatThrownBy(() -> proxy.before(search(Map.of("_include", include), "system/Observation.rs")))
+          .as(include).isInstanceOfSatisfying(FhirException.class, e -> assertThat(e.status()).isEqualTo(403));
+    }
+    Map<String, String> laboratoryAndMembers = Map.of("category", "laboratory", "_revinclude",
+        "Observation:has-member");
+    assertThatThrownBy(() -> proxy.before(search(laboratoryAndMembers, "system/Observation.rs?category=laboratory")))
+        .as("a granular scope reads its type only in part")
+        .isInstanceOfSatisfying(FhirException.class, e -> assertThat(e.status()).isEqualTo(403));
+    assertThatCode(() -> proxy.before(search(Map.of("category", "laboratory"),
+        "system/Observation.rs?category=laboratory"))).doesNotThrowAnyException();
+    assertThatCode(() -> proxy.before(search(Map.of("_include", "Observation:subject:Patient"),
+        "system/Observation.rs", "system/Patient.rs"))).doesNotThrowAnyException();
+    assertThatCode(() -> proxy.before(search(Map.of("_include", "*"), "system/*.rs"))).doesNotThrowAnyException();
+  }
+
+  private static FhirRequest search(Map<String, String> query, String... scopes) {
+    Caller caller = new Caller("https://issuer.example/", "app", "app", Set.of(), Set.of(scopes), null, null, null);
+    Map<String, List<String>> params = new LinkedHashMap<>();
+    query.forEach((name, value) -> params.put(name, List.of(value)));
+    return new FhirRequest("GET", List.of("Observation"), params, name -> null, null, "http://proxy.example/fhir")
+        .withCaller(caller).routed(FhirInteraction.SEARCH_TYPE, null);
   }
 
   @Test

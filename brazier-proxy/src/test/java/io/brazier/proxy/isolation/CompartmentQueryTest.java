@@ -62,6 +62,23 @@ class CompartmentQueryTest {
   }
 
   @Test
+  void anotherPatientsCompartmentIsSearchedOnlyWhereItMeetsTheCallersOwn() {
+    Restriction restriction = Restriction.within("Patient", Set.of("p1"));
+    FhirRequest others = compartmentSearch("p3", "Condition", Map.of("code", List.of("B20")));
+
+    FhirRequest narrowed = QUERY.narrowed(others, restriction);
+
+    assertThat(narrowed.segments()).containsExactly("Patient", "p3", "Condition");
+    assertThat(narrowed.query()).as("what the upstream matches, the caller may see: nothing is left out to count")
+        .isEqualTo(Map.of("code", List.of("B20"), "patient", List.of("Patient/p1")));
+    assertThat(QUERY.isExact(narrowed, restriction)).isTrue();
+    assertThat(QUERY.isExact(others, restriction)).isFalse();
+    FhirRequest own = compartmentSearch("p1", "Condition", Map.of());
+    assertThat(QUERY.narrowed(own, restriction)).isSameAs(own);
+    assertThat(QUERY.isExact(own, restriction)).isTrue();
+  }
+
+  @Test
   void searchesOfTypesWithoutMembersOrWithOnlyOptOutsAreLeftAsTheyAre() {
     FhirRequest practitioners = search("Practitioner", Map.of());
     FhirRequest observations = search("Observation", Map.of());
@@ -70,6 +87,11 @@ class CompartmentQueryTest {
     assertThat(QUERY.narrowed(practitioners, Restriction.within("Patient", Set.of("p1")))).isSameAs(practitioners);
     assertThat(QUERY.narrowed(observations, optOut)).isSameAs(observations);
     assertThat(QUERY.isExact(observations, optOut)).isFalse();
+  }
+
+  private static FhirRequest compartmentSearch(String patient, String type, Map<String, List<String>> query) {
+    return new FhirRequest("GET", List.of("Patient", patient, type), query, name -> null, null,
+        "http://proxy.example/fhir").routed(FhirInteraction.SEARCH_COMPARTMENT, null);
   }
 
   private static FhirRequest search(String type, Map<String, List<String>> query) {

@@ -44,6 +44,12 @@ class ProxyEndpointTest {
   @BeforeEach
   void start() {
     upstream = new StubUpstream(exchange -> {
+      // A search, and the proxy's own search of opt-out Consents before a caller that is no Administrator's
+      if (exchange.getRequestURI().getPath().endsWith("/_search")
+          || exchange.getRequestURI().getPath().endsWith("/Consent")) {
+        StubUpstream.send(exchange, 200, "application/fhir+json", SEARCH_SET.formatted(upstream.baseUrl()));
+        return;
+      }
       if (exchange.getRequestURI().getPath().endsWith("/$changes")) {
         answerSmallAndSlow(exchange);
         return;
@@ -153,6 +159,30 @@ class ProxyEndpointTest {
   }
 
   /** Two short lines, the second only once the client has read the first. */
+  @Test
+  void thePostSearchsParametersInItsBodyAreCheckedAsAQuerysAre() throws Exception {
+    String observationsOnly = proxy.token("app", List.of(), "system/Observation.rs");
+    String observationsAndPatients = proxy.token("app", List.of(), "system/Observation.rs system/Patient.rs");
+    String form = "_include=Observation:subject:Patient";
+
+    HttpResponse<String> refused = postSearch(form, observationsOnly);
+    HttpResponse<String> passed = postSearch(form, observationsAndPatients);
+
+    assertThat(refused.statusCode()).as("the other server would include Patients").isEqualTo(403);
+    assertThat(refused.body()).contains("OperationOutcome", "Patient");
+    assertThat(passed.statusCode()).as(passed.body()).isEqualTo(200);
+    assertThat(upstream.received()).filteredOn(received -> received.method().equals("POST"))
+        .extracting(StubUpstream.Received::body).as("the body read for the checks goes upstream as it came")
+        .containsExactly(form);
+  }
+
+  private HttpResponse<String> postSearch(String form, String token) throws Exception {
+    HttpRequest request = HttpRequest.newBuilder(URI.create(proxy.baseUrl() + "/Observation/_search"))
+        .header("Authorization", "Bearer " + token).header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(HttpRequest.BodyPublishers.ofString(form)).build();
+    return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+  }
+
   private void answerSmallAndSlow(com.sun.net.httpserver.HttpExchange exchange) throws java.io.IOException {
     exchange.getResponseHeaders().set("Content-Type", "text/plain");
     exchange.sendResponseHeaders(200, 0);

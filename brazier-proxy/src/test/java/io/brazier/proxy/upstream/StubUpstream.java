@@ -22,7 +22,7 @@ public final class StubUpstream implements AutoCloseable {
   }
 
   /** A request as the stub got it. */
-  public record Received(String method, String uri, Map<String, List<String>> headers) {
+  public record Received(String method, String uri, Map<String, List<String>> headers, String body) {
     String header(String name) {
       return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name)).findFirst()
           .map(e -> String.join(", ", e.getValue())).orElse(null);
@@ -42,9 +42,9 @@ public final class StubUpstream implements AutoCloseable {
     http.createContext("/token", exchange -> send(exchange, 200, "application/json",
         "{\"access_token\":\"proxy-own-token\",\"expires_in\":3600}"));
     http.createContext("/fhir", exchange -> {
+      byte[] body = exchange.getRequestBody().readAllBytes();
       received.add(new Received(exchange.getRequestMethod(), exchange.getRequestURI().toString(),
-          Map.copyOf(exchange.getRequestHeaders())));
-      exchange.getRequestBody().readAllBytes();
+          Map.copyOf(exchange.getRequestHeaders()), new String(body, StandardCharsets.UTF_8)));
       fhir.answer(exchange);
     });
     http.start();
