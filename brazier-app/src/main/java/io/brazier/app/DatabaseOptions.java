@@ -38,8 +38,9 @@ final class DatabaseOptions {
   Duration statementTimeout;
 
   DatabaseConfig config() {
+    // Each command closes its database at exit, after what uses it: PostgreSQL must not stop first.
     return Usage.checked(spec, () -> new DatabaseConfig(dbUrl, dbUser, dbPassword, dataDir.toAbsolutePath(),
-        dbPoolSize, statementTimeout));
+        dbPoolSize, statementTimeout, false));
   }
 
   /** Unpooled connections to the same database, for what holds a connection of its own (a lease). */

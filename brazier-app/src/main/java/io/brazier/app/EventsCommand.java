@@ -80,8 +80,22 @@ final class EventsCommand implements Callable<Integer> {
     events.config(fhir); // refuses bad flags before anything starts
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Database opened = Database.open(database.config());
-    EventPublisher publisher = events.start(fhir, feed(fhir, opened), DatabaseOptions.unpooled(opened), registry);
-    EventsEndpoint endpoint = new EventsEndpoint(publisher, registry::scrape, host, port).start();
+    // A start that fails stops what it started: nothing else stops the embedded PostgreSQL (see DatabaseOptions).
+    EventPublisher publisher;
+    try {
+      publisher = events.start(fhir, feed(fhir, opened), DatabaseOptions.unpooled(opened), registry);
+    } catch (RuntimeException e) {
+      opened.close();
+      throw e;
+    }
+    EventsEndpoint endpoint;
+    try {
+      endpoint = new EventsEndpoint(publisher, registry::scrape, host, port).start();
+    } catch (RuntimeException e) {
+      publisher.close();
+      opened.close();
+      throw e;
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       log.info("Shutting down");

@@ -133,8 +133,17 @@ final class ProxyCommand implements Callable<Integer> {
       chain = chain.followedBy(new PublishedAnswers(fhir, publisher));
     }
     Database opened = Database.open(database.config());
-    StandaloneProxy proxy = StandaloneProxy.start(upstreamConfig, fhir,
-        Security.start(securityConfig, opened.dataSource()), chain);
+    StandaloneProxy proxy;
+    try {
+      proxy = StandaloneProxy.start(upstreamConfig, fhir, Security.start(securityConfig, opened.dataSource()), chain);
+    } catch (RuntimeException e) {
+      // Nothing else stops the embedded PostgreSQL (see DatabaseOptions).
+      if (publisher != null) {
+        publisher.close();
+      }
+      opened.close();
+      throw e;
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       log.info("Shutting down");

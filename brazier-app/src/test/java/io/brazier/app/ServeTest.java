@@ -97,9 +97,26 @@ class ServeTest {
   }
 
   /**
-   * Every acknowledged create is stored once, every transaction is stored whole or not at all (whole if it was
-   * acknowledged), and history and search agree on what is stored.
+   * SIGTERM, as a service manager stops it: the server closes its parts in order, PostgreSQL last, so that nothing
+   * still closing finds the database gone (no warning, no stack trace), and the PostgreSQL is stopped.
    */
+  @Test
+  void aStopClosesEverythingBeforeItsPostgresql() throws Exception {
+    server = ServeProcess.start(data(), dir.resolve("server.log"));
+    ProcessHandle postgres = server.postgres().orElseThrow();
+    HttpResponse<String> created = HTTP.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/Patient"))
+        .header("Content-Type", "application/fhir+json")
+        .POST(BodyPublishers.ofString("{\"resourceType\":\"Patient\",\"active\":true}")).build(),
+        BodyHandlers.ofString());
+    assertThat(created.statusCode()).isEqualTo(201);
+
+    server.close();
+
+    String shutdown = server.log().substring(server.log().indexOf("Shutting down"));
+    assertThat(shutdown).doesNotContain(" WARN ", " ERROR ", "Exception");
+    assertThat(postgres.onExit().get(2, TimeUnit.MINUTES).isAlive()).isFalse();
+  }
+
   /** A start that fails once PostgreSQL runs (here: its port is taken) stops that PostgreSQL before it gives up. */
   @Test
   void aStartThatCannotListenStopsThePostgresqlItStarted() throws Exception {

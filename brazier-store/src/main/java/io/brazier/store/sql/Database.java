@@ -27,7 +27,7 @@ public final class Database implements AutoCloseable {
 
   public static Database open(DatabaseConfig config) {
     EmbeddedServer embedded = config.isEmbedded() ? new EmbeddedServer(config.dataDir().resolve("postgres"),
-        new ClusterTemplate(ClusterTemplate.userCache())).start() : null;
+        new ClusterTemplate(ClusterTemplate.userCache()), config.stopsAtExit()).start() : null;
     String url = embedded != null ? embedded.jdbcUrl() : config.url();
     HikariConfig hikari = new HikariConfig();
     hikari.setPoolName("brazier");

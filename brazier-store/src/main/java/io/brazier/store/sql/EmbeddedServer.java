@@ -21,14 +21,25 @@ final class EmbeddedServer implements AutoCloseable {
 
   private final Path dir;
   private final ClusterTemplate template;
+  private final boolean stopsAtExit;
   private EmbeddedPostgres postgres;
   private int port;
   private boolean fromTemplate;
 
-  /** @param template what a new data directory starts as, or null to run initdb there */
+  /** A server that a shutdown hook stops at the JVM's exit, if {@link #close} did not. */
   EmbeddedServer(Path dir, ClusterTemplate template) {
+    this(dir, template, true);
+  }
+
+  /**
+   * @param template what a new data directory starts as, or null to run initdb there
+   * @param stopsAtExit whether a shutdown hook stops the server at the JVM's exit (see
+   *     {@link io.brazier.store.DatabaseConfig}); without it, only {@link #close} does
+   */
+  EmbeddedServer(Path dir, ClusterTemplate template, boolean stopsAtExit) {
     this.dir = dir;
     this.template = template;
+    this.stopsAtExit = stopsAtExit;
   }
 
   /** Starts the server: on a free port the first time, on the same port after {@link #stop}. */
@@ -45,6 +56,7 @@ final class EmbeddedServer implements AutoCloseable {
           .setDataDirectory(dir)
           .setCleanDataDirectory(false)
           .setPGStartupWait(STARTUP_WAIT)
+          .setRegisterShutdownHook(stopsAtExit)
           // The embedded defaults trade durability for test speed; a 2xx from Brazier must survive a power cut.
           .setServerConfig("fsync", "on")
           .setServerConfig("synchronous_commit", "on")
