@@ -8,10 +8,12 @@ import io.brazier.proxy.ProxyRequest;
 import io.brazier.proxy.ProxyUnderTest;
 import io.brazier.proxy.Step;
 import java.io.IOException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -85,6 +87,24 @@ class ForwardingTest {
     assertThat(answer.statusCode()).isEqualTo(200);
     assertThat(upstream.received()).singleElement().satisfies(received -> assertThat(received.uri())
         .isEqualTo("/fhir/Patient?name=a%26b&family=x%3Dy&identifier=urn%3Aoid%3A1%7C2"));
+  }
+
+  @Test
+  void aBrokenPercentEscapeReachesTheUpstreamAsWrittenRatherThanDropped() throws Exception {
+    // Dropped, the name would no longer narrow the delete: every Patient of the identifier would go.
+    // Java's HTTP client sends no such URL: the request is written on a socket.
+    URI base = URI.create(proxy.baseUrl());
+    String answer;
+    try (Socket socket = new Socket(base.getHost(), base.getPort())) {
+      socket.getOutputStream().write(("DELETE " + base.getPath() + "/Patient?identifier=x%7C1&name=100% HTTP/1.1\r\n"
+          + "Host: " + base.getAuthority() + "\r\nAuthorization: Bearer " + administrator + "\r\nConnection: close\r\n\r\n")
+          .getBytes(StandardCharsets.ISO_8859_1));
+      answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
+
+    assertThat(answer).startsWith("HTTP/1.1 200");
+    assertThat(upstream.received()).singleElement().satisfies(received -> assertThat(received.uri())
+        .isEqualTo("/fhir/Patient?identifier=x%7C1&name=100%25"));
   }
 
   @Test
