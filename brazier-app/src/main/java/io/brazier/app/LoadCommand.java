@@ -51,9 +51,28 @@ final class LoadCommand implements Callable<Integer> {
     var target = client.target();
     try (Inputs files = Usage.checked(spec, () -> Inputs.of(inputs))) {
       Progress progress = System.console() != null ? new ProgressBarProgress() : new LogProgress(Duration.ofSeconds(10));
-      LoadReport report = new Load(target, loaderConfig).run(files, progress);
+      Load load = new Load(target, loaderConfig);
+      Thread stopped = new Thread(() -> System.err.println(stopped(load.report())), "brazier-load-stopped");
+      Runtime.getRuntime().addShutdownHook(stopped);
+      LoadReport report;
+      try {
+        report = load.run(files, progress);
+      } finally {
+        Runtime.getRuntime().removeShutdownHook(stopped);
+      }
       (report.succeeded() ? System.out : System.err).println(report.summary());
       return report.succeeded() ? 0 : 1;
     }
+  }
+
+  /**
+   * What a load stopped before its end (Ctrl-C) did. The files hold no mark of what was sent, so the same command
+   * sends them all again; every resource goes as a PUT by id or a conditional create, so nothing is duplicated.
+   */
+  static String stopped(LoadReport report) {
+    return "Stopped before the end. " + report.summary() + System.lineSeparator()
+        + "What was loaded stays on the server. Running the same command again sends every file again: the"
+        + " resources already loaded are written once more by id, never duplicated (files still loading when"
+        + " stopped are not counted above).";
   }
 }

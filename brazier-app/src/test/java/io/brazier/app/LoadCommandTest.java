@@ -2,12 +2,16 @@ package io.brazier.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ca.uhn.fhir.rest.api.SummaryEnum;
+import ca.uhn.fhir.rest.client.api.IGenericClient;
 import io.brazier.server.TestServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.hl7.fhir.r4.model.Bundle;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -33,6 +37,42 @@ class LoadCommandTest {
 
     assertThat(run.code()).isEqualTo(1);
     assertThat(run.err()).contains("document.json", "type 'document'");
+  }
+
+  @Test
+  void ctrlCMidLoadSaysWhatWasLoadedAndThatRunningAgainDuplicatesNothing() throws Exception {
+    String run = "sigint-" + System.nanoTime();
+    for (int n = 0; n < 200; n++) {
+      Files.writeString(dir.resolve(String.format("patient-%03d.ndjson", n)), "{\"resourceType\":\"Patient\",\"id\":\""
+          + run + "-" + n + "\",\"identifier\":[{\"system\":\"urn:test\",\"value\":\"" + run + "\"}]}\n");
+    }
+    Path log = Files.createTempFile(dir.getParent(), "brazier-load", ".log");
+    Process load = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+        System.getProperty("java.class.path"), Brazier.class.getName(), "load", dir.toString(), "--fhir",
+        server.baseUrl(), "--concurrency", "1").redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    try {
+      IGenericClient client = server.client();
+      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+      while (loaded(client, run) < 2 && load.isAlive() && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      new ProcessBuilder("kill", "-INT", Long.toString(load.pid())).start().waitFor();
+
+      assertThat(load.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(load.exitValue()).as(Files.readString(log)).isEqualTo(130);
+      assertThat(Files.readString(log)).contains("Stopped before the end. Loaded ", "entries failed",
+          "What was loaded stays", "Running the same command again sends every file again");
+      assertThat(run("load", dir.toString(), "--fhir", server.baseUrl()).code()).isZero();
+      assertThat(loaded(client, run)).as("each Patient stored once after the second run").isEqualTo(200);
+    } finally {
+      load.destroyForcibly().waitFor();
+      Files.deleteIfExists(log);
+    }
+  }
+
+  private static int loaded(IGenericClient client, String run) {
+    return client.search().byUrl("Patient?identifier=urn:test|" + run).summaryMode(SummaryEnum.COUNT)
+        .returnBundle(Bundle.class).execute().getTotal();
   }
 
   @Test

@@ -11,6 +11,7 @@ import io.brazier.loader.send.Sender;
 import io.brazier.loader.send.Sender.Unreachable;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -18,16 +19,22 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A one-shot load ({@code brazier load}): every input file, in the order references need ({@link Survey}: reference
  * data first, NDJSON after the types it refers to), {@code --concurrency} files at once. The files themselves are
- * only read.
+ * only read. One load per instance: it counts what it has done so far for {@link #report}.
  */
 public final class Load {
   private final FhirClient target;
   private final LoaderConfig config;
+  private final AtomicInteger files = new AtomicInteger();
+  private final AtomicLong resources = new AtomicLong();
+  private final AtomicLong failed = new AtomicLong();
+  private final Map<String, String> failures = Collections.synchronizedMap(new TreeMap<>());
+  private volatile long started = System.nanoTime();
 
   public Load(FhirClient target, LoaderConfig config) {
     this.target = target;
@@ -40,18 +47,17 @@ public final class Load {
    * @throws TargetUnavailable before any file is read, when the server cannot be reached or answers 404 there
    */
   public LoadReport run(Inputs inputs, Progress progress) throws TargetUnavailable, InterruptedException {
-    long started = System.nanoTime();
+    started = System.nanoTime();
     requireServer();
-    Map<String, String> failures = new TreeMap<>(inputs.problems());
-    AtomicLong resources = new AtomicLong();
-    AtomicLong failed = new AtomicLong();
-    ExecutorService files = Executors.newFixedThreadPool(config.concurrency(), Loading.threads("loader-file"));
+    failures.putAll(inputs.problems());
+    files.addAndGet(inputs.problems().size());
+    ExecutorService pool = Executors.newFixedThreadPool(config.concurrency(), Loading.threads("loader-file"));
     try (Loading loading = new Loading(target, config)) {
       progress.start(inputs.files().size());
       for (List<InputFile> layer : Survey.layers(inputs.files())) {
         List<Future<FileOutcome>> outcomes = new ArrayList<>();
         for (InputFile file : layer) {
-          outcomes.add(files.submit(() -> loading.load(file, false, progress::entries)));
+          outcomes.add(pool.submit(() -> loading.load(file, false, progress::entries)));
         }
         for (Future<FileOutcome> future : outcomes) {
           FileOutcome outcome = result(future);
@@ -60,15 +66,26 @@ public final class Load {
           if (!outcome.succeeded()) {
             failures.put(outcome.name(), outcome.reason());
           }
+          files.incrementAndGet();
           progress.file(outcome);
         }
       }
     } finally {
-      files.shutdownNow();
+      pool.shutdownNow();
       progress.close();
     }
-    return new LoadReport(inputs.files().size() + inputs.problems().size(), resources.get(), failed.get(),
-        Duration.ofNanos(System.nanoTime() - started), failures);
+    return report();
+  }
+
+  /**
+   * What this load has done so far: at its end, all of it; while it runs (a stopped {@code brazier load}), the files
+   * ended so far. Thread-safe.
+   */
+  public LoadReport report() {
+    synchronized (failures) {
+      return new LoadReport(files.get(), resources.get(), failed.get(), Duration.ofNanos(System.nanoTime() - started),
+          new TreeMap<>(failures));
+    }
   }
 
   /**
