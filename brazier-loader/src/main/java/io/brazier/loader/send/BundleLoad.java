@@ -47,8 +47,8 @@ public final class BundleLoad {
     try {
       bundle = Json.parse(content);
     } catch (IOException e) {
-      return FileOutcome.unusable(name, "Not a transaction or batch bundle: the file is not JSON ("
-          + e.getMessage().lines().findFirst().orElse("") + ").");
+      return FileOutcome.unusable(name, "Not a transaction or batch bundle: " + (blank(content) ? "the file is empty."
+          : "the file is not JSON (" + e.getMessage().lines().findFirst().orElse("") + ")."));
     }
     String type = bundle.path("type").asText("");
     if (!bundle.path("resourceType").asText().equals("Bundle") || !Set.of("transaction", "batch").contains(type)) {
@@ -74,6 +74,16 @@ public final class BundleLoad {
     } catch (Unreachable | IOException e) {
       return FileOutcome.unusable(name, e.getMessage());
     }
+  }
+
+  /** Whether the file holds nothing but JSON whitespace: Jackson reads no value there, which is no JSON object. */
+  private static boolean blank(byte[] content) {
+    for (byte b : content) {
+      if (b != ' ' && b != '\t' && b != '\r' && b != '\n') {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**

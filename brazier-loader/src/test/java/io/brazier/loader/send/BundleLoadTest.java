@@ -46,6 +46,16 @@ class BundleLoadTest {
   }
 
   @Test
+  void anEmptyFileIsSaidToBeEmptyNotToBeOtherThanJson() throws Exception {
+    FileOutcome empty = load(server, LoaderConfig.defaults(), new byte[0]);
+    FileOutcome blank = load(server, LoaderConfig.defaults(), " \r\n".getBytes(StandardCharsets.UTF_8));
+
+    assertThat(empty.succeeded()).isFalse();
+    assertThat(empty.reason()).isEqualTo("Not a transaction or batch bundle: the file is empty.");
+    assertThat(blank.reason()).isEqualTo("Not a transaction or batch bundle: the file is empty.");
+  }
+
+  @Test
   void aSyntheaPatientBundleLoadsAsBatchesLevelByLevelWithTransformToBatch() throws Exception {
     byte[] bundle = resource("/synthea/patient.json.gz");
 
