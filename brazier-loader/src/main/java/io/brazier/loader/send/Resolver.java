@@ -137,7 +137,7 @@ final class Resolver {
       batch.withArray("entry").addObject().putObject("request").put("method", "GET").put("url", url(search));
     }
     FhirReply reply = sender.send(FhirCall.searches(Json.bytes(batch)).withHeader("Prefer", STRICT));
-    ArrayNode answers = answers(reply, searches.size(), "search");
+    ArrayNode answers = answers(reply, searches.size(), "searches");
     int i = 0;
     for (String search : searches) {
       JsonNode answer = answers.get(i++);
@@ -210,7 +210,7 @@ final class Resolver {
       sent.add(search);
     }
     if (!sent.isEmpty()) {
-      ArrayNode answers = answers(sender.send(FhirCall.bundle(Json.bytes(batch))), sent.size(), "placeholder");
+      ArrayNode answers = answers(sender.send(FhirCall.bundle(Json.bytes(batch))), sent.size(), "placeholders");
       for (int i = 0; i < sent.size(); i++) {
         made.put(sent.get(i), created(sent.get(i), answers.get(i)));
       }
@@ -258,14 +258,15 @@ final class Resolver {
     return Json.object().put("resourceType", "Bundle").put("type", "batch");
   }
 
-  private static ArrayNode answers(FhirReply reply, int expected, String what) throws IOException {
+  /** The entries answering a batch of {@code what} (plural), or what went wrong. */
+  static ArrayNode answers(FhirReply reply, int expected, String what) throws IOException {
     if (!reply.ok()) {
-      throw new IOException("The FHIR server refused the batch of " + what + "s for conditional references with"
+      throw new IOException("The FHIR server refused the batch of " + what + " for conditional references with"
           + " status " + reply.status() + ": " + reply.text());
     }
     JsonNode entries = Json.parse(reply.body()).path("entry");
     if (!(entries instanceof ArrayNode array) || array.size() != expected) {
-      throw new IOException("The FHIR server answered the batch of " + what + "s with " + entries.size()
+      throw new IOException("The FHIR server answered the batch of " + what + " with " + entries.size()
           + " entries instead of " + expected + ".");
     }
     return array;

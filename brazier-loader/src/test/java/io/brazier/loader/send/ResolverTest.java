@@ -1,9 +1,11 @@
 package io.brazier.loader.send;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.brazier.client.FhirReply;
 import io.brazier.client.HttpFhirClient;
 import io.brazier.loader.LoaderConfig;
 import io.brazier.server.TestServer;
@@ -12,6 +14,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.hl7.fhir.r4.model.Bundle;
@@ -45,6 +48,18 @@ class ResolverTest {
     assertThat(placeholder.at("/meta/tag/0/code").asText()).isEqualTo(Resolver.PLACEHOLDER_TAG);
     assertThat(noSystem.at("/identifier/0/system").isMissingNode()).isTrue();
     assertThat(noSystem.at("/identifier/0/value").asText()).isEqualTo("serial-1");
+  }
+
+  @Test
+  void aRefusedOrShortBatchOfSearchesIsNamedInPlainEnglish() {
+    FhirReply refused = new FhirReply(500, Map.of(), "down".getBytes(StandardCharsets.UTF_8));
+    FhirReply short_ = new FhirReply(200, Map.of(), "{\"resourceType\":\"Bundle\",\"entry\":[{}]}"
+        .getBytes(StandardCharsets.UTF_8));
+
+    assertThatThrownBy(() -> Resolver.answers(refused, 2, "searches"))
+        .hasMessageStartingWith("The FHIR server refused the batch of searches for conditional references");
+    assertThatThrownBy(() -> Resolver.answers(short_, 2, "placeholders"))
+        .hasMessage("The FHIR server answered the batch of placeholders with 1 entries instead of 2.");
   }
 
   @Test
