@@ -58,7 +58,11 @@ final class LoadCommand implements Callable<Integer> {
       try {
         report = load.run(files, progress);
       } finally {
-        Runtime.getRuntime().removeShutdownHook(stopped);
+        try {
+          Runtime.getRuntime().removeShutdownHook(stopped);
+        } catch (IllegalStateException e) {
+          // Stopped as the load ended: the hook runs and says what was done; the JVM is exiting.
+        }
       }
       (report.succeeded() ? System.out : System.err).println(report.summary());
       return report.succeeded() ? 0 : 1;
