@@ -10,6 +10,7 @@ import io.brazier.proxy.upstream.ProxyAddress;
 import io.brazier.proxy.upstream.ProxyEndpoint;
 import io.brazier.proxy.upstream.TrustedProxies;
 import io.brazier.proxy.upstream.Upstream;
+import io.brazier.server.http.ProtocolErrors;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
@@ -59,6 +60,7 @@ public final class StandaloneProxy implements AutoCloseable {
       javalin.startup.showJavalinBanner = false;
       javalin.jetty.host = config.host();
       javalin.jetty.port = config.port();
+      javalin.jetty.modifyServer(server -> server.setErrorHandler(new ProtocolErrors(fhir)));
       security.http().addRoutes(javalin.routes, address::baseUrl);
       for (HandlerType method : METHODS) {
         javalin.routes.addHttpHandler(method, ProxyEndpoint.BASE, endpoint::handle);

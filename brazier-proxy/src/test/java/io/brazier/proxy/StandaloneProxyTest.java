@@ -8,6 +8,7 @@ import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import io.brazier.client.ClientCredentials;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -67,6 +68,20 @@ class StandaloneProxyTest {
     assertThat(read.getNameFirstRep().getFamily()).isEqualTo("Proxied");
     assertThat(status("GET", upstream.baseUrl() + "/Patient/" + created.getId().getIdPart(), token))
         .as("the caller's token is no good upstream").isEqualTo(401);
+  }
+
+  @Test
+  void aRequestJettyRefusesBeforeAnyRouteIsAnOperationOutcome() throws Exception {
+    String response;
+    try (Socket socket = new Socket("127.0.0.1", URI.create(proxy.baseUrl()).getPort())) {
+      socket.getOutputStream().write(("GET /fhir/metadata HTTP/1.1\r\nHost: x\r\nUpgrade: h2c\r\n"
+          + "Connection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+      response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
+
+    assertThat(response).as(response).startsWith("HTTP/1.1 400 ")
+        .containsIgnoringCase("content-type: application/fhir+json").contains("OperationOutcome", "h2c")
+        .doesNotContainIgnoringCase("<html");
   }
 
   @Test

@@ -329,10 +329,16 @@ public final class FhirRequest {
     return since != null && !current.lastUpdated().isAfter(since.plusMillis(999));
   }
 
-  /** The version demanded by {@code If-Match}, or null when the request sets none. */
+  /** The version demanded by {@code If-Match}, or null when the request sets none or {@code *}. */
   public Integer ifMatch() {
     String ifMatch = header("If-Match");
-    return ifMatch == null || ifMatch.isBlank() ? null : Versions.parse(ifMatch, "If-Match");
+    return ifMatch == null || ifMatch.isBlank() || ifMatchAny() ? null : Versions.parse(ifMatch, "If-Match");
+  }
+
+  /** Whether the request sets {@code If-Match: *}: any version, so long as the resource exists (RFC 9110 13.1.1). */
+  public boolean ifMatchAny() {
+    String ifMatch = header("If-Match");
+    return ifMatch != null && ifMatch.trim().equals("*");
   }
 
   private static Instant httpDate(String value) {

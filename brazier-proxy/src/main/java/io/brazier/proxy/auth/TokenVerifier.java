@@ -14,6 +14,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.JWTParser;
 import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
+import com.nimbusds.jwt.proc.BadJWTException;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import io.brazier.fhir.FhirException;
@@ -22,6 +23,7 @@ import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Date;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -32,13 +34,13 @@ import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 
 /**
  * Checks bearer tokens: a JWT signed with a public key (RSA or EC) of a trusted issuer - one named by
- * {@code --auth-issuer}, or this server's own token server - unexpired and already valid (60 seconds of clock skew),
- * for an accepted audience. Unsigned ({@code alg: none}), HMAC-signed and encrypted tokens are refused whatever they
- * say, as are keys the issuer does not publish. A token verified once is kept until it expires, so that its next
+ * {@code --auth-issuer}, or this server's own token server - unexpired, already valid and not issued in the future
+ * (60 seconds of clock skew), for an accepted audience. Unsigned ({@code alg: none}), HMAC-signed and encrypted tokens
+ * are refused whatever they say, as are keys the issuer does not publish. A token verified once is kept until it expires, so that its next
  * requests cost a map lookup, not a signature check.
  */
 public final class TokenVerifier {
-  /** Clock skew tolerated on {@code exp} and {@code nbf}. */
+  /** Clock skew tolerated on {@code exp}, {@code nbf} and {@code iat}. */
   static final Duration SKEW = Duration.ofSeconds(60);
   private static final int MOST_TOKENS_KEPT = 10_000;
   private static final Set<JWSAlgorithm> PUBLIC_KEY_ALGORITHMS = Set.of(JWSAlgorithm.RS256, JWSAlgorithm.RS384,
@@ -77,11 +79,25 @@ public final class TokenVerifier {
     processor.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(JOSEObjectType.JWT,
         new JOSEObjectType("at+jwt"), new JOSEObjectType("application/at+jwt"), null));
     processor.setJWSKeySelector(new JWSVerificationKeySelector<>(algorithms, keys));
-    DefaultJWTClaimsVerifier<SecurityContext> rules =
-        new DefaultJWTClaimsVerifier<>(null, null, Set.of("exp", "iss"), null);
-    rules.setMaxClockSkew((int) SKEW.toSeconds());
-    processor.setJWTClaimsSetVerifier(rules);
+    processor.setJWTClaimsSetVerifier(new ClaimRules());
     return processor;
+  }
+
+  /** Nimbus's rules for {@code exp} and {@code nbf}, and the same skew for {@code iat}, which Nimbus leaves alone. */
+  private static final class ClaimRules extends DefaultJWTClaimsVerifier<SecurityContext> {
+    ClaimRules() {
+      super(null, null, Set.of("exp", "iss"), null);
+      setMaxClockSkew((int) SKEW.toSeconds());
+    }
+
+    @Override
+    public void verify(JWTClaimsSet claims, SecurityContext context) throws BadJWTException {
+      super.verify(claims, context);
+      Date issued = claims.getIssueTime();
+      if (issued != null && issued.toInstant().isAfter(currentTime().toInstant().plus(SKEW))) {
+        throw new BadJWTException("JWT issued in the future");
+      }
+    }
   }
 
   /**

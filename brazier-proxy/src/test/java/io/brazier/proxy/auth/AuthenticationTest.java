@@ -97,6 +97,13 @@ class AuthenticationTest {
   }
 
   @Test
+  void aTokenIssuedInTheFutureIsUnauthorized() {
+    JWTClaimsSet early = validClaims().issueTime(Date.from(Instant.now().plusSeconds(180))).build();
+
+    refused("Bearer " + sign(early), "issued in the future");
+  }
+
+  @Test
   void aTokenOfAnUntrustedIssuerIsUnauthorized() {
     JWTClaimsSet stranger = validClaims().issuer("https://login.example.org/other-tenant/v2.0").build();
 

@@ -151,6 +151,16 @@ class TokenVerifierTest {
   }
 
   @Test
+  void anIssueTimeWithinTheSkewIsAcceptedAndBeyondItRefused() {
+    Instant now = Instant.now();
+
+    assertThat(verifier.verify(bearer(claims().issueTime(Date.from(now.plusSeconds(30)))), BASE).subject())
+        .isEqualTo("user-1");
+    assertRefused(() -> verifier.verify(bearer(claims().issueTime(Date.from(now.plusSeconds(120)))), BASE),
+        "issued in the future");
+  }
+
+  @Test
   void aRefusedTokenIsNotRememberedAsGood() {
     String expired = bearer(claims().expirationTime(Date.from(Instant.now().minusSeconds(120))));
 

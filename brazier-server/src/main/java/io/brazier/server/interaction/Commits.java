@@ -95,8 +95,15 @@ public final class Commits {
     return new Prepared(writes, prepared.response());
   }
 
-  /** A 412 unless the request's If-Match, if any, names the current version. */
+  /**
+   * A 412 unless the request's If-Match, if any, names the current version, or is {@code *} and the resource exists
+   * (not deleted). A write that races another under {@code *} is prepared again, as without If-Match.
+   */
   static void checkIfMatch(FhirRequest request, String type, String id, ResourceVersion current) {
+    if (request.ifMatchAny() && (current == null || current.deleted())) {
+      throw FhirException.preconditionFailed("If-Match: * requires that " + type + "/" + id + " exists, and it "
+          + (current == null ? "never did." : "is deleted."));
+    }
     Integer ifMatch = request.ifMatch();
     if (ifMatch != null && (current == null || current.version() != ifMatch)) {
       throw FhirException.preconditionFailed("If-Match names version " + ifMatch + " but the current version of "

@@ -45,6 +45,13 @@ class ProtocolErrorsTest {
   }
 
   @Test
+  void anH2cUpgradeWithoutItsSettingsIsABadRequest() {
+    OperationOutcome outcome = refused(400, "GET /fhir/metadata HTTP/1.1\r\nHost: x\r\nUpgrade: h2c\r\n");
+
+    assertThat(outcome.getIssueFirstRep().getDiagnostics()).contains("h2c");
+  }
+
+  @Test
   void theServerAnswersNormallyAfterRefusals() {
     refused(400, "GET /fhir/Patient/%ZZ HTTP/1.1\r\nHost: x\r\n");
 

@@ -49,6 +49,20 @@ class DeleteTest {
   }
 
   @Test
+  void deleteWithIfMatchAnyDeletesOnlyAResourceThatExists() {
+    String id = created("Present", "p");
+
+    Http.Response present = http.send("DELETE", "/fhir/Patient/" + id, null, "If-Match", "*");
+    long before = server.lastChange();
+    Http.Response again = http.send("DELETE", "/fhir/Patient/" + id, null, "If-Match", "*");
+
+    assertThat(present.status()).isEqualTo(204);
+    assertThat(again.status()).isEqualTo(412);
+    assertThat(again.body()).contains("OperationOutcome", "If-Match");
+    assertThat(server.lastChange()).as("the refused delete wrote nothing").isEqualTo(before);
+  }
+
+  @Test
   void deleteWithIfMatchDeletesOnlyTheVersionItNames() {
     String id = created("Versioned", "v");
     client.update().resource(patient("Versioned again", "v").setId(id)).execute();

@@ -405,6 +405,19 @@ class PatchTest {
   }
 
   @Test
+  void ifMatchAnyAppliesThePatchToWhateverVersionExists() {
+    IIdType id = create(patient("Anyone"));
+    client.update().resource(patient("Anyone else").setId(id.toVersionless())).execute();
+
+    client.patch().withBody("[{\"op\":\"add\",\"path\":\"/active\",\"value\":true}]").withId(id.toVersionless())
+        .withAdditionalHeader("If-Match", "*").execute();
+
+    Patient read = read(id);
+    assertThat(read.getActive()).isTrue();
+    assertThat(read.getMeta().getVersionId()).isEqualTo("3");
+  }
+
+  @Test
   void ifMatchAppliesThePatchOnlyToTheNamedVersion() {
     IIdType id = create(patient("Chalmers"));
     client.patch().withBody("[{\"op\":\"add\",\"path\":\"/active\",\"value\":true}]").withId(id.toVersionless())

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ca.uhn.fhir.rest.api.MethodOutcome;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import io.brazier.server.Http;
 import io.brazier.server.ServerConfig;
 import io.brazier.server.TestServer;
@@ -138,6 +139,23 @@ class UpdateTest {
   void ifMatchOnAnUnknownResourceIsAPreconditionFailure() {
     http.refused(412, "PUT", "/fhir/Patient/never-was", "{\"resourceType\":\"Patient\",\"id\":\"never-was\"}",
         "If-Match", "W/\"1\"");
+  }
+
+  @Test
+  void ifMatchAnyUpdatesAnExistingResourceAndNeverCreatesOne() {
+    Patient patient = created("Anything");
+    Patient gone = created("Gone");
+    client.delete().resourceById(gone.getIdElement().toVersionless()).execute();
+
+    Http.Response existing = http.put("/fhir/Patient/" + patient.getIdPart(), body(patient), "If-Match", "*");
+
+    assertThat(existing.status()).isEqualTo(200);
+    assertThat(existing.header("ETag")).hasValue("W/\"2\"");
+    http.refused(412, "PUT", "/fhir/Patient/never-was", "{\"resourceType\":\"Patient\",\"id\":\"never-was\"}",
+        "If-Match", "*");
+    http.refused(412, "PUT", "/fhir/Patient/" + gone.getIdPart(), body(gone), "If-Match", "*");
+    assertThatThrownBy(() -> client.read().resource(Patient.class).withId("never-was").execute())
+        .isInstanceOf(ResourceNotFoundException.class);
   }
 
   @Test
