@@ -36,8 +36,8 @@ import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
  * Checks bearer tokens: a JWT signed with a public key (RSA or EC) of a trusted issuer - one named by
  * {@code --auth-issuer}, or this server's own token server - unexpired, already valid and not issued in the future
  * (60 seconds of clock skew), for an accepted audience. Unsigned ({@code alg: none}), HMAC-signed and encrypted tokens
- * are refused whatever they say, as are keys the issuer does not publish. A token verified once is kept until it expires, so that its next
- * requests cost a map lookup, not a signature check.
+ * are refused whatever they say, as are keys the issuer does not publish. A token verified once is kept until it
+ * expires, so that its next requests cost a map lookup, not a signature check.
  */
 public final class TokenVerifier {
   /** Clock skew tolerated on {@code exp}, {@code nbf} and {@code iat}. */
