@@ -97,7 +97,8 @@ class ForwardingTest {
     String answer;
     try (Socket socket = new Socket(base.getHost(), base.getPort())) {
       socket.getOutputStream().write(("DELETE " + base.getPath() + "/Patient?identifier=x%7C1&name=100%"
-          + " HTTP/1.1\r\nHost: " + base.getAuthority() + "\r\nAuthorization: Bearer " + administrator + "\r\nConnection: close\r\n\r\n")
+          + " HTTP/1.1\r\nHost: " + base.getAuthority() + "\r\nAuthorization: Bearer " + administrator
+          + "\r\nConnection: close\r\n\r\n")
           .getBytes(StandardCharsets.ISO_8859_1));
       answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     }
