@@ -29,6 +29,7 @@ public final class Fhir {
   private final boolean lenient;
   private final Set<String> resourceTypes;
   private final Lazy<Set<String>> uriElementNames;
+  private final JsonTypes jsonTypes;
 
   /**
    * @param lenient when true, unknown elements and invalid values are dropped while parsing instead of rejected
@@ -38,6 +39,7 @@ public final class Fhir {
     this.lenient = lenient;
     this.resourceTypes = new TreeSet<>(context.getResourceTypes());
     this.uriElementNames = Lazy.of(() -> UriElements.of(context));
+    this.jsonTypes = new JsonTypes(context);
   }
 
   public FhirContext context() {
@@ -104,7 +106,8 @@ public final class Fhir {
   /**
    * Parses a resource from a JSON tree with the same rules, so that the resources of a large bundle, read as one tree,
    * can be parsed one by one (and in parallel): each error then belongs to one entry. The caller checks the numbers
-   * of the bytes it read the tree from ({@link Numbers}).
+   * of the bytes it read the tree from ({@link Numbers}). Unless lenient, each value must also have its JSON type
+   * ({@link JsonTypes}): the tree is what a write stores, and HAPI reads past a string for a boolean.
    */
   public Resource parse(ObjectNode json) {
     JacksonStructure structure = new JacksonStructure();
@@ -112,11 +115,16 @@ public final class Fhir {
     JsonParser parser = (JsonParser) jsonParser();
     parser.setParserErrorHandler(rules());
     parser.setOverrideResourceIdWithBundleEntryFullUrl(false);
+    Resource resource;
     try {
-      return lenientOnly((Resource) parser.parseResource(structure));
+      resource = (Resource) parser.parseResource(structure);
     } catch (DataFormatException | ClassCastException e) {
       throw FhirException.invalid("The body is not a valid FHIR resource: " + clean(e.getMessage()));
     }
+    if (!lenient) {
+      jsonTypes.check(json);
+    }
+    return lenientOnly(resource);
   }
 
   /** The base R4 rules; the lenient handler still throws on invalid values unless told otherwise. */

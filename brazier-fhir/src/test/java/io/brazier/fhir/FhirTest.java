@@ -39,6 +39,16 @@ class FhirTest {
   }
 
   @Test
+  void aTreeWithAValueOfTheWrongJsonTypeIsRefusedWhenStrictAndReadWhenLenient() throws IOException {
+    ObjectNode tree = (ObjectNode) new ObjectMapper().readTree("{\"resourceType\":\"Patient\",\"active\":\"true\"}");
+
+    assertThatThrownBy(() -> new Fhir(false).parse(tree))
+        .isInstanceOfSatisfying(FhirException.class, e -> assertThat(e.status()).isEqualTo(400))
+        .hasMessageContaining("'Patient.active' is a JSON string but must be a boolean");
+    assertThat(((Patient) new Fhir(true).parse(tree)).getActive()).isTrue();
+  }
+
+  @Test
   void lenientParsingStillRefusesWhatIsNotAResource() {
     assertThatThrownBy(() -> new Fhir(true).parse(Format.JSON, "{\"resourceType\":".getBytes(StandardCharsets.UTF_8)))
         .isInstanceOf(FhirException.class);

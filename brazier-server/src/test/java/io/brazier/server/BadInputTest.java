@@ -44,6 +44,12 @@ class BadInputTest {
             + "\":1}")),
         refused(400, "POST", "/fhir/Patient", JSON, text("{\"resourceType\":\"Patient\",\"multipleBirthInteger\":"
             + "1e999999999}")),
+        refused(400, "POST", "/fhir/Patient", JSON, text("{\"resourceType\":\"Patient\",\"active\":\"true\"}")),
+        refused(400, "PUT", "/fhir/Patient/typed", JSON, text("{\"resourceType\":\"Patient\",\"id\":\"typed\","
+            + "\"multipleBirthInteger\":\"2\"}")),
+        refused(400, "POST", "/fhir", JSON, text("{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":["
+            + "{\"resource\":{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":{\"text\":\"x\"},"
+            + "\"valueQuantity\":{\"value\":\"5.4\"}},\"request\":{\"method\":\"POST\",\"url\":\"Observation\"}}]}")),
         refused(400, "POST", "/fhir/Patient", JSON, text("null")),
         refused(400, "POST", "/fhir/Patient", JSON, new byte[0]),
         refused(415, "POST", "/fhir/Patient", "text/bogus", text("{\"resourceType\":\"Patient\"}")),

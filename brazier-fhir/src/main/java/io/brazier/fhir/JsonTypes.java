@@ -1,0 +1,103 @@
+package io.brazier.fhir;
+
+import ca.uhn.fhir.context.BaseRuntimeChildDefinition;
+import ca.uhn.fhir.context.BaseRuntimeElementCompositeDefinition;
+import ca.uhn.fhir.context.BaseRuntimeElementDefinition;
+import ca.uhn.fhir.context.FhirContext;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Iterator;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Holds each value of a JSON resource to the JSON type FHIR gives it (https://hl7.org/fhir/R4/json.html): true or
+ * false for a boolean, a number for integer, decimal, positiveInt and unsignedInt, a string for every other primitive,
+ * an object for anything else, and an array exactly where the element repeats. HAPI's parser reads {@code "true"} as
+ * a boolean without a word, but a JSON body is stored as the client's tree: what it let through would be served to
+ * parsers that refuse it. Unknown elements, primitives' {@code _} siblings and nulls are left to the parser.
+ */
+final class JsonTypes {
+  private static final Set<String> NUMBERS = Set.of("integer", "decimal", "positiveInt", "unsignedInt");
+
+  private final FhirContext context;
+
+  JsonTypes(FhirContext context) {
+    this.context = context;
+  }
+
+  /** Checks a resource the parser has read (so its type and those of the resources inside it are known). */
+  void check(JsonNode resource) {
+    String type = resource.path("resourceType").asText();
+    composite(context.getResourceDefinition(type), resource, type);
+  }
+
+  private void composite(BaseRuntimeElementCompositeDefinition<?> definition, JsonNode object, String path) {
+    Iterator<Map.Entry<String, JsonNode>> fields = object.fields();
+    while (fields.hasNext()) {
+      Map.Entry<String, JsonNode> field = fields.next();
+      BaseRuntimeChildDefinition child = definition.getChildByName(field.getKey());
+      if (child != null && !field.getValue().isNull()) {
+        child(child, field.getKey(), field.getValue(), path + "." + field.getKey());
+      }
+    }
+  }
+
+  private void child(BaseRuntimeChildDefinition child, String name, JsonNode value, String path) {
+    boolean repeats = child.getMax() != 1;
+    if (repeats != value.isArray()) {
+      throw wrong(path, value, repeats ? "an array" : what(child.getChildByName(name)));
+    }
+    if (!repeats) {
+      value(child.getChildByName(name), value, path);
+      return;
+    }
+    for (int i = 0; i < value.size(); i++) {
+      if (!value.get(i).isNull()) {
+        value(child.getChildByName(name), value.get(i), path + "[" + i + "]");
+      }
+    }
+  }
+
+  private void value(BaseRuntimeElementDefinition<?> definition, JsonNode value, String path) {
+    if (definition == null || value.isObject() && value.has("resourceType")) {
+      if (value.isObject() && value.path("resourceType").isTextual()) {
+        composite(context.getResourceDefinition(value.get("resourceType").asText()), value, path);
+      }
+      return;
+    }
+    boolean right = switch (definition.getChildType()) {
+      case PRIMITIVE_DATATYPE, ID_DATATYPE, PRIMITIVE_XHTML, PRIMITIVE_XHTML_HL7ORG -> primitive(definition, value);
+      default -> value.isObject();
+    };
+    if (!right) {
+      throw wrong(path, value, what(definition));
+    }
+    if (definition instanceof BaseRuntimeElementCompositeDefinition<?> composite) {
+      composite(composite, value, path);
+    }
+  }
+
+  private static boolean primitive(BaseRuntimeElementDefinition<?> definition, JsonNode value) {
+    if ("boolean".equals(definition.getName())) {
+      return value.isBoolean();
+    }
+    return NUMBERS.contains(definition.getName()) ? value.isNumber() : value.isTextual();
+  }
+
+  private static String what(BaseRuntimeElementDefinition<?> definition) {
+    if (definition == null) {
+      return "a single value";
+    }
+    return switch (definition.getChildType()) {
+      case PRIMITIVE_DATATYPE, ID_DATATYPE, PRIMITIVE_XHTML, PRIMITIVE_XHTML_HL7ORG ->
+          "boolean".equals(definition.getName()) ? "a boolean (true or false)"
+              : NUMBERS.contains(definition.getName()) ? "a number" : "a string";
+      default -> "an object";
+    };
+  }
+
+  private static FhirException wrong(String path, JsonNode value, String expected) {
+    return FhirException.invalid("Element '" + path + "' is a JSON " + value.getNodeType().name().toLowerCase(Locale.ROOT) + " but must be " + expected + " (https://hl7.org/fhir/R4/json.html).");
+  }
+}
