@@ -29,40 +29,44 @@ final class JsonTypes {
   /** Checks a resource the parser has read (so its type and those of the resources inside it are known). */
   void check(JsonNode resource) {
     String type = resource.path("resourceType").asText();
-    composite(context.getResourceDefinition(type), resource, type);
+    composite(context.getResourceDefinition(type), resource, new Path(null, type, -1));
   }
 
-  private void composite(BaseRuntimeElementCompositeDefinition<?> definition, JsonNode object, String path) {
+  private void composite(BaseRuntimeElementCompositeDefinition<?> definition, JsonNode object, Path at) {
     Iterator<Map.Entry<String, JsonNode>> fields = object.fields();
     while (fields.hasNext()) {
       Map.Entry<String, JsonNode> field = fields.next();
       BaseRuntimeChildDefinition child = definition.getChildByName(field.getKey());
       if (child != null && !field.getValue().isNull()) {
-        child(child, field.getKey(), field.getValue(), path + "." + field.getKey());
+        child(child, field.getKey(), field.getValue(), at);
       }
     }
   }
 
-  private void child(BaseRuntimeChildDefinition child, String name, JsonNode value, String path) {
+  /** A child {@code name} of the object at {@code parent}. */
+  private void child(BaseRuntimeChildDefinition child, String name, JsonNode value, Path parent) {
     boolean repeats = child.getMax() != 1;
     if (repeats != value.isArray()) {
-      throw wrong(path, value, repeats ? "an array" : what(child.getChildByName(name)));
+      throw wrong(new Path(parent, name, -1), value, repeats ? "an array" : what(child.getChildByName(name)));
     }
     if (!repeats) {
-      value(child.getChildByName(name), value, path);
+      value(child.getChildByName(name), value, parent, name, -1);
       return;
     }
     for (int i = 0; i < value.size(); i++) {
       if (!value.get(i).isNull()) {
-        value(child.getChildByName(name), value.get(i), path + "[" + i + "]");
+        value(child.getChildByName(name), value.get(i), parent, name, i);
       }
     }
   }
 
-  private void value(BaseRuntimeElementDefinition<?> definition, JsonNode value, String path) {
+  /** The value of child {@code name} (item {@code index} of it, or -1) of the object at {@code parent}. */
+  private void value(BaseRuntimeElementDefinition<?> definition, JsonNode value, Path parent, String name,
+      int index) {
     if (definition == null || value.isObject() && value.has("resourceType")) {
       if (value.isObject() && value.path("resourceType").isTextual()) {
-        composite(context.getResourceDefinition(value.get("resourceType").asText()), value, path);
+        composite(context.getResourceDefinition(value.get("resourceType").asText()), value,
+            new Path(parent, name, index));
       }
       return;
     }
@@ -71,10 +75,10 @@ final class JsonTypes {
       default -> value.isObject();
     };
     if (!right) {
-      throw wrong(path, value, what(definition));
+      throw wrong(new Path(parent, name, index), value, what(definition));
     }
     if (definition instanceof BaseRuntimeElementCompositeDefinition<?> composite) {
-      composite(composite, value, path);
+      composite(composite, value, new Path(parent, name, index));
     }
   }
 
@@ -97,7 +101,21 @@ final class JsonTypes {
     };
   }
 
-  private static FhirException wrong(String path, JsonNode value, String expected) {
-    return FhirException.invalid("Element '" + path + "' is a JSON " + value.getNodeType().name().toLowerCase(Locale.ROOT) + " but must be " + expected + " (https://hl7.org/fhir/R4/json.html).");
+  private static FhirException wrong(Path path, JsonNode value, String expected) {
+    return FhirException.invalid("Element '" + path + "' is a JSON "
+        + value.getNodeType().name().toLowerCase(Locale.ROOT) + " but must be " + expected
+        + " (https://hl7.org/fhir/R4/json.html).");
+  }
+
+  /**
+   * Where a value is ({@code Bundle.entry[0].resource.active}), made for the objects on the way down and spelt out
+   * only for an error: every body passes through here, and almost every one is right.
+   */
+  private record Path(Path parent, String name, int index) {
+    @Override
+    public String toString() {
+      String own = index < 0 ? name : name + "[" + index + "]";
+      return parent == null ? own : parent + "." + own;
+    }
   }
 }
