@@ -69,7 +69,8 @@ class SyncBackfillTest {
 
   @Test
   void anAgentAddressThatIsNotAUrlIsAUsageError() {
-    Cli.run("sync", "backfill", "--agent", "http://exa mple:8083/", "--no-wait").refused("--agent");
+    // picocli names the option by its longest name, --sync-agent, of which --agent is the short form.
+    Cli.run("sync", "backfill", "--agent", "http://exa mple:8083/", "--no-wait").refused("--sync-agent");
   }
 
   private static JsonNode backfill(String job) throws AgentClient.Refused {
