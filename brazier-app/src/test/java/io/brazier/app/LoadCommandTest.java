@@ -17,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 class LoadCommandTest {
+  private static final int FILES = 1000;
   private final TestServer server = TestServer.shared();
 
   @TempDir
@@ -42,8 +43,9 @@ class LoadCommandTest {
   @Test
   void ctrlCMidLoadSaysWhatWasLoadedAndThatRunningAgainDuplicatesNothing() throws Exception {
     String run = "sigint-" + System.nanoTime();
-    for (int n = 0; n < 200; n++) {
-      Files.writeString(dir.resolve(String.format("patient-%03d.ndjson", n)), "{\"resourceType\":\"Patient\",\"id\":\""
+    // Enough files, one at a time, that the load still runs when the signal comes: 200 were all sent before it once.
+    for (int n = 0; n < FILES; n++) {
+      Files.writeString(dir.resolve(String.format("patient-%04d.ndjson", n)), "{\"resourceType\":\"Patient\",\"id\":\""
           + run + "-" + n + "\",\"identifier\":[{\"system\":\"urn:test\",\"value\":\"" + run + "\"}]}\n");
     }
     Path log = Files.createTempFile(dir.getParent(), "brazier-load", ".log");
@@ -63,7 +65,7 @@ class LoadCommandTest {
       assertThat(Files.readString(log)).contains("Stopped before the end. Loaded ", "entries failed",
           "What was loaded stays", "Running the same command again sends every file again");
       assertThat(run("load", dir.toString(), "--fhir", server.baseUrl()).code()).isZero();
-      assertThat(loaded(client, run)).as("each Patient stored once after the second run").isEqualTo(200);
+      assertThat(loaded(client, run)).as("each Patient stored once after the second run").isEqualTo(FILES);
     } finally {
       load.destroyForcibly().waitFor();
       Files.deleteIfExists(log);
