@@ -46,16 +46,17 @@ final class JsonTypes {
   /** A child {@code name} of the object at {@code parent}. */
   private void child(BaseRuntimeChildDefinition child, String name, JsonNode value, Path parent) {
     boolean repeats = child.getMax() != 1;
+    BaseRuntimeElementDefinition<?> element = child.getChildByName(name);
     if (repeats != value.isArray()) {
-      throw wrong(new Path(parent, name, -1), value, repeats ? "an array" : what(child.getChildByName(name)));
+      throw wrong(new Path(parent, name, -1), value, repeats ? "an array" : what(element));
     }
     if (!repeats) {
-      value(child.getChildByName(name), value, parent, name, -1);
+      value(element, value, parent, name, -1);
       return;
     }
     for (int i = 0; i < value.size(); i++) {
       if (!value.get(i).isNull()) {
-        value(child.getChildByName(name), value.get(i), parent, name, i);
+        value(element, value.get(i), parent, name, i);
       }
     }
   }
