@@ -20,9 +20,10 @@ import picocli.CommandLine.UnmatchedArgumentException;
     description = {
         "Brazier: a FHIR R4 data platform.",
         "",
-        "Every option is also an environment variable BRAZIER_<NAME> (--db-url: BRAZIER_DB_URL) and a key of the",
-        "--config file (db-url=..., under any of its long names; a key that no command takes is refused).",
-        "Flags win over the environment, which wins over the file."},
+        "Every option is also an environment variable BRAZIER_<NAME> (--db-url:",
+        "BRAZIER_DB_URL) and a key of the --config file (db-url=..., or any other",
+        "long name of the option; a key that no command takes is refused). Flags",
+        "win over the environment, which wins over the file."},
     subcommands = {Serve.class, ProxyCommand.class, Clients.class, LoadCommand.class, LoaderCommand.class, ExportCommand.class,
         EventsCommand.class, SyncCommand.class, CommandLine.HelpCommand.class})
 public final class Brazier implements Runnable {
