@@ -83,6 +83,7 @@ public final class ScanBench implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     store = new PostgresStore(Database.open(DatabaseConfig.embedded(dataDir)), fhir.resourceTypes());
+    store.answerParameters(search.parameters()::rowCodes);
     List<String> lines = lines();
     if (load) {
       load(lines);

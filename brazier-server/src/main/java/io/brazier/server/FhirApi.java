@@ -49,6 +49,7 @@ public final class FhirApi {
   /** @param search the search machinery, built ahead; this API's own, as it follows the stored SearchParameters */
   FhirApi(FhirSearch search, Store store, ServerConfig config, Function<FhirApi, List<Interceptor>> interceptors) {
     this.fhir = search.fhir();
+    store.answerParameters(search.parameters()::rowCodes);
     this.routes = new Routes(search, store, config, new Entries());
     this.store = store;
     this.interceptors = List.copyOf(interceptors.apply(this));

@@ -98,6 +98,12 @@ public interface Store extends AutoCloseable {
   /** Bulk import: staging, checks and merging, per job of the job table. */
   Imports imports();
 
+  /**
+   * Which index rows answer a search on each parameter, as the API that extracts the writes' index decides
+   * ({@link RowCodes}); until told, every parameter is answered by rows of its own code.
+   */
+  void answerParameters(RowCodes rowCodes);
+
   /** Whether the database answers. */
   boolean healthy();
 

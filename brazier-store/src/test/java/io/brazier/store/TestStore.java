@@ -33,7 +33,9 @@ public final class TestStore {
   private final Database database = Database.open(DatabaseConfig.embedded(folder));
   private final PostgresStore store = new PostgresStore(database, fhir.resourceTypes());
 
-  private TestStore() {}
+  private TestStore() {
+    store.answerParameters(search.parameters()::rowCodes);
+  }
 
   /**
    * A store on a database of its own, for a test class that reads whole types (as scans do) and must see only what
@@ -65,7 +67,9 @@ public final class TestStore {
 
   /** Another store over the same database, refusing searches the planner costs above {@code maxCost}. */
   public PostgresStore withMaxSearchCost(double maxCost) {
-    return new PostgresStore(database, fhir.resourceTypes(), maxCost);
+    PostgresStore limited = new PostgresStore(database, fhir.resourceTypes(), maxCost);
+    limited.answerParameters(search.parameters()::rowCodes);
+    return limited;
   }
 
   public FhirSearch search() {

@@ -149,7 +149,7 @@ public final class IndexExtractor {
   private List<Compiled> compile(String type) {
     List<Compiled> compiled = new ArrayList<>();
     for (SearchParam param : params.forType(type)) {
-      if (!param.isIndexed()) {
+      if (!param.isIndexed() || !params.hasOwnRows(type, param.code())) {
         continue;
       }
       try {

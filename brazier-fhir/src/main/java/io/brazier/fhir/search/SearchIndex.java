@@ -15,6 +15,8 @@ public record SearchIndex(List<StringEntry> strings, List<TokenEntry> tokens, Li
     List<UriEntry> uris, List<TextEntry> texts, List<PositionEntry> positions) {
 
   public static final SearchIndex EMPTY = new Builder().build();
+  /** How the codes of contained resources' values begin ({@link #containedOf}). */
+  public static final String CONTAINED = "contained:";
 
   /** The first component of a composite entry: a token. */
   public record Qualifier(String system, String code) {}
@@ -69,7 +71,7 @@ public record SearchIndex(List<StringEntry> strings, List<TokenEntry> tokens, Li
    * tables and their keys stay as they are. {@code _id} holds the contained resource's local id.
    */
   public static String containedOf(String type, String param) {
-    return "contained:" + type + ":" + param;
+    return CONTAINED + type + ":" + param;
   }
 
   public int size() {

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import org.hl7.fhir.r4.model.CodeType;
 import org.hl7.fhir.r4.model.Enumerations.PublicationStatus;
@@ -39,6 +40,10 @@ public final class SearchParameters {
   /** The specification's parameters alone, which {@link #replaceStored} starts from. */
   private final State builtIn;
   private volatile State state;
+  /** The unions of each type's parameters ({@link ParamUnions}), as of a registry version. */
+  private final Map<String, Unions> unions = new ConcurrentHashMap<>();
+
+  private record Unions(long version, Map<String, List<String>> byCode) {}
 
   /** An immutable snapshot: parameters by base (a type, Resource or DomainResource) and code, and by url. */
   private record State(long version, Map<String, Map<String, SearchParam>> byBase,
@@ -76,6 +81,46 @@ public final class SearchParameters {
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * The codes whose index rows answer {@code rowCode} (a parameter's code as index rows name it, suffix included:
+   * {@code code:text}, {@code contained:Type:code}) on resources of {@code type}: itself, or for a union of other
+   * parameters ({@link ParamUnions}), which has no rows of its own, the codes of its parts with the same suffix.
+   */
+  public List<String> rowCodes(String type, String rowCode) {
+    if (rowCode.startsWith(SearchIndex.CONTAINED)) {
+      int end = rowCode.indexOf(':', SearchIndex.CONTAINED.length());
+      if (end < 0) {
+        return List.of(rowCode);
+      }
+      String containedType = rowCode.substring(SearchIndex.CONTAINED.length(), end);
+      return rowCodes(containedType, rowCode.substring(end + 1)).stream()
+          .map(code -> SearchIndex.containedOf(containedType, code)).toList();
+    }
+    int colon = rowCode.indexOf(':');
+    String code = colon < 0 ? rowCode : rowCode.substring(0, colon);
+    List<String> parts = unions(type).get(code);
+    if (parts == null) {
+      return List.of(rowCode);
+    }
+    String suffix = colon < 0 ? "" : rowCode.substring(colon);
+    return parts.stream().map(part -> part + suffix).toList();
+  }
+
+  /** Whether a parameter of a type is indexed under its own code, rather than answered by the rows of others. */
+  public boolean hasOwnRows(String type, String code) {
+    return !unions(type).containsKey(code);
+  }
+
+  private Map<String, List<String>> unions(String type) {
+    long version = state.version();
+    Unions known = unions.get(type);
+    if (known == null || known.version() != version) {
+      known = new Unions(version, ParamUnions.of(forType(type), this::compositeTypes));
+      unions.put(type, known);
+    }
+    return known.byCode();
   }
 
   /** Every parameter of a resource type, by code; a type's own parameter hides a common one of the same code. */

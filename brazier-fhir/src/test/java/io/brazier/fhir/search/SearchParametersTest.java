@@ -170,6 +170,36 @@ class SearchParametersTest {
         List.of(), List.of(components));
   }
 
+  @Test
+  void aUnionIsAnsweredByTheRowsOfItsPartsWithTheSameSuffixAndContainedPrefix() {
+    assertThat(PARAMETERS.hasOwnRows("Observation", "combo-code")).isFalse();
+    assertThat(PARAMETERS.hasOwnRows("Observation", "code")).isTrue();
+    assertThat(PARAMETERS.rowCodes("Observation", "combo-code:text"))
+        .containsExactlyInAnyOrder("code:text", "component-code:text");
+    assertThat(PARAMETERS.rowCodes("DiagnosticReport", "contained:Observation:combo-code"))
+        .containsExactlyInAnyOrder("contained:Observation:code", "contained:Observation:component-code");
+    assertThat(PARAMETERS.rowCodes("Observation", "code:text")).containsExactly("code:text");
+    assertThat(PARAMETERS.rowCodes("Patient", "contained:Observation")).containsExactly("contained:Observation");
+  }
+
+  @Test
+  void aStoredDefinitionThatChangesAPartEndsTheUnionAndOneThatIsAUnionMakesOne() {
+    SearchParameter code = parameter("http://x/sp/code", "code", "Observation.code.coding");
+    code.getBase().clear();
+    code.addBase("Observation");
+    SearchParameter colours = parameter("http://x/sp/colours", "colours", "Patient.maritalStatus | Patient.language");
+    SearchParameter language = parameter("http://x/sp/language", "lang", "Patient.language");
+    SearchParameter marital = parameter("http://x/sp/marital", "marital", "Patient.maritalStatus");
+
+    PARAMETERS.replaceStored(List.of(code, colours, language, marital));
+
+    assertThat(PARAMETERS.hasOwnRows("Observation", "combo-code")).isTrue();
+    assertThat(PARAMETERS.rowCodes("Patient", "colours")).containsExactlyInAnyOrder("lang", "marital");
+    PARAMETERS.replaceStored(List.of());
+    assertThat(PARAMETERS.hasOwnRows("Observation", "combo-code")).isFalse();
+    assertThat(PARAMETERS.rowCodes("Patient", "colours")).containsExactly("colours");
+  }
+
   private static SearchParameter parameter(String url, String code, String expression) {
     SearchParameter parameter = new SearchParameter();
     parameter.setUrl(url).setName(code).setCode(code).setStatus(PublicationStatus.ACTIVE)

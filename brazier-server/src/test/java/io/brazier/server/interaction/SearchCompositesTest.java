@@ -74,6 +74,27 @@ class SearchCompositesTest {
   }
 
   @Test
+  void theComboParametersMatchTheValuesOfTheObservationAndOfItsComponents() {
+    String pressure = save(bloodPressure(150, 95));
+    Observation heartRate = observation("8867-4", 72, "/min");
+    heartRate.getCode().getCodingFirstRep().setDisplay("Heart rate");
+    String rate = save(heartRate);
+    String unfinished = save(observation("8310-5"));
+
+    assertThat(find("Observation?combo-code=" + LOINC + "|8480-6")).containsExactly(pressure);
+    assertThat(find("Observation?combo-code=" + LOINC + "|85354-9")).containsExactly(pressure);
+    assertThat(find("Observation?combo-code=8867-4,8462-4")).containsExactlyInAnyOrder(pressure, rate);
+    assertThat(find("Observation?combo-code:text=heart")).containsExactly(rate);
+    assertThat(find("Observation?combo-code:not=8480-6")).containsExactlyInAnyOrder(rate, unfinished);
+    assertThat(find("Observation?combo-value-quantity=gt90")).containsExactly(pressure);
+    assertThat(find("Observation?combo-value-quantity=72")).containsExactly(rate);
+    assertThat(find("Observation?combo-value-quantity:missing=true")).containsExactly(unfinished);
+    assertThat(find("Observation?combo-code-value-quantity=" + LOINC + "|8867-4$72")).containsExactly(rate);
+    assertThat(find("Observation?combo-code-value-quantity=" + LOINC + "|8462-4$95")).containsExactly(pressure);
+    assertThat(find("Observation?combo-code-value-quantity=" + LOINC + "|8480-6$95")).isEmpty();
+  }
+
+  @Test
   void codeValueConceptDateAndStringMatchTheirValues() {
     Observation positive = observation("94500-6");
     positive.setValue(new CodeableConcept().addCoding(new Coding("http://snomed.info/sct",

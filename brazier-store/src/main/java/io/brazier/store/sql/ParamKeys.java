@@ -1,5 +1,7 @@
 package io.brazier.store.sql;
 
+import io.brazier.store.RowCodes;
+import io.brazier.store.Store;
 import io.brazier.store.StoreFailure;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -25,6 +27,8 @@ final class ParamKeys {
 
   private final DataSource dataSource;
   private final TypeKeys types;
+  /** Set by the API that indexes the writes ({@link Store#answerParameters}). */
+  private volatile RowCodes rowCodes = RowCodes.OWN;
   private final Map<Key, Integer> keys = new ConcurrentHashMap<>();
   /** The highest id read, and when the last read of the new keys began (System.nanoTime): guarded by this. */
   private long newest;
@@ -38,6 +42,10 @@ final class ParamKeys {
     synchronized (this) {
       read();
     }
+  }
+
+  void answerParameters(RowCodes rowCodes) {
+    this.rowCodes = rowCodes;
   }
 
   /**
@@ -66,7 +74,10 @@ final class ParamKeys {
       return id;
     }
 
-    /** The keys of {@code code} for each of {@code types} that has one; for every type when types is empty. */
+    /**
+     * The keys of the rows that answer {@code code} ({@link RowCodes}) for each of {@code types} that has them; for
+     * every type when types is empty (a parameter common to all types, which has rows of its own).
+     */
     Integer[] find(List<String> typeNames, String code) {
       List<Integer> found = new ArrayList<>();
       if (typeNames.isEmpty()) {
@@ -79,9 +90,11 @@ final class ParamKeys {
         });
       } else {
         for (String type : typeNames) {
-          Integer id = find(type, code);
-          if (id != null) {
-            found.add(id);
+          for (String rowCode : rowCodes.of(type, code)) {
+            Integer id = find(type, rowCode);
+            if (id != null) {
+              found.add(id);
+            }
           }
         }
       }

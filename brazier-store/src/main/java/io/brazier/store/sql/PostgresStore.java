@@ -11,6 +11,7 @@ import io.brazier.store.HistoryQuery;
 import io.brazier.store.Imports;
 import io.brazier.store.JobStore;
 import io.brazier.store.ResourceVersion;
+import io.brazier.store.RowCodes;
 import io.brazier.store.ScanCursor;
 import io.brazier.store.ScanPage;
 import io.brazier.store.SearchPage;
@@ -46,6 +47,7 @@ public final class PostgresStore implements Store {
   private final Database database;
   private final DataSource dataSource;
   private final TypeKeys types;
+  private final ParamKeys params;
   private final Writer writer;
   private final IndexWriter indexes;
   private final SearchReader searches;
@@ -69,7 +71,7 @@ public final class PostgresStore implements Store {
     this.database = database;
     this.dataSource = database.dataSource();
     this.types = new TypeKeys(dataSource, resourceTypes);
-    ParamKeys params = new ParamKeys(dataSource, types);
+    this.params = new ParamKeys(dataSource, types);
     this.indexes = new IndexWriter(types, params);
     this.writer = new Writer(types, indexes);
     this.searches = new SearchReader(dataSource, types, params, maxSearchCost);
@@ -270,6 +272,11 @@ public final class PostgresStore implements Store {
   @Override
   public Imports imports() {
     return imports;
+  }
+
+  @Override
+  public void answerParameters(RowCodes rowCodes) {
+    params.answerParameters(rowCodes);
   }
 
   @Override
