@@ -137,6 +137,18 @@ class CapabilitiesTest {
   }
 
   @Test
+  void theMetaOperationsAreListedWhereTheyAreInvoked() {
+    CapabilityStatement statement = client.capabilities().ofType(CapabilityStatement.class).execute();
+
+    assertThat(statement.getRestFirstRep().getOperation())
+        .extracting(CapabilityStatementRestResourceOperationComponent::getName).contains("meta")
+        .doesNotContain("meta-add", "meta-delete");
+    assertThat(patient(statement).getOperation())
+        .extracting(CapabilityStatementRestResourceOperationComponent::getName)
+        .contains("meta", "meta-add", "meta-delete");
+  }
+
+  @Test
   void metadataIsReadOnly() throws Exception {
     assertThat(send("HEAD", "/metadata").statusCode()).isEqualTo(200);
     assertThat(send("POST", "/metadata").statusCode()).isEqualTo(405);
