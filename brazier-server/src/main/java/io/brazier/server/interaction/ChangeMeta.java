@@ -66,16 +66,11 @@ public final class ChangeMeta implements WriteInteraction {
     return Target.of(request.type(), request.id(), null);
   }
 
-  /** The current version with its meta changed: 404 when it never existed, 410 when it is deleted. */
+  /** The current version, which must exist ({@link Commits#existing}), with its meta changed. */
   @Override
   public Prepared prepare(FhirRequest request, Target target, Links links, Currents currents) {
-    String type = target.type();
     String id = target.id();
-    ResourceVersion current = currents.of(type, id).orElseThrow(() -> FhirException.notFound(type, id));
-    if (current.deleted()) {
-      throw FhirException.gone(type, id);
-    }
-    Commits.checkIfMatch(request, type, id, current);
+    ResourceVersion current = Commits.existing(request, target.type(), id, currents);
     Resource resource = fhir.parse(Format.JSON, current.json());
     if (!(add ? add(resource.getMeta(), change(request)) : remove(resource.getMeta(), change(request)))) {
       return new Prepared(List.of(), FhirResponse.ok(answer(resource.getMeta())));
