@@ -9,14 +9,18 @@ import ca.uhn.fhir.parser.JsonParser;
 import ca.uhn.fhir.parser.LenientErrorHandler;
 import ca.uhn.fhir.parser.StrictErrorHandler;
 import ca.uhn.fhir.parser.json.jackson.JacksonStructure;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import org.hl7.fhir.r4.model.OperationOutcome.OperationOutcomeIssueComponent;
 import org.hl7.fhir.r4.model.PrimitiveType;
 import org.hl7.fhir.r4.model.Resource;
 
@@ -125,6 +129,16 @@ public final class Fhir {
       jsonTypes.check(json);
     }
     return lenientOnly(resource);
+  }
+
+  /**
+   * Each value of a wrong JSON type in a resource the parser has read, as the issue with which a write refuses the
+   * first ({@link JsonTypes}): $validate lists them all.
+   */
+  public List<OperationOutcomeIssueComponent> jsonTypeIssues(JsonNode resource) {
+    List<OperationOutcomeIssueComponent> issues = new ArrayList<>();
+    jsonTypes.check(resource, wrong -> issues.addAll(wrong.outcome().getIssue()));
+    return issues;
   }
 
   /** The base R4 rules; the lenient handler still throws on invalid values unless told otherwise. */

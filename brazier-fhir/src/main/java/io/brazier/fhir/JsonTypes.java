@@ -9,6 +9,7 @@ import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Holds each value of a JSON resource to the JSON type FHIR gives it (https://hl7.org/fhir/R4/json.html): true or
@@ -26,48 +27,61 @@ final class JsonTypes {
     this.context = context;
   }
 
-  /** Checks a resource the parser has read (so its type and those of the resources inside it are known). */
+  /**
+   * Checks a resource the parser has read (so its type and those of the resources inside it are known): the first
+   * value of a wrong JSON type is a 400.
+   */
   void check(JsonNode resource) {
-    String type = resource.path("resourceType").asText();
-    composite(context.getResourceDefinition(type), resource, new Path(null, type, -1));
+    check(resource, wrong -> {
+      throw wrong;
+    });
   }
 
-  private void composite(BaseRuntimeElementCompositeDefinition<?> definition, JsonNode object, Path at) {
+  /** Tells {@code wrong} of each value of a wrong JSON type, as the 400 {@link #check(JsonNode)} would refuse it. */
+  void check(JsonNode resource, Consumer<FhirException> wrong) {
+    String type = resource.path("resourceType").asText();
+    composite(context.getResourceDefinition(type), resource, new Path(null, type, -1), wrong);
+  }
+
+  private void composite(BaseRuntimeElementCompositeDefinition<?> definition, JsonNode object, Path at,
+      Consumer<FhirException> wrong) {
     Iterator<Map.Entry<String, JsonNode>> fields = object.fields();
     while (fields.hasNext()) {
       Map.Entry<String, JsonNode> field = fields.next();
       BaseRuntimeChildDefinition child = definition.getChildByName(field.getKey());
       if (child != null && !field.getValue().isNull()) {
-        child(child, field.getKey(), field.getValue(), at);
+        child(child, field.getKey(), field.getValue(), at, wrong);
       }
     }
   }
 
   /** A child {@code name} of the object at {@code parent}. */
-  private void child(BaseRuntimeChildDefinition child, String name, JsonNode value, Path parent) {
+  private void child(BaseRuntimeChildDefinition child, String name, JsonNode value, Path parent,
+      Consumer<FhirException> wrong) {
     boolean repeats = child.getMax() != 1;
     BaseRuntimeElementDefinition<?> element = child.getChildByName(name);
     if (repeats != value.isArray()) {
-      throw wrong(new Path(parent, name, -1), value, repeats ? "an array" : what(element));
+      wrong.accept(wrong(new Path(parent, name, -1), value, repeats ? "an array" : what(element)));
+      return;
     }
     if (!repeats) {
-      value(element, value, parent, name, -1);
+      value(element, value, parent, name, -1, wrong);
       return;
     }
     for (int i = 0; i < value.size(); i++) {
       if (!value.get(i).isNull()) {
-        value(element, value.get(i), parent, name, i);
+        value(element, value.get(i), parent, name, i, wrong);
       }
     }
   }
 
   /** The value of child {@code name} (item {@code index} of it, or -1) of the object at {@code parent}. */
   private void value(BaseRuntimeElementDefinition<?> definition, JsonNode value, Path parent, String name,
-      int index) {
+      int index, Consumer<FhirException> wrong) {
     if (definition == null || value.isObject() && value.has("resourceType")) {
       if (value.isObject() && value.path("resourceType").isTextual()) {
         composite(context.getResourceDefinition(value.get("resourceType").asText()), value,
-            new Path(parent, name, index));
+            new Path(parent, name, index), wrong);
       }
       return;
     }
@@ -76,10 +90,9 @@ final class JsonTypes {
       default -> value.isObject();
     };
     if (!right) {
-      throw wrong(new Path(parent, name, index), value, what(definition));
-    }
-    if (definition instanceof BaseRuntimeElementCompositeDefinition<?> composite) {
-      composite(composite, value, new Path(parent, name, index));
+      wrong.accept(wrong(new Path(parent, name, index), value, what(definition)));
+    } else if (definition instanceof BaseRuntimeElementCompositeDefinition<?> composite) {
+      composite(composite, value, new Path(parent, name, index), wrong);
     }
   }
 

@@ -8,6 +8,8 @@ import ca.uhn.fhir.context.FhirContext;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.junit.jupiter.api.Test;
 
@@ -42,6 +44,26 @@ class JsonTypesTest {
     assertRefused("{\"resourceType\":\"Bundle\",\"type\":\"batch\",\"entry\":[{\"resource\":"
         + "{\"resourceType\":\"Patient\",\"active\":\"yes\"}}]}",
         "'Bundle.entry[0].resource.active' is a JSON string but must be a boolean");
+  }
+
+  @Test
+  void everyValueOfTheWrongJsonTypeCanBeListedAsTheErrorACheckWouldThrow() throws IOException {
+    JsonNode patient = json("{\"resourceType\":\"Patient\",\"active\":\"true\",\"multipleBirthInteger\":\"2\","
+        + "\"name\":[{\"family\":1,\"given\":[\"a\",false]}],\"maritalStatus\":\"M\"}");
+    List<FhirException> wrong = new ArrayList<>();
+
+    types.check(patient, wrong::add);
+
+    assertThat(wrong).extracting(FhirException::getMessage).containsExactly(
+        "Element 'Patient.active' is a JSON string but must be a boolean (true or false) "
+            + "(https://hl7.org/fhir/R4/json.html).",
+        "Element 'Patient.multipleBirthInteger' is a JSON string but must be a number "
+            + "(https://hl7.org/fhir/R4/json.html).",
+        "Element 'Patient.name[0].family' is a JSON number but must be a string (https://hl7.org/fhir/R4/json.html).",
+        "Element 'Patient.name[0].given[1]' is a JSON boolean but must be a string "
+            + "(https://hl7.org/fhir/R4/json.html).",
+        "Element 'Patient.maritalStatus' is a JSON string but must be an object (https://hl7.org/fhir/R4/json.html).");
+    assertThatThrownBy(() -> types.check(patient)).hasMessage(wrong.get(0).getMessage());
   }
 
   @Test

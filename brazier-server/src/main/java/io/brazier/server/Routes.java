@@ -18,6 +18,7 @@ import io.brazier.server.export.Exports;
 import io.brazier.server.interaction.Bodies;
 import io.brazier.server.interaction.Bundles;
 import io.brazier.server.interaction.Capabilities;
+import io.brazier.server.interaction.ChangeMeta;
 import io.brazier.server.interaction.Commits;
 import io.brazier.server.interaction.Conditions;
 import io.brazier.server.interaction.Create;
@@ -53,6 +54,7 @@ import io.brazier.server.operation.Import;
 import io.brazier.server.operation.Jobs;
 import io.brazier.server.operation.Lookup;
 import io.brazier.server.operation.PatientEverything;
+import io.brazier.server.operation.ReadMeta;
 import io.brazier.server.operation.Reindex;
 import io.brazier.server.operation.RequestsInFlight;
 import io.brazier.server.operation.Validate;
@@ -181,6 +183,11 @@ final class Routes {
         validateCode);
     operations.add(Translate.OPERATION, TYPE_AND_INSTANCE, Set.of("ConceptMap"), GET_OR_POST,
         new Translate(fhir, terminology));
+    operations.add(ReadMeta.OPERATION, ALL_LEVELS, ANY_TYPE, GET_OR_POST, new ReadMeta(fhir, store, reachable));
+    operations.add(ChangeMeta.ADD, EnumSet.of(Level.INSTANCE), ANY_TYPE, POST,
+        ChangeMeta.adding(fhir, writes, commits));
+    operations.add(ChangeMeta.DELETE, EnumSet.of(Level.INSTANCE), ANY_TYPE, POST,
+        ChangeMeta.deleting(fhir, writes, commits));
     operations.add(PatientEverything.OPERATION, TYPE_AND_INSTANCE, Set.of("Patient"), GET_OR_POST,
         new PatientEverything(fhir, store, searches, compartments));
     // Last: it describes all of the above.

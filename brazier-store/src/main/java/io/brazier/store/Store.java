@@ -68,6 +68,12 @@ public interface Store extends AutoCloseable {
   List<ResourceVersion> scan(String type, String afterId, int limit);
 
   /**
+   * The distinct values live resources of {@code types} (every type when empty) are indexed with under the token or
+   * uri parameter {@code code} (such as {@code _tag} or {@code _profile}), sorted, at most {@code limit}.
+   */
+  List<IndexedValue> indexedValues(List<String> types, String code, int limit);
+
+  /**
    * Replaces the search index of resources whose current version is still the one given (a resource written since
    * has its new version's index already); the writes' bodies are not stored. Returns how many were reindexed.
    */

@@ -17,6 +17,8 @@ final class OperationRights {
     String name = request.operation();
     boolean allowed = rights.isAdministrator() || switch (name) {
       case "$validate" -> validate(request, rights);
+      case "$meta" -> meta(request, rights);
+      case "$meta-add", "$meta-delete" -> rights.allows(Permission.UPDATE, type(request));
       case "$expand", "$lookup", "$validate-code", "$translate" -> rights.allows(Permission.READ, type(request));
       case "$everything", "$changes" -> rights.allows(Permission.READ, "*") && rights.allows(Permission.SEARCH, "*");
       case "$export" -> exportedTypes(request).stream().allMatch(type -> rights.allowsSystem(Permission.READ, type)
@@ -35,6 +37,15 @@ final class OperationRights {
    */
   private static boolean validate(FhirRequest request, Rights rights) {
     return isInstance(request) ? rights.allows(Permission.READ, request.type()) : rights.any();
+  }
+
+  /**
+   * The meta of a resource is read as the resource is; the tags, profiles and security labels in use by a type, or
+   * by every type, are found across its resources, as a search finds them.
+   */
+  private static boolean meta(FhirRequest request, Rights rights) {
+    String type = type(request);
+    return rights.allows(Permission.READ, type) && (isInstance(request) || rights.allows(Permission.SEARCH, type));
   }
 
   private static boolean isSystem(FhirRequest request) {

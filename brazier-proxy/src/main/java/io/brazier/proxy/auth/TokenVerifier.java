@@ -14,8 +14,6 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.JWTParser;
 import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
-import com.nimbusds.jwt.proc.BadJWTException;
-import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import io.brazier.fhir.FhirException;
 import io.brazier.server.Caller;
@@ -23,7 +21,6 @@ import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Date;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -40,8 +37,7 @@ import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
  * expires, so that its next requests cost a map lookup, not a signature check.
  */
 public final class TokenVerifier {
-  /** Clock skew tolerated on {@code exp}, {@code nbf} and {@code iat}. */
-  static final Duration SKEW = Duration.ofSeconds(60);
+  private static final Duration SKEW = ClaimRules.SKEW;
   private static final int MOST_TOKENS_KEPT = 10_000;
   private static final Set<JWSAlgorithm> PUBLIC_KEY_ALGORITHMS = Set.of(JWSAlgorithm.RS256, JWSAlgorithm.RS384,
       JWSAlgorithm.RS512, JWSAlgorithm.PS256, JWSAlgorithm.PS384, JWSAlgorithm.PS512, JWSAlgorithm.ES256,
@@ -79,25 +75,8 @@ public final class TokenVerifier {
     processor.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(JOSEObjectType.JWT,
         new JOSEObjectType("at+jwt"), new JOSEObjectType("application/at+jwt"), null));
     processor.setJWSKeySelector(new JWSVerificationKeySelector<>(algorithms, keys));
-    processor.setJWTClaimsSetVerifier(new ClaimRules());
+    processor.setJWTClaimsSetVerifier(new ClaimRules(null, null, Set.of("exp", "iss")));
     return processor;
-  }
-
-  /** Nimbus's rules for {@code exp} and {@code nbf}, and the same skew for {@code iat}, which Nimbus leaves alone. */
-  private static final class ClaimRules extends DefaultJWTClaimsVerifier<SecurityContext> {
-    ClaimRules() {
-      super(null, null, Set.of("exp", "iss"), null);
-      setMaxClockSkew((int) SKEW.toSeconds());
-    }
-
-    @Override
-    public void verify(JWTClaimsSet claims, SecurityContext context) throws BadJWTException {
-      super.verify(claims, context);
-      Date issued = claims.getIssueTime();
-      if (issued != null && issued.toInstant().isAfter(currentTime().toInstant().plus(SKEW))) {
-        throw new BadJWTException("JWT issued in the future");
-      }
-    }
   }
 
   /**

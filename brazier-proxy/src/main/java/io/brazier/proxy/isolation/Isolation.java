@@ -43,7 +43,7 @@ public final class Isolation implements Interceptor {
       return request;
     }
     if (request.interaction() == FhirInteraction.OPERATION) {
-      IsolatedOperations.check(request.operation());
+      IsolatedOperations.check(request);
     }
     return request.withRestriction(restriction);
   }

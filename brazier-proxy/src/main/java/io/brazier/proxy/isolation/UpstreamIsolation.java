@@ -74,7 +74,7 @@ public final class UpstreamIsolation implements Interceptor {
     }
     refuseUnchecked(request);
     if (request.interaction() == FhirInteraction.OPERATION) {
-      IsolatedOperations.check(request.operation());
+      IsolatedOperations.check(request);
       if (request.id() != null) {
         writes.checkReached(request.type(), request.id(), restriction);
       }

@@ -8,9 +8,9 @@ import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import io.brazier.proxy.ClientRegistration;
+import io.brazier.proxy.auth.ClaimRules;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
@@ -20,14 +20,14 @@ import java.util.Set;
 /**
  * {@code private_key_jwt}: a client proves who it is with a JWT it signed (RS384 or ES384) with a key it
  * registered, as SMART Backend Services have it: {@code iss} and {@code sub} its client id, {@code aud} this token
- * endpoint, {@code exp} at most five minutes ahead, a {@code kid} in the header, and a {@code jti} never used
- * before. https://hl7.org/fhir/smart-app-launch/client-confidential-asymmetric.html
+ * endpoint, {@code exp} at most five minutes ahead, no {@code iat} in the future (beyond the clock skew a bearer
+ * token is allowed, {@link ClaimRules}), a {@code kid} in the header, and a {@code jti} never used before. https://hl7.org/fhir/smart-app-launch/client-confidential-asymmetric.html
  */
 final class ClientAssertions {
   static final String TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
   private static final Set<JWSAlgorithm> ALGORITHMS = Set.of(JWSAlgorithm.RS384, JWSAlgorithm.ES384);
   private static final Duration MOST_AHEAD = Duration.ofMinutes(5);
-  private static final Duration SKEW = Duration.ofSeconds(60);
+  private static final Duration SKEW = ClaimRules.SKEW;
 
   private final RegisteredClients clients;
   private final ClientKeys keys;
@@ -97,11 +97,9 @@ final class ClientAssertions {
   private JWTClaimsSet verify(SignedJWT jwt, ClientRegistration client, Set<String> audiences) {
     DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
     processor.setJWSKeySelector(new JWSVerificationKeySelector<>(ALGORITHMS, keys.of(client)));
-    DefaultJWTClaimsVerifier<SecurityContext> rules = new DefaultJWTClaimsVerifier<>(audiences,
+    processor.setJWTClaimsSetVerifier(new ClaimRules(audiences,
         new JWTClaimsSet.Builder().issuer(client.id()).subject(client.id()).build(),
-        Set.of("exp", "jti", "iss", "sub", "aud"), null);
-    rules.setMaxClockSkew((int) SKEW.toSeconds());
-    processor.setJWTClaimsSetVerifier(rules);
+        Set.of("exp", "jti", "iss", "sub", "aud")));
     try {
       return processor.process(jwt, null);
     } catch (BadJOSEException | JOSEException e) {

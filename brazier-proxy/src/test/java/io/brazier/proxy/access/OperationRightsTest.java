@@ -94,6 +94,25 @@ class OperationRightsTest {
   }
 
   @Test
+  void metaReadsAResourceOrSearchesItsTypeAndMetaAddAndDeleteUpdateIt() {
+    Rights reader = rights(List.of(), "user/Patient.r");
+
+    assertThatCode(() -> check("GET", "Patient/p-1/$meta", reader)).doesNotThrowAnyException();
+    assertForbidden("GET", "Patient/$meta", reader);
+    assertThatCode(() -> check("GET", "Patient/$meta", rights(List.of(), "user/Patient.rs")))
+        .doesNotThrowAnyException();
+    assertForbidden("GET", "$meta", rights(List.of(), "user/Patient.rs"));
+    assertThatCode(() -> check("GET", "$meta", rights(List.of("Reader")))).doesNotThrowAnyException();
+    assertForbidden("POST", "Patient/p-1/$meta-add", reader);
+    assertForbidden("POST", "Patient/p-1/$meta-delete", reader);
+    assertThatCode(() -> check("POST", "Patient/p-1/$meta-add", rights(List.of("Writer"))))
+        .doesNotThrowAnyException();
+    assertThatCode(() -> check("POST", "Patient/p-1/$meta-delete", rights(List.of(), "user/Patient.u")))
+        .doesNotThrowAnyException();
+    assertForbidden("POST", "Observation/o-1/$meta-add", rights(List.of(), "user/Patient.u"));
+  }
+
+  @Test
   void everythingAndChangesNeedReadAndSearchOnEveryType() {
     assertThatCode(() -> check("GET", "Patient/p-1/$everything", rights(List.of("Reader"))))
         .doesNotThrowAnyException();

@@ -104,6 +104,16 @@ class ClientAssertionsTest {
   }
 
   @Test
+  void anIssueTimeWithinTheSkewIsAcceptedAndBeyondItRefused() {
+    Instant now = Instant.now();
+
+    assertThat(assertions.authenticate(sign(EC, JWSAlgorithm.ES384, claims(ecClient).issueTime(Date.from(now
+        .plusSeconds(30)))), ecClient, Set.of(ENDPOINT)).id()).isEqualTo(ecClient);
+    assertRefused(sign(EC, JWSAlgorithm.ES384, claims(ecClient).issueTime(Date.from(now.plusSeconds(120)))), ecClient,
+        "issued in the future");
+  }
+
+  @Test
   void itsIssuerMustBeTheFormsClientAndARegisteredOneWithKeys() {
     assertRefused(sign(EC, JWSAlgorithm.ES384, claims(ecClient)), rsaClient, "iss must be the client id");
     assertRefused(sign(EC, JWSAlgorithm.ES384, claims("nobody-" + UUID.randomUUID())), null, "is not registered");

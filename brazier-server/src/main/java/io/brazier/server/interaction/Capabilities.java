@@ -1,6 +1,7 @@
 package io.brazier.server.interaction;
 
 import io.brazier.fhir.Fhir;
+import io.brazier.fhir.FhirException;
 import io.brazier.fhir.Format;
 import io.brazier.fhir.search.Compartments;
 import io.brazier.fhir.search.ParamType;
@@ -27,9 +28,12 @@ import org.hl7.fhir.r4.model.CapabilityStatement.TypeRestfulInteraction;
 import org.hl7.fhir.r4.model.Enumerations.FHIRVersion;
 import org.hl7.fhir.r4.model.Enumerations.PublicationStatus;
 import org.hl7.fhir.r4.model.Enumerations.SearchParamType;
+import org.hl7.fhir.r4.model.TerminologyCapabilities;
 
 /**
- * FHIR capabilities: GET [base]/metadata, the CapabilityStatement of what this server really serves. It is made
+ * FHIR capabilities: GET [base]/metadata, the CapabilityStatement of what this server really serves; with
+ * {@code mode=terminology}, a TerminologyCapabilities of its terminology operations (over the stored CodeSystems,
+ * ValueSets and ConceptMaps, which a search lists). Mode {@code normative} is not served: a 400 names the modes that are. It is made
  * from every R4 resource type HAPI's model knows, from the interactions and operations {@code Routes} declared in
  * {@link Supported} and {@link Operations}, and from the search parameters; it is made again whenever those change
  * (a SearchParameter stored on any node), so every node lists the same. https://hl7.org/fhir/R4/http.html#capabilities
@@ -45,6 +49,7 @@ public final class Capabilities implements Interaction {
   private final SearchParameters parameters;
   private final String baseUrl;
   private volatile Made made;
+  private final TerminologyCapabilities terminology;
 
   /** The statement, and the version of the search parameters it lists. */
   private record Made(long parametersVersion, CapabilityStatement statement) {}
@@ -58,16 +63,45 @@ public final class Capabilities implements Interaction {
     this.parameters = parameters;
     this.baseUrl = baseUrl;
     this.made = make();
+    this.terminology = terminology(baseUrl);
   }
 
   @Override
   public FhirResponse handle(FhirRequest request) {
+    String mode = request.param("mode");
+    if ("terminology".equals(mode)) {
+      return FhirResponse.ok(terminology);
+    }
+    if (mode != null && !mode.equals("full")) {
+      throw FhirException.badRequest("'" + mode + "' is not a mode of metadata served here: use full (the default,"
+          + " the CapabilityStatement) or terminology (the TerminologyCapabilities).");
+    }
     Made current = made;
     if (current.parametersVersion() != parameters.version()) {
       current = make();
       made = current;
     }
     return FhirResponse.ok(current.statement());
+  }
+
+  /**
+   * What $expand, $validate-code and $translate do (see {@code Expand}, {@code ValidateCode}, {@code Translate}):
+   * expansions are paged and filtered, a code is validated without translation, and a translation needs no map named.
+   */
+  private static TerminologyCapabilities terminology(String baseUrl) {
+    TerminologyCapabilities statement = new TerminologyCapabilities();
+    statement.setStatus(PublicationStatus.ACTIVE).setDate(new Date()).setPublisher(SOFTWARE);
+    statement.setKind(TerminologyCapabilities.CapabilityStatementKind.INSTANCE);
+    statement.getSoftware().setName(SOFTWARE).setVersion(Capabilities.class.getPackage().getImplementationVersion());
+    statement.getImplementation().setDescription("Brazier FHIR R4 server").setUrl(baseUrl);
+    statement.getExpansion().setPaging(true)
+        .setTextFilter("filter matches codes and displays, ignoring case and accents");
+    for (String parameter : List.of("url", "valueSet", "filter", "offset", "count")) {
+      statement.getExpansion().addParameter().setName(parameter);
+    }
+    statement.getValidateCode().setTranslations(false);
+    statement.getTranslation().setNeedsMap(false);
+    return statement;
   }
 
   private Made make() {

@@ -96,6 +96,20 @@ public final class Commits {
   }
 
   /**
+   * The current version that a change of an existing resource (a patch, $meta-add) applies to: 404 when it never
+   * existed, 410 when it is deleted, before If-Match is looked at, as HTTP evaluates preconditions only on what would
+   * otherwise succeed.
+   */
+  static ResourceVersion existing(FhirRequest request, String type, String id, Currents currents) {
+    ResourceVersion current = currents.of(type, id).orElseThrow(() -> FhirException.notFound(type, id));
+    if (current.deleted()) {
+      throw FhirException.gone(type, id);
+    }
+    checkIfMatch(request, type, id, current);
+    return current;
+  }
+
+  /**
    * A 412 unless the request's If-Match, if any, names the current version, or is {@code *} and the resource exists
    * (not deleted). A write that races another under {@code *} is prepared again, as without If-Match.
    */

@@ -51,19 +51,12 @@ public final class Patch implements WriteInteraction {
     return new Target(request.type(), List.of(id), null, false);
   }
 
-  /**
-   * The patch applied to the current version, which must exist: 404 when it never did, 410 when it is deleted,
-   * before If-Match is looked at, as HTTP evaluates preconditions only on what would otherwise succeed.
-   */
+  /** The patch applied to the current version, which must exist ({@link Commits#existing}). */
   @Override
   public Prepared prepare(FhirRequest request, Target target, Links links, Currents currents) {
     String type = target.type();
     String id = target.id();
-    ResourceVersion current = currents.of(type, id).orElseThrow(() -> FhirException.notFound(type, id));
-    if (current.deleted()) {
-      throw FhirException.gone(type, id);
-    }
-    Commits.checkIfMatch(request, type, id, current);
+    ResourceVersion current = Commits.existing(request, type, id, currents);
     Resource resource = patched(type, id, document(request).apply(current.json()));
     links.resolve(resource);
     Write write = writes.next(resource, id, current, request.caller().source());

@@ -24,6 +24,8 @@ import org.hl7.fhir.r4.model.CapabilityStatement.ResourceVersionPolicy;
 import org.hl7.fhir.r4.model.CapabilityStatement.TypeRestfulInteraction;
 import org.hl7.fhir.r4.model.CodeType;
 import org.hl7.fhir.r4.model.Enumerations.FHIRVersion;
+import org.hl7.fhir.r4.model.Enumerations.PublicationStatus;
+import org.hl7.fhir.r4.model.TerminologyCapabilities;
 import org.junit.jupiter.api.Test;
 
 class CapabilitiesTest {
@@ -134,6 +136,35 @@ class CapabilitiesTest {
 
     assertThat(statement.getRestFirstRep().getOperation()).extracting(operation -> operation.getName())
         .contains("validate");
+  }
+
+  @Test
+  void theMetaOperationsAreListedWhereTheyAreInvoked() {
+    CapabilityStatement statement = client.capabilities().ofType(CapabilityStatement.class).execute();
+
+    assertThat(statement.getRestFirstRep().getOperation())
+        .extracting(CapabilityStatementRestResourceOperationComponent::getName).contains("meta")
+        .doesNotContain("meta-add", "meta-delete");
+    assertThat(patient(statement).getOperation())
+        .extracting(CapabilityStatementRestResourceOperationComponent::getName)
+        .contains("meta", "meta-add", "meta-delete");
+  }
+
+  @Test
+  void modeTerminologyAnswersATerminologyCapabilitiesAndAnotherModeIsABadRequest() throws Exception {
+    TerminologyCapabilities terminology = client.fetchResourceFromUrl(TerminologyCapabilities.class,
+        server.baseUrl() + "/metadata?mode=terminology");
+    HttpResponse<String> full = send("GET", "/metadata?mode=full");
+    HttpResponse<String> normative = send("GET", "/metadata?mode=normative");
+
+    assertThat(terminology.getKind()).isEqualTo(TerminologyCapabilities.CapabilityStatementKind.INSTANCE);
+    assertThat(terminology.getStatus()).isEqualTo(PublicationStatus.ACTIVE);
+    assertThat(terminology.hasDate()).isTrue();
+    assertThat(terminology.getExpansion().getPaging()).isTrue();
+    assertThat(terminology.getTranslation().getNeedsMap()).isFalse();
+    assertThat(full.body()).contains("\"resourceType\":\"CapabilityStatement\"");
+    assertThat(normative.statusCode()).isEqualTo(400);
+    assertThat(normative.body()).contains("OperationOutcome").contains("full").contains("terminology");
   }
 
   @Test

@@ -95,6 +95,37 @@ class ValidateTest {
   }
 
   @Test
+  void valuesOfTheWrongJsonTypeAreErrorsAsAWriteRefusesThem() throws Exception {
+    String patient = "{\"resourceType\":\"Patient\",\"id\":\"typed\",\"active\":\"true\","
+        + "\"multipleBirthInteger\":\"2\"}";
+    String inParameters = "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"resource\","
+        + "\"resource\":" + patient + "}]}";
+
+    HttpResponse<String> create = post("/Patient", "application/fhir+json", patient);
+    List<HttpResponse<String>> validations = List.of(post("/Patient/$validate", "application/fhir+json", patient),
+        post("/$validate", "application/fhir+json", patient),
+        post("/Patient/$validate", "application/fhir+json", inParameters),
+        post("/Patient/typed/$validate", "application/fhir+json", patient),
+        post("/Patient/typed/$validate", "application/fhir+json", inParameters));
+
+    assertThat(create.statusCode()).isEqualTo(400);
+    OperationOutcomeIssueComponent refused = parse(create).getIssueFirstRep();
+    assertThat(refused.getCode()).isEqualTo(OperationOutcome.IssueType.STRUCTURE);
+    assertThat(validations).allSatisfy(response -> {
+      assertThat(response.statusCode()).isEqualTo(200);
+      List<OperationOutcomeIssueComponent> issues = parse(response).getIssue();
+      assertThat(issues).anySatisfy(issue -> {
+        assertThat(issue.getSeverity()).isEqualTo(IssueSeverity.ERROR);
+        assertThat(issue.getCode()).isEqualTo(refused.getCode());
+        assertThat(issue.getDiagnostics()).isEqualTo(refused.getDiagnostics());
+      });
+      assertThat(errors(parse(response)))
+          .anyMatch(d -> d.contains("'Patient.active' is a JSON string but must be a boolean"))
+          .anyMatch(d -> d.contains("'Patient.multipleBirthInteger' is a JSON string but must be a number"));
+    });
+  }
+
+  @Test
   void xmlIsValidatedAndAnsweredInXml() throws Exception {
     String body = "<Patient xmlns=\"http://hl7.org/fhir\"><gender value=\"robot\"/></Patient>";
 

@@ -9,6 +9,7 @@ import io.brazier.store.ChangeQuery;
 import io.brazier.store.HistoryPage;
 import io.brazier.store.HistoryQuery;
 import io.brazier.store.Imports;
+import io.brazier.store.IndexedValue;
 import io.brazier.store.JobStore;
 import io.brazier.store.ResourceVersion;
 import io.brazier.store.RowCodes;
@@ -231,6 +232,11 @@ public final class PostgresStore implements Store {
   @Override
   public List<ResourceVersion> scan(String type, String afterId, int limit) {
     return searches.scan(type, afterId, limit);
+  }
+
+  @Override
+  public List<IndexedValue> indexedValues(List<String> types, String code, int limit) {
+    return searches.indexedValues(types, code, limit);
   }
 
   @Override

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.brazier.fhir.search.SearchQuery;
 import io.brazier.fhir.search.SearchQuery.Include;
+import io.brazier.store.IndexedValue;
 import io.brazier.store.ResourceVersion;
 import io.brazier.store.SearchPage;
 import io.brazier.store.TestStore;
@@ -203,6 +204,37 @@ class SearchReaderTest {
 
   private static List<String> ids(SearchPage page) {
     return page.resources().stream().map(ResourceVersion::id).toList();
+  }
+
+  @Test
+  void theValuesOfATokenOrUriParameterAreThoseOfLiveResourcesEachOnceSorted() {
+    String system = "http://brazier.test/meta-" + UUID.randomUUID();
+    Patient first = patient("Tagged");
+    first.getMeta().addTag(system, "b", null).addProfile(system + "/profile");
+    Patient second = patient("Tagged");
+    second.getMeta().addTag(system, "b", "shown").addTag(system, "a", null).addSecurity(system, "secret", null);
+    Patient removed = patient("Tagged");
+    removed.getMeta().addTag(system, "gone", null);
+    Observation other = new Observation();
+    other.getMeta().addTag(system, "observed", null);
+    test.save(first);
+    test.save(second);
+    String deleted = test.save(removed);
+    test.save(other);
+    store.commit(List.of(Write.delete("Patient", deleted, 2, Instant.now())));
+
+    List<IndexedValue> tags = store.indexedValues(List.of("Patient"), "_tag", 100_000);
+    List<IndexedValue> everyTypes = store.indexedValues(List.of(), "_tag", 100_000);
+
+    assertThat(tags).filteredOn(value -> system.equals(value.system()))
+        .containsExactly(new IndexedValue(system, "a"), new IndexedValue(system, "b"));
+    assertThat(everyTypes).filteredOn(value -> system.equals(value.system())).extracting(IndexedValue::value)
+        .containsExactly("a", "b", "observed");
+    assertThat(store.indexedValues(List.of("Patient"), "_security", 100_000))
+        .contains(new IndexedValue(system, "secret"));
+    assertThat(store.indexedValues(List.of("Patient"), "_profile", 100_000))
+        .contains(new IndexedValue(null, system + "/profile"));
+    assertThat(store.indexedValues(List.of("Patient"), "_tag", 1)).hasSize(1);
   }
 
   private <T extends Resource> T tag(T resource) {
