@@ -7,6 +7,7 @@ import io.brazier.server.ImportConfig;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PushbackInputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -220,20 +221,23 @@ final class ImportSources {
 
   /**
    * The bytes of an input, through gzip when they are gzip (1f 8b), whatever its name says. Text in UTF-16 (as
-   * Windows PowerShell writes a redirected output), which would be read as lines of garbage, fails the input at once.
+   * Windows PowerShell writes a redirected output), which would be read as lines of garbage, fails the input at once,
+   * gzip or not.
    */
   static InputStream decoded(InputStream raw) throws IOException {
     BufferedInputStream in = new BufferedInputStream(raw, 1 << 16);
     try {
-      if (startsWith(in, 0x1f, 0x8b)) {
-        // Not buffered again: a BufferedInputStream reads on while gzip says bytes are available, and a read that
-        // then meets a cut in the stream would lose the bytes it had read before.
-        return new GZIPInputStream(in, 1 << 16);
-      }
-      if (startsWith(in, 0xff, 0xfe) || startsWith(in, 0xfe, 0xff)) {
+      // Gzip not buffered again: a BufferedInputStream reads on while gzip says bytes are available, and a read that
+      // then meets a cut in the stream would lose the bytes it had read before.
+      PushbackInputStream text = new PushbackInputStream(startsWith(in, 0x1f, 0x8b)
+          ? new GZIPInputStream(in, 1 << 16) : in, 2);
+      byte[] start = text.readNBytes(2);
+      if (start.length == 2 && (start[0] == (byte) 0xff && start[1] == (byte) 0xfe
+          || start[0] == (byte) 0xfe && start[1] == (byte) 0xff)) {
         throw FhirException.invalid("The input is UTF-16, as its byte order mark says: NDJSON is UTF-8.");
       }
-      return in;
+      text.unread(start);
+      return text;
     } catch (IOException | RuntimeException e) {
       in.close(); // nobody else holds it to close
       throw e;

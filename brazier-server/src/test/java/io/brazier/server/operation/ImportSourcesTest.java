@@ -87,6 +87,16 @@ class ImportSourcesTest {
     }
   }
 
+  @Test
+  void utf16InsideAGzipFailsAtOnceAsPlainUtf16Does() {
+    String line = "\ufeff{\"resourceType\":\"Patient\"}\r\n";
+    for (byte[] utf16 : List.of(line.getBytes(StandardCharsets.UTF_16LE), line.getBytes(StandardCharsets.UTF_16BE))) {
+      assertThatThrownBy(() -> ImportSources.decoded(new ByteArrayInputStream(gzip(utf16))))
+          .isInstanceOf(FhirException.class)
+          .hasMessage("The input is UTF-16, as its byte order mark says: NDJSON is UTF-8.");
+    }
+  }
+
   private static byte[] gzip(byte[] bytes) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (GZIPOutputStream zip = new GZIPOutputStream(out)) {
