@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.zip.GZIPInputStream;
@@ -27,8 +28,9 @@ import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
  * Where {@code $import} reads its inputs, within what {@link ImportConfig} allows, so that an import cannot read the
  * server's own files or reach into its network: {@code file:} URLs below {@code --import-dir}, {@code http(s)} URLs
  * of the {@code --import-hosts} (a SAS URL of Azure Blob storage, {@code *.blob.core.windows.net} with a
- * {@code sig}, is a public endpoint and needs no listing), and Blob URLs of the {@code --import-blob} account. Redirects
- * are not followed: they could lead anywhere. A gzip input (by its first bytes) is read through gzip.
+ * {@code sig}, is a public endpoint and needs no listing), and Blob URLs of the {@code --import-blob} account. A
+ * redirect is followed by hand, a few hops at most, each only to an http(s) URL of those same hosts: it could lead
+ * anywhere. A gzip input (by its first bytes) is read through gzip.
  */
 final class ImportSources {
   /**
@@ -36,6 +38,10 @@ final class ImportSources {
    * than a job's lease, so that a run waiting on a source keeps its job.
    */
   private static final Duration TIMEOUT = Duration.ofSeconds(20);
+  /** Redirects followed for one input, as many as a browser's fetch follows, and as few. */
+  private static final int REDIRECTS = 5;
+  /** The answers that redirect a GET: each is followed with a GET. */
+  private static final Set<Integer> REDIRECT = Set.of(301, 302, 303, 307, 308);
 
   private final ImportConfig config;
   private final Duration timeout;
@@ -96,6 +102,25 @@ final class ImportSources {
     return new HttpSource(url, uri);
   }
 
+  /** Where a redirect of an http(s) input leads, if this server may read it there; a 400 naming the flag otherwise. */
+  private URI redirect(String url, URI from, String location) {
+    URI to;
+    try {
+      to = from.resolve(new URI(location));
+    } catch (URISyntaxException | IllegalArgumentException e) {
+      throw FhirException.badRequest("The input " + url + " redirects to " + location + ", which is not a URL.");
+    }
+    if (!HttpUrls.isHttp(to)) {
+      throw FhirException.badRequest("The input " + url + " redirects to " + to + ", which is not an http(s) URL:"
+          + " an import follows a redirect only to a host of --import-hosts.");
+    }
+    if (!allowed(to)) {
+      throw FhirException.badRequest("The input " + url + " redirects to " + to + ", on a host this server may not"
+          + " read from; list " + hostPort(to) + " in --import-hosts to allow it.");
+    }
+    return to;
+  }
+
   private boolean allowed(URI uri) {
     String host = uri.getHost().toLowerCase(Locale.ROOT);
     boolean sas = host.endsWith(".blob.core.windows.net") && uri.getRawQuery() != null
@@ -154,8 +179,9 @@ final class ImportSources {
   }
 
   /**
-   * An http(s) URL of an allowed host, read with a GET. An answer of 5xx, 429 or 408, which may pass, fails the read,
-   * which is tried again; any other answer but 200 fails the input.
+   * An http(s) URL of an allowed host, read with a GET, following redirects to allowed hosts
+   * ({@value #REDIRECTS} at most). An answer of 5xx, 429 or 408, which may pass, fails the read, which is tried
+   * again; any other answer but 200 fails the input.
    */
   private final class HttpSource implements Source {
     private final String url;
@@ -182,13 +208,18 @@ final class ImportSources {
     }
 
     private HttpResponse<InputStream> get(String etag) throws IOException {
-      HttpResponse<InputStream> response;
-      try {
-        response = http.get().send(HttpRequest.newBuilder(uri).timeout(timeout).GET().build(),
-            HttpResponse.BodyHandlers.ofInputStream());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IOException("interrupted", e);
+      URI target = uri;
+      HttpResponse<InputStream> response = send(target);
+      for (int hops = 0; REDIRECT.contains(response.statusCode()); hops++) {
+        response.body().close();
+        String location = response.headers().firstValue("Location").orElse(null);
+        if (location == null || hops == REDIRECTS) {
+          throw new FhirException(400, IssueType.NOTFOUND, "The input " + url + (location == null ? " answered "
+              + response.statusCode() + ", a redirect without a Location." : " redirects more than " + REDIRECTS
+              + " times."));
+        }
+        target = redirect(url, target, location);
+        response = send(target);
       }
       int status = response.statusCode();
       if (status != 200) {
@@ -197,7 +228,7 @@ final class ImportSources {
           throw new IOException("answered " + status); // may pass: read again
         }
         throw new FhirException(400, IssueType.NOTFOUND, "The input " + url + " answered " + status
-            + (status / 100 == 3 ? " (a redirect, which an import does not follow)." : "."));
+            + (target.equals(uri) ? "." : " at " + target + "."));
       }
       String actual = response.headers().firstValue("ETag").orElse(null);
       if (etag != null && !ImportSources.sameEtag(etag, actual)) {
@@ -205,6 +236,16 @@ final class ImportSources {
         throw FhirException.preconditionFailed("The input " + url + " has ETag " + actual + ", not " + etag + ".");
       }
       return response;
+    }
+
+    private HttpResponse<InputStream> send(URI target) throws IOException {
+      try {
+        return http.get().send(HttpRequest.newBuilder(target).timeout(timeout).GET().build(),
+            HttpResponse.BodyHandlers.ofInputStream());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted", e);
+      }
     }
   }
 
