@@ -134,6 +134,26 @@ class ImportTest {
   }
 
   @Test
+  void aVersionDatedBeforeALowerOneFailsItsLineNamingBothWhileTheOtherLinesAreImported() {
+    String url = file("Backwards.ndjson",
+        patient("a", "\"meta\":{\"versionId\":\"1\",\"lastUpdated\":\"2021-01-01T00:00:00.000+00:00\"},", "One"),
+        patient("a", "\"meta\":{\"versionId\":\"2\",\"lastUpdated\":\"2020-01-01T00:00:00.000+00:00\"},", "Two"),
+        patient("b", "", "Other"));
+
+    JsonNode manifest = importer.run("IncrementalLoad", new Input("Patient", url));
+
+    assertThat(Importer.count(manifest, url)).isEqualTo(2);
+    assertThat(importer.errors(manifest, url)).singleElement().satisfies(outcome -> {
+      assertThat(outcome.path("issue").get(0).path("code").asText()).isEqualTo("business-rule");
+      assertThat(outcome.path("issue").get(0).path("diagnostics").asText()).isEqualTo(lineOf(2, url)
+          + ": Version 2 is dated 2020-01-01T00:00:00.000+00:00, before version 1 (2021-01-01T00:00:00.000+00:00):"
+          + " the versions of a resource follow each other in time.");
+    });
+    assertThat(history("a")).containsExactly("1");
+    assertThat(history("b")).containsExactly("1");
+  }
+
+  @Test
   void aLineWithALastUpdatedButNoVersionIsTheNextVersionAtThatTimeWhenItIsLater() {
     importer.run("IncrementalLoad", new Input("Patient", file("Stored.ndjson",
         patient("a", "\"meta\":{\"versionId\":\"1\",\"lastUpdated\":\"2020-01-01T00:00:00.000+00:00\"},", "One"),

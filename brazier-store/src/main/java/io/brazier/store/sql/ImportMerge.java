@@ -1,8 +1,10 @@
 package io.brazier.store.sql;
 
 import io.brazier.store.Change.Action;
+import io.brazier.store.ImportBatch.Failure;
 import io.brazier.store.ImportLine;
 import io.brazier.store.Imports.Merged;
+import io.brazier.store.Imports.Refused;
 import io.brazier.store.JobHeartbeat;
 import io.brazier.store.StoreFailure;
 import io.brazier.store.sql.ImportVersions.Decision;
@@ -27,6 +29,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.Function;
 import javax.sql.DataSource;
 
 /**
@@ -35,8 +38,8 @@ import javax.sql.DataSource;
  * plans each resource's versions ({@link ImportVersions}), moves replaced
  * current versions to history, writes the new versions with their {@code meta.versionId} and
  * {@code meta.lastUpdated} spliced into the staged JSON, copies the staged index rows of the new current versions,
- * appends the change feed, records the batch as merged and renews the job's lease. A resource created meanwhile by
- * another writer makes the transaction start again on what is stored then.
+ * appends the change feed, fails the lines it refuses, records the batch as merged and renews the job's lease. A
+ * resource created meanwhile by another writer makes the transaction start again on what is stored then.
  */
 final class ImportMerge {
   private static final int ATTEMPTS = 10;
@@ -92,7 +95,8 @@ final class ImportMerge {
     }
   }
 
-  Optional<Merged> merge(String job, String prefix, int batch, Instant now, JobHeartbeat heartbeat) {
+  Optional<Merged> merge(String job, String prefix, int batch, Instant now, JobHeartbeat heartbeat,
+      Function<Refused, Failure> failure) {
     for (int attempt = 1; ; attempt++) {
       try (Connection connection = dataSource.getConnection()) {
         connection.setAutoCommit(false);
@@ -100,7 +104,8 @@ final class ImportMerge {
           try (Statement statement = connection.createStatement()) {
             statement.execute(PostgresImports.ASYNC);
           }
-          Optional<Merged> merged = merge(connection, job, prefix, batch, now, heartbeat, !storedFound.contains(job));
+          Optional<Merged> merged = merge(connection, job, prefix, batch, now, heartbeat, failure,
+              !storedFound.contains(job));
           if (merged.isPresent()) {
             connection.commit();
             committed.run();
@@ -132,7 +137,7 @@ final class ImportMerge {
    *     stored, and so neither lock nor compare them; its insert's conflict says when one is
    */
   private Optional<Merged> merge(Connection connection, String job, String prefix, int batch, Instant now,
-      JobHeartbeat heartbeat, boolean assumeNew) throws SQLException, Raced {
+      JobHeartbeat heartbeat, Function<Refused, Failure> failure, boolean assumeNew) throws SQLException, Raced {
     List<Staged> lines = read(connection, prefix, batch);
     Map<Key, List<Staged>> byKey = new LinkedHashMap<>();
     Map<Integer, Integer> counts = new TreeMap<>();
@@ -154,6 +159,7 @@ final class ImportMerge {
     Map<Key, Stored> stored = fresh ? Map.of() : lock(connection, byKey);
     Set<Long> equal = fresh ? Set.of() : equalToCurrent(connection, prefix, byKey, stored);
     int skipped = 0;
+    List<Failure> failures = new ArrayList<>();
     for (Map.Entry<Key, List<Staged>> resource : byKey.entrySet()) {
       List<Line> planned = new ArrayList<>();
       for (Staged line : resource.getValue()) {
@@ -161,8 +167,13 @@ final class ImportMerge {
       }
       Plan plan = ImportVersions.plan(stored.get(resource.getKey()), planned, now);
       skipped += changes.add(resource.getKey(), stored.get(resource.getKey()), plan);
+      for (Refused refused : plan.refused()) {
+        failures.add(failure.apply(refused));
+        counts.merge(ImportLine.input(refused.seq()), -1, Integer::sum);
+      }
     }
     changes.apply(connection, prefix);
+    ImportBatchRows.insertFailures(connection, job, failures);
     recordMerged(connection, job, batch, counts);
     if (!PostgresJobStore.heartbeat(connection, heartbeat)) {
       return Optional.empty();

@@ -2,6 +2,7 @@ package io.brazier.store.sql;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.brazier.store.Imports.Refused;
 import io.brazier.store.sql.ImportVersions.Action;
 import io.brazier.store.sql.ImportVersions.Decision;
 import io.brazier.store.sql.ImportVersions.Line;
@@ -129,6 +130,34 @@ class ImportVersionsTest {
     Plan plan = ImportVersions.plan(null, List.of(line(1, 1, T1), line(2, 1, T2)), NOW);
 
     assertThat(plan.decisions()).extracting(Decision::action).containsExactly(Action.CURRENT, Action.SKIP);
+  }
+
+  @Test
+  void aVersionDatedBeforeALowerVersionOfTheImportIsRefusedWhileTheOthersAreKept() {
+    Plan plan = ImportVersions.plan(null, List.of(line(1, 3, T3), line(2, 2, T1), line(3, 1, T2)), NOW);
+
+    assertThat(plan.decisions()).extracting(Decision::seq, Decision::action, Decision::version,
+        Decision::replacedAt).containsExactly(tuple(1L, Action.CURRENT, 3, null), tuple(3L, Action.HISTORY, 1, T3));
+    assertThat(plan.refused()).containsExactly(new Refused(2, "Version 2 is dated 2020-01-01T00:00:00Z, before"
+        + " version 1 (2021-01-01T00:00:00.000+00:00): the versions of a resource follow each other in time."));
+  }
+
+  @Test
+  void aVersionDatedBeforeALowerStoredVersionOrAfterAHigherOneIsRefused() {
+    Stored stored = new Stored(7, 2, T2, false, Map.of());
+
+    Plan newer = ImportVersions.plan(stored, List.of(line(1, 3, T1)), NOW);
+    Plan older = ImportVersions.plan(stored, List.of(line(1, 1, T3)), NOW);
+
+    assertThat(newer.decisions()).isEmpty();
+    assertThat(newer.retiredAt()).as("version 2 stays current").isNull();
+    assertThat(newer.refused()).extracting(Refused::reason).containsExactly("Version 3 is dated"
+        + " 2020-01-01T00:00:00Z, before version 2 (2021-01-01T00:00:00.000+00:00): the versions of a resource"
+        + " follow each other in time.");
+    assertThat(older.decisions()).isEmpty();
+    assertThat(older.refused()).extracting(Refused::reason).containsExactly("Version 1 is dated"
+        + " 2022-01-01T00:00:00Z, after version 2 (2021-01-01T00:00:00.000+00:00): the versions of a resource"
+        + " follow each other in time.");
   }
 
   @Test
