@@ -96,9 +96,10 @@ public interface Imports {
 
   /**
    * A line that a merge refuses, though it passed the checks of a line: the version it names contradicts a version
-   * of the store or of the import. {@code reason} says how, for the line's OperationOutcome.
+   * of the store or of the import: a {@code conflict} when the store holds that version with other content, dated
+   * out of order otherwise. {@code reason} says how, for the line's OperationOutcome.
    */
-  record Refused(long seq, String reason) {}
+  record Refused(long seq, boolean conflict, String reason) {}
 
   /**
    * Merges a staged batch into the live tables (resources, history, search indexes, change feed), in one

@@ -21,7 +21,7 @@ import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
  * The {@code merge} phase: merges the staged batches not merged yet, each in its own transaction with the job's
  * progress, several at once (the lines of one resource are all in one batch, so batches merged side by side never
  * wait for each other). A batch is merged at most once, whatever runner resumes. A line that the merge refuses (its
- * version contradicts another) fails with it, naming its input and line.
+ * version contradicts another, or is stored with other content) fails with it, naming its input and line.
  */
 final class ImportMerger {
   private final Jobs.Run run;
@@ -75,7 +75,8 @@ final class ImportMerger {
   /** The failure of a line that the merge refuses (a line with a version: never a placeholder). */
   private Failure failure(Imports.Refused refused) {
     return lines.failure(refused.seq(), request.inputs().get(ImportLine.input(refused.seq())).url(),
-        new FhirException(400, IssueType.BUSINESSRULE, refused.reason()));
+        refused.conflict() ? FhirException.conflict(refused.reason())
+            : new FhirException(400, IssueType.BUSINESSRULE, refused.reason()));
   }
 
   private static void join(List<CompletableFuture<Void>> tasks) {

@@ -134,6 +134,25 @@ class ImportTest {
   }
 
   @Test
+  void aLineNamingAStoredVersionWithOtherContentFailsAsAConflict() {
+    String meta = "\"meta\":{\"versionId\":\"1\",\"lastUpdated\":\"2020-01-01T00:00:00.000+00:00\"},";
+    importer.run("IncrementalLoad", new Input("Patient", file("Stored.ndjson", patient("a", meta, "One"))));
+    String url = file("Other.ndjson", patient("a", meta, "Changed"));
+
+    JsonNode manifest = importer.run("IncrementalLoad", new Input("Patient", url));
+
+    assertThat(Importer.count(manifest, url)).isZero();
+    assertThat(importer.errors(manifest, url)).singleElement().satisfies(outcome -> {
+      assertThat(outcome.path("issue").get(0).path("code").asText()).isEqualTo("conflict");
+      assertThat(outcome.path("issue").get(0).path("diagnostics").asText()).isEqualTo(lineOf(1, url)
+          + ": Version 1 is stored already, with other content: a stored version does not change (leave out"
+          + " meta.versionId to import the change as a new version).");
+    });
+    assertThat(client.read().resource(Patient.class).withId(id("a")).execute().getNameFirstRep()
+        .getGivenAsSingleString()).isEqualTo("One");
+  }
+
+  @Test
   void aVersionDatedBeforeALowerOneFailsItsLineNamingBothWhileTheOtherLinesAreImported() {
     String url = file("Backwards.ndjson",
         patient("a", "\"meta\":{\"versionId\":\"1\",\"lastUpdated\":\"2021-01-01T00:00:00.000+00:00\"},", "One"),

@@ -48,7 +48,7 @@ final class ImportMerge {
   private static final String STAMPED = "substring(l.body FROM 1 FOR l.stamp_at) || convert_to('\"versionId\":\"'"
       + " || p.version || '\",\"lastUpdated\":\"' || p.text || '\"' || CASE WHEN get_byte(l.body, l.stamp_at) = 125"
       + " THEN '' ELSE ',' END, 'UTF8') || substring(l.body FROM l.stamp_at + 1)";
-  /** A stored JSON without its version and lastUpdated: what a staged line holds, for the same content. */
+  /** A stored JSON ({@code r.body}) without its version and lastUpdated: what a staged line holds, if the same. */
   private static final String UNSTAMPED = "convert_to(regexp_replace(convert_from(r.body, 'UTF8'),"
       + " '\"meta\":\\{\"versionId\":\"[^\"]*\",\"lastUpdated\":\"[^\"]*\",?', '\"meta\":{'), 'UTF8')";
 
@@ -157,7 +157,7 @@ final class ImportMerge {
     // rare other writer), which the insert's ON CONFLICT finds as well as a lock would.
     boolean fresh = assumeNew && byKey.values().stream().flatMap(List::stream).allMatch(line -> line.rid() != null);
     Map<Key, Stored> stored = fresh ? Map.of() : lock(connection, byKey);
-    Set<Long> equal = fresh ? Set.of() : equalToCurrent(connection, prefix, byKey, stored);
+    Set<Long> equal = fresh ? Set.of() : equalToStored(connection, prefix, byKey, stored);
     int skipped = 0;
     List<Failure> failures = new ArrayList<>();
     for (Map.Entry<Key, List<Staged>> resource : byKey.entrySet()) {
@@ -256,14 +256,19 @@ final class ImportMerge {
     });
   }
 
-  /** The lines without a version whose content is the stored current version's, which an import need not repeat. */
-  private static Set<Long> equalToCurrent(Connection connection, String prefix, Map<Key, List<Staged>> byKey,
+  /**
+   * The lines whose content is that of the stored version they name, or of the stored current version when they name
+   * none: an import need not repeat them. A line naming a stored version with other content is refused.
+   */
+  private static Set<Long> equalToStored(Connection connection, String prefix, Map<Key, List<Staged>> byKey,
       Map<Key, Stored> stored) throws SQLException {
     List<Object> seqs = new ArrayList<>();
     byKey.forEach((key, lines) -> {
       Stored current = stored.get(key);
-      if (current != null && !current.deleted()) {
-        lines.stream().filter(line -> line.version() == null).forEach(line -> seqs.add(line.seq()));
+      if (current != null) {
+        lines.stream().filter(line -> line.version() == null ? !current.deleted()
+            : line.version() == current.version() || current.history().containsKey(line.version()))
+            .forEach(line -> seqs.add(line.seq()));
       }
     });
     Set<Long> equal = new HashSet<>();
@@ -271,9 +276,15 @@ final class ImportMerge {
       return equal;
     }
     String sql = "SELECT l.seq FROM " + prefix + "line l JOIN resource r ON r.type = l.type AND r.id = l.id"
-        + " WHERE l.seq = ANY(?) AND " + UNSTAMPED + " = l.body";
+        + " WHERE l.seq = ANY(?) AND coalesce(l.version, r.version) = r.version AND NOT r.deleted"
+        + " AND " + UNSTAMPED + " = l.body"
+        + " UNION ALL SELECT l.seq FROM " + prefix + "line l JOIN resource c ON c.type = l.type AND c.id = l.id"
+        + " JOIN resource_history r ON r.rid = c.rid AND r.version = l.version"
+        + " WHERE l.seq = ANY(?) AND NOT r.deleted AND " + UNSTAMPED + " = l.body";
     try (PreparedStatement statement = connection.prepareStatement(sql)) {
-      statement.setArray(1, connection.createArrayOf("int8", seqs.toArray()));
+      java.sql.Array array = connection.createArrayOf("int8", seqs.toArray());
+      statement.setArray(1, array);
+      statement.setArray(2, array);
       try (ResultSet rows = statement.executeQuery()) {
         while (rows.next()) {
           equal.add(rows.getLong(1));

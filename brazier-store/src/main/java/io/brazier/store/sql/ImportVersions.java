@@ -15,7 +15,8 @@ import java.util.TreeMap;
 
 /**
  * Which version each imported line of one resource becomes, given what the store holds: a line with a
- * {@code meta.versionId} is stored as that version unless the store holds it already; a line without one becomes the
+ * {@code meta.versionId} is stored as that version unless the store holds it already (then it is skipped when its
+ * content is the stored version's, and refused as a conflict otherwise); a line without one becomes the
  * next version, unless it says what the current version says; the highest version is the current one and every
  * other goes to history, replaced at the lastUpdated of the version after it. Lines are taken in input order, so the
  * first of two lines naming the same version wins.
@@ -42,9 +43,10 @@ final class ImportVersions {
 
   /**
    * An imported line: its version and lastUpdated when it names them ({@code lastUpdatedText} as written), and
-   * whether its content equals the stored current version's.
+   * whether its content equals that of the stored version it names, or of the stored current version when it names
+   * none.
    */
-  record Line(long seq, Integer version, Instant lastUpdated, String lastUpdatedText, boolean equalsCurrent) {}
+  record Line(long seq, Integer version, Instant lastUpdated, String lastUpdatedText, boolean equalsStored) {}
 
   enum Action { SKIP, CURRENT, HISTORY }
 
@@ -74,14 +76,17 @@ final class ImportVersions {
     Map<Long, String> texts = new TreeMap<>();
     NavigableMap<Integer, Line> dated = new TreeMap<>();
     NavigableMap<Integer, Line> undated = new TreeMap<>();
+    List<Refused> refused = new ArrayList<>();
     for (Line line : lines) {
       Integer version = line.version();
-      if (version != null && !versions.containsKey(version) && !dated.containsKey(version)
+      if (version != null && versions.containsKey(version) && !line.equalsStored()) {
+        refused.add(new Refused(line.seq(), true, "Version " + version + " is stored already, with other content:"
+            + " a stored version does not change (leave out meta.versionId to import the change as a new version)."));
+      } else if (version != null && !versions.containsKey(version) && !dated.containsKey(version)
           && !undated.containsKey(version)) {
         (line.lastUpdated() != null ? dated : undated).put(version, line);
       }
     }
-    List<Refused> refused = new ArrayList<>();
     // In version order, each against the versions below it kept so far and the stored ones above it.
     for (Line line : dated.values()) {
       Map.Entry<Integer, Instant> before = versions.lowerEntry(line.version());
@@ -105,7 +110,7 @@ final class ImportVersions {
     }
     for (Line line : lines) {
       int last = versions.isEmpty() ? 0 : versions.lastKey();
-      boolean unchanged = line.equalsCurrent() && last == storedCurrent;
+      boolean unchanged = line.equalsStored() && last == storedCurrent;
       if (line.version() == null && !unchanged) {
         Map.Entry<Integer, Instant> previous = versions.lastEntry();
         boolean keep = line.lastUpdated() != null
@@ -120,7 +125,7 @@ final class ImportVersions {
 
   /** The refusal of a line dated {@code relation} ("before", "after") the version {@code other}. */
   private static Refused outOfOrder(Line line, String relation, Map.Entry<Integer, Instant> other) {
-    return new Refused(line.seq(), "Version " + line.version() + " is dated " + line.lastUpdatedText() + ", "
+    return new Refused(line.seq(), false, "Version " + line.version() + " is dated " + line.lastUpdatedText() + ", "
         + relation + " version " + other.getKey() + " (" + INSTANT.format(other.getValue()) + "): the versions of a"
         + " resource follow each other in time.");
   }

@@ -127,6 +127,23 @@ class ImportMergeTest {
         + " (2021-01-01T00:00:00.000+00:00): the versions of a resource follow each other in time.\n");
   }
 
+  @Test
+  void aLineNamingAStoredVersionWithOtherContentFailsAsAConflictWhileAnEqualOneIsSkipped() {
+    String id = id();
+    merge(batch(0, line(1, id, 1, T1, patient(id, "{}", "One")), line(2, id, 2, T2, patient(id, "{}", "Two"))));
+    String again = anotherImport();
+
+    imports.stage(batch(0, line(1, id, 1, T1, patient(id, "{}", "Changed")),
+        line(2, id, 2, T2, patient(id, "{}", "Two"))), beat(again));
+    Optional<Merged> merged = imports.merge(again, 0, NOW, beat(again), TestStore::refusedLine);
+
+    assertThat(merged).hasValue(new Merged(0, 1));
+    assertThat(body(store.version("Patient", id, 1).orElseThrow())).contains("One");
+    assertThat(imports.imported(again)).containsExactly(entry(0, 1L));
+    assertThat(failures(again)).isEqualTo("Version 1 is stored already, with other content: a stored version does"
+        + " not change (leave out meta.versionId to import the change as a new version).\n");
+  }
+
   /**
    * The writer creates the resource after the merge found it not stored, and commits while the merge's insert
    * waits on it: the merge starts again, finds the writer's version and imports its line as the next one.
