@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Bulk import, for a job of the job table: lines are staged (unlogged tables of the job's own, written without WAL),
@@ -94,11 +95,20 @@ public interface Imports {
   record Merged(int written, int skipped) {}
 
   /**
+   * A line that a merge refuses, though it passed the checks of a line: the version it names contradicts a version
+   * of the store or of the import: a {@code conflict} when the store holds that version with other content, dated
+   * out of order otherwise. {@code reason} says how, for the line's OperationOutcome.
+   */
+  record Refused(long seq, boolean conflict, String reason) {}
+
+  /**
    * Merges a staged batch into the live tables (resources, history, search indexes, change feed), in one
    * transaction with the heartbeat; empty (and nothing written) when its owner no longer holds the job.
-   * {@code now} is the lastUpdated of versions the lines did not date.
+   * {@code now} is the lastUpdated of versions the lines did not date. The lines it refuses fail, with the outcome
+   * that {@code failure} makes of them, in the same transaction.
    */
-  Optional<Merged> merge(String job, int batch, Instant now, JobHeartbeat heartbeat);
+  Optional<Merged> merge(String job, int batch, Instant now, JobHeartbeat heartbeat,
+      Function<Refused, ImportBatch.Failure> failure);
 
   /** Per input (by index), how many of its lines merged batches imported. */
   Map<Integer, Long> imported(String job);

@@ -152,6 +152,11 @@ public final class TestStore {
         "http://localhost/fhir", Terminology.NONE));
   }
 
+  /** A line that an import's merge refuses, failed with its reason as its outcome: what a test of the store reads. */
+  public static ImportBatch.Failure refusedLine(Imports.Refused refused) {
+    return new ImportBatch.Failure(refused.seq(), refused.reason().getBytes(StandardCharsets.UTF_8));
+  }
+
   public static Map<String, List<String>> params(String query) {
     Map<String, List<String>> params = new LinkedHashMap<>();
     for (String pair : query.split("&")) {

@@ -66,7 +66,7 @@ final class ImportRun {
     ImportLease lease = new ImportLease(run, stager);
     ImportChecks checks = new ImportChecks(run, request, imports, lines, references, context, stager, lease);
     List<Runnable> phases = List.of(new ImportReader(run, request, sources, lines, stager, order, maxLineBytes)::read,
-        checks::defer, checks::check, new ImportMerger(run, imports, stager, PARALLEL)::merge,
+        checks::defer, checks::check, new ImportMerger(run, request, imports, lines, stager, PARALLEL)::merge,
         () -> lease.during(() -> imports.restoreIndexes(run.id(), PARALLEL)));
     try {
       for (int i = PHASES.indexOf(stager.cursor().phase()); i < phases.size() && !run.stopped(); i++) {

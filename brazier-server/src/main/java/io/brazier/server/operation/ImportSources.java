@@ -7,6 +7,7 @@ import io.brazier.server.ImportConfig;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PushbackInputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -17,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.zip.GZIPInputStream;
@@ -26,8 +28,9 @@ import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
  * Where {@code $import} reads its inputs, within what {@link ImportConfig} allows, so that an import cannot read the
  * server's own files or reach into its network: {@code file:} URLs below {@code --import-dir}, {@code http(s)} URLs
  * of the {@code --import-hosts} (a SAS URL of Azure Blob storage, {@code *.blob.core.windows.net} with a
- * {@code sig}, is a public endpoint and needs no listing), and Blob URLs of the {@code --import-blob} account. Redirects
- * are not followed: they could lead anywhere. A gzip input (by its first bytes) is read through gzip.
+ * {@code sig}, is a public endpoint and needs no listing), and Blob URLs of the {@code --import-blob} account. A
+ * redirect is followed by hand, a few hops at most, each only to an http(s) URL of those same hosts: it could lead
+ * anywhere. A gzip input (by its first bytes) is read through gzip.
  */
 final class ImportSources {
   /**
@@ -35,6 +38,10 @@ final class ImportSources {
    * than a job's lease, so that a run waiting on a source keeps its job.
    */
   private static final Duration TIMEOUT = Duration.ofSeconds(20);
+  /** Redirects followed for one input, as many as a browser's fetch follows, and as few. */
+  private static final int REDIRECTS = 5;
+  /** The answers that redirect a GET: each is followed with a GET. */
+  private static final Set<Integer> REDIRECT = Set.of(301, 302, 303, 307, 308);
 
   private final ImportConfig config;
   private final Duration timeout;
@@ -95,6 +102,25 @@ final class ImportSources {
     return new HttpSource(url, uri);
   }
 
+  /** Where a redirect of an http(s) input leads, if this server may read it there; a 400 naming the flag otherwise. */
+  private URI redirect(String url, URI from, String location) {
+    URI to;
+    try {
+      to = from.resolve(new URI(location));
+    } catch (URISyntaxException | IllegalArgumentException e) {
+      throw FhirException.badRequest("The input " + url + " redirects to " + location + ", which is not a URL.");
+    }
+    if (!HttpUrls.isHttp(to)) {
+      throw FhirException.badRequest("The input " + url + " redirects to " + to + ", which is not an http(s) URL:"
+          + " an import follows a redirect only to a host of --import-hosts.");
+    }
+    if (!allowed(to)) {
+      throw FhirException.badRequest("The input " + url + " redirects to " + to + ", on a host this server may not"
+          + " read from; list " + hostPort(to) + " in --import-hosts to allow it.");
+    }
+    return to;
+  }
+
   private boolean allowed(URI uri) {
     String host = uri.getHost().toLowerCase(Locale.ROOT);
     boolean sas = host.endsWith(".blob.core.windows.net") && uri.getRawQuery() != null
@@ -153,8 +179,9 @@ final class ImportSources {
   }
 
   /**
-   * An http(s) URL of an allowed host, read with a GET. An answer of 5xx, 429 or 408, which may pass, fails the read,
-   * which is tried again; any other answer but 200 fails the input.
+   * An http(s) URL of an allowed host, read with a GET, following redirects to allowed hosts
+   * ({@value #REDIRECTS} at most). An answer of 5xx, 429 or 408, which may pass, fails the read, which is tried
+   * again; any other answer but 200 fails the input.
    */
   private final class HttpSource implements Source {
     private final String url;
@@ -181,13 +208,18 @@ final class ImportSources {
     }
 
     private HttpResponse<InputStream> get(String etag) throws IOException {
-      HttpResponse<InputStream> response;
-      try {
-        response = http.get().send(HttpRequest.newBuilder(uri).timeout(timeout).GET().build(),
-            HttpResponse.BodyHandlers.ofInputStream());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IOException("interrupted", e);
+      URI target = uri;
+      HttpResponse<InputStream> response = send(target);
+      for (int hops = 0; REDIRECT.contains(response.statusCode()); hops++) {
+        response.body().close();
+        String location = response.headers().firstValue("Location").orElse(null);
+        if (location == null || hops == REDIRECTS) {
+          throw new FhirException(400, IssueType.NOTFOUND, "The input " + url + (location == null ? " answered "
+              + response.statusCode() + ", a redirect without a Location." : " redirects more than " + REDIRECTS
+              + " times."));
+        }
+        target = redirect(url, target, location);
+        response = send(target);
       }
       int status = response.statusCode();
       if (status != 200) {
@@ -196,7 +228,7 @@ final class ImportSources {
           throw new IOException("answered " + status); // may pass: read again
         }
         throw new FhirException(400, IssueType.NOTFOUND, "The input " + url + " answered " + status
-            + (status / 100 == 3 ? " (a redirect, which an import does not follow)." : "."));
+            + (target.equals(uri) ? "." : " at " + target + "."));
       }
       String actual = response.headers().firstValue("ETag").orElse(null);
       if (etag != null && !ImportSources.sameEtag(etag, actual)) {
@@ -204,6 +236,16 @@ final class ImportSources {
         throw FhirException.preconditionFailed("The input " + url + " has ETag " + actual + ", not " + etag + ".");
       }
       return response;
+    }
+
+    private HttpResponse<InputStream> send(URI target) throws IOException {
+      try {
+        return http.get().send(HttpRequest.newBuilder(target).timeout(timeout).GET().build(),
+            HttpResponse.BodyHandlers.ofInputStream());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted", e);
+      }
     }
   }
 
@@ -220,20 +262,23 @@ final class ImportSources {
 
   /**
    * The bytes of an input, through gzip when they are gzip (1f 8b), whatever its name says. Text in UTF-16 (as
-   * Windows PowerShell writes a redirected output), which would be read as lines of garbage, fails the input at once.
+   * Windows PowerShell writes a redirected output), which would be read as lines of garbage, fails the input at once,
+   * gzip or not.
    */
   static InputStream decoded(InputStream raw) throws IOException {
     BufferedInputStream in = new BufferedInputStream(raw, 1 << 16);
     try {
-      if (startsWith(in, 0x1f, 0x8b)) {
-        // Not buffered again: a BufferedInputStream reads on while gzip says bytes are available, and a read that
-        // then meets a cut in the stream would lose the bytes it had read before.
-        return new GZIPInputStream(in, 1 << 16);
-      }
-      if (startsWith(in, 0xff, 0xfe) || startsWith(in, 0xfe, 0xff)) {
+      // Gzip not buffered again: a BufferedInputStream reads on while gzip says bytes are available, and a read that
+      // then meets a cut in the stream would lose the bytes it had read before.
+      PushbackInputStream text = new PushbackInputStream(startsWith(in, 0x1f, 0x8b)
+          ? new GZIPInputStream(in, 1 << 16) : in, 2);
+      byte[] start = text.readNBytes(2);
+      if (start.length == 2 && (start[0] == (byte) 0xff && start[1] == (byte) 0xfe
+          || start[0] == (byte) 0xfe && start[1] == (byte) 0xff)) {
         throw FhirException.invalid("The input is UTF-16, as its byte order mark says: NDJSON is UTF-8.");
       }
-      return in;
+      text.unread(start);
+      return text;
     } catch (IOException | RuntimeException e) {
       in.close(); // nobody else holds it to close
       throw e;

@@ -19,15 +19,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Which http(s) URLs {@code --import-hosts} allows (a port listed is the URL's, or its scheme's own), and how long
- * an http(s) input may keep a read waiting.
+ * Which http(s) URLs {@code --import-hosts} allows (a port listed is the URL's, or its scheme's own), to which
+ * redirects lead, and how long an http(s) input may keep a read waiting.
  */
 class ImportSourcesTest {
 
@@ -87,12 +89,97 @@ class ImportSourcesTest {
     }
   }
 
+  @Test
+  void utf16InsideAGzipFailsAtOnceAsPlainUtf16Does() {
+    String line = "\ufeff{\"resourceType\":\"Patient\"}\r\n";
+    for (byte[] utf16 : List.of(line.getBytes(StandardCharsets.UTF_16LE), line.getBytes(StandardCharsets.UTF_16BE))) {
+      assertThatThrownBy(() -> ImportSources.decoded(new ByteArrayInputStream(gzip(utf16))))
+          .isInstanceOf(FhirException.class)
+          .hasMessage("The input is UTF-16, as its byte order mark says: NDJSON is UTF-8.");
+    }
+  }
+
   private static byte[] gzip(byte[] bytes) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (GZIPOutputStream zip = new GZIPOutputStream(out)) {
       zip.write(bytes);
     }
     return out.toByteArray();
+  }
+
+  @Test
+  void redirectsAreFollowedHopByHopWithinTheListedHosts() throws IOException {
+    try (Redirects server = new Redirects(Map.of("/old", "/moved", "/moved", "http://127.0.0.1:%d/Patient.ndjson"))) {
+      ImportSources sources = new ImportSources(new ImportConfig(null, List.of(server.hostPort()), null));
+
+      sources.source(server.url("/old")).check(null);
+      try (InputStream in = sources.source(server.url("/old")).open(null)) {
+        assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo(Redirects.BODY);
+      }
+    }
+  }
+
+  @Test
+  void aRedirectToAHostNotListedOrToAFileOrOnAndOnFailsTheInputNamingTheFlag() throws IOException {
+    try (Redirects server = new Redirects(Map.of("/away", "/elsewhere", "/elsewhere",
+        "http://localhost:%d/Patient.ndjson", "/file", "file:///etc/passwd", "/loop", "/loop"))) {
+      ImportSources sources = new ImportSources(new ImportConfig(null, List.of(server.hostPort()), null));
+
+      assertThatThrownBy(() -> sources.source(server.url("/away")).check(null)).isInstanceOf(FhirException.class)
+          .hasMessage("The input " + server.url("/away") + " redirects to http://localhost:" + server.port()
+              + "/Patient.ndjson, on a host this server may not read from; list localhost:" + server.port()
+              + " in --import-hosts to allow it.");
+      assertThatThrownBy(() -> sources.source(server.url("/file")).open(null)).isInstanceOf(FhirException.class)
+          .hasMessage("The input " + server.url("/file") + " redirects to file:///etc/passwd, which is not an"
+              + " http(s) URL: an import follows a redirect only to a host of --import-hosts.");
+      assertThatThrownBy(() -> sources.source(server.url("/loop")).check(null)).isInstanceOf(FhirException.class)
+          .hasMessage("The input " + server.url("/loop") + " redirects more than 5 times.");
+    }
+  }
+
+  /**
+   * An HTTP server that answers each path of its map with a 302 (or a 301, 303, 307, 308 in turn) to the URL it
+   * maps to ({@code %d}: its own port), and any other path with a 200 and {@link #BODY}.
+   */
+  private static final class Redirects implements AutoCloseable {
+    static final String BODY = "{\"resourceType\":\"Patient\"}\n";
+    private static final int[] STATUSES = {302, 301, 303, 307, 308};
+    private final HttpServer server;
+    private final AtomicInteger answered = new AtomicInteger();
+
+    Redirects(Map<String, String> redirects) throws IOException {
+      server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+      server.createContext("/", exchange -> {
+        String to = redirects.get(exchange.getRequestURI().getPath());
+        if (to != null) {
+          exchange.getResponseHeaders().add("Location", to.formatted(port()));
+          exchange.sendResponseHeaders(STATUSES[answered.getAndIncrement() % STATUSES.length], -1);
+        } else {
+          byte[] bytes = BODY.getBytes(StandardCharsets.UTF_8);
+          exchange.sendResponseHeaders(200, bytes.length);
+          exchange.getResponseBody().write(bytes);
+        }
+        exchange.close();
+      });
+      server.start();
+    }
+
+    int port() {
+      return server.getAddress().getPort();
+    }
+
+    String hostPort() {
+      return "127.0.0.1:" + port();
+    }
+
+    String url(String path) {
+      return "http://" + hostPort() + path;
+    }
+
+    @Override
+    public void close() {
+      server.stop(0);
+    }
   }
 
   @Test

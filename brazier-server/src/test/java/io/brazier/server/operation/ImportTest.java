@@ -134,6 +134,45 @@ class ImportTest {
   }
 
   @Test
+  void aLineNamingAStoredVersionWithOtherContentFailsAsAConflict() {
+    String meta = "\"meta\":{\"versionId\":\"1\",\"lastUpdated\":\"2020-01-01T00:00:00.000+00:00\"},";
+    importer.run("IncrementalLoad", new Input("Patient", file("Stored.ndjson", patient("a", meta, "One"))));
+    String url = file("Other.ndjson", patient("a", meta, "Changed"));
+
+    JsonNode manifest = importer.run("IncrementalLoad", new Input("Patient", url));
+
+    assertThat(Importer.count(manifest, url)).isZero();
+    assertThat(importer.errors(manifest, url)).singleElement().satisfies(outcome -> {
+      assertThat(outcome.path("issue").get(0).path("code").asText()).isEqualTo("conflict");
+      assertThat(outcome.path("issue").get(0).path("diagnostics").asText()).isEqualTo(lineOf(1, url)
+          + ": Version 1 is stored already, with other content: a stored version does not change (leave out"
+          + " meta.versionId to import the change as a new version).");
+    });
+    assertThat(client.read().resource(Patient.class).withId(id("a")).execute().getNameFirstRep()
+        .getGivenAsSingleString()).isEqualTo("One");
+  }
+
+  @Test
+  void aVersionDatedBeforeALowerOneFailsItsLineNamingBothWhileTheOtherLinesAreImported() {
+    String url = file("Backwards.ndjson",
+        patient("a", "\"meta\":{\"versionId\":\"1\",\"lastUpdated\":\"2021-01-01T00:00:00.000+00:00\"},", "One"),
+        patient("a", "\"meta\":{\"versionId\":\"2\",\"lastUpdated\":\"2020-01-01T00:00:00.000+00:00\"},", "Two"),
+        patient("b", "", "Other"));
+
+    JsonNode manifest = importer.run("IncrementalLoad", new Input("Patient", url));
+
+    assertThat(Importer.count(manifest, url)).isEqualTo(2);
+    assertThat(importer.errors(manifest, url)).singleElement().satisfies(outcome -> {
+      assertThat(outcome.path("issue").get(0).path("code").asText()).isEqualTo("business-rule");
+      assertThat(outcome.path("issue").get(0).path("diagnostics").asText()).isEqualTo(lineOf(2, url)
+          + ": Version 2 is dated 2020-01-01T00:00:00.000+00:00, before version 1 (2021-01-01T00:00:00.000+00:00):"
+          + " the versions of a resource follow each other in time.");
+    });
+    assertThat(history("a")).containsExactly("1");
+    assertThat(history("b")).containsExactly("1");
+  }
+
+  @Test
   void aLineWithALastUpdatedButNoVersionIsTheNextVersionAtThatTimeWhenItIsLater() {
     importer.run("IncrementalLoad", new Input("Patient", file("Stored.ndjson",
         patient("a", "\"meta\":{\"versionId\":\"1\",\"lastUpdated\":\"2020-01-01T00:00:00.000+00:00\"},", "One"),
@@ -220,9 +259,9 @@ class ImportTest {
   }
 
   @Test
-  void aGzipInputIsReadOverLoopbackHttp() {
+  void aGzipInputIsReadOverLoopbackHttpThroughARedirect() {
     gzip("Patient.ndjson.gz", patient("a", "", "Zipped"), patient("b", "", "Zipped"));
-    String url = loopback.url(run + "-Patient.ndjson.gz");
+    String url = loopback.url("moved/" + run + "-Patient.ndjson.gz");
 
     JsonNode manifest = importer.run(null, new Input("Patient", url));
 
@@ -367,7 +406,7 @@ class ImportTest {
     refused(400, "no ..", new Input("Patient", folder.toUri() + "../x/Patient.ndjson"));
     refused(400, "not a readable file", new Input("Patient", folder.resolve("missing.ndjson").toUri().toString()));
     refused(400, "answered 404", new Input("Patient", loopback.url("missing.ndjson")));
-    refused(400, "redirect", new Input("Patient", loopback.url("moved/" + run + "-Refused.ndjson")));
+    refused(400, "list localhost:", new Input("Patient", loopback.url("elsewhere/" + run + "-Refused.ndjson")));
     refused(400, "no resource type", new Input("Patients", patients));
     refused(400, "listed twice", new Input("Patient", patients), new Input("Patient", patients));
     refused(400, "has no ETag", new Input("Patient", patients, "\"1\""));

@@ -14,7 +14,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A real HTTP server on a loopback port that serves the files of a folder, as a storage service would: 200 with an
- * ETag, 404 for a file that is not there, {@code /moved/...} redirecting to the file, and {@code /busy/...} answering
+ * ETag, 404 for a file that is not there, {@code /moved/...} redirecting to the file, {@code /elsewhere/...}
+ * redirecting to it on the host {@code localhost} (not the {@code 127.0.0.1} of {@link #hostPort}), and
+ * {@code /busy/...} answering
  * 503 to the second request for the file (the first being the kick-off's check), as a service under load may.
  */
 final class Loopback implements AutoCloseable {
@@ -43,8 +45,10 @@ final class Loopback implements AutoCloseable {
 
   private void serve(HttpExchange exchange) throws IOException {
     String name = exchange.getRequestURI().getPath().substring(1);
-    if (name.startsWith("moved/")) {
-      exchange.getResponseHeaders().add("Location", url(name.substring("moved/".length())));
+    if (name.startsWith("moved/") || name.startsWith("elsewhere/")) {
+      String file = name.substring(name.indexOf('/') + 1);
+      exchange.getResponseHeaders().add("Location", name.startsWith("moved/") ? url(file)
+          : "http://localhost:" + server.getAddress().getPort() + "/" + file);
       exchange.sendResponseHeaders(302, -1);
       exchange.close();
       return;

@@ -1,8 +1,10 @@
 package io.brazier.store.sql;
 
 import io.brazier.store.Change.Action;
+import io.brazier.store.ImportBatch.Failure;
 import io.brazier.store.ImportLine;
 import io.brazier.store.Imports.Merged;
+import io.brazier.store.Imports.Refused;
 import io.brazier.store.JobHeartbeat;
 import io.brazier.store.StoreFailure;
 import io.brazier.store.sql.ImportVersions.Decision;
@@ -27,6 +29,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.Function;
 import javax.sql.DataSource;
 
 /**
@@ -35,8 +38,8 @@ import javax.sql.DataSource;
  * plans each resource's versions ({@link ImportVersions}), moves replaced
  * current versions to history, writes the new versions with their {@code meta.versionId} and
  * {@code meta.lastUpdated} spliced into the staged JSON, copies the staged index rows of the new current versions,
- * appends the change feed, records the batch as merged and renews the job's lease. A resource created meanwhile by
- * another writer makes the transaction start again on what is stored then.
+ * appends the change feed, fails the lines it refuses, records the batch as merged and renews the job's lease. A
+ * resource created meanwhile by another writer makes the transaction start again on what is stored then.
  */
 final class ImportMerge {
   private static final int ATTEMPTS = 10;
@@ -45,7 +48,7 @@ final class ImportMerge {
   private static final String STAMPED = "substring(l.body FROM 1 FOR l.stamp_at) || convert_to('\"versionId\":\"'"
       + " || p.version || '\",\"lastUpdated\":\"' || p.text || '\"' || CASE WHEN get_byte(l.body, l.stamp_at) = 125"
       + " THEN '' ELSE ',' END, 'UTF8') || substring(l.body FROM l.stamp_at + 1)";
-  /** A stored JSON without its version and lastUpdated: what a staged line holds, for the same content. */
+  /** A stored JSON ({@code r.body}) without its version and lastUpdated: what a staged line holds, if the same. */
   private static final String UNSTAMPED = "convert_to(regexp_replace(convert_from(r.body, 'UTF8'),"
       + " '\"meta\":\\{\"versionId\":\"[^\"]*\",\"lastUpdated\":\"[^\"]*\",?', '\"meta\":{'), 'UTF8')";
 
@@ -92,7 +95,8 @@ final class ImportMerge {
     }
   }
 
-  Optional<Merged> merge(String job, String prefix, int batch, Instant now, JobHeartbeat heartbeat) {
+  Optional<Merged> merge(String job, String prefix, int batch, Instant now, JobHeartbeat heartbeat,
+      Function<Refused, Failure> failure) {
     for (int attempt = 1; ; attempt++) {
       try (Connection connection = dataSource.getConnection()) {
         connection.setAutoCommit(false);
@@ -100,7 +104,8 @@ final class ImportMerge {
           try (Statement statement = connection.createStatement()) {
             statement.execute(PostgresImports.ASYNC);
           }
-          Optional<Merged> merged = merge(connection, job, prefix, batch, now, heartbeat, !storedFound.contains(job));
+          Optional<Merged> merged = merge(connection, job, prefix, batch, now, heartbeat, failure,
+              !storedFound.contains(job));
           if (merged.isPresent()) {
             connection.commit();
             committed.run();
@@ -132,7 +137,7 @@ final class ImportMerge {
    *     stored, and so neither lock nor compare them; its insert's conflict says when one is
    */
   private Optional<Merged> merge(Connection connection, String job, String prefix, int batch, Instant now,
-      JobHeartbeat heartbeat, boolean assumeNew) throws SQLException, Raced {
+      JobHeartbeat heartbeat, Function<Refused, Failure> failure, boolean assumeNew) throws SQLException, Raced {
     List<Staged> lines = read(connection, prefix, batch);
     Map<Key, List<Staged>> byKey = new LinkedHashMap<>();
     Map<Integer, Integer> counts = new TreeMap<>();
@@ -152,8 +157,9 @@ final class ImportMerge {
     // rare other writer), which the insert's ON CONFLICT finds as well as a lock would.
     boolean fresh = assumeNew && byKey.values().stream().flatMap(List::stream).allMatch(line -> line.rid() != null);
     Map<Key, Stored> stored = fresh ? Map.of() : lock(connection, byKey);
-    Set<Long> equal = fresh ? Set.of() : equalToCurrent(connection, prefix, byKey, stored);
+    Set<Long> equal = fresh ? Set.of() : equalToStored(connection, prefix, byKey, stored);
     int skipped = 0;
+    List<Failure> failures = new ArrayList<>();
     for (Map.Entry<Key, List<Staged>> resource : byKey.entrySet()) {
       List<Line> planned = new ArrayList<>();
       for (Staged line : resource.getValue()) {
@@ -161,8 +167,13 @@ final class ImportMerge {
       }
       Plan plan = ImportVersions.plan(stored.get(resource.getKey()), planned, now);
       skipped += changes.add(resource.getKey(), stored.get(resource.getKey()), plan);
+      for (Refused refused : plan.refused()) {
+        failures.add(failure.apply(refused));
+        counts.merge(ImportLine.input(refused.seq()), -1, Integer::sum);
+      }
     }
     changes.apply(connection, prefix);
+    ImportBatchRows.insertFailures(connection, job, failures);
     recordMerged(connection, job, batch, counts);
     if (!PostgresJobStore.heartbeat(connection, heartbeat)) {
       return Optional.empty();
@@ -245,14 +256,19 @@ final class ImportMerge {
     });
   }
 
-  /** The lines without a version whose content is the stored current version's, which an import need not repeat. */
-  private static Set<Long> equalToCurrent(Connection connection, String prefix, Map<Key, List<Staged>> byKey,
+  /**
+   * The lines whose content is that of the stored version they name, or of the stored current version when they name
+   * none: an import need not repeat them. A line naming a stored version with other content is refused.
+   */
+  private static Set<Long> equalToStored(Connection connection, String prefix, Map<Key, List<Staged>> byKey,
       Map<Key, Stored> stored) throws SQLException {
     List<Object> seqs = new ArrayList<>();
     byKey.forEach((key, lines) -> {
       Stored current = stored.get(key);
-      if (current != null && !current.deleted()) {
-        lines.stream().filter(line -> line.version() == null).forEach(line -> seqs.add(line.seq()));
+      if (current != null) {
+        lines.stream().filter(line -> line.version() == null ? !current.deleted()
+            : line.version() == current.version() || current.history().containsKey(line.version()))
+            .forEach(line -> seqs.add(line.seq()));
       }
     });
     Set<Long> equal = new HashSet<>();
@@ -260,9 +276,15 @@ final class ImportMerge {
       return equal;
     }
     String sql = "SELECT l.seq FROM " + prefix + "line l JOIN resource r ON r.type = l.type AND r.id = l.id"
-        + " WHERE l.seq = ANY(?) AND " + UNSTAMPED + " = l.body";
+        + " WHERE l.seq = ANY(?) AND coalesce(l.version, r.version) = r.version AND NOT r.deleted"
+        + " AND " + UNSTAMPED + " = l.body"
+        + " UNION ALL SELECT l.seq FROM " + prefix + "line l JOIN resource c ON c.type = l.type AND c.id = l.id"
+        + " JOIN resource_history r ON r.rid = c.rid AND r.version = l.version"
+        + " WHERE l.seq = ANY(?) AND NOT r.deleted AND " + UNSTAMPED + " = l.body";
     try (PreparedStatement statement = connection.prepareStatement(sql)) {
-      statement.setArray(1, connection.createArrayOf("int8", seqs.toArray()));
+      java.sql.Array array = connection.createArrayOf("int8", seqs.toArray());
+      statement.setArray(1, array);
+      statement.setArray(2, array);
       try (ResultSet rows = statement.executeQuery()) {
         while (rows.next()) {
           equal.add(rows.getLong(1));

@@ -4,15 +4,19 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import io.brazier.store.Imports.Refused;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
  * Which version each imported line of one resource becomes, given what the store holds: a line with a
- * {@code meta.versionId} is stored as that version unless the store holds it already; a line without one becomes the
+ * {@code meta.versionId} is stored as that version unless the store holds it already (then it is skipped when its
+ * content is the stored version's, and refused as a conflict otherwise); a line without one becomes the
  * next version, unless it says what the current version says; the highest version is the current one and every
  * other goes to history, replaced at the lastUpdated of the version after it. Lines are taken in input order, so the
  * first of two lines naming the same version wins.
@@ -20,7 +24,9 @@ import java.util.TreeMap;
  * <p>A line's {@code meta.lastUpdated} is kept, with two exceptions that keep history in time order. A version named
  * without a lastUpdated takes the lastUpdated of the version after it (it was replaced no later than that), or now
  * when it is the newest. A new version (no versionId) keeps its lastUpdated only when that is after the version it
- * follows; otherwise, or without one, it is stored now, as a write would be.
+ * follows; otherwise, or without one, it is stored now, as a write would be. A line that names both a version and a
+ * lastUpdated before that of a lower version (stored, or of a line before it in version order), or after that of a
+ * higher stored version, is refused: which of the two is wrong, only its source knows.
  */
 final class ImportVersions {
   /** How FHIR instants are written, as a server writes {@code meta.lastUpdated}: milliseconds, UTC, {@code +00:00}. */
@@ -37,9 +43,10 @@ final class ImportVersions {
 
   /**
    * An imported line: its version and lastUpdated when it names them ({@code lastUpdatedText} as written), and
-   * whether its content equals the stored current version's.
+   * whether its content equals that of the stored version it names, or of the stored current version when it names
+   * none.
    */
-  record Line(long seq, Integer version, Instant lastUpdated, String lastUpdatedText, boolean equalsCurrent) {}
+  record Line(long seq, Integer version, Instant lastUpdated, String lastUpdatedText, boolean equalsStored) {}
 
   enum Action { SKIP, CURRENT, HISTORY }
 
@@ -51,10 +58,11 @@ final class ImportVersions {
       Instant replacedAt, boolean first) {}
 
   /**
-   * The lines' decisions, and when the stored current version is replaced by an imported one: then it moves to
-   * history, replaced at {@code retiredAt}; null when it stays current (or nothing is stored).
+   * The lines' decisions (none for a refused line), when the stored current version is replaced by an imported one
+   * (then it moves to history, replaced at {@code retiredAt}; null when it stays current, or nothing is stored), and
+   * the lines refused.
    */
-  record Plan(List<Decision> decisions, Instant retiredAt) {}
+  record Plan(List<Decision> decisions, Instant retiredAt, List<Refused> refused) {}
 
   /** The plan for the lines (in input order) of one resource; {@code stored} is null for a resource new to the store. */
   static Plan plan(Stored stored, List<Line> lines, Instant now) {
@@ -66,19 +74,34 @@ final class ImportVersions {
     int storedCurrent = stored == null ? 0 : stored.version();
     Map<Long, Integer> chosen = new TreeMap<>();
     Map<Long, String> texts = new TreeMap<>();
+    NavigableMap<Integer, Line> dated = new TreeMap<>();
     NavigableMap<Integer, Line> undated = new TreeMap<>();
+    List<Refused> refused = new ArrayList<>();
     for (Line line : lines) {
       Integer version = line.version();
-      if (version != null && !versions.containsKey(version) && !undated.containsKey(version)) {
-        chosen.put(line.seq(), version);
-        if (line.lastUpdated() != null) {
-          versions.put(version, line.lastUpdated());
-          texts.put(line.seq(), line.lastUpdatedText());
-        } else {
-          undated.put(version, line);
-        }
+      if (version != null && versions.containsKey(version) && !line.equalsStored()) {
+        refused.add(new Refused(line.seq(), true, "Version " + version + " is stored already, with other content:"
+            + " a stored version does not change (leave out meta.versionId to import the change as a new version)."));
+      } else if (version != null && !versions.containsKey(version) && !dated.containsKey(version)
+          && !undated.containsKey(version)) {
+        (line.lastUpdated() != null ? dated : undated).put(version, line);
       }
     }
+    // In version order, each against the versions below it kept so far and the stored ones above it.
+    for (Line line : dated.values()) {
+      Map.Entry<Integer, Instant> before = versions.lowerEntry(line.version());
+      Map.Entry<Integer, Instant> after = versions.higherEntry(line.version());
+      if (before != null && line.lastUpdated().isBefore(before.getValue())) {
+        refused.add(outOfOrder(line, "before", before));
+      } else if (after != null && line.lastUpdated().isAfter(after.getValue())) {
+        refused.add(outOfOrder(line, "after", after));
+      } else {
+        chosen.put(line.seq(), line.version());
+        versions.put(line.version(), line.lastUpdated());
+        texts.put(line.seq(), line.lastUpdatedText());
+      }
+    }
+    undated.values().forEach(line -> chosen.put(line.seq(), line.version()));
     for (Line line : undated.descendingMap().values()) {
       Map.Entry<Integer, Instant> after = versions.higherEntry(line.version());
       Instant at = after != null ? after.getValue() : next(versions.lowerEntry(line.version()), now);
@@ -87,7 +110,7 @@ final class ImportVersions {
     }
     for (Line line : lines) {
       int last = versions.isEmpty() ? 0 : versions.lastKey();
-      boolean unchanged = line.equalsCurrent() && last == storedCurrent;
+      boolean unchanged = line.equalsStored() && last == storedCurrent;
       if (line.version() == null && !unchanged) {
         Map.Entry<Integer, Instant> previous = versions.lastEntry();
         boolean keep = line.lastUpdated() != null
@@ -97,16 +120,28 @@ final class ImportVersions {
         texts.put(line.seq(), keep ? line.lastUpdatedText() : INSTANT.format(versions.get(last + 1)));
       }
     }
-    return decide(lines, versions, chosen, texts, stored);
+    return decide(lines, versions, chosen, texts, stored, refused);
+  }
+
+  /** The refusal of a line dated {@code relation} ("before", "after") the version {@code other}. */
+  private static Refused outOfOrder(Line line, String relation, Map.Entry<Integer, Instant> other) {
+    return new Refused(line.seq(), false, "Version " + line.version() + " is dated " + line.lastUpdatedText() + ", "
+        + relation + " version " + other.getKey() + " (" + INSTANT.format(other.getValue()) + "): the versions of a"
+        + " resource follow each other in time.");
   }
 
   private static Plan decide(List<Line> lines, NavigableMap<Integer, Instant> versions, Map<Long, Integer> chosen,
-      Map<Long, String> texts, Stored stored) {
+      Map<Long, String> texts, Stored stored, List<Refused> refused) {
     int newest = versions.isEmpty() ? 0 : versions.lastKey();
     int firstImported = chosen.values().stream().mapToInt(Integer::intValue).min().orElse(0);
+    Set<Long> refusedSeqs = new HashSet<>();
+    refused.forEach(line -> refusedSeqs.add(line.seq()));
     List<Decision> decisions = new ArrayList<>();
     for (Line line : lines) {
       Integer version = chosen.get(line.seq());
+      if (refusedSeqs.contains(line.seq())) {
+        continue;
+      }
       if (version == null) {
         decisions.add(new Decision(line.seq(), Action.SKIP, 0, null, null, null, false));
         continue;
@@ -117,7 +152,7 @@ final class ImportVersions {
           stored == null && version == firstImported));
     }
     boolean replaced = stored != null && chosen.containsValue(newest);
-    return new Plan(decisions, replaced ? versions.higherEntry(stored.version()).getValue() : null);
+    return new Plan(decisions, replaced ? versions.higherEntry(stored.version()).getValue() : null, refused);
   }
 
   /** A new version's lastUpdated: now, in milliseconds, and never before the version it follows. */

@@ -6,6 +6,7 @@ import io.brazier.store.ImportBatch.Deferred;
 import io.brazier.store.ImportBatch.Failure;
 import io.brazier.store.ImportLine;
 import io.brazier.store.Imports;
+import io.brazier.store.Imports.Refused;
 import io.brazier.store.JobHeartbeat;
 import io.brazier.store.StoreFailure;
 import java.io.IOException;
@@ -25,6 +26,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 import javax.sql.DataSource;
 
 /** {@link Imports} on PostgreSQL: staging in {@link ImportStaging}'s tables, merging by {@link ImportMerge}. */
@@ -243,8 +245,9 @@ final class PostgresImports implements Imports {
   }
 
   @Override
-  public Optional<Merged> merge(String job, int batch, Instant now, JobHeartbeat heartbeat) {
-    return merge.merge(job, ImportStaging.prefix(job), batch, now, heartbeat);
+  public Optional<Merged> merge(String job, int batch, Instant now, JobHeartbeat heartbeat,
+      Function<Refused, Failure> failure) {
+    return merge.merge(job, ImportStaging.prefix(job), batch, now, heartbeat, failure);
   }
 
   @Override

@@ -59,7 +59,7 @@ class DirectIndexesTest {
     long whileStaged = rows("search_string");
 
     imports.reject(job, List.of(new Failure(ImportLine.seq(0, 4), bytes("{}"))));
-    imports.merge(job, 0, NOW, beat());
+    imports.merge(job, 0, NOW, beat(), TestStore::refusedLine);
     imports.restoreIndexes(job, 2);
 
     assertThat(dropped).isTrue();
@@ -77,7 +77,7 @@ class DirectIndexesTest {
     imports.stage(batch(0, line(1, "taken", null, null, "Imported")), beat());
     test.save((Resource) test.fhir().jsonParser().parseResource(json("taken", "Written")));
 
-    imports.merge(job, 0, NOW, beat());
+    imports.merge(job, 0, NOW, beat(), TestStore::refusedLine);
 
     assertThat(test.ids("Patient", "given=imported")).containsExactly("taken");
     assertThat(test.ids("Patient", "given=written")).isEmpty();
@@ -93,8 +93,8 @@ class DirectIndexesTest {
     imports.stage(batch(0, line(1, "twice", 1, t1, "First"), line(2, "once", null, null, "Only")), beat());
     imports.stage(batch(1, line(3, "twice", 2, t2, "Second"), line(4, "new", null, null, "Later")), beat());
 
-    imports.merge(job, 0, NOW, beat());
-    imports.merge(job, 1, NOW, beat());
+    imports.merge(job, 0, NOW, beat(), TestStore::refusedLine);
+    imports.merge(job, 1, NOW, beat(), TestStore::refusedLine);
     imports.restoreIndexes(job, 2);
 
     assertThat(store.current("Patient", "twice").orElseThrow().version()).isEqualTo(2);
@@ -110,7 +110,7 @@ class DirectIndexesTest {
     imports.dropIndexes(job);
     imports.stage(batch(0, line(1, "merged", null, null, "Kept")), beat());
     imports.stage(batch(1, line(2, "unmerged", null, null, "Dropped")), beat());
-    imports.merge(job, 0, NOW, beat());
+    imports.merge(job, 0, NOW, beat(), TestStore::refusedLine);
 
     store.jobs().cancel(job);
     imports.close(job);

@@ -1,6 +1,7 @@
 package io.brazier.store.sql;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 import static org.assertj.core.groups.Tuple.tuple;
 
 import io.brazier.store.Change;
@@ -15,6 +16,9 @@ import io.brazier.store.TestDatabase;
 import io.brazier.store.TestDatabase.HeldLock;
 import io.brazier.store.TestStore;
 import io.brazier.store.Write;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -31,11 +35,16 @@ import java.util.concurrent.TimeUnit;
 import org.hl7.fhir.r4.model.Resource;
 import org.junit.jupiter.api.Test;
 
-/** One staged batch merged into the live tables: the bodies it writes, and a batch raced by another writer. */
+/**
+ * One staged batch merged into the live tables: the bodies it writes, the lines it refuses, and a batch raced by
+ * another writer.
+ */
 class ImportMergeTest {
   private static final Duration LEASE = Duration.ofMinutes(5);
   private static final Instant NOW = Instant.parse("2026-12-05T10:00:00Z");
   private static final String NOW_TEXT = "2026-12-05T10:00:00.000+00:00";
+  private static final Instant T1 = Instant.parse("2020-01-01T00:00:00Z");
+  private static final Instant T2 = Instant.parse("2021-01-01T00:00:00Z");
 
   private final TestStore test = TestStore.shared();
   private final PostgresStore store = test.store();
@@ -95,10 +104,44 @@ class ImportMergeTest {
     String again = anotherImport();
 
     imports.stage(batch(0, line(1, id, null, null, staged)), beat(again));
-    Optional<Merged> merged = imports.merge(again, 0, NOW.plusSeconds(60), beat(again));
+    Optional<Merged> merged = imports.merge(again, 0, NOW.plusSeconds(60), beat(again), TestStore::refusedLine);
 
     assertThat(merged).hasValue(new Merged(0, 1));
     assertThat(store.current("Patient", id).orElseThrow().version()).isEqualTo(1);
+  }
+
+  @Test
+  void aLineDatedBeforeALowerVersionFailsWithItsReasonWhileTheOtherLinesAreMerged() {
+    String id = id();
+    String other = id();
+
+    merge(batch(0, line(1, id, 1, T2, patient(id, "{}", "First")), line(2, id, 2, T1, patient(id, "{}", "Second")),
+        line(3, other, null, null, patient(other, "{}", "Other"))));
+
+    assertThat(store.current("Patient", id).orElseThrow().version()).isEqualTo(1);
+    assertThat(store.version("Patient", id, 2)).isEmpty();
+    assertThat(store.current("Patient", other)).isPresent();
+    assertThat(imports.imported(job)).containsExactly(entry(0, 2L));
+    assertThat(imports.failed(job)).containsExactly(entry(0, 1L));
+    assertThat(failures(job)).isEqualTo("Version 2 is dated 2020-01-01T00:00:00Z, before version 1"
+        + " (2021-01-01T00:00:00.000+00:00): the versions of a resource follow each other in time.\n");
+  }
+
+  @Test
+  void aLineNamingAStoredVersionWithOtherContentFailsAsAConflictWhileAnEqualOneIsSkipped() {
+    String id = id();
+    merge(batch(0, line(1, id, 1, T1, patient(id, "{}", "One")), line(2, id, 2, T2, patient(id, "{}", "Two"))));
+    String again = anotherImport();
+
+    imports.stage(batch(0, line(1, id, 1, T1, patient(id, "{}", "Changed")),
+        line(2, id, 2, T2, patient(id, "{}", "Two"))), beat(again));
+    Optional<Merged> merged = imports.merge(again, 0, NOW, beat(again), TestStore::refusedLine);
+
+    assertThat(merged).hasValue(new Merged(0, 1));
+    assertThat(body(store.version("Patient", id, 1).orElseThrow())).contains("One");
+    assertThat(imports.imported(again)).containsExactly(entry(0, 1L));
+    assertThat(failures(again)).isEqualTo("Version 1 is stored already, with other content: a stored version does"
+        + " not change (leave out meta.versionId to import the change as a new version).\n");
   }
 
   /**
@@ -118,7 +161,7 @@ class ImportMergeTest {
       // The writer inserts the resource, then waits to append the feed: its resource row is there, uncommitted.
       writer = CompletableFuture.runAsync(() -> store.commit(List.of(written)));
       awaitWaiting("%INSERT INTO change%");
-      merge = CompletableFuture.supplyAsync(() -> imports.merge(job, 0, NOW, beat(job)));
+      merge = CompletableFuture.supplyAsync(() -> imports.merge(job, 0, NOW, beat(job), TestStore::refusedLine));
       awaitWaiting("%INSERT INTO resource (rid%");
       assertThat(writer).as("both wait, each in the middle of its transaction").isNotDone();
     }
@@ -157,9 +200,20 @@ class ImportMergeTest {
     throw new AssertionError("no session waited in " + pattern);
   }
 
+  /** The outcomes of the job's failed lines (here their reasons), as the import serves them. */
+  private String failures(String id) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try {
+      imports.writeFailures(id, 0, out);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
   private void merge(ImportBatch batch) {
     assertThat(imports.stage(batch, beat(job))).isTrue();
-    assertThat(imports.merge(job, batch.number(), NOW, beat(job))).isPresent();
+    assertThat(imports.merge(job, batch.number(), NOW, beat(job), TestStore::refusedLine)).isPresent();
   }
 
   /** A second import job, claimed and opened: an import run after the first. */

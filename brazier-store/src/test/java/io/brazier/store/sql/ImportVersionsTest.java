@@ -2,6 +2,7 @@ package io.brazier.store.sql;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.brazier.store.Imports.Refused;
 import io.brazier.store.sql.ImportVersions.Action;
 import io.brazier.store.sql.ImportVersions.Decision;
 import io.brazier.store.sql.ImportVersions.Line;
@@ -41,7 +42,7 @@ class ImportVersionsTest {
   void aVersionTheStoreHoldsIsSkippedAndANewerOneReplacesTheCurrent() {
     Stored stored = new Stored(7, 2, T2, false, Map.of());
 
-    Plan plan = ImportVersions.plan(stored, List.of(line(1, 2, T2), line(2, 3, T3)), NOW);
+    Plan plan = ImportVersions.plan(stored, List.of(line(1, 2, T2, true), line(2, 3, T3)), NOW);
 
     assertThat(plan.decisions()).extracting(Decision::action, Decision::version)
         .containsExactly(tuple(Action.SKIP, 0), tuple(Action.CURRENT, 3));
@@ -52,7 +53,7 @@ class ImportVersionsTest {
   void anOlderVersionTheStoreLacksGoesToHistoryBeforeTheVersionAfterIt() {
     Stored stored = new Stored(7, 3, T3, false, Map.of(1, T1));
 
-    Plan plan = ImportVersions.plan(stored, List.of(line(1, 2, T2), line(2, 1, T1)), NOW);
+    Plan plan = ImportVersions.plan(stored, List.of(line(1, 2, T2), line(2, 1, T1, true)), NOW);
 
     assertThat(plan.decisions()).extracting(Decision::action, Decision::version, Decision::replacedAt)
         .containsExactly(tuple(Action.HISTORY, 2, T3), tuple(Action.SKIP, 0, null));
@@ -132,6 +133,47 @@ class ImportVersionsTest {
   }
 
   @Test
+  void aLineNamingAStoredVersionWithOtherContentIsRefusedAsAConflict() {
+    Stored stored = new Stored(7, 2, T2, false, Map.of(1, T1));
+
+    Plan plan = ImportVersions.plan(stored, List.of(line(1, 1, T1, false), line(2, 2, T2, true)), NOW);
+
+    assertThat(plan.decisions()).extracting(Decision::seq, Decision::action).containsExactly(tuple(2L, Action.SKIP));
+    assertThat(plan.retiredAt()).isNull();
+    assertThat(plan.refused()).containsExactly(new Refused(1, true, "Version 1 is stored already, with other"
+        + " content: a stored version does not change (leave out meta.versionId to import the change as a new"
+        + " version)."));
+  }
+
+  @Test
+  void aVersionDatedBeforeALowerVersionOfTheImportIsRefusedWhileTheOthersAreKept() {
+    Plan plan = ImportVersions.plan(null, List.of(line(1, 3, T3), line(2, 2, T1), line(3, 1, T2)), NOW);
+
+    assertThat(plan.decisions()).extracting(Decision::seq, Decision::action, Decision::version,
+        Decision::replacedAt).containsExactly(tuple(1L, Action.CURRENT, 3, null), tuple(3L, Action.HISTORY, 1, T3));
+    assertThat(plan.refused()).containsExactly(new Refused(2, false, "Version 2 is dated 2020-01-01T00:00:00Z, before"
+        + " version 1 (2021-01-01T00:00:00.000+00:00): the versions of a resource follow each other in time."));
+  }
+
+  @Test
+  void aVersionDatedBeforeALowerStoredVersionOrAfterAHigherOneIsRefused() {
+    Stored stored = new Stored(7, 2, T2, false, Map.of());
+
+    Plan newer = ImportVersions.plan(stored, List.of(line(1, 3, T1)), NOW);
+    Plan older = ImportVersions.plan(stored, List.of(line(1, 1, T3)), NOW);
+
+    assertThat(newer.decisions()).isEmpty();
+    assertThat(newer.retiredAt()).as("version 2 stays current").isNull();
+    assertThat(newer.refused()).extracting(Refused::reason).containsExactly("Version 3 is dated"
+        + " 2020-01-01T00:00:00Z, before version 2 (2021-01-01T00:00:00.000+00:00): the versions of a resource"
+        + " follow each other in time.");
+    assertThat(older.decisions()).isEmpty();
+    assertThat(older.refused()).extracting(Refused::reason).containsExactly("Version 1 is dated"
+        + " 2022-01-01T00:00:00Z, after version 2 (2021-01-01T00:00:00.000+00:00): the versions of a resource"
+        + " follow each other in time.");
+  }
+
+  @Test
   void aGivenLastUpdatedIsKeptAsWritten() {
     Line line = new Line(1, 4, T1, "2020-01-01T02:00:00+02:00", false);
 
@@ -145,8 +187,8 @@ class ImportVersionsTest {
     return line(seq, version, lastUpdated, false);
   }
 
-  private static Line line(long seq, Integer version, Instant lastUpdated, boolean equalsCurrent) {
-    return new Line(seq, version, lastUpdated, lastUpdated == null ? null : lastUpdated.toString(), equalsCurrent);
+  private static Line line(long seq, Integer version, Instant lastUpdated, boolean equalsStored) {
+    return new Line(seq, version, lastUpdated, lastUpdated == null ? null : lastUpdated.toString(), equalsStored);
   }
 
   private static org.assertj.core.groups.Tuple tuple(Object... values) {

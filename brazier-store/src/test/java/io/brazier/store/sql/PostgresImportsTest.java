@@ -55,7 +55,7 @@ class PostgresImportsTest {
 
     boolean staged = imports.stage(batch(0, line(1, id, null, null, "Chalmers")), beat("staged"));
     Optional<ResourceVersion> whileStaged = store.current("Patient", id);
-    Optional<Merged> merged = imports.merge(job, 0, NOW, beat("merged"));
+    Optional<Merged> merged = imports.merge(job, 0, NOW, beat("merged"), TestStore::refusedLine);
 
     assertThat(staged).isTrue();
     assertThat(whileStaged).isEmpty();
@@ -78,7 +78,7 @@ class PostgresImportsTest {
     Instant t2 = Instant.parse("2021-01-01T00:00:00Z");
 
     imports.stage(batch(0, line(1, id, 2, t2, "Second"), line(2, id, 1, t1, "First")), beat("staged"));
-    imports.merge(job, 0, NOW, beat("merged"));
+    imports.merge(job, 0, NOW, beat("merged"), TestStore::refusedLine);
 
     ResourceVersion current = store.current("Patient", id).orElseThrow();
     assertThat(current.version()).isEqualTo(2);
@@ -93,11 +93,12 @@ class PostgresImportsTest {
     String id = id();
     imports.open(job);
     imports.stage(batch(0, line(1, id, null, null, "Same")), beat("staged"));
-    imports.merge(job, 0, NOW, beat("merged"));
+    imports.merge(job, 0, NOW, beat("merged"), TestStore::refusedLine);
     String again = anotherImport();
 
     imports.stage(batch(0, line(1, id, null, null, "Same")), beat(again, "staged"));
-    Optional<Merged> merged = imports.merge(again, 0, NOW.plusSeconds(60), beat(again, "merged"));
+    Optional<Merged> merged = imports.merge(again, 0, NOW.plusSeconds(60), beat(again, "merged"),
+        TestStore::refusedLine);
 
     assertThat(merged).hasValue(new Merged(0, 1));
     assertThat(store.current("Patient", id).orElseThrow().version()).isEqualTo(1);
@@ -111,8 +112,8 @@ class PostgresImportsTest {
     imports.stage(batch(1, line(2, id, null, null, "Late")), beat("staged"));
 
     imports.settle(job);
-    imports.merge(job, 0, NOW, beat("merged"));
-    imports.merge(job, 1, NOW, beat("merged"));
+    imports.merge(job, 0, NOW, beat("merged"), TestStore::refusedLine);
+    imports.merge(job, 1, NOW, beat("merged"), TestStore::refusedLine);
 
     ResourceVersion current = store.current("Patient", id).orElseThrow();
     assertThat(current.version()).isEqualTo(1);
@@ -127,7 +128,7 @@ class PostgresImportsTest {
     imports.stage(batch(0, line(1, id, null, null, "Early"), line(2, id, null, null, "Late")), beat("staged"));
 
     imports.settle(job);
-    Optional<Merged> merged = imports.merge(job, 0, NOW, beat("merged"));
+    Optional<Merged> merged = imports.merge(job, 0, NOW, beat("merged"), TestStore::refusedLine);
 
     assertThat(merged).hasValue(new Merged(1, 0));
     ResourceVersion current = store.current("Patient", id).orElseThrow();
@@ -141,11 +142,12 @@ class PostgresImportsTest {
     String id = id();
     imports.open(job);
     imports.stage(batch(0, line(1, id, null, null, "Stored")), beat("staged"));
-    imports.merge(job, 0, NOW, beat("merged"));
+    imports.merge(job, 0, NOW, beat("merged"), TestStore::refusedLine);
     String again = anotherImport();
 
     imports.stage(batch(0, line(1, id, null, null, "Changed")), beat(again, "staged"));
-    Optional<Merged> merged = imports.merge(again, 0, NOW.plusSeconds(60), beat(again, "merged"));
+    Optional<Merged> merged = imports.merge(again, 0, NOW.plusSeconds(60), beat(again, "merged"),
+        TestStore::refusedLine);
 
     assertThat(merged).hasValue(new Merged(1, 0));
     ResourceVersion current = store.current("Patient", id).orElseThrow();
@@ -164,7 +166,7 @@ class PostgresImportsTest {
     String given = "Back\\\\slash\\tTab";
 
     imports.stage(batch(0, line(1, id, null, null, given)), beat("staged"));
-    imports.merge(job, 0, NOW, beat("merged"));
+    imports.merge(job, 0, NOW, beat("merged"), TestStore::refusedLine);
 
     assertThat(json(store.current("Patient", id).orElseThrow())).contains("\"given\":[\"" + given + "\"]");
     assertThat(test.ids("Patient", "family=" + family + "&given:exact=Back%5C%5Cslash%09Tab")).containsExactly(id);
@@ -196,7 +198,7 @@ class PostgresImportsTest {
     String deleted = id();
     imports.open(job);
     imports.stage(batch(0, line(1, stored, null, null, "Kept"), line(2, deleted, null, null, "Gone")), beat("staged"));
-    imports.merge(job, 0, NOW, beat("merged"));
+    imports.merge(job, 0, NOW, beat("merged"), TestStore::refusedLine);
     store.commit(List.of(Write.delete("Patient", deleted, 2, NOW.plusSeconds(1))));
     String again = anotherImport();
     String[] referrers = {id(), id(), id(), id(), id()};
@@ -227,7 +229,7 @@ class PostgresImportsTest {
     store.jobs().cancel(job);
 
     boolean staged = imports.stage(batch(1, line(2, id(), null, null, "Lost")), beat("staged"));
-    Optional<Merged> merged = imports.merge(job, 0, NOW, beat("merged"));
+    Optional<Merged> merged = imports.merge(job, 0, NOW, beat("merged"), TestStore::refusedLine);
 
     assertThat(staged).isFalse();
     assertThat(merged).isEmpty();
@@ -246,8 +248,8 @@ class PostgresImportsTest {
         batch(1, line(2, second, null, null, "Two"))));
 
     boolean staged = imports.stage(List.of(one.get(), two.get()), beat("staged"));
-    imports.merge(job, 0, NOW, beat("merged"));
-    imports.merge(job, 1, NOW, beat("merged"));
+    imports.merge(job, 0, NOW, beat("merged"), TestStore::refusedLine);
+    imports.merge(job, 1, NOW, beat("merged"), TestStore::refusedLine);
 
     assertThat(staged).isTrue();
     assertThat(test.ids("Patient", "family=" + family)).containsExactlyInAnyOrder(first, second);
@@ -320,7 +322,7 @@ class PostgresImportsTest {
   void onlyTypesWithResourcesAreHolding() {
     imports.open(job);
     imports.stage(batch(0, line(1, id(), null, null, "Holder")), beat("staged"));
-    imports.merge(job, 0, NOW, beat("merged"));
+    imports.merge(job, 0, NOW, beat("merged"), TestStore::refusedLine);
 
     assertThat(imports.holding(List.of("Patient", "ImmunizationRecommendation"))).containsExactly("Patient");
   }
