@@ -24,9 +24,11 @@ public final class MapLoader {
       "slot");
 
   private final MapReader reader;
+  private final PathTypes paths;
 
   public MapLoader(MapReader reader) {
     this.reader = reader;
+    this.paths = new PathTypes(reader.fhirPath());
   }
 
   /** The files a set of maps is read from, by name, and a fingerprint of them all. */
@@ -69,7 +71,9 @@ public final class MapLoader {
     }
     List<EntityMap> maps = new ArrayList<>();
     files.contents().forEach((name, content) -> maps.add(reader.read(name, content)));
-    return MapSet.of(files.origin(), maps);
+    MapSet set = MapSet.of(files.origin(), maps);
+    paths.check(set);
+    return set;
   }
 
   /** Writes the built-in maps into {@code dir}, to start a set of one's own from them. */
