@@ -50,6 +50,18 @@ class MapLoaderTest {
   }
 
   @Test
+  void aMapsDirectoryThatIsNotThereOrNotADirectorySaysSoAndHowToMakeOne(@TempDir Path dir) throws Exception {
+    Path missing = dir.resolve("my-maps");
+    Path file = Files.writeString(dir.resolve("patient.json"), "{}");
+
+    assertThatThrownBy(() -> MapLoader.directory(missing)).isInstanceOf(java.io.IOException.class)
+        .hasMessage("The maps directory " + missing + " does not exist: give a directory of maps ('brazier sync"
+            + " maps " + missing + "' writes the built-in ones there to start from)");
+    assertThatThrownBy(() -> MapLoader.directory(file))
+        .hasMessageStartingWith("The maps directory " + file + " is not a directory: ");
+  }
+
+  @Test
   void aPathNamingAnElementTheResourceLacksIsRefusedWithItsFileAndField(@TempDir Path dir) throws Exception {
     MapLoader.writeDefaults(dir);
     edit(dir.resolve("patient.json"), "\"path\": \"birthDate\"", "\"path\": \"birthdate\"");
