@@ -2,7 +2,9 @@ package io.brazier.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.brazier.client.ConnectFailures;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -44,7 +46,9 @@ final class AgentClient {
     try {
       response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
     } catch (IOException e) {
-      throw new Refused("No sync agent answers at " + agent + " (" + e.getMessage() + "): start one with 'brazier"
+      String why = e instanceof ConnectException refused ? ConnectFailures.named(agent.toString(), refused)
+          .getMessage() : e.getMessage();
+      throw new Refused("No sync agent answers at " + agent + " (" + why + "): start one with 'brazier"
           + " serve --sync' or 'brazier sync', or give its address with --agent");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -71,7 +71,7 @@ class AgentClientTest {
     URI address = ClosedPort.url("/");
 
     assertThatThrownBy(() -> new AgentClient(address).get("sync/status")).isInstanceOf(AgentClient.Refused.class)
-        .hasMessageStartingWith("No sync agent answers at " + address)
+        .hasMessageStartingWith("No sync agent answers at " + address + " (" + address + " refused the connection)")
         .hasMessageContaining("'brazier serve --sync' or 'brazier sync'", "--agent");
   }
 }

@@ -8,7 +8,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse.BodyHandlers;
-import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -93,26 +92,10 @@ public final class HttpFhirClient implements FhirClient {
       var response = client.send(request.build(), BodyHandlers.ofByteArray());
       return new FhirReply(response.statusCode(), response.headers().map(), response.body());
     } catch (ConnectException e) {
-      throw unreachable(e);
+      throw ConnectFailures.named(name(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("Interrupted while waiting for " + base);
     }
-  }
-
-  /**
-   * Why the server could not be reached, in words: Java's HTTP client throws a ConnectException without a message,
-   * which the loader, the exporter and the sync agent printed as "null".
-   */
-  private ConnectException unreachable(ConnectException e) {
-    boolean unknownHost = false;
-    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-      unknownHost |= cause instanceof UnresolvedAddressException;
-    }
-    ConnectException named = new ConnectException(unknownHost
-        ? "the host of " + name() + " is unknown (" + URI.create(base).getHost() + ")"
-        : name() + " refused the connection");
-    named.initCause(e);
-    return named;
   }
 }

@@ -39,8 +39,7 @@ public final class SyncEndpoint implements AutoCloseable {
           "POST /sync/backfill", target(this::backfill),
           "GET /sync/dead-letters", target(exchange -> exchange.prettyJson(200,
               deadLetters(agent.deadLetters(number(exchange, "id"), limit(exchange))))),
-          "POST /sync/dead-letters/replay", target(exchange -> exchange.prettyJson(200,
-              JSON.valueToTree(agent.replay(number(exchange, "id"))))),
+          "POST /sync/dead-letters/replay", target(this::replay),
           "GET /metrics", StatusServer.prometheus(metrics),
           "GET /healthz", StatusServer.up()));
     } catch (BindException e) {
@@ -86,6 +85,18 @@ public final class SyncEndpoint implements AutoCloseable {
         : Arrays.stream(types.split(",")).map(String::trim).filter(type -> !type.isEmpty()).toList();
     UUID job = agent.backfill(chosen);
     exchange.prettyJson(202, JSON.createObjectNode().put("job", job.toString()));
+  }
+
+  /** Replays the dead letters, or the one named: a 404 when there is none of that id (a typo, or replayed already). */
+  private void replay(StatusServer.Exchange exchange) throws IOException, SQLException {
+    Long id = number(exchange, "id");
+    ReplayResult result = agent.replay(id);
+    if (id != null && result.replayed() + result.failed() == 0) {
+      exchange.error(404, "No dead letter has id " + id + " (replayed already?): GET /sync/dead-letters, or"
+          + " 'brazier sync dlq list', lists those there are");
+      return;
+    }
+    exchange.prettyJson(200, JSON.valueToTree(result));
   }
 
   private static ArrayNode deadLetters(List<DeadLetter> letters) {

@@ -72,6 +72,15 @@ class SyncEndpointTest {
   }
 
   @Test
+  void aReplayOfADeadLetterThatIsNotThereIsA404SayingWhereTheyAreListed() throws Exception {
+    HttpResponse<String> replay = send("POST", "/sync/dead-letters/replay?id=987654321");
+
+    assertThat(replay.statusCode()).isEqualTo(404);
+    assertThat(JSON.readTree(replay.body()).path("issue").path(0).path("diagnostics").asText())
+        .startsWith("No dead letter has id 987654321").contains("brazier sync dlq list");
+  }
+
+  @Test
   void metricsAndHealthAreServedAndAnythingElseIsA404() throws Exception {
     assertThat(send("GET", "/metrics").body()).contains("brazier_sync_changes_total");
     assertThat(send("GET", "/healthz").statusCode()).isEqualTo(200);

@@ -110,6 +110,24 @@ public final class FhirPath {
     }
   }
 
+  /**
+   * The types an expression gives, checked against R4's definitions: on a resource of {@code resourceType}, or, when
+   * {@code focus} is not null, on values of those types (an element of one of its arrays) with {@code %resource} that
+   * resource. Evaluation cannot tell a misspelt element from an absent one (both give nothing); this can.
+   *
+   * @throws IllegalArgumentException when the expression names an element its focus does not have, or does not parse
+   */
+  public TypeDetails types(String resourceType, TypeDetails focus, String expression) {
+    ExpressionNode parsed = parse(expression);
+    try {
+      return focus == null ? engines.get().check(null, resourceType, resourceType, resourceType, parsed)
+          : engines.get().checkOnTypes(null, resourceType, resourceType, focus, parsed, new java.util.ArrayList<>());
+    } catch (FHIRException e) {
+      throw new IllegalArgumentException("'" + expression + "' does not fit " + (focus == null ? resourceType
+          : focus.describe()) + ": " + e.getMessage().replace("Error evaluating FHIRPath expression: ", ""), e);
+    }
+  }
+
   /** Evaluates on {@code focus}, with {@code %resource} bound to {@code root}. */
   public List<Base> evaluate(Resource root, Base focus, ExpressionNode expression) {
     try {

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.hl7.fhir.r4.fhirpath.TypeDetails;
 import org.hl7.fhir.r4.model.Base;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
@@ -75,6 +76,23 @@ class FhirPathTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'Patient.name.where('");
     assertThatThrownBy(() -> FHIR_PATH.terms("Patient.name | Patient.(("))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a valid FHIRPath expression");
+  }
+
+  @Test
+  void typesNameWhatAnExpressionGivesAndRefuseAnElementItsFocusLacks() {
+    assertThat(FHIR_PATH.types("Patient", null, "name.where(use='official').family").getTypes())
+        .containsExactly("http://hl7.org/fhir/StructureDefinition/string");
+    assertThatThrownBy(() -> FHIR_PATH.types("Patient", null, "birthdate"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("'birthdate' does not fit Patient: The name 'birthdate' is not valid");
+
+    TypeDetails participants = FHIR_PATH.types("CareTeam", null, "participant");
+    assertThat(FHIR_PATH.types("CareTeam", participants, "member.reference | %resource.status").getTypes())
+        .containsExactlyInAnyOrder("http://hl7.org/fhir/StructureDefinition/string",
+            "http://hl7.org/fhir/StructureDefinition/code");
+    assertThatThrownBy(() -> FHIR_PATH.types("CareTeam", participants, "membr"))
+        .hasMessageContaining("The name 'membr' is not valid for any of the possible types: [http://hl7.org/fhir/"
+            + "StructureDefinition/CareTeam#CareTeam.participant]");
   }
 
   @Test

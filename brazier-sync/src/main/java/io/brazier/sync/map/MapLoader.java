@@ -5,6 +5,8 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -24,9 +26,11 @@ public final class MapLoader {
       "slot");
 
   private final MapReader reader;
+  private final PathTypes paths;
 
   public MapLoader(MapReader reader) {
     this.reader = reader;
+    this.paths = new PathTypes(reader.fhirPath());
   }
 
   /** The files a set of maps is read from, by name, and a fingerprint of them all. */
@@ -45,7 +49,12 @@ public final class MapLoader {
     return new MapFiles("built-in", contents, fingerprint(contents));
   }
 
-  /** The {@code *.json} files of a directory, as they are now. */
+  /**
+   * The {@code *.json} files of a directory, as they are now.
+   *
+   * @throws IOException saying in words what is wrong with the directory (Java's own exceptions carry only the
+   *     path, which is all a user saw)
+   */
   public static MapFiles directory(Path dir) throws IOException {
     Map<String, byte[]> contents = new TreeMap<>();
     try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.json")) {
@@ -54,6 +63,12 @@ public final class MapLoader {
           contents.put(file.getFileName().toString(), Files.readAllBytes(file));
         }
       }
+    } catch (NoSuchFileException | NotDirectoryException e) {
+      throw new IOException("The maps directory " + dir + (e instanceof NoSuchFileException ? " does not exist"
+          : " is not a directory") + ": give a directory of maps ('brazier sync maps " + dir + "' writes the"
+          + " built-in ones there to start from)", e);
+    } catch (IOException e) {
+      throw new IOException("The maps directory " + dir + " could not be read: " + e, e); // names the exception
     }
     return new MapFiles(dir.toString(), contents, fingerprint(contents));
   }
@@ -69,7 +84,9 @@ public final class MapLoader {
     }
     List<EntityMap> maps = new ArrayList<>();
     files.contents().forEach((name, content) -> maps.add(reader.read(name, content)));
-    return MapSet.of(files.origin(), maps);
+    MapSet set = MapSet.of(files.origin(), maps);
+    paths.check(set);
+    return set;
   }
 
   /** Writes the built-in maps into {@code dir}, to start a set of one's own from them. */

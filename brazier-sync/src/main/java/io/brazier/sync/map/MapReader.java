@@ -44,6 +44,11 @@ public final class MapReader {
     this.fhirPath = fhirPath;
   }
 
+  /** The FHIRPath engine the maps' paths are compiled with, for the checks that need the whole set. */
+  FhirPath fhirPath() {
+    return fhirPath;
+  }
+
   /** The map in {@code file} (its name without {@code .json} names the map). */
   public EntityMap read(String file, byte[] content) {
     JsonNode json;

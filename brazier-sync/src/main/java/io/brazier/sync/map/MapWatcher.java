@@ -82,7 +82,7 @@ public final class MapWatcher implements AutoCloseable {
     try {
       files = MapLoader.directory(dir);
     } catch (IOException e) {
-      refuse("The maps directory " + dir + " could not be read: " + e.getMessage(), null);
+      refuse(e.getMessage(), null);
       return;
     }
     if (files.fingerprint().equals(fingerprint)) {

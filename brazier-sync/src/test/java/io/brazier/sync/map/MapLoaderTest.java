@@ -48,4 +48,63 @@ class MapLoaderTest {
     assertThatThrownBy(() -> LOADER.load(MapLoader.directory(dir)))
         .hasMessage(dir + ": holds no map: put one .json file per entity map there");
   }
+
+  @Test
+  void aMapsDirectoryThatIsNotThereOrNotADirectorySaysSoAndHowToMakeOne(@TempDir Path dir) throws Exception {
+    Path missing = dir.resolve("my-maps");
+    Path file = Files.writeString(dir.resolve("patient.json"), "{}");
+
+    assertThatThrownBy(() -> MapLoader.directory(missing)).isInstanceOf(java.io.IOException.class)
+        .hasMessage("The maps directory " + missing + " does not exist: give a directory of maps ('brazier sync"
+            + " maps " + missing + "' writes the built-in ones there to start from)");
+    assertThatThrownBy(() -> MapLoader.directory(file))
+        .hasMessageStartingWith("The maps directory " + file + " is not a directory: ");
+  }
+
+  @Test
+  void aPathNamingAnElementTheResourceLacksIsRefusedWithItsFileAndField(@TempDir Path dir) throws Exception {
+    MapLoader.writeDefaults(dir);
+    edit(dir.resolve("patient.json"), "\"path\": \"birthDate\"", "\"path\": \"birthdate\"");
+
+    assertThatThrownBy(() -> LOADER.load(MapLoader.directory(dir))).isInstanceOf(MapException.class)
+        .hasMessageStartingWith("patient.json: attributes[2].path: 'birthdate' does not fit Patient: The name"
+            + " 'birthdate' is not valid for any of the possible types");
+  }
+
+  @Test
+  void aChoiceElementReadByItsJsonNameIsRefusedAsItReadsNothing(@TempDir Path dir) throws Exception {
+    MapLoader.writeDefaults(dir);
+    edit(dir.resolve("observation.json"), "value.ofType(Quantity).value", "valueQuantity.value");
+
+    assertThatThrownBy(() -> LOADER.load(MapLoader.directory(dir)))
+        .hasMessageStartingWith("observation.json: attributes[8].path: 'valueQuantity.value' does not fit"
+            + " Observation: The name 'valueQuantity' is not valid");
+  }
+
+  @Test
+  void anExpansionsPathIsCheckedOnTheElementsItsParentExpands(@TempDir Path dir) throws Exception {
+    MapLoader.writeDefaults(dir);
+    edit(dir.resolve("patient-identifier.json"), "\"path\": \"system\"", "\"path\": \"sytem\"");
+
+    assertThatThrownBy(() -> LOADER.load(MapLoader.directory(dir)))
+        .hasMessageStartingWith("patient-identifier.json: attributes[0].path: 'sytem' does not fit")
+        .hasMessageContaining("The name 'sytem' is not valid for any of the possible types: [http://hl7.org/fhir/"
+            + "StructureDefinition/Identifier]");
+  }
+
+  @Test
+  void anExpansionsPathMayReadTheResourceAndItsOwnElement(@TempDir Path dir) throws Exception {
+    MapLoader.writeDefaults(dir);
+    edit(dir.resolve("careteam-participant-role.json"), "\"codeableconcept\"}]", "\"codeableconcept\"},"
+        + " {\"column\": \"msemr_rolecode\", \"path\": \"coding.code\"},"
+        + " {\"column\": \"msemr_teamstatus\", \"path\": \"%resource.status\"}]");
+
+    assertThat(LOADER.load(MapLoader.directory(dir)).map("careteam-participant-role").attributes()).hasSize(3);
+  }
+
+  private static void edit(Path file, String from, String to) throws Exception {
+    String content = Files.readString(file);
+    assertThat(content).contains(from);
+    Files.writeString(file, content.replace(from, to));
+  }
 }

@@ -55,6 +55,18 @@ class MapperTest {
   }
 
   @Test
+  void aPatientWithoutAnOfficialNameIsNamedByItsFirstNameAndAnOfficialOneWinsWhereverItIs() throws Exception {
+    Rows unnamed = map("""
+        {"resourceType": "Patient", "id": "p4", "name": [{"family": "Chalmers", "given": ["Peter"]}]}""");
+    Rows official = map("""
+        {"resourceType": "Patient", "id": "p5", "name": [{"use": "usual", "family": "Jim", "given": ["Jimmy"]},
+         {"use": "official", "family": "Chalmers", "given": ["James"]}]}""");
+
+    assertThat(unnamed.root().values()).containsEntry("firstname", "Peter").containsEntry("lastname", "Chalmers");
+    assertThat(official.root().values()).containsEntry("firstname", "James").containsEntry("lastname", "Chalmers");
+  }
+
+  @Test
   void anObservationLooksUpItsPatientAndKeepsItsCodeAsAConcept() throws Exception {
     Rows rows = map("""
         {"resourceType": "Observation", "id": "o1", "meta": {"versionId": "1"}, "status": "final",
