@@ -56,6 +56,22 @@ class BundleLoadTest {
   }
 
   @Test
+  void aBulkDataManifestBesideItsFilesIsPassedOverNotFailed() throws Exception {
+    byte[] manifest = """
+        {"transactionTime": "2026-12-06T20:33:10.125Z", "request": "http://fhir.example/$export",
+         "requiresAccessToken": false, "error": [],
+         "output": [{"type": "Patient", "url": "file:///export/Patient-1.ndjson", "count": 5}]}
+        """.getBytes(StandardCharsets.UTF_8);
+
+    FileOutcome outcome = load(server, LoaderConfig.defaults(), manifest);
+
+    assertThat(outcome.succeeded()).as(outcome.reason()).isTrue();
+    assertThat(outcome.loaded()).isZero();
+    assertThat(Json.parse(outcome.result()).path("issue").path(0).path("diagnostics").asText())
+        .contains("Bulk Data manifest");
+  }
+
+  @Test
   void aSyntheaPatientBundleLoadsAsBatchesLevelByLevelWithTransformToBatch() throws Exception {
     byte[] bundle = resource("/synthea/patient.json.gz");
 
