@@ -34,8 +34,8 @@ final class ExportPatientsCommand implements Callable<Integer> {
       description = "The search that gives the patients, below the server's base, e.g. 'Coverage?class-value=Med1'.")
   String query;
 
-  @Option(names = "--group", paramLabel = "ID", description = "A Group whose members are the patients, instead of"
-      + " --query.")
+  @Option(names = "--group", paramLabel = "ID", description = "A Group whose active members are the patients, instead"
+      + " of --query.")
   String group;
 
   @Option(names = "--patient-field", defaultValue = "id", paramLabel = "FIELD",
