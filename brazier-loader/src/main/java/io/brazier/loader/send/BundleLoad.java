@@ -166,7 +166,8 @@ public final class BundleLoad {
 
   /**
    * Settles a batch's conditional creates: one that matches a stored resource is answered with it and not sent
-   * (references to its fullUrl name the match), one that matches none becomes a PUT. The entries left to send.
+   * (references to its fullUrl name the match), one that matches none becomes a PUT, and one that matches a
+   * placeholder becomes a PUT onto it, which then holds the resource it stood in for. The entries left to send.
    */
   private List<Item> conditionalCreates(List<Item> items, Identities identities, Answers answers)
       throws Unreachable, IOException {
@@ -181,7 +182,9 @@ public final class BundleLoad {
     for (Item item : creates) {
       Match match = matches.get(criteria.get(item));
       String fullUrl = item.entry().path("fullUrl").asText(null);
-      if (match.reference() != null) {
+      if (match.placeholder()) {
+        identities.putOnto(item, fullUrl, match.reference());
+      } else if (match.reference() != null) {
         identities.alias(fullUrl, match.reference());
         ObjectNode answer = Json.object();
         answer.putObject("response").put("status", "200 OK").put("location", match.reference());
