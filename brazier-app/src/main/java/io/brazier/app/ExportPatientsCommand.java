@@ -17,8 +17,9 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-        "Exports the patients a query (or a Group) gives and what each --include search finds of them; $IDS in an",
-        "include is replaced by batches of patient ids. A resource two includes reach is written once.",
+        "Exports the patients a query (or a Group) gives and what each --include search finds of them.",
+        "$IDS in an include is replaced by batches of patient ids. A resource two",
+        "includes reach is written once.",
         "Example: brazier export patients --fhir URL --query 'Coverage?class-value=Med1' --patient-field"
             + " beneficiary",
         "  --include 'Patient?_id=$IDS' --include 'Observation?patient=$IDS' --out ./export"})
