@@ -23,11 +23,13 @@ import picocli.CommandLine.TypeConversionException;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-        "Exports every resource of one type last updated in [--since, --till): the range is split into --parallel",
-        "slices of about equal counts (by _summary=count searches), fetched at once. Resources changed while the",
-        "export runs are counted in the summary and the manifest: export them next with --since the manifest's",
-        "transactionTime. --fhir names the server (any, as $alt-export-all's _baseAddress) and --resource or",
-        "--scope the audience of its token (as _audience).",
+        "Exports every resource of one type last updated in [--since, --till), in parallel time slices.",
+        "The range is split into --parallel slices of about equal counts (by",
+        "_summary=count searches), fetched at once. Resources changed while the export",
+        "runs are counted in the summary and the manifest: export them next with",
+        "--since the manifest's transactionTime. --fhir names the server (any, as",
+        "$alt-export-all's _baseAddress) and --resource or --scope the audience of its",
+        "token (as _audience).",
         "Example: brazier export all --fhir URL --type Observation --parallel 4 --out ./export"})
 final class ExportAllCommand implements Callable<Integer> {
   @Spec

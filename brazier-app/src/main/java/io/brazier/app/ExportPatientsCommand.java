@@ -17,8 +17,9 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-        "Exports the patients a query (or a Group) gives and what each --include search finds of them; $IDS in an",
-        "include is replaced by batches of patient ids. A resource two includes reach is written once.",
+        "Exports the patients a query (or a Group) gives and what each --include search finds of them.",
+        "$IDS in an include is replaced by batches of patient ids. A resource two",
+        "includes reach is written once.",
         "Example: brazier export patients --fhir URL --query 'Coverage?class-value=Med1' --patient-field"
             + " beneficiary",
         "  --include 'Patient?_id=$IDS' --include 'Observation?patient=$IDS' --out ./export"})
@@ -34,8 +35,8 @@ final class ExportPatientsCommand implements Callable<Integer> {
       description = "The search that gives the patients, below the server's base, e.g. 'Coverage?class-value=Med1'.")
   String query;
 
-  @Option(names = "--group", paramLabel = "ID", description = "A Group whose members are the patients, instead of"
-      + " --query.")
+  @Option(names = "--group", paramLabel = "ID", description = "A Group whose active members are the patients, instead"
+      + " of --query.")
   String group;
 
   @Option(names = "--patient-field", defaultValue = "id", paramLabel = "FIELD",

@@ -131,6 +131,17 @@ class ExportCommandTest {
     }
   }
 
+  @Test
+  void helpSumsUpEachKindOfExportInAWholeSentence() {
+    Run run = run("export", "--help");
+
+    assertThat(run.code()).isZero();
+    String commands = run.out().substring(run.out().indexOf("Commands:")).replaceAll("\\s+", " ");
+    assertThat(commands).contains(
+        "patients Exports the patients a query (or a Group) gives and what each --include search finds of them.",
+        "all Exports every resource of one type last updated in [--since, --till), in parallel time slices.");
+  }
+
   record Run(int code, String out, String err) {}
 
   private static Run run(String... args) {

@@ -97,9 +97,13 @@ public final class ClientCredentials {
     }
     if (status != 200 || !answer.path("access_token").isTextual()) {
       // The answer's error and error_description say what is wrong (never the token or the secret).
-      throw new IOException("The token endpoint " + config.tokenUrl() + " refused client " + config.clientId()
+      String refusal = "The token endpoint " + config.tokenUrl() + " refused client " + config.clientId()
           + " with status " + status + ": " + answer.path("error").asText("no error given") + " "
-          + answer.path("error_description").asText(""));
+          + answer.path("error_description").asText("");
+      if (status >= 400 && status < 500 && status != 408 && status != 429) {
+        throw new TokenRefused(refusal.strip() + " (check --client-id, the secret, and --scope or --resource)");
+      }
+      throw new IOException(refusal);
     }
     // Azure AD v1 sends expires_in as a string; a missing one means the token lasts an hour, as is usual.
     long lifetime = answer.has("expires_in") ? Long.parseLong(answer.get("expires_in").asText()) : 3600;

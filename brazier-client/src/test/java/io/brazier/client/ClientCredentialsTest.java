@@ -90,7 +90,7 @@ class ClientCredentialsTest {
     ClientCredentials wrong = new ClientCredentials(new ClientCredentials.Config(
         URI.create("http://127.0.0.1:" + port() + "/token"), "intruder", "bad", null, null), clock);
 
-    assertThatThrownBy(() -> wrong.token(false)).isInstanceOf(IOException.class)
+    assertThatThrownBy(() -> wrong.token(false)).isInstanceOf(TokenRefused.class)
         .hasMessageContaining("invalid_client").hasMessageContaining("401").hasMessageNotContaining("bad");
   }
 

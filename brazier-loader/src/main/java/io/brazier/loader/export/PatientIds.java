@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
 /**
  * The patients an export's query gives, each once: a Patient's id ({@code --patient-field id}), the patient a field
  * of another type refers to ({@code subscriber}, {@code subject}, a dotted path such as {@code beneficiary}), or a
- * Group's members. Resources of other types (a query's {@code _include}s) are passed over.
+ * Group's active members. Resources of other types (a query's {@code _include}s) are passed over.
  */
 final class PatientIds {
   private static final Pattern PATIENT = Pattern.compile("(?:^|/)Patient/([A-Za-z0-9\\-.]{1,64})(?:/_history/.*)?$");
@@ -33,7 +33,11 @@ final class PatientIds {
   static void collect(ObjectNode resource, String queryType, String field, Set<String> ids) {
     String type = resource.path("resourceType").asText();
     if (type.equals("Group")) {
-      resource.path("member").forEach(member -> add(member.path("entity").path("reference").asText(), ids));
+      for (JsonNode member : resource.path("member")) {
+        if (!member.path("inactive").asBoolean(false)) { // no longer in the group, as Group/[id]/$export has it
+          add(member.path("entity").path("reference").asText(), ids);
+        }
+      }
     } else if (!type.equals(queryType)) {
       return;
     } else if (field.equals("id")) {

@@ -50,6 +50,9 @@ public final class BundleLoad {
       return FileOutcome.unusable(name, "Not a transaction or batch bundle: " + (blank(content) ? "the file is empty."
           : "the file is not JSON (" + e.getMessage().lines().findFirst().orElse("") + ")."));
     }
+    if (isManifest(bundle)) {
+      return FileOutcome.loaded(name, 0, Json.bytes(passedOver(name)));
+    }
     String type = bundle.path("type").asText("");
     if (!bundle.path("resourceType").asText().equals("Bundle") || !Set.of("transaction", "batch").contains(type)) {
       return FileOutcome.unusable(name, "Not a transaction or batch bundle: the file holds a "
@@ -74,6 +77,23 @@ public final class BundleLoad {
     } catch (Unreachable | IOException e) {
       return FileOutcome.unusable(name, e.getMessage());
     }
+  }
+
+  /**
+   * Whether the file is a Bulk Data manifest ({@code manifest.json}), which an export, ours or a server's, writes
+   * beside its NDJSON files: it holds no resources, and a folder an export wrote should load as it is.
+   */
+  private static boolean isManifest(ObjectNode json) {
+    return !json.has("resourceType") && json.has("transactionTime") && json.path("output").isArray();
+  }
+
+  /** What stands for the server's answer to a manifest, which is not sent. */
+  private static ObjectNode passedOver(String name) {
+    ObjectNode outcome = Json.object().put("resourceType", "OperationOutcome");
+    outcome.putArray("issue").addObject().put("severity", "information").put("code", "informational")
+        .put("diagnostics", name + " is a Bulk Data manifest: it holds no resources and was not sent; the NDJSON"
+            + " files it lists load as files of their own.");
+    return outcome;
   }
 
   /** Whether the file holds nothing but JSON whitespace: Jackson reads no value there, which is no JSON object. */
@@ -146,7 +166,8 @@ public final class BundleLoad {
 
   /**
    * Settles a batch's conditional creates: one that matches a stored resource is answered with it and not sent
-   * (references to its fullUrl name the match), one that matches none becomes a PUT. The entries left to send.
+   * (references to its fullUrl name the match), one that matches none becomes a PUT, and one that matches a
+   * placeholder becomes a PUT onto it, which then holds the resource it stood in for. The entries left to send.
    */
   private List<Item> conditionalCreates(List<Item> items, Identities identities, Answers answers)
       throws Unreachable, IOException {
@@ -161,7 +182,9 @@ public final class BundleLoad {
     for (Item item : creates) {
       Match match = matches.get(criteria.get(item));
       String fullUrl = item.entry().path("fullUrl").asText(null);
-      if (match.reference() != null) {
+      if (match.placeholder()) {
+        identities.putOnto(item, fullUrl, match.reference());
+      } else if (match.reference() != null) {
         identities.alias(fullUrl, match.reference());
         ObjectNode answer = Json.object();
         answer.putObject("response").put("status", "200 OK").put("location", match.reference());

@@ -74,11 +74,16 @@ final class Identities {
       id = UUID.nameUUIDFromBytes((fileDigest + "/" + item.index()).getBytes(StandardCharsets.UTF_8)).toString();
       taken.add(type + "/" + id);
     }
-    resource.put("id", id);
+    putOnto(item, fullUrl, type + "/" + id);
+  }
+
+  /** Turns an entry into {@code PUT Type/id} of the resource {@code reference} names, which its fullUrl then names. */
+  void putOnto(Item item, String fullUrl, String reference) {
+    item.resource().put("id", reference.substring(reference.indexOf('/') + 1));
     ObjectNode request = item.request();
     request.removeAll();
-    request.put("method", "PUT").put("url", type + "/" + id);
-    alias(fullUrl, type + "/" + id);
+    request.put("method", "PUT").put("url", reference);
+    alias(fullUrl, reference);
   }
 
   void alias(String fullUrl, String reference) {

@@ -44,13 +44,14 @@ final class Resolver {
   }
 
   /** What a search found: the {@code Type/id} it matched, or why it names no single resource. */
-  record Match(String reference, String failure, int status) {
+  /** A search's one match ({@code placeholder} when it is one, made by a load before), or why there is none. */
+  record Match(String reference, String failure, int status, boolean placeholder) {
     static Match of(String reference) {
-      return new Match(reference, null, 200);
+      return new Match(reference, null, 200, false);
     }
 
     static Match failed(int status, String failure) {
-      return new Match(null, failure, status);
+      return new Match(null, failure, status, false);
     }
   }
 
@@ -172,13 +173,14 @@ final class Resolver {
       return Match.failed(status == 0 ? 400 : status, "The search for the conditional reference '" + search
           + "' failed with status " + answer.path("response").path("status").asText("none") + ".");
     }
-    List<String> ids = new ArrayList<>();
+    List<JsonNode> found = new ArrayList<>();
     for (JsonNode entry : answer.path("resource").path("entry")) {
       boolean matched = entry.path("search").path("mode").asText("match").equals("match");
       if (matched && entry.path("resource").path("resourceType").asText().equals(type)) {
-        ids.add(entry.path("resource").path("id").asText());
+        found.add(entry.path("resource"));
       }
     }
+    List<String> ids = found.stream().map(resource -> resource.path("id").asText()).toList();
     if (ids.size() > 1) {
       return Match.failed(412, "The conditional reference '" + search + "' matches more than one " + type
           + "; it must match exactly one.");
@@ -187,7 +189,17 @@ final class Resolver {
       return Match.failed(404, "The conditional reference '" + search + "' matches no " + type
           + (strict ? " (--strict-references is on: load the " + type + " first)." : "."));
     }
-    return Match.of(type + "/" + ids.get(0));
+    return new Match(type + "/" + ids.get(0), null, 200, isPlaceholder(found.get(0)));
+  }
+
+  private static boolean isPlaceholder(JsonNode resource) {
+    for (JsonNode tag : resource.path("meta").path("tag")) {
+      if (tag.path("system").asText().equals(PLACEHOLDER_TAG_SYSTEM) && tag.path("code").asText()
+          .equals(PLACEHOLDER_TAG)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Conditional creates of placeholders for searches on one identifier; others stay unresolved. */

@@ -4,6 +4,7 @@ import io.brazier.client.FhirCall;
 import io.brazier.client.FhirReply;
 import io.brazier.client.FhirClient;
 import io.brazier.client.RetryAfter;
+import io.brazier.client.TokenRefused;
 import io.brazier.loader.LoaderConfig;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -44,7 +45,7 @@ public final class Sender {
   /**
    * The server's last answer, which may still be a failure once the retries are spent.
    *
-   * @throws Unreachable when the server could not be reached on any attempt
+   * @throws Unreachable when the server could not be reached on any attempt, or no token could be had for it
    */
   public FhirReply send(FhirCall call) throws Unreachable {
     for (int attempt = 0; ; attempt++) {
@@ -52,6 +53,8 @@ public final class Sender {
       IOException failure = null;
       try {
         reply = Optional.of(once(call));
+      } catch (TokenRefused e) {
+        throw new Unreachable(e.getMessage(), e); // the same credentials would be refused again
       } catch (IOException e) {
         reply = Optional.empty();
         failure = e;
@@ -125,7 +128,7 @@ public final class Sender {
     }
   }
 
-  /** The server could not be reached, or the loader was stopped while it waited. */
+  /** The server could not be reached, its token endpoint refused the credentials, or the loader was stopped. */
   public static final class Unreachable extends Exception {
     public Unreachable(String message, Throwable cause) {
       super(message, cause);

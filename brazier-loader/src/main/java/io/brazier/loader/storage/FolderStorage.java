@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
@@ -72,7 +73,7 @@ public final class FolderStorage implements Storage {
   @Override
   public void write(String folder, String name, byte[] content) throws IOException {
     Path target = target(folder, name);
-    Path temporary = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
+    Path temporary = temporaryBeside(target);
     Files.write(temporary, content);
     Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
@@ -81,7 +82,7 @@ public final class FolderStorage implements Storage {
   @Override
   public boolean create(String folder, String name, byte[] content) throws IOException {
     Path target = target(folder, name);
-    Path temporary = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
+    Path temporary = temporaryBeside(target);
     try {
       Files.write(temporary, content);
       Files.createLink(target, temporary);
@@ -100,11 +101,20 @@ public final class FolderStorage implements Storage {
     try {
       Files.move(content, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (AtomicMoveNotSupportedException e) {
-      Path temporary = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
+      Path temporary = temporaryBeside(target);
       Files.copy(content, temporary, StandardCopyOption.REPLACE_EXISTING);
       Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       Files.delete(content);
     }
+  }
+
+  /**
+   * An empty file to write before it is moved onto {@code target}, named as the folder scans pass over. Made as any
+   * new file is, so what it becomes is readable as the umask allows; {@code Files.createTempFile} would make every
+   * result, error and manifest file readable by its owner only.
+   */
+  private static Path temporaryBeside(Path target) throws IOException {
+    return Files.createFile(target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp"));
   }
 
   /** A name may hold folders ({@code export-id/Patient-1.ndjson}): they are made. */

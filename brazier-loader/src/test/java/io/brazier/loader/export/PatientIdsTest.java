@@ -45,6 +45,16 @@ class PatientIdsTest {
   }
 
   @Test
+  void aGroupsInactiveMembersAreNoLongerInItAndAreLeftOutAsGroupExportLeavesThem() throws IOException {
+    PatientIds.collect(resource("""
+        {"resourceType":"Group","id":"g","member":[{"entity":{"reference":"Patient/p5"},"inactive":false},
+         {"entity":{"reference":"Patient/gone"},"inactive":true},{"entity":{"reference":"Patient/p6"}}]}"""),
+        "Group", "id", ids);
+
+    assertThat(ids).containsExactly("p5", "p6");
+  }
+
+  @Test
   void idOfAnotherTypeThanPatientAsksForThePatientField() {
     assertThatThrownBy(() -> PatientIds.collect(resource("{\"resourceType\":\"Coverage\",\"id\":\"c\"}"), "Coverage",
         "id", ids)).hasMessageContaining("The query returns Coverage, not Patient: give --patient-field");

@@ -13,6 +13,7 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
@@ -53,6 +54,22 @@ class BundleLoadTest {
     assertThat(empty.succeeded()).isFalse();
     assertThat(empty.reason()).isEqualTo("Not a transaction or batch bundle: the file is empty.");
     assertThat(blank.reason()).isEqualTo("Not a transaction or batch bundle: the file is empty.");
+  }
+
+  @Test
+  void aBulkDataManifestBesideItsFilesIsPassedOverNotFailed() throws Exception {
+    byte[] manifest = """
+        {"transactionTime": "2026-12-06T20:33:10.125Z", "request": "http://fhir.example/$export",
+         "requiresAccessToken": false, "error": [],
+         "output": [{"type": "Patient", "url": "file:///export/Patient-1.ndjson", "count": 5}]}
+        """.getBytes(StandardCharsets.UTF_8);
+
+    FileOutcome outcome = load(server, LoaderConfig.defaults(), manifest);
+
+    assertThat(outcome.succeeded()).as(outcome.reason()).isTrue();
+    assertThat(outcome.loaded()).isZero();
+    assertThat(Json.parse(outcome.result()).path("issue").path(0).path("diagnostics").asText())
+        .contains("Bulk Data manifest");
   }
 
   @Test
@@ -150,6 +167,37 @@ class BundleLoadTest {
     Bundle observations = server.client().search().forResource(Observation.class)
         .where(Observation.PERFORMER.hasId("Practitioner/" + existing)).returnBundle(Bundle.class).execute();
     assertThat(observations.getEntry()).hasSize(1);
+  }
+
+  @Test
+  void aBatchConditionalCreateThatMatchesAPlaceholderFillsItInAndWhatReferredToItStillDoes() throws Exception {
+    String identifier = UUID.randomUUID().toString();
+    String referring = """
+        {"resourceType":"Bundle","type":"batch","entry":[
+         {"resource":{"resourceType":"Observation","status":"final","code":{"text":"x"},
+          "performer":[{"reference":"Practitioner?identifier=urn:npi|%s"}]},
+          "request":{"method":"POST","url":"Observation"}}]}""".formatted(identifier);
+    String practitioners = """
+        {"resourceType":"Bundle","type":"batch","entry":[
+         {"resource":{"resourceType":"Practitioner","identifier":[{"system":"urn:npi","value":"%s"}],
+          "name":[{"family":"Loaded-later"}]},
+          "request":{"method":"POST","url":"Practitioner","ifNoneExist":"identifier=urn:npi|%s"}}]}"""
+        .formatted(identifier, identifier);
+    load(server, LoaderConfig.defaults(), referring.getBytes(StandardCharsets.UTF_8));
+
+    FileOutcome outcome = load(server, LoaderConfig.defaults(), practitioners.getBytes(StandardCharsets.UTF_8));
+
+    assertThat(outcome.succeeded()).as(outcome.reason()).isTrue();
+    List<Practitioner> found = server.client().search().forResource(Practitioner.class)
+        .where(Practitioner.IDENTIFIER.exactly().systemAndIdentifier("urn:npi", identifier))
+        .returnBundle(Bundle.class).execute().getEntry().stream()
+        .map(entry -> (Practitioner) entry.getResource()).toList();
+    assertThat(found).hasSize(1);
+    assertThat(found.get(0).getNameFirstRep().getFamily()).isEqualTo("Loaded-later");
+    assertThat(found.get(0).getMeta().getTag(Resolver.PLACEHOLDER_TAG_SYSTEM, Resolver.PLACEHOLDER_TAG)).isNull();
+    assertThat(server.client().search().forResource(Observation.class)
+        .where(Observation.PERFORMER.hasId("Practitioner/" + found.get(0).getIdPart()))
+        .returnBundle(Bundle.class).execute().getEntry()).hasSize(1);
   }
 
   private static FileOutcome load(TestServer target, LoaderConfig config, byte[] bundle)

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.brazier.client.FhirCall;
 import io.brazier.client.FhirReply;
+import io.brazier.client.TokenRefused;
 import io.brazier.loader.LoaderConfig;
 import java.net.ConnectException;
 import java.time.Duration;
@@ -76,6 +77,19 @@ class SenderTest {
 
     assertThatThrownBy(() -> sender.send(FhirCall.get("Patient"))).isInstanceOf(Sender.Unreachable.class)
         .hasMessageContaining("after 4 attempts").hasMessageContaining("Connection refused");
+  }
+
+  @Test
+  void refusedCredentialsAreNotTriedAgainAndAreNotCalledAnUnreachableServer() {
+    int[] calls = {0};
+    Sender sender = new Sender(call -> {
+      calls[0]++;
+      throw new TokenRefused("The token endpoint refused client loader with status 401: invalid_client");
+    }, QUICK);
+
+    assertThatThrownBy(() -> sender.send(FhirCall.get("Patient"))).isInstanceOf(Sender.Unreachable.class)
+        .hasMessageStartingWith("The token endpoint refused client loader").hasMessageNotContaining("reached");
+    assertThat(calls[0]).isEqualTo(1);
   }
 
   @Test

@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.brazier.loader.storage.Storage.Claim;
 import io.brazier.loader.storage.Storage.Stored;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,6 +31,19 @@ class FolderStorageTest {
     try (Claim again = two.claim("bundles", file).orElseThrow()) {
       assertThat(again).isNotNull();
     }
+  }
+
+  @Test
+  void writtenFilesGetThePermissionsOfAnyNewFileNotThoseOfAPrivateTemporaryOne() throws Exception {
+    FolderStorage storage = new FolderStorage(dir);
+    Set<PosixFilePermission> usual = Files.getPosixFilePermissions(Files.createFile(dir.resolve("usual")));
+
+    storage.write("export", "manifest.json", "{}".getBytes(StandardCharsets.UTF_8));
+    storage.create("bundlesprocessed", "a.json.processed.result", "{}".getBytes(StandardCharsets.UTF_8));
+
+    assertThat(Files.getPosixFilePermissions(dir.resolve("export/manifest.json"))).isEqualTo(usual);
+    assertThat(Files.getPosixFilePermissions(dir.resolve("bundlesprocessed/a.json.processed.result")))
+        .isEqualTo(usual);
   }
 
   @Test

@@ -11,7 +11,8 @@ import java.util.List;
 
 /**
  * FHIR create: POST [base]/[type], conditional with If-None-Exist. The server assigns the id; an id in the body is
- * ignored, as the spec says. https://hl7.org/fhir/R4/http.html#create
+ * ignored, as the spec says. https://hl7.org/fhir/R4/http.html#create. A conditional create that matches a
+ * placeholder stores the resource as the placeholder's next version: the resource it stood in for has come.
  */
 public final class Create implements WriteInteraction {
   private final Bodies bodies;
@@ -50,15 +51,18 @@ public final class Create implements WriteInteraction {
 
   @Override
   public Prepared prepare(FhirRequest request, Target target, Links links, Currents currents) {
+    ResourceVersion current = null;
     if (target.matched()) {
       target.body().resource(); // a body that breaks the rules is a 400 even when nothing is written
-      ResourceVersion existing = currents.of(target.type(), target.id())
+      current = currents.of(target.type(), target.id())
           .filter(version -> !version.deleted())
           .orElseThrow(() -> FhirException.conflict("The matching resource was deleted meanwhile; retry."));
-      return new Prepared(List.of(), FhirResponse.written(request, 200, existing));
+      if (!Placeholders.isPlaceholder(current)) {
+        return new Prepared(List.of(), FhirResponse.written(request, 200, current));
+      }
     }
     links.resolve(target.body());
-    Write write = writes.next(target.body(), target.id(), null, request.caller().source());
+    Write write = writes.next(target.body(), target.id(), current, request.caller().source());
     return new Prepared(List.of(write), FhirResponse.written(request, 201, write.toVersion()));
   }
 }

@@ -89,6 +89,25 @@ class CreateTest {
   }
 
   @Test
+  void conditionalCreateMatchingAPlaceholderStoresTheResourceAsItsNextVersion() {
+    String value = UUID.randomUUID().toString();
+    String placeholder = http.post("/fhir/Patient", """
+        {"resourceType":"Patient","identifier":[{"system":"%s","value":"%s"}],
+         "meta":{"tag":[{"system":"%s","code":"%s"}]}}""".formatted(SYSTEM, value, Placeholders.TAG_SYSTEM,
+        Placeholders.TAG_CODE)).resource(Patient.class).getIdPart();
+
+    MethodOutcome outcome = client.create().resource(patient("Real", value))
+        .conditional().where(Patient.IDENTIFIER.exactly().systemAndIdentifier(SYSTEM, value)).execute();
+
+    assertThat(outcome.getResponseStatusCode()).isEqualTo(201);
+    assertThat(outcome.getId().getIdPart()).isEqualTo(placeholder);
+    Patient stored = client.read().resource(Patient.class).withId(placeholder).execute();
+    assertThat(stored.getNameFirstRep().getFamily()).isEqualTo("Real");
+    assertThat(stored.getMeta().getVersionId()).isEqualTo("2");
+    assertThat(stored.getMeta().getTag(Placeholders.TAG_SYSTEM, Placeholders.TAG_CODE)).isNull();
+  }
+
+  @Test
   void concurrentConditionalCreatesWithTheSameCriteriaCreateOnce() throws Exception {
     String value = UUID.randomUUID().toString();
     server.overlap().reset();
