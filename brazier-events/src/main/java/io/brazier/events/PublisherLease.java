@@ -123,10 +123,20 @@ final class PublisherLease implements AutoCloseable {
     return new LeaseLost("The connection holding the publisher's lock failed: " + e.getMessage(), e);
   }
 
-  /** Lets the lock go (closing its connection ends the session that holds it). */
+  /**
+   * Lets the lock go, at once: closing the connection alone ends the session that holds it only when PostgreSQL's
+   * backend has seen the close, a moment later, so a node taking over just after could still find it held.
+   */
   @Override
   public synchronized void close() {
     if (connection != null) {
+      try (PreparedStatement unlock = connection.prepareStatement("SELECT pg_advisory_unlock(?, hashtext(?))")) {
+        unlock.setInt(1, LOCK_CLASS);
+        unlock.setString(2, name);
+        unlock.execute();
+      } catch (SQLException e) {
+        // A connection that failed has no session left, and so no lock.
+      }
       try {
         connection.close();
       } catch (SQLException e) {
