@@ -90,7 +90,7 @@ final class WriteBack implements Runnable {
   }
 
   private void poll(RowWriters writers) {
-    int outages = 0;
+    Outage outage = new Outage(log, "write-back waits", "write-back works again");
     long tracked = 0;
     while (running) {
       try {
@@ -102,16 +102,12 @@ final class WriteBack implements Runnable {
         if (!writers.writeAll(changes, this::handle, () -> running)) {
           return;
         }
-        outages = 0;
+        outage.over();
         if (changes.isEmpty() && !Failures.sleep(Duration.ofMillis(POLL_MILLIS))) {
           return;
         }
       } catch (SQLException | SourceException e) {
-        outages++;
-        if (outages == 1) {
-          log.warn("Sync write-back waits, retrying: {}", Failures.describe(e));
-        }
-        if (!Failures.sleep(Failures.backoff(outages))) {
+        if (!Failures.sleep(Failures.backoff(outage.failed(Failures.describe(e))))) {
           return;
         }
       }
