@@ -103,11 +103,16 @@ final class SyncCommand implements Callable<Integer> {
     SyncConfig config = Usage.checked(spec, () -> tuning.config(maps).withHistory(source.equals("history")));
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(registry);
+    HttpFhirClient client = new HttpFhirClient(fhir, credentials, Duration.ofSeconds(90));
+    if (notFhirBase(client)) {
+      spec.commandLine().getErr().println("brazier sync: No FHIR server answers at " + fhir + ": GET metadata"
+          + " answered 404. Give the FHIR base URL, such as http://localhost:8080/fhir.");
+      return 1;
+    }
     SyncRunner runner;
     try {
       TargetConfig target = new TargetConfig(url, user, password, schema, TargetConfig.poolFor(tuning.workers));
-      runner = SyncRunner.start(new HttpFhirClient(fhir, credentials, Duration.ofSeconds(90)), new Fhir(false), target,
-          config, where, tuning.host, tuning.port, registry);
+      runner = SyncRunner.start(client, new Fhir(false), target, config, where, tuning.host, tuning.port, registry);
     } catch (IOException | RuntimeException e) {
       spec.commandLine().getErr().println("brazier sync: " + e.getMessage());
       return 1;
@@ -120,5 +125,17 @@ final class SyncCommand implements Callable<Integer> {
     }, "brazier-shutdown"));
     stopped.await();
     return 0;
+  }
+
+  /**
+   * Whether a server answers at the URL but not as a FHIR base (404 for its metadata: a URL without its /fhir), which
+   * the agent would retry for ever. A server that does not answer yet is an outage the agent waits out.
+   */
+  private static boolean notFhirBase(HttpFhirClient client) {
+    try {
+      return client.get("metadata").status() == 404;
+    } catch (IOException e) {
+      return false;
+    }
   }
 }

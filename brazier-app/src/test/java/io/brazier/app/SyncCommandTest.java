@@ -15,6 +15,7 @@ import io.brazier.sync.SyncConfig;
 import io.brazier.sync.TargetConfig;
 import io.brazier.testkit.ClosedPort;
 import io.brazier.testkit.Eventually;
+import io.brazier.testkit.ScriptedFhirServer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintWriter;
@@ -73,6 +74,19 @@ class SyncCommandTest {
 
     assertThat(run.status()).isEqualTo(1);
     assertThat(run.err()).contains("brazier sync: --sync-target-url must be a PostgreSQL JDBC URL");
+  }
+
+  @Test
+  void aFhirUrlThatIsNoFhirBaseIsRefusedAtOnceWithTheUrlToGive() {
+    try (ScriptedFhirServer server = new ScriptedFhirServer("/fhir")) {
+      String withoutFhir = server.baseUrl().replace("/fhir", "");
+
+      Run run = run("sync", "--fhir", withoutFhir, "--target-url", "jdbc:postgresql://127.0.0.1:1/crm");
+
+      assertThat(run.status()).isEqualTo(1);
+      assertThat(run.err()).contains("brazier sync: No FHIR server answers at " + withoutFhir
+          + ": GET metadata answered 404. Give the FHIR base URL, such as http://localhost:8080/fhir.");
+    }
   }
 
   @Test

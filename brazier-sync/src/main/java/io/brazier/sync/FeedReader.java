@@ -51,13 +51,13 @@ final class FeedReader implements ChangeReader {
     try {
       long since = resume();
       log.info("Sync follows the change feed source={} from={}", source, since);
-      int failures = 0;
+      Outage outage = new Outage(log, "cannot read the change feed", "reads the change feed again");
       while (running) {
         Set<String> types = maps.get().types();
         long started = System.currentTimeMillis();
         try {
           ChangePage page = feed.read(since, types);
-          failures = 0;
+          outage.over();
           dispatch(page);
           since = page.next();
           if (page.changes().isEmpty() && System.currentTimeMillis() - started < POLL_MILLIS) {
@@ -69,11 +69,7 @@ final class FeedReader implements ChangeReader {
           if (Thread.currentThread().isInterrupted()) {
             return;
           }
-          failures++;
-          if (failures == 1) {
-            log.warn("Sync cannot read the change feed, retrying: {}", e.getMessage());
-          }
-          Thread.sleep(Failures.backoff(failures).toMillis());
+          Thread.sleep(Failures.backoff(outage.failed(e.getMessage())).toMillis());
         }
       }
     } catch (InterruptedException e) {

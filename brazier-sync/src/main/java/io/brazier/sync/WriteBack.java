@@ -90,7 +90,7 @@ final class WriteBack implements Runnable {
   }
 
   private void poll(RowWriters writers) {
-    int outages = 0;
+    Outage outage = new Outage(log, "write-back waits", "write-back works again");
     long tracked = 0;
     while (running) {
       try {
@@ -102,16 +102,12 @@ final class WriteBack implements Runnable {
         if (!writers.writeAll(changes, this::handle, () -> running)) {
           return;
         }
-        outages = 0;
+        outage.over();
         if (changes.isEmpty() && !Failures.sleep(Duration.ofMillis(POLL_MILLIS))) {
           return;
         }
       } catch (SQLException | SourceException e) {
-        outages++;
-        if (outages == 1) {
-          log.warn("Sync write-back waits, retrying: {}", Failures.describe(e));
-        }
-        if (!Failures.sleep(Failures.backoff(outages))) {
+        if (!Failures.sleep(Failures.backoff(outage.failed(Failures.describe(e))))) {
           return;
         }
       }
@@ -131,7 +127,7 @@ final class WriteBack implements Runnable {
       }
       outcome = failed(change, e.getMessage(), change.attempts() + 1);
     } catch (MappingException e) {
-      outcome = failed(change, e.getMessage(), maxAttempts);
+      outcome = refused(change, e.getMessage());
     }
     registry.counter("brazier_sync_write_back", "outcome", outcome.name().toLowerCase(Locale.ROOT)).increment();
     if (outcome == Outcome.WRITTEN || outcome == Outcome.CREATED) {
@@ -145,6 +141,14 @@ final class WriteBack implements Runnable {
       log.warn("Sync write-back gave up on {} row {} after {} attempts: {}", change.table(), change.key(), attempts,
           error);
     }
+    return Outcome.FAILED;
+  }
+
+  /** The map cannot take the row's changes: tried once, as trying again cannot help, and left for the operator. */
+  private Outcome refused(RowChange change, String error) throws SQLException {
+    target.rowChanges().refused(change, error);
+    log.warn("Sync write-back refused {} row {}: its map cannot take it, not tried again: {}", change.table(),
+        change.key(), error);
     return Outcome.FAILED;
   }
 

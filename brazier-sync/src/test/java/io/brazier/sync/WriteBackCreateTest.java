@@ -97,10 +97,11 @@ class WriteBackCreateTest {
 
       insert(target, key, "NULL");
 
-      Eventually.within(DEADLINE, () -> assertThat(TestTargets.rows(target, "SELECT error, attempts FROM"
+      Eventually.within(DEADLINE, () -> assertThat(TestTargets.rows(target, "SELECT error, attempts, refused FROM"
           + " sync_row_change")).singleElement().satisfies(change -> {
             assertThat((String) change.get("error")).contains("contact.lastname is required");
-            assertThat(change.get("attempts")).as("given up at once: trying again cannot help").isEqualTo(2);
+            assertThat(change.get("refused")).as("given up at once: trying again cannot help").isEqualTo(true);
+            assertThat(change.get("attempts")).as("the one attempt made").isEqualTo(1);
           }));
       assertThatThrownBy(() -> patients.read(key.toString())).isInstanceOf(ResourceNotFoundException.class);
       assertThat(TestTargets.rows(target, "SELECT msemr_azurefhirid FROM contact WHERE contactid = ?", key))

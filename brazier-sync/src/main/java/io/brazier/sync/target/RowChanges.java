@@ -74,14 +74,14 @@ public final class RowChanges {
   }
 
   /**
-   * The pending changes, oldest first, each row's taken together; changes that failed {@code maxAttempts} times are
-   * left for the operator.
+   * The pending changes, oldest first, each row's taken together; changes that failed {@code maxAttempts} times, or
+   * that their map refused, are left for the operator.
    */
   public List<RowChange> pending(int limit, int maxAttempts) throws SQLException {
     return database.transaction(connection -> {
       Map<String, RowChange> rows = new LinkedHashMap<>();
       try (PreparedStatement statement = connection.prepareStatement("SELECT id, tbl, row_key, old_row, new_row,"
-          + " changed_at, attempts FROM sync_row_change WHERE attempts < ? ORDER BY id LIMIT ?")) {
+          + " changed_at, attempts FROM sync_row_change WHERE attempts < ? AND NOT refused ORDER BY id LIMIT ?")) {
         statement.setInt(1, maxAttempts);
         statement.setInt(2, limit);
         try (ResultSet result = statement.executeQuery()) {
@@ -170,14 +170,27 @@ public final class RowChanges {
    * stay, not taken again, for the operator to see.
    */
   public void failed(RowChange change, String error, int attempts) throws SQLException {
+    fail(change, error, attempts, false);
+  }
+
+  /**
+   * The changes taken were refused by their map, with {@code error}, at the attempt just made: they stay, not taken
+   * again, for the operator to see, as trying again cannot help.
+   */
+  public void refused(RowChange change, String error) throws SQLException {
+    fail(change, error, change.attempts() + 1, true);
+  }
+
+  private void fail(RowChange change, String error, int attempts, boolean refused) throws SQLException {
     database.transaction(connection -> {
       try (PreparedStatement statement = connection.prepareStatement("UPDATE sync_row_change SET attempts = ?,"
-          + " error = ? WHERE tbl = ? AND row_key = ? AND id <= ?")) {
+          + " error = ?, refused = ? WHERE tbl = ? AND row_key = ? AND id <= ?")) {
         statement.setInt(1, attempts);
         statement.setString(2, error);
-        statement.setString(3, change.table());
-        statement.setObject(4, change.key());
-        statement.setLong(5, change.lastId());
+        statement.setBoolean(3, refused);
+        statement.setString(4, change.table());
+        statement.setObject(5, change.key());
+        statement.setLong(6, change.lastId());
         return statement.executeUpdate();
       }
     });

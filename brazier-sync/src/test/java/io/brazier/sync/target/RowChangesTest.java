@@ -105,6 +105,19 @@ class RowChangesTest {
   }
 
   @Test
+  void aChangeItsMapRefusesIsLeftForTheOperatorAfterTheOneAttemptMade() throws Exception {
+    enable("p1");
+    TestTargets.execute(config, "UPDATE contact SET lastname = NULL WHERE msemr_azurefhirid = 'p1'");
+    RowChange change = target.rowChanges().pending(100, 5).get(0);
+
+    target.rowChanges().refused(change, "contact.lastname is required");
+
+    assertThat(target.rowChanges().pending(100, 5)).isEmpty();
+    assertThat(TestTargets.rows(config, "SELECT attempts, refused, error FROM sync_row_change"))
+        .containsExactly(Map.of("attempts", 1, "refused", true, "error", "contact.lastname is required"));
+  }
+
+  @Test
   void aLookupsKeyIsFoundAsTheReferenceOfItsRow() throws Exception {
     assertThat(target.rowChanges().reference(maps, Keys.row("Patient", "p2"))).isEqualTo("Patient/p2");
     assertThat(target.rowChanges().reference(maps, UUID.randomUUID())).isNull();
