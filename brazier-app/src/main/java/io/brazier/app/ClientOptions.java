@@ -38,8 +38,8 @@ final class ClientOptions {
 
   @Option(names = "--max-retries", defaultValue = "5", paramLabel = "N",
       description = "Retries of a request that failed for a reason that may pass (429, 503, 5xx, network);"
-          + " then the file goes to the error folder, or the export"
-          + " notes the failed search (default: ${DEFAULT-VALUE}).")
+          + " then the file fails (load names it with the reason and exits 1; loader moves it to bundleserr/,"
+          + " ndjsonerr/ or ziperr/), or the export notes the failed search (default: ${DEFAULT-VALUE}).")
   int maxRetries;
 
   @Option(names = "--retry-base", defaultValue = "PT1S", paramLabel = "DURATION",

@@ -75,6 +75,15 @@ class ClientOptionsTest {
     assertThat(run.err()).contains("--retry-base", "5s");
   }
 
+  @Test
+  void theLoadsHelpSaysWhatBecomesOfAFileThatFailsAfterItsRetries() {
+    Cli help = Cli.run("load", "--help");
+
+    String text = help.out().replaceAll("\\s+", " ");
+    assertThat(text).contains("then the file fails (load names it with the reason and exits 1; loader moves it to"
+        + " bundleserr/, ndjsonerr/ or ziperr/)").doesNotContain("error folder");
+  }
+
   private Cli export(String... options) {
     List<String> args = new ArrayList<>(List.of("export", "all", "--type", "Observation", "--max-retries",
         "0", "--out", out.toString()));

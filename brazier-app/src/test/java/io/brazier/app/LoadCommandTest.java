@@ -80,6 +80,23 @@ class LoadCommandTest {
   }
 
   @Test
+  void aServerThatWantsATokenStopsTheLoadAtOnceNamingTheTokenOptions() throws IOException {
+    for (int n = 0; n < 3; n++) {
+      Files.writeString(dir.resolve("patients-" + n + ".ndjson"), "{\"resourceType\":\"Patient\",\"id\":\"p\"}\n");
+    }
+    Serve serve = ServeArguments.parse("--auth", "--port", "0", "--data-dir", dir.resolve("data").toString());
+
+    Run run;
+    try (Serve.Running running = serve.start()) {
+      run = run("load", dir.toString(), "--fhir", "http://127.0.0.1:" + running.server().port() + "/fhir");
+    }
+
+    assertThat(run.code()).isEqualTo(1);
+    assertThat(run.err()).contains("answered 401", "Authorization: Bearer", "--token-url", "--client-id",
+        "--client-secret", "no file was loaded").doesNotContain("patients-0.ndjson");
+  }
+
+  @Test
   void usageErrorsExitTwoAndSayWhatToFix() {
     Run missing = run("load", dir.resolve("nope").toString());
     Run badEntries = run("load", dir.toString(), "--max-entries", "0");

@@ -9,8 +9,10 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 
 /**
  * The export endpoints' JSON, shaped as the original's: {@code $alt-export} takes {@code {"query",
@@ -25,6 +27,14 @@ final class ExportBodies {
       "maxurl");
   private static final Set<String> ALL = Set.of("_type", "_since", "_till", "_parallelizationCount",
       "_parallelSearchInSecondsInterval", "_count");
+  /** The body's name of each setting, for the requests' own checks to speak of. */
+  private static final Map<ExportSetting, String> FIELDS = Map.ofEntries(Map.entry(ExportSetting.QUERY, "query"),
+      Map.entry(ExportSetting.PATIENT_FIELD, "patientreferencefield"), Map.entry(ExportSetting.INCLUDE, "include"),
+      Map.entry(ExportSetting.BATCH_SIZE, "batchsize"), Map.entry(ExportSetting.MAX_URL, "maxurl"),
+      Map.entry(ExportSetting.TYPE, "_type"), Map.entry(ExportSetting.SINCE, "_since"),
+      Map.entry(ExportSetting.TILL, "_till"), Map.entry(ExportSetting.PARALLEL, "_parallelizationCount"),
+      Map.entry(ExportSetting.PAGE_SIZE, "_count"),
+      Map.entry(ExportSetting.SEARCH_INTERVAL, "_parallelSearchInSecondsInterval"));
 
   private ExportBodies() {}
 
@@ -40,8 +50,9 @@ final class ExportBodies {
       throw new IllegalArgumentException("The body needs a query, such as {\"query\":\"Patient?active=true\","
           + " \"patientreferencefield\":\"id\", \"include\":[\"Patient?_id=$IDS\"]}");
     }
-    return new Order(new PatientExport(body.path("query").asText(), body.path("patientreferencefield").asText("id"),
-        includes, whole(body, "batchsize", 50), whole(body, "maxurl", 4096)), source(body));
+    return new Order(inBodyTerms(() -> new PatientExport(body.path("query").asText(),
+        body.path("patientreferencefield").asText("id"), includes, whole(body, "batchsize", 50),
+        whole(body, "maxurl", 4096))), source(body));
   }
 
   /** @throws IllegalArgumentException with what to fix */
@@ -68,8 +79,18 @@ final class ExportBodies {
     if (since != null && till != null && !since.isBefore(till)) {
       throw new IllegalArgumentException("_since must be before _till");
     }
-    return new Order(new TypeExport(body.path("_type").asText(), since, till, parallel,
-        whole(body, "_count", 1000), resolution), source(body));
+    Duration finest = resolution;
+    return new Order(inBodyTerms(() -> new TypeExport(body.path("_type").asText(), since, till, parallel,
+        whole(body, "_count", 1000), finest)), source(body));
+  }
+
+  /** The request, or what to fix naming the body's fields rather than the command line's flags. */
+  private static ExportRequest inBodyTerms(Supplier<ExportRequest> request) {
+    try {
+      return request.get();
+    } catch (ExportSetting.Invalid e) {
+      throw new IllegalArgumentException(e.naming(FIELDS::get), e);
+    }
   }
 
   private static ExportSource source(JsonNode body) {

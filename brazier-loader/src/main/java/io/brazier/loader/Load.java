@@ -28,6 +28,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * only read. One load per instance: it counts what it has done so far for {@link #report}.
  */
 public final class Load {
+  /** A read as cheap as any (its answer, 404 mostly, does not matter) that a server wanting a token answers 401. */
+  private static final String PROBE = "Patient/brazier-load-probe";
+
   private final FhirClient target;
   private final LoaderConfig config;
   private final AtomicInteger files = new AtomicInteger();
@@ -89,19 +92,27 @@ public final class Load {
   }
 
   /**
-   * Fails when the server cannot be reached, or answers 404 for its metadata (a base URL without its /fhir): else
-   * every file in turn would spend its retries, half a minute by default, or fail, on the same cause.
+   * Fails when the server cannot be reached, answers 404 for its metadata (a base URL without its /fhir), or 401 for
+   * a read (its metadata may be open while it wants a token for the rest): else every file in turn would spend its
+   * retries, half a minute by default, or fail, on the same cause.
    */
   private void requireServer() throws TargetUnavailable {
+    Sender sender = new Sender(target, config);
     FhirReply reply;
     try {
-      reply = new Sender(target, config).send(FhirCall.get("metadata"));
+      reply = sender.send(FhirCall.get("metadata"));
+      if (reply.status() == 404) {
+        throw new TargetUnavailable("No FHIR server answers at " + target.name() + ": GET metadata answered 404."
+            + " Give the FHIR base URL, such as http://localhost:8080/fhir; no file was loaded.");
+      }
+      reply = sender.send(FhirCall.get(PROBE));
     } catch (Unreachable e) {
       throw new TargetUnavailable(e.getMessage() + "; no file was loaded.");
     }
-    if (reply.status() == 404) {
-      throw new TargetUnavailable("No FHIR server answers at " + target.name() + ": GET metadata answered 404."
-          + " Give the FHIR base URL, such as http://localhost:8080/fhir; no file was loaded.");
+    if (reply.status() == 401) {
+      throw new TargetUnavailable("The FHIR server at " + target.name() + " answered 401 (" + reply.diagnostics()
+          + "): it wants a token it accepts. Give --token-url, --client-id and --client-secret (and --scope or"
+          + " --resource if its token endpoint asks for one); no file was loaded.");
     }
   }
 

@@ -125,7 +125,7 @@ public final class LoaderEndpoint implements AutoCloseable {
       return;
     }
     exchange.json(202, Json.object().put("id", id).put("statusQueryGetUri", EXPORT_STATUS + "/" + id)
-        .put("terminateUri", "DELETE " + EXPORT + "/" + id));
+        .put("terminateUri", EXPORT + "/" + id).put("terminateMethod", "DELETE"));
   }
 
   private void listExports(StatusServer.Exchange exchange) throws IOException {

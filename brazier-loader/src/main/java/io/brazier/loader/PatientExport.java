@@ -1,5 +1,11 @@
 package io.brazier.loader;
 
+import static io.brazier.loader.ExportSetting.BATCH_SIZE;
+import static io.brazier.loader.ExportSetting.INCLUDE;
+import static io.brazier.loader.ExportSetting.MAX_URL;
+import static io.brazier.loader.ExportSetting.PATIENT_FIELD;
+import static io.brazier.loader.ExportSetting.QUERY;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -18,26 +24,27 @@ public record PatientExport(String query, String patientField, List<String> incl
 
   public PatientExport {
     includes = List.copyOf(includes);
-    requireSearch("--query", query);
+    requireSearch(QUERY, query);
     if (!FIELD.matcher(patientField).matches()) {
-      throw new IllegalArgumentException("--patient-field must be id or the field that refers to the patient, such"
-          + " as subscriber or subject, not " + patientField);
+      throw new ExportSetting.Invalid(name -> name.apply(PATIENT_FIELD) + " must be id or the field that refers to"
+          + " the patient, such as subscriber or subject, not " + patientField);
     }
     if (includes.isEmpty()) {
-      throw new IllegalArgumentException("Give at least one --include, such as 'Patient?_id=$IDS'");
+      throw new ExportSetting.Invalid(name -> "Give at least one " + name.apply(INCLUDE)
+          + ", such as 'Patient?_id=$IDS'");
     }
     for (String include : includes) {
-      requireSearch("--include", include);
+      requireSearch(INCLUDE, include);
       if (!include.contains(IDS)) {
-        throw new IllegalArgumentException("--include " + include + " has no $IDS: write where the patient ids go,"
-            + " such as 'Observation?patient=$IDS'");
+        throw new ExportSetting.Invalid(name -> name.apply(INCLUDE) + " " + include + " has no $IDS: write where the"
+            + " patient ids go, such as 'Observation?patient=$IDS'");
       }
     }
     if (batchSize < 1) {
-      throw new IllegalArgumentException("--batch-size must be at least 1, not " + batchSize);
+      throw new ExportSetting.Invalid(name -> name.apply(BATCH_SIZE) + " must be at least 1, not " + batchSize);
     }
     if (maxUrl < 256) {
-      throw new IllegalArgumentException("--max-url must be at least 256, not " + maxUrl);
+      throw new ExportSetting.Invalid(name -> name.apply(MAX_URL) + " must be at least 256, not " + maxUrl);
     }
   }
 
@@ -49,10 +56,10 @@ public record PatientExport(String query, String patientField, List<String> incl
     return "Group?_id=" + id;
   }
 
-  static void requireSearch(String option, String search) {
+  static void requireSearch(ExportSetting setting, String search) {
     if (search == null || !SEARCH.matcher(search).matches()) {
-      throw new IllegalArgumentException(option + " must be a search below the server's base, a type and its"
-          + " parameters such as Observation?patient=$IDS, not " + search);
+      throw new ExportSetting.Invalid(name -> name.apply(setting) + " must be a search below the server's base, a"
+          + " type and its parameters such as Observation?patient=$IDS, not " + search);
     }
   }
 

@@ -1,5 +1,12 @@
 package io.brazier.loader;
 
+import static io.brazier.loader.ExportSetting.PAGE_SIZE;
+import static io.brazier.loader.ExportSetting.PARALLEL;
+import static io.brazier.loader.ExportSetting.SEARCH_INTERVAL;
+import static io.brazier.loader.ExportSetting.SINCE;
+import static io.brazier.loader.ExportSetting.TILL;
+import static io.brazier.loader.ExportSetting.TYPE;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -15,24 +22,26 @@ public record TypeExport(String type, Instant since, Instant till, int parallel,
   public static final Duration FINEST = Duration.ofMillis(1);
 
   public TypeExport {
-    PatientExport.requireSearch("--type", type);
+    PatientExport.requireSearch(TYPE, type);
     if (type.contains("?")) {
-      throw new IllegalArgumentException("--type takes a resource type such as Observation, not " + type);
+      throw new ExportSetting.Invalid(name -> name.apply(TYPE) + " takes a resource type such as Observation, not "
+          + type);
     }
     if (parallel < 1 || parallel > 100) {
-      throw new IllegalArgumentException("--parallel must be between 1 and 100, not " + parallel);
+      throw new ExportSetting.Invalid(name -> name.apply(PARALLEL) + " must be between 1 and 100, not " + parallel);
     }
     if (pageSize < 1) {
-      throw new IllegalArgumentException("--page-size must be at least 1, not " + pageSize);
+      throw new ExportSetting.Invalid(name -> name.apply(PAGE_SIZE) + " must be at least 1, not " + pageSize);
     }
     if (resolution.compareTo(FINEST) < 0) {
-      throw new IllegalArgumentException("--search-interval must be positive");
+      throw new ExportSetting.Invalid(name -> name.apply(SEARCH_INTERVAL) + " must be positive");
     }
     if (!resolution.equals(FINEST) && parallel == 1) {
-      throw new IllegalArgumentException("--search-interval only cuts slices: give --parallel above 1 with it");
+      throw new ExportSetting.Invalid(name -> name.apply(SEARCH_INTERVAL) + " only cuts slices: give "
+          + name.apply(PARALLEL) + " above 1 with it");
     }
     if (since != null && till != null && !since.isBefore(till)) {
-      throw new IllegalArgumentException("--since must be before --till");
+      throw new ExportSetting.Invalid(name -> name.apply(SINCE) + " must be before " + name.apply(TILL));
     }
   }
 

@@ -46,6 +46,15 @@ class ExportBodiesTest {
   }
 
   @Test
+  void whatTheRequestsRefuseIsNamedByTheBodysFieldsNotTheCommandLinesFlags() {
+    assertThatThrownBy(() -> ExportBodies.patients(Json.parse("""
+        {"query":"Coverage","patientreferencefield":"1x","include":["Patient?_id=$IDS"]}""".getBytes())))
+        .hasMessageStartingWith("patientreferencefield must be id or").hasMessageNotContaining("--");
+    assertThatThrownBy(() -> ExportBodies.all(Json.parse("{\"_type\":\"Observation\",\"_count\":0}".getBytes())))
+        .hasMessage("_count must be at least 1, not 0");
+  }
+
+  @Test
   void theStatusOfAnEndedJobListsItsOutput() {
     Instant created = Instant.parse("2026-01-01T00:00:00Z");
     ExportReport report = new ExportReport(created, "file:///x/manifest.json",
@@ -87,10 +96,10 @@ class ExportBodiesTest {
     assertThatThrownBy(() -> ExportBodies.patients(Json.parse("""
         {"query":["Patient"],"include":["Patient?_id=$IDS"]}""".getBytes()))).hasMessageContaining("needs a query");
     assertThatThrownBy(() -> ExportBodies.patients(Json.parse("{\"query\":\"Patient\"}".getBytes())))
-        .hasMessageContaining("at least one --include");
+        .hasMessage("Give at least one include, such as 'Patient?_id=$IDS'");
     assertThatThrownBy(() -> ExportBodies.patients(Json.parse("""
         {"query":"Patient","include":["Patient?_id=$IDS"],"batchsize":0}""".getBytes())))
-        .hasMessageContaining("--batch-size must be at least 1");
+        .hasMessage("batchsize must be at least 1, not 0");
   }
 
   @Test
@@ -122,7 +131,7 @@ class ExportBodiesTest {
     assertThatThrownBy(() -> ExportBodies.all(Json.parse("{\"_type\":7}".getBytes())))
         .hasMessageContaining("needs a _type");
     assertThatThrownBy(() -> ExportBodies.all(Json.parse("{\"_type\":\"Observation?code=1\"}".getBytes())))
-        .hasMessageContaining("--type takes a resource type");
+        .hasMessageStartingWith("_type takes a resource type");
   }
 
   @Test

@@ -179,14 +179,18 @@ class ExportJobsTest {
     start(2);
 
     HttpResponse<String> noIds = post("$alt-export", "{\"query\":\"Patient\",\"include\":[\"Patient?_id=1\"]}");
+    HttpResponse<String> noIncludes = post("$alt-export", "{\"query\":\"Patient\"}");
     HttpResponse<String> noType = post("$alt-export-all", "{\"_since\":\"2024-01-01T00:00:00Z\"}");
     HttpResponse<String> badSince = post("$alt-export-all", "{\"_type\":\"Patient\",\"_since\":\"soon\"}");
     HttpResponse<String> notJson = post("$alt-export", "query=Patient");
     HttpResponse<String> unknownCancel = http.send(HttpRequest.newBuilder(url("/loader/$alt-export/nope")).DELETE()
         .build(), BodyHandlers.ofString());
 
-    assertThat(List.of(noIds, noType, badSince, notJson)).extracting(HttpResponse::statusCode).containsOnly(400);
-    assertThat(noIds.body()).contains("has no $IDS");
+    assertThat(List.of(noIds, noIncludes, noType, badSince, notJson)).extracting(HttpResponse::statusCode)
+        .containsOnly(400);
+    assertThat(noIds.body()).contains("include Patient?_id=1 has no $IDS").doesNotContain("--include");
+    assertThat(Json.parse(noIncludes.body().getBytes()).path("resourceType").asText()).isEqualTo("OperationOutcome");
+    assertThat(noIncludes.body()).contains("Give at least one include,").doesNotContain("--include");
     assertThat(noType.body()).contains("needs a _type");
     assertThat(badSince.body()).contains("_since must be an instant");
     assertThat(notJson.body()).contains("not a JSON object");

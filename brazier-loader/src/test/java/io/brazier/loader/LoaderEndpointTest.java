@@ -176,6 +176,20 @@ class LoaderEndpointTest {
   }
 
   @Test
+  void aStartedExportAnswersTheUriAndTheMethodThatCancelIt() throws Exception {
+    start(new FolderStorage(dir));
+
+    HttpResponse<String> started = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + endpoint.port()
+        + "/loader/$alt-export-all")).POST(HttpRequest.BodyPublishers.ofString("{\"_type\":\"Patient\"}")).build(),
+        BodyHandlers.ofString());
+    JsonNode answer = Json.parse(started.body().getBytes());
+
+    assertThat(started.statusCode()).isEqualTo(202);
+    assertThat(answer.path("terminateUri").asText()).isEqualTo("/loader/$alt-export/" + answer.path("id").asText());
+    assertThat(answer.path("terminateMethod").asText()).isEqualTo("DELETE");
+  }
+
+  @Test
   void theStatusSumsEveryServiceAndAnUnknownPathNamesTheRoutes() throws Exception {
     LoaderService bundles = service(new FolderStorage(dir.resolve("first")));
     LoaderService ndjson = service(new FolderStorage(dir.resolve("second")));

@@ -15,17 +15,23 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.function.IntConsumer;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Loads an NDJSON file, streamed line by line: each resource becomes a {@code PUT Type/id} entry (so a file sent
  * again writes the same resources), in batches of {@code --bundle-size} sent {@code --concurrency} at once. A line
- * that is not a resource with an id is rejected by the loader itself, with the reason, and the rest still loads.
+ * that is not a resource with an id is rejected by the loader itself, with the reason, and the rest still loads. A
+ * server's Bulk Data export writes lines of two other kinds, which load as they are: a transaction or batch Bundle
+ * (deleted resources, as Bundles of DELETEs) is sent as that bundle, as a bundle file is; an OperationOutcome (an
+ * error file's) is no resource and is passed over, with a note.
  * Each batch goes first as one transaction ({@link TransactionSend}: for a server, far less work than as many
  * requests), and as a batch, which answers each line on its own, when the server refuses that, or with {@code
  * --transform-to-batch}, or when it holds more than {@code --max-entries}.
@@ -34,7 +40,10 @@ public final class NdjsonLoad {
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
   private static final String BYTE_ORDER_MARK = "\uFEFF";
 
+  private static final Logger log = LoggerFactory.getLogger(NdjsonLoad.class);
+
   private final Resolver resolver;
+  private final BundleLoad bundles;
   private final TransactionSend transactions;
   private final BatchSend batches;
   private final ExecutorService pool;
@@ -45,6 +54,7 @@ public final class NdjsonLoad {
    */
   public NdjsonLoad(Sender sender, ExecutorService pool, ExecutorService chunkPool, LoaderConfig config) {
     this.resolver = new Resolver(sender, config.strictReferences());
+    this.bundles = new BundleLoad(sender, chunkPool, config);
     this.transactions = new TransactionSend(sender);
     this.batches = new BatchSend(sender, chunkPool, config.maxEntries());
     this.pool = pool;
@@ -60,12 +70,24 @@ public final class NdjsonLoad {
     Semaphore inFlight = new Semaphore(config.concurrency());
     List<Future<?>> sent = new ArrayList<>();
     int number = 0;
+    int bundled = 0;
+    int passedOver = 0;
     IOException cut = null;
     try (BufferedReader lines = new BufferedReader(new InputStreamReader(content, StandardCharsets.UTF_8))) {
       List<Item> batch = new ArrayList<>();
       for (String line; (line = lines.readLine()) != null; ) {
         number++;
-        Item item = item(number, line, rejected);
+        JsonNode json = json(number, line, rejected);
+        String type = json == null ? "" : json.path("resourceType").asText("");
+        if (type.equals("OperationOutcome")) {
+          passedOver++;
+          continue;
+        }
+        if (type.equals("Bundle") && Set.of("transaction", "batch").contains(json.path("type").asText())) {
+          bundled += bundle(name, number, line, rejected, progress);
+          continue;
+        }
+        Item item = json == null ? null : item(number, line, json, rejected);
         if (item != null) {
           batch.add(item);
         }
@@ -83,8 +105,23 @@ public final class NdjsonLoad {
     } finally {
       await(sent);
     }
-    FileOutcome outcome = outcome(name, answers, rejected);
+    if (passedOver > 0) {
+      log.info("Lines passed over: OperationOutcomes (a Bulk Data export's errors), not resources file={} lines={}",
+          name, passedOver);
+    }
+    FileOutcome outcome = outcome(name, answers, bundled, rejected);
     return cut == null ? outcome : unreadable(outcome, number, cut);
+  }
+
+  /** Sends a line that is a transaction or batch Bundle as that bundle; returns its entries loaded. */
+  private int bundle(String name, int number, String line, Rejected rejected, IntConsumer progress)
+      throws InterruptedException {
+    FileOutcome sent = bundles.load(name + " line " + number, line.getBytes(StandardCharsets.UTF_8), false);
+    progress.accept(sent.loaded() + sent.failed());
+    if (!sent.succeeded()) {
+      rejected.add(number, line, "the bundle on this line was not loaded: " + sent.reason());
+    }
+    return sent.loaded();
   }
 
   /**
@@ -132,15 +169,14 @@ public final class NdjsonLoad {
     }
   }
 
-  /** The entry for a line, or null when the line is rejected (blank lines are skipped). */
-  private static Item item(int number, String line, Rejected rejected) {
+  /** The line's JSON, or null when the line is rejected (blank lines are skipped). */
+  private static JsonNode json(int number, String line, Rejected rejected) {
     if (line.isBlank()) {
       return null;
     }
-    JsonNode resource;
     try {
       // Some Windows tools start UTF-8 with a byte order mark, which is no part of the first line's JSON.
-      resource = Json.tree(number == 1 && line.startsWith(BYTE_ORDER_MARK) ? line.substring(1) : line);
+      return Json.tree(number == 1 && line.startsWith(BYTE_ORDER_MARK) ? line.substring(1) : line);
     } catch (MismatchedInputException e) {
       rejected.add(number, line, "more than one JSON value: each line holds one resource (two lines run together?)");
       return null;
@@ -148,6 +184,10 @@ public final class NdjsonLoad {
       rejected.add(number, line, "not JSON: " + e.getOriginalMessage());
       return null;
     }
+  }
+
+  /** The entry for a line's resource, or null when the line is rejected. */
+  private static Item item(int number, String line, JsonNode resource, Rejected rejected) {
     String type = resource.path("resourceType").asText("");
     String id = resource.path("id").asText("");
     if (!(resource instanceof ObjectNode object) || !type.matches("[A-Z][A-Za-z]+")) {
@@ -166,10 +206,11 @@ public final class NdjsonLoad {
     return new Item(number, entry);
   }
 
-  private static FileOutcome outcome(String name, Answers answers, Rejected rejected) {
+  private static FileOutcome outcome(String name, Answers answers, int bundled, Rejected rejected) {
     int failed = answers.failed() + rejected.count();
+    int loaded = answers.loaded() + bundled;
     if (failed == 0) {
-      return FileOutcome.loaded(name, answers.loaded(), null);
+      return FileOutcome.loaded(name, loaded, null);
     }
     answers.unanswered().forEach(rejected::add);
     ObjectNode report = Json.object().put("id", name);
@@ -178,7 +219,7 @@ public final class NdjsonLoad {
         ? "The first rejected: line " + rejected.report().get(0).path("line").asInt() + ", "
             + rejected.report().get(0).path("reason").asText("refused by the server") + ". " : "")
         + (answers.failed() > 0 ? answers.reason() : "");
-    return new FileOutcome(name, answers.loaded(), failed, reason.strip(), null, Json.pretty(report),
+    return new FileOutcome(name, loaded, failed, reason.strip(), null, Json.pretty(report),
         rejected.lines(), List.of());
   }
 

@@ -119,6 +119,28 @@ class NdjsonLoadTest {
         .getNameFirstRep().getFamily()).isEqualTo("Ström");
   }
 
+  @Test
+  void anExportsBundlesOfDeletesAreSentAsBundlesAndItsOperationOutcomesPassedOver() throws Exception {
+    load(LoaderConfig.defaults(), """
+        {"resourceType":"Patient","id":"%1$s-gone"}
+        {"resourceType":"Patient","id":"%1$s-gone-too"}
+        """);
+    sent.clear();
+
+    FileOutcome outcome = load(LoaderConfig.defaults(), """
+        {"resourceType":"Bundle","type":"transaction","entry":[{"request":{"method":"DELETE","url":"Patient/%1$s-gone"}}]}
+        {"resourceType":"OperationOutcome","issue":[{"severity":"error","code":"processing","diagnostics":"x"}]}
+        {"resourceType":"Bundle","type":"batch","entry":[{"request":{"method":"DELETE","url":"Patient/%1$s-gone-too"}}]}
+        """);
+
+    assertThat(outcome.succeeded()).as(outcome.reason()).isTrue();
+    assertThat(outcome.failed()).isZero();
+    assertThat(outcome.loaded()).isEqualTo(2);
+    assertThat(sent).containsExactly("transaction 1", "batch 1");
+    assertThat(server.client().search().byUrl("Patient?_id=" + prefix + "-gone," + prefix + "-gone-too")
+        .returnBundle(org.hl7.fhir.r4.model.Bundle.class).execute().getEntry()).isEmpty();
+  }
+
   /** Loads the lines, each %1$s replaced by this test's prefix, noting every bundle sent on the way. */
   private FileOutcome load(LoaderConfig config, String lines) throws Exception {
     FhirClient real = new HttpFhirClient(URI.create(server.baseUrl()), Optional.empty(), Duration.ofSeconds(60));
