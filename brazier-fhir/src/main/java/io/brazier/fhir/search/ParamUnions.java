@@ -15,8 +15,8 @@ import java.util.function.Function;
  * The parameters of a type whose expression is the union of other parameters' expressions, such as Observation's
  * {@code combo-code} ({@code Observation.code | Observation.component.code}, the union of {@code code} and
  * {@code component-code}). Their values are exactly the values of those parameters, so the server keeps no index
- * rows of their own for them and searches the rows of the parts instead: on Synthea's data the six {@code combo-*}
- * parameters alone make an eighth of all index rows.
+ * rows of their own for them and searches the rows of the parts instead. On Synthea's data, the rows of the
+ * {@code combo-*} parameters were an eighth of all index rows.
  */
 final class ParamUnions {
   private ParamUnions() {}
