@@ -154,12 +154,15 @@ class RetriesTest {
     void handle(HttpExchange exchange) throws IOException;
   }
 
-  /** A server whose answers {@code handler} makes, but to the metadata a load first asks for: the real server's. */
+  /**
+   * A server whose answers {@code handler} makes to the load's batches; the reads a load first sends (metadata, and a
+   * read that tells whether the server wants a token) the real server answers.
+   */
   private HttpServer serve(Handler handler) throws IOException {
     HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     server.createContext("/", exchange -> {
       try (exchange) {
-        if (exchange.getRequestURI().getPath().equals("/fhir/metadata")) {
+        if (exchange.getRequestMethod().equals("GET")) {
           forward(exchange, new byte[0]);
         } else {
           handler.handle(exchange);
