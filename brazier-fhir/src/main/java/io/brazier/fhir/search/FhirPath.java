@@ -17,8 +17,8 @@ import org.hl7.fhir.r4.model.ValueSet;
 import org.hl7.fhir.utilities.fhirpath.FHIRPathConstantEvaluationMode;
 
 /**
- * HAPI's FHIRPath engine as search needs it: one engine per thread over a shared worker context (building that
- * context takes seconds, so a process builds one), and a {@code resolve()} that answers from the reference alone, so
+ * HAPI's FHIRPath engine as search needs it: engines lent one per use ({@link Engines}) over a shared worker context
+ * (building that context takes seconds, so a process builds one), and a {@code resolve()} that answers from the reference alone, so
  * that expressions such as {@code subject.where(resolve() is Patient)} work without reading the target.
  */
 public final class FhirPath {
@@ -26,7 +26,7 @@ public final class FhirPath {
   static final int MAX_DEPTH = 32;
 
   private final Fhir fhir;
-  private final ThreadLocal<FHIRPathEngine> engines;
+  private final Engines engines;
   private final Map<String, Resource> stubs = new ConcurrentHashMap<>();
   private final Types types;
 
@@ -36,7 +36,7 @@ public final class FhirPath {
     // The context's own validation support, shared with every other FHIRPath user: the R4 definitions load once.
     HapiWorkerContext worker = new HapiWorkerContext(fhir.context(), fhir.context().getValidationSupport());
     Resolver resolver = new Resolver();
-    this.engines = ThreadLocal.withInitial(() -> newEngine(worker, resolver));
+    this.engines = new Engines(() -> newEngine(worker, resolver));
   }
 
   /**
@@ -80,7 +80,7 @@ public final class FhirPath {
   public ExpressionNode parse(String expression) {
     checkNesting(expression);
     try {
-      return engines.get().parse(expression);
+      return engines.with(engine -> engine.parse(expression));
     } catch (RuntimeException e) {
       throw new IllegalArgumentException("'" + expression + "' is not a valid FHIRPath expression: "
           + e.getMessage(), e);
@@ -120,8 +120,9 @@ public final class FhirPath {
   public TypeDetails types(String resourceType, TypeDetails focus, String expression) {
     ExpressionNode parsed = parse(expression);
     try {
-      return focus == null ? engines.get().check(null, resourceType, resourceType, resourceType, parsed)
-          : engines.get().checkOnTypes(null, resourceType, resourceType, focus, parsed, new java.util.ArrayList<>());
+      return engines.with(engine -> focus == null
+          ? engine.check(null, resourceType, resourceType, resourceType, parsed)
+          : engine.checkOnTypes(null, resourceType, resourceType, focus, parsed, new java.util.ArrayList<>()));
     } catch (FHIRException e) {
       throw new IllegalArgumentException("'" + expression + "' does not fit " + (focus == null ? resourceType
           : focus.describe()) + ": " + e.getMessage().replace("Error evaluating FHIRPath expression: ", ""), e);
@@ -131,7 +132,7 @@ public final class FhirPath {
   /** Evaluates on {@code focus}, with {@code %resource} bound to {@code root}. */
   public List<Base> evaluate(Resource root, Base focus, ExpressionNode expression) {
     try {
-      return engines.get().evaluate(root, root, root, focus, expression);
+      return engines.with(engine -> engine.evaluate(root, root, root, focus, expression));
     } catch (FHIRException | UnsupportedOperationException e) {
       throw new IllegalStateException("FHIRPath " + expression + " failed on " + root.fhirType() + ": "
           + e.getMessage(), e);
