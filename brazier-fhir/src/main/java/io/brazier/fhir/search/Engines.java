@@ -14,17 +14,17 @@ import org.hl7.fhir.r4.fhirpath.FHIRPathEngine;
  * server's pool lets idle threads go. Kept engines are lent again, so there are only as many as were ever in use at
  * once.
  */
-final class Engines {
+public final class Engines {
   private final Supplier<FHIRPathEngine> make;
   private final Queue<FHIRPathEngine> idle = new ConcurrentLinkedQueue<>();
   private final AtomicInteger made = new AtomicInteger();
 
-  Engines(Supplier<FHIRPathEngine> make) {
+  public Engines(Supplier<FHIRPathEngine> make) {
     this.make = make;
   }
 
   /** What {@code use} gives with an engine that no other thread holds meanwhile. */
-  <T> T with(Function<FHIRPathEngine, T> use) {
+  public <T> T with(Function<FHIRPathEngine, T> use) {
     FHIRPathEngine engine = idle.poll();
     if (engine == null) {
       engine = make.get();

@@ -4,6 +4,7 @@ import ca.uhn.fhir.parser.DataFormatException;
 import io.brazier.fhir.Fhir;
 import io.brazier.fhir.FhirException;
 import io.brazier.fhir.Format;
+import io.brazier.fhir.search.Engines;
 import io.brazier.fhir.search.FhirPath;
 import java.io.ByteArrayInputStream;
 import java.util.ArrayList;
@@ -45,14 +46,13 @@ final class FhirPathPatch {
   }
 
   private final Fhir fhir;
-  private final ThreadLocal<FHIRPathEngine> engines;
+  private final Engines engines;
 
   FhirPathPatch(Fhir fhir) {
     this.fhir = fhir;
     // The context's own validation support, which other FHIRPath users share: the R4 definitions load once.
     HapiWorkerContext worker = new HapiWorkerContext(fhir.context(), fhir.context().getValidationSupport());
-    // An engine keeps state while it evaluates, so each thread has its own; they are cheap once definitions load.
-    this.engines = ThreadLocal.withInitial(() -> new FHIRPathEngine(worker));
+    this.engines = new Engines(() -> new FHIRPathEngine(worker));
   }
 
   /** Reads and checks every operation: a malformed one is a 400 before anything is read or written. */
@@ -105,7 +105,7 @@ final class FhirPathPatch {
   private void checkSyntax(String path) {
     try {
       FhirPath.checkNesting(path);
-      engines.get().parse(path);
+      engines.with(engine -> engine.parse(path));
     } catch (FHIRException | IllegalArgumentException e) {
       throw FhirException.badRequest("The FHIRPath Patch path '" + path + "' is not FHIRPath: "
           + Fhir.clean(e.getMessage()));
@@ -139,16 +139,18 @@ final class FhirPathPatch {
 
   private byte[] apply(List<Operation> operations, byte[] json) {
     Resource resource = fhir.parse(Format.JSON, new ByteArrayInputStream(json));
-    FhirPathOperations editor = new FhirPathOperations(fhir.context(), engines.get(), resource);
-    for (Operation operation : operations) {
-      try {
-        editor.apply(operation);
-      } catch (FHIRException | DataFormatException | ClassCastException e) {
-        // The model's word for a value of the wrong type or an element it does not have.
-        throw FhirException.unprocessable("The FHIRPath Patch " + operation + " does not apply: "
-            + Fhir.clean(e.getMessage()));
+    return engines.with(engine -> {
+      FhirPathOperations editor = new FhirPathOperations(fhir.context(), engine, resource);
+      for (Operation operation : operations) {
+        try {
+          editor.apply(operation);
+        } catch (FHIRException | DataFormatException | ClassCastException e) {
+          // The model's word for a value of the wrong type or an element it does not have.
+          throw FhirException.unprocessable("The FHIRPath Patch " + operation + " does not apply: "
+              + Fhir.clean(e.getMessage()));
+        }
       }
-    }
-    return fhir.encode(Format.JSON, resource, false);
+      return fhir.encode(Format.JSON, resource, false);
+    });
   }
 }
