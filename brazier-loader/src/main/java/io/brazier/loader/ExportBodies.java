@@ -74,8 +74,13 @@ final class ExportBodies {
     try {
       return request.get();
     } catch (ExportSetting.Invalid e) {
-      throw new IllegalArgumentException(e.naming(FIELDS::get), e);
+      throw new IllegalArgumentException(e.naming(ExportBodies::field), e);
     }
+  }
+
+  /** The body's field for a setting. */
+  static String field(ExportSetting setting) {
+    return FIELDS.get(setting);
   }
 
   private static ExportSource source(JsonNode body) {
