@@ -3,67 +3,63 @@ package io.brazier.client;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
-import java.io.OutputStream;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** A web server with a FHIR base at /fhir: its root answers 404 for metadata, /fhir its CapabilityStatement. */
 class FhirBaseTest {
-  private HttpServer server;
+  private static final byte[] CAPABILITIES = """
+      {"resourceType":"CapabilityStatement","status":"active","fhirVersion":"4.0.1","kind":"instance"}"""
+      .getBytes(StandardCharsets.UTF_8);
 
-  @BeforeEach
-  void start() throws Exception {
+  private static HttpServer server;
+
+  /** A web server with a FHIR base at /fhir: its metadata answers a CapabilityStatement, any other path 404. */
+  @BeforeAll
+  static void start() throws IOException {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.createContext("/", exchange -> {
-      try (exchange) {
-        exchange.sendResponseHeaders(404, -1);
-      }
-    });
     server.createContext("/fhir/metadata", exchange -> {
       try (exchange) {
-        byte[] body = """
-            {"resourceType":"CapabilityStatement","status":"active","fhirVersion":"4.0.1","kind":"instance"}"""
-            .getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "application/fhir+json");
-        exchange.sendResponseHeaders(200, body.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-          out.write(body);
-        }
+        exchange.sendResponseHeaders(200, CAPABILITIES.length);
+        exchange.getResponseBody().write(CAPABILITIES);
       }
     });
     server.start();
   }
 
-  @AfterEach
-  void stop() {
+  @AfterAll
+  static void stop() {
     server.stop(0);
   }
 
   @Test
   void aServerAnswering404ForMetadataIsNoFhirBaseAndTheSentenceNamesTheUrlToGive() throws Exception {
-    String root = "http://127.0.0.1:" + server.getAddress().getPort();
-    HttpFhirClient client = new HttpFhirClient(URI.create(root), Optional.empty(), Duration.ofSeconds(10));
+    HttpFhirClient root = client("");
 
-    Optional<String> whyNot = FhirBase.whyNot(client.name(), client.send(FhirBase.METADATA));
+    Optional<String> whyNot = FhirBase.whyNot(root.name(), root.send(FhirBase.METADATA));
 
-    assertThat(whyNot).contains("No FHIR server answers at " + root + ": GET metadata answered 404. Give the FHIR"
-        + " base URL, such as http://localhost:8080/fhir");
+    assertThat(whyNot).contains("No FHIR server answers at " + root.name() + ": GET metadata answered 404. Give the"
+        + " FHIR base URL, such as http://localhost:8080/fhir");
   }
 
   @Test
   void aServerAnsweringItsCapabilityStatementIsAFhirBase() throws Exception {
-    String base = "http://127.0.0.1:" + server.getAddress().getPort() + "/fhir";
-    HttpFhirClient client = new HttpFhirClient(URI.create(base), Optional.empty(), Duration.ofSeconds(10));
+    HttpFhirClient base = client("/fhir");
 
-    FhirReply metadata = client.send(FhirBase.METADATA);
+    FhirReply metadata = base.send(FhirBase.METADATA);
 
     assertThat(metadata.json().path("resourceType").asText()).isEqualTo("CapabilityStatement");
-    assertThat(FhirBase.whyNot(client.name(), metadata)).isEmpty();
+    assertThat(FhirBase.whyNot(base.name(), metadata)).isEmpty();
+  }
+
+  private HttpFhirClient client(String path) {
+    return new HttpFhirClient(URI.create("http://127.0.0.1:" + server.getAddress().getPort() + path),
+        Optional.empty(), Duration.ofSeconds(10));
   }
 }
