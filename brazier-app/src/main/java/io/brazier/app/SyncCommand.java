@@ -1,6 +1,7 @@
 package io.brazier.app;
 
 import io.brazier.client.ClientCredentials;
+import io.brazier.client.FhirBase;
 import io.brazier.client.HttpFhirClient;
 import io.brazier.fhir.Fhir;
 import io.brazier.sync.Channels;
@@ -104,9 +105,9 @@ final class SyncCommand implements Callable<Integer> {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(registry);
     HttpFhirClient client = new HttpFhirClient(fhir, credentials, Duration.ofSeconds(90));
-    if (notFhirBase(client)) {
-      spec.commandLine().getErr().println("brazier sync: No FHIR server answers at " + fhir + ": GET metadata"
-          + " answered 404. Give the FHIR base URL, such as http://localhost:8080/fhir.");
+    Optional<String> notBase = notFhirBase(client);
+    if (notBase.isPresent()) {
+      spec.commandLine().getErr().println("brazier sync: " + notBase.get() + ".");
       return 1;
     }
     SyncRunner runner;
@@ -128,14 +129,15 @@ final class SyncCommand implements Callable<Integer> {
   }
 
   /**
-   * Whether a server answers at the URL but not as a FHIR base (404 for its metadata: a URL without its /fhir), which
-   * the agent would retry for ever. A server that does not answer yet is an outage the agent waits out.
+   * Why the server answering at the URL is not a FHIR base (404 for its metadata: a URL without its /fhir), which the
+   * agent would retry for ever. A server that does not answer yet is an outage the agent waits out: empty, as for a
+   * FHIR base.
    */
-  private static boolean notFhirBase(HttpFhirClient client) {
+  private Optional<String> notFhirBase(HttpFhirClient client) {
     try {
-      return client.get("metadata").status() == 404;
+      return FhirBase.whyNot(fhir.toString(), client.send(FhirBase.METADATA));
     } catch (IOException e) {
-      return false;
+      return Optional.empty();
     }
   }
 }

@@ -61,27 +61,12 @@ final class ExportBodies {
     if (!body.path("_type").isTextual()) {
       throw new IllegalArgumentException("The body needs a _type, such as {\"_type\":\"Observation\"}");
     }
-    int parallel = whole(body, "_parallelizationCount", 1);
-    if (parallel < 1 || parallel > 100) {
-      throw new IllegalArgumentException("_parallelizationCount must be from 1 to 100, not " + parallel);
-    }
-    Duration resolution = TypeExport.FINEST;
-    if (body.has("_parallelSearchInSecondsInterval")) {
-      int seconds = whole(body, "_parallelSearchInSecondsInterval", 0);
-      if (seconds < 1 || parallel == 1) {
-        throw new IllegalArgumentException("_parallelSearchInSecondsInterval, the finest window in seconds the"
-            + " range is cut at into slices, must be at least 1 and goes with a _parallelizationCount above 1");
-      }
-      resolution = Duration.ofSeconds(seconds);
-    }
+    Duration resolution = body.has("_parallelSearchInSecondsInterval")
+        ? Duration.ofSeconds(whole(body, "_parallelSearchInSecondsInterval", 0)) : TypeExport.FINEST;
     Instant since = instant(body, "_since");
     Instant till = instant(body, "_till");
-    if (since != null && till != null && !since.isBefore(till)) {
-      throw new IllegalArgumentException("_since must be before _till");
-    }
-    Duration finest = resolution;
-    return new Order(inBodyTerms(() -> new TypeExport(body.path("_type").asText(), since, till, parallel,
-        whole(body, "_count", 1000), finest)), source(body));
+    return new Order(inBodyTerms(() -> new TypeExport(body.path("_type").asText(), since, till,
+        whole(body, "_parallelizationCount", 1), whole(body, "_count", 1000), resolution)), source(body));
   }
 
   /** The request, or what to fix naming the body's fields rather than the command line's flags. */
@@ -89,8 +74,13 @@ final class ExportBodies {
     try {
       return request.get();
     } catch (ExportSetting.Invalid e) {
-      throw new IllegalArgumentException(e.naming(FIELDS::get), e);
+      throw new IllegalArgumentException(e.naming(ExportBodies::field), e);
     }
+  }
+
+  /** The body's field for a setting. */
+  static String field(ExportSetting setting) {
+    return FIELDS.get(setting);
   }
 
   private static ExportSource source(JsonNode body) {

@@ -157,7 +157,9 @@ public final class ExportJobs implements AutoCloseable {
               + " searches failed: see the error file");
     } catch (InterruptedException e) {
       ended = cancelled(job);
-    } catch (ExportRefused | IOException e) {
+    } catch (ExportRefused e) { // a job comes from the endpoint's body: it names a setting by its field
+      ended = job.end(State.FAILED, clock.instant(), null, e.naming(ExportBodies::field));
+    } catch (IOException e) {
       ended = job.end(State.FAILED, clock.instant(), null, e.getMessage());
     } catch (RuntimeException e) {
       log.error("Export job failed unexpectedly id={}", job.id(), e);

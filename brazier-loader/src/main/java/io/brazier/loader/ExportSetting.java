@@ -3,9 +3,10 @@ package io.brazier.loader;
 import java.util.function.Function;
 
 /**
- * A setting of an export request. The requests check their settings once, and each front end names a wrong one its
- * own way: the command line by its flag ({@link #option()}, which the checks' messages use), the loader's HTTP
- * endpoint by its body's field.
+ * A setting of an export request. The requests check their settings once, the export what only its run can tell (a
+ * query that gives other resources than Patients, a URL limit the server's base leaves no room in), and each front
+ * end names a wrong one its own way: the command line by its flag ({@link #option()}, which the checks' messages
+ * use), the loader's HTTP endpoint by its body's field.
  */
 public enum ExportSetting {
   QUERY("--query"), PATIENT_FIELD("--patient-field"), INCLUDE("--include"), BATCH_SIZE("--batch-size"),
@@ -24,7 +25,7 @@ public enum ExportSetting {
   }
 
   /** What to fix, written with whatever names a front end gives the settings. */
-  interface Wording {
+  public interface Wording {
     String with(Function<ExportSetting, String> names);
   }
 
@@ -32,7 +33,7 @@ public enum ExportSetting {
   public static final class Invalid extends IllegalArgumentException {
     private final transient Wording wording;
 
-    Invalid(Wording wording) {
+    public Invalid(Wording wording) {
       super(wording.with(ExportSetting::option));
       this.wording = wording;
     }

@@ -1,5 +1,6 @@
 package io.brazier.loader;
 
+import io.brazier.client.FhirBase;
 import io.brazier.client.FhirCall;
 import io.brazier.client.FhirClient;
 import io.brazier.client.FhirReply;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -100,10 +102,9 @@ public final class Load {
     Sender sender = new Sender(target, config);
     FhirReply reply;
     try {
-      reply = sender.send(FhirCall.get("metadata"));
-      if (reply.status() == 404) {
-        throw new TargetUnavailable("No FHIR server answers at " + target.name() + ": GET metadata answered 404."
-            + " Give the FHIR base URL, such as http://localhost:8080/fhir; no file was loaded.");
+      Optional<String> notBase = FhirBase.whyNot(target.name(), sender.send(FhirBase.METADATA));
+      if (notBase.isPresent()) {
+        throw new TargetUnavailable(notBase.get() + "; no file was loaded.");
       }
       reply = sender.send(FhirCall.get(PROBE));
     } catch (Unreachable e) {

@@ -42,7 +42,7 @@ class ExportBodiesTest {
     assertThatThrownBy(() -> ExportBodies.patients(Json.parse("{\"include\":[]}".getBytes())))
         .hasMessageContaining("needs a query");
     assertThatThrownBy(() -> ExportBodies.all(Json.parse("{\"_type\":\"Observation\",\"_parallelizationCount\":0}"
-        .getBytes()))).hasMessageContaining("_parallelizationCount must be from 1 to 100, not 0");
+        .getBytes()))).hasMessage("_parallelizationCount must be between 1 and 100, not 0");
   }
 
   @Test
@@ -191,12 +191,12 @@ class ExportBodiesTest {
   void badCombinationsOfTheParallelAndSourceFieldsSayWhatToFix() {
     assertThat(refusal("""
         {"_type":"Observation","_parallelSearchInSecondsInterval":60}"""))
-        .contains("_parallelSearchInSecondsInterval", "goes with a _parallelizationCount above 1");
+        .isEqualTo("_parallelSearchInSecondsInterval only cuts slices: give _parallelizationCount above 1 with it");
     assertThat(refusal("""
         {"_type":"Observation","_parallelizationCount":4,"_parallelSearchInSecondsInterval":0}"""))
-        .contains("must be at least 1");
+        .isEqualTo("_parallelSearchInSecondsInterval must be positive");
     assertThat(refusal("{\"_type\":\"Observation\",\"_parallelizationCount\":101}"))
-        .isEqualTo("_parallelizationCount must be from 1 to 100, not 101");
+        .isEqualTo("_parallelizationCount must be between 1 and 100, not 101");
     assertThat(refusal("{\"_type\":\"Observation\",\"_parallelizationCount\":\"four\"}"))
         .isEqualTo("_parallelizationCount must be a whole number, not \"four\"");
     assertThat(refusal("{\"_type\":\"Observation\",\"_audience\":\"https://a.example\"}"))

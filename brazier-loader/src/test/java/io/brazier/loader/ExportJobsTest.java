@@ -211,6 +211,27 @@ class ExportJobsTest {
   }
 
   @Test
+  void settingsOnlyTheRunFindsWrongAreNamedByTheBodysFieldsNotTheCommandLinesFlags() throws Exception {
+    start(2);
+    String longInclude = "Observation?patient=$IDS&code=" + "x".repeat(200);
+
+    JsonNode noRoom = awaitEnd(Json.parse(post("$alt-export", """
+        {"query":"Patient?_id=export-job-1","maxurl":256,"include":["%s"]}""".formatted(longInclude))
+        .body().getBytes()).path("id").asText());
+    JsonNode noField = awaitEnd(Json.parse(post("$alt-export", """
+        {"query":"Observation?_id=export-job-obs-0","include":["Patient?_id=$IDS"]}""").body().getBytes())
+        .path("id").asText());
+
+    assertThat(noRoom.path("status").asText()).isEqualTo("FAILED");
+    assertThat(noRoom.path("error").asText()).startsWith("maxurl 256 leaves no room for patient ids")
+        .doesNotContain("--");
+    assertThat(noField.path("status").asText()).isEqualTo("FAILED");
+    assertThat(noField.path("error").asText())
+        .startsWith("The query returns Observation, not Patient: give patientreferencefield, the field of")
+        .doesNotContain("--");
+  }
+
+  @Test
   void aJobAgainstAnUnreachableServerEndsFailedNamingTheServer() throws Exception {
     start(2);
     String nowhere = ClosedPort.url("/fhir").toString();

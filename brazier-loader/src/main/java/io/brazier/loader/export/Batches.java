@@ -1,5 +1,6 @@
 package io.brazier.loader.export;
 
+import io.brazier.loader.ExportSetting;
 import io.brazier.loader.PatientExport;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,8 +18,8 @@ final class Batches {
     int longest = request.includes().stream().mapToInt(String::length).max().orElse(0);
     int room = request.maxUrl() - baseLength - (longest - PatientExport.IDS.length());
     if (room < 64) {
-      throw new IllegalArgumentException("--max-url " + request.maxUrl() + " leaves no room for patient ids in the"
-          + " longest include; raise it or shorten the include");
+      throw new ExportSetting.Invalid(name -> name.apply(ExportSetting.MAX_URL) + " " + request.maxUrl()
+          + " leaves no room for patient ids in the longest include; raise it or shorten the include");
     }
     List<String> searches = new ArrayList<>();
     for (String batch : batches(ids, request.batchSize(), room)) {

@@ -9,6 +9,7 @@ import io.brazier.loader.ExportProgress;
 import io.brazier.loader.ExportRefused;
 import io.brazier.loader.ExportReport;
 import io.brazier.loader.ExportRequest;
+import io.brazier.loader.ExportSetting;
 import io.brazier.loader.LoaderConfig;
 import io.brazier.loader.PatientExport;
 import io.brazier.loader.TypeExport;
@@ -111,8 +112,8 @@ public final class Exporter {
       return new Slices(pages, type.type(), type.resolution())
           .of(type.since(), type.till() == null ? transactionTime : type.till(), type.parallel()).stream()
           .map(slice -> slice.search(type.type()) + "&_count=" + type.pageSize()).toList();
-    } catch (IllegalArgumentException e) {
-      throw new ExportRefused(e.getMessage(), true);
+    } catch (ExportSetting.Invalid e) {
+      throw new ExportRefused(e);
     } catch (SearchFailed e) {
       log.warn("Export could not plan its searches: {}", e.getMessage());
       errors.write(e.outcome());

@@ -2,6 +2,7 @@ package io.brazier.loader.export;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.brazier.loader.ExportSetting;
 import io.brazier.loader.PatientExport;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -21,7 +22,7 @@ final class PatientIds {
 
   private PatientIds() {}
 
-  /** @throws IllegalArgumentException when the query returns another type than Patient and the field is id */
+  /** @throws ExportSetting.Invalid when the query returns another type than Patient and the field is id */
   static List<String> of(Pages pages, PatientExport request) throws SearchFailed, IOException {
     Set<String> ids = new LinkedHashSet<>();
     String type = PatientExport.typeOf(request.query());
@@ -42,8 +43,9 @@ final class PatientIds {
       return;
     } else if (field.equals("id")) {
       if (!type.equals("Patient")) {
-        throw new IllegalArgumentException("The query returns " + type + ", not Patient: give --patient-field, the"
-            + " field of " + type + " that refers to the patient (such as subscriber, beneficiary or subject)");
+        throw new ExportSetting.Invalid(name -> "The query returns " + type + ", not Patient: give "
+            + name.apply(ExportSetting.PATIENT_FIELD) + ", the field of " + type + " that refers to the patient (such"
+            + " as subscriber, beneficiary or subject)");
       }
       ids.add(resource.path("id").asText());
     } else {

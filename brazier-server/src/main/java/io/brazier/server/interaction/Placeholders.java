@@ -2,15 +2,13 @@ package io.brazier.server.interaction;
 
 import ca.uhn.fhir.context.BaseRuntimeChildDefinition;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.brazier.fhir.Fhir;
 import io.brazier.fhir.FhirException;
+import io.brazier.server.http.Body;
 import io.brazier.server.http.Queries;
 import io.brazier.store.ResourceVersion;
 import io.brazier.store.Store;
 import io.brazier.store.Write;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -28,7 +26,6 @@ import org.hl7.fhir.r4.model.Resource;
  * writers that need the same placeholder write the same resource: one commits, the other retries and finds it.
  */
 final class Placeholders {
-  private static final ObjectMapper JSON = new ObjectMapper();
   static final String TAG_SYSTEM = "https://brazier.io/fhir/tag";
   static final String TAG_CODE = "placeholder";
 
@@ -75,16 +72,12 @@ final class Placeholders {
 
   /** Whether the version is a placeholder, ours or a loader's (tagged as ours), still waiting for its resource. */
   static boolean isPlaceholder(ResourceVersion version) {
-    try {
-      for (JsonNode tag : JSON.readTree(version.json()).path("meta").path("tag")) {
-        if (tag.path("system").asText().equals(TAG_SYSTEM) && tag.path("code").asText().equals(TAG_CODE)) {
-          return true;
-        }
+    for (JsonNode tag : Body.read(version.json()).path("meta").path("tag")) {
+      if (tag.path("system").asText().equals(TAG_SYSTEM) && tag.path("code").asText().equals(TAG_CODE)) {
+        return true;
       }
-      return false;
-    } catch (IOException e) {
-      throw new UncheckedIOException("A stored version is not JSON: " + version.type() + "/" + version.id(), e);
     }
+    return false;
   }
 
   private Resource empty(String type) {
