@@ -12,9 +12,12 @@ import io.brazier.server.TestServer;
 import io.brazier.testkit.TempFolders;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.OperationOutcome;
 
 /**
  * A standalone proxy ({@code brazier proxy}) started by a test in front of an upstream, on the shared test database:
@@ -107,6 +110,21 @@ public final class ProxyUnderTest implements AutoCloseable {
     IGenericClient client = fhir.context().newRestfulGenericClient(baseUrl());
     client.registerInterceptor(new BearerTokenAuthInterceptor(token));
     return client;
+  }
+
+  /**
+   * What a page of the proxy's says beyond its matches' ids: each entry's type (and an outcome's diagnostics), its
+   * total and its links' relations. Two pages of the same shape tell a caller the same of what it may not see.
+   */
+  public static List<String> shape(Bundle page) {
+    List<String> shape = new ArrayList<>();
+    for (Bundle.BundleEntryComponent entry : page.getEntry()) {
+      shape.add(entry.getResource().fhirType() + " " + (entry.getResource() instanceof OperationOutcome outcome
+          ? outcome.getIssueFirstRep().getDiagnostics() : ""));
+    }
+    shape.add("total " + (page.hasTotal() ? page.getTotal() : "none"));
+    page.getLink().forEach(link -> shape.add("link " + link.getRelation()));
+    return shape;
   }
 
   @Override

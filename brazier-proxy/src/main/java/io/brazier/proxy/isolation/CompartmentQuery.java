@@ -5,6 +5,7 @@ import io.brazier.server.FhirInteraction;
 import io.brazier.server.FhirRequest;
 import io.brazier.server.Restriction;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -68,6 +69,53 @@ final class CompartmentQuery {
   private static boolean isOwn(FhirRequest compartmentSearch, Restriction restriction) {
     return compartmentSearch.type().equals(restriction.compartment())
         && restriction.within().contains(compartmentSearch.id());
+  }
+
+  /**
+   * Whether {@code sent} (as {@link #narrowed} left it) can match nothing but what lies outside {@code restriction}: a
+   * compartment search of a patient outside it (one it does not reach, unless the upstream could narrow it), or a
+   * search by a parameter that makes its type a member ({@code patient=12}, {@code subject=Patient/12}, {@code _id}
+   * for Patients) naming only patients whose opt-outs keep the caller out. The upstream's pages would tell by their
+   * links (a next page) that such a patient has data, so the proxy answers these itself.
+   */
+  boolean findsOnlyOutside(FhirRequest sent, Restriction restriction) {
+    String compartment = restriction.compartment();
+    if (sent.interaction() == FhirInteraction.SEARCH_COMPARTMENT && sent.type().equals(compartment)) {
+      String type = sent.segment(2);
+      boolean members = type.equals("*") || compartments.hasMembers(compartment, type);
+      boolean unreached = restriction.within() != null && !restriction.within().contains(sent.id())
+          && (type.equals("*") || param(type, compartment) == null);
+      return members && (restriction.outside().contains(sent.id()) || unreached);
+    }
+    if (sent.interaction() != FhirInteraction.SEARCH_TYPE || restriction.outside().isEmpty()) {
+      return false;
+    }
+    // patient names the patient a resource is about, wherever a type has it (Observation's member parameters are
+    // subject and performer only).
+    List<String> params = new ArrayList<>(List.of(sent.type().equals(compartment) ? "_id" : "patient"));
+    params.addAll(compartments.params(compartment).getOrDefault(sent.type(), List.of()));
+    for (Map.Entry<String, List<String>> param : sent.query().entrySet()) {
+      String[] name = param.getKey().split(":", 2);
+      if (params.contains(name[0]) && (name.length == 1 || name[1].equals(compartment))) {
+        boolean typed = name.length > 1 || name[0].equals("_id") || name[0].equals(compartment.toLowerCase());
+        for (String values : param.getValue()) { // each a criterion of its own: one naming only those suffices
+          if (Arrays.stream(values.split(",")).map(value -> owner(value, typed, compartment))
+              .allMatch(owner -> owner != null && restriction.outside().contains(owner))) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
+  }
+
+  /** The compartment owner a reference value names ({@code Patient/12}, a URL ending so, or {@code 12}), or null. */
+  private static String owner(String value, boolean typed, String compartment) {
+    int at = value.lastIndexOf(compartment + "/");
+    if (at >= 0 && (at == 0 || value.charAt(at - 1) == '/')) {
+      return value.substring(at + compartment.length() + 1);
+    }
+    return typed && !value.contains("/") ? value : null;
   }
 
   /**

@@ -12,9 +12,10 @@ import java.util.Set;
 
 /**
  * The check of every answer the server behind the standalone proxy gives a restricted caller: the entries of a
- * search, history or {@code $everything} that lie outside are left out (an OperationOutcome entry says how many, and
- * the total is left out unless the search was narrowed exactly); a resource read outside is 404 as if it did not
- * exist, and so is one deleted there (rather than 410), and the history of one.
+ * search, history or {@code $everything} that lie outside are left out, and unless the search was narrowed exactly
+ * so is the total, with an OperationOutcome entry saying so on every page, whatever it lost (no count, nothing that
+ * would tell what lies outside); a resource read outside is 404 as if it did not exist, and so is one deleted there
+ * (rather than 410), and the history of one.
  */
 final class UpstreamAnswers {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -56,20 +57,20 @@ final class UpstreamAnswers {
     for (JsonNode entry : bundle.path("entry")) {
       if (isWithin(restriction, entry)) {
         kept.add(entry);
-      } else {
+      } else if (!entry.path("search").path("mode").asText().equals("include")) { // the total counts no include
         left++;
       }
     }
     if (left > 0 && kept.isEmpty() && sent.interaction() == FhirInteraction.HISTORY_INSTANCE) {
       throw FhirException.notFound(sent.type(), sent.id());
     }
-    if (left > 0) {
-      kept.add(outcome(left));
-    }
-    bundle.set("entry", kept);
+    // Whether anything was left out, and how much, would tell what other patients have: a page says the same
+    // whatever it left out, unless its search was narrowed exactly (then nothing lies outside).
     if (left > 0 || !query.isExact(sent, restriction)) {
+      kept.add(notice());
       bundle.remove("total");
     }
+    bundle.set("entry", kept);
     return bundle;
   }
 
@@ -83,11 +84,11 @@ final class UpstreamAnswers {
     return !url.isEmpty() && !membership.restricts(restriction, url.split("[/?]")[0]);
   }
 
-  private static JsonNode outcome(int left) {
+  private static JsonNode notice() {
     ObjectNode outcome = JSON.createObjectNode().put("resourceType", "OperationOutcome");
     outcome.putArray("issue").addObject().put("severity", "information").put("code", "suppressed")
-        .put("diagnostics", left + " entries of this page lie outside the patients' data the caller may see and"
-            + " were left out; the total is not given, as it would count them.");
+        .put("diagnostics", "Entries that lie outside the patients' data the caller may see are left out of this"
+            + " search's pages, and its total is not given, as it would count them.");
     ObjectNode entry = JSON.createObjectNode();
     entry.set("resource", outcome);
     entry.putObject("search").put("mode", "outcome");

@@ -2,6 +2,7 @@ package io.brazier.proxy.isolation;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.brazier.client.FhirClient;
 import io.brazier.fhir.Fhir;
 import io.brazier.fhir.FhirException;
@@ -102,6 +103,24 @@ public final class UpstreamIsolation implements Interceptor {
       return query.narrowed(sent, restriction);
     }
     return request.interaction().writes() ? writes.checked(sent, restriction, body) : sent;
+  }
+
+  /**
+   * The answer the proxy gives itself to a restricted request as {@link #sent} made it, without asking the upstream:
+   * an empty page (FHIR JSON) for a search that can find only what lies outside the caller's reach, whose pages
+   * from the upstream would tell by their links that there is something; null for any other request.
+   */
+  public byte[] ownAnswer(FhirRequest sent) {
+    if (!query.findsOnlyOutside(sent, sent.restriction())) {
+      return null;
+    }
+    ObjectNode page = JSON.createObjectNode().put("resourceType", "Bundle").put("type", "searchset").put("total", 0);
+    page.putArray("link").addObject().put("relation", "self").put("url", sent.url());
+    try {
+      return JSON.writeValueAsBytes(page);
+    } catch (IOException e) {
+      throw new IllegalStateException("A JSON tree is written as JSON", e);
+    }
   }
 
   /**

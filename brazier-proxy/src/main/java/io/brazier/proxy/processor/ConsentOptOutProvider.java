@@ -24,7 +24,6 @@ public final class ConsentOptOutProvider implements ProcessorProvider {
 
   @Override
   public Processor create(ProcessorSettings settings) {
-    return new PatientFilter(settings.fhir(), CallerReach::optOuts,
-        "of patients whose consent withholds their data from the caller");
+    return new PatientFilter(settings.fhir(), CallerReach::optOuts);
   }
 }

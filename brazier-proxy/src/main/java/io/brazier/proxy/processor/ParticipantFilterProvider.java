@@ -24,7 +24,6 @@ public final class ParticipantFilterProvider implements ProcessorProvider {
 
   @Override
   public Processor create(ProcessorSettings settings) {
-    return new PatientFilter(settings.fhir(), CallerReach::confinement,
-        "outside the patients whose data the caller takes part in");
+    return new PatientFilter(settings.fhir(), CallerReach::confinement);
   }
 }

@@ -2,7 +2,6 @@ package io.brazier.proxy.processor;
 
 import io.brazier.fhir.Fhir;
 import io.brazier.fhir.FhirException;
-import io.brazier.fhir.Outcomes;
 import io.brazier.fhir.search.Compartments;
 import io.brazier.fhir.search.FhirSearch;
 import io.brazier.proxy.CallerReach;
@@ -16,8 +15,6 @@ import java.util.Iterator;
 import java.util.function.BiFunction;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
-import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
-import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.hl7.fhir.r4.model.Resource;
 
 /**
@@ -27,8 +24,7 @@ import org.hl7.fhir.r4.model.Resource;
  * whose compartments it is in (through the parameters R4's Patient CompartmentDefinition names for its type, as
  * Brazier's server decides it) are reached; types without members in the compartment (Practitioner,
  * Organization...) are not restricted. A read outside is a 404, which discloses nothing; a page loses its entries
- * outside, and with them its {@code total}, and says in an OperationOutcome entry that some were left out.
- * Writes pass: what a caller may write is authorization's to decide.
+ * outside, and with them its {@code total}. Writes pass: what a caller may write is authorization's to decide.
  */
 final class PatientFilter implements Processor {
   private static final String PATIENT = "Patient";
@@ -37,18 +33,13 @@ final class PatientFilter implements Processor {
   private final FhirSearch search;
   private final Compartments compartments;
   private final BiFunction<CallerReach, Caller, Restriction> restriction;
-  private final String outside;
 
-  /**
-   * @param restriction the part of isolation this filter applies
-   * @param outside what the entries left out are, for the OperationOutcome ("outside the patients ...")
-   */
-  PatientFilter(Fhir fhir, BiFunction<CallerReach, Caller, Restriction> restriction, String outside) {
+  /** @param restriction the part of isolation this filter applies */
+  PatientFilter(Fhir fhir, BiFunction<CallerReach, Caller, Restriction> restriction) {
     this.fhir = fhir;
     this.search = new FhirSearch(fhir);
     this.compartments = search.compartments();
     this.restriction = restriction;
-    this.outside = outside;
   }
 
   @Override
@@ -69,21 +60,22 @@ final class PatientFilter implements Processor {
     return response;
   }
 
-  /** The page without its entries outside {@code kept}; if any were, without its total and saying so. */
+  /**
+   * The page without its entries outside {@code kept}; if it lost a match, without its total too. It says nothing
+   * of what it lost, which would tell what the patients outside have: the host of the chain keeps requests to the
+   * same reach itself, and says on every page that may have lost entries that it may have.
+   */
   private void leaveOut(Bundle bundle, Restriction kept) {
-    int left = 0;
+    boolean lostMatch = false;
     for (Iterator<BundleEntryComponent> entries = bundle.getEntry().iterator(); entries.hasNext(); ) {
       BundleEntryComponent entry = entries.next();
       if (entry.hasResource() && !reaches(kept, entry.getResource())) {
         entries.remove();
-        left++;
+        lostMatch |= entry.getSearch().getMode() != Bundle.SearchEntryMode.INCLUDE;
       }
     }
-    if (left > 0) {
+    if (lostMatch) {
       bundle.setTotalElement(null);
-      BundleEntryComponent note = bundle.addEntry().setResource(Outcomes.of(IssueSeverity.INFORMATION,
-          IssueType.SUPPRESSED, left + " of this page's entries were left out: they are " + outside + "."));
-      note.getSearch().setMode(Bundle.SearchEntryMode.OUTCOME);
     }
   }
 

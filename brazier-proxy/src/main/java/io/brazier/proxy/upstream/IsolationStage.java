@@ -16,8 +16,9 @@ import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
  * Isolation's stage of the one chain around {@link Forwarding#exchange} ({@link ProcessorExchange}), its outermost:
  * a request that isolation restricts ({@link UpstreamIsolation}) goes on as isolation narrows or checks it, its body
  * held for the check, and the answer that comes back, the upstream's or a processor's, is read whole and checked,
- * in the format and shape the request asked for. So nothing reaches a restricted caller that was not checked,
- * whoever made it. Any other request passes straight on, its answer streaming.
+ * in the format and shape the request asked for (a search that can find only what the caller may not see is not
+ * sent: isolation answers it). So nothing reaches a restricted caller that was not checked, whoever made it. Any
+ * other request passes straight on, its answer streaming.
  */
 final class IsolationStage implements Exchange {
   private final UpstreamIsolation isolation;
@@ -41,7 +42,10 @@ final class IsolationStage implements Exchange {
     }
     Upstream.Body held = body.held(maxBodyBytes);
     FhirRequest sent = isolation.sent(request, held.bytes());
-    UpstreamAnswer answer = next.exchange(sent, headerNames, client, held);
+    byte[] own = isolation.ownAnswer(sent);
+    UpstreamAnswer answer = own == null ? next.exchange(sent, headerNames, client, held)
+        : new UpstreamAnswer(200, Map.of("Content-Type", "application/fhir+json"), new ByteArrayInputStream(own),
+            own.length);
     AnswerFormat.Encoded checked = isolation.answer(request, sent, answer.status(), read(answer));
     Map<String, String> headers = new LinkedHashMap<>(answer.headers());
     if (checked.contentType() != null) {

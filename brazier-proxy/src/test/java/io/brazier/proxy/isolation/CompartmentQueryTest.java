@@ -89,6 +89,25 @@ class CompartmentQueryTest {
     assertThat(QUERY.isExact(observations, optOut)).isFalse();
   }
 
+  @Test
+  void searchesThatCanFindOnlyPatientsWhoOptedOutAreKnownAsSuch() {
+    Restriction optOut = Restriction.outside("Patient", Set.of("p1"));
+
+    for (FhirRequest outside : List.of(compartmentSearch("p1", "Observation", Map.of()),
+        compartmentSearch("p1", "*", Map.of()), search("Observation", Map.of("patient", List.of("p1"))),
+        search("Observation", Map.of("subject", List.of("http://up.example/fhir/Patient/p1,Patient/p1"))),
+        search("Observation", Map.of("subject:Patient", List.of("p1"), "code", List.of("B20"))),
+        search("Patient", Map.of("_id", List.of("p1"))))) {
+      assertThat(QUERY.findsOnlyOutside(outside, optOut)).as(outside.url()).isTrue();
+    }
+    for (FhirRequest elsewhere : List.of(compartmentSearch("p2", "Observation", Map.of()),
+        search("Observation", Map.of("patient", List.of("p1,p2"))),
+        search("Observation", Map.of("subject", List.of("p1"))), // which type p1 is, the upstream knows
+        search("Observation", Map.of("code", List.of("p1"))), search("Practitioner", Map.of("_id", List.of("p1"))))) {
+      assertThat(QUERY.findsOnlyOutside(elsewhere, optOut)).as(elsewhere.url()).isFalse();
+    }
+  }
+
   private static FhirRequest compartmentSearch(String patient, String type, Map<String, List<String>> query) {
     return new FhirRequest("GET", List.of("Patient", patient, type), query, name -> null, null,
         "http://proxy.example/fhir").routed(FhirInteraction.SEARCH_COMPARTMENT, null);

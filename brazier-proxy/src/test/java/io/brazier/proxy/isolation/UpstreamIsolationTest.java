@@ -264,6 +264,8 @@ class UpstreamIsolationTest {
     String opted = administrator.create().resource(new Patient().addName(new HumanName().setFamily("Opted")))
         .execute().getId().getIdPart();
     administrator.create().resource(newObservation(opted)).execute();
+    administrator.create().resource(newObservation(opted)).execute();
+    String untouched = administrator.create().resource(new Patient()).execute().getId().getIdPart();
     String practitioner = administrator.create().resource(new Practitioner()).execute().getId().getIdPart();
     String consent = administrator.create().resource(optOut(opted, "Practitioner/" + practitioner)).execute()
         .getId().getIdPart();
@@ -276,8 +278,14 @@ class UpstreamIsolationTest {
       assertThatThrownBy(() -> named.read().resource(Patient.class).withId(opted).execute())
           .isInstanceOf(ResourceNotFoundException.class);
       assertThat(matches(search(named, "Observation?subject=Patient/" + opted))).isEmpty();
+      for (String search : List.of("Observation?subject=Patient/%s", "Patient/%s/Observation",
+          "Observation?patient=%s&_count=1", "Patient/%s/Observation?_count=1")) {
+        assertThat(ProxyUnderTest.shape(search(named, String.format(search, opted))))
+            .as("%s: nothing, not even a next link, tells that the patient who opted out has data", search)
+            .isEqualTo(ProxyUnderTest.shape(search(named, String.format(search, untouched))));
+      }
       assertThat(other.read().resource(Patient.class).withId(opted).execute().getIdPart()).isEqualTo(opted);
-      assertThat(matches(search(other, "Observation?subject=Patient/" + opted))).hasSize(1);
+      assertThat(matches(search(other, "Observation?subject=Patient/" + opted))).hasSize(2);
     } finally {
       administrator.delete().resourceById("Consent", consent).execute();
     }

@@ -86,6 +86,19 @@ class PatientFilterTest {
   }
 
   @Test
+  void aPageSaysTheSameWhetherOrNotItLostThePatientsData() {
+    IGenericClient doctor = PROXY.client(PROXY.sign(PROXY.claims().subject("doctor").claim("roles",
+        List.of("Reader")).claim("fhirUser", "Practitioner/" + practitioner)));
+
+    Bundle lost = doctor.search().byUrl("Observation?code=" + CODE).returnBundle(Bundle.class).execute();
+    Bundle whole = doctor.search().byUrl("Observation?code=" + CODE + "&subject=Patient/" + treated)
+        .returnBundle(Bundle.class).execute();
+
+    assertThat(matches(lost)).isEqualTo(matches(whole)).containsExactly(treatedObservation);
+    assertThat(ProxyUnderTest.shape(lost)).isEqualTo(ProxyUnderTest.shape(whole));
+  }
+
+  @Test
   void callersTheOptOutDoesNotNameSeeEverything() {
     IGenericClient reader = PROXY.client(PROXY.token("reader", List.of("Reader"), null));
 
