@@ -183,7 +183,8 @@ final class Routes {
         validateCode);
     operations.add(Translate.OPERATION, TYPE_AND_INSTANCE, Set.of("ConceptMap"), GET_OR_POST,
         new Translate(fhir, terminology));
-    operations.add(ReadMeta.OPERATION, ALL_LEVELS, ANY_TYPE, GET_OR_POST, new ReadMeta(fhir, store, reachable));
+    operations.add(ReadMeta.OPERATION, EnumSet.allOf(Level.class), ANY_TYPE, GET_OR_POST,
+        new ReadMeta(fhir, store, reachable));
     operations.add(ChangeMeta.ADD, EnumSet.of(Level.INSTANCE), ANY_TYPE, POST,
         ChangeMeta.adding(fhir, writes, commits));
     operations.add(ChangeMeta.DELETE, EnumSet.of(Level.INSTANCE), ANY_TYPE, POST,
@@ -327,6 +328,9 @@ final class Routes {
     }
     if (path.size() == 3 && path.get(2).startsWith("$")) {
       return operation(request, Level.INSTANCE, request.type(), path.get(2));
+    }
+    if (path.size() == 5 && path.get(2).equals("_history") && path.get(4).startsWith("$")) {
+      return operation(request, Level.VERSION, request.type(), path.get(4));
     }
     if (path.size() == 3 && get && (path.get(2).equals("*") || Character.isUpperCase(path.get(2).charAt(0)))) {
       return searchCompartment;

@@ -40,12 +40,13 @@ final class OperationRights {
   }
 
   /**
-   * The meta of a resource is read as the resource is; the tags, profiles and security labels in use by a type, or
-   * by every type, are found across its resources, as a search finds them.
+   * The meta of a resource, or of one of its versions, is read as the resource is; the tags, profiles and security
+   * labels in use by a type, or by every type, are found across its resources, as a search finds them.
    */
   private static boolean meta(FhirRequest request, Rights rights) {
     String type = type(request);
-    return rights.allows(Permission.READ, type) && (isInstance(request) || rights.allows(Permission.SEARCH, type));
+    return rights.allows(Permission.READ, type)
+        && (isInstance(request) || request.segments().size() == 5 || rights.allows(Permission.SEARCH, type));
   }
 
   private static boolean isSystem(FhirRequest request) {

@@ -104,6 +104,9 @@ final class PathShape {
     if (path.size() == 3 && third.startsWith("$")) {
       return request.routed(FhirInteraction.OPERATION, third);
     }
+    if (path.size() == 5 && third.equals("_history") && path.get(4).startsWith("$")) {
+      return request.routed(FhirInteraction.OPERATION, path.get(4)); // on a version: $meta
+    }
     if (!isRead(request)) {
       throw notAllowed(request);
     }

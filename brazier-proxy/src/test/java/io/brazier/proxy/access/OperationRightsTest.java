@@ -98,6 +98,8 @@ class OperationRightsTest {
     Rights reader = rights(List.of(), "user/Patient.r");
 
     assertThatCode(() -> check("GET", "Patient/p-1/$meta", reader)).doesNotThrowAnyException();
+    assertThatCode(() -> check("GET", "Patient/p-1/_history/2/$meta", reader)).doesNotThrowAnyException();
+    assertForbidden("GET", "Observation/o-1/_history/2/$meta", reader);
     assertForbidden("GET", "Patient/$meta", reader);
     assertThatCode(() -> check("GET", "Patient/$meta", rights(List.of(), "user/Patient.rs")))
         .doesNotThrowAnyException();

@@ -25,6 +25,7 @@ class IsolatedOperationsTest {
   @Test
   void theMetaOperationsRunOnOneResourceOnly() {
     assertThatCode(() -> check("GET", "Patient/p-1/$meta")).doesNotThrowAnyException();
+    assertThatCode(() -> check("GET", "Patient/p-1/_history/2/$meta")).doesNotThrowAnyException();
     assertThatCode(() -> check("POST", "Patient/p-1/$meta-add")).doesNotThrowAnyException();
     assertThatCode(() -> check("POST", "Patient/p-1/$meta-delete")).doesNotThrowAnyException();
     assertForbidden("GET", "Patient/$meta", "may not invoke $meta but on one resource");

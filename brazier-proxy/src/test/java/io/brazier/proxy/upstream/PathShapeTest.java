@@ -32,15 +32,18 @@ class PathShapeTest {
   }
 
   @Test
-  void operationsAreNamedAtEveryLevelWhateverTheUpstreamServes() {
+  void operationsAreNamedAtEveryLevelVersionsIncludedWhateverTheUpstreamServes() {
     FhirRequest system = PathShape.classify(FhirRequest.builder("GET", "$export").build());
     FhirRequest type = PathShape.classify(FhirRequest.builder("POST", "Patient/$match").build());
     FhirRequest instance = PathShape.classify(FhirRequest.builder("GET", "Patient/1/$everything").build());
+    FhirRequest version = PathShape.classify(FhirRequest.builder("POST", "Patient/1/_history/2/$meta").build());
 
     assertThat(system.operation()).isEqualTo("$export");
     assertThat(type.operation()).isEqualTo("$match");
     assertThat(instance.interaction()).isEqualTo(FhirInteraction.OPERATION);
     assertThat(instance.operation()).isEqualTo("$everything");
+    assertThat(version.interaction()).isEqualTo(FhirInteraction.OPERATION);
+    assertThat(version.operation()).isEqualTo("$meta");
   }
 
   @Test

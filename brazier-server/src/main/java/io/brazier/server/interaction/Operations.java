@@ -13,11 +13,16 @@ import java.util.Set;
  * https://hl7.org/fhir/R4/operations.html
  */
 public final class Operations {
-  /** Where an operation is invoked: {@code [base]/$op}, {@code [base]/[type]/$op}, {@code [base]/[type]/[id]/$op}. */
-  public enum Level { SYSTEM, TYPE, INSTANCE }
+  /**
+   * Where an operation is invoked: {@code [base]/$op}, {@code [base]/[type]/$op}, {@code [base]/[type]/[id]/$op},
+   * {@code [base]/[type]/[id]/_history/[vid]/$op}. An operation on a version finds the version and keeps to the
+   * request's restriction itself, as vread does: the current version need not be within it.
+   */
+  public enum Level { SYSTEM, TYPE, INSTANCE, VERSION }
 
   public static final Set<Level> TYPE_AND_INSTANCE = EnumSet.of(Level.TYPE, Level.INSTANCE);
-  public static final Set<Level> ALL_LEVELS = EnumSet.allOf(Level.class);
+  /** The levels of most operations that work on all: few are defined on a version. */
+  public static final Set<Level> ALL_LEVELS = EnumSet.of(Level.SYSTEM, Level.TYPE, Level.INSTANCE);
   /** Operations that change nothing take GET (with HEAD) as well as POST. */
   public static final Set<String> GET_OR_POST = Set.of("GET", "POST");
   public static final Set<String> POST = Set.of("POST");

@@ -22,6 +22,14 @@ public final class VRead implements Interaction {
 
   @Override
   public FhirResponse handle(FhirRequest request) {
+    return FhirResponse.ok(version(store, reachable, request));
+  }
+
+  /**
+   * The version that {@code [base]/[type]/[id]/_history/[vid]} names, within the request's restriction: 404 when it
+   * is not known (or outside), 410 when it is a deletion.
+   */
+  public static ResourceVersion version(Store store, Reachable reachable, FhirRequest request) {
     String vid = request.segment(3);
     int version;
     try {
@@ -35,6 +43,6 @@ public final class VRead implements Interaction {
     if (found.deleted()) {
       throw FhirException.gone(request.type(), request.id());
     }
-    return FhirResponse.ok(found);
+    return found;
   }
 }

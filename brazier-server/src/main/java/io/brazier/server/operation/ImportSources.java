@@ -95,6 +95,11 @@ final class ImportSources {
     if (blobs != null && blobs.holds(url)) {
       return blobs.source(url);
     }
+    if (!allowed(uri) && isBlob(uri)) {
+      // Listing the host would let the server read it, but without credentials: Azure would refuse every read.
+      throw FhirException.badRequest("The input " + url + " is an Azure Blob URL without a SAS: give one (its sig="
+          + " query) or the account's connection string with --import-blob.");
+    }
     if (!allowed(uri)) {
       throw FhirException.badRequest("The input " + url + " is on a host this server may not read from; list "
           + hostPort(uri) + " in --import-hosts to allow it.");
@@ -123,9 +128,12 @@ final class ImportSources {
 
   private boolean allowed(URI uri) {
     String host = uri.getHost().toLowerCase(Locale.ROOT);
-    boolean sas = host.endsWith(".blob.core.windows.net") && uri.getRawQuery() != null
-        && uri.getRawQuery().contains("sig=");
+    boolean sas = isBlob(uri) && uri.getRawQuery() != null && uri.getRawQuery().contains("sig=");
     return sas || config.hosts().contains(host) || config.hosts().contains(hostPort(uri));
+  }
+
+  private static boolean isBlob(URI uri) {
+    return uri.getHost().toLowerCase(Locale.ROOT).endsWith(".blob.core.windows.net");
   }
 
   /** The URL's host and port, its scheme's port when it names none: {@code host:443} allows {@code https://host/}. */

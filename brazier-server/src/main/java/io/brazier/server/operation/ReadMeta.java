@@ -9,6 +9,7 @@ import io.brazier.server.interaction.ChangeMeta;
 import io.brazier.server.interaction.Interaction;
 import io.brazier.server.interaction.Operations;
 import io.brazier.server.interaction.Reachable;
+import io.brazier.server.interaction.VRead;
 import io.brazier.store.IndexedValue;
 import io.brazier.store.ResourceVersion;
 import io.brazier.store.Store;
@@ -18,11 +19,12 @@ import org.hl7.fhir.r4.model.Meta;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 
 /**
- * FHIR $meta: GET|POST [base]/[type]/[id]/$meta answers the resource's meta; [base]/[type]/$meta and [base]/$meta
- * the profiles, tags and security labels in use by the live resources of the type, or of the server, each once (as
- * they are indexed: a tag's system and code, without its display). The answer is a Parameters whose {@code return}
- * is that Meta. Type and system level reach everyone's data, so a request kept to some patients' data may not use
- * them. https://hl7.org/fhir/R4/resource-operation-meta.html
+ * FHIR $meta: GET|POST [base]/[type]/[id]/$meta answers the resource's meta, and
+ * [base]/[type]/[id]/_history/[vid]/$meta that of the version (found as vread finds it); [base]/[type]/$meta and
+ * [base]/$meta the profiles, tags and security labels in use by the live resources of the type, or of the server,
+ * each once (as they are indexed: a tag's system and code, without its display). The answer is a Parameters whose
+ * {@code return} is that Meta. Type and system level reach everyone's data, so a request kept to some patients' data
+ * may not use them. https://hl7.org/fhir/R4/resource-operation-meta.html
  */
 public final class ReadMeta implements Interaction {
   public static final Operations.Definition OPERATION =
@@ -45,6 +47,9 @@ public final class ReadMeta implements Interaction {
     if (request.segments().size() == 3) {
       return FhirResponse.ok(ChangeMeta.answer(stored(request)));
     }
+    if (request.segments().size() == 5) {
+      return FhirResponse.ok(ChangeMeta.answer(meta(VRead.version(store, reachable, request))));
+    }
     if (request.restriction() != null) {
       throw FhirException.forbidden("The caller sees only some patients' data, so it may not list the tags,"
           + " profiles and security labels of all; ask for those of a resource ([type]/[id]/$meta).");
@@ -64,7 +69,11 @@ public final class ReadMeta implements Interaction {
     if (current.deleted()) {
       throw FhirException.gone(request.type(), request.id());
     }
-    return fhir.parse(Format.JSON, current.json()).getMeta();
+    return meta(current);
+  }
+
+  private Meta meta(ResourceVersion version) {
+    return fhir.parse(Format.JSON, version.json()).getMeta();
   }
 
   private List<IndexedValue> values(List<String> types, String parameter) {

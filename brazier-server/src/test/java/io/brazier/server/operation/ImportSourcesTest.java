@@ -58,6 +58,17 @@ class ImportSourcesTest {
   }
 
   @Test
+  void anAzureBlobUrlWithoutASasSaysToGiveOneOrTheAccount() {
+    ImportSources sources = new ImportSources(new ImportConfig(null, List.of(), null));
+
+    assertThat(sources.source("https://acct.blob.core.windows.net/c/Patient.ndjson?sv=1&sig=abc")).isNotNull();
+    assertThatThrownBy(() -> sources.source("https://acct.blob.core.windows.net/c/Patient.ndjson"))
+        .isInstanceOf(FhirException.class).hasMessage("The input https://acct.blob.core.windows.net/c/Patient.ndjson"
+            + " is an Azure Blob URL without a SAS: give one (its sig= query) or the account's connection string"
+            + " with --import-blob.");
+  }
+
+  @Test
   void aFileUrlMayNameItsHostLocalhostButNoOther() throws IOException {
     Path folder = TempFolders.createUntilExit("brazier-import-sources");
     Path file = Files.writeString(folder.resolve("Patient.ndjson"), "{\"resourceType\":\"Patient\"}\n");

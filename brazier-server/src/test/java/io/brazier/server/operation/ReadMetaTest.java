@@ -20,6 +20,7 @@ import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Meta;
 import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Resource;
 import org.junit.jupiter.api.Test;
@@ -49,6 +50,21 @@ class ReadMetaTest {
     assertThat(meta.getProfile()).extracting(CanonicalType::getValue).containsExactly(system + "/profile");
     assertThat(meta.getTag()).extracting(Coding::getCode, Coding::getDisplay).containsExactly(tuple("mine", "Mine"));
     assertThat(codes(meta.getSecurity())).containsExactly("secret");
+  }
+
+  @Test
+  void aVersionsMetaIsThatOfTheVersion() {
+    IIdType id = client.create().resource(tagged(new Patient(), "first")).execute().getId()
+        .toUnqualifiedVersionless();
+    client.meta().add().onResource(id).meta(new Meta().addTag(system, "second", null)).execute();
+
+    Meta first = versionMeta(id, 1);
+    Meta second = versionMeta(id, 2);
+
+    assertThat(first.getVersionId()).isEqualTo("1");
+    assertThat(codes(ours(first.getTag()))).containsExactly("first");
+    assertThat(second.getVersionId()).isEqualTo("2");
+    assertThat(codes(ours(second.getTag()))).containsExactly("first", "second");
   }
 
   @Test
@@ -83,6 +99,19 @@ class ReadMetaTest {
   }
 
   @Test
+  void anUnknownOrDeletedVersionHasNoMeta() {
+    IIdType id = client.create().resource(new Patient()).execute().getId().toUnqualifiedVersionless();
+    client.delete().resourceById(id).execute();
+    String history = "/fhir/Patient/" + id.getIdPart() + "/_history/";
+
+    assertThat(server.http().get(history + "1/$meta").status()).isEqualTo(200);
+    assertThat(diagnostics(410, history + "2/$meta")).contains("deleted");
+    assertThat(diagnostics(404, history + "3/$meta")).contains("Version 3");
+    assertThat(diagnostics(404, history + "one/$meta")).contains("not a version id");
+    assertThat(diagnostics(405, history + "1/$meta-add")).contains("$meta-add");
+  }
+
+  @Test
   void aRequestKeptToAPatientSeesOnlyItsOwnResourcesMetaAndNotThatOfAllResources() {
     String own = client.create().resource(new Patient()).execute().getId().getIdPart();
     String other = client.create().resource(new Patient()).execute().getId().getIdPart();
@@ -96,11 +125,23 @@ class ReadMetaTest {
     try (TestServer restricted = TestServer.onSharedStore(ServerConfig.defaults(), List.of(keptToOwn))) {
       assertThat(restricted.http().get("/fhir/Patient/" + own + "/$meta").status()).isEqualTo(200);
       assertThat(restricted.http().get("/fhir/Patient/" + other + "/$meta").status()).isEqualTo(404);
+      assertThat(restricted.http().get("/fhir/Patient/" + own + "/_history/1/$meta").status()).isEqualTo(200);
+      assertThat(restricted.http().get("/fhir/Patient/" + other + "/_history/1/$meta").status()).isEqualTo(404);
       assertThat(restricted.http().get("/fhir/Patient/$meta").status()).isEqualTo(403);
       assertThat(restricted.http().get("/fhir/$meta").status()).isEqualTo(403);
       assertThat(restricted.http().post("/fhir/Patient/" + other + "/$meta-add", ADD_TAG).status()).isEqualTo(404);
       assertThat(restricted.http().post("/fhir/Patient/" + own + "/$meta-add", ADD_TAG).status()).isEqualTo(200);
     }
+  }
+
+  /** HAPI's client asks a versioned id for the current meta: the version's is asked for by hand. */
+  private Meta versionMeta(IIdType id, int version) {
+    return (Meta) server.http().get("/fhir/Patient/" + id.getIdPart() + "/_history/" + version + "/$meta")
+        .resource(Parameters.class).getParameter("return").getValue();
+  }
+
+  private String diagnostics(int status, String path) {
+    return server.http().refused(status, "GET", path, (byte[]) null).getIssueFirstRep().getDiagnostics();
   }
 
   private <T extends Resource> T tagged(T resource, String code) {

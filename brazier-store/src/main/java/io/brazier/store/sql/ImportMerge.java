@@ -158,12 +158,14 @@ final class ImportMerge {
     boolean fresh = assumeNew && byKey.values().stream().flatMap(List::stream).allMatch(line -> line.rid() != null);
     Map<Key, Stored> stored = fresh ? Map.of() : lock(connection, byKey);
     Set<Long> equal = fresh ? Set.of() : equalToStored(connection, prefix, byKey, stored);
+    Set<Long> repeated = equalToFirst(connection, prefix, byKey);
     int skipped = 0;
     List<Failure> failures = new ArrayList<>();
     for (Map.Entry<Key, List<Staged>> resource : byKey.entrySet()) {
       List<Line> planned = new ArrayList<>();
       for (Staged line : resource.getValue()) {
-        planned.add(new Line(line.seq(), line.version(), line.updated(), line.text(), equal.contains(line.seq())));
+        planned.add(new Line(line.seq(), line.version(), line.updated(), line.text(), equal.contains(line.seq()),
+            repeated.contains(line.seq())));
       }
       Plan plan = ImportVersions.plan(stored.get(resource.getKey()), planned, now);
       skipped += changes.add(resource.getKey(), stored.get(resource.getKey()), plan);
@@ -285,6 +287,43 @@ final class ImportMerge {
       java.sql.Array array = connection.createArrayOf("int8", seqs.toArray());
       statement.setArray(1, array);
       statement.setArray(2, array);
+      try (ResultSet rows = statement.executeQuery()) {
+        while (rows.next()) {
+          equal.add(rows.getLong(1));
+        }
+      }
+    }
+    return equal;
+  }
+
+  /**
+   * The lines whose content and lastUpdated are those of the first line of the batch naming the same version of the
+   * same resource: the same version imported twice, which need not be, unlike one with other content. Read only
+   * for the rare resource with such lines.
+   */
+  private static Set<Long> equalToFirst(Connection connection, String prefix, Map<Key, List<Staged>> byKey)
+      throws SQLException {
+    List<Object> seqs = new ArrayList<>();
+    List<Object> firsts = new ArrayList<>();
+    for (List<Staged> lines : byKey.values()) {
+      Map<Integer, Long> first = new HashMap<>();
+      for (Staged line : lines) {
+        if (line.version() != null && first.putIfAbsent(line.version(), line.seq()) != null) {
+          seqs.add(line.seq());
+          firsts.add(first.get(line.version()));
+        }
+      }
+    }
+    Set<Long> equal = new HashSet<>();
+    if (seqs.isEmpty()) {
+      return equal;
+    }
+    String sql = "SELECT l.seq FROM unnest(?::int8[], ?::int8[]) AS p(seq, first)"
+        + " JOIN " + prefix + "line l ON l.seq = p.seq JOIN " + prefix + "line f ON f.seq = p.first"
+        + " WHERE l.body = f.body AND l.updated IS NOT DISTINCT FROM f.updated";
+    try (PreparedStatement statement = connection.prepareStatement(sql)) {
+      statement.setArray(1, connection.createArrayOf("int8", seqs.toArray()));
+      statement.setArray(2, connection.createArrayOf("int8", firsts.toArray()));
       try (ResultSet rows = statement.executeQuery()) {
         while (rows.next()) {
           equal.add(rows.getLong(1));

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import io.brazier.store.ImportLine;
 import io.brazier.store.Imports.Refused;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -19,7 +20,8 @@ import java.util.TreeMap;
  * content is the stored version's, and refused as a conflict otherwise); a line without one becomes the
  * next version, unless it says what the current version says; the highest version is the current one and every
  * other goes to history, replaced at the lastUpdated of the version after it. Lines are taken in input order, so the
- * first of two lines naming the same version wins.
+ * first of several lines naming the same version wins: a later one is skipped when it says the same, and refused as
+ * a conflict otherwise.
  *
  * <p>A line's {@code meta.lastUpdated} is kept, with two exceptions that keep history in time order. A version named
  * without a lastUpdated takes the lastUpdated of the version after it (it was replaced no later than that), or now
@@ -42,11 +44,12 @@ final class ImportVersions {
   record Stored(long rid, int version, Instant lastUpdated, boolean deleted, Map<Integer, Instant> history) {}
 
   /**
-   * An imported line: its version and lastUpdated when it names them ({@code lastUpdatedText} as written), and
-   * whether its content equals that of the stored version it names, or of the stored current version when it names
-   * none.
+   * An imported line: its version and lastUpdated when it names them ({@code lastUpdatedText} as written), whether
+   * its content equals that of the stored version it names, or of the stored current version when it names none,
+   * and whether its content and lastUpdated equal those of the first line naming its version ({@code equalsFirst}).
    */
-  record Line(long seq, Integer version, Instant lastUpdated, String lastUpdatedText, boolean equalsStored) {}
+  record Line(long seq, Integer version, Instant lastUpdated, String lastUpdatedText, boolean equalsStored,
+      boolean equalsFirst) {}
 
   enum Action { SKIP, CURRENT, HISTORY }
 
@@ -76,14 +79,20 @@ final class ImportVersions {
     Map<Long, String> texts = new TreeMap<>();
     NavigableMap<Integer, Line> dated = new TreeMap<>();
     NavigableMap<Integer, Line> undated = new TreeMap<>();
+    Map<Integer, Line> firsts = new TreeMap<>();
     List<Refused> refused = new ArrayList<>();
     for (Line line : lines) {
       Integer version = line.version();
       if (version != null && versions.containsKey(version) && !line.equalsStored()) {
         refused.add(new Refused(line.seq(), true, "Version " + version + " is stored already, with other content:"
             + " a stored version does not change (leave out meta.versionId to import the change as a new version)."));
-      } else if (version != null && !versions.containsKey(version) && !dated.containsKey(version)
-          && !undated.containsKey(version)) {
+      } else if (version != null && firsts.containsKey(version) && !line.equalsFirst()) {
+        long first = firsts.get(version).seq();
+        refused.add(new Refused(line.seq(), true, "Version " + version + " is named by an earlier line with other"
+            + " content (input " + (ImportLine.input(first) + 1) + ", line " + ImportLine.line(first) + "): a"
+            + " version has one content (leave out meta.versionId to import the change as a new version)."));
+      } else if (version != null && !versions.containsKey(version) && !firsts.containsKey(version)) {
+        firsts.put(version, line);
         (line.lastUpdated() != null ? dated : undated).put(version, line);
       }
     }

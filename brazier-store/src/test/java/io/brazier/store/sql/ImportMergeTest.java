@@ -144,6 +144,20 @@ class ImportMergeTest {
         + " not change (leave out meta.versionId to import the change as a new version).\n");
   }
 
+  @Test
+  void ofLinesNamingOneNewVersionOneWithOtherContentFailsAsAConflictWhileAnEqualOneIsSkipped() {
+    String id = id();
+
+    merge(batch(0, line(1, id, 1, T1, patient(id, "{}", "One")), line(2, id, 1, T1, patient(id, "{}", "Changed")),
+        line(3, id, 1, T1, patient(id, "{}", "One"))));
+
+    assertThat(body(store.current("Patient", id).orElseThrow())).contains("One");
+    assertThat(imports.imported(job)).containsExactly(entry(0, 2L));
+    assertThat(imports.failed(job)).containsExactly(entry(0, 1L));
+    assertThat(failures(job)).isEqualTo("Version 1 is named by an earlier line with other content (input 1, line 1):"
+        + " a version has one content (leave out meta.versionId to import the change as a new version).\n");
+  }
+
   /**
    * The writer creates the resource after the merge found it not stored, and commits while the merge's insert
    * waits on it: the merge starts again, finds the writer's version and imports its line as the next one.

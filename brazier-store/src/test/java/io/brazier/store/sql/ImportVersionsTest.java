@@ -2,6 +2,7 @@ package io.brazier.store.sql;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.brazier.store.ImportLine;
 import io.brazier.store.Imports.Refused;
 import io.brazier.store.sql.ImportVersions.Action;
 import io.brazier.store.sql.ImportVersions.Decision;
@@ -126,10 +127,18 @@ class ImportVersionsTest {
   }
 
   @Test
-  void theFirstOfTwoLinesNamingOneVersionWins() {
-    Plan plan = ImportVersions.plan(null, List.of(line(1, 1, T1), line(2, 1, T2)), NOW);
+  void ofLinesNamingOneVersionTheFirstWinsOneWithItsContentIsSkippedAndOneWithOtherContentIsAConflict() {
+    Line first = line(ImportLine.seq(0, 4), 1, T1);
+    Line same = new Line(ImportLine.seq(1, 9), 1, T1, T1.toString(), false, true);
+    Line other = line(ImportLine.seq(1, 2), 1, T2);
 
-    assertThat(plan.decisions()).extracting(Decision::action).containsExactly(Action.CURRENT, Action.SKIP);
+    Plan plan = ImportVersions.plan(null, List.of(first, other, same), NOW);
+
+    assertThat(plan.decisions()).extracting(Decision::seq, Decision::action)
+        .containsExactly(tuple(first.seq(), Action.CURRENT), tuple(same.seq(), Action.SKIP));
+    assertThat(plan.refused()).containsExactly(new Refused(other.seq(), true, "Version 1 is named by an earlier line"
+        + " with other content (input 1, line 4): a version has one content (leave out meta.versionId to import the"
+        + " change as a new version)."));
   }
 
   @Test
@@ -175,7 +184,7 @@ class ImportVersionsTest {
 
   @Test
   void aGivenLastUpdatedIsKeptAsWritten() {
-    Line line = new Line(1, 4, T1, "2020-01-01T02:00:00+02:00", false);
+    Line line = new Line(1, 4, T1, "2020-01-01T02:00:00+02:00", false, false);
 
     Plan plan = ImportVersions.plan(null, List.of(line), NOW);
 
@@ -188,7 +197,8 @@ class ImportVersionsTest {
   }
 
   private static Line line(long seq, Integer version, Instant lastUpdated, boolean equalsStored) {
-    return new Line(seq, version, lastUpdated, lastUpdated == null ? null : lastUpdated.toString(), equalsStored);
+    return new Line(seq, version, lastUpdated, lastUpdated == null ? null : lastUpdated.toString(), equalsStored,
+        false);
   }
 
   private static org.assertj.core.groups.Tuple tuple(Object... values) {
