@@ -21,7 +21,8 @@ import java.util.Set;
 
 /**
  * The patients of a Patient or Group export, as of its sequence: a Group's members ({@code Group.member.entity},
- * inactive ones left out, members that are not patients reported), and which of a list of patients existed then.
+ * those of nested Groups too, inactive ones left out, members that are neither reported), and which of a list of
+ * patients existed then.
  */
 final class ExportPatients {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -38,7 +39,10 @@ final class ExportPatients {
     this.search = search;
   }
 
-  /** The members of Group/{@code id} as it was at {@code sequence}; a 404 when it did not exist then. */
+  /**
+   * The members of Group/{@code id} as it was at {@code sequence}, with those of the Groups among them (as Microsoft's
+   * FHIR server expands nested Groups; each Group once, so a cycle ends); a 404 when it did not exist then.
+   */
   Members members(String id, long sequence) {
     List<ResourceVersion> group = read("Group", List.of(id), sequence);
     if (group.isEmpty()) {
@@ -46,20 +50,42 @@ final class ExportPatients {
     }
     Set<String> patients = new LinkedHashSet<>();
     List<ExportRequest.Issue> issues = new ArrayList<>();
-    for (JsonNode member : tree(group.get(0).json()).path("member")) {
+    Set<String> seen = new HashSet<>(Set.of(id));
+    for (List<ResourceVersion> level = group; !level.isEmpty(); ) {
+      List<String> nested = new ArrayList<>();
+      for (ResourceVersion version : level) {
+        members(version, patients, nested, issues);
+      }
+      nested.removeIf(member -> !seen.add(member));
+      level = read("Group", nested, sequence);
+      Set<String> found = new HashSet<>();
+      level.forEach(member -> found.add(member.id()));
+      nested.stream().filter(member -> !found.contains(member)).forEach(member -> issues.add(new ExportRequest.Issue(
+          "error", "Group/" + member + ", a member of Group/" + id + ", did not exist: its members are not exported.")));
+    }
+    return new Members(List.copyOf(patients), issues);
+  }
+
+  /** The active members of one Group: patients into {@code patients}, Groups into {@code groups}. */
+  private static void members(ResourceVersion group, Set<String> patients, List<String> groups,
+      List<ExportRequest.Issue> issues) {
+    for (JsonNode member : tree(group.json()).path("member")) {
       if (member.path("inactive").asBoolean(false)) {
         continue;
       }
       String reference = member.path("entity").path("reference").asText("");
-      String patient = reference.startsWith("Patient/") ? reference.substring("Patient/".length()) : null;
-      if (patient != null && Fhir.isValidId(patient)) {
-        patients.add(patient);
+      int slash = reference.indexOf('/');
+      String type = slash < 0 ? "" : reference.substring(0, slash);
+      String memberId = reference.substring(slash + 1);
+      if (type.equals("Patient") && Fhir.isValidId(memberId)) {
+        patients.add(memberId);
+      } else if (type.equals("Group") && Fhir.isValidId(memberId)) {
+        groups.add(memberId);
       } else {
-        issues.add(new ExportRequest.Issue("error", "Group/" + id + " has a member that is not a Patient ("
-            + (reference.isEmpty() ? "no reference" : reference) + "): it is not exported."));
+        issues.add(new ExportRequest.Issue("error", "Group/" + group.id() + " has a member that is not a Patient"
+            + " or a Group (" + (reference.isEmpty() ? "no reference" : reference) + "): it is not exported."));
       }
     }
-    return new Members(List.copyOf(patients), issues);
   }
 
   /** Which of these patients existed (and were not deleted) at {@code sequence}. */

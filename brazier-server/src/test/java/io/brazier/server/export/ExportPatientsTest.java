@@ -39,10 +39,38 @@ class ExportPatientsTest {
 
     assertThat(members.patients()).containsExactly(a);
     assertThat(members.issues()).extracting(ExportRequest.Issue::diagnostics).containsExactly(
-        "Group/" + group + " has a member that is not a Patient (Practitioner/" + practitioner
+        "Group/" + group + " has a member that is not a Patient or a Group (Practitioner/" + practitioner
             + "): it is not exported.",
-        "Group/" + group + " has a member that is not a Patient (no reference): it is not exported.");
+        "Group/" + group + " has a member that is not a Patient or a Group (no reference): it is not exported.");
     assertThat(members.issues()).extracting(ExportRequest.Issue::severity).containsOnly("error");
+  }
+
+  @Test
+  void theActivePatientMembersOfNestedGroupsAreExportedEachGroupOnceWhateverCycles() {
+    String a = patient();
+    String b = patient();
+    String left = group(member(patient()));
+    String gone = group(member(patient()));
+    String outer = "export-patients-" + UUID.randomUUID();
+    String inner = "export-patients-" + UUID.randomUUID();
+    // Groups that name each other (and inner itself) are stored together, as references must name what exists.
+    Http.Response stored = server.http().post("/fhir", "{\"resourceType\":\"Bundle\",\"type\":\"transaction\","
+        + "\"entry\":[" + entry(outer, member(a), groupMember(inner), "{\"inactive\":true,\"entity\":{\"reference\":"
+        + "\"Group/" + left + "\"}}") + "," + entry(inner, member(b), groupMember(outer), groupMember(inner),
+        groupMember(gone), member(a)) + "]}");
+    assertThat(stored.status()).as(stored.body()).isEqualTo(200);
+    server.http().send("DELETE", "/fhir/Group/" + gone, null);
+
+    ExportPatients.Members members = patients.members(outer, server.store().watermark());
+
+    assertThat(members.patients()).containsExactly(a, b);
+    assertThat(members.issues()).extracting(ExportRequest.Issue::diagnostics).containsExactly("Group/" + gone
+        + ", a member of Group/" + outer + ", did not exist: its members are not exported.");
+  }
+
+  private static String entry(String group, String... members) {
+    return "{\"resource\":" + groupJson(group, members) + ",\"request\":{\"method\":\"PUT\",\"url\":\"Group/"
+        + group + "\"}}";
   }
 
   @Test
@@ -96,6 +124,10 @@ class ExportPatientsTest {
 
   private static String member(String patient) {
     return "{\"entity\":{\"reference\":\"Patient/" + patient + "\"}}";
+  }
+
+  private static String groupMember(String group) {
+    return "{\"entity\":{\"reference\":\"Group/" + group + "\"}}";
   }
 
   private static String group(String... members) {
