@@ -9,6 +9,7 @@ import io.brazier.loader.files.Inputs;
 import io.brazier.loader.files.Survey;
 import io.brazier.loader.send.FileOutcome;
 import io.brazier.loader.send.Sender;
+import io.brazier.loader.send.Sender.Refused;
 import io.brazier.loader.send.Sender.Unreachable;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -49,7 +50,9 @@ public final class Load {
   /**
    * Loads every file; first asks the server for its metadata.
    *
-   * @throws TargetUnavailable before any file is read, when the server cannot be reached or answers 404 there
+   * @throws TargetUnavailable before any file is read, when the server cannot be reached or answers 404 there; or
+   *     when it refuses a write (401, 403): then nothing more is sent, the files not begun are not, and the message
+   *     says what to fix and what was loaded, which stays
    */
   public LoadReport run(Inputs inputs, Progress progress) throws TargetUnavailable, InterruptedException {
     started = System.nanoTime();
@@ -57,7 +60,8 @@ public final class Load {
     failures.putAll(inputs.problems());
     files.addAndGet(inputs.problems().size());
     ExecutorService pool = Executors.newFixedThreadPool(config.concurrency(), Loading.threads("loader-file"));
-    try (Loading loading = new Loading(target, config)) {
+    Optional<Refused> refused = Optional.empty();
+    try (Loading loading = new Loading(target, config, true)) {
       progress.start(inputs.files().size());
       for (List<InputFile> layer : Survey.layers(inputs.files())) {
         List<Future<FileOutcome>> outcomes = new ArrayList<>();
@@ -65,6 +69,10 @@ public final class Load {
           outcomes.add(pool.submit(() -> loading.load(file, false, progress::entries)));
         }
         for (Future<FileOutcome> future : outcomes) {
+          refused = loading.refused();
+          if (refused.isPresent() && future.cancel(false)) {
+            continue; // not begun: a file that fails for the refusal too would be named a failure of its own
+          }
           FileOutcome outcome = result(future);
           resources.addAndGet(outcome.loaded());
           failed.addAndGet(outcome.failed());
@@ -74,10 +82,20 @@ public final class Load {
           files.incrementAndGet();
           progress.file(outcome);
         }
+        refused = loading.refused();
+        if (refused.isPresent()) {
+          break;
+        }
       }
     } finally {
       pool.shutdownNow();
       progress.close();
+    }
+    if (refused.isPresent()) {
+      throw new TargetUnavailable(refused.get().getMessage() + " The load stopped there. " + report().summary()
+          + System.lineSeparator() + "What was loaded stays on the server; once the loader may write, the same"
+          + " command sends every file again, and the resources already loaded are written once more by id, never"
+          + " duplicated.");
     }
     return report();
   }

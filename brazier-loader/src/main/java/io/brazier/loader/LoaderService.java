@@ -56,7 +56,7 @@ public final class LoaderService implements AutoCloseable {
   public LoaderService(FhirClient target, LoaderConfig config, Storage storage, MeterRegistry registry) {
     this.storage = storage;
     this.config = config;
-    this.loading = new Loading(target, config);
+    this.loading = new Loading(target, config, false);
     this.results = new Results(storage);
     this.archives = new Archives(storage, results);
     this.settling = new Settling(config.settle());

@@ -8,6 +8,7 @@ import io.brazier.loader.send.NdjsonLoad;
 import io.brazier.loader.send.Sender;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -20,13 +21,15 @@ import java.util.zip.ZipException;
  * for its chunks cannot hold the threads they need); the sender bounds the requests in flight.
  */
 final class Loading implements AutoCloseable {
+  private final Sender sender;
   private final ExecutorService batchPool;
   private final ExecutorService chunkPool;
   private final BundleLoad bundles;
   private final NdjsonLoad ndjson;
 
-  Loading(FhirClient target, LoaderConfig config) {
-    Sender sender = new Sender(target, config);
+  /** @param stopWhenRefused whether a write the server refuses (401, 403) ends all sending (a one-shot load) */
+  Loading(FhirClient target, LoaderConfig config, boolean stopWhenRefused) {
+    this.sender = new Sender(target, config, stopWhenRefused);
     this.batchPool = Executors.newFixedThreadPool(config.concurrency(), threads("loader-batch"));
     this.chunkPool = Executors.newFixedThreadPool(config.concurrency(), threads("loader-chunk"));
     this.bundles = new BundleLoad(sender, chunkPool, config);
@@ -61,6 +64,11 @@ final class Loading implements AutoCloseable {
     } catch (IOException e) {
       return FileOutcome.unusable(file.name(), "The file could not be read: " + e.getMessage());
     }
+  }
+
+  /** The first write the server refused to let this loader make (401, 403), if any. */
+  Optional<Sender.Refused> refused() {
+    return sender.refused();
   }
 
   static java.util.concurrent.ThreadFactory threads(String name) {

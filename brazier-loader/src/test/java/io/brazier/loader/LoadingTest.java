@@ -30,7 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
 class LoadingTest {
   private static final TestServer server = TestServer.shared();
   private final Loading loading = new Loading(new HttpFhirClient(URI.create(server.baseUrl()), Optional.empty(),
-      Duration.ofSeconds(90)), LoaderConfig.defaults().withSending(2, 100, 4).withRetries(0, Duration.ofMillis(1)));
+      Duration.ofSeconds(90)), LoaderConfig.defaults().withSending(2, 100, 4).withRetries(0, Duration.ofMillis(1)),
+      false);
   private final String prefix = UUID.randomUUID().toString().substring(0, 8);
   /** What progress heard, call by call. */
   private final List<Integer> heard = new CopyOnWriteArrayList<>();

@@ -2,6 +2,7 @@ package io.brazier.loader;
 
 import io.brazier.client.HttpFhirClient;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -23,13 +24,14 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.hl7.fhir.r4.model.Organization;
 import org.hl7.fhir.r4.model.Patient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The loader against a target that answers 429 and 503 before it lets requests through to a real server, and one
- * that needs OAuth2 tokens which expire within seconds.
+ * The loader against a target that answers 429 and 503 before it lets requests through to a real server, one that
+ * refuses its writes, and one that needs OAuth2 tokens which expire within seconds.
  */
 class RetriesTest {
   private final TestServer server = TestServer.shared();
@@ -139,6 +141,36 @@ class RetriesTest {
       assertThat(report.failedEntries()).isEqualTo(1);
     } finally {
       down.stop(0);
+    }
+  }
+
+  @Test
+  void aWriteRefusedMidwayStopsTheLoadAtOnceSayingWhatToGiveAndWhatWasLoaded() throws Exception {
+    // Reference data goes first, so the Organization is written before the Patients, which the server then refuses.
+    Samples.write(dir.resolve("a-orgs.ndjson"), "{\"resourceType\":\"Organization\",\"id\":\"before-refusal\"}\n");
+    for (int n = 0; n < 3; n++) {
+      Samples.write(dir.resolve("p-" + n + ".ndjson"), "{\"resourceType\":\"Patient\",\"id\":\"refused-" + n + "\"}\n");
+    }
+    AtomicInteger writes = new AtomicInteger();
+    HttpServer refusing = serve(exchange -> {
+      if (writes.incrementAndGet() == 1) {
+        forward(exchange, exchange.getRequestBody().readAllBytes());
+      } else {
+        reply(exchange, 401, null, "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\","
+            + "\"code\":\"login\",\"diagnostics\":\"The token has expired.\"}]}");
+      }
+    });
+    try {
+      assertThatThrownBy(() -> load(refusing, LoaderConfig.defaults().withSending(1, 100, 100)
+          .withRetries(3, Duration.ofMillis(10)))).isInstanceOf(TargetUnavailable.class)
+          .hasMessageContaining("answered 401 to a write (POST: The token has expired.)")
+          .hasMessageContaining("--token-url, --client-id and --client-secret")
+          .hasMessageContaining("Loaded 1 resources from ").hasMessageContaining("What was loaded stays");
+
+      assertThat(writes.get()).as("no write after the refused one, nor a retry of it").isEqualTo(2);
+      assertThat(server.client().read().resource(Organization.class).withId("before-refusal").execute()).isNotNull();
+    } finally {
+      refusing.stop(0);
     }
   }
 

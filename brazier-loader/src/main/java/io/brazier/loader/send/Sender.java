@@ -13,13 +13,16 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Sends requests to the target, at most {@code concurrency} at once, and tries again what may pass later: 429 and
  * 503 after the server's {@code Retry-After} (or {@code x-ms-retry-after-ms}), 408, 500, 502, 504 and failures to
- * connect after an exponential backoff with jitter; never more than {@code maxRetries} times.
+ * connect after an exponential backoff with jitter; never more than {@code maxRetries} times. A write the server
+ * refuses to let this client make (401, 403) is never tried again: with {@code stopWhenRefused} (a one-shot load)
+ * nothing more is sent after it, as every later write would be refused alike.
  */
 public final class Sender {
   private static final Logger log = LoggerFactory.getLogger(Sender.class);
@@ -30,12 +33,25 @@ public final class Sender {
   private final Semaphore permits;
   private final int maxRetries;
   private final Duration retryBase;
+  private final boolean stopWhenRefused;
+  private final AtomicReference<Refused> refused = new AtomicReference<>();
 
+  /** A sender that goes on after a refused write (the watching service: rights may be granted meanwhile). */
   public Sender(FhirClient target, LoaderConfig config) {
+    this(target, config, false);
+  }
+
+  public Sender(FhirClient target, LoaderConfig config, boolean stopWhenRefused) {
     this.target = target;
     this.permits = new Semaphore(config.concurrency());
     this.maxRetries = config.maxRetries();
     this.retryBase = config.retryBase();
+    this.stopWhenRefused = stopWhenRefused;
+  }
+
+  /** The first write the server refused to let this client make, if any. */
+  public Optional<Refused> refused() {
+    return Optional.ofNullable(refused.get());
   }
 
   public int maxRetries() {
@@ -46,18 +62,26 @@ public final class Sender {
    * The server's last answer, which may still be a failure once the retries are spent.
    *
    * @throws Unreachable when the server could not be reached on any attempt, or no token could be had for it
+   * @throws Refused when the server refuses this client the write (and, stopping when refused, after it anything)
    */
   public FhirReply send(FhirCall call) throws Unreachable {
+    if (stopWhenRefused && refused.get() != null) {
+      throw refused.get();
+    }
     for (int attempt = 0; ; attempt++) {
       Optional<FhirReply> reply;
       IOException failure = null;
       try {
         reply = Optional.of(once(call));
       } catch (TokenRefused e) {
-        throw new Unreachable(e.getMessage(), e); // the same credentials would be refused again
+        throw refusal(new Refused(e.getMessage() + " Check --token-url, --client-id and --client-secret (and --scope"
+            + " or --resource).", e)); // the same credentials would be refused again
       } catch (IOException e) {
         reply = Optional.empty();
         failure = e;
+      }
+      if (reply.isPresent() && isRefusedWrite(call, reply.get().status())) {
+        throw refusal(Refused.of(target.name(), call, reply.get()));
       }
       if (reply.isPresent() && !mayPassLater(reply.get().status())) {
         return reply.get();
@@ -79,6 +103,20 @@ public final class Sender {
   /** Whether a request answered with this status may pass later: the statuses tried again. */
   static boolean mayPassLater(int status) {
     return TRY_AGAIN.contains(status);
+  }
+
+  /** Keeps the first refusal, which a sender that stops when refused answers to every later call. */
+  private Refused refusal(Refused refusal) {
+    refused.compareAndSet(null, refusal);
+    return refusal;
+  }
+
+  /**
+   * Whether the whole request was refused for who sent it: a write answered 401 (no token, or one refused) or 403 (a
+   * right missing). A read's 401 or 403 is the caller's to judge (a load's probe, a search of a type one may not read).
+   */
+  private static boolean isRefusedWrite(FhirCall call, int status) {
+    return (status == 401 || status == 403) && !call.method().equals("GET");
   }
 
   private FhirReply once(FhirCall call) throws IOException {
@@ -129,9 +167,26 @@ public final class Sender {
   }
 
   /** The server could not be reached, its token endpoint refused the credentials, or the loader was stopped. */
-  public static final class Unreachable extends Exception {
+  public static class Unreachable extends Exception {
     public Unreachable(String message, Throwable cause) {
       super(message, cause);
+    }
+  }
+
+  /** The server refused this client a write (401, 403), or its token endpoint the credentials: what to fix. */
+  public static final class Refused extends Unreachable {
+    Refused(String message, Throwable cause) {
+      super(message, cause);
+    }
+
+    static Refused of(String server, FhirCall call, FhirReply reply) {
+      return new Refused("The FHIR server at " + server + " answered " + reply.status() + " to a write ("
+          + call.method() + ": " + reply.diagnostics() + "): " + (reply.status() == 401
+              ? "it wants a token it accepts for writes. Give --token-url, --client-id and --client-secret (and"
+                  + " --scope or --resource if its token endpoint asks for one), or check those given."
+              : "the identity the loader writes as lacks the right to write there. Grant it write access (such"
+                  + " as the FHIR Data Contributor role, or a write scope such as system/*.write asked for with"
+                  + " --scope)."), null);
     }
   }
 }

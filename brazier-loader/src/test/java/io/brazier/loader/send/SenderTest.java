@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.brazier.client.FhirCall;
+import io.brazier.client.FhirClient;
 import io.brazier.client.FhirReply;
 import io.brazier.client.TokenRefused;
 import io.brazier.loader.LoaderConfig;
@@ -90,6 +91,29 @@ class SenderTest {
     assertThatThrownBy(() -> sender.send(FhirCall.get("Patient"))).isInstanceOf(Sender.Unreachable.class)
         .hasMessageStartingWith("The token endpoint refused client loader").hasMessageNotContaining("reached");
     assertThat(calls[0]).isEqualTo(1);
+  }
+
+  @Test
+  void aRefusedWriteIsNotTriedAgainAndAfterItAStoppingSenderSendsNothing() throws Exception {
+    int[] calls = {0};
+    FhirClient refusing = call -> {
+      calls[0]++;
+      return call.method().equals("GET") ? reply(403) : reply(401);
+    };
+    Sender stopping = new Sender(refusing, QUICK, true);
+
+    assertThat(stopping.send(FhirCall.get("Patient/x")).status()).as("a read's 403 is its caller's").isEqualTo(403);
+    assertThatThrownBy(() -> stopping.send(FhirCall.bundle(new byte[0]))).isInstanceOf(Sender.Refused.class)
+        .hasMessageContaining("answered 401 to a write").hasMessageContaining("--token-url, --client-id and"
+            + " --client-secret");
+    assertThatThrownBy(() -> stopping.send(FhirCall.get("metadata"))).isInstanceOf(Sender.Refused.class);
+    assertThat(calls[0]).isEqualTo(2);
+    assertThat(stopping.refused()).isPresent();
+
+    Sender goingOn = new Sender(call -> reply(403), QUICK);
+    assertThatThrownBy(() -> goingOn.send(FhirCall.bundle(new byte[0]))).isInstanceOf(Sender.Refused.class)
+        .hasMessageContaining("answered 403 to a write").hasMessageContaining("lacks the right to write");
+    assertThat(goingOn.send(FhirCall.get("metadata")).status()).isEqualTo(403);
   }
 
   @Test
