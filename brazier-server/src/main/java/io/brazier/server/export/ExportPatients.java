@@ -60,8 +60,9 @@ final class ExportPatients {
       level = read("Group", nested, sequence);
       Set<String> found = new HashSet<>();
       level.forEach(member -> found.add(member.id()));
-      nested.stream().filter(member -> !found.contains(member)).forEach(member -> issues.add(new ExportRequest.Issue(
-          "error", "Group/" + member + ", a member of Group/" + id + ", did not exist: its members are not exported.")));
+      nested.stream().filter(member -> !found.contains(member)).forEach(member -> issues.add(
+          new ExportRequest.Issue("error", "Group/" + member + ", a member of Group/" + id
+              + ", did not exist: its members are not exported.")));
     }
     return new Members(List.copyOf(patients), issues);
   }
