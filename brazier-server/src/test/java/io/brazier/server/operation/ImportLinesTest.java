@@ -102,6 +102,19 @@ class ImportLinesTest {
         .contains("\"meta\":{\"versionId\":\"3\",\"lastUpdated\":\"2020-01-01T00:00:00Z\"}");
   }
 
+  @Test
+  void aLineMissingARequiredElementFailsNamingIt() {
+    String url = file("Required.ndjson",
+        "{\"resourceType\":\"Patient\",\"id\":\"" + run + "-link\",\"link\":[{\"other\":{\"display\":\"x\"}}]}",
+        patient("kept", ""));
+
+    JsonNode manifest = imports.run("Patient", url);
+
+    assertThat(imports.diagnostics(manifest, url)).containsExactly(
+        line(1, url) + ": Patient.link[0].type is required (1..1) but missing.");
+    assertThat(Importer.count(manifest, url)).isEqualTo(1);
+  }
+
   private String patient(String name, String meta) {
     return "{\"resourceType\":\"Patient\",\"id\":\"" + run + "-" + name + "\"," + meta + "\"name\":[{\"family\":\""
         + run + "\"}]}";
