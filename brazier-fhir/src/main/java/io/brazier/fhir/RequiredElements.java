@@ -70,11 +70,10 @@ public final class RequiredElements {
         IBase value = values.get(i);
         if (value != null && !value.isEmpty()) {
           present++;
-          At valueAt = new At(at, child.name(), child.repeats() ? i : -1, child.choice() ? value.getClass() : null);
-          if (value instanceof PrimitiveType<?> primitive) {
-            extensions(primitive.getExtension(), valueAt, outcome);
-          } else {
-            walk(value, valueAt, outcome);
+          if (!(value instanceof PrimitiveType<?> primitive)) {
+            walk(value, at(at, child, i, value), outcome);
+          } else if (primitive.hasExtension()) {
+            extensions(primitive.getExtension(), at(at, child, i, value), outcome);
           }
         }
       }
@@ -82,6 +81,10 @@ public final class RequiredElements {
         missing(child, new At(at, child.name(), -1, null), present, outcome);
       }
     }
+  }
+
+  private static At at(At parent, Child child, int index, IBase value) {
+    return new At(parent, child.name(), child.repeats() ? index : -1, child.choice() ? value.getClass() : null);
   }
 
   /** A primitive's extensions ({@code _status} in JSON), the one place a primitive holds elements. */
