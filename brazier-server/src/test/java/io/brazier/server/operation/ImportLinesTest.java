@@ -105,13 +105,13 @@ class ImportLinesTest {
   @Test
   void aLineMissingARequiredElementFailsNamingIt() {
     String url = file("Required.ndjson",
-        "{\"resourceType\":\"Patient\",\"id\":\"" + run + "-link\",\"link\":[{\"other\":{\"display\":\"x\"}}]}",
-        patient("kept", ""));
+        "{\"resourceType\":\"Group\",\"id\":\"" + run + "-untyped\",\"actual\":true}",
+        "{\"resourceType\":\"Group\",\"id\":\"" + run + "-kept\",\"type\":\"person\",\"actual\":true}");
 
-    JsonNode manifest = imports.run("Patient", url);
+    JsonNode manifest = imports.run("Group", url);
 
     assertThat(imports.diagnostics(manifest, url)).containsExactly(
-        line(1, url) + ": Patient.link[0].type is required (1..1) but missing.");
+        line(1, url) + ": Group.type is required (1..1) but missing.");
     assertThat(Importer.count(manifest, url)).isEqualTo(1);
   }
 
