@@ -80,7 +80,8 @@ final class Serve implements Callable<Integer> {
   List<String> corsOrigins = List.of();
 
   @Option(names = "--lenient", defaultValue = "false",
-      description = "Drop unknown elements and invalid values instead of rejecting the request with 400.")
+      description = "Drop unknown elements and invalid values, and skip the checks of required elements and required"
+          + " bindings, instead of rejecting the request with 400.")
   boolean lenient;
 
   @Option(names = "--conditional-delete-max", defaultValue = "100",

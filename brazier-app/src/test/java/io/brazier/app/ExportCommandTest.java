@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
@@ -36,6 +37,7 @@ class ExportCommandTest {
     client.update().resource(new Patient().setActive(true).setId("export-cli-1")).execute();
     for (int i = 0; i < 3; i++) {
       client.update().resource(new Observation().setStatus(Observation.ObservationStatus.FINAL)
+          .setCode(new CodeableConcept().setText("pulse"))
           .setSubject(new Reference("Patient/export-cli-1")).setId("export-cli-obs-" + i)).execute();
     }
   }

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Group;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
@@ -34,6 +35,7 @@ class ExportPatientsCommandTest {
       client.update().resource(new Patient().setActive(true).setId(patient(p))).execute();
       for (int o = 0; o < 2; o++) {
         client.update().resource(new Observation().setStatus(Observation.ObservationStatus.FINAL)
+            .setCode(new CodeableConcept().setText("pulse"))
             .setSubject(new Reference("Patient/" + patient(p))).setId(patient(p) + "-obs-" + o)).execute();
       }
       if (p < 2) {

@@ -26,6 +26,7 @@ import java.util.Set;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
@@ -54,6 +55,7 @@ class PublishedAnswersTest {
 
       String patient = client.create().resource(new Patient().setActive(true)).execute().getId().getIdPart();
       String observation = client.create().resource(new Observation()
+          .setStatus(Observation.ObservationStatus.FINAL).setCode(new CodeableConcept().setText("pulse"))
           .setSubject(new Reference("Patient/" + patient))).execute().getId().getIdPart();
       client.read().resource(Patient.class).withId(patient).execute();
 
@@ -74,6 +76,7 @@ class PublishedAnswersTest {
 
       String patient = client.create().resource(new Patient().setActive(true)).execute().getId().getIdPart();
       Observation created = (Observation) client.create().resource(new Observation()
+          .setStatus(Observation.ObservationStatus.FINAL).setCode(new CodeableConcept().setText("pulse"))
           .setSubject(new Reference("Patient/" + patient))).execute().getResource();
 
       List<ConsumerRecord<String, String>> events = proxy.events(2);

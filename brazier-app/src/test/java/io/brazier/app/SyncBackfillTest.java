@@ -7,6 +7,7 @@ import io.brazier.server.TestServer;
 import io.brazier.sync.SyncConfig;
 import java.net.URI;
 import java.util.UUID;
+import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
@@ -25,6 +26,7 @@ class SyncBackfillTest {
     String patient = "backfill-cli-" + UUID.randomUUID().toString().substring(0, 8);
     server.client().update().resource(new Patient().setActive(true).setId(patient)).execute();
     server.client().create().resource(new Observation().setStatus(Observation.ObservationStatus.FINAL)
+        .setCode(new CodeableConcept().setText("pulse"))
         .setSubject(new Reference("Patient/" + patient))).execute();
     runner = SyncAgents.start(SyncConfig.defaults());
     agent = SyncAgents.address(runner);

@@ -42,6 +42,7 @@ import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.HumanName;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
@@ -288,6 +289,7 @@ class SyncCommandTest {
           .setMethod(Bundle.HTTPVerb.POST).setUrl("Patient");
       for (int o = 0; o < observations; o++) {
         bundle.addEntry().setResource(new Observation().setStatus(Observation.ObservationStatus.FINAL)
+            .setCode(new CodeableConcept().setText("pulse"))
             .setValue(new StringType("o" + o)).setSubject(new Reference("urn:uuid:patient"))).getRequest()
             .setMethod(Bundle.HTTPVerb.POST).setUrl("Observation");
       }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.brazier.fhir.Fhir;
 import io.brazier.fhir.Format;
 import io.brazier.fhir.Numbers;
+import io.brazier.fhir.RequiredElements;
 import io.brazier.fhir.search.FhirSearch;
 import io.brazier.fhir.search.IndexExtractor;
 import io.brazier.fhir.search.Words;
@@ -33,9 +34,9 @@ import picocli.CommandLine.Option;
  * fixed sample: every {@code --every}th line of each NDJSON file, so that the mix of types is the whole set's. It
  * times what {@code ImportLines} does to a line but the references (which need a store): the number check, the
  * Jackson parse, the whole write preparation ({@link Writes#unversioned}: HAPI's parse from the tree, the required
- * bindings, the tree written out, the index extracted), and apart from it HAPI's parse, the extraction, and
- * {@code _content} words. Cheaper than the full import, which also stages, merges and builds indexes; on a busy
- * machine its CPU times still vary by a third, so it is run alone, as every benchmark.
+ * elements and bindings, the tree written out, the index extracted), and apart from it HAPI's parse, the required
+ * elements, the extraction, and {@code _content} words. Cheaper than the full import, which also stages, merges and
+ * builds indexes; on a busy machine its CPU times still vary by a third, so it is run alone, as every benchmark.
  *
  * <pre>java -cp brazier-bench.jar io.brazier.bench.ImportLineBench --ndjson DIR [--every 20] [--rounds 5]</pre>
  */
@@ -95,6 +96,7 @@ public final class ImportLineBench implements Runnable {
     time("Jackson parse and write", lines, line -> Body.write(Body.read(line)));
     time("Jackson parse, HAPI parse", lines, line -> fhir.parse((ObjectNode) Body.read(line)));
     time("HAPI parse of bytes", lines, line -> fhir.parse(Format.JSON, line));
+    time("required elements", resources, new RequiredElements(fhir)::check);
     time("index extraction (with _content)", indexes(resources.size()),
         i -> extractor.extract(resources.get(i), stored.get(i)));
     time("_content words", stored, Words::ofJson);

@@ -30,6 +30,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
@@ -57,6 +58,7 @@ class ExportJobsTest {
     client.update().resource(new Patient().setActive(true).setId("export-job-1")).execute();
     for (int i = 0; i < 60; i++) {
       client.update().resource(new Observation().setStatus(Observation.ObservationStatus.FINAL)
+          .setCode(new CodeableConcept().setText("pulse"))
           .setSubject(new Reference("Patient/export-job-1")).setId("export-job-obs-" + i)).execute();
     }
   }

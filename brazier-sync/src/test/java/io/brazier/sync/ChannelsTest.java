@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.Map;
 import org.hl7.fhir.instance.model.api.IIdType;
+import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.HumanName;
 import org.hl7.fhir.r4.model.Identifier;
@@ -55,6 +56,7 @@ class ChannelsTest {
         .addIdentifier(new Identifier().setSystem("urn:test:mrn").setValue("DV-1"));
     IIdType patientId = client.create().resource(patient).execute().getId();
     IIdType encounterId = client.create().resource(new Encounter().setStatus(Encounter.EncounterStatus.FINISHED)
+        .setClass_(new Coding("http://terminology.hl7.org/CodeSystem/v3-ActCode", "AMB", "ambulatory"))
         .setSubject(new Reference(patientId.toUnqualifiedVersionless()))).execute().getId();
 
     Eventually.within(DEADLINE, () -> {

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import io.brazier.sync.target.DeadLetter;
+import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.HumanName;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
@@ -48,6 +49,7 @@ class WorkersTest {
         client.update().resource(new Patient().addName(new org.hl7.fhir.r4.model.HumanName()
             .setFamily("v" + update)).setId("Patient/" + id)).execute();
         return client.create().resource(new Observation().setStatus(Observation.ObservationStatus.FINAL)
+            .setCode(new CodeableConcept().setText("pulse"))
             .setValue(new org.hl7.fhir.r4.model.StringType("o" + update)).setSubject(new Reference("Patient/" + id)))
             .execute();
       });

@@ -15,6 +15,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.Patient;
@@ -40,11 +41,13 @@ class DateSortTest {
     patient = CLIENT.create().resource(new Patient()).execute().getId().getIdPart();
     for (String start : WRITTEN) {
       Encounter encounter = new Encounter().setStatus(Encounter.EncounterStatus.FINISHED)
+          .setClass_(new Coding("http://terminology.hl7.org/CodeSystem/v3-ActCode", "AMB", "ambulatory"))
           .setSubject(new Reference("Patient/" + patient));
       encounter.getPeriod().setStartElement(new DateTimeType(start + "T10:00:00Z"));
       CLIENT.create().resource(encounter).execute();
     }
     CLIENT.create().resource(new Encounter().setStatus(Encounter.EncounterStatus.PLANNED)
+        .setClass_(new Coding("http://terminology.hl7.org/CodeSystem/v3-ActCode", "AMB", "ambulatory"))
         .setSubject(new Reference("Patient/" + patient))).execute();
   }
 

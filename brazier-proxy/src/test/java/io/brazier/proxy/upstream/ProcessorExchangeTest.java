@@ -27,6 +27,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
 import org.hl7.fhir.r4.model.Bundle.HTTPVerb;
+import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.HumanName;
@@ -119,6 +120,7 @@ class ProcessorExchangeTest {
     String patient = CLIENT.create().resource(new Patient()).execute().getId().getIdPart();
     for (String start : List.of("2012-01-01", "2001-01-01", "2020-01-01")) {
       Encounter encounter = new Encounter().setStatus(Encounter.EncounterStatus.FINISHED)
+          .setClass_(new Coding("http://terminology.hl7.org/CodeSystem/v3-ActCode", "AMB", "ambulatory"))
           .setSubject(new Reference("Patient/" + patient));
       encounter.getPeriod().setStartElement(new DateTimeType(start + "T00:00:00Z"));
       CLIENT.create().resource(encounter).execute();

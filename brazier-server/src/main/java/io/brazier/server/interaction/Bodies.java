@@ -6,21 +6,24 @@ import io.brazier.fhir.FhirException;
 import io.brazier.fhir.Format;
 import io.brazier.fhir.Numbers;
 import io.brazier.fhir.RequiredBindings;
+import io.brazier.fhir.RequiredElements;
 import io.brazier.server.http.Body;
 import io.brazier.server.FhirRequest;
 import org.hl7.fhir.r4.model.Resource;
 
 /**
- * Reads a request's body as the resource the URL names, with the base R4 rules: HAPI's strict parser and the
- * required bindings. Lenient mode drops what the parser cannot read and skips the bindings. A JSON body stays a tree
+ * Reads a request's body as the resource the URL names, with the base R4 rules: HAPI's strict parser, the required
+ * elements and the required bindings. Lenient mode drops what the parser cannot read and skips the other two. A JSON body stays a tree
  * until a write parses it from the tree it has edited (ids, meta, references); an XML body is parsed at once.
  */
 public final class Bodies {
   private final Fhir fhir;
+  private final RequiredElements elements;
   private final RequiredBindings bindings;
 
   public Bodies(Fhir fhir) {
     this.fhir = fhir;
+    this.elements = new RequiredElements(fhir);
     this.bindings = new RequiredBindings(fhir);
   }
 
@@ -55,10 +58,12 @@ public final class Bodies {
 
   /**
    * The base R4 rules the parser cannot apply, for a resource made some other way (patched, or an entry of a
-   * transaction): the required bindings, unless lenient.
+   * transaction): the required elements (minimum cardinalities; the parser holds the maximums) and the required
+   * bindings, unless lenient.
    */
   public void check(Resource resource) {
     if (!fhir.lenient()) {
+      elements.check(resource);
       bindings.check(resource);
     }
   }

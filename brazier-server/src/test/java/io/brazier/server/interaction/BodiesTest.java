@@ -51,6 +51,13 @@ class BodiesTest {
   }
 
   @Test
+  void lenientModeSkipsTheRequiredElements() {
+    Http.Response response = lenient.http().post("/fhir/Observation", "{\"resourceType\":\"Observation\"}");
+
+    assertThat(response.status()).isEqualTo(201);
+  }
+
+  @Test
   void lenientModeStillRefusesWhatIsNoResourceOrNotTheUrlsType() {
     lenient.http().refused(400, "POST", "/fhir/Patient", "{\"resourceType\":\"Patient\",");
     lenient.http().refused(400, "POST", "/fhir/Patient", "{\"resourceType\":\"Observation\"}");

@@ -237,6 +237,22 @@ class CreateTest {
   }
 
   @Test
+  void aResourceMissingRequiredElementsIsRefusedWithAnIssuePerElementInJsonAndXml() {
+    OperationOutcome json = http.refused(400, "POST", "/fhir/Observation", """
+        {"resourceType":"Observation","subject":{"display":"someone"}}""");
+    OperationOutcome xml = http.refused(400, "POST", "/fhir/Observation",
+        "<Observation xmlns=\"http://hl7.org/fhir\"><code><text value=\"weight\"/></code></Observation>",
+        "Content-Type", "application/fhir+xml");
+
+    assertThat(json.getIssue()).extracting(issue -> issue.getCode().toCode() + " " + issue.getExpression().get(0))
+        .containsExactly("required Observation.status", "required Observation.code");
+    assertThat(json.getIssueFirstRep().getDiagnostics())
+        .isEqualTo("Observation.status is required (1..1) but missing.");
+    assertThat(xml.getIssue()).extracting(issue -> issue.getExpression().get(0).toString())
+        .containsExactly("Observation.status");
+  }
+
+  @Test
   void aCodingInsideARequiredBindingIsAccepted() {
     assertThat(http.post("/fhir/Condition", condition("active")).status()).isEqualTo(201);
   }

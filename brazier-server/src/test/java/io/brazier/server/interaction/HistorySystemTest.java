@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.stream.IntStream;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Observation;
 import org.junit.jupiter.api.Test;
 
@@ -28,8 +29,8 @@ class HistorySystemTest {
   void systemHistoryListsTheVersionsOfEveryType() {
     IIdType patient = client.create().resource(patient("Systemic")).execute().getId().toUnqualifiedVersionless();
     Date start = client.read().resource("Patient").withId(patient.getIdPart()).execute().getMeta().getLastUpdated();
-    IIdType observation = client.create().resource(new Observation().setStatus(Observation.ObservationStatus.FINAL))
-        .execute().getId().toUnqualifiedVersionless();
+    IIdType observation = client.create().resource(new Observation().setStatus(Observation.ObservationStatus.FINAL)
+        .setCode(new CodeableConcept().setText("pulse"))).execute().getId().toUnqualifiedVersionless();
 
     Bundle history = client.history().onServer().returnBundle(Bundle.class).since(start).execute();
 

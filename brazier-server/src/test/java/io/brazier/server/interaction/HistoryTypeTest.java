@@ -13,6 +13,7 @@ import java.util.List;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
+import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Enumerations.AdministrativeGender;
 import org.hl7.fhir.r4.model.InstantType;
 import org.hl7.fhir.r4.model.Observation;
@@ -27,7 +28,8 @@ class HistoryTypeTest {
   void typeHistoryListsTheVersionsOfThatTypeOnlyNewestFirst() {
     IIdType first = create(patient("Typed"));
     Date start = lastUpdated(first);
-    create(new Observation().setStatus(Observation.ObservationStatus.FINAL));
+    create(new Observation().setStatus(Observation.ObservationStatus.FINAL)
+        .setCode(new CodeableConcept().setText("pulse")));
     client.update().resource(patient("Typed2").setId(first.getIdPart())).execute();
     IIdType second = create(patient("Typed3"));
 

@@ -107,6 +107,23 @@ class TransactionTest {
   }
 
   @Test
+  void anEntryMissingARequiredElementRollsBackEverythingNamingTheEntryAndTheElement() {
+    long before = server.lastChange();
+
+    OperationOutcome outcome = server.http().refused(400, "POST", "/fhir", """
+        {"resourceType": "Bundle", "type": "transaction", "entry": [
+          {"resource": {"resourceType": "Patient", "active": true}, "request": {"method": "POST", "url": "Patient"}},
+          {"resource": {"resourceType": "Observation", "code": {"text": "weight"}},
+           "request": {"method": "POST", "url": "Observation"}}
+        ]}""");
+
+    assertThat(outcome.getIssueFirstRep().getCode()).isEqualTo(OperationOutcome.IssueType.REQUIRED);
+    assertThat(outcome.getIssueFirstRep().getExpression()).extracting(Object::toString)
+        .containsExactly("Bundle.entry[1]", "Observation.status");
+    assertThat(server.changesSince(before)).isEmpty();
+  }
+
+  @Test
   void aReferenceToAResourceThatDoesNotExistRollsBackEverything() {
     Bundle bundle = transaction();
     add(bundle, "urn:uuid:" + UUID.randomUUID(), patient("Kept"), HTTPVerb.POST, "Patient");

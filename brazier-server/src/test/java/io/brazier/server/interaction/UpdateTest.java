@@ -16,6 +16,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Patient;
 import org.junit.jupiter.api.Test;
 
@@ -115,6 +116,17 @@ class UpdateTest {
 
     assertThat(client.read().resource(Patient.class).withId(patient.getIdPart()).execute().getMeta().getVersionId())
         .isEqualTo("1");
+  }
+
+  @Test
+  void anUpdateMissingARequiredElementIsRefusedAndNothingIsWritten() {
+    String id = "required-" + UUID.randomUUID();
+
+    OperationOutcome outcome = http.refused(400, "PUT", "/fhir/Observation/" + id,
+        "{\"resourceType\":\"Observation\",\"id\":\"" + id + "\",\"code\":{\"text\":\"weight\"}}");
+
+    assertThat(outcome.getIssueFirstRep().getExpression().get(0).getValue()).isEqualTo("Observation.status");
+    assertThat(http.get("/fhir/Observation/" + id).status()).isEqualTo(404);
   }
 
   @Test

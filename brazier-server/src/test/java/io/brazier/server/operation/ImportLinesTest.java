@@ -102,6 +102,19 @@ class ImportLinesTest {
         .contains("\"meta\":{\"versionId\":\"3\",\"lastUpdated\":\"2020-01-01T00:00:00Z\"}");
   }
 
+  @Test
+  void aLineMissingARequiredElementFailsNamingIt() {
+    String url = file("Required.ndjson",
+        "{\"resourceType\":\"Group\",\"id\":\"" + run + "-untyped\",\"actual\":true}",
+        "{\"resourceType\":\"Group\",\"id\":\"" + run + "-kept\",\"type\":\"person\",\"actual\":true}");
+
+    JsonNode manifest = imports.run("Group", url);
+
+    assertThat(imports.diagnostics(manifest, url)).containsExactly(
+        line(1, url) + ": Group.type is required (1..1) but missing.");
+    assertThat(Importer.count(manifest, url)).isEqualTo(1);
+  }
+
   private String patient(String name, String meta) {
     return "{\"resourceType\":\"Patient\",\"id\":\"" + run + "-" + name + "\"," + meta + "\"name\":[{\"family\":\""
         + run + "\"}]}";

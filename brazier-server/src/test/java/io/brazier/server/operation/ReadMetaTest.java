@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.UUID;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.CanonicalType;
+import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Meta;
@@ -74,7 +75,8 @@ class ReadMetaTest {
     client.create().resource(tagged(new Patient(), "a")).execute();
     IIdType gone = client.create().resource(tagged(new Patient(), "deleted")).execute().getId();
     client.delete().resourceById(gone.toUnqualifiedVersionless()).execute();
-    client.create().resource(tagged(new Observation(), "observed")).execute();
+    client.create().resource(tagged(new Observation().setStatus(Observation.ObservationStatus.FINAL)
+        .setCode(new CodeableConcept().setText("pulse")), "observed")).execute();
 
     Meta patients = client.meta().get(Meta.class).fromType("Patient").execute();
     Meta all = client.meta().get(Meta.class).fromServer().execute();

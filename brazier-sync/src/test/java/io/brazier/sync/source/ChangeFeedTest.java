@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 import org.hl7.fhir.instance.model.api.IIdType;
+import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
@@ -31,6 +32,7 @@ class ChangeFeedTest {
     long since = server.lastChange();
     IIdType patient = client.create().resource(new Patient().setActive(true)).execute().getId();
     client.create().resource(new Observation().setStatus(Observation.ObservationStatus.FINAL)
+        .setCode(new CodeableConcept().setText("pulse"))
         .setSubject(new Reference(patient.toUnqualifiedVersionless()))).execute();
     client.update().resource(new Patient().setActive(false).setId(patient.toUnqualifiedVersionless())).execute();
     client.delete().resourceById(patient.toUnqualifiedVersionless()).execute();

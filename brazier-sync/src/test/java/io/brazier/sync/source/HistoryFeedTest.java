@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.hl7.fhir.instance.model.api.IIdType;
+import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
@@ -69,6 +70,7 @@ class HistoryFeedTest {
     long since = System.currentTimeMillis() * 1000;
     IIdType patient = client.create().resource(new Patient().setActive(true)).execute().getId();
     client.create().resource(new Observation().setStatus(Observation.ObservationStatus.FINAL)
+        .setCode(new CodeableConcept().setText("pulse"))
         .setSubject(new Reference(patient.toUnqualifiedVersionless()))).execute();
     client.update().resource(new Patient().setActive(false).setId(patient.toUnqualifiedVersionless())).execute();
     client.delete().resourceById(patient.toUnqualifiedVersionless()).execute();

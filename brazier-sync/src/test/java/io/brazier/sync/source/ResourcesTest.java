@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.UUID;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
@@ -95,7 +96,8 @@ class ResourcesTest {
     for (int i = 0; i < 41; i++) { // three pages of the server's default size, 20
       String id = "resources-test-" + UUID.randomUUID();
       created.add(id);
-      transaction.addEntry().setResource(new Substance().setId(id)).getRequest()
+      transaction.addEntry().setResource(new Substance().setCode(new CodeableConcept().setText("salt")).setId(id))
+          .getRequest()
           .setMethod(Bundle.HTTPVerb.PUT).setUrl("Substance/" + id);
     }
     client.transaction().withBundle(transaction).execute();
@@ -111,6 +113,7 @@ class ResourcesTest {
   void resourcesAnIncludeBringsAreNotPartOfThePage() throws Exception {
     String patient = client.create().resource(new Patient()).execute().getId().getIdPart();
     String observation = client.create().resource(new Observation().setStatus(Observation.ObservationStatus.FINAL)
+        .setCode(new CodeableConcept().setText("pulse"))
         .setSubject(new Reference("Patient/" + patient))).execute().getId().getIdPart();
 
     Resources.Page page = resources.search("Observation?_id=" + observation + "&_include=Observation:subject");
