@@ -71,9 +71,8 @@ final class ImportChecks {
     boolean toFailedLines = false;
     while (!dangling.isEmpty() && !run.stopped()) {
       Set<String> targets = new LinkedHashSet<>();
-      if (references.makesPlaceholders()) {
+      if (references.makesPlaceholders() && madePlaceholders(dangling)) {
         dangling.forEach(reference -> targets.add(reference.reference()));
-        targets.forEach(target -> references.placeholder(target, context.placeholders()));
         int number = stager.takeBatch();
         ImportRun.Cursor cursor = stager.cursor();
         stager.stage(new ImportStager.Batch(number, stager.encode(number, List.of(), List.of()),
@@ -84,6 +83,16 @@ final class ImportChecks {
       toFailedLines = true;
       dangling = lease.during(() -> imports.dangling(run.id(), targets));
     }
+  }
+
+  /**
+   * Makes a placeholder for each resource the dangling references name; whether any is new. None is when the round
+   * before made them all and their lines failed: the references then fail, rather than wait for them again.
+   */
+  private boolean madePlaceholders(List<Dangling> dangling) {
+    int before = context.placeholders().size();
+    dangling.forEach(reference -> references.placeholder(reference.reference(), context.placeholders()));
+    return context.placeholders().size() > before;
   }
 
   /**
