@@ -2,6 +2,7 @@ package io.brazier.proxy.isolation;
 
 import io.brazier.fhir.FhirException;
 import io.brazier.server.FhirRequest;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -24,11 +25,24 @@ final class IsolatedOperations {
   /** Refuses (403) the operation of {@code request} under a restriction, unless it keeps to one. */
   static void check(FhirRequest request) {
     String operation = request.operation();
-    boolean onAResource = request.segments().size() == 3 || request.segments().size() == 5; // or a version of it
+    boolean onAResource = target(request) != null;
     if (!ALLOWED.contains(operation) && !(onAResource && ON_A_RESOURCE.contains(operation))) {
       throw FhirException.forbidden("The caller sees only some patients' data (its patient context, the patients"
           + " it cares for, or patients' opt-outs), so it may not invoke " + operation
           + (ON_A_RESOURCE.contains(operation) ? " but on one resource" : "") + ".");
     }
+  }
+
+  /**
+   * What the operation of {@code request} acts on, below the base: the resource ({@code Patient/12}) or the version
+   * of it ({@code Patient/12/_history/3}) its path names; null for an operation on a type or the server.
+   */
+  static String target(FhirRequest request) {
+    List<String> path = request.segments();
+    return switch (path.size()) {
+      case 3 -> path.get(0) + "/" + path.get(1);
+      case 5 -> String.join("/", path.subList(0, 4));
+      default -> null;
+    };
   }
 }

@@ -76,8 +76,9 @@ public final class UpstreamIsolation implements Interceptor {
     refuseUnchecked(request);
     if (request.interaction() == FhirInteraction.OPERATION) {
       IsolatedOperations.check(request);
-      if (request.id() != null) {
-        writes.checkReached(request.type(), request.id(), restriction);
+      String target = IsolatedOperations.target(request);
+      if (target != null) {
+        writes.checkReached(target, restriction);
       }
     }
     return request.withRestriction(restriction);

@@ -50,7 +50,7 @@ final class UpstreamWrites {
           + " some patients' data, as its result cannot be checked before it is stored: read and update instead.");
     }
     if (request.id() != null) {
-      checkReached(request.type(), request.id(), restriction);
+      checkReached(request.type() + "/" + request.id(), restriction);
     }
     if (interaction == FhirInteraction.CREATE || interaction == FhirInteraction.UPDATE) {
       checkStored(request, restriction, body);
@@ -92,17 +92,19 @@ final class UpstreamWrites {
   }
 
   /**
-   * A resource to replace, delete or run an operation on: the caller must reach it as it is now, if it exists; it
-   * is not known to the caller otherwise (404).
+   * A resource to replace, delete or run an operation on, at {@code path}: as it is now ({@code Patient/12}), or
+   * the version an operation names ({@code Patient/12/_history/3}), which is what the caller gets to see of it. The
+   * caller must reach it, if it exists; it is not known to the caller otherwise (404).
    */
-  void checkReached(String type, String id, Restriction restriction) {
-    Lookup.Answer current = upstream.read(type + "/" + id);
+  void checkReached(String path, Restriction restriction) {
+    Lookup.Answer current = upstream.read(path);
     if (current.status() >= 500) { // not known now: refused rather than let through unchecked
       throw new FhirException(502, IssueType.TRANSIENT, "The upstream FHIR server could not answer (status "
-          + current.status() + ") a read of " + type + "/" + id + " that the proxy needs to check the request.");
+          + current.status() + ") a read of " + path + " that the proxy needs to check the request.");
     }
     if (current.status() == 200 && !membership.reaches(restriction, current.body())) {
-      throw FhirException.notFound(type, id);
+      String[] resource = path.split("/");
+      throw FhirException.notFound(resource[0], resource[1]);
     }
   }
 

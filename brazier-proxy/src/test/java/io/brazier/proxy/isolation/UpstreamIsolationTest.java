@@ -19,10 +19,13 @@ import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import io.brazier.proxy.IsolationConfig;
 import io.brazier.proxy.ProxyUnderTest;
+import io.brazier.proxy.upstream.StubUpstream;
 import io.brazier.server.TestServer;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
 import org.hl7.fhir.r4.model.Bundle.SearchEntryMode;
@@ -30,7 +33,9 @@ import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Consent;
 import org.hl7.fhir.r4.model.HumanName;
+import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Meta;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Patient;
@@ -289,6 +294,39 @@ class UpstreamIsolationTest {
     } finally {
       administrator.delete().resourceById("Consent", consent).execute();
     }
+  }
+
+  @Test
+  void metaOfAVersionIsJudgedByThatVersionNotTheCurrentOne() {
+    Map<String, String> answers = new ConcurrentHashMap<>();
+    // Moved out of the caller's compartment in its second version, and another into it.
+    answers.put("Observation/left", ForeignUpstream.observation("left", "2", "p-other"));
+    answers.put("Observation/left/_history/1", ForeignUpstream.observation("left", "1", "p-mine"));
+    answers.put("Observation/left/_history/2", ForeignUpstream.observation("left", "2", "p-other"));
+    answers.put("Observation/came", ForeignUpstream.observation("came", "2", "p-mine"));
+    answers.put("Observation/came/_history/1", ForeignUpstream.observation("came", "1", "p-other"));
+    answers.put("Observation/came/_history/2", ForeignUpstream.observation("came", "2", "p-mine"));
+    for (String id : List.of("left", "came")) {
+      for (String version : List.of("1", "2")) {
+        answers.put("Observation/" + id + "/_history/" + version + "/$meta", "{\"resourceType\":\"Parameters\","
+            + "\"parameter\":[{\"name\":\"return\",\"valueMeta\":{\"versionId\":\"" + version + "\"}}]}");
+      }
+    }
+    try (StubUpstream upstream = ForeignUpstream.start(answers);
+        ProxyUnderTest foreign = ProxyUnderTest.start(upstream.baseUrl())) {
+      IGenericClient mine = foreign.client(foreign.sign(foreign.claims().subject("patient-" + UUID.randomUUID())
+          .claim("patient", "p-mine").claim("scope", "patient/*.cruds")));
+
+      assertThat(meta(mine, "left", "1").getVersionId()).isEqualTo("1");
+      assertThat(meta(mine, "came", "2").getVersionId()).isEqualTo("2");
+      assertThatThrownBy(() -> meta(mine, "left", "2")).isInstanceOf(ResourceNotFoundException.class);
+      assertThatThrownBy(() -> meta(mine, "came", "1")).isInstanceOf(ResourceNotFoundException.class);
+    }
+  }
+
+  private static Meta meta(IGenericClient client, String id, String version) {
+    return (Meta) client.operation().onInstanceVersion(new IdType("Observation", id, version)).named("$meta")
+        .withNoParameters(Parameters.class).useHttpGet().execute().getParameterFirstRep().getValue();
   }
 
   private static Consent optOut(String patientId, String actor) {
