@@ -16,10 +16,12 @@ import io.brazier.server.Interceptor;
 import io.brazier.server.Restriction;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 
 /**
@@ -46,6 +48,7 @@ public final class UpstreamIsolation implements Interceptor {
   private final UpstreamWrites writes;
   private final UpstreamAnswers answers;
   private final AnswerFormat format;
+  private final Clock clock;
 
   /**
    * @param upstream the server behind the proxy, as the proxy itself reaches it
@@ -61,6 +64,7 @@ public final class UpstreamIsolation implements Interceptor {
     this.writes = new UpstreamWrites(fhir, membership, query, lookup);
     this.answers = new UpstreamAnswers(membership, query, lookup);
     this.format = new AnswerFormat(fhir);
+    this.clock = clock;
   }
 
   @Override
@@ -115,7 +119,13 @@ public final class UpstreamIsolation implements Interceptor {
     if (!query.findsOnlyOutside(sent, sent.restriction())) {
       return null;
     }
-    ObjectNode page = JSON.createObjectNode().put("resourceType", "Bundle").put("type", "searchset").put("total", 0);
+    // A searchset as a server makes it: https://hl7.org/fhir/R4/bundle.html#searchset
+    ObjectNode page = JSON.createObjectNode().put("resourceType", "Bundle").put("id", UUID.randomUUID().toString());
+    page.putObject("meta").put("lastUpdated", clock.instant().truncatedTo(ChronoUnit.MILLIS).toString());
+    page.put("type", "searchset");
+    if (!"none".equals(sent.param("_total"))) {
+      page.put("total", 0);
+    }
     page.putArray("link").addObject().put("relation", "self").put("url", sent.url());
     try {
       return JSON.writeValueAsBytes(page);

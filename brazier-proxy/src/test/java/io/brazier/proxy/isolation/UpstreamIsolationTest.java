@@ -21,6 +21,9 @@ import io.brazier.proxy.IsolationConfig;
 import io.brazier.proxy.ProxyUnderTest;
 import io.brazier.proxy.upstream.StubUpstream;
 import io.brazier.server.TestServer;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -50,7 +53,9 @@ import org.junit.jupiter.api.Test;
  * JVM's server, on the data {@link TwoPatients} loads): a HAPI client in the first patient's context tries to reach
  * the second patient's data through reads, searches, includes, history, {@code $everything} and writes, and finds
  * none of it. Each path is first shown to reach the second patient's data through the proxy with an
- * Administrator's token, so that the test could fail.
+ * Administrator's token, so that the test could fail. What a server that is no Brazier answers in ways Brazier does
+ * not on demand ({@link ForeignUpstream}: versions of a resource in different compartments, a search it cannot narrow)
+ * is asked through a proxy of its own.
  */
 class UpstreamIsolationTest {
   /** Takes part in the first patient's encounters, not in the second's. */
@@ -62,6 +67,12 @@ class UpstreamIsolationTest {
   /** In both compartments: the first patient's Observation that the second performed. */
   private static String shared;
   private static String secondsObservation;
+  /** What the server that is no Brazier answers: each test adds its own. */
+  private static final Map<String, String> foreignAnswers = new ConcurrentHashMap<>();
+  private static StubUpstream foreignUpstream;
+  private static ProxyUnderTest foreign;
+  /** In the context of patient p-mine, through the proxy in front of the server that is no Brazier. */
+  private static IGenericClient foreignPatient;
 
   @BeforeAll
   static void start() {
@@ -73,11 +84,17 @@ class UpstreamIsolationTest {
     shared = created("Observation", observation(FIRST, "Patient/" + SECOND, "8867-4"));
     secondsOnly = TwoPatients.secondsOnly();
     secondsObservation = first("Observation?subject=Patient/" + SECOND);
+    foreignUpstream = ForeignUpstream.start(foreignAnswers);
+    foreign = ProxyUnderTest.start(foreignUpstream.baseUrl());
+    foreignPatient = foreign.client(foreign.sign(foreign.claims().subject("patient-" + UUID.randomUUID())
+        .claim("patient", "p-mine").claim("scope", "patient/*.cruds")));
   }
 
   @AfterAll
   static void stop() {
     proxy.close();
+    foreign.close();
+    foreignUpstream.close();
   }
 
   @Test
@@ -298,8 +315,8 @@ class UpstreamIsolationTest {
 
   @Test
   void metaOfAVersionIsJudgedByThatVersionNotTheCurrentOne() {
-    Map<String, String> answers = new ConcurrentHashMap<>();
     // Moved out of the caller's compartment in its second version, and another into it.
+    Map<String, String> answers = foreignAnswers;
     answers.put("Observation/left", ForeignUpstream.observation("left", "2", "p-other"));
     answers.put("Observation/left/_history/1", ForeignUpstream.observation("left", "1", "p-mine"));
     answers.put("Observation/left/_history/2", ForeignUpstream.observation("left", "2", "p-other"));
@@ -312,16 +329,26 @@ class UpstreamIsolationTest {
             + "\"parameter\":[{\"name\":\"return\",\"valueMeta\":{\"versionId\":\"" + version + "\"}}]}");
       }
     }
-    try (StubUpstream upstream = ForeignUpstream.start(answers);
-        ProxyUnderTest foreign = ProxyUnderTest.start(upstream.baseUrl())) {
-      IGenericClient mine = foreign.client(foreign.sign(foreign.claims().subject("patient-" + UUID.randomUUID())
-          .claim("patient", "p-mine").claim("scope", "patient/*.cruds")));
 
-      assertThat(meta(mine, "left", "1").getVersionId()).isEqualTo("1");
-      assertThat(meta(mine, "came", "2").getVersionId()).isEqualTo("2");
-      assertThatThrownBy(() -> meta(mine, "left", "2")).isInstanceOf(ResourceNotFoundException.class);
-      assertThatThrownBy(() -> meta(mine, "came", "1")).isInstanceOf(ResourceNotFoundException.class);
-    }
+    assertThat(meta(foreignPatient, "left", "1").getVersionId()).isEqualTo("1");
+    assertThat(meta(foreignPatient, "came", "2").getVersionId()).isEqualTo("2");
+    assertThatThrownBy(() -> meta(foreignPatient, "left", "2")).isInstanceOf(ResourceNotFoundException.class);
+    assertThatThrownBy(() -> meta(foreignPatient, "came", "1")).isInstanceOf(ResourceNotFoundException.class);
+  }
+
+  @Test
+  void aSearchTheProxyAnswersItselfIsAWholeSearchset() {
+    Instant before = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+
+    Bundle found = search(foreignPatient, "Patient/p-other/Observation");
+
+    assertThat(foreignUpstream.received()).extracting(StubUpstream.Received::uri)
+        .as("a search the upstream cannot narrow to the caller's patient").noneMatch(uri -> uri.contains("p-other"));
+    assertThat(found.getType()).isEqualTo(Bundle.BundleType.SEARCHSET);
+    assertThat(found.getIdElement().getIdPart()).isNotBlank();
+    assertThat(found.getMeta().getLastUpdated()).isBetween(Date.from(before), new Date());
+    assertThat(found.getLink("self").getUrl()).isEqualTo(foreign.baseUrl() + "/Patient/p-other/Observation");
+    assertThat(matches(found)).isEmpty();
   }
 
   private static Meta meta(IGenericClient client, String id, String version) {
