@@ -8,6 +8,8 @@ import io.brazier.fhir.FhirException;
 import io.brazier.server.FhirInteraction;
 import io.brazier.server.FhirRequest;
 import io.brazier.server.Restriction;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -82,6 +84,53 @@ final class UpstreamAnswers {
     }
     String url = entry.path("request").path("url").asText("");
     return !url.isEmpty() && !membership.restricts(restriction, url.split("[/?]")[0]);
+  }
+
+  /**
+   * The link to the page after {@code checked} (a page of {@code sent} as {@link #checked} left it) when that page
+   * has nothing for the caller (no match, no version: outcomes and includes at most) and its list goes on; null
+   * otherwise, and for a search that asks for no entries ({@code _count=0}, {@code _summary=count}).
+   */
+  static String onwards(FhirRequest sent, JsonNode checked) {
+    if (checked == null || !LISTS.contains(sent.interaction())
+        || !checked.path("resourceType").asText().equals("Bundle")
+        || "0".equals(sent.param("_count")) || "count".equals(sent.param("_summary"))) {
+      return null;
+    }
+    for (JsonNode entry : checked.path("entry")) {
+      if (!Set.of("outcome", "include").contains(entry.path("search").path("mode").asText())) {
+        return null;
+      }
+    }
+    for (JsonNode link : checked.path("link")) {
+      if (link.path("relation").asText().equals("next") && !link.path("url").asText("").isEmpty()) {
+        return link.path("url").asText();
+      }
+    }
+    return null;
+  }
+
+  /**
+   * {@code later}, the checked page that the checked page {@code skipped} led to, with the outcomes the upstream
+   * gave on {@code skipped} (what it ignored of the search, say) that {@code later} does not repeat: a caller who
+   * never sees a page the proxy skipped loses no warning of it. Its matches and includes lay outside or were
+   * included for matches outside.
+   */
+  static ObjectNode after(JsonNode skipped, ObjectNode later) {
+    List<JsonNode> repeated = new ArrayList<>();
+    later.path("entry").forEach(repeated::add);
+    repeated.add(notice());
+    ArrayNode entries = JSON.createArrayNode();
+    for (JsonNode entry : skipped.path("entry")) {
+      if (entry.path("search").path("mode").asText().equals("outcome") && !repeated.contains(entry)) {
+        entries.add(entry);
+      }
+    }
+    if (!entries.isEmpty()) {
+      later.path("entry").forEach(entries::add);
+      later.set("entry", entries);
+    }
+    return later;
   }
 
   private static JsonNode notice() {

@@ -43,6 +43,22 @@ public final class UpstreamIsolation implements Interceptor {
   /** Asked of the upstream in full and applied by the proxy, as the check needs whole resources in JSON. */
   private static final Set<String> SHAPING = Set.of("_format", "_elements", "_summary");
 
+  /** The most pages fetched for one answer beyond the one asked for, each a request of the upstream's. */
+  static final int MOST_SKIPPED = 10;
+
+  /** How the proxy follows a next link for the caller. */
+  public interface Pages {
+    /**
+     * The page {@code link} (a next link of an answer the proxy got) names, as the caller would get it by following
+     * the link, sent as {@link UpstreamIsolation#sent} makes it; null for a link that does not lead to the
+     * upstream.
+     */
+    Followed follow(String link);
+  }
+
+  /** A page the proxy followed for the caller: its request as sent upstream, and the upstream's answer. */
+  public record Followed(FhirRequest sent, int status, byte[] body) {}
+
   private final PatientReach reach;
   private final CompartmentQuery query;
   private final UpstreamWrites writes;
@@ -137,11 +153,40 @@ public final class UpstreamIsolation implements Interceptor {
   /**
    * The upstream's answer ({@code status}, {@code body}) to a restricted request as {@link #sent} made it
    * ({@code sent}), as the caller may see it, in the format and shape the request before it ({@code asked}) wants.
+   * A page that has nothing for the caller (all it had lay outside) while its search goes on is not given: the page
+   * after it is, followed through {@code pages}, up to {@value #MOST_SKIPPED} pages beyond the one asked for (then
+   * the page given has nothing, and a next link, as there may be more). So a caller who pages by next links gets an
+   * empty page only at the end, or after so many.
    */
-  public AnswerFormat.Encoded answer(FhirRequest asked, FhirRequest sent, int status, byte[] body) {
-    JsonNode json = json(status, body);
-    JsonNode checked = answers.checked(sent, sent.restriction(), status, json);
+  public AnswerFormat.Encoded answer(FhirRequest asked, FhirRequest sent, int status, byte[] body, Pages pages) {
+    JsonNode checked = answers.checked(sent, sent.restriction(), status, json(status, body));
+    FhirRequest page = sent;
+    for (int skipped = 0; skipped < MOST_SKIPPED; skipped++) {
+      String next = UpstreamAnswers.onwards(page, checked);
+      if (next == null) {
+        break;
+      }
+      try {
+        Followed following = pages.follow(next);
+        ObjectNode later = following == null ? null : checkedPage(following);
+        if (later == null) {
+          break;
+        }
+        checked = UpstreamAnswers.after(checked, later);
+        page = following.sent();
+      } catch (FhirException e) {
+        break; // the page cannot be had now: the caller gets the one before it, and may follow its link itself
+      }
+    }
     return format.encoded(asked, checked, body);
+  }
+
+  /** A page followed for the caller, checked; null when it is no page (an error, say). */
+  private ObjectNode checkedPage(Followed page) {
+    JsonNode checked = answers.checked(page.sent(), page.sent().restriction(), page.status(),
+        json(page.status(), page.body()));
+    return page.status() == 200 && checked instanceof ObjectNode bundle
+        && bundle.path("resourceType").asText().equals("Bundle") ? bundle : null;
   }
 
   private static JsonNode json(int status, byte[] body) {

@@ -7,7 +7,6 @@ import io.brazier.fhir.Fhir;
 import io.brazier.fhir.FhirException;
 import io.brazier.server.Caller;
 import io.brazier.server.FhirRequest;
-import io.brazier.server.http.Queries;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -41,12 +40,9 @@ final class ForwardingClient implements FhirClient {
   public FhirReply send(FhirCall call) throws IOException {
     Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
     headers.putAll(call.headers());
-    int question = call.path().indexOf('?');
-    String path = question < 0 ? call.path() : call.path().substring(0, question);
-    Map<String, List<String>> query = question < 0 ? Map.of() : Queries.parse(call.path().substring(question + 1));
     try {
-      FhirRequest request = PathShape.classify(new FhirRequest(call.method(), Queries.segments(path), query,
-          headers::get, call.body(), baseUrl)).withCaller(caller);
+      FhirRequest request = PathShape.classify(call.method(), call.path(), headers::get, call.body(), baseUrl)
+          .withCaller(caller);
       Upstream.Body body = call.body() == null ? Upstream.Body.NONE
           : new Upstream.Body(call.body(), null, call.body().length);
       UpstreamAnswer answer = exchange.exchange(request, headers.keySet(), null, body);

@@ -3,7 +3,10 @@ package io.brazier.proxy.upstream;
 import io.brazier.fhir.FhirException;
 import io.brazier.server.FhirInteraction;
 import io.brazier.server.FhirRequest;
+import io.brazier.server.http.Queries;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -16,6 +19,18 @@ final class PathShape {
   private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9\\-._$*]+");
 
   private PathShape() {}
+
+  /**
+   * A request to the proxy at {@code pathAndQuery} (below {@code baseUrl}: {@code Observation?code=x},
+   * {@code ?page=2}), classified as {@link #classify} does.
+   */
+  static FhirRequest classify(String method, String pathAndQuery, Function<String, String> headers, byte[] body,
+      String baseUrl) {
+    int question = pathAndQuery.indexOf('?');
+    String path = question < 0 ? pathAndQuery : pathAndQuery.substring(0, question);
+    Map<String, List<String>> query = question < 0 ? Map.of() : Queries.parse(pathAndQuery.substring(question + 1));
+    return classify(new FhirRequest(method, Queries.segments(path), query, headers, body, baseUrl));
+  }
 
   /** The request classified; a 400 for a segment FHIR has not, a 405 for a shape no FHIR interaction has. */
   static FhirRequest classify(FhirRequest request) {

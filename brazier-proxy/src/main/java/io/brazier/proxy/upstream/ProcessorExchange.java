@@ -51,7 +51,7 @@ final class ProcessorExchange implements Exchange {
       UnaryOperator<FhirRequest> checks, long maxBodyBytes) {
     this.processors = processors;
     this.forwarding = forwarding;
-    this.chain = new IsolationStage(isolation, this::processed, maxBodyBytes);
+    this.chain = new IsolationStage(isolation, this::processed, maxBodyBytes, forwarding.upstreamBase());
     this.fhir = fhir;
     this.checks = checks;
     this.reach = isolation.reach();

@@ -34,6 +34,18 @@ final class ForeignUpstream {
     });
   }
 
+  /** A page of a search (FHIR JSON) with these entries, and a next link to {@code next} unless it is null. */
+  static String page(String next, String... entries) {
+    return "{\"resourceType\":\"Bundle\",\"type\":\"searchset\",\"link\":["
+        + (next == null ? "" : "{\"relation\":\"next\",\"url\":\"" + next + "\"}") + "],\"entry\":["
+        + String.join(",", entries) + "]}";
+  }
+
+  /** A page's entry: the patient's Observation {@code id} as a match. */
+  static String match(String id, String patient) {
+    return "{\"resource\":" + observation(id, "1", patient) + ",\"search\":{\"mode\":\"match\"}}";
+  }
+
   /** An Observation (FHIR JSON) of the patient {@code patient}, at version {@code version}. */
   static String observation(String id, String version, String patient) {
     return "{\"resourceType\":\"Observation\",\"id\":\"" + id + "\",\"meta\":{\"versionId\":\"" + version

@@ -143,6 +143,24 @@ class UpstreamAnswersTest {
     assertThat(ANSWERS.checked(read("Observation/x"), restriction, 200, null)).isNull();
   }
 
+  @Test
+  void onlyAPageLeftWithoutMatchesLeadsOnUnlessTheSearchAskedForNone() throws IOException {
+    JsonNode lost = withNext(bundle(1, observation("b", theirs)));
+    JsonNode kept = withNext(bundle(2, observation("a", mine), observation("b", theirs)));
+
+    assertThat(UpstreamAnswers.onwards(search("Observation?code=x"), ANSWERS.checked(search("Observation?code=x"),
+        restriction, 200, lost))).isEqualTo("http://upstream/Observation?page=2");
+    assertThat(UpstreamAnswers.onwards(search("Observation?code=x"), ANSWERS.checked(search("Observation?code=x"),
+        restriction, 200, kept))).isNull();
+    assertThat(UpstreamAnswers.onwards(search("Observation?_count=0"), withNext(bundle(1)))).isNull();
+  }
+
+  private static JsonNode withNext(JsonNode page) {
+    ((com.fasterxml.jackson.databind.node.ObjectNode) page).putArray("link").addObject().put("relation", "next")
+        .put("url", "http://upstream/Observation?page=2");
+    return page;
+  }
+
   private static String deleted(IGenericClient client, String patient) {
     Observation observation = new Observation().setStatus(Observation.ObservationStatus.FINAL)
         .setSubject(new Reference("Patient/" + patient));

@@ -40,6 +40,7 @@ import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Meta;
 import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Practitioner;
@@ -54,12 +55,15 @@ import org.junit.jupiter.api.Test;
  * the second patient's data through reads, searches, includes, history, {@code $everything} and writes, and finds
  * none of it. Each path is first shown to reach the second patient's data through the proxy with an
  * Administrator's token, so that the test could fail. What a server that is no Brazier answers in ways Brazier does
- * not on demand ({@link ForeignUpstream}: versions of a resource in different compartments, a search it cannot narrow)
- * is asked through a proxy of its own.
+ * not on demand ({@link ForeignUpstream}: versions of a resource in different compartments, a search it cannot
+ * narrow, pages of others' data) is asked through a proxy of its own.
  */
 class UpstreamIsolationTest {
   /** Takes part in the first patient's encounters, not in the second's. */
   private static final String PRACTITIONER = "Practitioner/857f2e4b-8b0f-3e02-8c46-deaad5578619";
+  /** What the proxy says on every page that left entries out, or might have. */
+  private static final String NOTICE = "Entries that lie outside the patients' data the caller may see are left out"
+      + " of this search's pages, and its total is not given, as it would count them.";
   private static ProxyUnderTest proxy;
   private static IGenericClient patient;
   private static IGenericClient administrator;
@@ -349,6 +353,58 @@ class UpstreamIsolationTest {
     assertThat(found.getMeta().getLastUpdated()).isBetween(Date.from(before), new Date());
     assertThat(found.getLink("self").getUrl()).isEqualTo(foreign.baseUrl() + "/Patient/p-other/Observation");
     assertThat(matches(found)).isEmpty();
+  }
+
+  @Test
+  void pagesThatLostAllTheyHadAreSkippedAndTheirWarningsKept() {
+    String base = foreignUpstream.baseUrl() + "/Observation?code=skipped";
+    String warning = "{\"resource\":{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":"
+        + "\"warning\",\"code\":\"not-supported\",\"diagnostics\":\"_sort was ignored\"}]},\"search\":"
+        + "{\"mode\":\"outcome\"}}";
+    foreignAnswers.put("Observation?code=skipped", ForeignUpstream.page(base + "&page=2", warning,
+        ForeignUpstream.match("a", "p-other")));
+    foreignAnswers.put("Observation?code=skipped&page=2", ForeignUpstream.page(base + "&page=3",
+        ForeignUpstream.match("b", "p-other")));
+    foreignAnswers.put("Observation?code=skipped&page=3", ForeignUpstream.page(base + "&page=4",
+        ForeignUpstream.match("c", "p-mine"), ForeignUpstream.match("d", "p-other")));
+    foreignAnswers.put("Observation?code=skipped&page=4", ForeignUpstream.page(null,
+        ForeignUpstream.match("e", "p-other")));
+
+    Bundle first = search(foreignPatient, "Observation?code=skipped");
+    Bundle last = foreignPatient.loadPage().next(first).execute();
+
+    assertThat(matches(first)).containsExactly("Observation/c");
+    assertThat(outcomes(first)).containsExactly("_sort was ignored", NOTICE);
+    assertThat(first.getLink("next").getUrl()).startsWith(foreign.baseUrl() + "/");
+    assertThat(matches(last)).as("the upstream's last page, all outside").isEmpty();
+    assertThat(last.getLink("next")).as("nothing follows it").isNull();
+    assertThat(outcomes(last)).containsExactly(NOTICE);
+  }
+
+  @Test
+  void pagesAreSkippedWithinABoundThenAnEmptyPageSaysMayMoreFollow() {
+    String search = "Observation?code=far";
+    int pages = UpstreamIsolation.MOST_SKIPPED + 3;
+    for (int page = 1; page <= pages; page++) {
+      String url = search + (page == 1 ? "" : "&page=" + page);
+      String next = page == pages ? null : foreignUpstream.baseUrl() + "/" + search + "&page=" + (page + 1);
+      foreignAnswers.put(url, ForeignUpstream.page(next, ForeignUpstream.match("far-" + page,
+          page == pages ? "p-mine" : "p-other")));
+    }
+
+    Bundle first = search(foreignPatient, search);
+    Bundle second = foreignPatient.loadPage().next(first).execute();
+
+    assertThat(matches(first)).isEmpty();
+    assertThat(first.getLink("next")).as("more may follow").isNotNull();
+    assertThat(matches(second)).containsExactly("Observation/far-" + pages);
+    assertThat(second.getLink("next")).isNull();
+  }
+
+  /** The diagnostics of the page's outcome entries. */
+  private static List<String> outcomes(Bundle page) {
+    return page.getEntry().stream().filter(entry -> entry.getSearch().getMode() == SearchEntryMode.OUTCOME)
+        .map(entry -> ((OperationOutcome) entry.getResource()).getIssueFirstRep().getDiagnostics()).toList();
   }
 
   private static Meta meta(IGenericClient client, String id, String version) {
