@@ -4,6 +4,7 @@ import ca.uhn.fhir.context.BaseRuntimeChildDefinition;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.brazier.fhir.Fhir;
 import io.brazier.fhir.FhirException;
+import io.brazier.fhir.RequiredElements;
 import io.brazier.server.http.Body;
 import io.brazier.server.http.Queries;
 import io.brazier.store.ResourceVersion;
@@ -34,11 +35,13 @@ final class Placeholders {
   private static final String DATA_ABSENT_REASON = "http://hl7.org/fhir/StructureDefinition/data-absent-reason";
 
   private final Fhir fhir;
+  private final RequiredElements required;
   private final Store store;
   private final Writes writes;
 
   Placeholders(Fhir fhir, Store store, Writes writes) {
     this.fhir = fhir;
+    this.required = new RequiredElements(fhir);
     this.store = store;
     this.writes = writes;
   }
@@ -87,10 +90,8 @@ final class Placeholders {
   private Resource empty(String type) {
     Resource resource = (Resource) fhir.definition(type).newInstance();
     resource.getMeta().addTag(TAG_SYSTEM, TAG_CODE, "Placeholder for a referenced resource that was not loaded");
-    for (BaseRuntimeChildDefinition child : fhir.definition(type).getChildren()) {
-      if (child.getMin() > 0) {
-        child.getMutator().addValue(resource, absent(child));
-      }
+    for (BaseRuntimeChildDefinition child : required.of(type)) {
+      child.getMutator().addValue(resource, absent(child));
     }
     return resource;
   }

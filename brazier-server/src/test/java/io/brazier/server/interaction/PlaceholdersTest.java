@@ -8,9 +8,11 @@ import io.brazier.server.ServerConfig;
 import io.brazier.server.ServerConfig.MissingReferences;
 import io.brazier.server.ServerConfig.ReferentialIntegrity;
 import io.brazier.server.TestServer;
+import java.util.List;
 import java.util.UUID;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Practitioner;
@@ -91,6 +93,19 @@ class PlaceholdersTest {
     assertThat(placeholder.getMeta().getVersionId()).isEqualTo("3");
     assertThat(placeholder.hasActive()).isFalse();
     assertThat(placeholder.getMeta().getTag(Placeholders.TAG_SYSTEM, Placeholders.TAG_CODE)).isNotNull();
+  }
+
+  @Test
+  void aPlaceholderSaysEachElementItsTypeRequiresIsAbsentForAnUnknownReason() {
+    String reference = "Encounter/" + UUID.randomUUID();
+
+    create(observation(null).setEncounter(new Reference(reference)));
+
+    Encounter placeholder = client.read().resource(Encounter.class).withUrl(reference).execute();
+    assertThat(placeholder.getStatusElement().hasValue()).isFalse();
+    assertThat(List.of(placeholder.getStatusElement(), placeholder.getClass_())).allSatisfy(element -> assertThat(
+        element.getExtensionByUrl("http://hl7.org/fhir/StructureDefinition/data-absent-reason").getValue()
+            .primitiveValue()).isEqualTo("unknown"));
   }
 
   @Test
