@@ -24,10 +24,11 @@ import org.hl7.fhir.r4.model.Resource;
 
 /**
  * Placeholder resources, made with {@code --missing-references=placeholder} for references to resources that were
- * never loaded, as HAPI's auto-created placeholders are: an empty resource of the referenced type, with the
- * referenced id or the identifier the reference searched for, tagged {@value #TAG_SYSTEM}|{@value #TAG_CODE} so that
- * they can be found and completed later. A placeholder for criteria gets an id derived from them, so concurrent
- * writers that need the same placeholder write the same resource: one commits, the other retries and finds it.
+ * never loaded, as HAPI's auto-created placeholders are: a resource of the referenced type with the referenced id or
+ * the identifier the reference searched for, tagged {@value #TAG_SYSTEM}|{@value #TAG_CODE} so that they can be found
+ * and completed later, and nothing else but data-absent-reason {@code unknown} on each element its type requires. A
+ * placeholder for criteria gets an id derived from them, so concurrent writers that need the same placeholder write
+ * the same resource: one commits, the other retries and finds it.
  */
 final class Placeholders {
   static final String TAG_SYSTEM = "https://brazier.io/fhir/tag";

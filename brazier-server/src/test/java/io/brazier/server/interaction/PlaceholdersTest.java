@@ -22,9 +22,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Placeholders, with {@code --missing-references=placeholder}: a reference that names nothing gets an empty, tagged
- * resource of the referenced type, with the id referenced or the one identifier a conditional reference searched for;
- * what a placeholder cannot stand in for is a 400 that writes nothing.
+ * Placeholders, with {@code --missing-references=placeholder}: a reference that names nothing gets a tagged resource
+ * of the referenced type, with the id referenced or the one identifier a conditional reference searched for, and
+ * data-absent-reason {@code unknown} on its required elements; what a placeholder cannot stand in for is a 400 that
+ * writes nothing.
  */
 class PlaceholdersTest {
   private static TestServer server;
