@@ -31,7 +31,7 @@ public final class RequiredElements {
   /** Throws a 400 with an issue {@code required} for each of the resource's own elements missing. */
   public void check(Resource resource) {
     OperationOutcome outcome = new OperationOutcome();
-    for (BaseRuntimeChildDefinition child : byType.computeIfAbsent(resource.fhirType(), this::required)) {
+    for (BaseRuntimeChildDefinition child : of(resource.fhirType())) {
       int present = 0;
       for (IBase value : child.getAccessor().getValues(resource)) {
         if (value != null && !value.isEmpty()) {
@@ -45,6 +45,11 @@ public final class RequiredElements {
     if (outcome.hasIssue()) {
       throw new FhirException(400, outcome);
     }
+  }
+
+  /** The resource type's own elements that base R4 requires (minimum cardinality above 0). */
+  public List<BaseRuntimeChildDefinition> of(String type) {
+    return byType.computeIfAbsent(type, this::required);
   }
 
   private static void missing(String type, BaseRuntimeChildDefinition child, int present, OperationOutcome outcome) {

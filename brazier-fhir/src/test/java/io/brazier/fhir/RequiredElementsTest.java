@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ca.uhn.fhir.context.BaseRuntimeChildDefinition;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -60,6 +61,13 @@ class RequiredElementsTest {
     assertThatCode(() -> ELEMENTS.check(provenance)).doesNotThrowAnyException();
     assertThat(issues(new Provenance())).extracting(RequiredElementsTest::expression)
         .containsExactly("Provenance.target", "Provenance.recorded", "Provenance.agent");
+  }
+
+  @Test
+  void aTypesRequiredElementsAreItsOwnWithAMinimumAboveZero() {
+    assertThat(ELEMENTS.of("Observation")).extracting(BaseRuntimeChildDefinition::getElementName)
+        .containsExactly("status", "code");
+    assertThat(ELEMENTS.of("Patient")).isEmpty();
   }
 
   @Test

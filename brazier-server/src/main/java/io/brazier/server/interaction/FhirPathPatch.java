@@ -51,6 +51,8 @@ final class FhirPathPatch {
   FhirPathPatch(Fhir fhir) {
     this.fhir = fhir;
     // The context's own validation support, which other FHIRPath users share: the R4 definitions load once.
+    // Engines of our own, not FhirPath's: there resolve() gives a stub resource the whole process shares, which a
+    // patch whose path goes through resolve() would change; here it finds nothing outside the resource.
     HapiWorkerContext worker = new HapiWorkerContext(fhir.context(), fhir.context().getValidationSupport());
     this.engines = new Engines(() -> new FHIRPathEngine(worker));
   }

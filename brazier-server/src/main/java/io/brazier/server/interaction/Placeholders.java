@@ -4,6 +4,7 @@ import ca.uhn.fhir.context.BaseRuntimeChildDefinition;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.brazier.fhir.Fhir;
 import io.brazier.fhir.FhirException;
+import io.brazier.fhir.RequiredElements;
 import io.brazier.server.http.Body;
 import io.brazier.server.http.Queries;
 import io.brazier.store.ResourceVersion;
@@ -23,10 +24,11 @@ import org.hl7.fhir.r4.model.Resource;
 
 /**
  * Placeholder resources, made with {@code --missing-references=placeholder} for references to resources that were
- * never loaded, as HAPI's auto-created placeholders are: an empty resource of the referenced type, with the
- * referenced id or the identifier the reference searched for, tagged {@value #TAG_SYSTEM}|{@value #TAG_CODE} so that
- * they can be found and completed later. A placeholder for criteria gets an id derived from them, so concurrent
- * writers that need the same placeholder write the same resource: one commits, the other retries and finds it.
+ * never loaded, as HAPI's auto-created placeholders are: a resource of the referenced type with the referenced id or
+ * the identifier the reference searched for, tagged {@value #TAG_SYSTEM}|{@value #TAG_CODE} so that they can be found
+ * and completed later, and nothing else but data-absent-reason {@code unknown} on each element its type requires. A
+ * placeholder for criteria gets an id derived from them, so concurrent writers that need the same placeholder write
+ * the same resource: one commits, the other retries and finds it.
  */
 final class Placeholders {
   static final String TAG_SYSTEM = "https://brazier.io/fhir/tag";
@@ -34,11 +36,13 @@ final class Placeholders {
   private static final String DATA_ABSENT_REASON = "http://hl7.org/fhir/StructureDefinition/data-absent-reason";
 
   private final Fhir fhir;
+  private final RequiredElements required;
   private final Store store;
   private final Writes writes;
 
   Placeholders(Fhir fhir, Store store, Writes writes) {
     this.fhir = fhir;
+    this.required = new RequiredElements(fhir);
     this.store = store;
     this.writes = writes;
   }
@@ -87,10 +91,8 @@ final class Placeholders {
   private Resource empty(String type) {
     Resource resource = (Resource) fhir.definition(type).newInstance();
     resource.getMeta().addTag(TAG_SYSTEM, TAG_CODE, "Placeholder for a referenced resource that was not loaded");
-    for (BaseRuntimeChildDefinition child : fhir.definition(type).getChildren()) {
-      if (child.getMin() > 0) {
-        child.getMutator().addValue(resource, absent(child));
-      }
+    for (BaseRuntimeChildDefinition child : required.of(type)) {
+      child.getMutator().addValue(resource, absent(child));
     }
     return resource;
   }

@@ -19,6 +19,7 @@ import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.Parameters.ParametersParameterComponent;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Practitioner;
+import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.StringType;
 import org.junit.jupiter.api.Test;
 
@@ -184,6 +185,18 @@ class FhirPathOperationsTest {
   void aPathOutsideTheResourceChangesNothingAndIsUnprocessable() {
     // FHIRPath may make new elements ('x' is a string of no resource): a patch may only change the resource's own.
     assertUnprocessable(operation("replace", "'x'").addPart(value(new StringType("y"))));
+  }
+
+  @Test
+  void aReferenceResolvesToNothingAPatchCouldChangeOutsideTheResource() {
+    ParametersParameterComponent refer = operation("add", "Patient")
+        .addPart(part("name", new StringType("generalPractitioner")))
+        .addPart(value(new Reference("Practitioner/elsewhere")));
+    ParametersParameterComponent edit = operation("add", "Patient.generalPractitioner.resolve()")
+        .addPart(part("name", new StringType("active"))).addPart(value(new BooleanType(true)));
+
+    assertThatThrownBy(() -> apply(refer, edit))
+        .isInstanceOfSatisfying(FhirException.class, e -> assertThat(e.status()).isEqualTo(422));
   }
 
   private Patient apply(ParametersParameterComponent... operations) {

@@ -8,9 +8,11 @@ import io.brazier.server.ServerConfig;
 import io.brazier.server.ServerConfig.MissingReferences;
 import io.brazier.server.ServerConfig.ReferentialIntegrity;
 import io.brazier.server.TestServer;
+import java.util.List;
 import java.util.UUID;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Practitioner;
@@ -20,9 +22,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Placeholders, with {@code --missing-references=placeholder}: a reference that names nothing gets an empty, tagged
- * resource of the referenced type, with the id referenced or the one identifier a conditional reference searched for;
- * what a placeholder cannot stand in for is a 400 that writes nothing.
+ * Placeholders, with {@code --missing-references=placeholder}: a reference that names nothing gets a tagged resource
+ * of the referenced type, with the id referenced or the one identifier a conditional reference searched for, and
+ * data-absent-reason {@code unknown} on its required elements; what a placeholder cannot stand in for is a 400 that
+ * writes nothing.
  */
 class PlaceholdersTest {
   private static TestServer server;
@@ -91,6 +94,19 @@ class PlaceholdersTest {
     assertThat(placeholder.getMeta().getVersionId()).isEqualTo("3");
     assertThat(placeholder.hasActive()).isFalse();
     assertThat(placeholder.getMeta().getTag(Placeholders.TAG_SYSTEM, Placeholders.TAG_CODE)).isNotNull();
+  }
+
+  @Test
+  void aPlaceholderSaysEachElementItsTypeRequiresIsAbsentForAnUnknownReason() {
+    String reference = "Encounter/" + UUID.randomUUID();
+
+    create(observation(null).setEncounter(new Reference(reference)));
+
+    Encounter placeholder = client.read().resource(Encounter.class).withUrl(reference).execute();
+    assertThat(placeholder.getStatusElement().hasValue()).isFalse();
+    assertThat(List.of(placeholder.getStatusElement(), placeholder.getClass_())).allSatisfy(element -> assertThat(
+        element.getExtensionByUrl("http://hl7.org/fhir/StructureDefinition/data-absent-reason").getValue()
+            .primitiveValue()).isEqualTo("unknown"));
   }
 
   @Test

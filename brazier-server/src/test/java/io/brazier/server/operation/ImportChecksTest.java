@@ -1,0 +1,67 @@
+package io.brazier.server.operation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.brazier.server.ImportConfig;
+import io.brazier.server.ServerConfig;
+import io.brazier.server.ServerConfig.MissingReferences;
+import io.brazier.server.ServerConfig.ReferentialIntegrity;
+import io.brazier.server.TestServer;
+import io.brazier.server.operation.Importer.Input;
+import io.brazier.testkit.TempFolders;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The reference check of {@code $import} with {@code --missing-references=placeholder}, on a server of its own (its
+ * job runner reads this class's folder): the rounds end even when a placeholder's own line fails.
+ */
+class ImportChecksTest {
+  private static Path folder;
+  private static TestServer server;
+  private static Importer importer;
+
+  @BeforeAll
+  static void start() throws IOException {
+    folder = Files.createTempDirectory("brazier-import").toRealPath();
+    server = TestServer.start(ServerConfig.defaults().withImports(new ImportConfig(folder, List.of(), null))
+        .withBundles(ServerConfig.DEFAULT_BUNDLE_MAX_ENTRIES, ServerConfig.DEFAULT_BUNDLE_MAX_BYTES,
+            ReferentialIntegrity.ENFORCE, MissingReferences.PLACEHOLDER));
+    importer = new Importer(server);
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+    TempFolders.delete(folder);
+  }
+
+  /**
+   * A placeholder CoverageEligibilityRequest fails its line (the absent {@code purpose}, a list of codes, does not
+   * read back): the next round makes no new placeholder, so the response that needs it fails rather than the check
+   * waiting for a placeholder again and again (it did, without end, on a placeholder Encounter).
+   */
+  @Test
+  @Timeout(value = 2, unit = TimeUnit.MINUTES)
+  void aLineWhosePlaceholderFailsFailsInsteadOfWaitingForItAgain() {
+    String url = Importer.ndjson(folder.resolve("CoverageEligibilityResponse.ndjson"), List.of("""
+        {"resourceType":"CoverageEligibilityResponse","id":"r1","status":"active","purpose":["benefits"],\
+        "patient":{"reference":"Patient/p1"},"created":"2026-12-01","insurer":{"reference":"Organization/o1"},\
+        "request":{"reference":"CoverageEligibilityRequest/q1"},"outcome":"complete"}"""));
+
+    JsonNode manifest = importer.run(null, new Input("CoverageEligibilityResponse", url));
+
+    assertThat(Importer.count(manifest, url)).isZero();
+    assertThat(importer.diagnostics(manifest, url)).containsExactly("Line 1 of " + url
+        + ": The reference CoverageEligibilityRequest/q1 names a resource of this import whose line failed.");
+    assertThat(server.http().get("/fhir/CoverageEligibilityResponse/r1").status()).isEqualTo(404);
+  }
+}
