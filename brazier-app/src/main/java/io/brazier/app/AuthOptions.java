@@ -36,8 +36,8 @@ final class AuthOptions {
   }
 
   /**
-   * Why the server must not start as configured, or null: an open server on a network address, or a security flag
-   * with a bad value.
+   * Why the server must not start as configured, or null: an open server on a network address, a security flag
+   * with a bad value, or one given without {@code --auth}.
    */
   String refusal(String host, String baseUrl) {
     if (enabled) {
@@ -48,6 +48,11 @@ final class AuthOptions {
       } catch (IllegalArgumentException e) {
         return e.getMessage();
       }
+    }
+    if (!security.named().isEmpty()) {
+      // An open server that looked secured: the operator meant --auth.
+      return "Without --auth the server is open and would ignore " + String.join(", ", security.named())
+          + ": add --auth, or leave them out.";
     }
     if (processors.named()) {
       return "--pre-processors and --post-processors need --auth: processors run behind authentication.";

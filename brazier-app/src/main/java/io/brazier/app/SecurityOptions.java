@@ -4,6 +4,7 @@ import io.brazier.proxy.IsolationConfig;
 import io.brazier.proxy.SecurityConfig;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Option;
@@ -59,6 +60,23 @@ final class SecurityOptions {
       description = "How long a node keeps the opt-outs and who a practitioner's patients are, at most, ISO-8601;"
           + " a change of them is seen at once anyway (default: ${DEFAULT-VALUE}).")
   Duration consentCache;
+
+  /** The flags given that only {@code --auth} puts to use (those with defaults cannot be told from them). */
+  List<String> named() {
+    List<String> named = new ArrayList<>();
+    addIf(named, !issuers.isEmpty(), "--auth-issuer");
+    addIf(named, !audiences.isEmpty(), "--auth-audience");
+    addIf(named, clients != null, "--clients");
+    addIf(named, roleAliases != null && !roleAliases.isEmpty(), "--auth-role");
+    addIf(named, !globalRoles.isEmpty(), "--global-role");
+    return named;
+  }
+
+  private static void addIf(List<String> named, boolean given, String flag) {
+    if (given) {
+      named.add(flag);
+    }
+  }
 
   /**
    * The configuration, for a server whose FHIR base URL clients know as {@code baseUrl} (null: read from each

@@ -14,6 +14,19 @@ class AuthOptionsTest {
   }
 
   @Test
+  void securityFlagsWithoutAuthenticationAreRefusedRatherThanIgnored() {
+    Serve issuer = ServeArguments.parse("--auth-issuer", "https://login.example/tenant/v2.0", "--auth-audience",
+        "api://brazier");
+    Serve globalRole = ServeArguments.parse("--global-role", "DataScientist");
+
+    assertThat(issuer.auth.refusal("127.0.0.1", null))
+        .isEqualTo("Without --auth the server is open and would ignore --auth-issuer, --auth-audience: add --auth,"
+            + " or leave them out.");
+    assertThat(globalRole.auth.refusal("127.0.0.1", null)).contains("ignore --global-role:");
+    assertThat(ServeArguments.parse().auth.refusal("127.0.0.1", null)).isNull();
+  }
+
+  @Test
   void profilesThatAreNoDirectoryAreRefusedNamingTheFlag() {
     Serve serve = ServeArguments.parse("--auth", "--pre-processors", "profile-validation", "--profiles",
         "/no/such/dir");

@@ -3,6 +3,7 @@ package io.brazier.proxy;
 import io.brazier.fhir.FhirException;
 import io.brazier.proxy.access.Rights;
 import io.brazier.proxy.access.Role;
+import io.brazier.proxy.auth.Challenges;
 import io.brazier.proxy.auth.TokenVerifier;
 import io.brazier.server.Caller;
 
@@ -33,9 +34,8 @@ public final class Guard {
     return caller;
   }
 
-  /** The {@code WWW-Authenticate} header for a refusal of this status. */
-  public static String challenge(FhirException refusal) {
-    return io.brazier.proxy.auth.Challenges.bearer(refusal.status() == 403 ? "insufficient_scope" : "invalid_token",
-        refusal.getMessage());
+  /** The {@code WWW-Authenticate} header for a refusal of a request with this {@code Authorization} header. */
+  public static String challenge(FhirException refusal, String authorization) {
+    return Challenges.refusal(authorization, refusal.status(), refusal.getMessage());
   }
 }

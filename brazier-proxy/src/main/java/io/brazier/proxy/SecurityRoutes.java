@@ -41,7 +41,7 @@ final class SecurityRoutes implements HttpExtension {
     try {
       guard.require(ctx.header("Authorization"), baseUrl, Role.ADMINISTRATOR);
     } catch (FhirException e) {
-      ctx.header("WWW-Authenticate", Guard.challenge(e));
+      ctx.header("WWW-Authenticate", Guard.challenge(e, ctx.header("Authorization")));
       throw e;
     }
   }

@@ -100,15 +100,21 @@ class GuardTest {
 
   @Test
   void theChallengeOfA401SaysInvalidTokenAndOfA403InsufficientScope() {
+    String notAToken = "Bearer not.a.jwt";
+    String basic = "Basic dXNlcjpwYXNz";
+    String reader = bearer(claims());
     FhirException unauthorized = catchThrowableOfType(FhirException.class,
-        () -> guard.require("Basic dXNlcjpwYXNz", BASE, Role.READER));
+        () -> guard.require(notAToken, BASE, Role.READER));
+    FhirException anotherScheme = catchThrowableOfType(FhirException.class,
+        () -> guard.require(basic, BASE, Role.READER));
     FhirException forbidden = catchThrowableOfType(FhirException.class,
-        () -> guard.require(bearer(claims()), BASE, Role.READER));
+        () -> guard.require(reader, BASE, Role.READER));
 
-    assertThat(Guard.challenge(unauthorized)).startsWith("Bearer realm=\"brazier\", error=\"invalid_token\"")
-        .contains("error_description=\"");
-    assertThat(Guard.challenge(forbidden)).startsWith("Bearer realm=\"brazier\", error=\"insufficient_scope\"")
-        .contains("Reader role");
+    assertThat(Guard.challenge(unauthorized, notAToken))
+        .startsWith("Bearer realm=\"brazier\", error=\"invalid_token\"").contains("error_description=\"");
+    assertThat(Guard.challenge(anotherScheme, basic)).isEqualTo("Bearer realm=\"brazier\"");
+    assertThat(Guard.challenge(forbidden, reader))
+        .startsWith("Bearer realm=\"brazier\", error=\"insufficient_scope\"").contains("Reader role");
   }
 
   private static JWTClaimsSet.Builder claims() {

@@ -37,12 +37,11 @@ class SecurityRoutesTest {
   }
 
   @Test
-  void metricsWithoutATokenAreRefusedWithAnInvalidTokenChallenge() {
+  void metricsWithoutATokenAreRefusedWithABearerChallenge() {
     Http.Response response = http.get("/metrics");
 
     assertThat(response.status()).isEqualTo(401);
-    assertThat(response.header("WWW-Authenticate")).hasValueSatisfying(challenge -> assertThat(challenge)
-        .startsWith("Bearer realm=\"brazier\", error=\"invalid_token\""));
+    assertThat(response.header("WWW-Authenticate")).contains("Bearer realm=\"brazier\"");
     http.refused(401, "GET", "/metrics", (byte[]) null);
   }
 

@@ -8,7 +8,7 @@ import io.brazier.server.Interceptor;
 
 /**
  * Authentication of every request that comes over HTTP: its bearer token must be valid ({@link TokenVerifier}), or
- * it is refused with 401 and {@code WWW-Authenticate: Bearer error="invalid_token"} before anything else runs.
+ * it is refused with 401 and a {@code WWW-Authenticate: Bearer} challenge before anything else runs.
  * Only the CapabilityStatement is open, as SMART clients read it to find the token endpoint. Bundle entries carry
  * their bundle's caller, and a module of this process sends requests as a caller of its own: both are known.
  */
@@ -38,16 +38,10 @@ public final class Authentication implements Interceptor {
     if (request.isEntry()) {
       return response;
     }
-    if (response.status() == 401) {
-      response.header("WWW-Authenticate", challenge("invalid_token", response));
-    } else if (response.status() == 403) {
-      response.header("WWW-Authenticate", challenge("insufficient_scope", response));
+    if (response.status() == 401 || response.status() == 403) {
+      response.header("WWW-Authenticate", Challenges.refusal(request.header("Authorization"), response.status(),
+          Challenges.diagnostics(response)));
     }
     return response;
-  }
-
-  /** RFC 6750 section 3: the error, and its description in the characters a quoted string may hold. */
-  private static String challenge(String error, FhirResponse response) {
-    return Challenges.bearer(error, Challenges.diagnostics(response));
   }
 }

@@ -50,7 +50,7 @@ public final class ManageLinks {
       try {
         guard.require(ctx.header("Authorization"), baseUrl.apply(ctx), Role.ADMINISTRATOR);
       } catch (FhirException e) {
-        ctx.header("WWW-Authenticate", Guard.challenge(e));
+        ctx.header("WWW-Authenticate", Guard.challenge(e, ctx.header("Authorization")));
         throw e;
       }
       handler.handle(ctx);

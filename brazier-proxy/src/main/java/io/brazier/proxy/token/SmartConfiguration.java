@@ -7,7 +7,8 @@ import java.util.Map;
 
 /**
  * {@code [base]/.well-known/smart-configuration}: how a SMART client gets a token here. This server grants
- * client_credentials (SMART Backend Services, and a client secret), so it names no authorization endpoint.
+ * client_credentials (SMART Backend Services, and a client secret), so it names no authorization endpoint and no
+ * response type.
  * https://hl7.org/fhir/smart-app-launch/conformance.html
  */
 final class SmartConfiguration {
@@ -25,7 +26,6 @@ final class SmartConfiguration {
     configuration.put("scopes_supported", List.of("system/*.rs", "system/*.cruds", "system/*.read", "system/*.write",
         "user/*.rs", "user/*.cruds", "user/*.read", "user/*.write", "patient/*.rs", "patient/*.cruds",
         "patient/*.read", "patient/*.write"));
-    configuration.put("response_types_supported", List.of("token"));
     configuration.put("code_challenge_methods_supported", List.of("S256"));
     configuration.put("capabilities", List.of("client-confidential-symmetric", "client-confidential-asymmetric",
         "permission-v1", "permission-v2", "permission-patient", "permission-user"));

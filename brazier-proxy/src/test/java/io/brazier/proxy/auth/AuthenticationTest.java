@@ -35,13 +35,14 @@ class AuthenticationTest {
   }
 
   @Test
-  void aRequestWithoutATokenIsUnauthorized() {
-    refused(null, "no bearer token");
+  void aRequestWithoutABearerTokenIsUnauthorizedWithAChallengeThatNamesNoError() {
+    // RFC 6750 section 3.1: no error code for a request that lacks authentication, or uses another scheme
+    assertThat(refusal(null, "no bearer token")).isEqualTo("Bearer realm=\"brazier\"");
+    assertThat(refusal("Basic dXNlcjpwYXNz", "not 'Bearer <token>'")).isEqualTo("Bearer realm=\"brazier\"");
   }
 
   @Test
   void aMalformedAuthorizationIsUnauthorized() {
-    refused("Basic dXNlcjpwYXNz", "not 'Bearer <token>'");
     refused("Bearer", "not 'Bearer <token>'");
     refused("Bearer not.a.jwt", "not a well-formed JWT");
     refused("Bearer " + "x".repeat(40), "not a well-formed JWT");
@@ -240,6 +241,11 @@ class AuthenticationTest {
   }
 
   private void refused(String authorization, String reason) {
+    assertThat(refusal(authorization, reason)).startsWith("Bearer").contains("error=\"invalid_token\"");
+  }
+
+  /** The challenge of a request refused with 401 and an OperationOutcome giving {@code reason}. */
+  private String refusal(String authorization, String reason) {
     String[] headers = authorization == null ? new String[0] : new String[] {"Authorization", authorization};
 
     OperationOutcome outcome = http.refused(401, "GET", "/fhir/Patient", (byte[]) null, headers);
@@ -247,7 +253,6 @@ class AuthenticationTest {
 
     assertThat(outcome.getIssueFirstRep().getCode()).isEqualTo(IssueType.LOGIN);
     assertThat(outcome.getIssueFirstRep().getDiagnostics()).contains(reason);
-    assertThat(response.header("WWW-Authenticate")).hasValueSatisfying(challenge ->
-        assertThat(challenge).startsWith("Bearer").contains("error=\"invalid_token\""));
+    return response.header("WWW-Authenticate").orElseThrow();
   }
 }

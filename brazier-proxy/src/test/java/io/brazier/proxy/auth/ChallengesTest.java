@@ -14,6 +14,18 @@ class ChallengesTest {
   }
 
   @Test
+  void aRequestWithoutABearerTokenGetsNoErrorCodeAndARefusedTokenItsError() {
+    String noError = "Bearer realm=\"brazier\"";
+
+    assertThat(Challenges.refusal(null, 401, "No token.")).isEqualTo(noError);
+    assertThat(Challenges.refusal("Basic dXNlcjpwYXNz", 401, "Not a bearer token.")).isEqualTo(noError);
+    assertThat(Challenges.refusal("bearer x.y.z", 401, "Expired.")).isEqualTo(Challenges.bearer("invalid_token",
+        "Expired."));
+    assertThat(Challenges.refusal("Bearer x.y.z", 403, "No right.")).isEqualTo(Challenges.bearer(
+        "insufficient_scope", "No right."));
+  }
+
+  @Test
   void quotesBackslashesLineBreaksAndNonAsciiCannotLeaveTheQuotedString() {
     String challenge = Challenges.bearer("invalid_token", "iss \"x\\\"\r\nSet-Cookie: a=b\u00e9\u0000");
 
