@@ -158,8 +158,9 @@ final class SyncMetrics {
     return position.get();
   }
 
+  /** Whether the target has everything the source holds: the feed's end was read, and every change read applied. */
   boolean caughtUp() {
-    return caughtUp;
+    return caughtUp && pending.isEmpty();
   }
 
   long written() {

@@ -19,7 +19,8 @@ public record SyncStatus(String role, List<Source> sources, long written, long s
    *
    * @param position the feed's sequence read up to
    * @param applied the sequence up to which every change read is applied
-   * @param caughtUp whether the latest page read was not full (nothing more was waiting)
+   * @param caughtUp whether the target has all the source holds: the latest page read was not full (nothing more
+   *     was waiting) and every change read is applied
    * @param lagChanges changes read and not yet applied
    * @param lagSeconds how long ago the oldest of them was committed
    */
