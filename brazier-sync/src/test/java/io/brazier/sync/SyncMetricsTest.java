@@ -105,6 +105,20 @@ class SyncMetricsTest {
   }
 
   @Test
+  void aSourceThatCannotBeReadKeepsItsReasonUntilItIsReadAgain() {
+    metrics.page(12, false);
+    metrics.sourceFailed("http://fhir/fhir refused the connection");
+
+    assertThat(metrics.sourceError()).isEqualTo("http://fhir/fhir refused the connection");
+    assertThat(metrics.caughtUp()).isFalse();
+
+    metrics.sourceRead();
+
+    assertThat(metrics.sourceError()).isNull();
+    assertThat(metrics.caughtUp()).isTrue();
+  }
+
+  @Test
   void aFullPageMeansTheAgentIsNotCaughtUp() {
     metrics.page(500, true);
 
