@@ -19,8 +19,9 @@ import picocli.CommandLine.Spec;
     name = "backfill",
     mixinStandardHelpOptions = true,
     description = {
-        "Syncs again what FHIR holds of the synced types (what existed before a map was enabled, or after a map",
-        "changed), as a job of the running agent: resumable, while live changes keep flowing."})
+        "Syncs again what FHIR holds of the synced types.",
+        "What existed before a map was enabled, or after a map changed, as a job of the running agent: resumable,",
+        "while live changes keep flowing."})
 final class SyncBackfill implements Callable<Integer> {
 
   @Mixin

@@ -49,6 +49,14 @@ class SyncBackfillTest {
     assertThat(backfill.path("done").asLong()).isEqualTo(backfill.path("total").asLong());
   }
 
+  /** The command list of {@code brazier sync --help} shows a subcommand's first line only: a whole sentence. */
+  @Test
+  void theSyncCommandsHelpSaysWhatABackfillIsInAWholeSentence() {
+    Cli run = Cli.run("sync", "--help");
+
+    assertThat(run.out()).containsPattern("backfill +Syncs again what FHIR holds of the synced types\\.");
+  }
+
   @Test
   void withNoWaitItReturnsOnceQueued() throws Exception {
     Cli run = Cli.run("sync", "backfill", "--agent", agent, "--types", "Patient", "--no-wait");

@@ -58,6 +58,7 @@ final class FeedReader implements ChangeReader {
         try {
           ChangePage page = feed.read(since, types);
           outage.over();
+          metrics.sourceRead();
           dispatch(page);
           since = page.next();
           if (page.changes().isEmpty() && System.currentTimeMillis() - started < POLL_MILLIS) {
@@ -69,6 +70,7 @@ final class FeedReader implements ChangeReader {
           if (Thread.currentThread().isInterrupted()) {
             return;
           }
+          metrics.sourceFailed(e.getMessage());
           Thread.sleep(Failures.backoff(outage.failed(e.getMessage())).toMillis());
         }
       }

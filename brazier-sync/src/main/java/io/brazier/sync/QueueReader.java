@@ -56,11 +56,13 @@ final class QueueReader implements ChangeReader {
         try {
           since = dispatch(queue.poll(POLL, since), since);
           commitApplied();
+          metrics.sourceRead();
           failures = 0;
         } catch (SourceException e) {
           if (!running || Thread.currentThread().isInterrupted()) {
             return;
           }
+          metrics.sourceFailed(e.getMessage());
           if (++failures == 1) {
             log.warn("Sync cannot read the sync queue, retrying: {}", e.getMessage());
           }

@@ -251,7 +251,7 @@ public final class SyncAgent implements AutoCloseable {
           job.error(), job.updated().toString()));
     }
     SyncStatus.Source feed = new SyncStatus.Source(source, metrics.position(), metrics.applied(),
-        metrics.caughtUp(), metrics.pending(), metrics.lagSeconds());
+        metrics.caughtUp(), metrics.pending(), metrics.lagSeconds(), metrics.sourceError());
     SyncStatus.Maps loaded = new SyncStatus.Maps(current.origin(), current.all().size(), List.copyOf(current.types()),
         maps.loadedAt().toString(), maps.error());
     return new SyncStatus(active != null ? "active" : "standby", List.of(feed), metrics.written(),

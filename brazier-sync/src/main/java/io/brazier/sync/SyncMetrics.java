@@ -34,6 +34,8 @@ final class SyncMetrics {
   private final AtomicLongArray secondOf = new AtomicLongArray(WINDOW);
   private final AtomicReference<String> lastError = new AtomicReference<>();
   private volatile boolean caughtUp;
+  /** Why the source cannot be read now; null while it can. */
+  private volatile String sourceError;
   private final Clock clock;
 
   SyncMetrics(MeterRegistry registry) {
@@ -158,8 +160,26 @@ final class SyncMetrics {
     return position.get();
   }
 
+  /** The source could not be read, for {@code reason}: an outage the reader waits out. */
+  void sourceFailed(String reason) {
+    sourceError = reason;
+  }
+
+  /** The source was read: whatever kept it from being read is over. */
+  void sourceRead() {
+    sourceError = null;
+  }
+
+  String sourceError() {
+    return sourceError;
+  }
+
+  /**
+   * Whether the target has everything the source holds: the source is read, its end was reached, and every change
+   * read is applied.
+   */
   boolean caughtUp() {
-    return caughtUp;
+    return caughtUp && pending.isEmpty() && sourceError == null;
   }
 
   long written() {

@@ -19,12 +19,14 @@ public record SyncStatus(String role, List<Source> sources, long written, long s
    *
    * @param position the feed's sequence read up to
    * @param applied the sequence up to which every change read is applied
-   * @param caughtUp whether the latest page read was not full (nothing more was waiting)
+   * @param caughtUp whether the target has all the source holds: the latest page read was not full (nothing more
+   *     was waiting) and every change read is applied
    * @param lagChanges changes read and not yet applied
    * @param lagSeconds how long ago the oldest of them was committed
+   * @param error why the source cannot be read now (the FHIR server or the queue unreachable); null while it can
    */
   public record Source(String name, long position, long applied, boolean caughtUp, int lagChanges,
-      double lagSeconds) {}
+      double lagSeconds, String error) {}
 
   /** The maps in force, and why the latest change of them was refused (null when it was not). */
   public record Maps(String origin, int loaded, List<String> types, String loadedAt, String error) {}

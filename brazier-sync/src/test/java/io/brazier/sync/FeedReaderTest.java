@@ -4,12 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ca.uhn.fhir.rest.client.api.IGenericClient;
+import io.brazier.client.HttpFhirClient;
 import io.brazier.server.ServerConfig;
 import io.brazier.server.TestServer;
 import io.brazier.sync.source.ChangeFeed;
 import io.brazier.sync.source.FeedGone;
 import io.brazier.testkit.Eventually;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Set;
 import org.hl7.fhir.r4.model.HumanName;
 import org.hl7.fhir.r4.model.Patient;
@@ -70,6 +76,27 @@ class FeedReaderTest {
       Eventually.within(DEADLINE, () -> assertThat(lastname(target, after)).isEqualTo("After"));
       assertThat(agent.status().backfills()).singleElement()
           .satisfies(backfill -> assertThat(backfill.types()).containsExactly("Patient"));
+    }
+  }
+
+  /** The FHIR server does not answer: the status says why, and not that the target is up to date. */
+  @Test
+  void aSourceThatCannotBeReadIsInTheStatusWithWhy() throws Exception {
+    HttpFhirClient nowhere = new HttpFhirClient(URI.create("http://127.0.0.1:" + closedPort() + "/fhir"),
+        Optional.empty(), Duration.ofSeconds(5));
+    SyncConfig config = Agents.config(Agents.maps("patient.json", PATIENT));
+    try (SyncAgent agent = SyncAgent.start(nowhere, server.fhir(), TestTargets.inOtherDatabase(), config,
+        new SimpleMeterRegistry())) {
+      Eventually.within(DEADLINE, () -> assertThat(agent.status().sources()).singleElement().satisfies(source -> {
+        assertThat(source.error()).contains("could not be reached");
+        assertThat(source.caughtUp()).isFalse();
+      }));
+    }
+  }
+
+  private static int closedPort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
     }
   }
 

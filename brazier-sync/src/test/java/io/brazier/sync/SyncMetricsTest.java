@@ -30,7 +30,6 @@ class SyncMetricsTest {
     assertThat(metrics.lagSeconds()).isEqualTo(30.0);
     assertThat(metrics.applied()).as("every change before the oldest pending one").isEqualTo(10);
     assertThat(metrics.position()).isEqualTo(14);
-    assertThat(metrics.caughtUp()).isTrue();
 
     metrics.applied(List.of(11L, 13L), 1, 1);
 
@@ -90,6 +89,33 @@ class SyncMetricsTest {
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** The feed's end was read, but the target has not all of it yet: a status must not say it is up to date. */
+  @Test
+  void changesReadAndNotYetAppliedMeanTheAgentIsNotCaughtUp() {
+    metrics.read(11, now.minusSeconds(30));
+    metrics.page(12, false);
+
+    assertThat(metrics.caughtUp()).isFalse();
+
+    metrics.applied(List.of(11L), 1, 0);
+
+    assertThat(metrics.caughtUp()).isTrue();
+  }
+
+  @Test
+  void aSourceThatCannotBeReadKeepsItsReasonUntilItIsReadAgain() {
+    metrics.page(12, false);
+    metrics.sourceFailed("http://fhir/fhir refused the connection");
+
+    assertThat(metrics.sourceError()).isEqualTo("http://fhir/fhir refused the connection");
+    assertThat(metrics.caughtUp()).isFalse();
+
+    metrics.sourceRead();
+
+    assertThat(metrics.sourceError()).isNull();
+    assertThat(metrics.caughtUp()).isTrue();
   }
 
   @Test
