@@ -13,13 +13,15 @@ import java.util.List;
 import java.util.Set;
 import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
 import org.hl7.fhir.r4.model.Bundle.BundleType;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 
 /**
  * FHIR batch: POST [base] with a Bundle of type batch. Each entry runs by the same interaction code as a request of
  * its own and answers with its own status, location, etag and lastModified, or an OperationOutcome when it fails:
  * one bad entry never blocks the others. So that a batch of a thousand creates costs one fsync, not a thousand, the
  * writes are prepared in parallel and stored by one commit; should that commit fail, each write runs alone again.
- * Writes that touch the same resource or the same conditions as an earlier entry, and reads, run alone afterwards.
+ * Writes that touch the same resource or the same conditions as an earlier entry, writes that need a resource not
+ * stored yet (another entry may write it), and reads run alone afterwards.
  * https://hl7.org/fhir/R4/http.html#transaction
  */
 final class Batch {
@@ -64,11 +66,22 @@ final class Batch {
         try {
           staged[i] = commits.stage(writer, entry.request());
         } catch (FhirException e) {
-          out[i] = responses.failure(entry, entry.located(e), baseUrl);
+          if (!mayFindAfterTheCommit(e)) {
+            out[i] = responses.failure(entry, entry.located(e), baseUrl);
+          }
         }
       }
     });
     return staged;
+  }
+
+  /**
+   * Whether an entry failed for want of a resource (a reference to it, or the resource it patches) that another entry
+   * of the batch may write: such an entry runs alone after the commit, as it would had the entries run one after
+   * another, the way Microsoft's server runs a batch.
+   */
+  private static boolean mayFindAfterTheCommit(FhirException e) {
+    return e.outcome().getIssueFirstRep().getCode() == IssueType.NOTFOUND;
   }
 
   /**

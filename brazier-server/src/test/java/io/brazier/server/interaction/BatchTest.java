@@ -2,6 +2,7 @@ package io.brazier.server.interaction;
 
 import static io.brazier.server.interaction.TransactionTest.add;
 import static io.brazier.server.interaction.TransactionTest.patient;
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ca.uhn.fhir.rest.client.api.IGenericClient;
@@ -9,6 +10,7 @@ import io.brazier.server.Http;
 import io.brazier.server.TestServer;
 import io.brazier.testkit.Parallel;
 import java.util.List;
+import org.hl7.fhir.r4.model.Binary;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Bundle.BundleEntryResponseComponent;
 import org.hl7.fhir.r4.model.Bundle.BundleType;
@@ -76,6 +78,26 @@ class BatchTest {
     assertThat(created.getLastModified()).isNotNull();
     OperationOutcome outcome = (OperationOutcome) response.getEntry().get(2).getResponse().getOutcome();
     assertThat(outcome.getIssueFirstRep().getExpression().get(0).getValue()).isEqualTo("Bundle.entry[2]");
+  }
+
+  @Test
+  void anEntryFindsWhatAnotherEntryOfTheBatchWrites() {
+    String id = "batch-" + java.util.UUID.randomUUID();
+    Patient patient = patient("Written");
+    patient.setId(id);
+    Bundle batch = new Bundle().setType(BundleType.BATCH);
+    add(batch, null, TransactionTest.observation(new org.hl7.fhir.r4.model.Reference("Patient/" + id)),
+        HTTPVerb.POST, "Observation");
+    add(batch, null, patient, HTTPVerb.PUT, "Patient/" + id);
+    Binary activate = new Binary().setContentType("application/json-patch+json");
+    activate.setData("[{\"op\": \"add\", \"path\": \"/active\", \"value\": true}]".getBytes(UTF_8));
+    add(batch, null, activate, HTTPVerb.PATCH, "Patient/" + id);
+
+    Bundle response = client.transaction().withBundle(batch).execute();
+
+    assertThat(response.getEntry()).extracting(entry -> entry.getResponse().getStatus())
+        .containsExactly("201 Created", "201 Created", "200 OK");
+    assertThat(client.read().resource(Patient.class).withId(id).execute().getActive()).isTrue();
   }
 
   @Test
