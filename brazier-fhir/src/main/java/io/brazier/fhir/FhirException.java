@@ -1,5 +1,7 @@
 package io.brazier.fhir;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.hl7.fhir.r4.model.StringType;
@@ -13,15 +15,21 @@ public final class FhirException extends RuntimeException {
 
   private final int status;
   private final transient OperationOutcome outcome;
+  private final transient Map<String, String> headers;
 
   public FhirException(int status, IssueType type, String message) {
     this(status, Outcomes.error(type, message));
   }
 
   public FhirException(int status, OperationOutcome outcome) {
+    this(status, outcome, Map.of());
+  }
+
+  private FhirException(int status, OperationOutcome outcome, Map<String, String> headers) {
     super(outcome.getIssueFirstRep().getDiagnostics(), null, false, false);
     this.status = status;
     this.outcome = outcome;
+    this.headers = headers;
   }
 
   public int status() {
@@ -30,6 +38,18 @@ public final class FhirException extends RuntimeException {
 
   public OperationOutcome outcome() {
     return outcome;
+  }
+
+  /** The headers its answer carries besides the OperationOutcome, such as the {@code Allow} of a 405. */
+  public Map<String, String> headers() {
+    return headers;
+  }
+
+  /** The same failure, its answer carrying header {@code name}. */
+  public FhirException withHeader(String name, String value) {
+    Map<String, String> more = new LinkedHashMap<>(headers);
+    more.put(name, value);
+    return new FhirException(status, outcome, Map.copyOf(more));
   }
 
   /**
@@ -42,7 +62,7 @@ public final class FhirException extends RuntimeException {
       issue.getExpression().add(0, new StringType(expression));
       issue.setDiagnostics(expression + ": " + issue.getDiagnostics());
     }
-    return new FhirException(status, located);
+    return new FhirException(status, located, headers);
   }
 
   public static FhirException badRequest(String message) {

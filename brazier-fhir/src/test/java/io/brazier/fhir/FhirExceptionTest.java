@@ -63,6 +63,18 @@ class FhirExceptionTest {
   }
 
   @Test
+  void aHeaderOfTheAnswerStaysWithTheFailureWhereverItIsLocated() {
+    FhirException original = FhirException.methodNotAllowed("POST", "/_history");
+
+    FhirException allowing = original.withHeader("Allow", "GET, HEAD");
+
+    assertThat(allowing.headers()).containsExactly(java.util.Map.entry("Allow", "GET, HEAD"));
+    assertThat(allowing.at("Bundle.entry[0]").headers()).isEqualTo(allowing.headers());
+    assertThat(allowing.status()).isEqualTo(405);
+    assertThat(original.headers()).isEmpty();
+  }
+
+  @Test
   void anExpectedFailureCostsNoStackTrace() {
     assertThat(FhirException.badRequest("x").getStackTrace()).isEmpty();
   }

@@ -145,7 +145,9 @@ public final class FhirApi {
   /** A failure as the client sees it: the status and OperationOutcome it names, or a 503 or 500 that says why. */
   static FhirResponse failure(Throwable e, FhirRequest request) {
     if (e instanceof FhirException fhir) {
-      return FhirResponse.of(fhir.status(), fhir.outcome());
+      FhirResponse response = FhirResponse.of(fhir.status(), fhir.outcome());
+      fhir.headers().forEach(response::header);
+      return response;
     }
     if (e instanceof StoreFailure store && store.isUnavailable()) {
       log.warn("Database unavailable method={} path={}: {}", request.method(), path(request), e.getMessage());

@@ -329,6 +329,16 @@ public final class FhirRequest {
     return since != null && !current.lastUpdated().isAfter(since.plusMillis(999));
   }
 
+  /**
+   * Whether {@code If-None-Match} forbids a write of {@code current}: {@code *} while the resource exists, or the ETag
+   * of its current version (RFC 9110 13.1.2: the method is then not performed, and the answer is a 412).
+   */
+  public boolean ifNoneMatchRefuses(ResourceVersion current) {
+    String ifNoneMatch = header("If-None-Match");
+    return ifNoneMatch != null && current != null && !current.deleted()
+        && (ifNoneMatch.trim().equals("*") || Versions.matches(ifNoneMatch, current.version()));
+  }
+
   /** The version demanded by {@code If-Match}, or null when the request sets none or {@code *}. */
   public Integer ifMatch() {
     String ifMatch = header("If-Match");

@@ -65,9 +65,11 @@ import io.brazier.store.Store;
 import java.time.Clock;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.hl7.fhir.r4.model.CapabilityStatement.SystemRestfulInteraction;
 import org.hl7.fhir.r4.model.CapabilityStatement.TypeRestfulInteraction;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 
 /**
  * The whole route table: which interaction answers a method on a path below the FHIR base. Read it top to bottom;
@@ -77,6 +79,8 @@ final class Routes {
   private static final Set<String> SYSTEM_SEGMENTS = Set.of("metadata", "_history", "_search", "_async");
   /** [base]/Metadata, as some clients (the MC4H training's collection) write it and Azure answers it. */
   private static final String METADATA_AS_TYPE = "Metadata";
+  /** The methods of the FHIR RESTful API, in the order an Allow header names them. */
+  private static final List<String> METHODS = List.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH");
   private final Fhir fhir;
   private final Bodies bodies;
   private final Validate validate;
@@ -217,8 +221,38 @@ final class Routes {
     stopFollowing.run();
   }
 
-  /** Where a request goes; a FhirException when nothing here answers it (404 for a type, 405 for the rest). */
+  /**
+   * Where a request goes; a FhirException when nothing here answers it: 404 for a type or a path no method takes (an
+   * operation this server does not know), 405 with {@code Allow} for a method the path does not take (RFC 9110
+   * section 15.5.6: a 405 names the methods that are).
+   */
   Route route(FhirRequest request) {
+    try {
+      return find(request);
+    } catch (FhirException e) {
+      if (e.status() != 405) {
+        throw e;
+      }
+      List<String> allowed = METHODS.stream().filter(method -> takes(request, method)).toList();
+      if (allowed.isEmpty()) {
+        throw new FhirException(404, IssueType.NOTSUPPORTED, "This server has nothing at /"
+            + String.join("/", request.segments()) + ": no interaction or operation it knows takes that path.");
+      }
+      throw e.withHeader("Allow", String.join(", ", allowed));
+    }
+  }
+
+  /** Whether the path of {@code request} takes {@code method}. */
+  private boolean takes(FhirRequest request, String method) {
+    try {
+      find(new FhirRequest(method, request.segments(), Map.of(), name -> null, null, request.baseUrl()));
+      return true;
+    } catch (FhirException e) {
+      return false;
+    }
+  }
+
+  private Route find(FhirRequest request) {
     List<String> path = request.segments();
     if (path.isEmpty() || !Character.isUpperCase(path.get(0).charAt(0)) || path.get(0).equals(METADATA_AS_TYPE)) {
       return system(request);

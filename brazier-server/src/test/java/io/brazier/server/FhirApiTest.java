@@ -98,7 +98,7 @@ class FhirApiTest {
         + "{\"request\":{\"method\":\"GET\",\"url\":\"Patient/" + id + "\"}},"
         + "{\"request\":{\"method\":\"GET\",\"url\":\"Patient/never-was\"}},"
         + "{\"resource\":{\"resourceType\":\"Patient\",\"x\":1},\"request\":{\"method\":\"POST\",\"url\":\"Patient\"}},"
-        + "{\"request\":{\"method\":\"GET\",\"url\":\"Patient/" + id + "/_history/1/more\"}},"
+        + "{\"request\":{\"method\":\"DELETE\",\"url\":\"Patient/" + id + "/_history/1\"}},"
         + "{\"request\":{\"method\":\"GET\",\"url\":\"Patient/" + gone + "\"}}]}";
   }
 

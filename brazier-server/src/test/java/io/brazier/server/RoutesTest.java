@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The route table: which interaction answers each method and path of the FHIR RESTful API, and the OperationOutcome
- * of a path it does not serve (404 for a type it does not know, 405 for the rest, 400 for an id that is not one).
+ * of a path it does not serve (404 for a type it does not know or a path no method takes, 405 with Allow for a method
+ * the path does not take, 400 for an id that is not one).
  * https://hl7.org/fhir/R4/http.html
  */
 class RoutesTest {
@@ -71,19 +72,34 @@ class RoutesTest {
   }
 
   @Test
-  void aMethodAPathDoesNotTakeIsNotAllowed() {
-    http.refused(405, "POST", "/fhir/Patient/" + patient, "{\"resourceType\":\"Patient\"}");
-    http.refused(405, "DELETE", "/fhir/_history", (byte[]) null);
-    http.refused(405, "POST", "/fhir/Patient/" + patient + "/_history", "{}");
-    http.refused(405, "GET", "/fhir/Patient/" + patient + "/_history/1/more", (byte[]) null);
-    http.refused(405, "GET", "/fhir/Patient/$no-such-operation", (byte[]) null);
-    http.refused(405, "GET", "/fhir/Patient/_nothing", (byte[]) null);
+  void aMethodAPathDoesNotTakeIsNotAllowedAndTheAnswerNamesTheMethodsItTakes() {
+    assertThat(allowed("POST", "/fhir/Patient/" + patient)).isEqualTo("GET, HEAD, PUT, DELETE, PATCH");
+    assertThat(allowed("DELETE", "/fhir/_history")).isEqualTo("GET, HEAD");
+    assertThat(allowed("POST", "/fhir/Patient/" + patient + "/_history")).isEqualTo("GET, HEAD");
+    assertThat(allowed("PUT", "/fhir/Patient/$validate")).isEqualTo("GET, HEAD, POST");
+  }
+
+  @Test
+  void aPathNoMethodTakesIsNotFound() {
+    assertThat(http.refused(404, "GET", "/fhir/Patient/$no-such-operation", (byte[]) null).getIssueFirstRep()
+        .getDiagnostics()).contains("/Patient/$no-such-operation");
+    http.refused(404, "POST", "/fhir/Patient/" + patient + "/$no-such-operation", "{}");
+    http.refused(404, "GET", "/fhir/Patient/" + patient + "/_history/1/more", (byte[]) null);
+    http.refused(404, "GET", "/fhir/Patient/_nothing", (byte[]) null);
   }
 
   @Test
   void anIdThatIsNotAFhirIdIsABadRequest() {
     http.refused(400, "GET", "/fhir/Patient/not%20an%20id", (byte[]) null);
     http.refused(400, "GET", "/fhir/Patient/" + "a".repeat(65), (byte[]) null);
+  }
+
+  /** The Allow header of the 405 that {@code method} on {@code path} answers (RFC 9110 section 15.5.6). */
+  private String allowed(String method, String path) {
+    Http.Response response = http.send(method, path, method.equals("POST") || method.equals("PUT") ? "{}".getBytes()
+        : null, "Content-Type", "application/fhir+json");
+    assertThat(response.status()).as(method + " " + path + ": " + response.body()).isEqualTo(405);
+    return response.header("Allow").orElse("no Allow header");
   }
 
   private Bundle bundle(String path) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.brazier.fhir.Fhir;
 import io.brazier.fhir.FhirException;
 import io.brazier.fhir.Format;
+import io.brazier.fhir.Narratives;
 import io.brazier.fhir.Numbers;
 import io.brazier.fhir.RequiredBindings;
 import io.brazier.fhir.RequiredElements;
@@ -13,8 +14,10 @@ import org.hl7.fhir.r4.model.Resource;
 
 /**
  * Reads a request's body as the resource the URL names, with the base R4 rules: HAPI's strict parser, the required
- * elements and the required bindings. Lenient mode drops what the parser cannot read and skips the other two. A JSON body stays a tree
- * until a write parses it from the tree it has edited (ids, meta, references); an XML body is parsed at once.
+ * elements, the required bindings and the narratives' HTML. Lenient mode drops what the parser cannot read and skips
+ * the elements and bindings, not the narratives (a script there endangers readers, it is not sloppy data). A JSON
+ * body stays a tree until a write parses it from the tree it has edited (ids, meta, references); an XML body is
+ * parsed at once.
  */
 public final class Bodies {
   private final Fhir fhir;
@@ -58,10 +61,11 @@ public final class Bodies {
 
   /**
    * The base R4 rules the parser cannot apply, for a resource made some other way (patched, or an entry of a
-   * transaction): the required elements (minimum cardinalities; the parser holds the maximums) and the required
-   * bindings, unless lenient.
+   * transaction): the narratives' HTML, and unless lenient the required elements (minimum cardinalities; the parser
+   * holds the maximums) and the required bindings.
    */
   public void check(Resource resource) {
+    Narratives.check(resource);
     if (!fhir.lenient()) {
       elements.check(resource);
       bindings.check(resource);

@@ -114,6 +114,10 @@ public final class Commits {
    * (not deleted). A write that races another under {@code *} is prepared again, as without If-Match.
    */
   static void checkIfMatch(FhirRequest request, String type, String id, ResourceVersion current) {
+    if (request.ifNoneMatchRefuses(current)) {
+      throw FhirException.preconditionFailed("If-None-Match " + request.header("If-None-Match").trim() + " refuses"
+          + " the write: " + type + "/" + id + " exists at version " + current.version() + ".");
+    }
     if (request.ifMatchAny() && (current == null || current.deleted())) {
       throw FhirException.preconditionFailed("If-Match: * requires that " + type + "/" + id + " exists, and it "
           + (current == null ? "never did." : "is deleted."));

@@ -51,6 +51,25 @@ class BodiesTest {
   }
 
   @Test
+  void evenLenientModeRefusesANarrativeThatRunsAScriptAndStoresNothing() {
+    String tag = java.util.UUID.randomUUID().toString();
+    String scripted = """
+        {"resourceType":"Patient","meta":{"tag":[{"system":"urn:narrative","code":"%s"}]},
+         "text":{"status":"generated",
+         "div":"<div xmlns=\\"http://www.w3.org/1999/xhtml\\">hi<script>steal()</script></div>"}}"""
+        .formatted(tag);
+
+    Http.Response created = lenient.http().post("/fhir/Patient", scripted);
+    Http.Response updated = lenient.http().put("/fhir/Patient/narrated",
+        scripted.replace("\"Patient\",", "\"Patient\",\"id\":\"narrated\","));
+
+    assertThat(created.status()).as(created.body()).isEqualTo(400);
+    assertThat(created.body()).contains("Patient.text.div holds a <script> element");
+    assertThat(updated.status()).as(updated.body()).isEqualTo(400);
+    assertThat(lenient.http().get("/fhir/Patient?_tag=urn:narrative%7C" + tag).body()).contains("\"total\":0");
+  }
+
+  @Test
   void lenientModeSkipsTheRequiredElements() {
     Http.Response response = lenient.http().post("/fhir/Observation", "{\"resourceType\":\"Observation\"}");
 

@@ -171,6 +171,21 @@ class UpdateTest {
   }
 
   @Test
+  void ifNoneMatchAnyCreatesWhatDoesNotExistAndLeavesWhatDoesAlone() {
+    Patient taken = created("Taken");
+    String fresh = "fresh-" + UUID.randomUUID();
+
+    http.refused(412, "PUT", "/fhir/Patient/" + taken.getIdPart(), body(taken), "If-None-Match", "*");
+    http.refused(412, "PUT", "/fhir/Patient/" + taken.getIdPart(), body(taken), "If-None-Match", "W/\"1\"");
+    Http.Response created = http.put("/fhir/Patient/" + fresh, "{\"resourceType\":\"Patient\",\"id\":\"" + fresh
+        + "\"}", "If-None-Match", "*");
+
+    assertThat(created.status()).isEqualTo(201);
+    assertThat(client.read().resource(Patient.class).withId(taken.getIdPart()).execute().getMeta().getVersionId())
+        .isEqualTo("1");
+  }
+
+  @Test
   void anIfMatchThatIsNoVersionIsRefused() {
     Patient patient = created("Garbled");
 

@@ -110,7 +110,7 @@ class ReadMetaTest {
     assertThat(diagnostics(410, history + "2/$meta")).contains("deleted");
     assertThat(diagnostics(404, history + "3/$meta")).contains("Version 3");
     assertThat(diagnostics(404, history + "one/$meta")).contains("not a version id");
-    assertThat(diagnostics(405, history + "1/$meta-add")).contains("$meta-add");
+    assertThat(diagnostics(404, history + "1/$meta-add")).contains("$meta-add");
   }
 
   @Test
