@@ -9,6 +9,7 @@ import io.brazier.loader.files.FileKind;
 import io.brazier.loader.files.InputFile;
 import io.brazier.loader.files.Survey;
 import io.brazier.loader.send.FileOutcome;
+import io.brazier.loader.send.Sender;
 import io.brazier.loader.storage.Storage;
 import io.brazier.loader.storage.Storage.Claim;
 import io.brazier.loader.storage.Storage.Stored;
@@ -16,9 +17,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.NoSuchFileException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -26,6 +29,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +38,9 @@ import org.slf4j.LoggerFactory;
  * start, and new ones), once each has not changed for {@code --settle}, and leaves each in its result folder
  * ({@link Results}). Reference data goes first; the chunks of a split bundle go in order. A file a loader was killed
  * on is taken again (loads are idempotent); one that stopped loaders more than {@code --max-retries} times goes to
- * the error folder instead.
+ * the error folder instead. When the server refuses the loader its writes (401, 403: credentials or a right missing,
+ * no fault of the files) all sending stops, as in a one-shot load; the files it met stay where they are, uncounted,
+ * and writes are tried again after the longest of the retries' waits, until the server takes them.
  */
 public final class LoaderService implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LoaderService.class);
@@ -52,11 +58,14 @@ public final class LoaderService implements AutoCloseable {
   private final Map<String, Boolean> inFlight = new ConcurrentHashMap<>(); // key: folder/name, value: reference data
   private final AtomicLong queued = new AtomicLong();
   private final LoaderMetrics metrics;
+  /** While the server refuses the loader its writes: when to try them again (System.nanoTime). */
+  private volatile long tryWritesAt;
+  private final AtomicReference<Sender.Refused> reported = new AtomicReference<>();
 
   public LoaderService(FhirClient target, LoaderConfig config, Storage storage, MeterRegistry registry) {
     this.storage = storage;
     this.config = config;
-    this.loading = new Loading(target, config, false);
+    this.loading = new Loading(target, config, true);
     this.results = new Results(storage);
     this.archives = new Archives(storage, results);
     this.settling = new Settling(config.settle());
@@ -109,6 +118,13 @@ public final class LoaderService implements AutoCloseable {
   }
 
   private void scan() throws IOException {
+    if (loading.refused().isPresent()) {
+      if (!inFlight.isEmpty() || System.nanoTime() - tryWritesAt < 0) {
+        return; // no file is taken while the server refuses writes: each would only be refused
+      }
+      loading.resume();
+      log.info("Trying the loader's writes again storage={}", storage.describe());
+    }
     List<Candidate> ready = new ArrayList<>();
     Set<String> present = ConcurrentHashMap.newKeySet();
     for (String folder : Folders.INPUTS) {
@@ -165,8 +181,11 @@ public final class LoaderService implements AutoCloseable {
   private void take(Candidate candidate) {
     try (Claim claim = storage.claim(candidate.folder(), candidate.file()).orElse(null)) {
       if (claim != null) {
-        load(candidate.folder(), candidate.file(), claim);
-        claim.finish();
+        if (load(candidate.folder(), candidate.file(), claim)) {
+          claim.finish();
+        } else {
+          claim.giveBack();
+        }
       }
     } catch (NoSuchFileException e) {
       log.info("File gone before it was loaded, skipped file={}/{}", candidate.folder(), candidate.file().name());
@@ -182,25 +201,31 @@ public final class LoaderService implements AutoCloseable {
     }
   }
 
-  private void load(String folder, Stored file, Claim claim) throws IOException, InterruptedException {
+  /** Loads the file and leaves it in its result folder; false when it stays, to be loaded again. */
+  private boolean load(String folder, Stored file, Claim claim) throws IOException, InterruptedException {
     String name = file.name();
     if (claim.attempts() > config.maxRetries() + 1) {
       String reason = "The loader stopped " + (claim.attempts() - 1) + " times while loading this file (killed, or"
           + " out of memory); it is not taken again. Split it into smaller files and drop them anew.";
       results.failed(folder, folder + "err", name, reason, null);
       metrics.file("failed");
-      return;
+      return true;
     }
     if (claim.attempts() > 1) {
       log.info("Loading again after an interrupted attempt file={}/{} attempt={}", folder, name, claim.attempts());
     }
     if (folder.equals(ZIP)) {
       metrics.file(archives.unpack(name) ? "processed" : "failed");
-      return;
+      return true;
     }
     InputFile input = storage.file(folder, file);
     input.opener().open().close(); // gone since it was listed: NoSuchFileException, skipped
     FileOutcome outcome = loading.load(input, true, metrics::entries);
+    Optional<Sender.Refused> refused = loading.refused();
+    if (outcome.errors() > 0 && refused.isPresent()) {
+      refusedWrites(refused.get(), folder + "/" + name);
+      return false;
+    }
     if (folder.equals(NDJSON)) {
       results.ndjson(name, outcome);
     } else {
@@ -209,6 +234,21 @@ public final class LoaderService implements AutoCloseable {
     metrics.outcome(outcome);
     log.info("Loaded file={}/{} resources={} failed={}{}", folder, name, outcome.loaded(), outcome.failed(),
         outcome.isSplit() ? " split=" + outcome.chunks().size() : "");
+    return true;
+  }
+
+  /**
+   * A file met the server's refusal: it stays, and writes wait. What to fix is said once per refusal (that is, again
+   * after each try that is refused anew), not once per file.
+   */
+  private void refusedWrites(Sender.Refused refused, String file) {
+    Duration wait = loading.longestRetryWait();
+    tryWritesAt = System.nanoTime() + wait.toNanos();
+    if (reported.getAndSet(refused) != refused) {
+      log.warn("{} The loader stopped sending; the files stay where they are (not in the error folders) and are"
+          + " loaded once the server takes writes, tried again every {} s", refused.getMessage(), wait.toSeconds());
+    }
+    log.info("File kept to load once the server takes writes file={}", file);
   }
 
   /** Stops taking files and waits a moment for those in flight; a file cut off is taken again at the next start. */

@@ -8,6 +8,7 @@ import io.brazier.loader.send.NdjsonLoad;
 import io.brazier.loader.send.Sender;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -27,7 +28,10 @@ final class Loading implements AutoCloseable {
   private final BundleLoad bundles;
   private final NdjsonLoad ndjson;
 
-  /** @param stopWhenRefused whether a write the server refuses (401, 403) ends all sending (a one-shot load) */
+  /**
+   * @param stopWhenRefused whether a write the server refuses (401, 403) stops all sending (a one-shot load ends, the
+   *     watching service pauses), until {@link #resume}
+   */
   Loading(FhirClient target, LoaderConfig config, boolean stopWhenRefused) {
     this.sender = new Sender(target, config, stopWhenRefused);
     this.batchPool = Executors.newFixedThreadPool(config.concurrency(), threads("loader-batch"));
@@ -69,6 +73,16 @@ final class Loading implements AutoCloseable {
   /** The first write the server refused to let this loader make (401, 403), if any. */
   Optional<Sender.Refused> refused() {
     return sender.refused();
+  }
+
+  /** How long the sender waits before its last retry: the pause before writes are tried again after a refusal. */
+  Duration longestRetryWait() {
+    return sender.backoff(Math.max(1, sender.maxRetries()));
+  }
+
+  /** Sends again after a refusal. */
+  void resume() {
+    sender.resume();
   }
 
   static java.util.concurrent.ThreadFactory threads(String name) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
 import io.brazier.loader.send.Json;
 import io.brazier.loader.send.Statuses;
 import io.brazier.loader.storage.FolderStorage;
@@ -24,6 +25,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Patient;
 import org.junit.jupiter.api.AfterEach;
@@ -115,6 +118,44 @@ class LoaderServiceTest {
   }
 
   @Test
+  void filesTheServerRefusesToLetTheLoaderWriteStayUncountedAndLoadOnceItTakesWrites() throws Exception {
+    AtomicBoolean refusing = new AtomicBoolean(true);
+    AtomicInteger refused = new AtomicInteger();
+    HttpServer front = FrontServer.serve(server, exchange -> {
+      if (refusing.get()) {
+        refused.incrementAndGet();
+        FrontServer.reply(exchange, 403, null, "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":"
+            + "\"error\",\"code\":\"forbidden\",\"diagnostics\":\"No write scope.\"}]}");
+      } else {
+        FrontServer.forward(server, exchange, exchange.getRequestBody().readAllBytes());
+      }
+    });
+    try {
+      start(new HttpFhirClient(URI.create("http://127.0.0.1:" + front.getAddress().getPort() + "/fhir"),
+          Optional.empty(), Duration.ofSeconds(60)), LoaderConfig.defaults().withRetries(2, Duration.ofMillis(100)));
+      Samples.write(dir.resolve("bundles/granted.json"), "{\"resourceType\":\"Bundle\",\"type\":\"batch\","
+          + "\"entry\":[{\"resource\":{\"resourceType\":\"Patient\",\"id\":\"svc-granted\"},\"request\":{"
+          + "\"method\":\"PUT\",\"url\":\"Patient/svc-granted\"}}]}");
+      Samples.write(dir.resolve("ndjson/granted.ndjson"), "{\"resourceType\":\"Patient\",\"id\":\"svc-granted-2\"}\n");
+
+      Eventually.until(DEADLINE, "writes refused again after a pause", () -> refused.get() >= 4);
+      assertThat(dir.resolve("bundleserr")).isEmptyDirectory();
+      assertThat(dir.resolve("ndjsonerr")).isEmptyDirectory();
+      assertThat(dir.resolve("bundles/granted.json")).exists();
+      assertThat(dir.resolve("ndjson/granted.ndjson")).exists();
+      refusing.set(false);
+
+      awaitFile("bundlesprocessed/granted.json.processed");
+      awaitFile("ndjsonprocessed/granted.ndjson.processed");
+      assertThat(dir.resolve(".loader/journal/bundles/granted.json")).as("the refused attempts were not counted")
+          .doesNotExist();
+      assertThat(client.read().resource(Patient.class).withId("svc-granted-2").execute()).isNotNull();
+    } finally {
+      front.stop(0);
+    }
+  }
+
+  @Test
   void aZipIsUnpackedIntoBundlesAndNdjsonUnderItsOwnNamesAndLoaded() throws Exception {
     start(LoaderConfig.defaults());
     byte[] zip = Samples.zip("data/one.ndjson", "{\"resourceType\":\"Patient\",\"id\":\"zip-1\"}\n",
@@ -189,7 +230,10 @@ class LoaderServiceTest {
   }
 
   private void start(LoaderConfig config) throws IOException {
-    var target = new HttpFhirClient(URI.create(server.baseUrl()), Optional.empty(), Duration.ofSeconds(60));
+    start(new HttpFhirClient(URI.create(server.baseUrl()), Optional.empty(), Duration.ofSeconds(60)), config);
+  }
+
+  private void start(HttpFhirClient target, LoaderConfig config) throws IOException {
     service = new LoaderService(target, config.withSettle(Duration.ofMillis(200)), new FolderStorage(dir), registry)
         .start();
   }

@@ -1,18 +1,16 @@
 package io.brazier.loader;
 
 import io.brazier.client.HttpFhirClient;
+import static io.brazier.loader.FrontServer.reply;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.brazier.loader.files.Inputs;
 import io.brazier.loader.send.Json;
 import io.brazier.server.TestServer;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -45,7 +43,7 @@ class RetriesTest {
     Samples.write(dir.resolve("p.ndjson"), "{\"resourceType\":\"Patient\",\"id\":\"retried\",\"active\":true}\n");
     AtomicInteger calls = new AtomicInteger();
     List<Long> times = new CopyOnWriteArrayList<>();
-    HttpServer flaky = serve(exchange -> {
+    HttpServer flaky = FrontServer.serve(server, exchange -> {
       times.add(System.nanoTime());
       int call = calls.incrementAndGet();
       if (call == 1) {
@@ -53,7 +51,7 @@ class RetriesTest {
       } else if (call == 2) {
         reply(exchange, 503, "0", "{\"resourceType\":\"OperationOutcome\"}");
       } else {
-        forward(exchange, exchange.getRequestBody().readAllBytes());
+        FrontServer.forward(server, exchange, exchange.getRequestBody().readAllBytes());
       }
     });
     try {
@@ -77,7 +75,7 @@ class RetriesTest {
         {"resourceType":"Patient","id":"throttled-2"}
         """);
     List<Integer> entriesSent = new CopyOnWriteArrayList<>();
-    HttpServer throttling = serve(exchange -> {
+    HttpServer throttling = FrontServer.serve(server, exchange -> {
       byte[] body = exchange.getRequestBody().readAllBytes();
       int entries = Json.parse(body).path("entry").size();
       entriesSent.add(entries);
@@ -87,7 +85,7 @@ class RetriesTest {
         answer.withArray("entry").addObject().putObject("response").put("status", "429 Too Many Requests");
         reply(exchange, 200, null, new String(Json.bytes(answer), StandardCharsets.UTF_8));
       } else {
-        forward(exchange, body);
+        FrontServer.forward(server, exchange, body);
       }
     });
     try {
@@ -129,7 +127,7 @@ class RetriesTest {
   void aTargetThatKeepsFailingEndsTheFileWithTheReasonAfterMaxRetries() throws Exception {
     Samples.write(dir.resolve("p.ndjson"), "{\"resourceType\":\"Patient\",\"id\":\"never\"}\n");
     AtomicInteger calls = new AtomicInteger();
-    HttpServer down = serve(exchange -> {
+    HttpServer down = FrontServer.serve(server, exchange -> {
       calls.incrementAndGet();
       reply(exchange, 503, null, "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"diagnostics\":\"down\"}]}");
     });
@@ -152,9 +150,9 @@ class RetriesTest {
       Samples.write(dir.resolve("p-" + n + ".ndjson"), "{\"resourceType\":\"Patient\",\"id\":\"refused-" + n + "\"}\n");
     }
     AtomicInteger writes = new AtomicInteger();
-    HttpServer refusing = serve(exchange -> {
+    HttpServer refusing = FrontServer.serve(server, exchange -> {
       if (writes.incrementAndGet() == 1) {
-        forward(exchange, exchange.getRequestBody().readAllBytes());
+        FrontServer.forward(server, exchange, exchange.getRequestBody().readAllBytes());
       } else {
         reply(exchange, 401, null, "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\","
             + "\"code\":\"login\",\"diagnostics\":\"The token has expired.\"}]}");
@@ -179,59 +177,6 @@ class RetriesTest {
         Optional.empty(), Duration.ofSeconds(120));
     try (Inputs inputs = Inputs.of(List.of(dir.toString()))) {
       return new Load(fhir, config).run(inputs, new LoadTest.Collecting(new CopyOnWriteArrayList<>()));
-    }
-  }
-
-  interface Handler {
-    void handle(HttpExchange exchange) throws IOException;
-  }
-
-  /**
-   * A server whose answers {@code handler} makes to the load's batches; the reads a load first sends (metadata, and a
-   * read that tells whether the server wants a token) the real server answers.
-   */
-  private HttpServer serve(Handler handler) throws IOException {
-    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.createContext("/", exchange -> {
-      try (exchange) {
-        if (exchange.getRequestMethod().equals("GET")) {
-          forward(exchange, new byte[0]);
-        } else {
-          handler.handle(exchange);
-        }
-      }
-    });
-    server.start();
-    return server;
-  }
-
-  /** Passes the request on to the real server and its answer back. */
-  private void forward(HttpExchange exchange, byte[] body) throws IOException {
-    String path = exchange.getRequestURI().getRawPath().substring("/fhir".length());
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.baseUrl() + path))
-        .method(exchange.getRequestMethod(), HttpRequest.BodyPublishers.ofByteArray(body))
-        .header("Content-Type", "application/fhir+json");
-    try {
-      var answer = http.send(request.build(), BodyHandlers.ofByteArray());
-      byte[] bytes = answer.body();
-      exchange.sendResponseHeaders(answer.statusCode(), bytes.length);
-      try (OutputStream out = exchange.getResponseBody()) {
-        out.write(bytes);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException(e);
-    }
-  }
-
-  private static void reply(HttpExchange exchange, int status, String retryAfter, String body) throws IOException {
-    if (retryAfter != null) {
-      exchange.getResponseHeaders().set("Retry-After", retryAfter);
-    }
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    exchange.sendResponseHeaders(status, bytes.length);
-    try (OutputStream out = exchange.getResponseBody()) {
-      out.write(bytes);
     }
   }
 }

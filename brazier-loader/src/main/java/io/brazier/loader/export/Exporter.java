@@ -106,7 +106,12 @@ public final class Exporter {
       throws ExportRefused, IOException {
     try {
       if (request instanceof PatientExport patients) {
-        return Batches.searches(PatientIds.of(pages, patients), patients, base.length());
+        PatientIds.Patients found = PatientIds.of(pages, patients, base.length());
+        for (String missing : found.missingGroups()) {
+          log.warn("Export leaves out a nested Group: {}", missing);
+          errors.write(Json.outcome("not-found", missing));
+        }
+        return Batches.searches(found.ids(), patients, base.length());
       }
       TypeExport type = (TypeExport) request;
       return new Slices(pages, type.type(), type.resolution())

@@ -18,9 +18,6 @@ final class SearchFailed extends Exception {
 
   /** The failure as the Bulk Data error file holds it: an OperationOutcome. */
   ObjectNode outcome() {
-    ObjectNode outcome = Json.object().put("resourceType", "OperationOutcome");
-    outcome.putArray("issue").addObject().put("severity", "error").put("code", "exception")
-        .put("diagnostics", getMessage());
-    return outcome;
+    return Json.outcome("exception", getMessage());
   }
 }

@@ -94,6 +94,13 @@ public final class Json {
     }
   }
 
+  /** An OperationOutcome of one error, as an export's error file holds it. */
+  public static ObjectNode outcome(String code, String diagnostics) {
+    ObjectNode outcome = object().put("resourceType", "OperationOutcome");
+    outcome.putArray("issue").addObject().put("severity", "error").put("code", code).put("diagnostics", diagnostics);
+    return outcome;
+  }
+
   /** A bundle entry response that the loader answers itself, for an entry it did not send. */
   public static ObjectNode response(int status, String reason, String diagnostics) {
     ObjectNode entry = object();

@@ -21,8 +21,9 @@ import org.slf4j.LoggerFactory;
  * Sends requests to the target, at most {@code concurrency} at once, and tries again what may pass later: 429 and
  * 503 after the server's {@code Retry-After} (or {@code x-ms-retry-after-ms}), 408, 500, 502, 504 and failures to
  * connect after an exponential backoff with jitter; never more than {@code maxRetries} times. A write the server
- * refuses to let this client make (401, 403) is never tried again: with {@code stopWhenRefused} (a one-shot load)
- * nothing more is sent after it, as every later write would be refused alike.
+ * refuses to let this client make (401, 403) is never tried again: with {@code stopWhenRefused} (the loader: a
+ * one-shot load then ends, the watching service pauses) nothing more is sent after it, as every later write would be
+ * refused alike, until {@link #resume}.
  */
 public final class Sender {
   private static final Logger log = LoggerFactory.getLogger(Sender.class);
@@ -36,7 +37,7 @@ public final class Sender {
   private final boolean stopWhenRefused;
   private final AtomicReference<Refused> refused = new AtomicReference<>();
 
-  /** A sender that goes on after a refused write (the watching service: rights may be granted meanwhile). */
+  /** A sender that goes on after a refused write (an export's searches, which judge a refused read themselves). */
   public Sender(FhirClient target, LoaderConfig config) {
     this(target, config, false);
   }
@@ -52,6 +53,11 @@ public final class Sender {
   /** The first write the server refused to let this client make, if any. */
   public Optional<Refused> refused() {
     return Optional.ofNullable(refused.get());
+  }
+
+  /** Sends again after a refusal, as the rights may have come meanwhile; the next refused write stops it anew. */
+  public void resume() {
+    refused.set(null);
   }
 
   public int maxRetries() {

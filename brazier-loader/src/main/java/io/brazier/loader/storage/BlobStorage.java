@@ -185,10 +185,8 @@ public final class BlobStorage implements Storage {
         LEASE_SECONDS / 3, TimeUnit.SECONDS);
     int attempts;
     try {
-      Map<String, String> metadata = new HashMap<>(blob.getProperties().getMetadata());
-      attempts = Integer.parseInt(metadata.getOrDefault(ATTEMPTS, "0")) + 1;
-      metadata.put(ATTEMPTS, Integer.toString(attempts));
-      blob.setMetadataWithResponse(metadata, new BlobRequestConditions().setLeaseId(leaseId), null, null);
+      attempts = Integer.parseInt(blob.getProperties().getMetadata().getOrDefault(ATTEMPTS, "0")) + 1;
+      recordAttempts(blob, leaseId, attempts);
     } catch (BlobStorageException | NumberFormatException e) {
       renewal.cancel(false);
       leases.remove(key);
@@ -196,7 +194,14 @@ public final class BlobStorage implements Storage {
       throw e instanceof BlobStorageException storage ? failure(storage, folder, file.name())
           : new IOException("Bad attempts metadata on " + key, e);
     }
-    return Optional.of(new BlobClaim(key, lease, renewal, attempts));
+    return Optional.of(new BlobClaim(folder, file.name(), blob, lease, renewal, attempts));
+  }
+
+  /** Sets the blob's attempts in its metadata, under the lease its claim holds. */
+  private void recordAttempts(BlobClient blob, String leaseId, int attempts) {
+    Map<String, String> metadata = new HashMap<>(blob.getProperties().getMetadata());
+    metadata.put(ATTEMPTS, Integer.toString(attempts));
+    blob.setMetadataWithResponse(metadata, new BlobRequestConditions().setLeaseId(leaseId), null, null);
   }
 
   private static void renew(BlobLeaseClient lease) {
@@ -243,13 +248,18 @@ public final class BlobStorage implements Storage {
   }
 
   private final class BlobClaim implements Claim {
-    private final String key;
+    private final String folder;
+    private final String name;
+    private final BlobClient blob;
     private final BlobLeaseClient lease;
     private final ScheduledFuture<?> renewal;
     private final int attempts;
 
-    BlobClaim(String key, BlobLeaseClient lease, ScheduledFuture<?> renewal, int attempts) {
-      this.key = key;
+    BlobClaim(String folder, String name, BlobClient blob, BlobLeaseClient lease, ScheduledFuture<?> renewal,
+        int attempts) {
+      this.folder = folder;
+      this.name = name;
+      this.blob = blob;
       this.lease = lease;
       this.renewal = renewal;
       this.attempts = attempts;
@@ -266,9 +276,18 @@ public final class BlobStorage implements Storage {
     }
 
     @Override
+    public void giveBack() throws IOException {
+      try {
+        recordAttempts(blob, leases.get(folder + "/" + name), attempts - 1);
+      } catch (BlobStorageException e) {
+        throw failure(e, folder, name);
+      }
+    }
+
+    @Override
     public void close() {
       renewal.cancel(false);
-      leases.remove(key);
+      leases.remove(folder + "/" + name);
       release(lease);
     }
   }

@@ -174,7 +174,7 @@ public final class FolderStorage implements Storage {
         return Optional.empty();
       }
       Path journal = Files.createDirectories(state.resolve("journal").resolve(folder)).resolve(file.name());
-      return Optional.of(new FolderClaim(lockFile, channel, journal, attempt(journal, file)));
+      return Optional.of(new FolderClaim(lockFile, channel, journal, file, attempt(journal, file)));
     } catch (IOException e) {
       if (channel != null) {
         channel.close();
@@ -193,16 +193,26 @@ public final class FolderStorage implements Storage {
     }
   }
 
+  private static String key(Stored file) {
+    return file.size() + " " + file.modified().toEpochMilli();
+  }
+
   /** Counts this attempt in the journal, durably: a crash right after must still count it. */
   private static int attempt(Path journal, Stored file) throws IOException {
     int attempts = 1;
-    String key = file.size() + " " + file.modified().toEpochMilli();
+    String key = key(file);
     if (Files.exists(journal)) {
       String[] recorded = Files.readString(journal).strip().split(" ");
       if (recorded.length == 3 && key.equals(recorded[0] + " " + recorded[1])) {
         attempts = Integer.parseInt(recorded[2]) + 1;
       }
     }
+    record(journal, key, attempts);
+    return attempts;
+  }
+
+  /** Writes the attempts of the file {@code key} names (its size and time) to its journal, whole or not at all. */
+  private static void record(Path journal, String key, int attempts) throws IOException {
     Path temporary = journal.resolveSibling("." + journal.getFileName() + ".tmp");
     try (FileChannel out = FileChannel.open(temporary, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
         StandardOpenOption.TRUNCATE_EXISTING)) {
@@ -210,7 +220,6 @@ public final class FolderStorage implements Storage {
       out.force(true);
     }
     Files.move(temporary, journal, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    return attempts;
   }
 
   @Override
@@ -227,12 +236,14 @@ public final class FolderStorage implements Storage {
     private final Path lockFile;
     private final FileChannel channel;
     private final Path journal;
+    private final Stored file;
     private final int attempts;
 
-    FolderClaim(Path lockFile, FileChannel channel, Path journal, int attempts) {
+    FolderClaim(Path lockFile, FileChannel channel, Path journal, Stored file, int attempts) {
       this.lockFile = lockFile;
       this.channel = channel;
       this.journal = journal;
+      this.file = file;
       this.attempts = attempts;
     }
 
@@ -244,6 +255,15 @@ public final class FolderStorage implements Storage {
     @Override
     public void finish() throws IOException {
       Files.deleteIfExists(journal);
+    }
+
+    @Override
+    public void giveBack() throws IOException {
+      if (attempts > 1) {
+        record(journal, key(file), attempts - 1);
+      } else {
+        Files.deleteIfExists(journal);
+      }
     }
 
     @Override

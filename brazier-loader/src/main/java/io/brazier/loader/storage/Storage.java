@@ -26,6 +26,12 @@ public interface Storage {
     /** The file is done with (moved to its result folder): forget its attempts. */
     void finish() throws IOException;
 
+    /**
+     * The file stays where it is, to be taken again, and this attempt does not count: what stopped it was no fault of
+     * the file (the server refused the loader its writes), so it must not end in the error folder for it.
+     */
+    void giveBack() throws IOException;
+
     @Override
     void close();
   }

@@ -108,6 +108,28 @@ class StorageTest {
 
   @ParameterizedTest
   @EnumSource(Kind.class)
+  void aClaimGivenBackLeavesTheFileInPlaceAndDoesNotCountItsAttempt(Kind kind) throws Exception {
+    Storage one = kind.open(dir);
+    String in = folder("in");
+    one.prepare(List.of(in));
+    one.write(in, "a.json", bytes("{}"));
+
+    try (Claim killed = one.claim(in, one.list(in).get(0)).orElseThrow()) {
+      assertThat(killed.attempts()).isEqualTo(1);
+    }
+    try (Claim refused = one.claim(in, one.list(in).get(0)).orElseThrow()) {
+      assertThat(refused.attempts()).isEqualTo(2);
+      refused.giveBack();
+    }
+
+    try (Claim next = one.claim(in, one.list(in).get(0)).orElseThrow()) {
+      assertThat(next.attempts()).as("the attempt given back is not counted; the one before is").isEqualTo(2);
+    }
+    assertThat(one.list(in)).extracting(Stored::name).containsExactly("a.json");
+  }
+
+  @ParameterizedTest
+  @EnumSource(Kind.class)
   void aStagedFileIsWrittenFromDiskAndReadBackAsALocalFileUntilReleased(Kind kind) throws Exception {
     Storage storage = kind.open(dir);
     String in = folder("in");

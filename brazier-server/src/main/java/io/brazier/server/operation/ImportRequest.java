@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.stream.IntStream;
 import org.hl7.fhir.r4.model.Parameters.ParametersParameterComponent;
+import org.hl7.fhir.r4.model.StringType;
 
 /**
  * What a {@code $import} asks, checked at kick-off and kept with its job (as JSON): the mode, the inputs (each a
@@ -100,12 +101,32 @@ record ImportRequest(String transactionTime, String request, String baseUrl, Mod
     return new Input(type, url, part(input, "etag"));
   }
 
-  /** Microsoft's {@code storageDetail}: only Azure Blob storage is a kind of storage to name; inputs say the rest. */
+  /**
+   * Microsoft's {@code storageDetail}: at most one, whose only part is {@code type}, a string naming Azure Blob storage
+   * (the default; the inputs' URLs say the rest). Anything else would be a setting silently not applied: a 400.
+   */
   private static void storageDetail(List<ParametersParameterComponent> details) {
+    if (details.size() > 1) {
+      throw FhirException.badRequest("$import takes one storageDetail, not " + details.size() + ".");
+    }
     for (ParametersParameterComponent detail : details) {
-      String type = part(detail, "type");
-      if (type != null && !type.equalsIgnoreCase("azure-blob")) {
-        throw FhirException.badRequest("The storageDetail type of $import is azure-blob, not " + type + ".");
+      if (detail.hasValue() || detail.hasResource()) {
+        throw FhirException.badRequest("The storageDetail of $import takes parts (type), not a value.");
+      }
+      for (ParametersParameterComponent part : detail.getPart()) {
+        if (!part.getName().equals("type")) {
+          throw FhirException.badRequest("The storageDetail of $import has no part " + part.getName() + "; it takes"
+              + " type (azure-blob).");
+        }
+        if (!(part.getValue() instanceof StringType type) || type.getValue() == null) {
+          throw FhirException.badRequest("The storageDetail type of $import is a valueString or valueCode"
+              + " (azure-blob), not " + (part.hasValue() ? "a value of type " + part.getValue().fhirType()
+                  : "a part without a value") + ".");
+        }
+        if (!type.getValue().trim().equalsIgnoreCase("azure-blob")) {
+          throw FhirException.badRequest("The storageDetail type of $import is azure-blob, not " + type.getValue()
+              .trim() + ".");
+        }
       }
     }
   }

@@ -34,6 +34,30 @@ class ImportRequestTest {
   }
 
   @Test
+  void aStorageDetailTakesOnlyATypeNamingAzureBlobAsAString() {
+    assertThat(refused(parameters(format("ndjson"), "{\"name\":\"storageDetail\",\"part\":[" + type("azure-blob")
+        + ",{\"name\":\"container\",\"valueString\":\"imports\"}]}", input())))
+        .isEqualTo("The storageDetail of $import has no part container; it takes type (azure-blob).");
+    assertThat(refused(parameters(format("ndjson"), "{\"name\":\"storageDetail\",\"part\":[{\"name\":\"type\","
+        + "\"valueInteger\":1}]}", input())))
+        .isEqualTo("The storageDetail type of $import is a valueString or valueCode (azure-blob), not a value of type"
+            + " integer.");
+    assertThat(refused(parameters(format("ndjson"), "{\"name\":\"storageDetail\",\"valueString\":\"azure-blob\"}",
+        input()))).isEqualTo("The storageDetail of $import takes parts (type), not a value.");
+    assertThat(refused(parameters(format("ndjson"), storage("azure-blob"), storage("azure-blob"), input())))
+        .isEqualTo("$import takes one storageDetail, not 2.");
+  }
+
+  @Test
+  void aStorageDetailWithoutPartsOrWithACodeTypeIsAcceptedAsMicrosoftsServerSendsIt() {
+    for (String detail : List.of("{\"name\":\"storageDetail\"}", "{\"name\":\"storageDetail\",\"part\":[{\"name\":"
+        + "\"type\",\"valueCode\":\"azure-blob\"}]}")) {
+      assertThat(refused(parameters(format("ndjson"), detail, input()))).as(detail)
+          .startsWith("The input " + URL + " is a file; set --import-dir");
+    }
+  }
+
+  @Test
   void theFormatAndModeAreReadWhateverTheirCaseAndAnAzureStorageDetailIsAccepted() {
     String accepted = parameters(format(" NDJSON "), "{\"name\":\"mode\",\"valueString\":\"initialload\"}",
         storage("Azure-Blob"), input());

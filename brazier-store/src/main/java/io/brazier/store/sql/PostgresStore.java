@@ -52,6 +52,7 @@ public final class PostgresStore implements Store {
   private final Writer writer;
   private final IndexWriter indexes;
   private final SearchReader searches;
+  private final DistinctValues distinctValues;
   private final HistoryReader history;
   private final ChangeNotices notices;
   private final ChangeSequencer sequencer;
@@ -76,6 +77,7 @@ public final class PostgresStore implements Store {
     this.indexes = new IndexWriter(types, params);
     this.writer = new Writer(types, indexes);
     this.searches = new SearchReader(dataSource, types, params, maxSearchCost);
+    this.distinctValues = new DistinctValues(dataSource, params);
     this.history = new HistoryReader(dataSource, types);
     this.notices = new ChangeNotices(database, resourceTypes);
     this.sequencer = new ChangeSequencer(dataSource, types);
@@ -236,7 +238,7 @@ public final class PostgresStore implements Store {
 
   @Override
   public List<IndexedValue> indexedValues(List<String> types, String code, int limit) {
-    return searches.indexedValues(types, code, limit);
+    return distinctValues.of(types, code, limit);
   }
 
   @Override

@@ -3,7 +3,6 @@ package io.brazier.store.sql;
 import io.brazier.fhir.search.Criterion;
 import io.brazier.fhir.search.SearchQuery;
 import io.brazier.fhir.search.SearchQuery.Include;
-import io.brazier.store.IndexedValue;
 import io.brazier.store.QueryTooCostly;
 import io.brazier.store.ResourceVersion;
 import io.brazier.store.SearchPage;
@@ -240,26 +239,6 @@ final class SearchReader {
       return found;
     } catch (SQLException e) {
       throw new StoreFailure("Could not scan " + type, e);
-    }
-  }
-
-  /** See {@link io.brazier.store.Store#indexedValues}: a parameter has rows in one of the two tables only. */
-  List<IndexedValue> indexedValues(List<String> typeNames, String code, int limit) {
-    Integer[] keys = params.lookup().find(typeNames, code);
-    Sql sql = new Sql()
-        .array("SELECT system, code FROM search_token WHERE param = ANY(?) AND qcode IS NULL", "int4", keys)
-        .array(" UNION SELECT NULL, value FROM search_uri WHERE param = ANY(?)", "int4", keys)
-        .append(" ORDER BY 1 NULLS FIRST, 2 LIMIT ?", limit);
-    try (Connection connection = dataSource.getConnection();
-        PreparedStatement statement = prepare(connection, sql);
-        ResultSet rows = statement.executeQuery()) {
-      List<IndexedValue> values = new ArrayList<>();
-      while (rows.next()) {
-        values.add(new IndexedValue(rows.getString(1), rows.getString(2)));
-      }
-      return values;
-    } catch (SQLException e) {
-      throw new StoreFailure("Could not read the values of " + code + " of " + typeNames, e);
     }
   }
 
