@@ -20,6 +20,7 @@ import org.hl7.fhir.instance.model.api.IBase;
 import org.hl7.fhir.r4.model.CodeType;
 import org.hl7.fhir.r4.model.Element;
 import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.hl7.fhir.r4.model.Resource;
 
 /**
@@ -114,7 +115,13 @@ final class Placeholders {
     ResourceVersion current = store.current(type, id).orElse(null);
     // Another writer may have stored it since we looked; a deleted one is replaced by a new version.
     if (current == null || current.deleted()) {
-      created.put(reference, writes.next(placeholder, id, current, null));
+      try {
+        created.put(reference, writes.next(placeholder, id, current, null));
+      } catch (FhirException e) {
+        // A type with rules beyond its required elements (a SearchParameter must be usable for search).
+        throw new FhirException(e.status(), IssueType.NOTFOUND, "The reference " + reference + " names no resource"
+            + " on this server, and no placeholder can stand in for it: " + e.getMessage());
+      }
     }
     return reference;
   }

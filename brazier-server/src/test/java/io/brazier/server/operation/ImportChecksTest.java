@@ -45,6 +45,32 @@ class ImportChecksTest {
   }
 
   /**
+   * A SearchParameter must be usable for search, which a placeholder is not: the line that references one fails, the
+   * lines beside it are imported (with a placeholder Patient), and the job completes.
+   */
+  @Test
+  @Timeout(value = 2, unit = TimeUnit.MINUTES)
+  void aLineNoPlaceholderCanStandInForFailsAlone() {
+    String url = Importer.ndjson(folder.resolve("Provenance.ndjson"), List.of(provenance("v1", "SearchParameter/sp1"),
+        provenance("v2", "Patient/p2")));
+
+    JsonNode manifest = importer.run(null, new Input("Provenance", url));
+
+    assertThat(Importer.count(manifest, url)).isEqualTo(1);
+    assertThat(importer.diagnostics(manifest, url)).containsExactly("Line 1 of " + url + ": The reference"
+        + " SearchParameter/sp1 names no resource on this server, and no placeholder can stand in for it:"
+        + " A SearchParameter needs a url to be used for search.");
+    assertThat(server.http().get("/fhir/Provenance/v2").status()).isEqualTo(200);
+    assertThat(server.http().get("/fhir/Patient/p2").status()).as("its placeholder").isEqualTo(200);
+  }
+
+  private static String provenance(String id, String target) {
+    return """
+        {"resourceType":"Provenance","id":"%s","target":[{"reference":"%s"}],"recorded":"2026-12-01T00:00:00Z",\
+        "agent":[{"who":{"reference":"Practitioner/a1"}}]}""".formatted(id, target);
+  }
+
+  /**
    * A placeholder CoverageEligibilityRequest fails its line (the absent {@code purpose}, a list of codes, does not
    * read back): the next round makes no new placeholder, so the response that needs it fails rather than the check
    * waiting for a placeholder again and again (it did, without end, on a placeholder Encounter).
