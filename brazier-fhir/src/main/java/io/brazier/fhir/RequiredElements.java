@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.hl7.fhir.instance.model.api.IBase;
+import org.hl7.fhir.r4.model.CodeType;
+import org.hl7.fhir.r4.model.Element;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
@@ -21,6 +23,8 @@ import org.hl7.fhir.r4.model.Resource;
  * has a value or an extension (FHIR's rule: a status may be absent for a reason an extension gives).
  */
 public final class RequiredElements {
+  private static final String DATA_ABSENT_REASON = "http://hl7.org/fhir/StructureDefinition/data-absent-reason";
+
   private final Fhir fhir;
   private final Map<String, List<BaseRuntimeChildDefinition>> byType = new ConcurrentHashMap<>();
 
@@ -44,6 +48,20 @@ public final class RequiredElements {
     }
     if (outcome.hasIssue()) {
       throw new FhirException(400, outcome);
+    }
+  }
+
+  /**
+   * Gives each element the resource's type requires a value absent for a reason R4 gives (data-absent-reason
+   * {@code unknown}): a placeholder knows nothing but its id or identifier, and stays a valid resource (a placeholder
+   * Encounter has a status and a class, each saying it is unknown).
+   */
+  public void markAbsent(Resource resource) {
+    for (BaseRuntimeChildDefinition child : of(resource.fhirType())) {
+      String name = child.getValidChildNames().iterator().next();
+      Element value = (Element) child.getChildByName(name).newInstance(child.getInstanceConstructorArguments());
+      value.addExtension(DATA_ABSENT_REASON, new CodeType("unknown"));
+      child.getMutator().addValue(resource, value);
     }
   }
 

@@ -5,8 +5,12 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.brazier.client.FhirCall;
 import io.brazier.client.FhirReply;
+import io.brazier.fhir.Fhir;
+import io.brazier.fhir.Format;
+import io.brazier.fhir.RequiredElements;
 import io.brazier.loader.send.Sender.Unreachable;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -16,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.hl7.fhir.r4.model.Resource;
 
 /**
  * Resolves what a batch cannot, before sending, for any FHIR server: each conditional reference ({@code
@@ -243,7 +248,11 @@ final class Resolver {
     return Match.of(type + "/" + id);
   }
 
-  /** An empty resource with the one identifier the search names, tagged as a placeholder; null if it names more. */
+  /**
+   * A resource with the one identifier the search names, tagged as a placeholder, and data-absent-reason
+   * {@code unknown} on each element its type requires, as the server's own placeholders (a server refuses an
+   * Encounter without a status); null if the search names more.
+   */
   static ObjectNode placeholder(String search) {
     int question = search.indexOf('?');
     String query = search.substring(question + 1);
@@ -254,7 +263,7 @@ final class Resolver {
     if (token.isEmpty() || token.contains(",")) {
       return null;
     }
-    ObjectNode resource = Json.object().put("resourceType", search.substring(0, question));
+    ObjectNode resource = Model.absent(search.substring(0, question));
     resource.putObject("meta").putArray("tag").addObject().put("system", PLACEHOLDER_TAG_SYSTEM)
         .put("code", PLACEHOLDER_TAG).put("display", "Placeholder for a referenced resource that was not loaded");
     ObjectNode identifier = resource.putArray("identifier").addObject();
@@ -264,6 +273,26 @@ final class Resolver {
     }
     identifier.put("value", bar < 0 ? token : token.substring(bar + 1));
     return resource;
+  }
+
+  /** R4's model, loaded (in seconds) only when a load makes its first placeholder. */
+  private static final class Model {
+    private static final Fhir FHIR = new Fhir(false);
+    private static final RequiredElements REQUIRED = new RequiredElements(FHIR);
+
+    /** A resource of the type with only its required elements, each absent for an unknown reason. */
+    static ObjectNode absent(String type) {
+      if (!FHIR.isResourceType(type)) {
+        return Json.object().put("resourceType", type);
+      }
+      Resource resource = (Resource) FHIR.definition(type).newInstance();
+      REQUIRED.markAbsent(resource);
+      try {
+        return Json.parse(FHIR.encode(Format.JSON, resource, false));
+      } catch (IOException e) {
+        throw new UncheckedIOException("HAPI wrote a placeholder that is not JSON", e);
+      }
+    }
   }
 
   private static ObjectNode batch() {

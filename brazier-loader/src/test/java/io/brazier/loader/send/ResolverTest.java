@@ -18,12 +18,15 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Practitioner;
 import org.junit.jupiter.api.Test;
 
 /** Conditional references resolved before sending, against a real Brazier. */
 class ResolverTest {
+  private static final String DATA_ABSENT_REASON = "http://hl7.org/fhir/StructureDefinition/data-absent-reason";
+
   private final TestServer server = TestServer.shared();
   private final Resolver resolver = new Resolver(new Sender(new HttpFhirClient(URI.create(server.baseUrl()),
       Optional.empty(), Duration.ofSeconds(60)), LoaderConfig.defaults()), false);
@@ -99,6 +102,26 @@ class ResolverTest {
     Bundle made = server.client().search().forResource(Practitioner.class)
         .where(Practitioner.IDENTIFIER.exactly().systemAndCode("urn:npi", npi)).returnBundle(Bundle.class).execute();
     assertThat(made.getEntry()).hasSize(1);
+  }
+
+  @Test
+  void aPlaceholderOfATypeWithRequiredElementsSaysEachIsAbsentForAnUnknownReason() throws Exception {
+    String reference = "Encounter?identifier=urn:visit|" + UUID.randomUUID();
+    Item item = observationBy(0, "Practitioner/whatever");
+    item.resource().putObject("encounter").put("reference", reference);
+    Answers answers = new Answers();
+
+    List<Item> sendable = resolver.sendable(List.of(item), answers);
+
+    assertThat(answers.failed()).as("%s", answers.unanswered()).isZero();
+    String made = sendable.get(0).resource().at("/encounter/reference").asText();
+    Encounter placeholder = server.client().read().resource(Encounter.class).withUrl(made).execute();
+    assertThat(placeholder.getStatusElement().getValue()).isNull();
+    assertThat(placeholder.getStatusElement().getExtensionByUrl(DATA_ABSENT_REASON).getValue().primitiveValue())
+        .isEqualTo("unknown");
+    assertThat(placeholder.getClass_().getExtensionByUrl(DATA_ABSENT_REASON).getValue().primitiveValue())
+        .isEqualTo("unknown");
+    assertThat(placeholder.getMeta().getTag(Resolver.PLACEHOLDER_TAG_SYSTEM, Resolver.PLACEHOLDER_TAG)).isNotNull();
   }
 
   @Test

@@ -12,9 +12,11 @@ import io.brazier.fhir.Fhir;
 import io.brazier.fhir.FhirException;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.hl7.fhir.r4.model.Base;
 import org.hl7.fhir.r4.model.Identifier;
@@ -65,16 +67,27 @@ public final class Body {
    * and empty objects, as a client's serializer may write them for lists and fields it left empty. HAPI's parser reads
    * past them into the model; kept in the stored tree, they would be served as JSON that stricter FHIR parsers refuse.
    * Inside an array a null stays, as it may hold a primitive's place beside its extensions ({@code "given":["a",null],
-   * "_given":[null,{...}]}), and so does an empty object in such an extension array. True when nothing is left.
+   * "_given":[null,{...}]}), and so does an empty object in such an extension array. An array of nothing but nulls
+   * stays too while its {@code _} sibling holds extensions ({@code "given":[null],"_given":[{...}]}): HAPI reads such
+   * extensions only beside their primitives' array. True when nothing is left.
    */
   private static boolean prune(JsonNode node) {
     if (node.isObject()) {
+      Set<String> emptyArrays = new HashSet<>();
       Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
       while (fields.hasNext()) {
         Map.Entry<String, JsonNode> field = fields.next();
         JsonNode value = field.getValue();
-        if (value.isNull() || prune(value) || value.isArray() && prunedArray(field.getKey(), value)) {
+        if (value.isNull() || prune(value)) {
           fields.remove();
+        } else if (value.isArray() && prunedArray(field.getKey(), value)) {
+          emptyArrays.add(field.getKey());
+        }
+      }
+      for (String name : emptyArrays) {
+        String extensions = "_" + name;
+        if (!node.has(extensions) || emptyArrays.contains(extensions)) {
+          ((ObjectNode) node).remove(name);
         }
       }
       return node.isEmpty();

@@ -16,10 +16,8 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import org.hl7.fhir.instance.model.api.IBase;
-import org.hl7.fhir.r4.model.CodeType;
-import org.hl7.fhir.r4.model.Element;
 import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.hl7.fhir.r4.model.Resource;
 
 /**
@@ -33,7 +31,6 @@ import org.hl7.fhir.r4.model.Resource;
 final class Placeholders {
   static final String TAG_SYSTEM = "https://brazier.io/fhir/tag";
   static final String TAG_CODE = "placeholder";
-  private static final String DATA_ABSENT_REASON = "http://hl7.org/fhir/StructureDefinition/data-absent-reason";
 
   private final Fhir fhir;
   private final RequiredElements required;
@@ -91,22 +88,8 @@ final class Placeholders {
   private Resource empty(String type) {
     Resource resource = (Resource) fhir.definition(type).newInstance();
     resource.getMeta().addTag(TAG_SYSTEM, TAG_CODE, "Placeholder for a referenced resource that was not loaded");
-    for (BaseRuntimeChildDefinition child : required.of(type)) {
-      child.getMutator().addValue(resource, absent(child));
-    }
+    required.markAbsent(resource);
     return resource;
-  }
-
-  /**
-   * A value of an element the type requires, absent for a reason R4 gives (data-absent-reason {@code unknown}): a
-   * placeholder knows nothing but its id or identifier, and stays a valid resource (a placeholder Encounter has a
-   * status and a class, each saying it is unknown).
-   */
-  private static IBase absent(BaseRuntimeChildDefinition child) {
-    String name = child.getValidChildNames().iterator().next();
-    Element value = (Element) child.getChildByName(name).newInstance(child.getInstanceConstructorArguments());
-    value.addExtension(DATA_ABSENT_REASON, new CodeType("unknown"));
-    return value;
   }
 
   private String add(Resource placeholder, String type, String id, Map<String, Write> created) {
@@ -114,7 +97,13 @@ final class Placeholders {
     ResourceVersion current = store.current(type, id).orElse(null);
     // Another writer may have stored it since we looked; a deleted one is replaced by a new version.
     if (current == null || current.deleted()) {
-      created.put(reference, writes.next(placeholder, id, current, null));
+      try {
+        created.put(reference, writes.next(placeholder, id, current, null));
+      } catch (FhirException e) {
+        // A type with rules beyond its required elements (a SearchParameter must be usable for search).
+        throw new FhirException(e.status(), IssueType.NOTFOUND, "The reference " + reference + " names no resource"
+            + " on this server, and no placeholder can stand in for it: " + e.getMessage());
+      }
     }
     return reference;
   }

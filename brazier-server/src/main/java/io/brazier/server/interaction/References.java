@@ -141,7 +141,11 @@ public final class References {
       }
       // A resource outside the restriction gets no placeholder: it cannot be written anyway.
       if (makePlaceholders && !deleted.contains(reference) && !existing.contains(reference)) {
-        placeholders.forReference(reference, created);
+        try {
+          placeholders.forReference(reference, created);
+        } catch (FhirException e) {
+          missing.add(new Missing(required.get(reference), reference, e));
+        }
       } else {
         missing.add(new Missing(required.get(reference), reference));
       }
@@ -154,11 +158,18 @@ public final class References {
     return store.existing(resources);
   }
 
-  /** A reference to nothing, in the entry {@code owner} (-1 outside a bundle). */
-  record Missing(int owner, String reference) {
+  /**
+   * A reference to nothing, in the entry {@code owner} (-1 outside a bundle); {@code noPlaceholder} says why no
+   * placeholder could stand in for it, when one was wanted.
+   */
+  record Missing(int owner, String reference, FhirException noPlaceholder) {
+
+    Missing(int owner, String reference) {
+      this(owner, reference, null);
+    }
 
     FhirException failure() {
-      return new FhirException(400, IssueType.NOTFOUND, "The reference " + reference
+      return noPlaceholder != null ? noPlaceholder : new FhirException(400, IssueType.NOTFOUND, "The reference " + reference
           + " names no resource on this server" + (reference.startsWith("urn:") ? " nor in this bundle." : "."));
     }
   }

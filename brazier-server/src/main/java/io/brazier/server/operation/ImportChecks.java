@@ -71,14 +71,20 @@ final class ImportChecks {
     boolean toFailedLines = false;
     while (!dangling.isEmpty() && !run.stopped()) {
       Set<String> targets = new LinkedHashSet<>();
-      if (references.makesPlaceholders() && madePlaceholders(dangling)) {
-        dangling.forEach(reference -> targets.add(reference.reference()));
+      List<Failure> failures = new ArrayList<>();
+      int before = context.placeholders().size();
+      List<Dangling> placed = references.makesPlaceholders() ? placeholders(dangling, failures, targets) : dangling;
+      if (context.placeholders().size() > before) {
+        placed.forEach(reference -> targets.add(reference.reference()));
         int number = stager.takeBatch();
         ImportRun.Cursor cursor = stager.cursor();
         stager.stage(new ImportStager.Batch(number, stager.encode(number, List.of(), List.of()),
             new ImportRun.Cursor("check", cursor.position(), cursor.line(), number + 1, 0, 0), 0));
       } else {
-        imports.reject(run.id(), failures(dangling, targets, toFailedLines));
+        failures.addAll(failures(placed, targets, toFailedLines));
+      }
+      if (!failures.isEmpty()) {
+        imports.reject(run.id(), failures);
       }
       toFailedLines = true;
       dangling = lease.during(() -> imports.dangling(run.id(), targets));
@@ -86,13 +92,22 @@ final class ImportChecks {
   }
 
   /**
-   * Makes a placeholder for each resource the dangling references name; whether any is new. None is when the round
-   * before made them all and their lines failed: the references then fail, rather than wait for them again.
+   * Makes a placeholder for each resource the dangling references name; the references it made (or had made) one for.
+   * A reference for which none can be made fails at once, its line's resource added to targets. None is new when the
+   * round before made them all and their lines failed: the references then fail, rather than wait for them again.
    */
-  private boolean madePlaceholders(List<Dangling> dangling) {
-    int before = context.placeholders().size();
-    dangling.forEach(reference -> references.placeholder(reference.reference(), context.placeholders()));
-    return context.placeholders().size() > before;
+  private List<Dangling> placeholders(List<Dangling> dangling, List<Failure> failures, Set<String> targets) {
+    List<Dangling> placed = new ArrayList<>();
+    for (Dangling reference : dangling) {
+      try {
+        references.placeholder(reference.reference(), context.placeholders());
+        placed.add(reference);
+      } catch (FhirException e) {
+        failures.add(failure(reference, e));
+        targets.add(reference.resource());
+      }
+    }
+    return placed;
   }
 
   /**
@@ -102,14 +117,17 @@ final class ImportChecks {
   private List<Failure> failures(List<Dangling> dangling, Set<String> targets, boolean toFailedLines) {
     List<Failure> failures = new ArrayList<>();
     for (Dangling reference : dangling) {
-      ImportRequest.Input spec = inputOf(reference.seq());
-      failures.add(lines.failure(reference.seq(), spec == null ? "placeholder" : spec.url(),
-          new FhirException(400, IssueType.NOTFOUND, "The reference " + reference.reference() + (toFailedLines
-              ? " names a resource of this import whose line failed." : " names no resource on this server nor in"
-              + " this import."))));
+      failures.add(failure(reference, new FhirException(400, IssueType.NOTFOUND, "The reference "
+          + reference.reference() + (toFailedLines ? " names a resource of this import whose line failed."
+          : " names no resource on this server nor in this import."))));
       targets.add(reference.resource());
     }
     return failures;
+  }
+
+  private Failure failure(Dangling reference, FhirException e) {
+    ImportRequest.Input spec = inputOf(reference.seq());
+    return lines.failure(reference.seq(), spec == null ? "placeholder" : spec.url(), e);
   }
 
   private ImportRequest.Input inputOf(long seq) {

@@ -88,6 +88,32 @@ class BodyTest {
   }
 
   @Test
+  void nullsHoldingThePlacesOfPrimitivesThatOnlyHaveExtensionsAreKept() {
+    String name = """
+        "given":[null],"_given":[{"extension":[{"url":"urn:x","valueString":"y"}]}]""";
+    Body body = body("{\"resourceType\":\"Patient\",\"name\":[{" + name + "}],\"birthDate\":null,"
+        + "\"_birthDate\":{\"extension\":[{\"url\":\"urn:x\",\"valueString\":\"z\"}]}}");
+
+    Patient patient = (Patient) body.resource();
+
+    assertThat(patient.getNameFirstRep().getGiven().get(0).getExtensionString("urn:x")).isEqualTo("y");
+    assertThat(patient.getBirthDateElement().getExtensionString("urn:x")).isEqualTo("z");
+    assertThat(new String(body.json(), StandardCharsets.UTF_8)).isEqualTo("""
+        {"resourceType":"Patient","name":[{%s}],\
+        "_birthDate":{"extension":[{"url":"urn:x","valueString":"z"}]}}""".formatted(name));
+  }
+
+  @Test
+  void nullsBesideExtensionsThatHoldNothingAreNotStored() {
+    Body body = body("""
+        {"resourceType":"Patient","name":[{"family":"F","given":[null],"_given":[{"extension":[]}]}]}""");
+    body.resource();
+
+    assertThat(new String(body.json(), StandardCharsets.UTF_8)).isEqualTo("""
+        {"resourceType":"Patient","name":[{"family":"F"}]}""");
+  }
+
+  @Test
   void aLenientServerEditsTheModelNotTheTree() {
     Fhir lenient = new Fhir(true);
     Body body = Body.of(lenient, (ObjectNode) Body.read(bytes(PATIENT)), checked::add);

@@ -56,6 +56,24 @@ class CreateTest {
   }
 
   @Test
+  void aNameGivenOnlyAsAnExtensionReadsBackWithIt() {
+    Http.Response created = http.post("/fhir/Patient", """
+        {"resourceType":"Patient","name":[{"family":"Masked","given":[null],
+         "_given":[{"extension":[{"url":"http://hl7.org/fhir/StructureDefinition/data-absent-reason",
+         "valueCode":"masked"}]}]}]}""");
+    assertThat(created.status()).isEqualTo(201);
+
+    Patient read = client.read().resource(Patient.class).withId(created.resource(Patient.class).getIdPart())
+        .execute();
+
+    assertThat(read.getNameFirstRep().getGiven()).singleElement().satisfies(given -> {
+      assertThat(given.getValue()).isNull();
+      assertThat(given.getExtensionByUrl("http://hl7.org/fhir/StructureDefinition/data-absent-reason")
+          .getValue().primitiveValue()).isEqualTo("masked");
+    });
+  }
+
+  @Test
   void theHapiClientSeesTheCreatedIdAndVersion() {
     MethodOutcome outcome = client.create().resource(patient("Hapi", "create-" + UUID.randomUUID())).execute();
 

@@ -14,8 +14,10 @@ import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Practitioner;
+import org.hl7.fhir.r4.model.Provenance;
 import org.hl7.fhir.r4.model.Reference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,8 +26,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Placeholders, with {@code --missing-references=placeholder}: a reference that names nothing gets a tagged resource
  * of the referenced type, with the id referenced or the one identifier a conditional reference searched for, and
- * data-absent-reason {@code unknown} on its required elements; what a placeholder cannot stand in for is a 400 that
- * writes nothing.
+ * data-absent-reason {@code unknown} on its required elements; what a placeholder cannot stand in for fails its entry
+ * (in a transaction, the whole) and writes nothing.
  */
 class PlaceholdersTest {
   private static TestServer server;
@@ -131,6 +133,40 @@ class PlaceholdersTest {
       assertThat(http.refused(400, "POST", "/fhir/Observation", body).getIssueFirstRep().getDiagnostics())
           .as(criteria).contains("placeholder");
     }
+  }
+
+  @Test
+  void aReferenceNoPlaceholderCanStandInForFailsItsEntryOnlyInABatchAndTheWholeTransaction() {
+    String practitioner = "Practitioner/" + UUID.randomUUID();
+    String searchParameter = "SearchParameter/" + UUID.randomUUID();
+    Bundle batch = new Bundle().setType(Bundle.BundleType.BATCH);
+    batch.addEntry().setResource(provenance(searchParameter)).getRequest()
+        .setMethod(Bundle.HTTPVerb.POST).setUrl("Provenance");
+    batch.addEntry().setResource(observation(practitioner)).getRequest()
+        .setMethod(Bundle.HTTPVerb.POST).setUrl("Observation");
+    String why = "The reference " + searchParameter + " names no resource on this server, and no placeholder can"
+        + " stand in for it: A SearchParameter needs a url to be used for search.";
+
+    Bundle answered = client.transaction().withBundle(batch).execute();
+
+    Bundle.BundleEntryResponseComponent failed = answered.getEntry().get(0).getResponse();
+    assertThat(failed.getStatus()).startsWith("422");
+    assertThat(((OperationOutcome) failed.getOutcome()).getIssueFirstRep().getDiagnostics()).endsWith(why);
+    assertThat(answered.getEntry().get(1).getResponse().getStatus()).startsWith("201");
+    assertThat(http.get("/fhir/" + practitioner).status()).as("the placeholder of the entry that passed")
+        .isEqualTo(200);
+
+    String other = "Practitioner/" + UUID.randomUUID();
+    batch.setType(Bundle.BundleType.TRANSACTION).getEntry().get(1).setResource(observation(other));
+    String transaction = server.fhir().context().newJsonParser().encodeResourceToString(batch);
+    assertThat(http.refused(422, "POST", "/fhir", transaction).getIssueFirstRep().getDiagnostics()).contains(why);
+  }
+
+  private static Provenance provenance(String target) {
+    Provenance provenance = new Provenance().addTarget(new Reference(target));
+    provenance.getRecordedElement().setValueAsString("2026-12-01T00:00:00Z");
+    provenance.addAgent().setWho(new Reference("Practitioner/" + UUID.randomUUID()));
+    return provenance;
   }
 
   private IIdType create(Observation observation) {

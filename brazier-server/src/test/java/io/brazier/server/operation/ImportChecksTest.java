@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The reference check of {@code $import} with {@code --missing-references=placeholder}, on a server of its own (its
- * job runner reads this class's folder): the rounds end even when a placeholder's own line fails.
+ * job runner reads this class's folder): the rounds end even when a placeholder's own line fails, and a reference
+ * that no placeholder can stand in for fails its line alone.
  */
 class ImportChecksTest {
   private static Path folder;
@@ -45,23 +46,47 @@ class ImportChecksTest {
   }
 
   /**
-   * A placeholder CoverageEligibilityRequest fails its line (the absent {@code purpose}, a list of codes, does not
-   * read back): the next round makes no new placeholder, so the response that needs it fails rather than the check
-   * waiting for a placeholder again and again (it did, without end, on a placeholder Encounter).
+   * A SearchParameter must be usable for search, which a placeholder is not: the line that references one fails, the
+   * lines beside it are imported (with a placeholder Patient), and the job completes.
+   */
+  @Test
+  @Timeout(value = 2, unit = TimeUnit.MINUTES)
+  void aLineNoPlaceholderCanStandInForFailsAlone() {
+    String url = Importer.ndjson(folder.resolve("Provenance.ndjson"), List.of(provenance("v1", "SearchParameter/sp1"),
+        provenance("v2", "Patient/p2")));
+
+    JsonNode manifest = importer.run(null, new Input("Provenance", url));
+
+    assertThat(Importer.count(manifest, url)).isEqualTo(1);
+    assertThat(importer.diagnostics(manifest, url)).containsExactly("Line 1 of " + url + ": The reference"
+        + " SearchParameter/sp1 names no resource on this server, and no placeholder can stand in for it:"
+        + " A SearchParameter needs a url to be used for search.");
+    assertThat(server.http().get("/fhir/Provenance/v2").status()).isEqualTo(200);
+    assertThat(server.http().get("/fhir/Patient/p2").status()).as("its placeholder").isEqualTo(200);
+  }
+
+  /**
+   * A placeholder ImplementationGuide fails its line (HAPI writes no extension of an id element, so its required
+   * {@code packageId} is lost): the next round makes no new placeholder, so the line that needs it fails rather than
+   * the check waiting for a placeholder again and again (it did, without end, on a placeholder Encounter).
    */
   @Test
   @Timeout(value = 2, unit = TimeUnit.MINUTES)
   void aLineWhosePlaceholderFailsFailsInsteadOfWaitingForItAgain() {
-    String url = Importer.ndjson(folder.resolve("CoverageEligibilityResponse.ndjson"), List.of("""
-        {"resourceType":"CoverageEligibilityResponse","id":"r1","status":"active","purpose":["benefits"],\
-        "patient":{"reference":"Patient/p1"},"created":"2026-12-01","insurer":{"reference":"Organization/o1"},\
-        "request":{"reference":"CoverageEligibilityRequest/q1"},"outcome":"complete"}"""));
+    String url = Importer.ndjson(folder.resolve("Provenance-of-a-guide.ndjson"),
+        List.of(provenance("v3", "ImplementationGuide/ig1")));
 
-    JsonNode manifest = importer.run(null, new Input("CoverageEligibilityResponse", url));
+    JsonNode manifest = importer.run(null, new Input("Provenance", url));
 
     assertThat(Importer.count(manifest, url)).isZero();
     assertThat(importer.diagnostics(manifest, url)).containsExactly("Line 1 of " + url
-        + ": The reference CoverageEligibilityRequest/q1 names a resource of this import whose line failed.");
-    assertThat(server.http().get("/fhir/CoverageEligibilityResponse/r1").status()).isEqualTo(404);
+        + ": The reference ImplementationGuide/ig1 names a resource of this import whose line failed.");
+    assertThat(server.http().get("/fhir/Provenance/v3").status()).isEqualTo(404);
+  }
+
+  private static String provenance(String id, String target) {
+    return """
+        {"resourceType":"Provenance","id":"%s","target":[{"reference":"%s"}],"recorded":"2026-12-01T00:00:00Z",\
+        "agent":[{"who":{"reference":"Practitioner/a1"}}]}""".formatted(id, target);
   }
 }
