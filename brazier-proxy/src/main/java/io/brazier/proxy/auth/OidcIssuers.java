@@ -23,11 +23,14 @@ import org.slf4j.LoggerFactory;
  * {@code jwks_uri} is where its signing keys are. The document must name the issuer it was asked for, so that a
  * misconfigured URL cannot make one issuer's keys vouch for another. The document read last is kept, for the SMART
  * configuration to name the issuer's endpoints ({@link #launch}), and read again once it is older than
- * {@code maxAge}, as the keys are: an issuer that moves its endpoints is followed by every node on its own.
+ * {@code maxAge}, as the keys are: an issuer that moves its endpoints is followed by every node on its own. A
+ * document that cannot be read is tried again a minute later.
  * https://openid.net/specs/openid-connect-discovery-1_0.html
  */
 public final class OidcIssuers {
   private static final Logger log = LoggerFactory.getLogger(OidcIssuers.class);
+  /** The least time between two reads of a document that could not be read. */
+  private static final Duration RETRY = Duration.ofMinutes(1);
 
   private record Read(Map<String, Object> document, Instant at) {}
 
@@ -60,6 +63,9 @@ public final class OidcIssuers {
         document = read(issuer);
       } catch (IOException | ParseException e) {
         log.warn("The discovery document could not be read of={}: {}", issuer, e.getMessage());
+        // Anyone may ask for the SMART configuration: tried again after a while, not on every request.
+        documents.put(issuer, new Read(document == null ? Map.of() : document,
+            clock.instant().minus(maxAge).plus(RETRY)));
       }
     }
     return document == null ? Optional.empty() : endpoints(issuer, document);

@@ -121,6 +121,28 @@ class OidcIssuersTest {
     assertThat(DISCOVERY.launch(gone.issuer())).isEmpty();
   }
 
+  @Test
+  void aDocumentThatCannotBeReadIsTriedAgainAMinuteLaterNotOnEveryRequest() {
+    try (IdentityProvider impostor = new IdentityProvider()) {
+      impostor.signUsersInAt("/login");
+      impostor.claimIssuer("https://login.example.org/tenant");
+      MutableClock clock = new MutableClock(Instant.parse("2026-12-07T04:00:00Z"));
+      OidcIssuers discovery = discovery(clock);
+
+      discovery.launch(impostor.issuer());
+      discovery.launch(impostor.issuer());
+      int withinTheMinute = impostor.documentFetches();
+      clock.advance(Duration.ofSeconds(61));
+      impostor.claimIssuer(null);
+      var later = discovery.launch(impostor.issuer());
+
+      assertThat(withinTheMinute).isEqualTo(1);
+      assertThat(later).hasValueSatisfying(endpoints -> assertThat(endpoints.authorization())
+          .isEqualTo(impostor.issuer() + "/login/authorize"));
+      assertThat(impostor.documentFetches()).isEqualTo(2);
+    }
+  }
+
   private static OidcIssuers discovery(Clock clock) {
     return new OidcIssuers(new DefaultResourceRetriever(2_000, 2_000), clock, Duration.ofHours(1));
   }
