@@ -40,14 +40,15 @@ public final class CapabilitySecurity implements Interceptor {
     CapabilityStatement secured = statement.copy(); // the server's statement is shared by every request
     CapabilityStatementRestSecurityComponent security = secured.getRestFirstRep().getSecurity();
     security.addService().addCoding().setSystem(SERVICES).setCode("SMART-on-FHIR").setDisplay("SMART-on-FHIR");
-    security.setDescription("OAuth2 bearer tokens: from the token endpoint below (client credentials, by client"
-        + " secret or private_key_jwt), or from a trusted OpenID Connect issuer. Roles Reader, Writer,"
-        + " Administrator; SMART v1 and v2 scopes.");
-    Extension uris = security.addExtension().setUrl(OAUTH_URIS);
     Optional<LaunchEndpoints> outside = launch.get();
+    String builtIn = TokenUrls.token(request.baseUrl());
+    security.setDescription("OAuth2 bearer tokens: " + outside.map(endpoints -> "apps sign users in at the"
+        + " endpoints below (" + endpoints.issuer() + "); backend clients get tokens at " + builtIn)
+        .orElse("from the token endpoint below") + " (client credentials, by client secret or private_key_jwt), or"
+        + " from a trusted OpenID Connect issuer. Roles Reader, Writer, Administrator; SMART v1 and v2 scopes.");
+    Extension uris = security.addExtension().setUrl(OAUTH_URIS);
     outside.ifPresent(endpoints -> uris.addExtension("authorize", new UriType(endpoints.authorization())));
-    uris.addExtension("token", new UriType(outside.map(LaunchEndpoints::token)
-        .orElseGet(() -> TokenUrls.token(request.baseUrl()))));
+    uris.addExtension("token", new UriType(outside.map(LaunchEndpoints::token).orElse(builtIn)));
     FhirResponse answer = FhirResponse.of(response.status(), secured);
     response.headers().forEach(answer::header);
     return answer;

@@ -49,6 +49,8 @@ class CapabilitySecurityTest {
     assertThat(securityOf(answer).getExtensionByUrl(OAUTH_URIS).getExtensionByUrl("authorize").getValue()
         .primitiveValue()).isEqualTo("https://login.example.org/authorize");
     assertThat(tokenUrl(answer)).isEqualTo("https://login.example.org/token");
+    assertThat(securityOf(answer).getDescription()).contains("https://login.example.org",
+        "backend clients get tokens at https://fhir.example.org/oauth2/token");
   }
 
   @Test
