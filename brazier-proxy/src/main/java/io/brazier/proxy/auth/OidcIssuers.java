@@ -52,7 +52,7 @@ public final class OidcIssuers {
 
   /**
    * Where an app signs a user in at {@code issuer}, from its discovery document read at most {@code maxAge} ago;
-   * empty when the document names no authorization endpoint or has never been read. A document that cannot be
+   * empty when the document names no authorization endpoint, or could never be read. A document that cannot be
    * read again leaves the one read before.
    */
   public Optional<LaunchEndpoints> launch(String issuer) {
