@@ -9,6 +9,7 @@ import io.brazier.fhir.Fhir;
 import io.brazier.proxy.access.Authorization;
 import io.brazier.proxy.auth.Authentication;
 import io.brazier.proxy.auth.KeySetCache;
+import io.brazier.proxy.auth.LaunchEndpoints;
 import io.brazier.proxy.auth.OidcIssuers;
 import io.brazier.proxy.auth.TokenVerifier;
 import io.brazier.proxy.isolation.CursorSeal;
@@ -29,7 +30,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,16 +55,18 @@ public final class Security implements AutoCloseable {
   private final IdentityLinks links;
   private final CursorSeal cursors;
   private final IsolationConfig isolation;
+  private final Supplier<Optional<LaunchEndpoints>> launch;
   private final Clock clock;
 
   private Security(TokenVerifier verifier, TokenServer tokens, IdentityLinks links, CursorSeal cursors,
-      IsolationConfig isolation, Clock clock) {
+      IsolationConfig isolation, Supplier<Optional<LaunchEndpoints>> launch, Clock clock) {
     this.verifier = verifier;
     this.tokens = tokens;
     this.guard = new Guard(verifier);
     this.links = links;
     this.cursors = cursors;
     this.isolation = isolation;
+    this.launch = launch;
     this.clock = clock;
   }
 
@@ -79,21 +84,24 @@ public final class Security implements AutoCloseable {
     ResourceRetriever http = new DefaultResourceRetriever(5_000, 5_000, 1024 * 1024);
     SigningKeys keys = new SigningKeys(database, clock, config.keyRotation(), config.tokenLifetime());
     keys.published();
-    OidcIssuers discovery = new OidcIssuers(http);
+    OidcIssuers discovery = new OidcIssuers(http, clock, ISSUER_KEYS_MAX_AGE);
     Map<String, JWKSource<SecurityContext>> issuers = new LinkedHashMap<>();
     for (String issuer : config.issuers()) {
       issuers.put(issuer, new KeySetCache(issuer, () -> discovery.keys(issuer), clock, ISSUER_KEYS_MAX_AGE,
           UNKNOWN_KEY_REFRESH));
     }
+    // Apps sign users in at the first outside issuer: the SMART configuration has room for one.
+    Supplier<Optional<LaunchEndpoints>> launch = () -> config.issuers().stream().findFirst()
+        .flatMap(discovery::launch);
     TokenVerifier verifier = new TokenVerifier(issuers, keys, config.audiences(), config.roleAliases(), clock);
     TokenServer tokens = new TokenServer(new ClientsFile(config.clients()), database, keys, config.audiences(),
-        config.tokenLifetime(), clock, http);
+        config.tokenLifetime(), clock, http, launch);
     log.info("Authentication on issuers={} audiences={} clients={}", config.issuers(),
         config.audiences().isEmpty() ? "the base URL" : config.audiences(), config.clients());
     log.info("Isolation on globalRoles={} consentCategory={} consentCache={}", config.isolation().globalRoles(),
         config.isolation().consentCategory(), config.isolation().consentCache());
     return new Security(verifier, tokens, new IdentityLinks(database, clock), CursorSeal.of(database),
-        config.isolation(), clock);
+        config.isolation(), launch, clock);
   }
 
   /**
@@ -112,7 +120,7 @@ public final class Security implements AutoCloseable {
     return api -> {
       Isolation isolating = new Isolation(api, links, isolation, clock);
       List<Interceptor> chain = new ArrayList<>(List.of(new Authentication(verifier), new Authorization(api),
-          isolating, new PagingCursors(cursors), new CapabilitySecurity()));
+          isolating, new PagingCursors(cursors), new CapabilitySecurity(launch)));
       if (!processors.isEmpty()) {
         chain.add(new ProcessorInterceptor(api, processors, isolating.reach()));
       }

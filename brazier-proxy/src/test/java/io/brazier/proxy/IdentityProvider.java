@@ -34,8 +34,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class IdentityProvider implements AutoCloseable {
   private final HttpServer http;
   private final AtomicInteger jwksFetches = new AtomicInteger();
+  private final AtomicInteger documentFetches = new AtomicInteger();
   private volatile List<JWK> published;
   private volatile String issuerOverride;
+  private volatile String signInPath;
 
   public IdentityProvider() {
     try {
@@ -43,8 +45,11 @@ public final class IdentityProvider implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    http.createContext("/.well-known/openid-configuration", exchange -> send(exchange, "{\"issuer\":\""
-        + (issuerOverride != null ? issuerOverride : issuer()) + "\",\"jwks_uri\":\"" + issuer() + "/jwks\"}"));
+    http.createContext("/.well-known/openid-configuration", exchange -> {
+      documentFetches.incrementAndGet();
+      send(exchange, "{\"issuer\":\"" + (issuerOverride != null ? issuerOverride : issuer()) + "\",\"jwks_uri\":\""
+          + issuer() + "/jwks\"" + signIn() + "}");
+    });
     http.createContext("/jwks", exchange -> {
       jwksFetches.incrementAndGet();
       send(exchange, new JWKSet(published.stream().map(JWK::toPublicJWK).toList()).toString());
@@ -64,6 +69,28 @@ public final class IdentityProvider implements AutoCloseable {
   /** Makes the discovery document name another issuer than the one asked for. */
   public void claimIssuer(String issuer) {
     issuerOverride = issuer;
+  }
+
+  /**
+   * Makes the discovery document name an authorization and a token endpoint under {@code path} (the authorization
+   * code grant, client secrets and private_key_jwt), as an issuer that signs users in does.
+   */
+  public void signUsersInAt(String path) {
+    signInPath = path;
+  }
+
+  private String signIn() {
+    String path = signInPath;
+    if (path == null) {
+      return "";
+    }
+    return ",\"authorization_endpoint\":\"" + issuer() + path + "/authorize\",\"token_endpoint\":\"" + issuer()
+        + path + "/token\",\"grant_types_supported\":[\"authorization_code\",\"implicit\",\"refresh_token\"],"
+        + "\"token_endpoint_auth_methods_supported\":[\"client_secret_basic\",\"private_key_jwt\"]";
+  }
+
+  public int documentFetches() {
+    return documentFetches.get();
   }
 
   public int jwksFetches() {

@@ -4,10 +4,13 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jose.util.ResourceRetriever;
 import io.brazier.proxy.ClientsFile;
+import io.brazier.proxy.auth.LaunchEndpoints;
 import io.javalin.http.Context;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 
 /**
@@ -20,18 +23,21 @@ public final class TokenServer {
 
   private final TokenEndpoint endpoint;
   private final SigningKeys keys;
+  private final Supplier<Optional<LaunchEndpoints>> launch;
 
   /**
    * @param audiences the audiences tokens may be for; empty for the FHIR base URL
    * @param http fetches the JWKS of clients that registered a URL
+   * @param launch where apps sign users in, when an outside issuer does it: the SMART configuration names it
    */
   public TokenServer(ClientsFile clients, DataSource database, SigningKeys keys, List<String> audiences,
-      Duration lifetime, Clock clock, ResourceRetriever http) {
+      Duration lifetime, Clock clock, ResourceRetriever http, Supplier<Optional<LaunchEndpoints>> launch) {
     RegisteredClients registered = new RegisteredClients(clients, clock);
     ClientAssertions assertions = new ClientAssertions(registered, new ClientKeys(http, clock),
         new AssertionLedger(database, clock), clock);
     this.endpoint = new TokenEndpoint(registered, assertions, new AccessTokens(keys, clock, lifetime), audiences);
     this.keys = keys;
+    this.launch = launch;
   }
 
   /** {@code POST /oauth2/token}, or the Azure AD v1 form {@code POST /[tenant]/oauth2/token}. */
@@ -48,7 +54,8 @@ public final class TokenServer {
   /** {@code GET [base]/.well-known/smart-configuration}: JSON, whatever the client accepts. */
   public void smartConfiguration(Context ctx, String baseUrl) {
     try {
-      ctx.contentType("application/json").result(JSON.writeValueAsBytes(SmartConfiguration.of(baseUrl)));
+      ctx.contentType("application/json")
+          .result(JSON.writeValueAsBytes(SmartConfiguration.of(baseUrl, launch.get())));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("A map of strings is JSON", e);
     }

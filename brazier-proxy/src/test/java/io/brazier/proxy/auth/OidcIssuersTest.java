@@ -8,20 +8,25 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.util.DefaultResourceRetriever;
 import com.sun.net.httpserver.HttpServer;
 import io.brazier.proxy.IdentityProvider;
+import io.brazier.proxy.MutableClock;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * OpenID Connect discovery over real HTTP: an issuer's keys are found through its discovery document, and a
- * document that names another issuer, or no http(s) key set, is refused with what is wrong with it.
+ * document that names another issuer, or no http(s) key set, is refused with what is wrong with it. Where an
+ * issuer signs users in is read from the same document, kept until it is an hour old.
  */
 class OidcIssuersTest {
   private static final IdentityProvider ISSUER = new IdentityProvider();
   private static final RSAKey KEY = IdentityProvider.rsaKey();
-  private static final OidcIssuers DISCOVERY = new OidcIssuers(new DefaultResourceRetriever(2_000, 2_000));
+  private static final OidcIssuers DISCOVERY = discovery(Clock.systemUTC());
   private static final HttpServer MISCONFIGURED = misconfigured();
 
   @AfterAll
@@ -65,6 +70,81 @@ class OidcIssuersTest {
     gone.close();
 
     assertThatThrownBy(() -> DISCOVERY.keys(gone.issuer())).isInstanceOf(IOException.class);
+  }
+
+  @Test
+  void whereAnIssuerSignsUsersInComesFromTheDocumentTheKeysWereFoundThrough() throws Exception {
+    try (IdentityProvider login = new IdentityProvider()) {
+      login.publish(KEY);
+      login.signUsersInAt("/oauth2");
+      OidcIssuers discovery = discovery(Clock.systemUTC());
+
+      discovery.keys(login.issuer());
+      LaunchEndpoints endpoints = discovery.launch(login.issuer()).orElseThrow();
+
+      assertThat(endpoints.issuer()).isEqualTo(login.issuer());
+      assertThat(endpoints.authorization()).isEqualTo(login.issuer() + "/oauth2/authorize");
+      assertThat(endpoints.token()).isEqualTo(login.issuer() + "/oauth2/token");
+      assertThat(endpoints.jwks()).isEqualTo(login.issuer() + "/jwks");
+      assertThat(endpoints.authMethods()).containsExactly("client_secret_basic", "private_key_jwt");
+      assertThat(login.documentFetches()).as("the document read for the keys is not read again").isEqualTo(1);
+    }
+  }
+
+  @Test
+  void anIssuerThatMovesItsEndpointsIsFollowedOnceTheDocumentIsAnHourOld() {
+    try (IdentityProvider login = new IdentityProvider()) {
+      login.signUsersInAt("/v1");
+      MutableClock clock = new MutableClock(Instant.parse("2026-12-07T04:00:00Z"));
+      OidcIssuers discovery = discovery(clock);
+      discovery.launch(login.issuer());
+
+      login.signUsersInAt("/v2");
+      clock.advance(Duration.ofMinutes(59));
+      String kept = discovery.launch(login.issuer()).orElseThrow().authorization();
+      clock.advance(Duration.ofMinutes(2));
+      String moved = discovery.launch(login.issuer()).orElseThrow().authorization();
+
+      assertThat(kept).isEqualTo(login.issuer() + "/v1/authorize");
+      assertThat(moved).isEqualTo(login.issuer() + "/v2/authorize");
+      assertThat(login.documentFetches()).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void anIssuerThatSignsNoOneInOrCannotBeReadHasNoLaunchEndpoints() {
+    ISSUER.publish(KEY);
+    IdentityProvider gone = new IdentityProvider();
+    gone.close();
+
+    assertThat(DISCOVERY.launch(ISSUER.issuer())).isEmpty();
+    assertThat(DISCOVERY.launch(gone.issuer())).isEmpty();
+  }
+
+  @Test
+  void aDocumentThatCannotBeReadIsTriedAgainAMinuteLaterNotOnEveryRequest() {
+    try (IdentityProvider impostor = new IdentityProvider()) {
+      impostor.signUsersInAt("/login");
+      impostor.claimIssuer("https://login.example.org/tenant");
+      MutableClock clock = new MutableClock(Instant.parse("2026-12-07T04:00:00Z"));
+      OidcIssuers discovery = discovery(clock);
+
+      discovery.launch(impostor.issuer());
+      discovery.launch(impostor.issuer());
+      int withinTheMinute = impostor.documentFetches();
+      clock.advance(Duration.ofSeconds(61));
+      impostor.claimIssuer(null);
+      var later = discovery.launch(impostor.issuer());
+
+      assertThat(withinTheMinute).isEqualTo(1);
+      assertThat(later).hasValueSatisfying(endpoints -> assertThat(endpoints.authorization())
+          .isEqualTo(impostor.issuer() + "/login/authorize"));
+      assertThat(impostor.documentFetches()).isEqualTo(2);
+    }
+  }
+
+  private static OidcIssuers discovery(Clock clock) {
+    return new OidcIssuers(new DefaultResourceRetriever(2_000, 2_000), clock, Duration.ofHours(1));
   }
 
   private static String base() {

@@ -2,9 +2,12 @@ package io.brazier.proxy.token;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.brazier.proxy.auth.LaunchEndpoints;
 import io.brazier.server.FhirInteraction;
 import io.brazier.server.FhirRequest;
 import io.brazier.server.FhirResponse;
+import java.util.List;
+import java.util.Optional;
 import org.hl7.fhir.r4.model.CapabilityStatement;
 import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestSecurityComponent;
 import org.hl7.fhir.r4.model.Patient;
@@ -18,7 +21,7 @@ import org.junit.jupiter.api.Test;
 class CapabilitySecurityTest {
   private static final String OAUTH_URIS = "http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris";
 
-  private final CapabilitySecurity security = new CapabilitySecurity();
+  private final CapabilitySecurity security = new CapabilitySecurity(Optional::empty);
   private final CapabilityStatement shared = statement();
 
   @Test
@@ -32,6 +35,22 @@ class CapabilitySecurityTest {
     assertThat(secured.getExtensionByUrl(OAUTH_URIS).getExtensionByUrl("token").getValue().primitiveValue())
         .isEqualTo("https://fhir.example.org/oauth2/token");
     assertThat(secured.getDescription()).contains("client credentials", "private_key_jwt");
+  }
+
+  @Test
+  void anOutsideIssuerThatSignsUsersInIsNamedAsTheSmartConfigurationNamesIt() {
+    LaunchEndpoints login = new LaunchEndpoints("https://login.example.org", "https://login.example.org/authorize",
+        "https://login.example.org/token", "https://login.example.org/keys", List.of("authorization_code"),
+        List.of("client_secret_basic"));
+
+    FhirResponse answer = new CapabilitySecurity(() -> Optional.of(login))
+        .after(capabilities("https://fhir.example.org/fhir"), FhirResponse.ok(shared));
+
+    assertThat(securityOf(answer).getExtensionByUrl(OAUTH_URIS).getExtensionByUrl("authorize").getValue()
+        .primitiveValue()).isEqualTo("https://login.example.org/authorize");
+    assertThat(tokenUrl(answer)).isEqualTo("https://login.example.org/token");
+    assertThat(securityOf(answer).getDescription()).contains("https://login.example.org",
+        "backend clients get tokens at https://fhir.example.org/oauth2/token");
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.brazier.proxy.token;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.ECDSASigner;
@@ -17,6 +18,7 @@ import io.brazier.proxy.ClientRegistration;
 import io.brazier.proxy.IdentityProvider;
 import io.brazier.proxy.SecuredServer;
 import io.brazier.proxy.SecuredServer.Answer;
+import io.brazier.proxy.SecurityConfig;
 import io.brazier.proxy.auth.TokenUrls;
 import io.brazier.server.Http;
 import java.net.URLEncoder;
@@ -222,6 +224,31 @@ class TokenServerTest {
     assertThat(configuration.get("capabilities").toString()).contains("client-confidential-asymmetric");
     assertThat(configuration.get("code_challenge_methods_supported").toString()).contains("S256")
         .doesNotContain("plain");
+  }
+
+  @Test
+  void anAppLaunchesAgainstTheOutsideIssuerThatSignsUsersInWhileBackendClientsKeepTheBuiltInServer()
+      throws Exception {
+    try (SecuredServer own = SecuredServer.start(SecurityConfig.DEFAULT_TOKEN_LIFETIME)) {
+      own.issuer().signUsersInAt("/login");
+      own.clients().add(ClientRegistration.withSecret(READER, SECRET, List.of("Reader"), List.of(), null));
+
+      ObjectMapper json = new ObjectMapper();
+      JsonNode configuration = json.readTree(own.http().get("/fhir/.well-known/smart-configuration").body());
+      JsonNode uris = json.readTree(own.http().get("/fhir/metadata", "Accept", "application/fhir+json").body())
+          .at("/rest/0/security/extension/0/extension");
+      Answer backend = eventually(() -> own.postForm("/oauth2/token", "grant_type=client_credentials&client_id="
+          + READER + "&client_secret=" + SECRET));
+
+      String issuer = own.issuer().issuer();
+      assertThat(configuration.get("issuer").asText()).isEqualTo(issuer);
+      assertThat(configuration.get("authorization_endpoint").asText()).isEqualTo(issuer + "/login/authorize");
+      assertThat(configuration.get("token_endpoint").asText()).isEqualTo(issuer + "/login/token");
+      assertThat(configuration.get("capabilities").toString()).contains("launch-standalone", "client-public");
+      assertThat(uris.toString()).as("oauth-uris").contains("{\"url\":\"authorize\",\"valueUri\":\"" + issuer
+          + "/login/authorize\"}", "{\"url\":\"token\",\"valueUri\":\"" + issuer + "/login/token\"}");
+      assertThat(backend.status()).isEqualTo(200);
+    }
   }
 
   private static String tokenUrl() {
