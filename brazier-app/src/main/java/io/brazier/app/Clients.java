@@ -100,6 +100,7 @@ final class Clients implements Runnable {
     @Override
     public Integer call() {
       return run(() -> {
+        requirePatientContext();
         String secret = credential.generate ? randomSecret() : credential.secret;
         ClientRegistration client = secret != null
             ? ClientRegistration.withSecret(id, secret, roles, scopes, fhirUser)
@@ -109,6 +110,17 @@ final class Clients implements Runnable {
         String done = (replaced ? "Replaced" : "Added") + " client " + id + " in " + file.path() + ".";
         return credential.generate ? done + "\nIts secret (shown once): " + secret : done;
       });
+    }
+
+    /**
+     * A client of this token server has no launch that picks a patient: its tokens speak for the patient it acts as,
+     * and patient scopes without one would let them see nothing at all.
+     */
+    private void requirePatientContext() {
+      if (fhirUser == null && scopes.stream().anyMatch(scope -> scope.startsWith("patient/"))) {
+        throw new IllegalArgumentException("patient/ scopes need --fhir-user Patient/ID, the patient its tokens"
+            + " speak for; without one they would find nothing. For all patients use system/ scopes.");
+      }
     }
 
     private static Map<String, Object> jwks(Path file) {

@@ -46,6 +46,19 @@ class ClientsTest {
   }
 
   @Test
+  void patientScopesWithoutThePatientTheyAreForAreRefused() {
+    Run noPatient = run("clients", "add", "app", "--secret", "a-secret-long-enough", "--scope", "patient/*.rs",
+        "--data-dir", dir.toString());
+    Run withPatient = run("clients", "add", "app", "--secret", "a-secret-long-enough", "--scope", "patient/*.rs",
+        "--fhir-user", "Patient/p1", "--data-dir", dir.toString());
+
+    assertThat(noPatient.exitCode()).isEqualTo(1);
+    assertThat(noPatient.err()).contains("--fhir-user Patient/ID");
+    assertThat(withPatient.exitCode()).isZero();
+    assertThat(new ClientsFile(dir.resolve("clients.json")).list()).hasSize(1);
+  }
+
+  @Test
   void aBadClientIsRefusedWithASentenceAndNothingWritten() {
     Run shortSecret = run("clients", "add", "app", "--secret", "short", "--data-dir", dir.toString());
     Run badRole = run("clients", "add", "app", "--secret", "a-secret-long-enough", "--role", "Boss", "--data-dir",
