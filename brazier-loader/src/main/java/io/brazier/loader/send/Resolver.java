@@ -19,6 +19,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import org.hl7.fhir.r4.model.Resource;
 
@@ -279,9 +280,15 @@ final class Resolver {
   private static final class Model {
     private static final Fhir FHIR = new Fhir(false);
     private static final RequiredElements REQUIRED = new RequiredElements(FHIR);
+    /** Each type's skeleton, made once: it never changes. */
+    private static final Map<String, ObjectNode> SKELETONS = new ConcurrentHashMap<>();
 
     /** A resource of the type with only its required elements, each absent for an unknown reason. */
     static ObjectNode absent(String type) {
+      return SKELETONS.computeIfAbsent(type, Model::skeleton).deepCopy();
+    }
+
+    private static ObjectNode skeleton(String type) {
       if (!FHIR.isResourceType(type)) {
         return Json.object().put("resourceType", type);
       }
