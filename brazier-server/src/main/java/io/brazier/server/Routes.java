@@ -194,7 +194,7 @@ final class Routes {
     operations.add(ChangeMeta.DELETE, EnumSet.of(Level.INSTANCE), ANY_TYPE, POST,
         ChangeMeta.deleting(fhir, writes, commits));
     operations.add(PatientEverything.OPERATION, TYPE_AND_INSTANCE, Set.of("Patient"), GET_OR_POST,
-        new PatientEverything(fhir, store, searches, compartments));
+        new PatientEverything(fhir, reachable, searches, compartments));
     // Last: it describes all of the above.
     this.capabilities = Route.of(FhirInteraction.CAPABILITIES,
         new Capabilities(fhir, supported, operations, search.parameters(), config.baseUrl()));

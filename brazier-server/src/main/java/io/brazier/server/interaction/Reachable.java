@@ -53,6 +53,18 @@ public final class Reachable {
     return store.current(type, id).filter(version -> reaches(restriction, version));
   }
 
+  /**
+   * The current version of a resource that is there to read: a 404 when it was never stored or lies outside
+   * {@code restriction}, a 410 when it is deleted.
+   */
+  public ResourceVersion live(Restriction restriction, String type, String id) {
+    ResourceVersion current = current(restriction, type, id).orElseThrow(() -> FhirException.notFound(type, id));
+    if (current.deleted()) {
+      throw FhirException.gone(type, id);
+    }
+    return current;
+  }
+
   /** The resources among {@code resources} ({@code Type/id}) that {@code restriction} reaches: a search per type. */
   Set<String> reached(Restriction restriction, Collection<String> resources) {
     if (restriction == null) {

@@ -1,6 +1,5 @@
 package io.brazier.server.interaction;
 
-import io.brazier.fhir.FhirException;
 import io.brazier.server.FhirRequest;
 import io.brazier.server.FhirResponse;
 import io.brazier.store.ResourceVersion;
@@ -18,11 +17,7 @@ public final class Read implements Interaction {
 
   @Override
   public FhirResponse handle(FhirRequest request) {
-    ResourceVersion current = reachable.current(request.restriction(), request.type(), request.id())
-        .orElseThrow(() -> FhirException.notFound(request.type(), request.id()));
-    if (current.deleted()) {
-      throw FhirException.gone(request.type(), request.id());
-    }
+    ResourceVersion current = reachable.live(request.restriction(), request.type(), request.id());
     return request.notModified(current) ? FhirResponse.notModified(current) : FhirResponse.ok(current);
   }
 }

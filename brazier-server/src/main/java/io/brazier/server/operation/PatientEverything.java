@@ -16,8 +16,8 @@ import io.brazier.server.FhirRequest;
 import io.brazier.server.FhirResponse;
 import io.brazier.server.interaction.Interaction;
 import io.brazier.server.interaction.Operations;
+import io.brazier.server.interaction.Reachable;
 import io.brazier.server.interaction.Search;
-import io.brazier.store.Store;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,19 +27,20 @@ import java.util.Map;
  * Patient/[id]/$everything and Patient/$everything: the patients, everything in their compartments, and what those
  * refer to (practitioners, organizations, medications...), paged like a search. {@code _since} keeps resources
  * updated since an instant, {@code _type} the listed types, and {@code start}/{@code end} the resources whose
- * {@code date} falls in that span (those without one stay). https://hl7.org/fhir/R4/patient-operation-everything.html
+ * {@code date} falls in that span (those without one stay). Of a deleted patient it is a 410, of one never stored
+ * (or outside the caller's restriction) a 404, as a read. https://hl7.org/fhir/R4/patient-operation-everything.html
  */
 public final class PatientEverything implements Interaction {
   public static final Operations.Definition OPERATION =
       new Operations.Definition("everything", "http://hl7.org/fhir/OperationDefinition/Patient-everything");
   private final Fhir fhir;
-  private final Store store;
+  private final Reachable reachable;
   private final Search search;
   private final Map<String, List<String>> compartment;
 
-  public PatientEverything(Fhir fhir, Store store, Search search, Compartments compartments) {
+  public PatientEverything(Fhir fhir, Reachable reachable, Search search, Compartments compartments) {
     this.fhir = fhir;
-    this.store = store;
+    this.reachable = reachable;
     this.search = search;
     this.compartment = compartments.params("Patient");
   }
@@ -47,8 +48,8 @@ public final class PatientEverything implements Interaction {
   @Override
   public FhirResponse handle(FhirRequest request) {
     boolean instance = request.segments().size() == 3;
-    if (instance && store.current("Patient", request.id()).filter(v -> !v.deleted()).isEmpty()) {
-      throw FhirException.notFound("Patient", request.id());
+    if (instance) {
+      reachable.live(request.restriction(), "Patient", request.id());
     }
     Map<String, List<String>> params = new LinkedHashMap<>(request.query());
     List<String> types = types(params.get("_type"));

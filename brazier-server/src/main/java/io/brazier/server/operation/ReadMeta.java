@@ -64,12 +64,7 @@ public final class ReadMeta implements Interaction {
 
   /** The meta of the current version; 404 when it is not known (or outside the restriction), 410 when deleted. */
   private Meta stored(FhirRequest request) {
-    ResourceVersion current = reachable.current(request.restriction(), request.type(), request.id())
-        .orElseThrow(() -> FhirException.notFound(request.type(), request.id()));
-    if (current.deleted()) {
-      throw FhirException.gone(request.type(), request.id());
-    }
-    return meta(current);
+    return meta(reachable.live(request.restriction(), request.type(), request.id()));
   }
 
   private Meta meta(ResourceVersion version) {

@@ -1,8 +1,11 @@
 package io.brazier.server.operation;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import io.brazier.server.SyntheaSample;
 import io.brazier.server.TestServer;
 import java.util.HashSet;
@@ -10,6 +13,8 @@ import java.util.List;
 import java.util.Set;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Bundle.SearchEntryMode;
+import org.hl7.fhir.r4.model.Parameters;
+import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Resource;
 import org.junit.jupiter.api.Test;
 
@@ -55,6 +60,19 @@ class PatientEverythingTest {
         .allSatisfy(e -> assertThat(e.getResource().fhirType()).isEqualTo("Encounter"))
         .allSatisfy(e -> assertThat(((org.hl7.fhir.r4.model.Encounter) e.getResource()).getPeriod().getEnd())
             .isAfterOrEqualTo("2021-01-01"));
+  }
+
+  @Test
+  void everythingOfADeletedPatientIsGoneAndOfAnUnknownOneNotFound() {
+    String id = client.create().resource(new Patient().setActive(true)).execute().getId().getIdPart();
+    client.delete().resourceById("Patient", id).execute();
+
+    assertThatThrownBy(() -> client.operation().onInstance("Patient/" + id).named("$everything")
+        .withNoParameters(Parameters.class).useHttpGet().returnResourceType(Bundle.class).execute())
+        .isInstanceOf(ResourceGoneException.class);
+    assertThatThrownBy(() -> client.operation().onInstance("Patient/never-stored").named("$everything")
+        .withNoParameters(Parameters.class).useHttpGet().returnResourceType(Bundle.class).execute())
+        .isInstanceOf(ResourceNotFoundException.class);
   }
 
   private Bundle everything(String query) {
