@@ -46,6 +46,7 @@ class PublishedAnswersTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final KafkaBroker broker = KafkaBroker.start();
   private static final TestServer upstream = TestServer.shared();
+  private static final Duration CONSUMER_WAIT = Duration.ofSeconds(60);
 
   @AfterAll
   static void stopBroker() {
@@ -310,14 +311,18 @@ class PublishedAnswersTest {
       return proxy.client(proxy.token("operator", List.of("Administrator"), null));
     }
 
-    /** The {@code publish-event} messages, once there are {@code atLeast}. */
+    /**
+     * The {@code publish-event} messages, once there are {@code atLeast}. The proxy answers a write only once the
+     * broker acknowledged its messages, so they are all there when the test asks: the wait is the consumer's
+     * alone, long for a machine under load, and a message missing after it was lost.
+     */
     List<ConsumerRecord<String, String>> events(int atLeast) {
-      return broker.records(config.topic(), atLeast, Duration.ofSeconds(30));
+      return broker.records(config.topic(), atLeast, CONSUMER_WAIT);
     }
 
-    /** The {@code sync-queue} messages, once there are {@code atLeast}. */
+    /** The {@code sync-queue} messages, once there are {@code atLeast}; see {@link #events}. */
     List<ConsumerRecord<String, String>> queued(int atLeast) {
-      return broker.records(config.syncQueueTopic(), atLeast, Duration.ofSeconds(30));
+      return broker.records(config.syncQueueTopic(), atLeast, CONSUMER_WAIT);
     }
 
     @Override
