@@ -8,8 +8,10 @@ import org.slf4j.LoggerFactory;
  * Publishes the writes of responses as they pass, for a proxy in front of a server without a change feed: the
  * original proxy's processors, but waiting for the broker's acknowledgement. What the broker did not acknowledge is
  * sent again, through a new producer, until it is: a response's messages are published at least once while the
- * proxy runs, and its answer waits for them. They are lost only when the proxy stops (or dies) before the broker took
- * them: only the change feed publisher promises more.
+ * proxy runs and the broker comes back within {@code --events-unhealthy-after}, and its answer waits for them. They
+ * are lost, and logged, when the proxy stops (or dies) before the broker took them, or when the broker stays away
+ * longer: the write is done upstream, and a client kept waiting past that would give up and write again. Only the
+ * change feed publisher promises more.
  *
  * <p>Answers are published at once, through one producer (Kafka's is made for threads), each waiting for its own
  * acknowledgements only. A response's messages keep their order, key by key; two responses published at once are
@@ -37,16 +39,16 @@ public final class ResponsePublisher implements AutoCloseable {
   /**
    * Sends the messages of {@code writes}, which the answer to {@code request} ({@code DELETE Patient}, for the log)
    * did, and returns once the broker acknowledged them all: true; sending again, after a pause, what it failed.
-   * False, with the messages lost logged, when the publisher is closed (or the thread interrupted) before.
+   * False, with the messages lost logged, when the publisher is closed (or the thread interrupted) before, or once
+   * the broker has failed them for {@code --events-unhealthy-after}.
    */
   public boolean publish(String request, List<Written> writes) {
     List<Message> pending = messages.of(writes);
+    long giveUpAt = System.nanoTime() + config.unhealthyAfter().toNanos();
     long backoff = 0;
     while (!pending.isEmpty()) {
       if (closed || !pause(backoff)) {
-        log.error("The events of {} are lost, the publisher stopped before Kafka took them: {}", request,
-            pending.stream().map(Message::text).toList());
-        return false;
+        return lost(request, pending, "the publisher stopped");
       }
       KafkaSink used = sink;
       try {
@@ -54,6 +56,9 @@ public final class ResponsePublisher implements AutoCloseable {
         pending = List.of();
       } catch (BrokerFailure e) {
         pending = e.toSendAgain();
+        if (System.nanoTime() - giveUpAt >= 0) {
+          return lost(request, pending, "Kafka failed them for " + config.unhealthyAfter().toSeconds() + " s");
+        }
         log.warn("Kafka did not take {} events of {}, sending them again: {}", pending.size(), request,
             e.getMessage());
         replace(used);
@@ -61,6 +66,12 @@ public final class ResponsePublisher implements AutoCloseable {
       }
     }
     return true;
+  }
+
+  private static boolean lost(String request, List<Message> pending, String why) {
+    log.error("The events of {} are lost, {} before Kafka took them: {}", request, why,
+        pending.stream().map(Message::text).toList());
+    return false;
   }
 
   /** Waits {@code millis} before sending again; false when interrupted. */

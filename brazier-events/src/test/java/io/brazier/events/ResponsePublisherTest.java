@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The writes of responses published as they pass, on Kafka's own broker: what a response wrote is acknowledged
  * before {@code publish} returns, what wrote nothing sends nothing, and a broker away is waited for, sending again
- * what it failed, until the publisher closes.
+ * what it failed, until the publisher closes or the broker has been away for {@code --events-unhealthy-after}.
  */
 class ResponsePublisherTest {
   private static final String OBSERVATION = "{\"resourceType\":\"Observation\",\"id\":\"rp-1\",\"meta\":"
@@ -129,7 +129,7 @@ class ResponsePublisherTest {
 
   @Test
   void aPublishWaitingForABrokerAwayGivesUpWhenThePublisherCloses() throws Exception {
-    EventsConfig away = EventsConfig.defaults(ClosedPort.address()).withTimeouts(Duration.ofSeconds(1),
+    EventsConfig away = EventsConfig.defaults(ClosedPort.address()).withTimeouts(Duration.ofSeconds(60),
         Duration.ofSeconds(1));
     ExecutorService writer = Executors.newSingleThreadExecutor();
     try {
@@ -140,6 +140,28 @@ class ResponsePublisherTest {
         Thread.sleep(2 * away.sendTimeout().toMillis());
         assertThat(published).isNotDone();
       }
+
+      assertThat(published.get(30, TimeUnit.SECONDS)).isFalse();
+    } finally {
+      writer.shutdownNow();
+    }
+  }
+
+  /**
+   * The write is done upstream: a client kept waiting for longer than the broker may be away before the node is
+   * unhealthy would give up and write again, so the answer stops waiting then, and the events are logged as lost.
+   */
+  @Test
+  void aPublishGivesUpOnceTheBrokerHasBeenAwayForUnhealthyAfter() throws Exception {
+    EventsConfig away = EventsConfig.defaults(ClosedPort.address()).withTimeouts(Duration.ofSeconds(4),
+        Duration.ofSeconds(1));
+    ExecutorService writer = Executors.newSingleThreadExecutor();
+    try (ResponsePublisher publisher = new ResponsePublisher(away, new Messages(away,
+        Publishers.server().fhir()))) {
+      Future<Boolean> published = writer.submit(() -> publisher.publish(exchange("PUT", "Observation/rp-1", 200,
+          OBSERVATION)));
+      Thread.sleep(2 * away.sendTimeout().toMillis());
+      assertThat(published).isNotDone();
 
       assertThat(published.get(30, TimeUnit.SECONDS)).isFalse();
     } finally {
