@@ -24,6 +24,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeableConcept;
@@ -42,6 +46,7 @@ class PublishedAnswersTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final KafkaBroker broker = KafkaBroker.start();
   private static final TestServer upstream = TestServer.shared();
+  private static final Duration CONSUMER_WAIT = Duration.ofSeconds(60);
 
   @AfterAll
   static void stopBroker() {
@@ -194,6 +199,37 @@ class PublishedAnswersTest {
     }
   }
 
+  /**
+   * The broker is away for several send timeouts while a conditional delete passes: each timeout costs the producer,
+   * and the deletions are sent again until the broker is back, before the client gets its answer.
+   */
+  @Test
+  void aConditionalDeleteWhileTheBrokerIsAwayIsPublishedOnceItIsBack() throws Exception {
+    Matching patients = Matching.created();
+    EventsConfig config = PublishingProxy.ownTopics();
+    Duration sendTimeout = Duration.ofSeconds(1);
+    ExecutorService client = Executors.newSingleThreadExecutor();
+    try (PublishingProxy proxy = new PublishingProxy(config.withTimeouts(config.unhealthyAfter(), sendTimeout), null)) {
+      Future<?> deleted;
+      broker.stop();
+      try {
+        deleted = client.submit(() -> proxy.administrator().delete()
+            .resourceConditionalByUrl(patients.criteria("same")).execute());
+        Thread.sleep(3 * sendTimeout.toMillis());
+      } finally {
+        broker.restart();
+      }
+      deleted.get(60, TimeUnit.SECONDS);
+      String fence = proxy.administrator().create().resource(new Patient().setActive(true)).execute().getId()
+          .getIdPart();
+
+      assertThat(proxy.events(3)).extracting(PublishedAnswersTest::named)
+          .containsExactlyInAnyOrder(patients.bothDeletedAnd("Patient/" + fence + " Created"));
+    } finally {
+      client.shutdownNow();
+    }
+  }
+
   /** Two patients of identifier value {@code same} and one of {@code other}, in a system of their own. */
   private record Matching(String system, String first, String second, String other) {
     static Matching created() {
@@ -254,27 +290,39 @@ class PublishedAnswersTest {
     private final ProxyUnderTest proxy;
 
     PublishingProxy(Set<String> syncQueueTypes, Processor last) {
-      String suffix = UUID.randomUUID().toString();
-      config = EventsConfig.defaults(broker.bootstrapServers()).withTopics("events-" + suffix, "queue-" + suffix)
-          .withSyncQueueTypes(syncQueueTypes);
+      this(ownTopics().withSyncQueueTypes(syncQueueTypes), last);
+    }
+
+    PublishingProxy(EventsConfig config, Processor last) {
+      this.config = config;
       publisher = new ResponsePublisher(config, new Messages(config, upstream.fhir()));
       Processors chain = Processors.load(ProcessorConfig.NONE, upstream.fhir())
           .followedBy(new PublishedAnswers(upstream.fhir(), publisher));
       proxy = ProxyUnderTest.start(upstream.baseUrl(), last == null ? chain : chain.followedBy(last));
     }
 
+    /** The defaults for the test's broker, on topics of their own. */
+    static EventsConfig ownTopics() {
+      String suffix = UUID.randomUUID().toString();
+      return EventsConfig.defaults(broker.bootstrapServers()).withTopics("events-" + suffix, "queue-" + suffix);
+    }
+
     IGenericClient administrator() {
       return proxy.client(proxy.token("operator", List.of("Administrator"), null));
     }
 
-    /** The {@code publish-event} messages, once there are {@code atLeast}. */
+    /**
+     * The {@code publish-event} messages, once there are {@code atLeast}. The proxy answers a write only once the
+     * broker acknowledged its messages, so they are all there when the test asks: the wait is the consumer's
+     * alone, long for a machine under load, and a message missing after it was lost.
+     */
     List<ConsumerRecord<String, String>> events(int atLeast) {
-      return broker.records(config.topic(), atLeast, Duration.ofSeconds(30));
+      return broker.records(config.topic(), atLeast, CONSUMER_WAIT);
     }
 
-    /** The {@code sync-queue} messages, once there are {@code atLeast}. */
+    /** The {@code sync-queue} messages, once there are {@code atLeast}; see {@link #events}. */
     List<ConsumerRecord<String, String>> queued(int atLeast) {
-      return broker.records(config.syncQueueTopic(), atLeast, Duration.ofSeconds(30));
+      return broker.records(config.syncQueueTopic(), atLeast, CONSUMER_WAIT);
     }
 
     @Override

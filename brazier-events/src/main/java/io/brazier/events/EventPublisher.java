@@ -172,7 +172,10 @@ public final class EventPublisher implements AutoCloseable {
     waitingSince = 0;
   }
 
-  private static long nextBackoff(long backoff) {
+  /**
+   * The pause before trying again after a failure that followed a pause of {@code backoff}: 250 ms, doubling to 5 s.
+   */
+  static long nextBackoff(long backoff) {
     return Math.min(MAX_BACKOFF_MS, Math.max(250, backoff * 2));
   }
 

@@ -3,8 +3,11 @@ package io.brazier.events;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.regex.Matcher;
@@ -21,7 +24,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * A Kafka producer that sends a batch of messages and returns once the broker has acknowledged every one of them
  * ({@code acks=all}). It is idempotent ({@code enable.idempotence}): its own retries never duplicate or reorder a
  * message, so one producer keeps the order of the messages of each key. A batch that fails leaves this producer
- * unusable: the publisher closes it and sends again with a new one.
+ * unusable: the publisher closes it and sends again with a new one, the whole page from its checkpoint or the
+ * messages the failure names ({@link BrokerFailure#toSendAgain}).
  */
 final class KafkaSink implements AutoCloseable {
   static final String SEQUENCE_HEADER = "fhir-sequence";
@@ -52,9 +56,13 @@ final class KafkaSink implements AutoCloseable {
     return new KafkaSink(config, 0);
   }
 
-  /** Sends {@code messages} in their order; returns once all are acknowledged, else throws a BrokerFailure. */
+  /**
+   * Sends {@code messages} in their order; returns once all are acknowledged, else, once each is acknowledged or
+   * failed, throws a BrokerFailure that names the messages to send again.
+   */
   void send(List<Message> messages) {
     List<Future<RecordMetadata>> acks = new ArrayList<>(messages.size());
+    RuntimeException unsent = null;
     try {
       for (Message message : messages) {
         acks.add(producer.send(record(message)));
@@ -62,20 +70,54 @@ final class KafkaSink implements AutoCloseable {
       if (flushes) {
         producer.flush(); // the page's last batch goes now, not after the linger
       }
-      for (Future<RecordMetadata> ack : acks) {
-        ack.get();
+    } catch (KafkaException | IllegalStateException e) {
+      // The broker could not be reached, or another thread's failure closed this producer (IllegalStateException).
+      unsent = e;
+    }
+    List<Throwable> failures = new ArrayList<>(messages.size());
+    for (int i = 0; i < messages.size(); i++) {
+      failures.add(i < acks.size() ? failure(acks.get(i)) : unsent);
+    }
+    List<Message> again = toSendAgain(messages, failures);
+    if (!again.isEmpty()) {
+      Throwable first = failures.stream().filter(Objects::nonNull).findFirst().orElseThrow();
+      throw new BrokerFailure("The broker did not take a batch of " + messages.size() + ": " + first.getMessage(),
+          first, again);
+    }
+  }
+
+  /**
+   * The messages that failed ({@code failures}, null where acknowledged), and every message after one of them with
+   * the same topic and key, acknowledged or not, so that sent again a key's messages still end in their order. An
+   * idempotent producer writes a partition's batches in order, but a batch it gives up on (delivery timeout) lets the
+   * next go under a new epoch, so that a later message of a key may be in while an earlier one is not.
+   */
+  private static List<Message> toSendAgain(List<Message> messages, List<Throwable> failures) {
+    Set<String> failedKeys = new HashSet<>();
+    List<Message> again = new ArrayList<>();
+    for (int i = 0; i < messages.size(); i++) {
+      Message message = messages.get(i);
+      String key = message.topic() + "\n" + message.key();
+      if (failures.get(i) != null) {
+        failedKeys.add(key);
       }
+      if (failedKeys.contains(key)) {
+        again.add(message);
+      }
+    }
+    return again;
+  }
+
+  /** What failed {@code ack}, once it is done, or null when it is acknowledged. */
+  private static Throwable failure(Future<RecordMetadata> ack) {
+    try {
+      ack.get();
+      return null;
     } catch (ExecutionException e) {
-      throw new BrokerFailure("The broker did not take a batch of " + messages.size() + ": "
-          + e.getCause().getMessage(), e.getCause());
-    } catch (KafkaException e) {
-      throw new BrokerFailure("The broker could not be reached: " + e.getMessage(), e);
-    } catch (IllegalStateException e) {
-      // Another thread's failure closed this producer while this one was sending through it.
-      throw new BrokerFailure("The producer was closed: " + e.getMessage(), e);
+      return e.getCause();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new BrokerFailure("Interrupted while sending", e);
+      return e;
     }
   }
 

@@ -6,8 +6,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Publishes the writes of responses as they pass, for a proxy in front of a server without a change feed: the
- * original proxy's processors, but waiting for the broker's acknowledgement and saying when it did not come. A
- * response's messages are lost if the broker stays away: only the change feed publisher promises more.
+ * original proxy's processors, but waiting for the broker's acknowledgement. What the broker did not acknowledge is
+ * sent again, through a new producer, until it is: a response's messages are published at least once while the
+ * proxy runs and the broker comes back within {@code --events-unhealthy-after}, and its answer waits for them. They
+ * are lost, and logged, when the proxy stops (or dies) before the broker took them, or when the broker stays away
+ * longer: the write is done upstream, and a client kept waiting past that would give up and write again. Only the
+ * change feed publisher promises more.
  *
  * <p>Answers are published at once, through one producer (Kafka's is made for threads), each waiting for its own
  * acknowledgements only. A response's messages keep their order, key by key; two responses published at once are
@@ -19,7 +23,7 @@ public final class ResponsePublisher implements AutoCloseable {
   private final EventsConfig config;
   private final Messages messages;
   private volatile KafkaSink sink;
-  private boolean closed;
+  private volatile boolean closed;
 
   public ResponsePublisher(EventsConfig config, Messages messages) {
     this.config = config;
@@ -27,27 +31,59 @@ public final class ResponsePublisher implements AutoCloseable {
     this.sink = KafkaSink.forAnswers(config);
   }
 
-  /** Sends the messages of what the exchange wrote; false, logged, when the broker did not acknowledge them. */
+  /** Sends the messages of what the exchange wrote; see {@link #publish(String, List)}. */
   public boolean publish(ResponseWrites.Exchange exchange) {
     return publish(exchange.method() + " " + exchange.path(), ResponseWrites.of(exchange));
   }
 
   /**
    * Sends the messages of {@code writes}, which the answer to {@code request} ({@code DELETE Patient}, for the log)
-   * did; false, logged, when the broker did not acknowledge them.
+   * did, and returns once the broker acknowledged them all: true; sending again, after a pause, what it failed.
+   * False, with the messages lost logged, when the publisher is closed (or the thread interrupted) before, or once
+   * the broker has failed them for {@code --events-unhealthy-after}.
    */
   public boolean publish(String request, List<Written> writes) {
-    List<Message> batch = messages.of(writes);
-    if (batch.isEmpty()) {
+    List<Message> pending = messages.of(writes);
+    long giveUpAt = System.nanoTime() + config.unhealthyAfter().toNanos();
+    long backoff = 0;
+    while (!pending.isEmpty()) {
+      if (closed || !pause(backoff)) {
+        return lost(request, pending, "the publisher stopped");
+      }
+      KafkaSink used = sink;
+      try {
+        used.send(pending);
+        pending = List.of();
+      } catch (BrokerFailure e) {
+        pending = e.toSendAgain();
+        if (System.nanoTime() - giveUpAt >= 0) {
+          return lost(request, pending, "Kafka failed them for " + config.unhealthyAfter().toSeconds() + " s");
+        }
+        log.warn("Kafka did not take {} events of {}, sending them again: {}", pending.size(), request,
+            e.getMessage());
+        replace(used);
+        backoff = EventPublisher.nextBackoff(backoff);
+      }
+    }
+    return true;
+  }
+
+  private static boolean lost(String request, List<Message> pending, String why) {
+    log.error("The events of {} are lost, {} before Kafka took them: {}", request, why,
+        pending.stream().map(Message::text).toList());
+    return false;
+  }
+
+  /** Waits {@code millis} before sending again; false when interrupted. */
+  private static boolean pause(long millis) {
+    if (millis <= 0) {
       return true;
     }
-    KafkaSink used = sink;
     try {
-      used.send(batch);
+      Thread.sleep(millis);
       return true;
-    } catch (BrokerFailure e) {
-      log.warn("Kafka did not take the events of {}: {}", request, e.getMessage());
-      replace(used);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
       return false;
     }
   }
@@ -63,6 +99,7 @@ public final class ResponsePublisher implements AutoCloseable {
     }
   }
 
+  /** Stops publishing: a publish still waiting for the broker gives up, logging what it loses. */
   @Override
   public synchronized void close() {
     closed = true;

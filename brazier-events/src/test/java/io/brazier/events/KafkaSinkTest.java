@@ -70,6 +70,27 @@ class KafkaSinkTest {
         .extracting(Publishers::sequence).containsExactly(1L, 2L);
   }
 
+  /**
+   * A message the producer refuses (larger than a request may be) fails alone: the failure names it and the message
+   * of its key after it, which went but must go again after it to keep the key's order, not the other keys' messages.
+   */
+  @Test
+  void aFailedSendNamesWhatToSendAgainNotWhatTheBrokerTookBeforeOrForOtherKeys() {
+    EventsConfig config = Publishers.config();
+    Message before = message(config.topic(), "Patient/1", 1);
+    Message refused = new Message(config.topic(), "Patient/2", new byte[2 << 20], 2);
+    Message after = message(config.topic(), "Patient/2", 3);
+    Message other = message(config.topic(), "Patient/3", 4);
+    try (KafkaSink sink = KafkaSink.forAnswers(config)) {
+      assertThatThrownBy(() -> sink.send(List.of(before, refused, after, other)))
+          .isInstanceOfSatisfying(BrokerFailure.class,
+              failure -> assertThat(failure.toSendAgain()).containsExactly(refused, after));
+    }
+
+    assertThat(Publishers.broker().records(config.topic(), 3, Duration.ofSeconds(30)))
+        .extracting(Publishers::sequence).containsExactlyInAnyOrder(1L, 3L, 4L);
+  }
+
   @Test
   void aBrokerThatNeverAnswersFailsTheSendWithinTheSendTimeout() {
     EventsConfig config = EventsConfig.defaults(ClosedPort.address()).withTimeouts(Duration.ofSeconds(1),

@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The writes of responses published as they pass, on Kafka's own broker: what a response wrote is acknowledged
- * before {@code publish} returns, what wrote nothing sends nothing, and a broker away is a false once the send
- * timeout has passed.
+ * before {@code publish} returns, what wrote nothing sends nothing, and a broker away is waited for, sending again
+ * what it failed, until the publisher closes or the broker has been away for {@code --events-unhealthy-after}.
  */
 class ResponsePublisherTest {
   private static final String OBSERVATION = "{\"resourceType\":\"Observation\",\"id\":\"rp-1\",\"meta\":"
@@ -98,18 +98,74 @@ class ResponsePublisherTest {
     }
   }
 
+  /**
+   * The broker is away for several send timeouts, each costing the producer: the messages are sent again until it is
+   * back, and publish returns once it took them.
+   */
   @Test
-  void aBrokerAwayIsAFalseAfterTheSendTimeoutAndTheNextPublishTriesAgain() {
-    EventsConfig away = EventsConfig.defaults(ClosedPort.address()).withTimeouts(Duration.ofSeconds(1),
+  void aBrokerAwayIsWaitedForAndWhatItFailedArrivesOnceBack() throws Exception {
+    EventsConfig config = Publishers.config().withTimeouts(Duration.ofSeconds(60), Duration.ofSeconds(1));
+    ExecutorService writer = Executors.newSingleThreadExecutor();
+    try (ResponsePublisher publisher = new ResponsePublisher(config, new Messages(config,
+        Publishers.server().fhir()))) {
+      publisher.publish(exchange("POST", "Observation", 201, observation("rp-before", "rp-away")));
+      Future<Boolean> published;
+      Publishers.broker().stop();
+      try {
+        published = writer.submit(() -> publisher.publish(exchange("PUT", "Observation/rp-1", 200,
+            observation("rp-away", "rp-away"))));
+        Thread.sleep(3 * config.sendTimeout().toMillis());
+      } finally {
+        Publishers.broker().restart();
+      }
+
+      assertThat(published.get(60, TimeUnit.SECONDS)).isTrue();
+    } finally {
+      writer.shutdownNow();
+    }
+    assertThat(Publishers.broker().records(config.topic(), 2, Duration.ofSeconds(30)))
+        .extracting(record -> Publishers.event(record).path("id").asText()).containsExactly("rp-before", "rp-away");
+  }
+
+  @Test
+  void aPublishWaitingForABrokerAwayGivesUpWhenThePublisherCloses() throws Exception {
+    EventsConfig away = EventsConfig.defaults(ClosedPort.address()).withTimeouts(Duration.ofSeconds(60),
         Duration.ofSeconds(1));
+    ExecutorService writer = Executors.newSingleThreadExecutor();
+    try {
+      Future<Boolean> published;
+      try (ResponsePublisher publisher = new ResponsePublisher(away, new Messages(away,
+          Publishers.server().fhir()))) {
+        published = writer.submit(() -> publisher.publish(exchange("PUT", "Observation/rp-1", 200, OBSERVATION)));
+        Thread.sleep(2 * away.sendTimeout().toMillis());
+        assertThat(published).isNotDone();
+      }
+
+      assertThat(published.get(30, TimeUnit.SECONDS)).isFalse();
+    } finally {
+      writer.shutdownNow();
+    }
+  }
+
+  /**
+   * The write is done upstream: a client kept waiting for longer than the broker may be away before the node is
+   * unhealthy would give up and write again, so the answer stops waiting then, and the events are logged as lost.
+   */
+  @Test
+  void aPublishGivesUpOnceTheBrokerHasBeenAwayForUnhealthyAfter() throws Exception {
+    EventsConfig away = EventsConfig.defaults(ClosedPort.address()).withTimeouts(Duration.ofSeconds(4),
+        Duration.ofSeconds(1));
+    ExecutorService writer = Executors.newSingleThreadExecutor();
     try (ResponsePublisher publisher = new ResponsePublisher(away, new Messages(away,
         Publishers.server().fhir()))) {
+      Future<Boolean> published = writer.submit(() -> publisher.publish(exchange("PUT", "Observation/rp-1", 200,
+          OBSERVATION)));
+      Thread.sleep(2 * away.sendTimeout().toMillis());
+      assertThat(published).isNotDone();
 
-      boolean first = publisher.publish(exchange("PUT", "Observation/rp-1", 200, OBSERVATION));
-      boolean second = publisher.publish(exchange("PUT", "Observation/rp-1", 200, OBSERVATION));
-
-      assertThat(first).isFalse();
-      assertThat(second).isFalse();
+      assertThat(published.get(30, TimeUnit.SECONDS)).isFalse();
+    } finally {
+      writer.shutdownNow();
     }
   }
 
