@@ -33,7 +33,8 @@ final class SecurityOptions {
   Path clients;
 
   @Option(names = "--token-lifetime", defaultValue = "PT5M", paramLabel = "DURATION",
-      description = "How long the token server's tokens live, ISO-8601 (default: ${DEFAULT-VALUE}).")
+      description = "How long the token server's tokens live, ISO-8601, at most PT5M: SMART Backend Services"
+          + " keeps access tokens to 300 seconds, and clients ask again (default: ${DEFAULT-VALUE}).")
   Duration tokenLifetime;
 
   @Option(names = "--auth-key-rotation", defaultValue = "P1D", paramLabel = "DURATION",
