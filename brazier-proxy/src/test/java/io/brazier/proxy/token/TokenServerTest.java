@@ -251,6 +251,34 @@ class TokenServerTest {
     }
   }
 
+  @Test
+  void theCapabilitiesOfAnAppLaunchAreOnlyThoseTheIssuerSaysItGives() throws Exception {
+    try (SecuredServer plain = SecuredServer.start(SecurityConfig.DEFAULT_TOKEN_LIFETIME);
+        SecuredServer smart = SecuredServer.start(SecurityConfig.DEFAULT_TOKEN_LIFETIME)) {
+      plain.issuer().signUsersInAt("/login");
+      smart.issuer().signUsersInAt("/login");
+      smart.issuer().supportScopes("openid", "profile", "fhirUser", "launch/patient", "offline_access");
+
+      JsonNode bare = smartConfiguration(plain);
+      JsonNode full = smartConfiguration(smart);
+
+      assertThat(bare.get("capabilities").toString()).contains("launch-standalone", "client-public",
+          "client-confidential-symmetric", "client-confidential-asymmetric", "permission-v1", "permission-v2",
+          "permission-patient", "permission-user").doesNotContain("context-standalone-patient",
+          "sso-openid-connect", "permission-offline", "launch-ehr");
+      assertThat(bare.get("scopes_supported").toString()).contains("\"openid\"", "patient/*.rs")
+          .doesNotContain("fhirUser", "launch/patient", "offline_access");
+      assertThat(full.get("capabilities").toString()).contains("launch-standalone", "context-standalone-patient",
+          "sso-openid-connect", "permission-offline").doesNotContain("launch-ehr");
+      assertThat(full.get("scopes_supported").toString()).contains("\"openid\"", "\"fhirUser\"",
+          "\"launch/patient\"", "\"offline_access\"");
+    }
+  }
+
+  private static JsonNode smartConfiguration(SecuredServer server) throws Exception {
+    return new ObjectMapper().readTree(server.http().get("/fhir/.well-known/smart-configuration").body());
+  }
+
   private static String tokenUrl() {
     return TokenUrls.token(secured.baseUrl());
   }
