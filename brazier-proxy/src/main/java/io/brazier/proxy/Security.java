@@ -90,9 +90,10 @@ public final class Security implements AutoCloseable {
       issuers.put(issuer, new KeySetCache(issuer, () -> discovery.keys(issuer), clock, ISSUER_KEYS_MAX_AGE,
           UNKNOWN_KEY_REFRESH));
     }
-    // Apps sign users in at the first outside issuer: the SMART configuration has room for one.
-    Supplier<Optional<LaunchEndpoints>> launch = () -> config.issuers().stream().findFirst()
-        .flatMap(discovery::launch);
+    // Apps sign users in at the first outside issuer that does (the SMART configuration has room for one): a
+    // machine-token issuer given first does not hide the one after it. The stream stops at the first found.
+    Supplier<Optional<LaunchEndpoints>> launch = () -> config.issuers().stream().map(discovery::launch)
+        .flatMap(Optional::stream).findFirst();
     TokenVerifier verifier = new TokenVerifier(issuers, keys, config.audiences(), config.roleAliases(), clock);
     TokenServer tokens = new TokenServer(new ClientsFile(config.clients()), database, keys, config.audiences(),
         config.tokenLifetime(), clock, http, launch);

@@ -68,12 +68,25 @@ public final class SecuredServer implements AutoCloseable {
     return start(SecurityConfig.DEFAULT_TOKEN_LIFETIME, processors);
   }
 
-  private static SecuredServer start(java.time.Duration tokenLifetime, ProcessorConfig processors) {
+  /**
+   * A server of its own that trusts {@code others} after its own issuer, in that order ({@code --auth-issuer} given
+   * several times); close it when done (the others stay the caller's).
+   */
+  public static SecuredServer start(IdentityProvider... others) {
+    return start(SecurityConfig.DEFAULT_TOKEN_LIFETIME, ProcessorConfig.NONE, others);
+  }
+
+  private static SecuredServer start(java.time.Duration tokenLifetime, ProcessorConfig processors,
+      IdentityProvider... others) {
     IdentityProvider issuer = new IdentityProvider();
     RSAKey key = IdentityProvider.rsaKey();
     issuer.publish(key);
     Path clientsFile = TempFolders.createUntilExit("brazier-clients").resolve("clients.json");
-    SecurityConfig config = new SecurityConfig(List.of(issuer.issuer()), List.of(), clientsFile, tokenLifetime,
+    List<String> issuers = new java.util.ArrayList<>(List.of(issuer.issuer()));
+    for (IdentityProvider other : others) {
+      issuers.add(other.issuer());
+    }
+    SecurityConfig config = new SecurityConfig(issuers, List.of(), clientsFile, tokenLifetime,
         SecurityConfig.DEFAULT_KEY_ROTATION, Map.of("FHIRProxyReader", "Reader"), new IsolationConfig(
             List.of(GLOBAL_ROLE), IsolationConfig.DEFAULT_CONSENT_CATEGORY, IsolationConfig.DEFAULT_CONSENT_CACHE));
     Security security = Security.start(config, TestServer.shared().database().dataSource());

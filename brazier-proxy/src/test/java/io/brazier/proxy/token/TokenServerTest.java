@@ -275,6 +275,25 @@ class TokenServerTest {
     }
   }
 
+  @Test
+  void appsLaunchAgainstTheFirstIssuerThatSignsUsersInWhereverItIsGiven() throws Exception {
+    try (IdentityProvider login = new IdentityProvider()) {
+      login.publish(IdentityProvider.rsaKey());
+      login.signUsersInAt("/login");
+      try (SecuredServer own = SecuredServer.start(login)) {
+        JsonNode configuration = smartConfiguration(own);
+        JsonNode uris = new ObjectMapper().readTree(own.http().get("/fhir/metadata", "Accept",
+            "application/fhir+json").body()).at("/rest/0/security/extension/0/extension");
+
+        assertThat(configuration.get("issuer").asText()).isEqualTo(login.issuer());
+        assertThat(configuration.get("authorization_endpoint").asText()).isEqualTo(login.issuer()
+            + "/login/authorize");
+        assertThat(uris.toString()).as("oauth-uris").contains("{\"url\":\"token\",\"valueUri\":\""
+            + login.issuer() + "/login/token\"}");
+      }
+    }
+  }
+
   private static JsonNode smartConfiguration(SecuredServer server) throws Exception {
     return new ObjectMapper().readTree(server.http().get("/fhir/.well-known/smart-configuration").body());
   }
