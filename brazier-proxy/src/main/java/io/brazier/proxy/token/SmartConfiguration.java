@@ -40,7 +40,10 @@ final class SmartConfiguration {
   private SmartConfiguration() {}
 
   static Map<String, Object> of(String baseUrl, Optional<LaunchEndpoints> launch) {
-    return launch.map(SmartConfiguration::launching).orElseGet(() -> builtIn(baseUrl));
+    Map<String, Object> configuration = launch.map(SmartConfiguration::launching).orElseGet(() -> builtIn(baseUrl));
+    // Introspection answers for the outside issuer's tokens too: it asks what this server accepts.
+    configuration.put("introspection_endpoint", TokenUrls.introspection(baseUrl));
+    return configuration;
   }
 
   private static Map<String, Object> builtIn(String baseUrl) {

@@ -27,7 +27,8 @@ class SmartConfigurationTest {
     assertThat(configuration).containsEntry("token_endpoint", "https://fhir.example/oauth2/token")
         .containsEntry("jwks_uri", "https://fhir.example/oauth2/jwks")
         .containsEntry("grant_types_supported", List.of("client_credentials"))
-        .containsEntry("code_challenge_methods_supported", List.of("S256"));
+        .containsEntry("code_challenge_methods_supported", List.of("S256"))
+        .containsEntry("introspection_endpoint", "https://fhir.example/oauth2/introspect");
     // No authorization endpoint, so no response type: "token" would offer the implicit grant.
     assertThat(configuration).doesNotContainKeys("authorization_endpoint", "response_types_supported");
   }
@@ -44,7 +45,8 @@ class SmartConfigurationTest {
         .containsEntry("grant_types_supported", List.of("authorization_code", "refresh_token", "client_credentials"))
         .containsEntry("response_types_supported", List.of("code"))
         .containsEntry("code_challenge_methods_supported", List.of("S256"))
-        .containsEntry("token_endpoint_auth_methods_supported", List.of("client_secret_post", "client_secret_basic"));
+        .containsEntry("token_endpoint_auth_methods_supported", List.of("client_secret_post", "client_secret_basic"))
+        .containsEntry("introspection_endpoint", "https://fhir.example/oauth2/introspect");
     assertThat((List<Object>) configuration.get("scopes_supported")).contains("openid", "offline_access",
         "patient/*.rs", "user/*.cruds");
     assertThat((List<Object>) configuration.get("capabilities")).contains("launch-standalone", "client-public",
