@@ -84,6 +84,15 @@ class TokenServerTest {
   }
 
   @Test
+  void theAnswerAlwaysSaysTheScopeGrantedEvenNone() {
+    Answer answer = token("client_id=" + READER + "&client_secret=" + SECRET);
+
+    // SMART Backend Services: scope is required in the access token response; this client's rights are its roles.
+    assertThat(answer.json().has("scope")).as(answer.json().toString()).isTrue();
+    assertThat(answer.json().get("scope").asText()).isEmpty();
+  }
+
+  @Test
   void aClientWithHttpBasicGetsAToken() {
     String basic = Base64.getEncoder().encodeToString((READER + ":" + SECRET).getBytes(StandardCharsets.UTF_8));
 
