@@ -19,7 +19,7 @@ final class SecurityOptions {
       description = "Also trust tokens of this OpenID Connect issuer (repeatable): Entra ID"
           + " (https://login.microsoftonline.com/<tenant>/v2.0, or https://sts.windows.net/<tenant>/ for v1 tokens),"
           + " Keycloak (https://<host>/realms/<realm>), any OIDC issuer. SMART apps sign users in at the first one"
-          + " given, when it has an authorization endpoint: the SMART configuration names its endpoints.")
+          + " given that has an authorization endpoint: the SMART configuration names its endpoints.")
   List<String> issuers = List.of();
 
   @Option(names = "--auth-audience", split = ",", paramLabel = "URL",
@@ -33,7 +33,8 @@ final class SecurityOptions {
   Path clients;
 
   @Option(names = "--token-lifetime", defaultValue = "PT5M", paramLabel = "DURATION",
-      description = "How long the token server's tokens live, ISO-8601 (default: ${DEFAULT-VALUE}).")
+      description = "How long the token server's tokens live, ISO-8601, at most PT5M: SMART Backend Services"
+          + " keeps access tokens to 300 seconds, and clients ask again (default: ${DEFAULT-VALUE}).")
   Duration tokenLifetime;
 
   @Option(names = "--auth-key-rotation", defaultValue = "P1D", paramLabel = "DURATION",

@@ -22,7 +22,7 @@ class SecurityOptionsTest {
   @Test
   void theFlagsMakeTheConfigurationAndTheClientsFileDefaultsToTheDataDirectory() {
     Serve serve = ServeArguments.parse("--auth", "--auth-issuer", "https://idp.example/realms/r",
-        "--auth-audience", "api://brazier", "--token-lifetime", "PT10M", "--auth-key-rotation", "PT12H",
+        "--auth-audience", "api://brazier", "--token-lifetime", "PT2M", "--auth-key-rotation", "PT12H",
         "--auth-role", "FHIRProxyReader=Reader", "--auth-role", "Ops=Administrator", "--global-role",
         "DataScientist,Auditor", "--consent-category", "http://example.org/consent|opt-out", "--consent-cache",
         "PT0S");
@@ -32,7 +32,7 @@ class SecurityOptionsTest {
     assertThat(config.issuers()).containsExactly("https://idp.example/realms/r");
     assertThat(config.audiences()).containsExactly("api://brazier");
     assertThat(config.clients()).isEqualTo(dir.resolve("clients.json"));
-    assertThat(config.tokenLifetime()).isEqualTo(Duration.ofMinutes(10));
+    assertThat(config.tokenLifetime()).isEqualTo(Duration.ofMinutes(2));
     assertThat(config.keyRotation()).isEqualTo(Duration.ofHours(12));
     assertThat(config.roleAliases()).isEqualTo(Map.of("FHIRProxyReader", "Reader", "Ops", "Administrator"));
     assertThat(config.isolation().globalRoles()).containsExactly("DataScientist", "Auditor");
@@ -52,9 +52,11 @@ class SecurityOptionsTest {
   }
 
   @Test
-  void aTokenLifetimeOfNothingOrOverAnHourIsRefused() {
-    for (String lifetime : List.of("PT0S", "-PT5M", "PT61M")) {
-      assertRefused(List.of("--token-lifetime", lifetime), "--token-lifetime must be more than 0 and at most an hour");
+  void aTokenLifetimeOfNothingOrOverFiveMinutesIsRefused() {
+    for (String lifetime : List.of("PT0S", "-PT5M", "PT301S", "PT1H")) {
+      assertRefused(List.of("--token-lifetime", lifetime), "--token-lifetime must be more than 0 and at most PT5M"
+          + " (SMART Backend Services: access tokens live no more than 300 seconds; clients ask again), not "
+          + Duration.parse(lifetime));
     }
   }
 
@@ -90,7 +92,7 @@ class SecurityOptionsTest {
   @Test
   void theProxyRefusesTheSameBadFlags() {
     Cli.run("proxy", "--upstream", "http://fhir.example/fhir", "--token-lifetime", "PT2H", "--data-dir",
-        dir.toString()).refused("--token-lifetime must be more than 0 and at most an hour, not PT2H");
+        dir.toString()).refused("--token-lifetime must be more than 0 and at most PT5M");
 
     assertThat(dir).isEmptyDirectory();
   }

@@ -58,11 +58,11 @@ public final class Security implements AutoCloseable {
   private final Supplier<Optional<LaunchEndpoints>> launch;
   private final Clock clock;
 
-  private Security(TokenVerifier verifier, TokenServer tokens, IdentityLinks links, CursorSeal cursors,
+  private Security(TokenVerifier verifier, TokenServer tokens, Guard guard, IdentityLinks links, CursorSeal cursors,
       IsolationConfig isolation, Supplier<Optional<LaunchEndpoints>> launch, Clock clock) {
     this.verifier = verifier;
     this.tokens = tokens;
-    this.guard = new Guard(verifier);
+    this.guard = guard;
     this.links = links;
     this.cursors = cursors;
     this.isolation = isolation;
@@ -90,17 +90,19 @@ public final class Security implements AutoCloseable {
       issuers.put(issuer, new KeySetCache(issuer, () -> discovery.keys(issuer), clock, ISSUER_KEYS_MAX_AGE,
           UNKNOWN_KEY_REFRESH));
     }
-    // Apps sign users in at the first outside issuer: the SMART configuration has room for one.
-    Supplier<Optional<LaunchEndpoints>> launch = () -> config.issuers().stream().findFirst()
-        .flatMap(discovery::launch);
+    // Apps sign users in at the first outside issuer that does (the SMART configuration has room for one): a
+    // machine-token issuer given first does not hide the one after it. The stream stops at the first found.
+    Supplier<Optional<LaunchEndpoints>> launch = () -> config.issuers().stream().map(discovery::launch)
+        .flatMap(Optional::stream).findFirst();
     TokenVerifier verifier = new TokenVerifier(issuers, keys, config.audiences(), config.roleAliases(), clock);
+    Guard guard = new Guard(verifier);
     TokenServer tokens = new TokenServer(new ClientsFile(config.clients()), database, keys, config.audiences(),
-        config.tokenLifetime(), clock, http, launch);
+        config.tokenLifetime(), clock, http, launch, verifier, guard);
     log.info("Authentication on issuers={} audiences={} clients={}", config.issuers(),
         config.audiences().isEmpty() ? "the base URL" : config.audiences(), config.clients());
     log.info("Isolation on globalRoles={} consentCategory={} consentCache={}", config.isolation().globalRoles(),
         config.isolation().consentCategory(), config.isolation().consentCache());
-    return new Security(verifier, tokens, new IdentityLinks(database, clock), CursorSeal.of(database),
+    return new Security(verifier, tokens, guard, new IdentityLinks(database, clock), CursorSeal.of(database),
         config.isolation(), launch, clock);
   }
 

@@ -12,7 +12,8 @@ import java.util.Map;
  *     Connect discovery
  * @param audiences accepted token audiences ({@code --auth-audience}); empty for the FHIR base URL
  * @param clients the clients file of the built-in token server ({@code --clients})
- * @param tokenLifetime how long the built-in token server's tokens live ({@code --token-lifetime})
+ * @param tokenLifetime how long the built-in token server's tokens live ({@code --token-lifetime}): at most
+ *     {@link #MAX_TOKEN_LIFETIME}
  * @param keyRotation how long a signing key signs before the next takes over ({@code --auth-key-rotation})
  * @param roleAliases an identity provider's role names mapped to this server's ({@code --auth-role NAME=ROLE})
  * @param isolation how patients' data is kept apart
@@ -21,6 +22,11 @@ public record SecurityConfig(List<String> issuers, List<String> audiences, Path 
     Duration keyRotation, Map<String, String> roleAliases, IsolationConfig isolation) {
 
   public static final Duration DEFAULT_TOKEN_LIFETIME = Duration.ofMinutes(5);
+  /**
+   * SMART Backend Services: access tokens SHALL be short-lived, {@code expires_in} SHOULD NOT exceed 300 seconds.
+   * Tokens cannot be revoked, so a removed client's tokens live out their lifetime: it stays this short.
+   */
+  public static final Duration MAX_TOKEN_LIFETIME = Duration.ofMinutes(5);
   public static final Duration DEFAULT_KEY_ROTATION = Duration.ofDays(1);
 
   public SecurityConfig {
@@ -38,8 +44,9 @@ public record SecurityConfig(List<String> issuers, List<String> audiences, Path 
         throw new IllegalArgumentException("--auth-audience takes the aud of the tokens, not '" + audience + "'");
       }
     }
-    if (tokenLifetime.isNegative() || tokenLifetime.isZero() || tokenLifetime.compareTo(Duration.ofHours(1)) > 0) {
-      throw new IllegalArgumentException("--token-lifetime must be more than 0 and at most an hour, not "
+    if (tokenLifetime.isNegative() || tokenLifetime.isZero() || tokenLifetime.compareTo(MAX_TOKEN_LIFETIME) > 0) {
+      throw new IllegalArgumentException("--token-lifetime must be more than 0 and at most " + MAX_TOKEN_LIFETIME
+          + " (SMART Backend Services: access tokens live no more than 300 seconds; clients ask again), not "
           + tokenLifetime);
     }
     if (keyRotation.compareTo(Duration.ofHours(1)) < 0) {

@@ -12,8 +12,8 @@ import java.util.function.Function;
 
 /**
  * The routes security adds beside the FHIR API: the token endpoint in both forms, its keys, and the SMART
- * configuration, all open (a client has no token yet when it calls them); the identity links API ({@code /manage}),
- * for Administrators. {@code /metrics} needs an Administrator.
+ * configuration, all open (a client has no token yet when it calls them); token introspection and the identity links
+ * API ({@code /manage}), for Administrators. {@code /metrics} needs an Administrator.
  */
 final class SecurityRoutes implements HttpExtension {
   private final TokenServer tokens;
@@ -30,6 +30,7 @@ final class SecurityRoutes implements HttpExtension {
   public void addRoutes(JavalinDefaultRoutingApi routes, Function<Context, String> baseUrl) {
     routes.post("/oauth2/token", ctx -> tokens.token(ctx, baseUrl.apply(ctx), false));
     routes.post("/{tenant}/oauth2/token", ctx -> tokens.token(ctx, baseUrl.apply(ctx), true));
+    routes.post("/oauth2/introspect", ctx -> tokens.introspect(ctx, baseUrl.apply(ctx)));
     routes.get("/oauth2/jwks", tokens::jwks);
     routes.get(FhirServer.BASE + "/.well-known/smart-configuration",
         ctx -> tokens.smartConfiguration(ctx, baseUrl.apply(ctx)));

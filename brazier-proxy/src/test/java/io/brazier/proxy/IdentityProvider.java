@@ -38,6 +38,7 @@ public final class IdentityProvider implements AutoCloseable {
   private volatile List<JWK> published;
   private volatile String issuerOverride;
   private volatile String signInPath;
+  private volatile List<String> scopes = List.of();
 
   public IdentityProvider() {
     try {
@@ -79,6 +80,11 @@ public final class IdentityProvider implements AutoCloseable {
     signInPath = path;
   }
 
+  /** Makes the discovery document of an issuer that signs users in name these {@code scopes_supported}. */
+  public void supportScopes(String... named) {
+    scopes = List.of(named);
+  }
+
   private String signIn() {
     String path = signInPath;
     if (path == null) {
@@ -86,7 +92,8 @@ public final class IdentityProvider implements AutoCloseable {
     }
     return ",\"authorization_endpoint\":\"" + issuer() + path + "/authorize\",\"token_endpoint\":\"" + issuer()
         + path + "/token\",\"grant_types_supported\":[\"authorization_code\",\"implicit\",\"refresh_token\"],"
-        + "\"token_endpoint_auth_methods_supported\":[\"client_secret_basic\",\"private_key_jwt\"]";
+        + "\"token_endpoint_auth_methods_supported\":[\"client_secret_basic\",\"private_key_jwt\"]"
+        + (scopes.isEmpty() ? "" : ",\"scopes_supported\":[\"" + String.join("\",\"", scopes) + "\"]");
   }
 
   public int documentFetches() {

@@ -20,6 +20,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -68,12 +69,25 @@ public final class SecuredServer implements AutoCloseable {
     return start(SecurityConfig.DEFAULT_TOKEN_LIFETIME, processors);
   }
 
-  private static SecuredServer start(java.time.Duration tokenLifetime, ProcessorConfig processors) {
+  /**
+   * A server of its own that trusts {@code others} after its own issuer, in that order ({@code --auth-issuer} given
+   * several times); close it when done (the others stay the caller's).
+   */
+  public static SecuredServer start(IdentityProvider... others) {
+    return start(SecurityConfig.DEFAULT_TOKEN_LIFETIME, ProcessorConfig.NONE, others);
+  }
+
+  private static SecuredServer start(java.time.Duration tokenLifetime, ProcessorConfig processors,
+      IdentityProvider... others) {
     IdentityProvider issuer = new IdentityProvider();
     RSAKey key = IdentityProvider.rsaKey();
     issuer.publish(key);
     Path clientsFile = TempFolders.createUntilExit("brazier-clients").resolve("clients.json");
-    SecurityConfig config = new SecurityConfig(List.of(issuer.issuer()), List.of(), clientsFile, tokenLifetime,
+    List<String> issuers = new java.util.ArrayList<>(List.of(issuer.issuer()));
+    for (IdentityProvider other : others) {
+      issuers.add(other.issuer());
+    }
+    SecurityConfig config = new SecurityConfig(issuers, List.of(), clientsFile, tokenLifetime,
         SecurityConfig.DEFAULT_KEY_ROTATION, Map.of("FHIRProxyReader", "Reader"), new IsolationConfig(
             List.of(GLOBAL_ROLE), IsolationConfig.DEFAULT_CONSENT_CATEGORY, IsolationConfig.DEFAULT_CONSENT_CACHE));
     Security security = Security.start(config, TestServer.shared().database().dataSource());
@@ -173,10 +187,34 @@ public final class SecuredServer implements AutoCloseable {
 
   /** A token from the built-in token server for a client registered with a secret. */
   public String token(String clientId, String secret) {
-    Answer answer = postForm("/oauth2/token", "grant_type=client_credentials&client_id=" + clientId
-        + "&client_secret=" + secret);
+    Answer answer = tokenAnswer(clientId, secret);
     assertThat(answer.status()).as(answer.json().toString()).isEqualTo(200);
     return answer.json().get("access_token").asText();
+  }
+
+  /**
+   * A token for a client just added to the clients file, which the server looks at every half second: asked until
+   * it comes, for a minute at most (a busy machine's requests are slow).
+   */
+  public String tokenOfNewClient(String clientId, String secret) {
+    Instant deadline = Instant.now().plusSeconds(60);
+    Answer answer = tokenAnswer(clientId, secret);
+    while (answer.status() != 200 && Instant.now().isBefore(deadline)) {
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+      answer = tokenAnswer(clientId, secret);
+    }
+    assertThat(answer.status()).as(answer.json().toString()).isEqualTo(200);
+    return answer.json().get("access_token").asText();
+  }
+
+  private Answer tokenAnswer(String clientId, String secret) {
+    return postForm("/oauth2/token", "grant_type=client_credentials&client_id=" + clientId + "&client_secret="
+        + secret);
   }
 
   /** Stops a server of its own (never the shared one) and its issuer. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -31,6 +32,19 @@ class SecurityConfigTest {
   void anIssuerIsAUrl() {
     assertThatIllegalArgumentException().isThrownBy(() -> config(List.of("login.example"), List.of()))
         .withMessage("--auth-issuer takes URLs, not 'login.example'");
+  }
+
+  @Test
+  void aTokenLifetimeOverFiveMinutesIsRefusedNamingTheFlagAndTheLimit() {
+    assertThatIllegalArgumentException().isThrownBy(() -> withLifetime(Duration.ofSeconds(301)))
+        .withMessage("--token-lifetime must be more than 0 and at most PT5M (SMART Backend Services: access tokens"
+            + " live no more than 300 seconds; clients ask again), not PT5M1S");
+    assertThat(withLifetime(Duration.ofMinutes(5)).tokenLifetime()).isEqualTo(Duration.ofMinutes(5));
+  }
+
+  private static SecurityConfig withLifetime(Duration lifetime) {
+    return new SecurityConfig(List.of(), List.of(), Path.of("clients.json"), lifetime,
+        SecurityConfig.DEFAULT_KEY_ROTATION, Map.of(), IsolationConfig.DEFAULTS);
   }
 
   private static SecurityConfig config(List<String> issuers, List<String> audiences) {

@@ -98,7 +98,8 @@ public final class OidcIssuers {
       }
       return Optional.of(new LaunchEndpoints(JSONObjectUtils.getString(document, "issuer"), authorization, token,
           jwksUri(document).toString(), listOr(document, "grant_types_supported", "authorization_code", "implicit"),
-          listOr(document, "token_endpoint_auth_methods_supported", "client_secret_basic")));
+          listOr(document, "token_endpoint_auth_methods_supported", "client_secret_basic"),
+          listOr(document, "scopes_supported")));
     } catch (IOException | ParseException e) {
       log.warn("The discovery document does not say how to sign in of={}: {}", issuer, e.getMessage());
       return Optional.empty();

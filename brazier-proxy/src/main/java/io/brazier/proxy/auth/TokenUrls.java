@@ -30,6 +30,11 @@ public final class TokenUrls {
     return issuer(baseUrl) + "/jwks";
   }
 
+  /** Where a token is introspected (RFC 7662). */
+  public static String introspection(String baseUrl) {
+    return issuer(baseUrl) + "/introspect";
+  }
+
   /** An issuer or audience URL without its trailing slash, as two spellings of one name compare equal. */
   public static String normalize(String url) {
     return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;

@@ -25,6 +25,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
@@ -84,12 +85,32 @@ public final class TokenVerifier {
    * saying why not (a 503 when the issuer's keys cannot be fetched).
    */
   public Caller verify(String authorization, String baseUrl) {
-    String token = bearer(authorization);
-    Verified known = verified.get(token);
-    if (known != null && clock.instant().isBefore(known.expires().plus(SKEW))) {
-      return accepted(known, baseUrl);
+    return accepted(known(bearer(authorization), baseUrl), baseUrl);
+  }
+
+  /** A token this server accepts: who it stands for, until when. */
+  public record Accepted(Caller caller, Instant expires) {}
+
+  /**
+   * What {@code token} stands for, if a request to {@code baseUrl} with it would be accepted now; empty if it would
+   * be refused (a 503 FhirException when the issuer's keys cannot be fetched, as for a request).
+   */
+  public Optional<Accepted> inspect(String token, String baseUrl) {
+    try {
+      Verified known = known(token, baseUrl);
+      return Optional.of(new Accepted(accepted(known, baseUrl), known.expires()));
+    } catch (FhirException e) {
+      if (e.status() == 401) {
+        return Optional.empty();
+      }
+      throw e;
     }
-    return accepted(check(token, baseUrl), baseUrl);
+  }
+
+  /** The token as checked before, while it lives; else checked now. */
+  private Verified known(String token, String baseUrl) {
+    Verified known = verified.get(token);
+    return known != null && clock.instant().isBefore(known.expires().plus(SKEW)) ? known : check(token, baseUrl);
   }
 
   private static String bearer(String authorization) {

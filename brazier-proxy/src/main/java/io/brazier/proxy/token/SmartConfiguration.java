@@ -13,8 +13,10 @@ import java.util.Optional;
  * grants client_credentials only (SMART Backend Services, and a client secret), so alone it names no authorization
  * endpoint and no response type. When an outside OpenID Connect issuer signs users in ({@code --auth-issuer}, its
  * discovery document naming an authorization endpoint), the configuration is that issuer's, so that an app can
- * launch: its endpoints, the authorization code grant with PKCE, and the scopes this server understands. Backend
- * clients of the built-in token server are given its URL when they are registered, so they need no discovery.
+ * launch: its endpoints, the authorization code grant with PKCE, and the scopes this server understands. What
+ * depends on the issuer alone (a patient picked at launch, {@code fhirUser} in the id token, refresh tokens) is
+ * offered only when its discovery document names the scope. Backend clients of the built-in token server are given
+ * its URL when they are registered, so they need no discovery.
  * https://hl7.org/fhir/smart-app-launch/conformance.html
  */
 final class SmartConfiguration {
@@ -23,11 +25,25 @@ final class SmartConfiguration {
       "patient/*.read", "patient/*.write");
   private static final List<String> PERMISSIONS = List.of("permission-v1", "permission-v2", "permission-patient",
       "permission-user");
+  /**
+   * The scopes only the issuer can honour, and the capability each gives: {@code launch/patient} needs its patient
+   * picker and {@code patient} in its token response, {@code fhirUser} the claim in its id token,
+   * {@code offline_access} its refresh tokens.
+   */
+  private static final List<IssuerScope> ISSUER_SCOPES = List.of(
+      new IssuerScope("launch/patient", "context-standalone-patient"),
+      new IssuerScope("fhirUser", "sso-openid-connect"),
+      new IssuerScope("offline_access", "permission-offline"));
+
+  private record IssuerScope(String scope, String capability) {}
 
   private SmartConfiguration() {}
 
   static Map<String, Object> of(String baseUrl, Optional<LaunchEndpoints> launch) {
-    return launch.map(SmartConfiguration::launching).orElseGet(() -> builtIn(baseUrl));
+    Map<String, Object> configuration = launch.map(SmartConfiguration::launching).orElseGet(() -> builtIn(baseUrl));
+    // Introspection answers for the outside issuer's tokens too: it asks what this server accepts.
+    configuration.put("introspection_endpoint", TokenUrls.introspection(baseUrl));
+    return configuration;
   }
 
   private static Map<String, Object> builtIn(String baseUrl) {
@@ -59,7 +75,9 @@ final class SmartConfiguration {
         .filter(grant -> grant.equals("authorization_code") || grant.equals("client_credentials")
             || grant.equals("refresh_token")).toList());
     configuration.put("token_endpoint_auth_methods_supported", launch.authMethods());
-    List<String> scopes = new ArrayList<>(List.of("openid", "fhirUser", "launch/patient", "offline_access"));
+    List<IssuerScope> offered = ISSUER_SCOPES.stream().filter(scope -> offers(launch, scope.scope())).toList();
+    List<String> scopes = new ArrayList<>(List.of("openid"));
+    offered.forEach(scope -> scopes.add(scope.scope()));
     scopes.addAll(SCOPES);
     configuration.put("scopes_supported", scopes);
     configuration.put("response_types_supported", List.of("code"));
@@ -71,9 +89,14 @@ final class SmartConfiguration {
     if (launch.authMethods().contains("private_key_jwt")) {
       capabilities.add("client-confidential-asymmetric");
     }
-    capabilities.addAll(List.of("context-standalone-patient", "sso-openid-connect"));
+    offered.forEach(scope -> capabilities.add(scope.capability()));
     capabilities.addAll(PERMISSIONS);
     configuration.put("capabilities", capabilities);
     return configuration;
+  }
+
+  private static boolean offers(LaunchEndpoints launch, String scope) {
+    return launch.scopes().contains(scope)
+        && (!scope.equals("offline_access") || launch.grantTypes().contains("refresh_token"));
   }
 }

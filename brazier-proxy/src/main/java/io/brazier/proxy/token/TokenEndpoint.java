@@ -174,9 +174,8 @@ final class TokenEndpoint {
     answer.put("access_token", token);
     answer.put("token_type", "Bearer");
     answer.put("expires_in", tokens.lifetime().toSeconds());
-    if (!scopes.isEmpty()) {
-      answer.put("scope", String.join(" ", scopes));
-    }
+    // Required by SMART Backend Services, even empty: a client whose rights are its roles is granted no scope.
+    answer.put("scope", String.join(" ", scopes));
     return answer;
   }
 

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jose.util.ResourceRetriever;
 import io.brazier.proxy.ClientsFile;
+import io.brazier.proxy.Guard;
 import io.brazier.proxy.auth.LaunchEndpoints;
+import io.brazier.proxy.auth.TokenVerifier;
 import io.javalin.http.Context;
 import java.time.Clock;
 import java.time.Duration;
@@ -14,14 +16,15 @@ import java.util.function.Supplier;
 import javax.sql.DataSource;
 
 /**
- * The built-in token server's HTTP answers: the token endpoint, its keys ({@code /oauth2/jwks}) and the SMART
- * configuration. Its state is shared by every node: clients in the clients file (each node reads its own copy),
+ * The built-in token server's HTTP answers: the token endpoint, its keys ({@code /oauth2/jwks}), token
+ * introspection and the SMART configuration. Its state is shared by every node: clients in the clients file (each node reads its own copy),
  * signing keys and used client assertions in the database.
  */
 public final class TokenServer {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final TokenEndpoint endpoint;
+  private final TokenIntrospection introspection;
   private final SigningKeys keys;
   private final Supplier<Optional<LaunchEndpoints>> launch;
 
@@ -29,13 +32,16 @@ public final class TokenServer {
    * @param audiences the audiences tokens may be for; empty for the FHIR base URL
    * @param http fetches the JWKS of clients that registered a URL
    * @param launch where apps sign users in, when an outside issuer does it: the SMART configuration names it
+   * @param verifier what introspection asks whether a token is accepted; {@code guard} who may ask
    */
   public TokenServer(ClientsFile clients, DataSource database, SigningKeys keys, List<String> audiences,
-      Duration lifetime, Clock clock, ResourceRetriever http, Supplier<Optional<LaunchEndpoints>> launch) {
+      Duration lifetime, Clock clock, ResourceRetriever http, Supplier<Optional<LaunchEndpoints>> launch,
+      TokenVerifier verifier, Guard guard) {
     RegisteredClients registered = new RegisteredClients(clients, clock);
     ClientAssertions assertions = new ClientAssertions(registered, new ClientKeys(http, clock),
         new AssertionLedger(database, clock), clock);
     this.endpoint = new TokenEndpoint(registered, assertions, new AccessTokens(keys, clock, lifetime), audiences);
+    this.introspection = new TokenIntrospection(guard, verifier);
     this.keys = keys;
     this.launch = launch;
   }
@@ -43,6 +49,11 @@ public final class TokenServer {
   /** {@code POST /oauth2/token}, or the Azure AD v1 form {@code POST /[tenant]/oauth2/token}. */
   public void token(Context ctx, String baseUrl, boolean azureForm) {
     endpoint.handle(ctx, baseUrl, azureForm);
+  }
+
+  /** {@code POST /oauth2/introspect}: what a token grants, for an Administrator. */
+  public void introspect(Context ctx, String baseUrl) {
+    introspection.handle(ctx, baseUrl);
   }
 
   /** {@code GET /oauth2/jwks}: the public keys tokens are signed with, the coming one included. */

@@ -41,7 +41,7 @@ class CapabilitySecurityTest {
   void anOutsideIssuerThatSignsUsersInIsNamedAsTheSmartConfigurationNamesIt() {
     LaunchEndpoints login = new LaunchEndpoints("https://login.example.org", "https://login.example.org/authorize",
         "https://login.example.org/token", "https://login.example.org/keys", List.of("authorization_code"),
-        List.of("client_secret_basic"));
+        List.of("client_secret_basic"), List.of());
 
     FhirResponse answer = new CapabilitySecurity(() -> Optional.of(login))
         .after(capabilities("https://fhir.example.org/fhir"), FhirResponse.ok(shared));

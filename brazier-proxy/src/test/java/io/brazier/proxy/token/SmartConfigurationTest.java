@@ -17,7 +17,8 @@ class SmartConfigurationTest {
   private static final LaunchEndpoints ENTRA = new LaunchEndpoints("https://login.example.org/tenant/v2.0",
       "https://login.example.org/tenant/oauth2/v2.0/authorize", "https://login.example.org/tenant/oauth2/v2.0/token",
       "https://login.example.org/tenant/discovery/v2.0/keys", List.of("authorization_code", "implicit",
-      "refresh_token", "client_credentials"), List.of("client_secret_post", "client_secret_basic"));
+      "refresh_token", "client_credentials"), List.of("client_secret_post", "client_secret_basic"),
+      List.of("openid", "profile", "email", "offline_access"));
 
   @Test
   void offersOnlyWhatTheTokenServerGrantsWithAbsoluteUrls() {
@@ -26,7 +27,8 @@ class SmartConfigurationTest {
     assertThat(configuration).containsEntry("token_endpoint", "https://fhir.example/oauth2/token")
         .containsEntry("jwks_uri", "https://fhir.example/oauth2/jwks")
         .containsEntry("grant_types_supported", List.of("client_credentials"))
-        .containsEntry("code_challenge_methods_supported", List.of("S256"));
+        .containsEntry("code_challenge_methods_supported", List.of("S256"))
+        .containsEntry("introspection_endpoint", "https://fhir.example/oauth2/introspect");
     // No authorization endpoint, so no response type: "token" would offer the implicit grant.
     assertThat(configuration).doesNotContainKeys("authorization_endpoint", "response_types_supported");
   }
@@ -43,11 +45,33 @@ class SmartConfigurationTest {
         .containsEntry("grant_types_supported", List.of("authorization_code", "refresh_token", "client_credentials"))
         .containsEntry("response_types_supported", List.of("code"))
         .containsEntry("code_challenge_methods_supported", List.of("S256"))
-        .containsEntry("token_endpoint_auth_methods_supported", List.of("client_secret_post", "client_secret_basic"));
-    assertThat((List<Object>) configuration.get("scopes_supported")).contains("openid", "fhirUser", "launch/patient",
+        .containsEntry("token_endpoint_auth_methods_supported", List.of("client_secret_post", "client_secret_basic"))
+        .containsEntry("introspection_endpoint", "https://fhir.example/oauth2/introspect");
+    assertThat((List<Object>) configuration.get("scopes_supported")).contains("openid", "offline_access",
         "patient/*.rs", "user/*.cruds");
     assertThat((List<Object>) configuration.get("capabilities")).contains("launch-standalone", "client-public",
-        "client-confidential-symmetric", "context-standalone-patient", "sso-openid-connect", "permission-v2",
-        "permission-patient").doesNotContain("client-confidential-asymmetric");
+        "client-confidential-symmetric", "permission-offline", "permission-v2", "permission-patient")
+        .doesNotContain("client-confidential-asymmetric");
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void whatOnlyTheIssuerCanGiveIsOfferedWhenItNamesTheScope() {
+    LaunchEndpoints plain = new LaunchEndpoints(ENTRA.issuer(), ENTRA.authorization(), ENTRA.token(), ENTRA.jwks(),
+        List.of("authorization_code"), ENTRA.authMethods(), List.of("openid", "offline_access"));
+    LaunchEndpoints smart = new LaunchEndpoints(ENTRA.issuer(), ENTRA.authorization(), ENTRA.token(), ENTRA.jwks(),
+        ENTRA.grantTypes(), ENTRA.authMethods(), List.of("openid", "fhirUser", "launch/patient", "offline_access"));
+
+    Map<String, Object> bare = SmartConfiguration.of("https://fhir.example/fhir", Optional.of(plain));
+    Map<String, Object> full = SmartConfiguration.of("https://fhir.example/fhir", Optional.of(smart));
+
+    // offline_access without refresh tokens would be a promise the issuer does not keep
+    assertThat((List<Object>) bare.get("scopes_supported")).doesNotContain("fhirUser", "launch/patient",
+        "offline_access");
+    assertThat((List<Object>) bare.get("capabilities")).doesNotContain("context-standalone-patient",
+        "sso-openid-connect", "permission-offline", "launch-ehr");
+    assertThat((List<Object>) full.get("scopes_supported")).contains("fhirUser", "launch/patient", "offline_access");
+    assertThat((List<Object>) full.get("capabilities")).contains("context-standalone-patient", "sso-openid-connect",
+        "permission-offline").doesNotContain("launch-ehr");
   }
 }

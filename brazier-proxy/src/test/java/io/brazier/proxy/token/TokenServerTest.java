@@ -84,6 +84,15 @@ class TokenServerTest {
   }
 
   @Test
+  void theAnswerAlwaysSaysTheScopeGrantedEvenNone() {
+    Answer answer = token("client_id=" + READER + "&client_secret=" + SECRET);
+
+    // SMART Backend Services: scope is required in the access token response; this client's rights are its roles.
+    assertThat(answer.json().has("scope")).as(answer.json().toString()).isTrue();
+    assertThat(answer.json().get("scope").asText()).isEmpty();
+  }
+
+  @Test
   void aClientWithHttpBasicGetsAToken() {
     String basic = Base64.getEncoder().encodeToString((READER + ":" + SECRET).getBytes(StandardCharsets.UTF_8));
 
@@ -249,6 +258,53 @@ class TokenServerTest {
           + "/login/authorize\"}", "{\"url\":\"token\",\"valueUri\":\"" + issuer + "/login/token\"}");
       assertThat(backend.status()).isEqualTo(200);
     }
+  }
+
+  @Test
+  void theCapabilitiesOfAnAppLaunchAreOnlyThoseTheIssuerSaysItGives() throws Exception {
+    try (SecuredServer plain = SecuredServer.start(SecurityConfig.DEFAULT_TOKEN_LIFETIME);
+        SecuredServer smart = SecuredServer.start(SecurityConfig.DEFAULT_TOKEN_LIFETIME)) {
+      plain.issuer().signUsersInAt("/login");
+      smart.issuer().signUsersInAt("/login");
+      smart.issuer().supportScopes("openid", "profile", "fhirUser", "launch/patient", "offline_access");
+
+      JsonNode bare = smartConfiguration(plain);
+      JsonNode full = smartConfiguration(smart);
+
+      assertThat(bare.get("capabilities").toString()).contains("launch-standalone", "client-public",
+          "client-confidential-symmetric", "client-confidential-asymmetric", "permission-v1", "permission-v2",
+          "permission-patient", "permission-user").doesNotContain("context-standalone-patient",
+          "sso-openid-connect", "permission-offline", "launch-ehr");
+      assertThat(bare.get("scopes_supported").toString()).contains("\"openid\"", "patient/*.rs")
+          .doesNotContain("fhirUser", "launch/patient", "offline_access");
+      assertThat(full.get("capabilities").toString()).contains("launch-standalone", "context-standalone-patient",
+          "sso-openid-connect", "permission-offline").doesNotContain("launch-ehr");
+      assertThat(full.get("scopes_supported").toString()).contains("\"openid\"", "\"fhirUser\"",
+          "\"launch/patient\"", "\"offline_access\"");
+    }
+  }
+
+  @Test
+  void appsLaunchAgainstTheFirstIssuerThatSignsUsersInWhereverItIsGiven() throws Exception {
+    try (IdentityProvider login = new IdentityProvider()) {
+      login.publish(IdentityProvider.rsaKey());
+      login.signUsersInAt("/login");
+      try (SecuredServer own = SecuredServer.start(login)) {
+        JsonNode configuration = smartConfiguration(own);
+        JsonNode uris = new ObjectMapper().readTree(own.http().get("/fhir/metadata", "Accept",
+            "application/fhir+json").body()).at("/rest/0/security/extension/0/extension");
+
+        assertThat(configuration.get("issuer").asText()).isEqualTo(login.issuer());
+        assertThat(configuration.get("authorization_endpoint").asText()).isEqualTo(login.issuer()
+            + "/login/authorize");
+        assertThat(uris.toString()).as("oauth-uris").contains("{\"url\":\"token\",\"valueUri\":\""
+            + login.issuer() + "/login/token\"}");
+      }
+    }
+  }
+
+  private static JsonNode smartConfiguration(SecuredServer server) throws Exception {
+    return new ObjectMapper().readTree(server.http().get("/fhir/.well-known/smart-configuration").body());
   }
 
   private static String tokenUrl() {
