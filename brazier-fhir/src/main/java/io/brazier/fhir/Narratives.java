@@ -1,6 +1,7 @@
 package io.brazier.fhir;
 
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import org.hl7.fhir.r4.model.DomainResource;
 import org.hl7.fhir.r4.model.OperationOutcome;
@@ -32,44 +33,50 @@ public final class Narratives {
 
   /** Throws a 400 with an issue for each element or attribute a narrative may not hold. */
   public static void check(Resource resource) {
-    OperationOutcome outcome = new OperationOutcome();
-    check(resource, resource.fhirType(), outcome);
-    if (outcome.hasIssue()) {
-      throw new FhirException(400, outcome);
+    OperationOutcome refusals = check(resource, resource.fhirType(), null);
+    if (refusals != null) {
+      throw new FhirException(400, refusals);
     }
   }
 
-  private static void check(Resource resource, String path, OperationOutcome outcome) {
+  /**
+   * {@code refusals} with those of {@code resource} added. Null while nothing is refused: every write is checked,
+   * and a fine narrative, by far the most common, then costs no OperationOutcome.
+   */
+  private static OperationOutcome check(Resource resource, String path, OperationOutcome refusals) {
     if (!(resource instanceof DomainResource domain)) {
-      return;
+      return refusals;
     }
     if (domain.hasText() && domain.getText().hasDiv()) {
-      check(domain.getText().getDiv(), path + ".text.div", outcome);
+      refusals = check(domain.getText().getDiv(), path + ".text.div", refusals);
     }
     for (int i = 0; i < domain.getContained().size(); i++) {
-      check(domain.getContained().get(i), path + ".contained[" + i + "]", outcome);
+      refusals = check(domain.getContained().get(i), path + ".contained[" + i + "]", refusals);
     }
+    return refusals;
   }
 
-  private static void check(XhtmlNode node, String path, OperationOutcome outcome) {
+  private static OperationOutcome check(XhtmlNode node, String path, OperationOutcome refusals) {
     if (node.getNodeType() == NodeType.Element) {
       String name = node.getName().toLowerCase(Locale.ROOT);
       if (!ELEMENTS.contains(name)) {
-        refuse(path, "holds a <" + name + "> element", outcome);
-        return; // what is inside it is refused with it
+        return refuse(path, "holds a <" + name + "> element", refusals); // what is inside it is refused with it
       }
-      node.getAttributes().forEach((attribute, value) -> {
-        String lower = attribute.toLowerCase(Locale.ROOT);
+      for (Map.Entry<String, String> attribute : node.getAttributes().entrySet()) {
+        String lower = attribute.getKey().toLowerCase(Locale.ROOT);
         if (!ATTRIBUTES.contains(lower)) {
-          refuse(path, "has an attribute " + attribute + " on <" + name + ">", outcome);
-        } else if ((lower.equals("href") || lower.equals("src")) && runsScript(value)) {
-          refuse(path, "has a script link in " + attribute + " on <" + name + ">", outcome);
+          refusals = refuse(path, "has an attribute " + attribute.getKey() + " on <" + name + ">", refusals);
+        } else if ((lower.equals("href") || lower.equals("src")) && runsScript(attribute.getValue())) {
+          refusals = refuse(path, "has a script link in " + attribute.getKey() + " on <" + name + ">", refusals);
         }
-      });
+      }
     }
     if (node.hasChildren()) {
-      node.getChildNodes().forEach(child -> check(child, path, outcome));
+      for (XhtmlNode child : node.getChildNodes()) {
+        refusals = check(child, path, refusals);
+      }
     }
+    return refusals;
   }
 
   private static boolean runsScript(String url) {
@@ -77,10 +84,13 @@ public final class Narratives {
     return scheme.startsWith("javascript:") || scheme.startsWith("vbscript:");
   }
 
-  private static void refuse(String path, String what, OperationOutcome outcome) {
+  /** {@code refusals}, or a new outcome when it is the first, with this refusal added. */
+  private static OperationOutcome refuse(String path, String what, OperationOutcome refusals) {
+    OperationOutcome outcome = refusals != null ? refusals : new OperationOutcome();
     outcome.addIssue().setSeverity(IssueSeverity.ERROR).setCode(IssueType.VALUE)
         .setDiagnostics(path + " " + what + ", which a FHIR narrative may not hold: only basic HTML formatting, links"
             + " and images (https://hl7.org/fhir/R4/narrative.html#xhtml).")
         .addExpression(path);
+    return outcome;
   }
 }

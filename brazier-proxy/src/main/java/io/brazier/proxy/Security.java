@@ -153,11 +153,6 @@ public final class Security implements AutoCloseable {
     return new SecurityRoutes(tokens, new ManageLinks(links, guard, clock), guard);
   }
 
-  /** The check other modules' HTTP endpoints call. */
-  public Guard guard() {
-    return guard;
-  }
-
   /** Stops listening to changes of identity links. */
   @Override
   public void close() {

@@ -32,7 +32,7 @@ public final class IndexExtractor {
   private record Compiled(SearchParam param, List<FhirPath.Term> terms, List<ParamType> componentTypes,
       List<List<FhirPath.Term>> components) {}
 
-  public IndexExtractor(Fhir fhir, SearchParameters params, FhirPath fhirPath, Units units) {
+  IndexExtractor(Fhir fhir, SearchParameters params, FhirPath fhirPath, Units units) {
     this.params = params;
     this.fhirPath = fhirPath;
     this.values = new IndexValues(units, fhir::isResourceType);

@@ -36,9 +36,4 @@ public enum ParamType {
   public static ParamType of(String code) {
     return valueOf(code.toUpperCase(Locale.ROOT));
   }
-
-  /** Whether values of this type may carry a comparison prefix such as {@code ge}. */
-  public boolean hasPrefixes() {
-    return this == NUMBER || this == DATE || this == QUANTITY;
-  }
 }

@@ -51,7 +51,7 @@ public final class QueryParser {
   private final SearchParameters params;
   private final ValueParser values;
 
-  public QueryParser(Fhir fhir, SearchParameters params, Units units) {
+  QueryParser(Fhir fhir, SearchParameters params, Units units) {
     this.fhir = fhir;
     this.params = params;
     this.values = new ValueParser(units, fhir::isResourceType);

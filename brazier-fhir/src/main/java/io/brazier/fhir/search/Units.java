@@ -19,7 +19,7 @@ import org.fhir.ucum.UcumService;
  * UCUM canonical forms, so that quantities in equivalent units compare: {@code 5 mg} and {@code 0.005 g} both become
  * {@code 0.005 g}. The conversion of each unit is learnt once; linear units (almost all) then cost a multiplication.
  */
-public final class Units {
+final class Units {
   public static final String UCUM = "http://unitsofmeasure.org";
   private static final MathContext PRECISION = MathContext.DECIMAL64;
   private static final BigDecimal TEN = BigDecimal.TEN;

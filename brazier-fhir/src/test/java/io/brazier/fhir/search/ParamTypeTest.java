@@ -3,7 +3,6 @@ package io.brazier.fhir.search;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 /** The parameter types and their modifiers: https://hl7.org/fhir/R4/search.html#ptypes and #modifiers */
@@ -21,12 +20,6 @@ class ParamTypeTest {
     assertThat(ParamType.REFERENCE.modifiers()).contains("type", "identifier");
     assertThat(ParamType.URI.modifiers()).contains("above", "below");
     assertThat(ParamType.DATE.modifiers()).doesNotContain("exact", "contains", "text", "not");
-  }
-
-  @Test
-  void onlyOrderedTypesTakeComparisonPrefixes() {
-    assertThat(Arrays.stream(ParamType.values()).filter(ParamType::hasPrefixes))
-        .containsExactlyInAnyOrder(ParamType.NUMBER, ParamType.DATE, ParamType.QUANTITY);
   }
 
   @Test

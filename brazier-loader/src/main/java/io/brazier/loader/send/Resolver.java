@@ -280,18 +280,18 @@ final class Resolver {
   private static final class Model {
     private static final Fhir FHIR = new Fhir(false);
     private static final RequiredElements REQUIRED = new RequiredElements(FHIR);
-    /** Each type's skeleton, made once: it never changes. */
+    /** Each R4 type's skeleton, made once: it never changes. */
     private static final Map<String, ObjectNode> SKELETONS = new ConcurrentHashMap<>();
 
     /** A resource of the type with only its required elements, each absent for an unknown reason. */
     static ObjectNode absent(String type) {
+      if (!FHIR.isResourceType(type)) { // not kept: the files name such types, so there could be any number
+        return Json.object().put("resourceType", type);
+      }
       return SKELETONS.computeIfAbsent(type, Model::skeleton).deepCopy();
     }
 
     private static ObjectNode skeleton(String type) {
-      if (!FHIR.isResourceType(type)) {
-        return Json.object().put("resourceType", type);
-      }
       Resource resource = (Resource) FHIR.definition(type).newInstance();
       REQUIRED.markAbsent(resource);
       try {

@@ -80,10 +80,6 @@ public record Scope(Context context, String type, Set<Permission> permissions, M
     return type.equals("*") || type.equals(resourceType);
   }
 
-  public boolean isGranular() {
-    return !constraints.isEmpty();
-  }
-
   /**
    * Whether everything {@code narrower} grants, this grants too: the same context, this type or all, these
    * permissions or more, and no constraint narrower's lacks.

@@ -17,7 +17,7 @@ import java.util.Set;
  * expires (null: never). In JSON: {@code {"issuer": "https://...", "subject": "..." | "clientId": "...",
  * "resource": "Practitioner/12", "expires": "2026-01-01T00:00:00Z"}}.
  */
-public record IdentityLink(String issuer, Kind kind, String name, String resource, Instant expires) {
+record IdentityLink(String issuer, Kind kind, String name, String resource, Instant expires) {
   /** The resource types an identity may stand for. */
   static final Set<String> TYPES = Set.of("Patient", "Practitioner", "RelatedPerson");
   private static final Set<String> FIELDS = Set.of("issuer", "subject", "clientId", "resource", "expires");

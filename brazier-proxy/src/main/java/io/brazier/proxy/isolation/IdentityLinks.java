@@ -86,7 +86,7 @@ public final class IdentityLinks implements AutoCloseable {
   }
 
   /** Stores a link, replacing the one of the same issuer and subject (or client); true when it is new. */
-  public boolean save(IdentityLink link) {
+  boolean save(IdentityLink link) {
     try (Connection connection = database.getConnection();
         PreparedStatement statement = connection.prepareStatement("INSERT INTO brazier_proxy.identity_link ("
             + COLUMNS + ") VALUES (?, ?, ?, ?, ?) ON CONFLICT (issuer, kind, name) DO UPDATE SET resource ="
@@ -108,7 +108,7 @@ public final class IdentityLinks implements AutoCloseable {
   }
 
   /** Deletes the link of a subject (or client) of an issuer; false when there was none. */
-  public boolean delete(String issuer, IdentityLink.Kind kind, String name) {
+  boolean delete(String issuer, IdentityLink.Kind kind, String name) {
     try (Connection connection = database.getConnection();
         PreparedStatement statement = connection.prepareStatement(
             "DELETE FROM brazier_proxy.identity_link WHERE issuer = ? AND kind = ? AND name = ?")) {
@@ -124,7 +124,7 @@ public final class IdentityLinks implements AutoCloseable {
   }
 
   /** The links of a subject or client (of any issuer), or to a resource; all of them when given nothing. */
-  public List<IdentityLink> find(IdentityLink.Kind kind, String name, String resource) {
+  List<IdentityLink> find(IdentityLink.Kind kind, String name, String resource) {
     if (resource != null) {
       return query("SELECT " + COLUMNS + " FROM brazier_proxy.identity_link WHERE resource = ? ORDER BY issuer, kind,"
           + " name", resource);

@@ -1,6 +1,7 @@
 package io.brazier.proxy.isolation;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.brazier.client.FhirBase;
 import io.brazier.client.FhirClient;
 import io.brazier.client.FhirReply;
 import io.brazier.fhir.FhirException;
@@ -68,11 +69,9 @@ final class Lookup {
     for (JsonNode link : bundle.path("link")) {
       String href = link.path("url").asText("");
       if (link.path("relation").asText().equals("next")) {
-        if (!href.startsWith(baseUrl + "/")) {
-          throw new FhirException(502, IssueType.EXCEPTION, "The proxy could not search " + url.split("\\?")[0]
-              + " on " + server.name() + ": its next page is not below " + baseUrl + "/ but at " + href + ".");
-        }
-        return href.substring(baseUrl.length() + 1);
+        return FhirBase.below(href, baseUrl).orElseThrow(() -> new FhirException(502, IssueType.EXCEPTION,
+            "The proxy could not search " + url.split("\\?")[0] + " on " + server.name()
+                + ": its next page is not below " + baseUrl + "/ but at " + href + "."));
       }
     }
     return null;

@@ -15,7 +15,7 @@ import java.util.Set;
  * request's {@link Restriction}, what {@link UpstreamIsolation} enforces in front of another server, and what the
  * {@code participant-filter} and {@code consent-opt-out} processors keep another server's answers to.
  */
-public final class PatientReach implements CallerReach {
+final class PatientReach implements CallerReach {
   static final String PATIENT = "Patient";
 
   private final Participants participants;

@@ -1,6 +1,7 @@
 package io.brazier.proxy.processor;
 
 import ca.uhn.fhir.parser.DataFormatException;
+import io.brazier.client.FhirBase;
 import io.brazier.client.FhirCall;
 import io.brazier.client.FhirClient;
 import io.brazier.client.FhirReply;
@@ -64,13 +65,12 @@ final class Upstream {
     throw new FhirException(502, IssueType.EXCEPTION, "The server answered a batch with no Bundle.");
   }
 
-  /** The path below the base of a page link, which the server wrote with the request's base URL, or its own. */
+  /**
+   * The path below the base of a page link, which the server wrote with the request's base URL, below no base
+   * ({@code /Patient?x}), or as its own path.
+   */
   String below(String link) {
-    String base = request.baseUrl();
-    if (!base.isEmpty() && link.startsWith(base + "/")) {
-      return link.substring(base.length() + 1);
-    }
-    return link.startsWith("/") ? link.substring(1) : link;
+    return FhirBase.below(link, request.baseUrl()).or(() -> FhirBase.below(link, "")).orElse(link);
   }
 
   private FhirReply send(FhirClient client, FhirCall call) {

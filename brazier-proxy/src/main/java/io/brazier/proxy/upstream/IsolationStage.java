@@ -1,5 +1,6 @@
 package io.brazier.proxy.upstream;
 
+import io.brazier.client.FhirBase;
 import io.brazier.fhir.FhirException;
 import io.brazier.proxy.isolation.AnswerFormat;
 import io.brazier.proxy.isolation.UpstreamIsolation;
@@ -9,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 
@@ -69,25 +71,15 @@ final class IsolationStage implements Exchange {
    */
   private UpstreamIsolation.Followed followed(String link, FhirRequest request, Set<String> headerNames,
       String client) {
-    String below = below(link, upstreamBase);
-    below = below != null ? below : below(link, request.baseUrl());
-    if (below == null) {
+    Optional<String> below = FhirBase.below(link, upstreamBase).or(() -> FhirBase.below(link, request.baseUrl()));
+    if (below.isEmpty()) {
       return null;
     }
-    FhirRequest page = PathShape.classify("GET", below, request::header, null, request.baseUrl())
+    FhirRequest page = PathShape.classify("GET", below.get(), request::header, null, request.baseUrl())
         .withCaller(request.caller()).withRestriction(request.restriction());
     FhirRequest sent = isolation.sent(page, null);
     UpstreamAnswer answer = next.exchange(sent, headerNames, client, Upstream.Body.NONE);
     return new UpstreamIsolation.Followed(sent, answer.status(), read(answer));
-  }
-
-  /** What follows {@code base} in {@code link} ({@code Observation?x=1}, {@code ?page=2}), or null. */
-  private static String below(String link, String base) {
-    if (!link.startsWith(base)) {
-      return null;
-    }
-    String rest = link.substring(base.length());
-    return rest.isEmpty() || rest.startsWith("?") ? rest : rest.startsWith("/") ? rest.substring(1) : null;
   }
 
   private static byte[] read(UpstreamAnswer answer) {

@@ -28,10 +28,10 @@ import org.hl7.fhir.r4.model.Resource;
  * around the processors ({@link Processors}) around {@link Forwarding#exchange}, as {@code serve --auth} runs
  * isolation and then the processors around its interactions. For a restricted caller, isolation narrows or checks
  * what goes on and checks every answer that comes back; the pre-processors see the checked request, its body read
- * whole, and may change it or answer it; the post-processors see every answer. The upstream's answer is read, and written again in the
- * client's format, only when a processor asks for its resource; otherwise it streams through as without
- * processors. A processor reaches the upstream as the proxy ({@link ProxyRequest#upstream()}: no checks, no chain)
- * or as the caller ({@link ProxyRequest#asCaller()}: the checks and the whole chain again).
+ * whole, and may change it or answer it; the post-processors see every answer. The upstream's answer is read, and
+ * written again in the client's format, only when a processor asks for its resource; otherwise it streams through
+ * as without processors. A processor reaches the upstream as the proxy ({@link ProxyRequest#upstream()}: no checks,
+ * no chain) or as the caller ({@link ProxyRequest#asCaller()}: the checks and the whole chain again).
  */
 final class ProcessorExchange implements Exchange {
   private final Processors processors;
@@ -83,7 +83,7 @@ final class ProcessorExchange implements Exchange {
     names.addAll(step.request().changedHeaders().keySet());
     Upstream.Body sentBody = sent.hasBody() ? new Upstream.Body(sent.body(), null, sent.body().length)
         : Upstream.Body.NONE;
-    Read upstream = new Read(forwarding.exchange(sent, names, client, sentBody), whole.baseUrl());
+    LazyAnswer upstream = new LazyAnswer(forwarding.exchange(sent, names, client, sentBody), whole.baseUrl());
     ProxyResponse seen = ProxyResponse.lazy(upstream.answer.status(), upstream.answer.headers(), upstream::bytes,
         upstream::resource);
     ProxyResponse answered = processors.after(step.request(), seen);
@@ -105,7 +105,7 @@ final class ProcessorExchange implements Exchange {
    * client's format, or the body read if it held none that is FHIR. (Only the format and {@code _pretty} are
    * applied: an answer the upstream gave has its {@code _summary} and {@code _elements} applied already.)
    */
-  private UpstreamAnswer answer(ProxyResponse answered, Read upstream, FhirRequest request) {
+  private UpstreamAnswer answer(ProxyResponse answered, LazyAnswer upstream, FhirRequest request) {
     Map<String, String> headers = new LinkedHashMap<>(answered.headers());
     if (upstream != null && !upstream.parsed) {
       return upstream.bytes == null
@@ -128,14 +128,14 @@ final class ProcessorExchange implements Exchange {
   }
 
   /** The upstream's answer, its body read (base URL rewritten) and parsed only when a processor asks. */
-  private final class Read {
+  private final class LazyAnswer {
     private final UpstreamAnswer answer;
     private final String baseUrl;
     private final String type;
     private byte[] bytes;
     private boolean parsed;
 
-    Read(UpstreamAnswer answer, String baseUrl) {
+    LazyAnswer(UpstreamAnswer answer, String baseUrl) {
       this.answer = answer;
       this.baseUrl = baseUrl;
       this.type = contentType(answer);

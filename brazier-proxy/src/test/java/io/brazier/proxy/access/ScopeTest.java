@@ -43,7 +43,6 @@ class ScopeTest {
     Scope scope = Scope.parse("patient/Observation.rs?category=http://terminology.hl7.org/CodeSystem/"
         + "observation-category%7Claboratory").orElseThrow();
 
-    assertThat(scope.isGranular()).isTrue();
     assertThat(scope.constraints()).isEqualTo(Map.of("category",
         "http://terminology.hl7.org/CodeSystem/observation-category|laboratory"));
   }

@@ -9,12 +9,15 @@ import io.brazier.client.FhirClient;
 import io.brazier.client.HttpFhirClient;
 import io.brazier.fhir.FhirException;
 import io.brazier.proxy.access.Authorization;
+import io.brazier.proxy.upstream.StubUpstream;
 import io.brazier.server.TestServer;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import org.hl7.fhir.r4.model.HumanName;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
@@ -94,6 +97,22 @@ class LookupTest {
     assertThatThrownBy(() -> elsewhere.all("Patient?family=" + family + "&_count=2"))
         .isInstanceOfSatisfying(FhirException.class, e -> assertThat(e.status()).isEqualTo(502))
         .hasMessageContaining("not below http://elsewhere.example/fhir/");
+  }
+
+  @Test
+  void aNextPageOnTheBaseItselfIsFollowedAsHapiWritesItsPagingLinks() {
+    Map<String, String> answers = new ConcurrentHashMap<>();
+    try (StubUpstream hapi = ForeignUpstream.start(answers)) {
+      answers.put("Observation?subject=Patient/p",
+          ForeignUpstream.page(hapi.baseUrl() + "?_getpages=a1&_getpagesoffset=1", ForeignUpstream.match("o1", "p")));
+      answers.put("?_getpages=a1&_getpagesoffset=1", ForeignUpstream.page(null, ForeignUpstream.match("o2", "p")));
+      Lookup lookup = new Lookup(new HttpFhirClient(URI.create(hapi.baseUrl()), Optional.empty(),
+          Duration.ofSeconds(30)), hapi.baseUrl());
+
+      List<JsonNode> matches = lookup.all("Observation?subject=Patient/p");
+
+      assertThat(matches).extracting(match -> match.path("id").asText()).containsExactly("o1", "o2");
+    }
   }
 
   private static String created(IGenericClient client) {

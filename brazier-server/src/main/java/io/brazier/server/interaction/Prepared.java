@@ -5,7 +5,7 @@ import io.brazier.store.Write;
 import java.util.List;
 
 /** A write ready to commit: the versions to store and the answer to give once they are stored. */
-public record Prepared(List<Write> writes, FhirResponse response) {
+record Prepared(List<Write> writes, FhirResponse response) {
 
   public Prepared {
     writes = List.copyOf(writes);

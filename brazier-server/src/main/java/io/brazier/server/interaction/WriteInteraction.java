@@ -7,7 +7,7 @@ import io.brazier.server.FhirRequest;
  * both steps and stores the result. A transaction first finds every entry's target, so that references to the
  * entries can be rewritten to the ids they get, then prepares each entry and stores all of them with one commit.
  */
-public interface WriteInteraction extends Interaction {
+interface WriteInteraction extends Interaction {
 
   /** What the request writes: the id it names, the ids its conditions match, or a new id. Reads, never writes. */
   Target target(FhirRequest request);

@@ -11,7 +11,7 @@ import java.util.List;
  * @param select the JSONPath of the element, from {@code $}
  * @param create what to create when {@code select} finds nothing; null when nothing is created
  */
-public record ElementMap(String select, Template create) {
+record ElementMap(String select, Template create) {
 
   /** A parent element to create, at an absolute path, and what to put in it. */
   public record Template(String parent, List<Assignment> assignments) {

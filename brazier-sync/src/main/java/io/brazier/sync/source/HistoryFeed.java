@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.brazier.client.Change;
 import io.brazier.client.ChangePage;
+import io.brazier.client.FhirBase;
 import io.brazier.client.FhirClient;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -12,6 +13,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -122,9 +124,9 @@ public final class HistoryFeed implements Feed {
     if (link == null) {
       return null;
     }
-    String base = fhir.name().endsWith("/") ? fhir.name() : fhir.name() + "/";
-    if (link.startsWith(base)) {
-      return link.substring(base.length());
+    Optional<String> below = FhirBase.below(link, fhir.name());
+    if (below.isPresent()) {
+      return below.get();
     }
     int history = link.indexOf("_history");
     return history >= 0 ? link.substring(history) : link.substring(Math.max(link.indexOf('?'), 0));

@@ -17,9 +17,4 @@ public class SourceException extends IOException {
   public int status() {
     return status;
   }
-
-  /** Whether waiting may help: the server unreachable, overloaded or failing, rather than refusing the request. */
-  public boolean isTransient() {
-    return status == 0 || status == 429 || status >= 500;
-  }
 }

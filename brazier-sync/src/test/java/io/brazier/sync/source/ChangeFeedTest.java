@@ -80,7 +80,7 @@ class ChangeFeedTest {
     HttpFhirClient nowhere = new HttpFhirClient(closed, Optional.empty(), Duration.ofSeconds(2));
 
     assertThatThrownBy(() -> new ChangeFeed(nowhere, 10, Duration.ZERO).read(0, Set.of("Patient")))
-        .isInstanceOfSatisfying(SourceException.class, e -> assertThat(e.isTransient()).isTrue())
+        .isInstanceOfSatisfying(SourceException.class, e -> assertThat(e.status()).isZero())
         .hasMessageStartingWith("The FHIR server " + closed + " could not be reached");
   }
 }

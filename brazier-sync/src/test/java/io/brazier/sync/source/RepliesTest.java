@@ -37,7 +37,6 @@ class RepliesTest {
     assertThatThrownBy(() -> Replies.json(fhir, "Patient/no-such-patient-here", reply))
         .isInstanceOfSatisfying(SourceException.class, e -> {
           assertThat(e.status()).isEqualTo(404);
-          assertThat(e.isTransient()).isFalse();
         })
         .hasMessageStartingWith("GET Patient/no-such-patient-here answered 404: ")
         .hasMessageContaining("no-such-patient-here");
@@ -61,16 +60,8 @@ class RepliesTest {
     assertThatThrownBy(() -> Replies.send(nowhere, "metadata"))
         .isInstanceOfSatisfying(SourceException.class, e -> {
           assertThat(e.status()).isZero();
-          assertThat(e.isTransient()).isTrue();
         })
         .hasMessageContaining(closed + " could not be reached");
-  }
-
-  @Test
-  void anOverloadedOrFailingServerIsWorthWaitingFor() {
-    assertThat(new SourceException(429, "busy").isTransient()).isTrue();
-    assertThat(new SourceException(503, "down").isTransient()).isTrue();
-    assertThat(new SourceException(403, "refused").isTransient()).isFalse();
   }
 
   private static HttpFhirClient client(String base) {

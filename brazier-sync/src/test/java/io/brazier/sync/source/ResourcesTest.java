@@ -139,7 +139,6 @@ class ResourcesTest {
     assertThatThrownBy(() -> resources.search("Patient?birthdate=yesterday"))
         .isInstanceOfSatisfying(SourceException.class, e -> {
           assertThat(e.status()).isEqualTo(400);
-          assertThat(e.isTransient()).isFalse();
           assertThat(e.getMessage()).startsWith("GET Patient?birthdate=yesterday answered 400: ")
               .contains("yesterday");
         });
@@ -154,7 +153,6 @@ class ResourcesTest {
     assertThatThrownBy(() -> unreachable.current("Patient", "1"))
         .isInstanceOfSatisfying(SourceException.class, e -> {
           assertThat(e.status()).isZero();
-          assertThat(e.isTransient()).isTrue();
           assertThat(e.getMessage()).startsWith("The FHIR server " + nowhere + " could not be reached");
         });
   }

@@ -80,7 +80,6 @@ class UpdatesTest {
         .isInstanceOfSatisfying(SourceException.class, e -> {
           assertThat(e).isNotInstanceOf(Updates.VersionMoved.class);
           assertThat(e.status()).isEqualTo(400);
-          assertThat(e.isTransient()).isFalse();
         })
         .hasMessageContaining("robot");
   }
@@ -91,7 +90,7 @@ class UpdatesTest {
         Duration.ofSeconds(5)));
 
     assertThatThrownBy(() -> nowhere.put(patient("updates-nowhere", "Lost"), null))
-        .isInstanceOfSatisfying(SourceException.class, e -> assertThat(e.isTransient()).isTrue())
+        .isInstanceOfSatisfying(SourceException.class, e -> assertThat(e.status()).isZero())
         .hasMessageContaining("could not be reached");
     assertThatThrownBy(() -> nowhere.delete("Patient", "updates-nowhere", null))
         .isInstanceOfSatisfying(SourceException.class, e -> assertThat(e.status()).isZero());
