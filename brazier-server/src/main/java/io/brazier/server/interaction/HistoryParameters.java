@@ -12,9 +12,10 @@ import java.util.List;
 
 /**
  * The parameters of a history interaction, read into a store query: {@code _since} (an instant; a date stands for
- * its start), {@code _at} (a date or dateTime, with the search prefixes eq, ge, gt, le, lt, sa and eb; repeated values
- * narrow each other), {@code _count}, and {@code _cursor}, the opaque position where the previous page ended.
- * https://hl7.org/fhir/R4/http.html#history
+ * its start), {@code _before} (the versions written before an instant, as R5 and Microsoft's FHIR server take it),
+ * {@code _at} (a date or dateTime, with the search prefixes eq, ge, gt, le, lt, sa and eb; repeated values narrow each
+ * other), {@code _count}, and {@code _cursor}, the opaque position where the previous page ended.
+ * https://hl7.org/fhir/R4/http.html#history, https://hl7.org/fhir/R5/http.html#history
  */
 final class HistoryParameters {
   static final String CURSOR = "_cursor";
@@ -34,6 +35,10 @@ final class HistoryParameters {
     DateTimeRange window = DateTimeRange.ALWAYS;
     for (String value : request.query().getOrDefault("_at", List.of())) {
       window = window.intersect(window(value));
+    }
+    for (String value : request.query().getOrDefault("_before", List.of())) {
+      // Written before the instant is current at some time before it: _at=lt says the same.
+      window = window.intersect(new DateTimeRange(null, range("_before", value).start()));
     }
     return window;
   }

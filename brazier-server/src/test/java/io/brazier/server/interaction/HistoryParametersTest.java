@@ -17,8 +17,9 @@ import org.hl7.fhir.r4.model.Patient;
 import org.junit.jupiter.api.Test;
 
 /**
- * The parameters of history: {@code _since} (versions written at or after an instant), {@code _at} (versions current
- * at some time in a period, with prefixes), {@code _count}, and the 400 of each when it is not what the spec allows.
+ * The parameters of history: {@code _since} (versions written at or after an instant), {@code _before} (versions
+ * written before one, as Microsoft's FHIR server and R5 take it), {@code _at} (versions current at some time in a
+ * period, with prefixes), {@code _count}, and the 400 of each when it is not what the spec allows.
  * https://hl7.org/fhir/R4/http.html#history
  */
 class HistoryParametersTest {
@@ -46,6 +47,17 @@ class HistoryParametersTest {
     assertThat(versions("_since=" + inPlusTwo.replace("+", "%2B"))).containsExactly("3", "2");
     assertThat(versions("_since=" + year(written.get(0)))).containsExactly("3", "2", "1");
     assertThat(versions("_since=" + (year(written.get(2)) + 1))).isEmpty();
+  }
+
+  @Test
+  void beforeKeepsTheVersionsWrittenBeforeTheInstantAndCombinesWithSince() throws Exception {
+    List<Instant> written = threeVersions();
+
+    assertThat(versions("_before=" + millis(written.get(2)))).containsExactly("2", "1");
+    assertThat(versions("_before=" + millis(written.get(2).plusMillis(1)))).containsExactly("3", "2", "1");
+    assertThat(versions("_before=" + millis(written.get(0)))).isEmpty();
+    assertThat(versions("_since=" + millis(written.get(1)) + "&_before=" + millis(written.get(2))))
+        .containsExactly("2");
   }
 
   @Test
@@ -90,7 +102,7 @@ class HistoryParametersTest {
         + "/_history?";
 
     for (String query : List.of("_since=yesterday", "_since=2024-13-01", "_since=2024-05-01T25:00:00Z",
-        "_at=tomorrow", "_at=2024-02-30")) {
+        "_at=tomorrow", "_at=2024-02-30", "_before=yesterday", "_before=2024-13-01")) {
       assertThat(http.refused(400, "GET", path + query, (byte[]) null).getIssueFirstRep().getDiagnostics())
           .as(query).contains(query.substring(0, query.indexOf('=')));
     }
