@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Patient;
 import org.junit.jupiter.api.Test;
 
@@ -122,6 +123,21 @@ class HistoryParametersTest {
       assertThat(http.refused(400, "GET", "/fhir/_history?_count=" + count, (byte[]) null)
           .getIssueFirstRep().getDiagnostics()).contains("_count");
     }
+  }
+
+  @Test
+  void anUnknownParameterIsABadRequestUnderStrictHandlingAndIgnoredOtherwise() throws Exception {
+    threeVersions();
+    String path = "/fhir/Patient/" + id.getIdPart() + "/_history?_count=1&_pretty=true&_bogus=1";
+
+    OperationOutcome refused = http.refused(400, "GET", path, (byte[]) null, "Prefer", "handling=strict");
+
+    assertThat(refused.getIssueFirstRep().getDiagnostics()).contains("_bogus");
+    assertThat(http.get(path).status()).isEqualTo(200);
+    assertThat(http.get(path, "Prefer", "handling=lenient").status()).isEqualTo(200);
+    assertThat(http.get("/fhir/Patient/" + id.getIdPart() + "/_history?_count=1&_since=2020-01-01&_before=2999-01-01"
+        + "&_at=ge2020&_elements=name&_summary=false&_format=json", "Prefer", "handling=strict").status())
+        .as("what history and every answer take").isEqualTo(200);
   }
 
   @Test
