@@ -2,6 +2,7 @@ package io.brazier.server;
 
 import static io.brazier.server.interaction.Operations.ALL_LEVELS;
 import static io.brazier.server.interaction.Operations.ANY_TYPE;
+import static io.brazier.server.interaction.Operations.DELETE;
 import static io.brazier.server.interaction.Operations.GET;
 import static io.brazier.server.interaction.Operations.GET_OR_POST;
 import static io.brazier.server.interaction.Operations.POST;
@@ -54,6 +55,7 @@ import io.brazier.server.operation.Import;
 import io.brazier.server.operation.Jobs;
 import io.brazier.server.operation.Lookup;
 import io.brazier.server.operation.PatientEverything;
+import io.brazier.server.operation.PurgeHistory;
 import io.brazier.server.operation.ReadMeta;
 import io.brazier.server.operation.Reindex;
 import io.brazier.server.operation.RequestsInFlight;
@@ -134,7 +136,7 @@ final class Routes {
     this.update = Route.of(FhirInteraction.UPDATE, supported.type(TypeRestfulInteraction.UPDATE,
         new Update(bodies, writes, conditions, commits)));
     this.delete = Route.of(FhirInteraction.DELETE, supported.type(TypeRestfulInteraction.DELETE,
-        new Delete(writes, conditions, commits, config.conditionalDeleteMax())));
+        new Delete(store, writes, conditions, commits, config.conditionalDeleteMax())));
     this.patch = Route.of(FhirInteraction.PATCH, supported.type(TypeRestfulInteraction.PATCH,
         new Patch(fhir, bodies, writes, conditions, commits)));
     Bundles bundles = new Bundles(fhir, store, this.bodies, references, reachable, commits, entries,
@@ -193,6 +195,7 @@ final class Routes {
         ChangeMeta.adding(fhir, writes, commits));
     operations.add(ChangeMeta.DELETE, EnumSet.of(Level.INSTANCE), ANY_TYPE, POST,
         ChangeMeta.deleting(fhir, writes, commits));
+    operations.add(PurgeHistory.OPERATION, EnumSet.of(Level.INSTANCE), ANY_TYPE, DELETE, new PurgeHistory(store));
     operations.add(PatientEverything.OPERATION, TYPE_AND_INSTANCE, Set.of("Patient"), GET_OR_POST,
         new PatientEverything(fhir, reachable, searches, compartments));
     // Last: it describes all of the above.

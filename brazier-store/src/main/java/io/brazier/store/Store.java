@@ -30,6 +30,14 @@ public interface Store extends AutoCloseable {
   HistoryPage history(HistoryQuery query);
 
   /**
+   * Deletes every version of a resource but its current one (which may be a deletion), in one statement; returns how
+   * many it deleted. The current version, its id and the change feed's entries stay; what reads an older version
+   * (vread, history, a search page or export begun before, the change feed's {@code resources=true}) no longer finds
+   * it.
+   */
+  int purgeHistory(String type, String id);
+
+  /**
    * Which of these resources, each written {@code Type/id}, exist now and are not deleted: one round trip for all of
    * them, as referential integrity checks a whole transaction's references at once.
    */

@@ -12,6 +12,8 @@ import java.util.Map;
  * whole type: granular scopes grant reads and searches only.
  */
 final class AccessRules {
+  private static final String HARD_DELETE = "hardDelete";
+
   private AccessRules() {}
 
   /**
@@ -27,6 +29,16 @@ final class AccessRules {
     }
     checkInteraction(request, rights);
     return request;
+  }
+
+  /**
+   * Whether a delete asks for Microsoft's hard delete. It purges history, which nothing brings back, so, as that
+   * server gives it a right of its own, only administrators may; any value but false counts (the server refuses
+   * what is neither true nor false).
+   */
+  private static boolean isHard(FhirRequest request) {
+    String value = request.param(HARD_DELETE);
+    return value != null && !value.equals("false");
   }
 
   static boolean isSearch(FhirRequest request) {
@@ -65,7 +77,12 @@ final class AccessRules {
       }
       case CREATE -> need(rights, Permission.CREATE, type, false);
       case UPDATE, PATCH -> need(rights, Permission.UPDATE, type, false);
-      case DELETE -> need(rights, Permission.DELETE, type, false);
+      case DELETE -> {
+        need(rights, Permission.DELETE, type, false);
+        if (isHard(request) && !rights.isAdministrator()) {
+          throw forbidden("delete with " + HARD_DELETE + "=true, which also purges history (Administrators only)");
+        }
+      }
       case BUNDLE -> {
         if (!rights.any()) {
           throw forbidden("send a batch or transaction");

@@ -7,6 +7,7 @@ import io.brazier.fhir.FhirException;
 import io.brazier.server.Caller;
 import io.brazier.server.FhirInteraction;
 import io.brazier.server.FhirRequest;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -100,6 +101,24 @@ class AccessRulesTest {
     assertThat(AccessRules.check(request("GET", "metadata", FhirInteraction.CAPABILITIES), nothing)).isNotNull();
     assertThat(AccessRules.check(request("GET", "_async/1", FhirInteraction.ASYNC_STATUS),
         rights("system/Patient.r"))).isNotNull();
+  }
+
+  @Test
+  void aHardDeleteNeedsAnAdministratorWhereADeleteNeedsTheDeleteRight() {
+    Rights writer = rights("system/Patient.cud");
+    Rights administrator = Rights.of(new Caller("https://issuer", "admin", "a-client", Set.of("Administrator"),
+        Set.of(), null, null, null));
+    FhirRequest soft = request("DELETE", "Patient/1?hardDelete=false", FhirInteraction.DELETE);
+    FhirRequest hard = request("DELETE", "Patient/1?hardDelete=true", FhirInteraction.DELETE);
+    FhirRequest conditional = request("DELETE", "Patient?identifier=x&hardDelete=TRUE", FhirInteraction.DELETE);
+
+    assertThat(AccessRules.check(soft, writer)).isSameAs(soft);
+    assertThat(AccessRules.check(hard, administrator)).isSameAs(hard);
+    for (FhirRequest refused : List.of(hard, conditional)) {
+      assertThatThrownBy(() -> AccessRules.check(refused, writer)).as(refused.url())
+          .isInstanceOfSatisfying(FhirException.class, e -> assertThat(e.status()).isEqualTo(403))
+          .hasMessageContaining("hardDelete");
+    }
   }
 
   private static FhirRequest request(String method, String url, FhirInteraction interaction) {

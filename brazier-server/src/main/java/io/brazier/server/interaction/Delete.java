@@ -6,23 +6,33 @@ import io.brazier.server.FhirRequest;
 import io.brazier.server.FhirResponse;
 import io.brazier.server.Prefer;
 import io.brazier.store.ResourceVersion;
+import io.brazier.store.Store;
 import io.brazier.store.Write;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * FHIR delete: DELETE [base]/[type]/[id], and conditional delete DELETE [base]/[type]?criteria, which deletes every
  * match up to a configured limit (more matches are a 412). A delete stores a deleted version; older versions stay
- * readable with vread; with If-Match, only while the resource is at that version (412 otherwise).
- * https://hl7.org/fhir/R4/http.html#delete
+ * readable with vread; with If-Match, only while the resource is at that version (412 otherwise). With
+ * {@code hardDelete=true}, Microsoft's FHIR server's parameter, the deleted resources' older versions are purged once
+ * the deletion commits, so that nothing of their data stays (the deletion itself stays, for the change feed); not in
+ * a bundle entry, whose deletion commits with the bundle. https://hl7.org/fhir/R4/http.html#delete
  */
 public final class Delete implements WriteInteraction {
+  private static final String HARD_DELETE = "hardDelete";
+
+  private final Store store;
   private final Writes writes;
   private final Conditions conditions;
   private final Commits commits;
   private final int conditionalMax;
 
-  public Delete(Writes writes, Conditions conditions, Commits commits, int conditionalMax) {
+  public Delete(Store store, Writes writes, Conditions conditions, Commits commits, int conditionalMax) {
+    this.store = store;
     this.writes = writes;
     this.conditions = conditions;
     this.commits = commits;
@@ -31,16 +41,63 @@ public final class Delete implements WriteInteraction {
 
   @Override
   public FhirResponse handle(FhirRequest request) {
-    return commits.run(this, request);
+    return isHard(request) ? hardDelete(request) : commits.run(this, request);
+  }
+
+  /** Deletes, then purges the history of each targeted resource that is now deleted. */
+  private FhirResponse hardDelete(FhirRequest request) {
+    AtomicReference<Target> targeted = new AtomicReference<>();
+    FhirResponse response = commits.run(new WriteInteraction() {
+      @Override
+      public Target target(FhirRequest again) {
+        targeted.set(Delete.this.target(again)); // the last attempt's target is the one committed
+        return targeted.get();
+      }
+
+      @Override
+      public Prepared prepare(FhirRequest again, Target target, Links links, Currents currents) {
+        return Delete.this.prepare(again, target, links, currents);
+      }
+
+      @Override
+      public FhirResponse handle(FhirRequest again) {
+        throw new UnsupportedOperationException("run by Commits only");
+      }
+    }, request);
+    Target target = targeted.get();
+    for (String id : target.ids()) {
+      // A resource written again since its deletion keeps its history, as would one a soft delete left alive.
+      if (store.current(target.type(), id).map(ResourceVersion::deleted).orElse(false)) {
+        store.purgeHistory(target.type(), id);
+      }
+    }
+    return response;
+  }
+
+  /** Whether the request asks for a hard delete; a 400 for a value other than true or false. */
+  private static boolean isHard(FhirRequest request) {
+    String value = request.param(HARD_DELETE);
+    if (value == null || value.equals("false")) {
+      return false;
+    }
+    if (!value.equals("true")) {
+      throw FhirException.badRequest(HARD_DELETE + " is true or false, not '" + value + "'.");
+    }
+    return true;
   }
 
   @Override
   public Target target(FhirRequest request) {
+    if (isHard(request) && request.isEntry()) {
+      throw FhirException.badRequest("A bundle entry cannot delete with " + HARD_DELETE + "=true: delete there, then"
+          + " purge each resource's history with DELETE [type]/[id]/$purge-history.");
+    }
     if (request.id() != null) {
       return new Target(request.type(), List.of(request.id()), null, false);
     }
-    List<String> ids = conditions.matches(request.type(), request.query(), conditionalMax,
-        request.restriction());
+    Map<String, List<String>> criteria = new LinkedHashMap<>(request.query());
+    criteria.remove(HARD_DELETE);
+    List<String> ids = conditions.matches(request.type(), criteria, conditionalMax, request.restriction());
     if (ids.size() > conditionalMax) {
       throw FhirException.preconditionFailed("The criteria match more than " + conditionalMax + " " + request.type()
           + " resources, the most one conditional delete may remove.");

@@ -27,6 +27,8 @@ public final class Operations {
   public static final Set<String> GET_OR_POST = Set.of("GET", "POST");
   public static final Set<String> POST = Set.of("POST");
   public static final Set<String> GET = Set.of("GET");
+  /** Operations that remove what they are invoked on, as Microsoft's {@code $purge-history}. */
+  public static final Set<String> DELETE = Set.of("DELETE");
   /** For {@code types}: every resource type. */
   public static final Set<String> ANY_TYPE = Set.of();
 

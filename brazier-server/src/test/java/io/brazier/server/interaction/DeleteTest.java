@@ -11,6 +11,7 @@ import io.brazier.server.ServerConfig;
 import io.brazier.server.TestServer;
 import java.util.List;
 import java.util.UUID;
+import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Patient;
 import org.junit.jupiter.api.Test;
@@ -162,6 +163,60 @@ class DeleteTest {
   void conditionalDeleteWithoutCriteriaOrWithAnUnknownOneIsRefused() {
     http.refused(400, "DELETE", "/fhir/Patient", (byte[]) null);
     http.refused(400, "DELETE", "/fhir/Patient?bogus=Smith", (byte[]) null);
+  }
+
+  @Test
+  void aHardDeleteAlsoRemovesTheOlderVersionsAndLeavesOnlyTheDeletion() {
+    String id = created("Hard", "h");
+    Patient second = patient("Harder", "h");
+    second.setId(id);
+    client.update().resource(second).execute();
+
+    Http.Response response = http.send("DELETE", "/fhir/Patient/" + id + "?hardDelete=true", null);
+
+    assertThat(response.status()).isEqualTo(204);
+    assertThat(http.get("/fhir/Patient/" + id).status()).isEqualTo(410);
+    assertThat(http.get("/fhir/Patient/" + id + "/_history/1").status()).isEqualTo(404);
+    assertThat(http.get("/fhir/Patient/" + id + "/_history/2").status()).isEqualTo(404);
+    assertThat(http.get("/fhir/Patient/" + id + "/_history").resource(Bundle.class).getEntry())
+        .extracting(entry -> entry.getRequest().getMethod()).containsExactly(Bundle.HTTPVerb.DELETE);
+  }
+
+  @Test
+  void aHardDeleteOfADeletedResourceRemovesWhatItsHistoryKept() {
+    String id = created("Soft", "s");
+    client.delete().resourceById("Patient", id).execute();
+
+    http.send("DELETE", "/fhir/Patient/" + id + "?hardDelete=true", null);
+
+    assertThat(http.get("/fhir/Patient/" + id + "/_history/1").status()).isEqualTo(404);
+  }
+
+  @Test
+  void aConditionalHardDeleteRemovesEveryMatchWithItsHistory() {
+    String value = UUID.randomUUID().toString();
+    List<String> ids = List.of(created("A", value), created("B", value));
+
+    Http.Response response = http.send("DELETE", IDENTIFIER + value + "&hardDelete=true", null);
+
+    assertThat(response.status()).as(response.body()).isEqualTo(204);
+    for (String id : ids) {
+      assertThat(http.get("/fhir/Patient/" + id).status()).isEqualTo(410);
+      assertThat(http.get("/fhir/Patient/" + id + "/_history/1").status()).isEqualTo(404);
+    }
+  }
+
+  @Test
+  void aHardDeleteIsRefusedInABundleAndWithAValueOtherThanTrueOrFalse() {
+    String id = created("Kept", "k");
+    String transaction = "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[{\"request\":"
+        + "{\"method\":\"DELETE\",\"url\":\"Patient/" + id + "?hardDelete=true\"}}]}";
+
+    http.refused(400, "POST", "/fhir", transaction);
+    http.refused(400, "DELETE", "/fhir/Patient/" + id + "?hardDelete=yes", (byte[]) null);
+
+    assertThat(http.send("DELETE", "/fhir/Patient/" + id + "?hardDelete=false", null).status()).isEqualTo(204);
+    assertThat(http.get("/fhir/Patient/" + id + "/_history/1").status()).as("a soft delete").isEqualTo(200);
   }
 
   private String created(String family, String identifier) {

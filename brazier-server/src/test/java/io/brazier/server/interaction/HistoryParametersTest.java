@@ -13,12 +13,14 @@ import java.util.ArrayList;
 import java.util.List;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Patient;
 import org.junit.jupiter.api.Test;
 
 /**
- * The parameters of history: {@code _since} (versions written at or after an instant), {@code _at} (versions current
- * at some time in a period, with prefixes), {@code _count}, and the 400 of each when it is not what the spec allows.
+ * The parameters of history: {@code _since} (versions written at or after an instant), {@code _before} (versions
+ * written before one, as Microsoft's FHIR server and R5 take it), {@code _at} (versions current at some time in a
+ * period, with prefixes), {@code _count}, and the 400 of each when it is not what the spec allows.
  * https://hl7.org/fhir/R4/http.html#history
  */
 class HistoryParametersTest {
@@ -46,6 +48,17 @@ class HistoryParametersTest {
     assertThat(versions("_since=" + inPlusTwo.replace("+", "%2B"))).containsExactly("3", "2");
     assertThat(versions("_since=" + year(written.get(0)))).containsExactly("3", "2", "1");
     assertThat(versions("_since=" + (year(written.get(2)) + 1))).isEmpty();
+  }
+
+  @Test
+  void beforeKeepsTheVersionsWrittenBeforeTheInstantAndCombinesWithSince() throws Exception {
+    List<Instant> written = threeVersions();
+
+    assertThat(versions("_before=" + millis(written.get(2)))).containsExactly("2", "1");
+    assertThat(versions("_before=" + millis(written.get(2).plusMillis(1)))).containsExactly("3", "2", "1");
+    assertThat(versions("_before=" + millis(written.get(0)))).isEmpty();
+    assertThat(versions("_since=" + millis(written.get(1)) + "&_before=" + millis(written.get(2))))
+        .containsExactly("2");
   }
 
   @Test
@@ -90,7 +103,7 @@ class HistoryParametersTest {
         + "/_history?";
 
     for (String query : List.of("_since=yesterday", "_since=2024-13-01", "_since=2024-05-01T25:00:00Z",
-        "_at=tomorrow", "_at=2024-02-30")) {
+        "_at=tomorrow", "_at=2024-02-30", "_before=yesterday", "_before=2024-13-01")) {
       assertThat(http.refused(400, "GET", path + query, (byte[]) null).getIssueFirstRep().getDiagnostics())
           .as(query).contains(query.substring(0, query.indexOf('=')));
     }
@@ -110,6 +123,21 @@ class HistoryParametersTest {
       assertThat(http.refused(400, "GET", "/fhir/_history?_count=" + count, (byte[]) null)
           .getIssueFirstRep().getDiagnostics()).contains("_count");
     }
+  }
+
+  @Test
+  void anUnknownParameterIsABadRequestUnderStrictHandlingAndIgnoredOtherwise() throws Exception {
+    threeVersions();
+    String path = "/fhir/Patient/" + id.getIdPart() + "/_history?_count=1&_pretty=true&_bogus=1";
+
+    OperationOutcome refused = http.refused(400, "GET", path, (byte[]) null, "Prefer", "handling=strict");
+
+    assertThat(refused.getIssueFirstRep().getDiagnostics()).contains("_bogus");
+    assertThat(http.get(path).status()).isEqualTo(200);
+    assertThat(http.get(path, "Prefer", "handling=lenient").status()).isEqualTo(200);
+    assertThat(http.get("/fhir/Patient/" + id.getIdPart() + "/_history?_count=1&_since=2020-01-01&_before=2999-01-01"
+        + "&_at=ge2020&_elements=name&_summary=false&_format=json", "Prefer", "handling=strict").status())
+        .as("what history and every answer take").isEqualTo(200);
   }
 
   @Test

@@ -169,6 +169,19 @@ public final class PostgresStore implements Store {
   }
 
   @Override
+  public int purgeHistory(String type, String id) {
+    String sql = "DELETE FROM resource_history WHERE rid = (SELECT rid FROM resource WHERE type = ? AND id = ?)";
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement statement = connection.prepareStatement(sql)) {
+      statement.setShort(1, types.key(type));
+      statement.setString(2, id);
+      return statement.executeUpdate();
+    } catch (SQLException e) {
+      throw new StoreFailure("Could not purge the history of " + type + "/" + id, e);
+    }
+  }
+
+  @Override
   public Set<String> existing(Collection<String> resources) {
     Set<String> found = new HashSet<>();
     if (resources.isEmpty()) {

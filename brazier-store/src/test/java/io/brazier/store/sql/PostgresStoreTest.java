@@ -64,6 +64,26 @@ class PostgresStoreTest {
   }
 
   @Test
+  void purgingHistoryKeepsOnlyTheCurrentVersionOfThatResource() {
+    Instant first = Instant.now();
+    for (int version = 1; version <= 3; version++) {
+      store.commit(List.of(write(prefix + "purged", version, first.plusMillis(version))));
+    }
+    store.commit(List.of(write(prefix + "kept", 1, first), write(prefix + "kept", 2, first.plusMillis(1))));
+
+    int purged = store.purgeHistory("Patient", prefix + "purged");
+
+    assertThat(purged).isEqualTo(2);
+    assertThat(store.current("Patient", prefix + "purged").orElseThrow().version()).isEqualTo(3);
+    assertThat(store.version("Patient", prefix + "purged", 3)).isPresent();
+    assertThat(store.version("Patient", prefix + "purged", 1)).isEmpty();
+    assertThat(store.version("Patient", prefix + "purged", 2)).isEmpty();
+    assertThat(store.version("Patient", prefix + "kept", 1)).as("another resource's history").isPresent();
+    assertThat(store.purgeHistory("Patient", prefix + "purged")).as("nothing left to purge").isZero();
+    assertThat(store.purgeHistory("Patient", prefix + "never")).isZero();
+  }
+
+  @Test
   void aBatchWithOneStaleWriteStoresNothingAndNamesTheStaleResource() {
     store.commit(List.of(write(prefix + "stale", 1, Instant.now())));
     List<Write> batch = List.of(write(prefix + "new", 1, Instant.now()), write(prefix + "stale", 3, Instant.now()));
