@@ -134,6 +134,9 @@ public final class QueryParser {
         return id(name, modifier, value);
       }
       case "_lastUpdated" -> {
+        if ("missing".equals(modifier)) {
+          return neverMissing(name, value);
+        }
         noModifier(name, modifier);
         List<DateValue> dates = new ArrayList<>();
         ValueParser.alternatives(name, value).forEach(v -> dates.add(ValueParser.date(name, v)));
@@ -178,6 +181,9 @@ public final class QueryParser {
   }
 
   private static Criterion id(String name, String modifier, String value) {
+    if ("missing".equals(modifier)) {
+      return neverMissing(name, value);
+    }
     if (modifier != null && !modifier.equals("not")) {
       throw FhirException.badRequest("Modifier :" + modifier + " is not supported on _id.");
     }
@@ -186,6 +192,22 @@ public final class QueryParser {
       ids.add(ValueParser.unescape(alternative));
     }
     return new IdMatch(ids, "not".equals(modifier));
+  }
+
+  /**
+   * {@code :missing} on {@code _id} or {@code _lastUpdated}, which every resource has: true matches nothing and false
+   * everything, as the resources whose id is in an empty list, or is not.
+   */
+  private static Criterion neverMissing(String name, String value) {
+    return new IdMatch(List.of(), !missing(name, value));
+  }
+
+  /** The value of a {@code :missing}: true or false. */
+  private static boolean missing(String name, String value) {
+    if (!value.equals("true") && !value.equals("false")) {
+      throw FhirException.badRequest(name + " takes true or false, not '" + value + "'.");
+    }
+    return value.equals("true");
   }
 
   /** The definition of {@code code} shared by all of {@code types} (the common ones when types is empty). */
@@ -222,10 +244,7 @@ public final class QueryParser {
       Options options) {
     SearchParam param = definition(types, code);
     if ("missing".equals(modifier)) {
-      if (!value.equals("true") && !value.equals("false")) {
-        throw FhirException.badRequest(name + " takes true or false, not '" + value + "'.");
-      }
-      return new Missing(code, param.type(), value.equals("true"));
+      return new Missing(code, param.type(), missing(name, value));
     }
     if (modifier != null && !param.type().modifiers().contains(modifier)
         && !(param.type() == ParamType.REFERENCE && fhir.isResourceType(modifier))) {

@@ -100,7 +100,12 @@ class QueryParserTest {
   void missingOnTheSpecialParametersIsABadRequestRatherThanASearchForItsValue() {
     assertBadRequest(() -> criterion("Patient", "_list:missing", "true"), "Modifier :missing is not supported");
     assertBadRequest(() -> criterion("Patient", "_text:missing", "false"), "Modifier :missing is not supported");
-    assertBadRequest(() -> criterion("Patient", "_lastUpdated:missing", "true"), "Modifier :missing is not supported");
+  }
+
+  @Test
+  void missingOnIdAndLastUpdatedTakesTrueOrFalseOnly() {
+    assertBadRequest(() -> criterion("Patient", "_id:missing", "maybe"), "_id:missing takes true or false");
+    assertBadRequest(() -> criterion("Patient", "_lastUpdated:missing", "1"), "_lastUpdated:missing takes true or");
   }
 
   @Test

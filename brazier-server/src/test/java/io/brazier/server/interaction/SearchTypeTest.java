@@ -37,6 +37,22 @@ class SearchTypeTest {
   }
 
   @Test
+  void idAndLastUpdatedAreNeverMissing() {
+    String family = "Present" + UUID.randomUUID().toString().substring(0, 8);
+    client.create().resource(patient(family, "Ida")).execute();
+
+    for (String param : List.of("_id", "_lastUpdated")) {
+      Bundle missing = client.search().byUrl("Patient?family=" + family + "&" + param + ":missing=true")
+          .returnBundle(Bundle.class).execute();
+      Bundle present = client.search().byUrl("Patient?family=" + family + "&" + param + ":missing=false")
+          .returnBundle(Bundle.class).execute();
+
+      assertThat(missing.getTotal()).as(param + ":missing=true").isZero();
+      assertThat(given(present)).as(param + ":missing=false").containsExactly("Ida");
+    }
+  }
+
+  @Test
   void sqlMetacharactersInAValueAreJustText() throws Exception {
     String family = "O'Brien\"; DROP TABLE resource; --" + UUID.randomUUID();
     client.create().resource(patient(family, "Sql")).execute();
@@ -57,7 +73,7 @@ class SearchTypeTest {
       "Patient?_count=abc", "Patient?_count=-1", "Patient?_include=Bogus:x", "Patient?_include=Patient:name",
       "Patient?_cursor=garbage", "Patient?_total=maybe", "Patient?_summary=bogus", "Patient?_id=",
       "Observation?code-value-quantity=abc", "Observation?subject=Patient/", "Patient?_text=!!",
-      "Patient?name=%00", "Patient?_sort=-", "Patient?_include:bogus=Patient:organization",
+      "Patient?name=%00", "Patient?_sort=-", "Patient?_include:bogus=Patient:organization", "Patient?_id:missing=1",
       "Observation?subject.organization.partof.partof.partof.partof.partof.partof.partof.partof.name=x", "Patient?family:contains="})
   void badSearchInputIsA400WithAnOperationOutcome(String query) throws Exception {
     HttpResponse<String> response = get(query);
