@@ -144,7 +144,8 @@ public final class QueryParser {
       }
       case "_list" -> {
         noModifier(name, modifier);
-        return new InList(ValueParser.alternatives(name, value).stream().map(ValueParser::unescape).toList());
+        return new InList(ValueParser.alternatives(name, value).stream().map(ValueParser::unescape)
+            .map(id -> listId(name, id)).toList());
       }
       case "_text", "_content" -> {
         noModifier(name, modifier);
@@ -171,6 +172,21 @@ public final class QueryParser {
         return parameter(types, name, code, modifier, value, options);
       }
     }
+  }
+
+  /**
+   * The id of a List to search in. R4 also names functional lists ({@code $current-problems}...), which a server need
+   * not keep and this one does not: one is a 400 rather than a search that silently finds nothing.
+   */
+  private static String listId(String name, String id) {
+    if (id.startsWith("$")) {
+      throw FhirException.badRequest(name + " '" + id + "' names a functional list, which this server does not keep;"
+          + " " + name + " takes the id of a List resource.");
+    }
+    if (!Fhir.isValidId(id)) {
+      throw FhirException.badRequest(name + " '" + id + "' is not the id of a List (1-64 of A-Z a-z 0-9 - .).");
+    }
+    return id;
   }
 
   /** Refuses any modifier, :missing included: these are not indexed values whose absence a search could find. */

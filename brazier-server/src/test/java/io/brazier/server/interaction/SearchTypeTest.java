@@ -12,7 +12,11 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.UUID;
+import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.ListResource;
+import org.hl7.fhir.r4.model.ListResource.ListMode;
+import org.hl7.fhir.r4.model.ListResource.ListStatus;
 import org.hl7.fhir.r4.model.Patient;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -50,6 +54,24 @@ class SearchTypeTest {
       assertThat(missing.getTotal()).as(param + ":missing=true").isZero();
       assertThat(given(present)).as(param + ":missing=false").containsExactly("Ida");
     }
+  }
+
+  @Test
+  void listFindsTheResourcesAListNamesAndAFunctionalListIsABadRequestThatSaysSo() throws Exception {
+    String family = "Listed" + UUID.randomUUID().toString().substring(0, 8);
+    IIdType listed = client.create().resource(patient(family, "In")).execute().getId();
+    client.create().resource(patient(family, "Out")).execute();
+    ListResource list = new ListResource().setStatus(ListStatus.CURRENT).setMode(ListMode.WORKING);
+    list.addEntry().getItem().setReference(listed.toUnqualifiedVersionless().getValue());
+    String listId = client.create().resource(list).execute().getId().getIdPart();
+
+    Bundle found = client.search().byUrl("Patient?family=" + family + "&_list=" + listId)
+        .returnBundle(Bundle.class).execute();
+    HttpResponse<String> functional = get("Patient?_list=$current-allergies");
+
+    assertThat(given(found)).containsExactly("In");
+    assertThat(functional.statusCode()).isEqualTo(400);
+    assertThat(functional.body()).contains("OperationOutcome", "_list", "$current-allergies", "functional list");
   }
 
   @Test
