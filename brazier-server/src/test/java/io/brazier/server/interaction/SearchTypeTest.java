@@ -75,6 +75,15 @@ class SearchTypeTest {
   }
 
   @Test
+  void aWordForADateIsABadRequestNamingTheParameterAndTheFormsADateTakes() throws Exception {
+    HttpResponse<String> response = get("Patient?birthdate=today");
+
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(response.body()).contains("OperationOutcome", "birthdate", "'today' is not a FHIR date",
+        "2024, 2024-05, 2024-05-01 or 2024-05-01T10:00:00Z", "a prefix (eq, ne, gt, lt, ge, le, sa, eb, ap)");
+  }
+
+  @Test
   void sqlMetacharactersInAValueAreJustText() throws Exception {
     String family = "O'Brien\"; DROP TABLE resource; --" + UUID.randomUUID();
     client.create().resource(patient(family, "Sql")).execute();
