@@ -18,7 +18,7 @@ import java.time.OffsetDateTime;
 public record Change(long sequence, String type, String id, Integer version, Action action, String source,
     String lastModified, ObjectNode resource) {
 
-  /** What the write did, by the entry's {@code request.method}. */
+  /** What the write did, by the entry's {@code request.method} (and, for a PUT, its status: 201 when it created). */
   public enum Action { CREATE, UPDATE, DELETE }
 
   public String reference() {

@@ -82,7 +82,8 @@ public final class ChangeFeed {
     }
     JsonNode response = entry.path("response");
     return new Change(sequence(entry), segments[segments.length - 2], segments[segments.length - 1],
-        version(response.path("etag").asText("")), action(entry.path("request").path("method").asText()),
+        version(response.path("etag").asText("")), action(entry.path("request").path("method").asText(),
+            response.path("status").asText("")),
         extension(entry, SOURCE), response.path("lastModified").asText(null),
         entry.get("resource") instanceof ObjectNode resource ? resource : null);
   }
@@ -99,10 +100,11 @@ public final class ChangeFeed {
     }
   }
 
-  private static Change.Action action(String method) throws ChangeFeedException {
+  /** What a write did, by its method and, for a PUT that created its resource (the status says so), its status. */
+  private static Change.Action action(String method, String status) throws ChangeFeedException {
     return switch (method) {
       case "POST" -> Change.Action.CREATE;
-      case "PUT", "PATCH" -> Change.Action.UPDATE;
+      case "PUT", "PATCH" -> status.startsWith("201") ? Change.Action.CREATE : Change.Action.UPDATE;
       case "DELETE" -> Change.Action.DELETE;
       default -> throw malformed("A change feed entry has no action for method '" + method + "'");
     };

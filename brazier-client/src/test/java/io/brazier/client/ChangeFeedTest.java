@@ -58,6 +58,17 @@ class ChangeFeedTest {
   }
 
   @Test
+  void aPutThatCreatedIsACreate() throws Exception {
+    String createdByPut = page().replace("{\"method\": \"POST\", \"url\": \"Patient\"}",
+        "{\"method\": \"PUT\", \"url\": \"Patient/p1\"}");
+
+    ChangePage page = new ChangeFeed(answering(200, createdByPut)).read(query(Set.of()));
+
+    assertThat(page.changes()).extracting(Change::action)
+        .containsExactly(Change.Action.CREATE, Change.Action.UPDATE, Change.Action.DELETE);
+  }
+
+  @Test
   void changesOfTypesNotAskedForAreDroppedAndTheNextPageStartsPastThem() throws Exception {
     String withoutNext = page().replace("\"relation\": \"next\"", "\"relation\": \"previous\"");
 

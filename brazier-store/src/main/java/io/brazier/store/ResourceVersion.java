@@ -4,9 +4,16 @@ import java.time.Instant;
 
 /**
  * One stored version of a resource. {@code json} is the resource as a JSON client reads it, meta included; it is
- * null for a deletion.
+ * null for a deletion. {@code createdByPut}: the resource's first version was written by PUT [type]/[id], not POST
+ * [type]; history reads it to tell each version's request, other reads leave it false.
  */
-public record ResourceVersion(String type, String id, int version, Instant lastUpdated, boolean deleted, byte[] json) {
+public record ResourceVersion(String type, String id, int version, Instant lastUpdated, boolean deleted, byte[] json,
+    boolean createdByPut) {
+
+  /** A version as reads other than history know it. */
+  public ResourceVersion(String type, String id, int version, Instant lastUpdated, boolean deleted, byte[] json) {
+    this(type, id, version, lastUpdated, deleted, json, false);
+  }
 
   public String etag() {
     return "W/\"" + version + "\"";

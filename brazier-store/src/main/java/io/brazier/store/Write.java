@@ -8,9 +8,17 @@ import java.time.Instant;
  * must not exist yet), which makes every write a compare-and-set: concurrent writers never lose an update.
  * {@code index} holds the search index values of the version, stored in the same transaction; {@code source} is the
  * version's {@code meta.source} (for a deletion, the deleting caller's), which the change feed carries, or null.
+ * {@code createdByPut} says that a first version was written by PUT [type]/[id] rather than POST [type] (history
+ * and the change feed tell its request by it); it means nothing for a later version.
  */
 public record Write(String type, String id, int version, Instant lastUpdated, byte[] json, SearchIndex index,
-    String source) {
+    String source, boolean createdByPut) {
+
+  /** A version not created by PUT. */
+  public Write(String type, String id, int version, Instant lastUpdated, byte[] json, SearchIndex index,
+      String source) {
+    this(type, id, version, lastUpdated, json, index, source, false);
+  }
 
   /** A version without a source. */
   public Write(String type, String id, int version, Instant lastUpdated, byte[] json, SearchIndex index) {
@@ -25,11 +33,16 @@ public record Write(String type, String id, int version, Instant lastUpdated, by
     return delete(type, id, version, lastUpdated, null);
   }
 
+  /** This version, written by PUT [type]/[id]. */
+  public Write byPut() {
+    return new Write(type, id, version, lastUpdated, json, index, source, true);
+  }
+
   public boolean deleted() {
     return json == null;
   }
 
   public ResourceVersion toVersion() {
-    return new ResourceVersion(type, id, version, lastUpdated, deleted(), json);
+    return new ResourceVersion(type, id, version, lastUpdated, deleted(), json, createdByPut);
   }
 }

@@ -134,6 +134,9 @@ public final class QueryParser {
         return id(name, modifier, value);
       }
       case "_lastUpdated" -> {
+        if ("missing".equals(modifier)) {
+          return neverMissing(name, value);
+        }
         noModifier(name, modifier);
         List<DateValue> dates = new ArrayList<>();
         ValueParser.alternatives(name, value).forEach(v -> dates.add(ValueParser.date(name, v)));
@@ -141,7 +144,8 @@ public final class QueryParser {
       }
       case "_list" -> {
         noModifier(name, modifier);
-        return new InList(ValueParser.alternatives(name, value).stream().map(ValueParser::unescape).toList());
+        return new InList(ValueParser.alternatives(name, value).stream().map(ValueParser::unescape)
+            .map(id -> listId(name, id)).toList());
       }
       case "_text", "_content" -> {
         noModifier(name, modifier);
@@ -170,6 +174,21 @@ public final class QueryParser {
     }
   }
 
+  /**
+   * The id of a List to search in. R4 also names functional lists ({@code $current-problems}...), which a server need
+   * not keep and this one does not: one is a 400 rather than a search that silently finds nothing.
+   */
+  private static String listId(String name, String id) {
+    if (id.startsWith("$")) {
+      throw FhirException.badRequest(name + " '" + id + "' names a functional list, which this server does not keep;"
+          + " " + name + " takes the id of a List resource.");
+    }
+    if (!Fhir.isValidId(id)) {
+      throw FhirException.badRequest(name + " '" + id + "' is not the id of a List (1-64 of A-Z a-z 0-9 - .).");
+    }
+    return id;
+  }
+
   /** Refuses any modifier, :missing included: these are not indexed values whose absence a search could find. */
   private static void noModifier(String name, String modifier) {
     if (modifier != null) {
@@ -178,6 +197,9 @@ public final class QueryParser {
   }
 
   private static Criterion id(String name, String modifier, String value) {
+    if ("missing".equals(modifier)) {
+      return neverMissing(name, value);
+    }
     if (modifier != null && !modifier.equals("not")) {
       throw FhirException.badRequest("Modifier :" + modifier + " is not supported on _id.");
     }
@@ -186,6 +208,22 @@ public final class QueryParser {
       ids.add(ValueParser.unescape(alternative));
     }
     return new IdMatch(ids, "not".equals(modifier));
+  }
+
+  /**
+   * {@code :missing} on {@code _id} or {@code _lastUpdated}, which every resource has: true matches nothing and false
+   * everything, as the resources whose id is in an empty list, or is not.
+   */
+  private static Criterion neverMissing(String name, String value) {
+    return new IdMatch(List.of(), !missing(name, value));
+  }
+
+  /** The value of a {@code :missing}: true or false. */
+  private static boolean missing(String name, String value) {
+    if (!value.equals("true") && !value.equals("false")) {
+      throw FhirException.badRequest(name + " takes true or false, not '" + value + "'.");
+    }
+    return value.equals("true");
   }
 
   /** The definition of {@code code} shared by all of {@code types} (the common ones when types is empty). */
@@ -222,10 +260,7 @@ public final class QueryParser {
       Options options) {
     SearchParam param = definition(types, code);
     if ("missing".equals(modifier)) {
-      if (!value.equals("true") && !value.equals("false")) {
-        throw FhirException.badRequest(name + " takes true or false, not '" + value + "'.");
-      }
-      return new Missing(code, param.type(), value.equals("true"));
+      return new Missing(code, param.type(), missing(name, value));
     }
     if (modifier != null && !param.type().modifiers().contains(modifier)
         && !(param.type() == ParamType.REFERENCE && fhir.isResourceType(modifier))) {

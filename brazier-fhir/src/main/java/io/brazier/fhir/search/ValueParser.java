@@ -93,8 +93,12 @@ final class ValueParser {
     return new TokenValue(system, code, true);
   }
 
+  /**
+   * A date after an optional prefix. Two letters that are no prefix are read as part of the date (not refused as a
+   * prefix), so that a word such as {@code today} is answered with the forms a date takes.
+   */
   static DateValue date(String name, String value) {
-    Prefix prefix = prefix(value);
+    Prefix prefix = Prefix.of(value);
     String text = prefix == null ? value : value.substring(2);
     try {
       return new DateValue(prefix == null ? Prefix.EQ : prefix, DateRange.parse(text));

@@ -100,7 +100,18 @@ class QueryParserTest {
   void missingOnTheSpecialParametersIsABadRequestRatherThanASearchForItsValue() {
     assertBadRequest(() -> criterion("Patient", "_list:missing", "true"), "Modifier :missing is not supported");
     assertBadRequest(() -> criterion("Patient", "_text:missing", "false"), "Modifier :missing is not supported");
-    assertBadRequest(() -> criterion("Patient", "_lastUpdated:missing", "true"), "Modifier :missing is not supported");
+  }
+
+  @Test
+  void listTakesTheIdsOfListsNotFunctionalListsNorReferences() {
+    assertBadRequest(() -> criterion("Patient", "_list", "$current-problems"), "names a functional list");
+    assertBadRequest(() -> criterion("Patient", "_list", "List/1"), "'List/1' is not the id of a List");
+  }
+
+  @Test
+  void missingOnIdAndLastUpdatedTakesTrueOrFalseOnly() {
+    assertBadRequest(() -> criterion("Patient", "_id:missing", "maybe"), "_id:missing takes true or false");
+    assertBadRequest(() -> criterion("Patient", "_lastUpdated:missing", "1"), "_lastUpdated:missing takes true or");
   }
 
   @Test

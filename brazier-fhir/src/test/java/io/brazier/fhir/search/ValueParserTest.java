@@ -92,8 +92,9 @@ class ValueParserTest {
   @Test
   void aBadDateOrPrefixIsABadRequestThatSaysWhatIsExpected() {
     assertBadRequest(() -> ValueParser.date("date", "2013-13"), "a prefix (eq, ne, gt, lt, ge, le, sa, eb, ap)");
-    assertBadRequest(() -> ValueParser.date("date", "yesterday"), "is not a search prefix");
-    assertBadRequest(() -> ValueParser.date("date", "xx2013"), "'xx' is not a search prefix");
+    assertBadRequest(() -> ValueParser.date("birthdate", "today"), "Search parameter birthdate: 'today' is not a FHIR"
+        + " date or dateTime such as 2024, 2024-05, 2024-05-01 or 2024-05-01T10:00:00Z; a prefix (eq, ne, gt, lt");
+    assertBadRequest(() -> ValueParser.date("date", "xx2013"), "'xx2013' is not a FHIR date");
     assertBadRequest(() -> ValueParser.date("date", "2013-02-30"), "not a valid date");
   }
 

@@ -20,7 +20,8 @@ import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 /**
  * The check of a restricted caller's write before it goes to the server behind the standalone proxy, as
  * {@code serve --auth} checks it: a resource to store must lie within the caller's reach and in no compartment it
- * does not reach (403); one to replace or delete must lie within it now (404 otherwise, as if it did not exist); a
+ * does not reach (403); one to replace or delete must lie within it now (404 otherwise, as if it did not exist, and
+ * a delete of one that does not exist is the same 404, whatever the server behind would answer); a
  * conditional write matches only within it (its criteria narrowed, or it is refused). A patch is refused for types
  * that are restricted: what it makes is known only once the server has stored it.
  */
@@ -50,7 +51,11 @@ final class UpstreamWrites {
           + " some patients' data, as its result cannot be checked before it is stored: read and update instead.");
     }
     if (request.id() != null) {
-      checkReached(request.type() + "/" + request.id(), restriction);
+      Lookup.Answer current = checkReached(request.type() + "/" + request.id(), restriction);
+      if (interaction == FhirInteraction.DELETE && current.status() == 404) {
+        // As for one outside, and as Brazier answers: a server that answers 204 here would tell the two apart.
+        throw FhirException.notFound(request.type(), request.id());
+      }
     }
     if (interaction == FhirInteraction.CREATE || interaction == FhirInteraction.UPDATE) {
       checkStored(request, restriction, body);
@@ -94,9 +99,9 @@ final class UpstreamWrites {
   /**
    * A resource to replace, delete or run an operation on, at {@code path}: as it is now ({@code Patient/12}), or
    * the version an operation names ({@code Patient/12/_history/3}), which is what the caller gets to see of it. The
-   * caller must reach it, if it exists; it is not known to the caller otherwise (404).
+   * caller must reach it, if it exists; it is not known to the caller otherwise (404). Returns the upstream's answer.
    */
-  void checkReached(String path, Restriction restriction) {
+  Lookup.Answer checkReached(String path, Restriction restriction) {
     Lookup.Answer current = upstream.read(path);
     if (current.status() >= 500) { // not known now: refused rather than let through unchecked
       throw new FhirException(502, IssueType.TRANSIENT, "The upstream FHIR server could not answer (status "
@@ -106,6 +111,7 @@ final class UpstreamWrites {
       String[] resource = path.split("/");
       throw FhirException.notFound(resource[0], resource[1]);
     }
+    return current;
   }
 
   private void checkStored(FhirRequest request, Restriction restriction, byte[] body) {

@@ -7,8 +7,9 @@ import java.util.Map;
 /**
  * A FHIR server behind the proxy that is no Brazier, for what isolation does with such a server: it answers the
  * requests a test gives (a path below its base with its query, as sent) with their bodies, any search of Consents
- * with no opt-out, its CapabilityStatement with nothing it can search by patient (so the proxy narrows nothing), and
- * anything else with a 404.
+ * with no opt-out, its CapabilityStatement with nothing it can search by patient (so the proxy narrows nothing), a
+ * DELETE with a 204, as Microsoft's server answers it whether or not the resource exists, and anything else with a
+ * 404.
  */
 final class ForeignUpstream {
   private static final String EMPTY = "{\"resourceType\":\"Bundle\",\"type\":\"searchset\"}";
@@ -23,6 +24,11 @@ final class ForeignUpstream {
       URI uri = exchange.getRequestURI();
       String path = uri.getPath().substring("/fhir/".length())
           + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+      if (exchange.getRequestMethod().equals("DELETE")) {
+        exchange.sendResponseHeaders(204, -1);
+        exchange.close();
+        return;
+      }
       String body = answers.get(path);
       if (body == null && path.startsWith("Consent?")) {
         body = EMPTY;

@@ -228,6 +228,17 @@ class UpstreamIsolationTest {
   }
 
   @Test
+  void aDeleteOfNoneOrOfAnothersResourceIsTheSame404InFrontOfAServerThatAnswersEveryDelete204() {
+    String theirs = "theirs-" + UUID.randomUUID();
+    foreignAnswers.put("Observation/" + theirs, ForeignUpstream.observation(theirs, "1", "p-other"));
+
+    assertThatThrownBy(() -> foreignPatient.delete().resourceById("Observation", theirs).execute())
+        .isInstanceOf(ResourceNotFoundException.class);
+    assertThatThrownBy(() -> foreignPatient.delete().resourceById("Observation", "never-" + UUID.randomUUID())
+        .execute()).isInstanceOf(ResourceNotFoundException.class);
+  }
+
+  @Test
   void aConditionalCreateMatchesOnlyWithinTheCompartment() {
     String system = "urn:test:" + UUID.randomUUID();
     Observation theirs = newObservation(SECOND);

@@ -139,6 +139,7 @@ public final class Capabilities implements Interaction {
     if (supported.systemInteractions().contains(SystemRestfulInteraction.SEARCHSYSTEM)) {
       served(parameters.common()).forEach(param -> rest.addSearchParam(searchParam(param)));
       rest.addSearchParam(filter());
+      rest.addSearchParam(list());
       Compartments.TYPES.stream().sorted().forEach(compartment ->
           rest.addCompartment("http://hl7.org/fhir/CompartmentDefinition/" + compartment.toLowerCase(Locale.ROOT)));
     }
@@ -174,6 +175,7 @@ public final class Capabilities implements Interaction {
         }
       }
       resource.addSearchParam(filter());
+      resource.addSearchParam(list());
       resource.addSearchInclude("*");
       resource.addSearchRevInclude("*");
     }
@@ -194,6 +196,14 @@ public final class Capabilities implements Interaction {
         .setDocumentation("https://hl7.org/fhir/R4/search_filter.html: and, or, not, parentheses, chains and the"
             + " operators eq ne co sw ew gt lt ge le sa eb ap pr po ss sb in ni re, each where its parameter's type"
             + " takes it.");
+  }
+
+  /** {@code _list}, which R4 describes in its search page rather than with a SearchParameter. */
+  private static CapabilityStatementRestResourceSearchParamComponent list() {
+    return new CapabilityStatementRestResourceSearchParamComponent().setName("_list")
+        .setType(SearchParamType.SPECIAL)
+        .setDocumentation("https://hl7.org/fhir/R4/search.html#list: the resources a List names as entry.item, by"
+            + " the List's id; functional lists ($current-problems...) are not kept.");
   }
 
   /**

@@ -153,10 +153,17 @@ public final class ChangeMeta implements WriteInteraction {
     return Objects.equals(a.getSystem(), b.getSystem()) && Objects.equals(a.getCode(), b.getCode());
   }
 
-  /** The answer of $meta, $meta-add and $meta-delete: a Parameters whose {@code return} is a Meta. */
+  /**
+   * The answer of $meta, $meta-add and $meta-delete: a Parameters whose {@code return} is a Meta. A Meta with nothing
+   * in it (a type's or the server's that no resource tags) leaves {@code return} out: JSON has no empty objects, and
+   * a parameter without a value breaks Parameters' rule that each has one (inv-1); HAPI's client reads either as an
+   * empty Meta. A resource's own Meta is never empty: it has its versionId and lastUpdated.
+   */
   public static Parameters answer(Meta meta) {
     Parameters parameters = new Parameters();
-    parameters.addParameter().setName("return").setValue(meta);
+    if (!meta.isEmpty()) {
+      parameters.addParameter().setName("return").setValue(meta);
+    }
     return parameters;
   }
 }

@@ -24,9 +24,11 @@ import org.hl7.fhir.r4.model.Bundle.HTTPVerb;
 /**
  * What the history interactions share (https://hl7.org/fhir/R4/http.html#history): a page of versions read with the
  * request's parameters, answered as a Bundle of type history, newest first, with a self link and, while older
- * versions remain, a next link. Each entry tells how its version was written: POST for the first version, PUT for a
- * later one, DELETE for a deletion, which has no resource and no ETag (it leaves no version to read). The change feed
- * describes its entries the same way. Under a restriction only the versions within it are listed.
+ * versions remain, a next link. Each entry tells how its version was written: POST [type] for a first version the
+ * server gave its id, PUT [type]/[id] for one created by an update (or an import) and for every later version,
+ * DELETE for a deletion, which has no resource and no ETag (it leaves no version to read); a first version's status
+ * is 201 Created, whatever its method. The change feed describes its entries the same way. Under a restriction only
+ * the versions within it are listed.
  */
 public final class History {
   /**
@@ -95,7 +97,7 @@ public final class History {
     List<byte[]> resources = new ArrayList<>();
     for (ResourceVersion version : page.versions()) {
       bundle.addEntry(entry(request.baseUrl(), version.type(), version.id(), version.version(),
-          Action.of(version.version(), version.deleted()), version.lastUpdated()));
+          Action.of(version.version(), version.deleted()), version.createdByPut(), version.lastUpdated()));
       resources.add(version.json());
     }
     return FhirResponse.ok(new StoredBundle(bundle, resources));
@@ -113,17 +115,21 @@ public final class History {
     return bundle;
   }
 
-  /** The entry, without its resource, for a version written by {@code action} at {@code at}. */
+  /**
+   * The entry, without its resource, for a version written by {@code action} at {@code at}; a creation by PUT when
+   * {@code createdByPut}, else by POST.
+   */
   public static BundleEntryComponent entry(String baseUrl, String type, String id, int version, Action action,
-      Instant at) {
+      boolean createdByPut, Instant at) {
     BundleEntryComponent entry = new BundleEntryComponent().setFullUrl(baseUrl + "/" + type + "/" + id);
+    boolean posted = action == Action.CREATE && !createdByPut;
     entry.getRequest()
         .setMethod(switch (action) {
-          case CREATE -> HTTPVerb.POST;
+          case CREATE -> posted ? HTTPVerb.POST : HTTPVerb.PUT;
           case UPDATE -> HTTPVerb.PUT;
           case DELETE -> HTTPVerb.DELETE;
         })
-        .setUrl(action == Action.CREATE ? type : type + "/" + id);
+        .setUrl(posted ? type : type + "/" + id);
     entry.getResponse()
         .setStatus(switch (action) {
           case CREATE -> "201 Created";

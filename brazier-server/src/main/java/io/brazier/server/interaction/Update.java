@@ -68,7 +68,8 @@ public final class Update implements WriteInteraction {
     ResourceVersion current = currents.of(target.type(), target.id()).orElse(null);
     Commits.checkIfMatch(request, target.type(), target.id(), current);
     links.resolve(target.body());
-    Write write = writes.next(target.body(), target.id(), current, request.caller().source());
+    Write next = writes.next(target.body(), target.id(), current, request.caller().source());
+    Write write = current == null ? next.byPut() : next;
     int status = current == null || current.deleted() ? 201 : 200;
     return new Prepared(List.of(write), FhirResponse.written(request, status, write.toVersion()));
   }

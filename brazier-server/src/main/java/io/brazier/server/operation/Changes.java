@@ -49,8 +49,9 @@ import org.hl7.fhir.r4.model.UriType;
  *                   (a whole number; R4 has no 64-bit integer type)
  *        extension  {url: https://brazier.dev/fhir/StructureDefinition/change-source, valueUri: [meta.source]}
  *                   when the version has one (a deletion: the deleting system's), so a system can skip its own
- *        request    method POST (version 1), PUT (a later version) or DELETE; url [type] for POST, else [type]/[id]
- *        response   status, etag W/"[version]" (none for a delete: it wrote no version to read), lastModified
+ *        request    method POST (version 1 with an id the server gave), PUT (version 1 created by an update or an
+ *                   import, a later version) or DELETE; url [type] for POST, else [type]/[id]
+ *        response   status (201 Created for version 1, whatever its method: a reader tells creations by it), etag W/"[version]" (none for a delete: it wrote no version to read), lastModified
  *        resource   with resources=true
  * </pre>
  * A {@code since} older than the feed keeps ({@code --changes-retention}) is a 410: the reader may have missed
@@ -90,7 +91,7 @@ public final class Changes implements Interaction {
     List<byte[]> resources = new ArrayList<>();
     for (Change change : page.changes()) {
       BundleEntryComponent entry = History.entry(request.baseUrl(), change.type(), change.id(), change.version(),
-          change.action(), change.at());
+          change.action(), change.createdByPut(), change.at());
       entry.addExtension(SEQUENCE, new DecimalType(change.sequence()));
       if (change.source() != null) {
         entry.addExtension(SOURCE, new UriType(change.source()));

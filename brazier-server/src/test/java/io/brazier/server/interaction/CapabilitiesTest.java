@@ -79,14 +79,23 @@ class CapabilitiesTest {
     assertThat(patient.getVersioning()).isEqualTo(ResourceVersionPolicy.VERSIONEDUPDATE);
     assertThat(patient.getReadHistory()).isTrue();
     assertThat(patient.getSearchParam()).extracting(param -> param.getName())
-        .contains("_id", "_lastUpdated", "identifier", "name", "birthdate", "general-practitioner", "_filter");
-    // _filter has a page of the R4 specification but no SearchParameter to point to.
-    assertThat(patient.getSearchParam()).filteredOn(param -> !param.getName().equals("_filter"))
+        .contains("_id", "_lastUpdated", "identifier", "name", "birthdate", "general-practitioner", "_filter",
+            "_list");
+    // _filter and _list have a page of the R4 specification but no SearchParameter to point to.
+    assertThat(patient.getSearchParam()).filteredOn(param -> !param.getName().matches("_filter|_list"))
         .allSatisfy(param -> assertThat(param.getDefinition()).isNotBlank());
     assertThat(patient.getSearchInclude()).extracting(include -> include.getValue())
         .contains("Patient:organization", "*");
     assertThat(patient.getOperation()).extracting(CapabilityStatementRestResourceOperationComponent::getName)
         .contains("validate", "everything");
+  }
+
+  @Test
+  void aSystemSearchTakesListAsEveryTypesSearchDoes() {
+    CapabilityStatement statement = client.capabilities().ofType(CapabilityStatement.class).execute();
+
+    assertThat(statement.getRestFirstRep().getSearchParam()).extracting(param -> param.getName())
+        .contains("_id", "_filter", "_list");
   }
 
   @Test

@@ -53,6 +53,41 @@ class HistoryInstanceTest {
   }
 
   @Test
+  void aResourceCreatedByUpdateSaysPutWithItsUrlInHistory() {
+    Patient chosen = patient("Chosen");
+    chosen.setId("chosen-" + System.nanoTime());
+    IIdType id = client.update().resource(chosen).execute().getId().toVersionless();
+    client.update().resource(named(id, "Chosen2")).execute();
+
+    Bundle history = history(id).execute();
+
+    assertThat(history.getEntry()).extracting(e -> e.getRequest().getMethod(), e -> e.getRequest().getUrl(),
+            e -> e.getResponse().getStatus(), e -> e.getResponse().getEtag())
+        .containsExactly(
+            tuple(HTTPVerb.PUT, "Patient/" + id.getIdPart(), "200 OK", "W/\"2\""),
+            tuple(HTTPVerb.PUT, "Patient/" + id.getIdPart(), "201 Created", "W/\"1\""));
+  }
+
+  @Test
+  void aTransactionsEntriesSayInHistoryHowTheyCreated() {
+    String chosen = "in-bundle-" + System.nanoTime();
+    Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+    transaction.addEntry().setResource(patient("Posted")).getRequest().setMethod(HTTPVerb.POST).setUrl("Patient");
+    transaction.addEntry().setResource(patient("Put").setId(chosen)).getRequest().setMethod(HTTPVerb.PUT)
+        .setUrl("Patient/" + chosen);
+    Bundle response = client.transaction().withBundle(transaction).execute();
+    IdType posted = new IdType(response.getEntry().get(0).getResponse().getLocation()).toVersionless();
+
+    BundleEntryComponent postedFirst = history(posted).execute().getEntry().get(0);
+    BundleEntryComponent putFirst = history(new IdType("Patient", chosen)).execute().getEntry().get(0);
+
+    assertThat(postedFirst.getRequest().getMethod()).isEqualTo(HTTPVerb.POST);
+    assertThat(postedFirst.getRequest().getUrl()).isEqualTo("Patient");
+    assertThat(putFirst.getRequest().getMethod()).isEqualTo(HTTPVerb.PUT);
+    assertThat(putFirst.getRequest().getUrl()).isEqualTo("Patient/" + chosen);
+  }
+
+  @Test
   void historyOfAnUnknownResourceIsNotFound() {
     assertThatThrownBy(() -> history(new IdType("Patient", "never-was")).execute())
         .isInstanceOfSatisfying(ResourceNotFoundException.class, e -> assertThat(e.getOperationOutcome()).isNotNull());

@@ -12,7 +12,11 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.UUID;
+import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.ListResource;
+import org.hl7.fhir.r4.model.ListResource.ListMode;
+import org.hl7.fhir.r4.model.ListResource.ListStatus;
 import org.hl7.fhir.r4.model.Patient;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -37,6 +41,49 @@ class SearchTypeTest {
   }
 
   @Test
+  void idAndLastUpdatedAreNeverMissing() {
+    String family = "Present" + UUID.randomUUID().toString().substring(0, 8);
+    client.create().resource(patient(family, "Ida")).execute();
+
+    for (String param : List.of("_id", "_lastUpdated")) {
+      Bundle missing = client.search().byUrl("Patient?family=" + family + "&" + param + ":missing=true")
+          .returnBundle(Bundle.class).execute();
+      Bundle present = client.search().byUrl("Patient?family=" + family + "&" + param + ":missing=false")
+          .returnBundle(Bundle.class).execute();
+
+      assertThat(missing.getTotal()).as(param + ":missing=true").isZero();
+      assertThat(given(present)).as(param + ":missing=false").containsExactly("Ida");
+    }
+  }
+
+  @Test
+  void listFindsTheResourcesAListNamesAndAFunctionalListIsABadRequestThatSaysSo() throws Exception {
+    String family = "Listed" + UUID.randomUUID().toString().substring(0, 8);
+    IIdType listed = client.create().resource(patient(family, "In")).execute().getId();
+    client.create().resource(patient(family, "Out")).execute();
+    ListResource list = new ListResource().setStatus(ListStatus.CURRENT).setMode(ListMode.WORKING);
+    list.addEntry().getItem().setReference(listed.toUnqualifiedVersionless().getValue());
+    String listId = client.create().resource(list).execute().getId().getIdPart();
+
+    Bundle found = client.search().byUrl("Patient?family=" + family + "&_list=" + listId)
+        .returnBundle(Bundle.class).execute();
+    HttpResponse<String> functional = get("Patient?_list=$current-allergies");
+
+    assertThat(given(found)).containsExactly("In");
+    assertThat(functional.statusCode()).isEqualTo(400);
+    assertThat(functional.body()).contains("OperationOutcome", "_list", "$current-allergies", "functional list");
+  }
+
+  @Test
+  void aWordForADateIsABadRequestNamingTheParameterAndTheFormsADateTakes() throws Exception {
+    HttpResponse<String> response = get("Patient?birthdate=today");
+
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(response.body()).contains("OperationOutcome", "birthdate", "'today' is not a FHIR date",
+        "2024, 2024-05, 2024-05-01 or 2024-05-01T10:00:00Z", "a prefix (eq, ne, gt, lt, ge, le, sa, eb, ap)");
+  }
+
+  @Test
   void sqlMetacharactersInAValueAreJustText() throws Exception {
     String family = "O'Brien\"; DROP TABLE resource; --" + UUID.randomUUID();
     client.create().resource(patient(family, "Sql")).execute();
@@ -57,7 +104,7 @@ class SearchTypeTest {
       "Patient?_count=abc", "Patient?_count=-1", "Patient?_include=Bogus:x", "Patient?_include=Patient:name",
       "Patient?_cursor=garbage", "Patient?_total=maybe", "Patient?_summary=bogus", "Patient?_id=",
       "Observation?code-value-quantity=abc", "Observation?subject=Patient/", "Patient?_text=!!",
-      "Patient?name=%00", "Patient?_sort=-", "Patient?_include:bogus=Patient:organization",
+      "Patient?name=%00", "Patient?_sort=-", "Patient?_include:bogus=Patient:organization", "Patient?_id:missing=1",
       "Observation?subject.organization.partof.partof.partof.partof.partof.partof.partof.partof.name=x", "Patient?family:contains="})
   void badSearchInputIsA400WithAnOperationOutcome(String query) throws Exception {
     HttpResponse<String> response = get(query);

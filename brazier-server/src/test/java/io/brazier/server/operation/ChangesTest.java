@@ -78,6 +78,20 @@ class ChangesTest {
   }
 
   @Test
+  void aCreateByUpdateIsAPutThatCreatedInTheFeedAsInHistory() {
+    long start = server.lastChange();
+    Patient chosen = patient("FedByPut");
+    chosen.setId("fed-by-put-" + System.nanoTime());
+    client.update().resource(chosen).execute();
+
+    List<BundleEntryComponent> feed = follow(start, 1, "");
+
+    assertThat(feed).extracting(e -> e.getRequest().getMethod(), e -> e.getRequest().getUrl(),
+            e -> e.getResponse().getStatus(), e -> e.getResponse().getEtag())
+        .containsExactly(tuple(HTTPVerb.PUT, "Patient/" + chosen.getIdPart(), "201 Created", "W/\"1\""));
+  }
+
+  @Test
   void theNextLinkResumesAfterTheLastSequenceAndStaysWhenCaughtUp() {
     long start = server.lastChange();
     for (int i = 0; i < 3; i++) {

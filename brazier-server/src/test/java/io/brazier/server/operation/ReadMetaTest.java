@@ -90,6 +90,23 @@ class ReadMetaTest {
   }
 
   @Test
+  void aMetaWithNothingInItIsLeftOutSoThatNoParameterLacksAValueAndHapiReadsItEmpty() {
+    IIdType plain = client.create().resource(new Patient()).execute().getId().toUnqualifiedVersionless();
+    String untaggedType = "SubstanceSpecification";
+
+    Meta own = client.meta().get(Meta.class).fromResource(plain).execute();
+    Meta none = client.meta().get(Meta.class).fromType(untaggedType).execute();
+    String ownJson = server.http().get("/fhir/Patient/" + plain.getIdPart() + "/$meta").body();
+    String noneJson = server.http().get("/fhir/" + untaggedType + "/$meta").body();
+
+    assertThat(own.getVersionId()).isEqualTo("1");
+    assertThat(own.getTag()).isEmpty();
+    assertThat(none.isEmpty()).isTrue();
+    assertThat(ownJson).doesNotContain("{}", "[]").contains("\"name\":\"return\"", "\"valueMeta\"");
+    assertThat(noneJson).isEqualTo("{\"resourceType\":\"Parameters\"}");
+  }
+
+  @Test
   void anUnknownOrDeletedResourceHasNoMeta() {
     IIdType id = client.create().resource(new Patient()).execute().getId().toUnqualifiedVersionless();
     client.delete().resourceById(id).execute();

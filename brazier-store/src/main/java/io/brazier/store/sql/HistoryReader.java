@@ -31,8 +31,8 @@ final class HistoryReader {
     List<Object> args = new ArrayList<>();
     String current = select("resource", null, query, args);
     String past = select("resource_history", "replaced_at", query, args);
-    String sql = "SELECT v.rid, v.type, r.id, v.version, v.last_updated, v.deleted, v.body FROM ("
-        + current + " UNION ALL " + past + ") v JOIN resource r ON r.rid = v.rid"
+    String sql = "SELECT v.rid, v.type, r.id, v.version, v.last_updated, v.deleted, v.body, r.created_by_put"
+        + " FROM (" + current + " UNION ALL " + past + ") v JOIN resource r ON r.rid = v.rid"
         + " ORDER BY v.last_updated DESC, v.rid DESC, v.version DESC LIMIT ?";
     args.add(query.count() + 1);
     try (Connection connection = dataSource.getConnection();
@@ -51,7 +51,7 @@ final class HistoryReader {
           }
           Timestamp updated = rows.getTimestamp(5);
           versions.add(new ResourceVersion(types.name(rows.getShort(2)), rows.getString(3), rows.getInt(4),
-              updated.toInstant(), rows.getBoolean(6), rows.getBytes(7)));
+              updated.toInstant(), rows.getBoolean(6), rows.getBytes(7), rows.getBoolean(8)));
           positions.add(new HistoryCursor(updated.toInstant(), rows.getLong(1), rows.getInt(4)));
         }
       }

@@ -436,9 +436,11 @@ final class ImportMerge {
         return;
       }
       // A line that took a rid gives it to its resource: its index rows are under it already.
-      String sql = "INSERT INTO resource (rid, type, id, version, last_updated, deleted, body) OVERRIDING SYSTEM VALUE"
+      // An import keeps the ids it reads, as PUT [type]/[id] would: history tells its first versions so.
+      String sql = "INSERT INTO resource (rid, type, id, version, last_updated, deleted, body, created_by_put)"
+          + " OVERRIDING SYSTEM VALUE"
           + " SELECT coalesce(l.rid, nextval('" + DirectIndexes.RIDS + "')), l.type, l.id, p.version, p.updated,"
-          + " false, " + STAMPED + " FROM unnest(?::int8[], ?::int4[],"
+          + " false, " + STAMPED + ", true FROM unnest(?::int8[], ?::int4[],"
           + " ?::timestamptz[], ?::text[]) AS p(seq, version, updated, text) JOIN " + prefix + "line l"
           + " ON l.seq = p.seq ORDER BY l.type, l.id ON CONFLICT (type, id) DO NOTHING RETURNING rid, type, id";
       Map<Key, Long> rids = new HashMap<>();

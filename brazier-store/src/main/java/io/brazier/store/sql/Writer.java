@@ -20,8 +20,9 @@ import java.util.Map;
 final class Writer {
   // Concurrent batches take their keys and row locks in one order, (type, id), so that they cannot deadlock.
   private static final String INSERT_NEW = """
-      INSERT INTO resource (type, id, version, last_updated, deleted, body)
-      SELECT * FROM unnest(?::smallint[], ?::text[], ?::int[], ?::timestamptz[], ?::boolean[], ?::bytea[])
+      INSERT INTO resource (type, id, version, last_updated, deleted, body, created_by_put)
+      SELECT * FROM unnest(?::smallint[], ?::text[], ?::int[], ?::timestamptz[], ?::boolean[], ?::bytea[],
+                           ?::boolean[])
        ORDER BY 1, 2
       ON CONFLICT (type, id) DO NOTHING
       RETURNING rid, type, id""";
@@ -68,15 +69,19 @@ final class Writer {
     for (Write write : writes) {
       (write.version() == 1 ? created : replaced).add(write);
     }
-    Map<String, Long> rids = writeVersions(connection, INSERT_NEW, created);
-    Map<String, Long> replacedRids = writeVersions(connection, REPLACE, replaced);
+    Map<String, Long> rids = writeVersions(connection, true, created);
+    Map<String, Long> replacedRids = writeVersions(connection, false, replaced);
     rids.putAll(replacedRids);
     indexes.write(connection, writes, rids, replacedRids.values());
     writeChanges(connection, writes);
   }
 
-  /** Writes versions; returns the rid of each, by type key and id. */
-  private Map<String, Long> writeVersions(Connection connection, String sql, List<Write> writes) throws SQLException {
+  /**
+   * Writes versions: new resources when {@code create}, else versions that replace the current ones; returns the rid
+   * of each, by type key and id.
+   */
+  private Map<String, Long> writeVersions(Connection connection, boolean create, List<Write> writes)
+      throws SQLException {
     Map<String, Long> written = new HashMap<>();
     if (writes.isEmpty()) {
       return written;
@@ -88,6 +93,7 @@ final class Writer {
     Timestamp[] updated = new Timestamp[n];
     Boolean[] deleted = new Boolean[n];
     byte[][] bodies = new byte[n][];
+    Boolean[] byPut = new Boolean[n];
     for (int i = 0; i < n; i++) {
       Write write = writes.get(i);
       typeKeys[i] = types.key(write.type());
@@ -96,14 +102,18 @@ final class Writer {
       updated[i] = Timestamp.from(write.lastUpdated());
       deleted[i] = write.deleted();
       bodies[i] = write.json();
+      byPut[i] = write.createdByPut();
     }
-    try (PreparedStatement statement = connection.prepareStatement(sql)) {
+    try (PreparedStatement statement = connection.prepareStatement(create ? INSERT_NEW : REPLACE)) {
       statement.setArray(1, connection.createArrayOf("int2", typeKeys));
       statement.setArray(2, connection.createArrayOf("text", ids));
       statement.setArray(3, connection.createArrayOf("int4", versions));
       statement.setArray(4, connection.createArrayOf("timestamptz", updated));
       statement.setArray(5, connection.createArrayOf("bool", deleted));
       statement.setObject(6, bodies);
+      if (create) {
+        statement.setArray(7, connection.createArrayOf("bool", byPut));
+      }
       try (ResultSet rows = statement.executeQuery()) {
         while (rows.next()) {
           written.put(rows.getShort(2) + "/" + rows.getString(3), rows.getLong(1));
