@@ -35,7 +35,7 @@ public final class SyncEndpoint implements AutoCloseable {
     this.agent = agent;
     try {
       this.server = new StatusServer("sync", host, port, 2, Map.of(
-          "GET /sync/status", target(exchange -> exchange.prettyJson(200, JSON.valueToTree(agent.status()))),
+          "GET /sync/status", exchange -> exchange.prettyJson(200, JSON.valueToTree(agent.status())),
           "POST /sync/backfill", target(this::backfill),
           "GET /sync/dead-letters", target(exchange -> exchange.prettyJson(200,
               deadLetters(agent.deadLetters(number(exchange, "id"), limit(exchange))))),

@@ -7,11 +7,12 @@ import java.util.List;
  *
  * @param role {@code active} for the agent that syncs, {@code standby} for one waiting to take over
  * @param sources where each source's feed is read and applied, and how far behind
+ * @param target the target database, and why it cannot be used now
  * @param perSecond changes and back-filled resources applied per second, over the last ten seconds
  * @param failures failed attempts, retried or dead-lettered
  * @param deadLetters changes in the dead-letter table
  */
-public record SyncStatus(String role, List<Source> sources, long written, long skipped, double perSecond,
+public record SyncStatus(String role, List<Source> sources, Target target, long written, long skipped, double perSecond,
     long failures, String lastError, long deadLetters, Maps maps, List<Backfill> backfills) {
 
   /**
@@ -27,6 +28,12 @@ public record SyncStatus(String role, List<Source> sources, long written, long s
    */
   public record Source(String name, long position, long applied, boolean caughtUp, int lagChanges,
       double lagSeconds, String error) {}
+
+  /**
+   * The target database: its schema, and why it cannot be used now (unreachable, or refusing the maps' tables: the
+   * agent waits, trying again); null while it can.
+   */
+  public record Target(String schema, String error) {}
 
   /** The maps in force, and why the latest change of them was refused (null when it was not). */
   public record Maps(String origin, int loaded, List<String> types, String loadedAt, String error) {}
