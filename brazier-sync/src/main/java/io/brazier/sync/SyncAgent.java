@@ -26,7 +26,9 @@ import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -336,6 +338,21 @@ public final class SyncAgent implements AutoCloseable {
         new SyncStatus.Target(target.database().schema(), targetProblem), metrics.written(),
         metrics.skipped(), metrics.rate(), metrics.failures(), metrics.lastError(), metrics.deadLetters(), loaded,
         backfills);
+  }
+
+  /**
+   * The sides the agent needs that are down now, each with why: {@code target} (its database) and {@code source}
+   * (the FHIR server or the queue it reads); empty while it can sync.
+   */
+  public Map<String, String> down() {
+    Map<String, String> down = new LinkedHashMap<>();
+    if (targetError != null) {
+      down.put("target", targetError);
+    }
+    if (metrics.sourceError() != null) {
+      down.put("source", metrics.sourceError());
+    }
+    return down;
   }
 
   /** The maps in force. */

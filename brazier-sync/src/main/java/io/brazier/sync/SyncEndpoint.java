@@ -19,8 +19,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The agent's HTTP side, for operators and the {@code brazier sync} commands: {@code GET /sync/status},
  * {@code POST /sync/backfill[?types=A,B]}, {@code GET /sync/dead-letters[?id=][&limit=]},
- * {@code POST /sync/dead-letters/replay[?id=]}, {@code GET /metrics} (Prometheus) and {@code GET /healthz}.
- * Answers are JSON; errors are {@code {"error": ...}} saying what to fix. It has no authentication: it listens on
+ * {@code POST /sync/dead-letters/replay[?id=]}, {@code GET /metrics} (Prometheus) and {@code GET /healthz} (503 while
+ * the target or the source is down).
+ * Answers are JSON; errors are OperationOutcomes saying what to fix. It has no authentication: it listens on
  * the loopback address unless told otherwise.
  */
 public final class SyncEndpoint implements AutoCloseable {
@@ -41,7 +42,7 @@ public final class SyncEndpoint implements AutoCloseable {
               deadLetters(agent.deadLetters(number(exchange, "id"), limit(exchange))))),
           "POST /sync/dead-letters/replay", target(this::replay),
           "GET /metrics", StatusServer.prometheus(metrics),
-          "GET /healthz", StatusServer.up()));
+          "GET /healthz", this::health));
     } catch (BindException e) {
       throw new IOException("The sync endpoint cannot listen on " + host + ":" + port + " (" + e.getMessage()
           + "): choose another --sync-port", e);
@@ -97,6 +98,17 @@ public final class SyncEndpoint implements AutoCloseable {
       return;
     }
     exchange.prettyJson(200, JSON.valueToTree(result));
+  }
+
+  /**
+   * Up while the agent can sync; a 503 naming each side it needs that is down ({@code {"status":"DOWN","target":
+   * "..."}}), as the server's /healthz names its database. The status says the same, and more.
+   */
+  private void health(StatusServer.Exchange exchange) throws IOException {
+    Map<String, String> down = agent.down();
+    ObjectNode health = JSON.createObjectNode().put("status", down.isEmpty() ? "UP" : "DOWN");
+    down.forEach(health::put);
+    exchange.json(down.isEmpty() ? 200 : 503, health);
   }
 
   private static ArrayNode deadLetters(List<DeadLetter> letters) {
