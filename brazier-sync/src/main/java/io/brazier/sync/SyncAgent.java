@@ -302,6 +302,17 @@ public final class SyncAgent implements AutoCloseable {
     return id;
   }
 
+  /** The back-fill of this id, whether or not it is among the latest that the status lists. */
+  public Optional<SyncStatus.Backfill> backfillJob(UUID id) throws SQLException {
+    requireTarget();
+    return target.backfills().job(id).map(SyncAgent::backfill);
+  }
+
+  private static SyncStatus.Backfill backfill(BackfillJobs.Job job) {
+    return new SyncStatus.Backfill(job.id().toString(), job.status(), job.types(), job.done(), job.total(),
+        job.error(), job.updated().toString());
+  }
+
   /** Dead letters in their changes' order; only {@code id} when given. */
   public List<DeadLetter> deadLetters(Long id, int limit) throws SQLException {
     requireTarget();
@@ -322,10 +333,7 @@ public final class SyncAgent implements AutoCloseable {
     if (targetProblem == null) {
       try {
         requireTarget();
-        for (BackfillJobs.Job job : target.backfills().recent(10)) {
-          backfills.add(new SyncStatus.Backfill(job.id().toString(), job.status(), job.types(), job.done(),
-              job.total(), job.error(), job.updated().toString()));
-        }
+        target.backfills().recent(10).forEach(job -> backfills.add(backfill(job)));
       } catch (SQLException e) {
         targetProblem = Failures.describe(e);
       }

@@ -11,6 +11,7 @@ import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -18,7 +19,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The agent's HTTP side, for operators and the {@code brazier sync} commands: {@code GET /sync/status},
- * {@code POST /sync/backfill[?types=A,B]}, {@code GET /sync/dead-letters[?id=][&limit=]},
+ * {@code POST /sync/backfill[?types=A,B]}, {@code GET /sync/backfill/{id}}, {@code GET /sync/dead-letters[?id=][&limit=]},
  * {@code POST /sync/dead-letters/replay[?id=]}, {@code GET /metrics} (Prometheus) and {@code GET /healthz} (503 while
  * the target or the source is down).
  * Answers are JSON; errors are OperationOutcomes saying what to fix. It has no authentication: it listens on
@@ -38,6 +39,7 @@ public final class SyncEndpoint implements AutoCloseable {
       this.server = new StatusServer("sync", host, port, 2, Map.of(
           "GET /sync/status", exchange -> exchange.prettyJson(200, JSON.valueToTree(agent.status())),
           "POST /sync/backfill", target(this::backfill),
+          "GET /sync/backfill/{id}", target(this::backfillJob),
           "GET /sync/dead-letters", target(exchange -> exchange.prettyJson(200,
               deadLetters(agent.deadLetters(number(exchange, "id"), limit(exchange))))),
           "POST /sync/dead-letters/replay", target(this::replay),
@@ -86,6 +88,23 @@ public final class SyncEndpoint implements AutoCloseable {
         : Arrays.stream(types.split(",")).map(String::trim).filter(type -> !type.isEmpty()).toList();
     UUID job = agent.backfill(chosen);
     exchange.prettyJson(202, JSON.createObjectNode().put("job", job.toString()));
+  }
+
+  /** One back-fill, the way the status lists the latest: a 404 when there is none of that id. */
+  private void backfillJob(StatusServer.Exchange exchange) throws IOException, SQLException {
+    UUID id;
+    try {
+      id = UUID.fromString(exchange.tail());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("'" + exchange.tail() + "' is not a back-fill id: POST /sync/backfill"
+          + " answers one, a UUID");
+    }
+    Optional<SyncStatus.Backfill> job = agent.backfillJob(id);
+    if (job.isEmpty()) {
+      exchange.error(404, "No back-fill has id " + id + ": GET /sync/status lists the latest");
+      return;
+    }
+    exchange.prettyJson(200, JSON.valueToTree(job.get()));
   }
 
   /** Replays the dead letters, or the one named: a 404 when there is none of that id (a typo, or replayed already). */

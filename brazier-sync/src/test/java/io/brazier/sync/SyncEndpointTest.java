@@ -14,6 +14,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -61,6 +62,25 @@ class SyncEndpointTest {
     assertThat(JSON.readTree(queued.body()).path("job").asText()).hasSize(36);
     assertThat(refused.statusCode()).isEqualTo(400);
     assertThat(JSON.readTree(refused.body()).path("issue").path(0).path("diagnostics").asText()).startsWith("Person is not a synced type");
+  }
+
+  @Test
+  void aBackfillIsReadByItsIdAndAnIdThatIsNotOneIsA404OrA400() throws Exception {
+    String job = JSON.readTree(send("POST", "/sync/backfill?types=Device").body()).path("job").asText();
+
+    HttpResponse<String> read = send("GET", "/sync/backfill/" + job);
+    HttpResponse<String> unknown = send("GET", "/sync/backfill/" + UUID.randomUUID());
+    HttpResponse<String> bad = send("GET", "/sync/backfill/latest");
+
+    assertThat(read.statusCode()).isEqualTo(200);
+    assertThat(JSON.readTree(read.body()).path("id").asText()).isEqualTo(job);
+    assertThat(JSON.readTree(read.body()).path("types").get(0).asText()).isEqualTo("Device");
+    assertThat(unknown.statusCode()).isEqualTo(404);
+    assertThat(JSON.readTree(unknown.body()).path("issue").path(0).path("diagnostics").asText())
+        .startsWith("No back-fill has id ");
+    assertThat(bad.statusCode()).isEqualTo(400);
+    assertThat(JSON.readTree(bad.body()).path("issue").path(0).path("diagnostics").asText())
+        .startsWith("'latest' is not a back-fill id");
   }
 
   @Test
