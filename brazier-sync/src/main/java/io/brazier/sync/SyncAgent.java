@@ -330,10 +330,12 @@ public final class SyncAgent implements AutoCloseable {
     MapSet current = maps.current();
     String targetProblem = targetError;
     List<SyncStatus.Backfill> backfills = new ArrayList<>();
+    long writeBackLeft = 0;
     if (targetProblem == null) {
       try {
         requireTarget();
         target.backfills().recent(10).forEach(job -> backfills.add(backfill(job)));
+        writeBackLeft = target.rowChanges().leftCount();
       } catch (SQLException e) {
         targetProblem = Failures.describe(e);
       }
@@ -343,8 +345,8 @@ public final class SyncAgent implements AutoCloseable {
     SyncStatus.Maps loaded = new SyncStatus.Maps(current.origin(), current.all().size(), List.copyOf(current.types()),
         maps.loadedAt().toString(), maps.error());
     return new SyncStatus(active != null ? "active" : "standby", List.of(feed),
-        new SyncStatus.Target(target.database().schema(), targetProblem), metrics.written(),
-        metrics.skipped(), metrics.rate(), metrics.failures(), metrics.lastError(), metrics.deadLetters(), loaded,
+        new SyncStatus.Target(target.database().schema(), targetProblem), metrics.written(), metrics.skipped(),
+        metrics.rate(), metrics.failures(), metrics.lastError(), metrics.deadLetters(), writeBackLeft, loaded,
         backfills);
   }
 

@@ -11,9 +11,11 @@ import java.util.List;
  * @param perSecond changes and back-filled resources applied per second, over the last ten seconds
  * @param failures failed attempts, retried or dead-lettered
  * @param deadLetters changes in the dead-letter table
+ * @param writeBackLeft the target's row changes not written back to FHIR and left for the operator in
+ *     {@code sync_row_change} (refused by FHIR or by their map, or failed {@code --sync-max-attempts} times)
  */
 public record SyncStatus(String role, List<Source> sources, Target target, long written, long skipped, double perSecond,
-    long failures, String lastError, long deadLetters, Maps maps, List<Backfill> backfills) {
+    long failures, String lastError, long deadLetters, long writeBackLeft, Maps maps, List<Backfill> backfills) {
 
   /**
    * A source of changes.
