@@ -56,7 +56,7 @@ final class SyncBackfill implements Callable<Integer> {
     try (ProgressBar bar = new ProgressBarBuilder().setTaskName("Back-fill").setStyle(ProgressBarStyle.ASCII)
         .setUnit(" resources", 1).setInitialMax(0).build()) {
       while (true) {
-        JsonNode backfill = find(client.get("sync/status"), job);
+        JsonNode backfill = client.get("sync/backfill/" + job);
         bar.maxHint(Math.max(backfill.path("total").asLong(), backfill.path("done").asLong()));
         bar.stepTo(backfill.path("done").asLong());
         switch (backfill.path("status").asText()) {
@@ -71,14 +71,5 @@ final class SyncBackfill implements Callable<Integer> {
         }
       }
     }
-  }
-
-  private static JsonNode find(JsonNode status, String job) throws AgentClient.Refused {
-    for (JsonNode backfill : status.path("backfills")) {
-      if (job.equals(backfill.path("id").asText())) {
-        return backfill;
-      }
-    }
-    throw new AgentClient.Refused("The agent no longer lists back-fill " + job);
   }
 }

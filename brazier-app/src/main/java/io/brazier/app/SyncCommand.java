@@ -63,7 +63,8 @@ final class SyncCommand implements Callable<Integer> {
   Path maps;
 
   @Option(names = {"--target-url", "--sync-target-url"}, paramLabel = "JDBC_URL",
-      description = "The system of engagement's PostgreSQL, jdbc:postgresql://host/db (required to run the agent).")
+      description = "The system of engagement's PostgreSQL, jdbc:postgresql://host/db (required to run the agent)."
+          + " One not answering yet is waited for, as /sync/status says.")
   String url;
 
   @Option(names = {"--target-user", "--sync-target-user"}, description = "User of --target-url.")

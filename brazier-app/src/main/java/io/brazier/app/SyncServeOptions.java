@@ -29,7 +29,7 @@ final class SyncServeOptions {
 
   @Option(names = "--sync-target-url", paramLabel = "JDBC_URL",
       description = "The system of engagement's PostgreSQL, jdbc:postgresql://host/db (default: this server's"
-          + " database).")
+          + " database). One not answering yet is waited for, as /sync/status says.")
   String url;
 
   @Option(names = "--sync-target-user", description = "User of --sync-target-url.")

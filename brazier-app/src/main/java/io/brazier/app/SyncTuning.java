@@ -47,7 +47,8 @@ final class SyncTuning {
   String host;
 
   @Option(names = "--sync-port", defaultValue = "8083",
-      description = "Port of the agent's /sync/... endpoints and /metrics (default: ${DEFAULT-VALUE}).")
+      description = "Port of the agent's /sync/... endpoints, /healthz (503 while the target or the FHIR server is"
+          + " down) and /metrics (default: ${DEFAULT-VALUE}).")
   int port;
 
   SyncConfig config(Path maps) {

@@ -18,10 +18,18 @@ final class SyncAgents {
   private SyncAgents() {}
 
   static SyncRunner start(SyncConfig config) throws IOException {
-    TestServer server = TestServer.shared();
-    var pool = server.database().pool();
-    TargetConfig target = new TargetConfig(pool.getJdbcUrl(), pool.getUsername(), null,
+    return start(config, target());
+  }
+
+  /** A schema of its own in the shared test server's database. */
+  static TargetConfig target() {
+    var pool = TestServer.shared().database().pool();
+    return new TargetConfig(pool.getJdbcUrl(), pool.getUsername(), null,
         "crm_" + UUID.randomUUID().toString().substring(0, 8), 4);
+  }
+
+  static SyncRunner start(SyncConfig config, TargetConfig target) throws IOException {
+    TestServer server = TestServer.shared();
     return SyncRunner.start(new HttpFhirClient(URI.create(server.baseUrl()), Optional.empty(),
         Duration.ofSeconds(90)), server.fhir(), target, config, Channels.defaults(), "127.0.0.1", 0,
         new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));

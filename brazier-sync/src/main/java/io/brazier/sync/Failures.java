@@ -36,6 +36,16 @@ final class Failures {
     return false;
   }
 
+  /** Whether {@code e}, or a failure that caused it (the pool's, the migration's), is an outage. */
+  static boolean isOutageWithin(Throwable e) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (isOutage(cause)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** The wait before attempt {@code attempt + 1}: doubling from 100 ms, at most 5 s. */
   static Duration backoff(int attempt) {
     long millis = FIRST.toMillis() << Math.min(attempt - 1, 10);

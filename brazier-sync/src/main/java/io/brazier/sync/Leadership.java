@@ -22,8 +22,12 @@ final class Leadership implements AutoCloseable {
     this.key = "brazier-sync:" + config.schema() + ":" + source;
   }
 
-  /** Whether this agent holds the lock now, taking it when it is free. */
-  synchronized boolean tryAcquire() {
+  /**
+   * Whether this agent holds the lock now, taking it when it is free.
+   *
+   * @throws SQLException when the target database cannot be reached
+   */
+  synchronized boolean tryAcquire() throws SQLException {
     try {
       if (connection != null && connection.isValid(2)) {
         return true;
@@ -51,7 +55,7 @@ final class Leadership implements AutoCloseable {
       return false;
     } catch (SQLException e) {
       release();
-      return false;
+      throw e;
     }
   }
 

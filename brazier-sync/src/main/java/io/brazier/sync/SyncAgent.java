@@ -23,9 +23,12 @@ import io.brazier.sync.target.RelationalTarget;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -62,6 +65,10 @@ public final class SyncAgent implements AutoCloseable {
   private final Thread supervisor;
   private volatile boolean running = true;
   private volatile Active active;
+  /** Whether the target has the agent's bookkeeping tables and the maps' tables: once it has been reached. */
+  private volatile boolean prepared;
+  /** Why the target cannot be used now (unreachable, or refusing the maps' tables); null while it can. */
+  private volatile String targetError;
 
   /** What runs while this agent is the active one. */
   private record Active(ChangeReader reader, Thread readerThread, Workers workers, Backfiller backfiller,
@@ -76,21 +83,17 @@ public final class SyncAgent implements AutoCloseable {
     this.channels = channels;
     FhirReplica replica = config.fhirTarget() == null ? null
         : new FhirReplica(new HttpFhirClient(config.fhirTarget(), Optional.empty(), Duration.ofSeconds(90)));
-    this.target = RelationalTarget.open(targetConfig, channels.dataverse() == null ? null
+    this.target = RelationalTarget.connect(targetConfig, channels.dataverse() == null ? null
         : new DataverseRows(channels.dataverse()), config.log(), config.logBodies(), replica);
     try {
       FhirPath fhirPath = new FhirPath(context);
       this.maps = new MapWatcher(new MapLoader(new MapReader(context, fhirPath)), config.mapsDir(), target::prepare)
           .watch(config.mapsInterval());
-      this.metrics = new SyncMetrics(registry);
-      this.metrics.deadLetters(target.deadLetterCount());
     } catch (IOException | RuntimeException e) {
       target.close();
       throw e;
-    } catch (SQLException e) {
-      target.close();
-      throw new IllegalStateException("The sync target could not be read: " + e.getMessage(), e);
     }
+    this.metrics = new SyncMetrics(registry);
     this.registry = registry;
     this.mapper = new Mapper(context);
     // The FHIR target puts the resources as read: they are kept with their rows.
@@ -101,10 +104,12 @@ public final class SyncAgent implements AutoCloseable {
   }
 
   /**
-   * Starts an agent: migrates its bookkeeping in the target, loads the maps and makes their tables, then syncs as soon
-   * as it holds the target's leader lock.
+   * Starts an agent: loads the maps, migrates its bookkeeping in the target and makes the maps' tables, then syncs as
+   * soon as it holds the target's leader lock. A target that cannot be reached is waited for: the agent starts all
+   * the same, says so in its status, and tries again with backoff; the changes made meanwhile wait in the feed.
    *
    * @throws io.brazier.sync.map.MapException when the maps are wrong, naming the file and field
+   * @throws IllegalStateException when the target answers but cannot be used (no rights, a column of another type)
    */
   public static SyncAgent start(FhirClient fhir, Fhir context, TargetConfig target, SyncConfig config,
       MeterRegistry registry) throws IOException {
@@ -115,28 +120,91 @@ public final class SyncAgent implements AutoCloseable {
   public static SyncAgent start(FhirClient fhir, Fhir context, TargetConfig target, SyncConfig config,
       Channels channels, MeterRegistry registry) throws IOException {
     SyncAgent agent = new SyncAgent(fhir, context, target, config, channels, registry);
+    agent.prepareAtStart();
     agent.supervisor.start();
     log.info("Sync agent started source={} workers={} maps={}", agent.source, config.workers(),
         agent.maps.current().origin());
     return agent;
   }
 
+  /**
+   * Readies the target when it answers; one that cannot be reached is left to the supervisor. Anything else stops the
+   * start, as waiting would not help.
+   */
+  private void prepareAtStart() {
+    try {
+      leadership.tryAcquire(); // fails fast when the database is down, where the pool would wait for a connection
+      prepareTarget();
+    } catch (SQLException | RuntimeException e) {
+      if (!Failures.isOutageWithin(e)) {
+        close();
+        throw new IllegalStateException("The sync target cannot be used: " + Failures.describe(e), e);
+      }
+      targetError = Failures.describe(e);
+      log.warn("Sync target cannot be reached, the agent waits for it: {}", targetError);
+    }
+  }
+
+  /** Migrates the bookkeeping and makes the maps' tables, once. */
+  private void prepareTarget() throws SQLException {
+    if (!prepared) {
+      target.migrate();
+      maps.prepare();
+      metrics.deadLetters(target.deadLetterCount());
+      prepared = true;
+    }
+  }
+
   private void supervise() {
+    Outage outage = new Outage(log, "cannot use its target database", "uses its target database again");
     long lastPurge = 0;
     while (running) {
-      if (active == null && leadership.tryAcquire()) {
-        activate();
-      } else if (active != null && !leadership.held()) {
-        log.warn("Sync agent lost its leader lock (the target's connection dropped); it stands by");
-        deactivate();
+      Duration pause = SUPERVISION;
+      try {
+        lead();
+        targetError = null;
+        outage.over();
+      } catch (SQLException | RuntimeException e) {
+        targetError = Failures.describe(e);
+        pause = Failures.backoff(outage.failed(targetError));
       }
       if (active != null && System.currentTimeMillis() - lastPurge > Duration.ofHours(1).toMillis()) {
         lastPurge = System.currentTimeMillis();
         purgeLog();
       }
-      if (!Failures.sleep(SUPERVISION)) {
+      if (!Failures.sleep(pause)) {
         return;
       }
+    }
+  }
+
+  /**
+   * One round of supervision: the active agent stands by when it lost the leader lock; another takes the lock when
+   * it is free, readying the target first.
+   *
+   * @throws SQLException when the target cannot be reached
+   */
+  private void lead() throws SQLException {
+    if (active != null) {
+      if (!leadership.held()) {
+        log.warn("Sync agent lost its leader lock (the target's connection dropped); it stands by");
+        deactivate();
+      }
+      return;
+    }
+    boolean leader = leadership.tryAcquire();
+    prepareTarget();
+    if (leader) {
+      activate();
+    }
+  }
+
+  /** Fails at once while the target cannot be used, rather than after the pool's wait for a connection. */
+  private void requireTarget() throws SQLException {
+    String error = targetError;
+    if (error != null || !prepared) {
+      throw new SQLTransientConnectionException("The sync target cannot be used now: "
+          + (error != null ? error : "it has not been reached yet"));
     }
   }
 
@@ -221,6 +289,7 @@ public final class SyncAgent implements AutoCloseable {
    * @throws IllegalArgumentException when a type is not synced
    */
   public UUID backfill(List<String> types) throws SQLException {
+    requireTarget();
     MapSet current = maps.current();
     List<String> chosen = types.isEmpty() ? BackfillOrder.of(current.types()) : types;
     for (String type : chosen) {
@@ -233,30 +302,67 @@ public final class SyncAgent implements AutoCloseable {
     return id;
   }
 
+  /** The back-fill of this id, whether or not it is among the latest that the status lists. */
+  public Optional<SyncStatus.Backfill> backfillJob(UUID id) throws SQLException {
+    requireTarget();
+    return target.backfills().job(id).map(SyncAgent::backfill);
+  }
+
+  private static SyncStatus.Backfill backfill(BackfillJobs.Job job) {
+    return new SyncStatus.Backfill(job.id().toString(), job.status(), job.types(), job.done(), job.total(),
+        job.error(), job.updated().toString());
+  }
+
   /** Dead letters in their changes' order; only {@code id} when given. */
   public List<DeadLetter> deadLetters(Long id, int limit) throws SQLException {
+    requireTarget();
     return target.deadLetters(id, limit);
   }
 
   /** Replays every dead letter, or only {@code id}, here and now. */
   public ReplayResult replay(Long id) throws SQLException {
+    requireTarget();
     return new Replayer(maps::current, preparer, target, metrics).replay(id);
   }
 
-  public SyncStatus status() throws SQLException {
+  /** What the agent does; while the target cannot be read, its back-fills are left out and the status says why. */
+  public SyncStatus status() {
     MapSet current = maps.current();
+    String targetProblem = targetError;
     List<SyncStatus.Backfill> backfills = new ArrayList<>();
-    for (BackfillJobs.Job job : target.backfills().recent(10)) {
-      backfills.add(new SyncStatus.Backfill(job.id().toString(), job.status(), job.types(), job.done(), job.total(),
-          job.error(), job.updated().toString()));
+    long writeBackLeft = 0;
+    if (targetProblem == null) {
+      try {
+        requireTarget();
+        target.backfills().recent(10).forEach(job -> backfills.add(backfill(job)));
+        writeBackLeft = target.rowChanges().leftCount();
+      } catch (SQLException e) {
+        targetProblem = Failures.describe(e);
+      }
     }
     SyncStatus.Source feed = new SyncStatus.Source(source, metrics.position(), metrics.applied(),
         metrics.caughtUp(), metrics.pending(), metrics.lagSeconds(), metrics.sourceError());
     SyncStatus.Maps loaded = new SyncStatus.Maps(current.origin(), current.all().size(), List.copyOf(current.types()),
         maps.loadedAt().toString(), maps.error());
-    return new SyncStatus(active != null ? "active" : "standby", List.of(feed), metrics.written(),
-        metrics.skipped(), metrics.rate(), metrics.failures(), metrics.lastError(), metrics.deadLetters(), loaded,
+    return new SyncStatus(active != null ? "active" : "standby", List.of(feed),
+        new SyncStatus.Target(target.database().schema(), targetProblem), metrics.written(), metrics.skipped(),
+        metrics.rate(), metrics.failures(), metrics.lastError(), metrics.deadLetters(), writeBackLeft, loaded,
         backfills);
+  }
+
+  /**
+   * The sides the agent needs that are down now, each with why: {@code target} (its database) and {@code source}
+   * (the FHIR server or the queue it reads); empty while it can sync.
+   */
+  public Map<String, String> down() {
+    Map<String, String> down = new LinkedHashMap<>();
+    if (targetError != null) {
+      down.put("target", targetError);
+    }
+    if (metrics.sourceError() != null) {
+      down.put("source", metrics.sourceError());
+    }
+    return down;
   }
 
   /** The maps in force. */

@@ -11,6 +11,7 @@ import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -18,9 +19,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The agent's HTTP side, for operators and the {@code brazier sync} commands: {@code GET /sync/status},
- * {@code POST /sync/backfill[?types=A,B]}, {@code GET /sync/dead-letters[?id=][&limit=]},
- * {@code POST /sync/dead-letters/replay[?id=]}, {@code GET /metrics} (Prometheus) and {@code GET /healthz}.
- * Answers are JSON; errors are {@code {"error": ...}} saying what to fix. It has no authentication: it listens on
+ * {@code POST /sync/backfill[?types=A,B]}, {@code GET /sync/backfill/{id}}, {@code GET /sync/dead-letters[?id=][&limit=]},
+ * {@code POST /sync/dead-letters/replay[?id=]}, {@code GET /metrics} (Prometheus) and {@code GET /healthz} (503 while
+ * the target or the source is down).
+ * Answers are JSON; errors are OperationOutcomes saying what to fix. It has no authentication: it listens on
  * the loopback address unless told otherwise.
  */
 public final class SyncEndpoint implements AutoCloseable {
@@ -35,13 +37,14 @@ public final class SyncEndpoint implements AutoCloseable {
     this.agent = agent;
     try {
       this.server = new StatusServer("sync", host, port, 2, Map.of(
-          "GET /sync/status", target(exchange -> exchange.prettyJson(200, JSON.valueToTree(agent.status()))),
+          "GET /sync/status", exchange -> exchange.prettyJson(200, JSON.valueToTree(agent.status())),
           "POST /sync/backfill", target(this::backfill),
+          "GET /sync/backfill/{id}", target(this::backfillJob),
           "GET /sync/dead-letters", target(exchange -> exchange.prettyJson(200,
               deadLetters(agent.deadLetters(number(exchange, "id"), limit(exchange))))),
           "POST /sync/dead-letters/replay", target(this::replay),
           "GET /metrics", StatusServer.prometheus(metrics),
-          "GET /healthz", StatusServer.up()));
+          "GET /healthz", this::health));
     } catch (BindException e) {
       throw new IOException("The sync endpoint cannot listen on " + host + ":" + port + " (" + e.getMessage()
           + "): choose another --sync-port", e);
@@ -87,6 +90,23 @@ public final class SyncEndpoint implements AutoCloseable {
     exchange.prettyJson(202, JSON.createObjectNode().put("job", job.toString()));
   }
 
+  /** One back-fill, the way the status lists the latest: a 404 when there is none of that id. */
+  private void backfillJob(StatusServer.Exchange exchange) throws IOException, SQLException {
+    UUID id;
+    try {
+      id = UUID.fromString(exchange.tail());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("'" + exchange.tail() + "' is not a back-fill id: POST /sync/backfill"
+          + " answers one, a UUID");
+    }
+    Optional<SyncStatus.Backfill> job = agent.backfillJob(id);
+    if (job.isEmpty()) {
+      exchange.error(404, "No back-fill has id " + id + ": GET /sync/status lists the latest");
+      return;
+    }
+    exchange.prettyJson(200, JSON.valueToTree(job.get()));
+  }
+
   /** Replays the dead letters, or the one named: a 404 when there is none of that id (a typo, or replayed already). */
   private void replay(StatusServer.Exchange exchange) throws IOException, SQLException {
     Long id = number(exchange, "id");
@@ -97,6 +117,17 @@ public final class SyncEndpoint implements AutoCloseable {
       return;
     }
     exchange.prettyJson(200, JSON.valueToTree(result));
+  }
+
+  /**
+   * Up while the agent can sync; a 503 naming each side it needs that is down ({@code {"status":"DOWN","target":
+   * "..."}}), as the server's /healthz names its database. The status says the same, and more.
+   */
+  private void health(StatusServer.Exchange exchange) throws IOException {
+    Map<String, String> down = agent.down();
+    ObjectNode health = JSON.createObjectNode().put("status", down.isEmpty() ? "UP" : "DOWN");
+    down.forEach(health::put);
+    exchange.json(down.isEmpty() ? 200 : 503, health);
   }
 
   private static ArrayNode deadLetters(List<DeadLetter> letters) {

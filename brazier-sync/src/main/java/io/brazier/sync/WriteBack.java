@@ -125,9 +125,10 @@ final class WriteBack implements Runnable {
       if (Failures.isOutage(e)) {
         throw e;
       }
-      outcome = failed(change, e.getMessage(), change.attempts() + 1);
+      outcome = invalid(e) ? leave(change, e.getMessage(), change.attempts() + 1, "FHIR refused it")
+          : failed(change, e.getMessage(), change.attempts() + 1);
     } catch (MappingException e) {
-      outcome = refused(change, e.getMessage());
+      outcome = leave(change, e.getMessage(), change.attempts() + 1, "its map cannot take it");
     }
     registry.counter("brazier_sync_write_back", "outcome", outcome.name().toLowerCase(Locale.ROOT)).increment();
     if (outcome == Outcome.WRITTEN || outcome == Outcome.CREATED) {
@@ -135,20 +136,29 @@ final class WriteBack implements Runnable {
     }
   }
 
+  /** FHIR found the resource written invalid (400, 422): the same write would be refused again. */
+  private static boolean invalid(SourceException e) {
+    return e.status() == 400 || e.status() == 422;
+  }
+
   private Outcome failed(RowChange change, String error, int attempts) throws SQLException {
-    target.rowChanges().failed(change, error, attempts);
     if (attempts >= maxAttempts) {
-      log.warn("Sync write-back gave up on {} row {} after {} attempts: {}", change.table(), change.key(), attempts,
-          error);
+      return leave(change, error, attempts, "it failed " + attempts + " times");
     }
+    target.rowChanges().failed(change, error, attempts);
+    log.debug("Sync write-back attempt {} of {} row {} failed, retrying: {}", attempts, change.table(),
+        change.key(), error);
     return Outcome.FAILED;
   }
 
-  /** The map cannot take the row's changes: tried once, as trying again cannot help, and left for the operator. */
-  private Outcome refused(RowChange change, String error) throws SQLException {
-    target.rowChanges().refused(change, error);
-    log.warn("Sync write-back refused {} row {}: its map cannot take it, not tried again: {}", change.table(),
-        change.key(), error);
+  /**
+   * The row's changes are not tried again (trying cannot help, or did not): they stay in sync_row_change, refused,
+   * for the operator, and the log names the row and what FHIR or the map said.
+   */
+  private Outcome leave(RowChange change, String error, int attempts, String why) throws SQLException {
+    target.rowChanges().left(change, error, attempts);
+    log.warn("Sync write-back left {} row {} in sync_row_change (id {}), not tried again as {}: {}",
+        change.table(), change.key(), change.lastId(), why, error);
     return Outcome.FAILED;
   }
 

@@ -32,6 +32,17 @@ class FailuresTest {
   }
 
   @Test
+  void aFailureCausedByAnOutageIsOneWithinAsAMigrationWrapsItAndOthersAreNot() {
+    RuntimeException migration = new IllegalStateException("Unable to obtain connection",
+        new SQLException("Connection refused", "08001"));
+
+    assertThat(Failures.isOutage(migration)).isFalse();
+    assertThat(Failures.isOutageWithin(migration)).isTrue();
+    assertThat(Failures.isOutageWithin(new IllegalStateException("column has another type",
+        new SQLException("cannot alter type", "42804")))).isFalse();
+  }
+
+  @Test
   void theBackoffDoublesFrom100MillisecondsUpTo5Seconds() {
     assertThat(Failures.backoff(1)).isEqualTo(Duration.ofMillis(100));
     assertThat(Failures.backoff(2)).isEqualTo(Duration.ofMillis(200));

@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import io.brazier.server.TestServer;
 import io.brazier.testkit.Eventually;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -49,29 +46,26 @@ class LeadershipTest {
    */
   @Test
   void anAgentWhoseTargetStopsSyncsWhatChangedMeanwhileWhenItIsBack() throws Exception {
-    int port = freePort();
-    Path data = Files.createDirectories(dir.resolve("target"));
-    EmbeddedPostgres database = start(data, port);
-    TargetConfig target = new TargetConfig(database.getJdbcUrl("postgres", "postgres"), "postgres", null, "crm", 4);
-    String lot = "lot-" + System.nanoTime();
-    List<String> ids = new ArrayList<>(List.of(device(lot + "-before")));
-    try (SyncAgent agent = Agents.start(server, target, Agents.config(Agents.maps("device.json", DEVICE_MAP)))) {
-      Eventually.within(DEADLINE, () -> assertThat(lots(target, lot)).isOne());
+    try (StoppableDatabase database = new StoppableDatabase(dir.resolve("target")).start()) {
+      TargetConfig target = database.target("crm");
+      String lot = "lot-" + System.nanoTime();
+      List<String> ids = new ArrayList<>(List.of(device(lot + "-before")));
+      try (SyncAgent agent = Agents.start(server, target, Agents.config(Agents.maps("device.json", DEVICE_MAP)))) {
+        Eventually.within(DEADLINE, () -> assertThat(lots(target, lot)).isOne());
 
-      database.close();
-      for (int i = 0; i < 20; i++) {
-        ids.add(device(lot + "-meanwhile-" + i));
+        database.stop();
+        for (int i = 0; i < 20; i++) {
+          ids.add(device(lot + "-meanwhile-" + i));
+        }
+        Thread.sleep(3_000); // more than a supervision round: the agent notices that its lock is gone
+        database.start();
+
+        Eventually.within(DEADLINE, () -> assertThat(lots(target, lot)).isEqualTo(ids.size()));
+        assertThat(agent.status().role()).isEqualTo("active");
+        assertThat(agent.deadLetters(null, 10)).isEmpty();
+        assertThat(TestTargets.number(target, "SELECT count(*) FROM msemr_device WHERE msemr_lot LIKE ? AND"
+            + " msemr_azurefhirid = ANY (?)", lot + "%", ids.toArray(String[]::new))).isEqualTo(ids.size());
       }
-      Thread.sleep(3_000); // more than a supervision round: the agent notices that its lock is gone
-      database = start(data, port);
-
-      Eventually.within(DEADLINE, () -> assertThat(lots(target, lot)).isEqualTo(ids.size()));
-      assertThat(agent.status().role()).isEqualTo("active");
-      assertThat(agent.deadLetters(null, 10)).isEmpty();
-      assertThat(TestTargets.number(target, "SELECT count(*) FROM msemr_device WHERE msemr_lot LIKE ? AND"
-          + " msemr_azurefhirid = ANY (?)", lot + "%", ids.toArray(String[]::new))).isEqualTo(ids.size());
-    } finally {
-      database.close();
     }
   }
 
@@ -81,15 +75,5 @@ class LeadershipTest {
 
   private static long lots(TargetConfig target, String lot) {
     return TestTargets.number(target, "SELECT count(*) FROM msemr_device WHERE msemr_lot LIKE ?", lot + "%");
-  }
-
-  private static EmbeddedPostgres start(Path data, int port) throws Exception {
-    return EmbeddedPostgres.builder().setDataDirectory(data).setCleanDataDirectory(false).setPort(port).start();
-  }
-
-  private static int freePort() throws Exception {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 }

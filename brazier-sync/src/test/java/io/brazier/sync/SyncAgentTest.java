@@ -15,12 +15,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.ContactPoint;
+import org.hl7.fhir.r4.model.Device;
 import org.hl7.fhir.r4.model.Enumerations;
 import org.hl7.fhir.r4.model.HumanName;
 import org.hl7.fhir.r4.model.Patient;
@@ -28,6 +30,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The training's scenario, end to end: the 20 sync bundles loaded into a real Brazier, the agent following its
@@ -36,6 +39,8 @@ import org.junit.jupiter.api.Test;
  */
 class SyncAgentTest {
   private static final Duration DEADLINE = Duration.ofSeconds(60);
+  private static final String DEVICE_MAP = """
+      {"resource": "Device", "table": "msemr_device", "attributes": [{"column": "msemr_lot", "path": "lotNumber"}]}""";
   private static TestServer server;
   private static IGenericClient client;
   private static Path maps;
@@ -155,6 +160,36 @@ class SyncAgentTest {
     assertThat(status.maps().loaded()).isEqualTo(25);
     assertThat(status.maps().origin()).isEqualTo(maps.toString());
     assertThat(registry.scrape()).contains("brazier_sync_changes_total{outcome=\"written\"}");
+  }
+
+  /**
+   * The target's PostgreSQL is not running when the agent starts: the agent starts all the same and says why it
+   * waits, and once the database runs it syncs what was written before and meanwhile.
+   */
+  @Test
+  void anAgentWhoseTargetIsDownAtStartWaitsForItAndThenSyncsEverything(@TempDir Path dir) throws Exception {
+    String lot = "lot-" + UUID.randomUUID();
+    List<String> devices = new ArrayList<>(List.of(device(lot)));
+    try (StoppableDatabase database = new StoppableDatabase(dir.resolve("target"));
+        SyncAgent waiting = Agents.start(server, database.target("crm"), Agents.config(Agents.maps("device.json",
+            DEVICE_MAP)))) {
+      assertThat(waiting.status().target().error()).contains("Connection to localhost:").contains("refused");
+      devices.add(device(lot));
+      Thread.sleep(3_000); // more than a supervision round: the agent tries again, in vain
+
+      database.start();
+
+      TargetConfig target = database.target("crm");
+      Eventually.within(DEADLINE, () -> assertThat(TestTargets.rows(target, "SELECT msemr_azurefhirid FROM"
+          + " msemr_device WHERE msemr_lot = ?", lot)).extracting(row -> row.get("msemr_azurefhirid"))
+          .containsExactlyInAnyOrderElementsOf(devices));
+      assertThat(waiting.status().target().error()).isNull();
+      assertThat(waiting.status().role()).isEqualTo("active");
+    }
+  }
+
+  private static String device(String lot) {
+    return client.create().resource(new Device().setLotNumber(lot)).execute().getId().getIdPart();
   }
 
   private static void assertSynced(Patient patient) {

@@ -5,20 +5,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.brazier.server.TestServer;
+import io.brazier.testkit.Eventually;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class SyncEndpointTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final String DEVICE_MAP = """
+      {"resource": "Device", "table": "msemr_device", "attributes": [{"column": "msemr_lot", "path": "lotNumber"}]}""";
   private static SyncAgent agent;
   private static SyncEndpoint endpoint;
 
@@ -59,6 +65,25 @@ class SyncEndpointTest {
   }
 
   @Test
+  void aBackfillIsReadByItsIdAndAnIdThatIsNotOneIsA404OrA400() throws Exception {
+    String job = JSON.readTree(send("POST", "/sync/backfill?types=Device").body()).path("job").asText();
+
+    HttpResponse<String> read = send("GET", "/sync/backfill/" + job);
+    HttpResponse<String> unknown = send("GET", "/sync/backfill/" + UUID.randomUUID());
+    HttpResponse<String> bad = send("GET", "/sync/backfill/latest");
+
+    assertThat(read.statusCode()).isEqualTo(200);
+    assertThat(JSON.readTree(read.body()).path("id").asText()).isEqualTo(job);
+    assertThat(JSON.readTree(read.body()).path("types").get(0).asText()).isEqualTo("Device");
+    assertThat(unknown.statusCode()).isEqualTo(404);
+    assertThat(JSON.readTree(unknown.body()).path("issue").path(0).path("diagnostics").asText())
+        .startsWith("No back-fill has id ");
+    assertThat(bad.statusCode()).isEqualTo(400);
+    assertThat(JSON.readTree(bad.body()).path("issue").path(0).path("diagnostics").asText())
+        .startsWith("'latest' is not a back-fill id");
+  }
+
+  @Test
   void deadLettersAreListedAndReplayed() throws Exception {
     HttpResponse<String> list = send("GET", "/sync/dead-letters?limit=5");
     HttpResponse<String> replay = send("POST", "/sync/dead-letters/replay");
@@ -89,7 +114,38 @@ class SyncEndpointTest {
     assertThat(JSON.readTree(nothing.body()).path("issue").path(0).path("diagnostics").asText()).startsWith("Nothing is served at GET /sync/nothing");
   }
 
+  /**
+   * The target's PostgreSQL not running: /healthz is a 503 naming the target, as the server's names its database,
+   * while /sync/status still answers, saying why; once the database runs, /healthz is up.
+   */
+  @Test
+  void healthIsDownNamingTheTargetWhileItsDatabaseIsDownAndUpOnceItRuns(@TempDir Path dir) throws Exception {
+    try (StoppableDatabase database = new StoppableDatabase(dir.resolve("target"));
+        SyncAgent waiting = Agents.start(TestServer.shared(), database.target("crm"),
+            Agents.config(Agents.maps("device.json", DEVICE_MAP)));
+        SyncEndpoint own = new SyncEndpoint(waiting, () -> "", "127.0.0.1", 0).start()) {
+      HttpResponse<String> down = send(own, "GET", "/healthz");
+      HttpResponse<String> status = send(own, "GET", "/sync/status");
+
+      assertThat(down.statusCode()).isEqualTo(503);
+      assertThat(JSON.readTree(down.body()).path("status").asText()).isEqualTo("DOWN");
+      assertThat(JSON.readTree(down.body()).path("target").asText()).contains("refused");
+      assertThat(status.statusCode()).isEqualTo(200);
+      assertThat(JSON.readTree(status.body()).path("target").path("error").asText()).contains("refused");
+
+      database.start();
+
+      Eventually.within(Duration.ofSeconds(60), () -> assertThat(send(own, "GET", "/healthz").statusCode())
+          .isEqualTo(200));
+      assertThat(JSON.readTree(send(own, "GET", "/healthz").body()).path("status").asText()).isEqualTo("UP");
+    }
+  }
+
   private static HttpResponse<String> send(String method, String path) throws Exception {
+    return send(endpoint, method, path);
+  }
+
+  private static HttpResponse<String> send(SyncEndpoint endpoint, String method, String path) throws Exception {
     return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + endpoint.port() + path))
         .timeout(Duration.ofSeconds(30)).method(method, HttpRequest.BodyPublishers.noBody()).build(),
         HttpResponse.BodyHandlers.ofString());

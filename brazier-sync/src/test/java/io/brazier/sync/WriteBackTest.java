@@ -140,6 +140,43 @@ class WriteBackTest {
     }
   }
 
+  /**
+   * An emptied mobile number is written as an empty value, which FHIR refuses (400): the change is tried once, kept
+   * with FHIR's OperationOutcome and counted in the status, and a later change of the row, written on its own, does
+   * not take it away.
+   */
+  @Test
+  void aChangeFhirRefusesIsKeptWithItsOutcomeAndCountedThroughTheRowsLaterChanges() {
+    TargetConfig target = TestTargets.inOtherDatabase();
+    String id = PATIENTS.get(1);
+    try (SyncAgent agent = Agents.start(server, target, Agents.config(maps))) {
+      syncedVersion(target, id);
+      enableSync(target, id);
+      Eventually.within(DEADLINE, () -> assertThat(TestTargets.number(target, "SELECT count(*) FROM sync_row_change"))
+          .isZero());
+
+      changeRow(target, id, "");
+
+      Eventually.within(DEADLINE, () -> assertThat(agent.status().writeBackLeft()).isOne());
+      Map<String, Object> left = TestTargets.rows(target, "SELECT attempts, refused, error FROM sync_row_change")
+          .get(0);
+      assertThat(left.get("attempts")).as("tried once: FHIR would refuse it again").isEqualTo(1);
+      assertThat(left.get("refused")).isEqualTo(true);
+      assertThat((String) left.get("error")).startsWith("PUT Patient/" + id + " answered 400: ")
+          .contains("must not be empty");
+
+      TestTargets.execute(target, "UPDATE contact SET lastname = 'Later' WHERE msemr_azurefhirid = '" + id + "'");
+
+      Eventually.within(DEADLINE, () -> assertThat(patients.read(id).getNameFirstRep().getFamily())
+          .isEqualTo("Later"));
+      Eventually.within(DEADLINE, () -> assertThat(TestTargets.number(target, "SELECT count(*) FROM"
+          + " sync_row_change WHERE NOT refused")).isZero());
+      assertThat(TestTargets.rows(target, "SELECT attempts, error FROM sync_row_change")).singleElement()
+          .isEqualTo(Map.of("attempts", 1, "error", left.get("error")));
+      assertThat(agent.status().writeBackLeft()).isOne();
+    }
+  }
+
   @Test
   void fhirWinsKeepsFhirsValueAndSetsTheRowBack() {
     Conflict conflict = conflict(ConflictPolicy.FHIR_WINS, PATIENTS.get(0), false);

@@ -30,7 +30,8 @@ public final class MapWatcher implements AutoCloseable {
   private String fingerprint;
 
   /**
-   * Loads the maps once: bad maps at start are an error here, as the agent has nothing to run with.
+   * Loads the maps once: bad maps at start are an error here, as the agent has nothing to run with. The target is
+   * not asked (it may be down): {@link #prepare} readies it for them.
    *
    * @param dir the directory of the maps; null for the built-in ones
    * @param prepare readies the target for a set of maps (creates and alters its tables); throws to refuse it
@@ -41,7 +42,6 @@ public final class MapWatcher implements AutoCloseable {
     this.prepare = prepare;
     MapLoader.MapFiles files = dir == null ? MapLoader.builtIn() : MapLoader.directory(dir);
     MapSet maps = loader.load(files);
-    prepare.accept(maps);
     this.current = maps;
     this.fingerprint = files.fingerprint();
     this.loadedAt = Instant.now();
@@ -59,6 +59,15 @@ public final class MapWatcher implements AutoCloseable {
       timer.scheduleWithFixedDelay(this::check, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
     }
     return this;
+  }
+
+  /**
+   * Readies the target for the maps in force (creates and alters their tables), as a change of them does.
+   *
+   * @throws RuntimeException when the target cannot take them (it is down, or a column has another type)
+   */
+  public synchronized void prepare() {
+    prepare.accept(current);
   }
 
   /** The maps in force. */

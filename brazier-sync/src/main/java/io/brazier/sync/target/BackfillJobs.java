@@ -126,6 +126,19 @@ public final class BackfillJobs {
     });
   }
 
+  /** The job of this id, if there is one. */
+  public Optional<Job> job(UUID id) throws SQLException {
+    return database.transaction(connection -> {
+      try (PreparedStatement statement = connection.prepareStatement("SELECT " + COLUMNS
+          + " FROM sync_backfill WHERE id = ?")) {
+        statement.setObject(1, id);
+        try (ResultSet rows = statement.executeQuery()) {
+          return rows.next() ? Optional.of(job(rows)) : Optional.empty();
+        }
+      }
+    });
+  }
+
   /** The latest jobs, newest first. */
   public List<Job> recent(int limit) throws SQLException {
     return database.transaction(connection -> {

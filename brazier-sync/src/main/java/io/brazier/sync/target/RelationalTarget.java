@@ -69,6 +69,21 @@ public final class RelationalTarget implements AutoCloseable {
     return new RelationalTarget(TargetDatabase.open(config), rows, log, logBodies, replica);
   }
 
+  /** As {@link #open}, but the database may be down now: {@link #migrate} once it answers, before anything else. */
+  public static RelationalTarget connect(TargetConfig config, RowStore rows, boolean log, boolean logBodies,
+      FhirReplica replica) {
+    return new RelationalTarget(TargetDatabase.connect(config), rows, log, logBodies, replica);
+  }
+
+  /**
+   * Migrates the agent's bookkeeping tables.
+   *
+   * @throws RuntimeException when the database cannot be reached or refuses
+   */
+  public void migrate() {
+    database.migrate();
+  }
+
   /**
    * What a batch did: changes written (or deleted), and those skipped: not newer than the target's, or followed by a
    * later change of the same resource in the batch. Together they are every change of the batch.

@@ -165,26 +165,35 @@ public final class RowChanges {
     });
   }
 
-  /**
-   * The changes taken failed, with {@code error}, {@code attempts} times so far; at {@code --sync-max-attempts} they
-   * stay, not taken again, for the operator to see.
-   */
+  /** The changes taken failed, with {@code error}, {@code attempts} times so far: they are taken again. */
   public void failed(RowChange change, String error, int attempts) throws SQLException {
     fail(change, error, attempts, false);
   }
 
   /**
-   * The changes taken were refused by their map, with {@code error}, at the attempt just made: they stay, not taken
-   * again, for the operator to see, as trying again cannot help.
+   * The changes taken failed, with {@code error}, for the last time ({@code attempts} made): refused by their map or
+   * by FHIR, as trying again cannot help, or failed {@code --sync-max-attempts} times. They stay ({@code refused}),
+   * not taken again, for the operator to see; the row's later changes are written on their own and leave them there.
    */
-  public void refused(RowChange change, String error) throws SQLException {
-    fail(change, error, change.attempts() + 1, true);
+  public void left(RowChange change, String error, int attempts) throws SQLException {
+    fail(change, error, attempts, true);
+  }
+
+  /** How many changes are left for the operator. */
+  public long leftCount() throws SQLException {
+    return database.transaction(connection -> {
+      try (PreparedStatement statement = connection.prepareStatement("SELECT count(*) FROM sync_row_change"
+          + " WHERE refused"); ResultSet rows = statement.executeQuery()) {
+        rows.next();
+        return rows.getLong(1);
+      }
+    });
   }
 
   private void fail(RowChange change, String error, int attempts, boolean refused) throws SQLException {
     database.transaction(connection -> {
       try (PreparedStatement statement = connection.prepareStatement("UPDATE sync_row_change SET attempts = ?,"
-          + " error = ?, refused = ? WHERE tbl = ? AND row_key = ? AND id <= ?")) {
+          + " error = ?, refused = ? WHERE tbl = ? AND row_key = ? AND id <= ? AND NOT refused")) {
         statement.setInt(1, attempts);
         statement.setString(2, error);
         statement.setBoolean(3, refused);
@@ -257,12 +266,12 @@ public final class RowChanges {
   }
 
   /**
-   * Deletes the changes taken; those made after them (on the row as it was then) now start from {@code version},
+   * Deletes the changes taken (not those left for the operator before them); those made after them (on the row as it was then) now start from {@code version},
    * the one the agent wrote, so that the agent's own write is not taken for a conflict.
    */
   private static void finish(Connection connection, RowChange change, Integer version) throws SQLException {
     try (PreparedStatement statement = connection.prepareStatement("DELETE FROM sync_row_change WHERE tbl = ? AND"
-        + " row_key = ? AND id <= ?")) {
+        + " row_key = ? AND id <= ? AND NOT refused")) {
       statement.setString(1, change.table());
       statement.setObject(2, change.key());
       statement.setLong(3, change.lastId());

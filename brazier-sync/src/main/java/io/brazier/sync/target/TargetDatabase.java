@@ -20,13 +20,31 @@ public final class TargetDatabase implements AutoCloseable {
 
   private final HikariDataSource pool;
   private final String schema;
+  private final String url;
 
-  private TargetDatabase(HikariDataSource pool, String schema) {
+  private TargetDatabase(HikariDataSource pool, TargetConfig config) {
     this.pool = pool;
-    this.schema = schema;
+    this.schema = config.schema();
+    this.url = config.url();
   }
 
+  /** The database, its bookkeeping migrated: refused (a runtime exception) when it cannot be reached. */
   public static TargetDatabase open(TargetConfig config) {
+    TargetDatabase database = connect(config);
+    try {
+      database.migrate();
+    } catch (RuntimeException e) {
+      database.close();
+      throw e;
+    }
+    return database;
+  }
+
+  /**
+   * The database behind a pool that connects when asked, so that it may be down now: {@link #migrate} once it
+   * answers, before anything else.
+   */
+  public static TargetDatabase connect(TargetConfig config) {
     HikariConfig hikari = new HikariConfig();
     hikari.setPoolName("brazier-sync");
     hikari.setJdbcUrl(config.url());
@@ -35,23 +53,25 @@ public final class TargetDatabase implements AutoCloseable {
     hikari.setMaximumPoolSize(config.poolSize());
     hikari.setMinimumIdle(1);
     hikari.setConnectionTimeout(10_000);
+    hikari.setInitializationFailTimeout(-1);
     // Auto-commit, so that these settings are committed at once; transactions turn it off for their time.
     // The schema may not exist before the first migration creates it; search_path names it all the same.
     // brazier.sync_agent tells the write-back trigger that the agent writes: its rows are not the target's changes.
     hikari.setConnectionInitSql("SET search_path = " + config.schema() + "; SET statement_timeout = 60000;"
         + " SET brazier.sync_agent = 'on'");
     hikari.addDataSourceProperty("reWriteBatchedInserts", "true");
-    HikariDataSource pool = new HikariDataSource(hikari);
-    try {
-      var result = Flyway.configure().dataSource(pool).schemas(config.schema()).defaultSchema(config.schema())
-          .table("sync_schema_history").locations("classpath:io/brazier/sync/migration").load().migrate();
-      log.info("Sync target ready url={} schema={} migrationsApplied={}", config.url(), config.schema(),
-          result.migrationsExecuted);
-    } catch (RuntimeException e) {
-      pool.close();
-      throw e;
-    }
-    return new TargetDatabase(pool, config.schema());
+    return new TargetDatabase(new HikariDataSource(hikari), config);
+  }
+
+  /**
+   * Migrates the agent's bookkeeping tables (Flyway, which finds those applied already).
+   *
+   * @throws RuntimeException when the database cannot be reached or refuses
+   */
+  public void migrate() {
+    var result = Flyway.configure().dataSource(pool).schemas(schema).defaultSchema(schema)
+        .table("sync_schema_history").locations("classpath:io/brazier/sync/migration").load().migrate();
+    log.info("Sync target ready url={} schema={} migrationsApplied={}", url, schema, result.migrationsExecuted);
   }
 
   public String schema() {

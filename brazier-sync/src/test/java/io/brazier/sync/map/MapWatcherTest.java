@@ -23,6 +23,7 @@ class MapWatcherTest {
   void aChangedFileIsLoadedAndPreparedBeforeItReplacesTheMaps(@TempDir Path dir) throws Exception {
     Files.writeString(dir.resolve("device.json"), DEVICE);
     MapWatcher watcher = new MapWatcher(LOADER, dir, prepared::add);
+    watcher.prepare();
 
     Files.writeString(dir.resolve("device.json"), DEVICE.replace("\"path\": \"status\"}",
         "\"path\": \"status\"}, {\"column\": \"msemr_lot\", \"path\": \"lotNumber\"}"));
@@ -62,6 +63,7 @@ class MapWatcherTest {
         throw new IllegalStateException("the target is down");
       }
     });
+    watcher.prepare();
     Files.writeString(dir.resolve("device.json"), DEVICE.replace("msemr_status", "msemr_state"));
 
     watcher.check();
@@ -70,6 +72,20 @@ class MapWatcherTest {
     watcher.check();
     assertThat(watcher.error()).isNull();
     assertThat(watcher.current().root("Device").columns().get(0).column()).isEqualTo("msemr_state");
+  }
+
+  @Test
+  void theMapsAreLoadedWithoutTheTargetWhichIsPreparedWhenAsked(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("device.json"), DEVICE);
+
+    MapWatcher watcher = new MapWatcher(LOADER, dir, prepared::add);
+
+    assertThat(watcher.current().root("Device")).isNotNull();
+    assertThat(prepared).isEmpty();
+
+    watcher.prepare();
+
+    assertThat(prepared).containsExactly(watcher.current());
   }
 
   @Test

@@ -38,6 +38,19 @@ class BackfillJobsTest {
   }
 
   @Test
+  void aJobIsFoundByItsIdWhenElevenNewerAreQueuedAfterIt() throws Exception {
+    UUID followed = jobs.queue(List.of("Patient"));
+    for (int i = 0; i < 11; i++) {
+      jobs.queue(List.of("Encounter"));
+    }
+
+    assertThat(jobs.recent(10)).extracting(BackfillJobs.Job::id).doesNotContain(followed);
+    assertThat(jobs.job(followed)).get().returns(List.of("Patient"), BackfillJobs.Job::types)
+        .returns("queued", BackfillJobs.Job::status);
+    assertThat(jobs.job(UUID.randomUUID())).isEmpty();
+  }
+
+  @Test
   void aReleasedJobIsClaimedByTheNextAgentAndItsFormerOwnerCanNoLongerWriteIt() throws Exception {
     UUID id = jobs.queue(List.of("Patient"));
     jobs.claim("agent-a").orElseThrow();

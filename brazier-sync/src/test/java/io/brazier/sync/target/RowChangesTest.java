@@ -110,7 +110,7 @@ class RowChangesTest {
     TestTargets.execute(config, "UPDATE contact SET lastname = NULL WHERE msemr_azurefhirid = 'p1'");
     RowChange change = target.rowChanges().pending(100, 5).get(0);
 
-    target.rowChanges().refused(change, "contact.lastname is required");
+    target.rowChanges().left(change, "contact.lastname is required", 1);
 
     assertThat(target.rowChanges().pending(100, 5)).isEmpty();
     assertThat(TestTargets.rows(config, "SELECT attempts, refused, error FROM sync_row_change"))
