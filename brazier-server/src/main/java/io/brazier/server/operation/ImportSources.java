@@ -241,7 +241,9 @@ final class ImportSources {
       String actual = response.headers().firstValue("ETag").orElse(null);
       if (etag != null && !ImportSources.sameEtag(etag, actual)) {
         response.body().close();
-        throw FhirException.preconditionFailed("The input " + url + " has ETag " + actual + ", not " + etag + ".");
+        throw FhirException.preconditionFailed("The input " + url + (actual == null ? " answered without an ETag,"
+            + " so its etag " + etag + " cannot be checked: leave it out to import the input as it is."
+            : " has ETag " + actual + ", not " + etag + "."));
       }
       return response;
     }

@@ -148,6 +148,18 @@ class ImportSourcesTest {
     }
   }
 
+  @Test
+  void anEtagForAnHttpInputThatAnswersWithoutOneFailsSayingItCannotBeChecked() throws IOException {
+    try (Redirects server = new Redirects(Map.of())) {
+      ImportSources sources = new ImportSources(new ImportConfig(null, List.of(server.hostPort()), null));
+      String url = server.url("/Patient.ndjson");
+
+      assertThatThrownBy(() -> sources.source(url).check("\"1\"")).isInstanceOfSatisfying(FhirException.class,
+          e -> assertThat(e.status()).isEqualTo(412)).hasMessage("The input " + url + " answered without an ETag,"
+              + " so its etag \"1\" cannot be checked: leave it out to import the input as it is.");
+    }
+  }
+
   /**
    * An HTTP server that answers each path of its map with a 302 (or a 301, 303, 307, 308 in turn) to the URL it
    * maps to ({@code %d}: its own port), and any other path with a 200 and {@link #BODY}.
