@@ -180,8 +180,10 @@ final class ImportSources {
       }
     }
 
+    /** A file gone since the kick-off fails its input as the kick-off would: reading it again would not help. */
     @Override
     public InputStream open(String etag) throws IOException {
+      check(etag);
       return Files.newInputStream(file);
     }
   }

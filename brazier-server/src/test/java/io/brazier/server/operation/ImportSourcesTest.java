@@ -85,6 +85,19 @@ class ImportSourcesTest {
   }
 
   @Test
+  void aFileGoneSinceTheKickOffFailsItsInputAsTheKickOffWouldRatherThanAsAReadToTryAgain() throws IOException {
+    Path folder = TempFolders.createUntilExit("brazier-import-sources");
+    Path file = Files.writeString(folder.resolve("Gone.ndjson"), "{\"resourceType\":\"Patient\"}\n");
+    ImportSources sources = new ImportSources(new ImportConfig(folder, List.of(), null));
+    ImportSources.Source source = sources.source("file://" + file);
+    source.check(null);
+    Files.delete(file);
+
+    assertThatThrownBy(() -> source.open(null)).isInstanceOf(FhirException.class)
+        .hasMessage("The input file://" + file + " is not a readable file.");
+  }
+
+  @Test
   void anInputInUtf16FailsAtOnceWhileUtf8WithAByteOrderMarkIsReadAsItIsGzipOrNot() throws IOException {
     String line = "\ufeff{\"resourceType\":\"Patient\"}\r\n";
     for (byte[] utf16 : List.of(line.getBytes(StandardCharsets.UTF_16LE), line.getBytes(StandardCharsets.UTF_16BE))) {
