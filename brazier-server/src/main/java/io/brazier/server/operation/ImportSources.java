@@ -15,6 +15,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -153,7 +154,13 @@ final class ImportSources {
         || uri.getAuthority() != null && !uri.getAuthority().equalsIgnoreCase("localhost")) {
       throw FhirException.badRequest("The input " + url + " is not an absolute file: URL (file:///path, no ..).");
     }
-    Path file = Path.of(path);
+    Path file;
+    try {
+      file = Path.of(path);
+    } catch (InvalidPathException e) {
+      throw FhirException.badRequest("The input " + url + " names no file this server can have: " + e.getReason()
+          + ".");
+    }
     try {
       // Symbolic links resolved: a link inside the folder may not lead out of it.
       Path root = config.dir().toRealPath();

@@ -85,6 +85,17 @@ class ImportSourcesTest {
   }
 
   @Test
+  void aFileUrlNamingNoPathThisSystemHasIsABadRequest() {
+    Path folder = TempFolders.createUntilExit("brazier-import-sources");
+    ImportSources sources = new ImportSources(new ImportConfig(folder, List.of(), null));
+    String url = folder.toUri() + "Patient%00.ndjson";
+
+    assertThatThrownBy(() -> sources.source(url)).isInstanceOfSatisfying(FhirException.class,
+        e -> assertThat(e.status()).isEqualTo(400)).hasMessage("The input " + url + " names no file this server"
+            + " can have: Nul character not allowed.");
+  }
+
+  @Test
   void aFileGoneSinceTheKickOffFailsItsInputAsTheKickOffWouldRatherThanAsAReadToTryAgain() throws IOException {
     Path folder = TempFolders.createUntilExit("brazier-import-sources");
     Path file = Files.writeString(folder.resolve("Gone.ndjson"), "{\"resourceType\":\"Patient\"}\n");
