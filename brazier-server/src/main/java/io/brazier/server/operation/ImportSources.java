@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PushbackInputStream;
 import java.io.UncheckedIOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.http.HttpClient;
@@ -215,7 +216,7 @@ final class ImportSources {
         get(etag).body().close();
       } catch (IOException e) {
         throw new FhirException(400, IssueType.NOTFOUND, "The input " + url + " could not be read: "
-            + e.getMessage());
+            + reason(e));
       }
     }
 
@@ -266,6 +267,14 @@ final class ImportSources {
         throw new IOException("interrupted", e);
       }
     }
+  }
+
+  /** Why a read failed, for the client: HttpClient's ConnectException (a port nobody listens on) has no message. */
+  static String reason(IOException e) {
+    if (e.getMessage() != null) {
+      return e.getMessage();
+    }
+    return e instanceof ConnectException ? "no connection to its host" : e.getClass().getSimpleName();
   }
 
   /** Whether two ETags name the same version, weak or not, quoted or not. */

@@ -13,7 +13,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -170,6 +172,19 @@ class ImportSourcesTest {
       assertThatThrownBy(() -> sources.source(server.url("/loop")).check(null)).isInstanceOf(FhirException.class)
           .hasMessage("The input " + server.url("/loop") + " redirects more than 5 times.");
     }
+  }
+
+  @Test
+  void anHttpInputNobodyAnswersSaysSoRatherThanNull() throws IOException {
+    int port;
+    try (ServerSocket closed = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = closed.getLocalPort();
+    }
+    String url = "http://127.0.0.1:" + port + "/Patient.ndjson";
+    ImportSources sources = new ImportSources(new ImportConfig(null, List.of("127.0.0.1:" + port), null));
+
+    assertThatThrownBy(() -> sources.source(url).check(null)).isInstanceOf(FhirException.class)
+        .hasMessage("The input " + url + " could not be read: no connection to its host");
   }
 
   @Test
