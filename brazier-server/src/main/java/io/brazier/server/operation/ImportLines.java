@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import org.hl7.fhir.r4.model.InstantType;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
@@ -35,6 +36,14 @@ import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
  * with an OperationOutcome naming its input and line.
  */
 final class ImportLines {
+  /**
+   * FHIR's instant (https://hl7.org/fhir/R4/datatypes.html#instant): to the second, with its time zone. HAPI also
+   * takes a time without its zone (in the server's own), which the line would keep as written: no instant.
+   */
+  private static final Pattern INSTANT = Pattern.compile("([0-9]([0-9]([0-9][1-9]|[1-9]0)|[1-9]00)|[1-9]000)"
+      + "-(0[1-9]|1[0-2])-(0[1-9]|[1-2][0-9]|3[0-1])T([01][0-9]|2[0-3]):[0-5][0-9]:([0-5][0-9]|60)(\\.[0-9]+)?"
+      + "(Z|[+-]((0[0-9]|1[0-3]):[0-5][0-9]|14:00))");
+
   private final Fhir fhir;
   private final Bodies bodies;
   private final Writes writes;
@@ -138,7 +147,7 @@ final class ImportLines {
     Instant at;
     try {
       InstantType instant = new InstantType(lastUpdated.asText());
-      if (instant.getValue() == null) {
+      if (instant.getValue() == null || !INSTANT.matcher(lastUpdated.asText()).matches()) {
         throw new IllegalArgumentException();
       }
       at = instant.getValue().toInstant();

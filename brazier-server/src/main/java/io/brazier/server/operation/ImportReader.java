@@ -92,7 +92,7 @@ final class ImportReader {
         if (attempt == READ_ATTEMPTS) {
           long line = stager.cursor().line();
           stager.fail(input, line + 1, new FhirException(400, IssueType.EXCEPTION, "The input could not be read "
-              + after(line) + ": " + e.getMessage()));
+              + after(line) + ": " + ImportSources.reason(e)));
           return;
         }
         LockSupport.parkNanos(Duration.ofSeconds(attempt).toNanos()); // a source that is busy gets a moment

@@ -9,12 +9,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PushbackInputStream;
 import java.io.UncheckedIOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -153,7 +155,13 @@ final class ImportSources {
         || uri.getAuthority() != null && !uri.getAuthority().equalsIgnoreCase("localhost")) {
       throw FhirException.badRequest("The input " + url + " is not an absolute file: URL (file:///path, no ..).");
     }
-    Path file = Path.of(path);
+    Path file;
+    try {
+      file = Path.of(path);
+    } catch (InvalidPathException e) {
+      throw FhirException.badRequest("The input " + url + " names no file this server can have: " + e.getReason()
+          + ".");
+    }
     try {
       // Symbolic links resolved: a link inside the folder may not lead out of it.
       Path root = config.dir().toRealPath();
@@ -180,8 +188,10 @@ final class ImportSources {
       }
     }
 
+    /** A file gone since the kick-off fails its input as the kick-off would: reading it again would not help. */
     @Override
     public InputStream open(String etag) throws IOException {
+      check(etag);
       return Files.newInputStream(file);
     }
   }
@@ -206,7 +216,7 @@ final class ImportSources {
         get(etag).body().close();
       } catch (IOException e) {
         throw new FhirException(400, IssueType.NOTFOUND, "The input " + url + " could not be read: "
-            + e.getMessage());
+            + reason(e));
       }
     }
 
@@ -241,7 +251,9 @@ final class ImportSources {
       String actual = response.headers().firstValue("ETag").orElse(null);
       if (etag != null && !ImportSources.sameEtag(etag, actual)) {
         response.body().close();
-        throw FhirException.preconditionFailed("The input " + url + " has ETag " + actual + ", not " + etag + ".");
+        throw FhirException.preconditionFailed("The input " + url + (actual == null ? " answered without an ETag,"
+            + " so its etag " + etag + " cannot be checked: leave it out to import the input as it is."
+            : " has ETag " + actual + ", not " + etag + "."));
       }
       return response;
     }
@@ -255,6 +267,14 @@ final class ImportSources {
         throw new IOException("interrupted", e);
       }
     }
+  }
+
+  /** Why a read failed, for the client: HttpClient's ConnectException (a port nobody listens on) has no message. */
+  static String reason(IOException e) {
+    if (e.getMessage() != null) {
+      return e.getMessage();
+    }
+    return e instanceof ConnectException ? "no connection to its host" : e.getClass().getSimpleName();
   }
 
   /** Whether two ETags name the same version, weak or not, quoted or not. */

@@ -103,6 +103,24 @@ class ImportLinesTest {
   }
 
   @Test
+  void aLastUpdatedWithoutItsSecondsOrTimeZoneFailsItsLine() {
+    String url = file("Instants.ndjson",
+        patient("noZone", "\"meta\":{\"lastUpdated\":\"2020-01-01T00:00:00\"},"),
+        patient("noSeconds", "\"meta\":{\"lastUpdated\":\"2020-01-01T00:00Z\"},"),
+        patient("offset", "\"meta\":{\"lastUpdated\":\"2020-01-01T05:30:00.123456+05:30\"},"));
+
+    JsonNode manifest = imports.run("Patient", url);
+
+    String updated = ": meta.lastUpdated of an imported resource is a FHIR instant, not ";
+    assertThat(imports.diagnostics(manifest, url)).containsExactly(
+        line(1, url) + updated + "'2020-01-01T00:00:00'.",
+        line(2, url) + updated + "'2020-01-01T00:00Z'.");
+    assertThat(Importer.count(manifest, url)).isEqualTo(1);
+    var kept = imports.server().http().get("/fhir/Patient/" + run + "-offset");
+    assertThat(kept.body()).as("as given").contains("\"lastUpdated\":\"2020-01-01T05:30:00.123456+05:30\"");
+  }
+
+  @Test
   void aLineMissingARequiredElementFailsNamingIt() {
     String url = file("Required.ndjson",
         "{\"resourceType\":\"Group\",\"id\":\"" + run + "-untyped\",\"actual\":true}",

@@ -13,7 +13,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -85,6 +87,30 @@ class ImportSourcesTest {
   }
 
   @Test
+  void aFileUrlNamingNoPathThisSystemHasIsABadRequest() {
+    Path folder = TempFolders.createUntilExit("brazier-import-sources");
+    ImportSources sources = new ImportSources(new ImportConfig(folder, List.of(), null));
+    String url = folder.toUri() + "Patient%00.ndjson";
+
+    assertThatThrownBy(() -> sources.source(url)).isInstanceOfSatisfying(FhirException.class,
+        e -> assertThat(e.status()).isEqualTo(400)).hasMessage("The input " + url + " names no file this server"
+            + " can have: Nul character not allowed.");
+  }
+
+  @Test
+  void aFileGoneSinceTheKickOffFailsItsInputAsTheKickOffWouldRatherThanAsAReadToTryAgain() throws IOException {
+    Path folder = TempFolders.createUntilExit("brazier-import-sources");
+    Path file = Files.writeString(folder.resolve("Gone.ndjson"), "{\"resourceType\":\"Patient\"}\n");
+    ImportSources sources = new ImportSources(new ImportConfig(folder, List.of(), null));
+    ImportSources.Source source = sources.source("file://" + file);
+    source.check(null);
+    Files.delete(file);
+
+    assertThatThrownBy(() -> source.open(null)).isInstanceOf(FhirException.class)
+        .hasMessage("The input file://" + file + " is not a readable file.");
+  }
+
+  @Test
   void anInputInUtf16FailsAtOnceWhileUtf8WithAByteOrderMarkIsReadAsItIsGzipOrNot() throws IOException {
     String line = "\ufeff{\"resourceType\":\"Patient\"}\r\n";
     for (byte[] utf16 : List.of(line.getBytes(StandardCharsets.UTF_16LE), line.getBytes(StandardCharsets.UTF_16BE))) {
@@ -145,6 +171,31 @@ class ImportSourcesTest {
               + " http(s) URL: an import follows a redirect only to a host of --import-hosts.");
       assertThatThrownBy(() -> sources.source(server.url("/loop")).check(null)).isInstanceOf(FhirException.class)
           .hasMessage("The input " + server.url("/loop") + " redirects more than 5 times.");
+    }
+  }
+
+  @Test
+  void anHttpInputNobodyAnswersSaysSoRatherThanNull() throws IOException {
+    int port;
+    try (ServerSocket closed = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = closed.getLocalPort();
+    }
+    String url = "http://127.0.0.1:" + port + "/Patient.ndjson";
+    ImportSources sources = new ImportSources(new ImportConfig(null, List.of("127.0.0.1:" + port), null));
+
+    assertThatThrownBy(() -> sources.source(url).check(null)).isInstanceOf(FhirException.class)
+        .hasMessage("The input " + url + " could not be read: no connection to its host");
+  }
+
+  @Test
+  void anEtagForAnHttpInputThatAnswersWithoutOneFailsSayingItCannotBeChecked() throws IOException {
+    try (Redirects server = new Redirects(Map.of())) {
+      ImportSources sources = new ImportSources(new ImportConfig(null, List.of(server.hostPort()), null));
+      String url = server.url("/Patient.ndjson");
+
+      assertThatThrownBy(() -> sources.source(url).check("\"1\"")).isInstanceOfSatisfying(FhirException.class,
+          e -> assertThat(e.status()).isEqualTo(412)).hasMessage("The input " + url + " answered without an ETag,"
+              + " so its etag \"1\" cannot be checked: leave it out to import the input as it is.");
     }
   }
 
