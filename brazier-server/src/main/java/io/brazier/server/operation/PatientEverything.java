@@ -38,7 +38,8 @@ import org.hl7.fhir.r4.model.OperationOutcome.OperationOutcomeIssueComponent;
  * with it, so their compartments page along in the one result. A {@code replaced-by} link means the record is no
  * longer in use: its everything still answers, with a warning issue in each page's outcome entry naming the
  * replacing patient's $everything, as Microsoft's does by default (a warning, not an error, so that a client that
- * asked for this record still gets it). {@code replaces} and {@code refer} links are not followed, and the
+ * asked for this record still gets it); with {@code Prefer: handling=strict} it is a 301 to that $everything, as
+ * Microsoft's is. {@code replaces} and {@code refer} links are not followed, and the
  * patients of a Patient's links are not included as what it refers to either.
  */
 public final class PatientEverything implements Interaction {
@@ -66,6 +67,9 @@ public final class PatientEverything implements Interaction {
           request.baseUrl());
       patients.add(request.id());
       links.seeAlso().stream().filter(id -> !patients.contains(id) && isLive(request, id)).forEach(patients::add);
+      if (!links.replacedBy().isEmpty() && request.prefer().strict()) {
+        throw moved(request, links.replacedBy().get(0));
+      }
       links.replacedBy().forEach(id -> issues.add(replaced(request, id)));
     }
     Map<String, List<String>> params = new LinkedHashMap<>(request.query());
@@ -90,9 +94,29 @@ public final class PatientEverything implements Interaction {
 
   /** The warning that the patient is no longer in use, pointing at the one that replaces it. */
   private static OperationOutcomeIssueComponent replaced(FhirRequest request, String id) {
-    return new OperationOutcomeIssueComponent().setSeverity(IssueSeverity.WARNING)
-        .setCode(IssueType.INFORMATIONAL).setDiagnostics("Patient/" + request.id() + " is replaced by Patient/" + id
-            + "; use " + request.baseUrl() + "/Patient/" + id + "/$everything instead.");
+    return new OperationOutcomeIssueComponent().setSeverity(IssueSeverity.WARNING).setCode(IssueType.INFORMATIONAL)
+        .setDiagnostics(replacedBy(request, id));
+  }
+
+  /**
+   * A 301 to the replacing patient's $everything: the URL is the {@code Location} (which HTTP clients follow) and
+   * the {@code Content-Location} (which Microsoft's server sets).
+   */
+  private static FhirException moved(FhirRequest request, String id) {
+    String to = replacing(request, id);
+    return new FhirException(301, IssueType.BUSINESSRULE, replacedBy(request, id)).withHeader("Location", to)
+        .withHeader("Content-Location", to);
+  }
+
+  private static String replacedBy(FhirRequest request, String id) {
+    return "Patient/" + request.id() + " is replaced by Patient/" + id + "; use " + replacing(request, id)
+        + " instead.";
+  }
+
+  /** This request's $everything of the replacing patient, with the same parameters (but no page of this one's). */
+  private static String replacing(FhirRequest request, String id) {
+    String from = request.baseUrl() + "/Patient/" + request.id();
+    return request.baseUrl() + "/Patient/" + id + request.link("_cursor", null).substring(from.length());
   }
 
   /**

@@ -8,6 +8,7 @@ import ca.uhn.fhir.rest.client.interceptor.AdditionalRequestHeadersInterceptor;
 import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import io.brazier.server.FhirRequest;
+import io.brazier.server.Http;
 import io.brazier.server.Interceptor;
 import io.brazier.server.Restriction;
 import io.brazier.server.ServerConfig;
@@ -136,6 +137,23 @@ class PatientEverythingTest {
             .satisfies(issue -> assertThat(issue.getSeverity()).isEqualTo(IssueSeverity.WARNING))
             .satisfies(issue -> assertThat(issue.getDiagnostics()).contains("Patient/" + replacing + "/$everything")));
     assertThat(matches(client, id, "")).containsExactlyInAnyOrder("Patient/" + id, observationOf(id));
+  }
+
+  @Test
+  void withStrictHandlingEverythingOfAReplacedPatientIsMovedToTheReplacingOnes() {
+    String replacing = patientWithObservation(new Patient());
+    String id = patientWithObservation(linked(new Patient(), LinkType.REPLACEDBY, replacing));
+
+    Http.Response moved = TestServer.shared().http().get("/fhir/Patient/" + id + "/$everything?_type=Observation",
+        "Prefer", "handling=strict");
+
+    String replacingEverything = TestServer.shared().baseUrl() + "/Patient/" + replacing
+        + "/$everything?_type=Observation";
+    assertThat(moved.status()).isEqualTo(301);
+    assertThat(moved.header("Location")).hasValue(replacingEverything);
+    assertThat(moved.header("Content-Location")).hasValue(replacingEverything);
+    assertThat(moved.resource(OperationOutcome.class).getIssueFirstRep().getDiagnostics())
+        .contains(replacingEverything);
   }
 
   private String patientWithObservation(Patient patient) {
