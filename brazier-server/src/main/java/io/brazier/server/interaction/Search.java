@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import org.hl7.fhir.r4.model.Bundle.SearchEntryMode;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+import org.hl7.fhir.r4.model.OperationOutcome.OperationOutcomeIssueComponent;
 
 /**
  * Runs a search for the search interactions (type, system, compartment): parses the query, serves the first page
@@ -65,21 +66,28 @@ public final class Search {
    * added to the query (see {@link RestrictionCriteria}), so that matches, totals and includes keep to it.
    */
   public FhirResponse respond(FhirRequest request, String path, SearchQuery query, Map<String, List<String>> params) {
+    return respond(request, path, query, params, List.of());
+  }
+
+  /** As {@link #respond(FhirRequest, String, SearchQuery, Map)}, every page's outcome entry carrying {@code issues}. */
+  public FhirResponse respond(FhirRequest request, String path, SearchQuery query, Map<String, List<String>> params,
+      List<OperationOutcomeIssueComponent> issues) {
     try {
-      return page(request, path, restrictions.confine(query, request.restriction()), params);
+      return page(request, path, restrictions.confine(query, request.restriction()), params, issues);
     } catch (QueryTooCostly e) {
       throw FhirException.tooCostly(e.getMessage());
     }
   }
 
-  private FhirResponse page(FhirRequest request, String path, SearchQuery query, Map<String, List<String>> params) {
+  private FhirResponse page(FhirRequest request, String path, SearchQuery query, Map<String, List<String>> params,
+      List<OperationOutcomeIssueComponent> issues) {
     List<String> notes = new ArrayList<>();
     int count = count(params, notes);
     boolean countOnly = count == 0 || "count".equals(first(params, "_summary"));
     if (countOnly) {
       Searchset searchset = new Searchset(request, total(request, query, first(params, "_total")),
           Map.of("self", PageLinks.url(request, path, PageLinks.kept(params, query), null)));
-      searchset.outcome(query, notes);
+      searchset.outcome(query, notes, issues);
       return searchset.response();
     }
     Cursor cursor = Cursor.parse(first(params, "_cursor"));
@@ -96,7 +104,7 @@ public final class Search {
       page.resources().forEach(match -> searchset.add(match, SearchEntryMode.MATCH));
     }
     includes.of(query, page.resources(), restrictions.criterion(request.restriction(), List.of()), notes).forEach(included -> searchset.add(included, SearchEntryMode.INCLUDE));
-    searchset.outcome(query, notes);
+    searchset.outcome(query, notes, issues);
     return searchset.response();
   }
 

@@ -16,6 +16,7 @@ import org.hl7.fhir.r4.model.Bundle.SearchEntryMode;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+import org.hl7.fhir.r4.model.OperationOutcome.OperationOutcomeIssueComponent;
 
 /**
  * A searchset Bundle being built: its total and links, the matches and included resources as stored JSON, and an
@@ -48,12 +49,13 @@ final class Searchset {
     resources.add(json);
   }
 
-  /** An outcome entry naming what was ignored or cut short, when anything was. */
-  void outcome(SearchQuery query, List<String> notes) {
-    if (query.ignored().isEmpty() && notes.isEmpty()) {
+  /** An outcome entry naming what was ignored or cut short, when anything was, and the operation's {@code issues}. */
+  void outcome(SearchQuery query, List<String> notes, List<OperationOutcomeIssueComponent> issues) {
+    if (query.ignored().isEmpty() && notes.isEmpty() && issues.isEmpty()) {
       return;
     }
     OperationOutcome outcome = new OperationOutcome();
+    issues.forEach(issue -> outcome.addIssue(issue.copy()));
     for (SearchQuery.Ignored ignored : query.ignored()) {
       outcome.addIssue().setSeverity(IssueSeverity.WARNING).setCode(IssueType.NOTSUPPORTED)
           .setDiagnostics(ignored.reason() + " It was ignored.");

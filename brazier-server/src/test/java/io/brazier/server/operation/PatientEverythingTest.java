@@ -4,17 +4,31 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ca.uhn.fhir.rest.client.interceptor.AdditionalRequestHeadersInterceptor;
 import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import io.brazier.server.FhirRequest;
+import io.brazier.server.Http;
+import io.brazier.server.Interceptor;
+import io.brazier.server.Restriction;
+import io.brazier.server.ServerConfig;
 import io.brazier.server.SyntheaSample;
 import io.brazier.server.TestServer;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Bundle.SearchEntryMode;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Observation.ObservationStatus;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Patient.LinkType;
+import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 import org.junit.jupiter.api.Test;
 
@@ -75,9 +89,129 @@ class PatientEverythingTest {
         .isInstanceOf(ResourceNotFoundException.class);
   }
 
-  private Bundle everything(String query) {
-    return client.search().byUrl(TestServer.shared().baseUrl() + "/Patient/" + PATIENT + "/$everything?" + query)
+  @Test
+  void seeAlsoPatientsBringTheirCompartmentsOneLevelDeepAndOtherLinksAreIgnored() {
+    String deeper = patientWithObservation(new Patient());
+    String seeAlso = patientWithObservation(linked(new Patient(), LinkType.SEEALSO, deeper));
+    String replaced = patientWithObservation(new Patient());
+    String referred = patientWithObservation(new Patient());
+    Patient patient = linked(linked(new Patient(), LinkType.SEEALSO, seeAlso), LinkType.SEEALSO, seeAlso);
+    String id = patientWithObservation(linked(linked(patient, LinkType.REPLACES, replaced), LinkType.REFER, referred));
+
+    List<String> matched = matches(client, id, "_count=2");
+    List<String> all = entries(client, id);
+
+    assertThat(matched).doesNotHaveDuplicates().containsExactlyInAnyOrder("Patient/" + id, "Patient/" + seeAlso,
+        observationOf(id), observationOf(seeAlso));
+    assertThat(all).as("patients of other links are not even included")
+        .doesNotContain("Patient/" + deeper, "Patient/" + replaced, "Patient/" + referred);
+  }
+
+  @Test
+  void aSeeAlsoPatientOutsideTheCallersReachIsNotFollowed() {
+    String other = patientWithObservation(new Patient());
+    String id = patientWithObservation(linked(new Patient(), LinkType.SEEALSO, other));
+
+    try (TestServer isolated = TestServer.onSharedStore(ServerConfig.defaults(), List.of(new Interceptor() {
+      @Override
+      public FhirRequest before(FhirRequest request) {
+        return request.withRestriction(Restriction.within("Patient", List.of(request.header("X-Patients").split(","))));
+      }
+    }))) {
+      assertThat(matches(withPatients(isolated, id), id, "")).containsExactlyInAnyOrder("Patient/" + id,
+          observationOf(id));
+      assertThat(matches(withPatients(isolated, id + "," + other), id, "")).containsExactlyInAnyOrder(
+          "Patient/" + id, observationOf(id), "Patient/" + other, observationOf(other));
+    }
+  }
+
+  @Test
+  void everythingOfAReplacedPatientWarnsToUseTheReplacingOne() {
+    String replacing = patientWithObservation(new Patient());
+    String id = patientWithObservation(linked(new Patient(), LinkType.REPLACEDBY, replacing));
+
+    Bundle bundle = everything(client, id, "");
+
+    assertThat(bundle.getEntry()).filteredOn(e -> e.getSearch().getMode() == SearchEntryMode.OUTCOME)
+        .singleElement().satisfies(e -> assertThat(((OperationOutcome) e.getResource()).getIssueFirstRep())
+            .satisfies(issue -> assertThat(issue.getSeverity()).isEqualTo(IssueSeverity.WARNING))
+            .satisfies(issue -> assertThat(issue.getDiagnostics()).contains("Patient/" + replacing + "/$everything")));
+    assertThat(matches(client, id, "")).containsExactlyInAnyOrder("Patient/" + id, observationOf(id));
+  }
+
+  @Test
+  void withStrictHandlingEverythingOfAReplacedPatientIsMovedToTheReplacingOnes() {
+    String replacing = patientWithObservation(new Patient());
+    String id = patientWithObservation(linked(new Patient(), LinkType.REPLACEDBY, replacing));
+
+    Http.Response moved = TestServer.shared().http().get("/fhir/Patient/" + id + "/$everything?_type=Observation",
+        "Prefer", "handling=strict");
+
+    String replacingEverything = TestServer.shared().baseUrl() + "/Patient/" + replacing
+        + "/$everything?_type=Observation";
+    assertThat(moved.status()).isEqualTo(301);
+    assertThat(moved.header("Location")).hasValue(replacingEverything);
+    assertThat(moved.header("Content-Location")).hasValue(replacingEverything);
+    assertThat(moved.resource(OperationOutcome.class).getIssueFirstRep().getDiagnostics())
+        .contains(replacingEverything);
+  }
+
+  private String patientWithObservation(Patient patient) {
+    String id = client.create().resource(patient.setActive(true)).execute().getId().getIdPart();
+    client.create().resource(new Observation().setStatus(ObservationStatus.FINAL)
+        .setCode(new CodeableConcept().setText("weight of " + id)).setSubject(new Reference("Patient/" + id)))
+        .execute();
+    return id;
+  }
+
+  private static Patient linked(Patient patient, LinkType type, String other) {
+    patient.addLink().setType(type).setOther(new Reference("Patient/" + other));
+    return patient;
+  }
+
+  private String observationOf(String patient) {
+    Bundle found = client.search().forResource(Observation.class).where(Observation.SUBJECT.hasId("Patient/" + patient))
         .returnBundle(Bundle.class).execute();
+    return "Observation/" + found.getEntryFirstRep().getResource().getIdPart();
+  }
+
+  private static IGenericClient withPatients(TestServer server, String patients) {
+    IGenericClient restricted = server.client();
+    AdditionalRequestHeadersInterceptor header = new AdditionalRequestHeadersInterceptor();
+    header.addHeaderValue("X-Patients", patients);
+    restricted.registerInterceptor(header);
+    return restricted;
+  }
+
+  /** The matches of every page of {@code patient}'s everything, in order. */
+  private static List<String> matches(IGenericClient client, String patient, String query) {
+    return entries(client, patient, query, SearchEntryMode.MATCH);
+  }
+
+  /** The matches and included resources of {@code patient}'s everything, in order. */
+  private static List<String> entries(IGenericClient client, String patient) {
+    List<String> entries = entries(client, patient, "_count=1000", SearchEntryMode.MATCH);
+    entries.addAll(entries(client, patient, "_count=1000", SearchEntryMode.INCLUDE));
+    return entries;
+  }
+
+  private static List<String> entries(IGenericClient client, String patient, String query, SearchEntryMode mode) {
+    List<String> found = new ArrayList<>();
+    for (Bundle page = everything(client, patient, query); page != null;
+        page = page.getLink(Bundle.LINK_NEXT) == null ? null : client.loadPage().next(page).execute()) {
+      page.getEntry().stream().filter(e -> e.getSearch().getMode() == mode)
+          .forEach(e -> found.add(e.getResource().fhirType() + "/" + e.getResource().getIdPart()));
+    }
+    return found;
+  }
+
+  private static Bundle everything(IGenericClient client, String patient, String query) {
+    return client.search().byUrl(client.getServerBase() + "/Patient/" + patient + "/$everything?" + query)
+        .returnBundle(Bundle.class).execute();
+  }
+
+  private Bundle everything(String query) {
+    return everything(client, PATIENT, query);
   }
 
   private static String fhirJson(Resource resource) {
