@@ -20,19 +20,24 @@ import java.util.concurrent.atomic.AtomicReference;
  * readable with vread; with If-Match, only while the resource is at that version (412 otherwise). With
  * {@code hardDelete=true}, Microsoft's FHIR server's parameter, the deleted resources' older versions are purged once
  * the deletion commits, so that nothing of their data stays (the deletion itself stays, for the change feed); not in
- * a bundle entry, whose deletion commits with the bundle. https://hl7.org/fhir/R4/http.html#delete
+ * a bundle entry, whose deletion commits with the bundle. Under a restriction, a resource outside it is not known
+ * (404), as one never stored: whether it is deleted already or not, whatever If-Match says.
+ * https://hl7.org/fhir/R4/http.html#delete
  */
 public final class Delete implements WriteInteraction {
   private static final String HARD_DELETE = "hardDelete";
 
   private final Store store;
+  private final Reachable reachable;
   private final Writes writes;
   private final Conditions conditions;
   private final Commits commits;
   private final int conditionalMax;
 
-  public Delete(Store store, Writes writes, Conditions conditions, Commits commits, int conditionalMax) {
+  public Delete(Store store, Reachable reachable, Writes writes, Conditions conditions, Commits commits,
+      int conditionalMax) {
     this.store = store;
+    this.reachable = reachable;
     this.writes = writes;
     this.conditions = conditions;
     this.commits = commits;
@@ -110,7 +115,8 @@ public final class Delete implements WriteInteraction {
     List<Write> deletions = new ArrayList<>();
     for (String id : target.ids()) {
       ResourceVersion current = currents.of(target.type(), id).orElse(null);
-      if (current == null && request.id() != null) {
+      // Outside the caller's reach, deleted or not, and before If-Match: an answer must not tell that the id exists.
+      if (request.id() != null && (current == null || !reachable.reaches(request.restriction(), current))) {
         throw FhirException.notFound(target.type(), id);
       }
       Commits.checkIfMatch(request, target.type(), id, current);

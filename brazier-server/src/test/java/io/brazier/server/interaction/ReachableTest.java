@@ -80,6 +80,19 @@ class ReachableTest {
   }
 
   @Test
+  void aDeleteOfAResourceOutsideIsNotKnownWhetherItIsDeletedOrNot() {
+    String live = create(observation(bob));
+    String deleted = create(observation(bob));
+    http.send("DELETE", "/fhir/" + deleted, null);
+
+    http.refused(404, "DELETE", "/fhir/" + live, (byte[]) null, "X-Patient", alice);
+    http.refused(404, "DELETE", "/fhir/" + deleted, (byte[]) null, "X-Patient", alice);
+    http.refused(404, "DELETE", "/fhir/" + live, (byte[]) null, "X-Patient", alice, "If-Match", "W/\"9\"");
+    assertThat(http.send("DELETE", "/fhir/" + deleted, null, "X-Patient", bob).status()).as("its owner's")
+        .isEqualTo(204);
+  }
+
+  @Test
   void aWriteMayNotChangeAResourceOutsideNorStoreOneThere() {
     String others = create(observation(bob));
     Observation mixed = observation(alice);
