@@ -136,7 +136,7 @@ final class Routes {
     this.update = Route.of(FhirInteraction.UPDATE, supported.type(TypeRestfulInteraction.UPDATE,
         new Update(bodies, writes, conditions, commits)));
     this.delete = Route.of(FhirInteraction.DELETE, supported.type(TypeRestfulInteraction.DELETE,
-        new Delete(store, reachable, writes, conditions, commits, config.conditionalDeleteMax())));
+        new Delete(store, writes, conditions, commits, config.conditionalDeleteMax())));
     this.patch = Route.of(FhirInteraction.PATCH, supported.type(TypeRestfulInteraction.PATCH,
         new Patch(fhir, bodies, writes, conditions, commits)));
     Bundles bundles = new Bundles(fhir, store, this.bodies, references, reachable, commits, entries,

@@ -28,16 +28,13 @@ public final class Delete implements WriteInteraction {
   private static final String HARD_DELETE = "hardDelete";
 
   private final Store store;
-  private final Reachable reachable;
   private final Writes writes;
   private final Conditions conditions;
   private final Commits commits;
   private final int conditionalMax;
 
-  public Delete(Store store, Reachable reachable, Writes writes, Conditions conditions, Commits commits,
-      int conditionalMax) {
+  public Delete(Store store, Writes writes, Conditions conditions, Commits commits, int conditionalMax) {
     this.store = store;
-    this.reachable = reachable;
     this.writes = writes;
     this.conditions = conditions;
     this.commits = commits;
@@ -115,10 +112,10 @@ public final class Delete implements WriteInteraction {
     List<Write> deletions = new ArrayList<>();
     for (String id : target.ids()) {
       ResourceVersion current = currents.of(target.type(), id).orElse(null);
-      // Outside the caller's reach, deleted or not, and before If-Match: an answer must not tell that the id exists.
-      if (request.id() != null && (current == null || !reachable.reaches(request.restriction(), current))) {
+      if (current == null && request.id() != null) {
         throw FhirException.notFound(target.type(), id);
       }
+      commits.checkReached(request, current);
       Commits.checkIfMatch(request, target.type(), id, current);
       if (current != null && !current.deleted()) {
         deletions.add(writes.deletion(current, request.caller().source()));

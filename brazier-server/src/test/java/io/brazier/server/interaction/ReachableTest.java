@@ -93,6 +93,21 @@ class ReachableTest {
   }
 
   @Test
+  void aPatchOrAnUpdateOfAResourceOutsideIsNotKnownWhateverIsAskedOfIt() {
+    String live = create(observation(bob));
+    String deleted = create(observation(bob));
+    http.send("DELETE", "/fhir/" + deleted, null);
+    String patch = "[{\"op\":\"replace\",\"path\":\"/status\",\"value\":\"amended\"}]";
+
+    http.refused(404, "PATCH", "/fhir/" + deleted, patch, "X-Patient", alice, "Content-Type",
+        "application/json-patch+json");
+    http.refused(404, "PATCH", "/fhir/" + live, patch, "X-Patient", alice, "Content-Type",
+        "application/json-patch+json", "If-Match", "W/\"9\"");
+    http.refused(404, "PUT", "/fhir/" + live, json(withId(observation(alice), live)), "X-Patient", alice,
+        "If-Match", "W/\"9\"");
+  }
+
+  @Test
   void aWriteMayNotChangeAResourceOutsideNorStoreOneThere() {
     String others = create(observation(bob));
     Observation mixed = observation(alice);
