@@ -43,6 +43,6 @@ public record Write(String type, String id, int version, Instant lastUpdated, by
   }
 
   public ResourceVersion toVersion() {
-    return new ResourceVersion(type, id, version, lastUpdated, deleted(), json, createdByPut);
+    return new ResourceVersion(type, id, version, lastUpdated, deleted(), json, createdByPut, false);
   }
 }

@@ -104,7 +104,8 @@ final class BuiltInParameters {
   private static SearchParameter withModifiers(SearchParameter definition) {
     SearchParameter served = definition.copy();
     served.getModifier().clear();
-    for (String modifier : ParamType.of(definition.getType().toCode()).modifiers()) {
+    ParamType type = ParamType.of(definition.getType().toCode());
+    for (String modifier : SearchParameters.modifiers(definition.getCode(), type)) {
       served.addModifier(SearchModifierCode.fromCode(modifier.equals("of-type") ? "ofType" : modifier));
     }
     return served;

@@ -131,24 +131,26 @@ public final class QueryParser {
     String modifier = colon < 0 ? null : name.substring(colon + 1);
     switch (code) {
       case "_id" -> {
+        checkModifier(code, modifier, SearchParameters.OWN_MODIFIERS.get(code));
         return id(name, modifier, value);
       }
       case "_lastUpdated" -> {
+        checkModifier(code, modifier, SearchParameters.OWN_MODIFIERS.get(code));
         if ("missing".equals(modifier)) {
           return neverMissing(name, value);
         }
-        noModifier(name, modifier);
         List<DateValue> dates = new ArrayList<>();
         ValueParser.alternatives(name, value).forEach(v -> dates.add(ValueParser.date(name, v)));
         return new LastUpdatedMatch(dates);
       }
       case "_list" -> {
-        noModifier(name, modifier);
+        // Not indexed values whose absence a search could find: no modifier, :missing included.
+        checkModifier(code, modifier, List.of());
         return new InList(ValueParser.alternatives(name, value).stream().map(ValueParser::unescape)
             .map(id -> listId(name, id)).toList());
       }
       case "_text", "_content" -> {
-        noModifier(name, modifier);
+        checkModifier(code, modifier, SearchParameters.OWN_MODIFIERS.get(code));
         List<List<String>> alternatives = new ArrayList<>();
         for (String alternative : ValueParser.alternatives(name, value)) {
           List<String> words = Words.of(ValueParser.unescape(alternative));
@@ -189,19 +191,20 @@ public final class QueryParser {
     return id;
   }
 
-  /** Refuses any modifier, :missing included: these are not indexed values whose absence a search could find. */
-  private static void noModifier(String name, String modifier) {
-    if (modifier != null) {
-      throw FhirException.badRequest("Modifier :" + modifier + " is not supported on " + name + ".");
+  /**
+   * A 400 unless {@code modifier} (null: none) is one of {@code supported}, the modifiers that the CapabilityStatement
+   * and the parameter's definition list ({@link SearchParam#modifiers}); {@code what} names the parameter.
+   */
+  private static void checkModifier(String what, String modifier, List<String> supported) {
+    if (modifier != null && !supported.contains(modifier)) {
+      throw FhirException.badRequest("Modifier :" + modifier + " is not supported on " + what + "; "
+          + (supported.isEmpty() ? "it takes none." : "supported: " + String.join(", ", supported) + "."));
     }
   }
 
   private static Criterion id(String name, String modifier, String value) {
     if ("missing".equals(modifier)) {
       return neverMissing(name, value);
-    }
-    if (modifier != null && !modifier.equals("not")) {
-      throw FhirException.badRequest("Modifier :" + modifier + " is not supported on _id.");
     }
     List<String> ids = new ArrayList<>();
     for (String alternative : ValueParser.alternatives(name, value)) {
@@ -259,13 +262,11 @@ public final class QueryParser {
   private Criterion parameter(List<String> types, String name, String code, String modifier, String value,
       Options options) {
     SearchParam param = definition(types, code);
+    if (!(param.type() == ParamType.REFERENCE && modifier != null && fhir.isResourceType(modifier))) {
+      checkModifier(param.type().code() + " parameter " + code, modifier, param.modifiers());
+    }
     if ("missing".equals(modifier)) {
       return new Missing(code, param.type(), missing(name, value));
-    }
-    if (modifier != null && !param.type().modifiers().contains(modifier)
-        && !(param.type() == ParamType.REFERENCE && fhir.isResourceType(modifier))) {
-      throw FhirException.badRequest("Modifier :" + modifier + " is not supported on " + param.type().code()
-          + " parameter " + code + "; supported: " + String.join(", ", param.type().modifiers()) + ".");
     }
     List<String> alternatives = ValueParser.alternatives(name, value);
     return switch (param.type()) {

@@ -18,6 +18,14 @@ public record SearchParam(String url, String code, String base, ParamType type, 
     components = List.copyOf(components);
   }
 
+  /**
+   * The modifiers a search takes on this parameter, as the CapabilityStatement and the served definition list them:
+   * its type's, but for the common parameters searched otherwise ({@link SearchParameters#OWN_MODIFIERS}).
+   */
+  public List<String> modifiers() {
+    return SearchParameters.modifiers(code, type);
+  }
+
   /** Whether the server indexes values for this parameter (the common ones like _id live in the resource table). */
   public boolean isIndexed() {
     return expression != null && !expression.isBlank() && !SearchParameters.RESOURCE_COLUMNS.contains(code);

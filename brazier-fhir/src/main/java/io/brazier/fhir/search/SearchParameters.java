@@ -27,6 +27,13 @@ import org.hl7.fhir.r4.model.SearchParameter;
 public final class SearchParameters {
   /** The common parameters answered from the resource table rather than from index rows. */
   static final Set<String> RESOURCE_COLUMNS = Set.of("_id", "_lastUpdated");
+  /**
+   * The modifiers of the common parameters that a search answers otherwise than from their type's index rows (see
+   * {@link QueryParser}): {@code _id} and {@code _lastUpdated} from the resource table, where every resource has
+   * them, {@code _text} and {@code _content} from the words of a resource, which take no modifier.
+   */
+  static final Map<String, List<String>> OWN_MODIFIERS = Map.of("_id", List.of("missing", "not"),
+      "_lastUpdated", List.of("missing"), "_text", List.of(), "_content", List.of());
   /** The R4 parameters no search takes: a named query (_query) means whatever a server defines it to mean. */
   public static final Set<String> NOT_SERVED = Set.of("_query");
   /** The R4 resource types that are not DomainResources, checked against HAPI's model by the tests. */
@@ -64,6 +71,11 @@ public final class SearchParameters {
     this.builtInByUrl = Map.copyOf(firstByUrl);
     this.builtIn = new State(0, byBase, byUrl);
     this.state = this.builtIn;
+  }
+
+  /** The modifiers a search takes on a parameter of {@code code} and {@code type}: see {@link SearchParam#modifiers}. */
+  static List<String> modifiers(String code, ParamType type) {
+    return OWN_MODIFIERS.getOrDefault(code, type.modifiers());
   }
 
   /** Changes whenever a parameter is registered or removed. */

@@ -213,6 +213,7 @@ public final class Capabilities implements Interaction {
   private static CapabilityStatementRestResourceSearchParamComponent searchParam(SearchParam param) {
     return new CapabilityStatementRestResourceSearchParamComponent().setName(param.code())
         .setDefinition(param.url()).setType(SearchParamType.fromCode(param.type().code()))
-        .setDocumentation("Modifiers: " + String.join(", ", param.type().modifiers()) + ".");
+        .setDocumentation("Modifiers: " + (param.modifiers().isEmpty() ? "none" : String.join(", ", param.modifiers()))
+            + ".");
   }
 }

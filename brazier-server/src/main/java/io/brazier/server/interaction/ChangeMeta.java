@@ -70,7 +70,7 @@ public final class ChangeMeta implements WriteInteraction {
   @Override
   public Prepared prepare(FhirRequest request, Target target, Links links, Currents currents) {
     String id = target.id();
-    ResourceVersion current = Commits.existing(request, target.type(), id, currents);
+    ResourceVersion current = commits.existing(request, target.type(), id, currents);
     Resource resource = fhir.parse(Format.JSON, current.json());
     if (!(add ? add(resource.getMeta(), change(request)) : remove(resource.getMeta(), change(request)))) {
       return new Prepared(List.of(), FhirResponse.ok(answer(resource.getMeta())));

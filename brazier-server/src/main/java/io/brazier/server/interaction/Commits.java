@@ -97,16 +97,28 @@ public final class Commits {
 
   /**
    * The current version that a change of an existing resource (a patch, $meta-add) applies to: 404 when it never
-   * existed, 410 when it is deleted, before If-Match is looked at, as HTTP evaluates preconditions only on what would
-   * otherwise succeed.
+   * existed or lies outside the request's restriction, 410 when it is deleted, before If-Match is looked at, as HTTP
+   * evaluates preconditions only on what would otherwise succeed.
    */
-  static ResourceVersion existing(FhirRequest request, String type, String id, Currents currents) {
+  ResourceVersion existing(FhirRequest request, String type, String id, Currents currents) {
     ResourceVersion current = currents.of(type, id).orElseThrow(() -> FhirException.notFound(type, id));
+    checkReached(request, current);
     if (current.deleted()) {
       throw FhirException.gone(type, id);
     }
     checkIfMatch(request, type, id, current);
     return current;
+  }
+
+  /**
+   * A 404 when {@code current} (null: none) lies outside the request's restriction, a deletion where the version it
+   * deleted did ({@link Reachable#reaches}), as for a resource never stored: checked before anything else is said of
+   * it (a 410, an If-Match's 412, a delete's 204), which would tell a restricted caller that the id exists.
+   */
+  void checkReached(FhirRequest request, ResourceVersion current) {
+    if (current != null && !reachable.reaches(request.restriction(), current)) {
+      throw FhirException.notFound(current.type(), current.id());
+    }
   }
 
   /**

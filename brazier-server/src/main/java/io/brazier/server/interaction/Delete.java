@@ -20,7 +20,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * readable with vread; with If-Match, only while the resource is at that version (412 otherwise). With
  * {@code hardDelete=true}, Microsoft's FHIR server's parameter, the deleted resources' older versions are purged once
  * the deletion commits, so that nothing of their data stays (the deletion itself stays, for the change feed); not in
- * a bundle entry, whose deletion commits with the bundle. https://hl7.org/fhir/R4/http.html#delete
+ * a bundle entry, whose deletion commits with the bundle. Under a restriction, a resource outside it is not known
+ * (404), as one never stored: whether it is deleted already or not, whatever If-Match says.
+ * https://hl7.org/fhir/R4/http.html#delete
  */
 public final class Delete implements WriteInteraction {
   private static final String HARD_DELETE = "hardDelete";
@@ -113,6 +115,7 @@ public final class Delete implements WriteInteraction {
       if (current == null && request.id() != null) {
         throw FhirException.notFound(target.type(), id);
       }
+      commits.checkReached(request, current);
       Commits.checkIfMatch(request, target.type(), id, current);
       if (current != null && !current.deleted()) {
         deletions.add(writes.deletion(current, request.caller().source()));

@@ -27,7 +27,8 @@ import org.hl7.fhir.r4.model.Bundle.HTTPVerb;
  * versions remain, a next link. Each entry tells how its version was written: POST [type] for a first version the
  * server gave its id, PUT [type]/[id] for one created by an update (or an import) and for every later version,
  * DELETE for a deletion, which has no resource and no ETag (it leaves no version to read); a first version's status
- * is 201 Created, whatever its method. The change feed describes its entries the same way. Under a restriction only
+ * is 201 Created, whatever its method, and so is that of a version written over a deletion, which creates the
+ * resource again. The change feed describes its entries the same way. Under a restriction only
  * the versions within it are listed.
  */
 public final class History {
@@ -96,8 +97,10 @@ public final class History {
     Bundle bundle = bundle(request, next);
     List<byte[]> resources = new ArrayList<>();
     for (ResourceVersion version : page.versions()) {
-      bundle.addEntry(entry(request.baseUrl(), version.type(), version.id(), version.version(),
-          Action.of(version.version(), version.deleted()), version.createdByPut(), version.lastUpdated()));
+      // A version written over a deletion created the resource again, by PUT [type]/[id] as no POST can.
+      Action action = version.recreates() ? Action.CREATE : Action.of(version.version(), version.deleted());
+      bundle.addEntry(entry(request.baseUrl(), version.type(), version.id(), version.version(), action,
+          version.createdByPut() || version.recreates(), version.lastUpdated()));
       resources.add(version.json());
     }
     return FhirResponse.ok(new StoredBundle(bundle, resources));

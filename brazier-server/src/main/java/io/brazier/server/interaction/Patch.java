@@ -56,7 +56,7 @@ public final class Patch implements WriteInteraction {
   public Prepared prepare(FhirRequest request, Target target, Links links, Currents currents) {
     String type = target.type();
     String id = target.id();
-    ResourceVersion current = Commits.existing(request, type, id, currents);
+    ResourceVersion current = commits.existing(request, type, id, currents);
     Resource resource = patched(type, id, document(request).apply(current.json()));
     links.resolve(resource);
     Write write = writes.next(resource, id, current, request.caller().source());

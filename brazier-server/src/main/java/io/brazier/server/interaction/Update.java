@@ -66,6 +66,7 @@ public final class Update implements WriteInteraction {
   @Override
   public Prepared prepare(FhirRequest request, Target target, Links links, Currents currents) {
     ResourceVersion current = currents.of(target.type(), target.id()).orElse(null);
+    commits.checkReached(request, current);
     Commits.checkIfMatch(request, target.type(), target.id(), current);
     links.resolve(target.body());
     Write next = writes.next(target.body(), target.id(), current, request.caller().source());

@@ -12,6 +12,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
+import java.util.List;
 import java.util.Map;
 import org.hl7.fhir.r4.model.CapabilityStatement;
 import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestResourceComponent;
@@ -25,6 +26,7 @@ import org.hl7.fhir.r4.model.CapabilityStatement.TypeRestfulInteraction;
 import org.hl7.fhir.r4.model.CodeType;
 import org.hl7.fhir.r4.model.Enumerations.FHIRVersion;
 import org.hl7.fhir.r4.model.Enumerations.PublicationStatus;
+import org.hl7.fhir.r4.model.SearchParameter;
 import org.hl7.fhir.r4.model.TerminologyCapabilities;
 import org.junit.jupiter.api.Test;
 
@@ -112,6 +114,45 @@ class CapabilitiesTest {
   }
 
   @Test
+  void everyListedModifierIsOneASearchTakes() {
+    CapabilityStatement statement = client.capabilities().ofType(CapabilityStatement.class).execute();
+    Http http = server.http();
+
+    searchModifiers(http, "/fhir?", statement.getRestFirstRep().getSearchParam());
+    for (String type : List.of("Patient", "Observation", "Location", "ValueSet", "RiskAssessment")) {
+      searchModifiers(http, "/fhir/" + type + "?", resource(statement, type).getSearchParam());
+    }
+  }
+
+  @Test
+  void theDefinitionsOfTheCommonParametersNameTheModifiersTheirSearchesTake() {
+    SearchParameter id = client.read().resource(SearchParameter.class).withId("Resource-id").execute();
+    SearchParameter text = client.read().resource(SearchParameter.class).withId("DomainResource-text").execute();
+    CapabilityStatement statement = client.capabilities().ofType(CapabilityStatement.class).execute();
+
+    assertThat(id.getModifier()).extracting(modifier -> modifier.getValue().toCode()).containsExactly("missing", "not");
+    assertThat(text.getModifier()).isEmpty();
+    assertThat(patient(statement).getSearchParam()).filteredOn(param -> param.getName().equals("_text"))
+        .singleElement().satisfies(param -> assertThat(param.getDocumentation()).isEqualTo("Modifiers: none."));
+  }
+
+  /** Searches with each modifier a statement lists for each parameter (in its documentation, "Modifiers: a, b."). */
+  private static void searchModifiers(Http http, String search,
+      List<CapabilityStatementRestResourceSearchParamComponent> params) {
+    for (CapabilityStatementRestResourceSearchParamComponent param : params) {
+      String listed = param.getDocumentation().startsWith("Modifiers: ")
+          ? param.getDocumentation().substring("Modifiers: ".length()).replaceFirst("\\.$", "") : "none";
+      for (String modifier : listed.equals("none") ? List.<String>of() : List.of(listed.split(", "))) {
+        // type stands for a resource type; x may be a bad value for the modifier, a 400 of its own.
+        String name = param.getName() + ":" + (modifier.equals("type") ? "Patient" : modifier);
+        Http.Response response = http.get(search + name + "=" + (modifier.equals("missing") ? "true" : "x"));
+
+        assertThat(response.body()).as(search + name).doesNotContain("is not supported");
+      }
+    }
+  }
+
+  @Test
   void theStatementNamesFhirR4AndBothFormats() {
     CapabilityStatement statement = client.capabilities().ofType(CapabilityStatement.class).execute();
 
@@ -183,8 +224,12 @@ class CapabilitiesTest {
   }
 
   private static CapabilityStatementRestResourceComponent patient(CapabilityStatement statement) {
+    return resource(statement, "Patient");
+  }
+
+  private static CapabilityStatementRestResourceComponent resource(CapabilityStatement statement, String type) {
     return statement.getRestFirstRep().getResource().stream()
-        .filter(resource -> resource.getType().equals("Patient"))
+        .filter(resource -> resource.getType().equals(type))
         .findFirst()
         .orElseThrow();
   }

@@ -69,6 +69,24 @@ class HistoryInstanceTest {
   }
 
   @Test
+  void aResourceCreatedAgainAfterItsDeletionSaysCreatedInHistory() {
+    IIdType id = client.create().resource(patient("Phoenix")).execute().getId().toVersionless();
+    client.delete().resourceById(id).execute();
+    client.update().resource(named(id, "Phoenix2")).execute();
+    client.update().resource(named(id, "Phoenix3")).execute();
+
+    Bundle history = history(id).execute();
+
+    assertThat(history.getEntry()).extracting(e -> e.getRequest().getMethod(), e -> e.getRequest().getUrl(),
+            e -> e.getResponse().getStatus(), e -> e.getResponse().getEtag())
+        .containsExactly(
+            tuple(HTTPVerb.PUT, "Patient/" + id.getIdPart(), "200 OK", "W/\"4\""),
+            tuple(HTTPVerb.PUT, "Patient/" + id.getIdPart(), "201 Created", "W/\"3\""),
+            tuple(HTTPVerb.DELETE, "Patient/" + id.getIdPart(), "204 No Content", null),
+            tuple(HTTPVerb.POST, "Patient", "201 Created", "W/\"1\""));
+  }
+
+  @Test
   void aTransactionsEntriesSayInHistoryHowTheyCreated() {
     String chosen = "in-bundle-" + System.nanoTime();
     Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);

@@ -80,6 +80,34 @@ class ReachableTest {
   }
 
   @Test
+  void aDeleteOfAResourceOutsideIsNotKnownWhetherItIsDeletedOrNot() {
+    String live = create(observation(bob));
+    String deleted = create(observation(bob));
+    http.send("DELETE", "/fhir/" + deleted, null);
+
+    http.refused(404, "DELETE", "/fhir/" + live, (byte[]) null, "X-Patient", alice);
+    http.refused(404, "DELETE", "/fhir/" + deleted, (byte[]) null, "X-Patient", alice);
+    http.refused(404, "DELETE", "/fhir/" + live, (byte[]) null, "X-Patient", alice, "If-Match", "W/\"9\"");
+    assertThat(http.send("DELETE", "/fhir/" + deleted, null, "X-Patient", bob).status()).as("its owner's")
+        .isEqualTo(204);
+  }
+
+  @Test
+  void aPatchOrAnUpdateOfAResourceOutsideIsNotKnownWhateverIsAskedOfIt() {
+    String live = create(observation(bob));
+    String deleted = create(observation(bob));
+    http.send("DELETE", "/fhir/" + deleted, null);
+    String patch = "[{\"op\":\"replace\",\"path\":\"/status\",\"value\":\"amended\"}]";
+
+    http.refused(404, "PATCH", "/fhir/" + deleted, patch, "X-Patient", alice, "Content-Type",
+        "application/json-patch+json");
+    http.refused(404, "PATCH", "/fhir/" + live, patch, "X-Patient", alice, "Content-Type",
+        "application/json-patch+json", "If-Match", "W/\"9\"");
+    http.refused(404, "PUT", "/fhir/" + live, json(withId(observation(alice), live)), "X-Patient", alice,
+        "If-Match", "W/\"9\"");
+  }
+
+  @Test
   void aWriteMayNotChangeAResourceOutsideNorStoreOneThere() {
     String others = create(observation(bob));
     Observation mixed = observation(alice);

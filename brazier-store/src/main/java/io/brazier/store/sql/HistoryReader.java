@@ -31,8 +31,11 @@ final class HistoryReader {
     List<Object> args = new ArrayList<>();
     String current = select("resource", null, query, args);
     String past = select("resource_history", "replaced_at", query, args);
-    String sql = "SELECT v.rid, v.type, r.id, v.version, v.last_updated, v.deleted, v.body, r.created_by_put"
-        + " FROM (" + current + " UNION ALL " + past + ") v JOIN resource r ON r.rid = v.rid"
+    // Whether a version follows a deletion: the previous version, which is in resource_history (by its key).
+    String recreates = "NOT v.deleted AND EXISTS (SELECT 1 FROM resource_history p"
+        + " WHERE p.rid = v.rid AND p.version = v.version - 1 AND p.deleted)";
+    String sql = "SELECT v.rid, v.type, r.id, v.version, v.last_updated, v.deleted, v.body, r.created_by_put, "
+        + recreates + " FROM (" + current + " UNION ALL " + past + ") v JOIN resource r ON r.rid = v.rid"
         + " ORDER BY v.last_updated DESC, v.rid DESC, v.version DESC LIMIT ?";
     args.add(query.count() + 1);
     try (Connection connection = dataSource.getConnection();
@@ -51,7 +54,7 @@ final class HistoryReader {
           }
           Timestamp updated = rows.getTimestamp(5);
           versions.add(new ResourceVersion(types.name(rows.getShort(2)), rows.getString(3), rows.getInt(4),
-              updated.toInstant(), rows.getBoolean(6), rows.getBytes(7), rows.getBoolean(8)));
+              updated.toInstant(), rows.getBoolean(6), rows.getBytes(7), rows.getBoolean(8), rows.getBoolean(9)));
           positions.add(new HistoryCursor(updated.toInstant(), rows.getLong(1), rows.getInt(4)));
         }
       }
