@@ -1,6 +1,8 @@
 package io.brazier.events;
 
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +26,8 @@ public final class ResponsePublisher implements AutoCloseable {
   private final Messages messages;
   private volatile KafkaSink sink;
   private volatile boolean closed;
+  /** When a send began that the broker then failed (nanoTime), the earliest since the last acknowledgement; or 0. */
+  private final AtomicLong failingSince = new AtomicLong();
 
   public ResponsePublisher(EventsConfig config, Messages messages) {
     this.config = config;
@@ -51,10 +55,13 @@ public final class ResponsePublisher implements AutoCloseable {
         return lost(request, pending, "the publisher stopped");
       }
       KafkaSink used = sink;
+      long sentAt = System.nanoTime();
       try {
         used.send(pending);
         pending = List.of();
+        failingSince.set(0);
       } catch (BrokerFailure e) {
+        failingSince.compareAndSet(0, sentAt);
         pending = e.toSendAgain();
         if (System.nanoTime() - giveUpAt >= 0) {
           return lost(request, pending, "Kafka failed them for " + config.unhealthyAfter().toSeconds() + " s");
@@ -66,6 +73,20 @@ public final class ResponsePublisher implements AutoCloseable {
       }
     }
     return true;
+  }
+
+  /**
+   * Why {@code /healthz} should say the proxy is unhealthy, or null: the broker failed a send that began longer than
+   * {@code --events-unhealthy-after} ago, and has acknowledged none since. Only answers with writes send anything,
+   * so a broker away while none passes goes unnoticed, and one back is noticed at the next write's acknowledgement.
+   */
+  public String problem() {
+    long since = failingSince.get();
+    long failedFor = System.nanoTime() - since;
+    if (since != 0 && failedFor > config.unhealthyAfter().toNanos()) {
+      return "Kafka has not acknowledged for " + TimeUnit.NANOSECONDS.toSeconds(failedFor) + " s";
+    }
+    return null;
   }
 
   private static boolean lost(String request, List<Message> pending, String why) {

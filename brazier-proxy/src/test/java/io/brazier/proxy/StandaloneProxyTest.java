@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Observation;
@@ -205,6 +206,27 @@ class StandaloneProxyTest {
     String status = kickOff.headers().firstValue("Content-Location").orElseThrow();
     assertThat(status).startsWith(proxy.baseUrl() + "/_async/");
     awaitDone(status, token);
+  }
+
+  @Test
+  void healthIsDownNamingTheProblemWhileAPartOfTheProxyHasOneAndUpOnceItIsGone() throws Exception {
+    AtomicReference<String> problem = new AtomicReference<>("Kafka has not acknowledged for 61 s");
+    try (ProxyUnderTest checked = ProxyUnderTest.start(upstream.baseUrl()).healthCheck("events", problem::get)) {
+      HttpResponse<String> down = health(checked);
+      problem.set(null);
+      HttpResponse<String> up = health(checked);
+
+      assertThat(down.statusCode()).isEqualTo(503);
+      assertThat(down.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type)
+          .startsWith("application/json"));
+      assertThat(down.body()).isEqualTo("{\"status\":\"DOWN\",\"events\":\"Kafka has not acknowledged for 61 s\"}");
+      assertThat(up.statusCode()).isEqualTo(200);
+      assertThat(up.body()).isEqualTo("{\"status\":\"UP\"}");
+    }
+  }
+
+  private static HttpResponse<String> health(ProxyUnderTest checked) throws Exception {
+    return HTTP.send(HttpRequest.newBuilder(checked.health()).build(), HttpResponse.BodyHandlers.ofString());
   }
 
   /** Polls an asynchronous request's status through the proxy until it is done, so that no job outlives the test. */
