@@ -92,7 +92,8 @@ public final class StandaloneProxy implements AutoCloseable {
 
   /**
    * Makes {@code /healthz} answer 503 while {@code problem} names one (the events broker away too long), as
-   * {@code {"status":"DOWN","<name>":"<problem>"}}; null means fine.
+   * {@code {"status":"DOWN","<name>":"<problem>"}}; null means fine. The upstream is not asked: a request it
+   * cannot answer is a 502 or 504 of its own, and an upstream away would take every proxy before it out at once.
    */
   public StandaloneProxy healthCheck(String name, Supplier<String> problem) {
     healthChecks.add(name, problem);

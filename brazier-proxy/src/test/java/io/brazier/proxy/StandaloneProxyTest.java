@@ -8,6 +8,7 @@ import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import io.brazier.client.ClientCredentials;
+import io.brazier.testkit.ClosedPort;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -222,6 +223,21 @@ class StandaloneProxyTest {
       assertThat(down.body()).isEqualTo("{\"status\":\"DOWN\",\"events\":\"Kafka has not acknowledged for 61 s\"}");
       assertThat(up.statusCode()).isEqualTo(200);
       assertThat(up.body()).isEqualTo("{\"status\":\"UP\"}");
+    }
+  }
+
+  /**
+   * The proxy's health is its own: an upstream away would take every proxy in front of it out of a load balancer
+   * at once (and have a liveness probe restart them in a loop), where callers get a 502 OperationOutcome saying why.
+   */
+  @Test
+  void healthIsUpWhileTheUpstreamIsUnreachableAndRequestsToItAre502() throws Exception {
+    try (ProxyUnderTest away = ProxyUnderTest.start(ClosedPort.url("/fhir").toString())) {
+      HttpResponse<String> health = health(away);
+      int read = status("GET", away.baseUrl() + "/Patient/1", away.token("reader-away", List.of("Reader"), null));
+
+      assertThat(health.statusCode()).isEqualTo(200);
+      assertThat(read).isEqualTo(502);
     }
   }
 
