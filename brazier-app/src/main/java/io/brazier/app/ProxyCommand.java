@@ -144,6 +144,9 @@ final class ProxyCommand implements Callable<Integer> {
       opened.close();
       throw e;
     }
+    if (publisher != null) {
+      proxy.healthCheck("events", publisher::problem);
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       log.info("Shutting down");

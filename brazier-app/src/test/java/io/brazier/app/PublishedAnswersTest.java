@@ -16,9 +16,13 @@ import io.brazier.proxy.ProxyRequest;
 import io.brazier.proxy.ProxyUnderTest;
 import io.brazier.proxy.Step;
 import io.brazier.server.TestServer;
+import io.brazier.testkit.Eventually;
 import io.brazier.testkit.KafkaBroker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,6 +51,7 @@ class PublishedAnswersTest {
   private static final KafkaBroker broker = KafkaBroker.start();
   private static final TestServer upstream = TestServer.shared();
   private static final Duration CONSUMER_WAIT = Duration.ofSeconds(60);
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   @AfterAll
   static void stopBroker() {
@@ -230,6 +235,38 @@ class PublishedAnswersTest {
     }
   }
 
+  /**
+   * The broker away while a write passes, until the write's events give up after {@code --events-unhealthy-after}:
+   * the proxy's {@code /healthz} says DOWN naming Kafka, so that a load balancer takes it out, and UP again once the
+   * broker is back, with no write passing to tell it (a load balancer sends none to a proxy it took out).
+   */
+  @Test
+  void healthIsDownOnceTheBrokerFailedAWriteForUnhealthyAfterAndUpOnceItIsBack() throws Exception {
+    EventsConfig config = PublishingProxy.ownTopics().withTimeouts(Duration.ofSeconds(3), Duration.ofSeconds(1));
+    try (PublishingProxy proxy = new PublishingProxy(config, null)) {
+      IGenericClient client = proxy.administrator();
+      client.create().resource(new Patient().setActive(true)).execute();
+      HttpResponse<String> before = proxy.health();
+      List<HttpResponse<String>> down = new ArrayList<>();
+      broker.stop();
+      try {
+        client.create().resource(new Patient().setActive(false)).execute();
+        Eventually.until(Duration.ofSeconds(30), "/healthz says DOWN", () -> down.add(proxy.health())
+            && down.get(down.size() - 1).statusCode() == 503);
+      } finally {
+        broker.restart();
+      }
+      List<HttpResponse<String>> after = new ArrayList<>();
+      Eventually.until(Duration.ofSeconds(60), "/healthz says UP", () -> after.add(proxy.health())
+          && after.get(after.size() - 1).statusCode() == 200);
+
+      assertThat(before.statusCode()).isEqualTo(200);
+      assertThat(down.get(down.size() - 1).body()).startsWith("{\"status\":\"DOWN\",\"events\":\"Kafka has not"
+          + " acknowledged for ");
+      assertThat(after.get(after.size() - 1).body()).isEqualTo("{\"status\":\"UP\"}");
+    }
+  }
+
   /** Two patients of identifier value {@code same} and one of {@code other}, in a system of their own. */
   private record Matching(String system, String first, String second, String other) {
     static Matching created() {
@@ -298,13 +335,26 @@ class PublishedAnswersTest {
       publisher = new ResponsePublisher(config, new Messages(config, upstream.fhir()));
       Processors chain = Processors.load(ProcessorConfig.NONE, upstream.fhir())
           .followedBy(new PublishedAnswers(upstream.fhir(), publisher));
-      proxy = ProxyUnderTest.start(upstream.baseUrl(), last == null ? chain : chain.followedBy(last));
+      proxy = ProxyUnderTest.start(upstream.baseUrl(), last == null ? chain : chain.followedBy(last))
+          .healthCheck("events", publisher::problem); // as ProxyCommand does
     }
 
     /** The defaults for the test's broker, on topics of their own. */
     static EventsConfig ownTopics() {
       String suffix = UUID.randomUUID().toString();
       return EventsConfig.defaults(broker.bootstrapServers()).withTopics("events-" + suffix, "queue-" + suffix);
+    }
+
+    /** The proxy's {@code /healthz}. */
+    HttpResponse<String> health() {
+      try {
+        return HTTP.send(HttpRequest.newBuilder(proxy.health()).build(), HttpResponse.BodyHandlers.ofString());
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
     }
 
     IGenericClient administrator() {

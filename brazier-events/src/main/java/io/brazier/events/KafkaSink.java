@@ -129,6 +129,25 @@ final class KafkaSink implements AutoCloseable {
     return record;
   }
 
+  /**
+   * Whether the broker answers with the partitions of {@code config}'s topic within {@code --events-send-timeout},
+   * asked through a new producer: one that knew the topic would answer from what it knew.
+   */
+  static boolean answers(EventsConfig config) {
+    KafkaSink asking = null;
+    try {
+      asking = forAnswers(config);
+      asking.producer.partitionsFor(config.topic());
+      return true;
+    } catch (KafkaException e) {
+      return false;
+    } finally {
+      if (asking != null) {
+        asking.abandon();
+      }
+    }
+  }
+
   /** Gives up on whatever is still unacknowledged: it is sent again from the checkpoint. */
   void abandon() {
     producer.close(Duration.ZERO);

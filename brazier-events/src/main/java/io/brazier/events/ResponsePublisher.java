@@ -1,6 +1,9 @@
 package io.brazier.events;
 
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +27,9 @@ public final class ResponsePublisher implements AutoCloseable {
   private final Messages messages;
   private volatile KafkaSink sink;
   private volatile boolean closed;
+  /** When a send began that the broker then failed (nanoTime), the earliest since the last acknowledgement; or 0. */
+  private final AtomicLong failingSince = new AtomicLong();
+  private final AtomicBoolean askingBroker = new AtomicBoolean();
 
   public ResponsePublisher(EventsConfig config, Messages messages) {
     this.config = config;
@@ -51,10 +57,13 @@ public final class ResponsePublisher implements AutoCloseable {
         return lost(request, pending, "the publisher stopped");
       }
       KafkaSink used = sink;
+      long sentAt = System.nanoTime();
       try {
         used.send(pending);
         pending = List.of();
+        failingSince.set(0);
       } catch (BrokerFailure e) {
+        failingSince.compareAndSet(0, sentAt);
         pending = e.toSendAgain();
         if (System.nanoTime() - giveUpAt >= 0) {
           return lost(request, pending, "Kafka failed them for " + config.unhealthyAfter().toSeconds() + " s");
@@ -66,6 +75,43 @@ public final class ResponsePublisher implements AutoCloseable {
       }
     }
     return true;
+  }
+
+  /**
+   * Why {@code /healthz} should say the proxy is unhealthy, or null: the broker failed a send that began longer than
+   * {@code --events-unhealthy-after} ago, and has since acknowledged none, nor answered when asked. Only answers
+   * with writes send anything, so a broker away while none passes goes unnoticed.
+   */
+  public String problem() {
+    long since = failingSince.get();
+    long failedFor = System.nanoTime() - since;
+    if (since != 0 && failedFor > config.unhealthyAfter().toNanos()) {
+      askWhetherBrokerIsBack(since);
+      return "Kafka has not acknowledged for " + TimeUnit.NANOSECONDS.toSeconds(failedFor) + " s";
+    }
+    return null;
+  }
+
+  /**
+   * A proxy that says it is unhealthy may get no write to learn that the broker is back (a load balancer took it
+   * out): each ask of its health then asks the broker, in the background and one at a time, through a new producer.
+   * A broker that answers is taken to be back; if it still fails sends, the writes that pass say so again.
+   */
+  private void askWhetherBrokerIsBack(long failingSinceAsked) {
+    if (closed || !askingBroker.compareAndSet(false, true)) {
+      return;
+    }
+    Thread asking = new Thread(() -> {
+      try {
+        if (KafkaSink.answers(config)) {
+          failingSince.compareAndSet(failingSinceAsked, 0);
+        }
+      } finally {
+        askingBroker.set(false);
+      }
+    }, "brazier-events-health");
+    asking.setDaemon(true);
+    asking.start();
   }
 
   private static boolean lost(String request, List<Message> pending, String why) {

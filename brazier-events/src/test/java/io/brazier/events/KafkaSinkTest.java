@@ -92,6 +92,20 @@ class KafkaSinkTest {
   }
 
   @Test
+  void aBrokerAnswersWithItsTopicsPartitionsAndOneAwayDoesNotWithinTheSendTimeout() {
+    EventsConfig away = EventsConfig.defaults(ClosedPort.address()).withTimeouts(Duration.ofSeconds(1),
+        Duration.ofSeconds(1));
+    long asked = System.nanoTime();
+
+    boolean awayAnswers = KafkaSink.answers(away);
+    Duration waited = Duration.ofNanos(System.nanoTime() - asked);
+
+    assertThat(KafkaSink.answers(Publishers.config())).isTrue();
+    assertThat(awayAnswers).isFalse();
+    assertThat(waited).isLessThan(Duration.ofSeconds(10));
+  }
+
+  @Test
   void aBrokerThatNeverAnswersFailsTheSendWithinTheSendTimeout() {
     EventsConfig config = EventsConfig.defaults(ClosedPort.address()).withTimeouts(Duration.ofSeconds(1),
         Duration.ofSeconds(1));

@@ -169,6 +169,39 @@ class ResponsePublisherTest {
     }
   }
 
+  /**
+   * What the proxy's {@code /healthz} asks: a broker that failed the sends of an answer for
+   * {@code --events-unhealthy-after} is a problem until it is back, learnt without a write passing: a proxy a load
+   * balancer took out for it gets none.
+   */
+  @Test
+  void aBrokerThatFailedSendsForUnhealthyAfterIsAProblemUntilItIsBackWithoutAWriteToTellIt() {
+    EventsConfig config = Publishers.config().withTimeouts(Duration.ofSeconds(3), Duration.ofSeconds(1));
+    try (ResponsePublisher publisher = new ResponsePublisher(config, new Messages(config,
+        Publishers.server().fhir()))) {
+      publisher.publish(exchange("POST", "Observation", 201, observation("rp-healthy", "rp-health")));
+      String before = publisher.problem();
+      boolean publishedWhileAway;
+      Publishers.broker().stop();
+      try {
+        publishedWhileAway = publisher.publish(exchange("PUT", "Observation/rp-1", 200,
+            observation("rp-unhealthy", "rp-health")));
+        Publishers.await(() -> publisher.problem() != null, "the broker away is a problem");
+      } finally {
+        Publishers.broker().restart();
+      }
+      Publishers.await(() -> publisher.problem() == null, "the broker back is no problem, with no write");
+
+      boolean publishedOnceBack = publisher.publish(exchange("PUT", "Observation/rp-1", 200,
+          observation("rp-back", "rp-health")));
+
+      assertThat(before).isNull();
+      assertThat(publishedWhileAway).isFalse();
+      assertThat(publishedOnceBack).isTrue();
+      assertThat(publisher.problem()).isNull();
+    }
+  }
+
   /** Whether {@code thread} is in the producer's send, waiting for the broker. */
   private static boolean sending(Thread thread) {
     return Arrays.stream(thread.getStackTrace()).anyMatch(frame -> frame.getClassName().equals(KafkaSink.class.getName())

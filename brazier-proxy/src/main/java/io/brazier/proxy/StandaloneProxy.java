@@ -10,6 +10,7 @@ import io.brazier.proxy.upstream.ProxyAddress;
 import io.brazier.proxy.upstream.ProxyEndpoint;
 import io.brazier.proxy.upstream.TrustedProxies;
 import io.brazier.proxy.upstream.Upstream;
+import io.brazier.server.http.HealthChecks;
 import io.brazier.server.http.ProtocolErrors;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -18,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Supplier;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.slf4j.Logger;
@@ -36,11 +38,13 @@ public final class StandaloneProxy implements AutoCloseable {
   private final Javalin app;
   private final UpstreamConfig config;
   private final Upstream upstream;
+  private final HealthChecks healthChecks;
 
-  private StandaloneProxy(Javalin app, UpstreamConfig config, Upstream upstream) {
+  private StandaloneProxy(Javalin app, UpstreamConfig config, Upstream upstream, HealthChecks healthChecks) {
     this.app = app;
     this.config = config;
     this.upstream = upstream;
+    this.healthChecks = healthChecks;
   }
 
   /**
@@ -56,6 +60,7 @@ public final class StandaloneProxy implements AutoCloseable {
     UpstreamIsolation isolation = security.upstreamIsolation(forwarding.asProxy(fhir), upstream.base(), fhir);
     ProxyEndpoint endpoint = new ProxyEndpoint(fhir, security.upstreamChecks(isolation), isolation, forwarding,
         processors, address, config.maxBufferedBytes());
+    HealthChecks healthChecks = new HealthChecks();
     Javalin app = Javalin.create(javalin -> {
       javalin.startup.showJavalinBanner = false;
       javalin.jetty.host = config.host();
@@ -66,7 +71,7 @@ public final class StandaloneProxy implements AutoCloseable {
         javalin.routes.addHttpHandler(method, ProxyEndpoint.BASE, endpoint::handle);
         javalin.routes.addHttpHandler(method, ProxyEndpoint.BASE + "/*", endpoint::handle);
       }
-      javalin.routes.get("/healthz", ctx -> ctx.contentType("application/json").result("{\"status\":\"UP\"}"));
+      javalin.routes.get("/healthz", healthChecks::answer);
       javalin.routes.exception(FhirException.class, (e, ctx) -> outcome(fhir, ctx, e.status(), e.outcome()));
       javalin.routes.exception(Exception.class, (e, ctx) -> {
         String incident = UUID.randomUUID().toString();
@@ -77,12 +82,22 @@ public final class StandaloneProxy implements AutoCloseable {
     app.start();
     log.info("FHIR proxy listening url=http://{}:{}{} upstream={} upstreamToken={}", config.host(), app.port(),
         ProxyEndpoint.BASE, upstream.base(), config.credentials().isPresent() ? "client credentials" : "none");
-    return new StandaloneProxy(app, config, upstream);
+    return new StandaloneProxy(app, config, upstream, healthChecks);
   }
 
   private static void outcome(Fhir fhir, Context ctx, int status, OperationOutcome outcome) {
     ctx.status(status).contentType("application/fhir+json;charset=utf-8")
         .result(fhir.jsonParser().encodeResourceToString(outcome).getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Makes {@code /healthz} answer 503 while {@code problem} names one (the events broker away too long), as
+   * {@code {"status":"DOWN","<name>":"<problem>"}}; null means fine. The upstream is not asked: a request it
+   * cannot answer is a 502 or 504 of its own, and an upstream away would take every proxy before it out at once.
+   */
+  public StandaloneProxy healthCheck(String name, Supplier<String> problem) {
+    healthChecks.add(name, problem);
+    return this;
   }
 
   public int port() {

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.OperationOutcome;
 
@@ -81,6 +82,17 @@ public final class ProxyUnderTest implements AutoCloseable {
 
   public String baseUrl() {
     return proxy.baseUrl();
+  }
+
+  /** The proxy's {@code /healthz}. */
+  public URI health() {
+    return URI.create("http://127.0.0.1:" + proxy.port() + "/healthz");
+  }
+
+  /** Makes {@code /healthz} ask {@code problem} too: see {@link StandaloneProxy#healthCheck}. */
+  public ProxyUnderTest healthCheck(String name, Supplier<String> problem) {
+    proxy.healthCheck(name, problem);
+    return this;
   }
 
   /** A token of the proxy's trusted issuer for the proxy, with these roles (and scopes, space separated). */

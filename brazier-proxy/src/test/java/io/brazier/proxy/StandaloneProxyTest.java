@@ -8,6 +8,7 @@ import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import io.brazier.client.ClientCredentials;
+import io.brazier.testkit.ClosedPort;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -18,6 +19,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Observation;
@@ -205,6 +207,42 @@ class StandaloneProxyTest {
     String status = kickOff.headers().firstValue("Content-Location").orElseThrow();
     assertThat(status).startsWith(proxy.baseUrl() + "/_async/");
     awaitDone(status, token);
+  }
+
+  @Test
+  void healthIsDownNamingTheProblemWhileAPartOfTheProxyHasOneAndUpOnceItIsGone() throws Exception {
+    AtomicReference<String> problem = new AtomicReference<>("Kafka has not acknowledged for 61 s");
+    try (ProxyUnderTest checked = ProxyUnderTest.start(upstream.baseUrl()).healthCheck("events", problem::get)) {
+      HttpResponse<String> down = health(checked);
+      problem.set(null);
+      HttpResponse<String> up = health(checked);
+
+      assertThat(down.statusCode()).isEqualTo(503);
+      assertThat(down.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type)
+          .startsWith("application/json"));
+      assertThat(down.body()).isEqualTo("{\"status\":\"DOWN\",\"events\":\"Kafka has not acknowledged for 61 s\"}");
+      assertThat(up.statusCode()).isEqualTo(200);
+      assertThat(up.body()).isEqualTo("{\"status\":\"UP\"}");
+    }
+  }
+
+  /**
+   * The proxy's health is its own: an upstream away would take every proxy in front of it out of a load balancer
+   * at once (and have a liveness probe restart them in a loop), where callers get a 502 OperationOutcome saying why.
+   */
+  @Test
+  void healthIsUpWhileTheUpstreamIsUnreachableAndRequestsToItAre502() throws Exception {
+    try (ProxyUnderTest away = ProxyUnderTest.start(ClosedPort.url("/fhir").toString())) {
+      HttpResponse<String> health = health(away);
+      int read = status("GET", away.baseUrl() + "/Patient/1", away.token("reader-away", List.of("Reader"), null));
+
+      assertThat(health.statusCode()).isEqualTo(200);
+      assertThat(read).isEqualTo(502);
+    }
+  }
+
+  private static HttpResponse<String> health(ProxyUnderTest checked) throws Exception {
+    return HTTP.send(HttpRequest.newBuilder(checked.health()).build(), HttpResponse.BodyHandlers.ofString());
   }
 
   /** Polls an asynchronous request's status through the proxy until it is done, so that no job outlives the test. */

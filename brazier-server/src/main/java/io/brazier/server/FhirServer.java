@@ -5,6 +5,7 @@ import io.brazier.fhir.Fhir;
 import io.brazier.fhir.FhirException;
 import io.brazier.fhir.Outcomes;
 import io.brazier.fhir.search.FhirSearch;
+import io.brazier.server.http.HealthChecks;
 import io.brazier.server.http.HttpBodies;
 import io.brazier.server.http.ProtocolErrors;
 import io.brazier.server.http.Queries;
@@ -22,7 +23,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
@@ -50,10 +50,7 @@ public final class FhirServer implements AutoCloseable {
   private final Rendering rendering;
   private final Metrics metrics;
   private final Javalin app;
-  private final List<HealthCheck> healthChecks = new CopyOnWriteArrayList<>();
-
-  /** A part of the process that /healthz asks after the database: its problem, or null while it is fine. */
-  private record HealthCheck(String name, Supplier<String> problem) {}
+  private final HealthChecks healthChecks = new HealthChecks();
 
   public FhirServer(ServerConfig config, Fhir fhir, Store store, PrometheusMeterRegistry registry) {
     this(config, fhir, store, registry, List.of());
@@ -85,6 +82,7 @@ public final class FhirServer implements AutoCloseable {
     Fhir fhir = search.fhir();
     this.config = config;
     this.store = store;
+    healthChecks.add("database", () -> store.healthy() ? null : "unreachable");
     this.api = new FhirApi(search, store, config, interceptors);
     this.rendering = new Rendering(fhir);
     this.metrics = new Metrics(registry);
@@ -114,7 +112,7 @@ public final class FhirServer implements AutoCloseable {
         javalin.routes.addHttpHandler(method, BASE, this::fhir);
         javalin.routes.addHttpHandler(method, BASE + "/*", this::fhir);
       }
-      javalin.routes.get("/healthz", this::health);
+      javalin.routes.get("/healthz", healthChecks::answer);
       javalin.routes.get("/metrics", ctx -> {
         extension.checkOperator(ctx, baseUrl(ctx));
         ctx.contentType("text/plain; version=0.0.4").result(registry.scrape());
@@ -143,7 +141,7 @@ public final class FhirServer implements AutoCloseable {
    * as {@code {"status":"DOWN","<name>":"<problem>"}}; null means fine.
    */
   public FhirServer healthCheck(String name, Supplier<String> problem) {
-    healthChecks.add(new HealthCheck(name, problem));
+    healthChecks.add(name, problem);
     return this;
   }
 
@@ -253,22 +251,6 @@ public final class FhirServer implements AutoCloseable {
     String incident = UUID.randomUUID().toString();
     log.error("Request failed incident={} method={} path={}", incident, ctx.method(), ctx.path(), e);
     writeOutcome(ctx, 500, Outcomes.error(IssueType.EXCEPTION, "Internal error, incident " + incident));
-  }
-
-  private void health(Context ctx) {
-    ctx.contentType("application/json");
-    if (!store.healthy()) {
-      ctx.status(503).result("{\"status\":\"DOWN\",\"database\":\"unreachable\"}");
-      return;
-    }
-    for (HealthCheck check : healthChecks) {
-      String problem = check.problem().get();
-      if (problem != null) {
-        ctx.status(503).json(Map.of("status", "DOWN", check.name(), problem));
-        return;
-      }
-    }
-    ctx.status(200).result("{\"status\":\"UP\"}");
   }
 
   private void logRequest(Context ctx, Float millis) {
