@@ -65,12 +65,12 @@ public final class ResponsePublisher implements AutoCloseable {
       } catch (BrokerFailure e) {
         failingSince.compareAndSet(0, sentAt);
         pending = e.toSendAgain();
+        replace(used); // the failed producer is unusable, for the next answer too
         if (System.nanoTime() - giveUpAt >= 0) {
           return lost(request, pending, "Kafka failed them for " + config.unhealthyAfter().toSeconds() + " s");
         }
         log.warn("Kafka did not take {} events of {}, sending them again: {}", pending.size(), request,
             e.getMessage());
-        replace(used);
         backoff = EventPublisher.nextBackoff(backoff);
       }
     }
