@@ -11,6 +11,7 @@ import io.brazier.store.Write;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -37,7 +38,15 @@ public final class Commits {
   }
 
   public FhirResponse run(WriteInteraction interaction, FhirRequest request) {
-    return holdingConditions(List.of(request), () -> attempts(interaction, request));
+    return run(interaction, request, target -> { });
+  }
+
+  /**
+   * Runs the write, and once it has committed hands {@code committed} the target it wrote (that of the last attempt),
+   * still holding the turn of a single resource: for work that must follow the commit, such as purging history.
+   */
+  public FhirResponse run(WriteInteraction interaction, FhirRequest request, Consumer<Target> committed) {
+    return holdingConditions(List.of(request), () -> attempts(interaction, request, committed));
   }
 
   /**
@@ -49,13 +58,13 @@ public final class Commits {
     return conditions.isEmpty() ? action.get() : conditionLocks.holdingAll(conditions, action);
   }
 
-  private FhirResponse attempts(WriteInteraction interaction, FhirRequest request) {
+  private FhirResponse attempts(WriteInteraction interaction, FhirRequest request, Consumer<Target> committed) {
     for (int attempt = 1; ; attempt++) {
       try {
         Target target = interaction.target(request);
         return target.ids().size() == 1
-            ? locks.holding(target.type(), target.id(), () -> commit(interaction, request, target))
-            : commit(interaction, request, target);
+            ? locks.holding(target.type(), target.id(), () -> commit(interaction, request, target, committed))
+            : commit(interaction, request, target, committed);
       } catch (VersionConflictException e) {
         if (request.ifMatch() != null) {
           throw changedSince(e);
@@ -67,9 +76,11 @@ public final class Commits {
     }
   }
 
-  private FhirResponse commit(WriteInteraction interaction, FhirRequest request, Target target) {
+  private FhirResponse commit(WriteInteraction interaction, FhirRequest request, Target target,
+      Consumer<Target> committed) {
     Prepared staged = stage(interaction, request, target);
     store.commit(staged.writes());
+    committed.accept(target);
     return staged.response();
   }
 

@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * FHIR delete: DELETE [base]/[type]/[id], and conditional delete DELETE [base]/[type]?criteria, which deletes every
@@ -43,37 +42,17 @@ public final class Delete implements WriteInteraction {
 
   @Override
   public FhirResponse handle(FhirRequest request) {
-    return isHard(request) ? hardDelete(request) : commits.run(this, request);
+    return isHard(request) ? commits.run(this, request, this::purgeHistory) : commits.run(this, request);
   }
 
-  /** Deletes, then purges the history of each targeted resource that is now deleted. */
-  private FhirResponse hardDelete(FhirRequest request) {
-    AtomicReference<Target> targeted = new AtomicReference<>();
-    FhirResponse response = commits.run(new WriteInteraction() {
-      @Override
-      public Target target(FhirRequest again) {
-        targeted.set(Delete.this.target(again)); // the last attempt's target is the one committed
-        return targeted.get();
-      }
-
-      @Override
-      public Prepared prepare(FhirRequest again, Target target, Links links, Currents currents) {
-        return Delete.this.prepare(again, target, links, currents);
-      }
-
-      @Override
-      public FhirResponse handle(FhirRequest again) {
-        throw new UnsupportedOperationException("run by Commits only");
-      }
-    }, request);
-    Target target = targeted.get();
-    for (String id : target.ids()) {
+  /** Once the deletion has committed, purges the history of each deleted resource. */
+  private void purgeHistory(Target deleted) {
+    for (String id : deleted.ids()) {
       // A resource written again since its deletion keeps its history, as would one a soft delete left alive.
-      if (store.current(target.type(), id).map(ResourceVersion::deleted).orElse(false)) {
-        store.purgeHistory(target.type(), id);
+      if (store.current(deleted.type(), id).map(ResourceVersion::deleted).orElse(false)) {
+        store.purgeHistory(deleted.type(), id);
       }
     }
-    return response;
   }
 
   /** Whether the request asks for a hard delete; a 400 for a value other than true or false. */
