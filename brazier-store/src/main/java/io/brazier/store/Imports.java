@@ -91,6 +91,9 @@ public interface Imports {
   /** The staged batches not merged yet, in order. */
   List<Integer> unmerged(String job);
 
+  /** How many batches of the job are merged: a run that resumes the merge counts on from them. */
+  long merged(String job);
+
   /** What merging one batch did: versions written, and lines skipped (the store held them already). */
   record Merged(int written, int skipped) {}
 

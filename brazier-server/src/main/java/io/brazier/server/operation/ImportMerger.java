@@ -44,9 +44,11 @@ final class ImportMerger {
 
   void merge() {
     List<Integer> batches = imports.unmerged(run.id());
+    long before = imports.merged(run.id()); // by a run that stopped while merging: the count goes on from there
+    long total = before + batches.size();
     String cursor = JobJson.write(stager.cursor());
-    run.progress(0, (long) batches.size(), cursor);
-    AtomicLong done = new AtomicLong();
+    run.progress(before, total, cursor);
+    AtomicLong done = new AtomicLong(before);
     Queue<Integer> queue = new ConcurrentLinkedQueue<>(batches);
     ExecutorService mergers = Executors.newFixedThreadPool(parallel, runnable -> {
       Thread thread = new Thread(runnable, "brazier-import-merge");
@@ -59,7 +61,7 @@ final class ImportMerger {
         running.add(CompletableFuture.runAsync(() -> {
           for (Integer batch = queue.poll(); batch != null && !run.stopped(); batch = queue.poll()) {
             Optional<Imports.Merged> merged = imports.merge(run.id(), batch, Instant.now(),
-                run.heartbeat(done.incrementAndGet(), (long) batches.size(), cursor), this::failure);
+                run.heartbeat(done.incrementAndGet(), total, cursor), this::failure);
             if (merged.isEmpty()) {
               run.lost();
             }

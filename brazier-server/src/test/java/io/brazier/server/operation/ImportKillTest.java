@@ -20,8 +20,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.hl7.fhir.r4.model.Bundle;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -60,7 +62,15 @@ class ImportKillTest {
 
     try (TestServer restarted = TestServer.start(data, config(folder))) {
       String path = status.substring(status.indexOf("/fhir/"));
-      JsonNode manifest = Importer.manifest(new Importer(restarted).await(path));
+      Set<String> merging = new LinkedHashSet<>();
+      JsonNode manifest = Importer.manifest(new Importer(restarted).pollUntil(path, polled -> {
+        polled.header("X-Progress").filter(seen -> seen.startsWith("merging: ")).ifPresent(merging::add);
+        return polled.status() != 202;
+      }));
+
+      String total = progress.substring(progress.indexOf(" of ") + 4); // "12 batches merged"
+      assertThat(merging).as("the merge resumed counts on, of the same total").isNotEmpty()
+          .allSatisfy(seen -> assertThat(seen).endsWith(" of " + total));
 
       assertThat(Importer.count(manifest, observations)).isEqualTo(OBSERVATIONS);
       assertThat(Importer.count(manifest, patients)).isEqualTo(PATIENTS);

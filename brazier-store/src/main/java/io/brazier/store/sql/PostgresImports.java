@@ -245,6 +245,12 @@ final class PostgresImports implements Imports {
   }
 
   @Override
+  public long merged(String job) {
+    return query("count the merged batches of import " + job, "SELECT count(*) FROM import_merged WHERE job = ?",
+        statement -> statement.setObject(1, UUID.fromString(job)), row -> row.getLong(1)).get(0);
+  }
+
+  @Override
   public Optional<Merged> merge(String job, int batch, Instant now, JobHeartbeat heartbeat,
       Function<Refused, Failure> failure) {
     return merge.merge(job, ImportStaging.prefix(job), batch, now, heartbeat, failure);

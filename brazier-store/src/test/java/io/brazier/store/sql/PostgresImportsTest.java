@@ -122,6 +122,20 @@ class PostgresImportsTest {
   }
 
   @Test
+  void theMergedBatchesAreCountedSoThatAResumedMergeCountsOnFromThem() {
+    imports.open(job);
+    imports.stage(batch(0, line(1, id(), null, null, "First")), beat("staged"));
+    imports.stage(batch(1, line(2, id(), null, null, "Second")), beat("staged"));
+    imports.settle(job);
+    assertThat(imports.merged(job)).isZero();
+
+    imports.merge(job, 0, NOW, beat("merged"), TestStore::refusedLine);
+
+    assertThat(imports.merged(job)).isEqualTo(1);
+    assertThat(imports.unmerged(job)).containsExactly(1);
+  }
+
+  @Test
   void ofTwoLinesOfOneResourceInOneBatchTheLaterIsMergedAndTheEarlierCountedAsImported() {
     imports.open(job);
     String id = id();
