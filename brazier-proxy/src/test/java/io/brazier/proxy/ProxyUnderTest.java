@@ -30,11 +30,13 @@ public final class ProxyUnderTest implements AutoCloseable {
   public static final RetryPolicy RETRIES = new RetryPolicy(3, Duration.ofMillis(20), Duration.ofSeconds(2));
 
   private final StandaloneProxy proxy;
+  private final Security security;
   private final IdentityProvider issuer;
   private final RSAKey issuerKey;
 
-  private ProxyUnderTest(StandaloneProxy proxy, IdentityProvider issuer, RSAKey issuerKey) {
+  private ProxyUnderTest(StandaloneProxy proxy, Security security, IdentityProvider issuer, RSAKey issuerKey) {
     this.proxy = proxy;
+    this.security = security;
     this.issuer = issuer;
     this.issuerKey = issuerKey;
   }
@@ -75,9 +77,9 @@ public final class ProxyUnderTest implements AutoCloseable {
         SecurityConfig.DEFAULT_KEY_ROTATION, Map.of(), IsolationConfig.DEFAULTS);
     UpstreamConfig config = new UpstreamConfig(URI.create(upstream), "127.0.0.1", 0, null, credentials,
         trustedProxies, retries, timeout, 1 << 20);
-    StandaloneProxy proxy = StandaloneProxy.start(config, TestServer.shared().fhir(),
-        Security.start(security, TestServer.shared().database().dataSource()), chain);
-    return new ProxyUnderTest(proxy, issuer, key);
+    Security started = Security.start(security, TestServer.shared().database().dataSource());
+    StandaloneProxy proxy = StandaloneProxy.start(config, TestServer.shared().fhir(), started, chain);
+    return new ProxyUnderTest(proxy, started, issuer, key);
   }
 
   public String baseUrl() {
@@ -142,6 +144,7 @@ public final class ProxyUnderTest implements AutoCloseable {
   @Override
   public void close() {
     proxy.close();
+    security.close();
     issuer.close();
   }
 }

@@ -108,7 +108,7 @@ public final class SecuredServer implements AutoCloseable {
   /** Such a node whose tokens, keys and identity links expire by {@code clock}. */
   public TestServer secondNode(Clock clock) {
     Security security = Security.start(config, TestServer.shared().database().dataSource(), clock);
-    return TestServer.shared().secondNode(security.interceptors(), security.http());
+    return TestServer.shared().secondNode(security.interceptors(), security.http()).alsoClosing(security);
   }
 
   public TestServer server() {

@@ -15,6 +15,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 import java.util.stream.Stream;
 
@@ -38,6 +39,8 @@ public final class TestServer implements AutoCloseable {
    */
   private final Path exportDir;
   private Path temporaryFolder;
+  /** What this server's interceptors hold (a proxy's security: its listening connection), closed with it. */
+  private final List<AutoCloseable> alsoClosed = new CopyOnWriteArrayList<>();
   private long lastChange;
 
   private TestServer(ServerConfig config, Database database, PostgresStore store, Path exportDir) {
@@ -224,9 +227,24 @@ public final class TestServer implements AutoCloseable {
     return store.changes(ChangeQuery.after(seq, 100)).changes();
   }
 
+  /** Closes {@code resource} when this server closes: what its interceptors hold. */
+  public TestServer alsoClosing(AutoCloseable resource) {
+    alsoClosed.add(resource);
+    return this;
+  }
+
+  private static void closeOrFail(AutoCloseable resource) {
+    try {
+      resource.close();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   @Override
   public void close() {
     server.close();
+    alsoClosed.forEach(TestServer::closeOrFail);
     if (database != null) {
       store.close();
     }
