@@ -30,8 +30,7 @@ class ResponsePublisherTest {
   @Test
   void aCreatedResourceIsOnTheTopicWhenPublishReturns() {
     EventsConfig config = Publishers.config();
-    try (ResponsePublisher publisher = new ResponsePublisher(config, new Messages(config,
-        Publishers.server().fhir()))) {
+    try (ResponsePublisher publisher = publisher(config)) {
 
       boolean published = publisher.publish(exchange("POST", "Observation", 201, OBSERVATION));
 
@@ -57,8 +56,7 @@ class ResponsePublisherTest {
     CyclicBarrier start = new CyclicBarrier(writers);
     ExecutorService pool = Executors.newFixedThreadPool(writers);
     List<Thread> threads = new CopyOnWriteArrayList<>();
-    try (ResponsePublisher publisher = new ResponsePublisher(config, new Messages(config,
-        Publishers.server().fhir()))) {
+    try (ResponsePublisher publisher = publisher(config)) {
       publisher.publish(exchange("POST", "Observation", 201, observation("rp-warm", "rp-warm")));
       Publishers.broker().stop();
       List<Future<Boolean>> published;
@@ -90,8 +88,7 @@ class ResponsePublisherTest {
   void aReadOrARefusalPublishesNothingAndNeedsNoBroker() {
     EventsConfig away = EventsConfig.defaults(ClosedPort.address()).withTimeouts(Duration.ofSeconds(1),
         Duration.ofSeconds(1));
-    try (ResponsePublisher publisher = new ResponsePublisher(away, new Messages(away,
-        Publishers.server().fhir()))) {
+    try (ResponsePublisher publisher = publisher(away)) {
 
       assertThat(publisher.publish(exchange("GET", "Observation/rp-1", 200, OBSERVATION))).isTrue();
       assertThat(publisher.publish(exchange("POST", "Observation", 422, "{}"))).isTrue();
@@ -106,8 +103,7 @@ class ResponsePublisherTest {
   void aBrokerAwayIsWaitedForAndWhatItFailedArrivesOnceBack() throws Exception {
     EventsConfig config = Publishers.config().withTimeouts(Duration.ofSeconds(60), Duration.ofSeconds(1));
     ExecutorService writer = Executors.newSingleThreadExecutor();
-    try (ResponsePublisher publisher = new ResponsePublisher(config, new Messages(config,
-        Publishers.server().fhir()))) {
+    try (ResponsePublisher publisher = publisher(config)) {
       publisher.publish(exchange("POST", "Observation", 201, observation("rp-before", "rp-away")));
       Future<Boolean> published;
       Publishers.broker().stop();
@@ -134,11 +130,8 @@ class ResponsePublisherTest {
     ExecutorService writer = Executors.newSingleThreadExecutor();
     try {
       Future<Boolean> published;
-      try (ResponsePublisher publisher = new ResponsePublisher(away, new Messages(away,
-          Publishers.server().fhir()))) {
-        published = writer.submit(() -> publisher.publish(exchange("PUT", "Observation/rp-1", 200, OBSERVATION)));
-        Thread.sleep(2 * away.sendTimeout().toMillis());
-        assertThat(published).isNotDone();
+      try (ResponsePublisher publisher = publisher(away)) {
+        published = stillWaiting(writer, publisher, away);
       }
 
       assertThat(published.get(30, TimeUnit.SECONDS)).isFalse();
@@ -156,12 +149,8 @@ class ResponsePublisherTest {
     EventsConfig away = EventsConfig.defaults(ClosedPort.address()).withTimeouts(Duration.ofSeconds(4),
         Duration.ofSeconds(1));
     ExecutorService writer = Executors.newSingleThreadExecutor();
-    try (ResponsePublisher publisher = new ResponsePublisher(away, new Messages(away,
-        Publishers.server().fhir()))) {
-      Future<Boolean> published = writer.submit(() -> publisher.publish(exchange("PUT", "Observation/rp-1", 200,
-          OBSERVATION)));
-      Thread.sleep(2 * away.sendTimeout().toMillis());
-      assertThat(published).isNotDone();
+    try (ResponsePublisher publisher = publisher(away)) {
+      Future<Boolean> published = stillWaiting(writer, publisher, away);
 
       assertThat(published.get(30, TimeUnit.SECONDS)).isFalse();
     } finally {
@@ -177,8 +166,7 @@ class ResponsePublisherTest {
   @Test
   void aBrokerThatFailedSendsForUnhealthyAfterIsAProblemUntilItIsBackWithoutAWriteToTellIt() {
     EventsConfig config = Publishers.config().withTimeouts(Duration.ofSeconds(3), Duration.ofSeconds(1));
-    try (ResponsePublisher publisher = new ResponsePublisher(config, new Messages(config,
-        Publishers.server().fhir()))) {
+    try (ResponsePublisher publisher = publisher(config)) {
       publisher.publish(exchange("POST", "Observation", 201, observation("rp-healthy", "rp-health")));
       String before = publisher.problem();
       boolean publishedWhileAway;
@@ -200,6 +188,20 @@ class ResponsePublisherTest {
       assertThat(publishedOnceBack).isTrue();
       assertThat(publisher.problem()).isNull();
     }
+  }
+
+  private static ResponsePublisher publisher(EventsConfig config) {
+    return new ResponsePublisher(config, new Messages(config, Publishers.server().fhir()));
+  }
+
+  /** A publish of an update, started on {@code writer}, that the broker away still keeps after two send timeouts. */
+  private static Future<Boolean> stillWaiting(ExecutorService writer, ResponsePublisher publisher,
+      EventsConfig config) throws InterruptedException {
+    Future<Boolean> published = writer.submit(() -> publisher.publish(exchange("PUT", "Observation/rp-1", 200,
+        OBSERVATION)));
+    Thread.sleep(2 * config.sendTimeout().toMillis());
+    assertThat(published).isNotDone();
+    return published;
   }
 
   /** Whether {@code thread} is in the producer's send, waiting for the broker. */
