@@ -2,6 +2,7 @@ package io.brazier.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.brazier.client.FhirReply;
+import io.brazier.fhir.BaseUrl;
 import io.brazier.fhir.FhirException;
 import io.brazier.proxy.ProxyRequest;
 import java.io.IOException;
@@ -131,10 +132,8 @@ final class ConditionalDeletes {
     for (JsonNode link : bundle.path("link")) {
       String url = link.path("url").asText("");
       if (link.path("relation").asText().equals("next")) {
-        if (!url.startsWith(request.baseUrl() + "/")) {
-          throw failed(request, "its next page is not below " + request.baseUrl() + "/ but at " + url);
-        }
-        return url.substring(request.baseUrl().length() + 1);
+        return BaseUrl.below(url, request.baseUrl()).orElseThrow(() -> failed(request,
+            "its next page is not below " + request.baseUrl() + "/ but at " + url));
       }
     }
     return null;

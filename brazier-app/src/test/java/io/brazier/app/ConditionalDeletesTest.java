@@ -4,12 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ca.uhn.fhir.rest.client.api.IGenericClient;
+import io.brazier.client.HttpFhirClient;
 import io.brazier.fhir.FhirException;
 import io.brazier.proxy.ProxyRequest;
 import io.brazier.server.TestServer;
+import io.brazier.testkit.ScriptedFhirServer;
+import io.brazier.testkit.ScriptedFhirServer.Answer;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -86,6 +94,22 @@ class ConditionalDeletesTest {
   }
 
   @Test
+  void aNextPageOnTheBaseItselfAsHapiLinksItIsFollowed() {
+    try (ScriptedFhirServer hapi = new ScriptedFhirServer("/fhir")) {
+      hapi.script("Patient?identifier=x&_elements=id&_count=" + ConditionalDeletes.MOST,
+          searchset(hapi.baseUrl() + "?_getpages=a1&_getpagesoffset=1", "p1"));
+      hapi.script("?_getpages=a1&_getpagesoffset=1", searchset(null, "p2"));
+      ProxyRequest delete = new ProxyRequest("DELETE", List.of("Patient"), Map.of("identifier", List.of("x")),
+          name -> null, null, null, hapi.baseUrl(), new HttpFhirClient(URI.create(hapi.baseUrl()), Optional.empty(),
+          Duration.ofSeconds(10)), null, null);
+
+      ProxyRequest narrowed = ConditionalDeletes.narrowed(delete);
+
+      assertThat(narrowed.query().get("_id")).containsExactly("p1,p2");
+    }
+  }
+
+  @Test
   void anUpstreamThatCannotSearchIsA502NamingIt() {
     ProxyRequest unknownType = request("DELETE", "NoSuchType", Map.of("identifier", List.of("x")));
 
@@ -95,6 +119,16 @@ class ConditionalDeletesTest {
           assertThat(e.getMessage())
               .contains("The proxy could not search NoSuchType on " + IdentifiedPatients.upstream().name());
         });
+  }
+
+  /** A searchset of Patients with these ids, linking to {@code next} (none when null). */
+  private static Answer searchset(String next, String... ids) {
+    String entries = Arrays.stream(ids)
+        .map(id -> "{\"resource\":{\"resourceType\":\"Patient\",\"id\":\"" + id + "\"}}")
+        .collect(Collectors.joining(","));
+    String link = next == null ? "" : ",\"link\":[{\"relation\":\"next\",\"url\":\"" + next + "\"}]";
+    return Answer.ok("{\"resourceType\":\"Bundle\",\"type\":\"searchset\",\"entry\":[" + entries + "]" + link
+        + "}");
   }
 
   private ProxyRequest delete(String value) {

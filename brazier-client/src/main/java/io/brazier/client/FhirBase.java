@@ -6,7 +6,7 @@ import java.util.Optional;
  * A FHIR server's base URL: whether a URL is one, asked once before work that every request would otherwise fail (a
  * server that answers 404 for {@code GET [url]/metadata} is a web server answering at some other path, most often a
  * base URL given without its {@code /fhir}, which the loader would fail every file on and the sync agent retry for
- * ever), and what a link the server wrote names below it.
+ * ever). What a link names below a base is brazier-fhir's {@code BaseUrl}.
  */
 public final class FhirBase {
   /** The call that asks: a FHIR base answers it with its CapabilityStatement. */
@@ -24,23 +24,5 @@ public final class FhirBase {
     }
     return Optional.of("No FHIR server answers at " + url + ": GET metadata answered 404. Give the FHIR base URL,"
         + " such as http://localhost:8080/fhir");
-  }
-
-  /**
-   * What {@code link} names below {@code base} (with or without its trailing slash; empty for links written below
-   * the base, {@code /Patient/1}), as a {@link FhirCall} takes it: {@code Observation?code=x} for a link below the
-   * base, {@code ?_getpages=x} for one on the base itself (HAPI's paging links), {@code ""} for the base; empty for a
-   * link elsewhere.
-   */
-  public static Optional<String> below(String link, String base) {
-    String stem = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
-    if (!link.startsWith(stem)) {
-      return Optional.empty();
-    }
-    String rest = link.substring(stem.length());
-    if (rest.isEmpty() || rest.startsWith("?")) {
-      return Optional.of(rest);
-    }
-    return rest.startsWith("/") ? Optional.of(rest.substring(1)) : Optional.empty();
   }
 }

@@ -62,24 +62,4 @@ class FhirBaseTest {
     return new HttpFhirClient(URI.create("http://127.0.0.1:" + server.getAddress().getPort() + path),
         Optional.empty(), Duration.ofSeconds(10));
   }
-
-  @Test
-  void aLinkBelowTheBaseOrOnItNamesWhatFollowsTheBase() {
-    String base = "http://fhir.example/fhir";
-
-    assertThat(FhirBase.below(base + "/Observation?code=x", base)).contains("Observation?code=x");
-    assertThat(FhirBase.below(base + "?_getpages=a1&_getpagesoffset=20", base + "/"))
-        .contains("?_getpages=a1&_getpagesoffset=20");
-    assertThat(FhirBase.below(base, base)).contains("");
-    assertThat(FhirBase.below("/Patient/1", "")).contains("Patient/1");
-  }
-
-  @Test
-  void aLinkElsewhereNamesNothingBelowTheBase() {
-    String base = "http://fhir.example/fhir";
-
-    assertThat(FhirBase.below("http://fhir.example/fhir2/Patient/1", base)).isEmpty();
-    assertThat(FhirBase.below("http://elsewhere.example/fhir/Patient/1", base)).isEmpty();
-    assertThat(FhirBase.below("Patient/1", "")).isEmpty();
-  }
 }

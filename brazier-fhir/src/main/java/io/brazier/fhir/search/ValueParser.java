@@ -1,5 +1,6 @@
 package io.brazier.fhir.search;
 
+import io.brazier.fhir.BaseUrl;
 import io.brazier.fhir.ControlCharacters;
 import io.brazier.fhir.FhirException;
 import io.brazier.fhir.search.Criterion.DateValue;
@@ -149,10 +150,8 @@ final class ValueParser {
    * an absolute URL (this server's own base is cut off) or a canonical {@code url|version}.
    */
   ReferenceValue reference(String name, String value, String type, String baseUrl) {
-    String text = unescape(value);
-    if (baseUrl != null && text.startsWith(baseUrl + "/")) {
-      text = text.substring(baseUrl.length() + 1);
-    }
+    String unescaped = unescape(value);
+    String text = baseUrl == null ? unescaped : BaseUrl.relative(unescaped, baseUrl).orElse(unescaped);
     References.Target target = References.parse(text, isResourceType);
     if (target != null && target.isLocal()) {
       if (type != null && !type.equals(target.type())) {

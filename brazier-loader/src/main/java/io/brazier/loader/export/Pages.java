@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.brazier.client.FhirCall;
 import io.brazier.client.FhirReply;
+import io.brazier.fhir.BaseUrl;
 import io.brazier.loader.send.Json;
 import io.brazier.loader.send.Sender;
 import java.io.IOException;
@@ -95,11 +96,9 @@ final class Pages {
               + e.getMessage() + ")");
         }
         String path = next.getRawPath() == null ? "" : next.getRawPath();
-        if (!path.startsWith(basePath)) {
-          throw new SearchFailed(search, "the next page's link " + next + " is not below the server's base "
-              + basePath);
-        }
-        return path.substring(basePath.length()) + (next.getRawQuery() == null ? "" : "?" + next.getRawQuery());
+        String query = next.getRawQuery() == null ? "" : "?" + next.getRawQuery();
+        return BaseUrl.below(path + query, basePath).orElseThrow(() -> new SearchFailed(search,
+            "the next page's link " + next + " is not below the server's base " + basePath));
       }
     }
     return null;

@@ -55,6 +55,18 @@ class PagesTest {
   }
 
   @Test
+  void aPagingLinkOnTheBaseItselfAsHapiWritesThemIsFollowed() throws Exception {
+    server.script("Observation?code=x", page("http://fhir.internal/r4?_getpages=a1&_getpagesoffset=2", "o1", "o2"));
+    server.script("?_getpages=a1&_getpagesoffset=2", page(null, "o3"));
+    List<String> ids = new ArrayList<>();
+
+    pages.follow("Observation?code=x", resources -> resources.forEach(r -> ids.add(r.path("id").asText())));
+
+    assertThat(ids).containsExactly("o1", "o2", "o3");
+    assertThat(server.asked()).containsExactly("/r4/Observation?code=x", "/r4/?_getpages=a1&_getpagesoffset=2");
+  }
+
+  @Test
   void aNextLinkOutsideTheBaseIsRefusedRatherThanSendingTheTokenThere() throws Exception {
     server.script("Patient", page("https://elsewhere.example/admin/Patient?_page=2"));
 

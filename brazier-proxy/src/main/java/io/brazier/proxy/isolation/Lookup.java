@@ -1,9 +1,9 @@
 package io.brazier.proxy.isolation;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.brazier.client.FhirBase;
 import io.brazier.client.FhirClient;
 import io.brazier.client.FhirReply;
+import io.brazier.fhir.BaseUrl;
 import io.brazier.fhir.FhirException;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -69,7 +69,7 @@ final class Lookup {
     for (JsonNode link : bundle.path("link")) {
       String href = link.path("url").asText("");
       if (link.path("relation").asText().equals("next")) {
-        return FhirBase.below(href, baseUrl).orElseThrow(() -> new FhirException(502, IssueType.EXCEPTION,
+        return BaseUrl.below(href, baseUrl).orElseThrow(() -> new FhirException(502, IssueType.EXCEPTION,
             "The proxy could not search " + url.split("\\?")[0] + " on " + server.name()
                 + ": its next page is not below " + baseUrl + "/ but at " + href + "."));
       }

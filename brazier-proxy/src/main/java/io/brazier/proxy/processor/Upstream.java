@@ -1,10 +1,10 @@
 package io.brazier.proxy.processor;
 
 import ca.uhn.fhir.parser.DataFormatException;
-import io.brazier.client.FhirBase;
 import io.brazier.client.FhirCall;
 import io.brazier.client.FhirClient;
 import io.brazier.client.FhirReply;
+import io.brazier.fhir.BaseUrl;
 import io.brazier.fhir.Fhir;
 import io.brazier.fhir.FhirException;
 import io.brazier.fhir.Outcomes;
@@ -70,7 +70,7 @@ final class Upstream {
    * ({@code /Patient?x}), or as its own path.
    */
   String below(String link) {
-    return FhirBase.below(link, request.baseUrl()).or(() -> FhirBase.below(link, "")).orElse(link);
+    return BaseUrl.below(link, request.baseUrl()).or(() -> BaseUrl.below(link, "")).orElse(link);
   }
 
   private FhirReply send(FhirClient client, FhirCall call) {

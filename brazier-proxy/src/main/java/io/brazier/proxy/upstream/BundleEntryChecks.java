@@ -2,6 +2,7 @@ package io.brazier.proxy.upstream;
 
 import ca.uhn.fhir.parser.DataFormatException;
 import ca.uhn.fhir.parser.IParser;
+import io.brazier.fhir.BaseUrl;
 import io.brazier.fhir.Fhir;
 import io.brazier.fhir.FhirException;
 import io.brazier.fhir.Format;
@@ -37,8 +38,9 @@ final class BundleEntryChecks {
         throw FhirException.badRequest("Its request needs a method and a url.").at(at);
       }
       try {
-        FhirRequest entry = FhirRequest.builder(request.getMethod().toCode(), relative(request.getUrl(), bundle))
-            .baseUrl(bundle.baseUrl()).build();
+        // as written, or with the proxy's own base cut off when it is absolute
+        String url = BaseUrl.relative(request.getUrl(), bundle.baseUrl()).orElse(request.getUrl());
+        FhirRequest entry = FhirRequest.builder(request.getMethod().toCode(), url).baseUrl(bundle.baseUrl()).build();
         checks.apply(PathShape.classify(entry).entryOf(bundle));
       } catch (FhirException e) {
         throw e.at(at);
@@ -63,11 +65,5 @@ final class BundleEntryChecks {
           + parsed.fhirType() + ".");
     }
     return read.getEntry();
-  }
-
-  /** An entry's URL below the base: as written, or with the proxy's own base cut off when it is absolute. */
-  private static String relative(String url, FhirRequest bundle) {
-    String base = bundle.baseUrl().endsWith("/") ? bundle.baseUrl() : bundle.baseUrl() + "/";
-    return url.startsWith(base) ? url.substring(base.length()) : url;
   }
 }

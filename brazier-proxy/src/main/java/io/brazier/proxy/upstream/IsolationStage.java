@@ -1,6 +1,6 @@
 package io.brazier.proxy.upstream;
 
-import io.brazier.client.FhirBase;
+import io.brazier.fhir.BaseUrl;
 import io.brazier.fhir.FhirException;
 import io.brazier.proxy.isolation.AnswerFormat;
 import io.brazier.proxy.isolation.UpstreamIsolation;
@@ -71,7 +71,7 @@ final class IsolationStage implements Exchange {
    */
   private UpstreamIsolation.Followed followed(String link, FhirRequest request, Set<String> headerNames,
       String client) {
-    Optional<String> below = FhirBase.below(link, upstreamBase).or(() -> FhirBase.below(link, request.baseUrl()));
+    Optional<String> below = BaseUrl.below(link, upstreamBase).or(() -> BaseUrl.below(link, request.baseUrl()));
     if (below.isEmpty()) {
       return null;
     }

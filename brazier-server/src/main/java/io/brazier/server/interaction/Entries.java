@@ -1,5 +1,6 @@
 package io.brazier.server.interaction;
 
+import io.brazier.fhir.BaseUrl;
 import io.brazier.fhir.Fhir;
 import io.brazier.fhir.FhirException;
 import io.brazier.fhir.Format;
@@ -10,6 +11,7 @@ import io.brazier.server.http.Queries;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import org.hl7.fhir.r4.model.Binary;
 import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
@@ -84,12 +86,13 @@ final class Entries {
     if (url == null || url.isBlank()) {
       throw FhirException.badRequest("The entry has no request.url.");
     }
-    String base = outer.baseUrl() + "/";
-    if (url.startsWith(base)) {
-      return url.substring(base.length());
+    Optional<String> relative = BaseUrl.relative(url, outer.baseUrl());
+    if (relative.isPresent()) {
+      return relative.get();
     }
     if (url.startsWith("http://") || url.startsWith("https://")) {
-      throw FhirException.badRequest("The entry's request.url '" + url + "' is not on this server, " + base + ".");
+      throw FhirException.badRequest("The entry's request.url '" + url + "' is not on this server, "
+          + outer.baseUrl() + "/.");
     }
     return url.startsWith("/") ? url.substring(1) : url;
   }

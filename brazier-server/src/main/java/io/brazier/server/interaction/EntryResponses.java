@@ -1,5 +1,6 @@
 package io.brazier.server.interaction;
 
+import io.brazier.fhir.BaseUrl;
 import io.brazier.fhir.Fhir;
 import io.brazier.fhir.FhirException;
 import io.brazier.server.FhirResponse;
@@ -46,7 +47,7 @@ final class EntryResponses {
     BundleEntryResponseComponent response = entry.getResponse().setStatus(status(answer.status()));
     String location = answer.headers().get("Location");
     if (location != null) {
-      response.setLocation(location.startsWith(baseUrl + "/") ? location.substring(baseUrl.length() + 1) : location);
+      response.setLocation(BaseUrl.relative(location, baseUrl).orElse(location));
     }
     response.setEtag(answer.headers().get("ETag"));
     ResourceVersion version = answer.version();

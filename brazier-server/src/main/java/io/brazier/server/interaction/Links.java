@@ -3,6 +3,7 @@ package io.brazier.server.interaction;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import io.brazier.fhir.BaseUrl;
 import io.brazier.fhir.Fhir;
 import io.brazier.fhir.FhirException;
 import io.brazier.server.Restriction;
@@ -71,7 +72,7 @@ public final class Links {
   private static final class Shared {
     final References references;
     final Fhir fhir;
-    final String ownBase;
+    final String baseUrl;
     final Restriction restriction;
     final Set<String> uriNames;
     final Map<String, String> aliases = new HashMap<>();
@@ -87,7 +88,7 @@ public final class Links {
       this.references = references;
       this.fhir = fhir;
       this.uriNames = fhir.uriElementNames();
-      this.ownBase = baseUrl + "/";
+      this.baseUrl = baseUrl;
       this.restriction = restriction;
       this.pending = context.pending();
       this.conditional = context.conditional();
@@ -237,8 +238,8 @@ public final class Links {
     if (target == null && entryBase != null && !value.contains(":")) {
       target = shared.aliases.get(entryBase + value);
     }
-    if (target == null && value.startsWith(shared.ownBase)) {
-      target = value.substring(shared.ownBase.length());
+    if (target == null) {
+      target = BaseUrl.relative(value, shared.baseUrl).orElse(null);
     }
     if (target == null && isConditional(value)) {
       return shared.conditional.computeIfAbsent(value,

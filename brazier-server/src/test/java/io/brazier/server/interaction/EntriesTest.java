@@ -21,9 +21,10 @@ import org.hl7.fhir.r4.model.Patient;
 import org.junit.jupiter.api.Test;
 
 /**
- * How each entry of a batch or transaction becomes a request of its own: its url relative or absolute on this server,
- * and the entries that cannot be routed at all (no method, no url, no type, another server's url, a write without
- * its resource), each refused with a 400 that names the entry and says what is missing.
+ * How each entry of a batch or transaction becomes a request of its own: its url relative or absolute on this server
+ * (whatever the case of its scheme and host), and the entries that cannot be routed at all (no method, no url, no
+ * type, another server's url, a write without its resource), each refused with a 400 that names the entry and says
+ * what is missing.
  */
 class EntriesTest {
   private final TestServer server = TestServer.shared();
@@ -36,15 +37,16 @@ class EntriesTest {
     add(batch, null, null, HTTPVerb.GET, "Patient/" + id);
     add(batch, null, null, HTTPVerb.GET, "/Patient/" + id);
     add(batch, null, null, HTTPVerb.GET, server.baseUrl() + "/Patient/" + id);
+    add(batch, null, null, HTTPVerb.GET, server.baseUrl().replace("http:", "HTTP:") + "/Patient/" + id);
     add(batch, null, null, HTTPVerb.GET, server.baseUrl() + "/Patient?_id=" + id);
 
     Bundle response = client.transaction().withBundle(batch).execute();
 
     assertThat(response.getEntry()).extracting(entry -> entry.getResponse().getStatus())
-        .containsOnly("200 OK").hasSize(4);
-    assertThat(response.getEntry().subList(0, 3)).extracting(entry -> entry.getResource().getIdElement().getIdPart())
+        .containsOnly("200 OK").hasSize(5);
+    assertThat(response.getEntry().subList(0, 4)).extracting(entry -> entry.getResource().getIdElement().getIdPart())
         .containsOnly(id);
-    Bundle searchset = (Bundle) response.getEntry().get(3).getResource();
+    Bundle searchset = (Bundle) response.getEntry().get(4).getResource();
     assertThat(searchset.getEntry()).extracting(entry -> entry.getResource().getIdElement().getIdPart())
         .containsExactly(id);
   }

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.brazier.client.Change;
 import io.brazier.client.ChangePage;
-import io.brazier.client.FhirBase;
 import io.brazier.client.FhirClient;
+import io.brazier.fhir.BaseUrl;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -124,7 +124,7 @@ public final class HistoryFeed implements Feed {
     if (link == null) {
       return null;
     }
-    Optional<String> below = FhirBase.below(link, fhir.name());
+    Optional<String> below = BaseUrl.below(link, fhir.name());
     if (below.isPresent()) {
       return below.get();
     }
