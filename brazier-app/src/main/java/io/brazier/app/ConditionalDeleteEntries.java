@@ -5,6 +5,7 @@ import ca.uhn.fhir.parser.IParser;
 import io.brazier.events.ResponseWrites;
 import io.brazier.events.Written;
 import io.brazier.fhir.Fhir;
+import io.brazier.fhir.FhirException;
 import io.brazier.proxy.ProxyRequest;
 import io.brazier.proxy.ProxyResponse;
 import io.brazier.server.http.Queries;
@@ -25,6 +26,13 @@ import org.hl7.fhir.r4.model.Resource;
  * is answered are its deletions. Entries are taken in the bundle's order, as its response answers them.
  */
 final class ConditionalDeleteEntries {
+  /**
+   * The deletions of a bundle's conditional delete entries: those found ({@code removed}), and the matches of the
+   * entries whose search after the bundle failed ({@code unknown}), which may or may not have been removed, with
+   * those searches' failures ({@code why}).
+   */
+  record Removals(List<Written> removed, List<Written> unknown, String why) {}
+
   private final Fhir fhir;
 
   ConditionalDeleteEntries(Fhir fhir) {
@@ -55,25 +63,42 @@ final class ConditionalDeleteEntries {
 
   /**
    * The deletions of the answered bundle's conditional delete entries, each resource once, and none of those
-   * {@code others} (what its other entries wrote) holds already.
+   * {@code others} (what its other entries wrote) holds already; the matches of an entry whose search after the
+   * bundle fails are {@code unknown}, the other entries' deletions found all the same.
    */
-  List<Written> removed(ProxyRequest request, ProxyResponse response, List<Written> others, String client) {
+  Removals removed(ProxyRequest request, ProxyResponse response, List<Written> others, String client) {
     Bundle bundle = bundle(request);
     if (bundle == null || !(response.resource() instanceof Bundle answer)) {
-      return List.of();
+      return new Removals(List.of(), List.of(), "");
     }
     Map<String, Written> removed = new LinkedHashMap<>();
+    Map<String, Written> unknown = new LinkedHashMap<>();
+    List<String> failures = new ArrayList<>();
     for (int i = 0; i < bundle.getEntry().size() && i < answer.getEntry().size(); i++) {
       ProxyRequest delete = delete(request, bundle.getEntry().get(i));
       if (delete != null && answer.getEntry().get(i).getResponse().getStatus().startsWith("2")) {
-        for (String id : ConditionalDeletes.removed(delete)) {
-          removed.putIfAbsent(delete.path() + "/" + id, ResponseWrites.deleted(delete.path(), id, client));
+        try {
+          deletions(delete, ConditionalDeletes.removed(delete), client, removed);
+        } catch (FhirException e) {
+          failures.add(e.getMessage());
+          deletions(delete, ConditionalDeletes.candidates(delete), client, unknown);
         }
       }
     }
-    others.stream().filter(written -> written.action() == Written.Action.DELETED)
-        .forEach(written -> removed.remove(written.type() + "/" + written.id()));
-    return new ArrayList<>(removed.values());
+    others.stream().filter(written -> written.action() == Written.Action.DELETED).forEach(written -> {
+      removed.remove(written.type() + "/" + written.id());
+      unknown.remove(written.type() + "/" + written.id());
+    });
+    unknown.keySet().removeAll(removed.keySet()); // another entry is known to have removed it: published
+    return new Removals(new ArrayList<>(removed.values()), new ArrayList<>(unknown.values()),
+        String.join("; ", failures));
+  }
+
+  /** Adds the deletions of {@code ids} by {@code delete} to {@code into}, keyed {@code Type/id}, each once. */
+  private static void deletions(ProxyRequest delete, List<String> ids, String client, Map<String, Written> into) {
+    for (String id : ids) {
+      into.putIfAbsent(delete.path() + "/" + id, ResponseWrites.deleted(delete.path(), id, client));
+    }
   }
 
   /** The entry as a conditional delete of its own, sent by the bundle's caller; null for any other entry. */

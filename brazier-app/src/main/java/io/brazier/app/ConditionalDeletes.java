@@ -8,6 +8,7 @@ import io.brazier.proxy.ProxyRequest;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -24,7 +25,8 @@ import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
  * of what it removed (FHIR gives it no way to), so the proxy asks the upstream, through its API: before the delete it
  * searches the criteria and sends the delete on narrowed to those matches ({@code &_id=a,b}, which the server ANDs
  * with the criteria); once the delete is answered it searches those ids again, and the ones no longer found are the
- * deletions to publish.
+ * deletions to publish. The delete is done by then, so that search is tried again when it fails; if it never answers,
+ * which of the matches were removed is not known.
  *
  * <p>Both searches are there for writers working at once. The narrowing keeps the delete from removing a match
  * created after the first search, which would go unpublished; the second search keeps a match that changed meanwhile,
@@ -37,6 +39,12 @@ final class ConditionalDeletes {
   private static final Pattern TYPE = Pattern.compile("[A-Z][A-Za-z]+");
   /** The start of the id that narrows a delete nothing matched: a random one, which no resource has. */
   private static final String NONE = "none-";
+  /**
+   * How often the search after the delete is sent, at most (each beside the upstream's own retries of 429 and 503),
+   * and the pause before the second time, doubled before each later one.
+   */
+  private static final int SEARCHES_AFTER = 3;
+  private static final Duration FIRST_PAUSE = Duration.ofMillis(250);
 
   private ConditionalDeletes() {}
 
@@ -72,10 +80,23 @@ final class ConditionalDeletes {
   }
 
   /**
-   * The ids the answered delete removed: of those every {@code _id} of the request allows (the server removed none
-   * other), the ones a search no longer finds.
+   * The ids the answered delete removed: of its {@link #candidates}, the ones a search no longer finds. A search that
+   * fails is sent again, up to {@value #SEARCHES_AFTER} times in all; a FhirException when none answered.
    */
   static List<String> removed(ProxyRequest request) {
+    List<String> candidates = candidates(request);
+    if (candidates.isEmpty()) {
+      return List.of();
+    }
+    String search = request.path() + "?_id=" + encode(String.join(",", candidates)) + "&_elements=id&_count="
+        + candidates.size();
+    List<String> removed = new ArrayList<>(candidates);
+    removed.removeAll(searchedAfter(request, search));
+    return removed;
+  }
+
+  /** The ids the delete was narrowed to: those every {@code _id} of the request allows (it removed none other). */
+  static List<String> candidates(ProxyRequest request) {
     Set<String> candidates = null;
     for (String value : request.query().getOrDefault("_id", List.of())) {
       Set<String> allowed = new LinkedHashSet<>(List.of(value.split(",")));
@@ -89,13 +110,31 @@ final class ConditionalDeletes {
       return List.of();
     }
     candidates.removeIf(id -> id.startsWith(NONE));
-    if (candidates.isEmpty()) {
-      return List.of();
-    }
-    List<String> left = ids(request, request.path() + "?_id=" + encode(String.join(",", candidates))
-        + "&_elements=id&_count=" + candidates.size());
-    candidates.removeAll(left);
     return List.copyOf(candidates);
+  }
+
+  /** The ids {@code search} finds, asked again after a pause while it fails; its last failure when none answered. */
+  private static List<String> searchedAfter(ProxyRequest request, String search) {
+    for (int sent = 1; ; sent++) {
+      try {
+        return ids(request, search);
+      } catch (FhirException e) {
+        if (sent == SEARCHES_AFTER || !paused(FIRST_PAUSE.multipliedBy(1L << (sent - 1)))) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  /** Waits {@code pause}; false when interrupted (the proxy is stopping). */
+  private static boolean paused(Duration pause) {
+    try {
+      Thread.sleep(pause.toMillis());
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   /** The ids of every match of {@code search}, page after page, up to one more than {@link #MOST}. */

@@ -13,8 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.hl7.fhir.r4.model.Resource;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The last processor of {@code brazier proxy --events-kafka}: publishes the {@code publish-event} and
@@ -22,11 +20,11 @@ import org.slf4j.LoggerFactory;
  * upstream has no change feed to publish from. Reads (and failed writes) pass untouched, their bodies unread; a JSON
  * write's answer is parsed once, by {@code ResponseWrites}, and passed on as it came. A conditional delete, whose
  * answer names nothing, is resolved through the upstream's API by {@link ConditionalDeletes}, sent alone or as an
- * entry of a batch or transaction ({@link ConditionalDeleteEntries}).
+ * entry of a batch or transaction ({@link ConditionalDeleteEntries}); when the upstream cannot say which of its
+ * matches it removed, their deletions are logged as lost, as the publisher logs those the broker never took, rather
+ * than published: a match changed meanwhile, which the delete kept, would be published as deleted.
  */
 final class PublishedAnswers implements Processor {
-  private static final Logger log = LoggerFactory.getLogger(PublishedAnswers.class);
-
   private final Fhir fhir;
   private final ResponsePublisher publisher;
   private final ConditionalDeleteEntries entries;
@@ -57,37 +55,38 @@ final class PublishedAnswers implements Processor {
     if (ConditionalDeletes.conditional(request)) {
       publishRemoved(request, client);
     } else {
+      String named = method + " " + request.path();
       List<Written> writes = new ArrayList<>(ResponseWrites.of(new ResponseWrites.Exchange(method, request.path(),
           response.status(), response.header("Location"), request.body(), json(response), client)));
-      writes.addAll(removedByEntries(request, response, writes, client));
-      publisher.publish(method + " " + request.path(), writes);
+      ConditionalDeleteEntries.Removals removals = entries.removed(request, response, writes, client);
+      writes.addAll(removals.removed());
+      publisher.publish(named, writes);
+      publisher.lost(named, removals.unknown(), unknown(removals.why()));
     }
     return response;
   }
 
-  /** The deletions of a bundle's conditional delete entries; none when the upstream cannot say which. */
-  private List<Written> removedByEntries(ProxyRequest request, ProxyResponse response, List<Written> others,
-      String client) {
-    try {
-      return entries.removed(request, response, others, client);
-    } catch (FhirException e) {
-      log.warn("The deletions of the conditional deletes of {} {} are not published: {}", request.method(),
-          request.path(), e.getMessage());
-      return List.of();
-    }
-  }
-
-  /** The deletions of a conditional delete; none when the upstream cannot say which (the delete is done). */
+  /** The deletions of a conditional delete; when the upstream cannot say which, its matches', logged as lost. */
   private void publishRemoved(ProxyRequest request, String client) {
+    String named = "DELETE " + request.path();
     List<String> removed;
     try {
       removed = ConditionalDeletes.removed(request);
     } catch (FhirException e) {
-      log.warn("The deletions of DELETE {} are not published: {}", request.path(), e.getMessage());
+      publisher.lost(named, deletions(request, ConditionalDeletes.candidates(request), client),
+          unknown(e.getMessage()));
       return;
     }
-    publisher.publish("DELETE " + request.path(), removed.stream()
-        .map(id -> ResponseWrites.deleted(request.path(), id, client)).toList());
+    publisher.publish(named, deletions(request, removed, client));
+  }
+
+  private static List<Written> deletions(ProxyRequest request, List<String> ids, String client) {
+    return ids.stream().map(id -> ResponseWrites.deleted(request.path(), id, client)).toList();
+  }
+
+  /** Why the deletions of a conditional delete's matches are lost: the search after it failed ({@code why}). */
+  private static String unknown(String why) {
+    return "as the upstream could not say which of these matches the conditional delete removed (" + why + ")";
   }
 
   /**

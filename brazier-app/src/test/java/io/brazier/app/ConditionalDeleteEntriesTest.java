@@ -62,7 +62,7 @@ class ConditionalDeleteEntriesTest {
     Bundle answer = new Bundle().setType(Bundle.BundleType.BATCHRESPONSE);
     answer.addEntry().getResponse().setStatus("204 No Content");
 
-    List<Written> removed = entries.removed(narrowed, ProxyResponse.of(200, answer), List.of(), "client");
+    List<Written> removed = entries.removed(narrowed, ProxyResponse.of(200, answer), List.of(), "client").removed();
 
     assertThat(removed).extracting(Written::id).containsExactlyInAnyOrder(first, second);
   }

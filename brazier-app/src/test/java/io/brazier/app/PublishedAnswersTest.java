@@ -4,8 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ca.uhn.fhir.rest.api.EncodingEnum;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
 import io.brazier.events.EventsConfig;
 import io.brazier.events.Messages;
 import io.brazier.events.ResponsePublisher;
@@ -15,6 +20,7 @@ import io.brazier.proxy.Processors;
 import io.brazier.proxy.ProxyRequest;
 import io.brazier.proxy.ProxyUnderTest;
 import io.brazier.proxy.Step;
+import io.brazier.proxy.upstream.StubUpstream;
 import io.brazier.server.TestServer;
 import io.brazier.testkit.Eventually;
 import io.brazier.testkit.KafkaBroker;
@@ -25,6 +31,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -32,6 +39,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeableConcept;
@@ -40,6 +49,7 @@ import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code brazier proxy --events-kafka}: the writes that pass the standalone proxy are published from its answers, on
@@ -236,6 +246,58 @@ class PublishedAnswersTest {
   }
 
   /**
+   * The server's search for what a conditional delete removed fails once (a 500, which the proxy's transport does not
+   * send again): the delete is done, so the proxy searches again, and publishes each deletion.
+   */
+  @Test
+  void aConditionalDeleteIsPublishedWhenTheSearchAfterItFailsOnce() {
+    try (FailingSearchAfter server = new FailingSearchAfter(1);
+        PublishingProxy proxy = new PublishingProxy(server.baseUrl(), PublishingProxy.ownTopics(), null)) {
+      proxy.administrator().delete().resourceConditionalByUrl("Patient?identifier=urn:test|same").execute();
+
+      assertThat(proxy.events(2)).extracting(PublishedAnswersTest::named)
+          .containsExactlyInAnyOrder(server.matchesDeleted());
+    }
+  }
+
+  /**
+   * The server cannot say which matches a conditional delete removed: their deletions are not published (one of a
+   * match changed meanwhile, which the delete kept, would be false) but logged as lost, with their contents, as the
+   * publisher logs the events the broker never took.
+   */
+  @Test
+  void theDeletionsOfAConditionalDeleteTheServerCannotConfirmAreLoggedAsLost() {
+    try (LostEvents lost = new LostEvents(); FailingSearchAfter server = new FailingSearchAfter(Integer.MAX_VALUE);
+        PublishingProxy proxy = new PublishingProxy(server.baseUrl(), PublishingProxy.ownTopics(), null)) {
+      proxy.administrator().delete().resourceConditionalByUrl("Patient?identifier=urn:test|same").execute();
+      proxy.administrator().create().resource(new Patient()).execute();
+
+      assertThat(proxy.events(1)).extracting(PublishedAnswersTest::named)
+          .containsExactly("Patient/" + FailingSearchAfter.CREATED + " Created");
+      assertThat(lost.line(server.first)).startsWith("The events of DELETE Patient are lost, ")
+          .contains(server.second, "\"action\":\"Deleted\"");
+    }
+  }
+
+  /** As a conditional delete sent alone: the batch's other writes are published, those deletions logged as lost. */
+  @Test
+  void theDeletionsOfABatchsConditionalDeleteTheServerCannotConfirmAreLoggedAsLost() {
+    try (LostEvents lost = new LostEvents(); FailingSearchAfter server = new FailingSearchAfter(Integer.MAX_VALUE);
+        PublishingProxy proxy = new PublishingProxy(server.baseUrl(), PublishingProxy.ownTopics(), null)) {
+      Bundle batch = new Bundle().setType(Bundle.BundleType.BATCH);
+      batch.addEntry().getRequest().setMethod(Bundle.HTTPVerb.DELETE).setUrl("Patient/" + FailingSearchAfter.CREATED);
+      conditionalDelete(batch, "Patient?identifier=urn:test|same");
+
+      proxy.administrator().transaction().withBundle(batch).execute();
+
+      assertThat(proxy.events(1)).extracting(PublishedAnswersTest::named)
+          .containsExactly("Patient/" + FailingSearchAfter.CREATED + " Deleted");
+      assertThat(lost.line(server.first)).startsWith("The events of POST").contains(" are lost, ")
+          .contains(server.second, "\"action\":\"Deleted\"");
+    }
+  }
+
+  /**
    * The broker away while a write passes, until the write's events give up after {@code --events-unhealthy-after}:
    * the proxy's {@code /healthz} says DOWN naming Kafka, so that a load balancer takes it out, and UP again once the
    * broker is back, with no write passing to tell it (a load balancer sends none to a proxy it took out).
@@ -318,6 +380,92 @@ class PublishedAnswersTest {
   }
 
   /**
+   * A FHIR server of another make behind the proxy: a search of Patients by identifier matches two, which a DELETE
+   * removes, and a search of them by {@code _id} (the proxy's search after the delete) fails with a 500 the first
+   * {@code failures} times, then finds neither; a POST of a Patient creates {@link #CREATED}, and a batch of two
+   * entries gets both done.
+   */
+  private static final class FailingSearchAfter implements AutoCloseable {
+    static final String CREATED = "created-" + UUID.randomUUID();
+    /** The answer to any batch: its two entries done. */
+    private static final String BATCH_DONE = "{\"resourceType\":\"Bundle\",\"type\":\"batch-response\","
+        + "\"entry\":[{\"response\":{\"status\":\"204 No Content\"}},{\"response\":{\"status\":\"204\"}}]}";
+    final String first = "first-" + UUID.randomUUID();
+    final String second = "second-" + UUID.randomUUID();
+    private final AtomicInteger failures;
+    private final StubUpstream server;
+
+    FailingSearchAfter(int failures) {
+      this.failures = new AtomicInteger(failures);
+      server = new StubUpstream(this::answer);
+    }
+
+    String baseUrl() {
+      return server.baseUrl();
+    }
+
+    String[] matchesDeleted() {
+      return new String[] {"Patient/" + first + " Deleted", "Patient/" + second + " Deleted"};
+    }
+
+    private void answer(HttpExchange exchange) throws IOException {
+      String method = exchange.getRequestMethod();
+      String query = exchange.getRequestURI().getRawQuery();
+      if (method.equals("POST") && exchange.getRequestURI().getPath().matches("/fhir/?")) {
+        StubUpstream.send(exchange, 200, "application/fhir+json", BATCH_DONE);
+      } else if (!exchange.getRequestURI().getPath().equals("/fhir/Patient")) {
+        StubUpstream.send(exchange, 404, "application/fhir+json", "{\"resourceType\":\"OperationOutcome\"}");
+      } else if (method.equals("DELETE")) {
+        StubUpstream.send(exchange, 204, "application/fhir+json", "");
+      } else if (method.equals("POST")) {
+        exchange.getResponseHeaders().set("Location", server.baseUrl() + "/Patient/" + CREATED + "/_history/1");
+        StubUpstream.send(exchange, 201, "application/fhir+json", "{\"resourceType\":\"Patient\",\"id\":\""
+            + CREATED + "\",\"meta\":{\"versionId\":\"1\"}}");
+      } else if (query.startsWith("_id=") && failures.getAndDecrement() > 0) {
+        StubUpstream.send(exchange, 500, "application/fhir+json", "{\"resourceType\":\"OperationOutcome\"}");
+      } else {
+        StubUpstream.send(exchange, 200, "application/fhir+json", query.startsWith("_id=") ? searchset()
+            : searchset(first, second));
+      }
+    }
+
+    private static String searchset(String... ids) {
+      return "{\"resourceType\":\"Bundle\",\"type\":\"searchset\",\"entry\":["
+          + Arrays.stream(ids).map(id -> "{\"resource\":{\"resourceType\":\"Patient\",\"id\":\"" + id
+              + "\"},\"search\":{\"mode\":\"match\"}}").collect(Collectors.joining(",")) + "]}";
+    }
+
+    @Override
+    public void close() {
+      server.close();
+    }
+  }
+
+  /** What the publisher logs while a test runs. */
+  private static final class LostEvents implements AutoCloseable {
+    private final Logger log = (Logger) LoggerFactory.getLogger(ResponsePublisher.class);
+    private final ListAppender<ILoggingEvent> lines = new ListAppender<>();
+
+    LostEvents() {
+      lines.start();
+      log.addAppender(lines);
+    }
+
+    /** The one line that names {@code id}, an error. */
+    String line(String id) {
+      List<ILoggingEvent> naming = List.copyOf(lines.list).stream()
+          .filter(line -> line.getFormattedMessage().contains(id)).toList();
+      assertThat(naming).singleElement().extracting(ILoggingEvent::getLevel).isEqualTo(Level.ERROR);
+      return naming.get(0).getFormattedMessage();
+    }
+
+    @Override
+    public void close() {
+      log.detachAppender(lines);
+    }
+  }
+
+  /**
    * {@code brazier proxy --events-kafka} in front of the shared server, publishing on topics of its own (queueing
    * {@code syncQueueTypes} for sync), with {@code last} (or nothing) after its {@link PublishedAnswers}.
    */
@@ -331,11 +479,16 @@ class PublishedAnswersTest {
     }
 
     PublishingProxy(EventsConfig config, Processor last) {
+      this(upstream.baseUrl(), config, last);
+    }
+
+    /** In front of the server at {@code upstreamBase}. */
+    PublishingProxy(String upstreamBase, EventsConfig config, Processor last) {
       this.config = config;
       publisher = new ResponsePublisher(config, new Messages(config, upstream.fhir()));
       Processors chain = Processors.load(ProcessorConfig.NONE, upstream.fhir())
           .followedBy(new PublishedAnswers(upstream.fhir(), publisher));
-      proxy = ProxyUnderTest.start(upstream.baseUrl(), last == null ? chain : chain.followedBy(last))
+      proxy = ProxyUnderTest.start(upstreamBase, last == null ? chain : chain.followedBy(last))
           .healthCheck("events", publisher::problem); // as ProxyCommand does
     }
 

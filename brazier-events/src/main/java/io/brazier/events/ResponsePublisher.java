@@ -54,7 +54,7 @@ public final class ResponsePublisher implements AutoCloseable {
     long backoff = 0;
     while (!pending.isEmpty()) {
       if (closed || !pause(backoff)) {
-        return lost(request, pending, "the publisher stopped");
+        return logLost(request, pending, "the publisher stopped before Kafka took them");
       }
       KafkaSink used = sink;
       long sentAt = System.nanoTime();
@@ -67,7 +67,7 @@ public final class ResponsePublisher implements AutoCloseable {
         pending = e.toSendAgain();
         replace(used); // the failed producer is unusable, for the next answer too
         if (System.nanoTime() - giveUpAt >= 0) {
-          return lost(request, pending, "Kafka failed them for " + config.unhealthyAfter().toSeconds() + " s");
+          return logLost(request, pending, "Kafka failed them for " + config.unhealthyAfter().toSeconds() + " s");
         }
         log.warn("Kafka did not take {} events of {}, sending them again: {}", pending.size(), request,
             e.getMessage());
@@ -114,9 +114,19 @@ public final class ResponsePublisher implements AutoCloseable {
     asking.start();
   }
 
-  private static boolean lost(String request, List<Message> pending, String why) {
-    log.error("The events of {} are lost, {} before Kafka took them: {}", request, why,
-        pending.stream().map(Message::text).toList());
+  /**
+   * Logs the messages of {@code writes}, which the answer to {@code request} did or may have done, as lost, the way
+   * {@link #publish} logs those Kafka never took, with their contents to send again by hand: for writes the proxy
+   * cannot publish as done because it cannot tell ({@code why}) whether they were.
+   */
+  public void lost(String request, List<Written> writes, String why) {
+    if (!writes.isEmpty()) {
+      logLost(request, messages.of(writes), why);
+    }
+  }
+
+  private static boolean logLost(String request, List<Message> pending, String why) {
+    log.error("The events of {} are lost, {}: {}", request, why, pending.stream().map(Message::text).toList());
     return false;
   }
 

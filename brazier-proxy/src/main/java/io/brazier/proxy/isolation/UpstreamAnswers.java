@@ -27,12 +27,12 @@ final class UpstreamAnswers {
 
   private final Membership membership;
   private final CompartmentQuery query;
-  private final Lookup upstream;
+  private final Deletions deletions;
 
   UpstreamAnswers(Membership membership, CompartmentQuery query, Lookup upstream) {
     this.membership = membership;
     this.query = query;
-    this.upstream = upstream;
+    this.deletions = new Deletions(membership, upstream);
   }
 
   /** The answer {@code body} (JSON, or null) to {@code sent}, as the caller may see it. */
@@ -146,19 +146,8 @@ final class UpstreamAnswers {
 
   /** A read of a deleted resource: gone when its last version lay within reach, otherwise not known. */
   private void checkDeleted(FhirRequest sent, Restriction restriction) {
-    if (!membership.restricts(restriction, sent.type())) {
-      return;
+    if (!deletions.reaches(restriction, sent.type(), sent.id())) {
+      throw FhirException.notFound(sent.type(), sent.id());
     }
-    Lookup.Answer history = upstream.read(sent.type() + "/" + sent.id() + "/_history");
-    for (JsonNode entry : history.body().path("entry")) {
-      JsonNode resource = entry.get("resource");
-      if (resource != null) { // the newest version that is not a deletion
-        if (membership.reaches(restriction, resource)) {
-          return;
-        }
-        break;
-      }
-    }
-    throw FhirException.notFound(sent.type(), sent.id());
   }
 }

@@ -20,8 +20,9 @@ import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 /**
  * The check of a restricted caller's write before it goes to the server behind the standalone proxy, as
  * {@code serve --auth} checks it: a resource to store must lie within the caller's reach and in no compartment it
- * does not reach (403); one to replace or delete must lie within it now (404 otherwise, as if it did not exist, and
- * a delete of one that does not exist is the same 404, whatever the server behind would answer); a
+ * does not reach (403); one to replace or delete must lie within it now, a deleted one where the version it deleted
+ * did (404 otherwise, as if it did not exist, and a delete of one that does not exist is the same 404, whatever the
+ * server behind would answer); a
  * conditional write matches only within it (its criteria narrowed, or it is refused). A patch is refused for types
  * that are restricted: what it makes is known only once the server has stored it.
  */
@@ -32,12 +33,14 @@ final class UpstreamWrites {
   private final Membership membership;
   private final CompartmentQuery query;
   private final Lookup upstream;
+  private final Deletions deletions;
 
   UpstreamWrites(Fhir fhir, Membership membership, CompartmentQuery query, Lookup upstream) {
     this.fhir = fhir;
     this.membership = membership;
     this.query = query;
     this.upstream = upstream;
+    this.deletions = new Deletions(membership, upstream);
   }
 
   /** {@code request} (a write, its body {@code body}) as it may go upstream; a FhirException when it may not. */
@@ -99,7 +102,9 @@ final class UpstreamWrites {
   /**
    * A resource to replace, delete or run an operation on, at {@code path}: as it is now ({@code Patient/12}), or
    * the version an operation names ({@code Patient/12/_history/3}), which is what the caller gets to see of it. The
-   * caller must reach it, if it exists; it is not known to the caller otherwise (404). Returns the upstream's answer.
+   * caller must reach it, if it exists, or if deleted ({@link Deletions}); it is not known to the caller otherwise
+   * (404), whatever the server would answer a write of a deletion outside (a delete's 204, say). Returns the
+   * upstream's answer.
    */
   Lookup.Answer checkReached(String path, Restriction restriction) {
     Lookup.Answer current = upstream.read(path);
@@ -107,8 +112,9 @@ final class UpstreamWrites {
       throw new FhirException(502, IssueType.TRANSIENT, "The upstream FHIR server could not answer (status "
           + current.status() + ") a read of " + path + " that the proxy needs to check the request.");
     }
-    if (current.status() == 200 && !membership.reaches(restriction, current.body())) {
-      String[] resource = path.split("/");
+    String[] resource = path.split("/");
+    if ((current.status() == 200 && !membership.reaches(restriction, current.body()))
+        || (current.status() == 410 && !deletions.reaches(restriction, resource[0], resource[1]))) {
       throw FhirException.notFound(resource[0], resource[1]);
     }
     return current;

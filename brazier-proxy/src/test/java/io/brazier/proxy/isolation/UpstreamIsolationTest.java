@@ -238,6 +238,28 @@ class UpstreamIsolationTest {
         .execute()).isInstanceOf(ResourceNotFoundException.class);
   }
 
+  /**
+   * The server behind answers a delete of a deleted resource 204, as Brazier does, and stores an update of one: for
+   * the other patient's, the caller gets the 404 of a resource it does not reach, and nothing is stored. Its own
+   * deleted resource it may delete again.
+   */
+  @Test
+  void aDeleteOrUpdateOfTheOtherPatientsDeletedResourceIsNotFound() {
+    String theirs = created("Observation", observation(SECOND, null, "8867-4"));
+    String mine = created("Observation", observation(FIRST, null, "8867-4"));
+    administrator.delete().resourceById("Observation", theirs).execute();
+    administrator.delete().resourceById("Observation", mine).execute();
+    administrator.delete().resourceById("Observation", theirs).execute();
+
+    assertThatThrownBy(() -> patient.delete().resourceById("Observation", theirs).execute())
+        .isInstanceOf(ResourceNotFoundException.class);
+    assertThatThrownBy(() -> patient.update().resource(newObservation(FIRST).setId(theirs)).execute())
+        .isInstanceOf(ResourceNotFoundException.class);
+    patient.delete().resourceById("Observation", mine).execute();
+    assertThatThrownBy(() -> administrator.read().resource(Observation.class).withId(theirs).execute())
+        .isInstanceOf(ResourceGoneException.class);
+  }
+
   @Test
   void aConditionalCreateMatchesOnlyWithinTheCompartment() {
     String system = "urn:test:" + UUID.randomUUID();

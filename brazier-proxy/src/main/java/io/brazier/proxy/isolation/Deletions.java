@@ -1,0 +1,34 @@
+package io.brazier.proxy.isolation;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.brazier.server.Restriction;
+
+/**
+ * Where a deleted resource of the server behind the standalone proxy lies, for a restricted caller: where the version
+ * it deleted did, as {@code serve --auth} decides it, read from the resource's history. A resource whose history
+ * holds no version that is not a deletion (purged) lies outside, as in Brazier.
+ */
+final class Deletions {
+  private final Membership membership;
+  private final Lookup upstream;
+
+  Deletions(Membership membership, Lookup upstream) {
+    this.membership = membership;
+    this.upstream = upstream;
+  }
+
+  /** Whether the deleted {@code type/id} lies within {@code restriction}: its newest version that is no deletion. */
+  boolean reaches(Restriction restriction, String type, String id) {
+    if (!membership.restricts(restriction, type)) {
+      return true;
+    }
+    Lookup.Answer history = upstream.read(type + "/" + id + "/_history");
+    for (JsonNode entry : history.body().path("entry")) {
+      JsonNode resource = entry.get("resource");
+      if (resource != null) { // history comes newest first: this is the version the deletion deleted
+        return membership.reaches(restriction, resource);
+      }
+    }
+    return false;
+  }
+}
