@@ -164,7 +164,7 @@ public final class Import implements Interaction, Jobs.Work {
   @Override
   public FhirResponse cancelled(Job job) {
     return FhirResponse.raw(200, "application/json", ImportManifest.of(ImportRequest.fromJson(job.request()),
-        job.id(), imports.imported(job.id()), imports.failed(job.id()), true));
+        job.id(), imports, true));
   }
 
   @Override

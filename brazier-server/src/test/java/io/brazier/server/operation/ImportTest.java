@@ -101,16 +101,21 @@ class ImportTest {
   }
 
   @Test
-  void anImportRunTwiceWritesNothingTheSecondTime() {
+  void anImportRunTwiceWritesNothingTheSecondTimeAndItsManifestSaysSo() {
     String url = file("Twice.ndjson", patient("a", "", "Once"),
-        patient("b", "\"meta\":{\"versionId\":\"4\"},", "Versioned"));
-    importer.run(null, new Input("Patient", url));
+        patient("b", "\"meta\":{\"versionId\":\"4\"},", "Versioned"), patient("c", "", "Superseded"),
+        patient("c", "", "Last"));
+    JsonNode first = importer.run(null, new Input("Patient", url));
     long before = server.lastChange();
 
     JsonNode again = importer.run(null, new Input("Patient", url));
 
-    assertThat(Importer.count(again, url)).isEqualTo(2);
+    assertThat(Importer.count(first, url)).isEqualTo(4);
+    assertThat(Importer.written(first, url)).as("of c, only its last line").isEqualTo(3);
+    assertThat(Importer.count(again, url)).isEqualTo(4);
+    assertThat(Importer.written(again, url)).isZero();
     assertThat(server.changesSince(before)).isEmpty();
+    assertThat(history("c")).containsExactly("1");
     assertThat(history("a")).containsExactly("1");
     assertThat(history("b")).containsExactly("4");
   }
@@ -477,6 +482,7 @@ class ImportTest {
     assertThat(manifest.path("cancelled").asBoolean()).isTrue();
     long imported = Importer.count(manifest, url);
     assertThat(imported).isBetween(1L, 29_999L);
+    assertThat(Importer.written(manifest, url)).isEqualTo(imported);
     assertThat(count("Patient?given=Many&family=" + run)).isEqualTo(imported);
     assertThat(Importer.count(Importer.manifest(later), url)).as("nothing is merged after the cancel")
         .isEqualTo(imported);
