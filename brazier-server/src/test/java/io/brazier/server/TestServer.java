@@ -74,8 +74,13 @@ public final class TestServer implements AutoCloseable {
 
   /** A server with its own embedded PostgreSQL in a temporary folder, removed when the server is closed. */
   public static TestServer start(ServerConfig config) {
+    return start(config, List.of());
+  }
+
+  /** A server with its own embedded PostgreSQL in a temporary folder, with these interceptors. */
+  public static TestServer start(ServerConfig config, List<Interceptor> interceptors) {
     Path folder = TempFolders.create("brazier-test");
-    TestServer server = start(folder, config);
+    TestServer server = start(folder, config, interceptors);
     server.temporaryFolder = folder;
     return server;
   }
@@ -104,6 +109,11 @@ public final class TestServer implements AutoCloseable {
   /** Another node on this server's database (see {@link #secondNode()}), configured as given. */
   public TestServer secondNode(ServerConfig config) {
     return secondNode(config, api -> List.of(), HttpExtension.NONE);
+  }
+
+  /** Another node on this server's database (see {@link #secondNode()}), configured as given, with interceptors. */
+  public TestServer secondNode(ServerConfig config, List<Interceptor> interceptors) {
+    return secondNode(config, api -> interceptors, HttpExtension.NONE);
   }
 
   /** Another node on this server's database, as {@link #secondNode()}, with interceptors and HTTP beside FHIR. */

@@ -116,6 +116,13 @@ public interface Imports {
   /** Per input (by index), how many of its lines merged batches imported. */
   Map<Integer, Long> imported(String job);
 
+  /**
+   * Per input (by index), how many of the lines that merged batches imported became a version; the others were held
+   * already (by the store, or an earlier line of the import) or superseded by a later line of their resource. An
+   * input with a batch merged before the store counted this (an upgrade during the import) is left out.
+   */
+  Map<Integer, Long> written(String job);
+
   /** Per input (by index), how many of its lines failed. */
   Map<Integer, Long> failed(String job);
 

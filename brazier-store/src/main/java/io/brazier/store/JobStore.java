@@ -35,6 +35,12 @@ public interface JobStore {
   Optional<String> submit(String kind, String request, String submitter, int mostActive, String twin);
 
   /**
+   * The job of {@code kind} that {@code submitter} submitted whose request contains {@code twin} (a JSON object),
+   * while it is queued or running; empty when there is none.
+   */
+  Optional<String> twin(String kind, String submitter, String twin);
+
+  /**
    * Claims for {@code owner} the oldest job of one of these kinds that is queued or whose lease ran out, for
    * {@code lease}; empty when there is none. Concurrent claimers never get the same job.
    */

@@ -16,14 +16,10 @@ import io.brazier.server.operation.JobJson;
 import io.brazier.server.operation.Jobs;
 import io.brazier.server.operation.OperationInput;
 import io.brazier.store.Store;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -137,12 +133,7 @@ public final class Export implements Interaction {
     for (String name : new TreeSet<>(input.names())) {
       what.append('\n').append(name).append('=').append(input.values(name));
     }
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-          .digest(what.toString().getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("Every Java runtime has SHA-256", e);
-    }
+    return Jobs.twin(what.toString());
   }
 
   private static Set<String> sorted(Set<String> ids) {

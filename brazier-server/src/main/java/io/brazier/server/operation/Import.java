@@ -20,6 +20,7 @@ import io.brazier.store.Job;
 import io.brazier.store.Store;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
@@ -100,12 +101,24 @@ public final class Import implements Interaction, Jobs.Work {
     for (ImportRequest.Input input : asked.inputs()) {
       sources.source(input.url()).check(input.etag());
     }
+    // The same kick-off while its twin is queued or running (a client retrying a POST whose answer it lost) gets
+    // that job, without the InitialLoad check, which the types a twin imports into would fail.
+    String twin = JobJson.write(Map.of("twin", asked.twin()));
+    String job = jobs.activeTwin(KIND, request.caller(), twin).orElseGet(() -> submit(request, asked, twin));
+    return FhirResponse.of(202, Outcomes.information("The import has started; poll the Content-Location."))
+        .header("Content-Location", request.baseUrl() + "/_async/" + job);
+  }
+
+  /**
+   * Queues the import's job, unless a twin got queued since the look for one (the job table decides, whichever
+   * nodes the twins were asked): then that job. An InitialLoad's types are checked right after that look, before a
+   * twin queued meanwhile can have imported anything.
+   */
+  private String submit(FhirRequest request, ImportRequest asked, String twin) {
     if (asked.mode() == ImportRequest.Mode.INITIAL_LOAD) {
       checkEmpty(imports, asked);
     }
-    String job = jobs.submit(KIND, asked.toJson(), request.caller());
-    return FhirResponse.of(202, Outcomes.information("The import has started; poll the Content-Location."))
-        .header("Content-Location", request.baseUrl() + "/_async/" + job);
+    return jobs.submit(KIND, asked.toJson(), request.caller(), Integer.MAX_VALUE, twin).orElseThrow();
   }
 
   /**
@@ -151,7 +164,7 @@ public final class Import implements Interaction, Jobs.Work {
   @Override
   public FhirResponse cancelled(Job job) {
     return FhirResponse.raw(200, "application/json", ImportManifest.of(ImportRequest.fromJson(job.request()),
-        job.id(), imports.imported(job.id()), imports.failed(job.id()), true));
+        job.id(), imports, true));
   }
 
   @Override

@@ -25,9 +25,11 @@ import org.hl7.fhir.r4.model.StringType;
  * @param source the caller's {@code meta.source} for what it writes (see {@code Caller}), or null
  * @param integrity whether a reference to nothing fails its line (--referential-integrity of the node asked)
  * @param placeholders whether a reference to nothing gets a placeholder (--missing-references of the node asked)
+ * @param twin what makes two kick-offs the same import ({@link #twin(Mode, List)}): a kick-off while a twin by the
+ *     same caller is queued or running is answered with that job
  */
 record ImportRequest(String transactionTime, String request, String baseUrl, Mode mode, List<Input> inputs,
-    String source, boolean integrity, boolean placeholders) {
+    String source, boolean integrity, boolean placeholders, String twin) {
   private static final Set<String> FORMATS = Set.of("application/fhir+ndjson", "application/ndjson", "ndjson");
   /** What a kick-off may name: a misspelt parameter is a 400, not a default taken silently. */
   private static final Set<String> PARAMETERS = Set.of("inputFormat", "inputSource", "mode", "input",
@@ -67,10 +69,20 @@ record ImportRequest(String transactionTime, String request, String baseUrl, Mod
     if (inputs.isEmpty()) {
       throw FhirException.badRequest("$import needs at least one input (type and url).");
     }
-    return new ImportRequest(ImportManifest.instant(now), request.baseUrl() + "/$import", request.baseUrl(),
-        mode(parameters.value("mode")), List.copyOf(inputs), request.caller().source(),
+    Mode mode = mode(parameters.value("mode"));
+    return new ImportRequest(ImportManifest.instant(now), request.baseUrl() + "/$import", request.baseUrl(), mode,
+        List.copyOf(inputs), request.caller().source(),
         config.referentialIntegrity() == ServerConfig.ReferentialIntegrity.ENFORCE,
-        config.missingReferences() == ServerConfig.MissingReferences.PLACEHOLDER);
+        config.missingReferences() == ServerConfig.MissingReferences.PLACEHOLDER, twin(mode, inputs));
+  }
+
+  /**
+   * What makes two kick-offs the same import, hashed: the mode and the inputs (type, url, etag) as read, the inputs in
+   * their order (the manifest and its error files follow it). The format and {@code storageDetail} have one meaning
+   * each once read, so they add nothing; the caller is matched apart.
+   */
+  static String twin(Mode mode, List<Input> inputs) {
+    return Jobs.twin(JobJson.write(List.of(mode, inputs)));
   }
 
   private static Mode mode(String mode) {

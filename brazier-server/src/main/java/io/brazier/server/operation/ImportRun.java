@@ -83,8 +83,7 @@ final class ImportRun {
       closeIfCancelled();
       return null;
     }
-    byte[] manifest = ImportManifest.of(request, run.id(), imports.imported(run.id()), imports.failed(run.id()),
-        false);
+    byte[] manifest = ImportManifest.of(request, run.id(), imports, false);
     imports.close(run.id());
     return manifest;
   }

@@ -14,7 +14,11 @@ import io.brazier.store.StoreFailure;
 import java.io.ByteArrayInputStream;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -168,6 +172,28 @@ public final class Jobs implements AutoCloseable {
     Optional<String> id = store.submit(kind, request, submitter.identity(), mostActive, twin);
     id.ifPresent(submitted -> runners.forEach(LockSupport::unpark));
     return id;
+  }
+
+  /**
+   * What makes two kick-offs the same job, kept in its request for {@link #submit(String, String, Caller, int,
+   * String)} and {@link #activeTwin} to match: a hash (SHA-256, hex) of {@code normalised}, a text of what they ask
+   * that does not depend on how a client wrote it.
+   */
+  public static String twin(String normalised) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+          .digest(normalised.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("Every Java runtime has SHA-256", e);
+    }
+  }
+
+  /**
+   * The job of {@code kind} by the same caller whose request contains {@code twin} (a JSON object), while it is
+   * queued or running on any node; empty when there is none.
+   */
+  public Optional<String> activeTwin(String kind, Caller submitter, String twin) {
+    return store.twin(kind, submitter.identity(), twin);
   }
 
   public Job get(String id) {

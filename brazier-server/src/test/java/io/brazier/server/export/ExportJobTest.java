@@ -4,9 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.brazier.server.ExportConfig;
-import io.brazier.server.FhirRequest;
 import io.brazier.server.Http;
-import io.brazier.server.Interceptor;
+import io.brazier.server.Meeting;
 import io.brazier.server.ServerConfig;
 import io.brazier.server.TestServer;
 import io.brazier.server.operation.JobJson;
@@ -22,13 +21,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 import org.hl7.fhir.r4.model.OperationOutcome;
@@ -48,7 +44,7 @@ class ExportJobTest {
   @TempDir
   static Path dir;
   /** Kick-offs a test makes meet inside the server, so that they are handled at once however fast each one is. */
-  private static final Meeting meeting = new Meeting();
+  private static final Meeting meeting = new Meeting("$export");
   private static TestServer server;
   private static Http http;
   private static Exporter exporter;
@@ -224,28 +220,6 @@ class ExportJobTest {
         return true;
       }
       throw new UncheckedIOException(e);
-    }
-  }
-
-  /** Holds each {@code $export} kick-off, while a test expects some, until that many are in the server. */
-  private static final class Meeting implements Interceptor {
-    private volatile CyclicBarrier barrier;
-
-    void expect(int kickOffs) {
-      barrier = kickOffs == 0 ? null : new CyclicBarrier(kickOffs);
-    }
-
-    @Override
-    public FhirRequest before(FhirRequest request) {
-      CyclicBarrier waiting = barrier;
-      if (waiting != null && "$export".equals(request.operation())) {
-        try {
-          waiting.await(30, TimeUnit.SECONDS);
-        } catch (InterruptedException | BrokenBarrierException | TimeoutException e) {
-          throw new IllegalStateException("The kick-offs did not meet", e);
-        }
-      }
-      return request;
     }
   }
 }

@@ -76,6 +76,20 @@ class ImportRequestTest {
   }
 
   @Test
+  void kickOffsAreTwinsWhenTheyAskTheSameModeAndTheSameInputsInTheSameOrder() {
+    Input patients = new Input("Patient", "file:///p.ndjson", null);
+    Input observations = new Input("Observation", "file:///o.ndjson", "\"1\"");
+
+    String twin = ImportRequest.twin(Mode.INCREMENTAL_LOAD, List.of(patients, observations));
+
+    assertThat(ImportRequest.twin(Mode.INCREMENTAL_LOAD, List.of(patients, observations))).isEqualTo(twin);
+    assertThat(ImportRequest.twin(Mode.INITIAL_LOAD, List.of(patients, observations))).isNotEqualTo(twin);
+    assertThat(ImportRequest.twin(Mode.INCREMENTAL_LOAD, List.of(observations, patients))).isNotEqualTo(twin);
+    assertThat(ImportRequest.twin(Mode.INCREMENTAL_LOAD, List.of(patients, new Input("Observation",
+        "file:///o.ndjson", "\"2\"")))).isNotEqualTo(twin);
+  }
+
+  @Test
   void aRequestKeptWithItsJobReadsBackTheSameOnAnyNode() {
     ImportRequest request = request(List.of(new Input("Patient", "file:///a.ndjson", "\"0x8D\""),
         new Input("Observation", "https://host/o.ndjson", null)));
@@ -85,7 +99,7 @@ class ImportRequestTest {
 
   private static ImportRequest request(List<Input> inputs) {
     return new ImportRequest("2026-12-06T10:00:00.000+00:00", "http://node/fhir/$import", "http://node/fhir",
-        Mode.INITIAL_LOAD, inputs, null, true, false);
+        Mode.INITIAL_LOAD, inputs, null, true, false, ImportRequest.twin(Mode.INITIAL_LOAD, inputs));
   }
 
   private String refused(String parameters) {

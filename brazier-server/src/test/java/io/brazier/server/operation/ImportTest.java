@@ -7,6 +7,8 @@ import ca.uhn.fhir.rest.client.api.IGenericClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.brazier.server.Http;
 import io.brazier.server.ImportConfig;
+import io.brazier.server.Meeting;
+import io.brazier.server.Overlap;
 import io.brazier.server.ServerConfig;
 import io.brazier.server.TestServer;
 import io.brazier.server.operation.Importer.Input;
@@ -20,6 +22,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.Basic;
@@ -36,6 +44,10 @@ import org.junit.jupiter.api.Test;
  * files and loopback HTTP as sources, versions and history, references across inputs, and every bad input.
  */
 class ImportTest {
+  /** Kick-offs a test makes meet inside the servers (this class's, a second node), so that they run at once. */
+  private static final Meeting meeting = new Meeting("$import");
+  /** The requests that this class's server and a second node answer at once, counted across both. */
+  private static final Overlap nodes = new Overlap();
   private static Path folder;
   private static Loopback loopback;
   private static TestServer server;
@@ -49,7 +61,7 @@ class ImportTest {
     folder = Files.createTempDirectory("brazier-import").toRealPath();
     loopback = new Loopback(folder);
     server = TestServer.start(ServerConfig.defaults()
-        .withImports(new ImportConfig(folder, List.of(loopback.hostPort()), null)));
+        .withImports(new ImportConfig(folder, List.of(loopback.hostPort()), null)), List.of(nodes, meeting));
     importer = new Importer(server);
   }
 
@@ -89,16 +101,21 @@ class ImportTest {
   }
 
   @Test
-  void anImportRunTwiceWritesNothingTheSecondTime() {
+  void anImportRunTwiceWritesNothingTheSecondTimeAndItsManifestSaysSo() {
     String url = file("Twice.ndjson", patient("a", "", "Once"),
-        patient("b", "\"meta\":{\"versionId\":\"4\"},", "Versioned"));
-    importer.run(null, new Input("Patient", url));
+        patient("b", "\"meta\":{\"versionId\":\"4\"},", "Versioned"), patient("c", "", "Superseded"),
+        patient("c", "", "Last"));
+    JsonNode first = importer.run(null, new Input("Patient", url));
     long before = server.lastChange();
 
     JsonNode again = importer.run(null, new Input("Patient", url));
 
-    assertThat(Importer.count(again, url)).isEqualTo(2);
+    assertThat(Importer.count(first, url)).isEqualTo(4);
+    assertThat(Importer.written(first, url)).as("of c, only its last line").isEqualTo(3);
+    assertThat(Importer.count(again, url)).isEqualTo(4);
+    assertThat(Importer.written(again, url)).isZero();
     assertThat(server.changesSince(before)).isEmpty();
+    assertThat(history("c")).containsExactly("1");
     assertThat(history("a")).containsExactly("1");
     assertThat(history("b")).containsExactly("4");
   }
@@ -465,11 +482,69 @@ class ImportTest {
     assertThat(manifest.path("cancelled").asBoolean()).isTrue();
     long imported = Importer.count(manifest, url);
     assertThat(imported).isBetween(1L, 29_999L);
+    assertThat(Importer.written(manifest, url)).isEqualTo(imported);
     assertThat(count("Patient?given=Many&family=" + run)).isEqualTo(imported);
     assertThat(Importer.count(Importer.manifest(later), url)).as("nothing is merged after the cancel")
         .isEqualTo(imported);
     assertThat(server.http().refused(409, "DELETE", status, (byte[]) null).getIssueFirstRep().getDiagnostics())
         .contains("has ended (cancelled)");
+  }
+
+  @Test
+  void theSameKickOffSentToTwoNodesAtOnceStartsOneJobAndAnotherOnceThatJobHasEnded() throws Exception {
+    Input input = new Input("Patient", file("Retried.ndjson", patient("a", "", "Retried")));
+    // The same request, written two ways: the mode spelt in lower case, and left to its default.
+    List<String> asked = List.of(Importer.parameters("incrementalload", input), Importer.parameters(null, input));
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try (TestServer other = server.secondNode(server.config(), List.of(nodes, meeting))) {
+      CyclicBarrier start = new CyclicBarrier(2);
+      nodes.reset();
+      meeting.expect(2);
+      List<Future<String>> jobs = pool.invokeAll(Stream.of(0, 1).<Callable<String>>map(i -> () -> {
+        start.await();
+        return job((i == 0 ? server : other).http().post("/fhir/$import", asked.get(i), "Prefer", "respond-async"));
+      }).toList());
+      meeting.expect(0);
+      String first = jobs.get(0).get();
+      importer.await("/fhir/_async/" + first);
+
+      String afterItEnded = job(importer.start(asked.get(1)));
+
+      assertThat(nodes.mostAtOnce()).as("kick-offs the two nodes answered at once").isEqualTo(2);
+      assertThat(jobs.get(1).get()).as("the other node's job").isEqualTo(first);
+      assertThat(afterItEnded).as("a kick-off after the job ended").isNotEqualTo(first);
+      importer.await("/fhir/_async/" + afterItEnded);
+    } finally {
+      pool.shutdown();
+    }
+  }
+
+  @Test
+  void aKickOffRetriedWhileItsInitialLoadRunsGetsItsJobAndOnceCancelledIsRefusedAsTheTypeHoldsSome() {
+    String[] lines = new String[30_000];
+    for (int i = 0; i < lines.length; i++) {
+      lines[i] = "{\"resourceType\":\"Device\",\"id\":\"" + id("d" + i) + "\"}";
+    }
+    String parameters = Importer.parameters("InitialLoad", new Input("Device", file("Devices.ndjson", lines)));
+    String status = importer.status(importer.start(parameters));
+    importer.pollUntil(status, polled -> polled.header("X-Progress").orElse("").matches("merging: [1-9][0-9]* of .*"));
+
+    String retried = importer.status(importer.start(parameters));
+    server.http().send("DELETE", status, null);
+    JsonNode cancelled = Importer.manifest(importer.await(status));
+    var again = server.http().refused(409, "POST", "/fhir/$import", parameters, "Prefer", "respond-async");
+
+    assertThat(retried).as("the retried kick-off's job").isEqualTo(status);
+    assertThat(cancelled.path("cancelled").asBoolean()).isTrue();
+    assertThat(again.getIssueFirstRep().getDiagnostics()).as("a kick-off after the job was cancelled")
+        .contains("Device holds some");
+  }
+
+  /** The id of the job a kick-off started (or answered with). */
+  private static String job(Http.Response started) {
+    assertThat(started.status()).as(started.body()).isEqualTo(202);
+    String location = started.header("Content-Location").orElseThrow();
+    return location.substring(location.indexOf("/_async/") + "/_async/".length());
   }
 
   private String id(String name) {

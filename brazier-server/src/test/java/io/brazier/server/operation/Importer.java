@@ -136,9 +136,20 @@ final class Importer {
 
   /** How many lines of an input the manifest counts as imported. */
   static long count(JsonNode manifest, String inputUrl) {
+    return output(manifest, inputUrl).path("count").asLong();
+  }
+
+  /** How many of the lines of an input that the manifest counts as imported it wrote as a version. */
+  static long written(JsonNode manifest, String inputUrl) {
+    JsonNode output = output(manifest, inputUrl);
+    assertThat(output.has("written")).as("written in " + output).isTrue();
+    return output.path("written").asLong();
+  }
+
+  private static JsonNode output(JsonNode manifest, String inputUrl) {
     for (JsonNode output : manifest.path("output")) {
       if (output.path("inputUrl").asText().equals(inputUrl)) {
-        return output.path("count").asLong();
+        return output;
       }
     }
     throw new AssertionError("No output for " + inputUrl + " in " + manifest);

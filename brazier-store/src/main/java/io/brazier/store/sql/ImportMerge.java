@@ -160,6 +160,7 @@ final class ImportMerge {
     Set<Long> equal = fresh ? Set.of() : equalToStored(connection, prefix, byKey, stored);
     Set<Long> repeated = equalToFirst(connection, prefix, byKey);
     int skipped = 0;
+    Map<Integer, Integer> written = new TreeMap<>();
     List<Failure> failures = new ArrayList<>();
     for (Map.Entry<Key, List<Staged>> resource : byKey.entrySet()) {
       List<Line> planned = new ArrayList<>();
@@ -169,6 +170,8 @@ final class ImportMerge {
       }
       Plan plan = ImportVersions.plan(stored.get(resource.getKey()), planned, now);
       skipped += changes.add(resource.getKey(), stored.get(resource.getKey()), plan);
+      plan.decisions().stream().filter(decision -> decision.action() != ImportVersions.Action.SKIP)
+          .forEach(decision -> written.merge(ImportLine.input(decision.seq()), 1, Integer::sum));
       for (Refused refused : plan.refused()) {
         failures.add(failure.apply(refused));
         counts.merge(ImportLine.input(refused.seq()), -1, Integer::sum);
@@ -176,7 +179,7 @@ final class ImportMerge {
     }
     changes.apply(connection, prefix);
     ImportBatchRows.insertFailures(connection, job, failures);
-    recordMerged(connection, job, batch, counts);
+    recordMerged(connection, job, batch, counts, written);
     if (!PostgresJobStore.heartbeat(connection, heartbeat)) {
       return Optional.empty();
     }
@@ -333,14 +336,17 @@ final class ImportMerge {
     return equal;
   }
 
-  private static void recordMerged(Connection connection, String job, int batch, Map<Integer, Integer> counts)
-      throws SQLException {
-    String sql = "INSERT INTO import_merged (job, batch, inputs, lines) VALUES (?, ?, ?, ?)";
+  /** Records the batch as merged, with how many lines of each input it imported and how many of those it wrote. */
+  private static void recordMerged(Connection connection, String job, int batch, Map<Integer, Integer> counts,
+      Map<Integer, Integer> written) throws SQLException {
+    String sql = "INSERT INTO import_merged (job, batch, inputs, lines, written) VALUES (?, ?, ?, ?, ?)";
     try (PreparedStatement statement = connection.prepareStatement(sql)) {
       statement.setObject(1, UUID.fromString(job));
       statement.setInt(2, batch);
       statement.setArray(3, connection.createArrayOf("int4", counts.keySet().toArray()));
       statement.setArray(4, connection.createArrayOf("int4", counts.values().toArray()));
+      statement.setArray(5, connection.createArrayOf("int4",
+          counts.keySet().stream().map(input -> written.getOrDefault(input, 0)).toArray()));
       statement.executeUpdate();
     }
   }

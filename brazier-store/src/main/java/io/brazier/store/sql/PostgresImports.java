@@ -264,6 +264,14 @@ final class PostgresImports implements Imports {
   }
 
   @Override
+  public Map<Integer, Long> written(String job) {
+    String sql = "SELECT u.input, sum(u.written) FROM import_merged m,"
+        + " unnest(m.inputs, m.written) AS u(input, written) WHERE m.job = ? GROUP BY u.input"
+        + " HAVING count(*) = count(u.written)";
+    return counts("count what import " + job + " wrote", sql, job);
+  }
+
+  @Override
   public Map<Integer, Long> failed(String job) {
     String sql = "SELECT (seq >> 32)::int, count(*) FROM import_error WHERE job = ? GROUP BY 1";
     return counts("count the failures of import " + job, sql, job);

@@ -102,6 +102,15 @@ final class PostgresJobStore implements JobStore {
     }
   }
 
+  @Override
+  public Optional<String> twin(String kind, String submitter, String twin) {
+    try (Connection connection = dataSource.getConnection()) {
+      return twin(connection, kind, submitter, twin);
+    } catch (SQLException e) {
+      throw new StoreFailure("Could not look for a twin of a " + kind + " job", e);
+    }
+  }
+
   /** A queued or running job of a kind, by this submitter, whose request contains {@code twin}. */
   private static Optional<String> twin(Connection connection, String kind, String submitter, String twin)
       throws SQLException {

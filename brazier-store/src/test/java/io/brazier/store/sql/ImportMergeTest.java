@@ -140,6 +140,7 @@ class ImportMergeTest {
     assertThat(merged).hasValue(new Merged(0, 1));
     assertThat(body(store.version("Patient", id, 1).orElseThrow())).contains("One");
     assertThat(imports.imported(again)).containsExactly(entry(0, 1L));
+    assertThat(imports.written(again)).containsExactly(entry(0, 0L));
     assertThat(failures(again)).isEqualTo("Version 1 is stored already, with other content: a stored version does"
         + " not change (leave out meta.versionId to import the change as a new version).\n");
   }
@@ -153,6 +154,7 @@ class ImportMergeTest {
 
     assertThat(body(store.current("Patient", id).orElseThrow())).contains("One");
     assertThat(imports.imported(job)).containsExactly(entry(0, 2L));
+    assertThat(imports.written(job)).as("the first line; the equal one is skipped").containsExactly(entry(0, 1L));
     assertThat(imports.failed(job)).containsExactly(entry(0, 1L));
     assertThat(failures(job)).isEqualTo("Version 1 is named by an earlier line with other content (input 1, line 1):"
         + " a version has one content (leave out meta.versionId to import the change as a new version).\n");
