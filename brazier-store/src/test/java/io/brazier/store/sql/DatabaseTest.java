@@ -140,7 +140,7 @@ class DatabaseTest {
   }
 
   @Test
-  void v15GivesTheCreationsInTheFeedWhatTheirResourceSaysOfPut() throws SQLException {
+  void v16GivesTheCreationsInTheFeedWhatTheirResourceSaysOfPut() throws SQLException {
     String name = "v14_" + UUID.randomUUID().toString().replace("-", "");
     execute(store.database().dataSource(), "CREATE DATABASE " + name);
     String url = urlOf(name);
