@@ -8,7 +8,7 @@ import java.time.Instant;
  * @param source the {@code meta.source} of the version written (for a deletion, of the caller that deleted), or null
  * @param resource the JSON of the version written when the reader asked for it ({@link ChangeQuery#resources}); null
  *     otherwise, and for a deletion
- * @param createdByPut the resource's first version was written by PUT [type]/[id], not POST [type]
+ * @param createdByPut the change created its resource by PUT [type]/[id], not POST [type]; false for any other change
  */
 public record Change(long sequence, String type, String id, int version, Action action, Instant at, String source,
     byte[] resource, boolean createdByPut) {

@@ -76,7 +76,7 @@ public final class ChangeMeta implements WriteInteraction {
       return new Prepared(List.of(), FhirResponse.ok(answer(resource.getMeta())));
     }
     Write write = writes.next(resource, id, current, request.caller().source());
-    return new Prepared(List.of(write), FhirResponse.ok(answer(resource.getMeta())));
+    return new Prepared(List.of(write), FhirResponse.ok(answer(resource.getMeta())), List.of(current));
   }
 
   /** The {@code meta} parameter of the body, which the operation needs. */

@@ -95,12 +95,12 @@ public final class Commits {
   private Prepared stage(WriteInteraction interaction, FhirRequest request, Target target) {
     Links links = references.open(request.baseUrl(), request.restriction());
     Prepared prepared = interaction.prepare(request, target, links, Currents.of(store));
-    reachable.checkWrites(request.restriction(), prepared.writes());
+    reachable.checkWrites(request.restriction(), prepared.writes(), prepared.reached());
     List<Missing> missing = links.missing(prepared.writes());
     if (!missing.isEmpty()) {
       throw missing.get(0).failure();
     }
-    reachable.checkWrites(request.restriction(), links.placeholders());
+    reachable.checkWrites(request.restriction(), links.placeholders(), List.of());
     List<Write> writes = new ArrayList<>(links.placeholders());
     writes.addAll(prepared.writes());
     return new Prepared(writes, prepared.response());

@@ -89,6 +89,7 @@ public final class Delete implements WriteInteraction {
   @Override
   public Prepared prepare(FhirRequest request, Target target, Links links, Currents currents) {
     List<Write> deletions = new ArrayList<>();
+    List<ResourceVersion> deleted = new ArrayList<>();
     for (String id : target.ids()) {
       ResourceVersion current = currents.of(target.type(), id).orElse(null);
       if (current == null && request.id() != null) {
@@ -98,9 +99,10 @@ public final class Delete implements WriteInteraction {
       Commits.checkIfMatch(request, target.type(), id, current);
       if (current != null && !current.deleted()) {
         deletions.add(writes.deletion(current, request.caller().source()));
+        deleted.add(current);
       }
     }
-    return new Prepared(deletions, answer(request, deletions));
+    return new Prepared(deletions, answer(request, deletions), deleted);
   }
 
   private static FhirResponse answer(FhirRequest request, List<Write> deletions) {

@@ -60,7 +60,7 @@ public final class Patch implements WriteInteraction {
     Resource resource = patched(type, id, document(request).apply(current.json()));
     links.resolve(resource);
     Write write = writes.next(resource, id, current, request.caller().source());
-    return new Prepared(List.of(write), FhirResponse.written(request, 200, write.toVersion()));
+    return new Prepared(List.of(write), FhirResponse.written(request, 200, write.toVersion()), List.of(current));
   }
 
   /** The patch in the body, parsed before anything is read (a malformed one is a 400 that costs nothing). */

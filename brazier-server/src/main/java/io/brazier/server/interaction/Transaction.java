@@ -103,7 +103,7 @@ final class Transaction {
         throw first.owner() < 0 ? first.failure() : first.failure().at(Entry.expression(first.owner()));
       }
       List<Write> all = links.placeholders();
-      reachable.checkWrites(request.restriction(), all);
+      reachable.checkWrites(request.restriction(), all, List.of());
       all.addAll(versions);
       try {
         store.commit(all);
@@ -133,7 +133,7 @@ final class Transaction {
       try {
         prepared[i] = writer(entry).prepare(entry.request(), targets.get(entry.index()),
             links.at(entry.index(), entry.fullUrl()), currents);
-        reachable.checkWrites(entry.request().restriction(), prepared[i].writes());
+        reachable.checkWrites(entry.request().restriction(), prepared[i].writes(), prepared[i].reached());
       } catch (FhirException e) {
         failures[i] = entry.located(e);
       }

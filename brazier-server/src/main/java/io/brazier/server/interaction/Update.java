@@ -72,6 +72,7 @@ public final class Update implements WriteInteraction {
     Write next = writes.next(target.body(), target.id(), current, request.caller().source());
     Write write = current == null ? next.byPut() : next;
     int status = current == null || current.deleted() ? 201 : 200;
-    return new Prepared(List.of(write), FhirResponse.written(request, status, write.toVersion()));
+    return new Prepared(List.of(write), FhirResponse.written(request, status, write.toVersion()),
+        current == null ? List.of() : List.of(current));
   }
 }

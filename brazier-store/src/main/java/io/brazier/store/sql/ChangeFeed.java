@@ -26,19 +26,20 @@ final class ChangeFeed {
   static final int SCAN = 10_000;
   // The sequencer numbers without gaps and retention deletes the oldest rows (never the newest), so the feed holds
   // every sequence from the oldest kept to the newest, and the next SCAN sequences are at most SCAN rows.
-  // The resource's row says whether its creation was a PUT.
+  // A page without the resources reads the change rows alone: each says whether it created its resource by PUT.
   private static final String PAGE = """
       SELECT k.first, k.last, c.seq, c.type, c.res_id, c.version, c.action, c.at, c.source, c.body, c.created_by_put
         FROM (SELECT min(seq) AS first, max(seq) AS last FROM change) k
         LEFT JOIN LATERAL (
-          SELECT c.seq, c.type, c.res_id, c.version, c.action, c.at, c.source, %s AS body, r.created_by_put
-            FROM change c LEFT JOIN resource r ON r.type = c.type AND r.id = c.res_id %s
+          SELECT c.seq, c.type, c.res_id, c.version, c.action, c.at, c.source, %s AS body, c.created_by_put
+            FROM change c %s
            WHERE c.seq > ? AND c.seq <= ? %s
            ORDER BY c.seq LIMIT ?) c ON true
        ORDER BY c.seq""";
   // The version a change wrote: the current row, or the history row it was moved to since; none for a deletion.
   private static final String BODY = "CASE WHEN r.version = c.version THEN r.body ELSE h.body END";
   private static final String VERSIONS = """
+      LEFT JOIN resource r ON r.type = c.type AND r.id = c.res_id
       LEFT JOIN resource_history h ON r.version <> c.version AND h.rid = r.rid AND h.version = c.version""";
 
   private final DataSource dataSource;

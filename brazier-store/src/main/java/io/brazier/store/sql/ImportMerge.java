@@ -399,8 +399,9 @@ final class ImportMerge {
           .sorted(java.util.Comparator.comparingInt(Decision::version)).forEach(decision -> {
             written++;
             Action action = decision.first() ? Action.CREATE : Action.UPDATE;
+            // An import creates as PUT [type]/[id] does (see insertCreated).
             feed.add(key.type(), key.id(), decision.version(), String.valueOf(action.code()),
-                ts(decision.lastUpdated()));
+                ts(decision.lastUpdated()), decision.first());
           });
       if (plan.retiredAt() != null) {
         retired.add(stored.rid(), ts(plan.retiredAt()));
@@ -432,7 +433,7 @@ final class ImportMerge {
         // An import's changes name no source: the feed's readers skip by source only what they wrote themselves.
         Writer.writeChanges(connection, feed.column(0, Short[]::new), feed.column(1, String[]::new),
             feed.column(2, Integer[]::new), feed.column(3, String[]::new), feed.column(4, Timestamp[]::new),
-            new String[feed.size()]);
+            new String[feed.size()], feed.column(5, Boolean[]::new));
       }
     }
 

@@ -52,8 +52,9 @@ final class Writer {
       SELECT old.rid, old.type, old.id FROM old""";
 
   private static final String INSERT_CHANGES = """
-      INSERT INTO change (type, res_id, version, action, at, source)
-      SELECT * FROM unnest(?::smallint[], ?::text[], ?::int[], ?::char[], ?::timestamptz[], ?::text[])""";
+      INSERT INTO change (type, res_id, version, action, at, source, created_by_put)
+      SELECT * FROM unnest(?::smallint[], ?::text[], ?::int[], ?::char[], ?::timestamptz[], ?::text[],
+                           ?::boolean[])""";
 
   private final TypeKeys types;
   private final IndexWriter indexes;
@@ -142,21 +143,27 @@ final class Writer {
     String[] actions = new String[n];
     Timestamp[] at = new Timestamp[n];
     String[] sources = new String[n];
+    Boolean[] byPut = new Boolean[n];
     for (int i = 0; i < n; i++) {
       Write write = writes.get(i);
+      Action action = Action.of(write.version(), write.deleted());
       typeKeys[i] = types.key(write.type());
       ids[i] = write.id();
       versions[i] = write.version();
-      actions[i] = String.valueOf(Action.of(write.version(), write.deleted()).code());
+      actions[i] = String.valueOf(action.code());
       at[i] = Timestamp.from(write.lastUpdated());
       sources[i] = write.source();
+      byPut[i] = action == Action.CREATE && write.createdByPut();
     }
-    writeChanges(connection, typeKeys, ids, versions, actions, at, sources);
+    writeChanges(connection, typeKeys, ids, versions, actions, at, sources, byPut);
   }
 
-  /** Appends change rows (unnumbered: the sequencer numbers them once committed), one per element of the arrays. */
+  /**
+   * Appends change rows (unnumbered: the sequencer numbers them once committed), one per element of the arrays;
+   * {@code createdByPut} says of each creation that it came by PUT [type]/[id] (false for any other change).
+   */
   static void writeChanges(Connection connection, Short[] typeKeys, String[] ids, Integer[] versions,
-      String[] actions, Timestamp[] at, String[] sources) throws SQLException {
+      String[] actions, Timestamp[] at, String[] sources, Boolean[] createdByPut) throws SQLException {
     try (PreparedStatement statement = connection.prepareStatement(INSERT_CHANGES)) {
       statement.setArray(1, connection.createArrayOf("int2", typeKeys));
       statement.setArray(2, connection.createArrayOf("text", ids));
@@ -164,6 +171,7 @@ final class Writer {
       statement.setArray(4, connection.createArrayOf("bpchar", actions));
       statement.setArray(5, connection.createArrayOf("timestamptz", at));
       statement.setArray(6, connection.createArrayOf("text", sources));
+      statement.setArray(7, connection.createArrayOf("bool", createdByPut));
       statement.executeUpdate();
     }
   }

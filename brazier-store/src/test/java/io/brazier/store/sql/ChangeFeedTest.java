@@ -9,6 +9,8 @@ import io.brazier.store.ChangePage;
 import io.brazier.store.ChangeQuery;
 import io.brazier.store.DatabaseConfig;
 import io.brazier.store.ResourceVersion;
+import io.brazier.store.TestDatabase;
+import io.brazier.store.TestDatabase.HeldLock;
 import io.brazier.store.VersionConflictException;
 import io.brazier.fhir.search.SearchIndex;
 import io.brazier.store.Write;
@@ -139,6 +141,25 @@ class ChangeFeedTest {
             tuple("Patient", "feed-1", 2, Action.UPDATE, now.plusSeconds(1), "urn:brazier:sync", null),
             tuple("Patient", "feed-1", 3, Action.DELETE, now.plusSeconds(2), "urn:brazier:loader", null));
     assertThat(changes(changes.get(2).sequence(), 10)).isEmpty();
+  }
+
+  @Test
+  void aPageWithoutResourcesReadsOnlyTheChangeRowsWhichTellACreationByPut() throws Exception {
+    long start = lastSequence();
+    String put = "feed-put-" + UUID.randomUUID();
+    String posted = "feed-posted-" + UUID.randomUUID();
+    store.commit(List.of(write("Patient", put, 1, Instant.now()).byPut()));
+    store.commit(List.of(write("Patient", posted, 1, Instant.now())));
+    store.commit(List.of(write("Patient", put, 2, Instant.now())));
+    store.numberChanges();
+
+    List<Change> changes;
+    try (HeldLock resources = TestDatabase.lockTable(database, "resource")) {
+      changes = CompletableFuture.supplyAsync(() -> changes(start, 10)).get(10, TimeUnit.SECONDS);
+    }
+
+    assertThat(changes).extracting(Change::id, Change::action, Change::createdByPut).containsExactly(
+        tuple(put, Action.CREATE, true), tuple(posted, Action.CREATE, false), tuple(put, Action.UPDATE, false));
   }
 
   @Test

@@ -139,6 +139,29 @@ class DatabaseTest {
     }
   }
 
+  @Test
+  void v16GivesTheCreationsInTheFeedWhatTheirResourceSaysOfPut() throws SQLException {
+    String name = "v14_" + UUID.randomUUID().toString().replace("-", "");
+    execute(store.database().dataSource(), "CREATE DATABASE " + name);
+    String url = urlOf(name);
+    Flyway.configure().dataSource(url, "postgres", null).locations("classpath:db/migration").target("14").load()
+        .migrate();
+    try (Connection connection = DriverManager.getConnection(url, "postgres", null);
+        Statement statement = connection.createStatement()) {
+      statement.execute("INSERT INTO resource_type (id, name) VALUES (1, 'Patient')");
+      statement.execute("INSERT INTO resource (type, id, version, last_updated, body, created_by_put)"
+          + " VALUES (1, 'put', 2, now(), '{}', true), (1, 'posted', 1, now(), '{}', false)");
+      statement.execute("INSERT INTO change (seq, type, res_id, version, action, at) VALUES"
+          + " (1, 1, 'put', 1, 'C', now()), (2, 1, 'posted', 1, 'C', now()), (3, 1, 'put', 2, 'U', now())");
+    }
+
+    try (Database database = Database.open(new DatabaseConfig(url, "postgres", null, null, 4,
+        Duration.ofSeconds(30)))) {
+
+      assertThat(single(database, "SELECT array_agg(created_by_put ORDER BY seq) = '{t,f,f}' FROM change")).isTrue();
+    }
+  }
+
   /** The JDBC URL of another database of the test's PostgreSQL. */
   private String urlOf(String database) {
     return store.database().pool().getJdbcUrl().replaceFirst("/postgres(\\?.*)?$", "/" + database);

@@ -65,8 +65,9 @@ class PostgresImportsTest {
     assertThat(json(stored)).startsWith("{\"resourceType\":\"Patient\",\"id\":\"" + id
         + "\",\"meta\":{\"versionId\":\"1\",\"lastUpdated\":\"2026-12-05T10:00:00.000+00:00\"},\"name\"");
     assertThat(test.ids("Patient", "family=" + family)).containsExactly(id);
-    assertThat(test.changesAfter(before)).extracting(Change::id, Change::version, Change::action)
-        .containsExactly(org.assertj.core.groups.Tuple.tuple(id, 1, Change.Action.CREATE));
+    assertThat(test.changesAfter(before))
+        .extracting(Change::id, Change::version, Change::action, Change::createdByPut)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(id, 1, Change.Action.CREATE, true));
     assertThat(store.jobs().read(job).orElseThrow().cursor()).contains("merged");
   }
 
