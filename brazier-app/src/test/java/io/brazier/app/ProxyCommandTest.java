@@ -31,6 +31,15 @@ class ProxyCommandTest {
   }
 
   @Test
+  void helpSaysAnswersStopWaitingForKafkaAfterEventsUnhealthyAfter() {
+    Cli help = Cli.run("proxy", "--help");
+
+    String text = help.out().replaceAll("\\s+", " ");
+    assertThat(text).contains("/healthz answers 503 once Kafka has not acknowledged for this long; then brazier"
+        + " proxy's answers stop waiting for their events, which are logged as lost (default: PT60S).");
+  }
+
+  @Test
   void withoutAnUpstreamItDoesNotStart() {
     Run run = run(Map.of(), "proxy");
 
