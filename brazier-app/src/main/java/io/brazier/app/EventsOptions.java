@@ -54,7 +54,8 @@ final class EventsOptions {
   List<String> syncQueueTypes = List.of();
 
   @Option(names = "--events-unhealthy-after", defaultValue = "PT60S", paramLabel = "DURATION",
-      description = "/healthz answers 503 once Kafka has not acknowledged for this long (default: ${DEFAULT-VALUE}).")
+      description = "/healthz answers 503 once Kafka has not acknowledged for this long; then brazier proxy's answers"
+          + " stop waiting for their events, which are logged as lost (default: ${DEFAULT-VALUE}).")
   Duration unhealthyAfter;
 
   @Option(names = "--events-send-timeout", defaultValue = "PT30S", paramLabel = "DURATION",

@@ -124,6 +124,19 @@ final class ProxyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
+    Running running = start();
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      log.info("Shutting down");
+      running.close();
+      stopped.countDown();
+    }, "brazier-shutdown"));
+    stopped.await();
+    return 0;
+  }
+
+  /** Starts the proxy as the options say; a start that fails stops what it had started, PostgreSQL included. */
+  Running start() {
     UpstreamConfig upstreamConfig = Usage.checked(spec, this::config);
     var securityConfig = Usage.checked(spec, () -> security.config(database.dataDir.toAbsolutePath(), baseUrl));
     Fhir fhir = new Fhir(false);
@@ -133,32 +146,42 @@ final class ProxyCommand implements Callable<Integer> {
       chain = chain.followedBy(new PublishedAnswers(fhir, publisher));
     }
     Database opened = Database.open(database.config());
+    Security started = null;
     StandaloneProxy proxy;
     try {
-      proxy = StandaloneProxy.start(upstreamConfig, fhir, Security.start(securityConfig, opened.dataSource()), chain);
+      started = Security.start(securityConfig, opened.dataSource());
+      proxy = StandaloneProxy.start(upstreamConfig, fhir, started, chain);
     } catch (RuntimeException e) {
-      // Nothing else stops the embedded PostgreSQL (see DatabaseOptions).
-      if (publisher != null) {
-        publisher.close();
-      }
-      opened.close();
+      new Running(null, started, publisher, opened).close();
       throw e;
     }
     if (publisher != null) {
       proxy.healthCheck("events", publisher::problem);
     }
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      log.info("Shutting down");
-      proxy.close();
+    return new Running(proxy, started, publisher, opened);
+  }
+
+  /**
+   * A started proxy and what it runs on, stopped in this order: the proxy, its security (whose identity-link
+   * notices hold a connection of the pool), the publisher, then the database, which nothing else stops when it is
+   * the embedded PostgreSQL (see DatabaseOptions). While a start fails, the proxy, security and publisher may be
+   * missing: null.
+   */
+  record Running(StandaloneProxy proxy, Security security, ResponsePublisher publisher, Database database)
+      implements AutoCloseable {
+    @Override
+    public void close() {
+      if (proxy != null) {
+        proxy.close();
+      }
+      if (security != null) {
+        security.close();
+      }
       if (publisher != null) {
         publisher.close();
       }
-      opened.close();
-      stopped.countDown();
-    }, "brazier-shutdown"));
-    stopped.await();
-    return 0;
+      database.close();
+    }
   }
 
   UpstreamConfig config() {

@@ -2,17 +2,24 @@ package io.brazier.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.brazier.server.Warnings;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
- * {@code brazier proxy}'s options: its help names every flag, and options that do not go together are usage errors
- * naming the flag to fix, before anything starts.
+ * {@code brazier proxy}'s options and its stop: its help names every flag, options that do not go together are usage
+ * errors naming the flag to fix, before anything starts, and a stop closes what the proxy started.
  */
 class ProxyCommandTest {
+  private static final String LINK_NOTICES = "io.brazier.proxy.isolation.LinkNotices";
 
   @Test
   void helpNamesTheUpstreamItsIdentityTheTrustedProxiesAndTheSecurityFlags() {
@@ -28,6 +35,15 @@ class ProxyCommandTest {
         "--trusted-proxies", "--upstream-max-retries", "--auth-issuer", "--clients", "--global-role",
         "--data-dir", "--pre-processors", "--post-processors", "--processor-option", "--profiles",
         "--events-kafka", "--sync-queue-types");
+  }
+
+  @Test
+  void helpSaysAnswersStopWaitingForKafkaAfterEventsUnhealthyAfter() {
+    Cli help = Cli.run("proxy", "--help");
+
+    String text = help.out().replaceAll("\\s+", " ");
+    assertThat(text).contains("/healthz answers 503 once Kafka has not acknowledged for this long; then brazier"
+        + " proxy's answers stop waiting for their events, which are logged as lost (default: PT60S).");
   }
 
   @Test
@@ -106,6 +122,34 @@ class ProxyCommandTest {
 
     assertThat(run.exit()).isEqualTo(2);
     assertThat(run.err()).startsWith("--auth-issuer needs --auth-audience").doesNotContain("\tat ");
+  }
+
+  /**
+   * A stop closes the proxy's security before its database: the identity-link notices end with it, rather than lose
+   * their connection to the closing pool and go on asking the closed pool for another.
+   */
+  @Test
+  void aStopEndsTheIdentityLinkNoticesBeforeTheDatabaseCloses(@TempDir Path dir) throws Exception {
+    String[] args = {"proxy", "--upstream", "http://127.0.0.1:9/fhir", "--port", "0", "--data-dir",
+        dir.resolve("data").toString()};
+    ProxyCommand command = (ProxyCommand) Brazier.commandLine(args).parseArgs(args).subcommand().commandSpec()
+        .userObject();
+    Set<Thread> before = noticeThreads();
+
+    try (Warnings warnings = Warnings.from(LINK_NOTICES)) {
+      command.start().close();
+
+      Set<Thread> started = noticeThreads();
+      started.removeAll(before);
+      assertThat(started).as("the proxy's notices, after its stop").isEmpty();
+      assertThat(warnings.await(LINK_NOTICES, Duration.ZERO)).as("the notices lost their connection").isFalse();
+    }
+  }
+
+  private static Set<Thread> noticeThreads() {
+    Set<Thread> threads = new HashSet<>(Thread.getAllStackTraces().keySet());
+    threads.removeIf(thread -> !thread.getName().equals("brazier-identity-link-notices"));
+    return threads;
   }
 
   private record Run(int exit, String err) {}

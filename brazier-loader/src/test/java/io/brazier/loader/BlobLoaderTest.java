@@ -8,12 +8,15 @@ import com.azure.storage.blob.BlobServiceClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
 import com.azure.storage.blob.sas.BlobContainerSasPermission;
 import com.azure.storage.blob.sas.BlobServiceSasSignatureValues;
+import com.sun.net.httpserver.HttpServer;
 import io.brazier.loader.files.Inputs;
 import io.brazier.loader.storage.BlobStorage;
 import io.brazier.server.TestServer;
 import io.brazier.testkit.Azurite;
 import io.brazier.testkit.Eventually;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -21,6 +24,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -48,6 +54,10 @@ class BlobLoaderTest {
     }
   }
 
+  /**
+   * Each loader writes through its own front, which holds its writes until the other loader writes too: the first
+   * loader to start cannot load every file before the second starts, so both take files, at the same time.
+   */
   @Test
   void twoLoadersOnOneAccountNeverTakeTheSameFile() throws Exception {
     Azurite azurite = Azurite.shared();
@@ -64,15 +74,54 @@ class BlobLoaderTest {
     }
     SimpleMeterRegistry first = new SimpleMeterRegistry();
     SimpleMeterRegistry second = new SimpleMeterRegistry();
+    BothWriting both = new BothWriting();
+    HttpServer frontOne = both.front(server);
+    HttpServer frontTwo = both.front(server);
+    // Two files at a time: the first loader, held, leaves ten for the second.
+    LoaderConfig twoAtATime = LoaderConfig.defaults().withSending(2, 500, 500);
 
-    try (LoaderService one = service(azurite, first); LoaderService two = service(azurite, second)) {
+    try (LoaderService one = service(azurite, target(frontOne), twoAtATime, first);
+        LoaderService two = service(azurite, target(frontTwo), twoAtATime, second)) {
       Eventually.until(DEADLINE, "every file processed", () -> names(account, "ndjsonprocessed").size() == 12);
+    } finally {
+      frontOne.stop(0);
+      frontTwo.stop(0);
     }
 
+    assertThat(both.metInTime()).as("each loader's first write met the other's").isTrue();
     assertThat(loaded(first)).as("files taken by the first loader").isPositive();
     assertThat(loaded(second)).as("files taken by the second loader").isPositive();
     assertThat(loaded(first) + loaded(second)).as("resources loaded by both loaders together").isEqualTo(60);
     assertThat(names(account, "ndjson")).isEmpty();
+  }
+
+  /** Holds each front's first write until every front has one: their loaders are then writing at the same time. */
+  private static final class BothWriting {
+    private static final int FRONTS = 2;
+    private final CountDownLatch writing = new CountDownLatch(FRONTS);
+    private final AtomicBoolean waitedInVain = new AtomicBoolean();
+
+    HttpServer front(TestServer real) throws IOException {
+      AtomicBoolean wrote = new AtomicBoolean();
+      return FrontServer.serve(real, exchange -> {
+        if (wrote.compareAndSet(false, true)) {
+          writing.countDown();
+        }
+        try {
+          if (!writing.await(DEADLINE.toSeconds() / 3, TimeUnit.SECONDS)) {
+            waitedInVain.set(true);
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IOException(e);
+        }
+        FrontServer.forward(real, exchange, exchange.getRequestBody().readAllBytes());
+      });
+    }
+
+    boolean metInTime() {
+      return writing.getCount() == 0 && !waitedInVain.get();
+    }
   }
 
   @Test
@@ -96,11 +145,20 @@ class BlobLoaderTest {
         .getActive()).isTrue();
   }
 
-  private LoaderService service(Azurite azurite, io.micrometer.core.instrument.MeterRegistry registry)
-      throws java.io.IOException {
+  private LoaderService service(Azurite azurite, MeterRegistry registry) throws IOException {
     var target = new HttpFhirClient(URI.create(server.baseUrl()), Optional.empty(), Duration.ofSeconds(60));
-    return new LoaderService(target, LoaderConfig.defaults().withSettle(Duration.ofMillis(200)),
+    return service(azurite, target, LoaderConfig.defaults(), registry);
+  }
+
+  private static LoaderService service(Azurite azurite, HttpFhirClient target, LoaderConfig config,
+      MeterRegistry registry) throws IOException {
+    return new LoaderService(target, config.withSettle(Duration.ofMillis(200)),
         BlobStorage.connect(azurite.connectionString()), registry).start();
+  }
+
+  private static HttpFhirClient target(HttpServer front) {
+    return new HttpFhirClient(URI.create("http://127.0.0.1:" + front.getAddress().getPort() + "/fhir"),
+        Optional.empty(), Duration.ofSeconds(60));
   }
 
   private static double loaded(SimpleMeterRegistry registry) {
