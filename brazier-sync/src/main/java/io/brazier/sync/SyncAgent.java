@@ -352,15 +352,17 @@ public final class SyncAgent implements AutoCloseable {
 
   /**
    * The sides the agent needs that are down now, each with why: {@code target} (its database) and {@code source}
-   * (the FHIR server or the queue it reads); empty while it can sync.
+   * (the FHIR server or the queue it reads, once its reads have failed for {@code --sync-unhealthy-after}, saying
+   * since when); empty while it can sync.
    */
   public Map<String, String> down() {
     Map<String, String> down = new LinkedHashMap<>();
     if (targetError != null) {
       down.put("target", targetError);
     }
-    if (metrics.sourceError() != null) {
-      down.put("source", metrics.sourceError());
+    String source = metrics.sourceDown(config.unhealthyAfter());
+    if (source != null) {
+      down.put("source", source);
     }
     return down;
   }

@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * The agent's HTTP side, for operators and the {@code brazier sync} commands: {@code GET /sync/status},
  * {@code POST /sync/backfill[?types=A,B]}, {@code GET /sync/backfill/{id}}, {@code GET /sync/dead-letters[?id=][&limit=]},
  * {@code POST /sync/dead-letters/replay[?id=]}, {@code GET /metrics} (Prometheus) and {@code GET /healthz} (503 while
- * the target or the source is down).
+ * the target is down, or the source has been for {@code --sync-unhealthy-after}).
  * Answers are JSON; errors are OperationOutcomes saying what to fix. It has no authentication: it listens on
  * the loopback address unless told otherwise.
  */
@@ -121,7 +121,9 @@ public final class SyncEndpoint implements AutoCloseable {
 
   /**
    * Up while the agent can sync; a 503 naming each side it needs that is down ({@code {"status":"DOWN","target":
-   * "..."}}), as the server's /healthz names its database. The status says the same, and more.
+   * "..."}}), as the server's /healthz names its database. The source counts as down only once its reads have failed
+   * for {@code --sync-unhealthy-after}: one failed read would take the agent out of a load balancer for a blip. The
+   * status says the same, and more.
    */
   private void health(StatusServer.Exchange exchange) throws IOException {
     Map<String, String> down = agent.down();
