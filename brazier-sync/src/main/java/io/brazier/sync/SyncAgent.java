@@ -19,6 +19,7 @@ import io.brazier.sync.source.Updates;
 import io.brazier.sync.target.BackfillJobs;
 import io.brazier.sync.target.DeadLetter;
 import io.brazier.sync.target.FhirReplica;
+import io.brazier.sync.target.LeftRowChanges;
 import io.brazier.sync.target.RelationalTarget;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -323,6 +324,24 @@ public final class SyncAgent implements AutoCloseable {
   public ReplayResult replay(Long id) throws SQLException {
     requireTarget();
     return new Replayer(maps::current, preparer, target, metrics).replay(id);
+  }
+
+  /** The rows whose changes write-back left for the operator, oldest first; only change {@code id}'s if given. */
+  public List<LeftRowChanges.Left> leftRowChanges(Long id, int limit) throws SQLException {
+    requireTarget();
+    return target.leftRowChanges().list(id, limit);
+  }
+
+  /** Gives the changes left for the operator (all, or the row's of change {@code id}) back to write-back: how many. */
+  public int retryLeftRowChanges(Long id) throws SQLException {
+    requireTarget();
+    return target.leftRowChanges().retry(id);
+  }
+
+  /** Deletes the changes left for the operator (all, or the row's of change {@code id}); returns how many. */
+  public int discardLeftRowChanges(Long id) throws SQLException {
+    requireTarget();
+    return target.leftRowChanges().discard(id);
   }
 
   /** What the agent does; while the target cannot be read, its back-fills are left out and the status says why. */

@@ -17,6 +17,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -108,6 +109,27 @@ class SyncEndpointTest {
     assertThat(replay.statusCode()).isEqualTo(404);
     assertThat(JSON.readTree(replay.body()).path("issue").path(0).path("diagnostics").asText())
         .startsWith("No dead letter has id 987654321").contains("brazier sync dlq list");
+  }
+
+  @Test
+  void changesLeftByWriteBackAreListedAndARetryOrDiscardWantsAnIdOrAllAndAnIdThatIsThere() throws Exception {
+    HttpResponse<String> list = send("GET", "/sync/write-back/left?limit=5");
+    HttpResponse<String> neither = send("POST", "/sync/write-back/left/retry");
+    HttpResponse<String> both = send("POST", "/sync/write-back/left/discard?id=1&all=true");
+    HttpResponse<String> unknown = send("POST", "/sync/write-back/left/retry?id=987654321");
+    HttpResponse<String> all = send("POST", "/sync/write-back/left/discard?all=true");
+
+    assertThat(list.statusCode()).isEqualTo(200);
+    assertThat(JSON.readTree(list.body()).isArray()).isTrue();
+    assertThat(List.of(neither.statusCode(), both.statusCode())).containsOnly(400);
+    assertThat(JSON.readTree(neither.body()).path("issue").path(0).path("diagnostics").asText())
+        .isEqualTo("Give id=<change id> for the changes left of that change's row, or all=true for every change"
+            + " left");
+    assertThat(unknown.statusCode()).isEqualTo(404);
+    assertThat(JSON.readTree(unknown.body()).path("issue").path(0).path("diagnostics").asText())
+        .startsWith("No change left for the operator has id 987654321").contains("brazier sync write-back list");
+    assertThat(all.statusCode()).isEqualTo(200);
+    assertThat(JSON.readTree(all.body()).path("discarded").asInt()).isZero();
   }
 
   @Test
