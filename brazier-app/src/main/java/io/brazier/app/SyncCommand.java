@@ -39,7 +39,7 @@ import picocli.CommandLine.Spec;
         "Declarative maps (see docs/SYNC.md) say what goes where; the status is at",
         "http://<sync-host>:<sync-port>/sync/status.",
         "The subcommands talk to a running agent (this one, or the one in 'brazier serve --sync')."},
-    subcommands = {SyncBackfill.class, SyncDeadLetters.class, SyncMaps.class},
+    subcommands = {SyncBackfill.class, SyncDeadLetters.class, SyncWriteBack.class, SyncMaps.class},
     sortOptions = false)
 final class SyncCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(SyncCommand.class);

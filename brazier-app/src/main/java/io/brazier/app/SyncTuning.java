@@ -51,9 +51,15 @@ final class SyncTuning {
           + " down) and /metrics (default: ${DEFAULT-VALUE}).")
   int port;
 
+  @Option(names = "--sync-unhealthy-after", defaultValue = "PT30S", paramLabel = "DURATION",
+      description = "/healthz answers 503 once the FHIR server (or the queue) has failed every read for this long;"
+          + " PT0S for at the first failed read (default: ${DEFAULT-VALUE}).")
+  Duration unhealthyAfter;
+
   SyncConfig config(Path maps) {
     SyncConfig defaults = SyncConfig.defaults();
     return new SyncConfig(workers, maxAttempts, log || logBodies, logBodies, defaults.feedPageSize(),
-        defaults.feedWait(), backfillPage, maps, defaults.mapsInterval(), ConflictPolicy.named(conflicts), fhirTarget, false);
+        defaults.feedWait(), backfillPage, maps, defaults.mapsInterval(), ConflictPolicy.named(conflicts), fhirTarget, false,
+        unhealthyAfter);
   }
 }

@@ -42,7 +42,8 @@ class SyncDeadLettersTest {
         .setValue("seven"))).execute().getId().getIdPart();
     SyncConfig defaults = SyncConfig.defaults();
     SyncConfig config = new SyncConfig(2, 2, false, false, defaults.feedPageSize(), Duration.ofSeconds(1),
-        defaults.backfillPageSize(), maps, Duration.ofMillis(200), defaults.conflicts(), null, false);
+        defaults.backfillPageSize(), maps, Duration.ofMillis(200), defaults.conflicts(), null, false,
+        defaults.unhealthyAfter());
     runner = SyncAgents.start(config);
     agent = SyncAgents.address(runner);
   }

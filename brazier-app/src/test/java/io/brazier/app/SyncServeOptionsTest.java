@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.brazier.sync.ConflictPolicy;
 import io.brazier.sync.SyncConfig;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,11 +32,21 @@ class SyncServeOptionsTest {
   }
 
   @Test
+  void healthWaitsThirtySecondsOfFailedReadsUnlessToldOtherwise() {
+    SyncConfig defaults = ServeArguments.parse("--sync").sync.config();
+    SyncConfig none = ServeArguments.parse("--sync", "--sync-unhealthy-after", "PT0S").sync.config();
+
+    assertThat(defaults.unhealthyAfter()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(none.unhealthyAfter()).isZero();
+  }
+
+  @Test
   void badTuningStopsTheServerBeforeItStarts() {
     assertRefused("--sync-workers must be between 1 and 64, not 0", "--sync-workers", "0");
     assertRefused("--sync-conflicts must be fhir-wins, target-wins or newest-wins", "--sync-conflicts",
         "fhir-loses");
     assertRefused("--sync-backfill-page must be between 1 and 1000, not 1001", "--sync-backfill-page", "1001");
+    assertRefused("--sync-unhealthy-after must be zero or more, not PT-5S", "--sync-unhealthy-after", "PT-5S");
   }
 
   @Test

@@ -19,11 +19,11 @@ import io.brazier.sync.source.Updates;
 import io.brazier.sync.target.BackfillJobs;
 import io.brazier.sync.target.DeadLetter;
 import io.brazier.sync.target.FhirReplica;
+import io.brazier.sync.target.LeftRowChanges;
 import io.brazier.sync.target.RelationalTarget;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.sql.SQLException;
-import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -61,14 +61,11 @@ public final class SyncAgent implements AutoCloseable {
   private final Mapper mapper;
   private final Preparer preparer;
   private final Leadership leadership;
+  private final TargetReadiness readiness;
   private final String owner = "agent-" + UUID.randomUUID();
   private final Thread supervisor;
   private volatile boolean running = true;
   private volatile Active active;
-  /** Whether the target has the agent's bookkeeping tables and the maps' tables: once it has been reached. */
-  private volatile boolean prepared;
-  /** Why the target cannot be used now (unreachable, or refusing the maps' tables); null while it can. */
-  private volatile String targetError;
 
   /** What runs while this agent is the active one. */
   private record Active(ChangeReader reader, Thread readerThread, Workers workers, Backfiller backfiller,
@@ -99,6 +96,11 @@ public final class SyncAgent implements AutoCloseable {
     // The FHIR target puts the resources as read: they are kept with their rows.
     this.preparer = new Preparer(new Resources(fhir), mapper, config.logBodies() || replica != null);
     this.leadership = new Leadership(targetConfig, source);
+    this.readiness = new TargetReadiness(() -> {
+      target.migrate();
+      maps.prepare();
+      metrics.deadLetters(target.deadLetterCount());
+    });
     this.supervisor = new Thread(this::supervise, "sync-agent");
     this.supervisor.setDaemon(true);
   }
@@ -134,24 +136,13 @@ public final class SyncAgent implements AutoCloseable {
   private void prepareAtStart() {
     try {
       leadership.tryAcquire(); // fails fast when the database is down, where the pool would wait for a connection
-      prepareTarget();
+      readiness.prepare();
     } catch (SQLException | RuntimeException e) {
       if (!Failures.isOutageWithin(e)) {
         close();
         throw new IllegalStateException("The sync target cannot be used: " + Failures.describe(e), e);
       }
-      targetError = Failures.describe(e);
-      log.warn("Sync target cannot be reached, the agent waits for it: {}", targetError);
-    }
-  }
-
-  /** Migrates the bookkeeping and makes the maps' tables, once. */
-  private void prepareTarget() throws SQLException {
-    if (!prepared) {
-      target.migrate();
-      maps.prepare();
-      metrics.deadLetters(target.deadLetterCount());
-      prepared = true;
+      log.warn("Sync target cannot be reached, the agent waits for it: {}", readiness.unusable(e));
     }
   }
 
@@ -162,11 +153,10 @@ public final class SyncAgent implements AutoCloseable {
       Duration pause = SUPERVISION;
       try {
         lead();
-        targetError = null;
+        readiness.usable();
         outage.over();
       } catch (SQLException | RuntimeException e) {
-        targetError = Failures.describe(e);
-        pause = Failures.backoff(outage.failed(targetError));
+        pause = Failures.backoff(outage.failed(readiness.unusable(e)));
       }
       if (active != null && System.currentTimeMillis() - lastPurge > Duration.ofHours(1).toMillis()) {
         lastPurge = System.currentTimeMillis();
@@ -193,18 +183,9 @@ public final class SyncAgent implements AutoCloseable {
       return;
     }
     boolean leader = leadership.tryAcquire();
-    prepareTarget();
+    readiness.prepare();
     if (leader) {
       activate();
-    }
-  }
-
-  /** Fails at once while the target cannot be used, rather than after the pool's wait for a connection. */
-  private void requireTarget() throws SQLException {
-    String error = targetError;
-    if (error != null || !prepared) {
-      throw new SQLTransientConnectionException("The sync target cannot be used now: "
-          + (error != null ? error : "it has not been reached yet"));
     }
   }
 
@@ -289,7 +270,7 @@ public final class SyncAgent implements AutoCloseable {
    * @throws IllegalArgumentException when a type is not synced
    */
   public UUID backfill(List<String> types) throws SQLException {
-    requireTarget();
+    readiness.require();
     MapSet current = maps.current();
     List<String> chosen = types.isEmpty() ? BackfillOrder.of(current.types()) : types;
     for (String type : chosen) {
@@ -304,7 +285,7 @@ public final class SyncAgent implements AutoCloseable {
 
   /** The back-fill of this id, whether or not it is among the latest that the status lists. */
   public Optional<SyncStatus.Backfill> backfillJob(UUID id) throws SQLException {
-    requireTarget();
+    readiness.require();
     return target.backfills().job(id).map(SyncAgent::backfill);
   }
 
@@ -315,25 +296,43 @@ public final class SyncAgent implements AutoCloseable {
 
   /** Dead letters in their changes' order; only {@code id} when given. */
   public List<DeadLetter> deadLetters(Long id, int limit) throws SQLException {
-    requireTarget();
+    readiness.require();
     return target.deadLetters(id, limit);
   }
 
   /** Replays every dead letter, or only {@code id}, here and now. */
   public ReplayResult replay(Long id) throws SQLException {
-    requireTarget();
+    readiness.require();
     return new Replayer(maps::current, preparer, target, metrics).replay(id);
+  }
+
+  /** The rows whose changes write-back left for the operator, oldest first; only change {@code id}'s if given. */
+  public List<LeftRowChanges.Left> leftRowChanges(Long id, int limit) throws SQLException {
+    readiness.require();
+    return target.leftRowChanges().list(id, limit);
+  }
+
+  /** Gives the changes left for the operator (all, or the row's of change {@code id}) back to write-back: how many. */
+  public int retryLeftRowChanges(Long id) throws SQLException {
+    readiness.require();
+    return target.leftRowChanges().retry(id);
+  }
+
+  /** Deletes the changes left for the operator (all, or the row's of change {@code id}); returns how many. */
+  public int discardLeftRowChanges(Long id) throws SQLException {
+    readiness.require();
+    return target.leftRowChanges().discard(id);
   }
 
   /** What the agent does; while the target cannot be read, its back-fills are left out and the status says why. */
   public SyncStatus status() {
     MapSet current = maps.current();
-    String targetProblem = targetError;
+    String targetProblem = readiness.error();
     List<SyncStatus.Backfill> backfills = new ArrayList<>();
     long writeBackLeft = 0;
     if (targetProblem == null) {
       try {
-        requireTarget();
+        readiness.require();
         target.backfills().recent(10).forEach(job -> backfills.add(backfill(job)));
         writeBackLeft = target.rowChanges().leftCount();
       } catch (SQLException e) {
@@ -352,15 +351,18 @@ public final class SyncAgent implements AutoCloseable {
 
   /**
    * The sides the agent needs that are down now, each with why: {@code target} (its database) and {@code source}
-   * (the FHIR server or the queue it reads); empty while it can sync.
+   * (the FHIR server or the queue it reads, once its reads have failed for {@code --sync-unhealthy-after}, saying
+   * since when); empty while it can sync.
    */
   public Map<String, String> down() {
     Map<String, String> down = new LinkedHashMap<>();
-    if (targetError != null) {
-      down.put("target", targetError);
+    String targetProblem = readiness.error();
+    if (targetProblem != null) {
+      down.put("target", targetProblem);
     }
-    if (metrics.sourceError() != null) {
-      down.put("source", metrics.sourceError());
+    String source = metrics.sourceDown(config.unhealthyAfter());
+    if (source != null) {
+      down.put("source", source);
     }
     return down;
   }

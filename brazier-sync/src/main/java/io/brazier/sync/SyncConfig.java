@@ -21,10 +21,12 @@ import java.time.Duration;
  *     deletions deleted); null for none
  * @param history whether the source is read through {@code _history?_since} (any FHIR server) rather than Brazier's
  *     change feed
+ * @param unhealthyAfter how long the source's reads may fail without a break before {@code /healthz} says the agent
+ *     is down ({@code --sync-unhealthy-after}); zero for at the first failed read
  */
 public record SyncConfig(int workers, int maxAttempts, boolean log, boolean logBodies, int feedPageSize,
     Duration feedWait, int backfillPageSize, Path mapsDir, Duration mapsInterval, ConflictPolicy conflicts,
-    URI fhirTarget, boolean history) {
+    URI fhirTarget, boolean history, Duration unhealthyAfter) {
 
   public SyncConfig {
     if (workers < 1 || workers > 64) {
@@ -45,32 +47,41 @@ public record SyncConfig(int workers, int maxAttempts, boolean log, boolean logB
     if (feedWait.isNegative() || feedWait.toSeconds() > 60) {
       throw new IllegalArgumentException("the feed's wait must be between 0 and 60 seconds, not " + feedWait);
     }
+    if (unhealthyAfter == null || unhealthyAfter.isNegative()) {
+      throw new IllegalArgumentException("--sync-unhealthy-after must be zero or more, not " + unhealthyAfter);
+    }
   }
 
   public static SyncConfig defaults() {
     return new SyncConfig(4, 5, false, false, 500, Duration.ofSeconds(20), 500, null, Duration.ofMillis(500),
-        ConflictPolicy.FHIR_WINS, null, false);
+        ConflictPolicy.FHIR_WINS, null, false, Duration.ofSeconds(30));
   }
 
   public SyncConfig withMaps(Path dir) {
     return new SyncConfig(workers, maxAttempts, log, logBodies, feedPageSize, feedWait, backfillPageSize, dir,
-        mapsInterval, conflicts, fhirTarget, history);
+        mapsInterval, conflicts, fhirTarget, history, unhealthyAfter);
   }
 
   public SyncConfig withConflicts(ConflictPolicy policy) {
     return new SyncConfig(workers, maxAttempts, log, logBodies, feedPageSize, feedWait, backfillPageSize, mapsDir,
-        mapsInterval, policy, fhirTarget, history);
+        mapsInterval, policy, fhirTarget, history, unhealthyAfter);
   }
 
   /** These settings, putting the synced resources into the FHIR server at {@code url} as well. */
   public SyncConfig withFhirTarget(URI url) {
     return new SyncConfig(workers, maxAttempts, log, logBodies, feedPageSize, feedWait, backfillPageSize, mapsDir,
-        mapsInterval, conflicts, url, history);
+        mapsInterval, conflicts, url, history, unhealthyAfter);
   }
 
   /** These settings, reading the source through {@code _history} when {@code history}. */
   public SyncConfig withHistory(boolean history) {
     return new SyncConfig(workers, maxAttempts, log, logBodies, feedPageSize, feedWait, backfillPageSize, mapsDir,
-        mapsInterval, conflicts, fhirTarget, history);
+        mapsInterval, conflicts, fhirTarget, history, unhealthyAfter);
+  }
+
+  /** These settings, {@code /healthz} saying the agent is down once the source failed for {@code grace}. */
+  public SyncConfig withUnhealthyAfter(Duration grace) {
+    return new SyncConfig(workers, maxAttempts, log, logBodies, feedPageSize, feedWait, backfillPageSize, mapsDir,
+        mapsInterval, conflicts, fhirTarget, history, grace);
   }
 }

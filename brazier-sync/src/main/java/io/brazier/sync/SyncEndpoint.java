@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.brazier.client.StatusServer;
 import io.brazier.sync.target.DeadLetter;
+import io.brazier.sync.target.LeftRowChanges;
 import java.io.IOException;
 import java.net.BindException;
 import java.sql.SQLException;
@@ -20,8 +21,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The agent's HTTP side, for operators and the {@code brazier sync} commands: {@code GET /sync/status},
  * {@code POST /sync/backfill[?types=A,B]}, {@code GET /sync/backfill/{id}}, {@code GET /sync/dead-letters[?id=][&limit=]},
- * {@code POST /sync/dead-letters/replay[?id=]}, {@code GET /metrics} (Prometheus) and {@code GET /healthz} (503 while
- * the target or the source is down).
+ * {@code POST /sync/dead-letters/replay[?id=]}, {@code GET /sync/write-back/left[?id=][&limit=]},
+ * {@code POST /sync/write-back/left/retry|discard?id=|all=true}, {@code GET /metrics} (Prometheus) and
+ * {@code GET /healthz} (503 while the target is down, or the source has been for {@code --sync-unhealthy-after}).
  * Answers are JSON; errors are OperationOutcomes saying what to fix. It has no authentication: it listens on
  * the loopback address unless told otherwise.
  */
@@ -43,6 +45,12 @@ public final class SyncEndpoint implements AutoCloseable {
           "GET /sync/dead-letters", target(exchange -> exchange.prettyJson(200,
               deadLetters(agent.deadLetters(number(exchange, "id"), limit(exchange))))),
           "POST /sync/dead-letters/replay", target(this::replay),
+          "GET /sync/write-back/left", target(exchange -> exchange.prettyJson(200,
+              leftRowChanges(agent.leftRowChanges(number(exchange, "id"), limit(exchange))))),
+          "POST /sync/write-back/left/retry", target(exchange -> leftRowChanges(exchange, "retried",
+              agent::retryLeftRowChanges)),
+          "POST /sync/write-back/left/discard", target(exchange -> leftRowChanges(exchange, "discarded",
+              agent::discardLeftRowChanges)),
           "GET /metrics", StatusServer.prometheus(metrics),
           "GET /healthz", this::health));
     } catch (BindException e) {
@@ -121,13 +129,52 @@ public final class SyncEndpoint implements AutoCloseable {
 
   /**
    * Up while the agent can sync; a 503 naming each side it needs that is down ({@code {"status":"DOWN","target":
-   * "..."}}), as the server's /healthz names its database. The status says the same, and more.
+   * "..."}}), as the server's /healthz names its database. The source counts as down only once its reads have failed
+   * for {@code --sync-unhealthy-after}: one failed read would take the agent out of a load balancer for a blip. The
+   * status says the same, and more.
    */
   private void health(StatusServer.Exchange exchange) throws IOException {
     Map<String, String> down = agent.down();
     ObjectNode health = JSON.createObjectNode().put("status", down.isEmpty() ? "UP" : "DOWN");
     down.forEach(health::put);
     exchange.json(down.isEmpty() ? 200 : 503, health);
+  }
+
+  /** Something done to changes left for the operator, and how many it was done to. */
+  private interface LeftRowChangesAction {
+    int apply(Long id) throws SQLException;
+  }
+
+  /**
+   * Retries or discards the changes left for the operator: the row's of change {@code ?id=}, or all of them with
+   * {@code ?all=true}
+   * (so that a request that forgot its id does not act on all); a 404 when none has that id.
+   */
+  private static void leftRowChanges(StatusServer.Exchange exchange, String done, LeftRowChangesAction action)
+      throws IOException, SQLException {
+    Long id = number(exchange, "id");
+    boolean all = "true".equals(exchange.query("all"));
+    if ((id == null) == !all) {
+      throw new IllegalArgumentException("Give id=<change id> for the changes left of that change's row, or all=true"
+          + " for every change left");
+    }
+    int count = action.apply(id);
+    if (id != null && count == 0) {
+      exchange.error(404, "No change left for the operator has id " + id + ": GET /sync/write-back/left, or"
+          + " 'brazier sync write-back list', lists those there are");
+      return;
+    }
+    exchange.prettyJson(200, JSON.createObjectNode().put(done, count));
+  }
+
+  private static ArrayNode leftRowChanges(List<LeftRowChanges.Left> changes) {
+    ArrayNode list = JSON.createArrayNode();
+    for (LeftRowChanges.Left change : changes) {
+      list.addObject().put("id", change.id()).put("table", change.table()).put("rowKey", change.key().toString())
+          .put("operation", change.operation()).put("fhirId", change.fhirId()).put("changes", change.changes())
+          .put("attempts", change.attempts()).put("error", change.error()).put("changedAt", change.changedAt().toString());
+    }
+    return list;
   }
 
   private static ArrayNode deadLetters(List<DeadLetter> letters) {

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -34,8 +35,8 @@ final class SyncMetrics {
   private final AtomicLongArray secondOf = new AtomicLongArray(WINDOW);
   private final AtomicReference<String> lastError = new AtomicReference<>();
   private volatile boolean caughtUp;
-  /** Why the source cannot be read now; null while it can. */
-  private volatile String sourceError;
+  /** Why the source cannot be read now, and since when; null while it can. */
+  private volatile SourceFailure sourceFailure;
   private final Clock clock;
 
   SyncMetrics(MeterRegistry registry) {
@@ -160,18 +161,41 @@ final class SyncMetrics {
     return position.get();
   }
 
+  /** Why the source cannot be read ({@code reason}, the latest failure's), and since its first failed read. */
+  record SourceFailure(String reason, Instant since) {}
+
   /** The source could not be read, for {@code reason}: an outage the reader waits out. */
   void sourceFailed(String reason) {
-    sourceError = reason;
+    SourceFailure failing = sourceFailure;
+    sourceFailure = new SourceFailure(reason, failing == null ? clock.instant() : failing.since());
   }
 
   /** The source was read: whatever kept it from being read is over. */
   void sourceRead() {
-    sourceError = null;
+    sourceFailure = null;
   }
 
   String sourceError() {
-    return sourceError;
+    SourceFailure failing = sourceFailure;
+    return failing == null ? null : failing.reason();
+  }
+
+  /**
+   * Why the source counts as down, saying since when: its reads have failed without a break for {@code grace} or
+   * longer; null otherwise. A failed read or two is a blip the reader retries through, no reason for a load balancer
+   * to take the agent out.
+   */
+  String sourceDown(Duration grace) {
+    SourceFailure failing = sourceFailure;
+    if (failing == null) {
+      return null;
+    }
+    Duration failedFor = Duration.between(failing.since(), clock.instant());
+    if (failedFor.compareTo(grace) < 0) {
+      return null;
+    }
+    return "cannot be read since " + failing.since().truncatedTo(ChronoUnit.MILLIS) + " (" + failedFor.toSeconds()
+        + " s): " + failing.reason();
   }
 
   /**
@@ -179,7 +203,7 @@ final class SyncMetrics {
    * read is applied.
    */
   boolean caughtUp() {
-    return caughtUp && pending.isEmpty() && sourceError == null;
+    return caughtUp && pending.isEmpty() && sourceFailure == null;
   }
 
   long written() {

@@ -62,6 +62,7 @@ final class Agents {
   static SyncConfig config(Path maps) {
     SyncConfig defaults = SyncConfig.defaults();
     return new SyncConfig(defaults.workers(), 2, true, false, defaults.feedPageSize(), Duration.ofSeconds(5),
-        defaults.backfillPageSize(), maps, Duration.ofMillis(200), defaults.conflicts(), null, false);
+        defaults.backfillPageSize(), maps, Duration.ofMillis(200), defaults.conflicts(), null, false,
+        defaults.unhealthyAfter());
   }
 }

@@ -32,7 +32,8 @@ class BackfillerTest {
     TargetConfig target = TestTargets.inOtherDatabase();
     SyncConfig config = Agents.config(maps);
     config = new SyncConfig(config.workers(), config.maxAttempts(), false, false, config.feedPageSize(),
-        config.feedWait(), 3, maps, config.mapsInterval(), config.conflicts(), null, false);
+        config.feedWait(), 3, maps, config.mapsInterval(), config.conflicts(), null, false,
+        config.unhealthyAfter());
     try (SyncAgent agent = Agents.start(server, target, config)) {
       Eventually.within(DEADLINE, () -> assertThat(agent.status().sources().get(0).caughtUp()).isTrue());
       Files.writeString(maps.resolve("device.json"), DEVICE.formatted("true"));

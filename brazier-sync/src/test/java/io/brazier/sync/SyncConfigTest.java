@@ -39,6 +39,14 @@ class SyncConfigTest {
   }
 
   @Test
+  void aNegativeUnhealthyAfterNamesItsFlagAndZeroIsAccepted() {
+    assertThatThrownBy(() -> DEFAULTS.withUnhealthyAfter(Duration.ofSeconds(-1)))
+        .hasMessage("--sync-unhealthy-after must be zero or more, not PT-1S");
+
+    assertThat(DEFAULTS.withUnhealthyAfter(Duration.ZERO).unhealthyAfter()).isZero();
+  }
+
+  @Test
   void theBoundsThemselvesAreAccepted() {
     SyncConfig lowest = with(1, 1, 1, 1, Duration.ZERO, ConflictPolicy.TARGET_WINS);
     SyncConfig highest = with(64, 5, 1000, 1000, Duration.ofSeconds(60), ConflictPolicy.NEWEST_WINS);
@@ -53,16 +61,16 @@ class SyncConfigTest {
     URI replica = URI.create("http://127.0.0.1:8080/fhir");
 
     SyncConfig changed = DEFAULTS.withMaps(maps).withConflicts(ConflictPolicy.NEWEST_WINS).withFhirTarget(replica)
-        .withHistory(true);
+        .withHistory(true).withUnhealthyAfter(Duration.ofMinutes(2));
 
     assertThat(changed).isEqualTo(new SyncConfig(DEFAULTS.workers(), DEFAULTS.maxAttempts(), DEFAULTS.log(),
         DEFAULTS.logBodies(), DEFAULTS.feedPageSize(), DEFAULTS.feedWait(), DEFAULTS.backfillPageSize(), maps,
-        DEFAULTS.mapsInterval(), ConflictPolicy.NEWEST_WINS, replica, true));
+        DEFAULTS.mapsInterval(), ConflictPolicy.NEWEST_WINS, replica, true, Duration.ofMinutes(2)));
   }
 
   private static SyncConfig with(int workers, int maxAttempts, int feedPage, int backfillPage, Duration feedWait,
       ConflictPolicy conflicts) {
     return new SyncConfig(workers, maxAttempts, false, false, feedPage, feedWait, backfillPage, null,
-        Duration.ofMillis(500), conflicts, null, false);
+        Duration.ofMillis(500), conflicts, null, false, Duration.ofSeconds(30));
   }
 }

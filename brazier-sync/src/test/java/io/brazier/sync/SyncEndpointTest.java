@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.brazier.client.HttpFhirClient;
 import io.brazier.server.TestServer;
+import io.brazier.testkit.ClosedPort;
 import io.brazier.testkit.Eventually;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
@@ -14,6 +17,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SyncEndpointTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final Duration DEADLINE = Duration.ofSeconds(60);
   private static final String DEVICE_MAP = """
       {"resource": "Device", "table": "msemr_device", "attributes": [{"column": "msemr_lot", "path": "lotNumber"}]}""";
   private static SyncAgent agent;
@@ -106,6 +112,27 @@ class SyncEndpointTest {
   }
 
   @Test
+  void changesLeftByWriteBackAreListedAndARetryOrDiscardWantsAnIdOrAllAndAnIdThatIsThere() throws Exception {
+    HttpResponse<String> list = send("GET", "/sync/write-back/left?limit=5");
+    HttpResponse<String> neither = send("POST", "/sync/write-back/left/retry");
+    HttpResponse<String> both = send("POST", "/sync/write-back/left/discard?id=1&all=true");
+    HttpResponse<String> unknown = send("POST", "/sync/write-back/left/retry?id=987654321");
+    HttpResponse<String> all = send("POST", "/sync/write-back/left/discard?all=true");
+
+    assertThat(list.statusCode()).isEqualTo(200);
+    assertThat(JSON.readTree(list.body()).isArray()).isTrue();
+    assertThat(List.of(neither.statusCode(), both.statusCode())).containsOnly(400);
+    assertThat(JSON.readTree(neither.body()).path("issue").path(0).path("diagnostics").asText())
+        .isEqualTo("Give id=<change id> for the changes left of that change's row, or all=true for every change"
+            + " left");
+    assertThat(unknown.statusCode()).isEqualTo(404);
+    assertThat(JSON.readTree(unknown.body()).path("issue").path(0).path("diagnostics").asText())
+        .startsWith("No change left for the operator has id 987654321").contains("brazier sync write-back list");
+    assertThat(all.statusCode()).isEqualTo(200);
+    assertThat(JSON.readTree(all.body()).path("discarded").asInt()).isZero();
+  }
+
+  @Test
   void metricsAndHealthAreServedAndAnythingElseIsA404() throws Exception {
     assertThat(send("GET", "/metrics").body()).contains("brazier_sync_changes_total");
     assertThat(send("GET", "/healthz").statusCode()).isEqualTo(200);
@@ -139,6 +166,59 @@ class SyncEndpointTest {
           .isEqualTo(200));
       assertThat(JSON.readTree(send(own, "GET", "/healthz").body()).path("status").asText()).isEqualTo("UP");
     }
+  }
+
+  /**
+   * The FHIR server stopped for real: /healthz stays up while its reads have failed for less than
+   * --sync-unhealthy-after (a failed read or two must not take the agent out of a load balancer), then is a 503
+   * saying since when and why; up again once the server runs.
+   */
+  @Test
+  void healthIsDownNamingTheSourceOnlyOnceItsReadsFailedForUnhealthyAfterAndUpOnceItRuns() throws Exception {
+    Duration grace = Duration.ofSeconds(10);
+    try (StoppableFhirServer fhir = new StoppableFhirServer().start();
+        SyncAgent reading = SyncAgent.start(fhir.client(), TestServer.shared().fhir(), TestTargets.inOtherDatabase(),
+            Agents.config(Agents.maps("device.json", DEVICE_MAP)).withUnhealthyAfter(grace), new SimpleMeterRegistry());
+        SyncEndpoint own = new SyncEndpoint(reading, () -> "", "127.0.0.1", 0).start()) {
+      Eventually.within(DEADLINE, () -> assertThat(source(own).path("caughtUp").asBoolean()).isTrue());
+
+      long stopped = System.nanoTime();
+      fhir.stop();
+      Eventually.within(DEADLINE, () -> assertThat(source(own).path("error").isTextual()).isTrue());
+      HttpResponse<String> failing = send(own, "GET", "/healthz");
+      Eventually.within(DEADLINE, () -> assertThat(send(own, "GET", "/healthz").statusCode()).isEqualTo(503));
+      Duration untilDown = Duration.ofNanos(System.nanoTime() - stopped);
+      JsonNode down = JSON.readTree(send(own, "GET", "/healthz").body());
+      fhir.start();
+
+      Eventually.within(DEADLINE, () -> assertThat(send(own, "GET", "/healthz").statusCode()).isEqualTo(200));
+      assertThat(failing.statusCode()).as("reads failing for less than the grace: " + failing.body()).isEqualTo(200);
+      assertThat(untilDown).isGreaterThanOrEqualTo(grace);
+      assertThat(down.path("status").asText()).isEqualTo("DOWN");
+      assertThat(down.path("source").asText()).startsWith("cannot be read since ").contains("could not be reached");
+    }
+  }
+
+  /** --sync-unhealthy-after PT0S: down at the first failed read of the source, as before there was a grace. */
+  @Test
+  void withoutAGraceHealthIsDownAtTheFirstFailedReadOfTheSource() throws Exception {
+    HttpFhirClient nowhere = new HttpFhirClient(ClosedPort.url("/fhir"), Optional.empty(), Duration.ofSeconds(5));
+    try (SyncAgent reading = SyncAgent.start(nowhere, TestServer.shared().fhir(), TestTargets.inOtherDatabase(),
+            Agents.config(Agents.maps("device.json", DEVICE_MAP)).withUnhealthyAfter(Duration.ZERO),
+            new SimpleMeterRegistry());
+        SyncEndpoint own = new SyncEndpoint(reading, () -> "", "127.0.0.1", 0).start()) {
+      Eventually.within(DEADLINE, () -> assertThat(source(own).path("error").isTextual()).isTrue());
+
+      HttpResponse<String> down = send(own, "GET", "/healthz");
+
+      assertThat(down.statusCode()).isEqualTo(503);
+      assertThat(JSON.readTree(down.body()).path("source").asText()).startsWith("cannot be read since ");
+    }
+  }
+
+  /** The source as {@code /sync/status} lists it. */
+  private static JsonNode source(SyncEndpoint endpoint) throws Exception {
+    return JSON.readTree(send(endpoint, "GET", "/sync/status").body()).path("sources").path(0);
   }
 
   private static HttpResponse<String> send(String method, String path) throws Exception {

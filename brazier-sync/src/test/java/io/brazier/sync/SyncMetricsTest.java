@@ -5,12 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 class SyncMetricsTest {
@@ -116,6 +119,48 @@ class SyncMetricsTest {
 
     assertThat(metrics.sourceError()).isNull();
     assertThat(metrics.caughtUp()).isTrue();
+  }
+
+  @Test
+  void aSourceIsDownOnceItsReadsHaveFailedWithoutABreakForTheGraceSayingSinceWhenAndWhy() {
+    AtomicReference<Instant> time = new AtomicReference<>(now);
+    SyncMetrics failing = new SyncMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), clock(time));
+
+    failing.sourceFailed("connection refused");
+    time.set(now.plusSeconds(29));
+    failing.sourceFailed("http://fhir/fhir refused the connection");
+    String within = failing.sourceDown(Duration.ofSeconds(30));
+    String withoutGrace = failing.sourceDown(Duration.ZERO);
+    time.set(now.plusSeconds(30));
+    String after = failing.sourceDown(Duration.ofSeconds(30));
+    failing.sourceRead();
+    String read = failing.sourceDown(Duration.ZERO);
+
+    assertThat(within).isNull();
+    assertThat(withoutGrace).as("no grace: down at the first failed read")
+        .isEqualTo("cannot be read since 2026-12-06T12:00:00.500Z (29 s): http://fhir/fhir refused the connection");
+    assertThat(after).startsWith("cannot be read since 2026-12-06T12:00:00.500Z (30 s): ");
+    assertThat(read).isNull();
+  }
+
+  /** A clock that reads {@code time}, which the test moves. */
+  private static Clock clock(AtomicReference<Instant> time) {
+    return new Clock() {
+      @Override
+      public ZoneId getZone() {
+        return ZoneOffset.UTC;
+      }
+
+      @Override
+      public Clock withZone(ZoneId zone) {
+        throw new UnsupportedOperationException();
+      }
+
+      @Override
+      public Instant instant() {
+        return time.get();
+      }
+    };
   }
 
   @Test

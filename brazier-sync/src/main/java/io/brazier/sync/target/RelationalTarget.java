@@ -29,6 +29,7 @@ public final class RelationalTarget implements AutoCloseable {
   private final boolean logBodies;
   private final BackfillJobs backfills;
   private final RowChanges rowChanges;
+  private final LeftRowChanges leftRowChanges;
   private final FhirReplica replica;
 
   /**
@@ -54,6 +55,7 @@ public final class RelationalTarget implements AutoCloseable {
     this.logBodies = logBodies;
     this.backfills = new BackfillJobs(database);
     this.rowChanges = new RowChanges(database, this.rows);
+    this.leftRowChanges = new LeftRowChanges(database);
   }
 
   public static RelationalTarget open(TargetConfig config, boolean log, boolean logBodies) {
@@ -175,6 +177,11 @@ public final class RelationalTarget implements AutoCloseable {
   /** The target's own changes, for write-back. */
   public RowChanges rowChanges() {
     return rowChanges;
+  }
+
+  /** The target's changes that write-back left for the operator. */
+  public LeftRowChanges leftRowChanges() {
+    return leftRowChanges;
   }
 
   /** Where a source's feed is to be read from, set as every worker's position. */
