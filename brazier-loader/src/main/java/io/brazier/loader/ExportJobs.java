@@ -136,13 +136,18 @@ public final class ExportJobs implements AutoCloseable {
 
   private void run(Job job, Exporter exporter, ExportRequest request, Storage.Claim lock) {
     Job ended = outcome(job, exporter, request);
+    synchronized (running) {
+      // Before its end is recorded: once a caller can read that the job ended, no cancel claims to stop it.
+      running.remove(job.id());
+      if (Thread.interrupted()) { // cancelled as it ended, which the cancel was told; cleared for the journal
+        ended = cancelled(job);
+      }
+    }
     try {
       journal.write(ended);
       journal.unlock(lock, job.id());
     } catch (IOException e) {
       log.error("Export job's end could not be recorded id={} state={}", job.id(), ended.state(), e);
-    } finally {
-      running.remove(job.id());
     }
     log.info("Export job ended id={} state={}", job.id(), ended.state());
   }
@@ -164,9 +169,6 @@ public final class ExportJobs implements AutoCloseable {
     } catch (RuntimeException e) {
       log.error("Export job failed unexpectedly id={}", job.id(), e);
       ended = job.end(State.FAILED, clock.instant(), null, "Internal error: " + e.getMessage());
-    }
-    if (Thread.interrupted()) { // cancelled while a search was failing; cleared, so that the journal can be written
-      ended = cancelled(job);
     }
     return ended;
   }
@@ -218,8 +220,10 @@ public final class ExportJobs implements AutoCloseable {
 
   /** Cancels a job this process runs (its partial files are dropped); false when it runs none such. */
   public boolean cancel(String id) {
-    Future<?> job = running.get(id);
-    return job != null && job.cancel(true);
+    synchronized (running) {
+      Future<?> job = running.get(id);
+      return job != null && job.cancel(true);
+    }
   }
 
   /**
