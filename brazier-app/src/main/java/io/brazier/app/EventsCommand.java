@@ -16,9 +16,6 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -38,7 +35,6 @@ import picocli.CommandLine.Spec;
         "Serves /healthz and /metrics on --port."},
     sortOptions = false)
 final class EventsCommand implements Callable<Integer> {
-  private static final Logger log = LoggerFactory.getLogger(EventsCommand.class);
 
   @Spec
   CommandSpec spec;
@@ -96,16 +92,11 @@ final class EventsCommand implements Callable<Integer> {
       opened.close();
       throw e;
     }
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      log.info("Shutting down");
+    return Stopping.closing(() -> {
       endpoint.close();
       publisher.close();
       opened.close();
-      stopped.countDown();
-    }, "brazier-shutdown"));
-    stopped.await();
-    return 0;
+    }).await();
   }
 
   /** The change feed over HTTP, or the server's API in process over the database, without HTTP. */

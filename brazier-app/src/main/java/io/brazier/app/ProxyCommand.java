@@ -15,9 +15,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -36,7 +33,6 @@ import picocli.CommandLine.Spec;
             + " links in PostgreSQL (embedded in --data-dir unless --db-url is given)."},
     sortOptions = false)
 final class ProxyCommand implements Callable<Integer> {
-  private static final Logger log = LoggerFactory.getLogger(ProxyCommand.class);
 
   @Option(names = "--config", paramLabel = "FILE",
       description = "A properties file of option defaults (upstream=..., port=8081). Env: BRAZIER_CONFIG.")
@@ -124,15 +120,7 @@ final class ProxyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    Running running = start();
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      log.info("Shutting down");
-      running.close();
-      stopped.countDown();
-    }, "brazier-shutdown"));
-    stopped.await();
-    return 0;
+    return Stopping.closing(start()::close).await();
   }
 
   /** Starts the proxy as the options say; a start that fails stops what it had started, PostgreSQL included. */

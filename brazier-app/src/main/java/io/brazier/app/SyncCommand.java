@@ -16,9 +16,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -42,7 +39,6 @@ import picocli.CommandLine.Spec;
     subcommands = {SyncBackfill.class, SyncDeadLetters.class, SyncWriteBack.class, SyncMaps.class},
     sortOptions = false)
 final class SyncCommand implements Callable<Integer> {
-  private static final Logger log = LoggerFactory.getLogger(SyncCommand.class);
 
   @Option(names = "--config", paramLabel = "FILE",
       description = "A properties file of option defaults (sync-target-url=..., sync-workers=8). Env: BRAZIER_CONFIG.")
@@ -119,14 +115,7 @@ final class SyncCommand implements Callable<Integer> {
       spec.commandLine().getErr().println("brazier sync: " + e.getMessage());
       return 1;
     }
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      log.info("Shutting down");
-      runner.close();
-      stopped.countDown();
-    }, "brazier-shutdown"));
-    stopped.await();
-    return 0;
+    return Stopping.closing(runner::close).await();
   }
 
   /**
