@@ -110,6 +110,16 @@ final class WriteBack implements Runnable {
         if (!Failures.sleep(Failures.backoff(outage.failed(Failures.describe(e))))) {
           return;
         }
+      } catch (RuntimeException e) {
+        // Not an outage but a failure the agent does not expect (reading the target's changes, recording a row's):
+        // logged with its stack trace, then waited out like one, so that write-back never stops unseen.
+        int failures = outage.failed(Failures.describe(e));
+        if (failures == 1) {
+          log.error("Sync write-back failed unexpectedly", e);
+        }
+        if (!Failures.sleep(Failures.backoff(failures))) {
+          return;
+        }
       }
     }
   }
@@ -129,6 +139,13 @@ final class WriteBack implements Runnable {
           : failed(change, e.getMessage(), change.attempts() + 1);
     } catch (MappingException e) {
       outcome = leave(change, e.getMessage(), change.attempts() + 1, "its map cannot take it");
+    } catch (RuntimeException e) {
+      // What the agent does not expect (a map's path that cannot be made in the resource, an answer it cannot
+      // read): the row's changes fail like any other, so they are retried and then left for the operator, and
+      // write-back goes on with the other rows.
+      log.error("Sync write-back failed unexpectedly on {} row {} (change id {})", change.table(), change.key(),
+          change.lastId(), e);
+      outcome = failed(change, e.getClass().getSimpleName() + ": " + Failures.describe(e), change.attempts() + 1);
     }
     registry.counter("brazier_sync_write_back", "outcome", outcome.name().toLowerCase(Locale.ROOT)).increment();
     if (outcome == Outcome.WRITTEN || outcome == Outcome.CREATED) {

@@ -3,8 +3,14 @@ package io.brazier.sync;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.brazier.server.TestServer;
+import io.brazier.sync.target.LeftRowChanges;
 import io.brazier.testkit.Eventually;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,6 +23,7 @@ import org.hl7.fhir.r4.model.Patient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /**
  * Write-back end to end, as the training does it: sample patients loaded into a real Brazier, synced over HTTP into a
@@ -177,6 +184,49 @@ class WriteBackTest {
     }
   }
 
+  /**
+   * A map whose mobile number element runs through {@code gender}, a primitive, makes patching the resource throw
+   * what write-back does not expect: the row's change is logged as an error naming the row, tried up to
+   * {@code --sync-max-attempts} and left for the operator, and write-back goes on with the other rows.
+   */
+  @Test
+  void anUnexpectedFailureLeavesItsRowAndWriteBackGoesOn() throws Exception {
+    TargetConfig target = TestTargets.inOtherDatabase();
+    String broken = PATIENTS.get(0);
+    String other = PATIENTS.get(2);
+    Logger logger = (Logger) LoggerFactory.getLogger(WriteBack.class);
+    ListAppender<ILoggingEvent> lines = new ListAppender<>();
+    lines.start();
+    logger.addAppender(lines);
+    try (SyncAgent agent = Agents.start(server, target, Agents.config(mobileThroughGender()))) {
+      syncedVersion(target, broken);
+      syncedVersion(target, other);
+      enableSync(target, broken);
+      enableSync(target, other);
+      Eventually.within(DEADLINE, () -> assertThat(TestTargets.number(target, "SELECT count(*) FROM sync_row_change"))
+          .isZero());
+
+      changeRow(target, broken, "555-0300");
+
+      Eventually.within(DEADLINE, () -> assertThat(agent.status().writeBackLeft()).isOne());
+      LeftRowChanges.Left left = agent.leftRowChanges(null, 10).get(0);
+      assertThat(left.fhirId()).isEqualTo(broken);
+      assertThat(left.attempts()).as("retried up to --sync-max-attempts").isEqualTo(2);
+      assertThat(left.error()).contains("IllegalArgumentException", "cannot be made in this resource");
+      assertThat(lines.list).anySatisfy(line -> {
+        assertThat(line.getLevel()).isEqualTo(Level.ERROR);
+        assertThat(line.getFormattedMessage()).contains("contact row " + left.key());
+      });
+
+      TestTargets.execute(target, "UPDATE contact SET lastname = 'GoesOn' WHERE msemr_azurefhirid = '" + other + "'");
+
+      Eventually.within(DEADLINE, () -> assertThat(patients.read(other).getNameFirstRep().getFamily())
+          .isEqualTo("GoesOn"));
+    } finally {
+      logger.detachAppender(lines);
+    }
+  }
+
   @Test
   void fhirWinsKeepsFhirsValueAndSetsTheRowBack() {
     Conflict conflict = conflict(ConflictPolicy.FHIR_WINS, PATIENTS.get(0), false);
@@ -257,6 +307,19 @@ class WriteBackTest {
     assertThat(logged.get("target_side").toString()).contains(rowValue);
     assertThat(logged.get("fhir_side").toString()).contains(fhirValue);
     return new Conflict(target, id, rowValue, fhirValue, fhirVersion, logged);
+  }
+
+  /** The built-in maps, with the element of the patient's mobile number (s and c) put under its gender, a string. */
+  private static Path mobileThroughGender() throws java.io.IOException {
+    Path dir = Agents.maps();
+    Path patient = dir.resolve("patient.json");
+    String map = Files.readString(patient);
+    String select = "\"s\": \"$.telecom[?(@.system=='phone' && @.use=='mobile')].value\"";
+    String parent = "\"p\": \"telecom[2]\"";
+    assertThat(map).contains(select, parent);
+    Files.writeString(patient, map.replace(select, "\"s\": \"$.gender.telecom[0].value\"").replace(parent,
+        "\"p\": \"gender.telecom[0]\""));
+    return dir;
   }
 
   /** Turns the row's sync flag on, as the target's user would. */
