@@ -26,6 +26,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -151,9 +152,42 @@ public final class LoaderService implements AutoCloseable {
       if ((referenceFirst && !candidate.reference()) || waitsForEarlierChunk(candidate, present)) {
         continue;
       }
-      inFlight.put(candidate.key(), candidate.reference());
-      files.submit(() -> take(candidate));
+      // Claimed here, not by the file's thread, so that a file another loader holds makes way for the next one:
+      // every loader lists the same files first, and would otherwise wait behind another's.
+      Optional<Claim> claim = claim(candidate);
+      if (claim.isPresent()) {
+        inFlight.put(candidate.key(), candidate.reference());
+        try {
+          files.submit(() -> take(candidate, claim.get()));
+        } catch (RejectedExecutionException e) { // the loader stops: the file is for the next start, uncounted
+          inFlight.remove(candidate.key());
+          giveBack(candidate, claim.get());
+          return;
+        }
+      }
     }
+  }
+
+  private static void giveBack(Candidate candidate, Claim claim) {
+    try (claim) {
+      claim.giveBack();
+    } catch (IOException e) {
+      log.info("Could not give back a file the stopping loader claimed file={}/{}: {}", candidate.folder(),
+          candidate.file().name(), e.getMessage());
+    }
+  }
+
+  /** The file, claimed for this loader; empty when another loader holds it, or it is gone or cannot be claimed. */
+  private Optional<Claim> claim(Candidate candidate) {
+    try {
+      return storage.claim(candidate.folder(), candidate.file());
+    } catch (NoSuchFileException e) {
+      log.info("File gone before it was loaded, skipped file={}/{}", candidate.folder(), candidate.file().name());
+    } catch (IOException e) {
+      log.warn("Claiming failed, the file stays to be taken again file={}/{}: {}", candidate.folder(),
+          candidate.file().name(), e.getMessage());
+    }
+    return Optional.empty();
   }
 
   private record Candidate(String folder, Stored file, boolean reference) {
@@ -178,14 +212,12 @@ public final class LoaderService implements AutoCloseable {
     return n > 1 && (present.contains(earlier) || inFlight.containsKey(earlier));
   }
 
-  private void take(Candidate candidate) {
-    try (Claim claim = storage.claim(candidate.folder(), candidate.file()).orElse(null)) {
-      if (claim != null) {
-        if (load(candidate.folder(), candidate.file(), claim)) {
-          claim.finish();
-        } else {
-          claim.giveBack();
-        }
+  private void take(Candidate candidate, Claim claim) {
+    try (claim) {
+      if (load(candidate.folder(), candidate.file(), claim)) {
+        claim.finish();
+      } else {
+        claim.giveBack();
       }
     } catch (NoSuchFileException e) {
       log.info("File gone before it was loaded, skipped file={}/{}", candidate.folder(), candidate.file().name());

@@ -55,8 +55,9 @@ class BlobLoaderTest {
   }
 
   /**
-   * Each loader writes through its own front, which holds its writes until the other loader writes too: the first
-   * loader to start cannot load every file before the second starts, so both take files, at the same time.
+   * Each loader writes through its own front, which holds its writes until the other loader writes too. The first
+   * loader starts alone and is held with the files it took: the second, which lists those first as well, must take
+   * the others rather than wait behind them; so both take files, at the same time, and never the same one.
    */
   @Test
   void twoLoadersOnOneAccountNeverTakeTheSameFile() throws Exception {
@@ -80,9 +81,11 @@ class BlobLoaderTest {
     // Two files at a time: the first loader, held, leaves ten for the second.
     LoaderConfig twoAtATime = LoaderConfig.defaults().withSending(2, 500, 500);
 
-    try (LoaderService one = service(azurite, target(frontOne), twoAtATime, first);
-        LoaderService two = service(azurite, target(frontTwo), twoAtATime, second)) {
-      Eventually.until(DEADLINE, "every file processed", () -> names(account, "ndjsonprocessed").size() == 12);
+    try (LoaderService one = service(azurite, target(frontOne), twoAtATime, first)) {
+      both.awaitOneWriting();
+      try (LoaderService two = service(azurite, target(frontTwo), twoAtATime, second)) {
+        Eventually.until(DEADLINE, "every file processed", () -> names(account, "ndjsonprocessed").size() == 12);
+      }
     } finally {
       frontOne.stop(0);
       frontTwo.stop(0);
@@ -117,6 +120,10 @@ class BlobLoaderTest {
         }
         FrontServer.forward(real, exchange, exchange.getRequestBody().readAllBytes());
       });
+    }
+
+    void awaitOneWriting() {
+      Eventually.until(DEADLINE, "a loader's first write", () -> writing.getCount() < FRONTS);
     }
 
     boolean metInTime() {
