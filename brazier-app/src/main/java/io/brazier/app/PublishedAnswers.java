@@ -55,9 +55,10 @@ final class PublishedAnswers implements Processor {
     if (ConditionalDeletes.conditional(request)) {
       publishRemoved(request, client);
     } else {
-      String named = method + " " + request.path();
-      List<Written> writes = new ArrayList<>(ResponseWrites.of(new ResponseWrites.Exchange(method, request.path(),
-          response.status(), response.header("Location"), request.body(), json(response), client)));
+      ResponseWrites.Exchange exchange = new ResponseWrites.Exchange(method, request.path(), response.status(),
+          response.header("Location"), request.body(), json(response), client);
+      String named = exchange.request();
+      List<Written> writes = new ArrayList<>(ResponseWrites.of(exchange));
       ConditionalDeleteEntries.Removals removals = entries.removed(request, response, writes, client);
       writes.addAll(removals.removed());
       publisher.publish(named, writes);

@@ -279,7 +279,10 @@ class PublishedAnswersTest {
     }
   }
 
-  /** As a conditional delete sent alone: the batch's other writes are published, those deletions logged as lost. */
+  /**
+   * As a conditional delete sent alone: the batch's other writes are published, those deletions logged as lost, the
+   * batch named as FHIR names its interaction, {@code POST [base]}.
+   */
   @Test
   void theDeletionsOfABatchsConditionalDeleteTheServerCannotConfirmAreLoggedAsLost() {
     try (LostEvents lost = new LostEvents(); FailingSearchAfter server = new FailingSearchAfter(Integer.MAX_VALUE);
@@ -292,7 +295,7 @@ class PublishedAnswersTest {
 
       assertThat(proxy.events(1)).extracting(PublishedAnswersTest::named)
           .containsExactly("Patient/" + FailingSearchAfter.CREATED + " Deleted");
-      assertThat(lost.line(server.first)).startsWith("The events of POST").contains(" are lost, ")
+      assertThat(lost.line(server.first)).startsWith("The events of POST [base] are lost, ")
           .contains(server.second, "\"action\":\"Deleted\"");
     }
   }

@@ -39,7 +39,7 @@ public final class ResponsePublisher implements AutoCloseable {
 
   /** Sends the messages of what the exchange wrote; see {@link #publish(String, List)}. */
   public boolean publish(ResponseWrites.Exchange exchange) {
-    return publish(exchange.method() + " " + exchange.path(), ResponseWrites.of(exchange));
+    return publish(exchange.request(), ResponseWrites.of(exchange));
   }
 
   /**

@@ -39,7 +39,15 @@ public final class ResponseWrites {
    * @param source the writer's source for the messages ({@code meta.source} wins where the resource has one), or null
    */
   public record Exchange(String method, String path, int status, String location, byte[] requestBody,
-      byte[] responseBody, String source) {}
+      byte[] responseBody, String source) {
+    /**
+     * The request as logs name it, {@code PUT Patient/7}; a bundle posted to the base as FHIR names its batch and
+     * transaction interaction, {@code POST [base]}.
+     */
+    public String request() {
+      return method + " " + (path.isEmpty() ? "[base]" : path);
+    }
+  }
 
   /** Whether an answer may tell of writes: one to a request that is no read, answered 2xx. */
   public static boolean wrote(String method, int status) {

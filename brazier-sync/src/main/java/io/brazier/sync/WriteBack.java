@@ -140,9 +140,8 @@ final class WriteBack implements Runnable {
     } catch (MappingException e) {
       outcome = leave(change, e.getMessage(), change.attempts() + 1, "its map cannot take it");
     } catch (RuntimeException e) {
-      // What the agent does not expect (a map's path that cannot be made in the resource, an answer it cannot
-      // read): the row's changes fail like any other, so they are retried and then left for the operator, and
-      // write-back goes on with the other rows.
+      // What the agent does not expect (an answer it cannot read, a bug): the row's changes fail like any other,
+      // so they are retried and then left for the operator, and write-back goes on with the other rows.
       log.error("Sync write-back failed unexpectedly on {} row {} (change id {})", change.table(), change.key(),
           change.lastId(), e);
       outcome = failed(change, e.getClass().getSimpleName() + ": " + Failures.describe(e), change.attempts() + 1);

@@ -1,5 +1,6 @@
 package io.brazier.proxy.isolation;
 
+import io.brazier.fhir.BaseUrl;
 import io.brazier.fhir.FhirException;
 import io.brazier.server.Caller;
 import io.brazier.server.FhirRequest;
@@ -11,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import org.hl7.fhir.r4.model.Bundle;
 
@@ -52,20 +54,28 @@ public final class PagingCursors implements Interceptor {
     String base = request.baseUrl();
     for (Bundle.BundleLinkComponent link : response.bundle().bundle().getLink()) {
       String url = link.getUrl();
-      if (url != null && url.startsWith(base) && url.contains(CURSOR + "=")) {
-        link.setUrl(sealed(request.caller(), base, url.substring(base.length())));
+      Optional<String> below = url == null ? Optional.empty() : BaseUrl.below(url, base);
+      if (below.isPresent() && url.contains(CURSOR + "=")) {
+        link.setUrl(sealed(request.caller(), base, below.get()));
       }
     }
     return response;
   }
 
-  /** A link below {@code base} ({@code /Observation?code=x&_cursor=...}) with its cursor sealed. */
+  /**
+   * A link below {@code base} ({@code Observation?code=x&_cursor=...}, or {@code ?_cursor=...} on the base itself)
+   * with its cursor sealed.
+   */
   private String sealed(Caller caller, String base, String link) {
     int question = link.indexOf('?');
-    List<String> segments = Queries.segments(link.substring(0, question));
+    String path = link.substring(0, question);
+    List<String> segments = Queries.segments(path);
     Map<String, List<String>> query = Queries.parse(link.substring(question + 1));
     String binding = binding(caller, segments, query);
-    StringBuilder url = new StringBuilder(base).append(link, 0, question);
+    StringBuilder url = new StringBuilder(base);
+    if (!path.isEmpty()) {
+      url.append(base.endsWith("/") ? "" : "/").append(path);
+    }
     char separator = '?';
     for (Map.Entry<String, List<String>> param : query.entrySet()) {
       for (String value : param.getValue()) {

@@ -11,8 +11,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
+import io.brazier.server.Caller;
+import io.brazier.server.FhirRequest;
+import io.brazier.server.FhirResponse;
 import io.brazier.server.TestServer;
+import io.brazier.server.http.StoredBundle;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Observation;
@@ -85,6 +91,27 @@ class PagingCursorsTest {
     String borrowed = SECURED.baseUrl() + elsewhere.substring(unsecured.baseUrl().length());
 
     assertRefused(FIRSTS, borrowed);
+  }
+
+  /**
+   * A link whose URL only starts as the base does ({@code http://h/fhirX} for the base {@code http://h/fhir}) is none
+   * of the server's: it is left as it came, while the link below the base has its cursor sealed.
+   */
+  @Test
+  void aLinkOnALookAlikeOfTheBaseIsLeftAsItCame() {
+    PagingCursors cursors = new PagingCursors(CursorSeal.of(TestServer.shared().database().dataSource()));
+    FhirRequest request = new FhirRequest("GET", List.of("Observation"), Map.of(), name -> null, null,
+        "http://h/fhir").withCaller(new Caller("https://issuer", "someone", "a-client", Set.of(), Set.of(), null,
+        null, null));
+    Bundle page = new Bundle();
+    page.addLink().setRelation("next").setUrl("http://h/fhirX/Observation?_cursor=abc");
+    page.addLink().setRelation("self").setUrl("http://h/fhir/Observation?_cursor=abc");
+
+    cursors.after(request, FhirResponse.ok(new StoredBundle(page, List.of())));
+
+    assertThat(page.getLink("next").getUrl()).isEqualTo("http://h/fhirX/Observation?_cursor=abc");
+    assertThat(page.getLink("self").getUrl()).startsWith("http://h/fhir/Observation?_cursor=")
+        .isNotEqualTo("http://h/fhir/Observation?_cursor=abc");
   }
 
   private static void assertRefused(IGenericClient client, String url) {

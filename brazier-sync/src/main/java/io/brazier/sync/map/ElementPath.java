@@ -119,6 +119,8 @@ final class ElementPath {
   /**
    * Where this path leads in {@code root}, making the objects and arrays on the way that are missing (an array's
    * element made is appended to it).
+   *
+   * @throws IllegalArgumentException when a step cannot be made where it leads (a field of a primitive, say)
    */
   Location make(ObjectNode root) {
     JsonNode node = root;

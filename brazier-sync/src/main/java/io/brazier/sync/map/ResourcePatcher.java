@@ -43,7 +43,8 @@ public final class ResourcePatcher {
    * Patches a copy of {@code resource} with the {@code changed} columns of {@code row}.
    *
    * @param fhirValues what {@code resource} maps to now, column by column (empty for a resource being made)
-   * @throws MappingException when a required column is empty, or a value cannot be written back, naming the column
+   * @throws MappingException when a required column is empty, or a value cannot be written back (its element's path
+   *     cannot be made in the resource, say), naming the column
    */
   public static Patched patch(EntityMap map, ObjectNode resource, Map<String, Object> fhirValues, ObjectNode row,
       Set<String> changed, References references) throws SQLException {
@@ -60,7 +61,12 @@ public final class ResourcePatcher {
         continue;
       }
       JsonNode fhir = value == null ? null : fhir(map, attribute, value, references);
-      write(patched, attribute.element(), fhir, reference(attribute, fhir));
+      try {
+        write(patched, attribute.element(), fhir, reference(attribute, fhir));
+      } catch (IllegalArgumentException e) {
+        // A path that runs through what the resource has otherwise (a primitive, say): the map's, every time.
+        throw new MappingException(map.table() + "." + attribute.column() + ": " + e.getMessage());
+      }
       columns.add(attribute.column());
     }
     prune(patched);

@@ -98,6 +98,25 @@ class ResourcePatcherTest {
         .isInstanceOf(MappingException.class).hasMessageContaining("contact.gendercode: 9 is none of the values");
   }
 
+  /**
+   * A template whose parent runs through {@code gender}, a primitive, cannot be made in any patient that has one:
+   * the map's error, refused naming the column as the others are, not a failure that trying again could mend.
+   */
+  @Test
+  void anElementPathThatCannotBeMadeInTheResourceIsRefusedNamingTheColumn() throws Exception {
+    EntityMap throughGender = TestMaps.of("patient", """
+        {"resource": "Patient", "table": "contact", "writeBack": true, "attributes": [
+          {"column": "mobilephone", "path": "telecom.where(use='mobile').value.first()",
+           "element": {"s": "$.gender.telecom[0].value", "c": {"p": "gender.telecom[0]", "a": [{"value": "%"}]}}}]}
+        """).map("patient");
+    ObjectNode patient = patient();
+    ObjectNode row = JSON.createObjectNode().put("mobilephone", "555-0100");
+
+    assertThatThrownBy(() -> ResourcePatcher.patch(throughGender, patient, Map.of(), row, Set.of("mobilephone"),
+        NO_ROWS)).isInstanceOf(MappingException.class)
+        .hasMessage("contact.mobilephone: 'gender.telecom[0]' cannot be made in this resource");
+  }
+
   @Test
   void aRowThatTellsOnlyItsValuesDiffersFromTheVersionItWasSyncedFromInTheColumnsTheTargetChanged()
       throws Exception {
