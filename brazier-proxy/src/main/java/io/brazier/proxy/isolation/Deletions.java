@@ -6,7 +6,8 @@ import io.brazier.server.Restriction;
 /**
  * Where a deleted resource of the server behind the standalone proxy lies, for a restricted caller: where the version
  * it deleted did, as {@code serve --auth} decides it, read from the resource's history. A resource whose history
- * holds no version that is not a deletion (purged) lies outside, as in Brazier.
+ * holds no version that is not a deletion (purged) lies outside, as in Brazier. A deletion a request names by its
+ * version ({@code _history/3}) lies where the version before it did, whatever versions came after it.
  */
 final class Deletions {
   private final Membership membership;
@@ -30,5 +31,23 @@ final class Deletions {
       }
     }
     return false;
+  }
+
+  /**
+   * Whether version {@code version} of {@code type/id}, a deletion, lies within {@code restriction}: the version
+   * before it, which it deleted, does (none, or a deletion, lies outside).
+   */
+  boolean reaches(Restriction restriction, String type, String id, String version) {
+    if (!membership.restricts(restriction, type)) {
+      return true;
+    }
+    int deleted;
+    try {
+      deleted = Integer.parseInt(version) - 1;
+    } catch (NumberFormatException e) {
+      return false; // no version Brazier would name, so none within reach
+    }
+    Lookup.Answer before = upstream.read(type + "/" + id + "/_history/" + deleted);
+    return before.status() == 200 && membership.reaches(restriction, before.body());
   }
 }

@@ -17,7 +17,7 @@ import java.util.Set;
  * search, history or {@code $everything} that lie outside are left out, and unless the search was narrowed exactly
  * so is the total, with an OperationOutcome entry saying so on every page, whatever it lost (no count, nothing that
  * would tell what lies outside); a resource read outside is 404 as if it did not exist, and so is one deleted there
- * (rather than 410), and the history of one.
+ * (rather than 410), a version that is a deletion there, and the history of one.
  */
 final class UpstreamAnswers {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -37,7 +37,7 @@ final class UpstreamAnswers {
 
   /** The answer {@code body} (JSON, or null) to {@code sent}, as the caller may see it. */
   JsonNode checked(FhirRequest sent, Restriction restriction, int status, JsonNode body) {
-    if (status == 410 && sent.interaction() == FhirInteraction.READ) {
+    if (status == 410 && Set.of(FhirInteraction.READ, FhirInteraction.VREAD).contains(sent.interaction())) {
       checkDeleted(sent, restriction);
       return body;
     }
@@ -144,9 +144,15 @@ final class UpstreamAnswers {
     return entry;
   }
 
-  /** A read of a deleted resource: gone when its last version lay within reach, otherwise not known. */
+  /**
+   * A read of a deleted resource, or of a version that is a deletion: gone when the version it deleted lay within
+   * reach, otherwise not known.
+   */
   private void checkDeleted(FhirRequest sent, Restriction restriction) {
-    if (!deletions.reaches(restriction, sent.type(), sent.id())) {
+    boolean reached = sent.interaction() == FhirInteraction.VREAD
+        ? deletions.reaches(restriction, sent.type(), sent.id(), sent.segment(3))
+        : deletions.reaches(restriction, sent.type(), sent.id());
+    if (!reached) {
       throw FhirException.notFound(sent.type(), sent.id());
     }
   }

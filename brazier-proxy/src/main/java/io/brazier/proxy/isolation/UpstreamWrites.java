@@ -114,10 +114,16 @@ final class UpstreamWrites {
     }
     String[] resource = path.split("/");
     if ((current.status() == 200 && !membership.reaches(restriction, current.body()))
-        || (current.status() == 410 && !deletions.reaches(restriction, resource[0], resource[1]))) {
+        || (current.status() == 410 && !deletionReached(restriction, resource))) {
       throw FhirException.notFound(resource[0], resource[1]);
     }
     return current;
+  }
+
+  /** Whether the deletion {@code resource} ({@code type, id} or {@code type, id, _history, version}) lies within. */
+  private boolean deletionReached(Restriction restriction, String[] resource) {
+    return resource.length == 4 ? deletions.reaches(restriction, resource[0], resource[1], resource[3])
+        : deletions.reaches(restriction, resource[0], resource[1]);
   }
 
   private void checkStored(FhirRequest request, Restriction restriction, byte[] body) {

@@ -47,6 +47,17 @@ class DeletionsTest {
   }
 
   @Test
+  void aDeletionNamedByItsVersionLiesWhereTheVersionBeforeItDid() {
+    String movedToThemThenDeletedThenMine = deleted(created(theirs));
+    CLIENT.update().resource(observation(mine).setId(movedToThemThenDeletedThenMine)).execute();
+
+    assertThat(DELETIONS.reaches(restriction, "Observation", movedToThemThenDeletedThenMine, "2")).isFalse();
+    assertThat(DELETIONS.reaches(restriction, "Observation", movedToThemThenDeletedThenMine)).isTrue();
+    assertThat(DELETIONS.reaches(restriction, "Observation", deleted(created(mine)), "2")).isTrue();
+    assertThat(DELETIONS.reaches(restriction, "Observation", movedToThemThenDeletedThenMine, "x")).isFalse();
+  }
+
+  @Test
   void aDeletionOfATypeWithoutMembersLiesWithinReach() {
     assertThat(DELETIONS.reaches(restriction, "Practitioner", "never-stored")).isTrue();
   }

@@ -239,6 +239,28 @@ class UpstreamIsolationTest {
   }
 
   /**
+   * A deletion that is not the resource's last version lies where the version it deleted did, as in Brazier, not
+   * where the resource went after: one moved from the first patient to the second, deleted, then stored for the
+   * first again is the second's at the deletion, to read ({@code _history/3}) or to run an operation on.
+   */
+  @Test
+  void aDeletedVersionLiesWhereTheVersionBeforeItDid() {
+    String moved = created("Observation", observation(FIRST, null, "8867-4"));
+    administrator.update().resource(newObservation(SECOND).setId(moved)).execute();
+    administrator.delete().resourceById("Observation", moved).execute();
+    administrator.update().resource(newObservation(FIRST).setId(moved)).execute();
+    IGenericClient second = proxy.client(proxy.sign(proxy.claims().subject("patient-" + UUID.randomUUID())
+        .claim("patient", SECOND).claim("scope", "patient/*.cruds")));
+
+    assertThatThrownBy(() -> second.read().resource(Observation.class).withIdAndVersion(moved, "3").execute())
+        .isInstanceOf(ResourceGoneException.class);
+    assertThatThrownBy(() -> meta(second, moved, "3")).isInstanceOf(ResourceGoneException.class);
+    assertThatThrownBy(() -> patient.read().resource(Observation.class).withIdAndVersion(moved, "3").execute())
+        .isInstanceOf(ResourceNotFoundException.class);
+    assertThatThrownBy(() -> meta(patient, moved, "3")).isInstanceOf(ResourceNotFoundException.class);
+  }
+
+  /**
    * The server behind answers a delete of a deleted resource 204, as Brazier does, and stores an update of one: for
    * the other patient's, the caller gets the 404 of a resource it does not reach, and nothing is stored. Its own
    * deleted resource it may delete again.
