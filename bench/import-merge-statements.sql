@@ -40,11 +40,12 @@ INSERT INTO search_string SELECT abs(hashtext(c.key)) % 60, r.rid, lower(s #>> '
 -- The tables as the schema and ImportStaging make them; every line took a rid (DirectIndexes).
 CREATE TABLE resource (rid bigint GENERATED ALWAYS AS IDENTITY (CACHE 100) PRIMARY KEY, type smallint NOT NULL,
   id text NOT NULL, version integer NOT NULL, last_updated timestamptz NOT NULL, deleted boolean NOT NULL DEFAULT false,
-  body bytea, UNIQUE (type, id));
+  body bytea, created_by_put boolean NOT NULL DEFAULT false, UNIQUE (type, id));
 CREATE INDEX ON resource (type, last_updated);
 CREATE INDEX ON resource (last_updated);
 CREATE TABLE change (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, seq bigint UNIQUE, type smallint NOT NULL,
-  res_id text NOT NULL, version integer NOT NULL, action char(1) NOT NULL, at timestamptz NOT NULL, source text);
+  res_id text NOT NULL, version integer NOT NULL, action char(1) NOT NULL, at timestamptz NOT NULL, source text,
+  created_by_put boolean NOT NULL DEFAULT false);
 CREATE INDEX change_unsequenced ON change (id) WHERE seq IS NULL;
 CREATE UNLOGGED TABLE line (seq bigint PRIMARY KEY, batch integer NOT NULL, type smallint NOT NULL, id text NOT NULL,
   version integer, updated timestamptz, updated_text text, body bytea NOT NULL, stamp_at integer NOT NULL,

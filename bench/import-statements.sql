@@ -40,7 +40,7 @@ CREATE TABLE lines AS SELECT row_number() OVER () AS seq, j::jsonb ->> 'id' AS i
 COPY (SELECT seq, 1, 3::int2, id, NULL::int, NULL::timestamptz, NULL::text, body, 1, seq FROM lines) TO :hex;
 COPY (SELECT seq, 1, 3::int2, id, NULL::int, NULL::timestamptz, NULL::text, body, 1, seq FROM lines) TO :bin
   (FORMAT binary);
-COPY (SELECT seq, 3::int2, id, 1, now(), false, body FROM lines) TO :final (FORMAT binary);
+COPY (SELECT seq, 3::int2, id, 1, now(), false, body, true FROM lines) TO :final (FORMAT binary);
 CREATE TABLE tokens AS SELECT (g % 40)::int AS param, (g / 20)::bigint AS rid, 'http://loinc.org' AS system,
   (g % 977)::text || '-' || (g % 7)::text AS code, NULL::text AS qsystem, NULL::text AS qcode
   FROM generate_series(1, 1000000) g;
@@ -57,11 +57,12 @@ CREATE TABLE resource_type (id smallint PRIMARY KEY, name text NOT NULL UNIQUE);
 INSERT INTO resource_type VALUES (3, 'Observation');
 CREATE TABLE resource (rid bigint PRIMARY KEY, type smallint NOT NULL REFERENCES resource_type (id),
   id text NOT NULL, version integer NOT NULL, last_updated timestamptz NOT NULL, deleted boolean NOT NULL DEFAULT false,
-  body bytea, UNIQUE (type, id));
+  body bytea, created_by_put boolean NOT NULL DEFAULT false, UNIQUE (type, id));
 CREATE INDEX ON resource (type, last_updated);
 CREATE INDEX ON resource (last_updated);
 CREATE TABLE change (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, seq bigint UNIQUE, type smallint NOT NULL,
-  res_id text NOT NULL, version integer NOT NULL, action char(1) NOT NULL, at timestamptz NOT NULL, source text);
+  res_id text NOT NULL, version integer NOT NULL, action char(1) NOT NULL, at timestamptz NOT NULL, source text,
+  created_by_put boolean NOT NULL DEFAULT false);
 CREATE INDEX change_unsequenced ON change (id) WHERE seq IS NULL;
 CREATE TABLE search_token (param integer NOT NULL, rid bigint NOT NULL, system text, code text, qsystem text,
   qcode text);

@@ -98,11 +98,9 @@ public final class Import implements Interaction, Jobs.Work {
           + " Content-Location of the answer.");
     }
     ImportRequest asked = ImportRequest.of(fhir, request, Instant.now(), config);
-    for (ImportRequest.Input input : asked.inputs()) {
-      sources.source(input.url()).check(input.etag());
-    }
     // The same kick-off while its twin is queued or running (a client retrying a POST whose answer it lost) gets
-    // that job, without the InitialLoad check, which the types a twin imports into would fail.
+    // that job, without the InitialLoad check, which the types a twin imports into would fail, and without the
+    // checks of its inputs, which the twin may have read and no longer need.
     String twin = JobJson.write(Map.of("twin", asked.twin()));
     String job = jobs.activeTwin(KIND, request.caller(), twin).orElseGet(() -> submit(request, asked, twin));
     return FhirResponse.of(202, Outcomes.information("The import has started; poll the Content-Location."))
@@ -111,10 +109,14 @@ public final class Import implements Interaction, Jobs.Work {
 
   /**
    * Queues the import's job, unless a twin got queued since the look for one (the job table decides, whichever
-   * nodes the twins were asked): then that job. An InitialLoad's types are checked right after that look, before a
-   * twin queued meanwhile can have imported anything.
+   * nodes the twins were asked): then that job. Its inputs are checked first, so that a kick-off that cannot be
+   * read is refused rather than queued. An InitialLoad's types are checked right after that look, before a twin
+   * queued meanwhile can have imported anything.
    */
   private String submit(FhirRequest request, ImportRequest asked, String twin) {
+    for (ImportRequest.Input input : asked.inputs()) {
+      sources.source(input.url()).check(input.etag());
+    }
     if (asked.mode() == ImportRequest.Mode.INITIAL_LOAD) {
       checkEmpty(imports, asked);
     }

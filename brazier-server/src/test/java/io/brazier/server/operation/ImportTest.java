@@ -540,6 +540,25 @@ class ImportTest {
         .contains("Device holds some");
   }
 
+  @Test
+  void aKickOffRetriedWhileItsJobRunsGetsThatJobThoughItsInputIsGoneSince() throws IOException {
+    String[] lines = new String[30_000];
+    for (int i = 0; i < lines.length; i++) {
+      lines[i] = patient("g" + i, "", "Gone");
+    }
+    String parameters = Importer.parameters(null, new Input("Patient", file("Gone.ndjson", lines)));
+    String status = importer.status(importer.start(parameters));
+    importer.pollUntil(status, polled -> polled.header("X-Progress").orElse("").matches("merging: [1-9][0-9]* of .*"));
+
+    Files.delete(folder.resolve(run + "-Gone.ndjson"));
+    Http.Response retried = server.http().post("/fhir/$import", parameters, "Prefer", "respond-async");
+    server.http().send("DELETE", status, null);
+    importer.await(status);
+
+    assertThat(retried.status()).as(retried.body()).isEqualTo(202);
+    assertThat(importer.status(retried)).as("the retried kick-off's job").isEqualTo(status);
+  }
+
   /** The id of the job a kick-off started (or answered with). */
   private static String job(Http.Response started) {
     assertThat(started.status()).as(started.body()).isEqualTo(202);
