@@ -113,10 +113,7 @@ class WriteBackTest {
     TargetConfig target = TestTargets.inOtherDatabase();
     String id = PATIENTS.get(1);
     try (SyncAgent agent = Agents.start(server, target, Agents.config(maps))) {
-      syncedVersion(target, id);
-      enableSync(target, id);
-      Eventually.within(DEADLINE, () -> assertThat(TestTargets.number(target, "SELECT count(*) FROM sync_row_change"))
-          .isZero());
+      syncEnabledAndSettled(target, id);
       Patient patient = patients.read(id);
       patient.getNameFirstRep().setFamily("Renamed");
 
@@ -157,10 +154,7 @@ class WriteBackTest {
     TargetConfig target = TestTargets.inOtherDatabase();
     String id = PATIENTS.get(1);
     try (SyncAgent agent = Agents.start(server, target, Agents.config(maps))) {
-      syncedVersion(target, id);
-      enableSync(target, id);
-      Eventually.within(DEADLINE, () -> assertThat(TestTargets.number(target, "SELECT count(*) FROM sync_row_change"))
-          .isZero());
+      syncEnabledAndSettled(target, id);
 
       changeRow(target, id, "");
 
@@ -279,10 +273,7 @@ class WriteBackTest {
     String fhirValue = "555-FHIR-" + n;
     SyncConfig config = Agents.config(maps).withConflicts(policy);
     try (SyncAgent agent = Agents.start(server, target, config)) {
-      syncedVersion(target, id);
-      enableSync(target, id);
-      Eventually.within(DEADLINE, () -> assertThat(TestTargets.number(target, "SELECT count(*) FROM sync_row_change"))
-          .isZero());
+      syncEnabledAndSettled(target, id);
     }
     if (!rowLast) {
       changeRow(target, id, rowValue);
@@ -323,6 +314,14 @@ class WriteBackTest {
   }
 
   /** Turns the row's sync flag on, as the target's user would. */
+  /** Waits for the row of {@code id}, enables its sync, and waits until write-back has nothing left of that. */
+  private static void syncEnabledAndSettled(TargetConfig target, String id) {
+    syncedVersion(target, id);
+    enableSync(target, id);
+    Eventually.within(DEADLINE, () -> assertThat(TestTargets.number(target, "SELECT count(*) FROM sync_row_change"))
+        .isZero());
+  }
+
   private static void enableSync(TargetConfig target, String id) {
     TestTargets.execute(target, "UPDATE contact SET msemr_azurefhirsyncenabled = true WHERE msemr_azurefhirid = '"
         + id + "'");
