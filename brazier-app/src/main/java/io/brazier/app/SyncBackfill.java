@@ -39,17 +39,13 @@ final class SyncBackfill implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    AgentClient client = agent.client();
-    try {
+    return agent.ask(spec, client -> {
       String query = types.isEmpty() ? "" : "?types=" + URLEncoder.encode(String.join(",", types),
           StandardCharsets.UTF_8);
       String job = client.post("sync/backfill" + query).path("job").asText();
       spec.commandLine().getOut().println("Back-fill " + job + " queued");
       return noWait ? 0 : follow(client, job);
-    } catch (AgentClient.Refused e) {
-      spec.commandLine().getErr().println("brazier sync backfill: " + e.getMessage());
-      return 1;
-    }
+    });
   }
 
   private int follow(AgentClient client, String job) throws AgentClient.Refused, InterruptedException {

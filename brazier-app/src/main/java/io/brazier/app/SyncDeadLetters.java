@@ -40,9 +40,9 @@ final class SyncDeadLetters implements Runnable {
     CommandSpec spec;
 
     @Override
-    public Integer call() {
-      try {
-        JsonNode letters = agent.client().get("sync/dead-letters?limit=" + limit);
+    public Integer call() throws InterruptedException {
+      return agent.ask(spec, client -> {
+        JsonNode letters = client.get("sync/dead-letters?limit=" + limit);
         PrintWriter out = spec.commandLine().getOut();
         if (letters.isEmpty()) {
           out.println("No dead letters.");
@@ -53,10 +53,7 @@ final class SyncDeadLetters implements Runnable {
               letter.path("attempts").asInt(), letter.path("failedAt").asText(), letter.path("error").asText());
         }
         return 0;
-      } catch (AgentClient.Refused e) {
-        spec.commandLine().getErr().println("brazier sync dlq list: " + e.getMessage());
-        return 1;
-      }
+      });
     }
   }
 
@@ -75,17 +72,14 @@ final class SyncDeadLetters implements Runnable {
     CommandSpec spec;
 
     @Override
-    public Integer call() {
-      try {
-        JsonNode result = agent.client().post("sync/dead-letters/replay" + (id == null ? "" : "?id=" + id));
+    public Integer call() throws InterruptedException {
+      return agent.ask(spec, client -> {
+        JsonNode result = client.post("sync/dead-letters/replay" + (id == null ? "" : "?id=" + id));
         int failed = result.path("failed").asInt();
         spec.commandLine().getOut().println("Replayed " + result.path("replayed").asInt() + "; " + failed
             + " failed again" + (failed > 0 ? " (see 'brazier sync dlq list')" : "") + ".");
         return failed == 0 ? 0 : 1;
-      } catch (AgentClient.Refused e) {
-        spec.commandLine().getErr().println("brazier sync dlq replay: " + e.getMessage());
-        return 1;
-      }
+      });
     }
   }
 }

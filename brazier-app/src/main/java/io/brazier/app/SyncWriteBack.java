@@ -50,9 +50,9 @@ final class SyncWriteBack implements Runnable {
     CommandSpec spec;
 
     @Override
-    public Integer call() {
-      try {
-        JsonNode changes = agent.client().get("sync/write-back/left?limit=" + limit);
+    public Integer call() throws InterruptedException {
+      return agent.ask(spec, client -> {
+        JsonNode changes = client.get("sync/write-back/left?limit=" + limit);
         PrintWriter out = spec.commandLine().getOut();
         if (changes.isEmpty()) {
           out.println("No changes left by write-back.");
@@ -66,10 +66,7 @@ final class SyncWriteBack implements Runnable {
               change.path("changedAt").asText(), change.path("error").asText());
         }
         return 0;
-      } catch (AgentClient.Refused e) {
-        spec.commandLine().getErr().println("brazier sync write-back list: " + e.getMessage());
-        return 1;
-      }
+      });
     }
   }
 
@@ -104,17 +101,14 @@ final class SyncWriteBack implements Runnable {
     abstract String counted();
 
     @Override
-    public Integer call() {
-      try {
-        JsonNode result = agent.client().post("sync/write-back/left/" + route() + "?" + which.query());
+    public Integer call() throws InterruptedException {
+      return agent.ask(spec, client -> {
+        JsonNode result = client.post("sync/write-back/left/" + route() + "?" + which.query());
         int count = result.path(counted()).asInt();
         spec.commandLine().getOut().println(Character.toUpperCase(counted().charAt(0)) + counted().substring(1)
             + " " + count + (count == 1 ? " change." : " changes."));
         return 0;
-      } catch (AgentClient.Refused e) {
-        spec.commandLine().getErr().println("brazier sync write-back " + route() + ": " + e.getMessage());
-        return 1;
-      }
+      });
     }
   }
 
