@@ -350,9 +350,9 @@ public final class SyncAgent implements AutoCloseable {
   }
 
   /**
-   * The sides the agent needs that are down now, each with why: {@code target} (its database) and {@code source}
+   * The sides the agent needs that are down now, each with why: {@code target} (its database), {@code source}
    * (the FHIR server or the queue it reads, once its reads have failed for {@code --sync-unhealthy-after}, saying
-   * since when); empty while it can sync.
+   * since when) and {@code writeBack} (its thread, once an Error ended it); empty while it can sync.
    */
   public Map<String, String> down() {
     Map<String, String> down = new LinkedHashMap<>();
@@ -363,6 +363,11 @@ public final class SyncAgent implements AutoCloseable {
     String source = metrics.sourceDown(config.unhealthyAfter());
     if (source != null) {
       down.put("source", source);
+    }
+    Active now = active;
+    String writeBack = now == null ? null : now.writeBack().ended();
+    if (writeBack != null) {
+      down.put("writeBack", writeBack);
     }
     return down;
   }

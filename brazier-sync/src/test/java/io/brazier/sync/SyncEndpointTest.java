@@ -216,6 +216,35 @@ class SyncEndpointTest {
     }
   }
 
+  /**
+   * A map that writes a row's lot back into an extension nested 50,000 deep: the resource write-back makes from an
+   * inserted row is too deep for the stack of its thread, whose StackOverflowError ends write-back. /healthz then
+   * says so, rather than stay up while no change of the target reaches FHIR again.
+   */
+  @Test
+  void healthIsDownNamingWriteBackOnceAnErrorEndedIt() throws Exception {
+    String nested = "extension[0]." + "extension[0].".repeat(50_000);
+    String map = """
+        {"resource": "Device", "table": "msemr_device", "writeBack": true, "messages": ["Create"], "attributes": [
+          {"column": "msemr_lot", "path": "lotNumber",
+           "element": {"s": "$.%1$sextension[0].valueString", "c": {"p": "%1$sextension[0]",
+                       "a": [{"valueString": "%%"}]}}}]}"""
+        .formatted(nested);
+    TargetConfig target = TestTargets.inOtherDatabase();
+    try (SyncAgent writing = Agents.start(TestServer.shared(), target, Agents.config(Agents.maps("device.json", map)));
+        SyncEndpoint own = new SyncEndpoint(writing, () -> "", "127.0.0.1", 0).start()) {
+      assertThat(send(own, "GET", "/healthz").statusCode()).isEqualTo(200);
+
+      TestTargets.execute(target, "INSERT INTO msemr_device (msemr_deviceid, msemr_lot, msemr_azurefhirsyncenabled)"
+          + " VALUES ('" + UUID.randomUUID() + "', 'L-deep', true)");
+
+      Eventually.within(DEADLINE, () -> assertThat(send(own, "GET", "/healthz").statusCode()).isEqualTo(503));
+      JsonNode down = JSON.readTree(send(own, "GET", "/healthz").body());
+      assertThat(down.path("status").asText()).isEqualTo("DOWN");
+      assertThat(down.path("writeBack").asText()).contains("StackOverflowError");
+    }
+  }
+
   /** The source as {@code /sync/status} lists it. */
   private static JsonNode source(SyncEndpoint endpoint) throws Exception {
     return JSON.readTree(send(endpoint, "GET", "/sync/status").body()).path("sources").path(0);

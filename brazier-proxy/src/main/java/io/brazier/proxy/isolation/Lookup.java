@@ -55,10 +55,26 @@ final class Lookup {
     try {
       reply = server.get(path);
     } catch (IOException e) {
-      throw new FhirException(502, IssueType.TRANSIENT, "The proxy could not read " + path.split("\\?")[0] + " on "
-          + server.name() + ", which it needs to check the request: " + e.getMessage());
+      throw unread(path, e.getMessage());
     }
     return new Answer(reply.status(), reply.json());
+  }
+
+  /**
+   * The server's answer to a GET of {@code path} that a check of the request rests on: a server error refuses the
+   * request (502) rather than let it be judged on no answer, which would look like a resource not known.
+   */
+  Answer needed(String path) {
+    Answer answer = read(path);
+    if (answer.status() >= 500) {
+      throw unread(path, "it answered with status " + answer.status() + ".");
+    }
+    return answer;
+  }
+
+  private FhirException unread(String path, String why) {
+    return new FhirException(502, IssueType.TRANSIENT, "The proxy could not read " + path.split("\\?")[0] + " on "
+        + server.name() + ", which it needs to check the request: " + why);
   }
 
   /**

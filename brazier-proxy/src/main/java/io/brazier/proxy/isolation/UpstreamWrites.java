@@ -15,7 +15,6 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 
 /**
  * The check of a restricted caller's write before it goes to the server behind the standalone proxy, as
@@ -107,11 +106,7 @@ final class UpstreamWrites {
    * upstream's answer.
    */
   Lookup.Answer checkReached(String path, Restriction restriction) {
-    Lookup.Answer current = upstream.read(path);
-    if (current.status() >= 500) { // not known now: refused rather than let through unchecked
-      throw new FhirException(502, IssueType.TRANSIENT, "The upstream FHIR server could not answer (status "
-          + current.status() + ") a read of " + path + " that the proxy needs to check the request.");
-    }
+    Lookup.Answer current = upstream.needed(path);
     String[] resource = path.split("/");
     if ((current.status() == 200 && !membership.reaches(restriction, current.body()))
         || (current.status() == 410 && !deletionReached(restriction, resource))) {

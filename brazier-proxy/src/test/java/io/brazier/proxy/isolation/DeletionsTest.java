@@ -1,12 +1,19 @@
 package io.brazier.proxy.isolation;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ca.uhn.fhir.rest.client.api.IGenericClient;
+import io.brazier.client.HttpFhirClient;
+import io.brazier.fhir.FhirException;
 import io.brazier.fhir.search.FhirSearch;
 import io.brazier.proxy.access.Authorization;
+import io.brazier.proxy.upstream.StubUpstream;
 import io.brazier.server.Restriction;
 import io.brazier.server.TestServer;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.Set;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
@@ -16,7 +23,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Where deleted resources lie for a restricted caller, read from the history of the test JVM's server as the proxy
- * reads it: where the version each deletion deleted did, whatever versions before it held.
+ * reads it: where the version each deletion deleted did, whatever versions before it held; and a refusal (502) when
+ * the server cannot give the history.
  */
 class DeletionsTest {
   private static final IGenericClient CLIENT = TestServer.shared().client();
@@ -55,6 +63,22 @@ class DeletionsTest {
     assertThat(DELETIONS.reaches(restriction, "Observation", movedToThemThenDeletedThenMine)).isTrue();
     assertThat(DELETIONS.reaches(restriction, "Observation", deleted(created(mine)), "2")).isTrue();
     assertThat(DELETIONS.reaches(restriction, "Observation", movedToThemThenDeletedThenMine, "x")).isFalse();
+  }
+
+  @Test
+  void aHistoryTheUpstreamCannotAnswerRefusesTheRequestRatherThanHidesTheResource() {
+    try (StubUpstream failing = new StubUpstream(exchange -> StubUpstream.send(exchange, 500,
+        "application/fhir+json", "{\"resourceType\":\"OperationOutcome\"}"))) {
+      Deletions deletions = new Deletions(new Membership(new FhirSearch(TestServer.shared().fhir())), new Lookup(
+          new HttpFhirClient(URI.create(failing.baseUrl()), Optional.empty(), Duration.ofSeconds(10)), ""));
+
+      assertThatThrownBy(() -> deletions.reaches(restriction, "Observation", "o1"))
+          .isInstanceOfSatisfying(FhirException.class, e -> assertThat(e.status()).isEqualTo(502))
+          .hasMessageContaining("status 500").hasMessageContaining("Observation/o1/_history");
+      assertThatThrownBy(() -> deletions.reaches(restriction, "Observation", "o1", "3"))
+          .isInstanceOfSatisfying(FhirException.class, e -> assertThat(e.status()).isEqualTo(502))
+          .hasMessageContaining("status 500").hasMessageContaining("Observation/o1/_history/2");
+    }
   }
 
   @Test

@@ -25,11 +25,11 @@ import org.hl7.fhir.r4.model.Bundle.HTTPVerb;
  * What the history interactions share (https://hl7.org/fhir/R4/http.html#history): a page of versions read with the
  * request's parameters, answered as a Bundle of type history, newest first, with a self link and, while older
  * versions remain, a next link. Each entry tells how its version was written: POST [type] for a first version the
- * server gave its id, PUT [type]/[id] for one created by an update (or an import) and for every later version,
- * DELETE for a deletion, which has no resource and no ETag (it leaves no version to read); a first version's status
- * is 201 Created, whatever its method, and so is that of a version written over a deletion, which creates the
- * resource again. The change feed describes its entries the same way. Under a restriction only
- * the versions within it are listed.
+ * server gave its id, PUT [type]/[id] for one created by an update (or an import) and for every later version but
+ * those a patch wrote, which say PATCH [type]/[id], DELETE for a deletion, which has no resource and no ETag (it
+ * leaves no version to read); a first version's status is 201 Created, whatever its method, and so is that of a
+ * version written over a deletion, which creates the resource again. The change feed describes its entries the same
+ * way, but for patches, which it calls updates (PUT). Under a restriction only the versions within it are listed.
  */
 public final class History {
   /**
@@ -99,8 +99,12 @@ public final class History {
     for (ResourceVersion version : page.versions()) {
       // A version written over a deletion created the resource again, by PUT [type]/[id] as no POST can.
       Action action = version.recreates() ? Action.CREATE : Action.of(version.version(), version.deleted());
-      bundle.addEntry(entry(request.baseUrl(), version.type(), version.id(), version.version(), action,
-          version.createdByPut() || version.recreates(), version.lastUpdated()));
+      BundleEntryComponent entry = entry(request.baseUrl(), version.type(), version.id(), version.version(), action,
+          version.createdByPut() || version.recreates(), version.lastUpdated());
+      if (version.patched()) {
+        entry.getRequest().setMethod(HTTPVerb.PATCH); // an update all the same: its URL and status stay
+      }
+      bundle.addEntry(entry);
       resources.add(version.json());
     }
     return FhirResponse.ok(new StoredBundle(bundle, resources));

@@ -59,7 +59,7 @@ public final class Patch implements WriteInteraction {
     ResourceVersion current = commits.existing(request, type, id, currents);
     Resource resource = patched(type, id, document(request).apply(current.json()));
     links.resolve(resource);
-    Write write = writes.next(resource, id, current, request.caller().source());
+    Write write = writes.next(resource, id, current, request.caller().source()).byPatch();
     return new Prepared(List.of(write), FhirResponse.written(request, 200, write.toVersion()), List.of(current));
   }
 

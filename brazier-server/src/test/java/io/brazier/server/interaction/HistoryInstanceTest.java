@@ -11,12 +11,14 @@ import ca.uhn.fhir.rest.param.DateRangeParam;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import io.brazier.server.TestServer;
+import java.nio.charset.StandardCharsets;
 import java.time.Year;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import org.hl7.fhir.instance.model.api.IIdType;
+import org.hl7.fhir.r4.model.Binary;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
 import org.hl7.fhir.r4.model.Bundle.HTTPVerb;
@@ -25,6 +27,7 @@ import org.hl7.fhir.r4.model.Patient;
 import org.junit.jupiter.api.Test;
 
 class HistoryInstanceTest {
+  private static final String RENAME = "[{\"op\": \"replace\", \"path\": \"/name/0/family\", \"value\": \"Patched\"}]";
   private final IGenericClient client = TestServer.shared().client();
 
   @Test
@@ -103,6 +106,29 @@ class HistoryInstanceTest {
     assertThat(postedFirst.getRequest().getUrl()).isEqualTo("Patient");
     assertThat(putFirst.getRequest().getMethod()).isEqualTo(HTTPVerb.PUT);
     assertThat(putFirst.getRequest().getUrl()).isEqualTo("Patient/" + chosen);
+  }
+
+  @Test
+  void aPatchSaysPatchInHistoryWhetherSentAloneOrInATransaction() {
+    IIdType id = client.create().resource(patient("Patchy")).execute().getId().toVersionless();
+    client.patch().withBody(RENAME).withId(id).execute();
+    client.update().resource(named(id, "Patchy3")).execute();
+    Binary patch = new Binary().setContentType("application/json-patch+json");
+    patch.setData(RENAME.getBytes(StandardCharsets.UTF_8));
+    Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+    transaction.addEntry().setResource(patch).getRequest().setMethod(HTTPVerb.PATCH)
+        .setUrl("Patient/" + id.getIdPart());
+    client.transaction().withBundle(transaction).execute();
+
+    Bundle history = history(id).execute();
+
+    assertThat(history.getEntry()).extracting(e -> e.getRequest().getMethod(), e -> e.getRequest().getUrl(),
+            e -> e.getResponse().getStatus(), e -> e.getResponse().getEtag())
+        .containsExactly(
+            tuple(HTTPVerb.PATCH, "Patient/" + id.getIdPart(), "200 OK", "W/\"4\""),
+            tuple(HTTPVerb.PUT, "Patient/" + id.getIdPart(), "200 OK", "W/\"3\""),
+            tuple(HTTPVerb.PATCH, "Patient/" + id.getIdPart(), "200 OK", "W/\"2\""),
+            tuple(HTTPVerb.POST, "Patient", "201 Created", "W/\"1\""));
   }
 
   @Test

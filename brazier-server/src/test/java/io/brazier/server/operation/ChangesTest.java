@@ -92,6 +92,20 @@ class ChangesTest {
   }
 
   @Test
+  void aPatchIsAnUpdateInTheFeed() {
+    IIdType id = client.create().resource(patient("FedByPatch")).execute().getId().toVersionless();
+    long start = server.lastChange();
+    client.patch().withBody("[{\"op\": \"replace\", \"path\": \"/name/0/family\", \"value\": \"Patched\"}]")
+        .withId(id).execute();
+
+    List<BundleEntryComponent> feed = follow(start, 1, "");
+
+    assertThat(feed).extracting(e -> e.getRequest().getMethod(), e -> e.getRequest().getUrl(),
+            e -> e.getResponse().getStatus(), e -> e.getResponse().getEtag())
+        .containsExactly(tuple(HTTPVerb.PUT, "Patient/" + id.getIdPart(), "200 OK", "W/\"2\""));
+  }
+
+  @Test
   void theNextLinkResumesAfterTheLastSequenceAndStaysWhenCaughtUp() {
     long start = server.lastChange();
     for (int i = 0; i < 3; i++) {

@@ -35,7 +35,7 @@ final class HistoryReader {
     String recreates = "NOT v.deleted AND EXISTS (SELECT 1 FROM resource_history p"
         + " WHERE p.rid = v.rid AND p.version = v.version - 1 AND p.deleted)";
     String sql = "SELECT v.rid, v.type, r.id, v.version, v.last_updated, v.deleted, v.body, r.created_by_put, "
-        + recreates + " FROM (" + current + " UNION ALL " + past + ") v JOIN resource r ON r.rid = v.rid"
+        + recreates + ", v.patched FROM (" + current + " UNION ALL " + past + ") v JOIN resource r ON r.rid = v.rid"
         + " ORDER BY v.last_updated DESC, v.rid DESC, v.version DESC LIMIT ?";
     args.add(query.count() + 1);
     try (Connection connection = dataSource.getConnection();
@@ -54,7 +54,8 @@ final class HistoryReader {
           }
           Timestamp updated = rows.getTimestamp(5);
           versions.add(new ResourceVersion(types.name(rows.getShort(2)), rows.getString(3), rows.getInt(4),
-              updated.toInstant(), rows.getBoolean(6), rows.getBytes(7), rows.getBoolean(8), rows.getBoolean(9)));
+              updated.toInstant(), rows.getBoolean(6), rows.getBytes(7), rows.getBoolean(8), rows.getBoolean(9),
+              rows.getBoolean(10)));
           positions.add(new HistoryCursor(updated.toInstant(), rows.getLong(1), rows.getInt(4)));
         }
       }
@@ -69,7 +70,7 @@ final class HistoryReader {
    * being current; null for the current versions, which still are.
    */
   private String select(String table, String replacedAt, HistoryQuery query, List<Object> args) {
-    StringBuilder sql = new StringBuilder("SELECT rid, type, version, last_updated, deleted, body FROM ")
+    StringBuilder sql = new StringBuilder("SELECT rid, type, version, last_updated, deleted, body, patched FROM ")
         .append(table).append(" WHERE true");
     if (query.id() != null) {
       sql.append(" AND rid = (SELECT rid FROM resource WHERE type = ? AND id = ?)");

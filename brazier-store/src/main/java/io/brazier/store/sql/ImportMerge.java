@@ -415,11 +415,11 @@ final class ImportMerge {
 
     void apply(Connection connection, String prefix) throws SQLException, Raced {
       execute(connection, "INSERT INTO resource_history (rid, version, type, last_updated, replaced_at, deleted,"
-          + " body) SELECT r.rid, r.version, r.type, r.last_updated, p.replaced_at, r.deleted, r.body FROM resource r"
-          + " JOIN unnest(?::int8[], ?::timestamptz[]) AS p(rid, replaced_at) ON r.rid = p.rid", retired,
-          "int8", "timestamptz");
+          + " body, patched) SELECT r.rid, r.version, r.type, r.last_updated, p.replaced_at, r.deleted, r.body,"
+          + " r.patched FROM resource r JOIN unnest(?::int8[], ?::timestamptz[]) AS p(rid, replaced_at)"
+          + " ON r.rid = p.rid", retired, "int8", "timestamptz");
       execute(connection, "UPDATE resource r SET version = p.version, last_updated = p.updated, deleted = false,"
-          + " body = " + STAMPED + " FROM unnest(?::int8[], ?::int8[], ?::int4[], ?::timestamptz[], ?::text[])"
+          + " patched = false, body = " + STAMPED + " FROM unnest(?::int8[], ?::int8[], ?::int4[], ?::timestamptz[], ?::text[])"
           + " AS p(rid, seq, version, updated, text) JOIN " + prefix + "line l ON l.seq = p.seq"
           + " WHERE r.rid = p.rid", replaced, "int8", "int8", "int4", "timestamptz", "text");
       insertCreated(connection, prefix);

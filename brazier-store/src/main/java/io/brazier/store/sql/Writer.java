@@ -31,21 +31,22 @@ final class Writer {
   // meanwhile is not selected, and the caller sees fewer rows than it asked for.
   private static final String REPLACE = """
       WITH w AS (
-        SELECT * FROM unnest(?::smallint[], ?::text[], ?::int[], ?::timestamptz[], ?::boolean[], ?::bytea[])
-          AS w(type, id, version, last_updated, deleted, body)
+        SELECT * FROM unnest(?::smallint[], ?::text[], ?::int[], ?::timestamptz[], ?::boolean[], ?::bytea[],
+                             ?::boolean[])
+          AS w(type, id, version, last_updated, deleted, body, patched)
       ), old AS (
-        SELECT r.rid, r.type, r.version, r.last_updated, r.deleted, r.body, w.id,
+        SELECT r.rid, r.type, r.version, r.last_updated, r.deleted, r.body, r.patched, w.id,
                w.version AS new_version, w.last_updated AS new_last_updated, w.deleted AS new_deleted,
-               w.body AS new_body
+               w.body AS new_body, w.patched AS new_patched
           FROM resource r JOIN w ON r.type = w.type AND r.id = w.id AND r.version = w.version - 1
          ORDER BY r.type, r.id
            FOR UPDATE OF r
       ), moved AS (
-        INSERT INTO resource_history (rid, version, type, last_updated, replaced_at, deleted, body)
-        SELECT rid, version, type, last_updated, new_last_updated, deleted, body FROM old
+        INSERT INTO resource_history (rid, version, type, last_updated, replaced_at, deleted, body, patched)
+        SELECT rid, version, type, last_updated, new_last_updated, deleted, body, patched FROM old
       ), replaced AS (
         UPDATE resource r SET version = old.new_version, last_updated = old.new_last_updated,
-                              deleted = old.new_deleted, body = old.new_body
+                              deleted = old.new_deleted, body = old.new_body, patched = old.new_patched
           FROM old WHERE r.rid = old.rid
         RETURNING r.rid
       )
@@ -95,6 +96,7 @@ final class Writer {
     Boolean[] deleted = new Boolean[n];
     byte[][] bodies = new byte[n][];
     Boolean[] byPut = new Boolean[n];
+    Boolean[] patched = new Boolean[n];
     for (int i = 0; i < n; i++) {
       Write write = writes.get(i);
       typeKeys[i] = types.key(write.type());
@@ -104,6 +106,7 @@ final class Writer {
       deleted[i] = write.deleted();
       bodies[i] = write.json();
       byPut[i] = write.createdByPut();
+      patched[i] = write.patched();
     }
     try (PreparedStatement statement = connection.prepareStatement(create ? INSERT_NEW : REPLACE)) {
       statement.setArray(1, connection.createArrayOf("int2", typeKeys));
@@ -112,9 +115,8 @@ final class Writer {
       statement.setArray(4, connection.createArrayOf("timestamptz", updated));
       statement.setArray(5, connection.createArrayOf("bool", deleted));
       statement.setObject(6, bodies);
-      if (create) {
-        statement.setArray(7, connection.createArrayOf("bool", byPut));
-      }
+      // A first version says whether PUT created it; a later one whether PATCH wrote it.
+      statement.setArray(7, connection.createArrayOf("bool", create ? byPut : patched));
       try (ResultSet rows = statement.executeQuery()) {
         while (rows.next()) {
           written.put(rows.getShort(2) + "/" + rows.getString(3), rows.getLong(1));

@@ -1,6 +1,7 @@
 package io.brazier.store.sql;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
 
 import io.brazier.store.Change;
 import io.brazier.store.HistoryQuery;
@@ -27,6 +28,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Resource;
 import org.junit.jupiter.api.Test;
 
@@ -87,6 +89,23 @@ class PostgresImportsTest {
     assertThat(json(store.version("Patient", id, 1).orElseThrow())).contains("First");
     assertThat(store.history(new HistoryQuery("Patient", id, null, null, null, 10)).versions())
         .extracting(ResourceVersion::version).containsExactly(2, 1);
+  }
+
+  @Test
+  void anImportOverAPatchedVersionIsNoPatchAndTheVersionItReplacedStaysOne() {
+    String id = id();
+    Patient patient = new Patient();
+    patient.setId(id);
+    store.commit(List.of(test.write(patient, 1)));
+    store.commit(List.of(test.write(patient, 2).byPatch()));
+    imports.open(job);
+
+    imports.stage(batch(0, line(1, id, null, null, "Imported")), beat("staged"));
+    imports.merge(job, 0, Instant.now(), beat("merged"), TestStore::refusedLine);
+
+    assertThat(store.history(new HistoryQuery("Patient", id, null, null, null, 10)).versions())
+        .extracting(ResourceVersion::version, ResourceVersion::patched)
+        .containsExactly(tuple(3, false), tuple(2, true), tuple(1, false));
   }
 
   @Test
