@@ -124,7 +124,8 @@ public final class Writes {
 
   /**
    * {@code body} as an import stages it: id (and source) set, meta first without versionId and lastUpdated, parsed
-   * with the base R4 rules (the model, in lenient mode, being what the parser kept), and indexed.
+   * with the base R4 rules (the model, in lenient mode, being what the parser kept), held to the rules on what a
+   * stored resource may hold, and indexed.
    */
   public Unversioned unversioned(Body body, String id, String source) {
     ObjectNode tree = body.tree();
@@ -141,6 +142,7 @@ public final class Writes {
       json = Body.write(kept);
     }
     check(resource);
+    ControlCharacters.check(json);
     return new Unversioned(resource.fhirType(), json, stampAt(json), search.extractor().extract(resource, json));
   }
 

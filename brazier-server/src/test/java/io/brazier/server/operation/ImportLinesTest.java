@@ -103,6 +103,23 @@ class ImportLinesTest {
   }
 
   @Test
+  void aLineWithAControlCharacterFailsAloneAsAWriteOfItIsRefused() {
+    String url = file("Controls.ndjson",
+        "{\"resourceType\":\"Patient\",\"id\":\"" + run + "-nul\",\"name\":[{\"family\":\"a\\u0000b\"}]}",
+        "{\"resourceType\":\"Patient\",\"id\":\"" + run + "-bell\",\"name\":[{\"family\":\"a\\u0007b\"}]}",
+        patient("kept", ""));
+
+    JsonNode manifest = imports.run("Patient", url);
+
+    String rule = " is not allowed: FHIR strings may not hold characters below U+0020 other than tab, carriage return"
+        + " and line feed.";
+    assertThat(imports.diagnostics(manifest, url)).containsExactly(
+        line(1, url) + ": Patient.name[0].family: The control character U+0000" + rule,
+        line(2, url) + ": Patient.name[0].family: The control character U+0007" + rule);
+    assertThat(Importer.count(manifest, url)).isEqualTo(1);
+  }
+
+  @Test
   void aLastUpdatedWithoutItsSecondsOrTimeZoneFailsItsLine() {
     String url = file("Instants.ndjson",
         patient("noZone", "\"meta\":{\"lastUpdated\":\"2020-01-01T00:00:00\"},"),
