@@ -120,6 +120,25 @@ class ImportLinesTest {
   }
 
   @Test
+  void aVersionIdThatWouldBeStoredOtherwiseThanWrittenFailsItsLine() {
+    String url = file("VersionSpellings.ndjson",
+        patient("vPlus", "\"meta\":{\"versionId\":\"+5\"},"),
+        patient("vZeros", "\"meta\":{\"versionId\":\"007\"},"),
+        patient("vArabic", "\"meta\":{\"versionId\":\"\u0663\"},"),
+        patient("vPlain", "\"meta\":{\"versionId\":\"10\"},"));
+
+    JsonNode manifest = imports.run("Patient", url);
+
+    String version = ": meta.versionId of an imported resource is a whole number from 1, not ";
+    assertThat(imports.diagnostics(manifest, url)).containsExactly(
+        line(1, url) + version + "'+5'.",
+        line(2, url) + version + "'007'.",
+        line(3, url) + version + "'\u0663'.");
+    var kept = imports.server().http().get("/fhir/Patient/" + run + "-vPlain");
+    assertThat(kept.body()).contains("\"versionId\":\"10\"");
+  }
+
+  @Test
   void aLastUpdatedWithoutItsSecondsOrTimeZoneFailsItsLine() {
     String url = file("Instants.ndjson",
         patient("noZone", "\"meta\":{\"lastUpdated\":\"2020-01-01T00:00:00\"},"),
