@@ -141,6 +141,17 @@ class ImportLinesTest {
   }
 
   @Test
+  void aLineWhoseMetaIsNoJsonObjectFailsRatherThanLosingIt() {
+    String url = file("MetaShapes.ndjson", patient("metaString", "\"meta\":\"x\","), patient("kept", ""));
+
+    JsonNode manifest = imports.run("Patient", url);
+
+    assertThat(imports.diagnostics(manifest, url)).containsExactly(
+        line(1, url) + ": meta is a JSON object, not the string \"x\".");
+    assertThat(Importer.count(manifest, url)).isEqualTo(1);
+  }
+
+  @Test
   void aLastUpdatedWithoutItsSecondsOrTimeZoneFailsItsLine() {
     String url = file("Instants.ndjson",
         patient("noZone", "\"meta\":{\"lastUpdated\":\"2020-01-01T00:00:00\"},"),
