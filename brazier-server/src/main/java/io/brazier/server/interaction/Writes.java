@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.brazier.fhir.ControlCharacters;
 import io.brazier.fhir.Fhir;
+import io.brazier.fhir.FhirException;
 import io.brazier.fhir.Format;
 import io.brazier.fhir.Numbers;
 import io.brazier.server.http.Body;
@@ -19,6 +20,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Date;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TimeZone;
 import org.hl7.fhir.r4.model.InstantType;
@@ -89,7 +91,13 @@ public final class Writes {
    * version, leaves versionId and lastUpdated out.
    */
   private static void stamp(ObjectNode tree, String id, Integer version, Instant now, String source) {
-    ObjectNode meta = tree.get("meta") instanceof ObjectNode given ? given : Body.emptyObject();
+    JsonNode given = tree.get("meta");
+    if (given != null && !given.isObject()) {
+      // The parser, which reads the stamped tree, would never see it: a meta of our own would replace it unsaid.
+      throw FhirException.invalid("meta is a JSON object, not the "
+          + given.getNodeType().name().toLowerCase(Locale.ROOT) + " " + given + ".");
+    }
+    ObjectNode meta = given != null ? (ObjectNode) given : Body.emptyObject();
     Map<String, JsonNode> restOfMeta = new LinkedHashMap<>();
     meta.fields().forEachRemaining(field -> restOfMeta.put(field.getKey(), field.getValue()));
     restOfMeta.remove("versionId");
@@ -124,7 +132,8 @@ public final class Writes {
 
   /**
    * {@code body} as an import stages it: id (and source) set, meta first without versionId and lastUpdated, parsed
-   * with the base R4 rules (the model, in lenient mode, being what the parser kept), and indexed.
+   * with the base R4 rules (the model, in lenient mode, being what the parser kept), held to the rules on what a
+   * stored resource may hold, and indexed.
    */
   public Unversioned unversioned(Body body, String id, String source) {
     ObjectNode tree = body.tree();
@@ -141,6 +150,7 @@ public final class Writes {
       json = Body.write(kept);
     }
     check(resource);
+    ControlCharacters.check(json);
     return new Unversioned(resource.fhirType(), json, stampAt(json), search.extractor().extract(resource, json));
   }
 

@@ -44,6 +44,12 @@ final class ImportLines {
       + "-(0[1-9]|1[0-2])-(0[1-9]|[1-2][0-9]|3[0-1])T([01][0-9]|2[0-3]):[0-5][0-9]:([0-5][0-9]|60)(\\.[0-9]+)?"
       + "(Z|[+-]((0[0-9]|1[0-3]):[0-5][0-9]|14:00))");
 
+  /**
+   * A versionId the store keeps as written: digits from 1 and nothing else ({@code Integer.parseInt} also takes
+   * {@code +5} and {@code 007}, which would be stored as another versionId, {@code 5} and {@code 7}).
+   */
+  private static final Pattern VERSION_ID = Pattern.compile("[1-9][0-9]*");
+
   private final Fhir fhir;
   private final Bodies bodies;
   private final Writes writes;
@@ -128,11 +134,10 @@ final class ImportLines {
     }
     requireString("versionId", versionId);
     try {
-      int version = Integer.parseInt(versionId.asText());
-      if (version < 1) {
+      if (!VERSION_ID.matcher(versionId.asText()).matches()) {
         throw new NumberFormatException();
       }
-      return version;
+      return Integer.parseInt(versionId.asText());
     } catch (NumberFormatException e) {
       throw FhirException.badRequest("meta.versionId of an imported resource is a whole number from 1, not '"
           + versionId.asText() + "'.");

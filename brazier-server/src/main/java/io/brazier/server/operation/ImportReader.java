@@ -104,11 +104,13 @@ final class ImportReader {
   private void readLines(NdjsonLines reader, int input, int position, long from, Set<String> unread)
       throws IOException {
     List<NdjsonLines.Line> chunk = new ArrayList<>();
+    long notNdjson = 0;
     try (ImportReaders<ImportStager.Batch> readers = new ImportReaders<>(READERS)) {
       try {
         long bytes = 0;
-        // An input whose first two lines are no JSON object is not NDJSON at all (pretty-printed JSON, CSV): it fails
-        // at its first line and is not read further. A bad first line before good ones fails alone.
+        // An input whose first two lines are no JSON object is not NDJSON at all (pretty-printed JSON, CSV, a header):
+        // it fails once, at its first line, saying so, and is not read further. A bad first line before good ones
+        // fails alone. The first line waits in the chunk until the second says which.
         int badStart = from == 0 ? 0 : -1;
         for (NdjsonLines.Line line = reader.next(); line != null && !run.stopped(); line = reader.next()) {
           if (line.number() <= from) {
@@ -116,6 +118,7 @@ final class ImportReader {
           }
           if (badStart >= 0 && !line.tooLong() && !isJsonObject(line.bytes())) {
             if (++badStart == 2) {
+              notNdjson = chunk.remove(0).number();
               break;
             }
           } else {
@@ -123,7 +126,7 @@ final class ImportReader {
           }
           chunk.add(line);
           bytes += line.tooLong() ? maxLineBytes : line.bytes().length;
-          if (chunk.size() == BATCH_LINES || bytes >= BATCH_BYTES) {
+          if (badStart != 1 && (chunk.size() == BATCH_LINES || bytes >= BATCH_BYTES)) {
             readers.submit(batch(input, position, chunk, unread));
             chunk = new ArrayList<>();
             bytes = 0;
@@ -144,6 +147,10 @@ final class ImportReader {
           }
         }
       }
+    }
+    if (notNdjson > 0) {
+      stager.fail(input, notNdjson, FhirException.invalid("The input is not NDJSON (a JSON resource a line): neither"
+          + " its first line nor the next is a JSON object, so it was not read further."));
     }
   }
 

@@ -7,9 +7,16 @@ import java.util.Arrays;
 /**
  * The lines of an NDJSON input as bytes, read as the input streams in, so that an input of any size takes the
  * memory of one line: numbered from 1 (blank lines are skipped but counted, so numbers match an editor's), a
- * {@code \r\n} ending accepted, and a line longer than {@code maxBytes} reported as such without being held.
+ * {@code \r\n} ending and a leading byte order mark accepted, and a line longer than {@code maxBytes} reported as
+ * such without being held.
  */
 final class NdjsonLines implements AutoCloseable {
+  /**
+   * UTF-8's byte order mark, which editors put at the start of a file (and so of a line, when files are joined):
+   * no part of the line, so that a line of nothing else is blank, as an empty file saved with one is empty.
+   */
+  private static final byte[] BYTE_ORDER_MARK = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+
   private final InputStream in;
   private final int maxBytes;
   private final byte[] buffer = new byte[1 << 16];
@@ -60,8 +67,9 @@ final class NdjsonLines implements AutoCloseable {
       if (tooLong) {
         return new Line(number, null, true);
       }
-      if (!blank(length)) {
-        return new Line(number, Arrays.copyOf(line, length), false);
+      int start = startsWithByteOrderMark(length) ? BYTE_ORDER_MARK.length : 0;
+      if (!blank(start, length)) {
+        return new Line(number, Arrays.copyOfRange(line, start, length), false);
       }
     }
   }
@@ -94,8 +102,13 @@ final class NdjsonLines implements AutoCloseable {
     System.arraycopy(buffer, position, line, length, count);
   }
 
-  private boolean blank(int length) {
-    for (int i = 0; i < length; i++) {
+  private boolean startsWithByteOrderMark(int length) {
+    return length >= BYTE_ORDER_MARK.length && Arrays.equals(line, 0, BYTE_ORDER_MARK.length, BYTE_ORDER_MARK, 0,
+        BYTE_ORDER_MARK.length);
+  }
+
+  private boolean blank(int start, int length) {
+    for (int i = start; i < length; i++) {
       if (line[i] != ' ' && line[i] != '\t' && line[i] != '\r') {
         return false;
       }

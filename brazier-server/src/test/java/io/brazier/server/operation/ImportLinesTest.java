@@ -4,6 +4,8 @@ import static io.brazier.server.operation.FolderImports.line;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.UUID;
 import org.hl7.fhir.r4.model.Bundle;
@@ -11,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * How one line of an import is read: the message of each way a line is not a resource of its input, or has an id or
- * meta an import cannot keep, word for word, and the id of a line without one.
+ * meta an import cannot keep, word for word, the id of a line without one, and the bytes a good line is stored as.
  */
 class ImportLinesTest {
   private static final FolderImports imports = FolderImports.shared();
@@ -103,6 +105,53 @@ class ImportLinesTest {
   }
 
   @Test
+  void aLineWithAControlCharacterFailsAloneAsAWriteOfItIsRefused() {
+    String url = file("Controls.ndjson",
+        "{\"resourceType\":\"Patient\",\"id\":\"" + run + "-nul\",\"name\":[{\"family\":\"a\\u0000b\"}]}",
+        "{\"resourceType\":\"Patient\",\"id\":\"" + run + "-bell\",\"name\":[{\"family\":\"a\\u0007b\"}]}",
+        patient("kept", ""));
+
+    JsonNode manifest = imports.run("Patient", url);
+
+    String rule = " is not allowed: FHIR strings may not hold characters below U+0020 other than tab, carriage return"
+        + " and line feed.";
+    assertThat(imports.diagnostics(manifest, url)).containsExactly(
+        line(1, url) + ": Patient.name[0].family: The control character U+0000" + rule,
+        line(2, url) + ": Patient.name[0].family: The control character U+0007" + rule);
+    assertThat(Importer.count(manifest, url)).isEqualTo(1);
+  }
+
+  @Test
+  void aVersionIdThatWouldBeStoredOtherwiseThanWrittenFailsItsLine() {
+    String url = file("VersionSpellings.ndjson",
+        patient("vPlus", "\"meta\":{\"versionId\":\"+5\"},"),
+        patient("vZeros", "\"meta\":{\"versionId\":\"007\"},"),
+        patient("vArabic", "\"meta\":{\"versionId\":\"\u0663\"},"),
+        patient("vPlain", "\"meta\":{\"versionId\":\"10\"},"));
+
+    JsonNode manifest = imports.run("Patient", url);
+
+    String version = ": meta.versionId of an imported resource is a whole number from 1, not ";
+    assertThat(imports.diagnostics(manifest, url)).containsExactly(
+        line(1, url) + version + "'+5'.",
+        line(2, url) + version + "'007'.",
+        line(3, url) + version + "'\u0663'.");
+    var kept = imports.server().http().get("/fhir/Patient/" + run + "-vPlain");
+    assertThat(kept.body()).contains("\"versionId\":\"10\"");
+  }
+
+  @Test
+  void aLineWhoseMetaIsNoJsonObjectFailsRatherThanLosingIt() {
+    String url = file("MetaShapes.ndjson", patient("metaString", "\"meta\":\"x\","), patient("kept", ""));
+
+    JsonNode manifest = imports.run("Patient", url);
+
+    assertThat(imports.diagnostics(manifest, url)).containsExactly(
+        line(1, url) + ": meta is a JSON object, not the string \"x\".");
+    assertThat(Importer.count(manifest, url)).isEqualTo(1);
+  }
+
+  @Test
   void aLastUpdatedWithoutItsSecondsOrTimeZoneFailsItsLine() {
     String url = file("Instants.ndjson",
         patient("noZone", "\"meta\":{\"lastUpdated\":\"2020-01-01T00:00:00\"},"),
@@ -121,6 +170,33 @@ class ImportLinesTest {
   }
 
   @Test
+  void aLineIsStoredAsTheBytesAWriteOfItStoresAndItsTextIsFoundInAnyScript() {
+    String rest = "\"name\":[{\"family\":\"M\u00fcller-\u017b\u00f3\u0142\u0107\",\"given\":[\"" + run
+        + "\",\"\u5c71\u7530\",\"\ud83d\ude00\"]}],\"contained\":[{\"resourceType\":\"Practitioner\",\"id\":\"gp\","
+        + "\"name\":[{\"family\":\"\u00c4rztin\"}]}],\"generalPractitioner\":[{\"reference\":\"#gp\"}],"
+        + "\"extension\":[{\"url\":\"http://example.org/a\",\"valueDecimal\":0.1000000000000000055511151231257827},"
+        + "{\"url\":\"http://example.org/b\",\"valueDecimal\":1.50},"
+        + "{\"url\":\"http://example.org/c\",\"valueDecimal\":1E+2}]}";
+    String url = file("Scripts.ndjson", "{\"resourceType\":\"Patient\",\"id\":\"" + run + "-imported\"," + rest);
+    var written = imports.server().http().put("/fhir/Patient/" + run + "-written",
+        "{\"resourceType\":\"Patient\",\"id\":\"" + run + "-written\"," + rest);
+
+    JsonNode manifest = imports.run("Patient", url);
+
+    assertThat(written.status()).isEqualTo(201);
+    assertThat(Importer.count(manifest, url)).isEqualTo(1);
+    String imported = imports.server().http().get("/fhir/Patient/" + run + "-imported").body();
+    assertThat(afterMeta(imported)).isEqualTo(afterMeta(imports.server().http().get("/fhir/Patient/" + run
+        + "-written").body())).contains("M\u00fcller-\u017b\u00f3\u0142\u0107", "\u5c71\u7530", "\u00c4rztin",
+        "0.1000000000000000055511151231257827", "1.50", "1E+2");
+    String[] ids = {run + "-imported", run + "-written"};
+    String mine = "Patient?given=" + run;
+    assertThat(searchIds(mine + "&name:contains=" + encoded("\u017c\u00f3\u0142"))).containsExactlyInAnyOrder(ids);
+    assertThat(searchIds(mine + "&given=" + encoded("\u5c71\u7530"))).containsExactlyInAnyOrder(ids);
+    assertThat(searchIds(mine + "&given:exact=" + encoded("\ud83d\ude00"))).containsExactlyInAnyOrder(ids);
+  }
+
+  @Test
   void aLineMissingARequiredElementFailsNamingIt() {
     String url = file("Required.ndjson",
         "{\"resourceType\":\"Group\",\"id\":\"" + run + "-untyped\",\"actual\":true}",
@@ -136,6 +212,15 @@ class ImportLinesTest {
   private String patient(String name, String meta) {
     return "{\"resourceType\":\"Patient\",\"id\":\"" + run + "-" + name + "\"," + meta + "\"name\":[{\"family\":\""
         + run + "\"}]}";
+  }
+
+  /** A stored resource's JSON after its id and meta, which an import and a write give it each their own. */
+  private static String afterMeta(String json) {
+    return json.substring(json.indexOf('}', json.indexOf("\"meta\":{")) + 1);
+  }
+
+  private static String encoded(String value) {
+    return URLEncoder.encode(value, StandardCharsets.UTF_8);
   }
 
   private String file(String name, String... lines) {

@@ -61,6 +61,18 @@ class ImportReaderTest {
   }
 
   @Test
+  void anInputWhoseFirstTwoLinesAreNoJsonObjectsFailsOnceSayingThatItIsNotNdjson() {
+    String url = file("Headed.ndjson", List.of("# exported 2026-12-01", "# 2 patients", patient(3, "Headed"),
+        patient(4, "Headed")));
+
+    JsonNode manifest = imports.run("Patient", url);
+
+    assertThat(Importer.count(manifest, url)).isZero();
+    assertThat(imports.diagnostics(manifest, url)).containsExactly(line(1, url) + ": The input is not NDJSON (a JSON"
+        + " resource a line): neither its first line nor the next is a JSON object, so it was not read further.");
+  }
+
+  @Test
   void aConditionalReferenceFindsTheResourcesOfAnInputReadJustBeforeItsOwn() {
     String patients = file("Identified.ndjson", List.of("{\"resourceType\":\"Patient\",\"id\":\"" + run
         + "-identified\",\"identifier\":[{\"system\":\"urn:test\",\"value\":\"" + run + "\"}]}"));

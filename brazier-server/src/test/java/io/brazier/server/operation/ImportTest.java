@@ -445,6 +445,23 @@ class ImportTest {
   }
 
   @Test
+  void anInitialLoadOfOneIdOnLinesOfTwoInputsStoresTheLastLineAsItsOneVersion() {
+    String first = file("Substances1.ndjson", substance("a", "First"), substance("a", "Second"));
+    String second = file("Substances2.ndjson", substance("a", "Last"));
+
+    JsonNode manifest = importer.run("InitialLoad", new Input("Substance", first), new Input("Substance", second));
+
+    assertThat(manifest.path("error")).isEmpty();
+    assertThat(Importer.count(manifest, first)).isEqualTo(2);
+    assertThat(Importer.written(manifest, first)).isZero();
+    assertThat(Importer.written(manifest, second)).isEqualTo(1);
+    List<String> stored = client.history().onInstance("Substance/" + id("a")).returnBundle(Bundle.class).execute()
+        .getEntry().stream().map(entry -> ((org.hl7.fhir.r4.model.Substance) entry.getResource()).getCode()
+            .getText() + " " + entry.getResource().getMeta().getVersionId()).toList();
+    assertThat(stored).containsExactly("Last 1");
+  }
+
+  @Test
   void anInitialLoadIntoATypeWhoseResourcesWereAllDeletedIsRefusedSayingThatDeletedOnesCount() {
     String basics = file("Basic.ndjson", "{\"resourceType\":\"Basic\",\"id\":\"" + id("b")
         + "\",\"code\":{\"text\":\"" + run + "\"}}");
@@ -579,6 +596,10 @@ class ImportTest {
     return "{\"resourceType\":\"Observation\",\"id\":\"" + id(name) + "\",\"status\":\"final\",\"code\":{\"text\":\""
         + run + "\"},\"subject\":{\"reference\":\"" + subject + "\"}"
         + (encounter == null ? "" : ",\"encounter\":{\"reference\":\"" + encounter + "\"}") + "}";
+  }
+
+  private String substance(String name, String text) {
+    return "{\"resourceType\":\"Substance\",\"id\":\"" + id(name) + "\",\"code\":{\"text\":\"" + text + "\"}}";
   }
 
   private static String lineOf(int line, String url) {

@@ -27,6 +27,13 @@ class NdjsonLinesTest {
   }
 
   @Test
+  void aByteOrderMarkStartingALineIsNoPartOfItSoALineOfNothingElseIsBlank() throws IOException {
+    assertThat(read("\uFEFF\n{\"a\":1}\n\uFEFF{\"b\":2}\r\n\uFEFF \r\n", 100))
+        .containsExactly("2:{\"a\":1}", "3:{\"b\":2}");
+    assertThat(read("\uFEFF", 100)).as("an empty file as some editors save it").isEmpty();
+  }
+
+  @Test
   void anEmptyOrBlankInputHasNoLines() throws IOException {
     assertThat(read("", 100)).isEmpty();
     assertThat(read("\n\r\n  \n", 100)).isEmpty();
