@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 import static org.assertj.core.groups.Tuple.tuple;
 
+import io.brazier.fhir.DateTimeRange;
 import io.brazier.store.Change;
 import io.brazier.store.HistoryQuery;
 import io.brazier.store.ImportBatch;
@@ -158,6 +159,27 @@ class ImportMergeTest {
     assertThat(imports.failed(job)).containsExactly(entry(0, 1L));
     assertThat(failures(job)).isEqualTo("Version 1 is named by an earlier line with other content (input 1, line 1):"
         + " a version has one content (leave out meta.versionId to import the change as a new version).\n");
+  }
+
+  /**
+   * Version 2 imported between stored versions 1 and 3: version 1 was replaced by version 2, not 3, so a history
+   * as of a time between versions 2 and 3 holds version 2 only.
+   */
+  @Test
+  void aVersionFilledInBetweenStoredOnesEndsTheTimeTheVersionBeforeItWasCurrent() {
+    String id = id();
+    Instant t3 = Instant.parse("2022-01-01T00:00:00Z");
+    merge(batch(0, line(1, id, 1, T1, patient(id, "{}", "One")), line(2, id, 3, t3, patient(id, "{}", "Three"))));
+    String again = anotherImport();
+
+    imports.stage(batch(0, line(1, id, 2, T2, patient(id, "{}", "Two"))), beat(again));
+    assertThat(imports.merge(again, 0, NOW, beat(again), TestStore::refusedLine)).hasValue(new Merged(1, 0));
+
+    Instant between = T2.plusSeconds(3600);
+    assertThat(store.history(new HistoryQuery("Patient", id, null, new DateTimeRange(between, between.plusSeconds(1)),
+        null, 10)).versions()).extracting(ResourceVersion::version).containsExactly(2);
+    assertThat(store.history(new HistoryQuery("Patient", id, null, null, null, 10)).versions())
+        .extracting(ResourceVersion::version).containsExactly(3, 2, 1);
   }
 
   /**
