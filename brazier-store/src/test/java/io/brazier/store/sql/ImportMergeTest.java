@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.entry;
 import static org.assertj.core.groups.Tuple.tuple;
 
 import io.brazier.fhir.DateTimeRange;
+import io.brazier.store.AsOfScan;
 import io.brazier.store.Change;
 import io.brazier.store.HistoryQuery;
 import io.brazier.store.ImportBatch;
@@ -180,6 +181,32 @@ class ImportMergeTest {
         null, 10)).versions()).extracting(ResourceVersion::version).containsExactly(2);
     assertThat(store.history(new HistoryQuery("Patient", id, null, null, null, 10)).versions())
         .extracting(ResourceVersion::version).containsExactly(3, 2, 1);
+  }
+
+  /**
+   * Versions imported below the current one after a sequence N (filling a gap, or older than all stored) are
+   * changes after N, but the resource was at its current version then: a scan as of N serves that version.
+   */
+  @Test
+  void aScanAsOfBeforeAnImportOfOlderVersionsServesTheVersionCurrentThen() {
+    String gap = id();
+    String older = id();
+    Instant t3 = Instant.parse("2022-01-01T00:00:00Z");
+    merge(batch(0, line(1, gap, 1, T1, patient(gap, "{}", "One")), line(2, gap, 3, t3, patient(gap, "{}", "Three")),
+        line(3, older, 3, t3, patient(older, "{}", "Three"))));
+    long then = store.watermark();
+    String again = anotherImport();
+
+    imports.stage(batch(0, line(1, gap, 2, T2, patient(gap, "{}", "Two")),
+        line(2, older, 1, T1, patient(older, "{}", "One")), line(3, older, 2, T2, patient(older, "{}", "Two"))),
+        beat(again));
+    assertThat(imports.merge(again, 0, NOW, beat(again), TestStore::refusedLine)).hasValue(new Merged(3, 0));
+
+    for (long sequence : List.of(then, store.watermark())) {
+      assertThat(store.scan(new AsOfScan("Patient", sequence, test.parse("Patient", "_id=" + gap + "," + older), null,
+          10), test.search()).versions()).extracting(v -> v.id() + "@" + v.version())
+          .containsExactlyInAnyOrder(gap + "@3", older + "@3");
+    }
   }
 
   /**
