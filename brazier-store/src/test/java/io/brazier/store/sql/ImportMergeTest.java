@@ -245,6 +245,42 @@ class ImportMergeTest {
     assertThat(test.ids("Patient", "given=Written&_id=" + id)).isEmpty();
   }
 
+  /**
+   * The writer updates a stored resource, and waits to append the feed while the merge waits for the resource's
+   * lock: the merge then finds the writer's version and imports its line as the next one, no number taken twice.
+   */
+  @Test
+  void aResourceUpdatedByAWriterWhileTheBatchMergesGetsTheImportedLineAsTheVersionAfterTheWriters() throws Exception {
+    String id = id();
+    test.save((Resource) test.fhir().jsonParser().parseResource(patient(id, "{}", "Stored")));
+    imports.stage(batch(0, line(1, id, null, null, patient(id, "{}", "Imported"))), beat(job));
+    Write written = test.write((Resource) test.fhir().jsonParser().parseResource(patient(id, "{}", "Written")), 2);
+    long before = test.lastChange();
+
+    CompletableFuture<Void> writer;
+    CompletableFuture<Optional<Merged>> merge;
+    try (HeldLock changes = TestDatabase.lockTable(test.database(), "change")) {
+      writer = CompletableFuture.runAsync(() -> store.commit(List.of(written)));
+      awaitWaiting("%INSERT INTO change%");
+      merge = CompletableFuture.supplyAsync(() -> imports.merge(job, 0, NOW, beat(job), TestStore::refusedLine));
+      awaitWaiting("%resource r%");
+      assertThat(writer).as("both wait, each in the middle of its transaction").isNotDone();
+    }
+    writer.get(30, TimeUnit.SECONDS);
+    Optional<Merged> merged = merge.get(30, TimeUnit.SECONDS);
+
+    assertThat(merged).hasValue(new Merged(1, 0));
+    assertThat(store.history(new HistoryQuery("Patient", id, null, null, null, 10)).versions())
+        .extracting(ResourceVersion::version).containsExactly(3, 2, 1);
+    assertThat(body(store.version("Patient", id, 2).orElseThrow())).contains("Written");
+    assertThat(body(store.current("Patient", id).orElseThrow())).contains("Imported");
+    assertThat(test.changesAfter(before)).filteredOn(change -> change.id().equals(id))
+        .extracting(Change::version, Change::action)
+        .containsExactly(tuple(2, Change.Action.UPDATE), tuple(3, Change.Action.UPDATE));
+    assertThat(test.ids("Patient", "given=Imported&_id=" + id)).containsExactly(id);
+    assertThat(test.ids("Patient", "given=Written&_id=" + id)).isEmpty();
+  }
+
   /** Waits until a session of the database waits on a lock in a statement like {@code pattern}. */
   private void awaitWaiting(String pattern) throws SQLException, InterruptedException {
     String sql = "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE ?";
