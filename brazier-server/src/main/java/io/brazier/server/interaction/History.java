@@ -97,7 +97,8 @@ public final class History {
     Bundle bundle = bundle(request, next);
     List<byte[]> resources = new ArrayList<>();
     for (ResourceVersion version : page.versions()) {
-      // A version written over a deletion created the resource again, by PUT [type]/[id] as no POST can.
+      // A version written over a deletion (or imported with none before it) created the resource, by PUT
+      // [type]/[id] as no POST can.
       Action action = version.recreates() ? Action.CREATE : Action.of(version.version(), version.deleted());
       BundleEntryComponent entry = entry(request.baseUrl(), version.type(), version.id(), version.version(), action,
           version.createdByPut() || version.recreates(), version.lastUpdated());

@@ -100,6 +100,28 @@ class ImportTest {
     assertThat(searchIds("Patient?family=" + run)).containsExactlyInAnyOrder(id("a"), id("b"));
   }
 
+  /**
+   * History tells each version's request as the change feed does: an imported resource whose versions start above
+   * 1, or that comes back after a deletion with versions missing between, was created by its first version.
+   */
+  @Test
+  void anImportedVersionWithNoVersionOrADeletionBeforeItCreatesItsResourceInHistory() {
+    client.update().resource(new Patient().setId(id("back"))).execute();
+    client.delete().resourceById("Patient", id("back")).execute();
+    long before = server.lastChange();
+    String url = file("Gaps.ndjson", patient("late", "\"meta\":{\"versionId\":\"2\"},", "Two"),
+        patient("late", "\"meta\":{\"versionId\":\"3\"},", "Three"),
+        patient("back", "\"meta\":{\"versionId\":\"5\"},", "Back"));
+
+    importer.run("IncrementalLoad", new Input("Patient", url));
+
+    assertThat(statuses("late")).containsExactly("200 OK", "201 Created");
+    assertThat(statuses("back")).containsExactly("201 Created", "204 No Content", "201 Created");
+    assertThat(server.changesSince(before)).extracting(Change::id, Change::version, Change::action)
+        .containsExactlyInAnyOrder(tuple(id("late"), 2, Change.Action.CREATE),
+            tuple(id("late"), 3, Change.Action.UPDATE), tuple(id("back"), 5, Change.Action.UPDATE));
+  }
+
   @Test
   void anImportRunTwiceWritesNothingTheSecondTimeAndItsManifestSaysSo() {
     String url = file("Twice.ndjson", patient("a", "", "Once"),
@@ -624,6 +646,12 @@ class ImportTest {
   private List<String> history(String name) {
     return client.history().onInstance("Patient/" + id(name)).returnBundle(Bundle.class).execute().getEntry()
         .stream().map(entry -> entry.getResource().getMeta().getVersionId()).toList();
+  }
+
+  /** The response status of each version in the resource's history, newest first. */
+  private List<String> statuses(String name) {
+    return client.history().onInstance("Patient/" + id(name)).returnBundle(Bundle.class).execute().getEntry()
+        .stream().map(entry -> entry.getResponse().getStatus()).toList();
   }
 
   private List<String> searchIds(String query) {

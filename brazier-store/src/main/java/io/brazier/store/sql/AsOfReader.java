@@ -28,7 +28,8 @@ import org.postgresql.PGStatement;
 /**
  * Scans a type as of a change sequence N. The versions current at N are the current rows that no change after N
  * touched, and, for each resource changed after N (a change numbered above N, or not numbered yet), the version
- * before its first change after N, from history. A page reads which resources changed after N, takes the first
+ * before its first change after N, from history (or, when an import wrote versions below one stored at N, its highest
+ * version not changed after N, current or not). A page reads which resources changed after N, takes the first
  * {@code count} of each kind in scan order (lastUpdated, rid) in one statement, and merges them; criteria are
  * decided by the index rows for the current rows (those among the next {@code count} rows, so that every page costs
  * about the same) and, for the versions from history, on their own index values ({@link PastCriteria}).
@@ -130,8 +131,12 @@ final class AsOfReader {
     }
   }
 
-  /** The resources of a type changed after N, each with the first version it changed to. */
-  private record Changed(Object[] ids, Object[] firstVersions) {
+  /**
+   * The resources of the type changed after N: all their ids, and each one's version of then, split by where that
+   * version is now: in history ({@code pastIds}, {@code pastVersions}; a version below 1 when the resource was
+   * created after N), or still current ({@code currentIds}: changed after N only by versions imported below it).
+   */
+  private record Changed(Object[] ids, Object[] pastIds, Object[] pastVersions, Object[] currentIds) {
     boolean isEmpty() {
       return ids.length == 0;
     }
@@ -139,24 +144,70 @@ final class AsOfReader {
 
   /**
    * The resources of the type that changes after N touched: the seq range of the unique index and the partial index
-   * of unnumbered rows, read anew by every page, since they grow while the scan goes on.
+   * of unnumbered rows, read anew by every page, since they grow while the scan goes on. A resource's version of
+   * then is the one before its first change after N, unless an import wrote a version below one that was stored
+   * at N (its versions changed after N are then not its highest ones): then it is its highest version not changed
+   * after N, which a second statement reads for those rare resources.
    */
   private static Changed changed(Connection connection, short type, long sequence) throws SQLException {
-    String sql = "SELECT res_id, min(version) FROM change WHERE (seq > ? OR seq IS NULL) AND type = ?"
-        + " GROUP BY res_id";
+    String sql = "SELECT c.res_id, c.first, c.first + c.count - 1 = c.last AND r.version = c.last FROM"
+        + " (SELECT res_id, min(version) AS first, max(version) AS last, count(*) AS count FROM change"
+        + " WHERE (seq > ? OR seq IS NULL) AND type = ? GROUP BY res_id) c"
+        + " JOIN resource r ON r.type = ? AND r.id = c.res_id";
     List<Object> ids = new ArrayList<>();
-    List<Object> firstVersions = new ArrayList<>();
+    Map<String, Integer> then = new LinkedHashMap<>();
+    List<Object> filledIn = new ArrayList<>();
     try (PreparedStatement statement = connection.prepareStatement(sql)) {
       statement.setLong(1, sequence);
       statement.setShort(2, type);
+      statement.setShort(3, type);
       try (ResultSet rows = statement.executeQuery()) {
         while (rows.next()) {
           ids.add(rows.getString(1));
-          firstVersions.add(rows.getInt(2));
+          if (rows.getBoolean(3)) {
+            then.put(rows.getString(1), rows.getInt(2) - 1);
+          } else {
+            filledIn.add(rows.getString(1));
+          }
         }
       }
     }
-    return new Changed(ids.toArray(), firstVersions.toArray());
+    List<Object> currentIds = new ArrayList<>();
+    if (!filledIn.isEmpty()) {
+      highestUnchanged(connection, type, sequence, filledIn, then, currentIds);
+    }
+    return new Changed(ids.toArray(), then.keySet().toArray(), then.values().toArray(), currentIds.toArray());
+  }
+
+  /**
+   * The highest version not changed after N of each of {@code ids}: into {@code then} when it is in history, into
+   * {@code currentIds} when it is the current one (none: the resource was created after N, and is left out).
+   */
+  private static void highestUnchanged(Connection connection, short type, long sequence, List<Object> ids,
+      Map<String, Integer> then, List<Object> currentIds) throws SQLException {
+    String sql = "SELECT r.id, max(k.version), max(k.version) = r.version FROM resource r"
+        + " JOIN unnest(?::text[]) AS a(id) ON r.type = ? AND r.id = a.id"
+        + " CROSS JOIN LATERAL (SELECT r.version UNION ALL SELECT h.version FROM resource_history h"
+        + " WHERE h.rid = r.rid) k(version)"
+        + " WHERE (r.id, k.version) NOT IN (SELECT res_id, version FROM change"
+        + " WHERE (seq > ? OR seq IS NULL) AND type = ? AND res_id = ANY(?::text[])) GROUP BY r.id, r.version";
+    try (PreparedStatement statement = connection.prepareStatement(sql)) {
+      java.sql.Array array = connection.createArrayOf("text", ids.toArray());
+      statement.setArray(1, array);
+      statement.setShort(2, type);
+      statement.setLong(3, sequence);
+      statement.setShort(4, type);
+      statement.setArray(5, array);
+      try (ResultSet rows = statement.executeQuery()) {
+        while (rows.next()) {
+          if (rows.getBoolean(3)) {
+            currentIds.add(rows.getString(1));
+          } else {
+            then.put(rows.getString(1), rows.getInt(2));
+          }
+        }
+      }
+    }
   }
 
   /**
@@ -197,13 +248,19 @@ final class AsOfReader {
       return sql.append(results);
     }
     sql.append(", past AS (SELECT r.rid, r.id, h.version, h.last_updated, h.deleted, h.body FROM resource r")
-        .array(" JOIN unnest(?::text[]", "text", changed.ids())
-        .array(", ?::int4[]) AS c(id, first)", "int4", changed.firstVersions())
+        .array(" JOIN unnest(?::text[]", "text", changed.pastIds())
+        .array(", ?::int4[]) AS c(id, version)", "int4", changed.pastVersions())
         .append(" ON r.type = ? AND r.id = c.id", type)
-        .append(" JOIN resource_history h ON h.rid = r.rid AND h.version = c.first - 1 WHERE ")
+        .append(" JOIN resource_history h ON h.rid = r.rid AND h.version = c.version WHERE ")
         .append(deletions ? "h.deleted" : "NOT h.deleted");
     bounds(sql, "h.last_updated", scan.after(), since);
-    return sql.append(" ORDER BY h.last_updated, r.rid LIMIT ?)", scan.count())
+    if (changed.currentIds().length > 0) {
+      sql.append(" UNION ALL SELECT r.rid, r.id, r.version, r.last_updated, r.deleted, r.body FROM resource r")
+          .append(" WHERE r.type = ?", type).array(" AND r.id = ANY(?::text[]) AND ", "text", changed.currentIds())
+          .append(deletions ? "r.deleted" : "NOT r.deleted");
+      bounds(sql, "r.last_updated", scan.after(), since);
+    }
+    return sql.append(" ORDER BY last_updated, rid LIMIT ?)", scan.count())
         .append(results + " UNION ALL SELECT true, * FROM past");
   }
 

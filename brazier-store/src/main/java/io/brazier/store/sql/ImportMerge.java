@@ -35,9 +35,9 @@ import javax.sql.DataSource;
 /**
  * Merges one staged batch into the live tables in one transaction: it locks the resources the batch names (in
  * (type, id) order, as every writer does; a batch of an import into an empty store first assumes none is stored),
- * plans each resource's versions ({@link ImportVersions}), moves replaced
- * current versions to history, writes the new versions with their {@code meta.versionId} and
- * {@code meta.lastUpdated} spliced into the staged JSON, copies the staged index rows of the new current versions,
+ * plans each resource's versions ({@link ImportVersions}), moves replaced current versions to history (and ends
+ * the versions of history that an imported one now follows when it begins), writes the new versions with their
+ * {@code meta.versionId} and {@code meta.lastUpdated} spliced into the staged JSON, copies the staged index rows of the new current versions,
  * appends the change feed, fails the lines it refuses, records the batch as merged and renews the job's lease. A
  * resource created meanwhile by another writer makes the transaction start again on what is stored then.
  */
@@ -357,6 +357,7 @@ final class ImportMerge {
     private final Columns replaced = new Columns();
     private final Columns created = new Columns();
     private final Columns history = new Columns();
+    private final Columns shortened = new Columns();
     private final Map<Long, Key> createdKeys = new HashMap<>();
     private final Columns feed = new Columns();
     private final Map<Long, Long> currentRids = new HashMap<>();
@@ -406,6 +407,7 @@ final class ImportMerge {
       if (plan.retiredAt() != null) {
         retired.add(stored.rid(), ts(plan.retiredAt()));
       }
+      plan.replaced().forEach((version, at) -> shortened.add(stored.rid(), version, ts(at)));
       return skips;
     }
 
@@ -428,6 +430,9 @@ final class ImportMerge {
           + "?::int8[], ?::int8[], ?::int4[], ?::timestamptz[], ?::text[], ?::timestamptz[])"
           + " AS p(rid, seq, version, updated, text, replaced_at) JOIN " + prefix + "line l ON l.seq = p.seq",
           history, "int8", "int8", "int4", "timestamptz", "text", "timestamptz");
+      execute(connection, "UPDATE resource_history h SET replaced_at = p.replaced_at FROM unnest(?::int8[],"
+          + " ?::int4[], ?::timestamptz[]) AS p(rid, version, replaced_at)"
+          + " WHERE h.rid = p.rid AND h.version = p.version", shortened, "int8", "int4", "timestamptz");
       copyIndexes(connection, prefix);
       if (!feed.isEmpty()) {
         // An import's changes name no source: the feed's readers skip by source only what they wrote themselves.

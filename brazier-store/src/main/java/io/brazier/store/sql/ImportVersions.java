@@ -62,10 +62,12 @@ final class ImportVersions {
 
   /**
    * The lines' decisions (none for a refused line), when the stored current version is replaced by an imported one
-   * (then it moves to history, replaced at {@code retiredAt}; null when it stays current, or nothing is stored), and
-   * the lines refused.
+   * (then it moves to history, replaced at {@code retiredAt}; null when it stays current, or nothing is stored), the
+   * versions of history that an imported version now follows, each with the time it was replaced at since
+   * ({@code replaced}), and the lines refused.
    */
-  record Plan(List<Decision> decisions, Instant retiredAt, List<Refused> refused) {}
+  record Plan(List<Decision> decisions, Instant retiredAt, Map<Integer, Instant> replaced,
+      List<Refused> refused) {}
 
   /** The plan for the lines (in input order) of one resource; {@code stored} is null for a resource new to the store. */
   static Plan plan(Stored stored, List<Line> lines, Instant now) {
@@ -160,8 +162,28 @@ final class ImportVersions {
           versions.get(version), texts.get(line.seq()), after == null ? null : after.getValue(),
           stored == null && version == firstImported));
     }
-    boolean replaced = stored != null && chosen.containsValue(newest);
-    return new Plan(decisions, replaced ? versions.higherEntry(stored.version()).getValue() : null, refused);
+    boolean retired = stored != null && chosen.containsValue(newest);
+    return new Plan(decisions, retired ? versions.higherEntry(stored.version()).getValue() : null,
+        replaced(stored, versions, chosen), refused);
+  }
+
+  /**
+   * The stored versions of history that an imported version follows now (it fills a gap above them): they stopped
+   * being current when it became current, not when the version stored after them did.
+   */
+  private static Map<Integer, Instant> replaced(Stored stored, NavigableMap<Integer, Instant> versions,
+      Map<Long, Integer> chosen) {
+    Map<Integer, Instant> replaced = new TreeMap<>();
+    if (stored != null) {
+      Set<Integer> imported = new HashSet<>(chosen.values());
+      stored.history().keySet().forEach(version -> {
+        Map.Entry<Integer, Instant> after = versions.higherEntry(version);
+        if (imported.contains(after.getKey())) {
+          replaced.put(version, after.getValue());
+        }
+      });
+    }
+    return replaced;
   }
 
   /** A new version's lastUpdated: now, in milliseconds, and never before the version it follows. */

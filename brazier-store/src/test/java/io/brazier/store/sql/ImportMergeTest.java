@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 import static org.assertj.core.groups.Tuple.tuple;
 
+import io.brazier.fhir.DateTimeRange;
+import io.brazier.store.AsOfScan;
 import io.brazier.store.Change;
 import io.brazier.store.HistoryQuery;
 import io.brazier.store.ImportBatch;
@@ -161,6 +163,53 @@ class ImportMergeTest {
   }
 
   /**
+   * Version 2 imported between stored versions 1 and 3: version 1 was replaced by version 2, not 3, so a history
+   * as of a time between versions 2 and 3 holds version 2 only.
+   */
+  @Test
+  void aVersionFilledInBetweenStoredOnesEndsTheTimeTheVersionBeforeItWasCurrent() {
+    String id = id();
+    Instant t3 = Instant.parse("2022-01-01T00:00:00Z");
+    merge(batch(0, line(1, id, 1, T1, patient(id, "{}", "One")), line(2, id, 3, t3, patient(id, "{}", "Three"))));
+    String again = anotherImport();
+
+    imports.stage(batch(0, line(1, id, 2, T2, patient(id, "{}", "Two"))), beat(again));
+    assertThat(imports.merge(again, 0, NOW, beat(again), TestStore::refusedLine)).hasValue(new Merged(1, 0));
+
+    Instant between = T2.plusSeconds(3600);
+    assertThat(store.history(new HistoryQuery("Patient", id, null, new DateTimeRange(between, between.plusSeconds(1)),
+        null, 10)).versions()).extracting(ResourceVersion::version).containsExactly(2);
+    assertThat(store.history(new HistoryQuery("Patient", id, null, null, null, 10)).versions())
+        .extracting(ResourceVersion::version).containsExactly(3, 2, 1);
+  }
+
+  /**
+   * Versions imported below the current one after a sequence N (filling a gap, or older than all stored) are
+   * changes after N, but the resource was at its current version then: a scan as of N serves that version.
+   */
+  @Test
+  void aScanAsOfBeforeAnImportOfOlderVersionsServesTheVersionCurrentThen() {
+    String gap = id();
+    String older = id();
+    Instant t3 = Instant.parse("2022-01-01T00:00:00Z");
+    merge(batch(0, line(1, gap, 1, T1, patient(gap, "{}", "One")), line(2, gap, 3, t3, patient(gap, "{}", "Three")),
+        line(3, older, 3, t3, patient(older, "{}", "Three"))));
+    long then = store.watermark();
+    String again = anotherImport();
+
+    imports.stage(batch(0, line(1, gap, 2, T2, patient(gap, "{}", "Two")),
+        line(2, older, 1, T1, patient(older, "{}", "One")), line(3, older, 2, T2, patient(older, "{}", "Two"))),
+        beat(again));
+    assertThat(imports.merge(again, 0, NOW, beat(again), TestStore::refusedLine)).hasValue(new Merged(3, 0));
+
+    for (long sequence : List.of(then, store.watermark())) {
+      assertThat(store.scan(new AsOfScan("Patient", sequence, test.parse("Patient", "_id=" + gap + "," + older), null,
+          10), test.search()).versions()).extracting(v -> v.id() + "@" + v.version())
+          .containsExactlyInAnyOrder(gap + "@3", older + "@3");
+    }
+  }
+
+  /**
    * The writer creates the resource after the merge found it not stored, and commits while the merge's insert
    * waits on it: the merge starts again, finds the writer's version and imports its line as the next one.
    */
@@ -192,6 +241,42 @@ class ImportMergeTest {
     assertThat(test.changesAfter(before)).filteredOn(change -> change.id().equals(id))
         .extracting(Change::version, Change::action)
         .containsExactly(tuple(1, Change.Action.CREATE), tuple(2, Change.Action.UPDATE));
+    assertThat(test.ids("Patient", "given=Imported&_id=" + id)).containsExactly(id);
+    assertThat(test.ids("Patient", "given=Written&_id=" + id)).isEmpty();
+  }
+
+  /**
+   * The writer updates a stored resource, and waits to append the feed while the merge waits for the resource's
+   * lock: the merge then finds the writer's version and imports its line as the next one, no number taken twice.
+   */
+  @Test
+  void aResourceUpdatedByAWriterWhileTheBatchMergesGetsTheImportedLineAsTheVersionAfterTheWriters() throws Exception {
+    String id = id();
+    test.save((Resource) test.fhir().jsonParser().parseResource(patient(id, "{}", "Stored")));
+    imports.stage(batch(0, line(1, id, null, null, patient(id, "{}", "Imported"))), beat(job));
+    Write written = test.write((Resource) test.fhir().jsonParser().parseResource(patient(id, "{}", "Written")), 2);
+    long before = test.lastChange();
+
+    CompletableFuture<Void> writer;
+    CompletableFuture<Optional<Merged>> merge;
+    try (HeldLock changes = TestDatabase.lockTable(test.database(), "change")) {
+      writer = CompletableFuture.runAsync(() -> store.commit(List.of(written)));
+      awaitWaiting("%INSERT INTO change%");
+      merge = CompletableFuture.supplyAsync(() -> imports.merge(job, 0, NOW, beat(job), TestStore::refusedLine));
+      awaitWaiting("%resource r%");
+      assertThat(writer).as("both wait, each in the middle of its transaction").isNotDone();
+    }
+    writer.get(30, TimeUnit.SECONDS);
+    Optional<Merged> merged = merge.get(30, TimeUnit.SECONDS);
+
+    assertThat(merged).hasValue(new Merged(1, 0));
+    assertThat(store.history(new HistoryQuery("Patient", id, null, null, null, 10)).versions())
+        .extracting(ResourceVersion::version).containsExactly(3, 2, 1);
+    assertThat(body(store.version("Patient", id, 2).orElseThrow())).contains("Written");
+    assertThat(body(store.current("Patient", id).orElseThrow())).contains("Imported");
+    assertThat(test.changesAfter(before)).filteredOn(change -> change.id().equals(id))
+        .extracting(Change::version, Change::action)
+        .containsExactly(tuple(2, Change.Action.UPDATE), tuple(3, Change.Action.UPDATE));
     assertThat(test.ids("Patient", "given=Imported&_id=" + id)).containsExactly(id);
     assertThat(test.ids("Patient", "given=Written&_id=" + id)).isEmpty();
   }

@@ -59,6 +59,7 @@ class ImportVersionsTest {
     assertThat(plan.decisions()).extracting(Decision::action, Decision::version, Decision::replacedAt)
         .containsExactly(tuple(Action.HISTORY, 2, T3), tuple(Action.SKIP, 0, null));
     assertThat(plan.retiredAt()).as("version 3 stays current").isNull();
+    assertThat(plan.replaced()).as("version 1 was replaced by version 2").containsExactly(Map.entry(1, T2));
   }
 
   @Test
