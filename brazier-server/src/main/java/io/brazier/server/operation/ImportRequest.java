@@ -51,7 +51,7 @@ record ImportRequest(String transactionTime, String request, String baseUrl, Mod
             + " (type, url, etag), storageDetail and inputSource.");
       }
     }
-    String format = parameters.value("inputFormat");
+    String format = parameters.single("inputFormat");
     if (format == null || !FORMATS.contains(format.trim().toLowerCase(Locale.ROOT))) {
       throw FhirException.badRequest("$import needs inputFormat application/fhir+ndjson"
           + (format == null ? "." : ", not " + format + "."));
@@ -69,7 +69,7 @@ record ImportRequest(String transactionTime, String request, String baseUrl, Mod
     if (inputs.isEmpty()) {
       throw FhirException.badRequest("$import needs at least one input (type and url).");
     }
-    Mode mode = mode(parameters.value("mode"));
+    Mode mode = mode(parameters.single("mode"));
     return new ImportRequest(ImportManifest.instant(now), request.baseUrl() + "/$import", request.baseUrl(), mode,
         List.copyOf(inputs), request.caller().source(),
         config.referentialIntegrity() == ServerConfig.ReferentialIntegrity.ENFORCE,
@@ -143,13 +143,16 @@ record ImportRequest(String transactionTime, String request, String baseUrl, Mod
     }
   }
 
-  private static String part(ParametersParameterComponent parameter, String name) {
-    for (ParametersParameterComponent part : parameter.getPart()) {
-      if (part.getName().equals(name) && part.getValue() != null && part.getValue().primitiveValue() != null) {
-        return part.getValue().primitiveValue().trim();
-      }
+  /** The one value of an input's part, or null; a 400 when it is given twice with other values. */
+  private static String part(ParametersParameterComponent input, String name) {
+    List<String> values = input.getPart().stream()
+        .filter(part -> part.getName().equals(name) && part.getValue() != null
+            && part.getValue().primitiveValue() != null)
+        .map(part -> part.getValue().primitiveValue().trim()).distinct().toList();
+    if (values.size() > 1) {
+      throw FhirException.badRequest("An input of $import has more than one " + name + ": " + values + ".");
     }
-    return null;
+    return values.isEmpty() ? null : values.get(0);
   }
 
   /**

@@ -34,6 +34,21 @@ class ImportRequestTest {
   }
 
   @Test
+  void aParameterOrPartGivenTwiceWithOtherValuesIsA400RatherThanTheFirstTakenSilently() {
+    assertThat(refused(parameters(format("application/fhir+ndjson"), format("text/csv"), input())))
+        .isEqualTo("inputFormat is given more than once: [application/fhir+ndjson, text/csv].");
+    assertThat(refused(parameters(format("ndjson"), "{\"name\":\"mode\",\"valueString\":\"InitialLoad\"}",
+        "{\"name\":\"mode\",\"valueString\":\"IncrementalLoad\"}", input())))
+        .isEqualTo("mode is given more than once: [InitialLoad, IncrementalLoad].");
+    assertThat(refused(parameters(format("ndjson"), "{\"name\":\"input\",\"part\":[" + type("Patient") + ","
+        + url(URL) + "," + url("file:///nowhere/Other.ndjson") + "]}")))
+        .isEqualTo("An input of $import has more than one url: [" + URL + ", file:///nowhere/Other.ndjson].");
+    assertThat(refused(parameters(format("ndjson"), "{\"name\":\"input\",\"part\":[" + type("Patient") + ","
+        + type("Observation") + "," + url(URL) + "]}")))
+        .isEqualTo("An input of $import has more than one type: [Patient, Observation].");
+  }
+
+  @Test
   void aStorageDetailTakesOnlyATypeNamingAzureBlobAsAString() {
     assertThat(refused(parameters(format("ndjson"), "{\"name\":\"storageDetail\",\"part\":[" + type("azure-blob")
         + ",{\"name\":\"container\",\"valueString\":\"imports\"}]}", input())))
