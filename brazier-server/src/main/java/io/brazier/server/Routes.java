@@ -221,6 +221,7 @@ final class Routes {
   void close() {
     jobs.close();
     exports.close();
+    imports.close();
     stopFollowing.run();
   }
 

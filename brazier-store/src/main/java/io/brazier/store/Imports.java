@@ -2,6 +2,7 @@ package io.brazier.store;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
@@ -43,8 +44,12 @@ public interface Imports {
   /** Builds the indexes the job dropped, {@code parallel} at a time; each is kept as built, should this stop. */
   void restoreIndexes(String job, int parallel);
 
-  /** Builds the indexes dropped by imports that no longer run (one cancelled while its node was down). */
-  void repair(int parallel);
+  /**
+   * Cleans up after imports that no longer run but could not clean up themselves (one cancelled while its node was
+   * down): drops their staging once they have not changed for {@code settled} (a runner finishing a job just
+   * cancelled stops within its lease), and builds the indexes they dropped, {@code parallel} at a time.
+   */
+  void repair(int parallel, Duration settled);
 
   /** A batch encoded for staging by {@link #encode}. */
   interface Encoded {}

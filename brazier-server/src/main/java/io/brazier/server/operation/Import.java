@@ -26,8 +26,6 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Bulk import, {@code POST [base]/$import} with {@code Prefer: respond-async} and a Parameters body, as Microsoft's
@@ -39,12 +37,11 @@ import org.slf4j.LoggerFactory;
  * ({@link ImportManifest}); each input's failed lines are served at {@code [base]/_async/[id]/errors-[n].ndjson}.
  * https://learn.microsoft.com/azure/healthcare-apis/fhir/import-data
  */
-public final class Import implements Interaction, Jobs.Work {
+public final class Import implements Interaction, Jobs.Work, AutoCloseable {
   public static final Operations.Definition OPERATION =
       new Operations.Definition("import", "https://brazier.dev/fhir/OperationDefinition/import");
   public static final String KIND = "import";
   private static final Pattern FAILURES = Pattern.compile("errors-(\\d{1,9})\\.ndjson");
-  private static final Logger log = LoggerFactory.getLogger(Import.class);
 
   private final Fhir fhir;
   private final Imports imports;
@@ -58,6 +55,7 @@ public final class Import implements Interaction, Jobs.Work {
   private final int maxLineBytes;
   private final Jobs jobs;
   private final Reachable reachable;
+  private final ImportRepair repair;
 
   public Import(Fhir fhir, Store store, Bodies bodies, Writes writes, Reachable reachable, Conditions conditions,
       Compartments compartments, ServerConfig config, Jobs jobs) {
@@ -73,22 +71,21 @@ public final class Import implements Interaction, Jobs.Work {
     this.sources = new ImportSources(config.imports());
     this.maxLineBytes = (int) Math.min(config.maxBodyBytes(), Integer.MAX_VALUE - 16);
     this.jobs = jobs;
+    this.repair = new ImportRepair(imports);
   }
 
   /**
-   * Builds, in the background, the search indexes that imports dropped and could not build again (an import
-   * cancelled while its node was down): a start leaves the store searchable at full speed.
+   * Cleans up, in the background from now on, after imports that could not (one cancelled while its node was down):
+   * builds the search indexes they dropped and drops their staging ({@link ImportRepair}).
    */
   public void warmUp() {
-    Thread repair = new Thread(() -> {
-      try {
-        imports.repair(2);
-      } catch (RuntimeException e) {
-        log.warn("Could not build the search indexes left by imports: {}", e.getMessage());
-      }
-    }, "brazier-import-repair");
-    repair.setDaemon(true);
     repair.start();
+  }
+
+  /** Stops cleaning up after imports. */
+  @Override
+  public void close() {
+    repair.close();
   }
 
   @Override

@@ -70,6 +70,7 @@ final class ImportRun {
         () -> lease.during(() -> imports.restoreIndexes(run.id(), PARALLEL)));
     try {
       for (int i = PHASES.indexOf(stager.cursor().phase()); i < phases.size() && !run.stopped(); i++) {
+        log.info("Import phase={} id={} linesRead={}", PHASES.get(i), run.id(), stager.cursor().read());
         phases.get(i).run();
         if (!run.stopped() && i + 1 < PHASES.size()) {
           stager.advance(stager.cursor().in(PHASES.get(i + 1)));

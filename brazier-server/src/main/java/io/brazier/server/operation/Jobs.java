@@ -401,17 +401,25 @@ public final class Jobs implements AutoCloseable {
 
   private void run(Job job) {
     log.info("Job started id={} kind={} resumed={}", job.id(), job.kind(), job.cursor() != null);
+    long started = System.nanoTime();
     try {
       byte[] result = kinds.get(job.kind()).run(new Run(job));
+      long ms = (System.nanoTime() - started) / 1_000_000;
       if (closed) {
         store.release(job.id(), owner);
+        log.info("Job queued again, this node stops id={} kind={} ms={}", job.id(), job.kind(), ms);
       } else if (store.finish(job.id(), owner, result)) {
-        log.info("Job done id={} kind={}", job.id(), job.kind());
+        log.info("Job done id={} kind={} ms={}", job.id(), job.kind(), ms);
       } else if (store.read(job.id()).map(now -> now.status() == Job.Status.CANCELLED).orElse(true)) {
         // cancelled while it ran: drop what it made after the cancel dropped the rest
         kinds.get(job.kind()).discard(job);
+        log.info("Job cancelled id={} kind={} ms={}", job.id(), job.kind(), ms);
+      } else {
+        log.info("Job taken over by another node id={} kind={} ms={}", job.id(), job.kind(), ms);
       }
     } catch (FhirException e) {
+      // What the request asked cannot be done (a type holds resources, say): its client reads why, no stack trace.
+      log.info("Job failed id={} kind={} status={}: {}", job.id(), job.kind(), e.status(), e.getMessage());
       store.fail(job.id(), owner, e.status(), fhir.encode(Format.JSON, e.outcome(), false));
     } catch (StoreFailure e) {
       if (e.isUnavailable()) {

@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 
 import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ch.qos.logback.classic.spi.ILoggingEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.brazier.server.Http;
 import io.brazier.server.ImportConfig;
+import io.brazier.server.LogLines;
 import io.brazier.server.Meeting;
 import io.brazier.server.Overlap;
 import io.brazier.server.ServerConfig;
@@ -416,6 +418,20 @@ class ImportTest {
     assertThat(Importer.count(manifest, empty)).isZero();
     assertThat(manifest.path("error")).isEmpty();
     assertThat(searchIds("Patient?given=Edited&family=" + run)).containsExactlyInAnyOrder(id("a"), id("b"));
+  }
+
+  @Test
+  void theLogNamesEachPhaseOfAnImportAsItStartsIt() {
+    String url = file("Logged.ndjson", patient("a", "", "Logged"));
+    try (LogLines log = LogLines.from(ImportRun.class)) {
+      String status = importer.status(importer.start(Importer.parameters(null, new Input("Patient", url))));
+      importer.await(status);
+      String job = status.substring(status.lastIndexOf('/') + 1);
+
+      assertThat(log.containing("id=" + job)).extracting(ILoggingEvent::getFormattedMessage)
+          .filteredOn(line -> line.startsWith("Import phase=")).map(line -> line.split(" ")[1])
+          .containsExactly("phase=stage", "phase=defer", "phase=check", "phase=merge", "phase=index");
+    }
   }
 
   @Test

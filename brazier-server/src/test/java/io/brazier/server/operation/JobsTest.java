@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.brazier.fhir.FhirException;
 import io.brazier.server.Caller;
 import io.brazier.server.FhirRequest;
+import io.brazier.server.LogLines;
 import io.brazier.server.Restriction;
 import io.brazier.server.TestServer;
 import io.brazier.store.Job;
@@ -106,6 +107,38 @@ class JobsTest {
 
       assertThat(failed.errorStatus()).isEqualTo(500);
       assertThat(new String(failed.error(), StandardCharsets.UTF_8)).contains("incident").doesNotContain("secret");
+    }
+  }
+
+  @Test
+  void theLogSaysHowEachJobEndedAndWhyAnExpectedFailureFailedWithoutAStackTrace() {
+    try (LogLines log = LogLines.from(Jobs.class);
+        Jobs jobs = runner(run -> {
+          if (run.request().contains("fail")) {
+            throw new FhirException(409, IssueType.CONFLICT, "Patient holds some.");
+          }
+          for (long i = 1; !run.stopped(); i++) {
+            run.progress(i, null, "{}");
+            LockSupport.parkNanos(10_000_000);
+          }
+          return "stopped".getBytes(StandardCharsets.UTF_8);
+        }).start()) {
+      String failed = jobs.submit(kind, "{\"fail\": true}", Caller.ANONYMOUS);
+      until(failed, Job::finished);
+      String cancelled = jobs.submit(kind, "{}", Caller.ANONYMOUS);
+      until(cancelled, job -> job.status() == Status.RUNNING);
+
+      jobs.cancel(cancelled);
+      long end = System.nanoTime() + DEADLINE.toNanos();
+      while (log.containing("Job cancelled id=" + cancelled).isEmpty() && System.nanoTime() < end) {
+        LockSupport.parkNanos(10_000_000);
+      }
+
+      assertThat(log.containing("Job failed id=" + failed)).singleElement().satisfies(event -> {
+        assertThat(event.getFormattedMessage()).contains("status=409", "Patient holds some.");
+        assertThat(event.getThrowableProxy()).isNull();
+      });
+      assertThat(log.containing("Job cancelled id=" + cancelled)).hasSize(1);
     }
   }
 

@@ -79,10 +79,15 @@ public final class Database implements AutoCloseable {
     warnWithoutTrigramIndex();
   }
 
-  /** V4 creates no trigram index where pg_trgm is missing; searches still work, :contains scans, the operator acts. */
+  /**
+   * V4 creates no trigram index where pg_trgm is missing; searches still work, :contains scans, the operator acts. An
+   * import into an empty store drops the index to build it again (it is then recorded in {@code import_index}): no
+   * reason to warn.
+   */
   private void warnWithoutTrigramIndex() {
     try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement();
-        ResultSet row = statement.executeQuery("SELECT to_regclass('search_string_trigram') IS NOT NULL")) {
+        ResultSet row = statement.executeQuery("SELECT to_regclass('search_string_trigram') IS NOT NULL"
+            + " OR EXISTS (SELECT 1 FROM import_index WHERE name = 'search_string_trigram')")) {
       if (row.next() && !row.getBoolean(1)) {
         log.warn("No trigram index: string :contains searches scan every value of the parameter. Install the"
             + " pg_trgm extension and create the index as docs/ARCHITECTURE.md shows");

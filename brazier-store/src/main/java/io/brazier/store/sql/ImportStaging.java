@@ -6,6 +6,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -95,17 +96,23 @@ final class ImportStaging {
     }
   }
 
-  /** Drops the staging of every import job that is no longer queued or running (ended, cancelled, purged). */
-  static void sweep(Connection connection) throws SQLException {
+  /**
+   * Drops the staging of every import job that is no longer queued or running (ended, cancelled, purged) and has not
+   * changed for {@code settled}: a runner still finishing a job just cancelled would fail on its staging gone.
+   */
+  static void sweep(Connection connection, Duration settled) throws SQLException {
     String sql = """
         SELECT substring(c.relname from 8 for 32) FROM pg_class c
          WHERE c.relkind = 'r' AND c.relname LIKE 'import\\_%\\_marker'
            AND NOT EXISTS (SELECT 1 FROM job j WHERE replace(j.id::text, '-', '') = substring(c.relname from 8 for 32)
-                              AND j.status IN ('queued', 'running'))""";
+                              AND (j.status IN ('queued', 'running') OR j.updated > now() - make_interval(secs => ?)))""";
     List<String> ended = new ArrayList<>();
-    try (PreparedStatement statement = connection.prepareStatement(sql); ResultSet rows = statement.executeQuery()) {
-      while (rows.next()) {
-        ended.add(rows.getString(1));
+    try (PreparedStatement statement = connection.prepareStatement(sql)) {
+      statement.setDouble(1, settled.toMillis() / 1000.0);
+      try (ResultSet rows = statement.executeQuery()) {
+        while (rows.next()) {
+          ended.add(rows.getString(1));
+        }
       }
     }
     try (Statement statement = connection.createStatement()) {

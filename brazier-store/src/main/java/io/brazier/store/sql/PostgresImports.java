@@ -16,6 +16,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -63,7 +64,11 @@ final class PostgresImports implements Imports {
   }
 
   @Override
-  public void repair(int parallel) {
+  public void repair(int parallel, Duration settled) {
+    transaction("drop the staging of ended imports", connection -> {
+      ImportStaging.sweep(connection, settled);
+      return null;
+    });
     bulk.restore("NOT EXISTS (SELECT 1 FROM job j WHERE j.id = i.job AND j.status IN ('queued', 'running'))", null,
         parallel);
   }
@@ -97,7 +102,7 @@ final class PostgresImports implements Imports {
   @Override
   public Staging open(String job) {
     return transaction("open the staging of import " + job, connection -> {
-      ImportStaging.sweep(connection);
+      ImportStaging.sweep(connection, Duration.ZERO);
       Staging staging = ImportStaging.open(connection, job);
       if (staging == Staging.LOST) {
         // The lines of batches merged before the crash are staged again and counted again when merged.

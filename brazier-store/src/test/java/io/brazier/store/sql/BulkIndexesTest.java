@@ -50,10 +50,10 @@ class BulkIndexesTest {
       store.jobs().claim("node", Set.of("import"), Duration.ofMinutes(5));
       store.imports().dropIndexes(job);
 
-      store.imports().repair(2);
+      store.imports().repair(2, Duration.ZERO);
       List<String> whileRunning = indexes(database);
       store.jobs().cancel(job); // its node is gone: nobody builds them but a repair
-      store.imports().repair(2);
+      store.imports().repair(2, Duration.ZERO);
 
       assertThat(whileRunning).hasSizeLessThan(before.size());
       assertThat(indexes(database)).isEqualTo(before);

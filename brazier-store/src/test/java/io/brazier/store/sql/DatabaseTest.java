@@ -2,6 +2,9 @@ package io.brazier.store.sql;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.brazier.fhir.Format;
 import io.brazier.fhir.search.SearchQuery;
 import io.brazier.store.DatabaseConfig;
@@ -26,6 +29,7 @@ import org.flywaydb.core.Flyway;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /**
  * The migrated schema: the trigram index of V4 serves string :contains, without the texts of codes since V13; later
@@ -113,6 +117,35 @@ class DatabaseTest {
       assertThat(Flyway.configure().dataSource(url, name, "secret").locations("classpath:db/migration").load()
           .info().pending()).as("migrations left").isEmpty();
     }
+  }
+
+  @Test
+  void aTrigramIndexThatAnImportDroppedToBuildAgainIsNoReasonToWarnThatItIsMissing() throws SQLException {
+    String name = "importing_" + UUID.randomUUID().toString().replace("-", "");
+    execute(store.database().dataSource(), "CREATE DATABASE " + name);
+    String url = urlOf(name);
+    Flyway.configure().dataSource(url, "postgres", null).locations("classpath:db/migration").load().migrate();
+    try (Connection connection = DriverManager.getConnection(url, "postgres", null);
+        Statement statement = connection.createStatement()) {
+      // An import under way into an empty store (its node died, say): the index dropped, to be built again.
+      statement.execute("INSERT INTO import_index (name, job, definition) SELECT indexname, gen_random_uuid(),"
+          + " indexdef FROM pg_indexes WHERE indexname = 'search_string_trigram'");
+      statement.execute("DROP INDEX search_string_trigram");
+    }
+    Logger logger = (Logger) LoggerFactory.getLogger(Database.class);
+    ListAppender<ILoggingEvent> events = new ListAppender<>();
+    events.start();
+    logger.addAppender(events);
+
+    try (Database database = Database.open(new DatabaseConfig(url, "postgres", null, null, 4,
+        Duration.ofSeconds(30)))) {
+      assertThat(single(database, "SELECT to_regclass('search_string_trigram') IS NULL")).isTrue();
+    } finally {
+      logger.detachAppender(events);
+    }
+
+    assertThat(events.list).extracting(ILoggingEvent::getFormattedMessage)
+        .noneMatch(message -> message.startsWith("No trigram index"));
   }
 
   @Test

@@ -93,7 +93,7 @@ class ImportStagingTest {
       }
       store.jobs().cancel(cancelled);
 
-      ImportStaging.sweep(connection);
+      ImportStaging.sweep(connection, Duration.ZERO);
 
       assertThat(tables(connection, running)).isPositive();
       assertThat(tables(connection, queued)).isPositive();
@@ -104,6 +104,22 @@ class ImportStagingTest {
           ImportStaging.drop(statement, ImportStaging.prefix(job));
         }
       }
+    }
+  }
+
+  @Test
+  void aSweepLeavesTheStagingOfAJobThatEndedTooLatelyForItsRunnerToHaveStopped() throws SQLException {
+    String cancelled = job();
+    try (Connection connection = connection()) {
+      ImportStaging.open(connection, cancelled);
+      store.jobs().cancel(cancelled);
+
+      ImportStaging.sweep(connection, Duration.ofMinutes(5));
+      long meanwhile = tables(connection, cancelled);
+      ImportStaging.sweep(connection, Duration.ZERO);
+
+      assertThat(meanwhile).isPositive();
+      assertThat(tables(connection, cancelled)).isZero();
     }
   }
 
