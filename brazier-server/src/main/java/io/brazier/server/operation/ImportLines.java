@@ -2,6 +2,7 @@ package io.brazier.server.operation;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.brazier.client.HttpUrls;
 import io.brazier.fhir.Fhir;
 import io.brazier.fhir.FhirException;
 import io.brazier.fhir.Format;
@@ -188,7 +189,7 @@ final class ImportLines {
   /** A line that is not imported, its OperationOutcome naming the input and the line. */
   Failure failure(long seq, String url, FhirException e) {
     OperationOutcome outcome = e.outcome().copy();
-    String where = "Line " + ImportLine.line(seq) + " of " + url;
+    String where = "Line " + ImportLine.line(seq) + " of " + HttpUrls.redacted(url);
     outcome.getIssue().forEach(issue -> issue.setDiagnostics(where + ": " + issue.getDiagnostics()));
     return new Failure(seq, fhir.encode(Format.JSON, outcome, false));
   }
