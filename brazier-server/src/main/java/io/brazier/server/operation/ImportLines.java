@@ -79,7 +79,7 @@ final class ImportLines {
    */
   Read read(long seq, String type, String url, byte[] bytes, Set<String> unread) {
     try {
-      Numbers.check(bytes, Format.JSON);
+      Numbers.check(bytes, Format.JSON, "line");
       if (!(Body.read(bytes, "line") instanceof ObjectNode tree) || !tree.path("resourceType").isTextual()) {
         throw FhirException.invalid("The line is not a FHIR resource: a JSON object with a resourceType.");
       }
@@ -88,7 +88,7 @@ final class ImportLines {
         throw wrongType(lineType, type);
       }
       String id = id(tree, seq);
-      Body body = bodies.tree(tree);
+      Body body = bodies.tree(tree, "line");
       List<String> identifiers = body.identifiers();
       if (!unread.isEmpty() && Links.conditionalTypes(tree).stream().anyMatch(unread::contains)) {
         return new Read(null, new Deferred(seq, type, id, identifiers, bytes), null);
