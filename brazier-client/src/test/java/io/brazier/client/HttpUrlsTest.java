@@ -24,4 +24,22 @@ class HttpUrlsTest {
     assertThat(HttpUrls.parse("ftp://files.example/")).isEmpty();
     assertThat(HttpUrls.parse(null)).isEmpty();
   }
+
+  @Test
+  void aUrlIsShownWithTheValuesOfItsQueryAndItsUserRedacted() {
+    assertThat(HttpUrls.redacted("https://acct.blob.core.windows.net/in/Patient.ndjson?sv=2022-11-02&sp=r&sig=s%2Bc"))
+        .isEqualTo("https://acct.blob.core.windows.net/in/Patient.ndjson?sv=REDACTED&sp=REDACTED&sig=REDACTED");
+    assertThat(HttpUrls.redacted("https://files.example/a?token&X-Amz-Signature=abc#part"))
+        .isEqualTo("https://files.example/a?REDACTED&X-Amz-Signature=REDACTED#part");
+    assertThat(HttpUrls.redacted("https://user:secret@files.example/a@b"))
+        .isEqualTo("https://REDACTED@files.example/a@b");
+    assertThat(HttpUrls.redacted("http://bad host/x?sig=secret")).isEqualTo("http://bad host/x?sig=REDACTED");
+  }
+
+  @Test
+  void aUrlWithoutAQueryOrUserIsShownAsItIs() {
+    assertThat(HttpUrls.redacted("file:///data/import/Patient.ndjson")).isEqualTo("file:///data/import/Patient.ndjson");
+    assertThat(HttpUrls.redacted("https://files.example/a#x?y=1")).isEqualTo("https://files.example/a#x?y=1");
+    assertThat(HttpUrls.redacted("placeholder")).isEqualTo("placeholder");
+  }
 }

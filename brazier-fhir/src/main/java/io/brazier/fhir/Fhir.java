@@ -114,6 +114,11 @@ public final class Fhir {
    * ({@link JsonTypes}): the tree is what a write stores, and HAPI reads past a string for a boolean.
    */
   public Resource parse(ObjectNode json) {
+    return parse(json, "body");
+  }
+
+  /** Parses a resource from a JSON tree as {@link #parse(ObjectNode)} does; a 400 names {@code what} (a line). */
+  public Resource parse(ObjectNode json, String what) {
     JacksonStructure structure = new JacksonStructure();
     structure.setNativeObject(json);
     JsonParser parser = (JsonParser) jsonParser();
@@ -123,7 +128,7 @@ public final class Fhir {
     try {
       resource = (Resource) parser.parseResource(structure);
     } catch (DataFormatException | ClassCastException e) {
-      throw FhirException.invalid("The body is not a valid FHIR resource: " + clean(e.getMessage()));
+      throw FhirException.invalid("The " + what + " is not a valid FHIR resource: " + clean(e.getMessage()));
     }
     if (!lenient) {
       jsonTypes.check(json);

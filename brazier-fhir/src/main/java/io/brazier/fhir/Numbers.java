@@ -17,6 +17,11 @@ public final class Numbers {
    * is parsed and on the JSON that is stored, which a later request parses again.
    */
   public static void check(byte[] body, Format format) {
+    check(body, format, "body");
+  }
+
+  /** Checks JSON or XML as {@link #check(byte[], Format)} does; a 400 naming {@code what} was read (a line). */
+  public static void check(byte[] body, Format format, String what) {
     boolean json = format == Format.JSON;
     boolean inString = false;
     int digits = 0;
@@ -24,7 +29,7 @@ public final class Numbers {
       byte b = body[i];
       if (isDigit(b)) {
         if (++digits > MAX_DIGITS) {
-          throw FhirException.badRequest("The body has a number of more than " + MAX_DIGITS + " digits.");
+          throw FhirException.badRequest("The " + what + " has a number of more than " + MAX_DIGITS + " digits.");
         }
         continue;
       }
@@ -41,12 +46,12 @@ public final class Numbers {
       } else if (b == '"') {
         inString = true;
       } else if ((b == 'e' || b == 'E') && i > 0 && (isDigit(body[i - 1]) || body[i - 1] == '.')) {
-        checkExponent(body, i + 1);
+        checkExponent(body, i + 1, what);
       }
     }
   }
 
-  private static void checkExponent(byte[] body, int start) {
+  private static void checkExponent(byte[] body, int start, String what) {
     int i = start < body.length && (body[start] == '+' || body[start] == '-') ? start + 1 : start;
     while (i < body.length && body[i] == '0') {
       i++;
@@ -55,7 +60,8 @@ public final class Numbers {
     for (; i < body.length && isDigit(body[i]); i++) {
       exponent = exponent * 10 + body[i] - '0';
       if (exponent > MAX_EXPONENT) {
-        throw FhirException.badRequest("The body has a number with an exponent beyond " + MAX_EXPONENT + ".");
+        throw FhirException.badRequest("The " + what + " has a number with an exponent beyond " + MAX_EXPONENT
+            + ".");
       }
     }
   }

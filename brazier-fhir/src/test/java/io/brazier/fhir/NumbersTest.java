@@ -39,6 +39,19 @@ class NumbersTest {
         .isInstanceOf(FhirException.class);
   }
 
+  @Test
+  void aRefusalNamesWhatWasReadABodyUnlessTold() {
+    byte[] exponent = "{\"value\":1e101}".getBytes(StandardCharsets.UTF_8);
+    byte[] digits = "7".repeat(1001).getBytes(StandardCharsets.UTF_8);
+
+    assertThatThrownBy(() -> Numbers.check(exponent, Format.JSON))
+        .hasMessage("The body has a number with an exponent beyond 100.");
+    assertThatThrownBy(() -> Numbers.check(exponent, Format.JSON, "line"))
+        .hasMessage("The line has a number with an exponent beyond 100.");
+    assertThatThrownBy(() -> Numbers.check(digits, Format.JSON, "line"))
+        .hasMessage("The line has a number of more than 1000 digits.");
+  }
+
   private static void check(String body, Format format) {
     Numbers.check(body.getBytes(StandardCharsets.UTF_8), format);
   }

@@ -3,6 +3,7 @@ package io.brazier.server;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.read.ListAppender;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,6 +42,16 @@ public final class Warnings implements AutoCloseable {
       Thread.sleep(50);
     }
     return warned(name);
+  }
+
+  /** Each warning (or error) so far, as the log holds it: its message, and its exception's trace if it has one. */
+  public List<String> messages() {
+    synchronized (events.list) {
+      return events.list.stream().filter(event -> event.getLevel().isGreaterOrEqual(Level.WARN))
+          .map(event -> event.getFormattedMessage() + (event.getThrowableProxy() == null ? ""
+              : "\n" + ThrowableProxyUtil.asString(event.getThrowableProxy())))
+          .toList();
+    }
   }
 
   private boolean warned(String name) {

@@ -38,28 +38,32 @@ public final class Body {
 
   private final Fhir fhir;
   private final Consumer<Resource> check;
+  /** What the tree was read from, for the parse's 400: a body, a line. */
+  private final String what;
   private ObjectNode tree;
   private Resource resource;
 
-  private Body(Fhir fhir, ObjectNode tree, Resource resource, Consumer<Resource> check) {
+  private Body(Fhir fhir, ObjectNode tree, Resource resource, Consumer<Resource> check, String what) {
     this.fhir = fhir;
     this.tree = tree;
     this.resource = resource;
     this.check = check;
+    this.what = what;
   }
 
   /** A resource already parsed and checked. */
   public static Body of(Resource resource) {
-    return new Body(null, null, resource, null);
+    return new Body(null, null, resource, null, null);
   }
 
   /**
    * A JSON resource, parsed with {@code fhir}'s rules when {@link #resource()} is first called, then held to
-   * {@code check} (the rules a parser cannot apply).
+   * {@code check} (the rules a parser cannot apply); a parse that fails names {@code what} it was read from (a body,
+   * a line).
    */
-  public static Body of(Fhir fhir, ObjectNode tree, Consumer<Resource> check) {
+  public static Body of(Fhir fhir, ObjectNode tree, Consumer<Resource> check, String what) {
     prune(tree);
-    return new Body(fhir, tree, null, check);
+    return new Body(fhir, tree, null, check, what);
   }
 
   /**
@@ -165,7 +169,7 @@ public final class Body {
   /** The model, parsed from the tree on first call; from then on the tree is no longer edited. */
   public Resource resource() {
     if (resource == null) {
-      Resource parsed = fhir.parse(tree);
+      Resource parsed = fhir.parse(tree, what);
       check.accept(parsed);
       resource = parsed;
     }

@@ -43,7 +43,12 @@ public final class Bodies {
    * base R4 rules, when a write first needs its model.
    */
   public Body tree(ObjectNode tree) {
-    return Body.of(fhir, tree, this::check);
+    return tree(tree, "body");
+  }
+
+  /** A JSON resource as {@link #tree(ObjectNode)} takes it, read from {@code what} (a line), which its 400s name. */
+  public Body tree(ObjectNode tree, String what) {
+    return Body.of(fhir, tree, this::check, what);
   }
 
   private Body read(FhirRequest request) {

@@ -7,6 +7,7 @@ import com.azure.storage.blob.models.BlobProperties;
 import com.azure.storage.blob.models.BlobRequestConditions;
 import com.azure.storage.blob.models.BlobStorageException;
 import com.azure.storage.blob.options.BlobInputStreamOptions;
+import io.brazier.client.HttpUrls;
 import io.brazier.fhir.FhirException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -43,27 +44,28 @@ final class BlobSources {
     path = query < 0 ? path : path.substring(0, query);
     int slash = path.indexOf('/');
     if (slash <= 0 || slash == path.length() - 1) {
-      throw FhirException.badRequest("The input " + url + " names no blob (" + accountUrl
+      throw FhirException.badRequest("The input " + HttpUrls.redacted(url) + " names no blob (" + accountUrl
           + "/<container>/<blob>).");
     }
     // A URL's path escapes with %XX only: its + is a plus (URLDecoder, made for forms, would read a space).
     String name = URLDecoder.decode(path.substring(slash + 1).replace("+", "%2B"), StandardCharsets.UTF_8);
     BlobClient blob = service.getBlobContainerClient(path.substring(0, slash)).getBlobClient(name);
-    return new Blob(url, blob);
+    return new Blob(HttpUrls.redacted(url), blob);
   }
 
-  private record Blob(String url, BlobClient blob) implements ImportSources.Source {
+  /** A blob of the account; {@code shown}, its URL as messages show it ({@link HttpUrls#redacted}). */
+  private record Blob(String shown, BlobClient blob) implements ImportSources.Source {
     @Override
     public void check(String etag) {
       BlobProperties properties;
       try {
         properties = blob.getProperties();
       } catch (BlobStorageException e) {
-        throw new FhirException(400, IssueType.NOTFOUND, "The input " + url + " could not be read: "
+        throw new FhirException(400, IssueType.NOTFOUND, "The input " + shown + " could not be read: "
             + e.getStatusCode() + " " + e.getErrorCode() + ".");
       }
       if (etag != null && !ImportSources.sameEtag(etag, properties.getETag())) {
-        throw FhirException.preconditionFailed("The input " + url + " has ETag " + properties.getETag() + ", not "
+        throw FhirException.preconditionFailed("The input " + shown + " has ETag " + properties.getETag() + ", not "
             + etag + ".");
       }
     }
@@ -77,7 +79,7 @@ final class BlobSources {
       try {
         return blob.openInputStream(options);
       } catch (BlobStorageException e) {
-        throw new IOException("Blob " + url + ": " + e.getStatusCode() + " " + e.getErrorCode(), e);
+        throw new IOException("Blob " + shown + ": " + e.getStatusCode() + " " + e.getErrorCode(), e);
       }
     }
   }

@@ -2,6 +2,7 @@ package io.brazier.server.operation;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.brazier.client.HttpUrls;
 import io.brazier.fhir.Fhir;
 import io.brazier.fhir.FhirException;
 import io.brazier.fhir.Format;
@@ -78,7 +79,7 @@ final class ImportLines {
    */
   Read read(long seq, String type, String url, byte[] bytes, Set<String> unread) {
     try {
-      Numbers.check(bytes, Format.JSON);
+      Numbers.check(bytes, Format.JSON, "line");
       if (!(Body.read(bytes, "line") instanceof ObjectNode tree) || !tree.path("resourceType").isTextual()) {
         throw FhirException.invalid("The line is not a FHIR resource: a JSON object with a resourceType.");
       }
@@ -87,7 +88,7 @@ final class ImportLines {
         throw wrongType(lineType, type);
       }
       String id = id(tree, seq);
-      Body body = bodies.tree(tree);
+      Body body = bodies.tree(tree, "line");
       List<String> identifiers = body.identifiers();
       if (!unread.isEmpty() && Links.conditionalTypes(tree).stream().anyMatch(unread::contains)) {
         return new Read(null, new Deferred(seq, type, id, identifiers, bytes), null);
@@ -188,7 +189,7 @@ final class ImportLines {
   /** A line that is not imported, its OperationOutcome naming the input and the line. */
   Failure failure(long seq, String url, FhirException e) {
     OperationOutcome outcome = e.outcome().copy();
-    String where = "Line " + ImportLine.line(seq) + " of " + url;
+    String where = "Line " + ImportLine.line(seq) + " of " + HttpUrls.redacted(url);
     outcome.getIssue().forEach(issue -> issue.setDiagnostics(where + ": " + issue.getDiagnostics()));
     return new Failure(seq, fhir.encode(Format.JSON, outcome, false));
   }

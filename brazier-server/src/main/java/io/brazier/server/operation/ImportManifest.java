@@ -45,6 +45,10 @@ final class ImportManifest {
     }
     ArrayNode output = manifest.putArray("output");
     ArrayNode error = manifest.putArray("error");
+    // inputUrl is the input's URL as the client sent it, its SAS included: the result names each input by its own
+    // URL (as Microsoft's result and the Bulk Data import manifest do), which the client matches to its inputs, and
+    // a redacted URL would match none. It answers the client's own status request; logs and diagnostics show the
+    // URL redacted (HttpUrls.redacted).
     for (int i = 0; i < request.inputs().size(); i++) {
       ImportRequest.Input input = request.inputs().get(i);
       ObjectNode counted = output.addObject().put("type", input.type()).put("count", imported.getOrDefault(i, 0L))

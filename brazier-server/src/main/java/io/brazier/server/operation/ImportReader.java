@@ -1,6 +1,7 @@
 package io.brazier.server.operation;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.brazier.client.HttpUrls;
 import io.brazier.fhir.FhirException;
 import io.brazier.server.http.Body;
 import io.brazier.store.ImportLine;
@@ -87,8 +88,8 @@ final class ImportReader {
             + after(line) + "."));
         return;
       } catch (IOException e) {
-        log.warn("Import input read failed id={} input={} attempt={}: {}", run.id(), spec.url(), attempt,
-            e.getMessage());
+        log.warn("Import input read failed id={} input={} attempt={}: {}", run.id(), HttpUrls.redacted(spec.url()),
+            attempt, e.getMessage());
         if (attempt == READ_ATTEMPTS) {
           long line = stager.cursor().line();
           stager.fail(input, line + 1, new FhirException(400, IssueType.EXCEPTION, "The input could not be read "

@@ -1,5 +1,6 @@
 package io.brazier.server.operation;
 
+import io.brazier.client.HttpUrls;
 import io.brazier.fhir.Fhir;
 import io.brazier.fhir.FhirException;
 import io.brazier.server.FhirRequest;
@@ -62,7 +63,7 @@ record ImportRequest(String transactionTime, String request, String baseUrl, Mod
     for (ParametersParameterComponent input : parameters.parts("input")) {
       Input read = input(fhir, input);
       if (!urls.add(read.url())) {
-        throw FhirException.badRequest("The input " + read.url() + " is listed twice.");
+        throw FhirException.badRequest("The input " + HttpUrls.redacted(read.url()) + " is listed twice.");
       }
       inputs.add(read);
     }
@@ -108,7 +109,8 @@ record ImportRequest(String transactionTime, String request, String baseUrl, Mod
       throw FhirException.badRequest("Each input of $import needs a type and a url.");
     }
     if (!fhir.isResourceType(type)) {
-      throw FhirException.badRequest("The input " + url + " has type " + type + ", which is no resource type.");
+      throw FhirException.badRequest("The input " + HttpUrls.redacted(url) + " has type " + type
+          + ", which is no resource type.");
     }
     return new Input(type, url, part(input, "etag"));
   }

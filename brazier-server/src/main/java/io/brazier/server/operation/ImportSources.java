@@ -32,7 +32,8 @@ import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
  * of the {@code --import-hosts} (a SAS URL of Azure Blob storage, {@code *.blob.core.windows.net} with a
  * {@code sig}, is a public endpoint and needs no listing), and Blob URLs of the {@code --import-blob} account. A
  * redirect is followed by hand, a few hops at most, each only to an http(s) URL of those same hosts: it could lead
- * anywhere. A gzip input (by its first bytes) is read through gzip.
+ * anywhere. A gzip input (by its first bytes) is read through gzip. Messages name an input by its URL redacted
+ * ({@link HttpUrls#redacted}): a SAS or a signed URL is a key to the data, and a message may reach a log.
  */
 final class ImportSources {
   /**
@@ -82,48 +83,50 @@ final class ImportSources {
 
   /** The source of a URL, if this server may read it; a 400 that names the flag to set otherwise. */
   Source source(String url) {
+    String shown = HttpUrls.redacted(url);
     URI uri;
     try {
       uri = new URI(url);
     } catch (URISyntaxException e) {
-      throw FhirException.badRequest("The input " + url + " is not a URL.");
+      throw FhirException.badRequest("The input " + shown + " is not a URL.");
     }
     if ("file".equalsIgnoreCase(uri.getScheme())) {
-      return file(url, uri);
+      return file(shown, uri);
     }
     if (!HttpUrls.isHttp(uri)) {
-      throw FhirException.badRequest("The input " + url + " is neither a file: nor an http(s) URL.");
+      throw FhirException.badRequest("The input " + shown + " is neither a file: nor an http(s) URL.");
     }
     if (blobs != null && blobs.holds(url)) {
       return blobs.source(url);
     }
     if (!allowed(uri) && isBlob(uri)) {
       // Listing the host would let the server read it, but without credentials: Azure would refuse every read.
-      throw FhirException.badRequest("The input " + url + " is an Azure Blob URL without a SAS: give one (its sig="
+      throw FhirException.badRequest("The input " + shown + " is an Azure Blob URL without a SAS: give one (its sig="
           + " query) or the account's connection string with --import-blob.");
     }
     if (!allowed(uri)) {
-      throw FhirException.badRequest("The input " + url + " is on a host this server may not read from; list "
+      throw FhirException.badRequest("The input " + shown + " is on a host this server may not read from; list "
           + hostPort(uri) + " in --import-hosts to allow it.");
     }
-    return new HttpSource(url, uri);
+    return new HttpSource(shown, uri);
   }
 
   /** Where a redirect of an http(s) input leads, if this server may read it there; a 400 naming the flag otherwise. */
-  private URI redirect(String url, URI from, String location) {
+  private URI redirect(String shown, URI from, String location) {
     URI to;
     try {
       to = from.resolve(new URI(location));
     } catch (URISyntaxException | IllegalArgumentException e) {
-      throw FhirException.badRequest("The input " + url + " redirects to " + location + ", which is not a URL.");
+      throw FhirException.badRequest("The input " + shown + " redirects to " + HttpUrls.redacted(location)
+          + ", which is not a URL.");
     }
     if (!HttpUrls.isHttp(to)) {
-      throw FhirException.badRequest("The input " + url + " redirects to " + to + ", which is not an http(s) URL:"
-          + " an import follows a redirect only to a host of --import-hosts.");
+      throw FhirException.badRequest("The input " + shown + " redirects to " + HttpUrls.redacted(to.toString())
+          + ", which is not an http(s) URL: an import follows a redirect only to a host of --import-hosts.");
     }
     if (!allowed(to)) {
-      throw FhirException.badRequest("The input " + url + " redirects to " + to + ", on a host this server may not"
-          + " read from; list " + hostPort(to) + " in --import-hosts to allow it.");
+      throw FhirException.badRequest("The input " + shown + " redirects to " + HttpUrls.redacted(to.toString())
+          + ", on a host this server may not read from; list " + hostPort(to) + " in --import-hosts to allow it.");
     }
     return to;
   }
@@ -144,22 +147,22 @@ final class ImportSources {
     return uri.getHost().toLowerCase(Locale.ROOT) + ":" + port;
   }
 
-  private Source file(String url, URI uri) {
+  private Source file(String shown, URI uri) {
     if (config.dir() == null) {
-      throw FhirException.badRequest("The input " + url + " is a file; set --import-dir to the folder that"
+      throw FhirException.badRequest("The input " + shown + " is a file; set --import-dir to the folder that"
           + " this server may import files from.");
     }
     String path = uri.getPath();
     // RFC 8089: file:///path, file:/path and file://localhost/path name the same file; no other host is this one.
     if (path == null || !path.startsWith("/") || path.contains("/../") || path.endsWith("/..")
         || uri.getAuthority() != null && !uri.getAuthority().equalsIgnoreCase("localhost")) {
-      throw FhirException.badRequest("The input " + url + " is not an absolute file: URL (file:///path, no ..).");
+      throw FhirException.badRequest("The input " + shown + " is not an absolute file: URL (file:///path, no ..).");
     }
     Path file;
     try {
       file = Path.of(path);
     } catch (InvalidPathException e) {
-      throw FhirException.badRequest("The input " + url + " names no file this server can have: " + e.getReason()
+      throw FhirException.badRequest("The input " + shown + " names no file this server can have: " + e.getReason()
           + ".");
     }
     try {
@@ -167,24 +170,24 @@ final class ImportSources {
       Path root = config.dir().toRealPath();
       Path resolved = Files.exists(file) ? file.toRealPath() : file.normalize();
       if (!resolved.startsWith(root) && !resolved.startsWith(config.dir().normalize())) {
-        throw FhirException.badRequest("The input " + url + " is outside --import-dir " + config.dir() + ".");
+        throw FhirException.badRequest("The input " + shown + " is outside --import-dir " + config.dir() + ".");
       }
     } catch (IOException e) {
       throw new UncheckedIOException("Could not resolve --import-dir " + config.dir(), e);
     }
-    return new FileSource(url, file);
+    return new FileSource(shown, file);
   }
 
-  /** A file below --import-dir. */
-  private record FileSource(String url, Path file) implements Source {
+  /** A file below --import-dir; {@code shown}, its URL as messages show it ({@link HttpUrls#redacted}). */
+  private record FileSource(String shown, Path file) implements Source {
     @Override
     public void check(String etag) {
       if (etag != null) {
-        throw FhirException.badRequest("The input " + url + " is a file, which has no ETag to check: leave out its"
+        throw FhirException.badRequest("The input " + shown + " is a file, which has no ETag to check: leave out its"
             + " etag.");
       }
       if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
-        throw new FhirException(400, IssueType.NOTFOUND, "The input " + url + " is not a readable file.");
+        throw new FhirException(400, IssueType.NOTFOUND, "The input " + shown + " is not a readable file.");
       }
     }
 
@@ -202,11 +205,12 @@ final class ImportSources {
    * again; any other answer but 200 fails the input.
    */
   private final class HttpSource implements Source {
-    private final String url;
+    /** The URL as messages show it ({@link HttpUrls#redacted}). */
+    private final String shown;
     private final URI uri;
 
-    HttpSource(String url, URI uri) {
-      this.url = url;
+    HttpSource(String shown, URI uri) {
+      this.shown = shown;
       this.uri = uri;
     }
 
@@ -215,7 +219,7 @@ final class ImportSources {
       try {
         get(etag).body().close();
       } catch (IOException e) {
-        throw new FhirException(400, IssueType.NOTFOUND, "The input " + url + " could not be read: "
+        throw new FhirException(400, IssueType.NOTFOUND, "The input " + shown + " could not be read: "
             + reason(e));
       }
     }
@@ -232,11 +236,11 @@ final class ImportSources {
         response.body().close();
         String location = response.headers().firstValue("Location").orElse(null);
         if (location == null || hops == REDIRECTS) {
-          throw new FhirException(400, IssueType.NOTFOUND, "The input " + url + (location == null ? " answered "
+          throw new FhirException(400, IssueType.NOTFOUND, "The input " + shown + (location == null ? " answered "
               + response.statusCode() + ", a redirect without a Location." : " redirects more than " + REDIRECTS
               + " times."));
         }
-        target = redirect(url, target, location);
+        target = redirect(shown, target, location);
         response = send(target);
       }
       int status = response.statusCode();
@@ -245,13 +249,13 @@ final class ImportSources {
         if (status / 100 == 5 || status == 429 || status == 408) {
           throw new IOException("answered " + status); // may pass: read again
         }
-        throw new FhirException(400, IssueType.NOTFOUND, "The input " + url + " answered " + status
-            + (target.equals(uri) ? "." : " at " + target + "."));
+        throw new FhirException(400, IssueType.NOTFOUND, "The input " + shown + " answered " + status
+            + (target.equals(uri) ? "." : " at " + HttpUrls.redacted(target.toString()) + "."));
       }
       String actual = response.headers().firstValue("ETag").orElse(null);
       if (etag != null && !ImportSources.sameEtag(etag, actual)) {
         response.body().close();
-        throw FhirException.preconditionFailed("The input " + url + (actual == null ? " answered without an ETag,"
+        throw FhirException.preconditionFailed("The input " + shown + (actual == null ? " answered without an ETag,"
             + " so its etag " + etag + " cannot be checked: leave it out to import the input as it is."
             : " has ETag " + actual + ", not " + etag + "."));
       }

@@ -116,7 +116,7 @@ class BodyTest {
   @Test
   void aLenientServerEditsTheModelNotTheTree() {
     Fhir lenient = new Fhir(true);
-    Body body = Body.of(lenient, (ObjectNode) Body.read(bytes(PATIENT)), checked::add);
+    Body body = Body.of(lenient, (ObjectNode) Body.read(bytes(PATIENT)), checked::add, "body");
 
     assertThat(body.tree()).isNull();
     assertThat(body.resource().getIdElement().getIdPart()).isEqualTo("p1");
@@ -139,7 +139,7 @@ class BodyTest {
   }
 
   private Body body(String json) {
-    return Body.of(FHIR, (ObjectNode) Body.read(bytes(json)), checked::add);
+    return Body.of(FHIR, (ObjectNode) Body.read(bytes(json)), checked::add, "body");
   }
 
   private static byte[] bytes(String text) {

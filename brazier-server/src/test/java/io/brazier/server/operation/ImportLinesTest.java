@@ -197,6 +197,25 @@ class ImportLinesTest {
   }
 
   @Test
+  void aLineWithANumberTooCostlyToReadOrThatHapiCannotParseSaysTheLineIsAtFault() {
+    String url = file("Unparsable.ndjson",
+        patient("digits", "\"multipleBirthInteger\":" + "1".repeat(1001) + ","),
+        patient("exponent", "\"extension\":[{\"url\":\"http://example.org/x\",\"valueDecimal\":1e101}],"),
+        patient("colour", "\"colour\":\"blue\","),
+        patient("kept", ""));
+
+    JsonNode manifest = imports.run("Patient", url);
+
+    List<String> diagnostics = imports.diagnostics(manifest, url);
+    assertThat(diagnostics).hasSize(3);
+    assertThat(diagnostics.get(0)).isEqualTo(line(1, url) + ": The line has a number of more than 1000 digits.");
+    assertThat(diagnostics.get(1)).isEqualTo(line(2, url) + ": The line has a number with an exponent beyond 100.");
+    assertThat(diagnostics.get(2)).startsWith(line(3, url) + ": The line is not a valid FHIR resource: ")
+        .contains("colour");
+    assertThat(Importer.count(manifest, url)).isEqualTo(1);
+  }
+
+  @Test
   void aLineMissingARequiredElementFailsNamingIt() {
     String url = file("Required.ndjson",
         "{\"resourceType\":\"Group\",\"id\":\"" + run + "-untyped\",\"actual\":true}",

@@ -13,6 +13,7 @@ import io.brazier.server.Meeting;
 import io.brazier.server.Overlap;
 import io.brazier.server.ServerConfig;
 import io.brazier.server.TestServer;
+import io.brazier.server.Warnings;
 import io.brazier.server.operation.Importer.Input;
 import io.brazier.store.Change;
 import io.brazier.testkit.TempFolders;
@@ -22,6 +23,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -320,6 +322,30 @@ class ImportTest {
     assertThat(importer.diagnostics(manifest, url)).isEmpty();
     assertThat(Importer.count(manifest, url)).isEqualTo(2);
     assertThat(searchIds("Patient?given=Busy&family=" + run)).containsExactlyInAnyOrder(id("a"), id("b"));
+  }
+
+  @Test
+  void aSignedInputKeepsItsSignatureOutOfTheLogAndTheFailuresWhileItsManifestEntryIsTheUrlAsSent()
+      throws InterruptedException {
+    file("Signed.ndjson", patient("a", "", "Signed"), "{\"resourceType\":\"Patient\",");
+    String url = loopback.url("busy/" + run + "-Signed.ndjson?sv=2022-11-02&sp=r&sig=secret");
+    String shown = loopback.url("busy/" + run + "-Signed.ndjson?sv=REDACTED&sp=REDACTED&sig=REDACTED");
+    JsonNode manifest;
+    List<String> logged;
+
+    try (Warnings warnings = Warnings.from("io.brazier")) {
+      manifest = importer.run(null, new Input("Patient", url));
+      assertThat(warnings.await(ImportReader.class.getName(), Duration.ofSeconds(5))).as("the read failed").isTrue();
+      logged = warnings.messages();
+    }
+    var refused = server.http().refused(400, "POST", "/fhir/$import", Importer.parameters(null,
+        new Input("Patient", url.replace("busy/", "missing/"))), "Prefer", "respond-async");
+
+    assertThat(logged).noneMatch(message -> message.contains("secret"))
+        .anyMatch(message -> message.contains(shown));
+    assertThat(Importer.count(manifest, url)).isEqualTo(1);
+    assertThat(importer.diagnostics(manifest, url)).singleElement().asString().startsWith(lineOf(2, shown) + ": ");
+    assertThat(refused.getIssueFirstRep().getDiagnostics()).contains("sig=REDACTED").doesNotContain("secret");
   }
 
   @Test
