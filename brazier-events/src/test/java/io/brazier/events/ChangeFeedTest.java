@@ -89,6 +89,21 @@ class ChangeFeedTest {
         .isEqualTo("Patient/" + patient.getIdPart());
   }
 
+  /** An update that brings a deleted resource back answers 201 Created: its event is Created, as from its answer. */
+  @Test
+  void aResourceBroughtBackAfterItsDeletionIsCreatedAgain() {
+    String id = "back-" + System.nanoTime();
+    client.update().resource(new Patient().setActive(true).setId(id)).execute();
+    client.delete().resourceById("Patient", id).execute();
+    long since = server.lastChange();
+    client.update().resource(new Patient().setActive(true).setId(id)).execute();
+
+    Written back = read(inProcess, since, 100, 1, type -> true).writes().get(0);
+
+    assertThat(back.action() + " " + back.reference() + " " + back.version())
+        .isEqualTo("CREATED Patient/" + id + " 3");
+  }
+
   @Test
   void writesOfOtherTypesAreSkippedAndTheNextPageStartsPastThem() {
     long since = server.lastChange();

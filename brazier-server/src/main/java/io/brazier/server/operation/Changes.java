@@ -51,7 +51,9 @@ import org.hl7.fhir.r4.model.UriType;
  *                   when the version has one (a deletion: the deleting system's), so a system can skip its own
  *        request    method POST (version 1 with an id the server gave), PUT (version 1 created by an update or an
  *                   import, a later version) or DELETE; url [type] for POST, else [type]/[id]
- *        response   status (201 Created for version 1, whatever its method: a reader tells creations by it), etag W/"[version]" (none for a delete: it wrote no version to read), lastModified
+ *        response   status (201 Created for a version that created its resource, whatever its method: version 1,
+ *                   or one that brought a deleted resource back, as history says; a reader tells creations by it),
+ *                   etag W/"[version]" (none for a delete: it wrote no version to read), lastModified
  *        resource   with resources=true
  * </pre>
  * A {@code since} older than the feed keeps ({@code --changes-retention}) is a 410: the reader may have missed

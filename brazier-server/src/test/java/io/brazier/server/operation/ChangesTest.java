@@ -91,6 +91,40 @@ class ChangesTest {
         .containsExactly(tuple(HTTPVerb.PUT, "Patient/" + chosen.getIdPart(), "201 Created", "W/\"1\""));
   }
 
+  /**
+   * An update that brings a deleted resource back answers 201 Created (R4), and history names it a creation: so does
+   * the feed, whichever request wrote it.
+   */
+  @Test
+  void anUpdateOverADeletionCreatesItsResourceAgainInTheFeedAsInHistory() {
+    String run = "back-" + System.nanoTime();
+    List<String> ids = List.of(run + "-put", run + "-transaction", run + "-batch", run + "-conditional");
+    for (String id : ids) {
+      client.update().resource(patient(id).setId(id)).execute();
+      client.delete().resourceById("Patient", id).execute();
+    }
+    long start = server.lastChange();
+    client.update().resource(patient(ids.get(0)).setId(ids.get(0))).execute();
+    for (Bundle.BundleType type : List.of(Bundle.BundleType.TRANSACTION, Bundle.BundleType.BATCH)) {
+      String id = ids.get(type == Bundle.BundleType.TRANSACTION ? 1 : 2);
+      Bundle bundle = new Bundle().setType(type);
+      bundle.addEntry().setResource(patient(id).setId(id)).getRequest().setMethod(HTTPVerb.PUT)
+          .setUrl("Patient/" + id);
+      client.transaction().withBundle(bundle).execute();
+    }
+    client.update().resource(patient(ids.get(3)).setId(ids.get(3)))
+        .conditionalByUrl("Patient?family=" + ids.get(3)).execute();
+
+    List<BundleEntryComponent> feed = follow(start, ids.size(), "&_type=Patient");
+
+    assertThat(feed).extracting(e -> e.getRequest().getMethod(), e -> e.getRequest().getUrl(),
+            e -> e.getResponse().getStatus(), e -> e.getResponse().getEtag())
+        .containsExactlyElementsOf(ids.stream()
+            .map(id -> tuple(HTTPVerb.PUT, "Patient/" + id, "201 Created", "W/\"3\"")).toList());
+    assertThat(ids).allSatisfy(id -> assertThat(client.history().onInstance("Patient/" + id)
+        .returnBundle(Bundle.class).execute().getEntryFirstRep().getResponse().getStatus()).isEqualTo("201 Created"));
+  }
+
   @Test
   void aPatchIsAnUpdateInTheFeed() {
     IIdType id = client.create().resource(patient("FedByPatch")).execute().getId().toVersionless();

@@ -105,7 +105,7 @@ class ImportTest {
   }
 
   /**
-   * History tells each version's request as the change feed does: an imported resource whose versions start above
+   * History and the change feed tell each version's request alike: an imported resource whose versions start above
    * 1, or that comes back after a deletion with versions missing between, was created by its first version.
    */
   @Test
@@ -123,7 +123,7 @@ class ImportTest {
     assertThat(statuses("back")).containsExactly("201 Created", "204 No Content", "201 Created");
     assertThat(server.changesSince(before)).extracting(Change::id, Change::version, Change::action)
         .containsExactlyInAnyOrder(tuple(id("late"), 2, Change.Action.CREATE),
-            tuple(id("late"), 3, Change.Action.UPDATE), tuple(id("back"), 5, Change.Action.UPDATE));
+            tuple(id("late"), 3, Change.Action.UPDATE), tuple(id("back"), 5, Change.Action.CREATE));
   }
 
   @Test

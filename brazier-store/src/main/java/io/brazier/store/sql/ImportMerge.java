@@ -244,20 +244,24 @@ final class ImportMerge {
   private static void addHistory(Connection connection, Map<Key, Stored> stored, Map<Long, Key> older)
       throws SQLException {
     Map<Long, Map<Integer, Instant>> history = new HashMap<>();
-    String sql = "SELECT rid, version, last_updated FROM resource_history WHERE rid = ANY(?)";
+    Map<Long, Set<Integer>> deletions = new HashMap<>();
+    String sql = "SELECT rid, version, last_updated, deleted FROM resource_history WHERE rid = ANY(?)";
     try (PreparedStatement statement = connection.prepareStatement(sql)) {
       statement.setArray(1, connection.createArrayOf("int8", older.keySet().toArray()));
       try (ResultSet rows = statement.executeQuery()) {
         while (rows.next()) {
           history.computeIfAbsent(rows.getLong(1), rid -> new HashMap<>())
               .put(rows.getInt(2), rows.getTimestamp(3).toInstant());
+          if (rows.getBoolean(4)) {
+            deletions.computeIfAbsent(rows.getLong(1), rid -> new HashSet<>()).add(rows.getInt(2));
+          }
         }
       }
     }
     older.forEach((rid, key) -> {
       Stored current = stored.get(key);
       stored.put(key, new Stored(rid, current.version(), current.lastUpdated(), current.deleted(),
-          history.getOrDefault(rid, Map.of())));
+          history.getOrDefault(rid, Map.of()), deletions.getOrDefault(rid, Set.of())));
     });
   }
 
@@ -399,10 +403,11 @@ final class ImportMerge {
       plan.decisions().stream().filter(decision -> decision.action() != ImportVersions.Action.SKIP)
           .sorted(java.util.Comparator.comparingInt(Decision::version)).forEach(decision -> {
             written++;
-            Action action = decision.first() ? Action.CREATE : Action.UPDATE;
-            // An import creates as PUT [type]/[id] does (see insertCreated).
+            // A version over a deletion, or with none below, creates its resource, as history says; an import
+            // creates as PUT [type]/[id] does (see insertCreated).
+            Action action = decision.creates() ? Action.CREATE : Action.UPDATE;
             feed.add(key.type(), key.id(), decision.version(), String.valueOf(action.code()),
-                ts(decision.lastUpdated()), decision.first());
+                ts(decision.lastUpdated()), decision.creates());
           });
       if (plan.retiredAt() != null) {
         retired.add(stored.rid(), ts(plan.retiredAt()));

@@ -39,9 +39,21 @@ final class ImportVersions {
 
   /**
    * The resource as stored: its current version (which may be a deletion) and, when some imported version is older,
-   * the versions of its history with their lastUpdated.
+   * the versions of its history with their lastUpdated, and those of them that are deletions ({@code deletions}).
    */
-  record Stored(long rid, int version, Instant lastUpdated, boolean deleted, Map<Integer, Instant> history) {}
+  record Stored(long rid, int version, Instant lastUpdated, boolean deleted, Map<Integer, Instant> history,
+      Set<Integer> deletions) {
+
+    /** A resource whose history holds no deletion. */
+    Stored(long rid, int version, Instant lastUpdated, boolean deleted, Map<Integer, Instant> history) {
+      this(rid, version, lastUpdated, deleted, history, Set.of());
+    }
+
+    /** Whether its stored version {@code number} is a deletion. */
+    boolean deletes(int number) {
+      return number == version ? deleted : deletions.contains(number);
+    }
+  }
 
   /**
    * An imported line: its version and lastUpdated when it names them ({@code lastUpdatedText} as written), whether
@@ -55,10 +67,11 @@ final class ImportVersions {
 
   /**
    * What becomes of a line: skipped, or stored as {@code version} (current or history, then replaced at
-   * {@code replacedAt}); {@code first} when it is the first version the store knows of the resource.
+   * {@code replacedAt}); {@code creates} when it creates the resource, as history tells it: no version of it is
+   * below, or the one right below is a deletion (an import writes none, so that one is stored).
    */
   record Decision(long seq, Action action, int version, Instant lastUpdated, String lastUpdatedText,
-      Instant replacedAt, boolean first) {}
+      Instant replacedAt, boolean creates) {}
 
   /**
    * The lines' decisions (none for a refused line), when the stored current version is replaced by an imported one
@@ -144,7 +157,6 @@ final class ImportVersions {
   private static Plan decide(List<Line> lines, NavigableMap<Integer, Instant> versions, Map<Long, Integer> chosen,
       Map<Long, String> texts, Stored stored, List<Refused> refused) {
     int newest = versions.isEmpty() ? 0 : versions.lastKey();
-    int firstImported = chosen.values().stream().mapToInt(Integer::intValue).min().orElse(0);
     Set<Long> refusedSeqs = new HashSet<>();
     refused.forEach(line -> refusedSeqs.add(line.seq()));
     List<Decision> decisions = new ArrayList<>();
@@ -158,9 +170,10 @@ final class ImportVersions {
         continue;
       }
       Map.Entry<Integer, Instant> after = versions.higherEntry(version);
+      Integer below = versions.lowerKey(version);
       decisions.add(new Decision(line.seq(), version == newest ? Action.CURRENT : Action.HISTORY, version,
           versions.get(version), texts.get(line.seq()), after == null ? null : after.getValue(),
-          stored == null && version == firstImported));
+          below == null || stored != null && stored.deletes(below)));
     }
     boolean retired = stored != null && chosen.containsValue(newest);
     return new Plan(decisions, retired ? versions.higherEntry(stored.version()).getValue() : null,

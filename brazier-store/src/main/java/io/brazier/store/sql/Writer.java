@@ -10,8 +10,10 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Writes a batch of versions inside the caller's transaction. Each kind of row is written by one statement over
@@ -25,10 +27,11 @@ final class Writer {
                            ?::boolean[])
        ORDER BY 1, 2
       ON CONFLICT (type, id) DO NOTHING
-      RETURNING rid, type, id""";
+      RETURNING rid, type, id, false""";
 
   // Locks the expected current versions, moves them to history and replaces them; a row whose version moved on
-  // meanwhile is not selected, and the caller sees fewer rows than it asked for.
+  // meanwhile is not selected, and the caller sees fewer rows than it asked for. Each row says whether the version
+  // it replaced was a deletion.
   private static final String REPLACE = """
       WITH w AS (
         SELECT * FROM unnest(?::smallint[], ?::text[], ?::int[], ?::timestamptz[], ?::boolean[], ?::bytea[],
@@ -50,7 +53,7 @@ final class Writer {
           FROM old WHERE r.rid = old.rid
         RETURNING r.rid
       )
-      SELECT old.rid, old.type, old.id FROM old""";
+      SELECT old.rid, old.type, old.id, old.deleted FROM old""";
 
   private static final String INSERT_CHANGES = """
       INSERT INTO change (type, res_id, version, action, at, source, created_by_put)
@@ -71,20 +74,20 @@ final class Writer {
     for (Write write : writes) {
       (write.version() == 1 ? created : replaced).add(write);
     }
-    Map<String, Long> rids = writeVersions(connection, true, created);
-    Map<String, Long> replacedRids = writeVersions(connection, false, replaced);
-    rids.putAll(replacedRids);
-    indexes.write(connection, writes, rids, replacedRids.values());
-    writeChanges(connection, writes);
+    Written creating = writeVersions(connection, true, created);
+    Written replacing = writeVersions(connection, false, replaced);
+    Map<String, Long> rids = new HashMap<>(creating.rids());
+    rids.putAll(replacing.rids());
+    indexes.write(connection, writes, rids, replacing.rids().values());
+    writeChanges(connection, writes, replacing.overDeletions());
   }
 
-  /**
-   * Writes versions: new resources when {@code create}, else versions that replace the current ones; returns the rid
-   * of each, by type key and id.
-   */
-  private Map<String, Long> writeVersions(Connection connection, boolean create, List<Write> writes)
-      throws SQLException {
-    Map<String, Long> written = new HashMap<>();
+  /** The versions written: the rid of each, by type key and id, and the keys of those that replaced a deletion. */
+  private record Written(Map<String, Long> rids, Set<String> overDeletions) {}
+
+  /** Writes versions: new resources when {@code create}, else versions that replace the current ones. */
+  private Written writeVersions(Connection connection, boolean create, List<Write> writes) throws SQLException {
+    Written written = new Written(new HashMap<>(), new HashSet<>());
     if (writes.isEmpty()) {
       return written;
     }
@@ -119,13 +122,17 @@ final class Writer {
       statement.setArray(7, connection.createArrayOf("bool", create ? byPut : patched));
       try (ResultSet rows = statement.executeQuery()) {
         while (rows.next()) {
-          written.put(rows.getShort(2) + "/" + rows.getString(3), rows.getLong(1));
+          String key = rows.getShort(2) + "/" + rows.getString(3);
+          written.rids().put(key, rows.getLong(1));
+          if (rows.getBoolean(4)) {
+            written.overDeletions().add(key);
+          }
         }
       }
     }
-    if (written.size() < n) {
+    if (written.rids().size() < n) {
       for (Write write : writes) {
-        if (!written.containsKey(key(write))) {
+        if (!written.rids().containsKey(key(write))) {
           throw new VersionConflictException(write.type(), write.id());
         }
       }
@@ -137,7 +144,9 @@ final class Writer {
     return types.key(write.type()) + "/" + write.id();
   }
 
-  private void writeChanges(Connection connection, List<Write> writes) throws SQLException {
+  /** Appends the writes' changes; {@code overDeletions} the keys of those that replaced a deletion. */
+  private void writeChanges(Connection connection, List<Write> writes, Set<String> overDeletions)
+      throws SQLException {
     int n = writes.size();
     Short[] typeKeys = new Short[n];
     String[] ids = new String[n];
@@ -148,14 +157,17 @@ final class Writer {
     Boolean[] byPut = new Boolean[n];
     for (int i = 0; i < n; i++) {
       Write write = writes.get(i);
-      Action action = Action.of(write.version(), write.deleted());
+      // A version written over a deletion creates its resource again (R4 answers the update 201 Created), and only
+      // PUT [type]/[id] can, as history tells it.
+      boolean recreates = !write.deleted() && overDeletions.contains(key(write));
+      Action action = recreates ? Action.CREATE : Action.of(write.version(), write.deleted());
       typeKeys[i] = types.key(write.type());
       ids[i] = write.id();
       versions[i] = write.version();
       actions[i] = String.valueOf(action.code());
       at[i] = Timestamp.from(write.lastUpdated());
       sources[i] = write.source();
-      byPut[i] = action == Action.CREATE && write.createdByPut();
+      byPut[i] = recreates || action == Action.CREATE && write.createdByPut();
     }
     writeChanges(connection, typeKeys, ids, versions, actions, at, sources, byPut);
   }

@@ -12,6 +12,7 @@ import io.brazier.store.sql.ImportVersions.Stored;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** The versions imported lines become, against what the store holds. */
@@ -34,7 +35,7 @@ class ImportVersionsTest {
   void versionsOfANewResourceInAnyOrderFillItsHistoryInVersionOrder() {
     Plan plan = ImportVersions.plan(null, List.of(line(1, 3, T3), line(2, 1, T1), line(3, 2, T2)), NOW);
 
-    assertThat(plan.decisions()).extracting(Decision::action, Decision::version, Decision::replacedAt, Decision::first)
+    assertThat(plan.decisions()).extracting(Decision::action, Decision::version, Decision::replacedAt, Decision::creates)
         .containsExactly(tuple(Action.CURRENT, 3, null, false), tuple(Action.HISTORY, 1, T2, true),
             tuple(Action.HISTORY, 2, T3, false));
   }
@@ -81,6 +82,28 @@ class ImportVersionsTest {
     assertThat(plan.decisions()).extracting(Decision::action, Decision::version)
         .containsExactly(tuple(Action.CURRENT, 6), tuple(Action.HISTORY, 5));
     assertThat(plan.retiredAt()).as("the deleted version 2 is followed by version 5").isEqualTo(T3);
+  }
+
+  /**
+   * A version creates its resource, as history and the change feed say, when no version is below it or the one right
+   * below it is a deletion: above a deleted current version, in a gap above a deletion of history, below all others.
+   */
+  @Test
+  void aVersionWithADeletionOrNoVersionRightBelowItCreatesItsResource() {
+    Instant t4 = Instant.parse("2023-01-01T00:00:00Z");
+    Stored deleted = new Stored(7, 2, T2, true, Map.of());
+    Stored gapAboveADeletion = new Stored(7, 5, t4, false, Map.of(1, T1, 2, T2), Set.of(2));
+    Stored fromVersionThree = new Stored(7, 3, T3, false, Map.of());
+
+    Plan back = ImportVersions.plan(deleted, List.of(line(1, null, null), line(2, 5, T3)), NOW);
+    Plan filled = ImportVersions.plan(gapAboveADeletion, List.of(line(1, 3, T3), line(2, 4, null)), NOW);
+    Plan below = ImportVersions.plan(fromVersionThree, List.of(line(1, 2, T2)), NOW);
+
+    assertThat(back.decisions()).extracting(Decision::version, Decision::creates)
+        .containsExactly(tuple(6, false), tuple(5, true));
+    assertThat(filled.decisions()).extracting(Decision::version, Decision::creates)
+        .containsExactly(tuple(3, true), tuple(4, false));
+    assertThat(below.decisions()).extracting(Decision::version, Decision::creates).containsExactly(tuple(2, true));
   }
 
   @Test
