@@ -76,9 +76,15 @@ final class ImportSources {
     /** Checks that the input is there (and has the ETag, if one is given): a 400 or 412 otherwise. */
     void check(String etag);
 
-    /** The input's bytes from the start, as stored (maybe gzip). */
-    InputStream open(String etag) throws IOException;
+    /** The input opened at its start. */
+    Opened open(String etag) throws IOException;
   }
+
+  /**
+   * An input opened: its bytes from the start, as stored (maybe gzip), and the ETag of the version they are, or null
+   * where the source has none (a file, a server that sends none).
+   */
+  record Opened(InputStream body, String etag) {}
 
   /** The source of a URL, if this server may read it; a 400 that names the flag to set otherwise. */
   Source source(String url) {
@@ -190,9 +196,9 @@ final class ImportSources {
 
     /** A file gone since the kick-off fails its input as the kick-off would: reading it again would not help. */
     @Override
-    public InputStream open(String etag) throws IOException {
+    public Opened open(String etag) throws IOException {
       check(etag);
-      return Files.newInputStream(file);
+      return new Opened(Files.newInputStream(file), null);
     }
   }
 
@@ -221,8 +227,10 @@ final class ImportSources {
     }
 
     @Override
-    public InputStream open(String etag) throws IOException {
-      return new StallTimeout(get(etag).body(), timeout, watchdog.get());
+    public Opened open(String etag) throws IOException {
+      HttpResponse<InputStream> response = get(etag);
+      return new Opened(new StallTimeout(response.body(), timeout, watchdog.get()),
+          response.headers().firstValue("ETag").orElse(null));
     }
 
     private HttpResponse<InputStream> get(String etag) throws IOException {

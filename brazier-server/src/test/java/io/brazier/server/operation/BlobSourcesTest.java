@@ -69,9 +69,11 @@ class BlobSourcesTest {
     source.check(etag);
     source.check(null);
 
-    try (InputStream in = source.open(etag)) {
+    ImportSources.Opened opened = source.open(etag);
+    try (InputStream in = opened.body()) {
       assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("{\"resourceType\":\"Patient\"}\n");
     }
+    assertThat(opened.etag()).isEqualTo(etag);
   }
 
   @Test
@@ -91,7 +93,7 @@ class BlobSourcesTest {
 
     assertThatThrownBy(() -> source.check(before)).isInstanceOfSatisfying(FhirException.class,
         e -> assertThat(e.status()).isEqualTo(412)).hasMessageContaining(before);
-    assertThatThrownBy(() -> source.open(before).readAllBytes()).isInstanceOf(IOException.class)
+    assertThatThrownBy(() -> source.open(before).body().readAllBytes()).isInstanceOf(IOException.class)
         .hasMessageContaining(blob.getBlobUrl());
   }
 

@@ -78,7 +78,7 @@ class ImportSourcesTest {
 
     for (String url : List.of("file://" + file, "file:" + file, "file://localhost" + file)) {
       sources.source(url).check(null);
-      try (InputStream in = sources.source(url).open(null)) {
+      try (InputStream in = sources.source(url).open(null).body()) {
         assertThat(in.readAllBytes()).as(url).isEqualTo(Files.readAllBytes(file));
       }
     }
@@ -150,7 +150,7 @@ class ImportSourcesTest {
       ImportSources sources = new ImportSources(new ImportConfig(null, List.of(server.hostPort()), null));
 
       sources.source(server.url("/old")).check(null);
-      try (InputStream in = sources.source(server.url("/old")).open(null)) {
+      try (InputStream in = sources.source(server.url("/old")).open(null).body()) {
         assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo(Redirects.BODY);
       }
     }
@@ -250,7 +250,7 @@ class ImportSourcesTest {
       ImportSources sources = new ImportSources(new ImportConfig(null, List.of(stalling.hostPort()), null),
           Duration.ofMillis(300));
 
-      try (InputStream in = sources.source(stalling.url()).open(null)) {
+      try (InputStream in = sources.source(stalling.url()).open(null).body()) {
         assertThat(new String(in.readNBytes(27), StandardCharsets.UTF_8)).isEqualTo("{\"resourceType\":\"Patient\"}\n");
         assertTimeoutPreemptively(Duration.ofSeconds(20), () -> assertThatThrownBy(in::read)
             .isInstanceOf(IOException.class).hasMessage("the source sent nothing for 300 ms"));

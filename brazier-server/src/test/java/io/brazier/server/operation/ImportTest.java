@@ -299,6 +299,29 @@ class ImportTest {
   }
 
   @Test
+  void anInputReplacedWhileItIsReadFailsWhereItBrokeOffRatherThanGoOnWithTheLinesOfItsNewVersion() {
+    String[] first = new String[10];
+    String[] next = new String[12];
+    for (int line = 0; line < next.length; line++) {
+      next[line] = patient("next" + line, "", "Replaced");
+      if (line < first.length) {
+        first[line] = patient("first" + line, "", "Replaced");
+      }
+    }
+    file("Replaced.ndjson", first);
+    file("Replaced.ndjson.next", next);
+    String url = loopback.url("replaced/" + run + "-Replaced.ndjson");
+
+    JsonNode manifest = importer.run(null, new Input("Patient", url));
+
+    List<String> imported = searchIds("Patient?given=Replaced&family=" + run);
+    assertThat(imported).isNotEmpty().allMatch(id -> id.startsWith(id("first")));
+    assertThat(Importer.count(manifest, url)).isEqualTo(imported.size());
+    assertThat(importer.diagnostics(manifest, url)).singleElement().asString()
+        .startsWith(lineOf(imported.size() + 1, url)).contains("changed while it was read");
+  }
+
+  @Test
   void eachBadLineFailsAloneNamingItsInputAndLineWhileTheOthersAreImported() {
     String url = file("Bad.ndjson",
         patient("good1", "", "Good"),

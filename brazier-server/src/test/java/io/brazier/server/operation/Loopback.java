@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -17,7 +18,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * ETag, 404 for a file that is not there, {@code /moved/...} redirecting to the file, {@code /elsewhere/...}
  * redirecting to it on the host {@code localhost} (not the {@code 127.0.0.1} of {@link #hostPort}), and
  * {@code /busy/...} answering
- * 503 to the second request for the file (the first being the kick-off's check), as a service under load may.
+ * 503 to the second request for the file (the first being the kick-off's check), as a service under load may, and
+ * {@code /replaced/...} sending half of the file to the second request, then replacing it with its {@code .next}
+ * (another version, another size, so another ETag) and breaking off, as a file rewritten while it is read.
  */
 final class Loopback implements AutoCloseable {
   private final HttpServer server;
@@ -61,6 +64,13 @@ final class Loopback implements AutoCloseable {
         return;
       }
     }
+    if (name.startsWith("replaced/")) {
+      name = name.substring("replaced/".length());
+      if (requests.computeIfAbsent(name, n -> new AtomicInteger()).incrementAndGet() == 2) {
+        sendHalfAndReplace(exchange, root.resolve(name));
+        return;
+      }
+    }
     Path file = root.resolve(name).normalize();
     if (!file.startsWith(root) || !Files.isRegularFile(file)) {
       exchange.sendResponseHeaders(404, -1);
@@ -72,6 +82,17 @@ final class Loopback implements AutoCloseable {
     try (OutputStream out = exchange.getResponseBody()) {
       Files.copy(file, out);
     }
+  }
+
+  private static void sendHalfAndReplace(HttpExchange exchange, Path file) throws IOException {
+    byte[] bytes = Files.readAllBytes(file);
+    exchange.getResponseHeaders().add("ETag", "\"" + bytes.length + "\"");
+    exchange.sendResponseHeaders(200, bytes.length);
+    OutputStream out = exchange.getResponseBody();
+    out.write(bytes, 0, bytes.length / 2);
+    out.flush();
+    Files.move(file.resolveSibling(file.getFileName() + ".next"), file, StandardCopyOption.REPLACE_EXISTING);
+    exchange.close(); // short of its length: the connection breaks off
   }
 
   @Override
