@@ -98,7 +98,8 @@ final class ImportSources {
       return file(url, uri);
     }
     if (!HttpUrls.isHttp(uri)) {
-      throw FhirException.badRequest("The input " + url + " is neither a file: nor an http(s) URL.");
+      throw FhirException.badRequest("The input " + url + (isHttpScheme(uri) ? " " + noHost(uri)
+          : " is neither a file: nor an http(s) URL") + ".");
     }
     if (blobs != null && blobs.holds(url)) {
       return blobs.source(url);
@@ -124,14 +125,29 @@ final class ImportSources {
       throw FhirException.badRequest("The input " + url + " redirects to " + location + ", which is not a URL.");
     }
     if (!HttpUrls.isHttp(to)) {
-      throw FhirException.badRequest("The input " + url + " redirects to " + to + ", which is not an http(s) URL:"
-          + " an import follows a redirect only to a host of --import-hosts.");
+      throw FhirException.badRequest("The input " + url + " redirects to " + to + ", which " + (isHttpScheme(to)
+          ? noHost(to) : "is not an http(s) URL") + ": an import follows a redirect only to a host of"
+          + " --import-hosts.");
     }
     if (!allowed(to)) {
       throw FhirException.badRequest("The input " + url + " redirects to " + to + ", on a host this server may not"
           + " read from; list " + hostPort(to) + " in --import-hosts to allow it.");
     }
     return to;
+  }
+
+  private static boolean isHttpScheme(URI uri) {
+    return "http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme());
+  }
+
+  /**
+   * Why an http(s) URL names no host: Java's URLs (and so its HTTP client) take only host names of letters, digits,
+   * hyphens and dots, an IP address or none, so {@code storage_1} (a Docker Compose service) or {@code 10.0.0.1.}
+   * cannot be reached.
+   */
+  private static String noHost(URI uri) {
+    return "names no host this server can reach: " + (uri.getRawAuthority() == null ? "it has none"
+        : uri.getRawAuthority() + " is no host name of letters, digits, hyphens and dots (nor an IP address)");
   }
 
   private boolean allowed(URI uri) {

@@ -60,6 +60,21 @@ class ImportSourcesTest {
   }
 
   @Test
+  void anHttpUrlWhoseHostIsNoHostNameSaysSoRatherThanThatItIsNoHttpUrl() {
+    ImportSources sources = new ImportSources(new ImportConfig(null, List.of("storage_1:9000"), null));
+
+    for (String url : List.of("http://storage_1:9000/Patient.ndjson", "https://10.0.0.1./Patient.ndjson")) {
+      assertThatThrownBy(() -> sources.source(url)).as(url).isInstanceOfSatisfying(FhirException.class,
+          e -> assertThat(e.status()).isEqualTo(400)).hasMessageStartingWith("The input " + url + " names no host"
+              + " this server can reach").hasMessageContaining("letters, digits, hyphens and dots");
+    }
+    assertThatThrownBy(() -> sources.source("http:///Patient.ndjson")).isInstanceOf(FhirException.class)
+        .hasMessage("The input http:///Patient.ndjson names no host this server can reach: it has none.");
+    assertThatThrownBy(() -> sources.source("ftp://exports.example.org/Patient.ndjson"))
+        .isInstanceOf(FhirException.class).hasMessageEndingWith("is neither a file: nor an http(s) URL.");
+  }
+
+  @Test
   void anAzureBlobUrlWithoutASasSaysToGiveOneOrTheAccount() {
     ImportSources sources = new ImportSources(new ImportConfig(null, List.of(), null));
 
@@ -159,7 +174,8 @@ class ImportSourcesTest {
   @Test
   void aRedirectToAHostNotListedOrToAFileOrOnAndOnFailsTheInputNamingTheFlag() throws IOException {
     try (Redirects server = new Redirects(Map.of("/away", "/elsewhere", "/elsewhere",
-        "http://localhost:%d/Patient.ndjson", "/file", "file:///etc/passwd", "/loop", "/loop"))) {
+        "http://localhost:%d/Patient.ndjson", "/file", "file:///etc/passwd", "/loop", "/loop", "/underscore",
+        "http://storage_1:9000/Patient.ndjson"))) {
       ImportSources sources = new ImportSources(new ImportConfig(null, List.of(server.hostPort()), null));
 
       assertThatThrownBy(() -> sources.source(server.url("/away")).check(null)).isInstanceOf(FhirException.class)
@@ -169,6 +185,9 @@ class ImportSourcesTest {
       assertThatThrownBy(() -> sources.source(server.url("/file")).open(null)).isInstanceOf(FhirException.class)
           .hasMessage("The input " + server.url("/file") + " redirects to file:///etc/passwd, which is not an"
               + " http(s) URL: an import follows a redirect only to a host of --import-hosts.");
+      assertThatThrownBy(() -> sources.source(server.url("/underscore")).check(null))
+          .isInstanceOf(FhirException.class).hasMessageStartingWith("The input " + server.url("/underscore")
+              + " redirects to http://storage_1:9000/Patient.ndjson, which names no host this server can reach");
       assertThatThrownBy(() -> sources.source(server.url("/loop")).check(null)).isInstanceOf(FhirException.class)
           .hasMessage("The input " + server.url("/loop") + " redirects more than 5 times.");
     }
