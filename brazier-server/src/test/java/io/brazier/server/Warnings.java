@@ -43,6 +43,15 @@ public final class Warnings implements AutoCloseable {
     return warned(name);
   }
 
+  /** The messages, formatted, that {@code name} logged at WARN or above until now. */
+  public List<String> messages(String name) {
+    synchronized (events.list) {
+      return events.list.stream()
+          .filter(event -> event.getLoggerName().equals(name) && event.getLevel().isGreaterOrEqual(Level.WARN))
+          .map(ILoggingEvent::getFormattedMessage).toList();
+    }
+  }
+
   private boolean warned(String name) {
     synchronized (events.list) {
       return events.list.stream()

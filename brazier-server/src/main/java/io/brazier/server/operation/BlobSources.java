@@ -78,7 +78,9 @@ final class BlobSources {
         BlobInputStream in = blob.openInputStream(options);
         return new ImportSources.Opened(in, in.getProperties().getETag());
       } catch (BlobStorageException e) {
-        throw new IOException("Blob " + url + ": " + e.getStatusCode() + " " + e.getErrorCode(), e);
+        // Logged as the read fails: the URL without its query, where a SAS may be.
+        throw new IOException("Blob " + ImportSources.loggable(url) + ": " + e.getStatusCode() + " "
+            + e.getErrorCode(), e);
       }
     }
   }

@@ -89,8 +89,8 @@ final class ImportReader {
             + after(line) + "."));
         return;
       } catch (IOException e) {
-        log.warn("Import input read failed id={} input={} attempt={}: {}", run.id(), spec.url(), attempt,
-            e.getMessage());
+        log.warn("Import input read failed id={} input={} attempt={}: {}", run.id(),
+            ImportSources.loggable(spec.url()), attempt, e.getMessage());
         if (attempt == READ_ATTEMPTS) {
           long line = stager.cursor().line();
           stager.fail(input, line + 1, new FhirException(400, IssueType.EXCEPTION, "The input could not be read "

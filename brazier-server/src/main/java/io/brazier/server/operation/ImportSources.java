@@ -293,6 +293,19 @@ final class ImportSources {
     }
   }
 
+  /**
+   * A URL as a log may show it: without its user info and query, where a password or a SAS token (Azure Blob's
+   * {@code sig=}) may be, which the logs would keep and show anyone who reads them.
+   */
+  static String loggable(String url) {
+    try {
+      URI uri = new URI(url);
+      return new URI(uri.getScheme(), null, uri.getHost(), uri.getPort(), uri.getPath(), null, null).toString();
+    } catch (URISyntaxException e) {
+      return "(no URL)";
+    }
+  }
+
   /** Why a read failed, for the client: HttpClient's ConnectException (a port nobody listens on) has no message. */
   static String reason(IOException e) {
     if (e.getMessage() != null) {

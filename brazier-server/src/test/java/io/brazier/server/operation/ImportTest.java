@@ -11,6 +11,7 @@ import io.brazier.server.Meeting;
 import io.brazier.server.Overlap;
 import io.brazier.server.ServerConfig;
 import io.brazier.server.TestServer;
+import io.brazier.server.Warnings;
 import io.brazier.server.operation.Importer.Input;
 import io.brazier.store.Change;
 import io.brazier.testkit.TempFolders;
@@ -319,6 +320,22 @@ class ImportTest {
     assertThat(Importer.count(manifest, url)).isEqualTo(imported.size());
     assertThat(importer.diagnostics(manifest, url)).singleElement().asString()
         .startsWith(lineOf(imported.size() + 1, url)).contains("changed while it was read");
+  }
+
+  @Test
+  void aReadThatFailsIsLoggedWithoutTheUserInfoAndQueryOfItsUrlWhereSecretsMayBe() {
+    file("Secret.ndjson", patient("a", "", "Secret"));
+    String url = loopback.url("busy/" + run + "-Secret.ndjson").replace("http://", "http://reader:password@")
+        + "?sv=2021-08-06&sig=secret";
+    String logger = ImportReader.class.getName();
+
+    try (Warnings warnings = Warnings.from(logger)) {
+      JsonNode manifest = importer.run(null, new Input("Patient", url));
+
+      assertThat(Importer.count(manifest, url)).isEqualTo(1);
+      assertThat(warnings.messages(logger)).singleElement().asString()
+          .contains(loopback.url("busy/" + run + "-Secret.ndjson")).doesNotContain("password", "secret");
+    }
   }
 
   @Test
