@@ -6,6 +6,7 @@ import io.brazier.server.http.Body;
 import io.brazier.store.ImportLine;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -76,7 +77,8 @@ final class ImportReader {
       long from = cursor.position() == position ? cursor.line() : 0;
       try {
         ImportSources.Opened opened = open(spec, from, cursor.etag());
-        try (NdjsonLines reader = new NdjsonLines(ImportSources.decoded(opened.body()), maxLineBytes)) {
+        InputStream body = new RenewingInput(opened.body(), () -> stager.advance(stager.cursor()), run::stopped);
+        try (NdjsonLines reader = new NdjsonLines(ImportSources.decoded(body), maxLineBytes)) {
           readLines(reader, input, position, from, unread, opened.etag());
         }
         return;
@@ -89,6 +91,9 @@ final class ImportReader {
             + after(line) + "."));
         return;
       } catch (IOException e) {
+        if (run.stopped()) {
+          return; // cancelled or taken over while reading: not the input's failure
+        }
         log.warn("Import input read failed id={} input={} attempt={}: {}", run.id(),
             ImportSources.loggable(spec.url()), attempt, e.getMessage());
         if (attempt == READ_ATTEMPTS) {

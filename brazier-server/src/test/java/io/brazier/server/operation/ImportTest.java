@@ -339,6 +339,27 @@ class ImportTest {
   }
 
   @Test
+  void anImportCancelledWhileItReadsALineThatNeverEndsStopsReadingIt() {
+    String url = loopback.url("endless/" + run + "-Endless.ndjson");
+    int started = loopback.endlessStarted();
+    String status = importer.status(importer.start(Importer.parameters(null, new Input("Patient", url))));
+    await("the import to read the line", () -> loopback.endlessStarted() == started + 2
+        && loopback.endlessSending() == 1);
+
+    assertThat(server.http().send("DELETE", status, null).status()).isEqualTo(202);
+
+    await("the import to stop reading", () -> loopback.endlessSending() == 0);
+  }
+
+  private static void await(String what, java.util.function.BooleanSupplier done) {
+    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(40).toNanos();
+    while (!done.getAsBoolean()) {
+      assertThat(System.nanoTime()).as("waiting for " + what).isLessThan(deadline);
+      Importer.sleep(100);
+    }
+  }
+
+  @Test
   void eachBadLineFailsAloneNamingItsInputAndLineWhileTheOthersAreImported() {
     String url = file("Bad.ndjson",
         patient("good1", "", "Good"),
