@@ -102,6 +102,43 @@ class ImportSourcesTest {
   }
 
   @Test
+  void aFileUrlMayNotLeadOutOfTheFolderByDotsEscapedOrNotNorThroughASymbolicLink() throws IOException {
+    Path outside = TempFolders.createUntilExit("brazier-import-outside");
+    Path secret = Files.writeString(outside.resolve("secret.ndjson"), "{\"resourceType\":\"Patient\"}\n");
+    Path folder = TempFolders.createUntilExit("brazier-import-sources");
+    Files.createSymbolicLink(folder.resolve("link.ndjson"), secret);
+    Files.createSymbolicLink(folder.resolve("linked"), outside);
+    ImportSources sources = new ImportSources(new ImportConfig(folder, List.of(), null));
+    String up = "file://" + folder + "/";
+    String back = "/" + outside.getParent().relativize(outside) + "/secret.ndjson";
+
+    for (String url : List.of(up + ".." + back, up + "%2e%2E" + back, up + "%2e%2e%2F" + back.substring(1),
+        up + "x/..")) {
+      assertThatThrownBy(() -> sources.source(url)).as(url).isInstanceOfSatisfying(FhirException.class,
+          e -> assertThat(e.status()).isEqualTo(400)).hasMessageContaining("no ..");
+    }
+    for (String url : List.of(up + "link.ndjson", up + "linked/secret.ndjson", "file://" + secret)) {
+      assertThatThrownBy(() -> sources.source(url)).as(url).isInstanceOfSatisfying(FhirException.class,
+          e -> assertThat(e.status()).isEqualTo(400)).hasMessage("The input " + url + " is outside --import-dir "
+              + folder + ".");
+    }
+  }
+
+  @Test
+  void aFolderOrAFifoBelowTheFolderIsNoReadableFile() throws IOException, InterruptedException {
+    Path folder = TempFolders.createUntilExit("brazier-import-sources");
+    Files.createDirectory(folder.resolve("Patient.ndjson"));
+    assertThat(new ProcessBuilder("mkfifo", folder.resolve("fifo.ndjson").toString()).start().waitFor()).isZero();
+    ImportSources sources = new ImportSources(new ImportConfig(folder, List.of(), null));
+
+    for (String name : List.of("Patient.ndjson", "fifo.ndjson", "")) {
+      String url = "file://" + folder + "/" + name;
+      assertThatThrownBy(() -> sources.source(url).check(null)).as(url).isInstanceOfSatisfying(FhirException.class,
+          e -> assertThat(e.status()).isEqualTo(400)).hasMessage("The input " + url + " is not a readable file.");
+    }
+  }
+
+  @Test
   void aFileUrlNamingNoPathThisSystemHasIsABadRequest() {
     Path folder = TempFolders.createUntilExit("brazier-import-sources");
     ImportSources sources = new ImportSources(new ImportConfig(folder, List.of(), null));
