@@ -272,6 +272,12 @@ final class ImportSources {
         throw new FhirException(400, IssueType.NOTFOUND, "The input " + url + " answered " + status
             + (target.equals(uri) ? "." : " at " + target + "."));
       }
+      if (endsWithItsConnection(response)) {
+        response.body().close();
+        throw new FhirException(400, IssueType.NOTSUPPORTED, "The input " + url + " answered without a"
+            + " Content-Length or a chunked Transfer-Encoding: its body ends where the connection closes, so a"
+            + " connection cut short would pass for its end.");
+      }
       String actual = response.headers().firstValue("ETag").orElse(null);
       if (etag != null && !ImportSources.sameEtag(etag, actual)) {
         response.body().close();
@@ -304,6 +310,17 @@ final class ImportSources {
     } catch (URISyntaxException e) {
       return "(no URL)";
     }
+  }
+
+  /**
+   * Whether an answer's body ends only where its connection closes (HTTP/1.0's way, which HTTP/1.1 keeps): its
+   * lines cut short by a connection that broke would be imported as if they were all, a silent short count. A length,
+   * or chunks, which end with an empty chunk, let a cut show; HTTP/2 ends a body with a frame of its own.
+   */
+  private static boolean endsWithItsConnection(HttpResponse<?> response) {
+    return response.version() != HttpClient.Version.HTTP_2
+        && response.headers().firstValue("Content-Length").isEmpty()
+        && response.headers().firstValue("Transfer-Encoding").isEmpty();
   }
 
   /** Why a read failed, for the client: HttpClient's ConnectException (a port nobody listens on) has no message. */

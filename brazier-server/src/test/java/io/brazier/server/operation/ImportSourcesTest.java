@@ -16,6 +16,7 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -241,6 +242,35 @@ class ImportSourcesTest {
 
     assertThatThrownBy(() -> sources.source(url).check(null)).isInstanceOf(FhirException.class)
         .hasMessage("The input " + url + " could not be read: no connection to its host");
+  }
+
+  @Test
+  void anAnswerThatEndsWhereItsConnectionClosesIsRefusedAsACutWouldPassForItsEnd() throws Exception {
+    ExecutorService thread = Executors.newSingleThreadExecutor();
+    try (ServerSocket listening = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      String url = "http://127.0.0.1:" + listening.getLocalPort() + "/Patient.ndjson";
+      ImportSources sources = new ImportSources(new ImportConfig(null, List.of("127.0.0.1:"
+          + listening.getLocalPort()), null));
+      thread.submit(() -> {
+        try (Socket client = listening.accept()) {
+          InputStream in = client.getInputStream();
+          for (int ends = 0; ends < 4; ) { // up to the blank line after the request's headers
+            int read = in.read();
+            ends = read == '\r' || read == '\n' ? ends + 1 : read < 0 ? 4 : 0;
+          }
+          client.getOutputStream().write(("HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n"
+              + "{\"resourceType\":\"Patient\"}\n").getBytes(StandardCharsets.UTF_8));
+        }
+        return null;
+      });
+
+      assertThatThrownBy(() -> sources.source(url).check(null)).isInstanceOfSatisfying(FhirException.class,
+          e -> assertThat(e.status()).isEqualTo(400)).hasMessage("The input " + url + " answered without a"
+              + " Content-Length or a chunked Transfer-Encoding: its body ends where the connection closes, so a"
+              + " connection cut short would pass for its end.");
+    } finally {
+      thread.shutdownNow();
+    }
   }
 
   @Test
