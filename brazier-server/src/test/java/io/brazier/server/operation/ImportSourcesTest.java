@@ -344,6 +344,19 @@ class ImportSourcesTest {
     }
   }
 
+  @Test
+  void aSourceThatBreaksOffItsAnswerSaysSoRatherThanClosed() throws IOException {
+    Stalling stalling = new Stalling("{\"resourceType\":\"Patient\"}\n");
+    ImportSources sources = new ImportSources(new ImportConfig(null, List.of(stalling.hostPort()), null));
+
+    try (InputStream in = sources.source(stalling.url()).open(null).body()) {
+      assertThat(in.readNBytes(27)).hasSize(27);
+      stalling.close();
+      assertTimeoutPreemptively(Duration.ofSeconds(10), () -> assertThatThrownBy(in::read)
+          .isInstanceOf(IOException.class).hasMessageStartingWith("the answer broke off before its end ("));
+    }
+  }
+
   /** An HTTP server that answers 200 and sends the start of its body, then nothing more until it is closed. */
   private static final class Stalling implements AutoCloseable {
     private final HttpServer server;
