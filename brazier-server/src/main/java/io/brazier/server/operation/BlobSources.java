@@ -8,9 +8,9 @@ import com.azure.storage.blob.models.BlobRequestConditions;
 import com.azure.storage.blob.models.BlobStorageException;
 import com.azure.storage.blob.options.BlobInputStreamOptions;
 import io.brazier.client.HttpUrls;
+import com.azure.storage.blob.specialized.BlobInputStream;
 import io.brazier.fhir.FhirException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
@@ -71,13 +71,14 @@ final class BlobSources {
     }
 
     @Override
-    public InputStream open(String etag) throws IOException {
+    public ImportSources.Opened open(String etag) throws IOException {
       BlobInputStreamOptions options = new BlobInputStreamOptions();
       if (etag != null) {
         options.setRequestConditions(new BlobRequestConditions().setIfMatch(etag));
       }
       try {
-        return blob.openInputStream(options);
+        BlobInputStream in = blob.openInputStream(options);
+        return new ImportSources.Opened(in, in.getProperties().getETag());
       } catch (BlobStorageException e) {
         throw new IOException("Blob " + shown + ": " + e.getStatusCode() + " " + e.getErrorCode(), e);
       }

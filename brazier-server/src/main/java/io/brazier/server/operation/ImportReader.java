@@ -7,6 +7,7 @@ import io.brazier.server.http.Body;
 import io.brazier.store.ImportLine;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -75,9 +76,12 @@ final class ImportReader {
     for (int attempt = 1; !run.stopped(); attempt++) {
       ImportRun.Cursor cursor = stager.cursor();
       long from = cursor.position() == position ? cursor.line() : 0;
-      try (NdjsonLines reader = new NdjsonLines(ImportSources.decoded(sources.source(spec.url())
-          .open(spec.etag())), maxLineBytes)) {
-        readLines(reader, input, position, from, unread);
+      try {
+        ImportSources.Opened opened = open(spec, from, cursor.etag());
+        InputStream body = new RenewingInput(opened.body(), () -> stager.advance(stager.cursor()), run::stopped);
+        try (NdjsonLines reader = new NdjsonLines(ImportSources.decoded(body), maxLineBytes)) {
+          readLines(reader, input, position, from, unread, opened.etag());
+        }
         return;
       } catch (FhirException e) {
         stager.fail(input, from + 1, e);
@@ -88,6 +92,9 @@ final class ImportReader {
             + after(line) + "."));
         return;
       } catch (IOException e) {
+        if (run.stopped()) {
+          return; // cancelled or taken over while reading: not the input's failure
+        }
         log.warn("Import input read failed id={} input={} attempt={}: {}", run.id(), HttpUrls.redacted(spec.url()),
             attempt, e.getMessage());
         if (attempt == READ_ATTEMPTS) {
@@ -101,8 +108,27 @@ final class ImportReader {
     }
   }
 
-  /** Reads lines after {@code from} in batches, each read, checked and encoded by a reader while others are staged. */
-  private void readLines(NdjsonLines reader, int input, int position, long from, Set<String> unread)
+  /**
+   * The input opened to be read after line {@code from}: when lines of it are staged, still the version they were
+   * read from ({@code staged}, its ETag), so that a read again (a retry, a job resumed) does not go on with the lines
+   * of another version.
+   */
+  private ImportSources.Opened open(ImportRequest.Input spec, long from, String staged) throws IOException {
+    ImportSources.Opened opened = sources.source(spec.url()).open(spec.etag());
+    if (from > 0 && staged != null && !ImportSources.sameEtag(staged, opened.etag())) {
+      opened.body().close();
+      throw FhirException.preconditionFailed("The input changed while it was read: lines 1 to " + from + " are of"
+          + " its version with ETag " + staged + ", and it now has " + (opened.etag() == null ? "no ETag"
+              : "ETag " + opened.etag()) + "; the lines after line " + from + " are not imported.");
+    }
+    return opened;
+  }
+
+  /**
+   * Reads lines after {@code from} in batches, each read, checked and encoded by a reader while others are staged;
+   * {@code etag}: the version read.
+   */
+  private void readLines(NdjsonLines reader, int input, int position, long from, Set<String> unread, String etag)
       throws IOException {
     List<NdjsonLines.Line> chunk = new ArrayList<>();
     long notNdjson = 0;
@@ -128,7 +154,7 @@ final class ImportReader {
           chunk.add(line);
           bytes += line.tooLong() ? maxLineBytes : line.bytes().length;
           if (badStart != 1 && (chunk.size() == BATCH_LINES || bytes >= BATCH_BYTES)) {
-            readers.submit(batch(input, position, chunk, unread));
+            readers.submit(batch(input, position, chunk, unread, etag));
             chunk = new ArrayList<>();
             bytes = 0;
             while (readers.full()) {
@@ -139,7 +165,7 @@ final class ImportReader {
       } finally {
         // What was read before a read failed is staged all the same; a retry starts after it.
         if (!chunk.isEmpty() && !run.stopped()) {
-          readers.submit(batch(input, position, chunk, unread));
+          readers.submit(batch(input, position, chunk, unread, etag));
         }
         while (!readers.isEmpty()) {
           ImportStager.Batch batch = readers.next();
@@ -165,7 +191,7 @@ final class ImportReader {
 
   /** The reading of a chunk of lines into a batch, its lines in order: for a reader. */
   private Callable<ImportStager.Batch> batch(int input, int position, List<NdjsonLines.Line> chunk,
-      Set<String> unread) {
+      Set<String> unread, String etag) {
     int number = stager.takeBatch();
     ImportRequest.Input spec = request.inputs().get(input);
     long last = chunk.get(chunk.size() - 1).number();
@@ -178,7 +204,7 @@ final class ImportReader {
             : lines.read(seq, spec.type(), spec.url(), line.bytes(), unread));
       }
       return new ImportStager.Batch(number, stager.encode(number, reads, List.of()), new ImportRun.Cursor("stage",
-          position, last, number + 1, 0, 0), chunk.size());
+          position, last, number + 1, 0, 0, etag), chunk.size());
     };
   }
 

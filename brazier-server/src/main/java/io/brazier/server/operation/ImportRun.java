@@ -24,11 +24,17 @@ final class ImportRun {
   private static final List<String> PHASES = List.of("stage", "defer", "check", "merge", "index");
 
   /**
-   * Where a run got to: the phase; while staging, the input (its place in the reading order) and its lines staged;
-   * the next batch's number and placeholder line, and how many lines were read in all.
+   * Where a run got to: the phase; while staging, the input (its place in the reading order), its lines staged and
+   * the ETag of the version they were read from (null if it has none), which a read again from there must still
+   * have; the next batch's number and placeholder line, and how many lines were read in all.
    */
-  record Cursor(String phase, int position, long line, int batch, long placeholders, long read) {
+  record Cursor(String phase, int position, long line, int batch, long placeholders, long read, String etag) {
     static final Cursor START = new Cursor("stage", 0, 0, 0, 0, 0);
+
+    /** A cursor at the start of an input, or past staging: no input being read. */
+    Cursor(String phase, int position, long line, int batch, long placeholders, long read) {
+      this(phase, position, line, batch, placeholders, read, null);
+    }
 
     Cursor in(String newPhase) {
       return new Cursor(newPhase, position, line, batch, placeholders, read);

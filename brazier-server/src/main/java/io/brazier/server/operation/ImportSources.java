@@ -77,9 +77,15 @@ final class ImportSources {
     /** Checks that the input is there (and has the ETag, if one is given): a 400 or 412 otherwise. */
     void check(String etag);
 
-    /** The input's bytes from the start, as stored (maybe gzip). */
-    InputStream open(String etag) throws IOException;
+    /** The input opened at its start. */
+    Opened open(String etag) throws IOException;
   }
+
+  /**
+   * An input opened: its bytes from the start, as stored (maybe gzip), and the ETag of the version they are, or null
+   * where the source has none (a file, a server that sends none).
+   */
+  record Opened(InputStream body, String etag) {}
 
   /** The source of a URL, if this server may read it; a 400 that names the flag to set otherwise. */
   Source source(String url) {
@@ -94,7 +100,8 @@ final class ImportSources {
       return file(shown, uri);
     }
     if (!HttpUrls.isHttp(uri)) {
-      throw FhirException.badRequest("The input " + shown + " is neither a file: nor an http(s) URL.");
+      throw FhirException.badRequest("The input " + shown + (isHttpScheme(uri) ? " " + noHost(uri)
+          : " is neither a file: nor an http(s) URL") + ".");
     }
     if (blobs != null && blobs.holds(url)) {
       return blobs.source(url);
@@ -122,13 +129,28 @@ final class ImportSources {
     }
     if (!HttpUrls.isHttp(to)) {
       throw FhirException.badRequest("The input " + shown + " redirects to " + HttpUrls.redacted(to.toString())
-          + ", which is not an http(s) URL: an import follows a redirect only to a host of --import-hosts.");
+          + ", which " + (isHttpScheme(to) ? noHost(to) : "is not an http(s) URL") + ": an import follows a redirect"
+          + " only to a host of --import-hosts.");
     }
     if (!allowed(to)) {
       throw FhirException.badRequest("The input " + shown + " redirects to " + HttpUrls.redacted(to.toString())
           + ", on a host this server may not read from; list " + hostPort(to) + " in --import-hosts to allow it.");
     }
     return to;
+  }
+
+  private static boolean isHttpScheme(URI uri) {
+    return "http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme());
+  }
+
+  /**
+   * Why an http(s) URL names no host: Java's URLs (and so its HTTP client) take only host names of letters, digits,
+   * hyphens and dots, an IP address or none, so {@code storage_1} (a Docker Compose service) or {@code 10.0.0.1.}
+   * cannot be reached.
+   */
+  private static String noHost(URI uri) {
+    return "names no host this server can reach: " + (uri.getRawAuthority() == null ? "it has none"
+        : uri.getRawAuthority() + " is no host name of letters, digits, hyphens and dots (nor an IP address)");
   }
 
   private boolean allowed(URI uri) {
@@ -193,9 +215,9 @@ final class ImportSources {
 
     /** A file gone since the kick-off fails its input as the kick-off would: reading it again would not help. */
     @Override
-    public InputStream open(String etag) throws IOException {
+    public Opened open(String etag) throws IOException {
       check(etag);
-      return Files.newInputStream(file);
+      return new Opened(Files.newInputStream(file), null);
     }
   }
 
@@ -225,8 +247,10 @@ final class ImportSources {
     }
 
     @Override
-    public InputStream open(String etag) throws IOException {
-      return new StallTimeout(get(etag).body(), timeout, watchdog.get());
+    public Opened open(String etag) throws IOException {
+      HttpResponse<InputStream> response = get(etag);
+      return new Opened(new StallTimeout(response.body(), timeout, watchdog.get()),
+          response.headers().firstValue("ETag").orElse(null));
     }
 
     private HttpResponse<InputStream> get(String etag) throws IOException {
@@ -252,6 +276,12 @@ final class ImportSources {
         throw new FhirException(400, IssueType.NOTFOUND, "The input " + shown + " answered " + status
             + (target.equals(uri) ? "." : " at " + HttpUrls.redacted(target.toString()) + "."));
       }
+      if (endsWithItsConnection(response)) {
+        response.body().close();
+        throw new FhirException(400, IssueType.NOTSUPPORTED, "The input " + shown + " answered without a"
+            + " Content-Length or a chunked Transfer-Encoding: its body ends where the connection closes, so a"
+            + " connection cut short would pass for its end.");
+      }
       String actual = response.headers().firstValue("ETag").orElse(null);
       if (etag != null && !ImportSources.sameEtag(etag, actual)) {
         response.body().close();
@@ -271,6 +301,17 @@ final class ImportSources {
         throw new IOException("interrupted", e);
       }
     }
+  }
+
+  /**
+   * Whether an answer's body ends only where its connection closes (HTTP/1.0's way, which HTTP/1.1 keeps): its
+   * lines cut short by a connection that broke would be imported as if they were all, a silent short count. A length,
+   * or chunks, which end with an empty chunk, let a cut show; HTTP/2 ends a body with a frame of its own.
+   */
+  private static boolean endsWithItsConnection(HttpResponse<?> response) {
+    return response.version() != HttpClient.Version.HTTP_2
+        && response.headers().firstValue("Content-Length").isEmpty()
+        && response.headers().firstValue("Transfer-Encoding").isEmpty();
   }
 
   /** Why a read failed, for the client: HttpClient's ConnectException (a port nobody listens on) has no message. */

@@ -114,7 +114,7 @@ final class ImportStager {
     }
     ImportRun.Cursor at = batch.cursor();
     ImportRun.Cursor next = new ImportRun.Cursor(at.phase(), at.position(), at.line(), at.batch(),
-        placeholders.get(), cursor.read() + batch.lines());
+        placeholders.get(), cursor.read() + batch.lines(), at.etag());
     if (imports.stage(parts, run.heartbeat(next.read(), null, JobJson.write(next)))) {
       cursor = next;
     } else {
@@ -128,6 +128,7 @@ final class ImportStager {
     Failure failure = lines.failure(ImportLine.seq(input, line), spec.url(), e);
     int number = takeBatch();
     stage(new Batch(number, imports.encode(run.id(), new ImportBatch(number, List.of(), List.of(), List.of(failure),
-        List.of())), new ImportRun.Cursor("stage", cursor.position(), cursor.line(), number + 1, 0, 0), 0));
+        List.of())), new ImportRun.Cursor("stage", cursor.position(), cursor.line(), number + 1, 0, 0,
+        cursor.etag()), 0));
   }
 }

@@ -12,7 +12,8 @@ import java.util.concurrent.TimeUnit;
  * The body of an http(s) input, a read of which fails once it has waited longer than a timeout for a byte: the HTTP
  * client bounds the wait for an answer's headers, not for its body, and a source that stops sending would otherwise
  * hold the import, and its node's job runner, for ever. A watchdog closes the stream under a read that waits too long,
- * which ends that read; the reader then reads the input again from where it broke off.
+ * which ends that read; the reader then reads the input again from where it broke off. A read that fails otherwise
+ * says that the answer broke off: the HTTP client's own word for it is a bare "closed".
  */
 final class StallTimeout extends FilterInputStream {
   private static final long NOT_READING = Long.MIN_VALUE;
@@ -69,7 +70,8 @@ final class StallTimeout extends FilterInputStream {
 
   private IOException failure(IOException e) {
     String waited = timeout.toMillis() % 1000 == 0 ? timeout.toSeconds() + " s" : timeout.toMillis() + " ms";
-    return stalled ? new IOException("the source sent nothing for " + waited, e) : e;
+    return new IOException(stalled ? "the source sent nothing for " + waited
+        : "the answer broke off before its end (" + ImportSources.reason(e) + ")", e);
   }
 
   @Override

@@ -69,9 +69,11 @@ class BlobSourcesTest {
     source.check(etag);
     source.check(null);
 
-    try (InputStream in = source.open(etag)) {
+    ImportSources.Opened opened = source.open(etag);
+    try (InputStream in = opened.body()) {
       assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("{\"resourceType\":\"Patient\"}\n");
     }
+    assertThat(opened.etag()).isEqualTo(etag);
   }
 
   @Test
@@ -87,12 +89,12 @@ class BlobSourcesTest {
     BlobClient blob = upload("Changing-" + run + ".ndjson", "{\"resourceType\":\"Patient\"}\n");
     String before = blob.getProperties().getETag();
     blob.upload(BinaryData.fromString("{\"resourceType\":\"Observation\"}\n"), true);
-    ImportSources.Source source = sources.source(blob.getBlobUrl());
+    ImportSources.Source source = sources.source(blob.getBlobUrl() + "?sv=2021-08-06&sig=secret");
 
     assertThatThrownBy(() -> source.check(before)).isInstanceOfSatisfying(FhirException.class,
         e -> assertThat(e.status()).isEqualTo(412)).hasMessageContaining(before);
-    assertThatThrownBy(() -> source.open(before).readAllBytes()).isInstanceOf(IOException.class)
-        .hasMessageContaining(blob.getBlobUrl());
+    assertThatThrownBy(() -> source.open(before).body().readAllBytes()).isInstanceOf(IOException.class)
+        .hasMessageContaining(blob.getBlobUrl()).hasMessageNotContaining("secret"); // the log shows it
   }
 
   private BlobClient upload(String name, String content) {

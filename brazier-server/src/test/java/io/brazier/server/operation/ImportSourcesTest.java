@@ -16,6 +16,7 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,6 +61,21 @@ class ImportSourcesTest {
   }
 
   @Test
+  void anHttpUrlWhoseHostIsNoHostNameSaysSoRatherThanThatItIsNoHttpUrl() {
+    ImportSources sources = new ImportSources(new ImportConfig(null, List.of("storage_1:9000"), null));
+
+    for (String url : List.of("http://storage_1:9000/Patient.ndjson", "https://10.0.0.1./Patient.ndjson")) {
+      assertThatThrownBy(() -> sources.source(url)).as(url).isInstanceOfSatisfying(FhirException.class,
+          e -> assertThat(e.status()).isEqualTo(400)).hasMessageStartingWith("The input " + url + " names no host"
+              + " this server can reach").hasMessageContaining("letters, digits, hyphens and dots");
+    }
+    assertThatThrownBy(() -> sources.source("http:///Patient.ndjson")).isInstanceOf(FhirException.class)
+        .hasMessage("The input http:///Patient.ndjson names no host this server can reach: it has none.");
+    assertThatThrownBy(() -> sources.source("ftp://exports.example.org/Patient.ndjson"))
+        .isInstanceOf(FhirException.class).hasMessageEndingWith("is neither a file: nor an http(s) URL.");
+  }
+
+  @Test
   void anAzureBlobUrlWithoutASasSaysToGiveOneOrTheAccount() {
     ImportSources sources = new ImportSources(new ImportConfig(null, List.of(), null));
 
@@ -78,12 +94,49 @@ class ImportSourcesTest {
 
     for (String url : List.of("file://" + file, "file:" + file, "file://localhost" + file)) {
       sources.source(url).check(null);
-      try (InputStream in = sources.source(url).open(null)) {
+      try (InputStream in = sources.source(url).open(null).body()) {
         assertThat(in.readAllBytes()).as(url).isEqualTo(Files.readAllBytes(file));
       }
     }
     assertThatThrownBy(() -> sources.source("file://example.org" + file)).isInstanceOf(FhirException.class)
         .hasMessageContaining("is not an absolute file: URL");
+  }
+
+  @Test
+  void aFileUrlMayNotLeadOutOfTheFolderByDotsEscapedOrNotNorThroughASymbolicLink() throws IOException {
+    Path outside = TempFolders.createUntilExit("brazier-import-outside");
+    Path secret = Files.writeString(outside.resolve("secret.ndjson"), "{\"resourceType\":\"Patient\"}\n");
+    Path folder = TempFolders.createUntilExit("brazier-import-sources");
+    Files.createSymbolicLink(folder.resolve("link.ndjson"), secret);
+    Files.createSymbolicLink(folder.resolve("linked"), outside);
+    ImportSources sources = new ImportSources(new ImportConfig(folder, List.of(), null));
+    String up = "file://" + folder + "/";
+    String back = "/" + outside.getParent().relativize(outside) + "/secret.ndjson";
+
+    for (String url : List.of(up + ".." + back, up + "%2e%2E" + back, up + "%2e%2e%2F" + back.substring(1),
+        up + "x/..")) {
+      assertThatThrownBy(() -> sources.source(url)).as(url).isInstanceOfSatisfying(FhirException.class,
+          e -> assertThat(e.status()).isEqualTo(400)).hasMessageContaining("no ..");
+    }
+    for (String url : List.of(up + "link.ndjson", up + "linked/secret.ndjson", "file://" + secret)) {
+      assertThatThrownBy(() -> sources.source(url)).as(url).isInstanceOfSatisfying(FhirException.class,
+          e -> assertThat(e.status()).isEqualTo(400)).hasMessage("The input " + url + " is outside --import-dir "
+              + folder + ".");
+    }
+  }
+
+  @Test
+  void aFolderOrAFifoBelowTheFolderIsNoReadableFile() throws IOException, InterruptedException {
+    Path folder = TempFolders.createUntilExit("brazier-import-sources");
+    Files.createDirectory(folder.resolve("Patient.ndjson"));
+    assertThat(new ProcessBuilder("mkfifo", folder.resolve("fifo.ndjson").toString()).start().waitFor()).isZero();
+    ImportSources sources = new ImportSources(new ImportConfig(folder, List.of(), null));
+
+    for (String name : List.of("Patient.ndjson", "fifo.ndjson", "")) {
+      String url = "file://" + folder + "/" + name;
+      assertThatThrownBy(() -> sources.source(url).check(null)).as(url).isInstanceOfSatisfying(FhirException.class,
+          e -> assertThat(e.status()).isEqualTo(400)).hasMessage("The input " + url + " is not a readable file.");
+    }
   }
 
   @Test
@@ -150,7 +203,7 @@ class ImportSourcesTest {
       ImportSources sources = new ImportSources(new ImportConfig(null, List.of(server.hostPort()), null));
 
       sources.source(server.url("/old")).check(null);
-      try (InputStream in = sources.source(server.url("/old")).open(null)) {
+      try (InputStream in = sources.source(server.url("/old")).open(null).body()) {
         assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo(Redirects.BODY);
       }
     }
@@ -159,7 +212,8 @@ class ImportSourcesTest {
   @Test
   void aRedirectToAHostNotListedOrToAFileOrOnAndOnFailsTheInputNamingTheFlag() throws IOException {
     try (Redirects server = new Redirects(Map.of("/away", "/elsewhere", "/elsewhere",
-        "http://localhost:%d/Patient.ndjson", "/file", "file:///etc/passwd", "/loop", "/loop"))) {
+        "http://localhost:%d/Patient.ndjson", "/file", "file:///etc/passwd", "/loop", "/loop", "/underscore",
+        "http://storage_1:9000/Patient.ndjson"))) {
       ImportSources sources = new ImportSources(new ImportConfig(null, List.of(server.hostPort()), null));
 
       assertThatThrownBy(() -> sources.source(server.url("/away")).check(null)).isInstanceOf(FhirException.class)
@@ -169,6 +223,9 @@ class ImportSourcesTest {
       assertThatThrownBy(() -> sources.source(server.url("/file")).open(null)).isInstanceOf(FhirException.class)
           .hasMessage("The input " + server.url("/file") + " redirects to file:///etc/passwd, which is not an"
               + " http(s) URL: an import follows a redirect only to a host of --import-hosts.");
+      assertThatThrownBy(() -> sources.source(server.url("/underscore")).check(null))
+          .isInstanceOf(FhirException.class).hasMessageStartingWith("The input " + server.url("/underscore")
+              + " redirects to http://storage_1:9000/Patient.ndjson, which names no host this server can reach");
       assertThatThrownBy(() -> sources.source(server.url("/loop")).check(null)).isInstanceOf(FhirException.class)
           .hasMessage("The input " + server.url("/loop") + " redirects more than 5 times.");
     }
@@ -185,6 +242,35 @@ class ImportSourcesTest {
 
     assertThatThrownBy(() -> sources.source(url).check(null)).isInstanceOf(FhirException.class)
         .hasMessage("The input " + url + " could not be read: no connection to its host");
+  }
+
+  @Test
+  void anAnswerThatEndsWhereItsConnectionClosesIsRefusedAsACutWouldPassForItsEnd() throws Exception {
+    ExecutorService thread = Executors.newSingleThreadExecutor();
+    try (ServerSocket listening = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      String url = "http://127.0.0.1:" + listening.getLocalPort() + "/Patient.ndjson";
+      ImportSources sources = new ImportSources(new ImportConfig(null, List.of("127.0.0.1:"
+          + listening.getLocalPort()), null));
+      thread.submit(() -> {
+        try (Socket client = listening.accept()) {
+          InputStream in = client.getInputStream();
+          for (int ends = 0; ends < 4; ) { // up to the blank line after the request's headers
+            int read = in.read();
+            ends = read == '\r' || read == '\n' ? ends + 1 : read < 0 ? 4 : 0;
+          }
+          client.getOutputStream().write(("HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n"
+              + "{\"resourceType\":\"Patient\"}\n").getBytes(StandardCharsets.UTF_8));
+        }
+        return null;
+      });
+
+      assertThatThrownBy(() -> sources.source(url).check(null)).isInstanceOfSatisfying(FhirException.class,
+          e -> assertThat(e.status()).isEqualTo(400)).hasMessage("The input " + url + " answered without a"
+              + " Content-Length or a chunked Transfer-Encoding: its body ends where the connection closes, so a"
+              + " connection cut short would pass for its end.");
+    } finally {
+      thread.shutdownNow();
+    }
   }
 
   @Test
@@ -250,11 +336,24 @@ class ImportSourcesTest {
       ImportSources sources = new ImportSources(new ImportConfig(null, List.of(stalling.hostPort()), null),
           Duration.ofMillis(300));
 
-      try (InputStream in = sources.source(stalling.url()).open(null)) {
+      try (InputStream in = sources.source(stalling.url()).open(null).body()) {
         assertThat(new String(in.readNBytes(27), StandardCharsets.UTF_8)).isEqualTo("{\"resourceType\":\"Patient\"}\n");
         assertTimeoutPreemptively(Duration.ofSeconds(20), () -> assertThatThrownBy(in::read)
             .isInstanceOf(IOException.class).hasMessage("the source sent nothing for 300 ms"));
       }
+    }
+  }
+
+  @Test
+  void aSourceThatBreaksOffItsAnswerSaysSoRatherThanClosed() throws IOException {
+    Stalling stalling = new Stalling("{\"resourceType\":\"Patient\"}\n");
+    ImportSources sources = new ImportSources(new ImportConfig(null, List.of(stalling.hostPort()), null));
+
+    try (InputStream in = sources.source(stalling.url()).open(null).body()) {
+      assertThat(in.readNBytes(27)).hasSize(27);
+      stalling.close();
+      assertTimeoutPreemptively(Duration.ofSeconds(10), () -> assertThatThrownBy(in::read)
+          .isInstanceOf(IOException.class).hasMessageStartingWith("the answer broke off before its end ("));
     }
   }
 

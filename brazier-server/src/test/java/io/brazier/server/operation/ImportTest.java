@@ -31,6 +31,7 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
 import org.hl7.fhir.instance.model.api.IIdType;
@@ -346,6 +347,50 @@ class ImportTest {
     assertThat(Importer.count(manifest, url)).isEqualTo(1);
     assertThat(importer.diagnostics(manifest, url)).singleElement().asString().startsWith(lineOf(2, shown) + ": ");
     assertThat(refused.getIssueFirstRep().getDiagnostics()).contains("sig=REDACTED").doesNotContain("secret");
+  }
+
+  @Test
+  void anInputReplacedWhileItIsReadFailsWhereItBrokeOffRatherThanGoOnWithTheLinesOfItsNewVersion() {
+    String[] first = new String[10];
+    String[] next = new String[12];
+    for (int line = 0; line < next.length; line++) {
+      next[line] = patient("next" + line, "", "Replaced");
+      if (line < first.length) {
+        first[line] = patient("first" + line, "", "Replaced");
+      }
+    }
+    file("Replaced.ndjson", first);
+    file("Replaced.ndjson.next", next);
+    String url = loopback.url("replaced/" + run + "-Replaced.ndjson");
+
+    JsonNode manifest = importer.run(null, new Input("Patient", url));
+
+    List<String> imported = searchIds("Patient?given=Replaced&family=" + run);
+    assertThat(imported).isNotEmpty().allMatch(id -> id.startsWith(id("first")));
+    assertThat(Importer.count(manifest, url)).isEqualTo(imported.size());
+    assertThat(importer.diagnostics(manifest, url)).singleElement().asString()
+        .startsWith(lineOf(imported.size() + 1, url)).contains("changed while it was read");
+  }
+
+  @Test
+  void anImportCancelledWhileItReadsALineThatNeverEndsStopsReadingIt() {
+    String url = loopback.url("endless/" + run + "-Endless.ndjson");
+    int started = loopback.endlessStarted();
+    String status = importer.status(importer.start(Importer.parameters(null, new Input("Patient", url))));
+    await("the import to read the line", () -> loopback.endlessStarted() == started + 2
+        && loopback.endlessSending() == 1);
+
+    assertThat(server.http().send("DELETE", status, null).status()).isEqualTo(202);
+
+    await("the import to stop reading", () -> loopback.endlessSending() == 0);
+  }
+
+  private static void await(String what, BooleanSupplier done) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
+    while (!done.getAsBoolean()) {
+      assertThat(System.nanoTime()).as("waiting for " + what).isLessThan(deadline);
+      Importer.sleep(100);
+    }
   }
 
   @Test

@@ -7,9 +7,13 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -17,12 +21,20 @@ import java.util.concurrent.atomic.AtomicInteger;
  * ETag, 404 for a file that is not there, {@code /moved/...} redirecting to the file, {@code /elsewhere/...}
  * redirecting to it on the host {@code localhost} (not the {@code 127.0.0.1} of {@link #hostPort}), and
  * {@code /busy/...} answering
- * 503 to the second request for the file (the first being the kick-off's check), as a service under load may.
+ * 503 to the second request for the file (the first being the kick-off's check), as a service under load may, and
+ * {@code /replaced/...} sending half of the file to the second request, then replacing it with its {@code .next}
+ * (another version, another size, so another ETag) and breaking off, as a file rewritten while it is read, and
+ * {@code /endless/...} sending a line that never ends, until its client stops reading it. Each request has a thread
+ * of its own.
  */
 final class Loopback implements AutoCloseable {
   private final HttpServer server;
   private final Path root;
   private final Map<String, AtomicInteger> requests = new ConcurrentHashMap<>();
+  private final ExecutorService threads = Executors.newCachedThreadPool();
+  private final AtomicInteger endlessStarted = new AtomicInteger();
+  private final AtomicInteger endlessSending = new AtomicInteger();
+  private volatile boolean closed;
 
   Loopback(Path root) {
     this.root = root;
@@ -31,6 +43,7 @@ final class Loopback implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    server.setExecutor(threads);
     server.createContext("/", this::serve);
     server.start();
   }
@@ -53,11 +66,22 @@ final class Loopback implements AutoCloseable {
       exchange.close();
       return;
     }
+    if (name.startsWith("endless/")) {
+      sendEndlessLine(exchange);
+      return;
+    }
     if (name.startsWith("busy/")) {
       name = name.substring("busy/".length());
       if (requests.computeIfAbsent(name, n -> new AtomicInteger()).incrementAndGet() == 2) {
         exchange.sendResponseHeaders(503, -1);
         exchange.close();
+        return;
+      }
+    }
+    if (name.startsWith("replaced/")) {
+      name = name.substring("replaced/".length());
+      if (requests.computeIfAbsent(name, n -> new AtomicInteger()).incrementAndGet() == 2) {
+        sendHalfAndReplace(exchange, root.resolve(name));
         return;
       }
     }
@@ -74,8 +98,50 @@ final class Loopback implements AutoCloseable {
     }
   }
 
+  /** How many answers of {@code /endless/...} were started. */
+  int endlessStarted() {
+    return endlessStarted.get();
+  }
+
+  /** How many answers of {@code /endless/...} are still being sent: each ends once its client stops reading. */
+  int endlessSending() {
+    return endlessSending.get();
+  }
+
+  private void sendEndlessLine(HttpExchange exchange) {
+    endlessStarted.incrementAndGet();
+    endlessSending.incrementAndGet();
+    byte[] more = "x".repeat(1 << 16).getBytes(StandardCharsets.US_ASCII);
+    try {
+      exchange.sendResponseHeaders(200, 0); // chunked: no end in sight
+      OutputStream out = exchange.getResponseBody();
+      out.write("{\"resourceType\":\"Patient\",\"id\":\"".getBytes(StandardCharsets.US_ASCII));
+      while (!closed) {
+        out.write(more);
+      }
+    } catch (IOException e) {
+      // the client stopped reading
+    } finally {
+      exchange.close();
+      endlessSending.decrementAndGet();
+    }
+  }
+
+  private static void sendHalfAndReplace(HttpExchange exchange, Path file) throws IOException {
+    byte[] bytes = Files.readAllBytes(file);
+    exchange.getResponseHeaders().add("ETag", "\"" + bytes.length + "\"");
+    exchange.sendResponseHeaders(200, bytes.length);
+    OutputStream out = exchange.getResponseBody();
+    out.write(bytes, 0, bytes.length / 2);
+    out.flush();
+    Files.move(file.resolveSibling(file.getFileName() + ".next"), file, StandardCopyOption.REPLACE_EXISTING);
+    exchange.close(); // short of its length: the connection breaks off
+  }
+
   @Override
   public void close() {
+    closed = true;
     server.stop(0);
+    threads.shutdownNow();
   }
 }
