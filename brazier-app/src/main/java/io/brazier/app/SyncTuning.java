@@ -52,8 +52,9 @@ final class SyncTuning {
   int port;
 
   @Option(names = "--sync-unhealthy-after", defaultValue = "PT30S", paramLabel = "DURATION",
-      description = "/healthz answers 503 once the FHIR server (or the queue) has failed every read for this long;"
-          + " PT0S for at the first failed read (default: ${DEFAULT-VALUE}).")
+      description = "/healthz answers 503 once the FHIR server (or the queue), or the workers' checkpoint in the"
+          + " target, has failed every read for this long; PT0S for at the first failed read"
+          + " (default: ${DEFAULT-VALUE}).")
   Duration unhealthyAfter;
 
   SyncConfig config(Path maps) {

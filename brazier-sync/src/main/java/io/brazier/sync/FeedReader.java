@@ -49,7 +49,7 @@ final class FeedReader implements ChangeReader {
   @Override
   public void run() {
     try {
-      long since = resume();
+      long since = ChangeReader.resume(target, source, workerCount, metrics, log);
       log.info("Sync follows the change feed source={} from={}", source, since);
       Outage outage = new Outage(log, "cannot read the change feed", "reads the change feed again");
       while (running) {
@@ -76,22 +76,6 @@ final class FeedReader implements ChangeReader {
       }
     } catch (InterruptedException e) {
       log.debug("Sync feed reader stopped");
-    } catch (SQLException e) {
-      log.error("Sync could not read its checkpoint from the target; the agent stops reading the feed", e);
-    }
-  }
-
-  private long resume() throws SQLException, InterruptedException {
-    while (true) {
-      try {
-        return target.resume(source, workerCount);
-      } catch (SQLException e) {
-        if (!Failures.isOutage(e)) {
-          throw e;
-        }
-        log.warn("Sync waits for the target to read its checkpoint: {}", e.getMessage());
-        Thread.sleep(2_000);
-      }
     }
   }
 

@@ -2,7 +2,6 @@ package io.brazier.sync;
 
 import io.brazier.sync.source.SourceException;
 import io.brazier.sync.source.SyncQueue;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -49,7 +48,7 @@ final class QueueReader implements ChangeReader {
   @Override
   public void run() {
     try (queue) {
-      long since = target.resume(source, workerCount);
+      long since = ChangeReader.resume(target, source, workerCount, metrics, log);
       log.info("Sync follows the sync queue source={} numberedFrom={}", source, since);
       int failures = 0;
       while (running) {
@@ -71,8 +70,6 @@ final class QueueReader implements ChangeReader {
       }
     } catch (InterruptedException e) {
       log.debug("Sync queue reader stopped");
-    } catch (SQLException e) {
-      log.error("Sync could not read its checkpoint from the target; the agent stops reading the queue", e);
     }
   }
 

@@ -38,7 +38,7 @@ final class RowWriters implements AutoCloseable {
 
   /**
    * Writes every change of the page; the first outage met by any row is thrown once every row is through (the page
-   * is taken again). False when {@code running} turns false or the caller is interrupted: the agent is stopping.
+   * is taken again), and so is the first Error. False when {@code running} turns false or the caller is interrupted: the agent is stopping.
    */
   boolean writeAll(List<RowChange> changes, Writer writer, BooleanSupplier running)
       throws SQLException, SourceException {
@@ -73,7 +73,14 @@ final class RowWriters implements AutoCloseable {
     return running.getAsBoolean();
   }
 
+  /**
+   * A row's failure as the caller's own: an Error (out of memory, of stack) as it is, so that it ends write-back as
+   * one on write-back's own thread does, rather than become a failure for which the page is taken again for ever.
+   */
   private static void rethrow(Throwable failure) throws SQLException, SourceException {
+    if (failure instanceof Error error) {
+      throw error;
+    }
     if (failure instanceof SQLException sql) {
       throw sql;
     }

@@ -69,7 +69,7 @@ public final class SyncAgent implements AutoCloseable {
 
   /** What runs while this agent is the active one. */
   private record Active(ChangeReader reader, Thread readerThread, Workers workers, Backfiller backfiller,
-      Thread backfillThread, WriteBack writeBack, Thread writeBackThread) {}
+      Thread backfillThread, WriteBack writeBack, Thread writeBackThread, EndedThreads threads) {}
 
   private SyncAgent(FhirClient fhir, Fhir context, TargetConfig targetConfig, SyncConfig config, Channels channels,
       MeterRegistry registry) throws IOException {
@@ -199,8 +199,9 @@ public final class SyncAgent implements AutoCloseable {
       log.debug("Running back-fills not resumed at once; their lease runs out: {}", e.getMessage());
     }
     String from = channels.queue() == null ? source : "kafka:" + channels.queue().topic();
+    EndedThreads threads = new EndedThreads();
     Workers workers = new Workers(config.workers(), from, maps::current, preparer, target, metrics,
-        config.maxAttempts());
+        config.maxAttempts(), threads);
     Feed feed = config.history() ? new HistoryFeed(fhir, config.feedPageSize())
         : new ChangeFeed(fhir, config.feedPageSize(), config.feedWait());
     ChangeReader reader = channels.queue() != null
@@ -210,16 +211,10 @@ public final class SyncAgent implements AutoCloseable {
         metrics, config);
     WriteBack writeBack = new WriteBack(source, new Resources(fhir), new Updates(fhir), maps::current, mapper, preparer,
         target, config, registry);
-    active = new Active(reader, daemon(reader, "sync-feed"), workers, backfiller, daemon(backfiller, "sync-backfill"),
-        writeBack, daemon(writeBack, "sync-write-back"));
+    active = new Active(reader, threads.start("reader", "sync-feed", reader), workers, backfiller,
+        threads.start("backfill", "sync-backfill", backfiller), writeBack,
+        threads.start("writeBack", "sync-write-back", writeBack), threads);
     log.info("Sync agent is active source={}", source);
-  }
-
-  private static Thread daemon(Runnable runnable, String name) {
-    Thread thread = new Thread(runnable, name);
-    thread.setDaemon(true);
-    thread.start();
-    return thread;
   }
 
   private synchronized void deactivate() {
@@ -352,7 +347,9 @@ public final class SyncAgent implements AutoCloseable {
   /**
    * The sides the agent needs that are down now, each with why: {@code target} (its database), {@code source}
    * (the FHIR server or the queue it reads, once its reads have failed for {@code --sync-unhealthy-after}, saying
-   * since when) and {@code writeBack} (its thread, once an Error ended it); empty while it can sync.
+   * since when), {@code checkpoint} (the workers' position in the target, once the reader's reads of it have failed
+   * as long), and each part of the active agent that an Error ended ({@code reader}, {@code workers},
+   * {@code backfill}, {@code writeBack}: {@link EndedThreads}); empty while it can sync.
    */
   public Map<String, String> down() {
     Map<String, String> down = new LinkedHashMap<>();
@@ -364,10 +361,13 @@ public final class SyncAgent implements AutoCloseable {
     if (source != null) {
       down.put("source", source);
     }
+    String checkpoint = metrics.checkpointDown(config.unhealthyAfter());
+    if (checkpoint != null) {
+      down.put("checkpoint", checkpoint);
+    }
     Active now = active;
-    String writeBack = now == null ? null : now.writeBack().ended();
-    if (writeBack != null) {
-      down.put("writeBack", writeBack);
+    if (now != null) {
+      down.putAll(now.threads().why());
     }
     return down;
   }

@@ -21,8 +21,9 @@ import java.time.Duration;
  *     deletions deleted); null for none
  * @param history whether the source is read through {@code _history?_since} (any FHIR server) rather than Brazier's
  *     change feed
- * @param unhealthyAfter how long the source's reads may fail without a break before {@code /healthz} says the agent
- *     is down ({@code --sync-unhealthy-after}); zero for at the first failed read
+ * @param unhealthyAfter how long the source's reads, or the reads of the workers' checkpoint, may fail without a break
+ *     before {@code /healthz} says the agent is down ({@code --sync-unhealthy-after}); zero for at the first failed
+ *     read
  */
 public record SyncConfig(int workers, int maxAttempts, boolean log, boolean logBodies, int feedPageSize,
     Duration feedWait, int backfillPageSize, Path mapsDir, Duration mapsInterval, ConflictPolicy conflicts,

@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
  * {@code POST /sync/backfill[?types=A,B]}, {@code GET /sync/backfill/{id}}, {@code GET /sync/dead-letters[?id=][&limit=]},
  * {@code POST /sync/dead-letters/replay[?id=]}, {@code GET /sync/write-back/left[?id=][&limit=]},
  * {@code POST /sync/write-back/left/retry|discard?id=|all=true}, {@code GET /metrics} (Prometheus) and
- * {@code GET /healthz} (503 while the target is down, or the source has been for {@code --sync-unhealthy-after}, or
- * once an Error ended write-back).
+ * {@code GET /healthz} (503 while the target is down, or the source or the workers' checkpoint has been for
+ * {@code --sync-unhealthy-after}, or once an Error ended a thread of the agent: {@link EndedThreads}).
  * Answers are JSON; errors are OperationOutcomes saying what to fix. It has no authentication: it listens on
  * the loopback address unless told otherwise.
  */
@@ -131,9 +131,10 @@ public final class SyncEndpoint implements AutoCloseable {
   /**
    * Up while the agent can sync; a 503 naming each side it needs that is down ({@code {"status":"DOWN","target":
    * "..."}}), as the server's /healthz names its database. The source counts as down only once its reads have failed
-   * for {@code --sync-unhealthy-after}: one failed read would take the agent out of a load balancer for a blip.
-   * Write-back counts as down once an Error (out of memory, of stack) ended its thread. The status says the same of
-   * the target and the source, and more.
+   * for {@code --sync-unhealthy-after}: one failed read would take the agent out of a load balancer for a blip; so
+   * does the workers' checkpoint, which the reader reads from the target when it starts. A part of the agent (its reader, workers, back-fill, write-back) counts as down once an Error (out of memory, of
+   * stack) or an exception nothing expected ended its thread. The status says the same of the target and the
+   * source, and more.
    */
   private void health(StatusServer.Exchange exchange) throws IOException {
     Map<String, String> down = agent.down();

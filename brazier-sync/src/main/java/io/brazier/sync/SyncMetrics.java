@@ -7,7 +7,6 @@ import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -35,8 +34,10 @@ final class SyncMetrics {
   private final AtomicLongArray secondOf = new AtomicLongArray(WINDOW);
   private final AtomicReference<String> lastError = new AtomicReference<>();
   private volatile boolean caughtUp;
-  /** Why the source cannot be read now, and since when; null while it can. */
-  private volatile SourceFailure sourceFailure;
+  /** Why the source cannot be read now, and since when. */
+  private final FailingReads source;
+  /** Why the workers' checkpoint cannot be read from the target now, and since when. */
+  private final FailingReads checkpoint;
   private final Clock clock;
 
   SyncMetrics(MeterRegistry registry) {
@@ -46,6 +47,8 @@ final class SyncMetrics {
   /** Metrics whose lag and rate are measured by {@code clock}. */
   SyncMetrics(MeterRegistry registry, Clock clock) {
     this.clock = clock;
+    this.source = new FailingReads(clock);
+    this.checkpoint = new FailingReads(clock);
     this.written = counter(registry, "written");
     this.skipped = counter(registry, "skipped");
     this.deadLettered = counter(registry, "dead_lettered");
@@ -161,41 +164,38 @@ final class SyncMetrics {
     return position.get();
   }
 
-  /** Why the source cannot be read ({@code reason}, the latest failure's), and since its first failed read. */
-  record SourceFailure(String reason, Instant since) {}
-
   /** The source could not be read, for {@code reason}: an outage the reader waits out. */
   void sourceFailed(String reason) {
-    SourceFailure failing = sourceFailure;
-    sourceFailure = new SourceFailure(reason, failing == null ? clock.instant() : failing.since());
+    source.failed(reason);
   }
 
   /** The source was read: whatever kept it from being read is over. */
   void sourceRead() {
-    sourceFailure = null;
+    source.read();
   }
 
   String sourceError() {
-    SourceFailure failing = sourceFailure;
-    return failing == null ? null : failing.reason();
+    return source.error();
   }
 
-  /**
-   * Why the source counts as down, saying since when: its reads have failed without a break for {@code grace} or
-   * longer; null otherwise. A failed read or two is a blip the reader retries through, no reason for a load balancer
-   * to take the agent out.
-   */
+  /** Why the source counts as down: its reads have failed without a break for {@code grace}; null otherwise. */
   String sourceDown(Duration grace) {
-    SourceFailure failing = sourceFailure;
-    if (failing == null) {
-      return null;
-    }
-    Duration failedFor = Duration.between(failing.since(), clock.instant());
-    if (failedFor.compareTo(grace) < 0) {
-      return null;
-    }
-    return "cannot be read since " + failing.since().truncatedTo(ChronoUnit.MILLIS) + " (" + failedFor.toSeconds()
-        + " s): " + failing.reason();
+    return source.down(grace);
+  }
+
+  /** The workers' checkpoint could not be read from the target, for {@code reason}: the reader tries again. */
+  void checkpointFailed(String reason) {
+    checkpoint.failed(reason);
+  }
+
+  /** The workers' checkpoint was read: the reader follows the source. */
+  void checkpointRead() {
+    checkpoint.read();
+  }
+
+  /** Why the checkpoint counts as down: its reads have failed without a break for {@code grace}; null otherwise. */
+  String checkpointDown(Duration grace) {
+    return checkpoint.down(grace);
   }
 
   /**
@@ -203,7 +203,7 @@ final class SyncMetrics {
    * read is applied.
    */
   boolean caughtUp() {
-    return caughtUp && pending.isEmpty() && sourceFailure == null;
+    return caughtUp && pending.isEmpty() && source.error() == null;
   }
 
   long written() {

@@ -39,16 +39,14 @@ final class Workers implements AutoCloseable {
   /** A reader's mark: every change up to this position that is for this worker is queued before it. */
   private record Mark(long position) {}
 
+  /** Starts {@code count} workers, as the part {@code workers} of {@code threads}. */
   Workers(int count, String source, Supplier<MapSet> maps, Preparer preparer, RelationalTarget target,
-      SyncMetrics metrics, int maxAttempts) {
+      SyncMetrics metrics, int maxAttempts, EndedThreads threads) {
     Retries retries = new Retries(maxAttempts, metrics, () -> running);
     for (int i = 0; i < count; i++) {
       Worker worker = new Worker(i, source, maps, preparer, target, metrics, retries);
       workers.add(worker);
-      Thread thread = new Thread(worker, "sync-worker-" + i);
-      thread.setDaemon(true);
-      threads.add(thread);
-      thread.start();
+      this.threads.add(threads.start("workers", "sync-worker-" + i, worker));
     }
   }
 

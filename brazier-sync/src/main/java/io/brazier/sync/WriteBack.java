@@ -61,8 +61,6 @@ final class WriteBack implements Runnable {
   private final MeterRegistry registry;
   private final Timer lag;
   private volatile boolean running = true;
-  /** Why write-back ended on its own (an Error ended its thread), or null. */
-  private volatile String ended;
 
   /** What became of a row's changes. */
   private enum Outcome { CREATED, WRITTEN, UNCHANGED, CONFLICT, SKIPPED, FAILED }
@@ -88,17 +86,7 @@ final class WriteBack implements Runnable {
   public void run() {
     try (RowWriters writers = new RowWriters(workers)) {
       poll(writers);
-    } catch (Error e) {
-      // Out of memory or of stack: nothing to wait out. Write-back ends, logged here once, and the agent's health
-      // says so until it is restarted, rather than stay up while the target's changes no longer reach FHIR.
-      ended = "stopped by " + e + "; restart the agent (its log has the stack trace)";
-      log.error("Sync write-back stopped; restart the agent", e);
     }
-  }
-
-  /** Why write-back ended on its own (an Error ended its thread), or null while it runs or once stopped as asked. */
-  String ended() {
-    return ended;
   }
 
   private void poll(RowWriters writers) {

@@ -94,6 +94,33 @@ class FeedReaderTest {
     }
   }
 
+  /**
+   * The target answers but cannot give the checkpoint (its table renamed away, as an operator's slip would): the
+   * reader tries again with backoff rather than stop for good, /healthz names the checkpoint once the reads have
+   * failed for --sync-unhealthy-after (here at once), and once the table is back the agent syncs and is up again.
+   */
+  @Test
+  void aCheckpointThatCannotBeReadIsReadAgainUntilItCanAndTheHealthSaysSoMeanwhile() throws Exception {
+    TargetConfig target = TestTargets.inOtherDatabase();
+    SyncConfig config = Agents.config(Agents.maps("patient.json", PATIENT)).withUnhealthyAfter(Duration.ZERO);
+    String before = create(client, "Before");
+    try (SyncAgent agent = Agents.start(server, target, config)) {
+      Eventually.within(DEADLINE, () -> assertThat(lastname(target, before)).isEqualTo("Before"));
+    }
+    TestTargets.execute(target, "ALTER TABLE sync_checkpoint RENAME TO sync_checkpoint_away");
+
+    try (SyncAgent agent = Agents.start(server, target, config)) {
+      Eventually.within(DEADLINE, () -> assertThat(agent.down()).containsKey("checkpoint"));
+      String down = agent.down().get("checkpoint");
+      TestTargets.execute(target, "ALTER TABLE sync_checkpoint_away RENAME TO sync_checkpoint");
+      String after = create(client, "After");
+
+      Eventually.within(DEADLINE, () -> assertThat(lastname(target, after)).isEqualTo("After"));
+      assertThat(agent.down()).isEmpty();
+      assertThat(down).startsWith("cannot be read since ").contains("sync_checkpoint");
+    }
+  }
+
   private static int closedPort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();

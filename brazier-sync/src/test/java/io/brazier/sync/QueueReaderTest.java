@@ -85,7 +85,11 @@ class QueueReaderTest {
   }
 
   private void startAgent() throws Exception {
-    agent = SyncAgent.start(Agents.client(server), server.fhir(), target, Agents.config(Agents.maps()),
+    startAgent(Agents.config(Agents.maps()));
+  }
+
+  private void startAgent(SyncConfig config) throws Exception {
+    agent = SyncAgent.start(Agents.client(server), server.fhir(), target, config,
         new Channels(null, new QueueConfig(broker.bootstrapServers(), null, topic, group)), new SimpleMeterRegistry());
   }
 
@@ -146,6 +150,31 @@ class QueueReaderTest {
     IIdType patient = client.create().resource(patient("Next", null)).execute().getId();
 
     Eventually.within(DEADLINE, () -> assertThat(contact(patient.getIdPart())).containsEntry("lastname", "Next"));
+  }
+
+  /**
+   * The target answers but cannot give the checkpoint (its table renamed away, as an operator's slip would): the
+   * queue's reader tries again with backoff rather than stop for good, /healthz names the checkpoint meanwhile (at
+   * once, without a grace), and once the table is back the agent syncs and is up again.
+   */
+  @Test
+  void aCheckpointThatCannotBeReadIsReadAgainUntilItCanAndTheHealthSaysSoMeanwhile() throws Exception {
+    startPublisherAndAgent();
+    IIdType first = client.create().resource(patient("Before", null)).execute().getId();
+    Eventually.within(DEADLINE, () -> assertThat(contact(first.getIdPart())).isNotNull());
+    agent.close();
+    agent = null;
+    TestTargets.execute(target, "ALTER TABLE sync_checkpoint RENAME TO sync_checkpoint_away");
+
+    startAgent(Agents.config(Agents.maps()).withUnhealthyAfter(Duration.ZERO));
+    Eventually.within(DEADLINE, () -> assertThat(agent.down()).containsKey("checkpoint"));
+    String down = agent.down().get("checkpoint");
+    TestTargets.execute(target, "ALTER TABLE sync_checkpoint_away RENAME TO sync_checkpoint");
+    IIdType second = client.create().resource(patient("After", null)).execute().getId();
+
+    Eventually.within(DEADLINE, () -> assertThat(contact(second.getIdPart())).containsEntry("lastname", "After"));
+    assertThat(agent.down()).isEmpty();
+    assertThat(down).startsWith("cannot be read since ").contains("sync_checkpoint");
   }
 
   /** The sync log's rows of {@code resource}. */

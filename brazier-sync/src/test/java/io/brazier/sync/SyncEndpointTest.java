@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.hl7.fhir.r4.model.Device;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -223,15 +224,9 @@ class SyncEndpointTest {
    */
   @Test
   void healthIsDownNamingWriteBackOnceAnErrorEndedIt() throws Exception {
-    String nested = "extension[0]." + "extension[0].".repeat(50_000);
-    String map = """
-        {"resource": "Device", "table": "msemr_device", "writeBack": true, "messages": ["Create"], "attributes": [
-          {"column": "msemr_lot", "path": "lotNumber",
-           "element": {"s": "$.%1$sextension[0].valueString", "c": {"p": "%1$sextension[0]",
-                       "a": [{"valueString": "%%"}]}}}]}"""
-        .formatted(nested);
     TargetConfig target = TestTargets.inOtherDatabase();
-    try (SyncAgent writing = Agents.start(TestServer.shared(), target, Agents.config(Agents.maps("device.json", map)));
+    try (SyncAgent writing = Agents.start(TestServer.shared(), target,
+            Agents.config(Agents.maps("device.json", lotWrittenBackTooDeep("Create"))));
         SyncEndpoint own = new SyncEndpoint(writing, () -> "", "127.0.0.1", 0).start()) {
       assertThat(send(own, "GET", "/healthz").statusCode()).isEqualTo(200);
 
@@ -243,6 +238,45 @@ class SyncEndpointTest {
       assertThat(down.path("status").asText()).isEqualTo("DOWN");
       assertThat(down.path("writeBack").asText()).contains("StackOverflowError");
     }
+  }
+
+  /**
+   * The same map writing back the lot of a Device synced from FHIR: the resource write-back patches is too deep for
+   * the stack of the pool thread that writes the row. Its StackOverflowError ends write-back as one on write-back's
+   * own thread does, rather than come back as a failure for which the same page is tried again for ever.
+   */
+  @Test
+  void healthIsDownNamingWriteBackOnceAnErrorEndedTheThreadWritingARow() throws Exception {
+    TargetConfig target = TestTargets.inOtherDatabase();
+    String id = TestServer.shared().client().create().resource(new Device().setLotNumber("L-1")).execute().getId()
+        .getIdPart();
+    try (SyncAgent writing = Agents.start(TestServer.shared(), target,
+            Agents.config(Agents.maps("device.json", lotWrittenBackTooDeep("Update"))));
+        SyncEndpoint own = new SyncEndpoint(writing, () -> "", "127.0.0.1", 0).start()) {
+      Eventually.within(DEADLINE, () -> assertThat(TestTargets.number(target,
+          "SELECT count(*) FROM msemr_device WHERE msemr_azurefhirid = ?", id)).isOne());
+      TestTargets.execute(target, "UPDATE msemr_device SET msemr_azurefhirsyncenabled = true WHERE msemr_azurefhirid"
+          + " = '" + id + "'");
+      assertThat(send(own, "GET", "/healthz").statusCode()).isEqualTo(200);
+
+      TestTargets.execute(target, "UPDATE msemr_device SET msemr_lot = 'L-deep' WHERE msemr_azurefhirid = '" + id
+          + "'");
+
+      Eventually.within(DEADLINE, () -> assertThat(send(own, "GET", "/healthz").statusCode()).isEqualTo(503));
+      JsonNode down = JSON.readTree(send(own, "GET", "/healthz").body());
+      assertThat(down.path("writeBack").asText()).contains("StackOverflowError");
+    }
+  }
+
+  /** A Device map that writes a row's lot back, on these messages, into an extension nested 50,000 deep. */
+  private static String lotWrittenBackTooDeep(String messages) {
+    String nested = "extension[0]." + "extension[0].".repeat(50_000);
+    return """
+        {"resource": "Device", "table": "msemr_device", "writeBack": true, "messages": ["%2$s"], "attributes": [
+          {"column": "msemr_lot", "path": "lotNumber",
+           "element": {"s": "$.%1$sextension[0].valueString", "c": {"p": "%1$sextension[0]",
+                       "a": [{"valueString": "%%"}]}}}]}"""
+        .formatted(nested, messages);
   }
 
   /** The source as {@code /sync/status} lists it. */
