@@ -12,16 +12,17 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * A FHIR server over the shared test server's store, at a port that stays, so that a test can stop it for real and
- * start it again where an agent keeps reading it.
+ * A FHIR server at a port that stays, so that a test can stop it for real and start it again where an agent keeps
+ * reading it. Over a store of its own: an agent of the shared store would first read the whole feed the other tests
+ * wrote, for as long as a loaded machine takes.
  */
 final class StoppableFhirServer implements AutoCloseable {
   private final int port = ClosedPort.port();
+  private final TestServer store = TestServer.start(ServerConfig.defaults());
   private FhirServer running;
 
   StoppableFhirServer start() {
-    TestServer shared = TestServer.shared();
-    running = new FhirServer(ServerConfig.defaults().withPort(port), shared.fhir(), shared.store(),
+    running = new FhirServer(ServerConfig.defaults().withPort(port), store.fhir(), store.store(),
         new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)).start();
     return this;
   }
@@ -42,5 +43,6 @@ final class StoppableFhirServer implements AutoCloseable {
   @Override
   public void close() {
     stop();
+    store.close();
   }
 }
