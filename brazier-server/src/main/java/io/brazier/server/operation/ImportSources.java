@@ -240,6 +240,10 @@ final class ImportSources {
     public void check(String etag) {
       try {
         get(etag).body().close();
+      } catch (Unavailable e) {
+        // The source's own failure, not the client's: a 502, as a gateway answers for the server behind it.
+        throw new FhirException(502, IssueType.TRANSIENT, "The input " + shown + " " + e.getMessage()
+            + ": its server failed, not this request; try again later.");
       } catch (IOException e) {
         throw new FhirException(400, IssueType.NOTFOUND, "The input " + shown + " could not be read: "
             + reason(e));
@@ -271,7 +275,7 @@ final class ImportSources {
       if (status != 200) {
         response.body().close();
         if (status / 100 == 5 || status == 429 || status == 408) {
-          throw new IOException("answered " + status); // may pass: read again
+          throw new Unavailable(status); // may pass: read again
         }
         throw new FhirException(400, IssueType.NOTFOUND, "The input " + shown + " answered " + status
             + (target.equals(uri) ? "." : " at " + HttpUrls.redacted(target.toString()) + "."));
@@ -300,6 +304,13 @@ final class ImportSources {
         Thread.currentThread().interrupt();
         throw new IOException("interrupted", e);
       }
+    }
+  }
+
+  /** An answer of 5xx, 429 or 408: the source cannot serve the input now, which may pass. */
+  private static final class Unavailable extends IOException {
+    Unavailable(int status) {
+      super("answered " + status);
     }
   }
 

@@ -39,6 +39,7 @@ import org.hl7.fhir.r4.model.Basic;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Patient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -532,6 +533,13 @@ class ImportTest {
     refused(400, "no ..", new Input("Patient", folder.toUri() + "../x/Patient.ndjson"));
     refused(400, "not a readable file", new Input("Patient", folder.resolve("missing.ndjson").toUri().toString()));
     refused(400, "answered 404", new Input("Patient", loopback.url("missing.ndjson")));
+    String down = loopback.url("failing/" + run + "-Refused.ndjson?sig=secret");
+    assertThat(http.refused(502, "POST", "/fhir/$import", Importer.parameters(null, new Input("Patient", down)),
+        "Prefer", "respond-async").getIssueFirstRep()).satisfies(issue -> {
+          assertThat(issue.getCode()).isEqualTo(OperationOutcome.IssueType.TRANSIENT);
+          assertThat(issue.getDiagnostics()).isEqualTo("The input " + down.replace("secret", "REDACTED")
+              + " answered 500: its server failed, not this request; try again later.");
+        });
     refused(400, "list localhost:", new Input("Patient", loopback.url("elsewhere/" + run + "-Refused.ndjson")));
     refused(400, "no resource type", new Input("Patients", patients));
     refused(400, "listed twice", new Input("Patient", patients), new Input("Patient", patients));

@@ -24,7 +24,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * 503 to the second request for the file (the first being the kick-off's check), as a service under load may, and
  * {@code /replaced/...} sending half of the file to the second request, then replacing it with its {@code .next}
  * (another version, another size, so another ETag) and breaking off, as a file rewritten while it is read, and
- * {@code /endless/...} sending a line that never ends, until its client stops reading it. Each request has a thread
+ * {@code /endless/...} sending a line that never ends, until its client stops reading it, and {@code /failing/...}
+ * answering 500 to every request, as a service that is down. Each request has a thread
  * of its own.
  */
 final class Loopback implements AutoCloseable {
@@ -68,6 +69,11 @@ final class Loopback implements AutoCloseable {
     }
     if (name.startsWith("endless/")) {
       sendEndlessLine(exchange);
+      return;
+    }
+    if (name.startsWith("failing/")) {
+      exchange.sendResponseHeaders(500, -1);
+      exchange.close();
       return;
     }
     if (name.startsWith("busy/")) {
