@@ -38,7 +38,7 @@ public final class Body {
 
   private final Fhir fhir;
   private final Consumer<Resource> check;
-  /** What the tree was read from, for the parse's 400: a body, a line. */
+  /** What the tree was read from, for the parse's 400: a body, a line, an entry. */
   private final String what;
   private ObjectNode tree;
   private Resource resource;

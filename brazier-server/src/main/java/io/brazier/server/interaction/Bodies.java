@@ -46,7 +46,10 @@ public final class Bodies {
     return tree(tree, "body");
   }
 
-  /** A JSON resource as {@link #tree(ObjectNode)} takes it, read from {@code what} (a line), which its 400s name. */
+  /**
+   * A JSON resource as {@link #tree(ObjectNode)} takes it, read from {@code what} (a line, a bundle's entry), which
+   * its 400s name.
+   */
   public Body tree(ObjectNode tree, String what) {
     return Body.of(fhir, tree, this::check, what);
   }

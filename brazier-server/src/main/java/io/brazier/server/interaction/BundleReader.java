@@ -71,7 +71,7 @@ final class BundleReader {
         failures.put(i, FhirException.invalid("The entry's resource is not a JSON object with a resourceType.")
             .at(Entry.expression(i)));
       }
-      resources.add(resource instanceof ObjectNode object ? bodies.tree(object) : null);
+      resources.add(resource instanceof ObjectNode object ? bodies.tree(object, "entry") : null);
     }
     return new Read(shell(root, entries, failures), resources, failures);
   }

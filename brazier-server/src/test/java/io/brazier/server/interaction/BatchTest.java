@@ -155,7 +155,8 @@ class BatchTest {
     assertThat(answer.getEntry()).extracting(entry -> entry.getResponse().getStatus())
         .containsExactly("400 Bad Request", "201 Created", "400 Bad Request");
     assertThat(((OperationOutcome) answer.getEntry().get(0).getResponse().getOutcome()).getIssueFirstRep()
-        .getDiagnostics()).contains("Bundle.entry[0]").contains("notAnElement");
+        .getDiagnostics()).isEqualTo("Bundle.entry[0]: The entry is not a valid FHIR resource: Unknown element"
+        + " 'notAnElement' found during parse");
     assertThat(server.changesSince(before)).hasSize(1);
   }
 
