@@ -220,18 +220,7 @@ class ImportMergeTest {
     Write written = test.write((Resource) test.fhir().jsonParser().parseResource(patient(id, "{}", "Written")), 1);
     long before = test.lastChange();
 
-    CompletableFuture<Void> writer;
-    CompletableFuture<Optional<Merged>> merge;
-    try (HeldLock changes = TestDatabase.lockTable(test.database(), "change")) {
-      // The writer inserts the resource, then waits to append the feed: its resource row is there, uncommitted.
-      writer = CompletableFuture.runAsync(() -> store.commit(List.of(written)));
-      awaitWaiting("%INSERT INTO change%");
-      merge = CompletableFuture.supplyAsync(() -> imports.merge(job, 0, NOW, beat(job), TestStore::refusedLine));
-      awaitWaiting("%INSERT INTO resource (rid%");
-      assertThat(writer).as("both wait, each in the middle of its transaction").isNotDone();
-    }
-    writer.get(30, TimeUnit.SECONDS);
-    Optional<Merged> merged = merge.get(30, TimeUnit.SECONDS);
+    Optional<Merged> merged = mergeWhileWriting(written, "%INSERT INTO resource (rid%");
 
     assertThat(merged).hasValue(new Merged(1, 0));
     assertThat(store.history(new HistoryQuery("Patient", id, null, null, null, 10)).versions())
@@ -257,17 +246,7 @@ class ImportMergeTest {
     Write written = test.write((Resource) test.fhir().jsonParser().parseResource(patient(id, "{}", "Written")), 2);
     long before = test.lastChange();
 
-    CompletableFuture<Void> writer;
-    CompletableFuture<Optional<Merged>> merge;
-    try (HeldLock changes = TestDatabase.lockTable(test.database(), "change")) {
-      writer = CompletableFuture.runAsync(() -> store.commit(List.of(written)));
-      awaitWaiting("%INSERT INTO change%");
-      merge = CompletableFuture.supplyAsync(() -> imports.merge(job, 0, NOW, beat(job), TestStore::refusedLine));
-      awaitWaiting("%resource r%");
-      assertThat(writer).as("both wait, each in the middle of its transaction").isNotDone();
-    }
-    writer.get(30, TimeUnit.SECONDS);
-    Optional<Merged> merged = merge.get(30, TimeUnit.SECONDS);
+    Optional<Merged> merged = mergeWhileWriting(written, "%resource r%");
 
     assertThat(merged).hasValue(new Merged(1, 0));
     assertThat(store.history(new HistoryQuery("Patient", id, null, null, null, 10)).versions())
@@ -282,6 +261,25 @@ class ImportMergeTest {
   }
 
   /** Waits until a session of the database waits on a lock in a statement like {@code pattern}. */
+  /**
+   * Merges batch 0 while {@code written} commits: the writer writes its resource rows, then waits to append the feed
+   * (its rows there, uncommitted), and the merge waits at the statement {@code mergeWaitsAt} (a LIKE pattern) before
+   * both go on.
+   */
+  private Optional<Merged> mergeWhileWriting(Write written, String mergeWaitsAt) throws Exception {
+    CompletableFuture<Void> writer;
+    CompletableFuture<Optional<Merged>> merge;
+    try (HeldLock changes = TestDatabase.lockTable(test.database(), "change")) {
+      writer = CompletableFuture.runAsync(() -> store.commit(List.of(written)));
+      awaitWaiting("%INSERT INTO change%");
+      merge = CompletableFuture.supplyAsync(() -> imports.merge(job, 0, NOW, beat(job), TestStore::refusedLine));
+      awaitWaiting(mergeWaitsAt);
+      assertThat(writer).as("both wait, each in the middle of its transaction").isNotDone();
+    }
+    writer.get(30, TimeUnit.SECONDS);
+    return merge.get(30, TimeUnit.SECONDS);
+  }
+
   private void awaitWaiting(String pattern) throws SQLException, InterruptedException {
     String sql = "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE ?";
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
