@@ -8,6 +8,7 @@ import io.brazier.store.ScanPage;
 import io.brazier.store.StoreFailure;
 import io.brazier.store.search.SearchSql;
 import io.brazier.store.search.Sql;
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -192,7 +193,7 @@ final class AsOfReader {
         + " WHERE (r.id, k.version) NOT IN (SELECT res_id, version FROM change"
         + " WHERE (seq > ? OR seq IS NULL) AND type = ? AND res_id = ANY(?::text[])) GROUP BY r.id, r.version";
     try (PreparedStatement statement = connection.prepareStatement(sql)) {
-      java.sql.Array array = connection.createArrayOf("text", ids.toArray());
+      Array array = connection.createArrayOf("text", ids.toArray());
       statement.setArray(1, array);
       statement.setShort(2, type);
       statement.setLong(3, sequence);
