@@ -20,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -64,8 +65,8 @@ public final class ScanBench implements Callable<Integer> {
   @Mixin
   Runs runs;
 
-  @Option(names = "--changed", defaultValue = "10000",
-      description = "Resources updated after the watermark before the last measurement.")
+  @Option(names = "--changed", defaultValue = "10000", description = "Updates of Observations after the watermark"
+      + " before the last measurements: random ones, each once, up to all of them, then again in turn.")
   int changed;
 
   private final Fhir fhir = new Fhir(true);
@@ -102,6 +103,8 @@ public final class ScanBench implements Callable<Integer> {
     timed("scan the compartments of " + patients.size() + " patients",
         () -> scan(compartmentTypes, then, null, patients, null));
     update(changed);
+    timed("scan Observation after " + changed + " updates since",
+        () -> scan(List.of("Observation"), then, null, null, null));
     timed("scan every type after " + changed + " updates since", () -> scan(types, then, null, null, null));
     store.close();
     return 0;
@@ -190,7 +193,10 @@ public final class ScanBench implements Callable<Integer> {
     return patients;
   }
 
-  /** Updates {@code count} random Observations, so that a scan as of before reads them from history. */
+  /**
+   * Makes {@code count} updates of Observations, so that a scan as of before reads them from history: in rounds over
+   * them in a random order, each updated once a round, committed 5,000 at a time.
+   */
   private void update(int count) {
     Writes writes = new Writes(fhir, search, Clock.systemUTC());
     List<ResourceVersion> observations = new ArrayList<>();
@@ -201,18 +207,21 @@ public final class ScanBench implements Callable<Integer> {
         break;
       }
     }
-    Random random = new Random(1);
+    Collections.shuffle(observations, new Random(1));
     List<Write> batch = new ArrayList<>();
     for (int i = 0; i < count; i++) {
-      ResourceVersion current = observations.set(random.nextInt(observations.size()), null);
-      if (current == null) {
-        continue;
-      }
+      int at = i % observations.size();
+      ResourceVersion current = observations.get(at);
       Resource resource = (Resource) fhir.jsonParser().parseResource(new String(current.json(),
           StandardCharsets.UTF_8));
-      batch.add(writes.next(resource, current.id(), current, null));
+      Write write = writes.next(resource, current.id(), current, null);
+      batch.add(write);
+      observations.set(at, write.toVersion());
+      if (batch.size() == 5_000 || at == observations.size() - 1 || i == count - 1) {
+        store.commit(batch);
+        batch = new ArrayList<>();
+      }
     }
-    store.commit(batch);
   }
 
   /**

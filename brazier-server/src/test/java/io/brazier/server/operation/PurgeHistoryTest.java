@@ -50,6 +50,49 @@ class PurgeHistoryTest {
   }
 
   @Test
+  void theVersionLeftIsStillAnUpdateInHistoryAsInTheChangeFeed() {
+    long start = server.lastChange();
+    IIdType id = threeVersions();
+    String path = "/fhir/Patient/" + id.getIdPart();
+
+    http.send("DELETE", path + "/$purge-history", null);
+
+    assertThat(requests(http.get(path + "/_history").resource(Bundle.class)))
+        .containsExactly("PUT Patient/" + id.getIdPart() + " 200 OK");
+    assertThat(requests(http.get("/fhir/$changes?since=" + start + "&_type=Patient").resource(Bundle.class)))
+        .endsWith("PUT Patient/" + id.getIdPart() + " 200 OK");
+  }
+
+  @Test
+  void aVersionThatCreatedTheResourceAgainStaysACreation() {
+    IIdType id = threeVersions();
+    String path = "/fhir/Patient/" + id.getIdPart();
+    client.delete().resourceById(id).execute();
+    Patient again = patient("Again");
+    again.setId(id);
+    client.update().resource(again).execute();
+
+    http.send("DELETE", path + "/$purge-history", null);
+
+    assertThat(requests(http.get(path + "/_history").resource(Bundle.class)))
+        .containsExactly("PUT Patient/" + id.getIdPart() + " 201 Created");
+  }
+
+  @Test
+  void anUpdateAfterThePurgeLeavesTheVersionBeforeItAnUpdate() {
+    IIdType id = threeVersions();
+    String path = "/fhir/Patient/" + id.getIdPart();
+    http.send("DELETE", path + "/$purge-history", null);
+    Patient fourth = patient("Fourth");
+    fourth.setId(id);
+
+    client.update().resource(fourth).execute();
+
+    assertThat(requests(http.get(path + "/_history").resource(Bundle.class)))
+        .containsExactly("PUT Patient/" + id.getIdPart() + " 200 OK", "PUT Patient/" + id.getIdPart() + " 200 OK");
+  }
+
+  @Test
   void aResourceNeverStoredIsNotFoundAndOtherMethodsAreNotAllowed() {
     String path = "/fhir/Patient/never-stored-purge/$purge-history";
     String known = "/fhir/Patient/" + threeVersions().getIdPart() + "/$purge-history";
@@ -72,6 +115,12 @@ class PurgeHistoryTest {
 
   private static Patient patient(String family) {
     return new Patient().addName(new HumanName().setFamily(family));
+  }
+
+  /** Each entry's request and response, as "METHOD url status". */
+  private static List<String> requests(Bundle bundle) {
+    return bundle.getEntry().stream().map(entry -> entry.getRequest().getMethod().toCode() + " "
+        + entry.getRequest().getUrl() + " " + entry.getResponse().getStatus()).toList();
   }
 
   /** The versions in the resource's history, newest first: each version id, or "deleted". */

@@ -29,11 +29,12 @@ import org.postgresql.PGStatement;
 /**
  * Scans a type as of a change sequence N. The versions current at N are the current rows that no change after N
  * touched, and, for each resource changed after N (a change numbered above N, or not numbered yet), the version
- * before its first change after N, from history (or, when an import wrote versions below one stored at N, its highest
- * version not changed after N, current or not). A page reads which resources changed after N, takes the first
- * {@code count} of each kind in scan order (lastUpdated, rid) in one statement, and merges them; criteria are
- * decided by the index rows for the current rows (those among the next {@code count} rows, so that every page costs
- * about the same) and, for the versions from history, on their own index values ({@link PastCriteria}).
+ * before its first change after N, from history (or, when an import wrote a version out of order after N, below a
+ * stored one or over a gap, its highest version not changed after N, current or not). A page reads which resources
+ * changed after N, takes the first {@code count} of each kind in scan order (lastUpdated, rid) in one statement, and
+ * merges them; criteria are decided by the index rows for the current rows (those among the next {@code count}
+ * rows, so that every page costs about the same) and, for the versions from history, on their own index values
+ * ({@link PastCriteria}).
  */
 final class AsOfReader {
   private static final Comparator<Candidate> ORDER =
@@ -145,37 +146,34 @@ final class AsOfReader {
 
   /**
    * The resources of the type that changes after N touched: the seq range of the unique index and the partial index
-   * of unnumbered rows, read anew by every page, since they grow while the scan goes on. A resource's version of
-   * then is the one before its first change after N, unless an import wrote a version below one that was stored
-   * at N (its versions changed after N are then not its highest ones): then it is its highest version not changed
-   * after N, which a second statement reads for those rare resources.
+   * of unnumbered rows, read anew by every page, since they grow while the scan goes on, and from the change table
+   * alone. A resource's version of then is the one before its first change after N, unless an import wrote a version
+   * out of order after N (below a stored one, or over a gap: change.out_of_order): then it is its highest version not
+   * changed after N, which a second statement reads for those rare resources.
    */
   private static Changed changed(Connection connection, short type, long sequence) throws SQLException {
-    String sql = "SELECT c.res_id, c.first, c.first + c.count - 1 = c.last AND r.version = c.last FROM"
-        + " (SELECT res_id, min(version) AS first, max(version) AS last, count(*) AS count FROM change"
-        + " WHERE (seq > ? OR seq IS NULL) AND type = ? GROUP BY res_id) c"
-        + " JOIN resource r ON r.type = ? AND r.id = c.res_id";
+    String sql = "SELECT res_id, min(version), bool_or(out_of_order) FROM change"
+        + " WHERE (seq > ? OR seq IS NULL) AND type = ? GROUP BY res_id";
     List<Object> ids = new ArrayList<>();
     Map<String, Integer> then = new LinkedHashMap<>();
-    List<Object> filledIn = new ArrayList<>();
+    List<Object> outOfOrder = new ArrayList<>();
     try (PreparedStatement statement = connection.prepareStatement(sql)) {
       statement.setLong(1, sequence);
       statement.setShort(2, type);
-      statement.setShort(3, type);
       try (ResultSet rows = statement.executeQuery()) {
         while (rows.next()) {
           ids.add(rows.getString(1));
           if (rows.getBoolean(3)) {
-            then.put(rows.getString(1), rows.getInt(2) - 1);
+            outOfOrder.add(rows.getString(1));
           } else {
-            filledIn.add(rows.getString(1));
+            then.put(rows.getString(1), rows.getInt(2) - 1);
           }
         }
       }
     }
     List<Object> currentIds = new ArrayList<>();
-    if (!filledIn.isEmpty()) {
-      highestUnchanged(connection, type, sequence, filledIn, then, currentIds);
+    if (!outOfOrder.isEmpty()) {
+      highestUnchanged(connection, type, sequence, outOfOrder, then, currentIds);
     }
     return new Changed(ids.toArray(), then.keySet().toArray(), then.values().toArray(), currentIds.toArray());
   }

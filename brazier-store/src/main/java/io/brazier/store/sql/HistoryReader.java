@@ -32,9 +32,11 @@ final class HistoryReader {
     String current = select("resource", null, query, args);
     String past = select("resource_history", "replaced_at", query, args);
     // Whether a version above 1 creates its resource: its previous version, the highest below it in
-    // resource_history (by its key), is a deletion, or there is none (an import may start history above 1).
+    // resource_history (by its key), is a deletion, or there is none (an import may start history above 1), unless
+    // a purge removed a live previous version (resource.updates_purged).
     String recreates = "NOT v.deleted AND v.version > 1 AND coalesce((SELECT p.deleted FROM resource_history p"
-        + " WHERE p.rid = v.rid AND p.version < v.version ORDER BY p.version DESC LIMIT 1), true)";
+        + " WHERE p.rid = v.rid AND p.version < v.version ORDER BY p.version DESC LIMIT 1),"
+        + " v.version IS DISTINCT FROM r.updates_purged)";
     String sql = "SELECT v.rid, v.type, r.id, v.version, v.last_updated, v.deleted, v.body, r.created_by_put, "
         + recreates + ", v.patched FROM (" + current + " UNION ALL " + past + ") v JOIN resource r ON r.rid = v.rid"
         + " ORDER BY v.last_updated DESC, v.rid DESC, v.version DESC LIMIT ?";

@@ -407,7 +407,7 @@ final class ImportMerge {
             // creates as PUT [type]/[id] does (see insertCreated).
             Action action = decision.creates() ? Action.CREATE : Action.UPDATE;
             feed.add(key.type(), key.id(), decision.version(), String.valueOf(action.code()),
-                ts(decision.lastUpdated()), decision.creates());
+                ts(decision.lastUpdated()), decision.creates(), decision.outOfOrder());
           });
       if (plan.retiredAt() != null) {
         retired.add(stored.rid(), ts(plan.retiredAt()));
@@ -443,7 +443,7 @@ final class ImportMerge {
         // An import's changes name no source: the feed's readers skip by source only what they wrote themselves.
         Writer.writeChanges(connection, feed.column(0, Short[]::new), feed.column(1, String[]::new),
             feed.column(2, Integer[]::new), feed.column(3, String[]::new), feed.column(4, Timestamp[]::new),
-            new String[feed.size()], feed.column(5, Boolean[]::new));
+            new String[feed.size()], feed.column(5, Boolean[]::new), feed.column(6, Boolean[]::new));
       }
     }
 

@@ -68,10 +68,12 @@ final class ImportVersions {
   /**
    * What becomes of a line: skipped, or stored as {@code version} (current or history, then replaced at
    * {@code replacedAt}); {@code creates} when it creates the resource, as history tells it: no version of it is
-   * below, or the one right below is a deletion (an import writes none, so that one is stored).
+   * below, or the one right below is a deletion (an import writes none, so that one is stored); {@code outOfOrder}
+   * when it is not the next version over the newest: a version above it is stored, or the one right below it is
+   * neither stored nor imported (the change feed marks it, for scans as of a sequence).
    */
   record Decision(long seq, Action action, int version, Instant lastUpdated, String lastUpdatedText,
-      Instant replacedAt, boolean creates) {}
+      Instant replacedAt, boolean creates, boolean outOfOrder) {}
 
   /**
    * The lines' decisions (none for a refused line), when the stored current version is replaced by an imported one
@@ -166,14 +168,16 @@ final class ImportVersions {
         continue;
       }
       if (version == null) {
-        decisions.add(new Decision(line.seq(), Action.SKIP, 0, null, null, null, false));
+        decisions.add(new Decision(line.seq(), Action.SKIP, 0, null, null, null, false, false));
         continue;
       }
       Map.Entry<Integer, Instant> after = versions.higherEntry(version);
       Integer below = versions.lowerKey(version);
+      boolean gap = below == null ? version > 1 : below != version - 1;
       decisions.add(new Decision(line.seq(), version == newest ? Action.CURRENT : Action.HISTORY, version,
           versions.get(version), texts.get(line.seq()), after == null ? null : after.getValue(),
-          below == null || stored != null && stored.deletes(below)));
+          below == null || stored != null && stored.deletes(below),
+          gap || stored != null && version < stored.version()));
     }
     boolean retired = stored != null && chosen.containsValue(newest);
     return new Plan(decisions, retired ? versions.higherEntry(stored.version()).getValue() : null,

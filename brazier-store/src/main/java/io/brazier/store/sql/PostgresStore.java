@@ -170,12 +170,37 @@ public final class PostgresStore implements Store {
 
   @Override
   public int purgeHistory(String type, String id) {
-    String sql = "DELETE FROM resource_history WHERE rid = (SELECT rid FROM resource WHERE type = ? AND id = ?)";
-    try (Connection connection = dataSource.getConnection();
-        PreparedStatement statement = connection.prepareStatement(sql)) {
-      statement.setShort(1, types.key(type));
-      statement.setString(2, id);
-      return statement.executeUpdate();
+    // The resource row locked first, so that no write moves a version to history while the purge reads it.
+    String lock = "SELECT rid FROM resource WHERE type = ? AND id = ? FOR UPDATE";
+    // The current version keeps what the newest version purged says of it: a live one makes it an update.
+    String purge = """
+        WITH purged AS (DELETE FROM resource_history WHERE rid = ? RETURNING version, deleted),
+             previous AS (SELECT deleted FROM purged ORDER BY version DESC LIMIT 1)
+        UPDATE resource r SET updates_purged = CASE WHEN p.deleted THEN NULL ELSE r.version END
+          FROM previous p WHERE r.rid = ?
+        RETURNING (SELECT count(*) FROM purged)""";
+    try (Connection connection = dataSource.getConnection()) {
+      connection.setAutoCommit(false);
+      try (PreparedStatement locking = connection.prepareStatement(lock);
+          PreparedStatement purging = connection.prepareStatement(purge)) {
+        locking.setShort(1, types.key(type));
+        locking.setString(2, id);
+        int purged = 0;
+        try (ResultSet row = locking.executeQuery()) {
+          if (row.next()) {
+            purging.setLong(1, row.getLong(1));
+            purging.setLong(2, row.getLong(1));
+            try (ResultSet count = purging.executeQuery()) {
+              purged = count.next() ? count.getInt(1) : 0;
+            }
+          }
+        }
+        connection.commit();
+        return purged;
+      } catch (SQLException | RuntimeException e) {
+        Rollbacks.rollBack(connection, e);
+        throw e;
+      }
     } catch (SQLException e) {
       throw new StoreFailure("Could not purge the history of " + type + "/" + id, e);
     }

@@ -56,9 +56,9 @@ final class Writer {
       SELECT old.rid, old.type, old.id, old.deleted FROM old""";
 
   private static final String INSERT_CHANGES = """
-      INSERT INTO change (type, res_id, version, action, at, source, created_by_put)
+      INSERT INTO change (type, res_id, version, action, at, source, created_by_put, out_of_order)
       SELECT * FROM unnest(?::smallint[], ?::text[], ?::int[], ?::char[], ?::timestamptz[], ?::text[],
-                           ?::boolean[])""";
+                           ?::boolean[], ?::boolean[])""";
 
   private final TypeKeys types;
   private final IndexWriter indexes;
@@ -155,6 +155,7 @@ final class Writer {
     Timestamp[] at = new Timestamp[n];
     String[] sources = new String[n];
     Boolean[] byPut = new Boolean[n];
+    Boolean[] outOfOrder = new Boolean[n];
     for (int i = 0; i < n; i++) {
       Write write = writes.get(i);
       // A version written over a deletion creates its resource again (R4 answers the update 201 Created), and only
@@ -168,16 +169,19 @@ final class Writer {
       at[i] = Timestamp.from(write.lastUpdated());
       sources[i] = write.source();
       byPut[i] = recreates || action == Action.CREATE && write.createdByPut();
+      outOfOrder[i] = false; // a write is the next version over the current one
     }
-    writeChanges(connection, typeKeys, ids, versions, actions, at, sources, byPut);
+    writeChanges(connection, typeKeys, ids, versions, actions, at, sources, byPut, outOfOrder);
   }
 
   /**
    * Appends change rows (unnumbered: the sequencer numbers them once committed), one per element of the arrays;
-   * {@code createdByPut} says of each creation that it came by PUT [type]/[id] (false for any other change).
+   * {@code createdByPut} says of each creation that it came by PUT [type]/[id] (false for any other change),
+   * {@code outOfOrder} of each version that an import wrote below a stored one or over a gap.
    */
   static void writeChanges(Connection connection, Short[] typeKeys, String[] ids, Integer[] versions,
-      String[] actions, Timestamp[] at, String[] sources, Boolean[] createdByPut) throws SQLException {
+      String[] actions, Timestamp[] at, String[] sources, Boolean[] createdByPut, Boolean[] outOfOrder)
+      throws SQLException {
     try (PreparedStatement statement = connection.prepareStatement(INSERT_CHANGES)) {
       statement.setArray(1, connection.createArrayOf("int2", typeKeys));
       statement.setArray(2, connection.createArrayOf("text", ids));
@@ -186,6 +190,7 @@ final class Writer {
       statement.setArray(5, connection.createArrayOf("timestamptz", at));
       statement.setArray(6, connection.createArrayOf("text", sources));
       statement.setArray(7, connection.createArrayOf("bool", createdByPut));
+      statement.setArray(8, connection.createArrayOf("bool", outOfOrder));
       statement.executeUpdate();
     }
   }

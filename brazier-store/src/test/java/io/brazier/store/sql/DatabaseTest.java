@@ -195,6 +195,31 @@ class DatabaseTest {
     }
   }
 
+  @Test
+  void v19MarksTheChangesInTheFeedThatAreNotTheNextVersionOfTheirResource() throws SQLException {
+    String name = "v18_" + UUID.randomUUID().toString().replace("-", "");
+    execute(store.database().dataSource(), "CREATE DATABASE " + name);
+    String url = urlOf(name);
+    Flyway.configure().dataSource(url, "postgres", null).locations("classpath:db/migration").target("18").load()
+        .migrate();
+    try (Connection connection = DriverManager.getConnection(url, "postgres", null);
+        Statement statement = connection.createStatement()) {
+      statement.execute("INSERT INTO resource_type (id, name) VALUES (1, 'Patient')");
+      // in-line: 1, 2, 3; gapped: 1, then 3 over a gap, then 2 below it; pruned: its first kept change is version 4.
+      statement.execute("INSERT INTO change (seq, type, res_id, version, action, at) VALUES"
+          + " (1, 1, 'in-line', 1, 'C', now()), (2, 1, 'gapped', 1, 'C', now()), (3, 1, 'in-line', 2, 'U', now()),"
+          + " (4, 1, 'gapped', 3, 'U', now()), (5, 1, 'gapped', 2, 'U', now()), (6, 1, 'pruned', 4, 'U', now()),"
+          + " (7, 1, 'in-line', 3, 'D', now()), (8, 1, 'pruned', 5, 'U', now())");
+    }
+
+    try (Database database = Database.open(new DatabaseConfig(url, "postgres", null, null, 4,
+        Duration.ofSeconds(30)))) {
+
+      assertThat(single(database, "SELECT array_agg(out_of_order ORDER BY seq) = '{f,f,f,t,t,t,f,f}' FROM change"))
+          .isTrue();
+    }
+  }
+
   /** The JDBC URL of another database of the test's PostgreSQL. */
   private String urlOf(String database) {
     return store.database().pool().getJdbcUrl().replaceFirst("/postgres(\\?.*)?$", "/" + database);

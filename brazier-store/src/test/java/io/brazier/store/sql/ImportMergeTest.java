@@ -210,6 +210,24 @@ class ImportMergeTest {
   }
 
   /**
+   * A version imported after N with versions missing right below it (version 3 over a stored version 1) is the only
+   * change after N, and the highest version: the version current at N is still the stored one below the gap.
+   */
+  @Test
+  void aScanAsOfBeforeAnImportThatSkipsVersionsServesTheVersionCurrentThen() {
+    String id = id();
+    merge(batch(0, line(1, id, 1, T1, patient(id, "{}", "One"))));
+    long then = store.watermark();
+    String again = anotherImport();
+
+    imports.stage(batch(0, line(1, id, 3, T2, patient(id, "{}", "Three"))), beat(again));
+    assertThat(imports.merge(again, 0, NOW, beat(again), TestStore::refusedLine)).hasValue(new Merged(1, 0));
+
+    assertThat(store.scan(new AsOfScan("Patient", then, test.parse("Patient", "_id=" + id), null, 10), test.search())
+        .versions()).extracting(v -> v.id() + "@" + v.version()).containsExactly(id + "@1");
+  }
+
+  /**
    * The writer creates the resource after the merge found it not stored, and commits while the merge's insert
    * waits on it: the merge starts again, finds the writer's version and imports its line as the next one.
    */

@@ -27,7 +27,7 @@ class ImportVersionsTest {
     Plan plan = ImportVersions.plan(null, List.of(line(1, null, null)), NOW);
 
     assertThat(plan.decisions()).containsExactly(new Decision(1, Action.CURRENT, 1,
-        Instant.parse("2026-12-05T10:00:00.123Z"), "2026-12-05T10:00:00.123+00:00", null, true));
+        Instant.parse("2026-12-05T10:00:00.123Z"), "2026-12-05T10:00:00.123+00:00", null, true, false));
     assertThat(plan.retiredAt()).isNull();
   }
 
@@ -104,6 +104,29 @@ class ImportVersionsTest {
     assertThat(filled.decisions()).extracting(Decision::version, Decision::creates)
         .containsExactly(tuple(3, true), tuple(4, false));
     assertThat(below.decisions()).extracting(Decision::version, Decision::creates).containsExactly(tuple(2, true));
+  }
+
+  /**
+   * A version is out of order when a version above it is stored, or the one right below it is neither stored nor
+   * imported with it; the next versions over the newest, and the versions of a new resource from 1 up, are not.
+   */
+  @Test
+  void aVersionBelowAStoredOneOrOverAGapIsOutOfOrder() {
+    Stored versionThree = new Stored(7, 3, T3, false, Map.of(1, T1));
+
+    Plan next = ImportVersions.plan(versionThree, List.of(line(1, null, null), line(2, 5, null)), NOW);
+    Plan below = ImportVersions.plan(versionThree, List.of(line(1, 2, T2)), NOW);
+    Plan gap = ImportVersions.plan(versionThree, List.of(line(1, 6, null)), NOW);
+    Plan fresh = ImportVersions.plan(null, List.of(line(1, 2, T2), line(2, 1, T1)), NOW);
+    Plan fromThree = ImportVersions.plan(null, List.of(line(1, 3, T3)), NOW);
+
+    assertThat(next.decisions()).extracting(Decision::version, Decision::outOfOrder)
+        .containsExactly(tuple(6, false), tuple(5, true));
+    assertThat(below.decisions()).extracting(Decision::version, Decision::outOfOrder).containsExactly(tuple(2, true));
+    assertThat(gap.decisions()).extracting(Decision::version, Decision::outOfOrder).containsExactly(tuple(6, true));
+    assertThat(fresh.decisions()).extracting(Decision::version, Decision::outOfOrder)
+        .containsExactly(tuple(2, false), tuple(1, false));
+    assertThat(fromThree.decisions()).extracting(Decision::outOfOrder).containsExactly(true);
   }
 
   @Test
