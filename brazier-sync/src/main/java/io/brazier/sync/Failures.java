@@ -1,5 +1,6 @@
 package io.brazier.sync;
 
+import io.brazier.sync.map.MappingException;
 import io.brazier.sync.source.SourceException;
 import io.brazier.sync.target.FhirReplica;
 import java.sql.SQLException;
@@ -44,6 +45,19 @@ final class Failures {
       }
     }
     return false;
+  }
+
+  /**
+   * Whether {@code e} is a failure none of the agent's parts throws on purpose (a bug, an answer it cannot read): it
+   * fails its change like any other, and is also worth an error with its stack trace.
+   */
+  static boolean isUnexpected(Throwable e) {
+    return e instanceof RuntimeException && !(e instanceof MappingException || e instanceof FhirReplica.Failed);
+  }
+
+  /** An unexpected failure in a sentence that names it ({@code NullPointerException: ...}), to tell it for a bug. */
+  static String describeUnexpected(Throwable e) {
+    return e.getClass().getSimpleName() + ": " + describe(e);
   }
 
   /** The wait before attempt {@code attempt + 1}: doubling from 100 ms, at most 5 s. */
