@@ -195,8 +195,17 @@ final class Backfiller implements Runnable {
     try {
       return preparer.item(current, map, 0, json, partition);
     } catch (MappingException e) {
-      return new DeadLetter(0, source, 0, type, id, null, "backfill", partition, 1, e.getMessage(), null);
+      return letter(type, id, partition, e.getMessage());
+    } catch (RuntimeException e) {
+      // What the agent does not expect (a bug mapping this resource) fails it every time, as a map's refusal does: it
+      // is dead-lettered naming the exception, so the page is written and the back-fill goes on.
+      log.error("Sync back-fill failed unexpectedly on {}/{}", type, id, e);
+      return letter(type, id, partition, Failures.describeUnexpected(e));
     }
+  }
+
+  private DeadLetter letter(String type, String id, String partition, String error) {
+    return new DeadLetter(0, source, 0, type, id, null, "backfill", partition, 1, error, null);
   }
 
   void stop() {
