@@ -148,7 +148,8 @@ final class Backfiller implements Runnable {
     }, reading);
   }
 
-  private static Resources.Page await(CompletableFuture<Resources.Page> page) throws Retries.GaveUp {
+  /** The page read; the read's failure as itself (its give-up, an Error), not wrapped by the future. */
+  static Resources.Page await(CompletableFuture<Resources.Page> page) throws Retries.GaveUp {
     try {
       return page.join();
     } catch (CompletionException e) {
@@ -157,6 +158,9 @@ final class Backfiller implements Runnable {
       }
       if (e.getCause() instanceof RuntimeException runtime) {
         throw runtime;
+      }
+      if (e.getCause() instanceof Error error) {
+        throw error; // out of memory or of stack: nothing to read again, so back-fill ends (EndedThreads)
       }
       throw e;
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import io.brazier.server.TestServer;
+import io.brazier.sync.source.Resources;
 import io.brazier.sync.target.DeadLetter;
 import io.brazier.testkit.Eventually;
 import java.nio.file.Files;
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import org.hl7.fhir.r4.model.CodeType;
 import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.Device;
@@ -90,6 +92,21 @@ class BackfillerTest {
     }
   }
 
+  /**
+   * An Error on the thread that reads the next page (out of memory, of stack: here the stack overflows for real) is
+   * nothing to read again: it comes out of the wait for that page as itself, so it ends back-fill and the health
+   * names it (EndedThreads), rather than as a CompletionException, which back-fill would retry as if transient.
+   */
+  @Test
+  void anErrorOnTheReadThreadComesOutOfTheWaitForItsPageAsItself() {
+    CompletableFuture<Resources.Page> page = CompletableFuture.supplyAsync(() -> {
+      deeper(0);
+      return null;
+    });
+
+    assertThatThrownBy(() -> Backfiller.await(page)).isInstanceOf(StackOverflowError.class);
+  }
+
   @Test
   void aBackfillOfATypeThatIsNotSyncedIsRefused() throws Exception {
     Path maps = Agents.maps("device.json", DEVICE.formatted("true"));
@@ -104,6 +121,11 @@ class BackfillerTest {
     SyncConfig config = Agents.config(maps);
     return new SyncConfig(config.workers(), config.maxAttempts(), false, false, config.feedPageSize(),
         config.feedWait(), 3, maps, config.mapsInterval(), config.conflicts(), null, false, config.unhealthyAfter());
+  }
+
+  /** A recursion without end: the real way a thread's stack overflows. */
+  private static int deeper(int depth) {
+    return deeper(depth + 1) + 1;
   }
 
   private static long devices(TargetConfig target, String lot) {
