@@ -9,9 +9,10 @@ import java.time.Duration;
 import org.postgresql.util.PSQLException;
 
 /**
- * How the agent tells failures apart. An outage (the FHIR server or the target database unreachable or overloaded)
- * is nobody's change's fault: the agent waits it out, counting no attempt, and loses nothing. Any other failure
- * counts against the change, which is retried with backoff and dead-lettered after {@code --sync-max-attempts}.
+ * How the agent tells failures apart. An outage (the FHIR server or the target database unreachable, overloaded or
+ * taking no writes) is nobody's change's fault: the agent waits it out, counting no attempt, and loses nothing. Any
+ * other failure counts against the change, which is retried with backoff and dead-lettered after
+ * {@code --sync-max-attempts}.
  */
 final class Failures {
   private static final Duration FIRST = Duration.ofMillis(100);
@@ -31,8 +32,9 @@ final class Failures {
     }
     if (e instanceof SQLException sql) {
       String state = sql.getSQLState() == null ? "" : sql.getSQLState();
-      // 08: connection; 53: resources (too many connections, disk full); 57P: shut down or restarting.
-      return state.startsWith("08") || state.startsWith("53") || state.startsWith("57P");
+      // 08: connection; 53: resources (too many connections, disk full); 57P: shut down or restarting; 25006: no
+      // writes taken now (a standby after a failover, a database made read-only for maintenance).
+      return state.startsWith("08") || state.startsWith("53") || state.startsWith("57P") || state.equals("25006");
     }
     return false;
   }

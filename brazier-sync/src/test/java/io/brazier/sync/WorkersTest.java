@@ -139,4 +139,45 @@ class WorkersTest {
       assertThat(agent.down()).isEmpty();
     }
   }
+
+  /**
+   * The target database takes no writes for a while (a standby after a failover, or read-only for maintenance: it
+   * answers SQL state 25006): that is an outage like its going away, waited out without counting attempts, so the
+   * change made meanwhile is written once it takes writes again, not dead-lettered.
+   */
+  @Test
+  void aChangeMadeWhileTheTargetTakesNoWritesIsWrittenOnceItDoesAndNotDeadLettered() throws Exception {
+    TargetConfig owner = TestTargets.inOtherDatabase();
+    String role = "sync_" + owner.schema();
+    TestTargets.execute(owner, "CREATE ROLE " + role + " LOGIN PASSWORD 'sync'");
+    TestTargets.execute(owner, "GRANT CREATE ON DATABASE postgres TO " + role);
+    // The owner's URL names its user; the agent's connects as the role.
+    TargetConfig target = new TargetConfig(owner.url().replaceAll("\\?.*", ""), role, "sync", owner.schema(),
+        owner.poolSize());
+    try (SyncAgent agent = Agents.start(server, target, Agents.config(Agents.maps("patient.json", MAPS_PATIENT)))) {
+      Eventually.within(DEADLINE, () -> assertThat(agent.status().sources().get(0).caughtUp()).isTrue());
+      readOnly(owner, role, true);
+
+      String id = client.create().resource(new Patient().addName(new HumanName().setFamily("Meanwhile"))).execute()
+          .getId().getIdPart();
+      Eventually.within(DEADLINE, () -> assertThat(agent.status().sources().get(0).lagChanges()).isPositive());
+      Thread.sleep(3_000); // its two attempts, 100 ms apart, would have given it up by now
+      readOnly(owner, role, false);
+
+      Eventually.within(DEADLINE, () -> assertThat(TestTargets.rows(target, "SELECT lastname FROM contact WHERE"
+          + " msemr_azurefhirid = ?", id)).extracting(row -> row.get("lastname")).containsExactly("Meanwhile"));
+      assertThat(agent.deadLetters(null, 10)).isEmpty();
+    }
+  }
+
+  /**
+   * Makes the role's sessions read-only, or writable again, from their next connection on, and ends those of the
+   * agent's pool, as recycling its connections would in time; the agent's leader lock keeps its own.
+   */
+  private static void readOnly(TargetConfig owner, String role, boolean readOnly) {
+    TestTargets.execute(owner, "ALTER ROLE " + role + (readOnly ? " SET default_transaction_read_only = on"
+        : " RESET default_transaction_read_only"));
+    TestTargets.execute(owner, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '" + role
+        + "' AND pid NOT IN (SELECT pid FROM pg_locks WHERE locktype = 'advisory')");
+  }
 }
