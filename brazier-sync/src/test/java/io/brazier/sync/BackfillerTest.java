@@ -11,12 +11,13 @@ import io.brazier.testkit.Eventually;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import org.hl7.fhir.r4.model.CodeType;
-import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.Device;
+import org.hl7.fhir.r4.model.HumanName;
+import org.hl7.fhir.r4.model.Person;
 import org.junit.jupiter.api.Test;
 
 class BackfillerTest {
@@ -53,41 +54,35 @@ class BackfillerTest {
   }
 
   /**
-   * A manufacture date FHIR holds only as "unknown" (a data-absent-reason extension, no value) trips the mapping of
-   * a date column on a null, a failure the agent does not expect: that resource is dead-lettered naming it, and the
+   * A birth date FHIR holds only as "unknown" (a data-absent-reason extension, no value) trips the mapping of a date
+   * column on a null, a failure the agent does not expect: that resource is dead-lettered naming it, and the
    * back-fill writes the rest of its page and finishes, rather than read that page again for ever.
    */
   @Test
   void aResourceOurMappingFailsOnUnexpectedlyIsDeadLetteredAndTheBackfillFinishes() throws Exception {
-    String lot = "lot-" + UUID.randomUUID();
-    DateTimeType unknown = new DateTimeType();
-    unknown.addExtension("http://hl7.org/fhir/StructureDefinition/data-absent-reason", new CodeType("unknown"));
-    String failing = null;
+    String family = "family-" + UUID.randomUUID();
+    List<String> ids = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
-      Device device = new Device().setLotNumber(lot);
+      Person person = new Person().addName(new HumanName().setFamily(family));
       if (i == 1) {
-        device.setManufactureDateElement(unknown);
+        person.setBirthDateElement(TestMaps.unknownDate());
       }
-      String id = client.create().resource(device).execute().getId().getIdPart();
-      failing = i == 1 ? id : failing;
+      ids.add(client.create().resource(person).execute().getId().getIdPart());
     }
-    String dated = """
-        {"resource": "Device", "table": "msemr_device", "enabled": %s, "attributes": [
-          {"column": "msemr_lotnumber", "path": "lotNumber"},
-          {"column": "msemr_manufacturedate", "path": "manufactureDate", "type": "date"}]}""";
-    Path maps = Agents.maps("device.json", dated.formatted("false"));
+    Path maps = Agents.maps("person.json", TestMaps.person("\"enabled\": false,"));
     TargetConfig target = TestTargets.inOtherDatabase();
     try (SyncAgent agent = Agents.start(server, target, pagesOfThree(maps))) {
       Eventually.within(DEADLINE, () -> assertThat(agent.status().sources().get(0).caughtUp()).isTrue());
-      Files.writeString(maps.resolve("device.json"), dated.formatted("true"));
-      Eventually.within(DEADLINE, () -> assertThat(agent.maps().types()).contains("Device"));
+      Files.writeString(maps.resolve("person.json"), TestMaps.person(""));
+      Eventually.within(DEADLINE, () -> assertThat(agent.maps().types()).contains("Person"));
 
       UUID job = agent.backfill(List.of());
 
       Eventually.within(DEADLINE, () -> assertThat(agent.status().backfills()).filteredOn(backfill -> backfill.id()
           .equals(job.toString())).singleElement().returns("done", SyncStatus.Backfill::status));
-      assertThat(devices(target, lot)).isEqualTo(3);
-      assertThat(agent.deadLetters(null, 10)).singleElement().returns(failing, DeadLetter::resourceId)
+      assertThat(TestTargets.number(target, "SELECT count(*) FROM person WHERE lastname = ?", family)).isEqualTo(3);
+      assertThat(agent.deadLetters(null, 100)).filteredOn(letter -> ids.contains(letter.resourceId()))
+          .singleElement().returns(ids.get(1), DeadLetter::resourceId)
           .satisfies(letter -> assertThat(letter.error()).startsWith("NullPointerException: "));
     }
   }
