@@ -62,6 +62,11 @@ final class Failures {
     return e.getClass().getSimpleName() + ": " + describe(e);
   }
 
+  /** A change's failure in a sentence, for its dead letter: an unexpected one names its exception. */
+  static String describeChange(Throwable e) {
+    return isUnexpected(e) ? describeUnexpected(e) : describe(e);
+  }
+
   /** The wait before attempt {@code attempt + 1}: doubling from 100 ms, at most 5 s. */
   static Duration backoff(int attempt) {
     long millis = FIRST.toMillis() << Math.min(attempt - 1, 10);

@@ -39,7 +39,7 @@ final class Retries {
     private final int attempts;
 
     GaveUp(Exception cause, int attempts) {
-      super(Failures.isUnexpected(cause) ? Failures.describeUnexpected(cause) : Failures.describe(cause), cause);
+      super(Failures.describeChange(cause), cause);
       this.attempts = attempts;
     }
 
