@@ -148,7 +148,8 @@ final class Backfiller implements Runnable {
     }, reading);
   }
 
-  private static Resources.Page await(CompletableFuture<Resources.Page> page) throws Retries.GaveUp {
+  /** The page read; the read's failure as itself (its give-up, an Error), not wrapped by the future. */
+  static Resources.Page await(CompletableFuture<Resources.Page> page) throws Retries.GaveUp {
     try {
       return page.join();
     } catch (CompletionException e) {
@@ -157,6 +158,9 @@ final class Backfiller implements Runnable {
       }
       if (e.getCause() instanceof RuntimeException runtime) {
         throw runtime;
+      }
+      if (e.getCause() instanceof Error error) {
+        throw error; // out of memory or of stack: nothing to read again, so back-fill ends (EndedThreads)
       }
       throw e;
     }
@@ -195,8 +199,17 @@ final class Backfiller implements Runnable {
     try {
       return preparer.item(current, map, 0, json, partition);
     } catch (MappingException e) {
-      return new DeadLetter(0, source, 0, type, id, null, "backfill", partition, 1, e.getMessage(), null);
+      return letter(type, id, partition, e.getMessage());
+    } catch (RuntimeException e) {
+      // What the agent does not expect (a bug mapping this resource) fails it every time, as a map's refusal does: it
+      // is dead-lettered naming the exception, so the page is written and the back-fill goes on.
+      log.error("Sync back-fill failed unexpectedly on {}/{}", type, id, e);
+      return letter(type, id, partition, Failures.describeUnexpected(e));
     }
+  }
+
+  private DeadLetter letter(String type, String id, String partition, String error) {
+    return new DeadLetter(0, source, 0, type, id, null, "backfill", partition, 1, error, null);
   }
 
   void stop() {

@@ -1,5 +1,6 @@
 package io.brazier.sync;
 
+import io.brazier.sync.map.MappingException;
 import io.brazier.sync.source.SourceException;
 import io.brazier.sync.target.FhirReplica;
 import java.sql.SQLException;
@@ -8,9 +9,10 @@ import java.time.Duration;
 import org.postgresql.util.PSQLException;
 
 /**
- * How the agent tells failures apart. An outage (the FHIR server or the target database unreachable or overloaded)
- * is nobody's change's fault: the agent waits it out, counting no attempt, and loses nothing. Any other failure
- * counts against the change, which is retried with backoff and dead-lettered after {@code --sync-max-attempts}.
+ * How the agent tells failures apart. An outage (the FHIR server or the target database unreachable, overloaded or
+ * taking no writes) is nobody's change's fault: the agent waits it out, counting no attempt, and loses nothing. Any
+ * other failure counts against the change, which is retried with backoff and dead-lettered after
+ * {@code --sync-max-attempts}.
  */
 final class Failures {
   private static final Duration FIRST = Duration.ofMillis(100);
@@ -30,8 +32,9 @@ final class Failures {
     }
     if (e instanceof SQLException sql) {
       String state = sql.getSQLState() == null ? "" : sql.getSQLState();
-      // 08: connection; 53: resources (too many connections, disk full); 57P: shut down or restarting.
-      return state.startsWith("08") || state.startsWith("53") || state.startsWith("57P");
+      // 08: connection; 53: resources (too many connections, disk full); 57P: shut down or restarting; 25006: no
+      // writes taken now (a standby after a failover, a database made read-only for maintenance).
+      return state.startsWith("08") || state.startsWith("53") || state.startsWith("57P") || state.equals("25006");
     }
     return false;
   }
@@ -44,6 +47,24 @@ final class Failures {
       }
     }
     return false;
+  }
+
+  /**
+   * Whether {@code e} is a failure none of the agent's parts throws on purpose (a bug, an answer it cannot read): it
+   * fails its change like any other, and is also worth an error with its stack trace.
+   */
+  static boolean isUnexpected(Throwable e) {
+    return e instanceof RuntimeException && !(e instanceof MappingException || e instanceof FhirReplica.Failed);
+  }
+
+  /** An unexpected failure in a sentence that names it ({@code NullPointerException: ...}), to tell it for a bug. */
+  static String describeUnexpected(Throwable e) {
+    return e.getClass().getSimpleName() + ": " + describe(e);
+  }
+
+  /** A change's failure in a sentence, for its dead letter: an unexpected one names its exception. */
+  static String describeChange(Throwable e) {
+    return isUnexpected(e) ? describeUnexpected(e) : describe(e);
   }
 
   /** The wait before attempt {@code attempt + 1}: doubling from 100 ms, at most 5 s. */

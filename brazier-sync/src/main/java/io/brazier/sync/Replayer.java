@@ -46,8 +46,13 @@ final class Replayer {
         replayed++;
       } catch (Exception e) {
         failed++;
-        target.failedAgain(letter.id(), Failures.describe(e));
-        log.warn("Sync replay of {}/{} failed again: {}", letter.type(), letter.resourceId(), Failures.describe(e));
+        String error = Failures.describeChange(e);
+        target.failedAgain(letter.id(), error);
+        if (Failures.isUnexpected(e)) {
+          log.error("Sync replay of {}/{} failed unexpectedly again", letter.type(), letter.resourceId(), e);
+        } else {
+          log.warn("Sync replay of {}/{} failed again: {}", letter.type(), letter.resourceId(), error);
+        }
       }
     }
     metrics.deadLetters(target.deadLetterCount());

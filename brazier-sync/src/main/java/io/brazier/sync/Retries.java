@@ -10,7 +10,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs a step of the agent until it succeeds: through an outage without counting (waiting up to 5 s between tries),
  * and through other failures with backoff, up to {@code maxAttempts}, after which it gives up. A change its map
- * cannot take fails the same way every time: it is given up at once.
+ * cannot take fails the same way every time: it is given up at once. A failure the agent does not expect (a bug) is
+ * retried like any other, and logged once with its stack trace.
  */
 final class Retries {
   private static final Logger log = LoggerFactory.getLogger(Retries.class);
@@ -38,7 +39,7 @@ final class Retries {
     private final int attempts;
 
     GaveUp(Exception cause, int attempts) {
-      super(Failures.describe(cause), cause);
+      super(Failures.describeChange(cause), cause);
       this.attempts = attempts;
     }
 
@@ -85,6 +86,9 @@ final class Retries {
           continue;
         }
         metrics.failed(what + ": " + Failures.describe(e));
+        if (attempt == 1 && Failures.isUnexpected(e)) {
+          log.error("Sync failed unexpectedly on {}; it is retried, then given up", what, e);
+        }
         if (attempt >= maxAttempts) {
           throw new GaveUp(e, attempt);
         }

@@ -136,9 +136,10 @@ final class Workers implements AutoCloseable {
         recordPosition();
       } catch (InterruptedException | Retries.Stopped e) {
         log.debug("Sync worker {} stopped", index);
-      } catch (RuntimeException e) {
-        log.error("Sync worker {} failed; its changes are applied again at the next start", index, e);
       }
+      // A change's own failure, expected or not, is retried and dead-lettered (Retries). What escapes that is the
+      // worker's: it ends the thread, and EndedThreads names the workers in the health; the worker's changes are
+      // applied again at the next start.
     }
 
     /** On the way out, the position reached; if the target cannot take it, the next start reads a little more. */

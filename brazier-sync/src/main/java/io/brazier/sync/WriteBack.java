@@ -144,7 +144,7 @@ final class WriteBack implements Runnable {
       // so they are retried and then left for the operator, and write-back goes on with the other rows.
       log.error("Sync write-back failed unexpectedly on {} row {} (change id {})", change.table(), change.key(),
           change.lastId(), e);
-      outcome = failed(change, e.getClass().getSimpleName() + ": " + Failures.describe(e), change.attempts() + 1);
+      outcome = failed(change, Failures.describeUnexpected(e), change.attempts() + 1);
     }
     registry.counter("brazier_sync_write_back", "outcome", outcome.name().toLowerCase(Locale.ROOT)).increment();
     if (outcome == Outcome.WRITTEN || outcome == Outcome.CREATED) {

@@ -5,13 +5,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import io.brazier.server.TestServer;
+import io.brazier.sync.source.Resources;
+import io.brazier.sync.target.DeadLetter;
 import io.brazier.testkit.Eventually;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import org.hl7.fhir.r4.model.Device;
+import org.hl7.fhir.r4.model.HumanName;
+import org.hl7.fhir.r4.model.Person;
 import org.junit.jupiter.api.Test;
 
 class BackfillerTest {
@@ -30,11 +36,7 @@ class BackfillerTest {
     }
     Path maps = Agents.maps("device.json", DEVICE.formatted("false"));
     TargetConfig target = TestTargets.inOtherDatabase();
-    SyncConfig config = Agents.config(maps);
-    config = new SyncConfig(config.workers(), config.maxAttempts(), false, false, config.feedPageSize(),
-        config.feedWait(), 3, maps, config.mapsInterval(), config.conflicts(), null, false,
-        config.unhealthyAfter());
-    try (SyncAgent agent = Agents.start(server, target, config)) {
+    try (SyncAgent agent = Agents.start(server, target, pagesOfThree(maps))) {
       Eventually.within(DEADLINE, () -> assertThat(agent.status().sources().get(0).caughtUp()).isTrue());
       Files.writeString(maps.resolve("device.json"), DEVICE.formatted("true"));
       Eventually.within(DEADLINE, () -> assertThat(agent.maps().types()).contains("Device"));
@@ -51,6 +53,55 @@ class BackfillerTest {
     }
   }
 
+  /**
+   * A birth date FHIR holds only as "unknown" (a data-absent-reason extension, no value) trips the mapping of a date
+   * column on a null, a failure the agent does not expect: that resource is dead-lettered naming it, and the
+   * back-fill writes the rest of its page and finishes, rather than read that page again for ever.
+   */
+  @Test
+  void aResourceOurMappingFailsOnUnexpectedlyIsDeadLetteredAndTheBackfillFinishes() throws Exception {
+    String family = "family-" + UUID.randomUUID();
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      Person person = new Person().addName(new HumanName().setFamily(family));
+      if (i == 1) {
+        person.setBirthDateElement(TestMaps.unknownDate());
+      }
+      ids.add(client.create().resource(person).execute().getId().getIdPart());
+    }
+    Path maps = Agents.maps("person.json", TestMaps.person("\"enabled\": false,"));
+    TargetConfig target = TestTargets.inOtherDatabase();
+    try (SyncAgent agent = Agents.start(server, target, pagesOfThree(maps))) {
+      Eventually.within(DEADLINE, () -> assertThat(agent.status().sources().get(0).caughtUp()).isTrue());
+      Files.writeString(maps.resolve("person.json"), TestMaps.person(""));
+      Eventually.within(DEADLINE, () -> assertThat(agent.maps().types()).contains("Person"));
+
+      UUID job = agent.backfill(List.of());
+
+      Eventually.within(DEADLINE, () -> assertThat(agent.status().backfills()).filteredOn(backfill -> backfill.id()
+          .equals(job.toString())).singleElement().returns("done", SyncStatus.Backfill::status));
+      assertThat(TestTargets.number(target, "SELECT count(*) FROM person WHERE lastname = ?", family)).isEqualTo(3);
+      assertThat(agent.deadLetters(null, 100)).filteredOn(letter -> ids.contains(letter.resourceId()))
+          .singleElement().returns(ids.get(1), DeadLetter::resourceId)
+          .satisfies(letter -> assertThat(letter.error()).startsWith("NullPointerException: "));
+    }
+  }
+
+  /**
+   * An Error on the thread that reads the next page (out of memory, of stack: here the stack overflows for real) is
+   * nothing to read again: it comes out of the wait for that page as itself, so it ends back-fill and the health
+   * names it (EndedThreads), rather than as a CompletionException, which back-fill would retry as if transient.
+   */
+  @Test
+  void anErrorOnTheReadThreadComesOutOfTheWaitForItsPageAsItself() {
+    CompletableFuture<Resources.Page> page = CompletableFuture.supplyAsync(() -> {
+      deeper(0);
+      return null;
+    });
+
+    assertThatThrownBy(() -> Backfiller.await(page)).isInstanceOf(StackOverflowError.class);
+  }
+
   @Test
   void aBackfillOfATypeThatIsNotSyncedIsRefused() throws Exception {
     Path maps = Agents.maps("device.json", DEVICE.formatted("true"));
@@ -58,6 +109,18 @@ class BackfillerTest {
       assertThatThrownBy(() -> agent.backfill(List.of("Observation")))
           .hasMessage("Observation is not a synced type; the maps sync [Device]");
     }
+  }
+
+  /** The test maps, back-filled three resources a page. */
+  private static SyncConfig pagesOfThree(Path maps) {
+    SyncConfig config = Agents.config(maps);
+    return new SyncConfig(config.workers(), config.maxAttempts(), false, false, config.feedPageSize(),
+        config.feedWait(), 3, maps, config.mapsInterval(), config.conflicts(), null, false, config.unhealthyAfter());
+  }
+
+  /** A recursion without end: the real way a thread's stack overflows. */
+  private static int deeper(int depth) {
+    return deeper(depth + 1) + 1;
   }
 
   private static long devices(TargetConfig target, String lot) {

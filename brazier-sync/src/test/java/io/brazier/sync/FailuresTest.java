@@ -20,11 +20,13 @@ class FailuresTest {
   }
 
   @Test
-  void aTargetUnreachableOrShuttingDownIsAnOutageAndAConstraintIsNot() {
+  void aTargetUnreachableShuttingDownOrTakingNoWritesIsAnOutageAndAConstraintIsNot() {
     assertThat(Failures.isOutage(new SQLTransientConnectionException("pool timed out"))).isTrue();
     assertThat(Failures.isOutage(new SQLException("connection failure", "08006"))).isTrue();
     assertThat(Failures.isOutage(new SQLException("too many connections", "53300"))).isTrue();
     assertThat(Failures.isOutage(new SQLException("admin shutdown", "57P01"))).isTrue();
+    assertThat(Failures.isOutage(new SQLException("cannot execute INSERT in a read-only transaction", "25006")))
+        .isTrue();
 
     assertThat(Failures.isOutage(new SQLException("check constraint violated", "23514"))).isFalse();
     assertThat(Failures.isOutage(new SQLException("no state"))).isFalse();

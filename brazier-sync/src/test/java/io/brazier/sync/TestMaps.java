@@ -9,6 +9,8 @@ import io.brazier.sync.map.MapSet;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import org.hl7.fhir.r4.model.CodeType;
+import org.hl7.fhir.r4.model.DateType;
 
 /** The maps of the sync tests: the built-in set, or a set read from JSON text as the files it names would be. */
 public final class TestMaps {
@@ -25,6 +27,10 @@ public final class TestMaps {
         {"column": "lastname", "path": "name.family.first()"},
         {"action": "expand", "path": "identifier", "map": "identifier"}]}""";
 
+  private static final String PERSON = """
+      {"resource": "Person", "table": "person", %s "attributes": [{"column": "lastname", "path": "name.family"},
+        {"column": "birthdate", "path": "birthDate", "type": "date"}]}""";
+
   private TestMaps() {}
 
   /** The maps the agent ships with. */
@@ -38,6 +44,22 @@ public final class TestMaps {
    */
   public static String patient(String options) {
     return PATIENT.formatted(options);
+  }
+
+  /**
+   * The map of persons to {@code person} rows (their last name and birth date), with {@code options} as in
+   * {@link #patient}. No built-in map syncs Person, so a date these tests make unmappable troubles no other test's
+   * agent.
+   */
+  public static String person(String options) {
+    return PERSON.formatted(options);
+  }
+
+  /** A date FHIR holds only as "unknown": a data-absent-reason extension, and no value. */
+  public static DateType unknownDate() {
+    DateType unknown = new DateType();
+    unknown.addExtension("http://hl7.org/fhir/StructureDefinition/data-absent-reason", new CodeType("unknown"));
+    return unknown;
   }
 
   /** The set of {@link #patient} with {@code options} and {@link #IDENTIFIER}, named as their tests name them. */

@@ -6,6 +6,7 @@ import ca.uhn.fhir.rest.client.api.IGenericClient;
 import io.brazier.server.TestServer;
 import io.brazier.testkit.Eventually;
 import io.brazier.testkit.Parallel;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +16,7 @@ import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.HumanName;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Person;
 import org.hl7.fhir.r4.model.Reference;
 import org.junit.jupiter.api.Test;
 
@@ -102,5 +104,78 @@ class WorkersTest {
           .extracting(row -> row.get("lastname")).containsExactlyInAnyOrder("Before", "After"));
       assertThat(agent.status().failures()).isGreaterThanOrEqualTo(2);
     }
+  }
+
+  /**
+   * A birth date FHIR holds only as "unknown" (a data-absent-reason extension, no value) trips the mapping of a date
+   * column on a null: a failure the agent does not expect. Like one it expects, it counts against that change alone,
+   * which is tried its attempts and dead-lettered naming the exception, so the operator sees a bug to report, while
+   * the changes queued with it are written and the agent stays healthy.
+   */
+  @Test
+  void aChangeOurMappingFailsOnUnexpectedlyIsDeadLetteredNamingTheExceptionWhileTheOthersAreWritten()
+      throws Exception {
+    TargetConfig target = TestTargets.inOtherDatabase();
+    Path maps = Agents.maps("person.json", TestMaps.person(""));
+    try (SyncAgent agent = Agents.start(server, target, Agents.config(maps))) {
+      Eventually.within(DEADLINE, () -> assertThat(agent.status().sources().get(0).caughtUp()).isTrue());
+      List<String> ids = new ArrayList<>();
+      for (Person person : List.of(new Person().addName(new HumanName().setFamily("Before")),
+          new Person().addName(new HumanName().setFamily("Unknown"))
+              .setBirthDateElement(TestMaps.unknownDate()),
+          new Person().addName(new HumanName().setFamily("After")))) {
+        ids.add(client.create().resource(person).execute().getId().getIdPart());
+      }
+
+      Eventually.within(DEADLINE, () -> assertThat(agent.deadLetters(null, 100))
+          .filteredOn(letter -> ids.contains(letter.resourceId())).singleElement()
+          .returns(ids.get(1), DeadLetter::resourceId).returns(2, DeadLetter::attempts)
+          .satisfies(letter -> assertThat(letter.error()).startsWith("NullPointerException: ")));
+      Eventually.within(DEADLINE, () -> assertThat(TestTargets.rows(target, "SELECT lastname FROM person WHERE"
+          + " msemr_azurefhirid = ANY (?)", (Object) ids.toArray(String[]::new)))
+          .extracting(row -> row.get("lastname")).containsExactlyInAnyOrder("Before", "After"));
+      assertThat(agent.down()).isEmpty();
+    }
+  }
+
+  /**
+   * The target database takes no writes for a while (a standby after a failover, or read-only for maintenance: it
+   * answers SQL state 25006): that is an outage like its going away, waited out without counting attempts, so the
+   * change made meanwhile is written once it takes writes again, not dead-lettered.
+   */
+  @Test
+  void aChangeMadeWhileTheTargetTakesNoWritesIsWrittenOnceItDoesAndNotDeadLettered() throws Exception {
+    TargetConfig owner = TestTargets.inOtherDatabase();
+    String role = "sync_" + owner.schema();
+    TestTargets.execute(owner, "CREATE ROLE " + role + " LOGIN PASSWORD 'sync'");
+    TestTargets.execute(owner, "GRANT CREATE ON DATABASE postgres TO " + role);
+    // The owner's URL names its user; the agent's connects as the role.
+    TargetConfig target = new TargetConfig(owner.url().replaceAll("\\?.*", ""), role, "sync", owner.schema(),
+        owner.poolSize());
+    try (SyncAgent agent = Agents.start(server, target, Agents.config(Agents.maps("patient.json", MAPS_PATIENT)))) {
+      Eventually.within(DEADLINE, () -> assertThat(agent.status().sources().get(0).caughtUp()).isTrue());
+      readOnly(owner, role, true);
+
+      String id = client.create().resource(new Patient().addName(new HumanName().setFamily("Meanwhile"))).execute()
+          .getId().getIdPart();
+      Eventually.within(DEADLINE, () -> assertThat(agent.status().sources().get(0).lagChanges()).isPositive());
+      Thread.sleep(3_000); // its two attempts, 100 ms apart, would have given it up by now
+      readOnly(owner, role, false);
+
+      Eventually.within(DEADLINE, () -> assertThat(TestTargets.rows(target, "SELECT lastname FROM contact WHERE"
+          + " msemr_azurefhirid = ?", id)).extracting(row -> row.get("lastname")).containsExactly("Meanwhile"));
+      assertThat(agent.deadLetters(null, 10)).isEmpty();
+    }
+  }
+
+  /**
+   * Makes the role's sessions read-only, or writable again, from their next connection on, and ends those of the
+   * agent's pool, as recycling its connections would in time; the agent's leader lock keeps its own.
+   */
+  private static void readOnly(TargetConfig owner, String role, boolean readOnly) {
+    TestTargets.execute(owner, "ALTER ROLE " + role + (readOnly ? " SET default_transaction_read_only = on"
+        : " RESET default_transaction_read_only"));
+    TestTargets.execute(owner, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '" + role
+        + "' AND pid NOT IN (SELECT pid FROM pg_locks WHERE locktype = 'advisory')");
   }
 }
