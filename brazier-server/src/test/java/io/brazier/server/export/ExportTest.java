@@ -214,6 +214,17 @@ class ExportTest {
   }
 
   @Test
+  void aPatientGivenByIdentifierRatherThanReferenceIsABadRequest() {
+    String byIdentifier = "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"patient\","
+        + "\"valueReference\":{\"identifier\":{\"value\":\"mrn-7\"}}}]}";
+
+    OperationOutcome refused = http.refused(400, "POST", "/fhir/Patient/$export", byIdentifier, "Prefer",
+        "respond-async");
+
+    assertThat(refused.getIssueFirstRep().getDiagnostics()).contains("patient");
+  }
+
+  @Test
   void anUnknownGroupIsNotFoundAndAnExportOfNoCompartmentTypeIsRefused() {
     assertThat(refused(404, "/fhir/Group/nosuch/$export")).contains("Group/nosuch");
     assertThat(refused(400, "/fhir/Patient/$export?_type=Practitioner")).contains("Patient compartment");
