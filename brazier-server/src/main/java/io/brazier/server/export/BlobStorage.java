@@ -17,8 +17,8 @@ import io.brazier.server.ExportConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -83,18 +83,8 @@ final class BlobStorage implements ExportStorage {
     try {
       return blob(folder, name).openInputStream();
     } catch (BlobStorageException e) {
-      throw new IOException("Could not read " + folder.job() + "/" + name + ": " + e.getErrorCode(), e);
-    }
-  }
-
-  @Override
-  public boolean copy(ExportFolder folder, String name, OutputStream out) throws IOException {
-    try {
-      blob(folder, name).downloadStream(out);
-      return true;
-    } catch (BlobStorageException e) {
       if (e.getStatusCode() == 404) {
-        return false;
+        throw new NoSuchFileException(folder.job() + "/" + name);
       }
       throw new IOException("Could not read " + folder.job() + "/" + name + ": " + e.getErrorCode(), e);
     }

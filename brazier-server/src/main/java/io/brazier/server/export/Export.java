@@ -27,6 +27,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Stream;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
@@ -100,9 +101,11 @@ public final class Export implements Interaction {
     List<String> types = level == ExportRequest.Level.SYSTEM ? asked : inCompartment(asked, typeGiven);
     // Types outside the compartment only when _type names them, and then only what the export refers to.
     List<String> referenced = typeGiven ? asked.stream().filter(type -> !types.contains(type)).toList() : List.of();
-    Map<String, List<String>> filters = typeFilters(input, asked, lenient, request.baseUrl(), issues);
+    // What _typeFilter and _elements may name: at Patient and Group level without _type, the compartment's types.
+    List<String> included = Stream.concat(types.stream(), referenced.stream()).toList();
+    Map<String, List<String>> filters = typeFilters(input, included, lenient, request.baseUrl(), issues);
     List<String> elements = input.list("_elements");
-    Elements.check(fhir, elements, asked);
+    Elements.check(fhir, elements, included);
 
     long sequence = store.watermark();
     Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);

@@ -10,11 +10,15 @@ import io.brazier.server.operation.JobJson;
 import io.brazier.server.operation.Jobs;
 import io.brazier.store.Job;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
 import java.time.Instant;
 import java.util.List;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The export job kind: runs an export ({@link ExportRun}), answers a poll with the Bulk Data manifest (links made
@@ -24,6 +28,7 @@ import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
  */
 public final class ExportJob implements Jobs.Work {
   public static final String KIND = "export";
+  private static final Logger log = LoggerFactory.getLogger(ExportJob.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String NDJSON = "application/fhir+ndjson";
 
@@ -114,17 +119,39 @@ public final class ExportJob implements Jobs.Work {
     if (result.files().stream().noneMatch(file -> file.name().equals(name))) {
       throw new FhirException(404, IssueType.NOTFOUND, "Export " + job.id() + " has no file " + name + ".");
     }
-    ExportFolder folder = folder(job.id(), JobJson.read(job.request(), ExportRequest.class));
+    InputStream in = open(job, folder(job.id(), JobJson.read(job.request(), ExportRequest.class)), name);
     return FhirResponse.streamed(200, NDJSON, out -> {
-      readers.enter(job.id());
-      try {
-        if (!parts.storage().copy(folder, name, out)) {
-          throw new IOException("File " + name + " of export " + job.id() + " is gone");
-        }
+      try (in) {
+        in.transferTo(out);
       } finally {
         readers.leave(job.id());
       }
     });
+  }
+
+  /**
+   * Opens a listed file to serve, a reader of its export until it is served, before the 200 is sent: a file the
+   * storage no longer holds is a 404, never an empty 200 that a client would take for an empty file.
+   */
+  private InputStream open(Job job, ExportFolder folder, String name) {
+    readers.enter(job.id());
+    boolean opened = false;
+    try {
+      InputStream in = parts.storage().read(folder, name);
+      opened = true;
+      return in;
+    } catch (NoSuchFileException e) {
+      log.warn("An export file listed in its manifest is not stored job={} file={}: the export was cancelled"
+          + " meanwhile, or this node does not share the --export-dir of the node that wrote it", job.id(), name);
+      throw new FhirException(404, IssueType.NOTFOUND, "File " + name + " of export " + job.id() + " is no longer"
+          + " stored.");
+    } catch (IOException e) {
+      throw new UncheckedIOException("Could not open " + name + " of export " + job.id(), e);
+    } finally {
+      if (!opened) {
+        readers.leave(job.id());
+      }
+    }
   }
 
   @Override

@@ -2,7 +2,6 @@ package io.brazier.server.export;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
@@ -21,11 +20,12 @@ interface ExportStorage {
    */
   OpenFile open(ExportFolder folder, FileState state, String attempt);
 
-  /** A finished file, to read back. */
+  /**
+   * A finished file, to read back or serve.
+   *
+   * @throws java.nio.file.NoSuchFileException when there is no such file
+   */
   InputStream read(ExportFolder folder, String name) throws IOException;
-
-  /** Copies a finished file to {@code out}; false when there is no such file. */
-  boolean copy(ExportFolder folder, String name, OutputStream out) throws IOException;
 
   /** The link the manifest gives for a finished file: the server's own ({@code server}), or the storage's. */
   String link(ExportFolder folder, String name, String server, Instant expires);

@@ -3,7 +3,6 @@ package io.brazier.server.export;
 import io.brazier.client.FileTrees;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -94,16 +93,6 @@ final class LocalStorage implements ExportStorage {
       throw new IllegalArgumentException("'" + name + "' is not a file name of export " + export.job());
     }
     return file;
-  }
-
-  @Override
-  public boolean copy(ExportFolder folder, String name, OutputStream out) throws IOException {
-    try (InputStream in = read(folder, name)) {
-      in.transferTo(out);
-      return true;
-    } catch (NoSuchFileException e) {
-      return false;
-    }
   }
 
   @Override

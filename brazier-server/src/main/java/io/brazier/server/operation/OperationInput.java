@@ -15,6 +15,7 @@ import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Parameters.ParametersParameterComponent;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
+import org.hl7.fhir.r4.model.Type;
 
 /**
  * The input parameters of an operation, from the query string (GET, and POST too) or a Parameters body (POST).
@@ -81,11 +82,25 @@ public final class OperationInput {
     List<String> values = new ArrayList<>(request.query().getOrDefault(name, List.of()));
     for (ParametersParameterComponent parameter : body.getParameter()) {
       if (parameter.getName().equals(name) && parameter.getValue() != null) {
-        values.add(parameter.getValue() instanceof Reference reference ? reference.getReference()
-            : parameter.getValue().primitiveValue());
+        values.add(text(parameter));
       }
     }
     return values;
+  }
+
+  /**
+   * A body parameter's value as text: a primitive's, or a Reference's reference; a 400 for any other (a Coding, a
+   * Reference by identifier), which has no text to take.
+   */
+  private static String text(ParametersParameterComponent parameter) {
+    Type value = parameter.getValue();
+    String text = value instanceof Reference reference ? reference.getReference() : value.primitiveValue();
+    if (text == null) {
+      throw FhirException.badRequest("Parameter " + parameter.getName() + " must be a primitive value (such as"
+          + " valueString) or a Reference with a reference (such as Patient/123), not a " + value.fhirType()
+          + (value instanceof Reference ? " without one." : "."));
+    }
+    return text;
   }
 
   /** Whether the query (rather than a Parameters body) names the parameter. */

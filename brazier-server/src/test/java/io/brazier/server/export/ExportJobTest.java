@@ -168,6 +168,19 @@ class ExportJobTest {
   }
 
   @Test
+  void aListedFileThatIsNoLongerStoredIsNotFoundRatherThanServedEmpty() throws IOException {
+    String status = exporter.start("/fhir/$export?_type=Patient");
+    String file = Exporter.path(exporter.manifest(status).path("output").path(0).path("url").asText());
+    // As on a node whose --export-dir is not the folder the export was written to.
+    Files.delete(folder(status).resolve(file.substring(file.lastIndexOf('/') + 1)));
+
+    for (String encoding : List.of("identity", "gzip")) {
+      assertThat(http.refused(404, "GET", file, (byte[]) null, "Accept-Encoding", encoding).getIssueFirstRep()
+          .getDiagnostics()).as(encoding).contains("no longer");
+    }
+  }
+
+  @Test
   void aHeadOfAFileAnswersTheHeadersOfAGetWithoutItsBody() {
     String status = exporter.start("/fhir/$export?_type=Patient");
     String file = Exporter.path(exporter.manifest(status).path("output").path(0).path("url").asText());

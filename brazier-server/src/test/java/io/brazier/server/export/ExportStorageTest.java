@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.brazier.server.ExportConfig;
 import io.brazier.testkit.Azurite;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -49,7 +49,7 @@ class ExportStorageTest {
     }
 
     assertThat(read(storage, folder, "Patient-1.ndjson")).isEqualTo("{\"id\":\"1\"}\n{\"id\":\"2\"}\n");
-    assertThat(storage.copy(folder, "Patient-2.ndjson", new ByteArrayOutputStream())).isFalse();
+    assertThatThrownBy(() -> storage.read(folder, "Patient-2.ndjson")).isInstanceOf(NoSuchFileException.class);
   }
 
   @ParameterizedTest
@@ -96,12 +96,12 @@ class ExportStorageTest {
     assertThat(storage.folders()).extracting(ExportFolder::job).contains(folder.job());
     assertThat(read(storage, folder, "Patient-1.ndjson")).isEqualTo("Patient-1.ndjson\n");
     assertThat(read(storage, folder, "Condition-1.ndjson")).isEqualTo("Condition-1.ndjson\n");
-    assertThat(storage.copy(folder, "Patient-2.ndjson", new ByteArrayOutputStream())).isFalse();
+    assertThatThrownBy(() -> storage.read(folder, "Patient-2.ndjson")).isInstanceOf(NoSuchFileException.class);
 
     storage.delete(folder);
 
     assertThat(storage.folders()).extracting(ExportFolder::job).doesNotContain(folder.job());
-    assertThat(storage.copy(folder, "Patient-1.ndjson", new ByteArrayOutputStream())).isFalse();
+    assertThatThrownBy(() -> storage.read(folder, "Patient-1.ndjson")).isInstanceOf(NoSuchFileException.class);
   }
 
   @ParameterizedTest

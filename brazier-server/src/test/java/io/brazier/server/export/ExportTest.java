@@ -136,6 +136,9 @@ class ExportTest {
     }
     assertThat(refused(400, "/fhir/$export?_type=Patient&_typeFilter=Observation%3Fstatus%3Dfinal"))
         .contains("does not include");
+    // Without _type a Patient export holds its compartment's types: a Practitioner is not among them.
+    assertThat(refused(400, "/fhir/Patient/$export?_typeFilter=Practitioner%3Fname%3Dx"))
+        .contains("does not include");
     assertThat(refused(400, "/fhir/$export?_typeFilter=status%3Dfinal")).contains("is not a search");
     assertThat(refused(400, "/fhir/$export?_typeFilter=Observation%3Fsubject.name%3Dx"))
         .contains("cannot be decided");
@@ -181,6 +184,8 @@ class ExportTest {
         .contains("includeAssociatedData Everything");
     assertThat(refused(400, "/fhir/$export?_container=exports")).contains("--export-blob");
     assertThat(refused(400, "/fhir/$export?_elements=Patient.wingspan")).contains("Patient.wingspan");
+    // Only Practitioner and PractitionerRole have one, and neither is in the Patient compartment.
+    assertThat(refused(400, "/fhir/Patient/$export?_elements=qualification")).contains("qualification");
   }
 
   @Test
@@ -211,6 +216,17 @@ class ExportTest {
         "respond-async");
     assertThat(inGroup.status()).as(inGroup.body()).isEqualTo(202);
     exporter.manifest(Exporter.path(inGroup.header("Content-Location").orElseThrow()));
+  }
+
+  @Test
+  void aPatientGivenByIdentifierRatherThanReferenceIsABadRequest() {
+    String byIdentifier = "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"patient\","
+        + "\"valueReference\":{\"identifier\":{\"value\":\"mrn-7\"}}}]}";
+
+    OperationOutcome refused = http.refused(400, "POST", "/fhir/Patient/$export", byIdentifier, "Prefer",
+        "respond-async");
+
+    assertThat(refused.getIssueFirstRep().getDiagnostics()).contains("patient");
   }
 
   @Test

@@ -3,11 +3,11 @@ package io.brazier.server.export;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -34,7 +34,8 @@ class LocalStorageTest {
     file.write(bytes("{\"id\":\"1\"}"));
     file.write(bytes("{\"id\":\"2\"}"));
     FileState synced = file.sync(state.written(2, 22, null, List.of(), null));
-    assertThat(storage.copy(folder, "Patient-1.ndjson", new ByteArrayOutputStream())).as("not finished").isFalse();
+    assertThatThrownBy(() -> storage.read(folder, "Patient-1.ndjson")).as("not finished")
+        .isInstanceOf(NoSuchFileException.class);
     file.finish(synced);
 
     assertThat(read(storage, folder, "Patient-1.ndjson")).isEqualTo("{\"id\":\"1\"}\n{\"id\":\"2\"}\n");

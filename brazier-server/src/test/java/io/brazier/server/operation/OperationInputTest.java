@@ -9,6 +9,7 @@ import io.brazier.server.FhirRequest;
 import java.nio.charset.StandardCharsets;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Patient;
@@ -87,6 +88,22 @@ class OperationInputTest {
     assertThatThrownBy(() -> get("$export?_since=2024&_since=2025").single("_since"))
         .isInstanceOfSatisfying(FhirException.class, e -> assertThat(e.status()).isEqualTo(400))
         .hasMessageContaining("_since");
+  }
+
+  @Test
+  void aValueThatIsNeitherPrimitiveNorAReferenceWithOneIsABadRequestNamingTheParameter() {
+    Parameters identified = new Parameters();
+    identified.addParameter().setName("patient").setValue(new Reference().setIdentifier(new Identifier()
+        .setValue("mrn-7")));
+    Parameters coded = new Parameters();
+    coded.addParameter().setName("_since").setValue(new Coding("http://example.org", "yesterday", null));
+
+    assertThatThrownBy(() -> post("Patient/$export", identified).list("patient"))
+        .isInstanceOfSatisfying(FhirException.class, e -> assertThat(e.status()).isEqualTo(400))
+        .hasMessageContaining("patient").hasMessageContaining("reference");
+    assertThatThrownBy(() -> post("$export", coded).single("_since"))
+        .isInstanceOfSatisfying(FhirException.class, e -> assertThat(e.status()).isEqualTo(400))
+        .hasMessageContaining("_since").hasMessageContaining("Coding");
   }
 
   @Test
