@@ -8,20 +8,21 @@ import static io.brazier.loader.Folders.ZIP_PROCESSED;
 
 import io.brazier.client.FileTrees;
 import io.brazier.loader.files.FileKind;
+import io.brazier.loader.files.ZipEntries;
 import io.brazier.loader.storage.Storage;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.zip.CRC32;
-import java.util.zip.CheckedInputStream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
@@ -114,13 +115,9 @@ final class Archives {
     }
   }
 
-  /** Reads the entry to the end, checking its CRC (ZipFile does not): a cut or altered entry throws here. */
   private static void copy(ZipFile zip, ZipEntry entry, Path path) throws IOException {
-    try (CheckedInputStream in = new CheckedInputStream(zip.getInputStream(entry), new CRC32())) {
-      Files.copy(in, path);
-      if (entry.getCrc() != -1 && in.getChecksum().getValue() != entry.getCrc()) {
-        throw new ZipException("the entry " + entry.getName() + " does not match its CRC");
-      }
+    try (OutputStream out = Files.newOutputStream(path, StandardOpenOption.CREATE_NEW)) {
+      ZipEntries.copy(zip, entry, out);
     }
   }
 

@@ -9,7 +9,6 @@ import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.BeforeEach;
@@ -91,8 +90,8 @@ class ArchivesTest {
 
   @Test
   void anEntryWhoseContentDoesNotMatchItsChecksumSendsTheWholeArchiveToTheErrorFolder() throws Exception {
-    byte[] zip = stored("first.ndjson", PATIENT, "second.ndjson", PATIENT);
-    int at = indexOf(zip, "z1".getBytes(StandardCharsets.UTF_8), indexOf(zip, "second".getBytes(
+    byte[] zip = Samples.stored("first.ndjson", PATIENT, "second.ndjson", PATIENT);
+    int at = Samples.indexOf(zip, "z1".getBytes(StandardCharsets.UTF_8), Samples.indexOf(zip, "second".getBytes(
         StandardCharsets.UTF_8), 0));
     zip[at] = 'Z'; // the second entry's content changes after its CRC was written
     drop("crc.zip", zip);
@@ -146,34 +145,5 @@ class ArchivesTest {
       }
     }
     return bytes.toByteArray();
-  }
-
-  /** A zip of uncompressed entries, whose content can be found and changed in its bytes. */
-  private static byte[] stored(String... namesAndContents) throws IOException {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
-      for (int i = 0; i < namesAndContents.length; i += 2) {
-        byte[] content = namesAndContents[i + 1].getBytes(StandardCharsets.UTF_8);
-        ZipEntry entry = new ZipEntry(namesAndContents[i]);
-        entry.setMethod(ZipEntry.STORED);
-        entry.setSize(content.length);
-        CRC32 crc = new CRC32();
-        crc.update(content);
-        entry.setCrc(crc.getValue());
-        zip.putNextEntry(entry);
-        zip.write(content);
-        zip.closeEntry();
-      }
-    }
-    return bytes.toByteArray();
-  }
-
-  private static int indexOf(byte[] haystack, byte[] needle, int from) {
-    for (int i = from; i <= haystack.length - needle.length; i++) {
-      if (java.util.Arrays.equals(haystack, i, i + needle.length, needle, 0, needle.length)) {
-        return i;
-      }
-    }
-    throw new IllegalArgumentException("not found");
   }
 }

@@ -59,6 +59,20 @@ class InputsTest {
   }
 
   @Test
+  void anEntryThatDoesNotMatchItsCrcMakesTheArchiveAProblemAndNoneOfItsEntriesLoads() throws IOException {
+    byte[] zip = Samples.stored("first.ndjson", "{\"resourceType\":\"Patient\",\"id\":\"z1\"}\n",
+        "second.ndjson", "{\"resourceType\":\"Patient\",\"id\":\"z2\"}\n");
+    zip[Samples.indexOf(zip, "z2".getBytes(StandardCharsets.UTF_8), 0)] = 'Z'; // changed after its CRC was written
+    Path altered = Files.write(dir.resolve("altered.zip"), zip);
+
+    try (Inputs inputs = Inputs.of(List.of(altered.toString()))) {
+      assertThat(inputs.files()).isEmpty();
+      assertThat(inputs.problems().get(altered.toString()))
+          .contains("broken zip", "second.ndjson does not match its CRC", "create the archive again");
+    }
+  }
+
+  @Test
   void anExplicitFileOfAnotherKindIsAProblemAndAMissingPathAUsageError() throws IOException {
     Path text = Files.writeString(dir.resolve("notes.txt"), "hello");
 

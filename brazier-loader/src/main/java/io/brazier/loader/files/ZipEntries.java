@@ -1,0 +1,27 @@
+package io.brazier.loader.files;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.zip.CRC32;
+import java.util.zip.CheckedInputStream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import java.util.zip.ZipFile;
+
+/** The entries of a zip archive as both loaders read them: whole, and checked against their CRC. */
+public final class ZipEntries {
+  private ZipEntries() {}
+
+  /**
+   * Copies the entry to {@code out}, checking its CRC at the end (ZipFile does not): a cut or altered entry throws
+   * here, after its bytes went to {@code out}, so read an entry to its end before sending anything of it.
+   */
+  public static void copy(ZipFile zip, ZipEntry entry, OutputStream out) throws IOException {
+    try (CheckedInputStream in = new CheckedInputStream(zip.getInputStream(entry), new CRC32())) {
+      in.transferTo(out);
+      if (entry.getCrc() != -1 && in.getChecksum().getValue() != entry.getCrc()) {
+        throw new ZipException("the entry " + entry.getName() + " does not match its CRC");
+      }
+    }
+  }
+}
