@@ -80,7 +80,8 @@ final class Archives {
       for (Enumeration<? extends ZipEntry> entries = zip.entries(); entries.hasMoreElements(); ) {
         ZipEntry entry = entries.nextElement();
         FileKind kind = FileKind.of(entry.getName());
-        if (entry.isDirectory() || hidden(entry.getName()) || (kind != FileKind.BUNDLE && kind != FileKind.NDJSON)) {
+        if (entry.isDirectory() || ZipEntries.addedByMac(entry.getName())
+            || (kind != FileKind.BUNDLE && kind != FileKind.NDJSON)) {
           log.info("Zip entry skipped, not a bundle or NDJSON archive={} entry={}", name, entry.getName());
           continue;
         }
@@ -119,10 +120,5 @@ final class Archives {
     try (OutputStream out = Files.newOutputStream(path, StandardOpenOption.CREATE_NEW)) {
       ZipEntries.copy(zip, entry, out);
     }
-  }
-
-  /** The files a Mac adds to the archives it makes ({@code __MACOSX/._name}, {@code .DS_Store}): not data. */
-  private static boolean hidden(String entry) {
-    return entry.startsWith("__MACOSX/") || entry.substring(entry.lastIndexOf('/') + 1).startsWith(".");
   }
 }

@@ -123,7 +123,8 @@ public final class Inputs implements Closeable {
     try {
       for (ZipEntry entry : Collections.list(zip.entries())) {
         FileKind kind = FileKind.of(entry.getName());
-        if (!entry.isDirectory() && kind != FileKind.OTHER && kind != FileKind.ZIP) {
+        if (!entry.isDirectory() && !ZipEntries.addedByMac(entry.getName()) && kind != FileKind.OTHER
+            && kind != FileKind.ZIP) {
           // Read through once first: an NDJSON entry cut or altered halfway would have sent its first lines.
           ZipEntries.copy(zip, entry, OutputStream.nullOutputStream());
           entries.add(new InputFile(name + "!/" + entry.getName(), entry.getSize(), () -> zip.getInputStream(entry)));

@@ -8,9 +8,17 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
 
-/** The entries of a zip archive as both loaders read them: whole, and checked against their CRC. */
+/**
+ * The entries of a zip archive as both loaders read them: those a Mac adds left out, each read whole and checked
+ * against its CRC.
+ */
 public final class ZipEntries {
   private ZipEntries() {}
+
+  /** The files a Mac adds to the archives it makes ({@code __MACOSX/._name}, {@code .DS_Store}): not data. */
+  public static boolean addedByMac(String entry) {
+    return entry.startsWith("__MACOSX/") || entry.substring(entry.lastIndexOf('/') + 1).startsWith(".");
+  }
 
   /**
    * Copies the entry to {@code out}, checking its CRC at the end (ZipFile does not): a cut or altered entry throws

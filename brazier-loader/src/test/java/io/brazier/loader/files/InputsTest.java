@@ -59,6 +59,16 @@ class InputsTest {
   }
 
   @Test
+  void theHiddenFilesAMacAddsToItsArchivesAreNotLoaded() throws IOException {
+    Path zip = Files.write(dir.resolve("mac.zip"), Samples.zip("data/Patient.ndjson", "{}\n",
+        "__MACOSX/data/._Patient.ndjson", "\u0000\u0005\u0016\u0007Mac", "data/.DS_Store", "\u0000Bud1"));
+
+    try (Inputs inputs = Inputs.of(List.of(zip.toString()))) {
+      assertThat(inputs.files()).extracting(InputFile::name).containsExactly(zip + "!/data/Patient.ndjson");
+    }
+  }
+
+  @Test
   void anEntryThatDoesNotMatchItsCrcMakesTheArchiveAProblemAndNoneOfItsEntriesLoads() throws IOException {
     byte[] zip = Samples.stored("first.ndjson", "{\"resourceType\":\"Patient\",\"id\":\"z1\"}\n",
         "second.ndjson", "{\"resourceType\":\"Patient\",\"id\":\"z2\"}\n");
