@@ -13,8 +13,6 @@ import io.brazier.loader.storage.Storage;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.Charset;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -76,7 +74,7 @@ final class Archives {
     List<Staged> staged = new ArrayList<>();
     Set<String> names = new HashSet<>();
     String prefix = Folders.sanitize(Folders.stem(name.replaceAll("\\.zip$", "")));
-    try (ZipFile zip = open(archive)) {
+    try (ZipFile zip = ZipEntries.open(archive)) {
       for (Enumeration<? extends ZipEntry> entries = zip.entries(); entries.hasMoreElements(); ) {
         ZipEntry entry = entries.nextElement();
         FileKind kind = FileKind.of(entry.getName());
@@ -98,22 +96,6 @@ final class Archives {
       }
     }
     return staged;
-  }
-
-  /**
-   * The archive, its names read as UTF-8, or as the zip format's own CP437 when they are not UTF-8: Windows' built-in
-   * zip writes names so, without the flag that says UTF-8, and the JDK refuses them as a bad header.
-   */
-  private static ZipFile open(Path archive) throws IOException {
-    try {
-      return new ZipFile(archive.toFile(), StandardCharsets.UTF_8);
-    } catch (ZipException notUtf8) {
-      try {
-        return new ZipFile(archive.toFile(), Charset.forName("IBM437"));
-      } catch (ZipException broken) {
-        throw notUtf8;
-      }
-    }
   }
 
   private static void copy(ZipFile zip, ZipEntry entry, Path path) throws IOException {

@@ -3,14 +3,11 @@ package io.brazier.loader;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.brazier.loader.storage.FolderStorage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -79,7 +76,7 @@ class ArchivesTest {
 
   @Test
   void anArchiveWhoseNamesAreNotUtf8IsStillUnpacked() throws Exception {
-    drop("windows.zip", zip(Charset.forName("IBM437"), "Müller.ndjson", PATIENT));
+    drop("windows.zip", Samples.zip(Charset.forName("IBM437"), "Müller.ndjson", PATIENT));
 
     boolean unpacked = archives.unpack("windows.zip");
 
@@ -133,17 +130,5 @@ class ArchivesTest {
     try (var files = Files.list(dir.resolve(folder))) {
       return files.map(path -> path.getFileName().toString()).sorted().toList();
     }
-  }
-
-  private static byte[] zip(Charset names, String... namesAndContents) throws IOException {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (ZipOutputStream zip = new ZipOutputStream(bytes, names)) {
-      for (int i = 0; i < namesAndContents.length; i += 2) {
-        zip.putNextEntry(new ZipEntry(namesAndContents[i]));
-        zip.write(namesAndContents[i + 1].getBytes(StandardCharsets.UTF_8));
-        zip.closeEntry();
-      }
-    }
-    return bytes.toByteArray();
   }
 }

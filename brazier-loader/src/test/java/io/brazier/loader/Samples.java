@@ -60,8 +60,13 @@ public final class Samples {
 
   /** A zip archive of these entries: name, content, name, content... */
   public static byte[] zip(String... namesAndContents) {
+    return zip(java.nio.charset.StandardCharsets.UTF_8, namesAndContents);
+  }
+
+  /** A zip archive of these entries, its names written in {@code names} (Windows' zip writes CP437). */
+  public static byte[] zip(java.nio.charset.Charset names, String... namesAndContents) {
     var bytes = new java.io.ByteArrayOutputStream();
-    try (var zip = new java.util.zip.ZipOutputStream(bytes)) {
+    try (var zip = new java.util.zip.ZipOutputStream(bytes, names)) {
       for (int i = 0; i < namesAndContents.length; i += 2) {
         zip.putNextEntry(new java.util.zip.ZipEntry(namesAndContents[i]));
         zip.write(namesAndContents[i + 1].getBytes(java.nio.charset.StandardCharsets.UTF_8));

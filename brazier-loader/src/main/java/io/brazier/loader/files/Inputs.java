@@ -113,7 +113,7 @@ public final class Inputs implements Closeable {
   private void archive(String name, Local local) throws IOException {
     ZipFile zip;
     try {
-      zip = new ZipFile(local.path().toFile());
+      zip = ZipEntries.open(local.path());
     } catch (ZipException e) {
       broken(name, e);
       return;

@@ -2,6 +2,9 @@ package io.brazier.loader.files;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.zip.CRC32;
 import java.util.zip.CheckedInputStream;
 import java.util.zip.ZipEntry;
@@ -9,11 +12,27 @@ import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
 
 /**
- * The entries of a zip archive as both loaders read them: those a Mac adds left out, each read whole and checked
- * against its CRC.
+ * Zip archives as both loaders read them: names in UTF-8 or CP437, the entries a Mac adds left out, each entry read
+ * whole and checked against its CRC.
  */
 public final class ZipEntries {
   private ZipEntries() {}
+
+  /**
+   * The archive, its names read as UTF-8, or as the zip format's own CP437 when they are not UTF-8: Windows' built-in
+   * zip writes names so, without the flag that says UTF-8, and the JDK refuses them as a bad header.
+   */
+  public static ZipFile open(Path archive) throws IOException {
+    try {
+      return new ZipFile(archive.toFile(), StandardCharsets.UTF_8);
+    } catch (ZipException notUtf8) {
+      try {
+        return new ZipFile(archive.toFile(), Charset.forName("IBM437"));
+      } catch (ZipException broken) {
+        throw notUtf8;
+      }
+    }
+  }
 
   /** The files a Mac adds to the archives it makes ({@code __MACOSX/._name}, {@code .DS_Store}): not data. */
   public static boolean addedByMac(String entry) {

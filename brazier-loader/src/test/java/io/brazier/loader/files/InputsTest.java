@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,6 +66,16 @@ class InputsTest {
 
     try (Inputs inputs = Inputs.of(List.of(zip.toString()))) {
       assertThat(inputs.files()).extracting(InputFile::name).containsExactly(zip + "!/data/Patient.ndjson");
+    }
+  }
+
+  @Test
+  void anArchiveWhoseNamesAreNotUtf8IsStillRead() throws IOException {
+    Path zip = Files.write(dir.resolve("windows.zip"), Samples.zip(Charset.forName("IBM437"), "Müller.ndjson", "{}\n"));
+
+    try (Inputs inputs = Inputs.of(List.of(zip.toString()))) {
+      assertThat(inputs.problems()).isEmpty();
+      assertThat(inputs.files()).extracting(InputFile::name).containsExactly(zip + "!/Müller.ndjson");
     }
   }
 
