@@ -30,11 +30,11 @@ final class Loading implements AutoCloseable {
   private final long maxBundleBytes;
 
   /**
-   * @param stopWhenRefused whether a write the server refuses (401, 403) stops all sending (a one-shot load ends, the
-   *     watching service pauses), until {@link #resume}
+   * @param stop whether a write the server refuses (401, 403) stops all sending (a one-shot load ends, the watching
+   *     service pauses until {@link #resume}), and whether a request that could not reach the server does
    */
-  Loading(FhirClient target, LoaderConfig config, boolean stopWhenRefused) {
-    this.sender = new Sender(target, config, stopWhenRefused);
+  Loading(FhirClient target, LoaderConfig config, Sender.StopSending stop) {
+    this.sender = new Sender(target, config, stop);
     this.batchPool = Executors.newFixedThreadPool(config.concurrency(), threads("loader-batch"));
     this.chunkPool = Executors.newFixedThreadPool(config.concurrency(), threads("loader-chunk"));
     this.bundles = new BundleLoad(sender, chunkPool, config);
@@ -87,6 +87,11 @@ final class Loading implements AutoCloseable {
   /** The first write the server refused to let this loader make (401, 403), if any. */
   Optional<Sender.Refused> refused() {
     return sender.refused();
+  }
+
+  /** The first request that could not reach the server on any attempt, if any. */
+  Optional<Sender.Unreachable> outage() {
+    return sender.outage();
   }
 
   /** How long the sender waits before its last retry: the pause before writes are tried again after a refusal. */
