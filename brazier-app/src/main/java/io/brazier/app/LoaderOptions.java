@@ -36,6 +36,6 @@ final class LoaderOptions {
   LoaderConfig config(ClientOptions client, Duration settle) {
     int threads = client.concurrency(LoaderConfig.defaults().concurrency());
     return Usage.checked(spec, () -> new LoaderConfig(threads, maxEntries, bundleSize, client.maxRetries,
-        client.retryBase, transformToBatch, strictReferences, settle));
+        client.retryBase, transformToBatch, strictReferences, settle, LoaderConfig.largestBundle()));
   }
 }

@@ -8,20 +8,19 @@ import static io.brazier.loader.Folders.ZIP_PROCESSED;
 
 import io.brazier.client.FileTrees;
 import io.brazier.loader.files.FileKind;
+import io.brazier.loader.files.ZipEntries;
 import io.brazier.loader.storage.Storage;
 import java.io.EOFException;
 import java.io.IOException;
-import java.nio.charset.Charset;
-import java.nio.charset.StandardCharsets;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.zip.CRC32;
-import java.util.zip.CheckedInputStream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
@@ -75,11 +74,12 @@ final class Archives {
     List<Staged> staged = new ArrayList<>();
     Set<String> names = new HashSet<>();
     String prefix = Folders.sanitize(Folders.stem(name.replaceAll("\\.zip$", "")));
-    try (ZipFile zip = open(archive)) {
+    try (ZipFile zip = ZipEntries.open(archive)) {
       for (Enumeration<? extends ZipEntry> entries = zip.entries(); entries.hasMoreElements(); ) {
         ZipEntry entry = entries.nextElement();
         FileKind kind = FileKind.of(entry.getName());
-        if (entry.isDirectory() || hidden(entry.getName()) || (kind != FileKind.BUNDLE && kind != FileKind.NDJSON)) {
+        if (entry.isDirectory() || ZipEntries.addedByMac(entry.getName())
+            || (kind != FileKind.BUNDLE && kind != FileKind.NDJSON)) {
           log.info("Zip entry skipped, not a bundle or NDJSON archive={} entry={}", name, entry.getName());
           continue;
         }
@@ -98,34 +98,9 @@ final class Archives {
     return staged;
   }
 
-  /**
-   * The archive, its names read as UTF-8, or as the zip format's own CP437 when they are not UTF-8: Windows' built-in
-   * zip writes names so, without the flag that says UTF-8, and the JDK refuses them as a bad header.
-   */
-  private static ZipFile open(Path archive) throws IOException {
-    try {
-      return new ZipFile(archive.toFile(), StandardCharsets.UTF_8);
-    } catch (ZipException notUtf8) {
-      try {
-        return new ZipFile(archive.toFile(), Charset.forName("IBM437"));
-      } catch (ZipException broken) {
-        throw notUtf8;
-      }
-    }
-  }
-
-  /** Reads the entry to the end, checking its CRC (ZipFile does not): a cut or altered entry throws here. */
   private static void copy(ZipFile zip, ZipEntry entry, Path path) throws IOException {
-    try (CheckedInputStream in = new CheckedInputStream(zip.getInputStream(entry), new CRC32())) {
-      Files.copy(in, path);
-      if (entry.getCrc() != -1 && in.getChecksum().getValue() != entry.getCrc()) {
-        throw new ZipException("the entry " + entry.getName() + " does not match its CRC");
-      }
+    try (OutputStream out = Files.newOutputStream(path, StandardOpenOption.CREATE_NEW)) {
+      ZipEntries.copy(zip, entry, out);
     }
-  }
-
-  /** The files a Mac adds to the archives it makes ({@code __MACOSX/._name}, {@code .DS_Store}): not data. */
-  private static boolean hidden(String entry) {
-    return entry.startsWith("__MACOSX/") || entry.substring(entry.lastIndexOf('/') + 1).startsWith(".");
   }
 }

@@ -10,6 +10,7 @@ import io.brazier.loader.files.Survey;
 import io.brazier.loader.send.FileOutcome;
 import io.brazier.loader.send.Sender;
 import io.brazier.loader.send.Sender.Refused;
+import io.brazier.loader.send.Sender.StopSending;
 import io.brazier.loader.send.Sender.Unreachable;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -51,8 +52,8 @@ public final class Load {
    * Loads every file; first asks the server for its metadata.
    *
    * @throws TargetUnavailable before any file is read, when the server cannot be reached or answers 404 there; or
-   *     when it refuses a write (401, 403): then nothing more is sent, the files not begun are not, and the message
-   *     says what to fix and what was loaded, which stays
+   *     when it refuses a write (401, 403) or a request cannot reach it on any attempt: then nothing more is sent,
+   *     the files not begun are not, and the message says what to fix and what was loaded, which stays
    */
   public LoadReport run(Inputs inputs, Progress progress) throws TargetUnavailable, InterruptedException {
     started = System.nanoTime();
@@ -60,8 +61,8 @@ public final class Load {
     failures.putAll(inputs.problems());
     files.addAndGet(inputs.problems().size());
     ExecutorService pool = Executors.newFixedThreadPool(config.concurrency(), Loading.threads("loader-file"));
-    Optional<Refused> refused = Optional.empty();
-    try (Loading loading = new Loading(target, config, true)) {
+    Optional<Unreachable> stopped = Optional.empty();
+    try (Loading loading = new Loading(target, config, StopSending.AFTER_REFUSAL_OR_OUTAGE)) {
       progress.start(inputs.files().size());
       for (List<InputFile> layer : Survey.layers(inputs.files())) {
         List<Future<FileOutcome>> outcomes = new ArrayList<>();
@@ -69,9 +70,9 @@ public final class Load {
           outcomes.add(pool.submit(() -> loading.load(file, false, progress::entries)));
         }
         for (Future<FileOutcome> future : outcomes) {
-          refused = loading.refused();
-          if (refused.isPresent() && future.cancel(false)) {
-            continue; // not begun: a file that fails for the refusal too would be named a failure of its own
+          stopped = stopped(loading);
+          if (stopped.isPresent() && future.cancel(false)) {
+            continue; // not begun: a file that fails for the same cause would be named a failure of its own
           }
           FileOutcome outcome = result(future);
           resources.addAndGet(outcome.loaded());
@@ -82,8 +83,8 @@ public final class Load {
           files.incrementAndGet();
           progress.file(outcome);
         }
-        refused = loading.refused();
-        if (refused.isPresent()) {
+        stopped = stopped(loading);
+        if (stopped.isPresent()) {
           break;
         }
       }
@@ -91,13 +92,19 @@ public final class Load {
       pool.shutdownNow();
       progress.close();
     }
-    if (refused.isPresent()) {
-      throw new TargetUnavailable(refused.get().getMessage() + " The load stopped there. " + report().summary()
-          + System.lineSeparator() + "What was loaded stays on the server; once the loader may write, the same"
-          + " command sends every file again, and the resources already loaded are written once more by id, never"
-          + " duplicated.");
+    if (stopped.isPresent()) {
+      String why = stopped.get().getMessage();
+      throw new TargetUnavailable(why + (why.endsWith(".") ? "" : ".") + " The load stopped there. "
+          + report().summary() + System.lineSeparator() + "What was loaded stays on the server; once the loader "
+          + (stopped.get() instanceof Refused ? "may write" : "reaches the server again") + ", the same command sends"
+          + " every file again, and the resources already loaded are written once more by id, never duplicated.");
     }
     return report();
+  }
+
+  /** Why nothing more is sent: a write the server refused, or a request that could not reach it on any attempt. */
+  private static Optional<Unreachable> stopped(Loading loading) {
+    return loading.refused().<Unreachable>map(refused -> refused).or(loading::outage);
   }
 
   /**

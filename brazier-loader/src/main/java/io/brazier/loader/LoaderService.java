@@ -66,7 +66,7 @@ public final class LoaderService implements AutoCloseable {
   public LoaderService(FhirClient target, LoaderConfig config, Storage storage, MeterRegistry registry) {
     this.storage = storage;
     this.config = config;
-    this.loading = new Loading(target, config, true);
+    this.loading = new Loading(target, config, Sender.StopSending.AFTER_REFUSAL);
     this.results = new Results(storage);
     this.archives = new Archives(storage, results);
     this.settling = new Settling(config.settle());

@@ -27,17 +27,19 @@ final class Loading implements AutoCloseable {
   private final ExecutorService chunkPool;
   private final BundleLoad bundles;
   private final NdjsonLoad ndjson;
+  private final long maxBundleBytes;
 
   /**
-   * @param stopWhenRefused whether a write the server refuses (401, 403) stops all sending (a one-shot load ends, the
-   *     watching service pauses), until {@link #resume}
+   * @param stop whether a write the server refuses (401, 403) stops all sending (a one-shot load ends, the watching
+   *     service pauses until {@link #resume}), and whether a request that could not reach the server does
    */
-  Loading(FhirClient target, LoaderConfig config, boolean stopWhenRefused) {
-    this.sender = new Sender(target, config, stopWhenRefused);
+  Loading(FhirClient target, LoaderConfig config, Sender.StopSending stop) {
+    this.sender = new Sender(target, config, stop);
     this.batchPool = Executors.newFixedThreadPool(config.concurrency(), threads("loader-batch"));
     this.chunkPool = Executors.newFixedThreadPool(config.concurrency(), threads("loader-chunk"));
     this.bundles = new BundleLoad(sender, chunkPool, config);
     this.ndjson = new NdjsonLoad(sender, batchPool, chunkPool, config);
+    this.maxBundleBytes = config.maxBundleBytes();
   }
 
   /**
@@ -48,7 +50,11 @@ final class Loading implements AutoCloseable {
     try {
       switch (file.kind()) {
         case BUNDLE -> {
-          FileOutcome outcome = bundles.load(file.name(), file.bytes(), split);
+          Optional<byte[]> content = file.bytes(maxBundleBytes);
+          if (content.isEmpty()) {
+            return FileOutcome.unusable(file.name(), tooLarge());
+          }
+          FileOutcome outcome = bundles.load(file.name(), content.get(), split);
           progress.accept(outcome.loaded() + outcome.failed());
           return outcome;
         }
@@ -70,9 +76,22 @@ final class Loading implements AutoCloseable {
     }
   }
 
+  /** A bundle is read whole, with its JSON tree several times larger: one too large would stop all loading. */
+  private String tooLarge() {
+    return String.format("The bundle is larger than %,d MB, the most the loader reads as one bundle with its memory"
+        + " (-Xmx%dm): split it into smaller bundles, write its resources as NDJSON (read a line at a time), or give"
+        + " the loader more memory (BRAZIER_JAVA_OPTS=-Xmx8g ./brazier ...).", maxBundleBytes >> 20,
+        Runtime.getRuntime().maxMemory() >> 20);
+  }
+
   /** The first write the server refused to let this loader make (401, 403), if any. */
   Optional<Sender.Refused> refused() {
     return sender.refused();
+  }
+
+  /** The first request that could not reach the server on any attempt, if any. */
+  Optional<Sender.Unreachable> outage() {
+    return sender.outage();
   }
 
   /** How long the sender waits before its last retry: the pause before writes are tried again after a refusal. */

@@ -3,15 +3,11 @@ package io.brazier.loader;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.brazier.loader.storage.FolderStorage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.zip.CRC32;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -80,7 +76,7 @@ class ArchivesTest {
 
   @Test
   void anArchiveWhoseNamesAreNotUtf8IsStillUnpacked() throws Exception {
-    drop("windows.zip", zip(Charset.forName("IBM437"), "Müller.ndjson", PATIENT));
+    drop("windows.zip", Samples.zip(Charset.forName("IBM437"), "Müller.ndjson", PATIENT));
 
     boolean unpacked = archives.unpack("windows.zip");
 
@@ -91,8 +87,8 @@ class ArchivesTest {
 
   @Test
   void anEntryWhoseContentDoesNotMatchItsChecksumSendsTheWholeArchiveToTheErrorFolder() throws Exception {
-    byte[] zip = stored("first.ndjson", PATIENT, "second.ndjson", PATIENT);
-    int at = indexOf(zip, "z1".getBytes(StandardCharsets.UTF_8), indexOf(zip, "second".getBytes(
+    byte[] zip = Samples.stored("first.ndjson", PATIENT, "second.ndjson", PATIENT);
+    int at = Samples.indexOf(zip, "z1".getBytes(StandardCharsets.UTF_8), Samples.indexOf(zip, "second".getBytes(
         StandardCharsets.UTF_8), 0));
     zip[at] = 'Z'; // the second entry's content changes after its CRC was written
     drop("crc.zip", zip);
@@ -134,46 +130,5 @@ class ArchivesTest {
     try (var files = Files.list(dir.resolve(folder))) {
       return files.map(path -> path.getFileName().toString()).sorted().toList();
     }
-  }
-
-  private static byte[] zip(Charset names, String... namesAndContents) throws IOException {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (ZipOutputStream zip = new ZipOutputStream(bytes, names)) {
-      for (int i = 0; i < namesAndContents.length; i += 2) {
-        zip.putNextEntry(new ZipEntry(namesAndContents[i]));
-        zip.write(namesAndContents[i + 1].getBytes(StandardCharsets.UTF_8));
-        zip.closeEntry();
-      }
-    }
-    return bytes.toByteArray();
-  }
-
-  /** A zip of uncompressed entries, whose content can be found and changed in its bytes. */
-  private static byte[] stored(String... namesAndContents) throws IOException {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
-      for (int i = 0; i < namesAndContents.length; i += 2) {
-        byte[] content = namesAndContents[i + 1].getBytes(StandardCharsets.UTF_8);
-        ZipEntry entry = new ZipEntry(namesAndContents[i]);
-        entry.setMethod(ZipEntry.STORED);
-        entry.setSize(content.length);
-        CRC32 crc = new CRC32();
-        crc.update(content);
-        entry.setCrc(crc.getValue());
-        zip.putNextEntry(entry);
-        zip.write(content);
-        zip.closeEntry();
-      }
-    }
-    return bytes.toByteArray();
-  }
-
-  private static int indexOf(byte[] haystack, byte[] needle, int from) {
-    for (int i = from; i <= haystack.length - needle.length; i++) {
-      if (java.util.Arrays.equals(haystack, i, i + needle.length, needle, 0, needle.length)) {
-        return i;
-      }
-    }
-    throw new IllegalArgumentException("not found");
   }
 }

@@ -130,14 +130,35 @@ class LoadTest {
     }
   }
 
+  @Test
+  void aBundleLargerThanTheLoaderReadsWholeFailsAloneSayingWhatToDo() throws Exception {
+    // Read whole, a bundle larger than the heap (a zip bomb's entry) ended the whole load with "Java heap space".
+    Samples.write(dir.resolve("huge.json"), "{\"resourceType\":\"Bundle\",\"type\":\"batch\",\"entry\":[]"
+        + " ".repeat(1 << 20) + "}");
+    Samples.write(dir.resolve("small.ndjson"), "{\"resourceType\":\"Patient\",\"id\":\"beside-huge\"}\n");
+
+    LoadReport report = load(dir, new ArrayList<>(), LoaderConfig.defaults().withMaxBundleBytes(1 << 20));
+
+    assertThat(report.failures()).containsOnlyKeys(dir.resolve("huge.json").toString());
+    assertThat(report.failures().get(dir.resolve("huge.json").toString()))
+        .contains("larger than 1 MB", "as NDJSON", "BRAZIER_JAVA_OPTS=-Xmx");
+    assertThat(client.read().resource(Patient.class).withId("beside-huge").execute().getIdPart())
+        .isEqualTo("beside-huge");
+  }
+
   private LoadReport load(Path folder) throws IOException, InterruptedException {
     return load(folder, new ArrayList<>());
   }
 
   private LoadReport load(Path folder, List<FileOutcome> outcomes) throws IOException, InterruptedException {
+    return load(folder, outcomes, LoaderConfig.defaults());
+  }
+
+  private LoadReport load(Path folder, List<FileOutcome> outcomes, LoaderConfig config)
+      throws IOException, InterruptedException {
     var target = new HttpFhirClient(URI.create(server.baseUrl()), Optional.empty(), Duration.ofSeconds(60));
     try (Inputs inputs = Inputs.of(List.of(folder.toString()))) {
-      return new Load(target, LoaderConfig.defaults()).run(inputs, new Collecting(outcomes));
+      return new Load(target, config).run(inputs, new Collecting(outcomes));
     }
   }
 

@@ -47,10 +47,10 @@ class LoaderConfigTest {
   @Test
   void eachChangeKeepsTheOtherValues() {
     LoaderConfig changed = DEFAULTS.withSending(3, 100, 50).withModes(true, true)
-        .withRetries(2, Duration.ofMillis(250)).withSettle(Duration.ofSeconds(9));
+        .withRetries(2, Duration.ofMillis(250)).withSettle(Duration.ofSeconds(9)).withMaxBundleBytes(1000);
 
     assertThat(changed).isEqualTo(new LoaderConfig(3, 100, 50, 2, Duration.ofMillis(250), true, true,
-        Duration.ofSeconds(9)));
+        Duration.ofSeconds(9), 1000));
   }
 
   private static void assertRefused(Runnable make, String message) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.brazier.client.HttpFhirClient;
 import io.brazier.loader.files.InputFile;
 import io.brazier.loader.send.FileOutcome;
+import io.brazier.loader.send.Sender;
 import io.brazier.server.TestServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -31,7 +32,7 @@ class LoadingTest {
   private static final TestServer server = TestServer.shared();
   private final Loading loading = new Loading(new HttpFhirClient(URI.create(server.baseUrl()), Optional.empty(),
       Duration.ofSeconds(90)), LoaderConfig.defaults().withSending(2, 100, 4).withRetries(0, Duration.ofMillis(1)),
-      false);
+      Sender.StopSending.NEVER);
   private final String prefix = UUID.randomUUID().toString().substring(0, 8);
   /** What progress heard, call by call. */
   private final List<Integer> heard = new CopyOnWriteArrayList<>();

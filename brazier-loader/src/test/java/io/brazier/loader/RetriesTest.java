@@ -172,6 +172,33 @@ class RetriesTest {
     }
   }
 
+  @Test
+  void aServerThatStopsAnsweringMidwayStopsTheLoadOnceItsRetriesAreSpent() throws Exception {
+    // Without the stop, every file left spent its retries on the same outage: half a minute each by default.
+    Samples.write(dir.resolve("a-orgs.ndjson"), "{\"resourceType\":\"Organization\",\"id\":\"before-outage\"}\n");
+    for (int n = 0; n < 5; n++) {
+      Samples.write(dir.resolve("p-" + n + ".ndjson"), "{\"resourceType\":\"Patient\",\"id\":\"lost-" + n + "\"}\n");
+    }
+    AtomicInteger writes = new AtomicInteger();
+    HttpServer going = FrontServer.serve(server, exchange -> {
+      if (writes.incrementAndGet() == 1) {
+        FrontServer.forward(server, exchange, exchange.getRequestBody().readAllBytes());
+      } // else the connection closes without an answer, as a server that went away mid-request leaves it
+    });
+    try {
+      assertThatThrownBy(() -> load(going, LoaderConfig.defaults().withSending(1, 100, 100)
+          .withRetries(2, Duration.ofMillis(10)))).isInstanceOf(TargetUnavailable.class)
+          .hasMessageContaining("The FHIR server could not be reached after 3 attempts")
+          .hasMessageContaining("The load stopped there. Loaded 1 resources from ")
+          .hasMessageContaining("once the loader reaches the server again, the same command sends every file again");
+
+      assertThat(writes.get()).as("the first write, then one file's attempts, and nothing after").isEqualTo(1 + 3);
+      assertThat(server.client().read().resource(Organization.class).withId("before-outage").execute()).isNotNull();
+    } finally {
+      going.stop(0);
+    }
+  }
+
   private LoadReport load(HttpServer target, LoaderConfig config) throws IOException, InterruptedException {
     var fhir = new HttpFhirClient(URI.create("http://127.0.0.1:" + target.getAddress().getPort() + "/fhir"),
         Optional.empty(), Duration.ofSeconds(120));

@@ -60,8 +60,13 @@ public final class Samples {
 
   /** A zip archive of these entries: name, content, name, content... */
   public static byte[] zip(String... namesAndContents) {
+    return zip(java.nio.charset.StandardCharsets.UTF_8, namesAndContents);
+  }
+
+  /** A zip archive of these entries, its names written in {@code names} (Windows' zip writes CP437). */
+  public static byte[] zip(java.nio.charset.Charset names, String... namesAndContents) {
     var bytes = new java.io.ByteArrayOutputStream();
-    try (var zip = new java.util.zip.ZipOutputStream(bytes)) {
+    try (var zip = new java.util.zip.ZipOutputStream(bytes, names)) {
       for (int i = 0; i < namesAndContents.length; i += 2) {
         zip.putNextEntry(new java.util.zip.ZipEntry(namesAndContents[i]));
         zip.write(namesAndContents[i + 1].getBytes(java.nio.charset.StandardCharsets.UTF_8));
@@ -73,6 +78,37 @@ public final class Samples {
     return bytes.toByteArray();
   }
 
+  /** A zip of uncompressed entries, whose content can be found and changed in its bytes. */
+  public static byte[] stored(String... namesAndContents) {
+    var bytes = new java.io.ByteArrayOutputStream();
+    try (var zip = new java.util.zip.ZipOutputStream(bytes)) {
+      for (int i = 0; i < namesAndContents.length; i += 2) {
+        byte[] content = namesAndContents[i + 1].getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        var entry = new java.util.zip.ZipEntry(namesAndContents[i]);
+        entry.setMethod(java.util.zip.ZipEntry.STORED);
+        entry.setSize(content.length);
+        var crc = new java.util.zip.CRC32();
+        crc.update(content);
+        entry.setCrc(crc.getValue());
+        zip.putNextEntry(entry);
+        zip.write(content);
+        zip.closeEntry();
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
+
+  /** Where {@code needle} first is in {@code haystack} from {@code from} on. */
+  public static int indexOf(byte[] haystack, byte[] needle, int from) {
+    for (int i = from; i <= haystack.length - needle.length; i++) {
+      if (java.util.Arrays.equals(haystack, i, i + needle.length, needle, 0, needle.length)) {
+        return i;
+      }
+    }
+    throw new IllegalArgumentException("not found");
+  }
   private static InputStream stream(String resource) {
     InputStream in = Samples.class.getResourceAsStream(resource);
     if (in == null) {

@@ -4,13 +4,14 @@ import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobContainerClientBuilder;
 import com.azure.storage.blob.models.BlobItem;
 import java.io.Closeable;
+import java.io.EOFException;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +24,8 @@ import java.util.zip.ZipFile;
  * The files a one-shot load reads: files, folders (walked), Blob container URLs (with a SAS when the container is
  * not public), and the entries of zip archives among them, read through the archive's directory one entry at a time
  * (a zip in Blob storage is first copied to a temporary file). A broken archive is a problem of its own, named with
- * the reason, and none of its entries loads.
+ * the reason, and none of its entries loads; so is one with an entry that does not match its CRC, found by reading
+ * every entry once before the load.
  */
 public final class Inputs implements Closeable {
   private final List<InputFile> files = new ArrayList<>();
@@ -111,21 +113,33 @@ public final class Inputs implements Closeable {
   private void archive(String name, Local local) throws IOException {
     ZipFile zip;
     try {
-      zip = new ZipFile(local.path().toFile());
+      zip = ZipEntries.open(local.path());
     } catch (ZipException e) {
-      problems.put(name, "A broken zip archive (" + e.getMessage() + "): none of its entries was loaded;"
-          + " create the archive again.");
+      broken(name, e);
       return;
     }
     open.add(zip);
-    for (Enumeration<? extends ZipEntry> entries = zip.entries(); entries.hasMoreElements(); ) {
-      ZipEntry entry = entries.nextElement();
-      String entryName = name + "!/" + entry.getName();
-      if (!entry.isDirectory() && FileKind.of(entry.getName()) != FileKind.OTHER
-          && FileKind.of(entry.getName()) != FileKind.ZIP) {
-        files.add(new InputFile(entryName, entry.getSize(), () -> zip.getInputStream(entry)));
+    List<InputFile> entries = new ArrayList<>();
+    try {
+      for (ZipEntry entry : Collections.list(zip.entries())) {
+        FileKind kind = FileKind.of(entry.getName());
+        if (!entry.isDirectory() && !ZipEntries.addedByMac(entry.getName()) && kind != FileKind.OTHER
+            && kind != FileKind.ZIP) {
+          // Read through once first: an NDJSON entry cut or altered halfway would have sent its first lines.
+          ZipEntries.copy(zip, entry, OutputStream.nullOutputStream());
+          entries.add(new InputFile(name + "!/" + entry.getName(), entry.getSize(), () -> zip.getInputStream(entry)));
+        }
       }
+    } catch (ZipException | EOFException e) {
+      broken(name, e);
+      return;
     }
+    files.addAll(entries);
+  }
+
+  private void broken(String name, IOException e) {
+    problems.put(name, "A broken zip archive (" + e.getMessage() + "): none of its entries was loaded;"
+        + " create the archive again.");
   }
 
   @Override

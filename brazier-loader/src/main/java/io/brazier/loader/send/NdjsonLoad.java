@@ -73,7 +73,8 @@ public final class NdjsonLoad {
     int bundled = 0;
     int passedOver = 0;
     IOException cut = null;
-    try (BufferedReader lines = new BufferedReader(new InputStreamReader(content, StandardCharsets.UTF_8))) {
+    try (BufferedReader lines = new BufferedReader(new LineLimit(new InputStreamReader(content,
+        StandardCharsets.UTF_8), config.maxBundleBytes()))) {
       List<Item> batch = new ArrayList<>();
       for (String line; (line = lines.readLine()) != null; ) {
         number++;
@@ -100,7 +101,8 @@ public final class NdjsonLoad {
         sent.add(submit(batch, answers, inFlight, progress));
       }
     } catch (IOException e) {
-      // A file cut short (a truncated .gz): the lines before the cut were sent, and the outcome must count them.
+      // A file cut short (a truncated .gz) or a line too long: the lines before were sent, and the outcome must count
+      // them.
       cut = e;
     } finally {
       await(sent);

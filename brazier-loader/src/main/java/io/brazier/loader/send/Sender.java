@@ -21,9 +21,10 @@ import org.slf4j.LoggerFactory;
  * Sends requests to the target, at most {@code concurrency} at once, and tries again what may pass later: 429 and
  * 503 after the server's {@code Retry-After} (or {@code x-ms-retry-after-ms}), 408, 500, 502, 504 and failures to
  * connect after an exponential backoff with jitter; never more than {@code maxRetries} times. A write the server
- * refuses to let this client make (401, 403) is never tried again: with {@code stopWhenRefused} (the loader: a
- * one-shot load then ends, the watching service pauses) nothing more is sent after it, as every later write would be
- * refused alike, until {@link #resume}.
+ * refuses to let this client make (401, 403) is never tried again: stopping after a refusal (the loader: a one-shot
+ * load then ends, the watching service pauses) nothing more is sent after it, as every later write would be refused
+ * alike, until {@link #resume}. Stopping after an outage too (a one-shot load), nothing more is sent once a request
+ * could not reach the server on any attempt: every later request would spend its retries alike.
  */
 public final class Sender {
   private static final Logger log = LoggerFactory.getLogger(Sender.class);
@@ -34,25 +35,34 @@ public final class Sender {
   private final Semaphore permits;
   private final int maxRetries;
   private final Duration retryBase;
-  private final boolean stopWhenRefused;
+  private final StopSending stop;
   private final AtomicReference<Refused> refused = new AtomicReference<>();
+  private final AtomicReference<Unreachable> outage = new AtomicReference<>();
+
+  /** What stops all sending. */
+  public enum StopSending { NEVER, AFTER_REFUSAL, AFTER_REFUSAL_OR_OUTAGE }
 
   /** A sender that goes on after a refused write (an export's searches, which judge a refused read themselves). */
   public Sender(FhirClient target, LoaderConfig config) {
-    this(target, config, false);
+    this(target, config, StopSending.NEVER);
   }
 
-  public Sender(FhirClient target, LoaderConfig config, boolean stopWhenRefused) {
+  public Sender(FhirClient target, LoaderConfig config, StopSending stop) {
     this.target = target;
     this.permits = new Semaphore(config.concurrency());
     this.maxRetries = config.maxRetries();
     this.retryBase = config.retryBase();
-    this.stopWhenRefused = stopWhenRefused;
+    this.stop = stop;
   }
 
   /** The first write the server refused to let this client make, if any. */
   public Optional<Refused> refused() {
     return Optional.ofNullable(refused.get());
+  }
+
+  /** The first request that could not reach the server on any attempt, if any. */
+  public Optional<Unreachable> outage() {
+    return Optional.ofNullable(outage.get());
   }
 
   /** Sends again after a refusal, as the rights may have come meanwhile; the next refused write stops it anew. */
@@ -67,12 +77,16 @@ public final class Sender {
   /**
    * The server's last answer, which may still be a failure once the retries are spent.
    *
-   * @throws Unreachable when the server could not be reached on any attempt, or no token could be had for it
-   * @throws Refused when the server refuses this client the write (and, stopping when refused, after it anything)
+   * @throws Unreachable when the server could not be reached on any attempt (and, stopping after an outage, after it
+   *     anything), or no token could be had for it
+   * @throws Refused when the server refuses this client the write (and, stopping after a refusal, after it anything)
    */
   public FhirReply send(FhirCall call) throws Unreachable {
-    if (stopWhenRefused && refused.get() != null) {
+    if (stop != StopSending.NEVER && refused.get() != null) {
       throw refused.get();
+    }
+    if (stop == StopSending.AFTER_REFUSAL_OR_OUTAGE && outage.get() != null) {
+      throw outage.get();
     }
     for (int attempt = 0; ; attempt++) {
       Optional<FhirReply> reply;
@@ -96,8 +110,10 @@ public final class Sender {
         if (reply.isPresent()) {
           return reply.get();
         }
-        throw new Unreachable("The FHIR server could not be reached after " + (attempt + 1) + " attempts: "
-            + failure.getMessage(), failure);
+        Unreachable unreachable = new Unreachable("The FHIR server could not be reached after " + (attempt + 1)
+            + " attempts: " + failure.getMessage(), failure);
+        outage.compareAndSet(null, unreachable);
+        throw unreachable;
       }
       Duration wait = reply.flatMap(Sender::retryAfter).orElse(backoff(attempt + 1));
       log.debug("Trying again call={} status={} waitMs={}", call, reply.map(FhirReply::status).orElse(0),

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,6 +56,40 @@ class InputsTest {
     try (Inputs inputs = Inputs.of(List.of(zip.toString()))) {
       assertThat(inputs.files()).isEmpty();
       assertThat(inputs.problems().get(zip.toString())).contains("broken zip", "create the archive again");
+    }
+  }
+
+  @Test
+  void theHiddenFilesAMacAddsToItsArchivesAreNotLoaded() throws IOException {
+    Path zip = Files.write(dir.resolve("mac.zip"), Samples.zip("data/Patient.ndjson", "{}\n",
+        "__MACOSX/data/._Patient.ndjson", "\u0000\u0005\u0016\u0007Mac", "data/.DS_Store", "\u0000Bud1"));
+
+    try (Inputs inputs = Inputs.of(List.of(zip.toString()))) {
+      assertThat(inputs.files()).extracting(InputFile::name).containsExactly(zip + "!/data/Patient.ndjson");
+    }
+  }
+
+  @Test
+  void anArchiveWhoseNamesAreNotUtf8IsStillRead() throws IOException {
+    Path zip = Files.write(dir.resolve("windows.zip"), Samples.zip(Charset.forName("IBM437"), "Müller.ndjson", "{}\n"));
+
+    try (Inputs inputs = Inputs.of(List.of(zip.toString()))) {
+      assertThat(inputs.problems()).isEmpty();
+      assertThat(inputs.files()).extracting(InputFile::name).containsExactly(zip + "!/Müller.ndjson");
+    }
+  }
+
+  @Test
+  void anEntryThatDoesNotMatchItsCrcMakesTheArchiveAProblemAndNoneOfItsEntriesLoads() throws IOException {
+    byte[] zip = Samples.stored("first.ndjson", "{\"resourceType\":\"Patient\",\"id\":\"z1\"}\n",
+        "second.ndjson", "{\"resourceType\":\"Patient\",\"id\":\"z2\"}\n");
+    zip[Samples.indexOf(zip, "z2".getBytes(StandardCharsets.UTF_8), 0)] = 'Z'; // changed after its CRC was written
+    Path altered = Files.write(dir.resolve("altered.zip"), zip);
+
+    try (Inputs inputs = Inputs.of(List.of(altered.toString()))) {
+      assertThat(inputs.files()).isEmpty();
+      assertThat(inputs.problems().get(altered.toString()))
+          .contains("broken zip", "second.ndjson does not match its CRC", "create the archive again");
     }
   }
 

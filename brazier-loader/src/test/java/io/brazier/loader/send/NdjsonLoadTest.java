@@ -18,6 +18,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.hl7.fhir.r4.model.Encounter;
+import org.hl7.fhir.r4.model.Patient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -139,6 +140,21 @@ class NdjsonLoadTest {
     assertThat(sent).containsExactly("transaction 1", "batch 1");
     assertThat(server.client().search().byUrl("Patient?_id=" + prefix + "-gone," + prefix + "-gone-too")
         .returnBundle(org.hl7.fhir.r4.model.Bundle.class).execute().getEntry()).isEmpty();
+  }
+
+  @Test
+  void aLineLongerThanTheLoaderHoldsEndsTheFileThereSayingWhyAndTheLinesBeforeLoad() throws Exception {
+    // Held whole, a line without end (a zip or gzip bomb) filled the heap and ended the whole load.
+    String longLine = "{\"resourceType\":\"Patient\",\"id\":\"%1$s-long\",\"name\":[{\"family\":\""
+        + "x".repeat(1 << 20) + "\"}]}";
+
+    FileOutcome outcome = load(LoaderConfig.defaults().withSending(1, 100, 1).withMaxBundleBytes(1 << 20), """
+        {"resourceType":"Patient","id":"%1$s-before"}
+        """ + longLine + "\n");
+
+    assertThat(outcome.loaded()).isEqualTo(1);
+    assertThat(outcome.reason()).contains("could not be read past line 1", "a line is longer than 1 MB", "-Xmx");
+    assertThat(server.client().read().resource(Patient.class).withId(prefix + "-before").execute()).isNotNull();
   }
 
   /** Loads the lines, each %1$s replaced by this test's prefix, noting every bundle sent on the way. */

@@ -100,7 +100,7 @@ class SenderTest {
       calls[0]++;
       return call.method().equals("GET") ? reply(403) : reply(401);
     };
-    Sender stopping = new Sender(refusing, QUICK, true);
+    Sender stopping = new Sender(refusing, QUICK, Sender.StopSending.AFTER_REFUSAL);
 
     assertThat(stopping.send(FhirCall.get("Patient/x")).status()).as("a read's 403 is its caller's").isEqualTo(403);
     assertThatThrownBy(() -> stopping.send(FhirCall.bundle(new byte[0]))).isInstanceOf(Sender.Refused.class)
