@@ -8,16 +8,12 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PushbackInputStream;
-import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Set;
@@ -28,11 +24,12 @@ import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 
 /**
  * Where {@code $import} reads its inputs, within what {@link ImportConfig} allows, so that an import cannot read the
- * server's own files or reach into its network: {@code file:} URLs below {@code --import-dir}, {@code http(s)} URLs
- * of the {@code --import-hosts} (a SAS URL of Azure Blob storage, {@code *.blob.core.windows.net} with a
- * {@code sig}, is a public endpoint and needs no listing), and Blob URLs of the {@code --import-blob} account. A
- * redirect is followed by hand, a few hops at most, each only to an http(s) URL of those same hosts: it could lead
- * anywhere. A gzip input (by its first bytes) is read through gzip. Messages name an input by its URL redacted
+ * server's own files or reach into its network: {@code file:} URLs below {@code --import-dir} ({@link FileSources}),
+ * {@code http(s)} URLs of the {@code --import-hosts} (a SAS URL of Azure Blob storage,
+ * {@code *.blob.core.windows.net} with a {@code sig}, is a public endpoint and needs no listing), and Blob URLs of
+ * the {@code --import-blob} account ({@link BlobSources}). A redirect is followed by hand, a few hops at most, each
+ * only to an http(s) URL of those same hosts: it could lead anywhere. A gzip input (by its first bytes) is read
+ * through gzip. Messages name an input by its URL redacted
  * ({@link HttpUrls#redacted}): a SAS or a signed URL is a key to the data, and a message may reach a log.
  */
 final class ImportSources {
@@ -57,6 +54,7 @@ final class ImportSources {
         thread.setDaemon(true);
         return thread;
       }));
+  private final FileSources files;
   private final BlobSources blobs;
 
   ImportSources(ImportConfig config) {
@@ -69,6 +67,7 @@ final class ImportSources {
     this.timeout = timeout;
     this.http = Lazy.of(() -> HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
         .connectTimeout(timeout).build());
+    this.files = config.dir() == null ? null : new FileSources(config.dir());
     this.blobs = config.blob() == null ? null : new BlobSources(config.blob());
   }
 
@@ -97,7 +96,11 @@ final class ImportSources {
       throw FhirException.badRequest("The input " + shown + " is not a URL.");
     }
     if ("file".equalsIgnoreCase(uri.getScheme())) {
-      return file(shown, uri);
+      if (files == null) {
+        throw FhirException.badRequest("The input " + shown + " is a file; set --import-dir to the folder that"
+            + " this server may import files from.");
+      }
+      return files.source(shown, uri);
     }
     if (!HttpUrls.isHttp(uri)) {
       throw FhirException.badRequest("The input " + shown + (isHttpScheme(uri) ? " " + noHost(uri)
@@ -167,58 +170,6 @@ final class ImportSources {
   private static String hostPort(URI uri) {
     int port = uri.getPort() >= 0 ? uri.getPort() : uri.getScheme().equalsIgnoreCase("https") ? 443 : 80;
     return uri.getHost().toLowerCase(Locale.ROOT) + ":" + port;
-  }
-
-  private Source file(String shown, URI uri) {
-    if (config.dir() == null) {
-      throw FhirException.badRequest("The input " + shown + " is a file; set --import-dir to the folder that"
-          + " this server may import files from.");
-    }
-    String path = uri.getPath();
-    // RFC 8089: file:///path, file:/path and file://localhost/path name the same file; no other host is this one.
-    if (path == null || !path.startsWith("/") || path.contains("/../") || path.endsWith("/..")
-        || uri.getAuthority() != null && !uri.getAuthority().equalsIgnoreCase("localhost")) {
-      throw FhirException.badRequest("The input " + shown + " is not an absolute file: URL (file:///path, no ..).");
-    }
-    Path file;
-    try {
-      file = Path.of(path);
-    } catch (InvalidPathException e) {
-      throw FhirException.badRequest("The input " + shown + " names no file this server can have: " + e.getReason()
-          + ".");
-    }
-    try {
-      // Symbolic links resolved: a link inside the folder may not lead out of it.
-      Path root = config.dir().toRealPath();
-      Path resolved = Files.exists(file) ? file.toRealPath() : file.normalize();
-      if (!resolved.startsWith(root) && !resolved.startsWith(config.dir().normalize())) {
-        throw FhirException.badRequest("The input " + shown + " is outside --import-dir " + config.dir() + ".");
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("Could not resolve --import-dir " + config.dir(), e);
-    }
-    return new FileSource(shown, file);
-  }
-
-  /** A file below --import-dir; {@code shown}, its URL as messages show it ({@link HttpUrls#redacted}). */
-  private record FileSource(String shown, Path file) implements Source {
-    @Override
-    public void check(String etag) {
-      if (etag != null) {
-        throw FhirException.badRequest("The input " + shown + " is a file, which has no ETag to check: leave out its"
-            + " etag.");
-      }
-      if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
-        throw new FhirException(400, IssueType.NOTFOUND, "The input " + shown + " is not a readable file.");
-      }
-    }
-
-    /** A file gone since the kick-off fails its input as the kick-off would: reading it again would not help. */
-    @Override
-    public Opened open(String etag) throws IOException {
-      check(etag);
-      return new Opened(Files.newInputStream(file), null);
-    }
   }
 
   /**
