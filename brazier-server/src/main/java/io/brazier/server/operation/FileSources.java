@@ -12,7 +12,8 @@ import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 
 /**
  * Inputs in the folder of {@code --import-dir}: {@code file:} URLs of regular files below it, symbolic links
- * resolved, so that an import cannot read the server's other files.
+ * resolved, so that an import cannot read the server's other files. A file's version, kept as an ETag is, is its
+ * size and last-modified time ({@link UnchangedFile}).
  */
 final class FileSources {
   private final Path dir;
@@ -62,11 +63,15 @@ final class FileSources {
       }
     }
 
-    /** A file gone since the kick-off fails its input as the kick-off would: reading it again would not help. */
+    /**
+     * The file opened as one version ({@link UnchangedFile}); a file gone since the kick-off fails its input as the
+     * kick-off would: reading it again would not help.
+     */
     @Override
     public ImportSources.Opened open(String etag) throws IOException {
       check(etag);
-      return new ImportSources.Opened(Files.newInputStream(file), null);
+      String version = UnchangedFile.version(file); // taken first: a change after it shows at the first read
+      return new ImportSources.Opened(new UnchangedFile(Files.newInputStream(file), file, version), version);
     }
   }
 }

@@ -81,8 +81,8 @@ final class ImportSources {
   }
 
   /**
-   * An input opened: its bytes from the start, as stored (maybe gzip), and the ETag of the version they are, or null
-   * where the source has none (a file, a server that sends none).
+   * An input opened: its bytes from the start, as stored (maybe gzip), and the ETag of the version they are (a
+   * file's: {@link UnchangedFile#version}), or null where the source has none (a server that sends none).
    */
   record Opened(InputStream body, String etag) {}
 

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -94,5 +95,36 @@ class FileSourcesTest {
 
     assertThatThrownBy(() -> source.open(null)).isInstanceOf(FhirException.class)
         .hasMessage("The input file://" + file + " is not a readable file.");
+  }
+
+  /**
+   * A file's version is its size and last-modified time, as a web server's ETag says it: the same while the file is
+   * unchanged, another once it is written to; a read that finds it written to since its opening fails, so that the
+   * bytes read are all of the version opened.
+   */
+  @Test
+  void aFileWrittenToWhileItIsReadFailsTheReadAndIsThenAnotherVersion() throws IOException {
+    Path folder = TempFolders.createUntilExit("brazier-import-sources");
+    String line = "{\"resourceType\":\"Patient\"}\n";
+    Path file = Files.writeString(folder.resolve("Growing.ndjson"), line.repeat(2));
+    ImportSources.Source source = new ImportSources(new ImportConfig(folder, List.of(), null))
+        .source("file://" + file);
+    ImportSources.Opened opened = source.open(null);
+    String again = etag(source);
+
+    try (InputStream in = opened.body()) {
+      assertThat(in.readNBytes(line.length())).hasSize(line.length());
+      Files.writeString(file, line, StandardOpenOption.APPEND);
+
+      assertThatThrownBy(() -> in.readNBytes(line.length())).isInstanceOf(IOException.class)
+          .hasMessage("the file changed while it was read");
+    }
+    assertThat(opened.etag()).isNotNull().isEqualTo(again).isNotEqualTo(etag(source));
+  }
+
+  private static String etag(ImportSources.Source source) throws IOException {
+    ImportSources.Opened opened = source.open(null);
+    opened.body().close();
+    return opened.etag();
   }
 }
