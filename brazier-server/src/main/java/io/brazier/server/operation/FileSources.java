@@ -24,6 +24,11 @@ final class FileSources {
 
   /** The file a {@code file:} URL names, if it is below the folder; {@code shown}, the URL as messages show it. */
   ImportSources.Source source(String shown, URI uri) {
+    if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
+      // A file has no use for them, and they would make variants of its URL that each pass for another input.
+      throw FhirException.badRequest("The input " + shown + " has a query or a fragment: a file: URL names a file by"
+          + " its path alone (file:///path).");
+    }
     String path = uri.getPath();
     // RFC 8089: file:///path, file:/path and file://localhost/path name the same file; no other host is this one.
     if (path == null || !path.startsWith("/") || path.contains("/../") || path.endsWith("/..")

@@ -59,6 +59,22 @@ class FileSourcesTest {
     }
   }
 
+  /** A query or a fragment would make variants of one file's URL, each passing for another input. */
+  @Test
+  void aFileUrlWithAQueryOrAFragmentIsABadRequestNamingTheInput() throws IOException {
+    Path folder = TempFolders.createUntilExit("brazier-import-sources");
+    Path file = Files.writeString(folder.resolve("Patient.ndjson"), "{\"resourceType\":\"Patient\"}\n");
+    ImportSources sources = new ImportSources(new ImportConfig(folder, List.of(), null));
+
+    for (String url : List.of("file://" + file + "?x=1", "file://" + file + "#frag", "file://" + file + "?",
+        "file:" + file + "#")) {
+      String shown = url.replace("=1", "=REDACTED");
+      assertThatThrownBy(() -> sources.source(url)).as(url).isInstanceOfSatisfying(FhirException.class,
+          e -> assertThat(e.status()).isEqualTo(400)).hasMessage("The input " + shown + " has a query or a"
+              + " fragment: a file: URL names a file by its path alone (file:///path).");
+    }
+  }
+
   @Test
   void aFolderOrAFifoBelowTheFolderIsNoReadableFile() throws IOException, InterruptedException {
     Path folder = TempFolders.createUntilExit("brazier-import-sources");

@@ -543,6 +543,10 @@ class ImportTest {
     refused(400, "list localhost:", new Input("Patient", loopback.url("elsewhere/" + run + "-Refused.ndjson")));
     refused(400, "no resource type", new Input("Patients", patients));
     refused(400, "listed twice", new Input("Patient", patients), new Input("Patient", patients));
+    for (String variant : List.of(patients + "?copy=2", patients + "#copy")) {
+      refused(400, "The input " + variant.replace("=2", "=REDACTED") + " has a query or a fragment",
+          new Input("Patient", patients), new Input("Patient", variant));
+    }
     refused(400, "has no ETag", new Input("Patient", patients, "\"1\""));
     refused(400, "at least one input");
     http.refused(400, "POST", "/fhir/$import", Importer.parameters("Sometime", new Input("Patient", patients)),
