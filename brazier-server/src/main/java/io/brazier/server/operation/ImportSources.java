@@ -103,7 +103,7 @@ final class ImportSources {
       return files.source(shown, uri);
     }
     if (!HttpUrls.isHttp(uri)) {
-      throw FhirException.badRequest("The input " + shown + (isHttpScheme(uri) ? " " + noHost(uri)
+      throw FhirException.badRequest("The input " + shown + (HttpUrls.isHttpScheme(uri) ? " " + noHost(uri)
           : " is neither a file: nor an http(s) URL") + ".");
     }
     if (blobs != null && blobs.holds(url)) {
@@ -132,18 +132,14 @@ final class ImportSources {
     }
     if (!HttpUrls.isHttp(to)) {
       throw FhirException.badRequest("The input " + shown + " redirects to " + HttpUrls.redacted(to.toString())
-          + ", which " + (isHttpScheme(to) ? noHost(to) : "is not an http(s) URL") + ": an import follows a redirect"
-          + " only to a host of --import-hosts.");
+          + ", which " + (HttpUrls.isHttpScheme(to) ? noHost(to) : "is not an http(s) URL") + ": an import follows"
+          + " a redirect only to a host of --import-hosts.");
     }
     if (!allowed(to)) {
       throw FhirException.badRequest("The input " + shown + " redirects to " + HttpUrls.redacted(to.toString())
           + ", on a host this server may not read from; list " + hostPort(to) + " in --import-hosts to allow it.");
     }
     return to;
-  }
-
-  private static boolean isHttpScheme(URI uri) {
-    return "http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme());
   }
 
   /**
