@@ -8,6 +8,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 
 /**
@@ -65,6 +66,20 @@ final class FileSources {
       }
       if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
         throw new FhirException(400, IssueType.NOTFOUND, "The input " + shown + " is not a readable file.");
+      }
+    }
+
+    /**
+     * The file's key (its device and inode: a hard link's too) where the file system has one, else where it is,
+     * symbolic links resolved: the same file however its URL spells its path.
+     */
+    @Override
+    public String identity() {
+      try {
+        Object key = Files.readAttributes(file, BasicFileAttributes.class).fileKey();
+        return key != null ? key.toString() : file.toRealPath().toString();
+      } catch (IOException e) {
+        return file.toString(); // gone since its check: its read will say so
       }
     }
 

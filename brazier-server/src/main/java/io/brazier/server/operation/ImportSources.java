@@ -78,6 +78,12 @@ final class ImportSources {
 
     /** The input opened at its start. */
     Opened open(String etag) throws IOException;
+
+    /**
+     * What the source reads, the same for every URL that reads it, so that a kick-off can refuse one input listed
+     * twice by two URLs.
+     */
+    String identity();
   }
 
   /**
@@ -181,6 +187,12 @@ final class ImportSources {
     HttpSource(String shown, URI uri) {
       this.shown = shown;
       this.uri = uri;
+    }
+
+    /** The URL: another may answer the same, but only its server knows. */
+    @Override
+    public String identity() {
+      return uri.toString();
     }
 
     @Override

@@ -565,6 +565,26 @@ class ImportTest {
     assertThat(server.http().get("/fhir/Patient/" + id("a")).status()).isEqualTo(404);
   }
 
+  /**
+   * Two URLs of one file, however spelt, or through a link, are one input listed twice: its lines would be imported
+   * twice, and a line without an id would make two resources.
+   */
+  @Test
+  void twoUrlsOfOneFileAreRefusedAsOneInputListedTwice() throws IOException {
+    String url = file("Twin.ndjson", patient("a", "", "Twin"));
+    String name = run + "-Twin.ndjson";
+    Path path = folder.resolve(name);
+    Path linked = Files.createSymbolicLink(folder.resolve(run + "-Linked.ndjson"), path);
+    Path hard = Files.createLink(folder.resolve(run + "-Hard.ndjson"), path);
+
+    for (String other : List.of("file:" + path, "file://localhost" + path, "file://" + folder + "/./" + name,
+        "file://" + folder + "//" + name, "file://" + folder + "/%" + Integer.toHexString(name.charAt(0))
+            + name.substring(1), linked.toUri().toString(), hard.toUri().toString())) {
+      refused(400, "The input " + other + " is the input " + url + " again, by another URL: list it once.",
+          new Input("Patient", url), new Input("Patient", other));
+    }
+  }
+
   @Test
   void anInitialLoadOfOneIdOnLinesOfTwoInputsStoresTheLastLineAsItsOneVersion() {
     String first = file("Substances1.ndjson", substance("a", "First"), substance("a", "Second"));
