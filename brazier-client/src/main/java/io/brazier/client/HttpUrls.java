@@ -18,7 +18,15 @@ public final class HttpUrls {
 
   /** Whether {@code url} is an http or https URL of a host ({@code https://fhir.example/fhir}). */
   public static boolean isHttp(URI url) {
-    if (url == null || url.getScheme() == null || url.getHost() == null) {
+    return isHttpScheme(url) && url.getHost() != null;
+  }
+
+  /**
+   * Whether {@code url}'s scheme is http or https, whatever its host: none, or one Java's URLs do not take
+   * ({@code storage_1}), which a message may then name as the reason it is no {@link #isHttp} URL.
+   */
+  public static boolean isHttpScheme(URI url) {
+    if (url == null || url.getScheme() == null) {
       return false;
     }
     String scheme = url.getScheme().toLowerCase(Locale.ROOT);

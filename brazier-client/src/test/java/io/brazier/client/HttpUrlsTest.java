@@ -25,6 +25,17 @@ class HttpUrlsTest {
     assertThat(HttpUrls.parse(null)).isEmpty();
   }
 
+  /** The scheme alone, for a message that tells an http(s) URL Java cannot reach from one of another scheme. */
+  @Test
+  void anHttpOrHttpsSchemeIsOneWhateverTheHost() {
+    assertThat(HttpUrls.isHttpScheme(URI.create("https://fhir.example/fhir"))).isTrue();
+    assertThat(HttpUrls.isHttpScheme(URI.create("HTTP://storage_1:9000/Patient.ndjson"))).isTrue();
+    assertThat(HttpUrls.isHttpScheme(URI.create("https:/no-host"))).isTrue();
+    assertThat(HttpUrls.isHttpScheme(URI.create("file:///etc/keys"))).isFalse();
+    assertThat(HttpUrls.isHttpScheme(URI.create("fhir/Patient"))).isFalse();
+    assertThat(HttpUrls.isHttpScheme(null)).isFalse();
+  }
+
   @Test
   void aUrlIsShownWithTheValuesOfItsQueryAndItsUserRedacted() {
     assertThat(HttpUrls.redacted("https://acct.blob.core.windows.net/in/Patient.ndjson?sv=2022-11-02&sp=r&sig=s%2Bc"))

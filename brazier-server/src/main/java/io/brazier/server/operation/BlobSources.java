@@ -70,6 +70,12 @@ final class BlobSources {
       }
     }
 
+    /** The blob's URL without a query: a SAS given or not, it is the same blob. */
+    @Override
+    public String identity() {
+      return blob.getBlobUrl();
+    }
+
     @Override
     public ImportSources.Opened open(String etag) throws IOException {
       BlobInputStreamOptions options = new BlobInputStreamOptions();

@@ -1,5 +1,6 @@
 package io.brazier.server.operation;
 
+import io.brazier.client.HttpUrls;
 import io.brazier.fhir.Fhir;
 import io.brazier.fhir.FhirException;
 import io.brazier.fhir.Outcomes;
@@ -19,6 +20,7 @@ import io.brazier.store.Imports;
 import io.brazier.store.Job;
 import io.brazier.store.Store;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -111,13 +113,29 @@ public final class Import implements Interaction, Jobs.Work, AutoCloseable {
    * queued meanwhile can have imported anything.
    */
   private String submit(FhirRequest request, ImportRequest asked, String twin) {
-    for (ImportRequest.Input input : asked.inputs()) {
-      sources.source(input.url()).check(input.etag());
-    }
+    checkInputs(asked.inputs());
     if (asked.mode() == ImportRequest.Mode.INITIAL_LOAD) {
       checkEmpty(imports, asked);
     }
     return jobs.submit(KIND, asked.toJson(), request.caller(), Integer.MAX_VALUE, twin).orElseThrow();
+  }
+
+  /**
+   * Checks each input ({@link ImportSources.Source#check}), and that no two inputs read the same (one file by two
+   * spellings of its path, or through a link): its lines would be imported twice, a line without an id as two
+   * resources.
+   */
+  private void checkInputs(List<ImportRequest.Input> inputs) {
+    Map<String, String> urls = new HashMap<>();
+    for (ImportRequest.Input input : inputs) {
+      ImportSources.Source source = sources.source(input.url());
+      source.check(input.etag());
+      String first = urls.putIfAbsent(source.identity(), input.url());
+      if (first != null) {
+        throw FhirException.badRequest("The input " + HttpUrls.redacted(input.url()) + " is the input "
+            + HttpUrls.redacted(first) + " again, by another URL: list it once.");
+      }
+    }
   }
 
   /**

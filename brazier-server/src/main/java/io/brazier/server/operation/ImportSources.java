@@ -8,16 +8,12 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PushbackInputStream;
-import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Set;
@@ -28,11 +24,12 @@ import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 
 /**
  * Where {@code $import} reads its inputs, within what {@link ImportConfig} allows, so that an import cannot read the
- * server's own files or reach into its network: {@code file:} URLs below {@code --import-dir}, {@code http(s)} URLs
- * of the {@code --import-hosts} (a SAS URL of Azure Blob storage, {@code *.blob.core.windows.net} with a
- * {@code sig}, is a public endpoint and needs no listing), and Blob URLs of the {@code --import-blob} account. A
- * redirect is followed by hand, a few hops at most, each only to an http(s) URL of those same hosts: it could lead
- * anywhere. A gzip input (by its first bytes) is read through gzip. Messages name an input by its URL redacted
+ * server's own files or reach into its network: {@code file:} URLs below {@code --import-dir} ({@link FileSources}),
+ * {@code http(s)} URLs of the {@code --import-hosts} (a SAS URL of Azure Blob storage,
+ * {@code *.blob.core.windows.net} with a {@code sig}, is a public endpoint and needs no listing), and Blob URLs of
+ * the {@code --import-blob} account ({@link BlobSources}). A redirect is followed by hand, a few hops at most, each
+ * only to an http(s) URL of those same hosts: it could lead anywhere. A gzip input (by its first bytes) is read
+ * through gzip. Messages name an input by its URL redacted
  * ({@link HttpUrls#redacted}): a SAS or a signed URL is a key to the data, and a message may reach a log.
  */
 final class ImportSources {
@@ -57,6 +54,7 @@ final class ImportSources {
         thread.setDaemon(true);
         return thread;
       }));
+  private final FileSources files;
   private final BlobSources blobs;
 
   ImportSources(ImportConfig config) {
@@ -69,6 +67,7 @@ final class ImportSources {
     this.timeout = timeout;
     this.http = Lazy.of(() -> HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
         .connectTimeout(timeout).build());
+    this.files = config.dir() == null ? null : new FileSources(config.dir());
     this.blobs = config.blob() == null ? null : new BlobSources(config.blob());
   }
 
@@ -79,11 +78,17 @@ final class ImportSources {
 
     /** The input opened at its start. */
     Opened open(String etag) throws IOException;
+
+    /**
+     * What the source reads, the same for every URL that reads it, so that a kick-off can refuse one input listed
+     * twice by two URLs.
+     */
+    String identity();
   }
 
   /**
-   * An input opened: its bytes from the start, as stored (maybe gzip), and the ETag of the version they are, or null
-   * where the source has none (a file, a server that sends none).
+   * An input opened: its bytes from the start, as stored (maybe gzip), and the ETag of the version they are (a
+   * file's: {@link UnchangedFile#version}), or null where the source has none (a server that sends none).
    */
   record Opened(InputStream body, String etag) {}
 
@@ -97,10 +102,14 @@ final class ImportSources {
       throw FhirException.badRequest("The input " + shown + " is not a URL.");
     }
     if ("file".equalsIgnoreCase(uri.getScheme())) {
-      return file(shown, uri);
+      if (files == null) {
+        throw FhirException.badRequest("The input " + shown + " is a file; set --import-dir to the folder that"
+            + " this server may import files from.");
+      }
+      return files.source(shown, uri);
     }
     if (!HttpUrls.isHttp(uri)) {
-      throw FhirException.badRequest("The input " + shown + (isHttpScheme(uri) ? " " + noHost(uri)
+      throw FhirException.badRequest("The input " + shown + (HttpUrls.isHttpScheme(uri) ? " " + noHost(uri)
           : " is neither a file: nor an http(s) URL") + ".");
     }
     if (blobs != null && blobs.holds(url)) {
@@ -129,18 +138,14 @@ final class ImportSources {
     }
     if (!HttpUrls.isHttp(to)) {
       throw FhirException.badRequest("The input " + shown + " redirects to " + HttpUrls.redacted(to.toString())
-          + ", which " + (isHttpScheme(to) ? noHost(to) : "is not an http(s) URL") + ": an import follows a redirect"
-          + " only to a host of --import-hosts.");
+          + ", which " + (HttpUrls.isHttpScheme(to) ? noHost(to) : "is not an http(s) URL") + ": an import follows"
+          + " a redirect only to a host of --import-hosts.");
     }
     if (!allowed(to)) {
       throw FhirException.badRequest("The input " + shown + " redirects to " + HttpUrls.redacted(to.toString())
           + ", on a host this server may not read from; list " + hostPort(to) + " in --import-hosts to allow it.");
     }
     return to;
-  }
-
-  private static boolean isHttpScheme(URI uri) {
-    return "http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme());
   }
 
   /**
@@ -169,58 +174,6 @@ final class ImportSources {
     return uri.getHost().toLowerCase(Locale.ROOT) + ":" + port;
   }
 
-  private Source file(String shown, URI uri) {
-    if (config.dir() == null) {
-      throw FhirException.badRequest("The input " + shown + " is a file; set --import-dir to the folder that"
-          + " this server may import files from.");
-    }
-    String path = uri.getPath();
-    // RFC 8089: file:///path, file:/path and file://localhost/path name the same file; no other host is this one.
-    if (path == null || !path.startsWith("/") || path.contains("/../") || path.endsWith("/..")
-        || uri.getAuthority() != null && !uri.getAuthority().equalsIgnoreCase("localhost")) {
-      throw FhirException.badRequest("The input " + shown + " is not an absolute file: URL (file:///path, no ..).");
-    }
-    Path file;
-    try {
-      file = Path.of(path);
-    } catch (InvalidPathException e) {
-      throw FhirException.badRequest("The input " + shown + " names no file this server can have: " + e.getReason()
-          + ".");
-    }
-    try {
-      // Symbolic links resolved: a link inside the folder may not lead out of it.
-      Path root = config.dir().toRealPath();
-      Path resolved = Files.exists(file) ? file.toRealPath() : file.normalize();
-      if (!resolved.startsWith(root) && !resolved.startsWith(config.dir().normalize())) {
-        throw FhirException.badRequest("The input " + shown + " is outside --import-dir " + config.dir() + ".");
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("Could not resolve --import-dir " + config.dir(), e);
-    }
-    return new FileSource(shown, file);
-  }
-
-  /** A file below --import-dir; {@code shown}, its URL as messages show it ({@link HttpUrls#redacted}). */
-  private record FileSource(String shown, Path file) implements Source {
-    @Override
-    public void check(String etag) {
-      if (etag != null) {
-        throw FhirException.badRequest("The input " + shown + " is a file, which has no ETag to check: leave out its"
-            + " etag.");
-      }
-      if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
-        throw new FhirException(400, IssueType.NOTFOUND, "The input " + shown + " is not a readable file.");
-      }
-    }
-
-    /** A file gone since the kick-off fails its input as the kick-off would: reading it again would not help. */
-    @Override
-    public Opened open(String etag) throws IOException {
-      check(etag);
-      return new Opened(Files.newInputStream(file), null);
-    }
-  }
-
   /**
    * An http(s) URL of an allowed host, read with a GET, following redirects to allowed hosts
    * ({@value #REDIRECTS} at most). An answer of 5xx, 429 or 408, which may pass, fails the read, which is tried
@@ -234,6 +187,12 @@ final class ImportSources {
     HttpSource(String shown, URI uri) {
       this.shown = shown;
       this.uri = uri;
+    }
+
+    /** The URL: another may answer the same, but only its server knows. */
+    @Override
+    public String identity() {
+      return uri.toString();
     }
 
     @Override
@@ -345,9 +304,9 @@ final class ImportSources {
   }
 
   /**
-   * The bytes of an input, through gzip when they are gzip (1f 8b), whatever its name says. Text in UTF-16 (as
-   * Windows PowerShell writes a redirected output), which would be read as lines of garbage, fails the input at once,
-   * gzip or not.
+   * The bytes of an input, through gzip when they are gzip (1f 8b), whatever its name says, to the end of its last
+   * member ({@link GzipMembers}). Text in UTF-16 (as Windows PowerShell writes a redirected output), which would be
+   * read as lines of garbage, fails the input at once, gzip or not.
    */
   static InputStream decoded(InputStream raw) throws IOException {
     BufferedInputStream in = new BufferedInputStream(raw, 1 << 16);
@@ -355,7 +314,7 @@ final class ImportSources {
       // Gzip not buffered again: a BufferedInputStream reads on while gzip says bytes are available, and a read that
       // then meets a cut in the stream would lose the bytes it had read before.
       PushbackInputStream text = new PushbackInputStream(startsWith(in, 0x1f, 0x8b)
-          ? new GZIPInputStream(in, 1 << 16) : in, 2);
+          ? new GZIPInputStream(new GzipMembers(in), 1 << 16) : in, 2);
       byte[] start = text.readNBytes(2);
       if (start.length == 2 && (start[0] == (byte) 0xff && start[1] == (byte) 0xfe
           || start[0] == (byte) 0xfe && start[1] == (byte) 0xff)) {

@@ -75,16 +75,23 @@ class ImportBlobTest {
         id("o2"));
   }
 
+  /** Found by either spelling of its URL, a blob is one input: both in one kick-off are one input listed twice. */
   @Test
   void aBlobIsFoundByItsUrlAsWrittenWhateverItsNameHolds() {
     BlobClient blob = upload("a+b c/ü.ndjson", false, patient("n", "Named"));
     String written = container.getBlobContainerUrl() + "/" + run + "-a+b%20c/%C3%BC.ndjson";
 
-    JsonNode manifest = importer.run(null, new Input("Patient", written), new Input("Patient", blob.getBlobUrl()));
+    JsonNode asWritten = importer.run(null, new Input("Patient", written));
+    JsonNode asEscaped = importer.run(null, new Input("Patient", blob.getBlobUrl()));
 
-    assertThat(manifest.path("error")).isEmpty();
-    assertThat(Importer.count(manifest, written)).isEqualTo(1);
+    assertThat(asWritten.path("error")).isEmpty();
+    assertThat(Importer.count(asWritten, written)).isEqualTo(1);
+    assertThat(Importer.count(asEscaped, blob.getBlobUrl())).isEqualTo(1);
     assertThat(searchIds("Patient?given=Named&family=" + run)).containsExactly(id("n"));
+    assertThat(server.http().refused(400, "POST", "/fhir/$import", Importer.parameters(null,
+        new Input("Patient", written), new Input("Patient", blob.getBlobUrl())), "Prefer", "respond-async")
+        .getIssueFirstRep().getDiagnostics()).isEqualTo("The input " + blob.getBlobUrl() + " is the input "
+            + written + " again, by another URL: list it once.");
   }
 
   @Test

@@ -51,11 +51,7 @@ class ImportKillTest {
         new Input("Patient", patients));
 
     NodeProcess node = NodeProcess.start(Node.class, data.toString(), folder.toString());
-    String base = node.baseUrl();
-    HttpResponse<String> started = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base
-        + "/$import")).header("Prefer", "respond-async").header("Content-Type", "application/fhir+json")
-        .POST(HttpRequest.BodyPublishers.ofString(parameters)).build(), HttpResponse.BodyHandlers.ofString());
-    String status = started.headers().firstValue("Content-Location").orElseThrow();
+    String status = kickOff(node, parameters);
     String progress = awaitProgress(status, "merging: [1-9][0-9]* of .*");
     node.kill(); // in the middle of the merge
     assertThat(progress).as("killed while merging").matches("merging: [1-9][0-9]* of [0-9]+ batches merged");
@@ -91,6 +87,50 @@ class ImportKillTest {
       Http.Response history = restarted.http().get("/fhir/Patient/k7/_history");
       assertThat(restarted.fhir().jsonParser().parseResource(Bundle.class, history.body()).getEntry()).hasSize(1);
     }
+  }
+
+  /**
+   * A file replaced between a crash and the resume (another version, of another size): the lines staged before the
+   * crash are of its first version, so the resumed job fails the input where it broke off, as it fails an http(s) or
+   * Blob input whose ETag changed, rather than go on with the lines of the new version.
+   */
+  @Test
+  void aFileReplacedBetweenAKillAndTheResumeFailsWhereItBrokeOffRatherThanGoOnWithItsNewVersion(
+      @TempDir Path folder, @TempDir Path data) throws Exception {
+    Path file = folder.resolve("Patient.ndjson");
+    String url = write(file, PATIENTS * 5, i -> patient("r" + i, "First"));
+    NodeProcess node = NodeProcess.start(Node.class, data.toString(), folder.toString());
+    String status = kickOff(node, Importer.parameters(null, new Input("Patient", url)));
+    awaitProgress(status, "reading input 1 of 1, [1-9][0-9]* lines read");
+    node.kill(); // in the middle of the reading
+    write(file, PATIENTS * 5 + 1, i -> patient("r" + i, "Second"));
+
+    try (TestServer restarted = TestServer.start(data, config(folder))) {
+      Importer importer = new Importer(restarted);
+      JsonNode manifest = Importer.manifest(importer.await(status.substring(status.indexOf("/fhir/"))));
+
+      long staged = count(restarted, "Patient?given=First");
+      assertThat(staged).as("killed while reading").isPositive().isLessThan(PATIENTS * 5);
+      assertThat(count(restarted, "Patient?given=Second")).as("lines of the new version").isZero();
+      assertThat(Importer.count(manifest, url)).isEqualTo(staged);
+      assertThat(importer.diagnostics(manifest, url)).singleElement().asString()
+          .startsWith("Line " + (staged + 1) + " of " + url + ": The input changed while it was read: lines 1 to "
+              + staged + " are of its version with ETag ");
+    }
+  }
+
+  private static String patient(String id, String given) {
+    return "{\"resourceType\":\"Patient\",\"id\":\"" + id + "\",\"name\":[{\"family\":\"Replaced\",\"given\":[\""
+        + given + "\"]}]}";
+  }
+
+  /** Kicks off an import on a node; the URL of its status. */
+  private static String kickOff(NodeProcess node, String parameters) throws Exception {
+    HttpResponse<String> started = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(node.baseUrl()
+        + "/$import")).header("Prefer", "respond-async").header("Content-Type", "application/fhir+json")
+        .POST(HttpRequest.BodyPublishers.ofString(parameters)).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+    return started.headers().firstValue("Content-Location").orElseThrow();
   }
 
   private static ServerConfig config(Path folder) {

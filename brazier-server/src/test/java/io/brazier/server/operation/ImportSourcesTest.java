@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import com.sun.net.httpserver.HttpServer;
 import io.brazier.fhir.FhirException;
 import io.brazier.server.ImportConfig;
-import io.brazier.testkit.TempFolders;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -18,9 +17,8 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -87,83 +85,6 @@ class ImportSourcesTest {
   }
 
   @Test
-  void aFileUrlMayNameItsHostLocalhostButNoOther() throws IOException {
-    Path folder = TempFolders.createUntilExit("brazier-import-sources");
-    Path file = Files.writeString(folder.resolve("Patient.ndjson"), "{\"resourceType\":\"Patient\"}\n");
-    ImportSources sources = new ImportSources(new ImportConfig(folder, List.of(), null));
-
-    for (String url : List.of("file://" + file, "file:" + file, "file://localhost" + file)) {
-      sources.source(url).check(null);
-      try (InputStream in = sources.source(url).open(null).body()) {
-        assertThat(in.readAllBytes()).as(url).isEqualTo(Files.readAllBytes(file));
-      }
-    }
-    assertThatThrownBy(() -> sources.source("file://example.org" + file)).isInstanceOf(FhirException.class)
-        .hasMessageContaining("is not an absolute file: URL");
-  }
-
-  @Test
-  void aFileUrlMayNotLeadOutOfTheFolderByDotsEscapedOrNotNorThroughASymbolicLink() throws IOException {
-    Path outside = TempFolders.createUntilExit("brazier-import-outside");
-    Path secret = Files.writeString(outside.resolve("secret.ndjson"), "{\"resourceType\":\"Patient\"}\n");
-    Path folder = TempFolders.createUntilExit("brazier-import-sources");
-    Files.createSymbolicLink(folder.resolve("link.ndjson"), secret);
-    Files.createSymbolicLink(folder.resolve("linked"), outside);
-    ImportSources sources = new ImportSources(new ImportConfig(folder, List.of(), null));
-    String up = "file://" + folder + "/";
-    String back = "/" + outside.getParent().relativize(outside) + "/secret.ndjson";
-
-    for (String url : List.of(up + ".." + back, up + "%2e%2E" + back, up + "%2e%2e%2F" + back.substring(1),
-        up + "x/..")) {
-      assertThatThrownBy(() -> sources.source(url)).as(url).isInstanceOfSatisfying(FhirException.class,
-          e -> assertThat(e.status()).isEqualTo(400)).hasMessageContaining("no ..");
-    }
-    for (String url : List.of(up + "link.ndjson", up + "linked/secret.ndjson", "file://" + secret)) {
-      assertThatThrownBy(() -> sources.source(url)).as(url).isInstanceOfSatisfying(FhirException.class,
-          e -> assertThat(e.status()).isEqualTo(400)).hasMessage("The input " + url + " is outside --import-dir "
-              + folder + ".");
-    }
-  }
-
-  @Test
-  void aFolderOrAFifoBelowTheFolderIsNoReadableFile() throws IOException, InterruptedException {
-    Path folder = TempFolders.createUntilExit("brazier-import-sources");
-    Files.createDirectory(folder.resolve("Patient.ndjson"));
-    assertThat(new ProcessBuilder("mkfifo", folder.resolve("fifo.ndjson").toString()).start().waitFor()).isZero();
-    ImportSources sources = new ImportSources(new ImportConfig(folder, List.of(), null));
-
-    for (String name : List.of("Patient.ndjson", "fifo.ndjson", "")) {
-      String url = "file://" + folder + "/" + name;
-      assertThatThrownBy(() -> sources.source(url).check(null)).as(url).isInstanceOfSatisfying(FhirException.class,
-          e -> assertThat(e.status()).isEqualTo(400)).hasMessage("The input " + url + " is not a readable file.");
-    }
-  }
-
-  @Test
-  void aFileUrlNamingNoPathThisSystemHasIsABadRequest() {
-    Path folder = TempFolders.createUntilExit("brazier-import-sources");
-    ImportSources sources = new ImportSources(new ImportConfig(folder, List.of(), null));
-    String url = folder.toUri() + "Patient%00.ndjson";
-
-    assertThatThrownBy(() -> sources.source(url)).isInstanceOfSatisfying(FhirException.class,
-        e -> assertThat(e.status()).isEqualTo(400)).hasMessage("The input " + url + " names no file this server"
-            + " can have: Nul character not allowed.");
-  }
-
-  @Test
-  void aFileGoneSinceTheKickOffFailsItsInputAsTheKickOffWouldRatherThanAsAReadToTryAgain() throws IOException {
-    Path folder = TempFolders.createUntilExit("brazier-import-sources");
-    Path file = Files.writeString(folder.resolve("Gone.ndjson"), "{\"resourceType\":\"Patient\"}\n");
-    ImportSources sources = new ImportSources(new ImportConfig(folder, List.of(), null));
-    ImportSources.Source source = sources.source("file://" + file);
-    source.check(null);
-    Files.delete(file);
-
-    assertThatThrownBy(() -> source.open(null)).isInstanceOf(FhirException.class)
-        .hasMessage("The input file://" + file + " is not a readable file.");
-  }
-
-  @Test
   void anInputInUtf16FailsAtOnceWhileUtf8WithAByteOrderMarkIsReadAsItIsGzipOrNot() throws IOException {
     String line = "\ufeff{\"resourceType\":\"Patient\"}\r\n";
     for (byte[] utf16 : List.of(line.getBytes(StandardCharsets.UTF_16LE), line.getBytes(StandardCharsets.UTF_16BE))) {
@@ -186,6 +107,57 @@ class ImportSourcesTest {
       assertThatThrownBy(() -> ImportSources.decoded(new ByteArrayInputStream(gzip(utf16))))
           .isInstanceOf(FhirException.class)
           .hasMessage("The input is UTF-16, as its byte order mark says: NDJSON is UTF-8.");
+    }
+  }
+
+  /**
+   * A gzip of several members ({@code cat a.gz b.gz}, or a server that gzips its answer page by page) is read to
+   * its last member, even when the next member has not arrived yet as one ends.
+   */
+  @Test
+  void aGzipOfSeveralMembersIsReadWholeThoughTheNextHasNotArrivedAsOneEnds() throws IOException {
+    byte[] first = gzip("{\"resourceType\":\"Patient\",\"id\":\"1\"}\n".getBytes(StandardCharsets.UTF_8));
+    byte[] second = gzip("{\"resourceType\":\"Patient\",\"id\":\"2\"}\n".getBytes(StandardCharsets.UTF_8));
+
+    try (InputStream in = ImportSources.decoded(new Arriving(first, second))) {
+      assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("{\"resourceType\":\"Patient\","
+          + "\"id\":\"1\"}\n{\"resourceType\":\"Patient\",\"id\":\"2\"}\n");
+    }
+  }
+
+  /**
+   * Bytes that arrive in parts, as over a network: a read gives at most the rest of one part, and none of the next
+   * is available before a read waits for it.
+   */
+  private static final class Arriving extends InputStream {
+    private final ArrayDeque<ByteArrayInputStream> parts = new ArrayDeque<>();
+
+    Arriving(byte[]... parts) {
+      for (byte[] part : parts) {
+        this.parts.add(new ByteArrayInputStream(part));
+      }
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] bytes, int offset, int length) {
+      for (; !parts.isEmpty(); parts.remove()) {
+        int read = parts.peek().read(bytes, offset, length);
+        if (read > 0) {
+          return read;
+        }
+      }
+      return -1;
+    }
+
+    @Override
+    public int available() {
+      return 0;
     }
   }
 

@@ -543,6 +543,10 @@ class ImportTest {
     refused(400, "list localhost:", new Input("Patient", loopback.url("elsewhere/" + run + "-Refused.ndjson")));
     refused(400, "no resource type", new Input("Patients", patients));
     refused(400, "listed twice", new Input("Patient", patients), new Input("Patient", patients));
+    for (String variant : List.of(patients + "?copy=2", patients + "#copy")) {
+      refused(400, "The input " + variant.replace("=2", "=REDACTED") + " has a query or a fragment",
+          new Input("Patient", patients), new Input("Patient", variant));
+    }
     refused(400, "has no ETag", new Input("Patient", patients, "\"1\""));
     refused(400, "at least one input");
     http.refused(400, "POST", "/fhir/$import", Importer.parameters("Sometime", new Input("Patient", patients)),
@@ -559,6 +563,26 @@ class ImportTest {
         new Input("Patient", patients)), "Prefer", "respond-async").getIssueFirstRep().getDiagnostics())
         .contains("Patient holds some");
     assertThat(server.http().get("/fhir/Patient/" + id("a")).status()).isEqualTo(404);
+  }
+
+  /**
+   * Two URLs of one file, however spelt, or through a link, are one input listed twice: its lines would be imported
+   * twice, and a line without an id would make two resources.
+   */
+  @Test
+  void twoUrlsOfOneFileAreRefusedAsOneInputListedTwice() throws IOException {
+    String url = file("Twin.ndjson", patient("a", "", "Twin"));
+    String name = run + "-Twin.ndjson";
+    Path path = folder.resolve(name);
+    Path linked = Files.createSymbolicLink(folder.resolve(run + "-Linked.ndjson"), path);
+    Path hard = Files.createLink(folder.resolve(run + "-Hard.ndjson"), path);
+
+    for (String other : List.of("file:" + path, "file://localhost" + path, "file://" + folder + "/./" + name,
+        "file://" + folder + "//" + name, "file://" + folder + "/%" + Integer.toHexString(name.charAt(0))
+            + name.substring(1), linked.toUri().toString(), hard.toUri().toString())) {
+      refused(400, "The input " + other + " is the input " + url + " again, by another URL: list it once.",
+          new Input("Patient", url), new Input("Patient", other));
+    }
   }
 
   @Test

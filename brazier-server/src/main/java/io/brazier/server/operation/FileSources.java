@@ -1,0 +1,97 @@
+package io.brazier.server.operation;
+
+import io.brazier.client.HttpUrls;
+import io.brazier.fhir.FhirException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+
+/**
+ * Inputs in the folder of {@code --import-dir}: {@code file:} URLs of regular files below it, symbolic links
+ * resolved, so that an import cannot read the server's other files. A file's version, kept as an ETag is, is its
+ * size and last-modified time ({@link UnchangedFile}).
+ */
+final class FileSources {
+  private final Path dir;
+
+  FileSources(Path dir) {
+    this.dir = dir;
+  }
+
+  /** The file a {@code file:} URL names, if it is below the folder; {@code shown}, the URL as messages show it. */
+  ImportSources.Source source(String shown, URI uri) {
+    if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
+      // A file has no use for them, and they would make variants of its URL that each pass for another input.
+      throw FhirException.badRequest("The input " + shown + " has a query or a fragment: a file: URL names a file by"
+          + " its path alone (file:///path).");
+    }
+    String path = uri.getPath();
+    // RFC 8089: file:///path, file:/path and file://localhost/path name the same file; no other host is this one.
+    if (path == null || !path.startsWith("/") || path.contains("/../") || path.endsWith("/..")
+        || uri.getAuthority() != null && !uri.getAuthority().equalsIgnoreCase("localhost")) {
+      throw FhirException.badRequest("The input " + shown + " is not an absolute file: URL (file:///path, no ..).");
+    }
+    Path file;
+    try {
+      file = Path.of(path);
+    } catch (InvalidPathException e) {
+      throw FhirException.badRequest("The input " + shown + " names no file this server can have: " + e.getReason()
+          + ".");
+    }
+    try {
+      // Symbolic links resolved: a link inside the folder may not lead out of it.
+      Path root = dir.toRealPath();
+      Path resolved = Files.exists(file) ? file.toRealPath() : file.normalize();
+      if (!resolved.startsWith(root) && !resolved.startsWith(dir.normalize())) {
+        throw FhirException.badRequest("The input " + shown + " is outside --import-dir " + dir + ".");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Could not resolve --import-dir " + dir, e);
+    }
+    return new FileSource(shown, file);
+  }
+
+  /** A file below --import-dir; {@code shown}, its URL as messages show it ({@link HttpUrls#redacted}). */
+  private record FileSource(String shown, Path file) implements ImportSources.Source {
+    @Override
+    public void check(String etag) {
+      if (etag != null) {
+        throw FhirException.badRequest("The input " + shown + " is a file, which has no ETag to check: leave out its"
+            + " etag.");
+      }
+      if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+        throw new FhirException(400, IssueType.NOTFOUND, "The input " + shown + " is not a readable file.");
+      }
+    }
+
+    /**
+     * The file's key (its device and inode: a hard link's too) where the file system has one, else where it is,
+     * symbolic links resolved: the same file however its URL spells its path.
+     */
+    @Override
+    public String identity() {
+      try {
+        Object key = Files.readAttributes(file, BasicFileAttributes.class).fileKey();
+        return key != null ? key.toString() : file.toRealPath().toString();
+      } catch (IOException e) {
+        return file.toString(); // gone since its check: its read will say so
+      }
+    }
+
+    /**
+     * The file opened as one version ({@link UnchangedFile}); a file gone since the kick-off fails its input as the
+     * kick-off would: reading it again would not help.
+     */
+    @Override
+    public ImportSources.Opened open(String etag) throws IOException {
+      check(etag);
+      String version = UnchangedFile.version(file); // taken first: a change after it shows at the first read
+      return new ImportSources.Opened(new UnchangedFile(Files.newInputStream(file), file, version), version);
+    }
+  }
+}

@@ -1,0 +1,146 @@
+package io.brazier.server.operation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.brazier.fhir.FhirException;
+import io.brazier.server.ImportConfig;
+import io.brazier.testkit.TempFolders;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Which {@code file:} URLs {@code --import-dir} allows (below the folder, symbolic links resolved, regular files
+ * only), and how a file is read.
+ */
+class FileSourcesTest {
+
+  @Test
+  void aFileUrlMayNameItsHostLocalhostButNoOther() throws IOException {
+    Path folder = TempFolders.createUntilExit("brazier-import-sources");
+    Path file = Files.writeString(folder.resolve("Patient.ndjson"), "{\"resourceType\":\"Patient\"}\n");
+    ImportSources sources = new ImportSources(new ImportConfig(folder, List.of(), null));
+
+    for (String url : List.of("file://" + file, "file:" + file, "file://localhost" + file)) {
+      sources.source(url).check(null);
+      try (InputStream in = sources.source(url).open(null).body()) {
+        assertThat(in.readAllBytes()).as(url).isEqualTo(Files.readAllBytes(file));
+      }
+    }
+    assertThatThrownBy(() -> sources.source("file://example.org" + file)).isInstanceOf(FhirException.class)
+        .hasMessageContaining("is not an absolute file: URL");
+  }
+
+  @Test
+  void aFileUrlMayNotLeadOutOfTheFolderByDotsEscapedOrNotNorThroughASymbolicLink() throws IOException {
+    Path outside = TempFolders.createUntilExit("brazier-import-outside");
+    Path secret = Files.writeString(outside.resolve("secret.ndjson"), "{\"resourceType\":\"Patient\"}\n");
+    Path folder = TempFolders.createUntilExit("brazier-import-sources");
+    Files.createSymbolicLink(folder.resolve("link.ndjson"), secret);
+    Files.createSymbolicLink(folder.resolve("linked"), outside);
+    ImportSources sources = new ImportSources(new ImportConfig(folder, List.of(), null));
+    String up = "file://" + folder + "/";
+    String back = "/" + outside.getParent().relativize(outside) + "/secret.ndjson";
+
+    for (String url : List.of(up + ".." + back, up + "%2e%2E" + back, up + "%2e%2e%2F" + back.substring(1),
+        up + "x/..")) {
+      assertThatThrownBy(() -> sources.source(url)).as(url).isInstanceOfSatisfying(FhirException.class,
+          e -> assertThat(e.status()).isEqualTo(400)).hasMessageContaining("no ..");
+    }
+    for (String url : List.of(up + "link.ndjson", up + "linked/secret.ndjson", "file://" + secret)) {
+      assertThatThrownBy(() -> sources.source(url)).as(url).isInstanceOfSatisfying(FhirException.class,
+          e -> assertThat(e.status()).isEqualTo(400)).hasMessage("The input " + url + " is outside --import-dir "
+              + folder + ".");
+    }
+  }
+
+  /** A query or a fragment would make variants of one file's URL, each passing for another input. */
+  @Test
+  void aFileUrlWithAQueryOrAFragmentIsABadRequestNamingTheInput() throws IOException {
+    Path folder = TempFolders.createUntilExit("brazier-import-sources");
+    Path file = Files.writeString(folder.resolve("Patient.ndjson"), "{\"resourceType\":\"Patient\"}\n");
+    ImportSources sources = new ImportSources(new ImportConfig(folder, List.of(), null));
+
+    for (String url : List.of("file://" + file + "?x=1", "file://" + file + "#frag", "file://" + file + "?",
+        "file:" + file + "#")) {
+      String shown = url.replace("=1", "=REDACTED");
+      assertThatThrownBy(() -> sources.source(url)).as(url).isInstanceOfSatisfying(FhirException.class,
+          e -> assertThat(e.status()).isEqualTo(400)).hasMessage("The input " + shown + " has a query or a"
+              + " fragment: a file: URL names a file by its path alone (file:///path).");
+    }
+  }
+
+  @Test
+  void aFolderOrAFifoBelowTheFolderIsNoReadableFile() throws IOException, InterruptedException {
+    Path folder = TempFolders.createUntilExit("brazier-import-sources");
+    Files.createDirectory(folder.resolve("Patient.ndjson"));
+    assertThat(new ProcessBuilder("mkfifo", folder.resolve("fifo.ndjson").toString()).start().waitFor()).isZero();
+    ImportSources sources = new ImportSources(new ImportConfig(folder, List.of(), null));
+
+    for (String name : List.of("Patient.ndjson", "fifo.ndjson", "")) {
+      String url = "file://" + folder + "/" + name;
+      assertThatThrownBy(() -> sources.source(url).check(null)).as(url).isInstanceOfSatisfying(FhirException.class,
+          e -> assertThat(e.status()).isEqualTo(400)).hasMessage("The input " + url + " is not a readable file.");
+    }
+  }
+
+  @Test
+  void aFileUrlNamingNoPathThisSystemHasIsABadRequest() {
+    Path folder = TempFolders.createUntilExit("brazier-import-sources");
+    ImportSources sources = new ImportSources(new ImportConfig(folder, List.of(), null));
+    String url = folder.toUri() + "Patient%00.ndjson";
+
+    assertThatThrownBy(() -> sources.source(url)).isInstanceOfSatisfying(FhirException.class,
+        e -> assertThat(e.status()).isEqualTo(400)).hasMessage("The input " + url + " names no file this server"
+            + " can have: Nul character not allowed.");
+  }
+
+  @Test
+  void aFileGoneSinceTheKickOffFailsItsInputAsTheKickOffWouldRatherThanAsAReadToTryAgain() throws IOException {
+    Path folder = TempFolders.createUntilExit("brazier-import-sources");
+    Path file = Files.writeString(folder.resolve("Gone.ndjson"), "{\"resourceType\":\"Patient\"}\n");
+    ImportSources sources = new ImportSources(new ImportConfig(folder, List.of(), null));
+    ImportSources.Source source = sources.source("file://" + file);
+    source.check(null);
+    Files.delete(file);
+
+    assertThatThrownBy(() -> source.open(null)).isInstanceOf(FhirException.class)
+        .hasMessage("The input file://" + file + " is not a readable file.");
+  }
+
+  /**
+   * A file's version is its size and last-modified time, as a web server's ETag says it: the same while the file is
+   * unchanged, another once it is written to; a read that finds it written to since its opening fails, so that the
+   * bytes read are all of the version opened.
+   */
+  @Test
+  void aFileWrittenToWhileItIsReadFailsTheReadAndIsThenAnotherVersion() throws IOException {
+    Path folder = TempFolders.createUntilExit("brazier-import-sources");
+    String line = "{\"resourceType\":\"Patient\"}\n";
+    Path file = Files.writeString(folder.resolve("Growing.ndjson"), line.repeat(2));
+    ImportSources.Source source = new ImportSources(new ImportConfig(folder, List.of(), null))
+        .source("file://" + file);
+    ImportSources.Opened opened = source.open(null);
+    String again = etag(source);
+
+    try (InputStream in = opened.body()) {
+      assertThat(in.readNBytes(line.length())).hasSize(line.length());
+      Files.writeString(file, line, StandardOpenOption.APPEND);
+
+      assertThatThrownBy(() -> in.readNBytes(line.length())).isInstanceOf(IOException.class)
+          .hasMessage("the file changed while it was read");
+    }
+    assertThat(opened.etag()).isNotNull().isEqualTo(again).isNotEqualTo(etag(source));
+  }
+
+  private static String etag(ImportSources.Source source) throws IOException {
+    ImportSources.Opened opened = source.open(null);
+    opened.body().close();
+    return opened.etag();
+  }
+}
