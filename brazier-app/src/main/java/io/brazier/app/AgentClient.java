@@ -3,6 +3,7 @@ package io.brazier.app;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.brazier.client.ConnectFailures;
+import io.brazier.client.Jackson;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -13,7 +14,7 @@ import java.time.Duration;
 
 /** The {@code brazier sync} subcommands' way to a running agent: its /sync/... endpoints, in JSON. */
 final class AgentClient {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Jackson.MAPPER;
 
   private final URI agent;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();

@@ -1,7 +1,7 @@
 package io.brazier.app;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.brazier.client.Jackson;
 import io.brazier.proxy.ClientRegistration;
 import io.brazier.proxy.ClientsFile;
 import java.io.IOException;
@@ -128,7 +128,7 @@ final class Clients implements Runnable {
         return null;
       }
       try {
-        return new ObjectMapper().readValue(Files.readAllBytes(file), new TypeReference<Map<String, Object>>() {});
+        return Jackson.MAPPER.readValue(Files.readAllBytes(file), new TypeReference<Map<String, Object>>() {});
       } catch (IOException e) {
         throw new IllegalArgumentException("--jwks " + file + " is not a readable JSON file: " + e.getMessage(), e);
       }

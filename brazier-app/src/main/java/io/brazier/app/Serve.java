@@ -71,7 +71,8 @@ final class Serve implements Callable<Integer> {
   DatabaseOptions database;
 
   @Option(names = "--max-body-bytes", defaultValue = "134217728",
-      description = "Largest request body accepted, after decompression; larger is a 413 (default: ${DEFAULT-VALUE}).")
+      description = "Largest request body accepted, after decompression; larger is a 413 (default: ${DEFAULT-VALUE})."
+          + " Also what bounds a string in a body or an import line, such as an inline attachment.")
   long maxBodyBytes;
 
   @Option(names = "--cors-origins", split = ",", paramLabel = "ORIGIN",

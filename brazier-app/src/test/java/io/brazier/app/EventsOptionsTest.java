@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.brazier.client.Jackson;
 import io.brazier.events.ResponsePublisher;
 import io.brazier.events.Written;
 import io.brazier.fhir.Fhir;
@@ -24,7 +25,7 @@ import picocli.CommandLine.ParameterException;
 class EventsOptionsTest {
   private static final KafkaBroker broker = KafkaBroker.start();
   private static final Fhir fhir = new Fhir(false);
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Jackson.MAPPER;
 
   @AfterAll
   static void stopBroker() {

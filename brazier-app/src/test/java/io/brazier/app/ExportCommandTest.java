@@ -7,6 +7,7 @@ import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.brazier.client.Jackson;
 import io.brazier.server.TestServer;
 import io.brazier.testkit.Azurite;
 import io.brazier.testkit.ClosedPort;
@@ -25,7 +26,7 @@ import picocli.CommandLine;
 
 /** {@code brazier export} end to end: a real server, a folder, an Azurite container, and what users get wrong. */
 class ExportCommandTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Jackson.MAPPER;
   private static final TestServer server = TestServer.shared();
 
   @TempDir

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.brazier.client.Jackson;
 import io.brazier.server.TestServer;
 import io.brazier.testkit.StallingFhirServer;
 import java.io.IOException;
@@ -21,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * same folder, and checks that the jobs outlived it: the ended one as it ended, the running one as interrupted.
  */
 class ExportJobKillTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Jackson.MAPPER;
   private static final TestServer server = TestServer.shared();
   private final HttpClient http = HttpClient.newHttpClient();
 

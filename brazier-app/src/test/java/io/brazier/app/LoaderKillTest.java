@@ -6,6 +6,7 @@ import ca.uhn.fhir.rest.api.SummaryEnum;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.brazier.client.Jackson;
 import io.brazier.server.ServerConfig;
 import io.brazier.server.TestServer;
 import java.io.BufferedReader;
@@ -67,7 +68,7 @@ class LoaderKillTest {
   private static Map<String, List<String>> dropSampleAsSmallNdjsonFiles(Path folder, int lines) throws IOException {
     Files.createDirectories(folder);
     Map<String, List<String>> ids = new HashMap<>();
-    ObjectMapper json = new ObjectMapper();
+    ObjectMapper json = Jackson.MAPPER;
     List<String> all = new ArrayList<>();
     try (BufferedReader in = new BufferedReader(new InputStreamReader(new GZIPInputStream(
         LoaderKillTest.class.getResourceAsStream("/synthea/sample.ndjson.gz")), StandardCharsets.UTF_8))) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.brazier.client.Jackson;
 import io.brazier.testkit.NodeModules;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -21,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  * {@code node_modules} (by {@link NodeModules#ensure} when it is missing). Node.js must be installed.
  */
 final class Newman {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Jackson.MAPPER;
 
   /** What newman saw of one request: its name, status and body. */
   record Execution(String name, int status, String body) {}

@@ -11,6 +11,7 @@ import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
+import io.brazier.client.Jackson;
 import io.brazier.events.EventsConfig;
 import io.brazier.events.Messages;
 import io.brazier.events.ResponsePublisher;
@@ -57,7 +58,7 @@ import org.slf4j.LoggerFactory;
  * types queued; reads publish nothing.
  */
 class PublishedAnswersTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Jackson.MAPPER;
   private static final KafkaBroker broker = KafkaBroker.start();
   private static final TestServer upstream = TestServer.shared();
   private static final Duration CONSUMER_WAIT = Duration.ofSeconds(60);

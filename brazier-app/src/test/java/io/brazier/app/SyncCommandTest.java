@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.brazier.client.ClientCredentials;
 import io.brazier.client.HttpFhirClient;
+import io.brazier.client.Jackson;
 import io.brazier.fhir.Fhir;
 import io.brazier.server.ServerConfig;
 import io.brazier.server.TestServer;
@@ -53,7 +54,7 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 class SyncCommandTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Jackson.MAPPER;
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static final Duration DEADLINE = Duration.ofSeconds(120);
   private static final String SECRET = "sync-agent-secret-0123456789";

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.brazier.client.FileTrees;
+import io.brazier.client.Jackson;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -33,7 +34,7 @@ import picocli.CommandLine.Option;
 @Command(name = "import", mixinStandardHelpOptions = true, sortOptions = false,
     description = "Imports ../shared/data/synthea/ndjson into fresh Brazier servers with $import.")
 public final class ImportBench implements Callable<Integer> {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Jackson.MAPPER;
 
   @Option(names = "--ndjson", defaultValue = "../shared/data/synthea/ndjson",
       description = "Folder of NDJSON files named <Type>.ndjson(.gz) (default: ${DEFAULT-VALUE}).")

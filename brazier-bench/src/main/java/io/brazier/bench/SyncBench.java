@@ -2,6 +2,7 @@ package io.brazier.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.brazier.client.Jackson;
 import io.brazier.fhir.Fhir;
 import io.brazier.fhir.search.FhirPath;
 import io.brazier.sync.dataverse.ODataService;
@@ -42,7 +43,7 @@ import picocli.CommandLine.Option;
 @Command(name = "sync-bench", mixinStandardHelpOptions = true, sortOptions = false,
     description = "Back-fill throughput and steady-state lag of the sync agent, on the Synthea bundles.")
 public final class SyncBench implements Callable<Integer> {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Jackson.MAPPER;
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static final String SCHEDULE_ONLY = """
       {"resource": "Schedule", "table": "msemr_schedule", "attributes": [{"column": "msemr_comment", "path": "comment"}]}

@@ -21,7 +21,7 @@ public final class ChangeFeed {
   public static final String SEQUENCE = "https://brazier.dev/fhir/StructureDefinition/change-sequence";
   /** The source extension of an entry: the {@code meta.source} of the version written. */
   public static final String SOURCE = "https://brazier.dev/fhir/StructureDefinition/change-source";
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Jackson.MAPPER;
   private static final Pattern SINCE = Pattern.compile("[?&]since=([0-9]+)");
   private static final Pattern ETAG = Pattern.compile("(?:W/)?\"([0-9]{1,9})\"");
 

@@ -24,7 +24,7 @@ import java.util.stream.Collectors;
  * lifetime for short ones), so a long load never sends an expired one.
  */
 public final class ClientCredentials {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Jackson.MAPPER;
 
   /** Where and how to ask for tokens; exactly one of scope and resource, or neither. */
   public record Config(URI tokenUrl, String clientId, String clientSecret, String scope, String resource) {

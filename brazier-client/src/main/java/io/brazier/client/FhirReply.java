@@ -12,7 +12,7 @@ import java.util.TreeMap;
 
 /** A FHIR server's answer: status, headers (names in any case) and body. */
 public record FhirReply(int status, Map<String, List<String>> headers, byte[] body) {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Jackson.MAPPER;
 
   public FhirReply {
     Map<String, List<String>> folded = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);

@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class StatusServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(StatusServer.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Jackson.MAPPER;
   private static final String JSON_TYPE = "application/json";
 
   /** Answers one route's requests. */

@@ -10,6 +10,7 @@ import io.brazier.client.ChangeQuery;
 import io.brazier.client.FhirClient;
 import io.brazier.client.FhirReply;
 import io.brazier.client.HttpFhirClient;
+import io.brazier.client.Jackson;
 import io.brazier.server.Caller;
 import io.brazier.server.FhirApi;
 import java.io.IOException;
@@ -32,7 +33,7 @@ import java.util.regex.Pattern;
  * last version (for its patient) from the resource's history.
  */
 public final class ChangeFeed {
-  private static final ObjectMapper json = new ObjectMapper();
+  private static final ObjectMapper json = Jackson.MAPPER;
   private static final Pattern ETAG = Pattern.compile("(?:W/)?\"([^\"]+)\"");
 
   private final FhirClient server;

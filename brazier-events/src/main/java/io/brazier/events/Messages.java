@@ -3,6 +3,7 @@ package io.brazier.events;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.brazier.client.Jackson;
 import io.brazier.fhir.Fhir;
 import io.brazier.server.Caller;
 import java.nio.charset.StandardCharsets;
@@ -19,7 +20,7 @@ import java.util.Set;
  * change feed publisher and a proxy publishing from responses ({@link ResponseWrites}) build them here alike.
  */
 public final class Messages {
-  private static final ObjectMapper json = new ObjectMapper();
+  private static final ObjectMapper json = Jackson.MAPPER;
   private static final String TARGET_ID_SYSTEM = "CDSEntityID";
   private static final String TARGET_ID_ELEMENT = "identifier";
 

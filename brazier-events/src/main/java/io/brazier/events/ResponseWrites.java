@@ -3,6 +3,7 @@ package io.brazier.events;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.brazier.client.Jackson;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,7 +23,7 @@ import java.util.regex.Pattern;
  * {@link Messages#of}.
  */
 public final class ResponseWrites {
-  private static final ObjectMapper json = new ObjectMapper();
+  private static final ObjectMapper json = Jackson.MAPPER;
   private static final Pattern TYPE = Pattern.compile("[A-Z][A-Za-z]+");
   private static final Pattern LOCATION =
       Pattern.compile("(?:.*/)?([A-Z][A-Za-z]+)/([A-Za-z0-9\\-.]{1,64})(?:/_history/([A-Za-z0-9\\-.]{1,64}))?");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.brazier.client.Jackson;
 import io.brazier.server.Caller;
 import java.io.IOException;
 import java.util.List;
@@ -11,7 +12,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class MessagesTest {
-  private static final ObjectMapper json = new ObjectMapper();
+  private static final ObjectMapper json = Jackson.MAPPER;
   private static final EventsConfig config = EventsConfig.defaults("127.0.0.1:9")
       .withSyncQueueTypes(Set.of("Patient", "Observation"));
 

@@ -4,11 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.brazier.client.Jackson;
 import org.junit.jupiter.api.Test;
 
 class PatientKeysTest {
   private static final PatientKeys keys = new PatientKeys(Publishers.server().fhir());
-  private static final ObjectMapper json = new ObjectMapper();
+  private static final ObjectMapper json = Jackson.MAPPER;
 
   @Test
   void aPatientIsItsOwnKey() {

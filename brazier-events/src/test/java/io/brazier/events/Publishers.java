@@ -2,6 +2,7 @@ package io.brazier.events;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.brazier.client.Jackson;
 import io.brazier.server.TestServer;
 import io.brazier.testkit.Eventually;
 import io.brazier.testkit.KafkaBroker;
@@ -26,7 +27,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * publishers of their own names and topics, so that each test reads only its own messages' topic.
  */
 final class Publishers {
-  static final ObjectMapper json = new ObjectMapper();
+  static final ObjectMapper json = Jackson.MAPPER;
   private static KafkaBroker broker;
 
   private Publishers() {}

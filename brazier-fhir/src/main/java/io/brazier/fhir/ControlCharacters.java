@@ -2,6 +2,7 @@ package io.brazier.fhir;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.brazier.client.Jackson;
 import java.io.IOException;
 import java.util.Iterator;
 import java.util.Map;
@@ -14,7 +15,7 @@ import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
  * bytes, and only when that finds one, a walk of its tree to name the element for the client.
  */
 public final class ControlCharacters {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Jackson.MAPPER;
   private static final String RULE = "FHIR strings may not hold characters below U+0020 other than tab, carriage"
       + " return and line feed.";
 

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.brazier.client.Jackson;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -40,7 +40,7 @@ class FhirTest {
 
   @Test
   void aTreeWithAValueOfTheWrongJsonTypeIsRefusedWhenStrictAndReadWhenLenient() throws IOException {
-    ObjectNode tree = (ObjectNode) new ObjectMapper().readTree("{\"resourceType\":\"Patient\",\"active\":\"true\"}");
+    ObjectNode tree = (ObjectNode) Jackson.MAPPER.readTree("{\"resourceType\":\"Patient\",\"active\":\"true\"}");
 
     assertThatThrownBy(() -> new Fhir(false).parse(tree))
         .isInstanceOfSatisfying(FhirException.class, e -> assertThat(e.status()).isEqualTo(400))
@@ -140,7 +140,7 @@ class FhirTest {
 
   @Test
   void aTreeIsParsedWithTheSameRulesAsBytes() throws IOException {
-    ObjectNode sloppy = (ObjectNode) new ObjectMapper().readTree(SLOPPY);
+    ObjectNode sloppy = (ObjectNode) Jackson.MAPPER.readTree(SLOPPY);
 
     Patient lenient = (Patient) new Fhir(true).parse(sloppy.deepCopy());
 
@@ -152,7 +152,7 @@ class FhirTest {
 
   @Test
   void aTreeThatIsNotAResourceIsRefusedSayingSo() throws IOException {
-    ObjectNode notAResource = (ObjectNode) new ObjectMapper().readTree("{\"resourceType\":\"Starship\"}");
+    ObjectNode notAResource = (ObjectNode) Jackson.MAPPER.readTree("{\"resourceType\":\"Starship\"}");
 
     assertThatThrownBy(() -> new Fhir(true).parse(notAResource))
         .isInstanceOfSatisfying(FhirException.class, e -> assertThat(e.status()).isEqualTo(400))

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ca.uhn.fhir.context.FhirContext;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.brazier.client.Jackson;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -90,6 +90,6 @@ class JsonTypesTest {
   }
 
   private static JsonNode json(String text) throws IOException {
-    return new ObjectMapper().readTree(text);
+    return Jackson.MAPPER.readTree(text);
   }
 }

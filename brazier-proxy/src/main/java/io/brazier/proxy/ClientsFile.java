@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.brazier.client.Jackson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -27,9 +28,10 @@ import java.util.Optional;
  * readable by its owner only, as it holds secret hashes.
  */
 public final class ClientsFile {
-  private static final ObjectMapper JSON = new ObjectMapper()
+  private static final ObjectMapper JSON = Jackson.builder()
       .enable(SerializationFeature.INDENT_OUTPUT)
-      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+      .build();
 
   /** The file's content. */
   record Content(List<ClientRegistration> clients) {

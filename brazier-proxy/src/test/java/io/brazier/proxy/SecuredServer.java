@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.JWTClaimsSet;
+import io.brazier.client.Jackson;
 import io.brazier.server.Http;
 import io.brazier.server.ServerConfig;
 import io.brazier.server.TestServer;
@@ -33,7 +34,7 @@ public final class SecuredServer implements AutoCloseable {
   public static final String GLOBAL_ROLE = "DataScientist";
   private static SecuredServer shared;
   private static final HttpClient CLIENT = HttpClient.newHttpClient();
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Jackson.MAPPER;
 
   private final TestServer server;
   private final IdentityProvider issuer;

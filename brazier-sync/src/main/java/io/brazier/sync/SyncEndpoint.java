@@ -3,6 +3,7 @@ package io.brazier.sync;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.brazier.client.Jackson;
 import io.brazier.client.StatusServer;
 import io.brazier.sync.target.DeadLetter;
 import io.brazier.sync.target.LeftRowChanges;
@@ -30,7 +31,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class SyncEndpoint implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SyncEndpoint.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Jackson.MAPPER;
 
   private final StatusServer server;
   private final SyncAgent agent;

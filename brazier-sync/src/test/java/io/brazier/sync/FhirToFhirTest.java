@@ -8,6 +8,7 @@ import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.brazier.client.Jackson;
 import io.brazier.server.TestServer;
 import io.brazier.testkit.Eventually;
 import java.net.URI;
@@ -29,7 +30,7 @@ import org.junit.jupiter.api.Test;
  */
 class FhirToFhirTest {
   private static final Duration DEADLINE = Duration.ofSeconds(30);
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Jackson.MAPPER;
   private static TestServer source;
   private static IGenericClient sourceClient;
   private static Path maps;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.brazier.client.HttpFhirClient;
+import io.brazier.client.Jackson;
 import io.brazier.server.TestServer;
 import io.brazier.testkit.ClosedPort;
 import io.brazier.testkit.Eventually;
@@ -27,7 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class SyncEndpointTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Jackson.MAPPER;
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static final Duration DEADLINE = Duration.ofSeconds(60);
   private static final String DEVICE_MAP = """

@@ -1,7 +1,7 @@
 package io.brazier.fhir.search;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.brazier.client.Jackson;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -20,7 +20,7 @@ final class SpecificationTable {
       if (in == null) {
         throw new IllegalStateException("The table " + name + " is missing from brazier-fhir's resources");
       }
-      return new ObjectMapper().readTree(in);
+      return Jackson.MAPPER.readTree(in);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ca.uhn.fhir.context.RuntimeSearchParam;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.brazier.client.Jackson;
 import io.brazier.fhir.Fhir;
 import io.brazier.fhir.search.SearchIndex.ReferenceEntry;
 import java.util.ArrayList;
@@ -32,7 +32,7 @@ class CompartmentsTest {
     }
 
     SpecificationTables.assertCurrent(Compartments.TABLE,
-        new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(fromModel) + "\n");
+        Jackson.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(fromModel) + "\n");
     assertThat(fromModel.keySet()).isEqualTo(Compartments.TYPES);
     fromModel.forEach((compartment, params) -> assertThat(COMPARTMENTS.params(compartment)).isEqualTo(params));
   }

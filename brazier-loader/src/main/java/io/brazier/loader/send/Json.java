@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import io.brazier.client.Jackson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Map;
@@ -16,7 +17,7 @@ import java.util.function.UnaryOperator;
 
 /** The JSON the loader reads and writes: Jackson trees, never HAPI models (the loader only moves resources). */
 public final class Json {
-  public static final ObjectMapper MAPPER = new ObjectMapper();
+  public static final ObjectMapper MAPPER = Jackson.MAPPER;
   /** One value a document: Jackson would otherwise read the first of two run together and drop the second. */
   private static final ObjectReader ONE_VALUE = MAPPER.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 

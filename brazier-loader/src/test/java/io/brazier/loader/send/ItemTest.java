@@ -4,11 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.brazier.client.Jackson;
 import org.junit.jupiter.api.Test;
 
 /** A bundle entry to send: what it writes, read from its request, and nothing when the entry lacks a part. */
 class ItemTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Jackson.MAPPER;
 
   @Test
   void aPutToTypeAndIdWritesThatResource() {

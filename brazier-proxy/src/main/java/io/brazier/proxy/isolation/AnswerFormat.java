@@ -4,6 +4,7 @@ import ca.uhn.fhir.parser.IParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.brazier.client.Jackson;
 import io.brazier.fhir.Fhir;
 import io.brazier.fhir.Format;
 import io.brazier.server.FhirRequest;
@@ -19,7 +20,7 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
  * and shapes them here; an answer no one asked to shape passes as the upstream's JSON.
  */
 public final class AnswerFormat {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Jackson.MAPPER;
 
   /** A body and its Content-Type (null: the upstream's, for a body passed as it came). */
   public record Encoded(byte[] body, String contentType) {}

@@ -3,6 +3,7 @@ package io.brazier.proxy.isolation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.brazier.client.Jackson;
 import io.brazier.fhir.FhirException;
 import io.brazier.proxy.Guard;
 import io.brazier.proxy.access.Role;
@@ -24,7 +25,7 @@ import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
  * is a 400 OperationOutcome that stores nothing.
  */
 public final class ManageLinks {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Jackson.MAPPER;
   private static final Set<String> DELETE_PARAMS = Set.of("issuer", "subject", "clientId");
   private static final Set<String> FIND_PARAMS = Set.of("subject", "clientId", "resource");
 

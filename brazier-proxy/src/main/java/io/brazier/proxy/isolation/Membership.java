@@ -3,6 +3,7 @@ package io.brazier.proxy.isolation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.brazier.client.Jackson;
 import io.brazier.fhir.search.Compartments;
 import io.brazier.fhir.search.FhirSearch;
 import io.brazier.server.Restriction;
@@ -15,7 +16,7 @@ import java.util.Set;
  * does in {@code serve --auth}. Resources of types without members in the compartment are not restricted.
  */
 final class Membership {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Jackson.MAPPER;
 
   private final FhirSearch search;
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.brazier.client.Jackson;
 import io.brazier.fhir.FhirException;
 import io.brazier.server.FhirInteraction;
 import io.brazier.server.FhirRequest;
@@ -20,7 +21,7 @@ import java.util.Set;
  * (rather than 410), a version that is a deletion there, and the history of one.
  */
 final class UpstreamAnswers {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Jackson.MAPPER;
   private static final Set<FhirInteraction> LISTS = Set.of(FhirInteraction.SEARCH_TYPE,
       FhirInteraction.SEARCH_SYSTEM, FhirInteraction.SEARCH_COMPARTMENT, FhirInteraction.HISTORY_INSTANCE,
       FhirInteraction.HISTORY_TYPE, FhirInteraction.HISTORY_SYSTEM, FhirInteraction.OPERATION);

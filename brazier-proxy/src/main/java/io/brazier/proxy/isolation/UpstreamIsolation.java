@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.brazier.client.FhirClient;
+import io.brazier.client.Jackson;
 import io.brazier.fhir.Fhir;
 import io.brazier.fhir.FhirException;
 import io.brazier.fhir.search.FhirSearch;
@@ -37,7 +38,7 @@ import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
  * {@link #sent} and {@link #answer} around the rest of the exchange.
  */
 public final class UpstreamIsolation implements Interceptor {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Jackson.MAPPER;
   private static final Set<FhirInteraction> REFUSED = Set.of(FhirInteraction.BUNDLE, FhirInteraction.ASYNC_STATUS);
   private static final Set<String> HIDDEN_MATCHING = Set.of("_has", "_list", "_filter", "_query", "_contained");
   /** Asked of the upstream in full and applied by the proxy, as the check needs whole resources in JSON. */

@@ -3,6 +3,7 @@ package io.brazier.proxy.isolation;
 import ca.uhn.fhir.parser.DataFormatException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.brazier.client.Jackson;
 import io.brazier.fhir.Fhir;
 import io.brazier.fhir.FhirException;
 import io.brazier.fhir.Format;
@@ -26,7 +27,7 @@ import java.util.Map;
  * that are restricted: what it makes is known only once the server has stored it.
  */
 final class UpstreamWrites {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Jackson.MAPPER;
 
   private final Fhir fhir;
   private final Membership membership;

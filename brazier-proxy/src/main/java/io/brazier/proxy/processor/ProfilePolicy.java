@@ -1,7 +1,7 @@
 package io.brazier.proxy.processor;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.brazier.client.Jackson;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,7 +43,7 @@ record ProfilePolicy(Map<String, Rule> rules) {
     }
     JsonNode tree;
     try {
-      tree = new ObjectMapper().readTree(file.toFile());
+      tree = Jackson.MAPPER.readTree(file.toFile());
     } catch (IOException e) {
       throw new IllegalArgumentException("--profiles: " + file + " is not JSON: " + e.getMessage(), e);
     }

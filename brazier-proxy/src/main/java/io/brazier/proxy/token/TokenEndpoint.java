@@ -2,6 +2,7 @@ package io.brazier.proxy.token;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.brazier.client.Jackson;
 import io.brazier.proxy.ClientRegistration;
 import io.brazier.proxy.auth.TokenUrls;
 import io.javalin.http.Context;
@@ -25,7 +26,7 @@ import org.slf4j.LoggerFactory;
  */
 final class TokenEndpoint {
   private static final Logger log = LoggerFactory.getLogger(TokenEndpoint.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Jackson.MAPPER;
   private static final String FORM = "application/x-www-form-urlencoded";
 
   private final RegisteredClients clients;

@@ -2,6 +2,7 @@ package io.brazier.proxy.token;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.brazier.client.Jackson;
 import io.brazier.fhir.FhirException;
 import io.brazier.proxy.Guard;
 import io.brazier.proxy.access.Role;
@@ -23,7 +24,7 @@ import java.util.Map;
  * https://hl7.org/fhir/smart-app-launch/token-introspection.html
  */
 final class TokenIntrospection {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Jackson.MAPPER;
   private static final String FORM = "application/x-www-form-urlencoded";
 
   private final Guard guard;

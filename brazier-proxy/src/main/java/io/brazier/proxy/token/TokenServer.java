@@ -3,6 +3,7 @@ package io.brazier.proxy.token;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jose.util.ResourceRetriever;
+import io.brazier.client.Jackson;
 import io.brazier.proxy.ClientsFile;
 import io.brazier.proxy.Guard;
 import io.brazier.proxy.auth.LaunchEndpoints;
@@ -21,7 +22,7 @@ import javax.sql.DataSource;
  * signing keys and used client assertions in the database.
  */
 public final class TokenServer {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Jackson.MAPPER;
 
   private final TokenEndpoint endpoint;
   private final TokenIntrospection introspection;

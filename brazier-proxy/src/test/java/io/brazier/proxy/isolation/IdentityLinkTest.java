@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.brazier.client.Jackson;
 import io.brazier.fhir.FhirException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 /** A link's JSON as an administrator sends it: read whole, or refused with a 400 saying what to fix. */
 class IdentityLinkTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Jackson.MAPPER;
   private static final Instant NOW = Instant.parse("2026-12-06T03:00:00Z");
 
   @Test

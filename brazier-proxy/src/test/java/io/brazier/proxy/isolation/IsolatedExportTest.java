@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jwt.JWTClaimsSet;
+import io.brazier.client.Jackson;
 import io.brazier.server.Http;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -28,7 +29,7 @@ import org.junit.jupiter.api.Test;
  * and may not export at system level.
  */
 class IsolatedExportTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Jackson.MAPPER;
   private static final Duration DEADLINE = Duration.ofSeconds(120);
   /** One token, reused: each token of {@link TwoPatients#patientToken} is of a subject of its own. */
   private static final String PATIENT = TwoPatients.patientToken(FIRST, "patient/*.rs");

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.brazier.client.Jackson;
 import io.brazier.server.Http;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,7 +23,7 @@ import org.junit.jupiter.api.Test;
  * bad input is a 400 OperationOutcome that stores nothing, and a GET changes nothing.
  */
 class ManageLinksTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Jackson.MAPPER;
   private static final String ISSUER = SECURED.issuer().issuer();
   private static final String READER = SECURED.bearer(List.of("Reader"), List.of());
 

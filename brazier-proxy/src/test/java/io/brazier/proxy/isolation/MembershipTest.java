@@ -3,7 +3,7 @@ package io.brazier.proxy.isolation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.brazier.client.Jackson;
 import io.brazier.fhir.Fhir;
 import io.brazier.fhir.search.FhirSearch;
 import io.brazier.server.Restriction;
@@ -46,6 +46,6 @@ class MembershipTest {
   }
 
   private static JsonNode json(String text) throws IOException {
-    return new ObjectMapper().readTree(text);
+    return Jackson.MAPPER.readTree(text);
   }
 }

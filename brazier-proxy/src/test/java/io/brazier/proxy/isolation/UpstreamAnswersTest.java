@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.brazier.client.Jackson;
 import io.brazier.fhir.Fhir;
 import io.brazier.fhir.FhirException;
 import io.brazier.fhir.search.FhirSearch;
@@ -30,7 +31,7 @@ import org.junit.jupiter.api.Test;
  * what it left out, saying so whether or not it left anything out; a page of a search narrowed exactly keeps its total.
  */
 class UpstreamAnswersTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Jackson.MAPPER;
   private static final Fhir FHIR = TestServer.shared().fhir();
   private static final Lookup LOOKUP = new Lookup(TestServer.shared().api().client(Authorization.PROXY, ""), "");
   private static final FhirSearch SEARCH = new FhirSearch(FHIR);

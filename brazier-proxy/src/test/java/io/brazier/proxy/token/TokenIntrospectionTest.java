@@ -3,9 +3,9 @@ package io.brazier.proxy.token;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import io.brazier.client.Jackson;
 import io.brazier.proxy.ClientRegistration;
 import io.brazier.proxy.SecuredServer;
 import io.brazier.proxy.SecuredServer.Answer;
@@ -39,7 +39,7 @@ class TokenIntrospectionTest {
 
   @Test
   void theSmartConfigurationNamesTheIntrospectionEndpoint() throws Exception {
-    JsonNode configuration = new ObjectMapper().readTree(secured.http().get("/fhir/.well-known/smart-configuration")
+    JsonNode configuration = Jackson.MAPPER.readTree(secured.http().get("/fhir/.well-known/smart-configuration")
         .body());
 
     assertThat(configuration.get("introspection_endpoint").asText())

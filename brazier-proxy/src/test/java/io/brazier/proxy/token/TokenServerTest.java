@@ -14,6 +14,7 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import io.brazier.client.Jackson;
 import io.brazier.proxy.ClientRegistration;
 import io.brazier.proxy.IdentityProvider;
 import io.brazier.proxy.SecuredServer;
@@ -242,7 +243,7 @@ class TokenServerTest {
       own.issuer().signUsersInAt("/login");
       own.clients().add(ClientRegistration.withSecret(READER, SECRET, List.of("Reader"), List.of(), null));
 
-      ObjectMapper json = new ObjectMapper();
+      ObjectMapper json = Jackson.MAPPER;
       JsonNode configuration = json.readTree(own.http().get("/fhir/.well-known/smart-configuration").body());
       JsonNode uris = json.readTree(own.http().get("/fhir/metadata", "Accept", "application/fhir+json").body())
           .at("/rest/0/security/extension/0/extension");
@@ -291,7 +292,7 @@ class TokenServerTest {
       login.signUsersInAt("/login");
       try (SecuredServer own = SecuredServer.start(login)) {
         JsonNode configuration = smartConfiguration(own);
-        JsonNode uris = new ObjectMapper().readTree(own.http().get("/fhir/metadata", "Accept",
+        JsonNode uris = Jackson.MAPPER.readTree(own.http().get("/fhir/metadata", "Accept",
             "application/fhir+json").body()).at("/rest/0/security/extension/0/extension");
 
         assertThat(configuration.get("issuer").asText()).isEqualTo(login.issuer());
@@ -304,7 +305,7 @@ class TokenServerTest {
   }
 
   private static JsonNode smartConfiguration(SecuredServer server) throws Exception {
-    return new ObjectMapper().readTree(server.http().get("/fhir/.well-known/smart-configuration").body());
+    return Jackson.MAPPER.readTree(server.http().get("/fhir/.well-known/smart-configuration").body());
   }
 
   private static String tokenUrl() {

@@ -3,6 +3,7 @@ package io.brazier.server.export;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.brazier.client.Jackson;
 import io.brazier.fhir.Fhir;
 import io.brazier.fhir.FhirException;
 import io.brazier.server.FhirResponse;
@@ -29,7 +30,7 @@ import org.slf4j.LoggerFactory;
 public final class ExportJob implements Jobs.Work {
   public static final String KIND = "export";
   private static final Logger log = LoggerFactory.getLogger(ExportJob.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Jackson.MAPPER;
   private static final String NDJSON = "application/fhir+ndjson";
 
   private final ExportParts parts;

@@ -2,6 +2,7 @@ package io.brazier.server.export;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.brazier.client.Jackson;
 import io.brazier.fhir.Fhir;
 import io.brazier.fhir.FhirException;
 import io.brazier.fhir.search.Criterion;
@@ -25,7 +26,7 @@ import java.util.Set;
  * patients existed then.
  */
 final class ExportPatients {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Jackson.MAPPER;
   private static final int IDS_PER_SCAN = 1000;
 
   private final Store store;

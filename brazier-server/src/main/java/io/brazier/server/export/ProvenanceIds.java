@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.brazier.client.Jackson;
 import io.brazier.fhir.search.DateRange;
 import io.brazier.store.AsOfScan;
 import io.brazier.store.ResourceVersion;
@@ -27,7 +28,7 @@ import java.util.TreeSet;
  */
 final class ProvenanceIds {
   private static final ObjectMapper JSON =
-      new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+      Jackson.builder().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false).build();
   private static final String PROVENANCE = "Provenance";
   /** How many exported resources one scan looks for among the Provenance targets. */
   private static final int KEYS_PER_SCAN = 1000;

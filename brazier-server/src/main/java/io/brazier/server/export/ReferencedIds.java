@@ -3,6 +3,7 @@ package io.brazier.server.export;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import io.brazier.client.Jackson;
 import io.brazier.fhir.Fhir;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,7 +19,7 @@ import java.util.TreeSet;
  * files rather than kept while writing them, a run that takes over finds the same ids.
  */
 final class ReferencedIds {
-  private static final JsonFactory JSON = new JsonFactory();
+  private static final JsonFactory JSON = Jackson.factory();
 
   private ReferencedIds() {}
 

@@ -5,9 +5,9 @@ import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.brazier.client.Jackson;
 import io.brazier.fhir.Fhir;
 import io.brazier.fhir.FhirException;
 import java.io.IOException;
@@ -30,7 +30,7 @@ import org.hl7.fhir.r4.model.Resource;
  */
 public final class Body {
   /** HAPI's own settings for JSON (exact decimals, no trailing tokens), so that a tree parses as the body would. */
-  private static final ObjectMapper JSON = JsonMapper.builder()
+  private static final ObjectMapper JSON = Jackson.builder()
       .enable(JsonReadFeature.ALLOW_LEADING_PLUS_SIGN_FOR_NUMBERS)
       .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS, DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
       .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))

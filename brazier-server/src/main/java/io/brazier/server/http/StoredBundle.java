@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import io.brazier.client.Jackson;
 import io.brazier.fhir.Fhir;
 import io.brazier.server.export.Elements;
 import java.io.ByteArrayOutputStream;
@@ -20,7 +21,7 @@ import org.hl7.fhir.r4.model.Resource;
  * being parsed, which keeps a page of a thousand versions cheap; any other rendering parses them.
  */
 public record StoredBundle(Bundle bundle, List<byte[]> resources) {
-  private static final JsonFactory JSON = new JsonFactory();
+  private static final JsonFactory JSON = Jackson.factory();
 
   public StoredBundle {
     if (bundle.getEntry().size() != resources.size()) {

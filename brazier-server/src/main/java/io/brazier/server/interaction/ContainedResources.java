@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
+import io.brazier.client.Jackson;
 import io.brazier.store.ResourceVersion;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,9 +17,10 @@ import java.util.List;
  */
 final class ContainedResources {
   // Exact decimals: a contained resource's numbers pass through as stored.
-  private static final ObjectMapper JSON = new ObjectMapper()
+  private static final ObjectMapper JSON = Jackson.builder()
       .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-      .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false);
+      .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false)
+      .build();
 
   /**
    * A contained resource and its entry's fullUrl below the base. R4 leaves that fullUrl open; we chose the

@@ -7,11 +7,11 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.flipkart.zjsonpatch.CompatibilityFlags;
 import com.flipkart.zjsonpatch.InvalidJsonPatchException;
 import com.flipkart.zjsonpatch.JsonPatchApplicationException;
+import io.brazier.client.Jackson;
 import io.brazier.fhir.FhirException;
 import io.brazier.fhir.Format;
 import io.brazier.fhir.Numbers;
@@ -33,7 +33,7 @@ final class JsonPatch {
 
   // Decimals stay BigDecimals, trailing zeros and all, and are written without exponents: FHIR decimals carry their
   // precision in their digits, so 1.50 must stay 1.50.
-  private final ObjectMapper mapper = JsonMapper.builder()
+  private final ObjectMapper mapper = Jackson.builder()
       .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS, DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
       .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
       .enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)

@@ -30,6 +30,14 @@ final class ImportReader {
   private static final Logger log = LoggerFactory.getLogger(ImportReader.class);
   private static final int BATCH_LINES = 1000;
   private static final int BATCH_BYTES = 8 << 20;
+  /**
+   * The most bytes of lines that the batches in flight hold between them ({@link ImportReaders}), a 64th of the heap
+   * (16 MB of 1 GB). A line being read takes tens of times its bytes (its tree, its model, its index rows: a line of
+   * 170,000 given names, 1.6 MB, took up to some 200 MB), so that a few huge lines read side by side would fill the
+   * heap; held to this, they are read one after another, while the batches of ordinary lines (1,000 Synthea lines
+   * are 2 MB) stay under it, readers and waiting batches together, on a few cores.
+   */
+  private static final long IN_FLIGHT_BYTES = Runtime.getRuntime().maxMemory() / 64;
   private static final int READ_ATTEMPTS = 3;
   /** Readers of batches: one per core, as reading (parse, check, index) is most of an import's work in the JVM. */
   private static final int READERS = Runtime.getRuntime().availableProcessors();
@@ -131,10 +139,10 @@ final class ImportReader {
   private void readLines(NdjsonLines reader, int input, int position, long from, Set<String> unread, String etag)
       throws IOException {
     List<NdjsonLines.Line> chunk = new ArrayList<>();
+    long bytes = 0;
     long notNdjson = 0;
-    try (ImportReaders<ImportStager.Batch> readers = new ImportReaders<>(READERS)) {
+    try (ImportReaders<ImportStager.Batch> readers = new ImportReaders<>(READERS, IN_FLIGHT_BYTES)) {
       try {
-        long bytes = 0;
         // An input whose first two lines are no JSON object is not NDJSON at all (pretty-printed JSON, CSV, a header):
         // it fails once, at its first line, saying so, and is not read further. A bad first line before good ones
         // fails alone. The first line waits in the chunk until the second says which.
@@ -154,7 +162,7 @@ final class ImportReader {
           chunk.add(line);
           bytes += line.tooLong() ? maxLineBytes : line.bytes().length;
           if (badStart != 1 && (chunk.size() == BATCH_LINES || bytes >= BATCH_BYTES)) {
-            readers.submit(batch(input, position, chunk, unread, etag));
+            readers.submit(batch(input, position, chunk, unread, etag), bytes);
             chunk = new ArrayList<>();
             bytes = 0;
             while (readers.full()) {
@@ -165,7 +173,7 @@ final class ImportReader {
       } finally {
         // What was read before a read failed is staged all the same; a retry starts after it.
         if (!chunk.isEmpty() && !run.stopped()) {
-          readers.submit(batch(input, position, chunk, unread, etag));
+          readers.submit(batch(input, position, chunk, unread, etag), bytes);
         }
         while (!readers.isEmpty()) {
           ImportStager.Batch batch = readers.next();

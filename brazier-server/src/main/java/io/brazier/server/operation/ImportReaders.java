@@ -12,6 +12,9 @@ import java.util.concurrent.Future;
  * The threads that read an import's batches, one per core: each reads a whole batch (parse, check, index, encode
  * for staging), several batches at once, while the one writer stages the batch before. Batches come out in the
  * order they went in, whichever finishes first, so staging, line numbers and the cursor keep the reading order.
+ * What they hold is bounded by count and by bytes: a line's reading takes many times its bytes (its tree, its
+ * model, its index rows), so a few huge lines, read side by side, would fill the heap that a thousand batches of
+ * ordinary lines never do.
  *
  * @param <T> what reading a batch gives
  */
@@ -22,11 +25,21 @@ final class ImportReaders<T> implements AutoCloseable {
    */
   private static final int WAITING = 3;
   private final int threads;
+  private final long maxBytes;
   private final ExecutorService pool;
-  private final Deque<Future<T>> inFlight = new ArrayDeque<>();
+  private final Deque<InFlight<T>> inFlight = new ArrayDeque<>();
+  private long bytes;
 
-  ImportReaders(int threads) {
+  /** A batch submitted and not yet taken, and the bytes of its lines. */
+  private record InFlight<T>(Future<T> read, long bytes) {}
+
+  /**
+   * {@code threads} readers, whose batches in flight hold at most {@code maxBytes} of lines between them, but for
+   * the last one submitted: a batch past that is read with those before it, and none after it until it is taken.
+   */
+  ImportReaders(int threads, long maxBytes) {
     this.threads = threads;
+    this.maxBytes = maxBytes;
     this.pool = Executors.newFixedThreadPool(threads, task -> {
       Thread thread = new Thread(task, "brazier-import-read");
       thread.setDaemon(true);
@@ -34,17 +47,18 @@ final class ImportReaders<T> implements AutoCloseable {
     });
   }
 
-  /** Starts reading a batch. */
-  void submit(Callable<T> batch) {
-    inFlight.add(pool.submit(batch));
+  /** Starts reading a batch whose lines are {@code lineBytes} long. */
+  void submit(Callable<T> batch, long lineBytes) {
+    inFlight.add(new InFlight<>(pool.submit(batch), lineBytes));
+    bytes += lineBytes;
   }
 
   /**
-   * Whether every reader is busy and {@value #WAITING} batches more wait: the oldest should be taken ({@link #next})
-   * first.
+   * Whether the oldest batch should be taken ({@link #next}) before another is submitted: every reader is busy and
+   * {@value #WAITING} batches more wait, or the batches in flight hold the most bytes of lines they may.
    */
   boolean full() {
-    return inFlight.size() >= threads + WAITING;
+    return inFlight.size() >= threads + WAITING || bytes >= maxBytes;
   }
 
   boolean isEmpty() {
@@ -53,8 +67,10 @@ final class ImportReaders<T> implements AutoCloseable {
 
   /** The oldest batch, once read; a failure to read it is thrown here. */
   T next() {
+    InFlight<T> oldest = inFlight.poll();
+    bytes -= oldest.bytes();
     try {
-      return inFlight.poll().get();
+      return oldest.read().get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("Interrupted while reading an import", e);

@@ -3,13 +3,14 @@ package io.brazier.server.operation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.brazier.client.Jackson;
 
 /** A job's request, cursor and result as JSON: plain records, written and read back by any node. */
 public final class JobJson {
   // Fields it does not know are skipped, not refused: in a rolling upgrade a job written by a newer node (a field
   // added to its cursor, say) must still be read, resumed or cancelled by an older one.
   private static final ObjectMapper JSON =
-      new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+      Jackson.builder().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false).build();
 
   private JobJson() {}
 

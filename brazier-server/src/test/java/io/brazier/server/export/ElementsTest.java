@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.brazier.client.Jackson;
 import io.brazier.fhir.Fhir;
 import io.brazier.fhir.FhirException;
 import java.io.IOException;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.Test;
  */
 class ElementsTest {
   private static final Fhir FHIR = new Fhir(false);
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Jackson.MAPPER;
   private static final String OBSERVATION = """
       {"resourceType":"Observation","id":"o1","meta":{"versionId":"3"},"status":"final",
        "code":{"text":"weight"},"subject":{"reference":"Patient/p1"},"effectiveDateTime":"2024-05-01",

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.brazier.client.Jackson;
 import io.brazier.server.Http;
 import io.brazier.server.TestServer;
 import io.brazier.store.Job;
@@ -32,7 +33,7 @@ import java.util.zip.GZIPInputStream;
 
 /** A Bulk Data client for tests: kicks an export off, polls it to its manifest, and downloads its files. */
 final class Exporter {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Jackson.MAPPER;
   private static final Duration DEADLINE = Duration.ofSeconds(180);
   static final String ELSEWHERE = "another-node";
   private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();

@@ -7,7 +7,7 @@ import static io.brazier.server.interaction.TransactionTest.transaction;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ca.uhn.fhir.rest.client.api.IGenericClient;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.brazier.client.Jackson;
 import io.brazier.server.Http;
 import io.brazier.server.TestServer;
 import java.util.Arrays;
@@ -125,7 +125,7 @@ class LinksTest {
 
   @Test
   void conditionalTypesAreTheTypesThatConditionalReferencesSearch() throws Exception {
-    var tree = new ObjectMapper().readTree("""
+    var tree = Jackson.MAPPER.readTree("""
         {"resourceType":"Claim","patient":{"reference":"Patient?identifier=urn:mrn|1"},
          "provider":{"reference":"Organization/1"},
          "careTeam":[{"provider":{"reference":"Practitioner?identifier=urn:npi|2"}}],

@@ -21,7 +21,9 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.zip.GZIPOutputStream;
+import org.hl7.fhir.r4.model.Base64BinaryType;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Resource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -79,6 +81,40 @@ class ImportRoundTripTest {
       target.store().numberChanges();
       assertThat(target.store().changes(ChangeQuery.after(0, 10_000)).changes()).hasSize(SyntheaSample.resources().size())
           .allMatch(change -> change.action() == Change.Action.CREATE && change.version() == 1);
+    }
+  }
+
+  @Test
+  void aStringLongerThanJacksonsDefaultLimitIsCreatedReadSearchedExportedAndImported(@TempDir Path folder,
+      @TempDir Path data) throws IOException {
+    // Jackson refuses a string over 20,000,000 chars by default; a body is held to --max-body-bytes instead.
+    String photo = "A".repeat(21_000_000);
+    try (TestServer server = TestServer.start(data.resolve("db"), ServerConfig.defaults()
+        .withExports(ServerConfig.defaults().exports().withDir(data.resolve("export")))
+        .withImports(new ImportConfig(folder, List.of(), null)))) {
+      Patient patient = new Patient();
+      patient.addPhoto().setDataElement(new Base64BinaryType(photo));
+
+      String id = server.client().create().resource(patient).execute().getId().getIdPart();
+
+      assertThat(server.client().read().resource(Patient.class).withId(id).execute().getPhotoFirstRep()
+          .getDataElement().getValueAsString()).isEqualTo(photo);
+      Bundle found = server.client().search().byUrl("Patient?_id=" + id + "&_elements=photo")
+          .returnBundle(Bundle.class).execute();
+      assertThat(((Patient) found.getEntryFirstRep().getResource()).getPhotoFirstRep().getDataElement()
+          .getValueAsString()).isEqualTo(photo);
+      // At Patient level, the Practitioners exported are those the exported Patients refer to, read from their file.
+      Importer importer = new Importer(server);
+      JsonNode exported = Importer.manifest(importer.await(importer.status(server.http().get(
+          "/fhir/Patient/$export?_type=Patient,Practitioner", "Prefer", "respond-async"))));
+      assertThat(exported.path("error")).as(exported.toString()).isEmpty();
+      Path file = folder.resolve("Photo.ndjson");
+      Files.write(file, server.http().get(exported.path("output").get(0).path("url").asText()
+          .substring(server.rootUrl().length())).bytes());
+      String url = file.toUri().toString();
+      JsonNode imported = importer.run("IncrementalLoad", new Input("Patient", url));
+      assertThat(imported.path("error")).as(imported.toString()).isEmpty();
+      assertThat(Importer.count(imported, url)).isEqualTo(1);
     }
   }
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.brazier.client.Jackson;
 import io.brazier.server.Http;
 import io.brazier.server.TestServer;
 import java.io.IOException;
@@ -19,7 +20,7 @@ import java.util.function.Predicate;
 
 /** Runs {@code $import} on a test server as a client would: kick-off, polls, the manifest and its error files. */
 final class Importer {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Jackson.MAPPER;
   private static final Duration DEADLINE = Duration.ofMinutes(3);
 
   private final TestServer server;

@@ -102,6 +102,7 @@ final class ImportMerge {
         connection.setAutoCommit(false);
         try {
           try (Statement statement = connection.createStatement()) {
+            statement.execute(PostgresImports.NO_TIMEOUT);
             statement.execute(PostgresImports.ASYNC);
           }
           Optional<Merged> merged = merge(connection, job, prefix, batch, now, heartbeat, failure,

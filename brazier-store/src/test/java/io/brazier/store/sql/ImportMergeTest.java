@@ -7,6 +7,7 @@ import static org.assertj.core.groups.Tuple.tuple;
 import io.brazier.fhir.DateTimeRange;
 import io.brazier.store.AsOfScan;
 import io.brazier.store.Change;
+import io.brazier.store.DatabaseConfig;
 import io.brazier.store.HistoryQuery;
 import io.brazier.store.ImportBatch;
 import io.brazier.store.ImportLine;
@@ -276,6 +277,30 @@ class ImportMergeTest {
         .containsExactly(tuple(2, Change.Action.UPDATE), tuple(3, Change.Action.UPDATE));
     assertThat(test.ids("Patient", "given=Imported&_id=" + id)).containsExactly(id);
     assertThat(test.ids("Patient", "given=Written&_id=" + id)).isEmpty();
+  }
+
+  @Test
+  void aMergeIsNotHeldToTheStatementTimeoutOfRequests() throws Exception {
+    String id = id();
+    merge(batch(0, line(1, id, null, null, patient(id, "{}", "Before"))));
+    String again = anotherImport();
+    imports.stage(batch(0, line(1, id, null, null, patient(id, "{}", "After"))), beat(again));
+    Duration timeout = Duration.ofMillis(200);
+    var pool = test.database().pool();
+    PostgresStore quick = new PostgresStore(Database.open(new DatabaseConfig(pool.getJdbcUrl(), pool.getUsername(),
+        pool.getPassword(), null, 2, timeout)), test.fhir().resourceTypes());
+    try (quick) {
+      CompletableFuture<Optional<Merged>> merge;
+      try (HeldLock writer = TestDatabase.lockResource(test.database(), "Patient", id)) {
+        merge = CompletableFuture.supplyAsync(() -> quick.imports().merge(again, 0, NOW, beat(again),
+            TestStore::refusedLine));
+        awaitWaiting("%AS k(type, id)%FOR UPDATE OF r%");
+        Thread.sleep(timeout.multipliedBy(3).toMillis());
+        assertThat(merge).as("the merge still waits for the writer, past the timeout").isNotDone();
+      }
+      assertThat(merge.get(30, TimeUnit.SECONDS)).hasValue(new Merged(1, 0));
+    }
+    assertThat(body(store.current("Patient", id).orElseThrow())).contains("After");
   }
 
   /** Waits until a session of the database waits on a lock in a statement like {@code pattern}. */

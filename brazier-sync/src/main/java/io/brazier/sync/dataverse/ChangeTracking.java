@@ -3,6 +3,7 @@ package io.brazier.sync.dataverse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.brazier.client.Jackson;
 import io.brazier.sync.map.ColumnType;
 import io.brazier.sync.map.EntityMap;
 import io.brazier.sync.map.MapSet;
@@ -27,7 +28,7 @@ import java.util.regex.Pattern;
  * {@code _<column>_value} as the column), deletions by their key.
  */
 final class ChangeTracking {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Jackson.MAPPER;
   private static final Pattern GUID = Pattern.compile(
       "([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\\)?$");
   private static final Map<String, String> TRACK = Map.of("Prefer", "odata.track-changes, odata.maxpagesize=500");

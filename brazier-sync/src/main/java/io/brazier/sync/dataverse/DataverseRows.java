@@ -1,6 +1,7 @@
 package io.brazier.sync.dataverse;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.brazier.client.Jackson;
 import io.brazier.sync.DataverseConfig;
 import io.brazier.sync.map.Concept;
 import io.brazier.sync.map.EntityMap;
@@ -35,7 +36,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class DataverseRows implements RowStore {
   private static final Logger log = LoggerFactory.getLogger(DataverseRows.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Jackson.MAPPER;
 
   private final DataverseConfig config;
   private final WebApi api;

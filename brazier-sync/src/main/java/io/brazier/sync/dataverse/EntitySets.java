@@ -2,6 +2,7 @@ package io.brazier.sync.dataverse;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.brazier.client.Jackson;
 import io.brazier.sync.map.AttributeMap;
 import io.brazier.sync.map.EntityMap;
 import io.brazier.sync.map.MapSet;
@@ -22,7 +23,7 @@ import java.util.UUID;
  * id). Option sets are the integers the value maps give.
  */
 final class EntitySets {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Jackson.MAPPER;
   /**
    * The most places after the point a Dataverse decimal column holds: FHIR decimals may have more (Synthea's
    * coordinates have 14), which the service would refuse, failing the whole change set.

@@ -2,6 +2,7 @@ package io.brazier.sync.dataverse;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.brazier.client.Jackson;
 import io.brazier.sync.map.AttributeMap;
 import io.brazier.sync.map.EntityMap;
 import io.brazier.sync.map.MapSet;
@@ -22,7 +23,7 @@ import java.util.stream.Collectors;
  * by level through nested expansions. Deeper rows come first, so no deletion finds its row already gone.
  */
 final class StaleChildren {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Jackson.MAPPER;
   /** Parents per query: keeps the URL well under what the service takes. */
   private static final int PARENTS_PER_QUERY = 40;
 

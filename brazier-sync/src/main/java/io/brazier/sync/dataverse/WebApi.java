@@ -3,6 +3,7 @@ package io.brazier.sync.dataverse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.brazier.client.ClientCredentials;
+import io.brazier.client.Jackson;
 import io.brazier.sync.DataverseConfig;
 import java.io.IOException;
 import java.net.URI;
@@ -23,7 +24,7 @@ import org.slf4j.LoggerFactory;
  */
 final class WebApi {
   private static final Logger log = LoggerFactory.getLogger(WebApi.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Jackson.MAPPER;
   private static final Duration NO_RETRY_AFTER = Duration.ofSeconds(5);
 
   private final DataverseConfig config;

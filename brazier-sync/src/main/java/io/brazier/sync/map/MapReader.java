@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.brazier.client.Jackson;
 import io.brazier.fhir.Fhir;
 import io.brazier.fhir.search.FhirPath;
 import io.brazier.sync.map.AttributeMap.Action;
@@ -27,8 +28,8 @@ import java.util.regex.Pattern;
  */
 public final class MapReader {
   /** Refuses a field given twice, which would otherwise keep the last silently (a copy-pasted attribute). */
-  private static final ObjectMapper JSON = new ObjectMapper()
-      .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+  private static final ObjectMapper JSON = Jackson.builder()
+      .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
   /** Lower-case SQL identifiers, so that they need no quoting and cannot carry SQL. */
   private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
   private static final Set<String> MAP_FIELDS = Set.of("resource", "table", "enabled", "writeBack", "messages",

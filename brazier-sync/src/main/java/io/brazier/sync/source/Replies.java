@@ -5,11 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.brazier.client.FhirCall;
 import io.brazier.client.FhirClient;
 import io.brazier.client.FhirReply;
+import io.brazier.client.Jackson;
 import java.io.IOException;
 
 /** Calls that answer JSON: a failure, or a body that is not JSON, is a {@link SourceException} saying why. */
 final class Replies {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Jackson.MAPPER;
 
   private Replies() {}
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.brazier.client.FhirCall;
 import io.brazier.client.FhirClient;
 import io.brazier.client.FhirReply;
+import io.brazier.client.Jackson;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -16,7 +17,7 @@ import java.util.Map;
  * ({@code If-Match}), which is how write-back notices that FHIR moved since the row was synced.
  */
 public final class Updates {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Jackson.MAPPER;
 
   private final FhirClient fhir;
 

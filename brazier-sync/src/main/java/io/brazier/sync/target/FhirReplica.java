@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.brazier.client.FhirClient;
+import io.brazier.client.Jackson;
 import io.brazier.sync.source.SourceException;
 import io.brazier.sync.source.Updates;
 import java.io.IOException;
@@ -16,7 +17,7 @@ import java.util.List;
  * again after a crash puts the same content at the same id.
  */
 public final class FhirReplica {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Jackson.MAPPER;
 
   private final Updates updates;
   private final String name;

@@ -3,6 +3,7 @@ package io.brazier.sync.target;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.brazier.client.Jackson;
 import io.brazier.sync.TargetConfig;
 import io.brazier.sync.map.MapSet;
 import io.brazier.sync.map.Row;
@@ -21,7 +22,7 @@ import java.util.Set;
  * letters, the back-fill's progress and the log commit with them or not at all.
  */
 public final class RelationalTarget implements AutoCloseable {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Jackson.MAPPER;
 
   private final TargetDatabase database;
   private final RowStore rows;

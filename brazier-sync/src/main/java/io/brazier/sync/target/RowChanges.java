@@ -2,6 +2,7 @@ package io.brazier.sync.target;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.brazier.client.Jackson;
 import io.brazier.sync.map.EntityMap;
 import io.brazier.sync.map.MapSet;
 import io.brazier.sync.map.Row;
@@ -27,7 +28,7 @@ import java.util.UUID;
  * that the feed skips it), dropped, failed, or in conflict ({@code sync_conflict}).
  */
 public final class RowChanges {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Jackson.MAPPER;
   private static final String TRIGGER = "sync_row_change";
 
   private final TargetDatabase database;

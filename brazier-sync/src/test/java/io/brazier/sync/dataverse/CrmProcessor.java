@@ -1,6 +1,7 @@
 package io.brazier.sync.dataverse;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.brazier.client.Jackson;
 import io.brazier.sync.map.Table;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -60,7 +61,7 @@ import org.apache.olingo.server.api.uri.queryoption.expression.Member;
  * {@code Prefer: odata.track-changes}, then {@code $deltatoken} links giving the rows changed and deleted since.
  */
 final class CrmProcessor implements EntityProcessor, EntityCollectionProcessor, BatchProcessor {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Jackson.MAPPER;
   private static final Pattern ALTERNATE_KEY = Pattern.compile("/(\\w+)\\((\\w+)='((?:[^']|'')*)'\\)");
   private static final Pattern MAX_PAGE_SIZE = Pattern.compile("odata\\.maxpagesize=(\\d+)");
   private static final Pattern BINDING = Pattern.compile("/?(\\w+)\\(([0-9a-fA-F-]{36})\\)");

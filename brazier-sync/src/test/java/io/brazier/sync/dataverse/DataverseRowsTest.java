@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.brazier.client.ClientCredentials;
+import io.brazier.client.Jackson;
 import io.brazier.fhir.Fhir;
 import io.brazier.sync.DataverseConfig;
 import io.brazier.sync.TargetConfig;
@@ -36,7 +37,7 @@ import org.junit.jupiter.api.Test;
 class DataverseRowsTest {
   private static final Fhir FHIR = new Fhir(false);
   private static final MapSet MAPS = TestMaps.builtIn();
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Jackson.MAPPER;
   private static ODataService service;
   private final Mapper mapper = new Mapper(FHIR);
   private final TargetConfig bookkeeping = TestTargets.inOtherDatabase();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.brazier.client.Jackson;
 import io.brazier.fhir.Fhir;
 import io.brazier.sync.TestMaps;
 import java.math.BigDecimal;
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class MapperTest {
   private static final Fhir FHIR = new Fhir(false);
   private static final MapSet DEFAULTS = TestMaps.builtIn();
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Jackson.MAPPER;
   private final Mapper mapper = new Mapper(FHIR);
 
   @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.brazier.client.Jackson;
 import io.brazier.fhir.Fhir;
 import io.brazier.sync.TestMaps;
 import java.util.Map;
@@ -17,7 +18,7 @@ class ResourcePatcherTest {
   private static final Fhir FHIR = new Fhir(false);
   private static final MapSet DEFAULTS = TestMaps.builtIn();
   private static final EntityMap PATIENT = DEFAULTS.map("patient");
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Jackson.MAPPER;
   private static final ResourcePatcher.References NO_ROWS = key -> null;
   private final Mapper mapper = new Mapper(FHIR);
 

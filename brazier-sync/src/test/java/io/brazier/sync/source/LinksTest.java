@@ -4,11 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.brazier.client.Jackson;
 import org.junit.jupiter.api.Test;
 
 /** A search bundle's links, and the query values the agent reads from them and writes into its own URLs. */
 class LinksTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Jackson.MAPPER;
 
   @Test
   void theLinkOfARelationIsFoundAmongTheOthers() throws Exception {

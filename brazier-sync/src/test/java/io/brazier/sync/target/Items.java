@@ -3,6 +3,7 @@ package io.brazier.sync.target;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.brazier.client.Jackson;
 import io.brazier.fhir.Fhir;
 import io.brazier.sync.map.MapSet;
 import io.brazier.sync.map.Mapper;
@@ -10,7 +11,7 @@ import io.brazier.sync.map.Rows;
 
 /** Items for the target's tests: a resource's JSON mapped to rows as the agent maps it, or a deletion. */
 final class Items {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Jackson.MAPPER;
   private static final Mapper MAPPER = new Mapper(new Fhir(false));
 
   private Items() {}

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.brazier.client.Jackson;
 import io.brazier.fhir.Fhir;
 import io.brazier.sync.TargetConfig;
 import io.brazier.sync.TestMaps;
@@ -22,7 +23,7 @@ import org.junit.jupiter.api.Test;
 /** The relational target on a real PostgreSQL (a second embedded instance), each test in a schema of its own. */
 class RelationalTargetTest {
   private static final Fhir FHIR = new Fhir(false);
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Jackson.MAPPER;
   private final Mapper mapper = new Mapper(FHIR);
   private final TargetConfig config = TestTargets.inOtherDatabase();
   private final RelationalTarget target = RelationalTarget.open(config, true, true);

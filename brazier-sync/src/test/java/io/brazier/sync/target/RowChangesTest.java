@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.brazier.client.Jackson;
 import io.brazier.fhir.Fhir;
 import io.brazier.sync.TargetConfig;
 import io.brazier.sync.TestMaps;
@@ -22,7 +23,7 @@ import org.junit.jupiter.api.Test;
 /** The write-back trigger and the change table, on a real PostgreSQL, each test in a schema of its own. */
 class RowChangesTest {
   private static final Fhir FHIR = new Fhir(false);
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Jackson.MAPPER;
   private static final String PATIENT = """
       {"resource": "Patient", "table": "contact", "writeBack": %s,
        "attributes": [{"column": "lastname", "path": "name.family.first()", "element": {"s": "$.name[0].family"}}]}""";

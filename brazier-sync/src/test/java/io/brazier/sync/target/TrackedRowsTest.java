@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.brazier.client.Jackson;
 import io.brazier.sync.TestTargets;
 import io.brazier.sync.map.Table;
 import java.util.List;
@@ -16,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * rows with sync off and rows the agent deactivated do not.
  */
 class TrackedRowsTest extends OnTargetDatabase {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Jackson.MAPPER;
   private static final String TABLE = "msemr_contact";
 
   private final UUID key = UUID.randomUUID();
