@@ -84,6 +84,11 @@ final class Serve implements Callable<Integer> {
           + " bindings, instead of rejecting the request with 400.")
   boolean lenient;
 
+  @Option(names = "--max-index-entries", defaultValue = "100000",
+      description = "Most search index entries one resource may have; a write of more is a 422, an $import line of"
+          + " more fails alone (default: ${DEFAULT-VALUE}; the most of any resource of a Synthea set was 13,983).")
+  int maxIndexEntries;
+
   @Option(names = "--conditional-delete-max", defaultValue = "100",
       description = "Most resources one conditional delete may remove; more matches are a 412 (default: ${DEFAULT-VALUE}).")
   int conditionalDeleteMax;
@@ -308,8 +313,8 @@ final class Serve implements Callable<Integer> {
 
   private Settings settings(Fhir fhir) {
     ServerConfig serverConfig = Usage.checked(spec, () -> new ServerConfig(host, port, baseUrl, trustForwardedHeaders,
-        maxBodyBytes, corsOrigins, lenient, conditionalDeleteMax, pageSize, maxPageSize, bundleMaxEntries,
-        bundleMaxBytes, referentialIntegrity, missingReferences,
+        maxBodyBytes, maxIndexEntries, corsOrigins, lenient, conditionalDeleteMax, pageSize, maxPageSize,
+        bundleMaxEntries, bundleMaxBytes, referentialIntegrity, missingReferences,
         new ImportConfig(importDir == null ? null : importDir.toAbsolutePath(), importHosts, importBlob),
         export.config(database.dataDir, auth.enabled)));
     if (events.enabled()) {

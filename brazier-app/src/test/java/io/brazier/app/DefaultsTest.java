@@ -3,6 +3,7 @@ package io.brazier.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.brazier.server.ServerConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,6 +45,21 @@ class DefaultsTest {
     assertThat(fromFile.maxPageSize).isEqualTo(300);
     assertThat(fromEnvironment.maxPageSize).isEqualTo(200);
     assertThat(fromFlag.maxPageSize).isEqualTo(100);
+  }
+
+  @Test
+  void theMostIndexEntriesOfAResourceIsAFlagAnEnvironmentVariableAndAConfigKey() throws IOException {
+    Path config = Files.writeString(dir.resolve("brazier.properties"), "max-index-entries=300\n");
+
+    Serve fromFile = parse(new String[] {"serve", "--config", config.toString()}, Map.of());
+    Serve fromEnvironment = parse(new String[] {"serve"}, Map.of("BRAZIER_MAX_INDEX_ENTRIES", "200"));
+    Serve fromFlag = parse(new String[] {"serve", "--max-index-entries", "100"}, Map.of());
+
+    assertThat(parse(new String[] {"serve"}, Map.of()).maxIndexEntries)
+        .isEqualTo(ServerConfig.DEFAULT_MAX_INDEX_ENTRIES);
+    assertThat(fromFile.maxIndexEntries).isEqualTo(300);
+    assertThat(fromEnvironment.maxIndexEntries).isEqualTo(200);
+    assertThat(fromFlag.maxIndexEntries).isEqualTo(100);
   }
 
   @Test

@@ -115,7 +115,7 @@ final class Routes {
     this.fhir = fhir;
     this.stopFollowing = new StoredSearchParameters(store, fhir, search.parameters()).follow();
     StoredTerminology terminology = new StoredTerminology(store, fhir);
-    Writes writes = new Writes(fhir, search, Clock.systemUTC());
+    Writes writes = new Writes(fhir, search, Clock.systemUTC(), config.maxIndexEntries());
     this.bodies = new Bodies(fhir);
     RestrictionCriteria restrictions = new RestrictionCriteria(search.compartments());
     this.reachable = new Reachable(store, search, restrictions);

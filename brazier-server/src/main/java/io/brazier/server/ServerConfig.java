@@ -12,6 +12,7 @@ public record ServerConfig(
     String baseUrl,
     boolean trustForwardedHeaders,
     long maxBodyBytes,
+    int maxIndexEntries,
     List<String> corsOrigins,
     boolean lenient,
     int conditionalDeleteMax,
@@ -25,6 +26,11 @@ public record ServerConfig(
     ExportConfig exports) {
 
   public static final long DEFAULT_MAX_BODY_BYTES = 128L * 1024 * 1024;
+  /**
+   * Seven times the most of any resource of the shared Synthea set (13,983, a Provenance of 13,974 targets; all
+   * other types have at most 512, most under a hundred).
+   */
+  public static final int DEFAULT_MAX_INDEX_ENTRIES = 100_000;
   public static final int DEFAULT_BUNDLE_MAX_ENTRIES = 50_000;
   public static final int DEFAULT_MAX_PAGE_SIZE = 1000;
   public static final long DEFAULT_BUNDLE_MAX_BYTES = 64L * 1024 * 1024;
@@ -51,6 +57,9 @@ public record ServerConfig(
     }
     if (maxBodyBytes < 1024) {
       throw new IllegalArgumentException("--max-body-bytes must be at least 1024, not " + maxBodyBytes);
+    }
+    if (maxIndexEntries < 1) {
+      throw new IllegalArgumentException("--max-index-entries must be at least 1, not " + maxIndexEntries);
     }
     if (conditionalDeleteMax < 1) {
       throw new IllegalArgumentException("--conditional-delete-max must be at least 1, not " + conditionalDeleteMax);
@@ -85,69 +94,76 @@ public record ServerConfig(
 
   /** The defaults of {@code brazier serve}. */
   public static ServerConfig defaults() {
-    return new ServerConfig("127.0.0.1", 8080, null, false, DEFAULT_MAX_BODY_BYTES, List.of(), false, 100, 20,
-        DEFAULT_MAX_PAGE_SIZE,
-        DEFAULT_BUNDLE_MAX_ENTRIES, DEFAULT_BUNDLE_MAX_BYTES, ReferentialIntegrity.ENFORCE, MissingReferences.ERROR,
-        ImportConfig.NONE, ExportConfig.defaults());
+    return new ServerConfig("127.0.0.1", 8080, null, false, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_INDEX_ENTRIES,
+        List.of(), false, 100, 20, DEFAULT_MAX_PAGE_SIZE, DEFAULT_BUNDLE_MAX_ENTRIES, DEFAULT_BUNDLE_MAX_BYTES,
+        ReferentialIntegrity.ENFORCE, MissingReferences.ERROR, ImportConfig.NONE, ExportConfig.defaults());
   }
 
   public ServerConfig withPort(int newPort) {
-    return new ServerConfig(host, newPort, baseUrl, trustForwardedHeaders, maxBodyBytes, corsOrigins, lenient,
-        conditionalDeleteMax, pageSize, maxPageSize, bundleMaxEntries, bundleMaxBytes, referentialIntegrity,
+    return new ServerConfig(host, newPort, baseUrl, trustForwardedHeaders, maxBodyBytes, maxIndexEntries, corsOrigins,
+        lenient, conditionalDeleteMax, pageSize, maxPageSize, bundleMaxEntries, bundleMaxBytes, referentialIntegrity,
         missingReferences, imports, exports);
   }
 
   /** The same configuration with other rules for bundles and references. */
   public ServerConfig withBundles(int maxEntries, long maxBytes, ReferentialIntegrity integrity,
       MissingReferences missing) {
-    return new ServerConfig(host, port, baseUrl, trustForwardedHeaders, maxBodyBytes, corsOrigins, lenient,
-        conditionalDeleteMax, pageSize, maxPageSize, maxEntries, maxBytes, integrity, missing, imports, exports);
+    return new ServerConfig(host, port, baseUrl, trustForwardedHeaders, maxBodyBytes, maxIndexEntries, corsOrigins,
+        lenient, conditionalDeleteMax, pageSize, maxPageSize, maxEntries, maxBytes, integrity, missing, imports,
+        exports);
   }
 
   /** The base URL, and whether X-Forwarded-Proto/Host may set it: how a proxy in front is configured. */
   public ServerConfig withBaseUrl(String newBaseUrl, boolean trustForwarded) {
-    return new ServerConfig(host, port, newBaseUrl, trustForwarded, maxBodyBytes, corsOrigins, lenient,
+    return new ServerConfig(host, port, newBaseUrl, trustForwarded, maxBodyBytes, maxIndexEntries, corsOrigins, lenient,
         conditionalDeleteMax, pageSize, maxPageSize, bundleMaxEntries, bundleMaxBytes, referentialIntegrity,
         missingReferences, imports, exports);
   }
 
   /** The most one request may send, and the most one conditional delete may remove. */
   public ServerConfig withLimits(long newMaxBodyBytes, int newConditionalDeleteMax) {
-    return new ServerConfig(host, port, baseUrl, trustForwardedHeaders, newMaxBodyBytes, corsOrigins, lenient,
-        newConditionalDeleteMax, pageSize, maxPageSize, bundleMaxEntries, bundleMaxBytes, referentialIntegrity,
+    return new ServerConfig(host, port, baseUrl, trustForwardedHeaders, newMaxBodyBytes, maxIndexEntries, corsOrigins,
+        lenient, newConditionalDeleteMax, pageSize, maxPageSize, bundleMaxEntries, bundleMaxBytes, referentialIntegrity,
         missingReferences, imports, exports);
   }
 
   /** Entries per page when the client sets no {@code _count}, and the most it may ask for. */
   public ServerConfig withPageSizes(int newPageSize, int newMaxPageSize) {
-    return new ServerConfig(host, port, baseUrl, trustForwardedHeaders, maxBodyBytes, corsOrigins, lenient,
-        conditionalDeleteMax, newPageSize, newMaxPageSize, bundleMaxEntries, bundleMaxBytes, referentialIntegrity,
+    return new ServerConfig(host, port, baseUrl, trustForwardedHeaders, maxBodyBytes, maxIndexEntries, corsOrigins,
+        lenient, conditionalDeleteMax, newPageSize, newMaxPageSize, bundleMaxEntries, bundleMaxBytes,
+        referentialIntegrity, missingReferences, imports, exports);
+  }
+
+  /** The most search index entries one resource may have; a write of more is a 422. */
+  public ServerConfig withMaxIndexEntries(int newMaxIndexEntries) {
+    return new ServerConfig(host, port, baseUrl, trustForwardedHeaders, maxBodyBytes, newMaxIndexEntries, corsOrigins,
+        lenient, conditionalDeleteMax, pageSize, maxPageSize, bundleMaxEntries, bundleMaxBytes, referentialIntegrity,
         missingReferences, imports, exports);
   }
 
   public ServerConfig withLenient(boolean newLenient) {
-    return new ServerConfig(host, port, baseUrl, trustForwardedHeaders, maxBodyBytes, corsOrigins, newLenient,
-        conditionalDeleteMax, pageSize, maxPageSize, bundleMaxEntries, bundleMaxBytes, referentialIntegrity,
+    return new ServerConfig(host, port, baseUrl, trustForwardedHeaders, maxBodyBytes, maxIndexEntries, corsOrigins,
+        newLenient, conditionalDeleteMax, pageSize, maxPageSize, bundleMaxEntries, bundleMaxBytes, referentialIntegrity,
         missingReferences, imports, exports);
   }
 
   /** Where {@code $import} may read from. */
   public ServerConfig withImports(ImportConfig newImports) {
-    return new ServerConfig(host, port, baseUrl, trustForwardedHeaders, maxBodyBytes, corsOrigins, lenient,
-        conditionalDeleteMax, pageSize, maxPageSize, bundleMaxEntries, bundleMaxBytes, referentialIntegrity,
+    return new ServerConfig(host, port, baseUrl, trustForwardedHeaders, maxBodyBytes, maxIndexEntries, corsOrigins,
+        lenient, conditionalDeleteMax, pageSize, maxPageSize, bundleMaxEntries, bundleMaxBytes, referentialIntegrity,
         missingReferences, newImports, exports);
   }
 
   /** How {@code $export} writes and keeps its files. */
   public ServerConfig withExports(ExportConfig newExports) {
-    return new ServerConfig(host, port, baseUrl, trustForwardedHeaders, maxBodyBytes, corsOrigins, lenient,
-        conditionalDeleteMax, pageSize, maxPageSize, bundleMaxEntries, bundleMaxBytes, referentialIntegrity,
+    return new ServerConfig(host, port, baseUrl, trustForwardedHeaders, maxBodyBytes, maxIndexEntries, corsOrigins,
+        lenient, conditionalDeleteMax, pageSize, maxPageSize, bundleMaxEntries, bundleMaxBytes, referentialIntegrity,
         missingReferences, imports, newExports);
   }
 
   public ServerConfig withCorsOrigins(List<String> newCorsOrigins) {
-    return new ServerConfig(host, port, baseUrl, trustForwardedHeaders, maxBodyBytes, newCorsOrigins, lenient,
-        conditionalDeleteMax, pageSize, maxPageSize, bundleMaxEntries, bundleMaxBytes, referentialIntegrity,
+    return new ServerConfig(host, port, baseUrl, trustForwardedHeaders, maxBodyBytes, maxIndexEntries, newCorsOrigins,
+        lenient, conditionalDeleteMax, pageSize, maxPageSize, bundleMaxEntries, bundleMaxBytes, referentialIntegrity,
         missingReferences, imports, exports);
   }
 }

@@ -35,6 +35,7 @@ class ServerConfigTest {
     assertRefused(c -> c.withPort(-1), "--port");
     assertRefused(c -> c.withLimits(1023, 100), "--max-body-bytes");
     assertRefused(c -> c.withLimits(1024, 0), "--conditional-delete-max");
+    assertRefused(c -> c.withMaxIndexEntries(0), "--max-index-entries");
     assertRefused(c -> c.withPageSizes(0, 10), "--page-size");
     assertRefused(c -> c.withPageSizes(50, 49), "--max-page-size");
     assertRefused(c -> c.withBundles(0, 1024, ReferentialIntegrity.ENFORCE, MissingReferences.ERROR),
@@ -48,11 +49,12 @@ class ServerConfigTest {
   @Test
   void theSmallestValuesAllowedAreAccepted() {
     ServerConfig smallest = defaults.withPort(0).withLimits(1024, 1).withPageSizes(1, 1)
-        .withBundles(1, 1024, ReferentialIntegrity.LENIENT, MissingReferences.PLACEHOLDER);
+        .withBundles(1, 1024, ReferentialIntegrity.LENIENT, MissingReferences.PLACEHOLDER).withMaxIndexEntries(1);
 
     assertThat(smallest.port()).isZero();
     assertThat(smallest.maxBodyBytes()).isEqualTo(1024);
     assertThat(smallest.maxPageSize()).isEqualTo(1);
+    assertThat(smallest.maxIndexEntries()).isEqualTo(1);
   }
 
   @Test
@@ -63,7 +65,7 @@ class ServerConfigTest {
 
   @Test
   void unsetImportsAndExportsTakeTheirDefaults() {
-    ServerConfig config = new ServerConfig("0.0.0.0", 0, null, false, 1024, List.of(), false, 1, 1, 1, 1, 1024,
+    ServerConfig config = new ServerConfig("0.0.0.0", 0, null, false, 1024, 1, List.of(), false, 1, 1, 1, 1, 1024,
         ReferentialIntegrity.ENFORCE, MissingReferences.ERROR, null, null);
 
     assertThat(config.imports()).isEqualTo(ImportConfig.NONE);
@@ -84,9 +86,9 @@ class ServerConfigTest {
   void eachCopyChangesOnlyItsOwnSettings() {
     ServerConfig changed = defaults.withPort(9090).withBaseUrl("https://fhir.example.org", true).withLimits(4096, 7)
         .withPageSizes(5, 50).withBundles(10, 2048, ReferentialIntegrity.LENIENT, MissingReferences.PLACEHOLDER)
-        .withLenient(true).withCorsOrigins(List.of("https://app.example.org"));
+        .withLenient(true).withCorsOrigins(List.of("https://app.example.org")).withMaxIndexEntries(300);
 
-    assertThat(changed).isEqualTo(new ServerConfig(defaults.host(), 9090, "https://fhir.example.org", true, 4096,
+    assertThat(changed).isEqualTo(new ServerConfig(defaults.host(), 9090, "https://fhir.example.org", true, 4096, 300,
         List.of("https://app.example.org"), true, 7, 5, 50, 10, 2048, ReferentialIntegrity.LENIENT,
         MissingReferences.PLACEHOLDER, defaults.imports(), defaults.exports()));
   }

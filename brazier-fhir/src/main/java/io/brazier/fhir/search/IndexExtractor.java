@@ -40,7 +40,15 @@ public final class IndexExtractor {
 
   /** The index of {@code resource}; {@code json} is its stored form, whose words {@code _content} searches. */
   public SearchIndex extract(Resource resource, byte[] json) {
-    SearchIndex.Builder index = new SearchIndex.Builder();
+    return extract(resource, json, Integer.MAX_VALUE);
+  }
+
+  /**
+   * The index of {@code resource}, as {@link #extract(Resource, byte[])}, of at most {@code maxEntries} entries: a
+   * 422 {@link io.brazier.fhir.FhirException} stops it at the entry past them.
+   */
+  public SearchIndex extract(Resource resource, byte[] json, int maxEntries) {
+    SearchIndex.Builder index = new SearchIndex.Builder(maxEntries);
     params(index, resource, null);
     if (resource instanceof DomainResource domain && domain.hasContained()) {
       contained(index, domain);

@@ -1,5 +1,6 @@
 package io.brazier.fhir.search;
 
+import io.brazier.fhir.FhirException;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -79,8 +80,13 @@ public record SearchIndex(List<StringEntry> strings, List<TokenEntry> tokens, Li
         + uris.size() + texts.size() + positions.size();
   }
 
-  /** Collects entries, dropping duplicates (a resource matches a value once, however often it holds it). */
+  /**
+   * Collects entries, dropping duplicates (a resource matches a value once, however often it holds it), up to a
+   * most: the entry past it is a 422, before the rest are made (see {@link #Builder(int)}).
+   */
   public static final class Builder {
+    private final int maxEntries;
+    private int entries;
     private final Set<StringEntry> strings = new LinkedHashSet<>();
     private final Set<TokenEntry> tokens = new LinkedHashSet<>();
     private final Set<DateEntry> dates = new LinkedHashSet<>();
@@ -91,48 +97,61 @@ public record SearchIndex(List<StringEntry> strings, List<TokenEntry> tokens, Li
     private final List<TextEntry> texts = new ArrayList<>();
     private final Set<PositionEntry> positions = new LinkedHashSet<>();
 
+    /** A builder of any number of entries. */
+    public Builder() {
+      this(Integer.MAX_VALUE);
+    }
+
+    /**
+     * A builder of at most {@code maxEntries} entries: a resource's index rows are written, copied and merged in
+     * one transaction, so that a pathological one (a Patient of a million given names) would hold the heap and the
+     * database for minutes; past the most it fails alone, with a 422 that names the limit.
+     */
+    public Builder(int maxEntries) {
+      this.maxEntries = maxEntries;
+    }
+
     public Builder add(StringEntry entry) {
-      strings.add(entry);
-      return this;
+      return counted(strings.add(entry));
     }
 
     public Builder add(TokenEntry entry) {
-      tokens.add(entry);
-      return this;
+      return counted(tokens.add(entry));
     }
 
     public Builder add(DateEntry entry) {
-      dates.add(entry);
-      return this;
+      return counted(dates.add(entry));
     }
 
     public Builder add(NumberEntry entry) {
-      numbers.add(entry);
-      return this;
+      return counted(numbers.add(entry));
     }
 
     public Builder add(QuantityEntry entry) {
-      quantities.add(entry);
-      return this;
+      return counted(quantities.add(entry));
     }
 
     public Builder add(ReferenceEntry entry) {
-      references.add(entry);
-      return this;
+      return counted(references.add(entry));
     }
 
     public Builder add(UriEntry entry) {
-      uris.add(entry);
-      return this;
+      return counted(uris.add(entry));
     }
 
     public Builder add(TextEntry entry) {
-      texts.add(entry);
-      return this;
+      return counted(texts.add(entry));
     }
 
     public Builder add(PositionEntry entry) {
-      positions.add(entry);
+      return counted(positions.add(entry));
+    }
+
+    private Builder counted(boolean added) {
+      if (added && ++entries > maxEntries) {
+        throw FhirException.unprocessable("The resource has more than " + maxEntries + " search index entries, the"
+            + " most one resource may have (--max-index-entries).");
+      }
       return this;
     }
 

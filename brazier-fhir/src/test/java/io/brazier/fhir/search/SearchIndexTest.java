@@ -3,6 +3,7 @@ package io.brazier.fhir.search;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.brazier.fhir.FhirException;
 import io.brazier.fhir.search.SearchIndex.StringEntry;
 import io.brazier.fhir.search.SearchIndex.TokenEntry;
 import java.math.BigDecimal;
@@ -24,6 +25,19 @@ class SearchIndexTest {
     assertThat(index.tokens()).extracting(TokenEntry::code).containsExactly("8480-6", "8462-4");
     assertThat(index.strings()).hasSize(1);
     assertThat(index.size()).isEqualTo(3);
+  }
+
+  @Test
+  void theBuilderRefusesTheEntryPastItsMostWith422AndRepeatsDoNotCount() {
+    SearchIndex.Builder builder = new SearchIndex.Builder(2)
+        .add(new StringEntry("name", "ann", "Ann", null))
+        .add(new StringEntry("name", "ann", "Ann", null))
+        .add(new TokenEntry("gender", null, "female", null));
+
+    assertThatThrownBy(() -> builder.add(new SearchIndex.DateEntry("birthdate", 0, 1, null)))
+        .isInstanceOfSatisfying(FhirException.class, e -> assertThat(e.status()).isEqualTo(422))
+        .hasMessage("The resource has more than 2 search index entries, the most one resource may have"
+            + " (--max-index-entries).");
   }
 
   @Test

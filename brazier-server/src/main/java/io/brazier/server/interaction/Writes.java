@@ -8,6 +8,7 @@ import io.brazier.fhir.Fhir;
 import io.brazier.fhir.FhirException;
 import io.brazier.fhir.Format;
 import io.brazier.fhir.Numbers;
+import io.brazier.server.ServerConfig;
 import io.brazier.server.http.Body;
 import io.brazier.fhir.search.FhirSearch;
 import io.brazier.fhir.search.SearchIndex;
@@ -39,12 +40,20 @@ public final class Writes {
   private final Fhir fhir;
   private final FhirSearch search;
   private final Clock clock;
+  private final int maxIndexEntries;
   private final SecureRandom random = new SecureRandom();
 
+  /** Writes of resources of at most {@code ServerConfig.DEFAULT_MAX_INDEX_ENTRIES} search index entries. */
   public Writes(Fhir fhir, FhirSearch search, Clock clock) {
+    this(fhir, search, clock, ServerConfig.DEFAULT_MAX_INDEX_ENTRIES);
+  }
+
+  /** @param maxIndexEntries the most search index entries one resource may have; a write of more is a 422 */
+  public Writes(Fhir fhir, FhirSearch search, Clock clock, int maxIndexEntries) {
     this.fhir = fhir;
     this.search = search;
     this.clock = clock;
+    this.maxIndexEntries = maxIndexEntries;
   }
 
   /** A new server-assigned id: 16 characters, time-ordered so that new rows land together in the indexes. */
@@ -82,7 +91,7 @@ public final class Writes {
     check(resource);
     byte[] json = body.json();
     ControlCharacters.check(json);
-    return new Write(resource.fhirType(), id, version, now, json, search.extractor().extract(resource, json),
+    return new Write(resource.fhirType(), id, version, now, json, index(resource, json),
         resource.getMeta().getSource());
   }
 
@@ -151,7 +160,7 @@ public final class Writes {
     }
     check(resource);
     ControlCharacters.check(json);
-    return new Unversioned(resource.fhirType(), json, stampAt(json), search.extractor().extract(resource, json));
+    return new Unversioned(resource.fhirType(), json, stampAt(json), index(resource, json));
   }
 
   /**
@@ -179,8 +188,12 @@ public final class Writes {
     // Reads parse these bytes again: a number HAPI would blow up (an XML 1e999999999) must not be stored.
     Numbers.check(json, Format.JSON);
     ControlCharacters.check(json);
-    return new Write(resource.fhirType(), id, version, now, json, search.extractor().extract(resource, json),
+    return new Write(resource.fhirType(), id, version, now, json, index(resource, json),
         resource.getMeta().getSource());
+  }
+
+  private SearchIndex index(Resource resource, byte[] json) {
+    return search.extractor().extract(resource, json, maxIndexEntries);
   }
 
   /**

@@ -8,6 +8,8 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.UUID;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.hl7.fhir.r4.model.Bundle;
 import org.junit.jupiter.api.Test;
 
@@ -102,6 +104,22 @@ class ImportLinesTest {
     var kept = imports.server().http().get("/fhir/Patient/" + run + "-kept");
     assertThat(kept.body()).as("as given")
         .contains("\"meta\":{\"versionId\":\"3\",\"lastUpdated\":\"2020-01-01T00:00:00Z\"}");
+  }
+
+  @Test
+  void aLineOfMoreSearchIndexEntriesThanTheMostFailsAloneNamingTheFlag() {
+    String names = IntStream.range(0, FolderImports.MAX_INDEX_ENTRIES).mapToObj(n -> "\"g" + n + "\"")
+        .collect(Collectors.joining(","));
+    String url = file("Entries.ndjson", patient("before", ""),
+        "{\"resourceType\":\"Patient\",\"id\":\"" + run + "-many\",\"name\":[{\"given\":[" + names + "]}]}",
+        patient("after", ""));
+
+    JsonNode manifest = imports.run("Patient", url);
+
+    assertThat(imports.diagnostics(manifest, url)).containsExactly(line(2, url) + ": The resource has more than "
+        + FolderImports.MAX_INDEX_ENTRIES + " search index entries, the most one resource may have"
+        + " (--max-index-entries).");
+    assertThat(searchIds("Patient?family=" + run)).containsExactlyInAnyOrder(run + "-before", run + "-after");
   }
 
   @Test

@@ -44,7 +44,8 @@ final class PostgresImports implements Imports {
    * merge's statements its batch's index rows: 680,000 for 4 lines of 170,000 given names), and one timing out
    * would fail the whole import, which, resumed, would time out again. Batches are not cut by index rows instead:
    * they are cut on raw lines, before the readers parse them, and the lines of one resource all go to one batch
-   * whatever their number. The writers a merge waits for (the resources it locks) are held to the timeout, and a
+   * whatever their number; a batch's rows are bounded by its lines times the most index entries of one resource
+   * ({@code --max-index-entries}). The writers a merge waits for (the resources it locks) are held to the timeout, and a
    * cancelled or lost job stops after the batch.
    */
   static final String NO_TIMEOUT = "SET LOCAL statement_timeout = 0";
