@@ -38,6 +38,12 @@ public interface Store extends AutoCloseable {
   int purgeHistory(String type, String id);
 
   /**
+   * As {@link #purgeHistory}, but only while the resource's current version is a deletion (decided under the purge's
+   * lock on the resource): a hard delete's purge, which leaves alone a resource written again since its deletion.
+   */
+  int purgeDeletedHistory(String type, String id);
+
+  /**
    * Which of these resources, each written {@code Type/id}, exist now and are not deleted: one round trip for all of
    * them, as referential integrity checks a whole transaction's references at once.
    */

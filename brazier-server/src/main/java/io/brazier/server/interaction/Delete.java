@@ -48,10 +48,9 @@ public final class Delete implements WriteInteraction {
   /** Once the deletion has committed, purges the history of each deleted resource. */
   private void purgeHistory(Target deleted) {
     for (String id : deleted.ids()) {
-      // A resource written again since its deletion keeps its history, as would one a soft delete left alive.
-      if (store.current(deleted.type(), id).map(ResourceVersion::deleted).orElse(false)) {
-        store.purgeHistory(deleted.type(), id);
-      }
+      // A resource written again since its deletion keeps its history, as would one a soft delete left alive: the
+      // store checks under its lock, as a write may come between a check here and the purge.
+      store.purgeDeletedHistory(deleted.type(), id);
     }
   }
 

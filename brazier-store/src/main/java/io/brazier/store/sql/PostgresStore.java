@@ -170,8 +170,19 @@ public final class PostgresStore implements Store {
 
   @Override
   public int purgeHistory(String type, String id) {
-    // The resource row locked first, so that no write moves a version to history while the purge reads it.
-    String lock = "SELECT rid FROM resource WHERE type = ? AND id = ? FOR UPDATE";
+    return purge(type, id, false);
+  }
+
+  @Override
+  public int purgeDeletedHistory(String type, String id) {
+    return purge(type, id, true);
+  }
+
+  /** Purges a resource's history; when {@code onlyDeleted}, only if its current version is a deletion. */
+  private int purge(String type, String id, boolean onlyDeleted) {
+    // The resource row locked first, so that no write moves a version to history (or brings a deleted resource
+    // back) while the purge reads it.
+    String lock = "SELECT rid, deleted FROM resource WHERE type = ? AND id = ? FOR UPDATE";
     // The current version keeps what the newest version purged says of it: a live one makes it an update.
     String purge = """
         WITH purged AS (DELETE FROM resource_history WHERE rid = ? RETURNING version, deleted),
@@ -187,7 +198,7 @@ public final class PostgresStore implements Store {
         locking.setString(2, id);
         int purged = 0;
         try (ResultSet row = locking.executeQuery()) {
-          if (row.next()) {
+          if (row.next() && (row.getBoolean(2) || !onlyDeleted)) {
             purging.setLong(1, row.getLong(1));
             purging.setLong(2, row.getLong(1));
             try (ResultSet count = purging.executeQuery()) {

@@ -84,6 +84,25 @@ class PostgresStoreTest {
   }
 
   @Test
+  void aPurgeOfADeletedResourcesHistoryLeavesAResourceWrittenAgainAlone() {
+    Instant first = Instant.now();
+    store.commit(List.of(write(prefix + "back", 1, first)));
+    store.commit(List.of(Write.delete("Patient", prefix + "back", 2, first.plusMillis(1))));
+    store.commit(List.of(write(prefix + "back", 3, first.plusMillis(2))));
+    store.commit(List.of(write(prefix + "gone", 1, first)));
+    store.commit(List.of(Write.delete("Patient", prefix + "gone", 2, first.plusMillis(1))));
+
+    int back = store.purgeDeletedHistory("Patient", prefix + "back");
+    int gone = store.purgeDeletedHistory("Patient", prefix + "gone");
+
+    assertThat(back).isZero();
+    assertThat(store.version("Patient", prefix + "back", 1)).isPresent();
+    assertThat(gone).isEqualTo(1);
+    assertThat(store.version("Patient", prefix + "gone", 1)).isEmpty();
+    assertThat(store.purgeDeletedHistory("Patient", prefix + "never")).isZero();
+  }
+
+  @Test
   void aBatchWithOneStaleWriteStoresNothingAndNamesTheStaleResource() {
     store.commit(List.of(write(prefix + "stale", 1, Instant.now())));
     List<Write> batch = List.of(write(prefix + "new", 1, Instant.now()), write(prefix + "stale", 3, Instant.now()));
