@@ -236,12 +236,10 @@ final class AsOfReader {
       // The criteria are decided within the window of the next rows only, each row looked up in the index tables
       // by its rid: a page costs the same wherever it is in the type and however many rows match in all, where
       // finding the first matches after the cursor among all of them made the pages cost more as they went on.
-      // The window's last row, with the window's size, tells where the next page starts. "IS TRUE" keeps the
-      // criteria a test of each row: bare, their EXISTS become joins that the planner, misjudging how many index
-      // rows match, may run as a nested loop comparing every window row with every match (seconds a page).
+      // The window's last row, with the window's size, tells where the next page starts.
       sql.append(", live AS (SELECT r.rid, r.id, r.version, r.last_updated, r.deleted, r.body FROM w")
-          .append(" JOIN resource r ON r.rid = w.rid WHERE (");
-      statements.condition(sql, scan.query()).append(") IS TRUE)");
+          .append(" JOIN resource r ON r.rid = w.rid WHERE ");
+      statements.condition(sql, scan.query()).append(")");
       results += " UNION ALL SELECT NULL, e.rid, NULL, (SELECT count(*) FROM w)::int, e.last_updated, NULL, NULL"
           + " FROM (SELECT rid, last_updated FROM w ORDER BY last_updated DESC, rid DESC LIMIT 1) e";
     }
