@@ -38,7 +38,7 @@ public final class SearchSql {
       sql.append(" AS s" + k);
     }
     sql.append(" FROM resource r WHERE ");
-    where(sql, query);
+    where(sql, query, true);
     sql.append("), o AS (SELECT rid, version, row_number() OVER (ORDER BY ");
     for (int k = 0; k < sort.size(); k++) {
       sql.append("s" + k + (sort.get(k).descending() ? " DESC" : "") + " NULLS LAST, ");
@@ -112,7 +112,7 @@ public final class SearchSql {
       return sql;
     }
     sql.append("SELECT count(*) FROM resource r WHERE ");
-    where(sql, query);
+    where(sql, query, true);
     return sql;
   }
 
@@ -124,7 +124,7 @@ public final class SearchSql {
   /** Every match, unordered: what the planner's row estimate of {@code _total=estimate} is taken from. */
   public Sql matches(SearchQuery query) {
     Sql sql = new Sql().append("SELECT r.id FROM resource r WHERE ");
-    where(sql, query);
+    where(sql, query, true);
     return sql;
   }
 
@@ -140,7 +140,16 @@ public final class SearchSql {
    * decides the criteria on those rows instead (how versions without index rows are searched).
    */
   public Sql condition(Sql sql, SearchQuery query) {
-    where(sql, query);
+    where(sql, query, true);
+    return sql;
+  }
+
+  /**
+   * As {@link #condition(Sql, SearchQuery)}, but every criterion a test of the row itself, looked up by its rid, none
+   * driving the statement from its own index: for rows chosen already, such as the window of a scan's page.
+   */
+  public Sql rowCondition(Sql sql, SearchQuery query) {
+    where(sql, query, false);
     return sql;
   }
 
@@ -170,21 +179,22 @@ public final class SearchSql {
    * The condition on a resource row {@code r}: it matches itself, or (_contained) it holds a contained resource of
    * the searched types that matches, or either.
    */
-  private void where(Sql sql, SearchQuery query) {
+  private void where(Sql sql, SearchQuery query, boolean driven) {
     switch (query.contained()) {
-      case TOP_LEVEL -> matching(sql, query, false);
-      case CONTAINED -> matching(sql, query, true);
+      case TOP_LEVEL -> matching(sql, query, false, driven);
+      case CONTAINED -> matching(sql, query, true, driven);
       case BOTH -> {
         sql.append("((");
-        matching(sql, query, false);
+        matching(sql, query, false, driven);
         sql.append(") OR (");
-        matching(sql, query, true);
+        matching(sql, query, true, driven);
         sql.append("))");
       }
     }
   }
 
-  private void matching(Sql sql, SearchQuery query, boolean contained) {
+  /** @param driven whether a criterion may drive the statement (its matches read first from its own index) */
+  private void matching(Sql sql, SearchQuery query, boolean contained, boolean driven) {
     List<String> types = query.types();
     CriteriaSql criteria = new CriteriaSql(keys, contained);
     if (contained) {
@@ -196,7 +206,7 @@ public final class SearchSql {
       sql.append("NOT r.deleted");
     }
     List<Criterion> rest = query.criteria();
-    Criterion driver = criteria.driver(rest);
+    Criterion driver = driven ? criteria.driver(rest) : null;
     if (driver != null) {
       List<Criterion> ridOnly = rest.stream().filter(CriteriaSql::ridOnly).toList();
       String d = sql.alias("d");

@@ -236,10 +236,12 @@ final class AsOfReader {
       // The criteria are decided within the window of the next rows only, each row looked up in the index tables
       // by its rid: a page costs the same wherever it is in the type and however many rows match in all, where
       // finding the first matches after the cursor among all of them made the pages cost more as they went on.
-      // The window's last row, with the window's size, tells where the next page starts.
+      // The window's last row, with the window's size, tells where the next page starts. "IS TRUE" keeps each
+      // criterion a test of the row: bare, their EXISTS become semi-joins that the planner, misjudging how many index
+      // rows match, may run as a nested loop comparing every window row with every match (seconds a page).
       sql.append(", live AS (SELECT r.rid, r.id, r.version, r.last_updated, r.deleted, r.body FROM w")
-          .append(" JOIN resource r ON r.rid = w.rid WHERE ");
-      statements.condition(sql, scan.query()).append(")");
+          .append(" JOIN resource r ON r.rid = w.rid WHERE (");
+      statements.rowCondition(sql, scan.query()).append(") IS TRUE)");
       results += " UNION ALL SELECT NULL, e.rid, NULL, (SELECT count(*) FROM w)::int, e.last_updated, NULL, NULL"
           + " FROM (SELECT rid, last_updated FROM w ORDER BY last_updated DESC, rid DESC LIMIT 1) e";
     }

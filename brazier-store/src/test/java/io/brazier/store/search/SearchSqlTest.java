@@ -69,6 +69,16 @@ class SearchSqlTest {
   }
 
   @Test
+  void aRowConditionTestsEachCriterionByTheRowsRidWhereASearchLetsOneDrive() {
+    Sql search = statements.condition(new Sql(), query("Observation", "category=laboratory&code=8867-4"));
+    Sql row = statements.rowCondition(new Sql(), query("Observation", "category=laboratory&code=8867-4"));
+
+    assertThat(search.text()).contains("r.rid IN (SELECT");
+    assertThat(row.text()).doesNotContain("IN (SELECT");
+    assertThat(row.text().split("EXISTS \\(SELECT 1 FROM search_token ", -1)).hasSize(3);
+  }
+
+  @Test
   void idsAreInCreationOrderUpToTheLimit() {
     Sql ids = statements.ids(query("Patient", "gender=male"), 7);
 
