@@ -304,9 +304,9 @@ final class ImportSources {
   }
 
   /**
-   * The bytes of an input, through gzip when they are gzip (1f 8b), whatever its name says. Text in UTF-16 (as
-   * Windows PowerShell writes a redirected output), which would be read as lines of garbage, fails the input at once,
-   * gzip or not.
+   * The bytes of an input, through gzip when they are gzip (1f 8b), whatever its name says, to the end of its last
+   * member ({@link GzipMembers}). Text in UTF-16 (as Windows PowerShell writes a redirected output), which would be
+   * read as lines of garbage, fails the input at once, gzip or not.
    */
   static InputStream decoded(InputStream raw) throws IOException {
     BufferedInputStream in = new BufferedInputStream(raw, 1 << 16);
@@ -314,7 +314,7 @@ final class ImportSources {
       // Gzip not buffered again: a BufferedInputStream reads on while gzip says bytes are available, and a read that
       // then meets a cut in the stream would lose the bytes it had read before.
       PushbackInputStream text = new PushbackInputStream(startsWith(in, 0x1f, 0x8b)
-          ? new GZIPInputStream(in, 1 << 16) : in, 2);
+          ? new GZIPInputStream(new GzipMembers(in), 1 << 16) : in, 2);
       byte[] start = text.readNBytes(2);
       if (start.length == 2 && (start[0] == (byte) 0xff && start[1] == (byte) 0xfe
           || start[0] == (byte) 0xfe && start[1] == (byte) 0xff)) {

@@ -18,6 +18,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -106,6 +107,57 @@ class ImportSourcesTest {
       assertThatThrownBy(() -> ImportSources.decoded(new ByteArrayInputStream(gzip(utf16))))
           .isInstanceOf(FhirException.class)
           .hasMessage("The input is UTF-16, as its byte order mark says: NDJSON is UTF-8.");
+    }
+  }
+
+  /**
+   * A gzip of several members ({@code cat a.gz b.gz}, or a server that gzips its answer page by page) is read to
+   * its last member, even when the next member has not arrived yet as one ends.
+   */
+  @Test
+  void aGzipOfSeveralMembersIsReadWholeThoughTheNextHasNotArrivedAsOneEnds() throws IOException {
+    byte[] first = gzip("{\"resourceType\":\"Patient\",\"id\":\"1\"}\n".getBytes(StandardCharsets.UTF_8));
+    byte[] second = gzip("{\"resourceType\":\"Patient\",\"id\":\"2\"}\n".getBytes(StandardCharsets.UTF_8));
+
+    try (InputStream in = ImportSources.decoded(new Arriving(first, second))) {
+      assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("{\"resourceType\":\"Patient\","
+          + "\"id\":\"1\"}\n{\"resourceType\":\"Patient\",\"id\":\"2\"}\n");
+    }
+  }
+
+  /**
+   * Bytes that arrive in parts, as over a network: a read gives at most the rest of one part, and none of the next
+   * is available before a read waits for it.
+   */
+  private static final class Arriving extends InputStream {
+    private final ArrayDeque<ByteArrayInputStream> parts = new ArrayDeque<>();
+
+    Arriving(byte[]... parts) {
+      for (byte[] part : parts) {
+        this.parts.add(new ByteArrayInputStream(part));
+      }
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] bytes, int offset, int length) {
+      for (; !parts.isEmpty(); parts.remove()) {
+        int read = parts.peek().read(bytes, offset, length);
+        if (read > 0) {
+          return read;
+        }
+      }
+      return -1;
+    }
+
+    @Override
+    public int available() {
+      return 0;
     }
   }
 
