@@ -19,7 +19,6 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.zip.GZIPInputStream;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 
 /**
@@ -313,8 +312,7 @@ final class ImportSources {
     try {
       // Gzip not buffered again: a BufferedInputStream reads on while gzip says bytes are available, and a read that
       // then meets a cut in the stream would lose the bytes it had read before.
-      PushbackInputStream text = new PushbackInputStream(startsWith(in, 0x1f, 0x8b)
-          ? new GZIPInputStream(new GzipMembers(in), 1 << 16) : in, 2);
+      PushbackInputStream text = new PushbackInputStream(startsWith(in, 0x1f, 0x8b) ? new GzipMembers(in) : in, 2);
       byte[] start = text.readNBytes(2);
       if (start.length == 2 && (start[0] == (byte) 0xff && start[1] == (byte) 0xfe
           || start[0] == (byte) 0xfe && start[1] == (byte) 0xff)) {

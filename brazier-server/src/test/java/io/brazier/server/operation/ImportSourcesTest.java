@@ -19,6 +19,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -122,6 +123,27 @@ class ImportSourcesTest {
     try (InputStream in = ImportSources.decoded(new Arriving(first, second))) {
       assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("{\"resourceType\":\"Patient\","
           + "\"id\":\"1\"}\n{\"resourceType\":\"Patient\",\"id\":\"2\"}\n");
+    }
+  }
+
+  /**
+   * Bytes after the last member that start no other (another file joined to a gzip, a cut and a copy) are no silent
+   * end of the input but a bad gzip, whether they arrive with the member or after it.
+   */
+  @Test
+  void bytesAfterAGzipThatStartNoMemberFailTheReadRatherThanEndTheInput() throws IOException {
+    byte[] line = "{\"resourceType\":\"Patient\",\"id\":\"1\"}\n".getBytes(StandardCharsets.UTF_8);
+    byte[] zipped = gzip(line);
+    byte[] joined = Arrays.copyOf(zipped, zipped.length + line.length);
+    System.arraycopy(line, 0, joined, zipped.length, line.length);
+
+    for (InputStream input : List.of(new Arriving(joined), new Arriving(zipped, line),
+        new Arriving(Arrays.copyOf(zipped, zipped.length + 100)))) {
+      try (InputStream in = ImportSources.decoded(input)) {
+        assertThat(in.readNBytes(line.length)).isEqualTo(line);
+        assertThatThrownBy(in::read).isInstanceOf(IOException.class)
+            .hasMessage("its gzip stream is followed by bytes that start no other gzip stream");
+      }
     }
   }
 

@@ -23,6 +23,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -460,6 +461,19 @@ class ImportTest {
     assertThat(searchIds("Patient?given=Cut&family=" + run)).containsExactlyInAnyOrder(id("a"), id("b"));
     assertThat(importer.diagnostics(manifest, url)).singleElement().asString()
         .startsWith(lineOf(3, url)).contains("ended in the middle of its gzip stream");
+  }
+
+  @Test
+  void aGzipJoinedToLinesThatAreNoGzipImportsItsOwnAndFailsWhereTheyStart() throws IOException {
+    Path zipped = gzip("Joined.ndjson.gz", patient("a", "", "Joined"), patient("b", "", "Joined"));
+    Files.writeString(zipped, patient("c", "", "Joined") + "\n", StandardOpenOption.APPEND);
+    String url = zipped.toUri().toString();
+
+    JsonNode manifest = importer.run(null, new Input("Patient", url));
+
+    assertThat(searchIds("Patient?given=Joined&family=" + run)).containsExactlyInAnyOrder(id("a"), id("b"));
+    assertThat(importer.diagnostics(manifest, url)).containsExactly(lineOf(3, url) + ": The input could not be read"
+        + " after line 2: its gzip stream is followed by bytes that start no other gzip stream");
   }
 
   @Test
