@@ -62,13 +62,20 @@ public final class Inputs implements Closeable {
 
   private void path(Path path) throws IOException {
     if (Files.isDirectory(path)) {
+      List<Path> found;
       try (Stream<Path> walk = Files.walk(path)) {
-        for (Path file : walk.filter(Files::isRegularFile).sorted().toList()) {
-          String name = file.getFileName().toString();
-          if (!FileKind.partial(name) && FileKind.of(name) != FileKind.OTHER) {
-            add(file.toString(), Files.size(file), () -> Files.newInputStream(file), () -> file);
-          }
-        }
+        found = walk.filter(Files::isRegularFile).sorted().toList();
+      }
+      List<Path> loadable = found.stream().filter(file -> !FileKind.partial(file.getFileName().toString())
+          && FileKind.of(file.getFileName().toString()) != FileKind.OTHER).toList();
+      if (loadable.isEmpty()) {
+        // Else a folder of FHIR XML, or a mistyped folder, "loaded" nothing and the load said it succeeded.
+        problems.put(path.toString(), "The folder holds no file the loader reads (bundles *.json, NDJSON *.ndjson,"
+            + " their .gz forms and zip archives of them)" + (found.isEmpty() ? ": it is empty."
+                : "; " + found.size() + " other files passed over, such as " + found.get(0).getFileName() + "."));
+      }
+      for (Path file : loadable) {
+        add(file.toString(), Files.size(file), () -> Files.newInputStream(file), () -> file);
       }
     } else {
       add(path.toString(), Files.size(path), () -> Files.newInputStream(path), () -> path);
