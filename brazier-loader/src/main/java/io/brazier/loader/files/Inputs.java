@@ -3,6 +3,7 @@ package io.brazier.loader.files;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobContainerClientBuilder;
 import com.azure.storage.blob.models.BlobItem;
+import com.azure.storage.blob.models.BlobStorageException;
 import java.io.Closeable;
 import java.io.EOFException;
 import java.io.IOException;
@@ -33,7 +34,8 @@ public final class Inputs implements Closeable {
   private final List<Closeable> open = new ArrayList<>();
 
   /**
-   * @throws IllegalArgumentException naming an argument that is neither a file, a folder nor a container URL
+   * @throws IllegalArgumentException naming an argument that is neither a file, a folder nor a container URL, or a
+   *     container that cannot be listed
    */
   public static Inputs of(List<String> arguments) throws IOException {
     Inputs inputs = new Inputs();
@@ -84,7 +86,7 @@ public final class Inputs implements Closeable {
 
   private void container(String url) throws IOException {
     BlobContainerClient container = new BlobContainerClientBuilder().endpoint(url).buildClient();
-    for (BlobItem blob : container.listBlobs()) {
+    for (BlobItem blob : listed(container, url)) {
       String name = blob.getName();
       if (FileKind.partial(name) || FileKind.of(name) == FileKind.OTHER) {
         continue;
@@ -97,6 +99,21 @@ public final class Inputs implements Closeable {
             open.add(() -> Files.deleteIfExists(copy));
             return copy;
           });
+    }
+  }
+
+  /**
+   * The container's blobs; a container that cannot be listed (misspelt, or a SAS missing, expired or without list
+   * permission) is an argument to fix, said in a sentence: the account's answer is a page of XML.
+   */
+  private static List<BlobItem> listed(BlobContainerClient container, String url) {
+    String named = url.replaceFirst("\\?.*", "");
+    try {
+      return container.listBlobs().stream().toList();
+    } catch (BlobStorageException e) {
+      throw new IllegalArgumentException(named + " could not be listed as a Blob container: the account answered "
+          + e.getStatusCode() + " " + e.getErrorCode() + (e.getStatusCode() == 404 ? "; check the container's name"
+              : "; give a SAS that allows reading and listing (sp=rl) and has not expired, after a ?"));
     }
   }
 
