@@ -2,6 +2,7 @@ package io.brazier.loader;
 
 import io.brazier.client.HttpFhirClient;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.azure.core.util.BinaryData;
 import com.azure.storage.blob.BlobServiceClient;
@@ -150,6 +151,18 @@ class BlobLoaderTest {
     assertThat(report.resources()).isEqualTo(1);
     assertThat(server.client().read().resource(org.hl7.fhir.r4.model.Patient.class).withId("from-blob").execute()
         .getActive()).isTrue();
+  }
+
+  @Test
+  void aContainerUrlThatCannotBeListedIsAnArgumentToFixSaidInASentence() {
+    var missing = account(Azurite.shared()).getBlobContainerClient("no-such-container");
+    String sas = missing.generateSas(new BlobServiceSasSignatureValues(OffsetDateTime.now().plusHours(1),
+        new BlobContainerSasPermission().setReadPermission(true).setListPermission(true)));
+
+    assertThatThrownBy(() -> Inputs.of(List.of(missing.getBlobContainerUrl() + "?" + sas)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(missing.getBlobContainerUrl() + " could not be listed as a Blob container: the account answered"
+            + " 404 ContainerNotFound; check the container's name");
   }
 
   private LoaderService service(Azurite azurite, MeterRegistry registry) throws IOException {

@@ -3,6 +3,7 @@ package io.brazier.loader.files;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobContainerClientBuilder;
 import com.azure.storage.blob.models.BlobItem;
+import com.azure.storage.blob.models.BlobStorageException;
 import java.io.Closeable;
 import java.io.EOFException;
 import java.io.IOException;
@@ -33,7 +34,8 @@ public final class Inputs implements Closeable {
   private final List<Closeable> open = new ArrayList<>();
 
   /**
-   * @throws IllegalArgumentException naming an argument that is neither a file, a folder nor a container URL
+   * @throws IllegalArgumentException naming an argument that is neither a file, a folder nor a container URL, or a
+   *     container that cannot be listed
    */
   public static Inputs of(List<String> arguments) throws IOException {
     Inputs inputs = new Inputs();
@@ -62,13 +64,20 @@ public final class Inputs implements Closeable {
 
   private void path(Path path) throws IOException {
     if (Files.isDirectory(path)) {
+      List<Path> found;
       try (Stream<Path> walk = Files.walk(path)) {
-        for (Path file : walk.filter(Files::isRegularFile).sorted().toList()) {
-          String name = file.getFileName().toString();
-          if (!FileKind.partial(name) && FileKind.of(name) != FileKind.OTHER) {
-            add(file.toString(), Files.size(file), () -> Files.newInputStream(file), () -> file);
-          }
-        }
+        found = walk.filter(Files::isRegularFile).sorted().toList();
+      }
+      List<Path> loadable = found.stream().filter(file -> !FileKind.partial(file.getFileName().toString())
+          && FileKind.of(file.getFileName().toString()) != FileKind.OTHER).toList();
+      if (loadable.isEmpty()) {
+        // Else a folder of FHIR XML, or a mistyped folder, "loaded" nothing and the load said it succeeded.
+        problems.put(path.toString(), "The folder holds no file the loader reads (bundles *.json, NDJSON *.ndjson,"
+            + " their .gz forms and zip archives of them)" + (found.isEmpty() ? ": it is empty."
+                : "; " + found.size() + " other files passed over, such as " + found.get(0).getFileName() + "."));
+      }
+      for (Path file : loadable) {
+        add(file.toString(), Files.size(file), () -> Files.newInputStream(file), () -> file);
       }
     } else {
       add(path.toString(), Files.size(path), () -> Files.newInputStream(path), () -> path);
@@ -77,7 +86,7 @@ public final class Inputs implements Closeable {
 
   private void container(String url) throws IOException {
     BlobContainerClient container = new BlobContainerClientBuilder().endpoint(url).buildClient();
-    for (BlobItem blob : container.listBlobs()) {
+    for (BlobItem blob : listed(container, url)) {
       String name = blob.getName();
       if (FileKind.partial(name) || FileKind.of(name) == FileKind.OTHER) {
         continue;
@@ -90,6 +99,21 @@ public final class Inputs implements Closeable {
             open.add(() -> Files.deleteIfExists(copy));
             return copy;
           });
+    }
+  }
+
+  /**
+   * The container's blobs; a container that cannot be listed (misspelt, or a SAS missing, expired or without list
+   * permission) is an argument to fix, said in a sentence: the account's answer is a page of XML.
+   */
+  private static List<BlobItem> listed(BlobContainerClient container, String url) {
+    String named = url.replaceFirst("\\?.*", "");
+    try {
+      return container.listBlobs().stream().toList();
+    } catch (BlobStorageException e) {
+      throw new IllegalArgumentException(named + " could not be listed as a Blob container: the account answered "
+          + e.getStatusCode() + " " + e.getErrorCode() + (e.getStatusCode() == 404 ? "; check the container's name"
+              : "; give a SAS that allows reading and listing (sp=rl) and has not expired, after a ?"));
     }
   }
 

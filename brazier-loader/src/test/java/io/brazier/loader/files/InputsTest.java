@@ -38,6 +38,21 @@ class InputsTest {
   }
 
   @Test
+  void aFolderWithNothingTheLoaderReadsIsAProblemSayingWhatItHolds() throws IOException {
+    Path xml = Files.createDirectories(dir.resolve("xml"));
+    Files.writeString(xml.resolve("bundle.xml"), "<Bundle xmlns=\"http://hl7.org/fhir\"/>");
+    Files.writeString(xml.resolve("notes.txt"), "hello");
+    Path empty = Files.createDirectories(dir.resolve("empty"));
+
+    try (Inputs inputs = Inputs.of(List.of(xml.toString(), empty.toString()))) {
+      assertThat(inputs.files()).isEmpty();
+      assertThat(inputs.problems().get(xml.toString()))
+          .contains("no file the loader reads", "2 other files passed over, such as bundle.xml");
+      assertThat(inputs.problems().get(empty.toString())).contains("no file the loader reads", "it is empty");
+    }
+  }
+
+  @Test
   void theEntriesOfAZipAreReadOneByOneAndOtherEntriesSkipped() throws IOException {
     Path zip = Files.write(dir.resolve("data.zip"), Samples.zip("x/one.json", "{}", "two.ndjson", "{}\n", "readme.md", "#"));
 
