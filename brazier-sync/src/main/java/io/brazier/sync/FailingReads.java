@@ -6,18 +6,26 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 
 /**
- * Why something the agent reads (the source, its checkpoint in the target) cannot be read now, and since its first
- * failed read: for the status at once, and for the health once the reads have failed without a break for a grace.
+ * Why something the agent reads (the source, its checkpoint in the target) cannot be read now, or writes (the workers'
+ * checkpoint) cannot be written, and since its first failure: for the status at once, and for the health once it
+ * has failed without a break for a grace.
  */
 final class FailingReads {
   private final Clock clock;
+  /** What fails, as the health says it: {@code cannot be read}, {@code cannot be written}. */
+  private final String what;
   /** The latest failure's reason, and when the reads began to fail; null while they work. */
   private volatile Failure failure;
 
   private record Failure(String reason, Instant since) {}
 
   FailingReads(Clock clock) {
+    this(clock, "cannot be read");
+  }
+
+  FailingReads(Clock clock, String what) {
     this.clock = clock;
+    this.what = what;
   }
 
   /** A read failed, for {@code reason}: an outage the reader waits out. */
@@ -51,7 +59,7 @@ final class FailingReads {
     if (failedFor.compareTo(grace) < 0) {
       return null;
     }
-    return "cannot be read since " + failing.since().truncatedTo(ChronoUnit.MILLIS) + " (" + failedFor.toSeconds()
+    return what + " since " + failing.since().truncatedTo(ChronoUnit.MILLIS) + " (" + failedFor.toSeconds()
         + " s): " + failing.reason();
   }
 }

@@ -347,8 +347,8 @@ public final class SyncAgent implements AutoCloseable {
   /**
    * The sides the agent needs that are down now, each with why: {@code target} (its database), {@code source}
    * (the FHIR server or the queue it reads, once its reads have failed for {@code --sync-unhealthy-after}, saying
-   * since when), {@code checkpoint} (the workers' position in the target, once the reader's reads of it have failed
-   * as long), and each part of the active agent that an Error ended ({@code reader}, {@code workers},
+   * since when), {@code checkpoint} (the workers' position in the target, once the reader's reads of it, or the
+   * workers' writes of it, have failed as long), and each part of the active agent that an Error ended ({@code reader}, {@code workers},
    * {@code backfill}, {@code writeBack}: {@link EndedThreads}); empty while it can sync.
    */
   public Map<String, String> down() {

@@ -38,6 +38,8 @@ final class SyncMetrics {
   private final FailingReads source;
   /** Why the workers' checkpoint cannot be read from the target now, and since when. */
   private final FailingReads checkpoint;
+  /** Why the workers cannot write their checkpoint in the target now, and since when. */
+  private final FailingReads checkpointWrites;
   private final Clock clock;
 
   SyncMetrics(MeterRegistry registry) {
@@ -49,6 +51,7 @@ final class SyncMetrics {
     this.clock = clock;
     this.source = new FailingReads(clock);
     this.checkpoint = new FailingReads(clock);
+    this.checkpointWrites = new FailingReads(clock, "cannot be written");
     this.written = counter(registry, "written");
     this.skipped = counter(registry, "skipped");
     this.deadLettered = counter(registry, "dead_lettered");
@@ -193,9 +196,26 @@ final class SyncMetrics {
     checkpoint.read();
   }
 
-  /** Why the checkpoint counts as down: its reads have failed without a break for {@code grace}; null otherwise. */
+  /**
+   * A worker could not write its checkpoint in the target, for {@code reason}, and no outage: the target refuses it
+   * (a constraint, no rights), and the worker tries again.
+   */
+  void checkpointUnwritten(String reason) {
+    checkpointWrites.failed(reason);
+  }
+
+  /** A worker wrote its checkpoint. */
+  void checkpointWritten() {
+    checkpointWrites.read();
+  }
+
+  /**
+   * Why the checkpoint counts as down: its reads, or the workers' writes of it, have failed without a break for
+   * {@code grace}; null otherwise.
+   */
   String checkpointDown(Duration grace) {
-    return checkpoint.down(grace);
+    String read = checkpoint.down(grace);
+    return read != null ? read : checkpointWrites.down(grace);
   }
 
   /**

@@ -179,9 +179,9 @@ final class Workers implements AutoCloseable {
 
     /**
      * Writes items, dead letters and (when {@code last}) this worker's position in one transaction, under the maps
-     * the items were mapped with (a reload meanwhile changes the next batch). Items that cannot be written together
-     * are written one by one, so that only the one at fault is dead-lettered, and the position is recorded after all
-     * of them.
+     * the items were mapped with (a reload meanwhile changes the next batch). Items that cannot be written together,
+     * or with the position, are written one by one on their own, so that only an item that fails alone is
+     * dead-lettered (never one whose bookkeeping the target refuses), and the position is recorded after all of them.
      */
     private void write(MapSet current, List<Item> items, List<DeadLetter> dead, List<Long> unmapped, boolean last) {
       List<DeadLetter> letters = new ArrayList<>(dead);
@@ -196,18 +196,21 @@ final class Workers implements AutoCloseable {
           done(writing, letters, unmapped, applied);
           if (checkpoint != null) {
             recorded = position;
+            metrics.checkpointWritten();
           }
           recordedAt = System.currentTimeMillis();
           return;
         } catch (Retries.GaveUp e) {
-          if (items.size() > 1) {
+          if (items.size() > 1 || !items.isEmpty() && checkpoint != null) {
             items.forEach(item -> write(current, List.of(item), List.of(), List.of(), false));
             write(current, List.of(), letters, unmapped, last);
             return;
           }
           if (items.isEmpty()) {
-            // Only bookkeeping failed, and not for an outage: the target is broken. Keep trying, slowly.
+            // Only bookkeeping failed, and not for an outage: the target is broken. Keep trying, slowly; the health
+            // names the checkpoint once that has lasted --sync-unhealthy-after.
             log.error("Sync cannot write to the target, retrying: {}", e.getMessage());
+            metrics.checkpointUnwritten(e.getMessage());
             Failures.sleep(Failures.backoff(10));
           } else {
             Item item = items.get(0);

@@ -146,19 +146,16 @@ class WorkersTest {
   @Test
   void aChangeMadeWhileTheTargetTakesNoWritesIsWrittenOnceItDoesAndNotDeadLettered() throws Exception {
     TargetConfig owner = TestTargets.inOtherDatabase();
-    String role = "sync_" + owner.schema();
-    TestTargets.execute(owner, "CREATE ROLE " + role + " LOGIN PASSWORD 'sync'");
-    TestTargets.execute(owner, "GRANT CREATE ON DATABASE postgres TO " + role);
-    // The owner's URL names its user; the agent's connects as the role.
-    TargetConfig target = new TargetConfig(owner.url().replaceAll("\\?.*", ""), role, "sync", owner.schema(),
-        owner.poolSize());
+    TargetConfig target = roleOf(owner);
+    String role = target.user();
     try (SyncAgent agent = Agents.start(server, target, Agents.config(Agents.maps("patient.json", MAPS_PATIENT)))) {
       Eventually.within(DEADLINE, () -> assertThat(agent.status().sources().get(0).caughtUp()).isTrue());
       readOnly(owner, role, true);
+      long before = agent.status().sources().get(0).position();
 
       String id = client.create().resource(new Patient().addName(new HumanName().setFamily("Meanwhile"))).execute()
           .getId().getIdPart();
-      Eventually.within(DEADLINE, () -> assertThat(agent.status().sources().get(0).lagChanges()).isPositive());
+      Eventually.within(DEADLINE, () -> assertThat(agent.status().sources().get(0).position()).isGreaterThan(before));
       Thread.sleep(3_000); // its two attempts, 100 ms apart, would have given it up by now
       readOnly(owner, role, false);
 
@@ -166,6 +163,42 @@ class WorkersTest {
           + " msemr_azurefhirid = ?", id)).extracting(row -> row.get("lastname")).containsExactly("Meanwhile"));
       assertThat(agent.deadLetters(null, 10)).isEmpty();
     }
+  }
+
+  /**
+   * The target refuses the workers' checkpoint (its owner added a constraint that no position meets): no outage to
+   * wait out and no change's fault, so the workers try it again and sync nothing meanwhile. /healthz names the
+   * checkpoint once that has lasted --sync-unhealthy-after, and is up again once it is written, when what changed
+   * meanwhile is synced, nothing dead-lettered.
+   */
+  @Test
+  void aCheckpointTheTargetRefusesIsNamedInTheHealthUntilItIsWritten() throws Exception {
+    TargetConfig target = TestTargets.inOtherDatabase();
+    SyncConfig config = Agents.config(Agents.maps("patient.json", MAPS_PATIENT)).withUnhealthyAfter(Duration.ZERO);
+    try (SyncAgent agent = Agents.start(server, target, config)) {
+      Eventually.within(DEADLINE, () -> assertThat(agent.status().sources().get(0).caughtUp()).isTrue());
+      TestTargets.execute(target, "ALTER TABLE sync_checkpoint ADD CONSTRAINT no_position CHECK (seq < 0) NOT VALID");
+      String id = client.create().resource(new Patient().addName(new HumanName().setFamily("Meanwhile"))).execute()
+          .getId().getIdPart();
+
+      Eventually.within(DEADLINE, () -> assertThat(agent.down()).containsOnlyKeys("checkpoint"));
+      assertThat(agent.down().get("checkpoint")).startsWith("cannot be written since ").contains("no_position");
+      TestTargets.execute(target, "ALTER TABLE sync_checkpoint DROP CONSTRAINT no_position");
+
+      Eventually.within(DEADLINE, () -> assertThat(agent.down()).isEmpty());
+      Eventually.within(DEADLINE, () -> assertThat(TestTargets.rows(target, "SELECT lastname FROM contact WHERE"
+          + " msemr_azurefhirid = ?", id)).extracting(row -> row.get("lastname")).containsExactly("Meanwhile"));
+      assertThat(agent.deadLetters(null, 10)).isEmpty();
+    }
+  }
+
+  /** The target in {@code owner}'s schema, for a role of its own that the test can take rights from. */
+  private static TargetConfig roleOf(TargetConfig owner) {
+    String role = "sync_" + owner.schema();
+    TestTargets.execute(owner, "CREATE ROLE " + role + " LOGIN PASSWORD 'sync'");
+    TestTargets.execute(owner, "GRANT CREATE ON DATABASE postgres TO " + role);
+    // The owner's URL names its user; the agent's connects as the role.
+    return new TargetConfig(owner.url().replaceAll("\\?.*", ""), role, "sync", owner.schema(), owner.poolSize());
   }
 
   /**
