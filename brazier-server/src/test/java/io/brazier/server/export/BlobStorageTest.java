@@ -1,6 +1,7 @@
 package io.brazier.server.export;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClient;
@@ -14,7 +15,12 @@ import io.brazier.server.ServerConfig;
 import io.brazier.server.TestServer;
 import io.brazier.store.ResourceVersion;
 import io.brazier.testkit.Azurite;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,6 +28,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import org.hl7.fhir.r4.model.Attachment;
+import org.hl7.fhir.r4.model.Patient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -109,6 +118,34 @@ class BlobStorageTest {
 
     assertThat(cancelled.status()).isEqualTo(202);
     assertThat(names("exports", job)).isEmpty();
+  }
+
+  @Test
+  void aDownloadWhoseBlobStorageBreaksOffIsAbortedNotEndedAsIfWhole() throws Exception {
+    try (Azurite own = Azurite.start();
+        TestServer node = TestServer.start(ServerConfig.defaults().withExports(ServerConfig.defaults().exports()
+            .withBlob(own.connectionString(), "exports", ExportConfig.Links.SERVER)))) {
+      // Larger than the 4 MB the SDK reads a blob by: the download asks the storage again past its first bytes.
+      byte[] data = new byte[1024 * 1024];
+      new Random(7).nextBytes(data);
+      for (int i = 0; i < 6; i++) {
+        node.client().create().resource(new Patient().addPhoto(new Attachment().setData(data))).execute();
+      }
+      Exporter exporter = new Exporter(node);
+      JsonNode manifest = exporter.manifest(exporter.start("/fhir/$export?_type=Patient"));
+      assertThat(manifest.path("output")).hasSize(1);
+      String url = node.rootUrl() + Exporter.path(manifest.path("output").path(0).path("url").asText());
+      HttpResponse<InputStream> download = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
+          .build(), HttpResponse.BodyHandlers.ofInputStream());
+
+      try (InputStream body = download.body()) {
+        assertThat(download.statusCode()).isEqualTo(200);
+        assertThat(body.readNBytes(1024)).hasSize(1024);
+        own.close();
+
+        assertThatThrownBy(body::readAllBytes).isInstanceOf(IOException.class);
+      }
+    }
   }
 
   private static List<String> names(String container, String job) {
