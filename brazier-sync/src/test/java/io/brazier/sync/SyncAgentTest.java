@@ -21,11 +21,15 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.CodeType;
 import org.hl7.fhir.r4.model.ContactPoint;
+import org.hl7.fhir.r4.model.DateType;
 import org.hl7.fhir.r4.model.Device;
+import org.hl7.fhir.r4.model.Enumeration;
 import org.hl7.fhir.r4.model.Enumerations;
 import org.hl7.fhir.r4.model.HumanName;
 import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.PrimitiveType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -110,6 +114,29 @@ class SyncAgentTest {
         "SELECT count(*) FROM contact WHERE msemr_azurefhirid = ?", patient.getIdPart())).isZero());
     assertThat(TestTargets.number(target, "SELECT count(*) FROM msemr_medicalidentifier i WHERE NOT EXISTS"
         + " (SELECT 1 FROM contact c WHERE c.contactid = i.msemr_patient)")).isZero();
+  }
+
+  /**
+   * A birth date and a gender FHIR holds only as "unknown" (a data-absent-reason extension, no value, common in US
+   * Core data) have no value: the patient is synced with both columns null, not dead-lettered.
+   */
+  @Test
+  void aPatientWithAnUnknownBirthDateAndGenderIsSyncedWithBothColumnsNull() {
+    Patient patient = new Patient().setBirthDateElement(unknown(new DateType()))
+        .setGenderElement(unknown(new Enumeration<>(new Enumerations.AdministrativeGenderEnumFactory())));
+    patient.addName().setFamily("Unknown-" + UUID.randomUUID());
+
+    String id = client.create().resource(patient).execute().getId().getIdPart();
+
+    Eventually.within(DEADLINE, () -> assertThat(contact(id)).isNotNull().containsEntry("birthdate", null)
+        .containsEntry("gendercode", null).containsEntry("lastname", patient.getNameFirstRep().getFamily()));
+    client.delete().resourceById("Patient", id).execute(); // the test of the 20 counts the server's patients
+    Eventually.within(DEADLINE, () -> assertThat(contact(id)).isNull());
+  }
+
+  private static <T extends PrimitiveType<?>> T unknown(T primitive) {
+    primitive.addExtension("http://hl7.org/fhir/StructureDefinition/data-absent-reason", new CodeType("unknown"));
+    return primitive;
   }
 
   @Test

@@ -9,8 +9,8 @@ import io.brazier.sync.map.MapSet;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import org.hl7.fhir.r4.model.CodeType;
-import org.hl7.fhir.r4.model.DateType;
+import org.hl7.fhir.r4.model.HumanName;
+import org.hl7.fhir.r4.model.Person;
 
 /** The maps of the sync tests: the built-in set, or a set read from JSON text as the files it names would be. */
 public final class TestMaps {
@@ -29,7 +29,8 @@ public final class TestMaps {
 
   private static final String PERSON = """
       {"resource": "Person", "table": "person", %s "attributes": [{"column": "lastname", "path": "name.family"},
-        {"column": "birthdate", "path": "birthDate", "type": "date"}]}""";
+        {"column": "birthdate", "path": "birthDate", "type": "date"},
+        {"column": "nickname", "path": "name.given.first().substring(1, -1)"}]}""";
 
   private TestMaps() {}
 
@@ -47,19 +48,19 @@ public final class TestMaps {
   }
 
   /**
-   * The map of persons to {@code person} rows (their last name and birth date), with {@code options} as in
-   * {@link #patient}. No built-in map syncs Person, so a date these tests make unmappable troubles no other test's
-   * agent.
+   * The map of persons to {@code person} rows (their last name, birth date and a nickname), with {@code options} as in
+   * {@link #patient}. Its nickname's path is a map author's mistake that loading accepts (a negative length, as if
+   * substring took an end): on a given name of two letters or more, HAPI's FHIRPath engine throws a
+   * StringIndexOutOfBoundsException, a failure the agent does not expect ({@link #unmappablePerson}). No built-in map
+   * syncs Person, so these failures trouble no other test's agent.
    */
   public static String person(String options) {
     return PERSON.formatted(options);
   }
 
-  /** A date FHIR holds only as "unknown": a data-absent-reason extension, and no value. */
-  public static DateType unknownDate() {
-    DateType unknown = new DateType();
-    unknown.addExtension("http://hl7.org/fhir/StructureDefinition/data-absent-reason", new CodeType("unknown"));
-    return unknown;
+  /** A person {@link #person} fails to map unexpectedly: one with a given name. */
+  public static Person unmappablePerson(String family) {
+    return new Person().addName(new HumanName().setFamily(family).addGiven("Unmappable"));
   }
 
   /** The set of {@link #patient} with {@code options} and {@link #IDENTIFIER}, named as their tests name them. */

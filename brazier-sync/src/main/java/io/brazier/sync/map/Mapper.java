@@ -135,8 +135,16 @@ public final class Mapper {
       return attribute.expression().evaluate(resource, focus);
     }
 
+    /**
+     * The first value, or null when there is none. A primitive with only extensions (a data-absent-reason, common in
+     * US Core data) has no value, so it counts as none: its column is null, or the map's default.
+     */
     private static Base first(List<Base> items) {
-      return items.isEmpty() ? null : items.get(0);
+      if (items.isEmpty()) {
+        return null;
+      }
+      Base first = items.get(0);
+      return first.isPrimitive() && !first.hasPrimitiveValue() ? null : first;
     }
 
     private static String text(Base item) {

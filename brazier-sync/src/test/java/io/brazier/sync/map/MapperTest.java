@@ -136,6 +136,35 @@ class MapperTest {
     assertThat(rows.root().key()).isEqualTo(UUID.nameUUIDFromBytes("resource:Patient/p3".getBytes()));
   }
 
+  @Test
+  void aPrimitiveWithOnlyAnExtensionHasNoValueSoItsColumnIsNull() throws Exception {
+    MapSet maps = TestMaps.of("absent", """
+        {"resource": "Patient", "table": "absent", "attributes": [
+          {"column": "born_on", "path": "birthDate", "type": "date"},
+          {"column": "born_at", "path": "birthDate", "type": "datetime"},
+          {"column": "born_text", "path": "birthDate"},
+          {"column": "sex", "path": "gender", "action": "value", "type": "integer", "values": {"male": 1}, "value": 0},
+          {"column": "sex_code", "path": "gender", "action": "codeableconcept"},
+          {"column": "sex_or", "path": "gender", "action": "default", "value": "unknown"},
+          {"column": "active", "path": "active", "type": "boolean"},
+          {"column": "births", "path": "multipleBirth", "type": "integer"},
+          {"column": "births_decimal", "path": "multipleBirth", "type": "decimal"}]}
+        """);
+    String absent = """
+        {"extension": [{"url": "http://hl7.org/fhir/StructureDefinition/data-absent-reason",
+                        "valueCode": "unknown"}]}""";
+
+    Rows rows = mapper.rows(maps, maps.root("Patient"), mapper.parse(json("""
+        {"resourceType": "Patient", "id": "p5", "birthDate": null, "_birthDate": %1$s, "_gender": %1$s,
+         "_active": %1$s, "_multipleBirthInteger": %1$s}""".formatted(absent))));
+
+    assertThat(rows.root().values()).containsEntry("born_on", null).containsEntry("born_at", null)
+        .containsEntry("born_text", null).containsEntry("sex", null).containsEntry("sex_code", null)
+        .containsEntry("sex_or", "unknown").containsEntry("active", null).containsEntry("births", null)
+        .containsEntry("births_decimal", null);
+    assertThat(rows.concepts()).isEmpty();
+  }
+
   private Rows map(String resource) throws Exception {
     var parsed = mapper.parse(json(resource));
     return mapper.rows(DEFAULTS, DEFAULTS.root(parsed.fhirType()), parsed);
