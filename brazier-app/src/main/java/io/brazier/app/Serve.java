@@ -84,7 +84,7 @@ final class Serve implements Callable<Integer> {
           + " bindings, instead of rejecting the request with 400.")
   boolean lenient;
 
-  @Option(names = "--max-index-entries", defaultValue = "100000",
+  @Option(names = "--max-index-entries", defaultValue = "100000", paramLabel = "N",
       description = "Most search index entries one resource may have; a write of more is a 422, an $import line of"
           + " more fails alone (default: ${DEFAULT-VALUE}; the most of any resource of a Synthea set was 13,983).")
   int maxIndexEntries;
