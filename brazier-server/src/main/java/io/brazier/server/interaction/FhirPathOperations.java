@@ -58,6 +58,7 @@ final class FhirPathOperations {
       case "delete" -> delete(operation);
       case "replace" -> replace(operation);
       case "move" -> move(operation);
+      case "upsert" -> upsert(operation);
       default -> throw new IllegalStateException("FhirPathPatch let through type " + operation.type());
     }
   }
@@ -71,6 +72,26 @@ final class FhirPathOperations {
           + ": it already has a value and does not repeat; use replace.");
     }
     container.setProperty(slot.name(), value(container, operation.name(), operation.value()));
+  }
+
+  /**
+   * Replaces the child named {@code name} of the one element at the path when it has exactly one, adds it when it
+   * has none: an {@code add} that does nothing more when done again.
+   */
+  private void upsert(Operation operation) {
+    Base container = single(operation, engine.evaluate(resource, operation.path()));
+    Slot slot = new Slot(container, property(container, operation.name()));
+    List<Base> values = slot.values();
+    if (values.size() > 1) {
+      throw FhirException.unprocessable("The FHIRPath Patch " + operation + " cannot upsert " + operation.name()
+          + ": it has " + values.size() + " values; name one in the path and use replace.");
+    }
+    Base value = value(container, operation.name(), operation.value());
+    if (values.isEmpty() || !slot.property().isList()) {
+      container.setProperty(slot.name(), value);
+    } else {
+      slot.rewrite(List.of(value));
+    }
   }
 
   private void insert(Operation operation) {

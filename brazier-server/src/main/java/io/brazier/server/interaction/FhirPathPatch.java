@@ -22,7 +22,8 @@ import org.hl7.fhir.r4.model.Resource;
 
 /**
  * FHIRPath Patch: a Parameters resource whose {@code operation} parameters add, insert, delete, replace and move
- * elements that FHIRPath expressions name. This class reads and checks the document; {@link FhirPathOperations}
+ * elements that FHIRPath expressions name, and upsert them, as Microsoft's FHIR server does (not in the spec: add the
+ * child when absent, replace it when present, so that doing it twice does what doing it once did). This class reads and checks the document; {@link FhirPathOperations}
  * applies each operation to the R4 model. https://hl7.org/fhir/R4/fhirpatch.html
  */
 final class FhirPathPatch {
@@ -32,7 +33,8 @@ final class FhirPathPatch {
       "insert", Set.of("value", "index"),
       "delete", Set.of(),
       "replace", Set.of("value"),
-      "move", Set.of("source", "destination"));
+      "move", Set.of("source", "destination"),
+      "upsert", Set.of("name", "value"));
   private static final Set<String> PARTS = Set.of("type", "path", "name", "value", "index", "source", "destination");
 
   /** One operation, checked: the parts its type needs are there. */
@@ -84,7 +86,7 @@ final class FhirPathPatch {
     String type = string(parts, "type");
     if (type == null || !REQUIRED.containsKey(type)) {
       throw FhirException.badRequest("A FHIRPath Patch operation's type is '" + type
-          + "', not one of add, insert, delete, replace, move.");
+          + "', not one of add, insert, delete, replace, move, upsert.");
     }
     String path = string(parts, "path");
     if (path == null) {

@@ -24,7 +24,7 @@ import org.hl7.fhir.r4.model.StringType;
 import org.junit.jupiter.api.Test;
 
 /**
- * The five FHIRPath Patch operations applied to a Patient in the R4 model, each with the spec's rules on how many
+ * The five FHIRPath Patch operations, and Microsoft's upsert, applied to a Patient in the R4 model, each with the spec's rules on how many
  * elements its path may match and which indexes a list allows. https://hl7.org/fhir/R4/fhirpatch.html
  */
 class FhirPathOperationsTest {
@@ -155,6 +155,31 @@ class FhirPathOperationsTest {
   @Test
   void replaceWithAValueOfTheWrongTypeIsUnprocessable() {
     assertUnprocessable(operation("replace", "Patient.active").addPart(value(new DateType("1974-12-25"))));
+  }
+
+  @Test
+  void upsertAddsAnAbsentElementAndReplacesAPresentOne() {
+    Patient added = apply(operation("upsert", "Patient").addPart(part("name", new StringType("birthDate")))
+        .addPart(value(new DateType("1974-12-25"))));
+    Patient replaced = apply(operation("upsert", "Patient").addPart(part("name", new StringType("active")))
+        .addPart(value(new BooleanType(false))));
+    Patient twice = apply(operation("upsert", "Patient.name[0]").addPart(part("name", new StringType("family")))
+        .addPart(value(new StringType("Chalmers-Smith"))), operation("upsert", "Patient.name[0]")
+        .addPart(part("name", new StringType("family"))).addPart(value(new StringType("Chalmers-Smith"))));
+
+    assertThat(added.getBirthDateElement().getValueAsString()).isEqualTo("1974-12-25");
+    assertThat(replaced.getActive()).isFalse();
+    assertThat(twice.getName()).extracting(HumanName::getFamily).containsExactly("Chalmers-Smith");
+  }
+
+  @Test
+  void upsertOfAListWithOneValueReplacesItAndOfAListWithMoreIsUnprocessable() {
+    Patient patched = apply(operation("upsert", "Patient").addPart(part("name", new StringType("name")))
+        .addPart(value(new HumanName().setFamily("Smith"))));
+
+    assertThat(patched.getName()).extracting(HumanName::getFamily).containsExactly("Smith");
+    assertUnprocessable(operation("upsert", "Patient").addPart(part("name", new StringType("identifier")))
+        .addPart(value(new Identifier().setValue("4"))));
   }
 
   @Test

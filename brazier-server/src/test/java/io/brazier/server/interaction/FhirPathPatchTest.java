@@ -62,6 +62,7 @@ class FhirPathPatchTest {
     assertMalformed(document(operation("insert", "Patient.name").addPart(value(new StringType("x")))));
     assertMalformed(document(operation("replace", "Patient.active")));
     assertMalformed(document(operation("move", "Patient.name").addPart(part("source", new IntegerType(0)))));
+    assertMalformed(document(operation("upsert", "Patient").addPart(value(new BooleanType(true)))));
   }
 
   @Test
