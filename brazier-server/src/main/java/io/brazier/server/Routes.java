@@ -49,6 +49,7 @@ import io.brazier.server.interaction.Update;
 import io.brazier.server.interaction.VRead;
 import io.brazier.server.interaction.Writes;
 import io.brazier.server.operation.AsyncStatus;
+import io.brazier.server.operation.BulkUpdate;
 import io.brazier.server.operation.Changes;
 import io.brazier.server.operation.Expand;
 import io.brazier.server.operation.Import;
@@ -137,8 +138,8 @@ final class Routes {
         new Update(bodies, writes, conditions, commits)));
     this.delete = Route.of(FhirInteraction.DELETE, supported.type(TypeRestfulInteraction.DELETE,
         new Delete(store, writes, conditions, commits, config.conditionalDeleteMax())));
-    this.patch = Route.of(FhirInteraction.PATCH, supported.type(TypeRestfulInteraction.PATCH,
-        new Patch(fhir, bodies, writes, conditions, commits)));
+    Patch patches = supported.type(TypeRestfulInteraction.PATCH, new Patch(fhir, bodies, writes, conditions, commits));
+    this.patch = Route.of(FhirInteraction.PATCH, patches);
     Bundles bundles = new Bundles(fhir, store, this.bodies, references, reachable, commits, entries,
         config.bundleMaxEntries(), config.bundleMaxBytes());
     this.bundles = Route.of(FhirInteraction.BUNDLE, supported.system(SystemRestfulInteraction.BATCH,
@@ -178,6 +179,8 @@ final class Routes {
     operations.add(Export.PATIENT, EnumSet.of(Level.TYPE), Set.of("Patient"), GET_OR_POST, exports.kickOff());
     operations.add(Export.GROUP, EnumSet.of(Level.INSTANCE), Set.of("Group"), GET_OR_POST, exports.kickOff());
     jobs.register(ExportJob.KIND, exports.job(), config.exports().maxRunning());
+    jobs.register(BulkUpdate.KIND, operations.add(BulkUpdate.OPERATION, EnumSet.of(Level.SYSTEM, Level.TYPE), ANY_TYPE,
+        Set.of("PATCH"), new BulkUpdate(fhir, search, terminology, store, patches.skippingUnchanged(), jobs)));
     operations.add(Expand.OPERATION, TYPE_AND_INSTANCE, Set.of("ValueSet"), GET_OR_POST,
         new Expand(fhir, terminology));
     operations.add(Lookup.OPERATION, EnumSet.of(Level.TYPE), Set.of("CodeSystem"), GET_OR_POST,

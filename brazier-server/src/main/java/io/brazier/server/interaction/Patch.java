@@ -29,14 +29,35 @@ public final class Patch implements WriteInteraction {
   private final Commits commits;
   private final JsonPatch jsonPatch = new JsonPatch();
   private final FhirPathPatch fhirPathPatch;
+  private final boolean skipsUnchanged;
 
   public Patch(Fhir fhir, Bodies bodies, Writes writes, Conditions conditions, Commits commits) {
+    this(fhir, bodies, writes, conditions, commits, new FhirPathPatch(fhir), false);
+  }
+
+  private Patch(Fhir fhir, Bodies bodies, Writes writes, Conditions conditions, Commits commits,
+      FhirPathPatch fhirPathPatch, boolean skipsUnchanged) {
     this.fhir = fhir;
     this.bodies = bodies;
     this.writes = writes;
     this.conditions = conditions;
     this.commits = commits;
-    this.fhirPathPatch = new FhirPathPatch(fhir);
+    this.fhirPathPatch = fhirPathPatch;
+    this.skipsUnchanged = skipsUnchanged;
+  }
+
+  /**
+   * This patch, but one that stores no version when the patched resource is the current one (and answers 200 with
+   * the current version): for {@code $bulk-update}, whose patch many resources may satisfy already. A client's own
+   * PATCH gets its new version, as it asked.
+   */
+  public Patch skippingUnchanged() {
+    return new Patch(fhir, bodies, writes, conditions, commits, fhirPathPatch, true);
+  }
+
+  /** Checks a FHIRPath Patch before it is applied to anything: a 400 for one that is malformed. */
+  public void check(Parameters fhirPathPatchDocument) {
+    fhirPathPatch.parse(fhirPathPatchDocument);
   }
 
   @Override
@@ -58,6 +79,9 @@ public final class Patch implements WriteInteraction {
     String id = target.id();
     ResourceVersion current = commits.existing(request, type, id, currents);
     Resource resource = patched(type, id, document(request).apply(current.json()));
+    if (skipsUnchanged && resource.equalsDeep(fhir.parse(Format.JSON, new ByteArrayInputStream(current.json())))) {
+      return new Prepared(List.of(), FhirResponse.ok(current), List.of(current));
+    }
     links.resolve(resource);
     Write write = writes.next(resource, id, current, request.caller().source()).byPatch();
     return new Prepared(List.of(write), FhirResponse.written(request, 200, write.toVersion()), List.of(current));
