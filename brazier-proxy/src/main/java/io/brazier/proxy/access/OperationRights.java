@@ -5,8 +5,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The rights each operation needs. Bulk and maintenance operations ($export, $import, $reindex) belong to backend
- * services ({@code system/} scopes) and administrators, but for an export at Patient or Group level a {@code patient/}
+ * The rights each operation needs. Bulk and maintenance operations ($export, $import, $reindex, $bulk-update, which
+ * searches what it patches) belong to backend services ({@code system/} scopes) and administrators, but for an export at Patient or Group level a {@code patient/}
  * scope to read the types will do (patient isolation keeps it to the patient in context); an operation not named here is for administrators only, so
  * that an operation added to the server is closed until someone decides who may use it.
  */
@@ -25,6 +25,8 @@ final class OperationRights {
           || !isSystem(request) && rights.allowsInPatientContext(Permission.READ, type));
       case "$import" -> rights.allowsSystem(Permission.CREATE, "*") && rights.allowsSystem(Permission.UPDATE, "*");
       case "$reindex" -> rights.allowsSystem(Permission.UPDATE, type(request));
+      case "$bulk-update" -> rights.allowsSystem(Permission.UPDATE, type(request))
+          && rights.allowsSystem(Permission.SEARCH, type(request));
       default -> false;
     };
     if (!allowed) {

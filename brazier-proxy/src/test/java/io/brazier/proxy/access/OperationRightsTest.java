@@ -139,6 +139,16 @@ class OperationRightsTest {
     assertForbidden("POST", "$reindex", rights(List.of(), "system/Observation.u"));
   }
 
+  @Test
+  void aBulkUpdateNeedsASystemUpdateAndSearchOfWhatItPatches() {
+    assertThatCode(() -> check("PATCH", "Patient/$bulk-update?name=x", rights(List.of(), "system/Patient.us")))
+        .doesNotThrowAnyException();
+    assertThatCode(() -> check("PATCH", "$bulk-update", rights(List.of(), "system/*.us"))).doesNotThrowAnyException();
+    assertForbidden("PATCH", "Patient/$bulk-update", rights(List.of("Writer")));
+    assertForbidden("PATCH", "Patient/$bulk-update", rights(List.of(), "system/Patient.u"));
+    assertForbidden("PATCH", "$bulk-update", rights(List.of(), "system/Patient.us"));
+  }
+
   private static void assertForbidden(String method, String url, Rights rights) {
     assertThatThrownBy(() -> check(method, url, rights)).as(method + " " + url)
         .isInstanceOfSatisfying(FhirException.class, e -> assertThat(e.status()).isEqualTo(403))
