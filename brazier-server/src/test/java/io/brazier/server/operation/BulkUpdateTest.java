@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import io.brazier.fhir.Fhir;
+import io.brazier.server.FhirRequest;
+import io.brazier.server.Interceptor;
+import io.brazier.server.Restriction;
 import io.brazier.server.ServerConfig;
 import io.brazier.server.TestServer;
 import io.brazier.store.DatabaseConfig;
@@ -37,6 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class BulkUpdateTest {
   private static final String TAGS = "urn:bulk-update-test";
+  private static final String PATIENT = "X-Patient";
   private static TestServer server;
   private static IGenericClient client;
   private final HttpClient http = HttpClient.newHttpClient();
@@ -44,7 +48,14 @@ class BulkUpdateTest {
 
   @BeforeAll
   static void start() {
-    server = TestServer.start(ServerConfig.defaults());
+    server = TestServer.start(ServerConfig.defaults(), List.of(new Interceptor() {
+      @Override
+      public FhirRequest before(FhirRequest request) {
+        // As the proxy's isolation would restrict a caller in a patient's context.
+        String patient = request.header(PATIENT);
+        return patient == null ? request : request.withRestriction(Restriction.within("Patient", List.of(patient)));
+      }
+    }));
     client = server.client();
   }
 
@@ -126,6 +137,21 @@ class BulkUpdateTest {
         HttpResponse.BodyHandlers.ofString());
     assertThat(notAPatch.statusCode()).isEqualTo(400);
     assertThat(notAPatch.body()).contains("OperationOutcome");
+  }
+
+  @Test
+  void aCallerRestrictedToSomePatientsIsRefused() throws Exception {
+    String patient = create(patient(true, "Restricted"));
+    String body = server.fhir().jsonParser().encodeResourceToString(patch("replace", "Patient.active",
+        "valueBoolean", "false"));
+
+    HttpResponse<String> refused = http.send(request(server, "/Patient/$bulk-update").header(PATIENT, patient)
+        .header("Prefer", "respond-async").method("PATCH", HttpRequest.BodyPublishers.ofString(body)).build(),
+        HttpResponse.BodyHandlers.ofString());
+
+    assertThat(refused.statusCode()).isEqualTo(403);
+    assertThat(refused.body()).contains("OperationOutcome");
+    assertThat(read(patient).getActive()).isTrue();
   }
 
   @Test
