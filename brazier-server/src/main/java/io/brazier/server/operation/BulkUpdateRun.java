@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 
 /**
  * One run of a {@code $bulk-update} job: walks the resources of each type that matched the criteria as of the job's
@@ -66,7 +67,7 @@ final class BulkUpdateRun {
       AsOfScan scan = new AsOfScan(type, request.sequence(), operation.query(type, request.criteria(),
           request.baseUrl()), after == null ? null : ScanCursor.decode(after), PAGE);
       while (!run.stopped()) {
-        ScanPage page = store.scan(scan, search);
+        ScanPage page = page(scan);
         page.versions().forEach(version -> patch(version, counts));
         boolean last = page.next() == null;
         Cursor at = last ? new Cursor(i + 1, null, counts) : new Cursor(i, page.next().encode(), counts);
@@ -78,6 +79,16 @@ final class BulkUpdateRun {
       }
     }
     return counts;
+  }
+
+  /** A page of the scan; a job that outlived the changes the store keeps cannot tell what matched at its start. */
+  private ScanPage page(AsOfScan scan) {
+    try {
+      return store.scan(scan, search);
+    } catch (IllegalArgumentException e) {
+      throw new FhirException(500, IssueType.EXCEPTION, "The bulk update could not read the data as of its start: "
+          + e.getMessage() + " What it patched before stays patched; start it again.");
+    }
   }
 
   private void patch(ResourceVersion version, BulkUpdateCounts counts) {

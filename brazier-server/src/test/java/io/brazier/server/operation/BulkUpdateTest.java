@@ -216,6 +216,27 @@ class BulkUpdateTest {
     }
   }
 
+  @Test
+  void aJobThatOutlivedTheChangesKeptFailsSayingSo() throws Exception {
+    try (TestServer own = TestServer.start(ServerConfig.defaults())) {
+      for (int i = 0; i < 3; i++) {
+        own.client().create().resource(patient(true, "Pruned")).execute();
+      }
+      own.lastChange();
+      Thread.sleep(5);
+      own.store().pruneChanges(Duration.ofMillis(1)); // all but the newest
+      BulkUpdate.Request request = new BulkUpdate.Request(List.of("Patient"), Map.of(), own.fhir().jsonParser()
+          .encodeResourceToString(patch("replace", "Patient.active", "valueBoolean", "false")), 0,
+          own.baseUrl(), null);
+      String job = own.store().jobs().submit(BulkUpdate.KIND, JobJson.write(request), null);
+
+      HttpResponse<String> failed = poll(own, own.baseUrl() + "/_async/" + job);
+
+      assertThat(failed.statusCode()).isEqualTo(500);
+      assertThat(failed.body()).contains("could not read the data as of its start");
+    }
+  }
+
   private static PostgresStore store(Path dir) {
     return new PostgresStore(Database.open(DatabaseConfig.embedded(dir)), new Fhir(false).resourceTypes());
   }
