@@ -51,6 +51,7 @@ import io.brazier.server.interaction.Writes;
 import io.brazier.server.operation.AsyncStatus;
 import io.brazier.server.operation.Changes;
 import io.brazier.server.operation.Expand;
+import io.brazier.server.operation.FhirVersions;
 import io.brazier.server.operation.Import;
 import io.brazier.server.operation.Jobs;
 import io.brazier.server.operation.Lookup;
@@ -164,6 +165,7 @@ final class Routes {
 
     // The operations, one line each: where they are invoked, on which types, by which methods.
     operations.add(Changes.OPERATION, EnumSet.of(Level.SYSTEM), ANY_TYPE, GET, new Changes(fhir, store, pageSizes));
+    operations.add(FhirVersions.OPERATION, EnumSet.of(Level.SYSTEM), ANY_TYPE, GET_OR_POST, new FhirVersions());
     this.validate = operations.add(Validate.OPERATION, TYPE_AND_INSTANCE, ANY_TYPE, GET_OR_POST,
         new Validate(fhir, store, reachable));
     operations.add(Validate.OPERATION, EnumSet.of(Level.SYSTEM), ANY_TYPE, POST, validate); // the body's type
