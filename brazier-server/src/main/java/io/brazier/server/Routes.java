@@ -55,6 +55,7 @@ import io.brazier.server.operation.FhirVersions;
 import io.brazier.server.operation.Import;
 import io.brazier.server.operation.Jobs;
 import io.brazier.server.operation.Lookup;
+import io.brazier.server.operation.MemberMatch;
 import io.brazier.server.operation.PatientEverything;
 import io.brazier.server.operation.PurgeHistory;
 import io.brazier.server.operation.ReadMeta;
@@ -200,6 +201,8 @@ final class Routes {
     operations.add(PurgeHistory.OPERATION, EnumSet.of(Level.INSTANCE), ANY_TYPE, DELETE, new PurgeHistory(store));
     operations.add(PatientEverything.OPERATION, TYPE_AND_INSTANCE, Set.of("Patient"), GET_OR_POST,
         new PatientEverything(fhir, reachable, searches, compartments));
+    operations.add(MemberMatch.OPERATION, EnumSet.of(Level.TYPE), Set.of("Patient"), POST,
+        new MemberMatch(fhir, store, conditions, reachable));
     // Last: it describes all of the above.
     this.capabilities = Route.of(FhirInteraction.CAPABILITIES,
         new Capabilities(fhir, supported, operations, search.parameters(), config.baseUrl()));
