@@ -52,9 +52,11 @@ import io.brazier.server.operation.AsyncStatus;
 import io.brazier.server.operation.BulkUpdate;
 import io.brazier.server.operation.Changes;
 import io.brazier.server.operation.Expand;
+import io.brazier.server.operation.FhirVersions;
 import io.brazier.server.operation.Import;
 import io.brazier.server.operation.Jobs;
 import io.brazier.server.operation.Lookup;
+import io.brazier.server.operation.MemberMatch;
 import io.brazier.server.operation.PatientEverything;
 import io.brazier.server.operation.PurgeHistory;
 import io.brazier.server.operation.ReadMeta;
@@ -165,6 +167,7 @@ final class Routes {
 
     // The operations, one line each: where they are invoked, on which types, by which methods.
     operations.add(Changes.OPERATION, EnumSet.of(Level.SYSTEM), ANY_TYPE, GET, new Changes(fhir, store, pageSizes));
+    operations.add(FhirVersions.OPERATION, EnumSet.of(Level.SYSTEM), ANY_TYPE, GET_OR_POST, new FhirVersions());
     this.validate = operations.add(Validate.OPERATION, TYPE_AND_INSTANCE, ANY_TYPE, GET_OR_POST,
         new Validate(fhir, store, reachable));
     operations.add(Validate.OPERATION, EnumSet.of(Level.SYSTEM), ANY_TYPE, POST, validate); // the body's type
@@ -201,6 +204,8 @@ final class Routes {
     operations.add(PurgeHistory.OPERATION, EnumSet.of(Level.INSTANCE), ANY_TYPE, DELETE, new PurgeHistory(store));
     operations.add(PatientEverything.OPERATION, TYPE_AND_INSTANCE, Set.of("Patient"), GET_OR_POST,
         new PatientEverything(fhir, reachable, searches, compartments));
+    operations.add(MemberMatch.OPERATION, EnumSet.of(Level.TYPE), Set.of("Patient"), POST,
+        new MemberMatch(fhir, store, conditions, reachable));
     // Last: it describes all of the above.
     this.capabilities = Route.of(FhirInteraction.CAPABILITIES,
         new Capabilities(fhir, supported, operations, search.parameters(), config.baseUrl()));

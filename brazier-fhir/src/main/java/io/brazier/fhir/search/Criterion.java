@@ -75,7 +75,11 @@ public sealed interface Criterion {
   /** A chained parameter: a reference of {@code param} to a resource of one of {@code targetTypes} matching inner. */
   record Chain(String param, List<String> targetTypes, Criterion inner) implements Criterion {}
 
-  /** Reverse chaining ({@code _has}): some {@code sourceType} refers here through {@code param} and matches inner. */
+  /**
+   * Reverse chaining ({@code _has}): some {@code sourceType} refers here through {@code param} and matches inner.
+   * {@code _not-referenced} negates one whose parts may be null: a source of any type, through any reference
+   * parameter, matching nothing in particular.
+   */
   record Has(String sourceType, String param, Criterion inner) implements Criterion {}
 
   /** {@code _list}: the resource is an item of one of these List resources. */

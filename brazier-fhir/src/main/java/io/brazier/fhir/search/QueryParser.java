@@ -161,6 +161,9 @@ public final class QueryParser {
         }
         return new TextMatch(code, alternatives);
       }
+      case NotReferenced.NAME -> {
+        return new NotReferenced(fhir, params).parse(modifier, value);
+      }
       case "_filter" -> {
         if (modifier != null) {
           throw FhirException.badRequest("_filter takes no modifier, not :" + modifier + ".");

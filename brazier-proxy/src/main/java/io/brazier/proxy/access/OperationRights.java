@@ -3,6 +3,7 @@ package io.brazier.proxy.access;
 import io.brazier.server.FhirRequest;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * The rights each operation needs. Bulk and maintenance operations ($export, $import, $reindex, $bulk-update, which
@@ -17,6 +18,9 @@ final class OperationRights {
     String name = request.operation();
     boolean allowed = rights.isAdministrator() || switch (name) {
       case "$validate" -> validate(request, rights);
+      case "$versions" -> rights.any(); // it reads nothing stored, as metadata
+      case "$member-match" -> Stream.of("Patient", "Coverage")
+          .allMatch(type -> rights.allows(Permission.READ, type) && rights.allows(Permission.SEARCH, type));
       case "$meta" -> meta(request, rights);
       case "$meta-add", "$meta-delete" -> rights.allows(Permission.UPDATE, type(request));
       case "$expand", "$lookup", "$validate-code", "$translate" -> rights.allows(Permission.READ, type(request));

@@ -56,6 +56,21 @@ final class SearchScopes {
     for (String name : params.keySet()) {
       checkChains(rights, name);
     }
+    for (String value : params.getOrDefault("_not-referenced", List.of())) {
+      checkNotReferenced(rights, value);
+    }
+  }
+
+  /**
+   * {@code _not-referenced=Encounter:subject} matches by whether Encounters refer to a resource, so it needs the
+   * whole search right on Encounter, as {@code _has} does; {@code *:*} looks at every type.
+   */
+  private static void checkNotReferenced(Rights rights, String value) {
+    String type = value.split(":", 2)[0];
+    if (!rights.reach(Permission.SEARCH, type).all()) {
+      throw AccessRules.forbidden("search " + ("*".equals(type) ? "every resource type" : type)
+          + ", whose references _not-referenced=" + value + " looks at");
+    }
   }
 
   /**

@@ -32,15 +32,16 @@ import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
  * its writes are checked before they go ({@link UpstreamWrites}); every answer is checked before it is passed on
  * ({@link UpstreamAnswers}), so nothing outside reaches the caller even where narrowing could not help. What cannot
  * be checked is refused with 403: batches and transactions, asynchronous requests, chains, {@code _has},
- * {@code _list}, {@code _filter} and {@code _query} (the server would decide what matches by data the caller may not
- * see). Answers are asked for in JSON and given in the format the caller asked for. As an interceptor among the
- * security checks, it gives a restricted request its {@link Restriction}; the proxy's chain then applies
- * {@link #sent} and {@link #answer} around the rest of the exchange.
+ * {@code _not-referenced}, {@code _list}, {@code _filter} and {@code _query} (the server would decide what matches
+ * by data the caller may not see). Answers are asked for in JSON and given in the format the caller asked for. As an
+ * interceptor among the security checks, it gives a restricted request its {@link Restriction}; the proxy's chain
+ * then applies {@link #sent} and {@link #answer} around the rest of the exchange.
  */
 public final class UpstreamIsolation implements Interceptor {
   private static final ObjectMapper JSON = Jackson.MAPPER;
   private static final Set<FhirInteraction> REFUSED = Set.of(FhirInteraction.BUNDLE, FhirInteraction.ASYNC_STATUS);
-  private static final Set<String> HIDDEN_MATCHING = Set.of("_has", "_list", "_filter", "_query", "_contained");
+  private static final Set<String> HIDDEN_MATCHING =
+      Set.of("_has", "_not-referenced", "_list", "_filter", "_query", "_contained");
   /** Asked of the upstream in full and applied by the proxy, as the check needs whole resources in JSON. */
   private static final Set<String> SHAPING = Set.of("_format", "_elements", "_summary");
 

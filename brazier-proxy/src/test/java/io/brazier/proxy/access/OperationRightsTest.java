@@ -132,6 +132,16 @@ class OperationRightsTest {
   }
 
   @Test
+  void versionsNeedsAnyRightAndMemberMatchSearchAndReadOfPatientsAndCoverages() {
+    assertThatCode(() -> check("GET", "$versions", rights(List.of(), "user/CodeSystem.r")))
+        .doesNotThrowAnyException();
+    assertThatCode(() -> check("POST", "Patient/$member-match", rights(List.of(), "system/Patient.rs",
+        "system/Coverage.rs"))).doesNotThrowAnyException();
+    assertForbidden("POST", "Patient/$member-match", rights(List.of(), "system/Patient.rs"));
+    assertForbidden("POST", "Patient/$member-match", rights(List.of(), "system/Patient.r", "system/Coverage.r"));
+  }
+
+  @Test
   void aReindexOfATypeNeedsASystemUpdateOfIt() {
     assertThatCode(() -> check("POST", "Observation/$reindex", rights(List.of(), "system/Observation.u")))
         .doesNotThrowAnyException();

@@ -90,6 +90,22 @@ class SearchScopesTest {
   }
 
   @Test
+  void notReferencedLooksAtItsSourceTypeWhichTheCallerMustSearchWhole() {
+    Rights patients = rights("system/Patient.rs");
+    Rights both = rights("system/Patient.rs", "system/Encounter.s");
+
+    assertThatThrownBy(() -> SearchScopes.checkIncludes(patients, Map.of("_not-referenced",
+        List.of("Encounter:subject")))).isInstanceOfSatisfying(FhirException.class,
+            e -> assertThat(e.status()).isEqualTo(403)).hasMessageContaining("Encounter");
+    assertThatThrownBy(() -> SearchScopes.checkIncludes(both, Map.of("_not-referenced", List.of("*:*"))))
+        .hasMessageContaining("every resource type");
+    assertThatCode(() -> SearchScopes.checkIncludes(both, Map.of("_not-referenced", List.of("Encounter:*"))))
+        .doesNotThrowAnyException();
+    assertThatCode(() -> SearchScopes.checkIncludes(rights("system/*.rs"), Map.of("_not-referenced",
+        List.of("*:*")))).doesNotThrowAnyException();
+  }
+
+  @Test
   void aChainThroughATypeTheCallerMayNotSearchIsRefused() {
     Rights observations = rights("system/Observation.rs");
     Rights both = rights("system/Observation.rs", "system/Patient.s");

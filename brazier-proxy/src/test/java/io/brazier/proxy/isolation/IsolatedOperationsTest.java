@@ -19,7 +19,9 @@ class IsolatedOperationsTest {
   void operationsThatKeepToTheRestrictionRunAndOthersAreForbidden() {
     assertThatCode(() -> check("GET", "Patient/p-1/$everything")).doesNotThrowAnyException();
     assertThatCode(() -> check("POST", "Patient/$validate")).doesNotThrowAnyException();
+    assertThatCode(() -> check("GET", "$versions")).doesNotThrowAnyException();
     assertForbidden("GET", "$changes", "may not invoke $changes.");
+    assertForbidden("POST", "Patient/$member-match", "may not invoke $member-match.");
   }
 
   @Test

@@ -182,7 +182,8 @@ class UpstreamIsolationTest {
   @Test
   void chainsAndHasAreRefusedAsTheUpstreamWouldMatchByDataOutside() {
     for (String search : List.of("Observation?performer:Patient.family=x",
-        "Practitioner?_has:Encounter:participant:patient=Patient/" + SECOND, "Observation?_list=x")) {
+        "Practitioner?_has:Encounter:participant:patient=Patient/" + SECOND, "Observation?_list=x",
+        "Practitioner?_not-referenced=*:*")) {
       assertThatThrownBy(() -> search(patient, search)).as(search)
           .isInstanceOf(ForbiddenOperationException.class);
     }

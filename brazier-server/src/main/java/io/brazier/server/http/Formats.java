@@ -25,13 +25,31 @@ public final class Formats {
 
   /** The FHIR format of the highest quality in an Accept header; the first named wins a tie. */
   private static Format preferred(String accept, Format fallback) {
-    Format best = fallback;
+    String range = preferredRange(accept);
+    return range == null ? fallback : named(range);
+  }
+
+  /**
+   * The media type that decides the response format, as {@link #response} picks it, lower case and without
+   * parameters ({@code application/json}, {@code xml}); null when neither {@code _format} nor {@code Accept} names
+   * one. For the few answers whose shape differs between the FHIR types and plain JSON or XML, as {@code $versions}.
+   */
+  public static String mediaType(String formatParam, String accept) {
+    if (formatParam != null && !formatParam.isBlank()) {
+      return mediaType(formatParam.trim().replace(' ', '+'));
+    }
+    String range = accept == null ? null : preferredRange(accept);
+    return range == null ? null : mediaType(range);
+  }
+
+  /** The range of the highest quality in an Accept header that names JSON or XML; the first named wins a tie. */
+  private static String preferredRange(String accept) {
+    String best = null;
     double bestQuality = 0;
     for (String range : accept.split(",")) {
-      Format format = named(range);
       double quality = quality(range);
-      if (format != null && quality > bestQuality) {
-        best = format;
+      if (named(range) != null && quality > bestQuality) {
+        best = range;
         bestQuality = quality;
       }
     }

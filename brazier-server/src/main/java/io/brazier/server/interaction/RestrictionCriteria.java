@@ -111,8 +111,10 @@ public final class RestrictionCriteria {
       return new Chain(chain.param(), chain.targetTypes(),
           both(confined(chain.inner(), restriction), criterion(restriction, chain.targetTypes())));
     } else if (criterion instanceof Has has) {
+      // Only a source the restriction reaches counts: what refers to a resource from outside it stays unknown.
+      List<String> sourceTypes = has.sourceType() == null ? List.of() : List.of(has.sourceType());
       return new Has(has.sourceType(), has.param(),
-          both(confined(has.inner(), restriction), criterion(restriction, List.of(has.sourceType()))));
+          both(confined(has.inner(), restriction), criterion(restriction, sourceTypes)));
     } else if (criterion instanceof InList list) {
       Criterion reached = criterion(restriction, List.of("List"));
       // The same test as _list: a List among those refers to the resource as an item; only a reached List counts.
@@ -127,8 +129,12 @@ public final class RestrictionCriteria {
     return criterion;
   }
 
+  /** Both criteria; either may be null (none). */
   private static Criterion both(Criterion first, Criterion second) {
-    return second == null ? first : new AllOf(List.of(first, second));
+    if (first == null || second == null) {
+      return first == null ? second : first;
+    }
+    return new AllOf(List.of(first, second));
   }
 
   private static List<String> sorted(Set<String> ids) {

@@ -191,14 +191,7 @@ final class CriteriaSql {
       criterion(sql, t, chain.targetTypes(), chain.inner());
       sql.append(")");
     } else if (criterion instanceof Has has) {
-      String i = sql.alias("h");
-      String s = sql.alias("s");
-      sql.append("EXISTS (SELECT 1 FROM search_reference " + i + " JOIN resource " + s + " ON " + s + ".rid = " + i
-          + ".rid WHERE " + i + ".ttype = " + r + ".type AND " + i + ".tid = " + r + ".id AND ");
-      params(sql, i, List.of(has.sourceType()), has.param());
-      sql.append(" AND ");
-      criterion(sql, s, List.of(has.sourceType()), has.inner());
-      sql.append(")");
+      has(sql, r, has);
     } else if (criterion instanceof InList list) {
       String l = sql.alias("l");
       String i = sql.alias("i");
@@ -220,6 +213,31 @@ final class CriteriaSql {
     } else {
       throw new IllegalArgumentException("Unknown criterion " + criterion);
     }
+  }
+
+  /**
+   * Some resource refers to row {@code r} and matches. The source row is joined only when something is asked of
+   * it: {@code _not-referenced=*:*} reads the reference index alone (index rows are those of live, current versions).
+   */
+  private void has(Sql sql, String r, Has has) {
+    String i = sql.alias("h");
+    List<String> sourceTypes = has.sourceType() == null ? List.of() : List.of(has.sourceType());
+    boolean bySource = has.inner() != null || has.sourceType() != null && has.param() == null;
+    String s = bySource ? sql.alias("s") : null;
+    sql.append("EXISTS (SELECT 1 FROM search_reference " + i
+        + (bySource ? " JOIN resource " + s + " ON " + s + ".rid = " + i + ".rid" : "")
+        + " WHERE " + i + ".ttype = " + r + ".type AND " + i + ".tid = " + r + ".id");
+    if (has.param() != null) {
+      sql.append(" AND ");
+      params(sql, i, sourceTypes, has.param());
+    } else if (has.sourceType() != null) {
+      sql.append(" AND " + s + ".type = ?", keys.type(has.sourceType()));
+    }
+    if (has.inner() != null) {
+      sql.append(" AND ");
+      criterion(sql, s, sourceTypes, has.inner());
+    }
+    sql.append(")");
   }
 
   /** The criteria joined by {@code operator}, in parentheses: each is the SQL it is on its own. */

@@ -133,6 +133,24 @@ class CriteriaSqlTest {
   }
 
   @Test
+  void notReferencedLeavesOutWhatAnyOrTheNamedSourceRefersTo() {
+    String observed = save(ValuesTest.patient("A", "A"));
+    String encountered = save(ValuesTest.patient("B", "B"));
+    String alone = save(ValuesTest.patient("C", "C"));
+    Observation observation = ValuesTest.observation("http://loinc.org", "1");
+    save(observation.setSubject(new Reference("Patient/" + observed)));
+    save(new Encounter().setSubject(new Reference("Patient/" + encountered)));
+
+    assertThat(find("Patient", "_not-referenced=*:*")).containsExactly(alone);
+    assertThat(find("Patient", "_not-referenced=Observation:*")).containsExactly(encountered, alone);
+    assertThat(find("Patient", "_not-referenced=Observation:subject")).containsExactly(encountered, alone);
+    assertThat(find("Patient", "_not-referenced=Observation:performer"))
+        .containsExactly(observed, encountered, alone);
+    assertThat(find("Patient", "_not-referenced=Observation:subject&_not-referenced=Encounter:*"))
+        .containsExactly(alone);
+  }
+
+  @Test
   void aCompartmentHoldsTheResourcesThatReferToItsOwner() {
     String p = save(ValuesTest.patient("A", "A"));
     Observation observation = ValuesTest.observation("http://loinc.org", "1");
