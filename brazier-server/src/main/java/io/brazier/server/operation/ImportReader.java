@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.brazier.client.HttpUrls;
 import io.brazier.fhir.FhirException;
 import io.brazier.server.http.Body;
+import io.brazier.server.http.ETags;
 import io.brazier.store.ImportLine;
 import java.io.EOFException;
 import java.io.IOException;
@@ -123,7 +124,7 @@ final class ImportReader {
    */
   private ImportSources.Opened open(ImportRequest.Input spec, long from, String staged) throws IOException {
     ImportSources.Opened opened = sources.source(spec.url()).open(spec.etag());
-    if (from > 0 && staged != null && !ImportSources.sameEtag(staged, opened.etag())) {
+    if (from > 0 && staged != null && !ETags.same(staged, opened.etag())) {
       opened.body().close();
       throw FhirException.preconditionFailed("The input changed while it was read: lines 1 to " + from + " are of"
           + " its version with ETag " + staged + ", and it now has " + (opened.etag() == null ? "no ETag"
