@@ -54,7 +54,7 @@ public final class Import implements Interaction, Jobs.Work, AutoCloseable {
   private final ServerConfig config;
   private final Set<String> patientCompartment;
   private final ImportSources sources;
-  private final int maxLineBytes;
+  private final ImportReader.Limits limits;
   private final Jobs jobs;
   private final Reachable reachable;
   private final ImportRepair repair;
@@ -71,7 +71,8 @@ public final class Import implements Interaction, Jobs.Work, AutoCloseable {
     this.config = config;
     this.patientCompartment = Set.copyOf(compartments.params("Patient").keySet());
     this.sources = new ImportSources(config.imports());
-    this.maxLineBytes = (int) Math.min(config.maxBodyBytes(), Integer.MAX_VALUE - 16);
+    this.limits = new ImportReader.Limits((int) Math.min(config.maxBodyBytes(), Integer.MAX_VALUE - 16),
+        config.imports().maxErrors());
     this.jobs = jobs;
     this.repair = new ImportRepair(imports);
   }
@@ -162,7 +163,7 @@ public final class Import implements Interaction, Jobs.Work, AutoCloseable {
         new ConcurrentHashMap<>(), new ConcurrentHashMap<>());
     ImportLines lines = new ImportLines(fhir, bodies, writes, references, request, run.id(), context);
     byte[] manifest = new ImportRun(run, jobs, request, imports, sources, lines, references, context,
-        request.readingOrder(patientCompartment), maxLineBytes).run();
+        request.readingOrder(patientCompartment), limits).run();
     return manifest == null ? new byte[0] : manifest;
   }
 
