@@ -123,8 +123,7 @@ public final class Import implements Interaction, Jobs.Work, AutoCloseable {
 
   /**
    * Checks each input ({@link ImportSources.Source#check}), and that no two inputs read the same (one file by two
-   * spellings of its path, or through a link): its lines would be imported twice, a line without an id as two
-   * resources.
+   * spellings of its path, or through a link): its lines would be imported twice.
    */
   private void checkInputs(List<ImportRequest.Input> inputs) {
     Map<String, String> urls = new HashMap<>();
@@ -161,7 +160,7 @@ public final class Import implements Interaction, Jobs.Work, AutoCloseable {
     // Conditional references find the staged resources of the whole import by identifier, as a bundle's entries.
     Links.Context context = new Links.Context((type, identifier) -> imports.identified(run.id(), type, identifier),
         new ConcurrentHashMap<>(), new ConcurrentHashMap<>());
-    ImportLines lines = new ImportLines(fhir, bodies, writes, references, request, run.id(), context);
+    ImportLines lines = new ImportLines(fhir, bodies, writes, references, request, context);
     byte[] manifest = new ImportRun(run, jobs, request, imports, sources, lines, references, context,
         request.readingOrder(patientCompartment), limits).run();
     return manifest == null ? new byte[0] : manifest;

@@ -597,7 +597,7 @@ class ImportTest {
 
   /**
    * Two URLs of one file, however spelt, or through a link, are one input listed twice: its lines would be imported
-   * twice, and a line without an id would make two resources.
+   * twice.
    */
   @Test
   void twoUrlsOfOneFileAreRefusedAsOneInputListedTwice() throws IOException {
