@@ -137,6 +137,12 @@ final class Serve implements Callable<Integer> {
           + " BRAZIER_IMPORT_BLOB); Blob URLs with a SAS need no flag (default: none).")
   String importBlob;
 
+  @Option(names = "--max-import-errors", defaultValue = "" + ImportConfig.MAX_ERRORS, paramLabel = "N",
+      description = "$import reads an input no further once N of its lines failed (counted a batch of 1,000 lines at"
+          + " a time): its error file ends with a line saying where it stopped and why, so that an input of garbage"
+          + " does not fill the database with an OperationOutcome a line (default: ${DEFAULT-VALUE}).")
+  int maxImportErrors;
+
   @Option(names = "--changes-retention", paramLabel = "DURATION", converter = Retention.class,
       description = "How long the change feed ($changes) keeps changes: days (30) or an ISO-8601 duration (P30D,"
           + " PT12H). Older ones are deleted hourly, and a reader asking for them gets 410 and must re-sync"
@@ -315,7 +321,8 @@ final class Serve implements Callable<Integer> {
     ServerConfig serverConfig = Usage.checked(spec, () -> new ServerConfig(host, port, baseUrl, trustForwardedHeaders,
         maxBodyBytes, maxIndexEntries, corsOrigins, lenient, conditionalDeleteMax, pageSize, maxPageSize,
         bundleMaxEntries, bundleMaxBytes, referentialIntegrity, missingReferences,
-        new ImportConfig(importDir == null ? null : importDir.toAbsolutePath(), importHosts, importBlob),
+        new ImportConfig(importDir == null ? null : importDir.toAbsolutePath(), importHosts, importBlob,
+            maxImportErrors),
         export.config(database.dataDir, auth.enabled)));
     if (events.enabled()) {
       events.config(fhir);

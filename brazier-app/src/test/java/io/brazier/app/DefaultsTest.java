@@ -3,6 +3,7 @@ package io.brazier.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.brazier.server.ImportConfig;
 import io.brazier.server.ServerConfig;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -60,6 +61,14 @@ class DefaultsTest {
     assertThat(fromFile.maxIndexEntries).isEqualTo(300);
     assertThat(fromEnvironment.maxIndexEntries).isEqualTo(200);
     assertThat(fromFlag.maxIndexEntries).isEqualTo(100);
+  }
+
+  @Test
+  void theFailedLinesAfterWhichAnImportReadsAnInputNoFurtherIsAFlagAndAnEnvironmentVariable() {
+    assertThat(parse(new String[] {"serve"}, Map.of()).maxImportErrors).isEqualTo(ImportConfig.MAX_ERRORS);
+    assertThat(parse(new String[] {"serve"}, Map.of("BRAZIER_MAX_IMPORT_ERRORS", "200")).maxImportErrors)
+        .isEqualTo(200);
+    assertThat(parse(new String[] {"serve", "--max-import-errors", "100"}, Map.of()).maxImportErrors).isEqualTo(100);
   }
 
   @Test

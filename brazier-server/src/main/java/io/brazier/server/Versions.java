@@ -1,21 +1,15 @@
 package io.brazier.server;
 
 import io.brazier.fhir.FhirException;
+import io.brazier.server.http.ETags;
 
 /** Version ids in ETags: {@code W/"3"}, {@code "3"} or a bare {@code 3}. */
 final class Versions {
   private Versions() {}
 
   static int parse(String etag, String header) {
-    String value = etag.trim();
-    if (value.startsWith("W/")) {
-      value = value.substring(2);
-    }
-    if (value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")) {
-      value = value.substring(1, value.length() - 1);
-    }
     try {
-      return Integer.parseInt(value);
+      return Integer.parseInt(ETags.opaque(etag));
     } catch (NumberFormatException e) {
       throw FhirException.badRequest(header + " '" + etag + "' is not a version ETag such as W/\"1\".");
     }

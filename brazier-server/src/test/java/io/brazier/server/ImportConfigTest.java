@@ -16,6 +16,13 @@ class ImportConfigTest {
   }
 
   @Test
+  void anInputIsReadUntilSomeOfItsLinesFailedAndNeverUntilNone() {
+    assertThat(new ImportConfig(null, List.of(), null).maxErrors()).isEqualTo(ImportConfig.MAX_ERRORS);
+    assertThatThrownBy(() -> new ImportConfig(null, List.of(), null, 0)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("--max-import-errors must be at least 1, not 0");
+  }
+
+  @Test
   void aUrlListedAsAHostIsRefused() {
     assertThatThrownBy(() -> new ImportConfig(null, List.of("https://exports.example.org"), null))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--import-hosts takes HOST or HOST:PORT");

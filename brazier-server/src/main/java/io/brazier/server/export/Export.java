@@ -327,6 +327,7 @@ public final class Export implements Interaction {
       issues.addAll(group.issues());
       // Members the caller may not see are left out unsaid: naming them would tell it they exist.
       members = group.patients().stream().filter(id -> reaches(restriction, id)).toList();
+      issues.addAll(patients.missing(request.id(), members, sequence));
     }
     List<String> asked = input.list("patient");
     if (asked.isEmpty()) {

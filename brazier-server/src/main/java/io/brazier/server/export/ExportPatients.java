@@ -18,12 +18,13 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * The patients of a Patient or Group export, as of its sequence: a Group's members ({@code Group.member.entity},
- * those of nested Groups too, inactive ones left out, members that are neither reported), and which of a list of
- * patients existed then.
+ * those of nested Groups too, inactive ones left out, members that are neither reported, and so are those that did
+ * not exist then), and which of a list of patients existed then.
  */
 final class ExportPatients {
   private static final ObjectMapper JSON = Jackson.MAPPER;
@@ -88,6 +89,29 @@ final class ExportPatients {
             + " or a Group (" + (reference.isEmpty() ? "no reference" : reference) + "): it is not exported."));
       }
     }
+  }
+
+  /**
+   * An error for each of these patient members of Group/{@code group} that did not exist at {@code sequence}, saying
+   * why: deleted, never stored, or stored only since. The Bulk Data manifest's error file is where an export says
+   * what it could not export (https://hl7.org/fhir/uv/bulkdata/export.html#response---complete-status).
+   */
+  List<ExportRequest.Issue> missing(String group, List<String> members, long sequence) {
+    Set<String> existing = existing(members, sequence);
+    List<String> missing = members.stream().filter(id -> !existing.contains(id)).map(id -> "Patient/" + id).toList();
+    if (missing.isEmpty()) {
+      return List.of();
+    }
+    Map<String, ResourceVersion> current = store.current(missing);
+    List<ExportRequest.Issue> issues = new ArrayList<>();
+    for (String reference : missing) {
+      ResourceVersion now = current.get(reference);
+      String why = now == null ? "is not stored on this server" : now.deleted() ? "was deleted"
+          : "was stored only after the export started";
+      issues.add(new ExportRequest.Issue("error", reference + ", a member of Group/" + group + ", " + why
+          + ": it is not exported."));
+    }
+    return issues;
   }
 
   /** Which of these patients existed (and were not deleted) at {@code sequence}. */

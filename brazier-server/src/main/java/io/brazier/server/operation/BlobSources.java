@@ -10,6 +10,7 @@ import com.azure.storage.blob.options.BlobInputStreamOptions;
 import io.brazier.client.HttpUrls;
 import com.azure.storage.blob.specialized.BlobInputStream;
 import io.brazier.fhir.FhirException;
+import io.brazier.server.http.ETags;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -64,7 +65,7 @@ final class BlobSources {
         throw new FhirException(400, IssueType.NOTFOUND, "The input " + shown + " could not be read: "
             + e.getStatusCode() + " " + e.getErrorCode() + ".");
       }
-      if (etag != null && !ImportSources.sameEtag(etag, properties.getETag())) {
+      if (etag != null && !ETags.same(etag, properties.getETag())) {
         throw FhirException.preconditionFailed("The input " + shown + " has ETag " + properties.getETag() + ", not "
             + etag + ".");
       }

@@ -2,6 +2,7 @@ package io.brazier.server.operation;
 
 import io.brazier.client.HttpUrls;
 import io.brazier.fhir.FhirException;
+import io.brazier.server.http.ETags;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -13,8 +14,8 @@ import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 
 /**
  * Inputs in the folder of {@code --import-dir}: {@code file:} URLs of regular files below it, symbolic links
- * resolved, so that an import cannot read the server's other files. A file's version, kept as an ETag is, is its
- * size and last-modified time ({@link UnchangedFile}).
+ * resolved, so that an import cannot read the server's other files. A file's version, its ETag, is its size and
+ * last-modified time ({@link UnchangedFile}): an input's {@code etag} is checked against it.
  */
 final class FileSources {
   private final Path dir;
@@ -60,13 +61,27 @@ final class FileSources {
   private record FileSource(String shown, Path file) implements ImportSources.Source {
     @Override
     public void check(String etag) {
-      if (etag != null) {
-        throw FhirException.badRequest("The input " + shown + " is a file, which has no ETag to check: leave out its"
-            + " etag.");
+      version(etag);
+    }
+
+    /**
+     * The file's version ({@link UnchangedFile#version}), which must be {@code etag} when one is given: a 412
+     * otherwise, as for a blob.
+     */
+    private String version(String etag) {
+      String version;
+      try {
+        version = Files.isRegularFile(file) && Files.isReadable(file) ? UnchangedFile.version(file) : null;
+      } catch (IOException e) {
+        version = null; // gone since it was seen
       }
-      if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+      if (version == null) {
         throw new FhirException(400, IssueType.NOTFOUND, "The input " + shown + " is not a readable file.");
       }
+      if (etag != null && !ETags.same(etag, version)) {
+        throw FhirException.preconditionFailed("The input " + shown + " has ETag " + version + ", not " + etag + ".");
+      }
+      return version;
     }
 
     /**
@@ -89,8 +104,7 @@ final class FileSources {
      */
     @Override
     public ImportSources.Opened open(String etag) throws IOException {
-      check(etag);
-      String version = UnchangedFile.version(file); // taken first: a change after it shows at the first read
+      String version = version(etag); // taken first: a change after it shows at the first read
       return new ImportSources.Opened(new UnchangedFile(Files.newInputStream(file), file, version), version);
     }
   }

@@ -54,7 +54,7 @@ public final class Import implements Interaction, Jobs.Work, AutoCloseable {
   private final ServerConfig config;
   private final Set<String> patientCompartment;
   private final ImportSources sources;
-  private final int maxLineBytes;
+  private final ImportReader.Limits limits;
   private final Jobs jobs;
   private final Reachable reachable;
   private final ImportRepair repair;
@@ -71,7 +71,8 @@ public final class Import implements Interaction, Jobs.Work, AutoCloseable {
     this.config = config;
     this.patientCompartment = Set.copyOf(compartments.params("Patient").keySet());
     this.sources = new ImportSources(config.imports());
-    this.maxLineBytes = (int) Math.min(config.maxBodyBytes(), Integer.MAX_VALUE - 16);
+    this.limits = new ImportReader.Limits((int) Math.min(config.maxBodyBytes(), Integer.MAX_VALUE - 16),
+        config.imports().maxErrors());
     this.jobs = jobs;
     this.repair = new ImportRepair(imports);
   }
@@ -122,8 +123,7 @@ public final class Import implements Interaction, Jobs.Work, AutoCloseable {
 
   /**
    * Checks each input ({@link ImportSources.Source#check}), and that no two inputs read the same (one file by two
-   * spellings of its path, or through a link): its lines would be imported twice, a line without an id as two
-   * resources.
+   * spellings of its path, or through a link): its lines would be imported twice.
    */
   private void checkInputs(List<ImportRequest.Input> inputs) {
     Map<String, String> urls = new HashMap<>();
@@ -160,9 +160,9 @@ public final class Import implements Interaction, Jobs.Work, AutoCloseable {
     // Conditional references find the staged resources of the whole import by identifier, as a bundle's entries.
     Links.Context context = new Links.Context((type, identifier) -> imports.identified(run.id(), type, identifier),
         new ConcurrentHashMap<>(), new ConcurrentHashMap<>());
-    ImportLines lines = new ImportLines(fhir, bodies, writes, references, request, run.id(), context);
+    ImportLines lines = new ImportLines(fhir, bodies, writes, references, request, context);
     byte[] manifest = new ImportRun(run, jobs, request, imports, sources, lines, references, context,
-        request.readingOrder(patientCompartment), maxLineBytes).run();
+        request.readingOrder(patientCompartment), limits).run();
     return manifest == null ? new byte[0] : manifest;
   }
 

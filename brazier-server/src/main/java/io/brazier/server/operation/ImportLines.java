@@ -15,13 +15,11 @@ import io.brazier.server.interaction.Writes;
 import io.brazier.store.ImportBatch.Deferred;
 import io.brazier.store.ImportBatch.Failure;
 import io.brazier.store.ImportLine;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.UUID;
 import java.util.regex.Pattern;
 import org.hl7.fhir.r4.model.InstantType;
 import org.hl7.fhir.r4.model.OperationOutcome;
@@ -30,8 +28,9 @@ import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 /**
  * Reads one line of an import into what is staged, by the rules of a write: the base R4 rules, references rewritten
  * and resolved as a bundle's are ({@link Links}, in a context shared by the whole import), id and meta set as a
- * write sets them ({@link Writes}), the search index extracted. A line keeps its id (one without gets an id made of
- * the job and its place, the same whenever it is read again), and its {@code meta.versionId} and
+ * write sets them ({@link Writes}), the search index extracted. A line keeps its id (one without fails, as
+ * Microsoft's import fails it: an id made for it would differ from one import to the next, and importing the input
+ * twice would make its resource twice), and its {@code meta.versionId} and
  * {@code meta.lastUpdated}, which are staged beside its JSON for the merge to place. A line whose conditional
  * reference names a type whose inputs are still unread waits ({@link Deferred}); a line that breaks a rule fails,
  * with an OperationOutcome naming its input and line.
@@ -56,17 +55,15 @@ final class ImportLines {
   private final Writes writes;
   private final References references;
   private final ImportRequest request;
-  private final String job;
   private final Links.Context context;
 
-  ImportLines(Fhir fhir, Bodies bodies, Writes writes, References references, ImportRequest request, String job,
+  ImportLines(Fhir fhir, Bodies bodies, Writes writes, References references, ImportRequest request,
       Links.Context context) {
     this.fhir = fhir;
     this.bodies = bodies;
     this.writes = writes;
     this.references = references;
     this.request = request;
-    this.job = job;
     this.context = context;
   }
 
@@ -87,7 +84,7 @@ final class ImportLines {
       if (!lineType.equals(type)) {
         throw wrongType(lineType, type);
       }
-      String id = id(tree, seq);
+      String id = id(tree);
       Body body = bodies.tree(tree, "line");
       List<String> identifiers = body.identifiers();
       if (!unread.isEmpty() && Links.conditionalTypes(tree).stream().anyMatch(unread::contains)) {
@@ -117,11 +114,15 @@ final class ImportLines {
         staged.json(), staged.stampAt(), staged.index(), identifiers, local);
   }
 
-  /** The line's id, or for a line without one an id of its own: the same each time this job reads this line. */
-  private String id(ObjectNode tree, long seq) {
+  /**
+   * The line's id, which it must have, as an update must (https://hl7.org/fhir/R4/http.html#update): the import is
+   * an update of each line's resource, and importing a line again must find what it made.
+   */
+  private static String id(ObjectNode tree) {
     JsonNode id = tree.path("id");
     if (id.isMissingNode() || id.isNull()) {
-      return UUID.nameUUIDFromBytes((job + "/" + seq).getBytes(StandardCharsets.UTF_8)).toString();
+      throw FhirException.badRequest("The line has no id: an imported resource keeps its id, so that importing a"
+          + " line again finds the resource it made (an id made for it would make another).");
     }
     if (!id.isTextual() || !Fhir.isValidId(id.asText())) {
       throw FhirException.badRequest("'" + id.asText() + "' is not a valid FHIR id (1-64 of A-Z a-z 0-9 - .).");

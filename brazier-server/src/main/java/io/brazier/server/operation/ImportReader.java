@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.brazier.client.HttpUrls;
 import io.brazier.fhir.FhirException;
 import io.brazier.server.http.Body;
+import io.brazier.server.http.ETags;
 import io.brazier.store.ImportLine;
 import java.io.EOFException;
 import java.io.IOException;
@@ -24,7 +25,9 @@ import org.slf4j.LoggerFactory;
  * first), in batches of lines that readers, one per core ({@link ImportReaders}), read, check ({@link ImportLines})
  * and encode for staging, a batch each, while the one writer ({@link ImportStager}) stages the batches in order.
  * An input whose read fails is read again from where it broke off; one that cannot be read (further) fails at that
- * line, and the rest of the import goes on.
+ * line, and the rest of the import goes on. An input whose lines failed {@code --max-import-errors} times is read no
+ * further, so that a file of garbage does not fill the database with an OperationOutcome a line: its lines are
+ * counted as they are staged, a batch at a time, so the input stops at the end of the batch that reached the bound.
  */
 final class ImportReader {
   private static final Logger log = LoggerFactory.getLogger(ImportReader.class);
@@ -49,16 +52,21 @@ final class ImportReader {
   private final ImportStager stager;
   private final List<Integer> order;
   private final int maxLineBytes;
+  private final int maxErrors;
+
+  /** How much of an input is read: a line of at most {@code lineBytes}, and lines until {@code errors} failed. */
+  record Limits(int lineBytes, int errors) {}
 
   ImportReader(Jobs.Run run, ImportRequest request, ImportSources sources, ImportLines lines, ImportStager stager,
-      List<Integer> order, int maxLineBytes) {
+      List<Integer> order, Limits limits) {
     this.run = run;
     this.request = request;
     this.sources = sources;
     this.lines = lines;
     this.stager = stager;
     this.order = order;
-    this.maxLineBytes = maxLineBytes;
+    this.maxLineBytes = limits.lineBytes();
+    this.maxErrors = limits.errors();
   }
 
   /** Reads every input from where the cursor says, recording each input read to its end. */
@@ -84,6 +92,10 @@ final class ImportReader {
     for (int attempt = 1; !run.stopped(); attempt++) {
       ImportRun.Cursor cursor = stager.cursor();
       long from = cursor.position() == position ? cursor.line() : 0;
+      if (failedTooOften()) { // staged before a read failed, or before the run was stopped
+        failTooOften(input);
+        return;
+      }
       try {
         ImportSources.Opened opened = open(spec, from, cursor.etag());
         InputStream body = new RenewingInput(opened.body(), () -> stager.advance(stager.cursor()), run::stopped);
@@ -123,7 +135,7 @@ final class ImportReader {
    */
   private ImportSources.Opened open(ImportRequest.Input spec, long from, String staged) throws IOException {
     ImportSources.Opened opened = sources.source(spec.url()).open(spec.etag());
-    if (from > 0 && staged != null && !ImportSources.sameEtag(staged, opened.etag())) {
+    if (from > 0 && staged != null && !ETags.same(staged, opened.etag())) {
       opened.body().close();
       throw FhirException.preconditionFailed("The input changed while it was read: lines 1 to " + from + " are of"
           + " its version with ETag " + staged + ", and it now has " + (opened.etag() == null ? "no ETag"
@@ -141,6 +153,10 @@ final class ImportReader {
     List<NdjsonLines.Line> chunk = new ArrayList<>();
     long bytes = 0;
     long notNdjson = 0;
+    // Set once a staged batch takes the input's failures to --max-import-errors: nothing after it is staged, and
+    // skipped says whether there was anything after it.
+    boolean failedTooOften = false;
+    boolean skipped = false;
     try (ImportReaders<ImportStager.Batch> readers = new ImportReaders<>(READERS, IN_FLIGHT_BYTES)) {
       try {
         // An input whose first two lines are no JSON object is not NDJSON at all (pretty-printed JSON, CSV, a header):
@@ -148,6 +164,10 @@ final class ImportReader {
         // fails alone. The first line waits in the chunk until the second says which.
         int badStart = from == 0 ? 0 : -1;
         for (NdjsonLines.Line line = reader.next(); line != null && !run.stopped(); line = reader.next()) {
+          if (failedTooOften) {
+            skipped = true;
+            break;
+          }
           if (line.number() <= from) {
             continue;
           }
@@ -165,8 +185,9 @@ final class ImportReader {
             readers.submit(batch(input, position, chunk, unread, etag), bytes);
             chunk = new ArrayList<>();
             bytes = 0;
-            while (readers.full()) {
+            while (readers.full() && !failedTooOften) {
               stager.stage(readers.next());
+              failedTooOften = failedTooOften();
             }
           }
         }
@@ -177,16 +198,41 @@ final class ImportReader {
         }
         while (!readers.isEmpty()) {
           ImportStager.Batch batch = readers.next();
-          if (!run.stopped()) {
+          if (run.stopped()) {
+            continue;
+          }
+          if (failedTooOften) {
+            skipped = true;
+          } else {
             stager.stage(batch);
+            failedTooOften = failedTooOften();
           }
         }
       }
+    }
+    if (skipped) {
+      failTooOften(input);
     }
     if (notNdjson > 0) {
       stager.fail(input, notNdjson, FhirException.invalid("The input is not NDJSON (a JSON resource a line): neither"
           + " its first line nor the next is a JSON object, so it was not read further."));
     }
+  }
+
+  /** Whether the lines of the input being read, as staged so far, failed {@code --max-import-errors} times. */
+  private boolean failedTooOften() {
+    return stager.cursor().failed() >= maxErrors;
+  }
+
+  /**
+   * Ends the input being read, which failed too often, with a failure after its last line staged that says so: its
+   * input's failures and its lines imported are then exactly those of the lines staged.
+   */
+  private void failTooOften(int input) {
+    ImportRun.Cursor cursor = stager.cursor();
+    stager.fail(input, cursor.line() + 1, new FhirException(400, IssueType.TOOCOSTLY, cursor.failed() + " lines of"
+        + " the first " + cursor.line() + " failed, which reaches --max-import-errors " + maxErrors + ", so the input"
+        + " was not read further: its lines after line " + cursor.line() + " are not imported."));
   }
 
   private static boolean isJsonObject(byte[] line) {
@@ -211,8 +257,9 @@ final class ImportReader {
             FhirException.tooLarge("The line is longer than " + maxLineBytes + " bytes (--max-body-bytes).")))
             : lines.read(seq, spec.type(), spec.url(), line.bytes(), unread));
       }
+      long failures = reads.stream().filter(read -> read.failure() != null).count();
       return new ImportStager.Batch(number, stager.encode(number, reads, List.of()), new ImportRun.Cursor("stage",
-          position, last, number + 1, 0, 0, etag), chunk.size());
+          position, last, number + 1, 0, 0, etag, 0), chunk.size(), failures);
     };
   }
 

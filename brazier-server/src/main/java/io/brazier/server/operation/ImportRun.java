@@ -26,14 +26,16 @@ final class ImportRun {
   /**
    * Where a run got to: the phase; while staging, the input (its place in the reading order), its lines staged and
    * the ETag of the version they were read from (null if it has none), which a read again from there must still
-   * have; the next batch's number and placeholder line, and how many lines were read in all.
+   * have, and how many of those lines failed ({@code --max-import-errors} bounds them); the next batch's number and
+   * placeholder line, and how many lines were read in all.
    */
-  record Cursor(String phase, int position, long line, int batch, long placeholders, long read, String etag) {
+  record Cursor(String phase, int position, long line, int batch, long placeholders, long read, String etag,
+      long failed) {
     static final Cursor START = new Cursor("stage", 0, 0, 0, 0, 0);
 
     /** A cursor at the start of an input, or past staging: no input being read. */
     Cursor(String phase, int position, long line, int batch, long placeholders, long read) {
-      this(phase, position, line, batch, placeholders, read, null);
+      this(phase, position, line, batch, placeholders, read, null, 0);
     }
 
     Cursor in(String newPhase) {
@@ -50,10 +52,11 @@ final class ImportRun {
   private final References references;
   private final Links.Context context;
   private final List<Integer> order;
-  private final int maxLineBytes;
+  private final ImportReader.Limits limits;
 
   ImportRun(Jobs.Run run, Jobs jobs, ImportRequest request, Imports imports, ImportSources sources,
-      ImportLines lines, References references, Links.Context context, List<Integer> order, int maxLineBytes) {
+      ImportLines lines, References references, Links.Context context, List<Integer> order,
+      ImportReader.Limits limits) {
     this.run = run;
     this.jobs = jobs;
     this.request = request;
@@ -63,7 +66,7 @@ final class ImportRun {
     this.references = references;
     this.context = context;
     this.order = order;
-    this.maxLineBytes = maxLineBytes;
+    this.limits = limits;
   }
 
   /** Runs the job to its end; returns its manifest, or null when it stopped first. */
@@ -71,7 +74,7 @@ final class ImportRun {
     ImportStager stager = new ImportStager(run, request, imports, lines, context, start());
     ImportLease lease = new ImportLease(run, stager);
     ImportChecks checks = new ImportChecks(run, request, imports, lines, references, context, stager, lease);
-    List<Runnable> phases = List.of(new ImportReader(run, request, sources, lines, stager, order, maxLineBytes)::read,
+    List<Runnable> phases = List.of(new ImportReader(run, request, sources, lines, stager, order, limits)::read,
         checks::defer, checks::check, new ImportMerger(run, request, imports, lines, stager, PARALLEL)::merge,
         () -> lease.during(() -> imports.restoreIndexes(run.id(), PARALLEL)));
     try {

@@ -4,6 +4,7 @@ import io.brazier.client.HttpUrls;
 import io.brazier.fhir.FhirException;
 import io.brazier.fhir.Lazy;
 import io.brazier.server.ImportConfig;
+import io.brazier.server.http.ETags;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -245,7 +246,7 @@ final class ImportSources {
             + " connection cut short would pass for its end.");
       }
       String actual = response.headers().firstValue("ETag").orElse(null);
-      if (etag != null && !ImportSources.sameEtag(etag, actual)) {
+      if (etag != null && !ETags.same(etag, actual)) {
         response.body().close();
         throw FhirException.preconditionFailed("The input " + shown + (actual == null ? " answered without an ETag,"
             + " so its etag " + etag + " cannot be checked: leave it out to import the input as it is."
@@ -289,17 +290,6 @@ final class ImportSources {
       return e.getMessage();
     }
     return e instanceof ConnectException ? "no connection to its host" : e.getClass().getSimpleName();
-  }
-
-  /** Whether two ETags name the same version, weak or not, quoted or not. */
-  static boolean sameEtag(String expected, String actual) {
-    return actual != null && strip(expected).equals(strip(actual));
-  }
-
-  private static String strip(String etag) {
-    String bare = etag.startsWith("W/") ? etag.substring(2) : etag;
-    return bare.length() >= 2 && bare.startsWith("\"") && bare.endsWith("\"") ? bare.substring(1, bare.length() - 1)
-        : bare;
   }
 
   /**

@@ -42,8 +42,16 @@ final class ImportStager {
     this.placeholders = new AtomicLong(cursor.placeholders());
   }
 
-  /** A batch read, checked and encoded, with the cursor that its staging records and how many lines it read. */
-  record Batch(int number, Imports.Encoded encoded, ImportRun.Cursor cursor, long lines) {}
+  /**
+   * A batch read, checked and encoded, with the cursor that its staging records, how many lines it read and how
+   * many of them failed.
+   */
+  record Batch(int number, Imports.Encoded encoded, ImportRun.Cursor cursor, long lines, long failures) {
+    /** A batch of no input's lines (the checks'). */
+    Batch(int number, Imports.Encoded encoded, ImportRun.Cursor cursor, long lines) {
+      this(number, encoded, cursor, lines, 0);
+    }
+  }
 
   ImportRun.Cursor cursor() {
     return cursor;
@@ -114,7 +122,7 @@ final class ImportStager {
     }
     ImportRun.Cursor at = batch.cursor();
     ImportRun.Cursor next = new ImportRun.Cursor(at.phase(), at.position(), at.line(), at.batch(),
-        placeholders.get(), cursor.read() + batch.lines(), at.etag());
+        placeholders.get(), cursor.read() + batch.lines(), at.etag(), cursor.failed() + batch.failures());
     if (imports.stage(parts, run.heartbeat(next.read(), null, JobJson.write(next)))) {
       cursor = next;
     } else {
@@ -129,6 +137,6 @@ final class ImportStager {
     int number = takeBatch();
     stage(new Batch(number, imports.encode(run.id(), new ImportBatch(number, List.of(), List.of(), List.of(failure),
         List.of())), new ImportRun.Cursor("stage", cursor.position(), cursor.line(), number + 1, 0, 0,
-        cursor.etag()), 0));
+        cursor.etag(), 0), 0, 1));
   }
 }

@@ -2,6 +2,7 @@ package io.brazier.server.export;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.groups.Tuple.tuple;
 
 import io.brazier.fhir.FhirException;
 import io.brazier.fhir.search.FhirSearch;
@@ -116,6 +117,24 @@ class ExportPatientsTest {
 
     assertThat(patients.existing(asked, sequence)).containsExactly(kept);
     assertThat(patients.existing(asked, server.store().watermark())).containsExactlyInAnyOrder(kept, later);
+  }
+
+  @Test
+  void aMemberThatDidNotExistAtTheSequenceIsAnErrorSayingWhy() {
+    String kept = patient();
+    String deleted = patient();
+    server.http().send("DELETE", "/fhir/Patient/" + deleted, null);
+    long sequence = server.store().watermark();
+    String later = patient();
+
+    assertThat(patients.missing("g", List.of(kept, deleted, "never-" + later, later), sequence))
+        .extracting(ExportRequest.Issue::severity, ExportRequest.Issue::diagnostics).containsExactly(
+            tuple("error", "Patient/" + deleted + ", a member of Group/g, was deleted: it is not exported."),
+            tuple("error", "Patient/never-" + later + ", a member of Group/g, is not stored on this server: it is not"
+                + " exported."),
+            tuple("error", "Patient/" + later + ", a member of Group/g, was stored only after the export started: it"
+                + " is not exported."));
+    assertThat(patients.missing("g", List.of(kept), sequence)).isEmpty();
   }
 
   private static String patient() {

@@ -251,6 +251,29 @@ class ExportTest {
     exporter.manifest(Exporter.path(started.header("Content-Location").orElseThrow()));
   }
 
+  /** The Bulk Data manifest's error file says what the export could not export, and the export goes ahead. */
+  @Test
+  void aGroupMemberDeletedBeforeTheExportIsAnErrorOfItsErrorFileAndTheOtherMembersAreExported() {
+    String gone = server.client().create().resource(new Patient().setActive(true)).execute().getId().getIdPart();
+    http.put("/fhir/Group/departed", "{\"resourceType\":\"Group\",\"id\":\"departed\",\"type\":\"person\","
+        + "\"actual\":true,\"member\":[{\"entity\":{\"reference\":\"Patient/" + patient + "\"}},"
+        + "{\"entity\":{\"reference\":\"Patient/" + gone + "\"}}]}");
+    assertThat(http.send("DELETE", "/fhir/Patient/" + gone, null).status()).isEqualTo(204);
+
+    JsonNode manifest = exporter.manifest(exporter.start("/fhir/Group/departed/$export?_type=Patient"));
+
+    assertThat(exporter.exported(manifest)).containsOnlyKeys("Patient/" + patient);
+    assertThat(exporter.lines(manifest, "error").get("OperationOutcome")).singleElement().satisfies(line -> {
+      JsonNode outcome = Exporter.tree(line);
+      assertThat(outcome.path("resourceType").asText()).isEqualTo("OperationOutcome");
+      assertThat(outcome.path("issue")).singleElement().satisfies(issue -> {
+        assertThat(issue.path("severity").asText()).isEqualTo("error");
+        assertThat(issue.path("diagnostics").asText()).isEqualTo("Patient/" + gone + ", a member of Group/departed,"
+            + " was deleted: it is not exported.");
+      });
+    });
+  }
+
   @Test
   void moreExportsThanTheMostRunningAreRefusedWithRetryAfterUntilOneEnds() {
     List<String> elsewhere = new ArrayList<>();

@@ -138,6 +138,25 @@ class FileSourcesTest {
     assertThat(opened.etag()).isNotNull().isEqualTo(again).isNotEqualTo(etag(source));
   }
 
+  /** A file's etag is checked as a blob's is: its own passes, another is a 412 naming both. */
+  @Test
+  void aFileWithItsOwnEtagPassesItsCheckAndOneWithAnotherIsAPreconditionFailed() throws IOException {
+    Path folder = TempFolders.createUntilExit("brazier-import-sources");
+    Path file = Files.writeString(folder.resolve("Tagged.ndjson"), "{\"resourceType\":\"Patient\"}\n");
+    ImportSources.Source source = new ImportSources(new ImportConfig(folder, List.of(), null))
+        .source("file://" + file);
+    String etag = etag(source);
+
+    source.check(etag);
+    source.check("W/" + etag);
+    source.open(etag).body().close();
+    assertThatThrownBy(() -> source.check("\"1\"")).isInstanceOfSatisfying(FhirException.class,
+        e -> assertThat(e.status()).isEqualTo(412)).hasMessage("The input file://" + file + " has ETag " + etag
+            + ", not \"1\".");
+    assertThatThrownBy(() -> source.open("\"1\"")).isInstanceOfSatisfying(FhirException.class,
+        e -> assertThat(e.status()).isEqualTo(412));
+  }
+
   private static String etag(ImportSources.Source source) throws IOException {
     ImportSources.Opened opened = source.open(null);
     opened.body().close();

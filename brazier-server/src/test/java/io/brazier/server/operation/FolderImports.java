@@ -11,13 +11,15 @@ import java.util.List;
 
 /**
  * A server that imports the NDJSON files of a folder, its lines at most {@value #MAX_LINE_BYTES} bytes and their
- * resources at most {@value #MAX_INDEX_ENTRIES} search index entries: started once
+ * resources at most {@value #MAX_INDEX_ENTRIES} search index entries, an input until {@value #MAX_ERRORS} of its
+ * lines failed: started once
  * per test JVM, on a database of its own (any node of a database may run an import, and the shared server may read
  * no folder), for the tests of how an input's lines are read. Each test names its files and resources apart.
  */
 final class FolderImports {
   static final int MAX_LINE_BYTES = 4096;
   static final int MAX_INDEX_ENTRIES = 200;
+  static final int MAX_ERRORS = 1500;
 
   private static FolderImports shared;
 
@@ -29,7 +31,7 @@ final class FolderImports {
     folder = TempFolders.createUntilExit("brazier-folder-imports");
     ServerConfig defaults = ServerConfig.defaults();
     server = TestServer.start(defaults.withLimits(MAX_LINE_BYTES, defaults.conditionalDeleteMax())
-        .withMaxIndexEntries(MAX_INDEX_ENTRIES).withImports(new ImportConfig(folder, List.of(), null)));
+        .withMaxIndexEntries(MAX_INDEX_ENTRIES).withImports(new ImportConfig(folder, List.of(), null, MAX_ERRORS)));
     importer = new Importer(server);
   }
 

@@ -1,5 +1,6 @@
 package io.brazier.server.operation;
 
+import static io.brazier.server.operation.FolderImports.MAX_ERRORS;
 import static io.brazier.server.operation.FolderImports.MAX_LINE_BYTES;
 import static io.brazier.server.operation.FolderImports.line;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -16,7 +17,8 @@ import org.junit.jupiter.api.Test;
 /**
  * How an input is read in batches (of 1,000 lines) on a server whose lines may be at most 4 KiB: a bad line is
  * named by its number in the input wherever batches break, and a line too long fails alone, even as the first line
- * (which is then no sign that the input is not NDJSON). A conditional reference finds the resources of an input read
+ * (which is then no sign that the input is not NDJSON). An input is read no further once the batches staged hold
+ * {@value FolderImports#MAX_ERRORS} failed lines. A conditional reference finds the resources of an input read
  * before its own.
  */
 class ImportReaderTest {
@@ -70,6 +72,45 @@ class ImportReaderTest {
     assertThat(Importer.count(manifest, url)).isZero();
     assertThat(imports.diagnostics(manifest, url)).containsExactly(line(1, url) + ": The input is not NDJSON (a JSON"
         + " resource a line): neither its first line nor the next is a JSON object, so it was not read further.");
+  }
+
+  /**
+   * A file of garbage does not fill the database with an OperationOutcome a line: the input stops at the end of the
+   * batch that reached the bound, and its counts are those of the lines before, with one failure more that says so.
+   */
+  @Test
+  void anInputIsReadNoFurtherOnceItsBatchesReachMaxImportErrorsAndItsLastFailureSaysWhere() {
+    List<String> lines = new ArrayList<>(List.of(patient(1, "Garbage")));
+    for (int line = 2; line < 5000; line++) {
+      lines.add("{\"resourceType\":\"Patient\",");
+    }
+    lines.add(patient(5000, "Garbage"));
+    String url = file("Garbage.ndjson", lines);
+
+    JsonNode manifest = imports.run("Patient", url);
+
+    assertThat(Importer.count(manifest, url)).isEqualTo(1);
+    List<String> diagnostics = imports.diagnostics(manifest, url);
+    assertThat(diagnostics).hasSize(2000);
+    assertThat(diagnostics.get(1998)).startsWith(line(2000, url) + ": The line is not valid JSON");
+    assertThat(diagnostics.get(1999)).isEqualTo(line(2001, url) + ": 1999 lines of the first 2000 failed, which"
+        + " reaches --max-import-errors " + MAX_ERRORS + ", so the input was not read further: its lines after line"
+        + " 2000 are not imported.");
+    assertThat(count("Patient?given=Garbage&family=" + run)).isEqualTo(1);
+  }
+
+  @Test
+  void anInputThatReachesMaxImportErrorsWithItsLastBatchEndsWithoutAFailureMore() {
+    List<String> lines = new ArrayList<>(List.of(patient(1, "Ends")));
+    for (int line = 2; line <= 2000; line++) {
+      lines.add("{\"resourceType\":\"Patient\",");
+    }
+    String url = file("Ends.ndjson", lines);
+
+    JsonNode manifest = imports.run("Patient", url);
+
+    assertThat(Importer.count(manifest, url)).isEqualTo(1);
+    assertThat(imports.diagnostics(manifest, url)).hasSize(1999).allMatch(d -> d.contains("not valid JSON"));
   }
 
   @Test

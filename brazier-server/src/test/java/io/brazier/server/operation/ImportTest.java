@@ -315,6 +315,22 @@ class ImportTest {
     assertThat(searchIds("Patient?given=Zipped&family=" + run)).containsExactlyInAnyOrder(id("a"), id("b"));
   }
 
+  /** A file's ETag is its version as {@link UnchangedFile} takes it, as a blob's or an http(s) input's is theirs. */
+  @Test
+  void aFileInputWithItsEtagIsImportedAndOneWhoseEtagIsAnotherIsRefused() throws IOException {
+    String url = file("Tagged.ndjson", patient("a", "", "Tagged"));
+    String etag = UnchangedFile.version(folder.resolve(run + "-Tagged.ndjson"));
+
+    JsonNode manifest = importer.run(null, new Input("Patient", url, "W/" + etag));
+
+    assertThat(Importer.count(manifest, url)).isEqualTo(1);
+    assertThat(searchIds("Patient?given=Tagged&family=" + run)).containsExactly(id("a"));
+    Files.writeString(folder.resolve(run + "-Tagged.ndjson"), patient("b", "", "Tagged") + "\n",
+        StandardOpenOption.APPEND);
+    refused(412, "The input " + url + " has ETag " + UnchangedFile.version(folder.resolve(run + "-Tagged.ndjson"))
+        + ", not " + etag + ".", new Input("Patient", url, etag));
+  }
+
   @Test
   void anInputWhoseServerIsBusyForAMomentIsReadAgainWhole() {
     file("Busy.ndjson", patient("a", "", "Busy"), patient("b", "", "Busy"));
@@ -561,7 +577,7 @@ class ImportTest {
       refused(400, "The input " + variant.replace("=2", "=REDACTED") + " has a query or a fragment",
           new Input("Patient", patients), new Input("Patient", variant));
     }
-    refused(400, "has no ETag", new Input("Patient", patients, "\"1\""));
+    refused(412, "The input " + patients + " has ETag ", new Input("Patient", patients, "\"1\""));
     refused(400, "at least one input");
     http.refused(400, "POST", "/fhir/$import", Importer.parameters("Sometime", new Input("Patient", patients)),
         "Prefer", "respond-async");
@@ -581,7 +597,7 @@ class ImportTest {
 
   /**
    * Two URLs of one file, however spelt, or through a link, are one input listed twice: its lines would be imported
-   * twice, and a line without an id would make two resources.
+   * twice.
    */
   @Test
   void twoUrlsOfOneFileAreRefusedAsOneInputListedTwice() throws IOException {
