@@ -103,6 +103,11 @@ final class Serve implements Callable<Integer> {
           + " in its OperationOutcome entry when it lowers _count (default: ${DEFAULT-VALUE}).")
   int maxPageSize;
 
+  @Option(names = "--max-includes", defaultValue = "1000", paramLabel = "N",
+      description = "Most resources _include and _revinclude add to one page of search results; the rest are paged"
+          + " by the $includes operation, linked with relation 'related' (default: ${DEFAULT-VALUE}).")
+  int maxIncludes;
+
   @Option(names = "--bundle-max-entries", defaultValue = "50000",
       description = "Most entries in one batch or transaction; more are a 413 (default: ${DEFAULT-VALUE}).")
   int bundleMaxEntries;
@@ -316,7 +321,7 @@ final class Serve implements Callable<Integer> {
         maxBodyBytes, maxIndexEntries, corsOrigins, lenient, conditionalDeleteMax, pageSize, maxPageSize,
         bundleMaxEntries, bundleMaxBytes, referentialIntegrity, missingReferences,
         new ImportConfig(importDir == null ? null : importDir.toAbsolutePath(), importHosts, importBlob),
-        export.config(database.dataDir, auth.enabled)));
+        export.config(database.dataDir, auth.enabled), maxIncludes));
     if (events.enabled()) {
       events.config(fhir);
     }

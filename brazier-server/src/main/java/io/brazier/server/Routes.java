@@ -38,6 +38,7 @@ import io.brazier.server.interaction.Reachable;
 import io.brazier.server.interaction.Read;
 import io.brazier.server.interaction.References;
 import io.brazier.server.interaction.RestrictionCriteria;
+import io.brazier.server.interaction.IncludedPages;
 import io.brazier.server.interaction.ReadSearchParameter;
 import io.brazier.server.interaction.Search;
 import io.brazier.server.interaction.SearchCompartment;
@@ -143,7 +144,7 @@ final class Routes {
         config.bundleMaxEntries(), config.bundleMaxBytes());
     this.bundles = Route.of(FhirInteraction.BUNDLE, supported.system(SystemRestfulInteraction.BATCH,
         supported.system(SystemRestfulInteraction.TRANSACTION, bundles)));
-    PageSizes pageSizes = new PageSizes(config.pageSize(), config.maxPageSize());
+    PageSizes pageSizes = new PageSizes(config.pageSize(), config.maxPageSize(), config.maxIncludes());
     History history = new History(store, reachable, pageSizes);
     this.historyInstance = Route.of(FhirInteraction.HISTORY_INSTANCE,
         supported.type(TypeRestfulInteraction.HISTORYINSTANCE, new HistoryInstance(store, reachable, history)));
@@ -196,6 +197,8 @@ final class Routes {
     operations.add(ChangeMeta.DELETE, EnumSet.of(Level.INSTANCE), ANY_TYPE, POST,
         ChangeMeta.deleting(fhir, writes, commits));
     operations.add(PurgeHistory.OPERATION, EnumSet.of(Level.INSTANCE), ANY_TYPE, DELETE, new PurgeHistory(store));
+    operations.add(IncludedPages.OPERATION, EnumSet.of(Level.SYSTEM, Level.TYPE), ANY_TYPE, GET,
+        new IncludedPages(searches));
     operations.add(PatientEverything.OPERATION, TYPE_AND_INSTANCE, Set.of("Patient"), GET_OR_POST,
         new PatientEverything(fhir, reachable, searches, compartments));
     // Last: it describes all of the above.
