@@ -39,6 +39,7 @@ import io.brazier.server.interaction.Read;
 import io.brazier.server.interaction.References;
 import io.brazier.server.interaction.RestrictionCriteria;
 import io.brazier.server.interaction.IncludedPages;
+import io.brazier.server.interaction.ProfileValidationOnWrite;
 import io.brazier.server.interaction.ReadSearchParameter;
 import io.brazier.server.interaction.Search;
 import io.brazier.server.interaction.SearchCompartment;
@@ -125,6 +126,8 @@ final class Routes {
         config.referentialIntegrity() == ServerConfig.ReferentialIntegrity.ENFORCE,
         config.missingReferences() == ServerConfig.MissingReferences.PLACEHOLDER);
     Commits commits = new Commits(store, references, reachable);
+    this.validate = new Validate(fhir, store, reachable);
+    ProfileValidationOnWrite profiles = new ProfileValidationOnWrite(validate::validate, config.profileValidation());
     // Declare each interaction as you build it: metadata lists exactly what is declared here.
     Supported supported = new Supported();
     Read reads = supported.type(TypeRestfulInteraction.READ, new Read(reachable));
@@ -133,9 +136,9 @@ final class Routes {
         Route.of(FhirInteraction.READ, new ReadSearchParameter(store, reads, search.parameters()));
     this.vread = Route.of(FhirInteraction.VREAD, supported.type(TypeRestfulInteraction.VREAD, new VRead(store, reachable)));
     this.create = Route.of(FhirInteraction.CREATE, supported.type(TypeRestfulInteraction.CREATE,
-        new Create(bodies, writes, conditions, commits)));
+        new Create(bodies, writes, conditions, commits, profiles)));
     this.update = Route.of(FhirInteraction.UPDATE, supported.type(TypeRestfulInteraction.UPDATE,
-        new Update(bodies, writes, conditions, commits)));
+        new Update(bodies, writes, conditions, commits, profiles)));
     this.delete = Route.of(FhirInteraction.DELETE, supported.type(TypeRestfulInteraction.DELETE,
         new Delete(store, writes, conditions, commits, config.conditionalDeleteMax())));
     this.patch = Route.of(FhirInteraction.PATCH, supported.type(TypeRestfulInteraction.PATCH,
@@ -165,8 +168,7 @@ final class Routes {
 
     // The operations, one line each: where they are invoked, on which types, by which methods.
     operations.add(Changes.OPERATION, EnumSet.of(Level.SYSTEM), ANY_TYPE, GET, new Changes(fhir, store, pageSizes));
-    this.validate = operations.add(Validate.OPERATION, TYPE_AND_INSTANCE, ANY_TYPE, GET_OR_POST,
-        new Validate(fhir, store, reachable));
+    operations.add(Validate.OPERATION, TYPE_AND_INSTANCE, ANY_TYPE, GET_OR_POST, validate);
     operations.add(Validate.OPERATION, EnumSet.of(Level.SYSTEM), ANY_TYPE, POST, validate); // the body's type
     Reindex reindex = operations.add(Reindex.OPERATION, ALL_LEVELS, ANY_TYPE, POST,
         new Reindex(fhir, store, search.extractor(), jobs));

@@ -24,7 +24,8 @@ public record ServerConfig(
     MissingReferences missingReferences,
     ImportConfig imports,
     ExportConfig exports,
-    int maxIncludes) {
+    int maxIncludes,
+    ProfileValidation profileValidation) {
 
   public static final long DEFAULT_MAX_BODY_BYTES = 128L * 1024 * 1024;
   /**
@@ -37,6 +38,14 @@ public record ServerConfig(
   public static final long DEFAULT_BUNDLE_MAX_BYTES = 64L * 1024 * 1024;
   /** Microsoft's FHIR server's MaxIncludeCountPerSearch. */
   public static final int DEFAULT_MAX_INCLUDES = 1000;
+
+  /**
+   * Whether every create (POST) and every update (PUT) is validated against its profiles, as if it carried
+   * {@code x-ms-profile-validation: true} (Microsoft's ProfileValidationOnCreate and ProfileValidationOnUpdate).
+   */
+  public record ProfileValidation(boolean onCreate, boolean onUpdate) {
+    public static final ProfileValidation OFF = new ProfileValidation(false, false);
+  }
 
   /** What a write does with a local reference to a resource that does not exist. */
   public enum ReferentialIntegrity {
@@ -89,6 +98,9 @@ public record ServerConfig(
     if (exports == null) {
       exports = ExportConfig.defaults();
     }
+    if (profileValidation == null) {
+      profileValidation = ProfileValidation.OFF;
+    }
     if (referentialIntegrity == null || missingReferences == null) {
       throw new IllegalArgumentException("--referential-integrity and --missing-references must be set");
     }
@@ -103,13 +115,13 @@ public record ServerConfig(
     return new ServerConfig("127.0.0.1", 8080, null, false, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_INDEX_ENTRIES,
         List.of(), false, 100, 20, DEFAULT_MAX_PAGE_SIZE, DEFAULT_BUNDLE_MAX_ENTRIES, DEFAULT_BUNDLE_MAX_BYTES,
         ReferentialIntegrity.ENFORCE, MissingReferences.ERROR, ImportConfig.NONE, ExportConfig.defaults(),
-        DEFAULT_MAX_INCLUDES);
+        DEFAULT_MAX_INCLUDES, ProfileValidation.OFF);
   }
 
   public ServerConfig withPort(int newPort) {
     return new ServerConfig(host, newPort, baseUrl, trustForwardedHeaders, maxBodyBytes, maxIndexEntries, corsOrigins,
         lenient, conditionalDeleteMax, pageSize, maxPageSize, bundleMaxEntries, bundleMaxBytes, referentialIntegrity,
-        missingReferences, imports, exports, maxIncludes);
+        missingReferences, imports, exports, maxIncludes, profileValidation);
   }
 
   /** The same configuration with other rules for bundles and references. */
@@ -117,67 +129,74 @@ public record ServerConfig(
       MissingReferences missing) {
     return new ServerConfig(host, port, baseUrl, trustForwardedHeaders, maxBodyBytes, maxIndexEntries, corsOrigins,
         lenient, conditionalDeleteMax, pageSize, maxPageSize, maxEntries, maxBytes, integrity, missing, imports,
-        exports, maxIncludes);
+        exports, maxIncludes, profileValidation);
   }
 
   /** The base URL, and whether X-Forwarded-Proto/Host may set it: how a proxy in front is configured. */
   public ServerConfig withBaseUrl(String newBaseUrl, boolean trustForwarded) {
     return new ServerConfig(host, port, newBaseUrl, trustForwarded, maxBodyBytes, maxIndexEntries, corsOrigins, lenient,
         conditionalDeleteMax, pageSize, maxPageSize, bundleMaxEntries, bundleMaxBytes, referentialIntegrity,
-        missingReferences, imports, exports, maxIncludes);
+        missingReferences, imports, exports, maxIncludes, profileValidation);
   }
 
   /** The most one request may send, and the most one conditional delete may remove. */
   public ServerConfig withLimits(long newMaxBodyBytes, int newConditionalDeleteMax) {
     return new ServerConfig(host, port, baseUrl, trustForwardedHeaders, newMaxBodyBytes, maxIndexEntries, corsOrigins,
         lenient, newConditionalDeleteMax, pageSize, maxPageSize, bundleMaxEntries, bundleMaxBytes, referentialIntegrity,
-        missingReferences, imports, exports, maxIncludes);
+        missingReferences, imports, exports, maxIncludes, profileValidation);
   }
 
   /** Entries per page when the client sets no {@code _count}, and the most it may ask for. */
   public ServerConfig withPageSizes(int newPageSize, int newMaxPageSize) {
     return new ServerConfig(host, port, baseUrl, trustForwardedHeaders, maxBodyBytes, maxIndexEntries, corsOrigins,
         lenient, conditionalDeleteMax, newPageSize, newMaxPageSize, bundleMaxEntries, bundleMaxBytes,
-        referentialIntegrity, missingReferences, imports, exports, maxIncludes);
+        referentialIntegrity, missingReferences, imports, exports, maxIncludes, profileValidation);
   }
 
   /** The most search index entries one resource may have; a write of more is a 422. */
   public ServerConfig withMaxIndexEntries(int newMaxIndexEntries) {
     return new ServerConfig(host, port, baseUrl, trustForwardedHeaders, maxBodyBytes, newMaxIndexEntries, corsOrigins,
         lenient, conditionalDeleteMax, pageSize, maxPageSize, bundleMaxEntries, bundleMaxBytes, referentialIntegrity,
-        missingReferences, imports, exports, maxIncludes);
+        missingReferences, imports, exports, maxIncludes, profileValidation);
   }
 
   public ServerConfig withLenient(boolean newLenient) {
     return new ServerConfig(host, port, baseUrl, trustForwardedHeaders, maxBodyBytes, maxIndexEntries, corsOrigins,
         newLenient, conditionalDeleteMax, pageSize, maxPageSize, bundleMaxEntries, bundleMaxBytes, referentialIntegrity,
-        missingReferences, imports, exports, maxIncludes);
+        missingReferences, imports, exports, maxIncludes, profileValidation);
   }
 
   /** Where {@code $import} may read from. */
   public ServerConfig withImports(ImportConfig newImports) {
     return new ServerConfig(host, port, baseUrl, trustForwardedHeaders, maxBodyBytes, maxIndexEntries, corsOrigins,
         lenient, conditionalDeleteMax, pageSize, maxPageSize, bundleMaxEntries, bundleMaxBytes, referentialIntegrity,
-        missingReferences, newImports, exports, maxIncludes);
+        missingReferences, newImports, exports, maxIncludes, profileValidation);
   }
 
   /** How {@code $export} writes and keeps its files. */
   public ServerConfig withExports(ExportConfig newExports) {
     return new ServerConfig(host, port, baseUrl, trustForwardedHeaders, maxBodyBytes, maxIndexEntries, corsOrigins,
         lenient, conditionalDeleteMax, pageSize, maxPageSize, bundleMaxEntries, bundleMaxBytes, referentialIntegrity,
-        missingReferences, imports, newExports, maxIncludes);
+        missingReferences, imports, newExports, maxIncludes, profileValidation);
   }
 
   /** The most included resources a searchset holds; $includes pages the rest. */
   public ServerConfig withMaxIncludes(int newMaxIncludes) {
     return new ServerConfig(host, port, baseUrl, trustForwardedHeaders, maxBodyBytes, maxIndexEntries, corsOrigins,
         lenient, conditionalDeleteMax, pageSize, maxPageSize, bundleMaxEntries, bundleMaxBytes, referentialIntegrity,
-        missingReferences, imports, exports, newMaxIncludes);
+        missingReferences, imports, exports, newMaxIncludes, profileValidation);
+  }
+
+  /** Which writes are validated against their profiles unasked. */
+  public ServerConfig withProfileValidation(ProfileValidation newProfileValidation) {
+    return new ServerConfig(host, port, baseUrl, trustForwardedHeaders, maxBodyBytes, maxIndexEntries, corsOrigins,
+        lenient, conditionalDeleteMax, pageSize, maxPageSize, bundleMaxEntries, bundleMaxBytes, referentialIntegrity,
+        missingReferences, imports, exports, maxIncludes, newProfileValidation);
   }
 
   public ServerConfig withCorsOrigins(List<String> newCorsOrigins) {
     return new ServerConfig(host, port, baseUrl, trustForwardedHeaders, maxBodyBytes, maxIndexEntries, newCorsOrigins,
         lenient, conditionalDeleteMax, pageSize, maxPageSize, bundleMaxEntries, bundleMaxBytes, referentialIntegrity,
-        missingReferences, imports, exports, maxIncludes);
+        missingReferences, imports, exports, maxIncludes, profileValidation);
   }
 }

@@ -66,12 +66,13 @@ class ServerConfigTest {
   }
 
   @Test
-  void unsetImportsAndExportsTakeTheirDefaults() {
+  void unsetImportsExportsAndProfileValidationTakeTheirDefaults() {
     ServerConfig config = new ServerConfig("0.0.0.0", 0, null, false, 1024, 1, List.of(), false, 1, 1, 1, 1, 1024,
-        ReferentialIntegrity.ENFORCE, MissingReferences.ERROR, null, null, 1);
+        ReferentialIntegrity.ENFORCE, MissingReferences.ERROR, null, null, 1, null);
 
     assertThat(config.imports()).isEqualTo(ImportConfig.NONE);
     assertThat(config.exports()).isNotNull();
+    assertThat(config.profileValidation()).isEqualTo(ServerConfig.ProfileValidation.OFF);
   }
 
   @Test
@@ -89,11 +90,12 @@ class ServerConfigTest {
     ServerConfig changed = defaults.withPort(9090).withBaseUrl("https://fhir.example.org", true).withLimits(4096, 7)
         .withPageSizes(5, 50).withBundles(10, 2048, ReferentialIntegrity.LENIENT, MissingReferences.PLACEHOLDER)
         .withLenient(true).withCorsOrigins(List.of("https://app.example.org")).withMaxIndexEntries(300)
-        .withMaxIncludes(20);
+        .withMaxIncludes(20).withProfileValidation(new ServerConfig.ProfileValidation(true, false));
 
     assertThat(changed).isEqualTo(new ServerConfig(defaults.host(), 9090, "https://fhir.example.org", true, 4096, 300,
         List.of("https://app.example.org"), true, 7, 5, 50, 10, 2048, ReferentialIntegrity.LENIENT,
-        MissingReferences.PLACEHOLDER, defaults.imports(), defaults.exports(), 20));
+        MissingReferences.PLACEHOLDER, defaults.imports(), defaults.exports(), 20,
+        new ServerConfig.ProfileValidation(true, false)));
   }
 
   private void assertRefused(UnaryOperator<ServerConfig> change, String flag) {
