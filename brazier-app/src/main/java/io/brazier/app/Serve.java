@@ -103,6 +103,22 @@ final class Serve implements Callable<Integer> {
           + " in its OperationOutcome entry when it lowers _count (default: ${DEFAULT-VALUE}).")
   int maxPageSize;
 
+  @Option(names = "--max-includes", defaultValue = "1000", paramLabel = "N",
+      description = "Most resources _include and _revinclude add to one page of search results; the rest are paged"
+          + " by the $includes operation, linked with relation 'related' (default: ${DEFAULT-VALUE}).")
+  int maxIncludes;
+
+  @Option(names = "--profile-validation-on-create",
+      description = "Validate every created resource (POST) against the base definitions and the profiles of its"
+          + " meta.profile, stored StructureDefinitions, as the header x-ms-profile-validation: true asks for one"
+          + " request (which x-ms-profile-validation: false turns off); an invalid one, or one naming a profile not"
+          + " stored, is a 422.")
+  boolean profileValidationOnCreate;
+
+  @Option(names = "--profile-validation-on-update",
+      description = "As --profile-validation-on-create, for every update (PUT).")
+  boolean profileValidationOnUpdate;
+
   @Option(names = "--bundle-max-entries", defaultValue = "50000",
       description = "Most entries in one batch or transaction; more are a 413 (default: ${DEFAULT-VALUE}).")
   int bundleMaxEntries;
@@ -323,7 +339,8 @@ final class Serve implements Callable<Integer> {
         bundleMaxEntries, bundleMaxBytes, referentialIntegrity, missingReferences,
         new ImportConfig(importDir == null ? null : importDir.toAbsolutePath(), importHosts, importBlob,
             maxImportErrors),
-        export.config(database.dataDir, auth.enabled)));
+        export.config(database.dataDir, auth.enabled), maxIncludes,
+        new ServerConfig.ProfileValidation(profileValidationOnCreate, profileValidationOnUpdate)));
     if (events.enabled()) {
       events.config(fhir);
     }

@@ -38,6 +38,8 @@ import io.brazier.server.interaction.Reachable;
 import io.brazier.server.interaction.Read;
 import io.brazier.server.interaction.References;
 import io.brazier.server.interaction.RestrictionCriteria;
+import io.brazier.server.interaction.IncludedPages;
+import io.brazier.server.interaction.ProfileValidationOnWrite;
 import io.brazier.server.interaction.ReadSearchParameter;
 import io.brazier.server.interaction.Search;
 import io.brazier.server.interaction.SearchCompartment;
@@ -127,6 +129,8 @@ final class Routes {
         config.referentialIntegrity() == ServerConfig.ReferentialIntegrity.ENFORCE,
         config.missingReferences() == ServerConfig.MissingReferences.PLACEHOLDER);
     Commits commits = new Commits(store, references, reachable);
+    this.validate = new Validate(fhir, store, reachable);
+    ProfileValidationOnWrite profiles = new ProfileValidationOnWrite(validate::validate, config.profileValidation());
     // Declare each interaction as you build it: metadata lists exactly what is declared here.
     Supported supported = new Supported();
     Read reads = supported.type(TypeRestfulInteraction.READ, new Read(reachable));
@@ -135,9 +139,9 @@ final class Routes {
         Route.of(FhirInteraction.READ, new ReadSearchParameter(store, reads, search.parameters()));
     this.vread = Route.of(FhirInteraction.VREAD, supported.type(TypeRestfulInteraction.VREAD, new VRead(store, reachable)));
     this.create = Route.of(FhirInteraction.CREATE, supported.type(TypeRestfulInteraction.CREATE,
-        new Create(bodies, writes, conditions, commits)));
+        new Create(bodies, writes, conditions, commits, profiles)));
     this.update = Route.of(FhirInteraction.UPDATE, supported.type(TypeRestfulInteraction.UPDATE,
-        new Update(bodies, writes, conditions, commits)));
+        new Update(bodies, writes, conditions, commits, profiles)));
     this.delete = Route.of(FhirInteraction.DELETE, supported.type(TypeRestfulInteraction.DELETE,
         new Delete(store, writes, conditions, commits, config.conditionalDeleteMax())));
     Patch patches = supported.type(TypeRestfulInteraction.PATCH, new Patch(fhir, bodies, writes, conditions, commits));
@@ -146,7 +150,7 @@ final class Routes {
         config.bundleMaxEntries(), config.bundleMaxBytes());
     this.bundles = Route.of(FhirInteraction.BUNDLE, supported.system(SystemRestfulInteraction.BATCH,
         supported.system(SystemRestfulInteraction.TRANSACTION, bundles)));
-    PageSizes pageSizes = new PageSizes(config.pageSize(), config.maxPageSize());
+    PageSizes pageSizes = new PageSizes(config.pageSize(), config.maxPageSize(), config.maxIncludes());
     History history = new History(store, reachable, pageSizes);
     this.historyInstance = Route.of(FhirInteraction.HISTORY_INSTANCE,
         supported.type(TypeRestfulInteraction.HISTORYINSTANCE, new HistoryInstance(store, reachable, history)));
@@ -168,8 +172,7 @@ final class Routes {
     // The operations, one line each: where they are invoked, on which types, by which methods.
     operations.add(Changes.OPERATION, EnumSet.of(Level.SYSTEM), ANY_TYPE, GET, new Changes(fhir, store, pageSizes));
     operations.add(FhirVersions.OPERATION, EnumSet.of(Level.SYSTEM), ANY_TYPE, GET_OR_POST, new FhirVersions());
-    this.validate = operations.add(Validate.OPERATION, TYPE_AND_INSTANCE, ANY_TYPE, GET_OR_POST,
-        new Validate(fhir, store, reachable));
+    operations.add(Validate.OPERATION, TYPE_AND_INSTANCE, ANY_TYPE, GET_OR_POST, validate);
     operations.add(Validate.OPERATION, EnumSet.of(Level.SYSTEM), ANY_TYPE, POST, validate); // the body's type
     Reindex reindex = operations.add(Reindex.OPERATION, ALL_LEVELS, ANY_TYPE, POST,
         new Reindex(fhir, store, search.extractor(), jobs));
@@ -202,6 +205,8 @@ final class Routes {
     operations.add(ChangeMeta.DELETE, EnumSet.of(Level.INSTANCE), ANY_TYPE, POST,
         ChangeMeta.deleting(fhir, writes, commits));
     operations.add(PurgeHistory.OPERATION, EnumSet.of(Level.INSTANCE), ANY_TYPE, DELETE, new PurgeHistory(store));
+    operations.add(IncludedPages.OPERATION, EnumSet.of(Level.SYSTEM, Level.TYPE), ANY_TYPE, GET,
+        new IncludedPages(searches));
     operations.add(PatientEverything.OPERATION, TYPE_AND_INSTANCE, Set.of("Patient"), GET_OR_POST,
         new PatientEverything(fhir, reachable, searches, compartments));
     operations.add(MemberMatch.OPERATION, EnumSet.of(Level.TYPE), Set.of("Patient"), POST,

@@ -38,6 +38,7 @@ class ServerConfigTest {
     assertRefused(c -> c.withMaxIndexEntries(0), "--max-index-entries");
     assertRefused(c -> c.withPageSizes(0, 10), "--page-size");
     assertRefused(c -> c.withPageSizes(50, 49), "--max-page-size");
+    assertRefused(c -> c.withMaxIncludes(0), "--max-includes");
     assertRefused(c -> c.withBundles(0, 1024, ReferentialIntegrity.ENFORCE, MissingReferences.ERROR),
         "--bundle-max-entries");
     assertRefused(c -> c.withBundles(1, 1023, ReferentialIntegrity.ENFORCE, MissingReferences.ERROR),
@@ -49,7 +50,8 @@ class ServerConfigTest {
   @Test
   void theSmallestValuesAllowedAreAccepted() {
     ServerConfig smallest = defaults.withPort(0).withLimits(1024, 1).withPageSizes(1, 1)
-        .withBundles(1, 1024, ReferentialIntegrity.LENIENT, MissingReferences.PLACEHOLDER).withMaxIndexEntries(1);
+        .withBundles(1, 1024, ReferentialIntegrity.LENIENT, MissingReferences.PLACEHOLDER).withMaxIndexEntries(1)
+        .withMaxIncludes(1);
 
     assertThat(smallest.port()).isZero();
     assertThat(smallest.maxBodyBytes()).isEqualTo(1024);
@@ -64,12 +66,13 @@ class ServerConfigTest {
   }
 
   @Test
-  void unsetImportsAndExportsTakeTheirDefaults() {
+  void unsetImportsExportsAndProfileValidationTakeTheirDefaults() {
     ServerConfig config = new ServerConfig("0.0.0.0", 0, null, false, 1024, 1, List.of(), false, 1, 1, 1, 1, 1024,
-        ReferentialIntegrity.ENFORCE, MissingReferences.ERROR, null, null);
+        ReferentialIntegrity.ENFORCE, MissingReferences.ERROR, null, null, 1, null);
 
     assertThat(config.imports()).isEqualTo(ImportConfig.NONE);
     assertThat(config.exports()).isNotNull();
+    assertThat(config.profileValidation()).isEqualTo(ServerConfig.ProfileValidation.OFF);
   }
 
   @Test
@@ -86,11 +89,13 @@ class ServerConfigTest {
   void eachCopyChangesOnlyItsOwnSettings() {
     ServerConfig changed = defaults.withPort(9090).withBaseUrl("https://fhir.example.org", true).withLimits(4096, 7)
         .withPageSizes(5, 50).withBundles(10, 2048, ReferentialIntegrity.LENIENT, MissingReferences.PLACEHOLDER)
-        .withLenient(true).withCorsOrigins(List.of("https://app.example.org")).withMaxIndexEntries(300);
+        .withLenient(true).withCorsOrigins(List.of("https://app.example.org")).withMaxIndexEntries(300)
+        .withMaxIncludes(20).withProfileValidation(new ServerConfig.ProfileValidation(true, false));
 
     assertThat(changed).isEqualTo(new ServerConfig(defaults.host(), 9090, "https://fhir.example.org", true, 4096, 300,
         List.of("https://app.example.org"), true, 7, 5, 50, 10, 2048, ReferentialIntegrity.LENIENT,
-        MissingReferences.PLACEHOLDER, defaults.imports(), defaults.exports()));
+        MissingReferences.PLACEHOLDER, defaults.imports(), defaults.exports(), 20,
+        new ServerConfig.ProfileValidation(true, false)));
   }
 
   private void assertRefused(UnaryOperator<ServerConfig> change, String flag) {

@@ -1,6 +1,5 @@
 package io.brazier.store;
 
-import io.brazier.fhir.search.Criterion;
 import io.brazier.fhir.search.FhirSearch;
 import io.brazier.fhir.search.SearchQuery;
 import java.time.Instant;
@@ -68,12 +67,10 @@ public interface Store extends AutoCloseable {
   List<String> ids(SearchQuery query, int limit);
 
   /**
-   * The live resources that {@code from} refer to through the includes' parameters ({@code reverse}: that refer to
-   * {@code from}) and that match {@code filter} (null: any), at most {@code limit}. Each include names one source
-   * type and parameter.
+   * A page of what {@code query} includes: at most {@code limit} resources whose row keys follow {@code after} (0:
+   * from the first), in row key order.
    */
-  List<ResourceVersion> include(List<ResourceVersion> from, List<SearchQuery.Include> includes, boolean reverse,
-      int limit, Criterion filter);
+  IncludedPage include(IncludeQuery query, long after, int limit);
 
   /**
    * Live resources of a type in id order, after {@code afterId} (null: from the start), at most {@code limit}: a

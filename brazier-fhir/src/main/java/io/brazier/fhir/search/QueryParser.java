@@ -38,7 +38,7 @@ import java.util.Set;
 public final class QueryParser {
   /** Parameters that shape the result rather than select resources; the request handles them. */
   public static final Set<String> RESULT_PARAMS = Set.of("_count", "_sort", "_include", "_revinclude", "_summary",
-      "_elements", "_total", "_format", "_pretty", "_cursor", "_contained", "_containedType");
+      "_elements", "_total", "_format", "_pretty", "_cursor", "_contained", "_containedType", "_includesCount");
   /** How deep chains and _has may nest: deeper ones are a 400 (no real search needs more). */
   static final int MAX_CHAIN_DEPTH = 8;
   /**

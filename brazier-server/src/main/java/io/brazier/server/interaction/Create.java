@@ -19,12 +19,15 @@ public final class Create implements WriteInteraction {
   private final Writes writes;
   private final Conditions conditions;
   private final Commits commits;
+  private final ProfileValidationOnWrite profiles;
 
-  public Create(Bodies bodies, Writes writes, Conditions conditions, Commits commits) {
+  public Create(Bodies bodies, Writes writes, Conditions conditions, Commits commits,
+      ProfileValidationOnWrite profiles) {
     this.bodies = bodies;
     this.writes = writes;
     this.conditions = conditions;
     this.commits = commits;
+    this.profiles = profiles;
   }
 
   @Override
@@ -63,6 +66,7 @@ public final class Create implements WriteInteraction {
     }
     links.resolve(target.body());
     Write write = writes.next(target.body(), target.id(), current, request.caller().source());
+    profiles.check(request, write, true);
     return new Prepared(List.of(write), FhirResponse.written(request, 201, write.toVersion()));
   }
 }

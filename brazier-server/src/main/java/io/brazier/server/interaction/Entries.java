@@ -107,6 +107,8 @@ final class Entries {
     if (request.hasIfModifiedSince()) {
       headers.put("If-Modified-Since", FhirResponse.httpDate(request.getIfModifiedSince().toInstant()));
     }
+    // Asked of the bundle, profile validation is asked of each entry, as Microsoft's server passes the header on.
+    putIf(headers, ProfileValidationOnWrite.HEADER, outer.header(ProfileValidationOnWrite.HEADER));
     // A write's answer carries the resource only when the client asks, so that large bundles answer with statuses;
     // a read or search answers with what it found, or there would be no point in asking.
     String prefer = outer.header("Prefer");

@@ -11,13 +11,17 @@ import io.brazier.fhir.search.Terminology;
 import io.brazier.server.FhirRequest;
 import io.brazier.server.FhirResponse;
 import io.brazier.server.http.PageSizes;
+import io.brazier.server.interaction.SearchIncludes.Included;
+import io.brazier.store.IncludedPage;
 import io.brazier.store.QueryTooCostly;
 import io.brazier.store.ResourceVersion;
 import io.brazier.store.SearchPage;
 import io.brazier.store.Store;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.hl7.fhir.r4.model.Bundle.SearchEntryMode;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.hl7.fhir.r4.model.OperationOutcome.OperationOutcomeIssueComponent;
@@ -57,7 +61,42 @@ public final class Search {
     if (scope != null && query.contained() != SearchQuery.Contained.TOP_LEVEL) {
       throw ContainedSearch.unsupported("a compartment search");
     }
-    return respond(request, path, scope == null ? query : query.withCriterion(scope), params);
+    if (scope != null) {
+      return respond(request, path, query.withCriterion(scope), params);
+    }
+    return confined(request, query, q -> page(request, path, q, params, List.of(), IncludedPages.path(path)));
+  }
+
+  /**
+   * {@code $includes}: the included resources of a page of matches that did not fit its searchset, after the row key
+   * {@code includesCt}, {@code _includesCount} at a time (see {@link SearchIncludes}).
+   */
+  FhirResponse moreIncludes(FhirRequest request, String path, List<String> types) {
+    Map<String, List<String>> params = new LinkedHashMap<>(params(request));
+    long after = IncludedPages.after(params.remove(IncludedPages.TOKEN));
+    SearchQuery parsed = parse(request, params, types);
+    if (SearchIncludes.iterates(parsed)) {
+      throw FhirException.badRequest("Included resources found through :iterate are not paged; narrow the search.");
+    }
+    return confined(request, parsed, query -> {
+      List<String> notes = new ArrayList<>();
+      int count = count(params, notes);
+      SearchPage page = matches(query, params, count);
+      int limit = includesCount(params, notes);
+      IncludedPage more = includes.after(query, page.resources(), filter(request), after, limit);
+      String includesPath = IncludedPages.path(path);
+      Map<String, List<String>> kept = PageLinks.kept(params, query);
+      String cursor = first(params, "_cursor");
+      Map<String, String> links = new LinkedHashMap<>();
+      links.put("self", PageLinks.url(request, includesPath, IncludedPages.at(kept, count, after), cursor));
+      if (more.next() != null) {
+        links.put("next", PageLinks.url(request, includesPath, IncludedPages.at(kept, count, more.next()), cursor));
+      }
+      Searchset searchset = new Searchset(request, null, links);
+      more.resources().forEach(included -> searchset.add(included, SearchEntryMode.INCLUDE));
+      searchset.outcome(query, notes, List.of());
+      return searchset.response();
+    });
   }
 
   /**
@@ -72,15 +111,21 @@ public final class Search {
   /** As {@link #respond(FhirRequest, String, SearchQuery, Map)}, every page's outcome entry carrying {@code issues}. */
   public FhirResponse respond(FhirRequest request, String path, SearchQuery query, Map<String, List<String>> params,
       List<OperationOutcomeIssueComponent> issues) {
+    return confined(request, query, confined -> page(request, path, confined, params, issues, null));
+  }
+
+  /** Answers {@code query} with the request's restriction added; a search too costly to run is a 422. */
+  private FhirResponse confined(FhirRequest request, SearchQuery query, Function<SearchQuery, FhirResponse> answer) {
     try {
-      return page(request, path, restrictions.confine(query, request.restriction()), params, issues);
+      return answer.apply(restrictions.confine(query, request.restriction()));
     } catch (QueryTooCostly e) {
       throw FhirException.tooCostly(e.getMessage());
     }
   }
 
+  /** A page of matches with their includes; those that do not fit are linked at {@code includesPath}, if not null. */
   private FhirResponse page(FhirRequest request, String path, SearchQuery query, Map<String, List<String>> params,
-      List<OperationOutcomeIssueComponent> issues) {
+      List<OperationOutcomeIssueComponent> issues, String includesPath) {
     List<String> notes = new ArrayList<>();
     int count = count(params, notes);
     boolean countOnly = count == 0 || "count".equals(first(params, "_summary"));
@@ -91,21 +136,44 @@ public final class Search {
       return searchset.response();
     }
     Cursor cursor = Cursor.parse(first(params, "_cursor"));
-    SearchPage page = cursor == null ? store.search(query, count) : store.page(cursor.snapshot(), cursor.offset(), count)
-        .orElseThrow(() -> new FhirException(410, IssueType.NOTFOUND,
-            "This page of search results has expired; run the search again."));
+    SearchPage page = matches(query, params, count);
     int offset = cursor == null ? 0 : cursor.offset();
     Integer total = "none".equals(first(params, "_total")) ? null : page.total();
-    Searchset searchset = new Searchset(request, total,
-        PageLinks.paging(request, path, PageLinks.kept(params, query), page, offset, count));
+    Map<String, List<String>> kept = PageLinks.kept(params, query);
+    Map<String, String> links = PageLinks.paging(request, path, kept, page, offset, count);
+    Included included = includes.of(query, page.resources(), filter(request), includesCount(params, notes));
+    if (!included.complete()) {
+      boolean linked = included.next() != null && includesPath != null;
+      if (linked) {
+        links.put("related", PageLinks.url(request, includesPath, IncludedPages.at(kept, count, included.next()),
+            page.snapshot() == null ? null : new Cursor(page.snapshot(), offset).encode()));
+      }
+      notes.add(IncludedPages.truncated(included.resources().size(), linked, included.next() != null));
+    }
+    Searchset searchset = new Searchset(request, total, links);
     if (ContainedSearch.containedEntries(params)) {
       page.resources().forEach(match -> containedEntries(searchset, query, match));
     } else {
       page.resources().forEach(match -> searchset.add(match, SearchEntryMode.MATCH));
     }
-    includes.of(query, page.resources(), restrictions.criterion(request.restriction(), List.of()), notes).forEach(included -> searchset.add(included, SearchEntryMode.INCLUDE));
+    included.resources().forEach(resource -> searchset.add(resource, SearchEntryMode.INCLUDE));
     searchset.outcome(query, notes, issues);
     return searchset.response();
+  }
+
+  /** The page of matches {@code _cursor} names, or the first; an expired snapshot is a 410. */
+  private SearchPage matches(SearchQuery query, Map<String, List<String>> params, int count) {
+    Cursor cursor = Cursor.parse(first(params, "_cursor"));
+    if (cursor == null) {
+      return store.search(query, count);
+    }
+    return store.page(cursor.snapshot(), cursor.offset(), count).orElseThrow(() -> new FhirException(410,
+        IssueType.NOTFOUND, "This page of search results has expired; run the search again."));
+  }
+
+  /** What included resources must match: the request's restriction, if any. */
+  private Criterion filter(FhirRequest request) {
+    return restrictions.criterion(request.restriction(), List.of());
   }
 
   /**
@@ -166,6 +234,29 @@ public final class Search {
     if (count > pageSizes.max()) {
       notes.add("_count " + count + " is more than this server serves per page; pages hold " + pageSizes.max() + ".");
       return pageSizes.max();
+    }
+    return count;
+  }
+
+  /** How many included resources a page holds: {@code _includesCount}, at most --max-includes (the default). */
+  private int includesCount(Map<String, List<String>> params, List<String> notes) {
+    String value = first(params, "_includesCount");
+    if (value == null) {
+      return pageSizes.maxIncludes();
+    }
+    int count;
+    try {
+      count = Integer.parseInt(value.trim());
+    } catch (NumberFormatException e) {
+      throw FhirException.badRequest("_includesCount '" + value + "' is not a whole number.");
+    }
+    if (count < 1) {
+      throw FhirException.badRequest("_includesCount must be at least 1.");
+    }
+    if (count > pageSizes.maxIncludes()) {
+      notes.add("_includesCount " + count + " is more than this server includes per page; pages include "
+          + pageSizes.maxIncludes() + ".");
+      return pageSizes.maxIncludes();
     }
     return count;
   }

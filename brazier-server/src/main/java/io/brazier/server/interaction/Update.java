@@ -20,12 +20,15 @@ public final class Update implements WriteInteraction {
   private final Writes writes;
   private final Conditions conditions;
   private final Commits commits;
+  private final ProfileValidationOnWrite profiles;
 
-  public Update(Bodies bodies, Writes writes, Conditions conditions, Commits commits) {
+  public Update(Bodies bodies, Writes writes, Conditions conditions, Commits commits,
+      ProfileValidationOnWrite profiles) {
     this.bodies = bodies;
     this.writes = writes;
     this.conditions = conditions;
     this.commits = commits;
+    this.profiles = profiles;
   }
 
   @Override
@@ -71,6 +74,7 @@ public final class Update implements WriteInteraction {
     links.resolve(target.body());
     Write next = writes.next(target.body(), target.id(), current, request.caller().source());
     Write write = current == null ? next.byPut() : next;
+    profiles.check(request, write, false);
     int status = current == null || current.deleted() ? 201 : 200;
     return new Prepared(List.of(write), FhirResponse.written(request, status, write.toVersion()),
         current == null ? List.of() : List.of(current));

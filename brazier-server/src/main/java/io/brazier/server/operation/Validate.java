@@ -48,6 +48,15 @@ public final class Validate implements Interaction {
     validator.warmUpWhenQuiet(Quiet.ofThisProcess(requests));
   }
 
+  /**
+   * Validates a resource given as JSON or XML text against the base definitions and {@code profiles}: one the server
+   * does not hold is an error. For writes that ask for it ({@code ProfileValidationOnWrite}): one validator serves
+   * both.
+   */
+  public OperationOutcome validate(String resource, List<String> profiles) {
+    return validator.validate(resource, profiles);
+  }
+
   @Override
   public FhirResponse handle(FhirRequest request) {
     ValidateInput input = ValidateInput.read(fhir, request);

@@ -1,8 +1,11 @@
 package io.brazier.server.interaction;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import io.brazier.server.ServerConfig;
 import io.brazier.server.TestServer;
 import java.util.List;
 import java.util.UUID;
@@ -15,6 +18,7 @@ import org.hl7.fhir.r4.model.Group;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
@@ -123,6 +127,67 @@ class SearchIncludesTest {
     assertThat(included(found)).isEmpty();
   }
 
+  @Test
+  void includedResourcesPastTheIncludesCountAreLinkedAsRelatedAndSaidSo() {
+    String patient = create(new Patient().addIdentifier(new Identifier().setSystem("urn:test").setValue(code)));
+    for (int k = 0; k < 3; k++) {
+      create(observation(patient));
+    }
+
+    Bundle found = search("Patient?identifier=urn:test|" + code + "&_revinclude=Observation:subject&_includesCount=2");
+
+    assertThat(matches(found)).containsExactly(patient);
+    assertThat(included(found)).hasSize(2);
+    assertThat(found.getLink("related").getUrl()).contains("/Patient/$includes?").contains("includesCt=");
+    assertThat(notes(found)).anyMatch(note -> note.contains("'related'"));
+  }
+
+  @Test
+  void iteratedIncludesPastTheIncludesCountAreCutWithoutALinkAndSaidSo() {
+    String patient = create(new Patient());
+    Observation panel = observation(null);
+    for (int k = 0; k < 2; k++) {
+      Observation member = new Observation().setStatus(Observation.ObservationStatus.FINAL)
+          .setSubject(new Reference(patient));
+      member.getCode().setText("a member");
+      panel.addHasMember(new Reference(create(member)));
+    }
+    create(panel);
+
+    Bundle found = search("Observation?code=" + code + "&_include=Observation:has-member"
+        + "&_include:iterate=Observation:subject&_includesCount=2");
+
+    assertThat(included(found)).hasSize(2).doesNotContain(patient);
+    assertThat(found.getLink("related")).isNull();
+    assertThat(notes(found)).anyMatch(note -> note.contains(":iterate"));
+  }
+
+  @Test
+  void theServersMostIncludedResourcesPerPageBoundTheIncludesCount() {
+    try (TestServer limited = TestServer.onSharedStore(ServerConfig.defaults().withMaxIncludes(2))) {
+      IGenericClient client = limited.client();
+      String patient = create(new Patient().addIdentifier(new Identifier().setSystem("urn:test").setValue(code)));
+      for (int k = 0; k < 3; k++) {
+        create(observation(patient));
+      }
+      String query = "Patient?identifier=urn:test|" + code + "&_revinclude=Observation:subject";
+
+      Bundle standard = client.search().byUrl(query).returnBundle(Bundle.class).execute();
+      Bundle asked = client.search().byUrl(query + "&_includesCount=3").returnBundle(Bundle.class).execute();
+
+      assertThat(included(standard)).hasSize(2);
+      assertThat(standard.getLink("related")).isNotNull();
+      assertThat(included(asked)).hasSize(2);
+      assertThat(notes(asked)).anyMatch(note -> note.contains("_includesCount 3"));
+    }
+  }
+
+  @Test
+  void anIncludesCountBelowOneIsABadRequest() {
+    assertThatThrownBy(() -> search("Patient?_revinclude=Observation:subject&_includesCount=0"))
+        .isInstanceOfSatisfying(InvalidRequestException.class, e -> assertThat(e.getOperationOutcome()).isNotNull());
+  }
+
   private Observation observation(String subject) {
     Observation observation = new Observation().setStatus(Observation.ObservationStatus.FINAL);
     observation.getCode().addCoding().setSystem("urn:test").setCode(code);
@@ -138,6 +203,12 @@ class SearchIncludesTest {
 
   private Bundle search(String query) {
     return client.search().byUrl(query).returnBundle(Bundle.class).execute();
+  }
+
+  static List<String> notes(Bundle bundle) {
+    return bundle.getEntry().stream().filter(entry -> entry.getSearch().getMode() == SearchEntryMode.OUTCOME)
+        .flatMap(entry -> ((OperationOutcome) entry.getResource()).getIssue().stream())
+        .map(OperationOutcome.OperationOutcomeIssueComponent::getDiagnostics).toList();
   }
 
   private static List<String> matches(Bundle bundle) {

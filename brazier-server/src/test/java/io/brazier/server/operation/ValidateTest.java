@@ -36,7 +36,7 @@ import org.hl7.fhir.r4.model.StructureDefinition.TypeDerivationRule;
 import org.hl7.fhir.r4.model.UriType;
 import org.junit.jupiter.api.Test;
 
-class ValidateTest {
+public class ValidateTest {
   private final TestServer server = TestServer.shared();
   private final IGenericClient client = server.client();
 
@@ -326,7 +326,7 @@ class ValidateTest {
   }
 
   /** A Patient profile that makes one element required. */
-  static StructureDefinition profile(String url, String required) {
+  public static StructureDefinition profile(String url, String required) {
     StructureDefinition profile = new StructureDefinition();
     profile.setUrl(url).setName("PatientProfile").setStatus(PublicationStatus.ACTIVE)
         .setKind(StructureDefinitionKind.RESOURCE).setAbstract(false).setType("Patient")
@@ -336,7 +336,7 @@ class ValidateTest {
     return profile;
   }
 
-  static List<String> errors(OperationOutcome outcome) {
+  public static List<String> errors(OperationOutcome outcome) {
     return outcome.getIssue().stream()
         .filter(issue -> issue.getSeverity() == IssueSeverity.ERROR || issue.getSeverity() == IssueSeverity.FATAL)
         .map(OperationOutcomeIssueComponent::getDiagnostics)

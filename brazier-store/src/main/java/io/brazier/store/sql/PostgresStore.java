@@ -1,6 +1,5 @@
 package io.brazier.store.sql;
 
-import io.brazier.fhir.search.Criterion;
 import io.brazier.fhir.search.FhirSearch;
 import io.brazier.fhir.search.SearchQuery;
 import io.brazier.store.AsOfScan;
@@ -9,6 +8,8 @@ import io.brazier.store.ChangeQuery;
 import io.brazier.store.HistoryPage;
 import io.brazier.store.HistoryQuery;
 import io.brazier.store.Imports;
+import io.brazier.store.IncludeQuery;
+import io.brazier.store.IncludedPage;
 import io.brazier.store.IndexedValue;
 import io.brazier.store.JobStore;
 import io.brazier.store.ResourceVersion;
@@ -275,9 +276,8 @@ public final class PostgresStore implements Store {
   }
 
   @Override
-  public List<ResourceVersion> include(List<ResourceVersion> from, List<SearchQuery.Include> includes,
-      boolean reverse, int limit, Criterion filter) {
-    return searches.include(from, includes, reverse, limit, filter);
+  public IncludedPage include(IncludeQuery query, long after, int limit) {
+    return searches.include(query, after, limit);
   }
 
   @Override

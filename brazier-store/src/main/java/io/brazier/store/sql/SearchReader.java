@@ -1,8 +1,9 @@
 package io.brazier.store.sql;
 
-import io.brazier.fhir.search.Criterion;
 import io.brazier.fhir.search.SearchQuery;
 import io.brazier.fhir.search.SearchQuery.Include;
+import io.brazier.store.IncludeQuery;
+import io.brazier.store.IncludedPage;
 import io.brazier.store.QueryTooCostly;
 import io.brazier.store.ResourceVersion;
 import io.brazier.store.SearchPage;
@@ -179,50 +180,67 @@ final class SearchReader {
     }
   }
 
-  List<ResourceVersion> include(List<ResourceVersion> from, List<Include> includes, boolean reverse, int limit,
-      Criterion filter) {
-    if (from.isEmpty() || includes.isEmpty()) {
-      return List.of();
-    }
-    Object[] fromTypes = new Object[from.size()];
-    Object[] fromIds = new Object[from.size()];
-    for (int k = 0; k < from.size(); k++) {
-      fromTypes[k] = types.key(from.get(k).type());
-      fromIds[k] = from.get(k).id();
+  IncludedPage include(IncludeQuery query, long after, int limit) {
+    if (query.from().isEmpty() || query.forward().isEmpty() && query.reverse().isEmpty()) {
+      return new IncludedPage(List.of(), null);
     }
     ParamKeys.Lookup keys = params.lookup();
-    Sql sql = new Sql().append("SELECT 0, r.type, r.id, r.version, r.last_updated, r.deleted, r.body FROM resource r"
-        + " WHERE NOT r.deleted AND r.rid IN (");
-    for (int k = 0; k < includes.size(); k++) {
-      Include include = includes.get(k);
-      sql.append(k == 0 ? "" : " UNION ");
-      String pairs = reverse ? "(i.ttype, i.tid)" : "(s.type, s.id)";
-      sql.append(reverse
-          ? "SELECT i.rid FROM search_reference i WHERE "
-          : "SELECT t.rid FROM resource s JOIN search_reference i ON i.rid = s.rid"
-              + " JOIN resource t ON t.type = i.ttype AND t.id = i.tid WHERE ");
-      sql.array(pairs + " IN (SELECT * FROM unnest(?::smallint[]", "int2", fromTypes)
-          .array(", ?::text[]))", "text", fromIds)
-          .array(" AND i.param = ANY(?)", "int4", keys.find(List.of(include.sourceType()), include.param()));
-      if (include.targetType() != null) {
-        sql.append(" AND i.ttype = ?", types.key(include.targetType()));
-      }
+    Sql sql = new Sql().append("SELECT 0, r.type, r.id, r.version, r.last_updated, r.deleted, r.body, r.rid"
+        + " FROM resource r WHERE NOT r.deleted AND r.rid > ? AND r.rid IN (", after);
+    String union = "";
+    for (Include include : query.forward()) {
+      sql.append(union + "SELECT t.rid FROM resource s JOIN search_reference i ON i.rid = s.rid"
+          + " JOIN resource t ON t.type = i.ttype AND t.id = i.tid WHERE ");
+      referencing(sql.append("(s.type, s.id)"), query.from(), include, keys);
+      union = " UNION ";
+    }
+    for (Include include : query.reverse()) {
+      sql.append(union + "SELECT i.rid FROM search_reference i WHERE ");
+      referencing(sql.append("(i.ttype, i.tid)"), query.from(), include, keys);
+      union = " UNION ";
     }
     sql.append(")");
-    if (filter != null) {
-      new SearchSql(keys(types, keys)).condition(sql.append(" AND "), "r", filter);
+    if (!query.except().isEmpty()) {
+      pairs(sql.append(" AND (r.type, r.id) NOT"), query.except());
+    }
+    if (query.filter() != null) {
+      new SearchSql(keys(types, keys)).condition(sql.append(" AND "), "r", query.filter());
     }
     try (Connection connection = dataSource.getConnection();
-        PreparedStatement statement = prepare(connection, sql.append(" ORDER BY r.rid LIMIT ?", limit));
+        PreparedStatement statement = prepare(connection, sql.append(" ORDER BY r.rid LIMIT ?", limit + 1));
         ResultSet rows = statement.executeQuery()) {
       List<ResourceVersion> included = new ArrayList<>();
+      long last = after;
       while (rows.next()) {
+        if (included.size() == limit) {
+          return new IncludedPage(included, last); // the row past the limit: there is more
+        }
         included.add(version(rows));
+        last = rows.getLong(8);
       }
-      return included;
+      return new IncludedPage(included, null);
     } catch (SQLException e) {
       throw new StoreFailure("Could not read included resources", e);
     }
+  }
+
+  /** The condition that a reference (whose holder or target is in {@code sql} already) is of {@code include}. */
+  private void referencing(Sql sql, List<ResourceVersion> from, Include include, ParamKeys.Lookup keys) {
+    pairs(sql, from).array(" AND i.param = ANY(?)", "int4", keys.find(List.of(include.sourceType()), include.param()));
+    if (include.targetType() != null) {
+      sql.append(" AND i.ttype = ?", types.key(include.targetType()));
+    }
+  }
+
+  /** {@code IN} the (type key, id) pairs of {@code resources}. */
+  private Sql pairs(Sql sql, List<ResourceVersion> resources) {
+    Object[] typeKeys = new Object[resources.size()];
+    Object[] ids = new Object[resources.size()];
+    for (int k = 0; k < resources.size(); k++) {
+      typeKeys[k] = types.key(resources.get(k).type());
+      ids[k] = resources.get(k).id();
+    }
+    return sql.array(" IN (SELECT * FROM unnest(?::smallint[]", "int2", typeKeys).array(", ?::text[]))", "text", ids);
   }
 
   List<ResourceVersion> scan(String type, String afterId, int limit) {

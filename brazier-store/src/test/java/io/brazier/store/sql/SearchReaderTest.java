@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.brazier.fhir.search.SearchQuery;
 import io.brazier.fhir.search.SearchQuery.Include;
+import io.brazier.store.IncludeQuery;
+import io.brazier.store.IncludedPage;
 import io.brazier.store.IndexedValue;
 import io.brazier.store.ResourceVersion;
 import io.brazier.store.SearchPage;
@@ -17,6 +19,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
@@ -148,7 +151,7 @@ class SearchReaderTest {
   }
 
   @Test
-  void includesFollowReferencesEitherWayToLiveResourcesOfTheNamedTypeUpToTheLimit() {
+  void includesFollowReferencesEitherWayToLiveResourcesOfTheNamedType() {
     String patient = tagged.save(patient("Included"));
     String gone = tagged.save(patient("Gone"));
     String first = tagged.save(observation(patient));
@@ -159,16 +162,36 @@ class SearchReaderTest {
     ResourceVersion thePatient = store.current("Patient", patient).orElseThrow();
     Include subject = new Include("Observation", "subject", null, false);
 
-    List<ResourceVersion> forward = store.include(observations, List.of(subject), false, 10, null);
-    List<ResourceVersion> reverse = store.include(List.of(thePatient), List.of(subject), true, 10, null);
-    List<ResourceVersion> limited = store.include(List.of(thePatient), List.of(subject), true, 1, null);
+    IncludedPage forward = store.include(query(observations, List.of(subject), List.of(), List.of()), 0, 10);
+    IncludedPage reverse = store.include(query(List.of(thePatient), List.of(), List.of(subject), List.of()), 0, 10);
 
-    assertThat(forward).extracting(ResourceVersion::id).containsExactly(patient);
-    assertThat(reverse).extracting(ResourceVersion::id).containsExactlyInAnyOrder(first, second);
-    assertThat(limited).hasSize(1);
-    assertThat(store.include(observations, List.of(new Include("Observation", "subject", "Group", false)), false,
-        10, null)).as("only the named target type").isEmpty();
-    assertThat(store.include(List.of(), List.of(subject), false, 10, null)).isEmpty();
+    assertThat(ids(forward)).containsExactly(patient);
+    assertThat(ids(reverse)).containsExactlyInAnyOrder(first, second);
+    assertThat(reverse.next()).as("the last page").isNull();
+    assertThat(ids(store.include(query(observations, List.of(new Include("Observation", "subject", "Group", false)),
+        List.of(), List.of()), 0, 10))).as("only the named target type").isEmpty();
+    assertThat(ids(store.include(query(List.of(), List.of(subject), List.of(), List.of()), 0, 10))).isEmpty();
+  }
+
+  @Test
+  void includedPagesResumeAfterTheLastServedWithNoneTwiceAndNoneMissedLeavingOutTheExcepted() {
+    String patient = tagged.save(patient("Paged"));
+    List<String> observations = new ArrayList<>();
+    for (int k = 0; k < 5; k++) {
+      observations.add(tagged.save(observation(patient)));
+    }
+    ResourceVersion thePatient = store.current("Patient", patient).orElseThrow();
+    ResourceVersion excepted = store.current("Observation", observations.get(2)).orElseThrow();
+    Include subject = new Include("Observation", "subject", null, false);
+    IncludeQuery query = query(List.of(thePatient), List.of(), List.of(subject), List.of(thePatient, excepted));
+
+    IncludedPage first = store.include(query, 0, 2);
+    IncludedPage second = store.include(query, first.next(), 2);
+
+    assertThat(first.resources()).hasSize(2);
+    assertThat(second.next()).as("two pages of two hold the four").isNull();
+    assertThat(Stream.concat(ids(first).stream(), ids(second).stream()).toList())
+        .containsExactlyInAnyOrder(observations.get(0), observations.get(1), observations.get(3), observations.get(4));
   }
 
   @Test
@@ -180,10 +203,20 @@ class SearchReaderTest {
         store.current("Observation", tagged.save(observation(dropped))).orElseThrow());
     SearchQuery family = test.parse("Patient", "family=kept");
 
-    List<ResourceVersion> included = store.include(observations,
-        List.of(new Include("Observation", "subject", null, false)), false, 10, family.criteria().get(0));
+    IncludedPage included = store.include(new IncludeQuery(observations,
+        List.of(new Include("Observation", "subject", null, false)), List.of(), List.of(), family.criteria().get(0)),
+        0, 10);
 
-    assertThat(included).extracting(ResourceVersion::id).containsExactly(kept);
+    assertThat(ids(included)).containsExactly(kept);
+  }
+
+  private static IncludeQuery query(List<ResourceVersion> from, List<Include> forward, List<Include> reverse,
+      List<ResourceVersion> except) {
+    return new IncludeQuery(from, forward, reverse, except, null);
+  }
+
+  private static List<String> ids(IncludedPage page) {
+    return page.resources().stream().map(ResourceVersion::id).toList();
   }
 
   @Test

@@ -1,0 +1,81 @@
+package io.brazier.server.interaction;
+
+import io.brazier.fhir.FhirException;
+import io.brazier.server.FhirRequest;
+import io.brazier.server.FhirResponse;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code [type]/$includes} and {@code [base]/$includes}, as Microsoft's FHIR server has them: the included resources
+ * of a page of search results that did not fit in it. A searchset whose includes were cut links here with relation
+ * {@code related}, carrying the search's parameters, the page's {@code _cursor} and {@code includesCt} (where its
+ * includes stopped); each page of this operation holds only included resources, {@code _includesCount} of them, and
+ * links the following one as {@code next}.
+ */
+public final class IncludedPages implements Interaction {
+  public static final Operations.Definition OPERATION =
+      new Operations.Definition("includes", "https://brazier.dev/fhir/OperationDefinition/includes");
+  /** Where the included resources resume: Microsoft's name for it. */
+  static final String TOKEN = "includesCt";
+
+  private final Search search;
+
+  public IncludedPages(Search search) {
+    this.search = search;
+  }
+
+  @Override
+  public FhirResponse handle(FhirRequest request) {
+    if (request.segments().size() == 1) { // [base]/$includes, of a search of every type (or of _type)
+      return search.moreIncludes(request, "", List.of());
+    }
+    return search.moreIncludes(request, request.type(), List.of(request.type()));
+  }
+
+  /** Where the included resources of a search at {@code path} are paged. */
+  static String path(String searchPath) {
+    return searchPath.isEmpty() ? "$" + OPERATION.name() : searchPath + "/$" + OPERATION.name();
+  }
+
+  /** The row key of {@code includesCt}; a missing or foreign one is a 400. */
+  static long after(List<String> token) {
+    if (token == null || token.size() != 1) {
+      throw FhirException.badRequest(TOKEN + " is required, once: follow the link of relation 'related' of a"
+          + " searchset.");
+    }
+    try {
+      long after = Long.parseLong(token.get(0));
+      if (after >= 0) {
+        return after;
+      }
+    } catch (NumberFormatException e) {
+      // said below
+    }
+    throw FhirException.badRequest(TOKEN + " '" + token.get(0) + "' is not where this server's includes stopped.");
+  }
+
+  /**
+   * The search's parameters with its page size (a page of matches is read again by it) and the place the included
+   * resources resume after.
+   */
+  static Map<String, List<String>> at(Map<String, List<String>> params, int count, long after) {
+    Map<String, List<String>> at = new LinkedHashMap<>(params);
+    at.put("_count", List.of(Integer.toString(count)));
+    at.put(TOKEN, List.of(Long.toString(after)));
+    return at;
+  }
+
+  /** The outcome's note when a page's included resources were cut at {@code served}. */
+  static String truncated(int served, boolean linked, boolean pageable) {
+    String cut = "More resources were to be included than the " + served + " this page includes; ";
+    if (linked) {
+      return cut + "the link of relation 'related' ($includes) pages the rest.";
+    }
+    if (!pageable) {
+      return cut + "those found through :iterate are not paged: narrow the search.";
+    }
+    return cut + "use a smaller _count to get all of them.";
+  }
+}
