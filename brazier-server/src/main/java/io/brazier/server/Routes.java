@@ -49,6 +49,7 @@ import io.brazier.server.interaction.Update;
 import io.brazier.server.interaction.VRead;
 import io.brazier.server.interaction.Writes;
 import io.brazier.server.operation.AsyncStatus;
+import io.brazier.server.operation.BulkDelete;
 import io.brazier.server.operation.Changes;
 import io.brazier.server.operation.Expand;
 import io.brazier.server.operation.Import;
@@ -196,6 +197,11 @@ final class Routes {
     operations.add(ChangeMeta.DELETE, EnumSet.of(Level.INSTANCE), ANY_TYPE, POST,
         ChangeMeta.deleting(fhir, writes, commits));
     operations.add(PurgeHistory.OPERATION, EnumSet.of(Level.INSTANCE), ANY_TYPE, DELETE, new PurgeHistory(store));
+    BulkDelete bulkDelete = new BulkDelete(fhir, store, conditions,
+        new Delete(store, writes, conditions, commits, BulkDelete.BATCH), jobs);
+    operations.add(BulkDelete.OPERATION, EnumSet.of(Level.SYSTEM, Level.TYPE), ANY_TYPE, DELETE, bulkDelete);
+    operations.add(BulkDelete.SOFT_DELETED, EnumSet.of(Level.SYSTEM, Level.TYPE), ANY_TYPE, DELETE, bulkDelete);
+    jobs.register(BulkDelete.KIND, bulkDelete);
     operations.add(PatientEverything.OPERATION, TYPE_AND_INSTANCE, Set.of("Patient"), GET_OR_POST,
         new PatientEverything(fhir, reachable, searches, compartments));
     // Last: it describes all of the above.

@@ -45,6 +45,21 @@ public final class Delete implements WriteInteraction {
     return isHard(request) ? commits.run(this, request, this::purgeHistory) : commits.run(this, request);
   }
 
+  /**
+   * Runs a delete as {@link #handle} does and returns the ids of the resources it deleted: a batch of
+   * {@code $bulk-delete}, a conditional delete of the batch's ids.
+   */
+  public List<String> deleted(FhirRequest request) {
+    List<String> ids = new ArrayList<>();
+    commits.run(this, request, target -> {
+      if (isHard(request)) {
+        purgeHistory(target);
+      }
+      ids.addAll(target.ids());
+    });
+    return ids;
+  }
+
   /** Once the deletion has committed, purges the history of each deleted resource. */
   private void purgeHistory(Target deleted) {
     for (String id : deleted.ids()) {
