@@ -5,6 +5,7 @@ import io.brazier.fhir.FhirException;
 import io.brazier.fhir.Format;
 import io.brazier.fhir.Outcomes;
 import io.brazier.fhir.search.Criterion;
+import io.brazier.fhir.search.QueryParser;
 import io.brazier.server.FhirRequest;
 import io.brazier.server.FhirResponse;
 import io.brazier.server.interaction.Conditions;
@@ -43,7 +44,10 @@ public final class BulkDelete implements Interaction, Jobs.Work {
   public static final Operations.Definition SOFT_DELETED = new Operations.Definition("bulk-delete-soft-deleted",
       "https://brazier.dev/fhir/OperationDefinition/bulk-delete-soft-deleted");
   public static final String KIND = "bulk-delete";
-  /** Resources per batch: one search and one commit; the most the batch's conditional delete may match. */
+  /**
+   * Resources per page of the walk, cut into batches of one search and one commit each; the most a batch's
+   * conditional delete may match.
+   */
   public static final int BATCH = 500;
   private static final String COUNTS = "ResourceDeletedCount";
 
@@ -102,7 +106,12 @@ public final class BulkDelete implements Interaction, Jobs.Work {
       for (List<ResourceVersion> page = page(request.mode(), type, after); !page.isEmpty() && !run.stopped();
           page = page(request.mode(), type, after)) {
         after = page.get(page.size() - 1).id();
-        batch(run, request, type, page, after, counts);
+        for (List<ResourceVersion> batch : batches(page)) {
+          if (run.stopped()) {
+            break;
+          }
+          batch(run, request, type, batch, batch.get(batch.size() - 1).id(), counts);
+        }
       }
     }
     return fhir.encode(Format.JSON, counts(counts), false);
@@ -114,18 +123,39 @@ public final class BulkDelete implements Interaction, Jobs.Work {
   }
 
   /**
-   * Deletes (or purges) the matches of a page that ends with {@code last}, adds them to {@code counts} and records
+   * A page cut into batches whose ids, joined by commas, make an {@code _id} value the search takes: a page of long
+   * ids is more than {@link QueryParser#MAX_VALUE_LENGTH} characters.
+   */
+  private static List<List<ResourceVersion>> batches(List<ResourceVersion> page) {
+    List<List<ResourceVersion>> batches = new ArrayList<>();
+    List<ResourceVersion> batch = new ArrayList<>();
+    int length = -1;
+    for (ResourceVersion version : page) {
+      length += version.id().length() + 1;
+      if (length > QueryParser.MAX_VALUE_LENGTH) {
+        batches.add(batch);
+        batch = new ArrayList<>();
+        length = version.id().length();
+      }
+      batch.add(version);
+    }
+    batches.add(batch);
+    return batches;
+  }
+
+  /**
+   * Deletes (or purges) the matches of a batch that ends with {@code last}, adds them to {@code counts} and records
    * the cursor after it; records nothing when the job stopped before the deletion, which is then still to do.
    */
-  private void batch(Jobs.Run run, BulkDeleteRequest request, String type, List<ResourceVersion> page, String last,
+  private void batch(Jobs.Run run, BulkDeleteRequest request, String type, List<ResourceVersion> batch, String last,
       Map<String, Long> counts) {
     long count;
     if (request.mode() == Mode.SOFT_DELETED) {
       List<Criterion> within = conditions.parse(List.of(type), request.criteria()).criteria();
-      count = purged(page.stream().filter(v -> BulkDeleteRequest.deletedWithin(within, v.lastUpdated()
+      count = purged(batch.stream().filter(v -> BulkDeleteRequest.deletedWithin(within, v.lastUpdated()
           .toEpochMilli())).map(ResourceVersion::id).toList(), type, true);
     } else {
-      List<String> matched = conditions.matches(type, criteria(request, page.stream().map(ResourceVersion::id)
+      List<String> matched = conditions.matches(type, criteria(request, batch.stream().map(ResourceVersion::id)
           .toList()), BATCH, null);
       if (request.mode() == Mode.PURGE_HISTORY || matched.isEmpty()) {
         count = purged(matched, type, false);

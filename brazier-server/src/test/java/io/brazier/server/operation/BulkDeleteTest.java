@@ -105,6 +105,19 @@ class BulkDeleteTest {
   }
 
   @Test
+  void aBulkDeleteOfManyResourcesWithLongIdsDeletesThemAll() throws Exception {
+    try (TestServer own = TestServer.start(ServerConfig.defaults())) {
+      own.client().transaction().withBundle(patients(BulkDelete.BATCH + 1, tag)).execute();
+
+      Http.Response done = poll(own.http(), own.http().send("DELETE", "/fhir/Patient/$bulk-delete?_tag=" + TAGS
+          + "%7C" + tag, null, ASYNC));
+
+      assertThat(done.status()).as(done.body()).isEqualTo(200);
+      assertThat(counts(done)).containsExactly(Map.entry("Patient", BulkDelete.BATCH + 1L));
+    }
+  }
+
+  @Test
   void aBadRequestIsRefusedBeforeAnyJobStarts() {
     String patient = created(client, new Patient(), tag);
     String criteria = "_tag=" + TAGS + "%7C" + tag;
@@ -251,6 +264,17 @@ class BulkDeleteTest {
           part.getValue().castToDecimal(part.getValue()).getValue().longValueExact()));
     }
     return counts;
+  }
+
+  /** A transaction that creates {@code count} tagged Patients, p0000 and on: ids long enough to fill pages. */
+  private static Bundle patients(int count, String tag) {
+    Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+    for (int i = 0; i < count; i++) {
+      String id = String.format("p%04d-%s", i, tag);
+      transaction.addEntry().setResource(tagged(new Patient(), tag).setId(id)).getRequest()
+          .setMethod(Bundle.HTTPVerb.PUT).setUrl("Patient/" + id);
+    }
+    return transaction;
   }
 
   private static String created(IGenericClient client, Resource resource, String tag) {
