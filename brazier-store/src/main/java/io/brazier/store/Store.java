@@ -8,8 +8,10 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.IntFunction;
 
 /** Durable storage of FHIR resources, their versions, search indexes and change feed. */
 public interface Store extends AutoCloseable {
@@ -27,6 +29,15 @@ public interface Store extends AutoCloseable {
    */
   void commit(List<Write> writes);
 
+  /**
+   * Stores all writes and records a job's progress in one transaction, so that both commit or neither: the progress
+   * of a job whose counts must say exactly what it wrote. False, with nothing stored, when the job's runner no longer
+   * holds the job (it was cancelled or taken over).
+   *
+   * @throws VersionConflictException as {@link #commit(List)}
+   */
+  boolean commit(List<Write> writes, JobHeartbeat progress);
+
   HistoryPage history(HistoryQuery query);
 
   /**
@@ -42,6 +53,14 @@ public interface Store extends AutoCloseable {
    * lock on the resource): a hard delete's purge, which leaves alone a resource written again since its deletion.
    */
   int purgeDeletedHistory(String type, String id);
+
+  /**
+   * Purges the history of each of these resources, as {@link #purgeHistory} does ({@link #purgeDeletedHistory} when
+   * {@code onlyDeleted}), and records in the same transaction the job progress that {@code progress} makes of how
+   * many of them had versions to purge; returns that number, or empty, with nothing purged, when the job's runner no
+   * longer holds the job.
+   */
+  OptionalInt purgeHistories(String type, List<String> ids, boolean onlyDeleted, IntFunction<JobHeartbeat> progress);
 
   /**
    * Which of these resources, each written {@code Type/id}, exist now and are not deleted: one round trip for all of

@@ -5,6 +5,7 @@ import io.brazier.fhir.Outcomes;
 import io.brazier.server.FhirRequest;
 import io.brazier.server.FhirResponse;
 import io.brazier.server.Prefer;
+import io.brazier.store.JobHeartbeat;
 import io.brazier.store.ResourceVersion;
 import io.brazier.store.Store;
 import io.brazier.store.Write;
@@ -12,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * FHIR delete: DELETE [base]/[type]/[id], and conditional delete DELETE [base]/[type]?criteria, which deletes every
@@ -46,18 +48,12 @@ public final class Delete implements WriteInteraction {
   }
 
   /**
-   * Runs a delete as {@link #handle} does and returns the ids of the resources it deleted: a batch of
-   * {@code $bulk-delete}, a conditional delete of the batch's ids.
+   * Runs a delete as {@link #handle} does, its commit recording the job progress that {@code progress} makes of the
+   * deletions in the same transaction: a batch of {@code $bulk-delete}, whose counts say exactly what it deleted.
+   * False, with nothing deleted, when the job's runner no longer holds the job.
    */
-  public List<String> deleted(FhirRequest request) {
-    List<String> ids = new ArrayList<>();
-    commits.run(this, request, target -> {
-      if (isHard(request)) {
-        purgeHistory(target);
-      }
-      ids.addAll(target.ids());
-    });
-    return ids;
+  public boolean deleted(FhirRequest request, Function<List<Write>, JobHeartbeat> progress) {
+    return commits.runRecorded(this, request, progress, isHard(request) ? this::purgeHistory : deleted -> { });
   }
 
   /** Once the deletion has committed, purges the history of each deleted resource. */

@@ -14,12 +14,16 @@ import io.brazier.server.interaction.Interaction;
 import io.brazier.server.interaction.Operations;
 import io.brazier.server.operation.BulkDeleteRequest.Mode;
 import io.brazier.store.Job;
+import io.brazier.store.JobHeartbeat;
 import io.brazier.store.ResourceVersion;
 import io.brazier.store.Store;
+import io.brazier.store.Write;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
+import java.util.concurrent.atomic.AtomicReference;
 import org.hl7.fhir.r4.model.DecimalType;
 import org.hl7.fhir.r4.model.Parameters;
 
@@ -33,10 +37,10 @@ import org.hl7.fhir.r4.model.Parameters;
  *
  * <p>The job walks each type in id order, a batch at a time, and deletes a batch's matches with one conditional delete
  * ({@code _id} and the criteria) through {@link Delete}, so that each deletion is written, numbered in the change feed
- * and kept in history exactly as a DELETE's. It records its cursor after each batch, so a job whose node died resumes
- * there; the batch in flight is recorded first, so that what it deleted before the node died is counted (and its
- * history purged) on resume, and nothing is deleted twice or missed. A cancel stops it after the batch in flight;
- * what it deleted stays deleted, and a poll then answers the counts so far.
+ * and kept in history exactly as a DELETE's. Each batch's deletion (or purge) commits with the cursor after it and the
+ * counts, in one transaction: a job whose node died resumes after the last batch that committed, and a cancel either
+ * comes before a batch commits (which then deletes nothing) or after it (which is then counted), so the counts are
+ * exactly what was deleted. What it deleted stays deleted, and a poll of a cancelled job answers the counts so far.
  */
 public final class BulkDelete implements Interaction, Jobs.Work {
   public static final Operations.Definition OPERATION =
@@ -58,9 +62,9 @@ public final class BulkDelete implements Interaction, Jobs.Work {
   private final Jobs jobs;
 
   /**
-   * Where the walk got to: after resource {@code after} of {@code type}, with the counts so far by type; {@code
-   * pending} names the batch that was being deleted (up to {@code after}) when the cursor was recorded, empty once
-   * it is counted.
+   * Where the walk got to: after resource {@code after} of {@code type}, with the counts so far by type, recorded in
+   * the transaction that deleted (or purged) the batch up to {@code after}; {@code pending} names what that batch hard
+   * deleted, whose history is purged after the deletion commits, so perhaps not yet.
    */
   record Cursor(String type, String after, List<String> pending, Map<String, Long> counts) {}
 
@@ -98,7 +102,8 @@ public final class BulkDelete implements Interaction, Jobs.Work {
     Cursor cursor = run.cursor() == null ? new Cursor(request.types().get(0), null, List.of(), Map.of())
         : JobJson.read(run.cursor(), Cursor.class);
     Map<String, Long> counts = new LinkedHashMap<>(cursor.counts());
-    add(counts, cursor.type(), finishPending(request, cursor));
+    // Counted already; purged again in case the node died before it purged them (a purge of nothing does nothing).
+    cursor.pending().forEach(id -> store.purgeDeletedHistory(cursor.type(), id));
     List<String> types = request.types();
     for (int i = types.indexOf(cursor.type()); i < types.size() && !run.stopped(); i++) {
       String type = types.get(i);
@@ -144,72 +149,60 @@ public final class BulkDelete implements Interaction, Jobs.Work {
   }
 
   /**
-   * Deletes (or purges) the matches of a batch that ends with {@code last}, adds them to {@code counts} and records
-   * the cursor after it; records nothing when the job stopped before the deletion, which is then still to do.
+   * Deletes (or purges) the matches of a batch that ends with {@code last} and records the counts with the cursor
+   * after it, in one transaction, so that the counts say exactly what was deleted; when the job's runner no longer
+   * holds the job (it was cancelled or taken over), nothing is, and the run stops.
    */
   private void batch(Jobs.Run run, BulkDeleteRequest request, String type, List<ResourceVersion> batch, String last,
       Map<String, Long> counts) {
-    long count;
+    boolean recorded;
     if (request.mode() == Mode.SOFT_DELETED) {
       List<Criterion> within = conditions.parse(List.of(type), request.criteria()).criteria();
-      count = purged(batch.stream().filter(v -> BulkDeleteRequest.deletedWithin(within, v.lastUpdated()
-          .toEpochMilli())).map(ResourceVersion::id).toList(), type, true);
+      recorded = purge(run, type, batch.stream().filter(v -> BulkDeleteRequest.deletedWithin(within, v.lastUpdated()
+          .toEpochMilli())).map(ResourceVersion::id).toList(), true, last, counts);
     } else {
       List<String> matched = conditions.matches(type, criteria(request, batch.stream().map(ResourceVersion::id)
           .toList()), BATCH, null);
-      if (request.mode() == Mode.PURGE_HISTORY || matched.isEmpty()) {
-        count = purged(matched, type, false);
-      } else {
-        // Recorded before the deletion commits, so that a node that dies after it leaves the batch to be counted.
-        run.progress(total(counts), null, JobJson.write(new Cursor(type, last, matched, counts)));
-        if (run.stopped()) {
-          return;
-        }
-        count = deleteNow(request, type, matched);
-      }
+      recorded = request.mode() == Mode.PURGE_HISTORY || matched.isEmpty()
+          ? purge(run, type, matched, false, last, counts) : delete(run, request, type, matched, last, counts);
     }
-    add(counts, type, count);
-    run.progress(total(counts), null, JobJson.write(new Cursor(type, last, List.of(), counts)));
+    if (!recorded) {
+      run.lost();
+    }
   }
 
-  /**
-   * Counts the batch a previous runner recorded as in flight: what it deleted before it stopped (purging that
-   * history too, for a hard delete, which it may not have got to), and deletes what it did not.
-   */
-  private long finishPending(BulkDeleteRequest request, Cursor cursor) {
-    if (cursor.pending().isEmpty()) {
-      return 0;
-    }
-    List<String> deletedBefore = new ArrayList<>();
-    List<String> live = new ArrayList<>();
-    for (String id : cursor.pending()) {
-      boolean deleted = store.current(cursor.type(), id).map(ResourceVersion::deleted).orElse(false);
-      (deleted ? deletedBefore : live).add(id);
-    }
-    if (request.mode() == Mode.HARD) {
-      deletedBefore.forEach(id -> store.purgeDeletedHistory(cursor.type(), id));
-    }
-    return deletedBefore.size() + (live.isEmpty() ? 0 : deleteNow(request, cursor.type(), live));
-  }
-
-  /** Deletes those of {@code ids} that still match, in one conditional delete; returns how many it deleted. */
-  private long deleteNow(BulkDeleteRequest request, String type, List<String> ids) {
+  /** Deletes those of {@code ids} that still match, in one conditional delete that records the counts with it. */
+  private boolean delete(Jobs.Run run, BulkDeleteRequest request, String type, List<String> ids, String last,
+      Map<String, Long> counts) {
     Map<String, List<String>> query = criteria(request, ids);
-    if (request.mode() == Mode.HARD) {
+    boolean hard = request.mode() == Mode.HARD;
+    if (hard) {
       query.put("hardDelete", List.of("true"));
     }
-    return delete.deleted(FhirRequest.builder("DELETE", type).build().withQuery(query)).size();
+    // Made again for each attempt of the commit: the last one made is what committed.
+    AtomicReference<Map<String, Long>> after = new AtomicReference<>();
+    boolean recorded = delete.deleted(FhirRequest.builder("DELETE", type).build().withQuery(query), deletions -> {
+      after.set(plus(counts, type, deletions.size()));
+      List<String> pending = hard ? deletions.stream().map(Write::id).toList() : List.of();
+      return heartbeat(run, new Cursor(type, last, pending, after.get()));
+    });
+    if (recorded) {
+      counts.putAll(after.get());
+    }
+    return recorded;
   }
 
-  /** Purges the history of each; returns how many had history to purge. */
-  private long purged(List<String> ids, String type, boolean deletedOnly) {
-    long purged = 0;
-    for (String id : ids) {
-      // Only while still deleted: a resource written again since keeps its history, as after a hard delete.
-      int versions = deletedOnly ? store.purgeDeletedHistory(type, id) : store.purgeHistory(type, id);
-      purged += versions > 0 ? 1 : 0;
-    }
-    return purged;
+  /** Purges the history of each of {@code ids}, counting those that had some, in one transaction with the counts. */
+  private boolean purge(Jobs.Run run, String type, List<String> ids, boolean deletedOnly, String last,
+      Map<String, Long> counts) {
+    OptionalInt purged = store.purgeHistories(type, ids, deletedOnly,
+        count -> heartbeat(run, new Cursor(type, last, List.of(), plus(counts, type, count))));
+    purged.ifPresent(count -> counts.putAll(plus(counts, type, count)));
+    return purged.isPresent();
+  }
+
+  private static JobHeartbeat heartbeat(Jobs.Run run, Cursor cursor) {
+    return run.heartbeat(total(cursor.counts()), null, JobJson.write(cursor));
   }
 
   /** The request's criteria narrowed to these ids. */
@@ -221,10 +214,13 @@ public final class BulkDelete implements Interaction, Jobs.Work {
     return criteria;
   }
 
-  private static void add(Map<String, Long> counts, String type, long count) {
+  /** The counts with {@code count} more of {@code type}: no entry for a type of which nothing was deleted. */
+  private static Map<String, Long> plus(Map<String, Long> counts, String type, long count) {
+    Map<String, Long> more = new LinkedHashMap<>(counts);
     if (count > 0) {
-      counts.merge(type, count, Long::sum);
+      more.merge(type, count, Long::sum);
     }
+    return more;
   }
 
   private static long total(Map<String, Long> counts) {

@@ -12,9 +12,16 @@ import io.brazier.server.ServerConfig;
 import io.brazier.server.TestServer;
 import io.brazier.store.Change;
 import io.brazier.store.DatabaseConfig;
+import io.brazier.store.Job;
+import io.brazier.store.TestDatabase;
+import io.brazier.store.TestDatabase.HeldLock;
 import io.brazier.store.sql.Database;
 import io.brazier.store.sql.PostgresStore;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -192,32 +199,125 @@ class BulkDeleteTest {
   }
 
   @Test
-  void aBulkDeleteWhoseNodeDiedFinishesItsBatchAndGoesOnOnTheNextNode(@TempDir Path dir) throws Exception {
+  void aCancelWhileAPageIsInFlightAnswersExactlyWhatWasDeleted() throws Exception {
+    try (TestServer own = TestServer.start(ServerConfig.defaults())) {
+      Http ownHttp = own.http();
+      own.client().transaction().withBundle(patients(BulkDelete.BATCH + 1, tag)).execute();
+      String status;
+      Http.Response cancel;
+      // The second page, the last resource alone, waits for this writer while the job is cancelled.
+      try (HeldLock writer = TestDatabase.lockResource(own.database(), "Patient",
+          String.format("p%04d-%s", BulkDelete.BATCH, tag))) {
+        status = status(ownHttp.send("DELETE", "/fhir/Patient/$bulk-delete?_tag=" + TAGS + "%7C" + tag, null, ASYNC));
+        awaitWaiting(own.database());
+        cancel = ownHttp.send("DELETE", status, null);
+      }
+      // A node runs one job at a time: once the next is done, the cancelled one's page has ended.
+      poll(ownHttp, ownHttp.send("DELETE", "/fhir/Patient/$bulk-delete?_id=none", null, ASYNC));
+      Http.Response polled = ownHttp.get(status);
+      int left = ownHttp.get("/fhir/Patient?_summary=count&_tag=" + TAGS + "%7C" + tag).resource(Bundle.class)
+          .getTotal();
+
+      assertThat(cancel.status()).as(cancel.body()).isEqualTo(202);
+      assertThat(left).as("not deleted").isBetween(0, 1);
+      assertThat(counts(polled)).as("what was deleted, the page in flight included or not at all")
+          .containsExactly(Map.entry("Patient", (long) BulkDelete.BATCH + 1 - left));
+    }
+  }
+
+  @Test
+  void aHardBulkDeleteWhoseNodeDiedPurgesItsPageAndGoesOnOnTheNextNode(@TempDir Path dir) throws Exception {
     try (TestServer before = TestServer.start(dir, ServerConfig.defaults())) {
       IGenericClient first = before.client();
       for (String id : List.of("a", "b", "c")) {
         first.update().resource(tagged(new Patient(), tag).setId(id)).execute();
         first.update().resource(tagged(new Patient(), tag).setId(id)).execute();
       }
-      // What the dead node's batch committed before it died: Patient/a's deletion, not its purge.
+      // What the dead node's page committed, with its cursor, before it died: the deletions, not their purge.
       first.delete().resourceById("Patient", "a").execute();
+      first.delete().resourceById("Patient", "b").execute();
     }
-    // It recorded a and b as the batch in flight, and died before it knew whether that committed.
     String job = submitted(dir, "dead-node", Duration.ofMillis(1),
-        "{\"type\": \"Patient\", \"after\": \"b\", \"pending\": [\"a\", \"b\"], \"counts\": {}}");
+        "{\"type\": \"Patient\", \"after\": \"b\", \"pending\": [\"a\", \"b\"], \"counts\": {\"Patient\": 2}}");
 
     try (TestServer after = TestServer.start(dir, ServerConfig.defaults())) {
       Http afterHttp = after.http();
       Http.Response done = poll(afterHttp, "/fhir/_async/" + job);
 
       assertThat(done.status()).as(done.body()).isEqualTo(200);
-      assertThat(counts(done)).containsExactly(Map.entry("Patient", 3L));
+      assertThat(counts(done)).as("each counted once").containsExactly(Map.entry("Patient", 3L));
       for (String id : List.of("a", "b", "c")) {
         assertThat(afterHttp.get("/fhir/Patient/" + id).status()).isEqualTo(410);
         assertThat(afterHttp.get("/fhir/Patient/" + id + "/_history").resource(Bundle.class).getEntry())
             .as("Patient/" + id + ": one deletion, its history purged").extracting(e -> e.getRequest().getMethod())
             .containsExactly(Bundle.HTTPVerb.DELETE);
       }
+    }
+  }
+
+  @Test
+  void aPurgeWhoseNodeDiedInTheMiddleOfAPageCountsItsPageOnResume(@TempDir Path dir) throws Exception {
+    String status;
+    try (TestServer before = TestServer.start(dir, ServerConfig.defaults())) {
+      IGenericClient first = before.client();
+      for (String id : List.of("a", "b")) {
+        first.update().resource(tagged(new Patient(), tag).setId(id)).execute();
+        first.update().resource(tagged(new Patient(), tag).setId(id)).execute();
+      }
+      try (HeldLock writer = TestDatabase.lockResource(before.database(), "Patient", "b")) {
+        status = status(before.http().send("DELETE", "/fhir/Patient/$bulk-delete?_purgeHistory=true&_tag=" + TAGS
+            + "%7C" + tag, null, ASYNC));
+        awaitWaiting(before.database());
+        // The node dies with Patient/a purged and Patient/b waiting: its transaction ends with its connection.
+        terminateWaiting(before.database());
+      }
+    }
+    leaseRunsOut(dir, status.substring(status.lastIndexOf('/') + 1));
+
+    try (TestServer after = TestServer.start(dir, ServerConfig.defaults())) {
+      Http afterHttp = after.http();
+      Http.Response done = poll(afterHttp, status);
+
+      assertThat(done.status()).as(done.body()).isEqualTo(200);
+      assertThat(counts(done)).containsExactly(Map.entry("Patient", 2L));
+      for (String id : List.of("a", "b")) {
+        assertThat(afterHttp.get("/fhir/Patient/" + id + "/_history/2").status()).isEqualTo(200);
+        assertThat(afterHttp.get("/fhir/Patient/" + id + "/_history/1").status()).isEqualTo(404);
+      }
+    }
+  }
+
+  /** Waits until a session of the database waits for a lock. */
+  private static void awaitWaiting(Database database) throws Exception {
+    long end = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+    while (sessions(database, "count(*)") == 0) {
+      assertThat(System.nanoTime()).as("a session waits for the lock within 2 minutes").isLessThan(end);
+      Thread.sleep(20);
+    }
+  }
+
+  /** Ends the sessions that wait for a lock, as the death of their node does. */
+  private static void terminateWaiting(Database database) throws Exception {
+    assertThat(sessions(database, "count(pg_terminate_backend(pid))")).isPositive();
+  }
+
+  private static long sessions(Database database, String select) throws SQLException {
+    try (Connection connection = database.dataSource().getConnection();
+        Statement statement = connection.createStatement();
+        ResultSet row = statement.executeQuery("SELECT " + select + " FROM pg_stat_activity"
+            + " WHERE wait_event_type = 'Lock' AND datname = current_database()")) {
+      row.next();
+      return row.getLong(1);
+    }
+  }
+
+  /** What a dead node's lease comes to once it runs out: the job is anyone's to claim, from its cursor. */
+  private static void leaseRunsOut(Path dir, String job) {
+    try (PostgresStore store = new PostgresStore(Database.open(DatabaseConfig.embedded(dir)),
+        new Fhir(false).resourceTypes())) {
+      Job running = store.jobs().read(job).orElseThrow();
+      assertThat(store.jobs().heartbeat(job, running.owner(), running.done(), running.total(), running.cursor(),
+          Duration.ofMillis(1))).isTrue();
     }
   }
 
@@ -237,9 +337,14 @@ class BulkDeleteTest {
   }
 
   private static Http.Response poll(Http http, Http.Response started) throws InterruptedException {
+    return poll(http, status(started));
+  }
+
+  /** The path of a started job's status. */
+  private static String status(Http.Response started) {
     assertThat(started.status()).as(started.body()).isEqualTo(202);
     String location = started.header("Content-Location").orElseThrow();
-    return poll(http, location.substring(location.indexOf("/fhir/")));
+    return location.substring(location.indexOf("/fhir/"));
   }
 
   private static Http.Response poll(Http http, String status) throws InterruptedException {
