@@ -125,6 +125,24 @@ class BulkDeleteTest {
   }
 
   @Test
+  void aReferencedResourceIsDeletedAndTheReferencesToItStayAsADeleteLeavesThem() throws Exception {
+    assertThat(server.config().referentialIntegrity()).isEqualTo(ServerConfig.ReferentialIntegrity.ENFORCE);
+    String patient = created(client, new Patient(), tag);
+    Observation referring = (Observation) tagged(new Observation(), UUID.randomUUID().toString());
+    referring.getSubject().setReference("Patient/" + patient);
+    String observation = created(client, referring, null);
+
+    Http.Response done = poll(http, http.send("DELETE", "/fhir/Patient/$bulk-delete?_tag=" + TAGS + "%7C" + tag,
+        null, ASYNC));
+
+    assertThat(done.status()).as(done.body()).isEqualTo(200);
+    assertThat(counts(done)).containsExactly(Map.entry("Patient", 1L));
+    assertThat(http.get("/fhir/Patient/" + patient).status()).isEqualTo(410);
+    assertThat(http.get("/fhir/Observation/" + observation).resource(Observation.class).getSubject()
+        .getReference()).isEqualTo("Patient/" + patient);
+  }
+
+  @Test
   void aBadRequestIsRefusedBeforeAnyJobStarts() {
     String patient = created(client, new Patient(), tag);
     String criteria = "_tag=" + TAGS + "%7C" + tag;
