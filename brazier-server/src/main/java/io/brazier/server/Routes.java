@@ -52,6 +52,7 @@ import io.brazier.server.interaction.VRead;
 import io.brazier.server.interaction.Writes;
 import io.brazier.server.operation.AsyncStatus;
 import io.brazier.server.operation.BulkUpdate;
+import io.brazier.server.operation.BulkDelete;
 import io.brazier.server.operation.Changes;
 import io.brazier.server.operation.Expand;
 import io.brazier.server.operation.FhirVersions;
@@ -207,6 +208,11 @@ final class Routes {
     operations.add(PurgeHistory.OPERATION, EnumSet.of(Level.INSTANCE), ANY_TYPE, DELETE, new PurgeHistory(store));
     operations.add(IncludedPages.OPERATION, EnumSet.of(Level.SYSTEM, Level.TYPE), ANY_TYPE, GET,
         new IncludedPages(searches));
+    BulkDelete bulkDelete = new BulkDelete(fhir, store, conditions,
+        new Delete(store, writes, conditions, commits, BulkDelete.BATCH), jobs);
+    operations.add(BulkDelete.OPERATION, EnumSet.of(Level.SYSTEM, Level.TYPE), ANY_TYPE, DELETE, bulkDelete);
+    operations.add(BulkDelete.SOFT_DELETED, EnumSet.of(Level.SYSTEM, Level.TYPE), ANY_TYPE, DELETE, bulkDelete);
+    jobs.register(BulkDelete.KIND, bulkDelete);
     operations.add(PatientEverything.OPERATION, TYPE_AND_INSTANCE, Set.of("Patient"), GET_OR_POST,
         new PatientEverything(fhir, reachable, searches, compartments));
     operations.add(MemberMatch.OPERATION, EnumSet.of(Level.TYPE), Set.of("Patient"), POST,

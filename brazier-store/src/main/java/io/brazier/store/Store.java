@@ -7,8 +7,10 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.IntFunction;
 
 /** Durable storage of FHIR resources, their versions, search indexes and change feed. */
 public interface Store extends AutoCloseable {
@@ -26,6 +28,15 @@ public interface Store extends AutoCloseable {
    */
   void commit(List<Write> writes);
 
+  /**
+   * Stores all writes and records a job's progress in one transaction, so that both commit or neither: the progress
+   * of a job whose counts must say exactly what it wrote. False, with nothing stored, when the job's runner no longer
+   * holds the job (it was cancelled or taken over).
+   *
+   * @throws VersionConflictException as {@link #commit(List)}
+   */
+  boolean commit(List<Write> writes, JobHeartbeat progress);
+
   HistoryPage history(HistoryQuery query);
 
   /**
@@ -41,6 +52,14 @@ public interface Store extends AutoCloseable {
    * lock on the resource): a hard delete's purge, which leaves alone a resource written again since its deletion.
    */
   int purgeDeletedHistory(String type, String id);
+
+  /**
+   * Purges the history of each of these resources, as {@link #purgeHistory} does ({@link #purgeDeletedHistory} when
+   * {@code onlyDeleted}), and records in the same transaction the job progress that {@code progress} makes of how
+   * many of them had versions to purge; returns that number, or empty, with nothing purged, when the job's runner no
+   * longer holds the job.
+   */
+  OptionalInt purgeHistories(String type, List<String> ids, boolean onlyDeleted, IntFunction<JobHeartbeat> progress);
 
   /**
    * Which of these resources, each written {@code Type/id}, exist now and are not deleted: one round trip for all of
@@ -77,6 +96,9 @@ public interface Store extends AutoCloseable {
    * walk through a type that concurrent writes do not disturb.
    */
   List<ResourceVersion> scan(String type, String afterId, int limit);
+
+  /** Deleted resources of a type (their current version is a deletion), walked as {@link #scan} walks live ones. */
+  List<ResourceVersion> scanDeleted(String type, String afterId, int limit);
 
   /**
    * The distinct values live resources of {@code types} (every type when empty) are indexed with under the token or

@@ -36,6 +36,11 @@ import java.util.Set;
  * https://hl7.org/fhir/R4/search.html
  */
 public final class QueryParser {
+  /**
+   * The longest value a parameter may have, its alternatives joined by commas: a longer one cannot match an index
+   * entry and only costs, so it is a 400.
+   */
+  public static final int MAX_VALUE_LENGTH = 2048;
   /** Parameters that shape the result rather than select resources; the request handles them. */
   public static final Set<String> RESULT_PARAMS = Set.of("_count", "_sort", "_include", "_revinclude", "_summary",
       "_elements", "_total", "_format", "_pretty", "_cursor", "_contained", "_containedType", "_includesCount");

@@ -19,8 +19,7 @@ import java.util.function.Predicate;
  * {@code \|}, {@code \$} and {@code \\}. Every malformed value is a 400 that says what was expected.
  */
 final class ValueParser {
-  /** Longest value accepted: longer ones cannot match an index entry and only cost. */
-  static final int MAX_VALUE_LENGTH = 2048;
+  static final int MAX_VALUE_LENGTH = QueryParser.MAX_VALUE_LENGTH;
 
   private final Units units;
   private final Predicate<String> isResourceType;

@@ -6,10 +6,11 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * The rights each operation needs. Bulk and maintenance operations ($export, $import, $reindex, $bulk-update, which
- * searches what it patches) belong to backend services ({@code system/} scopes) and administrators, but for an export at Patient or Group level a {@code patient/}
- * scope to read the types will do (patient isolation keeps it to the patient in context); an operation not named here is for administrators only, so
- * that an operation added to the server is closed until someone decides who may use it.
+ * The rights each operation needs. Bulk and maintenance operations ($export, $import, $reindex, $bulk-delete,
+ * $bulk-update, which searches what it patches) belong to backend services ({@code system/} scopes) and
+ * administrators, but for an export at Patient or Group level a {@code patient/} scope to read the types will do
+ * (patient isolation keeps it to the patient in context); an operation not named here is for administrators only,
+ * so that an operation added to the server is closed until someone decides who may use it.
  */
 final class OperationRights {
   private OperationRights() {}
@@ -31,6 +32,8 @@ final class OperationRights {
       case "$reindex" -> rights.allowsSystem(Permission.UPDATE, type(request));
       case "$bulk-update" -> rights.allowsSystem(Permission.UPDATE, type(request))
           && rights.allowsSystem(Permission.SEARCH, type(request));
+      case "$bulk-delete" -> !purgesHistory(request) && rights.allowsSystem(Permission.DELETE, type(request));
+      // $bulk-delete-soft-deleted purges history, as a hard delete does: Administrators only, by the default.
       default -> false;
     };
     if (!allowed) {
@@ -53,6 +56,16 @@ final class OperationRights {
     String type = type(request);
     return rights.allows(Permission.READ, type)
         && (isInstance(request) || request.segments().size() == 5 || rights.allows(Permission.SEARCH, type));
+  }
+
+  /**
+   * Whether a bulk delete purges history ({@code _hardDelete}, or {@code hardDelete} as the server takes it too, or
+   * {@code _purgeHistory}): nothing brings it back, so, as Microsoft's server asks a right of its own, only
+   * Administrators may. Any value but false counts (the server refuses what is neither true nor false).
+   */
+  private static boolean purgesHistory(FhirRequest request) {
+    return Stream.of("_hardDelete", "hardDelete", "_purgeHistory").map(request::param)
+        .anyMatch(value -> value != null && !value.equals("false"));
   }
 
   private static boolean isSystem(FhirRequest request) {

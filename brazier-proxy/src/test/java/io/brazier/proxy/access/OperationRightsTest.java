@@ -159,6 +159,26 @@ class OperationRightsTest {
     assertForbidden("PATCH", "$bulk-update", rights(List.of(), "system/Patient.us"));
   }
 
+  @Test
+  void aBulkDeleteNeedsASystemDeleteAndOneThatPurgesHistoryAnAdministrator() {
+    Rights deleter = rights(List.of(), "system/Patient.d");
+
+    assertThatCode(() -> check("DELETE", "Patient/$bulk-delete?_tag=t", deleter)).doesNotThrowAnyException();
+    assertThatCode(() -> check("DELETE", "Patient/$bulk-delete?_hardDelete=false", deleter))
+        .doesNotThrowAnyException();
+    assertForbidden("DELETE", "$bulk-delete", deleter);
+    assertForbidden("DELETE", "Patient/$bulk-delete", rights(List.of(), "patient/Patient.d"));
+    assertForbidden("DELETE", "Patient/$bulk-delete", rights(List.of("Writer")));
+    for (String purging : List.of("_hardDelete=true", "hardDelete=true", "_purgeHistory=true")) {
+      assertForbidden("DELETE", "Patient/$bulk-delete?" + purging, rights(List.of(), "system/*.cruds"));
+      assertThatCode(() -> check("DELETE", "Patient/$bulk-delete?" + purging, rights(List.of("Administrator"))))
+          .doesNotThrowAnyException();
+    }
+    assertForbidden("DELETE", "Patient/$bulk-delete-soft-deleted", rights(List.of(), "system/*.cruds"));
+    assertThatCode(() -> check("DELETE", "$bulk-delete-soft-deleted", rights(List.of("Administrator"))))
+        .doesNotThrowAnyException();
+  }
+
   private static void assertForbidden(String method, String url, Rights rights) {
     assertThatThrownBy(() -> check(method, url, rights)).as(method + " " + url)
         .isInstanceOfSatisfying(FhirException.class, e -> assertThat(e.status()).isEqualTo(403))

@@ -4,6 +4,7 @@ import io.brazier.fhir.FhirException;
 import io.brazier.server.FhirRequest;
 import io.brazier.server.FhirResponse;
 import io.brazier.server.interaction.References.Missing;
+import io.brazier.store.JobHeartbeat;
 import io.brazier.store.ResourceVersion;
 import io.brazier.store.Store;
 import io.brazier.store.VersionConflictException;
@@ -11,7 +12,9 @@ import io.brazier.store.Write;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -46,7 +49,31 @@ public final class Commits {
    * still holding the turn of a single resource: for work that must follow the commit, such as purging history.
    */
   public FhirResponse run(WriteInteraction interaction, FhirRequest request, Consumer<Target> committed) {
-    return holdingConditions(List.of(request), () -> attempts(interaction, request, committed));
+    return holdingConditions(List.of(request), () -> attempts(interaction, request, writes -> {
+      store.commit(writes);
+      return true;
+    }, committed));
+  }
+
+  /**
+   * Runs the write as {@link #run(WriteInteraction, FhirRequest, Consumer)} does, its commit recording the job
+   * progress that {@code progress} makes of the versions it stores, in the same transaction
+   * ({@link Store#commit(List, JobHeartbeat)}); false, with nothing written, when the job's runner no longer holds it.
+   */
+  public boolean runRecorded(WriteInteraction interaction, FhirRequest request,
+      Function<List<Write>, JobHeartbeat> progress, Consumer<Target> committed) {
+    AtomicBoolean recorded = new AtomicBoolean();
+    holdingConditions(List.of(request), () -> attempts(interaction, request,
+        writes -> store.commit(writes, progress.apply(writes)), target -> {
+          recorded.set(true);
+          committed.accept(target);
+        }));
+    return recorded.get();
+  }
+
+  /** Stores the versions of a write: true once they committed, false when they were not (the write is then over). */
+  private interface Storing {
+    boolean store(List<Write> writes);
   }
 
   /**
@@ -58,13 +85,14 @@ public final class Commits {
     return conditions.isEmpty() ? action.get() : conditionLocks.holdingAll(conditions, action);
   }
 
-  private FhirResponse attempts(WriteInteraction interaction, FhirRequest request, Consumer<Target> committed) {
+  private FhirResponse attempts(WriteInteraction interaction, FhirRequest request, Storing storing,
+      Consumer<Target> committed) {
     for (int attempt = 1; ; attempt++) {
       try {
         Target target = interaction.target(request);
         return target.ids().size() == 1
-            ? locks.holding(target.type(), target.id(), () -> commit(interaction, request, target, committed))
-            : commit(interaction, request, target, committed);
+            ? locks.holding(target.type(), target.id(), () -> commit(interaction, request, target, storing, committed))
+            : commit(interaction, request, target, storing, committed);
       } catch (VersionConflictException e) {
         if (request.ifMatch() != null) {
           throw changedSince(e);
@@ -76,11 +104,12 @@ public final class Commits {
     }
   }
 
-  private FhirResponse commit(WriteInteraction interaction, FhirRequest request, Target target,
+  private FhirResponse commit(WriteInteraction interaction, FhirRequest request, Target target, Storing storing,
       Consumer<Target> committed) {
     Prepared staged = stage(interaction, request, target);
-    store.commit(staged.writes());
-    committed.accept(target);
+    if (storing.store(staged.writes())) {
+      committed.accept(target);
+    }
     return staged.response();
   }
 

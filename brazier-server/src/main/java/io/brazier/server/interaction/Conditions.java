@@ -47,13 +47,20 @@ public final class Conditions {
     if (selecting.isEmpty()) {
       throw FhirException.badRequest("A conditional " + type + " request needs search criteria, such as identifier.");
     }
-    SearchQuery query = restrictions.confine(
-        parser.parse(List.of(type), selecting, new QueryParser.Options(true, null, terminology)), restriction);
+    SearchQuery query = restrictions.confine(parse(List.of(type), selecting), restriction);
     try {
       return store.ids(query, limit + 1);
     } catch (QueryTooCostly e) {
       throw FhirException.tooCostly(e.getMessage());
     }
+  }
+
+  /**
+   * The criteria parsed strictly, as {@link #matches} reads them for a search over {@code types}: a 400 for a
+   * parameter the types do not have or a bad value, before anything is searched.
+   */
+  public SearchQuery parse(List<String> types, Map<String, List<String>> criteria) {
+    return parser.parse(types, criteria, new QueryParser.Options(true, null, terminology));
   }
 
   /**

@@ -5,6 +5,7 @@ import io.brazier.fhir.Outcomes;
 import io.brazier.server.FhirRequest;
 import io.brazier.server.FhirResponse;
 import io.brazier.server.Prefer;
+import io.brazier.store.JobHeartbeat;
 import io.brazier.store.ResourceVersion;
 import io.brazier.store.Store;
 import io.brazier.store.Write;
@@ -12,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * FHIR delete: DELETE [base]/[type]/[id], and conditional delete DELETE [base]/[type]?criteria, which deletes every
@@ -43,6 +45,15 @@ public final class Delete implements WriteInteraction {
   @Override
   public FhirResponse handle(FhirRequest request) {
     return isHard(request) ? commits.run(this, request, this::purgeHistory) : commits.run(this, request);
+  }
+
+  /**
+   * Runs a delete as {@link #handle} does, its commit recording the job progress that {@code progress} makes of the
+   * deletions in the same transaction: a batch of {@code $bulk-delete}, whose counts say exactly what it deleted.
+   * False, with nothing deleted, when the job's runner no longer holds the job.
+   */
+  public boolean deleted(FhirRequest request, Function<List<Write>, JobHeartbeat> progress) {
+    return commits.runRecorded(this, request, progress, isHard(request) ? this::purgeHistory : deleted -> { });
   }
 
   /** Once the deletion has committed, purges the history of each deleted resource. */

@@ -11,6 +11,7 @@ import io.brazier.store.Imports;
 import io.brazier.store.IncludeQuery;
 import io.brazier.store.IncludedPage;
 import io.brazier.store.IndexedValue;
+import io.brazier.store.JobHeartbeat;
 import io.brazier.store.JobStore;
 import io.brazier.store.ResourceVersion;
 import io.brazier.store.RowCodes;
@@ -34,8 +35,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.IntFunction;
 import javax.sql.DataSource;
 
 /** The {@link Store} on PostgreSQL: see docs/ARCHITECTURE.md for the tables. */
@@ -142,6 +145,23 @@ public final class PostgresStore implements Store {
     }
     indexes.prepare(writes);
     groupCommit.commit(writes);
+    changed(writes);
+  }
+
+  @Override
+  public boolean commit(List<Write> writes, JobHeartbeat progress) {
+    indexes.prepare(writes);
+    if (!store(writes, progress)) {
+      return false;
+    }
+    changed(writes);
+    return true;
+  }
+
+  private void changed(List<Write> writes) {
+    if (writes.isEmpty()) {
+      return;
+    }
     Set<String> committed = new HashSet<>();
     writes.forEach(write -> committed.add(write.type()));
     notices.changed(committed);
@@ -149,10 +169,24 @@ public final class PostgresStore implements Store {
 
   /** One database transaction for these writes. */
   private void store(List<Write> writes) {
+    store(writes, null);
+  }
+
+  /**
+   * One database transaction for these writes and, unless null, a job's progress; false, with nothing stored, when
+   * the job's runner no longer holds it.
+   */
+  private boolean store(List<Write> writes, JobHeartbeat progress) {
     try (Connection connection = dataSource.getConnection()) {
       connection.setAutoCommit(false);
       try {
-        writer.write(connection, writes);
+        if (!writes.isEmpty()) {
+          writer.write(connection, writes);
+        }
+        if (progress != null && !PostgresJobStore.heartbeat(connection, progress)) {
+          connection.rollback();
+          return false;
+        }
         connection.commit();
       } catch (SQLException | RuntimeException e) {
         Rollbacks.rollBack(connection, e);
@@ -162,6 +196,7 @@ public final class PostgresStore implements Store {
       throw new StoreFailure("Could not store " + writes.size() + " resource versions", e);
     }
     sequencer.wake();
+    return true;
   }
 
   @Override
@@ -179,8 +214,53 @@ public final class PostgresStore implements Store {
     return purge(type, id, true);
   }
 
-  /** Purges a resource's history; when {@code onlyDeleted}, only if its current version is a deletion. */
+  /** Purges a resource's history, in a transaction of its own; when {@code onlyDeleted}, only if it is deleted. */
   private int purge(String type, String id, boolean onlyDeleted) {
+    try (Connection connection = dataSource.getConnection()) {
+      connection.setAutoCommit(false);
+      try {
+        int purged = purge(connection, type, id, onlyDeleted);
+        connection.commit();
+        return purged;
+      } catch (SQLException | RuntimeException e) {
+        Rollbacks.rollBack(connection, e);
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw new StoreFailure("Could not purge the history of " + type + "/" + id, e);
+    }
+  }
+
+  @Override
+  public OptionalInt purgeHistories(String type, List<String> ids, boolean onlyDeleted,
+      IntFunction<JobHeartbeat> progress) {
+    try (Connection connection = dataSource.getConnection()) {
+      connection.setAutoCommit(false);
+      try {
+        int purged = 0;
+        for (String id : ids) {
+          purged += purge(connection, type, id, onlyDeleted) > 0 ? 1 : 0;
+        }
+        if (!PostgresJobStore.heartbeat(connection, progress.apply(purged))) {
+          connection.rollback();
+          return OptionalInt.empty();
+        }
+        connection.commit();
+        return OptionalInt.of(purged);
+      } catch (SQLException | RuntimeException e) {
+        Rollbacks.rollBack(connection, e);
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw new StoreFailure("Could not purge the history of " + ids.size() + " " + type + " resources", e);
+    }
+  }
+
+  /**
+   * Purges a resource's history in the caller's transaction; when {@code onlyDeleted}, only if its current version
+   * is a deletion. Returns how many versions it purged.
+   */
+  private int purge(Connection connection, String type, String id, boolean onlyDeleted) throws SQLException {
     // The resource row locked first, so that no write moves a version to history (or brings a deleted resource
     // back) while the purge reads it.
     String lock = "SELECT rid, deleted FROM resource WHERE type = ? AND id = ? FOR UPDATE";
@@ -191,30 +271,20 @@ public final class PostgresStore implements Store {
         UPDATE resource r SET updates_purged = CASE WHEN p.deleted THEN NULL ELSE r.version END
           FROM previous p WHERE r.rid = ?
         RETURNING (SELECT count(*) FROM purged)""";
-    try (Connection connection = dataSource.getConnection()) {
-      connection.setAutoCommit(false);
-      try (PreparedStatement locking = connection.prepareStatement(lock);
-          PreparedStatement purging = connection.prepareStatement(purge)) {
-        locking.setShort(1, types.key(type));
-        locking.setString(2, id);
-        int purged = 0;
-        try (ResultSet row = locking.executeQuery()) {
-          if (row.next() && (row.getBoolean(2) || !onlyDeleted)) {
-            purging.setLong(1, row.getLong(1));
-            purging.setLong(2, row.getLong(1));
-            try (ResultSet count = purging.executeQuery()) {
-              purged = count.next() ? count.getInt(1) : 0;
-            }
-          }
+    try (PreparedStatement locking = connection.prepareStatement(lock);
+        PreparedStatement purging = connection.prepareStatement(purge)) {
+      locking.setShort(1, types.key(type));
+      locking.setString(2, id);
+      try (ResultSet row = locking.executeQuery()) {
+        if (!row.next() || (!row.getBoolean(2) && onlyDeleted)) {
+          return 0;
         }
-        connection.commit();
-        return purged;
-      } catch (SQLException | RuntimeException e) {
-        Rollbacks.rollBack(connection, e);
-        throw e;
+        purging.setLong(1, row.getLong(1));
+        purging.setLong(2, row.getLong(1));
+        try (ResultSet count = purging.executeQuery()) {
+          return count.next() ? count.getInt(1) : 0;
+        }
       }
-    } catch (SQLException e) {
-      throw new StoreFailure("Could not purge the history of " + type + "/" + id, e);
     }
   }
 
@@ -282,7 +352,12 @@ public final class PostgresStore implements Store {
 
   @Override
   public List<ResourceVersion> scan(String type, String afterId, int limit) {
-    return searches.scan(type, afterId, limit);
+    return searches.scan(type, afterId, limit, false);
+  }
+
+  @Override
+  public List<ResourceVersion> scanDeleted(String type, String afterId, int limit) {
+    return searches.scan(type, afterId, limit, true);
   }
 
   @Override

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.brazier.fhir.search.SearchIndex;
+import io.brazier.store.JobHeartbeat;
 import io.brazier.store.ResourceVersion;
 import io.brazier.store.TestDatabase;
 import io.brazier.store.TestStore;
@@ -11,9 +12,11 @@ import io.brazier.store.VersionConflictException;
 import io.brazier.store.Write;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -100,6 +103,36 @@ class PostgresStoreTest {
     assertThat(gone).isEqualTo(1);
     assertThat(store.version("Patient", prefix + "gone", 1)).isEmpty();
     assertThat(store.purgeDeletedHistory("Patient", prefix + "never")).isZero();
+  }
+
+  @Test
+  void writesAndPurgesCommitWithAJobsProgressOnlyWhileItsRunnerHoldsTheJob() {
+    String kind = prefix + "job";
+    String job = store.jobs().submit(kind, "{}", null);
+    store.jobs().claim("runner", Set.of(kind), Duration.ofMinutes(1)).orElseThrow();
+    Instant now = Instant.now();
+
+    boolean stored = store.commit(List.of(write(prefix + "held", 1, now)), beat(job, "runner", 1));
+    boolean storedForAnother = store.commit(List.of(write(prefix + "lost", 1, now)), beat(job, "another", 9));
+    store.commit(List.of(write(prefix + "held", 2, now.plusMillis(1))));
+    OptionalInt purgedForAnother = store.purgeHistories("Patient", List.of(prefix + "held"), false,
+        count -> beat(job, "another", 9));
+    boolean keptForAnother = store.version("Patient", prefix + "held", 1).isPresent();
+    OptionalInt purged = store.purgeHistories("Patient", List.of(prefix + "held", prefix + "never"), false,
+        count -> beat(job, "runner", 1 + count));
+
+    assertThat(stored).isTrue();
+    assertThat(storedForAnother).isFalse();
+    assertThat(store.current("Patient", prefix + "lost")).as("rolled back with the refused progress").isEmpty();
+    assertThat(purgedForAnother).isEmpty();
+    assertThat(keptForAnother).as("rolled back with the refused progress").isTrue();
+    assertThat(purged).hasValue(1);
+    assertThat(store.version("Patient", prefix + "held", 1)).isEmpty();
+    assertThat(store.jobs().read(job).orElseThrow().done()).as("what the runner recorded last").isEqualTo(2);
+  }
+
+  private static JobHeartbeat beat(String job, String owner, long done) {
+    return new JobHeartbeat(job, owner, done, null, "{}", Duration.ofMinutes(1));
   }
 
   @Test
