@@ -51,6 +51,7 @@ import io.brazier.server.interaction.Writes;
 import io.brazier.server.operation.AsyncStatus;
 import io.brazier.server.operation.BulkUpdate;
 import io.brazier.server.operation.Changes;
+import io.brazier.server.operation.DocRef;
 import io.brazier.server.operation.Expand;
 import io.brazier.server.operation.FhirVersions;
 import io.brazier.server.operation.Import;
@@ -204,6 +205,8 @@ final class Routes {
     operations.add(PurgeHistory.OPERATION, EnumSet.of(Level.INSTANCE), ANY_TYPE, DELETE, new PurgeHistory(store));
     operations.add(PatientEverything.OPERATION, TYPE_AND_INSTANCE, Set.of("Patient"), GET_OR_POST,
         new PatientEverything(fhir, reachable, searches, compartments));
+    operations.add(DocRef.OPERATION, EnumSet.of(Level.TYPE), Set.of("DocumentReference"), GET_OR_POST,
+        new DocRef(fhir, reachable, searches));
     operations.add(MemberMatch.OPERATION, EnumSet.of(Level.TYPE), Set.of("Patient"), POST,
         new MemberMatch(fhir, store, conditions, reachable));
     // Last: it describes all of the above.
