@@ -63,6 +63,7 @@ import io.brazier.server.operation.PurgeHistory;
 import io.brazier.server.operation.ReadMeta;
 import io.brazier.server.operation.Reindex;
 import io.brazier.server.operation.RequestsInFlight;
+import io.brazier.server.operation.SearchParameterStatus;
 import io.brazier.server.operation.Validate;
 import io.brazier.server.operation.Translate;
 import io.brazier.server.operation.ValidateCode;
@@ -205,6 +206,8 @@ final class Routes {
     operations.add(PurgeHistory.OPERATION, EnumSet.of(Level.INSTANCE), ANY_TYPE, DELETE, new PurgeHistory(store));
     operations.add(PatientEverything.OPERATION, TYPE_AND_INSTANCE, Set.of("Patient"), GET_OR_POST,
         new PatientEverything(fhir, reachable, searches, compartments));
+    operations.add(SearchParameterStatus.OPERATION, EnumSet.of(Level.TYPE), Set.of("SearchParameter"), GET,
+        new SearchParameterStatus(fhir, search.parameters()));
     operations.add(DocRef.OPERATION, EnumSet.of(Level.TYPE), Set.of("DocumentReference"), GET_OR_POST,
         new DocRef(fhir, reachable, searches));
     operations.add(MemberMatch.OPERATION, EnumSet.of(Level.TYPE), Set.of("Patient"), POST,

@@ -150,6 +150,13 @@ class OperationRightsTest {
   }
 
   @Test
+  void searchParameterStatusNeedsReadOfSearchParameters() {
+    assertThatCode(() -> check("GET", "SearchParameter/$status", rights(List.of(), "user/SearchParameter.r")))
+        .doesNotThrowAnyException();
+    assertForbidden("GET", "SearchParameter/$status", rights(List.of(), "user/Observation.rs"));
+  }
+
+  @Test
   void aReindexOfATypeNeedsASystemUpdateOfIt() {
     assertThatCode(() -> check("POST", "Observation/$reindex", rights(List.of(), "system/Observation.u")))
         .doesNotThrowAnyException();
