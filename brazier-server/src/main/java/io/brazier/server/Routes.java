@@ -54,6 +54,7 @@ import io.brazier.server.operation.AsyncStatus;
 import io.brazier.server.operation.BulkUpdate;
 import io.brazier.server.operation.BulkDelete;
 import io.brazier.server.operation.Changes;
+import io.brazier.server.operation.DocRef;
 import io.brazier.server.operation.Expand;
 import io.brazier.server.operation.FhirVersions;
 import io.brazier.server.operation.Import;
@@ -65,6 +66,7 @@ import io.brazier.server.operation.PurgeHistory;
 import io.brazier.server.operation.ReadMeta;
 import io.brazier.server.operation.Reindex;
 import io.brazier.server.operation.RequestsInFlight;
+import io.brazier.server.operation.SearchParameterStatus;
 import io.brazier.server.operation.Validate;
 import io.brazier.server.operation.Translate;
 import io.brazier.server.operation.ValidateCode;
@@ -215,6 +217,10 @@ final class Routes {
     jobs.register(BulkDelete.KIND, bulkDelete);
     operations.add(PatientEverything.OPERATION, TYPE_AND_INSTANCE, Set.of("Patient"), GET_OR_POST,
         new PatientEverything(fhir, reachable, searches, compartments));
+    operations.add(SearchParameterStatus.OPERATION, EnumSet.of(Level.TYPE), Set.of("SearchParameter"), GET,
+        new SearchParameterStatus(fhir, search.parameters()));
+    operations.add(DocRef.OPERATION, EnumSet.of(Level.TYPE), Set.of("DocumentReference"), GET_OR_POST,
+        new DocRef(fhir, reachable, searches));
     operations.add(MemberMatch.OPERATION, EnumSet.of(Level.TYPE), Set.of("Patient"), POST,
         new MemberMatch(fhir, store, conditions, reachable));
     // Last: it describes all of the above.

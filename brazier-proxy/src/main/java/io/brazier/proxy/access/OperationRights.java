@@ -22,6 +22,9 @@ final class OperationRights {
       case "$versions" -> rights.any(); // it reads nothing stored, as metadata
       case "$member-match" -> Stream.of("Patient", "Coverage")
           .allMatch(type -> rights.allows(Permission.READ, type) && rights.allows(Permission.SEARCH, type));
+      case "$docref" -> rights.allows(Permission.READ, "DocumentReference") // a search of the patient's documents
+          && rights.allows(Permission.SEARCH, "DocumentReference");
+      case "$status" -> rights.allows(Permission.READ, "SearchParameter"); // lists the search parameters
       case "$meta" -> meta(request, rights);
       case "$meta-add", "$meta-delete" -> rights.allows(Permission.UPDATE, type(request));
       case "$expand", "$lookup", "$validate-code", "$translate" -> rights.allows(Permission.READ, type(request));

@@ -142,6 +142,21 @@ class OperationRightsTest {
   }
 
   @Test
+  void docRefNeedsReadAndSearchOfDocumentReferences() {
+    assertThatCode(() -> check("GET", "DocumentReference/$docref", rights(List.of(),
+        "patient/DocumentReference.rs"))).doesNotThrowAnyException();
+    assertForbidden("GET", "DocumentReference/$docref", rights(List.of(), "patient/DocumentReference.r"));
+    assertForbidden("POST", "DocumentReference/$docref", rights(List.of(), "patient/Observation.rs"));
+  }
+
+  @Test
+  void searchParameterStatusNeedsReadOfSearchParameters() {
+    assertThatCode(() -> check("GET", "SearchParameter/$status", rights(List.of(), "user/SearchParameter.r")))
+        .doesNotThrowAnyException();
+    assertForbidden("GET", "SearchParameter/$status", rights(List.of(), "user/Observation.rs"));
+  }
+
+  @Test
   void aReindexOfATypeNeedsASystemUpdateOfIt() {
     assertThatCode(() -> check("POST", "Observation/$reindex", rights(List.of(), "system/Observation.u")))
         .doesNotThrowAnyException();

@@ -20,6 +20,7 @@ class IsolatedOperationsTest {
     assertThatCode(() -> check("GET", "Patient/p-1/$everything")).doesNotThrowAnyException();
     assertThatCode(() -> check("POST", "Patient/$validate")).doesNotThrowAnyException();
     assertThatCode(() -> check("GET", "$versions")).doesNotThrowAnyException();
+    assertThatCode(() -> check("GET", "DocumentReference/$docref")).doesNotThrowAnyException();
     assertForbidden("GET", "$changes", "may not invoke $changes.");
     assertForbidden("POST", "Patient/$member-match", "may not invoke $member-match.");
   }

@@ -206,6 +206,26 @@ class IsolationTest {
   }
 
   @Test
+  void docRefFindsOnlyTheFirstPatientsDocuments() {
+    String mine = created("DocumentReference", document(FIRST));
+    String seconds = created("DocumentReference", document(SECOND));
+    assertThat(keys(get("/fhir/DocumentReference/$docref?patient=" + SECOND, ADMINISTRATOR)))
+        .contains("DocumentReference/" + seconds);
+
+    assertThat(keys(get("/fhir/DocumentReference/$docref?patient=" + FIRST, PATIENT)))
+        .containsExactly("DocumentReference/" + mine);
+    HTTP.refused(404, "GET", "/fhir/DocumentReference/$docref?patient=" + SECOND, (byte[]) null, "Authorization",
+        PATIENT);
+  }
+
+  /** A DocumentReference of {@code subject}, of care later than any other of the sample's. */
+  private static String document(String subject) {
+    return "{\"resourceType\":\"DocumentReference\",\"status\":\"current\",\"subject\":{\"reference\":"
+        + "\"Patient/" + subject + "\"},\"content\":[{\"attachment\":{\"url\":\"Binary/ccd\"}}],"
+        + "\"context\":{\"period\":{\"start\":\"2100-01-01\"}}}";
+  }
+
+  @Test
   void theChangeFeedIsRefused() {
     String everything = TwoPatients.patientToken(FIRST, "patient/*.rs", "system/*.rs");
 

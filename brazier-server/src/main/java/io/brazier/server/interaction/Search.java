@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.Optional;
 import org.hl7.fhir.r4.model.Bundle.SearchEntryMode;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.hl7.fhir.r4.model.OperationOutcome.OperationOutcomeIssueComponent;
@@ -203,7 +204,20 @@ public final class Search {
     return "estimate".equals(total) && request.restriction() == null ? store.estimate(query) : store.count(query);
   }
 
-  private SearchQuery parse(FhirRequest request, Map<String, List<String>> params, List<String> types) {
+  /**
+   * The first match of a query built by the caller, within the request's restriction: for an operation that answers
+   * one resource of a search (the most current document of {@code $docref}).
+   */
+  public Optional<ResourceVersion> first(FhirRequest request, SearchQuery query) {
+    try {
+      return store.search(restrictions.confine(query, request.restriction()), 1).resources().stream().findFirst();
+    } catch (QueryTooCostly e) {
+      throw FhirException.tooCostly(e.getMessage());
+    }
+  }
+
+  /** Parses search parameters over {@code types}, as the search interactions do (for an operation's search). */
+  public SearchQuery parse(FhirRequest request, Map<String, List<String>> params, List<String> types) {
     String total = first(params, "_total");
     if (total != null && !List.of("none", "estimate", "accurate").contains(total)) {
       throw FhirException.badRequest("_total '" + total + "' is not none, estimate or accurate.");

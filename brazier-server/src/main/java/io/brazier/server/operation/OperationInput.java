@@ -108,6 +108,18 @@ public final class OperationInput {
     return request.query().containsKey(name);
   }
 
+  /**
+   * A Coding parameter as a search token ({@code system|code}, or {@code code} without a system): from a Coding in
+   * the body, or as the query gives it; null when absent.
+   */
+  String token(String name) {
+    ParametersParameterComponent parameter = body.getParameter(name);
+    if (parameter != null && parameter.getValue() instanceof Coding coding) {
+      return coding.hasSystem() ? coding.getSystem() + "|" + coding.getCode() : coding.getCode();
+    }
+    return single(name);
+  }
+
   /** A Coding parameter, or one made of the {@code system} and {@code code} parameters; null when neither. */
   Coding coding(String name) {
     ParametersParameterComponent parameter = body.getParameter(name);
