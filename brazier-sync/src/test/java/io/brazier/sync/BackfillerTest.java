@@ -4,10 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import io.brazier.server.LogLines;
 import io.brazier.server.TestServer;
 import io.brazier.sync.source.Resources;
 import io.brazier.sync.target.DeadLetter;
 import io.brazier.testkit.Eventually;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -83,6 +87,35 @@ class BackfillerTest {
           .singleElement().returns(ids.get(1), DeadLetter::resourceId)
           .satisfies(letter -> assertThat(letter.error()).startsWith("Person/" + ids.get(1) + ": " + TestMaps.NICKNAME)
               .contains("StringIndexOutOfBoundsException"));
+    }
+  }
+
+  /**
+   * The FHIR server stopped for real while a back-fill counts its resources: the wait is warned of once, not at every
+   * try, and its end said in one line once the server runs again; then the job finishes.
+   */
+  @Test
+  void aBackfillWaitsOutAFhirServerOutageWarningOnceAndSayingWhenItIsOver() throws Exception {
+    try (LogLines log = LogLines.from(Retries.class, Backfiller.class);
+        StoppableFhirServer fhir = new StoppableFhirServer().start();
+        SyncAgent agent = SyncAgent.start(fhir.client(), server.fhir(), TestTargets.inOtherDatabase(),
+            Agents.config(Agents.maps("device.json", DEVICE.formatted("true"))), new SimpleMeterRegistry())) {
+      Eventually.within(DEADLINE, () -> assertThat(agent.status().sources().get(0).caughtUp()).isTrue());
+      fhir.stop();
+
+      UUID job = agent.backfill(List.of());
+      Eventually.within(DEADLINE, () -> assertThat(log.containing("waits out an outage")).isNotEmpty());
+      Thread.sleep(5_000); // several tries, none a line of its own
+      fhir.start();
+
+      Eventually.within(DEADLINE, () -> assertThat(agent.status().backfills()).filteredOn(backfill -> backfill.id()
+          .equals(job.toString())).singleElement().returns("done", SyncStatus.Backfill::status));
+      List<ILoggingEvent> lines = log.containing("counting Device");
+      assertThat(lines).extracting(ILoggingEvent::getLevel).containsExactly(Level.WARN, Level.INFO);
+      assertThat(lines.get(0).getFormattedMessage()).startsWith("Sync waits out an outage before counting Device"
+          + " again, retrying: The FHIR server " + fhir.client().name() + " could not be reached");
+      assertThat(lines.get(1).getFormattedMessage())
+          .matches("Sync goes on counting Device after \\d+ failed tries over \\d+\\.\\d s");
     }
   }
 
