@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -164,6 +165,21 @@ class BlobLoaderTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(missing.getBlobContainerUrl() + " could not be listed as a Blob container: the account answered"
             + " 404 ContainerNotFound; check the container's name");
+  }
+
+  /** As an empty folder is: else the load "succeeded" in loading nothing from a mistyped or unfilled container. */
+  @Test
+  void anEmptyContainerIsAProblemAsAnEmptyFolderIs() throws Exception {
+    var empty = account(Azurite.shared()).createBlobContainerIfNotExists("empty-" + UUID.randomUUID());
+    String sas = empty.generateSas(new BlobServiceSasSignatureValues(OffsetDateTime.now().plusHours(1),
+        new BlobContainerSasPermission().setReadPermission(true).setListPermission(true)));
+
+    try (Inputs inputs = Inputs.of(List.of(empty.getBlobContainerUrl() + "?" + sas))) {
+      assertThat(inputs.files()).isEmpty();
+      assertThat(inputs.problems()).containsOnlyKeys(empty.getBlobContainerUrl());
+      assertThat(inputs.problems().get(empty.getBlobContainerUrl())).contains("no file the loader reads",
+          "it is empty");
+    }
   }
 
   /** A host that does not resolve (RFC 2606's .invalid never does): named, with what to check, not the SDK's trace. */

@@ -74,10 +74,7 @@ public final class Inputs implements Closeable {
       List<Path> loadable = found.stream().filter(file -> !FileKind.partial(file.getFileName().toString())
           && FileKind.of(file.getFileName().toString()) != FileKind.OTHER).toList();
       if (loadable.isEmpty()) {
-        // Else a folder of FHIR XML, or a mistyped folder, "loaded" nothing and the load said it succeeded.
-        problems.put(path.toString(), "The folder holds no file the loader reads (bundles *.json, NDJSON *.ndjson,"
-            + " their .gz forms and zip archives of them)" + (found.isEmpty() ? ": it is empty."
-                : "; " + found.size() + " other files passed over, such as " + found.get(0).getFileName() + "."));
+        nothingToLoad(path.toString(), "folder", found.stream().map(file -> file.getFileName().toString()).toList());
       }
       for (Path file : loadable) {
         add(file.toString(), Files.size(file), () -> Files.newInputStream(file), () -> file);
@@ -89,11 +86,14 @@ public final class Inputs implements Closeable {
 
   private void container(String url) throws IOException {
     BlobContainerClient container = new BlobContainerClientBuilder().endpoint(url).buildClient();
-    for (BlobItem blob : listed(container, url)) {
+    List<BlobItem> blobs = listed(container, url);
+    List<BlobItem> loadable = blobs.stream().filter(blob -> !FileKind.partial(blob.getName())
+        && FileKind.of(blob.getName()) != FileKind.OTHER).toList();
+    if (loadable.isEmpty()) {
+      nothingToLoad(withoutSas(url), "container", blobs.stream().map(BlobItem::getName).toList());
+    }
+    for (BlobItem blob : loadable) {
       String name = blob.getName();
-      if (FileKind.partial(name) || FileKind.of(name) == FileKind.OTHER) {
-        continue;
-      }
       var client = container.getBlobClient(name);
       add(container.getBlobContainerName() + "/" + name, blob.getProperties().getContentLength(),
           client::openInputStream, () -> {
@@ -103,6 +103,16 @@ public final class Inputs implements Closeable {
             return copy;
           });
     }
+  }
+
+  /**
+   * A folder or container with nothing to load is a problem: else a folder of FHIR XML, or a mistyped one, "loaded"
+   * nothing and the load said it succeeded.
+   */
+  private void nothingToLoad(String input, String holder, List<String> others) {
+    problems.put(input, "The " + holder + " holds no file the loader reads (bundles *.json, NDJSON *.ndjson, their"
+        + " .gz forms and zip archives of them)" + (others.isEmpty() ? ": it is empty."
+            : "; " + others.size() + " other files passed over, such as " + others.get(0) + "."));
   }
 
   /** A container's URL as it may be shown: its SAS is a secret. */
