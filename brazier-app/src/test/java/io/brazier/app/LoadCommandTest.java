@@ -110,6 +110,18 @@ class LoadCommandTest {
     assertThat(secretWithoutTokenUrl.err()).contains("need --token-url");
   }
 
+  /** An account name that does not resolve (RFC 2606's .invalid never does): the host named, not the SDK's trace. */
+  @Test
+  void aBlobHostThatCannotBeReachedExitsTwoNamingItAndWhatToCheck() {
+    Run run = run("load", "https://no-such-account.invalid/exports?sv=2023-11-03&sp=rl&sig=secret", "--fhir",
+        server.baseUrl());
+
+    assertThat(run.code()).isEqualTo(2);
+    assertThat(run.err()).contains("The Blob storage host no-such-account.invalid of"
+        + " https://no-such-account.invalid/exports is not known: check the account name")
+        .doesNotContain("UnknownHostException", "secret");
+  }
+
   @Test
   void theLoaderWithoutAFolderOrAccountSaysWhichToGive() {
     Run run = run("loader");

@@ -14,6 +14,7 @@ import io.brazier.loader.files.Inputs;
 import io.brazier.loader.storage.BlobStorage;
 import io.brazier.server.TestServer;
 import io.brazier.testkit.Azurite;
+import io.brazier.testkit.ClosedPort;
 import io.brazier.testkit.Eventually;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -25,6 +26,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -163,6 +165,43 @@ class BlobLoaderTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(missing.getBlobContainerUrl() + " could not be listed as a Blob container: the account answered"
             + " 404 ContainerNotFound; check the container's name");
+  }
+
+  /** As an empty folder is: else the load "succeeded" in loading nothing from a mistyped or unfilled container. */
+  @Test
+  void anEmptyContainerIsAProblemAsAnEmptyFolderIs() throws Exception {
+    var empty = account(Azurite.shared()).createBlobContainerIfNotExists("empty-" + UUID.randomUUID());
+    String sas = empty.generateSas(new BlobServiceSasSignatureValues(OffsetDateTime.now().plusHours(1),
+        new BlobContainerSasPermission().setReadPermission(true).setListPermission(true)));
+
+    try (Inputs inputs = Inputs.of(List.of(empty.getBlobContainerUrl() + "?" + sas))) {
+      assertThat(inputs.files()).isEmpty();
+      assertThat(inputs.problems()).containsOnlyKeys(empty.getBlobContainerUrl());
+      assertThat(inputs.problems().get(empty.getBlobContainerUrl())).contains("no file the loader reads",
+          "it is empty");
+    }
+  }
+
+  /** A host that does not resolve (RFC 2606's .invalid never does): named, with what to check, not the SDK's trace. */
+  @Test
+  void aContainerUrlWhoseHostIsUnknownIsAnArgumentToFixNamingTheHost() {
+    String url = "https://no-such-account.invalid/exports";
+
+    assertThatThrownBy(() -> Inputs.of(List.of(url + "?sv=2023-11-03&sp=rl&sig=x")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("The Blob storage host no-such-account.invalid of " + url + " is not known:")
+        .hasMessageContaining("check the account name");
+  }
+
+  /** A host that resolves but refuses the connection, once the SDK has tried it again: named, with what to check. */
+  @Test
+  void aContainerUrlWhoseHostRefusesTheConnectionIsAnArgumentToFixNamingTheHost() {
+    String url = ClosedPort.url("/account/exports").toString();
+
+    assertThatThrownBy(() -> Inputs.of(List.of(url + "?sv=2023-11-03&sp=rl&sig=x")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("The Blob storage host 127.0.0.1 of " + url + " could not be reached (")
+        .hasMessageContaining("check the URL");
   }
 
   private LoaderService service(Azurite azurite, MeterRegistry registry) throws IOException {

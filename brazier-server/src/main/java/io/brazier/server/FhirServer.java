@@ -16,7 +16,6 @@ import io.javalin.compression.CompressionStrategy;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -24,7 +23,6 @@ import java.util.UUID;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
-import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.slf4j.Logger;
@@ -216,27 +214,10 @@ public final class FhirServer implements AutoCloseable {
     }
   }
 
-  /**
-   * Writes a streamed body as it goes. A client that stops reading ends it quietly. A source that fails (an export
-   * file whose storage breaks off) before the first byte is answered as any failure; after it, the connection is
-   * aborted, never ended as if whole: a client must not take a cut-off file for a complete one.
-   */
+  /** Writes a streamed body as it goes; a source that fails before its first byte is answered as any failure. */
   private void stream(Context ctx, FhirRequest request, FhirResponse response) {
-    ClientOutput out = new ClientOutput(ctx::outputStream);
-    try {
-      response.stream().writeTo(out);
-      out.close();
-    } catch (IOException | RuntimeException e) {
-      if (out.clientFailed()) {
-        log.warn("Client stopped reading path={}: {}", ctx.path(), e.getMessage());
-      } else if (!out.started()) {
-        write(ctx, request, FhirApi.failure(e, request));
-      } else {
-        log.warn("Streamed answer failed at its source after {} bytes, connection aborted method={} path={}"
-            + " requestId={}", out.written(), ctx.method(), ctx.path(), ctx.<String>attribute("requestId"), e);
-        ServletContextRequest.getServletContextRequest(ctx.req()).getServletChannel().abort(e);
-      }
-    }
+    StreamedAnswer.send(ctx, ctx::outputStream, response.stream(),
+        failure -> write(ctx, request, FhirApi.failure(failure, request)));
   }
 
   private void writeOutcome(Context ctx, int status, OperationOutcome outcome) {

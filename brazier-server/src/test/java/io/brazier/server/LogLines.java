@@ -40,6 +40,13 @@ public final class LogLines implements AutoCloseable {
     }
   }
 
+  /** Every event so far. */
+  public List<ILoggingEvent> all() {
+    synchronized (events.list) {
+      return List.copyOf(events.list);
+    }
+  }
+
   @Override
   public void close() {
     for (int i = 0; i < loggers.size(); i++) {

@@ -67,14 +67,21 @@ final class Backfiller implements Runnable {
     });
   }
 
+  /**
+   * Claims and runs jobs. What interrupts one (its jobs' table out of reach, say) is an outage like the other
+   * workers': warned of once, then at most once a minute, and said to be over once a claim or a job succeeds again.
+   */
   @Override
   public void run() {
+    Outage outage = new Outage(log, "back-fill is interrupted", "back-fill runs again");
     while (running) {
       try {
         Optional<BackfillJobs.Job> job = target.backfills().claim(owner);
         if (job.isPresent()) {
           run(job.get());
-        } else {
+        }
+        outage.over();
+        if (job.isEmpty()) {
           Thread.sleep(IDLE_MILLIS);
         }
       } catch (InterruptedException | Retries.Stopped e) {
@@ -82,8 +89,7 @@ final class Backfiller implements Runnable {
       } catch (BackfillJobs.LostJob e) {
         log.warn("{}; another agent carries on with it", e.getMessage());
       } catch (SQLException | RuntimeException e) {
-        log.warn("Sync back-fill interrupted, retrying: {}", Failures.describe(e));
-        Failures.sleep(Failures.backoff(5));
+        Failures.sleep(Failures.backoff(outage.failed(Failures.describe(e))));
       }
     }
   }

@@ -59,13 +59,15 @@ final class Retries {
 
   <T> T run(String what, Step<T> step) throws GaveUp {
     int attempt = 1;
-    int outages = 0;
+    Outage outage = new Outage(log, "waits out an outage before " + what + " again", "goes on " + what);
     while (true) {
       if (!running.getAsBoolean()) {
         throw new Stopped();
       }
       try {
-        return step.run(attempt);
+        T result = step.run(attempt);
+        outage.over();
+        return result;
       } catch (Stopped | InterruptedException e) {
         throw new Stopped();
       } catch (BackfillJobs.LostJob e) {
@@ -78,11 +80,7 @@ final class Retries {
           throw new Stopped();
         }
         if (Failures.isOutage(e)) {
-          outages++;
-          if (outages == 1) {
-            log.warn("Sync waits out an outage before {} again: {}", what, Failures.describe(e));
-          }
-          pause(Failures.backoff(outages));
+          pause(Failures.backoff(outage.failed(Failures.describe(e))));
           continue;
         }
         metrics.failed(what + ": " + Failures.describe(e));

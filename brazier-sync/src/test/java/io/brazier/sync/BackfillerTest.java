@@ -4,10 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import io.brazier.server.LogLines;
 import io.brazier.server.TestServer;
 import io.brazier.sync.source.Resources;
 import io.brazier.sync.target.DeadLetter;
 import io.brazier.testkit.Eventually;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -54,12 +58,12 @@ class BackfillerTest {
   }
 
   /**
-   * A map's path that HAPI's FHIRPath engine throws on (TestMaps.person's nickname) is a failure the agent does not
-   * expect: that resource is dead-lettered naming it, and the
-   * back-fill writes the rest of its page and finishes, rather than read that page again for ever.
+   * A map's path that HAPI's FHIRPath engine throws on (TestMaps.person's nickname) is the map's error: that resource
+   * is dead-lettered naming the map, the attribute and the path, and the back-fill writes the rest of its page and
+   * finishes, rather than read that page again for ever.
    */
   @Test
-  void aResourceOurMappingFailsOnUnexpectedlyIsDeadLetteredAndTheBackfillFinishes() throws Exception {
+  void aResourceWhoseMapsPathFailsOnItIsDeadLetteredNamingTheMapAndTheBackfillFinishes() throws Exception {
     String family = "family-" + UUID.randomUUID();
     List<String> ids = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
@@ -81,7 +85,37 @@ class BackfillerTest {
       assertThat(TestTargets.number(target, "SELECT count(*) FROM person WHERE lastname = ?", family)).isEqualTo(3);
       assertThat(agent.deadLetters(null, 100)).filteredOn(letter -> ids.contains(letter.resourceId()))
           .singleElement().returns(ids.get(1), DeadLetter::resourceId)
-          .satisfies(letter -> assertThat(letter.error()).startsWith("StringIndexOutOfBoundsException: "));
+          .satisfies(letter -> assertThat(letter.error()).startsWith("Person/" + ids.get(1) + ": " + TestMaps.NICKNAME)
+              .contains("StringIndexOutOfBoundsException"));
+    }
+  }
+
+  /**
+   * The FHIR server stopped for real while a back-fill counts its resources: the wait is warned of once, not at every
+   * try, and its end said in one line once the server runs again; then the job finishes.
+   */
+  @Test
+  void aBackfillWaitsOutAFhirServerOutageWarningOnceAndSayingWhenItIsOver() throws Exception {
+    try (LogLines log = LogLines.from(Retries.class, Backfiller.class);
+        StoppableFhirServer fhir = new StoppableFhirServer().start();
+        SyncAgent agent = SyncAgent.start(fhir.client(), server.fhir(), TestTargets.inOtherDatabase(),
+            Agents.config(Agents.maps("device.json", DEVICE.formatted("true"))), new SimpleMeterRegistry())) {
+      Eventually.within(DEADLINE, () -> assertThat(agent.status().sources().get(0).caughtUp()).isTrue());
+      fhir.stop();
+
+      UUID job = agent.backfill(List.of());
+      Eventually.within(DEADLINE, () -> assertThat(log.containing("waits out an outage")).isNotEmpty());
+      Thread.sleep(5_000); // several tries, none a line of its own
+      fhir.start();
+
+      Eventually.within(DEADLINE, () -> assertThat(agent.status().backfills()).filteredOn(backfill -> backfill.id()
+          .equals(job.toString())).singleElement().returns("done", SyncStatus.Backfill::status));
+      List<ILoggingEvent> lines = log.containing("counting Device");
+      assertThat(lines).extracting(ILoggingEvent::getLevel).containsExactly(Level.WARN, Level.INFO);
+      assertThat(lines.get(0).getFormattedMessage()).startsWith("Sync waits out an outage before counting Device"
+          + " again, retrying: The FHIR server " + fhir.client().name() + " could not be reached");
+      assertThat(lines.get(1).getFormattedMessage())
+          .matches("Sync goes on counting Device after \\d+ failed tries over \\d+\\.\\d s");
     }
   }
 

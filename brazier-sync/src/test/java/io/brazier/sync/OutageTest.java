@@ -6,7 +6,9 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -52,6 +54,25 @@ class OutageTest {
     assertThat(outage.failed("503 Service Unavailable")).isOne();
     assertThat(lines.list).extracting(ILoggingEvent::getFormattedMessage)
         .last().isEqualTo("Sync cannot read the change feed, retrying: 503 Service Unavailable");
+  }
+
+  /** A try every 5 s for 500 s: one warning, then one line a minute, not one a try, and its end. */
+  @Test
+  void aLongOutageIsSaidAgainAtMostOnceAMinute() {
+    AtomicLong now = new AtomicLong();
+    Outage timed = new Outage(logger, "cannot read the change feed", "reads the change feed again", now::get);
+    for (int i = 0; i < 100; i++) {
+      timed.failed("connection refused");
+      now.addAndGet(Duration.ofSeconds(5).toNanos());
+    }
+    timed.over();
+
+    assertThat(lines.list).extracting(ILoggingEvent::getLevel).containsExactly(Level.WARN, Level.WARN, Level.WARN,
+        Level.WARN, Level.WARN, Level.WARN, Level.WARN, Level.WARN, Level.WARN, Level.INFO);
+    assertThat(lines.list.get(1).getFormattedMessage()).isEqualTo("Sync cannot read the change feed, for 60.0 s now"
+        + " after 13 failed tries, retrying: connection refused");
+    assertThat(lines.list.get(9).getFormattedMessage())
+        .isEqualTo("Sync reads the change feed again after 100 failed tries over 500.0 s");
   }
 
   @Test

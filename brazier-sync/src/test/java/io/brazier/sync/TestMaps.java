@@ -31,6 +31,9 @@ public final class TestMaps {
       {"resource": "Person", "table": "person", %s "attributes": [{"column": "lastname", "path": "name.family"},
         {"column": "birthdate", "path": "birthDate", "type": "date"},
         {"column": "nickname", "path": "name.given.first().substring(1, -1)"}]}""";
+  /** How a map error names {@link #person}'s nickname, after the resource it failed on. */
+  public static final String NICKNAME =
+      "person.json attributes[2] (nickname, path name.given.first().substring(1, -1))";
 
   private TestMaps() {}
 
@@ -51,14 +54,14 @@ public final class TestMaps {
    * The map of persons to {@code person} rows (their last name, birth date and a nickname), with {@code options} as in
    * {@link #patient}. Its nickname's path is a map author's mistake that loading accepts (a negative length, as if
    * substring took an end): on a given name of two letters or more, HAPI's FHIRPath engine throws a
-   * StringIndexOutOfBoundsException, a failure the agent does not expect ({@link #unmappablePerson}). No built-in map
-   * syncs Person, so these failures trouble no other test's agent.
+   * StringIndexOutOfBoundsException, the map's error ({@link #unmappablePerson}, named by {@link #NICKNAME}). No
+   * built-in map syncs Person, so these failures trouble no other test's agent.
    */
   public static String person(String options) {
     return PERSON.formatted(options);
   }
 
-  /** A person {@link #person} fails to map unexpectedly: one with a given name. */
+  /** A person {@link #person}'s nickname fails on: one with a given name. */
   public static Person unmappablePerson(String family) {
     return new Person().addName(new HumanName().setFamily(family).addGiven("Unmappable"));
   }

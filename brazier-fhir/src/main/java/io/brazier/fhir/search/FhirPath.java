@@ -129,13 +129,20 @@ public final class FhirPath {
     }
   }
 
-  /** Evaluates on {@code focus}, with {@code %resource} bound to {@code root}. */
+  /**
+   * Evaluates on {@code focus}, with {@code %resource} bound to {@code root}.
+   *
+   * @throws IllegalStateException when the expression fails on this resource, whatever HAPI's engine throws: beside
+   *     its FHIRExceptions, an expression that asks for the impossible on some input (a substring with a negative
+   *     length, on a string long enough) makes it throw what Java's own methods throw there, such as a
+   *     StringIndexOutOfBoundsException. Either is the expression's failure, for its author to fix, not the caller's.
+   */
   public List<Base> evaluate(Resource root, Base focus, ExpressionNode expression) {
     try {
       return engines.with(engine -> engine.evaluate(root, root, root, focus, expression));
-    } catch (FHIRException | UnsupportedOperationException e) {
-      throw new IllegalStateException("FHIRPath " + expression + " failed on " + root.fhirType() + ": "
-          + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      String why = e instanceof FHIRException ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage();
+      throw new IllegalStateException("FHIRPath " + expression + " failed on " + root.fhirType() + ": " + why, e);
     }
   }
 

@@ -108,6 +108,22 @@ class FhirPathTest {
         .containsExactly("Ström", "Ström");
   }
 
+  /**
+   * A substring with a negative length, on a name long enough, makes HAPI's engine throw what Java's String does (a
+   * StringIndexOutOfBoundsException), not a FHIRException: the expression's failure all the same, said as one.
+   */
+  @Test
+  void anExpressionThatMakesTheEngineThrowAnyExceptionFailsAsTheExpressionsFailure() {
+    Resource patient = FHIR.parse(Format.JSON, """
+        {"resourceType":"Patient","name":[{"given":["Ann"]}]}""".getBytes(StandardCharsets.UTF_8));
+    FhirPath.Term term = FHIR_PATH.terms("name.given.first().substring(1, -1)").get(0);
+
+    assertThatThrownBy(() -> term.evaluate(patient, patient)).isInstanceOf(IllegalStateException.class)
+        .hasMessageStartingWith("FHIRPath ")
+        .hasMessageContaining(" failed on Patient: StringIndexOutOfBoundsException: ")
+        .hasCauseInstanceOf(StringIndexOutOfBoundsException.class);
+  }
+
   /** Requests index and search on many threads: each evaluation sees its own resource, however many run at once. */
   @Test
   void threadsEvaluatingAtOnceEachGetTheirOwnResourcesValues() throws Exception {

@@ -9,6 +9,9 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -71,10 +74,7 @@ public final class Inputs implements Closeable {
       List<Path> loadable = found.stream().filter(file -> !FileKind.partial(file.getFileName().toString())
           && FileKind.of(file.getFileName().toString()) != FileKind.OTHER).toList();
       if (loadable.isEmpty()) {
-        // Else a folder of FHIR XML, or a mistyped folder, "loaded" nothing and the load said it succeeded.
-        problems.put(path.toString(), "The folder holds no file the loader reads (bundles *.json, NDJSON *.ndjson,"
-            + " their .gz forms and zip archives of them)" + (found.isEmpty() ? ": it is empty."
-                : "; " + found.size() + " other files passed over, such as " + found.get(0).getFileName() + "."));
+        nothingToLoad(path.toString(), "folder", found.stream().map(file -> file.getFileName().toString()).toList());
       }
       for (Path file : loadable) {
         add(file.toString(), Files.size(file), () -> Files.newInputStream(file), () -> file);
@@ -86,11 +86,14 @@ public final class Inputs implements Closeable {
 
   private void container(String url) throws IOException {
     BlobContainerClient container = new BlobContainerClientBuilder().endpoint(url).buildClient();
-    for (BlobItem blob : listed(container, url)) {
+    List<BlobItem> blobs = listed(container, url);
+    List<BlobItem> loadable = blobs.stream().filter(blob -> !FileKind.partial(blob.getName())
+        && FileKind.of(blob.getName()) != FileKind.OTHER).toList();
+    if (loadable.isEmpty()) {
+      nothingToLoad(withoutSas(url), "container", blobs.stream().map(BlobItem::getName).toList());
+    }
+    for (BlobItem blob : loadable) {
       String name = blob.getName();
-      if (FileKind.partial(name) || FileKind.of(name) == FileKind.OTHER) {
-        continue;
-      }
       var client = container.getBlobClient(name);
       add(container.getBlobContainerName() + "/" + name, blob.getProperties().getContentLength(),
           client::openInputStream, () -> {
@@ -103,18 +106,67 @@ public final class Inputs implements Closeable {
   }
 
   /**
+   * A folder or container with nothing to load is a problem: else a folder of FHIR XML, or a mistyped one, "loaded"
+   * nothing and the load said it succeeded.
+   */
+  private void nothingToLoad(String input, String holder, List<String> others) {
+    problems.put(input, "The " + holder + " holds no file the loader reads (bundles *.json, NDJSON *.ndjson, their"
+        + " .gz forms and zip archives of them)" + (others.isEmpty() ? ": it is empty."
+            : "; " + others.size() + " other files passed over, such as " + others.get(0) + "."));
+  }
+
+  /** A container's URL as it may be shown: its SAS is a secret. */
+  private static String withoutSas(String url) {
+    return url.replaceFirst("\\?.*", "");
+  }
+
+  /**
    * The container's blobs; a container that cannot be listed (misspelt, or a SAS missing, expired or without list
    * permission) is an argument to fix, said in a sentence: the account's answer is a page of XML.
    */
   private static List<BlobItem> listed(BlobContainerClient container, String url) {
-    String named = url.replaceFirst("\\?.*", "");
+    String named = withoutSas(url);
+    resolved(named);
     try {
       return container.listBlobs().stream().toList();
     } catch (BlobStorageException e) {
       throw new IllegalArgumentException(named + " could not be listed as a Blob container: the account answered "
           + e.getStatusCode() + " " + e.getErrorCode() + (e.getStatusCode() == 404 ? "; check the container's name"
               : "; give a SAS that allows reading and listing (sp=rl) and has not expired, after a ?"));
+    } catch (RuntimeException e) {
+      throw unreachable(named, e);
     }
+  }
+
+  /**
+   * Refuses a container URL whose host does not resolve, at once: the SDK would try it four times over some 40 s,
+   * logging an error with the UnknownHostException at each, and then fail with it, saying neither what to check.
+   */
+  private static void resolved(String named) {
+    String host = URI.create(named).getHost();
+    try {
+      InetAddress.getByName(host);
+    } catch (UnknownHostException e) {
+      throw new IllegalArgumentException("The Blob storage host " + host + " of " + named + " is not known: check"
+          + " the account name in the URL (https://ACCOUNT.blob.core.windows.net/CONTAINER?SAS) and this machine's"
+          + " DNS.");
+    }
+  }
+
+  /**
+   * The host of a container URL that could not be reached, in a sentence that says what to check; the SDK's failure
+   * (an IOException deep in its reactive stack) says neither. Any other failure is left as it is.
+   */
+  private static RuntimeException unreachable(String named, RuntimeException e) {
+    String host = URI.create(named).getHost();
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause instanceof IOException network) {
+        return new IllegalArgumentException("The Blob storage host " + host + " of " + named + " could not be"
+            + " reached (" + network.getMessage() + "): check the URL, and that this machine may reach that host"
+            + " (network, proxy, firewall).");
+      }
+    }
+    return e;
   }
 
   /** Where an archive can be read from: a local path, or a temporary copy. */

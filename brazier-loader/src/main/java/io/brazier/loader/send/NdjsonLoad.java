@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.brazier.loader.LoaderConfig;
 import io.brazier.loader.send.Sender.Unreachable;
+import java.io.BufferedInputStream;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -39,6 +40,8 @@ import org.slf4j.LoggerFactory;
 public final class NdjsonLoad {
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
   private static final String BYTE_ORDER_MARK = "\uFEFF";
+  private static final String UTF_16 = "The file is UTF-16 (it starts with a UTF-16 byte order mark), and NDJSON is"
+      + " UTF-8, as FHIR's Bulk Data format has it: save it as UTF-8 and load it again. Nothing of it was loaded.";
 
   private static final Logger log = LoggerFactory.getLogger(NdjsonLoad.class);
 
@@ -73,8 +76,12 @@ public final class NdjsonLoad {
     int bundled = 0;
     int passedOver = 0;
     IOException cut = null;
-    try (BufferedReader lines = new BufferedReader(new LineLimit(new InputStreamReader(content,
-        StandardCharsets.UTF_8), config.maxBundleBytes()))) {
+    try (BufferedInputStream bytes = new BufferedInputStream(content);
+        BufferedReader lines = new BufferedReader(new LineLimit(new InputStreamReader(bytes,
+            StandardCharsets.UTF_8), config.maxBundleBytes()))) {
+      if (startsAsUtf16(bytes)) {
+        return FileOutcome.unusable(name, UTF_16);
+      }
       List<Item> batch = new ArrayList<>();
       for (String line; (line = lines.readLine()) != null; ) {
         number++;
@@ -113,6 +120,18 @@ public final class NdjsonLoad {
     }
     FileOutcome outcome = outcome(name, answers, bundled, rejected);
     return cut == null ? outcome : unreadable(outcome, number, cut);
+  }
+
+  /**
+   * Whether the file starts with a UTF-16 byte order mark (what Windows tools call "Unicode"): read as UTF-8, as NDJSON
+   * is, each of its lines would be rejected as JSON broken by NULs, which says nothing of the file's encoding.
+   */
+  private static boolean startsAsUtf16(BufferedInputStream bytes) throws IOException {
+    bytes.mark(2);
+    int first = bytes.read();
+    int second = bytes.read();
+    bytes.reset();
+    return first == 0xFE && second == 0xFF || first == 0xFF && second == 0xFE;
   }
 
   /** Sends a line that is a transaction or batch Bundle as that bundle; returns its entries loaded. */

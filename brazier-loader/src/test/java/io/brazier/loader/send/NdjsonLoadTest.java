@@ -9,6 +9,7 @@ import io.brazier.loader.LoaderConfig;
 import io.brazier.server.TestServer;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -120,6 +121,28 @@ class NdjsonLoadTest {
         .getNameFirstRep().getFamily()).isEqualTo("Ström");
   }
 
+  /**
+   * A file saved as UTF-16 (Windows tools' "Unicode", with its byte order mark) is refused whole, saying so: NDJSON is
+   * UTF-8, as FHIR's Bulk Data format has it. Read as UTF-8, each of its lines was rejected as JSON broken by NULs.
+   */
+  @Test
+  void aFileInUtf16IsRefusedWholeSayingThatNdjsonIsUtf8() throws Exception {
+    for (Charset utf16 : List.of(StandardCharsets.UTF_16LE, StandardCharsets.UTF_16BE)) {
+      byte[] content = String.format("\uFEFF" + """
+          {"resourceType":"Patient","id":"%1$s-utf16"}
+          {"resourceType":"Patient","id":"%1$s-utf16-too"}
+          """, prefix).getBytes(utf16);
+
+      FileOutcome outcome = ndjson(LoaderConfig.defaults()).load("test.ndjson", new ByteArrayInputStream(content),
+          answered -> {});
+
+      assertThat(outcome.succeeded()).isFalse();
+      assertThat(outcome.loaded() + outcome.failed()).isZero();
+      assertThat(outcome.reason()).contains("UTF-16", "NDJSON is UTF-8", "save it as UTF-8");
+      assertThat(sent).isEmpty();
+    }
+  }
+
   @Test
   void anExportsBundlesOfDeletesAreSentAsBundlesAndItsOperationOutcomesPassedOver() throws Exception {
     load(LoaderConfig.defaults(), """
@@ -159,14 +182,18 @@ class NdjsonLoadTest {
 
   /** Loads the lines, each %1$s replaced by this test's prefix, noting every bundle sent on the way. */
   private FileOutcome load(LoaderConfig config, String lines) throws Exception {
+    byte[] content = String.format(lines, prefix).getBytes(StandardCharsets.UTF_8);
+    return ndjson(config).load("test.ndjson", new ByteArrayInputStream(content), answered -> {});
+  }
+
+  /** A loader of NDJSON to the test server, noting every bundle sent. */
+  private NdjsonLoad ndjson(LoaderConfig config) {
     FhirClient real = new HttpFhirClient(URI.create(server.baseUrl()), Optional.empty(), Duration.ofSeconds(60));
     FhirClient noting = call -> {
       JsonNode bundle = Json.parse(call.body());
       sent.add(bundle.path("type").asText() + " " + bundle.path("entry").size());
       return real.send(call);
     };
-    NdjsonLoad ndjson = new NdjsonLoad(new Sender(noting, config), BATCHES, CHUNKS, config);
-    byte[] content = String.format(lines, prefix).getBytes(StandardCharsets.UTF_8);
-    return ndjson.load("test.ndjson", new ByteArrayInputStream(content), answered -> {});
+    return new NdjsonLoad(new Sender(noting, config), BATCHES, CHUNKS, config);
   }
 }

@@ -1,5 +1,6 @@
 package io.brazier.proxy.upstream;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.concurrent.CountDownLatch;
@@ -159,8 +160,10 @@ final class AnswerBody extends InputStream {
     if (chunk == null) {
       Content.Chunk read = source.read();
       if (Content.Chunk.isFailure(read)) {
-        throw new IOException("The upstream's answer broke off: " + read.getFailure().getMessage(),
-            read.getFailure());
+        // Jetty's EofException says so in a dump of the connection's state, not in a sentence.
+        String why = read.getFailure() instanceof EOFException ? "the upstream closed the connection"
+            : read.getFailure().getMessage();
+        throw new IOException("The upstream's answer broke off: " + why, read.getFailure());
       }
       chunk = read;
     }

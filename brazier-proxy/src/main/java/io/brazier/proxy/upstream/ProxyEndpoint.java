@@ -9,16 +9,19 @@ import io.brazier.proxy.isolation.UpstreamIsolation;
 import io.brazier.server.FhirRequest;
 import io.brazier.server.FhirResponse;
 import io.brazier.server.Interceptor;
+import io.brazier.server.StreamedAnswer;
 import io.brazier.server.http.Queries;
 import io.javalin.http.Context;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,7 +79,7 @@ public final class ProxyEndpoint {
       FhirRequest checked = checked(whole ? request.withBody(held.bytes()) : request);
       UpstreamAnswer answer = exchange.exchange(checked, headerNames(ctx), address.client(ctx),
           whole ? held : body(ctx, false));
-      write(ctx, answer, base);
+      write(ctx, request, answer, base);
     } catch (FhirException e) {
       refuse(ctx, request, e);
     }
@@ -137,25 +140,50 @@ public final class ProxyEndpoint {
     return whole || REPLAYED.contains(ctx.method().name()) ? body.held(maxBufferedBytes) : body;
   }
 
-  private void write(Context ctx, UpstreamAnswer answer, String base) {
+  /**
+   * Sends the upstream's answer on (see {@link StreamedAnswer}): an upstream that breaks off before the body's first
+   * byte is a 502; after it, the client's connection is aborted, so that a cut-off body never ends as if whole.
+   */
+  private void write(Context ctx, FhirRequest request, UpstreamAnswer answer, String base) {
     ctx.status(answer.status());
     answer.headers().forEach(ctx::header);
     try (InputStream in = answer.body()) {
-      if (ctx.method().name().equals("HEAD")) {
-        return;
-      }
-      Start start = start(in, answer.length());
-      if (start.whole()) {
-        writeWhole(ctx, start.bytes(), base);
-        return;
-      }
-      try (OutputStream out = new BaseUrlRewriting(ctx.res().getOutputStream(), forwarding.upstreamBase(), base)) {
-        copy(start.bytes(), in, out, answer.length());
+      if (!ctx.method().name().equals("HEAD")) {
+        StreamedAnswer.send(ctx, () -> output(ctx), out -> body(ctx, in, answer.length(), base, out), failure -> {
+          ctx.res().reset(); // the upstream's status and headers (its length, its type) are not the outcome's
+          refuse(ctx, request, new FhirException(502, IssueType.TRANSIENT, "The upstream's answer broke off: "
+              + failure.getMessage()));
+        });
       }
     } catch (IOException e) {
-      // The client went away, or the upstream broke off mid-body: the status is sent, nothing more can be said.
-      log.warn("Proxied body cut off path={}: {}", ctx.path(), e.getMessage());
+      log.debug("The upstream's answer could not be closed path={}: {}", ctx.path(), e.getMessage());
     }
+  }
+
+  private static OutputStream output(Context ctx) {
+    try {
+      return ctx.res().getOutputStream();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Writes the body: a small one, all there already, in one write with its Content-Length (rewritten when it holds
+   * the upstream's base URL), rather than chunked; any other as it comes, rewritten as it passes. Only a body read to
+   * its end is closed, which ends the answer: one cut off must not end as if whole.
+   */
+  private void body(Context ctx, InputStream in, long length, String base, OutputStream out) throws IOException {
+    Start start = start(in, length);
+    if (start.whole()) {
+      byte[] rewritten = BaseUrlRewriting.rewrite(start.bytes(), forwarding.upstreamBase(), base);
+      ctx.res().setContentLength(rewritten.length);
+      out.write(rewritten);
+      return;
+    }
+    OutputStream rewriting = new BaseUrlRewriting(out, forwarding.upstreamBase(), base);
+    copy(start.bytes(), in, rewriting, length);
+    rewriting.close();
   }
 
   /** What was read of an answer before writing it: all of it ({@code whole}), or its start. */
@@ -187,16 +215,6 @@ public final class ProxyEndpoint {
       }
     }
     return new Start(held.toByteArray(), false);
-  }
-
-  /**
-   * A small body, all there already: sent in one write with its Content-Length (rewritten when it holds the
-   * upstream's base URL), rather than chunked.
-   */
-  private void writeWhole(Context ctx, byte[] body, String base) throws IOException {
-    byte[] rewritten = BaseUrlRewriting.rewrite(body, forwarding.upstreamBase(), base);
-    ctx.res().setContentLength(rewritten.length);
-    ctx.res().getOutputStream().write(rewritten);
   }
 
   /**

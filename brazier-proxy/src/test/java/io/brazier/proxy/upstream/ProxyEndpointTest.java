@@ -1,17 +1,28 @@
 package io.brazier.proxy.upstream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.spi.ILoggingEvent;
 
 import io.brazier.proxy.ProxyUnderTest;
+import io.brazier.server.LogLines;
+import io.brazier.server.StreamedAnswer;
+import io.brazier.testkit.Eventually;
+import io.javalin.Javalin;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -57,6 +68,10 @@ class ProxyEndpointTest {
       if (exchange.getRequestURI().getPath().contains("/Observation/")) {
         upstreamPorts.add(exchange.getRemoteAddress().getPort());
         StubUpstream.send(exchange, 200, "application/fhir+json", "{\"resourceType\":\"Observation\"}");
+        return;
+      }
+      if (exchange.getRequestURI().getPath().endsWith("/Broken.ndjson")) {
+        breakOffAfterTheFirstHalf(exchange);
         return;
       }
       if (exchange.getRequestURI().getPath().endsWith("/Patient")) {
@@ -158,6 +173,66 @@ class ProxyEndpointTest {
     assertThat(lines).containsExactly("first " + proxy.baseUrl(), "second");
   }
 
+  /**
+   * The upstream's connection breaks in the middle of an export file: the proxy aborts its answer, so that the client
+   * sees a broken stream, not a shorter file that ends as if whole; it logs one warning, no error.
+   */
+  @Test
+  void anAnswerTheUpstreamBreaksOffMidBodyIsAbortedNotEndedAsIfWhole() throws Exception {
+    try (LogLines log = LogLines.from(StreamedAnswer.class, ProxyEndpoint.class, Javalin.class)) {
+      HttpResponse<InputStream> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+          URI.create(proxy.baseUrl() + "/_async/1/Broken.ndjson")).header("Authorization", "Bearer "
+          + administrator()).build(), HttpResponse.BodyHandlers.ofInputStream());
+
+      try (InputStream body = answer.body()) {
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(body.readNBytes(1024)).hasSize(1024);
+        clientReadTheFirstHalf.countDown();
+
+        assertThatThrownBy(body::readAllBytes).isInstanceOf(IOException.class);
+      }
+      Eventually.within(Duration.ofSeconds(20), () -> assertThat(log.all()).isNotEmpty());
+      Thread.sleep(1_000); // what Javalin logs as the handler returns, just after the abort the client saw
+
+      assertThat(log.all()).extracting(ILoggingEvent::getLevel).containsExactly(Level.WARN);
+      assertThat(log.all().get(0).getFormattedMessage()).contains("aborted", "/_async/1/Broken.ndjson");
+      assertThat(log.all().get(0).getThrowableProxy()).as("one line, no stack trace").isNull();
+    }
+  }
+
+  /** A client that goes away in the middle of an export file is one line in the log, not an error. */
+  @Test
+  void aClientThatGoesAwayMidBodyIsOneLineInTheLog() throws Exception {
+    try (LogLines log = LogLines.from(StreamedAnswer.class, ProxyEndpoint.class, Javalin.class)) {
+      URI proxied = URI.create(proxy.baseUrl() + "/_async/1/Observation.ndjson");
+      try (Socket client = new Socket(proxied.getHost(), proxied.getPort())) {
+        client.getOutputStream().write(("GET " + proxied.getPath() + " HTTP/1.1\r\nHost: " + proxied.getAuthority()
+            + "\r\nAuthorization: Bearer " + administrator() + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        assertThat(client.getInputStream().readNBytes(1024)).hasSize(1024);
+      }
+      clientReadTheFirstHalf.countDown(); // the second half goes to a client that is not there
+
+      Eventually.within(Duration.ofSeconds(20), () -> assertThat(log.all()).isNotEmpty());
+      Thread.sleep(1_000); // what Javalin logs as the handler returns, just after the failed write
+
+      assertThat(log.all()).extracting(ILoggingEvent::getLevel).containsExactly(Level.INFO);
+      assertThat(log.all().get(0).getFormattedMessage()).contains("Client stopped reading");
+    }
+  }
+
+  /** The upstream's connection breaks before any of the body: a 502 with an OperationOutcome, not an empty 200. */
+  @Test
+  void anAnswerTheUpstreamBreaksOffBeforeItsBodyIsABadGateway() throws Exception {
+    clientReadTheFirstHalf.countDown(); // the stub breaks off as soon as it has written its headers
+
+    HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+        URI.create(proxy.baseUrl() + "/_async/1/Broken.ndjson?empty")).header("Authorization", "Bearer "
+        + administrator()).build(), HttpResponse.BodyHandlers.ofString());
+
+    assertThat(answer.statusCode()).isEqualTo(502);
+    assertThat(answer.body()).contains("OperationOutcome", "broke off");
+  }
+
   /** Two short lines, the second only once the client has read the first. */
   @Test
   void thePostSearchsParametersInItsBodyAreCheckedAsAQuerysAre() throws Exception {
@@ -194,6 +269,26 @@ class ProxyEndpointTest {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /**
+   * Half of an export file (none with {@code ?empty}), then, once the client has read the start of it, the
+   * connection closed without the chunked body's end: the handler fails, and the JDK's server drops the connection.
+   */
+  private void breakOffAfterTheFirstHalf(com.sun.net.httpserver.HttpExchange exchange) throws IOException {
+    exchange.getResponseHeaders().set("Content-Type", "application/fhir+ndjson");
+    exchange.sendResponseHeaders(200, 0);
+    OutputStream out = exchange.getResponseBody();
+    if (exchange.getRequestURI().getQuery() == null) {
+      writeLines(out, upstream.baseUrl());
+    }
+    out.flush();
+    try {
+      clientReadTheFirstHalf.await(60, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    throw new IOException("The stub breaks off its answer");
   }
 
   private String administrator() {

@@ -3,6 +3,8 @@ package io.brazier.server.export;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.spi.ILoggingEvent;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
@@ -11,10 +13,14 @@ import com.azure.storage.blob.models.ListBlobsOptions;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.brazier.server.ExportConfig;
 import io.brazier.server.Http;
+import io.brazier.server.LogLines;
 import io.brazier.server.ServerConfig;
+import io.brazier.server.StreamedAnswer;
 import io.brazier.server.TestServer;
 import io.brazier.store.ResourceVersion;
 import io.brazier.testkit.Azurite;
+import io.brazier.testkit.Eventually;
+import io.javalin.Javalin;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -135,15 +141,24 @@ class BlobStorageTest {
       JsonNode manifest = exporter.manifest(exporter.start("/fhir/$export?_type=Patient"));
       assertThat(manifest.path("output")).hasSize(1);
       String url = node.rootUrl() + Exporter.path(manifest.path("output").path(0).path("url").asText());
-      HttpResponse<InputStream> download = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
-          .build(), HttpResponse.BodyHandlers.ofInputStream());
+      try (LogLines log = LogLines.from(StreamedAnswer.class, Javalin.class)) {
+        HttpResponse<InputStream> download = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+            URI.create(url)).build(), HttpResponse.BodyHandlers.ofInputStream());
 
-      try (InputStream body = download.body()) {
-        assertThat(download.statusCode()).isEqualTo(200);
-        assertThat(body.readNBytes(1024)).hasSize(1024);
-        own.close();
+        try (InputStream body = download.body()) {
+          assertThat(download.statusCode()).isEqualTo(200);
+          assertThat(body.readNBytes(1024)).hasSize(1024);
+          own.close();
 
-        assertThatThrownBy(body::readAllBytes).isInstanceOf(IOException.class);
+          assertThatThrownBy(body::readAllBytes).isInstanceOf(IOException.class);
+        }
+        Eventually.within(Duration.ofSeconds(20), () -> assertThat(log.all()).isNotEmpty());
+        Thread.sleep(1_000); // what Javalin logs as the handler returns, just after the abort the client saw
+
+        assertThat(log.all()).as("one warning, not Javalin's error").extracting(ILoggingEvent::getLevel)
+            .containsExactly(Level.WARN);
+        assertThat(log.all().get(0).getFormattedMessage()).contains("connection aborted");
+        assertThat(log.all().get(0).getThrowableProxy()).as("one line, no stack trace").isNull();
       }
     }
   }
