@@ -72,16 +72,19 @@ public final class PatientEverything implements Interaction {
       }
       links.replacedBy().forEach(id -> issues.add(replaced(request, id)));
     }
-    Map<String, List<String>> params = new LinkedHashMap<>(request.query());
+    // A POST's Parameters count as its query, so the links to later pages (GETs) carry them too.
+    OperationInput input = new OperationInput(fhir, request);
+    Map<String, List<String>> params = new LinkedHashMap<>();
+    input.names().forEach(name -> params.put(name, input.values(name)));
     List<String> types = types(params.get("_type"));
     List<Criterion> criteria = new ArrayList<>();
     criteria.add(new InCompartment("Patient", patients, compartment, true));
-    String since = request.param("_since");
+    String since = input.single("_since");
     if (since != null) {
       criteria.add(new Criterion.LastUpdatedMatch(List.of(new DateValue(Prefix.GE, date("_since", since)))));
     }
-    care(criteria, Prefix.GE, "start", request.param("start"));
-    care(criteria, Prefix.LE, "end", request.param("end"));
+    care(criteria, Prefix.GE, "start", input.single("start"));
+    care(criteria, Prefix.LE, "end", input.single("end"));
     SearchQuery query = new SearchQuery(types, criteria, List.of(), includes(types), List.of(), List.of());
     String path = "Patient/" + (instance ? request.id() + "/" : "") + "$everything";
     return search.respond(request, path, query, params, issues);

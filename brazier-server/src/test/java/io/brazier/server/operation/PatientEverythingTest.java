@@ -77,6 +77,30 @@ class PatientEverythingTest {
   }
 
   @Test
+  void aPostsParametersNarrowEverythingAsTheQueryDoesAndItsNextPagesKeepThem() {
+    SyntheaSample.resources();
+    Parameters parameters = new Parameters();
+    parameters.addParameter("_type", "Encounter");
+    parameters.addParameter("start", "2010-01-01");
+    parameters.addParameter("_count", "2");
+
+    Bundle first = client.operation().onInstance("Patient/" + PATIENT).named("$everything")
+        .withParameters(parameters).returnResourceType(Bundle.class).execute();
+
+    List<Resource> matches = new ArrayList<>();
+    for (Bundle page = first; page != null;
+        page = page.getLink(Bundle.LINK_NEXT) == null ? null : client.loadPage().next(page).execute()) {
+      page.getEntry().stream().filter(e -> e.getSearch().getMode() == SearchEntryMode.MATCH)
+          .forEach(e -> matches.add(e.getResource()));
+    }
+    assertThat(first.getLink(Bundle.LINK_NEXT)).isNotNull();
+    assertThat(matches).hasSizeGreaterThan(2)
+        .allSatisfy(resource -> assertThat(resource.fhirType()).isEqualTo("Encounter"))
+        .allSatisfy(resource -> assertThat(((org.hl7.fhir.r4.model.Encounter) resource).getPeriod().getEnd())
+            .isAfterOrEqualTo("2010-01-01"));
+  }
+
+  @Test
   void everythingOfADeletedPatientIsGoneAndOfAnUnknownOneNotFound() {
     String id = client.create().resource(new Patient().setActive(true)).execute().getId().getIdPart();
     client.delete().resourceById("Patient", id).execute();
