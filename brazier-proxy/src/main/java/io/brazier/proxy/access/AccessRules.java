@@ -1,6 +1,8 @@
 package io.brazier.proxy.access;
 
 import io.brazier.fhir.FhirException;
+import io.brazier.proxy.IncludesPaging;
+import io.brazier.server.FhirInteraction;
 import io.brazier.server.FhirRequest;
 import java.util.Arrays;
 import java.util.List;
@@ -9,7 +11,8 @@ import java.util.Map;
 /**
  * Which right each interaction needs, as SMART's permissions name them: read (read, vread, instance history),
  * search (type and system search and history), create, update (and patch), delete. A write needs its right on the
- * whole type: granular scopes grant reads and searches only.
+ * whole type: granular scopes grant reads and searches only. {@code $includes} needs what the search it pages needs
+ * ({@link IncludesPaging}).
  */
 final class AccessRules {
   private static final String HARD_DELETE = "hardDelete";
@@ -42,7 +45,7 @@ final class AccessRules {
   }
 
   static boolean isSearch(FhirRequest request) {
-    return switch (request.interaction()) {
+    return switch (IncludesPaging.interaction(request)) {
       case SEARCH_TYPE, SEARCH_SYSTEM, SEARCH_COMPARTMENT -> true;
       default -> false;
     };
@@ -53,7 +56,7 @@ final class AccessRules {
    * that not all of them have is one the server drops when lenient.
    */
   private static boolean limited(FhirRequest request, Rights rights) {
-    List<String> types = switch (request.interaction()) {
+    List<String> types = switch (IncludesPaging.interaction(request)) {
       case SEARCH_COMPARTMENT -> List.of(request.segment(2));
       case SEARCH_TYPE -> List.of(request.type());
       default -> typesOf(request.searchParameters());
@@ -63,7 +66,8 @@ final class AccessRules {
 
   private static void checkInteraction(FhirRequest request, Rights rights) {
     String type = request.type();
-    switch (request.interaction()) {
+    FhirInteraction interaction = IncludesPaging.interaction(request);
+    switch (interaction) {
       case CAPABILITIES -> { }
       case READ -> need(rights, Permission.READ, type, true);
       case VREAD, HISTORY_INSTANCE -> need(rights, Permission.READ, type, false);
@@ -95,7 +99,7 @@ final class AccessRules {
           throw forbidden("follow an asynchronous request");
         }
       }
-      default -> throw forbidden(request.interaction().code());
+      default -> throw forbidden(interaction.code());
     }
   }
 

@@ -1,6 +1,7 @@
 package io.brazier.proxy.access;
 
 import io.brazier.fhir.FhirException;
+import io.brazier.proxy.IncludesPaging;
 import io.brazier.server.Caller;
 import io.brazier.server.FhirApi;
 import io.brazier.server.FhirInteraction;
@@ -15,7 +16,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * Authorization of every interaction, bundle entries included: the caller's roles and scopes ({@link Rights}) must
  * grant what the request asks ({@link AccessRules}), or it is refused with 403 before anything is read or written.
  * Answers are checked too where a granular scope reaches only part of a type: a read outside it is a 403, and
- * included resources outside the caller's rights are left out of a search's page.
+ * included resources outside the caller's rights are left out of a search's page (and of a page of its
+ * {@code $includes}).
  */
 public final class Authorization implements Interceptor {
   /**
@@ -73,7 +75,7 @@ public final class Authorization implements Interceptor {
       return response;
     }
     Rights callerRights = rights(request.caller());
-    return switch (request.interaction()) {
+    return switch (IncludesPaging.interaction(request)) {
       case READ -> checkRead(request, response, callerRights);
       case SEARCH_TYPE, SEARCH_SYSTEM, SEARCH_COMPARTMENT -> included.filter(request, response, callerRights);
       default -> response;

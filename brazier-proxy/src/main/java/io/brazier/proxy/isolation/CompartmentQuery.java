@@ -1,6 +1,7 @@
 package io.brazier.proxy.isolation;
 
 import io.brazier.fhir.search.Compartments;
+import io.brazier.proxy.IncludesPaging;
 import io.brazier.server.FhirInteraction;
 import io.brazier.server.FhirRequest;
 import io.brazier.server.Restriction;
@@ -16,6 +17,7 @@ import java.util.stream.Collectors;
  * supports it (its CapabilityStatement says): one patient's compartment search ({@code Patient/12/Observation}),
  * else a parameter that makes a resource a member ({@code subject=Patient/12,Patient/13}, {@code _id} for
  * Patients). The answer is checked all the same; narrowing keeps pages full and, when it is exact, the total true.
+ * {@code [type]/$includes} is narrowed as the search it pages, by the parameter only: its path stays.
  */
 final class CompartmentQuery {
   /** The compartment's parameters tried first: they name the patient and nothing else. */
@@ -34,11 +36,12 @@ final class CompartmentQuery {
     if (request.interaction() == FhirInteraction.SEARCH_COMPARTMENT) {
       return otherCompartment(request, restriction);
     }
-    if (request.interaction() != FhirInteraction.SEARCH_TYPE || restriction.within() == null
+    if (IncludesPaging.interaction(request) != FhirInteraction.SEARCH_TYPE || restriction.within() == null
         || restriction.within().isEmpty() || !compartments.hasMembers(restriction.compartment(), request.type())) {
       return request;
     }
-    if (restriction.within().size() == 1 && !request.type().equals(restriction.compartment())
+    if (request.interaction() == FhirInteraction.SEARCH_TYPE && restriction.within().size() == 1
+        && !request.type().equals(restriction.compartment())
         && capabilities.searchesCompartment(restriction.compartment())) {
       List<String> segments = List.of(restriction.compartment(), restriction.within().iterator().next(),
           request.type());
@@ -87,7 +90,7 @@ final class CompartmentQuery {
           && (type.equals("*") || param(type, compartment) == null);
       return members && (restriction.outside().contains(sent.id()) || unreached);
     }
-    if (sent.interaction() != FhirInteraction.SEARCH_TYPE || restriction.outside().isEmpty()) {
+    if (IncludesPaging.interaction(sent) != FhirInteraction.SEARCH_TYPE || restriction.outside().isEmpty()) {
       return false;
     }
     // patient names the patient a resource is about, wherever a type has it (Observation's member parameters are
@@ -150,13 +153,14 @@ final class CompartmentQuery {
     if (sent.interaction() == FhirInteraction.SEARCH_COMPARTMENT && isOwn(sent, restriction)) {
       return true;
     }
-    String type = switch (sent.interaction()) {
+    FhirInteraction interaction = IncludesPaging.interaction(sent);
+    String type = switch (interaction) {
       case SEARCH_TYPE -> sent.type();
       case SEARCH_COMPARTMENT -> sent.segment(2);
       default -> null;
     };
     if (type == null || !compartments.hasMembers(restriction.compartment(), type)) {
-      return sent.interaction() == FhirInteraction.SEARCH_TYPE;
+      return interaction == FhirInteraction.SEARCH_TYPE;
     }
     Map<String, List<String>> narrowed = criteria(type, Map.of(), restriction);
     return narrowed != null && narrowed.entrySet().stream()

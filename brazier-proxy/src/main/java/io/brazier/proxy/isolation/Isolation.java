@@ -1,6 +1,7 @@
 package io.brazier.proxy.isolation;
 
 import io.brazier.proxy.CallerReach;
+import io.brazier.proxy.IncludesPaging;
 import io.brazier.proxy.IsolationConfig;
 import io.brazier.proxy.access.Authorization;
 import io.brazier.server.Caller;
@@ -42,7 +43,8 @@ public final class Isolation implements Interceptor {
     if (restriction == null) {
       return request;
     }
-    if (request.interaction() == FhirInteraction.OPERATION) {
+    // $includes runs the search it pages, which the server keeps to the restriction as that search.
+    if (IncludesPaging.interaction(request) == FhirInteraction.OPERATION) {
       IsolatedOperations.check(request);
     }
     return request.withRestriction(restriction);

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.brazier.client.Jackson;
 import io.brazier.fhir.FhirException;
+import io.brazier.proxy.IncludesPaging;
 import io.brazier.server.FhirInteraction;
 import io.brazier.server.FhirRequest;
 import io.brazier.server.Restriction;
@@ -89,7 +90,8 @@ final class UpstreamAnswers {
 
   /**
    * The link to the page after {@code checked} (a page of {@code sent} as {@link #checked} left it) when that page
-   * has nothing for the caller (no match, no version: outcomes and includes at most) and its list goes on; null
+   * has nothing for the caller (no match, no version: outcomes and includes at most; of {@code $includes}, whose
+   * pages hold includes only, outcomes at most) and its list goes on; null
    * otherwise, and for a search that asks for no entries ({@code _count=0}, {@code _summary=count}).
    */
   static String onwards(FhirRequest sent, JsonNode checked) {
@@ -98,8 +100,10 @@ final class UpstreamAnswers {
         || "0".equals(sent.param("_count")) || "count".equals(sent.param("_summary"))) {
       return null;
     }
+    boolean includesOnly = IncludesPaging.interaction(sent) != sent.interaction();
+    Set<String> nothing = includesOnly ? Set.of("outcome") : Set.of("outcome", "include");
     for (JsonNode entry : checked.path("entry")) {
-      if (!Set.of("outcome", "include").contains(entry.path("search").path("mode").asText())) {
+      if (!nothing.contains(entry.path("search").path("mode").asText())) {
         return null;
       }
     }

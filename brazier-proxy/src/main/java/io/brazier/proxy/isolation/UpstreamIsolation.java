@@ -9,6 +9,7 @@ import io.brazier.fhir.Fhir;
 import io.brazier.fhir.FhirException;
 import io.brazier.fhir.search.FhirSearch;
 import io.brazier.proxy.CallerReach;
+import io.brazier.proxy.IncludesPaging;
 import io.brazier.proxy.IsolationConfig;
 import io.brazier.server.Caller;
 import io.brazier.server.FhirInteraction;
@@ -96,7 +97,8 @@ public final class UpstreamIsolation implements Interceptor {
       return request;
     }
     refuseUnchecked(request);
-    if (request.interaction() == FhirInteraction.OPERATION) {
+    // $includes runs the search it pages: narrowed and checked as that search (CompartmentQuery, UpstreamAnswers).
+    if (IncludesPaging.interaction(request) == FhirInteraction.OPERATION) {
       IsolatedOperations.check(request);
       String target = IsolatedOperations.target(request);
       if (target != null) {

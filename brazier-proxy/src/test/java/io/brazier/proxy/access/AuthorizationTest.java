@@ -216,6 +216,55 @@ class AuthorizationTest {
   }
 
   @Test
+  void theIncludesThatDidNotFitAPageArePagedToTheCallerAsTheSearchGivesThem() {
+    String practitioner = created("Practitioner", "{\"resourceType\":\"Practitioner\"}");
+    List<String> laboratories = new ArrayList<>();
+    for (int k = 0; k < 2; k++) {
+      laboratories.add("Observation/" + created("Observation", performed(observation("laboratory"), practitioner)));
+      created("Observation", performed(observation("vital-signs"), practitioner));
+    }
+    String lab = secured.bearer(List.of(), List.of("system/Practitioner.rs",
+        "system/Observation.rs?category=laboratory"));
+    String practitionersOnly = secured.bearer(List.of(), List.of("system/Practitioner.rs"));
+    String search = "/fhir/Practitioner?_id=" + practitioner + "&_includesCount=1&_revinclude=";
+
+    assertThat(includedAll(search + "Observation:performer", lab)).containsExactlyInAnyOrderElementsOf(laboratories);
+    assertThat(includedAll(search + "*", practitionersOnly)).isEmpty();
+    http.refused(403, "GET", "/fhir/Practitioner/$includes?_id=" + practitioner
+        + "&_revinclude=Observation:performer&includesCt=0", (byte[]) null, "Authorization", practitionersOnly);
+  }
+
+  /** The resources a search's first page includes and those its link of relation 'related' pages, as one caller. */
+  private static List<String> includedAll(String search, String authorization) {
+    Bundle page = page(search, authorization);
+    List<String> included = new ArrayList<>(included(page));
+    Bundle.BundleLinkComponent link = page.getLink("related");
+    assertThat(link).as("a link to the includes that did not fit").isNotNull();
+    while (link != null) {
+      Bundle more = page(link.getUrl().substring(secured.server().rootUrl().length()), authorization);
+      included.addAll(included(more));
+      link = more.getLink("next");
+    }
+    return included;
+  }
+
+  private static Bundle page(String path, String authorization) {
+    Http.Response answer = http.get(path, "Authorization", authorization);
+    assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+    return answer.resource(Bundle.class);
+  }
+
+  private static List<String> included(Bundle page) {
+    return page.getEntry().stream().filter(entry -> entry.getSearch().getMode() == Bundle.SearchEntryMode.INCLUDE)
+        .map(entry -> entry.getResource().fhirType() + "/" + entry.getResource().getIdPart()).toList();
+  }
+
+  private static String performed(String observation, String practitioner) {
+    return observation.replace("\"subject\"", "\"performer\":[{\"reference\":\"Practitioner/" + practitioner
+        + "\"}],\"subject\"");
+  }
+
+  @Test
   void inFrontOfAnotherServerIncludesTheCallerMayNotReadWholeAreRefused() {
     Authorization proxy = Authorization.upstream();
     // The other server's page goes on unseen: an include it answers is not left out as the server leaves it out.

@@ -13,6 +13,7 @@ import static io.brazier.proxy.isolation.TwoPatients.observation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.brazier.server.Http;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.hl7.fhir.r4.model.Bundle;
@@ -151,6 +152,39 @@ class IsolationTest {
 
       assertThat(keys(found)).as(search).isNotEmpty().doesNotContainAnyElementsOf(secondsOnly);
     }
+  }
+
+  @Test
+  void theIncludesThatDidNotFitAPageArePagedWithOnlyThePatientsOwn() {
+    String practitioner = created("Practitioner", "{\"resourceType\":\"Practitioner\"}");
+    Set<String> firsts = new HashSet<>();
+    Set<String> seconds = new HashSet<>();
+    for (int k = 0; k < 3; k++) {
+      firsts.add("Observation/" + created("Observation", observation(FIRST, "Practitioner/" + practitioner,
+          "8867-4")));
+      seconds.add("Observation/" + created("Observation", observation(SECOND, "Practitioner/" + practitioner,
+          "8867-4")));
+    }
+    String search = "/fhir/Practitioner?_id=" + practitioner + "&_revinclude=Observation:performer&_includesCount=1";
+    assertThat(includedAll(search, ADMINISTRATOR)).containsAll(seconds);
+
+    Set<String> included = includedAll(search, PATIENT);
+
+    assertThat(included).containsExactlyInAnyOrderElementsOf(firsts);
+  }
+
+  /** The resources a search's first page includes, and those its link of relation 'related' pages, as one caller. */
+  private static Set<String> includedAll(String search, String authorization) {
+    Bundle page = get(search, authorization);
+    Set<String> included = new HashSet<>(keys(page));
+    included.remove(page.getEntryFirstRep().getResource().fhirType() + "/"
+        + page.getEntryFirstRep().getResource().getIdPart());
+    Bundle.BundleLinkComponent related = page.getLink("related");
+    assertThat(related).as("the related link of " + search).isNotNull();
+    Bundle rest = get(related.getUrl().substring(TwoPatients.SECURED.server().rootUrl().length()), authorization);
+    assertThat(rest.getEntry()).allMatch(entry -> entry.getSearch().getMode() != Bundle.SearchEntryMode.MATCH);
+    included.addAll(keys(rest));
+    return included;
   }
 
   @Test

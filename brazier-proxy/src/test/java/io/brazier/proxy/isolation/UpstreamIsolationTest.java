@@ -24,6 +24,7 @@ import io.brazier.server.TestServer;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Date;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -177,6 +178,53 @@ class UpstreamIsolationTest {
     Bundle found = search(patient, search);
 
     assertThat(keys(found)).containsExactly("Observation/" + shared);
+  }
+
+  @Test
+  void theIncludesThatDidNotFitAPageArePagedWithOnlyThePatientsOwn() {
+    String practitioner = created("Practitioner", "{\"resourceType\":\"Practitioner\"}");
+    Set<String> firsts = new HashSet<>();
+    for (int k = 0; k < 3; k++) {
+      firsts.add("Observation/" + created("Observation", observation(FIRST, "Practitioner/" + practitioner,
+          "8867-4")));
+      created("Observation", observation(SECOND, "Practitioner/" + practitioner, "8867-4"));
+    }
+    String search = "Practitioner?_id=" + practitioner + "&_revinclude=Observation:performer&_includesCount=1";
+    assertThat(includedAll(administrator, search)).hasSize(6);
+
+    assertThat(includedAll(patient, search)).containsExactlyInAnyOrderElementsOf(firsts);
+  }
+
+  @Test
+  void theIncludesOperationIsNarrowedToThePatientAsTheSearchItPages() {
+    String code = UUID.randomUUID().toString();
+    String mine = created("Practitioner", "{\"resourceType\":\"Practitioner\"}");
+    String theirs = created("Practitioner", "{\"resourceType\":\"Practitioner\"}");
+    created("Observation", observation(FIRST, "Practitioner/" + mine, code));
+    created("Observation", observation(SECOND, "Practitioner/" + theirs, code));
+    String includes = "Observation/$includes?code=" + code + "&_include=Observation:performer&includesCt=0";
+    assertThat(keys(search(administrator, includes))).contains("Practitioner/" + theirs);
+
+    Bundle found = search(patient, includes);
+
+    assertThat(keys(found)).containsExactly("Practitioner/" + mine);
+  }
+
+  /** The resources a search's first page includes and those its link of relation 'related' pages. */
+  private static Set<String> includedAll(IGenericClient client, String search) {
+    Bundle page = search(client, search);
+    Set<String> included = new HashSet<>(included(page));
+    assertThat(page.getLink("related")).as("a link to the includes that did not fit").isNotNull();
+    Bundle more = all(client, client.loadPage().byUrl(page.getLink("related").getUrl())
+        .andReturnBundle(Bundle.class).execute());
+    assertThat(more.getEntry()).noneMatch(entry -> entry.getSearch().getMode() == SearchEntryMode.MATCH);
+    included.addAll(included(more));
+    return included;
+  }
+
+  private static List<String> included(Bundle page) {
+    return page.getEntry().stream().filter(entry -> entry.getSearch().getMode() == SearchEntryMode.INCLUDE)
+        .map(entry -> entry.getResource().fhirType() + "/" + entry.getResource().getIdPart()).toList();
   }
 
   @Test

@@ -1,23 +1,18 @@
 package io.brazier.server.export;
 
 import io.brazier.fhir.Fhir;
-import io.brazier.client.FileTrees;
 import io.brazier.fhir.search.FhirSearch;
 import io.brazier.fhir.search.Terminology;
 import io.brazier.server.ExportConfig;
 import io.brazier.server.operation.Jobs;
 import io.brazier.store.Store;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Bulk Data export as the route table wires it: the kick-off, the job kind, and the sweeper of expired exports, over
  * the storage the configuration names (a local folder, or Azure Blob storage). A temporary folder, when no folder is
- * named, is this process's alone: it goes when the node closes, as its exports could not be resumed elsewhere.
+ * named, is this process's alone ({@link LocalRoot}): made by the first export, it goes when the node closes.
  */
 public final class Exports implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Exports.class);
@@ -26,11 +21,11 @@ public final class Exports implements AutoCloseable {
   private final ExportJob job;
   private final ExportSweeper sweeper;
   private final ExportStorage storage;
-  private final Path temporary;
+  private final LocalRoot local;
 
   public Exports(Fhir fhir, Store store, FhirSearch search, Terminology terminology, ExportConfig config, Jobs jobs) {
-    this.temporary = config.toBlob() || config.dir() != null ? null : temporaryFolder();
-    this.storage = config.toBlob() ? blob(config) : new LocalStorage(temporary != null ? temporary : config.dir());
+    this.local = config.toBlob() ? null : config.dir() != null ? LocalRoot.named(config.dir()) : LocalRoot.temporary();
+    this.storage = local == null ? blob(config) : new LocalStorage(local);
     ExportParts parts = new ExportParts(fhir, store, search, new ExportScans(search, terminology, config.page()),
         storage, config);
     Readers readers = new Readers();
@@ -42,16 +37,6 @@ public final class Exports implements AutoCloseable {
   private static ExportStorage blob(ExportConfig config) {
     log.info("Exports go to Azure Blob storage container={} links={}", config.container(), config.links());
     return new BlobStorage(config);
-  }
-
-  private static Path temporaryFolder() {
-    try {
-      Path dir = Files.createTempDirectory("brazier-export");
-      log.info("Exports go to a temporary folder dir={}", dir);
-      return dir;
-    } catch (IOException e) {
-      throw new UncheckedIOException("Could not make a temporary export folder", e);
-    }
   }
 
   public Export kickOff() {
@@ -76,12 +61,8 @@ public final class Exports implements AutoCloseable {
   @Override
   public void close() {
     sweeper.close();
-    if (temporary != null) {
-      try {
-        FileTrees.delete(temporary);
-      } catch (IOException e) {
-        log.warn("Could not delete the temporary export folder dir={}: {}", temporary, e.getMessage());
-      }
+    if (local != null) {
+      local.close();
     }
   }
 }

@@ -27,24 +27,25 @@ final class LocalStorage implements ExportStorage {
   private static final String PART = ".part";
   private static final int BUFFER = 1 << 20;
 
-  private final Path root;
+  private final LocalRoot root;
 
+  /** Files in {@code root}, made now. */
   LocalStorage(Path root) {
-    this.root = root;
-    try {
-      Files.createDirectories(root);
-    } catch (IOException e) {
-      throw new UncheckedIOException("Could not make the export folder " + root, e);
-    }
+    this(LocalRoot.named(root));
   }
 
+  LocalStorage(LocalRoot root) {
+    this.root = root;
+  }
+
+  /** Where the files are; null while a temporary folder holds none. */
   Path root() {
-    return root;
+    return root.existing();
   }
 
   @Override
   public OpenFile open(ExportFolder export, FileState state, String attempt) {
-    Path folder = root.resolve(export.job());
+    Path folder = root.made().resolve(export.job());
     Path part = file(export, state.name() + "." + attempt + PART);
     try {
       Files.createDirectories(folder);
@@ -82,12 +83,15 @@ final class LocalStorage implements ExportStorage {
 
   @Override
   public InputStream read(ExportFolder folder, String name) throws IOException {
+    if (root.existing() == null) {
+      throw new NoSuchFileException(name);
+    }
     return Files.newInputStream(file(folder, name));
   }
 
   /** A file of an export's folder; a name that reaches out of it (a job's state gone wrong) is refused. */
   private Path file(ExportFolder export, String name) {
-    Path folder = root.resolve(export.job()).normalize();
+    Path folder = jobFolder(export).normalize();
     Path file = folder.resolve(name).normalize();
     if (!folder.equals(file.getParent())) {
       throw new IllegalArgumentException("'" + name + "' is not a file name of export " + export.job());
@@ -113,7 +117,10 @@ final class LocalStorage implements ExportStorage {
 
   @Override
   public void delete(ExportFolder export) {
-    Path folder = root.resolve(export.job());
+    Path folder = jobFolder(export);
+    if (folder == null) {
+      return;
+    }
     try {
       FileTrees.delete(folder);
     } catch (IOException e) {
@@ -123,7 +130,11 @@ final class LocalStorage implements ExportStorage {
 
   @Override
   public void keepOnly(ExportFolder folder, Set<String> names) {
-    try (DirectoryStream<Path> files = Files.newDirectoryStream(root.resolve(folder.job()))) {
+    Path dir = jobFolder(folder);
+    if (dir == null) {
+      return;
+    }
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
       for (Path file : files) {
         if (!names.contains(file.getFileName().toString())) {
           Files.deleteIfExists(file);
@@ -139,13 +150,26 @@ final class LocalStorage implements ExportStorage {
   @Override
   public Set<ExportFolder> folders() {
     Set<ExportFolder> jobs = new HashSet<>();
-    try (DirectoryStream<Path> folders = Files.newDirectoryStream(root,
+    Path existing = root.existing();
+    if (existing == null) {
+      return jobs;
+    }
+    try (DirectoryStream<Path> folders = Files.newDirectoryStream(existing,
         folder -> Files.isDirectory(folder) && ExportFolder.isJob(folder.getFileName().toString()))) {
       folders.forEach(folder -> jobs.add(new ExportFolder(null, folder.getFileName().toString())));
     } catch (IOException e) {
-      throw new UncheckedIOException("Could not list " + root, e);
+      throw new UncheckedIOException("Could not list " + existing, e);
     }
     return jobs;
+  }
+
+  /**
+   * The folder of an export's files, which may not exist; null while a temporary folder is still to be made: there is
+   * nothing to read, tidy or delete then.
+   */
+  private Path jobFolder(ExportFolder export) {
+    Path existing = root.existing();
+    return existing == null ? null : existing.resolve(export.job());
   }
 
   /** A part file written through a buffer of its own. */

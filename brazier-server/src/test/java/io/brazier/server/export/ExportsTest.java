@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Bulk Data export as a node wires it from its configuration: files in the folder it names, or in a temporary
- * folder of the node's own that goes when the node closes; a folder it cannot make, or a Blob setting that is
+ * folder of the node's own, made by its first export, that goes when the node closes; a folder it cannot make, or a Blob setting that is
  * neither a connection string nor an account URL, refused at start with a message that says which.
  */
 class ExportsTest {
@@ -27,14 +27,22 @@ class ExportsTest {
   Path dir;
 
   @Test
+  void withoutAFolderNamedANodeThatExportsNothingMakesNoFolder() {
+    try (Exports exports = exports(TestServer.shared(), ExportConfig.defaults())) {
+      assertThat(exports.storage().folders()).isEmpty();
+      assertThat(((LocalStorage) exports.storage()).root()).as("no folder made").isNull();
+    }
+  }
+
+  @Test
   void withoutAFolderNamedExportsGoToATemporaryFolderThatGoesWithTheNode() throws IOException {
     Exports exports = exports(TestServer.shared(), ExportConfig.defaults());
-    Path folder = ((LocalStorage) exports.storage()).root();
     ExportFolder export = new ExportFolder(null, UUID.randomUUID().toString());
     try (ExportStorage.OpenFile file = exports.storage().open(export, FileState.empty("Patient", 1), "aaaa0001")) {
       file.write("{}".getBytes(StandardCharsets.UTF_8));
       file.finish(FileState.empty("Patient", 1).written(1, 3, null, List.of(), null));
     }
+    Path folder = ((LocalStorage) exports.storage()).root();
     assertThat(folder.getFileName().toString()).startsWith("brazier-export");
     assertThat(folder.resolve(export.job()).resolve("Patient-1.ndjson")).hasContent("{}");
 
