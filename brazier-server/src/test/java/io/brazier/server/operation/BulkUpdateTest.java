@@ -2,6 +2,7 @@ package io.brazier.server.operation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ca.uhn.fhir.rest.api.SummaryEnum;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import io.brazier.fhir.Fhir;
 import io.brazier.server.FhirRequest;
@@ -10,6 +11,8 @@ import io.brazier.server.Restriction;
 import io.brazier.server.ServerConfig;
 import io.brazier.server.TestServer;
 import io.brazier.store.DatabaseConfig;
+import io.brazier.store.TestDatabase;
+import io.brazier.store.TestDatabase.HeldLock;
 import io.brazier.store.sql.Database;
 import io.brazier.store.sql.PostgresStore;
 import java.net.URI;
@@ -214,6 +217,39 @@ class BulkUpdateTest {
       assertThat(changed.getMeta().getVersionId()).isEqualTo("2");
       assertThat(patched.getActive()).isFalse();
     }
+  }
+
+  @Test
+  void aCancelWhileAPageIsInFlightAnswersExactlyWhatWasPatched() throws Exception {
+    Bundle first = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+    for (int i = 0; i < BulkUpdateRun.PAGE; i++) {
+      first.addEntry().setResource(patient(true, "InFlight")).getRequest().setMethod(Bundle.HTTPVerb.POST)
+          .setUrl("Patient");
+    }
+    client.transaction().withBundle(first).execute();
+    // Updated after the others: on the last page, which commits after the cancel.
+    String last = create(patient(true, "InFlight"));
+    Parameters patch = patch("replace", "Patient.active", "valueBoolean", "false");
+    HttpResponse<String> started;
+    HttpResponse<String> cancel;
+    try (HeldLock writer = TestDatabase.lockResource(server.database(), "Patient", last)) {
+      started = kickOff(server, "/Patient/$bulk-update?_tag=" + TAGS + "%7C" + tag, patch);
+      TestDatabase.awaitLockWaiter(server.database());
+      cancel = http.send(HttpRequest.newBuilder(URI.create(started.headers().firstValue("Content-Location")
+          .orElseThrow())).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+    }
+    // One bulk update runs at a time: once the next is done, the cancelled one's page has ended.
+    poll(kickOff(server, "/Patient/$bulk-update?_id=none", patch));
+    Parameters counts = parameters(http.send(HttpRequest.newBuilder(URI.create(started.headers()
+        .firstValue("Content-Location").orElseThrow())).build(), HttpResponse.BodyHandlers.ofString()));
+    int patched = client.search().forResource(Patient.class).withTag(TAGS, tag)
+        .where(Patient.ACTIVE.exactly().code("false")).summaryMode(SummaryEnum.COUNT).returnBundle(Bundle.class)
+        .execute().getTotal();
+
+    assertThat(cancel.statusCode()).as(cancel.body()).isEqualTo(202);
+    assertThat(read(last).getActive()).as("cancelled before its page committed: not patched").isTrue();
+    assertThat(count(counts, "ResourceUpdatedCount", "Patient")).as("exactly what was patched").isEqualTo(patched);
+    assertThat(counts.getParameter("ResourceIgnoredCount")).as("nothing ignored").isNull();
   }
 
   @Test
