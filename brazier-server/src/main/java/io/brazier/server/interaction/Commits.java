@@ -10,7 +10,9 @@ import io.brazier.store.Store;
 import io.brazier.store.VersionConflictException;
 import io.brazier.store.Write;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -102,8 +104,7 @@ public final class Commits {
     // Each conflict refuses one request, so this ends.
     while (true) {
       try {
-        List<Write> writes = staged.stream().flatMap(List::stream).toList();
-        return store.commit(writes, progress.apply(List.copyOf(outcomes))) ? Optional.of(outcomes)
+        return store.commit(distinct(staged), progress.apply(List.copyOf(outcomes))) ? Optional.of(outcomes)
             : Optional.empty();
       } catch (VersionConflictException e) {
         int lost = conflicting(staged, e);
@@ -111,6 +112,17 @@ public final class Commits {
         staged.set(lost, List.of());
       }
     }
+  }
+
+  /**
+   * The staged writes as one commit, each resource once: requests that refer to the same missing resource each
+   * staged its placeholder, which the page must create once (as a transaction's entries share theirs), not once per
+   * request. Only placeholders repeat, as each request writes a resource of its own.
+   */
+  private static List<Write> distinct(List<List<Write>> staged) {
+    Map<String, Write> writes = new LinkedHashMap<>();
+    staged.forEach(request -> request.forEach(write -> writes.putIfAbsent(write.type() + "/" + write.id(), write)));
+    return List.copyOf(writes.values());
   }
 
   /** Which of the staged writes wrote the resource that another writer changed meanwhile. */

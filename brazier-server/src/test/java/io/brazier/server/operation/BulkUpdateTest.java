@@ -9,6 +9,8 @@ import io.brazier.server.FhirRequest;
 import io.brazier.server.Interceptor;
 import io.brazier.server.Restriction;
 import io.brazier.server.ServerConfig;
+import io.brazier.server.ServerConfig.MissingReferences;
+import io.brazier.server.ServerConfig.ReferentialIntegrity;
 import io.brazier.server.TestServer;
 import io.brazier.store.DatabaseConfig;
 import io.brazier.store.TestDatabase;
@@ -253,6 +255,39 @@ class BulkUpdateTest {
   }
 
   @Test
+  void aPageWhosePatchesReferToTheSameMissingResourceCreatesOnePlaceholder() throws Exception {
+    try (TestServer own = TestServer.start(ServerConfig.defaults().withBundles(ServerConfig.DEFAULT_BUNDLE_MAX_ENTRIES,
+        ServerConfig.DEFAULT_BUNDLE_MAX_BYTES, ReferentialIntegrity.ENFORCE, MissingReferences.PLACEHOLDER))) {
+      for (int i = 0; i < 3; i++) {
+        own.client().create().resource(patient(true, "Referring")).execute();
+      }
+      String missing = "Organization/missing-" + tag;
+      Parameters patch = patch("upsert", "Patient", "valueReference", missing);
+      patch.getParameterFirstRep().addPart().setName("name")
+          .setValue(new org.hl7.fhir.r4.model.StringType("managingOrganization"));
+      long start = own.lastChange();
+
+      HttpResponse<String> started = kickOff(own, "/Patient/$bulk-update?_tag=" + TAGS + "%7C" + tag, patch);
+      assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+      HttpResponse<String> done = poll(own, started.headers().firstValue("Content-Location").orElseThrow());
+
+      assertThat(done.statusCode()).as(done.body()).isEqualTo(200);
+      Parameters counts = parameters(done);
+      assertThat(count(counts, "ResourceUpdatedCount", "Patient")).isEqualTo(3);
+      assertThat(counts.getParameter("ResourceIgnoredCount")).as("nothing ignored").isNull();
+      assertThat(counts.getParameter("ResourcePatchFailedCount")).as("nothing failed").isNull();
+      Bundle placeholders = own.client().history().onInstance(missing).returnBundle(Bundle.class).execute();
+      assertThat(placeholders.getEntry()).as("one placeholder, written once").hasSize(1);
+      assertThat(placeholders.getEntryFirstRep().getResource().getMeta().getVersionId()).isEqualTo("1");
+      own.lastChange(); // numbers the job's writes
+      Bundle changes = own.client().loadPage().byUrl(own.baseUrl() + "/$changes?since=" + start)
+          .andReturnBundle(Bundle.class).execute();
+      List<String> changed = changes.getEntry().stream().map(BundleEntryComponent::getFullUrl).toList();
+      assertThat(changed).as("one change per version").filteredOn(url -> url.endsWith("/" + missing)).hasSize(1);
+    }
+  }
+
+  @Test
   void aJobThatOutlivedTheChangesKeptFailsSayingSo() throws Exception {
     try (TestServer own = TestServer.start(ServerConfig.defaults())) {
       for (int i = 0; i < 3; i++) {
@@ -310,9 +345,17 @@ class BulkUpdateTest {
   private static Parameters patch(String type, String path, String valueType, String value) {
     String json = "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"operation\",\"part\":["
         + "{\"name\":\"type\",\"valueCode\":\"" + type + "\"},{\"name\":\"path\",\"valueString\":\"" + path + "\"},"
-        + "{\"name\":\"value\",\"" + valueType + "\":" + (valueType.equals("valueBoolean") ? value : "\"" + value
-        + "\"") + "}]}]}";
+        + "{\"name\":\"value\",\"" + valueType + "\":" + json(valueType, value) + "}]}]}";
     return (Parameters) new Fhir(false).jsonParser().parseResource(json);
+  }
+
+  /** A patch value as JSON: a boolean, a reference to {@code value}, or a string. */
+  private static String json(String valueType, String value) {
+    return switch (valueType) {
+      case "valueBoolean" -> value;
+      case "valueReference" -> "{\"reference\":\"" + value + "\"}";
+      default -> "\"" + value + "\"";
+    };
   }
 
   private HttpResponse<String> kickOff(TestServer on, String path, Parameters patch) throws Exception {
