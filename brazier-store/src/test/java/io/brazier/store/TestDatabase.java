@@ -7,6 +7,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.Properties;
 
 /**
@@ -67,6 +68,34 @@ public final class TestDatabase {
   public static long unnumberedChanges(Database database) throws SQLException {
     try (Connection connection = connect(database); Statement statement = connection.createStatement();
         ResultSet row = statement.executeQuery("SELECT count(*) FROM change WHERE seq IS NULL")) {
+      row.next();
+      return row.getLong(1);
+    }
+  }
+
+  /** Waits until a session of the database waits for a lock (2 minutes at most). */
+  public static void awaitLockWaiter(Database database) throws SQLException, InterruptedException {
+    long end = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+    while (lockWaiters(database, "count(*)") == 0) {
+      if (System.nanoTime() > end) {
+        throw new AssertionError("No session waited for a lock within 2 minutes");
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  /** Ends the sessions that wait for a lock, as the death of their node does. */
+  public static void terminateLockWaiters(Database database) throws SQLException {
+    if (lockWaiters(database, "count(pg_terminate_backend(pid))") == 0) {
+      throw new AssertionError("No session waited for a lock");
+    }
+  }
+
+  private static long lockWaiters(Database database, String select) throws SQLException {
+    try (Connection connection = database.dataSource().getConnection();
+        Statement statement = connection.createStatement();
+        ResultSet row = statement.executeQuery("SELECT " + select + " FROM pg_stat_activity"
+            + " WHERE wait_event_type = 'Lock' AND datname = current_database()")) {
       row.next();
       return row.getLong(1);
     }

@@ -10,8 +10,11 @@ import io.brazier.store.Store;
 import io.brazier.store.VersionConflictException;
 import io.brazier.store.Write;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -69,6 +72,67 @@ public final class Commits {
           committed.accept(target);
         }));
     return recorded.get();
+  }
+
+  /** What one of the writes that {@link #runAllRecorded} commits together came to: its response, or its refusal. */
+  public record Outcome(FhirResponse response, FhirException refused) {}
+
+  /**
+   * Runs each of {@code requests}, writes of one resource each and without conditions, as {@link #run} would, but
+   * commits all they write in one transaction with the job progress that {@code progress} makes of their outcomes
+   * ({@link Store#commit(List, JobHeartbeat)}). A request refused (4xx) is refused alone; one whose resource another
+   * writer changed after it was prepared is refused as with If-Match (412), and the others commit again without it
+   * (so they take no turns, {@link ResourceLocks}: a write that races them loses nothing either way). Empty, with nothing written, when the job's runner no longer holds the job.
+   */
+  public Optional<List<Outcome>> runAllRecorded(WriteInteraction interaction, List<FhirRequest> requests,
+      Function<List<Outcome>, JobHeartbeat> progress) {
+    List<Outcome> outcomes = new ArrayList<>();
+    List<List<Write>> staged = new ArrayList<>();
+    for (FhirRequest request : requests) {
+      try {
+        Prepared prepared = stage(interaction, request);
+        outcomes.add(new Outcome(prepared.response(), null));
+        staged.add(prepared.writes());
+      } catch (FhirException e) {
+        if (e.status() >= 500) {
+          throw e;
+        }
+        outcomes.add(new Outcome(null, e));
+        staged.add(List.of());
+      }
+    }
+    // Each conflict refuses one request, so this ends.
+    while (true) {
+      try {
+        return store.commit(distinct(staged), progress.apply(List.copyOf(outcomes))) ? Optional.of(outcomes)
+            : Optional.empty();
+      } catch (VersionConflictException e) {
+        int lost = conflicting(staged, e);
+        outcomes.set(lost, new Outcome(null, changedSince(e)));
+        staged.set(lost, List.of());
+      }
+    }
+  }
+
+  /**
+   * The staged writes as one commit, each resource once: requests that refer to the same missing resource each
+   * staged its placeholder, which the page must create once (as a transaction's entries share theirs), not once per
+   * request. Only placeholders repeat, as each request writes a resource of its own.
+   */
+  private static List<Write> distinct(List<List<Write>> staged) {
+    Map<String, Write> writes = new LinkedHashMap<>();
+    staged.forEach(request -> request.forEach(write -> writes.putIfAbsent(write.type() + "/" + write.id(), write)));
+    return List.copyOf(writes.values());
+  }
+
+  /** Which of the staged writes wrote the resource that another writer changed meanwhile. */
+  private static int conflicting(List<List<Write>> staged, VersionConflictException e) {
+    for (int i = 0; i < staged.size(); i++) {
+      if (staged.get(i).stream().anyMatch(write -> write.type().equals(e.type()) && write.id().equals(e.id()))) {
+        return i;
+      }
+    }
+    throw e;
   }
 
   /** Stores the versions of a write: true once they committed, false when they were not (the write is then over). */

@@ -6,10 +6,13 @@ import io.brazier.fhir.Format;
 import io.brazier.server.FhirRequest;
 import io.brazier.server.FhirResponse;
 import io.brazier.server.http.Formats;
+import io.brazier.store.JobHeartbeat;
 import io.brazier.store.ResourceVersion;
 import io.brazier.store.Write;
 import java.io.ByteArrayInputStream;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Resource;
@@ -63,6 +66,16 @@ public final class Patch implements WriteInteraction {
   @Override
   public FhirResponse handle(FhirRequest request) {
     return commits.run(this, request);
+  }
+
+  /**
+   * Patches each of these resources (each request a PATCH of one by id) and commits what they change in one
+   * transaction with the job progress that {@code progress} makes of their outcomes: see
+   * {@link Commits#runAllRecorded}.
+   */
+  public Optional<List<Commits.Outcome>> handleAllRecorded(List<FhirRequest> requests,
+      Function<List<Commits.Outcome>, JobHeartbeat> progress) {
+    return commits.runAllRecorded(this, requests, progress);
   }
 
   @Override

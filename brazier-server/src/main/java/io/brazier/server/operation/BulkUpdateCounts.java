@@ -34,6 +34,11 @@ record BulkUpdateCounts(Map<String, Long> updated, Map<String, Long> ignored, Ma
     return new BulkUpdateCounts(Map.of(), Map.of(), Map.of(), List.of());
   }
 
+  /** A copy to count on, leaving these as they are. */
+  BulkUpdateCounts copy() {
+    return new BulkUpdateCounts(updated, ignored, failed, issues);
+  }
+
   void updated(String type) {
     updated.merge(type, 1L, Long::sum);
   }

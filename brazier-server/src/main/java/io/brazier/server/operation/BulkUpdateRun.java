@@ -6,29 +6,33 @@ import io.brazier.fhir.Format;
 import io.brazier.fhir.search.FhirSearch;
 import io.brazier.server.Caller;
 import io.brazier.server.FhirRequest;
+import io.brazier.server.interaction.Commits;
 import io.brazier.server.interaction.Patch;
 import io.brazier.store.AsOfScan;
 import io.brazier.store.ResourceVersion;
 import io.brazier.store.ScanCursor;
 import io.brazier.store.ScanPage;
 import io.brazier.store.Store;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 
 /**
  * One run of a {@code $bulk-update} job: walks the resources of each type that matched the criteria as of the job's
  * start ({@link AsOfScan}: a resource created since is not among them), a page at a time, and patches each through
- * the PATCH interaction with If-Match naming its version of then. So a resource that changed since is left alone
- * (counted ignored, as in Microsoft's server, which selects by {@code _lastUpdated} before the start), and none is
- * patched twice: a run that resumes after a node died replays at most the page it was on, whose patched resources
- * have changed since and are ignored. The cursor (type, position, counts) is recorded after each page.
+ * the PATCH interaction with If-Match naming its version of then, so a resource that changed since is left alone
+ * (counted ignored, as in Microsoft's server, which selects by {@code _lastUpdated} before the start). A page's patched
+ * versions commit in one transaction with the cursor after the page (type, position, counts): a run that resumes after
+ * a node died, or is cancelled, has patched exactly the pages its cursor counts, and none twice.
  */
 final class BulkUpdateRun {
-  private static final int PAGE = 100;
+  static final int PAGE = 100;
   /** What a patch refused for a resource that changed (412) or went (404, 410) since the job began. */
   private static final Set<Integer> CHANGED_SINCE = Set.of(404, 410, 412);
 
@@ -68,10 +72,11 @@ final class BulkUpdateRun {
           request.baseUrl()), after == null ? null : ScanCursor.decode(after), PAGE);
       while (!run.stopped()) {
         ScanPage page = page(scan);
-        page.versions().forEach(version -> patch(version, counts));
         boolean last = page.next() == null;
-        Cursor at = last ? new Cursor(i + 1, null, counts) : new Cursor(i, page.next().encode(), counts);
-        run.progress(counts.total(), null, JobJson.write(at));
+        int at = i;
+        String next = last ? null : page.next().encode();
+        counts = patch(page.versions(), counts, counted -> last ? new Cursor(at + 1, null, counted)
+            : new Cursor(at, next, counted));
         if (last) {
           break;
         }
@@ -91,33 +96,64 @@ final class BulkUpdateRun {
     }
   }
 
-  private void patch(ResourceVersion version, BulkUpdateCounts counts) {
+  /**
+   * Patches a page's resources and commits their new versions with the cursor that {@code cursor} makes of the counts
+   * after the page, in one transaction: the counts after it, or those before when the job's runner no longer holds
+   * the job (nothing of the page is then written, and the run stops).
+   */
+  private BulkUpdateCounts patch(List<ResourceVersion> versions, BulkUpdateCounts before,
+      Function<BulkUpdateCounts, Cursor> cursor) {
+    BulkUpdateCounts counts = before.copy();
+    List<ResourceVersion> patched = new ArrayList<>();
+    List<FhirRequest> requests = new ArrayList<>();
+    for (ResourceVersion version : versions) {
+      Optional<FhirRequest> request = request(version);
+      if (request.isPresent()) {
+        patched.add(version);
+        requests.add(request.get());
+      } else {
+        counts.ignored(version.type());
+      }
+    }
+    AtomicReference<BulkUpdateCounts> after = new AtomicReference<>();
+    Optional<List<Commits.Outcome>> outcomes = patch.handleAllRecorded(requests, attempt -> {
+      BulkUpdateCounts counted = counts.copy();
+      for (int i = 0; i < patched.size(); i++) {
+        count(patched.get(i), attempt.get(i), counted);
+      }
+      after.set(counted);
+      return run.heartbeat(counted.total(), null, JobJson.write(cursor.apply(counted)));
+    });
+    if (outcomes.isEmpty()) {
+      run.lost();
+      return before;
+    }
+    return after.get();
+  }
+
+  /** The PATCH of a resource with If-Match naming its version of the job's start; none for a type not patched. */
+  private Optional<FhirRequest> request(ResourceVersion version) {
     String type = version.type();
     Optional<byte[]> body = BulkUpdate.EXCLUDED.contains(type) ? Optional.empty()
         : bodies.computeIfAbsent(type, t -> patches.forType(t).map(own -> fhir.encode(Format.JSON, own, false)));
-    if (body.isEmpty()) {
-      counts.ignored(type);
-      return;
-    }
-    FhirRequest patching = FhirRequest.builder("PATCH", type + "/" + version.id()).baseUrl(request.baseUrl())
+    return body.map(patching -> FhirRequest.builder("PATCH", type + "/" + version.id()).baseUrl(request.baseUrl())
         .caller(Caller.system(request.source())).header("If-Match", version.etag())
-        .header("Prefer", "return=minimal").body(body.get(), "application/fhir+json").build();
-    try {
-      boolean changed = patch.handle(patching).version().version() != version.version();
-      if (changed) {
+        .header("Prefer", "return=minimal").body(patching, "application/fhir+json").build());
+  }
+
+  /** Counts what the patch of {@code version} came to: a new version, none, a change since the start, a failure. */
+  private static void count(ResourceVersion version, Commits.Outcome outcome, BulkUpdateCounts counts) {
+    String type = version.type();
+    if (outcome.refused() == null) {
+      if (outcome.response().version().version() != version.version()) {
         counts.updated(type);
       } else {
         counts.ignored(type);
       }
-    } catch (FhirException e) {
-      if (e.status() >= 500) {
-        throw e;
-      }
-      if (CHANGED_SINCE.contains(e.status())) {
-        counts.ignored(type);
-      } else {
-        counts.failed(type, type + "/" + version.id() + ": " + e.getMessage());
-      }
+    } else if (CHANGED_SINCE.contains(outcome.refused().status())) {
+      counts.ignored(type);
+    } else {
+      counts.failed(type, type + "/" + version.id() + ": " + outcome.refused().getMessage());
     }
   }
 }

@@ -18,10 +18,6 @@ import io.brazier.store.TestDatabase.HeldLock;
 import io.brazier.store.sql.Database;
 import io.brazier.store.sql.PostgresStore;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -227,7 +223,7 @@ class BulkDeleteTest {
       try (HeldLock writer = TestDatabase.lockResource(own.database(), "Patient",
           String.format("p%04d-%s", BulkDelete.BATCH, tag))) {
         status = status(ownHttp.send("DELETE", "/fhir/Patient/$bulk-delete?_tag=" + TAGS + "%7C" + tag, null, ASYNC));
-        awaitWaiting(own.database());
+        TestDatabase.awaitLockWaiter(own.database());
         cancel = ownHttp.send("DELETE", status, null);
       }
       // A node runs one job at a time: once the next is done, the cancelled one's page has ended.
@@ -285,9 +281,9 @@ class BulkDeleteTest {
       try (HeldLock writer = TestDatabase.lockResource(before.database(), "Patient", "b")) {
         status = status(before.http().send("DELETE", "/fhir/Patient/$bulk-delete?_purgeHistory=true&_tag=" + TAGS
             + "%7C" + tag, null, ASYNC));
-        awaitWaiting(before.database());
+        TestDatabase.awaitLockWaiter(before.database());
         // The node dies with Patient/a purged and Patient/b waiting: its transaction ends with its connection.
-        terminateWaiting(before.database());
+        TestDatabase.terminateLockWaiters(before.database());
       }
     }
     leaseRunsOut(dir, status.substring(status.lastIndexOf('/') + 1));
@@ -302,30 +298,6 @@ class BulkDeleteTest {
         assertThat(afterHttp.get("/fhir/Patient/" + id + "/_history/2").status()).isEqualTo(200);
         assertThat(afterHttp.get("/fhir/Patient/" + id + "/_history/1").status()).isEqualTo(404);
       }
-    }
-  }
-
-  /** Waits until a session of the database waits for a lock. */
-  private static void awaitWaiting(Database database) throws Exception {
-    long end = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-    while (sessions(database, "count(*)") == 0) {
-      assertThat(System.nanoTime()).as("a session waits for the lock within 2 minutes").isLessThan(end);
-      Thread.sleep(20);
-    }
-  }
-
-  /** Ends the sessions that wait for a lock, as the death of their node does. */
-  private static void terminateWaiting(Database database) throws Exception {
-    assertThat(sessions(database, "count(pg_terminate_backend(pid))")).isPositive();
-  }
-
-  private static long sessions(Database database, String select) throws SQLException {
-    try (Connection connection = database.dataSource().getConnection();
-        Statement statement = connection.createStatement();
-        ResultSet row = statement.executeQuery("SELECT " + select + " FROM pg_stat_activity"
-            + " WHERE wait_event_type = 'Lock' AND datname = current_database()")) {
-      row.next();
-      return row.getLong(1);
     }
   }
 

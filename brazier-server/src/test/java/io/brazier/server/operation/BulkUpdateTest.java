@@ -2,14 +2,19 @@ package io.brazier.server.operation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ca.uhn.fhir.rest.api.SummaryEnum;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import io.brazier.fhir.Fhir;
 import io.brazier.server.FhirRequest;
 import io.brazier.server.Interceptor;
 import io.brazier.server.Restriction;
 import io.brazier.server.ServerConfig;
+import io.brazier.server.ServerConfig.MissingReferences;
+import io.brazier.server.ServerConfig.ReferentialIntegrity;
 import io.brazier.server.TestServer;
 import io.brazier.store.DatabaseConfig;
+import io.brazier.store.TestDatabase;
+import io.brazier.store.TestDatabase.HeldLock;
 import io.brazier.store.sql.Database;
 import io.brazier.store.sql.PostgresStore;
 import java.net.URI;
@@ -217,6 +222,72 @@ class BulkUpdateTest {
   }
 
   @Test
+  void aCancelWhileAPageIsInFlightAnswersExactlyWhatWasPatched() throws Exception {
+    Bundle first = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+    for (int i = 0; i < BulkUpdateRun.PAGE; i++) {
+      first.addEntry().setResource(patient(true, "InFlight")).getRequest().setMethod(Bundle.HTTPVerb.POST)
+          .setUrl("Patient");
+    }
+    client.transaction().withBundle(first).execute();
+    // Updated after the others: on the last page, which commits after the cancel.
+    String last = create(patient(true, "InFlight"));
+    Parameters patch = patch("replace", "Patient.active", "valueBoolean", "false");
+    HttpResponse<String> started;
+    HttpResponse<String> cancel;
+    try (HeldLock writer = TestDatabase.lockResource(server.database(), "Patient", last)) {
+      started = kickOff(server, "/Patient/$bulk-update?_tag=" + TAGS + "%7C" + tag, patch);
+      TestDatabase.awaitLockWaiter(server.database());
+      cancel = http.send(HttpRequest.newBuilder(URI.create(started.headers().firstValue("Content-Location")
+          .orElseThrow())).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+    }
+    // One bulk update runs at a time: once the next is done, the cancelled one's page has ended.
+    poll(kickOff(server, "/Patient/$bulk-update?_id=none", patch));
+    Parameters counts = parameters(http.send(HttpRequest.newBuilder(URI.create(started.headers()
+        .firstValue("Content-Location").orElseThrow())).build(), HttpResponse.BodyHandlers.ofString()));
+    int patched = client.search().forResource(Patient.class).withTag(TAGS, tag)
+        .where(Patient.ACTIVE.exactly().code("false")).summaryMode(SummaryEnum.COUNT).returnBundle(Bundle.class)
+        .execute().getTotal();
+
+    assertThat(cancel.statusCode()).as(cancel.body()).isEqualTo(202);
+    assertThat(read(last).getActive()).as("cancelled before its page committed: not patched").isTrue();
+    assertThat(count(counts, "ResourceUpdatedCount", "Patient")).as("exactly what was patched").isEqualTo(patched);
+    assertThat(counts.getParameter("ResourceIgnoredCount")).as("nothing ignored").isNull();
+  }
+
+  @Test
+  void aPageWhosePatchesReferToTheSameMissingResourceCreatesOnePlaceholder() throws Exception {
+    try (TestServer own = TestServer.start(ServerConfig.defaults().withBundles(ServerConfig.DEFAULT_BUNDLE_MAX_ENTRIES,
+        ServerConfig.DEFAULT_BUNDLE_MAX_BYTES, ReferentialIntegrity.ENFORCE, MissingReferences.PLACEHOLDER))) {
+      for (int i = 0; i < 3; i++) {
+        own.client().create().resource(patient(true, "Referring")).execute();
+      }
+      String missing = "Organization/missing-" + tag;
+      Parameters patch = patch("upsert", "Patient", "valueReference", missing);
+      patch.getParameterFirstRep().addPart().setName("name")
+          .setValue(new org.hl7.fhir.r4.model.StringType("managingOrganization"));
+      long start = own.lastChange();
+
+      HttpResponse<String> started = kickOff(own, "/Patient/$bulk-update?_tag=" + TAGS + "%7C" + tag, patch);
+      assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+      HttpResponse<String> done = poll(own, started.headers().firstValue("Content-Location").orElseThrow());
+
+      assertThat(done.statusCode()).as(done.body()).isEqualTo(200);
+      Parameters counts = parameters(done);
+      assertThat(count(counts, "ResourceUpdatedCount", "Patient")).isEqualTo(3);
+      assertThat(counts.getParameter("ResourceIgnoredCount")).as("nothing ignored").isNull();
+      assertThat(counts.getParameter("ResourcePatchFailedCount")).as("nothing failed").isNull();
+      Bundle placeholders = own.client().history().onInstance(missing).returnBundle(Bundle.class).execute();
+      assertThat(placeholders.getEntry()).as("one placeholder, written once").hasSize(1);
+      assertThat(placeholders.getEntryFirstRep().getResource().getMeta().getVersionId()).isEqualTo("1");
+      own.lastChange(); // numbers the job's writes
+      Bundle changes = own.client().loadPage().byUrl(own.baseUrl() + "/$changes?since=" + start)
+          .andReturnBundle(Bundle.class).execute();
+      List<String> changed = changes.getEntry().stream().map(BundleEntryComponent::getFullUrl).toList();
+      assertThat(changed).as("one change per version").filteredOn(url -> url.endsWith("/" + missing)).hasSize(1);
+    }
+  }
+
+  @Test
   void aJobThatOutlivedTheChangesKeptFailsSayingSo() throws Exception {
     try (TestServer own = TestServer.start(ServerConfig.defaults())) {
       for (int i = 0; i < 3; i++) {
@@ -274,9 +345,17 @@ class BulkUpdateTest {
   private static Parameters patch(String type, String path, String valueType, String value) {
     String json = "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"operation\",\"part\":["
         + "{\"name\":\"type\",\"valueCode\":\"" + type + "\"},{\"name\":\"path\",\"valueString\":\"" + path + "\"},"
-        + "{\"name\":\"value\",\"" + valueType + "\":" + (valueType.equals("valueBoolean") ? value : "\"" + value
-        + "\"") + "}]}]}";
+        + "{\"name\":\"value\",\"" + valueType + "\":" + json(valueType, value) + "}]}]}";
     return (Parameters) new Fhir(false).jsonParser().parseResource(json);
+  }
+
+  /** A patch value as JSON: a boolean, a reference to {@code value}, or a string. */
+  private static String json(String valueType, String value) {
+    return switch (valueType) {
+      case "valueBoolean" -> value;
+      case "valueReference" -> "{\"reference\":\"" + value + "\"}";
+      default -> "\"" + value + "\"";
+    };
   }
 
   private HttpResponse<String> kickOff(TestServer on, String path, Parameters patch) throws Exception {
