@@ -26,7 +26,7 @@ import java.util.Set;
 final class NdjsonParts implements AutoCloseable {
   private final ExportDestination destination;
   private final String prefix;
-  private final Path staging;
+  private final StagingFolder staging;
   private final Set<String> written;
   private final Map<String, Part> open = new HashMap<>();
   private final Map<String, Integer> numbers = new HashMap<>();
@@ -34,10 +34,15 @@ final class NdjsonParts implements AutoCloseable {
   private long repeats;
 
   /** @param prefix before each file's name: {@code ""}, or {@code error/} for the error file */
-  NdjsonParts(ExportDestination destination, String prefix, boolean once) throws IOException {
+  NdjsonParts(ExportDestination destination, String prefix, boolean once) {
+    this(destination, prefix, once, Path.of(System.getProperty("java.io.tmpdir")));
+  }
+
+  /** @param temp where the files are staged while they fill */
+  NdjsonParts(ExportDestination destination, String prefix, boolean once, Path temp) {
     this.destination = destination;
     this.prefix = prefix;
-    this.staging = Files.createTempDirectory("brazier-export");
+    this.staging = new StagingFolder(temp);
     this.written = once ? new HashSet<>() : null;
   }
 
@@ -51,7 +56,8 @@ final class NdjsonParts implements AutoCloseable {
     Part part = open.get(type);
     if (part == null) {
       int number = numbers.merge(type, 1, Integer::sum);
-      part = new Part(type, type + "-" + number + ".ndjson", staging.resolve(type + "-" + number + ".ndjson"));
+      String name = type + "-" + number + ".ndjson";
+      part = new Part(type, name, staging.made().resolve(name));
       open.put(type, part);
     }
     part.append(Json.bytes(resource));
@@ -91,14 +97,7 @@ final class NdjsonParts implements AutoCloseable {
         // dropped below anyway
       }
     }
-    try (var files = Files.list(staging)) {
-      for (Path file : files.toList()) {
-        Files.deleteIfExists(file);
-      }
-      Files.deleteIfExists(staging);
-    } catch (IOException e) {
-      // a temporary folder: the system clears it
-    }
+    staging.close();
   }
 
   private static final class Part {

@@ -60,6 +60,19 @@ class NdjsonPartsTest {
     assertThat(out).isEmptyDirectory();
   }
 
+  @Test
+  void filesAreStagedOnlyOnceOneIsWrittenAndNoneAreLeftOnClose(@TempDir Path temp) throws Exception {
+    try (NdjsonParts parts = new NdjsonParts(destination(1 << 20), "", false, temp)) {
+      assertThat(temp).as("an export killed before it writes leaves nothing").isEmptyDirectory();
+
+      parts.write(observation("staged"));
+
+      assertThat(temp).isNotEmptyDirectory();
+    }
+
+    assertThat(temp).isEmptyDirectory();
+  }
+
   private ExportDestination destination(long fileMaxBytes) {
     return new ExportDestination(new FolderStorage(out), "", "", fileMaxBytes);
   }
