@@ -22,9 +22,11 @@ public interface Store extends AutoCloseable {
   Optional<ResourceVersion> version(String type, String id, int version);
 
   /**
-   * Stores all writes in one transaction, or none of them.
+   * Stores all writes in one transaction, or none of them. Each names a resource of its own: two versions of one
+   * resource are two commits.
    *
    * @throws VersionConflictException when a write's expected current version is not the stored one
+   * @throws IllegalArgumentException when two writes name the same resource, before anything is written
    */
   void commit(List<Write> writes);
 
@@ -34,6 +36,7 @@ public interface Store extends AutoCloseable {
    * holds the job (it was cancelled or taken over).
    *
    * @throws VersionConflictException as {@link #commit(List)}
+   * @throws IllegalArgumentException as {@link #commit(List)}
    */
   boolean commit(List<Write> writes, JobHeartbeat progress);
 

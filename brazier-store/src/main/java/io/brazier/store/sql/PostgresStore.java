@@ -143,6 +143,7 @@ public final class PostgresStore implements Store {
     if (writes.isEmpty()) {
       return;
     }
+    requireEachResourceOnce(writes);
     indexes.prepare(writes);
     groupCommit.commit(writes);
     changed(writes);
@@ -150,12 +151,28 @@ public final class PostgresStore implements Store {
 
   @Override
   public boolean commit(List<Write> writes, JobHeartbeat progress) {
+    requireEachResourceOnce(writes);
     indexes.prepare(writes);
     if (!store(writes, progress)) {
       return false;
     }
     changed(writes);
     return true;
+  }
+
+  /**
+   * Refuses writes that name a resource twice, on the caller's thread, before they are written or grouped with other
+   * callers' ({@link GroupCommit}). The writer's statements take each resource once, so a second write of it would
+   * leave a change row (and index rows) of a version the resource table does not keep.
+   */
+  private static void requireEachResourceOnce(List<Write> writes) {
+    Set<String> written = new HashSet<>();
+    for (Write write : writes) {
+      String resource = write.type() + "/" + write.id();
+      if (!written.add(resource)) {
+        throw new IllegalArgumentException("One commit writes " + resource + " more than once");
+      }
+    }
   }
 
   private void changed(List<Write> writes) {

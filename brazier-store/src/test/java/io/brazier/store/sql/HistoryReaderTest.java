@@ -32,7 +32,8 @@ class HistoryReaderTest {
   @Test
   void aResourcesHistoryIsEveryVersionNewestFirstItsDeletionIncluded() {
     String id = UUID.randomUUID().toString();
-    commit(write("Patient", id, 1, t0), write("Patient", id, 2, t0.plusSeconds(1)));
+    commit(write("Patient", id, 1, t0));
+    commit(write("Patient", id, 2, t0.plusSeconds(1)));
     commit(Write.delete("Patient", id, 3, t0.plusSeconds(2)));
 
     HistoryPage page = postgres.history(new HistoryQuery("Patient", id, null, null, null, 10));

@@ -11,6 +11,9 @@ import io.brazier.store.TestStore;
 import io.brazier.store.VersionConflictException;
 import io.brazier.store.Write;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -72,7 +75,8 @@ class PostgresStoreTest {
     for (int version = 1; version <= 3; version++) {
       store.commit(List.of(write(prefix + "purged", version, first.plusMillis(version))));
     }
-    store.commit(List.of(write(prefix + "kept", 1, first), write(prefix + "kept", 2, first.plusMillis(1))));
+    store.commit(List.of(write(prefix + "kept", 1, first)));
+    store.commit(List.of(write(prefix + "kept", 2, first.plusMillis(1))));
 
     int purged = store.purgeHistory("Patient", prefix + "purged");
 
@@ -156,6 +160,40 @@ class PostgresStoreTest {
   }
 
   @Test
+  void aBatchThatCreatesAResourceTwiceIsRefusedNamingItBeforeAnythingIsWritten() throws SQLException {
+    Instant now = Instant.now();
+    List<Write> batch = List.of(write(prefix + "beside", 1, now), write(prefix + "twice", 1, now),
+        write(prefix + "twice", 1, now));
+
+    assertThatThrownBy(() -> store.commit(batch)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("Patient/" + prefix + "twice");
+    assertThatThrownBy(() -> store.commit(batch, beat("no-job", "runner", 1)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Patient/" + prefix + "twice");
+
+    assertThat(store.current("Patient", prefix + "twice")).isEmpty();
+    assertThat(store.current("Patient", prefix + "beside")).isEmpty();
+    assertThat(changes(prefix + "twice")).isZero();
+  }
+
+  @Test
+  void aBatchThatWritesTwoVersionsOfAResourceIsRefusedNamingIt() throws SQLException {
+    Instant now = Instant.now();
+    store.commit(List.of(write(prefix + "existing", 1, now)));
+
+    // Each would leave the first version's change (and index rows) beside the second's.
+    assertThatThrownBy(() -> store.commit(List.of(write(prefix + "new", 1, now), write(prefix + "new", 2, now))))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Patient/" + prefix + "new");
+    assertThatThrownBy(() -> store.commit(List.of(write(prefix + "existing", 2, now),
+        write(prefix + "existing", 2, now.plusMillis(1))))).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("Patient/" + prefix + "existing");
+
+    assertThat(store.current("Patient", prefix + "new")).isEmpty();
+    assertThat(store.current("Patient", prefix + "existing").orElseThrow().version()).isEqualTo(1);
+    assertThat(changes(prefix + "new")).isZero();
+    assertThat(changes(prefix + "existing")).isEqualTo(1);
+  }
+
+  @Test
   void anEmptyCommitWritesNothingAndTellsNoListener() throws SQLException {
     List<Set<String>> heard = new CopyOnWriteArrayList<>();
     Runnable stop = store.onChanges(heard::add);
@@ -214,6 +252,17 @@ class PostgresStoreTest {
     store.vacuumAnalyze();
 
     assertThat(store.current("Patient", prefix + "vacuumed")).isPresent();
+  }
+
+  private long changes(String id) throws SQLException {
+    try (Connection connection = test.database().dataSource().getConnection();
+        PreparedStatement statement = connection.prepareStatement("SELECT count(*) FROM change WHERE res_id = ?")) {
+      statement.setString(1, id);
+      try (ResultSet row = statement.executeQuery()) {
+        row.next();
+        return row.getLong(1);
+      }
+    }
   }
 
   private static Write observation(String id) {
