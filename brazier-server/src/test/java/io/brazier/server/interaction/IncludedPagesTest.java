@@ -1,5 +1,7 @@
 package io.brazier.server.interaction;
 
+import static io.brazier.server.interaction.SearchIncludesTest.included;
+import static io.brazier.server.interaction.SearchIncludesTest.matches;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -13,9 +15,7 @@ import java.util.Date;
 import java.util.List;
 import java.util.UUID;
 import org.hl7.fhir.r4.model.Bundle;
-import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
 import org.hl7.fhir.r4.model.Bundle.BundleLinkComponent;
-import org.hl7.fhir.r4.model.Bundle.SearchEntryMode;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
@@ -169,19 +169,5 @@ class IncludedPagesTest {
 
   private static Bundle search(IGenericClient client, String query) {
     return client.search().byUrl(query).returnBundle(Bundle.class).execute();
-  }
-
-  private static List<String> matches(Bundle bundle) {
-    return entries(bundle, SearchEntryMode.MATCH);
-  }
-
-  private static List<String> included(Bundle bundle) {
-    return entries(bundle, SearchEntryMode.INCLUDE);
-  }
-
-  private static List<String> entries(Bundle bundle, SearchEntryMode mode) {
-    return bundle.getEntry().stream().filter(entry -> entry.getSearch().getMode() == mode)
-        .map(BundleEntryComponent::getResource)
-        .map(resource -> resource.getIdElement().toUnqualifiedVersionless().getValue()).toList();
   }
 }

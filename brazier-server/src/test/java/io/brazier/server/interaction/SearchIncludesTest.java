@@ -211,11 +211,13 @@ class SearchIncludesTest {
         .map(OperationOutcome.OperationOutcomeIssueComponent::getDiagnostics).toList();
   }
 
-  private static List<String> matches(Bundle bundle) {
+  /** The ids (Type/id) of a page's matches. */
+  static List<String> matches(Bundle bundle) {
     return entries(bundle, SearchEntryMode.MATCH);
   }
 
-  private static List<String> included(Bundle bundle) {
+  /** The ids (Type/id) of a page's included resources. */
+  static List<String> included(Bundle bundle) {
     return entries(bundle, SearchEntryMode.INCLUDE);
   }
 
