@@ -134,6 +134,19 @@ public interface Store extends AutoCloseable {
    */
   Runnable onChanges(Consumer<Set<String>> listener);
 
+  /**
+   * The statuses set on search parameters ({@code SearchParameter/$status}), by canonical url: {@code Enabled} or
+   * {@code Disabled}. A parameter without one is enabled.
+   */
+  Map<String, String> searchParameterStatuses();
+
+  /**
+   * Sets statuses of search parameters, by canonical url, in one transaction; then every node's {@link #onChanges}
+   * listeners hear that SearchParameter changed, as after a commit of one: this node's before this returns, the
+   * others' once the notice reaches them.
+   */
+  void setSearchParameterStatuses(Map<String, String> statuses);
+
   /** The background jobs, shared with every node on this database. */
   JobStore jobs();
 

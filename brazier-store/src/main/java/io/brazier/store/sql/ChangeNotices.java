@@ -1,6 +1,7 @@
 package io.brazier.store.sql;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Collection;
@@ -50,6 +51,19 @@ final class ChangeNotices implements AutoCloseable {
   /** The payload of a notice: the newest sequence numbered, then the types numbered, comma separated. */
   static String payload(long last, Collection<String> types) {
     return last + " " + String.join(",", types);
+  }
+
+  /**
+   * Sends the notice of changes of {@code types} in the connection's transaction: PostgreSQL delivers it to every
+   * listening node when that transaction commits, and to none if it rolls back. {@code last} is the newest sequence
+   * numbered, or 0 for a change the feed does not hold (a search parameter's status).
+   */
+  static void announce(Connection connection, long last, Collection<String> types) throws SQLException {
+    try (PreparedStatement notify = connection.prepareStatement("SELECT pg_notify(?, ?)")) {
+      notify.setString(1, CHANNEL);
+      notify.setString(2, payload(last, types));
+      notify.execute();
+    }
   }
 
   static Set<String> types(String payload) {

@@ -64,7 +64,7 @@ final class ChangeSequencer implements AutoCloseable {
         }
         if (!ids.isEmpty()) {
           long last = assign(connection, statement, ids);
-          announce(connection, last, numbered);
+          ChangeNotices.announce(connection, last, numbered);
         }
         connection.commit();
         return ids.size();
@@ -94,15 +94,6 @@ final class ChangeSequencer implements AutoCloseable {
       update.executeUpdate();
     }
     return seqs[seqs.length - 1];
-  }
-
-  /** The notice of this numbering, which PostgreSQL delivers to every listening node when it commits. */
-  private static void announce(Connection connection, long last, Set<String> numbered) throws SQLException {
-    try (PreparedStatement notify = connection.prepareStatement("SELECT pg_notify(?, ?)")) {
-      notify.setString(1, ChangeNotices.CHANNEL);
-      notify.setString(2, ChangeNotices.payload(last, numbered));
-      notify.execute();
-    }
   }
 
   /** Numbers changes in the background: promptly after a local commit, and every 200 ms for other nodes' writes. */

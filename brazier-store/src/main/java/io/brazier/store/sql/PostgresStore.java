@@ -66,6 +66,7 @@ public final class PostgresStore implements Store {
   private final Imports imports;
   private final AsOfReader asOf;
   private final VersionReader versions;
+  private final SearchParameterStatuses statuses;
   private final GroupCommit groupCommit = new GroupCommit(this::store);
 
   public PostgresStore(Database database, Collection<String> resourceTypes) {
@@ -91,6 +92,7 @@ public final class PostgresStore implements Store {
     this.imports = new PostgresImports(dataSource, types, indexes, sequencer::wake);
     this.asOf = new AsOfReader(dataSource, types, params);
     this.versions = new VersionReader(dataSource, types);
+    this.statuses = new SearchParameterStatuses(dataSource);
   }
 
   @Override
@@ -411,6 +413,17 @@ public final class PostgresStore implements Store {
   @Override
   public Runnable onChanges(Consumer<Set<String>> listener) {
     return notices.listen(listener);
+  }
+
+  @Override
+  public Map<String, String> searchParameterStatuses() {
+    return statuses.read();
+  }
+
+  @Override
+  public void setSearchParameterStatuses(Map<String, String> changed) {
+    statuses.write(changed);
+    notices.changed(SearchParameterStatuses.NOTICE);
   }
 
   @Override
