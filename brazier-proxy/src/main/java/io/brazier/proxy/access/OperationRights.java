@@ -24,7 +24,9 @@ final class OperationRights {
           .allMatch(type -> rights.allows(Permission.READ, type) && rights.allows(Permission.SEARCH, type));
       case "$docref" -> rights.allows(Permission.READ, "DocumentReference") // a search of the patient's documents
           && rights.allows(Permission.SEARCH, "DocumentReference");
-      case "$status" -> rights.allows(Permission.READ, "SearchParameter"); // lists the search parameters
+      // GET lists the search parameters; PUT and POST disable or enable them for everyone: Administrators only.
+      case "$status" -> List.of("GET", "HEAD").contains(request.method())
+          && rights.allows(Permission.READ, "SearchParameter");
       case "$meta" -> meta(request, rights);
       case "$meta-add", "$meta-delete" -> rights.allows(Permission.UPDATE, type(request));
       case "$expand", "$lookup", "$validate-code", "$translate" -> rights.allows(Permission.READ, type(request));

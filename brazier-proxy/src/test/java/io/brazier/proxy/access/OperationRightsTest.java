@@ -157,6 +157,16 @@ class OperationRightsTest {
   }
 
   @Test
+  void changingASearchParameterStatusIsForAdministrators() {
+    for (String method : List.of("PUT", "POST")) {
+      assertForbidden(method, "SearchParameter/$status", rights(List.of(), "system/*.cruds"));
+      assertForbidden(method, "SearchParameter/$status", rights(List.of("Writer")));
+      assertThatCode(() -> check(method, "SearchParameter/$status", rights(List.of("Administrator"))))
+          .doesNotThrowAnyException();
+    }
+  }
+
+  @Test
   void aReindexOfATypeNeedsASystemUpdateOfIt() {
     assertThatCode(() -> check("POST", "Observation/$reindex", rights(List.of(), "system/Observation.u")))
         .doesNotThrowAnyException();
