@@ -217,8 +217,8 @@ final class Routes {
     jobs.register(BulkDelete.KIND, bulkDelete);
     operations.add(PatientEverything.OPERATION, TYPE_AND_INSTANCE, Set.of("Patient"), GET_OR_POST,
         new PatientEverything(fhir, reachable, searches, compartments));
-    operations.add(SearchParameterStatus.OPERATION, EnumSet.of(Level.TYPE), Set.of("SearchParameter"), GET,
-        new SearchParameterStatus(fhir, search.parameters()));
+    operations.add(SearchParameterStatus.OPERATION, EnumSet.of(Level.TYPE), Set.of("SearchParameter"),
+        SearchParameterStatus.METHODS, new SearchParameterStatus(fhir, store, search.parameters()));
     operations.add(DocRef.OPERATION, EnumSet.of(Level.TYPE), Set.of("DocumentReference"), GET_OR_POST,
         new DocRef(fhir, reachable, searches));
     operations.add(MemberMatch.OPERATION, EnumSet.of(Level.TYPE), Set.of("Patient"), POST,

@@ -4,6 +4,7 @@ import io.brazier.fhir.Fhir;
 import io.brazier.fhir.FhirException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,14 +48,19 @@ public final class SearchParameters {
   /** The specification's parameters alone, which {@link #replaceStored} starts from. */
   private final State builtIn;
   private volatile State state;
+  /** The stored definitions {@link #replaceStored} last found unusable, by url, with why. */
+  private volatile Map<String, String> unsupported = Map.of();
   /** The unions of each type's parameters ({@link ParamUnions}), as of a registry version. */
   private final Map<String, Unions> unions = new ConcurrentHashMap<>();
 
   private record Unions(long version, Map<String, List<String>> byCode) {}
 
-  /** An immutable snapshot: parameters by base (a type, Resource or DomainResource) and code, and by url. */
+  /**
+   * An immutable snapshot: parameters by base (a type, Resource or DomainResource) and code, and by url; the urls of
+   * those disabled ({@link #disable}).
+   */
   private record State(long version, Map<String, Map<String, SearchParam>> byBase,
-      Map<String, List<SearchParam>> byUrl) {}
+      Map<String, List<SearchParam>> byUrl, Set<String> disabled) {}
 
   public SearchParameters(Fhir fhir, FhirPath fhirPath) {
     this.fhir = fhir;
@@ -69,7 +75,7 @@ public final class SearchParameters {
     Map<String, SearchParam> firstByUrl = new HashMap<>();
     byUrl.forEach((url, params) -> firstByUrl.put(url, params.get(0)));
     this.builtInByUrl = Map.copyOf(firstByUrl);
-    this.builtIn = new State(0, byBase, byUrl);
+    this.builtIn = new State(0, byBase, byUrl, Set.of());
     this.state = this.builtIn;
   }
 
@@ -78,17 +84,20 @@ public final class SearchParameters {
     return OWN_MODIFIERS.getOrDefault(code, type.modifiers());
   }
 
-  /** Changes whenever a parameter is registered or removed. */
+  /** Changes whenever a parameter is registered, removed, disabled or enabled again. */
   public long version() {
     return state.version();
   }
 
-  /** The parameter {@code code} of a resource type, including the common ones of Resource and DomainResource. */
+  /**
+   * The parameter {@code code} of a resource type that searches use, including the common ones of Resource and
+   * DomainResource: a disabled one is not.
+   */
   public Optional<SearchParam> get(String type, String code) {
     State current = state;
     for (String base : bases(type)) {
       SearchParam param = current.byBase().getOrDefault(base, Map.of()).get(code);
-      if (param != null) {
+      if (param != null && !current.disabled().contains(param.url())) {
         return Optional.of(param);
       }
     }
@@ -135,7 +144,10 @@ public final class SearchParameters {
     return known.byCode();
   }
 
-  /** Every parameter of a resource type, by code; a type's own parameter hides a common one of the same code. */
+  /**
+   * Every parameter of a resource type, by code, disabled ones included, as they are still indexed; a type's own
+   * parameter hides a common one of the same code.
+   */
   public Collection<SearchParam> forType(String type) {
     State current = state;
     Map<String, SearchParam> params = new TreeMap<>();
@@ -146,10 +158,38 @@ public final class SearchParameters {
     return params.values();
   }
 
-  /** The parameters of the common bases, which apply to every type (system-level search). */
+  /** The parameters of the common bases that searches use, which apply to every type (system-level search). */
   public Collection<SearchParam> common() {
-    Map<String, SearchParam> params = new TreeMap<>(state.byBase().getOrDefault("Resource", Map.of()));
+    State current = state;
+    Map<String, SearchParam> params = new TreeMap<>(current.byBase().getOrDefault("Resource", Map.of()));
+    params.values().removeIf(param -> current.disabled().contains(param.url()));
     return params.values();
+  }
+
+  /** Whether searches use a parameter: it is not disabled. */
+  public boolean enabled(SearchParam param) {
+    return !state.disabled().contains(param.url());
+  }
+
+  /**
+   * Makes the parameters of these urls, and no others, unknown to searches, as if they were not defined; they are
+   * still indexed, so that one enabled again answers at once, for everything written meanwhile.
+   */
+  public synchronized void disable(Set<String> urls) {
+    State current = state;
+    if (!current.disabled().equals(urls)) {
+      state = new State(current.version() + 1, current.byBase(), current.byUrl(), Set.copyOf(urls));
+    }
+  }
+
+  /** The urls of the disabled parameters. */
+  public Set<String> disabled() {
+    return state.disabled();
+  }
+
+  /** The stored SearchParameters with a url that cannot be used for search, by url, with why. */
+  public Map<String, String> unsupported() {
+    return unsupported;
   }
 
   /** The definition a composite's component names, typed by the parameter it points to. */
@@ -219,8 +259,15 @@ public final class SearchParameters {
     }
     State current = state;
     if (!next.byUrl().equals(current.byUrl())) {
-      state = new State(current.version() + 1, next.byBase(), next.byUrl());
+      state = new State(current.version() + 1, next.byBase(), next.byUrl(), current.disabled());
     }
+    Map<String, String> withUrl = new TreeMap<>();
+    unusable.forEach((url, reason) -> {
+      if (url != null) {
+        withUrl.put(url, reason);
+      }
+    });
+    unsupported = Collections.unmodifiableMap(withUrl);
     return unusable;
   }
 
@@ -232,7 +279,7 @@ public final class SearchParameters {
       byBase.computeIfAbsent(param.base(), b -> new TreeMap<>()).put(param.code(), param);
     }
     byUrl.put(url, params);
-    return new State(state.version(), byBase, byUrl);
+    return new State(state.version(), byBase, byUrl, state.disabled());
   }
 
   /** The state without a client's SearchParameter; a built-in parameter it replaced comes back. */
@@ -244,7 +291,7 @@ public final class SearchParameters {
     Map<String, Map<String, SearchParam>> byBase = copy(state.byBase());
     Map<String, List<SearchParam>> byUrl = new HashMap<>(state.byUrl());
     remove(byBase, byUrl, url);
-    return new State(state.version(), byBase, byUrl);
+    return new State(state.version(), byBase, byUrl, state.disabled());
   }
 
   private void remove(Map<String, Map<String, SearchParam>> byBase, Map<String, List<SearchParam>> byUrl, String url) {

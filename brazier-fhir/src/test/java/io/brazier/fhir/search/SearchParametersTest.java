@@ -7,6 +7,7 @@ import io.brazier.fhir.Fhir;
 import io.brazier.fhir.FhirException;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.hl7.fhir.r4.model.DomainResource;
 import org.hl7.fhir.r4.model.Enumerations.PublicationStatus;
 import org.hl7.fhir.r4.model.Enumerations.SearchParamType;
@@ -22,6 +23,7 @@ class SearchParametersTest {
   @BeforeEach
   void withoutStoredParameters() {
     PARAMETERS.replaceStored(List.of());
+    PARAMETERS.disable(Set.of());
   }
 
   @Test
@@ -74,7 +76,28 @@ class SearchParametersTest {
         parameter("http://x/sp/colour", "colour", "Patient.extension('http://x/c').value")));
 
     assertThat(unusable).containsOnlyKeys("http://x/sp/pair");
+    assertThat(PARAMETERS.unsupported()).containsOnlyKeys("http://x/sp/pair");
     assertThat(PARAMETERS.get("Patient", "colour")).isPresent();
+  }
+
+  @Test
+  void aDisabledParameterIsUnknownToSearchesButStillIndexedAndStaysDisabledAcrossReplacements() {
+    String gender = "http://hl7.org/fhir/SearchParameter/individual-gender";
+    long version = PARAMETERS.version();
+
+    PARAMETERS.disable(Set.of(gender));
+    PARAMETERS.replaceStored(List.of(parameter("http://x/sp/colour", "colour",
+        "Patient.extension('http://x/c').value")));
+
+    assertThat(PARAMETERS.version()).as("caches rebuild").isGreaterThan(version);
+    assertThat(PARAMETERS.get("Patient", "gender")).isEmpty();
+    assertThat(PARAMETERS.get("Person", "gender")).isEmpty();
+    assertThat(PARAMETERS.forType("Patient")).extracting(SearchParam::code).contains("gender");
+    assertThat(PARAMETERS.enabled(PARAMETERS.byUrl(gender).orElseThrow())).isFalse();
+
+    PARAMETERS.disable(Set.of());
+
+    assertThat(PARAMETERS.get("Patient", "gender")).isPresent();
   }
 
   @Test

@@ -137,7 +137,7 @@ public final class Capabilities implements Interaction {
       statement.addInstantiates(BULK_DATA_SERVER); // what Bulk Data clients look for
     }
     if (supported.systemInteractions().contains(SystemRestfulInteraction.SEARCHSYSTEM)) {
-      served(parameters.common()).forEach(param -> rest.addSearchParam(searchParam(param)));
+      served(parameters, parameters.common()).forEach(param -> rest.addSearchParam(searchParam(param)));
       rest.addSearchParam(filter());
       rest.addSearchParam(list());
       Compartments.TYPES.stream().sorted().forEach(compartment ->
@@ -168,7 +168,7 @@ public final class Capabilities implements Interaction {
       resource.setConditionalDelete(ConditionalDeleteStatus.MULTIPLE);
     }
     if (supported.supports(TypeRestfulInteraction.SEARCHTYPE)) {
-      for (SearchParam param : served(parameters.forType(type))) {
+      for (SearchParam param : served(parameters, parameters.forType(type))) {
         resource.addSearchParam(searchParam(param));
         if (param.type() == ParamType.REFERENCE) {
           resource.addSearchInclude(type + ":" + param.code());
@@ -184,9 +184,13 @@ public final class Capabilities implements Interaction {
     return resource;
   }
 
-  /** The parameters a search takes: R4 defines a few that this server only names in a warning. */
-  private static List<SearchParam> served(Collection<SearchParam> params) {
-    return params.stream().filter(param -> !SearchParameters.NOT_SERVED.contains(param.code())).toList();
+  /**
+   * The parameters a search takes: not those R4 defines that this server only names in a warning, nor a disabled one
+   * ({@code SearchParameter/$status}).
+   */
+  private static List<SearchParam> served(SearchParameters parameters, Collection<SearchParam> params) {
+    return params.stream().filter(param -> !SearchParameters.NOT_SERVED.contains(param.code()))
+        .filter(parameters::enabled).toList();
   }
 
   /** {@code _filter}, which has a page of the specification rather than a SearchParameter. */

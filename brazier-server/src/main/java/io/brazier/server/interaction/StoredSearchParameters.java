@@ -10,20 +10,23 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import org.hl7.fhir.r4.model.Enumerations.SearchParamType;
 import org.hl7.fhir.r4.model.SearchParameter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps the registry's custom parameters those of the SearchParameter resources the store holds: read at start, and
- * read again whenever a SearchParameter is committed, deleted included, by this node (before its write answers) or
- * by any other (once the change feed numbers it). Only what committed is read, so a rolled-back transaction
- * registers nothing.
+ * Keeps the registry's custom parameters those of the SearchParameter resources the store holds, and its disabled
+ * parameters those the store's statuses disable ({@code SearchParameter/$status}): read at start, and read again
+ * whenever a SearchParameter or a status is committed, deleted included, by this node (before its write answers) or
+ * by any other (once its notice comes). Only what committed is read, so a rolled-back transaction registers nothing.
  */
 public final class StoredSearchParameters {
   private static final Logger log = LoggerFactory.getLogger(StoredSearchParameters.class);
   private static final String TYPE = "SearchParameter";
+  /** The status of a parameter that searches do not know; any other is enabled. */
+  public static final String DISABLED = "Disabled";
   private static final int PAGE = 500;
 
   private final Store store;
@@ -55,10 +58,16 @@ public final class StoredSearchParameters {
 
   /**
    * Replaces the custom parameters with the stored ones, oldest first so that a newer definition of a url or code
-   * wins, composites after the parameters they are made of. One load at a time: a later load reads a later state of
-   * the store, and is the one that stays.
+   * wins, composites after the parameters they are made of, and the disabled ones with those stored. One load at a
+   * time: a later load reads a later state of the store, and is the one that stays.
    */
   synchronized void load() {
+    Set<String> disabled = new TreeSet<>();
+    store.searchParameterStatuses().forEach((url, status) -> {
+      if (status.equals(DISABLED)) {
+        disabled.add(url);
+      }
+    });
     List<ResourceVersion> stored = new ArrayList<>();
     String after = null;
     for (List<ResourceVersion> page = store.scan(TYPE, null, PAGE); !page.isEmpty();
@@ -80,6 +89,10 @@ public final class StoredSearchParameters {
       unusable.forEach((url, reason) -> log.warn("Stored SearchParameter not usable url={} reason={}", url, reason));
       log.info("Custom search parameters loaded count={}", definitions.size() - unusable.size());
     }
+    if (!disabled.equals(parameters.disabled())) {
+      log.info("Search parameters disabled count={}", disabled.size());
+    }
+    parameters.disable(disabled);
     loaded = true;
   }
 }
