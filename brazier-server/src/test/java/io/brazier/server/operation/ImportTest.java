@@ -149,6 +149,33 @@ class ImportTest {
     assertThat(history("b")).containsExactly("4");
   }
 
+  /**
+   * An operator purged what an import wrote ({@code $purge-history} of one resource, a hard delete of another):
+   * the same import run again brings none of it back, while a version newer than the purge is still imported.
+   */
+  @Test
+  void anImportRunAgainAfterAPurgeLeavesThePurgedVersionsOutAndImportsANewerOne() {
+    String url = file("Purged.ndjson", patient("kept", "\"meta\":{\"versionId\":\"1\"},", "One"),
+        patient("kept", "\"meta\":{\"versionId\":\"2\"},", "Two"),
+        patient("gone", "\"meta\":{\"versionId\":\"1\"},", "One"),
+        patient("gone", "\"meta\":{\"versionId\":\"2\"},", "Two"));
+    importer.run("IncrementalLoad", new Input("Patient", url));
+    server.http().send("DELETE", "/fhir/Patient/" + id("kept") + "/$purge-history", null);
+    server.http().send("DELETE", "/fhir/Patient/" + id("gone") + "?hardDelete=true", null);
+    long before = server.lastChange();
+
+    JsonNode again = importer.run("IncrementalLoad", new Input("Patient", url));
+    importer.run("IncrementalLoad", new Input("Patient", file("Newer.ndjson",
+        patient("kept", "\"meta\":{\"versionId\":\"3\"},", "Three"))));
+
+    assertThat(again.path("error")).isEmpty();
+    assertThat(Importer.written(again, url)).isZero();
+    assertThat(history("kept")).containsExactly("3", "2");
+    assertThat(statuses("gone")).containsExactly("204 No Content");
+    assertThat(server.changesSince(before)).extracting(Change::id, Change::version)
+        .containsExactly(tuple(id("kept"), 3));
+  }
+
   @Test
   void aChangedLineWithoutAVersionBecomesTheNextVersionOfAStoredResource() {
     client.update().resource(new Patient().addName(new org.hl7.fhir.r4.model.HumanName().setFamily(run))
