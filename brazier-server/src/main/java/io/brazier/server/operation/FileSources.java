@@ -14,7 +14,7 @@ import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 
 /**
  * Inputs in the folder of {@code --import-dir}: {@code file:} URLs of regular files below it, symbolic links
- * resolved, so that an import cannot read the server's other files. A file's version, its ETag, is its size and
+ * resolved and files of several hard links refused, so that an import cannot read the server's other files. A file's version, its ETag, is its size and
  * last-modified time ({@link UnchangedFile}): an input's {@code etag} is checked against it.
  */
 final class FileSources {
@@ -70,13 +70,19 @@ final class FileSources {
      */
     private String version(String etag) {
       String version;
+      int links = 1;
       try {
         version = Files.isRegularFile(file) && Files.isReadable(file) ? UnchangedFile.version(file) : null;
+        links = version == null ? 1 : links();
       } catch (IOException e) {
         version = null; // gone since it was seen
       }
       if (version == null) {
         throw new FhirException(400, IssueType.NOTFOUND, "The input " + shown + " is not a readable file.");
+      }
+      if (links > 1) {
+        throw FhirException.badRequest("The input " + shown + " has " + links + " hard links: the others may be"
+            + " outside --import-dir, which this server cannot check. Import a copy of the file (cp, not ln).");
       }
       if (etag != null && !ETags.same(etag, version)) {
         throw FhirException.preconditionFailed("The input " + shown + " has ETag " + version + ", not " + etag + ".");
@@ -85,8 +91,21 @@ final class FileSources {
     }
 
     /**
-     * The file's key (its device and inode: a hard link's too) where the file system has one, else where it is,
-     * symbolic links resolved: the same file however its URL spells its path.
+     * How many hard links the file has; 1 where the file system counts none (no {@code unix} view). A hard link made
+     * inside the folder to a file outside it is a path below the folder, and nothing tells where a file's other links
+     * are: an input of several is refused, at the kick-off and at each opening (a link made since is refused too).
+     */
+    private int links() throws IOException {
+      try {
+        return (Integer) Files.getAttribute(file, "unix:nlink");
+      } catch (UnsupportedOperationException e) {
+        return 1;
+      }
+    }
+
+    /**
+     * The file's key (its device and inode) where the file system has one, else where it is, symbolic links
+     * resolved: the same file however its URL spells its path.
      */
     @Override
     public String identity() {

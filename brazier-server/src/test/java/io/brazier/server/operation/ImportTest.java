@@ -623,8 +623,8 @@ class ImportTest {
   }
 
   /**
-   * Two URLs of one file, however spelt, or through a link, are one input listed twice: its lines would be imported
-   * twice.
+   * Two URLs of one file, however spelt, or through a symbolic link, are one input listed twice: its lines would be
+   * imported twice.
    */
   @Test
   void twoUrlsOfOneFileAreRefusedAsOneInputListedTwice() throws IOException {
@@ -632,13 +632,27 @@ class ImportTest {
     String name = run + "-Twin.ndjson";
     Path path = folder.resolve(name);
     Path linked = Files.createSymbolicLink(folder.resolve(run + "-Linked.ndjson"), path);
-    Path hard = Files.createLink(folder.resolve(run + "-Hard.ndjson"), path);
 
     for (String other : List.of("file:" + path, "file://localhost" + path, "file://" + folder + "/./" + name,
         "file://" + folder + "//" + name, "file://" + folder + "/%" + Integer.toHexString(name.charAt(0))
-            + name.substring(1), linked.toUri().toString(), hard.toUri().toString())) {
+            + name.substring(1), linked.toUri().toString())) {
       refused(400, "The input " + other + " is the input " + url + " again, by another URL: list it once.",
           new Input("Patient", url), new Input("Patient", other));
+    }
+  }
+
+  /**
+   * A hard link in the folder may lead to a file anywhere on the file system: a file of several links is refused,
+   * with what to do instead.
+   */
+  @Test
+  void aFileOfSeveralHardLinksIsRefusedSayingToImportACopy() throws IOException {
+    String url = file("Hard.ndjson", patient("a", "", "Hard"));
+    Path hard = Files.createLink(folder.resolve(run + "-HardToo.ndjson"), folder.resolve(run + "-Hard.ndjson"));
+
+    for (String each : List.of(url, hard.toUri().toString())) {
+      refused(400, "The input " + each + " has 2 hard links: the others may be outside --import-dir, which this"
+          + " server cannot check. Import a copy of the file (cp, not ln).", new Input("Patient", each));
     }
   }
 
