@@ -14,8 +14,9 @@ import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 
 /**
  * Inputs in the folder of {@code --import-dir}: {@code file:} URLs of regular files below it, symbolic links
- * resolved and files of several hard links refused, so that an import cannot read the server's other files. A file's version, its ETag, is its size and
- * last-modified time ({@link UnchangedFile}): an input's {@code etag} is checked against it.
+ * resolved and files of several hard links refused (at the kick-off and at each opening), so that an import cannot
+ * read the server's other files. A file's version, its ETag, is its size and last-modified time
+ * ({@link UnchangedFile}): an input's {@code etag} is checked against it.
  */
 final class FileSources {
   private final Path dir;
@@ -44,8 +45,13 @@ final class FileSources {
       throw FhirException.badRequest("The input " + shown + " names no file this server can have: " + e.getReason()
           + ".");
     }
+    checkInside(dir, shown, file);
+    return new FileSource(shown, file, dir);
+  }
+
+  /** A 400 unless {@code file}, symbolic links resolved, is below {@code dir}: a link inside may not lead out of it. */
+  private static void checkInside(Path dir, String shown, Path file) {
     try {
-      // Symbolic links resolved: a link inside the folder may not lead out of it.
       Path root = dir.toRealPath();
       Path resolved = Files.exists(file) ? file.toRealPath() : file.normalize();
       if (!resolved.startsWith(root) && !resolved.startsWith(dir.normalize())) {
@@ -54,11 +60,12 @@ final class FileSources {
     } catch (IOException e) {
       throw new UncheckedIOException("Could not resolve --import-dir " + dir, e);
     }
-    return new FileSource(shown, file);
   }
 
-  /** A file below --import-dir; {@code shown}, its URL as messages show it ({@link HttpUrls#redacted}). */
-  private record FileSource(String shown, Path file) implements ImportSources.Source {
+  /**
+   * A file below --import-dir ({@code dir}); {@code shown}, its URL as messages show it ({@link HttpUrls#redacted}).
+   */
+  private record FileSource(String shown, Path file, Path dir) implements ImportSources.Source {
     @Override
     public void check(String etag) {
       version(etag);
@@ -69,6 +76,8 @@ final class FileSources {
      * otherwise, as for a blob.
      */
     private String version(String etag) {
+      // Again at each opening: the file may have been replaced by a symbolic link out of the folder since.
+      checkInside(dir, shown, file);
       String version;
       int links = 1;
       try {

@@ -59,6 +59,24 @@ class FileSourcesTest {
     }
   }
 
+  /** The folder is checked again when the import opens its input, as a file may have become a link out since. */
+  @Test
+  void aFileReplacedByASymbolicLinkOutOfTheFolderAfterItsKickOffIsRefusedWhenItIsOpened() throws IOException {
+    Path outside = TempFolders.createUntilExit("brazier-import-outside");
+    Path secret = Files.writeString(outside.resolve("secret.ndjson"), "{\"resourceType\":\"Patient\"}\n");
+    Path folder = TempFolders.createUntilExit("brazier-import-sources");
+    Path file = Files.writeString(folder.resolve("Patient.ndjson"), "{\"resourceType\":\"Patient\"}\n");
+    String url = "file://" + file;
+    ImportSources.Source source = new ImportSources(new ImportConfig(folder, List.of(), null)).source(url);
+    source.check(null);
+    Files.delete(file);
+    Files.createSymbolicLink(file, secret);
+
+    assertThatThrownBy(() -> source.open(null)).isInstanceOfSatisfying(FhirException.class,
+        e -> assertThat(e.status()).isEqualTo(400)).hasMessage("The input " + url + " is outside --import-dir "
+            + folder + ".");
+  }
+
   /**
    * A hard link in the folder to a file outside it is a path below the folder, and where a file's other links are
    * cannot be told: a file of several links is refused, the one outside as one inside, and so is a file linked
