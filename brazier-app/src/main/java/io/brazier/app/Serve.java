@@ -140,7 +140,8 @@ final class Serve implements Callable<Integer> {
   ServerConfig.MissingReferences missingReferences;
 
   @Option(names = "--import-dir", paramLabel = "DIR",
-      description = "$import may read file: URLs below this directory, and nowhere else (default: no files).")
+      description = "$import may read file: URLs below this directory, and nowhere else; a file of several hard"
+          + " links is refused, so copy files in rather than link them (default: no files).")
   Path importDir;
 
   @Option(names = "--import-hosts", split = ",", paramLabel = "HOST[:PORT]",

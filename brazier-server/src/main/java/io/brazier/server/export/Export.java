@@ -109,11 +109,13 @@ public final class Export implements Interaction {
 
     long sequence = store.watermark();
     Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-    List<String> exported = patients(request, input, level, sequence, lenient, issues);
+    List<String> departed = new ArrayList<>();
+    List<String> exported = patients(request, input, level, sequence, lenient, issues, departed);
     Instant asOf = until != null && Instant.parse(until).isBefore(now) ? Instant.parse(until) : now;
     ExportRequest export = new ExportRequest(level, level == ExportRequest.Level.GROUP ? request.id() : null,
-        exported, types, referenced, provenance, filters, since, until, elements, container, request.url(), request.baseUrl(),
-        sequence, asOf.toString(), request.restriction(), issues, lenient, twin(request, input, lenient));
+        exported, departed, types, referenced, provenance, filters, since, until, elements, container, request.url(),
+        request.baseUrl(), sequence, asOf.toString(), request.restriction(), issues, lenient,
+        twin(request, input, lenient));
     return jobs.submit(ExportJob.KIND, JobJson.write(export), request.caller(), config.maxRunning(),
         JobJson.write(Map.of("twin", export.twin()))).map(job -> accepted(request, job, issues))
         .orElseGet(this::busy);
@@ -313,23 +315,31 @@ public final class Export implements Interaction {
   }
 
   /**
-   * The patients whose compartments are exported: at Group level the Group's patient members, at Patient level
+   * The patients whose compartments are exported: at Group level the Group's patient members that existed at
+   * {@code sequence} (the others into {@code departed}, unless {@code patient} narrows the export), at Patient level
    * every patient (null); kept to those the caller may see, and to those of {@code patient} (POST only), which must
    * have existed.
    */
   private List<String> patients(FhirRequest request, OperationInput input, ExportRequest.Level level, long sequence,
-      boolean lenient, List<ExportRequest.Issue> issues) {
+      boolean lenient, List<ExportRequest.Issue> issues, List<String> departed) {
     Restriction restriction = request.restriction();
     List<String> members = restriction == null || restriction.within() == null ? null
         : restriction.within().stream().sorted().filter(id -> reaches(restriction, id)).toList();
+    List<String> asked = input.list("patient");
     if (level == ExportRequest.Level.GROUP) {
       ExportPatients.Members group = patients.members(request.id(), sequence);
       issues.addAll(group.issues());
       // Members the caller may not see are left out unsaid: naming them would tell it they exist.
-      members = group.patients().stream().filter(id -> reaches(restriction, id)).toList();
-      issues.addAll(patients.missing(request.id(), members, sequence));
+      List<String> visible = group.patients().stream().filter(id -> reaches(restriction, id)).toList();
+      Set<String> existing = patients.existing(visible, sequence);
+      issues.addAll(patients.missing(request.id(), visible, existing));
+      // A member that was no patient at the sequence has no data exported as a member's: Microsoft's server, too,
+      // exports only the members that resolve to existing patients.
+      members = visible.stream().filter(existing::contains).toList();
+      if (asked.isEmpty()) {
+        visible.stream().filter(id -> !existing.contains(id)).forEach(departed::add);
+      }
     }
-    List<String> asked = input.list("patient");
     if (asked.isEmpty()) {
       return members;
     }

@@ -92,12 +92,12 @@ final class ExportPatients {
   }
 
   /**
-   * An error for each of these patient members of Group/{@code group} that did not exist at {@code sequence}, saying
-   * why: deleted, never stored, or stored only since. The Bulk Data manifest's error file is where an export says
-   * what it could not export (https://hl7.org/fhir/uv/bulkdata/export.html#response---complete-status).
+   * An error for each of these patient members of Group/{@code group} that did not exist at the export's sequence (is
+   * not among {@code existing}, as {@link #existing} found them), saying why: deleted, never stored, or stored only
+   * since. The Bulk Data manifest's error file is where an export says what it could not export
+   * (https://hl7.org/fhir/uv/bulkdata/export.html#response---complete-status).
    */
-  List<ExportRequest.Issue> missing(String group, List<String> members, long sequence) {
-    Set<String> existing = existing(members, sequence);
+  List<ExportRequest.Issue> missing(String group, List<String> members, Set<String> existing) {
     List<String> missing = members.stream().filter(id -> !existing.contains(id)).map(id -> "Patient/" + id).toList();
     if (missing.isEmpty()) {
       return List.of();

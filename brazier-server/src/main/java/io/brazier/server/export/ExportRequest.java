@@ -1,8 +1,10 @@
 package io.brazier.server.export;
 
 import io.brazier.server.Restriction;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * An export as the kick-off checked it, kept with its job as JSON: everything a runner on any node needs to run it
@@ -12,6 +14,10 @@ import java.util.Map;
  * @param group the Group's id at Group level, else null
  * @param patients the patients whose compartments are exported; null for every patient (Patient level) or none
  *     (system level)
+ * @param departed at Group level, the patient members that did not exist at {@code sequence} (deleted, never stored,
+ *     or stored since): nothing of their compartments is exported, as they are no patients then, but with
+ *     {@code _since} their compartments' deletions are listed, so that a client learns that a member went; empty
+ *     otherwise
  * @param types the types exported in full (within the compartments at Patient and Group level), in order
  * @param referenced at Patient and Group level, types outside the compartment that {@code _type} named: only those
  *     the exported resources refer to are exported, kept to {@code _since}, {@code _until} and their
@@ -35,10 +41,10 @@ import java.util.Map;
  * @param twin what makes two kick-offs the same export (a hash of the URL, the parameters and what the caller may
  *     reach): a kick-off while a twin by the same caller is queued or running is answered with that job
  */
-record ExportRequest(Level level, String group, List<String> patients, List<String> types, List<String> referenced,
-    Provenance provenance, Map<String, List<String>> typeFilters, String since, String until, List<String> elements,
-    String container, String request, String baseUrl, long sequence, String transactionTime, Restriction restriction,
-    List<Issue> issues, boolean lenient, String twin) {
+record ExportRequest(Level level, String group, List<String> patients, List<String> departed, List<String> types,
+    List<String> referenced, Provenance provenance, Map<String, List<String>> typeFilters, String since, String until,
+    List<String> elements, String container, String request, String baseUrl, long sequence, String transactionTime,
+    Restriction restriction, List<Issue> issues, boolean lenient, String twin) {
 
   /** A line of the error file: an OperationOutcome issue's severity ({@code error}, {@code warning}) and text. */
   record Issue(String severity, String diagnostics) {}
@@ -55,10 +61,21 @@ record ExportRequest(Level level, String group, List<String> patients, List<Stri
 
   ExportRequest {
     patients = patients == null ? null : List.copyOf(patients);
+    departed = departed == null ? List.of() : List.copyOf(departed); // null in jobs submitted before it was kept
     types = List.copyOf(types);
     referenced = List.copyOf(referenced);
     typeFilters = Map.copyOf(typeFilters);
     elements = List.copyOf(elements);
     issues = List.copyOf(issues);
+  }
+
+  /** The patients whose compartments' deletions are listed: those exported and the departed; null for every one. */
+  Set<String> deletionPatients() {
+    if (patients == null) {
+      return null;
+    }
+    Set<String> all = new HashSet<>(patients);
+    all.addAll(departed);
+    return all;
   }
 }

@@ -220,7 +220,7 @@ final class ExportRun {
     Instant since = Instant.ofEpochMilli(DateRange.parse(request.since()).lo());
     Instant until = request.until() == null ? Instant.MAX : Instant.ofEpochMilli(DateRange.parse(request.until()).hi())
         .plus(999, ChronoUnit.MICROS);
-    Set<String> patients = request.patients() == null ? null : Set.copyOf(request.patients());
+    Set<String> patients = request.deletionPatients();
     do {
       ScanPage page = parts.store().deletions(type, request.sequence(), since,
           scan == null ? null : ScanCursor.decode(scan), parts.config().page());

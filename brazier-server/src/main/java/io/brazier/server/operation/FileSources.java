@@ -14,8 +14,9 @@ import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 
 /**
  * Inputs in the folder of {@code --import-dir}: {@code file:} URLs of regular files below it, symbolic links
- * resolved, so that an import cannot read the server's other files. A file's version, its ETag, is its size and
- * last-modified time ({@link UnchangedFile}): an input's {@code etag} is checked against it.
+ * resolved and files of several hard links refused (at the kick-off and at each opening), so that an import cannot
+ * read the server's other files. A file's version, its ETag, is its size and last-modified time
+ * ({@link UnchangedFile}): an input's {@code etag} is checked against it.
  */
 final class FileSources {
   private final Path dir;
@@ -44,8 +45,13 @@ final class FileSources {
       throw FhirException.badRequest("The input " + shown + " names no file this server can have: " + e.getReason()
           + ".");
     }
+    checkInside(dir, shown, file);
+    return new FileSource(shown, file, dir);
+  }
+
+  /** A 400 unless {@code file}, symbolic links resolved, is below {@code dir}: a link inside may not lead out of it. */
+  private static void checkInside(Path dir, String shown, Path file) {
     try {
-      // Symbolic links resolved: a link inside the folder may not lead out of it.
       Path root = dir.toRealPath();
       Path resolved = Files.exists(file) ? file.toRealPath() : file.normalize();
       if (!resolved.startsWith(root) && !resolved.startsWith(dir.normalize())) {
@@ -54,11 +60,12 @@ final class FileSources {
     } catch (IOException e) {
       throw new UncheckedIOException("Could not resolve --import-dir " + dir, e);
     }
-    return new FileSource(shown, file);
   }
 
-  /** A file below --import-dir; {@code shown}, its URL as messages show it ({@link HttpUrls#redacted}). */
-  private record FileSource(String shown, Path file) implements ImportSources.Source {
+  /**
+   * A file below --import-dir ({@code dir}); {@code shown}, its URL as messages show it ({@link HttpUrls#redacted}).
+   */
+  private record FileSource(String shown, Path file, Path dir) implements ImportSources.Source {
     @Override
     public void check(String etag) {
       version(etag);
@@ -69,14 +76,22 @@ final class FileSources {
      * otherwise, as for a blob.
      */
     private String version(String etag) {
+      // Again at each opening: the file may have been replaced by a symbolic link out of the folder since.
+      checkInside(dir, shown, file);
       String version;
+      int links = 1;
       try {
         version = Files.isRegularFile(file) && Files.isReadable(file) ? UnchangedFile.version(file) : null;
+        links = version == null ? 1 : links();
       } catch (IOException e) {
         version = null; // gone since it was seen
       }
       if (version == null) {
         throw new FhirException(400, IssueType.NOTFOUND, "The input " + shown + " is not a readable file.");
+      }
+      if (links > 1) {
+        throw FhirException.badRequest("The input " + shown + " has " + links + " hard links: the others may be"
+            + " outside --import-dir, which this server cannot check. Import a copy of the file (cp, not ln).");
       }
       if (etag != null && !ETags.same(etag, version)) {
         throw FhirException.preconditionFailed("The input " + shown + " has ETag " + version + ", not " + etag + ".");
@@ -85,8 +100,21 @@ final class FileSources {
     }
 
     /**
-     * The file's key (its device and inode: a hard link's too) where the file system has one, else where it is,
-     * symbolic links resolved: the same file however its URL spells its path.
+     * How many hard links the file has; 1 where the file system counts none (no {@code unix} view). A hard link made
+     * inside the folder to a file outside it is a path below the folder, and nothing tells where a file's other links
+     * are: an input of several is refused, at the kick-off and at each opening (a link made since is refused too).
+     */
+    private int links() throws IOException {
+      try {
+        return (Integer) Files.getAttribute(file, "unix:nlink");
+      } catch (UnsupportedOperationException e) {
+        return 1;
+      }
+    }
+
+    /**
+     * The file's key (its device and inode) where the file system has one, else where it is, symbolic links
+     * resolved: the same file however its URL spells its path.
      */
     @Override
     public String identity() {

@@ -66,8 +66,8 @@ class ExportJobTest {
 
   @Test
   void aRunningExportSaysHowFarItGotInXProgress() {
-    ExportRequest request = new ExportRequest(ExportRequest.Level.SYSTEM, null, null, List.of("Observation",
-        "Patient"), List.of(), null, Map.of(), null, null, List.of(), null, server.baseUrl() + "/$export",
+    ExportRequest request = new ExportRequest(ExportRequest.Level.SYSTEM, null, null, List.of(),
+        List.of("Observation", "Patient"), List.of(), null, Map.of(), null, null, List.of(), null, server.baseUrl() + "/$export",
         server.baseUrl(), server.store().watermark(), Instant.now().toString(), null, List.of(), false, null);
     String job = exporter.runningElsewhere(JobJson.write(request));
     server.store().jobs().heartbeat(job, Exporter.ELSEWHERE, 120, null, JobJson.write(new ExportCursor(1, null, 0,

@@ -11,15 +11,19 @@ import io.brazier.server.ServerConfig;
 import io.brazier.server.TestServer;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import org.hl7.fhir.r4.model.CanonicalType;
 import org.hl7.fhir.r4.model.CapabilityStatement;
+import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Practitioner;
+import org.hl7.fhir.r4.model.Reference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -272,6 +276,38 @@ class ExportTest {
             + " was deleted: it is not exported.");
       });
     });
+  }
+
+  /**
+   * A member deleted before the export is no member whose data is exported: its compartment's resources are left
+   * out, as Microsoft's server exports only the members that resolve to existing patients, while its deletion since
+   * {@code _since} is still listed, so that a client that exported it before learns of it.
+   */
+  @Test
+  void aGroupMemberDeletedBeforeTheExportHasNothingOfItsCompartmentExportedAndItsDeletionListed() {
+    Instant since = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    String gone = server.client().create().resource(new Patient().setActive(true)).execute().getId().getIdPart();
+    String kept = observation(patient);
+    String left = observation(gone);
+    http.put("/fhir/Group/left", "{\"resourceType\":\"Group\",\"id\":\"left\",\"type\":\"person\","
+        + "\"actual\":true,\"member\":[{\"entity\":{\"reference\":\"Patient/" + patient + "\"}},"
+        + "{\"entity\":{\"reference\":\"Patient/" + gone + "\"}}]}");
+    assertThat(http.send("DELETE", "/fhir/Patient/" + gone, null).status()).isEqualTo(204);
+
+    JsonNode manifest = exporter.manifest(exporter.start("/fhir/Group/left/$export?_type=Patient,Observation"
+        + "&_since=" + since));
+
+    assertThat(exporter.exported(manifest)).containsOnlyKeys("Observation/" + kept).doesNotContainKey(
+        "Observation/" + left);
+    assertThat(exporter.lines(manifest, "deleted").get("Bundle")).singleElement().satisfies(line -> assertThat(
+        Exporter.tree(line).path("entry").findValuesAsText("url")).containsExactly("Patient/" + gone));
+  }
+
+  private static String observation(String subject) {
+    Observation observation = new Observation().setStatus(Observation.ObservationStatus.FINAL)
+        .setSubject(new Reference("Patient/" + subject));
+    observation.getCode().setText("export");
+    return server.client().create().resource(observation).execute().getId().getIdPart();
   }
 
   @Test

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Which {@code file:} URLs {@code --import-dir} allows (below the folder, symbolic links resolved, regular files
- * only), and how a file is read.
+ * of one hard link only), and how a file is read.
  */
 class FileSourcesTest {
 
@@ -57,6 +57,51 @@ class FileSourcesTest {
           e -> assertThat(e.status()).isEqualTo(400)).hasMessage("The input " + url + " is outside --import-dir "
               + folder + ".");
     }
+  }
+
+  /** The folder is checked again when the import opens its input, as a file may have become a link out since. */
+  @Test
+  void aFileReplacedByASymbolicLinkOutOfTheFolderAfterItsKickOffIsRefusedWhenItIsOpened() throws IOException {
+    Path outside = TempFolders.createUntilExit("brazier-import-outside");
+    Path secret = Files.writeString(outside.resolve("secret.ndjson"), "{\"resourceType\":\"Patient\"}\n");
+    Path folder = TempFolders.createUntilExit("brazier-import-sources");
+    Path file = Files.writeString(folder.resolve("Patient.ndjson"), "{\"resourceType\":\"Patient\"}\n");
+    String url = "file://" + file;
+    ImportSources.Source source = new ImportSources(new ImportConfig(folder, List.of(), null)).source(url);
+    source.check(null);
+    Files.delete(file);
+    Files.createSymbolicLink(file, secret);
+
+    assertThatThrownBy(() -> source.open(null)).isInstanceOfSatisfying(FhirException.class,
+        e -> assertThat(e.status()).isEqualTo(400)).hasMessage("The input " + url + " is outside --import-dir "
+            + folder + ".");
+  }
+
+  /**
+   * A hard link in the folder to a file outside it is a path below the folder, and where a file's other links are
+   * cannot be told: a file of several links is refused, the one outside as one inside, and so is a file linked
+   * after its kick-off when its import opens it.
+   */
+  @Test
+  void aFileOfSeveralHardLinksIsABadRequestSayingToImportACopy() throws IOException {
+    Path outside = TempFolders.createUntilExit("brazier-import-outside");
+    Path secret = Files.writeString(outside.resolve("secret.ndjson"), "{\"resourceType\":\"Patient\"}\n");
+    Path folder = TempFolders.createUntilExit("brazier-import-sources");
+    Path linked = Files.createLink(folder.resolve("linked.ndjson"), secret);
+    Path kept = Files.writeString(folder.resolve("Patient.ndjson"), "{\"resourceType\":\"Patient\"}\n");
+    ImportSources sources = new ImportSources(new ImportConfig(folder, List.of(), null));
+    ImportSources.Source checked = sources.source("file://" + kept);
+    checked.check(null);
+    Files.createLink(outside.resolve("later.ndjson"), kept);
+
+    for (Path file : List.of(linked, kept)) {
+      String url = "file://" + file;
+      assertThatThrownBy(() -> sources.source(url).check(null)).as(url).isInstanceOfSatisfying(FhirException.class,
+          e -> assertThat(e.status()).isEqualTo(400)).hasMessage("The input " + url + " has 2 hard links: the others"
+              + " may be outside --import-dir, which this server cannot check. Import a copy of the file (cp, not"
+              + " ln).");
+    }
+    assertThatThrownBy(() -> checked.open(null)).isInstanceOf(FhirException.class).hasMessageContaining("hard links");
   }
 
   /** A query or a fragment would make variants of one file's URL, each passing for another input. */

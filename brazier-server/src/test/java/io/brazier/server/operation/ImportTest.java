@@ -149,6 +149,33 @@ class ImportTest {
     assertThat(history("b")).containsExactly("4");
   }
 
+  /**
+   * An operator purged what an import wrote ({@code $purge-history} of one resource, a hard delete of another):
+   * the same import run again brings none of it back, while a version newer than the purge is still imported.
+   */
+  @Test
+  void anImportRunAgainAfterAPurgeLeavesThePurgedVersionsOutAndImportsANewerOne() {
+    String url = file("Purged.ndjson", patient("kept", "\"meta\":{\"versionId\":\"1\"},", "One"),
+        patient("kept", "\"meta\":{\"versionId\":\"2\"},", "Two"),
+        patient("gone", "\"meta\":{\"versionId\":\"1\"},", "One"),
+        patient("gone", "\"meta\":{\"versionId\":\"2\"},", "Two"));
+    importer.run("IncrementalLoad", new Input("Patient", url));
+    server.http().send("DELETE", "/fhir/Patient/" + id("kept") + "/$purge-history", null);
+    server.http().send("DELETE", "/fhir/Patient/" + id("gone") + "?hardDelete=true", null);
+    long before = server.lastChange();
+
+    JsonNode again = importer.run("IncrementalLoad", new Input("Patient", url));
+    importer.run("IncrementalLoad", new Input("Patient", file("Newer.ndjson",
+        patient("kept", "\"meta\":{\"versionId\":\"3\"},", "Three"))));
+
+    assertThat(again.path("error")).isEmpty();
+    assertThat(Importer.written(again, url)).isZero();
+    assertThat(history("kept")).containsExactly("3", "2");
+    assertThat(statuses("gone")).containsExactly("204 No Content");
+    assertThat(server.changesSince(before)).extracting(Change::id, Change::version)
+        .containsExactly(tuple(id("kept"), 3));
+  }
+
   @Test
   void aChangedLineWithoutAVersionBecomesTheNextVersionOfAStoredResource() {
     client.update().resource(new Patient().addName(new org.hl7.fhir.r4.model.HumanName().setFamily(run))
@@ -596,8 +623,8 @@ class ImportTest {
   }
 
   /**
-   * Two URLs of one file, however spelt, or through a link, are one input listed twice: its lines would be imported
-   * twice.
+   * Two URLs of one file, however spelt, or through a symbolic link, are one input listed twice: its lines would be
+   * imported twice.
    */
   @Test
   void twoUrlsOfOneFileAreRefusedAsOneInputListedTwice() throws IOException {
@@ -605,13 +632,27 @@ class ImportTest {
     String name = run + "-Twin.ndjson";
     Path path = folder.resolve(name);
     Path linked = Files.createSymbolicLink(folder.resolve(run + "-Linked.ndjson"), path);
-    Path hard = Files.createLink(folder.resolve(run + "-Hard.ndjson"), path);
 
     for (String other : List.of("file:" + path, "file://localhost" + path, "file://" + folder + "/./" + name,
         "file://" + folder + "//" + name, "file://" + folder + "/%" + Integer.toHexString(name.charAt(0))
-            + name.substring(1), linked.toUri().toString(), hard.toUri().toString())) {
+            + name.substring(1), linked.toUri().toString())) {
       refused(400, "The input " + other + " is the input " + url + " again, by another URL: list it once.",
           new Input("Patient", url), new Input("Patient", other));
+    }
+  }
+
+  /**
+   * A hard link in the folder may lead to a file anywhere on the file system: a file of several links is refused,
+   * with what to do instead.
+   */
+  @Test
+  void aFileOfSeveralHardLinksIsRefusedSayingToImportACopy() throws IOException {
+    String url = file("Hard.ndjson", patient("a", "", "Hard"));
+    Path hard = Files.createLink(folder.resolve(run + "-HardToo.ndjson"), folder.resolve(run + "-Hard.ndjson"));
+
+    for (String each : List.of(url, hard.toUri().toString())) {
+      refused(400, "The input " + each + " has 2 hard links: the others may be outside --import-dir, which this"
+          + " server cannot check. Import a copy of the file (cp, not ln).", new Input("Patient", each));
     }
   }
 

@@ -215,7 +215,7 @@ final class ImportMerge {
       ids.add(key.id());
     });
     String sql = """
-        SELECT r.rid, r.type, r.id, r.version, r.last_updated, r.deleted FROM resource r
+        SELECT r.rid, r.type, r.id, r.version, r.last_updated, r.deleted, coalesce(r.purged_below, 0) FROM resource r
           JOIN unnest(?::int2[], ?::text[]) AS k(type, id) ON r.type = k.type AND r.id = k.id
          ORDER BY r.type, r.id
            FOR UPDATE OF r""";
@@ -228,7 +228,7 @@ final class ImportMerge {
         while (rows.next()) {
           Key key = new Key(rows.getShort(2), rows.getString(3));
           Stored current = new Stored(rows.getLong(1), rows.getInt(4), rows.getTimestamp(5).toInstant(),
-              rows.getBoolean(6), Map.of());
+              rows.getBoolean(6), Map.of(), Set.of(), rows.getInt(7));
           stored.put(key, current);
           if (byKey.get(key).stream().anyMatch(line -> line.version() != null && line.version() < current.version())) {
             older.put(current.rid(), key);
@@ -262,7 +262,7 @@ final class ImportMerge {
     older.forEach((rid, key) -> {
       Stored current = stored.get(key);
       stored.put(key, new Stored(rid, current.version(), current.lastUpdated(), current.deleted(),
-          history.getOrDefault(rid, Map.of()), deletions.getOrDefault(rid, Set.of())));
+          history.getOrDefault(rid, Map.of()), deletions.getOrDefault(rid, Set.of()), current.purgedBelow()));
     });
   }
 

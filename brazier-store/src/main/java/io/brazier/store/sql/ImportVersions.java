@@ -17,8 +17,9 @@ import java.util.TreeMap;
 /**
  * Which version each imported line of one resource becomes, given what the store holds: a line with a
  * {@code meta.versionId} is stored as that version unless the store holds it already (then it is skipped when its
- * content is the stored version's, and refused as a conflict otherwise); a line without one becomes the
- * next version, unless it says what the current version says; the highest version is the current one and every
+ * content is the stored version's, and refused as a conflict otherwise) or held it and purged it since (then it is
+ * skipped: an import run again must not bring back what an operator purged); a line without one becomes the next
+ * version, unless it says what the current version says; the highest version is the current one and every
  * other goes to history, replaced at the lastUpdated of the version after it. Lines are taken in input order, so the
  * first of several lines naming the same version wins: a later one is skipped when it says the same, and refused as
  * a conflict otherwise.
@@ -39,14 +40,21 @@ final class ImportVersions {
 
   /**
    * The resource as stored: its current version (which may be a deletion) and, when some imported version is older,
-   * the versions of its history with their lastUpdated, and those of them that are deletions ({@code deletions}).
+   * the versions of its history with their lastUpdated, and those of them that are deletions ({@code deletions});
+   * {@code purgedBelow} is the version current when its history was last purged (0 if never): the versions below
+   * it that history does not hold were purged.
    */
   record Stored(long rid, int version, Instant lastUpdated, boolean deleted, Map<Integer, Instant> history,
-      Set<Integer> deletions) {
+      Set<Integer> deletions, int purgedBelow) {
 
-    /** A resource whose history holds no deletion. */
+    /** A resource whose history holds no deletion and was never purged. */
     Stored(long rid, int version, Instant lastUpdated, boolean deleted, Map<Integer, Instant> history) {
-      this(rid, version, lastUpdated, deleted, history, Set.of());
+      this(rid, version, lastUpdated, deleted, history, Set.of(), 0);
+    }
+
+    /** Whether version {@code number} was stored and purged since. */
+    boolean purged(int number) {
+      return number < purgedBelow && !history.containsKey(number);
     }
 
     /** Whether its stored version {@code number} is a deletion. */
@@ -100,6 +108,9 @@ final class ImportVersions {
     List<Refused> refused = new ArrayList<>();
     for (Line line : lines) {
       Integer version = line.version();
+      if (version != null && stored != null && stored.purged(version)) {
+        continue; // skipped: what an operator purged stays purged, however often its import runs
+      }
       if (version != null && versions.containsKey(version) && !line.equalsStored()) {
         refused.add(new Refused(line.seq(), true, "Version " + version + " is stored already, with other content:"
             + " a stored version does not change (leave out meta.versionId to import the change as a new version)."));

@@ -229,6 +229,52 @@ class ImportMergeTest {
   }
 
   /**
+   * An import run again after {@code $purge-history} finds versions 1 and 2 no longer stored: they were purged, not
+   * missing, so they stay gone, while version 4, newer than the purge, is imported.
+   */
+  @Test
+  void versionsAPurgeRemovedAreSkippedByALaterImportWhileANewerVersionIsImported() {
+    String id = id();
+    Instant t3 = Instant.parse("2022-01-01T00:00:00Z");
+    Instant t4 = Instant.parse("2023-01-01T00:00:00Z");
+    merge(batch(0, line(1, id, 1, T1, patient(id, "{}", "One")), line(2, id, 2, T2, patient(id, "{}", "Two")),
+        line(3, id, 3, t3, patient(id, "{}", "Three"))));
+    store.purgeHistory("Patient", id);
+    String again = anotherImport();
+
+    imports.stage(batch(0, line(1, id, 1, T1, patient(id, "{}", "One")), line(2, id, 2, T2, patient(id, "{}", "Two")),
+        line(3, id, 3, t3, patient(id, "{}", "Three")), line(4, id, 4, t4, patient(id, "{}", "Four"))), beat(again));
+    Optional<Merged> merged = imports.merge(again, 0, NOW, beat(again), TestStore::refusedLine);
+
+    assertThat(merged).hasValue(new Merged(1, 3));
+    assertThat(store.history(new HistoryQuery("Patient", id, null, null, null, 10)).versions())
+        .extracting(ResourceVersion::version).containsExactly(4, 3);
+    assertThat(imports.failed(again)).isEmpty();
+  }
+
+  /**
+   * A hard delete purges the history below the deletion: the import run again skips the versions it purged, and
+   * the resource stays deleted.
+   */
+  @Test
+  void versionsAHardDeletePurgedAreSkippedByALaterImport() {
+    String id = id();
+    merge(batch(0, line(1, id, 1, T1, patient(id, "{}", "One")), line(2, id, 2, T2, patient(id, "{}", "Two"))));
+    store.commit(List.of(Write.delete("Patient", id, 3, NOW)));
+    store.purgeDeletedHistory("Patient", id);
+    String again = anotherImport();
+
+    imports.stage(batch(0, line(1, id, 1, T1, patient(id, "{}", "One")), line(2, id, 2, T2, patient(id, "{}", "Two"))),
+        beat(again));
+    Optional<Merged> merged = imports.merge(again, 0, NOW.plusSeconds(1), beat(again), TestStore::refusedLine);
+
+    assertThat(merged).hasValue(new Merged(0, 2));
+    assertThat(store.current("Patient", id).orElseThrow().deleted()).isTrue();
+    assertThat(store.version("Patient", id, 1)).isEmpty();
+    assertThat(store.version("Patient", id, 2)).isEmpty();
+  }
+
+  /**
    * The writer creates the resource after the merge found it not stored, and commits while the merge's insert
    * waits on it: the merge starts again, finds the writer's version and imports its line as the next one.
    */

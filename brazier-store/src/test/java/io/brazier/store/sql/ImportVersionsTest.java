@@ -64,6 +64,18 @@ class ImportVersionsTest {
   }
 
   @Test
+  void versionsBelowAPurgeAreSkippedWhileANewerOneIsImported() {
+    Stored purgedAtThree = new Stored(7, 3, T3, false, Map.of(), Set.of(), 3);
+    Instant t4 = Instant.parse("2023-01-01T00:00:00Z");
+
+    Plan plan = ImportVersions.plan(purgedAtThree, List.of(line(1, 1, T1), line(2, 2, null), line(3, 4, t4)), NOW);
+
+    assertThat(plan.decisions()).extracting(Decision::action, Decision::version)
+        .containsExactly(tuple(Action.SKIP, 0), tuple(Action.SKIP, 0), tuple(Action.CURRENT, 4));
+    assertThat(plan.refused()).isEmpty();
+  }
+
+  @Test
   void aLineEqualToTheCurrentVersionIsSkippedSoThatAnImportRunTwiceWritesNothing() {
     Stored stored = new Stored(7, 4, T3, false, Map.of());
 
@@ -92,7 +104,7 @@ class ImportVersionsTest {
   void aVersionWithADeletionOrNoVersionRightBelowItCreatesItsResource() {
     Instant t4 = Instant.parse("2023-01-01T00:00:00Z");
     Stored deleted = new Stored(7, 2, T2, true, Map.of());
-    Stored gapAboveADeletion = new Stored(7, 5, t4, false, Map.of(1, T1, 2, T2), Set.of(2));
+    Stored gapAboveADeletion = new Stored(7, 5, t4, false, Map.of(1, T1, 2, T2), Set.of(2), 0);
     Stored fromVersionThree = new Stored(7, 3, T3, false, Map.of());
 
     Plan back = ImportVersions.plan(deleted, List.of(line(1, null, null), line(2, 5, T3)), NOW);
