@@ -84,6 +84,12 @@ public final class BulkDelete implements Interaction, Jobs.Work {
     return bulkJob.cancelled(job);
   }
 
+  /** A failed bulk delete answers, as Microsoft's does, what it did before it failed, and why it failed. */
+  @Override
+  public FhirResponse failed(Job job, FhirException failure) {
+    return bulkJob.failed(job, failure);
+  }
+
   @Override
   public String afterCancel() {
     return "what it deleted stays deleted; a poll answers how many.";

@@ -119,6 +119,15 @@ final class BulkJob {
     return job.cursor() == null ? Jobs.progress(job) : counts(job).progress(job.status().code());
   }
 
+  /**
+   * A failed job's answer, as Microsoft's: the failure's status, and the counts of what it did before it failed
+   * with the failure's issues. A client that reads only the status learns that it failed; one that reads the body
+   * also learns what stays done, which an OperationOutcome alone would not say.
+   */
+  FhirResponse failed(Job job, FhirException failure) {
+    return FhirResponse.of(failure.status(), counts(job).toParameters(failure.outcome().getIssue()));
+  }
+
   /** A cancelled job's answer, as Microsoft's: 200, the counts of what it did before, and {@code notes}. */
   FhirResponse cancelled(Job job, String... notes) {
     return FhirResponse.ok(counts(job).toParameters(Arrays.stream(notes)

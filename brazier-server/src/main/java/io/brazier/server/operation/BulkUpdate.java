@@ -165,6 +165,12 @@ public final class BulkUpdate implements Interaction, Jobs.Work {
     return false;
   }
 
+  /** A failed bulk update answers, as Microsoft's does, what it did before it failed, and why it failed. */
+  @Override
+  public FhirResponse failed(Job job, FhirException failure) {
+    return bulkJob.failed(job, failure);
+  }
+
   @Override
   public String afterCancel() {
     return "what it patched before stays patched.";

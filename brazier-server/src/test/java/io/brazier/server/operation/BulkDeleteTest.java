@@ -29,6 +29,7 @@ import java.util.Set;
 import java.util.UUID;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Practitioner;
@@ -240,6 +241,35 @@ class BulkDeleteTest {
       assertThat(left).as("not deleted").isBetween(0, 1);
       assertThat(counts(polled)).as("what was deleted, the page in flight included or not at all")
           .containsExactly(Map.entry("Patient", (long) BulkDelete.PAGE + 1 - left));
+    }
+  }
+
+  @Test
+  void aFailedBulkDeleteAnswersWhatItDeletedBeforeAndWhyItFailed() throws Exception {
+    try (TestServer own = TestServer.start(ServerConfig.defaults())) {
+      Http ownHttp = own.http();
+      own.client().transaction().withBundle(patients(BulkDelete.PAGE + 1, tag)).execute();
+      String last = String.format("p%04d-%s", BulkDelete.PAGE, tag);
+      Http.Response failed;
+      // The second page, the last resource alone, waits for this writer until the database cancels its statement.
+      try (HeldLock writer = TestDatabase.lockResource(own.database(), "Patient", last)) {
+        String status = status(ownHttp.send("DELETE", "/fhir/Patient/$bulk-delete?_tag=" + TAGS + "%7C" + tag, null,
+            ASYNC));
+        TestDatabase.awaitLockWaiter(own.database());
+        TestDatabase.cancelLockWaiters(own.database());
+        failed = poll(ownHttp, status);
+      }
+      Parameters answer = failed.resource(Parameters.class);
+
+      assertThat(failed.status()).as(failed.body()).isEqualTo(500);
+      assertThat(answer.getParameter("ResourceDeletedCount").getPart()).singleElement()
+          .satisfies(part -> assertThat(part.getName()).isEqualTo("Patient"))
+          .satisfies(part -> assertThat(part.getValue().castToDecimal(part.getValue()).getValue().longValueExact())
+              .as("the first page, deleted before the failure").isEqualTo(BulkDelete.PAGE));
+      assertThat(((OperationOutcome) answer.getParameter("Issues").getResource()).getIssueFirstRep())
+          .satisfies(issue -> assertThat(issue.getSeverity()).isEqualTo(OperationOutcome.IssueSeverity.ERROR))
+          .satisfies(issue -> assertThat(issue.getDiagnostics()).contains("incident"));
+      assertThat(ownHttp.get("/fhir/Patient/" + last).status()).isEqualTo(200);
     }
   }
 
