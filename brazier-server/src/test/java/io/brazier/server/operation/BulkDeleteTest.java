@@ -306,6 +306,34 @@ class BulkDeleteTest {
   }
 
   @Test
+  void aResourceChangedSinceTheKickOffIsLeftAloneAndOneCreatedSinceIsNotSelected(@TempDir Path dir)
+      throws Exception {
+    long kickOff;
+    try (TestServer before = TestServer.start(dir, ServerConfig.defaults())) {
+      IGenericClient first = before.client();
+      for (String id : List.of("changed", "kept")) {
+        first.update().resource(tagged(new Patient(), tag).setId(id)).execute();
+      }
+      kickOff = before.lastChange();
+      first.update().resource(tagged(new Patient().setActive(true), tag).setId("changed")).execute();
+      first.update().resource(tagged(new Patient(), tag).setId("created")).execute();
+    }
+    String job = submitted(dir, "dead-node", Duration.ofMillis(1), kickOff, null);
+
+    try (TestServer after = TestServer.start(dir, ServerConfig.defaults())) {
+      Http afterHttp = after.http();
+      Http.Response done = poll(afterHttp, "/fhir/_async/" + job);
+
+      assertThat(done.status()).as(done.body()).isEqualTo(200);
+      assertThat(counts(done)).containsExactly(Map.entry("Patient", 1L));
+      assertThat(afterHttp.get("/fhir/Patient/kept").status()).isEqualTo(410);
+      assertThat(afterHttp.get("/fhir/Patient/changed").resource(Patient.class).getMeta().getVersionId())
+          .as("changed since the kick-off: left alone").isEqualTo("2");
+      assertThat(afterHttp.get("/fhir/Patient/created").status()).as("created since the kick-off").isEqualTo(200);
+    }
+  }
+
+  @Test
   void aPurgeWhoseNodeDiedInTheMiddleOfAPageCountsItsPageOnResume(@TempDir Path dir) throws Exception {
     String status;
     try (TestServer before = TestServer.start(dir, ServerConfig.defaults())) {
