@@ -145,8 +145,9 @@ final class Routes {
         new Create(bodies, writes, conditions, commits, profiles)));
     this.update = Route.of(FhirInteraction.UPDATE, supported.type(TypeRestfulInteraction.UPDATE,
         new Update(bodies, writes, conditions, commits, profiles)));
-    this.delete = Route.of(FhirInteraction.DELETE, supported.type(TypeRestfulInteraction.DELETE,
-        new Delete(store, writes, conditions, commits, config.conditionalDeleteMax())));
+    Delete deletes = supported.type(TypeRestfulInteraction.DELETE,
+        new Delete(store, writes, conditions, commits, config.conditionalDeleteMax()));
+    this.delete = Route.of(FhirInteraction.DELETE, deletes);
     Patch patches = supported.type(TypeRestfulInteraction.PATCH, new Patch(fhir, bodies, writes, conditions, commits));
     this.patch = Route.of(FhirInteraction.PATCH, patches);
     Bundles bundles = new Bundles(fhir, store, this.bodies, references, reachable, commits, entries,
@@ -210,8 +211,7 @@ final class Routes {
     operations.add(PurgeHistory.OPERATION, EnumSet.of(Level.INSTANCE), ANY_TYPE, DELETE, new PurgeHistory(store));
     operations.add(IncludedPages.OPERATION, EnumSet.of(Level.SYSTEM, Level.TYPE), ANY_TYPE, GET,
         new IncludedPages(searches));
-    BulkDelete bulkDelete = new BulkDelete(fhir, store, conditions,
-        new Delete(store, writes, conditions, commits, BulkDelete.BATCH), jobs);
+    BulkDelete bulkDelete = new BulkDelete(fhir, store, search, conditions, deletes, jobs);
     operations.add(BulkDelete.OPERATION, EnumSet.of(Level.SYSTEM, Level.TYPE), ANY_TYPE, DELETE, bulkDelete);
     operations.add(BulkDelete.SOFT_DELETED, EnumSet.of(Level.SYSTEM, Level.TYPE), ANY_TYPE, DELETE, bulkDelete);
     jobs.register(BulkDelete.KIND, bulkDelete);

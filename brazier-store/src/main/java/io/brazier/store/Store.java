@@ -100,9 +100,6 @@ public interface Store extends AutoCloseable {
    */
   List<ResourceVersion> scan(String type, String afterId, int limit);
 
-  /** Deleted resources of a type (their current version is a deletion), walked as {@link #scan} walks live ones. */
-  List<ResourceVersion> scanDeleted(String type, String afterId, int limit);
-
   /**
    * The distinct values live resources of {@code types} (every type when empty) are indexed with under the token or
    * uri parameter {@code code} (such as {@code _tag} or {@code _profile}), sorted, at most {@code limit}.

@@ -91,6 +91,13 @@ public final class TestDatabase {
     }
   }
 
+  /** Cancels the statements that wait for a lock, as a statement timeout does (SQLSTATE 57014). */
+  public static void cancelLockWaiters(Database database) throws SQLException {
+    if (lockWaiters(database, "count(pg_cancel_backend(pid))") == 0) {
+      throw new AssertionError("No session waited for a lock");
+    }
+  }
+
   private static long lockWaiters(Database database, String select) throws SQLException {
     try (Connection connection = database.dataSource().getConnection();
         Statement statement = connection.createStatement();

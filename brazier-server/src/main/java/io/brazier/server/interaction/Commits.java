@@ -10,12 +10,9 @@ import io.brazier.store.Store;
 import io.brazier.store.VersionConflictException;
 import io.brazier.store.Write;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -52,26 +49,7 @@ public final class Commits {
    * still holding the turn of a single resource: for work that must follow the commit, such as purging history.
    */
   public FhirResponse run(WriteInteraction interaction, FhirRequest request, Consumer<Target> committed) {
-    return holdingConditions(List.of(request), () -> attempts(interaction, request, writes -> {
-      store.commit(writes);
-      return true;
-    }, committed));
-  }
-
-  /**
-   * Runs the write as {@link #run(WriteInteraction, FhirRequest, Consumer)} does, its commit recording the job
-   * progress that {@code progress} makes of the versions it stores, in the same transaction
-   * ({@link Store#commit(List, JobHeartbeat)}); false, with nothing written, when the job's runner no longer holds it.
-   */
-  public boolean runRecorded(WriteInteraction interaction, FhirRequest request,
-      Function<List<Write>, JobHeartbeat> progress, Consumer<Target> committed) {
-    AtomicBoolean recorded = new AtomicBoolean();
-    holdingConditions(List.of(request), () -> attempts(interaction, request,
-        writes -> store.commit(writes, progress.apply(writes)), target -> {
-          recorded.set(true);
-          committed.accept(target);
-        }));
-    return recorded.get();
+    return holdingConditions(List.of(request), () -> attempts(interaction, request, committed));
   }
 
   /** What one of the writes that {@link #runAllRecorded} commits together came to: its response, or its refusal. */
@@ -80,64 +58,42 @@ public final class Commits {
   /**
    * Runs each of {@code requests}, writes of one resource each and without conditions, as {@link #run} would, but
    * commits all they write in one transaction with the job progress that {@code progress} makes of their outcomes
-   * ({@link Store#commit(List, JobHeartbeat)}). A request refused (4xx) is refused alone; one whose resource another
-   * writer changed after it was prepared is refused as with If-Match (412), and the others commit again without it
-   * (so they take no turns, {@link ResourceLocks}: a write that races them loses nothing either way). Empty, with nothing written, when the job's runner no longer holds the job.
+   * ({@link Store#commit(List, JobHeartbeat)}), each resource once ({@link PageWrites}). A request refused (4xx) is
+   * refused alone; one whose resource another writer changed after it was prepared is refused as with If-Match (412),
+   * and the others commit again without it (so they take no turns, {@link ResourceLocks}: a write that races them
+   * loses nothing either way). Empty, with nothing written, when the job's runner no longer holds the job.
    */
   public Optional<List<Outcome>> runAllRecorded(WriteInteraction interaction, List<FhirRequest> requests,
       Function<List<Outcome>, JobHeartbeat> progress) {
     List<Outcome> outcomes = new ArrayList<>();
-    List<List<Write>> staged = new ArrayList<>();
+    PageWrites page = new PageWrites();
     for (FhirRequest request : requests) {
       try {
-        Prepared prepared = stage(interaction, request);
-        outcomes.add(new Outcome(prepared.response(), null));
-        staged.add(prepared.writes());
+        Staged staged = staged(interaction, request, interaction.target(request));
+        page.add(staged.placeholders(), staged.own().writes());
+        outcomes.add(new Outcome(staged.own().response(), null));
       } catch (FhirException e) {
         if (e.status() >= 500) {
           throw e;
         }
+        page.refused();
         outcomes.add(new Outcome(null, e));
-        staged.add(List.of());
       }
     }
     // Each conflict refuses one request, so this ends.
     while (true) {
       try {
-        return store.commit(distinct(staged), progress.apply(List.copyOf(outcomes))) ? Optional.of(outcomes)
+        return store.commit(page.writes(), progress.apply(List.copyOf(outcomes))) ? Optional.of(outcomes)
             : Optional.empty();
       } catch (VersionConflictException e) {
-        int lost = conflicting(staged, e);
+        int lost = page.writer(e.type(), e.id());
+        if (lost < 0) {
+          throw e;
+        }
         outcomes.set(lost, new Outcome(null, changedSince(e)));
-        staged.set(lost, List.of());
+        page.drop(lost);
       }
     }
-  }
-
-  /**
-   * The staged writes as one commit, each resource once: requests that refer to the same missing resource each
-   * staged its placeholder, which the page must create once (as a transaction's entries share theirs), not once per
-   * request. Only placeholders repeat, as each request writes a resource of its own.
-   */
-  private static List<Write> distinct(List<List<Write>> staged) {
-    Map<String, Write> writes = new LinkedHashMap<>();
-    staged.forEach(request -> request.forEach(write -> writes.putIfAbsent(write.type() + "/" + write.id(), write)));
-    return List.copyOf(writes.values());
-  }
-
-  /** Which of the staged writes wrote the resource that another writer changed meanwhile. */
-  private static int conflicting(List<List<Write>> staged, VersionConflictException e) {
-    for (int i = 0; i < staged.size(); i++) {
-      if (staged.get(i).stream().anyMatch(write -> write.type().equals(e.type()) && write.id().equals(e.id()))) {
-        return i;
-      }
-    }
-    throw e;
-  }
-
-  /** Stores the versions of a write: true once they committed, false when they were not (the write is then over). */
-  private interface Storing {
-    boolean store(List<Write> writes);
   }
 
   /**
@@ -149,14 +105,13 @@ public final class Commits {
     return conditions.isEmpty() ? action.get() : conditionLocks.holdingAll(conditions, action);
   }
 
-  private FhirResponse attempts(WriteInteraction interaction, FhirRequest request, Storing storing,
-      Consumer<Target> committed) {
+  private FhirResponse attempts(WriteInteraction interaction, FhirRequest request, Consumer<Target> committed) {
     for (int attempt = 1; ; attempt++) {
       try {
         Target target = interaction.target(request);
         return target.ids().size() == 1
-            ? locks.holding(target.type(), target.id(), () -> commit(interaction, request, target, storing, committed))
-            : commit(interaction, request, target, storing, committed);
+            ? locks.holding(target.type(), target.id(), () -> commit(interaction, request, target, committed))
+            : commit(interaction, request, target, committed);
       } catch (VersionConflictException e) {
         if (request.ifMatch() != null) {
           throw changedSince(e);
@@ -168,12 +123,11 @@ public final class Commits {
     }
   }
 
-  private FhirResponse commit(WriteInteraction interaction, FhirRequest request, Target target, Storing storing,
+  private FhirResponse commit(WriteInteraction interaction, FhirRequest request, Target target,
       Consumer<Target> committed) {
     Prepared staged = stage(interaction, request, target);
-    if (storing.store(staged.writes())) {
-      committed.accept(target);
-    }
+    store.commit(staged.writes());
+    committed.accept(target);
     return staged.response();
   }
 
@@ -186,6 +140,16 @@ public final class Commits {
   }
 
   private Prepared stage(WriteInteraction interaction, FhirRequest request, Target target) {
+    Staged staged = staged(interaction, request, target);
+    List<Write> writes = new ArrayList<>(staged.placeholders());
+    writes.addAll(staged.own().writes());
+    return new Prepared(writes, staged.own().response());
+  }
+
+  /** A write prepared and checked, apart from the placeholders for the missing resources it refers to. */
+  private record Staged(List<Write> placeholders, Prepared own) {}
+
+  private Staged staged(WriteInteraction interaction, FhirRequest request, Target target) {
     Links links = references.open(request.baseUrl(), request.restriction());
     Prepared prepared = interaction.prepare(request, target, links, Currents.of(store));
     reachable.checkWrites(request.restriction(), prepared.writes(), prepared.reached());
@@ -194,9 +158,7 @@ public final class Commits {
       throw missing.get(0).failure();
     }
     reachable.checkWrites(request.restriction(), links.placeholders(), List.of());
-    List<Write> writes = new ArrayList<>(links.placeholders());
-    writes.addAll(prepared.writes());
-    return new Prepared(writes, prepared.response());
+    return new Staged(links.placeholders(), prepared);
   }
 
   /**

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -48,12 +49,13 @@ public final class Delete implements WriteInteraction {
   }
 
   /**
-   * Runs a delete as {@link #handle} does, its commit recording the job progress that {@code progress} makes of the
-   * deletions in the same transaction: a batch of {@code $bulk-delete}, whose counts say exactly what it deleted.
-   * False, with nothing deleted, when the job's runner no longer holds the job.
+   * Deletes each of these resources (each request a DELETE of one by id) and commits the deletions in one transaction
+   * with the job progress that {@code progress} makes of their outcomes: see {@link Commits#runAllRecorded}. A hard
+   * delete's purge is its caller's, once this returns.
    */
-  public boolean deleted(FhirRequest request, Function<List<Write>, JobHeartbeat> progress) {
-    return commits.runRecorded(this, request, progress, isHard(request) ? this::purgeHistory : deleted -> { });
+  public Optional<List<Commits.Outcome>> handleAllRecorded(List<FhirRequest> requests,
+      Function<List<Commits.Outcome>, JobHeartbeat> progress) {
+    return commits.runAllRecorded(this, requests, progress);
   }
 
   /** Once the deletion has committed, purges the history of each deleted resource. */

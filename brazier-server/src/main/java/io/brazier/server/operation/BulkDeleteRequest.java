@@ -5,8 +5,10 @@ import io.brazier.fhir.FhirException;
 import io.brazier.fhir.search.Criterion;
 import io.brazier.fhir.search.Prefix;
 import io.brazier.fhir.search.QueryParser;
+import io.brazier.fhir.search.SearchQuery;
 import io.brazier.server.FhirRequest;
 import io.brazier.server.interaction.Conditions;
+import io.brazier.store.AsOfScan;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -23,8 +25,10 @@ import java.util.Set;
  * @param types the types to walk, sorted: the one of a type-level request, or every type (those of {@code _type})
  *     but the {@code excludedResourceTypes}
  * @param criteria the search criteria, valid for every one of the types
+ * @param sequence the change sequence of the kick-off ({@link io.brazier.store.Store#watermark}): what the criteria
+ *     select is decided as of then
  */
-record BulkDeleteRequest(Mode mode, List<String> types, Map<String, List<String>> criteria) {
+record BulkDeleteRequest(Mode mode, List<String> types, Map<String, List<String>> criteria, long sequence) {
   /** Microsoft's flag for a hard delete; Brazier's own DELETE names it without the underscore, taken too. */
   private static final List<String> HARD_DELETE = List.of("_hardDelete", "hardDelete");
   private static final String PURGE_HISTORY = "_purgeHistory";
@@ -45,8 +49,8 @@ record BulkDeleteRequest(Mode mode, List<String> types, Map<String, List<String>
     SOFT_DELETED
   }
 
-  /** The request of a kick-off, or a 400 that says what is wrong with it. */
-  static BulkDeleteRequest of(FhirRequest request, Fhir fhir, Conditions conditions) {
+  /** The request of a kick-off at change {@code sequence}, or a 400 that says what is wrong with it. */
+  static BulkDeleteRequest of(FhirRequest request, Fhir fhir, Conditions conditions, long sequence) {
     Map<String, List<String>> query = new LinkedHashMap<>(request.query());
     FORMAT.forEach(query::remove);
     boolean hard = false;
@@ -70,7 +74,7 @@ record BulkDeleteRequest(Mode mode, List<String> types, Map<String, List<String>
     boolean softDeleted = request.operation().equals("$" + BulkDelete.SOFT_DELETED.name());
     Mode mode = softDeleted ? Mode.SOFT_DELETED : hard ? Mode.HARD : purge ? Mode.PURGE_HISTORY : Mode.SOFT;
     check(mode, types, query, conditions);
-    return new BulkDeleteRequest(mode, types, query);
+    return new BulkDeleteRequest(mode, types, query, sequence);
   }
 
   /**
@@ -96,7 +100,8 @@ record BulkDeleteRequest(Mode mode, List<String> types, Map<String, List<String>
 
   /**
    * Criteria that select what a search selects and nothing else: a parameter that shapes a result instead (an
-   * include, a sort) would be dropped and the deletion widened. A soft-deleted resource is found by no search, so
+   * include, a sort) would be dropped and the deletion widened; and that can be decided as of the kick-off
+   * ({@link AsOfScan}: not chains, {@code _has} or {@code _list}). A soft-deleted resource is found by no search, so
    * its deletion's {@code _lastUpdated} is all Microsoft's server, and this one, select it by.
    */
   private static void check(Mode mode, List<String> types, Map<String, List<String>> criteria, Conditions conditions) {
@@ -110,7 +115,15 @@ record BulkDeleteRequest(Mode mode, List<String> types, Map<String, List<String>
       }
     }
     for (String type : types) {
-      List<Criterion> parsed = conditions.parse(List.of(type), criteria).criteria();
+      SearchQuery query = conditions.parse(List.of(type), criteria);
+      if (mode != Mode.SOFT_DELETED) {
+        try {
+          new AsOfScan(type, 0, query, null, 1);
+        } catch (IllegalArgumentException e) {
+          throw FhirException.badRequest("A bulk delete cannot select by these parameters: " + e.getMessage());
+        }
+      }
+      List<Criterion> parsed = query.criteria();
       if (mode == Mode.SOFT_DELETED && parsed.stream().flatMap(c -> ((Criterion.LastUpdatedMatch) c).values()
           .stream()).anyMatch(value -> value.prefix() == Prefix.AP)) {
         throw FhirException.badRequest("$bulk-delete-soft-deleted does not take the prefix ap on " + LAST_UPDATED

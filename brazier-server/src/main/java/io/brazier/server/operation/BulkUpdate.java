@@ -2,7 +2,6 @@ package io.brazier.server.operation;
 
 import io.brazier.fhir.Fhir;
 import io.brazier.fhir.FhirException;
-import io.brazier.fhir.Format;
 import io.brazier.fhir.Outcomes;
 import io.brazier.fhir.search.FhirSearch;
 import io.brazier.fhir.search.QueryParser;
@@ -14,6 +13,7 @@ import io.brazier.server.http.Formats;
 import io.brazier.server.interaction.Interaction;
 import io.brazier.server.interaction.Operations;
 import io.brazier.server.interaction.Patch;
+import io.brazier.server.operation.BulkCounts.Count;
 import io.brazier.store.AsOfScan;
 import io.brazier.store.Job;
 import io.brazier.store.Store;
@@ -31,7 +31,7 @@ import org.hl7.fhir.r4.model.Resource;
  * upsert operations ({@link BulkUpdatePatch}) for the body. Everything is checked at kick-off (a 400 before any job);
  * the job ({@link BulkUpdateRun}) then patches the resources that matched when it was asked for, each through the
  * PATCH interaction. One runs at a time, on any node: a second is a 409 while one is queued or running. Polls answer
- * 202 with the counts so far in X-Progress, then 200 with the counts ({@link BulkUpdateCounts}); DELETE cancels, and
+ * 202 with the counts so far in X-Progress, then 200 with the counts ({@link BulkCounts}); DELETE cancels, and
  * what was patched stays patched. https://learn.microsoft.com/azure/healthcare-apis/fhir/fhir-bulk-update
  */
 public final class BulkUpdate implements Interaction, Jobs.Work {
@@ -49,6 +49,7 @@ public final class BulkUpdate implements Interaction, Jobs.Work {
   private final Store store;
   private final Patch patch;
   private final Jobs jobs;
+  private final BulkJob bulkJob;
 
   /**
    * What a job patches: the resources of {@code types} that matched {@code criteria} as of change {@code sequence},
@@ -65,6 +66,7 @@ public final class BulkUpdate implements Interaction, Jobs.Work {
     this.store = store;
     this.patch = patch;
     this.jobs = jobs;
+    this.bulkJob = new BulkJob(fhir, "bulk update", BulkCounts.none(Count.UPDATED, Count.IGNORED, Count.PATCH_FAILED));
   }
 
   @Override
@@ -142,28 +144,31 @@ public final class BulkUpdate implements Interaction, Jobs.Work {
 
   @Override
   public byte[] run(Jobs.Run run) {
-    BulkUpdateCounts counts = new BulkUpdateRun(this, fhir, search, store, patch, run).patchAll();
-    return fhir.encode(Format.JSON, counts.toParameters(null), false);
+    Request request = JobJson.read(run.request(), Request.class);
+    return bulkJob.run(run, request.types(), new BulkUpdateRun(this, fhir, search, store, patch, request));
   }
 
   @Override
   public String progress(Job job) {
-    return job.cursor() == null ? Jobs.progress(job)
-        : JobJson.read(job.cursor(), BulkUpdateRun.Cursor.class).counts().progress(job.status().code());
+    return bulkJob.progress(job);
   }
 
   /** A cancelled bulk update answers what it did before, as Microsoft's does: 200, its counts and "cancelled". */
   @Override
   public FhirResponse cancelled(Job job) {
-    BulkUpdateCounts counts = job.cursor() == null ? BulkUpdateCounts.none()
-        : JobJson.read(job.cursor(), BulkUpdateRun.Cursor.class).counts();
-    return FhirResponse.ok(counts.toParameters("The bulk update was cancelled; what it patched before stays."));
+    return bulkJob.cancelled(job, "The bulk update was cancelled; what it patched before stays.");
   }
 
   /** An ended bulk update keeps its counts: a DELETE then is a 409. */
   @Override
   public boolean cancelsEnded() {
     return false;
+  }
+
+  /** A failed bulk update answers, as Microsoft's does, what it did before it failed, and why it failed. */
+  @Override
+  public FhirResponse failed(Job job, FhirException failure) {
+    return bulkJob.failed(job, failure);
   }
 
   @Override

@@ -93,6 +93,11 @@ public final class Jobs implements AutoCloseable {
       return Jobs.progress(job);
     }
 
+    /** What a poll of the failed job answers: by default, {@code failure}, its status and OperationOutcome. */
+    default FhirResponse failed(Job job, FhirException failure) {
+      throw failure;
+    }
+
     /** What a poll of the cancelled job answers: by default, that there is no such job any more. */
     default FhirResponse cancelled(Job job) {
       throw new FhirException(404, IssueType.NOTFOUND, "Job " + job.id() + " was cancelled.");
@@ -274,8 +279,9 @@ public final class Jobs implements AutoCloseable {
   }
 
   /**
-   * What a poll of a job answers: 202 with its progress while it waits or runs; once ended, its kind's answer, or
-   * the failure's status and OperationOutcome, or 404 when it was cancelled.
+   * What a poll of a job answers: 202 with its progress while it waits or runs; once ended, its kind's answer: its
+   * result, or when it failed (by default) the failure's status and OperationOutcome, or when it was cancelled (by
+   * default) 404.
    */
   public FhirResponse answer(Job job) {
     Work work = kinds.get(job.kind());
@@ -285,8 +291,14 @@ public final class Jobs implements AutoCloseable {
     }
     return switch (job.status()) {
       case DONE -> work.answer(job, fhir);
-      case FAILED -> throw new FhirException(job.errorStatus(),
-          (OperationOutcome) fhir.jsonParser().parseResource(new ByteArrayInputStream(job.error())));
+      case FAILED -> {
+        FhirException failure = new FhirException(job.errorStatus(),
+            (OperationOutcome) fhir.jsonParser().parseResource(new ByteArrayInputStream(job.error())));
+        if (work == null) {
+          throw failure;
+        }
+        yield work.failed(job, failure);
+      }
       default -> {
         if (work == null) {
           throw new FhirException(404, IssueType.NOTFOUND, "Job " + job.id() + " was cancelled.");

@@ -10,9 +10,12 @@ import io.brazier.server.Interceptor;
 import io.brazier.server.Restriction;
 import io.brazier.server.ServerConfig;
 import io.brazier.server.TestServer;
+import io.brazier.store.AsOfScan;
 import io.brazier.store.Change;
 import io.brazier.store.DatabaseConfig;
 import io.brazier.store.Job;
+import io.brazier.store.ResourceVersion;
+import io.brazier.store.ScanPage;
 import io.brazier.store.TestDatabase;
 import io.brazier.store.TestDatabase.HeldLock;
 import io.brazier.store.sql.Database;
@@ -26,6 +29,7 @@ import java.util.Set;
 import java.util.UUID;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Practitioner;
@@ -110,13 +114,13 @@ class BulkDeleteTest {
   @Test
   void aBulkDeleteOfManyResourcesWithLongIdsDeletesThemAll() throws Exception {
     try (TestServer own = TestServer.start(ServerConfig.defaults())) {
-      own.client().transaction().withBundle(patients(BulkDelete.BATCH + 1, tag)).execute();
+      own.client().transaction().withBundle(patients(BulkDelete.PAGE + 1, tag)).execute();
 
       Http.Response done = poll(own.http(), own.http().send("DELETE", "/fhir/Patient/$bulk-delete?_tag=" + TAGS
           + "%7C" + tag, null, ASYNC));
 
       assertThat(done.status()).as(done.body()).isEqualTo(200);
-      assertThat(counts(done)).containsExactly(Map.entry("Patient", BulkDelete.BATCH + 1L));
+      assertThat(counts(done)).containsExactly(Map.entry("Patient", BulkDelete.PAGE + 1L));
     }
   }
 
@@ -152,6 +156,8 @@ class BulkDeleteTest {
         ASYNC);
     http.refused(400, "DELETE", "/fhir/$bulk-delete?excludedResourceTypes=Nothing&" + criteria, NO_BODY, ASYNC);
     http.refused(400, "DELETE", "/fhir/$bulk-delete?name=x&" + criteria, NO_BODY, ASYNC);
+    http.refused(400, "DELETE", "/fhir/Observation/$bulk-delete?subject:Patient._id=" + patient + "&" + criteria,
+        NO_BODY, ASYNC);
     http.refused(400, "DELETE", "/fhir/Patient/$bulk-delete-soft-deleted?" + criteria, NO_BODY, ASYNC);
 
     assertThat(http.get("/fhir/Patient/" + patient).status()).isEqualTo(200);
@@ -196,8 +202,7 @@ class BulkDeleteTest {
     try (TestServer before = TestServer.start(dir, ServerConfig.defaults())) {
       before.client().update().resource(tagged(new Patient(), tag).setId("c")).execute();
     }
-    String job = submitted(dir, "busy-node", Duration.ofMinutes(10),
-        "{\"type\": \"Patient\", \"after\": \"b\", \"pending\": [], \"counts\": {\"Patient\": 2}}");
+    String job = submitted(dir, "busy-node", Duration.ofMinutes(10), 0, cursor(null, List.of(), 2));
 
     try (TestServer after = TestServer.start(dir, ServerConfig.defaults())) {
       Http afterHttp = after.http();
@@ -208,7 +213,7 @@ class BulkDeleteTest {
       assertThat(cancel.body()).contains("stays deleted");
       assertThat(polled.status()).as(polled.body()).isEqualTo(200);
       assertThat(counts(polled)).containsExactly(Map.entry("Patient", 2L));
-      assertThat(afterHttp.get("/fhir/Patient/c").status()).as("after the cursor").isEqualTo(200);
+      assertThat(afterHttp.get("/fhir/Patient/c").status()).as("not reached before the cancel").isEqualTo(200);
     }
   }
 
@@ -216,12 +221,12 @@ class BulkDeleteTest {
   void aCancelWhileAPageIsInFlightAnswersExactlyWhatWasDeleted() throws Exception {
     try (TestServer own = TestServer.start(ServerConfig.defaults())) {
       Http ownHttp = own.http();
-      own.client().transaction().withBundle(patients(BulkDelete.BATCH + 1, tag)).execute();
+      own.client().transaction().withBundle(patients(BulkDelete.PAGE + 1, tag)).execute();
       String status;
       Http.Response cancel;
       // The second page, the last resource alone, waits for this writer while the job is cancelled.
       try (HeldLock writer = TestDatabase.lockResource(own.database(), "Patient",
-          String.format("p%04d-%s", BulkDelete.BATCH, tag))) {
+          String.format("p%04d-%s", BulkDelete.PAGE, tag))) {
         status = status(ownHttp.send("DELETE", "/fhir/Patient/$bulk-delete?_tag=" + TAGS + "%7C" + tag, null, ASYNC));
         TestDatabase.awaitLockWaiter(own.database());
         cancel = ownHttp.send("DELETE", status, null);
@@ -235,24 +240,55 @@ class BulkDeleteTest {
       assertThat(cancel.status()).as(cancel.body()).isEqualTo(202);
       assertThat(left).as("not deleted").isBetween(0, 1);
       assertThat(counts(polled)).as("what was deleted, the page in flight included or not at all")
-          .containsExactly(Map.entry("Patient", (long) BulkDelete.BATCH + 1 - left));
+          .containsExactly(Map.entry("Patient", (long) BulkDelete.PAGE + 1 - left));
+    }
+  }
+
+  @Test
+  void aFailedBulkDeleteAnswersWhatItDeletedBeforeAndWhyItFailed() throws Exception {
+    try (TestServer own = TestServer.start(ServerConfig.defaults())) {
+      Http ownHttp = own.http();
+      own.client().transaction().withBundle(patients(BulkDelete.PAGE + 1, tag)).execute();
+      String last = String.format("p%04d-%s", BulkDelete.PAGE, tag);
+      Http.Response failed;
+      // The second page, the last resource alone, waits for this writer until the database cancels its statement.
+      try (HeldLock writer = TestDatabase.lockResource(own.database(), "Patient", last)) {
+        String status = status(ownHttp.send("DELETE", "/fhir/Patient/$bulk-delete?_tag=" + TAGS + "%7C" + tag, null,
+            ASYNC));
+        TestDatabase.awaitLockWaiter(own.database());
+        TestDatabase.cancelLockWaiters(own.database());
+        failed = poll(ownHttp, status);
+      }
+      Parameters answer = failed.resource(Parameters.class);
+
+      assertThat(failed.status()).as(failed.body()).isEqualTo(500);
+      assertThat(answer.getParameter("ResourceDeletedCount").getPart()).singleElement()
+          .satisfies(part -> assertThat(part.getName()).isEqualTo("Patient"))
+          .satisfies(part -> assertThat(part.getValue().castToDecimal(part.getValue()).getValue().longValueExact())
+              .as("the first page, deleted before the failure").isEqualTo(BulkDelete.PAGE));
+      assertThat(((OperationOutcome) answer.getParameter("Issues").getResource()).getIssueFirstRep())
+          .satisfies(issue -> assertThat(issue.getSeverity()).isEqualTo(OperationOutcome.IssueSeverity.ERROR))
+          .satisfies(issue -> assertThat(issue.getDiagnostics()).contains("incident"));
+      assertThat(ownHttp.get("/fhir/Patient/" + last).status()).isEqualTo(200);
     }
   }
 
   @Test
   void aHardBulkDeleteWhoseNodeDiedPurgesItsPageAndGoesOnOnTheNextNode(@TempDir Path dir) throws Exception {
+    long kickOff;
     try (TestServer before = TestServer.start(dir, ServerConfig.defaults())) {
       IGenericClient first = before.client();
       for (String id : List.of("a", "b", "c")) {
         first.update().resource(tagged(new Patient(), tag).setId(id)).execute();
         first.update().resource(tagged(new Patient(), tag).setId(id)).execute();
       }
+      kickOff = before.lastChange();
       // What the dead node's page committed, with its cursor, before it died: the deletions, not their purge.
       first.delete().resourceById("Patient", "a").execute();
       first.delete().resourceById("Patient", "b").execute();
     }
-    String job = submitted(dir, "dead-node", Duration.ofMillis(1),
-        "{\"type\": \"Patient\", \"after\": \"b\", \"pending\": [\"a\", \"b\"], \"counts\": {\"Patient\": 2}}");
+    String job = submitted(dir, "dead-node", Duration.ofMillis(1), kickOff,
+        cursor(scannedPast(dir, kickOff, "a", "b"), List.of("Patient/a", "Patient/b"), 2));
 
     try (TestServer after = TestServer.start(dir, ServerConfig.defaults())) {
       Http afterHttp = after.http();
@@ -266,6 +302,34 @@ class BulkDeleteTest {
             .as("Patient/" + id + ": one deletion, its history purged").extracting(e -> e.getRequest().getMethod())
             .containsExactly(Bundle.HTTPVerb.DELETE);
       }
+    }
+  }
+
+  @Test
+  void aResourceChangedSinceTheKickOffIsLeftAloneAndOneCreatedSinceIsNotSelected(@TempDir Path dir)
+      throws Exception {
+    long kickOff;
+    try (TestServer before = TestServer.start(dir, ServerConfig.defaults())) {
+      IGenericClient first = before.client();
+      for (String id : List.of("changed", "kept")) {
+        first.update().resource(tagged(new Patient(), tag).setId(id)).execute();
+      }
+      kickOff = before.lastChange();
+      first.update().resource(tagged(new Patient().setActive(true), tag).setId("changed")).execute();
+      first.update().resource(tagged(new Patient(), tag).setId("created")).execute();
+    }
+    String job = submitted(dir, "dead-node", Duration.ofMillis(1), kickOff, null);
+
+    try (TestServer after = TestServer.start(dir, ServerConfig.defaults())) {
+      Http afterHttp = after.http();
+      Http.Response done = poll(afterHttp, "/fhir/_async/" + job);
+
+      assertThat(done.status()).as(done.body()).isEqualTo(200);
+      assertThat(counts(done)).containsExactly(Map.entry("Patient", 1L));
+      assertThat(afterHttp.get("/fhir/Patient/kept").status()).isEqualTo(410);
+      assertThat(afterHttp.get("/fhir/Patient/changed").resource(Patient.class).getMeta().getVersionId())
+          .as("changed since the kick-off: left alone").isEqualTo("2");
+      assertThat(afterHttp.get("/fhir/Patient/created").status()).as("created since the kick-off").isEqualTo(200);
     }
   }
 
@@ -303,27 +367,49 @@ class BulkDeleteTest {
 
   /** What a dead node's lease comes to once it runs out: the job is anyone's to claim, from its cursor. */
   private static void leaseRunsOut(Path dir, String job) {
-    try (PostgresStore store = new PostgresStore(Database.open(DatabaseConfig.embedded(dir)),
-        new Fhir(false).resourceTypes())) {
+    try (PostgresStore store = store(dir)) {
       Job running = store.jobs().read(job).orElseThrow();
       assertThat(store.jobs().heartbeat(job, running.owner(), running.done(), running.total(), running.cursor(),
           Duration.ofMillis(1))).isTrue();
     }
   }
 
-  /** A hard bulk delete of this test's Patients, queued and claimed by {@code owner} with its cursor. */
-  private String submitted(Path dir, String owner, Duration lease, String cursor) {
-    try (PostgresStore store = new PostgresStore(Database.open(DatabaseConfig.embedded(dir)),
-        new Fhir(false).resourceTypes())) {
+  /**
+   * A hard bulk delete of this test's Patients kicked off at change {@code sequence}, queued and claimed by
+   * {@code owner} with its cursor.
+   */
+  private String submitted(Path dir, String owner, Duration lease, long sequence, String cursor) {
+    try (PostgresStore store = store(dir)) {
       Map<String, Object> request = new LinkedHashMap<>();
       request.put("mode", "HARD");
       request.put("types", List.of("Patient"));
       request.put("criteria", Map.of("_tag", List.of(TAGS + "|" + tag)));
+      request.put("sequence", sequence);
       String job = store.jobs().submit(BulkDelete.KIND, JobJson.write(request), null);
       store.jobs().claim(owner, Set.of(BulkDelete.KIND), lease);
       store.jobs().heartbeat(job, owner, 0, null, cursor, lease);
       return job;
     }
+  }
+
+  /** The cursor of a bulk delete of Patients after {@code after} (null: at the start), having deleted {@code count}. */
+  private static String cursor(String after, List<String> pending, long count) {
+    BulkCounts counts = BulkCounts.none(BulkCounts.Count.DELETED);
+    counts.add(BulkCounts.Count.DELETED, "Patient", count);
+    return JobJson.write(new BulkJob.Cursor(0, after, pending, counts));
+  }
+
+  /** Where a scan of the Patients as of {@code sequence} is once it has served these, and only these. */
+  private static String scannedPast(Path dir, long sequence, String... ids) {
+    try (PostgresStore store = store(dir)) {
+      ScanPage page = store.scan(AsOfScan.of("Patient", sequence, ids.length), null);
+      assertThat(page.versions()).extracting(ResourceVersion::id).containsExactly(ids);
+      return page.next().encode();
+    }
+  }
+
+  private static PostgresStore store(Path dir) {
+    return new PostgresStore(Database.open(DatabaseConfig.embedded(dir)), new Fhir(false).resourceTypes());
   }
 
   private static Http.Response poll(Http http, Http.Response started) throws InterruptedException {

@@ -255,6 +255,39 @@ class BulkUpdateTest {
   }
 
   @Test
+  void aFailedUpdateAnswersWhatItDidBeforeAndWhyItFailed() throws Exception {
+    Bundle first = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+    for (int i = 0; i < BulkUpdateRun.PAGE; i++) {
+      first.addEntry().setResource(patient(true, "Failing")).getRequest().setMethod(Bundle.HTTPVerb.POST)
+          .setUrl("Patient");
+    }
+    client.transaction().withBundle(first).execute();
+    // Updated after the others: on the last page, whose commit fails.
+    String last = create(patient(true, "Failing"));
+    HttpResponse<String> failed;
+    try (HeldLock writer = TestDatabase.lockResource(server.database(), "Patient", last)) {
+      HttpResponse<String> started = kickOff(server, "/Patient/$bulk-update?_tag=" + TAGS + "%7C" + tag,
+          patch("replace", "Patient.active", "valueBoolean", "false"));
+      TestDatabase.awaitLockWaiter(server.database());
+      // As a statement timeout would: the page's commit fails, and with it the job.
+      TestDatabase.cancelLockWaiters(server.database());
+      failed = poll(started);
+    }
+    Parameters answer = parameters(failed);
+    int patched = client.search().forResource(Patient.class).withTag(TAGS, tag)
+        .where(Patient.ACTIVE.exactly().code("false")).summaryMode(SummaryEnum.COUNT).returnBundle(Bundle.class)
+        .execute().getTotal();
+
+    assertThat(failed.statusCode()).as(failed.body()).isEqualTo(500);
+    assertThat(patched).as("the pages before the failure").isPositive();
+    assertThat(count(answer, "ResourceUpdatedCount", "Patient")).as("exactly what was patched").isEqualTo(patched);
+    OperationOutcome issues = (OperationOutcome) answer.getParameter("Issues").getResource();
+    assertThat(issues.getIssueFirstRep().getSeverity()).isEqualTo(OperationOutcome.IssueSeverity.ERROR);
+    assertThat(issues.getIssueFirstRep().getDiagnostics()).contains("incident");
+    assertThat(read(last).getActive()).isTrue();
+  }
+
+  @Test
   void aPageWhosePatchesReferToTheSameMissingResourceCreatesOnePlaceholder() throws Exception {
     try (TestServer own = TestServer.start(ServerConfig.defaults().withBundles(ServerConfig.DEFAULT_BUNDLE_MAX_ENTRIES,
         ServerConfig.DEFAULT_BUNDLE_MAX_BYTES, ReferentialIntegrity.ENFORCE, MissingReferences.PLACEHOLDER))) {

@@ -374,12 +374,7 @@ public final class PostgresStore implements Store {
 
   @Override
   public List<ResourceVersion> scan(String type, String afterId, int limit) {
-    return searches.scan(type, afterId, limit, false);
-  }
-
-  @Override
-  public List<ResourceVersion> scanDeleted(String type, String afterId, int limit) {
-    return searches.scan(type, afterId, limit, true);
+    return searches.scan(type, afterId, limit);
   }
 
   @Override

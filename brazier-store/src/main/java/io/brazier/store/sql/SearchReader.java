@@ -243,13 +243,13 @@ final class SearchReader {
     return sql.array(" IN (SELECT * FROM unnest(?::smallint[]", "int2", typeKeys).array(", ?::text[]))", "text", ids);
   }
 
-  /** The live ({@code deleted} false) or deleted resources of a type in id order, after {@code afterId}. */
-  List<ResourceVersion> scan(String type, String afterId, int limit, boolean deleted) {
+  /** The live resources of a type in id order, after {@code afterId}. */
+  List<ResourceVersion> scan(String type, String afterId, int limit) {
     String sql = "SELECT 0, type, id, version, last_updated, deleted, body FROM resource"
-        + " WHERE type = ? AND id > ? AND deleted = ? ORDER BY id LIMIT ?";
+        + " WHERE type = ? AND id > ? AND NOT deleted ORDER BY id LIMIT ?";
     try (Connection connection = dataSource.getConnection();
         PreparedStatement statement = prepare(connection, new Sql().append(sql).arg(types.key(type))
-            .arg(afterId == null ? "" : afterId).arg(deleted).arg(limit));
+            .arg(afterId == null ? "" : afterId).arg(limit));
         ResultSet rows = statement.executeQuery()) {
       List<ResourceVersion> found = new ArrayList<>();
       while (rows.next()) {

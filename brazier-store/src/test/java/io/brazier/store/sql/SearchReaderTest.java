@@ -235,24 +235,6 @@ class SearchReaderTest {
     assertThat(store.scan("Patient", null, 1)).hasSize(1);
   }
 
-  @Test
-  void aScanOfDeletedResourcesWalksOnlyThoseInIdOrder() {
-    String prefix = "scan-deleted-" + UUID.randomUUID() + "-";
-    for (String id : List.of("c", "a", "b")) {
-      tagged.save(patient("Scanned").setId(prefix + id));
-    }
-    store.commit(List.of(Write.delete("Patient", prefix + "c", 2, Instant.now()),
-        Write.delete("Patient", prefix + "a", 2, Instant.now())));
-
-    List<String> first = store.scanDeleted("Patient", prefix, 1).stream().map(ResourceVersion::id).toList();
-    List<ResourceVersion> rest = store.scanDeleted("Patient", prefix + "a", 2).stream()
-        .filter(version -> version.id().startsWith(prefix)).toList();
-
-    assertThat(first).containsExactly(prefix + "a");
-    assertThat(rest).extracting(ResourceVersion::id).containsExactly(prefix + "c");
-    assertThat(rest).allMatch(ResourceVersion::deleted);
-  }
-
   private static List<String> ids(SearchPage page) {
     return page.resources().stream().map(ResourceVersion::id).toList();
   }
