@@ -46,9 +46,9 @@ class ExportEndToEndTest {
 
   @BeforeAll
   static void start() {
-    server = TestServer.start(dir.resolve("db"), ServerConfig.defaults().withExports(
+    server = TestServer.start(dir.resolve("db"), ServerConfig.builder().exports(
         ServerConfig.defaults().exports().withDir(dir.resolve("export")).withLimits(64 * 1024, 2,
-            java.time.Duration.ofHours(1), 50)));
+            java.time.Duration.ofHours(1), 50)).build());
     exporter = new Exporter(server);
     Sample.load(server, "");
     for (String line : Sample.lines()) {

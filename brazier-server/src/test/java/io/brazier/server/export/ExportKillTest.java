@@ -158,8 +158,8 @@ class ExportKillTest {
   private static ServerConfig config(Path data, String blob, int page, Duration sync) {
     ExportConfig exports = ServerConfig.defaults().exports().withDir(data.resolve("export"))
         .withLimits(16 * 1024, 2, Duration.ofHours(1), page).withSync(sync);
-    return ServerConfig.defaults().withExports(blob.equals("-") ? exports
-        : exports.withBlob(blob, CONTAINER, ExportConfig.Links.SAS));
+    return ServerConfig.builder().exports(blob.equals("-") ? exports
+        : exports.withBlob(blob, CONTAINER, ExportConfig.Links.SAS)).build();
   }
 
   /** The server process of this test: it runs until it is killed. */

@@ -34,8 +34,8 @@ class ExportSweeperTest {
 
   @BeforeAll
   static void start() {
-    server = TestServer.start(dir.resolve("db"), ServerConfig.defaults().withExports(ServerConfig.defaults()
-        .exports().withDir(dir.resolve("export")).withLimits(64 * 1024, 2, TTL, 100)));
+    server = TestServer.start(dir.resolve("db"), ServerConfig.builder().exports(ServerConfig.defaults()
+        .exports().withDir(dir.resolve("export")).withLimits(64 * 1024, 2, TTL, 100)).build());
     Sample.load(server, "");
   }
 

@@ -42,9 +42,9 @@ class ExportTest {
 
   @BeforeAll
   static void start() {
-    server = TestServer.start(dir.resolve("db"), ServerConfig.defaults().withExports(ServerConfig.defaults()
+    server = TestServer.start(dir.resolve("db"), ServerConfig.builder().exports(ServerConfig.defaults()
         .exports().withDir(dir.resolve("export")).withLimits(64 * 1024 * 1024, MAX_RUNNING, Duration.ofHours(1),
-            500)));
+            500)).build());
     http = server.http();
     exporter = new Exporter(server);
     patient = server.client().create().resource(new Patient().setActive(true)).execute().getId().getIdPart();
