@@ -93,7 +93,7 @@ class ServerConfigTest {
   @Test
   void theBuilderSetsEachSettingAndACopyKeepsThemAll() {
     ImportConfig imports = new ImportConfig(null, List.of("data.example.org"), null, 5);
-    ExportConfig exports = ExportConfig.defaults().withSync(Duration.ZERO);
+    ExportConfig exports = ExportConfig.builder().sync(Duration.ZERO).build();
     ServerConfig.ProfileValidation onCreate = new ServerConfig.ProfileValidation(true, false);
 
     ServerConfig changed = ServerConfig.builder().host("0.0.0.0").port(9090).baseUrl("https://fhir.example.org")

@@ -60,7 +60,7 @@ public final class TestServer implements AutoCloseable {
     }
     ServerConfig.Builder served = config.toBuilder().port(0);
     if (config.exports().dir() == null) {
-      served.exports(config.exports().withDir(exportDir));
+      served.exports(config.exports().toBuilder().dir(exportDir).build());
     }
     this.server = new FhirServer(served.build(), fhir, store, registry,
         api -> Stream.concat(Stream.of(overlap), interceptors.apply(api).stream()).toList(), extension).start();

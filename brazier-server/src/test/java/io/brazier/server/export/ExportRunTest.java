@@ -124,8 +124,8 @@ class ExportRunTest {
   }
 
   private TestServer start(Duration sync) {
-    ExportConfig exports = ServerConfig.defaults().exports().withDir(dir.resolve("export"))
-        .withLimits(16 * 1024, 2, Duration.ofHours(1), PAGE).withSync(sync);
+    ExportConfig exports = ExportConfig.builder().dir(dir.resolve("export")).fileMaxBytes(16 * 1024)
+        .ttl(Duration.ofHours(1)).page(PAGE).sync(sync).build();
     return TestServer.start(dir.resolve("db"), ServerConfig.builder().exports(exports).build());
   }
 

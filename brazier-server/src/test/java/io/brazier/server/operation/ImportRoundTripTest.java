@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.brazier.server.Http;
+import io.brazier.server.ExportConfig;
 import io.brazier.server.ImportConfig;
 import io.brazier.server.ServerConfig;
 import io.brazier.server.SyntheaSample;
@@ -90,7 +91,7 @@ class ImportRoundTripTest {
     // Jackson refuses a string over 20,000,000 chars by default; a body is held to --max-body-bytes instead.
     String photo = "A".repeat(21_000_000);
     try (TestServer server = TestServer.start(data.resolve("db"), ServerConfig.builder()
-        .exports(ServerConfig.defaults().exports().withDir(data.resolve("export")))
+        .exports(ExportConfig.builder().dir(data.resolve("export")).build())
         .imports(new ImportConfig(folder, List.of(), null)).build())) {
       Patient patient = new Patient();
       patient.addPhoto().setDataElement(new Base64BinaryType(photo));
