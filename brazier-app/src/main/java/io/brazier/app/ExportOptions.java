@@ -44,7 +44,7 @@ final class ExportOptions {
   /** The configuration these options make; the manifest says files need a token when the server asks for one. */
   ExportConfig config(Path dataDir, boolean authentication) {
     Path folder = dir == null ? dataDir.toAbsolutePath().resolve("export") : dir.toAbsolutePath();
-    return new ExportConfig(folder, fileMaxMb * 1024L * 1024, maxRunning, ttl, blob, container, links,
-        authentication, ExportConfig.DEFAULT_PAGE, ExportConfig.DEFAULT_SYNC);
+    return ExportConfig.builder().dir(folder).fileMaxBytes(fileMaxMb * 1024L * 1024).maxRunning(maxRunning).ttl(ttl)
+        .blob(blob).container(container).links(links).requiresAccessToken(authentication).build();
   }
 }

@@ -335,13 +335,17 @@ final class Serve implements Callable<Integer> {
   private record Settings(ServerConfig server, Processors processors, WatchingLoader.ExportLimits loaderLimits) {}
 
   private Settings settings(Fhir fhir) {
-    ServerConfig serverConfig = Usage.checked(spec, () -> new ServerConfig(host, port, baseUrl, trustForwardedHeaders,
-        maxBodyBytes, maxIndexEntries, corsOrigins, lenient, conditionalDeleteMax, pageSize, maxPageSize,
-        bundleMaxEntries, bundleMaxBytes, referentialIntegrity, missingReferences,
-        new ImportConfig(importDir == null ? null : importDir.toAbsolutePath(), importHosts, importBlob,
-            maxImportErrors),
-        export.config(database.dataDir, auth.enabled), maxIncludes,
-        new ServerConfig.ProfileValidation(profileValidationOnCreate, profileValidationOnUpdate)));
+    ServerConfig serverConfig = Usage.checked(spec, () -> ServerConfig.builder().host(host).port(port)
+        .baseUrl(baseUrl).trustForwardedHeaders(trustForwardedHeaders).maxBodyBytes(maxBodyBytes)
+        .maxIndexEntries(maxIndexEntries).corsOrigins(corsOrigins).lenient(lenient)
+        .conditionalDeleteMax(conditionalDeleteMax).pageSize(pageSize).maxPageSize(maxPageSize)
+        .bundleMaxEntries(bundleMaxEntries).bundleMaxBytes(bundleMaxBytes).referentialIntegrity(referentialIntegrity)
+        .missingReferences(missingReferences)
+        .imports(new ImportConfig(importDir == null ? null : importDir.toAbsolutePath(), importHosts, importBlob,
+            maxImportErrors))
+        .exports(export.config(database.dataDir, auth.enabled)).maxIncludes(maxIncludes)
+        .profileValidation(new ServerConfig.ProfileValidation(profileValidationOnCreate, profileValidationOnUpdate))
+        .build());
     if (events.enabled()) {
       events.config(fhir);
     }

@@ -32,9 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LoaderKillTest {
   // References are not checked: the files load in the order the loader takes them, which is not the test's point.
-  private static final TestServer server = TestServer.onSharedStore(ServerConfig.defaults().withBundles(
-      ServerConfig.DEFAULT_BUNDLE_MAX_ENTRIES, ServerConfig.DEFAULT_BUNDLE_MAX_BYTES,
-      ServerConfig.ReferentialIntegrity.LENIENT, ServerConfig.MissingReferences.ERROR));
+  private static final TestServer server = TestServer.onSharedStore(ServerConfig.builder()
+      .referentialIntegrity(ServerConfig.ReferentialIntegrity.LENIENT).build());
   private final IGenericClient client = server.client();
 
   @TempDir

@@ -110,7 +110,7 @@ public final class SearchBench implements Callable<Integer> {
       store.close();
       return 0;
     }
-    try (FhirServer server = new FhirServer(ServerConfig.defaults().withPort(0), fhir, store,
+    try (FhirServer server = new FhirServer(ServerConfig.builder().port(0).build(), fhir, store,
         new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)).start()) {
       base = "http://127.0.0.1:" + server.port() + "/fhir";
       measure();

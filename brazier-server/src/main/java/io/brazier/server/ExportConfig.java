@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.util.Locale;
 
 /**
- * How Bulk Data {@code $export} writes and keeps its files.
+ * How Bulk Data {@code $export} writes and keeps its files; made by its {@link #builder}.
  *
  * @param dir where local exports go, one folder per job (null: a temporary folder of this process, deleted when it
  *     closes); nodes that share one, on shared storage, serve each other's files and resume each other's jobs
@@ -20,7 +20,7 @@ import java.util.Locale;
  *     authentication), as the manifest says
  * @param page how many resources one read of the store brings
  * @param sync how often a run makes its files durable and records its cursor: what a run that takes over writes
- *     again, and what each sync costs (an fsync, a commit of blocks, a job update)
+ *     again, and what each sync costs (an fsync, a commit of blocks, a job update); zero: after every page
  */
 public record ExportConfig(Path dir, long fileMaxBytes, int maxRunning, Duration ttl, String blob, String container,
     Links links, boolean requiresAccessToken, int page, Duration sync) {
@@ -76,8 +76,17 @@ public record ExportConfig(Path dir, long fileMaxBytes, int maxRunning, Duration
 
   /** Local files in a temporary folder, 64 MB files, two exports at once, kept 24 hours. */
   public static ExportConfig defaults() {
-    return new ExportConfig(null, DEFAULT_FILE_MAX_BYTES, 2, DEFAULT_TTL, null, DEFAULT_CONTAINER, Links.SAS, false,
-        DEFAULT_PAGE, DEFAULT_SYNC);
+    return builder().build();
+  }
+
+  /** A builder that starts from the defaults. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder that starts from this configuration, to make a copy with some settings changed. */
+  public Builder toBuilder() {
+    return new Builder(this);
   }
 
   /** Whether exports go to Azure Blob storage. */
@@ -91,28 +100,88 @@ public record ExportConfig(Path dir, long fileMaxBytes, int maxRunning, Duration
         && name.matches("[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9]))*");
   }
 
-  public ExportConfig withDir(Path newDir) {
-    return new ExportConfig(newDir, fileMaxBytes, maxRunning, ttl, blob, container, links, requiresAccessToken, page,
-        sync);
-  }
+  /** Sets each setting by the name of its component; {@link #build} checks them together. */
+  public static final class Builder {
+    private Path dir;
+    private long fileMaxBytes = DEFAULT_FILE_MAX_BYTES;
+    private int maxRunning = 2;
+    private Duration ttl = DEFAULT_TTL;
+    private String blob;
+    private String container = DEFAULT_CONTAINER;
+    private Links links = Links.SAS;
+    private boolean requiresAccessToken;
+    private int page = DEFAULT_PAGE;
+    private Duration sync = DEFAULT_SYNC;
 
-  public ExportConfig withLimits(long newFileMaxBytes, int newMaxRunning, Duration newTtl, int newPage) {
-    return new ExportConfig(dir, newFileMaxBytes, newMaxRunning, newTtl, blob, container, links, requiresAccessToken,
-        newPage, sync);
-  }
+    private Builder() {}
 
-  public ExportConfig withBlob(String newBlob, String newContainer, Links newLinks) {
-    return new ExportConfig(dir, fileMaxBytes, maxRunning, ttl, newBlob, newContainer, newLinks,
-        requiresAccessToken, page, sync);
-  }
+    private Builder(ExportConfig config) {
+      dir = config.dir;
+      fileMaxBytes = config.fileMaxBytes;
+      maxRunning = config.maxRunning;
+      ttl = config.ttl;
+      blob = config.blob;
+      container = config.container;
+      links = config.links;
+      requiresAccessToken = config.requiresAccessToken;
+      page = config.page;
+      sync = config.sync;
+    }
 
-  /** The same, syncing every {@code newSync} (zero: after every page). */
-  public ExportConfig withSync(Duration newSync) {
-    return new ExportConfig(dir, fileMaxBytes, maxRunning, ttl, blob, container, links, requiresAccessToken, page,
-        newSync);
-  }
+    public Builder dir(Path value) {
+      dir = value;
+      return this;
+    }
 
-  public ExportConfig withRequiresAccessToken(boolean required) {
-    return new ExportConfig(dir, fileMaxBytes, maxRunning, ttl, blob, container, links, required, page, sync);
+    public Builder fileMaxBytes(long value) {
+      fileMaxBytes = value;
+      return this;
+    }
+
+    public Builder maxRunning(int value) {
+      maxRunning = value;
+      return this;
+    }
+
+    public Builder ttl(Duration value) {
+      ttl = value;
+      return this;
+    }
+
+    public Builder blob(String value) {
+      blob = value;
+      return this;
+    }
+
+    public Builder container(String value) {
+      container = value;
+      return this;
+    }
+
+    public Builder links(Links value) {
+      links = value;
+      return this;
+    }
+
+    public Builder requiresAccessToken(boolean value) {
+      requiresAccessToken = value;
+      return this;
+    }
+
+    public Builder page(int value) {
+      page = value;
+      return this;
+    }
+
+    public Builder sync(Duration value) {
+      sync = value;
+      return this;
+    }
+
+    /** The configuration; a value out of range is an IllegalArgumentException naming its flag. */
+    public ExportConfig build() {
+      return new ExportConfig(dir, fileMaxBytes, maxRunning, ttl, blob, container, links, requiresAccessToken, page,
+          sync);
+    }
   }
 }

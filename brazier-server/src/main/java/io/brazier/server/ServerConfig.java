@@ -3,8 +3,19 @@ package io.brazier.server;
 import java.util.List;
 
 /**
- * How the FHIR server behaves. {@code baseUrl} null means: derive it from each request (and from
- * X-Forwarded-Proto/Host when {@code trustForwardedHeaders}).
+ * How the FHIR server behaves; made by its {@link #builder}.
+ *
+ * @param baseUrl null: derive it from each request (and from X-Forwarded-Proto/Host when
+ *     {@code trustForwardedHeaders}), as behind a proxy
+ * @param maxBodyBytes the most one request may send
+ * @param maxIndexEntries the most search index entries one resource may have; a write of more is a 422
+ * @param conditionalDeleteMax the most one conditional delete may remove
+ * @param pageSize entries per page when the client sets no {@code _count}
+ * @param maxPageSize the most {@code _count} may ask for
+ * @param imports where {@code $import} may read from
+ * @param exports how {@code $export} writes and keeps its files
+ * @param maxIncludes the most included resources a searchset holds; {@code $includes} pages the rest
+ * @param profileValidation which writes are validated against their profiles unasked
  */
 public record ServerConfig(
     String host,
@@ -112,91 +123,168 @@ public record ServerConfig(
 
   /** The defaults of {@code brazier serve}. */
   public static ServerConfig defaults() {
-    return new ServerConfig("127.0.0.1", 8080, null, false, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_INDEX_ENTRIES,
-        List.of(), false, 100, 20, DEFAULT_MAX_PAGE_SIZE, DEFAULT_BUNDLE_MAX_ENTRIES, DEFAULT_BUNDLE_MAX_BYTES,
-        ReferentialIntegrity.ENFORCE, MissingReferences.ERROR, ImportConfig.NONE, ExportConfig.defaults(),
-        DEFAULT_MAX_INCLUDES, ProfileValidation.OFF);
+    return builder().build();
   }
 
-  public ServerConfig withPort(int newPort) {
-    return new ServerConfig(host, newPort, baseUrl, trustForwardedHeaders, maxBodyBytes, maxIndexEntries, corsOrigins,
-        lenient, conditionalDeleteMax, pageSize, maxPageSize, bundleMaxEntries, bundleMaxBytes, referentialIntegrity,
-        missingReferences, imports, exports, maxIncludes, profileValidation);
+  /** A builder that starts from the defaults: {@code ServerConfig.builder().port(0).build()}. */
+  public static Builder builder() {
+    return new Builder();
   }
 
-  /** The same configuration with other rules for bundles and references. */
-  public ServerConfig withBundles(int maxEntries, long maxBytes, ReferentialIntegrity integrity,
-      MissingReferences missing) {
-    return new ServerConfig(host, port, baseUrl, trustForwardedHeaders, maxBodyBytes, maxIndexEntries, corsOrigins,
-        lenient, conditionalDeleteMax, pageSize, maxPageSize, maxEntries, maxBytes, integrity, missing, imports,
-        exports, maxIncludes, profileValidation);
+  /** A builder that starts from this configuration, to make a copy with some settings changed. */
+  public Builder toBuilder() {
+    return new Builder(this);
   }
 
-  /** The base URL, and whether X-Forwarded-Proto/Host may set it: how a proxy in front is configured. */
-  public ServerConfig withBaseUrl(String newBaseUrl, boolean trustForwarded) {
-    return new ServerConfig(host, port, newBaseUrl, trustForwarded, maxBodyBytes, maxIndexEntries, corsOrigins, lenient,
-        conditionalDeleteMax, pageSize, maxPageSize, bundleMaxEntries, bundleMaxBytes, referentialIntegrity,
-        missingReferences, imports, exports, maxIncludes, profileValidation);
-  }
+  /**
+   * Sets each setting by the name of its component, one at a time; {@link #build} checks them together, so that a
+   * new setting is a field, a setter, a line in the copy and an argument of {@code build}, and no caller changes.
+   */
+  public static final class Builder {
+    private String host = "127.0.0.1";
+    private int port = 8080;
+    private String baseUrl;
+    private boolean trustForwardedHeaders;
+    private long maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
+    private int maxIndexEntries = DEFAULT_MAX_INDEX_ENTRIES;
+    private List<String> corsOrigins = List.of();
+    private boolean lenient;
+    private int conditionalDeleteMax = 100;
+    private int pageSize = 20;
+    private int maxPageSize = DEFAULT_MAX_PAGE_SIZE;
+    private int bundleMaxEntries = DEFAULT_BUNDLE_MAX_ENTRIES;
+    private long bundleMaxBytes = DEFAULT_BUNDLE_MAX_BYTES;
+    private ReferentialIntegrity referentialIntegrity = ReferentialIntegrity.ENFORCE;
+    private MissingReferences missingReferences = MissingReferences.ERROR;
+    private ImportConfig imports = ImportConfig.NONE;
+    private ExportConfig exports = ExportConfig.defaults();
+    private int maxIncludes = DEFAULT_MAX_INCLUDES;
+    private ProfileValidation profileValidation = ProfileValidation.OFF;
 
-  /** The most one request may send, and the most one conditional delete may remove. */
-  public ServerConfig withLimits(long newMaxBodyBytes, int newConditionalDeleteMax) {
-    return new ServerConfig(host, port, baseUrl, trustForwardedHeaders, newMaxBodyBytes, maxIndexEntries, corsOrigins,
-        lenient, newConditionalDeleteMax, pageSize, maxPageSize, bundleMaxEntries, bundleMaxBytes, referentialIntegrity,
-        missingReferences, imports, exports, maxIncludes, profileValidation);
-  }
+    private Builder() {}
 
-  /** Entries per page when the client sets no {@code _count}, and the most it may ask for. */
-  public ServerConfig withPageSizes(int newPageSize, int newMaxPageSize) {
-    return new ServerConfig(host, port, baseUrl, trustForwardedHeaders, maxBodyBytes, maxIndexEntries, corsOrigins,
-        lenient, conditionalDeleteMax, newPageSize, newMaxPageSize, bundleMaxEntries, bundleMaxBytes,
-        referentialIntegrity, missingReferences, imports, exports, maxIncludes, profileValidation);
-  }
+    private Builder(ServerConfig config) {
+      host = config.host;
+      port = config.port;
+      baseUrl = config.baseUrl;
+      trustForwardedHeaders = config.trustForwardedHeaders;
+      maxBodyBytes = config.maxBodyBytes;
+      maxIndexEntries = config.maxIndexEntries;
+      corsOrigins = config.corsOrigins;
+      lenient = config.lenient;
+      conditionalDeleteMax = config.conditionalDeleteMax;
+      pageSize = config.pageSize;
+      maxPageSize = config.maxPageSize;
+      bundleMaxEntries = config.bundleMaxEntries;
+      bundleMaxBytes = config.bundleMaxBytes;
+      referentialIntegrity = config.referentialIntegrity;
+      missingReferences = config.missingReferences;
+      imports = config.imports;
+      exports = config.exports;
+      maxIncludes = config.maxIncludes;
+      profileValidation = config.profileValidation;
+    }
 
-  /** The most search index entries one resource may have; a write of more is a 422. */
-  public ServerConfig withMaxIndexEntries(int newMaxIndexEntries) {
-    return new ServerConfig(host, port, baseUrl, trustForwardedHeaders, maxBodyBytes, newMaxIndexEntries, corsOrigins,
-        lenient, conditionalDeleteMax, pageSize, maxPageSize, bundleMaxEntries, bundleMaxBytes, referentialIntegrity,
-        missingReferences, imports, exports, maxIncludes, profileValidation);
-  }
+    public Builder host(String value) {
+      host = value;
+      return this;
+    }
 
-  public ServerConfig withLenient(boolean newLenient) {
-    return new ServerConfig(host, port, baseUrl, trustForwardedHeaders, maxBodyBytes, maxIndexEntries, corsOrigins,
-        newLenient, conditionalDeleteMax, pageSize, maxPageSize, bundleMaxEntries, bundleMaxBytes, referentialIntegrity,
-        missingReferences, imports, exports, maxIncludes, profileValidation);
-  }
+    public Builder port(int value) {
+      port = value;
+      return this;
+    }
 
-  /** Where {@code $import} may read from. */
-  public ServerConfig withImports(ImportConfig newImports) {
-    return new ServerConfig(host, port, baseUrl, trustForwardedHeaders, maxBodyBytes, maxIndexEntries, corsOrigins,
-        lenient, conditionalDeleteMax, pageSize, maxPageSize, bundleMaxEntries, bundleMaxBytes, referentialIntegrity,
-        missingReferences, newImports, exports, maxIncludes, profileValidation);
-  }
+    public Builder baseUrl(String value) {
+      baseUrl = value;
+      return this;
+    }
 
-  /** How {@code $export} writes and keeps its files. */
-  public ServerConfig withExports(ExportConfig newExports) {
-    return new ServerConfig(host, port, baseUrl, trustForwardedHeaders, maxBodyBytes, maxIndexEntries, corsOrigins,
-        lenient, conditionalDeleteMax, pageSize, maxPageSize, bundleMaxEntries, bundleMaxBytes, referentialIntegrity,
-        missingReferences, imports, newExports, maxIncludes, profileValidation);
-  }
+    public Builder trustForwardedHeaders(boolean value) {
+      trustForwardedHeaders = value;
+      return this;
+    }
 
-  /** The most included resources a searchset holds; $includes pages the rest. */
-  public ServerConfig withMaxIncludes(int newMaxIncludes) {
-    return new ServerConfig(host, port, baseUrl, trustForwardedHeaders, maxBodyBytes, maxIndexEntries, corsOrigins,
-        lenient, conditionalDeleteMax, pageSize, maxPageSize, bundleMaxEntries, bundleMaxBytes, referentialIntegrity,
-        missingReferences, imports, exports, newMaxIncludes, profileValidation);
-  }
+    public Builder maxBodyBytes(long value) {
+      maxBodyBytes = value;
+      return this;
+    }
 
-  /** Which writes are validated against their profiles unasked. */
-  public ServerConfig withProfileValidation(ProfileValidation newProfileValidation) {
-    return new ServerConfig(host, port, baseUrl, trustForwardedHeaders, maxBodyBytes, maxIndexEntries, corsOrigins,
-        lenient, conditionalDeleteMax, pageSize, maxPageSize, bundleMaxEntries, bundleMaxBytes, referentialIntegrity,
-        missingReferences, imports, exports, maxIncludes, newProfileValidation);
-  }
+    public Builder maxIndexEntries(int value) {
+      maxIndexEntries = value;
+      return this;
+    }
 
-  public ServerConfig withCorsOrigins(List<String> newCorsOrigins) {
-    return new ServerConfig(host, port, baseUrl, trustForwardedHeaders, maxBodyBytes, maxIndexEntries, newCorsOrigins,
-        lenient, conditionalDeleteMax, pageSize, maxPageSize, bundleMaxEntries, bundleMaxBytes, referentialIntegrity,
-        missingReferences, imports, exports, maxIncludes, profileValidation);
+    public Builder corsOrigins(List<String> value) {
+      corsOrigins = value;
+      return this;
+    }
+
+    public Builder lenient(boolean value) {
+      lenient = value;
+      return this;
+    }
+
+    public Builder conditionalDeleteMax(int value) {
+      conditionalDeleteMax = value;
+      return this;
+    }
+
+    public Builder pageSize(int value) {
+      pageSize = value;
+      return this;
+    }
+
+    public Builder maxPageSize(int value) {
+      maxPageSize = value;
+      return this;
+    }
+
+    public Builder bundleMaxEntries(int value) {
+      bundleMaxEntries = value;
+      return this;
+    }
+
+    public Builder bundleMaxBytes(long value) {
+      bundleMaxBytes = value;
+      return this;
+    }
+
+    public Builder referentialIntegrity(ReferentialIntegrity value) {
+      referentialIntegrity = value;
+      return this;
+    }
+
+    public Builder missingReferences(MissingReferences value) {
+      missingReferences = value;
+      return this;
+    }
+
+    public Builder imports(ImportConfig value) {
+      imports = value;
+      return this;
+    }
+
+    public Builder exports(ExportConfig value) {
+      exports = value;
+      return this;
+    }
+
+    public Builder maxIncludes(int value) {
+      maxIncludes = value;
+      return this;
+    }
+
+    public Builder profileValidation(ProfileValidation value) {
+      profileValidation = value;
+      return this;
+    }
+
+    /** The configuration; a value out of range is an IllegalArgumentException naming its flag. */
+    public ServerConfig build() {
+      return new ServerConfig(host, port, baseUrl, trustForwardedHeaders, maxBodyBytes, maxIndexEntries, corsOrigins,
+          lenient, conditionalDeleteMax, pageSize, maxPageSize, bundleMaxEntries, bundleMaxBytes, referentialIntegrity,
+          missingReferences, imports, exports, maxIncludes, profileValidation);
+    }
   }
 }

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * How {@code $export} is configured: the defaults of {@code brazier serve}, each flag out of range refused naming
- * itself and what it takes, and each copy changing only what it names.
+ * itself and what it takes, and what the builder sets.
  */
 class ExportConfigTest {
   private static final String CONNECTION_STRING = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;"
@@ -27,34 +27,36 @@ class ExportConfigTest {
     assertThat(defaults.container()).isEqualTo("export");
     assertThat(defaults.links()).isEqualTo(ExportConfig.Links.SAS);
     assertThat(defaults.requiresAccessToken()).isFalse();
+    assertThat(defaults.page()).isEqualTo(2000);
+    assertThat(defaults.sync()).isEqualTo(Duration.ofSeconds(1));
   }
 
   @Test
   void aValueOutOfRangeIsRefusedNamingItsFlag() {
-    assertRefused(c -> c.withLimits(0, 2, Duration.ofHours(1), 10), "--export-file-max-mb must be at least 1, not 0");
-    assertRefused(c -> c.withLimits(1024, 0, Duration.ofHours(1), 10), "--export-max-running must be at least 1");
-    assertRefused(c -> c.withLimits(1024, 1, Duration.ZERO, 10), "--export-ttl must be a positive duration");
-    assertRefused(c -> c.withLimits(1024, 1, Duration.ofSeconds(-1), 10), "--export-ttl");
-    assertRefused(c -> c.withLimits(1024, 1, null, 10), "--export-ttl");
-    assertRefused(c -> c.withLimits(1024, 1, Duration.ofHours(1), 0), "at least one resource at a time");
-    assertRefused(c -> c.withSync(Duration.ofMillis(-1)), "syncs at most every 10 s");
-    assertRefused(c -> c.withSync(null), "syncs at most every 10 s");
+    assertRefused(b -> b.fileMaxBytes(0), "--export-file-max-mb must be at least 1, not 0");
+    assertRefused(b -> b.maxRunning(0), "--export-max-running must be at least 1");
+    assertRefused(b -> b.ttl(Duration.ZERO), "--export-ttl must be a positive duration");
+    assertRefused(b -> b.ttl(Duration.ofSeconds(-1)), "--export-ttl");
+    assertRefused(b -> b.ttl(null), "--export-ttl");
+    assertRefused(b -> b.page(0), "at least one resource at a time");
+    assertRefused(b -> b.sync(Duration.ofMillis(-1)), "syncs at most every 10 s");
+    assertRefused(b -> b.sync(null), "syncs at most every 10 s");
   }
 
   @Test
   void aTimeToLiveLongerThanEndedJobsAreKeptIsRefused() {
-    ExportConfig week = defaults.withLimits(1024, 1, ExportConfig.MAX_TTL, 1);
+    ExportConfig week = ExportConfig.builder().ttl(ExportConfig.MAX_TTL).build();
 
     assertThat(week.ttl()).isEqualTo(Duration.ofDays(7));
-    assertRefused(c -> c.withLimits(1024, 1, ExportConfig.MAX_TTL.plusSeconds(1), 1),
+    assertRefused(b -> b.ttl(ExportConfig.MAX_TTL.plusSeconds(1)),
         "--export-ttl must be a positive duration of at most PT168H (how long ended jobs are kept), not PT168H1S");
   }
 
   @Test
   void aSyncOfZeroSyncsAfterEveryPageAndTenSecondsIsTheLongest() {
-    assertThat(defaults.withSync(Duration.ZERO).sync()).isZero();
-    assertThat(defaults.withSync(Duration.ofSeconds(10)).sync()).isEqualTo(Duration.ofSeconds(10));
-    assertRefused(c -> c.withSync(Duration.ofSeconds(10).plusMillis(1)), "well within its job's lease");
+    assertThat(ExportConfig.builder().sync(Duration.ZERO).build().sync()).isZero();
+    assertThat(ExportConfig.builder().sync(Duration.ofSeconds(10)).build().sync()).isEqualTo(Duration.ofSeconds(10));
+    assertRefused(b -> b.sync(Duration.ofSeconds(10).plusMillis(1)), "well within its job's lease");
   }
 
   @Test
@@ -74,45 +76,56 @@ class ExportConfigTest {
 
   @Test
   void aContainerThatIsNoBlobContainerNameIsRefused() {
-    assertRefused(c -> c.withBlob(CONNECTION_STRING, "Exports", ExportConfig.Links.SAS),
+    assertRefused(b -> b.blob(CONNECTION_STRING).container("Exports"),
         "--export-container must be a Blob container name (3-63 lower-case letters, digits and single hyphens),"
             + " not Exports");
-    assertRefused(c -> c.withBlob(CONNECTION_STRING, null, ExportConfig.Links.SAS), "--export-container");
+    assertRefused(b -> b.blob(CONNECTION_STRING).container(null), "--export-container");
   }
 
   @Test
   void sasLinksNeedTheAccountKeyOfAConnectionString() {
     String accountUrl = "https://account.blob.core.windows.net/?sv=2022-11-02&sig=abc";
 
-    assertRefused(c -> c.withBlob(accountUrl, "export", ExportConfig.Links.SAS), "use --export-blob-links=server");
-    assertRefused(c -> c.withBlob(accountUrl, "export", null), "use --export-blob-links=server");
-    ExportConfig serverLinks = defaults.withBlob(accountUrl, "export", ExportConfig.Links.SERVER);
+    assertRefused(b -> b.blob(accountUrl).links(ExportConfig.Links.SAS), "use --export-blob-links=server");
+    assertRefused(b -> b.blob(accountUrl).links(null), "use --export-blob-links=server");
+    ExportConfig serverLinks = ExportConfig.builder().blob(accountUrl).links(ExportConfig.Links.SERVER).build();
     assertThat(serverLinks.toBlob()).isTrue();
     assertThat(serverLinks.links()).isEqualTo(ExportConfig.Links.SERVER);
-    assertThat(defaults.withBlob(CONNECTION_STRING, "export", null).links()).as("the default")
+    assertThat(ExportConfig.builder().blob(CONNECTION_STRING).links(null).build().links()).as("the default")
         .isEqualTo(ExportConfig.Links.SAS);
   }
 
   @Test
   void aBlankBlobSettingMeansLocalFiles() {
-    ExportConfig blank = defaults.withBlob("  ", "export", ExportConfig.Links.SAS);
+    ExportConfig blank = ExportConfig.builder().blob("  ").build();
 
     assertThat(blank.blob()).isNull();
     assertThat(blank.toBlob()).isFalse();
   }
 
   @Test
-  void eachCopyChangesOnlyWhatItNames() {
-    ExportConfig blob = defaults.withBlob(CONNECTION_STRING, "cohort", ExportConfig.Links.SERVER);
-    ExportConfig all = blob.withDir(Path.of("/data/export")).withLimits(2048, 5, Duration.ofHours(2), 7)
-        .withSync(Duration.ofMillis(500)).withRequiresAccessToken(true);
+  void theBuilderSetsEachSettingAndACopyKeepsThemAll() {
+    ExportConfig all = ExportConfig.builder().dir(Path.of("/data/export")).fileMaxBytes(2048).maxRunning(5)
+        .ttl(Duration.ofHours(2)).blob(CONNECTION_STRING).container("cohort").links(ExportConfig.Links.SERVER)
+        .requiresAccessToken(true).page(7).sync(Duration.ofMillis(500)).build();
 
-    assertThat(all).isEqualTo(new ExportConfig(Path.of("/data/export"), 2048, 5, Duration.ofHours(2),
-        CONNECTION_STRING, "cohort", ExportConfig.Links.SERVER, true, 7, Duration.ofMillis(500)));
+    assertThat(all.dir()).isEqualTo(Path.of("/data/export"));
+    assertThat(all.fileMaxBytes()).isEqualTo(2048);
+    assertThat(all.maxRunning()).isEqualTo(5);
+    assertThat(all.ttl()).isEqualTo(Duration.ofHours(2));
+    assertThat(all.blob()).isEqualTo(CONNECTION_STRING);
+    assertThat(all.container()).isEqualTo("cohort");
+    assertThat(all.links()).isEqualTo(ExportConfig.Links.SERVER);
+    assertThat(all.requiresAccessToken()).isTrue();
+    assertThat(all.page()).isEqualTo(7);
+    assertThat(all.sync()).isEqualTo(Duration.ofMillis(500));
+    assertThat(all.toBuilder().build()).as("a copy").isEqualTo(all);
+    assertThat(all.toBuilder().page(8).build()).as("a copy with one change").usingRecursiveComparison()
+        .ignoringFields("page").isEqualTo(all);
   }
 
-  private void assertRefused(UnaryOperator<ExportConfig> change, String message) {
-    assertThatThrownBy(() -> change.apply(defaults)).isInstanceOf(IllegalArgumentException.class)
+  private void assertRefused(UnaryOperator<ExportConfig.Builder> change, String message) {
+    assertThatThrownBy(() -> change.apply(ExportConfig.builder()).build()).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining(message);
   }
 }

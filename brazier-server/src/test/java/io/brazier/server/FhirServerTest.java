@@ -86,7 +86,7 @@ class FhirServerTest {
   void aServerGivenItsSearchMachineryBuiltAheadFollowsTheSearchParametersStoredThroughIt() throws Exception {
     FhirSearch search = new FhirSearch(server.fhir());
     String code = "ahead-" + UUID.randomUUID().toString().substring(0, 8);
-    try (FhirServer ahead = new FhirServer(ServerConfig.defaults().withPort(0), search, server.store(),
+    try (FhirServer ahead = new FhirServer(ServerConfig.builder().port(0).build(), search, server.store(),
         new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), api -> List.of(), HttpExtension.NONE).start()) {
       HttpResponse<String> created = HttpClient.newHttpClient().send(
           HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ahead.port() + "/fhir/SearchParameter"))
@@ -152,7 +152,7 @@ class FhirServerTest {
   @Test
   void configuredOriginsGetCorsHeadersAndOthersDoNot() {
     try (TestServer cors = TestServer.onSharedStore(
-        ServerConfig.defaults().withCorsOrigins(List.of("https://app.example")))) {
+        ServerConfig.builder().corsOrigins(List.of("https://app.example")).build())) {
       Http.Response allowed = cors.http().post("/fhir/Patient", PATIENT, "Origin", "https://app.example");
       Http.Response preflight = cors.http().send("OPTIONS", "/fhir/Patient", null, "Origin", "https://app.example",
           "Access-Control-Request-Method", "PUT", "Access-Control-Request-Headers", "content-type,if-match");
@@ -180,7 +180,7 @@ class FhirServerTest {
 
   @Test
   void trustedForwardedHeadersSetTheBaseUrl() {
-    try (TestServer proxied = TestServer.onSharedStore(ServerConfig.defaults().withBaseUrl(null, true))) {
+    try (TestServer proxied = TestServer.onSharedStore(ServerConfig.builder().trustForwardedHeaders(true).build())) {
       Http.Response response = proxied.http().post("/fhir/Patient", PATIENT,
           "X-Forwarded-Proto", "https", "X-Forwarded-Host", "proxy.example");
 
@@ -192,7 +192,7 @@ class FhirServerTest {
   @Test
   void aConfiguredBaseUrlWinsOverForwardedHeaders() {
     try (TestServer fixed = TestServer.onSharedStore(
-        ServerConfig.defaults().withBaseUrl("https://fhir.example.org/r4/", true))) {
+        ServerConfig.builder().baseUrl("https://fhir.example.org/r4/").trustForwardedHeaders(true).build())) {
       Http.Response response = fixed.http().post("/fhir/Patient", PATIENT,
           "X-Forwarded-Proto", "http", "X-Forwarded-Host", "proxy.example");
 

@@ -58,9 +58,11 @@ public final class TestServer implements AutoCloseable {
     if (database != null) {
       database.pool().setMetricRegistry(registry);
     }
-    ServerConfig served = config.exports().dir() != null ? config
-        : config.withExports(config.exports().withDir(exportDir));
-    this.server = new FhirServer(served.withPort(0), fhir, store, registry,
+    ServerConfig.Builder served = config.toBuilder().port(0);
+    if (config.exports().dir() == null) {
+      served.exports(config.exports().toBuilder().dir(exportDir).build());
+    }
+    this.server = new FhirServer(served.build(), fhir, store, registry,
         api -> Stream.concat(Stream.of(overlap), interceptors.apply(api).stream()).toList(), extension).start();
   }
 

@@ -17,9 +17,7 @@ final class Mc4hSample {
   private Mc4hSample() {}
 
   static ServerConfig serverConfig() {
-    return ServerConfig.defaults().withBundles(ServerConfig.DEFAULT_BUNDLE_MAX_ENTRIES,
-        ServerConfig.DEFAULT_BUNDLE_MAX_BYTES, ServerConfig.ReferentialIntegrity.ENFORCE,
-        ServerConfig.MissingReferences.PLACEHOLDER);
+    return ServerConfig.builder().missingReferences(ServerConfig.MissingReferences.PLACEHOLDER).build();
   }
 
   /** Every bundle's bytes. */

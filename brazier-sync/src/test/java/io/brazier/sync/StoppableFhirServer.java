@@ -22,7 +22,7 @@ final class StoppableFhirServer implements AutoCloseable {
   private FhirServer running;
 
   StoppableFhirServer start() {
-    running = new FhirServer(ServerConfig.defaults().withPort(port), store.fhir(), store.store(),
+    running = new FhirServer(ServerConfig.builder().port(port).build(), store.fhir(), store.store(),
         new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)).start();
     return this;
   }

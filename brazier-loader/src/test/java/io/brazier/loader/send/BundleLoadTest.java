@@ -88,9 +88,7 @@ class BundleLoadTest {
   @Test
   void aTransactionTheServerFindsTooLargeIsSentAsBatchesInstead() throws Exception {
     String patient = UUID.randomUUID().toString();
-    try (TestServer small = TestServer.onSharedStore(ServerConfig.defaults().withBundles(10,
-        ServerConfig.DEFAULT_BUNDLE_MAX_BYTES, ServerConfig.ReferentialIntegrity.ENFORCE,
-        ServerConfig.MissingReferences.ERROR))) {
+    try (TestServer small = TestServer.onSharedStore(ServerConfig.builder().bundleMaxEntries(10).build())) {
 
       FileOutcome outcome = load(small, LoaderConfig.defaults().withSending(2, 8, 500), transaction(patient, 20));
 

@@ -59,13 +59,12 @@ class BlobStorageTest {
   static void start() {
     azurite = Azurite.shared();
     blobs = new BlobServiceClientBuilder().connectionString(azurite.connectionString()).buildClient();
-    ExportConfig exports = ServerConfig.defaults().exports().withDir(dir.resolve("unused"))
-        .withLimits(64 * 1024, 2, Duration.ofHours(1), 50)
-        .withBlob(azurite.connectionString(), "exports", ExportConfig.Links.SAS);
-    server = TestServer.start(dir.resolve("db"), ServerConfig.defaults().withExports(exports));
+    ExportConfig exports = ExportConfig.builder().dir(dir.resolve("unused")).fileMaxBytes(64 * 1024)
+        .ttl(Duration.ofHours(1)).page(50).blob(azurite.connectionString()).container("exports").build();
+    server = TestServer.start(dir.resolve("db"), ServerConfig.builder().exports(exports).build());
     Sample.load(server, "");
-    serverLinks = server.secondNode(ServerConfig.defaults().withExports(exports.withBlob(azurite.connectionString(),
-        "exports", ExportConfig.Links.SERVER)));
+    serverLinks = server.secondNode(ServerConfig.builder()
+        .exports(exports.toBuilder().links(ExportConfig.Links.SERVER).build()).build());
   }
 
   @AfterAll
@@ -129,8 +128,8 @@ class BlobStorageTest {
   @Test
   void aDownloadWhoseBlobStorageBreaksOffIsAbortedNotEndedAsIfWhole() throws Exception {
     try (Azurite own = Azurite.start();
-        TestServer node = TestServer.start(ServerConfig.defaults().withExports(ServerConfig.defaults().exports()
-            .withBlob(own.connectionString(), "exports", ExportConfig.Links.SERVER)))) {
+        TestServer node = TestServer.start(ServerConfig.builder().exports(ExportConfig.builder()
+            .blob(own.connectionString()).container("exports").links(ExportConfig.Links.SERVER).build()).build())) {
       // Larger than the 4 MB the SDK reads a blob by: the download asks the storage again past its first bytes.
       byte[] data = new byte[1024 * 1024];
       new Random(7).nextBytes(data);

@@ -3,6 +3,7 @@ package io.brazier.server.export;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.brazier.server.ExportConfig;
 import io.brazier.server.ServerConfig;
 import io.brazier.server.TestServer;
 import io.brazier.store.ResourceVersion;
@@ -46,9 +47,9 @@ class ExportEndToEndTest {
 
   @BeforeAll
   static void start() {
-    server = TestServer.start(dir.resolve("db"), ServerConfig.defaults().withExports(
-        ServerConfig.defaults().exports().withDir(dir.resolve("export")).withLimits(64 * 1024, 2,
-            java.time.Duration.ofHours(1), 50)));
+    server = TestServer.start(dir.resolve("db"), ServerConfig.builder().exports(ExportConfig.builder()
+        .dir(dir.resolve("export")).fileMaxBytes(64 * 1024).ttl(java.time.Duration.ofHours(1)).page(50).build())
+        .build());
     exporter = new Exporter(server);
     Sample.load(server, "");
     for (String line : Sample.lines()) {

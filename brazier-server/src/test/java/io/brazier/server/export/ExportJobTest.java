@@ -51,8 +51,8 @@ class ExportJobTest {
 
   @BeforeAll
   static void start() {
-    server = TestServer.start(dir.resolve("db"), ServerConfig.defaults().withExports(ServerConfig.defaults()
-        .exports().withDir(dir.resolve("export")).withLimits(64 * 1024, 2, TTL, 10)), List.of(meeting));
+    server = TestServer.start(dir.resolve("db"), ServerConfig.builder().exports(ExportConfig.builder()
+        .dir(dir.resolve("export")).fileMaxBytes(64 * 1024).ttl(TTL).page(10).build()).build(), List.of(meeting));
     http = server.http();
     exporter = new Exporter(server);
     Sample.load(server, "");

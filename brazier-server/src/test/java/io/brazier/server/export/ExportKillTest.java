@@ -156,10 +156,12 @@ class ExportKillTest {
 
   /** Exports to {@code data}/export, or to the Blob storage of connection string {@code blob} unless it is "-". */
   private static ServerConfig config(Path data, String blob, int page, Duration sync) {
-    ExportConfig exports = ServerConfig.defaults().exports().withDir(data.resolve("export"))
-        .withLimits(16 * 1024, 2, Duration.ofHours(1), page).withSync(sync);
-    return ServerConfig.defaults().withExports(blob.equals("-") ? exports
-        : exports.withBlob(blob, CONTAINER, ExportConfig.Links.SAS));
+    ExportConfig.Builder exports = ExportConfig.builder().dir(data.resolve("export")).fileMaxBytes(16 * 1024)
+        .ttl(Duration.ofHours(1)).page(page).sync(sync);
+    if (!blob.equals("-")) {
+      exports.blob(blob).container(CONTAINER).links(ExportConfig.Links.SAS);
+    }
+    return ServerConfig.builder().exports(exports.build()).build();
   }
 
   /** The server process of this test: it runs until it is killed. */

@@ -124,9 +124,9 @@ class ExportRunTest {
   }
 
   private TestServer start(Duration sync) {
-    ExportConfig exports = ServerConfig.defaults().exports().withDir(dir.resolve("export"))
-        .withLimits(16 * 1024, 2, Duration.ofHours(1), PAGE).withSync(sync);
-    return TestServer.start(dir.resolve("db"), ServerConfig.defaults().withExports(exports));
+    ExportConfig exports = ExportConfig.builder().dir(dir.resolve("export")).fileMaxBytes(16 * 1024)
+        .ttl(Duration.ofHours(1)).page(PAGE).sync(sync).build();
+    return TestServer.start(dir.resolve("db"), ServerConfig.builder().exports(exports).build());
   }
 
   /** Updates, creates and deletes Observations until told to stop, a few milliseconds apart. */

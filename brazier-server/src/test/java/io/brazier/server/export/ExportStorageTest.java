@@ -31,8 +31,8 @@ class ExportStorageTest {
   static Path dir;
 
   static Stream<ExportStorage> storages() {
-    ExportConfig blob = ExportConfig.defaults().withBlob(Azurite.shared().connectionString(), CONTAINER,
-        ExportConfig.Links.SAS);
+    ExportConfig blob = ExportConfig.builder().blob(Azurite.shared().connectionString()).container(CONTAINER)
+        .links(ExportConfig.Links.SAS).build();
     return Stream.of(new LocalStorage(dir.resolve("export")), new BlobStorage(blob));
   }
 

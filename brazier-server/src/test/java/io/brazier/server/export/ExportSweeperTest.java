@@ -2,6 +2,7 @@ package io.brazier.server.export;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.brazier.server.ExportConfig;
 import io.brazier.server.ServerConfig;
 import io.brazier.server.TestServer;
 import io.brazier.testkit.Eventually;
@@ -34,8 +35,8 @@ class ExportSweeperTest {
 
   @BeforeAll
   static void start() {
-    server = TestServer.start(dir.resolve("db"), ServerConfig.defaults().withExports(ServerConfig.defaults()
-        .exports().withDir(dir.resolve("export")).withLimits(64 * 1024, 2, TTL, 100)));
+    server = TestServer.start(dir.resolve("db"), ServerConfig.builder().exports(ExportConfig.builder()
+        .dir(dir.resolve("export")).fileMaxBytes(64 * 1024).ttl(TTL).page(100).build()).build());
     Sample.load(server, "");
   }
 

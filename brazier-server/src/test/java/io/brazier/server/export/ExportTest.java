@@ -7,6 +7,7 @@ import ca.uhn.fhir.rest.api.MethodOutcome;
 import com.fasterxml.jackson.databind.JsonNode;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import io.brazier.server.Http;
+import io.brazier.server.ExportConfig;
 import io.brazier.server.ServerConfig;
 import io.brazier.server.TestServer;
 import java.nio.file.Path;
@@ -46,9 +47,8 @@ class ExportTest {
 
   @BeforeAll
   static void start() {
-    server = TestServer.start(dir.resolve("db"), ServerConfig.defaults().withExports(ServerConfig.defaults()
-        .exports().withDir(dir.resolve("export")).withLimits(64 * 1024 * 1024, MAX_RUNNING, Duration.ofHours(1),
-            500)));
+    server = TestServer.start(dir.resolve("db"), ServerConfig.builder().exports(ExportConfig.builder()
+        .dir(dir.resolve("export")).maxRunning(MAX_RUNNING).ttl(Duration.ofHours(1)).page(500).build()).build());
     http = server.http();
     exporter = new Exporter(server);
     patient = server.client().create().resource(new Patient().setActive(true)).execute().getId().getIdPart();

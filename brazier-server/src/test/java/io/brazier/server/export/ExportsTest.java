@@ -56,7 +56,7 @@ class ExportsTest {
     TestServer shared = TestServer.shared();
     Path folder = dir.resolve("export");
 
-    exports(shared, ExportConfig.defaults().withDir(folder)).close();
+    exports(shared, ExportConfig.builder().dir(folder).build()).close();
 
     assertThat(folder).isDirectory();
   }
@@ -64,7 +64,7 @@ class ExportsTest {
   @Test
   void aFolderThatCannotBeMadeIsRefusedNamingIt() throws IOException {
     Path file = Files.writeString(dir.resolve("a-file"), "in the way");
-    ExportConfig config = ExportConfig.defaults().withDir(file.resolve("export"));
+    ExportConfig config = ExportConfig.builder().dir(file.resolve("export")).build();
 
     assertThatThrownBy(() -> exports(TestServer.shared(), config))
         .hasMessage("Could not make the export folder " + file.resolve("export"));
@@ -72,8 +72,8 @@ class ExportsTest {
 
   @Test
   void aBlobSettingThatIsNeitherAConnectionStringNorAnAccountUrlIsRefusedWithoutItsSecret() {
-    ExportConfig config = ExportConfig.defaults().withBlob("AccountName=devstoreaccount1;AccountKey=c2VjcmV0;nonsense",
-        "export", ExportConfig.Links.SAS);
+    ExportConfig config = ExportConfig.builder().blob("AccountName=devstoreaccount1;AccountKey=c2VjcmV0;nonsense")
+        .container("export").links(ExportConfig.Links.SAS).build();
 
     assertThatThrownBy(() -> exports(TestServer.shared(), config)).isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("--export-blob must be a Blob connection string or an account URL with a SAS: ")

@@ -26,7 +26,7 @@ class HttpBodiesTest {
 
   @BeforeAll
   static void startALimitedServer() {
-    limited = TestServer.onSharedStore(ServerConfig.defaults().withLimits(LIMIT, 100));
+    limited = TestServer.onSharedStore(ServerConfig.builder().maxBodyBytes(LIMIT).build());
   }
 
   @AfterAll

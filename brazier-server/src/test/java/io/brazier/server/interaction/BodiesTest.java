@@ -17,7 +17,7 @@ class BodiesTest {
 
   @BeforeAll
   static void startALenientServer() {
-    lenient = TestServer.onSharedStore(ServerConfig.defaults().withLenient(true));
+    lenient = TestServer.onSharedStore(ServerConfig.builder().lenient(true).build());
   }
 
   @AfterAll

@@ -85,8 +85,7 @@ class BundlesTest {
 
   @Test
   void moreEntriesOrBytesThanConfiguredAre413WithAnOperationOutcome() {
-    ServerConfig small = ServerConfig.defaults().withBundles(2, 2048, ServerConfig.ReferentialIntegrity.ENFORCE,
-        ServerConfig.MissingReferences.ERROR);
+    ServerConfig small = ServerConfig.builder().bundleMaxEntries(2).bundleMaxBytes(2048).build();
     try (TestServer limited = TestServer.onSharedStore(small)) {
       Bundle three = new Bundle().setType(BundleType.TRANSACTION);
       for (int i = 0; i < 3; i++) {

@@ -10,7 +10,6 @@ import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
 import io.brazier.server.Interceptor;
 import io.brazier.server.ServerConfig;
 import io.brazier.server.ServerConfig.MissingReferences;
-import io.brazier.server.ServerConfig.ReferentialIntegrity;
 import io.brazier.server.TestServer;
 import io.brazier.testkit.Parallel;
 import java.util.List;
@@ -120,9 +119,8 @@ class CommitsTest {
     observation.addFocus(new Reference("Patient/" + ghost));
     long before = a.lastChange();
 
-    try (TestServer isolated = TestServer.onSharedStore(ServerConfig.defaults().withBundles(
-        ServerConfig.DEFAULT_BUNDLE_MAX_ENTRIES, ServerConfig.DEFAULT_BUNDLE_MAX_BYTES, ReferentialIntegrity.ENFORCE,
-        MissingReferences.PLACEHOLDER), List.of(isolation))) {
+    try (TestServer isolated = TestServer.onSharedStore(ServerConfig.builder()
+        .missingReferences(MissingReferences.PLACEHOLDER).build(), List.of(isolation))) {
       assertThatThrownBy(() -> isolated.client().create().resource(observation)
           .withAdditionalHeader("X-Patient", alice).execute())
           .isInstanceOfSatisfying(ForbiddenOperationException.class, e -> assertThat(

@@ -142,7 +142,8 @@ class DeleteTest {
     String value = UUID.randomUUID().toString();
     List.of("A", "B", "C").forEach(family -> created(family, value));
 
-    try (TestServer limited = TestServer.onSharedStore(ServerConfig.defaults().withLimits(1024 * 1024, 2))) {
+    ServerConfig config = ServerConfig.builder().maxBodyBytes(1024 * 1024).conditionalDeleteMax(2).build();
+    try (TestServer limited = TestServer.onSharedStore(config)) {
       OperationOutcome outcome = limited.http().refused(412, "DELETE", IDENTIFIER + value, (byte[]) null);
 
       assertThat(outcome.getIssueFirstRep().getDiagnostics()).contains("more than 2");

@@ -6,7 +6,6 @@ import ca.uhn.fhir.rest.client.api.IGenericClient;
 import io.brazier.server.Http;
 import io.brazier.server.ServerConfig;
 import io.brazier.server.ServerConfig.MissingReferences;
-import io.brazier.server.ServerConfig.ReferentialIntegrity;
 import io.brazier.server.TestServer;
 import java.util.List;
 import java.util.UUID;
@@ -37,8 +36,7 @@ class PlaceholdersTest {
 
   @BeforeAll
   static void start() {
-    server = TestServer.onSharedStore(ServerConfig.defaults().withBundles(ServerConfig.DEFAULT_BUNDLE_MAX_ENTRIES,
-        ServerConfig.DEFAULT_BUNDLE_MAX_BYTES, ReferentialIntegrity.ENFORCE, MissingReferences.PLACEHOLDER));
+    server = TestServer.onSharedStore(ServerConfig.builder().missingReferences(MissingReferences.PLACEHOLDER).build());
   }
 
   @AfterAll

@@ -123,7 +123,7 @@ class ProfileValidationOnWriteTest {
   @Test
   void theFlagsValidateEveryCreateOrUpdateUnlessTheHeaderSaysFalse() {
     ServerConfig.ProfileValidation onCreate = new ServerConfig.ProfileValidation(true, false);
-    try (TestServer validating = TestServer.onSharedStore(ServerConfig.defaults().withProfileValidation(onCreate))) {
+    try (TestServer validating = TestServer.onSharedStore(ServerConfig.builder().profileValidation(onCreate).build())) {
       IGenericClient plain = validating.client();
       Patient patient = claiming(URL);
 

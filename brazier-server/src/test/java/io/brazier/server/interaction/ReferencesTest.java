@@ -141,7 +141,6 @@ class ReferencesTest {
   }
 
   private static ServerConfig config(ReferentialIntegrity integrity, MissingReferences missing) {
-    return ServerConfig.defaults().withBundles(ServerConfig.DEFAULT_BUNDLE_MAX_ENTRIES,
-        ServerConfig.DEFAULT_BUNDLE_MAX_BYTES, integrity, missing);
+    return ServerConfig.builder().referentialIntegrity(integrity).missingReferences(missing).build();
   }
 }

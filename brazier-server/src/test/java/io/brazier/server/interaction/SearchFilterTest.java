@@ -99,7 +99,7 @@ class SearchFilterTest {
     for (int i = 0; i < 5; i++) {
       create(SearchTypeTest.patient("Capped", "C" + i));
     }
-    ServerConfig config = ServerConfig.defaults().withPageSizes(2, 3);
+    ServerConfig config = ServerConfig.builder().pageSize(2).maxPageSize(3).build();
 
     try (TestServer capped = TestServer.onSharedStore(config)) {
       Bundle page = capped.client().search().byUrl("Patient?family=capped&_count=10&_tag=http://brazier.test/tag|"
@@ -114,7 +114,7 @@ class SearchFilterTest {
       assertThat(page.getLink(Bundle.LINK_NEXT).getUrl()).contains("_count=3");
       assertThat(ids(standard, SearchEntryMode.MATCH)).hasSize(2);
     }
-    assertThatThrownBy(() -> ServerConfig.defaults().withPageSizes(20, 10))
+    assertThatThrownBy(() -> ServerConfig.builder().pageSize(20).maxPageSize(10).build())
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--max-page-size");
   }
 

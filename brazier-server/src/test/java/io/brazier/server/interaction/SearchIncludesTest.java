@@ -164,7 +164,7 @@ class SearchIncludesTest {
 
   @Test
   void theServersMostIncludedResourcesPerPageBoundTheIncludesCount() {
-    try (TestServer limited = TestServer.onSharedStore(ServerConfig.defaults().withMaxIncludes(2))) {
+    try (TestServer limited = TestServer.onSharedStore(ServerConfig.builder().maxIncludes(2).build())) {
       IGenericClient client = limited.client();
       String patient = create(new Patient().addIdentifier(new Identifier().setSystem("urn:test").setValue(code)));
       for (int k = 0; k < 3; k++) {

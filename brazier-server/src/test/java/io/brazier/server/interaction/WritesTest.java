@@ -55,7 +55,7 @@ class WritesTest {
   void aResourceOfMoreSearchIndexEntriesThanTheMostFailsAloneWith422NamingTheFlag() {
     String most = "The resource has more than 40 search index entries, the most one resource may have"
         + " (--max-index-entries).";
-    try (TestServer limited = TestServer.onSharedStore(ServerConfig.defaults().withMaxIndexEntries(40))) {
+    try (TestServer limited = TestServer.onSharedStore(ServerConfig.builder().maxIndexEntries(40).build())) {
       IGenericClient client = limited.client();
       String id = "many-" + UUID.randomUUID();
 

@@ -10,7 +10,6 @@ import io.brazier.server.Interceptor;
 import io.brazier.server.Restriction;
 import io.brazier.server.ServerConfig;
 import io.brazier.server.ServerConfig.MissingReferences;
-import io.brazier.server.ServerConfig.ReferentialIntegrity;
 import io.brazier.server.TestServer;
 import io.brazier.store.DatabaseConfig;
 import io.brazier.store.TestDatabase;
@@ -289,8 +288,8 @@ class BulkUpdateTest {
 
   @Test
   void aPageWhosePatchesReferToTheSameMissingResourceCreatesOnePlaceholder() throws Exception {
-    try (TestServer own = TestServer.start(ServerConfig.defaults().withBundles(ServerConfig.DEFAULT_BUNDLE_MAX_ENTRIES,
-        ServerConfig.DEFAULT_BUNDLE_MAX_BYTES, ReferentialIntegrity.ENFORCE, MissingReferences.PLACEHOLDER))) {
+    ServerConfig config = ServerConfig.builder().missingReferences(MissingReferences.PLACEHOLDER).build();
+    try (TestServer own = TestServer.start(config)) {
       for (int i = 0; i < 3; i++) {
         own.client().create().resource(patient(true, "Referring")).execute();
       }

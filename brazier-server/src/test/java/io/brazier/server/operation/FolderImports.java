@@ -29,9 +29,8 @@ final class FolderImports {
 
   private FolderImports() {
     folder = TempFolders.createUntilExit("brazier-folder-imports");
-    ServerConfig defaults = ServerConfig.defaults();
-    server = TestServer.start(defaults.withLimits(MAX_LINE_BYTES, defaults.conditionalDeleteMax())
-        .withMaxIndexEntries(MAX_INDEX_ENTRIES).withImports(new ImportConfig(folder, List.of(), null, MAX_ERRORS)));
+    server = TestServer.start(ServerConfig.builder().maxBodyBytes(MAX_LINE_BYTES).maxIndexEntries(MAX_INDEX_ENTRIES)
+        .imports(new ImportConfig(folder, List.of(), null, MAX_ERRORS)).build());
     importer = new Importer(server);
   }
 

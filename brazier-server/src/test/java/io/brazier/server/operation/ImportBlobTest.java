@@ -49,9 +49,9 @@ class ImportBlobTest {
     container = new BlobServiceClientBuilder().connectionString(azurite.connectionString()).buildClient()
         .createBlobContainerIfNotExists("imports");
     URI endpoint = URI.create(azurite.blobEndpoint());
-    server = TestServer.start(ServerConfig.defaults()
-        .withImports(new ImportConfig(null, List.of("localhost:" + endpoint.getPort()),
-            azurite.connectionString())));
+    server = TestServer.start(ServerConfig.builder()
+        .imports(new ImportConfig(null, List.of("localhost:" + endpoint.getPort()), azurite.connectionString()))
+        .build());
     importer = new Importer(server);
   }
 

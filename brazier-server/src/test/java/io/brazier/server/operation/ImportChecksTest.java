@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.brazier.server.ImportConfig;
 import io.brazier.server.ServerConfig;
 import io.brazier.server.ServerConfig.MissingReferences;
-import io.brazier.server.ServerConfig.ReferentialIntegrity;
 import io.brazier.server.TestServer;
 import io.brazier.server.operation.Importer.Input;
 import io.brazier.testkit.TempFolders;
@@ -33,9 +32,8 @@ class ImportChecksTest {
   @BeforeAll
   static void start() throws IOException {
     folder = Files.createTempDirectory("brazier-import").toRealPath();
-    server = TestServer.start(ServerConfig.defaults().withImports(new ImportConfig(folder, List.of(), null))
-        .withBundles(ServerConfig.DEFAULT_BUNDLE_MAX_ENTRIES, ServerConfig.DEFAULT_BUNDLE_MAX_BYTES,
-            ReferentialIntegrity.ENFORCE, MissingReferences.PLACEHOLDER));
+    server = TestServer.start(ServerConfig.builder().imports(new ImportConfig(folder, List.of(), null))
+        .missingReferences(MissingReferences.PLACEHOLDER).build());
     importer = new Importer(server);
   }
 

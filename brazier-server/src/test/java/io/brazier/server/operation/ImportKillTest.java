@@ -134,7 +134,7 @@ class ImportKillTest {
   }
 
   private static ServerConfig config(Path folder) {
-    return ServerConfig.defaults().withImports(new ImportConfig(folder, List.of(), null));
+    return ServerConfig.builder().imports(new ImportConfig(folder, List.of(), null)).build();
   }
 
   /** The server process of this test: it runs until it is killed. */

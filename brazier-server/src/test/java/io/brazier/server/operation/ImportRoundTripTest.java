@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.brazier.server.Http;
+import io.brazier.server.ExportConfig;
 import io.brazier.server.ImportConfig;
 import io.brazier.server.ServerConfig;
 import io.brazier.server.SyntheaSample;
@@ -58,8 +59,8 @@ class ImportRoundTripTest {
       inputs.add(new Input(type.getKey(), export(folder, type.getKey(), type.getValue()).toUri().toString()));
     }
 
-    try (TestServer target = TestServer.start(data, ServerConfig.defaults()
-        .withImports(new ImportConfig(folder, List.of(), null)))) {
+    try (TestServer target = TestServer.start(data, ServerConfig.builder()
+        .imports(new ImportConfig(folder, List.of(), null)).build())) {
       JsonNode manifest = new Importer(target).run("InitialLoad", inputs.toArray(Input[]::new));
 
       assertThat(manifest.path("error")).as(manifest.toString()).isEmpty();
@@ -89,9 +90,9 @@ class ImportRoundTripTest {
       @TempDir Path data) throws IOException {
     // Jackson refuses a string over 20,000,000 chars by default; a body is held to --max-body-bytes instead.
     String photo = "A".repeat(21_000_000);
-    try (TestServer server = TestServer.start(data.resolve("db"), ServerConfig.defaults()
-        .withExports(ServerConfig.defaults().exports().withDir(data.resolve("export")))
-        .withImports(new ImportConfig(folder, List.of(), null)))) {
+    try (TestServer server = TestServer.start(data.resolve("db"), ServerConfig.builder()
+        .exports(ExportConfig.builder().dir(data.resolve("export")).build())
+        .imports(new ImportConfig(folder, List.of(), null)).build())) {
       Patient patient = new Patient();
       patient.addPhoto().setDataElement(new Base64BinaryType(photo));
 

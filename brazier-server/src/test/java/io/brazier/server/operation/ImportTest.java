@@ -67,8 +67,8 @@ class ImportTest {
   static void start() throws IOException {
     folder = Files.createTempDirectory("brazier-import").toRealPath();
     loopback = new Loopback(folder);
-    server = TestServer.start(ServerConfig.defaults()
-        .withImports(new ImportConfig(folder, List.of(loopback.hostPort()), null)), List.of(nodes, meeting));
+    server = TestServer.start(ServerConfig.builder()
+        .imports(new ImportConfig(folder, List.of(loopback.hostPort()), null)).build(), List.of(nodes, meeting));
     importer = new Importer(server);
   }
 
@@ -317,8 +317,9 @@ class ImportTest {
         observation("o1", "Patient?identifier=urn:test|placeholder-" + run, "Encounter/" + id("never")));
 
     JsonNode manifest;
-    try (TestServer placeholders = TestServer.onStore(server, server.config()
-        .withBundles(100, 1 << 20, ServerConfig.ReferentialIntegrity.ENFORCE, ServerConfig.MissingReferences.PLACEHOLDER))) {
+    try (TestServer placeholders = TestServer.onStore(server, server.config().toBuilder()
+        .bundleMaxEntries(100).bundleMaxBytes(1 << 20).referentialIntegrity(ServerConfig.ReferentialIntegrity.ENFORCE)
+        .missingReferences(ServerConfig.MissingReferences.PLACEHOLDER).build())) {
       manifest = new Importer(placeholders).run(null, new Input("Observation", url));
     }
 
