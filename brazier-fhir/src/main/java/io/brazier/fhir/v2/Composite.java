@@ -26,6 +26,11 @@ public final class Composite {
     return value == null || value.isEmpty() ? null : delimiters.unescape(value);
   }
 
+  /** The whole value as the message has it, escapes and all: a key to tell values apart, not text to show. */
+  String raw() {
+    return raw;
+  }
+
   public boolean isEmpty() {
     return raw.isEmpty();
   }

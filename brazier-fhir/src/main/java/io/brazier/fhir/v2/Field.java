@@ -1,6 +1,8 @@
 package io.brazier.fhir.v2;
 
 import java.util.List;
+import java.util.Objects;
+import java.util.function.Function;
 
 /** A field of a segment: its repetitions ({@code ~}), none when the field is empty or absent. */
 public final class Field {
@@ -24,5 +26,10 @@ public final class Field {
 
   public boolean isEmpty() {
     return repetitions.stream().allMatch(Composite::isEmpty);
+  }
+
+  /** Each repetition mapped, those that map to nothing (null) left out. */
+  public <T> List<T> map(Function<Composite, T> mapping) {
+    return repetitions.stream().map(mapping).filter(Objects::nonNull).toList();
   }
 }
