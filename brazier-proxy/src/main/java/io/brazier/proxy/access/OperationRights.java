@@ -25,6 +25,8 @@ final class OperationRights {
       case "$docref" -> rights.allows(Permission.READ, "DocumentReference") // a search of the patient's documents
           && rights.allows(Permission.SEARCH, "DocumentReference");
       case "$status" -> rights.allows(Permission.READ, "SearchParameter"); // lists the search parameters
+      // Stores nothing, but makes resources of any type to load: the right a Writer has, and system/*.write.
+      case "$convert-data" -> rights.allows(Permission.CREATE, "*");
       case "$meta" -> meta(request, rights);
       case "$meta-add", "$meta-delete" -> rights.allows(Permission.UPDATE, type(request));
       case "$expand", "$lookup", "$validate-code", "$translate" -> rights.allows(Permission.READ, type(request));
