@@ -2,6 +2,7 @@ package io.brazier.server.operation;
 
 import io.brazier.fhir.Fhir;
 import io.brazier.fhir.FhirException;
+import io.brazier.fhir.Stu3ToR4;
 import io.brazier.fhir.v2.V2Message;
 import io.brazier.fhir.v2.V2ToFhir;
 import io.brazier.server.FhirRequest;
@@ -12,15 +13,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Resource;
 
 /**
  * {@code POST [base]/$convert-data}, as Microsoft's FHIR server serves it: a Parameters body with the data to convert
  * ({@code inputData}, a string), its type ({@code inputDataType}), the template that converts it ({@code
  * rootTemplate}) and the collection that template is from ({@code templateCollectionReference}); the answer is the
  * FHIR R4 the data converts to, and nothing is stored. HL7 v2 messages convert with our own mappings (the
- * {@code io.brazier.fhir.v2} package) to a batch Bundle; the template names are Microsoft's, so a client of theirs
- * keeps working, but only their default template collections: templates of one's own, from a container registry,
- * are not served.
+ * {@code io.brazier.fhir.v2} package) to a batch Bundle, an STU3 resource (inputDataType Fhir) to its R4 form; C-CDA
+ * and JSON are not converted yet. The template names are Microsoft's, so a client of theirs keeps working, but only
+ * their default template collections: templates of one's own, from a container registry, are not served.
  * https://learn.microsoft.com/azure/healthcare-apis/fhir/convert-data-overview
  */
 public final class ConvertData implements Interaction {
@@ -64,9 +66,23 @@ public final class ConvertData implements Interaction {
     checkTemplates(input.single("templateCollectionReference"), type);
     return switch (type) {
       case "Hl7v2" -> FhirResponse.ok(located(V2ToFhir.convert(V2Message.parse(data), template), request));
+      case "Fhir" -> FhirResponse.ok(fromStu3(data, template));
       default -> throw FhirException.badRequest("inputDataType " + type + " is not supported yet: this server"
-          + " converts Hl7v2.");
+          + " converts Hl7v2 and Fhir (STU3 to R4).");
     };
+  }
+
+  /**
+   * An STU3 resource as R4. Microsoft's STU3 templates are one per resource type, named by it, so the root template
+   * must be the input's type.
+   */
+  private static Resource fromStu3(String data, String template) {
+    Resource resource = Stu3ToR4.convert(data);
+    if (!resource.fhirType().equals(template)) {
+      throw FhirException.badRequest("rootTemplate " + template + " does not convert a " + resource.fhirType()
+          + ": for Fhir it is the input's resource type (" + resource.fhirType() + ").");
+    }
+    return resource;
   }
 
   /**

@@ -226,6 +226,32 @@ class ConvertDataTest {
   }
 
   @Test
+  void anStu3ResourceConvertsToR4() {
+    String stu3 = "{\"resourceType\":\"Observation\",\"id\":\"weight-1\",\"status\":\"final\","
+        + "\"code\":{\"text\":\"Body weight\"},\"context\":{\"reference\":\"Encounter/e-1\"},"
+        + "\"valueQuantity\":{\"value\":71.5,\"unit\":\"kg\"}}";
+
+    Observation observation = (Observation) client().operation().onServer().named("$convert-data")
+        .withParameters(parameters(stu3, "Fhir", "Observation", "microsofthealth/stu3tor4templates:default"))
+        .returnResourceType(Observation.class).execute();
+
+    assertThat(observation.getIdPart()).isEqualTo("weight-1");
+    assertThat(observation.getEncounter().getReference()).isEqualTo("Encounter/e-1"); // STU3's context
+    assertThat(observation.getValueQuantity().getValue()).isEqualByComparingTo(new BigDecimal("71.5"));
+    assertThat(observation.getStatus()).isEqualTo(ObservationStatus.FINAL);
+  }
+
+  @Test
+  void stu3InputThatIsNotAnStu3ResourceIsA400() {
+    String patient = "{\"resourceType\":\"Patient\",\"gender\":\"female\"}";
+    assertRefused(parameters("{\"resourceType\":", "Fhir", "Patient", null), "not an STU3 resource");
+    assertRefused(parameters("{\"resourceType\":\"Spaceship\"}", "Fhir", "Spaceship", null), "not an STU3 resource");
+    assertRefused(parameters(patient, "Fhir", "Observation", null), "rootTemplate Observation");
+    assertRefused(parameters(patient, "Fhir", "Patient", "microsofthealth/hl7v2templates:default"),
+        "holds no templates for Fhir");
+  }
+
+  @Test
   void badInputIsA400ThatSaysWhatToFix() {
     String adt = resource("adt-a01.hl7");
     assertRefused(parameters("PID|1||900117", "Hl7v2", "ADT_A01", null), "must begin with an MSH segment");
