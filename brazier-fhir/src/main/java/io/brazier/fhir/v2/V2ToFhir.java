@@ -12,11 +12,12 @@ import org.hl7.fhir.r4.model.Type;
  * its root template names (the names of Microsoft's converter templates), following the HL7 v2-to-FHIR mapping
  * (https://build.fhir.org/ig/HL7/v2-to-fhir/): each PID and the segments up to the next one are a patient (with
  * the NK1 next of kin) and their visit (PV1); then ORU_R01's OBR are DiagnosticReports with the OBX after each as
- * their Observations, and VXU_V04's RXA (with RXR) are Immunizations.
+ * their Observations, VXU_V04's RXA (with RXR) are Immunizations, and OML_O21's ORC (with OBR) are
+ * ServiceRequests.
  */
 public final class V2ToFhir {
   /** The root templates converted here. */
-  public static final List<String> TEMPLATES = List.of("ADT_A01", "ORU_R01", "VXU_V04");
+  public static final List<String> TEMPLATES = List.of("ADT_A01", "ORU_R01", "VXU_V04", "OML_O21");
 
   private V2ToFhir() {}
 
@@ -39,6 +40,7 @@ public final class V2ToFhir {
       switch (template) {
         case "ORU_R01" -> reports(group, patient, encounter, conversion);
         case "VXU_V04" -> immunizations(group, patient, encounter, conversion);
+        case "OML_O21" -> orders(group, patient, encounter, conversion);
         default -> { } // ADT_A01: the patient and their visit are the message
       }
     }
@@ -107,10 +109,36 @@ public final class V2ToFhir {
     int number = 0;
     for (int i = 0; i < group.size(); i++) {
       if (group.get(i).name().equals("RXA")) {
-        Segment next = i + 1 < group.size() ? group.get(i + 1) : null;
-        Segment rxr = next != null && next.name().equals("RXR") ? next : null;
-        ImmunizationMapping.map(group.get(i), rxr, ++number, patient, encounter, conversion);
+        ImmunizationMapping.map(group.get(i), following(group, i, "RXR"), ++number, patient, encounter, conversion);
       }
     }
+  }
+
+  /**
+   * Each ORC with the OBR after it (timing segments, TQ1, may come between), up to the next ORC: an ORC with no OBR,
+   * or an OBR with no ORC, is an order too.
+   */
+  private static void orders(List<Segment> group, Reference patient, Reference encounter, Conversion conversion) {
+    int number = 0;
+    Segment orc = null;
+    for (Segment segment : group) {
+      if (segment.name().equals("ORC")) {
+        if (orc != null) {
+          OrderMapping.map(orc, null, ++number, patient, encounter, conversion);
+        }
+        orc = segment;
+      } else if (segment.name().equals("OBR")) {
+        OrderMapping.map(orc, segment, ++number, patient, encounter, conversion);
+        orc = null;
+      }
+    }
+    if (orc != null) {
+      OrderMapping.map(orc, null, ++number, patient, encounter, conversion);
+    }
+  }
+
+  /** The segment after the {@code i}th when it is of that name; else null. */
+  private static Segment following(List<Segment> group, int i, String name) {
+    return i + 1 < group.size() && group.get(i + 1).name().equals(name) ? group.get(i + 1) : null;
   }
 }

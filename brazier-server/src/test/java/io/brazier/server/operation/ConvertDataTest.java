@@ -37,6 +37,7 @@ import org.hl7.fhir.r4.model.Quantity;
 import org.hl7.fhir.r4.model.Quantity.QuantityComparator;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
+import org.hl7.fhir.r4.model.ServiceRequest;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -186,6 +187,33 @@ class ConvertDataTest {
     assertThat(historical.getReportOrigin().getCodingFirstRep().getCode()).isEqualTo("01");
     assertThat(historical.hasDoseQuantity()).isFalse(); // 999: amount unknown
     assertThat(historical.getOccurrenceDateTimeType().getValueAsString()).isEqualTo("2025-09-15");
+  }
+
+  @Test
+  void anOmlO21ConvertsEachOrcWithItsObrToAServiceRequest() {
+    Bundle bundle = convert("oml-o21.hl7", "OML_O21");
+
+    List<ServiceRequest> orders = all(bundle, ServiceRequest.class);
+    assertThat(orders).hasSize(2);
+    ServiceRequest cholesterol = orders.get(0);
+    assertCoding(cholesterol.getCode(), LOINC, "2093-3");
+    assertThat(cholesterol.getStatus()).isEqualTo(ServiceRequest.ServiceRequestStatus.ACTIVE);
+    assertThat(cholesterol.getIntent()).isEqualTo(ServiceRequest.ServiceRequestIntent.ORDER);
+    assertThat(cholesterol.getIdentifierFirstRep().getValue()).isEqualTo("ORD-501");
+    assertThat(cholesterol.getIdentifierFirstRep().getType().getCodingFirstRep().getCode()).isEqualTo("PLAC");
+    assertThat(cholesterol.getAuthoredOnElement().getValueAsString()).isEqualTo("2026-12-05T16:05:00-08:00");
+    assertThat(cholesterol.getRequester().getReference())
+        .isEqualTo("Practitioner/" + only(bundle, Practitioner.class).getIdPart());
+    assertCoding(cholesterol.getReasonCodeFirstRep(), "http://hl7.org/fhir/sid/icd-10", "E78.5");
+    assertThat(cholesterol.getSubject().getReference())
+        .isEqualTo("Patient/" + only(bundle, Patient.class).getIdPart());
+    assertThat(cholesterol.getEncounter().getReference())
+        .isEqualTo("Encounter/" + only(bundle, Encounter.class).getIdPart());
+    ServiceRequest cancelled = orders.get(1);
+    assertCoding(cancelled.getCode(), LOINC, "4548-4");
+    assertThat(cancelled.getStatus()).isEqualTo(ServiceRequest.ServiceRequestStatus.REVOKED);
+    assertThat(cancelled.getIdentifier()).extracting(identifier -> identifier.getValue()).containsExactly("ORD-502",
+        "F-9001");
   }
 
   @Test
