@@ -54,6 +54,7 @@ import io.brazier.server.operation.AsyncStatus;
 import io.brazier.server.operation.BulkUpdate;
 import io.brazier.server.operation.BulkDelete;
 import io.brazier.server.operation.Changes;
+import io.brazier.server.operation.ConvertData;
 import io.brazier.server.operation.DocRef;
 import io.brazier.server.operation.Expand;
 import io.brazier.server.operation.FhirVersions;
@@ -223,6 +224,7 @@ final class Routes {
         new DocRef(fhir, reachable, searches));
     operations.add(MemberMatch.OPERATION, EnumSet.of(Level.TYPE), Set.of("Patient"), POST,
         new MemberMatch(fhir, store, conditions, reachable));
+    operations.add(ConvertData.OPERATION, EnumSet.of(Level.SYSTEM), ANY_TYPE, POST, new ConvertData(fhir));
     // Last: it describes all of the above.
     this.capabilities = Route.of(FhirInteraction.CAPABILITIES,
         new Capabilities(fhir, supported, operations, search.parameters(), config.baseUrl()));

@@ -27,6 +27,8 @@ final class OperationRights {
       // GET lists the search parameters; PUT and POST disable or enable them for everyone: Administrators only.
       case "$status" -> List.of("GET", "HEAD").contains(request.method())
           && rights.allows(Permission.READ, "SearchParameter");
+      // Stores nothing, but makes resources of any type to load: the right a Writer has, and system/*.write.
+      case "$convert-data" -> rights.allows(Permission.CREATE, "*");
       case "$meta" -> meta(request, rights);
       case "$meta-add", "$meta-delete" -> rights.allows(Permission.UPDATE, type(request));
       case "$expand", "$lookup", "$validate-code", "$translate" -> rights.allows(Permission.READ, type(request));

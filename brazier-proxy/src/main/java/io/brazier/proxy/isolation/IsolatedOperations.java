@@ -8,8 +8,8 @@ import java.util.Set;
 /**
  * The operations a restricted request may invoke: those that answer from its own data, kept to its restriction by
  * the server ({@code $everything}, {@code $docref}, which searches its patient's documents, and {@code $export} at
- * Patient and Group level: the server refuses it at system level), or from no stored data at all ({@code $validate} of a body, terminology, {@code $versions}); and the meta
- * operations on one resource (or a version of it), which reach only a resource the restriction reaches ({@code $meta}
+ * Patient and Group level: the server refuses it at system level), or from no stored data at all ({@code $validate}
+ * of a body, terminology, {@code $versions}, {@code $convert-data}); and the meta operations on one resource (or a version of it), which reach only a resource the restriction reaches ({@code $meta}
  * of a type or of the server lists what everyone's resources carry, and an upstream server would answer it whole).
  * Every other operation is refused with 403: the change feed ({@code $changes}) and the other bulk work reach
  * everyone's data, and an operation not known here is not assumed to keep to the restriction ({@code $member-match}:
@@ -18,7 +18,7 @@ import java.util.Set;
 final class IsolatedOperations {
   private static final Set<String> ALLOWED =
       Set.of("$everything", "$docref", "$export", "$validate", "$expand", "$lookup", "$validate-code", "$translate",
-          "$versions");
+          "$versions", "$convert-data");
   private static final Set<String> ON_A_RESOURCE = Set.of("$meta", "$meta-add", "$meta-delete");
 
   private IsolatedOperations() {}

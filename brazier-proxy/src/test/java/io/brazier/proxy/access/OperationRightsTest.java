@@ -142,6 +142,18 @@ class OperationRightsTest {
   }
 
   @Test
+  void convertDataNeedsTheRightToCreateEveryTypeAsAWriterHas() {
+    assertThatCode(() -> check("POST", "$convert-data", rights(List.of("Writer")))).doesNotThrowAnyException();
+    assertThatCode(() -> check("POST", "$convert-data", rights(List.of(), "system/*.write")))
+        .doesNotThrowAnyException();
+    assertThatCode(() -> check("POST", "$convert-data", rights(List.of("Administrator"))))
+        .doesNotThrowAnyException();
+    assertForbidden("POST", "$convert-data", rights(List.of("Reader")));
+    assertForbidden("POST", "$convert-data", rights(List.of(), "system/*.read"));
+    assertForbidden("POST", "$convert-data", rights(List.of(), "system/Patient.c", "system/Observation.c"));
+  }
+
+  @Test
   void docRefNeedsReadAndSearchOfDocumentReferences() {
     assertThatCode(() -> check("GET", "DocumentReference/$docref", rights(List.of(),
         "patient/DocumentReference.rs"))).doesNotThrowAnyException();

@@ -21,6 +21,7 @@ class IsolatedOperationsTest {
     assertThatCode(() -> check("POST", "Patient/$validate")).doesNotThrowAnyException();
     assertThatCode(() -> check("GET", "$versions")).doesNotThrowAnyException();
     assertThatCode(() -> check("GET", "DocumentReference/$docref")).doesNotThrowAnyException();
+    assertThatCode(() -> check("POST", "$convert-data")).doesNotThrowAnyException();
     assertForbidden("GET", "$changes", "may not invoke $changes.");
     assertForbidden("POST", "Patient/$member-match", "may not invoke $member-match.");
   }

@@ -13,6 +13,7 @@ import static io.brazier.proxy.isolation.TwoPatients.observation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.brazier.server.Http;
+import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -257,6 +258,22 @@ class IsolationTest {
     return "{\"resourceType\":\"DocumentReference\",\"status\":\"current\",\"subject\":{\"reference\":"
         + "\"Patient/" + subject + "\"},\"content\":[{\"attachment\":{\"url\":\"Binary/ccd\"}}],"
         + "\"context\":{\"period\":{\"start\":\"2100-01-01\"}}}";
+  }
+
+  @Test
+  void convertDataRunsForAPatientTokenThatMayCreateAsItReadsNothingStored() {
+    String message = "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"inputData\",\"valueString\":"
+        + "\"MSH|^~\\\\&|LAB|NORTH|EHR|SOUTH|20260301120000||ADT^A01|C-18|P|2.5\\rPID|1||4711^^^NORTH^MR\"},"
+        + "{\"name\":\"inputDataType\",\"valueString\":\"Hl7v2\"},"
+        + "{\"name\":\"rootTemplate\",\"valueString\":\"ADT_A01\"}]}";
+    String creating = TwoPatients.patientToken(FIRST, "patient/*.cruds");
+
+    Http.Response converted = HTTP.send("POST", "/fhir/$convert-data", message.getBytes(StandardCharsets.UTF_8),
+        "Authorization", creating);
+
+    assertThat(converted.status()).as(converted.body()).isEqualTo(200);
+    assertThat(converted.resource(Bundle.class).getEntryFirstRep().getResource()).isInstanceOf(Patient.class);
+    HTTP.refused(403, "POST", "/fhir/$convert-data", message, "Authorization", PATIENT);
   }
 
   @Test
