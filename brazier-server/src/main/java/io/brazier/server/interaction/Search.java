@@ -58,24 +58,19 @@ public final class Search {
    */
   public FhirResponse run(FhirRequest request, String path, List<String> types, Criterion scope) {
     Map<String, List<String>> params = params(request);
-    SearchQuery query = parse(request, params, types);
-    if (scope != null && query.contained() != SearchQuery.Contained.TOP_LEVEL) {
-      throw ContainedSearch.unsupported("a compartment search");
-    }
-    if (scope != null) {
-      return respond(request, path, query.withCriterion(scope), params);
-    }
+    SearchQuery query = scoped(parse(request, params, types), scope);
     return confined(request, query, q -> page(request, path, q, params, List.of(), IncludedPages.path(path)));
   }
 
   /**
    * {@code $includes}: the included resources of a page of matches that did not fit its searchset, after the row key
-   * {@code includesCt}, {@code _includesCount} at a time (see {@link SearchIncludes}).
+   * {@code includesCt}, {@code _includesCount} at a time (see {@link SearchIncludes}); the search is that of
+   * {@link #run} with the same {@code path}, {@code types} and {@code scope}.
    */
-  FhirResponse moreIncludes(FhirRequest request, String path, List<String> types) {
+  FhirResponse moreIncludes(FhirRequest request, String path, List<String> types, Criterion scope) {
     Map<String, List<String>> params = new LinkedHashMap<>(params(request));
     long after = IncludedPages.after(params.remove(IncludedPages.TOKEN));
-    SearchQuery parsed = parse(request, params, types);
+    SearchQuery parsed = scoped(parse(request, params, types), scope);
     if (SearchIncludes.iterates(parsed)) {
       throw FhirException.badRequest("Included resources found through :iterate are not paged; narrow the search.");
     }
@@ -113,6 +108,17 @@ public final class Search {
   public FhirResponse respond(FhirRequest request, String path, SearchQuery query, Map<String, List<String>> params,
       List<OperationOutcomeIssueComponent> issues) {
     return confined(request, query, confined -> page(request, path, confined, params, issues, null));
+  }
+
+  /** {@code query} kept to {@code scope} (a compartment), if any: a compartment holds no contained resources. */
+  private static SearchQuery scoped(SearchQuery query, Criterion scope) {
+    if (scope == null) {
+      return query;
+    }
+    if (query.contained() != SearchQuery.Contained.TOP_LEVEL) {
+      throw ContainedSearch.unsupported("a compartment search");
+    }
+    return query.withCriterion(scope);
   }
 
   /** Answers {@code query} with the request's restriction added; a search too costly to run is a 422. */
