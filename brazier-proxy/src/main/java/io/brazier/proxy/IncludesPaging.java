@@ -13,6 +13,8 @@ import io.brazier.server.FhirRequest;
  */
 public final class IncludesPaging {
   public static final String OPERATION = "$includes";
+  /** Where a page's included resources resume: a page that carries it holds included resources only. */
+  public static final String TOKEN = "includesCt";
 
   private IncludesPaging() {}
 

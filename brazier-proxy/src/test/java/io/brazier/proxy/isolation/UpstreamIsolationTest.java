@@ -244,6 +244,21 @@ class UpstreamIsolationTest {
     assertThat(matches(found)).isEmpty();
   }
 
+  @Test
+  void theIncludesOfEverythingThatDoNotFitAPageComeOnItsNextPages() {
+    String since = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(1).toString();
+    Set<String> mine = new HashSet<>(Set.of("Patient/" + FIRST));
+    for (int k = 0; k < 3; k++) {
+      mine.add(performed(FIRST, UUID.randomUUID().toString()));
+    }
+    String everything = "Patient/" + FIRST + "/$everything?_type=Observation&_includesCount=1&_since=" + since;
+    assertThat(included(all(administrator, search(administrator, everything)))).containsAll(mine);
+
+    Bundle found = all(patient, search(patient, everything));
+
+    assertThat(included(found)).containsAll(mine).doesNotHaveDuplicates();
+  }
+
   /** A new Practitioner that performed an Observation of {@code subject} with {@code code}. */
   private static String performed(String subject, String code) {
     String practitioner = "Practitioner/" + created("Practitioner", "{\"resourceType\":\"Practitioner\"}");

@@ -71,15 +71,16 @@ public final class IncludedPages implements Interaction {
     return at;
   }
 
-  /** The outcome's note when a page's included resources were cut at {@code served}. */
-  static String truncated(int served, boolean linked, boolean pageable) {
+  /**
+   * The outcome's note when a page's included resources were cut at {@code served}: the rest are paged (unless found
+   * through :iterate) by the link of relation {@code related} or, for an operation's result, by the next link.
+   */
+  static String truncated(int served, boolean pageable, boolean inNext) {
     String cut = "More resources were to be included than the " + served + " this page includes; ";
-    if (linked) {
-      return cut + "the link of relation 'related' ($includes) pages the rest.";
-    }
     if (!pageable) {
       return cut + "those found through :iterate are not paged: narrow the search.";
     }
-    return cut + "use a smaller _count to get all of them.";
+    return cut + (inNext ? "the next page holds the rest."
+        : "the link of relation 'related' ($includes) pages the rest.");
   }
 }
