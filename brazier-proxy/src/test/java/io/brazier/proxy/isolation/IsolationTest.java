@@ -13,6 +13,8 @@ import static io.brazier.proxy.isolation.TwoPatients.observation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.brazier.server.Http;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -191,6 +193,23 @@ class IsolationTest {
 
     assertThat(included("/fhir/Patient/" + FIRST + search, PATIENT)).containsExactlyInAnyOrderElementsOf(mine);
     assertThat(keys(get(includes, PATIENT))).isEmpty();
+  }
+
+  @Test
+  void theIncludesOfEverythingThatDoNotFitAPageComeOnItsNextPages() {
+    String since = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(1).toString();
+    Set<String> mine = new HashSet<>(Set.of("Patient/" + FIRST));
+    for (int k = 0; k < 3; k++) {
+      mine.add(performed(FIRST, UUID.randomUUID().toString()));
+    }
+    String everything = "/fhir/Patient/" + FIRST + "/$everything?_type=Observation&_count=2&_includesCount=1&_since="
+        + since;
+
+    Bundle found = get(everything, PATIENT);
+
+    assertThat(found.getEntry()).filteredOn(entry -> entry.getSearch().getMode() == Bundle.SearchEntryMode.INCLUDE)
+        .extracting(entry -> entry.getResource().fhirType() + "/" + entry.getResource().getIdPart())
+        .containsAll(mine);
   }
 
   /** The resources a search's pages include, and those its link of relation 'related' pages, as one caller. */
