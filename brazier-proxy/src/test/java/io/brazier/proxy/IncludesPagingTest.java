@@ -9,8 +9,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code GET $includes} of a type or of the server follows the rules of that type's (the server's) search; a POST of
- * it, one on an instance and any other operation stay operations.
+ * {@code GET $includes} of a type, of the server or of a compartment search follows the rules of that search; a POST
+ * of it, one on an instance and any other operation stay operations.
  */
 class IncludesPagingTest {
   @Test
@@ -18,6 +18,16 @@ class IncludesPagingTest {
     assertThat(IncludesPaging.interaction(operation("GET", "Observation", "$includes")))
         .isEqualTo(FhirInteraction.SEARCH_TYPE);
     assertThat(IncludesPaging.interaction(operation("GET", "$includes"))).isEqualTo(FhirInteraction.SEARCH_SYSTEM);
+  }
+
+  @Test
+  void theIncludesOfACompartmentSearchFollowTheRulesOfThatSearch() {
+    assertThat(IncludesPaging.interaction(operation("GET", "Patient", "12", "Observation", "$includes")))
+        .isEqualTo(FhirInteraction.SEARCH_COMPARTMENT);
+    assertThat(IncludesPaging.interaction(operation("GET", "Patient", "12", "*", "$includes")))
+        .isEqualTo(FhirInteraction.SEARCH_COMPARTMENT);
+    assertThat(IncludesPaging.interaction(operation("POST", "Patient", "12", "Observation", "$includes")))
+        .isEqualTo(FhirInteraction.OPERATION);
   }
 
   @Test

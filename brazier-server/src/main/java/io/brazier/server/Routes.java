@@ -115,6 +115,7 @@ final class Routes {
   private final Route searchType;
   private final Route searchSystem;
   private final Route searchCompartment;
+  private final Route compartmentIncludes;
   private final Route capabilities;
   private final Route asyncStatus;
 
@@ -169,8 +170,8 @@ final class Routes {
     this.searchSystem = Route.of(FhirInteraction.SEARCH_SYSTEM,
         supported.system(SystemRestfulInteraction.SEARCHSYSTEM, new SearchSystem(searches)));
     Compartments compartments = search.compartments();
-    this.searchCompartment = Route.of(FhirInteraction.SEARCH_COMPARTMENT,
-        new SearchCompartment(fhir, searches, compartments));
+    SearchCompartment compartmentSearch = new SearchCompartment(fhir, searches, compartments);
+    this.searchCompartment = Route.of(FhirInteraction.SEARCH_COMPARTMENT, compartmentSearch);
     this.jobs = new Jobs(store.jobs(), fhir, Jobs.LEASE);
     this.asyncStatus = Route.of(FhirInteraction.ASYNC_STATUS, new AsyncStatus(jobs));
 
@@ -210,8 +211,11 @@ final class Routes {
     operations.add(ChangeMeta.DELETE, EnumSet.of(Level.INSTANCE), ANY_TYPE, POST,
         ChangeMeta.deleting(fhir, writes, commits));
     operations.add(PurgeHistory.OPERATION, EnumSet.of(Level.INSTANCE), ANY_TYPE, DELETE, new PurgeHistory(store));
-    operations.add(IncludedPages.OPERATION, EnumSet.of(Level.SYSTEM, Level.TYPE), ANY_TYPE, GET,
-        new IncludedPages(searches));
+    IncludedPages includedPages = operations.add(IncludedPages.OPERATION, EnumSet.of(Level.SYSTEM, Level.TYPE),
+        ANY_TYPE, GET, new IncludedPages(searches, compartmentSearch));
+    // A compartment search's is below the search it pages, a level no other operation has.
+    this.compartmentIncludes = new Route(FhirInteraction.OPERATION, "$" + IncludedPages.OPERATION.name(),
+        includedPages, Route.nameOf(includedPages));
     BulkDelete bulkDelete = new BulkDelete(fhir, store, search, conditions, deletes, jobs);
     operations.add(BulkDelete.OPERATION, EnumSet.of(Level.SYSTEM, Level.TYPE), ANY_TYPE, DELETE, bulkDelete);
     operations.add(BulkDelete.SOFT_DELETED, EnumSet.of(Level.SYSTEM, Level.TYPE), ANY_TYPE, DELETE, bulkDelete);
@@ -399,6 +403,10 @@ final class Routes {
     }
     if (path.size() == 3 && get && (path.get(2).equals("*") || Character.isUpperCase(path.get(2).charAt(0)))) {
       return searchCompartment;
+    }
+    if (path.size() == 4 && get && path.get(3).equals(compartmentIncludes.operation())
+        && (path.get(2).equals("*") || Character.isUpperCase(path.get(2).charAt(0)))) {
+      return compartmentIncludes; // [base]/[Compartment]/[id]/[type]/$includes
     }
     if (method.equals("POST") && path.get(path.size() - 1).equals("_search")
         && (path.size() == 3 || path.size() == 4 && Character.isUpperCase(path.get(2).charAt(0)))) {

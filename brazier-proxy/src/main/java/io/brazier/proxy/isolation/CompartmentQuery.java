@@ -17,7 +17,8 @@ import java.util.stream.Collectors;
  * supports it (its CapabilityStatement says): one patient's compartment search ({@code Patient/12/Observation}),
  * else a parameter that makes a resource a member ({@code subject=Patient/12,Patient/13}, {@code _id} for
  * Patients). The answer is checked all the same; narrowing keeps pages full and, when it is exact, the total true.
- * {@code [type]/$includes} is narrowed as the search it pages, by the parameter only: its path stays.
+ * {@code $includes} is narrowed as the search it pages ({@code [Compartment]/[id]/[type]/$includes} as that compartment
+ * search), a type's by the parameter only: its path stays.
  */
 final class CompartmentQuery {
   /** The compartment's parameters tried first: they name the patient and nothing else. */
@@ -33,7 +34,7 @@ final class CompartmentQuery {
 
   /** The search narrowed, or as it is when it cannot be (or need not be). */
   FhirRequest narrowed(FhirRequest request, Restriction restriction) {
-    if (request.interaction() == FhirInteraction.SEARCH_COMPARTMENT) {
+    if (IncludesPaging.interaction(request) == FhirInteraction.SEARCH_COMPARTMENT) {
       return otherCompartment(request, restriction);
     }
     if (IncludesPaging.interaction(request) != FhirInteraction.SEARCH_TYPE || restriction.within() == null
@@ -83,7 +84,7 @@ final class CompartmentQuery {
    */
   boolean findsOnlyOutside(FhirRequest sent, Restriction restriction) {
     String compartment = restriction.compartment();
-    if (sent.interaction() == FhirInteraction.SEARCH_COMPARTMENT && sent.type().equals(compartment)) {
+    if (IncludesPaging.interaction(sent) == FhirInteraction.SEARCH_COMPARTMENT && sent.type().equals(compartment)) {
       String type = sent.segment(2);
       boolean members = type.equals("*") || compartments.hasMembers(compartment, type);
       boolean unreached = restriction.within() != null && !restriction.within().contains(sent.id())
@@ -150,10 +151,10 @@ final class CompartmentQuery {
     if (restriction.within() == null || !restriction.outside().isEmpty()) {
       return false;
     }
-    if (sent.interaction() == FhirInteraction.SEARCH_COMPARTMENT && isOwn(sent, restriction)) {
+    FhirInteraction interaction = IncludesPaging.interaction(sent);
+    if (interaction == FhirInteraction.SEARCH_COMPARTMENT && isOwn(sent, restriction)) {
       return true;
     }
-    FhirInteraction interaction = IncludesPaging.interaction(sent);
     String type = switch (interaction) {
       case SEARCH_TYPE -> sent.type();
       case SEARCH_COMPARTMENT -> sent.segment(2);

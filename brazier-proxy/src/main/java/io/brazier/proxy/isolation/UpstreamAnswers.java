@@ -90,8 +90,9 @@ final class UpstreamAnswers {
 
   /**
    * The link to the page after {@code checked} (a page of {@code sent} as {@link #checked} left it) when that page
-   * has nothing for the caller (no match, no version: outcomes and includes at most; of {@code $includes}, whose
-   * pages hold includes only, outcomes at most) and its list goes on; null
+   * has nothing for the caller (no match, no version: outcomes and includes at most; of a page of includes only, of
+   * {@code $includes} or the next page of an operation whose includes did not fit, outcomes at most) and its list
+   * goes on; null
    * otherwise, and for a search that asks for no entries ({@code _count=0}, {@code _summary=count}).
    */
   static String onwards(FhirRequest sent, JsonNode checked) {
@@ -100,7 +101,8 @@ final class UpstreamAnswers {
         || "0".equals(sent.param("_count")) || "count".equals(sent.param("_summary"))) {
       return null;
     }
-    boolean includesOnly = IncludesPaging.interaction(sent) != sent.interaction();
+    // A page of the includes that did not fit another ($includes, or an operation's next page) holds includes only.
+    boolean includesOnly = sent.param(IncludesPaging.TOKEN) != null;
     Set<String> nothing = includesOnly ? Set.of("outcome") : Set.of("outcome", "include");
     for (JsonNode entry : checked.path("entry")) {
       if (!nothing.contains(entry.path("search").path("mode").asText())) {

@@ -119,6 +119,9 @@ final class PathShape {
     if (path.size() == 3 && third.startsWith("$")) {
       return request.routed(FhirInteraction.OPERATION, third);
     }
+    if (path.size() == 4 && path.get(3).startsWith("$") && isCompartmentSearch(third)) {
+      return request.routed(FhirInteraction.OPERATION, path.get(3)); // below a compartment search: $includes
+    }
     if (path.size() == 5 && third.equals("_history") && path.get(4).startsWith("$")) {
       return request.routed(FhirInteraction.OPERATION, path.get(4)); // on a version: $meta
     }
@@ -131,10 +134,15 @@ final class PathShape {
     if (path.size() == 4 && third.equals("_history")) {
       return request.routed(FhirInteraction.VREAD, null);
     }
-    if (path.size() == 3 && (third.equals("*") || Character.isUpperCase(third.charAt(0)))) {
+    if (path.size() == 3 && isCompartmentSearch(third)) {
       return request.routed(FhirInteraction.SEARCH_COMPARTMENT, null);
     }
     throw notAllowed(request);
+  }
+
+  /** Whether the third segment of a path makes it a compartment search: a type, or {@code *} for all of them. */
+  private static boolean isCompartmentSearch(String third) {
+    return third.equals("*") || Character.isUpperCase(third.charAt(0));
   }
 
   private static boolean isRead(FhirRequest request) {

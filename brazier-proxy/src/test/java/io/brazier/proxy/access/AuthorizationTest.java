@@ -234,6 +234,25 @@ class AuthorizationTest {
         + "&_revinclude=Observation:performer&includesCt=0", (byte[]) null, "Authorization", practitionersOnly);
   }
 
+  @Test
+  void theIncludesOfACompartmentSearchArePagedToTheCallerAsThatSearchIsRun() {
+    List<String> performers = new ArrayList<>();
+    for (int k = 0; k < 2; k++) {
+      String practitioner = created("Practitioner", "{\"resourceType\":\"Practitioner\"}");
+      performers.add("Practitioner/" + practitioner);
+      created("Observation", performed(observation("laboratory"), practitioner));
+    }
+    String lab = secured.bearer(List.of(), List.of("system/Patient.rs", "system/Practitioner.rs",
+        "system/Observation.rs?category=laboratory"));
+    String compartment = "/fhir/Patient/" + patient + "/Observation";
+    String include = "_include=Observation:performer";
+
+    assertThat(includedAll(compartment + "?category=laboratory&_includesCount=1&" + include, lab))
+        .containsAll(performers);
+    http.refused(403, "GET", compartment + "/$includes?" + include + "&includesCt=0", (byte[]) null,
+        "Authorization", lab);
+  }
+
   /** The resources a search's first page includes and those its link of relation 'related' pages, as one caller. */
   private static List<String> includedAll(String search, String authorization) {
     Bundle page = page(search, authorization);

@@ -14,9 +14,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.brazier.server.Http;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.OperationOutcome;
@@ -172,6 +175,62 @@ class IsolationTest {
     Set<String> included = includedAll(search, PATIENT);
 
     assertThat(included).containsExactlyInAnyOrderElementsOf(firsts);
+  }
+
+  @Test
+  void theIncludesOfACompartmentSearchArePagedWithOnlyThePatientsOwn() {
+    String code = UUID.randomUUID().toString();
+    Set<String> mine = new HashSet<>();
+    Set<String> theirs = new HashSet<>();
+    for (int k = 0; k < 3; k++) {
+      mine.add(performed(FIRST, code));
+      theirs.add(performed(SECOND, code));
+    }
+    String search = "/Observation?code=" + code + "&_include=Observation:performer&_includesCount=1";
+    String includes = "/fhir/Patient/" + SECOND + "/Observation/$includes?code=" + code
+        + "&_include=Observation:performer&includesCt=0";
+    assertThat(included("/fhir/Patient/" + SECOND + search, ADMINISTRATOR)).containsExactlyInAnyOrderElementsOf(theirs);
+    assertThat(keys(get(includes, ADMINISTRATOR))).containsAll(theirs);
+
+    assertThat(included("/fhir/Patient/" + FIRST + search, PATIENT)).containsExactlyInAnyOrderElementsOf(mine);
+    assertThat(keys(get(includes, PATIENT))).isEmpty();
+  }
+
+  @Test
+  void theIncludesOfEverythingThatDoNotFitAPageComeOnItsNextPages() {
+    String since = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(1).toString();
+    Set<String> mine = new HashSet<>(Set.of("Patient/" + FIRST));
+    for (int k = 0; k < 3; k++) {
+      mine.add(performed(FIRST, UUID.randomUUID().toString()));
+    }
+    String everything = "/fhir/Patient/" + FIRST + "/$everything?_type=Observation&_count=2&_includesCount=1&_since="
+        + since;
+
+    Bundle found = get(everything, PATIENT);
+
+    assertThat(found.getEntry()).filteredOn(entry -> entry.getSearch().getMode() == Bundle.SearchEntryMode.INCLUDE)
+        .extracting(entry -> entry.getResource().fhirType() + "/" + entry.getResource().getIdPart())
+        .containsAll(mine);
+  }
+
+  /** The resources a search's pages include, and those its link of relation 'related' pages, as one caller. */
+  private static Set<String> included(String search, String authorization) {
+    Bundle page = get(search, authorization);
+    Bundle.BundleLinkComponent related = page.getLink("related");
+    assertThat(related).as("the related link of " + search).isNotNull();
+    Bundle rest = get(related.getUrl().substring(TwoPatients.SECURED.server().rootUrl().length()), authorization);
+    rest.getEntry().addAll(page.getEntry());
+    Set<String> included = new HashSet<>();
+    rest.getEntry().stream().filter(entry -> entry.getSearch().getMode() == Bundle.SearchEntryMode.INCLUDE)
+        .forEach(entry -> included.add(entry.getResource().fhirType() + "/" + entry.getResource().getIdPart()));
+    return included;
+  }
+
+  /** A new Practitioner that performed an Observation of {@code subject} with {@code code}. */
+  private static String performed(String subject, String code) {
+    String practitioner = "Practitioner/" + created("Practitioner", "{\"resourceType\":\"Practitioner\"}");
+    created("Observation", observation(subject, practitioner, code));
+    return practitioner;
   }
 
   /** The resources a search's first page includes, and those its link of relation 'related' pages, as one caller. */

@@ -210,6 +210,62 @@ class UpstreamIsolationTest {
     assertThat(keys(found)).containsExactly("Practitioner/" + mine);
   }
 
+  @Test
+  void theIncludesOfACompartmentSearchArePagedWithOnlyThePatientsOwn() {
+    String code = UUID.randomUUID().toString();
+    Set<String> mine = new HashSet<>();
+    Set<String> theirs = new HashSet<>();
+    for (int k = 0; k < 3; k++) {
+      mine.add(performed(FIRST, code));
+      theirs.add(performed(SECOND, code));
+    }
+    String search = "Observation?code=" + code + "&_include=Observation:performer&_includesCount=1";
+    assertThat(includedAll(administrator, "Patient/" + SECOND + "/" + search))
+        .containsExactlyInAnyOrderElementsOf(theirs);
+
+    Set<String> inTheCompartment = includedAll(patient, "Patient/" + FIRST + "/" + search);
+    Set<String> narrowedToIt = includedAll(patient, search); // sent as the compartment search of the patient
+
+    assertThat(inTheCompartment).containsExactlyInAnyOrderElementsOf(mine);
+    assertThat(narrowedToIt).containsExactlyInAnyOrderElementsOf(mine);
+  }
+
+  @Test
+  void theIncludesOfAnotherPatientsCompartmentSearchHoldNoneOfTheirs() {
+    String code = UUID.randomUUID().toString();
+    performed(FIRST, code);
+    String theirs = performed(SECOND, code);
+    String includes = "Patient/" + SECOND + "/Observation/$includes?code=" + code
+        + "&_include=Observation:performer&includesCt=0";
+    assertThat(keys(search(administrator, includes))).containsExactly(theirs);
+
+    Bundle found = search(patient, includes);
+
+    assertThat(matches(found)).isEmpty();
+  }
+
+  @Test
+  void theIncludesOfEverythingThatDoNotFitAPageComeOnItsNextPages() {
+    String since = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(1).toString();
+    Set<String> mine = new HashSet<>(Set.of("Patient/" + FIRST));
+    for (int k = 0; k < 3; k++) {
+      mine.add(performed(FIRST, UUID.randomUUID().toString()));
+    }
+    String everything = "Patient/" + FIRST + "/$everything?_type=Observation&_includesCount=1&_since=" + since;
+    assertThat(included(all(administrator, search(administrator, everything)))).containsAll(mine);
+
+    Bundle found = all(patient, search(patient, everything));
+
+    assertThat(included(found)).containsAll(mine).doesNotHaveDuplicates();
+  }
+
+  /** A new Practitioner that performed an Observation of {@code subject} with {@code code}. */
+  private static String performed(String subject, String code) {
+    String practitioner = "Practitioner/" + created("Practitioner", "{\"resourceType\":\"Practitioner\"}");
+    created("Observation", observation(subject, practitioner, code));
+    return practitioner;
+  }
+
   /** The resources a search's first page includes and those its link of relation 'related' pages. */
   private static Set<String> includedAll(IGenericClient client, String search) {
     Bundle page = search(client, search);

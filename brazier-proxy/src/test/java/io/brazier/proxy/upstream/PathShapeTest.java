@@ -47,6 +47,16 @@ class PathShapeTest {
   }
 
   @Test
+  void theIncludesOfACompartmentSearchAreAnOperationBelowIt() {
+    FhirRequest includes = PathShape.classify(FhirRequest.builder("GET", "Patient/1/Observation/$includes").build());
+    FhirRequest ofAll = PathShape.classify(FhirRequest.builder("GET", "Patient/1/*/$includes").build());
+
+    assertThat(includes.interaction()).isEqualTo(FhirInteraction.OPERATION);
+    assertThat(includes.operation()).isEqualTo("$includes");
+    assertThat(ofAll.operation()).isEqualTo("$includes");
+  }
+
+  @Test
   void aShapeNoInteractionHasIsA405() {
     assertThatThrownBy(() -> shape("POST", "Patient/1/_history"))
         .isInstanceOfSatisfying(FhirException.class, e -> assertThat(e.status()).isEqualTo(405));

@@ -8,11 +8,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code [type]/$includes} and {@code [base]/$includes}, as Microsoft's FHIR server has them: the included resources
- * of a page of search results that did not fit in it. A searchset whose includes were cut links here with relation
- * {@code related}, carrying the search's parameters, the page's {@code _cursor} and {@code includesCt} (where its
- * includes stopped); each page of this operation holds only included resources, {@code _includesCount} of them, and
- * links the following one as {@code next}.
+ * {@code [type]/$includes} and {@code [base]/$includes}, as Microsoft's FHIR server has them, and
+ * {@code [Compartment]/[id]/[type]/$includes} ({@code [type]} may be {@code *}) for a compartment search: the
+ * included resources of a page of search results that did not fit in it. A searchset whose includes were cut links
+ * here with relation {@code related}, carrying the search's parameters, the page's {@code _cursor} and
+ * {@code includesCt} (where its includes stopped); each page of this operation holds only included resources,
+ * {@code _includesCount} of them, and links the following one as {@code next}.
  */
 public final class IncludedPages implements Interaction {
   public static final Operations.Definition OPERATION =
@@ -21,17 +22,20 @@ public final class IncludedPages implements Interaction {
   static final String TOKEN = "includesCt";
 
   private final Search search;
+  private final SearchCompartment compartments;
 
-  public IncludedPages(Search search) {
+  public IncludedPages(Search search, SearchCompartment compartments) {
     this.search = search;
+    this.compartments = compartments;
   }
 
   @Override
   public FhirResponse handle(FhirRequest request) {
-    if (request.segments().size() == 1) { // [base]/$includes, of a search of every type (or of _type)
-      return search.moreIncludes(request, "", List.of());
-    }
-    return search.moreIncludes(request, request.type(), List.of(request.type()));
+    return switch (request.segments().size()) {
+      case 1 -> search.moreIncludes(request, "", List.of(), null); // of a search of every type (or of _type)
+      case 2 -> search.moreIncludes(request, request.type(), List.of(request.type()), null);
+      default -> compartments.moreIncludes(request); // [Compartment]/[id]/[type]/$includes
+    };
   }
 
   /** Where the included resources of a search at {@code path} are paged. */
@@ -67,15 +71,16 @@ public final class IncludedPages implements Interaction {
     return at;
   }
 
-  /** The outcome's note when a page's included resources were cut at {@code served}. */
-  static String truncated(int served, boolean linked, boolean pageable) {
+  /**
+   * The outcome's note when a page's included resources were cut at {@code served}: the rest are paged (unless found
+   * through :iterate) by the link of relation {@code related} or, for an operation's result, by the next link.
+   */
+  static String truncated(int served, boolean pageable, boolean inNext) {
     String cut = "More resources were to be included than the " + served + " this page includes; ";
-    if (linked) {
-      return cut + "the link of relation 'related' ($includes) pages the rest.";
-    }
     if (!pageable) {
       return cut + "those found through :iterate are not paged: narrow the search.";
     }
-    return cut + "use a smaller _count to get all of them.";
+    return cut + (inNext ? "the next page holds the rest."
+        : "the link of relation 'related' ($includes) pages the rest.");
   }
 }

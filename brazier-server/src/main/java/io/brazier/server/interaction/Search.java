@@ -58,51 +58,61 @@ public final class Search {
    */
   public FhirResponse run(FhirRequest request, String path, List<String> types, Criterion scope) {
     Map<String, List<String>> params = params(request);
-    SearchQuery query = parse(request, params, types);
-    if (scope != null && query.contained() != SearchQuery.Contained.TOP_LEVEL) {
-      throw ContainedSearch.unsupported("a compartment search");
-    }
-    if (scope != null) {
-      return respond(request, path, query.withCriterion(scope), params);
-    }
+    SearchQuery query = scoped(parse(request, params, types), scope);
     return confined(request, query, q -> page(request, path, q, params, List.of(), IncludedPages.path(path)));
   }
 
   /**
    * {@code $includes}: the included resources of a page of matches that did not fit its searchset, after the row key
-   * {@code includesCt}, {@code _includesCount} at a time (see {@link SearchIncludes}).
+   * {@code includesCt}, {@code _includesCount} at a time (see {@link SearchIncludes}); the search is that of
+   * {@link #run} with the same {@code path}, {@code types} and {@code scope}.
    */
-  FhirResponse moreIncludes(FhirRequest request, String path, List<String> types) {
+  FhirResponse moreIncludes(FhirRequest request, String path, List<String> types, Criterion scope) {
     Map<String, List<String>> params = new LinkedHashMap<>(params(request));
     long after = IncludedPages.after(params.remove(IncludedPages.TOKEN));
-    SearchQuery parsed = parse(request, params, types);
+    SearchQuery parsed = scoped(parse(request, params, types), scope);
     if (SearchIncludes.iterates(parsed)) {
       throw FhirException.badRequest("Included resources found through :iterate are not paged; narrow the search.");
     }
-    return confined(request, parsed, query -> {
-      List<String> notes = new ArrayList<>();
-      int count = count(params, notes);
-      SearchPage page = matches(query, params, count);
-      int limit = includesCount(params, notes);
-      IncludedPage more = includes.after(query, page.resources(), filter(request), after, limit);
-      String includesPath = IncludedPages.path(path);
-      Map<String, List<String>> kept = PageLinks.kept(params, query);
-      String cursor = first(params, "_cursor");
-      Map<String, String> links = new LinkedHashMap<>();
-      links.put("self", PageLinks.url(request, includesPath, IncludedPages.at(kept, count, after), cursor));
-      if (more.next() != null) {
-        links.put("next", PageLinks.url(request, includesPath, IncludedPages.at(kept, count, more.next()), cursor));
+    return confined(request, parsed,
+        query -> includedPage(request, IncludedPages.path(path), query, params, after, List.of(), false));
+  }
+
+  /**
+   * A page of the included resources of a page of matches (the first, or {@code _cursor}'s) after the row key
+   * {@code after}, linked at {@code path}; when none follow, its next link is, if {@code thenMatches}, the next page
+   * of matches.
+   */
+  private FhirResponse includedPage(FhirRequest request, String path, SearchQuery query,
+      Map<String, List<String>> params, long after, List<OperationOutcomeIssueComponent> issues, boolean thenMatches) {
+    List<String> notes = new ArrayList<>();
+    int count = count(params, notes);
+    SearchPage page = matches(query, params, count);
+    IncludedPage more = includes.after(query, page.resources(), filter(request), after, includesCount(params, notes));
+    Map<String, List<String>> kept = PageLinks.kept(params, query);
+    String cursor = first(params, "_cursor");
+    Map<String, String> links = new LinkedHashMap<>();
+    links.put("self", PageLinks.url(request, path, IncludedPages.at(kept, count, after), cursor));
+    if (more.next() != null) {
+      links.put("next", PageLinks.url(request, path, IncludedPages.at(kept, count, more.next()), cursor));
+    } else if (thenMatches) {
+      int offset = cursor == null ? 0 : Cursor.parse(cursor).offset();
+      String matches = PageLinks.paging(request, path, kept, page, offset, count).get("next");
+      if (matches != null) {
+        links.put("next", matches);
       }
-      Searchset searchset = new Searchset(request, null, links);
-      more.resources().forEach(included -> searchset.add(included, SearchEntryMode.INCLUDE));
-      searchset.outcome(query, notes, List.of());
-      return searchset.response();
-    });
+    }
+    Searchset searchset = new Searchset(request, null, links);
+    more.resources().forEach(resource -> searchset.add(resource, SearchEntryMode.INCLUDE));
+    searchset.outcome(query, notes, issues);
+    return searchset.response();
   }
 
   /**
    * Answers a query built by the caller (an operation such as $everything): the first page or, with
-   * {@code _cursor}, a later one, with includes and links that carry {@code params}. The request's restriction is
+   * {@code _cursor}, a later one, with includes and links that carry {@code params}. Its result is paged by next
+   * links alone, so the included resources that do not fit a page come on the pages its next link leads to
+   * ({@code includesCt} says where they resume), before the next page of matches. The request's restriction is
    * added to the query (see {@link RestrictionCriteria}), so that matches, totals and includes keep to it.
    */
   public FhirResponse respond(FhirRequest request, String path, SearchQuery query, Map<String, List<String>> params) {
@@ -112,7 +122,23 @@ public final class Search {
   /** As {@link #respond(FhirRequest, String, SearchQuery, Map)}, every page's outcome entry carrying {@code issues}. */
   public FhirResponse respond(FhirRequest request, String path, SearchQuery query, Map<String, List<String>> params,
       List<OperationOutcomeIssueComponent> issues) {
-    return confined(request, query, confined -> page(request, path, confined, params, issues, null));
+    if (!params.containsKey(IncludedPages.TOKEN)) {
+      return confined(request, query, confined -> page(request, path, confined, params, issues, null));
+    }
+    Map<String, List<String>> rest = new LinkedHashMap<>(params);
+    long after = IncludedPages.after(rest.remove(IncludedPages.TOKEN));
+    return confined(request, query, confined -> includedPage(request, path, confined, rest, after, issues, true));
+  }
+
+  /** {@code query} kept to {@code scope} (a compartment), if any: a compartment holds no contained resources. */
+  private static SearchQuery scoped(SearchQuery query, Criterion scope) {
+    if (scope == null) {
+      return query;
+    }
+    if (query.contained() != SearchQuery.Contained.TOP_LEVEL) {
+      throw ContainedSearch.unsupported("a compartment search");
+    }
+    return query.withCriterion(scope);
   }
 
   /** Answers {@code query} with the request's restriction added; a search too costly to run is a 422. */
@@ -124,7 +150,10 @@ public final class Search {
     }
   }
 
-  /** A page of matches with their includes; those that do not fit are linked at {@code includesPath}, if not null. */
+  /**
+   * A page of matches with their includes; those that do not fit are linked at {@code includesPath} (relation
+   * {@code related}) or, when it is null, by the next link, which pages them before the next matches.
+   */
   private FhirResponse page(FhirRequest request, String path, SearchQuery query, Map<String, List<String>> params,
       List<OperationOutcomeIssueComponent> issues, String includesPath) {
     List<String> notes = new ArrayList<>();
@@ -144,12 +173,12 @@ public final class Search {
     Map<String, String> links = PageLinks.paging(request, path, kept, page, offset, count);
     Included included = includes.of(query, page.resources(), filter(request), includesCount(params, notes));
     if (!included.complete()) {
-      boolean linked = included.next() != null && includesPath != null;
-      if (linked) {
-        links.put("related", PageLinks.url(request, includesPath, IncludedPages.at(kept, count, included.next()),
-            page.snapshot() == null ? null : new Cursor(page.snapshot(), offset).encode()));
+      String here = page.snapshot() == null ? null : new Cursor(page.snapshot(), offset).encode();
+      if (included.next() != null) {
+        links.put(includesPath == null ? "next" : "related", PageLinks.url(request,
+            includesPath == null ? path : includesPath, IncludedPages.at(kept, count, included.next()), here));
       }
-      notes.add(IncludedPages.truncated(included.resources().size(), linked, included.next() != null));
+      notes.add(IncludedPages.truncated(included.resources().size(), included.next() != null, includesPath == null));
     }
     Searchset searchset = new Searchset(request, total, links);
     if (ContainedSearch.containedEntries(params)) {

@@ -29,6 +29,18 @@ public final class SearchCompartment implements Interaction {
 
   @Override
   public FhirResponse handle(FhirRequest request) {
+    Scoped scoped = scoped(request);
+    return search.run(request, scoped.path(), scoped.types(), scoped.scope());
+  }
+
+  /** {@code [Compartment]/[id]/[type]/$includes}: the included resources of this search that did not fit a page. */
+  FhirResponse moreIncludes(FhirRequest request) {
+    Scoped scoped = scoped(request);
+    return search.moreIncludes(request, scoped.path(), scoped.types(), scoped.scope());
+  }
+
+  /** The compartment search of {@code request}: its path (for links), the types it searches and the compartment. */
+  private Scoped scoped(FhirRequest request) {
     String compartment = request.type();
     if (!Compartments.TYPES.contains(compartment)) {
       throw FhirException.badRequest(compartment + " is not a compartment; compartments are "
@@ -45,6 +57,8 @@ public final class SearchCompartment implements Interaction {
       types.add(compartment);
     }
     InCompartment scope = new InCompartment(compartment, List.of(request.id()), params, all);
-    return search.run(request, compartment + "/" + request.id() + "/" + target, types, scope);
+    return new Scoped(compartment + "/" + request.id() + "/" + target, types, scope);
   }
+
+  private record Scoped(String path, List<String> types, InCompartment scope) {}
 }

@@ -96,6 +96,51 @@ class IncludedPagesTest {
   }
 
   @Test
+  void aCompartmentSearchLinksTheIncludesOfThatCompartmentSearch() {
+    String patient = create(new Patient());
+    List<String> performers = new ArrayList<>();
+    for (int k = 0; k < 4; k++) {
+      performers.add(create(new Practitioner()));
+      create(observation(patient).addPerformer(new Reference(performers.get(k))));
+    }
+    create(observation(create(new Patient())).addPerformer(new Reference(create(new Practitioner()))));
+    String compartment = server.baseUrl() + "/" + patient + "/Observation?code=urn:test|" + code;
+
+    List<String> served = new ArrayList<>();
+    List<String> matched = new ArrayList<>();
+    Bundle first = search(client, compartment + "&_include=Observation:performer&_includesCount=1&_count=2");
+    for (Bundle page = first; page != null; page = next(page)) {
+      matched.addAll(matches(page));
+      served.addAll(included(page));
+      served.addAll(rest(client, page));
+    }
+
+    assertThat(first.getLink("related").getUrl()).startsWith(server.baseUrl() + "/" + patient
+        + "/Observation/$includes?");
+    assertThat(matched).hasSize(4);
+    assertThat(served).as("each once, none left out, none of another compartment")
+        .containsExactlyInAnyOrderElementsOf(performers);
+  }
+
+  @Test
+  void aSearchOfAWholeCompartmentLinksTheIncludesOfThatSearch() {
+    String patient = create(new Patient());
+    List<String> performers = new ArrayList<>();
+    for (int k = 0; k < 3; k++) {
+      performers.add(create(new Practitioner()));
+      create(observation(patient).addPerformer(new Reference(performers.get(k))));
+    }
+
+    Bundle found = search(client, server.baseUrl() + "/" + patient
+        + "/*?_include=Observation:performer&_includesCount=1");
+    List<String> served = new ArrayList<>(included(found));
+    served.addAll(rest(client, found));
+
+    assertThat(found.getLink("related").getUrl()).startsWith(server.baseUrl() + "/" + patient + "/*/$includes?");
+    assertThat(served).containsExactlyInAnyOrderElementsOf(performers);
+  }
+
+  @Test
   void aRestrictedCallerIsServedOnlyTheIncludedResourcesItMayRead() {
     String alice = create(new Patient());
     String bob = create(new Patient());

@@ -64,6 +64,40 @@ class PatientEverythingTest {
   }
 
   @Test
+  void theIncludesThatDoNotFitAPageComeOnTheNextPagesBeforeTheNextMatches() {
+    SyntheaSample.resources();
+    List<String> matched = new ArrayList<>();
+    List<String> included = new ArrayList<>();
+    List<Integer> includedPerPage = pages(everything("_count=10"), matched, included);
+    List<String> pagedMatches = new ArrayList<>();
+    List<String> paged = new ArrayList<>();
+
+    List<Integer> pagedPerPage = pages(everything("_count=10&_includesCount=1"), pagedMatches, paged);
+
+    assertThat(includedPerPage).as("pages that include more than one").anyMatch(count -> count > 1);
+    assertThat(pagedPerPage).allMatch(count -> count <= 1);
+    assertThat(pagedMatches).containsExactlyElementsOf(matched);
+    assertThat(paged).as("each page's includes once, none left out").containsExactlyInAnyOrderElementsOf(included);
+  }
+
+  /** Follows the next links from {@code page}, adding their matches and includes; how many each page includes. */
+  private List<Integer> pages(Bundle page, List<String> matched, List<String> included) {
+    List<Integer> includedPerPage = new ArrayList<>();
+    for (Bundle at = page; at != null;
+        at = at.getLink(Bundle.LINK_NEXT) == null ? null : client.loadPage().next(at).execute()) {
+      int before = included.size();
+      for (Bundle.BundleEntryComponent entry : at.getEntry()) {
+        String id = entry.getResource().fhirType() + "/" + entry.getResource().getIdPart();
+        if (entry.getSearch().getMode() != SearchEntryMode.OUTCOME) {
+          (entry.getSearch().getMode() == SearchEntryMode.MATCH ? matched : included).add(id);
+        }
+      }
+      includedPerPage.add(included.size() - before);
+    }
+    return includedPerPage;
+  }
+
+  @Test
   void typeAndStartNarrowEverything() {
     SyntheaSample.resources();
 
