@@ -10,8 +10,11 @@ import io.brazier.store.JobHeartbeat;
 import io.brazier.store.ResourceVersion;
 import io.brazier.store.Write;
 import java.io.ByteArrayInputStream;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.hl7.fhir.r4.model.Parameters;
@@ -33,6 +36,17 @@ public final class Patch implements WriteInteraction {
   private final JsonPatch jsonPatch = new JsonPatch();
   private final FhirPathPatch fhirPathPatch;
   private final boolean skipsUnchanged;
+  private final AtomicReference<Read> lastRead = new AtomicReference<>();
+
+  /**
+   * The last patch document read, and the body (with its Content-Type) it was read from: a $bulk-update sends the
+   * same body for every resource it patches, and each request needs its document twice (target and prepare).
+   */
+  private record Read(String contentType, byte[] body, PatchDocument document) {
+    boolean of(FhirRequest request) {
+      return Objects.equals(contentType, request.header("Content-Type")) && Arrays.equals(body, request.body());
+    }
+  }
 
   public Patch(Fhir fhir, Bodies bodies, Writes writes, Conditions conditions, Commits commits) {
     this(fhir, bodies, writes, conditions, commits, new FhirPathPatch(fhir), false);
@@ -100,8 +114,21 @@ public final class Patch implements WriteInteraction {
     return new Prepared(List.of(write), FhirResponse.written(request, 200, write.toVersion()), List.of(current));
   }
 
-  /** The patch in the body, parsed before anything is read (a malformed one is a 400 that costs nothing). */
+  /**
+   * The patch in the body, parsed before anything is read (a malformed one is a 400 that costs nothing); read once
+   * for a body the last request sent too. Applying a document only reads it, so requests may share one.
+   */
   private PatchDocument document(FhirRequest request) {
+    Read last = lastRead.get();
+    if (last != null && last.of(request)) {
+      return last.document();
+    }
+    PatchDocument document = read(request);
+    lastRead.set(new Read(request.header("Content-Type"), request.body().clone(), document));
+    return document;
+  }
+
+  private PatchDocument read(FhirRequest request) {
     if (Formats.isJsonPatch(request.header("Content-Type"))) {
       return jsonPatch.parse(request.body());
     }
