@@ -147,7 +147,8 @@ final class Routes {
         new Update(bodies, writes, conditions, commits, profiles)));
     this.delete = Route.of(FhirInteraction.DELETE, supported.type(TypeRestfulInteraction.DELETE,
         new Delete(store, writes, conditions, commits, config.conditionalDeleteMax())));
-    Patch patches = supported.type(TypeRestfulInteraction.PATCH, new Patch(fhir, bodies, writes, conditions, commits));
+    Patch patches = supported.type(TypeRestfulInteraction.PATCH,
+        new Patch(fhir, store, bodies, writes, conditions, commits));
     this.patch = Route.of(FhirInteraction.PATCH, patches);
     Bundles bundles = new Bundles(fhir, store, this.bodies, references, reachable, commits, entries,
         config.bundleMaxEntries(), config.bundleMaxBytes());
