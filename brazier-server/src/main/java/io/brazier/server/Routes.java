@@ -150,7 +150,8 @@ final class Routes {
     Delete deletes = supported.type(TypeRestfulInteraction.DELETE,
         new Delete(store, writes, conditions, commits, config.conditionalDeleteMax()));
     this.delete = Route.of(FhirInteraction.DELETE, deletes);
-    Patch patches = supported.type(TypeRestfulInteraction.PATCH, new Patch(fhir, bodies, writes, conditions, commits));
+    Patch patches = supported.type(TypeRestfulInteraction.PATCH,
+        new Patch(fhir, store, bodies, writes, conditions, commits));
     this.patch = Route.of(FhirInteraction.PATCH, patches);
     Bundles bundles = new Bundles(fhir, store, this.bodies, references, reachable, commits, entries,
         config.bundleMaxEntries(), config.bundleMaxBytes());

@@ -10,8 +10,8 @@ import java.util.stream.Collectors;
 
 /**
  * Where a write being prepared finds the current versions of what it writes: the store, one read per resource, or,
- * for a transaction, every target read up front with one query (a transaction of 500 updates would otherwise make
- * 500 round trips before its one commit).
+ * for a transaction or a page of patches, every target read up front with one query (a transaction of 500 updates
+ * would otherwise make 500 round trips before its one commit).
  */
 interface Currents {
 

@@ -65,7 +65,7 @@ final class FhirPathOperations {
 
   /** Adds a child named {@code name} to the one element at the path: appended to a list, or set when absent. */
   private void add(Operation operation) {
-    Base container = single(operation, engine.evaluate(resource, operation.path()));
+    Base container = single(operation, engine.evaluate(resource, operation.expression()));
     Slot slot = new Slot(container, property(container, operation.name()));
     if (!slot.property().isList() && slot.property().hasValues()) {
       throw FhirException.unprocessable("The FHIRPath Patch " + operation + " cannot add " + operation.name()
@@ -79,7 +79,7 @@ final class FhirPathOperations {
    * has none: an {@code add} that does nothing more when done again.
    */
   private void upsert(Operation operation) {
-    Base container = single(operation, engine.evaluate(resource, operation.path()));
+    Base container = single(operation, engine.evaluate(resource, operation.expression()));
     Slot slot = new Slot(container, property(container, operation.name()));
     List<Base> values = slot.values();
     if (values.size() > 1) {
@@ -104,7 +104,7 @@ final class FhirPathOperations {
 
   /** Deletes the element at the path, if there is one. */
   private void delete(Operation operation) {
-    List<Base> found = engine.evaluate(resource, operation.path());
+    List<Base> found = engine.evaluate(resource, operation.expression());
     if (found.isEmpty()) {
       return;
     }
@@ -114,7 +114,7 @@ final class FhirPathOperations {
   }
 
   private void replace(Operation operation) {
-    Base target = single(operation, engine.evaluate(resource, operation.path()));
+    Base target = single(operation, engine.evaluate(resource, operation.expression()));
     Slot slot = locate(operation, target);
     Base value = value(slot.parent(), slot.name(), operation.value());
     if (!slot.property().isList()) {
@@ -144,6 +144,7 @@ final class FhirPathOperations {
    * one element that holds the list, since an empty list has no element to find it by.
    */
   private Slot list(Operation operation) {
+    // Parsed again, not the operation's expression: the walk below cuts this tree, which other resources still need.
     ExpressionNode root = engine.parse(operation.path());
     ExpressionNode before = null;
     ExpressionNode last = root;

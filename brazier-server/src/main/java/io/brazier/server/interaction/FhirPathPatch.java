@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.hl7.fhir.exceptions.FHIRException;
+import org.hl7.fhir.r4.fhirpath.ExpressionNode;
 import org.hl7.fhir.r4.fhirpath.FHIRPathEngine;
 import org.hl7.fhir.r4.hapi.ctx.HapiWorkerContext;
 import org.hl7.fhir.r4.model.IntegerType;
@@ -37,9 +38,12 @@ final class FhirPathPatch {
       "upsert", Set.of("name", "value"));
   private static final Set<String> PARTS = Set.of("type", "path", "name", "value", "index", "source", "destination");
 
-  /** One operation, checked: the parts its type needs are there. */
-  record Operation(String type, String path, String name, ParametersParameterComponent value, Integer index,
-      Integer source, Integer destination) {
+  /**
+   * One operation, checked: the parts its type needs are there. {@code expression} is its path parsed once, for
+   * every resource the patch applies to (HAPI's engine only reads a parsed expression as it evaluates it).
+   */
+  record Operation(String type, String path, ExpressionNode expression, String name,
+      ParametersParameterComponent value, Integer index, Integer source, Integer destination) {
 
     @Override
     public String toString() {
@@ -97,19 +101,19 @@ final class FhirPathPatch {
         throw FhirException.badRequest("A FHIRPath Patch " + type + " operation needs a part '" + required + "'.");
       }
     }
-    checkSyntax(path);
+    ExpressionNode expression = parse(path);
     ParametersParameterComponent value = parts.get("value");
     if (value != null && !value.hasValue() && !value.hasResource() && !value.hasPart()) {
       throw FhirException.badRequest("The value of a FHIRPath Patch " + type + " at " + path + " is empty.");
     }
-    return new Operation(type, path, string(parts, "name"), value, integer(parts, "index"), integer(parts, "source"),
-        integer(parts, "destination"));
+return new Operation(type, path, expression, string(parts, "name"), value, integer(parts, "index"),
+        integer(parts, "source"), integer(parts, "destination"));
   }
 
-  private void checkSyntax(String path) {
+  private ExpressionNode parse(String path) {
     try {
       FhirPath.checkNesting(path);
-      engines.with(engine -> engine.parse(path));
+      return engines.with(engine -> engine.parse(path));
     } catch (FHIRException | IllegalArgumentException e) {
       throw FhirException.badRequest("The FHIRPath Patch path '" + path + "' is not FHIRPath: "
           + Fhir.clean(e.getMessage()));

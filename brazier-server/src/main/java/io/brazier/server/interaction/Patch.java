@@ -8,10 +8,14 @@ import io.brazier.server.FhirResponse;
 import io.brazier.server.http.Formats;
 import io.brazier.store.JobHeartbeat;
 import io.brazier.store.ResourceVersion;
+import io.brazier.store.Store;
 import io.brazier.store.Write;
 import java.io.ByteArrayInputStream;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.hl7.fhir.r4.model.Parameters;
@@ -26,6 +30,7 @@ import org.hl7.fhir.r4.model.Resource;
  */
 public final class Patch implements WriteInteraction {
   private final Fhir fhir;
+  private final Store store;
   private final Bodies bodies;
   private final Writes writes;
   private final Conditions conditions;
@@ -33,14 +38,26 @@ public final class Patch implements WriteInteraction {
   private final JsonPatch jsonPatch = new JsonPatch();
   private final FhirPathPatch fhirPathPatch;
   private final boolean skipsUnchanged;
+  private final AtomicReference<Read> lastRead = new AtomicReference<>();
 
-  public Patch(Fhir fhir, Bodies bodies, Writes writes, Conditions conditions, Commits commits) {
-    this(fhir, bodies, writes, conditions, commits, new FhirPathPatch(fhir), false);
+  /**
+   * The last patch document read, and the body (with its Content-Type) it was read from: a $bulk-update sends the
+   * same body for every resource it patches, and each request needs its document twice (target and prepare).
+   */
+  private record Read(String contentType, byte[] body, PatchDocument document) {
+    boolean of(FhirRequest request) {
+      return Objects.equals(contentType, request.header("Content-Type")) && Arrays.equals(body, request.body());
+    }
   }
 
-  private Patch(Fhir fhir, Bodies bodies, Writes writes, Conditions conditions, Commits commits,
+  public Patch(Fhir fhir, Store store, Bodies bodies, Writes writes, Conditions conditions, Commits commits) {
+    this(fhir, store, bodies, writes, conditions, commits, new FhirPathPatch(fhir), false);
+  }
+
+  private Patch(Fhir fhir, Store store, Bodies bodies, Writes writes, Conditions conditions, Commits commits,
       FhirPathPatch fhirPathPatch, boolean skipsUnchanged) {
     this.fhir = fhir;
+    this.store = store;
     this.bodies = bodies;
     this.writes = writes;
     this.conditions = conditions;
@@ -55,7 +72,7 @@ public final class Patch implements WriteInteraction {
    * PATCH gets its new version, as it asked.
    */
   public Patch skippingUnchanged() {
-    return new Patch(fhir, bodies, writes, conditions, commits, fhirPathPatch, true);
+    return new Patch(fhir, store, bodies, writes, conditions, commits, fhirPathPatch, true);
   }
 
   /** Checks a FHIRPath Patch before it is applied to anything: a 400 for one that is malformed. */
@@ -71,11 +88,39 @@ public final class Patch implements WriteInteraction {
   /**
    * Patches each of these resources (each request a PATCH of one by id) and commits what they change in one
    * transaction with the job progress that {@code progress} makes of their outcomes: see
-   * {@link Commits#runAllRecorded}.
+   * {@link Commits#runAllRecorded}. Their current versions are read first, in one round trip, as a transaction's
+   * are ({@link Currents#read}): a page of a $bulk-update made one per resource. One that another writer changes
+   * after that is a version conflict at the commit, refused as with If-Match, as one changed after its own read was.
    */
   public Optional<List<Commits.Outcome>> handleAllRecorded(List<FhirRequest> requests,
       Function<List<Commits.Outcome>, JobHeartbeat> progress) {
-    return commits.runAllRecorded(this, requests, progress);
+    Currents read = Currents.read(store, requests.stream().filter(request -> request.id() != null)
+        .map(request -> new Target(request.type(), List.of(request.id()), null, false)).toList());
+    return commits.runAllRecorded(new ReadingFrom(read), requests, progress);
+  }
+
+  /** This patch, reading current versions from {@code currents} rather than from where its caller would. */
+  private final class ReadingFrom implements WriteInteraction {
+    private final Currents currents;
+
+    ReadingFrom(Currents currents) {
+      this.currents = currents;
+    }
+
+    @Override
+    public FhirResponse handle(FhirRequest request) {
+      return Patch.this.handle(request);
+    }
+
+    @Override
+    public Target target(FhirRequest request) {
+      return Patch.this.target(request);
+    }
+
+    @Override
+    public Prepared prepare(FhirRequest request, Target target, Links links, Currents fromStore) {
+      return Patch.this.prepare(request, target, links, currents);
+    }
   }
 
   @Override
@@ -100,8 +145,21 @@ public final class Patch implements WriteInteraction {
     return new Prepared(List.of(write), FhirResponse.written(request, 200, write.toVersion()), List.of(current));
   }
 
-  /** The patch in the body, parsed before anything is read (a malformed one is a 400 that costs nothing). */
+  /**
+   * The patch in the body, parsed before anything is read (a malformed one is a 400 that costs nothing); read once
+   * for a body the last request sent too. Applying a document only reads it, so requests may share one.
+   */
   private PatchDocument document(FhirRequest request) {
+    Read last = lastRead.get();
+    if (last != null && last.of(request)) {
+      return last.document();
+    }
+    PatchDocument document = read(request);
+    lastRead.set(new Read(request.header("Content-Type"), request.body().clone(), document));
+    return document;
+  }
+
+  private PatchDocument read(FhirRequest request) {
     if (Formats.isJsonPatch(request.header("Content-Type"))) {
       return jsonPatch.parse(request.body());
     }

@@ -39,6 +39,27 @@ class FhirPathPatchTest {
   }
 
   @Test
+  void aDocumentReadOnceAppliesToEveryResourceAlike() {
+    // A $bulk-update reads its patch once and applies it to every resource: nothing of one stays for the next.
+    PatchDocument document = fhirPathPatch.parse(document(
+        operation("replace", "Patient.name.family").addPart(value(new StringType("Smith"))),
+        operation("insert", "Patient.name[0].given").addPart(value(new StringType("Jo")))
+            .addPart(part("index", new IntegerType(0))),
+        operation("delete", "Patient.active")));
+    String other = """
+        {"resourceType":"Patient","id":"p2","active":false,"name":[{"family":"Jones","given":["Ann"]}]}""";
+
+    for (int i = 0; i < 2; i++) {
+      assertThat(new String(document.apply(PATIENT.getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8))
+          .isEqualTo("""
+              {"resourceType":"Patient","id":"p1","name":[{"family":"Smith","given":["Jo","Peter","James"]}]}""");
+      assertThat(new String(document.apply(other.getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8))
+          .isEqualTo("""
+              {"resourceType":"Patient","id":"p2","name":[{"family":"Smith","given":["Jo","Ann"]}]}""");
+    }
+  }
+
+  @Test
   void aDocumentHoldsOnlyOperations() {
     Parameters patch = new Parameters();
     patch.addParameter().setName("op").addPart(part("type", new CodeType("delete")));

@@ -373,6 +373,27 @@ class PatchTest {
     assertThat(empty.statusCode()).isEqualTo(400);
   }
 
+  @Test
+  void aBodySentAgainIsReadAgainAsItsContentTypeSays() {
+    // The server reads a body once for the requests that send it (a $bulk-update's), never for another Content-Type.
+    IIdType first = create(patient("Chalmers"));
+    IIdType second = create(patient("Jones"));
+    String body = fhirJson(operationOnly("replace", "Patient.name.family", new StringType("Windsor")));
+
+    HttpResponse<String> patchedFirst = send("PATCH", "/Patient/" + first.getIdPart(), "application/fhir+json", body);
+    HttpResponse<String> patchedSecond = send("PATCH", "/Patient/" + second.getIdPart(), "application/fhir+json", body);
+    HttpResponse<String> asJsonPatch = send("PATCH", "/Patient/" + first.getIdPart(), "application/json-patch+json",
+        body);
+
+    assertThat(patchedFirst.statusCode()).isEqualTo(200);
+    assertThat(patchedSecond.statusCode()).isEqualTo(200);
+    assertThat(read(first).getNameFirstRep().getFamily()).isEqualTo("Windsor");
+    assertThat(read(second).getNameFirstRep().getFamily()).isEqualTo("Windsor");
+    assertThat(asJsonPatch.statusCode()).isEqualTo(400);
+    assertThat(asJsonPatch.body()).contains("OperationOutcome");
+    assertThat(read(first).getMeta().getVersionId()).isEqualTo("2");
+  }
+
   // The interaction around the patch
 
   @Test

@@ -221,6 +221,47 @@ class BulkUpdateTest {
   }
 
   @Test
+  void aPageLeavesAloneWhatChangedOrWentSinceTheJobBeganAndPatchesTheRest(@TempDir Path dir) throws Exception {
+    // The page reads its resources' current versions in one round trip: a deletion among them is one too.
+    try (TestServer before = TestServer.start(dir, ServerConfig.defaults())) {
+      for (String id : List.of("a", "b", "c", "d")) {
+        before.client().update().resource(patient(true, "Page").setId(id)).execute();
+      }
+    }
+    long sequence;
+    try (PostgresStore store = store(dir)) {
+      sequence = store.watermark();
+    }
+    try (TestServer meanwhile = TestServer.start(dir, ServerConfig.defaults())) {
+      meanwhile.client().update().resource(patient(true, "Changed").setId("a")).execute();
+      meanwhile.client().delete().resourceById("Patient", "c").execute();
+    }
+    String job;
+    try (PostgresStore store = store(dir)) {
+      BulkUpdate.Request request = new BulkUpdate.Request(List.of("Patient"), Map.of(), new Fhir(false).jsonParser()
+          .encodeResourceToString(patch("replace", "Patient.active", "valueBoolean", "false")), sequence,
+          "http://localhost/fhir", null);
+      job = store.jobs().submit(BulkUpdate.KIND, JobJson.write(request), null);
+    }
+
+    try (TestServer after = TestServer.start(dir, ServerConfig.defaults())) {
+      HttpResponse<String> done = poll(after, after.baseUrl() + "/_async/" + job);
+      Parameters counts = (Parameters) after.fhir().jsonParser().parseResource(done.body());
+      IGenericClient reader = after.client();
+
+      assertThat(done.statusCode()).isEqualTo(200);
+      assertThat(count(counts, "ResourceUpdatedCount", "Patient")).isEqualTo(2);
+      assertThat(count(counts, "ResourceIgnoredCount", "Patient")).isEqualTo(2);
+      assertThat(counts.getParameter("ResourcePatchFailedCount")).isNull();
+      assertThat(reader.read().resource(Patient.class).withId("a").execute().getActive()).isTrue();
+      assertThat(reader.read().resource(Patient.class).withId("b").execute().getActive()).isFalse();
+      assertThat(reader.read().resource(Patient.class).withId("d").execute().getActive()).isFalse();
+      assertThat(reader.search().forResource(Patient.class).where(Patient.RES_ID.exactly().code("c"))
+          .returnBundle(Bundle.class).execute().getEntry()).as("still deleted").isEmpty();
+    }
+  }
+
+  @Test
   void aCancelWhileAPageIsInFlightAnswersExactlyWhatWasPatched() throws Exception {
     Bundle first = new Bundle().setType(Bundle.BundleType.TRANSACTION);
     for (int i = 0; i < BulkUpdateRun.PAGE; i++) {
