@@ -4,12 +4,19 @@ import io.brazier.client.HttpUrls;
 import io.brazier.fhir.FhirException;
 import io.brazier.server.http.ETags;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.channels.Channels;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Objects;
+import java.util.Set;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 
 /**
@@ -49,14 +56,51 @@ final class FileSources {
     return new FileSource(shown, file, dir);
   }
 
-  /** A 400 unless {@code file}, symbolic links resolved, is below {@code dir}: a link inside may not lead out of it. */
-  private static void checkInside(Path dir, String shown, Path file) {
+  /**
+   * Opens {@code real}, a path with no symbolic link in it that was checked below the folder, if it is still the
+   * file of key {@code checked} with one link: a writer to the folder may have swapped it since the check. Its last
+   * name is not followed should it have become a symbolic link; another file there, or a folder on the way swapped
+   * for a link, shows as another key after the opening (unless swapped back before it: Java cannot read the key of
+   * an open channel). A failure is an IOException, so that the import opens the input again, checking it again.
+   */
+  static SeekableByteChannel openChecked(Path real, Object checked) throws IOException {
+    SeekableByteChannel channel = Files.newByteChannel(real, Set.of(StandardOpenOption.READ,
+        LinkOption.NOFOLLOW_LINKS));
+    try {
+      Object opened = Files.readAttributes(real, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+      if (!Objects.equals(opened, checked) || links(real) > 1) {
+        throw new IOException("the file was replaced since its check");
+      }
+      return channel;
+    } catch (IOException | RuntimeException e) {
+      channel.close();
+      throw e;
+    }
+  }
+
+  /**
+   * How many hard links {@code file} has, not following a symbolic link; 1 where the file system counts none (no
+   * {@code unix} view).
+   */
+  private static int links(Path file) throws IOException {
+    try {
+      return (Integer) Files.getAttribute(file, "unix:nlink", LinkOption.NOFOLLOW_LINKS);
+    } catch (UnsupportedOperationException e) {
+      return 1;
+    }
+  }
+
+  /**
+   * {@code file}, symbolic links resolved; a 400 unless it is below {@code dir}: a link inside may not lead out of it.
+   */
+  private static Path checkInside(Path dir, String shown, Path file) {
     try {
       Path root = dir.toRealPath();
       Path resolved = Files.exists(file) ? file.toRealPath() : file.normalize();
       if (!resolved.startsWith(root) && !resolved.startsWith(dir.normalize())) {
         throw FhirException.badRequest("The input " + shown + " is outside --import-dir " + dir + ".");
       }
+      return resolved;
     } catch (IOException e) {
       throw new UncheckedIOException("Could not resolve --import-dir " + dir, e);
     }
@@ -82,7 +126,9 @@ final class FileSources {
       int links = 1;
       try {
         version = Files.isRegularFile(file) && Files.isReadable(file) ? UnchangedFile.version(file) : null;
-        links = version == null ? 1 : links();
+        // A hard link made inside the folder to a file outside it is a path below the folder, and nothing tells
+        // where a file's other links are: an input of several is refused (a link made since too, at each opening).
+        links = version == null ? 1 : links(file.toRealPath());
       } catch (IOException e) {
         version = null; // gone since it was seen
       }
@@ -97,19 +143,6 @@ final class FileSources {
         throw FhirException.preconditionFailed("The input " + shown + " has ETag " + version + ", not " + etag + ".");
       }
       return version;
-    }
-
-    /**
-     * How many hard links the file has; 1 where the file system counts none (no {@code unix} view). A hard link made
-     * inside the folder to a file outside it is a path below the folder, and nothing tells where a file's other links
-     * are: an input of several is refused, at the kick-off and at each opening (a link made since is refused too).
-     */
-    private int links() throws IOException {
-      try {
-        return (Integer) Files.getAttribute(file, "unix:nlink");
-      } catch (UnsupportedOperationException e) {
-        return 1;
-      }
     }
 
     /**
@@ -128,12 +161,15 @@ final class FileSources {
 
     /**
      * The file opened as one version ({@link UnchangedFile}); a file gone since the kick-off fails its input as the
-     * kick-off would: reading it again would not help.
+     * kick-off would: reading it again would not help. The file opened is the one checked ({@link #openChecked}).
      */
     @Override
     public ImportSources.Opened open(String etag) throws IOException {
       String version = version(etag); // taken first: a change after it shows at the first read
-      return new ImportSources.Opened(new UnchangedFile(Files.newInputStream(file), file, version), version);
+      Path real = checkInside(dir, shown, file);
+      Object checked = Files.readAttributes(real, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+      InputStream in = Channels.newInputStream(openChecked(real, checked));
+      return new ImportSources.Opened(new UnchangedFile(in, file, version), version);
     }
   }
 }

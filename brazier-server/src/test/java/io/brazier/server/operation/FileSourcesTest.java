@@ -8,9 +8,12 @@ import io.brazier.server.ImportConfig;
 import io.brazier.testkit.TempFolders;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.Channels;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -75,6 +78,32 @@ class FileSourcesTest {
     assertThatThrownBy(() -> source.open(null)).isInstanceOfSatisfying(FhirException.class,
         e -> assertThat(e.status()).isEqualTo(400)).hasMessage("The input " + url + " is outside --import-dir "
             + folder + ".");
+  }
+
+  /**
+   * The file is opened by its resolved path, without following a symbolic link, and only if it is still the file
+   * checked: a writer to the folder that swaps it, between the check and the opening, for another file or for a
+   * symbolic link out of the folder has the opening fail.
+   */
+  @Test
+  void aFileSwappedBetweenItsCheckAndItsOpeningIsNotOpened() throws IOException {
+    Path outside = TempFolders.createUntilExit("brazier-import-outside");
+    Path secret = Files.writeString(outside.resolve("secret.ndjson"), "{\"resourceType\":\"Secret\"}\n");
+    Path folder = TempFolders.createUntilExit("brazier-import-sources").toRealPath();
+    Path file = Files.writeString(folder.resolve("Patient.ndjson"), "{\"resourceType\":\"Patient\"}\n");
+    Object checked = Files.readAttributes(file, BasicFileAttributes.class).fileKey();
+    try (InputStream in = Channels.newInputStream(FileSources.openChecked(file, checked))) {
+      assertThat(in.readAllBytes()).isEqualTo(Files.readAllBytes(file));
+    }
+
+    Files.move(Files.writeString(folder.resolve("other"), "{\"resourceType\":\"Other\"}\n"), file,
+        StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    assertThatThrownBy(() -> FileSources.openChecked(file, checked)).isInstanceOf(IOException.class)
+        .hasMessage("the file was replaced since its check");
+    Files.move(Files.createSymbolicLink(folder.resolve("link"), secret), file, StandardCopyOption.REPLACE_EXISTING,
+        StandardCopyOption.ATOMIC_MOVE);
+    assertThatThrownBy(() -> FileSources.openChecked(file, checked)).isInstanceOf(IOException.class)
+        .hasMessageContaining("NOFOLLOW_LINKS"); // refused at the opening, before the key is compared
   }
 
   /**

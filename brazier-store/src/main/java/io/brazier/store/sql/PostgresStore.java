@@ -284,14 +284,15 @@ public final class PostgresStore implements Store {
     // back) while the purge reads it.
     String lock = "SELECT rid, deleted FROM resource WHERE type = ? AND id = ? FOR UPDATE";
     // The current version keeps what the newest version purged says of it: a live one makes it an update. It
-    // marks every version below it as purged, so that no import writes one back.
+    // marks every version below it as purged, so that no import writes one back. A purge that removed nothing
+    // leaves the row alone (joining "previous" finds no row): versions below the current one that the store never
+    // held were not purged, and rewriting the row for nothing would bloat the table on a large purge.
     String purge = """
         WITH purged AS (DELETE FROM resource_history WHERE rid = ? RETURNING version, deleted),
              previous AS (SELECT deleted FROM purged ORDER BY version DESC LIMIT 1)
         UPDATE resource r SET purged_below = r.version,
-               updates_purged = CASE WHEN NOT EXISTS (SELECT FROM previous) THEN r.updates_purged
-                                     WHEN (SELECT deleted FROM previous) THEN NULL ELSE r.version END
-         WHERE r.rid = ?
+               updates_purged = CASE WHEN p.deleted THEN NULL ELSE r.version END
+          FROM previous p WHERE r.rid = ?
         RETURNING (SELECT count(*) FROM purged)""";
     try (PreparedStatement locking = connection.prepareStatement(lock);
         PreparedStatement purging = connection.prepareStatement(purge)) {

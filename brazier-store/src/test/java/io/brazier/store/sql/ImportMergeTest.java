@@ -275,6 +275,29 @@ class ImportMergeTest {
   }
 
   /**
+   * A purge that finds no history removes nothing, so it marks nothing as purged: the import that started at
+   * version 5 is followed by one of versions 1 to 4, which the store never held, and those are imported.
+   */
+  @Test
+  void aPurgeOfAnEmptyHistoryLeavesTheVersionsBelowForALaterImport() {
+    String id = id();
+    Instant t3 = Instant.parse("2022-01-01T00:00:00Z");
+    Instant t4 = Instant.parse("2023-01-01T00:00:00Z");
+    Instant t5 = Instant.parse("2024-01-01T00:00:00Z");
+    merge(batch(0, line(1, id, 5, t5, patient(id, "{}", "Five"))));
+    assertThat(store.purgeHistory("Patient", id)).isZero();
+    String again = anotherImport();
+
+    imports.stage(batch(0, line(1, id, 1, T1, patient(id, "{}", "One")), line(2, id, 2, T2, patient(id, "{}", "Two")),
+        line(3, id, 3, t3, patient(id, "{}", "Three")), line(4, id, 4, t4, patient(id, "{}", "Four"))), beat(again));
+    Optional<Merged> merged = imports.merge(again, 0, NOW, beat(again), TestStore::refusedLine);
+
+    assertThat(merged).hasValue(new Merged(4, 0));
+    assertThat(store.history(new HistoryQuery("Patient", id, null, null, null, 10)).versions())
+        .extracting(ResourceVersion::version).containsExactly(5, 4, 3, 2, 1);
+  }
+
+  /**
    * The writer creates the resource after the merge found it not stored, and commits while the merge's insert
    * waits on it: the merge starts again, finds the writer's version and imports its line as the next one.
    */
