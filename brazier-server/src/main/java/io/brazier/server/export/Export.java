@@ -6,6 +6,7 @@ import io.brazier.fhir.Format;
 import io.brazier.fhir.Outcomes;
 import io.brazier.fhir.search.Compartments;
 import io.brazier.fhir.search.DateRange;
+import io.brazier.fhir.search.SearchQuery;
 import io.brazier.server.ExportConfig;
 import io.brazier.server.FhirRequest;
 import io.brazier.server.FhirResponse;
@@ -307,9 +308,10 @@ public final class Export implements Interaction {
             + " include.");
       }
       String query = filter.substring(question + 1);
-      scans.filter(type, query, !lenient, baseUrl).ignored().forEach(ignored -> issues.add(new ExportRequest.Issue(
-          "warning", "_typeFilter " + filter + ": " + ignored.parameter() + " was left out: " + ignored.reason())));
-      filters.computeIfAbsent(type, t -> new ArrayList<>()).add(query);
+      SearchQuery parsed = scans.filter(type, query, !lenient, baseUrl);
+      parsed.ignored().forEach(ignored -> issues.add(new ExportRequest.Issue("warning",
+          "_typeFilter " + filter + ": " + ignored.parameter() + " was left out: " + ignored.reason())));
+      filters.computeIfAbsent(type, t -> new ArrayList<>()).add(scans.kept(type, query, parsed, baseUrl));
     }
     return filters;
   }

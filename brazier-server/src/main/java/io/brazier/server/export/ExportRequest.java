@@ -24,7 +24,8 @@ import java.util.Set;
  *     {@code _typeFilter}s
  * @param provenance {@code includeAssociatedData}: which Provenance of the exported resources is exported beside
  *     them, or null for none
- * @param typeFilters by type, the searches ({@code _typeFilter}) of which a resource must match one
+ * @param typeFilters by type, the searches ({@code _typeFilter}) of which a resource must match one, without the
+ *     parameters a lenient kick-off left out
  * @param since {@code _since}: resources last updated at or after it, and the deletions since (an instant, or null)
  * @param until {@code _until}: resources last updated up to it (an instant, or null)
  * @param elements {@code _elements}: the root elements kept ({@code element} or {@code Type.element}); empty for all
@@ -37,7 +38,8 @@ import java.util.Set;
  *     keeps to as a search does; null for all of it
  * @param issues what the export reports in its error file: members that are not patients, and what a lenient
  *     kick-off left out
- * @param lenient whether the client asked for {@code handling=lenient}: its {@code _typeFilter}s are parsed so
+ * @param lenient whether the client asked for {@code handling=lenient}; what that left out of its
+ *     {@code _typeFilter}s is already out of {@code typeFilters}, which a run parses strictly
  * @param twin what makes two kick-offs the same export (a hash of the URL, the parameters and what the caller may
  *     reach): a kick-off while a twin by the same caller is queued or running is answered with that job
  */

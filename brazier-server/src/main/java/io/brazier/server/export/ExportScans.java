@@ -14,6 +14,7 @@ import io.brazier.server.interaction.RestrictionCriteria;
 import io.brazier.store.AsOfScan;
 import io.brazier.store.ScanCursor;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,7 +25,8 @@ import java.util.Set;
  * (a resource matches one of a type's), to {@code _since} and {@code _until}, and at Patient and Group level to the
  * patients' compartments, and to what the submitting caller may reach (its restriction), as its searches are. A
  * {@code _typeFilter} is checked when the export is asked for, so that a search the scan
- * cannot run is a 400 rather than a failed job.
+ * cannot run is a 400 rather than a failed job; the run parses it strictly, so that one that has become unknown
+ * since fails the job rather than widen it.
  */
 final class ExportScans {
   /** What a {@code _typeFilter} may not hold: it selects resources, the export shapes its own output. */
@@ -127,6 +129,29 @@ final class ExportScans {
     }
   }
 
+  /**
+   * A {@code _typeFilter} as the export keeps it: without the parameters its lenient kick-off left out
+   * ({@code parsed}), so that the run parses it strictly and, should a parameter it holds be unknown by then (disabled),
+   * fails rather than export more than the kick-off selected. A parameter is left out only for the values of it
+   * that were.
+   */
+  String kept(String type, String query, SearchQuery parsed, String baseUrl) {
+    Set<String> ignored = new HashSet<>();
+    parsed.ignored().forEach(left -> ignored.add(left.parameter()));
+    if (ignored.isEmpty()) {
+      return query;
+    }
+    List<String> kept = new ArrayList<>();
+    for (String pair : query.split("&")) {
+      boolean leftOut = Queries.parse(pair).keySet().stream().anyMatch(ignored::contains)
+          && !filter(type, pair, false, baseUrl).ignored().isEmpty();
+      if (!leftOut) {
+        kept.add(pair);
+      }
+    }
+    return String.join("&", kept);
+  }
+
   /** What a resource of {@code type} must match for the submitting caller to reach it; empty when anything does. */
   private Optional<Criterion> restricted(ExportRequest request, String type) {
     return Optional.ofNullable(restrictions.criterion(request.restriction(), List.of(type)));
@@ -136,7 +161,7 @@ final class ExportScans {
   private List<Criterion> selected(ExportRequest request, String type) {
     List<Criterion> criteria = new ArrayList<>(dates(request));
     List<SearchQuery> filters = request.typeFilters().getOrDefault(type, List.of()).stream()
-        .map(filter -> filter(type, filter, !request.lenient(), request.baseUrl())).toList();
+        .map(filter -> filter(type, filter, true, request.baseUrl())).toList();
     if (filters.size() == 1) {
       criteria.addAll(filters.get(0).criteria());
     } else if (filters.size() > 1) {

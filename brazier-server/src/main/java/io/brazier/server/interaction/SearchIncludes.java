@@ -131,8 +131,9 @@ final class SearchIncludes {
       return List.of(new Include(type, include.param(), include.targetType(), include.iterate()));
     }
     List<Include> all = new ArrayList<>();
+    // forType lists the disabled parameters too, as they are still indexed; searches do not know them.
     for (SearchParam param : params.forType(type)) {
-      if (param.type() == ParamType.REFERENCE) {
+      if (param.type() == ParamType.REFERENCE && params.enabled(param)) {
         all.add(new Include(type, param.code(), include.targetType(), include.iterate()));
       }
     }

@@ -16,8 +16,12 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.locks.LockSupport;
+import org.hl7.fhir.r4.model.Enumerations.PublicationStatus;
+import org.hl7.fhir.r4.model.Enumerations.SearchParamType;
+import org.hl7.fhir.r4.model.SearchParameter;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -99,6 +103,37 @@ class ExportScansTest {
         .hasMessageStartingWith("_typeFilter Observation?colour=red: ");
     assertThat(scans.filter("Observation", "colour=red", false, server.baseUrl()).ignored())
         .as("lenient: left out").extracting(ignored -> ignored.parameter()).containsExactly("colour");
+  }
+
+  @Test
+  void whatALenientKickOffLeftOutIsNotKept() {
+    String query = "colour=red&code=urn:test|A&colour=blue";
+
+    String kept = scans.kept("Observation", query, scans.filter("Observation", query, false, server.baseUrl()),
+        server.baseUrl());
+
+    assertThat(kept).isEqualTo("code=urn:test|A");
+    assertThat(scans.kept("Observation", "code=urn:test|A", scans.filter("Observation", "code=urn:test|A", false,
+        server.baseUrl()), server.baseUrl())).isEqualTo("code=urn:test|A");
+  }
+
+  @Test
+  void aLenientExportFailsRatherThanWidenWhenAFiltersParameterIsDisabledAfterKickOff() {
+    String url = "https://example.org/fhir/SearchParameter/kind";
+    FhirSearch own = new FhirSearch(server.fhir()); // a registry of this test's, for the parameter it disables
+    own.parameters().replaceStored(List.of(new SearchParameter().setUrl(url).setName("kind").setCode("kind")
+        .setStatus(PublicationStatus.ACTIVE).setType(SearchParamType.TOKEN).setExpression("Basic.code")
+        .addBase("Basic")));
+    ExportScans ownScans = new ExportScans(own, new StoredTerminology(server.store(), server.fhir()), 1);
+    ExportRequest request = Requests.lenient(Requests.of(ExportRequest.Level.SYSTEM, null, List.of("Basic"),
+        Map.of("Basic", List.of("kind=urn:test|A")), 1));
+    assertThat(ownScans.of(request, "Basic", null).query()).as("kept to the filter").isNotNull();
+
+    own.parameters().disable(Set.of(url));
+
+    assertThatThrownBy(() -> ownScans.of(request, "Basic", null))
+        .isInstanceOfSatisfying(FhirException.class, e -> assertThat(e.status()).isEqualTo(400))
+        .hasMessageStartingWith("_typeFilter Basic?kind=urn:test|A: Search parameter 'kind' is not known");
   }
 
   /** The ids a scan serves, read a page at a time as an export reads them. */

@@ -30,4 +30,12 @@ final class Requests {
         request.elements(), request.container(), request.request(), request.baseUrl(), request.sequence(),
         request.transactionTime(), request.restriction(), request.issues(), request.lenient(), request.twin());
   }
+
+  /** The same export, asked for with {@code Prefer: handling=lenient}. */
+  static ExportRequest lenient(ExportRequest request) {
+    return new ExportRequest(request.level(), request.group(), request.patients(), request.departed(), request.types(),
+        request.referenced(), request.provenance(), request.typeFilters(), request.since(), request.until(),
+        request.elements(), request.container(), request.request(), request.baseUrl(), request.sequence(),
+        request.transactionTime(), request.restriction(), request.issues(), true, request.twin());
+  }
 }

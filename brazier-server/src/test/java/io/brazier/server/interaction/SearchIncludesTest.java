@@ -9,19 +9,27 @@ import io.brazier.server.ServerConfig;
 import io.brazier.server.TestServer;
 import java.util.List;
 import java.util.UUID;
+import org.hl7.fhir.r4.model.Basic;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
 import org.hl7.fhir.r4.model.Bundle.SearchEntryMode;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Encounter;
+import org.hl7.fhir.r4.model.Enumerations.PublicationStatus;
+import org.hl7.fhir.r4.model.Enumerations.SearchParamType;
 import org.hl7.fhir.r4.model.Group;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.Parameters;
+import org.hl7.fhir.r4.model.Parameters.ParametersParameterComponent;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
+import org.hl7.fhir.r4.model.SearchParameter;
+import org.hl7.fhir.r4.model.StringType;
+import org.hl7.fhir.r4.model.UrlType;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -56,6 +64,26 @@ class SearchIncludesTest {
     Bundle found = search("Observation?code=" + code + "&_include=Observation:*");
 
     assertThat(included(found)).containsExactlyInAnyOrder(patient, encounter);
+  }
+
+  @Test
+  void aWildcardLeavesOutADisabledParameter() {
+    String link = "link-" + code.substring(0, 8);
+    String url = "https://example.org/fhir/SearchParameter/" + link;
+    create(new SearchParameter().setUrl(url).setName(link).setCode(link).setStatus(PublicationStatus.ACTIVE)
+        .setType(SearchParamType.REFERENCE).setExpression("Basic.extension('urn:test:link').value")
+        .addBase("Basic"));
+    String patient = create(new Patient());
+    Basic basic = new Basic();
+    basic.getCode().addCoding().setSystem("urn:test").setCode(code);
+    basic.addExtension("urn:test:link", new Reference(patient));
+    create(basic);
+    String search = "Basic?code=" + code + "&_include=Basic:*";
+    assertThat(included(search(search))).as("enabled").containsExactly(patient);
+
+    setStatus(url, "Disabled");
+
+    assertThat(included(search(search))).as("disabled").isEmpty();
   }
 
   @Test
@@ -199,6 +227,16 @@ class SearchIncludesTest {
 
   private String create(Resource resource) {
     return client.create().resource(resource).execute().getId().toUnqualifiedVersionless().getValue();
+  }
+
+  /** Sets a search parameter's status through {@code SearchParameter/$status}. */
+  private void setStatus(String url, String status) {
+    Parameters change = new Parameters();
+    change.addParameter().setName("searchParameterStatus")
+        .addPart(new ParametersParameterComponent().setName("url").setValue(new UrlType(url)))
+        .addPart(new ParametersParameterComponent().setName("status").setValue(new StringType(status)));
+    client.operation().onType(SearchParameter.class).named("$status").withParameters(change)
+        .returnResourceType(Bundle.class).execute();
   }
 
   private Bundle search(String query) {
