@@ -49,6 +49,9 @@ record BulkCounts(Map<Count, Map<String, Long>> counts, List<String> issues) {
   }
 
   BulkCounts {
+    if (counts == null) {
+      throw new IllegalArgumentException("No counts by outcome: an older version's");
+    }
     // Copies that grow as the job goes: the counts are added to in place, and written with each cursor.
     Map<Count, Map<String, Long>> copy = new EnumMap<>(Count.class);
     counts.forEach((count, byType) -> copy.put(count, new TreeMap<>(byType)));
