@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 
 /**
@@ -25,6 +26,9 @@ import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
  * its answers (the result, a poll's progress, a cancelled job's) are those counts, in Microsoft's shape.
  */
 final class BulkJob {
+  /** What a page's write refused for a resource that changed (412) or went (404, 410) since the kick-off. */
+  static final Set<Integer> CHANGED_SINCE = Set.of(404, 410, 412);
+
   private final Fhir fhir;
   private final String name;
   private final BulkCounts none;
