@@ -28,7 +28,10 @@ record BulkCounts(Map<Count, Map<String, Long>> counts, List<String> issues) {
   enum Count {
     /** A new version ({@code $bulk-update}). */
     UPDATED("ResourceUpdatedCount", "updated"),
-    /** No version: its type is not patched, the patch left it as it was, or it changed since the kick-off. */
+    /**
+     * Left as it was: it changed or went since the kick-off, or ({@code $bulk-update}) its type is not patched or the
+     * patch changed nothing.
+     */
     IGNORED("ResourceIgnoredCount", "ignored"),
     /** The patch does not apply, or its result is not a valid resource. */
     PATCH_FAILED("ResourcePatchFailedCount", "failed"),
@@ -49,6 +52,9 @@ record BulkCounts(Map<Count, Map<String, Long>> counts, List<String> issues) {
   }
 
   BulkCounts {
+    if (counts == null) {
+      throw new IllegalArgumentException("No counts by outcome: an older version's");
+    }
     // Copies that grow as the job goes: the counts are added to in place, and written with each cursor.
     Map<Count, Map<String, Long>> copy = new EnumMap<>(Count.class);
     counts.forEach((count, byType) -> copy.put(count, new TreeMap<>(byType)));

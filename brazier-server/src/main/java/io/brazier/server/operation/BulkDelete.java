@@ -70,6 +70,9 @@ public final class BulkDelete implements Interaction, Jobs.Work {
   @Override
   public byte[] run(Jobs.Run run) {
     BulkDeleteRequest request = JobJson.read(run.request(), BulkDeleteRequest.class);
+    if (request.sequence() == null) {
+      throw bulkJob.olderVersion();
+    }
     return bulkJob.run(run, request.types(), new BulkDeleteRun(store, search, conditions, delete, request));
   }
 

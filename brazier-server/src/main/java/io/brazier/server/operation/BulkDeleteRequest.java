@@ -26,9 +26,9 @@ import java.util.Set;
  *     but the {@code excludedResourceTypes}
  * @param criteria the search criteria, valid for every one of the types
  * @param sequence the change sequence of the kick-off ({@link io.brazier.store.Store#watermark}): what the criteria
- *     select is decided as of then
+ *     select is decided as of then; null in a job an older version began, which cannot be done as of its kick-off
  */
-record BulkDeleteRequest(Mode mode, List<String> types, Map<String, List<String>> criteria, long sequence) {
+record BulkDeleteRequest(Mode mode, List<String> types, Map<String, List<String>> criteria, Long sequence) {
   /** Microsoft's flag for a hard delete; Brazier's own DELETE names it without the underscore, taken too. */
   private static final List<String> HARD_DELETE = List.of("_hardDelete", "hardDelete");
   private static final String PURGE_HISTORY = "_purgeHistory";

@@ -1,5 +1,6 @@
 package io.brazier.server.operation;
 
+import io.brazier.fhir.FhirException;
 import io.brazier.fhir.search.Criterion;
 import io.brazier.fhir.search.FhirSearch;
 import io.brazier.fhir.search.SearchQuery;
@@ -26,9 +27,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * The pages of a {@code $bulk-delete} or {@code $bulk-delete-soft-deleted} job ({@link BulkJob}). A page's resources
  * are deleted together through {@link Delete}, each as a DELETE by id with If-Match naming its version of the
  * kick-off, so that each deletion is written, numbered in the change feed and kept in history exactly as a DELETE's,
- * and a resource changed since is left alone (as Microsoft's server selects by {@code _lastUpdated} before the start).
- * With {@code _hardDelete} the page's deletions are then purged of their history, again on a resume, as the purge
- * follows the commit. {@code _purgeHistory} and {@code $bulk-delete-soft-deleted} purge the page's history in one
+ * and a resource changed since is left alone, counted ignored (as Microsoft's server selects by {@code _lastUpdated}
+ * before the start). With {@code _hardDelete} the page's deletions are then purged of their history, again on a
+ * resume, as the purge follows the commit. {@code _purgeHistory} and {@code $bulk-delete-soft-deleted} purge the page's history in one
  * transaction with the job's cursor ({@link Store#purgeHistories}); a resource counts when its purge removed versions.
  */
 final class BulkDeleteRun implements BulkJob.Pages {
@@ -85,12 +86,15 @@ final class BulkDeleteRun implements BulkJob.Pages {
     AtomicReference<List<String>> deleted = new AtomicReference<>();
     Optional<List<Commits.Outcome>> outcomes = delete.handleAllRecorded(requests, attempt -> {
       List<String> resources = new ArrayList<>();
+      BulkCounts counted = counts.copy();
       for (int i = 0; i < page.size(); i++) {
-        if (attempt.get(i).refused() == null) {
+        FhirException refused = attempt.get(i).refused();
+        if (refused == null) {
           resources.add(type + "/" + page.get(i).id());
+        } else if (BulkJob.CHANGED_SINCE.contains(refused.status())) {
+          counted.add(Count.IGNORED, type, 1);
         }
       }
-      BulkCounts counted = counts.copy();
       counted.add(Count.DELETED, type, resources.size());
       after.set(counted);
       deleted.set(resources);

@@ -10,9 +10,11 @@ import io.brazier.store.JobHeartbeat;
 import io.brazier.store.ResourceVersion;
 import io.brazier.store.ScanCursor;
 import io.brazier.store.ScanPage;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 
 /**
@@ -24,6 +26,9 @@ import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
  * its answers (the result, a poll's progress, a cancelled job's) are those counts, in Microsoft's shape.
  */
 final class BulkJob {
+  /** What a page's write refused for a resource that changed (412) or went (404, 410) since the kick-off. */
+  static final Set<Integer> CHANGED_SINCE = Set.of(404, 410, 412);
+
   private final Fhir fhir;
   private final String name;
   private final BulkCounts none;
@@ -33,7 +38,15 @@ final class BulkJob {
    * {@link ScanCursor#encode}, null at its start), the counts so far, and the resources ({@code Type/id}) that the
    * last page left to {@link Pages#finish} once it committed, so perhaps not yet.
    */
-  record Cursor(int type, String after, List<String> pending, BulkCounts counts) {}
+  record Cursor(int type, String after, List<String> pending, BulkCounts counts) {
+    Cursor {
+      // An older version's bulk update kept no pending, as its pages left nothing to finish.
+      pending = pending == null ? List.of() : pending;
+      if (counts == null) {
+        throw new IllegalArgumentException("A cursor without counts");
+      }
+    }
+  }
 
   /** What a kind of bulk job selects, and does with each page. */
   interface Pages {
@@ -76,7 +89,7 @@ final class BulkJob {
   /** Walks the selection of {@code types} from the run's cursor with {@code pages}; returns the counts as JSON. */
   byte[] run(Jobs.Run run, List<String> types, Pages pages) {
     Cursor cursor = run.cursor() == null ? new Cursor(0, null, List.of(), none)
-        : JobJson.read(run.cursor(), Cursor.class);
+        : read(run.cursor()).orElseThrow(this::olderVersion);
     pages.finish(cursor.pending());
     BulkCounts counts = cursor.counts();
     for (int i = cursor.type(); i < types.size() && !run.stopped(); i++) {
@@ -109,28 +122,54 @@ final class BulkJob {
     }
   }
 
-  /** The counts a job's cursor recorded, or none before its first page. */
-  BulkCounts counts(Job job) {
-    return job.cursor() == null ? none : JobJson.read(job.cursor(), Cursor.class).counts();
+  /**
+   * What a job fails with that an older version began and recorded in a shape this one cannot go on from: its
+   * cursor (the type by name, other counts) or its request (no kick-off to select as of).
+   */
+  FhirException olderVersion() {
+    return new FhirException(500, IssueType.EXCEPTION, "This " + name + " was started by an older version, whose"
+        + " record of it this one cannot go on from. What it did stays done; start it again.");
+  }
+
+  /** The cursor, or empty when an older version wrote it in another shape. */
+  private static Optional<Cursor> read(String cursor) {
+    try {
+      return Optional.of(JobJson.read(cursor, Cursor.class));
+    } catch (IllegalStateException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** The counts a job's cursor recorded, none before its first page, or empty when an older version's cursor. */
+  private Optional<BulkCounts> counts(Job job) {
+    return job.cursor() == null ? Optional.of(none) : read(job.cursor()).map(Cursor::counts);
   }
 
   /** {@code running: 40 updated, 2 ignored, 1 failed}, for a poll of the queued or running job. */
   String progress(Job job) {
-    return job.cursor() == null ? Jobs.progress(job) : counts(job).progress(job.status().code());
+    Optional<BulkCounts> counts = job.cursor() == null ? Optional.empty() : counts(job);
+    return counts.map(counted -> counted.progress(job.status().code())).orElseGet(() -> Jobs.progress(job));
   }
 
   /**
    * A failed job's answer, as Microsoft's: the failure's status, and the counts of what it did before it failed
    * with the failure's issues. A client that reads only the status learns that it failed; one that reads the body
    * also learns what stays done, which an OperationOutcome alone would not say.
+   * The failure alone when an older version's cursor holds counts this one cannot read.
    */
   FhirResponse failed(Job job, FhirException failure) {
-    return FhirResponse.of(failure.status(), counts(job).toParameters(failure.outcome().getIssue()));
+    BulkCounts counts = counts(job).orElseThrow(() -> failure);
+    return FhirResponse.of(failure.status(), counts.toParameters(failure.outcome().getIssue()));
   }
 
   /** A cancelled job's answer, as Microsoft's: 200, the counts of what it did before, and {@code notes}. */
   FhirResponse cancelled(Job job, String... notes) {
-    return FhirResponse.ok(counts(job).toParameters(Arrays.stream(notes)
+    List<String> said = new ArrayList<>(Arrays.asList(notes));
+    BulkCounts counts = counts(job).orElseGet(() -> {
+      said.add("An older version began the " + name + " and counted what it did in a shape this one cannot read.");
+      return none;
+    });
+    return FhirResponse.ok(counts.toParameters(said.stream()
         .map(note -> Outcomes.information(note).getIssueFirstRep()).toList()));
   }
 }

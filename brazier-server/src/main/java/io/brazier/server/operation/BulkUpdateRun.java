@@ -19,7 +19,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -30,8 +29,6 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class BulkUpdateRun implements BulkJob.Pages {
   static final int PAGE = 100;
-  /** What a patch refused for a resource that changed (412) or went (404, 410) since the job began. */
-  private static final Set<Integer> CHANGED_SINCE = Set.of(404, 410, 412);
 
   private final BulkUpdate operation;
   private final Fhir fhir;
@@ -104,7 +101,7 @@ final class BulkUpdateRun implements BulkJob.Pages {
     if (outcome.refused() == null) {
       counts.add(outcome.response().version().version() != version.version() ? Count.UPDATED : Count.IGNORED, type,
           1);
-    } else if (CHANGED_SINCE.contains(outcome.refused().status())) {
+    } else if (BulkJob.CHANGED_SINCE.contains(outcome.refused().status())) {
       counts.add(Count.IGNORED, type, 1);
     } else {
       counts.failed(type, type + "/" + version.id() + ": " + outcome.refused().getMessage());

@@ -325,7 +325,12 @@ class BulkDeleteTest {
       Http.Response done = poll(afterHttp, "/fhir/_async/" + job);
 
       assertThat(done.status()).as(done.body()).isEqualTo(200);
-      assertThat(counts(done)).containsExactly(Map.entry("Patient", 1L));
+      assertThat(done.resource(Parameters.class).getParameter("ResourceDeletedCount").getPart()).singleElement()
+          .satisfies(part -> assertThat(part.getName()).isEqualTo("Patient"))
+          .satisfies(part -> assertThat(part.getValue().primitiveValue()).isEqualTo("1"));
+      assertThat(done.resource(Parameters.class).getParameter("ResourceIgnoredCount").getPart()).as("changed since")
+          .singleElement().satisfies(part -> assertThat(part.getName()).isEqualTo("Patient"))
+          .satisfies(part -> assertThat(part.getValue().primitiveValue()).isEqualTo("1"));
       assertThat(afterHttp.get("/fhir/Patient/kept").status()).isEqualTo(410);
       assertThat(afterHttp.get("/fhir/Patient/changed").resource(Patient.class).getMeta().getVersionId())
           .as("changed since the kick-off: left alone").isEqualTo("2");
@@ -362,6 +367,56 @@ class BulkDeleteTest {
         assertThat(afterHttp.get("/fhir/Patient/" + id + "/_history/2").status()).isEqualTo(200);
         assertThat(afterHttp.get("/fhir/Patient/" + id + "/_history/1").status()).isEqualTo(404);
       }
+    }
+  }
+
+  /**
+   * A bulk delete that an older version began has no kick-off to select as of, and a cursor in another shape: it
+   * fails saying so, rather than succeeding having deleted nothing; polled while it runs, it answers cleanly.
+   */
+  @Test
+  void aBulkDeleteAnOlderVersionBeganFailsSayingToStartItAgain(@TempDir Path dir) throws Exception {
+    try (TestServer before = TestServer.start(dir, ServerConfig.defaults())) {
+      before.client().update().resource(tagged(new Patient(), tag).setId("older")).execute();
+    }
+    String running = olderJob(dir, "busy-node", Duration.ofMinutes(10),
+        "{\"type\":\"Patient\",\"after\":\"a\",\"pending\":[\"a\"],\"counts\":{\"Patient\":1}}");
+    String resumed = olderJob(dir, "old-node", Duration.ofMillis(1),
+        "{\"type\":\"Patient\",\"after\":\"a\",\"pending\":[],\"counts\":{\"Patient\":1}}");
+    String queued = olderJob(dir, null, Duration.ofMillis(1), null);
+
+    try (TestServer after = TestServer.start(dir, ServerConfig.defaults())) {
+      Http afterHttp = after.http();
+      Http.Response progress = afterHttp.get("/fhir/_async/" + running);
+      for (String job : List.of(queued, resumed)) {
+        Http.Response failed = poll(afterHttp, "/fhir/_async/" + job);
+
+        assertThat(failed.status()).as(failed.body()).isEqualTo(500);
+        assertThat(failed.body()).contains("started by an older version").contains("start it again")
+            .doesNotContain("incident");
+      }
+      assertThat(progress.status()).as(progress.body()).isEqualTo(202);
+      assertThat(progress.header("X-Progress")).isPresent();
+      assertThat(afterHttp.send("DELETE", "/fhir/_async/" + running, null).status()).isEqualTo(202);
+      Http.Response cancelled = afterHttp.get("/fhir/_async/" + running);
+      assertThat(cancelled.status()).as(cancelled.body()).isEqualTo(200);
+      assertThat(afterHttp.get("/fhir/Patient/older").status()).isEqualTo(200);
+    }
+  }
+
+  /**
+   * A hard bulk delete of this test's Patients as an older version wrote it: no kick-off sequence; queued, or claimed
+   * by {@code owner} with its cursor.
+   */
+  private String olderJob(Path dir, String owner, Duration lease, String cursor) {
+    try (PostgresStore store = store(dir)) {
+      String job = store.jobs().submit(BulkDelete.KIND, "{\"mode\":\"HARD\",\"types\":[\"Patient\"],"
+          + "\"criteria\":{\"_tag\":[\"" + TAGS + "|" + tag + "\"]}}", null);
+      if (owner != null) {
+        assertThat(store.jobs().claim(owner, Set.of(BulkDelete.KIND), lease).map(Job::id)).contains(job);
+        store.jobs().heartbeat(job, owner, 1, null, cursor, lease);
+      }
+      return job;
     }
   }
 

@@ -381,6 +381,30 @@ class BulkUpdateTest {
     }
   }
 
+  /**
+   * A job that an older version began kept its counts in another shape ({@code updated}, {@code ignored},
+   * {@code failed}), which this one cannot go on from: it fails saying so, instead of failing with an incident.
+   */
+  @Test
+  void aJobAnOlderVersionBeganFailsSayingToStartItAgain() throws Exception {
+    try (TestServer own = TestServer.start(ServerConfig.defaults())) {
+      own.client().create().resource(patient(true, "Older")).execute();
+      BulkUpdate.Request request = new BulkUpdate.Request(List.of("Patient"), Map.of(), own.fhir().jsonParser()
+          .encodeResourceToString(patch("replace", "Patient.active", "valueBoolean", "false")), own.lastChange(),
+          own.baseUrl(), null);
+      String job = own.store().jobs().submit(BulkUpdate.KIND, JobJson.write(request), null);
+      own.store().jobs().claim("old-node", Set.of(BulkUpdate.KIND), Duration.ofMillis(1));
+      own.store().jobs().heartbeat(job, "old-node", 1, null, "{\"type\":0,\"after\":null,\"counts\":{\"updated\":"
+          + "{\"Patient\":1},\"ignored\":{},\"failed\":{},\"issues\":[]}}", Duration.ofMillis(1));
+
+      HttpResponse<String> failed = poll(own, own.baseUrl() + "/_async/" + job);
+
+      assertThat(failed.statusCode()).isEqualTo(500);
+      assertThat(failed.body()).contains("started by an older version").contains("start it again")
+          .doesNotContain("incident");
+    }
+  }
+
   private static PostgresStore store(Path dir) {
     return new PostgresStore(Database.open(DatabaseConfig.embedded(dir)), new Fhir(false).resourceTypes());
   }
