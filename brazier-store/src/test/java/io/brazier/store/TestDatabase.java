@@ -17,12 +17,60 @@ import java.util.Properties;
 public final class TestDatabase {
   private TestDatabase() {}
 
-  /** A lock held in an open transaction until closed. */
+  /**
+   * A lock held in an open transaction until closed. Its waiters are the sessions it blocks, and only those: a
+   * session that waits a moment for another lock (a busy machine shows many) is none of its business.
+   */
   public static final class HeldLock implements AutoCloseable {
     private final Connection connection;
+    private final Database database;
+    private final int pid;
 
-    private HeldLock(Connection connection) {
+    private HeldLock(Connection connection, Database database) throws SQLException {
       this.connection = connection;
+      this.database = database;
+      try (Statement statement = connection.createStatement();
+          ResultSet row = statement.executeQuery("SELECT pg_backend_pid()")) {
+        row.next();
+        this.pid = row.getInt(1);
+      }
+    }
+
+    /** Waits until a session waits for this lock (2 minutes at most). */
+    public void awaitWaiter() throws SQLException, InterruptedException {
+      long end = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+      while (waiters("count(*)") == 0) {
+        if (System.nanoTime() > end) {
+          throw new AssertionError("No session waited for the lock within 2 minutes");
+        }
+        Thread.sleep(20);
+      }
+    }
+
+    /** Ends the sessions that wait for this lock, as the death of their node does. */
+    public void terminateWaiters() throws SQLException {
+      if (waiters("count(pg_terminate_backend(pid))") == 0) {
+        throw new AssertionError("No session waited for the lock");
+      }
+    }
+
+    /** Cancels the statements that wait for this lock, as a statement timeout does (SQLSTATE 57014). */
+    public void cancelWaiters() throws SQLException {
+      if (waiters("count(pg_cancel_backend(pid))") == 0) {
+        throw new AssertionError("No session waited for the lock");
+      }
+    }
+
+    private long waiters(String select) throws SQLException {
+      try (Connection other = database.dataSource().getConnection();
+          PreparedStatement statement = other.prepareStatement("SELECT " + select + " FROM pg_stat_activity"
+              + " WHERE ? = ANY(pg_blocking_pids(pid))")) {
+        statement.setInt(1, pid);
+        try (ResultSet row = statement.executeQuery()) {
+          row.next();
+          return row.getLong(1);
+        }
+      }
     }
 
     @Override
@@ -45,7 +93,7 @@ public final class TestDatabase {
           throw new IllegalArgumentException(type + "/" + id + " is not stored");
         }
       }
-      return new HeldLock(connection);
+      return new HeldLock(connection, database);
     } catch (SQLException | RuntimeException e) {
       connection.close();
       throw e;
@@ -57,7 +105,7 @@ public final class TestDatabase {
     Connection connection = connect(database);
     try (Statement lock = connection.createStatement()) {
       lock.execute("LOCK TABLE " + table + " IN ACCESS EXCLUSIVE MODE");
-      return new HeldLock(connection);
+      return new HeldLock(connection, database);
     } catch (SQLException e) {
       connection.close();
       throw e;
@@ -68,41 +116,6 @@ public final class TestDatabase {
   public static long unnumberedChanges(Database database) throws SQLException {
     try (Connection connection = connect(database); Statement statement = connection.createStatement();
         ResultSet row = statement.executeQuery("SELECT count(*) FROM change WHERE seq IS NULL")) {
-      row.next();
-      return row.getLong(1);
-    }
-  }
-
-  /** Waits until a session of the database waits for a lock (2 minutes at most). */
-  public static void awaitLockWaiter(Database database) throws SQLException, InterruptedException {
-    long end = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-    while (lockWaiters(database, "count(*)") == 0) {
-      if (System.nanoTime() > end) {
-        throw new AssertionError("No session waited for a lock within 2 minutes");
-      }
-      Thread.sleep(20);
-    }
-  }
-
-  /** Ends the sessions that wait for a lock, as the death of their node does. */
-  public static void terminateLockWaiters(Database database) throws SQLException {
-    if (lockWaiters(database, "count(pg_terminate_backend(pid))") == 0) {
-      throw new AssertionError("No session waited for a lock");
-    }
-  }
-
-  /** Cancels the statements that wait for a lock, as a statement timeout does (SQLSTATE 57014). */
-  public static void cancelLockWaiters(Database database) throws SQLException {
-    if (lockWaiters(database, "count(pg_cancel_backend(pid))") == 0) {
-      throw new AssertionError("No session waited for a lock");
-    }
-  }
-
-  private static long lockWaiters(Database database, String select) throws SQLException {
-    try (Connection connection = database.dataSource().getConnection();
-        Statement statement = connection.createStatement();
-        ResultSet row = statement.executeQuery("SELECT " + select + " FROM pg_stat_activity"
-            + " WHERE wait_event_type = 'Lock' AND datname = current_database()")) {
       row.next();
       return row.getLong(1);
     }

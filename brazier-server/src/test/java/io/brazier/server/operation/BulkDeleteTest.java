@@ -228,7 +228,7 @@ class BulkDeleteTest {
       try (HeldLock writer = TestDatabase.lockResource(own.database(), "Patient",
           String.format("p%04d-%s", BulkDelete.PAGE, tag))) {
         status = status(ownHttp.send("DELETE", "/fhir/Patient/$bulk-delete?_tag=" + TAGS + "%7C" + tag, null, ASYNC));
-        TestDatabase.awaitLockWaiter(own.database());
+        writer.awaitWaiter();
         cancel = ownHttp.send("DELETE", status, null);
       }
       // A node runs one job at a time: once the next is done, the cancelled one's page has ended.
@@ -255,8 +255,8 @@ class BulkDeleteTest {
       try (HeldLock writer = TestDatabase.lockResource(own.database(), "Patient", last)) {
         String status = status(ownHttp.send("DELETE", "/fhir/Patient/$bulk-delete?_tag=" + TAGS + "%7C" + tag, null,
             ASYNC));
-        TestDatabase.awaitLockWaiter(own.database());
-        TestDatabase.cancelLockWaiters(own.database());
+        writer.awaitWaiter();
+        writer.cancelWaiters();
         failed = poll(ownHttp, status);
       }
       Parameters answer = failed.resource(Parameters.class);
@@ -350,9 +350,9 @@ class BulkDeleteTest {
       try (HeldLock writer = TestDatabase.lockResource(before.database(), "Patient", "b")) {
         status = status(before.http().send("DELETE", "/fhir/Patient/$bulk-delete?_purgeHistory=true&_tag=" + TAGS
             + "%7C" + tag, null, ASYNC));
-        TestDatabase.awaitLockWaiter(before.database());
+        writer.awaitWaiter();
         // The node dies with Patient/a purged and Patient/b waiting: its transaction ends with its connection.
-        TestDatabase.terminateLockWaiters(before.database());
+        writer.terminateWaiters();
       }
     }
     leaseRunsOut(dir, status.substring(status.lastIndexOf('/') + 1));

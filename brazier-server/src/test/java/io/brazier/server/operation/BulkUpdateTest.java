@@ -276,7 +276,7 @@ class BulkUpdateTest {
     HttpResponse<String> cancel;
     try (HeldLock writer = TestDatabase.lockResource(server.database(), "Patient", last)) {
       started = kickOff(server, "/Patient/$bulk-update?_tag=" + TAGS + "%7C" + tag, patch);
-      TestDatabase.awaitLockWaiter(server.database());
+      writer.awaitWaiter();
       cancel = http.send(HttpRequest.newBuilder(URI.create(started.headers().firstValue("Content-Location")
           .orElseThrow())).DELETE().build(), HttpResponse.BodyHandlers.ofString());
     }
@@ -308,9 +308,9 @@ class BulkUpdateTest {
     try (HeldLock writer = TestDatabase.lockResource(server.database(), "Patient", last)) {
       HttpResponse<String> started = kickOff(server, "/Patient/$bulk-update?_tag=" + TAGS + "%7C" + tag,
           patch("replace", "Patient.active", "valueBoolean", "false"));
-      TestDatabase.awaitLockWaiter(server.database());
+      writer.awaitWaiter();
       // As a statement timeout would: the page's commit fails, and with it the job.
-      TestDatabase.cancelLockWaiters(server.database());
+      writer.cancelWaiters();
       failed = poll(started);
     }
     Parameters answer = parameters(failed);
