@@ -1,5 +1,8 @@
 package io.brazier.proxy.isolation;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.brazier.fhir.BaseUrl;
 import io.brazier.fhir.search.Compartments;
 import io.brazier.proxy.IncludesPaging;
 import io.brazier.server.FhirInteraction;
@@ -10,6 +13,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -17,8 +21,9 @@ import java.util.stream.Collectors;
  * supports it (its CapabilityStatement says): one patient's compartment search ({@code Patient/12/Observation}),
  * else a parameter that makes a resource a member ({@code subject=Patient/12,Patient/13}, {@code _id} for
  * Patients). The answer is checked all the same; narrowing keeps pages full and, when it is exact, the total true.
- * {@code $includes} is narrowed as the search it pages ({@code [Compartment]/[id]/[type]/$includes} as that compartment
- * search), a type's by the parameter only: its path stays.
+ * {@code $includes} is narrowed as the search it pages ({@code Observation/$includes} as
+ * {@code Patient/12/Observation/$includes}). The links of a search the proxy sent as a compartment search are given
+ * back as links of the search asked ({@link #linkedAsAsked}).
  */
 final class CompartmentQuery {
   /** The compartment's parameters tried first: they name the patient and nothing else. */
@@ -41,17 +46,45 @@ final class CompartmentQuery {
         || restriction.within().isEmpty() || !compartments.hasMembers(restriction.compartment(), request.type())) {
       return request;
     }
-    if (request.interaction() == FhirInteraction.SEARCH_TYPE && restriction.within().size() == 1
-        && !request.type().equals(restriction.compartment())
+    if (restriction.within().size() == 1 && !request.type().equals(restriction.compartment())
         && capabilities.searchesCompartment(restriction.compartment())) {
-      List<String> segments = List.of(restriction.compartment(), restriction.within().iterator().next(),
-          request.type());
-      return new FhirRequest(request.method(), segments, request.query(), request::header, null, request.baseUrl())
-          .withCaller(request.caller()).withRestriction(restriction)
-          .routed(FhirInteraction.SEARCH_COMPARTMENT, null);
+      List<String> segments = new ArrayList<>(List.of(restriction.compartment(),
+          restriction.within().iterator().next()));
+      segments.addAll(request.segments()); // [type], or [type]/$includes
+      FhirRequest compartmentSearch = new FhirRequest(request.method(), segments, request.query(), request::header,
+          null, request.baseUrl()).withCaller(request.caller()).withRestriction(restriction);
+      return request.interaction() == FhirInteraction.SEARCH_TYPE
+          ? compartmentSearch.routed(FhirInteraction.SEARCH_COMPARTMENT, null)
+          : compartmentSearch.routed(FhirInteraction.OPERATION, IncludesPaging.OPERATION);
     }
     Map<String, List<String>> query = criteria(request.type(), request.query(), restriction);
     return query == null ? request : request.withQuery(query);
+  }
+
+  /**
+   * Sets the links of {@code page} ({@code next}, {@code related} to its {@code $includes}, ...), an answer to
+   * {@code sent}, back to links of the type search {@code asked} where {@link #narrowed} sent it as the patient's
+   * compartment search: {@code Patient/12/Observation?ct=x} as {@code Observation?ct=x}, below any of {@code bases}.
+   * Followed, such a link needs the rights of the search it continues (a compartment search by path needs a read
+   * of the patient too), and is narrowed to the same compartment search again.
+   */
+  void linkedAsAsked(FhirRequest asked, FhirRequest sent, JsonNode page, List<String> bases) {
+    if (IncludesPaging.interaction(asked) != FhirInteraction.SEARCH_TYPE
+        || IncludesPaging.interaction(sent) != FhirInteraction.SEARCH_COMPARTMENT) {
+      return;
+    }
+    String compartment = sent.segment(0) + "/" + sent.segment(1) + "/";
+    for (JsonNode link : page.path("link")) {
+      String url = link.path("url").asText("");
+      for (String base : bases) {
+        Optional<String> below = BaseUrl.below(url, base);
+        if (below.isPresent() && below.get().startsWith(compartment) && link instanceof ObjectNode linkNode) {
+          String root = base.endsWith("/") ? base : base + "/";
+          linkNode.put("url", root + below.get().substring(compartment.length()));
+          break;
+        }
+      }
+    }
   }
 
   /**

@@ -68,6 +68,7 @@ public final class UpstreamIsolation implements Interceptor {
   private final UpstreamAnswers answers;
   private final AnswerFormat format;
   private final Clock clock;
+  private final String upstreamBase;
 
   /**
    * @param upstream the server behind the proxy, as the proxy itself reaches it
@@ -84,6 +85,7 @@ public final class UpstreamIsolation implements Interceptor {
     this.answers = new UpstreamAnswers(membership, query, lookup);
     this.format = new AnswerFormat(fhir);
     this.clock = clock;
+    this.upstreamBase = baseUrl;
   }
 
   @Override
@@ -181,6 +183,9 @@ public final class UpstreamIsolation implements Interceptor {
       } catch (FhirException e) {
         break; // the page cannot be had now: the caller gets the one before it, and may follow its link itself
       }
+    }
+    if (checked != null) {
+      query.linkedAsAsked(asked, sent, checked, List.of(upstreamBase, asked.baseUrl()));
     }
     return format.encoded(asked, checked, body);
   }

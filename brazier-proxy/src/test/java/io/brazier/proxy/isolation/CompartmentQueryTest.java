@@ -2,7 +2,9 @@ package io.brazier.proxy.isolation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.brazier.client.HttpFhirClient;
+import io.brazier.client.Jackson;
 import io.brazier.fhir.search.FhirSearch;
 import io.brazier.server.FhirInteraction;
 import io.brazier.server.FhirRequest;
@@ -36,6 +38,31 @@ class CompartmentQueryTest {
     assertThat(narrowed.interaction()).isEqualTo(FhirInteraction.SEARCH_COMPARTMENT);
     assertThat(narrowed.query()).isEqualTo(Map.of("code", List.of("8867-4")));
     assertThat(QUERY.isExact(narrowed, restriction)).isTrue();
+  }
+
+  @Test
+  void theLinksOfASearchSentAsTheCompartmentSearchAreLinksOfTheSearchAskedThatNarrowAlike() throws Exception {
+    Restriction restriction = Restriction.within("Patient", Set.of("p1"));
+    FhirRequest asked = search("Observation", Map.of("code", List.of("x")));
+    String upstream = "http://up.example/fhir";
+    ObjectNode page = (ObjectNode) Jackson.MAPPER.readTree("{\"link\":["
+        + "{\"relation\":\"next\",\"url\":\"" + upstream + "/Patient/p1/Observation?code=x&ct=1\"},"
+        + "{\"relation\":\"related\",\"url\":\"" + upstream
+        + "/Patient/p1/Observation/$includes?code=x&includesCt=2\"},"
+        + "{\"relation\":\"other\",\"url\":\"http://elsewhere.example/Patient/p1/Observation\"}]}");
+
+    QUERY.linkedAsAsked(asked, QUERY.narrowed(asked, restriction), page, List.of(upstream, asked.baseUrl()));
+    FhirRequest includes = QUERY.narrowed(new FhirRequest("GET", List.of("Observation", "$includes"),
+        Map.of("includesCt", List.of("2")), name -> null, null, "http://proxy.example/fhir")
+        .routed(FhirInteraction.OPERATION, "$includes"), restriction);
+
+    assertThat(page.findValuesAsText("url")).containsExactly(upstream + "/Observation?code=x&ct=1",
+        upstream + "/Observation/$includes?code=x&includesCt=2", "http://elsewhere.example/Patient/p1/Observation");
+    assertThat(includes.segments()).containsExactly("Patient", "p1", "Observation", "$includes");
+    assertThat(includes.query()).isEqualTo(Map.of("includesCt", List.of("2")));
+    ObjectNode unchanged = page.deepCopy();
+    QUERY.linkedAsAsked(asked, asked, page, List.of(upstream));
+    assertThat(page).as("a search sent as it was asked keeps its links").isEqualTo(unchanged);
   }
 
   @Test

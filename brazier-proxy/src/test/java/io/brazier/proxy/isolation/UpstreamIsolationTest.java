@@ -231,6 +231,31 @@ class UpstreamIsolationTest {
   }
 
   @Test
+  void theLinksOfASearchSentAsTheCompartmentSearchNeedOnlyTheRightsOfThatSearch() {
+    IGenericClient observations = proxy.client(proxy.sign(proxy.claims().subject("patient-" + UUID.randomUUID())
+        .claim("patient", FIRST).claim("scope", "patient/Observation.rs patient/Practitioner.rs")));
+    String code = UUID.randomUUID().toString();
+    Set<String> mine = new HashSet<>();
+    for (int k = 0; k < 3; k++) {
+      mine.add(performed(FIRST, code));
+      performed(SECOND, code);
+    }
+    Bundle first = search(observations, "Observation?code=" + code + "&_count=1");
+    assertThat(first.getLink("next")).as("a next link").isNotNull();
+
+    Set<String> found = matches(all(observations, first));
+    Set<String> included = includedAll(observations, "Observation?code=" + code
+        + "&_include=Observation:performer:Practitioner&_includesCount=1");
+
+    assertThat(found).hasSize(3);
+    assertThat(included).containsExactlyInAnyOrderElementsOf(mine);
+    for (String compartment : List.of(FIRST, SECOND)) { // as asked by path, a compartment search needs Patient read
+      assertThatThrownBy(() -> search(observations, "Patient/" + compartment + "/Observation?code=" + code))
+          .isInstanceOf(ForbiddenOperationException.class);
+    }
+  }
+
+  @Test
   void theIncludesOfAnotherPatientsCompartmentSearchHoldNoneOfTheirs() {
     String code = UUID.randomUUID().toString();
     performed(FIRST, code);
