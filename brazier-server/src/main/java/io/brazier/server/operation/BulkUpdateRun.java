@@ -28,7 +28,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * page's patched versions together ({@link Patch#handleAllRecorded}).
  */
 final class BulkUpdateRun implements BulkJob.Pages {
-  static final int PAGE = 100;
+  /**
+   * Resources per page, patched and committed together: as many as a bulk delete's, since each page reads anew
+   * what changed since the kick-off (this job's own patches among it), so fewer pages cost the scan less.
+   */
+  static final int PAGE = BulkDelete.PAGE;
 
   private final BulkUpdate operation;
   private final Fhir fhir;
