@@ -11,6 +11,10 @@ import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import org.hl7.fhir.r4.model.AllergyIntolerance;
+import org.hl7.fhir.r4.model.AllergyIntolerance.AllergyIntoleranceCategory;
+import org.hl7.fhir.r4.model.AllergyIntolerance.AllergyIntoleranceCriticality;
+import org.hl7.fhir.r4.model.AllergyIntolerance.AllergyIntoleranceSeverity;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
 import org.hl7.fhir.r4.model.Bundle.BundleType;
@@ -108,6 +112,33 @@ class ConvertDataTest {
     assertThat(encounter.getParticipantFirstRep().getTypeFirstRep().getCodingFirstRep().getCode()).isEqualTo("ATND");
     assertThat(doctor.getIdentifierFirstRep().getValue()).isEqualTo("7781");
     assertThat(doctor.getNameFirstRep().getNameAsSingleString()).isEqualTo("Dr Chidi Okafor");
+  }
+
+  @Test
+  void anAdtA01ConvertsEachAl1ToAnAllergyOfThePatient() {
+    Bundle bundle = convert("adt-a01.hl7", "ADT_A01");
+
+    List<AllergyIntolerance> allergies = all(bundle, AllergyIntolerance.class);
+    assertThat(allergies).hasSize(2);
+    AllergyIntolerance penicillin = allergies.get(0);
+    assertThat(penicillin.getPatient().getReference()).isEqualTo("Patient/" + only(bundle, Patient.class).getIdPart());
+    assertCoding(penicillin.getCode(), "http://www.nlm.nih.gov/research/umls/rxnorm", "7980");
+    assertThat(penicillin.getCategory()).extracting(category -> category.getValue())
+        .containsExactly(AllergyIntoleranceCategory.MEDICATION);
+    assertThat(penicillin.getCriticality()).isEqualTo(AllergyIntoleranceCriticality.HIGH);
+    assertCoding(penicillin.getClinicalStatus(),
+        "http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical", "active");
+    assertThat(penicillin.getReaction()).extracting(reaction -> reaction.getManifestationFirstRep().getText(),
+        reaction -> reaction.getSeverity()).containsExactly(tuple("Hives", AllergyIntoleranceSeverity.SEVERE),
+            tuple("Wheezing", AllergyIntoleranceSeverity.SEVERE));
+    assertThat(penicillin.getOnsetDateTimeType().getValueAsString()).isEqualTo("2019-03-12");
+    AllergyIntolerance peanuts = allergies.get(1);
+    assertThat(peanuts.getCode().getText()).isEqualTo("Peanuts");
+    assertThat(peanuts.getCategory()).extracting(category -> category.getValue())
+        .containsExactly(AllergyIntoleranceCategory.FOOD);
+    assertThat(peanuts.hasCriticality()).isFalse();
+    assertThat(peanuts.getReactionFirstRep().getManifestationFirstRep().getText()).isEqualTo("Itching");
+    assertThat(peanuts.getReactionFirstRep().hasSeverity()).isFalse();
   }
 
   @Test
