@@ -22,6 +22,7 @@ import org.hl7.fhir.r4.model.Bundle.HTTPVerb;
 import org.hl7.fhir.r4.model.CapabilityStatement;
 import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestResourceOperationComponent;
 import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Condition;
 import org.hl7.fhir.r4.model.ContactPoint.ContactPointSystem;
 import org.hl7.fhir.r4.model.ContactPoint.ContactPointUse;
 import org.hl7.fhir.r4.model.DiagnosticReport;
@@ -139,6 +140,32 @@ class ConvertDataTest {
     assertThat(peanuts.hasCriticality()).isFalse();
     assertThat(peanuts.getReactionFirstRep().getManifestationFirstRep().getText()).isEqualTo("Itching");
     assertThat(peanuts.getReactionFirstRep().hasSeverity()).isFalse();
+  }
+
+  @Test
+  void anAdtA01ConvertsEachDg1ToADiagnosisOfTheVisit() {
+    Bundle bundle = convert("adt-a01.hl7", "ADT_A01");
+
+    List<Condition> diagnoses = all(bundle, Condition.class);
+    assertThat(diagnoses).hasSize(2);
+    Condition hypertension = diagnoses.get(0);
+    assertThat(hypertension.getSubject().getReference())
+        .isEqualTo("Patient/" + only(bundle, Patient.class).getIdPart());
+    assertThat(hypertension.getEncounter().getReference())
+        .isEqualTo("Encounter/" + only(bundle, Encounter.class).getIdPart());
+    assertCoding(hypertension.getCode(), "http://hl7.org/fhir/sid/icd-10", "I10");
+    assertCoding(hypertension.getCategoryFirstRep(), "http://terminology.hl7.org/CodeSystem/condition-category",
+        "encounter-diagnosis");
+    assertThat(hypertension.getRecordedDateElement().getValueAsString()).isEqualTo("2026-12-07T09:15:00-05:00");
+    assertThat(hypertension.getAsserter().getReference())
+        .isEqualTo("Practitioner/" + only(bundle, Practitioner.class).getIdPart());
+    assertThat(hypertension.getIdentifierFirstRep().getValue()).isEqualTo("DX-3301");
+    Condition diabetes = diagnoses.get(1);
+    assertCoding(diabetes.getCode(), "http://hl7.org/fhir/sid/icd-10", "E11.9");
+    // No DG1-5: when it was attested, DG1-19.
+    assertThat(diabetes.getRecordedDateElement().getValueAsString()).isEqualTo("2026-12-07T09:30:00-05:00");
+    assertThat(diabetes.hasAsserter()).isFalse();
+    assertThat(diabetes.hasIdentifier()).isFalse();
   }
 
   @Test
