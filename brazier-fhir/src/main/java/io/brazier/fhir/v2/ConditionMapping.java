@@ -24,14 +24,13 @@ final class ConditionMapping {
     if (diagnosis == null) {
       throw FhirException.badRequest(where + " needs the diagnosis (DG1-3).");
     }
-    Composite identifier = dg1.field(20).first();
+    Identifier identifier = DataTypes.entityIdentifier(dg1.field(20).first());
     Condition condition = new Condition();
     // Without an identifier, the visit's (else the patient's) diagnosis of this code, whichever message tells it.
-    condition.setId(identifier.component(1) != null ? Ids.of("Condition", "DG1-20", identifier.raw())
+    condition.setId(identifier != null ? Ids.of("Condition", "DG1-20", dg1.field(20).first().raw())
         : Ids.of("Condition", (encounter != null ? encounter : patient).getReference(), dg1.field(3).first().raw()));
-    if (identifier.component(1) != null) {
-      condition.addIdentifier(new Identifier().setValue(identifier.component(1)).setAssigner(
-          identifier.component(2) == null ? null : new Reference().setDisplay(identifier.component(2))));
+    if (identifier != null) {
+      condition.addIdentifier(identifier);
     }
     condition.setSubject(patient).setEncounter(encounter).setCode(diagnosis);
     condition.addCategory(new CodeableConcept(new Coding(CATEGORIES, "encounter-diagnosis", null)));

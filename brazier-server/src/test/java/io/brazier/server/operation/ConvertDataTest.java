@@ -38,6 +38,8 @@ import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Practitioner;
+import org.hl7.fhir.r4.model.Procedure;
+import org.hl7.fhir.r4.model.Procedure.ProcedureStatus;
 import org.hl7.fhir.r4.model.Quantity;
 import org.hl7.fhir.r4.model.Quantity.QuantityComparator;
 import org.hl7.fhir.r4.model.Reference;
@@ -166,6 +168,31 @@ class ConvertDataTest {
     assertThat(diabetes.getRecordedDateElement().getValueAsString()).isEqualTo("2026-12-07T09:30:00-05:00");
     assertThat(diabetes.hasAsserter()).isFalse();
     assertThat(diabetes.hasIdentifier()).isFalse();
+  }
+
+  @Test
+  void anAdtA01ConvertsEachPr1ToAProcedureOfTheVisit() {
+    Bundle bundle = convert("adt-a01.hl7", "ADT_A01");
+
+    List<Procedure> procedures = all(bundle, Procedure.class);
+    assertThat(procedures).hasSize(2);
+    Procedure appendectomy = procedures.get(0);
+    assertThat(appendectomy.getSubject().getReference())
+        .isEqualTo("Patient/" + only(bundle, Patient.class).getIdPart());
+    assertThat(appendectomy.getEncounter().getReference())
+        .isEqualTo("Encounter/" + only(bundle, Encounter.class).getIdPart());
+    assertCoding(appendectomy.getCode(), "http://www.ama-assn.org/go/cpt", "44950");
+    assertThat(appendectomy.getStatus()).isEqualTo(ProcedureStatus.COMPLETED);
+    assertThat(appendectomy.getPerformedDateTimeType().getValueAsString()).isEqualTo("2026-12-07T11:00:00-05:00");
+    assertThat(appendectomy.getPerformerFirstRep().getActor().getReference())
+        .isEqualTo("Practitioner/" + only(bundle, Practitioner.class).getIdPart());
+    assertThat(appendectomy.getIdentifierFirstRep().getValue()).isEqualTo("PROC-88");
+    assertThat(appendectomy.getIdentifierFirstRep().getAssigner().getDisplay()).isEqualTo("NORTHSIDE");
+    Procedure resection = procedures.get(1);
+    assertThat(resection.getCode().getCodingFirstRep().getCode()).isEqualTo("0DTJ4ZZ");
+    assertThat(resection.getPerformedDateTimeType().getValueAsString()).isEqualTo("2026-12-07T11:30:00-05:00");
+    assertThat(resection.hasPerformer()).isFalse();
+    assertThat(resection.getIdPart()).isNotEqualTo(appendectomy.getIdPart());
   }
 
   @Test
