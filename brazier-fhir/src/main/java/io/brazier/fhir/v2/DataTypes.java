@@ -14,7 +14,7 @@ import org.hl7.fhir.r4.model.Reference;
 
 /**
  * The v2 data types as FHIR data types, following the v2-to-FHIR data type maps
- * (https://build.fhir.org/ig/HL7/v2-to-fhir/datatype_maps.html): CWE/CE, CX, XPN, XAD, XTN, HD. Each answers null
+ * (https://build.fhir.org/ig/HL7/v2-to-fhir/datatype_maps.html): CWE/CE, CX, EI, XPN, XAD, XTN, HD. Each answers null
  * for a value with nothing to map.
  */
 final class DataTypes {
@@ -82,6 +82,18 @@ final class DataTypes {
       identifier.setAssigner(new Reference().setDisplay(namespace));
     }
     identifier.setType(tableCode("0203", cx.component(5)));
+    return identifier;
+  }
+
+  /** EI: the entity's id and the namespace that assigned it. */
+  static Identifier entityIdentifier(Composite ei) {
+    if (ei.component(1) == null) {
+      return null;
+    }
+    Identifier identifier = new Identifier().setValue(ei.component(1));
+    if (ei.component(2) != null) {
+      identifier.setAssigner(new Reference().setDisplay(ei.component(2)));
+    }
     return identifier;
   }
 

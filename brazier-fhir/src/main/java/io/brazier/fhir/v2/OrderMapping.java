@@ -60,11 +60,7 @@ final class OrderMapping {
   }
 
   private static Identifier identifier(Composite ei, String type) {
-    Identifier identifier = new Identifier().setValue(ei.component(1)).setType(DataTypes.tableCode("0203", type));
-    if (ei.component(2) != null) {
-      identifier.setAssigner(new Reference().setDisplay(ei.component(2)));
-    }
-    return identifier;
+    return DataTypes.entityIdentifier(ei).setType(DataTypes.tableCode("0203", type));
   }
 
   private static String value(Segment segment, int field) {

@@ -11,9 +11,9 @@ import org.hl7.fhir.r4.model.Type;
  * An HL7 v2 message as a FHIR R4 batch Bundle, one PUT of a deterministic id per resource, by the message structure
  * its root template names (the names of Microsoft's converter templates), following the HL7 v2-to-FHIR mapping
  * (https://build.fhir.org/ig/HL7/v2-to-fhir/): each PID and the segments up to the next one are a patient (with
- * the NK1 next of kin) and their visit (PV1); then ORU_R01's OBR are DiagnosticReports with the OBX after each as
- * their Observations, VXU_V04's RXA (with RXR) are Immunizations, and OML_O21's ORC (with OBR) are
- * ServiceRequests.
+ * the NK1 next of kin), their visit (PV1), allergies (AL1), diagnoses (DG1) and procedures (PR1), in any of the
+ * messages; then ORU_R01's OBR are DiagnosticReports with the OBX after each as their Observations, VXU_V04's RXA
+ * (with RXR) are Immunizations, and OML_O21's ORC (with OBR) are ServiceRequests.
  */
 public final class V2ToFhir {
   /** The root templates converted here. */
@@ -37,6 +37,18 @@ public final class V2ToFhir {
       Reference patient = PatientMapping.map(group.get(0), segments(group, "NK1"), conversion);
       Reference encounter = segments(group, "PV1").stream().findFirst()
           .map(pv1 -> EncounterMapping.map(pv1, patient, template.equals("ADT_A01"), conversion)).orElse(null);
+      List<Segment> allergies = segments(group, "AL1");
+      for (int i = 0; i < allergies.size(); i++) {
+        AllergyMapping.map(allergies.get(i), i + 1, patient, conversion);
+      }
+      List<Segment> diagnoses = segments(group, "DG1");
+      for (int i = 0; i < diagnoses.size(); i++) {
+        ConditionMapping.map(diagnoses.get(i), i + 1, patient, encounter, conversion);
+      }
+      List<Segment> procedures = segments(group, "PR1");
+      for (int i = 0; i < procedures.size(); i++) {
+        ProcedureMapping.map(procedures.get(i), i + 1, patient, encounter, conversion);
+      }
       switch (template) {
         case "ORU_R01" -> reports(group, patient, encounter, conversion);
         case "VXU_V04" -> immunizations(group, patient, encounter, conversion);

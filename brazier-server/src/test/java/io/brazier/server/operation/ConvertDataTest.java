@@ -11,6 +11,10 @@ import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import org.hl7.fhir.r4.model.AllergyIntolerance;
+import org.hl7.fhir.r4.model.AllergyIntolerance.AllergyIntoleranceCategory;
+import org.hl7.fhir.r4.model.AllergyIntolerance.AllergyIntoleranceCriticality;
+import org.hl7.fhir.r4.model.AllergyIntolerance.AllergyIntoleranceSeverity;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
 import org.hl7.fhir.r4.model.Bundle.BundleType;
@@ -18,6 +22,7 @@ import org.hl7.fhir.r4.model.Bundle.HTTPVerb;
 import org.hl7.fhir.r4.model.CapabilityStatement;
 import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestResourceOperationComponent;
 import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Condition;
 import org.hl7.fhir.r4.model.ContactPoint.ContactPointSystem;
 import org.hl7.fhir.r4.model.ContactPoint.ContactPointUse;
 import org.hl7.fhir.r4.model.DiagnosticReport;
@@ -33,6 +38,8 @@ import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Practitioner;
+import org.hl7.fhir.r4.model.Procedure;
+import org.hl7.fhir.r4.model.Procedure.ProcedureStatus;
 import org.hl7.fhir.r4.model.Quantity;
 import org.hl7.fhir.r4.model.Quantity.QuantityComparator;
 import org.hl7.fhir.r4.model.Reference;
@@ -108,6 +115,84 @@ class ConvertDataTest {
     assertThat(encounter.getParticipantFirstRep().getTypeFirstRep().getCodingFirstRep().getCode()).isEqualTo("ATND");
     assertThat(doctor.getIdentifierFirstRep().getValue()).isEqualTo("7781");
     assertThat(doctor.getNameFirstRep().getNameAsSingleString()).isEqualTo("Dr Chidi Okafor");
+  }
+
+  @Test
+  void anAdtA01ConvertsEachAl1ToAnAllergyOfThePatient() {
+    Bundle bundle = convert("adt-a01.hl7", "ADT_A01");
+
+    List<AllergyIntolerance> allergies = all(bundle, AllergyIntolerance.class);
+    assertThat(allergies).hasSize(2);
+    AllergyIntolerance penicillin = allergies.get(0);
+    assertThat(penicillin.getPatient().getReference()).isEqualTo("Patient/" + only(bundle, Patient.class).getIdPart());
+    assertCoding(penicillin.getCode(), "http://www.nlm.nih.gov/research/umls/rxnorm", "7980");
+    assertThat(penicillin.getCategory()).extracting(category -> category.getValue())
+        .containsExactly(AllergyIntoleranceCategory.MEDICATION);
+    assertThat(penicillin.getCriticality()).isEqualTo(AllergyIntoleranceCriticality.HIGH);
+    assertCoding(penicillin.getClinicalStatus(),
+        "http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical", "active");
+    assertThat(penicillin.getReaction()).extracting(reaction -> reaction.getManifestationFirstRep().getText(),
+        reaction -> reaction.getSeverity()).containsExactly(tuple("Hives", AllergyIntoleranceSeverity.SEVERE),
+            tuple("Wheezing", AllergyIntoleranceSeverity.SEVERE));
+    assertThat(penicillin.getOnsetDateTimeType().getValueAsString()).isEqualTo("2019-03-12");
+    AllergyIntolerance peanuts = allergies.get(1);
+    assertThat(peanuts.getCode().getText()).isEqualTo("Peanuts");
+    assertThat(peanuts.getCategory()).extracting(category -> category.getValue())
+        .containsExactly(AllergyIntoleranceCategory.FOOD);
+    assertThat(peanuts.hasCriticality()).isFalse();
+    assertThat(peanuts.getReactionFirstRep().getManifestationFirstRep().getText()).isEqualTo("Itching");
+    assertThat(peanuts.getReactionFirstRep().hasSeverity()).isFalse();
+  }
+
+  @Test
+  void anAdtA01ConvertsEachDg1ToADiagnosisOfTheVisit() {
+    Bundle bundle = convert("adt-a01.hl7", "ADT_A01");
+
+    List<Condition> diagnoses = all(bundle, Condition.class);
+    assertThat(diagnoses).hasSize(2);
+    Condition hypertension = diagnoses.get(0);
+    assertThat(hypertension.getSubject().getReference())
+        .isEqualTo("Patient/" + only(bundle, Patient.class).getIdPart());
+    assertThat(hypertension.getEncounter().getReference())
+        .isEqualTo("Encounter/" + only(bundle, Encounter.class).getIdPart());
+    assertCoding(hypertension.getCode(), "http://hl7.org/fhir/sid/icd-10", "I10");
+    assertCoding(hypertension.getCategoryFirstRep(), "http://terminology.hl7.org/CodeSystem/condition-category",
+        "encounter-diagnosis");
+    assertThat(hypertension.getRecordedDateElement().getValueAsString()).isEqualTo("2026-12-07T09:15:00-05:00");
+    assertThat(hypertension.getAsserter().getReference())
+        .isEqualTo("Practitioner/" + only(bundle, Practitioner.class).getIdPart());
+    assertThat(hypertension.getIdentifierFirstRep().getValue()).isEqualTo("DX-3301");
+    Condition diabetes = diagnoses.get(1);
+    assertCoding(diabetes.getCode(), "http://hl7.org/fhir/sid/icd-10", "E11.9");
+    // No DG1-5: when it was attested, DG1-19.
+    assertThat(diabetes.getRecordedDateElement().getValueAsString()).isEqualTo("2026-12-07T09:30:00-05:00");
+    assertThat(diabetes.hasAsserter()).isFalse();
+    assertThat(diabetes.hasIdentifier()).isFalse();
+  }
+
+  @Test
+  void anAdtA01ConvertsEachPr1ToAProcedureOfTheVisit() {
+    Bundle bundle = convert("adt-a01.hl7", "ADT_A01");
+
+    List<Procedure> procedures = all(bundle, Procedure.class);
+    assertThat(procedures).hasSize(2);
+    Procedure appendectomy = procedures.get(0);
+    assertThat(appendectomy.getSubject().getReference())
+        .isEqualTo("Patient/" + only(bundle, Patient.class).getIdPart());
+    assertThat(appendectomy.getEncounter().getReference())
+        .isEqualTo("Encounter/" + only(bundle, Encounter.class).getIdPart());
+    assertCoding(appendectomy.getCode(), "http://www.ama-assn.org/go/cpt", "44950");
+    assertThat(appendectomy.getStatus()).isEqualTo(ProcedureStatus.COMPLETED);
+    assertThat(appendectomy.getPerformedDateTimeType().getValueAsString()).isEqualTo("2026-12-07T11:00:00-05:00");
+    assertThat(appendectomy.getPerformerFirstRep().getActor().getReference())
+        .isEqualTo("Practitioner/" + only(bundle, Practitioner.class).getIdPart());
+    assertThat(appendectomy.getIdentifierFirstRep().getValue()).isEqualTo("PROC-88");
+    assertThat(appendectomy.getIdentifierFirstRep().getAssigner().getDisplay()).isEqualTo("NORTHSIDE");
+    Procedure resection = procedures.get(1);
+    assertThat(resection.getCode().getCodingFirstRep().getCode()).isEqualTo("0DTJ4ZZ");
+    assertThat(resection.getPerformedDateTimeType().getValueAsString()).isEqualTo("2026-12-07T11:30:00-05:00");
+    assertThat(resection.hasPerformer()).isFalse();
+    assertThat(resection.getIdPart()).isNotEqualTo(appendectomy.getIdPart());
   }
 
   @Test
