@@ -21,6 +21,10 @@ import io.brazier.store.TestDatabase.HeldLock;
 import io.brazier.store.sql.Database;
 import io.brazier.store.sql.PostgresStore;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -225,8 +229,7 @@ class BulkDeleteTest {
       String status;
       Http.Response cancel;
       // The second page, the last resource alone, waits for this writer while the job is cancelled.
-      try (HeldLock writer = TestDatabase.lockResource(own.database(), "Patient",
-          String.format("p%04d-%s", BulkDelete.PAGE, tag))) {
+      try (HeldLock writer = TestDatabase.lockResource(own.database(), "Patient", lastInScanOrder(own.database()))) {
         status = status(ownHttp.send("DELETE", "/fhir/Patient/$bulk-delete?_tag=" + TAGS + "%7C" + tag, null, ASYNC));
         writer.awaitWaiter();
         cancel = ownHttp.send("DELETE", status, null);
@@ -249,7 +252,7 @@ class BulkDeleteTest {
     try (TestServer own = TestServer.start(ServerConfig.defaults())) {
       Http ownHttp = own.http();
       own.client().transaction().withBundle(patients(BulkDelete.PAGE + 1, tag)).execute();
-      String last = String.format("p%04d-%s", BulkDelete.PAGE, tag);
+      String last = lastInScanOrder(own.database());
       Http.Response failed;
       // The second page, the last resource alone, waits for this writer until the database cancels its statement.
       try (HeldLock writer = TestDatabase.lockResource(own.database(), "Patient", last)) {
@@ -469,6 +472,20 @@ class BulkDeleteTest {
 
   private static Http.Response poll(Http http, Http.Response started) throws InterruptedException {
     return poll(http, status(started));
+  }
+
+  /**
+   * The Patient a bulk job's selection meets last: it walks a type by lastUpdated, then row id, and the resources of
+   * one transaction share their lastUpdated while their row ids need not follow their ids.
+   */
+  private static String lastInScanOrder(Database database) throws SQLException {
+    try (Connection connection = database.dataSource().getConnection();
+        Statement statement = connection.createStatement();
+        ResultSet row = statement.executeQuery("SELECT r.id FROM resource r JOIN resource_type t ON t.id = r.type"
+            + " WHERE t.name = 'Patient' ORDER BY r.last_updated DESC, r.rid DESC LIMIT 1")) {
+      row.next();
+      return row.getString(1);
+    }
   }
 
   /** The path of a started job's status. */
